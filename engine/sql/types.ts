@@ -1,0 +1,138 @@
+// Spark SQL data types and schemas. Shared by the analyzer, the physical operators and the data
+// sources (CSV/JSON/Parquet). Values at run time: boolean; number for byte/short/int/float/double
+// and for long when it fits a double exactly (bigint otherwise); string; Uint8Array for binary;
+// Date for date (UTC midnight) and timestamp; arrays; Map-like plain objects for map; plain
+// objects keyed by field name for struct; null for SQL NULL.
+
+export type DataType =
+  | { type: "null" }
+  | { type: "boolean" }
+  | { type: "byte" }
+  | { type: "short" }
+  | { type: "integer" }
+  | { type: "long" }
+  | { type: "float" }
+  | { type: "double" }
+  | { type: "decimal"; precision: number; scale: number }
+  | { type: "string" }
+  | { type: "binary" }
+  | { type: "date" }
+  | { type: "timestamp" }
+  | { type: "array"; elementType: DataType; containsNull: boolean }
+  | { type: "map"; keyType: DataType; valueType: DataType; valueContainsNull: boolean }
+  | { type: "struct"; fields: StructField[] };
+
+export interface StructField {
+  name: string;
+  dataType: DataType;
+  nullable: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+export const NullType: DataType = { type: "null" };
+export const BooleanType: DataType = { type: "boolean" };
+export const ByteType: DataType = { type: "byte" };
+export const ShortType: DataType = { type: "short" };
+export const IntegerType: DataType = { type: "integer" };
+export const LongType: DataType = { type: "long" };
+export const FloatType: DataType = { type: "float" };
+export const DoubleType: DataType = { type: "double" };
+export const StringType: DataType = { type: "string" };
+export const BinaryType: DataType = { type: "binary" };
+export const DateType: DataType = { type: "date" };
+export const TimestampType: DataType = { type: "timestamp" };
+export const DecimalType = (precision = 10, scale = 0): DataType => ({ type: "decimal", precision, scale });
+export const ArrayType = (elementType: DataType, containsNull = true): DataType => ({ type: "array", elementType, containsNull });
+export const MapType = (keyType: DataType, valueType: DataType, valueContainsNull = true): DataType =>
+  ({ type: "map", keyType, valueType, valueContainsNull });
+export const StructField = (name: string, dataType: DataType, nullable = true): StructField => ({ name, dataType, nullable });
+
+/** A schema: an ordered list of fields (Spark's StructType). */
+export class StructType {
+  readonly type = "struct" as const;
+  constructor(readonly fields: StructField[] = []) {}
+
+  add(name: string, dataType: DataType, nullable = true): StructType {
+    return new StructType([...this.fields, { name, dataType, nullable }]);
+  }
+  get fieldNames(): string[] {
+    return this.fields.map((f) => f.name);
+  }
+  get length(): number {
+    return this.fields.length;
+  }
+  field(name: string): StructField | undefined {
+    return this.fields.find((f) => f.name === name) ?? this.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  }
+  asDataType(): DataType {
+    return { type: "struct", fields: this.fields };
+  }
+  /** Spark's simpleString, e.g. struct<a:int,b:string>. */
+  simpleString(): string {
+    return simpleString(this.asDataType());
+  }
+  /** Spark's printSchema() tree. */
+  treeString(): string {
+    const lines = ["root"];
+    const walk = (fields: StructField[], indent: string) => {
+      for (const f of fields) {
+        lines.push(`${indent}|-- ${f.name}: ${typeName(f.dataType)} (nullable = ${f.nullable})`);
+        nested(f.dataType, indent + "|   ");
+      }
+    };
+    const nested = (dt: DataType, indent: string) => {
+      if (dt.type === "struct") walk(dt.fields, indent);
+      else if (dt.type === "array") {
+        lines.push(`${indent}|-- element: ${typeName(dt.elementType)} (containsNull = ${dt.containsNull})`);
+        nested(dt.elementType, indent + "|   ");
+      } else if (dt.type === "map") {
+        lines.push(`${indent}|-- key: ${typeName(dt.keyType)}`);
+        lines.push(`${indent}|-- value: ${typeName(dt.valueType)} (valueContainsNull = ${dt.valueContainsNull})`);
+      }
+    };
+    walk(this.fields, " ");
+    return lines.join("\n") + "\n";
+  }
+  toJSON(): DataType {
+    return this.asDataType();
+  }
+  static fromDataType(dt: DataType): StructType {
+    if (dt.type !== "struct") throw new TypeError(`not a struct type: ${simpleString(dt)}`);
+    return new StructType(dt.fields);
+  }
+}
+
+/** Name as printSchema shows it (integer, string, array, struct, ...). */
+export function typeName(dt: DataType): string {
+  return dt.type === "decimal" ? `decimal(${dt.precision},${dt.scale})` : dt.type;
+}
+
+/** Spark's simpleString: int, bigint, string, array<int>, struct<a:int>, decimal(10,2). */
+export function simpleString(dt: DataType): string {
+  switch (dt.type) {
+    case "null": return "void";
+    case "boolean": return "boolean";
+    case "byte": return "tinyint";
+    case "short": return "smallint";
+    case "integer": return "int";
+    case "long": return "bigint";
+    case "float": return "float";
+    case "double": return "double";
+    case "decimal": return `decimal(${dt.precision},${dt.scale})`;
+    case "string": return "string";
+    case "binary": return "binary";
+    case "date": return "date";
+    case "timestamp": return "timestamp";
+    case "array": return `array<${simpleString(dt.elementType)}>`;
+    case "map": return `map<${simpleString(dt.keyType)},${simpleString(dt.valueType)}>`;
+    case "struct": return `struct<${dt.fields.map((f) => `${f.name}:${simpleString(f.dataType)}`).join(",")}>`;
+  }
+}
+
+export function isNumeric(dt: DataType): boolean {
+  return ["byte", "short", "integer", "long", "float", "double", "decimal"].includes(dt.type);
+}
+
+export function typesEqual(a: DataType, b: DataType): boolean {
+  return simpleString(a) === simpleString(b);
+}
