@@ -11,7 +11,7 @@ function registerExtensions(): void {
   // Maps keep their identity as Maps (plain objects decode as plain objects).
   addExtension({
     Class: Map,
-    type: 0x42,
+    type: 21,
     write: (m: Map<unknown, unknown>) => [...m.entries()],
     read: (entries: Array<[unknown, unknown]>) => new Map(entries),
   });
