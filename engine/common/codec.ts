@@ -2,26 +2,15 @@
 // messages, shuffle blocks, cached partitions, task results. msgpack (msgpackr) with exact round
 // trips for Map, Set, Date, bigint, Uint8Array, undefined and nested arrays/objects.
 
-import { Packr, addExtension } from "msgpackr";
-
-let registered = false;
-function registerExtensions(): void {
-  if (registered) return;
-  registered = true;
-  // Maps keep their identity as Maps (plain objects decode as plain objects).
-  addExtension({
-    Class: Map,
-    type: 21,
-    write: (m: Map<unknown, unknown>) => [...m.entries()],
-    read: (entries: Array<[unknown, unknown]>) => new Map(entries),
-  });
-}
-registerExtensions();
+import { Packr } from "msgpackr";
 
 const packr = new Packr({
-  useRecords: false,
+  // Plain objects travel as msgpackr records (self-described in each message), so msgpack maps
+  // are left for real Maps and decode back to Maps.
+  useRecords: true,
+  sequential: true,
   moreTypes: true,
-  mapsAsObjects: true,
+  mapsAsObjects: false,
   int64AsType: "bigint",
   structuredClone: false,
 });
