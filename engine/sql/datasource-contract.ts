@@ -1,0 +1,120 @@
+// The seam between the SQL core (plans, DataFrameReader/Writer) and the data sources
+// (engine/sql/datasources: CSV, JSON, text, Parquet). Owned by the SQL core; data sources implement
+// `DataSource` and call `registerDataSource` at module load (workers import the engine too, so the
+// registry is filled on both sides and a scan can be resolved by its `format` name on a worker).
+//
+// Who does what:
+// - SQL core owns spark.read (DataFrameReader: format/option/options/schema/load/csv/json/parquet/
+//   text/table) and df.write (DataFrameWriter: format/mode/option/options/partitionBy/save/csv/
+//   json/parquet/text). They call the registered DataSource below; data sources never touch
+//   DataFrame or the logical plan.
+// - Reading: on the driver, `inferSchema` (unless the user gave a schema) then `planSplits`; then
+//   one task per split calls `readSplit` on a worker. The optimizer fills `requiredColumns` and
+//   `pushedFilters` on the scan before splits are planned. Pushed filters are ADVISORY: the SQL
+//   core re-applies every filter after the scan, so a reader may use them to skip row groups,
+//   partitions or rows, but never needs to be exact.
+// - Writing: on the driver `prepareWrite` (save mode checks), then one task per partition calls
+//   `writeTask` on a worker with the partition's rows, then the driver calls `commitWrite` with
+//   every task's result (or `abortWrite` if the job failed).
+
+import type { DataType, StructType } from "./types";
+
+/** Reader/writer options as the user gave them (keys lower-cased by the SQL core, values as strings). */
+export type DataSourceOptions = Record<string, string>;
+
+/** A row inside the engine: values by position, in the order of the schema it belongs to. */
+export type InternalRow = unknown[];
+
+/**
+ * A filter the optimizer pushed down to a scan. `column` is a top-level column name of the data
+ * schema (as spelled in the schema). Values follow engine/sql/types.ts conventions (number,
+ * bigint, string, boolean, Date, ...). Only conjuncts that reference one column and a literal are
+ * pushed; anything else stays above the scan.
+ */
+export type PushedFilter =
+  | { op: "eq" | "nullSafeEq" | "lt" | "le" | "gt" | "ge"; column: string; value: unknown }
+  | { op: "in"; column: string; values: unknown[] }
+  | { op: "isNull" | "isNotNull"; column: string }
+  | { op: "startsWith" | "endsWith" | "contains"; column: string; value: string }
+  | { op: "and" | "or"; left: PushedFilter; right: PushedFilter }
+  | { op: "not"; child: PushedFilter };
+
+/** What the logical scan node carries (plain data: it is captured by the read tasks). */
+export interface ScanSpec {
+  format: string;
+  paths: string[];
+  options: DataSourceOptions;
+  /** Schema the user gave with .schema(...), if any (as a plain struct DataType). */
+  userSchema?: DataType & { type: "struct" };
+  /** The full schema of the relation (user schema or inferred), as a plain struct DataType. */
+  dataSchema: DataType & { type: "struct" };
+  /** Column names the query needs, in data-schema order (set by column pruning; all when absent). */
+  requiredColumns?: string[];
+  /** Filters the optimizer pushed into the scan (advisory, see above). */
+  pushedFilters?: PushedFilter[];
+}
+
+/** What `readSplit` is asked for. */
+export interface ReadRequest {
+  /** Full data schema (including partition columns for Hive-partitioned directories). */
+  dataSchema: StructType;
+  /** Columns to return, in this order; rows are arrays with exactly these positions. */
+  requiredColumns: string[];
+  pushedFilters: PushedFilter[];
+  options: DataSourceOptions;
+}
+
+/** A write job as the driver sees it. */
+export interface WriteJob {
+  format: string;
+  path: string;
+  mode: "overwrite" | "append" | "ignore" | "error" | "errorifexists";
+  options: DataSourceOptions;
+  partitionBy: string[];
+  schema: StructType;
+  /** Unique id of this write job (used for _temporary/<jobId>/ folders). */
+  jobId: string;
+}
+
+/** Result of a task's write: plain data, returned to the driver. */
+export interface WrittenFile {
+  path: string;
+  bytes: number;
+  rows: number;
+  /** Hive partition values of this file, e.g. { year: "2024" }. */
+  partitionValues?: Record<string, string>;
+  [k: string]: unknown;
+}
+
+export interface DataSource {
+  readonly format: string;
+  /** Driver side. Throws AnalysisError PATH_NOT_FOUND for a missing path. */
+  inferSchema(paths: string[], options: DataSourceOptions): Promise<StructType>;
+  /** Driver side: split the input into plain-data splits (byte ranges, row groups, ...). */
+  planSplits(paths: string[], options: DataSourceOptions, dataSchema: StructType, hints: { requiredColumns: string[]; pushedFilters: PushedFilter[] }): Promise<unknown[]>;
+  /** Worker side: rows of one split as arrays in `req.requiredColumns` order. */
+  readSplit(split: unknown, req: ReadRequest): Iterable<InternalRow> | AsyncIterable<InternalRow> | Promise<Iterable<InternalRow>>;
+  /** Driver side, before the write job: apply the save mode. Return { skip: true } for "ignore" on an existing path. */
+  prepareWrite?(job: WriteJob): Promise<{ skip: boolean }>;
+  /** Worker side: write one partition's rows (arrays in job.schema order). */
+  writeTask?(job: WriteJob, taskId: number, rows: Iterable<InternalRow>): Promise<WrittenFile[]>;
+  /** Driver side after all tasks succeeded. */
+  commitWrite?(job: WriteJob, files: WrittenFile[][]): Promise<void>;
+  /** Driver side when the job failed. */
+  abortWrite?(job: WriteJob): Promise<void>;
+}
+
+const registry = new Map<string, DataSource>();
+
+/** Register (or replace) the data source for a format name (case-insensitive). */
+export function registerDataSource(ds: DataSource): void {
+  registry.set(ds.format.toLowerCase(), ds);
+}
+
+export function getDataSource(format: string): DataSource | undefined {
+  return registry.get(format.toLowerCase());
+}
+
+export function registeredFormats(): string[] {
+  return [...registry.keys()];
+}
