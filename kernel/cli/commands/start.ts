@@ -1,0 +1,107 @@
+// `workbench start`: makes sure Jupyter is installed, registers the kernel, and runs the classic
+// Notebook server on loopback with a fresh token and the package's notebooks/ as its root. It
+// prints the URL once the server answers and stops the server cleanly on SIGINT/SIGTERM/SIGHUP.
+
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { ensureNotebookServer } from "../jupyter-env";
+import { describeInstall, loadInstallKernelSpec, NOTEBOOKS_DIR } from "../package-paths";
+import { freePortFrom, waitForServer } from "../server-util";
+import { int, parse, UsageError, type Command } from "./command";
+
+export const startCommand: Command = {
+  name: "start",
+  summary: "start Jupyter with the bigdata kernel on the course notebooks",
+  help: `Usage: workbench start [--port P] [--no-browser] [--notebook-dir DIR]
+
+Starts a Jupyter Notebook server on 127.0.0.1 with a fresh access token, the bigdata kernel
+registered, and the course notebooks as its root, then prints the URL to open. Ctrl-C stops it.
+If Jupyter is missing it is installed with apt on Debian when run as root; elsewhere the
+command prints what to install and exits 1.
+
+Options:
+  --port P            port to listen on (default: the first free port from 8888)
+  --no-browser        do not open a web browser
+  --notebook-dir DIR  root folder shown in Jupyter (default: the package's notebooks/)
+  --skip-install      do not (re)register the kernelspec
+  -h, --help          show this help`,
+  async run(args) {
+    const { values, positionals } = parse(args, {
+      port: { type: "string", short: "p" },
+      "no-browser": { type: "boolean" },
+      "notebook-dir": { type: "string" },
+      "skip-install": { type: "boolean" },
+    });
+    if (values.help) return console.log(this.help), 0;
+    if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+    const explicitPort = int(values.port, "--port", 1);
+    const root = resolve(values["notebook-dir"] ?? NOTEBOOKS_DIR);
+    if (!existsSync(root)) throw new UsageError(`notebook folder ${root} does not exist`);
+
+    const server = ensureNotebookServer((s) => console.error(s));
+    if (!server) return 1;
+
+    if (!values["skip-install"]) {
+      const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+      const where = describeInstall(await (await loadInstallKernelSpec())(isRoot ? {} : { user: true }));
+      console.log(`Kernel "bigdata" registered${where ? ` in ${where}` : ""}`);
+    }
+
+    const port = explicitPort ?? (await freePortFrom(8888));
+    const token = randomBytes(24).toString("hex");
+    const argv = [
+      ...server.argv.slice(1),
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      // A taken port must fail loudly: Jupyter would otherwise move on and our URL would be wrong.
+      "--NotebookApp.port_retries=0",
+      `--notebook-dir=${root}`,
+      ...(values["no-browser"] ? ["--no-browser"] : []),
+      ...(typeof process.getuid === "function" && process.getuid() === 0 ? ["--allow-root"] : []),
+    ];
+    // The token goes through the environment, not argv, so it does not show up in `ps`.
+    const child = spawn(server.argv[0]!, argv, {
+      env: { ...process.env, JUPYTER_TOKEN: token },
+      stdio: ["ignore", "inherit", "inherit"],
+      // Own process group: a terminal Ctrl-C reaches only us, and we stop Jupyter with SIGTERM
+      // (classic Notebook asks "Shutdown this notebook server (y/[n])?" on SIGINT).
+      detached: true,
+    });
+    const exited = new Promise<number>((res) => child.on("exit", (code, sig) => res(code ?? (sig ? 128 + 15 : 1))));
+    child.on("error", (e) => console.error(`cannot start ${server.found}: ${e.message}`));
+
+    let stopping = false;
+    const stop = (sig: NodeJS.Signals) => {
+      if (stopping) {
+        try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ }
+        return;
+      }
+      stopping = true;
+      console.error(`\nworkbench start: ${sig}, stopping Jupyter`);
+      try { process.kill(child.pid!, "SIGTERM"); } catch { /* gone */ }
+      setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ } }, 15_000).unref();
+    };
+    const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+    for (const s of signals) process.on(s, stop);
+    const reapOnExit = () => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ } };
+    process.once("exit", reapOnExit);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const ready = await Promise.race([waitForServer(`${base}/api/status`, token, 60_000), exited.then(() => false)]);
+      if (ready) {
+        console.log(`\nBig Data Workbench is running. Open:\n\n    ${base}/tree?token=${token}\n\nPress Ctrl-C to stop.`);
+      } else if (!stopping) {
+        console.error("Jupyter did not come up (see its messages above)");
+      }
+      const code = await exited;
+      return stopping ? 0 : code;
+    } finally {
+      for (const s of signals) process.removeListener(s, stop);
+      process.removeListener("exit", reapOnExit);
+      // Kernels Jupyter started live in its group; make sure none outlive it.
+      try { process.kill(-child.pid!, "SIGTERM"); } catch { /* gone */ }
+    }
+  },
+};
