@@ -1,0 +1,13 @@
+// engine/viz: pure renderers from plain engine data (job-info.ts, schemas and rows, plan graphs)
+// to MIME bundles for notebooks. Nothing here touches sockets or the scheduler; every output
+// renders offline (inline SVG/HTML, no scripts, no CDN).
+
+export { MIME, BIGDATA_MIME_TYPES, type MimeBundle } from "./mime";
+export { formatBytes, formatDuration, formatCount, formatTimestamp, escapeXml } from "./format";
+export { formatCell, javaDoubleToString, javaFloatToString } from "./cell-format";
+export { showString, stringHalfWidth } from "./show-string";
+export { renderTable, tablePayload, type TablePayload, type TableCell, type TableOptions } from "./table";
+export { sparkQuantiles, SUMMARY_QUANTILES } from "./quantiles";
+export { renderStageMetrics, stageMetricsSummary, type StageMetricsPayload, type StageMetricsOptions, type SkewWarning, type MetricRow } from "./stage-metrics";
+export { renderProgress, consoleBar, type ProgressPayload, type ProgressOptions } from "./progress";
+export { renderJobSummary, jobSummary, type JobSummaryPayload } from "./job-summary";
