@@ -1,0 +1,205 @@
+// Per-executor cache of RDD partitions (rdd.persist / cache). A memory store with an LRU budget
+// and a disk store in the executor's local directory. Levels with deserialized = false (PySpark's
+// defaults) keep encoded bytes in memory: exact sizes, decoding on each hit, and cached data that
+// user code cannot mutate; deserialized levels keep the live array and use a sampled size estimate.
+
+import { closeSync, openSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { decode, encode } from "../common/codec";
+import { FrameWriter, readFrames } from "./frame-file";
+import { estimateArraySize } from "./size-estimator";
+import { ensureDir, removeQuietly } from "./spill-files";
+import { StorageLevel } from "./storage-level";
+
+export type BlockLocation = "memory" | "disk";
+
+export interface PutResult {
+  where: BlockLocation | "none";
+  evicted: Array<{ blockId: string; droppedTo: "disk" | "nothing" }>;
+  /** Bytes the block takes where it was stored (estimate in memory if deserialized). */
+  bytes: number;
+}
+
+export interface BlockInfo { blockId: string; where: BlockLocation; bytes: number; level: string; diskBytes?: number }
+
+interface MemoryEntry { values?: unknown[]; bytes?: Buffer; size: number; level: StorageLevel }
+interface DiskEntry { path: string; size: number; level: StorageLevel }
+
+const DISK_BATCH = 4096;
+
+export interface BlockManagerOptions {
+  dir: string;
+  memoryBudgetBytes: number;
+  /**
+   * Spark never evicts a block of an RDD to make room for another block of the same RDD: scanning
+   * an RDD bigger than memory then keeps the first partitions cached instead of evicting each
+   * one just before it is needed again (0% hits under plain LRU). Default true; false = plain LRU.
+   */
+  protectSameRdd?: boolean;
+}
+
+export class BlockManager {
+  private readonly dir: string;
+  private readonly budget: number;
+  private readonly protectSameRdd: boolean;
+  /** Map order is LRU order: the first entry is the least recently used. */
+  private readonly memory = new Map<string, MemoryEntry>();
+  private readonly disk = new Map<string, DiskEntry>();
+  private used = 0;
+
+  constructor(opts: BlockManagerOptions) {
+    this.dir = opts.dir;
+    this.budget = opts.memoryBudgetBytes;
+    this.protectSameRdd = opts.protectSameRdd ?? true;
+  }
+
+  get memoryUsed(): number { return this.used; }
+  get memoryBudget(): number { return this.budget; }
+  get diskUsed(): number { let s = 0; for (const d of this.disk.values()) s += d.size; return s; }
+
+  /** The partition, or undefined on a miss. A hit refreshes LRU order; a disk hit of a level with
+   *  memory is promoted to memory when it fits in free memory (never evicting for it). */
+  get(blockId: string): unknown[] | undefined {
+    const m = this.memory.get(blockId);
+    if (m) {
+      this.memory.delete(blockId);
+      this.memory.set(blockId, m);
+      return m.values ?? decode<unknown[]>(m.bytes!);
+    }
+    const d = this.disk.get(blockId);
+    if (!d) return undefined;
+    const values: unknown[] = [];
+    for (const batch of readFrames(d.path)) for (const v of batch) values.push(v);
+    if (d.level.useMemory) {
+      const entry = this.memoryEntry(values, d.level);
+      if (entry.size <= this.budget - this.used) this.addMemory(blockId, entry);
+    }
+    return values;
+  }
+
+  has(blockId: string): boolean {
+    return this.memory.has(blockId) || this.disk.has(blockId);
+  }
+
+  /** Where a block is (memory wins when it is in both), or undefined. */
+  locate(blockId: string): BlockLocation | undefined {
+    return this.memory.has(blockId) ? "memory" : this.disk.has(blockId) ? "disk" : undefined;
+  }
+
+  /** Store a computed partition; see the module comment for how levels are interpreted. */
+  put(blockId: string, values: unknown[], level: StorageLevel): PutResult {
+    this.remove(blockId);
+    const evicted: PutResult["evicted"] = [];
+    if (level.useMemory) {
+      const entry = this.memoryEntry(values, level);
+      if (entry.size <= this.budget && this.makeRoom(entry.size, blockId, evicted)) {
+        this.addMemory(blockId, entry);
+        return { where: "memory", evicted, bytes: entry.size };
+      }
+    }
+    if (level.useDisk) {
+      const size = this.writeDisk(blockId, values, level);
+      return { where: "disk", evicted, bytes: size };
+    }
+    return { where: "none", evicted, bytes: 0 };
+  }
+
+  remove(blockId: string): void {
+    const m = this.memory.get(blockId);
+    if (m) { this.used -= m.size; this.memory.delete(blockId); }
+    const d = this.disk.get(blockId);
+    if (d) { removeQuietly(d.path); this.disk.delete(blockId); }
+  }
+
+  /** Remove every block of an RDD ("rdd_<id>_<partition>"); returns the removed ids. */
+  removeRdd(rddId: number): string[] {
+    const prefix = `rdd_${rddId}_`;
+    const ids = new Set<string>();
+    for (const id of this.memory.keys()) if (id.startsWith(prefix)) ids.add(id);
+    for (const id of this.disk.keys()) if (id.startsWith(prefix)) ids.add(id);
+    for (const id of ids) this.remove(id);
+    return [...ids];
+  }
+
+  /** Every block, least recently used memory blocks first, then disk-only blocks. */
+  list(): BlockInfo[] {
+    const out: BlockInfo[] = [];
+    for (const [blockId, m] of this.memory) {
+      const d = this.disk.get(blockId);
+      out.push({ blockId, where: "memory", bytes: m.size, level: m.level.name || m.level.toString(), ...(d ? { diskBytes: d.size } : {}) });
+    }
+    for (const [blockId, d] of this.disk) {
+      if (!this.memory.has(blockId)) out.push({ blockId, where: "disk", bytes: d.size, level: d.level.name || d.level.toString() });
+    }
+    return out;
+  }
+
+  /** Drop everything and delete this manager's disk files. */
+  clear(): void {
+    for (const d of this.disk.values()) removeQuietly(d.path);
+    this.disk.clear();
+    this.memory.clear();
+    this.used = 0;
+  }
+
+  private memoryEntry(values: unknown[], level: StorageLevel): MemoryEntry {
+    if (level.deserialized) return { values, size: estimateArraySize(values), level };
+    const bytes = encode(values);
+    // Copy out of the encoder's shared buffer so a small cached block does not pin a large one.
+    const own = Buffer.from(bytes);
+    return { bytes: own, size: own.length, level };
+  }
+
+  private addMemory(blockId: string, e: MemoryEntry): void {
+    this.memory.set(blockId, e);
+    this.used += e.size;
+  }
+
+  /** Evict LRU blocks until `size` fits; false (and nothing evicted) when it cannot fit. */
+  private makeRoom(size: number, forBlock: string, evicted: PutResult["evicted"]): boolean {
+    if (this.used + size <= this.budget) return true;
+    const rdd = rddOf(forBlock);
+    const victims: string[] = [];
+    let freed = 0;
+    for (const [id, m] of this.memory) {
+      if (this.used - freed + size <= this.budget) break;
+      if (this.protectSameRdd && rdd !== undefined && rddOf(id) === rdd) continue;
+      victims.push(id);
+      freed += m.size;
+    }
+    if (this.used - freed + size > this.budget) return false;
+    for (const id of victims) {
+      const m = this.memory.get(id)!;
+      this.memory.delete(id);
+      this.used -= m.size;
+      if (m.level.useDisk) {
+        if (!this.disk.has(id)) this.writeDisk(id, m.values ?? decode<unknown[]>(m.bytes!), m.level);
+        evicted.push({ blockId: id, droppedTo: "disk" });
+      } else {
+        evicted.push({ blockId: id, droppedTo: "nothing" });
+      }
+    }
+    return true;
+  }
+
+  private writeDisk(blockId: string, values: unknown[], level: StorageLevel): number {
+    ensureDir(this.dir);
+    const path = join(this.dir, `${blockId.replace(/[^A-Za-z0-9_.-]/g, "_")}.blk`);
+    const fd = openSync(path, "w");
+    try {
+      const w = new FrameWriter(fd);
+      for (let i = 0; i < values.length; i += DISK_BATCH) w.writeBatch(values.slice(i, i + DISK_BATCH));
+      w.flush();
+    } finally {
+      closeSync(fd);
+    }
+    const size = statSync(path).size;
+    this.disk.set(blockId, { path, size, level });
+    return size;
+  }
+}
+
+function rddOf(blockId: string): string | undefined {
+  const m = /^rdd_(\d+)_/.exec(blockId);
+  return m ? m[1] : undefined;
+}

@@ -1,0 +1,196 @@
+// The spillable combine map behind map-side combine and ExternalAppendOnlyMap. Entries live in a
+// value-keyed Map; when the estimated size passes the memory limit the entries are sorted by
+// (partition, key hash) and spilled as a run. Reading merges the runs with what is still in
+// memory, grouping entries of equal (partition, hash) and combining those whose keys are equal,
+// as Spark's ExternalAppendOnlyMap does (hash order needs no total order on keys).
+
+import { openSync, closeSync, statSync } from "node:fs";
+import { ExecutionError } from "../common/errors";
+import { hashKey, keysEqual, normalizeKey, type NormalKey } from "../common/keys";
+import type { Aggregator } from "./aggregator";
+import { BinaryHeap } from "./binary-heap";
+import { FrameWriter, readFrames } from "./frame-file";
+import { estimateSize, SizeTracker } from "./size-estimator";
+import { removeQuietly, tempPath } from "./spill-files";
+
+interface Entry { k: unknown; c: unknown; p: number; h: number }
+
+const ENTRY_OVERHEAD = 96;   // Map entry + Entry object + list slot, roughly
+const SAMPLE = 32;
+const SPILL_BATCH = 1024;
+
+export interface CombinerOptions {
+  dir: string;
+  memoryLimitBytes: number;
+  numPartitions: number;
+  partition: (key: unknown) => number;
+}
+
+export class PartitionedCombiner<V, C> {
+  private map = new Map<NormalKey, Entry>();
+  private list: Entry[] = [];
+  private readonly tracker: SizeTracker;
+  private readonly runs: string[] = [];
+  private _spillBytes = 0;
+  private disposed = false;
+
+  constructor(private readonly agg: Aggregator<V, C>, private readonly opts: CombinerOptions) {
+    this.tracker = new SizeTracker(() => this.measure());
+  }
+
+  get spillBytes(): number { return this._spillBytes; }
+  get spillCount(): number { return this.runs.length; }
+
+  insert(key: unknown, value: V): void {
+    const nk = normalizeKey(key);
+    const e = this.map.get(nk);
+    if (e) e.c = this.agg.mergeValue(e.c as C, value);
+    else this.add(nk, key, this.agg.createCombiner(value));
+    this.afterUpdate();
+  }
+
+  insertCombiner(key: unknown, c: C): void {
+    const nk = normalizeKey(key);
+    const e = this.map.get(nk);
+    if (e) e.c = this.agg.mergeCombiners(e.c as C, c);
+    else this.add(nk, key, c);
+    this.afterUpdate();
+  }
+
+  private add(nk: NormalKey, k: unknown, c: unknown): void {
+    const p = this.opts.numPartitions === 1 ? 0 : this.opts.partition(k);
+    if (!(Number.isInteger(p) && p >= 0 && p < this.opts.numPartitions)) {
+      throw new ExecutionError("INVALID_PARTITION_ID",
+        `The partitioner returned ${String(p)} for a key; expected an integer in [0, ${this.opts.numPartitions}).`,
+        { parameters: { partition: p, numPartitions: this.opts.numPartitions } });
+    }
+    const e: Entry = { k, c, p, h: 0 };
+    this.map.set(nk, e);
+    this.list.push(e);
+  }
+
+  private afterUpdate(): void {
+    this.tracker.afterUpdate();
+    if (this.tracker.estimate > this.opts.memoryLimitBytes && this.list.length > 0) this.spill();
+  }
+
+  private measure(): number {
+    const n = this.list.length;
+    if (n === 0) return 0;
+    const k = Math.min(SAMPLE, n);
+    let s = 0;
+    for (let i = 0; i < k; i++) {
+      const e = this.list[k === n ? i : Math.floor(Math.random() * n)]!;
+      s += estimateSize(e.k) * (typeof e.k === "object" && e.k !== null ? 2 : 1) + estimateSize(e.c);
+    }
+    return (s / k + ENTRY_OVERHEAD) * n;
+  }
+
+  private sortInMemory(): Entry[] {
+    const l = this.list;
+    for (const e of l) e.h = hashKey(e.k);
+    l.sort((a, b) => a.p - b.p || a.h - b.h);
+    return l;
+  }
+
+  /** Write the in-memory entries as one sorted run and start over empty. */
+  private spill(): void {
+    const sorted = this.sortInMemory();
+    const path = tempPath(this.opts.dir, "spill-combine", ".run");
+    this.runs.push(path);
+    const fd = openSync(path, "w");
+    try {
+      const w = new FrameWriter(fd);
+      let batch: unknown[] = [];
+      for (const e of sorted) {
+        batch.push(e.p, e.h, e.k, e.c);
+        if (batch.length >= SPILL_BATCH * 4) { w.writeBatch(batch); batch = []; }
+      }
+      if (batch.length > 0) w.writeBatch(batch);
+      w.flush();
+    } finally {
+      closeSync(fd);
+    }
+    this._spillBytes += statSync(path).size;
+    this.map = new Map();
+    this.list = [];
+    this.tracker.reset();
+  }
+
+  /**
+   * All combined entries as [partition, key, combiner], in non-decreasing partition order. Without
+   * spills, keys of one partition come in insertion order; after spills, in hash order.
+   */
+  *entries(): Generator<[number, unknown, C]> {
+    if (this.runs.length === 0) {
+      if (this.opts.numPartitions === 1) {
+        for (const e of this.list) yield [0, e.k, e.c as C];
+        return;
+      }
+      const buckets: Entry[][] = Array.from({ length: this.opts.numPartitions }, () => []);
+      for (const e of this.list) buckets[e.p]!.push(e);
+      for (let p = 0; p < buckets.length; p++) for (const e of buckets[p]!) yield [p, e.k, e.c as C];
+      return;
+    }
+    yield* this.mergeRuns();
+  }
+
+  private *mergeRuns(): Generator<[number, unknown, C]> {
+    interface Stream { head: Entry; next: () => Entry | undefined }
+    const streams: Stream[] = [];
+    const memory = this.sortInMemory();
+    let mi = 0;
+    const memNext = () => memory[mi++];
+    const first = memNext();
+    if (first) streams.push({ head: first, next: memNext });
+    for (const path of this.runs) {
+      const it = runEntries(path);
+      const next = () => { const r = it.next(); return r.done ? undefined : r.value; };
+      const h = next();
+      if (h) streams.push({ head: h, next });
+    }
+    const heap = new BinaryHeap<Stream>((a, b) => a.head.p < b.head.p || (a.head.p === b.head.p && a.head.h < b.head.h));
+    for (const s of streams) heap.push(s);
+    const group: Entry[] = [];
+    while (heap.size > 0) {
+      const { p, h } = heap.peek()!.head;
+      group.length = 0;
+      while (heap.size > 0 && heap.peek()!.head.p === p && heap.peek()!.head.h === h) {
+        const s = heap.pop()!;
+        group.push(s.head);
+        const n = s.next();
+        if (n) { s.head = n; heap.push(s); }
+      }
+      if (group.length === 1) {
+        yield [p, group[0]!.k, group[0]!.c as C];
+        continue;
+      }
+      // Same hash: combine entries whose keys are equal; distinct keys that collide stay apart.
+      const out: Entry[] = [];
+      for (const e of group) {
+        const same = out.find((o) => keysEqual(o.k, e.k));
+        if (same) same.c = this.agg.mergeCombiners(same.c as C, e.c as C);
+        else out.push({ ...e });
+      }
+      for (const e of out) yield [p, e.k, e.c as C];
+    }
+  }
+
+  /** Delete spill files and drop the in-memory entries. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const r of this.runs) removeQuietly(r);
+    this.runs.length = 0;
+    this.map = new Map();
+    this.list = [];
+  }
+}
+
+function* runEntries(path: string): Generator<Entry> {
+  for (const b of readFrames(path)) {
+    for (let i = 0; i < b.length; i += 4) {
+      yield { p: b[i] as number, h: b[i + 1] as number, k: b[i + 2], c: b[i + 3] };
+    }
+  }
+}

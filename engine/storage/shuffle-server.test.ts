@@ -1,0 +1,139 @@
+import WebSocket from "ws";
+import { afterAll, describe, expect, it } from "vitest";
+import { canonical, partitionForKey } from "../common/keys";
+import { encode } from "../common/codec";
+import { FetchFailedError } from "./fetch-failed-error";
+import { decodeShuffleBlock, readLocalShuffleBlock, removeShuffle } from "./shuffle-files";
+import { closeShuffleClients, fetchShuffleBlocks } from "./shuffle-fetch";
+import { ShuffleServer } from "./shuffle-server";
+import { SHUFFLE_PATH } from "./shuffle-protocol";
+import { writeShuffleOutput } from "./shuffle-writer";
+import { removeTempDirs, tempDir } from "./test-dirs";
+
+const TOKEN = "s3cret-token";
+const servers: ShuffleServer[] = [];
+afterAll(async () => {
+  await closeShuffleClients();
+  for (const s of servers) await s.close();
+  removeTempDirs();
+});
+
+async function worker(): Promise<{ dir: string; server: ShuffleServer; address: string }> {
+  const dir = tempDir("worker");
+  const server = new ShuffleServer({ dir, token: TOKEN });
+  servers.push(server);
+  return { dir, server, address: await server.start() };
+}
+
+const N = 3;
+const recsOf = (m: number) => Array.from({ length: 2000 }, (_, i) => [`k${(i * 31 + m) % 97}`, m * 10_000 + i] as [unknown, unknown]);
+
+function writeMaps(dir: string, shuffleId: number, mapIds: number[]) {
+  return mapIds.map((m) => writeShuffleOutput({ dir, shuffleId, mapId: m, numPartitions: N, records: recsOf(m), partition: (k) => partitionForKey(k, N) }));
+}
+
+/** Open a raw socket and report how the server answered. */
+function rawConnect(url: string, headers: Record<string, string>): Promise<{ status?: number; ws?: WebSocket }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once("open", () => resolve({ ws }));
+    ws.once("unexpected-response", (_q, res) => { resolve({ status: res.statusCode }); res.resume(); ws.terminate(); });
+    ws.once("error", (e) => reject(e));
+  });
+}
+
+describe("ShuffleServer + fetchShuffleBlocks", () => {
+  it("fetches blocks across two real servers, local ones from disk, all equal to what was written", async () => {
+    const a = await worker(), b = await worker();
+    writeMaps(a.dir, 7, [0, 1]);
+    writeMaps(b.dir, 7, [2, 3, 4]);
+    for (let r = 0; r < N; r++) {
+      const res = await fetchShuffleBlocks({
+        token: TOKEN, localAddress: a.address, localDir: a.dir,
+        requests: [{ address: a.address, shuffleId: 7, mapIds: [0, 1], reduceId: r }, { address: b.address, shuffleId: 7, mapIds: [4, 2, 3], reduceId: r }],
+      });
+      expect(res.blocks.map((x) => x.mapId)).toEqual([0, 1, 4, 2, 3]);
+      expect(res.metrics.localBlocks).toBe(2);
+      expect(res.metrics.remoteBlocks).toBe(3);
+      const got = res.blocks.flatMap((x) => decodeShuffleBlock(x.data)).map((p) => canonical(p)).sort();
+      const want = [0, 1, 2, 3, 4].flatMap((m) => recsOf(m)).filter(([k]) => partitionForKey(k, N) === r).map((p) => canonical(p)).sort();
+      expect(got).toEqual(want);
+      // Remote bytes are exactly the bytes on the holder's disk.
+      for (const x of res.blocks.filter((x) => x.address === b.address)) expect(x.data.equals(readLocalShuffleBlock(b.dir, 7, x.mapId, r))).toBe(true);
+      expect(res.metrics.remoteBytes).toBe(res.blocks.filter((x) => x.address === b.address).reduce((s, x) => s + x.data.length, 0));
+    }
+    // From the other side: a fetches b's blocks remotely and vice versa, on pooled connections.
+    const res = await fetchShuffleBlocks({
+      token: TOKEN, localAddress: b.address, localDir: b.dir,
+      requests: [0, 1, 2].map((r) => ({ address: a.address, shuffleId: 7, mapIds: [0, 1], reduceId: r })),
+    });
+    expect(res.metrics.remoteBlocks).toBe(6);
+    expect(res.metrics.localBlocks).toBe(0);
+  });
+
+  it("serves blocks bigger than one chunk", async () => {
+    const a = await worker();
+    const big = Array.from({ length: 400_000 }, (_, i) => [i, `value-${i}`] as [unknown, unknown]);
+    const st = writeShuffleOutput({ dir: a.dir, shuffleId: 8, mapId: 0, numPartitions: 1, records: big, partition: () => 0 });
+    expect(st.sizes[0]).toBeGreaterThan(4 << 20);
+    const res = await fetchShuffleBlocks({ token: TOKEN, localAddress: "", localDir: "", requests: [{ address: a.address, shuffleId: 8, mapIds: [0], reduceId: 0 }] });
+    expect(res.blocks[0]!.data.length).toBe(st.sizes[0]);
+    expect(decodeShuffleBlock(res.blocks[0]!.data)).toEqual(big);
+  });
+
+  it("refuses a wrong token at the upgrade (401) and fails the fetch as unauthorized", async () => {
+    const a = await worker();
+    writeMaps(a.dir, 9, [0]);
+    expect((await rawConnect(a.address + SHUFFLE_PATH, { authorization: "Bearer nope" })).status).toBe(401);
+    expect((await rawConnect(a.address + SHUFFLE_PATH, {})).status).toBe(401);
+    expect((await rawConnect(a.address + "/other", { authorization: `Bearer ${TOKEN}` })).status).toBe(404);
+    const err = await fetchShuffleBlocks({ token: "nope", localAddress: "", localDir: "", requests: [{ address: a.address, shuffleId: 9, mapIds: [0], reduceId: 1 }] })
+      .then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(FetchFailedError);
+    expect(err).toMatchObject({ shuffleId: 9, mapId: 0, reduceId: 1, address: a.address, reason: "unauthorized" });
+    expect(a.server.stats.refused).toBe(4);
+  });
+
+  it("closes connections that send text or malformed requests", async () => {
+    const a = await worker();
+    const closeCode = async (send: (ws: WebSocket) => void) => {
+      const { ws } = await rawConnect(a.address + SHUFFLE_PATH, { authorization: `Bearer ${TOKEN}` });
+      return new Promise<number>((resolve) => { ws!.once("close", (code) => resolve(code)); send(ws!); });
+    };
+    expect(await closeCode((ws) => ws.send("hello"))).toBe(1003);
+    expect(await closeCode((ws) => ws.send(Buffer.from([0xc1])))).toBe(1007);
+    expect(await closeCode((ws) => ws.send(encode({ id: 1, shuffleId: "x" })))).toBe(1007);
+  });
+
+  it("missing map output -> FetchFailedError naming shuffle, map, reduce and address", async () => {
+    const a = await worker();
+    writeMaps(a.dir, 10, [0]);
+    const err = await fetchShuffleBlocks({ token: TOKEN, localAddress: "", localDir: "", requests: [{ address: a.address, shuffleId: 10, mapIds: [0, 5], reduceId: 2 }] })
+      .then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(FetchFailedError);
+    expect(err).toMatchObject({ shuffleId: 10, mapId: 5, reduceId: 2, address: a.address, reason: "missing", condition: "FETCH_FAILED" });
+    // The connection survives a missing block: the next fetch on it works.
+    const ok = await fetchShuffleBlocks({ token: TOKEN, localAddress: "", localDir: "", requests: [{ address: a.address, shuffleId: 10, mapIds: [0], reduceId: 2 }] });
+    expect(ok.blocks).toHaveLength(1);
+    // After removeShuffle the output is gone for local readers too.
+    removeShuffle(a.dir, 10);
+    const local = await fetchShuffleBlocks({ token: TOKEN, localAddress: a.address, localDir: a.dir, requests: [{ address: a.address, shuffleId: 10, mapIds: [0], reduceId: 0 }] })
+      .then(() => undefined, (e: unknown) => e);
+    expect(local).toMatchObject({ shuffleId: 10, mapId: 0, reduceId: 0, reason: "missing" });
+  });
+
+  it("closed server -> FetchFailedError (connection), also for a pooled connection", async () => {
+    const a = await worker();
+    writeMaps(a.dir, 11, [0]);
+    const req = { token: TOKEN, localAddress: "", localDir: "", requests: [{ address: a.address, shuffleId: 11, mapIds: [0], reduceId: 0 }] };
+    expect((await fetchShuffleBlocks(req)).blocks).toHaveLength(1);   // pooled now
+    await a.server.close();
+    const err = await fetchShuffleBlocks(req).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(FetchFailedError);
+    expect(err).toMatchObject({ shuffleId: 11, mapId: 0, reduceId: 0, address: a.address, reason: "connection" });
+    const never = "ws://127.0.0.1:1";
+    const err2 = await fetchShuffleBlocks({ ...req, requests: [{ address: never, shuffleId: 11, mapIds: [3], reduceId: 1 }] }).then(() => undefined, (e: unknown) => e);
+    expect(err2).toMatchObject({ shuffleId: 11, mapId: 3, reduceId: 1, address: never, reason: "connection" });
+    expect(FetchFailedError.from(err2)).toBe(err2);
+  });
+});

@@ -1,0 +1,224 @@
+// The map side of a shuffle: route each record to its reduce partition and write ONE data file
+// plus an index (Spark's sort-based shuffle). Without an aggregator, records are batched per
+// partition into encoded frames; past the memory limit the frames spill to a file laid out by
+// partition, and the final file concatenates each partition's spilled and in-memory frames (no
+// re-encoding, like Spark's unsafe shuffle merge). With an aggregator, a PartitionedCombiner does
+// map-side combine with sorted spills. Commit is atomic: temp files, then rename index last.
+
+import { closeSync, openSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { ExecutionError } from "../common/errors";
+import type { Aggregator } from "./aggregator";
+import { encodeFrame, FrameWriter } from "./frame-file";
+import { PartitionedCombiner } from "./partitioned-combiner";
+import { encodeIndex, readShuffleIndex, shuffleDataPath, shuffleIndexPath } from "./shuffle-files";
+import { estimateSize } from "./size-estimator";
+import { ensureDir, removeQuietly, tempPath } from "./spill-files";
+
+/** What a finished map task reports to the driver. */
+export interface MapStatus {
+  shuffleId: number;
+  mapId: number;
+  /** Bytes per reduce partition (0 = empty block). */
+  sizes: number[];
+  /** Records per reduce partition. */
+  records: number[];
+  spillBytes: number;
+}
+
+export interface ShuffleWriteOptions {
+  dir: string;
+  shuffleId: number;
+  mapId: number;
+  numPartitions: number;
+  records: Iterable<readonly [unknown, unknown]>;
+  partition: (key: unknown) => number;
+  aggregator?: Aggregator<unknown, unknown>;
+  /** In-memory budget before spilling (default 64 MiB). */
+  memoryLimitBytes?: number;
+}
+
+const DEFAULT_LIMIT = 64 * 1024 * 1024;
+/** Records per frame; big frames keep per-frame overhead (header, encoder setup) negligible. */
+const BATCH_RECORDS = 4096;
+const RECORD_OVERHEAD = 24;   // two array slots plus a share of the batch array
+const COPY_CHUNK = 4 << 20;
+
+/** Write one map task's shuffle output and return its MapStatus. */
+export function writeShuffleOutput(opts: ShuffleWriteOptions): MapStatus {
+  const { dir, shuffleId, mapId, numPartitions } = opts;
+  if (!(Number.isInteger(numPartitions) && numPartitions > 0)) {
+    throw new ExecutionError("INVALID_PARTITION_NUMBER", `numPartitions must be a positive integer, got ${numPartitions}`,
+      { parameters: { numPartitions } });
+  }
+  ensureDir(dir);
+  const limit = opts.memoryLimitBytes ?? DEFAULT_LIMIT;
+  const dataTmp = tempPath(dir, `shuffle_${shuffleId}_${mapId}.data`);
+  const indexTmp = tempPath(dir, `shuffle_${shuffleId}_${mapId}.index`);
+  const spills: string[] = [];
+  try {
+    const r = opts.aggregator
+      ? writeCombined(opts, opts.aggregator, limit, dataTmp)
+      : writeBatched(opts, limit, dataTmp, spills);
+    const offsets = [0];
+    for (const s of r.sizes) offsets.push(offsets[offsets.length - 1]! + s);
+    writeFileSync(indexTmp, encodeIndex(offsets));
+    // A retried or speculative attempt may have committed already: like Spark, keep the existing
+    // consistent output (a reader may be using it) and report its sizes.
+    const existing = readShuffleIndex(dir, shuffleId, mapId);
+    if (existing && existing.length === numPartitions + 1) {
+      removeQuietly(dataTmp); removeQuietly(indexTmp);
+      const sizes = existing.slice(1).map((o, i) => o - existing[i]!);
+      return { shuffleId, mapId, sizes, records: r.records, spillBytes: r.spillBytes };
+    }
+    renameSync(dataTmp, shuffleDataPath(dir, shuffleId, mapId));
+    renameSync(indexTmp, shuffleIndexPath(dir, shuffleId, mapId));
+    return { shuffleId, mapId, sizes: r.sizes, records: r.records, spillBytes: r.spillBytes };
+  } catch (e) {
+    removeQuietly(dataTmp); removeQuietly(indexTmp);
+    throw e;
+  } finally {
+    for (const s of spills) removeQuietly(s);
+  }
+}
+
+interface Written { sizes: number[]; records: number[]; spillBytes: number }
+
+function badPartition(p: unknown, n: number): ExecutionError {
+  return new ExecutionError("INVALID_PARTITION_ID",
+    `The partitioner returned ${String(p)} for a key; expected an integer in [0, ${n}).`,
+    { parameters: { partition: p, numPartitions: n } });
+}
+
+/** No aggregator: batch, spill by partition, concatenate. */
+function writeBatched(opts: ShuffleWriteOptions, limit: number, dataPath: string, spills: string[]): Written {
+  const n = opts.numPartitions;
+  const partition = opts.partition;
+  const pending: unknown[][] = Array.from({ length: n }, () => []);
+  const chunks: Buffer[][] = Array.from({ length: n }, () => []);
+  const records = new Array<number>(n).fill(0);
+  // Per spill file, the byte range of each partition's frames.
+  const spillRanges: Array<{ path: string; offsets: number[] }> = [];
+  let chunkBytes = 0, pendingCount = 0, spillBytes = 0;
+  let seen = 0, sampled = 0, sampledBytes = 0, avgRecord = 64;
+
+  const flushPartition = (p: number) => {
+    const batch = pending[p]!;
+    if (batch.length === 0) return;
+    const [h, payload] = encodeFrame(batch);
+    chunks[p]!.push(h, payload);
+    chunkBytes += h.length + payload.length;
+    pendingCount -= batch.length / 2;
+    pending[p] = [];
+  };
+
+  const spill = () => {
+    for (let p = 0; p < n; p++) flushPartition(p);
+    const path = tempPath(opts.dir, `shuffle_${opts.shuffleId}_${opts.mapId}.spill`);
+    spills.push(path);
+    const fd = openSync(path, "w");
+    const offsets = [0];
+    try {
+      const w = new FrameWriter(fd);
+      for (let p = 0; p < n; p++) {
+        for (const c of chunks[p]!) w.writeRaw(c);
+        chunks[p] = [];
+        offsets.push(w.position);
+      }
+      w.flush();
+    } finally {
+      closeSync(fd);
+    }
+    spillRanges.push({ path, offsets });
+    spillBytes += offsets[n]!;
+    chunkBytes = 0;
+  };
+
+  for (const rec of opts.records) {
+    const k = rec[0], v = rec[1];
+    const p = n === 1 ? 0 : partition(k);
+    if (!(p >= 0 && p < n && Number.isInteger(p))) throw badPartition(p, n);
+    const batch = pending[p]!;
+    batch.push(k, v);
+    records[p]!++;
+    pendingCount++;
+    // Sample record sizes (every 64th) rather than measure each: a running average is enough
+    // to bound memory, and it keeps estimation far cheaper than the encoding itself.
+    if ((seen++ & 63) === 0) {
+      sampledBytes += estimateSize(k) + estimateSize(v) + RECORD_OVERHEAD;
+      avgRecord = sampledBytes / ++sampled;
+    }
+    if (batch.length >= BATCH_RECORDS * 2) flushPartition(p);
+    if (chunkBytes + pendingCount * avgRecord > limit && (chunkBytes > 0 || pendingCount > 0)) spill();
+  }
+  for (let p = 0; p < n; p++) flushPartition(p);
+
+  const sizes = new Array<number>(n).fill(0);
+  const fd = openSync(dataPath, "w");
+  const fds = spillRanges.map((s) => openSync(s.path, "r"));
+  try {
+    const w = new FrameWriter(fd);
+    for (let p = 0; p < n; p++) {
+      const start = w.position;
+      spillRanges.forEach((s, i) => copyRange(fds[i]!, s.offsets[p]!, s.offsets[p + 1]!, w));
+      for (const c of chunks[p]!) w.writeRaw(c);
+      chunks[p] = [];
+      sizes[p] = w.position - start;
+    }
+    w.flush();
+  } finally {
+    for (const f of fds) closeSync(f);
+    closeSync(fd);
+  }
+  return { sizes, records, spillBytes };
+}
+
+function copyRange(fd: number, start: number, end: number, w: FrameWriter): void {
+  let pos = start;
+  while (pos < end) {
+    // A fresh buffer each time: FrameWriter keeps references until it flushes.
+    const buf = Buffer.allocUnsafe(Math.min(COPY_CHUNK, end - pos));
+    const r = readSync(fd, buf, 0, buf.length, pos);
+    if (r === 0) throw new ExecutionError("SHUFFLE_SPILL_CORRUPT", "spill file shorter than recorded");
+    w.writeRaw(r === buf.length ? buf : buf.subarray(0, r));
+    pos += r;
+  }
+}
+
+/** With an aggregator: combine per key (spilling), then write partitions in order. */
+function writeCombined(opts: ShuffleWriteOptions, agg: Aggregator<unknown, unknown>, limit: number, dataPath: string): Written {
+  const n = opts.numPartitions;
+  const comb = new PartitionedCombiner(agg, { dir: opts.dir, memoryLimitBytes: limit, numPartitions: n, partition: opts.partition });
+  try {
+    for (const rec of opts.records) comb.insert(rec[0], rec[1]);
+    const sizes = new Array<number>(n).fill(0);
+    const records = new Array<number>(n).fill(0);
+    const fd = openSync(dataPath, "w");
+    try {
+      const w = new FrameWriter(fd);
+      let cur = 0, start = 0;
+      let batch: unknown[] = [];
+      const endPartition = () => {
+        if (batch.length > 0) { w.writeBatch(batch); batch = []; }
+        sizes[cur] = w.position - start;
+      };
+      for (const [p, k, c] of comb.entries()) {
+        if (p !== cur) { endPartition(); cur = p; start = w.position; }
+        batch.push(k, c);
+        records[p]!++;
+        if (batch.length >= BATCH_RECORDS * 2) w.writeBatch(batch), (batch = []);
+      }
+      endPartition();
+      w.flush();
+    } finally {
+      closeSync(fd);
+    }
+    return { sizes, records, spillBytes: comb.spillBytes };
+  } finally {
+    comb.dispose();
+  }
+}
+
+/** Size of a committed data file (for tests and metrics). */
+export function shuffleDataSize(dir: string, shuffleId: number, mapId: number): number {
+  return statSync(shuffleDataPath(dir, shuffleId, mapId)).size;
+}
