@@ -1,0 +1,183 @@
+// Literal typing as Spark does it at parse time: integer literals become int, bigint or decimal
+// by size, 1.5 is a decimal, 1e3 and 1.5D are doubles, suffixes L/S/Y/F/BD pick the type, and
+// typed literals (DATE '...', TIMESTAMP '...') are checked and converted here.
+
+import { ParseError } from "../../common/errors";
+import {
+  ByteType, DateType, DecimalType, DoubleType, FloatType, IntegerType, LongType, ShortType, TimestampType,
+  type DataType,
+} from "../types";
+import type { Literal, Pos } from "./ast";
+import type { Cursor } from "./cursor";
+import type { Token } from "./lexer";
+
+const RANGES = {
+  tinyint: { min: -128n, max: 127n, type: ByteType },
+  smallint: { min: -32768n, max: 32767n, type: ShortType },
+  int: { min: -2147483648n, max: 2147483647n, type: IntegerType },
+  bigint: { min: -9223372036854775808n, max: 9223372036854775807n, type: LongType },
+} as const;
+
+const MAX_DECIMAL_PRECISION = 38;
+
+/**
+ * The literal for a number token, with `negative` set when a unary minus was folded into it
+ * (Spark's grammar makes `-1` one literal, which matters for range checks like -128Y).
+ */
+export function numberLiteral(c: Cursor, tok: Token, negative: boolean, pos: Pos): Literal {
+  const raw = tok.text;
+  const sign = negative ? "-" : "";
+  const text = sign + raw;
+  const m = /^(.*?)(bd|[lsydf])?$/i.exec(raw)!;
+  const body = m[1]!;
+  const suffix = (m[2] ?? "").toUpperCase();
+  const lit = (dataType: DataType, value: Literal["value"]): Literal => ({ kind: "literal", pos, dataType, value, text });
+  const outOfRange = (typeName: string, min: string, max: string) =>
+    c.errorAt(tok, "INVALID_NUMERIC_LITERAL_RANGE",
+      `Numeric literal ${sign}${body} is outside the valid range for ${typeName} with minimum value of ${min} and maximum value of ${max}. Please adjust the value accordingly.`,
+      { rawStrippedQualifier: sign + body, typeName, minValue: min, maxValue: max });
+  const integral = (name: keyof typeof RANGES): Literal => {
+    const r = RANGES[name];
+    const v = BigInt(sign + body);
+    if (v < r.min || v > r.max) throw outOfRange(name, String(r.min), String(r.max));
+    return lit(r.type, name === "bigint" && (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) ? v : Number(v));
+  };
+  const floating = (name: "double" | "float"): Literal => {
+    const v = Number(sign + body);
+    const max = name === "double" ? Number.MAX_VALUE : 3.4028234663852886e38;
+    if (!Number.isFinite(v) || Math.abs(v) > max) {
+      throw outOfRange(name, name === "double" ? "-1.7976931348623157E+308" : "-3.4028235E+38",
+        name === "double" ? "1.7976931348623157E+308" : "3.4028235E+38");
+    }
+    return lit(name === "double" ? DoubleType : FloatType, v);
+  };
+  const decimal = (): Literal => {
+    const d = plainDecimal(sign + body);
+    if (d.precision > MAX_DECIMAL_PRECISION) {
+      throw c.errorAt(tok, "DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION",
+        `Decimal precision ${d.precision} exceeds max precision ${MAX_DECIMAL_PRECISION}.`,
+        { precision: d.precision, maxPrecision: MAX_DECIMAL_PRECISION });
+    }
+    return lit(DecimalType(d.precision, d.scale), d.value);
+  };
+  const isPlainInt = /^\d+$/.test(body);
+  switch (suffix) {
+    case "L": return integral("bigint");
+    case "S": return integral("smallint");
+    case "Y": return integral("tinyint");
+    case "D": return floating("double");
+    case "F": return floating("float");
+    case "BD": return decimal();
+    default:
+      if (/e/i.test(body)) return floating("double");
+      if (!isPlainInt) return decimal();
+      {
+        const v = BigInt(sign + body);
+        if (v >= RANGES.int.min && v <= RANGES.int.max) return lit(IntegerType, Number(v));
+        if (v >= RANGES.bigint.min && v <= RANGES.bigint.max) return integral("bigint");
+        return decimal();
+      }
+  }
+}
+
+/** Exact digits, precision and scale of a decimal text (exponents are expanded, as Spark does without negative scales). */
+export function plainDecimal(text: string): { value: string; precision: number; scale: number } {
+  const neg = text.startsWith("-");
+  const t = text.replace(/^[+-]/, "");
+  const [mant, expText] = t.split(/e/i) as [string, string | undefined];
+  let [ip, fp = ""] = mant.split(".") as [string, string | undefined];
+  const exp = expText ? parseInt(expText, 10) : 0;
+  if (exp > 0) {
+    const moved = fp.slice(0, exp).padEnd(exp, "0");
+    ip = ip + moved;
+    fp = fp.slice(exp);
+  } else if (exp < 0) {
+    const n = -exp;
+    const padded = ip.padStart(n + 1, "0");
+    fp = padded.slice(padded.length - n) + fp;
+    ip = padded.slice(0, padded.length - n);
+  }
+  ip = ip.replace(/^0+(?=\d)/, "");
+  if (ip === "") ip = "0";
+  const digits = (ip + fp).replace(/^0+/, "");
+  const scale = fp.length;
+  const precision = Math.max(digits.length || 1, scale);
+  const value = (neg && /[1-9]/.test(ip + fp) ? "-" : "") + ip + (fp ? "." + fp : "");
+  return { value, precision, scale };
+}
+
+/** DATE '...' and TIMESTAMP[_NTZ|_LTZ] '...' as Spark reads them; INVALID_TYPED_LITERAL otherwise. */
+export function typedLiteral(c: Cursor, kwTok: Token, strTok: Token, value: string, pos: Pos): Literal {
+  const kw = kwTok.upper;
+  const text = `${kw} '${value}'`;
+  const invalid = (): ParseError => c.errorAt(kwTok, "INVALID_TYPED_LITERAL",
+    `The value of the typed literal "${kw}" is invalid: '${value}'.`, { valueType: `"${kw}"`, value: `'${value}'` });
+  if (kw === "DATE") {
+    const d = parseDate(value);
+    if (!d) throw invalid();
+    return { kind: "literal", pos, dataType: DateType, value: d, text };
+  }
+  const ts = parseTimestamp(value, kw === "TIMESTAMP_NTZ");
+  if (!ts) throw invalid();
+  void strTok;
+  return { kind: "literal", pos, dataType: TimestampType, value: ts, text };
+}
+
+function validYmd(y: number, m: number, d: number): Date | undefined {
+  const dt = new Date(Date.UTC(2000, m - 1, d));
+  dt.setUTCFullYear(y);
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
+  return dt;
+}
+
+/** yyyy, yyyy-[m]m, yyyy-[m]m-[d]d, optionally followed by ' ...' or 'T...' (Spark ignores the rest). */
+export function parseDate(s: string): Date | undefined {
+  const m = /^\s*([+-]?\d{4,7})(?:-(\d{1,2})(?:-(\d{1,2})(?:[ T].*)?)?)?\s*$/.exec(s);
+  if (!m) return undefined;
+  return validYmd(Number(m[1]), m[2] ? Number(m[2]) : 1, m[3] ? Number(m[3]) : 1);
+}
+
+/**
+ * yyyy[-mm[-dd[( |T)hh[:mm[:ss[.fraction]]]]]][zone]. Without a zone the wall time is read as
+ * UTC (the binder may re-read `text` in the session time zone); JavaScript Dates keep
+ * milliseconds, so finer fractions are truncated.
+ */
+export function parseTimestamp(s: string, ignoreZone = false): Date | undefined {
+  const m = /^\s*([+-]?\d{4,7})(?:-(\d{1,2})(?:-(\d{1,2})(?:[ T](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d{0,9}))?)?)?)?)?)?\s*(Z|[+-]\d{1,2}(?::?\d{2})?|(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?|[A-Za-z_]+(?:\/[A-Za-z_+-]+)+)?\s*$/.exec(s);
+  if (!m) return undefined;
+  const day = validYmd(Number(m[1]), m[2] ? Number(m[2]) : 1, m[3] ? Number(m[3]) : 1);
+  if (!day) return undefined;
+  const h = Number(m[4] ?? 0), mi = Number(m[5] ?? 0), sec = Number(m[6] ?? 0);
+  if (h > 23 || mi > 59 || sec > 59) return undefined;
+  const ms = Number(((m[7] ?? "") + "000").slice(0, 3));
+  const wall = day.getTime() + ((h * 60 + mi) * 60 + sec) * 1000 + ms;
+  const zone = ignoreZone ? undefined : m[8];
+  if (!zone || zone === "Z" || zone === "UTC" || zone === "GMT") return new Date(wall);
+  const off = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(zone);
+  if (off) {
+    const mins = (Number(off[2]) * 60 + Number(off[3] ?? 0)) * (off[1] === "-" ? -1 : 1);
+    if (Math.abs(mins) > 18 * 60) return undefined;
+    return new Date(wall - mins * 60_000);
+  }
+  const o1 = zoneOffsetMs(zone, wall);
+  if (o1 === undefined) return undefined;
+  const o2 = zoneOffsetMs(zone, wall - o1) ?? o1;
+  return new Date(wall - o2);
+}
+
+/** Offset of a region time zone at an instant, via Intl (undefined for an unknown zone). */
+function zoneOffsetMs(zone: string, utcMs: number): number | undefined {
+  let f: Intl.DateTimeFormat;
+  try {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit",
+    });
+  } catch {
+    return undefined;
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(new Date(utcMs))) if (part.type !== "literal") p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  return asUtc - Math.floor(utcMs / 1000) * 1000;
+}
