@@ -11,3 +11,5 @@ export { sparkQuantiles, SUMMARY_QUANTILES } from "./quantiles";
 export { renderStageMetrics, stageMetricsSummary, type StageMetricsPayload, type StageMetricsOptions, type SkewWarning, type MetricRow } from "./stage-metrics";
 export { renderProgress, consoleBar, type ProgressPayload, type ProgressOptions } from "./progress";
 export { renderJobSummary, jobSummary, type JobSummaryPayload } from "./job-summary";
+export { renderDag, dagSvg, dagText, type DagOptions } from "./dag";
+export { layoutGraph, type LayoutNode, type LayoutEdge, type LayoutCluster, type LayoutResult } from "./layout";

@@ -74,3 +74,28 @@ export const runningStages: StageInfo[] = [
   { ...stagesFixture[2]!, status: "ACTIVE", numCompletedTasks: 2, numActiveTasks: 2, completionTime: undefined },
   { ...stagesFixture[0]!, status: "PENDING", numCompletedTasks: 0, submissionTime: undefined, completionTime: undefined },
 ];
+
+/** A join of two shuffled inputs: stages 0 and 1 feed stage 2 (cogroup), no skips, nothing cached. */
+export const joinDagFixture: JobDag = {
+  jobId: 9,
+  description: "count at <cell 6>:1",
+  status: "RUNNING",
+  stages: [
+    { stageId: 3, name: "map at <cell 5>:1", kind: "ShuffleMapStage", rddIds: [10, 11], parentStageIds: [], status: "COMPLETE", skipped: false, numTasks: 3, shuffleId: 4 },
+    { stageId: 4, name: "map at <cell 5>:2", kind: "ShuffleMapStage", rddIds: [12, 13], parentStageIds: [], status: "ACTIVE", skipped: false, numTasks: 2, shuffleId: 5 },
+    { stageId: 5, name: "count at <cell 6>:1", kind: "ResultStage", rddIds: [14, 15, 16], parentStageIds: [3, 4], status: "PENDING", skipped: false, numTasks: 4 },
+  ],
+  rdds: [
+    { id: 10, name: "FileScanRDD", callSite: "textFile at <cell 5>:1", numPartitions: 3, cached: false, parents: [] },
+    { id: 11, name: "MapPartitionsRDD", callSite: "map at <cell 5>:1", numPartitions: 3, cached: false, parents: [{ rddId: 10, dependency: "narrow" }] },
+    { id: 12, name: "ParallelCollectionRDD", callSite: "parallelize at <cell 5>:2", numPartitions: 2, cached: false, parents: [] },
+    { id: 13, name: "MapPartitionsRDD", callSite: "map at <cell 5>:2", numPartitions: 2, cached: false, checkpointed: true, parents: [{ rddId: 12, dependency: "narrow" }] },
+    { id: 14, name: "CoGroupedRDD", callSite: "join at <cell 6>:1", numPartitions: 4, cached: false, parents: [{ rddId: 11, dependency: "shuffle", shuffleId: 4 }, { rddId: 13, dependency: "shuffle", shuffleId: 5 }] },
+    { id: 15, name: "MapPartitionsRDD", callSite: "join at <cell 6>:1", numPartitions: 4, cached: false, parents: [{ rddId: 14, dependency: "narrow" }] },
+    { id: 16, name: "MapPartitionsRDD", callSite: "count at <cell 6>:1", numPartitions: 4, cached: false, parents: [{ rddId: 15, dependency: "narrow" }] },
+  ],
+  edges: [
+    { fromStage: 3, toStage: 5, shuffleId: 4, bytes: 900, records: 30 },
+    { fromStage: 4, toStage: 5, shuffleId: 5, bytes: 250_000_000, records: 12_000_000 },
+  ],
+};
