@@ -1,0 +1,3 @@
+export * from "./driver-endpoint";
+export * from "./worker-process";
+export * from "./local-launcher";

@@ -1,0 +1,148 @@
+// A worker process: connects to the driver over a WebSocket, runs one executor thread per slot
+// (worker_threads, so a long task never blocks heartbeats, block serving or kills), and keeps
+// its shuffle block server (injected by the caller) alive. It exits when the driver goes away.
+
+import { mkdirSync, rmSync } from "node:fs";
+import { tmpdir, hostname } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import WebSocket from "ws";
+import { handshakeHeaders, onMessage, send } from "../rpc/transport";
+import {
+  WORKER_ID_HEADER, type DriverToWorker, type ExecutorEnv, type ExecutorToMain, type MainToExecutor, type TaskMessage, type WorkerToDriver,
+} from "../rpc/protocol";
+
+export interface WorkerServices {
+  /** Start the services the worker hosts for peers (the shuffle block server). */
+  start(opts: { localDir: string; token: string; host: string }): Promise<{ shuffleAddress: string; close(): Promise<void> }>;
+}
+
+export interface WorkerOptions {
+  driverUrl: string;
+  token: string;
+  /** Address the worker binds its own servers to (loopback unless told otherwise). */
+  host?: string;
+  cores?: number;
+  workerId?: string;
+  localDir?: string;
+  /** Module (file URL) each executor thread runs; it handles MainToExecutor messages. */
+  executorModule: string;
+  /** Modules each executor thread imports first (e.g. the engine's index, for shippable names). */
+  preload?: string[];
+  /** Heap cap of each executor thread, MB. */
+  executorHeapMb?: number;
+  heartbeatMs?: number;
+  services: WorkerServices;
+}
+
+interface Slot {
+  index: number;
+  thread: Worker;
+  ready: Promise<void>;
+  running?: TaskMessage;
+}
+
+/** Run a worker until the driver disconnects or sends shutdown. Resolves when it has stopped. */
+export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
+  const host = opts.host ?? "127.0.0.1";
+  const workerId = opts.workerId ?? `worker-${hostname()}-${process.pid}`;
+  const localDir = opts.localDir ?? join(tmpdir(), `bigdata-${workerId}-${Date.now()}`);
+  mkdirSync(localDir, { recursive: true });
+  const services = await opts.services.start({ localDir, token: opts.token, host });
+  const env: ExecutorEnv = { workerId, token: opts.token, shuffleAddress: services.shuffleAddress, localDir };
+  const cores = Math.max(1, opts.cores ?? 1);
+
+  const ws = new WebSocket(opts.driverUrl, { headers: handshakeHeaders(opts.token, { [WORKER_ID_HEADER]: workerId }), maxPayload: 1 << 30 });
+  const slots: Slot[] = [];
+  let stopping = false;
+
+  const toDriver = (msg: WorkerToDriver) => send(ws, msg);
+
+  const spawnSlot = (index: number): Slot => {
+    const thread = new Worker(new URL("./thread-boot.mjs", import.meta.url), {
+      workerData: { module: opts.executorModule, preload: opts.preload ?? [], slot: index, env },
+      resourceLimits: opts.executorHeapMb ? { maxOldGenerationSizeMb: opts.executorHeapMb } : undefined,
+      stdout: false,
+      stderr: false,
+    });
+    let markReady: () => void = () => {};
+    const slot: Slot = { index, thread, ready: new Promise<void>((r) => (markReady = r)) };
+    thread.on("message", (msg: ExecutorToMain) => {
+      if (msg.t === "ready") markReady();
+      else if (msg.t === "taskEnd") {
+        if (slot.running?.taskId === msg.taskId) slot.running = undefined;
+        toDriver(msg);
+      } else if (msg.t === "log") toDriver(msg);
+    });
+    thread.on("error", (err) => {
+      // An executor thread died (e.g. out of memory): fail its task, start a fresh thread.
+      const task = slot.running;
+      slot.running = undefined;
+      if (task) {
+        toDriver({
+          t: "taskEnd", taskId: task.taskId, status: "failed",
+          error: { kind: "ExecutionError", name: "ExecutionError", condition: "EXECUTOR_LOST", message: `executor thread died: ${err.message}`, stack: err.stack },
+          metrics: {}, accumulators: [], blocksAdded: [], blocksRemoved: [],
+        });
+      }
+      if (!stopping) slots[index] = spawnSlot(index);
+    });
+    return slot;
+  };
+  for (let i = 0; i < cores; i++) slots.push(spawnSlot(i));
+
+  const killTask = async (taskId: number, reason: string) => {
+    const slot = slots.find((s) => s.running?.taskId === taskId);
+    if (!slot) return;
+    slot.running = undefined;
+    const old = slot.thread;
+    slots[slot.index] = spawnSlot(slot.index);
+    await old.terminate();
+    toDriver({ t: "taskEnd", taskId, status: "killed", error: { kind: "ExecutionError", name: "ExecutionError", condition: "TASK_KILLED", message: reason }, metrics: {}, accumulators: [], blocksAdded: [], blocksRemoved: [] });
+  };
+
+  const toAll = (msg: MainToExecutor) => { for (const s of slots) s.thread.postMessage(msg); };
+
+  let beat: NodeJS.Timeout | undefined;
+  const stopped = new Promise<void>((resolve) => {
+    const shutdown = async () => {
+      if (stopping) return;
+      stopping = true;
+      if (beat) clearInterval(beat);
+      await Promise.allSettled(slots.map((s) => s.thread.terminate()));
+      await services.close().catch(() => {});
+      try { ws.close(); } catch { /* gone */ }
+      rmSync(localDir, { recursive: true, force: true });
+      resolve();
+    };
+    ws.on("close", () => void shutdown());
+    ws.on("error", () => void shutdown());
+    onMessage<DriverToWorker>(ws, (msg) => {
+      switch (msg.t) {
+        case "registered": break;
+        case "task": {
+          const slot = slots[msg.slot] ?? slots.find((s) => !s.running) ?? slots[0]!;
+          slot.running = msg;
+          void slot.ready.then(() => slot.thread.postMessage({ t: "task", task: msg, env } satisfies MainToExecutor));
+          break;
+        }
+        case "kill": void killTask(msg.taskId, msg.reason); break;
+        case "removeShuffle": toAll(msg); break;
+        case "removeRdd": toAll(msg); break;
+        case "removeBroadcast": toAll(msg); break;
+        case "shutdown": void shutdown(); break;
+      }
+    });
+    // A worker started by a local driver has an IPC channel: when the driver process dies, exit.
+    process.on("disconnect", () => void shutdown());
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("unexpected-response", (_req, res) => reject(new Error(`driver refused this worker: HTTP ${res.statusCode}`)));
+    ws.once("error", reject);
+  });
+  toDriver({ t: "register", workerId, pid: process.pid, host, slots: cores, shuffleAddress: services.shuffleAddress, localDir });
+  beat = setInterval(() => toDriver({ t: "heartbeat", workerId, time: Date.now() }), opts.heartbeatMs ?? 1000);
+  await stopped;
+}

@@ -1,0 +1,82 @@
+// sc.parallelize and sc.range: data split into numSlices contiguous slices, as PySpark slices a
+// list (slice i holds items [i*n/k, (i+1)*n/k)). Each partition carries its own slice, so a task
+// ships only the data it computes.
+
+import { RDD } from "./rdd";
+import type { Partition } from "./partition";
+import type { RddContext } from "./rdd-context";
+import { registerRddKind } from "./rdd-registry";
+
+export class ParallelCollectionRDD<T> extends RDD<T> {
+  readonly kind = "parallelize";
+  private readonly slices: T[][];
+  constructor(ctx: RddContext, data: readonly T[] | undefined, numSlices: number, slices?: T[][]) {
+    super(ctx, [], "parallelize");
+    if (slices) this.slices = slices;
+    else {
+      const arr = data ?? [];
+      const n = Math.max(1, Math.floor(numSlices));
+      this.slices = Array.from({ length: n }, (_, i) =>
+        arr.slice(Math.floor((i * arr.length) / n), Math.floor(((i + 1) * arr.length) / n)));
+    }
+  }
+  protected getPartitions(): Partition[] {
+    return this.slices.map((data, index) => ({ index, data }));
+  }
+  compute(split: Partition): Iterator<T> {
+    const data = split.data as T[];
+    return data[Symbol.iterator]();
+  }
+  shipArgs(): unknown {
+    return { numSlices: this.slices.length };
+  }
+}
+
+/** sc.range(start, end, step, numSlices): numbers computed on the workers, nothing materialized. */
+export class RangeRDD extends RDD<number> {
+  readonly kind = "range";
+  constructor(ctx: RddContext, readonly start: number, readonly end: number, readonly step: number, readonly numSlices: number) {
+    super(ctx, [], "range");
+  }
+  protected getPartitions(): Partition[] {
+    const count = Math.max(0, Math.ceil((this.end - this.start) / this.step));
+    const n = Math.max(1, this.numSlices);
+    return Array.from({ length: n }, (_, index) => ({
+      index,
+      from: Math.floor((index * count) / n),
+      to: Math.floor(((index + 1) * count) / n),
+    }));
+  }
+  compute(split: Partition): Iterator<number> {
+    const { from, to } = split as unknown as { from: number; to: number };
+    const { start, step } = this;
+    let i = from;
+    return {
+      next: () => (i < to ? { done: false, value: start + step * i++ } : { done: true, value: undefined }),
+      [Symbol.iterator]() { return this; },
+    } as IterableIterator<number>;
+  }
+  shipArgs(): unknown {
+    return { start: this.start, end: this.end, step: this.step, numSlices: this.numSlices };
+  }
+}
+
+export class EmptyRDD<T> extends RDD<T> {
+  readonly kind = "empty";
+  constructor(ctx: RddContext) {
+    super(ctx, [], "emptyRDD");
+  }
+  protected getPartitions(): Partition[] {
+    return [];
+  }
+  compute(): Iterator<T> {
+    return [][Symbol.iterator]();
+  }
+  shipArgs(): unknown {
+    return {};
+  }
+}
+
+registerRddKind("parallelize", (ctx, a: { numSlices: number }) => new ParallelCollectionRDD(ctx, undefined, a.numSlices, Array.from({ length: a.numSlices }, () => [])));
+registerRddKind("range", (ctx, a) => new RangeRDD(ctx, a.start, a.end, a.step, a.numSlices));
+registerRddKind("empty", (ctx) => new EmptyRDD(ctx));

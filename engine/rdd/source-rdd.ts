@@ -1,0 +1,222 @@
+// RDDs whose partitions come from outside: sc.readSplits (any reader over plain-data splits,
+// used by the SQL data sources), text files split by byte ranges at line boundaries like
+// Hadoop's LineRecordReader, whole text files, and checkpoint files.
+
+import { closeSync, openSync, readSync, readFileSync, statSync, readdirSync, existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { deserializeFunction } from "../common/closure";
+import { AnalysisError } from "../common/errors";
+import { RDD } from "./rdd";
+import { simplePartitions, type Partition } from "./partition";
+import type { RddContext } from "./rdd-context";
+import { registerRddKind } from "./rdd-registry";
+import type { TaskContext } from "./task-context";
+import { readCheckpointPartition } from "./checkpoint-files";
+
+export type SplitReader<S, T> = (split: S, tc: TaskContext) => Iterable<T> | Promise<Iterable<T>>;
+
+export class SourceRDD<S, T> extends RDD<T> {
+  readonly kind = "source";
+  constructor(ctx: RddContext, readonly splits: S[], readonly read: SplitReader<S, T>, op = "readSplits") {
+    super(ctx, [], op);
+  }
+  protected getPartitions(): Partition[] {
+    return this.splits.map((split, index) => ({ index, split }));
+  }
+  private key(index: number): string {
+    return `source:${this.id}:${index}`;
+  }
+  override async prepare(split: Partition, tc: TaskContext): Promise<void> {
+    const out = this.read(split.split as S, tc);
+    if (out instanceof Promise) tc.prepared.set(this.key(split.index), await out);
+  }
+  compute(split: Partition, tc: TaskContext): Iterator<T> {
+    const pre = tc.prepared.get(this.key(split.index)) as Iterable<T> | undefined;
+    if (pre) {
+      tc.prepared.delete(this.key(split.index));
+      return pre[Symbol.iterator]();
+    }
+    return (this.read(split.split as S, tc) as Iterable<T>)[Symbol.iterator]();
+  }
+  shipArgs(): unknown {
+    return { read: this.ship("read", this.read, "readSplits") };
+  }
+}
+
+/** A byte range of one file. */
+export interface FileSplit {
+  path: string;
+  start: number;
+  end: number;
+}
+
+const LOCAL_BLOCK_SIZE = 32 * 1024 * 1024;
+
+/** Expand a path (file, directory, glob with *, comma-separated list) to the files it names. */
+export function listInputFiles(path: string): string[] {
+  const out: string[] = [];
+  for (const part of path.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const p = resolve(part.replace(/^file:\/\//, ""));
+    if (p.includes("*") || p.includes("?")) {
+      const dir = p.slice(0, p.lastIndexOf("/"));
+      const re = new RegExp("^" + p.slice(p.lastIndexOf("/") + 1).replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+      if (existsSync(dir)) for (const f of readdirSync(dir).sort()) if (re.test(f)) out.push(join(dir, f));
+      continue;
+    }
+    if (!existsSync(p)) throw new AnalysisError("PATH_NOT_FOUND", `Path does not exist: file:${p}`, { parameters: { path: p } });
+    if (statSync(p).isDirectory()) {
+      for (const f of readdirSync(p).sort()) {
+        if (f.startsWith(".") || f.startsWith("_")) continue;
+        const full = join(p, f);
+        if (statSync(full).isFile()) out.push(full);
+      }
+    } else out.push(p);
+  }
+  return out;
+}
+
+/** Hadoop-style splits: goal size = total / minPartitions, capped by the local block size. */
+export function planFileSplits(files: string[], minPartitions: number): FileSplit[] {
+  const sizes = files.map((f) => statSync(f).size);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const goal = Math.max(1, Math.floor(total / Math.max(1, minPartitions)));
+  const splitSize = Math.max(1, Math.min(goal, LOCAL_BLOCK_SIZE));
+  const out: FileSplit[] = [];
+  files.forEach((path, i) => {
+    const size = sizes[i]!;
+    if (size === 0) { out.push({ path, start: 0, end: 0 }); return; }
+    let start = 0;
+    while (size - start > splitSize * 1.1) {
+      out.push({ path, start, end: start + splitSize });
+      start += splitSize;
+    }
+    out.push({ path, start, end: size });
+  });
+  return out;
+}
+
+/**
+ * Lines of a byte range: the split owns every line that starts at an offset p with start < p <= end
+ * (plus p = 0 for the first split), so each line is read by exactly one split.
+ */
+export function* readLines(split: FileSplit, tc?: TaskContext): Generator<string> {
+  const fd = openSync(split.path, "r");
+  try {
+    const size = statSync(split.path).size;
+    const CHUNK = 1 << 20;
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let bufStart = split.start; // file offset of buf[0]
+    let len = readSync(fd, buf, 0, CHUNK, bufStart);
+    let pos = 0; // index in buf of the next line start
+    let bytes = 0;
+    const refill = (): boolean => {
+      // Keep the unconsumed tail, read more after it.
+      const tail = len - pos;
+      if (bufStart + len >= size) return false;
+      if (tail >= buf.length / 2) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, pos, len);
+        buf = bigger;
+      } else buf.copy(buf, 0, pos, len);
+      bufStart += pos;
+      pos = 0;
+      len = tail + readSync(fd, buf, tail, buf.length - tail, bufStart + tail);
+      return true;
+    };
+    if (split.start !== 0) {
+      // Skip to just after the first newline at or after start.
+      for (;;) {
+        const nl = buf.indexOf(10, pos);
+        if (nl >= 0 && nl < len) { pos = nl + 1; break; }
+        pos = len;
+        if (!refill()) return;
+      }
+    }
+    for (;;) {
+      const lineStart = bufStart + pos;
+      if (lineStart > split.end || lineStart >= size) break;
+      if (split.start !== 0 && lineStart === split.start) { /* owned by the previous split */ }
+      let nl = buf.indexOf(10, pos);
+      while (nl < 0 || nl >= len) {
+        if (!refill()) { nl = -1; break; }
+        nl = buf.indexOf(10, pos);
+      }
+      const endIdx = nl < 0 || nl >= len ? len : nl;
+      let lineEnd = endIdx;
+      if (lineEnd > pos && buf[lineEnd - 1] === 13) lineEnd--;
+      const line = buf.toString("utf8", pos, lineEnd);
+      bytes += endIdx - pos + 1;
+      pos = endIdx + 1;
+      if (tc) { tc.metrics.recordsRead++; }
+      yield line;
+      if (nl < 0) break;
+    }
+    if (tc) tc.metrics.bytesRead += bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export class TextFileRDD extends RDD<string> {
+  readonly kind = "textFile";
+  constructor(ctx: RddContext, readonly splits: FileSplit[], op = "textFile") {
+    super(ctx, [], op);
+  }
+  protected getPartitions(): Partition[] {
+    return this.splits.map((split, index) => ({ index, split }));
+  }
+  compute(split: Partition, tc: TaskContext): Iterator<string> {
+    return readLines(split.split as FileSplit, tc);
+  }
+  shipArgs(): unknown {
+    return {};
+  }
+}
+
+export class WholeTextFilesRDD extends RDD<[string, string]> {
+  readonly kind = "wholeTextFiles";
+  constructor(ctx: RddContext, readonly groups: string[][]) {
+    super(ctx, [], "wholeTextFiles");
+  }
+  protected getPartitions(): Partition[] {
+    return this.groups.map((files, index) => ({ index, files }));
+  }
+  compute(split: Partition, tc: TaskContext): Iterator<[string, string]> {
+    const files = split.files as string[];
+    return files.map((f): [string, string] => {
+      const text = readFileSync(f, "utf8");
+      tc.metrics.recordsRead++;
+      tc.metrics.bytesRead += Buffer.byteLength(text);
+      return [`file:${f}`, text];
+    })[Symbol.iterator]();
+  }
+  shipArgs(): unknown {
+    return {};
+  }
+}
+
+export class CheckpointRDD<T> extends RDD<T> {
+  readonly kind = "checkpoint";
+  constructor(ctx: RddContext, readonly dir: string, readonly sourceRddId: number, readonly numPartitions: number) {
+    super(ctx, [], "checkpoint");
+  }
+  protected getPartitions(): Partition[] {
+    return simplePartitions(this.numPartitions);
+  }
+  compute(split: Partition, tc: TaskContext): Iterator<T> {
+    const values = readCheckpointPartition(this.dir, this.sourceRddId, split.index) as T[];
+    tc.metrics.recordsRead += values.length;
+    return values[Symbol.iterator]();
+  }
+  shipArgs(): unknown {
+    return { dir: this.dir, rddId: this.sourceRddId, numPartitions: this.numPartitions };
+  }
+  override toString(): string {
+    return `ReliableCheckpointRDD[${this.id}]`;
+  }
+}
+
+registerRddKind("source", (ctx, a) => new SourceRDD(ctx, [], deserializeFunction(a.read) as SplitReader<unknown, unknown>));
+registerRddKind("textFile", (ctx) => new TextFileRDD(ctx, []));
+registerRddKind("wholeTextFiles", (ctx) => new WholeTextFilesRDD(ctx, []));
+registerRddKind("checkpoint", (ctx, a: { dir: string; rddId: number; numPartitions: number }) => new CheckpointRDD(ctx, a.dir, a.rddId, a.numPartitions));

@@ -1,0 +1,89 @@
+// Versioned message types between the driver and its workers. Every frame is one binary
+// WebSocket message holding one codec-encoded Message. The handshake (token + version) happens
+// during the HTTP upgrade, before any message, so an unauthenticated peer never gets a socket.
+
+import type { WireError } from "../common/errors";
+
+export const PROTOCOL_VERSION = 1;
+export const TOKEN_HEADER = "x-bigdata-token";
+export const VERSION_HEADER = "x-bigdata-protocol";
+export const WORKER_ID_HEADER = "x-bigdata-worker";
+
+/** Close codes used when refusing a peer. */
+export const CLOSE_BAD_TOKEN = 4001;
+export const CLOSE_BAD_VERSION = 4002;
+export const CLOSE_SHUTDOWN = 4000;
+
+/** Where a shuffle's map outputs live, as a reduce task needs to know. */
+export interface ShuffleReadPlan {
+  shuffleId: number;
+  /** One entry per map output: which map task and the shuffle server holding it. */
+  outputs: Array<{ mapId: number; address: string; workerId: string; size?: number[] }>;
+}
+
+/** A task as it travels to a worker. `payload` holds the encoded stage pipeline (see scheduler/task-codec). */
+export interface TaskMessage {
+  t: "task";
+  taskId: number;
+  jobId: number;
+  stageId: number;
+  stageAttempt: number;
+  partition: number;
+  attempt: number;
+  /** Executor slot on the worker that should run it. */
+  slot: number;
+  payload: Uint8Array;
+  /** Broadcast values the worker does not have yet. */
+  broadcasts: Array<{ id: number; value: Uint8Array }>;
+}
+
+export interface TaskEndMessage {
+  t: "taskEnd";
+  taskId: number;
+  status: "success" | "failed" | "fetchFailed" | "killed";
+  /** Encoded result (result tasks) or map status (shuffle map tasks). */
+  result?: Uint8Array;
+  error?: WireError;
+  fetchFailed?: { shuffleId: number; mapId: number; reduceId: number; address: string };
+  metrics: Record<string, number>;
+  /** Accumulator updates: id -> partial value (encoded by the codec as plain data). */
+  accumulators: Array<{ id: number; value: unknown }>;
+  /** Cache changes on this worker during the task. */
+  blocksAdded: Array<{ blockId: string; where: "memory" | "disk"; bytes: number }>;
+  blocksRemoved: string[];
+}
+
+export type WorkerToDriver =
+  | { t: "register"; workerId: string; pid: number; host: string; slots: number; shuffleAddress: string; localDir: string }
+  | { t: "heartbeat"; workerId: string; time: number }
+  | TaskEndMessage
+  | { t: "log"; level: "info" | "warn" | "error"; text: string };
+
+export type DriverToWorker =
+  | { t: "registered"; workerId: string }
+  | TaskMessage
+  | { t: "kill"; taskId: number; reason: string }
+  | { t: "removeShuffle"; shuffleId: number }
+  | { t: "removeRdd"; rddId: number }
+  | { t: "removeBroadcast"; id: number }
+  | { t: "shutdown" };
+
+/** Messages between a worker's main thread and one of its executor threads. */
+export type MainToExecutor =
+  | { t: "task"; task: TaskMessage; env: ExecutorEnv }
+  | { t: "removeShuffle"; shuffleId: number }
+  | { t: "removeRdd"; rddId: number }
+  | { t: "removeBroadcast"; id: number };
+
+export type ExecutorToMain =
+  | { t: "ready" }
+  | TaskEndMessage
+  | { t: "log"; level: "info" | "warn" | "error"; text: string };
+
+/** What a task needs to know about the worker it runs on. */
+export interface ExecutorEnv {
+  workerId: string;
+  token: string;
+  shuffleAddress: string;
+  localDir: string;
+}
