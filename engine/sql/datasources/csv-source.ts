@@ -1,0 +1,302 @@
+// CSV: schema inference on the driver and split reading on the workers, with Spark's options
+// (header, inferSchema, sep, quote, escape, nullValue, emptyValue, dateFormat, timestampFormat,
+// comment, whitespace trimming, multiLine, mode, columnNameOfCorruptRecord).
+
+import { AnalysisError } from "../../common/errors";
+import { StructType, simpleString, type DataType, type StructField } from "../types";
+import { parseRecord, type CsvField, type CsvSyntax } from "./csv-tokenizer";
+import { lineNumberAt, readLines, readWholeFile } from "./line-reader";
+import { malformedError, type BadField } from "./malformed";
+import { Options, parseMode, type ParseMode } from "./options";
+import {
+  FAIL, dateTimeParsers, makeTextConverter, numberSpellings, parseDouble, parseIntegral, parseBoolean,
+  type DateTimeParsers, type NumberSpellings, type TextConverter,
+} from "./text-convert";
+import type { PartitionedFile, ReadMetrics, Row } from "./types";
+
+export interface CsvSettings {
+  syntax: CsvSyntax;
+  header: boolean;
+  comment: string; // "\u0000" = none
+  nullValue: string;
+  emptyValue: string;
+  multiLine: boolean;
+  mode: ParseMode;
+  corruptColumn: string;
+  sp: NumberSpellings;
+  dtp: DateTimeParsers;
+  inferDate: boolean;
+  prefersDecimal: boolean;
+  enforceSchema: boolean;
+}
+
+export function csvSettings(raw: Options): CsvSettings {
+  const sep = raw.get("sep") ?? raw.get("delimiter") ?? ",";
+  const quote = raw.char("quote", '"');
+  return {
+    syntax: {
+      sep: sep === "\\t" ? "\t" : sep,
+      quote,
+      escape: raw.char("escape", "\\"),
+      ignoreLeadingWhiteSpace: raw.bool("ignoreLeadingWhiteSpace", false),
+      ignoreTrailingWhiteSpace: raw.bool("ignoreTrailingWhiteSpace", false),
+    },
+    header: raw.bool("header", false),
+    comment: raw.char("comment", "\u0000"),
+    nullValue: raw.str("nullValue", ""),
+    emptyValue: raw.str("emptyValue", ""),
+    multiLine: raw.bool("multiLine", false),
+    mode: parseMode(raw),
+    corruptColumn: raw.str("columnNameOfCorruptRecord", "_corrupt_record"),
+    sp: numberSpellings(raw),
+    dtp: dateTimeParsers(raw),
+    inferDate: raw.bool("inferDate", false),
+    prefersDecimal: raw.bool("prefersDecimal", false),
+    enforceSchema: raw.bool("enforceSchema", true),
+  };
+}
+
+interface RawRecord {
+  fields: CsvField[];
+  raw: string;
+  /** Byte offset (line mode) or 1-based line number (multiLine) of the record. */
+  offset?: number;
+  line?: number;
+}
+
+/** Records of one file split, comments and blank lines skipped, header dropped at file start. */
+export function* csvRecords(file: PartitionedFile, s: CsvSettings, metrics?: ReadMetrics): Generator<RawRecord> {
+  const isComment = (t: string) => s.comment !== "\u0000" && t.startsWith(s.comment);
+  let headerPending = s.header && file.start === 0;
+  if (s.multiLine) {
+    const buf = readWholeFile(file.path);
+    if (metrics) metrics.bytesRead += buf.length;
+    let text = buf.toString("utf8");
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    let pos = 0;
+    let line = 1;
+    while (pos < text.length) {
+      // blank lines and comment lines between records
+      if (text[pos] === "\n" || (text[pos] === "\r" && text[pos + 1] === "\n")) {
+        pos += text[pos] === "\r" ? 2 : 1;
+        line++;
+        continue;
+      }
+      if (isComment(text.slice(pos, pos + s.comment.length))) {
+        const nl = text.indexOf("\n", pos);
+        pos = nl < 0 ? text.length : nl + 1;
+        line++;
+        continue;
+      }
+      const rec = parseRecord(text, pos, s.syntax, true);
+      const startLine = line;
+      line += rec.newlines + (rec.end > pos && text[rec.end - 1] === "\n" ? 1 : 0);
+      pos = rec.end;
+      if (headerPending) { headerPending = false; continue; }
+      yield { fields: rec.fields, raw: rec.raw, line: startLine };
+    }
+    return;
+  }
+  const stats = { bytesRead: 0 };
+  for (const ln of readLines(file.path, file.start, file.length, stats)) {
+    let t = ln.text;
+    if (ln.offset === 0 && t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+    if (headerPending && ln.offset === 0) { headerPending = false; continue; }
+    if (t.length === 0 || isComment(t)) continue;
+    const rec = parseRecord(t, 0, s.syntax, false);
+    yield { fields: rec.fields, raw: rec.raw, offset: ln.offset };
+  }
+  if (metrics) metrics.bytesRead += stats.bytesRead;
+}
+
+/** The field's text after null handling: null for SQL NULL. */
+function fieldValue(f: CsvField, s: CsvSettings): string | null {
+  if (!f.quoted && f.text === "") return null;
+  const t = f.quoted && f.text === "" ? s.emptyValue : f.text;
+  return t === s.nullValue ? null : t;
+}
+
+/** Column names from a header record (Spark: blank -> _c<i>, duplicates get their index appended). */
+export function headerNames(fields: CsvField[] | null, count: number): string[] {
+  const names = Array.from({ length: count }, (_, i) => {
+    const t = fields?.[i]?.text.trim();
+    return t ? t : `_c${i}`;
+  });
+  const lower = names.map((n) => n.toLowerCase());
+  return names.map((n, i) => (lower.indexOf(lower[i]!) !== lower.lastIndexOf(lower[i]!) ? `${n}${i}` : n));
+}
+
+type Inferred = DataType;
+
+function inferField(text: string, s: CsvSettings): Inferred {
+  if (parseIntegral(text, 32) !== FAIL) return { type: "integer" };
+  if (parseIntegral(text, 64) !== FAIL) return { type: "long" };
+  if (/^[+-]?\d+$/.test(text)) {
+    const digits = text.replace(/^[+-]/, "").replace(/^0+(?=\d)/, "").length;
+    if (digits <= 38) return { type: "decimal", precision: digits, scale: 0 };
+  }
+  if (s.prefersDecimal && /^[+-]?\d+\.\d+$/.test(text)) {
+    const [a, b] = text.replace(/^[+-]/, "").split(".") as [string, string];
+    const p = a.replace(/^0+/, "").length + b.length;
+    if (p <= 38) return { type: "decimal", precision: Math.max(p, b.length), scale: b.length };
+  }
+  if (parseDouble(text, s.sp) !== FAIL) return { type: "double" };
+  if (s.inferDate && s.dtp.date(text) && /^\s*[+-]?\d{4,6}-\d{1,2}-\d{1,2}\s*$/.test(text)) return { type: "date" };
+  if (s.dtp.timestamp(text)) return { type: "timestamp" };
+  if (parseBoolean(text) !== FAIL) return { type: "boolean" };
+  return { type: "string" };
+}
+
+const NUM_RANK: Record<string, number> = { integer: 1, long: 2, decimal: 3, double: 4 };
+
+/** Spark's CSV compatibleType: widen numerics, date+timestamp -> timestamp, otherwise string. */
+export function mergeCsvTypes(a: DataType, b: DataType): DataType {
+  if (a.type === "null") return b;
+  if (b.type === "null") return a;
+  if (a.type === b.type && a.type !== "decimal") return a;
+  const ra = NUM_RANK[a.type], rb = NUM_RANK[b.type];
+  if (ra && rb) {
+    if (a.type === "decimal" && b.type === "decimal") {
+      const scale = Math.max(a.scale, b.scale);
+      const intDigits = Math.max(a.precision - a.scale, b.precision - b.scale);
+      return intDigits + scale > 38 ? { type: "double" } : { type: "decimal", precision: intDigits + scale, scale };
+    }
+    if (a.type === "decimal" || b.type === "decimal") {
+      const other = a.type === "decimal" ? b : a;
+      const dec = (a.type === "decimal" ? a : b) as Extract<DataType, { type: "decimal" }>;
+      if (other.type === "double") return { type: "double" };
+      const digits = other.type === "integer" ? 10 : 20;
+      return mergeCsvTypes(dec, { type: "decimal", precision: digits, scale: 0 });
+    }
+    return ra > rb ? a : b;
+  }
+  if ((a.type === "date" && b.type === "timestamp") || (a.type === "timestamp" && b.type === "date")) return { type: "timestamp" };
+  return { type: "string" };
+}
+
+/** Infer a CSV schema from the files (driver side; Spark runs this as a job over the data). */
+export function inferCsvSchema(files: PartitionedFile[], opts: Options, metrics?: ReadMetrics): StructType {
+  const s = csvSettings(opts);
+  const inferTypes = opts.bool("inferSchema", false);
+  let header: CsvField[] | null = null;
+  let width = 0;
+  let types: DataType[] = [];
+  let first = true;
+  for (const f of files) {
+    const whole: PartitionedFile = { ...f, start: 0, length: f.fileSize };
+    const noHeader = { ...s, header: false };
+    let firstOfFile = true;
+    for (const rec of csvRecords(whole, noHeader, metrics)) {
+      if (firstOfFile && s.header) {
+        firstOfFile = false;
+        if (first) { header = rec.fields; width = Math.max(width, rec.fields.length); first = false; }
+        if (!inferTypes) break;
+        continue;
+      }
+      firstOfFile = false;
+      if (first) { width = rec.fields.length; first = false; }
+      if (!inferTypes) break;
+      rec.fields.forEach((fld, i) => {
+        if (i >= width) return;
+        const v = fieldValue(fld, s);
+        const t: DataType = v === null ? { type: "null" } : inferField(v, s);
+        types[i] = mergeCsvTypes(types[i] ?? { type: "null" }, t);
+      });
+    }
+    if (!inferTypes && !first) break; // without inference only the first record matters
+  }
+  const names = headerNames(header, width);
+  types = names.map((_, i) => {
+    const t = types[i];
+    return !inferTypes || !t || t.type === "null" ? { type: "string" } : t;
+  });
+  return new StructType(names.map((name, i) => ({ name, dataType: types[i]!, nullable: true })));
+}
+
+export function checkCsvSchema(schema: StructType): void {
+  for (const f of schema.fields) {
+    const t = f.dataType.type;
+    if (t === "array" || t === "map" || t === "struct") {
+      throw new AnalysisError("UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE",
+        `The CSV datasource doesn't support the column \`${f.name}\` of the type "${simpleString(f.dataType).toUpperCase()}".`,
+        { parameters: { columnName: f.name, columnType: simpleString(f.dataType), format: "CSV" } });
+    }
+  }
+}
+
+export interface ScanColumns {
+  /** The data schema of the files (user or inferred), possibly with the corrupt-record column. */
+  dataSchema: StructType;
+  /** Partition columns appended after the data columns. */
+  partitionSchema: StructType;
+  /** Output columns in output order (data and partition names); undefined = all. */
+  requiredColumns?: string[];
+}
+
+/** Output column order: the required columns, else all data then partition columns. */
+export function outputFields(cols: ScanColumns): StructField[] {
+  const all = [...cols.dataSchema.fields, ...cols.partitionSchema.fields.filter((p) => !cols.dataSchema.field(p.name))];
+  if (!cols.requiredColumns) return all;
+  return cols.requiredColumns.map((n) => {
+    const f = all.find((x) => x.name === n) ?? all.find((x) => x.name.toLowerCase() === n.toLowerCase());
+    if (!f) throw new AnalysisError("UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", `A column with name \`${n}\` cannot be resolved in the scan.`, { parameters: { objectName: n } });
+    return f;
+  });
+}
+
+/** Rows of one CSV file split. */
+export function* readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<Row> {
+  const s = csvSettings(opts);
+  checkCsvSchema(cols.dataSchema);
+  const out = outputFields(cols);
+  const dataFields = cols.dataSchema.fields.filter((f) => f.name !== s.corruptColumn);
+  const hasCorrupt = cols.dataSchema.fields.some((f) => f.name === s.corruptColumn);
+  const wantCorrupt = hasCorrupt && out.some((f) => f.name === s.corruptColumn);
+  const outNames = new Set(out.map((f) => f.name));
+  const plan: Array<{ name: string; index: number; conv: TextConverter; dt: DataType; nullable: boolean }> = [];
+  dataFields.forEach((f, index) => {
+    if (outNames.has(f.name)) plan.push({ name: f.name, index, conv: makeTextConverter(f.dataType, s.sp, s.dtp), dt: f.dataType, nullable: f.nullable });
+  });
+  const partNames = out.filter((f) => cols.partitionSchema.field(f.name) && !cols.dataSchema.field(f.name)).map((f) => f.name);
+  const lineOf = (r: RawRecord) => r.line ?? (r.offset !== undefined ? lineNumberAt(file.path, r.offset) : undefined);
+
+  for (const rec of csvRecords(file, s, metrics)) {
+    if (metrics) metrics.rowsRead++;
+    const values: Record<string, unknown> = {};
+    let bad: BadField | null = null;
+    if (rec.fields.length !== dataFields.length) {
+      bad = { reason: `Malformed CSV record: expected ${dataFields.length} fields, found ${rec.fields.length}`, value: rec.raw };
+    }
+    for (const p of plan) {
+      const fld = rec.fields[p.index];
+      const v = fld ? fieldValue(fld, s) : null;
+      if (v === null) {
+        if (!p.nullable && fld) { bad ??= { column: p.name, value: fld.text, reason: "null value in a non-nullable column" }; }
+        values[p.name] = null;
+        continue;
+      }
+      const c = p.conv(v);
+      if (c === FAIL) {
+        bad ??= { column: p.name, value: v, reason: `cannot parse the value as ${simpleString(p.dt)}` };
+        values[p.name] = null;
+      } else values[p.name] = c;
+    }
+    if (bad) {
+      if (s.mode === "FAILFAST") throw malformedError("CSV", file.path, lineOf(rec), bad);
+      if (s.mode === "DROPMALFORMED") continue;
+    }
+    const row: Row = {};
+    for (const f of out) {
+      if (f.name === s.corruptColumn && hasCorrupt) row[f.name] = bad ? rec.raw : null;
+      else if (partNames.includes(f.name)) row[f.name] = file.partitionValues[f.name] ?? partitionLookup(file.partitionValues, f.name);
+      else row[f.name] = values[f.name] ?? null;
+    }
+    void wantCorrupt;
+    yield row;
+  }
+}
+
+function partitionLookup(pv: Row, name: string): unknown {
+  const k = Object.keys(pv).find((x) => x.toLowerCase() === name.toLowerCase());
+  return k === undefined ? null : pv[k];
+}

@@ -1,0 +1,66 @@
+// Plain-data shapes shared by the readers, writers and split planner. Everything here crosses
+// the driver -> worker wire inside a task, so it must stay plain data (no classes, no functions).
+
+export type FileFormat = "csv" | "json" | "text" | "parquet";
+
+/** A row as the SQL layer sees it: plain object keyed by column name, in schema order. */
+export type Row = Record<string, unknown>;
+
+/** Reader / writer options as the user gave them (case-insensitive keys, like Spark). */
+export type DataSourceOptions = Record<string, string | number | boolean | null | undefined>;
+
+/** One file (or byte range / row groups of one file) inside a split. */
+export interface PartitionedFile {
+  /** Absolute local path (no file: prefix). */
+  path: string;
+  /** Byte range [start, start+length) for line-based formats; whole file for others. */
+  start: number;
+  length: number;
+  fileSize: number;
+  /** Values of Hive-style partition columns (col=value directories), already typed. */
+  partitionValues: Row;
+  /** Parquet only: indexes of the row groups this split reads (null: all). */
+  rowGroups?: number[] | null;
+}
+
+/** One partition of a file scan: Spark's FilePartition (several small files may share one). */
+export interface InputSplit {
+  format: FileFormat;
+  index: number;
+  files: PartitionedFile[];
+}
+
+/** Filters the scan may use to skip data (Spark's org.apache.spark.sql.sources.Filter). */
+export type PushedFilter =
+  | { type: "EqualTo" | "LessThan" | "LessThanOrEqual" | "GreaterThan" | "GreaterThanOrEqual" | "EqualNullSafe"; attribute: string; value: unknown }
+  | { type: "In"; attribute: string; values: unknown[] }
+  | { type: "IsNull" | "IsNotNull"; attribute: string }
+  | { type: "And" | "Or"; left: PushedFilter; right: PushedFilter }
+  | { type: "Not"; child: PushedFilter }
+  | { type: "StringStartsWith"; attribute: string; value: string };
+
+/** What a split read did, for metrics and for tests that show pushdown saves I/O. */
+export interface ReadMetrics {
+  bytesRead: number;
+  rowsRead: number;
+  filesRead: number;
+  rowGroupsRead: number;
+  rowGroupsSkipped: number;
+}
+
+export function emptyMetrics(): ReadMetrics {
+  return { bytesRead: 0, rowsRead: 0, filesRead: 0, rowGroupsRead: 0, rowGroupsSkipped: 0 };
+}
+
+export type SaveMode = "overwrite" | "append" | "ignore" | "error" | "errorifexists";
+
+/** A file a write task produced, reported to the driver for the commit. */
+export interface WrittenFile {
+  /** Path relative to the output directory (e.g. "year=2024/part-00000-<job>.c000.csv"). */
+  relativePath: string;
+  /** Where the task left it (inside _temporary/). */
+  tempPath: string;
+  rows: number;
+  bytes: number;
+  partitionValues: Row;
+}
