@@ -148,11 +148,14 @@ export class Cursor {
       t.offset, end - t.offset, { ident: text });
   }
 
-  /** A string literal (adjacent literals concatenate, as in Spark). */
-  stringLiteral(): string {
+  /**
+   * A string literal. In expressions adjacent literals concatenate (`'a' 'b'` is 'ab', Spark's
+   * `stringLit+`); elsewhere (options, comments, patterns) a literal is one token.
+   */
+  stringLiteral(concat = false): string {
     if (this.peek().kind !== "string") throw this.fail();
-    let v = "";
-    while (this.peek().kind === "string") v += this.next().value;
+    let v = this.next().value;
+    while (concat && this.peek().kind === "string") v += this.next().value;
     return v;
   }
 

@@ -190,7 +190,7 @@ function parsePrimary(c: Cursor): Expr {
       return numberLiteral(c, t, false, pos);
     case "string": {
       const first = c.peek();
-      const value = c.stringLiteral();
+      const value = c.stringLiteral(true);
       const last = c.tokens[c.i - 1]!;
       return { kind: "literal", pos, dataType: StringType, value, text: c.src.text.slice(first.offset, last.end) };
     }
@@ -322,7 +322,7 @@ function parseWord(c: Cursor, t: Token, pos: Pos): Expr {
       if (TYPED_LITERAL_WORDS.includes(w) && c.peek(1).kind === "string") {
         c.next();
         const strTok = c.peek();
-        const value = c.stringLiteral();
+        const value = c.stringLiteral(true);
         return typedLiteral(c, t, strTok, value, pos);
       }
       if (NO_PAREN_FUNCTIONS.includes(w) && !nextIsParen) {
@@ -522,7 +522,7 @@ function parseInterval(c: Cursor): IntervalLiteral {
     if (c.isOp("-") || c.isOp("+")) sign = c.next().text === "-" ? "-" : "";
     const t = c.peek();
     let value: string;
-    if (t.kind === "string") value = c.stringLiteral();
+    if (t.kind === "string") value = c.stringLiteral(true);
     else if (t.kind === "number" && /^(\d+\.?\d*|\.\d+)$/.test(t.text)) value = c.next().text;
     else {
       if (parts.length === 0) throw c.fail();

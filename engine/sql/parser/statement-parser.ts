@@ -140,7 +140,7 @@ function parseDescribe(c: Cursor): Statement {
     const name = c.peek().kind === "string" ? [c.stringLiteral()] : c.multipartIdentifier(true);
     return { kind: "describeFunction", pos, name, extended };
   }
-  if (c.acceptKw("QUERY") || c.looksLikeQuery() || (c.isOp("(") && c.looksLikeQuery(1))) {
+  if (c.acceptKw("QUERY") || (!c.isKw("TABLE") && c.looksLikeQuery()) || (c.isOp("(") && c.looksLikeQuery(1))) {
     return { kind: "describeQuery", pos, query: parseQuery(c) };
   }
   c.acceptKw("TABLE");
