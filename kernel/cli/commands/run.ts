@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { executeNotebook, findKernelSpec, KernelProcess, KernelSpecNotFound, readNotebook, writeNotebook, formatNotebook, type KernelSpec, type Output } from "../run/index";
+import { executeNotebook, findKernelSpec, KernelProcess, KernelSpecNotFound, readNotebook, writeNotebook, formatNotebook, sourceText, type KernelSpec, type Output } from "../run/index";
 import { loadInstallKernelSpec } from "../package-paths";
 import { num, parse, UsageError, type Command } from "./command";
 
@@ -75,14 +75,17 @@ run, so a fresh checkout can run notebooks without touching Jupyter's configurat
         onOutput: verbose ? (s) => process.stderr.write(s) : undefined,
       });
       const started = new Map<number, number>();
+      const codeCells = nb.cells.filter((c) => c.cell_type === "code" && sourceText(c.source).trim()).length;
+      let done = 0;
       const result = await executeNotebook(nb, kernel, {
         timeoutMs: timeoutS * 1000,
         allowErrors: !!values["allow-errors"],
         onCellStart: (i) => started.set(i, Date.now()),
         onCellEnd: (i, cell) => {
           const failed = cell.outputs.some((o) => o.output_type === "error");
+          const expected = (cell.metadata.tags ?? []).includes("raises-exception");
           const secs = ((Date.now() - (started.get(i) ?? Date.now())) / 1000).toFixed(1);
-          say(`  cell ${i} [${cell.execution_count ?? " "}] ${failed ? "FAILED" : "ok"} (${secs} s)`);
+          say(`  [${++done}/${codeCells}] cell ${i} In [${cell.execution_count ?? " "}]: ${failed ? (expected ? "error (expected, tagged raises-exception)" : "FAILED") : "ok"} (${secs} s)`);
         },
         onOutput: verbose ? (_i, o) => say(indent(outputText(o))) : undefined,
       });
