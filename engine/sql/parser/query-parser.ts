@@ -24,10 +24,11 @@ export function parseQuery(c: Cursor): Query {
   }
   const body = parseSetOps(c);
   const q: Query = { kind: "query", pos, ctes, body, orderBy: [], sortBy: [], distributeBy: [], clusterBy: [], windows: [] };
-  if (c.acceptKws("ORDER", "BY")) q.orderBy = parseSortItems(c);
-  if (c.acceptKws("CLUSTER", "BY")) q.clusterBy = parseExprList(c);
-  if (c.acceptKws("DISTRIBUTE", "BY")) q.distributeBy = parseExprList(c);
-  if (c.acceptKws("SORT", "BY")) q.sortBy = parseSortItems(c);
+  // Each clause keyword is reserved, so once seen its BY is required (the error points after it).
+  if (c.acceptKw("ORDER")) { c.expectKw("BY"); q.orderBy = parseSortItems(c); }
+  if (c.acceptKw("CLUSTER")) { c.expectKw("BY"); q.clusterBy = parseExprList(c); }
+  if (c.acceptKw("DISTRIBUTE")) { c.expectKw("BY"); q.distributeBy = parseExprList(c); }
+  if (c.acceptKw("SORT")) { c.expectKw("BY"); q.sortBy = parseSortItems(c); }
   if (c.isKw("WINDOW")) q.windows = parseWindowClause(c);
   if (c.acceptKw("LIMIT")) {
     if (!c.acceptKw("ALL")) q.limit = parseExpr(c);
@@ -114,7 +115,7 @@ function parseSelect(c: Cursor): Select {
   if (c.acceptKw("FROM")) s.from = parseFrom(c);
   while (c.isKw("LATERAL") && c.isKw("VIEW", 1)) s.lateralViews.push(parseLateralView(c));
   if (c.acceptKw("WHERE")) s.where = parseExpr(c);
-  if (c.isKw("GROUP") && c.isKw("BY", 1)) s.groupBy = parseGroupBy(c);
+  if (c.isKw("GROUP")) s.groupBy = parseGroupBy(c);
   if (c.acceptKw("HAVING")) s.having = parseExpr(c);
   if (c.isKw("WINDOW")) s.windows = parseWindowClause(c);
   return s;
@@ -175,7 +176,8 @@ function parseLateralView(c: Cursor): LateralView {
 
 function parseGroupBy(c: Cursor): GroupBy {
   const pos = c.pos();
-  c.next(); c.next();
+  c.next();
+  c.expectKw("BY");
   if (c.isKw("ALL") && !c.isOp("(", 1) && !c.isOp(".", 1)) {
     c.next();
     return { pos, all: true, items: [] };
