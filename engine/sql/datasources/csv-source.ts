@@ -26,6 +26,7 @@ export interface CsvSettings {
   sp: NumberSpellings;
   dtp: DateTimeParsers;
   inferDate: boolean;
+  hasDateFormat: boolean;
   prefersDecimal: boolean;
   enforceSchema: boolean;
 }
@@ -51,6 +52,7 @@ export function csvSettings(raw: Options): CsvSettings {
     sp: numberSpellings(raw),
     dtp: dateTimeParsers(raw),
     inferDate: raw.bool("inferDate", false),
+    hasDateFormat: raw.has("dateFormat"),
     prefersDecimal: raw.bool("prefersDecimal", false),
     enforceSchema: raw.bool("enforceSchema", true),
   };
@@ -101,8 +103,9 @@ export function* csvRecords(file: PartitionedFile, s: CsvSettings, metrics?: Rea
   for (const ln of readLines(file.path, file.start, file.length, stats)) {
     let t = ln.text;
     if (ln.offset === 0 && t.charCodeAt(0) === 0xfeff) t = t.slice(1);
-    if (headerPending && ln.offset === 0) { headerPending = false; continue; }
     if (t.length === 0 || isComment(t)) continue;
+    // The header is the file's first record that is not blank or a comment.
+    if (headerPending) { headerPending = false; continue; }
     const rec = parseRecord(t, 0, s.syntax, false);
     yield { fields: rec.fields, raw: rec.raw, offset: ln.offset };
   }
@@ -141,7 +144,7 @@ function inferField(text: string, s: CsvSettings): Inferred {
     if (p <= 38) return { type: "decimal", precision: Math.max(p, b.length), scale: b.length };
   }
   if (parseDouble(text, s.sp) !== FAIL) return { type: "double" };
-  if (s.inferDate && s.dtp.date(text) && /^\s*[+-]?\d{4,6}-\d{1,2}-\d{1,2}\s*$/.test(text)) return { type: "date" };
+  if (s.inferDate && (s.hasDateFormat ? s.dtp.date(text) : /^\s*[+-]?\d{4,6}-\d{1,2}-\d{1,2}\s*$/.test(text) && s.dtp.date(text))) return { type: "date" };
   if (s.dtp.timestamp(text)) return { type: "timestamp" };
   if (parseBoolean(text) !== FAIL) return { type: "boolean" };
   return { type: "string" };
