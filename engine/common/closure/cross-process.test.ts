@@ -1,0 +1,103 @@
+// Real process boundaries: functions serialized here are encoded with the shared codec, sent to a
+// child started with `node --import tsx` (and to a worker_threads Worker), rebuilt and called
+// there. Also the reverse: functions defined in a tsx-compiled module (with esbuild's __name
+// helper) are serialized in a child and rebuilt here.
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { describe, expect, it } from "vitest";
+import { decodeMessage as decode, encodeMessage as encode } from "../../../test/fixtures/closure/wire";
+import { SHIP, deserializeFunction, serializeFunction, type SerializedFunction } from "./index";
+import { square } from "../../../test/fixtures/closure/shared-engine";
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/closure/${name}`, import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+interface Answer { results: ({ ok: unknown } | { error: string })[]; pid: number; isMainThread: boolean }
+
+function inChild(fn: Function, calls: unknown[][]): Answer {
+  const msg = encode({ fn: serializeFunction(fn, "map"), calls });
+  const r = spawnSync(process.execPath, ["--import", "tsx", fixture("run-shipped.ts")], {
+    cwd: repoRoot, input: msg.toString("base64"), encoding: "utf8", timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`child failed (${r.status}) for ${JSON.stringify(decode(msg), (_k, x) => (typeof x === "bigint" ? String(x) : x))}: ${r.stderr}`);
+  return decode<Answer>(Buffer.from(r.stdout, "base64"));
+}
+
+function inWorker(fn: Function, calls: unknown[][]): Promise<Answer> {
+  const msg = encode({ fn: serializeFunction(fn, "map"), calls });
+  return new Promise((resolve, reject) => {
+    // tsx's loader hooks do not reach worker threads; register them inside the worker first.
+    const tsxDir = path.dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+    const tsxApi = pathToFileURL(path.join(tsxDir, "dist/esm/api/index.mjs")).href;
+    const script = pathToFileURL(fixture("run-shipped.ts")).href;
+    const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`;
+    const w = new Worker(boot, { eval: true, workerData: new Uint8Array(msg) });
+    w.once("message", (m: Uint8Array) => { resolve(decode<Answer>(m)); void w.terminate(); });
+    w.once("error", reject);
+  });
+}
+
+// What a driver program captures.
+const rate = 3;
+const big = 2n ** 65n, negZero = -0, nan = NaN;
+const words = new Map([["a", 1], ["b", 2]]);
+class Vec { constructor(public x: number, public y: number) {} dot(o: Vec) { return this.x * o.x + this.y * o.y; } }
+const unit = new Vec(1, 2);
+const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
+const colors = { [SHIP]: () => ({ kind: "fixture.table", data: "colors" }) } as unknown as Map<string, number>;
+
+const cases: { name: string; fn: Function; calls: unknown[][]; expected: unknown[] }[] = [
+  { name: "arrow with captured primitive", fn: (x: number) => x * rate, calls: [[2], [5]], expected: [6, 15] },
+  { name: "captured Map, bigint, -0, NaN", fn: (k: string) => [words.get(k), big, Object.is(negZero, -0), Number.isNaN(nan)], calls: [["b"]], expected: [[2, 2n ** 65n, true, true]] },
+  { name: "class instance with methods", fn: (x: number) => unit.dot(new Vec(x, x)), calls: [[3]], expected: [9] },
+  { name: "recursive function", fn: (n: number) => fib(n), calls: [[20]], expected: [6765] },
+  { name: "native function by name", fn: Math.max, calls: [[1, 7, 3]], expected: [7] },
+  { name: "bound function", fn: function (this: { k: number }, a: number) { return this.k + a; }.bind({ k: 100 }), calls: [[1]], expected: [101] },
+  { name: "registered shippable", fn: (x: number) => square(x) + 1, calls: [[4]], expected: [17] },
+  { name: "[SHIP] reference resolved on the other side", fn: (c: string) => colors.get(c), calls: [["green"]], expected: [2] },
+  { name: "async function", fn: async (x: number) => x + rate, calls: [[1]], expected: [4] },
+  { name: "generator function", fn: function* (n: number) { for (let i = 0; i < n; i++) yield i * rate; }, calls: [[3]], expected: [[0, 3, 6]] },
+];
+
+describe("cross-process: child process started with node --import tsx", () => {
+  it("runs every shipped function in the child with the same results as here", () => {
+    for (const c of cases) {
+      const a = inChild(c.fn, c.calls);
+      expect(a.pid).not.toBe(process.pid);
+      expect(a.results, c.name).toEqual(c.expected.map((ok) => ({ ok })));
+    }
+  });
+
+  it("user exceptions inside the shipped function surface as errors there", () => {
+    const limit = 2;
+    const a = inChild((x: number) => { if (x > limit) throw new Error(`too big: ${x}`); return x; }, [[1], [5]]);
+    expect(a.results).toEqual([{ ok: 1 }, { error: "too big: 5" }]);
+  });
+});
+
+describe("cross-process: worker_threads Worker", () => {
+  it("runs shipped functions inside a worker thread", async () => {
+    for (const c of cases.slice(0, 8)) {
+      const a = await inWorker(c.fn, c.calls);
+      expect(a.isMainThread).toBe(false);
+      expect(a.results, c.name).toEqual(c.expected.map((ok) => ({ ok })));
+    }
+  });
+});
+
+describe("functions compiled by tsx (esbuild __name helper)", () => {
+  it("ship with their __name helper and run here, where no __name exists", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", fixture("tsx-defined.ts")], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
+    if (r.status !== 0) throw new Error(r.stderr);
+    const got = decode<{ topLevel: SerializedFunction; counter: SerializedFunction; source: string }>(Buffer.from(r.stdout, "base64"));
+    expect(got.source).toContain("__name(");
+    expect("__name" in globalThis).toBe(false);
+    const topLevel = deserializeFunction<(x: number) => number>(got.topLevel);
+    expect(topLevel(5)).toBe(25); // (5 + 10) + 5 * 2
+    const counter = deserializeFunction<() => number>(got.counter);
+    expect(counter()).toBe(42);
+  });
+});
