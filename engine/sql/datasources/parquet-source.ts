@@ -38,10 +38,21 @@ export function openParquetFile(path: string, metrics?: ReadMetrics): OpenParque
   };
 }
 
+/**
+ * The footer only: read the 8-byte tail for its length, then exactly the footer (hyparquet's
+ * default first fetch is 512 KB, which for small files is the whole file and hides pushdown).
+ */
+async function footer(buf: AsyncBuffer): Promise<FileMetaData> {
+  if (buf.byteLength < 12) return parquetMetadataAsync(buf);
+  const tail = new DataView(await buf.slice(buf.byteLength - 8));
+  const len = tail.getUint32(0, true);
+  return parquetMetadataAsync(buf, { initialFetchSize: Math.min(buf.byteLength, len + 8) });
+}
+
 export async function readParquetMetadata(path: string, metrics?: ReadMetrics): Promise<FileMetaData> {
   const f = openParquetFile(path, metrics);
   try {
-    return await parquetMetadataAsync(f.buffer);
+    return await footer(f.buffer);
   } catch (e) {
     throw new ExecutionError("FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER", `Could not read footer for file: ${fileUri(path)}: ${(e as Error).message}`, {
       parameters: { path: fileUri(path) }, context: { file: path }, cause: e,
@@ -161,7 +172,7 @@ export async function readParquetFile(
   try {
     let md: FileMetaData;
     try {
-      md = await parquetMetadataAsync(f.buffer);
+      md = await footer(f.buffer);
     } catch (e) {
       throw new ExecutionError("FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER", `Could not read footer for file: ${fileUri(file.path)}: ${(e as Error).message}`, {
         parameters: { path: fileUri(file.path) }, context: { file: file.path }, cause: e,
