@@ -13,3 +13,6 @@ export { renderProgress, consoleBar, type ProgressPayload, type ProgressOptions 
 export { renderJobSummary, jobSummary, type JobSummaryPayload } from "./job-summary";
 export { renderDag, dagSvg, dagText, type DagOptions } from "./dag";
 export { layoutGraph, type LayoutNode, type LayoutEdge, type LayoutCluster, type LayoutResult } from "./layout";
+export { renderLineage, parseLineage, type LineageLine } from "./lineage";
+export { renderPlanGraph, planSvg, planText, rowsOut, type PlanGraphNode } from "./plan-graph";
+export { renderTaskTimeline, taskTimelineSpec, timelineRows, timelineText, vegaLiteToSvg, type TimelineRow, type TimelineOptions } from "./task-timeline";

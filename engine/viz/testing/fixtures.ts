@@ -99,3 +99,25 @@ export const joinDagFixture: JobDag = {
     { fromStage: 4, toStage: 5, shuffleId: 5, bytes: 250_000_000, records: 12_000_000 },
   ],
 };
+
+import type { PlanGraphNode } from "../plan-graph";
+
+/** SELECT dept, count(*) FROM people JOIN depts USING (dept_id) WHERE age > 21 GROUP BY dept. */
+export const planFixture: PlanGraphNode = {
+  id: 0, name: "HashAggregate", detail: "(keys=[dept#7], functions=[count(1)])", metrics: { "number of output rows": 4, time: "3 ms" },
+  children: [{
+    id: 1, name: "Exchange", detail: "hashpartitioning(dept#7, 4)", metrics: { "number of output rows": 8, "shuffle bytes written": "1.2 KiB" },
+    children: [{
+      id: 2, name: "HashAggregate", detail: "(keys=[dept#7], functions=[partial_count(1)])", metrics: { "number of output rows": 8 },
+      children: [{
+        id: 3, name: "BroadcastHashJoin", detail: "[dept_id#2], [dept_id#6], Inner, BuildRight", metrics: { "number of output rows": 1_234 },
+        children: [
+          { id: 4, name: "Filter", detail: "(isnotnull(age#3) AND (age#3 > 21))", metrics: { "number of output rows": 1_300 },
+            children: [{ id: 5, name: "Scan parquet people", detail: "[dept_id#2,age#3] PushedFilters: [IsNotNull(age), GreaterThan(age,21)]", metrics: { "number of output rows": 5_000, "number of files read": 2 }, children: [] }] },
+          { id: 6, name: "BroadcastExchange", detail: "HashedRelationBroadcastMode", metrics: { "number of output rows": 4 },
+            children: [{ id: 7, name: "Scan csv depts", detail: "[dept_id#6,dept#7]", metrics: { "number of output rows": 4 }, children: [] }] },
+        ],
+      }],
+    }],
+  }],
+};

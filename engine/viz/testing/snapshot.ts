@@ -3,7 +3,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { dagFixture, joinDagFixture } from "./fixtures";
+import { dagFixture, joinDagFixture, planFixture, stagesFixture, tasksFixture } from "./fixtures";
+import { renderTaskTimeline } from "../task-timeline";
+import { renderPlanGraph } from "../plan-graph";
 import { renderDag } from "../dag";
 import { MIME, type MimeBundle } from "../mime";
 
@@ -23,3 +25,5 @@ export function snapshot(name: string, bundle: MimeBundle, size = "1000,800"): v
 const which = process.argv[2] ?? "all";
 if (which === "all" || which === "dag") snapshot("dag", renderDag(dagFixture));
 if (which === "all" || which === "dag") snapshot("dag-join", renderDag(joinDagFixture), "900,700");
+if (which === "all" || which === "plan") snapshot("plan", renderPlanGraph(planFixture, { title: "Query 1" }), "900,900");
+if (which === "all" || which === "timeline") snapshot("timeline", await renderTaskTimeline(tasksFixture, stagesFixture), "900,400");
