@@ -6,7 +6,8 @@ import { closeSync, openSync, statSync } from "node:fs";
 import { BinaryHeap } from "./binary-heap";
 import { FrameWriter, readFrames } from "./frame-file";
 import { estimateSize, SizeTracker } from "./size-estimator";
-import { removeQuietly, tempPath } from "./spill-files";
+import { RunStack } from "./run-stack";
+import { tempPath } from "./spill-files";
 
 const SAMPLE = 32;
 const SLOT = 8;
@@ -15,7 +16,7 @@ const SPILL_BATCH = 2048;
 export class ExternalSorter<T> {
   private items: T[] = [];
   private readonly tracker: SizeTracker;
-  private readonly runs: string[] = [];
+  private readonly runs = new RunStack((rs) => this.writeRun(this.merge(rs, [])));
   private _spillBytes = 0;
 
   constructor(private readonly compare: (a: T, b: T) => number, private readonly opts: { dir: string; memoryLimitBytes: number }) {
@@ -45,32 +46,46 @@ export class ExternalSorter<T> {
   }
 
   private spill(): void {
-    const sorted = this.items.sort(this.compare);
+    const run = this.writeRun(this.items.sort(this.compare));
+    this.items = [];
+    this.tracker.reset();
+    this.runs.push(run);
+  }
+
+  private writeRun(items: Iterable<T>): string {
     const path = tempPath(this.opts.dir, "spill-sort", ".run");
-    this.runs.push(path);
     const fd = openSync(path, "w");
     try {
       const w = new FrameWriter(fd);
-      for (let i = 0; i < sorted.length; i += SPILL_BATCH) w.writeBatch(sorted.slice(i, i + SPILL_BATCH));
+      let batch: T[] = [];
+      for (const x of items) {
+        batch.push(x);
+        if (batch.length >= SPILL_BATCH) { w.writeBatch(batch); batch = []; }
+      }
+      if (batch.length > 0) w.writeBatch(batch);
       w.flush();
     } finally {
       closeSync(fd);
     }
     this._spillBytes += statSync(path).size;
-    this.items = [];
-    this.tracker.reset();
+    return path;
   }
 
   /** All inserted records in order. Iterate it once; then dispose(). */
   *sorted(): Generator<T> {
     const mem = this.items.sort(this.compare);
     if (this.runs.length === 0) { for (const x of mem) yield x; return; }
+    for (const x of this.merge(this.runs.paths, mem)) yield x;
+  }
+
+  /** Stable k-way merge of sorted runs (in insertion order) followed by a sorted in-memory rest. */
+  private *merge(runs: readonly string[], mem: T[]): Generator<T, void, undefined> {
     interface Stream { head: T; rank: number; next: () => IteratorResult<T> }
     const heap = new BinaryHeap<Stream>((a, b) => {
       const c = this.compare(a.head, b.head);
       return c < 0 || (c === 0 && a.rank < b.rank);
     });
-    const sources: Iterator<T>[] = [...this.runs.map((p) => runItems<T>(p)), mem[Symbol.iterator]()];
+    const sources: Iterator<T>[] = [...runs.map((p) => runItems<T>(p)), mem[Symbol.iterator]()];
     sources.forEach((it, rank) => {
       const r = it.next();
       if (!r.done) heap.push({ head: r.value, rank, next: () => it.next() });
@@ -84,8 +99,7 @@ export class ExternalSorter<T> {
   }
 
   dispose(): void {
-    for (const r of this.runs) removeQuietly(r);
-    this.runs.length = 0;
+    this.runs.clear();
     this.items = [];
   }
 }

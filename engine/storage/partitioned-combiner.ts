@@ -11,7 +11,8 @@ import type { Aggregator } from "./aggregator";
 import { BinaryHeap } from "./binary-heap";
 import { FrameWriter, readFrames } from "./frame-file";
 import { estimateSize, SizeTracker } from "./size-estimator";
-import { removeQuietly, tempPath } from "./spill-files";
+import { RunStack } from "./run-stack";
+import { tempPath } from "./spill-files";
 
 interface Entry { k: unknown; c: unknown; p: number; h: number }
 
@@ -30,7 +31,7 @@ export class PartitionedCombiner<V, C> {
   private map = new Map<NormalKey, Entry>();
   private list: Entry[] = [];
   private readonly tracker: SizeTracker;
-  private readonly runs: string[] = [];
+  private readonly runs = new RunStack((rs) => this.writeRun(this.mergeRuns(rs, [])));
   private _spillBytes = 0;
   private disposed = false;
 
@@ -95,14 +96,20 @@ export class PartitionedCombiner<V, C> {
 
   /** Write the in-memory entries as one sorted run and start over empty. */
   private spill(): void {
-    const sorted = this.sortInMemory();
+    const run = this.writeRun(this.sortInMemory());
+    this.map = new Map();
+    this.list = [];
+    this.tracker.reset();
+    this.runs.push(run);
+  }
+
+  private writeRun(entries: Iterable<Entry>): string {
     const path = tempPath(this.opts.dir, "spill-combine", ".run");
-    this.runs.push(path);
     const fd = openSync(path, "w");
     try {
       const w = new FrameWriter(fd);
       let batch: unknown[] = [];
-      for (const e of sorted) {
+      for (const e of entries) {
         batch.push(e.p, e.h, e.k, e.c);
         if (batch.length >= SPILL_BATCH * 4) { w.writeBatch(batch); batch = []; }
       }
@@ -112,9 +119,7 @@ export class PartitionedCombiner<V, C> {
       closeSync(fd);
     }
     this._spillBytes += statSync(path).size;
-    this.map = new Map();
-    this.list = [];
-    this.tracker.reset();
+    return path;
   }
 
   /**
@@ -132,18 +137,18 @@ export class PartitionedCombiner<V, C> {
       for (let p = 0; p < buckets.length; p++) for (const e of buckets[p]!) yield [p, e.k, e.c as C];
       return;
     }
-    yield* this.mergeRuns();
+    for (const e of this.mergeRuns(this.runs.paths, this.sortInMemory())) yield [e.p, e.k, e.c as C];
   }
 
-  private *mergeRuns(): Generator<[number, unknown, C]> {
+  /** Merge sorted runs (files) and a sorted in-memory list into one (partition, hash)-ordered stream. */
+  private *mergeRuns(runs: readonly string[], memory: Entry[]): Generator<Entry> {
     interface Stream { head: Entry; next: () => Entry | undefined }
     const streams: Stream[] = [];
-    const memory = this.sortInMemory();
     let mi = 0;
     const memNext = () => memory[mi++];
     const first = memNext();
     if (first) streams.push({ head: first, next: memNext });
-    for (const path of this.runs) {
+    for (const path of runs) {
       const it = runEntries(path);
       const next = () => { const r = it.next(); return r.done ? undefined : r.value; };
       const h = next();
@@ -162,7 +167,7 @@ export class PartitionedCombiner<V, C> {
         if (n) { s.head = n; heap.push(s); }
       }
       if (group.length === 1) {
-        yield [p, group[0]!.k, group[0]!.c as C];
+        yield group[0]!;
         continue;
       }
       // Same hash: combine entries whose keys are equal; distinct keys that collide stay apart.
@@ -172,7 +177,7 @@ export class PartitionedCombiner<V, C> {
         if (same) same.c = this.agg.mergeCombiners(same.c as C, e.c as C);
         else out.push({ ...e });
       }
-      for (const e of out) yield [p, e.k, e.c as C];
+      for (const e of out) yield e;
     }
   }
 
@@ -180,8 +185,7 @@ export class PartitionedCombiner<V, C> {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const r of this.runs) removeQuietly(r);
-    this.runs.length = 0;
+    this.runs.clear();
     this.map = new Map();
     this.list = [];
   }

@@ -91,4 +91,32 @@ describe("ExternalSorter", () => {
     expect(out).toEqual([...xs].sort((a, b) => a - b));
     s.dispose();
   });
+
+  it("folds runs so that a merge never opens more than 64 files", () => {
+    const dir = tempDir();
+    const s = new ExternalSorter<[number, number]>((a, b) => a[0] - b[0], { dir, memoryLimitBytes: 2048 });
+    const xs = Array.from({ length: 20_000 }, (_, i) => [(i * 7919) % 1000, i] as [number, number]);
+    s.insertAll(xs);
+    expect(s.spillBytes).toBeGreaterThan(64 * 2048);   // far more spills than files allowed open
+    expect(s.spillCount).toBeLessThanOrEqual(64);
+    expect(readdirSync(dir).length).toBe(s.spillCount);
+    expect([...s.sorted()]).toEqual([...xs].sort((a, b) => a[0] - b[0]));   // still stable
+    s.dispose();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe("ExternalAppendOnlyMap merge passes", () => {
+  it("folds runs too and still combines every key", () => {
+    const dir = tempDir();
+    const sum: Aggregator<number, number> = { createCombiner: (v) => v, mergeValue: (c, v) => c + v, mergeCombiners: (a, b) => a + b };
+    const m = new ExternalAppendOnlyMap(sum, { dir, memoryLimitBytes: 2048 });
+    for (let i = 0; i < 20_000; i++) m.insert(`k${(i * 7919) % 1000}`, 1);
+    expect(m.spillCount).toBeLessThanOrEqual(64);
+    expect(readdirSync(dir).length).toBe(m.spillCount);
+    const got = [...m.entries()];
+    expect(got.length).toBe(1000);
+    expect(got.every(([, c]) => c === 20)).toBe(true);
+    m.dispose();
+  });
 });
