@@ -55,7 +55,15 @@ export function normalize(v: unknown): unknown {
   return o;
 }
 
-/** Order-insensitive comparison key of a list of rows. */
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === "object" && !(v instanceof Date) && !(v instanceof Uint8Array)) {
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}
+
+/** Order-insensitive comparison key of a list of rows (row order and key order ignored). */
 export function sortedJson(rows: unknown[]): string[] {
-  return rows.map((r) => JSON.stringify(normalize(r), (_k, x) => (typeof x === "bigint" ? `${x}n` : x instanceof Uint8Array ? Buffer.from(x).toString("hex") : x))).sort();
+  return rows.map((r) => JSON.stringify(sortKeys(normalize(r)), (_k, x) => (typeof x === "bigint" ? `${x}n` : x instanceof Uint8Array ? Buffer.from(x).toString("hex") : x))).sort();
 }
