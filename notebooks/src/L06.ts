@@ -94,10 +94,11 @@ export const L06 = buildNotebook("l06", [
   `,
   md`
     Each action ran one job, split into one task per partition. \`spark.lastJob()\` is the most
-    recent job; displaying it shows its stages and tasks, and which worker ran each task.
+    recent job; displaying it shows its stages and tasks, and which worker ran each task. (The last
+    value of a cell is displayed richly; in the middle of a cell, use \`await display(x)\`.)
   `,
   code`
-    display(spark.lastJob())
+    spark.lastJob()
   `,
   md`
     ## Spark architecture: driver and executors
@@ -207,7 +208,7 @@ export const L06 = buildNotebook("l06", [
 
     const counted = await wordCounts.collect();
     console.log(counted.filter(([, n]) => n > 1));
-    display(spark.lastJob()!.dag())
+    spark.lastJob()!.dag()
   `,
   md`
     In the picture, \`flatMap\` and \`map\` sit in the same stage (narrow, pipelined), and the

@@ -83,8 +83,8 @@ describe.skipIf(!canRun)("classic Jupyter UI in chromium", () => {
           "await counts.collect()",
         ].join("\n"),
       },
-      { source: "display(spark.lastJob()!.dag())" },
-      { source: "display(spark.lastJob())" },
+      { source: "await display(spark.lastJob()!.dag());" },
+      { source: "spark.lastJob()" },
     ];
     const { page, errors } = await runInBrowser("bigdata-ui.ipynb", cells, { name: "bigdata", language: "typescript" }, "browser-bigdata.png");
     const text = await page.locator("#notebook-container").innerText();

@@ -42,7 +42,7 @@ export const BIGDATA: KernelProfile = {
   language: "typescript",
   value: "6 * 7",
   expectedValue: "42",
-  displayThenUpdate: 'const h = display("v1");\nh.update("v2");',
+  displayThenUpdate: 'const h = await display("v1");\nawait h.update("v2");',
   // A real job whose tasks spin on the workers: the interrupt must cancel it.
   longRunning:
     "await sc.parallelize([1, 2, 3, 4], 2).map((x) => { const end = Date.now() + 300_000; while (Date.now() < end) {} return x; }).collect()",
