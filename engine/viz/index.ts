@@ -16,3 +16,4 @@ export { layoutGraph, type LayoutNode, type LayoutEdge, type LayoutCluster, type
 export { renderLineage, parseLineage, type LineageLine } from "./lineage";
 export { renderPlanGraph, planSvg, planText, rowsOut, type PlanGraphNode } from "./plan-graph";
 export { renderTaskTimeline, taskTimelineSpec, timelineRows, timelineText, vegaLiteToSvg, type TimelineRow, type TimelineOptions } from "./task-timeline";
+export { renderStreamTable, streamPayload, type StreamTableInput, type StreamingQueryProgress, type StreamPayload } from "./stream-table";
