@@ -19,3 +19,14 @@ describe("codec", () => {
     expect(Object.getPrototypeOf(r)).toBe(Object.prototype);
   });
 });
+
+describe("codec across processes", () => {
+  it("decodes each message alone, in any order, with a fresh decoder state", async () => {
+    const m1 = encode({ x: 1, y: "a" });
+    const m2 = encode([{ x: 2, y: "b" }, { z: [1] }]);
+    const { Packr } = await import("msgpackr");
+    const fresh = new Packr({ useRecords: true, moreTypes: true, mapsAsObjects: false, int64AsType: "bigint" });
+    expect(fresh.unpack(m2)).toEqual([{ x: 2, y: "b" }, { z: [1] }]);
+    expect(fresh.unpack(m1)).toEqual({ x: 1, y: "a" });
+  });
+});

@@ -5,10 +5,10 @@
 import { Packr } from "msgpackr";
 
 const packr = new Packr({
-  // Plain objects travel as msgpackr records (self-described in each message), so msgpack maps
+  // Plain objects travel as msgpackr records, self-described in every message (no structures
+  // shared between messages: each frame must decode alone, in any process), so msgpack maps
   // are left for real Maps and decode back to Maps.
   useRecords: true,
-  sequential: true,
   moreTypes: true,
   mapsAsObjects: false,
   int64AsType: "bigint",
