@@ -19,3 +19,5 @@ export { readParquetMetadata, inferParquetSchema, rowGroupsOfSplit } from "./par
 export { parquetToSpark, sparkToParquet } from "./parquet-schema";
 export { toDanfo, fromDanfo } from "./danfo";
 export { writeLocal } from "./write-local";
+// Registers csv/json/text/parquet with the SQL core's DataSource registry (driver and workers).
+export { readFileScanSplit, fromContractFilter, type FileScanSplit } from "./contract-adapter";

@@ -43,7 +43,7 @@ export function prepareWrite(
   format: FileFormat,
   path: string,
   schema: StructType,
-  opts: { mode?: SaveMode | string; partitionBy?: string[]; options?: DataSourceOptions } = {},
+  opts: { mode?: SaveMode | string; partitionBy?: string[]; options?: DataSourceOptions; jobId?: string } = {},
 ): WriteJob {
   const dir = localPath(path);
   const mode = (opts.mode ?? "errorifexists").toLowerCase();
@@ -79,7 +79,7 @@ export function prepareWrite(
     if (mode === "overwrite") rmSync(dir, { recursive: true, force: true });
   }
   if (!skip) mkdirSync(dir, { recursive: true });
-  return { dir, jobId: randomUUID(), format, schema, partitionBy, options: opts.options ?? {}, skip };
+  return { dir, jobId: opts.jobId ?? randomUUID(), format, schema, partitionBy, options: opts.options ?? {}, skip };
 }
 
 function attemptDir(job: WriteJob, taskId: number, attempt: number): string {

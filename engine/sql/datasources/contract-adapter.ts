@@ -1,0 +1,187 @@
+// Implements the SQL core's DataSource seam (engine/sql/datasource-contract.ts) for csv, json,
+// text and parquet on top of this folder's readers and writers, and registers them at module
+// load so that driver and workers both resolve a scan by its format name. Rows cross the seam
+// as arrays in the order of the requested columns.
+
+import {
+  registerDataSource,
+  type DataSource,
+  type DataSourceOptions as ContractOptions,
+  type InternalRow,
+  type PushedFilter as ContractFilter,
+  type ReadRequest,
+  type WriteJob as ContractWriteJob,
+  type WrittenFile as ContractWrittenFile,
+} from "../datasource-contract";
+import { StructType, type StructField } from "../types";
+import { evalFilter, filterColumns } from "./filters";
+import { listFiles, localPath } from "./file-listing";
+import { inferDataSchema } from "./datasource";
+import { readCsvFile } from "./csv-source";
+import { readJsonFile } from "./json-source";
+import { readTextFile } from "./text-source";
+import { readParquetFile } from "./parquet-source";
+import { Options } from "./options";
+import { partitionValueText } from "./partition-values";
+import { registerShippable } from "./shippable";
+import { planSplits } from "./splits";
+import { abortWrite, commitWrite, prepareWrite, writeTaskFiles, type WriteJob } from "./write-files";
+import { emptyMetrics, type FileFormat, type InputSplit, type PushedFilter, type ReadMetrics, type Row, type WrittenFile } from "./types";
+
+/** A split as the SQL core ships it to a task: plain data. */
+export interface FileScanSplit {
+  split: InputSplit;
+  /** Which columns of the data schema come from directory names. */
+  partitionColumns: string[];
+}
+
+/** Translate the contract's filter to ours; null = "unknown" (cannot be used for skipping). */
+export function fromContractFilter(f: ContractFilter): PushedFilter | null {
+  switch (f.op) {
+    case "eq": return { type: "EqualTo", attribute: f.column, value: f.value };
+    case "nullSafeEq": return { type: "EqualNullSafe", attribute: f.column, value: f.value };
+    case "lt": return { type: "LessThan", attribute: f.column, value: f.value };
+    case "le": return { type: "LessThanOrEqual", attribute: f.column, value: f.value };
+    case "gt": return { type: "GreaterThan", attribute: f.column, value: f.value };
+    case "ge": return { type: "GreaterThanOrEqual", attribute: f.column, value: f.value };
+    case "in": return { type: "In", attribute: f.column, values: f.values };
+    case "isNull": return { type: "IsNull", attribute: f.column };
+    case "isNotNull": return { type: "IsNotNull", attribute: f.column };
+    case "startsWith": return { type: "StringStartsWith", attribute: f.column, value: f.value };
+    case "endsWith": case "contains": return null;
+    case "and": {
+      const l = fromContractFilter(f.left), r = fromContractFilter(f.right);
+      return l && r ? { type: "And", left: l, right: r } : (l ?? r);
+    }
+    case "or": {
+      const l = fromContractFilter(f.left), r = fromContractFilter(f.right);
+      return l && r ? { type: "Or", left: l, right: r } : null;
+    }
+    case "not": {
+      const c = fromContractFilter(f.child);
+      return c ? { type: "Not", child: c } : null;
+    }
+  }
+}
+
+function fromContractFilters(fs: ContractFilter[]): PushedFilter[] {
+  return fs.map(fromContractFilter).filter((x): x is PushedFilter => x !== null);
+}
+
+function listingOptions(o: Options, userSchema?: StructType) {
+  return {
+    recursiveFileLookup: o.bool("recursiveFileLookup", false),
+    pathGlobFilter: o.get("pathGlobFilter"),
+    basePath: o.get("basePath"),
+    inferPartitionTypes: o.bool("spark.sql.sources.partitionColumnTypeInference.enabled", true),
+    userSchema,
+  };
+}
+
+function toStruct(s: StructType | { fields: StructField[] }): StructType {
+  return s instanceof StructType ? s : new StructType(s.fields);
+}
+
+/** Worker side: one split's rows as arrays in `req.requiredColumns` order. */
+export const readFileScanSplit = registerShippable("sql.datasources.readFileScanSplit",
+  async function readFileScanSplit(format: FileFormat, split: FileScanSplit, req: ReadRequest, metrics?: ReadMetrics): Promise<InternalRow[]> {
+    const full = toStruct(req.dataSchema);
+    const partSet = new Set(split.partitionColumns.map((c) => c.toLowerCase()));
+    const cols = {
+      dataSchema: new StructType(full.fields.filter((f) => !partSet.has(f.name.toLowerCase()))),
+      partitionSchema: new StructType(full.fields.filter((f) => partSet.has(f.name.toLowerCase()))),
+      requiredColumns: req.requiredColumns,
+    };
+    const o = new Options(req.options);
+    const names = req.requiredColumns;
+    const out: InternalRow[] = [];
+    const push = (r: Row) => out.push(names.map((n) => r[n] ?? null));
+    const m = metrics ?? emptyMetrics();
+    for (const file of split.split.files) {
+      m.filesRead++;
+      switch (format) {
+        case "csv": for (const r of readCsvFile(file, cols, o, m)) push(r); break;
+        case "json": for (const r of readJsonFile(file, cols, o, m)) push(r); break;
+        case "text": for (const r of readTextFile(file, cols, o, m)) push(r); break;
+        case "parquet": for (const r of await readParquetFile(file, cols, fromContractFilters(req.pushedFilters), m)) push(r); break;
+      }
+    }
+    return out;
+  });
+
+function toInternalJob(job: ContractWriteJob, skip = false): WriteJob {
+  const schema = toStruct(job.schema);
+  return {
+    dir: localPath(job.path),
+    jobId: job.jobId,
+    format: job.format.toLowerCase() as FileFormat,
+    schema,
+    partitionBy: job.partitionBy.map((c) => schema.field(c)?.name ?? c),
+    options: job.options,
+    skip,
+  };
+}
+
+function makeSource(format: FileFormat): DataSource {
+  return {
+    format,
+    async inferSchema(paths: string[], options: ContractOptions): Promise<StructType> {
+      const o = new Options(options);
+      const listing = listFiles(paths, listingOptions(o));
+      const data = await inferDataSchema(format, listing, o, emptyMetrics());
+      const part = listing.partitionSchema;
+      return new StructType([...data.fields.filter((f) => !part.field(f.name)), ...part.fields]);
+    },
+    async planSplits(paths, options, dataSchema, hints): Promise<FileScanSplit[]> {
+      const o = new Options(options);
+      const schema = toStruct(dataSchema);
+      const listing = listFiles(paths, listingOptions(o, schema));
+      const partitionColumns = listing.partitionSchema.fieldNames;
+      const pushed = fromContractFilters(hints.pushedFilters);
+      const partFilters = pushed.filter((f) => filterColumns(f).every((c) => listing.partitionSchema.field(c)));
+      const files = partFilters.length
+        ? listing.files.filter((f) => partFilters.every((pf) => evalFilter(pf, f.partitionValues) === true))
+        : listing.files;
+      const parallelism = (hints as { defaultParallelism?: number }).defaultParallelism ?? (o.has("defaultParallelism") ? o.num("defaultParallelism", 1) : undefined);
+      return planSplits(format, files, o, { defaultParallelism: parallelism }).map((split) => ({ split, partitionColumns }));
+    },
+    readSplit(split: unknown, req: ReadRequest): Promise<InternalRow[]> {
+      return readFileScanSplit(format, split as FileScanSplit, req);
+    },
+    async prepareWrite(job: ContractWriteJob): Promise<{ skip: boolean }> {
+      const j = prepareWrite(format, job.path, toStruct(job.schema), { mode: job.mode, partitionBy: job.partitionBy, options: job.options, jobId: job.jobId });
+      return { skip: j.skip };
+    },
+    async writeTask(job: ContractWriteJob, taskId: number, rows: Iterable<InternalRow>): Promise<ContractWrittenFile[]> {
+      const ij = toInternalJob(job);
+      const names = ij.schema.fieldNames;
+      const objects = function* (): Generator<Row> {
+        for (const arr of rows) {
+          const r: Row = {};
+          names.forEach((n, i) => { r[n] = arr[i] ?? null; });
+          yield r;
+        }
+      };
+      const partTypes = new Map(ij.schema.fields.map((f) => [f.name, f.dataType]));
+      return writeTaskFiles(ij, taskId, objects()).map((w) => ({
+        path: `${ij.dir}/${w.relativePath}`,
+        bytes: w.bytes,
+        rows: w.rows,
+        partitionValues: Object.fromEntries(Object.entries(w.partitionValues).map(([k, v]) => [k, partitionValueText(v, partTypes.get(k)!)])),
+        relativePath: w.relativePath,
+        tempPath: w.tempPath,
+      }));
+    },
+    async commitWrite(job: ContractWriteJob, files: ContractWrittenFile[][]): Promise<void> {
+      const flat = files.flat().map((f) => ({
+        relativePath: String(f.relativePath), tempPath: String(f.tempPath), rows: f.rows, bytes: f.bytes, partitionValues: {},
+      }) satisfies WrittenFile);
+      commitWrite(toInternalJob(job), flat);
+    },
+    async abortWrite(job: ContractWriteJob): Promise<void> {
+      abortWrite(toInternalJob(job));
+    },
+  };
+}
+
+for (const f of ["csv", "json", "text", "parquet"] as const) registerDataSource(makeSource(f));
