@@ -40,7 +40,7 @@ interface Pending {
 }
 
 /** One pooled connection to a peer's ShuffleServer. */
-class PeerConnection {
+export class PeerConnection {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   closed = false;
@@ -143,7 +143,8 @@ function failure(spec: FetchRequestSpec, mapId: number, reason: FetchFailureReas
 /** Per-process pool: one connection per (address, token). */
 const pool = new Map<string, Promise<PeerConnection>>();
 
-function connect(address: string, token: string, spec: FetchRequestSpec): Promise<PeerConnection> {
+/** The pooled connection to a peer (connecting on first use); failures name `spec`. */
+export function connect(address: string, token: string, spec: FetchRequestSpec): Promise<PeerConnection> {
   const key = `${address}\u0000${token}`;
   const have = pool.get(key);
   if (have) return have;

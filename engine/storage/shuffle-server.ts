@@ -59,8 +59,9 @@ export class ShuffleServer {
     for (const ws of this.sockets) ws.terminate();
     this.sockets.clear();
     this.wss?.close();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
-    http.closeAllConnections?.();
+    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+    http.closeAllConnections();   // idle keep-alive sockets would otherwise hold close() open
+    await closed;
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
