@@ -57,8 +57,8 @@ export function renderLineage(debugString: string, opts: { title?: string } = {}
   const body = lines
     .map((l) => {
       if (l.detail) return el("span", { class: "bdw-lineage-detail", style: "color:#2c7a2c;" }, text(l.line));
-      const prefix = l.prefix.replace(/\+-/g, "\u0000");
-      const prefixHtml = text(prefix).replace(/\u0000/g, el("span", { style: "color:#d9822b;font-weight:700;", title: "shuffle boundary: a new stage starts here" }, "+-"));
+      const boundary = el("span", { style: "color:#d9822b;font-weight:700;", title: "shuffle boundary: a new stage starts here" }, "+-");
+      const prefixHtml = l.prefix.split("+-").map(text).join(boundary);
       const parts = l.numPartitions !== undefined ? el("span", { style: "color:#777;" }, `(${l.numPartitions}) `) : "";
       const cached = l.storage !== "" && l.storage !== undefined;
       const name = el("span", { style: "font-weight:700;" + (l.shuffleBoundary ? "color:#b35c00;" : "") }, text(`${l.name}[${l.rddId}]`));

@@ -63,7 +63,7 @@ export function renderProgress(job: JobInfo, stages: StageInfo[], opts: Progress
     .map((s) => {
       const skipped = s.status === "SKIPPED";
       const label = `Stage ${s.stageId}${s.attemptId > 0 ? `.${s.attemptId}` : ""}`;
-      const counts = skipped ? "skipped" : `${s.numCompletedTasks}/${s.numTasks}${s.numActiveTasks ? ` (${s.numActiveTasks} running)` : ""}${s.numFailedTasks ? ` (${s.numFailedTasks} failed)` : ""}`;
+      const counts = skipped ? "" : `${s.numCompletedTasks}/${s.numTasks}${s.numActiveTasks ? ` (${s.numActiveTasks} running)` : ""}${s.numFailedTasks ? ` (${s.numFailedTasks} failed)` : ""}`;
       const cell = "padding:2px 8px;white-space:nowrap;";
       return el(
         "tr",

@@ -161,7 +161,7 @@ export function renderStageMetrics(stage: StageInfo, tasks: TaskInfo[], opts: St
       ),
   );
   const warnings = p.skew
-    .map((w) => el("div", { class: "bdw-skew", style: "margin-top:4px;padding:3px 6px;border-left:3px solid #e67e22;background:rgba(230,126,34,0.12);" }, "&#9888; " + text(skewText(w))))
+    .map((w) => el("div", { class: "bdw-skew", style: "display:table;margin-top:4px;padding:3px 6px;border-left:3px solid #e67e22;background:rgba(230,126,34,0.12);" }, "&#9888; " + text(skewText(w))))
     .join("");
   const html = el("div", { class: "bdw-stage-metrics", style: FONT }, el("div", { style: "font-weight:600;margin-bottom:4px;" }, text(title)) + table + warnings);
   return { [MIME.text]: plain, [MIME.html]: html, [MIME.metrics]: p };

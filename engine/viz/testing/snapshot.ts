@@ -27,3 +27,20 @@ if (which === "all" || which === "dag") snapshot("dag", renderDag(dagFixture));
 if (which === "all" || which === "dag") snapshot("dag-join", renderDag(joinDagFixture), "900,700");
 if (which === "all" || which === "plan") snapshot("plan", renderPlanGraph(planFixture, { title: "Query 1" }), "900,900");
 if (which === "all" || which === "timeline") snapshot("timeline", await renderTaskTimeline(tasksFixture, stagesFixture), "900,400");
+if (which === "all" || which === "panels") {
+  const { renderProgress } = await import("../progress");
+  const { renderJobSummary } = await import("../job-summary");
+  const { renderStageMetrics } = await import("../stage-metrics");
+  const { renderLineage } = await import("../lineage");
+  const { renderTable } = await import("../table");
+  const { runningJob, runningStages, jobFixture } = await import("./fixtures");
+  const { StructType, StructField, IntegerType, StringType, DoubleType } = await import("../../sql/types");
+  const parts = [
+    renderProgress(runningJob, runningStages, { now: runningJob.submissionTime + 1500 }),
+    renderJobSummary(jobFixture, stagesFixture, tasksFixture),
+    renderStageMetrics(stagesFixture[2]!, tasksFixture),
+    renderLineage("(2) ShuffledRDD[4] at reduceByKey at <cell 3>:1 []\n +-(2) MapPartitionsRDD[3] at map at <cell 2>:5 [Memory Deserialized 1x Replicated]\n |       CachedPartitions: 2; MemorySize: 1.2 KiB; DiskSize: 0.0 B\n |  ParallelCollectionRDD[1] at parallelize at <cell 1>:2 []", { title: "lineage" }),
+    renderTable(new StructType([StructField("id", IntegerType), StructField("name", StringType), StructField("score", DoubleType)]), [{ id: 1, name: "Alice", score: 2.5 }, { id: 2, name: null, score: 10 }], { totalRows: 57 }),
+  ];
+  snapshot("panels", { [MIME.html]: parts.map((p) => p[MIME.html] as string).join("<hr>") }, "1000,900");
+}
