@@ -32,6 +32,10 @@ export interface WorkerOptions {
   /** Heap cap of each executor thread, MB. */
   executorHeapMb?: number;
   heartbeatMs?: number;
+  /** Cache budget per executor thread, bytes (default 256 MB). */
+  memoryBudgetBytes?: number;
+  /** Spill threshold for aggregations and sorts, bytes (default 64 MB). */
+  spillThresholdBytes?: number;
   services: WorkerServices;
 }
 
@@ -49,7 +53,11 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
   const localDir = opts.localDir ?? join(tmpdir(), `bigdata-${workerId}-${Date.now()}`);
   mkdirSync(localDir, { recursive: true });
   const services = await opts.services.start({ localDir, token: opts.token, host });
-  const env: ExecutorEnv = { workerId, token: opts.token, shuffleAddress: services.shuffleAddress, localDir };
+  const env: ExecutorEnv = {
+    workerId, token: opts.token, shuffleAddress: services.shuffleAddress, localDir,
+    memoryBudgetBytes: opts.memoryBudgetBytes ?? 256 * 1024 * 1024,
+    spillThresholdBytes: opts.spillThresholdBytes ?? 64 * 1024 * 1024,
+  };
   const cores = Math.max(1, opts.cores ?? 1);
 
   const ws = new WebSocket(opts.driverUrl, { headers: handshakeHeaders(opts.token, { [WORKER_ID_HEADER]: workerId }), maxPayload: 1 << 30 });

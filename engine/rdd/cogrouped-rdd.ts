@@ -56,6 +56,10 @@ export class CoGroupedRDD extends RDD<[unknown, unknown[][]]> {
     return { sources: this.sources, numPartitions: this.numParts };
   }
 
+  override parentSplits(split: Partition): Array<[RDD<unknown>, Partition]> {
+    const ns = split.narrowSplits as Partition[];
+    return this.narrowParents.map((p, i) => [p as RDD<unknown>, ns[i]!]);
+  }
   override async prepare(split: Partition, tc: TaskContext): Promise<void> {
     for (const s of this.sources) if ("shuffleId" in s) await tc.fetchShuffle(s.shuffleId, split.index);
   }

@@ -46,6 +46,11 @@ export abstract class RDD<T> {
   /** Optional async work before the synchronous pipeline runs (fetch shuffle blocks, read files). */
   prepare?(split: Partition, tc: TaskContext): Promise<void>;
 
+  /** The narrow parents' partitions that computing `split` reads (one-to-one by default). */
+  parentSplits(split: Partition): Array<[RDD<unknown>, Partition]> {
+    return this.dependencies.filter((d) => d instanceof OneToOneDependency).map((d) => [d.rdd, split]);
+  }
+
   get partitions(): Partition[] {
     if (this.checkpointState?.done) return this.checkpointState.reader!.partitions;
     return (this._partitions ??= this.getPartitions());

@@ -31,6 +31,9 @@ export class UnionRDD<T> extends RDD<T> {
   compute(split: Partition, tc: TaskContext): Iterator<T> {
     return this.rdds[split.parentIndex as number]!.iterator(split.parentSplit as Partition, tc);
   }
+  override parentSplits(split: Partition): Array<[RDD<unknown>, Partition]> {
+    return [[this.rdds[split.parentIndex as number]! as RDD<unknown>, split.parentSplit as Partition]];
+  }
   shipArgs(): unknown {
     return { counts: this.rdds.map((r) => r.getNumPartitions()) };
   }
@@ -52,6 +55,9 @@ export class CoalescedRDD<T> extends RDD<T> {
   protected getPartitions(): Partition[] {
     const ps = this.parent.partitions;
     return this.groups.map((g, index) => ({ index, parents: g.map((i) => ps[i]!) }));
+  }
+  override parentSplits(split: Partition): Array<[RDD<unknown>, Partition]> {
+    return (split.parents as Partition[]).map((p) => [this.parent as RDD<unknown>, p]);
   }
   compute(split: Partition, tc: TaskContext): Iterator<T> {
     const parents = split.parents as Partition[];
@@ -90,6 +96,9 @@ export class CartesianRDD<A, B> extends RDD<[A, B]> {
     for (const s1 of this.a.partitions) for (const s2 of this.b.partitions) out.push({ index: out.length, s1, s2 });
     return out;
   }
+  override parentSplits(split: Partition): Array<[RDD<unknown>, Partition]> {
+    return [[this.a as RDD<unknown>, split.s1 as Partition], [this.b as RDD<unknown>, split.s2 as Partition]];
+  }
   compute(split: Partition, tc: TaskContext): Iterator<[A, B]> {
     const right: B[] = [];
     const itB = this.b.iterator(split.s2 as Partition, tc);
@@ -126,6 +135,9 @@ export class ZippedPartitionsRDD<A, B, C> extends RDD<C> {
   protected getPartitions(): Partition[] {
     const pb = this.b.partitions;
     return this.a.partitions.map((s1, index) => ({ index, s1, s2: pb[index]! }));
+  }
+  override parentSplits(split: Partition): Array<[RDD<unknown>, Partition]> {
+    return [[this.a as RDD<unknown>, split.s1 as Partition], [this.b as RDD<unknown>, split.s2 as Partition]];
   }
   compute(split: Partition, tc: TaskContext): Iterator<C> {
     const wrap = <X>(it: Iterator<X>): IterableIterator<X> => ({ next: () => it.next(), [Symbol.iterator]() { return this; } });

@@ -86,4 +86,8 @@ export interface ExecutorEnv {
   token: string;
   shuffleAddress: string;
   localDir: string;
+  /** Cache budget of each executor thread, bytes. */
+  memoryBudgetBytes: number;
+  /** In-memory size after which aggregations and sorts spill to disk, bytes. */
+  spillThresholdBytes: number;
 }

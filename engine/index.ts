@@ -1,0 +1,15 @@
+// bigdata-workbench: the public API. Notebooks, the kernel and scripts import only this module.
+// Names follow PySpark; actions return Promises.
+
+export * from "./session";
+export * from "./rdd";
+export { StorageLevel } from "./storage";
+export { Broadcast, Accumulator, type AccumulatorParam } from "./scheduler";
+export type {
+  JobInfo, StageInfo, TaskInfo, TaskMetrics, JobDag, DagRdd, DagStage, DagEdge, WorkerInfo, ListenerEvent, SparkListener,
+} from "./scheduler";
+export {
+  WorkbenchError, SparkException, ParseError, AnalysisError, ExecutionError, InternalError, type WireError,
+} from "./common/errors";
+export * as viz from "./viz";
+export type { MimeBundle } from "./viz";

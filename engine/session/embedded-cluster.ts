@@ -1,0 +1,139 @@
+// The driver side of a running cluster: the WebSocket endpoint workers join, the DAG scheduler
+// it feeds, and (for local masters) the worker processes it launched. A lost local worker is
+// replaced by a fresh one, as a cluster manager would restart an executor.
+
+import { fileURLToPath } from "node:url";
+import { DriverEndpoint } from "../cluster/driver-endpoint";
+import { LocalLauncher } from "../cluster/local-launcher";
+import { newToken } from "../rpc/transport";
+import { DAGScheduler } from "../scheduler/dag-scheduler";
+import { WorkbenchError } from "../common/errors";
+import type { WorkerInfo } from "../scheduler/job-info";
+import type { SparkConf, MasterSpec } from "./spark-conf";
+
+export class EmbeddedCluster {
+  readonly token: string;
+  readonly endpoint: DriverEndpoint;
+  readonly scheduler: DAGScheduler;
+  private launcher?: LocalLauncher;
+  private nextWorker = 0;
+  private readonly local = new Set<string>();
+  private stopping = false;
+  private readonly waiters: Array<() => void> = [];
+  private registered = 0;
+
+  constructor(private readonly spec: MasterSpec, private readonly conf: SparkConf, checkpointDir: () => string | undefined) {
+    this.token = conf.get("spark.authenticate.secret") ?? newToken();
+    this.scheduler = new DAGScheduler({
+      launch: (workerId, msg) => this.endpoint.send(workerId, msg),
+      kill: (workerId, taskId, reason) => { this.endpoint.send(workerId, { t: "kill", taskId, reason }); },
+    }, { checkpointDir });
+    this.endpoint = new DriverEndpoint({
+      token: this.token,
+      host: conf.get("spark.driver.host", "127.0.0.1"),
+      port: conf.getInt("spark.driver.port", 0),
+      heartbeatTimeoutMs: conf.getMs("spark.network.timeout", 10_000),
+      events: {
+        workerRegistered: (w) => {
+          this.scheduler.workerAdded(w);
+          this.registered++;
+          for (const f of this.waiters.splice(0)) f();
+        },
+        taskEnded: (id, msg) => this.scheduler.taskEnded(id, msg),
+        workerLost: (id, reason) => {
+          this.scheduler.workerLost(id, reason);
+          if (this.local.delete(id) && !this.stopping && this.conf.getBool("spark.workbench.replaceLostWorkers", true)) this.launchLocal();
+        },
+        log: (id, level, text) => { if (level !== "info") console.error(`[${id}] ${text}`); },
+      },
+    });
+  }
+
+  get driverUrl(): string {
+    return this.endpoint.url;
+  }
+
+  async start(): Promise<void> {
+    await this.endpoint.start();
+    if (this.spec.localWorkers > 0) {
+      const heap = this.conf.contains("spark.executor.memory") ? Math.floor(this.conf.getBytes("spark.executor.memory", 0) / (1024 * 1024)) : undefined;
+      this.launcher = new LocalLauncher({
+        driverUrl: this.endpoint.url,
+        token: this.token,
+        entry: fileURLToPath(new URL("./worker-entry.ts", import.meta.url)),
+        heapMb: heap,
+        workerOptions: {
+          cores: this.spec.coresPerWorker,
+          executorHeapMb: heap,
+          memoryBudgetBytes: this.conf.getBytes("spark.workbench.cache.memory", heap ? Math.floor(heap * 1024 * 1024 * 0.3) : 256 * 1024 * 1024),
+          spillThresholdBytes: this.conf.getBytes("spark.shuffle.spill.threshold", heap ? Math.floor(heap * 1024 * 1024 * 0.15) : 64 * 1024 * 1024),
+        },
+      });
+      for (let i = 0; i < this.spec.localWorkers; i++) this.launchLocal();
+      await this.waitForWorkers(this.spec.localWorkers, this.conf.getMs("spark.workbench.workerStartTimeout", 60_000));
+    }
+  }
+
+  private launchLocal(): void {
+    const id = `worker-${this.nextWorker++}`;
+    this.local.add(id);
+    this.launcher!.launch(id);
+  }
+
+  async waitForWorkers(n: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.registered < n) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new WorkbenchError("WORKERS_DID_NOT_START", `only ${this.registered} of ${n} workers registered within ${timeoutMs} ms`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.waiters.push(() => { clearTimeout(t); r(); });
+      });
+    }
+  }
+
+  /** Wait until at least one worker is alive (jobs queue until then anyway). */
+  workers(): WorkerInfo[] {
+    return this.scheduler.workerInfos();
+  }
+
+  pids(): number[] {
+    return this.launcher?.pids() ?? [];
+  }
+
+  pidOf(workerId: string): number | undefined {
+    return this.launcher?.pid(workerId);
+  }
+
+  /** Kill a worker process abruptly (SIGKILL), as a machine failure would. */
+  async kill(workerId: string): Promise<void> {
+    if (this.launcher?.pid(workerId) !== undefined && this.local.has(workerId)) {
+      await this.launcher.kill(workerId, "SIGKILL");
+      return;
+    }
+    if (!this.endpoint.workerIds.includes(workerId)) {
+      throw new WorkbenchError("WORKER_NOT_FOUND", `no live worker '${workerId}' (workers: ${this.endpoint.workerIds.join(", ") || "none"})`);
+    }
+    this.endpoint.send(workerId, { t: "shutdown" });
+    this.endpoint.drop(workerId, "killed on request");
+  }
+
+  /** Start more local workers (demos of scaling out). */
+  async addWorkers(n: number): Promise<string[]> {
+    if (!this.launcher) throw new WorkbenchError("UNSUPPORTED_OPERATION", "this session has no local workers to add to (master 'driver')");
+    const before = this.registered;
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      ids.push(`worker-${this.nextWorker}`);
+      this.launchLocal();
+    }
+    await this.waitForWorkers(before + n, 60_000);
+    return ids;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.endpoint.close();
+    await this.launcher?.stopAll();
+  }
+}

@@ -1,0 +1,6 @@
+export { SparkSession, SparkSessionBuilder, RuntimeConfig, ClusterHandle } from "./spark-session";
+export { SparkContext } from "./spark-context";
+export { SparkConf, parseMaster, parseBytes } from "./spark-conf";
+export { JobHandle, type Displayable } from "./job-handle";
+export { StatusTracker } from "./status-tracker";
+export { runWorker, type RunWorkerOptions } from "./worker-entry";

@@ -1,0 +1,277 @@
+// SparkContext: the driver's entry point to the cluster. It creates RDDs, runs jobs through
+// the DAG scheduler, owns shared variables (broadcasts, accumulators), job groups and the status
+// tracker. It implements the RDD layer's RddContext, and refuses to be shipped to workers.
+
+import { mkdirSync } from "node:fs";
+import { resolve as resolvePath, join } from "node:path";
+import { encode } from "../common/codec";
+import { UNSHIPPABLE, serializeFunction, type SerializedFunction } from "../common/closure";
+import { WorkbenchError } from "../common/errors";
+import {
+  EmptyRDD, ParallelCollectionRDD, RangeRDD, SourceRDD, TextFileRDD, UnionRDD, WholeTextFilesRDD,
+  listInputFiles, planFileSplits, resolveDeferred, shuffleWriteSpec, ShuffleDependency,
+  type RDD, type RddContext, type ResultFn, type RunJobOptions, type SplitReader,
+} from "../rdd";
+import { userCallSite } from "../rdd/call-site";
+import { Accumulator, Broadcast, type AccumulatorParam } from "../scheduler/shared-variables";
+import type { SparkListener } from "../scheduler/job-info";
+import { EmbeddedCluster } from "./embedded-cluster";
+import { JobHandle } from "./job-handle";
+import { StatusTracker } from "./status-tracker";
+import { parseMaster, SparkConf } from "./spark-conf";
+
+let activeContext: SparkContext | undefined;
+
+export class SparkContext implements RddContext {
+  readonly isDriver = true;
+  readonly conf: SparkConf;
+  readonly master: string;
+  readonly appName: string;
+  readonly applicationId: string;
+  readonly startTime = Date.now();
+  readonly version = "3.5.0";
+  readonly cluster: EmbeddedCluster;
+  private nextRddId = 0;
+  private nextShuffleId = 0;
+  private nextBroadcastId = 0;
+  private nextAccumulatorId = 0;
+  private _checkpointDir?: string;
+  private stopped = false;
+  private readonly localProperties = new Map<string, string>();
+
+  private constructor(conf: SparkConf) {
+    this.conf = conf;
+    this.master = conf.get("spark.master", "local[2]")!;
+    this.appName = conf.get("spark.app.name", "workbench")!;
+    this.applicationId = `local-${this.startTime}`;
+    const spec = parseMaster(this.master);
+    this.cluster = new EmbeddedCluster(spec, conf, () => this._checkpointDir);
+    if (spec.maxFailures) conf.set("spark.task.maxFailures", spec.maxFailures);
+  }
+
+  /** Start a context and its cluster (PySpark's SparkContext(conf=...) / getOrCreate). */
+  static async create(conf: SparkConf = new SparkConf()): Promise<SparkContext> {
+    if (activeContext && !activeContext.stopped) {
+      throw new WorkbenchError("SPARK_CONTEXT_ALREADY_RUNNING", `Cannot run multiple SparkContexts at once; existing SparkContext(app=${activeContext.appName}, master=${activeContext.master})`);
+    }
+    const sc = new SparkContext(conf);
+    activeContext = sc;
+    try {
+      await sc.cluster.start();
+    } catch (e) {
+      await sc.cluster.stop().catch(() => {});
+      activeContext = undefined;
+      throw e;
+    }
+    return sc;
+  }
+
+  static getActive(): SparkContext | undefined {
+    return activeContext && !activeContext.stopped ? activeContext : undefined;
+  }
+
+  get defaultParallelism(): number {
+    return this.conf.getInt("spark.default.parallelism", Math.max(1, this.cluster.scheduler.totalSlots));
+  }
+  get defaultMinPartitions(): number {
+    return Math.min(this.defaultParallelism, 2);
+  }
+  get checkpointDir(): string | undefined {
+    return this._checkpointDir;
+  }
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  // ---- RddContext ---------------------------------------------------------------------------
+
+  newRddId(): number { return this.nextRddId++; }
+  newShuffleId(): number { return this.nextShuffleId++; }
+  serialize(fn: Function, what: string): SerializedFunction {
+    return serializeFunction(fn, what);
+  }
+  unpersistRdd(rddId: number): void {
+    this.cluster.scheduler.forgetRdd(rddId);
+    this.cluster.endpoint.broadcast({ t: "removeRdd", rddId });
+  }
+
+  async runJob<T, U>(rdd: RDD<T>, fn: ResultFn<T, U>, opts: RunJobOptions = {}): Promise<U[]> {
+    const callSite = opts.callSite?.includes(" at ") ? opts.callSite : userCallSite(opts.callSite ?? "runJob");
+    this.assertActive();
+    const op = callSite.split(" ")[0] || "runJob";
+    // Closures are checked (and serialized) before the job starts: a refused capture never runs.
+    const resultFn = this.serialize(fn, op);
+    await resolveDeferred(rdd as RDD<unknown>);
+    this.prepareLineage(rdd as RDD<unknown>);
+    const partitions = opts.partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i);
+    const results = await this.cluster.scheduler.submitJob({
+      rdd: rdd as RDD<unknown>, partitions, resultFn, callSite,
+      group: this.localProperties.get("spark.jobGroup.id"),
+      onPartition: opts.onPartition,
+    });
+    return results as U[];
+  }
+
+  /** Serialize every closure of the job's lineage now, so refusals surface before the job. */
+  private prepareLineage(rdd: RDD<unknown>): void {
+    const seen = new Set<number>();
+    const stack = [rdd];
+    while (stack.length) {
+      const r = stack.pop()!;
+      if (seen.has(r.id)) continue;
+      seen.add(r.id);
+      if (r.isCheckpointed()) continue;
+      r.shipArgs();
+      for (const d of r.dependencies) {
+        if (d instanceof ShuffleDependency) shuffleWriteSpec(d);
+        stack.push(d.rdd);
+      }
+    }
+  }
+
+  private assertActive(): void {
+    if (this.stopped) throw new WorkbenchError("SPARK_CONTEXT_STOPPED", "Cannot call methods on a stopped SparkContext.");
+  }
+
+  // ---- creating RDDs ------------------------------------------------------------------------
+
+  parallelize<T>(data: Iterable<T>, numSlices?: number): RDD<T> {
+    this.assertActive();
+    const arr = Array.isArray(data) ? (data as T[]) : [...data];
+    return new ParallelCollectionRDD<T>(this, arr, numSlices ?? this.defaultParallelism);
+  }
+
+  /** Numbers start, start+step, ... < end (PySpark: range(end) or range(start, end, step)). */
+  range(start: number, end?: number, step = 1, numSlices?: number): RDD<number> {
+    this.assertActive();
+    if (end === undefined) { end = start; start = 0; }
+    if (step === 0) throw new WorkbenchError("INVALID_ARGUMENT", "range() step must not be zero");
+    return new RangeRDD(this, start, end, step, numSlices ?? this.defaultParallelism);
+  }
+
+  textFile(path: string, minPartitions?: number): RDD<string> {
+    this.assertActive();
+    const files = listInputFiles(path);
+    return new TextFileRDD(this, planFileSplits(files, minPartitions ?? this.defaultMinPartitions));
+  }
+
+  wholeTextFiles(path: string, minPartitions?: number): RDD<[string, string]> {
+    this.assertActive();
+    const files = listInputFiles(path);
+    const n = Math.max(1, Math.min(files.length, minPartitions ?? this.defaultMinPartitions));
+    const groups = Array.from({ length: n }, (_, i) => files.slice(Math.floor((i * files.length) / n), Math.floor(((i + 1) * files.length) / n)));
+    return new WholeTextFilesRDD(this, groups);
+  }
+
+  emptyRDD<T>(): RDD<T> {
+    return new EmptyRDD<T>(this);
+  }
+
+  union<T>(rdds: RDD<T>[]): RDD<T> {
+    return new UnionRDD(this, rdds);
+  }
+
+  /** An RDD with one partition per split, each read on a worker by `read` (data sources use it). */
+  readSplits<S, T>(splits: S[], read: SplitReader<S, T>, name?: string): RDD<T> {
+    const r = new SourceRDD<S, T>(this, splits, read);
+    if (name) r.setName(name);
+    return r;
+  }
+
+  // ---- shared variables ---------------------------------------------------------------------
+
+  broadcast<T>(value: T): Broadcast<T> {
+    this.assertActive();
+    const id = this.nextBroadcastId++;
+    this.cluster.scheduler.broadcasts.set(id, encode(value));
+    return new Broadcast(id, value, (bid, destroy) => {
+      this.cluster.scheduler.forgetBroadcast(bid);
+      this.cluster.endpoint.broadcast({ t: "removeBroadcast", id: bid });
+      if (!destroy) this.cluster.scheduler.broadcasts.set(bid, encode(value));
+    });
+  }
+
+  accumulator<T = number>(value: T, param?: AccumulatorParam<T>): Accumulator<T> {
+    const acc = new Accumulator<T>(this.nextAccumulatorId++, value, param);
+    this.cluster.scheduler.accumulators.set(acc.id, acc as Accumulator<unknown>);
+    return acc;
+  }
+
+  setCheckpointDir(dir: string): void {
+    const d = resolvePath(dir.replace(/^file:\/\//, ""), `app-${this.applicationId}`);
+    mkdirSync(d, { recursive: true });
+    this._checkpointDir = d;
+  }
+  getCheckpointDir(): string | undefined {
+    return this._checkpointDir;
+  }
+
+  // ---- jobs, groups, status --------------------------------------------------------------------
+
+  setJobGroup(groupId: string, description?: string, _interruptOnCancel = false): void {
+    this.localProperties.set("spark.jobGroup.id", groupId);
+    if (description !== undefined) this.localProperties.set("spark.job.description", description);
+  }
+  clearJobGroup(): void {
+    this.localProperties.delete("spark.jobGroup.id");
+    this.localProperties.delete("spark.job.description");
+  }
+  setJobDescription(value: string): void {
+    this.localProperties.set("spark.job.description", value);
+  }
+  setLocalProperty(key: string, value: string | null): void {
+    if (value === null) this.localProperties.delete(key); else this.localProperties.set(key, value);
+  }
+  getLocalProperty(key: string): string | undefined {
+    return this.localProperties.get(key);
+  }
+  cancelJobGroup(groupId: string): void {
+    this.cluster.scheduler.cancelJobGroup(groupId);
+  }
+  cancelAllJobs(): void {
+    this.cluster.scheduler.cancelAllJobs();
+  }
+  cancelJob(jobId: number, reason?: string): void {
+    this.cluster.scheduler.cancelJob(jobId, reason);
+  }
+  statusTracker(): StatusTracker {
+    return new StatusTracker(this.cluster.scheduler.tracker);
+  }
+  addSparkListener(listener: SparkListener): () => void {
+    return this.cluster.scheduler.bus.add(listener);
+  }
+  getJob(jobId: number): JobHandle | undefined {
+    return this.cluster.scheduler.tracker.jobs.has(jobId) ? new JobHandle(jobId, this.cluster.scheduler.tracker) : undefined;
+  }
+  lastJob(): JobHandle | undefined {
+    const id = this.cluster.scheduler.tracker.lastJobId;
+    return id === undefined ? undefined : new JobHandle(id, this.cluster.scheduler.tracker);
+  }
+  setLogLevel(_level: string): void {}
+  get uiWebUrl(): null {
+    return null;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.cluster.scheduler.cancelAllJobs();
+    await this.cluster.stop();
+    if (activeContext === this) activeContext = undefined;
+  }
+
+  toString(): string {
+    return `<SparkContext master=${this.master} appName=${this.appName}>`;
+  }
+
+  get [UNSHIPPABLE](): { condition: string; message: string } {
+    return {
+      condition: "CONTEXT_ONLY_VALID_ON_DRIVER",
+      message:
+        "It appears that you are attempting to reference SparkContext from a broadcast variable, action, or transformation. " +
+        "SparkContext can only be used on the driver, not in code that it run on workers. For more information, see SPARK-5063.",
+    };
+  }
+}
+
+export { join };

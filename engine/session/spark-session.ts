@@ -1,0 +1,160 @@
+// SparkSession: the notebook's `spark` handle. It owns the SparkContext (and so the embedded
+// cluster), the runtime conf, the cluster handle for fault demos, and `lastJob()` for the DAG
+// and metrics displays. DataFrame/SQL entry points are attached by engine/sql (see index.ts).
+
+import { UNSHIPPABLE } from "../common/closure";
+import { WorkbenchError } from "../common/errors";
+import type { WorkerInfo } from "../scheduler/job-info";
+import type { JobHandle } from "./job-handle";
+import { SparkConf } from "./spark-conf";
+import { SparkContext } from "./spark-context";
+
+let active: SparkSession | undefined;
+
+/** spark.conf: runtime settings (PySpark's RuntimeConfig). */
+export class RuntimeConfig {
+  constructor(private readonly conf: SparkConf) {}
+  get(key: string, defaultValue?: string): string | undefined {
+    return this.conf.get(key, defaultValue);
+  }
+  set(key: string, value: unknown): void {
+    this.conf.set(key, value);
+  }
+  unset(key: string): void {
+    this.conf.unset(key);
+  }
+  getAll(): Record<string, string> {
+    return Object.fromEntries(this.conf.getAll());
+  }
+  isModifiable(key: string): boolean {
+    return !key.startsWith("spark.master") && !key.startsWith("spark.executor") && !key.startsWith("spark.driver");
+  }
+}
+
+/** spark.cluster: the workers of the embedded cluster, and kill() for fault-tolerance demos. */
+export class ClusterHandle {
+  constructor(private readonly sc: SparkContext) {}
+  workers(): WorkerInfo[] {
+    return this.sc.cluster.workers();
+  }
+  /** Kill a worker's process abruptly (SIGKILL); its tasks, cache and shuffle files are lost. */
+  kill(workerId: string): Promise<void> {
+    return this.sc.cluster.kill(workerId);
+  }
+  addWorkers(n = 1): Promise<string[]> {
+    return this.sc.cluster.addWorkers(n);
+  }
+  pids(): number[] {
+    return this.sc.cluster.pids();
+  }
+  pidOf(workerId: string): number | undefined {
+    return this.sc.cluster.pidOf(workerId);
+  }
+  /** URL and token with which `workbench worker --driver URL --token T` joins this cluster. */
+  get driverUrl(): string {
+    return this.sc.cluster.driverUrl;
+  }
+  get token(): string {
+    return this.sc.cluster.token;
+  }
+  /** Executors caching each partition of an RDD. */
+  cachedPartitions(rdd: { id: number }): Map<number, string[]> {
+    return this.sc.cluster.scheduler.cachedPartitions(rdd.id);
+  }
+}
+
+export class SparkSession {
+  readonly conf: RuntimeConfig;
+  readonly cluster: ClusterHandle;
+
+  protected constructor(readonly sparkContext: SparkContext) {
+    this.conf = new RuntimeConfig(sparkContext.conf);
+    this.cluster = new ClusterHandle(sparkContext);
+  }
+
+  static builder(): SparkSessionBuilder {
+    return new SparkSessionBuilder((sc) => new SparkSession(sc));
+  }
+
+  static getActiveSession(): SparkSession | undefined {
+    return active && !active.sparkContext.isStopped ? active : undefined;
+  }
+
+  /** @internal used by the builder */
+  static _setActive(s: SparkSession): void {
+    active = s;
+  }
+
+  get version(): string {
+    return this.sparkContext.version;
+  }
+
+  /** The last job run (or running) in this session. */
+  lastJob(): JobHandle | undefined {
+    return this.sparkContext.lastJob();
+  }
+
+  newSession(): SparkSession {
+    return new SparkSession(this.sparkContext);
+  }
+
+  async stop(): Promise<void> {
+    await this.sparkContext.stop();
+    if (active === this) active = undefined;
+  }
+
+  toString(): string {
+    return `<SparkSession app=${this.sparkContext.appName} master=${this.sparkContext.master}>`;
+  }
+
+  get [UNSHIPPABLE](): { condition: string; message: string } {
+    return {
+      condition: "CONTEXT_ONLY_VALID_ON_DRIVER",
+      message: "It appears that you are attempting to reference SparkSession from a broadcast variable, action, or transformation. " +
+        "SparkSession can only be used on the driver, not in code that it run on workers. For more information, see SPARK-5063.",
+    };
+  }
+}
+
+export class SparkSessionBuilder {
+  private readonly settings = new SparkConf();
+  constructor(private readonly make: (sc: SparkContext) => SparkSession) {}
+
+  master(m: string): this {
+    this.settings.set("spark.master", m);
+    return this;
+  }
+  appName(n: string): this {
+    this.settings.set("spark.app.name", n);
+    return this;
+  }
+  config(key: string | Record<string, unknown> | SparkConf, value?: unknown): this {
+    if (key instanceof SparkConf) for (const [k, v] of key.getAll()) this.settings.set(k, v);
+    else if (typeof key === "object") for (const [k, v] of Object.entries(key)) this.settings.set(k, v);
+    else {
+      if (value === undefined) throw new WorkbenchError("INVALID_ARGUMENT", `config('${key}') needs a value`);
+      this.settings.set(key, value);
+    }
+    return this;
+  }
+  enableHiveSupport(): this {
+    return this;
+  }
+
+  /** The active session (with these settings applied to its runtime conf), or a new one. */
+  async getOrCreate(): Promise<SparkSession> {
+    const existing = SparkSession.getActiveSession();
+    if (existing) {
+      for (const [k, v] of this.settings.getAll()) if (k !== "spark.master" && k !== "spark.app.name") existing.conf.set(k, v);
+      return existing;
+    }
+    const conf = new SparkConf();
+    for (const [k, v] of this.settings.getAll()) conf.set(k, v);
+    if (!conf.contains("spark.master")) conf.set("spark.master", process.env.BIGDATA_MASTER ?? "local[2]");
+    const existingSc = SparkContext.getActive();
+    const sc = existingSc ?? (await SparkContext.create(conf));
+    const s = this.make(sc);
+    SparkSession._setActive(s);
+    return s;
+  }
+}

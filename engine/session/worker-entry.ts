@@ -1,0 +1,45 @@
+// Entry script of a worker process (spawned by the local launcher, or `workbench worker`): it
+// starts the shuffle block server and the executor threads and connects to the driver.
+
+import { fileURLToPath } from "node:url";
+import { startWorkerProcess } from "../cluster/worker-process";
+import { ShuffleServer } from "../storage";
+
+export interface RunWorkerOptions {
+  driverUrl: string;
+  token: string;
+  host?: string;
+  cores?: number;
+  workerId?: string;
+  localDir?: string;
+  executorHeapMb?: number;
+  memoryBudgetBytes?: number;
+  spillThresholdBytes?: number;
+}
+
+/** Run a worker until its driver goes away (used by `workbench worker --driver ws://... --token T`). */
+export async function runWorker(opts: RunWorkerOptions): Promise<void> {
+  await startWorkerProcess({
+    ...opts,
+    executorModule: new URL("../scheduler/executor-thread.ts", import.meta.url).href,
+    preload: [new URL("../index.ts", import.meta.url).href],
+    services: {
+      async start({ localDir, token, host }) {
+        const server = new ShuffleServer({ dir: localDir, token, host });
+        const shuffleAddress = await server.start();
+        return { shuffleAddress, close: () => server.close() };
+      },
+    },
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.env.BIGDATA_WORKER) {
+  const opts = JSON.parse(process.env.BIGDATA_WORKER) as RunWorkerOptions;
+  runWorker(opts).then(
+    () => process.exit(0),
+    (e) => {
+      console.error(`[bigdata worker] ${(e as Error).message}`);
+      process.exit(1);
+    },
+  );
+}
