@@ -8,7 +8,7 @@ const debug = [
   "(2) ShuffledRDD[4] at reduceByKey at <cell 3>:1 []",
   " +-(2) MapPartitionsRDD[3] at map at <cell 2>:5 [Memory Deserialized 1x Replicated]",
   " |       CachedPartitions: 2; MemorySize: 1.2 KiB; DiskSize: 0.0 B",
-  " |  MapPartitionsRDD[2] at flatMap at <cell 2>:4 []",
+  " |  words MapPartitionsRDD[2] at flatMap at <cell 2>:4 []",
   " |  ParallelCollectionRDD[1] at parallelize at <cell 1>:2 []",
 ].join("\n");
 
@@ -20,6 +20,8 @@ describe("renderLineage", () => {
     expect(l[0]).toMatchObject({ numPartitions: 2, name: "ShuffledRDD", callSite: "reduceByKey at <cell 3>:1", storage: "", depth: 0 });
     expect(l[1]).toMatchObject({ depth: 1, storage: "Memory Deserialized 1x Replicated" });
     expect(l[2]!.detail).toBe(true);
+    expect(l[3]).toMatchObject({ userName: "words", name: "MapPartitionsRDD", rddId: 2, callSite: "flatMap at <cell 2>:4" });
+    expect(l[0]!.userName).toBeUndefined();
   });
 
   it("renders text unchanged and escaped HTML", () => {

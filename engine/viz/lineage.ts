@@ -16,6 +16,8 @@ export interface LineageLine {
   shuffleBoundary: boolean;
   numPartitions?: number;
   name?: string;
+  /** The user's rdd.setName(...) label, when set. */
+  userName?: string;
   rddId?: number;
   callSite?: string;
   /** Storage level text in trailing brackets, e.g. "Memory Deserialized 1x Replicated"; "" when none. */
@@ -24,7 +26,8 @@ export interface LineageLine {
   detail: boolean;
 }
 
-const RDD_LINE = /^(?:\((\d+)\)\s+)?([A-Za-z_$][\w$]*)\[(\d+)\](?: at (.*?))?(?: \[([^\]]*)\])?\s*$/;
+// "(n) " partitions, an optional user name (rdd.setName), Class[id], " at " call site, " [storage]".
+const RDD_LINE = /^(?:\((\d+)\)\s+)?(?:(.+?) )?([A-Za-z_$][\w$]*)\[(\d+)\](?: at (.*?))?(?: \[([^\]]*)\])?\s*$/;
 
 /** Parse Spark-style toDebugString output line by line. */
 export function parseLineage(debugString: string): LineageLine[] {
@@ -42,10 +45,11 @@ export function parseLineage(debugString: string): LineageLine[] {
         line, prefix, depth,
         shuffleBoundary: prefix.includes("+-"),
         ...(r[1] !== undefined ? { numPartitions: Number(r[1]) } : {}),
-        name: r[2]!,
-        rddId: Number(r[3]),
-        ...(r[4] !== undefined ? { callSite: r[4] } : {}),
-        storage: r[5] ?? "",
+        ...(r[2] !== undefined ? { userName: r[2] } : {}),
+        name: r[3]!,
+        rddId: Number(r[4]),
+        ...(r[5] !== undefined ? { callSite: r[5] } : {}),
+        storage: r[6] ?? "",
         detail: false,
       };
     });
@@ -61,7 +65,8 @@ export function renderLineage(debugString: string, opts: { title?: string } = {}
       const prefixHtml = l.prefix.split("+-").map(text).join(boundary);
       const parts = l.numPartitions !== undefined ? el("span", { style: "color:#777;" }, `(${l.numPartitions}) `) : "";
       const cached = l.storage !== "" && l.storage !== undefined;
-      const name = el("span", { style: "font-weight:700;" + (l.shuffleBoundary ? "color:#b35c00;" : "") }, text(`${l.name}[${l.rddId}]`));
+      const name = (l.userName ? el("span", { style: "font-style:italic;" }, text(l.userName)) + " " : "") +
+        el("span", { style: "font-weight:700;" + (l.shuffleBoundary ? "color:#b35c00;" : "") }, text(`${l.name}[${l.rddId}]`));
       const site = l.callSite !== undefined ? text(" at ") + el("span", { style: "color:#2f6fb0;" }, text(l.callSite)) : "";
       const storage = cached
         ? " " + el("span", { class: "bdw-cached", style: "color:#fff;background:#2ca02c;border-radius:3px;padding:0 4px;" }, text(`[${l.storage}]`))
