@@ -16,10 +16,14 @@ export interface ScopeView {
 const PROBE = Symbol.for("bigdata.closure.probe");
 const OUT = Symbol.for("bigdata.closure.out");
 const GROUP = "bigdata-closure";
-const PROBE_EXPR = `globalThis[Symbol.for("bigdata.closure.probe")]`;
+const PERSISTENT_GROUP = "bigdata-closure-persistent";
+const READ_PROBE = `function () { return this[Symbol.for("bigdata.closure.probe")]; }`;
+/** Handles are released in batches: each release is a round trip of its own. */
+const RELEASE_EVERY = 64;
 const CAPTURE = `function () { globalThis[Symbol.for("bigdata.closure.out")] = this; }`;
 
 let session: Session | undefined;
+let globalId: string | undefined;
 let pending = 0;
 
 interface RemoteObject { type: string; subtype?: string; objectId?: string; description?: string }
@@ -39,7 +43,8 @@ function objectIdOf(value: object): string {
   const g = globalThis as Record<symbol, unknown>;
   g[PROBE] = value;
   try {
-    const r = post<{ result: RemoteObject }>("Runtime.evaluate", { expression: PROBE_EXPR, objectGroup: GROUP, silent: true });
+    globalId ??= post<{ result: RemoteObject }>("Runtime.evaluate", { expression: "globalThis", objectGroup: PERSISTENT_GROUP }).result.objectId;
+    const r = post<{ result: RemoteObject }>("Runtime.callFunctionOn", { objectId: globalId, functionDeclaration: READ_PROBE, objectGroup: GROUP, silent: true });
     if (!r.result.objectId) throw new InternalError("INTERNAL_ERROR", "inspector gave no object id");
     return r.result.objectId;
   } finally {
@@ -63,9 +68,9 @@ function internalProperties(fn: Function): PropertyDescriptor[] {
   return r.internalProperties ?? [];
 }
 
-/** Release the inspector's handles. Cheap; done after each top-level serialization. */
-export function releaseInspectorHandles(): void {
-  if (pending === 0 || session === undefined) return;
+/** Release the inspector's handles to inspected values, in batches (called after each serialization). */
+export function releaseInspectorHandles(force = false): void {
+  if (pending === 0 || session === undefined || (!force && pending < RELEASE_EVERY)) return;
   pending = 0;
   post("Runtime.releaseObjectGroup", { objectGroup: GROUP });
 }

@@ -1,11 +1,10 @@
 // Reads a function's source text (Function.prototype.toString) and finds the free identifiers it
 // uses, so only those are fetched from the closure scopes V8 reports (a scope holds every
-// variable ANY closure in it uses, not just ours). Parsing uses the TypeScript compiler, loaded
-// lazily so worker processes, which only deserialize, never pay for it. Results are cached by
-// source text: the analysis of a given text never changes.
+// variable ANY closure in it uses, not just ours). Parsing uses acorn (small, loads in a few ms),
+// required lazily so worker processes, which only deserialize, never load it. Results are cached
+// by source text: the analysis of a given text never changes.
 
 import { createRequire } from "node:module";
-import type * as TS from "typescript";
 import { InternalError } from "../errors";
 
 export interface SourceAnalysis {
@@ -29,10 +28,19 @@ export interface SourceAnalysis {
   heritage?: { name: string } | { start: number; end: number };
 }
 
-let tsModule: typeof TS | undefined;
-function ts(): typeof TS {
-  tsModule ??= createRequire(import.meta.url)("typescript") as typeof TS;
-  return tsModule;
+/** The ESTree subset we look at; every node has a type and source offsets. */
+interface Node {
+  type: string;
+  start: number;
+  end: number;
+  [key: string]: unknown;
+}
+
+type Parse = (text: string, opts: object) => Node;
+let acornParse: Parse | undefined;
+function parseWith(text: string, sourceType: "script" | "module"): Node {
+  acornParse ??= (createRequire(import.meta.url)("acorn") as { parse: Parse }).parse;
+  return acornParse(text, { ecmaVersion: "latest", sourceType, allowHashBang: false });
 }
 
 const cache = new Map<string, SourceAnalysis>();
@@ -48,112 +56,134 @@ export function analyzeSource(src: string): SourceAnalysis {
   return a;
 }
 
-function parse(text: string): TS.SourceFile | undefined {
-  const t = ts();
-  const sf = t.createSourceFile("closure.js", text, t.ScriptTarget.Latest, true, t.ScriptKind.JS);
-  const diags = (sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics;
-  return diags && diags.length > 0 ? undefined : sf;
+function tryParse(text: string): Node | undefined {
+  for (const sourceType of ["script", "module"] as const) {
+    try { return parseWith(text, sourceType); } catch { /* next */ }
+  }
+  return undefined;
 }
 
 function analyzeUncached(src: string): SourceAnalysis {
-  const t = ts();
   // "\n" before the closing bracket: the text may end in a line comment.
-  let sf = parse(`(${src}\n)`);
-  let root: TS.Node | undefined;
-  if (sf) {
-    const st = sf.statements[0];
-    if (sf.statements.length === 1 && st && t.isExpressionStatement(st) && t.isParenthesizedExpression(st.expression)) {
-      root = st.expression.expression;
-    }
+  let root: Node | undefined;
+  let form: "expr" | "method" = "expr";
+  const asExpr = tryParse(`(${src}\n)`);
+  const body = asExpr?.body as Node[] | undefined;
+  if (body && body.length === 1 && body[0]!.type === "ExpressionStatement") {
+    root = (body[0] as Node).expression as Node;
+  } else {
+    form = "method";
+    const asMethod = tryParse(`({${src}\n})`);
+    const b = asMethod?.body as Node[] | undefined;
+    const obj = b && b.length === 1 ? ((b[0] as Node).expression as Node | undefined) : undefined;
+    const props = obj?.type === "ObjectExpression" ? (obj.properties as Node[]) : undefined;
+    if (props && props.length === 1) root = props[0];
   }
   if (root === undefined) {
-    sf = parse(`({${src}\n})`);
-    const st = sf?.statements[0];
-    if (sf && st && t.isExpressionStatement(st) && t.isParenthesizedExpression(st.expression)
-      && t.isObjectLiteralExpression(st.expression.expression) && st.expression.expression.properties.length === 1) {
-      root = st.expression.expression.properties[0];
-    }
-  }
-  if (root === undefined || sf === undefined) {
     throw new InternalError("INTERNAL_ERROR", `cannot parse function source: ${src.slice(0, 200)}`);
   }
-  const a = freeVariables(root);
-  if (t.isClassLike(root)) {
-    const ext = root.heritageClauses?.find((h) => h.token === t.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-    if (ext) {
-      // Offsets are in the wrapped text: "(" + src for expressions.
-      a.heritage = t.isIdentifier(ext) ? { name: ext.text } : { start: ext.getStart(sf) - 1, end: ext.end - 1 };
-    }
+  const a = freeVariables(root, form);
+  if (root.type === "ClassExpression" && root.superClass) {
+    const ext = root.superClass as Node;
+    // Offsets are in the wrapped text: "(" + src.
+    a.heritage = ext.type === "Identifier" ? { name: ext.name as string } : { start: ext.start - 1, end: ext.end - 1 };
   }
   return a;
 }
 
 // ---- scope analysis -------------------------------------------------------------------------
 
-function isFunctionScope(n: TS.Node): boolean {
-  const t = ts();
-  return t.isFunctionLike(n) || t.isClassStaticBlockDeclaration(n) || t.isSourceFile(n);
+const FUNCTIONS = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
+const FUNCTION_SCOPES = new Set([...FUNCTIONS, "Program", "StaticBlock"]);
+const BLOCK_SCOPES = new Set([
+  ...FUNCTION_SCOPES, "BlockStatement", "ForStatement", "ForInStatement", "ForOfStatement",
+  "SwitchStatement", "CatchClause", "ClassDeclaration", "ClassExpression",
+]);
+const SKIP_KEYS = new Set(["type", "start", "end", "loc", "range", "raw", "regex", "bigint"]);
+
+function isNode(v: unknown): v is Node {
+  return typeof v === "object" && v !== null && typeof (v as Node).type === "string";
 }
 
-function isBlockScope(n: TS.Node): boolean {
-  const t = ts();
-  return isFunctionScope(n) || t.isBlock(n) || t.isForStatement(n) || t.isForInStatement(n)
-    || t.isForOfStatement(n) || t.isCaseBlock(n) || t.isCatchClause(n) || t.isClassLike(n);
-}
-
-function bindingNames(name: TS.BindingName, out: string[]): void {
-  const t = ts();
-  if (t.isIdentifier(name)) out.push(name.text);
-  else {
-    for (const el of name.elements) {
-      if (t.isBindingElement(el)) bindingNames(el.name, out);
-    }
+function eachChild(n: Node, f: (child: Node, key: string) => void): void {
+  for (const key in n) {
+    if (SKIP_KEYS.has(key)) continue;
+    const v = n[key];
+    if (Array.isArray(v)) { for (const c of v) if (isNode(c)) f(c, key); }
+    else if (isNode(v)) f(v, key);
   }
 }
 
-function freeVariables(root: TS.Node): SourceAnalysis {
-  const t = ts();
-  const declared = new Map<TS.Node, Set<string>>();
-  const declare = (scope: TS.Node | undefined, names: string[]) => {
-    if (!scope) return;
+/** Identifiers a binding pattern declares, plus the expressions inside it (defaults, computed keys). */
+function patternParts(p: Node, names: string[], exprs: Node[]): void {
+  switch (p.type) {
+    case "Identifier": names.push(p.name as string); return;
+    case "ObjectPattern":
+      for (const prop of p.properties as Node[]) {
+        if (prop.type === "RestElement") patternParts(prop.argument as Node, names, exprs);
+        else {
+          if (prop.computed) exprs.push(prop.key as Node);
+          patternParts(prop.value as Node, names, exprs);
+        }
+      }
+      return;
+    case "ArrayPattern":
+      for (const el of p.elements as (Node | null)[]) if (el) patternParts(el, names, exprs);
+      return;
+    case "RestElement": patternParts(p.argument as Node, names, exprs); return;
+    case "AssignmentPattern": patternParts(p.left as Node, names, exprs); exprs.push(p.right as Node); return;
+    default: exprs.push(p); // a member expression target: an ordinary expression
+  }
+}
+
+function freeVariables(root: Node, form: "expr" | "method"): SourceAnalysis {
+  const declared = new Map<Node, Set<string>>();
+  const declare = (scope: Node | undefined, names: string[]) => {
+    if (!scope || names.length === 0) return;
     let s = declared.get(scope);
     if (!s) declared.set(scope, (s = new Set()));
     for (const n of names) s.add(n);
   };
-  const nearest = (from: TS.Node, pred: (n: TS.Node) => boolean): TS.Node | undefined => {
-    for (let p: TS.Node | undefined = from; p; p = p.parent) if (pred(p)) return p;
+  const nearest = (stack: Node[], kinds: Set<string>): Node | undefined => {
+    for (let i = stack.length - 1; i >= 0; i--) if (kinds.has(stack[i]!.type)) return stack[i];
     return undefined;
   };
 
-  // Pass 1: declarations, attached to the scope node that owns them.
-  const collect = (n: TS.Node): void => {
-    if (t.isVariableDeclaration(n)) {
-      const names: string[] = [];
-      bindingNames(n.name, names);
-      const list = n.parent;
-      if (t.isCatchClause(list)) declare(list, names);
-      else if (t.isVariableDeclarationList(list) && (list.flags & t.NodeFlags.BlockScoped) !== 0) {
-        declare(nearest(list.parent, isBlockScope), names);
-      } else declare(nearest(n.parent, isFunctionScope), names);
-    } else if (t.isParameter(n)) {
-      const names: string[] = [];
-      bindingNames(n.name, names);
-      declare(n.parent, names);
-    } else if (t.isFunctionDeclaration(n)) {
-      if (n.name) {
-        // Block-scoped in strict code, var-scoped in sloppy code: accept both.
-        declare(nearest(n.parent, isBlockScope), [n.name.text]);
-        declare(nearest(n.parent, isFunctionScope), [n.name.text]);
+  // Pass 1: declarations, attached to the node (scope) that owns them. `stack` holds ancestors.
+  const stack: Node[] = [];
+  const collect = (n: Node): void => {
+    switch (n.type) {
+      case "VariableDeclaration": {
+        const names: string[] = [];
+        for (const d of n.declarations as Node[]) patternParts(d.id as Node, names, []);
+        declare(nearest(stack, n.kind === "var" ? FUNCTION_SCOPES : BLOCK_SCOPES), names);
+        break;
       }
-    } else if (t.isClassDeclaration(n)) {
-      if (n.name) declare(nearest(n.parent, isBlockScope), [n.name.text]);
+      case "FunctionDeclaration":
+        if (n.id) {
+          // Block-scoped in strict code, var-scoped in sloppy code: accept both.
+          declare(nearest(stack, BLOCK_SCOPES), [(n.id as Node).name as string]);
+          declare(nearest(stack, FUNCTION_SCOPES), [(n.id as Node).name as string]);
+        }
+        break;
+      case "ClassDeclaration":
+        if (n.id) declare(nearest(stack, BLOCK_SCOPES), [(n.id as Node).name as string]);
+        break;
+      case "CatchClause":
+        if (n.param) { const names: string[] = []; patternParts(n.param as Node, names, []); declare(n, names); }
+        break;
     }
-    if (t.isFunctionExpression(n) || t.isClassExpression(n)) {
-      if (n.name) declare(n, [n.name.text]);
+    if (FUNCTIONS.has(n.type)) {
+      const names: string[] = [];
+      for (const p of n.params as Node[]) patternParts(p, names, []);
+      if (n.type !== "ArrowFunctionExpression") names.push("arguments");
+      if (n.type === "FunctionExpression" && n.id) names.push((n.id as Node).name as string);
+      declare(n, names);
     }
-    if (t.isClassDeclaration(n) && n.name) declare(n, [n.name.text]);
-    if (t.isFunctionLike(n) && !t.isArrowFunction(n)) declare(n, ["arguments"]);
-    t.forEachChild(n, collect);
+    if ((n.type === "ClassExpression" || n.type === "ClassDeclaration") && n.id) declare(n, [(n.id as Node).name as string]);
+    stack.push(n);
+    eachChild(n, collect);
+    stack.pop();
   };
   collect(root);
 
@@ -167,42 +197,47 @@ function freeVariables(root: TS.Node): SourceAnalysis {
     else if (!l.includes(prop)) l.push(prop);
   };
 
-  const isReference = (id: TS.Identifier): boolean => {
-    const p = id.parent;
-    if (!p) return true;
-    if (t.isPropertyAccessExpression(p)) return p.expression === id;
-    if (t.isPropertyAssignment(p) || t.isMethodDeclaration(p) || t.isPropertyDeclaration(p)
-      || t.isGetAccessorDeclaration(p) || t.isSetAccessorDeclaration(p)) return p.name !== id;
-    if (t.isVariableDeclaration(p) || t.isParameter(p) || t.isFunctionDeclaration(p)
-      || t.isFunctionExpression(p) || t.isClassDeclaration(p) || t.isClassExpression(p)) return p.name !== id;
-    if (t.isBindingElement(p)) return p.name !== id && p.propertyName !== id;
-    if (t.isLabeledStatement(p) || t.isBreakStatement(p) || t.isContinueStatement(p)) return false;
-    if (t.isMetaProperty(p)) return false;
-    return true;
-  };
-
-  const resolves = (id: TS.Identifier): boolean => {
-    for (let p: TS.Node | undefined = id.parent; p; p = p.parent) {
-      if (declared.get(p)?.has(id.text)) return true;
-      if (p === root) break;
+  const reference = (id: Node, parent: Node | undefined) => {
+    const name = id.name as string;
+    for (let i = stack.length - 1; i >= 0; i--) if (declared.get(stack[i]!)?.has(name)) return;
+    if (!freeSet.has(name)) { freeSet.add(name); free.push(name); }
+    if (parent?.type === "MemberExpression" && parent.object === id) {
+      const prop = parent.property as Node;
+      if (!parent.computed && prop.type === "Identifier") return member(name, prop.name as string);
+      if (parent.computed && prop.type === "Literal" && typeof prop.value === "string") return member(name, prop.value);
     }
-    return false;
+    wholeUse.add(name);
   };
 
-  const visit = (n: TS.Node): void => {
-    if (t.isIdentifier(n) && isReference(n) && !resolves(n)) {
-      const name = n.text;
-      if (!freeSet.has(name)) { freeSet.add(name); free.push(name); }
-      const p = n.parent;
-      if (t.isPropertyAccessExpression(p) && p.expression === n) member(name, p.name.text);
-      else if (t.isElementAccessExpression(p) && p.expression === n && t.isStringLiteralLike(p.argumentExpression)) {
-        member(name, p.argumentExpression.text);
-      } else wholeUse.add(name);
+  // Pass 2: references. Declaration positions are skipped; their inner expressions are visited.
+  const visit = (n: Node, parent: Node | undefined, key: string | undefined): void => {
+    if (n.type === "Identifier") {
+      if (parent) {
+        const t = parent.type;
+        if (t === "MemberExpression" && key === "property" && !parent.computed) return;
+        if ((t === "Property" || t === "MethodDefinition" || t === "PropertyDefinition") && key === "key" && !parent.computed) return;
+        if ((t === "LabeledStatement" || t === "BreakStatement" || t === "ContinueStatement") && key === "label") return;
+        if (t === "MetaProperty") return;
+      }
+      reference(n, parent);
+      return;
     }
-    t.forEachChild(n, visit);
+    const declExprs: Node[] = [];
+    let skipKeys: string[] = [];
+    switch (n.type) {
+      case "VariableDeclarator": patternParts(n.id as Node, [], declExprs); skipKeys = ["id"]; break;
+      case "FunctionDeclaration": case "FunctionExpression": case "ArrowFunctionExpression":
+        for (const p of n.params as Node[]) patternParts(p, [], declExprs);
+        skipKeys = ["id", "params"];
+        break;
+      case "ClassDeclaration": case "ClassExpression": skipKeys = ["id"]; break;
+      case "CatchClause": if (n.param) patternParts(n.param as Node, [], declExprs); skipKeys = ["param"]; break;
+    }
+    stack.push(n);
+    for (const e of declExprs) visit(e, n, undefined);
+    eachChild(n, (c, k) => { if (!skipKeys.includes(k)) visit(c, n, k); });
+    stack.pop();
   };
-  visit(root);
-
-  const form = root.parent && t.isObjectLiteralExpression(root.parent) ? "method" : "expr";
+  visit(root, undefined, undefined);
   return { form, free, members, wholeUse };
 }
