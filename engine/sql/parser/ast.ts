@@ -2,7 +2,7 @@
 // binder, which turns it into a logical plan. Nothing here is resolved: names are raw identifier
 // parts, types of literals follow Spark's literal rules, and every node records where it started.
 
-import type { DataType } from "../types";
+import type { DataType, StructType } from "../types";
 
 /** Where a node starts in the SQL text: 1-based line and column, 0-based character offset. */
 export interface Pos {
@@ -488,7 +488,11 @@ export type Statement =
   | CacheTable
   | UncacheTable
   | ClearCache
-  | UseNamespace;
+  | UseNamespace
+  | CreateTempViewUsing
+  | CreateTable
+  | DropTable
+  | Insert;
 
 /** CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW [IF NOT EXISTS] name [(cols)] [COMMENT '...'] AS query */
 export interface CreateView {
@@ -621,4 +625,53 @@ export interface UseNamespace {
   kind: "use";
   pos: Pos;
   namespace: string[];
+}
+
+/** CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW name [(a INT, ...)] USING csv [OPTIONS (path 'x', header 'true')] */
+export interface CreateTempViewUsing {
+  kind: "createTempViewUsing";
+  pos: Pos;
+  name: string[];
+  replace: boolean;
+  global: boolean;
+  schema?: StructType;
+  format: string;
+  options: Record<string, string>;
+}
+
+/**
+ * CREATE [OR REPLACE] TABLE [IF NOT EXISTS] name [(a INT, ...)] [USING fmt] [OPTIONS (...)]
+ * [PARTITIONED BY (cols)] [LOCATION 'path'] [COMMENT '...'] [TBLPROPERTIES (...)] [[AS] query]
+ */
+export interface CreateTable {
+  kind: "createTable";
+  pos: Pos;
+  name: string[];
+  replace: boolean;
+  ifNotExists: boolean;
+  schema?: StructType;
+  format?: string;
+  options: Record<string, string>;
+  partitionBy: string[];
+  location?: string;
+  comment?: string;
+  properties: Record<string, string>;
+  query?: Query;
+}
+
+export interface DropTable {
+  kind: "dropTable";
+  pos: Pos;
+  name: string[];
+  ifExists: boolean;
+}
+
+/** INSERT INTO|OVERWRITE [TABLE] name [(cols)] query (VALUES rows are a query body). */
+export interface Insert {
+  kind: "insert";
+  pos: Pos;
+  table: string[];
+  overwrite: boolean;
+  columns?: string[];
+  query: Query;
 }

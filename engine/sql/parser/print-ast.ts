@@ -102,13 +102,31 @@ export function printAst(node: Node): string {
     case "reset": return sx("reset", node.key !== undefined && str(node.key));
     case "cacheTable":
       return sx("cache_table", name(node.name), node.lazy && "lazy",
-        Object.keys(node.options).length > 0 && sx("options", ...Object.entries(node.options).map(([k, v]) => sx(str(k), str(v)))),
-        node.query && printAst(node.query));
+        ...opts(node.options), node.query && printAst(node.query));
     case "uncacheTable": return sx("uncache_table", name(node.name), node.ifExists && "if_exists");
     case "clearCache": return "(clear_cache)";
     case "use": return sx("use", name(node.namespace));
+    case "createTempViewUsing":
+      return sx("create_temp_view_using", name(node.name), node.replace && "or_replace", node.global && "global",
+        node.schema && str(node.schema.simpleString()), node.format, ...opts(node.options));
+    case "createTable":
+      return sx("create_table", name(node.name), node.replace && "or_replace", node.ifNotExists && "if_not_exists",
+        node.schema && str(node.schema.simpleString()), node.format, ...opts(node.options),
+        node.partitionBy.length > 0 && sx("partitioned_by", ...node.partitionBy.map(quoteName)),
+        node.location !== undefined && sx("location", str(node.location)),
+        node.comment !== undefined && sx("comment", str(node.comment)),
+        Object.keys(node.properties).length > 0 && sx("tblproperties", ...Object.entries(node.properties).map(([k, v]) => sx(str(k), str(v)))),
+        node.query && printAst(node.query));
+    case "dropTable": return sx("drop_table", name(node.name), node.ifExists && "if_exists");
+    case "insert":
+      return sx(node.overwrite ? "insert_overwrite" : "insert_into", name(node.table),
+        node.columns && sx(...node.columns.map(quoteName)), printAst(node.query));
     default: return assertNever(node, "AST node");
   }
+}
+
+function opts(o: Record<string, string>): string[] {
+  return Object.keys(o).length > 0 ? [sx("options", ...Object.entries(o).map(([k, v]) => sx(str(k), str(v))))] : [];
 }
 
 function alias(r: { alias?: string; columnAliases?: string[] }): string[] {

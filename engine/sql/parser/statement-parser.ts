@@ -1,10 +1,18 @@
 // Statements: queries plus the session commands a notebook uses (temp views, EXPLAIN, SHOW,
-// DESCRIBE, SET / RESET, CACHE / UNCACHE, USE). DML (INSERT, MERGE, ...) will be added as new
-// Statement kinds; an unknown leading word is a syntax error at that word.
+// DESCRIBE, SET / RESET, CACHE / UNCACHE, USE) and table DDL / INSERT for the lake layer.
+// UPDATE / DELETE / MERGE will be added as new Statement kinds; an unknown leading word is a
+// syntax error at that word.
 
-import type { CacheTable, CreateView, DescribeTable, Explain, SetCommand, ShowTables, Statement } from "./ast";
+import { StructType, type StructField } from "../types";
+import type {
+  CacheTable, CreateTable, CreateTempViewUsing, CreateView, DescribeTable, Explain, Insert, Pos, SetCommand, ShowTables,
+  Statement,
+} from "./ast";
 import type { Cursor } from "./cursor";
+import { parseColumn } from "./data-type-parser";
+import type { Token } from "./lexer";
 import { parseQuery } from "./query-parser";
+import { parseIdentList } from "./select-item";
 
 /** One statement at the cursor (does not consume a trailing `;`). */
 export function parseStatementAt(c: Cursor): Statement {
@@ -16,10 +24,17 @@ export function parseStatementAt(c: Cursor): Statement {
     case "CREATE": return parseCreate(c);
     case "DROP": {
       c.next();
-      c.expectKw("VIEW");
+      const table = c.acceptKw("TABLE");
+      if (!table) c.expectKw("VIEW");
       const ifExists = c.acceptKws("IF", "EXISTS");
-      return { kind: "dropView", pos, name: c.multipartIdentifier(true), ifExists };
+      const name = c.multipartIdentifier(true);
+      if (table) {
+        c.acceptKw("PURGE");
+        return { kind: "dropTable", pos, name, ifExists };
+      }
+      return { kind: "dropView", pos, name, ifExists };
     }
+    case "INSERT": return parseInsert(c);
     case "EXPLAIN": {
       c.next();
       let mode: Explain["mode"] = "simple";
@@ -65,29 +80,50 @@ export function parseStatementAt(c: Cursor): Statement {
   }
 }
 
-function parseCreate(c: Cursor): CreateView {
+function parseCreate(c: Cursor): Statement {
   const pos = c.pos(c.next());
   const replace = c.acceptKws("OR", "REPLACE");
+  if (c.acceptKw("TABLE")) return parseCreateTable(c, pos, replace);
   const global = c.acceptKw("GLOBAL");
   const temporary = c.acceptKw("TEMPORARY") || c.acceptKw("TEMP");
   if (global && !temporary) throw c.fail();
   c.expectKw("VIEW");
   const ifNotExists = c.acceptKws("IF", "NOT", "EXISTS");
   const name = c.multipartIdentifier(true);
+  // A column list: names with optional comments (AS query views) or names with types (USING views).
+  const named: { name: string; comment?: string }[] = [];
+  const typed: StructField[] = [];
+  let columnsTok: Token | undefined;
+  if (c.isOp("(") && !c.looksLikeQuery(1)) {
+    columnsTok = c.next();
+    do {
+      if (c.isOp(",", 1) || c.isOp(")", 1) || c.isKw("COMMENT", 1)) {
+        const col: { name: string; comment?: string } = { name: c.identifier(true) };
+        if (c.acceptKw("COMMENT")) col.comment = c.stringLiteral();
+        named.push(col);
+      } else {
+        typed.push(parseColumn(c, false));
+      }
+    } while (c.acceptOp(","));
+    c.expectOp(")");
+    if (named.length > 0 && typed.length > 0) throw c.fail(columnsTok);
+  }
+  if (c.isKw("USING")) {
+    if (!temporary || ifNotExists || named.length > 0) throw c.fail();
+    c.next();
+    const stmt: CreateTempViewUsing = {
+      kind: "createTempViewUsing", pos, name, replace, global, format: c.multipartIdentifier(true).join("."), options: {},
+    };
+    if (typed.length > 0) stmt.schema = new StructType(typed);
+    if (c.acceptKw("OPTIONS")) stmt.options = parseOptions(c);
+    return stmt;
+  }
+  if (typed.length > 0) throw c.fail();
   const view: CreateView = {
     kind: "createView", pos, name, replace, global, temporary, ifNotExists,
     query: undefined as never, queryText: "",
   };
-  if (c.isOp("(") && !c.looksLikeQuery(1)) {
-    c.next();
-    view.columns = [];
-    do {
-      const col: { name: string; comment?: string } = { name: c.identifier(true) };
-      if (c.acceptKw("COMMENT")) col.comment = c.stringLiteral();
-      view.columns.push(col);
-    } while (c.acceptOp(","));
-    c.expectOp(")");
-  }
+  if (columnsTok) view.columns = named;
   for (;;) {
     if (c.acceptKw("COMMENT")) { view.comment = c.stringLiteral(); continue; }
     if (c.acceptKw("TBLPROPERTIES")) { parseOptions(c); continue; }
@@ -98,6 +134,44 @@ function parseCreate(c: Cursor): CreateView {
   view.query = parseQuery(c);
   view.queryText = c.src.text.slice(start, c.tokens[c.i - 1]!.end);
   return view;
+}
+
+function parseCreateTable(c: Cursor, pos: Pos, replace: boolean): CreateTable {
+  const ifNotExists = c.acceptKws("IF", "NOT", "EXISTS");
+  const stmt: CreateTable = {
+    kind: "createTable", pos, name: c.multipartIdentifier(true), replace, ifNotExists, options: {}, partitionBy: [], properties: {},
+  };
+  if (c.isOp("(") && !c.looksLikeQuery(1)) {
+    c.next();
+    const fields: StructField[] = [];
+    do fields.push(parseColumn(c, false)); while (c.acceptOp(","));
+    c.expectOp(")");
+    stmt.schema = new StructType(fields);
+  }
+  for (;;) {
+    if (c.acceptKw("USING")) { stmt.format = c.multipartIdentifier(true).join("."); continue; }
+    if (c.acceptKw("OPTIONS")) { stmt.options = parseOptions(c); continue; }
+    if (c.acceptKws("PARTITIONED", "BY")) { stmt.partitionBy = parseIdentList(c); continue; }
+    if (c.acceptKw("LOCATION")) { stmt.location = c.stringLiteral(); continue; }
+    if (c.acceptKw("COMMENT")) { stmt.comment = c.stringLiteral(); continue; }
+    if (c.acceptKw("TBLPROPERTIES")) { stmt.properties = parseOptions(c); continue; }
+    break;
+  }
+  if (c.acceptKw("AS") || c.looksLikeQuery() || (c.isOp("(") && c.looksLikeQuery(1))) stmt.query = parseQuery(c);
+  return stmt;
+}
+
+function parseInsert(c: Cursor): Insert {
+  const pos = c.pos(c.next());
+  let overwrite = false;
+  if (c.acceptKw("OVERWRITE")) overwrite = true;
+  else c.expectKw("INTO");
+  if (c.isKw("TABLE") && c.isIdent(1, true)) c.next();
+  const table = c.multipartIdentifier(true);
+  const stmt: Insert = { kind: "insert", pos, table, overwrite, query: undefined as never };
+  if (c.isOp("(") && !c.looksLikeQuery(1)) stmt.columns = parseIdentList(c);
+  stmt.query = parseQuery(c);
+  return stmt;
 }
 
 function parseShow(c: Cursor): Statement {

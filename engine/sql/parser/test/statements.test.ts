@@ -54,6 +54,20 @@ describe("statements", () => {
     ["CLEAR CACHE", "(clear_cache)"],
     ["USE db", "(use db)"],
     ["USE DATABASE db", "(use db)"],
+    ["CREATE TEMPORARY VIEW people USING csv OPTIONS (path 'people.csv', header 'true', inferSchema true)",
+      "(create_temp_view_using people csv (options ('path' 'people.csv') ('header' 'true') ('inferSchema' 'true')))"],
+    ["CREATE OR REPLACE GLOBAL TEMP VIEW v (a INT, b STRING) USING parquet OPTIONS ('path' = '/d')",
+      "(create_temp_view_using v or_replace global 'struct<a:int,b:string>' parquet (options ('path' '/d')))"],
+    ["CREATE TABLE t (a INT, b STRING) USING delta PARTITIONED BY (b) LOCATION '/tmp/t'",
+      "(create_table t 'struct<a:int,b:string>' delta (partitioned_by b) (location '/tmp/t'))"],
+    ["CREATE OR REPLACE TABLE IF NOT EXISTS db.t USING parquet COMMENT 'c' TBLPROPERTIES ('k' = 'v') AS SELECT 1 AS a",
+      "(create_table db.t or_replace if_not_exists parquet (comment 'c') (tblproperties ('k' 'v')) (select ((as 1 a))))"],
+    ["CREATE TABLE t USING delta SELECT * FROM u", "(create_table t delta (select (*) (from (table u))))"],
+    ["DROP TABLE t", "(drop_table t)"],
+    ["DROP TABLE IF EXISTS db.t PURGE", "(drop_table db.t if_exists)"],
+    ["INSERT INTO t VALUES (1, 'a'), (2, 'b')", "(insert_into t (values (1 'a') (2 'b')))"],
+    ["INSERT INTO TABLE t (a, b) SELECT x, y FROM u", "(insert_into t (a b) (select (x y) (from (table u))))"],
+    ["INSERT OVERWRITE delta.`/tmp/d` SELECT * FROM u", "(insert_overwrite delta.`/tmp/d` (select (*) (from (table u))))"],
     ["SELECT 1;", "(select (1))"],
     ["SELECT 1 ;; ", "(select (1))"],
   ])("%s", (text, expected) => {
@@ -75,6 +89,14 @@ describe("statements", () => {
     const e = parseErrorOf(() => parseStatement("SELECT 1; SELECT 2"));
     expect(e.message).toBe("[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELECT'.");
     expect(e.context).toMatchObject({ line: 1, column: 11 });
+  });
+
+  it("rejects mixed or misplaced view column lists", () => {
+    expect(parseErrorOf(() => parseStatement("CREATE TEMP VIEW v (a INT, b) USING csv")).context).toMatchObject({ column: 20 });
+    expect(parseErrorOf(() => parseStatement("CREATE TEMP VIEW v (a INT) AS SELECT 1")).message).toBe(
+      "[PARSE_SYNTAX_ERROR] Syntax error at or near 'AS'.");
+    expect(parseErrorOf(() => parseStatement("CREATE VIEW v USING csv")).message).toBe(
+      "[PARSE_SYNTAX_ERROR] Syntax error at or near 'USING'.");
   });
 
   it("rejects an empty statement", () => {
