@@ -1,0 +1,125 @@
+// Turns notebook values into Jupyter MIME bundles: objects with `_repr_mimebundle_()` (maybe
+// async, as in IPython), IPython-style `_repr_html_` & co, and everything else as text/plain via
+// util.inspect. Also the `display()` global with handles that update in place by display id.
+
+import { inspect } from "node:util";
+import { randomUUID } from "node:crypto";
+
+export type MimeBundle = Record<string, unknown>;
+
+export interface DisplayContent {
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+
+/** Sends display messages for the current cell; implemented by the kernel. */
+export interface DisplaySink {
+  display(content: DisplayContent, displayId: string | undefined, update: boolean): void;
+  clear(wait: boolean): void;
+}
+
+const REPR_METHODS: Array<[string, string]> = [
+  ["_repr_html_", "text/html"],
+  ["_repr_markdown_", "text/markdown"],
+  ["_repr_svg_", "image/svg+xml"],
+  ["_repr_png_", "image/png"],
+  ["_repr_jpeg_", "image/jpeg"],
+  ["_repr_latex_", "text/latex"],
+  ["_repr_json_", "application/json"],
+];
+
+/** text/plain for a value, as a REPL would print it (strings quoted). */
+export function plainText(value: unknown): string {
+  return inspect(value, { depth: 4, maxArrayLength: 100, breakLength: 100 });
+}
+
+/** JSON-safe data values: binary data becomes base64 (the Jupyter convention for images). */
+function normalizeData(data: MimeBundle): MimeBundle {
+  const out: MimeBundle = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (v === undefined) continue;
+    out[k] = v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v;
+  }
+  return out;
+}
+
+function hasMethod(x: unknown, name: string): x is Record<string, () => unknown> {
+  return (typeof x === "object" || typeof x === "function") && x !== null && typeof (x as Record<string, unknown>)[name] === "function";
+}
+
+/** Whether a value has its own rich representation (and so becomes a rich execute_result). */
+export function hasRichRepr(x: unknown): boolean {
+  return hasMethod(x, "_repr_mimebundle_") || REPR_METHODS.some(([m]) => hasMethod(x, m));
+}
+
+/**
+ * The MIME bundle for a value. `plainStrings` shows strings unquoted (display("hi") prints hi,
+ * while a cell's last value 'hi' shows quoted, as in IPython).
+ */
+export async function toDisplayContent(x: unknown, plainStrings = false): Promise<DisplayContent> {
+  if (hasMethod(x, "_repr_mimebundle_")) {
+    let r = await x._repr_mimebundle_();
+    let metadata: Record<string, unknown> = {};
+    if (Array.isArray(r) && r.length === 2) { metadata = (r[1] ?? {}) as Record<string, unknown>; r = r[0]; }
+    const data = normalizeData((r ?? {}) as MimeBundle);
+    if (typeof data["text/plain"] !== "string") data["text/plain"] = plainText(x);
+    return { data, metadata };
+  }
+  const data: MimeBundle = {};
+  for (const [m, mime] of REPR_METHODS) {
+    if (hasMethod(x, m)) {
+      const v = await x[m]();
+      if (v !== undefined && v !== null) data[mime] = v;
+    }
+  }
+  data["text/plain"] = typeof x === "string" && plainStrings ? x : plainText(x);
+  return { data: normalizeData(data), metadata: {} };
+}
+
+export interface DisplayHandle {
+  readonly displayId: string;
+  /** Replaces what this handle displayed, in place. */
+  update(x: unknown): Promise<void>;
+}
+
+const HANDLE_BRAND = Symbol.for("bigdata-workbench.displayHandle");
+
+/** display() returns a handle; as a cell's last value it shows nothing (IPython's display returns None). */
+export function isDisplayHandle(x: unknown): boolean {
+  return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[HANDLE_BRAND] === true;
+}
+
+export interface DisplayFunction {
+  (x: unknown, opts?: { displayId?: string; raw?: boolean }): Promise<DisplayHandle>;
+  html(html: string): Promise<DisplayHandle>;
+  markdown(md: string): Promise<DisplayHandle>;
+  svg(svg: string): Promise<DisplayHandle>;
+  json(value: unknown): Promise<DisplayHandle>;
+  /** Shows a ready MIME bundle, e.g. {"text/html": "...", "text/plain": "..."}. */
+  bundle(data: MimeBundle, metadata?: Record<string, unknown>): Promise<DisplayHandle>;
+  /** Clears the cell's output (wait=true: when the next output arrives). */
+  clear(wait?: boolean): void;
+}
+
+/** Builds the notebook's `display` global over a sink bound to the running cell. */
+export function createDisplay(sink: () => DisplaySink): DisplayFunction {
+  const handle = (displayId: string): DisplayHandle => ({
+    [HANDLE_BRAND]: true,
+    displayId,
+    async update(x: unknown) {
+      sink().display(await toDisplayContent(x, true), displayId, true);
+    },
+  });
+  const show = async (content: DisplayContent, displayId: string = randomUUID()): Promise<DisplayHandle> => {
+    sink().display(content, displayId, false);
+    return handle(displayId);
+  };
+  const display = (async (x: unknown, opts: { displayId?: string } = {}) => show(await toDisplayContent(x, true), opts.displayId)) as DisplayFunction;
+  display.html = (html) => show({ data: { "text/html": html, "text/plain": "[HTML]" }, metadata: {} });
+  display.markdown = (md) => show({ data: { "text/markdown": md, "text/plain": md }, metadata: {} });
+  display.svg = (svg) => show({ data: { "image/svg+xml": svg, "text/plain": "[SVG]" }, metadata: {} });
+  display.json = (value) => show({ data: { "application/json": value as unknown, "text/plain": plainText(value) }, metadata: {} });
+  display.bundle = (data, metadata = {}) => show({ data: normalizeData({ "text/plain": "[display]", ...data }), metadata });
+  display.clear = (wait = false) => sink().clear(wait);
+  return display;
+}

@@ -1,0 +1,203 @@
+// Runs notebook cells through tslab's converter and executor, adding what tslab's own server
+// lacks: the last value as data (not printed), errors as objects with a traceback mapped to the
+// cell's lines, auto-awaited Promise results, and an interrupt that also breaks awaits.
+
+import { createRequire } from "node:module";
+import type { Converter, Diagnostic } from "tslab/dist/converter";
+import type { Executor, ConverterSet } from "tslab/dist/executor";
+import { converterModule, executorModule, inspectModule } from "./tslab";
+import { insertLineMarkers } from "./line-markers";
+import { formatCompileError, formatRuntimeError } from "./traceback";
+import type { CellRecord, CompileDiagnostic, JupyterError } from "./traceback";
+
+export type ExecOutcome =
+  | { status: "ok"; hasValue: boolean; value?: unknown }
+  | { status: "error"; error: JupyterError; interrupted: boolean; thrown?: unknown };
+
+export interface CompletionResult { start: number; end: number; matches: string[] }
+
+const nodeRequire = createRequire(import.meta.url);
+const vm = nodeRequire("vm") as typeof import("node:vm");
+
+/** Thrown value used to break an await when the user interrupts. */
+class InterruptSignal extends Error {
+  override readonly name = "KeyboardInterrupt";
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { then?: unknown }).then === "function";
+}
+
+// tslab runs cells with vm.runInThisContext and no file name; naming the script "<cell N>" lets
+// stack traces tell cells apart. Installed once, active only while a cell is being started.
+let currentCellFile: string | undefined;
+const originalRunInThisContext = vm.runInThisContext;
+function installVmFileNames(): void {
+  if ((vm.runInThisContext as { __bdwPatched?: boolean }).__bdwPatched) return;
+  const patched = function (code: string, options?: import("node:vm").RunningScriptOptions | string) {
+    if (currentCellFile && typeof options === "object" && options.breakOnSigint && !options.filename) {
+      options = { ...options, filename: currentCellFile };
+    }
+    return originalRunInThisContext.call(vm, code, options);
+  } as typeof vm.runInThisContext & { __bdwPatched?: boolean };
+  patched.__bdwPatched = true;
+  vm.runInThisContext = patched;
+}
+
+export class CellExecutor {
+  private readonly node: Converter;
+  private browser?: Converter;
+  private readonly executor: Executor;
+  private readonly cells = new Map<string, CellRecord>();
+  private lastConvert?: { output?: string; hasToplevelAwait?: boolean };
+  private captured: { hasValue: boolean; value?: unknown; diagnostics: CompileDiagnostic[]; thrown: unknown[] } = { hasValue: false, diagnostics: [], thrown: [] };
+  private interruptWaiters = new Set<(e: Error) => void>();
+  private interruptedFlag = false;
+
+  constructor(rootDir: string = process.cwd()) {
+    installVmFileNames();
+    this.node = converterModule.createConverter({ isJS: false, isBrowser: false });
+    const self = this;
+    const recording: Converter = {
+      convert(prevDecl, src) {
+        const r = self.node.convert(prevDecl, src);
+        self.lastConvert = { output: r.output, hasToplevelAwait: r.hasToplevelAwait };
+        return r;
+      },
+      inspect: (p, s, pos) => self.node.inspect(p, s, pos),
+      complete: (p, s, pos) => self.node.complete(p, s, pos),
+      close: () => self.node.close(),
+      addModule: (name, content, meta) => self.node.addModule(name, content, meta),
+    };
+    const convs: ConverterSet = {
+      node: recording,
+      get browser() {
+        self.browser ??= converterModule.createConverter({ isJS: false, isBrowser: true });
+        return self.browser;
+      },
+      close: () => { self.node.close(); self.browser?.close(); },
+    };
+    this.executor = executorModule.createExecutor(rootDir, convs, {
+      // tslab reports the cell's last value with log(), and failures with error().
+      log: (value?: unknown) => { this.captured.hasValue = true; this.captured.value = value; },
+      error: (first?: unknown, ...rest: unknown[]) => {
+        if (first === "%s%d:%d - %s") {
+          const [file, line, column, message] = rest as [string, number, number, string];
+          this.captured.diagnostics.push({ file: file.trim(), line, column, message });
+        } else {
+          this.captured.thrown.push(first);
+        }
+      },
+    });
+  }
+
+  /** The VM file name of a cell, e.g. "<cell 3>"; `count` is the cell's execution count. */
+  static fileName(count: number): string {
+    return `<cell ${count}>`;
+  }
+
+  cell(file: string): CellRecord | undefined {
+    return this.cells.get(file);
+  }
+
+  /** Executes one cell. Never throws: failures come back as a formatted Jupyter error. */
+  async execute(source: string, count: number): Promise<ExecOutcome> {
+    const file = CellExecutor.fileName(count);
+    const marked = insertLineMarkers(source);
+    const record: CellRecord = { file, count, source, prefixLength: 0 };
+    this.cells.set(file, record);
+    this.captured = { hasValue: false, diagnostics: [], thrown: [] };
+    this.lastConvert = undefined;
+    this.interruptedFlag = false;
+    let ok: boolean;
+    currentCellFile = file;
+    try {
+      const running = this.executor.execute(marked.code);
+      // The cell's synchronous part has run by now; later vm calls are not this cell's.
+      currentCellFile = undefined;
+      ok = await running;
+    } catch (e) {
+      ok = false;
+      this.captured.thrown.push(e);
+    } finally {
+      currentCellFile = undefined;
+    }
+    // Set from the converter callback during execute(); read through a cast because TS narrowed it.
+    const conv = this.lastConvert as { output?: string; hasToplevelAwait?: boolean } | undefined;
+    record.emitted = conv?.output;
+    record.prefixLength = conv?.hasToplevelAwait ? "(async function(exports, require) { ".length : "(function(exports, require) { ".length;
+
+    if (!ok) {
+      if (this.captured.diagnostics.length > 0) {
+        const diags = this.captured.diagnostics.map((d) => d.file ? d : { ...d, column: Math.max(1, d.column - (marked.shift[d.line - 1] ?? 0)) });
+        return { status: "error", error: formatCompileError(diags, record), interrupted: false };
+      }
+      return this.failure(this.captured.thrown[0]);
+    }
+    if (!this.captured.hasValue) return { status: "ok", hasValue: false };
+    let value = this.captured.value;
+    // Actions return Promises; showing "Promise { <pending> }" teaches nothing, so await them.
+    if (isThenable(value)) {
+      try {
+        value = await this.interruptible(value);
+      } catch (e) {
+        return this.failure(e);
+      }
+      if (value === undefined || value === null) return { status: "ok", hasValue: false };
+    }
+    return { status: "ok", hasValue: true, value };
+  }
+
+  private failure(e: unknown): ExecOutcome {
+    const interrupted = this.interruptedFlag || e instanceof InterruptSignal || isInterruptError(e);
+    return { status: "error", error: formatRuntimeError(e, (f) => this.cells.get(f), interrupted), interrupted, thrown: e };
+  }
+
+  /** Races `p` against the next interrupt. */
+  interruptible<T>(p: PromiseLike<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onInterrupt = (e: Error) => reject(e);
+      this.interruptWaiters.add(onInterrupt);
+      Promise.resolve(p).then(resolve, reject).finally(() => this.interruptWaiters.delete(onInterrupt));
+    });
+  }
+
+  /** Breaks a pending await of the running cell (synchronous loops are broken by SIGINT itself). */
+  interrupt(): void {
+    this.interruptedFlag = true;
+    this.executor.interrupt();
+    for (const w of [...this.interruptWaiters]) w(new InterruptSignal("interrupted"));
+  }
+
+  complete(code: string, cursor: number): CompletionResult {
+    const info = this.executor.complete(code, cursor);
+    return { start: info.start, end: info.end, matches: info.candidates };
+  }
+
+  inspect(code: string, cursor: number): string | undefined {
+    const info = this.executor.inspect(code, cursor);
+    return info ? inspectModule.printQuickInfo(info) : undefined;
+  }
+
+  static isComplete(code: string): { status: "complete" | "incomplete" | "invalid"; indent?: string } {
+    const r = converterModule.isCompleteCode(code);
+    if (r.completed) return { status: "complete" };
+    return { status: "incomplete", indent: r.indent ?? "" };
+  }
+
+  /** Runs code silently (no history, no display); used for the notebook preamble. */
+  async run(code: string): Promise<ExecOutcome> {
+    return this.execute(code, 0);
+  }
+
+  close(): void {
+    this.executor.close();
+  }
+}
+
+function isInterruptError(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  return (e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_INTERRUPTED" || e.message === "Interrupted asynchronously";
+}
+
+export type { Diagnostic };

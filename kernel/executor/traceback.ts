@@ -1,0 +1,163 @@
+// Turns what a cell threw (or failed to compile) into a Jupyter error: ename, evalue and an
+// IPython-like traceback that points at the user's cell lines. Engine errors put the user's own
+// frames (the cell, then the failing task's stack) before engine internals.
+
+import { stripLineMarkers, userLineAt } from "./line-markers";
+
+/** What the kernel remembers about an executed cell, to map stack positions back to its lines. */
+export interface CellRecord {
+  /** e.g. "<cell 3>": the file name given to the VM for this cell. */
+  file: string;
+  /** The execution count shown as In[n]. */
+  count: number;
+  source: string;
+  emitted?: string;
+  /** Characters the VM wrapper puts before the emitted code on its first line. */
+  prefixLength: number;
+}
+
+export interface JupyterError {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export interface CompileDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+const RED = "\u001b[0;31m", GREEN = "\u001b[0;32m", CYAN = "\u001b[0;36m", DIM = "\u001b[2m", RESET = "\u001b[0m";
+const RULE = `${RED}${"-".repeat(75)}${RESET}`;
+
+const FRAME_RE = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?\s*$/;
+const CELL_FILE_RE = /^<cell (\d+)>$/;
+
+interface Frame { fn?: string; file: string; line: number; column: number; raw: string }
+
+function parseFrames(stack: string | undefined): { head: string[]; frames: Frame[] } {
+  const head: string[] = [], frames: Frame[] = [];
+  for (const l of (stack ?? "").split("\n")) {
+    const m = FRAME_RE.exec(l);
+    if (m) frames.push({ fn: m[1], file: m[2]!, line: Number(m[3]), column: Number(m[4]), raw: l.trim() });
+    else if (frames.length === 0) head.push(l);
+  }
+  return { head, frames };
+}
+
+/** Source excerpt with an arrow on `line` (1-based), IPython style. */
+export function sourceExcerpt(source: string, line: number, context = 2, caretColumn?: number): string[] {
+  const lines = source.split("\n");
+  const from = Math.max(1, line - context), to = Math.min(lines.length, line + context);
+  const width = String(to).length;
+  const out: string[] = [];
+  for (let i = from; i <= to; i++) {
+    const num = String(i).padStart(width);
+    const text = lines[i - 1] ?? "";
+    if (i === line) {
+      out.push(`${GREEN}----> ${num}${RESET} ${text}`);
+      if (caretColumn !== undefined) out.push(`${" ".repeat(6 + width + caretColumn)}${RED}^${RESET}`);
+    } else {
+      out.push(`      ${num} ${text}`);
+    }
+  }
+  return out;
+}
+
+function isEngineFile(file: string): boolean {
+  return /[\\/](engine|kernel)[\\/]/.test(file) || file.includes("node_modules") || file.startsWith("node:") || file.startsWith("evalmachine");
+}
+
+/** Frames of the machinery that runs a cell (VM, tslab, this kernel): never useful to a student. */
+function isKernelPlumbing(file: string): boolean {
+  return file === "node:vm" || /[\\/]tslab[\\/]dist[\\/]/.test(file) || /[\\/]kernel[\\/]/.test(file) || file.startsWith("node:internal");
+}
+
+export interface ErrorFacts {
+  name: string;
+  message: string;
+  stack?: string;
+  kind?: string;
+  condition?: string;
+  context?: Record<string, unknown>;
+  causeStack?: string;
+}
+
+/** Reads the fields the traceback needs from any thrown value (WorkbenchError or not). */
+export function errorFacts(e: unknown): ErrorFacts {
+  if (e instanceof Error) {
+    const w = e as Error & { kind?: string; condition?: string; context?: Record<string, unknown>; causeStack?: string };
+    return { name: w.kind ?? e.name, message: e.message, stack: e.stack, kind: w.kind, condition: w.condition, context: w.context, causeStack: w.causeStack };
+  }
+  if (e && typeof e === "object" && "message" in e) return { name: String((e as { name?: unknown }).name ?? "Error"), message: String((e as { message: unknown }).message) };
+  return { name: "Error", message: `non-Error thrown: ${typeof e === "string" ? JSON.stringify(e) : String(e)}` };
+}
+
+/** Formats a runtime error thrown by a cell. `cells` finds a cell by its VM file name. */
+export function formatRuntimeError(e: unknown, cells: (file: string) => CellRecord | undefined, interrupted = false): JupyterError {
+  if (interrupted) {
+    return { ename: "KeyboardInterrupt", evalue: "cell execution was interrupted", traceback: [RULE, `${RED}KeyboardInterrupt${RESET}: cell execution was interrupted`] };
+  }
+  const f = errorFacts(e);
+  const { frames } = parseFrames(f.stack);
+  const tb: string[] = [RULE, `${RED}${f.name}${RESET}${" ".repeat(Math.max(1, 42 - f.name.length))}Traceback (most recent call last)`];
+
+  // The user's cell frames, outermost first (most recent call last, as in Python).
+  const cellFrames = frames.filter((fr) => CELL_FILE_RE.test(fr.file)).reverse();
+  for (const fr of cellFrames) {
+    const cell = cells(fr.file);
+    if (!cell) continue;
+    // The wrapper's own call line (after the emitted code) is not user code.
+    if (cell.emitted !== undefined && fr.line > cell.emitted.split("\n").length) continue;
+    const col = fr.line === 1 ? fr.column - cell.prefixLength : fr.column;
+    const line = cell.emitted ? userLineAt(cell.emitted, fr.line, col) : undefined;
+    const where = fr.fn && fr.fn !== "eval" && !fr.fn.startsWith("Object.<anonymous>") ? `, in ${fr.fn.replace(/^(async )?exports\./, "$1")}` : "";
+    if (line === undefined) {
+      tb.push(`${CYAN}Cell In[${cell.count}]${RESET}${where}`);
+    } else {
+      tb.push(`${CYAN}Cell In[${cell.count}], line ${line}${RESET}${where}`);
+      tb.push(...sourceExcerpt(cell.source, line));
+    }
+    tb.push("");
+  }
+
+  // For a failed task, the user's function failed on a worker: its own stack comes next.
+  if (f.causeStack) {
+    const c = f.context ?? {};
+    const where = [c.workerId !== undefined ? `worker ${String(c.workerId)}` : "", c.jobId !== undefined ? `job ${String(c.jobId)}` : "", c.stageId !== undefined ? `stage ${String(c.stageId)}` : "", c.partition !== undefined ? `partition ${String(c.partition)}` : ""].filter(Boolean).join(", ");
+    tb.push(`${CYAN}Task failure${where ? ` (${where})` : ""}:${RESET}`);
+    const cause = parseFrames(stripLineMarkers(f.causeStack));
+    tb.push(...cause.head.filter((l) => l.trim()));
+    const userFirst = [...cause.frames.filter((fr) => !isEngineFile(fr.file)), ...cause.frames.filter((fr) => isEngineFile(fr.file))];
+    for (const fr of userFirst) tb.push(isEngineFile(fr.file) ? `${DIM}    ${fr.raw}${RESET}` : `    ${fr.raw}`);
+    tb.push("");
+  }
+
+  tb.push(`${RED}${f.name}${RESET}: ${f.message}`);
+  // Remaining frames: anything not in a cell, user code (local modules) before engine internals.
+  const rest = frames.filter((fr) => !CELL_FILE_RE.test(fr.file) && !isKernelPlumbing(fr.file));
+  const user = rest.filter((fr) => !isEngineFile(fr.file)), engine = rest.filter((fr) => isEngineFile(fr.file));
+  for (const fr of user) tb.push(`    ${fr.raw}`);
+  for (const fr of engine.slice(0, 12)) tb.push(`${DIM}    ${fr.raw}${RESET}`);
+  if (engine.length > 12) tb.push(`${DIM}    ... ${engine.length - 12} more engine frames${RESET}`);
+  return { ename: f.name, evalue: f.message, traceback: tb };
+}
+
+/** Formats TypeScript diagnostics for a cell that did not compile. */
+export function formatCompileError(diags: CompileDiagnostic[], cell: CellRecord): JupyterError {
+  const tb: string[] = [RULE, `${RED}TSError${RESET}${" ".repeat(35)}TypeScript compilation failed`];
+  for (const d of diags) {
+    if (d.file) {
+      tb.push(`${CYAN}${d.file}, line ${d.line}:${d.column}${RESET}: ${d.message}`);
+      continue;
+    }
+    tb.push(`${CYAN}Cell In[${cell.count}], line ${d.line}:${d.column}${RESET}`);
+    tb.push(...sourceExcerpt(cell.source, d.line, 1, d.column - 1));
+    tb.push(`${RED}error${RESET}: ${d.message}`, "");
+  }
+  const first = diags[0];
+  const evalue = first ? `${first.file ? first.file + " " : ""}${first.line}:${first.column} - ${first.message}` : "compilation failed";
+  return { ename: "TSError", evalue, traceback: tb };
+}

@@ -1,0 +1,405 @@
+// The Jupyter kernel: a protocol server over tslab's compiler and executor. It queues shell
+// requests, runs cells with busy/idle around every request, sends execute_result / error /
+// stream / display messages for the running cell, keeps history, honours stop_on_error, and
+// wires the notebook globals (spark, sc, display, configure) and the live job progress panel.
+
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { KernelChannels } from "./protocol/channels";
+import type { ConnectionInfo, JupyterMessage } from "./protocol/wire";
+import { PROTOCOL_VERSION } from "./protocol/wire";
+import { CellExecutor } from "./executor/cell-executor";
+import type { ExecOutcome } from "./executor/cell-executor";
+import { formatRuntimeError } from "./executor/traceback";
+import { jupyterModule } from "./executor/tslab";
+import { History } from "./history";
+import type { HistoryRequest } from "./history";
+import { createDisplay, isDisplayHandle, toDisplayContent } from "./display";
+import type { DisplayContent, DisplaySink } from "./display";
+import { NotebookSession, cellUsesSession } from "./notebook-session";
+import type { EngineSession } from "./notebook-session";
+import { ProgressPanel, plainRenderers } from "./progress-panel";
+import type { ProgressRenderers } from "./progress-panel";
+import { declarationsForKernel } from "./typing/engine-declarations";
+import { installVirtualPackages } from "./typing/virtual-packages";
+
+const KERNEL_VERSION = "0.1.0";
+const ENGINE_PACKAGE = "bigdata-workbench";
+
+export function kernelInfoContent(): Record<string, unknown> {
+  return {
+    status: "ok",
+    protocol_version: PROTOCOL_VERSION,
+    implementation: "bigdata",
+    implementation_version: KERNEL_VERSION,
+    language_info: {
+      name: "typescript",
+      version: (createRequire(import.meta.url)("tslab/package.json") as { version: string }).version,
+      mimetype: "text/typescript",
+      file_extension: ".ts",
+      codemirror_mode: { name: "javascript", typescript: true },
+      pygments_lexer: "typescript",
+    },
+    banner: `TypeScript (Big Data Workbench) ${KERNEL_VERSION} - Node ${process.version}. \`spark\`, \`sc\` and \`display\` are ready to use.`,
+    help_links: [],
+  };
+}
+
+export interface KernelOptions {
+  connectionFile: string;
+  /** Where the kernel's own diagnostics go (default: the process's real stderr). */
+  log?: (text: string) => void;
+}
+
+type ExecuteContent = {
+  code: string;
+  silent?: boolean;
+  store_history?: boolean;
+  user_expressions?: Record<string, string>;
+  allow_stdin?: boolean;
+  stop_on_error?: boolean;
+};
+
+export class Kernel {
+  private readonly channels: KernelChannels;
+  private executor?: CellExecutor;
+  private readonly history = new History(1);
+  private executionCount = 0;
+  private readonly queue: JupyterMessage[] = [];
+  private pumping = false;
+  private ready = false;
+  private shuttingDown = false;
+  /** The execute request whose cell owns outputs (also after it ended, as IPython does). */
+  private outputParent?: JupyterMessage;
+  private readonly streams: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
+  private streamTimer?: NodeJS.Timeout;
+  private readonly realStderrWrite = process.stderr.write.bind(process.stderr);
+  private readonly notebook: NotebookSession;
+  private renderers: ProgressRenderers = plainRenderers;
+  private progressEnabled = true;
+  private readonly log: (text: string) => void;
+
+  constructor(private readonly options: KernelOptions) {
+    this.log = options.log ?? ((t) => { this.realStderrWrite(`[bigdata kernel] ${t}\n`); });
+    const conn = JSON.parse(readFileSync(options.connectionFile, "utf8")) as ConnectionInfo;
+    this.channels = new KernelChannels(conn, kernelInfoContent(), (ch, msg) => this.onMessage(ch, msg), (t) => this.log(t));
+    this.notebook = new NotebookSession((s) => this.onSessionStarted(s));
+  }
+
+  async start(): Promise<void> {
+    await this.channels.start();
+    const declDir = declarationsForKernel((t) => this.log(t));
+    installVirtualPackages(process.cwd(), declDir);
+    this.executor = new CellExecutor(process.cwd());
+    this.installGlobals();
+    this.installStreams();
+    process.on("SIGINT", () => this.interrupt());
+    process.on("SIGTERM", () => { void this.shutdown(false, undefined); });
+    process.on("unhandledRejection", (reason) => this.reportBackgroundError("Unhandled promise rejection", reason));
+    process.on("uncaughtException", (err) => this.reportBackgroundError("Uncaught exception", err));
+    // Load the engine in the background so the first `spark` cell waits less.
+    void this.notebook.loadEngine().then(() => this.loadRenderers(), (e: unknown) => this.log(`engine not loaded: ${String(e)}`));
+    this.ready = true;
+    void this.pump();
+  }
+
+  // ---- notebook globals -------------------------------------------------------------------
+
+  private installGlobals(): void {
+    const g = globalThis as Record<string, unknown>;
+    const notebook = this.notebook;
+    const sink: DisplaySink = {
+      display: (content, displayId, update) => this.sendDisplay(content, displayId, update),
+      clear: (wait) => { this.flushStreams(); this.channels.publish("clear_output", { wait }, this.outputParent); },
+    };
+    const define = (name: string, desc: PropertyDescriptor) => Object.defineProperty(g, name, { configurable: true, enumerable: false, ...desc });
+    define("spark", { get: () => notebook.spark });
+    define("sc", { get: () => notebook.sc });
+    define("display", { value: createDisplay(() => sink), writable: true });
+    define("configure", { value: (opts: Parameters<NotebookSession["configure"]>[0]) => notebook.configure(opts ?? {}), writable: true });
+    // tslab.display (import * as tslab from "tslab") goes to the running cell too.
+    jupyterModule.lastWriteDisplayData = (data: { data: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) =>
+      this.sendDisplay({ data: data.data, metadata: data.metadata ?? {} }, data.transient?.display_id, update);
+    // `import ... from "bigdata-workbench"` in a cell gets the kernel's own engine instance, so
+    // classes and the active session are shared with `spark`.
+    const tslabGlobal = g.__tslab__ as { require: NodeJS.Require } | undefined;
+    if (tslabGlobal) {
+      const req = tslabGlobal.require;
+      tslabGlobal.require = new Proxy(req, {
+        apply: (target, thisArg, args: unknown[]) => {
+          if (args[0] === ENGINE_PACKAGE) {
+            const engine = notebook.loadedEngine();
+            if (engine) return engine;
+          }
+          return Reflect.apply(target, thisArg, args);
+        },
+      });
+    }
+  }
+
+  private async loadRenderers(): Promise<void> {
+    const engine = this.notebook.loadedEngine() as { viz?: Partial<ProgressRenderers> } | undefined;
+    const fromIndex = engine?.viz;
+    if (typeof fromIndex?.renderProgress === "function" && typeof fromIndex.renderJobSummary === "function") {
+      this.renderers = fromIndex as ProgressRenderers;
+      return;
+    }
+    try {
+      const viz = (await import(new URL("../engine/viz/index.ts", import.meta.url).href)) as Partial<ProgressRenderers>;
+      if (typeof viz.renderProgress === "function" && typeof viz.renderJobSummary === "function") this.renderers = viz as ProgressRenderers;
+    } catch (e) {
+      this.log(`engine/viz renderers not available, using plain progress text: ${String(e)}`);
+    }
+  }
+
+  private onSessionStarted(s: EngineSession): void {
+    const add = s.sparkContext.addSparkListener;
+    if (typeof add !== "function") return;
+    const panel = new ProgressPanel(
+      { show: (content, id, update) => this.sendDisplay(content, id, update) },
+      { renderProgress: (...a) => this.renderers.renderProgress(...a), renderJobSummary: (...a) => this.renderers.renderJobSummary(...a) },
+      () => this.progressEnabled,
+    );
+    add.call(s.sparkContext, panel);
+  }
+
+  // ---- output plumbing -----------------------------------------------------------------------
+
+  private installStreams(): void {
+    const make = (name: "stdout" | "stderr") => ((chunk: string | Uint8Array, encoding?: unknown, cb?: unknown) => {
+      this.streams[name] += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      this.streamTimer ??= setTimeout(() => this.flushStreams(), 20);
+      const done = typeof encoding === "function" ? encoding : cb;
+      if (typeof done === "function") process.nextTick(done as () => void);
+      return true;
+    }) as typeof process.stdout.write;
+    process.stdout.write = make("stdout");
+    process.stderr.write = make("stderr");
+  }
+
+  private flushStreams(): void {
+    clearTimeout(this.streamTimer);
+    this.streamTimer = undefined;
+    for (const name of ["stdout", "stderr"] as const) {
+      const text = this.streams[name];
+      if (!text) continue;
+      this.streams[name] = "";
+      this.channels.publish("stream", { name, text }, this.outputParent);
+    }
+  }
+
+  private sendDisplay(content: DisplayContent, displayId: string | undefined, update: boolean): void {
+    this.flushStreams();
+    const msg: Record<string, unknown> = { data: content.data, metadata: content.metadata, transient: displayId ? { display_id: displayId } : {} };
+    this.channels.publish(update ? "update_display_data" : "display_data", msg, this.outputParent);
+  }
+
+  private reportBackgroundError(what: string, e: unknown): void {
+    const err = formatRuntimeError(e, (f) => this.executor?.cell(f));
+    this.flushStreams();
+    this.streams.stderr += `${what}:\n${err.traceback.join("\n")}\n`;
+    this.flushStreams();
+  }
+
+  // ---- request dispatch ----------------------------------------------------------------------
+
+  private onMessage(channel: "shell" | "control" | "stdin", msg: JupyterMessage): void {
+    if (channel === "stdin") return;
+    if (channel === "control") {
+      void this.handleControl(msg);
+      return;
+    }
+    this.queue.push(msg);
+    void this.pump();
+  }
+
+  private async handleControl(msg: JupyterMessage): Promise<void> {
+    const type = msg.header.msg_type;
+    this.channels.status("busy", msg);
+    try {
+      if (type === "shutdown_request") {
+        await this.shutdown(Boolean((msg.content as { restart?: boolean }).restart), msg, "control");
+        return;
+      }
+      if (type === "interrupt_request") {
+        this.interrupt();
+        this.channels.send("control", "interrupt_reply", { status: "ok" }, msg);
+      } else {
+        this.log(`unsupported control request: ${type}`);
+      }
+    } finally {
+      this.channels.status("idle", msg);
+    }
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping || !this.ready) return;
+    this.pumping = true;
+    try {
+      for (let msg = this.queue.shift(); msg; msg = this.queue.shift()) {
+        this.channels.status("busy", msg);
+        try {
+          await this.handleShell(msg);
+        } catch (e) {
+          this.log(`error handling ${msg.header.msg_type}: ${e instanceof Error ? e.stack : String(e)}`);
+        } finally {
+          this.flushStreams();
+          this.channels.status("idle", msg);
+        }
+        if (this.shuttingDown) return;
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private reply(msg: JupyterMessage, type: string, content: Record<string, unknown>): void {
+    this.channels.send("shell", type, content, msg);
+  }
+
+  private async handleShell(msg: JupyterMessage): Promise<void> {
+    const c = msg.content as Record<string, unknown>;
+    const ex = this.executor!;
+    switch (msg.header.msg_type) {
+      case "kernel_info_request":
+        return this.reply(msg, "kernel_info_reply", kernelInfoContent());
+      case "execute_request":
+        return this.execute(msg);
+      case "complete_request": {
+        const code = String(c.code ?? ""), pos = Number(c.cursor_pos ?? code.length);
+        let r = { start: pos, end: pos, matches: [] as string[] };
+        try { r = ex.complete(code, pos); } catch (e) { this.log(`completion failed: ${String(e)}`); }
+        return this.reply(msg, "complete_reply", { status: "ok", matches: r.matches, cursor_start: r.start, cursor_end: r.end, metadata: {} });
+      }
+      case "inspect_request": {
+        const code = String(c.code ?? ""), pos = Number(c.cursor_pos ?? code.length);
+        let text: string | undefined;
+        try { text = ex.inspect(code, pos); } catch (e) { this.log(`inspection failed: ${String(e)}`); }
+        return this.reply(msg, "inspect_reply", { status: "ok", found: text !== undefined, data: text !== undefined ? { "text/plain": text } : {}, metadata: {} });
+      }
+      case "is_complete_request":
+        return this.reply(msg, "is_complete_reply", CellExecutor.isComplete(String(c.code ?? "")));
+      case "history_request":
+        return this.reply(msg, "history_reply", { status: "ok", history: this.history.query(c as unknown as HistoryRequest) });
+      case "comm_info_request":
+        return this.reply(msg, "comm_info_reply", { status: "ok", comms: {} });
+      case "shutdown_request":
+        return this.shutdown(Boolean(c.restart), msg, "shell");
+      case "comm_open":
+      case "comm_msg":
+      case "comm_close":
+        // No comm targets: ignore, as the spec asks of unknown comms.
+        return;
+      default:
+        this.log(`unsupported shell request: ${msg.header.msg_type}`);
+    }
+  }
+
+  // ---- execution -----------------------------------------------------------------------------
+
+  private async execute(msg: JupyterMessage): Promise<void> {
+    const c = msg.content as ExecuteContent;
+    const code = String(c.code ?? "");
+    const silent = Boolean(c.silent);
+    const storeHistory = silent ? false : c.store_history !== false;
+    const stopOnError = c.stop_on_error !== false;
+    if (storeHistory) {
+      this.executionCount += 1;
+      this.history.add(this.executionCount, code);
+    }
+    const count = this.executionCount;
+    this.outputParent = msg;
+    if (!silent) this.channels.publish("execute_input", { code, execution_count: count }, msg);
+
+    const outcome = await this.runCell(code, storeHistory ? count : 0);
+    this.flushStreams();
+
+    if (outcome.status === "ok") {
+      if (outcome.hasValue && !silent && !isDisplayHandle(outcome.value)) {
+        const content = await this.safeDisplayContent(outcome.value);
+        this.flushStreams();
+        this.channels.publish("execute_result", { execution_count: count, ...content }, msg);
+        if (storeHistory) this.history.setOutput(count, String(content.data["text/plain"] ?? ""));
+      }
+      const userExpressions = await this.userExpressions(c.user_expressions ?? {});
+      this.reply(msg, "execute_reply", { status: "ok", execution_count: count, payload: [], user_expressions: userExpressions });
+      return;
+    }
+    const err = outcome.error;
+    if (!silent) this.channels.publish("error", { ename: err.ename, evalue: err.evalue, traceback: err.traceback }, msg);
+    this.reply(msg, "execute_reply", { status: "error", execution_count: count, ename: err.ename, evalue: err.evalue, traceback: err.traceback });
+    if (stopOnError) await this.abortQueuedExecutes();
+  }
+
+  /** Runs a cell, first starting the session if the cell uses it or importing the engine. */
+  private async runCell(code: string, count: number): Promise<ExecOutcome> {
+    const ex = this.executor!;
+    try {
+      if (cellUsesSession(code)) await ex.interruptible(this.notebook.ensure());
+      else if (code.includes(ENGINE_PACKAGE)) await ex.interruptible(this.notebook.loadEngine());
+    } catch (e) {
+      const interrupted = e instanceof Error && e.name === "KeyboardInterrupt";
+      return { status: "error", error: formatRuntimeError(e, (f) => ex.cell(f), interrupted), interrupted, thrown: e };
+    }
+    return ex.execute(code, count);
+  }
+
+  private async safeDisplayContent(value: unknown): Promise<DisplayContent> {
+    try {
+      return await toDisplayContent(value, false);
+    } catch (e) {
+      // A broken _repr_mimebundle_ must not lose the result: fall back to text.
+      this.log(`rich display failed: ${String(e)}`);
+      let text: string;
+      try { text = String(value); } catch { text = Object.prototype.toString.call(value); }
+      return { data: { "text/plain": text }, metadata: {} };
+    }
+  }
+
+  private async userExpressions(exprs: Record<string, string>): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    for (const [name, expr] of Object.entries(exprs)) {
+      const r = await this.executor!.execute(expr, 0);
+      if (r.status === "ok") {
+        out[name] = { status: "ok", ...(await this.safeDisplayContent(r.hasValue ? r.value : undefined)) };
+      } else {
+        out[name] = { status: "error", ename: r.error.ename, evalue: r.error.evalue, traceback: r.error.traceback };
+      }
+    }
+    return out;
+  }
+
+  /** After a failed cell with stop_on_error, every execute request already received is aborted. */
+  private async abortQueuedExecutes(): Promise<void> {
+    // Let requests that reached the socket thread while the cell ran arrive first.
+    await new Promise((r) => setTimeout(r, 10));
+    const keep: JupyterMessage[] = [];
+    for (const m of this.queue.splice(0)) {
+      if (m.header.msg_type !== "execute_request") { keep.push(m); continue; }
+      this.channels.status("busy", m);
+      this.reply(m, "execute_reply", { status: "aborted", execution_count: this.executionCount });
+      this.channels.status("idle", m);
+    }
+    this.queue.unshift(...keep);
+  }
+
+  /** Interrupt: break the running cell's await (a sync loop is broken by SIGINT) and cancel jobs. */
+  interrupt(): void {
+    this.executor?.interrupt();
+    this.notebook.cancelAllJobs();
+  }
+
+  async shutdown(restart: boolean, msg: JupyterMessage | undefined, channel: "shell" | "control" = "control"): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.progressEnabled = false;
+    this.interrupt();
+    await this.notebook.stop();
+    this.flushStreams();
+    if (msg) this.channels.send(channel, "shutdown_reply", { status: "ok", restart }, msg);
+    if (msg) this.channels.status("idle", msg);
+    await this.channels.close();
+    try { this.executor?.close(); } catch { /* closing the compiler is best effort */ }
+    process.exit(0);
+  }
+}

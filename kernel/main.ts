@@ -1,0 +1,25 @@
+// Entry point of the kernel process Jupyter starts: `node --import tsx kernel/main.ts -f <file>`.
+// Reads the connection file name from the command line and runs the kernel until shutdown.
+
+import { Kernel } from "./kernel";
+
+function connectionFileFrom(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "-f" || a === "--connection-file" || a === "--config-path") return argv[i + 1];
+    const m = /^--(?:connection-file|config-path|f)=(.*)$/.exec(a);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+const file = connectionFileFrom(process.argv.slice(2));
+if (!file) {
+  process.stderr.write("usage: kernel/main.ts -f <connection_file>\n");
+  process.exit(2);
+}
+const kernel = new Kernel({ connectionFile: file });
+kernel.start().catch((e: unknown) => {
+  process.stderr.write(`bigdata kernel failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+// The declaration file that types a notebook's pre-bound globals (spark, sc, display, configure)
+// for tslab's checker. It starts with a reference to Node's types: tslab only finds @types/node
+// inside its own folder, and without it a notebook cannot even name `console`.
+
+export const notebookGlobalsDts = `/// <reference types="node" />
+import type { SparkSession as EngineSparkSession, SparkContext as EngineSparkContext } from "../index";
+
+export {};
+
+declare global {
+  /** The notebook's SparkSession: local[2] unless configure() says otherwise, started on first use. */
+  const spark: EngineSparkSession;
+  /** The notebook's SparkContext (spark.sparkContext). */
+  const sc: EngineSparkContext;
+
+  interface BigDataDisplayHandle {
+    readonly displayId: string;
+    /** Replaces what this handle displayed, in place. */
+    update(x: unknown): Promise<void>;
+  }
+  interface BigDataDisplay {
+    /** Shows x: its _repr_mimebundle_() when it has one, else text. Returns a handle to update it. */
+    (x: unknown, opts?: { displayId?: string }): Promise<BigDataDisplayHandle>;
+    html(html: string): Promise<BigDataDisplayHandle>;
+    markdown(md: string): Promise<BigDataDisplayHandle>;
+    svg(svg: string): Promise<BigDataDisplayHandle>;
+    json(value: unknown): Promise<BigDataDisplayHandle>;
+    /** Shows a ready MIME bundle, e.g. { "text/html": "<b>hi</b>", "text/plain": "hi" }. */
+    bundle(data: Record<string, unknown>, metadata?: Record<string, unknown>): Promise<BigDataDisplayHandle>;
+    /** Clears this cell's output (wait=true: when the next output arrives). */
+    clear(wait?: boolean): void;
+  }
+  /** Rich display, as IPython's display(). */
+  const display: BigDataDisplay;
+
+  interface BigDataNotebookConfig {
+    /** e.g. "local[4]" (default "local[2]"). */
+    master?: string;
+    appName?: string;
+    conf?: Record<string, string | number | boolean>;
+  }
+  /** Changes how the notebook's session starts. Only before the first use of spark or sc. */
+  function configure(opts: BigDataNotebookConfig): void;
+}
+`;
