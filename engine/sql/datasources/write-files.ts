@@ -196,8 +196,10 @@ function sparkSchemaJson(schema: StructType): unknown {
  * Worker side: write one task's rows (grouped by partition values when partitionBy is set) and
  * commit them to the task directory. Returns the files for the driver's job commit.
  */
-export function writeTaskFiles(job: WriteJob, taskId: number, rows: Iterable<Row>, attempt = 0): WrittenFile[] {
-  if (job.skip) return [];
+export function writeTaskFiles(shipped: WriteJob, taskId: number, rows: Iterable<Row>, attempt = 0): WrittenFile[] {
+  if (shipped.skip) return [];
+  // A job shipped to a worker may arrive with its schema as plain data.
+  const job: WriteJob = shipped.schema instanceof StructType ? shipped : { ...shipped, schema: new StructType((shipped.schema as { fields: StructType["fields"] }).fields) };
   const o = new Options(job.options);
   const compression = compressionOf(job.format, o);
   const dataSchema = new StructType(job.schema.fields.filter((f) => !job.partitionBy.includes(f.name)));
