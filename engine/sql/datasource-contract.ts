@@ -96,8 +96,13 @@ export interface DataSource {
   readSplit(split: unknown, req: ReadRequest): Iterable<InternalRow> | AsyncIterable<InternalRow> | Promise<Iterable<InternalRow>>;
   /** Driver side, before the write job: apply the save mode. Return { skip: true } for "ignore" on an existing path. */
   prepareWrite?(job: WriteJob): Promise<{ skip: boolean }>;
-  /** Worker side: write one partition's rows (arrays in job.schema order). */
-  writeTask?(job: WriteJob, taskId: number, rows: Iterable<InternalRow>): Promise<WrittenFile[]>;
+  /**
+   * Worker side: write one partition's rows (arrays in job.schema order).
+   * IMPORTANT (added 11:15): tasks run their pipeline synchronously and a task's result is encoded
+   * without awaiting, so writeTask must do its work synchronously and RETURN THE ARRAY (not a
+   * Promise). The SQL core's writer throws if it receives a Promise here.
+   */
+  writeTask?(job: WriteJob, taskId: number, rows: Iterable<InternalRow>): WrittenFile[] | Promise<WrittenFile[]>;
   /** Driver side after all tasks succeeded. */
   commitWrite?(job: WriteJob, files: WrittenFile[][]): Promise<void>;
   /** Driver side when the job failed. */
