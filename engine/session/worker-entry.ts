@@ -22,7 +22,7 @@ export async function runWorker(opts: RunWorkerOptions): Promise<void> {
   await startWorkerProcess({
     ...opts,
     executorModule: new URL("../scheduler/executor-thread.ts", import.meta.url).href,
-    preload: [new URL("../index.ts", import.meta.url).href],
+    preload: [new URL("../worker-preload.ts", import.meta.url).href],
     services: {
       async start({ localDir, token, host }) {
         const server = new ShuffleServer({ dir: localDir, token, host });

@@ -1,0 +1,6 @@
+// What every executor thread imports before running tasks: the layers whose RDD kinds and
+// shippable engine functions tasks may reference by name. Kept small on purpose (no renderers,
+// no session): thread start-up time is part of the first job's latency.
+
+import "./rdd";
+import "./scheduler/shared-variables";
