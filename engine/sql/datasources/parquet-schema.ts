@@ -123,8 +123,9 @@ function emit(name: string, dt: DataType, nullable: boolean, out: SchemaElement[
   const repetition_type = nullable ? "OPTIONAL" : "REQUIRED";
   switch (dt.type) {
     case "boolean": out.push({ name, type: "BOOLEAN", repetition_type }); return;
-    case "byte": out.push({ name, type: "INT32", repetition_type, converted_type: "INT_8", logical_type: { type: "INTEGER", bitWidth: 8, isSigned: true } }); return;
-    case "short": out.push({ name, type: "INT32", repetition_type, converted_type: "INT_16", logical_type: { type: "INTEGER", bitWidth: 16, isSigned: true } }); return;
+    // converted_type only: hyparquet-writer 0.17 encodes the INTEGER logical type in a way DuckDB rejects.
+    case "byte": out.push({ name, type: "INT32", repetition_type, converted_type: "INT_8" }); return;
+    case "short": out.push({ name, type: "INT32", repetition_type, converted_type: "INT_16" }); return;
     case "integer": out.push({ name, type: "INT32", repetition_type }); return;
     case "long": out.push({ name, type: "INT64", repetition_type }); return;
     case "float": out.push({ name, type: "FLOAT", repetition_type }); return;
