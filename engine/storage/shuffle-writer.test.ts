@@ -123,6 +123,8 @@ describe("writeShuffleOutput / readLocalShuffleBlock", () => {
       partition: (k) => partitionForKey(k, 4), memoryLimitBytes: 64 * 1024 });
     expect(comb.spillBytes).toBeGreaterThan(0);
     expect(comb.records.reduce((a, b) => a + b, 0)).toBe(5000);
+    expect(comb.inputRecords).toBe(N);
+    expect(plain.inputRecords).toBe(N);
     let total = 0;
     for (let r = 0; r < 4; r++) for (const [, v] of decodeShuffleBlock(readLocalShuffleBlock(dir, 2, 1, r))) total += v as number;
     expect(total).toBe((N * (N - 1)) / 2);

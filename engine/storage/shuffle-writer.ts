@@ -23,6 +23,10 @@ export interface MapStatus {
   /** Records per reduce partition. */
   records: number[];
   spillBytes: number;
+  /** Records handed to the writer (before map-side combine; equals sum(records) without one). */
+  inputRecords: number;
+  /** Wall time of the write, ms (Spark's shuffle write time, incl. spills). */
+  writeTimeMs: number;
 }
 
 export interface ShuffleWriteOptions {
@@ -52,6 +56,7 @@ export function writeShuffleOutput(opts: ShuffleWriteOptions): MapStatus {
   }
   ensureDir(dir);
   const limit = opts.memoryLimitBytes ?? DEFAULT_LIMIT;
+  const t0 = performance.now();
   const dataTmp = tempPath(dir, `shuffle_${shuffleId}_${mapId}.data`);
   const indexTmp = tempPath(dir, `shuffle_${shuffleId}_${mapId}.index`);
   const spills: string[] = [];
@@ -68,11 +73,11 @@ export function writeShuffleOutput(opts: ShuffleWriteOptions): MapStatus {
     if (existing && existing.length === numPartitions + 1) {
       removeQuietly(dataTmp); removeQuietly(indexTmp);
       const sizes = existing.slice(1).map((o, i) => o - existing[i]!);
-      return { shuffleId, mapId, sizes, records: r.records, spillBytes: r.spillBytes };
+      return { shuffleId, mapId, sizes, records: r.records, spillBytes: r.spillBytes, inputRecords: r.inputRecords, writeTimeMs: performance.now() - t0 };
     }
     renameSync(dataTmp, shuffleDataPath(dir, shuffleId, mapId));
     renameSync(indexTmp, shuffleIndexPath(dir, shuffleId, mapId));
-    return { shuffleId, mapId, sizes: r.sizes, records: r.records, spillBytes: r.spillBytes };
+    return { shuffleId, mapId, sizes: r.sizes, records: r.records, spillBytes: r.spillBytes, inputRecords: r.inputRecords, writeTimeMs: performance.now() - t0 };
   } catch (e) {
     removeQuietly(dataTmp); removeQuietly(indexTmp);
     throw e;
@@ -81,7 +86,7 @@ export function writeShuffleOutput(opts: ShuffleWriteOptions): MapStatus {
   }
 }
 
-interface Written { sizes: number[]; records: number[]; spillBytes: number }
+interface Written { sizes: number[]; records: number[]; spillBytes: number; inputRecords: number }
 
 function badPartition(p: unknown, n: number): ExecutionError {
   return new ExecutionError("INVALID_PARTITION_ID",
@@ -169,7 +174,7 @@ function writeBatched(opts: ShuffleWriteOptions, limit: number, dataPath: string
     for (const f of fds) closeSync(f);
     closeSync(fd);
   }
-  return { sizes, records, spillBytes };
+  return { sizes, records, spillBytes, inputRecords: seen };
 }
 
 function copyRange(fd: number, start: number, end: number, w: FrameWriter): void {
@@ -189,7 +194,8 @@ function writeCombined(opts: ShuffleWriteOptions, agg: Aggregator<unknown, unkno
   const n = opts.numPartitions;
   const comb = new PartitionedCombiner(agg, { dir: opts.dir, memoryLimitBytes: limit, numPartitions: n, partition: opts.partition });
   try {
-    for (const rec of opts.records) comb.insert(rec[0], rec[1]);
+    let inputRecords = 0;
+    for (const rec of opts.records) { comb.insert(rec[0], rec[1]); inputRecords++; }
     const sizes = new Array<number>(n).fill(0);
     const records = new Array<number>(n).fill(0);
     const fd = openSync(dataPath, "w");
@@ -212,7 +218,7 @@ function writeCombined(opts: ShuffleWriteOptions, agg: Aggregator<unknown, unkno
     } finally {
       closeSync(fd);
     }
-    return { sizes, records, spillBytes: comb.spillBytes };
+    return { sizes, records, spillBytes: comb.spillBytes, inputRecords };
   } finally {
     comb.dispose();
   }
