@@ -207,7 +207,10 @@ export interface CastExpr {
  * `rank() OVER (...)`, `first(x) IGNORE NULLS`. Names are raw parts (`db.f` -> ["db", "f"]).
  * Special syntaxes become calls: EXTRACT(f FROM x) -> extract('f', x); POSITION(a IN b) ->
  * position(a, b); SUBSTRING(s FROM p FOR n) -> substring(s, p, n); TRIM(BOTH c FROM s) ->
- * trim(s, c) (ltrim / rtrim for LEADING / TRAILING); CURRENT_DATE etc. without parentheses.
+ * trim(s, c) (ltrim / rtrim for LEADING / TRAILING); OVERLAY(a PLACING b FROM p FOR n) ->
+ * overlay(a, b, p, n); CURRENT_DATE / CURRENT_TIMESTAMP / CURRENT_USER without parentheses
+ * (Spark's non-ANSI mode would try a column of that name first); the unit of
+ * TIMESTAMPADD / TIMESTAMPDIFF / DATEADD / DATEDIFF(DAY, a, b) becomes a string literal 'DAY'.
  */
 export interface FunctionCall {
   kind: "function";
@@ -218,6 +221,8 @@ export interface FunctionCall {
   filter?: Expr;
   ignoreNulls?: boolean;
   over?: WindowSpec;
+  /** `struct(a AS x, b)`: field names given with AS, by argument position (undefined where absent). */
+  argAliases?: (string | undefined)[];
 }
 
 /** `x -> x + 1`, `(acc, x) -> acc + x` (arguments of higher-order functions). */

@@ -294,6 +294,23 @@ function parseWord(c: Cursor, t: Token, pos: Pos): Expr {
       }
       break;
     }
+    case "OVERLAY": {
+      if (nextIsParen) {
+        const save = c.i;
+        c.next(); c.next();
+        const input = parseExpr(c);
+        if (c.acceptKw("PLACING")) {
+          const args = [input, parseExpr(c)];
+          c.expectKw("FROM");
+          args.push(parseExpr(c));
+          if (c.acceptKw("FOR")) args.push(parseExpr(c));
+          c.expectOp(")");
+          return call(pos, [t.value], args);
+        }
+        c.i = save;
+      }
+      break;
+    }
     case "TRIM": {
       if (nextIsParen) {
         const save = c.i;
@@ -362,10 +379,22 @@ function parseNameOrCall(c: Cursor): Expr {
 function parseCallRest(c: Cursor, pos: Pos, name: string[]): FunctionCall {
   c.expectOp("(");
   const fn: FunctionCall = { kind: "function", pos, name, args: [], distinct: false };
+  const isStruct = name.length === 1 && name[0]!.toUpperCase() === "STRUCT";
   if (!c.isOp(")")) {
     if (c.acceptKw("DISTINCT")) fn.distinct = true;
     else if (c.isKw("ALL") && !c.isOp(")", 1) && !c.isOp(",", 1)) c.next();
-    fn.args = parseExprList(c);
+    if (isStruct) {
+      // struct(a AS x, b): Spark's struct takes named expressions
+      const aliases: (string | undefined)[] = [];
+      do {
+        fn.args.push(parseExpr(c));
+        aliases.push(c.acceptKw("AS") ? c.identifier(true) : undefined);
+      } while (c.acceptOp(","));
+      if (aliases.some((a) => a !== undefined)) fn.argAliases = aliases;
+    } else {
+      fn.args = parseExprList(c);
+    }
+    unitArgument(c, fn);
     if (c.acceptKws("IGNORE", "NULLS")) fn.ignoreNulls = true;
     else if (c.acceptKws("RESPECT", "NULLS")) fn.ignoreNulls = false;
   }
@@ -383,6 +412,19 @@ function parseCallRest(c: Cursor, pos: Pos, name: string[]): FunctionCall {
     fn.over = parseWindowRef(c);
   }
   return fn;
+}
+
+const UNIT_FUNCTIONS = ["TIMESTAMPADD", "DATEADD", "DATE_ADD", "TIMESTAMPDIFF", "DATEDIFF", "DATE_DIFF", "TIMEDIFF"];
+const DATETIME_UNITS = ["YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DAYOFYEAR", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND"];
+
+/** TIMESTAMPADD(HOUR, 1, ts): the leading unit keyword is not a column; pass it as a string. */
+function unitArgument(c: Cursor, fn: FunctionCall): void {
+  const first = fn.args[0];
+  if (fn.name.length !== 1 || !UNIT_FUNCTIONS.includes(fn.name[0]!.toUpperCase()) || fn.args.length !== 3) return;
+  if (first?.kind !== "column" || first.name.length !== 1 || !DATETIME_UNITS.includes(first.name[0]!.toUpperCase())) return;
+  void c;
+  const unit = first.name[0]!.toUpperCase();
+  fn.args[0] = { kind: "literal", pos: first.pos, dataType: StringType, value: unit, text: `'${unit}'` };
 }
 
 /** After OVER: a window name, `(name)`, or a full `( ... )` specification. */

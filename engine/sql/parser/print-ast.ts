@@ -46,7 +46,8 @@ export function printAst(node: Node): string {
         node.else && sx("else", printAst(node.else)));
     case "cast": return sx(node.try ? "try_cast" : "cast", printAst(node.expr), simpleString(node.dataType));
     case "function":
-      return sx("call", name(node.name), node.distinct && "distinct", ...node.args.map(printAst),
+      return sx("call", name(node.name), node.distinct && "distinct",
+        ...node.args.map((a, i) => node.argAliases?.[i] !== undefined ? sx("as", printAst(a), quoteName(node.argAliases[i]!)) : printAst(a)),
         node.filter && sx("filter", printAst(node.filter)),
         node.ignoreNulls === true && "ignore_nulls", node.ignoreNulls === false && "respect_nulls",
         node.over && printWindow(node.over));

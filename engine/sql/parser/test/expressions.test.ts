@@ -157,6 +157,12 @@ describe("CASE, CAST, functions, windows, lambdas", () => {
     ["(SELECT max(x) FROM t) + 1", "(+ (subquery (select ((call max x)) (from (table t)))) 1)"],
     ["((SELECT 1) + 1)", "(+ (subquery (select (1))) 1)"],
     ["(a, b)", "(row a b)"],
+    ["struct(a AS x, b, c + 1 AS `y z`)", "(call struct (as a x) b (as (+ c 1) `y z`))"],
+    ["OVERLAY(s PLACING 'ab' FROM 2 FOR 3)", "(call OVERLAY s 'ab' 2 3)"],
+    ["timestampadd(HOUR, 1, ts)", "(call timestampadd 'HOUR' 1 ts)"],
+    ["DATEDIFF(day, a, b)", "(call DATEDIFF 'DAY' a b)"],
+    ["datediff(a, b)", "(call datediff a b)"],
+    ["date_add(d, 1)", "(call date_add d 1)"],
   ])("%s", (text, expected) => {
     expect(pe(text)).toBe(expected);
   });
