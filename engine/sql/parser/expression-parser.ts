@@ -178,6 +178,8 @@ export function parseExprList(c: Cursor): Expr[] {
   return out;
 }
 
+/** Reserved words that are also function names: left(s, 2), window(ts, '5 minutes'), like(a, b). */
+const RESERVED_FUNCTIONS = ["LEFT", "RIGHT", "WINDOW", "LIKE", "ILIKE", "RLIKE", "REGEXP"];
 const TYPED_LITERAL_WORDS = ["DATE", "TIMESTAMP", "TIMESTAMP_NTZ", "TIMESTAMP_LTZ"];
 const NO_PAREN_FUNCTIONS = ["CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_USER", "CURRENT_TIME"];
 
@@ -347,7 +349,7 @@ function parseWord(c: Cursor, t: Token, pos: Pos): Expr {
         return call(pos, [t.value.toLowerCase()], []);
       }
   }
-  if (RESERVED.has(w) && !(nextIsParen && (w === "LEFT" || w === "RIGHT"))) throw c.fail();
+  if (RESERVED.has(w) && !(nextIsParen && RESERVED_FUNCTIONS.includes(w))) throw c.fail();
   return parseNameOrCall(c);
 }
 
