@@ -119,7 +119,7 @@ class GraphReader {
         return r.found ? r.value : fail(what, `the built-in '${node.path}' does not exist in this process`);
       }
       case "builtin": {
-        const r = resolveBuiltin(node.module, node.name);
+        const r = resolveBuiltin(node.module, node.name, node.namespace === true);
         if (!r.found) fail(what, `node:${node.module}${node.name ? `.${node.name}` : ""} does not exist in this process`);
         return r.value;
       }

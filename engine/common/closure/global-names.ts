@@ -95,10 +95,14 @@ export function builtinNameOf(v: unknown): { module: string; name?: string; name
   builtinNames ??= buildBuiltinNames();
   const hit = builtinNames.get(v);
   if (hit) return hit;
-  if (types.isModuleNamespaceObject(v) || (isRef(v) && !types.isProxy(v) && Object.getPrototypeOf(v) === null && (v as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === "Module")) {
-    const def = (v as { default?: unknown }).default;
-    const mod = builtinNames.get(def);
-    if (mod && mod.name === undefined) return { module: mod.module, namespace: true };
+  // A namespace of a builtin: a real one, a module runner's stand-in (null prototype, tagged
+  // "Module"), or TypeScript's __importStar(require("x")) copy; each has `default` = the module.
+  if (isRef(v) && !types.isProxy(v)) {
+    const d = Object.getOwnPropertyDescriptor(v, "default");
+    if (d && "value" in d) {
+      const mod = builtinNames.get(d.value);
+      if (mod && mod.name === undefined) return { module: mod.module, namespace: true };
+    }
   }
   return undefined;
 }
@@ -118,9 +122,16 @@ export function resolveGlobalPath(path: string): { found: boolean; value: unknow
   return { found: true, value: cur };
 }
 
-export function resolveBuiltin(module: string, name: string | undefined): { found: boolean; value: unknown } {
+const namespaces = new Map<string, unknown>();
+
+export function resolveBuiltin(module: string, name: string | undefined, namespace = false): { found: boolean; value: unknown } {
   let exp: unknown;
   try { exp = require(`node:${module}`); } catch { return { found: false, value: undefined }; }
+  if (name === undefined && namespace) {
+    let ns = namespaces.get(module);
+    if (ns === undefined) namespaces.set(module, (ns = Object.freeze({ ...(exp as object), default: exp })));
+    return { found: true, value: ns };
+  }
   if (name === undefined) return { found: true, value: exp };
   if (!isRef(exp) || !(name in exp)) return { found: false, value: undefined };
   return { found: true, value: (exp as Record<string, unknown>)[name] };
