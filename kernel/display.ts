@@ -103,13 +103,16 @@ export interface DisplayFunction {
 
 /** Builds the notebook's `display` global over a sink bound to the running cell. */
 export function createDisplay(sink: () => DisplaySink): DisplayFunction {
-  const handle = (displayId: string): DisplayHandle => ({
-    [HANDLE_BRAND]: true,
-    displayId,
-    async update(x: unknown) {
-      sink().display(await toDisplayContent(x, true), displayId, true);
-    },
-  });
+  const handle = (displayId: string): DisplayHandle => {
+    const h: DisplayHandle = {
+      displayId,
+      async update(x: unknown) {
+        sink().display(await toDisplayContent(x, true), displayId, true);
+      },
+    };
+    Object.defineProperty(h, HANDLE_BRAND, { value: true, enumerable: false });
+    return h;
+  };
   const show = async (content: DisplayContent, displayId: string = randomUUID()): Promise<DisplayHandle> => {
     sink().display(content, displayId, false);
     return handle(displayId);
