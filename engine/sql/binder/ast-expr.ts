@@ -1,0 +1,163 @@
+// Converts parser expression ASTs (engine/sql/parser) into unresolved expression trees, the same
+// shape the Column API builds; the analyzer resolves both alike. Subqueries are bound through a
+// callback so this module stays independent of the query binder.
+
+import { AnalysisError } from "../../common/errors";
+import type * as A from "../parser";
+import { BooleanType, type DataType } from "../types";
+import type { Expr, FrameBound, SortExpr, WindowSpecData } from "../expressions/expression";
+import type { LogicalPlan } from "../plan/logical-plan";
+import { parseDuration } from "../expressions/functions-datetime";
+
+export interface ExprBindContext {
+  bindSubquery(q: A.Query): LogicalPlan;
+  namedWindows?: Map<string, A.WindowSpec>;
+}
+
+const BIN: Record<string, string> = {
+  or: "or", and: "and", "=": "=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "<=>": "<=>",
+  "|": "|", "^": "^", "&": "&", "+": "+", "-": "-", "*": "*", "/": "/", "%": "%", div: "div",
+};
+
+const not = (e: Expr): Expr => ({ kind: "fn", name: "not", args: [e] });
+
+function literal(l: A.Literal): Expr {
+  let v: unknown = l.value;
+  const dt: DataType = l.dataType;
+  if (dt.type === "decimal" && typeof v === "string") v = Number(v);
+  if (typeof v === "bigint" && Number.isSafeInteger(Number(v))) v = Number(v);
+  return { kind: "lit", value: v, dataType: dt };
+}
+
+/** Milliseconds of an interval literal (day-time intervals; months are approximated as 30 days). */
+function intervalMillis(i: A.IntervalLiteral): number {
+  let total = 0;
+  for (const p of i.parts) {
+    if (!p.unit) { total += parseDuration(p.value) ?? 0; continue; }
+    const n = Number(p.value);
+    const unitMs: Record<string, number> = { YEAR: 365 * 86400000, MONTH: 30 * 86400000, WEEK: 7 * 86400000, DAY: 86400000, HOUR: 3600000, MINUTE: 60000, SECOND: 1000, MILLISECOND: 1, MICROSECOND: 0.001 };
+    total += n * (unitMs[p.unit] ?? 0);
+  }
+  return total;
+}
+
+function frameBound(b: A.FrameBound, cx: ExprBindContext): FrameBound {
+  switch (b.kind) {
+    case "unboundedPreceding": return { type: "unboundedPreceding" };
+    case "unboundedFollowing": return { type: "unboundedFollowing" };
+    case "currentRow": return { type: "currentRow" };
+    case "preceding": case "following": {
+      const e = bindExpr(b.offset, cx);
+      const n = e.kind === "lit" ? Number(e.value) : NaN;
+      if (!Number.isFinite(n)) throw new AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WITHOUT_FOLDABLE", "Window frame boundary must be a literal.");
+      return { type: "offset", offset: b.kind === "preceding" ? -n : n };
+    }
+  }
+}
+
+export function bindSort(s: A.SortItem, cx: ExprBindContext): SortExpr {
+  return { kind: "sort", child: bindExpr(s.expr, cx), ascending: s.direction === "asc", nullsFirst: s.nulls === "first" };
+}
+
+export function bindWindowSpec(w: A.WindowSpec, cx: ExprBindContext): WindowSpecData {
+  let base: A.WindowSpec | undefined;
+  if (w.ref) {
+    base = cx.namedWindows?.get(w.ref.toLowerCase());
+    if (!base) throw new AnalysisError("MISSING_WINDOW_SPECIFICATION", `Window specification ${w.ref} is not defined in the WINDOW clause.`);
+  }
+  const partitionBy = (w.partitionBy.length ? w.partitionBy : base?.partitionBy ?? []).map((e) => bindExpr(e, cx));
+  const orderBy = (w.orderBy.length ? w.orderBy : base?.orderBy ?? []).map((s) => bindSort(s, cx));
+  const f = w.frame ?? base?.frame;
+  return { partitionBy, orderBy, frame: f ? { frameType: f.type, lower: frameBound(f.start, cx), upper: frameBound(f.end, cx) } : undefined };
+}
+
+export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
+  const b = (x: A.Expr) => bindExpr(x, cx);
+  switch (e.kind) {
+    case "column": return { kind: "col", parts: e.name };
+    case "star": return { kind: "star", qualifier: e.qualifier?.join(".") };
+    case "literal": return literal(e);
+    case "interval": return { kind: "lit", value: intervalMillis(e), dataType: { type: "long" }, intervalMs: true } as Expr;
+    case "unary":
+      switch (e.op) {
+        case "-": {
+          const inner = b(e.expr);
+          if (inner.kind === "lit" && typeof inner.value === "number") return { ...inner, value: -inner.value };
+          if (inner.kind === "lit" && typeof inner.value === "bigint") return { ...inner, value: -inner.value };
+          return { kind: "fn", name: "negative", args: [inner] };
+        }
+        case "+": return { kind: "fn", name: "positive", args: [b(e.expr)] };
+        case "~": return { kind: "fn", name: "~", args: [b(e.expr)] };
+        case "not": return not(b(e.expr));
+      }
+      break;
+    case "binary": {
+      const l = b(e.left), r = b(e.right);
+      if (e.op === "||") return { kind: "fn", name: "concat", args: [l, r] };
+      // timestamp +/- INTERVAL: add milliseconds.
+      if ((e.op === "+" || e.op === "-") && (r as { intervalMs?: boolean }).intervalMs) {
+        const ms = Number((r as { value: number }).value) * (e.op === "-" ? -1 : 1);
+        return { kind: "fn", name: "timestamp_add_millis", args: [l, { kind: "lit", value: ms, dataType: { type: "long" } }] };
+      }
+      return { kind: "fn", name: BIN[e.op]!, args: [l, r] };
+    }
+    case "isNull": return { kind: "fn", name: e.negated ? "isnotnull" : "isnull", args: [b(e.expr)] };
+    case "isBoolean": {
+      const inner = b(e.expr);
+      const base: Expr = e.value === null ? { kind: "fn", name: "isnull", args: [inner] } : { kind: "fn", name: e.value ? "istrue" : "isfalse", args: [inner] };
+      return e.negated ? not(base) : base;
+    }
+    case "between": {
+      const x = b(e.expr);
+      const r: Expr = { kind: "fn", name: "and", args: [{ kind: "fn", name: ">=", args: [x, b(e.low)] }, { kind: "fn", name: "<=", args: [x, b(e.high)] }] };
+      return e.negated ? not(r) : r;
+    }
+    case "inList": {
+      const r: Expr = { kind: "in", child: b(e.expr), list: e.list.map(b) };
+      return e.negated ? not(r) : r;
+    }
+    case "inSubquery": return { kind: "subquery", type: "in", plan: cx.bindSubquery(e.query), child: b(e.expr), negated: e.negated };
+    case "exists": return { kind: "subquery", type: "exists", plan: cx.bindSubquery(e.query) };
+    case "scalarSubquery": return { kind: "subquery", type: "scalar", plan: cx.bindSubquery(e.query) };
+    case "like": {
+      const args = [b(e.expr), b(e.pattern)];
+      if (e.escape !== undefined) args.push({ kind: "lit", value: e.escape, dataType: { type: "string" } });
+      const r: Expr = { kind: "fn", name: e.op, args };
+      return e.negated ? not(r) : r;
+    }
+    case "case": {
+      const operand = e.operand ? b(e.operand) : undefined;
+      return {
+        kind: "case",
+        branches: e.branches.map((br) => ({ when: operand ? { kind: "fn", name: "=", args: [operand, b(br.when)] } : b(br.when), then: b(br.then) })),
+        otherwise: e.else ? b(e.else) : undefined,
+      };
+    }
+    case "cast": return { kind: "cast", child: b(e.expr), to: e.dataType, isTry: e.try || undefined };
+    case "function": {
+      const name = e.name[e.name.length - 1]!.toLowerCase();
+      let args = e.args.map(b);
+      if (e.filter) {
+        const cond = b(e.filter);
+        args = args.map((a) => ({ kind: "fn", name: "if", args: [cond, a, { kind: "lit", value: null, dataType: { type: "null" } }] }) as Expr);
+        if (name === "count" && args.length === 0) args = [{ kind: "fn", name: "if", args: [cond, { kind: "lit", value: 1, dataType: { type: "integer" } }, { kind: "lit", value: null, dataType: { type: "null" } }] }];
+      }
+      const call: Expr = { kind: "fn", name, args, distinct: e.distinct || undefined, ignoreNulls: e.ignoreNulls || undefined };
+      if (e.over) return { kind: "window", fn: call, spec: bindWindowSpec(e.over, cx) };
+      return call;
+    }
+    case "lambda": return { kind: "lambda", params: e.params, body: b(e.body) };
+    case "subscript": return { kind: "fn", name: "getitem", args: [b(e.expr), b(e.index)] };
+    case "field": return fieldOrCol(e, cx);
+    case "row": return { kind: "fn", name: "struct", args: e.items.map(b) };
+  }
+  throw new AnalysisError("INTERNAL_ERROR", `unsupported expression ${(e as { kind: string }).kind}`);
+}
+
+function fieldOrCol(e: A.FieldAccess, cx: ExprBindContext): Expr {
+  const base = bindExpr(e.expr, cx);
+  if (base.kind === "col") return { kind: "col", parts: [...base.parts, e.field] };
+  return { kind: "fn", name: "getfield", args: [base, { kind: "lit", value: e.field, dataType: { type: "string" } }] };
+}
+
+export { BooleanType };

@@ -1,0 +1,454 @@
+// Binds parsed SQL statements (engine/sql/parser AST) to analyzed logical plans through the same
+// builders the DataFrame API uses: FROM (tables, views, CTEs, subqueries, VALUES, range(), files),
+// joins (incl. NATURAL / USING), WHERE with IN / EXISTS subqueries (rewritten to semi / anti
+// joins), GROUP BY / HAVING, windows, DISTINCT, ORDER BY, LIMIT / OFFSET, set operations, and
+// the commands (CREATE VIEW, EXPLAIN, SHOW, DESCRIBE, SET, CACHE).
+
+import { AnalysisError } from "../../common/errors";
+import type * as A from "../parser";
+import { printAst } from "../parser";
+import { StructType, simpleString, type DataType } from "../types";
+import { type Attr, type Expr, type SortExpr, children, references, transformUp, anyExpr } from "../expressions/expression";
+import { typeOf, lookupFunction } from "../expressions/registry";
+import { evalConstant } from "../expressions/eval";
+import { widerTypeOf } from "../expressions/type-utils";
+import { newExprId, outputOf, transformPlanDown, type LogicalPlan, type JoinType } from "../plan/logical-plan";
+import {
+  buildProject, buildFilter, buildAggregate, buildJoin, buildDistinct, buildSetOp, resolveOrder, dedupRight,
+} from "../plan/builders";
+import { resolveExpr, resolveNamed, expandStars, outerScopes } from "../plan/resolve-expr";
+import { splitConjuncts, andAll } from "../physical/planner";
+import { DataFrame } from "../dataframe";
+import type { SqlSession } from "../sql-session";
+import { bindExpr, bindSort, type ExprBindContext } from "./ast-expr";
+
+const JOIN_TYPES: Record<A.JoinType, JoinType> = {
+  inner: "inner", left: "left", right: "right", full: "full", leftSemi: "left_semi", leftAnti: "left_anti", cross: "cross",
+};
+
+const oneRow = (): LogicalPlan => ({ kind: "LocalRelation", output: [], rows: [[]], numPartitions: 1 });
+
+function containsAggRaw(e: Expr): boolean {
+  if (e.kind === "window") {
+    return e.fn.kind === "fn" ? e.fn.args.some(containsAggRaw) : false;
+  }
+  if (e.kind === "fn" && lookupFunction(e.name)?.kind === "agg") return true;
+  return children(e).some(containsAggRaw);
+}
+
+/** A key for file relations' inferred schemas (filled by SqlSession.sqlAsync). */
+export const fileKey = (format: string, path: string) => `${format.toLowerCase()}\u0000${path}`;
+
+export class SqlBinder {
+  private ctes: Map<string, LogicalPlan>[] = [];
+  private windows: Map<string, A.WindowSpec>[] = [];
+
+  constructor(private readonly session: SqlSession) {}
+
+  private df(plan: LogicalPlan): DataFrame {
+    return new DataFrame(this.session, plan);
+  }
+
+  private resultTable(names: string[], rows: unknown[][], types?: DataType[]): DataFrame {
+    const schema = new StructType(names.map((n, i) => ({ name: n, dataType: types?.[i] ?? { type: "string" }, nullable: true })));
+    return this.session.createDataFrame(rows, schema);
+  }
+
+  bindStatement(s: A.Statement, text: string): DataFrame {
+    switch (s.kind) {
+      case "query": return this.df(this.bindQuery(s));
+      case "createView": {
+        let plan = this.bindQuery(s.query);
+        if (s.columns?.length) {
+          const out = outputOf(plan);
+          if (out.length !== s.columns.length) {
+            throw new AnalysisError("CREATE_VIEW_COLUMN_ARITY_MISMATCH.NOT_ENOUGH_DATA_COLUMNS", `Cannot create view ${s.name.join(".")}, the reason is not enough data columns: View columns: ${s.columns.map((c) => c.name).join(", ")}. Data columns: ${out.map((a) => a.name).join(", ")}.`);
+          }
+          plan = { kind: "Project", exprs: out.map((a, i) => ({ kind: "alias", child: a, name: s.columns![i]!.name, id: newExprId() }) as Expr), child: plan };
+        }
+        if (!s.temporary && !s.global) {
+          // No persistent metastore: permanent views behave as session views.
+        }
+        if (s.ifNotExists && this.session.catalog.lookup(s.global ? ["global_temp", s.name[s.name.length - 1]!] : [s.name[s.name.length - 1]!])) return this.resultTable([], []);
+        this.session.catalog.createTempView(s.name[s.name.length - 1]!, plan, s.replace, s.global);
+        return this.resultTable([], []);
+      }
+      case "dropView": {
+        const dropped = this.session.catalog.dropByParts(s.name);
+        if (!dropped && !s.ifExists) this.session.catalog.get(s.name);
+        return this.resultTable([], []);
+      }
+      case "explain": {
+        const inner = s.statement;
+        if (inner.kind !== "query") return this.resultTable(["plan"], [[`== Physical Plan ==\nExecutedCommand ${inner.kind}\n`]]);
+        const plan = this.bindQuery(inner);
+        const mode = s.mode === "formatted" ? "formatted" : s.mode === "simple" ? "simple" : "extended";
+        const parsed = printAst(inner as never);
+        return this.resultTable(["plan"], [[this.session.explainPlan(plan, mode, parsed)]]);
+      }
+      case "showTables": case "showViews": {
+        const rx = s.pattern ? new RegExp("^" + s.pattern.replace(/\*/g, ".*").replace(/\|/g, "|") + "$", "i") : undefined;
+        const rows = this.session.catalog.listTables().filter((t) => !rx || rx.test(t.name)).map((t) => ["", t.name, true]);
+        return this.resultTable(s.kind === "showViews" ? ["namespace", "viewName", "isTemporary"] : ["namespace", "tableName", "isTemporary"], rows, [{ type: "string" }, { type: "string" }, { type: "boolean" }]);
+      }
+      case "showDatabases": return this.resultTable(["namespace"], [["default"]]);
+      case "showFunctions": {
+        const names = [...new Set((lookupFunction as unknown as { names?: () => string[] }).names?.() ?? [])];
+        return this.resultTable(["function"], names.map((n) => [n]));
+      }
+      case "showColumns": return this.resultTable(["col_name"], outputOf(this.session.catalog.get(s.table)).map((a) => [a.name]));
+      case "describeTable": {
+        const out = outputOf(this.session.catalog.get(s.name));
+        return this.resultTable(["col_name", "data_type", "comment"], out.map((a) => [a.name, simpleString(a.dataType), null]));
+      }
+      case "describeQuery": {
+        const out = outputOf(this.bindQuery(s.query));
+        return this.resultTable(["col_name", "data_type", "comment"], out.map((a) => [a.name, simpleString(a.dataType), null]));
+      }
+      case "describeFunction": {
+        const name = s.name[s.name.length - 1]!;
+        const def = lookupFunction(name);
+        if (!def) throw new AnalysisError("UNRESOLVED_ROUTINE", `Cannot resolve routine \`${name}\` on search path [\`system\`.\`builtin\`, \`system\`.\`session\`, \`spark_catalog\`.\`default\`].`);
+        return this.resultTable(["function_desc"], [[`Function: ${def.name}`], [`Class: ${def.kind}`], [`Usage: ${def.name}(...)`]]);
+      }
+      case "set": {
+        if (s.key === undefined) {
+          const all = (this.session.conf as { getAll?: () => Record<string, string> }).getAll?.() ?? {};
+          return this.resultTable(["key", "value"], Object.entries(all).sort());
+        }
+        if (s.value !== undefined) this.session.conf.set(s.key, s.value);
+        return this.resultTable(["key", "value"], [[s.key, this.session.conf.get(s.key) ?? "<undefined>"]]);
+      }
+      case "reset": {
+        if (s.key) this.session.conf.unset?.(s.key);
+        return this.resultTable([], []);
+      }
+      case "cacheTable": {
+        const df = s.query ? this.df(this.bindQuery(s.query)) : this.session.table(s.name.join("."));
+        if (s.query) this.session.catalog.createTempView(s.name[s.name.length - 1]!, df.plan, true);
+        (s.query ? this.session.table(s.name.join(".")) : df).cache();
+        return this.resultTable([], []);
+      }
+      case "uncacheTable": {
+        if (this.session.catalog.lookup(s.name) || !s.ifExists) this.session.table(s.name.join(".")).unpersist();
+        return this.resultTable([], []);
+      }
+      case "clearCache": this.session.cacheManager.clear(); return this.resultTable([], []);
+      case "use": return this.resultTable([], []);
+    }
+    void text;
+    throw new AnalysisError("UNSUPPORTED_FEATURE", `Unsupported statement ${(s as { kind: string }).kind}.`);
+  }
+
+  private exprCx(): ExprBindContext {
+    const w = new Map<string, A.WindowSpec>();
+    for (const m of this.windows) for (const [k, v] of m) w.set(k, v);
+    return { bindSubquery: (q) => this.bindQuery(q), namedWindows: w };
+  }
+
+  private bx(e: A.Expr): Expr {
+    return bindExpr(e, this.exprCx());
+  }
+
+  bindQuery(q: A.Query): LogicalPlan {
+    const scope = new Map<string, LogicalPlan>();
+    this.ctes.push(scope);
+    this.windows.push(new Map(q.windows.map((w) => [w.name.toLowerCase(), w.spec])));
+    try {
+      for (const c of q.ctes) {
+        let plan = this.bindQuery(c.query);
+        if (c.columns?.length) plan = renameAll(plan, c.columns);
+        scope.set(c.name.toLowerCase(), plan);
+      }
+      const orders = [...q.orderBy, ...q.sortBy];
+      let plan = q.body.kind === "select" ? this.bindSelect(q.body, orders) : this.bindBody(q.body);
+      if (q.body.kind !== "select" && orders.length) {
+        const out = outputOf(plan);
+        const sorts = orders.map((o) => resolveOrder(bindSort(o, this.exprCx()), out, { input: out }));
+        plan = { kind: "Sort", orders: sorts, global: true, child: plan };
+      }
+      if (q.limit || q.offset) {
+        const num = (e: A.Expr | undefined, what: string) => {
+          if (!e) return undefined;
+          const v = evalConstant(resolveExpr(this.bx(e), { input: [] }));
+          if (typeof v !== "number" || v < 0 || !Number.isInteger(v)) throw new AnalysisError("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE", `The ${what} expression "${String(v)}" is invalid.`);
+          return v;
+        };
+        const limit = num(q.limit, "limit") ?? Number.MAX_SAFE_INTEGER;
+        plan = { kind: "Limit", limit, offset: num(q.offset, "offset") ?? 0, child: plan };
+      }
+      return plan;
+    } finally {
+      this.ctes.pop();
+      this.windows.pop();
+    }
+  }
+
+  private bindBody(b: A.QueryBody): LogicalPlan {
+    switch (b.kind) {
+      case "select": return this.bindSelect(b, []);
+      case "query": return this.bindQuery(b);
+      case "setOp": {
+        const l = this.bindBody(b.left), r = this.bindBody(b.right);
+        const plan = buildSetOp(l, r, b.op, b.all);
+        return plan;
+      }
+      case "values": return this.bindValues(b.rows);
+      case "tableBody": return this.bindTable(b.name);
+    }
+  }
+
+  private bindValues(rows: A.Expr[][], names?: string[]): LogicalPlan {
+    const exprs = rows.map((r) => r.map((e) => resolveExpr(this.bx(e), { input: [] })));
+    const width = exprs[0]?.length ?? 0;
+    if (exprs.some((r) => r.length !== width)) throw new AnalysisError("INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH", "Inline table expected " + width + " columns but found a row with a different number.");
+    const types = Array.from({ length: width }, (_, i) => widerTypeOf(exprs.map((r) => typeOf(r[i]!))) ?? { type: "string" } as DataType);
+    const values = exprs.map((r) => r.map((e, i) => evalConstant({ kind: "cast", child: e, to: types[i]! })));
+    const output: Attr[] = types.map((t, i) => ({ kind: "attr", id: newExprId(), name: names?.[i] ?? `col${i + 1}`, dataType: t.type === "null" ? { type: "null" } : t, nullable: values.some((r) => r[i] === null) }));
+    return { kind: "LocalRelation", output, rows: values };
+  }
+
+  private bindTable(name: string[]): LogicalPlan {
+    if (name.length === 1) {
+      for (let i = this.ctes.length - 1; i >= 0; i--) {
+        const hit = this.ctes[i]!.get(name[0]!.toLowerCase());
+        if (hit) return { kind: "SubqueryAlias", alias: name[0]!, child: hit };
+      }
+    }
+    const plan = this.session.catalog.get(name);
+    return { kind: "SubqueryAlias", alias: name[name.length - 1]!, child: plan };
+  }
+
+  private bindRelation(r: A.Relation, hints: Set<string>): LogicalPlan {
+    let plan: LogicalPlan;
+    switch (r.kind) {
+      case "table": plan = this.bindTable(r.name); break;
+      case "file": {
+        const df = this.session.fileRelation(r.format, r.path);
+        plan = { kind: "SubqueryAlias", alias: r.alias ?? `${r.format}.\`${r.path}\``, child: df.plan };
+        break;
+      }
+      case "subquery": plan = this.bindQuery(r.query); break;
+      case "valuesRelation": plan = this.bindValues(r.rows); break;
+      case "tableFunction": plan = this.bindTableFunction(r); break;
+      case "join": {
+        const l = this.bindRelation(r.left, hints), rt = this.bindRelation(r.right, hints);
+        const on: Expr | string[] | undefined = r.using ? r.using : r.on ? this.bx(r.on) : undefined;
+        return buildJoin(l, rt, on, JOIN_TYPES[r.joinType], r.natural);
+      }
+    }
+    if (r.columnAliases?.length) plan = renameAll(plan, r.columnAliases);
+    if (r.alias) plan = { kind: "SubqueryAlias", alias: r.alias, child: plan.kind === "SubqueryAlias" ? plan.child : plan };
+    const names = [r.alias, r.kind === "table" ? r.name[r.name.length - 1] : undefined].filter(Boolean).map((x) => x!.toLowerCase());
+    if (names.some((n) => hints.has(n))) plan = { kind: "Hint", name: "broadcast", child: plan };
+    return plan;
+  }
+
+  private bindTableFunction(r: A.TableFunctionRelation): LogicalPlan {
+    const name = r.name[r.name.length - 1]!.toLowerCase();
+    const args = r.args.map((a) => resolveExpr(this.bx(a), { input: [] }));
+    if (name === "range") {
+      const vals = args.map((a) => Number(evalConstant(a)));
+      const [start, end, step, parts] = vals.length === 1 ? [0, vals[0]!, 1, undefined] : [vals[0]!, vals[1]!, vals[2] ?? 1, vals[3]];
+      return { kind: "Range", start, end, step, numPartitions: parts, output: [{ kind: "attr", id: newExprId(), name: "id", dataType: { type: "long" }, nullable: false }] };
+    }
+    const def = lookupFunction(name);
+    if (def?.kind === "generator") {
+      return buildProject(oneRow(), [{ kind: "fn", name, args: r.args.map((a) => this.bx(a)) }]);
+    }
+    throw new AnalysisError("UNRESOLVABLE_TABLE_VALUED_FUNCTION", `Could not resolve \`${name}\` to a table-valued function.`);
+  }
+
+  private bindSelect(s: A.Select, orderBy: A.SortItem[]): LogicalPlan {
+    this.windows.push(new Map(s.windows.map((w) => [w.name.toLowerCase(), w.spec])));
+    try {
+      const hints = new Set<string>();
+      for (const h of s.hints) {
+        if (["broadcast", "broadcastjoin", "mapjoin"].includes(h.name.toLowerCase())) {
+          for (const a of h.args) if (a.kind === "column") hints.add(a.name[a.name.length - 1]!.toLowerCase());
+        }
+      }
+      let plan = s.from ? this.bindRelation(s.from, hints) : oneRow();
+      for (const lv of s.lateralViews) {
+        const call: Expr = { kind: "fn", name: lv.fn.name[lv.fn.name.length - 1]!.toLowerCase() + (lv.outer && !lv.fn.name[lv.fn.name.length - 1]!.toLowerCase().endsWith("_outer") ? "_outer" : ""), args: lv.fn.args.map((a) => this.bx(a)) };
+        const out = outputOf(plan);
+        const gen: Expr = { kind: "alias", child: call, name: lv.columnAliases[0] ?? "col", names: lv.columnAliases.length ? lv.columnAliases : undefined };
+        plan = buildProject(plan, [...out, gen]);
+        if (lv.tableAlias) {
+          const p = plan as LogicalPlan & { kind: "Project" };
+          const genOut = outputOf(p).slice(out.length);
+          plan = { ...p, exprs: [...out, ...genOut.map((a) => ({ ...a, qualifier: lv.tableAlias }))] };
+        }
+      }
+      if (s.where) plan = this.bindWhere(plan, s.where);
+      const rawItems: Expr[] = s.items.map((it) => {
+        const e = this.bx(it.expr);
+        if (it.aliases?.length) return { kind: "alias", child: e, name: it.aliases[0]!, names: it.aliases };
+        return it.alias ? { kind: "alias", child: e, name: it.alias } : e;
+      });
+      const sorts = orderBy.map((o) => bindSort(o, this.exprCx()));
+      const having = s.having ? this.bx(s.having) : undefined;
+      const isAgg = !!s.groupBy || !!having || rawItems.some(containsAggRaw) || sorts.some((o) => containsAggRaw(o.child));
+      if (isAgg) {
+        let groupRaw: Expr[] = [];
+        if (s.groupBy) {
+          if (s.groupBy.all) {
+            groupRaw = expandStars(rawItems, outputOf(plan)).filter((e) => !containsAggRaw(e)).map((e) => (e.kind === "alias" ? e.child : e));
+          } else {
+            for (const g of s.groupBy.items) {
+              if ((g as A.GroupingSets).kind === "groupingSets" || (g as A.GroupingSets).kind === "rollup" || (g as A.GroupingSets).kind === "cube") {
+                throw new AnalysisError("UNSUPPORTED_FEATURE.GROUPING_SETS", "GROUPING SETS / ROLLUP / CUBE are not supported yet.");
+              }
+              const e = this.bx(g as A.Expr);
+              if (e.kind === "lit" && typeof e.value === "number" && Number.isInteger(e.value)) {
+                const item = rawItems[e.value - 1];
+                if (!item) throw new AnalysisError("GROUP_BY_POS_OUT_OF_RANGE", `GROUP BY position ${e.value} is not in select list (valid range is [1, ${rawItems.length}]).`);
+                groupRaw.push(item.kind === "alias" ? item.child : item);
+              } else groupRaw.push(e);
+            }
+          }
+        }
+        const aggPlan = buildAggregate(plan, groupRaw, rawItems, having, s.distinct ? undefined : sorts);
+        if (!s.distinct) return aggPlan;
+        const d = buildDistinct(aggPlan);
+        return sorts.length ? this.sortOver(d, sorts) : d;
+      }
+      const projected = buildProject(plan, rawItems);
+      if (s.distinct) {
+        const d = buildDistinct(projected);
+        return sorts.length ? this.sortOver(d, sorts) : d;
+      }
+      if (!sorts.length) return projected;
+      return this.sortProject(plan, projected, rawItems, sorts);
+    } finally {
+      this.windows.pop();
+    }
+  }
+
+  private sortOver(plan: LogicalPlan, sorts: SortExpr[]): LogicalPlan {
+    const out = outputOf(plan);
+    return { kind: "Sort", orders: sorts.map((o) => resolveOrder(o, out, { input: out })), global: true, child: plan };
+  }
+
+  /** ORDER BY over a projection: select-list names first, then columns of the FROM clause. */
+  private sortProject(input: LogicalPlan, projected: LogicalPlan, rawItems: Expr[], sorts: SortExpr[]): LogicalPlan {
+    const out = outputOf(projected);
+    try {
+      return { kind: "Sort", orders: sorts.map((o) => resolveOrder(o, out, { input: out })), global: true, child: projected };
+    } catch (err) {
+      if (projected.kind !== "Project" || anyExpr({ kind: "fn", name: "x", args: projected.exprs }, (x) => x.kind === "window")) throw err;
+      // Sort below the projection on FROM columns (Spark adds the missing attributes, then drops them).
+      const inOut = outputOf(projected.child);
+      const aliases = new Map<string, Expr>();
+      projected.exprs.forEach((e) => { if (e.kind === "alias") aliases.set(e.name, e.child); });
+      const orders = sorts.map((o) => resolveOrder(o, projected.exprs, { input: inOut, aliases }));
+      void rawItems; void input;
+      return { ...projected, child: { kind: "Sort", orders, global: true, child: projected.child } };
+    }
+  }
+
+  /** WHERE: IN / EXISTS subqueries become semi / anti joins; the rest is a Filter. */
+  private bindWhere(plan: LogicalPlan, where: A.Expr): LogicalPlan {
+    const input = outputOf(plan);
+    outerScopes.push({ attrs: input, refs: [] });
+    let cond: Expr;
+    try {
+      cond = this.bx(where);
+    } finally {
+      outerScopes.pop();
+    }
+    const conjuncts = splitConjuncts(cond);
+    const plain: Expr[] = [];
+    let cur = plan;
+    for (const c of conjuncts) {
+      const neg = c.kind === "fn" && c.name === "not" && c.args[0]!.kind === "subquery" ? (c.args[0] as Expr & { kind: "subquery" }) : undefined;
+      const sub = c.kind === "subquery" ? c : neg;
+      if (sub && (sub.type === "in" || sub.type === "exists")) {
+        const negated = !!neg !== !!sub.negated;
+        cur = this.subqueryJoin(cur, sub, negated);
+        continue;
+      }
+      if (anyExpr(c, (x) => x.kind === "subquery" && x.type !== "scalar")) {
+        throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY", "IN/EXISTS subqueries are supported only as top-level AND-ed conditions of WHERE.");
+      }
+      plain.push(c);
+    }
+    if (plain.length) {
+      const resolved = resolveExpr(andAll(plain)!, { input: outputOf(cur), clause: "WHERE" });
+      cur = buildFilter(cur, resolveScalarSubqueries(resolved));
+    }
+    return cur;
+  }
+
+  private subqueryJoin(plan: LogicalPlan, sub: Expr & { kind: "subquery" }, negated: boolean): LogicalPlan {
+    const outer = outputOf(plan);
+    const outerIds = new Set(outer.map((a) => a.id));
+    const { plan: inner, conds } = decorrelate(sub.plan, outerIds);
+    const right = dedupRight(plan, inner);
+    const rout = outputOf(right);
+    const join: Expr[] = [...conds];
+    if (sub.type === "in") {
+      const value = resolveExpr(sub.child!, { input: outer });
+      const first = rout[0];
+      if (!first) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION", "IN subquery returns no columns.");
+      join.unshift(resolveExpr({ kind: "fn", name: "=", args: [value, first] }, { input: [...outer, ...rout] }));
+    }
+    const condition = andAll(join);
+    return { kind: "Join", left: plan, right, joinType: negated ? "left_anti" : "left_semi", condition };
+  }
+}
+
+/** Scalar subqueries keep their plan; set their type from the plan's single column. */
+function resolveScalarSubqueries(e: Expr): Expr {
+  return transformUp(e, (x) => {
+    if (x.kind !== "subquery" || x.type !== "scalar") return x;
+    const out = outputOf(x.plan);
+    if (out.length !== 1) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN", `Scalar subquery must return only one column, but got ${out.length}.`);
+    return { ...x, dataType: out[0]!.dataType };
+  });
+}
+
+/** Pull correlated conjuncts (those reading outer columns) out of a subquery plan. */
+function decorrelate(plan: LogicalPlan, outerIds: Set<number>): { plan: LogicalPlan; conds: Expr[] } {
+  const conds: Expr[] = [];
+  const readsOuter = (e: Expr) => [...references(e)].some((id) => outerIds.has(id));
+  let p = transformPlanDown(plan, (node) => {
+    if (node.kind !== "Filter") return node;
+    const cs = splitConjuncts(node.condition);
+    const keep = cs.filter((c) => !readsOuter(c));
+    const pulled = cs.filter(readsOuter);
+    if (!pulled.length) return node;
+    conds.push(...pulled);
+    return keep.length ? { ...node, condition: andAll(keep)! } : node.child;
+  });
+  if (conds.length) {
+    // The pulled conditions read inner columns the subquery's projection may have dropped.
+    const needed = new Set(conds.flatMap((c) => [...references(c)]).filter((id) => !outerIds.has(id)));
+    if (p.kind === "Project") {
+      const have = new Set(outputOf(p).map((a) => a.id));
+      const childOut = outputOf(p.child);
+      const extra = childOut.filter((a) => needed.has(a.id) && !have.has(a.id));
+      if (extra.length) p = { ...p, exprs: [...p.exprs, ...extra] };
+    } else if (p.kind === "SubqueryAlias" && p.child.kind === "Project") {
+      const inner = p.child;
+      const have = new Set(outputOf(inner).map((a) => a.id));
+      const extra = outputOf(inner.child).filter((a) => needed.has(a.id) && !have.has(a.id));
+      if (extra.length) p = { ...p, child: { ...inner, exprs: [...inner.exprs, ...extra] } };
+    }
+    const have = new Set(outputOf(p).map((a) => a.id));
+    if ([...needed].some((id) => !have.has(id))) {
+      throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_COLUMN_IS_NOT_ALLOWED_IN_PREDICATE", "Correlated column is not allowed in this position of the subquery.");
+    }
+  }
+  return { plan: p, conds };
+}
+
+function renameAll(plan: LogicalPlan, names: string[]): LogicalPlan {
+  const out = outputOf(plan);
+  if (out.length !== names.length) {
+    throw new AnalysisError("ASSIGNMENT_ARITY_MISMATCH", `Number of column aliases does not match number of columns. Number of column aliases: ${names.length}; number of columns: ${out.length}.`);
+  }
+  return { kind: "Project", exprs: out.map((a, i) => ({ kind: "alias", child: a, name: names[i]!, id: newExprId() }) as Expr), child: plan };
+}
+
+export { resolveNamed };

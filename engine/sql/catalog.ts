@@ -1,0 +1,144 @@
+// The session catalog: temporary views (and global temporary views under `global_temp`) mapped
+// to analyzed plans, plus the cache manager that swaps cached sub-plans for their persisted RDDs
+// (Spark's CacheManager matches plans; here plans match by structure and attribute ids).
+
+import { AnalysisError } from "../common/errors";
+import type { RDD } from "../rdd";
+import type { StorageLevel } from "../storage/storage-level";
+import { outputOf, transformPlanDown, type LogicalPlan } from "./plan/logical-plan";
+
+export interface TableInfo {
+  name: string;
+  database: string | null;
+  description: string | null;
+  tableType: "TEMPORARY";
+  isTemporary: boolean;
+}
+
+export class Catalog {
+  private readonly views = new Map<string, LogicalPlan>();
+  private readonly globals = new Map<string, LogicalPlan>();
+
+  createTempView(name: string, plan: LogicalPlan, replace: boolean, global = false): void {
+    const m = global ? this.globals : this.views;
+    const key = name.toLowerCase();
+    if (!replace && m.has(key)) {
+      throw new AnalysisError("TEMP_TABLE_OR_VIEW_ALREADY_EXISTS", `Cannot create the temporary view \`${name}\` because it already exists. Choose a different name, drop or replace the existing view, or add the IF NOT EXISTS clause to tolerate pre-existing views.`);
+    }
+    m.set(key, plan);
+  }
+
+  lookup(parts: string[]): LogicalPlan | undefined {
+    if (parts.length === 2 && parts[0]!.toLowerCase() === "global_temp") return this.globals.get(parts[1]!.toLowerCase());
+    if (parts.length === 1) return this.views.get(parts[0]!.toLowerCase());
+    return undefined;
+  }
+
+  get(parts: string[]): LogicalPlan {
+    const p = this.lookup(parts);
+    if (!p) {
+      const name = parts.map((x) => "`" + x + "`").join(".");
+      throw new AnalysisError("TABLE_OR_VIEW_NOT_FOUND",
+        `The table or view ${name} cannot be found. Verify the spelling and correctness of the schema and catalog.\nIf you did not qualify the name with a schema, verify the current_schema() output, or qualify the name with the correct schema and catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF EXISTS.`,
+        { parameters: { relationName: name } });
+    }
+    return p;
+  }
+
+  drop(name: string, global = false): boolean {
+    return (global ? this.globals : this.views).delete(name.toLowerCase());
+  }
+
+  dropByParts(parts: string[]): boolean {
+    if (parts.length === 2 && parts[0]!.toLowerCase() === "global_temp") return this.drop(parts[1]!, true);
+    return this.drop(parts[parts.length - 1]!);
+  }
+
+  listTables(): TableInfo[] {
+    return [...this.views.keys()].sort().map((name) => ({ name, database: null, description: null, tableType: "TEMPORARY" as const, isTemporary: true }));
+  }
+
+  listGlobal(): string[] {
+    return [...this.globals.keys()].sort();
+  }
+}
+
+interface CacheEntry {
+  key: string;
+  plan: LogicalPlan;
+  level?: StorageLevel;
+  rdd?: RDD<unknown[]>;
+  building?: Promise<RDD<unknown[]>>;
+}
+
+/** Structural key of a plan (RDD references by id). */
+export function planKey(p: LogicalPlan): string {
+  return JSON.stringify(p, (k, v) => {
+    if (k === "rdd" && v && typeof v === "object" && "id" in v) return `rdd#${(v as { id: number }).id}`;
+    if (typeof v === "bigint") return `${v}n`;
+    return v;
+  });
+}
+
+export class CacheManager {
+  private entries: CacheEntry[] = [];
+
+  cache(plan: LogicalPlan, level?: StorageLevel): void {
+    const key = planKey(plan);
+    if (this.entries.some((e) => e.key === key)) return;
+    this.entries.push({ key, plan, level });
+  }
+
+  isCached(plan: LogicalPlan): boolean {
+    const key = planKey(plan);
+    return this.entries.some((e) => e.key === key);
+  }
+
+  uncache(plan: LogicalPlan): void {
+    const key = planKey(plan);
+    for (const e of this.entries.filter((x) => x.key === key)) e.rdd?.unpersist();
+    this.entries = this.entries.filter((e) => e.key !== key);
+  }
+
+  clear(): void {
+    for (const e of this.entries) e.rdd?.unpersist();
+    this.entries = [];
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * Replace cached sub-plans by their persisted RDDs, building (lazily, once) the RDD of each
+   * entry used: like Spark, cache() is lazy and the first action fills the cache.
+   */
+  async substitute(plan: LogicalPlan, build: (p: LogicalPlan) => Promise<RDD<unknown[]>>): Promise<LogicalPlan> {
+    if (!this.entries.length) return plan;
+    const hits = new Map<LogicalPlan, CacheEntry>();
+    transformPlanDown(plan, (p) => {
+      const key = planKey(p);
+      const e = this.entries.find((x) => x.key === key);
+      if (e) hits.set(p, e);
+      return p;
+    });
+    for (const e of new Set(hits.values())) {
+      if (!e.rdd) {
+        e.building ??= build(e.plan).then((rdd) => {
+          const lvl = e.level;
+          e.rdd = lvl ? rdd.persist(lvl) : rdd.cache();
+          e.rdd.setName(`InMemoryRelation`);
+          return e.rdd;
+        });
+        await e.building;
+      }
+    }
+    let done = false;
+    return transformPlanDown(plan, (p) => {
+      if (done) return p;
+      const e = hits.get(p);
+      if (e && e.rdd) return { kind: "RddRelation", rdd: e.rdd, output: outputOf(p), name: "InMemoryRelation" };
+      return p;
+    });
+  }
+}

@@ -1,0 +1,445 @@
+// DataFrame (PySpark names; actions return Promises): each transformation builds an analyzed
+// logical plan eagerly (so a wrong column name fails at the call, as in Spark); actions run the
+// plan through the cache manager, subquery evaluation, the optimizer, physical planning and the
+// executor on the cluster.
+
+import { AnalysisError, WorkbenchError } from "../common/errors";
+import type { RDD } from "../rdd";
+import type { StorageLevel } from "../storage/storage-level";
+import { Column, type ColumnOrName, toExpr, toSortExpr, litExpr } from "./column";
+import { exprNoAlias, expr as fExpr } from "./functions";
+import { type Attr, type Expr, type SortExpr } from "./expressions/expression";
+import { typeOf } from "./expressions/registry";
+import { javaDouble } from "./expressions/cast";
+import { StructType, simpleString, type DataType, isNumeric } from "./types";
+import { newExprId, outputOf, type LogicalPlan } from "./plan/logical-plan";
+import {
+  buildProject, buildFilter, buildAggregate, buildJoin, buildSort, buildDistinct, buildDeduplicate, buildSetOp,
+  buildUnionByName, buildWithColumns, buildDrop, renameColumn, type JoinOn,
+} from "./plan/builders";
+import { lookupColumn, unresolvedColumn } from "./plan/resolve-expr";
+import { showString, htmlTable } from "./show";
+import type { SqlSession } from "./sql-session";
+import { internalToExternal } from "./row-convert";
+
+export type Row = Record<string, unknown>;
+export type ExplainMode = "simple" | "extended" | "formatted" | "codegen" | "cost" | boolean;
+
+const isCol = (x: unknown): x is Column => x instanceof Column;
+
+function flat<T>(xs: (T | T[])[]): T[] {
+  return xs.length === 1 && Array.isArray(xs[0]) ? (xs[0] as T[]) : (xs as T[]);
+}
+
+export class DataFrame {
+  /** @internal */ _cachedLevel?: StorageLevel;
+
+  constructor(readonly sparkSession: SqlSession, readonly plan: LogicalPlan) {}
+
+  private wrap(plan: LogicalPlan): DataFrame {
+    return new DataFrame(this.sparkSession, plan);
+  }
+
+  // ---- schema ------------------------------------------------------------------------------------
+
+  get output(): Attr[] { return outputOf(this.plan); }
+  get schema(): StructType {
+    return new StructType(this.output.map((a) => ({ name: a.name, dataType: a.dataType, nullable: a.nullable })));
+  }
+  get columns(): string[] { return this.output.map((a) => a.name); }
+  get dtypes(): [string, string][] { return this.output.map((a) => [a.name, simpleString(a.dataType)]); }
+  printSchema(): void { console.log(this.schema.treeString()); }
+  /** The tree printSchema() prints. */
+  schemaString(): string { return this.schema.treeString(); }
+
+  /** A column of this DataFrame, bound to it (df.col("a") is PySpark's df.a / df["a"]). */
+  col(name: string): Column {
+    if (name === "*") return new Column({ kind: "star" });
+    const hit = lookupColumn(name.split("."), this.output);
+    if (!hit) throw unresolvedColumn(name, this.output);
+    let e: Expr = hit.attr;
+    for (const f of hit.rest) e = { kind: "fn", name: "getfield", args: [e, { kind: "lit", value: f, dataType: { type: "string" } }] };
+    return new Column(e);
+  }
+  get(name: string): Column { return this.col(name); }
+  getItem(name: string): Column { return this.col(name); }
+
+  // ---- transformations ---------------------------------------------------------------------------
+
+  select(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    return this.wrap(buildProject(this.plan, flat(cols).map(toExpr)));
+  }
+  selectExpr(...exprs: (string | string[])[]): DataFrame {
+    return this.wrap(buildProject(this.plan, flat(exprs).map((s) => fExpr(s).expr)));
+  }
+  filter(condition: Column | string): DataFrame {
+    const e = typeof condition === "string" ? exprNoAlias(condition) : condition.expr;
+    return this.wrap(buildFilter(this.plan, e));
+  }
+  where(condition: Column | string): DataFrame { return this.filter(condition); }
+
+  withColumn(name: string, c: Column): DataFrame { return this.wrap(buildWithColumns(this.plan, [[name, c.expr]])); }
+  withColumns(map: Record<string, Column>): DataFrame {
+    return this.wrap(buildWithColumns(this.plan, Object.entries(map).map(([k, v]) => [k, v.expr])));
+  }
+  withColumnRenamed(existing: string, newName: string): DataFrame { return this.wrap(renameColumn(this.plan, existing, newName)); }
+  withColumnsRenamed(map: Record<string, string>): DataFrame {
+    let p = this.plan;
+    for (const [a, b] of Object.entries(map)) p = renameColumn(p, a, b);
+    return this.wrap(p);
+  }
+  drop(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    return this.wrap(buildDrop(this.plan, flat(cols).map((c) => (isCol(c) ? c.expr : c))));
+  }
+  toDF(...names: (string | string[])[]): DataFrame {
+    const ns = flat(names);
+    const out = this.output;
+    if (ns.length !== out.length) {
+      throw new AnalysisError("UNRESOLVED_COLUMN", `Number of column names (${ns.length}) does not match the number of columns (${out.length}).`);
+    }
+    return this.wrap({ kind: "Project", exprs: out.map((a, i) => ({ kind: "alias", child: a, name: ns[i]!, id: newExprId() }) as Expr), child: this.plan });
+  }
+  alias(name: string): DataFrame { return this.wrap({ kind: "SubqueryAlias", alias: name, child: this.plan }); }
+  /** df.as("t") aliases like alias(); df.as<T>() gives a typed Dataset<T>. */
+  as(name: string): DataFrame;
+  as<T extends Row>(): Dataset<T>;
+  as<T extends Row>(name?: string): DataFrame | Dataset<T> { return name === undefined ? new Dataset<T>(this) : this.alias(name); }
+  hint(name: string, ..._params: unknown[]): DataFrame { return this.wrap({ kind: "Hint", name, child: this.plan }); }
+
+  groupBy(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData { return new GroupedData(this, flat(cols).map(toExpr)); }
+  groupby(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData { return this.groupBy(...cols); }
+  agg(...exprs: (Column | Column[] | Record<string, string>)[]): DataFrame { return this.groupBy().agg(...exprs); }
+
+  join(other: DataFrame, on?: string | string[] | Column, how = "inner"): DataFrame {
+    const o: JoinOn = on === undefined ? undefined : isCol(on) ? on.expr : on;
+    return this.wrap(buildJoin(this.plan, other.plan, o, on === undefined && how === "inner" ? "cross" : how));
+  }
+  crossJoin(other: DataFrame): DataFrame { return this.wrap(buildJoin(this.plan, other.plan, undefined, "cross")); }
+
+  orderBy(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    const last = cols[cols.length - 1];
+    return this.wrap(buildSort(this.plan, flat(cols).map((c) => toSortExpr(c))));
+    void last;
+  }
+  sort(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame { return this.orderBy(...cols); }
+  sortWithinPartitions(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
+    return this.wrap(buildSort(this.plan, flat(cols).map((c) => toSortExpr(c)), false));
+  }
+  limit(n: number): DataFrame { return this.wrap({ kind: "Limit", limit: n, offset: 0, child: this.plan }); }
+  offset(n: number): DataFrame { return this.wrap({ kind: "Limit", limit: Number.MAX_SAFE_INTEGER, offset: n, child: this.plan }); }
+  distinct(): DataFrame { return this.wrap(buildDistinct(this.plan)); }
+  dropDuplicates(subset?: string[]): DataFrame { return this.wrap(buildDeduplicate(this.plan, subset)); }
+  drop_duplicates(subset?: string[]): DataFrame { return this.dropDuplicates(subset); }
+  union(other: DataFrame): DataFrame { return this.wrap(buildSetOp(this.plan, other.plan, "union", true)); }
+  unionAll(other: DataFrame): DataFrame { return this.union(other); }
+  unionByName(other: DataFrame, allowMissingColumns = false): DataFrame { return this.wrap(buildUnionByName(this.plan, other.plan, allowMissingColumns)); }
+  intersect(other: DataFrame): DataFrame { return this.wrap(buildSetOp(this.plan, other.plan, "intersect", false)); }
+  intersectAll(other: DataFrame): DataFrame { return this.wrap(buildSetOp(this.plan, other.plan, "intersect", true)); }
+  subtract(other: DataFrame): DataFrame { return this.wrap(buildSetOp(this.plan, other.plan, "except", false)); }
+  exceptAll(other: DataFrame): DataFrame { return this.wrap(buildSetOp(this.plan, other.plan, "except", true)); }
+  repartition(numPartitions: number | ColumnOrName, ...cols: ColumnOrName[]): DataFrame {
+    if (typeof numPartitions !== "number") return this.wrap({ kind: "Repartition", numPartitions: this.sparkSession.settings().shufflePartitions, shuffle: true, exprs: [numPartitions, ...cols].map((c) => this.resolveOne(c)), child: this.plan });
+    return this.wrap({ kind: "Repartition", numPartitions, shuffle: true, exprs: cols.map((c) => this.resolveOne(c)), child: this.plan });
+  }
+  coalesce(numPartitions: number): DataFrame { return this.wrap({ kind: "Repartition", numPartitions, shuffle: false, exprs: [], child: this.plan }); }
+  sample(fraction: number, seed?: number): DataFrame;
+  sample(withReplacement: boolean, fraction: number, seed?: number): DataFrame;
+  sample(a: number | boolean, b?: number, c?: number): DataFrame {
+    const [withReplacement, fraction, seed] = typeof a === "boolean" ? [a, b!, c] : [false, a, b];
+    return this.wrap({ kind: "Sample", fraction, withReplacement, seed: seed ?? Math.floor(Math.random() * 2 ** 31), child: this.plan });
+  }
+
+  private resolveOne(c: ColumnOrName): Expr {
+    const p = buildProject(this.plan, [toExpr(c)]);
+    const e = (p as { exprs: Expr[] }).exprs[0]!;
+    return e.kind === "alias" ? e.child : e;
+  }
+
+  get na(): DataFrameNaFunctions { return new DataFrameNaFunctions(this); }
+  fillna(value: unknown, subset?: string[]): DataFrame { return this.na.fill(value, subset); }
+  dropna(how: "any" | "all" = "any", thresh?: number, subset?: string[]): DataFrame { return this.na.drop(how, thresh, subset); }
+
+  /** count, mean, stddev, min, max of numeric and string columns (as strings, like Spark). */
+  describe(...cols: (string | string[])[]): DataFrame {
+    const names = flat(cols);
+    const targets = this.output.filter((a) => (names.length ? names.some((n) => n.toLowerCase() === a.name.toLowerCase()) : isNumeric(a.dataType) || a.dataType.type === "string"));
+    const stats = ["count", "mean", "stddev", "min", "max"];
+    const aggs: Expr[] = [];
+    for (const a of targets) {
+      for (const s of stats) {
+        const fnName = s === "mean" ? "avg" : s === "stddev" ? "stddev_samp" : s;
+        const arg: Expr = (s === "mean" || s === "stddev") && !isNumeric(a.dataType) ? { kind: "cast", child: a, to: { type: "double" } } : a;
+        aggs.push({ kind: "alias", child: { kind: "cast", child: { kind: "fn", name: fnName, args: [arg] }, to: { type: "string" } }, name: `${s}_${a.name}` });
+      }
+    }
+    const agg = buildAggregate(this.plan, [], aggs);
+    const statsDf = this.wrap(agg);
+    return new DescribeFrame(this.sparkSession, statsDf, targets.map((a) => a.name), stats);
+  }
+  summary(): DataFrame { return this.describe(); }
+
+  // ---- caching, temp views ----------------------------------------------------------------------
+
+  cache(): DataFrame { this.sparkSession.cacheManager.cache(this.plan); return this; }
+  persist(level?: StorageLevel): DataFrame { this.sparkSession.cacheManager.cache(this.plan, level); return this; }
+  unpersist(_blocking = false): DataFrame { this.sparkSession.cacheManager.uncache(this.plan); return this; }
+  get is_cached(): boolean { return this.sparkSession.cacheManager.isCached(this.plan); }
+  createOrReplaceTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, true); }
+  createTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, false); }
+  createOrReplaceGlobalTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, true, true); }
+  createGlobalTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, false, true); }
+  registerTempTable(name: string): void { this.createOrReplaceTempView(name); }
+
+  // ---- plans ---------------------------------------------------------------------------------------
+
+  /** explain() text: mode simple (physical plan), extended (all plans), formatted, or true = extended. */
+  explainString(mode: ExplainMode = "simple"): string {
+    return this.sparkSession.explainPlan(this.plan, mode === true ? "extended" : mode === false ? "simple" : mode);
+  }
+  explain(mode: ExplainMode = "simple"): void { console.log(this.explainString(mode)); }
+
+  // ---- actions -------------------------------------------------------------------------------------
+
+  /** The rows as an RDD of internal arrays (one job-free planning pass; Promise because file scans plan splits). */
+  async toInternalRdd(): Promise<RDD<unknown[]>> { return this.sparkSession.executePlan(this.plan); }
+
+  /** df.rdd: an RDD of row objects. A Promise here (planning may read file metadata): `(await df.rdd).map(...)`. */
+  get rdd(): Promise<RDD<Row>> {
+    const names = this.columns, types = this.output.map((a) => a.dataType);
+    return this.toInternalRdd().then((r) => r.map((row) => internalToExternal(names, types, row)));
+  }
+
+  async collectInternal(): Promise<unknown[][]> {
+    return (await this.toInternalRdd()).collect();
+  }
+
+  async collect(): Promise<Row[]> {
+    const names = this.columns, types = this.output.map((a) => a.dataType);
+    return (await this.collectInternal()).map((r) => internalToExternal(names, types, r));
+  }
+  toArray(): Promise<Row[]> { return this.collect(); }
+
+  async count(): Promise<number> {
+    const p = buildAggregate(this.plan, [], [{ kind: "alias", child: { kind: "fn", name: "count", args: [] }, name: "count" }]);
+    const rows = await this.sparkSession.executePlan(p).then((r) => r.collect());
+    return Number(rows[0]![0]);
+  }
+
+  async take(n: number): Promise<Row[]> { return this.limit(n).collect(); }
+  async head(): Promise<Row | null>;
+  async head(n: number): Promise<Row[]>;
+  async head(n?: number): Promise<Row | Row[] | null> {
+    if (n === undefined) return (await this.take(1))[0] ?? null;
+    return this.take(n);
+  }
+  async first(): Promise<Row | null> { return this.head(); }
+  async tail(n: number): Promise<Row[]> { const all = await this.collect(); return all.slice(Math.max(0, all.length - n)); }
+  async isEmpty(): Promise<boolean> { return (await this.take(1)).length === 0; }
+
+  async *toLocalIterator(): AsyncGenerator<Row> {
+    const rows = await this.collect();
+    for (const r of rows) yield r;
+  }
+
+  async showString(n = 20, truncate: number | boolean = true, vertical = false): Promise<string> {
+    const rows = await this.limit(n + 1).collectInternal();
+    return showString(this.columns, this.output.map((a) => a.dataType), rows, n, truncate, vertical, rows.length > n);
+  }
+  async show(n = 20, truncate: number | boolean = true, vertical = false): Promise<void> {
+    console.log((await this.showString(n, truncate, vertical)).replace(/\n$/, ""));
+  }
+
+  async foreach(f: (row: Row) => void): Promise<void> { for (const r of await this.collect()) f(r); }
+
+  /** Rich display for notebooks: HTML table with the schema and "showing N of M rows". */
+  async _repr_mimebundle_(): Promise<Record<string, unknown>> {
+    const n = 20;
+    const [rows, total] = await Promise.all([this.limit(n).collectInternal(), this.count()]);
+    const names = this.columns, types = this.output.map((a) => a.dataType);
+    return {
+      "text/plain": showString(names, types, rows, n, true, false, total > rows.length),
+      "text/html": htmlTable(names, types, rows, total),
+    };
+  }
+
+  get write(): unknown { return this.sparkSession.writerFor(this); }
+
+  toString(): string {
+    return `DataFrame[${this.dtypes.map(([n, t]) => `${n}: ${t}`).join(", ")}]`;
+  }
+}
+
+/** describe(): one row per statistic, computed in one aggregate job and pivoted on the driver. */
+class DescribeFrame extends DataFrame {
+  constructor(session: SqlSession, private readonly stats: DataFrame, private readonly names: string[], private readonly statNames: string[]) {
+    super(session, buildProject(stats.plan, [
+      { kind: "alias", child: litExpr("summary"), name: "summary" },
+      ...names.map((n) => ({ kind: "alias", child: litExpr(""), name: n }) as Expr),
+    ]));
+  }
+  private async pivot(): Promise<DataFrame> {
+    const row = (await this.stats.collectInternal())[0] ?? [];
+    const rows = this.statNames.map((s, si) => [s, ...this.names.map((_, ci) => {
+      const v = row[ci * this.statNames.length + si];
+      if (v === null || v === undefined) return null;
+      return s === "count" ? String(v) : reformatNumber(String(v));
+    })]);
+    return this.sparkSession.createDataFrame(rows, new StructType([{ name: "summary", dataType: { type: "string" }, nullable: true }, ...this.names.map((n) => ({ name: n, dataType: { type: "string" } as DataType, nullable: true }))]));
+  }
+  override async collectInternal(): Promise<unknown[][]> { return (await this.pivot()).collectInternal(); }
+  override async collect(): Promise<Row[]> { return (await this.pivot()).collect(); }
+  override async showString(n = 20, truncate: number | boolean = true, vertical = false): Promise<string> { return (await this.pivot()).showString(n, truncate, vertical); }
+  override async count(): Promise<number> { return this.statNames.length; }
+}
+
+function reformatNumber(s: string): string {
+  const n = Number(s);
+  return Number.isFinite(n) && s.includes("E") ? javaDouble(n) : s;
+}
+
+// ---- groupBy ----------------------------------------------------------------------------------------
+
+export class GroupedData {
+  constructor(private readonly df: DataFrame, private readonly keys: Expr[]) {}
+
+  agg(...exprs: (Column | Column[] | Record<string, string>)[]): DataFrame {
+    const list: Expr[] = [];
+    for (const x of exprs) {
+      if (x instanceof Column) list.push(x.expr);
+      else if (Array.isArray(x)) list.push(...x.map((c) => c.expr));
+      else for (const [colName, fnName] of Object.entries(x)) list.push({ kind: "fn", name: fnName === "mean" ? "avg" : fnName, args: [colName === "*" ? { kind: "star" } : toExpr(colName)] });
+    }
+    return new DataFrame(this.df.sparkSession, buildAggregate(this.df.plan, this.keys, [...this.keys.map(keyItem), ...list]));
+  }
+  count(): DataFrame {
+    return this.aggOf([{ kind: "alias", child: { kind: "fn", name: "count", args: [] }, name: "count" }]);
+  }
+  private numericAgg(fn: string, cols: string[]): DataFrame {
+    const targets = cols.length ? cols : this.df.output.filter((a) => isNumeric(a.dataType)).map((a) => a.name);
+    return this.aggOf(targets.map((c) => ({ kind: "fn", name: fn, args: [toExpr(c)] }) as Expr));
+  }
+  sum(...cols: string[]): DataFrame { return this.numericAgg("sum", cols); }
+  avg(...cols: string[]): DataFrame { return this.numericAgg("avg", cols); }
+  mean(...cols: string[]): DataFrame { return this.numericAgg("avg", cols); }
+  min(...cols: string[]): DataFrame { return this.numericAgg("min", cols); }
+  max(...cols: string[]): DataFrame { return this.numericAgg("max", cols); }
+  private aggOf(list: Expr[]): DataFrame {
+    return new DataFrame(this.df.sparkSession, buildAggregate(this.df.plan, this.keys, [...this.keys.map(keyItem), ...list]));
+  }
+  /** Pivot: one column per distinct value (values given, or computed with a job as Spark does). */
+  pivot(pivotCol: string, values?: unknown[]): PivotedData { return new PivotedData(this.df, this.keys, pivotCol, values); }
+}
+
+// A grouping expression in the output keeps its own name (window(...) keeps "window").
+function keyItem(k: Expr): Expr {
+  return k;
+}
+
+export class PivotedData {
+  constructor(private readonly df: DataFrame, private readonly keys: Expr[], private readonly pivotCol: string, private readonly values?: unknown[]) {}
+  private async vals(): Promise<unknown[]> {
+    if (this.values) return this.values;
+    const rows = await this.df.select(this.pivotCol).distinct().orderBy(this.pivotCol).collectInternal();
+    return rows.map((r) => r[0]).filter((v) => v !== null);
+  }
+  /** Async because distinct pivot values are found with a job when not given. */
+  async agg(...exprs: Column[]): Promise<DataFrame> {
+    const vals = await this.vals();
+    const items: Expr[] = [...this.keys];
+    for (const v of vals) {
+      for (const e of exprs) {
+        const inner = e.expr.kind === "alias" ? e.expr.child : e.expr;
+        if (inner.kind !== "fn") throw new WorkbenchError("UNSUPPORTED_FEATURE", "pivot aggregates must be aggregate function calls");
+        const args = inner.args.map((a) => ({ kind: "fn", name: "if", args: [{ kind: "fn", name: "=", args: [toExpr(this.pivotCol), litExpr(v)] }, a, litExpr(null)] }) as Expr);
+        const name = exprs.length === 1 ? String(v) : `${String(v)}_${e.expr.kind === "alias" ? e.expr.name : inner.name}`;
+        items.push({ kind: "alias", child: { ...inner, args: inner.name === "count" && args.length === 0 ? [{ kind: "fn", name: "if", args: [{ kind: "fn", name: "=", args: [toExpr(this.pivotCol), litExpr(v)] }, litExpr(1), litExpr(null)] }] : args }, name });
+      }
+    }
+    return new DataFrame(this.df.sparkSession, buildAggregate(this.df.plan, this.keys, items));
+  }
+  async sum(col: string): Promise<DataFrame> { return this.agg(new Column({ kind: "fn", name: "sum", args: [toExpr(col)] })); }
+  async count(): Promise<DataFrame> { return this.agg(new Column({ kind: "fn", name: "count", args: [] })); }
+}
+
+// ---- na functions -----------------------------------------------------------------------------------
+
+export class DataFrameNaFunctions {
+  constructor(private readonly df: DataFrame) {}
+
+  /** Replace nulls: a value for every column of a compatible type, or a map column -> value. */
+  fill(value: unknown, subset?: string[]): DataFrame {
+    const out = this.df.output;
+    const map: Record<string, unknown> = value !== null && typeof value === "object" && !(value instanceof Date) ? (value as Record<string, unknown>) : {};
+    const items: Expr[] = out.map((a) => {
+      let v: unknown;
+      if (Object.keys(map).length) {
+        const k = Object.keys(map).find((x) => x.toLowerCase() === a.name.toLowerCase());
+        if (k === undefined) return a;
+        v = map[k];
+      } else {
+        if (subset && !subset.some((s) => s.toLowerCase() === a.name.toLowerCase())) return a;
+        v = value;
+        const t = a.dataType;
+        const ok = (typeof v === "number" && isNumeric(t)) || (typeof v === "string" && t.type === "string") || (typeof v === "boolean" && t.type === "boolean");
+        if (!ok) return a;
+      }
+      const lit = litExpr(v);
+      const fillV: Expr = typeof v === "number" && isNumeric(a.dataType) ? { kind: "cast", child: lit, to: a.dataType } : lit;
+      return { kind: "alias", child: { kind: "fn", name: "coalesce", args: [a, fillV] }, name: a.name } as Expr;
+    });
+    return new DataFrame(this.df.sparkSession, buildProject(this.df.plan, items));
+  }
+
+  /** Drop rows with nulls: how "any" | "all", or keep rows with at least `thresh` non-nulls. */
+  drop(how: "any" | "all" = "any", thresh?: number, subset?: string[]): DataFrame {
+    const cols = this.df.output.filter((a) => !subset || subset.some((s) => s.toLowerCase() === a.name.toLowerCase()));
+    const nonNull = (a: Attr): Expr => ({ kind: "fn", name: "isnotnull", args: [a] });
+    let cond: Expr;
+    if (thresh !== undefined) {
+      const countExpr = cols.map((a) => ({ kind: "fn", name: "if", args: [nonNull(a), litExpr(1), litExpr(0)] }) as Expr)
+        .reduce((x, y) => ({ kind: "fn", name: "+", args: [x, y] }));
+      cond = { kind: "fn", name: ">=", args: [countExpr, litExpr(thresh)] };
+    } else {
+      const op = how === "all" ? "or" : "and";
+      cond = cols.map(nonNull).reduce((x, y) => ({ kind: "fn", name: op, args: [x, y] }));
+    }
+    return this.df.filter(new Column(cond));
+  }
+
+  replace(toReplace: unknown, value: unknown, subset?: string[]): DataFrame {
+    const items: Expr[] = this.df.output.map((a) => {
+      if (subset && !subset.some((s) => s.toLowerCase() === a.name.toLowerCase())) return a;
+      if (typeof toReplace !== (a.dataType.type === "string" ? "string" : "number")) return a;
+      return { kind: "alias", child: { kind: "case", branches: [{ when: { kind: "fn", name: "=", args: [a, litExpr(toReplace)] }, then: { kind: "cast", child: litExpr(value), to: a.dataType } }], otherwise: a }, name: a.name } as Expr;
+    });
+    return new DataFrame(this.df.sparkSession, buildProject(this.df.plan, items));
+  }
+}
+
+// ---- typed Dataset --------------------------------------------------------------------------------
+
+/**
+ * A typed view of a DataFrame: map/filter run TypeScript functions over row objects on the
+ * workers (closures are shipped), groupByKey groups by a typed key. Results are RDD-backed.
+ */
+export class Dataset<T extends Row> {
+  constructor(readonly df: DataFrame) {}
+  async collect(): Promise<T[]> { return (await this.df.collect()) as T[]; }
+  async count(): Promise<number> { return this.df.count(); }
+  async filter(f: (row: T) => boolean): Promise<T[]> {
+    const rdd = (await this.df.rdd) as RDD<T>;
+    return rdd.filter(f).collect();
+  }
+  async map<U>(f: (row: T) => U): Promise<U[]> {
+    const rdd = (await this.df.rdd) as RDD<T>;
+    return rdd.map(f).collect();
+  }
+  async groupByKey<K>(key: (row: T) => K): Promise<[K, T[]][]> {
+    const rdd = (await this.df.rdd) as RDD<T>;
+    return rdd.groupBy(key).collect();
+  }
+  toDF(): DataFrame { return this.df; }
+}
+
+export { typeOf, toSortExpr };
+export type { SortExpr };

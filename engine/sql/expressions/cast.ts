@@ -1,0 +1,291 @@
+// CAST semantics (Spark 3 non-ANSI by default: bad input -> null; ANSI: CAST_INVALID_INPUT) and the
+// canonical text of values (Java's Double.toString, yyyy-MM-dd, [a, b], {x, y}) used by CAST AS
+// STRING, show() and explain. Dates and timestamps are UTC (the session time zone is UTC).
+
+import { ExecutionError } from "../../common/errors";
+import { type DataType, simpleString } from "../types";
+
+/** Java's Double.toString: 1.0, 0.001, 1.0E7, 1.0E-4, NaN, Infinity. */
+export function javaDouble(d: number): string {
+  if (Number.isNaN(d)) return "NaN";
+  if (!Number.isFinite(d)) return d > 0 ? "Infinity" : "-Infinity";
+  if (d === 0) return Object.is(d, -0) ? "-0.0" : "0.0";
+  const a = Math.abs(d);
+  if (a >= 1e-3 && a < 1e7) {
+    const s = String(d);
+    return s.includes(".") ? s : s + ".0";
+  }
+  const [m0, e0] = d.toExponential().split("e") as [string, string];
+  const m = m0.includes(".") ? m0 : m0 + ".0";
+  return m + "E" + (e0.startsWith("+") ? e0.slice(1) : e0);
+}
+
+/** Java's Float.toString for a float value held in a double. */
+export function javaFloat(f: number): string {
+  if (!Number.isFinite(f) || f === 0) return javaDouble(f);
+  const v = Math.fround(f);
+  for (let p = 1; p <= 9; p++) {
+    const s = v.toPrecision(p);
+    if (Math.fround(parseFloat(s)) === v) return javaDouble(parseFloat(s));
+  }
+  return javaDouble(v);
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+export function formatDate(d: Date): string {
+  const y = d.getUTCFullYear();
+  return `${y < 0 ? "-" + pad(-y, 4) : pad(y, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+export function formatTimestamp(d: Date): string {
+  const base = `${formatDate(d)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const ms = d.getUTCMilliseconds();
+  if (ms === 0) return base;
+  return base + "." + pad(ms, 3).replace(/0+$/, "");
+}
+
+export function formatDecimal(v: number, scale: number): string {
+  return v.toFixed(scale);
+}
+
+/** Text of a value as CAST(x AS STRING) gives it. */
+export function valueToString(v: unknown, dt: DataType): string | null {
+  if (v === null || v === undefined) return null;
+  switch (dt.type) {
+    case "null": return null;
+    case "boolean": return v ? "true" : "false";
+    case "byte": case "short": case "integer": case "long": return String(v);
+    case "float": return javaFloat(v as number);
+    case "double": return javaDouble(v as number);
+    case "decimal": return typeof v === "number" ? formatDecimal(v, dt.scale) : String(v);
+    case "string": return String(v);
+    case "binary": return Buffer.from(v as Uint8Array).toString("utf8");
+    case "date": return formatDate(v as Date);
+    case "timestamp": return formatTimestamp(v as Date);
+    case "array": return "[" + (v as unknown[]).map((x) => nestedString(x, dt.elementType)).join(", ") + "]";
+    case "map": return "{" + mapEntries(v).map(([k, x]) => `${nestedString(k, dt.keyType)} -> ${nestedString(x, dt.valueType)}`).join(", ") + "}";
+    case "struct": {
+      const o = v as Record<string, unknown>;
+      return "{" + dt.fields.map((f) => nestedString(o[f.name], f.dataType)).join(", ") + "}";
+    }
+  }
+}
+
+function nestedString(v: unknown, dt: DataType): string {
+  return v === null || v === undefined ? "null" : valueToString(v, dt)!;
+}
+
+/** Map values may arrive as Map objects or as plain objects. */
+export function mapEntries(v: unknown): [unknown, unknown][] {
+  if (v instanceof Map) return [...v.entries()];
+  return Object.entries(v as Record<string, unknown>);
+}
+
+// ---- parsing strings -------------------------------------------------------------------------
+
+const INT_RE = /^[+-]?\d+(\.\d*)?$/;
+const DATE_RE = /^([+-]?\d{4,})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[ T].*)?$/;
+const TS_RE = /^([+-]?\d{4,})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
+export function parseDate(s: string): Date | null {
+  const m = DATE_RE.exec(s.trim());
+  if (!m) return null;
+  const y = Number(m[1]), mo = m[2] ? Number(m[2]) : 1, d = m[3] ? Number(m[3]) : 1;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  dt.setUTCFullYear(y);
+  if (dt.getUTCMonth() !== mo - 1) return null;
+  return dt;
+}
+
+export function parseTimestamp(s: string): Date | null {
+  const t = s.trim();
+  const m = TS_RE.exec(t);
+  if (!m) {
+    const d = /^\d{4}(-\d{1,2})?$/.test(t) ? parseDate(t) : null;
+    return d;
+  }
+  const [, y, mo, d, h, mi, sec, frac, tz] = m;
+  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), frac ? Number((frac + "00").slice(0, 3)) : 0);
+  if (tz && tz !== "Z") {
+    const sign = tz.startsWith("-") ? -1 : 1;
+    const digits = tz.slice(1).replace(":", "");
+    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  const r = new Date(ms);
+  return Number.isNaN(r.getTime()) ? null : r;
+}
+
+const INT_RANGES: Record<string, [number, number]> = {
+  byte: [-128, 127],
+  short: [-32768, 32767],
+  integer: [-2147483648, 2147483647],
+  long: [-9223372036854775808, 9223372036854775807],
+};
+
+function invalid(v: unknown, from: DataType, to: DataType, ansi: boolean): null {
+  if (ansi) {
+    throw new ExecutionError(
+      "CAST_INVALID_INPUT",
+      `The value '${String(v)}' of the type "${simpleString(from).toUpperCase()}" cannot be cast to "${simpleString(to).toUpperCase()}" because it is malformed. Correct the value as per the syntax, or change its target type. Use \`try_cast\` to tolerate malformed input and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`,
+      { parameters: { expression: String(v), sourceType: simpleString(from), targetType: simpleString(to) } },
+    );
+  }
+  return null;
+}
+
+function overflow(v: unknown, from: DataType, to: DataType, ansi: boolean): null {
+  if (ansi) {
+    throw new ExecutionError("CAST_OVERFLOW", `The value ${String(v)} of the type "${simpleString(from).toUpperCase()}" cannot be cast to "${simpleString(to).toUpperCase()}" due to an overflow. Use \`try_cast\` to tolerate overflow and return NULL instead.`);
+  }
+  return null;
+}
+
+/** Wrap an integral number into the two's complement range of `to` (non-ANSI narrowing). */
+function wrapInt(n: number, to: string): number {
+  switch (to) {
+    case "byte": return (n << 24) >> 24;
+    case "short": return (n << 16) >> 16;
+    case "integer": return n | 0;
+    default: return n;
+  }
+}
+
+function toNumber(v: unknown): number {
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (v instanceof Date) return v.getTime() / 1000;
+  return v as number;
+}
+
+/** Cast one value. `ansi` turns bad input into errors instead of nulls. */
+export function castValue(v: unknown, from: DataType, to: DataType, ansi = false): unknown {
+  if (v === null || v === undefined) return null;
+  if (from.type === to.type && to.type !== "decimal" && to.type !== "array" && to.type !== "struct" && to.type !== "map") return v;
+  switch (to.type) {
+    case "null": return null;
+    case "string": return valueToString(v, from);
+    case "boolean": {
+      if (typeof v === "boolean") return v;
+      if (typeof v === "string") {
+        const s = v.trim().toLowerCase();
+        if (["t", "true", "y", "yes", "1"].includes(s)) return true;
+        if (["f", "false", "n", "no", "0"].includes(s)) return false;
+        return invalid(v, from, to, ansi);
+      }
+      if (typeof v === "number" || typeof v === "bigint") return toNumber(v) !== 0;
+      return invalid(v, from, to, ansi);
+    }
+    case "byte": case "short": case "integer": case "long": {
+      const [lo, hi] = INT_RANGES[to.type]!;
+      if (typeof v === "string") {
+        const s = v.trim();
+        if (!INT_RE.test(s)) return invalid(v, from, to, ansi);
+        const n = Math.trunc(Number(s));
+        if (n < lo || n > hi || !Number.isFinite(n)) return ansi ? invalid(v, from, to, ansi) : null;
+        return n;
+      }
+      if (typeof v === "bigint") {
+        if (to.type === "long") return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+        return wrapInt(Number(BigInt.asIntN(32, v)), to.type);
+      }
+      if (v instanceof Date) return Math.floor(v.getTime() / 1000);
+      const n = toNumber(v);
+      if (Number.isNaN(n)) return ansi ? overflow(v, from, to, ansi) : 0;
+      const t = Math.trunc(n);
+      if (isFractionalType(from) || from.type === "decimal") {
+        // Java's double-to-int narrowing saturates.
+        if (t < lo || t > hi) return ansi ? overflow(v, from, to, ansi) : t < lo ? lo : hi;
+        return t;
+      }
+      if (t < lo || t > hi) return ansi ? overflow(v, from, to, ansi) : wrapInt(t, to.type);
+      return t;
+    }
+    case "float": case "double": {
+      if (typeof v === "string") {
+        const s = v.trim();
+        const low = s.toLowerCase();
+        let n: number;
+        if (low === "nan") n = NaN;
+        else if (low === "inf" || low === "infinity" || low === "+inf" || low === "+infinity") n = Infinity;
+        else if (low === "-inf" || low === "-infinity") n = -Infinity;
+        else n = s === "" || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/.test(s) ? NaN : Number(s.replace(/[dDfF]$/, ""));
+        if (Number.isNaN(n) && low !== "nan") return invalid(v, from, to, ansi);
+        return to.type === "float" ? Math.fround(n) : n;
+      }
+      const n = toNumber(v);
+      return to.type === "float" ? Math.fround(n) : n;
+    }
+    case "decimal": {
+      let n: number;
+      if (typeof v === "string") {
+        const s = v.trim();
+        if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return invalid(v, from, to, ansi);
+        n = Number(s);
+      } else n = toNumber(v);
+      if (!Number.isFinite(n)) return invalid(v, from, to, ansi);
+      const f = 10 ** to.scale;
+      const r = Math.sign(n) * Math.round(Math.abs(n) * f) / f;
+      if (Math.abs(r) >= 10 ** (to.precision - to.scale)) return overflow(v, from, to, ansi);
+      return r;
+    }
+    case "date": {
+      if (typeof v === "string") return parseDate(v) ?? invalid(v, from, to, ansi);
+      if (v instanceof Date) return new Date(Date.UTC(v.getUTCFullYear(), v.getUTCMonth(), v.getUTCDate()));
+      return invalid(v, from, to, ansi);
+    }
+    case "timestamp": {
+      if (typeof v === "string") return parseTimestamp(v) ?? invalid(v, from, to, ansi);
+      if (v instanceof Date) return new Date(v.getTime());
+      if (typeof v === "number" || typeof v === "bigint") return new Date(toNumber(v) * 1000);
+      return invalid(v, from, to, ansi);
+    }
+    case "binary": {
+      if (typeof v === "string") return new Uint8Array(Buffer.from(v, "utf8"));
+      if (v instanceof Uint8Array) return v;
+      return invalid(v, from, to, ansi);
+    }
+    case "array": {
+      if (from.type !== "array") return invalid(v, from, to, ansi);
+      return (v as unknown[]).map((x) => castValue(x, from.elementType, to.elementType, ansi));
+    }
+    case "map": {
+      if (from.type !== "map") return invalid(v, from, to, ansi);
+      const out = new Map<unknown, unknown>();
+      for (const [k, x] of mapEntries(v)) out.set(castValue(k, from.keyType, to.keyType, ansi), castValue(x, from.valueType, to.valueType, ansi));
+      return out;
+    }
+    case "struct": {
+      if (from.type !== "struct" || from.fields.length !== to.fields.length) return invalid(v, from, to, ansi);
+      const o = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      to.fields.forEach((f, i) => {
+        const src = from.fields[i]!;
+        out[f.name] = castValue(o[src.name], src.dataType, f.dataType, ansi);
+      });
+      return out;
+    }
+  }
+}
+
+function isFractionalType(dt: DataType): boolean {
+  return dt.type === "float" || dt.type === "double";
+}
+
+/** Can `from` be cast to `to` at all (Spark's Cast.canCast, simplified)? */
+export function canCast(from: DataType, to: DataType): boolean {
+  if (from.type === "null") return true;
+  if (to.type === "string") return true;
+  if (from.type === to.type && from.type !== "array" && from.type !== "map" && from.type !== "struct") return true;
+  const atomic = (t: DataType) => !["array", "map", "struct", "binary"].includes(t.type);
+  switch (to.type) {
+    case "array": return from.type === "array" && canCast(from.elementType, to.elementType);
+    case "map": return from.type === "map" && canCast(from.keyType, to.keyType) && canCast(from.valueType, to.valueType);
+    case "struct": return from.type === "struct" && from.fields.length === to.fields.length && from.fields.every((f, i) => canCast(f.dataType, to.fields[i]!.dataType));
+    case "binary": return from.type === "string" || from.type === "binary";
+    case "date": return from.type === "string" || from.type === "timestamp" || from.type === "date";
+    case "timestamp": return atomic(from) && from.type !== "boolean" || from.type === "boolean";
+    default: return atomic(from) && from.type !== "date";
+  }
+}

@@ -1,0 +1,338 @@
+// Date and time functions. Dates are Date objects at UTC midnight and timestamps are Date objects;
+// the session time zone is UTC. Patterns are Java DateTimeFormatter-style (yyyy-MM-dd HH:mm:ss).
+
+import { DateType, TimestampType, IntegerType, LongType, StringType, DoubleType } from "../types";
+import { register, simple, coerceArg, typeOf, type ScalarDef } from "./registry";
+import { parseDate, parseTimestamp } from "./cast";
+
+const DAY = 86400000;
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const p2 = (n: number, w = 2) => String(n).padStart(w, "0");
+
+type Tok = { lit: string } | { field: string; width: number };
+
+function tokenize(pattern: string): Tok[] {
+  const out: Tok[] = [];
+  for (let i = 0; i < pattern.length;) {
+    const c = pattern[i]!;
+    if (c === "'") {
+      const j = pattern.indexOf("'", i + 1);
+      const end = j < 0 ? pattern.length : j;
+      out.push({ lit: end === i + 1 ? "'" : pattern.slice(i + 1, end) });
+      i = end + 1;
+      continue;
+    }
+    if (/[A-Za-z]/.test(c)) {
+      let j = i;
+      while (pattern[j] === c) j++;
+      out.push({ field: c, width: j - i });
+      i = j;
+      continue;
+    }
+    out.push({ lit: c });
+    i++;
+  }
+  return out;
+}
+
+/** Format a UTC instant with a Java-style pattern. */
+export function formatDateTime(d: Date, pattern: string): string {
+  return tokenize(pattern).map((t) => {
+    if ("lit" in t) return t.lit;
+    const w = t.width;
+    switch (t.field) {
+      case "y": case "u": { const y = d.getUTCFullYear(); return w === 2 ? p2(y % 100) : p2(y, w); }
+      case "M": case "L": {
+        const m = d.getUTCMonth();
+        return w >= 4 ? MONTHS[m]! : w === 3 ? MONTHS[m]!.slice(0, 3) : p2(m + 1, w);
+      }
+      case "d": return p2(d.getUTCDate(), w);
+      case "D": return p2(dayOfYear(d), w);
+      case "H": return p2(d.getUTCHours(), w);
+      case "h": return p2(d.getUTCHours() % 12 || 12, w);
+      case "k": return p2(d.getUTCHours() || 24, w);
+      case "K": return p2(d.getUTCHours() % 12, w);
+      case "m": return p2(d.getUTCMinutes(), w);
+      case "s": return p2(d.getUTCSeconds(), w);
+      case "S": return p2(d.getUTCMilliseconds(), 3).padEnd(w, "0").slice(0, w);
+      case "a": return d.getUTCHours() < 12 ? "AM" : "PM";
+      case "E": return w >= 4 ? DAYS[d.getUTCDay()]! : DAYS[d.getUTCDay()]!.slice(0, 3);
+      case "e": return String(d.getUTCDay() + 1);
+      case "Q": case "q": return String(Math.floor(d.getUTCMonth() / 3) + 1);
+      case "X": return "Z";
+      case "x": case "Z": return "+0000";
+      case "z": case "V": case "O": return "UTC";
+      default: return t.field.repeat(w);
+    }
+  }).join("");
+}
+
+/** Parse text with a Java-style pattern into a UTC instant, or null. */
+export function parseDateTime(s: string, pattern: string): Date | null {
+  const toks = tokenize(pattern);
+  let re = "^";
+  const fields: string[] = [];
+  for (const t of toks) {
+    if ("lit" in t) { re += t.lit.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); continue; }
+    fields.push(t.field + t.width);
+    switch (t.field) {
+      case "M": case "L": re += t.width >= 4 ? "([A-Za-z]+)" : t.width === 3 ? "([A-Za-z]{3})" : t.width === 2 ? "(\\d{2})" : "(\\d{1,2})"; break;
+      case "E": re += "([A-Za-z]+)"; break;
+      case "a": re += "([AaPp][Mm])"; break;
+      case "X": case "x": case "Z": re += "(Z|[+-]\\d{2}:?\\d{2})"; break;
+      case "y": case "u": re += t.width === 2 ? "(\\d{2})" : t.width === 4 ? "(\\d{4})" : "(\\d{1,9})"; break;
+      case "S": re += `(\\d{1,${Math.max(t.width, 1)}})`; break;
+      default: re += t.width === 2 ? "(\\d{2})" : t.width === 1 ? "(\\d{1,2})" : `(\\d{${t.width}})`;
+    }
+  }
+  const m = new RegExp(re + "$").exec(s.trim());
+  if (!m) return null;
+  let y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0, ms = 0, pm: boolean | undefined, offsetMin = 0;
+  fields.forEach((f, i) => {
+    const v = m[i + 1]!;
+    switch (f[0]) {
+      case "y": case "u": y = f === "y2" ? 2000 + Number(v) : Number(v); break;
+      case "M": case "L": mo = /\d/.test(v) ? Number(v) : MONTHS.findIndex((x) => x.toLowerCase().startsWith(v.toLowerCase())) + 1; break;
+      case "d": d = Number(v); break;
+      case "D": mo = 1; d = Number(v); break;
+      case "H": case "k": h = Number(v); break;
+      case "h": case "K": h = Number(v) % 12; break;
+      case "m": mi = Number(v); break;
+      case "s": sec = Number(v); break;
+      case "S": ms = Number((v + "000").slice(0, 3)); break;
+      case "a": pm = v.toUpperCase() === "PM"; break;
+      case "X": case "x": case "Z":
+        if (v !== "Z") { const dd = v.slice(1).replace(":", ""); offsetMin = (v[0] === "-" ? -1 : 1) * (Number(dd.slice(0, 2)) * 60 + Number(dd.slice(2))); }
+        break;
+    }
+  });
+  if (pm) h += 12;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return null;
+  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offsetMin * 60000;
+  const r = new Date(t);
+  if (r.getUTCMonth() !== mo - 1 && offsetMin === 0) return null;
+  return r;
+}
+
+export function truncDay(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / DAY) * DAY);
+}
+
+function dayOfYear(d: Date): number {
+  return Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY) + 1;
+}
+
+function isoWeek(d: Date): number {
+  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  const day = t.getUTCDay() || 7;
+  t.setUTCDate(t.getUTCDate() + 4 - day);
+  const yearStart = Date.UTC(t.getUTCFullYear(), 0, 1);
+  return Math.ceil(((t.getTime() - yearStart) / DAY + 1) / 7);
+}
+
+export function addMonths(d: Date, n: number): Date {
+  const y = d.getUTCFullYear(), m = d.getUTCMonth() + n, day = d.getUTCDate();
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, Math.min(day, last)));
+}
+
+register({
+  kind: "scalar", name: "current_date", minArgs: 0, maxArgs: 0,
+  resolve() { return { args: [], dataType: DateType, nullable: false }; },
+  eval(_v, info) { return truncDay(new Date(info.ctx.nowMillis)); },
+}, "curdate");
+register({
+  kind: "scalar", name: "current_timestamp", minArgs: 0, maxArgs: 0,
+  resolve() { return { args: [], dataType: TimestampType, nullable: false }; },
+  eval(_v, info) { return new Date(info.ctx.nowMillis); },
+}, "now", "localtimestamp");
+
+function toDateLike(name: string, date: boolean): ScalarDef {
+  return {
+    kind: "scalar", name, minArgs: 1, maxArgs: 2,
+    resolve(args, node) {
+      const t = typeOf(args[0]!);
+      const a0 = t.type === "string" || args.length > 1 ? coerceArg(node, args, 0, "string") : coerceArg(node, args, 0, date ? "date" : "timestamp");
+      return { args: args.length > 1 ? [a0, coerceArg(node, args, 1, "string")] : [a0], dataType: date ? DateType : TimestampType };
+    },
+    eval([v, fmt]) {
+      let r: Date | null;
+      if (v instanceof Date) r = v;
+      else if (fmt !== undefined) r = parseDateTime(v as string, fmt as string);
+      else r = date ? parseDate(v as string) : parseTimestamp(v as string);
+      if (!r) return null;
+      return date ? truncDay(r) : r;
+    },
+  };
+}
+register(toDateLike("to_date", true));
+register(toDateLike("to_timestamp", false));
+
+register(simple("date_format", ["timestamp", "string"], StringType, ([d, f]) => formatDateTime(d as Date, f as string)));
+
+const part = (name: string, f: (d: Date) => number, expect: "date" | "timestamp" = "date", ...aliases: string[]) =>
+  register(simple(name, [expect], IntegerType, ([d]) => f(d as Date)), ...aliases);
+part("year", (d) => d.getUTCFullYear());
+part("quarter", (d) => Math.floor(d.getUTCMonth() / 3) + 1);
+part("month", (d) => d.getUTCMonth() + 1);
+part("dayofmonth", (d) => d.getUTCDate(), "date", "day");
+part("dayofweek", (d) => d.getUTCDay() + 1);
+part("weekday", (d) => (d.getUTCDay() + 6) % 7);
+part("dayofyear", dayOfYear);
+part("weekofyear", isoWeek);
+part("hour", (d) => d.getUTCHours(), "timestamp");
+part("minute", (d) => d.getUTCMinutes(), "timestamp");
+part("second", (d) => d.getUTCSeconds(), "timestamp");
+
+register(simple("datediff", ["date", "date"], IntegerType, ([a, b]) => Math.round(((a as Date).getTime() - (b as Date).getTime()) / DAY)));
+register(simple("date_add", ["date", "int"], DateType, ([d, n]) => new Date((d as Date).getTime() + (n as number) * DAY)), "dateadd");
+register(simple("date_sub", ["date", "int"], DateType, ([d, n]) => new Date((d as Date).getTime() - (n as number) * DAY)));
+register(simple("add_months", ["date", "int"], DateType, ([d, n]) => addMonths(d as Date, n as number)));
+register(simple("last_day", ["date"], DateType, ([d]) => new Date(Date.UTC((d as Date).getUTCFullYear(), (d as Date).getUTCMonth() + 1, 0))));
+register(simple("next_day", ["date", "string"], DateType, ([d, dow]) => {
+  const target = DAYS.findIndex((x) => x.toLowerCase().startsWith(String(dow).toLowerCase().slice(0, 2)));
+  if (target < 0) return null;
+  const cur = (d as Date).getUTCDay();
+  const delta = ((target - cur + 7) % 7) || 7;
+  return new Date((d as Date).getTime() + delta * DAY);
+}));
+register(simple("make_date", ["int", "int", "int"], DateType, ([y, m, d]) => {
+  const r = new Date(Date.UTC(y as number, (m as number) - 1, d as number));
+  return r.getUTCMonth() !== (m as number) - 1 ? null : r;
+}));
+register(simple("months_between", ["timestamp", "timestamp"], DoubleType, ([a, b]) => {
+  const x = a as Date, y = b as Date;
+  const months = (x.getUTCFullYear() - y.getUTCFullYear()) * 12 + (x.getUTCMonth() - y.getUTCMonth());
+  const lastX = new Date(Date.UTC(x.getUTCFullYear(), x.getUTCMonth() + 1, 0)).getUTCDate() === x.getUTCDate();
+  const lastY = new Date(Date.UTC(y.getUTCFullYear(), y.getUTCMonth() + 1, 0)).getUTCDate() === y.getUTCDate();
+  if (x.getUTCDate() === y.getUTCDate() || (lastX && lastY)) return months;
+  const secs = (d: Date) => ((d.getUTCDate() - 1) * 86400 + d.getUTCHours() * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds());
+  const r = months + (secs(x) - secs(y)) / (31 * 86400);
+  return Math.round(r * 1e8) / 1e8;
+}));
+
+register({
+  kind: "scalar", name: "unix_timestamp", minArgs: 0, maxArgs: 2,
+  resolve(args, node) {
+    if (!args.length) return { args, dataType: LongType };
+    const t = typeOf(args[0]!);
+    const a0 = t.type === "string" ? args[0]! : coerceArg(node, args, 0, "timestamp");
+    return { args: args.length > 1 ? [a0, coerceArg(node, args, 1, "string")] : [a0], dataType: LongType };
+  },
+  eval(vals, info) {
+    if (!vals.length) return Math.floor(info.ctx.nowMillis / 1000);
+    const [v, f] = vals;
+    const d = v instanceof Date ? v : parseDateTime(v as string, (f as string | undefined) ?? "yyyy-MM-dd HH:mm:ss");
+    return d ? Math.floor(d.getTime() / 1000) : null;
+  },
+}, "to_unix_timestamp");
+register(simple("from_unixtime", ["long", "string"], StringType,
+  ([n, f]) => formatDateTime(new Date(Number(n) * 1000), (f as string | undefined) ?? "yyyy-MM-dd HH:mm:ss"), { minArgs: 1 }));
+register(simple("timestamp_seconds", ["double"], TimestampType, ([n]) => new Date(Number(n) * 1000)));
+register(simple("unix_seconds", ["timestamp"], LongType, ([d]) => Math.floor((d as Date).getTime() / 1000)));
+register(simple("unix_date", ["date"], IntegerType, ([d]) => Math.floor((d as Date).getTime() / DAY)));
+register(simple("date_from_unix_date", ["int"], DateType, ([n]) => new Date((n as number) * DAY)));
+
+export function truncTo(d: Date, unit: string): Date | null {
+  const y = d.getUTCFullYear(), m = d.getUTCMonth();
+  switch (unit.toLowerCase()) {
+    case "year": case "yyyy": case "yy": return new Date(Date.UTC(y, 0, 1));
+    case "quarter": return new Date(Date.UTC(y, m - (m % 3), 1));
+    case "month": case "mon": case "mm": return new Date(Date.UTC(y, m, 1));
+    case "week": { const t = truncDay(d); const dow = (t.getUTCDay() + 6) % 7; return new Date(t.getTime() - dow * DAY); }
+    case "day": case "dd": return truncDay(d);
+    case "hour": return new Date(Math.floor(d.getTime() / 3600000) * 3600000);
+    case "minute": return new Date(Math.floor(d.getTime() / 60000) * 60000);
+    case "second": return new Date(Math.floor(d.getTime() / 1000) * 1000);
+    case "millisecond": return new Date(d.getTime());
+    default: return null;
+  }
+}
+register(simple("date_trunc", ["string", "timestamp"], TimestampType, ([u, d]) => truncTo(d as Date, u as string)));
+register(simple("trunc", ["date", "string"], DateType, ([d, u]) => {
+  const unit = (u as string).toLowerCase();
+  if (!["year", "yyyy", "yy", "quarter", "month", "mon", "mm", "week"].includes(unit)) return null;
+  return truncTo(d as Date, unit);
+}));
+
+/** Milliseconds of an interval text like "10 minutes", "1 hour", "2 days", "500 milliseconds". */
+export function parseDuration(text: string): number | null {
+  const units: Record<string, number> = {
+    millisecond: 1, ms: 1, second: 1000, sec: 1000, s: 1000, minute: 60000, min: 60000, m: 60000,
+    hour: 3600000, h: 3600000, day: DAY, d: DAY, week: 7 * DAY, w: 7 * DAY, microsecond: 0.001,
+  };
+  let total = 0;
+  const re = /(-?\d+(?:\.\d+)?)\s*([a-z]+)/gi;
+  let m: RegExpExecArray | null;
+  let any = false;
+  const t = text.trim().replace(/^interval\s+/i, "");
+  while ((m = re.exec(t))) {
+    const u = m[2]!.toLowerCase().replace(/s$/, "");
+    const f = units[u] ?? units[m[2]!.toLowerCase()];
+    if (f === undefined) return null;
+    total += Number(m[1]) * f;
+    any = true;
+  }
+  return any ? total : null;
+}
+
+const WINDOW_TYPE = {
+  type: "struct" as const,
+  fields: [
+    { name: "start", dataType: TimestampType, nullable: true },
+    { name: "end", dataType: TimestampType, nullable: true },
+  ],
+};
+
+// Tumbling event-time windows: window(ts, "10 minutes") -> {start, end}. Sliding windows (with a
+// slide shorter than the duration) are the generator `window_sliding` below.
+register({
+  kind: "scalar", name: "window", minArgs: 2, maxArgs: 4,
+  resolve(args, node) {
+    return { args: [coerceArg(node, args, 0, "timestamp"), ...args.slice(1).map((_, i) => coerceArg(node, args, i + 1, "string"))], dataType: WINDOW_TYPE };
+  },
+  eval([ts, dur, _slide, start]) {
+    const d = parseDuration(dur as string);
+    if (!d) return null;
+    const off = start ? parseDuration(start as string) ?? 0 : 0;
+    const t = (ts as Date).getTime();
+    const s = Math.floor((t - off) / d) * d + off;
+    return { start: new Date(s), end: new Date(s + d) };
+  },
+});
+
+register({
+  kind: "generator", name: "window_sliding", minArgs: 3, maxArgs: 4, outer: false,
+  resolve(args, node) {
+    return {
+      args: [coerceArg(node, args, 0, "timestamp"), ...args.slice(1).map((_, i) => coerceArg(node, args, i + 1, "string"))],
+      output: [{ name: "window", dataType: WINDOW_TYPE, nullable: true }],
+    };
+  },
+  generate([ts, dur, slide, start]) {
+    if (ts === null || ts === undefined) return [];
+    const d = parseDuration(dur as string)!, sl = parseDuration(slide as string)!;
+    const off = start ? parseDuration(start as string) ?? 0 : 0;
+    const t = (ts as Date).getTime();
+    const rows: unknown[][] = [];
+    // Every window [s, s + d) with s = off + k * sl that contains t, earliest first.
+    let s = Math.floor((t - off) / sl) * sl + off;
+    const found: number[] = [];
+    while (s > t - d) { found.push(s); s -= sl; }
+    for (const x of found.reverse()) rows.push([{ start: new Date(x), end: new Date(x + d) }]);
+    return rows;
+  },
+});
+
+// ts + INTERVAL ...: the SQL binder turns day-time intervals into milliseconds.
+register({
+  kind: "scalar", name: "timestamp_add_millis", minArgs: 2, maxArgs: 2,
+  resolve(args, node) {
+    const t = typeOf(args[0]!);
+    const ms = args[1]!.kind === "lit" ? Number(args[1]!.value) : NaN;
+    if (t.type === "date" && ms % DAY === 0) return { args: [args[0]!, args[1]!], dataType: DateType };
+    return { args: [coerceArg(node, args, 0, "timestamp"), coerceArg(node, args, 1, "long")], dataType: TimestampType };
+  },
+  eval([d, ms]) { return new Date((d as Date).getTime() + Number(ms)); },
+});

@@ -1,0 +1,135 @@
+// spark.read (DataFrameReader) and df.write (DataFrameWriter) over the registered data sources
+// (engine/sql/datasource-contract.ts). Schema inference reads files on the driver, so loads are
+// async: `const df = await spark.read.option("header", true).csv(path)`.
+
+import { randomUUID } from "node:crypto";
+import { AnalysisError, ExecutionError } from "../common/errors";
+import { registerShippable } from "../common/closure";
+import { parseTableSchema } from "./parser";
+import { StructType, type DataType } from "./types";
+import type { Attr } from "./expressions/expression";
+import { getDataSource, registeredFormats, type DataSource, type DataSourceOptions, type ScanSpec, type WriteJob, type WrittenFile } from "./datasource-contract";
+import { newExprId } from "./plan/logical-plan";
+import { DataFrame } from "./dataframe";
+import type { SqlSession } from "./sql-session";
+
+type OptValue = string | number | boolean;
+
+function dataSource(format: string): DataSource {
+  const ds = getDataSource(format);
+  if (!ds) {
+    throw new AnalysisError("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${format}. Available: ${registeredFormats().join(", ") || "(none registered)"}.`, { parameters: { provider: format } });
+  }
+  return ds;
+}
+
+function normOptions(o: Record<string, OptValue>): DataSourceOptions {
+  const out: DataSourceOptions = {};
+  for (const [k, v] of Object.entries(o)) out[k.toLowerCase()] = String(v);
+  return out;
+}
+
+/** Build a DataFrame over files: infer the schema unless given (a driver-side read, as in Spark). */
+export async function fileDataFrame(session: SqlSession, format: string, paths: string[], options: DataSourceOptions, userSchema?: StructType): Promise<DataFrame> {
+  const ds = dataSource(format);
+  const schema = userSchema ?? (await ds.inferSchema(paths, options));
+  const spec: ScanSpec = {
+    format: ds.format,
+    paths,
+    options,
+    userSchema: userSchema ? (userSchema.asDataType() as ScanSpec["userSchema"]) : undefined,
+    dataSchema: schema.asDataType() as ScanSpec["dataSchema"],
+  };
+  const output: Attr[] = schema.fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+  return new DataFrame(session, { kind: "Scan", spec, output });
+}
+
+export class DataFrameReader {
+  private fmt = "parquet";
+  private opts: Record<string, OptValue> = {};
+  private userSchema?: StructType;
+
+  constructor(private readonly session: SqlSession) {}
+
+  format(f: string): this { this.fmt = f; return this; }
+  option(key: string, value: OptValue): this { this.opts[key] = value; return this; }
+  options(o: Record<string, OptValue>): this { Object.assign(this.opts, o); return this; }
+  schema(s: StructType | string | DataType): this {
+    this.userSchema = s instanceof StructType ? s : typeof s === "string" ? parseTableSchema(s) : StructType.fromDataType(s);
+    return this;
+  }
+
+  load(path?: string | string[], format?: string, options: Record<string, OptValue> = {}): Promise<DataFrame> {
+    const paths = path === undefined ? (this.opts.path !== undefined ? [String(this.opts.path)] : []) : Array.isArray(path) ? path : [path];
+    if (!paths.length) throw new AnalysisError("UNABLE_TO_INFER_SCHEMA", "'path' is not specified.");
+    return fileDataFrame(this.session, format ?? this.fmt, paths, normOptions({ ...this.opts, ...options }), this.userSchema);
+  }
+  csv(path: string | string[], options: Record<string, OptValue> = {}): Promise<DataFrame> { return this.load(path, "csv", options); }
+  json(path: string | string[], options: Record<string, OptValue> = {}): Promise<DataFrame> { return this.load(path, "json", options); }
+  parquet(...paths: string[]): Promise<DataFrame> { return this.load(paths, "parquet"); }
+  text(path: string | string[], options: Record<string, OptValue> = {}): Promise<DataFrame> { return this.load(path, "text", options); }
+  table(name: string): DataFrame { return this.session.table(name); }
+}
+
+/** Worker side of a write: one task writes its partition's rows through the data source. */
+export const writePartition = registerShippable("sql.writePartition", function writePartition(job: WriteJob, taskId: number, rows: Iterable<unknown[]>): WrittenFile[][] {
+  const ds = getDataSource(job.format);
+  if (!ds?.writeTask) throw new ExecutionError("UNSUPPORTED_DATA_SOURCE_FOR_WRITE", `The data source ${job.format} cannot write.`);
+  const out = ds.writeTask(job, taskId, rows);
+  if (out instanceof Promise) {
+    throw new ExecutionError("INTERNAL_ERROR", `data source ${job.format}: writeTask returned a Promise; tasks are synchronous (see datasource-contract.ts).`);
+  }
+  return [out];
+});
+
+export class DataFrameWriter {
+  private fmt = "parquet";
+  private saveMode: WriteJob["mode"] = "errorifexists";
+  private opts: Record<string, OptValue> = {};
+  private partitionCols: string[] = [];
+
+  constructor(private readonly df: DataFrame) {}
+
+  format(f: string): this { this.fmt = f; return this; }
+  mode(m: string): this {
+    const mm = m.toLowerCase();
+    if (!["overwrite", "append", "ignore", "error", "errorifexists", "default"].includes(mm)) {
+      throw new AnalysisError("INVALID_SAVE_MODE", `The specified save mode "${m}" is invalid. Valid save modes include "append", "overwrite", "ignore", "error", "errorifexists", and "default".`);
+    }
+    this.saveMode = (mm === "default" ? "errorifexists" : mm) as WriteJob["mode"];
+    return this;
+  }
+  option(key: string, value: OptValue): this { this.opts[key] = value; return this; }
+  options(o: Record<string, OptValue>): this { Object.assign(this.opts, o); return this; }
+  partitionBy(...cols: (string | string[])[]): this { this.partitionCols = cols.flat(); return this; }
+
+  async save(path?: string): Promise<void> {
+    const p = path ?? (this.opts.path !== undefined ? String(this.opts.path) : undefined);
+    if (!p) throw new AnalysisError("UNABLE_TO_WRITE", "'path' is not specified.");
+    const ds = dataSource(this.fmt);
+    const job: WriteJob = {
+      format: ds.format, path: p, mode: this.saveMode, options: normOptions(this.opts), partitionBy: this.partitionCols,
+      schema: this.df.schema, jobId: randomUUID(),
+    };
+    const prep = ds.prepareWrite ? await ds.prepareWrite(job) : { skip: false };
+    if (prep.skip) return;
+    // The schema crosses the wire as plain data; data sources rebuild a StructType if they need one.
+    const shipped = { ...job, schema: job.schema.asDataType() } as unknown as WriteJob;
+    try {
+      const rdd = await this.df.toInternalRdd();
+      const results = (await rdd.mapPartitionsWithIndex((i, it) => writePartition(shipped, i, it)).collect()) as WrittenFile[][];
+      if (ds.commitWrite) await ds.commitWrite(job, results);
+    } catch (e) {
+      if (ds.abortWrite) await ds.abortWrite(job);
+      throw e;
+    }
+  }
+  csv(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("csv").save(path); }
+  json(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("json").save(path); }
+  parquet(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("parquet").save(path); }
+  text(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("text").save(path); }
+  /** Without a metastore, saveAsTable registers a temporary view over the written rows. */
+  async saveAsTable(name: string): Promise<void> { this.df.createOrReplaceTempView(name); }
+}
+
+export { newExprId };

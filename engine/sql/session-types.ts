@@ -1,0 +1,88 @@
+// What the SQL layer needs from the session layer above it (SparkSession / SparkContext). The
+// SQL layer only sees these interfaces, so engine/session can implement them without the SQL
+// layer importing upward, and tests can run the SQL layer on a small stand-in.
+
+import type { RDD } from "../rdd";
+
+export interface BroadcastLike<T> {
+  readonly value: T;
+  unpersist?(blocking?: boolean): unknown;
+  destroy?(): unknown;
+}
+
+export interface SqlSparkContext {
+  readonly defaultParallelism: number;
+  parallelize<T>(data: T[], numSlices?: number): RDD<T>;
+  readSplits<S, T>(splits: S[], read: (split: S, ctx: unknown) => Iterable<T> | Promise<Iterable<T>>, name?: string): RDD<T>;
+  broadcast<T>(value: T): BroadcastLike<T>;
+  /** Job group / local properties for the SQL tab ("callSite.short"); optional. */
+  setLocalProperty?(key: string, value: string | null): void;
+}
+
+/** Runtime configuration (spark.conf). Keys are Spark's. */
+export interface SqlConfLike {
+  get(key: string, defaultValue?: string): string | undefined;
+  set(key: string, value: string | number | boolean): void;
+  unset?(key: string): void;
+}
+
+/** The session as the SQL layer sees it. */
+export interface SqlSessionLike {
+  readonly sparkContext: SqlSparkContext;
+  readonly conf: SqlConfLike;
+}
+
+/** A simple map-backed spark.conf for sessions that have none. */
+export class MapConf implements SqlConfLike {
+  private readonly m = new Map<string, string>();
+  constructor(init: Record<string, string | number | boolean> = {}) {
+    for (const [k, v] of Object.entries(init)) this.m.set(k, String(v));
+  }
+  get(key: string, defaultValue?: string): string | undefined {
+    return this.m.get(key) ?? defaultValue;
+  }
+  set(key: string, value: string | number | boolean): void {
+    this.m.set(key, String(value));
+  }
+  unset(key: string): void {
+    this.m.delete(key);
+  }
+  getAll(): Record<string, string> {
+    return Object.fromEntries(this.m);
+  }
+}
+
+/** Settings the SQL layer reads, with its defaults. */
+export interface SqlSettings {
+  shufflePartitions: number;
+  autoBroadcastJoinThreshold: number;
+  ansi: boolean;
+  caseSensitive: boolean;
+}
+
+export const SQL_DEFAULTS = {
+  // Spark's default is 200; on a 2-core teaching cluster that is 200 tiny tasks per shuffle, so
+  // the workbench defaults to 4 (set spark.sql.shuffle.partitions to change it).
+  "spark.sql.shuffle.partitions": "4",
+  "spark.sql.autoBroadcastJoinThreshold": String(10 * 1024 * 1024),
+  "spark.sql.ansi.enabled": "false",
+  "spark.sql.caseSensitive": "false",
+} as const;
+
+export function readSettings(conf: SqlConfLike): SqlSettings {
+  const get = (k: keyof typeof SQL_DEFAULTS) => conf.get(k) ?? SQL_DEFAULTS[k];
+  return {
+    shufflePartitions: Math.max(1, parseInt(get("spark.sql.shuffle.partitions"), 10) || 4),
+    autoBroadcastJoinThreshold: parseSize(get("spark.sql.autoBroadcastJoinThreshold")),
+    ansi: get("spark.sql.ansi.enabled").toLowerCase() === "true",
+    caseSensitive: get("spark.sql.caseSensitive").toLowerCase() === "true",
+  };
+}
+
+/** "10MB", "10485760", "-1" -> bytes. */
+export function parseSize(s: string): number {
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*([kmgt]?)b?\s*$/i.exec(s);
+  if (!m) return Number(s);
+  const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as "" | "k" | "m" | "g" | "t"];
+  return Number(m[1]) * mult;
+}

@@ -1,0 +1,292 @@
+// The SQL side of a SparkSession: createDataFrame, range, sql, table, catalog, read/write, and
+// the query pipeline every action runs (cache substitution -> subqueries -> optimizer ->
+// physical planning -> executor). engine/session wires it into SparkSession (installSqlOn).
+
+import { AnalysisError, WorkbenchError } from "../common/errors";
+import type { RDD } from "../rdd";
+import { parseStatement, parseTableSchema, printAst } from "./parser";
+import { StructType, type DataType, type StructField } from "./types";
+import type { Attr, Expr } from "./expressions/expression";
+import { transformUp } from "./expressions/expression";
+import { exprPlan } from "./expressions/print";
+import { literalType } from "./column";
+import { widerType } from "./expressions/type-utils";
+import { newExprId, outputOf, transformPlanUp, expressionsOf, type LogicalPlan } from "./plan/logical-plan";
+import { planString, schemaHeader } from "./plan/tree-string";
+import { Catalog, CacheManager } from "./catalog";
+import { DataFrame } from "./dataframe";
+import { externalToInternal } from "./row-convert";
+import { optimize } from "./optimizer";
+import { PhysicalPlanner } from "./physical/planner";
+import { physicalPlanString } from "./physical/physical-plan";
+import { Executor } from "./physical/executor";
+import { readSettings, MapConf, type SqlSessionLike, type SqlSettings, type SqlConfLike, type SqlSparkContext } from "./session-types";
+import { SqlBinder, fileKey } from "./binder/sql-binder";
+import { DataFrameReader, DataFrameWriter, fileDataFrame } from "./readwriter";
+
+export type SchemaArg = StructType | string | string[] | DataType;
+
+/** The catalog API as spark.catalog offers it. */
+export class CatalogApi {
+  constructor(private readonly s: SqlSession) {}
+  listTables(): { name: string; database: string | null; description: string | null; tableType: string; isTemporary: boolean }[] { return this.s.catalog.listTables(); }
+  tableExists(name: string): boolean { return this.s.catalog.lookup(name.split(".")) !== undefined; }
+  dropTempView(name: string): boolean { return this.s.catalog.drop(name); }
+  dropGlobalTempView(name: string): boolean { return this.s.catalog.drop(name, true); }
+  listColumns(name: string): { name: string; dataType: string; nullable: boolean }[] {
+    return outputOf(this.s.catalog.get(name.split("."))).map((a) => ({ name: a.name, dataType: a.dataType.type, nullable: a.nullable }));
+  }
+  cacheTable(name: string): void { this.s.table(name).cache(); }
+  uncacheTable(name: string): void { this.s.table(name).unpersist(); }
+  isCached(name: string): boolean { return this.s.table(name).is_cached; }
+  clearCache(): void { this.s.cacheManager.clear(); }
+  currentDatabase(): string { return "default"; }
+}
+
+export class SqlSession {
+  readonly catalog = new Catalog();
+  readonly cacheManager = new CacheManager();
+  readonly catalogApi: CatalogApi;
+  readonly conf: SqlConfLike;
+
+  constructor(readonly host: SqlSessionLike | { sparkContext: SqlSparkContext; conf?: SqlConfLike }) {
+    this.conf = host.conf ?? new MapConf();
+    this.catalogApi = new CatalogApi(this);
+  }
+
+  get sparkContext(): SqlSparkContext { return this.host.sparkContext; }
+  settings(): SqlSettings { return readSettings(this.conf); }
+
+  // ---- DataFrame sources ----------------------------------------------------------------------------
+
+  /**
+   * createDataFrame(rows) infers a schema from objects (keys in insertion order) or arrays;
+   * createDataFrame(rows, ["a", "b"]) names columns; a StructType or DDL string ("a int, b
+   * string") fixes the types.
+   */
+  createDataFrame(data: unknown[] | RDD<unknown>, schema?: SchemaArg): DataFrame {
+    if (!Array.isArray(data)) return this.createFromRdd(data, schema);
+    let struct: StructType;
+    let names: string[] | undefined;
+    if (schema instanceof StructType) struct = schema;
+    else if (typeof schema === "string") struct = toStruct(parseSchemaString(schema));
+    else if (schema && !Array.isArray(schema)) struct = StructType.fromDataType(schema);
+    else {
+      names = schema as string[] | undefined;
+      struct = inferSchema(data, names);
+    }
+    const fields = struct.fields;
+    const rows = data.map((r) => {
+      const arr = Array.isArray(r) ? r : r !== null && typeof r === "object" ? fields.map((f) => (r as Record<string, unknown>)[f.name]) : [r];
+      if (arr.length !== fields.length) {
+        throw new AnalysisError("AXIS_LENGTH_MISMATCH", `Length mismatch: Expected axis has ${fields.length} elements, new values have ${arr.length} elements.`);
+      }
+      return fields.map((f, i) => checkValue(externalToInternal(arr[i], f.dataType), f));
+    });
+    const output: Attr[] = fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+    return new DataFrame(this, { kind: "LocalRelation", output, rows });
+  }
+
+  private createFromRdd(rdd: RDD<unknown>, schema?: SchemaArg): DataFrame {
+    if (!schema || Array.isArray(schema)) {
+      throw new WorkbenchError("CANNOT_INFER_SCHEMA_FROM_RDD", "createDataFrame(rdd) needs a schema (StructType or DDL string) here: the workbench does not sample RDDs to infer one.");
+    }
+    const struct = schema instanceof StructType ? schema : typeof schema === "string" ? toStruct(parseSchemaString(schema)) : StructType.fromDataType(schema);
+    const names = struct.fieldNames;
+    const rows = rdd.map((r: unknown) => (Array.isArray(r) ? r : r !== null && typeof r === "object" ? names.map((n) => (r as Record<string, unknown>)[n] ?? null) : [r]));
+    const output: Attr[] = struct.fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+    return new DataFrame(this, { kind: "RddRelation", rdd: rows, output, name: "" });
+  }
+
+  range(start: number, end?: number, step = 1, numPartitions?: number): DataFrame {
+    const [s, e] = end === undefined ? [0, start] : [start, end];
+    if (step === 0) throw new AnalysisError("INVALID_PARAMETER_VALUE", "The value of parameter(s) `step` in `range` is invalid: step cannot be 0.");
+    const output: Attr[] = [{ kind: "attr", id: newExprId(), name: "id", dataType: { type: "long" }, nullable: false }];
+    return new DataFrame(this, { kind: "Range", start: s, end: e, step, numPartitions, output });
+  }
+
+  table(name: string): DataFrame {
+    const parts = name.split(".");
+    const plan = this.catalog.get(parts);
+    return new DataFrame(this, { kind: "SubqueryAlias", alias: parts[parts.length - 1]!, child: plan });
+  }
+
+  /** Run one SQL statement. Queries are lazy; commands (CREATE VIEW, SET, ...) take effect now. */
+  sql(text: string): DataFrame {
+    const stmt = parseStatement(text);
+    return new SqlBinder(this).bindStatement(stmt, text);
+  }
+
+  /**
+   * Like sql(), after inferring the schemas of file relations (SELECT * FROM parquet.`path`),
+   * which needs reading files: `const df = await spark.sqlAsync("SELECT * FROM csv.`x.csv`")`.
+   */
+  async sqlAsync(text: string): Promise<DataFrame> {
+    for (const m of text.matchAll(/\b([A-Za-z]+)\.`([^`]+)`/g)) {
+      const [, format, path] = m;
+      if (!this.fileRelations.has(fileKey(format!, path!))) {
+        this.fileRelations.set(fileKey(format!, path!), await fileDataFrame(this, format!.toLowerCase(), [path!], {}));
+      }
+    }
+    return this.sql(text);
+  }
+
+  /** @internal DataFrames of file relations used in SQL text, by format and path. */
+  readonly fileRelations = new Map<string, DataFrame>();
+
+  fileRelation(format: string, path: string): DataFrame {
+    const df = this.fileRelations.get(fileKey(format, path));
+    if (!df) {
+      throw new AnalysisError("UNSUPPORTED_FEATURE.FILE_RELATION_NEEDS_ASYNC",
+        `Reading ${format}.\`${path}\` infers its schema from the files: run this query with \`await spark.sqlAsync(...)\` (or load it with \`await spark.read.${format.toLowerCase()}(...)\` and a temp view).`);
+    }
+    return df;
+  }
+
+  get read(): DataFrameReader { return new DataFrameReader(this); }
+  writerFor(df: DataFrame): DataFrameWriter { return new DataFrameWriter(df); }
+
+  // ---- the query pipeline ---------------------------------------------------------------------------
+
+  private execConf() {
+    const s = this.settings();
+    return { ansi: s.ansi, nowMillis: Date.now(), seed: 42 };
+  }
+
+  /** Analyzed plan -> optimized plan (with cached sub-plans and scalar subqueries replaced). */
+  async prepare(plan: LogicalPlan): Promise<LogicalPlan> {
+    const cached = await this.cacheManager.substitute(plan, (p) => this.executeOptimized(optimize(p)));
+    const withSub = await this.materializeSubqueries(cached);
+    return optimize(withSub);
+  }
+
+  private async executeOptimized(plan: LogicalPlan): Promise<RDD<unknown[]>> {
+    const physical = new PhysicalPlanner(this.settings(), this.sparkContext.defaultParallelism).plan(plan);
+    return new Executor(this.sparkContext, this.execConf()).execute(physical);
+  }
+
+  async executePlan(plan: LogicalPlan): Promise<RDD<unknown[]>> {
+    return this.executeOptimized(await this.prepare(plan));
+  }
+
+  /** Scalar subqueries run as jobs of their own (as in Spark) and become literals. */
+  private async materializeSubqueries(plan: LogicalPlan): Promise<LogicalPlan> {
+    const subs: (Expr & { kind: "subquery" })[] = [];
+    transformPlanUp(plan, (p) => {
+      for (const e of expressionsOf(p)) transformUp(e, (x) => { if (x.kind === "subquery" && x.type === "scalar") subs.push(x); return x; });
+      return p;
+    });
+    if (!subs.length) return plan;
+    const values = new Map<LogicalPlan, unknown>();
+    for (const s of subs) {
+      if (values.has(s.plan)) continue;
+      const rows = await (await this.executePlan(s.plan)).collect();
+      if (rows.length > 1) throw new WorkbenchError("SCALAR_SUBQUERY_TOO_MANY_ROWS", "More than one row returned by a subquery used as an expression.");
+      values.set(s.plan, rows.length ? rows[0]![0] : null);
+    }
+    const replace = (e: Expr): Expr => transformUp(e, (x) => (x.kind === "subquery" && x.type === "scalar" ? { kind: "lit", value: values.get(x.plan) ?? null, dataType: x.dataType ?? { type: "null" } } : x));
+    return transformPlanUp(plan, (p) => mapPlanExprs(p, replace));
+  }
+
+  explainPlan(plan: LogicalPlan, mode: string, parsed?: string): string {
+    const optimized = optimize(plan);
+    const physical = new PhysicalPlanner(this.settings(), this.sparkContext.defaultParallelism).plan(optimized);
+    const phys = physicalPlanString(physical);
+    switch (mode) {
+      case "simple": return `== Physical Plan ==\n${phys}\n`;
+      case "extended": case "cost": case "codegen":
+        return `== Parsed Logical Plan ==\n${parsed ?? planString(plan)}\n\n== Analyzed Logical Plan ==\n${schemaHeader(outputOf(plan))}\n${planString(plan)}\n\n== Optimized Logical Plan ==\n${planString(optimized)}\n\n== Physical Plan ==\n${phys}\n`;
+      case "formatted": return formattedPlan(phys);
+      default: throw new AnalysisError("INVALID_EXPLAIN_MODE", `Unknown explain mode: ${mode}. Accepted explain modes are 'simple', 'extended', 'codegen', 'cost', 'formatted'.`);
+    }
+  }
+}
+
+function formattedPlan(phys: string): string {
+  const lines = phys.split("\n");
+  const numbered = lines.map((l, i) => `${l} (${i + 1})`);
+  const details = lines.map((l, i) => `(${i + 1}) ${l.replace(/^[\s:+-]*(\*\(\d+\) )?/, "")}`);
+  return `== Physical Plan ==\n${numbered.join("\n")}\n\n\n${details.join("\n\n")}\n`;
+}
+
+/** Rewrite the expressions a node holds directly. */
+export function mapPlanExprs(p: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan {
+  switch (p.kind) {
+    case "Project": return { ...p, exprs: p.exprs.map(f) };
+    case "Filter": return { ...p, condition: f(p.condition) };
+    case "Aggregate": return { ...p, groupBy: p.groupBy.map(f), aggs: p.aggs.map(f) };
+    case "Join": return p.condition ? { ...p, condition: f(p.condition) } : p;
+    case "Window": return { ...p, windowExprs: p.windowExprs.map(f) };
+    default: return p;
+  }
+}
+
+function parseSchemaString(s: string): StructType {
+  return parseTableSchema(s);
+}
+
+function toStruct(s: StructType): StructType {
+  return s;
+}
+
+function checkValue(v: unknown, f: StructField): unknown {
+  if (v === null && !f.nullable) {
+    throw new WorkbenchError("FIELD_NOT_NULLABLE", `Field \`${f.name}\`: This field is not nullable, but got None.`);
+  }
+  return v;
+}
+
+/** Infer a schema from local data (PySpark's _infer_schema, merging types across rows). */
+export function inferSchema(data: unknown[], names?: string[]): StructType {
+  const first = data.find((r) => r !== null && r !== undefined);
+  let cols: string[];
+  let get: (r: unknown, i: number) => unknown;
+  if (Array.isArray(first)) {
+    cols = names ?? first.map((_, i) => `_${i + 1}`);
+    get = (r, i) => (r as unknown[])[i];
+  } else if (first !== null && typeof first === "object" && !(first instanceof Date)) {
+    const keys: string[] = [];
+    for (const r of data) for (const k of Object.keys(r as object)) if (!keys.includes(k)) keys.push(k);
+    cols = keys;
+    get = (r, i) => (r as Record<string, unknown>)[keys[i]!];
+    if (names) cols = names;
+  } else {
+    cols = names ?? ["value"];
+    get = (r) => r;
+  }
+  const fields = cols.map((name, i) => {
+    let t: DataType = { type: "null" };
+    let nullable = false;
+    for (const r of data) {
+      const v = get(r, i);
+      if (v === null || v === undefined) { nullable = true; continue; }
+      const vt = inferValueType(v);
+      t = widerType(t, vt) ?? { type: "string" };
+    }
+    if (t.type === "null") {
+      throw new WorkbenchError("CANNOT_DETERMINE_TYPE", "Some of types cannot be determined after inferring.");
+    }
+    return { name, dataType: t, nullable: true || nullable };
+  });
+  return new StructType(fields);
+}
+
+/** PySpark infers Python ints as bigint; JS numbers are bigint when integral, double otherwise. */
+function inferValueType(v: unknown): DataType {
+  if (typeof v === "number") return Number.isInteger(v) ? { type: "long" } : { type: "double" };
+  if (Array.isArray(v)) {
+    let el: DataType = { type: "null" };
+    for (const x of v) if (x !== null && x !== undefined) el = widerType(el, inferValueType(x)) ?? { type: "string" };
+    return { type: "array", elementType: el.type === "null" ? { type: "string" } : el, containsNull: true };
+  }
+  if (v instanceof Map) {
+    const vals = [...v.values()].filter((x) => x !== null);
+    return { type: "map", keyType: { type: "string" }, valueType: vals.length ? inferValueType(vals[0]) : { type: "string" }, valueContainsNull: true };
+  }
+  if (v !== null && typeof v === "object" && !(v instanceof Date) && !(v instanceof Uint8Array)) {
+    return { type: "struct", fields: Object.entries(v).map(([name, x]) => ({ name, dataType: x === null || x === undefined ? { type: "string" } : inferValueType(x), nullable: true })) };
+  }
+  return literalType(v);
+}
+
+export { printAst, exprPlan };
