@@ -17,3 +17,7 @@ export { renderLineage, parseLineage, type LineageLine } from "./lineage";
 export { renderPlanGraph, planSvg, planText, rowsOut, type PlanGraphNode } from "./plan-graph";
 export { renderTaskTimeline, taskTimelineSpec, timelineRows, timelineText, vegaLiteToSvg, type TimelineRow, type TimelineOptions } from "./task-timeline";
 export { renderStreamTable, streamPayload, type StreamTableInput, type StreamingQueryProgress, type StreamPayload } from "./stream-table";
+export { renderStageMetricsPayload } from "./stage-metrics";
+export { renderJobSummaryPayload } from "./job-summary";
+export { tableHtml, type TableHtmlOptions } from "./table";
+export { streamHtml } from "./stream-table";

@@ -92,7 +92,12 @@ export function jobSummary(job: JobInfo, stages: StageInfo[], tasks: TaskInfo[],
 
 /** Summary of a job: one line of totals and a table of its stages. */
 export function renderJobSummary(job: JobInfo, stages: StageInfo[], tasks: TaskInfo[], opts: { now?: number } = {}): MimeBundle {
-  const p = jobSummary(job, stages, tasks, opts.now);
+  return renderJobSummaryPayload(jobSummary(job, stages, tasks, opts.now));
+}
+
+/** Render an already computed summary (what the lab extension receives). */
+export function renderJobSummaryPayload(p: JobSummaryPayload): MimeBundle {
+  const job = p.job;
   const t = p.totals;
   const facts: Array<[string, string]> = [
     ["duration", formatDuration(p.durationMs)],

@@ -128,7 +128,11 @@ function unitOf(key: string): MetricUnit {
 
 /** Summary metrics table for one stage, with skew warnings. */
 export function renderStageMetrics(stage: StageInfo, tasks: TaskInfo[], opts: StageMetricsOptions = {}): MimeBundle {
-  const p = stageMetricsSummary(stage, tasks, opts);
+  return renderStageMetricsPayload(stageMetricsSummary(stage, tasks, opts));
+}
+
+/** Render an already computed summary (what the lab extension receives). */
+export function renderStageMetricsPayload(p: StageMetricsPayload): MimeBundle {
   const heads = ["Metric", "Min", "25th percentile", "Median", "75th percentile", "Max"];
   const title = `Stage ${p.stageId}${p.attemptId > 0 ? ` (attempt ${p.attemptId})` : ""}: ${p.name} — summary metrics for ${p.numSuccessful} completed ${p.numSuccessful === 1 ? "task" : "tasks"}`;
 

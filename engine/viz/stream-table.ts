@@ -8,7 +8,7 @@ import { formatCount, formatDuration, formatTimestamp } from "./format";
 import { FONT, TD, TD_LEFT, TH, TH_LEFT, el, text } from "./html";
 import { MIME, type MimeBundle } from "./mime";
 import { showString } from "./show-string";
-import { tablePayload, type TablePayload } from "./table";
+import { tableHtml, tablePayload, type TablePayload } from "./table";
 
 /** The parts of Spark's StreamingQueryProgress the table shows. */
 export interface StreamingQueryProgress {
@@ -60,7 +60,7 @@ function rate(v: number | undefined): string {
   return v === undefined || !Number.isFinite(v) ? "" : v >= 100 ? formatCount(Math.round(v)) : v.toFixed(1);
 }
 
-export function streamPayload(input: StreamTableInput, maxBatches = 10): StreamPayload {
+export function streamPayload(input: StreamTableInput, maxBatches = 10, maxRows = 20): StreamPayload {
   const batches = input.progress.slice(-maxBatches).map((p) => {
     const state = p.stateOperators?.length ? p.stateOperators.reduce((a, s) => a + s.numRowsTotal, 0) : undefined;
     const dropped = p.stateOperators?.length ? p.stateOperators.reduce((a, s) => a + (s.numRowsDroppedByWatermark ?? 0), 0) : undefined;
@@ -84,16 +84,18 @@ export function streamPayload(input: StreamTableInput, maxBatches = 10): StreamP
     ...(input.status !== undefined ? { status: input.status } : {}),
     ...(input.outputMode !== undefined ? { outputMode: input.outputMode } : {}),
     batches,
-    ...(input.schema && input.rows ? { result: tablePayload(input.schema, input.rows) } : {}),
+    ...(input.schema && input.rows ? { result: tablePayload(input.schema, input.rows.slice(0, maxRows), input.rows.length) } : {}),
     ...(input.error !== undefined ? { error: input.error } : {}),
   };
 }
 
-/** Streaming query progress (last `maxBatches` batches) and latest result rows. */
-export function renderStreamTable(input: StreamTableInput, opts: { maxBatches?: number; maxRows?: number } = {}): MimeBundle {
-  const p = streamPayload(input, opts.maxBatches ?? 10);
-  const maxRows = opts.maxRows ?? 20;
-  const title = `Streaming query${input.name ? ` "${input.name}"` : ""}${input.id ? ` [${input.id}]` : ""}${input.status ? ` ${input.status}` : ""}${input.outputMode ? `, ${input.outputMode} mode` : ""}`;
+function title(p: StreamPayload): string {
+  return `Streaming query${p.name ? ` "${p.name}"` : ""}${p.id ? ` [${p.id}]` : ""}${p.status ? ` ${p.status}` : ""}${p.outputMode ? `, ${p.outputMode} mode` : ""}`;
+}
+
+const LEFT_COLS = new Set(["Trigger time", "Watermark"]);
+
+function batchTable(p: StreamPayload): { heads: string[]; cells: string[][] } {
   const hasState = p.batches.some((b) => b.stateRows !== undefined);
   const hasWm = p.batches.some((b) => b.watermark !== undefined);
   const heads = ["Batch", "Trigger time", "Input rows", "Input rows/s", "Processed rows/s", ...(hasState ? ["State rows"] : []), ...(hasWm ? ["Watermark"] : []), "Duration"];
@@ -107,41 +109,50 @@ export function renderStreamTable(input: StreamTableInput, opts: { maxBatches?: 
     ...(hasWm ? [b.watermark ?? ""] : []),
     b.durationMs !== undefined ? formatDuration(b.durationMs) : "",
   ]);
-  const leftCols = new Set(["Trigger time", "Watermark"]);
-  const widths = heads.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => (leftCols.has(heads[i]!) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
-  const shown = input.rows?.slice(0, maxRows);
-  let plain = [title, ...(cells.length ? [fmt(heads), ...cells.map(fmt)] : ["no batches yet"])].join("\n");
-  if (input.schema && shown) {
-    plain += "\nLatest result:\n" + showString(input.schema, input.rows!.slice(0, maxRows + 1), maxRows);
-    plain = plain.replace(/\n$/, "");
-  }
-  if (input.error) plain += `\nError: ${input.error}`;
+  return { heads, cells };
+}
 
+/** The HTML view of a stream payload (used by renderStreamTable and the lab extension). */
+export function streamHtml(p: StreamPayload): string {
+  const { heads, cells } = batchTable(p);
   const table = cells.length
     ? el(
         "table",
         { style: "border-collapse:collapse;" },
-        el("thead", {}, el("tr", {}, heads.map((h) => el("th", { style: leftCols.has(h) ? TH_LEFT : TH }, text(h))).join(""))) +
-          el("tbody", {}, cells.map((r, ri) => el("tr", { class: "bdw-batch", "data-batch": p.batches[ri]!.batchId }, r.map((c, i) => el("td", { style: leftCols.has(heads[i]!) ? TD_LEFT : TD }, text(c))).join(""))).join("")),
+        el("thead", {}, el("tr", {}, heads.map((h) => el("th", { style: LEFT_COLS.has(h) ? TH_LEFT : TH }, text(h))).join(""))) +
+          el("tbody", {}, cells.map((r, ri) => el("tr", { class: "bdw-batch", "data-batch": p.batches[ri]!.batchId }, r.map((c, i) => el("td", { style: LEFT_COLS.has(heads[i]!) ? TD_LEFT : TD }, text(c))).join(""))).join("")),
       )
     : el("div", { style: "opacity:0.7;" }, "no batches yet");
   let result = "";
-  if (input.schema && shown) {
-    const headRow = el("tr", {}, input.schema.fields.map((f) => el("th", { style: TH_LEFT }, text(f.name))).join(""));
-    const res = tablePayload(input.schema, shown);
-    const bodyRows = res.rows.map((r) => el("tr", {}, r.map((c) => el("td", { style: TD_LEFT + (c === null ? "opacity:0.5;font-style:italic;" : "") }, text(c === null ? "null" : String(c)))).join(""))).join("");
+  if (p.result) {
+    const total = p.result.totalRows ?? p.result.rows.length;
+    const shown = p.result.rows.length;
     result =
-      el("div", { style: "font-weight:600;margin:6px 0 2px;" }, text(`Latest result (${input.rows!.length} ${input.rows!.length === 1 ? "row" : "rows"}${input.rows!.length > maxRows ? `, showing ${maxRows}` : ""})`)) +
-      el("table", { class: "bdw-stream-result", style: "border-collapse:collapse;" }, el("thead", {}, headRow) + el("tbody", {}, bodyRows));
+      el("div", { style: "font-weight:600;margin:6px 0 2px;" }, text(`Latest result (${total} ${total === 1 ? "row" : "rows"}${total > shown ? `, showing ${shown}` : ""})`)) +
+      tableHtml(p.result, { caption: false });
   }
-  const html = el(
+  return el(
     "div",
     { class: "bdw-stream", style: FONT },
-    el("div", { style: "font-weight:600;margin-bottom:3px;" }, text(title)) +
+    el("div", { style: "font-weight:600;margin-bottom:3px;" }, text(title(p))) +
       table +
       result +
-      (input.error ? el("div", { class: "bdw-error", style: "color:#c0392b;margin-top:3px;white-space:pre-wrap;" }, text(input.error)) : ""),
+      (p.error ? el("div", { class: "bdw-error", style: "color:#c0392b;margin-top:3px;white-space:pre-wrap;" }, text(p.error)) : ""),
   );
-  return { [MIME.text]: plain, [MIME.html]: html, [MIME.stream]: p };
+}
+
+/** Streaming query progress (last `maxBatches` batches) and latest result rows (first `maxRows`). */
+export function renderStreamTable(input: StreamTableInput, opts: { maxBatches?: number; maxRows?: number } = {}): MimeBundle {
+  const maxRows = opts.maxRows ?? 20;
+  const p = streamPayload(input, opts.maxBatches ?? 10, maxRows);
+  const { heads, cells } = batchTable(p);
+  const widths = heads.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => (LEFT_COLS.has(heads[i]!) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  let plain = [title(p), ...(cells.length ? [fmt(heads), ...cells.map(fmt)] : ["no batches yet"])].join("\n");
+  if (input.schema && input.rows) {
+    plain += "\nLatest result:\n" + showString(input.schema, input.rows.slice(0, maxRows + 1), maxRows);
+    plain = plain.replace(/\n$/, "");
+  }
+  if (input.error) plain += `\nError: ${input.error}`;
+  return { [MIME.text]: plain, [MIME.html]: streamHtml(p), [MIME.stream]: p };
 }

@@ -25,8 +25,6 @@ export interface TableOptions {
   truncate?: number;
 }
 
-const NUMERIC = new Set(["byte", "short", "integer", "long", "float", "double", "decimal"]);
-
 function jsonCell(v: unknown, formatted: string): TableCell {
   if (v === null || v === undefined) return null;
   if (typeof v === "number" && Number.isFinite(v)) return v;
@@ -48,54 +46,74 @@ export function renderTable(schema: StructType, rows: Record<string, unknown>[],
   const truncate = opts.truncate ?? 20;
   const total = opts.totalRows;
   const more = total !== undefined && total > rows.length;
-
   let plain = showString(schema, rows, rows.length, truncate);
   if (more) plain += `only showing top ${rows.length} ${rows.length === 1 ? "row" : "rows"}\n`;
+  const payload = tablePayload(schema, rows, total);
+  // HTML cells use show()'s own strings so the two views agree (doubles as "10.0", etc.).
+  const shown = rows.map((r) => showCells(schema, r, truncate));
+  return { [MIME.text]: plain, [MIME.html]: tableHtml(payload, { truncate, cellText: shown }), [MIME.table]: payload };
+}
 
+export interface TableHtmlOptions {
+  truncate?: number;
+  /** Pre-formatted cell strings (row-major); default: from the payload's cells. */
+  cellText?: string[][];
+  /** Column index the rows are sorted by, and direction, to mark the header. */
+  sortedBy?: { column: number; descending: boolean };
+  /** Show the "showing N of M rows" line (default true). */
+  caption?: boolean;
+}
+
+function cellString(c: TableCell, type: string): string {
+  if (c === null) return "null";
+  if (typeof c === "number" && (type === "double" || type === "float")) return formatCell(c, { type });
+  return String(c);
+}
+
+function truncateCell(s: string, truncate: number): string {
+  if (truncate > 0 && s.length > truncate) return truncate < 4 ? s.substring(0, truncate) : s.substring(0, truncate - 3) + "...";
+  return s;
+}
+
+/** The HTML table for a payload: header with names and types, cells, "showing N of M" caption. */
+export function tableHtml(p: TablePayload, opts: TableHtmlOptions = {}): string {
+  const truncate = opts.truncate ?? 20;
+  const numeric = p.columns.map((c) => /^(tinyint|smallint|int|bigint|float|double|decimal)/.test(c.type));
   const head = el(
     "tr",
     {},
-    schema.fields
-      .map((f) => {
-        const num = NUMERIC.has(f.dataType.type);
+    p.columns
+      .map((c, i) => {
+        const mark = opts.sortedBy?.column === i ? (opts.sortedBy.descending ? " \u25BC" : " \u25B2") : "";
         return el(
           "th",
-          { class: "bdw-th", style: num ? TH : TH_LEFT, title: `${f.name}: ${simpleString(f.dataType)}${f.nullable ? " (nullable)" : ""}` },
-          text(f.name) + "<br>" + el("span", { class: "bdw-type", style: "font-weight:400;opacity:0.6;font-size:11px;" }, text(simpleString(f.dataType))),
+          { class: "bdw-th", "data-column": i, style: numeric[i] ? TH : TH_LEFT, title: `${c.name}: ${c.type}${c.nullable ? " (nullable)" : ""}` },
+          text(c.name + mark) + "<br/>" + el("span", { class: "bdw-type", style: "font-weight:400;opacity:0.6;font-size:11px;" }, text(c.type)),
         );
       })
       .join(""),
   );
-  const body = rows
-    .map((r) => {
-      const cells = showCells(schema, r, truncate);
-      return el(
+  const body = p.rows
+    .map((r, ri) =>
+      el(
         "tr",
         {},
-        cells
+        r
           .map((c, i) => {
-            const f = schema.fields[i]!;
-            const isNull = r[f.name] === null || r[f.name] === undefined;
-            const style = (NUMERIC.has(f.dataType.type) ? TD : TD_LEFT) + (isNull ? "opacity:0.5;font-style:italic;" : "");
-            return el("td", { class: "bdw-td", style }, text(c));
+            const s = opts.cellText?.[ri]?.[i] ?? truncateCell(cellString(c, p.columns[i]!.type), truncate);
+            const style = (numeric[i] ? TD : TD_LEFT) + (c === null ? "opacity:0.5;font-style:italic;" : "");
+            return el("td", { class: "bdw-td", style }, text(s));
           })
           .join(""),
-      );
-    })
+      ),
+    )
     .join("");
-  const caption =
-    total !== undefined
-      ? `showing ${rows.length} of ${total} ${total === 1 ? "row" : "rows"}`
-      : `${rows.length} ${rows.length === 1 ? "row" : "rows"}`;
-  const html = el(
+  const n = p.rows.length;
+  const caption = p.totalRows !== undefined ? `showing ${n} of ${p.totalRows} ${p.totalRows === 1 ? "row" : "rows"}` : `${n} ${n === 1 ? "row" : "rows"}`;
+  return el(
     "div",
     { class: "bdw-table", style: FONT },
     el("table", { style: "border-collapse:collapse;" }, el("thead", {}, head) + el("tbody", {}, body)) +
-      el("div", { class: "bdw-caption", style: "opacity:0.7;margin-top:4px;" }, text(caption)),
+      (opts.caption === false ? "" : el("div", { class: "bdw-caption", style: "opacity:0.7;margin-top:4px;" }, text(caption))),
   );
-  return {
-    [MIME.text]: plain,
-    [MIME.html]: html,
-    [MIME.table]: tablePayload(schema, rows, total),
-  };
 }
