@@ -427,7 +427,11 @@ export interface TableRelation extends Aliased {
   kind: "table";
   pos: Pos;
   name: string[];
+  timeTravel?: TimeTravel;
 }
+
+/** Delta time travel: `t VERSION AS OF 3`, `t TIMESTAMP AS OF '2024-01-01'` (FOR SYSTEM_... forms too). */
+export type TimeTravel = { version: number | string } | { timestamp: Expr };
 
 /** `parquet.\`/data/x\``, `csv.\`f.csv\``, `json.\`...\``, `delta.\`...\``: run SQL directly on files. */
 export interface FileRelation extends Aliased {
@@ -435,6 +439,7 @@ export interface FileRelation extends Aliased {
   pos: Pos;
   format: string;
   path: string;
+  timeTravel?: TimeTravel;
 }
 
 export interface SubqueryRelation extends Aliased {

@@ -4,7 +4,8 @@
 import { assertNever } from "../../common/errors";
 import { simpleString } from "../types";
 import type {
-  Expr, FrameBound, GroupingElement, Literal, Query, QueryBody, Relation, SelectItem, SortItem, Statement, WindowSpec,
+  Expr, FrameBound, GroupingElement, Literal, Query, QueryBody, Relation, SelectItem, SortItem, Statement, TimeTravel,
+  WindowSpec,
 } from "./ast";
 
 type Node = Statement | QueryBody | Expr | Relation;
@@ -72,8 +73,8 @@ export function printAst(node: Node): string {
     case "values": return sx("values", ...node.rows.map((r) => sx(...r.map(printAst))));
     case "tableBody": return sx("table", name(node.name));
     // ---- relations
-    case "table": return sx("table", name(node.name), ...alias(node));
-    case "file": return sx("file", node.format, str(node.path), ...alias(node));
+    case "table": return sx("table", name(node.name), travel(node.timeTravel), ...alias(node));
+    case "file": return sx("file", node.format, str(node.path), travel(node.timeTravel), ...alias(node));
     case "subquery": return sx("subquery", printAst(node.query), ...alias(node));
     case "tableFunction": return sx("tvf", name(node.name), ...node.args.map(printAst), ...alias(node));
     case "valuesRelation": return sx("values", ...node.rows.map((r) => sx(...r.map(printAst))), ...alias(node));
@@ -124,6 +125,12 @@ export function printAst(node: Node): string {
         node.columns && sx(...node.columns.map(quoteName)), printAst(node.query));
     default: return assertNever(node, "AST node");
   }
+}
+
+function travel(t: TimeTravel | undefined): string | undefined {
+  if (!t) return undefined;
+  if ("version" in t) return sx("version_as_of", typeof t.version === "number" ? String(t.version) : str(t.version));
+  return sx("timestamp_as_of", printAst(t.timestamp));
 }
 
 function opts(o: Record<string, string>): string[] {

@@ -5,7 +5,7 @@
 import { ParseError } from "../../common/errors";
 import type {
   Cte, Expr, FunctionCall, GroupBy, GroupingElement, GroupingSets, Hint, JoinType, LateralView, NamedWindow, Query,
-  QueryBody, Relation, Select, SelectItem,
+  QueryBody, Relation, Select, SelectItem, TimeTravel,
 } from "./ast";
 import { errorOffset, type Cursor } from "./cursor";
 import { parseExpr, parseExprList, parseSortItems, parseWindowSpec } from "./expression-parser";
@@ -298,11 +298,34 @@ function parseRelationPrimary(c: Cursor): Relation {
     c.expectOp(")");
     return withAlias(c, { kind: "tableFunction", pos, name, args });
   }
+  const timeTravel = parseTimeTravel(c);
   if (name.length === 2 && c.tokens[start]!.kind === "word" && FILE_FORMATS.includes(name[0]!.toLowerCase()) &&
       c.tokens[start + 2]!.kind === "quoted") {
-    return withAlias(c, { kind: "file", pos, format: name[0]!.toLowerCase(), path: name[1]! });
+    const file: Relation = { kind: "file", pos, format: name[0]!.toLowerCase(), path: name[1]! };
+    if (timeTravel) file.timeTravel = timeTravel;
+    return withAlias(c, file);
   }
-  return withAlias(c, { kind: "table", pos, name });
+  const table: Relation = { kind: "table", pos, name };
+  if (timeTravel) table.timeTravel = timeTravel;
+  return withAlias(c, table);
+}
+
+/** `[FOR] (VERSION | SYSTEM_VERSION) AS OF n|'v'` or `[FOR] (TIMESTAMP | SYSTEM_TIME) AS OF expr`. */
+function parseTimeTravel(c: Cursor): TimeTravel | undefined {
+  const k = c.isKw("FOR") ? 1 : 0;
+  if (!c.isAnyKw(["VERSION", "SYSTEM_VERSION", "TIMESTAMP", "SYSTEM_TIME"], k) || !c.isKw("AS", k + 1) || !c.isKw("OF", k + 2)) {
+    return undefined;
+  }
+  c.i += k;
+  const kind = c.next().upper;
+  c.next(); c.next();
+  if (kind === "VERSION" || kind === "SYSTEM_VERSION") {
+    const t = c.peek();
+    if (t.kind === "number" && /^\d+$/.test(t.text)) { c.next(); return { version: Number(t.text) }; }
+    if (t.kind === "string") return { version: c.stringLiteral() };
+    throw c.fail();
+  }
+  return { timestamp: parseExpr(c) };
 }
 
 function parseParenRelation(c: Cursor): Relation {
