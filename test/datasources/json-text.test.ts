@@ -86,13 +86,13 @@ describe("JSON inference", () => {
 describe("text", () => {
   it("one row per line in column value; wholetext gives one row per file", async () => {
     const d = tempDir();
-    writeText(join(d, "a.txt"), "hello\r\nworld\n\nlast");
+    writeText(join(d, "a.txt"), "hello\r\nworld\n\nold\rmac\rlast");
     writeText(join(d, "b.txt"), "x\n");
     const r = await readLocal({ format: "text", paths: [d] });
     expect(r.schema.simpleString()).toBe("struct<value:string>");
-    expect(r.rows.map((x) => x.value)).toEqual(["hello", "world", "", "last", "x"]);
+    expect(r.rows.map((x) => x.value)).toEqual(["hello", "world", "", "old", "mac", "last", "x"]);
     const w = await readLocal({ format: "text", paths: [d], options: { wholetext: true } });
-    expect(w.rows.map((x) => x.value).sort()).toEqual(["hello\r\nworld\n\nlast", "x\n"]);
+    expect(w.rows.map((x) => x.value).sort()).toEqual(["hello\r\nworld\n\nold\rmac\rlast", "x\n"]);
   });
 
   it("split reading of text equals a single read for random line sets and split sizes", async () => {
@@ -106,11 +106,22 @@ describe("text", () => {
         const many = await readLocal({ format: "text", paths: [p] }, { maxPartitionBytes: size, openCostInBytes: 0 });
         // Splits are read in planning order (largest first), so compare as multisets.
         expect(many.rows.map((r) => r.value).sort()).toEqual(one.rows.map((r) => r.value).sort());
-        // Independent model: split on \n, drop the empty piece after a final newline, strip one trailing \r.
+        // Independent model: lines end at LF, CR or CRLF (Hadoop); no empty line after a final terminator.
         const text = lines.join("\n") + (trailingNewline ? "\n" : "");
-        const model = text === "" ? [] : (text.endsWith("\n") ? text.slice(0, -1) : text).split("\n").map((l) => l.replace(/\r$/, ""));
+        const pieces = text.split(/\r\n|\r|\n/);
+        const model = text === "" ? [] : /[\r\n]$/.test(text) ? pieces.slice(0, -1) : pieces;
         expect(one.rows.map((r) => r.value)).toEqual(model);
       },
     ), { numRuns: 60 });
+  });
+
+  it("a CRLF straddling the reader's 1 MB buffer boundary is one terminator", async () => {
+    const first = "a".repeat((1 << 20) - 1); // its \r is the last byte of the first buffer
+    const p = writeText(join(tempDir(), "edge.txt"), `${first}\r\nsecond\rthird\n`);
+    const r = await readLocal({ format: "text", paths: [p] }, { maxPartitionBytes: 1 << 30 });
+    expect(r.rows.map((x) => (x.value as string).length)).toEqual([first.length, 6, 5]);
+    const split = await readLocal({ format: "text", paths: [p] }, { maxPartitionBytes: 1 << 20, openCostInBytes: 0 });
+    expect(split.splits).toBe(2);
+    expect(split.rows.map((x) => (x.value as string).length).sort((a, b) => a - b)).toEqual([5, 6, first.length]);
   });
 });

@@ -1,7 +1,7 @@
-// Reads the lines of one byte range of a text file the way Hadoop's LineRecordReader does, so
-// that a file cut into many splits yields every line exactly once: a split owns the lines that
-// START in (start, end] (the first split also owns the line at offset 0); it skips the partial
-// line at its start and reads past its end to finish its last line.
+// Reads the lines of one byte range of a text file the way Hadoop's LineRecordReader does (lines
+// end at LF, CR or CRLF), so that a file cut into many splits yields every line exactly once: a
+// split owns the lines that START in (start, end] (the first split also owns the line at offset
+// 0); it skips the partial line at its start and reads past its end to finish its last line.
 
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
@@ -13,6 +13,7 @@ export interface Line {
 }
 
 const NL = 0x0a;
+const CR = 0x0d;
 const CHUNK = 1 << 20;
 
 /** Is this file readable only as a whole (compressed)? */
@@ -55,15 +56,26 @@ class ChunkedFile {
     }
   }
 
-  /** Offset of the first '\n' at or after `from`, or -1 if none before EOF. */
-  indexOfNewline(from: number): number {
+  /**
+   * The first line terminator at or after `from` (LF, CR or CRLF, like Hadoop's LineReader):
+   * its offset and the offset just past it; null if the file ends first.
+   */
+  eol(from: number): { at: number; next: number } | null {
     this.fill(from, from + 1);
-    let searchFrom = from;
+    let i = from;
     for (;;) {
-      const rel = this.buf.indexOf(NL, searchFrom - this.bufStart);
-      if (rel >= 0) return this.bufStart + rel;
-      if (this.bufEnd >= this.size) return -1;
-      searchFrom = this.bufEnd;
+      const end = this.bufEnd;
+      const buf = this.buf, base = this.bufStart;
+      for (; i < end; i++) {
+        const c = buf[i - base];
+        if (c === NL) return { at: i, next: i + 1 };
+        if (c === CR) {
+          if (i + 1 >= this.bufEnd && this.bufEnd < this.size) this.fill(from, i + 2);
+          const nextByte = i + 1 < this.bufEnd ? this.buf[i + 1 - this.bufStart] : undefined;
+          return { at: i, next: nextByte === NL ? i + 2 : i + 1 };
+        }
+      }
+      if (this.bufEnd >= this.size) return null;
       this.fill(from, this.bufEnd + CHUNK);
     }
   }
@@ -75,8 +87,17 @@ class ChunkedFile {
 }
 
 function lineText(bytes: Buffer): string {
-  const n = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
-  return bytes.toString("utf8", 0, n);
+  return bytes.toString("utf8");
+}
+
+/** In-memory version of ChunkedFile.eol. */
+function bufferEol(buf: Buffer, from: number): { at: number; next: number } | null {
+  for (let i = from; i < buf.length; i++) {
+    const c = buf[i];
+    if (c === NL) return { at: i, next: i + 1 };
+    if (c === CR) return { at: i, next: buf[i + 1] === NL ? i + 2 : i + 1 };
+  }
+  return null;
 }
 
 /**
@@ -96,15 +117,11 @@ export function* readLines(path: string, start: number, length: number, stats?: 
     const f = new ChunkedFile(fd, fileSize);
     const end = Math.min(start + length, fileSize);
     let p = 0;
-    if (start > 0) {
-      const nl = f.indexOfNewline(start);
-      p = nl < 0 ? fileSize : nl + 1;
-    }
+    if (start > 0) p = f.eol(start)?.next ?? fileSize;
     while (p <= end && p < fileSize) {
-      const nl = f.indexOfNewline(p);
-      const stop = nl < 0 ? fileSize : nl;
-      yield { text: lineText(f.slice(p, stop)), offset: p };
-      p = stop + 1;
+      const t = f.eol(p);
+      yield { text: lineText(f.slice(p, t ? t.at : fileSize)), offset: p };
+      p = t ? t.next : fileSize;
     }
     if (stats) stats.bytesRead += f.bytesRead;
   } finally {
@@ -115,23 +132,19 @@ export function* readLines(path: string, start: number, length: number, stats?: 
 /** Lines of an in-memory buffer with the same ownership rule. */
 export function* linesOfBuffer(buf: Buffer, start: number, end: number): Generator<Line> {
   let p = 0;
-  if (start > 0) {
-    const nl = buf.indexOf(NL, start);
-    p = nl < 0 ? buf.length : nl + 1;
-  }
+  if (start > 0) p = bufferEol(buf, start)?.next ?? buf.length;
   while (p <= end && p < buf.length) {
-    const nl = buf.indexOf(NL, p);
-    const stop = nl < 0 ? buf.length : nl;
-    yield { text: lineText(buf.subarray(p, stop)), offset: p };
-    p = stop + 1;
+    const t = bufferEol(buf, p);
+    yield { text: lineText(buf.subarray(p, t ? t.at : buf.length)), offset: p };
+    p = t ? t.next : buf.length;
   }
 }
 
-/** 1-based line number of the line starting at byte `offset` (counts newlines before it). */
+/** 1-based line number of the line starting at byte `offset` (counts terminators before it). */
 export function lineNumberAt(path: string, offset: number): number {
   const buf = isCompressed(path) ? readWholeFile(path).subarray(0, offset) : readPrefix(path, offset);
   let n = 1;
-  for (let i = buf.indexOf(NL); i >= 0 && i < offset; i = buf.indexOf(NL, i + 1)) n++;
+  for (let t = bufferEol(buf, 0); t && t.next <= offset; t = bufferEol(buf, t.next)) n++;
   return n;
 }
 
