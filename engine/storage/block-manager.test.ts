@@ -99,6 +99,17 @@ describe("BlockManager", () => {
     expect(bm.list().map((b) => b.blockId)).toEqual(["rdd_10_0"]);
   });
 
+  it("two managers sharing a directory keep separate files for the same block id", () => {
+    const dir = tempDir();
+    const a = new BlockManager({ dir, memoryBudgetBytes: 0 });
+    const b = new BlockManager({ dir, memoryBudgetBytes: 0 });
+    a.put("rdd_1_0", part(1), StorageLevel.DISK_ONLY);
+    b.put("rdd_1_0", part(2), StorageLevel.DISK_ONLY);
+    a.clear();
+    expect(b.get("rdd_1_0")).toEqual(part(2));
+    expect(readdirSync(dir).length).toBe(1);
+  });
+
   it("clear deletes its disk files", () => {
     const dir = tempDir();
     const bm = new BlockManager({ dir, memoryBudgetBytes: 1 << 20 });

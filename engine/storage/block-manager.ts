@@ -3,6 +3,7 @@
 // defaults) keep encoded bytes in memory: exact sizes, decoding on each hit, and cached data that
 // user code cannot mutate; deserialized levels keep the live array and use a sampled size estimate.
 
+import { randomBytes } from "node:crypto";
 import { closeSync, openSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { decode, encode } from "../common/codec";
@@ -46,6 +47,8 @@ export class BlockManager {
   private readonly memory = new Map<string, MemoryEntry>();
   private readonly disk = new Map<string, DiskEntry>();
   private used = 0;
+  /** Part of every file name: executor threads may share one directory and cache the same block id. */
+  private readonly tag = `${process.pid}-${randomBytes(4).toString("hex")}`;
 
   constructor(opts: BlockManagerOptions) {
     this.dir = opts.dir;
@@ -184,7 +187,7 @@ export class BlockManager {
 
   private writeDisk(blockId: string, values: unknown[], level: StorageLevel): number {
     ensureDir(this.dir);
-    const path = join(this.dir, `${blockId.replace(/[^A-Za-z0-9_.-]/g, "_")}.blk`);
+    const path = join(this.dir, `${blockId.replace(/[^A-Za-z0-9_.-]/g, "_")}.${this.tag}.blk`);
     const fd = openSync(path, "w");
     try {
       const w = new FrameWriter(fd);
