@@ -61,12 +61,17 @@ describe("CSV schema inference", () => {
     expect(r.rows[0]).toEqual({ i: 1, l: 3000000000, d: 1.5, b: true, t: new Date("2024-01-02T03:04:05Z"), s: "abc", w: 1, n: null });
   });
 
-  it("inferDate gives date for date-only columns; dateFormat is honoured", async () => {
-    const r = await csv("d,e\n2024-02-29,01/03/2024\n", { header: true, inferSchema: true, inferDate: true, dateFormat: "dd/MM/yyyy" });
+  it("date-only columns infer as date (preferDate, Spark 3.4+ default); dateFormat is honoured", async () => {
+    const r = await csv("d,e\n2024-02-29,01/03/2024\n", { header: true, inferSchema: true, dateFormat: "dd/MM/yyyy" });
     expect(r.schema.fields.map((f) => f.dataType.type)).toEqual(["timestamp", "date"]);
-    const r2 = await csv("d\n2024-02-29\n", { header: true, inferSchema: true, inferDate: true });
+    expect(r.rows[0]!.e).toEqual(new Date("2024-03-01T00:00:00Z"));
+    const r2 = await csv("d\n2024-02-29\n", { header: true, inferSchema: true });
     expect(r2.schema.fields[0]!.dataType.type).toBe("date");
     expect(r2.rows[0]!.d).toEqual(new Date("2024-02-29T00:00:00Z"));
+    const r3 = await csv("d\n2024-02-29\n", { header: true, inferSchema: true, preferDate: false });
+    expect(r3.schema.fields[0]!.dataType.type).toBe("timestamp");
+    const mixed = await csv("d\n2024-02-29\n2024-03-01 10:00:00\n", { header: true, inferSchema: true });
+    expect(mixed.schema.fields[0]!.dataType.type).toBe("timestamp");
   });
 
   it("mixed int and text falls back to string", async () => {

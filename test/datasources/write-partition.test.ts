@@ -42,7 +42,7 @@ describe("partitionBy on write and partition discovery on read", () => {
     const out = join(tempDir(), "sales");
     writeLocal("csv", out, sales, [salesRows], { partitionBy: ["year"], options: { header: true } });
     const all = await resolveScan({ format: "csv", paths: [out], options: { header: true, inferSchema: true } });
-    expect(all.schema.simpleString()).toBe("struct<country:string,amount:double,day:timestamp,year:int>");
+    expect(all.schema.simpleString()).toBe("struct<country:string,amount:double,day:date,year:int>");
     const pruned = await resolveScan({ format: "csv", paths: [out], options: { header: true, inferSchema: true }, pushedFilters: [{ type: "EqualTo", attribute: "year", value: 2023 }] });
     expect(pruned.files.length).toBe(1);
     expect(pruned.totalFiles).toBe(2);
@@ -124,7 +124,7 @@ describe("text format writers round-trip", () => {
     const back = await readLocal({ format: "csv", paths: [out], options: { header: true, nullValue: "NULL", multiLine: true }, userSchema: schema });
     expect(back.rows).toEqual(data);
     const inferred = await readLocal({ format: "csv", paths: [out], options: { header: true, nullValue: "NULL", multiLine: true, inferSchema: true } });
-    expect(inferred.schema.simpleString()).toBe("struct<id:int,name:string,score:double,ok:boolean,day:timestamp,at:timestamp,big:bigint>");
+    expect(inferred.schema.simpleString()).toBe("struct<id:int,name:string,score:double,ok:boolean,day:date,at:timestamp,big:bigint>");
   });
 
   it("JSON lines: writes and reads back the same rows; DuckDB reads the same values", async () => {

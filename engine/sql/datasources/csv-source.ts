@@ -51,7 +51,8 @@ export function csvSettings(raw: Options): CsvSettings {
     corruptColumn: raw.str("columnNameOfCorruptRecord", "_corrupt_record"),
     sp: numberSpellings(raw),
     dtp: dateTimeParsers(raw),
-    inferDate: raw.bool("inferDate", false),
+    // Spark 3.4+ option preferDate (default true; 3.4 previews called it inferDate).
+    inferDate: raw.bool("preferDate", raw.bool("inferDate", true)),
     hasDateFormat: raw.has("dateFormat"),
     prefersDecimal: raw.bool("prefersDecimal", false),
     enforceSchema: raw.bool("enforceSchema", true),
