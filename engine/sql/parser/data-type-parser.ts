@@ -65,7 +65,7 @@ export function parseDataTypeAt(c: Cursor): DataType {
             `Decimal precision ${precision} exceeds max precision 38.`, { precision, maxPrecision: 38 });
         }
         if (scale > precision) {
-          throw c.errorAt(pTok, "INVALID_DECIMAL_SCALE" /* Spark: scale must not exceed precision */,
+          throw c.errorAt(pTok, "INVALID_DECIMAL_SCALE",
             `Decimal scale (${scale}) cannot be greater than precision (${precision}).`, { scale, precision });
         }
       }

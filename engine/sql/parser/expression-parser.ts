@@ -340,9 +340,8 @@ function parseWord(c: Cursor, t: Token, pos: Pos): Expr {
     default:
       if (TYPED_LITERAL_WORDS.includes(w) && c.peek(1).kind === "string") {
         c.next();
-        const strTok = c.peek();
         const value = c.stringLiteral(true);
-        return typedLiteral(c, t, strTok, value, pos);
+        return typedLiteral(c, t, value, pos);
       }
       if (NO_PAREN_FUNCTIONS.includes(w) && !nextIsParen) {
         c.next();
@@ -396,7 +395,7 @@ function parseCallRest(c: Cursor, pos: Pos, name: string[]): FunctionCall {
     } else {
       fn.args = parseExprList(c);
     }
-    unitArgument(c, fn);
+    unitArgument(fn);
     if (c.acceptKws("IGNORE", "NULLS")) fn.ignoreNulls = true;
     else if (c.acceptKws("RESPECT", "NULLS")) fn.ignoreNulls = false;
   }
@@ -420,11 +419,10 @@ const UNIT_FUNCTIONS = ["TIMESTAMPADD", "DATEADD", "DATE_ADD", "TIMESTAMPDIFF", 
 const DATETIME_UNITS = ["YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DAYOFYEAR", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND"];
 
 /** TIMESTAMPADD(HOUR, 1, ts): the leading unit keyword is not a column; pass it as a string. */
-function unitArgument(c: Cursor, fn: FunctionCall): void {
+function unitArgument(fn: FunctionCall): void {
   const first = fn.args[0];
   if (fn.name.length !== 1 || !UNIT_FUNCTIONS.includes(fn.name[0]!.toUpperCase()) || fn.args.length !== 3) return;
   if (first?.kind !== "column" || first.name.length !== 1 || !DATETIME_UNITS.includes(first.name[0]!.toUpperCase())) return;
-  void c;
   const unit = first.name[0]!.toUpperCase();
   fn.args[0] = { kind: "literal", pos: first.pos, dataType: StringType, value: unit, text: `'${unit}'` };
 }

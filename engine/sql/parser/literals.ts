@@ -107,7 +107,7 @@ export function plainDecimal(text: string): { value: string; precision: number; 
 }
 
 /** DATE '...' and TIMESTAMP[_NTZ|_LTZ] '...' as Spark reads them; INVALID_TYPED_LITERAL otherwise. */
-export function typedLiteral(c: Cursor, kwTok: Token, strTok: Token, value: string, pos: Pos): Literal {
+export function typedLiteral(c: Cursor, kwTok: Token, value: string, pos: Pos): Literal {
   const kw = kwTok.upper;
   const text = `${kw} '${value}'`;
   const invalid = (): ParseError => c.errorAt(kwTok, "INVALID_TYPED_LITERAL",
@@ -119,7 +119,6 @@ export function typedLiteral(c: Cursor, kwTok: Token, strTok: Token, value: stri
   }
   const ts = parseTimestamp(value, kw === "TIMESTAMP_NTZ");
   if (!ts) throw invalid();
-  void strTok;
   return { kind: "literal", pos, dataType: TimestampType, value: ts, text };
 }
 
