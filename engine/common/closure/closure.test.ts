@@ -386,3 +386,35 @@ describe("refusals", () => {
     expect(() => serializeFunction(42 as unknown as Function, "map")).toThrow(/must be a function/);
   });
 });
+
+describe("data-heavy and CommonJS captures", () => {
+  it("arrays of primitives travel compactly and exactly; holes and odd numbers fall back", () => {
+    const weights = Array.from({ length: 1000 }, (_, i) => i / 7);
+    const mixed = [1, "a", true, null];
+    const odd = [NaN, -0, undefined, 2n];
+    // eslint-disable-next-line no-sparse-arrays
+    const holey = [1, , 3];
+    const s = serializeFunction(() => [weights, mixed, odd, holey]);
+    expect(s.nodes.length).toBeLessThan(20);
+    const [w, m, o, h] = deserializeFunction<() => unknown[][]>(decode(encode(s)))();
+    expect(w).toEqual(weights);
+    expect(m).toEqual(mixed);
+    expect(Object.is(o![0], NaN) && Object.is(o![1], -0) && o![2] === undefined && o![3] === 2n).toBe(true);
+    expect(1 in h!).toBe(false);
+    expect(h!.length).toBe(3);
+  });
+
+  it("a captured CommonJS require ships as a require from the same directory", async () => {
+    const { createRequire } = await import("node:module");
+    const req = createRequire(import.meta.url);
+    const f = ship((p: string) => (req("node:path") as typeof path).basename(p) + typeof req.resolve("vitest"));
+    expect(f("/a/b.txt")).toBe("b.txtstring");
+    const s = serializeFunction(() => req);
+    expect(s.nodes.find((n) => n.k === "require")).toEqual({ k: "require", dir: path.dirname(new URL(import.meta.url).pathname) });
+  });
+
+  it("functions that only use standard globals skip the inspector and still work", () => {
+    const f = ship((xs: number[]) => Math.max(...xs.map(Number)) + JSON.parse("1"));
+    expect(f([1, 5])).toBe(6);
+  });
+});

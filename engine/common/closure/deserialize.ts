@@ -4,10 +4,12 @@
 // and each task only re-creates values. Every node is created first (shells), then filled, so
 // cycles (recursive functions, self-referencing objects) come back exactly.
 
+import { createRequire } from "node:module";
+import * as nodePath from "node:path";
 import { WorkbenchError } from "../errors";
 import { resolveBuiltin, resolveGlobalPath } from "./global-names";
 import { resolveShipRef } from "./ship-registry";
-import { PROTO_NULL, PROTO_OBJECT, type Ref, type SerializedFunction, type ValueNode } from "./wire-format";
+import { HOLE, PROTO_NULL, PROTO_OBJECT, type Ref, type SerializedFunction, type ValueNode } from "./wire-format";
 
 /** Returns [set captured variables, create the function]. */
 type Factory = () => [(vals: unknown[]) => void, () => Function];
@@ -77,7 +79,8 @@ class GraphReader {
     if (!this.filled[r]) {
       this.fill(r);
       const node = this.s.nodes[r]!;
-      const refs: Ref[] = node.k === "arr" || node.k === "set" ? node.items
+      const refs: Ref[] = node.k === "arr" ? node.items.filter((r) => r !== HOLE)
+        : node.k === "set" ? node.items
         : node.k === "map" ? [...node.keys, ...node.vals]
         : node.k === "obj" ? node.vals
         : node.k === "fn" ? [...node.vals, ...(node.props ?? []).map((p) => p[1])]
@@ -149,6 +152,8 @@ class GraphReader {
         return target.bind(this.shell(node.self), ...node.args.map((a) => this.shell(a)));
       }
       case "arr": return new Array(node.items.length);
+      case "parr": return node.items.slice();
+      case "require": return createRequire(nodePath.join(node.dir, "__shipped_function__.js"));
       case "obj":
         return node.proto === PROTO_OBJECT ? {} : node.proto === PROTO_NULL ? Object.create(null) : Object.create(this.shell(node.proto) as object);
       case "proto": return (this.shell(node.ctor) as { prototype: object }).prototype;
@@ -196,7 +201,7 @@ class GraphReader {
       }
       case "arr": {
         const a = v as unknown[];
-        node.items.forEach((r, j) => { a[j] = this.shell(r); });
+        node.items.forEach((r, j) => { if (r !== HOLE) a[j] = this.shell(r); });
         return;
       }
       case "obj": {

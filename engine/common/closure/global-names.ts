@@ -84,6 +84,20 @@ function buildBuiltinNames(): Map<unknown, { module: string; name?: string }> {
   return m;
 }
 
+let plainGlobalNames: Set<string> | undefined;
+
+/**
+ * Names user code essentially never redeclares (ECMAScript's own globals, console, Buffer,
+ * process). A function whose free names are all among them captures nothing, so the serializer
+ * can skip asking the inspector. (Web-ish names like URL are left out: `const URL = "..."` happens.)
+ */
+export function isPlainGlobalName(name: string): boolean {
+  plainGlobalNames ??= new Set([
+    ...(runInNewContext("Object.getOwnPropertyNames(globalThis)") as string[]), "console", "Buffer", "process",
+  ]);
+  return plainGlobalNames.has(name);
+}
+
 /** The global path of a built-in value, or undefined. */
 export function globalPathOf(v: unknown): string | undefined {
   globalPaths ??= buildGlobalPaths();

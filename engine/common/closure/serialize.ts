@@ -7,11 +7,11 @@
 import { types } from "node:util";
 import { WorkbenchError } from "../errors";
 import { shipMethodOf, unshippableMarkOf } from "./markers";
-import { builtinNameOf, globalPathOf } from "./global-names";
+import { builtinNameOf, globalPathOf, isPlainGlobalName } from "./global-names";
 import { isNamespaceObject, refusalFor, type Refusal } from "./refusals";
 import { boundParts, closureScopes, proxyTarget, releaseInspectorHandles } from "./scope-inspector";
 import { analyzeSource, type SourceAnalysis } from "./source-analysis";
-import { PROTO_NULL, PROTO_OBJECT, type Ref, type SerializedFunction, type ValueNode } from "./wire-format";
+import { HOLE, PROTO_NULL, PROTO_OBJECT, type Ref, type SerializedFunction, type ValueNode } from "./wire-format";
 
 const NATIVE_TAIL = /\{\s*\[native code\]\s*\}$/;
 /** The variable a rewritten `extends <expression>` refers to. */
@@ -106,6 +106,7 @@ class GraphWriter {
     if (g !== undefined) return this.remember(v, { k: "global", path: g });
     const b = builtinNameOf(v);
     if (b !== undefined) return this.remember(v, { k: "builtin", ...b });
+    if (isRequireFunction(v)) return this.remember(v, { k: "require", dir: requireDir(v as NodeJS.Require) });
     if (types.isProxy(v)) {
       // vitest wraps builtin-module namespaces in proxies; the target tells what it really is.
       const tb = builtinNameOf(proxyTarget(v));
@@ -146,7 +147,7 @@ class GraphWriter {
     const i = this.remember(fn, node);
     const inner = (name: string) => (path === undefined ? name : `${path} → ${name}`);
     const heritageName = a.heritage && "name" in a.heritage ? a.heritage.name : undefined;
-    if (a.free.length > 0) {
+    if (a.free.length > 0 && !a.free.every(isPlainGlobalName)) {
       const scopes = closureScopes(fn);
       for (const name of a.free) {
         let found = false;
@@ -212,9 +213,10 @@ class GraphWriter {
 
   private refData(v: object, path: string): Ref {
     if (Array.isArray(v)) {
+      if (isPrimitiveArray(v)) return this.remember(v, { k: "parr", items: v.slice() });
       const node: ValueNode & { k: "arr" } = { k: "arr", items: [] };
       const i = this.remember(v, node);
-      for (let j = 0; j < v.length; j++) node.items.push(this.ref(v[j], `${path}[${j}]`));
+      for (let j = 0; j < v.length; j++) node.items.push(j in v ? this.ref(v[j], `${path}[${j}]`) : HOLE);
       return i;
     }
     if (types.isMap(v)) {
@@ -303,4 +305,27 @@ function isNamespace(v: object): boolean {
   if (!types.isProxy(v)) return isNamespaceObject(v);
   const t = proxyTarget(v);
   return typeof t === "object" && t !== null && isNamespaceObject(t);
+}
+
+function isPrimitiveArray(a: unknown[]): a is (string | number | boolean | null)[] {
+  if (Object.getPrototypeOf(a) !== Array.prototype) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (!(i in a)) return false; // holes must stay holes
+    const x = a[i];
+    if (typeof x === "number") { if (!Number.isFinite(x) || Object.is(x, -0)) return false; }
+    else if (typeof x !== "string" && typeof x !== "boolean" && x !== null) return false;
+  }
+  return true;
+}
+
+function isRequireFunction(v: object): boolean {
+  if (typeof v !== "function") return false;
+  const r = v as Partial<NodeJS.Require>;
+  return typeof r.resolve === "function" && typeof r.resolve.paths === "function" && typeof r.cache === "object";
+}
+
+function requireDir(r: NodeJS.Require): string {
+  // The first lookup path is <dir>/node_modules for the requiring module's own directory.
+  const first = r.resolve.paths("bigdata-workbench-probe")?.[0];
+  return first && first.endsWith("node_modules") ? first.slice(0, -"node_modules".length - 1) || "/" : process.cwd();
 }

@@ -8,6 +8,8 @@ export type Ref = number;
 /** Object.prototype and null as prototypes are so common they get reserved refs. */
 export const PROTO_OBJECT = -1;
 export const PROTO_NULL = -2;
+/** An array hole (`[1, , 3]`), in "arr" items. */
+export const HOLE = -3;
 
 export type ValueNode =
   /** A primitive msgpack carries exactly: string, boolean, null, finite number other than -0. */
@@ -40,6 +42,13 @@ export type ValueNode =
     }
   | { k: "bound"; target: Ref; self: Ref; args: Ref[] }
   | { k: "arr"; items: Ref[] }
+  /** An array holding only primitives msgpack carries exactly (the common case: data). */
+  | { k: "parr"; items: (string | number | boolean | null)[] }
+  /**
+   * A CommonJS `require` (captured by functions from CJS modules or tslab cells): rebuilt as a
+   * require resolving from the same directory, never copied (its cache holds every module).
+   */
+  | { k: "require"; dir: string }
   /** An object; `proto` is PROTO_OBJECT, PROTO_NULL or a ref (e.g. to a "proto" node). */
   | { k: "obj"; proto: Ref; keys: string[]; vals: Ref[] }
   /** The prototype object of a user constructor: resolves to ctor.prototype. */
