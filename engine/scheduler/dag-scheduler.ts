@@ -52,6 +52,8 @@ interface Task {
   outputIndex: number;
   attempt: number;
   preferred: string[];
+  /** When the task became runnable (for the locality wait). */
+  since?: number;
 }
 
 interface RunningTask extends Task {
@@ -74,7 +76,8 @@ type SchedulerEvent =
   | { type: "JobCancelled"; jobId: number; reason: string }
   | { type: "JobGroupCancelled"; group: string }
   | { type: "AllJobsCancelled" }
-  | { type: "ResubmitFailedStages" };
+  | { type: "ResubmitFailedStages" }
+  | { type: "Revive" };
 
 export const MAX_TASK_FAILURES = 4;
 const MAX_STAGE_ATTEMPTS = 4;
@@ -105,6 +108,7 @@ export class DAGScheduler {
   /** Tasks of ended jobs still running on a worker (killed, or a stale attempt): their slot frees when they report. */
   private readonly zombies = new Map<number, { workerId: string; slot: number }>();
   private resubmitTimer?: NodeJS.Timeout;
+  private reviveTimer?: NodeJS.Timeout;
 
   // Cluster state.
   private readonly workers = new Map<string, WorkerState>();
@@ -113,7 +117,17 @@ export class DAGScheduler {
   private readonly sentBroadcasts = new Map<string, Set<number>>();
   private readonly stageTimes = new Map<number, { submission?: number; completion?: number; active: number; completed: number; failed: number }>();
 
-  constructor(private readonly backend: SchedulerBackend, private readonly opts: { checkpointDir?: () => string | undefined } = {}) {}
+  constructor(
+    private readonly backend: SchedulerBackend,
+    private readonly opts: { checkpointDir?: () => string | undefined; localityWaitMs?: number; maxTaskFailures?: number } = {},
+  ) {}
+
+  private get localityWaitMs(): number {
+    return this.opts.localityWaitMs ?? 3000;
+  }
+  private get maxTaskFailures(): number {
+    return this.opts.maxTaskFailures ?? MAX_TASK_FAILURES;
+  }
 
   // ---- public entry points (they only post events) -------------------------------------
 
@@ -221,6 +235,9 @@ export class DAGScheduler {
       case "AllJobsCancelled":
         for (const job of [...this.jobs.values()]) this.failJob(job, new ExecutionError("JOB_CANCELLED", `Job ${job.jobId} cancelled as part of cancellation of all jobs`, { context: { jobId: job.jobId } }));
         return;
+      case "Revive":
+        this.reviveTimer = undefined;
+        return; // offer() runs after every event
       case "ResubmitFailedStages": {
         this.resubmitTimer = undefined;
         const list = [...this.failed].sort((a, b) => a.firstJobId - b.firstJobId);
@@ -398,23 +415,47 @@ export class DAGScheduler {
 
   // ---- task placement ------------------------------------------------------------------------
 
+  /**
+   * Delay scheduling, as Spark does: a task whose partition is cached on a live executor waits
+   * up to spark.locality.wait for that executor before running anywhere else (and recomputing).
+   */
   private offer(): void {
     if (this.pending.length === 0) return;
     const free: string[] = [];
     for (const w of this.workers.values()) for (const s of [...w.free].sort()) free.push(`${w.info.workerId}#${s}`);
     if (free.length === 0) return;
+    const now = Date.now();
+    let nextWake = Infinity;
     const remaining: Task[] = [];
     for (const task of this.pending) {
-      if (free.length === 0 || !this.stages.has(task.stage.id)) {
-        if (this.stages.has(task.stage.id)) remaining.push(task);
+      if (!this.stages.has(task.stage.id)) continue;
+      if (free.length === 0) {
+        remaining.push(task);
         continue;
       }
-      let i = task.preferred.length ? free.findIndex((e) => task.preferred.includes(e)) : -1;
-      if (i < 0) i = 0;
+      task.since ??= now;
+      let i = -1;
+      const livePreferred = task.preferred.filter((e) => this.workers.has(e.split("#")[0]!));
+      if (livePreferred.length) {
+        i = free.findIndex((e) => livePreferred.includes(e));
+        if (i < 0) {
+          const waitUntil = task.since + this.localityWaitMs;
+          if (now < waitUntil) {
+            nextWake = Math.min(nextWake, waitUntil);
+            remaining.push(task);
+            continue;
+          }
+          i = 0;
+        }
+      } else i = 0;
       const [exec] = free.splice(i, 1);
       if (!this.launch(task, exec!)) remaining.push(task);
     }
     this.pending = remaining;
+    if (nextWake < Infinity && !this.reviveTimer) {
+      this.reviveTimer = setTimeout(() => this.post({ type: "Revive" }), Math.max(1, nextWake - now));
+      this.reviveTimer.unref?.();
+    }
   }
 
   private launch(task: Task, exec: string): boolean {
@@ -497,7 +538,7 @@ export class DAGScheduler {
         const key = `${stage.id}:${task.outputIndex}`;
         const n = (this.failures.get(key) ?? 0) + 1;
         this.failures.set(key, n);
-        if (n >= MAX_TASK_FAILURES) this.abortStage(stage, task, workerId, msg.error!, n);
+        if (n >= this.maxTaskFailures) this.abortStage(stage, task, workerId, msg.error!, n);
         else this.pending.push({ ...task, taskId: this.nextTaskId++, attempt: n });
         return;
       }
@@ -592,6 +633,7 @@ export class DAGScheduler {
   private scheduleResubmit(): void {
     if (this.resubmitTimer) return;
     this.resubmitTimer = setTimeout(() => this.post({ type: "ResubmitFailedStages" }), 50);
+    this.resubmitTimer.unref?.();
   }
 
   private abortStage(stage: Stage, task: RunningTask, workerId: string, err: WireError, n: number): void {
@@ -644,7 +686,7 @@ export class DAGScheduler {
       const key = `${t.stage.id}:${t.outputIndex}`;
       const n = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, n);
-      if (n >= MAX_TASK_FAILURES) {
+      if (n >= this.maxTaskFailures) {
         this.abortStage(t.stage, t, workerId, { kind: "ExecutionError", name: "ExecutionError", condition: "WORKER_LOST", message: `worker ${workerId} lost: ${reason}` }, n);
       } else this.pending.push({ ...t, taskId: this.nextTaskId++, attempt: n });
     }

@@ -27,7 +27,11 @@ export class EmbeddedCluster {
     this.scheduler = new DAGScheduler({
       launch: (workerId, msg) => this.endpoint.send(workerId, msg),
       kill: (workerId, taskId, reason) => { this.endpoint.send(workerId, { t: "kill", taskId, reason }); },
-    }, { checkpointDir });
+    }, {
+      checkpointDir,
+      localityWaitMs: conf.getMs("spark.locality.wait", 3000),
+      maxTaskFailures: conf.getInt("spark.task.maxFailures", 4),
+    });
     this.endpoint = new DriverEndpoint({
       token: this.token,
       host: conf.get("spark.driver.host", "127.0.0.1"),

@@ -45,8 +45,8 @@ export class SparkContext implements RddContext {
     this.appName = conf.get("spark.app.name", "workbench")!;
     this.applicationId = `local-${this.startTime}`;
     const spec = parseMaster(this.master);
-    this.cluster = new EmbeddedCluster(spec, conf, () => this._checkpointDir);
     if (spec.maxFailures) conf.set("spark.task.maxFailures", spec.maxFailures);
+    this.cluster = new EmbeddedCluster(spec, conf, () => this._checkpointDir);
   }
 
   /** Start a context and its cluster (PySpark's SparkContext(conf=...) / getOrCreate). */
