@@ -34,10 +34,11 @@ export function buildProject(child: LogicalPlan, raw: Expr[]): LogicalPlan {
   }
   if (gens.length === 1) {
     const g = gens[0]!;
+    const userAliased = items[named.indexOf(g)]?.kind === "alias";
     const call = (g.kind === "alias" ? g.child : g) as Expr & { kind: "fn" };
     const def = lookupFunction(call.name) as GeneratorDef;
     const spec = def.resolve(call.args, call);
-    const names = g.kind === "alias" ? (g.names ?? (spec.output.length === 1 ? [g.name] : undefined)) : undefined;
+    const names = g.kind === "alias" && userAliased ? (g.names ?? (spec.output.length === 1 ? [g.name] : undefined)) : undefined;
     if (names && names.length !== spec.output.length) {
       throw new AnalysisError("UNSUPPORTED_GENERATOR.MULTI_GENERATOR".replace("MULTI_GENERATOR", "NOT_GENERATOR"),
         `The number of aliases supplied in the AS clause does not match the number of columns output by the UDTF: expected ${spec.output.length} aliases but got ${names.join(", ")}.`);
@@ -106,6 +107,7 @@ function missingAgg(e: Expr, grouped: boolean): AnalysisError {
 function checkGrouped(e: Expr, groupBy: Expr[], ok: Set<number> = new Set()): void {
   const walk = (x: Expr): void => {
     if (groupBy.some((g) => exprEquals(g, x))) return;
+    if (x.kind === "alias") { walk(x.child); return; }
     if (isAggCall(x)) return;
     if (x.kind === "attr") {
       if (!ok.has(x.id)) throw missingAgg(x, groupBy.length > 0);
@@ -128,7 +130,20 @@ function checkGrouped(e: Expr, groupBy: Expr[], ok: Set<number> = new Set()): vo
  * Filter/Window/Sort/Project it needs on top. `groupRaw` may name select aliases (Spark's
  * groupByAliases) and ORDER BY may reference select aliases or aggregates not selected.
  */
-export function buildAggregate(child: LogicalPlan, groupRaw: Expr[], selectRaw: Expr[], havingRaw?: Expr, orderRaw?: SortExpr[]): LogicalPlan {
+export function buildAggregate(child0: LogicalPlan, groupRaw0: Expr[], selectRaw0: Expr[], havingRaw?: Expr, orderRaw?: SortExpr[]): LogicalPlan {
+  let child = child0;
+  let groupRaw = groupRaw0, selectRaw = selectRaw0;
+  // Sliding event-time windows assign a row to several windows: expand rows first (Spark's Expand).
+  for (const g of groupRaw0) {
+    const inner = g.kind === "alias" ? g.child : g;
+    if (inner.kind !== "fn" || inner.name !== "window_sliding") continue;
+    const key = JSON.stringify(g);
+    const p = buildProject(child, [...outputOf(child), g.kind === "alias" ? g : { kind: "alias", child: g, name: "window" }]);
+    const genAttr = outputOf(p)[outputOf(p).length - 1]!;
+    child = p;
+    groupRaw = groupRaw.map((x) => (JSON.stringify(x) === key ? genAttr : x));
+    selectRaw = selectRaw.map((x) => (JSON.stringify(x) === key ? genAttr : x));
+  }
   const input = outputOf(child);
   const items = expandStars(selectRaw, input);
   const aliasMap = new Map<string, Expr>();
@@ -143,6 +158,10 @@ export function buildAggregate(child: LogicalPlan, groupRaw: Expr[], selectRaw: 
       throw err;
     }
   });
+  for (let i = 0; i < groupBy.length; i++) {
+    const g = groupBy[i]!;
+    if (g.kind === "alias") groupBy[i] = g.child;
+  }
   for (const g of groupBy) {
     if (containsAgg(g)) throw new AnalysisError("GROUP_BY_AGGREGATE", `Aggregate functions are not allowed in GROUP BY, but found ${exprSql(g)}.`);
   }
@@ -240,6 +259,8 @@ export function dedupRight(left: LogicalPlan, right: LogicalPlan): LogicalPlan {
   const lids = new Set(outputOf(left).map((a) => a.id));
   const rout = outputOf(right);
   if (!rout.some((a) => lids.has(a.id))) return right;
+  if (right.kind === "SubqueryAlias") return { ...right, child: dedupRight(left, right.child) };
+  if (right.kind === "Hint") return { ...right, child: dedupRight(left, right.child) };
   return { kind: "Project", exprs: rout.map((a) => ({ kind: "alias", child: a, name: a.name, id: newExprId() }) as Expr), child: right };
 }
 
