@@ -29,6 +29,8 @@ export type Expr =
   | ExistsExpr
   | ScalarSubquery
   | LikeExpr
+  | LikeQuantifiedExpr
+  | ParameterMarker
   | CaseExpr
   | CastExpr
   | FunctionCall
@@ -181,6 +183,25 @@ export interface LikeExpr {
   /** The escape character for LIKE/ILIKE (Spark's default is backslash). */
   escape?: string;
   negated: boolean;
+}
+
+/** `x [NOT] LIKE|ILIKE ANY|SOME|ALL ('a%', 'b%')` (SOME is ANY). */
+export interface LikeQuantifiedExpr {
+  kind: "likeQuantified";
+  pos: Pos;
+  op: "like" | "ilike";
+  quantifier: "any" | "all";
+  expr: Expr;
+  patterns: Expr[];
+  negated: boolean;
+}
+
+/** `?` (positional, numbered from 0 in order of appearance) or `:name`, for spark.sql(text, args). */
+export interface ParameterMarker {
+  kind: "parameter";
+  pos: Pos;
+  name?: string;
+  index?: number;
 }
 
 /** `CASE WHEN c THEN v ... [ELSE e] END` or, with operand, `CASE x WHEN v THEN r ... END`. */
@@ -421,7 +442,14 @@ export type Relation =
 interface Aliased {
   alias?: string;
   columnAliases?: string[];
+  /** TABLESAMPLE (n PERCENT | n ROWS | BUCKET x OUT OF y) [REPEATABLE (seed)] */
+  sample?: TableSample;
 }
+
+export type TableSample =
+  | { kind: "percent"; percent: number; seed?: number }
+  | { kind: "rows"; rows: Expr; seed?: number }
+  | { kind: "bucket"; numerator: number; denominator: number; seed?: number };
 
 export interface TableRelation extends Aliased {
   kind: "table";

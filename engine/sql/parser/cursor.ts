@@ -20,13 +20,15 @@ export const RESERVED = new Set([
   "SELECT", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "WINDOW", "AS",
   "WHEN", "THEN", "ELSE", "END", "AND", "OR", "NOT", "IS", "IN", "BETWEEN", "LIKE", "ILIKE",
   "RLIKE", "REGEXP", "DISTINCT", "ALL", "BY", "SORT", "CLUSTER", "DISTRIBUTE", "WITH", "CASE",
-  "ESCAPE", "DIV", "TABLESAMPLE", "PIVOT", "UNPIVOT",
+  "ESCAPE", "DIV", "TABLESAMPLE", "PIVOT", "UNPIVOT", "REPEATABLE",
 ]);
 
 export class Cursor {
   readonly src: SourceText;
   readonly tokens: Token[];
   i = 0;
+  /** Positional `?` markers seen so far (they are numbered in order of appearance). */
+  positionalParams = 0;
 
   constructor(text: string, readonly parseQuery: (c: Cursor) => Query) {
     this.src = new SourceText(text);

@@ -96,6 +96,14 @@ function parsePredicate(c: Cursor): Expr {
     c.expectOp(")");
     return { kind: "inList", pos, expr: e, list, negated };
   }
+  if (c.isAnyKw(["LIKE", "ILIKE"]) && c.isAnyKw(["ANY", "SOME", "ALL"], 1) && c.isOp("(", 2)) {
+    const op = c.next().upper === "LIKE" ? "like" : "ilike";
+    const quantifier = c.next().upper === "ALL" ? "all" : "any";
+    c.expectOp("(");
+    const patterns = c.isOp(")") ? [] : parseExprList(c);
+    c.expectOp(")");
+    return { kind: "likeQuantified", pos, op, quantifier, expr: e, patterns, negated };
+  }
   if (c.isAnyKw(["LIKE", "ILIKE", "RLIKE", "REGEXP"])) {
     const kw = c.next().upper;
     const op = kw === "LIKE" ? "like" : kw === "ILIKE" ? "ilike" : "rlike";
@@ -209,6 +217,14 @@ function parsePrimary(c: Cursor): Expr {
         return { kind: "star", pos };
       }
       if (t.text === "(") return parseParenthesized(c);
+      if (t.text === "?") {
+        c.next();
+        return { kind: "parameter", pos, index: c.positionalParams++ };
+      }
+      if (t.text === ":" && c.isIdent(1, true) && c.peek(1).offset === t.end) {
+        c.next();
+        return { kind: "parameter", pos, name: c.identifier(true) };
+      }
       throw c.fail();
     case "quoted":
       return parseNameOrCall(c);

@@ -4,7 +4,7 @@
 import { assertNever } from "../../common/errors";
 import { simpleString } from "../types";
 import type {
-  Expr, FrameBound, GroupingElement, Literal, Query, QueryBody, Relation, SelectItem, SortItem, Statement, TimeTravel,
+  Expr, FrameBound, GroupingElement, Literal, Query, QueryBody, Relation, SelectItem, SortItem, Statement, TableSample, TimeTravel,
   WindowSpec,
 } from "./ast";
 
@@ -41,6 +41,9 @@ export function printAst(node: Node): string {
     case "like":
       return sx((node.negated ? "not" : "") + node.op, printAst(node.expr), printAst(node.pattern),
         node.escape !== undefined && sx("escape", str(node.escape)));
+    case "likeQuantified":
+      return sx((node.negated ? "not" : "") + node.op + "_" + node.quantifier, printAst(node.expr), sx(...node.patterns.map(printAst)));
+    case "parameter": return node.name !== undefined ? ":" + quoteName(node.name) : `?${node.index}`;
     case "case":
       return sx("case", node.operand && printAst(node.operand),
         ...node.branches.map((b) => sx("when", printAst(b.when), printAst(b.then))),
@@ -137,9 +140,17 @@ function opts(o: Record<string, string>): string[] {
   return Object.keys(o).length > 0 ? [sx("options", ...Object.entries(o).map(([k, v]) => sx(str(k), str(v))))] : [];
 }
 
-function alias(r: { alias?: string; columnAliases?: string[] }): string[] {
-  if (r.alias === undefined) return [];
-  const out = ["as", quoteName(r.alias)];
+function alias(r: { alias?: string; columnAliases?: string[]; sample?: TableSample }): string[] {
+  const out: string[] = [];
+  if (r.sample) {
+    const s = r.sample;
+    const seed = s.seed !== undefined ? sx("repeatable", String(s.seed)) : undefined;
+    if (s.kind === "percent") out.push(sx("sample_percent", String(s.percent), seed));
+    else if (s.kind === "rows") out.push(sx("sample_rows", printAst(s.rows), seed));
+    else out.push(sx("sample_bucket", String(s.numerator), String(s.denominator), seed));
+  }
+  if (r.alias === undefined) return out;
+  out.push("as", quoteName(r.alias));
   if (r.columnAliases) out.push(sx(...r.columnAliases.map(quoteName)));
   return out;
 }

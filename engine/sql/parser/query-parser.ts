@@ -5,7 +5,7 @@
 import { ParseError } from "../../common/errors";
 import type {
   Cte, Expr, FunctionCall, GroupBy, GroupingElement, GroupingSets, Hint, JoinType, LateralView, NamedWindow, Query,
-  QueryBody, Relation, Select, SelectItem, TimeTravel,
+  QueryBody, Relation, Select, SelectItem, TableSample, TimeTravel,
 } from "./ast";
 import { errorOffset, type Cursor } from "./cursor";
 import { parseExpr, parseExprList, parseSortItems, parseWindowSpec } from "./expression-parser";
@@ -335,13 +335,57 @@ function parseParenRelation(c: Cursor): Relation {
   return rel.kind === "join" ? rel : withAlias(c, rel);
 }
 
-/** `[AS] alias [(col, ...)]` after a relation. */
+/** `[TABLESAMPLE (...)] [AS] alias [(col, ...)]` after a relation. */
 function withAlias<R extends Relation>(c: Cursor, rel: R): R {
   if (rel.kind === "join") return rel;
+  if (c.isKw("TABLESAMPLE")) (rel as { sample?: TableSample }).sample = parseSample(c);
   const explicit = c.acceptKw("AS");
   if (explicit || c.isIdent()) {
     (rel as { alias?: string }).alias = c.identifier(explicit);
     if (c.isOp("(") && c.isIdent(1, true)) (rel as { columnAliases?: string[] }).columnAliases = parseIdentList(c);
   }
   return rel;
+}
+
+/** TABLESAMPLE (n PERCENT | expr ROWS | BUCKET x OUT OF y) [REPEATABLE (seed)] */
+function parseSample(c: Cursor): TableSample {
+  c.expectKw("TABLESAMPLE");
+  c.expectOp("(");
+  let sample: TableSample;
+  const intAt = (): number => {
+    const t = c.peek();
+    if (t.kind !== "number" || !/^\d+$/.test(t.text)) throw c.fail();
+    c.next();
+    return Number(t.text);
+  };
+  if (c.acceptKw("BUCKET")) {
+    const numerator = intAt();
+    c.expectKw("OUT");
+    c.expectKw("OF");
+    sample = { kind: "bucket", numerator, denominator: intAt() };
+  } else {
+    const neg = c.acceptOp("-");
+    const t = c.peek();
+    if ((t.kind === "number" && /^(\d+\.?\d*|\.\d+)$/.test(t.text)) && c.isKw("PERCENT", 1)) {
+      c.next(); c.next();
+      const percent = Number(t.text) * (neg ? -1 : 1);
+      if (percent < 0 || percent > 100) {
+        throw c.errorAt(t, "INVALID_SAMPLING_PERCENT",
+          `Sampling fraction (${percent / 100}) must be on interval [0, 1].`);
+      }
+      sample = { kind: "percent", percent };
+    } else {
+      if (neg) throw c.fail(t);
+      const rows = parseExpr(c);
+      c.expectKw("ROWS");
+      sample = { kind: "rows", rows };
+    }
+  }
+  c.expectOp(")");
+  if (c.acceptKw("REPEATABLE")) {
+    c.expectOp("(");
+    sample.seed = intAt();
+    c.expectOp(")");
+  }
+  return sample;
 }

@@ -127,6 +127,12 @@ describe("other Spark conditions", () => {
     expect(e.context).toMatchObject({ line: 1, column: 11 });
   });
 
+  it("sampling percent out of range", () => {
+    const e = err("SELECT * FROM t TABLESAMPLE (150 PERCENT)");
+    expect(e.condition).toBe("INVALID_SAMPLING_PERCENT");
+    expect(e.context).toMatchObject({ line: 1, column: 30 });
+  });
+
   it("INVALID_ESCAPE_CHAR", () => {
     expect(err("SELECT a LIKE 'x' ESCAPE 'ab'").condition).toBe("INVALID_ESCAPE_CHAR");
   });

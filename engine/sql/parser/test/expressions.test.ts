@@ -98,6 +98,11 @@ describe("predicates", () => {
     ["a REGEXP 'x'", "(rlike a 'x')"],
     ["a NOT RLIKE 'x'", "(notrlike a 'x')"],
     ["a LIKE 'a!%' ESCAPE '!'", "(like a 'a!%' (escape '!'))"],
+    ["a LIKE ANY ('a%', 'b%')", "(like_any a ('a%' 'b%'))"],
+    ["a NOT ILIKE ALL ('a%')", "(notilike_all a ('a%'))"],
+    ["a LIKE SOME ('x')", "(like_any a ('x'))"],
+    ["a = ? AND b > ?", "(and (= a ?0) (> b ?1))"],
+    ["a = :name OR b IN (:xs)", "(or (= a :name) (in b (:xs)))"],
   ])("%s", (text, expected) => {
     expect(pe(text)).toBe(expected);
   });

@@ -37,6 +37,8 @@ const VOCAB = [
   "DAY", "HOUR", "TO", "MONTH", "DATE", "TIMESTAMP", "CREATE", "TEMP", "VIEW", "DROP", "EXPLAIN", "SHOW", "TABLES",
   "DESCRIBE", "SET", "CACHE", "UNCACHE", "LATERAL", "GROUPING", "SETS", "ROLLUP", "CUBE", "FILTER", "IGNORE",
   "NULLS", "FIRST", "LAST", "ASC", "DESC", "EXTRACT", "TRIM", "BOTH", "POSITION", "SUBSTRING", "FOR",
+  "ANY", "SOME", "TABLESAMPLE", "PERCENT", "BUCKET", "OUT", "OF", "VERSION", "INSERT", "INTO", "USING", "OPTIONS",
+  "OVERLAY", "PLACING", "struct", "window", "left", ":x", "?",
   "array", "map", "struct", "int", "decimal", "string", "count", "sum", "x", "t", "a", "b", "range", "parquet",
   "`q`", "`a b`", "'s'", "\"d\"", "'2024-01-01'", "X'0F'", "1", "1.5", "1e3", "10L", "-", "+", "*", "/", "%", "||",
   "=", "==", "<>", "!=", "<", "<=", ">", ">=", "<=>", "(", ")", "[", "]", ",", ".", ";", "::", "->", "!", "~", "&",
