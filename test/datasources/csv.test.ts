@@ -176,3 +176,16 @@ describe("CSV splits", () => {
     expect(s2.tasks.length).toBe(20);
   });
 });
+
+describe("CSV encodings", () => {
+  it("reads ISO-8859-1 with encoding option and rejects unknown encodings", async () => {
+    const p = join(tempDir(), "latin.csv");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(p, Buffer.from("name\ncafé\nMüller\n", "latin1"));
+    const r = await readLocal({ format: "csv", paths: [p], options: { header: true, encoding: "ISO-8859-1" } });
+    expect(r.rows).toEqual([{ name: "café" }, { name: "Müller" }]);
+    const err = await readLocal({ format: "csv", paths: [p], options: { header: true, encoding: "EBCDIC" } }).catch((e) => e);
+    expect(err).toBeInstanceOf(AnalysisError);
+    expect(err.message).toContain("Unsupported encoding");
+  });
+});

@@ -94,6 +94,17 @@ describe("save modes", () => {
     expect((await readLocal({ format: "json", paths: [out] })).rows).toEqual([{ x: 9 }]);
   });
 
+  it("overwrite replaces the whole table; partitionOverwriteMode=dynamic replaces only written partitions", async () => {
+    const s = new StructType().add("v", T("integer")).add("p", T("string"));
+    const out = join(tempDir(), "t");
+    writeLocal("parquet", out, s, [[{ v: 1, p: "a" }, { v: 2, p: "b" }]], { partitionBy: ["p"] });
+    writeLocal("parquet", out, s, [[{ v: 3, p: "b" }, { v: 4, p: "c" }]], { partitionBy: ["p"], mode: "overwrite", options: { partitionOverwriteMode: "dynamic" } });
+    const dyn = await readLocal({ format: "parquet", paths: [out] });
+    expect(sortedJson(dyn.rows)).toEqual(sortedJson([{ v: 1, p: "a" }, { v: 3, p: "b" }, { v: 4, p: "c" }]));
+    writeLocal("parquet", out, s, [[{ v: 5, p: "c" }]], { partitionBy: ["p"], mode: "overwrite" });
+    expect((await readLocal({ format: "parquet", paths: [out] })).rows).toEqual([{ v: 5, p: "c" }]);
+  });
+
   it("an aborted job leaves no visible files", () => {
     const out = join(tempDir(), "t");
     const job = prepareWrite("csv", out, schema, {});

@@ -25,7 +25,7 @@ import { Options } from "./options";
 import { partitionValueText } from "./partition-values";
 import { registerShippable } from "./shippable";
 import { planSplits } from "./splits";
-import { abortWrite, commitWrite, prepareWrite, writeTaskFiles, type WriteJob } from "./write-files";
+import { abortWrite, commitWrite, isDynamicOverwrite, prepareWrite, writeTaskFiles, type WriteJob } from "./write-files";
 import { emptyMetrics, type FileFormat, type InputSplit, type PushedFilter, type ReadMetrics, type Row, type WrittenFile } from "./types";
 
 /** A split as the SQL core ships it to a task: plain data. */
@@ -119,6 +119,7 @@ function toInternalJob(job: ContractWriteJob, skip = false): WriteJob {
     partitionBy: job.partitionBy.map((c) => schema.field(c)?.name ?? c),
     options: job.options,
     skip,
+    dynamicOverwrite: isDynamicOverwrite(job.mode, job.partitionBy, job.options),
   };
 }
 

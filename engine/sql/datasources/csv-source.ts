@@ -7,7 +7,7 @@ import { StructType, simpleString, type DataType, type StructField } from "../ty
 import { parseRecord, type CsvField, type CsvSyntax } from "./csv-tokenizer";
 import { lineNumberAt, readLines, readWholeFile } from "./line-reader";
 import { malformedError, type BadField } from "./malformed";
-import { Options, parseMode, type ParseMode } from "./options";
+import { Options, parseMode, textEncoding, type ParseMode } from "./options";
 import {
   FAIL, dateTimeParsers, makeTextConverter, numberSpellings, parseDouble, parseIntegral, parseBoolean,
   type DateTimeParsers, type NumberSpellings, type TextConverter,
@@ -29,6 +29,7 @@ export interface CsvSettings {
   hasDateFormat: boolean;
   prefersDecimal: boolean;
   enforceSchema: boolean;
+  encoding: BufferEncoding;
 }
 
 export function csvSettings(raw: Options): CsvSettings {
@@ -56,6 +57,7 @@ export function csvSettings(raw: Options): CsvSettings {
     hasDateFormat: raw.has("dateFormat"),
     prefersDecimal: raw.bool("prefersDecimal", false),
     enforceSchema: raw.bool("enforceSchema", true),
+    encoding: textEncoding(raw),
   };
 }
 
@@ -74,7 +76,7 @@ export function* csvRecords(file: PartitionedFile, s: CsvSettings, metrics?: Rea
   if (s.multiLine) {
     const buf = readWholeFile(file.path);
     if (metrics) metrics.bytesRead += buf.length;
-    let text = buf.toString("utf8");
+    let text = buf.toString(s.encoding);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     let pos = 0;
     let line = 1;
@@ -101,7 +103,7 @@ export function* csvRecords(file: PartitionedFile, s: CsvSettings, metrics?: Rea
     return;
   }
   const stats = { bytesRead: 0 };
-  for (const ln of readLines(file.path, file.start, file.length, stats)) {
+  for (const ln of readLines(file.path, file.start, file.length, stats, s.encoding)) {
     let t = ln.text;
     if (ln.offset === 0 && t.charCodeAt(0) === 0xfeff) t = t.slice(1);
     if (t.length === 0 || isComment(t)) continue;

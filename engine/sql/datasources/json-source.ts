@@ -8,7 +8,7 @@ import { formatDate, formatTimestampIso } from "./datetime";
 import { parseJson, stringifyJson, JsonNumber, JsonSyntaxError, type JsonParseOptions, type JsonValue } from "./json-text";
 import { lineNumberAt, readLines, readWholeFile } from "./line-reader";
 import { malformedError, type BadField } from "./malformed";
-import { Options, parseMode, type ParseMode } from "./options";
+import { Options, parseMode, textEncoding, type ParseMode } from "./options";
 import { FAIL, dateTimeParsers, type DateTimeParsers } from "./text-convert";
 import type { PartitionedFile, ReadMetrics, Row } from "./types";
 
@@ -22,6 +22,7 @@ export interface JsonSettings {
   inferTimestamp: boolean;
   dropFieldIfAllNull: boolean;
   dtp: DateTimeParsers;
+  encoding: BufferEncoding;
 }
 
 export function jsonSettings(o: Options): JsonSettings {
@@ -40,6 +41,7 @@ export function jsonSettings(o: Options): JsonSettings {
     inferTimestamp: o.bool("inferTimestamp", false),
     dropFieldIfAllNull: o.bool("dropFieldIfAllNull", false),
     dtp: dateTimeParsers(o),
+    encoding: textEncoding(o),
   };
 }
 
@@ -61,7 +63,7 @@ export function* jsonRecords(file: PartitionedFile, s: JsonSettings, metrics?: R
   if (s.multiLine) {
     const buf = readWholeFile(file.path);
     if (metrics) metrics.bytesRead += buf.length;
-    let text = buf.toString("utf8");
+    let text = buf.toString(s.encoding);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === "") return;
     try {
@@ -74,7 +76,7 @@ export function* jsonRecords(file: PartitionedFile, s: JsonSettings, metrics?: R
     return;
   }
   const stats = { bytesRead: 0 };
-  for (const ln of readLines(file.path, file.start, file.length, stats)) {
+  for (const ln of readLines(file.path, file.start, file.length, stats, s.encoding)) {
     let t = ln.text;
     if (ln.offset === 0 && t.charCodeAt(0) === 0xfeff) t = t.slice(1);
     if (t.trim() === "") continue;

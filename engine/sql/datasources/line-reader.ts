@@ -86,8 +86,8 @@ class ChunkedFile {
   }
 }
 
-function lineText(bytes: Buffer): string {
-  return bytes.toString("utf8");
+function lineText(bytes: Buffer, enc: BufferEncoding): string {
+  return bytes.toString(enc);
 }
 
 /** In-memory version of ChunkedFile.eol. */
@@ -104,11 +104,11 @@ function bufferEol(buf: Buffer, from: number): { at: number; next: number } | nu
  * Lines of `path` owned by the byte range [start, start+length). Compressed files are read whole
  * (they are never split). `stats.bytesRead` counts bytes actually read from disk.
  */
-export function* readLines(path: string, start: number, length: number, stats?: { bytesRead: number }): Generator<Line> {
+export function* readLines(path: string, start: number, length: number, stats?: { bytesRead: number }, enc: BufferEncoding = "utf8"): Generator<Line> {
   if (isCompressed(path)) {
     const all = readWholeFile(path);
     if (stats) stats.bytesRead += all.length;
-    yield* linesOfBuffer(all, 0, all.length);
+    yield* linesOfBuffer(all, 0, all.length, enc);
     return;
   }
   const fd = openSync(path, "r");
@@ -120,7 +120,7 @@ export function* readLines(path: string, start: number, length: number, stats?: 
     if (start > 0) p = f.eol(start)?.next ?? fileSize;
     while (p <= end && p < fileSize) {
       const t = f.eol(p);
-      yield { text: lineText(f.slice(p, t ? t.at : fileSize)), offset: p };
+      yield { text: lineText(f.slice(p, t ? t.at : fileSize), enc), offset: p };
       p = t ? t.next : fileSize;
     }
     if (stats) stats.bytesRead += f.bytesRead;
@@ -130,12 +130,12 @@ export function* readLines(path: string, start: number, length: number, stats?: 
 }
 
 /** Lines of an in-memory buffer with the same ownership rule. */
-export function* linesOfBuffer(buf: Buffer, start: number, end: number): Generator<Line> {
+export function* linesOfBuffer(buf: Buffer, start: number, end: number, enc: BufferEncoding = "utf8"): Generator<Line> {
   let p = 0;
   if (start > 0) p = bufferEol(buf, start)?.next ?? buf.length;
   while (p <= end && p < buf.length) {
     const t = bufferEol(buf, p);
-    yield { text: lineText(buf.subarray(p, t ? t.at : buf.length)), offset: p };
+    yield { text: lineText(buf.subarray(p, t ? t.at : buf.length), enc), offset: p };
     p = t ? t.next : buf.length;
   }
 }

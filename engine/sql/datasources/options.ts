@@ -76,5 +76,19 @@ export function parseMode(opts: Options): ParseMode {
   return "PERMISSIVE";
 }
 
+const ENCODINGS: Record<string, BufferEncoding> = {
+  "utf-8": "utf8", utf8: "utf8", "iso-8859-1": "latin1", "latin1": "latin1", "us-ascii": "ascii", ascii: "ascii",
+};
+
+/** The text encoding option (encoding / charset); UTF-8 unless told otherwise. */
+export function textEncoding(o: Options): BufferEncoding {
+  const raw = o.get("encoding") ?? o.get("charset") ?? "UTF-8";
+  const e = ENCODINGS[raw.toLowerCase()];
+  if (!e) {
+    throw new AnalysisError("INVALID_OPTION_VALUE", `Unsupported encoding '${raw}'. Supported: UTF-8, ISO-8859-1, US-ASCII.`, { parameters: { option: "encoding", value: raw } });
+  }
+  return e;
+}
+
 export const DEFAULT_MAX_PARTITION_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_OPEN_COST_BYTES = 4 * 1024 * 1024;

@@ -1,7 +1,7 @@
 // The text source: one row per line in a column named `value`, or one row per file with
 // wholetext (Spark's spark.read.text / wholetext option).
 
-import type { Options } from "./options";
+import { textEncoding, type Options } from "./options";
 import { readLines, readWholeFile } from "./line-reader";
 import type { PartitionedFile, ReadMetrics, Row } from "./types";
 import { outputFields, type ScanColumns } from "./csv-source";
@@ -20,10 +20,10 @@ export function* readTextFile(file: PartitionedFile, cols: ScanColumns, opts: Op
   if (opts.bool("wholetext", false)) {
     const buf = readWholeFile(file.path);
     if (metrics) metrics.bytesRead += buf.length;
-    yield make(buf.toString("utf8"));
+    yield make(buf.toString(textEncoding(opts)));
     return;
   }
   const stats = { bytesRead: 0 };
-  for (const ln of readLines(file.path, file.start, file.length, stats)) yield make(ln.text);
+  for (const ln of readLines(file.path, file.start, file.length, stats, textEncoding(opts))) yield make(ln.text);
   if (metrics) metrics.bytesRead += stats.bytesRead;
 }

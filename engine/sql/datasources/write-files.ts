@@ -15,7 +15,7 @@ import { checkCsvSchema, csvSettings } from "./csv-source";
 import { quoteField } from "./csv-tokenizer";
 import { escapePathName, fileUri, localPath } from "./file-listing";
 import { rowToJson } from "./json-source";
-import { Options } from "./options";
+import { Options, textEncoding } from "./options";
 import { sparkToParquet } from "./parquet-schema";
 import { partitionValueText } from "./partition-values";
 import { textFormats, valueToText } from "./value-text";
@@ -33,6 +33,18 @@ export interface WriteJob {
   options: DataSourceOptions;
   /** False when mode=ignore found existing data: nothing must be written. */
   skip: boolean;
+  /**
+   * Overwrite only the partitions this job writes (partitionOverwriteMode=dynamic, Spark's
+   * INSERT OVERWRITE semantics for partitioned tables); other partitions are kept.
+   */
+  dynamicOverwrite?: boolean;
+}
+
+/** Does this overwrite replace only the partitions it writes? */
+export function isDynamicOverwrite(mode: string, partitionBy: string[], options: DataSourceOptions): boolean {
+  const o = new Options(options);
+  const m = (o.get("partitionOverwriteMode") ?? o.get("spark.sql.sources.partitionOverwriteMode") ?? "static").toLowerCase();
+  return mode.toLowerCase() === "overwrite" && partitionBy.length > 0 && m === "dynamic";
 }
 
 /**
@@ -76,10 +88,13 @@ export function prepareWrite(
       });
     }
     if (mode === "ignore") skip = true;
-    if (mode === "overwrite") rmSync(dir, { recursive: true, force: true });
+    if (mode === "overwrite" && !isDynamicOverwrite(mode, partitionBy, opts.options ?? {})) rmSync(dir, { recursive: true, force: true });
   }
   if (!skip) mkdirSync(dir, { recursive: true });
-  return { dir, jobId: opts.jobId ?? randomUUID(), format, schema, partitionBy, options: opts.options ?? {}, skip };
+  return {
+    dir, jobId: opts.jobId ?? randomUUID(), format, schema, partitionBy, options: opts.options ?? {}, skip,
+    dynamicOverwrite: isDynamicOverwrite(mode, partitionBy, opts.options ?? {}),
+  };
 }
 
 function attemptDir(job: WriteJob, taskId: number, attempt: number): string {
@@ -234,7 +249,8 @@ export function writeTaskFiles(shipped: WriteJob, taskId: number, rows: Iterable
       if (job.format === "parquet") writeParquet(tmp, chunk, dataSchema, o, compression);
       else {
         const text = encodeText(job.format, chunk, dataSchema, o);
-        const bytes = compression === "gzip" ? gzipSync(text) : Buffer.from(text, "utf8");
+        const encoded = Buffer.from(text, textEncoding(o));
+        const bytes = compression === "gzip" ? gzipSync(encoded) : encoded;
         if (compression !== "none" && compression !== "gzip") {
           throw new AnalysisError("CODEC_NOT_AVAILABLE", `The codec ${compression} is not available for ${job.format} writes. Available: none, gzip.`, { parameters: { codecName: compression } });
         }
@@ -256,6 +272,11 @@ export function writeTaskFiles(shipped: WriteJob, taskId: number, rows: Iterable
 /** Driver side, after every task succeeded: publish files, clean up, write _SUCCESS. */
 export function commitWrite(job: WriteJob, files: WrittenFile[]): void {
   if (job.skip) return;
+  if (job.dynamicOverwrite) {
+    // Replace exactly the partition directories this job wrote into.
+    const dirs = new Set(files.map((f) => dirname(f.relativePath)).filter((d) => d !== "."));
+    for (const d of dirs) rmSync(join(job.dir, d), { recursive: true, force: true });
+  }
   for (const f of files) {
     const dest = join(job.dir, f.relativePath);
     mkdirSync(dirname(dest), { recursive: true });
