@@ -24,6 +24,18 @@ export class ExternalAppendOnlyMap<V, C> {
     for (const [, k, c] of this.inner.entries()) yield [k, c];
   }
 
+  /**
+   * entries() that disposes the map (deleting its spill files) when iteration ends or is
+   * abandoned with return(): lets a reducer stream its output instead of materialising it.
+   */
+  *drain(): Generator<[unknown, C], void, undefined> {
+    try {
+      for (const [, k, c] of this.inner.entries()) yield [k, c];
+    } finally {
+      this.dispose();
+    }
+  }
+
   /** Bytes written to spill files so far. */
   get spillBytes(): number { return this.inner.spillBytes; }
   get spillCount(): number { return this.inner.spillCount; }

@@ -85,16 +85,31 @@ export class ExternalSorter<T> {
       const c = this.compare(a.head, b.head);
       return c < 0 || (c === 0 && a.rank < b.rank);
     });
-    const sources: Iterator<T>[] = [...runs.map((p) => runItems<T>(p)), mem[Symbol.iterator]()];
-    sources.forEach((it, rank) => {
-      const r = it.next();
-      if (!r.done) heap.push({ head: r.value, rank, next: () => it.next() });
-    });
-    while (heap.size > 0) {
-      const s = heap.pop()!;
-      yield s.head;
-      const r = s.next();
-      if (!r.done) { s.head = r.value; heap.push(s); }
+    const readers = runs.map((p) => runItems<T>(p));
+    // Run readers hold open files: close them however the merge ends (done, break, or throw).
+    try {
+      const sources: Iterator<T>[] = [...readers, mem[Symbol.iterator]()];
+      sources.forEach((it, rank) => {
+        const r = it.next();
+        if (!r.done) heap.push({ head: r.value, rank, next: () => it.next() });
+      });
+      while (heap.size > 0) {
+        const s = heap.pop()!;
+        yield s.head;
+        const r = s.next();
+        if (!r.done) { s.head = r.value; heap.push(s); }
+      }
+    } finally {
+      for (const it of readers) it.return(undefined);
+    }
+  }
+
+  /** sorted() that disposes the sorter (deleting its runs) when iteration ends or is abandoned. */
+  *drain(): Generator<T, void, undefined> {
+    try {
+      for (const x of this.sorted()) yield x;
+    } finally {
+      this.dispose();
     }
   }
 
@@ -104,6 +119,6 @@ export class ExternalSorter<T> {
   }
 }
 
-function* runItems<T>(path: string): Generator<T> {
+function* runItems<T>(path: string): Generator<T, void, undefined> {
   for (const b of readFrames(path)) for (const x of b as T[]) yield x;
 }

@@ -141,19 +141,31 @@ export class PartitionedCombiner<V, C> {
   }
 
   /** Merge sorted runs (files) and a sorted in-memory list into one (partition, hash)-ordered stream. */
-  private *mergeRuns(runs: readonly string[], memory: Entry[]): Generator<Entry> {
+  private *mergeRuns(runs: readonly string[], memory: Entry[]): Generator<Entry, void, undefined> {
     interface Stream { head: Entry; next: () => Entry | undefined }
     const streams: Stream[] = [];
     let mi = 0;
     const memNext = () => memory[mi++];
     const first = memNext();
     if (first) streams.push({ head: first, next: memNext });
-    for (const path of runs) {
-      const it = runEntries(path);
-      const next = () => { const r = it.next(); return r.done ? undefined : r.value; };
-      const h = next();
-      if (h) streams.push({ head: h, next });
+    // Run readers hold open files: close them however the merge ends (done, break, or throw).
+    const open: Array<Generator<Entry>> = [];
+    try {
+      for (const path of runs) {
+        const it = runEntries(path);
+        open.push(it);
+        const next = () => { const r = it.next(); return r.done ? undefined : r.value; };
+        const h = next();
+        if (h) streams.push({ head: h, next });
+      }
+      yield* this.mergeStreams(streams);
+    } finally {
+      for (const it of open) it.return(undefined);
     }
+  }
+
+  private *mergeStreams(streams: Array<{ head: Entry; next: () => Entry | undefined }>): Generator<Entry, void, undefined> {
+    type Stream = (typeof streams)[number];
     const heap = new BinaryHeap<Stream>((a, b) => a.head.p < b.head.p || (a.head.p === b.head.p && a.head.h < b.head.h));
     for (const s of streams) heap.push(s);
     const group: Entry[] = [];

@@ -106,6 +106,33 @@ describe("ExternalSorter", () => {
   });
 });
 
+describe("drain()", () => {
+  it("streams merged output and deletes spill files at the end, or when abandoned", () => {
+    const dir = tempDir();
+    const sum: Aggregator<number, number> = { createCombiner: (v) => v, mergeValue: (c, v) => c + v, mergeCombiners: (a, b) => a + b };
+    const m = new ExternalAppendOnlyMap(sum, { dir, memoryLimitBytes: 1024 });
+    for (let i = 0; i < 3000; i++) m.insert(i % 300, 1);
+    expect(readdirSync(dir).length).toBeGreaterThan(0);
+    let n = 0;
+    for (const [, c] of m.drain()) { expect(c).toBe(10); n++; }
+    expect(n).toBe(300);
+    expect(readdirSync(dir)).toEqual([]);
+    const fds = () => readdirSync("/proc/self/fd").length;
+    const before = fds();
+    const s = new ExternalSorter<number>((a, b) => a - b, { dir, memoryLimitBytes: 1024 });
+    s.insertAll(Array.from({ length: 3000 }, (_, i) => 2999 - i));
+    const firstThree: number[] = [];
+    for (const x of s.drain()) { firstThree.push(x); if (firstThree.length === 3) break; }
+    expect(firstThree).toEqual([0, 1, 2]);
+    expect(readdirSync(dir)).toEqual([]);
+    const m2 = new ExternalAppendOnlyMap(sum, { dir, memoryLimitBytes: 1024 });
+    for (let i = 0; i < 3000; i++) m2.insert(i, 1);
+    for (const _ of m2.drain()) break;
+    expect(readdirSync(dir)).toEqual([]);
+    expect(fds()).toBe(before);   // abandoned merges closed their run files
+  });
+});
+
 describe("ExternalAppendOnlyMap merge passes", () => {
   it("folds runs too and still combines every key", () => {
     const dir = tempDir();
