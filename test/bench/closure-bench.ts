@@ -21,7 +21,7 @@ const nested = (k: string) => helper(k) * factor;
 
 const first0 = process.hrtime.bigint();
 serializeFunction(small, "map");
-console.log(`first serialization (loads TypeScript parser, inspector): ${(Number(process.hrtime.bigint() - first0) / 1e6).toFixed(1)} ms`);
+console.log(`first serialization (loads acorn, inspector session, name tables): ${(Number(process.hrtime.bigint() - first0) / 1e6).toFixed(1)} ms`);
 
 bench("serialize: arrow, no captures", 5000, () => serializeFunction(none, "map"));
 bench("serialize: arrow, 3 captured primitives", 5000, () => serializeFunction(small, "map"));

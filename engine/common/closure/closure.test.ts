@@ -211,6 +211,21 @@ describe("captured values", () => {
     expect(Object.getPrototypeOf(twoShapes[0])).toBe(Object.getPrototypeOf(twoShapes[1]));
   });
 
+  it("classes whose static initializers and extends clauses need captured values at definition", () => {
+    const sizes = { base: 10 };
+    const withTag = <T extends new (...a: any[]) => object>(B: T) => class extends B { tag() { return "tagged"; } };
+    class Base { size() { return Sizes.base; } }
+    const Sizes = sizes;
+    class Sized extends withTag(Base) { static start = sizes.base * 2; }
+    const inst = new Sized();
+    const back = ship(() => [inst, Sized.start])();
+    const [b, start] = back as [Sized, number];
+    expect(start).toBe(20);
+    expect((b.constructor as typeof Sized).start).toBe(20);
+    expect(b.tag()).toBe("tagged");
+    expect(b.size()).toBe(10);
+  });
+
   it("ES5-style constructors keep prototype members", () => {
     function Point(this: { x: number; y: number }, x: number, y: number) { this.x = x; this.y = y; }
     Point.prototype.norm1 = function (this: { x: number; y: number }) { return Math.abs(this.x) + Math.abs(this.y); };
@@ -380,6 +395,14 @@ describe("refusals", () => {
     await w.terminate();
     const ns = await import("./markers");
     expect(refusal(() => ns).message).toMatch(/variable 'ns' \(a module namespace object\)/);
+  });
+
+  it("instances of classes with private fields are refused rather than silently broken", () => {
+    class Account { #balance = 10; deposit(n: number) { this.#balance += n; return this.#balance; } }
+    const acct = new Account();
+    expect(refusal(() => acct.deposit(1)).message).toMatch(/variable 'acct' \(an instance of Account\).*private members/);
+    const P = class { static #count = 0; static next() { return ++P.#count; } };
+    expect(ship(() => typeof P)()).toBe("function"); // the class itself ships; only instances are refused
   });
 
   it("refuses the function itself when it is not a function", () => {

@@ -133,11 +133,14 @@ class GraphReader {
         if (/^class\b/.test(node.src)) {
           // A class runs its `extends` clause and static initializers as it is defined, so its
           // captured values must be complete first.
+          // A direct self-reference (`const P = class { m() { return P; } }`) is only needed
+          // later: it is set again, with everything else, when the node is filled.
           this.creating[i] = 1;
-          const vals = node.vals.map((r) => this.complete(r));
+          const vals = node.vals.map((r) => (r === i ? undefined : this.complete(r)));
           this.creating[i] = 0;
           setter(vals);
           fn = make();
+          this.setters[i] = setter;
         } else {
           fn = make();
           this.setters[i] = setter;

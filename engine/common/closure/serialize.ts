@@ -290,6 +290,13 @@ class GraphWriter {
       });
     }
     if (typeof ctor === "function" && (ctor as { prototype?: unknown }).prototype === proto) {
+      const priv = classWithPrivateFields(ctor);
+      if (priv) {
+        return this.refuse(path, {
+          what: `an instance of ${ctor.name || "an anonymous class"}`,
+          why: `class ${priv} has private members (#name), which cannot be read to copy them; use ordinary fields or give the class a [SHIP] method`,
+        });
+      }
       const node: ValueNode & { k: "proto" } = { k: "proto", ctor: -1 };
       const i = this.remember(proto, node);
       node.ctor = this.ref(ctor, `${path} (class ${ctor.name || "anonymous"})`);
@@ -328,4 +335,14 @@ function requireDir(r: NodeJS.Require): string {
   // The first lookup path is <dir>/node_modules for the requiring module's own directory.
   const first = r.resolve.paths("bigdata-workbench-probe")?.[0];
   return first && first.endsWith("node_modules") ? first.slice(0, -"node_modules".length - 1) || "/" : process.cwd();
+}
+
+/** The name of the first class in ctor's chain whose source declares private members, if any. */
+function classWithPrivateFields(ctor: Function): string | undefined {
+  for (let c: unknown = ctor; typeof c === "function" && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    const src = Function.prototype.toString.call(c);
+    if (!src.startsWith("class") || !src.includes("#")) continue;
+    if (analyzeSource(src).usesPrivateNames) return (c as Function).name || "(anonymous)";
+  }
+  return undefined;
 }

@@ -26,6 +26,8 @@ export interface SourceAnalysis {
    * identifier is bound by name; anything else is replaced in the text (start/end in `src`).
    */
   heritage?: { name: string } | { start: number; end: number };
+  /** The text declares or uses private names (#x): instances carry state that cannot be read. */
+  usesPrivateNames?: boolean;
 }
 
 /** The ESTree subset we look at; every node has a type and source offsets. */
@@ -210,7 +212,9 @@ function freeVariables(root: Node, form: "expr" | "method"): SourceAnalysis {
   };
 
   // Pass 2: references. Declaration positions are skipped; their inner expressions are visited.
+  let usesPrivateNames = false;
   const visit = (n: Node, parent: Node | undefined, key: string | undefined): void => {
+    if (n.type === "PrivateIdentifier") { usesPrivateNames = true; return; }
     if (n.type === "Identifier") {
       if (parent) {
         const t = parent.type;
@@ -239,5 +243,7 @@ function freeVariables(root: Node, form: "expr" | "method"): SourceAnalysis {
     stack.pop();
   };
   visit(root, undefined, undefined);
-  return { form, free, members, wholeUse };
+  const a: SourceAnalysis = { form, free, members, wholeUse };
+  if (usesPrivateNames) a.usesPrivateNames = true;
+  return a;
 }
