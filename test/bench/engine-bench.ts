@@ -1,0 +1,164 @@
+// Engine core benchmarks (issue: engine core). Each prints the engine's figure and a baseline
+// measured in the same run, with their ratio. No assertions: machines are shared and noisy.
+import { readFileSync, mkdirSync, openSync, readSync, closeSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import WebSocket, { WebSocketServer } from "ws";
+import { SparkSession } from "../../engine/index";
+import { generateText } from "./gen-text";
+import type { BenchResult } from "./run";
+
+const DIR = join(tmpdir(), "bigdata-bench");
+mkdirSync(DIR, { recursive: true });
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Single-process word count with a plain loop: the baseline a student would write. */
+function loopWordCount(path: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const fd = openSync(path, "r");
+  const buf = Buffer.allocUnsafe(8 << 20);
+  let rest = "";
+  for (;;) {
+    const n = readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) break;
+    const text = rest + buf.toString("utf8", 0, n);
+    const lines = text.split("\n");
+    rest = lines.pop()!;
+    for (const line of lines) for (const w of line.split(/\s+/)) if (w) counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  for (const w of rest.split(/\s+/)) if (w) counts.set(w, (counts.get(w) ?? 0) + 1);
+  closeSync(fd);
+  return counts;
+}
+
+export async function trivialLatency(): Promise<BenchResult> {
+  const spark = await SparkSession.builder().master("local[2]").getOrCreate();
+  const sc = spark.sparkContext;
+  const data = Array.from({ length: 1000 }, (_, i) => i);
+  for (let i = 0; i < 30; i++) await sc.parallelize(data, 2).map((x) => x + 1).collect();
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    await sc.parallelize(data, 2).map((x) => x + 1).collect();
+    times.push(performance.now() - t);
+  }
+  const base: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    data.map((x) => x + 1);
+    base.push(performance.now() - t);
+  }
+  await spark.stop();
+  const m = median(times);
+  return { name: "trivial job latency (parallelize 1,000 ints, map, collect; warm local[2])", value: m, unit: "ms median", baseline: median(base), baselineName: "in-process Array.map", ratio: m / Math.max(median(base), 1e-6), target: "median <= 3 ms", pass: m <= 3 };
+}
+
+export async function wordCount100MB(): Promise<BenchResult> {
+  const path = join(DIR, "text-100mb.txt");
+  await generateText(path, 100 * 1024 * 1024);
+  let t = performance.now();
+  const model = loopWordCount(path);
+  const loopMs = performance.now() - t;
+  const spark = await SparkSession.builder().master("local[2]").getOrCreate();
+  const sc = spark.sparkContext;
+  t = performance.now();
+  const counts = await sc.textFile(path).flatMap((l) => l.split(" ")).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).collect();
+  const engineMs = performance.now() - t;
+  await spark.stop();
+  const ok = counts.length === model.size && counts.every(([w, c]) => model.get(w) === c);
+  return { name: "word count, 100 MB generated text (local[2] vs single-process loop)", value: engineMs, unit: "ms", baseline: loopMs, baselineName: "hand-written loop", ratio: engineMs / loopMs, target: "<= 0.6x the loop", pass: ok && engineMs / loopMs <= 0.6, note: ok ? undefined : "RESULT MISMATCH" };
+}
+
+/** Time to push `bytes` over a raw loopback WebSocket from another process, in 1 MB frames. */
+async function rawWebSocketMs(bytes: number): Promise<number> {
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, maxPayload: 1 << 30 });
+  await new Promise((r) => wss.once("listening", r));
+  const port = (wss.address() as { port: number }).port;
+  let received = 0;
+  const done = new Promise<number>((resolve) => {
+    let start = 0;
+    wss.on("connection", (ws) => {
+      ws.on("message", (d: Buffer) => {
+        if (!start) start = performance.now();
+        received += d.length;
+        if (received >= bytes) resolve(performance.now() - start);
+      });
+    });
+  });
+  const child = spawn(process.execPath, ["-e", `
+    const WebSocket = require(${JSON.stringify(createRequire(import.meta.url).resolve("ws"))});
+    const ws = new WebSocket("ws://127.0.0.1:${port}");
+    ws.on("open", async () => {
+      const frame = Buffer.alloc(1 << 20, 7);
+      let sent = 0;
+      while (sent < ${bytes}) {
+        const n = Math.min(frame.length, ${bytes} - sent);
+        ws.send(n === frame.length ? frame : frame.subarray(0, n));
+        sent += n;
+        if (ws.bufferedAmount > 64 << 20) await new Promise((r) => setTimeout(r, 1));
+      }
+    });
+  `], { stdio: "inherit" });
+  const ms = await done;
+  child.kill();
+  wss.close();
+  return ms;
+}
+
+export async function shuffleThroughput(): Promise<BenchResult> {
+  const spark = await SparkSession.builder().master("local[2]").getOrCreate();
+  const sc = spark.sparkContext;
+  const N = 10_000_000;
+  // Unique keys: map-side combine cannot shrink anything, so every record crosses the shuffle.
+  const t = performance.now();
+  const n = await sc.range(0, N, 1, 4).map((x) => [x, 1] as [number, number]).reduceByKey((a, b) => a + b, 4).count();
+  const jobMs = performance.now() - t;
+  const job = spark.lastJob()!;
+  const tasks = job.tasks();
+  const shuffleBytes = tasks.reduce((a, x) => a + (x.metrics?.shuffleWriteBytes ?? 0), 0);
+  const stages = job.stages();
+  const span = (kind: string) => {
+    const s = stages.find((x) => x.kind === kind)!;
+    return (s.completionTime ?? 0) - (s.submissionTime ?? 0);
+  };
+  await spark.stop();
+  const shuffleMs = span("ShuffleMapStage") + span("ResultStage");
+  const rawMs = await rawWebSocketMs(shuffleBytes);
+  const engineMBs = shuffleBytes / 1048576 / (shuffleMs / 1000);
+  const rawMBs = shuffleBytes / 1048576 / (rawMs / 1000);
+  return {
+    name: `reduceByKey over 10M records: shuffle throughput (${(shuffleBytes / 1048576).toFixed(0)} MB shuffled, job ${jobMs.toFixed(0)} ms, ${n} keys)`,
+    value: engineMBs, unit: "MB/s", baseline: rawMBs, baselineName: "raw loopback WebSocket, same bytes", ratio: engineMBs / rawMBs,
+    target: ">= 50% of raw", pass: engineMBs / rawMBs >= 0.5 && n === N,
+  };
+}
+
+export async function wordCount1GBCapped(): Promise<BenchResult> {
+  const path = join(DIR, "text-1gb.txt");
+  // A large vocabulary so map-side combine and reduce-side merges outgrow memory and spill.
+  await generateText(path, 1024 * 1024 * 1024, 3_000_000, 11);
+  const spark = await SparkSession.builder().master("local[2]").config("spark.executor.memory", "256m").getOrCreate();
+  const sc = spark.sparkContext;
+  const t = performance.now();
+  let ok = true, note: string | undefined;
+  let distinct = 0;
+  try {
+    distinct = await sc.textFile(path).flatMap((l) => l.split(" ")).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).count();
+  } catch (e) {
+    ok = false;
+    note = (e as Error).message.slice(0, 200);
+  }
+  const ms = performance.now() - t;
+  const spill = spark.lastJob()?.tasks().reduce((a, x) => a + (x.metrics?.spillBytes ?? 0), 0) ?? 0;
+  await spark.stop();
+  return { name: `word count, 1 GB, each worker heap capped at 256 MB (${distinct} distinct words, ${(spill / 1048576).toFixed(0)} MB spilled)`, value: ms, unit: "ms", target: "completes by spilling", pass: ok && spill > 0, note };
+}
+
+export const engineBenches = { trivialLatency, wordCount100MB, shuffleThroughput, wordCount1GBCapped };
+void readFileSync; void statSync; void WebSocket;
