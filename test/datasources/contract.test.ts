@@ -35,10 +35,14 @@ describe("DataSource contract adapter", () => {
     const ds = getDataSource("parquet")!;
     const schema = new StructType().add("id", T("long")).add("s", T("string"));
     const job = { format: "parquet", path: join(d, "t"), mode: "errorifexists" as const, options: { rowgroupsize: "100" }, partitionBy: [], schema, jobId: "job1" };
+    // The SQL core ships the job with the schema as plain data.
+    const shipped = { ...job, schema: schema.asDataType() } as unknown as typeof job;
     expect(await ds.prepareWrite!(job)).toEqual({ skip: false });
     const files: WrittenFile[][] = [];
-    files.push(await ds.writeTask!(job, 0, Array.from({ length: 500 }, (_, i) => [i, `s${i}`])));
-    files.push(await ds.writeTask!(job, 1, Array.from({ length: 500 }, (_, i) => [500 + i, `s${500 + i}`])));
+    const first = ds.writeTask!(job, 0, Array.from({ length: 500 }, (_, i) => [i, `s${i}`]));
+    expect(Array.isArray(first)).toBe(true); // tasks encode results without awaiting: no Promise
+    files.push(first as WrittenFile[]);
+    files.push(await ds.writeTask!(shipped, 1, Array.from({ length: 500 }, (_, i) => [500 + i, `s${500 + i}`])));
     await ds.commitWrite!(job, files);
     expect(await duckRows(`select count(*)::INTEGER as n, sum(id)::BIGINT as total from read_parquet('${job.path}/*.parquet')`)).toEqual([{ n: 1000, total: 499500 }]);
 

@@ -153,7 +153,8 @@ function makeSource(format: FileFormat): DataSource {
       const j = prepareWrite(format, job.path, toStruct(job.schema), { mode: job.mode, partitionBy: job.partitionBy, options: job.options, jobId: job.jobId });
       return { skip: j.skip };
     },
-    async writeTask(job: ContractWriteJob, taskId: number, rows: Iterable<InternalRow>): Promise<ContractWrittenFile[]> {
+    // Synchronous on purpose: the SQL core encodes a task's result without awaiting it.
+    writeTask(job: ContractWriteJob, taskId: number, rows: Iterable<InternalRow>): ContractWrittenFile[] {
       const ij = toInternalJob(job);
       const names = ij.schema.fieldNames;
       const objects = function* (): Generator<Row> {
