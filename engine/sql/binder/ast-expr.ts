@@ -137,6 +137,9 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
     case "function": {
       const name = e.name[e.name.length - 1]!.toLowerCase();
       let args = e.args.map(b);
+      // struct(a AS x, b): named arguments keep their names as field names.
+      const argAliases = (e as { argAliases?: (string | undefined)[] }).argAliases;
+      if (argAliases) args = args.map((a, i) => (argAliases[i] ? ({ kind: "alias", child: a, name: argAliases[i]! } as Expr) : a));
       if (e.filter) {
         const cond = b(e.filter);
         args = args.map((a) => ({ kind: "fn", name: "if", args: [cond, a, { kind: "lit", value: null, dataType: { type: "null" } }] }) as Expr);

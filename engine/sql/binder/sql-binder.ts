@@ -374,8 +374,7 @@ export class SqlBinder {
       plain.push(c);
     }
     if (plain.length) {
-      const resolved = resolveExpr(andAll(plain)!, { input: outputOf(cur), clause: "WHERE" });
-      cur = buildFilter(cur, resolveScalarSubqueries(resolved));
+      cur = buildFilter(cur, resolveScalarSubqueries(andAll(plain)!));
     }
     return cur;
   }

@@ -30,8 +30,9 @@ function rounding(name: string, mode: "up" | "even"): ScalarDef {
       const t = typeOf(a);
       let dt: DataType = t;
       if (t.type === "decimal") {
-        const scale = s && s.kind === "lit" ? Math.max(0, Math.min(t.scale, Number(s.value))) : t.scale;
-        dt = boundedDecimal(t.precision - t.scale + scale + 1, scale);
+        // Spark: one more integral digit (9.9 -> 10), scale min(s, requested).
+        const scale = s && s.kind === "lit" ? Math.max(0, Math.min(t.scale, Number(s.value))) : 0;
+        dt = boundedDecimal(t.precision - t.scale + 1 + scale, scale);
       }
       return { args: s ? [a, s] : [a], dataType: dt };
     },

@@ -28,7 +28,7 @@ function mapAllExprs(plan: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan {
     switch (p.kind) {
       case "Project": return { ...p, exprs: p.exprs.map(f) };
       case "Filter": return { ...p, condition: f(p.condition) };
-      case "Aggregate": return { ...p, groupBy: p.groupBy, aggs: p.aggs.map(f) };
+      case "Aggregate": return { ...p, groupBy: p.groupBy.map(f), aggs: p.aggs.map(f) };
       case "Join": return p.condition ? { ...p, condition: f(p.condition) } : p;
       case "Sort": return { ...p, orders: p.orders.map((o) => ({ ...o, child: f(o.child) })) };
       default: return p;

@@ -178,6 +178,7 @@ export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
       const hit = scope.input.find((a) => a.id === e.id);
       if (hit) return { ...e, qualifier: hit.qualifier, nullable: hit.nullable, dataType: hit.dataType };
       if (scope.outer?.some((a) => a.id === e.id)) { scope.outerRefs?.push(e); return e; }
+      if (outerScopes.some((o) => o.attrs.some((a) => a.id === e.id))) return e;
       // A column of another DataFrame: resolve it by name when that is unambiguous (PySpark habit
       // df2.select(df1.a) after df2 = df1.filter(...)).
       const byName = scope.input.filter((a) => eq(a.name, e.name));

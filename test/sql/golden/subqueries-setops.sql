@@ -1,0 +1,21 @@
+-- CTEs, subqueries (FROM, IN, EXISTS, scalar), set operations, inline VALUES, range()
+CREATE OR REPLACE TEMP VIEW a AS SELECT * FROM VALUES (1, 'x'), (2, 'y'), (2, 'y'), (3, 'z'), (NULL, 'n') AS a(id, c);
+CREATE OR REPLACE TEMP VIEW b AS SELECT * FROM VALUES (2, 'y'), (3, 'w'), (4, 'v') AS b(id, c);
+WITH big AS (SELECT id FROM a WHERE id >= 2), bigger AS (SELECT id FROM big WHERE id > 2) SELECT * FROM bigger;
+SELECT s.id, s.n FROM (SELECT id, count(*) AS n FROM a GROUP BY id) s WHERE s.n > 1;
+SELECT id FROM a WHERE id IN (SELECT id FROM b);
+SELECT id FROM a WHERE id NOT IN (SELECT id FROM b WHERE id > 2);
+SELECT id, c FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.id = a.id AND b.c = a.c);
+SELECT id FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.id = a.id);
+SELECT id, (SELECT max(id) FROM b) AS mx FROM a WHERE id = 1;
+SELECT id FROM a WHERE id > (SELECT min(id) FROM b);
+SELECT id, c FROM a UNION SELECT id, c FROM b;
+SELECT id, c FROM a UNION ALL SELECT id, c FROM b;
+SELECT id, c FROM a INTERSECT SELECT id, c FROM b;
+SELECT id, c FROM a EXCEPT SELECT id, c FROM b;
+SELECT id FROM a INTERSECT ALL SELECT id FROM a WHERE id = 2;
+SELECT id FROM a EXCEPT ALL SELECT id FROM b;
+SELECT id FROM a UNION SELECT id, c FROM b;
+SELECT * FROM VALUES (1, 'one'), (2, 'two') AS v(n, w) ORDER BY n DESC;
+SELECT id * 10 FROM range(0, 10, 3);
+SELECT * FROM nosuchtable;
