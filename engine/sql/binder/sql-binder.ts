@@ -236,10 +236,13 @@ export class SqlBinder {
         const on: Expr | string[] | undefined = r.using ? r.using : r.on ? this.bx(r.on) : undefined;
         return buildJoin(l, rt, on, JOIN_TYPES[r.joinType], r.natural);
       }
+      default:
+        throw new AnalysisError("UNSUPPORTED_FEATURE", `Unsupported relation in FROM: ${(r as { kind: string }).kind}.`);
     }
-    if (r.columnAliases?.length) plan = renameAll(plan, r.columnAliases);
-    if (r.alias) plan = { kind: "SubqueryAlias", alias: r.alias, child: plan.kind === "SubqueryAlias" ? plan.child : plan };
-    const names = [r.alias, r.kind === "table" ? r.name[r.name.length - 1] : undefined].filter(Boolean).map((x) => x!.toLowerCase());
+    const rel = r as { alias?: string; columnAliases?: string[]; kind: string; name?: string[] };
+    if (rel.columnAliases?.length) plan = renameAll(plan, rel.columnAliases);
+    if (rel.alias) plan = { kind: "SubqueryAlias", alias: rel.alias, child: plan.kind === "SubqueryAlias" ? plan.child : plan };
+    const names = [rel.alias, rel.kind === "table" ? rel.name![rel.name!.length - 1] : undefined].filter(Boolean).map((x) => x!.toLowerCase());
     if (names.some((n) => hints.has(n))) plan = { kind: "Hint", name: "broadcast", child: plan };
     return plan;
   }
