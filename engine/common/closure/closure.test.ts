@@ -405,6 +405,13 @@ describe("refusals", () => {
     expect(ship(() => typeof P)()).toBe("function"); // the class itself ships; only instances are refused
   });
 
+  it("an arrow using the surrounding `this` is refused with a way out", () => {
+    class Job { factor = 2; fn() { return (x: number) => x * this.factor; } }
+    const e = refusal(new Job().fn());
+    expect(e.condition).toBe("CLOSURE_NOT_SERIALIZABLE");
+    expect(e.message).toMatch(/uses `this`.*local variable/);
+  });
+
   it("refuses the function itself when it is not a function", () => {
     expect(() => serializeFunction(42 as unknown as Function, "map")).toThrow(/must be a function/);
   });

@@ -143,6 +143,12 @@ class GraphWriter {
       return i;
     }
     const a = analyzeSource(src);
+    if (a.usesOuterThis) {
+      const who = path === undefined ? this.subject() : `the function in variable '${path}' (captured by ${this.subject()})`;
+      throw new WorkbenchError("CLOSURE_NOT_SERIALIZABLE",
+        `${who} is an arrow function that uses \`this\` from the code around it, which cannot be shipped to workers; copy what you need into a local variable first (const factor = this.factor; then use factor)`,
+        { parameters: { variable: path ?? null, operator: this.what } });
+    }
     const node: ValueNode & { k: "fn" } = { k: "fn", src, form: a.form, name: fn.name, names: [], vals: [] };
     const i = this.remember(fn, node);
     const inner = (name: string) => (path === undefined ? name : `${path} → ${name}`);

@@ -44,6 +44,15 @@ describe("free variable analysis", () => {
     expect(analyzeSource("() => use(exports)").wholeUse.has("exports")).toBe(true);
   });
 
+  it("arrows that use an outer `this` are flagged; functions and classes bind their own", () => {
+    expect(analyzeSource("x => x * this.k").usesOuterThis).toBe(true);
+    expect(analyzeSource("x => () => super.m()").usesOuterThis).toBe(true);
+    expect(analyzeSource("x => function () { return this; }").usesOuterThis).toBeUndefined();
+    expect(analyzeSource("x => class { m() { return this; } f = this; }").usesOuterThis).toBeUndefined();
+    expect(analyzeSource("function f() { return () => this; }").usesOuterThis).toBeUndefined();
+    expect(analyzeSource("m() { return this.x; }").usesOuterThis).toBeUndefined();
+  });
+
   it("extends clauses: identifier by name, other expressions by position", () => {
     expect(analyzeSource("class A extends Base {}").heritage).toEqual({ name: "Base" });
     const src = "class A extends mix(Base, Other) {}";

@@ -26,6 +26,11 @@ export interface SourceAnalysis {
    * identifier is bound by name; anything else is replaced in the text (start/end in `src`).
    */
   heritage?: { name: string } | { start: number; end: number };
+  /**
+   * An arrow function uses the `this` (or `super`) of the code around it. V8 does not expose
+   * that binding to the inspector, so it cannot be shipped.
+   */
+  usesOuterThis?: boolean;
   /** The text declares or uses private names (#x): instances carry state that cannot be read. */
   usesPrivateNames?: boolean;
 }
@@ -42,7 +47,8 @@ type Parse = (text: string, opts: object) => Node;
 let acornParse: Parse | undefined;
 function parseWith(text: string, sourceType: "script" | "module"): Node {
   acornParse ??= (createRequire(import.meta.url)("acorn") as { parse: Parse }).parse;
-  return acornParse(text, { ecmaVersion: "latest", sourceType, allowHashBang: false });
+  // Arrows inside methods may use super and new.target; their text alone is still a valid function.
+  return acornParse(text, { ecmaVersion: "latest", sourceType, allowSuperOutsideMethod: true, allowNewDotTarget: true });
 }
 
 const cache = new Map<string, SourceAnalysis>();
@@ -213,8 +219,12 @@ function freeVariables(root: Node, form: "expr" | "method"): SourceAnalysis {
 
   // Pass 2: references. Declaration positions are skipped; their inner expressions are visited.
   let usesPrivateNames = false;
+  let usesOuterThis = false;
+  // Depth of functions/classes inside root that bind their own `this` (root itself excluded).
+  let ownThisDepth = 0;
   const visit = (n: Node, parent: Node | undefined, key: string | undefined): void => {
     if (n.type === "PrivateIdentifier") { usesPrivateNames = true; return; }
+    if ((n.type === "ThisExpression" || n.type === "Super") && ownThisDepth === 0) usesOuterThis = true;
     if (n.type === "Identifier") {
       if (parent) {
         const t = parent.type;
@@ -237,13 +247,20 @@ function freeVariables(root: Node, form: "expr" | "method"): SourceAnalysis {
       case "ClassDeclaration": case "ClassExpression": skipKeys = ["id"]; break;
       case "CatchClause": if (n.param) patternParts(n.param as Node, [], declExprs); skipKeys = ["param"]; break;
     }
+    const bindsThis = n !== root && (n.type === "FunctionExpression" || n.type === "FunctionDeclaration"
+      || n.type === "ClassBody" || n.type === "StaticBlock");
+    if (bindsThis) ownThisDepth++;
     stack.push(n);
     for (const e of declExprs) visit(e, n, undefined);
     eachChild(n, (c, k) => { if (!skipKeys.includes(k)) visit(c, n, k); });
     stack.pop();
+    if (bindsThis) ownThisDepth--;
   };
   visit(root, undefined, undefined);
+  // Only an arrow at the root inherits `this` from outside; other roots bind their own.
+  const rootIsArrow = root.type === "ArrowFunctionExpression";
   const a: SourceAnalysis = { form, free, members, wholeUse };
   if (usesPrivateNames) a.usesPrivateNames = true;
+  if (usesOuterThis && rootIsArrow) a.usesOuterThis = true;
   return a;
 }
