@@ -3,7 +3,36 @@
 // first DataFrame. Run `npx tsx notebooks/src/L06.ts` to regenerate; `--check` verifies it.
 
 import { fileURLToPath } from "node:url";
-import { buildNotebook, code, emit, md } from "./notebook-builder";
+import { buildNotebook, code, emit, md, type CellSpec } from "./notebook-builder";
+
+/** The engine has no DataFrame API yet: until it does, the section shows the code as text (so
+ * the notebook runs clean); flip this when \`spark.createDataFrame\` lands. */
+export const DATAFRAMES_READY = false;
+
+const DATAFRAME_CODE = `const people = spark.createDataFrame([
+  { name: "Alice", age: 34 },
+  { name: "Bob", age: 23 },
+  { name: "Carol", age: 41 },
+  { name: "Daniel", age: 29 },
+]);
+people.printSchema();
+await people.filter("age > 25").select("name", "age").show();`;
+
+function firstDataFrame(): CellSpec[] {
+  const intro = md`
+    ## A first DataFrame
+
+    RDDs hold arbitrary objects, and Spark cannot see inside your functions, so it cannot optimise
+    them. A **DataFrame** is a distributed collection of **rows with a schema**; operations are
+    expressions Spark understands, so it builds a logical plan and optimises it before running it.
+    (More in the next lecture.)
+  `;
+  if (DATAFRAMES_READY) return [intro, { kind: "code", text: DATAFRAME_CODE }];
+  return [
+    intro,
+    { kind: "markdown", text: "*DataFrames arrive in the next version of the workbench; this is what the code will look like:*\n\n```typescript\n" + DATAFRAME_CODE + "\n```" },
+  ];
+}
 
 export const L06 = buildNotebook("l06", [
   md`
@@ -287,24 +316,7 @@ export const L06 = buildNotebook("l06", [
     console.log("cache use of this job:", cacheUse(), "(the misses are the partitions rebuilt from lineage)");
     for (const w of spark.cluster.workers()) console.log(\`  \${w.id}: \${w.state}\`);
   `,
-  md`
-    ## A first DataFrame
-
-    RDDs hold arbitrary objects, and Spark cannot see inside your functions, so it cannot optimise
-    them. A **DataFrame** is a distributed collection of **rows with a schema**; operations are
-    expressions Spark understands, so it builds a logical plan and optimises it before running it.
-    (More in the next lecture.)
-  `,
-  code`
-    const people = spark.createDataFrame([
-      { name: "Alice", age: 34 },
-      { name: "Bob", age: 23 },
-      { name: "Carol", age: 41 },
-      { name: "Daniel", age: 29 },
-    ]);
-    people.printSchema();
-    await people.filter("age > 25").select("name", "age").show();
-  `,
+  ...firstDataFrame(),
   md`
     ## Summary
 
@@ -326,6 +338,28 @@ export const L06 = buildNotebook("l06", [
     </details>
   `,
 ]);
+
+
+/** Model answers for the "Your turn" cells, as text edits of the committed cells. The e2e test
+ * applies them and checks that every exercise's own check prints ✔ on the real engine. */
+export const L06_SOLUTIONS: Array<{ find: string; replace: string }> = [
+  {
+    find: "const evenNames: number | undefined = undefined;",
+    replace: "const evenNames: number | undefined = await dataRDD.filter((s) => s.length % 2 === 0).count();",
+  },
+  {
+    find: "  map: undefined,\n  filter: undefined,\n  flatMap: undefined,\n  reduceByKey: undefined,\n  groupByKey: undefined,",
+    replace: '  map: "narrow",\n  filter: "narrow",\n  flatMap: "narrow",\n  reduceByKey: "wide",\n  groupByKey: "wide",',
+  },
+  {
+    find: "const myStageGuess: number | undefined = undefined;\n// await",
+    replace: "const myStageGuess: number | undefined = 3;\nawait",
+  },
+  {
+    find: "// console.log(`the job had",
+    replace: "console.log(`the job had",
+  },
+];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await emit(fileURLToPath(new URL("../L06-spark-basics.ipynb", import.meta.url)), L06);
