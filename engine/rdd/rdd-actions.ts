@@ -139,12 +139,12 @@ export const writeTextPart = registerShippable("rdd.writeTextPart", function wri
 });
 
 P.collect = async function (this: RDD<any>) {
-  const parts = await job(this, (it) => drainToArray(it), "collect");
+  const parts = await job(this, drainToArray, "collect"); // a named engine function: ships by name
   return parts.flat(1);
 };
 
 P.count = async function (this: RDD<any>) {
-  const parts = await job(this, (it) => countRecords(it), "count");
+  const parts = await job(this, countRecords, "count");
   return parts.reduce((a: number, b: number) => a + b, 0);
 };
 

@@ -53,7 +53,7 @@ describe("RDD API on real workers", () => {
     expect(await rdd.top(3)).toEqual([...data].sort((a, b) => b - a).slice(0, 3));
     expect(await rdd.reduce((a, b) => a + b)).toBe(data.reduce((a, b) => a + b));
     expect(await rdd.fold(0, (a, b) => a + b)).toBe(data.reduce((a, b) => a + b));
-    expect(await rdd.aggregate([0, 0] as [number, number], (acc, x) => [acc[0] + x, acc[1] + 1], (a, b) => [a[0] + b[0], a[1] + b[1]])).toEqual([data.reduce((a, b) => a + b), data.length]);
+    expect(await rdd.aggregate([0, 0] as [number, number], (acc, x): [number, number] => [acc[0] + x, acc[1] + 1], (a, b): [number, number] => [a[0] + b[0], a[1] + b[1]])).toEqual([data.reduce((a, b) => a + b), data.length]);
     expect(await rdd.sum()).toBe(data.reduce((a, b) => a + b));
     expect(await rdd.mean()).toBeCloseTo(data.reduce((a, b) => a + b) / data.length, 10);
     const st = await rdd.stats();
