@@ -357,6 +357,7 @@ export interface Select {
   items: SelectItem[];
   from?: Relation;
   lateralViews: LateralView[];
+  pivot?: Pivot;
   where?: Expr;
   groupBy?: GroupBy;
   having?: Expr;
@@ -489,6 +490,18 @@ export interface ValuesRelation extends Aliased {
   kind: "valuesRelation";
   pos: Pos;
   rows: Expr[][];
+}
+
+/**
+ * `FROM ... PIVOT (sum(x) AS s, avg(y) FOR k IN ('a' AS a, 'b'))`: as in Spark's grammar, the
+ * pivot applies to the whole FROM clause (after lateral views).
+ */
+export interface Pivot {
+  pos: Pos;
+  aggregates: SelectItem[];
+  /** The pivot column names (one, or several for `FOR (a, b) IN ((1, 'x'), ...)`). */
+  columns: string[];
+  values: { expr: Expr; alias?: string }[];
 }
 
 export type JoinType = "inner" | "left" | "right" | "full" | "leftSemi" | "leftAnti" | "cross";

@@ -20,7 +20,7 @@ export const RESERVED = new Set([
   "SELECT", "FROM", "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "WINDOW", "AS",
   "WHEN", "THEN", "ELSE", "END", "AND", "OR", "NOT", "IS", "IN", "BETWEEN", "LIKE", "ILIKE",
   "RLIKE", "REGEXP", "DISTINCT", "ALL", "BY", "SORT", "CLUSTER", "DISTRIBUTE", "WITH", "CASE",
-  "ESCAPE", "DIV", "TABLESAMPLE", "PIVOT", "UNPIVOT", "REPEATABLE",
+  "ESCAPE", "DIV", "TABLESAMPLE", "PIVOT", "UNPIVOT", "REPEATABLE", "FOR",
 ]);
 
 export class Cursor {

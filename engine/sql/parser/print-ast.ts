@@ -68,6 +68,8 @@ export function printAst(node: Node): string {
         node.from && sx("from", printAst(node.from)),
         ...node.lateralViews.map((lv) => sx("lateral_view", lv.outer && "outer", printAst(lv.fn),
           lv.tableAlias && quoteName(lv.tableAlias), sx(...lv.columnAliases.map(quoteName)))),
+        node.pivot && sx("pivot", sx(...node.pivot.aggregates.map(printItem)), sx("for", ...node.pivot.columns.map(quoteName)),
+          sx("in", ...node.pivot.values.map((v) => v.alias !== undefined ? sx("as", printAst(v.expr), quoteName(v.alias)) : printAst(v.expr)))),
         node.where && sx("where", printAst(node.where)),
         node.groupBy && (node.groupBy.all ? "(group_by all)" : sx("group_by", ...node.groupBy.items.map(printGrouping))),
         node.having && sx("having", printAst(node.having)),

@@ -5,7 +5,7 @@
 import { ParseError } from "../../common/errors";
 import type {
   Cte, Expr, FunctionCall, GroupBy, GroupingElement, GroupingSets, Hint, JoinType, LateralView, NamedWindow, Query,
-  QueryBody, Relation, Select, SelectItem, TableSample, TimeTravel,
+  Pivot, QueryBody, Relation, Select, SelectItem, TableSample, TimeTravel,
 } from "./ast";
 import { errorOffset, type Cursor } from "./cursor";
 import { parseExpr, parseExprList, parseSortItems, parseWindowSpec } from "./expression-parser";
@@ -114,6 +114,7 @@ function parseSelect(c: Cursor): Select {
   const s: Select = { kind: "select", pos, distinct, hints, items, lateralViews: [], windows: [] };
   if (c.acceptKw("FROM")) s.from = parseFrom(c);
   while (c.isKw("LATERAL") && c.isKw("VIEW", 1)) s.lateralViews.push(parseLateralView(c));
+  if (s.from && c.isKw("PIVOT") && c.isOp("(", 1)) s.pivot = parsePivot(c);
   if (c.acceptKw("WHERE")) s.where = parseExpr(c);
   if (c.isKw("GROUP")) s.groupBy = parseGroupBy(c);
   if (c.acceptKw("HAVING")) s.having = parseExpr(c);
@@ -388,4 +389,27 @@ function parseSample(c: Cursor): TableSample {
     c.expectOp(")");
   }
   return sample;
+}
+
+/** PIVOT ( aggregates FOR column | (columns) IN ( value [[AS] alias], ... ) ) */
+function parsePivot(c: Cursor): Pivot {
+  const pos = c.pos(c.next());
+  c.expectOp("(");
+  const aggregates: SelectItem[] = [];
+  do aggregates.push(parseSelectItemAt(c)); while (c.acceptOp(","));
+  c.expectKw("FOR");
+  const columns = c.isOp("(") ? parseIdentList(c) : [c.identifier(true, true)];
+  c.expectKw("IN");
+  c.expectOp("(");
+  const values: { expr: Expr; alias?: string }[] = [];
+  do {
+    const expr = parseExpr(c);
+    const v: { expr: Expr; alias?: string } = { expr };
+    if (c.acceptKw("AS")) v.alias = c.identifier(true);
+    else if (c.isIdent()) v.alias = c.identifier();
+    values.push(v);
+  } while (c.acceptOp(","));
+  c.expectOp(")");
+  c.expectOp(")");
+  return { pos, aggregates, columns, values };
 }
