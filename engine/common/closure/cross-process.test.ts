@@ -88,6 +88,31 @@ describe("cross-process: worker_threads Worker", () => {
   });
 });
 
+describe("serializing inside a worker thread (its own inspector session)", () => {
+  it("a function serialized in a worker is rebuilt here", async () => {
+    const tsxDir = path.dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
+    const tsxApi = pathToFileURL(path.join(tsxDir, "dist/esm/api/index.mjs")).href;
+    const closure = pathToFileURL(fileURLToPath(new URL("./index.ts", import.meta.url))).href;
+    const wire = pathToFileURL(fixture("wire.ts")).href;
+    const boot = `
+      const { parentPort } = require("node:worker_threads");
+      import(${JSON.stringify(tsxApi)}).then(async (m) => {
+        m.register();
+        const c = await import(${JSON.stringify(closure)});
+        const w = await import(${JSON.stringify(wire)});
+        const table = new Map([["x", 40]]);
+        const bump = (n) => n + 2;
+        parentPort.postMessage(w.encodeMessage(c.serializeFunction((k) => bump(table.get(k)), "map")));
+      });`;
+    const bytes = await new Promise<Uint8Array>((resolve, reject) => {
+      const w = new Worker(boot, { eval: true });
+      w.once("message", (m: Uint8Array) => { resolve(m); void w.terminate(); });
+      w.once("error", reject);
+    });
+    expect(deserializeFunction<(k: string) => number>(decode<SerializedFunction>(bytes))("x")).toBe(42);
+  });
+});
+
 describe("functions compiled by tsx (esbuild __name helper)", () => {
   it("ship with their __name helper and run here, where no __name exists", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", fixture("tsx-defined.ts")], { cwd: repoRoot, encoding: "utf8", timeout: 60_000 });
