@@ -28,8 +28,9 @@ const CELLS: TestCell[] = [
   { source: 'const h = await display("first");\nawait h.update("second");' },
   {
     source: [
-      "const pairs = sc.parallelize(Array.from({ length: 60 }, (_, i) => i), 3).map((x): [number, number] => [x % 4, x]);",
-      "const sums = await pairs.reduceByKey((a, b) => a + b).collect();",
+      // (No RDD in a const: see known-issues.test.ts for notebooks outside the package.)
+      "const sums = await sc.parallelize(Array.from({ length: 60 }, (_, i) => i), 3)",
+      "  .map((x): [number, number] => [x % 4, x]).reduceByKey((a, b) => a + b).collect();",
       "sums.sort((a, b) => a[0] - b[0])",
     ].join("\n"),
   },
