@@ -46,6 +46,8 @@ export class EmbeddedCluster {
         taskEnded: (id, msg) => this.scheduler.taskEnded(id, msg),
         workerLost: (id, reason) => {
           this.scheduler.workerLost(id, reason);
+          // A hung local worker (no heartbeats) must not linger: finish it off.
+          if (this.local.has(id)) void this.launcher?.kill(id, "SIGKILL");
           if (this.local.delete(id) && !this.stopping && this.conf.getBool("spark.workbench.replaceLostWorkers", true)) this.launchLocal();
         },
         log: (id, level, text) => { if (level !== "info") console.error(`[${id}] ${text}`); },
