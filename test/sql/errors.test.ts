@@ -1,0 +1,62 @@
+// Analysis errors carry Spark's condition names and message text, and typed error classes.
+import { describe, it, expect } from "vitest";
+import { SqlSession, F } from "../../engine/sql/index";
+import { AnalysisError, ParseError } from "../../engine/common/errors";
+import { localHost } from "./support/local-context";
+
+function thrown(f: () => unknown): Error {
+  try { f(); } catch (e) { return e as Error; }
+  throw new Error("did not throw");
+}
+
+describe("analysis errors", () => {
+  const s = new SqlSession(localHost());
+  const df = s.createDataFrame([[1, "a", 2.0]], "amount int, name string, price double");
+  df.createOrReplaceTempView("items");
+
+  it("UNRESOLVED_COLUMN.WITH_SUGGESTION lists the closest names first", () => {
+    const e = thrown(() => df.select("amont"));
+    expect(e).toBeInstanceOf(AnalysisError);
+    expect(e.message).toBe("[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name `amont` cannot be resolved. Did you mean one of the following? [`amount`, `name`, `price`].");
+    expect((e as AnalysisError).condition).toBe("UNRESOLVED_COLUMN.WITH_SUGGESTION");
+    expect(thrown(() => s.sql("SELECT prise FROM items")).message).toContain("Did you mean one of the following? [`items`.`price`, `items`.`name`, `items`.`amount`]");
+  });
+
+  it("DATATYPE_MISMATCH names the expression and the types", () => {
+    expect(thrown(() => df.select(F.col("amount").plus(F.array(F.lit(1))))).message).toBe(
+      '[DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES] Cannot resolve "(amount + array(1))" due to data type mismatch: the left and right operands of the binary operator have incompatible types ("INT" and "ARRAY<INT>").',
+    );
+    expect(thrown(() => df.select(F.upper(F.array(F.lit(1))))).message).toBe(
+      '[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve "upper(array(1))" due to data type mismatch: The first parameter requires the "STRING" type, however "array(1)" has the type "ARRAY<INT>".',
+    );
+    expect(thrown(() => df.filter(F.col("amount"))).message).toContain("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN");
+    expect(thrown(() => s.sql("SELECT CAST(array(1) AS INT)")).message).toContain('cannot cast "ARRAY<INT>" to "INT"');
+  });
+
+  it("TABLE_OR_VIEW_NOT_FOUND, AMBIGUOUS_REFERENCE, UNRESOLVED_ROUTINE, WRONG_NUM_ARGS", () => {
+    expect(thrown(() => s.sql("SELECT * FROM nope")).message).toMatch(/^\[TABLE_OR_VIEW_NOT_FOUND\] The table or view `nope` cannot be found\./);
+    const other = s.createDataFrame([[1]], "amount int");
+    expect(thrown(() => df.join(other, df.col("amount").eq(other.col("amount"))).select("amount")).message).toMatch(/^\[AMBIGUOUS_REFERENCE\] Reference `amount` is ambiguous/);
+    expect(thrown(() => s.sql("SELECT foo(1)")).message).toMatch(/^\[UNRESOLVED_ROUTINE\] Cannot resolve routine `foo`/);
+    expect(thrown(() => s.sql("SELECT lower('a', 'b')")).message).toMatch(/^\[WRONG_NUM_ARGS\.WITHOUT_SUGGESTION\] The `lower` requires 1 parameters but the actual number is 2/);
+  });
+
+  it("group-by errors", () => {
+    expect(thrown(() => s.sql("SELECT name, count(*) FROM items")).message).toMatch(/^\[MISSING_GROUP_BY\]/);
+    expect(thrown(() => s.sql("SELECT name FROM items GROUP BY amount")).message).toMatch(/^\[MISSING_AGGREGATION\] The non-aggregating expression "name"/);
+    expect(thrown(() => s.sql("SELECT amount FROM items WHERE sum(amount) > 1")).message).toMatch(/^\[INVALID_WHERE_CONDITION\]/);
+    expect(thrown(() => s.sql("SELECT sum(max(amount)) FROM items")).message).toMatch(/AGGREGATE|Aggregate functions are not allowed/);
+  });
+
+  it("parse errors come from the parser as ParseError", () => {
+    const e = thrown(() => s.sql("SELECT FROM items"));
+    expect(e).toBeInstanceOf(ParseError);
+    expect(e.message).toContain("PARSE_SYNTAX_ERROR");
+  });
+
+  it("errors are raised at the DataFrame call, before any job (eager analysis)", () => {
+    expect(() => df.groupBy("nosuch")).not.toThrow(); // GroupedData resolves at agg()
+    expect(() => df.groupBy("nosuch").count()).toThrow(/UNRESOLVED_COLUMN/);
+    expect(() => df.orderBy("nosuch")).toThrow(/UNRESOLVED_COLUMN/);
+  });
+});
