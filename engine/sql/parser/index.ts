@@ -60,6 +60,22 @@ export function parseStatements(sql: string): Statement[] {
   });
 }
 
+/** Like parseStatements, with each statement's own source text (trimmed, without the `;`). */
+export function parseStatementsWithText(sql: string): { statement: Statement; text: string }[] {
+  return run(sql, (c) => {
+    const out: { statement: Statement; text: string }[] = [];
+    for (;;) {
+      while (c.acceptOp(";"));
+      if (c.atEnd) return out;
+      const start = c.peek().offset;
+      const statement = parseStatementAt(c);
+      const end = c.tokens[c.i - 1]!.end;
+      out.push({ statement, text: c.src.text.slice(start, end) });
+      if (!c.atEnd && !c.isOp(";")) throw c.fail();
+    }
+  });
+}
+
 /** A query only (no commands), e.g. for spark.sql wrappers that need a relation. */
 export function parseQueryText(sql: string): Query {
   return run(sql, (c) => {

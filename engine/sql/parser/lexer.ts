@@ -173,8 +173,11 @@ export function tokenize(src: SourceText): Token[] {
     throw errorAt(src, "UNCLOSED_BRACKETED_COMMENT",
       "Found an unclosed bracketed comment. Please, append */ at the end of the comment.", s.length, 0);
   }
-  const { line, column } = src.lineCol(s.length);
-  out.push({ kind: "eof", text: "", value: "", upper: "", offset: s.length, end: s.length, line, column });
+  // End of input sits right after the last token, so "missing ..." errors point at the line that
+  // needs more rather than at trailing blank lines or comments.
+  const eofAt = out.length > 0 ? out[out.length - 1]!.end : 0;
+  const { line, column } = src.lineCol(eofAt);
+  out.push({ kind: "eof", text: "", value: "", upper: "", offset: eofAt, end: eofAt, line, column });
   return out;
 }
 

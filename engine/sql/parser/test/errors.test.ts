@@ -25,6 +25,11 @@ describe("syntax errors", () => {
     expect(e.context).toEqual({ line: 1, column: 14, snippet: "== SQL (line 1, position 14) ==\nSELECT a FROM\n-------------^" });
   });
 
+  it("puts end of input right after the last token, not on trailing blank lines", () => {
+    const e = err("SELECT a,\n  b FROM\n\n  -- trailing comment\n");
+    expect(e.context).toEqual({ line: 2, column: 9, snippet: "== SQL (line 2, position 9) ==\n  b FROM\n--------^" });
+  });
+
   it("shows only the offending line of a multi-line statement", () => {
     const e = err("SELECT a\nFROM t WHERE = 1\nLIMIT 3");
     expect(e.message).toBe("[PARSE_SYNTAX_ERROR] Syntax error at or near '='.");

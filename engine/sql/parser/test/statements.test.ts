@@ -1,7 +1,7 @@
 // Statement ASTs: views, EXPLAIN, SHOW, DESCRIBE, SET, CACHE, and multi-statement text.
 
 import { describe, expect, it } from "vitest";
-import { parseStatement, parseStatements, printAst } from "../index";
+import { parseStatement, parseStatements, parseStatementsWithText, printAst } from "../index";
 import { parseErrorOf, ps } from "./helpers";
 
 describe("statements", () => {
@@ -83,6 +83,14 @@ describe("statements", () => {
     const stmts = parseStatements("SET a=1; SELECT ';' AS x; -- done;\n/* ; */ ; SHOW TABLES;");
     expect(stmts.map(printAst)).toEqual(["(set 'a' '1')", "(select ((as ';' x)))", "(show_tables)"]);
     expect(parseStatements("  ; -- nothing\n")).toEqual([]);
+  });
+
+  it("gives each statement's source text", () => {
+    expect(parseStatementsWithText("SET a=1;\n  SELECT 1 -- one\n ;; CACHE TABLE t")).toEqual([
+      { statement: expect.objectContaining({ kind: "set" }), text: "SET a=1" },
+      { statement: expect.objectContaining({ kind: "query" }), text: "SELECT 1" },
+      { statement: expect.objectContaining({ kind: "cacheTable" }), text: "CACHE TABLE t" },
+    ]);
   });
 
   it("rejects two statements where one is expected", () => {
