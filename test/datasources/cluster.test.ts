@@ -25,9 +25,9 @@ describe("file scans on the cluster", () => {
     const req = { format: "csv", paths: [p], options: { header: true, inferSchema: true } };
     const scan = await resolveScan(req, { maxPartitionBytes: 8 * 1024, openCostInBytes: 0, defaultParallelism: sc.defaultParallelism });
     expect(scan.tasks.length).toBeGreaterThan(2);
-    // Once engine/index.ts loads the data sources, workers resolve readSplit by its registered
-    // name; until then the task imports the module itself (same code, loaded on the worker).
-    const wired = readFileSync(new URL("../../engine/index.ts", import.meta.url), "utf8").includes("sql/datasources");
+    // Once engine/worker-preload.ts loads the data sources, workers resolve readSplit by its
+    // registered name; until then the task imports the module itself (same code, on the worker).
+    const wired = readFileSync(new URL("../../engine/worker-preload.ts", import.meta.url), "utf8").includes("sql/datasources");
     const modUrl = pathToFileURL(join(import.meta.dirname, "../../engine/sql/datasources/index.ts")).href;
     const rdd = wired
       ? sc.readSplits<ScanTask, Record<string, unknown>>(scan.tasks, (t) => readSplit(t), "FileScan csv")
