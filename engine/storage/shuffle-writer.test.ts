@@ -132,6 +132,19 @@ describe("writeShuffleOutput / readLocalShuffleBlock", () => {
     expect(readdirSync(dir).sort()).toEqual(["shuffle_2_0.data", "shuffle_2_0.index", "shuffle_2_1.data", "shuffle_2_1.index"]);
   });
 
+  it("a pathologically small limit (a spill per record) folds spill files and stays correct", () => {
+    const dir = tempDir();
+    const recs: Pair[] = Array.from({ length: 1500 }, (_, i) => [i % 37, i]);
+    const st = writeShuffleOutput({ dir, shuffleId: 6, mapId: 0, numPartitions: 3, records: recs, partition: (k) => partitionForKey(k, 3), memoryLimitBytes: 1 });
+    expect(st.spillBytes).toBeGreaterThan(0);
+    for (let r = 0; r < 3; r++) {
+      const got = decodeShuffleBlock(readLocalShuffleBlock(dir, 6, 0, r));
+      // Spilled segments are concatenated in spill order, so each partition keeps input order.
+      expect(got).toEqual(recs.filter(([k]) => partitionForKey(k, 3) === r));
+    }
+    expect(readdirSync(dir).sort()).toEqual(["shuffle_6_0.data", "shuffle_6_0.index"]);
+  });
+
   it("empty partitions have size 0 and decode to nothing", () => {
     const dir = tempDir();
     const st = writeShuffleOutput({ dir, shuffleId: 3, mapId: 0, numPartitions: 3, records: [["x", 1]], partition: () => 2 });

@@ -12,6 +12,7 @@ import { encodeFrame, FrameWriter } from "./frame-file";
 import { PartitionedCombiner } from "./partitioned-combiner";
 import { encodeIndex, readShuffleIndex, shuffleDataPath, shuffleIndexPath } from "./shuffle-files";
 import { estimateSize } from "./size-estimator";
+import { RunStack } from "./run-stack";
 import { ensureDir, removeQuietly, tempPath } from "./spill-files";
 
 /** What a finished map task reports to the driver. */
@@ -59,11 +60,11 @@ export function writeShuffleOutput(opts: ShuffleWriteOptions): MapStatus {
   const t0 = performance.now();
   const dataTmp = tempPath(dir, `shuffle_${shuffleId}_${mapId}.data`);
   const indexTmp = tempPath(dir, `shuffle_${shuffleId}_${mapId}.index`);
-  const spills: string[] = [];
+  let spills: RunStack | undefined;
   try {
     const r = opts.aggregator
       ? writeCombined(opts, opts.aggregator, limit, dataTmp)
-      : writeBatched(opts, limit, dataTmp, spills);
+      : writeBatched(opts, limit, dataTmp, (s) => (spills = s));
     const offsets = [0];
     for (const s of r.sizes) offsets.push(offsets[offsets.length - 1]! + s);
     writeFileSync(indexTmp, encodeIndex(offsets));
@@ -82,7 +83,7 @@ export function writeShuffleOutput(opts: ShuffleWriteOptions): MapStatus {
     removeQuietly(dataTmp); removeQuietly(indexTmp);
     throw e;
   } finally {
-    for (const s of spills) removeQuietly(s);
+    spills?.clear();
   }
 }
 
@@ -95,14 +96,23 @@ function badPartition(p: unknown, n: number): ExecutionError {
 }
 
 /** No aggregator: batch, spill by partition, concatenate. */
-function writeBatched(opts: ShuffleWriteOptions, limit: number, dataPath: string, spills: string[]): Written {
+function writeBatched(opts: ShuffleWriteOptions, limit: number, dataPath: string, onSpills: (s: RunStack) => void): Written {
   const n = opts.numPartitions;
   const partition = opts.partition;
   const pending: unknown[][] = Array.from({ length: n }, () => []);
   const chunks: Buffer[][] = Array.from({ length: n }, () => []);
   const records = new Array<number>(n).fill(0);
   // Per spill file, the byte range of each partition's frames.
-  const spillRanges: Array<{ path: string; offsets: number[] }> = [];
+  const offsetsOf = new Map<string, number[]>();
+  // Spill files laid out by partition; past 16 of a tier they are folded (per partition, by
+  // copying segments) so the final concatenation never opens many files.
+  const spills = new RunStack((paths) => {
+    const path = tempPath(opts.dir, `shuffle_${opts.shuffleId}_${opts.mapId}.spill`);
+    offsetsOf.set(path, concatenateByPartition(paths.map((q) => ({ path: q, offsets: offsetsOf.get(q)! })), path, n));
+    for (const q of paths) offsetsOf.delete(q);
+    return path;
+  });
+  onSpills(spills);
   let chunkBytes = 0, pendingCount = 0, spillBytes = 0;
   let seen = 0, sampled = 0, sampledBytes = 0, avgRecord = 64;
 
@@ -119,7 +129,6 @@ function writeBatched(opts: ShuffleWriteOptions, limit: number, dataPath: string
   const spill = () => {
     for (let p = 0; p < n; p++) flushPartition(p);
     const path = tempPath(opts.dir, `shuffle_${opts.shuffleId}_${opts.mapId}.spill`);
-    spills.push(path);
     const fd = openSync(path, "w");
     const offsets = [0];
     try {
@@ -133,7 +142,8 @@ function writeBatched(opts: ShuffleWriteOptions, limit: number, dataPath: string
     } finally {
       closeSync(fd);
     }
-    spillRanges.push({ path, offsets });
+    offsetsOf.set(path, offsets);
+    spills.push(path);
     spillBytes += offsets[n]!;
     chunkBytes = 0;
   };
@@ -159,22 +169,41 @@ function writeBatched(opts: ShuffleWriteOptions, limit: number, dataPath: string
 
   const sizes = new Array<number>(n).fill(0);
   const fd = openSync(dataPath, "w");
-  const fds = spillRanges.map((s) => openSync(s.path, "r"));
+  const ranges = spills.paths.map((q) => ({ fd: openSync(q, "r"), offsets: offsetsOf.get(q)! }));
   try {
     const w = new FrameWriter(fd);
     for (let p = 0; p < n; p++) {
       const start = w.position;
-      spillRanges.forEach((s, i) => copyRange(fds[i]!, s.offsets[p]!, s.offsets[p + 1]!, w));
+      for (const r of ranges) copyRange(r.fd, r.offsets[p]!, r.offsets[p + 1]!, w);
       for (const c of chunks[p]!) w.writeRaw(c);
       chunks[p] = [];
       sizes[p] = w.position - start;
     }
     w.flush();
   } finally {
-    for (const f of fds) closeSync(f);
+    for (const r of ranges) closeSync(r.fd);
     closeSync(fd);
   }
   return { sizes, records, spillBytes, inputRecords: seen };
+}
+
+/** Write the partition segments of several partition-ordered files into one; returns its offsets. */
+function concatenateByPartition(files: Array<{ path: string; offsets: number[] }>, out: string, n: number): number[] {
+  const fd = openSync(out, "w");
+  const ins = files.map((f) => ({ fd: openSync(f.path, "r"), offsets: f.offsets }));
+  try {
+    const w = new FrameWriter(fd);
+    const offsets = [0];
+    for (let p = 0; p < n; p++) {
+      for (const f of ins) copyRange(f.fd, f.offsets[p]!, f.offsets[p + 1]!, w);
+      offsets.push(w.position);
+    }
+    w.flush();
+    return offsets;
+  } finally {
+    for (const f of ins) closeSync(f.fd);
+    closeSync(fd);
+  }
 }
 
 function copyRange(fd: number, start: number, end: number, w: FrameWriter): void {
