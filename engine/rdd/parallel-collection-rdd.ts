@@ -6,6 +6,7 @@ import { RDD } from "./rdd";
 import type { Partition } from "./partition";
 import type { RddContext } from "./rdd-context";
 import { registerRddKind } from "./rdd-registry";
+import type { TaskContext } from "./task-context";
 
 export class ParallelCollectionRDD<T> extends RDD<T> {
   readonly kind = "parallelize";
@@ -23,8 +24,9 @@ export class ParallelCollectionRDD<T> extends RDD<T> {
   protected getPartitions(): Partition[] {
     return this.slices.map((data, index) => ({ index, data }));
   }
-  compute(split: Partition): Iterator<T> {
+  compute(split: Partition, tc: TaskContext): Iterator<T> {
     const data = split.data as T[];
+    tc.metrics.recordsRead += data.length;
     return data[Symbol.iterator]();
   }
   shipArgs(): unknown {
