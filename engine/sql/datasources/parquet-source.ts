@@ -4,8 +4,7 @@
 // midpoint). Every byte fetched is counted so pushdown savings are observable.
 
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type ColumnChunk, type FileMetaData, type RowGroup } from "hyparquet";
-import { compressors } from "hyparquet-compressors";
+import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup } from "hyparquet";
 import { ExecutionError } from "../../common/errors";
 import { StructType, type DataType } from "../types";
 import { outputFields, type ScanColumns } from "./csv-source";
@@ -13,6 +12,15 @@ import { filterColumns, mightMatch, type ColumnStats } from "./filters";
 import { fileUri } from "./file-listing";
 import { mergeParquetSchemas, parquetToSpark } from "./parquet-schema";
 import type { PartitionedFile, PushedFilter, ReadMetrics, Row } from "./types";
+
+// hyparquet and its decompressors load on first use: executor threads import this folder at
+// start-up, and most tasks never touch Parquet.
+type Hyparquet = typeof import("hyparquet");
+let libs: Promise<{ hp: Hyparquet; compressors: (typeof import("hyparquet-compressors"))["compressors"] }> | null = null;
+function parquetLibs() {
+  libs ??= Promise.all([import("hyparquet"), import("hyparquet-compressors")]).then(([hp, c]) => ({ hp, compressors: c.compressors }));
+  return libs;
+}
 
 export interface OpenParquet {
   buffer: AsyncBuffer;
@@ -43,10 +51,11 @@ export function openParquetFile(path: string, metrics?: ReadMetrics): OpenParque
  * default first fetch is 512 KB, which for small files is the whole file and hides pushdown).
  */
 async function footer(buf: AsyncBuffer): Promise<FileMetaData> {
-  if (buf.byteLength < 12) return parquetMetadataAsync(buf);
+  const { hp } = await parquetLibs();
+  if (buf.byteLength < 12) return hp.parquetMetadataAsync(buf);
   const tail = new DataView(await buf.slice(buf.byteLength - 8));
   const len = tail.getUint32(0, true);
-  return parquetMetadataAsync(buf, { initialFetchSize: Math.min(buf.byteLength, len + 8) });
+  return hp.parquetMetadataAsync(buf, { initialFetchSize: Math.min(buf.byteLength, len + 8) });
 }
 
 export async function readParquetMetadata(path: string, metrics?: ReadMetrics): Promise<FileMetaData> {
@@ -67,7 +76,7 @@ export async function inferParquetSchema(paths: string[], mergeSchema: boolean, 
   let acc: StructType | null = null;
   for (const p of mergeSchema ? paths : paths.slice(0, 1)) {
     const md = await readParquetMetadata(p, metrics);
-    const s = parquetToSpark(parquetSchema(md));
+    const s = parquetToSpark((await parquetLibs()).hp.parquetSchema(md));
     acc = acc ? mergeParquetSchemas(acc, s) : s;
   }
   return acc ?? new StructType([]);
@@ -178,7 +187,8 @@ export async function readParquetFile(
         parameters: { path: fileUri(file.path) }, context: { file: file.path }, cause: e,
       });
     }
-    const fileSchema = parquetToSpark(parquetSchema(md));
+    const { hp, compressors } = await parquetLibs();
+    const fileSchema = parquetToSpark(hp.parquetSchema(md));
     const groups = file.rowGroups ?? rowGroupsOfSplit(md, file.start, file.length);
     // Only filters over the file's own top-level columns can use statistics.
     const usable = pushedFilters.filter((pf) => filterColumns(pf).every((c) => fileSchema.field(c) && !cols.partitionSchema.field(c)));
@@ -201,7 +211,7 @@ export async function readParquetFile(
         data = Array.from({ length: n }, () => ({}));
       } else {
         data = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
-          parquetRead({
+          hp.parquetRead({
             file: f.buffer,
             metadata: md,
             columns: fileCols.map((c) => c.name),

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { gzipSync, brotliCompressSync } from "node:zlib";
-import { parquetWriteFile } from "hyparquet-writer";
+import { createRequire } from "node:module";
 import type { CompressionCodec } from "hyparquet";
 import { AnalysisError } from "../../common/errors";
 import { StructType, simpleString, type DataType } from "../types";
@@ -174,7 +174,17 @@ function toParquetValue(v: unknown, dt: DataType): unknown {
   }
 }
 
+// hyparquet-writer loads on the first Parquet write (synchronously: write tasks are synchronous),
+// so executor threads do not pay for it at start-up.
+type WriterLib = typeof import("hyparquet-writer");
+let writerLib: WriterLib | undefined;
+function parquetWriter(): WriterLib {
+  writerLib ??= createRequire(import.meta.url)("hyparquet-writer") as WriterLib;
+  return writerLib;
+}
+
 function writeParquet(file: string, rows: Row[], schema: StructType, o: Options, compression: string): void {
+  const { parquetWriteFile } = parquetWriter();
   const codecs: Record<string, CompressionCodec> = { none: "UNCOMPRESSED", snappy: "SNAPPY", gzip: "GZIP", brotli: "BROTLI" };
   const codec = codecs[compression];
   if (!codec) {
@@ -184,7 +194,7 @@ function writeParquet(file: string, rows: Row[], schema: StructType, o: Options,
   parquetWriteFile({
     filename: file,
     // hyparquet-writer bundles its own hyparquet typings; the element shape is the same.
-    schema: sparkToParquet(schema) as unknown as NonNullable<Parameters<typeof parquetWriteFile>[0]["schema"]>,
+    schema: sparkToParquet(schema) as unknown as NonNullable<Parameters<WriterLib["parquetWriteFile"]>[0]["schema"]>,
     columnData: schema.fields.map((f) => ({ name: f.name, data: rows.map((r) => toParquetValue(r[f.name], f.dataType)) })),
     codec,
     compressors: { GZIP: (b: Uint8Array) => new Uint8Array(gzipSync(b)), BROTLI: (b: Uint8Array) => new Uint8Array(brotliCompressSync(b)) },
