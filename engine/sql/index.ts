@@ -22,6 +22,7 @@ export { planString } from "./plan/tree-string";
 export { optimize, OPTIMIZER_BATCHES, type Rule, type Batch, type RuleTrace } from "./optimizer";
 export { PhysicalPlanner } from "./physical/planner";
 export { physicalPlanString, type PhysicalPlan } from "./physical/physical-plan";
+export { QueryExecution, type PlanGraphNode } from "./physical/query-execution";
 export { showString as formatShowString, cellString } from "./show";
 export type { Expr } from "./expressions/expression";
 

@@ -17,6 +17,8 @@ export interface SqlSparkContext {
   broadcast<T>(value: T): BroadcastLike<T>;
   /** Job group / local properties for the SQL tab ("callSite.short"); optional. */
   setLocalProperty?(key: string, value: string | null): void;
+  /** Accumulators carry per-operator metrics (rows out, time) back from tasks; optional. */
+  accumulator?<T>(value: T, param?: { zero(initial: T): T; addInPlace(a: T, b: T): T }): { readonly value: T; add(term: T): void };
 }
 
 /** Runtime configuration (spark.conf). Keys are Spark's. */

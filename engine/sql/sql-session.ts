@@ -19,7 +19,9 @@ import { externalToInternal } from "./row-convert";
 import { optimize } from "./optimizer";
 import { PhysicalPlanner } from "./physical/planner";
 import { physicalPlanString } from "./physical/physical-plan";
-import { Executor } from "./physical/executor";
+import { Executor, operatorIds } from "./physical/executor";
+import { QueryExecution } from "./physical/query-execution";
+import { mergeMetrics, type OpMetrics } from "./physical/operators";
 import { readSettings, MapConf, type SqlSessionLike, type SqlSettings, type SqlConfLike, type SqlSparkContext } from "./session-types";
 import { SqlBinder, fileKey } from "./binder/sql-binder";
 import { DataFrameReader, DataFrameWriter, fileDataFrame } from "./readwriter";
@@ -160,9 +162,15 @@ export class SqlSession {
     return optimize(withSub);
   }
 
+  /** The last query run by an action (plans and per-operator metrics for the plan graph). */
+  lastExecution?: QueryExecution;
+
   private async executeOptimized(plan: LogicalPlan): Promise<RDD<unknown[]>> {
     const physical = new PhysicalPlanner(this.settings(), this.sparkContext.defaultParallelism).plan(plan);
-    return new Executor(this.sparkContext, this.execConf()).execute(physical);
+    const ids = operatorIds(physical);
+    const acc = this.sparkContext.accumulator?.<OpMetrics>({}, { zero: () => ({}), addInPlace: mergeMetrics });
+    this.lastExecution = new QueryExecution(plan, physical, ids, acc);
+    return new Executor(this.sparkContext, this.execConf(), acc, ids).execute(physical);
   }
 
   async executePlan(plan: LogicalPlan): Promise<RDD<unknown[]>> {

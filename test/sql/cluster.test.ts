@@ -90,3 +90,15 @@ describe.skipIf(!wired)("SQL on a real local[2] cluster", () => {
     expect((await df.agg(F.max("sq").alias("m")).collect())[0]!.m).toBe(4999 * 4999);
   });
 });
+describe.skipIf(!wired)("metrics on the cluster", () => {
+  it("operators report rows through accumulators", async () => {
+    const spark = await SparkSession.builder().master("local[2]").appName("m").getOrCreate();
+    try {
+      const sql = sqlSessionOf(spark as never);
+      const df = sql.range(0, 100, 1, 4).filter("id % 3 = 0").groupBy(F.col("id").mod(5).alias("m")).count();
+      await df.collect();
+      const g = sql.lastExecution!.planGraph();
+      expect(JSON.stringify(g)).toContain('"number of output rows":34');
+    } finally { await spark.stop(); }
+  });
+});

@@ -113,3 +113,19 @@ describe("explain", () => {
     expect(mask(agg)).toContain("HashAggregate(keys=[name#_], functions=[partial_count(1)])");
   });
 });
+
+describe("per-operator metrics", () => {
+  it("tasks report rows out per physical operator into the plan graph", async () => {
+    const s = new SqlSession(localHost());
+    const df = s.range(0, 100, 1, 4).filter("id % 3 = 0").groupBy(F.col("id").mod(5).alias("m")).count();
+    expect(await df.count()).toBe(5);
+    await df.collect();
+    const g = s.lastExecution!.planGraph();
+    const byName = new Map<string, number[]>();
+    const walk = (n: typeof g) => { byName.set(n.name, [...(byName.get(n.name) ?? []), Number(n.metrics?.["number of output rows"] ?? -1)]); n.children.forEach(walk); };
+    walk(g);
+    expect(byName.get("Range")).toEqual([100]);
+    expect(byName.get("Filter")).toEqual([34]);
+    expect(byName.get("HashAggregate")![0]).toBe(5);
+  });
+});

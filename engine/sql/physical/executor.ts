@@ -11,11 +11,11 @@ import { transformUp } from "../expressions/expression";
 import { getDataSource } from "../datasource-contract";
 import { StructType } from "../types";
 import type { SqlSparkContext } from "../session-types";
-import type { PhysicalPlan, Partitioning } from "./physical-plan";
+import { physicalChildren, type PhysicalPlan, type Partitioning } from "./physical-plan";
 import {
   runPipeline, generateRange, readScanSplit, partialAggregate, finalAggregate, keyRows, dropKeys, sampleSortKeys,
   rangePartitionOf, keyBySortKey, sortRows, joinPartitions, broadcastJoin, setOpPartition, dedupPartition, windowPartition,
-  takeRows, compareSortKeys, type ExecConf, type PipeOp, type Row, type AggSpec, type JoinSpec, type WindowSpecExec,
+  takeRows, compareSortKeys, countRows, type MetricsSink, type ExecConf, type PipeOp, type Row, type AggSpec, type JoinSpec, type WindowSpecExec,
 } from "./operators";
 
 /** Replace attributes by positions in `input`. */
@@ -30,17 +30,39 @@ export function bindExpr(e: Expr, input: Attr[]): Expr {
 
 const bindSort = (o: SortExpr, input: Attr[]): SortExpr => ({ ...o, child: bindExpr(o.child, input) });
 
+/** Operator ids in pre-order (the numbering explain("formatted") and the plan graph use). */
+export function operatorIds(root: PhysicalPlan): Map<PhysicalPlan, number> {
+  const ids = new Map<PhysicalPlan, number>();
+  const walk = (p: PhysicalPlan) => { ids.set(p, ids.size + 1); physicalChildren(p).forEach(walk); };
+  walk(root);
+  return ids;
+}
+
 export class Executor {
-  constructor(private readonly sc: SqlSparkContext, private readonly conf: ExecConf) {}
+  constructor(
+    private readonly sc: SqlSparkContext,
+    private readonly conf: ExecConf,
+    private readonly sink?: MetricsSink,
+    private readonly ids: Map<PhysicalPlan, number> = new Map(),
+  ) {}
 
   async execute(p: PhysicalPlan): Promise<RDD<Row>> {
+    const rdd = await this.executeNode(p);
+    const sink = this.sink, id = this.ids.get(p);
+    const counted = sink && id !== undefined && !["Project", "Filter", "Generate", "LocalLimit", "Exchange", "BroadcastExchange"].includes(p.kind);
+    return counted ? rdd.mapPartitions((it) => countRows(sink, id, it), true) : rdd;
+  }
+
+  private async executeNode(p: PhysicalPlan): Promise<RDD<Row>> {
     const sc = this.sc, conf = this.conf;
     switch (p.kind) {
       case "Project": case "Filter": case "Generate": case "LocalLimit": {
         const ops: PipeOp[] = [];
+        const opIds: number[] = [];
         let node: PhysicalPlan = p;
         while (node.kind === "Project" || node.kind === "Filter" || node.kind === "Generate" || node.kind === "LocalLimit") {
           const input = node.child.output;
+          opIds.push(this.ids.get(node) ?? 0);
           if (node.kind === "Project") ops.push({ op: "project", exprs: node.exprs.map((e) => bindExpr(e, input)) });
           else if (node.kind === "Filter") ops.push({ op: "filter", condition: bindExpr(node.condition, input) });
           else if (node.kind === "Generate") ops.push({ op: "generate", generator: bindExpr(node.generator, input) as Expr & { kind: "fn" }, outer: node.outer, width: node.output.length - input.length });
@@ -48,8 +70,10 @@ export class Executor {
           node = node.child;
         }
         ops.reverse();
+        opIds.reverse();
         const base = await this.execute(node);
-        return base.mapPartitionsWithIndex((i, it) => runPipeline(ops, conf, i, it));
+        const sink = this.sink;
+        return base.mapPartitionsWithIndex((i, it) => runPipeline(ops, conf, i, it, sink, opIds));
       }
       case "LocalTableScan": return sc.parallelize(p.rows, p.numPartitions);
       case "Range": {

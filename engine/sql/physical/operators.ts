@@ -15,6 +15,40 @@ import { StructType } from "../types";
 
 export type Row = unknown[];
 
+/** Per-operator metrics: "<operator id>.rows" / "<operator id>.ms" -> summed over tasks. */
+export type OpMetrics = Record<string, number>;
+
+export const mergeMetrics = registerShippable("sql.mergeMetrics", function mergeMetrics(a: OpMetrics, b: OpMetrics): OpMetrics {
+  const out: OpMetrics = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
+});
+
+export interface MetricsSink { add(term: OpMetrics): void }
+
+/**
+ * Count the rows an operator emits in this task (and the time spent pulling them, which for a
+ * pipelined operator includes its children's work, as in Spark's whole-stage metrics).
+ */
+export const countRows = registerShippable("sql.countRows", function* countRows(sink: MetricsSink | undefined, opId: number, it: Iterable<Row>): Generator<Row> {
+  if (!sink) { for (const r of it) yield r; return; }
+  let n = 0;
+  let ms = 0;
+  const iter = it[Symbol.iterator]();
+  try {
+    for (;;) {
+      const t0 = performance.now();
+      const r = iter.next();
+      ms += performance.now() - t0;
+      if (r.done) break;
+      n++;
+      yield r.value;
+    }
+  } finally {
+    sink.add({ [`${opId}.rows`]: n, [`${opId}.ms`]: Math.round(ms * 1000) / 1000 });
+  }
+});
+
 /** Settings captured by every task (plain data). */
 export interface ExecConf {
   ansi: boolean;
@@ -83,8 +117,12 @@ function* applyOp(op: PipeOp, ctx: EvalContext, input: Iterable<Row>): Generator
   }
 }
 
-export const runPipeline = registerShippable("sql.runPipeline", function runPipeline(ops: PipeOp[], conf: ExecConf, partition: number, it: Iterable<Row>): Iterable<Row> {
-  return applyOps(ops, ctxFor(conf, partition), it);
+export const runPipeline = registerShippable("sql.runPipeline", function runPipeline(ops: PipeOp[], conf: ExecConf, partition: number, it: Iterable<Row>, sink?: MetricsSink, opIds?: number[]): Iterable<Row> {
+  const ctx = ctxFor(conf, partition);
+  if (!sink || !opIds) return applyOps(ops, ctx, it);
+  let stream: Iterable<Row> = it;
+  ops.forEach((op, i) => { stream = countRows(sink, opIds[i]!, applyOp(op, ctx, stream)); });
+  return stream;
 });
 
 // ---- leaves ---------------------------------------------------------------------------------------

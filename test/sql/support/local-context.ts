@@ -87,6 +87,10 @@ export class LocalSparkContext implements SqlSparkContext {
     throw new Error("readSplits is not available in the local stand-in; use the cluster tests");
   }
   broadcast<T>(value: T): BroadcastLike<T> { return { value: wire(value) }; }
+  accumulator<T>(value: T, param?: { zero(initial: T): T; addInPlace(a: T, b: T): T }): { value: T; add(term: T): void } {
+    const acc = { value, add(term: T) { acc.value = param ? param.addInPlace(acc.value, term) : ((acc.value as number) + (term as number)) as T; } };
+    return acc;
+  }
 }
 
 export function localHost(conf: Record<string, string> = {}) {
