@@ -543,7 +543,14 @@ export type Statement =
   | CreateTempViewUsing
   | CreateTable
   | DropTable
-  | Insert;
+  | Insert
+  | DeleteFrom
+  | Update
+  | Merge
+  | DescribeHistory
+  | Vacuum
+  | Restore
+  | Optimize;
 
 /** CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW [IF NOT EXISTS] name [(cols)] [COMMENT '...'] AS query */
 export interface CreateView {
@@ -725,4 +732,95 @@ export interface Insert {
   overwrite: boolean;
   columns?: string[];
   query: Query;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delta Lake DML and table utilities
+
+/** The table a DML statement changes: a catalog table or a path (`delta.\`/tmp/t\``), maybe aliased. */
+export type DmlTarget = TableRelation | FileRelation;
+
+/** DELETE FROM t [[AS] alias] [WHERE cond] */
+export interface DeleteFrom {
+  kind: "delete";
+  pos: Pos;
+  target: DmlTarget;
+  where?: Expr;
+}
+
+/** `col = expr` in UPDATE SET and MERGE ... UPDATE SET (nested fields give several parts). */
+export interface Assignment {
+  column: string[];
+  value: Expr;
+}
+
+/** UPDATE t [[AS] alias] SET a = 1, b = b + 1 [WHERE cond] */
+export interface Update {
+  kind: "update";
+  pos: Pos;
+  target: DmlTarget;
+  assignments: Assignment[];
+  where?: Expr;
+}
+
+/** MERGE INTO target [[AS] t] USING source [[AS] s] ON cond WHEN ... THEN ... */
+export interface Merge {
+  kind: "merge";
+  pos: Pos;
+  target: DmlTarget;
+  source: Relation;
+  on: Expr;
+  clauses: MergeClause[];
+}
+
+/**
+ * WHEN MATCHED [AND c] THEN UPDATE SET ... | UPDATE SET * | DELETE;
+ * WHEN NOT MATCHED [BY TARGET] [AND c] THEN INSERT * | INSERT (cols) VALUES (...);
+ * WHEN NOT MATCHED BY SOURCE [AND c] THEN UPDATE SET ... | DELETE.
+ */
+export interface MergeClause {
+  when: "matched" | "notMatched" | "notMatchedBySource";
+  condition?: Expr;
+  action: MergeAction;
+}
+
+export type MergeAction =
+  | { kind: "update"; assignments: Assignment[] }
+  | { kind: "updateAll" }
+  | { kind: "delete" }
+  | { kind: "insert"; columns: string[][]; values: Expr[] }
+  | { kind: "insertAll" };
+
+/** DESCRIBE HISTORY t [LIMIT n] */
+export interface DescribeHistory {
+  kind: "describeHistory";
+  pos: Pos;
+  target: DmlTarget;
+  limit?: number;
+}
+
+/** VACUUM t [RETAIN n HOURS] [DRY RUN] */
+export interface Vacuum {
+  kind: "vacuum";
+  pos: Pos;
+  target: DmlTarget;
+  retainHours?: number;
+  dryRun: boolean;
+}
+
+/** RESTORE [TABLE] t [TO] VERSION AS OF n | TIMESTAMP AS OF expr */
+export interface Restore {
+  kind: "restore";
+  pos: Pos;
+  target: DmlTarget;
+  to: TimeTravel;
+}
+
+/** OPTIMIZE t [WHERE cond] [ZORDER BY (a, b)] */
+export interface Optimize {
+  kind: "optimize";
+  pos: Pos;
+  target: DmlTarget;
+  where?: Expr;
+  zorderBy: string[][];
 }

@@ -4,7 +4,7 @@
 import { assertNever } from "../../common/errors";
 import { simpleString } from "../types";
 import type {
-  Expr, FrameBound, GroupingElement, Literal, Query, QueryBody, Relation, SelectItem, SortItem, Statement, TableSample, TimeTravel,
+  Assignment, Expr, MergeAction, FrameBound, GroupingElement, Literal, Query, QueryBody, Relation, SelectItem, SortItem, Statement, TableSample, TimeTravel,
   WindowSpec,
 } from "./ast";
 
@@ -128,7 +128,37 @@ export function printAst(node: Node): string {
     case "insert":
       return sx(node.overwrite ? "insert_overwrite" : "insert_into", name(node.table),
         node.columns && sx(...node.columns.map(quoteName)), printAst(node.query));
+    case "delete": return sx("delete", printAst(node.target), node.where && sx("where", printAst(node.where)));
+    case "update":
+      return sx("update", printAst(node.target), sx("set", ...node.assignments.map(printAssignment)),
+        node.where && sx("where", printAst(node.where)));
+    case "merge":
+      return sx("merge", printAst(node.target), sx("using", printAst(node.source)), sx("on", printAst(node.on)),
+        ...node.clauses.map((cl) => sx("when_" + cl.when, cl.condition && sx("and", printAst(cl.condition)), printMergeAction(cl.action))));
+    case "describeHistory": return sx("describe_history", printAst(node.target), node.limit !== undefined && sx("limit", String(node.limit)));
+    case "vacuum":
+      return sx("vacuum", printAst(node.target), node.retainHours !== undefined && sx("retain_hours", String(node.retainHours)),
+        node.dryRun && "dry_run");
+    case "restore": return sx("restore", printAst(node.target), travel(node.to));
+    case "optimize":
+      return sx("optimize", printAst(node.target), node.where && sx("where", printAst(node.where)),
+        node.zorderBy.length > 0 && sx("zorder_by", ...node.zorderBy.map(name)));
     default: return assertNever(node, "AST node");
+  }
+}
+
+function printAssignment(a: Assignment): string {
+  return sx("=", name(a.column), printAst(a.value));
+}
+
+function printMergeAction(a: MergeAction): string {
+  switch (a.kind) {
+    case "update": return sx("update", ...a.assignments.map(printAssignment));
+    case "updateAll": return "(update *)";
+    case "delete": return "(delete)";
+    case "insert": return sx("insert", sx(...a.columns.map(name)), sx(...a.values.map(printAst)));
+    case "insertAll": return "(insert *)";
+    default: return assertNever(a, "merge action");
   }
 }
 

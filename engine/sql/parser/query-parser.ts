@@ -273,7 +273,7 @@ function parseJoinedRelation(c: Cursor): Relation {
   }
 }
 
-function parseRelationPrimary(c: Cursor): Relation {
+export function parseRelationPrimary(c: Cursor): Relation {
   const pos = c.pos();
   if (c.isOp("(")) {
     if (c.looksLikeQuery(1)) {
@@ -312,7 +312,7 @@ function parseRelationPrimary(c: Cursor): Relation {
 }
 
 /** `[FOR] (VERSION | SYSTEM_VERSION) AS OF n|'v'` or `[FOR] (TIMESTAMP | SYSTEM_TIME) AS OF expr`. */
-function parseTimeTravel(c: Cursor): TimeTravel | undefined {
+export function parseTimeTravel(c: Cursor): TimeTravel | undefined {
   const k = c.isKw("FOR") ? 1 : 0;
   if (!c.isAnyKw(["VERSION", "SYSTEM_VERSION", "TIMESTAMP", "SYSTEM_TIME"], k) || !c.isKw("AS", k + 1) || !c.isKw("OF", k + 2)) {
     return undefined;

@@ -1,7 +1,6 @@
 // Statements: queries plus the session commands a notebook uses (temp views, EXPLAIN, SHOW,
-// DESCRIBE, SET / RESET, CACHE / UNCACHE, USE) and table DDL / INSERT for the lake layer.
-// UPDATE / DELETE / MERGE will be added as new Statement kinds; an unknown leading word is a
-// syntax error at that word.
+// DESCRIBE, SET / RESET, CACHE / UNCACHE, USE), table DDL / INSERT, and (dml-parser.ts) the
+// Delta statements. An unknown leading word is a syntax error at that word.
 
 import { StructType, type StructField } from "../types";
 import type {
@@ -10,6 +9,7 @@ import type {
 } from "./ast";
 import type { Cursor } from "./cursor";
 import { parseColumn } from "./data-type-parser";
+import { parseDelete, parseDescribeHistory, parseMerge, parseOptimize, parseRestore, parseUpdate, parseVacuum } from "./dml-parser";
 import type { Token } from "./lexer";
 import { parseQuery } from "./query-parser";
 import { parseIdentList } from "./select-item";
@@ -35,6 +35,12 @@ export function parseStatementAt(c: Cursor): Statement {
       return { kind: "dropView", pos, name, ifExists };
     }
     case "INSERT": return parseInsert(c);
+    case "DELETE": return parseDelete(c);
+    case "UPDATE": return parseUpdate(c);
+    case "MERGE": return parseMerge(c);
+    case "VACUUM": return parseVacuum(c);
+    case "RESTORE": return parseRestore(c);
+    case "OPTIMIZE": return parseOptimize(c);
     case "EXPLAIN": {
       c.next();
       let mode: Explain["mode"] = "simple";
@@ -209,6 +215,7 @@ function parseShow(c: Cursor): Statement {
 
 function parseDescribe(c: Cursor): Statement {
   const pos = c.pos(c.next());
+  if (c.isKw("HISTORY") && c.isIdent(1, true)) return parseDescribeHistory(c, pos);
   if (c.acceptKw("FUNCTION")) {
     const extended = c.acceptKw("EXTENDED");
     const name = c.peek().kind === "string" ? [c.stringLiteral()] : c.multipartIdentifier(true);

@@ -50,7 +50,7 @@ describe("syntax errors", () => {
     ["SELECT count(DISTINCT) FROM t", "')'", 1, 22],
     ["SELECT * FROM t GROUP a", "'a'", 1, 23],
     ["SELECT * FROM t ORDER a", "'a'", 1, 23],
-    ["UPDATE t SET a = 1", "'UPDATE'", 1, 1],
+    ["GRANT SELECT ON t TO bob", "'GRANT'", 1, 1],
     ["SELECT 1 UNION", "end of input", 1, 15],
     ["WITH a AS SELECT 1 SELECT 2", "'SELECT'", 1, 11],
     ["SELECT a NOT b", "'NOT'", 1, 10],
