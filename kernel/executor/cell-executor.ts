@@ -8,7 +8,7 @@ import type { Executor, ConverterSet } from "tslab/dist/executor";
 import { converterModule, executorModule, inspectModule } from "./tslab";
 import { insertLineMarkers } from "./line-markers";
 import { formatCompileError, formatRuntimeError } from "./traceback";
-import type { CellRecord, CompileDiagnostic, JupyterError } from "./traceback";
+import type { CellRecord, CompileDiagnostic, ErrorFacts, JupyterError } from "./traceback";
 
 export type ExecOutcome =
   | { status: "ok"; hasValue: boolean; value?: unknown }
@@ -53,6 +53,9 @@ export class CellExecutor {
   private captured: { hasValue: boolean; value?: unknown; diagnostics: CompileDiagnostic[]; thrown: unknown[] } = { hasValue: false, diagnostics: [], thrown: [] };
   private interruptWaiters = new Set<(e: Error) => void>();
   private interruptedFlag = false;
+  private runningFile?: string;
+  /** Finds the JS line of a failed job's call site in a cell (set by the kernel, which knows the engine). */
+  jobCallSite?: (jobId: number) => { file: string; jsLine: number } | undefined;
 
   constructor(rootDir: string = process.cwd()) {
     installVmFileNames();
@@ -106,6 +109,7 @@ export class CellExecutor {
     const marked = insertLineMarkers(source);
     const record: CellRecord = { file, count, source, prefixLength: 0 };
     this.cells.set(file, record);
+    this.runningFile = file;
     this.captured = { hasValue: false, diagnostics: [], thrown: [] };
     this.lastConvert = undefined;
     this.interruptedFlag = false;
@@ -150,7 +154,13 @@ export class CellExecutor {
 
   private failure(e: unknown): ExecOutcome {
     const interrupted = this.interruptedFlag || e instanceof InterruptSignal || isInterruptError(e);
-    return { status: "error", error: formatRuntimeError(e, (f) => this.cells.get(f), interrupted), interrupted, thrown: e };
+    const running = this.runningFile;
+    const fallback = (facts: ErrorFacts) => {
+      const jobId = facts.context?.jobId;
+      const site = typeof jobId === "number" ? this.jobCallSite?.(jobId) : undefined;
+      return site ?? (running ? { file: running } : undefined);
+    };
+    return { status: "error", error: formatRuntimeError(e, (f) => this.cells.get(f), interrupted, fallback), interrupted, thrown: e };
   }
 
   /** Races `p` against the next interrupt. */

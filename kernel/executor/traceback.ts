@@ -95,8 +95,18 @@ export function errorFacts(e: unknown): ErrorFacts {
   return { name: "Error", message: `non-Error thrown: ${typeof e === "string" ? JSON.stringify(e) : String(e)}` };
 }
 
+/**
+ * Where an error surfaced when its own stack has no cell frame (a job failure is raised by the
+ * scheduler, not under the user's call): the running cell and, when known, the JS position of
+ * the failed job's call site.
+ */
+export interface FallbackSite {
+  file: string;
+  jsLine?: number;
+}
+
 /** Formats a runtime error thrown by a cell. `cells` finds a cell by its VM file name. */
-export function formatRuntimeError(e: unknown, cells: (file: string) => CellRecord | undefined, interrupted = false): JupyterError {
+export function formatRuntimeError(e: unknown, cells: (file: string) => CellRecord | undefined, interrupted = false, fallback?: (facts: ErrorFacts) => FallbackSite | undefined): JupyterError {
   if (interrupted) {
     return { ename: "KeyboardInterrupt", evalue: "cell execution was interrupted", traceback: [RULE, `${RED}KeyboardInterrupt${RESET}: cell execution was interrupted`] };
   }
@@ -106,6 +116,17 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
 
   // The user's cell frames, outermost first (most recent call last, as in Python).
   const cellFrames = frames.filter((fr) => CELL_FILE_RE.test(fr.file)).reverse();
+  if (cellFrames.length === 0) {
+    const site = fallback?.(f);
+    const cell = site ? cells(site.file) : undefined;
+    if (site && cell) {
+      // Without a column, the marker nearest the end of the JS line names the statement.
+      const line = cell.emitted && site.jsLine !== undefined ? userLineAt(cell.emitted, site.jsLine, 1e6) : undefined;
+      if (line === undefined) tb.push(`${CYAN}Cell In[${cell.count}]${RESET}`);
+      else tb.push(`${CYAN}Cell In[${cell.count}], line ${line}${RESET}`, ...sourceExcerpt(cell.source, line));
+      tb.push("");
+    }
+  }
   for (const fr of cellFrames) {
     const cell = cells(fr.file);
     if (!cell) continue;
