@@ -9,7 +9,7 @@ import * as nodePath from "node:path";
 import { WorkbenchError } from "../errors";
 import { resolveBuiltin, resolveGlobalPath } from "./global-names";
 import { resolveShipRef } from "./ship-registry";
-import { HOLE, PROTO_NULL, PROTO_OBJECT, type Ref, type SerializedFunction, type ValueNode } from "./wire-format";
+import { PROTO_NULL, PROTO_OBJECT, type Slot, type Ref, type SerializedFunction, type ValueNode } from "./wire-format";
 
 /** Returns [set captured variables, create the function]. */
 type Factory = () => [(vals: unknown[]) => void, () => Function];
@@ -79,10 +79,10 @@ class GraphReader {
     if (!this.filled[r]) {
       this.fill(r);
       const node = this.s.nodes[r]!;
-      const refs: Ref[] = node.k === "arr" ? node.items.filter((r) => r !== HOLE)
-        : node.k === "set" ? node.items
-        : node.k === "map" ? [...node.keys, ...node.vals]
-        : node.k === "obj" ? node.vals
+      const at = (list: Slot[], refs: number[]) => refs.map((j) => list[j] as Ref);
+      const refs: Ref[] = node.k === "arr" || node.k === "set" ? at(node.items, node.refs)
+        : node.k === "map" ? [...at(node.keys, node.krefs), ...at(node.vals, node.vrefs)]
+        : node.k === "obj" ? at(node.vals, node.refs)
         : node.k === "fn" ? [...node.vals, ...(node.props ?? []).map((p) => p[1])]
         : [];
       for (const c of refs) this.complete(c);
@@ -185,6 +185,15 @@ class GraphReader {
     }
   }
 
+  /** Visit a container's slots in order, resolving the ref positions. */
+  private eachSlot(list: Slot[], refs: number[], f: (value: unknown, j: number) => void): void {
+    let r = 0;
+    for (let j = 0; j < list.length; j++) {
+      if (r < refs.length && refs[r] === j) { r++; f(this.shell(list[j] as Ref), j); }
+      else f(list[j], j);
+    }
+  }
+
   /** Put contents into node i. */
   private fill(i: Ref): void {
     if (this.filled[i]) return;
@@ -204,22 +213,29 @@ class GraphReader {
       }
       case "arr": {
         const a = v as unknown[];
-        node.items.forEach((r, j) => { if (r !== HOLE) a[j] = this.shell(r); });
+        const holes = node.holes;
+        let h = 0;
+        this.eachSlot(node.items, node.refs, (x, j) => {
+          if (holes && holes[h] === j) { h++; return; }
+          a[j] = x;
+        });
         return;
       }
       case "obj": {
         const o = v as Record<string, unknown>;
-        for (let j = 0; j < node.keys.length; j++) assign(o, node.keys[j]!, this.shell(node.vals[j]!));
+        this.eachSlot(node.vals, node.refs, (x, j) => assign(o, node.keys[j]!, x));
         return;
       }
       case "map": {
         const m = v as Map<unknown, unknown>;
-        for (let j = 0; j < node.keys.length; j++) m.set(this.shell(node.keys[j]!), this.shell(node.vals[j]!));
+        const keys: unknown[] = [];
+        this.eachSlot(node.keys, node.krefs, (x) => keys.push(x));
+        this.eachSlot(node.vals, node.vrefs, (x, j) => m.set(keys[j], x));
         return;
       }
       case "set": {
-        const s = v as Set<unknown>;
-        for (const r of node.items) s.add(this.shell(r));
+        const st = v as Set<unknown>;
+        this.eachSlot(node.items, node.refs, (x) => st.add(x));
         return;
       }
       default:

@@ -11,7 +11,7 @@ import { builtinNameOf, globalPathOf, isPlainGlobalName } from "./global-names";
 import { isNamespaceObject, refusalFor, type Refusal } from "./refusals";
 import { boundParts, closureScopes, proxyTarget, releaseInspectorHandles } from "./scope-inspector";
 import { analyzeSource, type SourceAnalysis } from "./source-analysis";
-import { HOLE, PROTO_NULL, PROTO_OBJECT, type Ref, type SerializedFunction, type ValueNode } from "./wire-format";
+import { PROTO_NULL, PROTO_OBJECT, type Slot, type Ref, type SerializedFunction, type ValueNode } from "./wire-format";
 
 const NATIVE_TAIL = /\{\s*\[native code\]\s*\}$/;
 /** The variable a rewritten `extends <expression>` refers to. */
@@ -106,6 +106,11 @@ class GraphWriter {
     if (g !== undefined) return this.remember(v, { k: "global", path: g });
     const b = builtinNameOf(v);
     if (b !== undefined) return this.remember(v, { k: "builtin", ...b });
+    if (typeof v === "object" && !types.isProxy(v)) {
+      // Fast path for plain data objects, the bulk of most captured graphs.
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto === Object.prototype || (proto === null && !isNamespaceObject(v))) return this.refPlainOrInstance(v, path ?? "this");
+    }
     if (isRequireFunction(v)) return this.remember(v, { k: "require", dir: requireDir(v as NodeJS.Require) });
     if (types.isProxy(v)) {
       // vitest wraps builtin-module namespaces in proxies; the target tells what it really is.
@@ -122,6 +127,14 @@ class GraphWriter {
     const i = this.push(n);
     this.seen.set(v, i);
     return i;
+  }
+
+  /** Append v to a container's slots: inline when msgpack carries it exactly, else as a ref. */
+  private slot(list: Slot[], refs: number[], v: unknown, path: () => string): void {
+    if (isInline(v)) { list.push(v); return; }
+    refs.push(list.length);
+    list.push(-1);
+    list[list.length - 1] = this.ref(v, path());
   }
 
   private refFunction(fn: Function, path: string | undefined): Ref {
@@ -207,12 +220,12 @@ class GraphWriter {
   }
 
   private refMembers(from: object, props: string[], label: (p: string) => string): Ref {
-    const node: ValueNode & { k: "obj" } = { k: "obj", proto: PROTO_OBJECT, keys: [], vals: [] };
+    const node: ValueNode & { k: "obj" } = { k: "obj", proto: PROTO_OBJECT, keys: [], vals: [], refs: [] };
     const i = this.push(node);
     for (const p of props) {
       if (!(p in from)) continue;
       node.keys.push(p);
-      node.vals.push(this.ref((from as Record<string, unknown>)[p], label(p)));
+      this.slot(node.vals, node.refs, (from as Record<string, unknown>)[p], () => label(p));
     }
     return i;
   }
@@ -220,27 +233,30 @@ class GraphWriter {
   private refData(v: object, path: string): Ref {
     if (Array.isArray(v)) {
       if (isPrimitiveArray(v)) return this.remember(v, { k: "parr", items: v.slice() });
-      const node: ValueNode & { k: "arr" } = { k: "arr", items: [] };
+      const node: ValueNode & { k: "arr" } = { k: "arr", items: [], refs: [] };
       const i = this.remember(v, node);
-      for (let j = 0; j < v.length; j++) node.items.push(j in v ? this.ref(v[j], `${path}[${j}]`) : HOLE);
+      for (let j = 0; j < v.length; j++) {
+        if (j in v) this.slot(node.items, node.refs, v[j], () => `${path}[${j}]`);
+        else { (node.holes ??= []).push(j); node.items.push(null); }
+      }
       return i;
     }
     if (types.isMap(v)) {
-      const node: ValueNode & { k: "map" } = { k: "map", keys: [], vals: [] };
+      const node: ValueNode & { k: "map" } = { k: "map", keys: [], vals: [], krefs: [], vrefs: [] };
       const i = this.remember(v, node);
       let j = 0;
       for (const [key, val] of v as Map<unknown, unknown>) {
-        node.keys.push(this.ref(key, `${path} (map key ${j})`));
-        node.vals.push(this.ref(val, `${path}.get(${typeof key === "string" ? JSON.stringify(key) : `key ${j}`})`));
-        j++;
+        const at = j++;
+        this.slot(node.keys, node.krefs, key, () => `${path} (map key ${at})`);
+        this.slot(node.vals, node.vrefs, val, () => `${path}.get(${typeof key === "string" ? JSON.stringify(key) : `key ${at}`})`);
       }
       return i;
     }
     if (types.isSet(v)) {
-      const node: ValueNode & { k: "set" } = { k: "set", items: [] };
+      const node: ValueNode & { k: "set" } = { k: "set", items: [], refs: [] };
       const i = this.remember(v, node);
       let j = 0;
-      for (const item of v as Set<unknown>) node.items.push(this.ref(item, `${path} (set item ${j++})`));
+      for (const item of v as Set<unknown>) { const at = j++; this.slot(node.items, node.refs, item, () => `${path} (set item ${at})`); }
       return i;
     }
     if (types.isDate(v)) return this.remember(v, { k: "date", t: (v as Date).getTime() });
@@ -272,13 +288,13 @@ class GraphWriter {
 
   private refPlainOrInstance(v: object, path: string): Ref {
     const proto = Object.getPrototypeOf(v) as object | null;
-    const node: ValueNode & { k: "obj" } = { k: "obj", proto: PROTO_OBJECT, keys: [], vals: [] };
+    const node: ValueNode & { k: "obj" } = { k: "obj", proto: PROTO_OBJECT, keys: [], vals: [], refs: [] };
     const i = this.remember(v, node);
     if (proto === null) node.proto = PROTO_NULL;
     else if (proto !== Object.prototype) node.proto = this.refProto(proto, v, path);
     for (const key of Object.keys(v)) {
       node.keys.push(key);
-      node.vals.push(this.ref((v as Record<string, unknown>)[key], `${path}.${key}`));
+      this.slot(node.vals, node.refs, (v as Record<string, unknown>)[key], () => `${path}.${key}`);
     }
     return i;
   }
@@ -351,4 +367,9 @@ function classWithPrivateFields(ctor: Function): string | undefined {
     if (analyzeSource(src).usesPrivateNames) return (c as Function).name || "(anonymous)";
   }
   return undefined;
+}
+
+function isInline(v: unknown): boolean {
+  const t = typeof v;
+  return t === "string" || t === "boolean" || v === null || (t === "number" && Number.isFinite(v) && !Object.is(v, -0));
 }

@@ -8,8 +8,12 @@ export type Ref = number;
 /** Object.prototype and null as prototypes are so common they get reserved refs. */
 export const PROTO_OBJECT = -1;
 export const PROTO_NULL = -2;
-/** An array hole (`[1, , 3]`), in "arr" items. */
-export const HOLE = -3;
+/**
+ * Containers hold their members as slots: a primitive msgpack carries exactly (string, boolean,
+ * null, finite number other than -0) sits inline; anything else is a Ref, and its position is
+ * listed in the container's `refs` (ascending). Plain data thus costs no node per value.
+ */
+export type Slot = unknown;
 
 export type ValueNode =
   /** A primitive msgpack carries exactly: string, boolean, null, finite number other than -0. */
@@ -41,7 +45,8 @@ export type ValueNode =
       protoProps?: [string, Ref][];
     }
   | { k: "bound"; target: Ref; self: Ref; args: Ref[] }
-  | { k: "arr"; items: Ref[] }
+  /** `holes` lists the positions of array holes (`[1, , 3]`). */
+  | { k: "arr"; items: Slot[]; refs: number[]; holes?: number[] }
   /** An array holding only primitives msgpack carries exactly (the common case: data). */
   | { k: "parr"; items: (string | number | boolean | null)[] }
   /**
@@ -50,11 +55,11 @@ export type ValueNode =
    */
   | { k: "require"; dir: string }
   /** An object; `proto` is PROTO_OBJECT, PROTO_NULL or a ref (e.g. to a "proto" node). */
-  | { k: "obj"; proto: Ref; keys: string[]; vals: Ref[] }
+  | { k: "obj"; proto: Ref; keys: string[]; vals: Slot[]; refs: number[] }
   /** The prototype object of a user constructor: resolves to ctor.prototype. */
   | { k: "proto"; ctor: Ref }
-  | { k: "map"; keys: Ref[]; vals: Ref[] }
-  | { k: "set"; items: Ref[] }
+  | { k: "map"; keys: Slot[]; vals: Slot[]; krefs: number[]; vrefs: number[] }
+  | { k: "set"; items: Slot[]; refs: number[] }
   | { k: "date"; t: number }
   | { k: "re"; src: string; flags: string; last: number }
   /** A typed array, Buffer or DataView: the constructor's global name and a copy of its bytes. */
