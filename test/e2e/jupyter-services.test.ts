@@ -9,6 +9,7 @@ import { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox, 
 import { startJupyter, type RunningServer } from "./helpers/jupyter-server";
 import { BIGDATA, PYTHON, type KernelProfile } from "./helpers/kernel-profiles";
 import { findNotebookServer } from "../../kernel/cli/index";
+import { alive, waitUntil } from "./helpers/processes";
 
 const haveJupyter = !!findNotebookServer();
 const bigdataReady = kernelInstallerExists() && (await engineReady());
@@ -148,6 +149,28 @@ describe.skipIf(!haveJupyter || !bigdataReady)("Jupyter server + @jupyterlab/ser
       expect(Object.keys(updates[updates.length - 1]!.content.data)).toContain("text/html");
     } finally {
       await kernel.shutdown();
+    }
+  });
+
+  it("restart and shutdown stop the session's worker processes (checked by pid)", async () => {
+    const kernel = await manager.startNew({ name: "bigdata" });
+    const workerPids = async () => {
+      const r = await run(kernel, "console.log(JSON.stringify(spark.cluster.workers().map((w) => w.pid)))");
+      expect(r.reply.content.status).toBe("ok");
+      return JSON.parse(streamText(r)) as number[];
+    };
+    try {
+      const first = await workerPids();
+      expect(first.length).toBeGreaterThan(0);
+      expect(first.every(alive)).toBe(true);
+      await kernel.restart();
+      await waitUntil(() => first.every((p) => !alive(p)), 30_000, "workers to stop after restart");
+      const second = await workerPids();
+      expect(second.some((p) => first.includes(p))).toBe(false);
+      await kernel.shutdown();
+      await waitUntil(() => second.every((p) => !alive(p)), 30_000, "workers to stop after shutdown");
+    } finally {
+      if (!kernel.isDisposed) await kernel.shutdown().catch(() => undefined);
     }
   });
 });
