@@ -37,7 +37,7 @@ export class ShuffleBlockFetcher implements AsyncIterable<FetchedBlock> {
       while (next < remote.length && inflight.size < Math.max(1, o.maxRequestsInFlight ?? 4)) {
         const id = next++;
         const spec = remote[id]!;
-        const p = connect(spec.address, o.token, spec)
+        const p = connect(spec.address, o.token, spec, timeoutMs)
           .then((c) => c.request(spec, timeoutMs))
           .then((blocks): [number, Outcome] => [id, { ok: true, spec, blocks }], (error: unknown): [number, Outcome] => [id, { ok: false, error }]);
         inflight.set(id, p);

@@ -144,14 +144,17 @@ function failure(spec: FetchRequestSpec, mapId: number, reason: FetchFailureReas
 const pool = new Map<string, Promise<PeerConnection>>();
 
 /** The pooled connection to a peer (connecting on first use); failures name `spec`. */
-export function connect(address: string, token: string, spec: FetchRequestSpec): Promise<PeerConnection> {
+export function connect(address: string, token: string, spec: FetchRequestSpec, timeoutMs = 120_000): Promise<PeerConnection> {
   const key = `${address}\u0000${token}`;
   const have = pool.get(key);
   if (have) return have;
   const p = new Promise<PeerConnection>((resolve, reject) => {
     let ws: WebSocket;
     try {
-      ws = new WebSocket(shuffleUrl(address), { headers: { authorization: `Bearer ${token}` }, maxPayload: MAX_PAYLOAD, perMessageDeflate: false });
+      // handshakeTimeout: a peer that never answers the SYN or the upgrade fails like a refused one.
+      ws = new WebSocket(shuffleUrl(address), {
+        headers: { authorization: `Bearer ${token}` }, maxPayload: MAX_PAYLOAD, perMessageDeflate: false, handshakeTimeout: timeoutMs,
+      });
     } catch (e) {
       return reject(failure(spec, spec.mapIds[0] ?? 0, "connection", `bad address: ${(e as Error).message}`));
     }
@@ -206,7 +209,7 @@ export async function fetchShuffleBlocks(opts: FetchOptions): Promise<{ blocks: 
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [address, idxs] = next;
-        const conn = await connect(address, opts.token, opts.requests[idxs[0]!]!);
+        const conn = await connect(address, opts.token, opts.requests[idxs[0]!]!, timeoutMs);
         // All requests to one peer are pipelined on its connection.
         await Promise.all(idxs.map(async (i) => {
           const spec = opts.requests[i]!;

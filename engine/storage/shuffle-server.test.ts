@@ -1,4 +1,5 @@
-import WebSocket from "ws";
+import { createServer, type Server, type Socket } from "node:net";
+import WebSocket, { WebSocketServer } from "ws";
 import { afterAll, describe, expect, it } from "vitest";
 import { canonical, partitionForKey } from "../common/keys";
 import { encode } from "../common/codec";
@@ -157,5 +158,30 @@ describe("ShuffleServer + fetchShuffleBlocks", () => {
     const err2 = await fetchShuffleBlocks({ ...req, requests: [{ address: never, shuffleId: 11, mapIds: [3], reduceId: 1 }] }).then(() => undefined, (e: unknown) => e);
     expect(err2).toMatchObject({ shuffleId: 11, mapId: 3, reduceId: 1, address: never, reason: "connection" });
     expect(FetchFailedError.from(err2)).toBe(err2);
+  });
+
+  it("a peer that never answers (upgrade or request) fails the fetch instead of hanging", async () => {
+    // A TCP listener that accepts and stays silent: the upgrade never completes.
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((sock) => { sockets.push(sock); });
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+    const silentAddr = `ws://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    // A WebSocket server that accepts the upgrade and ignores every request.
+    const mute = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise((r) => mute.once("listening", r));
+    const muteAddr = `ws://127.0.0.1:${(mute.address() as { port: number }).port}`;
+    try {
+      const e1 = await fetchShuffleBlocks({ token: TOKEN, localAddress: "", localDir: "", timeoutMs: 300, requests: [{ address: silentAddr, shuffleId: 13, mapIds: [1], reduceId: 0 }] })
+        .then(() => undefined, (e: unknown) => e);
+      expect(e1).toMatchObject({ shuffleId: 13, mapId: 1, reduceId: 0, address: silentAddr, reason: "connection" });
+      const e2 = await fetchShuffleBlocks({ token: TOKEN, localAddress: "", localDir: "", timeoutMs: 300, requests: [{ address: muteAddr, shuffleId: 13, mapIds: [2], reduceId: 1 }] })
+        .then(() => undefined, (e: unknown) => e);
+      expect(e2).toMatchObject({ shuffleId: 13, mapId: 2, reduceId: 1, address: muteAddr, reason: "timeout" });
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+      for (const c of mute.clients) c.terminate();
+      await new Promise((r) => mute.close(r));
+    }
   });
 });
