@@ -21,6 +21,7 @@ import { lookupColumn, unresolvedColumn } from "./plan/resolve-expr";
 import { showString, htmlTable } from "./show";
 import type { SqlSession } from "./sql-session";
 import { internalToExternal } from "./row-convert";
+import type { DataFrameWriter } from "./readwriter";
 
 export type Row = Record<string, unknown>;
 export type ExplainMode = "simple" | "extended" | "formatted" | "codegen" | "cost" | boolean;
@@ -262,7 +263,7 @@ export class DataFrame {
     };
   }
 
-  get write(): unknown { return this.sparkSession.writerFor(this); }
+  get write(): DataFrameWriter { return this.sparkSession.writerFor(this); }
 
   toString(): string {
     return `DataFrame[${this.dtypes.map(([n, t]) => `${n}: ${t}`).join(", ")}]`;

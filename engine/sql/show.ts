@@ -54,7 +54,7 @@ export function showString(names: string[], types: DataType[], rows: unknown[][]
     cells.forEach((r, ri) => {
       const head = `-RECORD ${ri}`;
       out += head + "-".repeat(Math.max(0, fieldW + dataW + 5 - head.length)) + "\n";
-      r.forEach((c, i) => { out += " " + header[i]!.padEnd(fieldW) + " | " + c.padEnd(dataW) + "\n"; });
+      r.forEach((c, i) => { out += " " + header[i]!.padEnd(fieldW) + " | " + c.padEnd(dataW) + " \n"; });
     });
   }
   if (hasMore) out += `only showing top ${numRows} ${numRows === 1 ? "row" : "rows"}\n`;

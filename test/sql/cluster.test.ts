@@ -72,7 +72,7 @@ describe.skipIf(!wired)("SQL on a real local[2] cluster", () => {
   it("parquet write then read with pushed filters reaching the scan", async () => {
     const path = join(dir, "people.parquet");
     const src = sql.range(0, 1000).select(F.col("id"), F.col("id").mod(10).alias("k"), F.concat(F.lit("n"), F.col("id")).alias("name"));
-    await (src.write as { mode(m: string): { parquet(p: string): Promise<void> } }).mode("overwrite").parquet(path);
+    await src.write.mode("overwrite").parquet(path);
     const df = await sql.read.parquet(path);
     const q = df.filter(F.col("k").eq(3).and(F.col("id").gt(500))).select("name");
     const plan = q.explainString();

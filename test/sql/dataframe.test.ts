@@ -385,3 +385,10 @@ describe("set operations, na, describe, show", () => {
     expect(String(b["text/plain"])).toContain("| id|");
   });
 });
+
+describe("show vertical", () => {
+  it("prints one record block per row like PySpark", async () => {
+    const df = new SqlSession(localHost()).createDataFrame([[1, "alice"]], "id int, name string");
+    expect(await df.showString(20, true, true)).toBe("-RECORD 0-----\n id   | 1     \n name | alice \n");
+  });
+});

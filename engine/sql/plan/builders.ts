@@ -213,7 +213,17 @@ export function buildAggregate(child0: LogicalPlan, groupRaw0: Expr[], selectRaw
   const finalNamed = named.map((e) => (e.kind === "alias" ? { ...e, child: rewrite(e.child) } : rewrite(e)));
   const finalOrders = orders.map((o) => rewrite(o) as SortExpr);
   if (finalNamed.some(containsWindow) || finalOrders.some(containsWindow)) return planWindows(plan, finalNamed, finalOrders);
-  // ORDER BY may use select aliases: sort below the projection on the aggregate output.
+  // ORDER BY over selected expressions sorts the projection's output (as the DataFrame
+  // orderBy would); otherwise sort below the projection, on the aggregate output.
+  const projOut = finalNamed.map((e) => toAttr(e));
+  const above = finalOrders.map((o) => {
+    if (o.child.kind === "attr" && projOut.some((a) => a.id === (o.child as Attr).id)) return o;
+    const i = finalNamed.findIndex((e) => e.kind === "alias" && exprEquals(e.child, o.child));
+    return i >= 0 ? ({ ...o, child: projOut[i]! } as SortExpr) : undefined;
+  });
+  if (finalOrders.length && above.every((o) => o !== undefined)) {
+    return { kind: "Sort", orders: above as SortExpr[], global: true, child: { kind: "Project", exprs: finalNamed, child: plan } };
+  }
   if (finalOrders.length) plan = { kind: "Sort", orders: finalOrders, global: true, child: plan };
   return { kind: "Project", exprs: finalNamed, child: plan };
 }
