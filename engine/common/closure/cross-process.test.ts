@@ -15,19 +15,24 @@ import { square } from "../../../test/fixtures/closure/shared-engine";
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/closure/${name}`, import.meta.url));
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
-interface Answer { results: ({ ok: unknown } | { error: string })[]; pid: number; isMainThread: boolean }
+type Result = { ok: unknown } | { error: string };
+interface Answer { jobs: Result[][]; pid: number; isMainThread: boolean }
+interface Case { name: string; fn: Function; calls: unknown[][]; expected: unknown[] }
 
-function inChild(fn: Function, calls: unknown[][]): Answer {
-  const msg = encode({ fn: serializeFunction(fn, "map"), calls });
+const message = (cs: Pick<Case, "fn" | "calls">[]) =>
+  encode({ jobs: cs.map((c) => ({ fn: serializeFunction(c.fn, "map"), calls: c.calls })) });
+
+/** All cases go to one child (one process start), each rebuilt and called there. */
+function inChild(cs: Pick<Case, "fn" | "calls">[]): Answer {
   const r = spawnSync(process.execPath, ["--import", "tsx", fixture("run-shipped.ts")], {
-    cwd: repoRoot, input: msg.toString("base64"), encoding: "utf8", timeout: 60_000,
+    cwd: repoRoot, input: message(cs).toString("base64"), encoding: "utf8", timeout: 60_000,
   });
-  if (r.status !== 0) throw new Error(`child failed (${r.status}) for ${JSON.stringify(decode(msg), (_k, x) => (typeof x === "bigint" ? String(x) : x))}: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr}`);
   return decode<Answer>(Buffer.from(r.stdout, "base64"));
 }
 
-function inWorker(fn: Function, calls: unknown[][]): Promise<Answer> {
-  const msg = encode({ fn: serializeFunction(fn, "map"), calls });
+function inWorker(cs: Pick<Case, "fn" | "calls">[]): Promise<Answer> {
+  const msg = message(cs);
   return new Promise((resolve, reject) => {
     // tsx's loader hooks do not reach worker threads; register them inside the worker first.
     const tsxDir = path.dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
@@ -49,7 +54,7 @@ const unit = new Vec(1, 2);
 const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
 const colors = { [SHIP]: () => ({ kind: "fixture.table", data: "colors" }) } as unknown as Map<string, number>;
 
-const cases: { name: string; fn: Function; calls: unknown[][]; expected: unknown[] }[] = [
+const cases: Case[] = [
   { name: "arrow with captured primitive", fn: (x: number) => x * rate, calls: [[2], [5]], expected: [6, 15] },
   { name: "captured Map, bigint, -0, NaN", fn: (k: string) => [words.get(k), big, Object.is(negZero, -0), Number.isNaN(nan)], calls: [["b"]], expected: [[2, 2n ** 65n, true, true]] },
   { name: "class instance with methods", fn: (x: number) => unit.dot(new Vec(x, x)), calls: [[3]], expected: [9] },
@@ -64,27 +69,23 @@ const cases: { name: string; fn: Function; calls: unknown[][]; expected: unknown
 
 describe("cross-process: child process started with node --import tsx", () => {
   it("runs every shipped function in the child with the same results as here", () => {
-    for (const c of cases) {
-      const a = inChild(c.fn, c.calls);
-      expect(a.pid).not.toBe(process.pid);
-      expect(a.results, c.name).toEqual(c.expected.map((ok) => ({ ok })));
-    }
+    const a = inChild(cases);
+    expect(a.pid).not.toBe(process.pid);
+    cases.forEach((c, i) => expect(a.jobs[i], c.name).toEqual(c.expected.map((ok) => ({ ok }))));
   });
 
   it("user exceptions inside the shipped function surface as errors there", () => {
     const limit = 2;
-    const a = inChild((x: number) => { if (x > limit) throw new Error(`too big: ${x}`); return x; }, [[1], [5]]);
-    expect(a.results).toEqual([{ ok: 1 }, { error: "too big: 5" }]);
+    const a = inChild([{ fn: (x: number) => { if (x > limit) throw new Error(`too big: ${x}`); return x; }, calls: [[1], [5]] }]);
+    expect(a.jobs[0]).toEqual([{ ok: 1 }, { error: "too big: 5" }]);
   });
 });
 
 describe("cross-process: worker_threads Worker", () => {
   it("runs shipped functions inside a worker thread", async () => {
-    for (const c of cases.slice(0, 8)) {
-      const a = await inWorker(c.fn, c.calls);
-      expect(a.isMainThread).toBe(false);
-      expect(a.results, c.name).toEqual(c.expected.map((ok) => ({ ok })));
-    }
+    const a = await inWorker(cases);
+    expect(a.isMainThread).toBe(false);
+    cases.forEach((c, i) => expect(a.jobs[i], c.name).toEqual(c.expected.map((ok) => ({ ok }))));
   });
 });
 
