@@ -54,4 +54,19 @@ describe("Parquet edge cases", () => {
     const r = await readLocal({ format: "parquet", paths: [out], userSchema: new StructType().add("b", T("string")).add("zz", T("double")) });
     expect(r.rows).toEqual([{ b: "x", zz: null }]);
   });
+
+  it("ignoreCorruptFiles skips files that are not Parquet; ignoreMissingFiles skips files deleted after planning", async () => {
+    const d = tempDir();
+    writeLocal("parquet", join(d, "t"), new StructType().add("a", T("integer")), [[{ a: 1 }], [{ a: 2 }]]);
+    writeText(join(d, "t", "part-99999-broken.parquet"), "not parquet");
+    await expect(readLocal({ format: "parquet", paths: [join(d, "t")], userSchema: new StructType().add("a", T("integer")) })).rejects.toThrow(/footer/);
+    const r = await readLocal({ format: "parquet", paths: [join(d, "t")], options: { ignoreCorruptFiles: true }, userSchema: new StructType().add("a", T("integer")) });
+    expect(r.rows.map((x) => x.a).sort()).toEqual([1, 2]);
+
+    const { resolveScan, readSplit } = await import("../../engine/sql/datasources");
+    const { rmSync } = await import("node:fs");
+    const scan = await resolveScan({ format: "csv", paths: [writeText(join(d, "gone.csv"), "x\n")], options: { ignoreMissingFiles: true } });
+    rmSync(join(d, "gone.csv"));
+    expect(await readSplit(scan.tasks[0]!)).toEqual([]);
+  });
 });

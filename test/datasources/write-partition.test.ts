@@ -105,6 +105,13 @@ describe("save modes", () => {
     expect((await readLocal({ format: "parquet", paths: [out] })).rows).toEqual([{ v: 5, p: "c" }]);
   });
 
+  it("maxRecordsPerFile splits a task's output into numbered files", async () => {
+    const out = join(tempDir(), "t");
+    writeLocal("json", out, schema, [Array.from({ length: 10 }, (_, i) => ({ x: i }))], { options: { maxRecordsPerFile: 4 } });
+    expect(listOutput(out).filter((f) => f.endsWith(".json")).map((f) => f.replace(/^part-00000-[0-9a-f-]+-/, ""))).toEqual(["c000.json", "c001.json", "c002.json"]);
+    expect((await readLocal({ format: "json", paths: [out] })).rows.length).toBe(10);
+  });
+
   it("an aborted job leaves no visible files", () => {
     const out = join(tempDir(), "t");
     const job = prepareWrite("csv", out, schema, {});

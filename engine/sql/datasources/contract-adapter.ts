@@ -17,10 +17,7 @@ import { StructType, type StructField } from "../types";
 import { evalFilter, filterColumns } from "./filters";
 import { listFiles, localPath } from "./file-listing";
 import { inferDataSchema } from "./datasource";
-import { readCsvFile } from "./csv-source";
-import { readJsonFile } from "./json-source";
-import { readTextFile } from "./text-source";
-import { readParquetFile } from "./parquet-source";
+import { readFileRows } from "./read-file";
 import { Options } from "./options";
 import { partitionValueText } from "./partition-values";
 import { registerShippable } from "./shippable";
@@ -97,14 +94,10 @@ export const readFileScanSplit = registerShippable("sql.datasources.readFileScan
     const out: InternalRow[] = [];
     const push = (r: Row) => out.push(names.map((n) => r[n] ?? null));
     const m = metrics ?? emptyMetrics();
+    const filters = fromContractFilters(req.pushedFilters);
     for (const file of split.split.files) {
       m.filesRead++;
-      switch (format) {
-        case "csv": for (const r of readCsvFile(file, cols, o, m)) push(r); break;
-        case "json": for (const r of readJsonFile(file, cols, o, m)) push(r); break;
-        case "text": for (const r of readTextFile(file, cols, o, m)) push(r); break;
-        case "parquet": for (const r of await readParquetFile(file, cols, fromContractFilters(req.pushedFilters), m)) push(r); break;
-      }
+      await readFileRows(format, file, cols, o, filters, m, push);
     }
     return out;
   });

@@ -5,15 +5,16 @@
 
 import { AnalysisError } from "../../common/errors";
 import { StructType, type StructField } from "../types";
-import { inferCsvSchema, readCsvFile, type ScanColumns } from "./csv-source";
+import { inferCsvSchema, type ScanColumns } from "./csv-source";
 import { evalFilter, filterColumns } from "./filters";
 import { listFiles, type FileListing, type ListedFile } from "./file-listing";
-import { inferJsonSchema, readJsonFile } from "./json-source";
+import { inferJsonSchema } from "./json-source";
 import { Options } from "./options";
-import { inferParquetSchema, readParquetFile } from "./parquet-source";
+import { inferParquetSchema } from "./parquet-source";
+import { readFileRows } from "./read-file";
 import { registerShippable } from "./shippable";
 import { planSplits, type SplitOptions } from "./splits";
-import { TEXT_SCHEMA, readTextFile } from "./text-source";
+import { TEXT_SCHEMA } from "./text-source";
 import { emptyMetrics, type DataSourceOptions, type FileFormat, type InputSplit, type PartitionedFile, type PushedFilter, type ReadMetrics, type Row } from "./types";
 
 export const FORMATS: readonly FileFormat[] = ["csv", "json", "text", "parquet"];
@@ -145,12 +146,7 @@ export const readSplit = registerShippable("sql.datasources.readSplit", async (t
   const rows: Row[] = [];
   for (const file of task.split.files) {
     if (metrics) metrics.filesRead++;
-    switch (task.split.format) {
-      case "csv": for (const r of readCsvFile(file, cols, o, metrics)) rows.push(r); break;
-      case "json": for (const r of readJsonFile(file, cols, o, metrics)) rows.push(r); break;
-      case "text": for (const r of readTextFile(file, cols, o, metrics)) rows.push(r); break;
-      case "parquet": for (const r of await readParquetFile(file, cols, task.pushedFilters, metrics)) rows.push(r); break;
-    }
+    await readFileRows(task.split.format, file, cols, o, task.pushedFilters, metrics, (r) => rows.push(r));
   }
   return rows;
 });
