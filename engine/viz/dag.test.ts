@@ -83,3 +83,20 @@ describe("renderDag", () => {
     expect(partial[MIME.svg]).toContain("RDD [5]");
   });
 });
+
+describe("large DAGs", () => {
+  it("collapses skipped stages past 40 RDDs, and all but the last past 60 drawn RDDs", async () => {
+    const { chainDag } = await import("./testing/fixtures");
+    const { collapsedStages } = await import("./dag");
+    expect([...collapsedStages(chainDag(10, 4, 6))]).toEqual([]); // 40 RDDs: all drawn
+    expect([...collapsedStages(chainDag(12, 4, 8))]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(collapsedStages(chainDag(30, 5, 0)).size).toBe(29);
+    expect([...collapsedStages(dagFixture, "skipped")]).toEqual([0]);
+    const svg = renderDag(chainDag(12, 4, 8))[MIME.svg] as string;
+    assertWellFormedXml(svg);
+    expect(svg.match(/class="bdw-stage bdw-stage-collapsed bdw-skipped"/g)).toHaveLength(8);
+    expect(svg.match(/class="bdw-rdd"/g)).toHaveLength(16);
+    expect(svg.match(/class="bdw-edge bdw-edge-shuffle"/g)).toHaveLength(11);
+    expect(svg).toContain("4 RDDs [0..3]");
+  });
+});

@@ -18,6 +18,26 @@ export interface DagOptions {
   legend?: boolean;
   /** Layout direction of the whole graph (default "TB", like Spark's UI). */
   rankdir?: "TB" | "LR";
+  /**
+   * Draw some stages as one summary box instead of their RDDs: "none", "skipped", "all", or
+   * "auto" (default): skipped stages once the DAG has more than 40 RDDs, all stages but the last
+   * when more than 60 RDDs would still be drawn (iterative jobs; keeps layout time bounded).
+   */
+  collapse?: "auto" | "none" | "skipped" | "all";
+}
+
+/** Which stages are drawn as a single summary box. */
+export function collapsedStages(dag: JobDag, mode: DagOptions["collapse"] = "auto"): Set<number> {
+  const isSkipped = (s: DagStage) => s.skipped || s.status === "SKIPPED";
+  const last = dag.stages[dag.stages.length - 1]?.stageId;
+  if (mode === "none") return new Set();
+  if (mode === "skipped") return new Set(dag.stages.filter(isSkipped).map((s) => s.stageId));
+  if (mode === "all") return new Set(dag.stages.filter((s) => s.stageId !== last).map((s) => s.stageId));
+  const total = dag.stages.reduce((a, s) => a + s.rddIds.length, 0);
+  if (total <= 40) return new Set();
+  const skipped = new Set(dag.stages.filter(isSkipped).map((s) => s.stageId));
+  const remaining = dag.stages.filter((s) => !skipped.has(s.stageId)).reduce((a, s) => a + s.rddIds.length, 0);
+  return remaining > 60 ? collapsedStages(dag, "all") : skipped;
 }
 
 const COLORS = {
@@ -33,8 +53,20 @@ const NODE_H = 34;
 const FONT_SIZE = 11;
 const TITLE_H = 18;
 
-function nodeId(stageId: number, rddId: number): string {
+function rddNodeId(stageId: number, rddId: number): string {
   return `s${stageId}r${rddId}`;
+}
+
+function summaryId(stageId: number): string {
+  return `s${stageId}rall`;
+}
+
+function summaryText(s: DagStage, rdds: Map<number, DagRdd>): [string, string] {
+  const first = rdds.get(s.rddIds[0]!);
+  const last = rdds.get(s.rddIds[s.rddIds.length - 1]!);
+  const l1 = `${s.rddIds.length} ${s.rddIds.length === 1 ? "RDD" : "RDDs"} [${s.rddIds[0] ?? ""}${s.rddIds.length > 1 ? ".." + s.rddIds[s.rddIds.length - 1] : ""}]`;
+  const l2 = s.rddIds.length > 1 ? `${first?.callSite.split(" at ")[0] ?? "?"} … ${last?.callSite ?? ""}` : (first?.callSite ?? "");
+  return [l1, l2];
 }
 
 /** Where each RDD is drawn: in every stage that lists it (Spark UI shows a cached RDD in each stage reading it). */
@@ -58,7 +90,7 @@ function shuffleLabel(bytes: number, records: number): string {
   return `${formatBytes(bytes)} · ${formatCount(records)} rec`;
 }
 
-function collectEdges(dag: JobDag): DrawEdge[] {
+function collectEdges(dag: JobDag, nodeId: (stageId: number, rddId: number) => string): DrawEdge[] {
   const at = placements(dag);
   const rdds = new Map(dag.rdds.map((r) => [r.id, r]));
   const out: DrawEdge[] = [];
@@ -71,7 +103,8 @@ function collectEdges(dag: JobDag): DrawEdge[] {
         const to = nodeId(s.stageId, rid);
         if (p.dependency === "narrow") {
           if (s.rddIds.includes(p.rddId)) {
-            out.push({ id: `n${s.stageId}:${p.rddId}>${rid}`, from: nodeId(s.stageId, p.rddId), to, kind: "narrow" });
+            const from = nodeId(s.stageId, p.rddId);
+            if (from !== to) out.push({ id: `n${s.stageId}:${p.rddId}>${rid}`, from, to, kind: "narrow" });
           } else {
             // Read from another stage's RDD without a shuffle (e.g. a cached RDD): a dashed arrow.
             const other = at.get(p.rddId)?.[0];
@@ -83,7 +116,7 @@ function collectEdges(dag: JobDag): DrawEdge[] {
           if (!mapStage) continue;
           const e = dag.edges.find((x) => (p.shuffleId !== undefined ? x.shuffleId === p.shuffleId : x.fromStage === mapStage.stageId) && x.toStage === s.stageId) ??
             dag.edges.find((x) => x.fromStage === mapStage.stageId && x.toStage === s.stageId);
-          const id = `x${mapStage.stageId}:${p.rddId}>${s.stageId}:${rid}`;
+          const id = `x${nodeId(mapStage.stageId, p.rddId)}>${to}`;
           if (seen.has(id)) continue;
           seen.add(id);
           const sid = p.shuffleId ?? e?.shuffleId;
@@ -148,7 +181,18 @@ export function dagSvg(dag: JobDag, opts: DagOptions = {}): string {
   const clusters: LayoutCluster[] = [];
   const layoutEdges: LayoutEdge[] = [];
   const nodeText = new Map<string, [string, string]>();
+  const collapsed = collapsedStages(dag, opts.collapse);
+  const nodeId = (stageId: number, rddId: number) => (collapsed.has(stageId) ? summaryId(stageId) : rddNodeId(stageId, rddId));
   for (const s of dag.stages) {
+    if (collapsed.has(s.stageId)) {
+      // A collapsed stage is one plain node (no cluster): title and a summary of its RDDs.
+      const [l1, l2] = summaryText(s, rdds);
+      const l0 = stageTitle(s);
+      nodeText.set(summaryId(s.stageId), [l1, ellipsize(l2, maxChars)]);
+      const w = Math.max(textWidth(l0, FONT_SIZE + 1), textWidth(l1, FONT_SIZE), textWidth(ellipsize(l2, maxChars), FONT_SIZE - 1)) + 26;
+      nodes.push({ id: summaryId(s.stageId), width: w, height: NODE_H + 16 });
+      continue;
+    }
     const cid = `stage${s.stageId}`;
     clusters.push({ id: cid });
     // The title is a real node at the top of its cluster, so dagre makes room for it.
@@ -171,14 +215,15 @@ export function dagSvg(dag: JobDag, opts: DagOptions = {}): string {
       if (!hasInner) layoutEdges.push({ id: `t${s.stageId}:${rid}`, from: tid, to: nodeId(s.stageId, rid), weight: 5, minlen: 1 });
     }
   }
-  const edges = collectEdges(dag);
+  const edges = collectEdges(dag, nodeId);
   for (const e of edges) {
     if (e.label) {
       // A labelled shuffle edge goes through a small node of its own outside both stages, so its
       // label sits in the gap between the stages instead of inside one of them.
       nodes.push({ id: `j${e.id}`, width: textWidth(e.label, FONT_SIZE - 1) + 12, height: 16 });
-      layoutEdges.push({ id: `${e.id}#1`, from: e.from, to: `j${e.id}`, weight: 2, minlen: 2 });
-      layoutEdges.push({ id: `${e.id}#2`, from: `j${e.id}`, to: e.to, weight: 2, minlen: 2 });
+      // Leaving or entering a cluster needs an extra rank for its border; a collapsed stage does not.
+      layoutEdges.push({ id: `${e.id}#1`, from: e.from, to: `j${e.id}`, weight: 2, minlen: e.from.endsWith("rall") ? 1 : 2 });
+      layoutEdges.push({ id: `${e.id}#2`, from: `j${e.id}`, to: e.to, weight: 2, minlen: e.to.endsWith("rall") ? 1 : 2 });
     } else {
       layoutEdges.push({ id: e.id, from: e.from, to: e.to, weight: e.kind === "narrow" ? 4 : 1, minlen: e.kind === "shuffle" ? 2 : 1 });
     }
@@ -259,6 +304,30 @@ export function dagSvg(dag: JobDag, opts: DagOptions = {}): string {
   // RDD nodes.
   for (const s of dag.stages) {
     const isSkipped = skipped.has(s.stageId);
+    if (collapsed.has(s.stageId)) {
+      const b = lay.nodes.get(summaryId(s.stageId));
+      if (!b) continue;
+      const [l1, l2] = nodeText.get(summaryId(s.stageId))!;
+      const tip = [`Stage ${s.stageId}: ${s.name}`, `${s.kind}, ${s.numTasks} tasks, ${isSkipped ? "skipped" : s.status}`, ...s.rddIds.map((rid) => `${rddLabel(rdds.get(rid), rid)}  ${rdds.get(rid)?.callSite ?? ""}`)].join("\n");
+      const color = isSkipped ? COLORS.skippedText : COLORS.nodeText;
+      parts.push(
+        svgEl(
+          "g",
+          { class: `bdw-stage bdw-stage-collapsed${isSkipped ? " bdw-skipped" : ""}`, "data-stage": s.stageId, "data-rdds": s.rddIds.join(" "), "data-parent-stages": s.parentStageIds.join(" ") },
+          svgTitle(tip) +
+            svgEl("rect", {
+              x: b.x, y: b.y, width: b.width, height: b.height, rx: 6,
+              fill: isSkipped ? COLORS.skippedFill : COLORS.stageFill,
+              stroke: s.status === "FAILED" ? COLORS.failedStroke : isSkipped ? COLORS.skippedStroke : COLORS.stageStroke,
+              "stroke-dasharray": isSkipped ? "5,3" : undefined,
+            }) +
+            svgText(b.x + b.width / 2, b.y + 15, stageTitle(s), { "font-size": FONT_SIZE + 1, "text-anchor": "middle", "font-weight": "bold", fill: isSkipped ? COLORS.skippedText : COLORS.stageTitle }) +
+            svgText(b.x + b.width / 2, b.y + 30, l1, { "font-size": FONT_SIZE, "text-anchor": "middle", fill: color }) +
+            svgText(b.x + b.width / 2, b.y + 43, l2, { "font-size": FONT_SIZE - 1, "text-anchor": "middle", fill: color }),
+        ),
+      );
+      continue;
+    }
     for (const rid of s.rddIds) {
       const id = nodeId(s.stageId, rid);
       const b = lay.nodes.get(id);

@@ -11,7 +11,7 @@ export { sparkQuantiles, SUMMARY_QUANTILES } from "./quantiles";
 export { renderStageMetrics, stageMetricsSummary, type StageMetricsPayload, type StageMetricsOptions, type SkewWarning, type MetricRow } from "./stage-metrics";
 export { renderProgress, consoleBar, type ProgressPayload, type ProgressOptions } from "./progress";
 export { renderJobSummary, jobSummary, type JobSummaryPayload } from "./job-summary";
-export { renderDag, dagSvg, dagText, type DagOptions } from "./dag";
+export { renderDag, dagSvg, dagText, collapsedStages, type DagOptions } from "./dag";
 export { layoutGraph, type LayoutNode, type LayoutEdge, type LayoutCluster, type LayoutResult } from "./layout";
 export { renderLineage, parseLineage, type LineageLine } from "./lineage";
 export { renderPlanGraph, planSvg, planText, rowsOut, type PlanGraphNode } from "./plan-graph";

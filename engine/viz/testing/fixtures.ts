@@ -121,3 +121,24 @@ export const planFixture: PlanGraphNode = {
     }],
   }],
 };
+
+/** An iterative job: a chain of `nStages` stages of `perStage` RDDs; the first `skipped` stages were skipped. */
+export function chainDag(nStages: number, perStage: number, skipped = 0): JobDag {
+  const dag: JobDag = { jobId: 20, description: "collect at <cell 9>:1", status: "SUCCEEDED", stages: [], rdds: [], edges: [] };
+  let id = 0;
+  for (let s = 0; s < nStages; s++) {
+    const ids: number[] = [];
+    for (let k = 0; k < perStage; k++) {
+      const parents = id === 0 ? [] : k === 0 ? [{ rddId: id - 1, dependency: "shuffle" as const, shuffleId: s - 1 }] : [{ rddId: id - 1, dependency: "narrow" as const }];
+      dag.rdds.push({ id, name: k === 0 && s > 0 ? "ShuffledRDD" : "MapPartitionsRDD", callSite: `${k === 0 ? "reduceByKey" : "map"} at <cell ${s}>:${k}`, numPartitions: 4, cached: false, parents });
+      ids.push(id++);
+    }
+    const isSkipped = s < skipped;
+    dag.stages.push({
+      stageId: s, name: `iteration ${s}`, kind: s === nStages - 1 ? "ResultStage" : "ShuffleMapStage", rddIds: ids, parentStageIds: s ? [s - 1] : [],
+      status: isSkipped ? "SKIPPED" : "COMPLETE", skipped: isSkipped, numTasks: 4, ...(s < nStages - 1 ? { shuffleId: s } : {}),
+    });
+    if (s > 0) dag.edges.push({ fromStage: s - 1, toStage: s, shuffleId: s - 1, bytes: 1000 * s, records: 10 * s });
+  }
+  return dag;
+}

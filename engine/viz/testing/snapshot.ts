@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { dagFixture, joinDagFixture, planFixture, stagesFixture, tasksFixture } from "./fixtures";
+import { chainDag, dagFixture, joinDagFixture, planFixture, stagesFixture, tasksFixture } from "./fixtures";
 import { renderTaskTimeline } from "../task-timeline";
 import { renderPlanGraph } from "../plan-graph";
 import { renderDag } from "../dag";
@@ -44,3 +44,4 @@ if (which === "all" || which === "panels") {
   ];
   snapshot("panels", { [MIME.html]: parts.map((p) => p[MIME.html] as string).join("<hr>") }, "1000,900");
 }
+if (which === "all" || which === "chain") snapshot("dag-chain", renderDag(chainDag(12, 4, 8)), "700,1600");
