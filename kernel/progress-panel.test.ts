@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { JobInfo, StageInfo, TaskInfo } from "../engine/scheduler/job-info";
+import { ProgressPanel, plainRenderers } from "./progress-panel";
+import type { DisplayContent } from "./display";
+
+const job: JobInfo = { jobId: 7, status: "RUNNING", stageIds: [1, 2], description: "collect at <cell 1>:1", submissionTime: 1000 };
+const stage = (stageId: number, numTasks: number): StageInfo => ({ stageId, attemptId: 0, name: `s${stageId}`, kind: stageId === 2 ? "ResultStage" : "ShuffleMapStage", numTasks, numActiveTasks: 0, numCompletedTasks: 0, numFailedTasks: 0, status: "PENDING", rddIds: [], parentIds: [] });
+const task = (taskId: number, stageId: number, status: TaskInfo["status"]): TaskInfo => ({ taskId, jobId: 7, stageId, stageAttempt: 0, partition: taskId, attempt: 0, workerId: "w", launchTime: 1000, status });
+
+describe("progress panel", () => {
+  it("shows a panel at job start and ends with a summary under the same display id", async () => {
+    const shown: Array<{ content: DisplayContent; id: string; update: boolean }> = [];
+    const panel = new ProgressPanel({ show: (content, id, update) => shown.push({ content, id, update }) }, plainRenderers);
+    panel.onEvent({ type: "jobStart", time: 1000, job, stages: [stage(1, 2), stage(2, 1)] });
+    panel.onEvent({ type: "taskStart", time: 1001, task: task(0, 1, "RUNNING") });
+    panel.onEvent({ type: "taskEnd", time: 1002, task: task(0, 1, "SUCCESS"), reason: "Success" });
+    panel.onEvent({ type: "jobEnd", time: 1003, job: { ...job, status: "SUCCEEDED", completionTime: 1003 } });
+    expect(shown[0]!.update).toBe(false);
+    expect(String(shown[0]!.content.data["text/plain"])).toContain("Job 7");
+    const last = shown[shown.length - 1]!;
+    expect(last.update).toBe(true);
+    expect(last.id).toBe(shown[0]!.id);
+    expect(String(last.content.data["text/plain"])).toContain("SUCCEEDED");
+    expect(String(last.content.data["text/plain"])).toContain("1 task(s)");
+  });
+
+  it("throttles updates and shows the latest counts", async () => {
+    const shown: string[] = [];
+    const panel = new ProgressPanel({ show: (c) => shown.push(String(c.data["text/plain"])) }, plainRenderers);
+    panel.onEvent({ type: "jobStart", time: 0, job, stages: [stage(1, 50)] });
+    for (let i = 0; i < 50; i++) {
+      panel.onEvent({ type: "taskStart", time: 0, task: task(i, 1, "RUNNING") });
+      panel.onEvent({ type: "taskEnd", time: 0, task: task(i, 1, "SUCCESS"), reason: "Success" });
+    }
+    // 100 events arrived at once: one initial render, then one throttled update with the totals.
+    expect(shown.length).toBe(1);
+    while (shown.length < 2) await new Promise((r) => setTimeout(r, 20));
+    expect(shown.length).toBe(2);
+    expect(shown[1]).toContain("50/50 done");
+  });
+});
