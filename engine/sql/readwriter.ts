@@ -3,8 +3,8 @@
 // async: `const df = await spark.read.option("header", true).csv(path)`.
 
 import { randomUUID } from "node:crypto";
-import { AnalysisError, ExecutionError } from "../common/errors";
-import { registerShippable } from "../common/closure";
+import { AnalysisError } from "../common/errors";
+import { writePartition } from "./physical/write-task";
 import { parseTableSchema } from "./parser";
 import { StructType, type DataType } from "./types";
 import type { Attr } from "./expressions/expression";
@@ -70,17 +70,6 @@ export class DataFrameReader {
   text(path: string | string[], options: Record<string, OptValue> = {}): Promise<DataFrame> { return this.load(path, "text", options); }
   table(name: string): DataFrame { return this.session.table(name); }
 }
-
-/** Worker side of a write: one task writes its partition's rows through the data source. */
-export const writePartition = registerShippable("sql.writePartition", function writePartition(job: WriteJob, taskId: number, rows: Iterable<unknown[]>): WrittenFile[][] {
-  const ds = getDataSource(job.format);
-  if (!ds?.writeTask) throw new ExecutionError("UNSUPPORTED_DATA_SOURCE_FOR_WRITE", `The data source ${job.format} cannot write.`);
-  const out = ds.writeTask(job, taskId, rows);
-  if (out instanceof Promise) {
-    throw new ExecutionError("INTERNAL_ERROR", `data source ${job.format}: writeTask returned a Promise; tasks are synchronous (see datasource-contract.ts).`);
-  }
-  return [out];
-});
 
 export class DataFrameWriter {
   private fmt = "parquet";
