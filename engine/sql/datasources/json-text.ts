@@ -29,31 +29,61 @@ export interface JsonParseOptions {
 }
 
 export function parseJson(text: string, opts: JsonParseOptions = {}): JsonValue {
-  let i = 0;
-  const n = text.length;
-  const err = (msg: string): never => { throw new JsonSyntaxError(`${msg} at position ${i}`, i); };
-  const ws = () => {
+  const p = new Parser(text, opts);
+  const v = p.value();
+  p.ws();
+  if (p.i < text.length) p.err("trailing characters");
+  return v;
+}
+
+const NUM_RE = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+const IDENT_RE = /[A-Za-z_$][\w$]*/y;
+
+// A class rather than nested closures: parsing runs once per input line, and per-call closures
+// cost more than the parsing itself on short lines.
+class Parser {
+  i = 0;
+  constructor(readonly text: string, readonly opts: JsonParseOptions) {}
+
+  err(msg: string): never {
+    throw new JsonSyntaxError(`${msg} at position ${this.i}`, this.i);
+  }
+
+  ws(): void {
+    const t = this.text;
     for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) { i++; continue; }
-      if (opts.allowComments && c === 47) {
-        if (text[i + 1] === "/") { const e = text.indexOf("\n", i); i = e < 0 ? n : e + 1; continue; }
-        if (text[i + 1] === "*") { const e = text.indexOf("*/", i + 2); i = e < 0 ? n : e + 2; continue; }
+      const c = t.charCodeAt(this.i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) { this.i++; continue; }
+      if (this.opts.allowComments && c === 47) {
+        if (t[this.i + 1] === "/") { const e = t.indexOf("\n", this.i); this.i = e < 0 ? t.length : e + 1; continue; }
+        if (t[this.i + 1] === "*") { const e = t.indexOf("*/", this.i + 2); this.i = e < 0 ? t.length : e + 2; continue; }
       }
-      break;
+      return;
     }
-  };
-  const str = (q: string): string => {
-    i++;
+  }
+
+  str(q: string): string {
+    const t = this.text;
+    this.i++;
+    // Fast path: no escapes before the closing quote.
+    const close = t.indexOf(q, this.i);
+    if (close < 0) this.err("unterminated string");
+    const bs = t.indexOf("\\", this.i);
+    if (bs < 0 || bs > close) {
+      const out = t.slice(this.i, close);
+      for (let k = 0; k < out.length; k++) if (out.charCodeAt(k) < 32 && out.charCodeAt(k) !== 9) { this.i += k; this.err("control character in string"); }
+      this.i = close + 1;
+      return out;
+    }
     let out = "";
-    let start = i;
+    let start = this.i;
     for (;;) {
-      if (i >= n) err("unterminated string");
-      const c = text[i]!;
-      if (c === q) { out += text.slice(start, i); i++; return out; }
+      if (this.i >= t.length) this.err("unterminated string");
+      const c = t[this.i]!;
+      if (c === q) { out += t.slice(start, this.i); this.i++; return out; }
       if (c === "\\") {
-        out += text.slice(start, i);
-        const e = text[i + 1];
+        out += t.slice(start, this.i);
+        const e = t[this.i + 1];
         switch (e) {
           case '"': out += '"'; break;
           case "'": out += "'"; break;
@@ -65,83 +95,91 @@ export function parseJson(text: string, opts: JsonParseOptions = {}): JsonValue 
           case "r": out += "\r"; break;
           case "t": out += "\t"; break;
           case "u": {
-            const h = text.slice(i + 2, i + 6);
-            if (!/^[0-9a-fA-F]{4}$/.test(h)) err("bad unicode escape");
+            const h = t.slice(this.i + 2, this.i + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(h)) this.err("bad unicode escape");
             out += String.fromCharCode(parseInt(h, 16));
-            i += 4;
+            this.i += 4;
             break;
           }
-          default: err("bad escape");
+          default: this.err("bad escape");
         }
-        i += 2;
-        start = i;
+        this.i += 2;
+        start = this.i;
         continue;
       }
-      if (c < " " && c !== "\t") err("control character in string");
-      i++;
+      if (c < " " && c !== "\t") this.err("control character in string");
+      this.i++;
     }
-  };
-  const value = (): JsonValue => {
-    ws();
-    const c = text[i];
+  }
+
+  value(): JsonValue {
+    this.ws();
+    const t = this.text;
+    const c = t[this.i];
     if (c === "{") {
-      i++;
+      this.i++;
       const obj: { [k: string]: JsonValue } = {};
-      ws();
-      if (text[i] === "}") { i++; return obj; }
+      this.ws();
+      if (t[this.i] === "}") { this.i++; return obj; }
       for (;;) {
-        ws();
+        this.ws();
         let key: string;
-        if (text[i] === '"') key = str('"');
-        else if (text[i] === "'" && opts.allowSingleQuotes !== false) key = str("'");
-        else if (opts.allowUnquotedFieldNames && /[A-Za-z_$]/.test(text[i] ?? "")) {
-          const m = /^[A-Za-z_$][\w$]*/.exec(text.slice(i))!;
-          key = m[0];
-          i += key.length;
-        } else return err("expected field name");
-        ws();
-        if (text[i] !== ":") err("expected ':'");
-        i++;
-        const v = value();
-        Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
-        ws();
-        if (text[i] === ",") { i++; continue; }
-        if (text[i] === "}") { i++; return obj; }
-        err("expected ',' or '}'");
+        const k0 = t[this.i];
+        if (k0 === '"') key = this.str('"');
+        else if (k0 === "'" && this.opts.allowSingleQuotes !== false) key = this.str("'");
+        else if (this.opts.allowUnquotedFieldNames) {
+          IDENT_RE.lastIndex = this.i;
+          const m = IDENT_RE.exec(t);
+          if (!m) this.err("expected field name");
+          key = m![0];
+          this.i += key.length;
+        } else return this.err("expected field name");
+        this.ws();
+        if (t[this.i] !== ":") this.err("expected ':'");
+        this.i++;
+        const v = this.value();
+        // defineProperty only for the one key that would otherwise set the prototype.
+        if (key === "__proto__") Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+        else obj[key] = v;
+        this.ws();
+        const d = t[this.i];
+        if (d === ",") { this.i++; continue; }
+        if (d === "}") { this.i++; return obj; }
+        this.err("expected ',' or '}'");
       }
     }
     if (c === "[") {
-      i++;
+      this.i++;
       const arr: JsonValue[] = [];
-      ws();
-      if (text[i] === "]") { i++; return arr; }
+      this.ws();
+      if (t[this.i] === "]") { this.i++; return arr; }
       for (;;) {
-        arr.push(value());
-        ws();
-        if (text[i] === ",") { i++; continue; }
-        if (text[i] === "]") { i++; return arr; }
-        err("expected ',' or ']'");
+        arr.push(this.value());
+        this.ws();
+        const d = t[this.i];
+        if (d === ",") { this.i++; continue; }
+        if (d === "]") { this.i++; return arr; }
+        this.err("expected ',' or ']'");
       }
     }
-    if (c === '"') return str('"');
-    if (c === "'" && opts.allowSingleQuotes !== false) return str("'");
-    if (text.startsWith("true", i)) { i += 4; return true; }
-    if (text.startsWith("false", i)) { i += 5; return false; }
-    if (text.startsWith("null", i)) { i += 4; return null; }
-    if (opts.allowNonNumericNumbers !== false) {
-      for (const w of ["NaN", "Infinity", "+Infinity", "-Infinity"]) {
-        if (text.startsWith(w, i)) { i += w.length; return new JsonNumber(w.replace("+", "")); }
+    if (c === '"') return this.str('"');
+    if (c === "'" && this.opts.allowSingleQuotes !== false) return this.str("'");
+    if (c === "t" && t.startsWith("true", this.i)) { this.i += 4; return true; }
+    if (c === "f" && t.startsWith("false", this.i)) { this.i += 5; return false; }
+    if (c === "n" && t.startsWith("null", this.i)) { this.i += 4; return null; }
+    if (this.opts.allowNonNumericNumbers !== false && (c === "N" || c === "I" || c === "+" || c === "-")) {
+      for (const w of NON_NUMERIC) {
+        if (t.startsWith(w, this.i)) { this.i += w.length; return new JsonNumber(w.replace("+", "")); }
       }
     }
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (m) { i += m[0].length; return new JsonNumber(m[0]); }
-    return err(i >= n ? "unexpected end of input" : `unexpected character '${c}'`);
-  };
-  const v = value();
-  ws();
-  if (i < n) err("trailing characters");
-  return v;
+    NUM_RE.lastIndex = this.i;
+    const m = NUM_RE.exec(t);
+    if (m && m[0].length > 0) { this.i += m[0].length; return new JsonNumber(m[0]); }
+    return this.err(this.i >= t.length ? "unexpected end of input" : `unexpected character '${c}'`);
+  }
 }
+
+const NON_NUMERIC = ["NaN", "Infinity", "+Infinity", "-Infinity"];
 
 /** JSON text of a parsed value (numbers keep their source text). */
 export function stringifyJson(v: JsonValue): string {

@@ -1,0 +1,13 @@
+import { writeFileSync } from "node:fs";
+import { readLocal, resolveScan } from "../../engine/sql/datasources/index";
+const n = Number(process.argv[2]);
+const lines = ["id,name,score,day"];
+for (let i = 0; i < n; i++) lines.push(`${i},"name ${i % 1000}",${(i % 997) / 7},2024-01-${String((i % 28) + 1).padStart(2, "0")}`);
+writeFileSync("/tmp/dsx/perf.csv", lines.join("\n"));
+lines.length = 0;
+let t = performance.now();
+const s = await resolveScan({ format: "csv", paths: ["/tmp/dsx/perf.csv"], options: { header: true, inferSchema: true } });
+console.log("infer", Math.round(performance.now() - t));
+t = performance.now();
+await readLocal({ format: "csv", paths: ["/tmp/dsx/perf.csv"], options: { header: true }, userSchema: s.schema });
+console.log("read", Math.round(performance.now() - t));
