@@ -10,5 +10,7 @@ const tsconfig = fileURLToPath(new URL("../../tsconfig.json", import.meta.url));
 register(existsSync(tsconfig) ? { tsconfig } : {});
 const { main } = await import(new URL("../cli/main.ts", import.meta.url).href);
 // main resolves with an exit code once everything it started is gone; long-running commands
-// (start, worker) resolve only when told to stop.
-process.exitCode = await main(process.argv.slice(2));
+// (start, worker) resolve only when told to stop. Exit explicitly: a command that failed half-way
+// (e.g. a worker refused by its driver) may leave threads or servers of a library open, and the
+// CLI must not hang on them. stdout/stderr are synchronous for files and pipes on POSIX.
+process.exit(await main(process.argv.slice(2)));
