@@ -25,6 +25,13 @@ export function numberSpellings(opts: Options): NumberSpellings {
 
 export function parseIntegral(s: string, bits: 8 | 16 | 32 | 64): Converted {
   if (!INT_RE.test(s)) return FAIL;
+  if (s.length <= 15) {
+    // Fits a double exactly: skip BigInt (the common case, and much cheaper).
+    const n = Number(s) || 0; // "-0" is 0
+    if (bits === 64) return n;
+    const lim = 2 ** (bits - 1);
+    return n >= -lim && n < lim ? n : FAIL;
+  }
   const b = BigInt(s);
   const lim = 1n << BigInt(bits - 1);
   if (b < -lim || b >= lim) return FAIL;
