@@ -3,8 +3,7 @@
 // Output: a Vega-Lite spec (JupyterLab and VS Code draw it natively), an SVG rendered offline by
 // vega in this process (headless View + toSVG, no canvas, no network), and a text Gantt chart.
 
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import type { StageInfo, TaskInfo } from "../scheduler/job-info";
 import { formatDuration } from "./format";
 import { FONT, el, text } from "./html";
@@ -127,9 +126,13 @@ export function timelineText(rows: TimelineRow[], width = 60): string {
   return lines.join("\n");
 }
 
-/** Render the spec to SVG with vega, headless (renderer "none" + toSVG needs no canvas). */
+/**
+ * Render the spec to SVG with vega, headless (renderer "none" + toSVG needs no canvas). vega and
+ * vega-lite are loaded on first use: importing them takes seconds, and every notebook loads viz.
+ */
 export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
+  const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
+  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {
