@@ -11,5 +11,6 @@ export type {
 export {
   WorkbenchError, SparkException, ParseError, AnalysisError, ExecutionError, InternalError, type WireError,
 } from "./common/errors";
+export * from "./sql";
 export * as viz from "./viz";
 export type { MimeBundle } from "./viz";

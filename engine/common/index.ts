@@ -1,3 +1,4 @@
 export * from "./errors";
 export * from "./keys";
 export * from "./codec";
+export * from "./closure";

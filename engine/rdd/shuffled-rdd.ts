@@ -80,10 +80,9 @@ export function readShuffle(s: ShuffleReadSettings, reduceId: number, tc: TaskCo
       forEachShuffleRecord(b, s.mapSideCombine ? (k, c) => { n++; map.insertCombiner(k, c); } : (k, v) => { n++; map.insert(k, v); });
     }
     tc.metrics.shuffleReadRecords += n;
-    const entries = [...map.entries()];
     tc.metrics.spillBytes += map.spillBytes;
-    map.dispose();
-    out = entries;
+    // Stream the merged result (spilled runs stay on disk until read; drain deletes them).
+    out = { [Symbol.iterator]: () => map.drain()[Symbol.iterator]() };
   } else {
     const recs: Array<[unknown, unknown]> = [];
     for (const b of blocks) forEachShuffleRecord(b, (k, v) => { recs.push([k, v]); });
@@ -97,10 +96,8 @@ export function readShuffle(s: ShuffleReadSettings, reduceId: number, tc: TaskCo
       { dir: tc.localDir, memoryLimitBytes: tc.spillThresholdBytes },
     );
     sorter.insertAll(out);
-    const sorted = [...sorter.sorted()];
     tc.metrics.spillBytes += sorter.spillBytes;
-    sorter.dispose();
-    out = sorted;
+    out = { [Symbol.iterator]: () => sorter.drain()[Symbol.iterator]() };
   }
   return out[Symbol.iterator]();
 }

@@ -7,6 +7,7 @@ import type { TaskMetrics } from "../scheduler/job-info";
 /** The cache API a task needs (engine/storage's BlockManager satisfies it). */
 export interface TaskBlockStore {
   get(blockId: string): unknown[] | undefined;
+  has(blockId: string): boolean;
   put(blockId: string, values: unknown[], level: import("../storage").StorageLevel): { where: "memory" | "disk" | "none"; evicted: Array<{ blockId: string; droppedTo: "disk" | "nothing" }>; bytes: number };
 }
 

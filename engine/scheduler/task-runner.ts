@@ -78,7 +78,7 @@ function rebuild(state: ExecutorState, p: TaskPayload): { stage: RebuiltStage; d
 
 /** Run the prepare hooks of every RDD the partition's computation reaches (cache hits stop the walk). */
 async function prepareLineage(rdd: RDD<unknown>, split: Partition, tc: TaskContext): Promise<void> {
-  if ((rdd.storageLevel.useMemory || rdd.storageLevel.useDisk) && tc.blocks.get(`rdd_${rdd.id}_${split.index}`) !== undefined) return;
+  if ((rdd.storageLevel.useMemory || rdd.storageLevel.useDisk) && tc.blocks.has(`rdd_${rdd.id}_${split.index}`)) return;
   if (rdd.prepare) await rdd.prepare(split, tc);
   for (const [parent, ps] of rdd.parentSplits(split)) await prepareLineage(parent, ps, tc);
 }

@@ -6,6 +6,8 @@ import { UNSHIPPABLE } from "../common/closure";
 import { WorkbenchError } from "../common/errors";
 import type { WorkerInfo } from "../scheduler/job-info";
 import type { JobHandle } from "./job-handle";
+import { sqlSessionOf, type CatalogApi, type DataFrame, type DataFrameReader, type SchemaArg, type SqlSessionLike } from "../sql";
+import type { RDD } from "../rdd";
 import { SparkConf } from "./spark-conf";
 import { SparkContext } from "./spark-context";
 
@@ -87,6 +89,33 @@ export class SparkSession {
 
   get version(): string {
     return this.sparkContext.version;
+  }
+
+  // ---- DataFrames and SQL (engine/sql) ----------------------------------------------------------
+
+  private get sqlSession() {
+    return sqlSessionOf(this as unknown as SqlSessionLike);
+  }
+  /** A DataFrame from rows (objects or arrays), an RDD, or a danfojs DataFrame, with an optional schema. */
+  createDataFrame(data: unknown[] | RDD<unknown> | object, schema?: SchemaArg): DataFrame {
+    return this.sqlSession.createDataFrame(data as unknown[], schema);
+  }
+  /** A DataFrame with one column `id` (bigint): start until end by step. */
+  range(start: number, end?: number, step = 1, numPartitions?: number): DataFrame {
+    return this.sqlSession.range(start, end, step, numPartitions);
+  }
+  /** Run a SQL statement; queries return a lazy DataFrame. */
+  sql(text: string): DataFrame {
+    return this.sqlSession.sql(text);
+  }
+  table(name: string): DataFrame {
+    return this.sqlSession.table(name);
+  }
+  get read(): DataFrameReader {
+    return this.sqlSession.read;
+  }
+  get catalog(): CatalogApi {
+    return this.sqlSession.catalogApi;
   }
 
   /** The last job run (or running) in this session. */

@@ -11,7 +11,7 @@ import { startSession, sorted } from "./helpers";
 let spark: SparkSession;
 let sc: SparkContext;
 // A tiny cache budget per executor so eviction is easy to provoke.
-beforeAll(async () => ({ spark, sc } = await startSession("local[2]", { "spark.workbench.cache.memory": "400k" })));
+beforeAll(async () => ({ spark, sc } = await startSession("local[2]", { "spark.workbench.cache.memory": "250k" })));
 afterAll(async () => spark?.stop());
 
 const tasksOfLastJob = (): TaskInfo[] => spark.lastJob()!.tasks();
@@ -37,7 +37,7 @@ describe("cache", () => {
 
   it("a memory budget too small for everything evicts least-recently-used partitions, recomputed transparently", async () => {
     const computed = sc.accumulator(0);
-    // 8 partitions x ~100 KB each on 2 executors with 400 KB each: not all fit.
+    // 8 partitions x ~85 KB each (stored serialized) on 2 executors with 250 KB each: at most 2 fit per executor.
     const big = sc.parallelize(Array.from({ length: 8 }, (_, i) => i), 8)
       .flatMap((p) => Array.from({ length: 2500 }, (_, j) => `p${p}-${j}-${"x".repeat(24)}`))
       .map((s) => { computed.add(1); return s; })
