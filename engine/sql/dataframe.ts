@@ -150,6 +150,23 @@ export class DataFrame {
     return this.wrap({ kind: "Sample", fraction, withReplacement, seed: seed ?? Math.floor(Math.random() * 2 ** 31), child: this.plan });
   }
 
+  /** Split rows randomly by weights (deterministic for a seed, like Spark's randomSplit). */
+  randomSplit(weights: number[], seed?: number): DataFrame[] {
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (!(total > 0) || weights.some((w) => w < 0)) throw new AnalysisError("INVALID_PARAMETER_VALUE", "Weights must be nonnegative with a positive sum.");
+    const s = seed ?? Math.floor(Math.random() * 2 ** 31);
+    const withRand = this.withColumn("__rand", new Column({ kind: "fn", name: "rand", args: [litExpr(s)] }));
+    let acc = 0;
+    return weights.map((w) => {
+      const lo = acc / total, hi = (acc += w) / total;
+      const cond = new Column({ kind: "fn", name: "and", args: [
+        { kind: "fn", name: ">=", args: [{ kind: "col", parts: ["__rand"] }, litExpr(lo)] },
+        { kind: "fn", name: "<", args: [{ kind: "col", parts: ["__rand"] }, litExpr(hi)] },
+      ] });
+      return withRand.filter(cond).drop("__rand");
+    });
+  }
+
   private resolveOne(c: ColumnOrName): Expr {
     const p = buildProject(this.plan, [toExpr(c)]);
     const e = (p as { exprs: Expr[] }).exprs[0]!;

@@ -3,7 +3,9 @@
 // PySpark. Also Window / WindowSpec and the broadcast() hint.
 
 import { parseExpression, parseNamedExpression } from "./parser";
-import { Column, type ColumnOrName, toExpr, valueExpr, litExpr, toSortExpr } from "./column";
+import { Column, type ColumnOrName, toExpr, valueExpr, litExpr, toSortExpr, parseTypeArg } from "./column";
+import { serializeFunction } from "../common/closure";
+import type { DataType } from "./types";
 import type { Expr, FrameBound, SortExpr, WindowSpecData } from "./expressions/expression";
 import { bindExpr } from "./binder/ast-expr";
 import { AnalysisError } from "../common/errors";
@@ -290,6 +292,18 @@ export const monotonically_increasing_id = () => call("monotonically_increasing_
 export const spark_partition_id = () => call("spark_partition_id");
 export const hash = fv("hash");
 export const input_file_name = () => call("input_file_name");
+
+/**
+ * A user-defined function: `const plusOne = F.udf((x: number) => x + 1, "int"); df.select(plusOne("a"))`.
+ * The function is shipped to the workers with its captured variables (like a pickled Python UDF).
+ */
+export function udf<A extends unknown[], R>(f: (...args: A) => R, returnType: string | DataType = "string"): ((...cols: ColumnOrName[]) => Column) & { func: (...args: A) => R; returnType: DataType } {
+  const rt = parseTypeArg(returnType);
+  const shipped = serializeFunction(f, "udf");
+  const name = f.name && f.name !== "anonymous" ? f.name : "udf";
+  const wrapper = (...cs: ColumnOrName[]) => C({ kind: "fn", name: "udf", args: cols(cs), udf: { fn: shipped, name, returnType: rt } });
+  return Object.assign(wrapper, { func: f, returnType: rt });
+}
 
 /** Mark a DataFrame as small enough to broadcast in joins (the broadcast() hint). */
 export function broadcast<T extends { hint(name: string): T }>(df: T): T {

@@ -29,6 +29,7 @@ function queries(s: SqlSession): Record<string, () => DataFrame> {
     window: () => people().select("id", F.rank().over(Window.partitionBy("grp").orderBy(F.desc("score"))).alias("r")),
     explode: () => people().filter("id < 10").select("id", F.explode(F.array(F.col("id"), F.col("score"))).alias("v")),
     setops: () => people().select("grp").distinct().union(groups().select("grp")).distinct(),
+    udf: () => { const k = 3; return people().select("id", F.udf((x: number | null) => (x === null ? null : x * k), "int")("grp").alias("g3")); },
     sql: () => { people().createOrReplaceTempView("p"); return s.sql("SELECT grp, max(score) AS m FROM p WHERE name LIKE 'p1%' GROUP BY grp HAVING count(*) > 2"); },
   };
 }

@@ -392,3 +392,27 @@ describe("show vertical", () => {
     expect(await df.showString(20, true, true)).toBe("-RECORD 0-----\n id   | 1     \n name | alice \n");
   });
 });
+
+describe("udf and randomSplit", () => {
+  it("F.udf ships a user function (with captured values) and sees nulls", async () => {
+    const s = new SqlSession(localHost());
+    const factor = 3;
+    const times = F.udf((x: number | null) => (x === null ? -1 : x * factor), "int");
+    const df = s.createDataFrame([[1], [null], [4]], "x int").select(times("x").alias("y"));
+    expect(df.dtypes).toEqual([["y", "int"]]);
+    expect((await df.collect()).map((r) => r.y)).toEqual([3, -1, 12]);
+    const bad = F.udf((x: number) => { if (x > 1) throw new Error("too big"); return x; }, "int");
+    await expect(s.createDataFrame([[1], [2]], "x int").select(bad("x")).collect()).rejects.toThrow(/FAILED_EXECUTE_UDF.*too big/);
+  });
+
+  it("randomSplit partitions the rows disjointly and deterministically", async () => {
+    const df = new SqlSession(localHost()).range(0, 1000, 1, 3);
+    const [a, b] = df.randomSplit([0.7, 0.3], 7);
+    const ra = (await a!.collect()).map((r) => r.id as number), rb = (await b!.collect()).map((r) => r.id as number);
+    expect(ra.length + rb.length).toBe(1000);
+    expect(new Set([...ra, ...rb]).size).toBe(1000);
+    expect(ra.length).toBeGreaterThan(600);
+    expect(ra.length).toBeLessThan(800);
+    expect((await a!.collect()).length).toBe(ra.length);
+  });
+});

@@ -51,7 +51,7 @@ export type Expr =
   | { kind: "lit"; value: unknown; dataType: DataType }
   | { kind: "alias"; child: Expr; name: string; id?: number; names?: string[] }
   /** Any operator or function. `dataType` is set once resolved. */
-  | { kind: "fn"; name: string; args: Expr[]; distinct?: boolean; dataType?: DataType; nullable?: boolean; ignoreNulls?: boolean }
+  | { kind: "fn"; name: string; args: Expr[]; distinct?: boolean; dataType?: DataType; nullable?: boolean; ignoreNulls?: boolean; udf?: UdfData }
   | { kind: "cast"; child: Expr; to: DataType; isTry?: boolean }
   | { kind: "case"; branches: { when: Expr; then: Expr }[]; otherwise?: Expr; dataType?: DataType }
   | { kind: "in"; child: Expr; list: Expr[] }
@@ -62,6 +62,13 @@ export type Expr =
   | { kind: "lvar"; name: string; dataType?: DataType }
   /** Placeholder for an already computed value (e.g. an aggregate or window result) in a later operator. */
   | { kind: "unresolvedAlias"; child: Expr };
+
+/** A user-defined function: the serialized closure (plain data) and its declared result type. */
+export interface UdfData {
+  fn: unknown;
+  name: string;
+  returnType: DataType;
+}
 
 export type ExprKind = Expr["kind"];
 
@@ -201,6 +208,7 @@ export function isFoldable(e: Expr): boolean {
 }
 
 export const NON_DETERMINISTIC = new Set([
+  "udf",
   "rand", "randn", "uuid", "current_date", "current_timestamp", "now", "monotonically_increasing_id",
   "spark_partition_id", "input_file_name", "explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "stack",
 ]);

@@ -8,6 +8,7 @@ import "./functions-datetime";
 import "./functions-collection";
 import "./aggregates";
 import "./functions-misc";
+import "./functions-udf";
 
 export * from "./expression";
 export * from "./registry";

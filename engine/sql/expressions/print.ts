@@ -105,6 +105,7 @@ function print(e: Expr, plan: boolean): string {
           if (a.length === 0 || (a.length === 1 && a[0]!.kind === "star")) return "count(1)";
           break;
       }
+      if (n === "udf" && e.udf) return `${e.udf.name}(${a.map(p).join(", ")})`;
       const args = a.map((x) => (x.kind === "star" ? "*" : p(x))).join(", ");
       return `${n}(${e.distinct ? "DISTINCT " : ""}${args})${e.ignoreNulls ? " IGNORE NULLS" : ""}`;
     }
