@@ -27,8 +27,8 @@ export class Cursor {
   readonly src: SourceText;
   readonly tokens: Token[];
   i = 0;
-  /** Positional `?` markers seen so far (they are numbered in order of appearance). */
-  positionalParams = 0;
+  /** Packrat memo for the rules that backtrack (parenthesised expressions and relations). */
+  private readonly memoTable = new Map<string, { end: number; value?: unknown; error?: ParseError }>();
 
   constructor(text: string, readonly parseQuery: (c: Cursor) => Query) {
     this.src = new SourceText(text);
@@ -171,6 +171,36 @@ export class Cursor {
       if (e instanceof ParseError) return e;
       throw e;
     }
+  }
+
+  /**
+   * Run a rule once per position: `((SELECT ...) + 1)` is first tried as a query and then as an
+   * expression, and without memoising nested parentheses that retry is exponential in depth.
+   * Rules memoised here must depend only on the position (no outside state).
+   */
+  memo<T>(rule: string, f: () => T): T {
+    const key = `${rule}:${this.i}`;
+    const hit = this.memoTable.get(key);
+    if (hit) {
+      if (hit.error) throw hit.error;
+      this.i = hit.end;
+      return hit.value as T;
+    }
+    try {
+      const value = f();
+      this.memoTable.set(key, { end: this.i, value });
+      return value;
+    } catch (e) {
+      if (e instanceof ParseError) this.memoTable.set(key, { end: this.i, error: e });
+      throw e;
+    }
+  }
+
+  /** 0-based number of the positional `?` marker at token `index` (by position, so backtracking cannot skew it). */
+  positionalIndex(index = this.i): number {
+    let n = 0;
+    for (let k = 0; k < index; k++) if (this.tokens[k]!.kind === "op" && this.tokens[k]!.text === "?") n++;
+    return n;
   }
 
   /** Whether the tokens after some opening parentheses start a query (SELECT, WITH, VALUES, TABLE t). */

@@ -218,8 +218,9 @@ function parsePrimary(c: Cursor): Expr {
       }
       if (t.text === "(") return parseParenthesized(c);
       if (t.text === "?") {
+        const index = c.positionalIndex();
         c.next();
-        return { kind: "parameter", pos, index: c.positionalParams++ };
+        return { kind: "parameter", pos, index };
       }
       if (t.text === ":" && c.isIdent(1, true) && c.peek(1).offset === t.end) {
         c.next();
@@ -526,6 +527,10 @@ function parseCase(c: Cursor): Expr {
 
 /** `( query )`, `(a, b) -> body`, `(a, b)` (row), or `( expr )`. */
 function parseParenthesized(c: Cursor): Expr {
+  return c.memo("parenExpr", () => parseParenthesizedOnce(c));
+}
+
+function parseParenthesizedOnce(c: Cursor): Expr {
   const open = c.peek();
   const pos = c.pos(open);
   // lambda with a parameter list

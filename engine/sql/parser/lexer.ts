@@ -36,7 +36,10 @@ const OPS2 = ["->", "::", "<=", ">=", "<>", "!=", "==", "||", "=>"];
 const OPS1 = "()[]{},;.*/%+-=<>!~&|^:?";
 
 const isDigit = (c: string) => c >= "0" && c <= "9";
-const isWordChar = (c: string) => /[\p{L}\p{N}_]/u.test(c);
+const isWordChar = (c: string) =>
+  (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c === "_" ||
+  (c > "\x7f" && /[\p{L}\p{N}]/u.test(c));
+const isSpace = (c: string) => c === " " || c === "\n" || c === "\t" || c === "\r" || (c > "\x7f" ? /\s/.test(c) : c === "\f" || c === "\v");
 
 // Longest numeric literal at a position: digits with an optional fraction and exponent, then an
 // optional type suffix. L/S/Y only follow plain integers (Spark has no 1.5L literal).
@@ -59,7 +62,7 @@ export function tokenize(src: SourceText): Token[] {
   while (i < s.length) {
     const c = s[i]!;
     // whitespace
-    if (/\s/.test(c)) { i++; continue; }
+    if (isSpace(c)) { i++; continue; }
     // -- line comment (to end of line)
     if (c === "-" && s[i + 1] === "-") {
       while (i < s.length && s[i] !== "\n") i++;

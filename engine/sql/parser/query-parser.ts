@@ -275,21 +275,7 @@ function parseJoinedRelation(c: Cursor): Relation {
 
 export function parseRelationPrimary(c: Cursor): Relation {
   const pos = c.pos();
-  if (c.isOp("(")) {
-    if (c.looksLikeQuery(1)) {
-      const asQuery = c.attempt(() => {
-        c.next();
-        const query = parseQuery(c);
-        c.expectOp(")");
-        return withAlias(c, { kind: "subquery", pos, query } as Relation);
-      });
-      if (!(asQuery instanceof ParseError)) return asQuery;
-      const asRel = c.attempt(() => parseParenRelation(c));
-      if (!(asRel instanceof ParseError)) return asRel;
-      throw errorOffset(asQuery, c) >= errorOffset(asRel, c) ? asQuery : asRel;
-    }
-    return parseParenRelation(c);
-  }
+  if (c.isOp("(")) return c.memo("parenRelation", () => parseParenRelationPrimary(c));
   if (c.acceptKw("VALUES")) return withAlias(c, { kind: "valuesRelation", pos, rows: parseValuesRows(c) });
   const start = c.i;
   const name = c.multipartIdentifier();
@@ -327,6 +313,24 @@ export function parseTimeTravel(c: Cursor): TimeTravel | undefined {
     throw c.fail();
   }
   return { timestamp: parseExpr(c) };
+}
+
+/** `( query ) [alias]` or `( relation )`: tried as a query first, as a relation if that fails. */
+function parseParenRelationPrimary(c: Cursor): Relation {
+  const pos = c.pos();
+  if (c.looksLikeQuery(1)) {
+    const asQuery = c.attempt(() => {
+      c.next();
+      const query = parseQuery(c);
+      c.expectOp(")");
+      return withAlias(c, { kind: "subquery", pos, query } as Relation);
+    });
+    if (!(asQuery instanceof ParseError)) return asQuery;
+    const asRel = c.attempt(() => parseParenRelation(c));
+    if (!(asRel instanceof ParseError)) return asRel;
+    throw errorOffset(asQuery, c) >= errorOffset(asRel, c) ? asQuery : asRel;
+  }
+  return parseParenRelation(c);
 }
 
 function parseParenRelation(c: Cursor): Relation {

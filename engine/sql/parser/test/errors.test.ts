@@ -142,6 +142,21 @@ describe("other Spark conditions", () => {
     expect(err("SELECT a LIKE 'x' ESCAPE 'ab'").condition).toBe("INVALID_ESCAPE_CHAR");
   });
 
+  it("nested subqueries that need backtracking parse (memoised, not exponential)", () => {
+    // Each level is first tried as a query, then as an expression; 60 levels would be 2^60 retries unmemoised.
+    const n = 60;
+    const sql = "SELECT " + "((SELECT ".repeat(n) + "1" + ") + 1)".repeat(n);
+    expect(parseStatement(sql)).toMatchObject({ kind: "query" });
+    const rel = "SELECT * FROM " + "((SELECT * FROM ".repeat(n) + "t" + ") x JOIN u ON p)".repeat(n);
+    expect(parseStatement(rel)).toMatchObject({ kind: "query" });
+  });
+
+  it("numbers positional parameters by position even after backtracking", () => {
+    const q = parseStatement("SELECT ((SELECT ?) + ?), ?");
+    const json = JSON.stringify(q);
+    expect([...json.matchAll(/"index":(\d+)/g)].map((m) => Number(m[1]))).toEqual([0, 1, 2]);
+  });
+
   it("deep nesting is a ParseError, not a crash", () => {
     const deep = "SELECT " + "(".repeat(20000) + "1" + ")".repeat(20000);
     expect(err(deep).condition).toBe("FAILED_TO_PARSE_TOO_COMPLEX");
