@@ -34,7 +34,6 @@ export class KernelClient {
 
   constructor(readonly conn: ConnectionInfo) {
     this.signer = new MessageSigner(conn.key, conn.signature_scheme);
-    // Distinct routing ids let the kernel tell our channels apart in its logs; not required.
     this.shell.connect(endpoint(conn, conn.shell_port));
     this.control.connect(endpoint(conn, conn.control_port));
     this.stdin.connect(endpoint(conn, conn.stdin_port));
