@@ -30,9 +30,9 @@ describe("file scans on the cluster", () => {
     const wired = readFileSync(new URL("../../engine/worker-preload.ts", import.meta.url), "utf8").includes("sql/datasources");
     const modUrl = pathToFileURL(join(import.meta.dirname, "../../engine/sql/datasources/index.ts")).href;
     const rdd = wired
-      ? sc.readSplits<ScanTask, Record<string, unknown>>(scan.tasks, (t) => readSplit(t), "FileScan csv")
+      ? sc.readSplits<ScanTask, Record<string, unknown>>(scan.tasks, (t, tc) => readSplit(t, tc as never), "FileScan csv")
       // (indirect eval keeps vitest from rewriting the import into a driver-side helper)
-      : sc.readSplits<ScanTask, Record<string, unknown>>(scan.tasks, async (t) => (await (0, eval)(`import(${JSON.stringify(modUrl)})`)).readSplit(t), "FileScan csv");
+      : sc.readSplits<ScanTask, Record<string, unknown>>(scan.tasks, async (t, tc) => (await (0, eval)(`import(${JSON.stringify(modUrl)})`)).readSplit(t, tc), "FileScan csv");
     expect(rdd.getNumPartitions()).toBe(scan.tasks.length);
     const rows = await rdd.collect();
     const local = await readLocal(req);

@@ -164,6 +164,15 @@ describe("CSV splits", () => {
     );
   });
 
+  it("reports bytes and records into a task context's metrics", async () => {
+    const { readSplit } = await import("../../engine/sql/datasources");
+    const p = writeText(join(tempDir(), "m.csv"), "a\nb\nc\n");
+    const scan = await resolveScan({ format: "csv", paths: [p] });
+    const tc = { metrics: { bytesRead: 0, recordsRead: 0 } };
+    expect((await readSplit(scan.tasks[0]!, tc)).length).toBe(3);
+    expect(tc.metrics).toEqual({ bytesRead: 6, recordsRead: 3 });
+  });
+
   it("plans byte-range splits and packs small files", async () => {
     const d = tempDir();
     for (let i = 0; i < 5; i++) writeText(join(d, `f${i}.csv`), "a\n");

@@ -139,8 +139,16 @@ function makeSource(format: FileFormat): DataSource {
       const parallelism = (hints as { defaultParallelism?: number }).defaultParallelism ?? (o.has("defaultParallelism") ? o.num("defaultParallelism", 1) : undefined);
       return planSplits(format, files, o, { defaultParallelism: parallelism }).map((split) => ({ split, partitionColumns }));
     },
-    readSplit(split: unknown, req: ReadRequest): Promise<InternalRow[]> {
-      return readFileScanSplit(format, split as FileScanSplit, req);
+    async readSplit(split: unknown, req: ReadRequest): Promise<InternalRow[]> {
+      // Optional extra on the request: the task context's metrics, so file bytes show in the task's input metrics.
+      const tm = (req as ReadRequest & { taskMetrics?: { bytesRead: number; recordsRead: number } }).taskMetrics;
+      const m = emptyMetrics();
+      const rows = await readFileScanSplit(format, split as FileScanSplit, req, m);
+      if (tm) {
+        tm.bytesRead += m.bytesRead;
+        tm.recordsRead += rows.length;
+      }
+      return rows;
     },
     async prepareWrite(job: ContractWriteJob): Promise<{ skip: boolean }> {
       const j = prepareWrite(format, job.path, toStruct(job.schema), { mode: job.mode, partitionBy: job.partitionBy, options: job.options, jobId: job.jobId });

@@ -136,7 +136,26 @@ export async function resolveScan(req: ScanRequest, so: SplitOptions = {}): Prom
 }
 
 /** Worker side: the rows of one split. `metrics` (if given) accumulates bytes/rows read. */
-export const readSplit = registerShippable("sql.datasources.readSplit", async (task: ScanTask, metrics?: ReadMetrics): Promise<Row[]> => {
+/** Where a split read reports what it read: our ReadMetrics, or a task context's metrics. */
+export type MetricsSink = ReadMetrics | { metrics: { bytesRead: number; recordsRead: number } };
+
+/**
+ * Worker side: the rows of one split. Pass ReadMetrics to collect bytes/rows/row groups, or the
+ * task context sc.readSplits hands the reader (`(t, tc) => readSplit(t, tc)`) so the bytes and
+ * records show up in the task's input metrics.
+ */
+export const readSplit = registerShippable("sql.datasources.readSplit", async (task: ScanTask, sink?: MetricsSink): Promise<Row[]> => {
+  const taskMetrics = sink && "metrics" in sink && sink.metrics && typeof sink.metrics.bytesRead === "number" ? sink.metrics : undefined;
+  const metrics = taskMetrics ? emptyMetrics() : (sink as ReadMetrics | undefined);
+  const rows = await readTask(task, metrics);
+  if (taskMetrics && metrics) {
+    taskMetrics.bytesRead += metrics.bytesRead;
+    taskMetrics.recordsRead += rows.length;
+  }
+  return rows;
+});
+
+async function readTask(task: ScanTask, metrics: ReadMetrics | undefined): Promise<Row[]> {
   const cols: ScanColumns = {
     dataSchema: new StructType(task.dataFields),
     partitionSchema: new StructType(task.partitionFields),
@@ -149,7 +168,7 @@ export const readSplit = registerShippable("sql.datasources.readSplit", async (t
     await readFileRows(task.split.format, file, cols, o, task.pushedFilters, metrics, (r) => rows.push(r));
   }
   return rows;
-});
+}
 
 /** Read a whole scan in this process (tests, small local reads, the driver's own needs). */
 export async function readLocal(req: ScanRequest, so: SplitOptions = {}): Promise<{ schema: StructType; rows: Row[]; metrics: ReadMetrics; splits: number }> {

@@ -9,7 +9,7 @@ export { emptyMetrics } from "./types";
 export { Options, parseByteSize } from "./options";
 export {
   FORMATS, checkFormat, inferSchema, inferDataSchema, resolveScan, readSplit, readLocal,
-  type ScanRequest, type ScanTask, type ResolvedScan,
+  type ScanRequest, type ScanTask, type ResolvedScan, type MetricsSink,
 } from "./datasource";
 export { planSplits, isSplittable, type SplitOptions } from "./splits";
 export { listFiles, localPath, fileUri, type ListedFile, type FileListing } from "./file-listing";
