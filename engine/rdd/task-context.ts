@@ -2,7 +2,7 @@
 // manager (cache), the shuffle blocks fetched for it, broadcast values and accumulators.
 // RDD.compute receives it; it exists only on workers (and in single-process unit tests).
 
-import type { TaskMetrics } from "../scheduler/job-info";
+import type { TaskMetrics } from "../common/job-info";
 
 /** The cache API a task needs (engine/storage's BlockManager satisfies it). */
 export interface TaskBlockStore {

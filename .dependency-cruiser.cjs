@@ -1,0 +1,27 @@
+// Layering of engine/: a lower layer never imports a higher one, and there are no cycles.
+// Order (low -> high): common, rpc, cluster, storage, rdd, scheduler, sql, topic packages, viz, session.
+const order = ["common", "rpc", "cluster", "storage", "rdd", "scheduler", "sql", "streaming|mapreduce|mining|graph|nosql|lake|ml", "viz", "session"];
+const forbidden = [];
+order.forEach((layer, i) => {
+  const higher = order.slice(i + 1).join("|");
+  if (!higher) return;
+  forbidden.push({
+    name: `no-upward-from-${layer.split("|")[0]}`,
+    comment: `engine/${layer} must not import a higher layer (${higher})`,
+    severity: "error",
+    from: { path: `^engine/(${layer})/` },
+    to: { path: `^engine/(${higher})/` },
+  });
+});
+// Type-only imports vanish at run time; a runtime import cycle is a bug.
+forbidden.push({ name: "no-cycles", severity: "error", from: { path: "^engine/" }, to: { circular: true, dependencyTypesNot: ["type-only"], viaOnly: { dependencyTypesNot: ["type-only"] } } });
+forbidden.push({ name: "engine-not-kernel", severity: "error", from: { path: "^engine/" }, to: { path: "^(kernel|notebooks|test)/" } });
+module.exports = {
+  forbidden,
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    exclude: { path: "\\.test\\.ts$" },
+  },
+};
