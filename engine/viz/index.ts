@@ -21,3 +21,4 @@ export { renderStageMetricsPayload } from "./stage-metrics";
 export { renderJobSummaryPayload } from "./job-summary";
 export { tableHtml, type TableHtmlOptions } from "./table";
 export { streamHtml } from "./stream-table";
+export { renderWorkers } from "./workers";
