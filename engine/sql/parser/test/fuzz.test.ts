@@ -71,17 +71,17 @@ const mutated = fc.tuple(fc.constantFrom(...CORPUS), fc.array(fc.tuple(fc.nat(),
 
 describe("fuzz: only ParseError escapes", () => {
   it("random strings", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 60, unit: "grapheme" }), onlyParseErrors), { numRuns: 1500 });
+    fc.assert(fc.property(fc.string({ maxLength: 60, unit: "grapheme" }), onlyParseErrors), { numRuns: 1000 });
     fc.assert(fc.property(fc.string({ maxLength: 40, unit: fc.constantFrom(..."'\"`()[]<>,.;:*/-+=!|&^~ \n\\0123456789aeEXLSDYF_") }), onlyParseErrors),
-      { numRuns: 1500 });
+      { numRuns: 1000 });
   });
 
   it("token soups", () => {
-    fc.assert(fc.property(tokenSoup, onlyParseErrors), { numRuns: 3000 });
+    fc.assert(fc.property(tokenSoup, onlyParseErrors), { numRuns: 2000 });
   });
 
   it("mutated valid statements", () => {
-    fc.assert(fc.property(mutated, onlyParseErrors), { numRuns: 3000 });
+    fc.assert(fc.property(mutated, onlyParseErrors), { numRuns: 2000 });
   });
 
   it("the corpus itself parses", () => {
