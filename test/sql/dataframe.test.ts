@@ -416,3 +416,18 @@ describe("udf and randomSplit", () => {
     expect((await a!.collect()).length).toBe(ra.length);
   });
 });
+
+describe("partitioning and rdd", () => {
+  it("repartition, coalesce and df.rdd", async () => {
+    const s = new SqlSession(localHost());
+    const df = s.range(0, 100, 1, 4);
+    expect((await df.repartition(3).toInternalRdd()).getNumPartitions()).toBe(3);
+    expect((await df.coalesce(2).toInternalRdd()).getNumPartitions()).toBe(2);
+    expect((await df.repartition(5, "id").toInternalRdd()).getNumPartitions()).toBe(5);
+    expect(await df.repartition(3).count()).toBe(100);
+    const rdd = await df.filter("id < 3").rdd;
+    expect(await rdd.collect()).toEqual([{ id: 0 }, { id: 1 }, { id: 2 }]);
+    const ds = df.filter("id < 3").as<{ id: number }>();
+    expect(await ds.map((r) => r.id * 10)).toEqual([0, 10, 20]);
+  });
+});

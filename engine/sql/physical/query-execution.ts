@@ -39,8 +39,10 @@ export class QueryExecution {
       const mm = m[id];
       const metrics: Record<string, number | string> = {};
       if (mm?.rows !== undefined) metrics["number of output rows"] = mm.rows;
-      if (mm?.ms !== undefined) metrics["time (ms)"] = Math.round(mm.ms * 10) / 10;
-      return { id, name: p.kind, detail: physicalNodeString(p), children: physicalChildren(p).map(build), metrics: Object.keys(metrics).length ? metrics : undefined };
+      if (mm?.ms !== undefined) metrics["time"] = `${Math.round(mm.ms * 10) / 10} ms`;
+      const text = physicalNodeString(p);
+      const detail = text.startsWith(p.kind) ? text.slice(p.kind.length).trim() : text;
+      return { id, name: p.kind, detail: detail || undefined, children: physicalChildren(p).map(build), metrics: Object.keys(metrics).length ? metrics : undefined };
     };
     return build(this.physicalPlan);
   }
