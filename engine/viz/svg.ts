@@ -61,11 +61,14 @@ export function svgTitle(s: string): string {
   return `<title>${escapeXml(s)}</title>`;
 }
 
-/** The root element; width/height in px and a viewBox so it scales down in narrow outputs. */
+/**
+ * The root element; width/height in px and a viewBox so it scales down in narrow outputs. A white
+ * background keeps the dark-on-light drawing readable under dark notebook themes.
+ */
 export function svgRoot(width: number, height: number, body: string, a: A = {}): string {
   const w = Math.ceil(width);
   const h = Math.ceil(height);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"${attrs(a)}>${body}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"${attrs(a)}><rect class="bdw-bg" width="${w}" height="${h}" rx="4" fill="#ffffff"/>${body}</svg>`;
 }
 
 /** A path through points, with the corners rounded by quadratic curves (dagre gives polylines). */
