@@ -16,7 +16,7 @@ import {
 import { StructType, type StructField } from "../types";
 import { evalFilter, filterColumns } from "./filters";
 import { listFiles, localPath } from "./file-listing";
-import { inferDataSchema } from "./datasource";
+import { inferDataSchema, listingOptions } from "./datasource";
 import { readFileRows } from "./read-file";
 import { Options } from "./options";
 import { partitionValueText } from "./partition-values";
@@ -63,16 +63,6 @@ export function fromContractFilter(f: ContractFilter): PushedFilter | null {
 
 function fromContractFilters(fs: ContractFilter[]): PushedFilter[] {
   return fs.map(fromContractFilter).filter((x): x is PushedFilter => x !== null);
-}
-
-function listingOptions(o: Options, userSchema?: StructType) {
-  return {
-    recursiveFileLookup: o.bool("recursiveFileLookup", false),
-    pathGlobFilter: o.get("pathGlobFilter"),
-    basePath: o.get("basePath"),
-    inferPartitionTypes: o.bool("spark.sql.sources.partitionColumnTypeInference.enabled", true),
-    userSchema,
-  };
 }
 
 function toStruct(s: StructType | { fields: StructField[] }): StructType {

@@ -257,7 +257,6 @@ export function* readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Opt
   const out = outputFields(cols);
   const dataFields = cols.dataSchema.fields.filter((f) => f.name !== s.corruptColumn);
   const hasCorrupt = cols.dataSchema.fields.some((f) => f.name === s.corruptColumn);
-  const wantCorrupt = hasCorrupt && out.some((f) => f.name === s.corruptColumn);
   const outNames = new Set(out.map((f) => f.name));
   const plan: Array<{ name: string; index: number; conv: TextConverter; dt: DataType; nullable: boolean }> = [];
   dataFields.forEach((f, index) => {
@@ -297,7 +296,6 @@ export function* readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Opt
       else if (partNames.includes(f.name)) row[f.name] = file.partitionValues[f.name] ?? partitionLookup(file.partitionValues, f.name);
       else row[f.name] = values[f.name] ?? null;
     }
-    void wantCorrupt;
     yield row;
   }
 }

@@ -62,7 +62,8 @@ export interface ResolvedScan {
   inferenceMetrics: ReadMetrics;
 }
 
-function listingOptions(o: Options, userSchema?: StructType) {
+/** File-listing options from reader options (shared with the contract adapter). */
+export function listingOptions(o: Options, userSchema?: StructType) {
   return {
     recursiveFileLookup: o.bool("recursiveFileLookup", false),
     pathGlobFilter: o.get("pathGlobFilter"),

@@ -81,12 +81,10 @@ const pad = (n: number, w: number) => String(Math.abs(n)).padStart(w, "0");
 /** Format a Date with a Java-style pattern, in UTC. */
 export function formatWithPattern(d: Date, pattern: string): string {
   let out = "";
-  let optionalDepth = 0;
   for (const t of tokenize(pattern)) {
     if (t.kind === "lit") {
-      if (t.text === "[") optionalDepth++;
-      else if (t.text === "]") optionalDepth--;
-      else out += t.text;
+      // Optional sections ([...]) are always printed when formatting.
+      if (t.text !== "[" && t.text !== "]") out += t.text;
       continue;
     }
     const w = t.width;
@@ -106,7 +104,6 @@ export function formatWithPattern(d: Date, pattern: string): string {
       default: out += t.letter.repeat(w);
     }
   }
-  void optionalDepth;
   return out;
 }
 

@@ -101,12 +101,12 @@ export function expandGlob(abs: string): string[] {
   return current;
 }
 
-function walk(dir: string, out: string[], recursive: boolean): void {
+function walk(dir: string, out: string[]): void {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (isHidden(e.name)) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, out, recursive);
+    if (e.isDirectory()) walk(p, out);
     else if (e.isFile() || e.isSymbolicLink()) out.push(p);
   }
 }
@@ -164,7 +164,7 @@ export function listFiles(paths: string[], opts: ListOptions = {}): FileListing 
       const st = statSync(p);
       const base = opts.basePath ? localPath(opts.basePath) : st.isDirectory() ? p : p.slice(0, p.lastIndexOf(sep)) || sep;
       const files: string[] = [];
-      if (st.isDirectory()) walk(p, files, true);
+      if (st.isDirectory()) walk(p, files);
       else files.push(p);
       for (const f of files) {
         const name = f.slice(f.lastIndexOf(sep) + 1);
