@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { execSync } from "node:child_process";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readLocal, writeLocal, resolveScan, readSplit, emptyMetrics, readParquetMetadata } from "../../engine/sql/datasources";
 import { StructType, type DataType } from "../../engine/sql/types";
 import { cleanupTemp, duckRows, duckTypes, sortedJson, tempDir } from "./helpers";
@@ -139,8 +141,12 @@ describe("Parquet pushdown", () => {
   });
 });
 
-describe("Parquet files other systems wrote (Delta tables, read-only)", () => {
-  const files = execSync("find /work/shared/interop/delta -name '*.parquet'").toString().trim().split("\n").filter(Boolean).sort();
+// Real files from other systems live beside the repository (../shared/interop), not in it; a
+// checkout without them skips these tests.
+const INTEROP = resolve(fileURLToPath(new URL("../../", import.meta.url)), "../shared/interop/delta");
+
+describe.skipIf(!existsSync(INTEROP))("Parquet files other systems wrote (Delta tables, read-only)", () => {
+  const files = existsSync(INTEROP) ? execSync(`find '${INTEROP}' -name '*.parquet'`).toString().trim().split("\n").filter(Boolean).sort() : [];
 
   it("reads every parquet file under /work/shared/interop/delta without error", async () => {
     expect(files.length).toBeGreaterThan(50);
