@@ -91,13 +91,14 @@ export async function ensureEngineDeclarations(log: (s: string) => void = () => 
     // Another kernel finished the same version first; use its copy.
     rmSync(tmp, { recursive: true, force: true });
   }
+  rmSync(`${dir}.lock`, { force: true });
   pruneOld(dirname(dir), dir);
   return dir;
 }
 
 function pruneOld(root: string, keep: string): void {
   try {
-    const dirs = readdirSync(root).map((d) => join(root, d)).filter((d) => d !== keep && !d.includes(".tmp-") && !d.endsWith("fallback"));
+    const dirs = readdirSync(root).map((d) => join(root, d)).filter((d) => d !== keep && !d.includes(".tmp-") && !d.endsWith("fallback") && !d.endsWith(".lock"));
     dirs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
     for (const d of dirs.slice(3)) rmSync(d, { recursive: true, force: true });
   } catch {
@@ -129,8 +130,13 @@ export function latestDeclarations(): string | undefined {
 export function declarationsForKernel(log: (s: string) => void = () => {}): string {
   const current = join(cacheRoot(), engineVersionHash());
   if (isComplete(current)) return current;
-  const child = spawn(process.execPath, ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, fileURLToPath(new URL("./emit-declarations.ts", import.meta.url))], { detached: true, stdio: "ignore" });
-  child.unref();
+  // One emitter per engine version, however many kernels start meanwhile.
+  const lock = `${current}.lock`;
+  if (!emitterRunning(lock)) {
+    const child = spawn(process.execPath, ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, fileURLToPath(new URL("./emit-declarations.ts", import.meta.url))], { detached: true, stdio: "ignore" });
+    child.unref();
+    if (child.pid !== undefined) writeFileSync(lock, String(child.pid));
+  }
   const latest = latestDeclarations();
   if (latest) {
     log(`engine declarations are being updated in the background; using ${latest} meanwhile`);
@@ -140,6 +146,16 @@ export function declarationsForKernel(log: (s: string) => void = () => {}): stri
   const fallback = join(cacheRoot(), "fallback");
   writeDeclarationFiles(fallback, false);
   return fallback;
+}
+
+function emitterRunning(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(lock, "utf8"));
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function writeDeclarationFiles(dir: string, keepIndex: boolean): void {
