@@ -154,6 +154,20 @@ describe("text format writers round-trip", () => {
     expect(duck).toEqual(data.map((r) => ({ id: r.id, name: r.name, ok: r.ok })));
   });
 
+  it("JSON and CSV honour dateFormat / timestampFormat on write and read", async () => {
+    const s = new StructType().add("d", T("date")).add("t", T("timestamp"));
+    const rows = [{ d: new Date("2024-03-05T00:00:00Z"), t: new Date("2024-03-05T07:08:09Z") }];
+    const options = { dateFormat: "dd/MM/yyyy", timestampFormat: "yyyy/MM/dd HH:mm:ss" };
+    for (const format of ["json", "csv"] as const) {
+      const out = join(tempDir(), format);
+      writeLocal(format, out, s, [rows], { options });
+      const text = readFileSync(join(out, listOutput(out).find((f) => f.startsWith("part-"))!), "utf8");
+      expect(text).toContain("05/03/2024");
+      expect(text).toContain("2024/03/05 07:08:09");
+      expect((await readLocal({ format, paths: [out], options, userSchema: s })).rows).toEqual(rows);
+    }
+  });
+
   it("text: single string column; gzip compression is readable", async () => {
     const s = new StructType().add("value", T("string"));
     const out = join(tempDir(), "txt");

@@ -304,11 +304,14 @@ export function* readJsonFile(file: PartitionedFile, cols: ScanColumns, opts: Op
 }
 
 /** JSON text of one row for writing (Spark omits null fields by default; ignoreNullFields). */
-export function rowToJson(row: Row, schema: StructType, ignoreNullFields: boolean, tsFormat: (d: Date) => string = formatTimestampIso): string {
+export function rowToJson(
+  row: Row, schema: StructType, ignoreNullFields: boolean,
+  tsFormat: (d: Date) => string = formatTimestampIso, dateFormat: (d: Date) => string = formatDate,
+): string {
   const enc = (v: unknown, dt: DataType): unknown => {
     if (v === null || v === undefined) return null;
     switch (dt.type) {
-      case "date": return v instanceof Date ? formatDate(v) : v;
+      case "date": return v instanceof Date ? dateFormat(v) : v;
       case "timestamp": return v instanceof Date ? tsFormat(v) : v;
       case "binary": return v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v;
       case "long": case "decimal": return typeof v === "bigint" ? RAW(v.toString()) : v;

@@ -120,8 +120,8 @@ function encodeText(format: "csv" | "json" | "text", rows: Row[], schema: Struct
   if (format === "text") return rows.map((r) => String(r[schema.fields[0]!.name] ?? "")).join("\n") + (rows.length ? "\n" : "");
   if (format === "json") {
     const ignoreNull = o.bool("ignoreNullFields", true);
-    const tf = textFormats(undefined, o.get("timestampFormat"));
-    return rows.map((r) => rowToJson(r, schema, ignoreNull, tf.timestamp)).join("\n") + (rows.length ? "\n" : "");
+    const tf = textFormats(o.get("dateFormat"), o.get("timestampFormat"));
+    return rows.map((r) => rowToJson(r, schema, ignoreNull, tf.timestamp, tf.date)).join("\n") + (rows.length ? "\n" : "");
   }
   const s = csvSettings(o);
   const syntax = {
