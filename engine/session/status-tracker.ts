@@ -6,9 +6,12 @@ import type { JobTracker } from "../scheduler/job-tracker";
 export class StatusTracker {
   constructor(private readonly tracker: JobTracker) {}
 
-  /** Ids of all known jobs in a group (all jobs when group is undefined/null), newest last. */
+  /**
+   * Ids of all known jobs in a job group, oldest first. As in PySpark, with no group (undefined or
+   * null) it returns the jobs that are not associated with any job group.
+   */
   getJobIdsForGroup(jobGroup?: string | null): number[] {
-    return [...this.tracker.jobs.values()].filter((j) => jobGroup == null || j.info.jobGroup === jobGroup).map((j) => j.info.jobId);
+    return [...this.tracker.jobs.values()].filter((j) => (j.info.jobGroup ?? null) === (jobGroup ?? null)).map((j) => j.info.jobId);
   }
   getActiveJobsIds(): number[] {
     return [...this.tracker.activeJobs];

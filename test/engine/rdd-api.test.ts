@@ -204,3 +204,21 @@ describe("RDD API on real workers", () => {
     rdd.unpersist();
   });
 });
+
+describe("status tracker", () => {
+  it("getJobIdsForGroup follows PySpark: a named group, or (no argument) jobs without a group", async () => {
+    const tracker = sc.statusTracker();
+    sc.setJobGroup("g1", "grouped work");
+    await sc.parallelize([1, 2]).count();
+    sc.clearJobGroup();
+    await sc.parallelize([1, 2]).count();
+    const inGroup = tracker.getJobIdsForGroup("g1");
+    const ungrouped = tracker.getJobIdsForGroup();
+    expect(inGroup).toHaveLength(1);
+    expect(ungrouped).not.toContain(inGroup[0]);
+    expect(tracker.getJobInfo(inGroup[0]!)!.jobGroup).toBe("g1");
+    expect(tracker.getActiveJobsIds()).toEqual([]);
+    const stage = tracker.getStageInfo(tracker.getJobInfo(ungrouped.at(-1)!)!.stageIds[0]!)!;
+    expect(stage).toMatchObject({ numTasks: 2, numCompletedTasks: 2, numActiveTasks: 0, numFailedTasks: 0, status: "COMPLETE" });
+  });
+});
