@@ -1,0 +1,178 @@
+// DataFrame/SQL benchmarks (issue "DataFrames, SQL and a Catalyst-style optimizer"): group-by,
+// join and Parquet scan with pushdown on local[2], each against DuckDB (and danfojs-node at a
+// reduced, labelled size) measured in the same run. Prints figures and ratios; never asserts.
+// Sizes: SQL_BENCH_ROWS (default 10M fact rows), SQL_BENCH_DANFO_ROWS (default 1M).
+import { loadavg } from "node:os";
+import { SparkSession, F, type DataFrame, type Row } from "../../engine/index";
+import type { BenchResult } from "./run";
+import {
+  DANFO_ROWS, DIM_ROWS, FACT_ROWS, GROUPS, dimFile, duckRows, factFile, fileMB, loadNote, near, timeMedian,
+} from "./sql-bench-data";
+import { danfoGroupBy, danfoJoin, loadDanfo, readColumns } from "./sql-bench-danfo";
+
+const M = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+
+async function startEngine(): Promise<SparkSession> {
+  const spark = await SparkSession.builder().master("local[2]").appName("sql-bench").getOrCreate();
+  // Warm the workers (thread start-up, SQL preload) so the timed query measures the query.
+  await spark.range(1000).count();
+  return spark;
+}
+
+/** Sum of task bytesRead over the jobs `f` runs (from the listener bus). */
+async function withBytesRead<T>(spark: SparkSession, f: () => Promise<T>): Promise<{ result: T; bytes: number; ms: number }> {
+  let bytes = 0;
+  const off = spark.sparkContext.addSparkListener({ onTaskEnd: (e) => { bytes += e.task.metrics?.bytesRead ?? 0; } });
+  const t = performance.now();
+  try {
+    const result = await f();
+    const ms = performance.now() - t;
+    // Listener events are posted asynchronously; let the bus drain.
+    await new Promise((r) => setTimeout(r, 50));
+    return { result, bytes, ms };
+  } finally {
+    off();
+  }
+}
+
+export async function groupByAgg(): Promise<BenchResult> {
+  const load0 = loadavg()[0]!;
+  const path = await factFile(FACT_ROWS, 1_000_000);
+  const q = `SELECT k, sum(v) AS s, avg(v) AS a FROM read_parquet('${path}') GROUP BY k`;
+  await duckRows(q); // warm DuckDB's file cache, as the engine's warm-up does for its workers
+  const duck = await timeMedian(3, () => duckRows(q));
+  const expected = new Map(duck.result.map((r) => [Number(r.k), r]));
+
+  const spark = await startEngine();
+  let engineMs: number, rows: Row[];
+  try {
+    const t = performance.now();
+    const df = await spark.read.parquet(path);
+    rows = await df.groupBy("k").agg(F.sum("v").alias("s"), F.avg("v").alias("a")).collect();
+    engineMs = performance.now() - t;
+  } finally {
+    await spark.stop();
+  }
+  const engineOk = rows.length === GROUPS && rows.every((r) => {
+    const e = expected.get(Number(r.k));
+    return e !== undefined && Number(r.s) === Number(e.s) && near(r.a, e.a);
+  });
+
+  // danfojs on a reduced sample (first DANFO_ROWS rows), checked against DuckDB on the same rows.
+  const dfd = await loadDanfo();
+  const t = performance.now();
+  const cols = await readColumns(path, ["k", "v"], DANFO_ROWS);
+  const dan = await danfoGroupBy(dfd, cols);
+  const danMs = performance.now() - t;
+  const sample = new Map((await duckRows(`SELECT k, sum(v) AS s, avg(v) AS a FROM read_parquet('${path}') WHERE id < ${DANFO_ROWS} GROUP BY k`)).map((r) => [Number(r.k), r]));
+  const danOk = dan.groups.size === sample.size && [...dan.groups].every(([k, [s, a]]) => Number(sample.get(k)?.s) === s && near(sample.get(k)?.a, a));
+  const scale = FACT_ROWS / DANFO_ROWS;
+  const danScaled = danMs * scale;
+
+  const ratio = engineMs / duck.ms;
+  const vsDanfo = danScaled / engineMs;
+  const mismatch = [engineOk ? "" : "RESULT MISMATCH engine vs DuckDB", danOk ? "" : "RESULT MISMATCH danfojs vs DuckDB"].filter(Boolean).join("; ");
+  return {
+    name: `group-by k (${GROUPS} groups), sum+avg over ${M(FACT_ROWS)} rows; local[2] vs DuckDB, both reading one Parquet file written by DuckDB (${fileMB(path)})`,
+    value: engineMs, unit: "ms", baseline: duck.ms, baselineName: "DuckDB, median of 3, warm", ratio,
+    target: "<= 2x DuckDB; >= 10x faster than danfojs",
+    pass: engineOk && danOk && ratio <= 2 && vsDanfo >= 10,
+    note: [mismatch,
+      `danfojs on the first ${M(DANFO_ROWS)} rows (hyparquet read + DataFrame + groupby) ${danMs.toFixed(0)} ms (groupby alone ${dan.groupByMs.toFixed(0)} ms), scaled x${scale} linearly = ${danScaled.toFixed(0)} ms; engine is ${vsDanfo.toFixed(2)}x faster than scaled danfojs`,
+      loadNote(load0)].filter(Boolean).join(" | "),
+  };
+}
+
+export async function joinAgg(): Promise<BenchResult> {
+  const load0 = loadavg()[0]!;
+  const fact = await factFile(FACT_ROWS, 1_000_000);
+  const dim = await dimFile();
+  const q = `SELECT count(*) AS n, sum(w) AS sw, sum(v) AS sv FROM read_parquet('${fact}') f JOIN read_parquet('${dim}') USING (d)`;
+  await duckRows(q);
+  const duck = await timeMedian(3, () => duckRows(q));
+  const want = duck.result[0]!;
+
+  const spark = await startEngine();
+  let engineMs: number, got: Row, plan: string;
+  try {
+    const t = performance.now();
+    const f = await spark.read.parquet(fact);
+    const d = await spark.read.parquet(dim);
+    const joined: DataFrame = f.join(d, "d").agg(F.count("*").alias("n"), F.sum("w").alias("sw"), F.sum("v").alias("sv"));
+    got = (await joined.collect())[0]!;
+    engineMs = performance.now() - t;
+    plan = joined.explainString("simple");
+  } finally {
+    await spark.stop();
+  }
+  const engineOk = Number(got.n) === Number(want.n) && Number(got.sw) === Number(want.sw) && Number(got.sv) === Number(want.sv);
+  const strategy = /BroadcastHashJoin/.test(plan) ? "BroadcastHashJoin" : /SortMergeJoin/.test(plan) ? "SortMergeJoin" : /ShuffledHashJoin/.test(plan) ? "ShuffledHashJoin" : "join";
+
+  // danfojs merge on a reduced fact sample; checked against DuckDB on the same rows.
+  const dfd = await loadDanfo();
+  const t = performance.now();
+  const fc = await readColumns(fact, ["d", "v"], DANFO_ROWS);
+  const dc = await readColumns(dim, ["d", "w"], DIM_ROWS);
+  let danNote: string;
+  try {
+    const dan = await danfoJoin(dfd, fc, dc);
+    const danMs = performance.now() - t;
+    const w2 = (await duckRows(`SELECT count(*) AS n, sum(w) AS sw FROM (SELECT * FROM read_parquet('${fact}') WHERE id < ${DANFO_ROWS}) f JOIN read_parquet('${dim}') USING (d)`))[0]!;
+    const ok = dan.n === Number(w2.n) && dan.sumW === Number(w2.sw);
+    const scale = FACT_ROWS / DANFO_ROWS;
+    danNote = `${ok ? "" : "RESULT MISMATCH danfojs vs DuckDB; "}danfojs merge on the first ${M(DANFO_ROWS)} fact rows x ${M(DIM_ROWS)} (read + merge) ${danMs.toFixed(0)} ms (merge alone ${dan.joinMs.toFixed(0)} ms), scaled x${scale} = ${(danMs * scale).toFixed(0)} ms; engine ${((danMs * scale) / engineMs).toFixed(2)}x faster`;
+  } catch (e) {
+    danNote = `danfojs merge failed at ${M(DANFO_ROWS)} rows: ${(e as Error).message.slice(0, 120)}`;
+  }
+  const ratio = engineMs / duck.ms;
+  return {
+    name: `join ${M(FACT_ROWS)} x ${M(DIM_ROWS)} rows on d, then count/sum; local[2] (${strategy}) vs DuckDB, both reading DuckDB-written Parquet (${fileMB(fact)} + ${fileMB(dim)})`,
+    value: engineMs, unit: "ms", baseline: duck.ms, baselineName: "DuckDB, median of 3, warm", ratio,
+    target: "<= 2x DuckDB", pass: engineOk && ratio <= 2,
+    note: [engineOk ? "" : `RESULT MISMATCH engine ${JSON.stringify(got)} vs DuckDB ${JSON.stringify(want)}`, danNote, loadNote(load0)].filter(Boolean).join(" | "),
+  };
+}
+
+export async function parquetPushdown(): Promise<BenchResult> {
+  const load0 = loadavg()[0]!;
+  // Small row groups (100k rows) sorted by id, so a range filter on id can skip most of them.
+  const path = await factFile(FACT_ROWS, 100_000);
+  const lo = Math.floor(FACT_ROWS / 2) + 123, hi = lo + 10_000;
+  const want = (await duckRows(`SELECT count(*) AS n, sum(v) AS s FROM read_parquet('${path}') WHERE id >= ${lo} AND id < ${hi}`))[0]!;
+
+  const spark = await startEngine();
+  let pushed, unpushed, planPushed: string, planUnpushed: string;
+  try {
+    const df = await spark.read.parquet(path);
+    const agg = (x: DataFrame) => x.agg(F.count("*").alias("n"), F.sum("v").alias("s"));
+    // Pushable: plain comparisons on a column. Not pushable: the same range on an expression
+    // (id + 0), which the source cannot evaluate against statistics, so every row group is read.
+    const withPush = agg(df.filter(F.col("id").geq(lo).and(F.col("id").lt(hi))));
+    const noPush = agg(df.filter(F.col("id").plus(0).geq(lo).and(F.col("id").plus(0).lt(hi))));
+    planPushed = withPush.explainString("simple");
+    planUnpushed = noPush.explainString("simple");
+    pushed = await withBytesRead(spark, async () => (await withPush.collect())[0]!);
+    unpushed = await withBytesRead(spark, async () => (await noPush.collect())[0]!);
+  } finally {
+    await spark.stop();
+  }
+  const pf = (p: string) => /PushedFilters: \[([^\]]*)\]/.exec(p)?.[1] ?? "?";
+  const ok = [pushed.result, unpushed.result].every((r) => Number(r.n) === Number(want.n) && Number(r.s) === Number(want.s));
+  const MB = (b: number) => `${(b / 1048576).toFixed(2)} MB`;
+  return {
+    name: `Parquet scan, ${M(FACT_ROWS)} rows (${fileMB(path)}, 100k-row groups), filter id in [${lo}, ${hi}) then count/sum: bytes read with pushdown vs without`,
+    value: pushed.bytes, unit: "bytes read (pushdown)", baseline: unpushed.bytes, baselineName: "bytes read, same filter on id+0 (not pushable)",
+    ratio: unpushed.bytes / Math.max(pushed.bytes, 1),
+    target: "pushdown reads >= 10x fewer bytes",
+    pass: ok && unpushed.bytes / Math.max(pushed.bytes, 1) >= 10,
+    note: [ok ? "" : `RESULT MISMATCH engine ${JSON.stringify([pushed.result, unpushed.result])} vs DuckDB ${JSON.stringify(want)}`,
+      `pushed ${MB(pushed.bytes)} in ${pushed.ms.toFixed(0)} ms (PushedFilters: [${pf(planPushed)}]); not pushed ${MB(unpushed.bytes)} in ${unpushed.ms.toFixed(0)} ms (PushedFilters: [${pf(planUnpushed)}]); ratio = bytes without / bytes with`,
+      loadNote(load0)].filter(Boolean).join(" | "),
+  };
+}
+
+export const benches: Record<string, () => Promise<BenchResult>> = {
+  "sql-groupby": groupByAgg,
+  "sql-join": joinAgg,
+  "sql-pushdown": parquetPushdown,
+};
