@@ -15,7 +15,7 @@ import { StructType, simpleString, type DataType, isNumeric } from "./types";
 import { newExprId, outputOf, type LogicalPlan } from "./plan/logical-plan";
 import {
   buildProject, buildFilter, buildAggregate, buildJoin, buildSort, buildDistinct, buildDeduplicate, buildSetOp,
-  buildUnionByName, buildWithColumns, buildDrop, renameColumn, type JoinOn,
+  buildUnionByName, buildWithColumns, buildDrop, renameColumn, rollupSets, cubeSets, type JoinOn,
 } from "./plan/builders";
 import { lookupColumn, unresolvedColumn } from "./plan/resolve-expr";
 import { showString, htmlTable } from "./show";
@@ -109,6 +109,10 @@ export class DataFrame {
 
   groupBy(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData { return new GroupedData(this, flat(cols).map(toExpr)); }
   groupby(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData { return this.groupBy(...cols); }
+  /** Subtotals for every prefix of the columns plus a grand total (GROUP BY ROLLUP). */
+  rollup(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData { const k = flat(cols); return new GroupedData(this, k.map(toExpr), rollupSets(k.length)); }
+  /** Subtotals for every combination of the columns (GROUP BY CUBE). */
+  cube(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData { const k = flat(cols); return new GroupedData(this, k.map(toExpr), cubeSets(k.length)); }
   agg(...exprs: (Column | Column[] | Record<string, string>)[]): DataFrame { return this.groupBy().agg(...exprs); }
 
   join(other: DataFrame, on?: string | string[] | Column, how = "inner"): DataFrame {
@@ -318,7 +322,7 @@ function reformatNumber(s: string): string {
 // ---- groupBy ----------------------------------------------------------------------------------------
 
 export class GroupedData {
-  constructor(private readonly df: DataFrame, private readonly keys: Expr[]) {}
+  constructor(private readonly df: DataFrame, private readonly keys: Expr[], private readonly sets?: number[][]) {}
 
   agg(...exprs: (Column | Column[] | Record<string, string>)[]): DataFrame {
     const list: Expr[] = [];
@@ -327,7 +331,7 @@ export class GroupedData {
       else if (Array.isArray(x)) list.push(...x.map((c) => c.expr));
       else for (const [colName, fnName] of Object.entries(x)) list.push({ kind: "fn", name: fnName === "mean" ? "avg" : fnName, args: [colName === "*" ? { kind: "star" } : toExpr(colName)] });
     }
-    return new DataFrame(this.df.sparkSession, buildAggregate(this.df.plan, this.keys, [...this.keys.map(keyItem), ...list]));
+    return new DataFrame(this.df.sparkSession, buildAggregate(this.df.plan, this.keys, [...this.keys.map(keyItem), ...list], undefined, undefined, this.sets));
   }
   count(): DataFrame {
     return this.aggOf([{ kind: "alias", child: { kind: "fn", name: "count", args: [] }, name: "count" }]);
@@ -342,7 +346,7 @@ export class GroupedData {
   min(...cols: string[]): DataFrame { return this.numericAgg("min", cols); }
   max(...cols: string[]): DataFrame { return this.numericAgg("max", cols); }
   private aggOf(list: Expr[]): DataFrame {
-    return new DataFrame(this.df.sparkSession, buildAggregate(this.df.plan, this.keys, [...this.keys.map(keyItem), ...list]));
+    return new DataFrame(this.df.sparkSession, buildAggregate(this.df.plan, this.keys, [...this.keys.map(keyItem), ...list], undefined, undefined, this.sets));
   }
   /** Pivot: one column per distinct value (values given, or computed with a job as Spark does). */
   pivot(pivotCol: string, values?: unknown[]): PivotedData { return new PivotedData(this.df, this.keys, pivotCol, values); }

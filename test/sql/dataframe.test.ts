@@ -431,3 +431,12 @@ describe("partitioning and rdd", () => {
     expect(await ds.map((r) => r.id * 10)).toEqual([0, 10, 20]);
   });
 });
+
+describe("rollup and cube", () => {
+  it("df.rollup / df.cube add subtotal rows", async () => {
+    const df = new SqlSession(localHost()).createDataFrame([["a", "x", 1], ["a", "y", 2], ["b", "x", 3]], "g string, h string, v int");
+    const r = await df.rollup("g", "h").agg(F.sum("v").alias("s")).orderBy("g", "h").collect();
+    expect(r.map((x) => [x.g, x.h, x.s])).toEqual([[null, null, 6], ["a", null, 3], ["a", "x", 1], ["a", "y", 2], ["b", null, 3], ["b", "x", 3]]);
+    expect(await df.cube("g", "h").count().count()).toBe(8);
+  });
+});

@@ -51,6 +51,9 @@ const QUERIES = [
   "SELECT a.id, b.id AS id2 FROM t a JOIN t b ON a.k = b.k AND a.id < b.id WHERE a.id < 20",
   "WITH g AS (SELECT k, sum(x) AS s FROM t GROUP BY k) SELECT k FROM g WHERE s > (SELECT avg(x) FROM t)",
   "SELECT k, sum(v) AS sv FROM (SELECT t.k, u.v FROM t JOIN u ON t.w = u.w) j GROUP BY k",
+  "SELECT k, w, count(*) AS c, sum(x) AS s FROM t GROUP BY ROLLUP(k, w)",
+  "SELECT k, w, count(*) AS c, max(id) AS m FROM t GROUP BY CUBE(k, w)",
+  "SELECT k, count(*) AS c FROM t GROUP BY GROUPING SETS ((k), ())",
 ];
 
 describe("differential vs DuckDB", () => {

@@ -14,7 +14,7 @@ import { evalConstant } from "../expressions/eval";
 import { widerTypeOf } from "../expressions/type-utils";
 import { newExprId, outputOf, transformPlanDown, type LogicalPlan, type JoinType } from "../plan/logical-plan";
 import {
-  buildProject, buildFilter, buildAggregate, buildJoin, buildDistinct, buildSetOp, resolveOrder, dedupRight,
+  buildProject, buildFilter, buildAggregate, buildJoin, buildDistinct, buildSetOp, resolveOrder, dedupRight, rollupSets, cubeSets,
 } from "../plan/builders";
 import { resolveExpr, resolveNamed, expandStars, outerScopes } from "../plan/resolve-expr";
 import { splitConjuncts, andAll } from "../physical/planner";
@@ -294,13 +294,31 @@ export class SqlBinder {
       const isAgg = !!s.groupBy || !!having || rawItems.some(containsAggRaw) || sorts.some((o) => containsAggRaw(o.child));
       if (isAgg) {
         let groupRaw: Expr[] = [];
+        let groupingSets: number[][] | undefined;
+        const gsExprs: Expr[] = [];
         if (s.groupBy) {
           if (s.groupBy.all) {
             groupRaw = expandStars(rawItems, outputOf(plan)).filter((e) => !containsAggRaw(e)).map((e) => (e.kind === "alias" ? e.child : e));
           } else {
             for (const g of s.groupBy.items) {
-              if ((g as A.GroupingSets).kind === "groupingSets" || (g as A.GroupingSets).kind === "rollup" || (g as A.GroupingSets).kind === "cube") {
-                throw new AnalysisError("UNSUPPORTED_FEATURE.GROUPING_SETS", "GROUPING SETS / ROLLUP / CUBE are not supported yet.");
+              const gk = (g as A.GroupingSets).kind;
+              if (gk === "groupingSets" || gk === "rollup" || gk === "cube") {
+                if (groupingSets) throw new AnalysisError("UNSUPPORTED_FEATURE.GROUPING_SETS", "Only one GROUPING SETS / ROLLUP / CUBE per GROUP BY is supported.");
+                const gs = g as A.GroupingSets;
+                const elems = gs.sets.map((set) => set.map((x) => this.bx(x)));
+                const listIdx = (es: Expr[]) => es.map((e) => {
+                  const k = JSON.stringify(e);
+                  let i = gsExprs.findIndex((x) => JSON.stringify(x) === k);
+                  if (i < 0) { gsExprs.push(e); i = gsExprs.length - 1; }
+                  return i;
+                });
+                const elemIdx = elems.map(listIdx);
+                if (gk === "groupingSets") groupingSets = elemIdx;
+                else {
+                  const pick = gk === "rollup" ? rollupSets(elemIdx.length) : cubeSets(elemIdx.length);
+                  groupingSets = pick.map((set) => set.flatMap((i) => elemIdx[i]!));
+                }
+                continue;
               }
               const e = this.bx(g as A.Expr);
               if (e.kind === "lit" && typeof e.value === "number" && Number.isInteger(e.value)) {
@@ -311,7 +329,13 @@ export class SqlBinder {
             }
           }
         }
-        const aggPlan = buildAggregate(plan, groupRaw, rawItems, having, s.distinct ? undefined : sorts);
+        if (groupingSets) {
+          // Plain GROUP BY expressions belong to every grouping set.
+          const base = groupRaw.map((_, i) => i);
+          groupingSets = groupingSets.map((set) => [...base, ...set.map((i) => i + groupRaw.length)]);
+          groupRaw = [...groupRaw, ...gsExprs];
+        }
+        const aggPlan = buildAggregate(plan, groupRaw, rawItems, having, s.distinct ? undefined : sorts, groupingSets);
         if (!s.distinct) return aggPlan;
         const d = buildDistinct(aggPlan);
         return sorts.length ? this.sortOver(d, sorts) : d;

@@ -410,3 +410,33 @@ for (const [name, outer] of [["inline", false], ["inline_outer", true]] as const
 }
 
 export { isNumeric };
+
+// GROUPING SETS / ROLLUP / CUBE: one output row per grouping set, grouping columns outside the
+// set nulled, plus Spark's grouping id (bit i set when expression i is aggregated away).
+register({
+  kind: "generator", name: "__expand_grouping_sets", minArgs: 1, maxArgs: Infinity, outer: false,
+  resolve(args) {
+    return { args, output: [...args.slice(1).map((a, i) => ({ name: `__g${i}`, dataType: typeOf(a), nullable: true })), { name: "spark_grouping_id", dataType: LongType, nullable: false }] };
+  },
+  generate([sets, ...vals]) {
+    const n = vals.length;
+    return (sets as number[][]).map((set) => {
+      let gid = 0;
+      const row = vals.map((v, i) => {
+        if (set.includes(i)) return v ?? null;
+        gid |= 1 << (n - 1 - i);
+        return null;
+      });
+      return [...row, gid];
+    });
+  },
+} as GeneratorDef);
+for (const name of ["grouping", "grouping_id"]) {
+  register({
+    kind: "scalar", name, minArgs: 0, maxArgs: Infinity,
+    resolve(args) { return { args, dataType: name === "grouping" ? { type: "byte" } : LongType }; },
+    eval() {
+      throw new Error(`${name}() can only be used with GROUPING SETS, ROLLUP or CUBE`);
+    },
+  });
+}

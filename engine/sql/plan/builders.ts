@@ -130,7 +130,8 @@ function checkGrouped(e: Expr, groupBy: Expr[], ok: Set<number> = new Set()): vo
  * Filter/Window/Sort/Project it needs on top. `groupRaw` may name select aliases (Spark's
  * groupByAliases) and ORDER BY may reference select aliases or aggregates not selected.
  */
-export function buildAggregate(child0: LogicalPlan, groupRaw0: Expr[], selectRaw0: Expr[], havingRaw?: Expr, orderRaw?: SortExpr[]): LogicalPlan {
+export function buildAggregate(child0: LogicalPlan, groupRaw0: Expr[], selectRaw0: Expr[], havingRaw?: Expr, orderRaw?: SortExpr[], groupingSets?: number[][]): LogicalPlan {
+  if (groupingSets) return buildGroupingSets(child0, groupRaw0, selectRaw0, groupingSets, havingRaw, orderRaw);
   let child = child0;
   let groupRaw = groupRaw0, selectRaw = selectRaw0;
   // Sliding event-time windows assign a row to several windows: expand rows first (Spark's Expand).
@@ -441,3 +442,74 @@ export function renameColumn(child: LogicalPlan, from: string, to: string): Logi
 }
 
 export { references, autoName, nullableOf };
+
+// ---- GROUPING SETS / ROLLUP / CUBE ------------------------------------------------------------------
+
+/** Sets (indices into the grouping expressions) of ROLLUP(e1..en): (e1..en), (e1..en-1), ..., (). */
+export function rollupSets(n: number): number[][] {
+  return Array.from({ length: n + 1 }, (_, k) => Array.from({ length: n - k }, (_, i) => i));
+}
+
+/** Sets of CUBE(e1..en): every subset, larger ones first (Spark's order). */
+export function cubeSets(n: number): number[][] {
+  const out: number[][] = [];
+  for (let mask = (1 << n) - 1; mask >= 0; mask--) out.push(Array.from({ length: n }, (_, i) => i).filter((i) => mask & (1 << (n - 1 - i))));
+  return out;
+}
+
+/**
+ * Spark's Expand + Aggregate: every input row is repeated once per grouping set with the
+ * grouping columns outside the set nulled and a grouping id; aggregate inputs still read the
+ * original columns. grouping(col) / grouping_id() read the id.
+ */
+function buildGroupingSets(child: LogicalPlan, groupRaw: Expr[], selectRaw: Expr[], sets: number[][], havingRaw?: Expr, orderRaw?: SortExpr[]): LogicalPlan {
+  const input = outputOf(child);
+  const G = groupRaw.map((g) => {
+    const r = resolveExpr(g, { input, clause: "GROUP BY" });
+    return r.kind === "alias" ? r.child : r;
+  });
+  const n = G.length;
+  const gen: Expr & { kind: "fn" } = {
+    kind: "fn", name: "__expand_grouping_sets",
+    args: [{ kind: "lit", value: sets, dataType: { type: "array", elementType: { type: "array", elementType: { type: "integer" }, containsNull: false }, containsNull: false } }, ...G],
+    dataType: { type: "long" },
+  };
+  const gOut: Attr[] = G.map((g, i) => ({ kind: "attr", id: newExprId(), name: `__g${i}`, dataType: typeOf(g), nullable: true }));
+  const gid: Attr = { kind: "attr", id: newExprId(), name: "spark_grouping_id", dataType: { type: "long" }, nullable: false };
+  const expanded: LogicalPlan = { kind: "Generate", generator: gen, outer: false, generatorOutput: [...gOut, gid], child };
+  const scope: ResolveScope = { input: outputOf(expanded), allowAgg: true, allowWindow: true };
+  const swap = (e: Expr): Expr => {
+    const walk = (x: Expr): Expr => {
+      if (x.kind === "fn" && (x.name === "grouping" || x.name === "grouping_id")) return groupingFn(x, G, gid);
+      if (x.kind === "fn" && lookupFunction(x.name)?.kind === "agg") return x;
+      const i = G.findIndex((g) => exprEquals(g, x));
+      if (i >= 0) return gOut[i]!;
+      return mapChildren(x, walk);
+    };
+    return walk(e);
+  };
+  const items = expandStars(selectRaw, input).map((raw) => {
+    const r = resolveNamed(raw, scope);
+    if (r.kind === "attr") {
+      const i = G.findIndex((g) => exprEquals(g, r));
+      return i >= 0 ? ({ kind: "alias", child: gOut[i]!, name: r.name, id: newExprId() } as Expr) : r;
+    }
+    return r.kind === "alias" ? { ...r, child: swap(r.child) } : swap(r);
+  });
+  const having = havingRaw ? swap(resolveExpr(havingRaw, { ...scope, clause: "HAVING" })) : undefined;
+  const orders = (orderRaw ?? []).map((o) => ({ ...o, child: swap(resolveOrder(o, items, scope).child) }) as SortExpr);
+  const agg = buildAggregate(expanded, [...gOut, gid], items, having, orders.length ? orders : undefined);
+  return agg;
+}
+
+function groupingFn(x: Expr & { kind: "fn" }, G: Expr[], gid: Attr): Expr {
+  const n = G.length;
+  if (x.name === "grouping_id" && x.args.length === 0) return gid;
+  if (x.name === "grouping") {
+    const i = G.findIndex((g) => exprEquals(g, x.args[0]!));
+    if (i < 0) throw new AnalysisError("GROUPING_COLUMN_MISMATCH", `Column of grouping (${exprSql(x.args[0]!)}) can't be found in grouping columns ${G.map(exprSql).join(",")}.`);
+    const shifted: Expr = { kind: "fn", name: "shiftright", args: [gid, { kind: "lit", value: n - 1 - i, dataType: { type: "integer" } }], dataType: { type: "long" } };
+    return { kind: "cast", child: { kind: "fn", name: "&", args: [shifted, { kind: "lit", value: 1, dataType: { type: "long" } }], dataType: { type: "long" } }, to: { type: "byte" } };
+  }
+  return x;
+}

@@ -12,3 +12,7 @@ SELECT region, collect_list(amount) FROM sales WHERE region = 'west' GROUP BY re
 SELECT region FROM sales GROUP BY region ORDER BY count(*) DESC, region;
 SELECT region, sum(amount) FILTER (WHERE product = 'tv') AS tv FROM sales GROUP BY region ORDER BY region;
 SELECT sum(count(*)) FROM sales;
+SELECT region, product, sum(amount) AS s FROM sales GROUP BY ROLLUP(region, product) ORDER BY region, product;
+SELECT region, product, count(*) AS n, grouping_id() AS g FROM sales GROUP BY CUBE(region, product) ORDER BY g, region, product;
+SELECT region, sum(amount) AS s, grouping(region) AS gr FROM sales GROUP BY GROUPING SETS ((region), ()) ORDER BY gr, region;
+SELECT product, sum(amount) FROM sales GROUP BY product WITH ROLLUP ORDER BY product;
