@@ -125,3 +125,18 @@ describe("text", () => {
     expect(split.rows.map((x) => (x.value as string).length).sort((a, b) => a - b)).toEqual([5, 6, first.length]);
   });
 });
+
+describe("JSON writing", () => {
+  it("prints doubles like Spark (1.0, 1.0E20) so a re-read infers double, and bigints exactly", async () => {
+    const { writeLocal, listOutput } = await import("../../engine/sql/datasources");
+    const { readFileSync } = await import("node:fs");
+    const schema = new StructType().add("x", { type: "double" }).add("n", { type: "long" });
+    const out = join(tempDir(), "j");
+    writeLocal("json", out, schema, [[{ x: 1, n: 2n ** 62n }, { x: 1e20, n: null }, { x: -0.5, n: 3 }]]);
+    const text = readFileSync(join(out, listOutput(out).find((f) => f.endsWith(".json"))!), "utf8");
+    expect(text).toBe('{"x":1.0,"n":4611686018427387904}\n{"x":1.0E20}\n{"x":-0.5,"n":3}\n');
+    const back = await readLocal({ format: "json", paths: [out] });
+    expect(back.schema.simpleString()).toBe("struct<n:bigint,x:double>");
+    expect(back.rows[0]).toEqual({ n: 2n ** 62n, x: 1 });
+  });
+});

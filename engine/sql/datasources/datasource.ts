@@ -92,7 +92,7 @@ export async function inferDataSchema(format: FileFormat, listing: FileListing, 
 }
 
 /** Spark's schema of `format` files at `paths` (what spark.read...load(paths).schema shows). */
-export async function inferSchema(format: FileFormat | string, paths: string[], options: DataSourceOptions = {}): Promise<StructType> {
+export async function inferFileSchema(format: FileFormat | string, paths: string[], options: DataSourceOptions = {}): Promise<StructType> {
   return (await resolveScan({ format, paths, options })).schema;
 }
 

@@ -8,7 +8,7 @@ export type {
 export { emptyMetrics } from "./types";
 export { Options, parseByteSize } from "./options";
 export {
-  FORMATS, checkFormat, inferSchema, inferDataSchema, resolveScan, readSplit, readLocal,
+  FORMATS, checkFormat, inferFileSchema, inferDataSchema, resolveScan, readSplit, readLocal,
   type ScanRequest, type ScanTask, type ResolvedScan, type MetricsSink,
 } from "./datasource";
 export { planSplits, isSplittable, type SplitOptions } from "./splits";

@@ -5,6 +5,7 @@
 import { StructType, simpleString, type DataType, type StructField } from "../types";
 import { outputFields, type ScanColumns } from "./csv-source";
 import { formatDate, formatTimestampIso } from "./datetime";
+import { javaDoubleString } from "./value-text";
 import { parseJson, stringifyJson, JsonNumber, JsonSyntaxError, type JsonParseOptions, type JsonValue } from "./json-text";
 import { lineNumberAt, readLines, readWholeFile } from "./line-reader";
 import { malformedError, type BadField } from "./malformed";
@@ -315,7 +316,8 @@ export function rowToJson(
       case "timestamp": return v instanceof Date ? tsFormat(v) : v;
       case "binary": return v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v;
       case "long": case "decimal": return typeof v === "bigint" ? RAW(v.toString()) : v;
-      case "double": case "float": return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+      // Doubles print like Java (1.0, 1.0E20) so that reading the file back infers double again.
+      case "double": case "float": return typeof v === "number" ? (Number.isFinite(v) ? RAW(javaDoubleString(v)) : String(v)) : v;
       case "array": return (v as unknown[]).map((e) => enc(e, dt.elementType));
       case "map": {
         const o: Record<string, unknown> = {};
@@ -345,4 +347,4 @@ class RawJson {
 }
 const RAW = (t: string) => new RawJson(t);
 const RAW_MARK = "__bigdata_raw_number__:";
-const RAW_RE = /"__bigdata_raw_number__:(-?\d+)"/g;
+const RAW_RE = /"__bigdata_raw_number__:(-?[\d.E-]+)"/g;
