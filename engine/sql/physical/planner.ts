@@ -110,6 +110,17 @@ export class PhysicalPlanner {
         return { kind: "Sort", output: child.output, orders: p.orders, global: true, child: ex };
       }
       case "Limit": {
+        // ORDER BY ... LIMIT n (Spark's TakeOrderedAndProject): top n per partition, then the top
+        // n of those in one task - no range exchange, no sampling job.
+        if (p.child.kind === "Sort" && p.child.global && p.limit + p.offset <= 10_000) {
+          const inner = this.plan(p.child.child);
+          const n = p.limit + p.offset, orders = p.child.orders, out = inner.output;
+          const localSort: PhysicalPlan = { kind: "Sort", output: out, orders, global: false, child: inner };
+          const localTop: PhysicalPlan = { kind: "LocalLimit", output: out, limit: n, offset: 0, child: localSort };
+          const one: PhysicalPlan = { kind: "Coalesce", output: out, numPartitions: 1, child: localTop };
+          const finalSort: PhysicalPlan = { kind: "Sort", output: out, orders, global: false, child: one };
+          return { kind: "GlobalLimit", output: out, limit: p.limit, offset: p.offset, child: finalSort };
+        }
         const child = this.plan(p.child);
         const local: PhysicalPlan = { kind: "LocalLimit", output: child.output, limit: p.limit, offset: p.offset, child };
         return { kind: "GlobalLimit", output: child.output, limit: p.limit, offset: p.offset, child: local };
