@@ -28,6 +28,8 @@ beforeAll(async () => {
   server = await startJupyter(sb, join(sb.dir, "work"));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
+    // The sandbox HOME keeps chromium's config and crash-report folders out of the real one.
+    env: sb.env as Record<string, string>,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   await mkdir(ARTIFACTS, { recursive: true });
