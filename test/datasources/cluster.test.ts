@@ -27,7 +27,7 @@ describe("file scans on the cluster", () => {
     expect(scan.tasks.length).toBeGreaterThan(2);
     // Once engine/worker-preload.ts loads the data sources, workers resolve readSplit by its
     // registered name; until then the task imports the module itself (same code, on the worker).
-    const wired = readFileSync(new URL("../../engine/worker-preload.ts", import.meta.url), "utf8").includes("sql/datasources");
+    const wired = /import "\.\/sql(\/datasources|\/index)?";/.test(readFileSync(new URL("../../engine/worker-preload.ts", import.meta.url), "utf8"));
     const modUrl = pathToFileURL(join(import.meta.dirname, "../../engine/sql/datasources/index.ts")).href;
     const rdd = wired
       ? sc.readSplits<ScanTask, Record<string, unknown>>(scan.tasks, (t, tc) => readSplit(t, tc as never), "FileScan csv")
