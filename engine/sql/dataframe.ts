@@ -21,6 +21,7 @@ import { lookupColumn, unresolvedColumn } from "./plan/resolve-expr";
 import { showString, htmlTable } from "./show";
 import type { SqlSession } from "./sql-session";
 import { internalToExternal } from "./row-convert";
+import { drainRows } from "./physical/operators";
 import type { DataFrameWriter } from "./readwriter";
 
 export type Row = Record<string, unknown>;
@@ -258,9 +259,19 @@ export class DataFrame {
   async tail(n: number): Promise<Row[]> { const all = await this.collect(); return all.slice(Math.max(0, all.length - n)); }
   async isEmpty(): Promise<boolean> { return (await this.take(1)).length === 0; }
 
+  /** Rows partition by partition: one job per partition (as in Spark), so the driver holds one partition at a time. */
   async *toLocalIterator(): AsyncGenerator<Row> {
-    const rows = await this.collect();
-    for (const r of rows) yield r;
+    const rdd = await this.toInternalRdd();
+    const names = this.columns, types = this.output.map((a) => a.dataType);
+    const run = (rdd as unknown as { runJob?: (f: (it: IterableIterator<unknown[]>) => unknown[][], parts?: number[]) => Promise<unknown[][][]> }).runJob;
+    if (typeof run !== "function") {
+      for (const r of await rdd.collect()) yield internalToExternal(names, types, r);
+      return;
+    }
+    for (let i = 0; i < rdd.getNumPartitions(); i++) {
+      const [part] = await run.call(rdd, (it) => drainRows(it), [i]);
+      for (const r of part ?? []) yield internalToExternal(names, types, r);
+    }
   }
 
   async showString(n = 20, truncate: number | boolean = true, vertical = false): Promise<string> {

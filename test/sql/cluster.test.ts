@@ -103,3 +103,15 @@ describe.skipIf(!wired)("metrics on the cluster", () => {
     } finally { await spark.stop(); }
   });
 });
+
+describe.skipIf(!wired)("toLocalIterator on the cluster", () => {
+  it("yields every row, one partition job at a time", async () => {
+    const spark = await SparkSession.builder().master("local[2]").appName("it").getOrCreate();
+    try {
+      const sql = sqlSessionOf(spark as never);
+      const seen: number[] = [];
+      for await (const r of sql.range(0, 50, 1, 5).toLocalIterator()) seen.push(r.id as number);
+      expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    } finally { await spark.stop(); }
+  });
+});

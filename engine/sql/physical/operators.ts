@@ -591,3 +591,7 @@ export const takeRows = registerShippable("sql.takeRows", function* takeRows(n: 
     k++;
   }
 });
+
+export const drainRows = registerShippable("sql.drainRows", function drainRows(it: Iterable<Row>): Row[] {
+  return [...it];
+});
