@@ -145,11 +145,20 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
     process.on("disconnect", () => void shutdown());
   });
 
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("unexpected-response", (_req, res) => reject(new Error(`driver refused this worker: HTTP ${res.statusCode}`)));
-    ws.once("error", reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`driver refused this worker: HTTP ${res.statusCode}`)));
+      ws.once("error", reject);
+    });
+  } catch (e) {
+    // Leave nothing running: a refused worker must be able to exit.
+    stopping = true;
+    await Promise.allSettled(slots.map((s) => s.thread.terminate()));
+    await services.close().catch(() => {});
+    rmSync(localDir, { recursive: true, force: true });
+    throw e;
+  }
   // Register only once every executor thread has loaded the engine, so the first task runs warm.
   await Promise.all(slots.map((s) => s.ready));
   toDriver({ t: "register", workerId, pid: process.pid, host, slots: cores, shuffleAddress: services.shuffleAddress, localDir });
