@@ -88,6 +88,8 @@ export class Kernel {
   }
 
   async start(): Promise<void> {
+    // First of all: an interrupt must never kill the kernel (SIGINT's default action).
+    process.on("SIGINT", () => { this.interrupt(); this.channels.ackInterrupt(); });
     await this.channels.start();
     const declDir = declarationsForKernel((t) => this.log(t));
     installVirtualPackages(process.cwd(), declDir);
@@ -95,7 +97,6 @@ export class Kernel {
     this.executor.jobCallSite = (jobId) => this.jobCallSite(jobId);
     this.installGlobals();
     this.installStreams();
-    process.on("SIGINT", () => this.interrupt());
     process.on("SIGTERM", () => { void this.shutdown(false, undefined); });
     process.on("unhandledRejection", (reason) => this.reportBackgroundError("Unhandled promise rejection", reason));
     process.on("uncaughtException", (err) => this.reportBackgroundError("Uncaught exception", err));
@@ -333,6 +334,7 @@ export class Kernel {
     if (!silent) this.channels.publish("execute_input", { code, execution_count: count }, msg);
 
     const outcome = await this.runCell(code, storeHistory ? count : 0);
+    this.channels.ackInterrupt();
     this.flushStreams();
 
     if (outcome.status === "ok") {

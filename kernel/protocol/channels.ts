@@ -60,6 +60,11 @@ export class KernelChannels {
     this.publish("status", { execution_state: state }, parent);
   }
 
+  /** Tells the socket thread the last interrupt took effect, so it stops re-raising SIGINT. */
+  ackInterrupt(): void {
+    this.worker?.postMessage({ op: "interrupt-ack" } satisfies ToIoThread);
+  }
+
   /** Flushes pending sends, closes the sockets and ends the thread. */
   close(): Promise<void> {
     const worker = this.worker;

@@ -23,6 +23,8 @@ export type ToIoThread =
       identities?: Uint8Array[];
       metadata?: Record<string, unknown>;
     }
+  /** The main thread handled an interrupt (or finished a cell): stop repeating SIGINT. */
+  | { op: "interrupt-ack" }
   | { op: "close" };
 
 export type FromIoThread =

@@ -35,7 +35,10 @@ function log(text: string): void {
   port.postMessage({ op: "log", text } satisfies FromIoThread);
 }
 
+let closing = false;
+
 function send(channel: keyof typeof sockets, msgType: string, content: unknown, parent: Partial<MessageHeader>, identities: Buffer[] = [], metadata: Record<string, unknown> = {}): void {
+  if (closing) return;
   const msg: JupyterMessage<unknown> = {
     identities: channel === "iopub" ? [] : identities,
     header: newHeader(msgType, data.session),
@@ -65,6 +68,22 @@ async function pump(channel: "shell" | "control" | "stdin", sock: InstanceType<Z
   }
 }
 
+// A SIGINT that lands while the main thread compiles a cell is seen by its listener only after
+// the cell's synchronous code has started, too late to break a loop. So the signal is repeated
+// until the main thread acknowledges (its SIGINT listener ran, or a cell ended).
+let interruptsRaised = 0;
+let interruptsAcked = 0;
+function raiseInterrupt(): void {
+  const seq = ++interruptsRaised;
+  let tries = 0;
+  const fire = () => {
+    if (interruptsAcked >= seq || tries++ >= 40) return;
+    process.kill(process.pid, "SIGINT");
+    setTimeout(fire, 250);
+  };
+  fire();
+}
+
 /** Control requests this thread can answer without the (possibly blocked) main thread. */
 function handleControlHere(msg: JupyterMessage): boolean {
   const type = msg.header.msg_type;
@@ -72,10 +91,16 @@ function handleControlHere(msg: JupyterMessage): boolean {
     status("busy", msg.header);
     // SIGINT breaks a synchronous loop (vm breakOnSigint) and the main thread's SIGINT handler
     // cancels awaits and running jobs; one mechanism for both the signal and the message route.
-    process.kill(process.pid, "SIGINT");
+    raiseInterrupt();
     send("control", "interrupt_reply", { status: "ok" }, msg.header, msg.identities);
     status("idle", msg.header);
     return true;
+  }
+  if (type === "shutdown_request") {
+    // The main thread does the shutdown, but a cell stuck in a synchronous loop would keep it from
+    // ever seeing the request: break the loop first (the cell ends as interrupted).
+    raiseInterrupt();
+    return false;
   }
   if (type === "kernel_info_request") {
     status("busy", msg.header);
@@ -93,7 +118,10 @@ async function heartbeat(): Promise<void> {
 port.on("message", (m: ToIoThread) => {
   if (m.op === "send") {
     send(m.channel, m.msgType, m.content, m.parent, (m.identities ?? []).map((b) => Buffer.from(b)), m.metadata);
+  } else if (m.op === "interrupt-ack") {
+    interruptsAcked = interruptsRaised;
   } else if (m.op === "close") {
+    closing = true;
     void Promise.all([...sendChains.values()]).finally(() => {
       for (const s of [iopub, shell, control, stdin, hb]) s.close();
       port.postMessage({ op: "closed" } satisfies FromIoThread);

@@ -55,6 +55,18 @@ export function runPython(k: KernelEnv, args: string[], timeoutMs = 600_000): Pr
 /** Parses unittest's verbose output into test name -> outcome ("ok", "FAIL", "ERROR", "skipped ..."). */
 export function unittestOutcomes(stderr: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of stderr.matchAll(/^(test_\w+) \([\w.]+\)(?:\s*\n?.*?)? \.\.\. (ok|FAIL|ERROR|skipped.*)$/gm)) out.set(m[1]!, m[2]!);
+  const OUTCOME = /^(ok|FAIL|ERROR|skipped.*|expected failure|unexpected success)$/;
+  let pending: string | undefined;
+  // The kernel's own log lines (its stderr) can land between "... " and the outcome.
+  for (const line of stderr.split("\n")) {
+    const m = /^(test_\w+) \(.*\)(?: \.\.\. ?(.*))?$/.exec(line);
+    if (m) {
+      pending = m[1];
+      const rest = (m[2] ?? "").trim();
+      if (OUTCOME.test(rest)) { out.set(pending!, rest); pending = undefined; }
+      continue;
+    }
+    if (pending && OUTCOME.test(line.trim())) { out.set(pending, line.trim()); pending = undefined; }
+  }
   return out;
 }

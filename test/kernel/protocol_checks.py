@@ -240,5 +240,22 @@ class ProtocolTests(unittest.TestCase):
         self.assertEqual(reply["content"]["execution_count"], before["execution_count"])
 
 
+class ShutdownTests(unittest.TestCase):
+    def test_shutdown_breaks_a_busy_cell_and_exits_cleanly(self):
+        km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=240)
+        try:
+            msg_id = kc.execute("while (true) {}")
+            wait_busy(kc, msg_id)
+            proc = km.provisioner.process
+            km.shutdown_kernel(now=False)
+            # Exit code 0: the kernel itself shut down (a kernel that ignored the request would be
+            # killed by jupyter_client with SIGKILL, exit code -9).
+            self.assertEqual(proc.wait(timeout=60), 0)
+        finally:
+            kc.stop_channels()
+            if km.is_alive():
+                km.shutdown_kernel(now=True)
+
+
 if __name__ == "__main__":
     unittest.main()
