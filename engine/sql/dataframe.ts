@@ -282,6 +282,11 @@ export class DataFrame {
     console.log((await this.showString(n, truncate, vertical)).replace(/\n$/, ""));
   }
 
+  /** The rows as a danfojs DataFrame (loaded lazily; it is heavy). */
+  async toDanfo(): Promise<unknown> {
+    const { toDanfo } = await import("./datasources/danfo");
+    return toDanfo(this.schema, await this.collect());
+  }
   async foreach(f: (row: Row) => void): Promise<void> { for (const r of await this.collect()) f(r); }
 
   /** Rich display for notebooks: HTML table with the schema and "showing N of M rows". */

@@ -24,6 +24,7 @@ import { QueryExecution } from "./physical/query-execution";
 import { mergeMetrics, type OpMetrics } from "./physical/operators";
 import { readSettings, MapConf, type SqlSessionLike, type SqlSettings, type SqlConfLike, type SqlSparkContext } from "./session-types";
 import { SqlBinder, fileKey } from "./binder/sql-binder";
+import { fromDanfo } from "./datasources/danfo";
 import { DataFrameReader, DataFrameWriter, fileDataFrame } from "./readwriter";
 
 export type SchemaArg = StructType | string | string[] | DataType;
@@ -66,8 +67,12 @@ export class SqlSession {
    * createDataFrame(rows, ["a", "b"]) names columns; a StructType or DDL string ("a int, b
    * string") fixes the types.
    */
-  createDataFrame(data: unknown[] | RDD<unknown>, schema?: SchemaArg): DataFrame {
-    if (!Array.isArray(data)) return this.createFromRdd(data, schema);
+  createDataFrame(data: unknown[] | RDD<unknown> | object, schema?: SchemaArg): DataFrame {
+    if (!Array.isArray(data) && isDanfo(data)) {
+      const { schema: ds, rows } = fromDanfo(data);
+      return this.createDataFrame(rows, schema ?? ds);
+    }
+    if (!Array.isArray(data)) return this.createFromRdd(data as RDD<unknown>, schema);
     let struct: StructType;
     let names: string[] | undefined;
     if (schema instanceof StructType) struct = schema;
@@ -208,6 +213,11 @@ export class SqlSession {
       default: throw new AnalysisError("INVALID_EXPLAIN_MODE", `Unknown explain mode: ${mode}. Accepted explain modes are 'simple', 'extended', 'codegen', 'cost', 'formatted'.`);
     }
   }
+}
+
+function isDanfo(x: unknown): x is { columns: string[]; dtypes: string[]; values: unknown[] } {
+  const o = x as { columns?: unknown; dtypes?: unknown; values?: unknown; map?: unknown };
+  return !!o && Array.isArray(o.columns) && Array.isArray(o.dtypes) && o.values !== undefined && typeof o.map !== "function";
 }
 
 function formattedPlan(phys: string): string {

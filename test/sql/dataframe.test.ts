@@ -440,3 +440,13 @@ describe("rollup and cube", () => {
     expect(await df.cube("g", "h").count().count()).toBe(8);
   });
 });
+
+describe("danfojs interop", () => {
+  it("toDanfo and createDataFrame(danfoDf) round-trip rows", async () => {
+    const s = new SqlSession(localHost());
+    const df = s.createDataFrame([[1, "a", 1.5], [2, "b", null]], "id int, name string, x double");
+    const d = (await df.toDanfo()) as { columns: string[] };
+    expect(d.columns).toEqual(["id", "name", "x"]);
+    expect(await s.createDataFrame(d).collect()).toEqual([{ id: 1, name: "a", x: 1.5 }, { id: 2, name: "b", x: null }]);
+  });
+});
