@@ -5,9 +5,8 @@
 import { fileURLToPath } from "node:url";
 import { buildNotebook, code, emit, md, type CellSpec } from "./notebook-builder";
 
-/** The engine has no DataFrame API yet: until it does, the section shows the code as text (so
- * the notebook runs clean); flip this when \`spark.createDataFrame\` lands. */
-export const DATAFRAMES_READY = false;
+/** The DataFrame section runs as code (the engine has DataFrames); false shows it as text only. */
+export const DATAFRAMES_READY = true;
 
 const DATAFRAME_CODE = `const people = spark.createDataFrame([
   { name: "Alice", age: 34 },
@@ -16,7 +15,10 @@ const DATAFRAME_CODE = `const people = spark.createDataFrame([
   { name: "Daniel", age: 29 },
 ]);
 people.printSchema();
-await people.filter("age > 25").select("name", "age").show();`;
+const adults = people.filter("age > 25").select("name", "age");
+await adults.show();
+adults.explain();   // the plan Spark chose: a scan, a filter, a projection
+adults              // the last value of a cell is displayed: a table with the schema`;
 
 function firstDataFrame(): CellSpec[] {
   const intro = md`
