@@ -90,28 +90,16 @@ describe.skipIf(!wired)("SQL on a real local[2] cluster", () => {
     expect(await df.count()).toBe(5000);
     expect((await df.agg(F.max("sq").alias("m")).collect())[0]!.m).toBe(4999 * 4999);
   });
-});
-describe.skipIf(!wired)("metrics on the cluster", () => {
-  it("operators report rows through accumulators", async () => {
-    const spark = await SparkSession.builder().master("local[2]").appName("m").getOrCreate();
-    try {
-      const sql = sqlSessionOf(spark as never);
-      const df = sql.range(0, 100, 1, 4).filter("id % 3 = 0").groupBy(F.col("id").mod(5).alias("m")).count();
-      await df.collect();
-      const g = sql.lastExecution!.planGraph();
-      expect(JSON.stringify(g)).toContain('"number of output rows":34');
-    } finally { await spark.stop(); }
-  });
-});
 
-describe.skipIf(!wired)("toLocalIterator on the cluster", () => {
-  it("yields every row, one partition job at a time", async () => {
-    const spark = await SparkSession.builder().master("local[2]").appName("it").getOrCreate();
-    try {
-      const sql = sqlSessionOf(spark as never);
-      const seen: number[] = [];
-      for await (const r of sql.range(0, 50, 1, 5).toLocalIterator()) seen.push(r.id as number);
-      expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    } finally { await spark.stop(); }
+  it("operators report rows through accumulators into the plan graph", async () => {
+    const df = sql.range(0, 100, 1, 4).filter("id % 3 = 0").groupBy(F.col("id").mod(5).alias("m")).count();
+    await df.collect();
+    expect(JSON.stringify(sql.lastExecution!.planGraph())).toContain('"number of output rows":34');
+  });
+
+  it("toLocalIterator yields every row, one partition job at a time", async () => {
+    const seen: number[] = [];
+    for await (const r of sql.range(0, 50, 1, 5).toLocalIterator()) seen.push(r.id as number);
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i));
   });
 });
