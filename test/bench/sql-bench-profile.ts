@@ -49,6 +49,12 @@ async function run(which: string, rows: number, local: boolean): Promise<void> {
     console.log((await df.groupBy("k").agg(F.sum("v").alias("s"), F.avg("v").alias("a")).collect()).length, "groups");
   }
   console.log(`${which} ${rows} rows: ${(performance.now() - t).toFixed(0)} ms`);
+  if (spark instanceof SparkSession) {
+    // Where the last job's tasks ran: uneven placement shows as one busy worker.
+    for (const task of spark.lastJob()?.tasks() ?? []) {
+      console.log(`  stage ${task.stageId} partition ${task.partition} on ${task.workerId}: ${task.metrics?.durationMs ?? "?"} ms, ${task.metrics?.recordsRead ?? 0} records read, ${task.metrics?.shuffleWriteRecords ?? 0} shuffle records written`);
+    }
+  }
   if (spark instanceof SparkSession) await spark.stop();
 }
 
