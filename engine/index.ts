@@ -12,5 +12,6 @@ export {
   WorkbenchError, SparkException, ParseError, AnalysisError, ExecutionError, InternalError, type WireError,
 } from "./common/errors";
 export * from "./sql";
+export { toDanfo, fromDanfo } from "./sql/datasources";
 export * as viz from "./viz";
 export type { MimeBundle } from "./viz";

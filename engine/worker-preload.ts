@@ -4,4 +4,4 @@
 
 import "./rdd";
 import "./scheduler/shared-variables";
-import "./sql";
+import "./sql/worker";

@@ -6,7 +6,7 @@ import { UNSHIPPABLE } from "../common/closure";
 import { WorkbenchError } from "../common/errors";
 import type { WorkerInfo } from "../scheduler/job-info";
 import type { JobHandle } from "./job-handle";
-import { sqlSessionOf, type CatalogApi, type DataFrame, type DataFrameReader, type SchemaArg, type SqlSessionLike } from "../sql";
+import { sqlSessionOf, type CatalogApi, type DataFrame, type DataFrameReader, type QueryExecution, type SchemaArg, type SqlSessionLike } from "../sql";
 import type { RDD } from "../rdd";
 import { SparkConf } from "./spark-conf";
 import { SparkContext } from "./spark-context";
@@ -107,6 +107,17 @@ export class SparkSession {
   /** Run a SQL statement; queries return a lazy DataFrame. */
   sql(text: string): DataFrame {
     return this.sqlSession.sql(text);
+  }
+  /** Like sql(), for statements that must read files first (e.g. SELECT * FROM parquet.`path`). */
+  sqlAsync(text: string): Promise<DataFrame> {
+    return this.sqlSession.sqlAsync(text);
+  }
+  /**
+   * The last DataFrame query executed: its plans and per-operator metrics.
+   * `display(viz.renderPlanGraph(spark.lastQueryExecution()!.planGraph()))` draws the physical plan.
+   */
+  lastQueryExecution(): QueryExecution | undefined {
+    return this.sqlSession.lastExecution;
   }
   table(name: string): DataFrame {
     return this.sqlSession.table(name);

@@ -3,15 +3,13 @@
 // the exchanges, and file scans must read through the data sources with pushed filters.
 // Runs once engine/worker-preload.ts loads the SQL layer (workers resolve the SQL operators by name).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparkSession } from "../../engine/session";
 import { SqlSession, sqlSessionOf, F, Window, type DataFrame } from "../../engine/sql/index";
 import { localHost } from "./support/local-context";
 
-const preload = readFileSync(new URL("../../engine/worker-preload.ts", import.meta.url), "utf8");
-const wired = /["']\.\/sql["']|sql\/index|["']\.\/sql\/physical/.test(preload);
 
 const sortRows = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort();
 
@@ -34,7 +32,7 @@ function queries(s: SqlSession): Record<string, () => DataFrame> {
   };
 }
 
-describe.skipIf(!wired)("SQL on a real local[2] cluster", () => {
+describe("SQL on a real local[2] cluster", () => {
   let spark: SparkSession;
   let sql: SqlSession;
   let dir: string;
