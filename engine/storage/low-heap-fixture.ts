@@ -18,7 +18,7 @@ const R = 4;
 const dir = mkdtempSync(join(tmpdir(), "bdw-lowheap-"));
 const pad = "x".repeat(40);
 function* records(): Generator<[unknown, unknown]> {
-  for (let i = 0; i < N; i++) yield [`key-${(i * 7919) % KEYS}`, `v${i}-${pad}`];
+  for (let i = 0; i < N; i++) yield [`key-${(Math.floor(i / 5) * 7919) % KEYS}`, `v${i}-${pad}`];
 }
 const list: Aggregator<unknown, unknown[]> = {
   createCombiner: (v) => [v], mergeValue: (c, v) => (c.push(v), c), mergeCombiners: (a, b) => a.concat(b),

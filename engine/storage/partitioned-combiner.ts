@@ -35,27 +35,44 @@ export class PartitionedCombiner<V, C> {
   private _spillBytes = 0;
   private disposed = false;
 
+  private readonly mergeValue: (c: C, v: V) => C;
+  private readonly createCombiner: (v: V) => C;
+  private readonly mergeCombiners: (a: C, b: C) => C;
+  /** Updates since the tracker last heard of them, and how many may pass before it must. */
+  private pending = 0;
+  private budget = 1;
+
   constructor(private readonly agg: Aggregator<V, C>, private readonly opts: CombinerOptions) {
     this.tracker = new SizeTracker(() => this.measure());
+    // Bound once (the aggregator may be a class instance using `this`), not looked up per record.
+    this.mergeValue = (c, v) => agg.mergeValue(c, v);
+    this.createCombiner = (v) => agg.createCombiner(v);
+    this.mergeCombiners = (a, b) => agg.mergeCombiners(a, b);
   }
 
   get spillBytes(): number { return this._spillBytes; }
   get spillCount(): number { return this.runs.length; }
+  /** Distinct keys held in memory. */
+  get size(): number { return this.list.length; }
 
+  // The insert paths run once per record: primitive keys skip normalizeKey, and the size check
+  // counts down to the next point where the tracker samples or the estimate can pass the limit.
   insert(key: unknown, value: V): void {
-    const nk = normalizeKey(key);
+    const t = typeof key;
+    const nk = t === "string" || t === "number" ? key as NormalKey : normalizeKey(key);
     const e = this.map.get(nk);
-    if (e) e.c = this.agg.mergeValue(e.c as C, value);
-    else this.add(nk, key, this.agg.createCombiner(value));
-    this.afterUpdate();
+    if (e !== undefined) e.c = this.mergeValue(e.c as C, value);
+    else this.add(nk, key, this.createCombiner(value));
+    if (++this.pending >= this.budget) this.afterUpdates();
   }
 
   insertCombiner(key: unknown, c: C): void {
-    const nk = normalizeKey(key);
+    const t = typeof key;
+    const nk = t === "string" || t === "number" ? key as NormalKey : normalizeKey(key);
     const e = this.map.get(nk);
-    if (e) e.c = this.agg.mergeCombiners(e.c as C, c);
+    if (e !== undefined) e.c = this.mergeCombiners(e.c as C, c);
     else this.add(nk, key, c);
-    this.afterUpdate();
+    if (++this.pending >= this.budget) this.afterUpdates();
   }
 
   private add(nk: NormalKey, k: unknown, c: unknown): void {
@@ -70,9 +87,11 @@ export class PartitionedCombiner<V, C> {
     this.list.push(e);
   }
 
-  private afterUpdate(): void {
-    this.tracker.afterUpdate();
+  private afterUpdates(): void {
+    this.tracker.addUpdates(this.pending);
+    this.pending = 0;
     if (this.tracker.estimate > this.opts.memoryLimitBytes && this.list.length > 0) this.spill();
+    this.budget = this.tracker.headroom(this.opts.memoryLimitBytes);
   }
 
   private measure(): number {

@@ -4,7 +4,9 @@
 
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
-import { forEachFrame } from "./frame-file";
+import { FRAME_HEADER } from "./frame-file";
+import { forEachPairInFrame, isPairFrame } from "./pair-frame";
+import { decode } from "../common/codec";
 import { FetchFailedError } from "./fetch-failed-error";
 import { removeQuietly } from "./spill-files";
 
@@ -92,17 +94,33 @@ export function readLocalShuffleBlock(dir: string, shuffleId: number, mapId: num
 /** Decode a block to its records. */
 export function decodeShuffleBlock(buf: Uint8Array): Array<[unknown, unknown]> {
   const out: Array<[unknown, unknown]> = [];
-  forEachFrame(buf, (flat) => {
-    for (let i = 0; i < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
-  });
+  forEachShuffleRecord(buf, (k, v) => { out.push([k, v]); });
   return out;
 }
 
-/** Visit a block's records without building the whole array (for streaming reducers). */
+/**
+ * Visit a block's records without building the whole array (for streaming reducers). A block is
+ * a run of frames, each a pair frame (pair-frame.ts) or, from older writers, a flat msgpack array.
+ */
 export function forEachShuffleRecord(buf: Uint8Array, each: (key: unknown, value: unknown) => void): void {
-  forEachFrame(buf, (flat) => {
-    for (let i = 0; i < flat.length; i += 2) each(flat[i], flat[i + 1]);
-  });
+  const view = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  let pos = 0;
+  while (pos < view.length) {
+    if (pos + FRAME_HEADER > view.length) throw truncated(pos, view.length);
+    const len = view.readUInt32LE(pos);
+    pos += FRAME_HEADER;
+    if (pos + len > view.length) throw truncated(pos, view.length);
+    if (isPairFrame(view, pos)) forEachPairInFrame(view, pos, pos + len, each);
+    else {
+      const flat = decode<unknown[]>(view.subarray(pos, pos + len));
+      for (let i = 0; i < flat.length; i += 2) each(flat[i], flat[i + 1]);
+    }
+    pos += len;
+  }
+}
+
+function truncated(pos: number, len: number): RangeError {
+  return new RangeError(`truncated frame at byte ${pos} of ${len}`);
 }
 
 /** Delete every file (committed or half-written) of a shuffle from dir. */

@@ -8,7 +8,8 @@
 import { closeSync, openSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { ExecutionError } from "../common/errors";
 import type { Aggregator } from "./aggregator";
-import { encodeFrame, FrameWriter } from "./frame-file";
+import { FrameWriter } from "./frame-file";
+import { encodePairFrame } from "./pair-frame";
 import { PartitionedCombiner } from "./partitioned-combiner";
 import { encodeIndex, readShuffleIndex, shuffleDataPath, shuffleIndexPath } from "./shuffle-files";
 import { estimateSize } from "./size-estimator";
@@ -63,7 +64,7 @@ export function writeShuffleOutput(opts: ShuffleWriteOptions): MapStatus {
   let spills: RunStack | undefined;
   try {
     const r = opts.aggregator
-      ? writeCombined(opts, opts.aggregator, limit, dataTmp)
+      ? writeCombined(opts, opts.aggregator, limit, dataTmp, (s) => (spills = s))
       : writeBatched(opts, limit, dataTmp, (s) => (spills = s));
     const offsets = [0];
     for (const s of r.sizes) offsets.push(offsets[offsets.length - 1]! + s);
@@ -119,9 +120,7 @@ function writeBatched(opts: ShuffleWriteOptions, limit: number, dataPath: string
   const flushPartition = (p: number) => {
     const batch = pending[p]!;
     if (batch.length === 0) return;
-    const [h, payload] = encodeFrame(batch);
-    chunks[p]!.push(h, payload);
-    chunkBytes += h.length + payload.length;
+    for (const b of encodePairFrame(batch)) { chunks[p]!.push(b); chunkBytes += b.length; }
     pendingCount -= batch.length / 2;
     pending[p] = [];
   };
@@ -218,13 +217,45 @@ function copyRange(fd: number, start: number, end: number, w: FrameWriter): void
   }
 }
 
+function writePairs(w: FrameWriter, batch: unknown[]): void {
+  for (const b of encodePairFrame(batch)) w.writeRaw(b);
+}
+
+/**
+ * Records probed before deciding whether map-side combine pays. When nearly every key is new
+ * (unique keys), combining only adds a hash map, sorting and spills in front of the same
+ * amount of output, so the writer stops combining and streams combiners (createCombiner(v))
+ * straight into the batched writer; reducers merge combiners anyway (mergeCombiners), so results
+ * are unchanged. Hive (hive.map.aggr.hash.min.reduction) and Presto skip partial aggregation the
+ * same way.
+ */
+const COMBINE_PROBE = 50_000;
+const COMBINE_MIN_REDUCTION = 0.5;
+
 /** With an aggregator: combine per key (spilling), then write partitions in order. */
-function writeCombined(opts: ShuffleWriteOptions, agg: Aggregator<unknown, unknown>, limit: number, dataPath: string): Written {
+function writeCombined(opts: ShuffleWriteOptions, agg: Aggregator<unknown, unknown>, limit: number, dataPath: string, onSpills: (s: RunStack) => void): Written {
   const n = opts.numPartitions;
   const comb = new PartitionedCombiner(agg, { dir: opts.dir, memoryLimitBytes: limit, numPartitions: n, partition: opts.partition });
   try {
     let inputRecords = 0;
-    for (const rec of opts.records) { comb.insert(rec[0], rec[1]); inputRecords++; }
+    const it = opts.records[Symbol.iterator]();
+    let r = it.next();
+    for (; !r.done && inputRecords < COMBINE_PROBE; r = it.next()) { comb.insert(r.value[0], r.value[1]); inputRecords++; }
+    if (!r.done && comb.spillCount === 0 && comb.size > inputRecords * (1 - COMBINE_MIN_REDUCTION)) {
+      // Combining does not pay: write what was combined so far, then the rest as single combiners.
+      const first = r;
+      const records = function* (): Generator<readonly [unknown, unknown]> {
+        for (const [, k, c] of comb.entries()) yield [k, c];
+        comb.dispose();
+        yield [first.value[0], agg.createCombiner(first.value[1])];
+        for (let x = it.next(); !x.done; x = it.next()) yield [x.value[0], agg.createCombiner(x.value[1])];
+      };
+      const combined = comb.size;
+      const w = writeBatched({ ...opts, records: records() }, limit, dataPath, onSpills);
+      w.inputRecords += inputRecords - combined;
+      return w;
+    }
+    for (; !r.done; r = it.next()) { comb.insert(r.value[0], r.value[1]); inputRecords++; }
     const sizes = new Array<number>(n).fill(0);
     const records = new Array<number>(n).fill(0);
     const fd = openSync(dataPath, "w");
@@ -233,14 +264,14 @@ function writeCombined(opts: ShuffleWriteOptions, agg: Aggregator<unknown, unkno
       let cur = 0, start = 0;
       let batch: unknown[] = [];
       const endPartition = () => {
-        if (batch.length > 0) { w.writeBatch(batch); batch = []; }
+        if (batch.length > 0) { writePairs(w, batch); batch = []; }
         sizes[cur] = w.position - start;
       };
       for (const [p, k, c] of comb.entries()) {
         if (p !== cur) { endPartition(); cur = p; start = w.position; }
         batch.push(k, c);
         records[p]!++;
-        if (batch.length >= BATCH_RECORDS * 2) w.writeBatch(batch), (batch = []);
+        if (batch.length >= BATCH_RECORDS * 2) writePairs(w, batch), (batch = []);
       }
       endPartition();
       w.flush();

@@ -83,6 +83,22 @@ export class SizeTracker {
     this.nextSample = Math.ceil(this.updates * 1.1) + 1;
   }
 
+  /** Record `k` updates at once (equivalent to k calls of afterUpdate when k <= headroom()). */
+  addUpdates(k: number): void {
+    this.updates += k;
+    if (this.updates >= this.nextSample) this.sample();
+  }
+
+  /**
+   * How many updates can follow before a sample is due or the extrapolated estimate passes
+   * `limit` (at least 1): lets a hot insert loop count down instead of checking every time.
+   */
+  headroom(limit: number): number {
+    let n = this.nextSample - this.updates;
+    if (this.bytesPerUpdate > 0) n = Math.min(n, Math.floor((limit - this.estimate) / this.bytesPerUpdate) + 1);
+    return n >= 1 ? n : 1;
+  }
+
   /** Current estimate in bytes. */
   get estimate(): number {
     return this.lastBytes + this.bytesPerUpdate * (this.updates - this.lastUpdates);

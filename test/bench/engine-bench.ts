@@ -68,7 +68,8 @@ export async function wordCount100MB(): Promise<BenchResult> {
   const spark = await SparkSession.builder().master("local[2]").getOrCreate();
   const sc = spark.sparkContext;
   t = performance.now();
-  const counts = await sc.textFile(path).flatMap((l) => l.split(" ")).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).collect();
+  // Same tokenization as the loop (split on whitespace runs, skip empty tokens).
+  const counts = await sc.textFile(path).flatMap((l) => l.split(/\s+/)).filter((w) => w !== "").map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).collect();
   const engineMs = performance.now() - t;
   await spark.stop();
   const ok = counts.length === model.size && counts.every(([w, c]) => model.get(w) === c);
