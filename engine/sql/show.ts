@@ -1,6 +1,7 @@
-// df.show(): PySpark's ASCII table (right-aligned cells, 20-character truncation with "...",
-// "only showing top N rows") and the vertical layout. Written here rather than imported from
-// engine/viz because the SQL layer sits below viz.
+// df.show(): the exact text PySpark prints, following Dataset.showString in Spark 3.x: cells are
+// Spark's string casts, truncated to `truncate` characters with "...", padded by display width
+// (East Asian wide characters count twice), right-aligned when truncating; the vertical layout.
+// engine/viz/show-string.ts uses the same layout for rows held as objects.
 
 import type { DataType } from "./types";
 import { valueToString, javaDouble, javaFloat, formatTimestamp, formatDate, mapEntries } from "./expressions/cast";
@@ -24,41 +25,92 @@ export function cellString(v: unknown, dt: DataType): string {
   }
 }
 
-const width = (s: string) => [...s].length;
+// Spark's Utils.fullWidthRegex: characters that take two columns in a terminal.
+const FULL_WIDTH = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE10-\uFE19\uFE30-\uFE6F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
 
-function truncateCell(s: string, truncate: number): string {
-  if (truncate <= 0 || width(s) <= truncate) return s;
-  const cs = [...s];
-  return truncate < 4 ? cs.slice(0, truncate).join("") : cs.slice(0, truncate - 3).join("") + "...";
+/** Display width as Spark's Utils.stringHalfWidth counts it (wide characters count twice). */
+export function stringHalfWidth(s: string): number {
+  const wide = s.match(FULL_WIDTH);
+  return s.length + (wide ? wide.length : 0);
 }
 
-export function showString(names: string[], types: DataType[], rows: unknown[][], numRows: number, truncate: number | boolean = true, vertical = false, hasMore = false): string {
-  const t = truncate === true ? 20 : truncate === false ? 0 : truncate;
-  const shown = rows.slice(0, numRows);
-  const cells = shown.map((r) => r.map((v, i) => truncateCell(cellString(v, types[i]!), t)));
-  const header = names.map((n) => truncateCell(n, t));
-  let out = "";
+/** Spark's SchemaUtils.escapeMetaCharacters: control characters would break the table. */
+export function escapeMetaCharacters(s: string): string {
+  return s
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r")
+    .replace(/\t/g, "\\t")
+    .replace(/\f/g, "\\f")
+    .replace(/\x08/g, "\\b")
+    .replace(/\x0B/g, "\\v")
+    .replace(/\x07/g, "\\a");
+}
+
+/** A cell's text cut to `truncate` characters as Dataset.getRows does (no "..." below 4). */
+export function truncateCell(str: string, truncate: number): string {
+  if (truncate <= 0 || str.length <= truncate) return str;
+  return truncate < 4 ? str.substring(0, truncate) : str.substring(0, truncate - 3) + "...";
+}
+
+/** Normalizes show()'s `truncate` argument: true = 20 characters, false = none. */
+export function truncateWidth(truncate: number | boolean): number {
+  return typeof truncate === "boolean" ? (truncate ? 20 : 0) : Math.floor(truncate);
+}
+
+const leftPad = (s: string, width: number) => (s.length >= width ? s : " ".repeat(width - s.length) + s);
+const rightPad = (s: string, width: number, fill = " ") => (s.length >= width ? s : s + fill.repeat(width - s.length));
+
+/**
+ * The layout of Dataset.showString (Spark 3.x) over cells already formatted and truncated:
+ * padded by display width, right-aligned when truncating, the vertical layout, and the
+ * "only showing top N rows" footer when `hasMore`.
+ */
+export function layoutShowTable(names: string[], cells: string[][], numRows: number, trunc: number, vertical: boolean, hasMore: boolean): string {
+  const header = names.map(escapeMetaCharacters);
+  const minimumColWidth = 3;
+  let sb = "";
   if (!vertical) {
-    const widths = header.map((h, i) => Math.max(3, width(h), ...cells.map((r) => width(r[i]!))));
-    const sep = "+" + widths.map((w) => "-".repeat(w)).join("+") + "+\n";
-    const pad = (s: string, w: number) => (t > 0 ? " ".repeat(w - width(s)) + s : s + " ".repeat(w - width(s)));
-    out += sep;
-    out += "|" + header.map((h, i) => pad(h, widths[i]!)).join("|") + "|\n";
-    out += sep;
-    for (const r of cells) out += "|" + r.map((c, i) => pad(c, widths[i]!)).join("|") + "|\n";
-    out += sep;
+    const colWidths = header.map(() => minimumColWidth);
+    for (const row of [header, ...cells]) row.forEach((cell, i) => { colWidths[i] = Math.max(colWidths[i]!, stringHalfWidth(cell)); });
+    const pad = (row: string[]) => row.map((cell, i) => {
+      const width = colWidths[i]! - stringHalfWidth(cell) + cell.length;
+      return trunc > 0 ? leftPad(cell, width) : rightPad(cell, width);
+    });
+    const sep = "+" + colWidths.map((w) => "-".repeat(w)).join("+") + "+\n";
+    const line = (row: string[]) => "|" + row.join("|") + "|\n";
+    sb += sep + line(pad(header)) + sep;
+    for (const row of cells) sb += line(pad(row));
+    sb += sep;
   } else {
-    const fieldW = Math.max(...header.map(width), 0);
-    const dataW = Math.max(...cells.flat().map(width), 0);
-    if (!cells.length) out += "(0 rows)\n";
-    cells.forEach((r, ri) => {
-      const head = `-RECORD ${ri}`;
-      out += head + "-".repeat(Math.max(0, fieldW + dataW + 5 - head.length)) + "\n";
-      r.forEach((c, i) => { out += " " + header[i]!.padEnd(fieldW) + " | " + c.padEnd(dataW) + " \n"; });
+    const fieldNameColWidth = header.reduce((m, h) => Math.max(m, stringHalfWidth(h)), minimumColWidth);
+    const dataColWidth = cells.reduce((m, row) => Math.max(m, ...row.map(stringHalfWidth)), minimumColWidth);
+    cells.forEach((row, i) => {
+      sb += rightPad(`-RECORD ${i}`, fieldNameColWidth + dataColWidth + 5, "-") + "\n";
+      row.forEach((cell, j) => {
+        const name = header[j]!;
+        const fieldName = rightPad(name, fieldNameColWidth - stringHalfWidth(name) + name.length);
+        const value = rightPad(cell, dataColWidth - stringHalfWidth(cell) + cell.length);
+        sb += ` ${fieldName} | ${value} \n`;
+      });
     });
   }
-  if (hasMore) out += `only showing top ${numRows} ${numRows === 1 ? "row" : "rows"}\n`;
-  return out;
+  if (vertical && cells.length === 0) sb += "(0 rows)\n";
+  else if (hasMore) sb += `only showing top ${numRows} ${numRows === 1 ? "row" : "rows"}\n`;
+  return sb;
+}
+
+/** Text of one cell in show(): Spark's string cast, control characters escaped (binary as hex). */
+function showCell(v: unknown, dt: DataType): string {
+  if (v === null || v === undefined) return "null";
+  return dt.type === "binary" ? cellString(v, dt) : escapeMetaCharacters(cellString(v, dt));
+}
+
+/** PySpark's df.show() text over internal rows (arrays in column order). */
+export function showString(names: string[], types: DataType[], rows: unknown[][], numRows: number, truncate: number | boolean = true, vertical = false, hasMore = false): string {
+  const n = Math.max(0, Math.floor(numRows));
+  const t = truncateWidth(truncate);
+  const cells = rows.slice(0, n).map((r) => r.map((v, i) => truncateCell(showCell(v, types[i]!), t)));
+  return layoutShowTable(names, cells, n, t, vertical, hasMore || rows.length > n);
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
