@@ -27,8 +27,15 @@ export interface TaskMetrics {
   shuffleLocalBlocks: number;
   shuffleRemoteBlocks: number;
   shuffleFetchWaitMs: number;
+  /**
+   * Time spent reading shuffle blocks, ms: fetching them (local disk reads, remote fetches incl.
+   * waiting) and decoding their frames into records; not the reducer's aggregation or sort.
+   */
+  shuffleReadTimeMs: number;
   shuffleWriteRecords: number;
   shuffleWriteBytes: number;
+  /** Time in the shuffle writer's batch work (encoding, spills, writing the files), ms; as Spark's shuffle write time. */
+  shuffleWriteTimeMs: number;
   /** Bytes spilled to disk by aggregation/sort/cache during this task. */
   spillBytes: number;
   /** Cache lookups during the task. */
@@ -40,8 +47,8 @@ export function emptyTaskMetrics(): TaskMetrics {
   return {
     durationMs: 0, deserializeMs: 0, recordsRead: 0, bytesRead: 0, recordsWritten: 0, bytesWritten: 0,
     resultBytes: 0, shuffleReadRecords: 0, shuffleReadBytes: 0, shuffleLocalBytes: 0, shuffleRemoteBytes: 0,
-    shuffleLocalBlocks: 0, shuffleRemoteBlocks: 0, shuffleFetchWaitMs: 0, shuffleWriteRecords: 0,
-    shuffleWriteBytes: 0, spillBytes: 0, cacheHits: 0, cacheMisses: 0,
+    shuffleLocalBlocks: 0, shuffleRemoteBlocks: 0, shuffleFetchWaitMs: 0, shuffleReadTimeMs: 0, shuffleWriteRecords: 0,
+    shuffleWriteBytes: 0, shuffleWriteTimeMs: 0, spillBytes: 0, cacheHits: 0, cacheMisses: 0,
   };
 }
 

@@ -46,6 +46,47 @@ export class MapPartitionsRDD<T, U> extends RDD<U> {
   compute(split: Partition, tc: TaskContext): Iterator<U> {
     return applyOp(this.op, this.fn, this.extra, this.parent.iterator(split, tc), split.index, tc) as Iterator<U>;
   }
+  protected override computeEach(split: Partition, tc: TaskContext, each: (x: U) => void): void {
+    const push = pushOp(this.op, this.fn, each as (x: unknown) => void);
+    if (push) this.parent.eachRecord(split, tc, push);
+    else super.computeEach(split, tc, each);
+  }
+}
+
+/** A plain array (not a subclass that may iterate differently): loop over it by index. */
+function isPlainArray(x: unknown): x is unknown[] {
+  return Array.isArray(x) && Object.getPrototypeOf(x) === Array.prototype;
+}
+
+/**
+ * The push form of the per-record ops (same records, same order, same errors as applyOp): a
+ * sink for the parent's records that calls the user's function and passes results to `each`.
+ * Undefined for ops that need the whole partition or its index (they use the pull form).
+ */
+export function pushOp(op: MapOp, f: AnyFn | undefined, each: (x: unknown) => void): ((x: unknown) => void) | undefined {
+  switch (op) {
+    case "map": return (x) => each(f!(x));
+    case "filter": return (x) => { if (f!(x)) each(x); };
+    case "flatMap":
+      return (x) => {
+        const r = f!(x);
+        if (isPlainArray(r)) { for (let i = 0; i < r.length; i++) each(r[i]); return; }
+        const it = toIterator(r, "flatMap");
+        for (let y = it.next(); !y.done; y = it.next()) each(y.value);
+      };
+    case "mapValues": return (x) => { const kv = x as [unknown, unknown]; each([kv[0], f!(kv[1])]); };
+    case "flatMapValues":
+      return (x) => {
+        const kv = x as [unknown, unknown];
+        const key = kv[0];
+        const it = toIterator(f!(kv[1]), "flatMapValues");
+        for (let y = it.next(); !y.done; y = it.next()) each([key, y.value]);
+      };
+    case "keyBy": return (x) => each([f!(x), x]);
+    case "keys": return (x) => each((x as unknown[])[0]);
+    case "values": return (x) => each((x as unknown[])[1]);
+    default: return undefined;
+  }
 }
 
 function toIterator(x: unknown, op: string): Iterator<unknown> {

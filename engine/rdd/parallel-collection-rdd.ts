@@ -29,6 +29,11 @@ export class ParallelCollectionRDD<T> extends RDD<T> {
     tc.metrics.recordsRead += data.length;
     return data[Symbol.iterator]();
   }
+  protected override computeEach(split: Partition, tc: TaskContext, each: (x: T) => void): void {
+    const data = split.data as T[];
+    tc.metrics.recordsRead += data.length;
+    for (let i = 0; i < data.length; i++) each(data[i]!);
+  }
   shipArgs(): unknown {
     return { numSlices: this.slices.length };
   }
@@ -57,6 +62,11 @@ export class RangeRDD extends RDD<number> {
       next: () => (i < to ? { done: false, value: start + step * i++ } : { done: true, value: undefined }),
       [Symbol.iterator]() { return this; },
     } as IterableIterator<number>;
+  }
+  protected override computeEach(split: Partition, _tc: TaskContext, each: (x: number) => void): void {
+    const { from, to } = split as unknown as { from: number; to: number };
+    const { start, step } = this;
+    for (let i = from; i < to; i++) each(start + step * i);
   }
   shipArgs(): unknown {
     return { start: this.start, end: this.end, step: this.step, numSlices: this.numSlices };

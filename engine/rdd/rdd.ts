@@ -71,6 +71,27 @@ export abstract class RDD<T> {
     return this.computeOrReadCheckpoint(split, tc);
   }
 
+  /**
+   * Push every record of a partition to `each`, in order: the fast path for consumers that read a
+   * whole partition (shuffle writes, count, collect). The same records as iterator(), without an
+   * iterator result object per record per operator. Cached and checkpointed RDDs go through
+   * iterator(), which owns the cache and checkpoint logic.
+   */
+  eachRecord(split: Partition, tc: TaskContext, each: (x: T) => void): void {
+    if (this.storageLevel.useMemory || this.storageLevel.useDisk || this.checkpointState) {
+      const it = this.iterator(split, tc);
+      for (let r = it.next(); !r.done; r = it.next()) each(r.value);
+      return;
+    }
+    this.computeEach(split, tc, each);
+  }
+
+  /** Push-mode compute. The default drains compute(); narrow operators and sources override it. */
+  protected computeEach(split: Partition, tc: TaskContext, each: (x: T) => void): void {
+    const it = this.compute(split, tc);
+    for (let r = it.next(); !r.done; r = it.next()) each(r.value);
+  }
+
   private computeOrReadCheckpoint(split: Partition, tc: TaskContext): Iterator<T> {
     const cp = this.checkpointState;
     if (cp?.done) return cp.reader!.iterator(split, tc);

@@ -72,21 +72,24 @@ export class ShuffledRDD<K, V, C = V> extends RDD<[K, C]> {
 /** Read one reduce partition of a shuffle: combine and/or sort as the settings say. */
 export function readShuffle(s: ShuffleReadSettings, reduceId: number, tc: TaskContext): Iterator<[unknown, unknown]> {
   const blocks = tc.shuffleBlocks.get(`${s.shuffleId}:${reduceId}`) ?? [];
+  const decoding = { ms: 0 };
   let out: Iterable<[unknown, unknown]>;
   if (s.aggregator) {
     const map = new ExternalAppendOnlyMap<unknown, unknown>(s.aggregator, { dir: tc.localDir, memoryLimitBytes: tc.spillThresholdBytes });
     let n = 0;
     for (const b of blocks) {
-      forEachShuffleRecord(b, s.mapSideCombine ? (k, c) => { n++; map.insertCombiner(k, c); } : (k, v) => { n++; map.insert(k, v); });
+      forEachShuffleRecord(b, s.mapSideCombine ? (k, c) => { n++; map.insertCombiner(k, c); } : (k, v) => { n++; map.insert(k, v); }, decoding);
     }
     tc.metrics.shuffleReadRecords += n;
+    tc.metrics.shuffleReadTimeMs += decoding.ms;
     tc.metrics.spillBytes += map.spillBytes;
     // Stream the merged result (spilled runs stay on disk until read; drain deletes them).
     out = { [Symbol.iterator]: () => map.drain()[Symbol.iterator]() };
   } else {
     const recs: Array<[unknown, unknown]> = [];
-    for (const b of blocks) forEachShuffleRecord(b, (k, v) => { recs.push([k, v]); });
+    for (const b of blocks) forEachShuffleRecord(b, (k, v) => { recs.push([k, v]); }, decoding);
     tc.metrics.shuffleReadRecords += recs.length;
+    tc.metrics.shuffleReadTimeMs += decoding.ms;
     out = recs;
   }
   if (s.keyOrdering) {

@@ -2,7 +2,7 @@
 // used by the SQL data sources), text files split by byte ranges at line boundaries like
 // Hadoop's LineRecordReader, whole text files, and checkpoint files.
 
-import { closeSync, openSync, readSync, readFileSync, statSync, readdirSync, existsSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, readFileSync, statSync, readdirSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { deserializeFunction } from "../common/closure";
 import { AnalysisError } from "../common/errors";
@@ -95,66 +95,101 @@ export function planFileSplits(files: string[], minPartitions: number): FileSpli
   return out;
 }
 
+const LINE_CHUNK = 1 << 20;
+
 /**
  * Lines of a byte range: the split owns every line that starts at an offset p with start < p <= end
- * (plus p = 0 for the first split), so each line is read by exactly one split.
+ * (plus p = 0 for the first split), so each line is read by exactly one split. A plain object with
+ * next() rather than a generator: both the pull (iterator) and push (eachRecord) paths use it.
  */
-export function* readLines(split: FileSplit, tc?: TaskContext): Generator<string> {
-  const fd = openSync(split.path, "r");
-  try {
-    const size = statSync(split.path).size;
-    const CHUNK = 1 << 20;
-    let buf = Buffer.allocUnsafe(CHUNK);
-    let bufStart = split.start; // file offset of buf[0]
-    let len = readSync(fd, buf, 0, CHUNK, bufStart);
-    let pos = 0; // index in buf of the next line start
-    let bytes = 0;
-    const refill = (): boolean => {
-      // Keep the unconsumed tail, read more after it.
-      const tail = len - pos;
-      if (bufStart + len >= size) return false;
-      if (tail >= buf.length / 2) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, pos, len);
-        buf = bigger;
-      } else buf.copy(buf, 0, pos, len);
-      bufStart += pos;
-      pos = 0;
-      len = tail + readSync(fd, buf, tail, buf.length - tail, bufStart + tail);
-      return true;
-    };
-    if (split.start !== 0) {
-      // Skip to just after the first newline at or after start.
-      for (;;) {
-        const nl = buf.indexOf(10, pos);
-        if (nl >= 0 && nl < len) { pos = nl + 1; break; }
-        pos = len;
-        if (!refill()) return;
+export class LineReader {
+  private fd: number | undefined;
+  private readonly size: number;
+  private buf = Buffer.allocUnsafe(LINE_CHUNK);
+  private bufStart: number; // file offset of buf[0]
+  private len: number;      // valid bytes in buf
+  private pos = 0;          // index in buf of the next line start
+  private bytes = 0;
+
+  constructor(private readonly split: FileSplit, private readonly tc?: TaskContext) {
+    this.fd = openSync(split.path, "r");
+    try {
+      this.size = fstatSync(this.fd).size;
+      this.bufStart = split.start;
+      this.len = readSync(this.fd, this.buf, 0, LINE_CHUNK, split.start);
+      if (split.start !== 0) {
+        // Skip to just after the first newline at or after start.
+        for (;;) {
+          const nl = this.buf.indexOf(10, this.pos);
+          if (nl >= 0 && nl < this.len) { this.pos = nl + 1; break; }
+          this.pos = this.len;
+          if (!this.refill()) { this.close(); break; }
+        }
       }
+    } catch (e) {
+      this.close();
+      throw e;
     }
-    for (;;) {
-      const lineStart = bufStart + pos;
-      if (lineStart > split.end || lineStart >= size) break;
-      if (split.start !== 0 && lineStart === split.start) { /* owned by the previous split */ }
-      let nl = buf.indexOf(10, pos);
-      while (nl < 0 || nl >= len) {
-        if (!refill()) { nl = -1; break; }
-        nl = buf.indexOf(10, pos);
-      }
-      const endIdx = nl < 0 || nl >= len ? len : nl;
-      let lineEnd = endIdx;
-      if (lineEnd > pos && buf[lineEnd - 1] === 13) lineEnd--;
-      const line = buf.toString("utf8", pos, lineEnd);
-      bytes += endIdx - pos + 1;
-      pos = endIdx + 1;
-      if (tc) { tc.metrics.recordsRead++; }
-      yield line;
-      if (nl < 0) break;
-    }
-    if (tc) tc.metrics.bytesRead += bytes;
-  } finally {
-    closeSync(fd);
   }
+
+  /** Keep the unconsumed tail, read more after it; false at the end of the file. */
+  private refill(): boolean {
+    const tail = this.len - this.pos;
+    if (this.bufStart + this.len >= this.size) return false;
+    if (tail >= this.buf.length / 2) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, this.pos, this.len);
+      this.buf = bigger;
+    } else this.buf.copy(this.buf, 0, this.pos, this.len);
+    this.bufStart += this.pos;
+    this.pos = 0;
+    this.len = tail + readSync(this.fd!, this.buf, tail, this.buf.length - tail, this.bufStart + tail);
+    return true;
+  }
+
+  /** The next line, or undefined when the split has no more (the file is closed then). */
+  next(): string | undefined {
+    if (this.fd === undefined) return undefined;
+    const lineStart = this.bufStart + this.pos;
+    if (lineStart > this.split.end || lineStart >= this.size) { this.close(); return undefined; }
+    let nl = this.buf.indexOf(10, this.pos);
+    while (nl < 0 || nl >= this.len) {
+      if (!this.refill()) { nl = -1; break; }
+      nl = this.buf.indexOf(10, this.pos);
+    }
+    const endIdx = nl < 0 || nl >= this.len ? this.len : nl;
+    let lineEnd = endIdx;
+    if (lineEnd > this.pos && this.buf[lineEnd - 1] === 13) lineEnd--;
+    const line = this.buf.toString("utf8", this.pos, lineEnd);
+    this.bytes += endIdx - this.pos + 1;
+    this.pos = endIdx + 1;
+    if (this.tc) this.tc.metrics.recordsRead++;
+    if (nl < 0) this.pos = this.len + 1; // the last line had no newline: nothing follows
+    return line;
+  }
+
+  /** Close the file (idempotent) and report the bytes read. */
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    if (this.tc) this.tc.metrics.bytesRead += this.bytes;
+  }
+}
+
+
+/** The lines of a split as an iterator (closes the file at the end or on return()). */
+export function readLines(split: FileSplit, tc?: TaskContext): IterableIterator<string> {
+  const r = new LineReader(split, tc);
+  const it: IterableIterator<string> = {
+    next: () => {
+      const line = r.next();
+      return line === undefined ? { done: true, value: undefined } : { done: false, value: line };
+    },
+    return: (value?: unknown) => { r.close(); return { done: true, value } as IteratorResult<string>; },
+    [Symbol.iterator]() { return it; },
+  };
+  return it;
 }
 
 export class TextFileRDD extends RDD<string> {
@@ -167,6 +202,14 @@ export class TextFileRDD extends RDD<string> {
   }
   compute(split: Partition, tc: TaskContext): Iterator<string> {
     return readLines(split.split as FileSplit, tc);
+  }
+  protected override computeEach(split: Partition, tc: TaskContext, each: (x: string) => void): void {
+    const r = new LineReader(split.split as FileSplit, tc);
+    try {
+      for (let line = r.next(); line !== undefined; line = r.next()) each(line);
+    } finally {
+      r.close();
+    }
   }
   shipArgs(): unknown {
     return {};

@@ -124,6 +124,7 @@ export async function runTask(task: TaskMessage, state: ExecutorState): Promise<
           ids.push(o.mapId);
           byAddress.set(o.address, ids);
         }
+        const t0 = performance.now();
         const res = await fetchShuffleBlocks({
           token: env.token, localAddress: env.shuffleAddress, localDir: env.localDir,
           requests: [...byAddress].map(([address, mapIds]) => ({ address, shuffleId, mapIds, reduceId })),
@@ -136,11 +137,12 @@ export async function runTask(task: TaskMessage, state: ExecutorState): Promise<
         metrics.shuffleRemoteBlocks += m.remoteBlocks;
         metrics.shuffleFetchWaitMs += m.fetchWaitMs;
         metrics.shuffleReadBytes += m.localBytes + m.remoteBytes;
+        metrics.shuffleReadTimeMs += performance.now() - t0;
       },
     };
     await prepareLineage(stage.root, p.partition, tc);
-    const it = stage.root.iterator(p.partition, tc);
     if (stage.payload.kind === "result") {
+      const it = stage.root.iterator(p.partition, tc);
       let n = 0;
       const counted: Iterator<unknown> = { next: () => { const r = it.next(); if (!r.done) n++; return r; } };
       const value = stage.resultFn!(counted, tc);
@@ -153,7 +155,8 @@ export async function runTask(task: TaskMessage, state: ExecutorState): Promise<
     const part = partitionerFromSpec(w.partitioner);
     const status = writeShuffleOutput({
       dir: env.localDir, shuffleId: w.shuffleId, mapId: task.partition, numPartitions: part.numPartitions,
-      records: { [Symbol.iterator]: () => it } as Iterable<[unknown, unknown]>,
+      // Push mode: the narrow pipeline hands each record straight to the writer.
+      records: (each) => stage.root.eachRecord(p.partition, tc, each as (x: unknown) => void),
       partition: (k) => part.getPartition(k),
       aggregator: w.aggregator ? deserializeAggregator(w.aggregator) : undefined,
       memoryLimitBytes: env.spillThresholdBytes,
@@ -162,6 +165,7 @@ export async function runTask(task: TaskMessage, state: ExecutorState): Promise<
     metrics.shuffleWriteRecords = status.records.reduce((a, b) => a + b, 0);
     metrics.recordsWritten = metrics.shuffleWriteRecords;
     metrics.spillBytes += status.spillBytes;
+    metrics.shuffleWriteTimeMs += status.writerMs;
     return end({ status: "success", result: encode(status) });
   } catch (e) {
     if (e instanceof FetchFailedError) {

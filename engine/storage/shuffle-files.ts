@@ -101,8 +101,9 @@ export function decodeShuffleBlock(buf: Uint8Array): Array<[unknown, unknown]> {
 /**
  * Visit a block's records without building the whole array (for streaming reducers). A block is
  * a run of frames, each a pair frame (pair-frame.ts) or, from older writers, a flat msgpack array.
+ * `clock.ms` grows by the time spent decoding (not in `each`).
  */
-export function forEachShuffleRecord(buf: Uint8Array, each: (key: unknown, value: unknown) => void): void {
+export function forEachShuffleRecord(buf: Uint8Array, each: (key: unknown, value: unknown) => void, clock?: { ms: number }): void {
   const view = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   let pos = 0;
   while (pos < view.length) {
@@ -110,9 +111,11 @@ export function forEachShuffleRecord(buf: Uint8Array, each: (key: unknown, value
     const len = view.readUInt32LE(pos);
     pos += FRAME_HEADER;
     if (pos + len > view.length) throw truncated(pos, view.length);
-    if (isPairFrame(view, pos)) forEachPairInFrame(view, pos, pos + len, each);
+    if (isPairFrame(view, pos)) forEachPairInFrame(view, pos, pos + len, each, clock);
     else {
+      const t0 = clock ? performance.now() : 0;
       const flat = decode<unknown[]>(view.subarray(pos, pos + len));
+      if (clock) clock.ms += performance.now() - t0;
       for (let i = 0; i < flat.length; i += 2) each(flat[i], flat[i + 1]);
     }
     pos += len;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { canonical, KeyMap, partitionForKey } from "../common/keys";
@@ -179,6 +179,27 @@ describe("writeShuffleOutput / readLocalShuffleBlock", () => {
     } catch (e) {
       expect(e).toBeInstanceOf(FetchFailedError);
       expect(e).toMatchObject({ shuffleId: 5, mapId: 0, reduceId: 1, reason: "missing", condition: "FETCH_FAILED" });
+    }
+  });
+
+  it("records pushed by a function give the same files and status as the same records iterated", () => {
+    const dir = tempDir();
+    // Repeated keys (combined), unique keys past the combine probe (streamed), and a tiny limit (spills).
+    const cases: Array<{ recs: Pair[]; agg?: Aggregator<unknown, unknown>; limit?: number }> = [
+      { recs: Array.from({ length: 20_000 }, (_, i): Pair => [`k${i % 300}`, i]), agg: sum },
+      { recs: Array.from({ length: 80_000 }, (_, i): Pair => [i, 1]), agg: sum },
+      { recs: Array.from({ length: 30_000 }, (_, i): Pair => [[i % 50, "x"], i]) },
+      { recs: Array.from({ length: 30_000 }, (_, i): Pair => [i % 977, i]), agg: list, limit: 64 << 10 },
+    ];
+    let sid = 100;
+    for (const c of cases) {
+      const base = { dir, mapId: 0, numPartitions: 3, partition: (k: unknown) => partitionForKey(k, 3), aggregator: c.agg, memoryLimitBytes: c.limit };
+      const a = writeShuffleOutput({ ...base, shuffleId: sid, records: c.recs });
+      const b = writeShuffleOutput({ ...base, shuffleId: sid + 1, records: (each) => { for (const r of c.recs) each(r); } });
+      expect({ ...b, shuffleId: 0, writeTimeMs: 0, writerMs: 0 }).toEqual({ ...a, shuffleId: 0, writeTimeMs: 0, writerMs: 0 });
+      expect(a.inputRecords).toBe(c.recs.length);
+      expect(readFileSync(shuffleDataPath(dir, sid + 1, 0)).equals(readFileSync(shuffleDataPath(dir, sid, 0)))).toBe(true);
+      sid += 2;
     }
   });
 });

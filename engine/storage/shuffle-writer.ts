@@ -27,8 +27,15 @@ export interface MapStatus {
   spillBytes: number;
   /** Records handed to the writer (before map-side combine; equals sum(records) without one). */
   inputRecords: number;
-  /** Wall time of the write, ms (Spark's shuffle write time, incl. spills). */
+  /** Wall time of the whole write call, ms (includes computing the records it pulls). */
   writeTimeMs: number;
+  /**
+   * Time in the shuffle writer's own batch work, ms: encoding frames, spilling, sorting and
+   * merging combined entries, writing the data file. Per-record routing (partitioner call,
+   * appending to a batch) and the upstream pipeline are not included (Spark's shuffle write time
+   * also counts only the writer, not the records' computation).
+   */
+  writerMs: number;
 }
 
 export interface ShuffleWriteOptions {
@@ -36,7 +43,8 @@ export interface ShuffleWriteOptions {
   shuffleId: number;
   mapId: number;
   numPartitions: number;
-  records: Iterable<readonly [unknown, unknown]>;
+  /** The records: an iterable, or a function that pushes each record (the pipeline's push mode). */
+  records: Iterable<readonly [unknown, unknown]> | ((each: (rec: readonly [unknown, unknown]) => void) => void);
   partition: (key: unknown) => number;
   aggregator?: Aggregator<unknown, unknown>;
   /** In-memory budget before spilling (default 64 MiB). */
@@ -62,24 +70,33 @@ export function writeShuffleOutput(opts: ShuffleWriteOptions): MapStatus {
   const dataTmp = tempPath(dir, `shuffle_${shuffleId}_${mapId}.data`);
   const indexTmp = tempPath(dir, `shuffle_${shuffleId}_${mapId}.index`);
   let spills: RunStack | undefined;
+  const clock = { ms: 0 };
   try {
-    const r = opts.aggregator
-      ? writeCombined(opts, opts.aggregator, limit, dataTmp, (s) => (spills = s))
-      : writeBatched(opts, limit, dataTmp, (s) => (spills = s));
+    const sink: RecordSink = opts.aggregator
+      ? new CombiningWriter(opts, opts.aggregator, limit, dataTmp, (s) => (spills = s), clock)
+      : new BatchedWriter(opts, limit, dataTmp, (s) => (spills = s), clock);
+    const recs = opts.records;
+    if (typeof recs === "function") recs((rec) => sink.add(rec[0], rec[1]));
+    else for (const rec of recs) sink.add(rec[0], rec[1]);
+    const r = sink.finish();
+    const t1 = performance.now();
     const offsets = [0];
     for (const s of r.sizes) offsets.push(offsets[offsets.length - 1]! + s);
     writeFileSync(indexTmp, encodeIndex(offsets));
     // A retried or speculative attempt may have committed already: like Spark, keep the existing
     // consistent output (a reader may be using it) and report its sizes.
     const existing = readShuffleIndex(dir, shuffleId, mapId);
+    const base = { shuffleId, mapId, records: r.records, spillBytes: r.spillBytes, inputRecords: r.inputRecords };
     if (existing && existing.length === numPartitions + 1) {
       removeQuietly(dataTmp); removeQuietly(indexTmp);
       const sizes = existing.slice(1).map((o, i) => o - existing[i]!);
-      return { shuffleId, mapId, sizes, records: r.records, spillBytes: r.spillBytes, inputRecords: r.inputRecords, writeTimeMs: performance.now() - t0 };
+      const now = performance.now();
+      return { ...base, sizes, writeTimeMs: now - t0, writerMs: clock.ms + now - t1 };
     }
     renameSync(dataTmp, shuffleDataPath(dir, shuffleId, mapId));
     renameSync(indexTmp, shuffleIndexPath(dir, shuffleId, mapId));
-    return { shuffleId, mapId, sizes: r.sizes, records: r.records, spillBytes: r.spillBytes, inputRecords: r.inputRecords, writeTimeMs: performance.now() - t0 };
+    const now = performance.now();
+    return { ...base, sizes: r.sizes, writeTimeMs: now - t0, writerMs: clock.ms + now - t1 };
   } catch (e) {
     removeQuietly(dataTmp); removeQuietly(indexTmp);
     throw e;
@@ -96,94 +113,128 @@ function badPartition(p: unknown, n: number): ExecutionError {
     { parameters: { partition: p, numPartitions: n } });
 }
 
+interface RecordSink {
+  add(k: unknown, v: unknown): void;
+  finish(): Written;
+}
+
 /** No aggregator: batch, spill by partition, concatenate. */
-function writeBatched(opts: ShuffleWriteOptions, limit: number, dataPath: string, onSpills: (s: RunStack) => void): Written {
-  const n = opts.numPartitions;
-  const partition = opts.partition;
-  const pending: unknown[][] = Array.from({ length: n }, () => []);
-  const chunks: Buffer[][] = Array.from({ length: n }, () => []);
-  const records = new Array<number>(n).fill(0);
-  // Per spill file, the byte range of each partition's frames.
-  const offsetsOf = new Map<string, number[]>();
-  // Spill files laid out by partition; past 16 of a tier they are folded (per partition, by
-  // copying segments) so the final concatenation never opens many files.
-  const spills = new RunStack((paths) => {
-    const path = tempPath(opts.dir, `shuffle_${opts.shuffleId}_${opts.mapId}.spill`);
-    offsetsOf.set(path, concatenateByPartition(paths.map((q) => ({ path: q, offsets: offsetsOf.get(q)! })), path, n));
-    for (const q of paths) offsetsOf.delete(q);
-    return path;
-  });
-  onSpills(spills);
-  let chunkBytes = 0, pendingCount = 0, spillBytes = 0;
-  let seen = 0, sampled = 0, sampledBytes = 0, avgRecord = 64;
+class BatchedWriter implements RecordSink {
+  private readonly n: number;
+  private readonly partition: (key: unknown) => number;
+  private readonly pending: unknown[][];
+  private readonly chunks: Buffer[][];
+  private readonly records: number[];
+  /** Per spill file, the byte range of each partition's frames. */
+  private readonly offsetsOf = new Map<string, number[]>();
+  private readonly spills: RunStack;
+  private chunkBytes = 0;
+  private pendingCount = 0;
+  private spillBytes = 0;
+  private seen = 0;
+  private sampled = 0;
+  private sampledBytes = 0;
+  private avgRecord = 64;
 
-  const flushPartition = (p: number) => {
-    const batch = pending[p]!;
+  constructor(private readonly opts: ShuffleWriteOptions, private readonly limit: number, private readonly dataPath: string,
+    onSpills: (s: RunStack) => void, private readonly clock: { ms: number }) {
+    const n = (this.n = opts.numPartitions);
+    this.partition = opts.partition;
+    this.pending = Array.from({ length: n }, () => []);
+    this.chunks = Array.from({ length: n }, () => []);
+    this.records = new Array<number>(n).fill(0);
+    // Spill files laid out by partition; past 16 of a tier they are folded (per partition, by
+    // copying segments) so the final concatenation never opens many files.
+    this.spills = new RunStack((paths) => {
+      const path = tempPath(opts.dir, `shuffle_${opts.shuffleId}_${opts.mapId}.spill`);
+      this.offsetsOf.set(path, concatenateByPartition(paths.map((q) => ({ path: q, offsets: this.offsetsOf.get(q)! })), path, n));
+      for (const q of paths) this.offsetsOf.delete(q);
+      return path;
+    });
+    onSpills(this.spills);
+  }
+
+  add(k: unknown, v: unknown): void {
+    const n = this.n;
+    const p = n === 1 ? 0 : this.partition(k);
+    if (!(p >= 0 && p < n && Number.isInteger(p))) throw badPartition(p, n);
+    const batch = this.pending[p]!;
+    batch.push(k, v);
+    this.records[p]!++;
+    this.pendingCount++;
+    // Sample record sizes (every 64th) rather than measure each: a running average is enough
+    // to bound memory, and it keeps estimation far cheaper than the encoding itself.
+    if ((this.seen++ & 63) === 0) {
+      this.sampledBytes += estimateSize(k) + estimateSize(v) + RECORD_OVERHEAD;
+      this.avgRecord = this.sampledBytes / ++this.sampled;
+    }
+    if (batch.length >= BATCH_RECORDS * 2) this.flushTimed(p);
+    if (this.chunkBytes + this.pendingCount * this.avgRecord > this.limit) this.spill();
+  }
+
+  private flushTimed(p: number): void {
+    const t = performance.now();
+    this.flushPartition(p);
+    this.clock.ms += performance.now() - t;
+  }
+
+  private flushPartition(p: number): void {
+    const batch = this.pending[p]!;
     if (batch.length === 0) return;
-    for (const b of encodePairFrame(batch)) { chunks[p]!.push(b); chunkBytes += b.length; }
-    pendingCount -= batch.length / 2;
-    pending[p] = [];
-  };
+    for (const b of encodePairFrame(batch)) { this.chunks[p]!.push(b); this.chunkBytes += b.length; }
+    this.pendingCount -= batch.length / 2;
+    this.pending[p] = [];
+  }
 
-  const spill = () => {
-    for (let p = 0; p < n; p++) flushPartition(p);
-    const path = tempPath(opts.dir, `shuffle_${opts.shuffleId}_${opts.mapId}.spill`);
+  private spill(): void {
+    const t = performance.now();
+    const n = this.n;
+    for (let p = 0; p < n; p++) this.flushPartition(p);
+    const path = tempPath(this.opts.dir, `shuffle_${this.opts.shuffleId}_${this.opts.mapId}.spill`);
     const fd = openSync(path, "w");
     const offsets = [0];
     try {
       const w = new FrameWriter(fd);
       for (let p = 0; p < n; p++) {
-        for (const c of chunks[p]!) w.writeRaw(c);
-        chunks[p] = [];
+        for (const c of this.chunks[p]!) w.writeRaw(c);
+        this.chunks[p] = [];
         offsets.push(w.position);
       }
       w.flush();
     } finally {
       closeSync(fd);
     }
-    offsetsOf.set(path, offsets);
-    spills.push(path);
-    spillBytes += offsets[n]!;
-    chunkBytes = 0;
-  };
-
-  for (const rec of opts.records) {
-    const k = rec[0], v = rec[1];
-    const p = n === 1 ? 0 : partition(k);
-    if (!(p >= 0 && p < n && Number.isInteger(p))) throw badPartition(p, n);
-    const batch = pending[p]!;
-    batch.push(k, v);
-    records[p]!++;
-    pendingCount++;
-    // Sample record sizes (every 64th) rather than measure each: a running average is enough
-    // to bound memory, and it keeps estimation far cheaper than the encoding itself.
-    if ((seen++ & 63) === 0) {
-      sampledBytes += estimateSize(k) + estimateSize(v) + RECORD_OVERHEAD;
-      avgRecord = sampledBytes / ++sampled;
-    }
-    if (batch.length >= BATCH_RECORDS * 2) flushPartition(p);
-    if (chunkBytes + pendingCount * avgRecord > limit && (chunkBytes > 0 || pendingCount > 0)) spill();
+    this.offsetsOf.set(path, offsets);
+    this.spills.push(path);
+    this.spillBytes += offsets[n]!;
+    this.chunkBytes = 0;
+    this.clock.ms += performance.now() - t;
   }
-  for (let p = 0; p < n; p++) flushPartition(p);
 
-  const sizes = new Array<number>(n).fill(0);
-  const fd = openSync(dataPath, "w");
-  const ranges = spills.paths.map((q) => ({ fd: openSync(q, "r"), offsets: offsetsOf.get(q)! }));
-  try {
-    const w = new FrameWriter(fd);
-    for (let p = 0; p < n; p++) {
-      const start = w.position;
-      for (const r of ranges) copyRange(r.fd, r.offsets[p]!, r.offsets[p + 1]!, w);
-      for (const c of chunks[p]!) w.writeRaw(c);
-      chunks[p] = [];
-      sizes[p] = w.position - start;
+  finish(): Written {
+    const t = performance.now();
+    const n = this.n;
+    for (let p = 0; p < n; p++) this.flushPartition(p);
+    const sizes = new Array<number>(n).fill(0);
+    const fd = openSync(this.dataPath, "w");
+    const ranges = this.spills.paths.map((q) => ({ fd: openSync(q, "r"), offsets: this.offsetsOf.get(q)! }));
+    try {
+      const w = new FrameWriter(fd);
+      for (let p = 0; p < n; p++) {
+        const start = w.position;
+        for (const r of ranges) copyRange(r.fd, r.offsets[p]!, r.offsets[p + 1]!, w);
+        for (const c of this.chunks[p]!) w.writeRaw(c);
+        this.chunks[p] = [];
+        sizes[p] = w.position - start;
+      }
+      w.flush();
+    } finally {
+      for (const r of ranges) closeSync(r.fd);
+      closeSync(fd);
     }
-    w.flush();
-  } finally {
-    for (const r of ranges) closeSync(r.fd);
-    closeSync(fd);
+    this.clock.ms += performance.now() - t;
+    return { sizes, records: this.records, spillBytes: this.spillBytes, inputRecords: this.seen };
   }
-  return { sizes, records, spillBytes, inputRecords: seen };
 }
 
 /** Write the partition segments of several partition-ordered files into one; returns its offsets. */
@@ -233,54 +284,82 @@ const COMBINE_PROBE = 50_000;
 const COMBINE_MIN_REDUCTION = 0.5;
 
 /** With an aggregator: combine per key (spilling), then write partitions in order. */
-function writeCombined(opts: ShuffleWriteOptions, agg: Aggregator<unknown, unknown>, limit: number, dataPath: string, onSpills: (s: RunStack) => void): Written {
-  const n = opts.numPartitions;
-  const comb = new PartitionedCombiner(agg, { dir: opts.dir, memoryLimitBytes: limit, numPartitions: n, partition: opts.partition });
-  try {
-    let inputRecords = 0;
-    const it = opts.records[Symbol.iterator]();
-    let r = it.next();
-    for (; !r.done && inputRecords < COMBINE_PROBE; r = it.next()) { comb.insert(r.value[0], r.value[1]); inputRecords++; }
-    if (!r.done && comb.spillCount === 0 && comb.size > inputRecords * (1 - COMBINE_MIN_REDUCTION)) {
-      // Combining does not pay: write what was combined so far, then the rest as single combiners.
-      const first = r;
-      const records = function* (): Generator<readonly [unknown, unknown]> {
-        for (const [, k, c] of comb.entries()) yield [k, c];
-        comb.dispose();
-        yield [first.value[0], agg.createCombiner(first.value[1])];
-        for (let x = it.next(); !x.done; x = it.next()) yield [x.value[0], agg.createCombiner(x.value[1])];
-      };
-      const combined = comb.size;
-      const w = writeBatched({ ...opts, records: records() }, limit, dataPath, onSpills);
-      w.inputRecords += inputRecords - combined;
+class CombiningWriter implements RecordSink {
+  private comb: PartitionedCombiner<unknown, unknown> | undefined;
+  /** Set once the probe showed combining does not pay: single combiners stream into it. */
+  private batched: BatchedWriter | undefined;
+  private inputRecords = 0;
+  private combinedAtStop = 0;
+  private readonly createCombiner: (v: unknown) => unknown;
+
+  constructor(private readonly opts: ShuffleWriteOptions, agg: Aggregator<unknown, unknown>, private readonly limit: number,
+    private readonly dataPath: string, private readonly onSpills: (s: RunStack) => void, private readonly clock: { ms: number }) {
+    const n = opts.numPartitions;
+    this.comb = new PartitionedCombiner(agg, { dir: opts.dir, memoryLimitBytes: limit, numPartitions: n, partition: opts.partition });
+    this.createCombiner = (v) => agg.createCombiner(v);
+  }
+
+  add(k: unknown, v: unknown): void {
+    const b = this.batched;
+    if (b !== undefined) { b.add(k, this.createCombiner(v)); return; }
+    const comb = this.comb!;
+    if (this.inputRecords === COMBINE_PROBE && comb.spillCount === 0 && comb.size > COMBINE_PROBE * (1 - COMBINE_MIN_REDUCTION)) {
+      this.stopCombining(comb);
+      this.batched!.add(k, this.createCombiner(v));
+      return;
+    }
+    comb.insert(k, v);
+    this.inputRecords++;
+  }
+
+  /** Combining does not pay: write what was combined so far, then the rest as single combiners. */
+  private stopCombining(comb: PartitionedCombiner<unknown, unknown>): void {
+    const b = new BatchedWriter(this.opts, this.limit, this.dataPath, this.onSpills, this.clock);
+    this.combinedAtStop = comb.size;
+    for (const [, k, c] of comb.entries()) b.add(k, c);
+    comb.dispose();
+    this.comb = undefined;
+    this.batched = b;
+  }
+
+  finish(): Written {
+    if (this.batched) {
+      const w = this.batched.finish();
+      // The batched writer saw the probe's combined entries instead of the probe's records.
+      w.inputRecords += this.inputRecords - this.combinedAtStop;
       return w;
     }
-    for (; !r.done; r = it.next()) { comb.insert(r.value[0], r.value[1]); inputRecords++; }
-    const sizes = new Array<number>(n).fill(0);
-    const records = new Array<number>(n).fill(0);
-    const fd = openSync(dataPath, "w");
+    const comb = this.comb!;
+    const t = performance.now();
     try {
-      const w = new FrameWriter(fd);
-      let cur = 0, start = 0;
-      let batch: unknown[] = [];
-      const endPartition = () => {
-        if (batch.length > 0) { writePairs(w, batch); batch = []; }
-        sizes[cur] = w.position - start;
-      };
-      for (const [p, k, c] of comb.entries()) {
-        if (p !== cur) { endPartition(); cur = p; start = w.position; }
-        batch.push(k, c);
-        records[p]!++;
-        if (batch.length >= BATCH_RECORDS * 2) writePairs(w, batch), (batch = []);
+      const n = this.opts.numPartitions;
+      const sizes = new Array<number>(n).fill(0);
+      const records = new Array<number>(n).fill(0);
+      const fd = openSync(this.dataPath, "w");
+      try {
+        const w = new FrameWriter(fd);
+        let cur = 0, start = 0;
+        let batch: unknown[] = [];
+        const endPartition = () => {
+          if (batch.length > 0) { writePairs(w, batch); batch = []; }
+          sizes[cur] = w.position - start;
+        };
+        for (const [p, k, c] of comb.entries()) {
+          if (p !== cur) { endPartition(); cur = p; start = w.position; }
+          batch.push(k, c);
+          records[p]!++;
+          if (batch.length >= BATCH_RECORDS * 2) writePairs(w, batch), (batch = []);
+        }
+        endPartition();
+        w.flush();
+      } finally {
+        closeSync(fd);
       }
-      endPartition();
-      w.flush();
+      this.clock.ms += performance.now() - t;
+      return { sizes, records, spillBytes: comb.spillBytes, inputRecords: this.inputRecords };
     } finally {
-      closeSync(fd);
+      comb.dispose();
     }
-    return { sizes, records, spillBytes: comb.spillBytes, inputRecords };
-  } finally {
-    comb.dispose();
   }
 }
 
