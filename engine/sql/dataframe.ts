@@ -23,6 +23,7 @@ import type { SqlSession } from "./sql-session";
 import { internalToExternal } from "./row-convert";
 import { drainRows } from "./physical/operators";
 import type { DataFrameWriter } from "./readwriter";
+import { Dataset } from "./dataset";
 
 export type Row = Record<string, unknown>;
 export type ExplainMode = "simple" | "extended" | "formatted" | "codegen" | "cost" | boolean;
@@ -226,10 +227,13 @@ export class DataFrame {
   /** The rows as an RDD of internal arrays (one job-free planning pass; Promise because file scans plan splits). */
   async toInternalRdd(): Promise<RDD<unknown[]>> { return this.sparkSession.executePlan(this.plan); }
 
-  /** df.rdd: an RDD of row objects. A Promise here (planning may read file metadata): `(await df.rdd).map(...)`. */
-  get rdd(): Promise<RDD<Row>> {
+  /**
+   * df.rdd: a lazy RDD of row objects, as in PySpark. Nothing runs at access: the query is planned
+   * (with any jobs planning needs) when the first action over the RDD is submitted.
+   */
+  get rdd(): RDD<Row> {
     const names = this.columns, types = this.output.map((a) => a.dataType);
-    return this.toInternalRdd().then((r) => r.map((row) => internalToExternal(names, types, row)));
+    return this.sparkSession.deferredRdd(() => this.toInternalRdd()).map((row) => internalToExternal(names, types, row));
   }
 
   async collectInternal(): Promise<unknown[][]> {
@@ -452,31 +456,6 @@ export class DataFrameNaFunctions {
     });
     return new DataFrame(this.df.sparkSession, buildProject(this.df.plan, items));
   }
-}
-
-// ---- typed Dataset --------------------------------------------------------------------------------
-
-/**
- * A typed view of a DataFrame: map/filter run TypeScript functions over row objects on the
- * workers (closures are shipped), groupByKey groups by a typed key. Results are RDD-backed.
- */
-export class Dataset<T extends Row> {
-  constructor(readonly df: DataFrame) {}
-  async collect(): Promise<T[]> { return (await this.df.collect()) as T[]; }
-  async count(): Promise<number> { return this.df.count(); }
-  async filter(f: (row: T) => boolean): Promise<T[]> {
-    const rdd = (await this.df.rdd) as RDD<T>;
-    return rdd.filter(f).collect();
-  }
-  async map<U>(f: (row: T) => U): Promise<U[]> {
-    const rdd = (await this.df.rdd) as RDD<T>;
-    return rdd.map(f).collect();
-  }
-  async groupByKey<K>(key: (row: T) => K): Promise<[K, T[]][]> {
-    const rdd = (await this.df.rdd) as RDD<T>;
-    return rdd.groupBy(key).collect();
-  }
-  toDF(): DataFrame { return this.df; }
 }
 
 export { typeOf, toSortExpr };

@@ -19,6 +19,11 @@ export interface SqlSparkContext {
   setLocalProperty?(key: string, value: string | null): void;
   /** Accumulators carry per-operator metrics (rows out, time) back from tasks; optional. */
   accumulator?<T>(value: T, param?: { zero(initial: T): T; addInPlace(a: T, b: T): T }): { readonly value: T; add(term: T): void };
+  /**
+   * A lazy RDD planned by `build` when its first action runs (df.rdd). Optional: on a real
+   * SparkContext the SQL layer uses its own DeferredRDD; stand-ins may provide one.
+   */
+  deferredRdd?<T>(build: () => Promise<RDD<T>>): RDD<T>;
 }
 
 /** Runtime configuration (spark.conf). Keys are Spark's. */

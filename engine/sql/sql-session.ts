@@ -26,6 +26,7 @@ import { readSettings, MapConf, type SqlSessionLike, type SqlSettings, type SqlC
 import { SqlBinder, fileKey } from "./binder/sql-binder";
 import { fromDanfo } from "./datasources/danfo";
 import { DataFrameReader, DataFrameWriter, fileDataFrame } from "./readwriter";
+import { DeferredRDD, isRddContext } from "./deferred-rdd";
 
 export type SchemaArg = StructType | string | string[] | DataType;
 
@@ -180,6 +181,14 @@ export class SqlSession {
 
   async executePlan(plan: LogicalPlan): Promise<RDD<unknown[]>> {
     return this.executeOptimized(await this.prepare(plan));
+  }
+
+  /** A lazy RDD planned (and its planning jobs run) when its first action is submitted. */
+  deferredRdd<T>(build: () => Promise<RDD<T>>): RDD<T> {
+    const sc = this.sparkContext;
+    if (sc.deferredRdd) return sc.deferredRdd(build);
+    if (isRddContext(sc)) return new DeferredRDD<T>(sc, build);
+    throw new WorkbenchError("UNSUPPORTED_OPERATION", "This SparkContext cannot create lazy RDDs (df.rdd).");
   }
 
   /** Scalar subqueries run as jobs of their own (as in Spark) and become literals. */

@@ -7,3 +7,4 @@ import "./physical/operators";
 import "./physical/write-task";
 import "./row-convert";
 import "./datasources";
+import "./deferred-rdd";

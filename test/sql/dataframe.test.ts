@@ -425,10 +425,10 @@ describe("partitioning and rdd", () => {
     expect((await df.coalesce(2).toInternalRdd()).getNumPartitions()).toBe(2);
     expect((await df.repartition(5, "id").toInternalRdd()).getNumPartitions()).toBe(5);
     expect(await df.repartition(3).count()).toBe(100);
-    const rdd = await df.filter("id < 3").rdd;
+    const rdd = df.filter("id < 3").rdd;
     expect(await rdd.collect()).toEqual([{ id: 0 }, { id: 1 }, { id: 2 }]);
     const ds = df.filter("id < 3").as<{ id: number }>();
-    expect(await ds.map((r) => r.id * 10)).toEqual([0, 10, 20]);
+    expect(await ds.map((r) => r.id * 10).collect()).toEqual([0, 10, 20]);
   });
 });
 

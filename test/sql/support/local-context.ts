@@ -23,6 +23,7 @@ export class LocalRdd<T> {
     return new LocalRdd(this.parts.map((p, i) => [...f(i, p[Symbol.iterator]())]));
   }
   map<U>(f: (x: T) => U): LocalRdd<U> { return new LocalRdd(this.parts.map((p) => p.map(f))); }
+  flatMap<U>(f: (x: T) => Iterable<U>): LocalRdd<U> { return new LocalRdd(this.parts.map((p) => p.flatMap((x) => [...f(x)]))); }
   filter(f: (x: T) => unknown): LocalRdd<T> { return new LocalRdd(this.parts.map((p) => p.filter((x) => f(x)))); }
   groupBy<K>(f: (x: T) => K): LocalRdd<[K, T[]]> {
     const m = new Map<string, [K, T[]]>();
@@ -87,10 +88,32 @@ export class LocalSparkContext implements SqlSparkContext {
     throw new Error("readSplits is not available in the local stand-in; use the cluster tests");
   }
   broadcast<T>(value: T): BroadcastLike<T> { return { value: wire(value) }; }
+  /** A lazy LocalRdd: transformations chain on the promise of the planned RDD; collect/count run it. */
+  deferredRdd<T>(build: () => Promise<RDD<T>>): RDD<T> {
+    return deferredLocal(build as unknown as () => Promise<LocalRdd<T>>) as unknown as RDD<T>;
+  }
   accumulator<T>(value: T, param?: { zero(initial: T): T; addInPlace(a: T, b: T): T }): { value: T; add(term: T): void } {
     const acc = { value, add(term: T) { acc.value = param ? param.addInPlace(acc.value, term) : ((acc.value as number) + (term as number)) as T; } };
     return acc;
   }
+}
+
+const LOCAL_ACTIONS = new Set(["collect", "count"]);
+
+function deferredLocal<T>(build: () => Promise<LocalRdd<T>>): unknown {
+  let planned: Promise<LocalRdd<T>> | undefined;
+  const once = () => (planned ??= build());
+  return new Proxy({}, {
+    get(_t, prop) {
+      if (prop === "then") return undefined; // not thenable: `await rdd` must not run it
+      if (prop === "isDeferredLocal") return true;
+      return (...args: unknown[]) => {
+        const call = (r: LocalRdd<T>) => (r as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>)[prop]!(...args);
+        if (LOCAL_ACTIONS.has(String(prop))) return once().then(call);
+        return deferredLocal(async () => call(await once()) as LocalRdd<unknown>);
+      };
+    },
+  });
 }
 
 export function localHost(conf: Record<string, string> = {}) {
