@@ -8,7 +8,7 @@
 //   text/table) and df.write (DataFrameWriter: format/mode/option/options/partitionBy/save/csv/
 //   json/parquet/text). They call the registered DataSource below; data sources never touch
 //   DataFrame or the logical plan.
-// - Reading: on the driver, `inferSchema` (unless the user gave a schema) then `planSplits`; then
+// - Reading: on the driver, `inferSchema` (synchronous; unless the user gave a schema) then `planSplits`; then
 //   one task per split calls `readSplit` on a worker. The optimizer fills `requiredColumns` and
 //   `pushedFilters` on the scan before splits are planned. Pushed filters are ADVISORY: the SQL
 //   core re-applies every filter after the scan, so a reader may use them to skip row groups,
@@ -18,6 +18,7 @@
 //   every task's result (or `abortWrite` if the job failed).
 
 import type { DataType, StructType } from "./types";
+import type { ColumnBatch } from "./columnar/batch";
 
 /** Reader/writer options as the user gave them (keys lower-cased by the SQL core, values as strings). */
 export type DataSourceOptions = Record<string, string>;
@@ -88,12 +89,22 @@ export interface WrittenFile {
 
 export interface DataSource {
   readonly format: string;
-  /** Driver side. Throws AnalysisError PATH_NOT_FOUND for a missing path. */
-  inferSchema(paths: string[], options: DataSourceOptions): Promise<StructType>;
+  /**
+   * Driver side, synchronous (spark.read...load(path) returns a DataFrame at once, as in PySpark):
+   * list the files and read a bounded sample / the footers. Throws AnalysisError PATH_NOT_FOUND
+   * for a missing path.
+   */
+  inferSchema(paths: string[], options: DataSourceOptions): StructType;
   /** Driver side: split the input into plain-data splits (byte ranges, row groups, ...). */
   planSplits(paths: string[], options: DataSourceOptions, dataSchema: StructType, hints: { requiredColumns: string[]; pushedFilters: PushedFilter[] }): Promise<unknown[]>;
   /** Worker side: rows of one split as arrays in `req.requiredColumns` order. */
   readSplit(split: unknown, req: ReadRequest): Iterable<InternalRow> | AsyncIterable<InternalRow> | Promise<Iterable<InternalRow>>;
+  /**
+   * Worker side, optional: the same split as column batches (columns in `req.requiredColumns`
+   * order), holding exactly the values `readSplit` would return; used by columnar stages.
+   * `taskMetrics`, when given, gets the bytes and records read.
+   */
+  readSplitColumns?(split: unknown, req: ReadRequest & { taskMetrics?: { bytesRead: number; recordsRead: number } }): AsyncIterable<ColumnBatch>;
   /** Driver side, before the write job: apply the save mode. Return { skip: true } for "ignore" on an existing path. */
   prepareWrite?(job: WriteJob): Promise<{ skip: boolean }>;
   /**

@@ -1,6 +1,7 @@
 // spark.read (DataFrameReader) and df.write (DataFrameWriter) over the registered data sources
-// (engine/sql/datasource-contract.ts). Schema inference reads files on the driver, so loads are
-// async: `const df = await spark.read.option("header", true).csv(path)`.
+// (engine/sql/datasource-contract.ts). As in PySpark, a load returns a DataFrame at once: the
+// schema is inferred by synchronous, bounded reads on the driver (listing, a CSV/JSON pass,
+// Parquet footers): `const df = spark.read.option("header", true).csv(path)`.
 
 import { randomUUID } from "node:crypto";
 import { AnalysisError } from "../common/errors";
@@ -29,10 +30,13 @@ function normOptions(o: Record<string, OptValue>): DataSourceOptions {
   return out;
 }
 
-/** Build a DataFrame over files: infer the schema unless given (a driver-side read, as in Spark). */
-export async function fileDataFrame(session: SqlSession, format: string, paths: string[], options: DataSourceOptions, userSchema?: StructType): Promise<DataFrame> {
+/** Build a DataFrame over files: infer the schema unless given (a synchronous driver-side read, as in Spark). */
+export function fileDataFrame(session: SqlSession, format: string, paths: string[], options: DataSourceOptions, userSchema?: StructType): DataFrame {
   const ds = dataSource(format);
-  const schema = userSchema ?? (await ds.inferSchema(paths, options));
+  const schema = userSchema ?? ds.inferSchema(paths, options);
+  if (!(schema instanceof StructType)) {
+    throw new AnalysisError("UNABLE_TO_INFER_SCHEMA", `The ${format} data source did not infer a schema synchronously: give one with spark.read.schema(...).`, { parameters: { format } });
+  }
   const spec: ScanSpec = {
     format: ds.format,
     paths,
@@ -59,15 +63,15 @@ export class DataFrameReader {
     return this;
   }
 
-  load(path?: string | string[], format?: string, options: Record<string, OptValue> = {}): Promise<DataFrame> {
+  load(path?: string | string[], format?: string, options: Record<string, OptValue> = {}): DataFrame {
     const paths = path === undefined ? (this.opts.path !== undefined ? [String(this.opts.path)] : []) : Array.isArray(path) ? path : [path];
     if (!paths.length) throw new AnalysisError("UNABLE_TO_INFER_SCHEMA", "'path' is not specified.");
     return fileDataFrame(this.session, format ?? this.fmt, paths, normOptions({ ...this.opts, ...options }), this.userSchema);
   }
-  csv(path: string | string[], options: Record<string, OptValue> = {}): Promise<DataFrame> { return this.load(path, "csv", options); }
-  json(path: string | string[], options: Record<string, OptValue> = {}): Promise<DataFrame> { return this.load(path, "json", options); }
-  parquet(...paths: string[]): Promise<DataFrame> { return this.load(paths, "parquet"); }
-  text(path: string | string[], options: Record<string, OptValue> = {}): Promise<DataFrame> { return this.load(path, "text", options); }
+  csv(path: string | string[], options: Record<string, OptValue> = {}): DataFrame { return this.load(path, "csv", options); }
+  json(path: string | string[], options: Record<string, OptValue> = {}): DataFrame { return this.load(path, "json", options); }
+  parquet(...paths: (string | string[])[]): DataFrame { return this.load(paths.flat(), "parquet"); }
+  text(path: string | string[], options: Record<string, OptValue> = {}): DataFrame { return this.load(path, "text", options); }
   table(name: string): DataFrame { return this.session.table(name); }
 }
 

@@ -23,7 +23,7 @@ import { Executor, operatorIds } from "./physical/executor";
 import { QueryExecution } from "./physical/query-execution";
 import { mergeMetrics, type OpMetrics } from "./physical/operators";
 import { readSettings, MapConf, type SqlSessionLike, type SqlSettings, type SqlConfLike, type SqlSparkContext } from "./session-types";
-import { SqlBinder, fileKey } from "./binder/sql-binder";
+import { SqlBinder } from "./binder/sql-binder";
 import { fromDanfo } from "./datasources/danfo";
 import { DataFrameReader, DataFrameWriter, fileDataFrame } from "./readwriter";
 import { DeferredRDD, isRddContext } from "./deferred-rdd";
@@ -125,30 +125,14 @@ export class SqlSession {
     return new SqlBinder(this).bindStatement(stmt, text);
   }
 
-  /**
-   * Like sql(), after inferring the schemas of file relations (SELECT * FROM parquet.`path`),
-   * which needs reading files: `const df = await spark.sqlAsync("SELECT * FROM csv.`x.csv`")`.
-   */
+  /** Kept for older notebooks: the same as sql() (file views infer their schema synchronously now). */
   async sqlAsync(text: string): Promise<DataFrame> {
-    for (const m of text.matchAll(/\b([A-Za-z]+)\.`([^`]+)`/g)) {
-      const [, format, path] = m;
-      if (!this.fileRelations.has(fileKey(format!, path!))) {
-        this.fileRelations.set(fileKey(format!, path!), await fileDataFrame(this, format!.toLowerCase(), [path!], {}));
-      }
-    }
     return this.sql(text);
   }
 
-  /** @internal DataFrames of file relations used in SQL text, by format and path. */
-  readonly fileRelations = new Map<string, DataFrame>();
-
+  /** The DataFrame of a file view (SELECT * FROM parquet.`path`): its schema is inferred now, as Spark does per query. */
   fileRelation(format: string, path: string): DataFrame {
-    const df = this.fileRelations.get(fileKey(format, path));
-    if (!df) {
-      throw new AnalysisError("UNSUPPORTED_FEATURE.FILE_RELATION_NEEDS_ASYNC",
-        `Reading ${format}.\`${path}\` infers its schema from the files: run this query with \`await spark.sqlAsync(...)\` (or load it with \`await spark.read.${format.toLowerCase()}(...)\` and a temp view).`);
-    }
-    return df;
+    return fileDataFrame(this, format.toLowerCase(), [path], {});
   }
 
   get read(): DataFrameReader { return new DataFrameReader(this); }

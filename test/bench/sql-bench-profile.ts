@@ -39,9 +39,9 @@ async function run(which: string, rows: number, local: boolean): Promise<void> {
   await (spark.range(1000) as DataFrame).count();
   const fact = await factFile(rows, which === "scan" ? 100_000 : 1_000_000);
   const t = performance.now();
-  const df = await spark.read.parquet(fact);
+  const df = spark.read.parquet(fact);
   if (which === "join") {
-    const d = await spark.read.parquet(await dimFile());
+    const d = spark.read.parquet(await dimFile());
     console.log(await df.join(d, "d").agg(F.count("*").alias("n"), F.sum("w").alias("sw")).collect());
   } else if (which === "scan") {
     console.log(await df.agg(F.count("*").alias("n"), F.sum("v").alias("s")).collect());

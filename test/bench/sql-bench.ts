@@ -48,7 +48,7 @@ export async function groupByAgg(): Promise<BenchResult> {
   let engineMs: number, rows: Row[];
   try {
     const t = performance.now();
-    const df = await spark.read.parquet(path);
+    const df = spark.read.parquet(path);
     rows = await df.groupBy("k").agg(F.sum("v").alias("s"), F.avg("v").alias("a")).collect();
     engineMs = performance.now() - t;
   } finally {
@@ -97,8 +97,8 @@ export async function joinAgg(): Promise<BenchResult> {
   let engineMs: number, got: Row, plan: string;
   try {
     const t = performance.now();
-    const f = await spark.read.parquet(fact);
-    const d = await spark.read.parquet(dim);
+    const f = spark.read.parquet(fact);
+    const d = spark.read.parquet(dim);
     const joined: DataFrame = f.join(d, "d").agg(F.count("*").alias("n"), F.sum("w").alias("sw"), F.sum("v").alias("sv"));
     got = (await joined.collect())[0]!;
     engineMs = performance.now() - t;
@@ -144,7 +144,7 @@ export async function parquetPushdown(): Promise<BenchResult> {
   const spark = await startEngine();
   let pushed, unpushed, planPushed: string, planUnpushed: string;
   try {
-    const df = await spark.read.parquet(path);
+    const df = spark.read.parquet(path);
     const agg = (x: DataFrame) => x.agg(F.count("*").alias("n"), F.sum("v").alias("s"));
     // Pushable: plain comparisons on a column. Not pushable: the same range on an expression
     // (id + 0), which the source cannot evaluate against statistics, so every row group is read.

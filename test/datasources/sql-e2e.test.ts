@@ -24,7 +24,7 @@ describe.skipIf(!wired)("spark.read / df.write on the cluster", () => {
     const lines = ["id,city,temp"];
     for (let i = 0; i < 500; i++) lines.push(`${i},${["Oslo", "Lima", "Pune"][i % 3]},${(i % 40) - 5}.5`);
     const p = writeText(join(tempDir(), "weather.csv"), lines.join("\n") + "\n");
-    const df = await spark.read.option("header", true).option("inferSchema", true).csv(p);
+    const df = spark.read.option("header", true).option("inferSchema", true).csv(p);
     expect(df.schema.simpleString()).toBe("struct<id:int,city:string,temp:double>");
     const rows = await df.filter(F.col("temp").gt(30)).collect();
     expect(rows.length).toBe(lines.slice(1).filter((l) => Number(l.split(",")[2]) > 30).length);
@@ -33,7 +33,7 @@ describe.skipIf(!wired)("spark.read / df.write on the cluster", () => {
     await df.write.partitionBy("city").mode("overwrite").parquet(out);
     const theirs = await duckRows(`select count(*)::INTEGER as n from read_parquet('${out}/**/*.parquet', hive_partitioning = true)`);
     expect(theirs).toEqual([{ n: 500 }]);
-    const back = await spark.read.parquet(out);
+    const back = spark.read.parquet(out);
     expect(back.schema.simpleString()).toBe("struct<id:int,temp:double,city:string>");
     const lima = await back.filter(F.col("city").eq("Lima")).select("id").collect();
     expect(sortedJson(lima)).toEqual(sortedJson(lines.slice(1).map((l) => l.split(",")).filter((x) => x[1] === "Lima").map((x) => ({ id: Number(x[0]) }))));
@@ -43,7 +43,7 @@ describe.skipIf(!wired)("spark.read / df.write on the cluster", () => {
     const df = spark.createDataFrame([[1, "a", [1, 2]], [2, null, []]], "id bigint, s string, xs array<bigint>");
     const out = join(tempDir(), "json");
     await df.write.json(out);
-    const back = await spark.read.json(out);
+    const back = spark.read.json(out);
     expect(back.schema.simpleString()).toBe("struct<id:bigint,s:string,xs:array<bigint>>");
     expect(sortedJson(await back.collect())).toEqual(sortedJson([{ id: 1, s: "a", xs: [1, 2] }, { id: 2, s: null, xs: [] }]));
     await expect(df.write.json(out)).rejects.toThrow(/PATH_ALREADY_EXISTS/);

@@ -72,14 +72,14 @@ describe("SQL on a real local[2] cluster", () => {
     const path = join(dir, "people.parquet");
     const src = sql.range(0, 1000).select(F.col("id"), F.col("id").mod(10).alias("k"), F.concat(F.lit("n"), F.col("id")).alias("name"));
     await src.write.mode("overwrite").parquet(path);
-    const df = await sql.read.parquet(path);
+    const df = sql.read.parquet(path);
     const q = df.filter(F.col("k").eq(3).and(F.col("id").gt(500))).select("name");
     const plan = q.explainString();
     expect(plan).toMatch(/PushedFilters: \[[^\]]*EqualTo\(k,3\)/);
     expect(plan).toContain("ReadSchema: struct<id:bigint,k:bigint,name:string>");
     const rows = await q.collect();
     expect(rows.length).toBe(50);
-    const viaSql = await sql.sqlAsync(`SELECT count(*) AS n FROM parquet.\`${path}\` WHERE k = 3`);
+    const viaSql = sql.sql(`SELECT count(*) AS n FROM parquet.\`${path}\` WHERE k = 3`);
     expect(await viaSql.collect()).toEqual([{ n: 100 }]);
   });
 

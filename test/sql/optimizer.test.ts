@@ -11,7 +11,7 @@ const mask = (s: string) => s.replace(/#\d+/g, "#_");
 beforeAll(() => {
   registerDataSource({
     format: "memtest",
-    async inferSchema() { return new StructType([{ name: "a", dataType: { type: "integer" }, nullable: true }, { name: "b", dataType: { type: "string" }, nullable: true }, { name: "c", dataType: { type: "double" }, nullable: true }]); },
+    inferSchema() { return new StructType([{ name: "a", dataType: { type: "integer" }, nullable: true }, { name: "b", dataType: { type: "string" }, nullable: true }, { name: "c", dataType: { type: "double" }, nullable: true }]); },
     async planSplits() { return []; },
     readSplit() { return []; },
   });
@@ -91,7 +91,7 @@ describe("optimizer rules", () => {
 describe("explain", () => {
   it("shows pushed filters and the pruned read schema in the file scan", async () => {
     const s = new SqlSession(localHost());
-    const df = await s.read.format("memtest").load("/data/x");
+    const df = s.read.format("memtest").load("/data/x");
     const q = df.filter(F.col("a").gt(5).and(F.col("b").isNotNull())).select("b");
     const text = q.explainString();
     expect(mask(text)).toBe([

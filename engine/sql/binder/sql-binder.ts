@@ -36,7 +36,7 @@ function containsAggRaw(e: Expr): boolean {
   return children(e).some(containsAggRaw);
 }
 
-/** A key for file relations' inferred schemas (filled by SqlSession.sqlAsync). */
+/** A key naming a file relation (format and path). */
 export const fileKey = (format: string, path: string) => `${format.toLowerCase()}\u0000${path}`;
 
 export class SqlBinder {

@@ -23,6 +23,8 @@ import { partitionValueText } from "./partition-values";
 import { registerShippable } from "./shippable";
 import { planSplits } from "./splits";
 import { abortWrite, commitWrite, isDynamicOverwrite, prepareWrite, writeTaskFiles, type WriteJob } from "./write-files";
+import { readParquetBatches } from "./parquet-source";
+import { isNumberType, rowsToBatch, type ColumnBatch } from "../columnar/batch";
 import { emptyMetrics, type FileFormat, type InputSplit, type PushedFilter, type ReadMetrics, type Row, type WrittenFile } from "./types";
 
 /** A split as the SQL core ships it to a task: plain data. */
@@ -92,6 +94,33 @@ export const readFileScanSplit = registerShippable("sql.datasources.readFileScan
     return out;
   });
 
+/**
+ * Worker side, Parquet: one split as column batches (one per row group), the same values and
+ * metrics as readFileScanSplit. With ignoreMissingFiles/ignoreCorruptFiles the row reader (which
+ * implements them) runs and its rows form one batch.
+ */
+export async function* readParquetScanSplitColumns(split: FileScanSplit, req: ReadRequest, metrics: ReadMetrics): AsyncGenerator<ColumnBatch> {
+  const o = new Options(req.options);
+  if (o.bool("ignoreMissingFiles", o.bool("spark.sql.files.ignoreMissingFiles", false)) || o.bool("ignoreCorruptFiles", o.bool("spark.sql.files.ignoreCorruptFiles", false))) {
+    const rows = await readFileScanSplit("parquet", split, req, metrics);
+    const full = toStruct(req.dataSchema);
+    yield rowsToBatch(rows, req.requiredColumns.map((n) => isNumberType(full.fields.find((f) => f.name === n)?.dataType ?? { type: "string" })));
+    return;
+  }
+  const full = toStruct(req.dataSchema);
+  const partSet = new Set(split.partitionColumns.map((c) => c.toLowerCase()));
+  const cols = {
+    dataSchema: new StructType(full.fields.filter((f) => !partSet.has(f.name.toLowerCase()))),
+    partitionSchema: new StructType(full.fields.filter((f) => partSet.has(f.name.toLowerCase()))),
+    requiredColumns: req.requiredColumns,
+  };
+  const filters = fromContractFilters(req.pushedFilters);
+  for (const file of split.split.files) {
+    metrics.filesRead++;
+    yield* readParquetBatches(file, cols, filters, metrics);
+  }
+}
+
 function toInternalJob(job: ContractWriteJob, skip = false): WriteJob {
   const schema = toStruct(job.schema);
   return {
@@ -109,10 +138,10 @@ function toInternalJob(job: ContractWriteJob, skip = false): WriteJob {
 function makeSource(format: FileFormat): DataSource {
   return {
     format,
-    async inferSchema(paths: string[], options: ContractOptions): Promise<StructType> {
+    inferSchema(paths: string[], options: ContractOptions): StructType {
       const o = new Options(options);
       const listing = listFiles(paths, listingOptions(o));
-      const data = await inferDataSchema(format, listing, o, emptyMetrics());
+      const data = inferDataSchema(format, listing, o, emptyMetrics());
       const part = listing.partitionSchema;
       return new StructType([...data.fields.filter((f) => !part.field(f.name)), ...part.fields]);
     },
@@ -139,6 +168,16 @@ function makeSource(format: FileFormat): DataSource {
         tm.recordsRead += rows.length;
       }
       return rows;
+    },
+    readSplitColumns: format !== "parquet" ? undefined : async function* (split: unknown, req) {
+      const tm = req.taskMetrics;
+      const m = emptyMetrics();
+      let bytes = 0;
+      for await (const b of readParquetScanSplitColumns(split as FileScanSplit, req, m)) {
+        if (tm) { tm.bytesRead += m.bytesRead - bytes; tm.recordsRead += b.length; bytes = m.bytesRead; }
+        yield b;
+      }
+      if (tm) tm.bytesRead += m.bytesRead - bytes;
     },
     async prepareWrite(job: ContractWriteJob): Promise<{ skip: boolean }> {
       const j = prepareWrite(format, job.path, toStruct(job.schema), { mode: job.mode, partitionBy: job.partitionBy, options: job.options, jobId: job.jobId });

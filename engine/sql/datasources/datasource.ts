@@ -10,7 +10,7 @@ import { evalFilter, filterColumns } from "./filters";
 import { listFiles, type FileListing, type ListedFile } from "./file-listing";
 import { inferJsonSchema } from "./json-source";
 import { Options } from "./options";
-import { inferParquetSchema } from "./parquet-source";
+import { inferParquetSchemaSync } from "./parquet-footer";
 import { readFileRows } from "./read-file";
 import { registerShippable } from "./shippable";
 import { planSplits, type SplitOptions } from "./splits";
@@ -77,8 +77,8 @@ function asWholeFiles(files: ListedFile[]): PartitionedFile[] {
   return files.map((f) => ({ path: f.path, start: 0, length: f.size, fileSize: f.size, partitionValues: f.partitionValues }));
 }
 
-/** Infer the data schema (without partition columns) of files in a format. */
-export async function inferDataSchema(format: FileFormat, listing: FileListing, o: Options, metrics: ReadMetrics): Promise<StructType> {
+/** Infer the data schema (without partition columns) of files in a format (synchronous: bounded driver-side reads). */
+export function inferDataSchema(format: FileFormat, listing: FileListing, o: Options, metrics: ReadMetrics): StructType {
   const files = listing.files.filter((f) => f.size > 0);
   if (format === "text") return TEXT_SCHEMA;
   if (files.length === 0) {
@@ -87,7 +87,7 @@ export async function inferDataSchema(format: FileFormat, listing: FileListing, 
   switch (format) {
     case "csv": return inferCsvSchema(asWholeFiles(files), o, metrics);
     case "json": return inferJsonSchema(asWholeFiles(files), o, metrics);
-    case "parquet": return inferParquetSchema(files.map((f) => f.path), o.bool("mergeSchema", false), metrics);
+    case "parquet": return inferParquetSchemaSync(files.map((f) => f.path), o.bool("mergeSchema", false), metrics);
   }
 }
 
@@ -108,7 +108,7 @@ export async function resolveScan(req: ScanRequest, so: SplitOptions = {}): Prom
     dataSchema = new StructType(req.userSchema.fields.filter((f) => !partitionSchema.field(f.name)));
     if (format === "text" && !dataSchema.field("value")) dataSchema = TEXT_SCHEMA;
   } else {
-    const inferred = await inferDataSchema(format, listing, o, inferenceMetrics);
+    const inferred = inferDataSchema(format, listing, o, inferenceMetrics);
     // A column present both in the files and in the directory names: the directory wins (Spark).
     dataSchema = new StructType(inferred.fields.filter((f) => !partitionSchema.field(f.name)));
   }
