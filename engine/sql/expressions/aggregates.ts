@@ -62,8 +62,9 @@ agg({
     return { args: [a], dataType: sumType(node, typeOf(a)) };
   },
   init: () => null,
-  update: (b, [v]) => (isNull(v) ? b : isNull(b) ? v : addNum(b, v)),
-  merge: (a, b) => (isNull(a) ? b : isNull(b) ? a : addNum(a, b)),
+  // Integral sums are longs (exact beyond 2^53 as bigint); double and decimal sums add as doubles.
+  update: (b, [v], info) => (isNull(v) ? b : isNull(b) ? v : info.dataType.type === "long" ? addNum(b, v) : (b as number) + (v as number)),
+  merge: (a, b, info) => (isNull(a) ? b : isNull(b) ? a : info.dataType.type === "long" ? addNum(a, b) : (a as number) + (b as number)),
   finish: (b, info) => (info.dataType.type === "decimal" && typeof b === "number" ? Math.round(b * 10 ** info.dataType.scale) / 10 ** info.dataType.scale : b),
 });
 
