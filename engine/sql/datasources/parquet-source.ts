@@ -7,6 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup } from "hyparquet";
 import { ExecutionError } from "../../common/errors";
 import { StructType, type DataType } from "../types";
+import { constantVector, type ColumnBatch, type ColumnVector } from "../columnar/batch";
 import { outputFields, type ScanColumns } from "./csv-source";
 import { filterColumns, mightMatch, type ColumnStats } from "./filters";
 import { fileUri } from "./file-listing";
@@ -169,13 +170,21 @@ export function normalizeValue(v: unknown, dt: DataType): unknown {
   }
 }
 
-/** Rows of one Parquet file split, after pruning and row-group skipping. */
-export async function readParquetFile(
-  file: PartitionedFile,
-  cols: ScanColumns,
-  pushedFilters: PushedFilter[] = [],
-  metrics?: ReadMetrics,
-): Promise<Row[]> {
+interface SplitRead {
+  f: OpenParquet;
+  md: FileMetaData;
+  hp: Hyparquet;
+  compressors: (typeof import("hyparquet-compressors"))["compressors"];
+  fileSchema: StructType;
+  groups: number[];
+  usable: PushedFilter[];
+  fileCols: { name: string }[];
+  starts: number[];
+  out: ReturnType<typeof outputFields>;
+}
+
+/** Footer, row groups of the split, usable filters and the file's columns to read. */
+async function openSplit(file: PartitionedFile, cols: ScanColumns, pushedFilters: PushedFilter[], metrics?: ReadMetrics): Promise<SplitRead> {
   const out = outputFields(cols);
   const f = openParquetFile(file.path, metrics);
   try {
@@ -194,17 +203,40 @@ export async function readParquetFile(
     const usable = pushedFilters.filter((pf) => filterColumns(pf).every((c) => fileSchema.field(c) && !cols.partitionSchema.field(c)));
     const dataOut = out.filter((o) => cols.dataSchema.field(o.name) && !(cols.partitionSchema.field(o.name) && !cols.dataSchema.field(o.name)));
     const fileCols = dataOut.map((o) => fileSchema.field(o.name)).filter((x): x is NonNullable<typeof x> => !!x);
-    const rows: Row[] = [];
     let rowStart = 0;
     const starts: number[] = [];
     for (const rg of md.row_groups) { starts.push(rowStart); rowStart += Number(rg.num_rows); }
+    return { f, md, hp, compressors, fileSchema, groups, usable, fileCols, starts, out };
+  } catch (e) {
+    f.close();
+    throw e;
+  }
+}
+
+/** Whether statistics rule a row group out (counted in the metrics). */
+function skipGroup(r: SplitRead, rg: RowGroup, metrics?: ReadMetrics): boolean {
+  if (r.usable.length && !r.usable.every((pf) => mightMatch(pf, (c) => statsOf(rg, c)))) {
+    if (metrics) metrics.rowGroupsSkipped++;
+    return true;
+  }
+  if (metrics) metrics.rowGroupsRead++;
+  return false;
+}
+
+/** Rows of one Parquet file split, after pruning and row-group skipping. */
+export async function readParquetFile(
+  file: PartitionedFile,
+  cols: ScanColumns,
+  pushedFilters: PushedFilter[] = [],
+  metrics?: ReadMetrics,
+): Promise<Row[]> {
+  const r = await openSplit(file, cols, pushedFilters, metrics);
+  const { f, md, hp, compressors, fileSchema, groups, fileCols, starts, out } = r;
+  try {
+    const rows: Row[] = [];
     for (const gi of groups) {
       const rg = md.row_groups[gi]!;
-      if (usable.length && !usable.every((pf) => mightMatch(pf, (c) => statsOf(rg, c)))) {
-        if (metrics) metrics.rowGroupsSkipped++;
-        continue;
-      }
-      if (metrics) metrics.rowGroupsRead++;
+      if (skipGroup(r, rg, metrics)) continue;
       const n = Number(rg.num_rows);
       let data: Record<string, unknown>[];
       if (fileCols.length === 0) {
@@ -237,6 +269,104 @@ export async function readParquetFile(
       if (metrics) metrics.rowsRead += n;
     }
     return rows;
+  } finally {
+    f.close();
+  }
+}
+
+const NUMBER_TYPES = new Set(["byte", "short", "integer", "long", "float", "double"]);
+
+/**
+ * One column of a row group as a vector holding exactly normalizeValue's values: number types in
+ * a Float64Array (a long beyond 2^53 stays a bigint in a plain array), the rest normalized.
+ */
+function columnVector(values: ArrayLike<unknown> | undefined, n: number, dt: DataType): ColumnVector {
+  if (!values) return constantVector(null, n);
+  if (NUMBER_TYPES.has(dt.type)) {
+    const out = new Float64Array(n);
+    let nulls: Uint8Array | null = null;
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      if (typeof x === "number") out[i] = x;
+      else if (x === null || x === undefined) (nulls ??= new Uint8Array(n))[i] = 1;
+      else if (typeof x === "bigint" && (dt.type !== "long" || Number.isSafeInteger(Number(x)))) out[i] = Number(x);
+      else { ok = false; break; }
+    }
+    if (ok) return { kind: "f64", values: out, nulls };
+  }
+  if (dt.type === "boolean") {
+    const out = new Uint8Array(n);
+    let nulls: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      if (x === null || x === undefined) (nulls ??= new Uint8Array(n))[i] = 1;
+      else out[i] = x ? 1 : 0;
+    }
+    return { kind: "bool", values: out, nulls };
+  }
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = normalizeValue(values[i], dt);
+  return { kind: "any", values: out };
+}
+
+/** A row group's column chunks (hyparquet's onChunk pieces) joined into one array per column. */
+function joinChunks(chunks: { columnData: ArrayLike<unknown>; rowStart: number }[], groupStart: number, n: number): ArrayLike<unknown> {
+  if (chunks.length === 1 && chunks[0]!.rowStart === groupStart && chunks[0]!.columnData.length === n) return chunks[0]!.columnData;
+  const out = new Array<unknown>(n).fill(null);
+  for (const c of chunks) {
+    const off = c.rowStart - groupStart;
+    for (let i = 0; i < c.columnData.length; i++) {
+      const j = off + i;
+      if (j >= 0 && j < n) out[j] = c.columnData[i];
+    }
+  }
+  return out;
+}
+
+/**
+ * The split as column batches (one per row group, columns in output order): the columnar scan.
+ * Same pruning, row-group skipping and metrics as readParquetFile, and the same values.
+ */
+export async function* readParquetBatches(
+  file: PartitionedFile,
+  cols: ScanColumns,
+  pushedFilters: PushedFilter[] = [],
+  metrics?: ReadMetrics,
+): AsyncGenerator<ColumnBatch> {
+  const r = await openSplit(file, cols, pushedFilters, metrics);
+  const { f, md, hp, compressors, fileSchema, groups, fileCols, starts, out } = r;
+  try {
+    for (const gi of groups) {
+      const rg = md.row_groups[gi]!;
+      if (skipGroup(r, rg, metrics)) continue;
+      const n = Number(rg.num_rows);
+      const chunks = new Map<string, { columnData: ArrayLike<unknown>; rowStart: number }[]>();
+      if (fileCols.length) {
+        await hp.parquetRead({
+          file: f.buffer,
+          metadata: md,
+          columns: fileCols.map((c) => c.name),
+          rowStart: starts[gi]!,
+          rowEnd: starts[gi]! + n,
+          compressors,
+          utf8: false,
+          onChunk: (c) => {
+            const list = chunks.get(c.columnName) ?? [];
+            list.push({ columnData: c.columnData as ArrayLike<unknown>, rowStart: c.rowStart });
+            chunks.set(c.columnName, list);
+          },
+        });
+      }
+      const columns = out.map((o): ColumnVector => {
+        if (!cols.dataSchema.field(o.name)) return constantVector(file.partitionValues[o.name] ?? null, n);
+        const fc = fileSchema.field(o.name);
+        const parts = fc ? chunks.get(fc.name) : undefined;
+        return columnVector(parts ? joinChunks(parts, starts[gi]!, n) : undefined, n, o.dataType);
+      });
+      if (metrics) metrics.rowsRead += n;
+      yield { length: n, columns };
+    }
   } finally {
     f.close();
   }

@@ -17,6 +17,8 @@ import {
   rangePartitionOf, keyBySortKey, sortRows, joinPartitions, broadcastJoin, setOpPartition, dedupPartition, windowPartition,
   takeRows, compareSortKeys, countRows, type MetricsSink, type ExecConf, type PipeOp, type Row, type AggSpec, type JoinSpec, type WindowSpecExec,
 } from "./operators";
+import { columnarChain, type ColumnarChain } from "./columnar-plan";
+import { runColumnarStage, type ColumnarStageSpec, type StageOp } from "../columnar/columnar-stage";
 
 /** Replace attributes by positions in `input`. */
 export function bindExpr(e: Expr, input: Attr[]): Expr {
@@ -55,6 +57,10 @@ export class Executor {
 
   private async executeNode(p: PhysicalPlan): Promise<RDD<Row>> {
     const sc = this.sc, conf = this.conf;
+    if (conf.columnar !== false) {
+      const chain = columnarChain(p);
+      if (chain) return this.executeColumnar(chain);
+    }
     switch (p.kind) {
       case "Project": case "Filter": case "Generate": case "LocalLimit": {
         const ops: PipeOp[] = [];
@@ -183,6 +189,55 @@ export class Executor {
       case "Sample": return (await this.execute(p.child)).sample(p.withReplacement, p.fraction, p.seed);
       default: return assertNever(p, "physical plan");
     }
+  }
+
+  /** A columnar stage: scan batches, filters/projects/join probe, partial aggregate or rows. */
+  private async executeColumnar(chain: ColumnarChain): Promise<RDD<Row>> {
+    const sc = this.sc, sink = this.sink;
+    const { ansi, nowMillis, seed } = this.conf;
+    const bottomUp = chain.nodes.filter((n) => n !== chain.agg).reverse();
+    // execute() counts the rows of a top operator that is not a pipelined one itself.
+    const top = chain.nodes[0] ?? chain.scan;
+    const topCounted = !["Project", "Filter"].includes(top.kind);
+    const idOf = (n: PhysicalPlan) => (topCounted && n === top ? 0 : this.ids.get(n) ?? 0);
+    let bc: { readonly value: unknown[][] } | undefined;
+    const ops: StageOp[] = [];
+    for (const n of bottomUp) {
+      if (n.kind === "Filter") ops.push({ op: "filter", condition: bindExpr(n.condition, n.child.output) });
+      else if (n.kind === "Project") ops.push({ op: "project", exprs: n.exprs.map((e) => bindExpr(e, n.child.output)) });
+      else if (n.kind === "BroadcastHashJoin" && n.right.kind === "BroadcastExchange") {
+        const built = await (await this.execute(n.right.child)).collect();
+        bc = sc.broadcast(built);
+        ops.push({
+          op: "join",
+          spec: {
+            joinType: n.joinType,
+            leftKeys: n.leftKeys.map((e) => bindExpr(e, n.left.output)),
+            rightKeys: n.rightKeys.map((e) => bindExpr(e, n.right.output)),
+            nullSafe: n.nullSafe,
+            condition: n.condition ? bindExpr(n.condition, [...n.left.output, ...n.right.output]) : undefined,
+            rightTypes: n.right.output.map((a) => a.dataType),
+          },
+        });
+      } else throw new InternalError("INTERNAL_ERROR", `${n.kind} in a columnar stage`);
+    }
+    const agg = chain.agg;
+    const spec: ColumnarStageSpec = {
+      scan: chain.scan.spec,
+      ops,
+      agg: agg ? { groupBy: agg.groupBy.map((e) => bindExpr(e, agg.child.output)), aggs: agg.aggCalls.map((a) => bindExpr(a, agg.child.output) as Expr & { kind: "fn" }) } : undefined,
+      conf: { ansi, nowMillis, seed },
+      scanId: idOf(chain.scan),
+      opIds: bottomUp.map(idOf),
+      aggId: agg ? idOf(agg) : 0,
+    };
+    const ds = getDataSource(spec.scan.format)!;
+    const required = spec.scan.requiredColumns ?? spec.scan.dataSchema.fields.map((f) => f.name);
+    const splits = await ds.planSplits(spec.scan.paths, spec.scan.options, new StructType(spec.scan.dataSchema.fields), { requiredColumns: required, pushedFilters: spec.scan.pushedFilters ?? [] });
+    return sc.readSplits(splits, (split, tc) => {
+      const t = tc as { partitionId: number; metrics?: { bytesRead: number; recordsRead: number } } | undefined;
+      return runColumnarStage(spec, split, t?.partitionId ?? 0, t?.metrics, bc?.value, sink);
+    }, `FileScan ${spec.scan.format} (columnar)`);
   }
 
   private async exchange(child: RDD<Row>, part: Partitioning, input: Attr[]): Promise<RDD<Row>> {

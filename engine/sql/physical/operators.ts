@@ -12,6 +12,8 @@ import { lookupFunction, typeOf, type GeneratorDef, type EvalContext, type RowFn
 import { compareValues, rowComparator } from "../expressions/compare";
 import { getDataSource, type ScanSpec } from "../datasource-contract";
 import { StructType } from "../types";
+// Registers the columnar stage's task entry point wherever the row operators are (workers too).
+import "../columnar/columnar-stage";
 
 export type Row = unknown[];
 
@@ -54,6 +56,8 @@ export interface ExecConf {
   ansi: boolean;
   nowMillis: number;
   seed: number;
+  /** Columnar stages over batched scans (spark.sql.parquet.enableVectorizedReader); default on. */
+  columnar?: boolean;
 }
 
 const ctxFor = (conf: ExecConf, partition: number): EvalContext => defaultEvalContext(partition, conf);

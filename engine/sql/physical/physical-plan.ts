@@ -9,6 +9,7 @@ import type { ScanSpec } from "../datasource-contract";
 import type { JoinType } from "../plan/logical-plan";
 import { attrList, pushedString, treeString } from "../plan/tree-string";
 import { simpleString } from "../types";
+import { columnarNodes } from "./columnar-plan";
 
 export type Partitioning =
   | { type: "hash"; exprs: Expr[]; numPartitions: number }
@@ -72,14 +73,20 @@ function aggFnString(a: Expr & { kind: "fn" }, mode: "partial" | "final"): strin
   return mode === "partial" ? `partial_${s}` : s;
 }
 
-export function physicalNodeString(p: PhysicalPlan): string {
+/** `columnar`: the operator runs in a columnar stage (a FileScan then reads batches). */
+export function physicalNodeString(p: PhysicalPlan, columnar = false): string {
+  const s = nodeString(p, columnar);
+  return columnar && p.kind !== "FileScan" ? `${s} [Columnar]` : s;
+}
+
+function nodeString(p: PhysicalPlan, columnar: boolean): string {
   switch (p.kind) {
     case "LocalTableScan": return `LocalTableScan [${attrList(p.output)}]`;
     case "Range": return `Range (${p.start}, ${p.end}, step=${p.step}, splits=${p.numPartitions})`;
     case "FileScan": {
       const s = p.spec;
       const fields = s.requiredColumns ? s.dataSchema.fields.filter((f) => s.requiredColumns!.includes(f.name)) : s.dataSchema.fields;
-      return `FileScan ${s.format} [${attrList(p.output, ",")}] Batched: false, Format: ${s.format[0]!.toUpperCase() + s.format.slice(1)}, ` +
+      return `FileScan ${s.format} [${attrList(p.output, ",")}] Batched: ${columnar}, Format: ${s.format[0]!.toUpperCase() + s.format.slice(1)}, ` +
         `Location: InMemoryFileIndex(${s.paths.length} paths)[${s.paths.map((x) => (x.startsWith("file:") ? x : "file:" + x)).join(", ")}], ` +
         `PushedFilters: [${(s.pushedFilters ?? []).map(pushedString).join(", ")}], ReadSchema: ${simpleString({ type: "struct", fields })}`;
     }
@@ -108,7 +115,8 @@ export function physicalNodeString(p: PhysicalPlan): string {
 }
 
 /** Explain text with whole-stage codegen ids: a new id starts below every exchange. */
-export function physicalPlanString(root: PhysicalPlan): string {
+export function physicalPlanString(root: PhysicalPlan, opts: { columnar?: boolean } = {}): string {
+  const col = opts.columnar === false ? new Set<PhysicalPlan>() : columnarNodes(root, physicalChildren);
   const ids = new Map<PhysicalPlan, number>();
   let next = 0;
   const assign = (p: PhysicalPlan, current: number | undefined): void => {
@@ -125,5 +133,5 @@ export function physicalPlanString(root: PhysicalPlan): string {
   const post = (p: PhysicalPlan) => { physicalChildren(p).forEach(post); const id = ids.get(p); if (id !== undefined && !order.includes(id)) order.push(id); };
   post(root);
   const renum = new Map(order.map((id, i) => [id, i + 1]));
-  return treeString(root, (p) => (ids.has(p) ? `*(${renum.get(ids.get(p)!)}) ` : "") + physicalNodeString(p), physicalChildren);
+  return treeString(root, (p) => (ids.has(p) ? `*(${renum.get(ids.get(p)!)}) ` : "") + physicalNodeString(p, col.has(p)), physicalChildren);
 }

@@ -4,6 +4,7 @@
 import type { LogicalPlan } from "../plan/logical-plan";
 import { physicalChildren, physicalNodeString, physicalPlanString, type PhysicalPlan } from "./physical-plan";
 import type { OpMetrics } from "./operators";
+import { columnarNodes } from "./columnar-plan";
 
 /** Same shape as engine/viz's PlanGraphNode (plain data; the SQL layer does not import viz). */
 export interface PlanGraphNode {
@@ -34,13 +35,14 @@ export class QueryExecution {
 
   planGraph(): PlanGraphNode {
     const m = this.metrics();
+    const columnar = columnarNodes(this.physicalPlan, physicalChildren);
     const build = (p: PhysicalPlan): PlanGraphNode => {
       const id = this.operatorIds.get(p) ?? 0;
       const mm = m[id];
       const metrics: Record<string, number | string> = {};
       if (mm?.rows !== undefined) metrics["number of output rows"] = mm.rows;
       if (mm?.ms !== undefined) metrics["time"] = `${Math.round(mm.ms * 10) / 10} ms`;
-      const text = physicalNodeString(p);
+      const text = physicalNodeString(p, columnar.has(p));
       const detail = text.startsWith(p.kind) ? text.slice(p.kind.length).trim() : text;
       return { id, name: p.kind, detail: detail || undefined, children: physicalChildren(p).map(build), metrics: Object.keys(metrics).length ? metrics : undefined };
     };

@@ -1,0 +1,97 @@
+// Column batches: the in-task columnar representation (Spark's ColumnarBatch). Numeric columns
+// whose values are all JS numbers (byte, short, int, long within 2^53, float, double) live in a
+// Float64Array, booleans in a Uint8Array, each with an optional null map (1 = null); anything else
+// (strings, bigints, dates, nested values) in a plain array holding exactly the row path's values.
+// Reading a value back (`valueAt`) gives the same JS value the row path would hold, so a batch
+// can always be turned back into rows (ColumnarToRow) with identical results.
+
+export type NumVector = { kind: "f64"; values: Float64Array; nulls: Uint8Array | null };
+export type BoolVector = { kind: "bool"; values: Uint8Array; nulls: Uint8Array | null };
+export type AnyVector = { kind: "any"; values: unknown[] };
+export type ColumnVector = NumVector | BoolVector | AnyVector;
+
+export interface ColumnBatch {
+  length: number;
+  columns: ColumnVector[];
+}
+
+export function valueAt(v: ColumnVector, i: number): unknown {
+  if (v.kind === "any") return v.values[i];
+  if (v.nulls !== null && v.nulls[i] === 1) return null;
+  return v.kind === "f64" ? v.values[i] : v.values[i] === 1;
+}
+
+export function isNullAt(v: ColumnVector, i: number): boolean {
+  if (v.kind === "any") { const x = v.values[i]; return x === null || x === undefined; }
+  return v.nulls !== null && v.nulls[i] === 1;
+}
+
+/**
+ * A vector over row-path values. `numeric` says the column's type is one whose values are JS
+ * numbers (then a Float64Array is used unless some value is not a number, e.g. a bigint long).
+ */
+export function vectorOf(values: unknown[], numeric: boolean): ColumnVector {
+  const n = values.length;
+  if (numeric) {
+    const out = new Float64Array(n);
+    let nulls: Uint8Array | null = null;
+    let ok = true;
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      if (typeof x === "number") out[i] = x;
+      else if (x === null || x === undefined) (nulls ??= new Uint8Array(n))[i] = 1;
+      else { ok = false; break; }
+    }
+    if (ok) return { kind: "f64", values: out, nulls };
+  }
+  const copy = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) copy[i] = values[i] ?? null;
+  return { kind: "any", values: copy };
+}
+
+/** A vector repeating one value (literals, partition columns). */
+export function constantVector(value: unknown, n: number): ColumnVector {
+  if (typeof value === "number") return { kind: "f64", values: new Float64Array(n).fill(value), nulls: null };
+  if (typeof value === "boolean") return { kind: "bool", values: new Uint8Array(n).fill(value ? 1 : 0), nulls: null };
+  return { kind: "any", values: new Array<unknown>(n).fill(value ?? null) };
+}
+
+/** The rows at positions `idx[0..n)` (filters and join probes). */
+export function gather(v: ColumnVector, idx: Int32Array, n: number): ColumnVector {
+  if (v.kind === "any") {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = v.values[idx[i]!];
+    return { kind: "any", values: out };
+  }
+  const vals = v.kind === "f64" ? new Float64Array(n) : new Uint8Array(n);
+  const src = v.values;
+  for (let i = 0; i < n; i++) vals[i] = src[idx[i]!]!;
+  let nulls: Uint8Array | null = null;
+  if (v.nulls !== null) {
+    nulls = new Uint8Array(n);
+    for (let i = 0; i < n; i++) nulls[i] = v.nulls[idx[i]!]!;
+  }
+  return v.kind === "f64" ? { kind: "f64", values: vals as Float64Array, nulls } : { kind: "bool", values: vals as Uint8Array, nulls };
+}
+
+/** Rows of a batch (ColumnarToRow). */
+export function* batchRows(b: ColumnBatch): Generator<unknown[]> {
+  const cols = b.columns, w = cols.length;
+  for (let i = 0; i < b.length; i++) {
+    const row = new Array<unknown>(w);
+    for (let c = 0; c < w; c++) row[c] = valueAt(cols[c]!, i);
+    yield row;
+  }
+}
+
+/** A batch of rows (RowToColumnar); `numeric[c]` as in vectorOf. */
+export function rowsToBatch(rows: unknown[][], numeric: boolean[]): ColumnBatch {
+  const columns = numeric.map((num, c) => vectorOf(rows.map((r) => r[c]), num));
+  return { length: rows.length, columns };
+}
+
+const NUMERIC_TYPES = new Set(["byte", "short", "integer", "long", "float", "double"]);
+/** Types whose row-path values are JS numbers (long only when within 2^53; vectorOf checks). */
+export function isNumberType(t: { type: string }): boolean {
+  return NUMERIC_TYPES.has(t.type);
+}

@@ -1,0 +1,110 @@
+// Broadcast hash join probed a batch at a time: the build side (the broadcast rows, built on the
+// right) becomes a hash table of row positions plus column vectors once per task; each streamed
+// batch yields (stream position, build position) pairs in the row path's order (per stream row,
+// its bucket in build order) and the output batch gathers both sides' columns. Keys are compared
+// as the row path does (normalizeKey of the key value or key tuple; null keys never match unless
+// null-safe). Inner joins may carry a residual condition (applied to the joined batch, as the
+// row path filters joined rows); left outer, left semi and left anti joins only without one.
+
+import { normalizeKey, type NormalKey } from "../../common/keys";
+import type { Expr } from "../expressions/expression";
+import { compileExpr } from "../expressions/eval";
+import type { EvalContext } from "../expressions/registry";
+import { constantVector, gather, isNumberType, rowsToBatch, valueAt, type ColumnBatch, type ColumnVector } from "./batch";
+import { compileVector, type VecFn } from "./vector-expr";
+import { filterBatch } from "./columnar-ops";
+
+export interface ColumnarJoinSpec {
+  joinType: string;
+  /** Keys bound to the streamed (left) batch and to the build (right) rows. */
+  leftKeys: Expr[];
+  rightKeys: Expr[];
+  nullSafe: boolean[];
+  /** Residual condition bound to [...left, ...right] (inner joins only). */
+  condition?: Expr;
+  /** Types of the build rows' columns (number columns become Float64Array vectors). */
+  rightTypes: { type: string }[];
+}
+
+export function columnarJoinSupported(joinType: string, hasCondition: boolean, buildRight: boolean, keys: number): boolean {
+  if (!buildRight || keys === 0) return false;
+  if (joinType === "inner") return true;
+  return !hasCondition && (joinType === "left" || joinType === "left_semi" || joinType === "left_anti");
+}
+
+export class ColumnarHashJoin {
+  private readonly table = new Map<NormalKey, number[]>();
+  private readonly build: ColumnBatch;
+  private readonly keyFns: VecFn[];
+  private readonly cond?: VecFn;
+  private li = new Int32Array(1024);
+  private ri = new Int32Array(1024);
+
+  constructor(private readonly spec: ColumnarJoinSpec, built: unknown[][], ctx: EvalContext) {
+    const rk = spec.rightKeys.map((e) => compileExpr(e, ctx));
+    built.forEach((row, j) => {
+      const key = rk.map((f) => f(row));
+      if (key.some((k, i) => (k === null || k === undefined) && !spec.nullSafe[i])) return;
+      const nk = normalizeKey(key.length === 1 ? key[0] : key);
+      const bucket = this.table.get(nk);
+      if (bucket) bucket.push(j); else this.table.set(nk, [j]);
+    });
+    this.build = rowsToBatch(built, spec.rightTypes.map(isNumberType));
+    this.keyFns = spec.leftKeys.map((e) => compileVector(e, ctx));
+    if (spec.condition) this.cond = compileVector(spec.condition, ctx);
+  }
+
+  private push(n: number, l: number, r: number): void {
+    if (n >= this.li.length) {
+      const li = new Int32Array(this.li.length * 2), ri = new Int32Array(this.ri.length * 2);
+      li.set(this.li); ri.set(this.ri);
+      this.li = li; this.ri = ri;
+    }
+    this.li[n] = l; this.ri[n] = r;
+  }
+
+  probe(b: ColumnBatch): ColumnBatch {
+    const kv = this.keyFns.map((f) => f(b));
+    const jt = this.spec.joinType, nullSafe = this.spec.nullSafe, table = this.table;
+    let n = 0;
+    const single = kv.length === 1;
+    for (let i = 0; i < b.length; i++) {
+      let bucket: number[] | undefined;
+      if (single) {
+        const x = valueAt(kv[0]!, i);
+        if (!((x === null) && !nullSafe[0])) bucket = table.get(normalizeKey(x));
+      } else {
+        const key = kv.map((v) => valueAt(v, i));
+        if (!key.some((k, j) => k === null && !nullSafe[j])) bucket = table.get(normalizeKey(key));
+      }
+      if (jt === "left_semi") { if (bucket) this.push(n++, i, -1); continue; }
+      if (jt === "left_anti") { if (!bucket) this.push(n++, i, -1); continue; }
+      if (bucket) for (const j of bucket) this.push(n++, i, j);
+      else if (jt === "left") this.push(n++, i, -1);
+    }
+    const left = b.columns.map((c) => gather(c, this.li, n));
+    if (jt === "left_semi" || jt === "left_anti") return { length: n, columns: left };
+    const right = this.build.columns.map((c) => gatherNullable(c, this.ri, n));
+    const out: ColumnBatch = { length: n, columns: [...left, ...right] };
+    return this.cond ? filterBatch(out, this.cond(out)) : out;
+  }
+}
+
+/** gather where position -1 means a null (outer join padding). */
+function gatherNullable(v: ColumnVector, idx: Int32Array, n: number): ColumnVector {
+  let pad = false;
+  for (let i = 0; i < n; i++) if (idx[i]! < 0) { pad = true; break; }
+  if (!pad) return gather(v, idx, n);
+  if (v.kind === "any") {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = idx[i]! < 0 ? null : v.values[idx[i]!];
+    return { kind: "any", values: out };
+  }
+  const safe = new Int32Array(n);
+  for (let i = 0; i < n; i++) safe[i] = Math.max(0, idx[i]!);
+  const g = n > 0 && v.values.length > 0 ? gather(v, safe, n) : constantVector(null, n);
+  if (g.kind === "any") return g;
+  const nulls = g.nulls ?? new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (idx[i]! < 0) nulls[i] = 1;
+  return { ...g, nulls } as ColumnVector;
+}

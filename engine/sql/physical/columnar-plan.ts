@@ -1,0 +1,69 @@
+// Which operators run columnar: a chain of Filter / Project / BroadcastHashJoin (probe side,
+// build on the right) over a file scan whose data source reads column batches (Parquet), topped
+// by an optional partial HashAggregate. Found top-down, so each chain is the longest one; the
+// executor runs it as one columnar stage and explain() marks its operators. Everything else, and
+// any chain with a non-deterministic expression, stays on the row path.
+
+import type { Expr } from "../expressions/expression";
+import { getDataSource } from "../datasource-contract";
+import { isDeterministic } from "../columnar/vector-expr";
+import { columnarJoinSupported } from "../columnar/columnar-join";
+import type { PhysicalPlan } from "./physical-plan";
+
+type Node<K extends PhysicalPlan["kind"]> = PhysicalPlan & { kind: K };
+
+export interface ColumnarChain {
+  /** Operators from the top down, the scan excluded. */
+  nodes: PhysicalPlan[];
+  agg?: Node<"HashAggregate">;
+  scan: Node<"FileScan">;
+}
+
+function exprsOf(p: PhysicalPlan): Expr[] {
+  switch (p.kind) {
+    case "Project": return p.exprs;
+    case "Filter": return [p.condition];
+    case "HashAggregate": return [...p.groupBy, ...p.aggCalls];
+    case "BroadcastHashJoin": return [...p.leftKeys, ...p.rightKeys, ...(p.condition ? [p.condition] : [])];
+    default: return [];
+  }
+}
+
+export function columnarChain(p: PhysicalPlan): ColumnarChain | undefined {
+  const nodes: PhysicalPlan[] = [];
+  let agg: Node<"HashAggregate"> | undefined;
+  let cur = p;
+  if (cur.kind === "HashAggregate" && cur.mode === "partial") { agg = cur; nodes.push(cur); cur = cur.child; }
+  let joins = 0;
+  for (;;) {
+    if (cur.kind === "Project" || cur.kind === "Filter") { nodes.push(cur); cur = cur.child; continue; }
+    if (cur.kind === "BroadcastHashJoin" && joins === 0 && cur.right.kind === "BroadcastExchange"
+      && columnarJoinSupported(cur.joinType, !!cur.condition, cur.buildSide === "right", cur.leftKeys.length)) {
+      joins++;
+      nodes.push(cur);
+      cur = cur.left;
+      continue;
+    }
+    break;
+  }
+  if (cur.kind !== "FileScan" || !getDataSource(cur.spec.format)?.readSplitColumns) return undefined;
+  if (!nodes.every((n) => exprsOf(n).every(isDeterministic))) return undefined;
+  return { nodes, agg, scan: cur };
+}
+
+/** Every operator that runs columnar in the plan (for explain marks), found as the executor does. */
+export function columnarNodes(root: PhysicalPlan, children: (p: PhysicalPlan) => PhysicalPlan[]): Set<PhysicalPlan> {
+  const out = new Set<PhysicalPlan>();
+  const walk = (p: PhysicalPlan): void => {
+    const chain = columnarChain(p);
+    if (chain) {
+      for (const n of [...chain.nodes, chain.scan]) out.add(n);
+      // The broadcast (build) sides of a chain's join run as their own plans.
+      for (const n of chain.nodes) if (n.kind === "BroadcastHashJoin") walk(n.right);
+      return;
+    }
+    children(p).forEach(walk);
+  };
+  walk(root);
+  return out;
+}

@@ -1,0 +1,204 @@
+// The columnar path against the row path, operator by operator, on random data with nulls, NaN,
+// negative zero, integers beyond 2^53 (bigint longs and sums that overflow the safe range),
+// strings and empty batches: the partial aggregate's buffer rows, filters/projects, broadcast
+// join probes and ColumnarToRow must equal the row operators' output exactly (same values, same
+// order, -0 kept apart from 0).
+import { describe, it, expect } from "vitest";
+import "../../engine/sql/expressions";
+import type { Expr } from "../../engine/sql/expressions/expression";
+import type { DataType } from "../../engine/sql/types";
+import { defaultEvalContext } from "../../engine/sql/expressions/eval";
+import { partialAggregate, runPipeline, hashJoinRows, type AggSpec, type ExecConf, type JoinSpec, type PipeOp } from "../../engine/sql/physical/operators";
+import { ColumnarStage, type StageOp } from "../../engine/sql/columnar/columnar-stage";
+import { batchRows, isNumberType, rowsToBatch, type ColumnBatch } from "../../engine/sql/columnar/batch";
+
+type Row = unknown[];
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
+}
+
+/** Exact text of a value: -0, NaN, bigint and number kept apart. */
+function exact(v: unknown): string {
+  if (typeof v === "number") return Object.is(v, -0) ? "-0" : Number.isNaN(v) ? "NaN" : `n${v}`;
+  if (typeof v === "bigint") return `b${v}`;
+  if (Array.isArray(v)) return `[${v.map(exact).join(",")}]`;
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "object") return JSON.stringify(v);
+  return `${typeof v}:${String(v)}`;
+}
+const exactRows = (rows: Iterable<Row>) => [...rows].map(exact);
+
+const INT: DataType = { type: "integer" };
+const LONG: DataType = { type: "long" };
+const DOUBLE: DataType = { type: "double" };
+const STRING: DataType = { type: "string" };
+const BOOL: DataType = { type: "boolean" };
+
+// Columns: 0 k int key (nulls), 1 v double (nulls, NaN, -0, huge), 2 s string (nulls), 3 l long
+// (some beyond 2^53 as bigint), 4 i int (nulls), 5 b boolean (nulls).
+const TYPES = [INT, DOUBLE, STRING, LONG, INT, BOOL];
+
+function randomRows(seed: number, n: number): Row[] {
+  const r = rng(seed);
+  const maybe = <T>(v: T, p = 0.1): T | null => (r() < p ? null : v);
+  const doubles = () => {
+    const x = r();
+    if (x < 0.05) return NaN;
+    if (x < 0.1) return -0;
+    if (x < 0.13) return 0;
+    if (x < 0.16) return 2 ** 53 + Math.floor(r() * 4) * 2; // integer-valued doubles beyond the safe range
+    return Math.round((r() - 0.5) * 2000) / 8;
+  };
+  const longs = () => (r() < 0.05 ? 2n ** 60n + BigInt(Math.floor(r() * 1000)) : Math.floor((r() - 0.5) * 2 ** 40));
+  return Array.from({ length: n }, () => [
+    maybe(Math.floor(r() * 7) - 3), maybe(doubles()), maybe(["a", "b", "", "é", "zz"][Math.floor(r() * 5)]!),
+    maybe(longs()), maybe(Math.floor((r() - 0.5) * 2 ** 31)), maybe(r() < 0.5),
+  ]);
+}
+
+/** Batches of varied sizes, including empty ones. */
+function toBatches(rows: Row[], seed: number): ColumnBatch[] {
+  const r = rng(seed);
+  const out: ColumnBatch[] = [rowsToBatch([], TYPES.map(isNumberType))];
+  for (let i = 0; i < rows.length;) {
+    const n = Math.floor(r() * 50);
+    out.push(rowsToBatch(rows.slice(i, i + n), TYPES.map(isNumberType)));
+    i += n;
+  }
+  out.push(rowsToBatch([], TYPES.map(isNumberType)));
+  return out;
+}
+
+const ref = (index: number): Expr => ({ kind: "ref", index, name: `c${index}`, dataType: TYPES[index]!, nullable: true });
+const lit = (value: unknown, dataType: DataType): Expr => ({ kind: "lit", value, dataType });
+const fn = (name: string, args: Expr[], dataType: DataType, extra: Partial<Expr & { kind: "fn" }> = {}): Expr & { kind: "fn" } =>
+  ({ kind: "fn", name, args, dataType, ...extra }) as Expr & { kind: "fn" };
+const conf: ExecConf = { ansi: false, nowMillis: 0, seed: 42 };
+
+function columnar(ops: StageOp[], batches: ColumnBatch[], agg?: { groupBy: Expr[]; aggs: (Expr & { kind: "fn" })[] }, built?: Row[]): Row[] {
+  const stage = new ColumnarStage({ ops, agg }, defaultEvalContext(0, conf), built);
+  for (const b of batches) stage.add(b);
+  return [...stage.rows()];
+}
+
+const AGGS: (Expr & { kind: "fn" })[] = [
+  fn("sum", [ref(1)], DOUBLE), fn("avg", [ref(1)], DOUBLE), fn("min", [ref(1)], DOUBLE), fn("max", [ref(1)], DOUBLE),
+  fn("count", [], LONG), fn("count", [ref(2)], LONG), fn("sum", [ref(3)], LONG), fn("sum", [ref(4)], LONG),
+  fn("min", [ref(2)], STRING), fn("max", [ref(3)], LONG), fn("avg", [ref(4)], DOUBLE),
+  fn("count", [ref(4)], LONG, { distinct: true }), fn("collect_list", [ref(2)], { type: "array", elementType: STRING, containsNull: false } as DataType),
+];
+
+describe("columnar partial aggregate = row partialAggregate", () => {
+  for (const seed of [1, 2, 3, 4]) {
+    it(`grouped by int, by string, by two keys and global (seed ${seed})`, () => {
+      const rows = randomRows(seed, 600);
+      const batches = toBatches(rows, seed + 100);
+      for (const groupBy of [[ref(0)], [ref(2)], [ref(0), ref(5)], [], [ref(1)]]) {
+        const spec: AggSpec = { groupBy, aggs: AGGS, result: [], conf };
+        const want = exactRows(partialAggregate(spec, 0, rows));
+        expect(exactRows(columnar([], batches, { groupBy, aggs: AGGS }))).toEqual(want);
+      }
+    });
+  }
+
+  it("a sum leaving the safe integer range switches to the row runtime at that row (bigint result)", () => {
+    const rows: Row[] = [[1, 2 ** 52], [1, 2 ** 52], [1, 2 ** 52], [2, 1], [1, 1]];
+    const types = [INT, LONG];
+    const spec: AggSpec = { groupBy: [ref(0)], aggs: [fn("sum", [{ ...ref(1), dataType: LONG }], LONG)], result: [], conf };
+    const want = exactRows(partialAggregate(spec, 0, rows));
+    const got = columnar([], [rowsToBatch(rows.slice(0, 2), types.map(isNumberType)), rowsToBatch(rows.slice(2), types.map(isNumberType))], spec);
+    expect(exactRows(got)).toEqual(want);
+    expect(typeof got[0]![1]).toBe("bigint");
+  });
+
+  it("an empty input gives no groups, even without grouping keys", () => {
+    expect(columnar([], [rowsToBatch([], TYPES.map(isNumberType))], { groupBy: [], aggs: AGGS })).toEqual([]);
+  });
+});
+
+describe("columnar filter / project = row pipeline", () => {
+  const cmp = (op: string, a: Expr, b: Expr) => fn(op, [a, b], BOOL);
+  const conditions: Expr[] = [
+    cmp(">=", ref(1), lit(0, DOUBLE)),
+    cmp("=", ref(1), lit(0, DOUBLE)), // -0 = 0
+    cmp("<", ref(1), lit(NaN, DOUBLE)), // NaN is the largest
+    cmp("=", ref(1), lit(NaN, DOUBLE)),
+    cmp("!=", ref(0), lit(1, INT)),
+    fn("and", [cmp(">", ref(0), lit(-2, INT)), fn("isnotnull", [ref(2)], BOOL)], BOOL),
+    fn("or", [cmp("<=", ref(0), lit(0, INT)), fn("isnull", [ref(1)], BOOL)], BOOL),
+    fn("not", [cmp(">", ref(4), lit(0, INT))], BOOL),
+    ref(5),
+    cmp(">", ref(3), lit(0, LONG)), // bigint longs: row fallback
+    { kind: "cast", child: ref(0), to: DOUBLE } as Expr, // not boolean-valued: keeps nothing? (only true passes)
+    cmp(">", { kind: "cast", child: ref(0), to: DOUBLE } as Expr, ref(1)),
+    cmp("=", fn("upper", [ref(2)], STRING), lit("A", STRING)),
+  ];
+  const projections: Expr[][] = [
+    [ref(2), ref(1), ref(0)],
+    [fn("+", [ref(1), lit(1.5, DOUBLE)], DOUBLE), fn("upper", [ref(2)], STRING), cmp("<", ref(1), ref(1))],
+    [fn("+", [ref(4), ref(4)], INT), lit(null, INT), lit("x", STRING), { kind: "cast", child: ref(4), to: LONG } as Expr],
+  ];
+  for (const seed of [5, 6, 7]) {
+    it(`every condition then every projection (seed ${seed})`, () => {
+      const rows = randomRows(seed, 500);
+      const batches = toBatches(rows, seed);
+      for (const condition of conditions) {
+        for (const exprs of projections) {
+          const ops: PipeOp[] = [{ op: "filter", condition }, { op: "project", exprs }];
+          const want = exactRows(runPipeline(ops, conf, 0, rows));
+          expect(exactRows(columnar(ops as StageOp[], batches))).toEqual(want);
+        }
+      }
+    });
+  }
+
+  it("ANSI overflow raises the row path's error", () => {
+    const rows: Row[] = [[2 ** 30, 0], [2 ** 30, 0]];
+    const types = [INT, INT];
+    const plus = fn("+", [{ ...ref(0), dataType: INT }, { ...ref(0), dataType: INT }], INT);
+    const ansi: ExecConf = { ...conf, ansi: true };
+    let rowErr = "";
+    try { [...runPipeline([{ op: "project", exprs: [plus] }], ansi, 0, rows)]; } catch (e) { rowErr = (e as Error).message; }
+    expect(rowErr).not.toBe("");
+    const stage = new ColumnarStage({ ops: [{ op: "project", exprs: [plus] }] }, defaultEvalContext(0, ansi));
+    expect(() => stage.add(rowsToBatch(rows, types.map(isNumberType)))).toThrow(rowErr);
+  });
+});
+
+describe("columnar broadcast hash join probe = row hash join", () => {
+  for (const joinType of ["inner", "left", "left_semi", "left_anti"] as const) {
+    for (const keyCol of [0, 1, 2]) {
+      it(`${joinType} join on ${TYPES[keyCol]!.type} keys (nulls, NaN, -0, duplicates)`, () => {
+        const left = randomRows(11 + keyCol, 400);
+        const right = randomRows(21 + keyCol, 60);
+        const leftWidth = TYPES.length, rightWidth = TYPES.length;
+        const rk: Expr = { ...ref(keyCol) };
+        const spec: JoinSpec = { joinType, leftKeys: [ref(keyCol)], rightKeys: [rk], nullSafe: [false], leftWidth, rightWidth, conf };
+        const want = exactRows(hashJoinRows(spec, 0, left, right));
+        const op: StageOp = { op: "join", spec: { joinType, leftKeys: [ref(keyCol)], rightKeys: [rk], nullSafe: [false], rightTypes: TYPES } };
+        expect(exactRows(columnar([op], toBatches(left, 3), undefined, right))).toEqual(want);
+      });
+    }
+  }
+
+  it("inner join with a residual condition, a null-safe key, then a partial aggregate", () => {
+    const left = randomRows(31, 300), right = randomRows(32, 40);
+    const w = TYPES.length;
+    const cond = fn(">", [ref(1), { ...ref(1), index: w + 1 }], BOOL);
+    const spec: JoinSpec = { joinType: "inner", leftKeys: [ref(0), ref(5)], rightKeys: [ref(0), ref(5)], nullSafe: [false, true], condition: cond, leftWidth: w, rightWidth: w, conf };
+    const joined = [...hashJoinRows(spec, 0, left, right)];
+    const aggs = [fn("count", [], LONG), fn("sum", [{ ...ref(1), index: w + 1 }], DOUBLE), fn("avg", [ref(4)], DOUBLE)];
+    const want = exactRows(partialAggregate({ groupBy: [{ ...ref(2), index: w + 2 }], aggs, result: [], conf }, 0, joined));
+    const op: StageOp = { op: "join", spec: { joinType: "inner", leftKeys: spec.leftKeys, rightKeys: spec.rightKeys, nullSafe: spec.nullSafe, condition: cond, rightTypes: TYPES } };
+    expect(exactRows(columnar([op], toBatches(left, 9), { groupBy: [{ ...ref(2), index: w + 2 }], aggs }, right))).toEqual(want);
+  });
+});
+
+describe("ColumnarToRow", () => {
+  it("gives back the rows a batch was made of", () => {
+    const rows = randomRows(41, 200);
+    expect(exactRows(toBatches(rows, 1).flatMap((b) => [...batchRows(b)]))).toEqual(exactRows(rows));
+  });
+});
