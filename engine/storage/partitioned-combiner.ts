@@ -19,6 +19,8 @@ interface Entry { k: unknown; c: unknown; p: number; h: number }
 const ENTRY_OVERHEAD = 96;   // Map entry + Entry object + list slot, roughly
 const SAMPLE = 32;
 const SPILL_BATCH = 1024;
+/** Entries up to this many are sorted through packed hash * INDEX_SPAN + index keys (2^21: hash * 2^21 < 2^53). */
+const INDEX_SPAN = 1 << 21;
 
 export interface CombinerOptions {
   dir: string;
@@ -106,11 +108,28 @@ export class PartitionedCombiner<V, C> {
     return (s / k + ENTRY_OVERHEAD) * n;
   }
 
+  /**
+   * The in-memory entries in (partition, hash) order, ties in insertion order. A counting pass
+   * buckets by partition; each bucket is ordered by a native Float64Array sort of
+   * hash * 2^21 + index (exact in a double), far cheaper than a comparator sort of objects.
+   */
   private sortInMemory(): Entry[] {
     const l = this.list;
-    for (const e of l) e.h = hashKey(e.k);
-    l.sort((a, b) => a.p - b.p || a.h - b.h);
-    return l;
+    const n = l.length;
+    for (let i = 0; i < n; i++) { const e = l[i]!; e.h = hashKey(e.k); }
+    if (n >= INDEX_SPAN) return l.sort((a, b) => a.p - b.p || a.h - b.h);
+    const parts = this.opts.numPartitions;
+    const next = new Float64Array(parts + 1);
+    for (let i = 0; i < n; i++) next[l[i]!.p + 1]++;
+    for (let p = 1; p <= parts; p++) next[p]! += next[p - 1]!;
+    const bounds = Float64Array.from(next);
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) { const e = l[i]!; keys[next[e.p]!++] = e.h * INDEX_SPAN + i; }
+    for (let p = 0; p < parts; p++) if (bounds[p + 1]! - bounds[p]! > 1) keys.subarray(bounds[p]!, bounds[p + 1]!).sort();
+    const out = new Array<Entry>(n);
+    for (let j = 0; j < n; j++) out[j] = l[keys[j]! % INDEX_SPAN]!;
+    this.list = out;
+    return out;
   }
 
   /** Write the in-memory entries as one sorted run and start over empty. */
