@@ -11,6 +11,8 @@ import { transformUp } from "./expressions/expression";
 import { exprPlan } from "./expressions/print";
 import { literalType } from "./column";
 import { widerType } from "./expressions/type-utils";
+import { resolveIn } from "./expressions/functions-core";
+import { canonical } from "../common/keys";
 import { newExprId, outputOf, transformPlanUp, expressionsOf, type LogicalPlan } from "./plan/logical-plan";
 import { planString, schemaHeader } from "./plan/tree-string";
 import { Catalog, CacheManager } from "./catalog";
@@ -175,22 +177,57 @@ export class SqlSession {
     throw new WorkbenchError("UNSUPPORTED_OPERATION", "This SparkContext cannot create lazy RDDs (df.rdd).");
   }
 
-  /** Scalar subqueries run as jobs of their own (as in Spark) and become literals. */
+  /**
+   * Uncorrelated subqueries left in expressions run as jobs of their own (as in Spark) and become
+   * literals: a scalar subquery its single value, EXISTS true/false, `x IN (subquery)` an IN list
+   * of the distinct values (NULLs kept, so `x NOT IN (...)` is NULL when the subquery yields a
+   * NULL; an empty subquery gives false, so NOT IN gives true).
+   */
   private async materializeSubqueries(plan: LogicalPlan): Promise<LogicalPlan> {
     const subs: (Expr & { kind: "subquery" })[] = [];
     transformPlanUp(plan, (p) => {
-      for (const e of expressionsOf(p)) transformUp(e, (x) => { if (x.kind === "subquery" && x.type === "scalar") subs.push(x); return x; });
+      for (const e of expressionsOf(p)) transformUp(e, (x) => { if (x.kind === "subquery") subs.push(x); return x; });
       return p;
     });
     if (!subs.length) return plan;
     const values = new Map<LogicalPlan, unknown>();
+    const lists = new Map<LogicalPlan, { values: unknown[]; dataType: DataType }>();
     for (const s of subs) {
-      if (values.has(s.plan)) continue;
-      const rows = await (await this.executePlan(s.plan)).collect();
-      if (rows.length > 1) throw new WorkbenchError("SCALAR_SUBQUERY_TOO_MANY_ROWS", "More than one row returned by a subquery used as an expression.");
-      values.set(s.plan, rows.length ? rows[0]![0] : null);
+      if (values.has(s.plan) || lists.has(s.plan)) continue;
+      if (s.type === "exists") {
+        const rows = await (await this.executePlan({ kind: "Limit", limit: 1, offset: 0, child: s.plan } as LogicalPlan)).collect();
+        values.set(s.plan, rows.length > 0);
+      } else if (s.type === "in") {
+        const out = outputOf(s.plan);
+        if (out.length !== 1) {
+          throw new AnalysisError("DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH", `The number of columns in the left hand side of an IN subquery does not match the number of columns in the output of subquery: the subquery returns ${out.length} columns, expected 1.`);
+        }
+        const rows = await (await this.executePlan(s.plan)).collect();
+        const seen = new Set<string>();
+        const vals: unknown[] = [];
+        for (const r of rows) {
+          const k = canonical(r[0] ?? null);
+          if (!seen.has(k)) { seen.add(k); vals.push(r[0] ?? null); }
+        }
+        lists.set(s.plan, { values: vals, dataType: out[0]!.dataType });
+      } else {
+        const rows = await (await this.executePlan(s.plan)).collect();
+        if (rows.length > 1) throw new WorkbenchError("SCALAR_SUBQUERY_TOO_MANY_ROWS", "More than one row returned by a subquery used as an expression.");
+        values.set(s.plan, rows.length ? rows[0]![0] : null);
+      }
     }
-    const replace = (e: Expr): Expr => transformUp(e, (x) => (x.kind === "subquery" && x.type === "scalar" ? { kind: "lit", value: values.get(x.plan) ?? null, dataType: x.dataType ?? { type: "null" } } : x));
+    const replace = (e: Expr): Expr => transformUp(e, (x) => {
+      if (x.kind !== "subquery") return x;
+      if (x.type === "in") {
+        const l = lists.get(x.plan)!;
+        const r: Expr = l.values.length === 0
+          ? { kind: "lit", value: false, dataType: { type: "boolean" } }
+          : resolveIn({ kind: "in", child: x.child!, list: l.values.map((v) => ({ kind: "lit", value: v, dataType: v === null ? { type: "null" } : l.dataType }) as Expr) });
+        return x.negated ? { kind: "fn", name: "not", args: [r], dataType: { type: "boolean" } } as Expr : r;
+      }
+      if (x.type === "exists") return { kind: "lit", value: values.get(x.plan) === true, dataType: { type: "boolean" } };
+      return { kind: "lit", value: values.get(x.plan) ?? null, dataType: x.dataType ?? { type: "null" } };
+    });
     return transformPlanUp(plan, (p) => mapPlanExprs(p, replace));
   }
 

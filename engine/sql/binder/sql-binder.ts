@@ -8,11 +8,11 @@ import { AnalysisError } from "../../common/errors";
 import type * as A from "../parser";
 import { printAst } from "../parser";
 import { StructType, simpleString, type DataType } from "../types";
-import { type Attr, type Expr, type SortExpr, children, references, transformUp, anyExpr } from "../expressions/expression";
+import { type Attr, type Expr, type SortExpr, children, references, transformUp, anyExpr, collectExprs } from "../expressions/expression";
 import { typeOf, lookupFunction } from "../expressions/registry";
 import { evalConstant } from "../expressions/eval";
 import { widerTypeOf } from "../expressions/type-utils";
-import { newExprId, outputOf, transformPlanDown, type LogicalPlan, type JoinType } from "../plan/logical-plan";
+import { newExprId, outputOf, transformPlanDown, transformPlanUp, expressionsOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
 import {
   buildProject, buildFilter, buildAggregate, buildJoin, buildDistinct, buildSetOp, resolveOrder, dedupRight, rollupSets, cubeSets,
 } from "../plan/builders";
@@ -374,7 +374,12 @@ export class SqlBinder {
     }
   }
 
-  /** WHERE: IN / EXISTS subqueries become semi / anti joins; the rest is a Filter. */
+  /**
+   * WHERE: top-level IN / EXISTS conjuncts become semi / anti joins (NOT IN a null-aware anti
+   * join); IN / EXISTS elsewhere in the condition (under OR, NOT, CASE...) stay expressions and,
+   * being uncorrelated, are materialized by a job of their own when the query runs (as scalar
+   * subqueries are). Correlated ones there are not supported (a clear error).
+   */
   private bindWhere(plan: LogicalPlan, where: A.Expr): LogicalPlan {
     const input = outputOf(plan);
     outerScopes.push({ attrs: input, refs: [] });
@@ -395,9 +400,7 @@ export class SqlBinder {
         cur = this.subqueryJoin(cur, sub, negated);
         continue;
       }
-      if (anyExpr(c, (x) => x.kind === "subquery" && x.type !== "scalar")) {
-        throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY", "IN/EXISTS subqueries are supported only as top-level AND-ed conditions of WHERE.");
-      }
+      checkNestedSubqueries(c, "WHERE");
       plain.push(c);
     }
     if (plain.length) {
@@ -417,11 +420,44 @@ export class SqlBinder {
       const value = resolveExpr(sub.child!, { input: outer });
       const first = rout[0];
       if (!first) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION", "IN subquery returns no columns.");
-      join.unshift(resolveExpr({ kind: "fn", name: "=", args: [value, first] }, { input: [...outer, ...rout] }));
+      const eq: Expr = { kind: "fn", name: "=", args: [value, first] };
+      // NOT IN is null-aware (Spark's rewrite): a row is dropped when some inner value equals it
+      // or the comparison is NULL (a NULL value, or a NULL in the subquery's result).
+      const c: Expr = negated ? { kind: "fn", name: "or", args: [eq, { kind: "fn", name: "isnull", args: [eq] }] } : eq;
+      join.unshift(resolveExpr(c, { input: [...outer, ...rout] }));
     }
     const condition = andAll(join);
     return { kind: "Join", left: plan, right, joinType: negated ? "left_anti" : "left_semi", condition };
   }
+}
+
+/**
+ * IN / EXISTS subqueries that are not top-level WHERE conjuncts must be uncorrelated (they are
+ * materialized when the query runs); say so clearly for correlated ones.
+ */
+export function checkNestedSubqueries(e: Expr, clause: string): void {
+  for (const x of collectExprs(e, (y): y is Expr & { kind: "subquery" } => y.kind === "subquery" && y.type !== "scalar")) {
+    if (correlatedRefs(x.plan).size) {
+      throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_IN_EXISTS_IN_EXPRESSION",
+        `A correlated ${x.type === "in" ? "IN" : "EXISTS"} subquery is supported in ${clause} only as a top-level AND-ed condition of WHERE; ` +
+        "here it is nested in an expression (OR, NOT of a larger condition, CASE, ...). Rewrite it as a join, or make the subquery uncorrelated.");
+    }
+  }
+}
+
+/** Ids of attributes a plan reads but does not produce (outer references of a correlated subquery). */
+export function correlatedRefs(plan: LogicalPlan): Set<number> {
+  const produced = new Set<number>();
+  const read = new Set<number>();
+  transformPlanUp(plan, (p) => {
+    for (const a of outputOf(p)) produced.add(a.id);
+    for (const e of expressionsOf(p)) {
+      for (const id of references(e)) read.add(id);
+      for (const al of collectExprs(e, (y): y is Expr & { kind: "alias" } => y.kind === "alias")) if ((al as { id?: number }).id !== undefined) produced.add((al as { id: number }).id);
+    }
+    return p;
+  });
+  return new Set([...read].filter((id) => !produced.has(id)));
 }
 
 /** Scalar subqueries keep their plan; set their type from the plan's single column. */
