@@ -71,7 +71,9 @@ function toBatches(rows: Row[], seed: number): ColumnBatch[] {
   return out;
 }
 
-const ref = (index: number): Expr => ({ kind: "ref", index, name: `c${index}`, dataType: TYPES[index]!, nullable: true });
+const ref = (index: number, dataType: DataType = TYPES[index]!): Expr => ({ kind: "ref", index, name: `c${index}`, dataType, nullable: true });
+/** A column of the right (build) side of a join, in the joined row. */
+const joinedRef = (index: number): Expr => ref(TYPES.length + index, TYPES[index]!);
 const lit = (value: unknown, dataType: DataType): Expr => ({ kind: "lit", value, dataType });
 const fn = (name: string, args: Expr[], dataType: DataType, extra: Partial<Expr & { kind: "fn" }> = {}): Expr & { kind: "fn" } =>
   ({ kind: "fn", name, args, dataType, ...extra }) as Expr & { kind: "fn" };
@@ -106,7 +108,7 @@ describe("columnar partial aggregate = row partialAggregate", () => {
   it("a sum leaving the safe integer range switches to the row runtime at that row (bigint result)", () => {
     const rows: Row[] = [[1, 2 ** 52], [1, 2 ** 52], [1, 2 ** 52], [2, 1], [1, 1]];
     const types = [INT, LONG];
-    const spec: AggSpec = { groupBy: [ref(0)], aggs: [fn("sum", [{ ...ref(1), dataType: LONG }], LONG)], result: [], conf };
+    const spec: AggSpec = { groupBy: [ref(0)], aggs: [fn("sum", [ref(1, LONG)], LONG)], result: [], conf };
     const want = exactRows(partialAggregate(spec, 0, rows));
     const got = columnar([], [rowsToBatch(rows.slice(0, 2), types.map(isNumberType)), rowsToBatch(rows.slice(2), types.map(isNumberType))], spec);
     expect(exactRows(got)).toEqual(want);
@@ -157,7 +159,7 @@ describe("columnar filter / project = row pipeline", () => {
   it("ANSI overflow raises the row path's error", () => {
     const rows: Row[] = [[2 ** 30, 0], [2 ** 30, 0]];
     const types = [INT, INT];
-    const plus = fn("+", [{ ...ref(0), dataType: INT }, { ...ref(0), dataType: INT }], INT);
+    const plus = fn("+", [ref(0, INT), ref(0, INT)], INT);
     const ansi: ExecConf = { ...conf, ansi: true };
     let rowErr = "";
     try { [...runPipeline([{ op: "project", exprs: [plus] }], ansi, 0, rows)]; } catch (e) { rowErr = (e as Error).message; }
@@ -174,7 +176,7 @@ describe("columnar broadcast hash join probe = row hash join", () => {
         const left = randomRows(11 + keyCol, 400);
         const right = randomRows(21 + keyCol, 60);
         const leftWidth = TYPES.length, rightWidth = TYPES.length;
-        const rk: Expr = { ...ref(keyCol) };
+        const rk: Expr = ref(keyCol);
         const spec: JoinSpec = { joinType, leftKeys: [ref(keyCol)], rightKeys: [rk], nullSafe: [false], leftWidth, rightWidth, conf };
         const want = exactRows(hashJoinRows(spec, 0, left, right));
         const op: StageOp = { op: "join", spec: { joinType, leftKeys: [ref(keyCol)], rightKeys: [rk], nullSafe: [false], rightTypes: TYPES } };
@@ -186,13 +188,13 @@ describe("columnar broadcast hash join probe = row hash join", () => {
   it("inner join with a residual condition, a null-safe key, then a partial aggregate", () => {
     const left = randomRows(31, 300), right = randomRows(32, 40);
     const w = TYPES.length;
-    const cond = fn(">", [ref(1), { ...ref(1), index: w + 1 }], BOOL);
+    const cond = fn(">", [ref(1), joinedRef(1)], BOOL);
     const spec: JoinSpec = { joinType: "inner", leftKeys: [ref(0), ref(5)], rightKeys: [ref(0), ref(5)], nullSafe: [false, true], condition: cond, leftWidth: w, rightWidth: w, conf };
     const joined = [...hashJoinRows(spec, 0, left, right)];
-    const aggs = [fn("count", [], LONG), fn("sum", [{ ...ref(1), index: w + 1 }], DOUBLE), fn("avg", [ref(4)], DOUBLE)];
-    const want = exactRows(partialAggregate({ groupBy: [{ ...ref(2), index: w + 2 }], aggs, result: [], conf }, 0, joined));
+    const aggs = [fn("count", [], LONG), fn("sum", [joinedRef(1)], DOUBLE), fn("avg", [ref(4)], DOUBLE)];
+    const want = exactRows(partialAggregate({ groupBy: [joinedRef(2)], aggs, result: [], conf }, 0, joined));
     const op: StageOp = { op: "join", spec: { joinType: "inner", leftKeys: spec.leftKeys, rightKeys: spec.rightKeys, nullSafe: spec.nullSafe, condition: cond, rightTypes: TYPES } };
-    expect(exactRows(columnar([op], toBatches(left, 9), { groupBy: [{ ...ref(2), index: w + 2 }], aggs }, right))).toEqual(want);
+    expect(exactRows(columnar([op], toBatches(left, 9), { groupBy: [joinedRef(2)], aggs }, right))).toEqual(want);
   });
 });
 

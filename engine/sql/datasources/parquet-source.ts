@@ -12,6 +12,7 @@ import { outputFields, type ScanColumns } from "./csv-source";
 import { filterColumns, mightMatch, type ColumnStats } from "./filters";
 import { fileUri } from "./file-listing";
 import { mergeParquetSchemas, parquetToSpark } from "./parquet-schema";
+import { flatEligible, flatLibs, readFlatColumn } from "./parquet-flat";
 import type { PartitionedFile, PushedFilter, ReadMetrics, Row } from "./types";
 
 // hyparquet and its decompressors load on first use: executor threads import this folder at
@@ -342,11 +343,22 @@ export async function* readParquetBatches(
       if (skipGroup(r, rg, metrics)) continue;
       const n = Number(rg.num_rows);
       const chunks = new Map<string, { columnData: ArrayLike<unknown>; rowStart: number }[]>();
-      if (fileCols.length) {
+      // Flat number columns decode straight into typed arrays; the rest go through parquetRead.
+      const flat = new Map<string, ColumnVector>();
+      for (const c of fileCols) {
+        const dt = out.find((o) => fileSchema.field(o.name) === c)?.dataType;
+        const el = dt ? flatEligible(md, c.name, dt) : undefined;
+        const chunk = el ? rg.columns.find((x) => x.meta_data?.path_in_schema.length === 1 && x.meta_data.path_in_schema[0] === c.name) : undefined;
+        if (!el || !dt || !chunk) continue;
+        const v = readFlatColumn(await flatLibs(), (a, b) => f.buffer.slice(a, b) as ArrayBuffer, md, chunk, el, n, dt, compressors);
+        if (v) flat.set(c.name, v);
+      }
+      const rest = fileCols.filter((c) => !flat.has(c.name));
+      if (rest.length) {
         await hp.parquetRead({
           file: f.buffer,
           metadata: md,
-          columns: fileCols.map((c) => c.name),
+          columns: rest.map((c) => c.name),
           rowStart: starts[gi]!,
           rowEnd: starts[gi]! + n,
           compressors,
@@ -361,6 +373,8 @@ export async function* readParquetBatches(
       const columns = out.map((o): ColumnVector => {
         if (!cols.dataSchema.field(o.name)) return constantVector(file.partitionValues[o.name] ?? null, n);
         const fc = fileSchema.field(o.name);
+        const fv = fc ? flat.get(fc.name) : undefined;
+        if (fv) return fv;
         const parts = fc ? chunks.get(fc.name) : undefined;
         return columnVector(parts ? joinChunks(parts, starts[gi]!, n) : undefined, n, o.dataType);
       });

@@ -1,0 +1,176 @@
+// Fast path of the columnar Parquet scan for flat (top-level, non-repeated) number columns:
+// pages are decoded with hyparquet's own page readers and converters (so values are exactly the
+// ones hyparquet gives the row path), but definition levels and dictionary indices are applied
+// straight into a Float64Array and a null map, skipping hyparquet's generic Dremel assembly and
+// the per-value array it builds (most of the scan's time). Any column this does not cover
+// returns undefined and goes through parquetRead.
+
+import type { ColumnChunk, FileMetaData, SchemaElement, SchemaTree } from "hyparquet";
+import type { DataType } from "../types";
+import type { ColumnVector } from "../columnar/batch";
+
+type Libs = {
+  parquetHeader: typeof import("hyparquet/src/column.js").parquetHeader;
+  readDataPage: typeof import("hyparquet/src/datapage.js").readDataPage;
+  readDataPageV2: typeof import("hyparquet/src/datapage.js").readDataPageV2;
+  decompressPage: typeof import("hyparquet/src/datapage.js").decompressPage;
+  readPlain: typeof import("hyparquet/src/plain.js").readPlain;
+  convert: typeof import("hyparquet/src/convert.js").convert;
+  readRleBitPackedHybrid: typeof import("hyparquet/src/encoding.js").readRleBitPackedHybrid;
+  DEFAULT_PARSERS: typeof import("hyparquet/src/convert.js").DEFAULT_PARSERS;
+};
+let libs: Promise<Libs> | null = null;
+export function flatLibs(): Promise<Libs> {
+  libs ??= Promise.all([
+    import("hyparquet/src/column.js"), import("hyparquet/src/datapage.js"), import("hyparquet/src/plain.js"), import("hyparquet/src/convert.js"),
+    import("hyparquet/src/encoding.js"),
+  ]).then(([c, d, p, v, e]) => ({
+    readRleBitPackedHybrid: e.readRleBitPackedHybrid,
+    parquetHeader: c.parquetHeader, readDataPage: d.readDataPage, readDataPageV2: d.readDataPageV2, decompressPage: d.decompressPage,
+    readPlain: p.readPlain, convert: v.convert, DEFAULT_PARSERS: v.DEFAULT_PARSERS,
+  }));
+  return libs;
+}
+
+const NUMBER_TYPES = new Set(["byte", "short", "integer", "long", "float", "double"]);
+const PHYSICAL = new Set(["INT32", "INT64", "FLOAT", "DOUBLE"]);
+
+function chunkStart(c: ColumnChunk): number {
+  const md = c.meta_data!;
+  const dict = md.dictionary_page_offset !== undefined ? Number(md.dictionary_page_offset) : Infinity;
+  return Math.min(dict > 0 ? dict : Infinity, Number(md.data_page_offset));
+}
+
+/** Whether `name` is a top-level number column this reader can decode. */
+export function flatEligible(md: FileMetaData, name: string, dt: DataType): SchemaElement | undefined {
+  if (!NUMBER_TYPES.has(dt.type)) return undefined;
+  const el = md.schema.find((e, i) => i > 0 && e.name === name && !e.num_children);
+  if (!el || !el.type || !PHYSICAL.has(el.type) || el.repetition_type === "REPEATED") return undefined;
+  // Top level: the root's direct child (nested leaves share names with top-level ones rarely, but check).
+  let i = 1, depthOk = false;
+  const root = md.schema[0]!;
+  for (let c = 0; c < (root.num_children ?? 0); c++) {
+    const e = md.schema[i]!;
+    if (e === el) { depthOk = true; break; }
+    i += 1 + subtreeSize(md.schema, i);
+  }
+  return depthOk ? el : undefined;
+}
+
+function subtreeSize(schema: SchemaElement[], at: number): number {
+  let n = 0, pending = schema[at]!.num_children ?? 0, i = at + 1;
+  while (pending > 0) { pending += (schema[i]!.num_children ?? 0) - 1; n++; i++; }
+  return n;
+}
+
+/**
+ * One row group's column as a vector, or undefined when a value is not a number the engine keeps
+ * as a number (a long beyond 2^53 stays a bigint: the generic path handles it).
+ */
+export function readFlatColumn(
+  L: Libs, read: (start: number, end: number) => ArrayBuffer, md: FileMetaData, chunk: ColumnChunk, el: SchemaElement,
+  n: number, dt: DataType, compressors: unknown,
+): ColumnVector | undefined {
+  const cm = chunk.meta_data!;
+  const start = chunkStart(chunk);
+  const bytes = read(start, start + Number(cm.total_compressed_size));
+  const reader = { view: new DataView(bytes), offset: 0 };
+  const schemaPath = [{ element: md.schema[0]!, children: [], count: 1, path: [] }, { element: el, children: [], count: 1, path: [el.name] }] as unknown as SchemaTree[];
+  const decoder = {
+    pathInSchema: [el.name], type: el.type!, element: el, schemaPath, codec: cm.codec, parsers: L.DEFAULT_PARSERS,
+    compressors: compressors as never, utf8: false,
+  };
+  const out = new Float64Array(n);
+  let nulls: Uint8Array | null = null;
+  let dict: ArrayLike<unknown> | undefined;
+  let row = 0;
+  const put = (x: unknown): boolean => {
+    if (typeof x === "number") { out[row++] = x; return true; }
+    if (typeof x === "bigint") {
+      const v = Number(x);
+      if (dt.type === "long" && !Number.isSafeInteger(v)) return false;
+      out[row++] = v;
+      return true;
+    }
+    return false;
+  };
+  while (row < n && reader.offset < bytes.byteLength) {
+    const header = L.parquetHeader(reader);
+    const size = header.compressed_page_size;
+    const raw = new Uint8Array(bytes, reader.offset, size);
+    reader.offset += size;
+    if (header.type === "DICTIONARY_PAGE") {
+      const page = L.decompressPage(raw, Number(header.uncompressed_page_size), cm.codec, compressors as never);
+      const pr = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
+      dict = L.convert(L.readPlain(pr, el.type!, header.dictionary_page_header!.num_values, el.type_length), decoder) as ArrayLike<unknown>;
+      continue;
+    }
+    let dp: { definitionLevels: ArrayLike<number> | undefined; dataPage: ArrayLike<unknown> };
+    let encoding: string;
+    if (header.type === "DATA_PAGE") {
+      const page = L.decompressPage(raw, Number(header.uncompressed_page_size), cm.codec, compressors as never);
+      encoding = header.data_page_header!.encoding;
+      dp = readPageV1(L, page, header.data_page_header!.num_values, encoding, el, decoder) ?? (L.readDataPage(page, header.data_page_header!, decoder) as typeof dp);
+    } else if (header.type === "DATA_PAGE_V2") {
+      dp = L.readDataPageV2(raw, header, decoder) as typeof dp;
+      encoding = header.data_page_header_v2!.encoding;
+    } else continue;
+    const useDict = dict !== undefined && encoding.endsWith("_DICTIONARY");
+    const vals = useDict ? dp.dataPage : (L.convert(dp.dataPage as never, decoder) as ArrayLike<unknown>);
+    const defs = dp.definitionLevels;
+    const count = defs?.length ? defs.length : vals.length;
+    let vi = 0;
+    // Typed number arrays (the common case) copy without per-value checks.
+    const src = useDict ? dict! : vals;
+    if (src instanceof Int32Array || src instanceof Float64Array || src instanceof Float32Array) {
+      const idx = vals as ArrayLike<number>;
+      if (!defs?.length) {
+        const m = Math.min(count, n - row);
+        if (useDict) for (let i = 0; i < m; i++) out[row++] = src[idx[i]!]!;
+        else for (let i = 0; i < m; i++) out[row++] = src[i]!;
+        continue;
+      }
+      for (let i = 0; i < count && row < n; i++) {
+        if (defs[i] === 0) { (nulls ??= new Uint8Array(n))[row++] = 1; continue; }
+        out[row++] = useDict ? src[idx[vi++]!]! : src[vi++]!;
+      }
+      continue;
+    }
+    for (let i = 0; i < count && row < n; i++) {
+      if (defs?.length && defs[i] === 0) { (nulls ??= new Uint8Array(n))[row++] = 1; continue; }
+      const x = useDict ? dict![vals[vi++] as number] : vals[vi++];
+      if (!put(x)) return undefined;
+    }
+  }
+  if (row !== n) return undefined;
+  return { kind: "f64", values: out, nulls };
+}
+
+/**
+ * A v1 data page of a flat column: definition levels (bit width 1) into a Uint8Array and
+ * dictionary indices into an Int32Array (hyparquet's readDataPage fills holey JS arrays). Plain
+ * values go through hyparquet's readPlain and convert. Undefined for other encodings.
+ */
+function readPageV1(L: Libs, page: Uint8Array, numValues: number, encoding: string, el: SchemaElement, decoder: object): { definitionLevels: Uint8Array | undefined; dataPage: ArrayLike<unknown> } | undefined {
+  const dictionary = encoding === "PLAIN_DICTIONARY" || encoding === "RLE_DICTIONARY";
+  if (!dictionary && encoding !== "PLAIN") return undefined;
+  const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  const reader = { view, offset: 0 };
+  let defs: Uint8Array | undefined;
+  let present = numValues;
+  if (el.repetition_type === "OPTIONAL") {
+    defs = new Uint8Array(numValues);
+    L.readRleBitPackedHybrid(reader, 1, defs);
+    present = 0;
+    for (let i = 0; i < numValues; i++) present += defs[i]!;
+    if (present === numValues) defs = undefined;
+  }
+  if (!dictionary) {
+    const vals = L.readPlain(reader, el.type!, present, el.type_length);
+    return { definitionLevels: defs, dataPage: L.convert(vals as never, decoder as never) as ArrayLike<unknown> };
+  }
+  const width = view.getUint8(reader.offset++);
+  const idx = new Int32Array(present);
+  if (width && present) L.readRleBitPackedHybrid(reader, width, idx, view.byteLength - reader.offset);
+  return { definitionLevels: defs, dataPage: idx };
+}
