@@ -96,6 +96,7 @@ export class Column {
   equalTo(o: unknown): Column { return this.eq(o); }
   ne(o: unknown): Column { return this.fn("!=", o); }
   notEqual(o: unknown): Column { return this.ne(o); }
+  neq(o: unknown): Column { return this.ne(o); }
   lt(o: unknown): Column { return this.fn("<", o); }
   leq(o: unknown): Column { return this.fn("<=", o); }
   le(o: unknown): Column { return this.leq(o); }

@@ -27,6 +27,28 @@ import { Dataset } from "./dataset";
 
 export type Row = Record<string, unknown>;
 export type ExplainMode = "simple" | "extended" | "formatted" | "codegen" | "cost" | boolean;
+/** PySpark's `ascending=` keyword of orderBy / sort. */
+export interface SortOptions { ascending: boolean | boolean[] }
+
+const isSortOptions = (x: unknown): x is SortOptions =>
+  x !== null && typeof x === "object" && !Array.isArray(x) && !(x instanceof Column) && "ascending" in (x as object);
+
+function sortOrders(args: (ColumnOrName | ColumnOrName[] | SortOptions)[]): SortExpr[] {
+  const last = args[args.length - 1];
+  const opts = isSortOptions(last) ? last : undefined;
+  const cols = flat((opts ? args.slice(0, -1) : args) as (ColumnOrName | ColumnOrName[])[]);
+  if (!opts) return cols.map((c) => toSortExpr(c));
+  const asc = opts.ascending;
+  if (Array.isArray(asc) && asc.length !== cols.length) {
+    throw new AnalysisError("INVALID_PARAMETER_VALUE", `ascending has ${asc.length} values for ${cols.length} sort columns.`);
+  }
+  return cols.map((c, i) => {
+    const a = Array.isArray(asc) ? asc[i]! : asc;
+    const o = toSortExpr(c);
+    // PySpark: ascending=False turns each column descending (nulls last), like F.desc.
+    return a ? o : { ...o, ascending: !o.ascending, nullsFirst: !o.nullsFirst };
+  });
+}
 
 const isCol = (x: unknown): x is Column => x instanceof Column;
 
@@ -117,20 +139,28 @@ export class DataFrame {
   cube(...cols: (ColumnOrName | ColumnOrName[])[]): GroupedData { const k = flat(cols); return new GroupedData(this, k.map(toExpr), cubeSets(k.length)); }
   agg(...exprs: (Column | Column[] | Record<string, string>)[]): DataFrame { return this.groupBy().agg(...exprs); }
 
-  join(other: DataFrame, on?: string | string[] | Column, how = "inner"): DataFrame {
-    const o: JoinOn = on === undefined ? undefined : isCol(on) ? on.expr : on;
+  /** join(other, on, how): `on` a column name, a list of names, a Column condition or a list of Columns (AND-ed). */
+  join(other: DataFrame, on?: string | string[] | Column | Column[], how = "inner"): DataFrame {
+    let o: JoinOn;
+    if (on === undefined) o = undefined;
+    else if (isCol(on)) o = on.expr;
+    else if (Array.isArray(on) && on.length && (on as unknown[]).every(isCol)) {
+      o = (on as Column[]).map((c) => c.expr).reduce((a, b) => ({ kind: "fn", name: "and", args: [a, b] }));
+    } else o = on as string | string[];
     return this.wrap(buildJoin(this.plan, other.plan, o, on === undefined && how === "inner" ? "cross" : how));
   }
   crossJoin(other: DataFrame): DataFrame { return this.wrap(buildJoin(this.plan, other.plan, undefined, "cross")); }
 
-  orderBy(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
-    const last = cols[cols.length - 1];
-    return this.wrap(buildSort(this.plan, flat(cols).map((c) => toSortExpr(c))));
-    void last;
+  /**
+   * orderBy("a", F.desc("b")), orderBy(["a", "b"]), and PySpark's `ascending` keyword as a last
+   * argument: orderBy("a", "b", { ascending: false }) or { ascending: [true, false] }.
+   */
+  orderBy(...cols: (ColumnOrName | ColumnOrName[] | SortOptions)[]): DataFrame {
+    return this.wrap(buildSort(this.plan, sortOrders(cols)));
   }
-  sort(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame { return this.orderBy(...cols); }
-  sortWithinPartitions(...cols: (ColumnOrName | ColumnOrName[])[]): DataFrame {
-    return this.wrap(buildSort(this.plan, flat(cols).map((c) => toSortExpr(c)), false));
+  sort(...cols: (ColumnOrName | ColumnOrName[] | SortOptions)[]): DataFrame { return this.orderBy(...cols); }
+  sortWithinPartitions(...cols: (ColumnOrName | ColumnOrName[] | SortOptions)[]): DataFrame {
+    return this.wrap(buildSort(this.plan, sortOrders(cols), false));
   }
   limit(n: number): DataFrame { return this.wrap({ kind: "Limit", limit: n, offset: 0, child: this.plan }); }
   offset(n: number): DataFrame { return this.wrap({ kind: "Limit", limit: Number.MAX_SAFE_INTEGER, offset: n, child: this.plan }); }
@@ -180,8 +210,9 @@ export class DataFrame {
   }
 
   get na(): DataFrameNaFunctions { return new DataFrameNaFunctions(this); }
-  fillna(value: unknown, subset?: string[]): DataFrame { return this.na.fill(value, subset); }
-  dropna(how: "any" | "all" = "any", thresh?: number, subset?: string[]): DataFrame { return this.na.drop(how, thresh, subset); }
+  fillna(value: unknown, subset?: string | string[]): DataFrame { return this.na.fill(value, subset); }
+  dropna(how: "any" | "all" = "any", thresh?: number, subset?: string | string[]): DataFrame { return this.na.drop(how, thresh, subset); }
+  replace(toReplace: unknown, value: unknown, subset?: string | string[]): DataFrame { return this.na.replace(toReplace, value, subset); }
 
   /** count, mean, stddev, min, max of numeric and string columns (as strings, like Spark). */
   describe(...cols: (string | string[])[]): DataFrame {
@@ -200,7 +231,35 @@ export class DataFrame {
     const statsDf = this.wrap(agg);
     return new DescribeFrame(this.sparkSession, statsDf, targets.map((a) => a.name), stats);
   }
-  summary(): DataFrame { return this.describe(); }
+  /**
+   * summary(...statistics): PySpark's default is count, mean, stddev, min, 25%, 50%, 75%, max
+   * (percentiles approximate, as Spark's percentile_approx: an actual value of the column, null
+   * for strings); any of count, mean, stddev, min, max, count_distinct and "NN%" may be asked for.
+   */
+  summary(...statistics: (string | string[])[]): DataFrame {
+    const stats = flat(statistics).length ? flat(statistics) : ["count", "mean", "stddev", "min", "25%", "50%", "75%", "max"];
+    const targets = this.output.filter((a) => isNumeric(a.dataType) || a.dataType.type === "string");
+    const aggs: Expr[] = [];
+    for (const a of targets) {
+      for (const st of stats) {
+        const pct = /^(\d+(?:\.\d+)?)%$/.exec(st);
+        let agg: Expr;
+        if (pct) {
+          agg = isNumeric(a.dataType) ? { kind: "cast", child: { kind: "fn", name: "percentile_approx", args: [a, litExpr(Number(pct[1]) / 100)] }, to: a.dataType } : litExpr(null);
+        } else if (st === "count_distinct") agg = { kind: "fn", name: "count", args: [a], distinct: true };
+        else if (st === "approx_count_distinct") agg = { kind: "fn", name: "approx_count_distinct", args: [a] };
+        else if (["count", "mean", "stddev", "min", "max"].includes(st)) {
+          const fnName = st === "mean" ? "avg" : st === "stddev" ? "stddev_samp" : st;
+          const arg: Expr = (st === "mean" || st === "stddev") && !isNumeric(a.dataType) ? { kind: "cast", child: a, to: { type: "double" } } : a;
+          agg = { kind: "fn", name: fnName, args: [arg] };
+        } else {
+          throw new AnalysisError("SUMMARY_STATISTIC_NOT_SUPPORTED", `${st} is not a recognised statistic.`);
+        }
+        aggs.push({ kind: "alias", child: { kind: "cast", child: agg, to: { type: "string" } }, name: `${st}_${a.name}` });
+      }
+    }
+    return new DescribeFrame(this.sparkSession, this.wrap(buildAggregate(this.plan, [], aggs)), targets.map((a) => a.name), stats);
+  }
 
   // ---- caching, temp views ----------------------------------------------------------------------
 
@@ -324,7 +383,7 @@ class DescribeFrame extends DataFrame {
     const rows = this.statNames.map((s, si) => [s, ...this.names.map((_, ci) => {
       const v = row[ci * this.statNames.length + si];
       if (v === null || v === undefined) return null;
-      return s === "count" ? String(v) : reformatNumber(String(v));
+      return s === "count" || s === "count_distinct" ? String(v) : reformatNumber(String(v));
     })]);
     return this.sparkSession.createDataFrame(rows, new StructType([{ name: "summary", dataType: { type: "string" }, nullable: true }, ...this.names.map((n) => ({ name: n, dataType: { type: "string" } as DataType, nullable: true }))]));
   }
@@ -409,7 +468,8 @@ export class DataFrameNaFunctions {
   constructor(private readonly df: DataFrame) {}
 
   /** Replace nulls: a value for every column of a compatible type, or a map column -> value. */
-  fill(value: unknown, subset?: string[]): DataFrame {
+  fill(value: unknown, subset0?: string | string[]): DataFrame {
+    const subset = typeof subset0 === "string" ? [subset0] : subset0;
     const out = this.df.output;
     const map: Record<string, unknown> = value !== null && typeof value === "object" && !(value instanceof Date) ? (value as Record<string, unknown>) : {};
     const items: Expr[] = out.map((a) => {
@@ -433,7 +493,9 @@ export class DataFrameNaFunctions {
   }
 
   /** Drop rows with nulls: how "any" | "all", or keep rows with at least `thresh` non-nulls. */
-  drop(how: "any" | "all" = "any", thresh?: number, subset?: string[]): DataFrame {
+  drop(how: "any" | "all" = "any", thresh?: number, subset0?: string | string[]): DataFrame {
+    if (how !== "any" && how !== "all") throw new AnalysisError("INVALID_PARAMETER_VALUE", `how ('${String(how)}') should be 'any' or 'all'.`);
+    const subset = typeof subset0 === "string" ? [subset0] : subset0;
     const cols = this.df.output.filter((a) => !subset || subset.some((s) => s.toLowerCase() === a.name.toLowerCase()));
     const nonNull = (a: Attr): Expr => ({ kind: "fn", name: "isnotnull", args: [a] });
     let cond: Expr;
@@ -448,7 +510,8 @@ export class DataFrameNaFunctions {
     return this.df.filter(new Column(cond));
   }
 
-  replace(toReplace: unknown, value: unknown, subset?: string[]): DataFrame {
+  replace(toReplace: unknown, value: unknown, subset0?: string | string[]): DataFrame {
+    const subset = typeof subset0 === "string" ? [subset0] : subset0;
     const items: Expr[] = this.df.output.map((a) => {
       if (subset && !subset.some((s) => s.toLowerCase() === a.name.toLowerCase())) return a;
       if (typeof toReplace !== (a.dataType.type === "string" ? "string" : "number")) return a;

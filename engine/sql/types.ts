@@ -71,26 +71,26 @@ export class StructType {
   simpleString(): string {
     return simpleString(this.asDataType());
   }
-  /** Spark's printSchema() tree. */
+  /** Spark's printSchema() tree (StructType.treeString: nested levels indent by " |    |"). */
   treeString(): string {
     const lines = ["root"];
-    const walk = (fields: StructField[], indent: string) => {
-      for (const f of fields) {
-        lines.push(`${indent}|-- ${f.name}: ${typeName(f.dataType)} (nullable = ${f.nullable})`);
-        nested(f.dataType, indent + "|   ");
-      }
-    };
-    const nested = (dt: DataType, indent: string) => {
-      if (dt.type === "struct") walk(dt.fields, indent);
-      else if (dt.type === "array") {
-        lines.push(`${indent}|-- element: ${typeName(dt.elementType)} (containsNull = ${dt.containsNull})`);
-        nested(dt.elementType, indent + "|   ");
+    const nested = (dt: DataType, prefix: string) => {
+      if (dt.type === "struct") {
+        for (const f of dt.fields) {
+          lines.push(`${prefix}-- ${f.name}: ${typeName(f.dataType)} (nullable = ${f.nullable})`);
+          nested(f.dataType, `${prefix}    |`);
+        }
+      } else if (dt.type === "array") {
+        lines.push(`${prefix}-- element: ${typeName(dt.elementType)} (containsNull = ${dt.containsNull})`);
+        nested(dt.elementType, `${prefix}    |`);
       } else if (dt.type === "map") {
-        lines.push(`${indent}|-- key: ${typeName(dt.keyType)}`);
-        lines.push(`${indent}|-- value: ${typeName(dt.valueType)} (valueContainsNull = ${dt.valueContainsNull})`);
+        lines.push(`${prefix}-- key: ${typeName(dt.keyType)}`);
+        nested(dt.keyType, `${prefix}    |`);
+        lines.push(`${prefix}-- value: ${typeName(dt.valueType)} (valueContainsNull = ${dt.valueContainsNull})`);
+        nested(dt.valueType, `${prefix}    |`);
       }
     };
-    walk(this.fields, " ");
+    nested(this.asDataType(), " |");
     return lines.join("\n") + "\n";
   }
   toJSON(): DataType {
@@ -104,7 +104,7 @@ export class StructType {
 
 /** Name as printSchema shows it (integer, string, array, struct, ...). */
 export function typeName(dt: DataType): string {
-  return dt.type === "decimal" ? `decimal(${dt.precision},${dt.scale})` : dt.type;
+  return dt.type === "decimal" ? `decimal(${dt.precision},${dt.scale})` : dt.type === "null" ? "void" : dt.type;
 }
 
 /** Spark's simpleString: int, bigint, string, array<int>, struct<a:int>, decimal(10,2). */

@@ -206,21 +206,22 @@ function bool(name: string, and: boolean, ...aliases: string[]): void {
 bool("bool_and", true, "every");
 bool("bool_or", false, "any", "some");
 
-// Welford / Chan's parallel algorithm: buffer [n, mean, m2].
+// Welford / Chan's parallel algorithm: buffer [n, mean, m2], with the exact floating-point steps
+// of Spark's CentralMomentAgg (so results match Spark's to the last digit for the same partitions).
 type Moments = [number, number, number];
 const momentsUpdate = (b: unknown, [v]: unknown[]): unknown => {
   if (isNull(v)) return b;
   const [n, mean, m2] = b as Moments;
   const x = Number(v);
-  const n1 = n + 1, d = x - mean, mean1 = mean + d / n1;
-  return [n1, mean1, m2 + d * (x - mean1)];
+  const n1 = n + 1, d = x - mean, dN = d / n1;
+  return [n1, mean + dN, m2 + d * (d - dN)];
 };
 const momentsMerge = (a: unknown, b: unknown): unknown => {
   const [na, ma, qa] = a as Moments, [nb, mb, qb] = b as Moments;
   if (na === 0) return b;
   if (nb === 0) return a;
-  const n = na + nb, d = mb - ma;
-  return [n, ma + (d * nb) / n, qa + qb + (d * d * na * nb) / n];
+  const n = na + nb, d = mb - ma, dN = d / n;
+  return [n, ma + dN * nb, qa + qb + d * dN * na * nb];
 };
 function moment(name: string, f: (n: number, m2: number) => number | null, ...aliases: string[]): void {
   agg({

@@ -86,6 +86,20 @@ export function planString(p: LogicalPlan): string {
   return treeString(p, nodeString, childrenOf);
 }
 
+/** The plan tree with a suffix after each node (explain("cost") adds Statistics(...)). */
+export function planStringWith(p: LogicalPlan, suffix: (n: LogicalPlan) => string): string {
+  return treeString(p, (n) => nodeString(n) + suffix(n), childrenOf);
+}
+
+/** Spark's Utils.bytesToString: "16.0 B", "1.5 KiB", ... "8.0 EiB" (unknown size). */
+export function bytesToString(size: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+  if (!Number.isFinite(size) || size >= 2 ** 63) return "8.0 EiB";
+  let i = 0, v = size;
+  while (v >= 1024 * 2 && i < units.length - 1) { v /= 1024; i++; }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
 /** "a: int, b: string" header of the analyzed plan. */
 export function schemaHeader(out: Attr[]): string {
   return out.map((a) => `${a.name}: ${simpleString(a.dataType)}`).join(", ");
