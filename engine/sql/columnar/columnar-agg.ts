@@ -15,6 +15,7 @@ import { valueAt, type ColumnBatch, type ColumnVector } from "./batch";
 import { compileVector, type VecFn } from "./vector-expr";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const DENSE = 1 << 16;
 
 interface AggKernel {
   /** Update groups `gids[from..n)` with the batch's argument values. */
@@ -170,6 +171,7 @@ export class ColumnarPartialAgg {
   private readonly index = new Map<NormalKey, number>();
   private readonly keys: unknown[][] = [];
   private gids = new Int32Array(0);
+  private dense: Int32Array | undefined;
 
   constructor(spec: ColumnarAggSpec, ctx: EvalContext) {
     this.keyFns = spec.groupBy.map((e) => compileVector(e, ctx));
@@ -187,8 +189,22 @@ export class ColumnarPartialAgg {
       gids.fill(0, 0, n);
     } else if (kv.length === 1 && kv[0]!.kind === "f64" && kv[0]!.nulls === null) {
       const vals = kv[0]!.values;
+      // Small non-negative integer keys index a table directly (-0 lands on 0's slot, as the
+      // Map's SameValueZero would put it in 0's group); other keys go through the Map.
+      const dense = (this.dense ??= new Int32Array(DENSE).fill(-1));
       for (let i = 0; i < n; i++) {
         const x = vals[i]!;
+        const slot = x >>> 0;
+        if (slot === x && slot < DENSE) {
+          let g = dense[slot]!;
+          if (g < 0) {
+            const known = index.get(x);
+            if (known === undefined) { g = keys.length; keys.push([x]); index.set(x, g); } else g = known;
+            dense[slot] = g;
+          }
+          gids[i] = g;
+          continue;
+        }
         let g = index.get(x);
         if (g === undefined) { g = keys.length; keys.push([x]); index.set(x, g); }
         gids[i] = g;
