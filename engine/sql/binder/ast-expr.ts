@@ -2,6 +2,7 @@
 // shape the Column API builds; the analyzer resolves both alike. Subqueries are bound through a
 // callback so this module stays independent of the query binder.
 
+import { analysisErrorAt, type SourceText } from "./unsupported";
 import { AnalysisError } from "../../common/errors";
 import type * as A from "../parser";
 import { BooleanType, type DataType } from "../types";
@@ -12,6 +13,8 @@ import { parseDuration } from "../expressions/functions-datetime";
 export interface ExprBindContext {
   bindSubquery(q: A.Query): LogicalPlan;
   namedWindows?: Map<string, A.WindowSpec>;
+  /** The statement's text, for errors located with a caret. */
+  source?: SourceText;
 }
 
 const BIN: Record<string, string> = {
@@ -136,6 +139,12 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
     case "cast": return { kind: "cast", child: b(e.expr), to: e.dataType, isTry: e.try || undefined };
     case "function": {
       const name = e.name[e.name.length - 1]!.toLowerCase();
+      const named = e.argNames?.findIndex((n) => n !== undefined) ?? -1;
+      if (named >= 0) {
+        throw analysisErrorAt(cx.source, e.argNamePos?.[named] ?? e.pos, "NAMED_PARAMETERS_NOT_SUPPORTED",
+          `Named parameters are not supported for function \`${name}\`; please retry the query with positional arguments to the function call instead (\`${e.argNames![named]}\` => ...)`,
+          { functionName: `\`${name}\`` }, e.argNames![named]!.length);
+      }
       let args = e.args.map(b);
       // struct(a AS x, b): named arguments keep their names as field names.
       const argAliases = (e as { argAliases?: (string | undefined)[] }).argAliases;

@@ -16,7 +16,8 @@ import { newExprId, outputOf, transformPlanDown, transformPlanUp, expressionsOf,
 import {
   buildProject, buildFilter, buildAggregate, buildJoin, buildDistinct, buildSetOp, resolveOrder, dedupRight, rollupSets, cubeSets,
 } from "../plan/builders";
-import { resolveExpr, resolveNamed, expandStars, outerScopes } from "../plan/resolve-expr";
+import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn } from "../plan/resolve-expr";
+import { analysisErrorAt, SourceText } from "./unsupported";
 import { splitConjuncts, andAll } from "../physical/planner";
 import { DataFrame } from "../dataframe";
 import type { SqlSession } from "../sql-session";
@@ -43,6 +44,8 @@ export class SqlBinder {
   private ctes: Map<string, LogicalPlan>[] = [];
   private windows: Map<string, A.WindowSpec>[] = [];
 
+  private source?: SourceText;
+
   constructor(private readonly session: SqlSession) {}
 
   private df(plan: LogicalPlan): DataFrame {
@@ -55,6 +58,7 @@ export class SqlBinder {
   }
 
   bindStatement(s: A.Statement, text: string): DataFrame {
+    this.source = new SourceText(text);
     switch (s.kind) {
       case "query": return this.df(this.bindQuery(s));
       case "createView": {
@@ -143,7 +147,7 @@ export class SqlBinder {
   private exprCx(): ExprBindContext {
     const w = new Map<string, A.WindowSpec>();
     for (const m of this.windows) for (const [k, v] of m) w.set(k, v);
-    return { bindSubquery: (q) => this.bindQuery(q), namedWindows: w };
+    return { bindSubquery: (q) => this.bindQuery(q), namedWindows: w, source: this.source };
   }
 
   private bx(e: A.Expr): Expr {
@@ -221,6 +225,13 @@ export class SqlBinder {
 
   private bindRelation(r: A.Relation, hints: Set<string>): LogicalPlan {
     let plan: LogicalPlan;
+    const tt = (r as { timeTravel?: A.TimeTravel }).timeTravel;
+    if (tt) {
+      const what = r.kind === "table" ? r.name.map((n) => `\`${n}\``).join(".") : r.kind === "file" ? `${r.format}.\`${r.path}\`` : r.kind;
+      throw analysisErrorAt(this.source, r.pos, "UNSUPPORTED_FEATURE.TIME_TRAVEL",
+        `The feature is not supported: Time travel on the relation: ${what} (${"version" in tt ? "VERSION" : "TIMESTAMP"} AS OF needs a table format with versions, such as Delta; temp views and plain files have none).`,
+        { relationId: what });
+    }
     switch (r.kind) {
       case "table": plan = this.bindTable(r.name); break;
       case "file": {
@@ -239,12 +250,77 @@ export class SqlBinder {
       default:
         throw new AnalysisError("UNSUPPORTED_FEATURE", `Unsupported relation in FROM: ${(r as { kind: string }).kind}.`);
     }
-    const rel = r as { alias?: string; columnAliases?: string[]; kind: string; name?: string[] };
+    const rel = r as { alias?: string; columnAliases?: string[]; kind: string; name?: string[]; sample?: A.TableSample };
+    if (rel.sample) plan = this.bindSample(plan, rel.sample);
     if (rel.columnAliases?.length) plan = renameAll(plan, rel.columnAliases);
     if (rel.alias) plan = { kind: "SubqueryAlias", alias: rel.alias, child: plan.kind === "SubqueryAlias" ? plan.child : plan };
     const names = [rel.alias, rel.kind === "table" ? rel.name![rel.name!.length - 1] : undefined].filter(Boolean).map((x) => x!.toLowerCase());
     if (names.some((n) => hints.has(n))) plan = { kind: "Hint", name: "broadcast", child: plan };
     return plan;
+  }
+
+  /**
+   * TABLESAMPLE as Spark runs it: n PERCENT and BUCKET x OUT OF y sample rows without replacement
+   * (fraction n/100, x/y; REPEATABLE(seed) fixes the seed), n ROWS keeps the first n rows.
+   */
+  private bindSample(plan: LogicalPlan, s: A.TableSample): LogicalPlan {
+    const seed = s.seed ?? Math.floor(Math.random() * 2 ** 31);
+    if (s.kind === "rows") {
+      const n = Number(evalConstant(resolveExpr(this.bx(s.rows), { input: [] })));
+      if (!Number.isInteger(n) || n < 0) throw new AnalysisError("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE", `The limit like expression TABLESAMPLE (${n} ROWS) is invalid: it must be a non-negative integer.`);
+      return { kind: "Limit", limit: n, offset: 0, child: plan };
+    }
+    const fraction = s.kind === "percent" ? s.percent / 100 : s.numerator / s.denominator;
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new AnalysisError("INVALID_SAMPLING_FRACTION", `Sampling fraction (${fraction}) must be on interval [0, 1] (TABLESAMPLE ${s.kind === "percent" ? `${s.percent} PERCENT` : `BUCKET ${s.numerator} OUT OF ${s.denominator}`}).`);
+    }
+    return { kind: "Sample", fraction, withReplacement: false, seed, child: plan };
+  }
+
+  /**
+   * FROM ... PIVOT (agg [AS a], ... FOR col IN (v [AS name], ...)): group by every input column
+   * that is neither the pivot column nor read by an aggregate, and compute each aggregate once
+   * per pivot value over that value's rows (Spark's names: `name`, or `name_a` with several
+   * aggregates).
+   */
+  private bindPivot(plan: LogicalPlan, pv: A.Pivot): LogicalPlan {
+    const input = outputOf(plan);
+    if (pv.columns.length !== 1) {
+      throw analysisErrorAt(this.source, pv.pos, "UNSUPPORTED_FEATURE.PIVOT_TYPE", "The feature is not supported: PIVOT over several columns at once (FOR (a, b) IN ...); pivot on one column, e.g. a concat of them.");
+    }
+    const pivotCol = resolveExpr({ kind: "col", parts: [pv.columns[0]!] }, { input });
+    const aggs = pv.aggregates.map((it) => ({ raw: this.bx(it.expr), alias: it.alias }));
+    const used = new Set<number>(references(pivotCol));
+    for (const a of aggs) {
+      if (!containsAggRaw(a.raw)) throw analysisErrorAt(this.source, pv.pos, "NON_AGGREGATE_IN_PIVOT", "Aggregate expression required for pivot, but found a non-aggregate expression.");
+      for (const c of collectExprs(a.raw, (x): x is Expr & { kind: "col" } => x.kind === "col")) {
+        const hit = lookupColumn(c.parts, input);
+        if (!hit) throw unresolvedColumn(c.parts.join("."), input);
+        used.add(hit.attr.id);
+      }
+    }
+    const groupBy = input.filter((a) => !used.has(a.id));
+    const values = pv.values.map((v) => {
+      const e = resolveExpr(this.bx(v.expr), { input: [] });
+      const value = evalConstant(e);
+      return { e, name: v.alias ?? (value === null ? "null" : value instanceof Date ? e.kind === "lit" ? String(value.toISOString().slice(0, 10)) : String(value) : String(value)) };
+    });
+    const items: Expr[] = [...groupBy];
+    for (const v of values) {
+      const cond: Expr = { kind: "fn", name: "=", args: [pivotCol, v.e] };
+      for (const a of aggs) {
+        const masked = transformUp(a.raw, (x) => {
+          if (x.kind !== "fn" || lookupFunction(x.name)?.kind !== "agg") return x;
+          const args: Expr[] = x.args.length === 0 || (x.args.length === 1 && x.args[0]!.kind === "star")
+            ? [{ kind: "fn", name: "if", args: [cond, { kind: "lit", value: 1, dataType: { type: "integer" } }, { kind: "lit", value: null, dataType: { type: "null" } }] }]
+            : x.args.map((arg, i) => (i === 0 ? { kind: "fn", name: "if", args: [cond, arg, { kind: "lit", value: null, dataType: { type: "null" } }] } as Expr : arg));
+          return { ...x, args };
+        });
+        const aggName = a.alias ?? autoName(a.raw);
+        items.push({ kind: "alias", child: masked, name: aggs.length === 1 ? v.name : `${v.name}_${aggName}` });
+      }
+    }
+    return buildAggregate(plan, groupBy, items);
   }
 
   private bindTableFunction(r: A.TableFunctionRelation): LogicalPlan {
@@ -283,6 +359,7 @@ export class SqlBinder {
           plan = { ...p, exprs: [...out, ...genOut.map((a) => ({ ...a, qualifier: lv.tableAlias }))] };
         }
       }
+      if (s.pivot) plan = this.bindPivot(plan, s.pivot);
       if (s.where) plan = this.bindWhere(plan, s.where);
       const rawItems: Expr[] = s.items.map((it) => {
         const e = this.bx(it.expr);

@@ -244,6 +244,9 @@ export interface FunctionCall {
   over?: WindowSpec;
   /** `struct(a AS x, b)`: field names given with AS, by argument position (undefined where absent). */
   argAliases?: (string | undefined)[];
+  /** `f(x, name => value)`: named arguments by position (undefined for positional ones). */
+  argNames?: (string | undefined)[];
+  argNamePos?: (Pos | undefined)[];
 }
 
 /** `x -> x + 1`, `(acc, x) -> acc + x` (arguments of higher-order functions). */

@@ -410,7 +410,18 @@ function parseCallRest(c: Cursor, pos: Pos, name: string[]): FunctionCall {
       } while (c.acceptOp(","));
       if (aliases.some((a) => a !== undefined)) fn.argAliases = aliases;
     } else {
-      fn.args = parseExprList(c);
+      // Spark 3.5 named arguments: f(a, name => value); recorded so the binder can answer clearly.
+      const names: (string | undefined)[] = [];
+      const namePos: (Pos | undefined)[] = [];
+      do {
+        if (c.isIdent(0, true) && c.isOp("=>", 1)) {
+          namePos.push(c.pos());
+          names.push(c.identifier(true));
+          c.expectOp("=>");
+        } else { names.push(undefined); namePos.push(undefined); }
+        fn.args.push(parseExpr(c));
+      } while (c.acceptOp(","));
+      if (names.some((n) => n !== undefined)) { fn.argNames = names; fn.argNamePos = namePos; }
     }
     unitArgument(fn);
     if (c.acceptKws("IGNORE", "NULLS")) fn.ignoreNulls = true;
