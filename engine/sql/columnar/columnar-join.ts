@@ -40,12 +40,36 @@ export class ColumnarHashJoin {
   private li = new Int32Array(1024);
   private ri = new Int32Array(1024);
 
+  /**
+   * Single-key joins: build rows whose key is a small non-negative integer are chained per key in
+   * `head`/`next` (build order), so the probe indexes arrays instead of hashing; other keys (and
+   * -0, which lands on 0's slot just as the Map's SameValueZero groups it with 0) keep the Map.
+   */
+  private head: Int32Array | undefined;
+  private next: Int32Array | undefined;
+
   constructor(private readonly spec: ColumnarJoinSpec, built: unknown[][], ctx: EvalContext) {
     const rk = spec.rightKeys.map((e) => compileExpr(e, ctx));
-    built.forEach((row, j) => {
+    const single = rk.length === 1;
+    let maxDense = -1;
+    const keys = built.map((row) => {
       const key = rk.map((f) => f(row));
+      if (single && typeof key[0] === "number" && (key[0] >>> 0) === key[0]) maxDense = Math.max(maxDense, key[0]);
+      return key;
+    });
+    const dense = single && maxDense >= 0 && maxDense < Math.max(1024, 4 * built.length) && maxDense < 1 << 26;
+    if (dense) { this.head = new Int32Array(maxDense + 1).fill(-1); this.next = new Int32Array(built.length).fill(-1); }
+    const tail = dense ? new Int32Array(maxDense + 1).fill(-1) : undefined;
+    keys.forEach((key, j) => {
       if (key.some((k, i) => (k === null || k === undefined) && !spec.nullSafe[i])) return;
-      const nk = normalizeKey(key.length === 1 ? key[0] : key);
+      const k0 = key[0];
+      if (dense && typeof k0 === "number" && (k0 >>> 0) === k0) {
+        const slot = k0 >>> 0;
+        if (tail![slot]! < 0) this.head![slot] = j; else this.next![tail![slot]!] = j;
+        tail![slot] = j;
+        return;
+      }
+      const nk = normalizeKey(key.length === 1 ? k0 : key);
       const bucket = this.table.get(nk);
       if (bucket) bucket.push(j); else this.table.set(nk, [j]);
     });
@@ -68,11 +92,30 @@ export class ColumnarHashJoin {
     const jt = this.spec.joinType, nullSafe = this.spec.nullSafe, table = this.table;
     let n = 0;
     const single = kv.length === 1;
+    const k0 = kv[0];
+    if (single && this.head && k0!.kind === "f64" && (jt === "inner" || jt === "left")) {
+      const head = this.head, next = this.next!, len = head.length, vals = k0.values, nulls = k0.nulls;
+      for (let i = 0; i < b.length; i++) {
+        const x = vals[i]!;
+        if (nulls !== null && nulls[i] === 1 && !nullSafe[0]) { if (jt === "left") this.push(n++, i, -1); continue; }
+        const slot = x >>> 0;
+        if (slot === x && (nulls === null || nulls[i] === 0)) {
+          let j = slot < len ? head[slot]! : -1;
+          if (j < 0 && jt === "left") this.push(n++, i, -1);
+          while (j >= 0) { this.push(n++, i, j); j = next[j]!; }
+          continue;
+        }
+        const bucket = table.get(normalizeKey(valueAt(k0, i)));
+        if (bucket) for (const j of bucket) this.push(n++, i, j);
+        else if (jt === "left") this.push(n++, i, -1);
+      }
+      return this.emit(b, n);
+    }
     for (let i = 0; i < b.length; i++) {
       let bucket: number[] | undefined;
       if (single) {
         const x = valueAt(kv[0]!, i);
-        if (!((x === null) && !nullSafe[0])) bucket = table.get(normalizeKey(x));
+        if (!((x === null) && !nullSafe[0])) bucket = this.lookup(x);
       } else {
         const key = kv.map((v) => valueAt(v, i));
         if (!key.some((k, j) => k === null && !nullSafe[j])) bucket = table.get(normalizeKey(key));
@@ -82,6 +125,21 @@ export class ColumnarHashJoin {
       if (bucket) for (const j of bucket) this.push(n++, i, j);
       else if (jt === "left") this.push(n++, i, -1);
     }
+    return this.emit(b, n);
+  }
+
+  /** Build positions matching a single key value (dense chain or Map bucket). */
+  private lookup(x: unknown): number[] | undefined {
+    if (this.head && typeof x === "number" && (x >>> 0) === x) {
+      const out: number[] = [];
+      for (let j = x < this.head.length ? this.head[x]! : -1; j >= 0; j = this.next![j]!) out.push(j);
+      return out.length ? out : undefined;
+    }
+    return this.table.get(normalizeKey(x));
+  }
+
+  private emit(b: ColumnBatch, n: number): ColumnBatch {
+    const jt = this.spec.joinType;
     const left = b.columns.map((c) => gather(c, this.li, n));
     if (jt === "left_semi" || jt === "left_anti") return { length: n, columns: left };
     const right = this.build.columns.map((c) => gatherNullable(c, this.ri, n));
