@@ -1,10 +1,12 @@
 // Where the user called an operator ("map at wordcount.ts:12", "collect at <cell 3>:2"): the
 // first stack frame outside the engine, as Spark's callSite shows in its UI and errors.
 
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, basename } from "node:path";
+import { findSourceMap } from "node:module";
 
 const ENGINE_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+const ENGINE_URL = pathToFileURL(ENGINE_DIR).href + "/";
 
 export function userCallSite(op: string): string {
   return fastCallSite(op) ?? callSiteFromStack(new Error().stack ?? "", op, ENGINE_DIR);
@@ -13,11 +15,12 @@ export function userCallSite(op: string): string {
 type Prepare = (err: Error, frames: NodeJS.CallSite[]) => unknown;
 
 /**
- * The same answer as formatting the whole stack, for a fraction of the cost (each action and RDD
- * asks for one; source-mapped formatting of every frame was a good part of a trivial job): the
- * raw frames pick the first user frame, and only that frame goes through the installed formatter
- * (Node's source-map support, tsx's or vitest's), so its file and line are mapped as before.
- * Undefined when that is not possible (no formatter installed, a frame without a file name).
+ * The same answer as formatting the whole stack, for a fraction of the cost (every RDD and every
+ * action asks for one; formatting a source-mapped stack, which also reads the first frame's
+ * source line, was a good part of a trivial job). The raw frames are captured; with Node's own
+ * formatter installed, each is mapped as Node maps it (module.findSourceMap + findEntry) until
+ * the first user frame; with another formatter (vitest's), only that frame is formatted by it.
+ * Undefined when this is not possible (no formatter, a frame without a file name).
  */
 function fastCallSite(op: string): string | undefined {
   const format = Error.prepareStackTrace as Prepare | undefined;
@@ -26,13 +29,23 @@ function fastCallSite(op: string): string | undefined {
   const err = new Error();
   Error.prepareStackTrace = (_e, cs) => { frames = cs; return ""; };
   try { void err.stack; } finally { Error.prepareStackTrace = format; }
+  const nodes = format.name === "ErrorPrepareStackTrace";
   for (let i = 1; i < frames.length; i++) {
     const f = frames[i]!;
     const name = f.getFileName();
     if (typeof name !== "string" || name === "") return undefined;
-    let file = name;
+    let file = name, line = f.getLineNumber() ?? 0;
+    if (nodes) {
+      const e = findSourceMap(name)?.findEntry(line - 1, (f.getColumnNumber() ?? 1) - 1) as
+        { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+      if (e?.originalSource && e.originalLine !== undefined && e.originalColumn !== undefined) {
+        file = e.originalSource;
+        line = e.originalLine + 1;
+      }
+    }
+    if (file.startsWith(ENGINE_URL) || file.startsWith(ENGINE_DIR) || file.startsWith("node:") || file.includes("node_modules")) continue;
     if (file.startsWith("file://")) file = fileURLToPath(file);
-    if (file.startsWith(ENGINE_DIR) || file.startsWith("node:") || file.includes("node_modules")) continue;
+    if (nodes) return `${op} at ${/^<cell \d+>$/.test(file) ? file : basename(file)}:${line}`;
     const one = format(new Error(), [f]);
     if (typeof one !== "string") return undefined;
     const site = callSiteFromStack(one, op, ENGINE_DIR);

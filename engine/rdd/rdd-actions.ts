@@ -140,7 +140,10 @@ export const writeTextPart = registerShippable("rdd.writeTextPart", function wri
 
 P.collect = async function (this: RDD<any>) {
   const parts = await job(this, drainToArray, "collect"); // a named engine function: ships by name
-  return parts.flat(1);
+  // Concatenate the partitions (as flat(1), which is several times slower on large results).
+  const out: unknown[] = [];
+  for (const p of parts as unknown[][]) for (let i = 0; i < p.length; i++) out.push(p[i]);
+  return out;
 };
 
 P.count = async function (this: RDD<any>) {

@@ -43,7 +43,10 @@ export class JobTracker {
     this.stages.set(info.stageId, s);
     if (info.status === "ACTIVE") this.activeStages.add(info.stageId);
     else this.activeStages.delete(info.stageId);
-    for (const job of this.jobs.values()) {
+    // Only running jobs' DAGs follow stage changes (ended ones keep their final picture).
+    for (const id of this.activeJobs) {
+      const job = this.jobs.get(id);
+      if (!job) continue;
       const d = job.dag.stages.find((x) => x.stageId === info.stageId);
       if (d && job.info.status === "RUNNING") {
         d.status = info.status;

@@ -47,9 +47,9 @@ export class PartitionedCombiner<V, C> {
   constructor(private readonly agg: Aggregator<V, C>, private readonly opts: CombinerOptions) {
     this.tracker = new SizeTracker(() => this.measure());
     // Bound once (the aggregator may be a class instance using `this`), not looked up per record.
-    this.mergeValue = (c, v) => agg.mergeValue(c, v);
-    this.createCombiner = (v) => agg.createCombiner(v);
-    this.mergeCombiners = (a, b) => agg.mergeCombiners(a, b);
+    this.mergeValue = agg.mergeValue.bind(agg);
+    this.createCombiner = agg.createCombiner.bind(agg);
+    this.mergeCombiners = agg.mergeCombiners.bind(agg);
   }
 
   get spillBytes(): number { return this._spillBytes; }
