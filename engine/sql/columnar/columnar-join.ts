@@ -140,7 +140,10 @@ export class ColumnarHashJoin {
 
   private emit(b: ColumnBatch, n: number): ColumnBatch {
     const jt = this.spec.joinType;
-    const left = b.columns.map((c) => gather(c, this.li, n));
+    // Every stream row matched once, in order (a foreign-key join): the stream columns stay as they are.
+    let identity = n === b.length;
+    for (let i = 0; identity && i < n; i++) identity = this.li[i] === i;
+    const left = identity ? b.columns : b.columns.map((c) => gather(c, this.li, n));
     if (jt === "left_semi" || jt === "left_anti") return { length: n, columns: left };
     const right = this.build.columns.map((c) => gatherNullable(c, this.ri, n));
     const out: ColumnBatch = { length: n, columns: [...left, ...right] };
