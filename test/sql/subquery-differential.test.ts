@@ -43,6 +43,12 @@ const QUERIES = [
   "SELECT k, count(*) AS c FROM t GROUP BY k HAVING k IN (SELECT k FROM u WHERE v > 30) OR count(*) > 10",
   "SELECT w, count(*) AS c FROM t GROUP BY w HAVING w NOT IN (SELECT w FROM u WHERE v > 40)",
   "SELECT k, count(*) AS c FROM t GROUP BY k HAVING count(*) > (SELECT count(*) FROM u) / 4",
+  // correlated scalar subqueries (left join to an aggregate by the correlation keys; count over no rows is 0)
+  "SELECT id FROM t WHERE (SELECT count(*) FROM u WHERE u.k = t.k) > 1",
+  "SELECT id, w FROM t WHERE k < (SELECT avg(v) FROM u WHERE u.w = t.w) / 10 OR w IS NULL",
+  "SELECT id, (SELECT max(v) FROM u WHERE u.k = t.k) AS m, (SELECT count(*) FROM u WHERE u.w = t.w AND u.k = t.k) AS c FROM t",
+  "SELECT id, coalesce((SELECT sum(v) FROM u WHERE u.k = t.k), -1) AS s, (SELECT count(v) + 1 FROM u WHERE u.k = t.k) AS c1 FROM t",
+  "SELECT *, (SELECT count(*) FROM u WHERE u.w = t.w) AS n FROM t WHERE id < 20",
 ];
 
 describe("subqueries vs DuckDB", () => {
@@ -71,6 +77,14 @@ describe("subqueries vs DuckDB", () => {
       }
     });
   }
+
+  it("a correlated scalar subquery with a non-equality correlation is a clear typed error", () => {
+    const spark = new SqlSession(localHost());
+    spark.createDataFrame([[1, 2, "a"]], "id int, k int, w string").createOrReplaceTempView("t");
+    spark.createDataFrame([[1, "a", 3]], "k int, w string, v int").createOrReplaceTempView("u");
+    expect(() => spark.sql("SELECT id FROM t WHERE k > (SELECT min(v) FROM u WHERE u.k >= t.k)"))
+      .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_SCALAR_SUBQUERY/);
+  });
 
   it("a correlated IN / EXISTS nested in an expression is a clear typed error", () => {
     const spark = new SqlSession(localHost());

@@ -18,6 +18,7 @@ import {
 } from "../plan/builders";
 import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn } from "../plan/resolve-expr";
 import { analysisErrorAt, SourceText } from "./unsupported";
+import { decorrelate, correlatedRefs, rewriteCorrelatedScalars, hasCorrelatedScalar } from "./decorrelate";
 import { splitConjuncts, andAll } from "../physical/planner";
 import { DataFrame } from "../dataframe";
 import type { SqlSession } from "../sql-session";
@@ -361,11 +362,29 @@ export class SqlBinder {
       }
       if (s.pivot) plan = this.bindPivot(plan, s.pivot);
       if (s.where) plan = this.bindWhere(plan, s.where);
-      const rawItems: Expr[] = s.items.map((it) => {
-        const e = this.bx(it.expr);
-        if (it.aliases?.length) return { kind: "alias", child: e, name: it.aliases[0]!, names: it.aliases };
-        return it.alias ? { kind: "alias", child: e, name: it.alias } : e;
-      });
+      // Subqueries in the select list may read this query's columns (correlated scalar subqueries).
+      outerScopes.push({ attrs: outputOf(plan), refs: [] });
+      let rawItems: Expr[];
+      try {
+        rawItems = s.items.map((it) => {
+          const e = this.bx(it.expr);
+          if (it.aliases?.length) return { kind: "alias", child: e, name: it.aliases[0]!, names: it.aliases };
+          return it.alias ? { kind: "alias", child: e, name: it.alias } : e;
+        });
+      } finally {
+        outerScopes.pop();
+      }
+      if (rawItems.some(hasCorrelatedScalar)) {
+        if (s.groupBy || s.having || rawItems.some(containsAggRaw)) {
+          throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_SCALAR_SUBQUERY", "A correlated scalar subquery in the select list of an aggregate query is not supported; compute it in a subquery in FROM first.");
+        }
+        rawItems = expandStars(rawItems, outputOf(plan)).map((item) => {
+          if (!hasCorrelatedScalar(item)) return item;
+          const r = rewriteCorrelatedScalars(plan, item);
+          plan = r.plan;
+          return item.kind === "alias" ? r.expr : { kind: "alias", child: r.expr, name: "scalarsubquery()" } as Expr;
+        });
+      }
       const sorts = orderBy.map((o) => bindSort(o, this.exprCx()));
       const having = s.having ? this.bx(s.having) : undefined;
       const isAgg = !!s.groupBy || !!having || rawItems.some(containsAggRaw) || sorts.some((o) => containsAggRaw(o.child));
@@ -481,7 +500,11 @@ export class SqlBinder {
       plain.push(c);
     }
     if (plain.length) {
-      cur = buildFilter(cur, resolveScalarSubqueries(andAll(plain)!));
+      // Correlated scalar subqueries become left outer joins; the filter then drops their columns.
+      const before = outputOf(cur);
+      const r = rewriteCorrelatedScalars(cur, andAll(plain)!);
+      cur = buildFilter(r.plan, resolveScalarSubqueries(r.expr));
+      if (r.plan !== plan && r.plan !== cur) cur = { kind: "Project", exprs: before, child: cur };
     }
     return cur;
   }
@@ -522,20 +545,6 @@ export function checkNestedSubqueries(e: Expr, clause: string): void {
   }
 }
 
-/** Ids of attributes a plan reads but does not produce (outer references of a correlated subquery). */
-export function correlatedRefs(plan: LogicalPlan): Set<number> {
-  const produced = new Set<number>();
-  const read = new Set<number>();
-  transformPlanUp(plan, (p) => {
-    for (const a of outputOf(p)) produced.add(a.id);
-    for (const e of expressionsOf(p)) {
-      for (const id of references(e)) read.add(id);
-      for (const al of collectExprs(e, (y): y is Expr & { kind: "alias" } => y.kind === "alias")) if ((al as { id?: number }).id !== undefined) produced.add((al as { id: number }).id);
-    }
-    return p;
-  });
-  return new Set([...read].filter((id) => !produced.has(id)));
-}
 
 /** Scalar subqueries keep their plan; set their type from the plan's single column. */
 function resolveScalarSubqueries(e: Expr): Expr {
@@ -545,41 +554,6 @@ function resolveScalarSubqueries(e: Expr): Expr {
     if (out.length !== 1) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN", `Scalar subquery must return only one column, but got ${out.length}.`);
     return { ...x, dataType: out[0]!.dataType };
   });
-}
-
-/** Pull correlated conjuncts (those reading outer columns) out of a subquery plan. */
-function decorrelate(plan: LogicalPlan, outerIds: Set<number>): { plan: LogicalPlan; conds: Expr[] } {
-  const conds: Expr[] = [];
-  const readsOuter = (e: Expr) => [...references(e)].some((id) => outerIds.has(id));
-  let p = transformPlanDown(plan, (node) => {
-    if (node.kind !== "Filter") return node;
-    const cs = splitConjuncts(node.condition);
-    const keep = cs.filter((c) => !readsOuter(c));
-    const pulled = cs.filter(readsOuter);
-    if (!pulled.length) return node;
-    conds.push(...pulled);
-    return keep.length ? { ...node, condition: andAll(keep)! } : node.child;
-  });
-  if (conds.length) {
-    // The pulled conditions read inner columns the subquery's projection may have dropped.
-    const needed = new Set(conds.flatMap((c) => [...references(c)]).filter((id) => !outerIds.has(id)));
-    if (p.kind === "Project") {
-      const have = new Set(outputOf(p).map((a) => a.id));
-      const childOut = outputOf(p.child);
-      const extra = childOut.filter((a) => needed.has(a.id) && !have.has(a.id));
-      if (extra.length) p = { ...p, exprs: [...p.exprs, ...extra] };
-    } else if (p.kind === "SubqueryAlias" && p.child.kind === "Project") {
-      const inner = p.child;
-      const have = new Set(outputOf(inner).map((a) => a.id));
-      const extra = outputOf(inner.child).filter((a) => needed.has(a.id) && !have.has(a.id));
-      if (extra.length) p = { ...p, child: { ...inner, exprs: [...inner.exprs, ...extra] } };
-    }
-    const have = new Set(outputOf(p).map((a) => a.id));
-    if ([...needed].some((id) => !have.has(id))) {
-      throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_COLUMN_IS_NOT_ALLOWED_IN_PREDICATE", "Correlated column is not allowed in this position of the subquery.");
-    }
-  }
-  return { plan: p, conds };
 }
 
 function renameAll(plan: LogicalPlan, names: string[]): LogicalPlan {

@@ -1,0 +1,130 @@
+// Correlated subqueries: pulling correlated predicates out of a subquery plan (for semi / anti
+// joins), finding a plan's outer references, and rewriting correlated scalar subqueries into a
+// left outer join with an aggregate grouped by the correlation keys (Spark's
+// RewriteCorrelatedScalarSubquery, including its "count bug" handling: a group with no rows gives
+// the aggregate's value over no rows, e.g. 0 for count, not NULL).
+
+import { AnalysisError } from "../../common/errors";
+import { type Attr, type Expr, references, transformUp, collectExprs, unalias } from "../expressions/expression";
+import { lookupFunction } from "../expressions/registry";
+import { newExprId, outputOf, transformPlanDown, transformPlanUp, expressionsOf, type LogicalPlan } from "../plan/logical-plan";
+import { resolveExpr } from "../plan/resolve-expr";
+import { splitConjuncts, andAll } from "../physical/planner";
+
+/** Pull correlated conjuncts (those reading outer columns) out of a subquery plan. */
+export function decorrelate(plan: LogicalPlan, outerIds: Set<number>): { plan: LogicalPlan; conds: Expr[] } {
+  const conds: Expr[] = [];
+  const readsOuter = (e: Expr) => [...references(e)].some((id) => outerIds.has(id));
+  let p = transformPlanDown(plan, (node) => {
+    if (node.kind !== "Filter") return node;
+    const cs = splitConjuncts(node.condition);
+    const keep = cs.filter((c) => !readsOuter(c));
+    const pulled = cs.filter(readsOuter);
+    if (!pulled.length) return node;
+    conds.push(...pulled);
+    return keep.length ? { ...node, condition: andAll(keep)! } : node.child;
+  });
+  if (conds.length) {
+    // The pulled conditions read inner columns the subquery's projection may have dropped.
+    const needed = new Set(conds.flatMap((c) => [...references(c)]).filter((id) => !outerIds.has(id)));
+    if (p.kind === "Project") {
+      const have = new Set(outputOf(p).map((a) => a.id));
+      const childOut = outputOf(p.child);
+      const extra = childOut.filter((a) => needed.has(a.id) && !have.has(a.id));
+      if (extra.length) p = { ...p, exprs: [...p.exprs, ...extra] };
+    } else if (p.kind === "SubqueryAlias" && p.child.kind === "Project") {
+      const inner = p.child;
+      const have = new Set(outputOf(inner).map((a) => a.id));
+      const extra = outputOf(inner.child).filter((a) => needed.has(a.id) && !have.has(a.id));
+      if (extra.length) p = { ...p, child: { ...inner, exprs: [...inner.exprs, ...extra] } };
+    }
+    const have = new Set(outputOf(p).map((a) => a.id));
+    if ([...needed].some((id) => !have.has(id))) {
+      throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_COLUMN_IS_NOT_ALLOWED_IN_PREDICATE", "Correlated column is not allowed in this position of the subquery.");
+    }
+  }
+  return { plan: p, conds };
+}
+
+/** Ids of attributes a plan reads but does not produce (outer references of a correlated subquery). */
+export function correlatedRefs(plan: LogicalPlan): Set<number> {
+  const produced = new Set<number>();
+  const read = new Set<number>();
+  transformPlanUp(plan, (p) => {
+    for (const a of outputOf(p)) produced.add(a.id);
+    for (const e of expressionsOf(p)) {
+      for (const id of references(e)) read.add(id);
+      for (const al of collectExprs(e, (y): y is Expr & { kind: "alias" } => y.kind === "alias")) if ((al as { id?: number }).id !== undefined) produced.add((al as { id: number }).id);
+    }
+    return p;
+  });
+  return new Set([...read].filter((id) => !produced.has(id)));
+}
+
+const lit = (value: unknown, type: "boolean" | "null"): Expr => ({ kind: "lit", value, dataType: { type } });
+
+/** Aggregates whose value over no rows is not NULL (so an unmatched outer row must not get NULL). */
+const NON_NULL_ON_EMPTY = new Set(["count", "count_if", "approx_count_distinct", "collect_list", "collect_set", "array_agg", "bool_and", "bool_or", "every", "any", "some"]);
+
+function unsupportedCorrelation(why: string): AnalysisError {
+  return new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_SCALAR_SUBQUERY",
+    `Unsupported correlated scalar subquery: ${why}. Supported: SELECT <one aggregate expression> FROM ... WHERE <inner column> = <outer column> [AND ...], without GROUP BY.`);
+}
+
+/** Replace correlated scalar subqueries in `e` (over `plan`) by columns of left outer joins added to `plan`. */
+export function rewriteCorrelatedScalars(plan: LogicalPlan, e: Expr): { plan: LogicalPlan; expr: Expr } {
+  let cur = plan;
+  const expr = transformUp(e, (x) => {
+    if (x.kind !== "subquery" || x.type !== "scalar" || correlatedRefs(x.plan).size === 0) return x;
+    const r = joinScalar(cur, x);
+    cur = r.plan;
+    return r.value;
+  });
+  return { plan: cur, expr };
+}
+
+export function hasCorrelatedScalar(e: Expr): boolean {
+  return collectExprs(e, (x): x is Expr & { kind: "subquery" } => x.kind === "subquery" && x.type === "scalar").some((x) => correlatedRefs(x.plan).size > 0);
+}
+
+function joinScalar(outer: LogicalPlan, sub: Expr & { kind: "subquery" }): { plan: LogicalPlan; value: Expr } {
+  const outerAttrs = outputOf(outer);
+  const outerIds = new Set(outerAttrs.map((a) => a.id));
+  let p = sub.plan;
+  while (p.kind === "SubqueryAlias") p = p.child;
+  if (p.kind !== "Aggregate" || p.groupBy.length) throw unsupportedCorrelation("the subquery must be one aggregate without GROUP BY");
+  const out = outputOf(p);
+  if (out.length !== 1) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN", `Scalar subquery must return only one column, but got ${out.length}.`);
+  const { plan: innerChild, conds } = decorrelate(p.child, outerIds);
+  const onlyOuter = (x: Expr) => { const r = [...references(x)]; return r.length > 0 && r.every((id) => outerIds.has(id)); };
+  const noOuter = (x: Expr) => [...references(x)].every((id) => !outerIds.has(id));
+  const innerKeys: Expr[] = [], outerKeys: Expr[] = [];
+  for (const c of conds) {
+    if (c.kind === "fn" && c.name === "=" && c.args.length === 2) {
+      const [a, b] = c.args as [Expr, Expr];
+      if (onlyOuter(a) && noOuter(b)) { outerKeys.push(a); innerKeys.push(b); continue; }
+      if (onlyOuter(b) && noOuter(a)) { outerKeys.push(b); innerKeys.push(a); continue; }
+    }
+    throw unsupportedCorrelation("correlated predicates must be equalities between an inner and an outer expression");
+  }
+  if (!innerKeys.length || correlatedRefs(innerChild).size) throw unsupportedCorrelation("outer columns may appear only in the subquery's WHERE equalities");
+  const keyAliases: Expr[] = innerKeys.map((k, i) => ({ kind: "alias", child: k, name: `__corr_key${i}`, id: newExprId() }) as Expr);
+  const marker = { kind: "alias", child: lit(true, "boolean"), name: "__corr_match", id: newExprId() } as Expr;
+  const agg: LogicalPlan = { kind: "Aggregate", groupBy: innerKeys, aggs: [...p.aggs, ...keyAliases, marker], child: innerChild };
+  const aggOut = outputOf(agg);
+  const valueAttr = aggOut[0]!;
+  const keyAttrs = aggOut.slice(1, 1 + innerKeys.length);
+  const markerAttr = aggOut[aggOut.length - 1]!;
+  const condition = resolveExpr(andAll(outerKeys.map((k, i) => ({ kind: "fn", name: "=", args: [k, keyAttrs[i]!] }) as Expr))!, { input: [...outerAttrs, ...aggOut] });
+  const joined: LogicalPlan = { kind: "Join", left: outer, right: agg, joinType: "left", condition };
+  const top = unalias(p.aggs[0]!);
+  const nullOnEmpty = top.kind === "fn" && lookupFunction(top.name)?.kind === "agg" && !NON_NULL_ON_EMPTY.has(top.name.toLowerCase());
+  if (nullOnEmpty) return { plan: joined, value: valueAttr };
+  // The aggregate over no rows (e.g. count -> 0) for outer rows without a match: its own small job.
+  const emptyPlan: LogicalPlan = { kind: "Aggregate", groupBy: [], aggs: p.aggs, child: { kind: "Filter", condition: lit(false, "boolean"), child: innerChild } };
+  const onEmpty: Expr = { kind: "subquery", type: "scalar", plan: emptyPlan, dataType: valueAttr.dataType };
+  const value: Expr = { kind: "case", branches: [{ when: { kind: "fn", name: "isnull", args: [markerAttr] }, then: onEmpty }], otherwise: valueAttr };
+  return { plan: joined, value };
+}
+
+export type { Attr };
