@@ -1,13 +1,14 @@
 // Starts and stops the worker processes of an embedded local[N] cluster. Each worker is a real
-// Node process (with the tsx loader, so it runs the same TypeScript engine) that connects back
-// to the driver over loopback. The IPC channel makes a worker exit if the driver dies.
+// Node process (with the tsx loader when its entry is TypeScript; a prebuilt JavaScript entry
+// needs none) that connects back to the driver over loopback. The IPC channel makes a worker
+// exit if the driver dies.
 
 import { spawn, type ChildProcess } from "node:child_process";
 
 export interface LaunchOptions {
   driverUrl: string;
   token: string;
-  /** File path of the worker entry script (TypeScript, run through tsx). */
+  /** File path of the worker entry script (TypeScript, run through tsx, or plain JavaScript). */
   entry: string;
   /** Heap cap of each worker process (and its executor threads), MB. */
   heapMb?: number;
@@ -22,8 +23,7 @@ export class LocalLauncher {
   constructor(private readonly opts: LaunchOptions) {}
 
   launch(workerId: string): ChildProcess {
-    const tsx = import.meta.resolve("tsx/esm");
-    const execArgv = ["--import", tsx];
+    const execArgv = /\.[cm]?tsx?$/.test(this.opts.entry) ? ["--import", import.meta.resolve("tsx/esm")] : [];
     if (this.opts.heapMb) execArgv.push(`--max-old-space-size=${this.opts.heapMb}`);
     const child = spawn(process.execPath, [...execArgv, this.opts.entry], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],

@@ -76,13 +76,20 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
     let markReady: () => void = () => {};
     const slot: Slot = { index, thread, ready: new Promise<void>((r) => (markReady = r)) };
     thread.on("message", (msg: ExecutorToMain) => {
-      if (msg.t === "ready") markReady();
+      if (msg.t === "ready") { booted = true; markReady(); }
       else if (msg.t === "taskEnd") {
         if (slot.running?.taskId === msg.taskId) slot.running = undefined;
         toDriver(msg);
       } else if (msg.t === "log") toDriver(msg);
     });
+    let booted = false;
     thread.on("error", (err) => {
+      // A thread that cannot even load its modules would fail the same way again: give up
+      // instead of restarting it forever (the driver reports workers that never registered).
+      if (!booted) {
+        process.stderr.write(`[bigdata worker ${workerId}] executor thread failed to start: ${err.stack ?? err.message}\n`);
+        process.exit(1);
+      }
       // An executor thread died (e.g. out of memory): fail its task, start a fresh thread.
       const task = slot.running;
       slot.running = undefined;

@@ -10,6 +10,7 @@ import { DAGScheduler } from "../scheduler/dag-scheduler";
 import { WorkbenchError } from "../common/errors";
 import type { WorkerInfo } from "../scheduler/job-info";
 import type { SparkConf, MasterSpec } from "./spark-conf";
+import { workerBundle } from "./worker-bundle";
 
 export class EmbeddedCluster {
   readonly token: string;
@@ -63,12 +64,15 @@ export class EmbeddedCluster {
     await this.endpoint.start();
     if (this.spec.localWorkers > 0) {
       const heap = this.conf.contains("spark.executor.memory") ? Math.floor(this.conf.getBytes("spark.executor.memory", 0) / (1024 * 1024)) : undefined;
+      // Prebuilt worker code when available: workers then boot without transpiling the engine.
+      const bundle = this.conf.getBool("spark.workbench.prebuiltWorkers", true) ? workerBundle() : undefined;
       this.launcher = new LocalLauncher({
         driverUrl: this.endpoint.url,
         token: this.token,
-        entry: fileURLToPath(new URL("./worker-entry.ts", import.meta.url)),
+        entry: bundle?.entry ?? fileURLToPath(new URL("./worker-entry.ts", import.meta.url)),
         heapMb: heap,
         workerOptions: {
+          ...(bundle ? { executorModule: bundle.executorModule, preload: [] } : {}),
           cores: this.spec.coresPerWorker,
           executorHeapMb: heap,
           memoryBudgetBytes: this.conf.getBytes("spark.workbench.cache.memory", heap ? Math.floor(heap * 1024 * 1024 * 0.3) : 256 * 1024 * 1024),

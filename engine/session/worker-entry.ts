@@ -15,14 +15,17 @@ export interface RunWorkerOptions {
   executorHeapMb?: number;
   memoryBudgetBytes?: number;
   spillThresholdBytes?: number;
+  /** Executor thread module and preloads (default: the TypeScript sources; local workers may get a prebuilt bundle). */
+  executorModule?: string;
+  preload?: string[];
 }
 
 /** Run a worker until its driver goes away (used by `workbench worker --driver ws://... --token T`). */
 export async function runWorker(opts: RunWorkerOptions): Promise<void> {
   await startWorkerProcess({
     ...opts,
-    executorModule: new URL("../scheduler/executor-thread.ts", import.meta.url).href,
-    preload: [new URL("../worker-preload.ts", import.meta.url).href],
+    executorModule: opts.executorModule ?? new URL("../scheduler/executor-thread.ts", import.meta.url).href,
+    preload: opts.preload ?? [new URL("../worker-preload.ts", import.meta.url).href],
     services: {
       async start({ localDir, token, host }) {
         const server = new ShuffleServer({ dir: localDir, token, host });
