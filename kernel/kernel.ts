@@ -91,6 +91,18 @@ export class Kernel {
     // First of all: an interrupt must never kill the kernel (SIGINT's default action).
     process.on("SIGINT", () => { this.interrupt(); this.channels.ackInterrupt(); });
     await this.channels.start();
+    // Load the engine and start the notebook's session speculatively first: the worker processes
+    // then boot on other cores while tslab's compiler initialises on this thread (the slowest
+    // part of a start), so the first `spark` cell finds its session ready. configure() before
+    // first use still applies (a session with other settings is discarded and restarted).
+    if (process.env.BIGDATA_KERNEL_PRESTART !== "0") {
+      try {
+        await this.notebook.loadEngine();
+        this.notebook.prestart();
+      } catch (e) {
+        this.log(`engine not loaded: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     const declDir = declarationsForKernel((t) => this.log(t));
     installVirtualPackages(process.cwd(), declDir);
     this.executor = new CellExecutor(process.cwd());
@@ -359,7 +371,12 @@ export class Kernel {
     const ex = this.executor!;
     try {
       if (cellUsesSession(code)) await ex.interruptible(this.notebook.ensure());
-      else if (code.includes(ENGINE_PACKAGE)) await ex.interruptible(this.notebook.loadEngine());
+      else if (code.includes(ENGINE_PACKAGE)) {
+        // A cell building its own session must not get the speculative one (getOrCreate would
+        // return it, ignoring the builder's master).
+        if (/\bbuilder\s*\(/.test(code)) await ex.interruptible(this.notebook.discardSpeculative());
+        await ex.interruptible(this.notebook.loadEngine());
+      }
     } catch (e) {
       const interrupted = e instanceof Error && e.name === "KeyboardInterrupt";
       return { status: "error", error: formatRuntimeError(e, (f) => ex.cell(f), interrupted), interrupted, thrown: e };

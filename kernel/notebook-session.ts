@@ -1,6 +1,9 @@
 // The notebook's lazily started SparkSession behind the `spark` and `sc` globals. The engine is
 // loaded on demand (a kernel without a working engine still runs plain TypeScript), and the
-// session starts before the first cell that names spark or sc, with configure()'s settings.
+// session is ready before the first cell that names spark or sc, with configure()'s settings.
+// To make that first cell fast, the kernel may start a session speculatively (prestart) with the
+// default settings while it starts up; a configure() that changes the settings before first use
+// discards it (its workers are stopped) and the first use starts one as configured.
 
 import { fileURLToPath } from "node:url";
 
@@ -52,13 +55,25 @@ export function cellUsesSession(code: string): boolean {
   return USES_SESSION.test(noComments);
 }
 
+function sameConfig(a: Required<NotebookConfig>, b: Required<NotebookConfig>): boolean {
+  const ka = Object.keys(a.conf), kb = Object.keys(b.conf);
+  return a.master === b.master && a.appName === b.appName && ka.length === kb.length && ka.every((k) => b.conf[k] === a.conf[k]);
+}
+
 export class NotebookSession {
   private config: Required<NotebookConfig> = { master: "local[2]", appName: "bigdata-notebook", conf: {} };
   private engine?: EngineModule;
   private enginePromise?: Promise<EngineModule>;
   private session?: EngineSession;
   private starting?: Promise<EngineSession>;
-  private everStarted = false;
+  /** Bumped when a speculative session is discarded: its start must not install it. */
+  private generation = 0;
+  /** The session (or its start) came from prestart() and no cell has used it yet. */
+  private speculative = false;
+  /** A cell has used the session: configure() is no longer allowed. */
+  private used = false;
+  /** Stopping a discarded speculative session (a new one waits for it). */
+  private discarding?: Promise<void>;
 
   constructor(private readonly onStarted: (s: EngineSession) => void = () => {}) {}
 
@@ -73,16 +88,24 @@ export class NotebookSession {
   }
 
   configure(opts: NotebookConfig): void {
-    if (this.everStarted || this.starting) {
+    if (this.used) {
       throw new NotebookUsageError("configure() must run before the first use of spark or sc; restart the kernel to change the session's settings");
     }
-    if (opts.master !== undefined) this.config.master = String(opts.master);
-    if (opts.appName !== undefined) this.config.appName = String(opts.appName);
-    if (opts.conf) this.config.conf = { ...this.config.conf, ...opts.conf };
+    const next: Required<NotebookConfig> = { ...this.config, conf: { ...this.config.conf } };
+    if (opts.master !== undefined) next.master = String(opts.master);
+    if (opts.appName !== undefined) next.appName = String(opts.appName);
+    if (opts.conf) next.conf = { ...next.conf, ...opts.conf };
+    if (this.speculative && !sameConfig(next, this.config)) void this.discardSpeculative();
+    this.config = next;
   }
 
   get settings(): Readonly<Required<NotebookConfig>> {
     return this.config;
+  }
+
+  /** Whether a speculative session is starting or ready (for tests and the benchmark). */
+  get prestarted(): boolean {
+    return this.speculative;
   }
 
   private alive(): EngineSession | undefined {
@@ -94,21 +117,58 @@ export class NotebookSession {
     return s;
   }
 
-  /** Starts the session if needed (idempotent, shared by concurrent callers). */
-  async ensure(): Promise<EngineSession> {
-    const live = this.alive();
-    if (live) return (this.session = live);
-    this.starting ??= (async () => {
+  /**
+   * Starts a session with the current settings in the background, before any cell asks for it.
+   * Failures are silent here: the first real use starts again and reports its own error.
+   */
+  prestart(): void {
+    if (this.used || this.session || this.starting) return;
+    this.speculative = true;
+    this.start().catch(() => { this.speculative = false; });
+  }
+
+  /** Stops an unused speculative session: a cell is about to make its own (different) one. */
+  discardSpeculative(): Promise<void> {
+    if (!this.speculative) return this.discarding ?? Promise.resolve();
+    this.speculative = false;
+    this.generation++;
+    const pending = this.starting, s = this.session;
+    this.session = undefined;
+    this.starting = undefined;
+    const prev = this.discarding;
+    this.discarding = (async () => {
+      await prev;
+      const sess = s ?? (await pending?.catch(() => undefined));
+      if (sess) await stopWithin(sess, 4000);
+    })();
+    return this.discarding;
+  }
+
+  private start(): Promise<EngineSession> {
+    const gen = this.generation;
+    const starting = (async () => {
+      await this.discarding;
       const engine = await this.loadEngine();
       let b = engine.SparkSession.builder().master(this.config.master).appName(this.config.appName);
       for (const [k, v] of Object.entries(this.config.conf)) b = b.config(k, v);
       const s = await b.getOrCreate();
-      this.session = s;
-      this.everStarted = true;
-      this.onStarted(s);
+      if (gen === this.generation) {
+        this.session = s;
+        this.onStarted(s);
+      }
       return s;
-    })().finally(() => { this.starting = undefined; });
-    return this.starting;
+    })().finally(() => { if (this.starting === starting) this.starting = undefined; });
+    this.starting = starting;
+    return starting;
+  }
+
+  /** Starts the session if needed (idempotent, shared by concurrent callers); marks it used. */
+  async ensure(): Promise<EngineSession> {
+    this.used = true;
+    this.speculative = false;
+    const live = this.alive();
+    if (live) return (this.session = live);
+    return this.starting ?? this.start();
   }
 
   get spark(): EngineSession {
@@ -133,16 +193,27 @@ export class NotebookSession {
     }
   }
 
-  /** Stops the session and its workers; resolves within `timeoutMs` even if stop hangs. */
+  /** Stops the session and its workers (also one still starting); resolves within `timeoutMs` even if stop hangs. */
   async stop(timeoutMs = 4000): Promise<void> {
-    const s = this.session;
+    const s = this.session, pending = this.starting;
     this.session = undefined;
-    if (!s) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.resolve().then(() => s.stop()),
-      new Promise<void>((r) => { timer = setTimeout(r, timeoutMs); }),
-    ]).catch(() => {});
-    clearTimeout(timer);
+    this.starting = undefined;
+    this.generation++;
+    const deadline = Date.now() + timeoutMs;
+    const within = <T>(p: Promise<T>) => raceTimeout(p, Math.max(0, deadline - Date.now()));
+    const sess = s ?? (pending ? await within(pending.catch(() => undefined)) : undefined);
+    await Promise.all([
+      sess ? stopWithin(sess, Math.max(0, deadline - Date.now())) : undefined,
+      this.discarding ? within(this.discarding) : undefined,
+    ]);
   }
+}
+
+function raceTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), ms); })]).finally(() => clearTimeout(timer));
+}
+
+async function stopWithin(s: EngineSession, ms: number): Promise<void> {
+  await raceTimeout(Promise.resolve().then(() => s.stop()).catch(() => {}), ms);
 }
