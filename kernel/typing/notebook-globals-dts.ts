@@ -1,9 +1,11 @@
 // The declaration file that types a notebook's pre-bound globals (spark, sc, display, configure)
 // for tslab's checker. It starts with a reference to Node's types: tslab only finds @types/node
-// inside its own folder, and without it a notebook cannot even name `console`.
+// inside its own folder, and without it a notebook cannot even name `console`. The engine's types
+// are imported by package name: the notebook's folder sees them as node_modules/bigdata-workbench
+// (kernel/typing/virtual-packages.ts), so tslab can name them in the declarations it emits.
 
 export const notebookGlobalsDts = `/// <reference types="node" />
-import type { SparkSession as EngineSparkSession, SparkContext as EngineSparkContext } from "../index";
+import type { SparkSession as EngineSparkSession, SparkContext as EngineSparkContext } from "bigdata-workbench";
 
 export {};
 

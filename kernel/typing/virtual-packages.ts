@@ -1,14 +1,22 @@
-// Makes two packages appear inside the notebook's folder for tslab's checker only:
+// Makes packages appear inside the notebook's folder for tslab's checker only:
 // node_modules/bigdata-workbench (the engine's declarations, so `import ... from
 // "bigdata-workbench"` type-checks anywhere) and node_modules/@types/bigdata-workbench-notebook
 // (picked up automatically as a type root package: it declares spark, sc, display, configure).
 // It patches the `sys` of tslab's bundled TypeScript, which tslab's converter delegates to;
 // install it before the converter is created (type roots are read then).
+//
+// The mounted files keep their virtual paths (realpath does not reveal where they really are):
+// tslab emits a declaration for every cell variable, and a type like RDD<number> can only be
+// named there through a path the notebook's folder can import, i.e. "bigdata-workbench/rdd/rdd".
+// The engine's own dependencies (ws, hyparquet, ...) resolve from the package's node_modules,
+// mounted as node_modules/bigdata-workbench/node_modules.
 
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { tslabTs } from "../executor/tslab";
 
 const NOTEBOOK_TYPES = "bigdata-workbench-notebook";
+const PACKAGE_NODE_MODULES = fileURLToPath(new URL("../../node_modules", import.meta.url));
 
 export function installVirtualPackages(cwd: string, declDir: string): void {
   const sys = tslabTs.sys as typeof tslabTs.sys & { __bdwVirtual?: boolean };
@@ -16,9 +24,12 @@ export function installVirtualPackages(cwd: string, declDir: string): void {
   sys.__bdwVirtual = true;
   const nm = join(cwd, "node_modules");
   const typesDir = join(nm, "@types");
+  const engineDir = join(nm, "bigdata-workbench");
+  // Longest virtual prefix first: the engine's node_modules lies inside the engine mount.
   const mounts: Array<[virtual: string, real: string]> = [
+    [join(engineDir, "node_modules"), PACKAGE_NODE_MODULES],
     [join(typesDir, NOTEBOOK_TYPES), join(declDir, "notebook-globals")],
-    [join(nm, "bigdata-workbench"), declDir],
+    [engineDir, declDir],
   ];
   const map = (p: string): string | undefined => {
     for (const [v, r] of mounts) {
@@ -40,7 +51,8 @@ export function installVirtualPackages(cwd: string, declDir: string): void {
     const m = map(p);
     return m ? getDirectories.call(sys, m) : real;
   };
-  if (realpath) sys.realpath = (p) => { const m = map(p); return m ? realpath.call(sys, m) : realpath.call(sys, p); };
+  // A mounted path is its own real path (see above); other paths resolve as usual.
+  if (realpath) sys.realpath = (p) => (map(p) ? p : realpath.call(sys, p));
   // Watching folders that do not exist on disk would fail; nothing there ever changes anyway.
   const noWatch = { close() {} };
   if (watchDirectory) sys.watchDirectory = (p, cb, rec, opts) => (isVirtualDir(p) || map(p) ? noWatch : watchDirectory.call(sys, p, cb, rec, opts));

@@ -80,7 +80,6 @@ describe.skipIf(!canRun)("classic Jupyter UI in chromium", () => {
     const cells: TestCell[] = [
       {
         source: [
-          // (No RDD in a const: see known-issues.test.ts for notebooks outside the package.)
           'await sc.parallelize(["a b a", "b c a", "c c a b"], 2).flatMap((l) => l.split(" "))',
           "  .map((w): [string, number] => [w, 1]).reduceByKey((a, b) => a + b).collect()",
         ].join("\n"),

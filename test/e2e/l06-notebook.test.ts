@@ -60,8 +60,8 @@ describe("L06 notebook", () => {
     }
     const input = join(sb.dir, "work", "L06-solved.ipynb");
     await writeFile(input, JSON.stringify(nb));
-    // The kernel's cwd is the package's notebooks/ folder, as for the real L06: see
-    // known-issues.test.ts for notebooks outside the package.
+    // The kernel's cwd is the package's notebooks/ folder, as for the real L06 (notebooks
+    // outside the package: outside-package-typing.test.ts).
     const res = await workbench(["run", input, "--output", "-", "--timeout", "180", "--cwd", join(ROOT, "notebooks")], { env: sb.env });
     expect(res.code, res.stderr).toBe(0);
     const printed = JSON.stringify(JSON.parse(res.stdout).cells.map((c: { outputs?: unknown }) => c.outputs ?? []));

@@ -28,7 +28,6 @@ const CELLS: TestCell[] = [
   { source: 'const h = await display("first");\nawait h.update("second");' },
   {
     source: [
-      // (No RDD in a const: see known-issues.test.ts for notebooks outside the package.)
       "const sums = await sc.parallelize(Array.from({ length: 60 }, (_, i) => i), 3)",
       "  .map((x): [number, number] => [x % 4, x]).reduceByKey((a, b) => a + b).collect();",
       "sums.sort((a, b) => a[0] - b[0])",
