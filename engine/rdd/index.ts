@@ -20,4 +20,5 @@ export { StatCounter } from "./stat-counter";
 export { checkpointComplete } from "./checkpoint-files";
 import "./rdd-transformations";
 import "./rdd-actions";
+export { runWholePartitionResult } from "./rdd-actions";
 import "./debug-string";

@@ -10,6 +10,8 @@ import { registerShippable } from "../common/closure";
 import { RDD } from "./rdd";
 import { StatCounter } from "./stat-counter";
 import type { RunJobOptions } from "./rdd-context";
+import type { Partition } from "./partition";
+import type { TaskContext } from "./task-context";
 
 declare module "./rdd" {
   interface RDD<T> {
@@ -66,6 +68,25 @@ export const countRecords = registerShippable("rdd.countRecords", function count
   while (!it.next().done) n++;
   return n;
 });
+/**
+ * Run a result function that reads its whole partition in push mode (RDD.eachRecord): count and
+ * collect give the same value as the function over the iterator, without an iterator result per
+ * record per operator. Undefined for any other function (it runs over the iterator).
+ */
+export function runWholePartitionResult(fn: unknown, rdd: RDD<unknown>, split: Partition, tc: TaskContext): { value: unknown; records: number } | undefined {
+  if (fn === countRecords) {
+    let n = 0;
+    rdd.eachRecord(split, tc, () => { n++; });
+    return { value: n, records: n };
+  }
+  if (fn === drainToArray) {
+    const out: unknown[] = [];
+    rdd.eachRecord(split, tc, (x) => { out.push(x); });
+    return { value: out, records: out.length };
+  }
+  return undefined;
+}
+
 export const takeFirst = registerShippable("rdd.takeFirst", function takeFirst(it: Iterator<unknown>, n: number): unknown[] {
   const out: unknown[] = [];
   while (out.length < n) {

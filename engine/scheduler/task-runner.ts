@@ -6,7 +6,7 @@ import { decode, encode } from "../common/codec";
 import { deserializeFunction } from "../common/closure";
 import { errorToWire, InternalError, ExecutionError } from "../common/errors";
 import { FetchFailedError, fetchShuffleBlocks, writeShuffleOutput, type BlockManager } from "../storage";
-import { partitionerFromSpec, rebuildStage, deserializeAggregator, type Partition, type RDD, type RddContext, type TaskContext } from "../rdd";
+import { partitionerFromSpec, rebuildStage, deserializeAggregator, runWholePartitionResult, type Partition, type RDD, type RddContext, type TaskContext } from "../rdd";
 import type { ExecutorEnv, TaskEndMessage, TaskMessage } from "../rpc/protocol";
 import { emptyTaskMetrics, type TaskMetrics } from "./job-info";
 import { taskAccumulators, workerBroadcasts } from "./shared-variables";
@@ -142,10 +142,14 @@ export async function runTask(task: TaskMessage, state: ExecutorState): Promise<
     };
     await prepareLineage(stage.root, p.partition, tc);
     if (stage.payload.kind === "result") {
-      const it = stage.root.iterator(p.partition, tc);
-      let n = 0;
-      const counted: Iterator<unknown> = { next: () => { const r = it.next(); if (!r.done) n++; return r; } };
-      const value = stage.resultFn!(counted, tc);
+      let n = 0, value: unknown;
+      const pushed = runWholePartitionResult(stage.resultFn, stage.root, p.partition, tc);
+      if (pushed) ({ value, records: n } = pushed);
+      else {
+        const it = stage.root.iterator(p.partition, tc);
+        const counted: Iterator<unknown> = { next: () => { const r = it.next(); if (!r.done) n++; return r; } };
+        value = stage.resultFn!(counted, tc);
+      }
       const result = encode(value);
       metrics.recordsWritten = n;
       metrics.resultBytes = result.byteLength;
