@@ -165,8 +165,12 @@ export class DataFrame {
   limit(n: number): DataFrame { return this.wrap({ kind: "Limit", limit: n, offset: 0, child: this.plan }); }
   offset(n: number): DataFrame { return this.wrap({ kind: "Limit", limit: Number.MAX_SAFE_INTEGER, offset: n, child: this.plan }); }
   distinct(): DataFrame { return this.wrap(buildDistinct(this.plan)); }
-  dropDuplicates(subset?: string[]): DataFrame { return this.wrap(buildDeduplicate(this.plan, subset)); }
-  drop_duplicates(subset?: string[]): DataFrame { return this.dropDuplicates(subset); }
+  /** dropDuplicates(), dropDuplicates(["a", "b"]) or (PySpark 4) dropDuplicates("a", "b"). */
+  dropDuplicates(...subset: (string | string[])[]): DataFrame {
+    const cols = subset.length ? subset.flat() : undefined;
+    return this.wrap(buildDeduplicate(this.plan, cols));
+  }
+  drop_duplicates(...subset: (string | string[])[]): DataFrame { return this.dropDuplicates(...subset); }
   union(other: DataFrame): DataFrame { return this.wrap(buildSetOp(this.plan, other.plan, "union", true)); }
   unionAll(other: DataFrame): DataFrame { return this.union(other); }
   unionByName(other: DataFrame, allowMissingColumns = false): DataFrame { return this.wrap(buildUnionByName(this.plan, other.plan, allowMissingColumns)); }
@@ -427,8 +431,16 @@ export class GroupedData {
   private aggOf(list: Expr[]): DataFrame {
     return new DataFrame(this.df.sparkSession, buildAggregate(this.df.plan, this.keys, [...this.keys.map(keyItem), ...list], undefined, undefined, this.sets));
   }
-  /** Pivot: one column per distinct value (values given, or computed with a job as Spark does). */
-  pivot(pivotCol: string, values?: unknown[]): PivotedData { return new PivotedData(this.df, this.keys, pivotCol, values); }
+  /**
+   * Pivot: one column per value. With the values given, the aggregations return a DataFrame at
+   * once (as in PySpark); without them the distinct values are found with a job first (Spark
+   * runs that job eagerly inside pivot()), so the aggregations return a Promise<DataFrame>.
+   */
+  pivot(pivotCol: string, values: unknown[]): PivotedData;
+  pivot(pivotCol: string): PivotedDataAsync;
+  pivot(pivotCol: string, values?: unknown[]): PivotedData | PivotedDataAsync {
+    return values ? new PivotedData(this.df, this.keys, pivotCol, values) : new PivotedDataAsync(this.df, this.keys, pivotCol);
+  }
 }
 
 // A grouping expression in the output keeps its own name (window(...) keeps "window").
@@ -437,17 +449,10 @@ function keyItem(k: Expr): Expr {
 }
 
 export class PivotedData {
-  constructor(private readonly df: DataFrame, private readonly keys: Expr[], private readonly pivotCol: string, private readonly values?: unknown[]) {}
-  private async vals(): Promise<unknown[]> {
-    if (this.values) return this.values;
-    const rows = await this.df.select(this.pivotCol).distinct().orderBy(this.pivotCol).collectInternal();
-    return rows.map((r) => r[0]).filter((v) => v !== null);
-  }
-  /** Async because distinct pivot values are found with a job when not given. */
-  async agg(...exprs: Column[]): Promise<DataFrame> {
-    const vals = await this.vals();
+  constructor(private readonly df: DataFrame, private readonly keys: Expr[], private readonly pivotCol: string, private readonly values: unknown[]) {}
+  agg(...exprs: Column[]): DataFrame {
     const items: Expr[] = [...this.keys];
-    for (const v of vals) {
+    for (const v of this.values) {
       for (const e of exprs) {
         const inner = e.expr.kind === "alias" ? e.expr.child : e.expr;
         if (inner.kind !== "fn") throw new WorkbenchError("UNSUPPORTED_FEATURE", "pivot aggregates must be aggregate function calls");
@@ -458,8 +463,29 @@ export class PivotedData {
     }
     return new DataFrame(this.df.sparkSession, buildAggregate(this.df.plan, this.keys, items));
   }
-  async sum(col: string): Promise<DataFrame> { return this.agg(new Column({ kind: "fn", name: "sum", args: [toExpr(col)] })); }
-  async count(): Promise<DataFrame> { return this.agg(new Column({ kind: "fn", name: "count", args: [] })); }
+  private simple(fn: string, cols: string[]): DataFrame { return this.agg(...cols.map((c) => new Column({ kind: "fn", name: fn, args: [toExpr(c)] }))); }
+  sum(...cols: string[]): DataFrame { return this.simple("sum", cols); }
+  avg(...cols: string[]): DataFrame { return this.simple("avg", cols); }
+  mean(...cols: string[]): DataFrame { return this.simple("avg", cols); }
+  min(...cols: string[]): DataFrame { return this.simple("min", cols); }
+  max(...cols: string[]): DataFrame { return this.simple("max", cols); }
+  count(): DataFrame { return this.agg(new Column({ kind: "fn", name: "count", args: [] })); }
+}
+
+/** groupBy(...).pivot(col) without values: the distinct values come from a job, so results are Promises. */
+export class PivotedDataAsync {
+  constructor(private readonly df: DataFrame, private readonly keys: Expr[], private readonly pivotCol: string) {}
+  private async withValues(): Promise<PivotedData> {
+    const rows = await this.df.select(this.pivotCol).distinct().orderBy(this.pivotCol).collectInternal();
+    return new PivotedData(this.df, this.keys, this.pivotCol, rows.map((r) => r[0]).filter((v) => v !== null));
+  }
+  async agg(...exprs: Column[]): Promise<DataFrame> { return (await this.withValues()).agg(...exprs); }
+  async sum(...cols: string[]): Promise<DataFrame> { return (await this.withValues()).sum(...cols); }
+  async avg(...cols: string[]): Promise<DataFrame> { return (await this.withValues()).avg(...cols); }
+  async mean(...cols: string[]): Promise<DataFrame> { return (await this.withValues()).mean(...cols); }
+  async min(...cols: string[]): Promise<DataFrame> { return (await this.withValues()).min(...cols); }
+  async max(...cols: string[]): Promise<DataFrame> { return (await this.withValues()).max(...cols); }
+  async count(): Promise<DataFrame> { return (await this.withValues()).count(); }
 }
 
 // ---- na functions -----------------------------------------------------------------------------------

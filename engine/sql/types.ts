@@ -55,6 +55,10 @@ export class StructType {
   add(name: string, dataType: DataType, nullable = true): StructType {
     return new StructType([...this.fields, { name, dataType, nullable }]);
   }
+  /** PySpark's StructType.names. */
+  get names(): string[] {
+    return this.fieldNames;
+  }
   get fieldNames(): string[] {
     return this.fields.map((f) => f.name);
   }

@@ -69,6 +69,7 @@ describe("rows and sorting", () => {
     const df = session().createDataFrame([{ name: "Alice", age: 5, height: 80 }, { name: "Alice", age: 5, height: 80 }, { name: "Alice", age: 10, height: 80 }]);
     expect(await df.dropDuplicates().count()).toBe(2);
     expect(await table(df.dropDuplicates(["name", "height"]))).toEqual([["Alice", 5, 80]]);
+    expect(await df.dropDuplicates("name", "age").count()).toBe(2);
   });
   it("unionByName(other, allowMissingColumns)", async () => {
     const s = session();
@@ -101,6 +102,23 @@ describe("rows and sorting", () => {
   });
 });
 
+describe("pivot (PySpark docs)", () => {
+  const earnings = (s: SqlSession) => s.createDataFrame([
+    { course: "dotNET", year: 2012, earnings: 10000 }, { course: "Java", year: 2012, earnings: 20000 }, { course: "dotNET", year: 2012, earnings: 5000 },
+    { course: "dotNET", year: 2013, earnings: 48000 }, { course: "Java", year: 2013, earnings: 30000 },
+  ]);
+  it("with the values given, pivot(...).sum(...) is a DataFrame at once", async () => {
+    const df = earnings(session()).groupBy("year").pivot("course", ["dotNET", "Java"]).sum("earnings").sort("year");
+    expect(df.columns).toEqual(["year", "dotNET", "Java"]);
+    expect(await table(df)).toEqual([[2012, 15000, 20000], [2013, 48000, 30000]]);
+  });
+  it("without values the distinct values (sorted) come from a job: a Promise", async () => {
+    const df = (await earnings(session()).groupBy("year").pivot("course").sum("earnings")).sort("year");
+    expect(df.columns).toEqual(["year", "Java", "dotNET"]);
+    expect(await table(df)).toEqual([[2012, 20000, 15000], [2013, 30000, 48000]]);
+  });
+});
+
 describe("joins: every `how` spelling PySpark accepts", () => {
   it("synonyms give the same rows as their canonical join type", async () => {
     const s = session();
@@ -129,6 +147,7 @@ describe("schema text (PySpark's printSchema / dtypes / simpleString)", () => {
     expect(df.dtypes).toEqual([["age", "bigint"], ["name", "string"]]);
     const t = session().sql("SELECT cast(1 AS int) i, array(1, 2) a, map('k', 1.5D) m, named_struct('x', 1L) s, cast(1 AS decimal(10,2)) d, date'2024-01-01' dt, cast(1 AS smallint) sm, cast(1 AS tinyint) ti, cast(1 AS float) f");
     expect(t.dtypes).toEqual([["i", "int"], ["a", "array<int>"], ["m", "map<string,double>"], ["s", "struct<x:bigint>"], ["d", "decimal(10,2)"], ["dt", "date"], ["sm", "smallint"], ["ti", "tinyint"], ["f", "float"]]);
+    expect(t.schema.names).toEqual(t.columns);
     expect(t.schema.simpleString()).toBe("struct<i:int,a:array<int>,m:map<string,double>,s:struct<x:bigint>,d:decimal(10,2),dt:date,sm:smallint,ti:tinyint,f:float>");
   });
   it("printSchema tree: top level ' |-- ', nested levels ' |    |-- ' (Spark's StructType.treeString)", () => {
