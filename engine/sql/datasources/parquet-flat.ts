@@ -123,17 +123,9 @@ export function readFlatColumn(
     // Typed number arrays (the common case) copy without per-value checks.
     const src = useDict ? dict! : vals;
     if (src instanceof Int32Array || src instanceof Float64Array || src instanceof Float32Array) {
-      const idx = vals as ArrayLike<number>;
-      if (!defs?.length) {
-        const m = Math.min(count, n - row);
-        if (useDict) for (let i = 0; i < m; i++) out[row++] = src[idx[i]!]!;
-        else for (let i = 0; i < m; i++) out[row++] = src[i]!;
-        continue;
-      }
-      for (let i = 0; i < count && row < n; i++) {
-        if (defs[i] === 0) { (nulls ??= new Uint8Array(n))[row++] = 1; continue; }
-        out[row++] = useDict ? src[idx[vi++]!]! : src[vi++]!;
-      }
+      // `row` and `out` are captured by put(): a separate function keeps the loops in registers.
+      if (defs?.length) nulls ??= new Uint8Array(n);
+      row = copyNumbers(out, row, n, src, useDict ? (vals as ArrayLike<number>) : undefined, defs, count, nulls);
       continue;
     }
     for (let i = 0; i < count && row < n; i++) {
@@ -173,4 +165,23 @@ function readPageV1(L: Libs, page: Uint8Array, numValues: number, encoding: stri
   const idx = new Int32Array(present);
   if (width && present) L.readRleBitPackedHybrid(reader, width, idx, view.byteLength - reader.offset);
   return { definitionLevels: defs, dataPage: idx };
+}
+
+/** Copy a page's values (through dictionary indices when given) after `row`; nulls where defs are 0. */
+function copyNumbers(
+  out: Float64Array, row: number, n: number, src: Int32Array | Float64Array | Float32Array, idx: ArrayLike<number> | undefined,
+  defs: ArrayLike<number> | undefined, count: number, nulls: Uint8Array | null,
+): number {
+  let r = row, vi = 0;
+  if (!defs?.length) {
+    const m = Math.min(count, n - r);
+    if (idx) for (let i = 0; i < m; i++) out[r++] = src[idx[i]!]!;
+    else for (let i = 0; i < m; i++) out[r++] = src[i]!;
+    return r;
+  }
+  for (let i = 0; i < count && r < n; i++) {
+    if (defs[i] === 0) { nulls![r++] = 1; continue; }
+    out[r++] = idx ? src[idx[vi++]!]! : src[vi++]!;
+  }
+  return r;
 }
