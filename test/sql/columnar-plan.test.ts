@@ -1,0 +1,67 @@
+// Which operators explain() marks as columnar (the executor makes the same choice): chains of
+// Filter / Project / BroadcastHashJoin (build right) over a Parquet scan, up to a partial
+// aggregate; anything else stays on rows, per operator.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { SqlSession, F } from "../../engine/sql/index";
+import { localHost } from "./support/local-context";
+
+let dir: string, fact: string, dim: string, json: string;
+let s: SqlSession;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "columnar-plan-"));
+  fact = join(dir, "fact.parquet");
+  dim = join(dir, "dim.parquet");
+  json = join(dir, "t.json");
+  const con = await (await DuckDBInstance.create(":memory:")).connect();
+  await con.run(`COPY (SELECT i AS id, (i % 10)::INTEGER AS k, (i % 7)::INTEGER AS d, i / 3.0 AS v FROM range(100) r(i)) TO '${fact}' (FORMAT parquet)`);
+  await con.run(`COPY (SELECT i::INTEGER AS d, i * 2 AS w FROM range(7) r(i)) TO '${dim}' (FORMAT parquet)`);
+  writeFileSync(json, '{"k":1,"v":2.5}\n{"k":2,"v":3.5}\n');
+  s = new SqlSession(localHost());
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Lines of the plan that carry a columnar mark. */
+const marked = (plan: string) => plan.split("\n").filter((l) => l.includes("[Columnar]")).map((l) => l.replace(/^[\s+\-:*()\d]+/, "").split(/[ (]/)[0]);
+
+describe("columnar marks in explain()", () => {
+  it("partial aggregate over filter/project over a Parquet scan; the final aggregate stays on rows", () => {
+    const plan = s.read.parquet(fact).filter(F.col("v").gt(1)).select("k", "v").groupBy("k").agg(F.sum("v")).explainString("simple");
+    expect(plan).toContain("Batched: true");
+    expect(marked(plan)).toEqual(["HashAggregate", "Filter"]);
+    expect(plan).toMatch(/HashAggregate\(keys=\[k#\d+\], functions=\[partial_sum\(v#\d+\)\]\) \[Columnar\]/);
+    expect(plan).toMatch(/HashAggregate\(keys=\[k#\d+\], functions=\[sum\(v#\d+\)\]\)\n/);
+  });
+
+  it("a non-deterministic filter ends the chain at the scan", () => {
+    const plan = s.read.parquet(fact).filter(F.rand(1).lt(0.5)).groupBy("k").count().explainString("simple");
+    expect(marked(plan)).toEqual([]);
+    expect(plan).toContain("Batched: true");
+  });
+
+  it("sort and window run on rows above a batched scan", () => {
+    const plan = s.read.parquet(fact).orderBy("v").explainString("simple");
+    expect(marked(plan)).toEqual([]);
+    expect(plan).toContain("Batched: true");
+  });
+
+  it("broadcast join built on the right is columnar; built on the left (right outer) is not", () => {
+    const f = s.read.parquet(fact), d = s.read.parquet(dim);
+    const inner = f.join(F.broadcast(d), "d").groupBy("w").count().explainString("simple");
+    // The build side's own scan and filter form a columnar stage of their own.
+    expect(marked(inner)).toEqual(["HashAggregate", "Project", "BroadcastHashJoin", "Filter", "Filter"]);
+    const right = F.broadcast(d).join(f, ["d"], "right").explainString("simple");
+    expect(right).toMatch(/BroadcastHashJoin/);
+    expect(marked(right)).not.toContain("BroadcastHashJoin");
+  });
+
+  it("row sources are not batched", () => {
+    const plan = s.read.json(json).groupBy("k").agg(F.sum("v")).explainString("simple");
+    expect(plan).toContain("Batched: false");
+    expect(marked(plan)).toEqual([]);
+  });
+});
