@@ -84,13 +84,20 @@ export class Kernel {
     this.log = options.log ?? ((t) => { this.realStderrWrite(`[bigdata kernel] ${t}\n`); });
     const conn = JSON.parse(readFileSync(options.connectionFile, "utf8")) as ConnectionInfo;
     this.channels = new KernelChannels(conn, kernelInfoContent(), (ch, msg) => this.onMessage(ch, msg), (t) => this.log(t));
-    this.notebook = new NotebookSession((s) => this.onSessionStarted(s));
+    this.notebook = new NotebookSession((s) => this.onSessionStarted(s), (what) => this.trace(what));
+  }
+
+  /** With BIGDATA_KERNEL_TRACE=1: start-up phases, in ms since the process started, on stderr. */
+  private trace(what: string): void {
+    if (process.env.BIGDATA_KERNEL_TRACE === "1") this.log(`${performance.now().toFixed(0).padStart(6)} ms  ${what}`);
   }
 
   async start(): Promise<void> {
+    this.trace("kernel modules loaded");
     // First of all: an interrupt must never kill the kernel (SIGINT's default action).
     process.on("SIGINT", () => { this.interrupt(); this.channels.ackInterrupt(); });
     await this.channels.start();
+    this.trace("sockets bound");
     // Load the engine and start the notebook's session speculatively first: the worker processes
     // then boot on other cores while tslab's compiler initialises on this thread (the slowest
     // part of a start), so the first `spark` cell finds its session ready. configure() before
@@ -98,6 +105,7 @@ export class Kernel {
     if (process.env.BIGDATA_KERNEL_PRESTART !== "0") {
       try {
         await this.notebook.loadEngine();
+        this.trace("engine loaded");
         this.notebook.prestart();
       } catch (e) {
         this.log(`engine not loaded: ${e instanceof Error ? e.message : String(e)}`);
@@ -105,7 +113,9 @@ export class Kernel {
     }
     const declDir = declarationsForKernel((t) => this.log(t));
     installVirtualPackages(process.cwd(), declDir);
+    this.trace("declarations ready");
     this.executor = new CellExecutor(process.cwd());
+    this.trace("tslab compiler ready");
     this.executor.jobCallSite = (jobId) => this.jobCallSite(jobId);
     this.installGlobals();
     this.installStreams();

@@ -75,7 +75,7 @@ export class NotebookSession {
   /** Stopping a discarded speculative session (a new one waits for it). */
   private discarding?: Promise<void>;
 
-  constructor(private readonly onStarted: (s: EngineSession) => void = () => {}) {}
+  constructor(private readonly onStarted: (s: EngineSession) => void = () => {}, private readonly trace: (what: string) => void = () => {}) {}
 
   loadEngine(): Promise<EngineModule> {
     this.enginePromise ??= import(ENGINE_ENTRY).then((m: EngineModule) => (this.engine = m));
@@ -152,6 +152,7 @@ export class NotebookSession {
       let b = engine.SparkSession.builder().master(this.config.master).appName(this.config.appName);
       for (const [k, v] of Object.entries(this.config.conf)) b = b.config(k, v);
       const s = await b.getOrCreate();
+      this.trace(`session ready (${this.config.master})`);
       if (gen === this.generation) {
         this.session = s;
         this.onStarted(s);

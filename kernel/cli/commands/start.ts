@@ -44,8 +44,11 @@ Options:
     if (!server) return 1;
 
     if (!values["skip-install"]) {
+      // Root installs system-wide, unless JUPYTER_DATA_DIR points Jupyter (and so this install)
+      // at a data folder of its own.
       const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-      const where = describeInstall(await (await loadInstallKernelSpec())(isRoot ? {} : { user: true }));
+      const systemWide = isRoot && !process.env.JUPYTER_DATA_DIR;
+      const where = describeInstall(await (await loadInstallKernelSpec())(systemWide ? {} : { user: true }));
       console.log(`Kernel "bigdata" registered${where ? ` in ${where}` : ""}`);
     }
 
