@@ -153,7 +153,9 @@ function kernelFor(a: Expr & { kind: "fn" }, ctx: EvalContext): AggKernel {
   const args = a.args.map((x) => compileVector(x, ctx));
   const name = a.name.toLowerCase();
   if (!a.distinct) {
-    if (name === "count" && args.length <= 1) return new CountKernel(args[0]);
+    // count(1) / count(literal) counts rows, like count(*).
+    const lit = a.args[0]?.kind === "lit" && a.args[0].value !== null && a.args[0].value !== undefined;
+    if (name === "count" && args.length <= 1) return new CountKernel(lit ? undefined : args[0]);
     if ((name === "sum" || name === "min" || name === "max") && args.length === 1) return new ValueKernel(name, rt, args[0]!, a.dataType?.type !== "double");
     if ((name === "avg" || name === "mean") && args.length === 1) return new AvgKernel(rt, args[0]!);
   }

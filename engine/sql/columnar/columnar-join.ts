@@ -24,7 +24,14 @@ export interface ColumnarJoinSpec {
   condition?: Expr;
   /** Types of the build rows' columns (number columns become Float64Array vectors). */
   rightTypes: { type: string }[];
+  /** Width of the streamed (left) rows. */
+  leftWidth?: number;
+  /** Output columns ([...left, ...right]) read after the join; the others are not gathered. */
+  needed?: boolean[];
 }
+
+/** Stands for a join output column nothing reads (never gathered). */
+const unread = (n: number): ColumnVector => ({ kind: "any", values: new Array<unknown>(0), length: n } as unknown as ColumnVector);
 
 export function columnarJoinSupported(joinType: string, hasCondition: boolean, buildRight: boolean, keys: number): boolean {
   if (!buildRight || keys === 0) return false;
@@ -143,9 +150,10 @@ export class ColumnarHashJoin {
     // Every stream row matched once, in order (a foreign-key join): the stream columns stay as they are.
     let identity = n === b.length;
     for (let i = 0; identity && i < n; i++) identity = this.li[i] === i;
-    const left = identity ? b.columns : b.columns.map((c) => gather(c, this.li, n));
+    const need = this.spec.needed, w = b.columns.length;
+    const left = identity ? b.columns : b.columns.map((c, i) => (need && !need[i] ? unread(n) : gather(c, this.li, n)));
     if (jt === "left_semi" || jt === "left_anti") return { length: n, columns: left };
-    const right = this.build.columns.map((c) => gatherNullable(c, this.ri, n));
+    const right = this.build.columns.map((c, i) => (need && !need[w + i] ? unread(n) : gatherNullable(c, this.ri, n)));
     const out: ColumnBatch = { length: n, columns: [...left, ...right] };
     return this.cond ? filterBatch(out, this.cond(out)) : out;
   }

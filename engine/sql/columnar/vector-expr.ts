@@ -43,7 +43,7 @@ function childrenOf(e: Expr): Expr[] {
 }
 
 /** Positions of the columns an expression reads. */
-function refsOf(e: Expr): number[] {
+export function refsOf(e: Expr): number[] {
   const s = new Set<number>();
   const walk = (x: Expr): void => { if (x.kind === "ref") s.add(x.index); childrenOf(x).forEach(walk); };
   walk(e);
@@ -61,7 +61,15 @@ function compile(e: Expr, ctx: EvalContext): Compiled {
     case "lit": {
       const v = e.value ?? null;
       if (typeof v === "number" || v === null) {
-        return { fn: (b) => (v === null ? { kind: "any", values: new Array<unknown>(b.length).fill(null) } : { kind: "f64", values: new Float64Array(b.length).fill(v), nulls: null }), safe: true };
+        // Vectors are never written by their consumers: one per batch length is reused.
+        let last: ColumnVector | undefined;
+        return {
+          fn: (b) => {
+            if (last && (last.values as ArrayLike<unknown>).length === b.length) return last;
+            return (last = v === null ? { kind: "any", values: new Array<unknown>(b.length).fill(null) } : { kind: "f64", values: new Float64Array(b.length).fill(v), nulls: null });
+          },
+          safe: true,
+        };
       }
       break;
     }

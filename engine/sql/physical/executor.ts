@@ -19,6 +19,7 @@ import {
 } from "./operators";
 import { columnarChain, type ColumnarChain } from "./columnar-plan";
 import { runColumnarStage, type ColumnarStageSpec, type StageOp } from "../columnar/columnar-stage";
+import { refsOf } from "../columnar/vector-expr";
 
 /** Replace attributes by positions in `input`. */
 export function bindExpr(e: Expr, input: Attr[]): Expr {
@@ -217,11 +218,13 @@ export class Executor {
             nullSafe: n.nullSafe,
             condition: n.condition ? bindExpr(n.condition, [...n.left.output, ...n.right.output]) : undefined,
             rightTypes: n.right.output.map((a) => a.dataType),
+            leftWidth: n.left.output.length,
           },
         });
       } else throw new InternalError("INTERNAL_ERROR", `${n.kind} in a columnar stage`);
     }
     const agg = chain.agg;
+    markNeeded(ops, agg ? [...agg.groupBy, ...agg.aggCalls].map((e) => bindExpr(e, agg.child.output)) : undefined);
     const spec: ColumnarStageSpec = {
       scan: chain.scan.spec,
       ops,
@@ -268,6 +271,28 @@ export class Executor {
           .partitionBy(bounds.length + 1, (k: unknown[]) => rangePartitionOf(bounds, dirs, k))
           .mapPartitions((it) => dropKeys(it));
       }
+    }
+  }
+}
+
+/**
+ * Which columns of a columnar join's output the operators above it read (walking down from the
+ * aggregate, or all columns when the stage ends in rows), so the probe gathers only those.
+ */
+function markNeeded(ops: StageOp[], aggExprs: Expr[] | undefined): void {
+  let needed: Set<number> | "all" = aggExprs ? new Set(aggExprs.flatMap((e) => refsOf(e))) : "all";
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i]!;
+    if (op.op === "project") needed = new Set(op.exprs.flatMap((e) => refsOf(e)));
+    else if (op.op === "filter") { if (needed !== "all") for (const r of refsOf(op.condition)) needed.add(r); }
+    else {
+      const width = op.spec.rightTypes.length + (op.spec.leftWidth ?? 0);
+      if (needed !== "all" && op.spec.leftWidth !== undefined) {
+        const set = needed;
+        op.spec.needed = Array.from({ length: width }, (_, c) => set.has(c) || (op.spec.condition ? refsOf(op.spec.condition).includes(c) : false));
+      }
+      // Below the join every stream column may be read (keys, condition, pass-through).
+      needed = "all";
     }
   }
 }
