@@ -7,7 +7,10 @@ import { compileVector, type VecFn } from "./vector-expr";
 
 /** Rows where the condition is true (false and null drop the row, as in the row path). */
 export function filterBatch(b: ColumnBatch, cond: ColumnVector): ColumnBatch {
-  const n = b.length, idx = new Int32Array(n);
+  const n = b.length;
+  // All true (a native scan): the batch passes as it is.
+  if (cond.kind === "bool" && cond.nulls === null && cond.values.indexOf(0) < 0) return b;
+  const idx = new Int32Array(n);
   let k = 0;
   if (cond.kind === "bool") {
     const v = cond.values, nulls = cond.nulls;
