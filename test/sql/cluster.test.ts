@@ -29,6 +29,12 @@ function queries(s: SqlSession): Record<string, () => DataFrame> {
     setops: () => people().select("grp").distinct().union(groups().select("grp")).distinct(),
     udf: () => { const k = 3; return people().select("id", F.udf((x: number | null) => (x === null ? null : x * k), "int")("grp").alias("g3")); },
     sql: () => { people().createOrReplaceTempView("p"); return s.sql("SELECT grp, max(score) AS m FROM p WHERE name LIKE 'p1%' GROUP BY grp HAVING count(*) > 2"); },
+    subqueries: () => {
+      people().createOrReplaceTempView("p");
+      groups().createOrReplaceTempView("g");
+      return s.sql("SELECT id, grp IN (SELECT grp FROM g WHERE grp > 0) AS ing, (SELECT count(*) FROM p p2 WHERE p2.score = p.id) AS c FROM p " +
+        "WHERE grp NOT IN (SELECT grp FROM g WHERE label <> 'two') OR EXISTS (SELECT 1 FROM g WHERE grp = 9) AND id < 50");
+    },
   };
 }
 

@@ -49,6 +49,12 @@ const QUERIES = [
   "SELECT id, (SELECT max(v) FROM u WHERE u.k = t.k) AS m, (SELECT count(*) FROM u WHERE u.w = t.w AND u.k = t.k) AS c FROM t",
   "SELECT id, coalesce((SELECT sum(v) FROM u WHERE u.k = t.k), -1) AS s, (SELECT count(v) + 1 FROM u WHERE u.k = t.k) AS c1 FROM t",
   "SELECT *, (SELECT count(*) FROM u WHERE u.w = t.w) AS n FROM t WHERE id < 20",
+  // the same table inside and outside the subquery (inner columns must not be taken for outer ones)
+  "SELECT id, (SELECT count(*) FROM t t2 WHERE t2.k = t.k) AS c FROM t",
+  "SELECT id FROM t WHERE EXISTS (SELECT 1 FROM t t2 WHERE t2.k = t.k AND t2.id <> t.id)",
+  "SELECT id FROM t WHERE k NOT IN (SELECT k FROM t t2 WHERE t2.w = t.w AND t2.id > t.id)",
+  "SELECT id FROM t WHERE id IN (SELECT max(id) FROM t t2 WHERE t2.w = t.w)",
+  "SELECT id FROM t WHERE k IN (SELECT max(k) FROM u WHERE u.w = t.w) AND id < 40",
 ];
 
 describe("subqueries vs DuckDB", () => {

@@ -7,12 +7,16 @@
 import { AnalysisError } from "../../common/errors";
 import { type Attr, type Expr, references, transformUp, collectExprs, unalias } from "../expressions/expression";
 import { lookupFunction } from "../expressions/registry";
-import { newExprId, outputOf, transformPlanDown, transformPlanUp, expressionsOf, type LogicalPlan } from "../plan/logical-plan";
+import { newExprId, outputOf, childrenOf, transformPlanDown, transformPlanUp, expressionsOf, type LogicalPlan } from "../plan/logical-plan";
 import { resolveExpr } from "../plan/resolve-expr";
 import { splitConjuncts, andAll } from "../physical/planner";
 
-/** Pull correlated conjuncts (those reading outer columns) out of a subquery plan. */
-export function decorrelate(plan: LogicalPlan, outerIds: Set<number>): { plan: LogicalPlan; conds: Expr[] } {
+/**
+ * Pull correlated conjuncts (those reading outer columns) out of a subquery plan. `throughAggregate`
+ * allows moving equalities above a global aggregate (grouping it by the keys): right only for a
+ * positive IN (an outer row whose group is empty compares with NULL there, which WHERE drops).
+ */
+export function decorrelate(plan: LogicalPlan, outerIds: Set<number>, throughAggregate = false): { plan: LogicalPlan; conds: Expr[] } {
   const conds: Expr[] = [];
   const readsOuter = (e: Expr) => [...references(e)].some((id) => outerIds.has(id));
   let p = transformPlanDown(plan, (node) => {
@@ -37,6 +41,14 @@ export function decorrelate(plan: LogicalPlan, outerIds: Set<number>): { plan: L
       const have = new Set(outputOf(inner).map((a) => a.id));
       const extra = outputOf(inner.child).filter((a) => needed.has(a.id) && !have.has(a.id));
       if (extra.length) p = { ...p, child: { ...inner, exprs: [...inner.exprs, ...extra] } };
+    } else if (throughAggregate) {
+      const pulled = pullThroughAggregate(p, conds, outerIds, needed);
+      if (pulled) {
+        p = pulled.plan;
+        conds.splice(0, conds.length, ...pulled.conds);
+        needed.clear();
+        for (const c of conds) for (const id of references(c)) if (!outerIds.has(id)) needed.add(id);
+      }
     }
     const have = new Set(outputOf(p).map((a) => a.id));
     if ([...needed].some((id) => !have.has(id))) {
@@ -46,19 +58,53 @@ export function decorrelate(plan: LogicalPlan, outerIds: Set<number>): { plan: L
   return { plan: p, conds };
 }
 
-/** Ids of attributes a plan reads but does not produce (outer references of a correlated subquery). */
+/**
+ * Correlated equalities below an aggregate (x IN (SELECT max(v) FROM u WHERE u.k = t.k)): group
+ * the aggregate by the inner keys too and output them, so the join can match on them. Only for
+ * aggregates that are NULL over no rows (an outer row without inner rows must see no row at all).
+ */
+function pullThroughAggregate(p0: LogicalPlan, conds: Expr[], outerIds: Set<number>, needed: Set<number>): { plan: LogicalPlan; conds: Expr[] } | undefined {
+  const alias = p0.kind === "SubqueryAlias" ? p0 : undefined;
+  const p = alias ? alias.child : p0;
+  if (p.kind !== "Aggregate") return undefined;
+  const childIds = new Set(outputOf(p.child).map((a) => a.id));
+  if ([...needed].some((id) => !childIds.has(id))) return undefined;
+  if (p.aggs.some((a) => collectExprs(a, (x): x is Expr & { kind: "fn" } => x.kind === "fn" && NON_NULL_ON_EMPTY.has(x.name.toLowerCase())).length)) return undefined;
+  const onlyOuter = (x: Expr) => { const r = [...references(x)]; return r.length > 0 && r.every((id) => outerIds.has(id)); };
+  const noOuter = (x: Expr) => [...references(x)].every((id) => !outerIds.has(id));
+  const keys: Expr[] = [];
+  const newConds: Expr[] = [];
+  for (const c of conds) {
+    if (!(c.kind === "fn" && c.name === "=" && c.args.length === 2)) return undefined;
+    const [a, b] = c.args as [Expr, Expr];
+    const [inner, outer] = onlyOuter(a) && noOuter(b) ? [b, a] : onlyOuter(b) && noOuter(a) ? [a, b] : [undefined, undefined];
+    if (!inner || !outer) return undefined;
+    const k = { kind: "alias", child: inner, name: `__corr_key${keys.length}`, id: newExprId() } as Expr & { kind: "alias"; id: number };
+    keys.push(k);
+    newConds.push({ ...c, args: [outer, { kind: "attr", id: k.id, name: k.name, dataType: (inner as { dataType?: Attr["dataType"] }).dataType ?? outputOf(p.child).find((x) => references(inner).has(x.id))!.dataType, nullable: true }] } as Expr);
+  }
+  const agg: LogicalPlan = { ...p, groupBy: [...p.groupBy, ...keys.map((k) => (k as { child: Expr }).child)], aggs: [...p.aggs, ...keys] };
+  const out = outputOf(agg);
+  const fixed = newConds.map((c) => {
+    const f = c as Expr & { kind: "fn" };
+    const ref = f.args[1] as Attr;
+    return { ...f, args: [f.args[0]!, out.find((a) => a.id === ref.id)!] } as Expr;
+  });
+  return { plan: alias ? { ...alias, child: agg } : agg, conds: fixed };
+}
+
+/**
+ * Ids of attributes a plan reads from outside (outer references of a correlated subquery): an
+ * expression of a node may read its children's output; anything else comes from an outer query.
+ */
 export function correlatedRefs(plan: LogicalPlan): Set<number> {
-  const produced = new Set<number>();
-  const read = new Set<number>();
+  const outer = new Set<number>();
   transformPlanUp(plan, (p) => {
-    for (const a of outputOf(p)) produced.add(a.id);
-    for (const e of expressionsOf(p)) {
-      for (const id of references(e)) read.add(id);
-      for (const al of collectExprs(e, (y): y is Expr & { kind: "alias" } => y.kind === "alias")) if ((al as { id?: number }).id !== undefined) produced.add((al as { id: number }).id);
-    }
+    const visible = new Set(childrenOf(p).flatMap((c) => outputOf(c).map((a) => a.id)));
+    for (const e of expressionsOf(p)) for (const id of references(e)) if (!visible.has(id)) outer.add(id);
     return p;
   });
-  return new Set([...read].filter((id) => !produced.has(id)));
+  return outer;
 }
 
 const lit = (value: unknown, type: "boolean" | "null"): Expr => ({ kind: "lit", value, dataType: { type } });

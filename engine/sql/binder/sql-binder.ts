@@ -220,7 +220,14 @@ export class SqlBinder {
         if (hit) return { kind: "SubqueryAlias", alias: name[0]!, child: hit };
       }
     }
-    const plan = this.session.catalog.get(name);
+    let plan = this.session.catalog.get(name);
+    // A view read again inside a subquery of a query over it (FROM t ... WHERE x IN (SELECT ... FROM
+    // t t2 WHERE t2.k = t.k)) gets fresh attribute ids, so inner and outer columns stay apart
+    // (Spark's DeduplicateRelations).
+    const outerIds = new Set(outerScopes.flatMap((o) => o.attrs.map((a) => a.id)));
+    if (outerIds.size && outputOf(plan).some((a) => outerIds.has(a.id))) {
+      plan = { kind: "Project", exprs: outputOf(plan).map((a) => ({ kind: "alias", child: a, name: a.name, id: newExprId() }) as Expr), child: plan };
+    }
     return { kind: "SubqueryAlias", alias: name[name.length - 1]!, child: plan };
   }
 
@@ -512,7 +519,7 @@ export class SqlBinder {
   private subqueryJoin(plan: LogicalPlan, sub: Expr & { kind: "subquery" }, negated: boolean): LogicalPlan {
     const outer = outputOf(plan);
     const outerIds = new Set(outer.map((a) => a.id));
-    const { plan: inner, conds } = decorrelate(sub.plan, outerIds);
+    const { plan: inner, conds } = decorrelate(sub.plan, outerIds, sub.type === "in" && !negated);
     const right = dedupRight(plan, inner);
     const rout = outputOf(right);
     const join: Expr[] = [...conds];
