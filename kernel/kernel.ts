@@ -25,6 +25,9 @@ import { declarationsForKernel } from "./typing/engine-declarations";
 import { installVirtualPackages } from "./typing/virtual-packages";
 
 const KERNEL_VERSION = "0.1.0";
+/** Stream output sent per cell at most (characters), and the size of the chunks it goes in. */
+const MAX_CELL_STREAM = 10_000_000;
+const STREAM_CHUNK = 64 * 1024;
 const ENGINE_PACKAGE = "bigdata-workbench";
 
 export function kernelInfoContent(): Record<string, unknown> {
@@ -73,6 +76,9 @@ export class Kernel {
   /** The execute request whose cell owns outputs (also after it ended, as IPython does). */
   private outputParent?: JupyterMessage;
   private readonly streams: Record<"stdout" | "stderr", string> = { stdout: "", stderr: "" };
+  /** Stream characters the current cell has sent; past MAX_CELL_STREAM the rest is dropped. */
+  private cellStreamChars = 0;
+  private cellStreamTruncated = false;
   private streamTimer?: NodeJS.Timeout;
   private readonly realStderrWrite = process.stderr.write.bind(process.stderr);
   private readonly notebook: NotebookSession;
@@ -211,8 +217,23 @@ export class Kernel {
 
   private installStreams(): void {
     const make = (name: "stdout" | "stderr") => ((chunk: string | Uint8Array, encoding?: unknown, cb?: unknown) => {
-      this.streams[name] += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-      this.streamTimer ??= setTimeout(() => this.flushStreams(), 20);
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      // A cell printing without end (a loop around console.log) must neither grow the buffer
+      // until the kernel runs out of memory (a synchronous loop never lets the flush timer run)
+      // nor flood the front end: flush in chunks, and drop what goes past the cell's limit.
+      if (this.cellStreamChars >= MAX_CELL_STREAM) {
+        if (!this.cellStreamTruncated) {
+          this.cellStreamTruncated = true;
+          this.streams.stderr += `\n[output truncated: this cell printed more than ${MAX_CELL_STREAM / 1_000_000} MB; the rest is not shown]\n`;
+          this.flushStreams();
+        }
+      } else {
+        const room = MAX_CELL_STREAM - this.cellStreamChars;
+        this.streams[name] += text.length > room ? text.slice(0, room) : text;
+        this.cellStreamChars += Math.min(text.length, room);
+        if (this.streams[name].length >= STREAM_CHUNK) this.flushStreams();
+        else this.streamTimer ??= setTimeout(() => this.flushStreams(), 20);
+      }
       const done = typeof encoding === "function" ? encoding : cb;
       if (typeof done === "function") process.nextTick(done as () => void);
       return true;
@@ -353,9 +374,14 @@ export class Kernel {
     }
     const count = this.executionCount;
     this.outputParent = msg;
+    this.cellStreamChars = 0;
+    this.cellStreamTruncated = false;
     if (!silent) this.channels.publish("execute_input", { code, execution_count: count }, msg);
 
     const outcome = await this.runCell(code, storeHistory ? count : 0);
+    // Node reports a promise rejection nobody handled once the microtasks have run: let that
+    // happen now, so the report goes to this cell while it is still running.
+    await new Promise((r) => setImmediate(r));
     this.channels.ackInterrupt();
     this.flushStreams();
 

@@ -38,4 +38,12 @@ describe.skipIf(!hasClient)("kernel protocol (jupyter_client)", () => {
       "test_7_restart_and_shutdown_leave_no_workers",
     ]);
   }, 900_000);
+
+  it("survives user errors: syntax errors, unhandled rejections, late exceptions, floods of output", async () => {
+    const r = await runPython(k, ["-m", "unittest", "-v", "robustness_checks"]);
+    expectAllOk(r, [
+      "test_syntax_error", "test_unhandled_rejection_is_reported_not_fatal", "test_exception_thrown_from_a_timer",
+      "test_megabytes_of_output_are_capped", "test_endless_output_until_interrupted",
+    ]);
+  }, 900_000);
 });
