@@ -92,5 +92,12 @@ export async function installKernelSpec(opts: InstallKernelSpecOptions = {}): Pr
   } catch {
     // The kernel emits them on start if this failed.
   }
+  // Build the local workers' prebuilt bundle now too, so the first session does not have to.
+  try {
+    const engine = (await import(new URL("../engine/index.ts", import.meta.url).href)) as { workerBundle?: () => unknown };
+    engine.workerBundle?.();
+  } catch {
+    // The first session builds it (or its workers run through tsx).
+  }
   return { path: dir, spec };
 }

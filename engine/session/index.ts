@@ -4,3 +4,4 @@ export { SparkConf, parseMaster, parseBytes } from "./spark-conf";
 export { JobHandle, type Displayable } from "./job-handle";
 export { StatusTracker } from "./status-tracker";
 export { runWorker, type RunWorkerOptions } from "./worker-entry";
+export { workerBundle, type WorkerBundle } from "./worker-bundle";
