@@ -15,6 +15,8 @@ import { DataFrame } from "./dataframe";
 import type { SqlSession } from "./sql-session";
 
 type OptValue = string | number | boolean;
+/** Reader options; `schema` and `format` are PySpark's keyword arguments of the same names. */
+export type ReadOptions = Record<string, OptValue | StructType | undefined> & { schema?: StructType | string; format?: string };
 
 function dataSource(format: string): DataSource {
   const ds = getDataSource(format);
@@ -24,9 +26,9 @@ function dataSource(format: string): DataSource {
   return ds;
 }
 
-function normOptions(o: Record<string, OptValue>): DataSourceOptions {
+function normOptions(o: Record<string, OptValue | undefined>): DataSourceOptions {
   const out: DataSourceOptions = {};
-  for (const [k, v] of Object.entries(o)) out[k.toLowerCase()] = String(v);
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k.toLowerCase()] = String(v);
   return out;
 }
 
@@ -63,15 +65,22 @@ export class DataFrameReader {
     return this;
   }
 
-  load(path?: string | string[], format?: string, options: Record<string, OptValue> = {}): DataFrame {
+  /**
+   * load(path, format?, options?): PySpark's keyword arguments go in `options`, including
+   * `schema` (a StructType or DDL string) and `format`.
+   */
+  load(path?: string | string[], format?: string, options: ReadOptions = {}): DataFrame {
     const paths = path === undefined ? (this.opts.path !== undefined ? [String(this.opts.path)] : []) : Array.isArray(path) ? path : [path];
     if (!paths.length) throw new AnalysisError("UNABLE_TO_INFER_SCHEMA", "'path' is not specified.");
-    return fileDataFrame(this.session, format ?? this.fmt, paths, normOptions({ ...this.opts, ...options }), this.userSchema);
+    const { schema, format: fmtOpt, ...rest } = options;
+    if (schema !== undefined) this.schema(schema);
+    return fileDataFrame(this.session, format ?? fmtOpt ?? this.fmt, paths, normOptions({ ...this.opts, ...(rest as Record<string, OptValue>) }), this.userSchema);
   }
-  csv(path: string | string[], options: Record<string, OptValue> = {}): DataFrame { return this.load(path, "csv", options); }
-  json(path: string | string[], options: Record<string, OptValue> = {}): DataFrame { return this.load(path, "json", options); }
+  /** csv(path, { header: true, inferSchema: true, sep: ";", schema: "a int, b string" }) like PySpark's keywords. */
+  csv(path: string | string[], options: ReadOptions = {}): DataFrame { return this.load(path, "csv", options); }
+  json(path: string | string[], options: ReadOptions = {}): DataFrame { return this.load(path, "json", options); }
   parquet(...paths: (string | string[])[]): DataFrame { return this.load(paths.flat(), "parquet"); }
-  text(path: string | string[], options: Record<string, OptValue> = {}): DataFrame { return this.load(path, "text", options); }
+  text(path: string | string[], options: ReadOptions = {}): DataFrame { return this.load(path, "text", options); }
   table(name: string): DataFrame { return this.session.table(name); }
 }
 

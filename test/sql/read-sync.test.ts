@@ -38,6 +38,11 @@ describe("spark.read returns a DataFrame synchronously", () => {
     expect(s.read.format("parquet").load(pq).columns).toEqual(["id", "name", "half", "even"]);
     expect(s.read.format("csv").option("header", true).load(join(dir, "people.csv")).columns).toEqual(["name", "age"]);
   });
+  it("PySpark keyword arguments as an options object: schema, format, header, sep", () => {
+    const s = session();
+    expect(s.read.csv(join(dir, "people.csv"), { header: true, schema: "name string, age int" }).dtypes).toEqual([["name", "string"], ["age", "int"]]);
+    expect(s.read.load(join(dir, "people.csv"), undefined, { format: "csv", header: true, inferSchema: true }).dtypes).toEqual([["name", "string"], ["age", "int"]]);
+  });
   it("a DataFrame is not thenable, so `await spark.read.csv(p)` still gives the DataFrame", async () => {
     const df = session().read.parquet(pq);
     expect((df as unknown as { then?: unknown }).then).toBeUndefined();
