@@ -163,7 +163,7 @@ export async function wordCount1GBCapped(): Promise<BenchResult> {
     distinct = await sc.textFile(path).flatMap((l) => l.split(" ")).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b).count();
   } catch (e) {
     ok = false;
-    note = (e as Error).message.slice(0, 200);
+    note = (e as Error).message.slice(0, 800);
   }
   const ms = performance.now() - t;
   const spill = spark.lastJob()?.tasks().reduce((a, x) => a + (x.metrics?.spillBytes ?? 0), 0) ?? 0;
