@@ -141,6 +141,9 @@ describe("columnar filter / project = row pipeline", () => {
     [ref(2), ref(1), ref(0)],
     [fn("+", [ref(1), lit(1.5, DOUBLE)], DOUBLE), fn("upper", [ref(2)], STRING), cmp("<", ref(1), ref(1))],
     [fn("+", [ref(4), ref(4)], INT), lit(null, INT), lit("x", STRING), { kind: "cast", child: ref(4), to: LONG } as Expr],
+    // long arithmetic: bigint operands, results beyond 2^53, 0 * negative; int products overflowing
+    [fn("*", [ref(3), ref(3)], LONG), fn("-", [ref(3), lit(5, LONG)], LONG), fn("*", [ref(0, LONG), ref(4, LONG)], LONG), fn("*", [ref(0), ref(4)], INT)],
+    [fn("*", [ref(1), ref(1)], DOUBLE), fn("-", [ref(1), ref(1)], DOUBLE), fn("+", [ref(0, LONG), lit(7, LONG)], LONG), fn("*", [ref(0), lit(-1, INT)], INT)],
   ];
   for (const seed of [5, 6, 7]) {
     it(`every condition then every projection (seed ${seed})`, () => {

@@ -98,6 +98,19 @@ function compile(e: Expr, ctx: EvalContext): Compiled {
           safe: l.safe && r.safe,
         };
       }
+      if ((name === "+" || name === "-" || name === "*") && e.args.length === 2 && ARITH_TYPES.has(e.dataType?.type ?? "")) {
+        const l = compile(e.args[0]!, ctx), r = compile(e.args[1]!, ctx);
+        const rowFn = fallback(e, ctx);
+        const t = e.dataType!.type;
+        return {
+          fn: (b) => {
+            const x = l.fn(b), y = r.fn(b);
+            return (x.kind === "f64" && y.kind === "f64" ? arith(name, t, x, y, b.length) : undefined) ?? rowFn(b);
+          },
+          // Integral overflow raises under ANSI (in the row closure the fast path hands over to).
+          safe: l.safe && r.safe && (t === "double" || !ctx.ansi),
+        };
+      }
       if ((name === "isnull" || name === "isnotnull") && e.args.length === 1) {
         const a = compile(e.args[0]!, ctx), want = name === "isnull";
         return {
@@ -150,6 +163,33 @@ function compareNumbers(x: NumVector, y: NumVector, test: (c: number) => boolean
     for (let i = 0; i < n; i++) nulls[i] = (x.nulls !== null && x.nulls[i] === 1) || (y.nulls !== null && y.nulls[i] === 1) ? 1 : 0;
   }
   return { kind: "bool", values: out, nulls };
+}
+
+const ARITH_TYPES = new Set(["double", "long", "integer"]);
+
+/**
+ * +, -, * on number vectors: doubles as JS arithmetic; int and long results only while every
+ * one stays in range (int32 / safe integers) - otherwise undefined, and the row closure (which
+ * wraps, raises under ANSI or switches to bigint) computes the batch. Null if either side is.
+ */
+function arith(op: string, t: string, x: NumVector, y: NumVector, n: number): NumVector | undefined {
+  const a = x.values, b = y.values, out = new Float64Array(n);
+  if (op === "+") for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
+  else if (op === "-") for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!;
+  else for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!;
+  let nulls: Uint8Array | null = null;
+  if (x.nulls !== null || y.nulls !== null) {
+    nulls = new Uint8Array(n);
+    for (let i = 0; i < n; i++) nulls[i] = (x.nulls !== null && x.nulls[i] === 1) || (y.nulls !== null && y.nulls[i] === 1) ? 1 : 0;
+  }
+  if (t !== "double") {
+    const lo = t === "integer" ? -2147483648 : -Number.MAX_SAFE_INTEGER, hi = t === "integer" ? 2147483647 : Number.MAX_SAFE_INTEGER;
+    for (let i = 0; i < n; i++) {
+      const r = out[i]!;
+      if (!(r >= lo && r <= hi) && (nulls === null || nulls[i] === 0)) return undefined;
+    }
+  }
+  return { kind: "f64", values: out, nulls };
 }
 
 /** Three-valued AND/OR. */
