@@ -46,6 +46,15 @@ describe("df.rdd on a local[2] cluster", () => {
     expect(await labels.count()).toBe(expected.length);
   });
 
+  it("df.rdd is the same RDD on every access (cache() on it is kept)", async () => {
+    const df = sql.range(0, 20, 1, 2).filter("id % 2 = 0");
+    expect(df.rdd).toBe(df.rdd);
+    df.rdd.cache();
+    expect(await df.rdd.count()).toBe(10);
+    expect(df.rdd.isCached).toBe(true);
+    expect(await df.rdd.map((r) => Number(r.id)).reduce((a, b) => a + b)).toBe(90);
+  });
+
   it("partitions of an unplanned df.rdd raise a clear error", () => {
     expect(() => sql.range(0, 10).rdd.getNumPartitions()).toThrow(/known once its query is planned/);
   });
