@@ -295,10 +295,8 @@ export class DataFrame {
    * (with any jobs planning needs) when the first action over the RDD is submitted.
    */
   get rdd(): RDD<Row> {
-    if (this.lazyRdd) return this.lazyRdd;
-    const names = this.columns, types = this.output.map((a) => a.dataType);
     // The same RDD on every access, as PySpark's df.rdd (so df.rdd.cache() then df.rdd.count() reuse it).
-    return (this.lazyRdd = this.sparkSession.deferredRdd(() => this.toInternalRdd()).map((row) => internalToExternal(names, types, row)));
+    return (this.lazyRdd ??= this.sparkSession.rowRdd(this.plan));
   }
   private lazyRdd?: RDD<Row>;
 

@@ -6,19 +6,32 @@
 // of the planned RDD. On a worker it is rebuilt already resolved, over its planned parent.
 
 import { WorkbenchError } from "../common/errors";
+import type { DataType } from "./types";
+import { internalToExternal } from "./row-convert";
 import { RDD, OneToOneDependency, deferUntilJob, resolveDeferred, registerRddKind, type Dependency, type Partition, type RddContext, type TaskContext } from "../rdd";
+
+/** Internal row arrays -> row objects (df.rdd's rows), applied in compute on the workers. */
+export interface RowShape { names: string[]; types: DataType[] }
 
 export class DeferredRDD<T> extends RDD<T> {
   readonly kind = "sqlDeferred";
-  private planned?: RDD<T>;
+  private planned?: RDD<unknown>;
 
-  constructor(ctx: RddContext, build: (() => Promise<RDD<T>>) | undefined, planned?: RDD<T>, op = "rdd") {
+  constructor(
+    ctx: RddContext,
+    build: (() => Promise<RDD<unknown>>) | undefined,
+    planned?: RDD<unknown>,
+    op = "rdd",
+    private readonly shape?: RowShape,
+    /** The partition count known before planning, if it follows from the plan alone. */
+    private readonly estimate?: () => number | undefined,
+  ) {
     super(ctx, [], op);
     this.planned = planned;
     if (!planned && build) {
       deferUntilJob(this as RDD<unknown>, async () => {
         const r = await build();
-        await resolveDeferred(r as RDD<unknown>);
+        await resolveDeferred(r);
         this.planned = r;
       });
     }
@@ -32,6 +45,15 @@ export class DeferredRDD<T> extends RDD<T> {
     return [new OneToOneDependency(this.planned as RDD<unknown>)];
   }
 
+  /** Known before the first action when the plan alone decides it (see partition-estimate.ts). */
+  override getNumPartitions(): number {
+    if (!this.planned) {
+      const n = this.estimate?.();
+      if (n !== undefined) return n;
+    }
+    return super.getNumPartitions();
+  }
+
   protected getPartitions(): Partition[] {
     if (!this.planned) {
       throw new WorkbenchError("UNSUPPORTED_OPERATION",
@@ -42,15 +64,20 @@ export class DeferredRDD<T> extends RDD<T> {
     return this.planned.partitions;
   }
 
-  shipArgs(): unknown { return {}; }
+  shipArgs(): unknown { return { shape: this.shape }; }
 
   compute(split: Partition, tc: TaskContext): Iterator<T> {
     if (!this.planned) throw new WorkbenchError("INTERNAL_ERROR", `DeferredRDD ${this.id} computed before its query was planned`);
-    return this.planned.iterator(split, tc);
+    const it = this.planned.iterator(split, tc);
+    return (this.shape ? toRows(it as Iterator<unknown[]>, this.shape) : it) as Iterator<T>;
   }
 }
 
-registerRddKind("sqlDeferred", (ctx, _args, parents) => new DeferredRDD(ctx, undefined, parents[0]!));
+function* toRows(it: Iterator<unknown[]>, shape: RowShape): Generator<Record<string, unknown>> {
+  for (let r = it.next(); !r.done; r = it.next()) yield internalToExternal(shape.names, shape.types, r.value);
+}
+
+registerRddKind("sqlDeferred", (ctx, args: { shape?: RowShape }, parents) => new DeferredRDD(ctx, undefined, parents[0]!, "rdd", args?.shape));
 
 /** True for a context that can create engine RDDs (the real SparkContext). */
 export function isRddContext(x: unknown): x is RddContext {

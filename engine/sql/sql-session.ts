@@ -17,7 +17,8 @@ import { newExprId, outputOf, transformPlanUp, expressionsOf, type LogicalPlan }
 import { planString, planStringWith, bytesToString, schemaHeader } from "./plan/tree-string";
 import { Catalog, CacheManager } from "./catalog";
 import { DataFrame } from "./dataframe";
-import { externalToInternal } from "./row-convert";
+import { externalToInternal, internalToExternal } from "./row-convert";
+import { plannedPartitions } from "./partition-estimate";
 import { optimize } from "./optimizer";
 import { PhysicalPlanner, estimateSize } from "./physical/planner";
 import { physicalPlanString } from "./physical/physical-plan";
@@ -169,11 +170,25 @@ export class SqlSession {
     return this.executeOptimized(await this.prepare(plan));
   }
 
-  /** A lazy RDD planned (and its planning jobs run) when its first action is submitted. */
-  deferredRdd<T>(build: () => Promise<RDD<T>>): RDD<T> {
+  /**
+   * df.rdd: a lazy RDD of row objects, planned (with the jobs planning needs) when its first action
+   * is submitted; its partition count is known before that when the plan alone decides it.
+   */
+  rowRdd(plan: LogicalPlan): RDD<Record<string, unknown>> {
+    const out = outputOf(plan);
+    const names = out.map((a) => a.name), types = out.map((a) => a.dataType);
     const sc = this.sparkContext;
-    if (sc.deferredRdd) return sc.deferredRdd(build);
-    if (isRddContext(sc)) return new DeferredRDD<T>(sc, build);
+    if (isRddContext(sc)) {
+      const estimate = () => {
+        try {
+          return plannedPartitions(new PhysicalPlanner(this.settings(), sc.defaultParallelism).plan(optimize(plan)));
+        } catch {
+          return undefined;
+        }
+      };
+      return new DeferredRDD<Record<string, unknown>>(sc, () => this.executePlan(plan), undefined, "rdd", { names, types }, estimate);
+    }
+    if (sc.deferredRdd) return sc.deferredRdd(() => this.executePlan(plan)).map((row) => internalToExternal(names, types, row));
     throw new WorkbenchError("UNSUPPORTED_OPERATION", "This SparkContext cannot create lazy RDDs (df.rdd).");
   }
 

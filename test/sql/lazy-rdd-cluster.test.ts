@@ -55,8 +55,32 @@ describe("df.rdd on a local[2] cluster", () => {
     expect(await df.rdd.map((r) => Number(r.id)).reduce((a, b) => a + b)).toBe(90);
   });
 
-  it("partitions of an unplanned df.rdd raise a clear error", () => {
-    expect(() => sql.range(0, 10).rdd.getNumPartitions()).toThrow(/known once its query is planned/);
+  it("df.rdd.getNumPartitions() before any action when the plan decides it, equal to the planned count", async () => {
+    const cases = [
+      sql.range(0, 100, 1, 4),
+      sql.range(0, 100, 1, 4).repartition(7),
+      sql.range(0, 100, 1, 4).coalesce(2),
+      sql.range(0, 100, 1, 4).groupBy(F.col("id").mod(5).alias("m")).count(),
+      sql.createDataFrame([[1], [2], [3]], "x int").filter("x > 1"),
+      sql.range(0, 100, 1, 4).limit(5),
+    ];
+    const expected = [4, 7, 2, 3, undefined, 1];
+    for (const [i, df] of cases.entries()) {
+      const before = lastJobId();
+      const n = df.rdd.getNumPartitions();
+      expect(lastJobId()).toBe(before);
+      if (expected[i] !== undefined) expect(n, `case ${i}`).toBe(expected[i]);
+      await df.rdd.count();
+      expect(df.rdd.getNumPartitions(), `case ${i}`).toBe(n);
+      expect((await df.toInternalRdd()).getNumPartitions(), `case ${i}`).toBe(n);
+    }
+  });
+
+  it("partitions that need planning jobs or file splits raise a clear error until an action ran", async () => {
+    const df = sql.range(0, 50, 1, 2).orderBy(F.desc("id"));
+    expect(() => df.rdd.getNumPartitions()).toThrow(/known once its query is planned/);
+    expect((await df.rdd.take(2)).map((r) => Number(r.id))).toEqual([49, 48]);
+    expect(df.rdd.getNumPartitions()).toBeGreaterThan(0);
   });
 
   it("typed Dataset: lazy map/filter/groupByKey, toDF with and without a schema", async () => {
