@@ -107,7 +107,8 @@ export async function joinAgg(): Promise<BenchResult> {
     await spark.stop();
   }
   const engineOk = Number(got.n) === Number(want.n) && Number(got.sw) === Number(want.sw) && Number(got.sv) === Number(want.sv);
-  const strategy = /BroadcastHashJoin/.test(plan) ? "BroadcastHashJoin" : /SortMergeJoin/.test(plan) ? "SortMergeJoin" : /ShuffledHashJoin/.test(plan) ? "ShuffledHashJoin" : "join";
+  const strategy = (/BroadcastHashJoin/.test(plan) ? "BroadcastHashJoin" : /SortMergeJoin/.test(plan) ? "SortMergeJoin" : /ShuffledHashJoin/.test(plan) ? "ShuffledHashJoin" : "join")
+    + (/(BroadcastHashJoin|ShuffledHashJoin).*\[Columnar\]/.test(plan) ? ", columnar" : "");
 
   // danfojs merge on a reduced fact sample; checked against DuckDB on the same rows.
   const dfd = await loadDanfo();
