@@ -12,7 +12,7 @@ import { type Attr, type Expr, type SortExpr, children, references, transformUp,
 import { typeOf, lookupFunction } from "../expressions/registry";
 import { evalConstant } from "../expressions/eval";
 import { widerTypeOf } from "../expressions/type-utils";
-import { newExprId, outputOf, transformPlanDown, transformPlanUp, expressionsOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
+import { newExprId, outputOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
 import {
   buildProject, buildFilter, buildAggregate, buildJoin, buildDistinct, buildSetOp, resolveOrder, dedupRight, rollupSets, cubeSets,
 } from "../plan/builders";
