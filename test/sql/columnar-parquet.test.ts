@@ -85,6 +85,22 @@ describe("columnar Parquet scan = row Parquet scan", () => {
     expect(await compare(path, ["x", "l", "a"])).toBe(3000);
   });
 
+  it("nested columns (struct, list, map) next to flat ones", async () => {
+    const p = await write("nested.parquet", "ROW_GROUP_SIZE 700", `SELECT i::INTEGER AS a,
+      CASE WHEN i % 4 = 0 THEN NULL ELSE {'x': i, 'y': 's' || i} END AS st,
+      CASE WHEN i % 5 = 0 THEN NULL ELSE [i, i + 1, NULL] END AS li,
+      MAP {'k': i % 3} AS mp, i / 2.0 AS v FROM range(2000) r(i)`);
+    const rowsText = (r: unknown) => JSON.stringify(r, (_k, v) => (typeof v === "bigint" ? `b${v}` : v instanceof Map ? [...v] : v));
+    const schema = await inferParquetSchema([p], false);
+    const cols = { dataSchema: schema, partitionSchema: new StructType([]), requiredColumns: ["a", "st", "li", "mp", "v"] };
+    const file = { path: p, start: 0, length: Number.MAX_SAFE_INTEGER, partitionValues: {} } as unknown as PartitionedFile;
+    const want = (await readParquetFile(file, cols)).map((r) => rowsText(cols.requiredColumns.map((c) => r[c] ?? null)));
+    const got: string[] = [];
+    for await (const b of readParquetBatches(file, cols)) for (const r of batchRows(b)) got.push(rowsText(r));
+    expect(got).toEqual(want);
+    expect(got).toHaveLength(2000);
+  });
+
   it("row groups skipped by pushed filters, and a split with no columns", async () => {
     const p = await write("sorted.parquet", "ROW_GROUP_SIZE 500");
     const n = await compare(p, ["seq", "v"], [{ type: "GreaterThanOrEqual", attribute: "seq", value: 2600 }, { type: "LessThan", attribute: "seq", value: 3100 }] as PushedFilter[]);
