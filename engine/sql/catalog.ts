@@ -4,7 +4,7 @@
 
 import { AnalysisError } from "../common/errors";
 import type { RDD } from "../rdd";
-import type { StorageLevel } from "../storage/storage-level";
+import { StorageLevel } from "../storage/storage-level";
 import { outputOf, transformPlanDown, type LogicalPlan } from "./plan/logical-plan";
 
 export interface TableInfo {
@@ -89,6 +89,12 @@ export class CacheManager {
     this.entries.push({ key, plan, level });
   }
 
+  /** The level a cached plan was given (undefined: cached with the default, or not cached). */
+  levelOf(plan: LogicalPlan): StorageLevel | undefined {
+    const key = planKey(plan);
+    return this.entries.find((e) => e.key === key)?.level;
+  }
+
   isCached(plan: LogicalPlan): boolean {
     const key = planKey(plan);
     return this.entries.some((e) => e.key === key);
@@ -126,7 +132,8 @@ export class CacheManager {
       if (!e.rdd) {
         e.building ??= build(e.plan).then((rdd) => {
           const lvl = e.level;
-          e.rdd = lvl ? rdd.persist(lvl) : rdd.cache();
+          // Dataset.cache() is MEMORY_AND_DISK in Spark (evicted blocks spill instead of being recomputed).
+          e.rdd = rdd.persist(lvl ?? StorageLevel.MEMORY_AND_DISK);
           e.rdd.setName(`InMemoryRelation`);
           return e.rdd;
         });

@@ -5,7 +5,7 @@
 
 import { AnalysisError, WorkbenchError } from "../common/errors";
 import type { RDD } from "../rdd";
-import type { StorageLevel } from "../storage/storage-level";
+import { StorageLevel } from "../storage/storage-level";
 import { Column, type ColumnOrName, toExpr, toSortExpr, litExpr } from "./column";
 import { exprNoAlias, expr as fExpr } from "./functions";
 import { type Attr, type Expr, type SortExpr } from "./expressions/expression";
@@ -52,6 +52,13 @@ function sortOrders(args: (ColumnOrName | ColumnOrName[] | SortOptions)[]): Sort
 
 const isCol = (x: unknown): x is Column => x instanceof Column;
 
+/** PySpark's check: withColumn(name, col) needs a Column (F.lit(5), not 5). */
+function columnArg(c: unknown, arg: string): Expr {
+  if (c instanceof Column) return c.expr;
+  const got = c === null ? "null" : Array.isArray(c) ? "array" : typeof c;
+  throw new AnalysisError("NOT_COLUMN", `Argument \`${arg}\` should be a Column, got ${got}. Wrap a value with F.lit(...).`, { parameters: { arg_name: arg, arg_type: got } });
+}
+
 function flat<T>(xs: (T | T[])[]): T[] {
   return xs.length === 1 && Array.isArray(xs[0]) ? (xs[0] as T[]) : (xs as T[]);
 }
@@ -73,9 +80,10 @@ export class DataFrame {
   }
   get columns(): string[] { return this.output.map((a) => a.name); }
   get dtypes(): [string, string][] { return this.output.map((a) => [a.name, simpleString(a.dataType)]); }
-  printSchema(): void { console.log(this.schema.treeString()); }
+  /** printSchema(level?): PySpark's tree; `level` limits how many nested levels are shown. */
+  printSchema(level?: number): void { console.log(this.schema.treeString(level)); }
   /** The tree printSchema() prints. */
-  schemaString(): string { return this.schema.treeString(); }
+  schemaString(level?: number): string { return this.schema.treeString(level); }
 
   /** A column of this DataFrame, bound to it (df.col("a") is PySpark's df.a / df["a"]). */
   col(name: string): Column {
@@ -103,9 +111,9 @@ export class DataFrame {
   }
   where(condition: Column | string): DataFrame { return this.filter(condition); }
 
-  withColumn(name: string, c: Column): DataFrame { return this.wrap(buildWithColumns(this.plan, [[name, c.expr]])); }
+  withColumn(name: string, c: Column): DataFrame { return this.wrap(buildWithColumns(this.plan, [[name, columnArg(c, "col")]])); }
   withColumns(map: Record<string, Column>): DataFrame {
-    return this.wrap(buildWithColumns(this.plan, Object.entries(map).map(([k, v]) => [k, v.expr])));
+    return this.wrap(buildWithColumns(this.plan, Object.entries(map).map(([k, v]) => [k, columnArg(v, `colsMap["${k}"]`)])));
   }
   withColumnRenamed(existing: string, newName: string): DataFrame { return this.wrap(renameColumn(this.plan, existing, newName)); }
   withColumnsRenamed(map: Record<string, string>): DataFrame {
@@ -271,6 +279,12 @@ export class DataFrame {
   persist(level?: StorageLevel): DataFrame { this.sparkSession.cacheManager.cache(this.plan, level); return this; }
   unpersist(_blocking = false): DataFrame { this.sparkSession.cacheManager.uncache(this.plan); return this; }
   get is_cached(): boolean { return this.sparkSession.cacheManager.isCached(this.plan); }
+  /** PySpark's df.storageLevel: NONE unless cached; cache() is MEMORY_AND_DISK as in Spark. */
+  get storageLevel(): StorageLevel {
+    const cm = this.sparkSession.cacheManager;
+    if (!cm.isCached(this.plan)) return StorageLevel.NONE;
+    return cm.levelOf(this.plan) ?? StorageLevel.MEMORY_AND_DISK;
+  }
   createOrReplaceTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, true); }
   createTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, false); }
   createOrReplaceGlobalTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, true, true); }

@@ -76,22 +76,23 @@ export class StructType {
     return simpleString(this.asDataType());
   }
   /** Spark's printSchema() tree (StructType.treeString: nested levels indent by " |    |"). */
-  treeString(): string {
+  treeString(maxDepth = Infinity): string {
     const lines = ["root"];
-    const nested = (dt: DataType, prefix: string) => {
+    const nested = (dt: DataType, prefix: string, depth = 1) => {
+      if (depth > maxDepth) return;
       if (dt.type === "struct") {
         for (const f of dt.fields) {
           lines.push(`${prefix}-- ${f.name}: ${typeName(f.dataType)} (nullable = ${f.nullable})`);
-          nested(f.dataType, `${prefix}    |`);
+          nested(f.dataType, `${prefix}    |`, depth + 1);
         }
       } else if (dt.type === "array") {
         lines.push(`${prefix}-- element: ${typeName(dt.elementType)} (containsNull = ${dt.containsNull})`);
-        nested(dt.elementType, `${prefix}    |`);
+        nested(dt.elementType, `${prefix}    |`, depth + 1);
       } else if (dt.type === "map") {
         lines.push(`${prefix}-- key: ${typeName(dt.keyType)}`);
-        nested(dt.keyType, `${prefix}    |`);
+        nested(dt.keyType, `${prefix}    |`, depth + 1);
         lines.push(`${prefix}-- value: ${typeName(dt.valueType)} (valueContainsNull = ${dt.valueContainsNull})`);
-        nested(dt.valueType, `${prefix}    |`);
+        nested(dt.valueType, `${prefix}    |`, depth + 1);
       }
     };
     nested(this.asDataType(), " |");

@@ -167,6 +167,20 @@ describe("schema text (PySpark's printSchema / dtypes / simpleString)", () => {
   });
 });
 
+describe("small PySpark behaviours", () => {
+  it("printSchema(level) limits nesting; storageLevel; withColumn needs a Column", async () => {
+    const s = session();
+    const df = s.createDataFrame([{ a: { b: { c: 1 } } }], "a struct<b:struct<c:int>>");
+    expect(df.schemaString(1)).toBe("root\n |-- a: struct (nullable = true)\n");
+    expect(df.schemaString(2)).toBe("root\n |-- a: struct (nullable = true)\n |    |-- b: struct (nullable = true)\n");
+    const r = s.range(0, 10);
+    expect(r.storageLevel.toString()).toBe("StorageLevel(False, False, False, False, 1)");
+    r.cache();
+    expect(r.storageLevel.toString()).toBe("StorageLevel(True, True, False, False, 1)");
+    expect(() => r.withColumn("x", 5 as never)).toThrow(/NOT_COLUMN.*should be a Column, got number/);
+  });
+});
+
 describe("explain(mode)", () => {
   it("simple, extended, formatted, cost and codegen print their sections", () => {
     const df = session().range(0, 100).filter("id > 5").groupBy(F.col("id").mod(3).alias("m")).count();
