@@ -16,7 +16,7 @@ import { tempPath } from "./spill-files";
 
 interface Entry { k: unknown; c: unknown; p: number; h: number }
 
-const ENTRY_OVERHEAD = 96;   // Map entry + Entry object + list slot, roughly
+const ENTRY_OVERHEAD = 80;   // Map entry (with table slack) + three array slots, roughly
 const SAMPLE = 32;
 const SPILL_BATCH = 1024;
 /** Entries up to this many are sorted through packed hash * INDEX_SPAN + index keys (2^21: hash * 2^21 < 2^53). */
@@ -30,10 +30,15 @@ export interface CombinerOptions {
 }
 
 export class PartitionedCombiner<V, C> {
-  private map = new Map<NormalKey, Entry>();
-  private list: Entry[] = [];
+  // Entries live in parallel arrays (key, combiner, partition) indexed through the Map: no object
+  // per entry, so a large map does not load the garbage collector (young-generation copies of
+  // millions of live entry objects were most of a big aggregation's time).
+  private index = new Map<NormalKey, number>();
+  private keys: unknown[] = [];
+  private combs: unknown[] = [];
+  private parts: number[] = [];
   private readonly tracker: SizeTracker;
-  private readonly runs = new RunStack((rs) => this.writeRun(this.mergeRuns(rs, [])));
+  private readonly runs = new RunStack((rs) => this.writeRun(this.mergeRuns(rs, [][Symbol.iterator]())));
   private _spillBytes = 0;
   private disposed = false;
 
@@ -55,15 +60,15 @@ export class PartitionedCombiner<V, C> {
   get spillBytes(): number { return this._spillBytes; }
   get spillCount(): number { return this.runs.length; }
   /** Distinct keys held in memory. */
-  get size(): number { return this.list.length; }
+  get size(): number { return this.keys.length; }
 
   // The insert paths run once per record: primitive keys skip normalizeKey, and the size check
   // counts down to the next point where the tracker samples or the estimate can pass the limit.
   insert(key: unknown, value: V): void {
     const t = typeof key;
     const nk = t === "string" || t === "number" ? key as NormalKey : normalizeKey(key);
-    const e = this.map.get(nk);
-    if (e !== undefined) e.c = this.mergeValue(e.c as C, value);
+    const i = this.index.get(nk);
+    if (i !== undefined) this.combs[i] = this.mergeValue(this.combs[i] as C, value);
     else this.add(nk, key, this.createCombiner(value));
     if (++this.pending >= this.budget) this.afterUpdates();
   }
@@ -71,8 +76,8 @@ export class PartitionedCombiner<V, C> {
   insertCombiner(key: unknown, c: C): void {
     const t = typeof key;
     const nk = t === "string" || t === "number" ? key as NormalKey : normalizeKey(key);
-    const e = this.map.get(nk);
-    if (e !== undefined) e.c = this.mergeCombiners(e.c as C, c);
+    const i = this.index.get(nk);
+    if (i !== undefined) this.combs[i] = this.mergeCombiners(this.combs[i] as C, c);
     else this.add(nk, key, c);
     if (++this.pending >= this.budget) this.afterUpdates();
   }
@@ -84,59 +89,75 @@ export class PartitionedCombiner<V, C> {
         `The partitioner returned ${String(p)} for a key; expected an integer in [0, ${this.opts.numPartitions}).`,
         { parameters: { partition: p, numPartitions: this.opts.numPartitions } });
     }
-    const e: Entry = { k, c, p, h: 0 };
-    this.map.set(nk, e);
-    this.list.push(e);
+    this.index.set(nk, this.keys.length);
+    this.keys.push(k);
+    this.combs.push(c);
+    this.parts.push(p);
   }
 
   private afterUpdates(): void {
     this.tracker.addUpdates(this.pending);
     this.pending = 0;
-    if (this.tracker.estimate > this.opts.memoryLimitBytes && this.list.length > 0) this.spill();
+    if (this.tracker.estimate > this.opts.memoryLimitBytes && this.keys.length > 0) this.spill();
     this.budget = this.tracker.headroom(this.opts.memoryLimitBytes);
   }
 
   private measure(): number {
-    const n = this.list.length;
+    const n = this.keys.length;
     if (n === 0) return 0;
     const k = Math.min(SAMPLE, n);
     let s = 0;
     for (let i = 0; i < k; i++) {
-      const e = this.list[k === n ? i : Math.floor(Math.random() * n)]!;
-      s += estimateSize(e.k) * (typeof e.k === "object" && e.k !== null ? 2 : 1) + estimateSize(e.c);
+      const j = k === n ? i : Math.floor(Math.random() * n);
+      const key = this.keys[j];
+      s += estimateSize(key) * (typeof key === "object" && key !== null ? 2 : 1) + estimateSize(this.combs[j]);
     }
     return (s / k + ENTRY_OVERHEAD) * n;
   }
 
   /**
-   * The in-memory entries in (partition, hash) order, ties in insertion order. A counting pass
-   * buckets by partition; each bucket is ordered by a native Float64Array sort of
-   * hash * 2^21 + index (exact in a double), far cheaper than a comparator sort of objects.
+   * The in-memory entries in (partition, hash) order, ties in insertion order, as fresh Entry
+   * objects (short-lived: they die young). A counting pass buckets by partition; each bucket is
+   * ordered by a native Float64Array sort of hash * 2^21 + index (exact in a double), far
+   * cheaper than a comparator sort.
    */
-  private sortInMemory(): Entry[] {
-    const l = this.list;
-    const n = l.length;
-    for (let i = 0; i < n; i++) { const e = l[i]!; e.h = hashKey(e.k); }
-    if (n >= INDEX_SPAN) return l.sort((a, b) => a.p - b.p || a.h - b.h);
-    const parts = this.opts.numPartitions;
-    const next = new Float64Array(parts + 1);
-    for (let i = 0; i < n; i++) next[l[i]!.p + 1]++;
-    for (let p = 1; p <= parts; p++) next[p]! += next[p - 1]!;
+  private *sortedMemory(): Generator<Entry, void, undefined> {
+    const { keys, combs, parts } = this;
+    const n = keys.length;
+    const hs = new Float64Array(n);
+    for (let i = 0; i < n; i++) hs[i] = hashKey(keys[i]);
+    if (n >= INDEX_SPAN) {
+      const order: number[] = [];
+      for (let i = 0; i < n; i++) order.push(i);
+      order.sort((a, b) => parts[a]! - parts[b]! || hs[a]! - hs[b]! || a - b);
+      for (const i of order) yield { k: keys[i], c: combs[i], p: parts[i]!, h: hs[i]! };
+      return;
+    }
+    const numParts = this.opts.numPartitions;
+    const next = new Float64Array(numParts + 1);
+    for (let i = 0; i < n; i++) next[parts[i]! + 1]++;
+    for (let p = 1; p <= numParts; p++) next[p]! += next[p - 1]!;
     const bounds = Float64Array.from(next);
-    const keys = new Float64Array(n);
-    for (let i = 0; i < n; i++) { const e = l[i]!; keys[next[e.p]!++] = e.h * INDEX_SPAN + i; }
-    for (let p = 0; p < parts; p++) if (bounds[p + 1]! - bounds[p]! > 1) keys.subarray(bounds[p]!, bounds[p + 1]!).sort();
-    const out = new Array<Entry>(n);
-    for (let j = 0; j < n; j++) out[j] = l[keys[j]! % INDEX_SPAN]!;
-    this.list = out;
-    return out;
+    const packed = new Float64Array(n);
+    for (let i = 0; i < n; i++) packed[next[parts[i]!]!++] = hs[i]! * INDEX_SPAN + i;
+    for (let p = 0; p < numParts; p++) if (bounds[p + 1]! - bounds[p]! > 1) packed.subarray(bounds[p]!, bounds[p + 1]!).sort();
+    for (let j = 0; j < n; j++) {
+      const i = packed[j]! % INDEX_SPAN;
+      yield { k: keys[i], c: combs[i], p: parts[i]!, h: hs[i]! };
+    }
+  }
+
+  private clearMemory(): void {
+    this.index = new Map();
+    this.keys = [];
+    this.combs = [];
+    this.parts = [];
   }
 
   /** Write the in-memory entries as one sorted run and start over empty. */
   private spill(): void {
-    const run = this.writeRun(this.sortInMemory());
-    this.map = new Map();
-    this.list = [];
+    const run = this.writeRun(this.sortedMemory());
+    this.clearMemory();
     this.tracker.reset();
     this.runs.push(run);
   }
@@ -165,25 +186,25 @@ export class PartitionedCombiner<V, C> {
    * spills, keys of one partition come in insertion order; after spills, in hash order.
    */
   *entries(): Generator<[number, unknown, C]> {
+    const { keys, combs, parts } = this;
     if (this.runs.length === 0) {
       if (this.opts.numPartitions === 1) {
-        for (const e of this.list) yield [0, e.k, e.c as C];
+        for (let i = 0; i < keys.length; i++) yield [0, keys[i], combs[i] as C];
         return;
       }
-      const buckets: Entry[][] = Array.from({ length: this.opts.numPartitions }, () => []);
-      for (const e of this.list) buckets[e.p]!.push(e);
-      for (let p = 0; p < buckets.length; p++) for (const e of buckets[p]!) yield [p, e.k, e.c as C];
+      const buckets: number[][] = Array.from({ length: this.opts.numPartitions }, () => []);
+      for (let i = 0; i < keys.length; i++) buckets[parts[i]!]!.push(i);
+      for (let p = 0; p < buckets.length; p++) for (const i of buckets[p]!) yield [p, keys[i], combs[i] as C];
       return;
     }
-    for (const e of this.mergeRuns(this.runs.paths, this.sortInMemory())) yield [e.p, e.k, e.c as C];
+    for (const e of this.mergeRuns(this.runs.paths, this.sortedMemory())) yield [e.p, e.k, e.c as C];
   }
 
   /** Merge sorted runs (files) and a sorted in-memory list into one (partition, hash)-ordered stream. */
-  private *mergeRuns(runs: readonly string[], memory: Entry[]): Generator<Entry, void, undefined> {
+  private *mergeRuns(runs: readonly string[], memory: Iterator<Entry>): Generator<Entry, void, undefined> {
     interface Stream { head: Entry; next: () => Entry | undefined }
     const streams: Stream[] = [];
-    let mi = 0;
-    const memNext = () => memory[mi++];
+    const memNext = () => { const r = memory.next(); return r.done ? undefined : r.value; };
     const first = memNext();
     if (first) streams.push({ head: first, next: memNext });
     // Run readers hold open files: close them however the merge ends (done, break, or throw).
@@ -236,8 +257,7 @@ export class PartitionedCombiner<V, C> {
     if (this.disposed) return;
     this.disposed = true;
     this.runs.clear();
-    this.map = new Map();
-    this.list = [];
+    this.clearMemory();
   }
 }
 
