@@ -55,6 +55,10 @@ const QUERIES = [
   "SELECT id FROM t WHERE k NOT IN (SELECT k FROM t t2 WHERE t2.w = t.w AND t2.id > t.id)",
   "SELECT id FROM t WHERE id IN (SELECT max(id) FROM t t2 WHERE t2.w = t.w)",
   "SELECT id FROM t WHERE k IN (SELECT max(k) FROM u WHERE u.w = t.w) AND id < 40",
+  // correlated EXISTS inside expressions (left join to the distinct correlation keys)
+  "SELECT id FROM t WHERE k = 1 OR EXISTS (SELECT 1 FROM u WHERE u.w = t.w AND u.v > 50)",
+  "SELECT id, EXISTS (SELECT 1 FROM u WHERE u.k = t.k) AS e, NOT EXISTS (SELECT 1 FROM u WHERE u.w = t.w) AS ne FROM t",
+  "SELECT id FROM t WHERE CASE WHEN EXISTS (SELECT 1 FROM u WHERE u.k = t.k) THEN w = 'ant' ELSE true END",
 ];
 
 describe("subqueries vs DuckDB", () => {
@@ -92,11 +96,15 @@ describe("subqueries vs DuckDB", () => {
       .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_SCALAR_SUBQUERY/);
   });
 
-  it("a correlated IN / EXISTS nested in an expression is a clear typed error", () => {
+  it("a correlated IN nested in an expression, or EXISTS with a non-equality correlation there, is a clear typed error", () => {
     const spark = new SqlSession(localHost());
     spark.createDataFrame([[1, 2, "a"]], "id int, k int, w string").createOrReplaceTempView("t");
     spark.createDataFrame([[1, "a", 3]], "k int, w string, v int").createOrReplaceTempView("u");
-    expect(() => spark.sql("SELECT id FROM t WHERE k = 1 OR EXISTS (SELECT 1 FROM u WHERE u.w = t.w)"))
+    expect(() => spark.sql("SELECT id FROM t WHERE k = 1 OR k IN (SELECT k FROM u WHERE u.w = t.w)"))
+      .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY/);
+    expect(() => spark.sql("SELECT id, k IN (SELECT k FROM u WHERE u.w = t.w) AS i FROM t"))
+      .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY/);
+    expect(() => spark.sql("SELECT id FROM t WHERE k = 1 OR EXISTS (SELECT 1 FROM u WHERE u.v > t.k)"))
       .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY/);
   });
 });

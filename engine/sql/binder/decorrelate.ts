@@ -129,6 +129,54 @@ export function rewriteCorrelatedScalars(plan: LogicalPlan, e: Expr): { plan: Lo
   return { plan: cur, expr };
 }
 
+/**
+ * Correlated EXISTS inside an expression (WHERE a = 1 OR EXISTS (... WHERE u.k = t.k), or in the
+ * select list): a left outer join to the distinct correlation keys of the subquery, and
+ * EXISTS becomes "the join found a key" (Spark's ExistenceJoin, written with the join types we
+ * have). Only equality correlations; others are left for the caller's error.
+ */
+export function rewriteCorrelatedExists(plan: LogicalPlan, e: Expr): { plan: LogicalPlan; expr: Expr } {
+  let cur = plan;
+  const expr = transformUp(e, (x) => {
+    if (x.kind !== "subquery" || x.type !== "exists" || correlatedRefs(x.plan).size === 0) return x;
+    const outerAttrs = outputOf(cur);
+    const outerIds = new Set(outerAttrs.map((a) => a.id));
+    const { plan: inner, conds } = decorrelate(x.plan, outerIds);
+    const keys = equalityKeys(conds, outerIds);
+    if (!keys || correlatedRefs(inner).size) return x;
+    const keyAliases: Expr[] = keys.inner.map((k, i) => ({ kind: "alias", child: k, name: `__exists_key${i}`, id: newExprId() }) as Expr);
+    const marker = { kind: "alias", child: lit(true, "boolean"), name: "__exists", id: newExprId() } as Expr;
+    const agg: LogicalPlan = { kind: "Aggregate", groupBy: keys.inner, aggs: [...keyAliases, marker], child: inner };
+    const aggOut = outputOf(agg);
+    const condition = resolveExpr(andAll(keys.outer.map((k, i) => ({ kind: "fn", name: "=", args: [k, aggOut[i]!] }) as Expr))!, { input: [...outerAttrs, ...aggOut] });
+    cur = { kind: "Join", left: cur, right: agg, joinType: "left", condition };
+    return { kind: "fn", name: "isnotnull", args: [aggOut[aggOut.length - 1]!] } as Expr;
+  });
+  return { plan: cur, expr };
+}
+
+function equalityKeys(conds: Expr[], outerIds: Set<number>): { inner: Expr[]; outer: Expr[] } | undefined {
+  const onlyOuter = (x: Expr) => { const r = [...references(x)]; return r.length > 0 && r.every((id) => outerIds.has(id)); };
+  const noOuter = (x: Expr) => [...references(x)].every((id) => !outerIds.has(id));
+  const inner: Expr[] = [], outer: Expr[] = [];
+  for (const c of conds) {
+    if (!(c.kind === "fn" && c.name === "=" && c.args.length === 2)) return undefined;
+    const [a, b] = c.args as [Expr, Expr];
+    if (onlyOuter(a) && noOuter(b)) { outer.push(a); inner.push(b); } else if (onlyOuter(b) && noOuter(a)) { outer.push(b); inner.push(a); } else return undefined;
+  }
+  return inner.length ? { inner, outer } : undefined;
+}
+
+/** Correlated EXISTS, then correlated scalar subqueries, rewritten into joins over `plan`. */
+export function rewriteCorrelated(plan: LogicalPlan, e: Expr): { plan: LogicalPlan; expr: Expr } {
+  const a = rewriteCorrelatedExists(plan, e);
+  return rewriteCorrelatedScalars(a.plan, a.expr);
+}
+
+export function hasCorrelated(e: Expr): boolean {
+  return collectExprs(e, (x): x is Expr & { kind: "subquery" } => x.kind === "subquery" && x.type !== "in").some((x) => correlatedRefs(x.plan).size > 0);
+}
+
 export function hasCorrelatedScalar(e: Expr): boolean {
   return collectExprs(e, (x): x is Expr & { kind: "subquery" } => x.kind === "subquery" && x.type === "scalar").some((x) => correlatedRefs(x.plan).size > 0);
 }

@@ -18,7 +18,7 @@ import {
 } from "../plan/builders";
 import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn } from "../plan/resolve-expr";
 import { analysisErrorAt, SourceText } from "./unsupported";
-import { decorrelate, correlatedRefs, rewriteCorrelatedScalars, hasCorrelatedScalar } from "./decorrelate";
+import { decorrelate, correlatedRefs, rewriteCorrelated, hasCorrelated } from "./decorrelate";
 import { splitConjuncts, andAll } from "../physical/planner";
 import { DataFrame } from "../dataframe";
 import type { SqlSession } from "../sql-session";
@@ -381,17 +381,18 @@ export class SqlBinder {
       } finally {
         outerScopes.pop();
       }
-      if (rawItems.some(hasCorrelatedScalar)) {
+      if (rawItems.some(hasCorrelated)) {
         if (s.groupBy || s.having || rawItems.some(containsAggRaw)) {
-          throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_SCALAR_SUBQUERY", "A correlated scalar subquery in the select list of an aggregate query is not supported; compute it in a subquery in FROM first.");
+          throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_SCALAR_SUBQUERY", "A correlated subquery in the select list of an aggregate query is not supported; compute it in a subquery in FROM first.");
         }
         rawItems = expandStars(rawItems, outputOf(plan)).map((item) => {
-          if (!hasCorrelatedScalar(item)) return item;
-          const r = rewriteCorrelatedScalars(plan, item);
+          if (!hasCorrelated(item)) return item;
+          const r = rewriteCorrelated(plan, item);
           plan = r.plan;
-          return item.kind === "alias" ? r.expr : { kind: "alias", child: r.expr, name: "scalarsubquery()" } as Expr;
+          return item.kind === "alias" ? r.expr : { kind: "alias", child: r.expr, name: autoName(item) } as Expr;
         });
       }
+      for (const item of rawItems) checkNestedSubqueries(item, "the select list");
       const sorts = orderBy.map((o) => bindSort(o, this.exprCx()));
       const having = s.having ? this.bx(s.having) : undefined;
       const isAgg = !!s.groupBy || !!having || rawItems.some(containsAggRaw) || sorts.some((o) => containsAggRaw(o.child));
@@ -503,13 +504,13 @@ export class SqlBinder {
         cur = this.subqueryJoin(cur, sub, negated);
         continue;
       }
-      checkNestedSubqueries(c, "WHERE");
       plain.push(c);
     }
     if (plain.length) {
-      // Correlated scalar subqueries become left outer joins; the filter then drops their columns.
+      // Correlated EXISTS / scalar subqueries become left outer joins; the filter then drops their columns.
       const before = outputOf(cur);
-      const r = rewriteCorrelatedScalars(cur, andAll(plain)!);
+      const r = rewriteCorrelated(cur, andAll(plain)!);
+      checkNestedSubqueries(r.expr, "WHERE");
       cur = buildFilter(r.plan, resolveScalarSubqueries(r.expr));
       if (r.plan !== plan && r.plan !== cur) cur = { kind: "Project", exprs: before, child: cur };
     }
@@ -546,8 +547,9 @@ export function checkNestedSubqueries(e: Expr, clause: string): void {
   for (const x of collectExprs(e, (y): y is Expr & { kind: "subquery" } => y.kind === "subquery" && y.type !== "scalar")) {
     if (correlatedRefs(x.plan).size) {
       throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_IN_EXISTS_IN_EXPRESSION",
-        `A correlated ${x.type === "in" ? "IN" : "EXISTS"} subquery is supported in ${clause} only as a top-level AND-ed condition of WHERE; ` +
-        "here it is nested in an expression (OR, NOT of a larger condition, CASE, ...). Rewrite it as a join, or make the subquery uncorrelated.");
+        `A correlated ${x.type === "in" ? "IN" : "EXISTS"} subquery is supported only as a top-level AND-ed condition of WHERE` +
+        `${x.type === "exists" ? " or with equality correlations" : ""}; here it is inside an expression in ${clause} (OR, NOT of a larger condition, CASE, ...). ` +
+        "Rewrite it as a join, or make the subquery uncorrelated.");
     }
   }
 }
