@@ -95,6 +95,11 @@ export interface DataSource {
    * for a missing path.
    */
   inferSchema(paths: string[], options: DataSourceOptions): StructType;
+  /**
+   * Optional synchronous planSplits (same result): lets df.rdd.getNumPartitions() answer before
+   * any action, as PySpark does.
+   */
+  planSplitsSync?(paths: string[], options: DataSourceOptions, dataSchema: StructType, hints: { requiredColumns: string[]; pushedFilters: PushedFilter[] }): unknown[];
   /** Driver side: split the input into plain-data splits (byte ranges, row groups, ...). */
   planSplits(paths: string[], options: DataSourceOptions, dataSchema: StructType, hints: { requiredColumns: string[]; pushedFilters: PushedFilter[] }): Promise<unknown[]>;
   /** Worker side: rows of one split as arrays in `req.requiredColumns` order. */

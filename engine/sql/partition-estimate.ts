@@ -1,13 +1,24 @@
 // How many partitions the RDD of a query will have, found from its physical plan without running
 // anything, for df.rdd.getNumPartitions() before any action (PySpark answers it at once). Only
-// where the count follows from the plan alone; a file scan (splits) or a range exchange (bounds
-// from sampling) leave it unknown until the query is planned with its jobs.
+// where the count follows from the plan alone (file scans through a data source's synchronous
+// split planning); a range exchange (bounds from sampling) leaves it unknown until the query is
+// planned with its jobs.
 
 import type { PhysicalPlan } from "./physical/physical-plan";
+import { getDataSource } from "./datasource-contract";
+import { StructType } from "./types";
 
 export function plannedPartitions(p: PhysicalPlan): number | undefined {
   switch (p.kind) {
     case "LocalTableScan": case "Range": return Math.max(1, p.numPartitions);
+    case "FileScan": {
+      const spec = p.spec;
+      const ds = getDataSource(spec.format);
+      if (!ds?.planSplitsSync) return undefined;
+      const required = spec.requiredColumns ?? spec.dataSchema.fields.map((f) => f.name);
+      // The executor gives an empty split list one empty partition at most; count what it plans.
+      return ds.planSplitsSync(spec.paths, spec.options, new StructType(spec.dataSchema.fields), { requiredColumns: required, pushedFilters: spec.pushedFilters ?? [] }).length;
+    }
     case "RddScan": {
       const r = p.rdd as { getNumPartitions?: () => number };
       return typeof r.getNumPartitions === "function" ? r.getNumPartitions() : undefined;

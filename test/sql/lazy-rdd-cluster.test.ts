@@ -3,6 +3,9 @@
 // when its first action runs, through the engine's deferred pre-jobs. Expected rows come from the
 // DataFrame's own collect() (checked elsewhere against DuckDB) and from plain arrays.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SparkSession } from "../../engine/session";
 import { RDD } from "../../engine/rdd";
 import { SqlSession, sqlSessionOf, F } from "../../engine/sql/index";
@@ -76,7 +79,23 @@ describe("df.rdd on a local[2] cluster", () => {
     }
   });
 
-  it("partitions that need planning jobs or file splits raise a clear error until an action ran", async () => {
+  it("a file scan's df.rdd.getNumPartitions() comes from synchronous split planning", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lazy-rdd-"));
+    try {
+      for (const i of [0, 1, 2]) writeFileSync(join(dir, `part-${i}.csv`), `a,b\n${i},x\n${i + 10},y\n`);
+      const df = sql.read.option("header", true).option("inferSchema", true).csv(dir).filter("a > 0");
+      const before = lastJobId();
+      const n = df.rdd.getNumPartitions();
+      expect(lastJobId()).toBe(before);
+      expect(n).toBeGreaterThan(0);
+      expect(await df.rdd.count()).toBe(5);
+      expect(df.rdd.getNumPartitions()).toBe(n);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("partitions that need planning jobs raise a clear error until an action ran", async () => {
     const df = sql.range(0, 50, 1, 2).orderBy(F.desc("id"));
     expect(() => df.rdd.getNumPartitions()).toThrow(/known once its query is planned/);
     expect((await df.rdd.take(2)).map((r) => Number(r.id))).toEqual([49, 48]);

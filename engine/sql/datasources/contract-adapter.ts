@@ -146,6 +146,9 @@ function makeSource(format: FileFormat): DataSource {
       return new StructType([...data.fields.filter((f) => !part.field(f.name)), ...part.fields]);
     },
     async planSplits(paths, options, dataSchema, hints): Promise<FileScanSplit[]> {
+      return this.planSplitsSync!(paths, options, dataSchema, hints) as FileScanSplit[];
+    },
+    planSplitsSync(paths, options, dataSchema, hints): FileScanSplit[] {
       const o = new Options(options);
       const schema = toStruct(dataSchema);
       const listing = listFiles(paths, listingOptions(o, schema));
