@@ -1,6 +1,7 @@
 // Entry script of a worker process (spawned by the local launcher, or `workbench worker`): it
 // starts the shuffle block server and the executor threads and connects to the driver.
 
+import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startWorkerProcess } from "../cluster/worker-process";
 import { ShuffleServer } from "../storage";
@@ -36,7 +37,8 @@ export async function runWorker(opts: RunWorkerOptions): Promise<void> {
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.env.BIGDATA_WORKER) {
+// Node runs the real path of a symlinked entry; compare real paths.
+if (process.argv[1] && process.env.BIGDATA_WORKER && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const opts = JSON.parse(process.env.BIGDATA_WORKER) as RunWorkerOptions;
   runWorker(opts).then(
     () => process.exit(0),
