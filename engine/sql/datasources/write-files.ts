@@ -19,6 +19,7 @@ import { Options, textEncoding } from "./options";
 import { sparkToParquet } from "./parquet-schema";
 import { partitionValueText } from "./partition-values";
 import { textFormats, valueToText } from "./value-text";
+import { registerShippable } from "./shippable";
 import type { DataSourceOptions, FileFormat, Row, SaveMode, WrittenFile } from "./types";
 
 export interface WriteJob {
@@ -221,7 +222,7 @@ function sparkSchemaJson(schema: StructType): unknown {
  * Worker side: write one task's rows (grouped by partition values when partitionBy is set) and
  * commit them to the task directory. Returns the files for the driver's job commit.
  */
-export function writeTaskFiles(shipped: WriteJob, taskId: number, rows: Iterable<Row>, attempt = 0): WrittenFile[] {
+export const writeTaskFiles = registerShippable("sql.datasources.writeTaskFiles", function writeTaskFiles(shipped: WriteJob, taskId: number, rows: Iterable<Row>, attempt = 0): WrittenFile[] {
   if (shipped.skip) return [];
   // A job shipped to a worker may arrive with its schema as plain data.
   const job: WriteJob = shipped.schema instanceof StructType ? shipped : { ...shipped, schema: new StructType((shipped.schema as { fields: StructType["fields"] }).fields) };
@@ -277,7 +278,7 @@ export function writeTaskFiles(shipped: WriteJob, taskId: number, rows: Iterable
     renameSync(attemptRoot, committed);
   }
   return written.map((w) => ({ ...w, tempPath: join(committed, w.relativePath) }));
-}
+});
 
 /** Driver side, after every task succeeded: publish files, clean up, write _SUCCESS. */
 export function commitWrite(job: WriteJob, files: WrittenFile[]): void {
