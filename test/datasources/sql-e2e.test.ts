@@ -1,16 +1,11 @@
 // spark.read / df.write through the public SparkSession on a real local cluster. Executor threads
-// resolve the SQL scan and the data sources by name, so engine/worker-preload.ts must load
-// engine/sql (whose index imports ./datasources); without that the suite is skipped.
+// resolve the SQL scan and the data sources by name (engine/worker-preload.ts loads them).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession, F } from "../../engine/index";
 import { cleanupTemp, duckRows, sortedJson, tempDir, writeText } from "./helpers";
 
-const preload = readFileSync(new URL("../../engine/worker-preload.ts", import.meta.url), "utf8");
-const wired = /import "\.\/sql(\/datasources|\/index)?";/.test(preload);
-
-describe.skipIf(!wired)("spark.read / df.write on the cluster", () => {
+describe("spark.read / df.write on the cluster", () => {
   let spark: SparkSession;
   beforeAll(async () => {
     spark = await SparkSession.builder().master("local[2]").appName("datasources-sql-e2e").getOrCreate();
