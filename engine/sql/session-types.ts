@@ -65,6 +65,8 @@ export interface SqlSettings {
   autoBroadcastJoinThreshold: number;
   ansi: boolean;
   caseSensitive: boolean;
+  /** Columnar (batched) execution of Parquet scans and the operators above them. */
+  columnar: boolean;
 }
 
 export const SQL_DEFAULTS = {
@@ -74,6 +76,7 @@ export const SQL_DEFAULTS = {
   "spark.sql.autoBroadcastJoinThreshold": String(10 * 1024 * 1024),
   "spark.sql.ansi.enabled": "false",
   "spark.sql.caseSensitive": "false",
+  "spark.sql.parquet.enableVectorizedReader": "true",
 } as const;
 
 export function readSettings(conf: SqlConfLike): SqlSettings {
@@ -83,6 +86,7 @@ export function readSettings(conf: SqlConfLike): SqlSettings {
     autoBroadcastJoinThreshold: parseSize(get("spark.sql.autoBroadcastJoinThreshold")),
     ansi: get("spark.sql.ansi.enabled").toLowerCase() === "true",
     caseSensitive: get("spark.sql.caseSensitive").toLowerCase() === "true",
+    columnar: get("spark.sql.parquet.enableVectorizedReader").toLowerCase() !== "false",
   };
 }
 

@@ -145,7 +145,7 @@ export class SqlSession {
 
   private execConf() {
     const s = this.settings();
-    return { ansi: s.ansi, nowMillis: Date.now(), seed: 42 };
+    return { ansi: s.ansi, nowMillis: Date.now(), seed: 42, columnar: s.columnar };
   }
 
   /** Analyzed plan -> optimized plan (with cached sub-plans and scalar subqueries replaced). */
@@ -162,7 +162,7 @@ export class SqlSession {
     const physical = new PhysicalPlanner(this.settings(), this.sparkContext.defaultParallelism).plan(plan);
     const ids = operatorIds(physical);
     const acc = this.sparkContext.accumulator?.<OpMetrics>({}, { zero: () => ({}), addInPlace: mergeMetrics });
-    this.lastExecution = new QueryExecution(plan, physical, ids, acc);
+    this.lastExecution = new QueryExecution(plan, physical, ids, acc, this.settings().columnar);
     return new Executor(this.sparkContext, this.execConf(), acc, ids).execute(physical);
   }
 
@@ -249,7 +249,7 @@ export class SqlSession {
   explainPlan(plan: LogicalPlan, mode: string, parsed?: string): string {
     const optimized = optimize(plan);
     const physical = new PhysicalPlanner(this.settings(), this.sparkContext.defaultParallelism).plan(optimized);
-    const phys = physicalPlanString(physical);
+    const phys = physicalPlanString(physical, { columnar: this.settings().columnar });
     switch (mode) {
       case "simple": return `== Physical Plan ==\n${phys}\n`;
       case "cost":

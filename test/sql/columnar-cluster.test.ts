@@ -83,4 +83,20 @@ describe("columnar stages on local[2] = DuckDB", () => {
     const left = f.filter(F.col("id").lt(3000)).join(d.filter(F.col("w").lt(50)), "d", "left").select("id", "w", "name");
     await check(left, `SELECT id, w, name FROM '${fact}' f LEFT JOIN (SELECT * FROM '${dim}' WHERE w < 50) USING (d) WHERE id < 3000`, ["id", "w", "name"]);
   }, 60_000);
+
+  it("spark.sql.parquet.enableVectorizedReader=false runs the same query on rows, with the same result", async () => {
+    const f = spark.read.parquet(fact);
+    const q = () => f.filter(F.col("v").gt(100)).groupBy("k").agg(F.sum("v").alias("sv"), F.count("*").alias("n"));
+    const sql = `SELECT k, sum(v) AS sv, count(*) AS n FROM '${fact}' WHERE v > 100 GROUP BY k`;
+    spark.conf.set("spark.sql.parquet.enableVectorizedReader", "false");
+    try {
+      const plan = await check(q(), sql, ["k", "sv", "n"]);
+      expect(plan).not.toContain("[Columnar]");
+      expect(plan).not.toContain("Batched: true");
+      expect(spark.lastQueryExecution()!.toString()).not.toContain("[Columnar]");
+    } finally {
+      spark.conf.unset("spark.sql.parquet.enableVectorizedReader");
+    }
+    expect(await check(q(), sql, ["k", "sv", "n"])).toContain("[Columnar]");
+  }, 60_000);
 });

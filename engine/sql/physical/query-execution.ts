@@ -21,6 +21,8 @@ export class QueryExecution {
     readonly physicalPlan: PhysicalPlan,
     readonly operatorIds: Map<PhysicalPlan, number>,
     private readonly acc?: { readonly value: OpMetrics },
+    /** Whether columnar execution was on (spark.sql.parquet.enableVectorizedReader). */
+    readonly columnar = true,
   ) {}
 
   /** Metrics by operator id: { rows, ms } summed over all tasks of the query's jobs. */
@@ -35,7 +37,7 @@ export class QueryExecution {
 
   planGraph(): PlanGraphNode {
     const m = this.metrics();
-    const columnar = columnarNodes(this.physicalPlan, physicalChildren);
+    const columnar = this.columnar ? columnarNodes(this.physicalPlan, physicalChildren) : new Set<PhysicalPlan>();
     const build = (p: PhysicalPlan): PlanGraphNode => {
       const id = this.operatorIds.get(p) ?? 0;
       const mm = m[id];
@@ -50,6 +52,6 @@ export class QueryExecution {
   }
 
   toString(): string {
-    return physicalPlanString(this.physicalPlan);
+    return physicalPlanString(this.physicalPlan, { columnar: this.columnar });
   }
 }
