@@ -612,9 +612,11 @@ export class DAGScheduler {
   private fetchFailed(stage: Stage, task: RunningTask, msg: TaskEndMessage): void {
     const ff = msg.fetchFailed!;
     const mapStage = this.shuffleStages.get(ff.shuffleId);
-    // Whatever lived at that address is suspect: the holder is gone or its file is missing.
+    // Whatever lived at that address is suspect: the holder is gone or its files are missing. As
+    // Spark (removeExecutorAndUnregisterOutputs with fileLost), drop every map output it served,
+    // so one resubmission recomputes them all instead of one per stage attempt.
     this.outputs.unregister(ff.shuffleId, ff.mapId);
-    this.outputs.removeOutputsOn((o) => o.address === ff.address && !this.workers.has(o.workerId));
+    this.outputs.removeOutputsOn((o) => o.address === ff.address);
     if (this.failed.has(stage) || task.stageAttempt !== stage.attempt) return;
     if (this.running.has(stage)) {
       stage.failedAttempts++;

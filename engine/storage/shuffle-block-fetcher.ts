@@ -4,7 +4,7 @@
 // maxRequestsInFlight * mapIdsPerRequest blocks are held before the reducer consumes them.
 
 import { readLocalShuffleBlock } from "./shuffle-files";
-import { connect, type FetchedBlock, type FetchMetrics, type FetchOptions, type FetchRequestSpec } from "./shuffle-fetch";
+import { requestWithRetry, type FetchedBlock, type FetchMetrics, type FetchOptions, type FetchRequestSpec } from "./shuffle-fetch";
 
 export interface StreamingFetchOptions extends FetchOptions {
   /** Remote request groups outstanding at once (default 4). */
@@ -37,8 +37,7 @@ export class ShuffleBlockFetcher implements AsyncIterable<FetchedBlock> {
       while (next < remote.length && inflight.size < Math.max(1, o.maxRequestsInFlight ?? 4)) {
         const id = next++;
         const spec = remote[id]!;
-        const p = connect(spec.address, o.token, spec, timeoutMs)
-          .then((c) => c.request(spec, timeoutMs))
+        const p = requestWithRetry(spec, { ...o, timeoutMs })
           .then((blocks): [number, Outcome] => [id, { ok: true, spec, blocks }], (error: unknown): [number, Outcome] => [id, { ok: false, error }]);
         inflight.set(id, p);
       }

@@ -22,6 +22,14 @@ export interface FetchOptions {
   timeoutMs?: number;
   /** Addresses fetched from at the same time (default 8). */
   maxAddressesInFlight?: number;
+  /**
+   * Retries of a remote request that failed to connect or timed out, before the task reports a
+   * fetch failure (Spark's spark.shuffle.io.maxRetries; default 3). A missing block or a refused
+   * token fails at once: retrying cannot help.
+   */
+  maxRetries?: number;
+  /** Wait before retry k is k times this (default 500 ms; Spark's spark.shuffle.io.retryWait). */
+  retryWaitMs?: number;
 }
 
 export interface FetchedBlock { mapId: number; data: Buffer; shuffleId: number; reduceId: number; address: string }
@@ -174,6 +182,25 @@ export function connect(address: string, token: string, spec: FetchRequestSpec, 
   return p;
 }
 
+/**
+ * One remote request on the pooled connection to its peer, retried when the peer could not be
+ * reached or went silent (a busy or briefly unreachable worker), as Spark's RetryingBlockFetcher.
+ */
+export async function requestWithRetry(spec: FetchRequestSpec, opts: Pick<FetchOptions, "token" | "timeoutMs" | "maxRetries" | "retryWaitMs">): Promise<Map<number, Buffer>> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const maxRetries = Math.max(0, opts.maxRetries ?? 3);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const conn = await connect(spec.address, opts.token, spec, timeoutMs);
+      return await conn.request(spec, timeoutMs);
+    } catch (e) {
+      const retriable = e instanceof FetchFailedError && (e.reason === "connection" || e.reason === "timeout");
+      if (!retriable || attempt >= maxRetries) throw e;
+      await new Promise((r) => setTimeout(r, (opts.retryWaitMs ?? 500) * (attempt + 1)));
+    }
+  }
+}
+
 /** Close every pooled connection (process shutdown, tests). */
 export async function closeShuffleClients(): Promise<void> {
   const all = [...pool.values()];
@@ -208,12 +235,11 @@ export async function fetchShuffleBlocks(opts: FetchOptions): Promise<{ blocks: 
     const queue = [...byAddress];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
-        const [address, idxs] = next;
-        const conn = await connect(address, opts.token, opts.requests[idxs[0]!]!, timeoutMs);
-        // All requests to one peer are pipelined on its connection.
+        const [, idxs] = next;
+        // All requests to one peer are pipelined on its pooled connection.
         await Promise.all(idxs.map(async (i) => {
           const spec = opts.requests[i]!;
-          const m = await conn.request(spec, timeoutMs);
+          const m = await requestWithRetry(spec, { ...opts, timeoutMs });
           for (const b of m.values()) { metrics.remoteBytes += b.length; metrics.remoteBlocks++; }
           results[i] = m;
         }));

@@ -184,4 +184,28 @@ describe("ShuffleServer + fetchShuffleBlocks", () => {
       await new Promise((r) => mute.close(r));
     }
   });
+
+  it("retries a peer that cannot be reached yet (Spark's spark.shuffle.io.maxRetries) and fails once retries run out", async () => {
+    const probe: Server = createServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", () => r()));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    const dir = tempDir("late");
+    writeMaps(dir, 14, [0]);
+    const address = `ws://127.0.0.1:${port}`;
+    const req = { token: TOKEN, localAddress: "", localDir: "", retryWaitMs: 150, requests: [{ address, shuffleId: 14, mapIds: [0], reduceId: 1 }] };
+    // Nobody listens yet; the server comes up while the fetcher waits between attempts.
+    const late = new ShuffleServer({ dir, token: TOKEN, port });
+    servers.push(late);
+    const fetching = fetchShuffleBlocks(req);
+    setTimeout(() => { void late.start(); }, 100);
+    const res = await fetching;
+    expect(res.blocks).toHaveLength(1);
+    expect(res.blocks[0]!.data).toEqual(readLocalShuffleBlock(dir, 14, 0, 1, address));
+    // With no retries left the same unreachable peer is a fetch failure.
+    await late.close();
+    await closeShuffleClients();
+    const err = await fetchShuffleBlocks({ ...req, maxRetries: 0 }).then(() => undefined, (e: unknown) => e);
+    expect(err).toMatchObject({ shuffleId: 14, mapId: 0, reduceId: 1, reason: "connection" });
+  });
 });

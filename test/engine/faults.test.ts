@@ -13,8 +13,20 @@ import { startSession, sorted, isAlive, waitFor } from "./helpers";
 
 let spark: SparkSession;
 let sc: SparkContext;
-beforeAll(async () => ({ spark, sc } = await startSession("local[2]", { "spark.network.timeout": "5s" })));
-afterAll(async () => spark?.stop());
+// This file's workers keep their local dirs (shuffle files) under a folder of its own, so that the
+// fetch-failure test deletes only its own session's shuffle files, never those of suites running
+// beside it.
+const workerTmp = mkdtempSync(join(tmpdir(), "faults-test-"));
+const tmpBefore = process.env.TMPDIR;
+beforeAll(async () => {
+  process.env.TMPDIR = workerTmp;   // inherited by every worker the session starts, replacements too
+  ({ spark, sc } = await startSession("local[2]", { "spark.network.timeout": "5s" }));
+});
+afterAll(async () => {
+  await spark?.stop();
+  if (tmpBefore === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = tmpBefore;
+  rmSync(workerTmp, { recursive: true, force: true });
+});
 
 function busy(ms: number): void {
   const end = Date.now() + ms;
@@ -82,8 +94,8 @@ describe("fault tolerance", () => {
     expect(sorted(await reduced.collect())).toEqual(model());
     // Delete every worker's shuffle files behind the driver's back.
     let removed = 0;
-    for (const d of readdirSync(tmpdir()).filter((f) => f.startsWith("bigdata-worker-"))) {
-      const dir = join(tmpdir(), d);
+    for (const d of readdirSync(workerTmp).filter((f) => f.startsWith("bigdata-worker-"))) {
+      const dir = join(workerTmp, d);
       if (!existsSync(dir)) continue;
       for (const f of readdirSync(dir)) if (f.startsWith("shuffle_")) { rmSync(join(dir, f), { force: true }); removed++; }
     }
