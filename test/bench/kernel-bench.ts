@@ -34,7 +34,7 @@ function freePort(): Promise<number> {
 interface Row { what: string; ms: number; result: string }
 
 /** Starts a kernel from `argv` ("{connection_file}" is replaced), runs `cells`, shuts it down. */
-async function timeKernel(argv: string[], env: Record<string, string>, cells: Array<[label: string, code: string]>): Promise<{ rows: Row[]; total: number }> {
+export async function timeKernel(argv: string[], env: Record<string, string>, cells: Array<[label: string, code: string]>): Promise<{ rows: Row[]; total: number }> {
   const dir = mkdtempSync(join(tmpdir(), "bdw-kernel-bench-"));
   const key = randomBytes(16).toString("hex");
   const ports = { shell_port: await freePort(), iopub_port: await freePort(), stdin_port: await freePort(), control_port: await freePort(), hb_port: await freePort() };
@@ -54,7 +54,18 @@ async function timeKernel(argv: string[], env: Record<string, string>, cells: Ar
   const killChild = () => { if (child.exitCode === null) child.kill("SIGKILL"); };
   process.once("exit", killChild);
 
+  // No request may hang the benchmark: each gets two minutes.
   async function request(type: string, content: object, readIopub = true): Promise<{ result?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer to ${type} within 120 s`)), 120_000); });
+    try {
+      return await Promise.race([exchange(type, content, readIopub), limit]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function exchange(type: string, content: object, readIopub: boolean): Promise<{ result?: string }> {
     const header = newHeader(type, session, "bench");
     await shell.send(encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] }, key));
     let result: string | undefined;
@@ -105,7 +116,9 @@ const BIGDATA_CELLS: Array<[string, string]> = [
 async function bigdataRun(): Promise<Row[]> {
   // As after `workbench install-kernel`: the engine's declarations exist (a fresh checkout emits
   // them once, at install time), so the kernel starts typed.
+  const t = performance.now();
   await ensureEngineDeclarations();
+  process.stderr.write(`engine declarations ready (${(performance.now() - t).toFixed(0)} ms)\n`);
   const spec = kernelSpec();
   return (await timeKernel(spec.argv, spec.env, BIGDATA_CELLS)).rows;
 }
