@@ -54,33 +54,61 @@ export async function timeKernel(argv: string[], env: Record<string, string>, ce
   const killChild = () => { if (child.exitCode === null) child.kill("SIGKILL"); };
   process.once("exit", killChild);
 
-  // No request may hang the benchmark: each gets two minutes.
-  async function request(type: string, content: object, readIopub = true): Promise<{ result?: string }> {
-    let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer to ${type} within 120 s`)), 120_000); });
+  // Every iopub message goes into one queue, read by a single loop (one receive at a time).
+  const iopubQueue: Array<ReturnType<typeof decodeMessage>> = [];
+  let wake: (() => void) | undefined;
+  void (async () => {
     try {
-      return await Promise.race([exchange(type, content, readIopub), limit]);
+      for await (const frames of iopub) {
+        iopubQueue.push(decodeMessage(frames as Buffer[], key));
+        wake?.();
+      }
+    } catch { /* closed */ }
+  })();
+  /** The next iopub message for `msgId` matching `pred`, or undefined after `ms`. */
+  async function iopubFor(msgId: string, pred: (m: ReturnType<typeof decodeMessage>) => boolean, ms: number): Promise<ReturnType<typeof decodeMessage> | undefined> {
+    const end = performance.now() + ms;
+    for (;;) {
+      const i = iopubQueue.findIndex((m) => m.parent_header.msg_id === msgId && pred(m));
+      if (i >= 0) return iopubQueue.splice(i, 1)[0];
+      const left = end - performance.now();
+      if (left <= 0) return undefined;
+      await new Promise<void>((r) => { const t = setTimeout(r, left); wake = () => { clearTimeout(t); r(); }; });
+    }
+  }
+
+  async function shellReply(msgId: string, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no shell reply within ${ms} ms`)), ms); });
+    try {
+      await Promise.race([(async () => {
+        for (;;) {
+          const r = decodeMessage((await shell.receive()) as Buffer[], key);
+          if (r.parent_header.msg_id === msgId) return;
+        }
+      })(), limit]);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  async function exchange(type: string, content: object, readIopub: boolean): Promise<{ result?: string }> {
+  async function send(type: string, content: object): Promise<string> {
     const header = newHeader(type, session, "bench");
     await shell.send(encodeMessage({ identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] }, key));
-    let result: string | undefined;
-    // Read iopub until idle for this request, then the shell reply.
-    for (; readIopub;) {
-      const m = decodeMessage((await iopub.receive()) as Buffer[], key);
-      if (m.parent_header.msg_id !== header.msg_id) continue;
-      if (m.header.msg_type === "execute_result") result = String((m.content as { data: Record<string, unknown> }).data["text/plain"]);
-      if (m.header.msg_type === "error") result = `${String(m.content.ename)}: ${String(m.content.evalue)}`;
-      if (m.header.msg_type === "status" && m.content.execution_state === "idle") break;
-    }
-    for (;;) {
-      const r = decodeMessage((await shell.receive()) as Buffer[], key);
-      if (r.parent_header.msg_id === header.msg_id) return { result };
-    }
+    return header.msg_id;
+  }
+
+  /** Sends a request; with readIopub, collects its result and waits for its idle status (2 minutes at most). */
+  async function request(type: string, content: object, readIopub = true): Promise<{ result?: string }> {
+    const id = await send(type, content);
+    await shellReply(id, 120_000);
+    if (!readIopub) return {};
+    const idle = await iopubFor(id, (m) => m.header.msg_type === "status" && m.content.execution_state === "idle", 120_000);
+    if (!idle) throw new Error(`no idle status for ${type} within 120 s`);
+    const res = await iopubFor(id, (m) => m.header.msg_type === "execute_result" || m.header.msg_type === "error", 0);
+    if (!res) return {};
+    if (res.header.msg_type === "error") return { result: `${String(res.content.ename)}: ${String(res.content.evalue)}` };
+    return { result: String((res.content as { data: Record<string, unknown> }).data["text/plain"]) };
   }
 
   const rows: Row[] = [];
@@ -89,6 +117,14 @@ export async function timeKernel(argv: string[], env: Record<string, string>, ce
     // our subscription is live (slow joiner), so wait for the shell reply only.
     await request("kernel_info_request", {}, false);
     rows.push({ what: "kernel_info_reply (kernel ready)", ms: performance.now() - t0, result: "" });
+    // Then make sure our iopub subscription is live (as jupyter_client's wait_for_ready does):
+    // a kernel_info_request whose busy status we see. Not counted in the figures.
+    for (let tries = 0; tries < 100; tries++) {
+      const id = await send("kernel_info_request", {});
+      await shellReply(id, 120_000);
+      if (await iopubFor(id, (m) => m.header.msg_type === "status", 200)) break;
+    }
+    iopubQueue.length = 0;
     for (const [label, code] of cells) {
       const t = performance.now();
       const r = await request("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
