@@ -33,20 +33,29 @@ export function isNullAt(v: ColumnVector, i: number): boolean {
 export function vectorOf(values: unknown[], numeric: boolean): ColumnVector {
   const n = values.length;
   if (numeric) {
-    const out = new Float64Array(n);
-    let nulls: Uint8Array | null = null;
-    let ok = true;
-    for (let i = 0; i < n; i++) {
-      const x = values[i];
-      if (typeof x === "number") out[i] = x;
-      else if (x === null || x === undefined) (nulls ??= new Uint8Array(n))[i] = 1;
-      else { ok = false; break; }
-    }
-    if (ok) return { kind: "f64", values: out, nulls };
+    const v = numberVector(values, n, () => false);
+    if (v) return v;
   }
   const copy = new Array<unknown>(n);
   for (let i = 0; i < n; i++) copy[i] = values[i] ?? null;
   return { kind: "any", values: copy };
+}
+
+/**
+ * Numbers (null/undefined as nulls) in a Float64Array; bigints too where `bigintFits` says the
+ * double holds them exactly. null when some value is neither: the caller keeps a plain array.
+ */
+export function numberVector(values: ArrayLike<unknown>, n: number, bigintFits: (x: bigint) => boolean): ColumnVector | null {
+  const out = new Float64Array(n);
+  let nulls: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (typeof x === "number") out[i] = x;
+    else if (x === null || x === undefined) (nulls ??= new Uint8Array(n))[i] = 1;
+    else if (typeof x === "bigint" && bigintFits(x)) out[i] = Number(x);
+    else return null;
+  }
+  return { kind: "f64", values: out, nulls };
 }
 
 /** A vector repeating one value (literals, partition columns). */

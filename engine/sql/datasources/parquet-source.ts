@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup } from "hyparquet";
 import { ExecutionError } from "../../common/errors";
 import { StructType, type DataType } from "../types";
-import { constantVector, type ColumnBatch, type ColumnVector } from "../columnar/batch";
+import { constantVector, numberVector, type ColumnBatch, type ColumnVector } from "../columnar/batch";
 import { outputFields, type ScanColumns } from "./csv-source";
 import { filterColumns, mightMatch, type ColumnStats } from "./filters";
 import { fileUri } from "./file-listing";
@@ -284,17 +284,8 @@ const NUMBER_TYPES = new Set(["byte", "short", "integer", "long", "float", "doub
 function columnVector(values: ArrayLike<unknown> | undefined, n: number, dt: DataType): ColumnVector {
   if (!values) return constantVector(null, n);
   if (NUMBER_TYPES.has(dt.type)) {
-    const out = new Float64Array(n);
-    let nulls: Uint8Array | null = null;
-    let ok = true;
-    for (let i = 0; i < n; i++) {
-      const x = values[i];
-      if (typeof x === "number") out[i] = x;
-      else if (x === null || x === undefined) (nulls ??= new Uint8Array(n))[i] = 1;
-      else if (typeof x === "bigint" && (dt.type !== "long" || Number.isSafeInteger(Number(x)))) out[i] = Number(x);
-      else { ok = false; break; }
-    }
-    if (ok) return { kind: "f64", values: out, nulls };
+    const v = numberVector(values, n, (x) => dt.type !== "long" || Number.isSafeInteger(Number(x)));
+    if (v) return v;
   }
   if (dt.type === "boolean") {
     const out = new Uint8Array(n);
