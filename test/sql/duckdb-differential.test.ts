@@ -3,13 +3,7 @@
 // subset of both dialects (and avoid float aggregation order effects by rounding).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { SqlSession } from "../../engine/sql/index";
-import { localHost } from "./support/local-context";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 2 ** 32; };
-}
+import { expectSameRows, loadBoth, rng } from "./support/duckdb-diff";
 
 interface Tables { t: unknown[][]; u: unknown[][] }
 
@@ -68,24 +62,15 @@ describe("differential vs DuckDB", () => {
     if (typeof v === "object" && v !== null && "toDouble" in (v as object)) return Math.round((v as { toDouble(): number }).toDouble() * 1e6) / 1e6;
     return v;
   };
-  const key = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r.map(norm))).sort();
 
   for (const seed of [1, 2, 3]) {
     it(`seed ${seed}: ${QUERIES.length} queries give the same rows`, async () => {
       const { t, u } = makeTables(seed);
-      const spark = new SqlSession(localHost({ "spark.sql.shuffle.partitions": String(1 + (seed % 3)) }));
-      spark.createDataFrame(t, "id int, k int, w string, x double").createOrReplaceTempView("t");
-      spark.createDataFrame(u, "k int, w string, v int").createOrReplaceTempView("u");
-      const lit = (v: unknown) => (v === null ? "NULL" : typeof v === "string" ? `'${v}'` : String(v));
-      await con.run("CREATE OR REPLACE TABLE t (id INTEGER, k INTEGER, w VARCHAR, x DOUBLE)");
-      await con.run("CREATE OR REPLACE TABLE u (k INTEGER, w VARCHAR, v INTEGER)");
-      await con.run(`INSERT INTO t VALUES ${t.map((r) => `(${r.map(lit).join(", ")})`).join(", ")}`);
-      await con.run(`INSERT INTO u VALUES ${u.map((r) => `(${r.map(lit).join(", ")})`).join(", ")}`);
-      for (const q of QUERIES) {
-        const ours = await spark.sql(q).collectInternal();
-        const theirs = (await con.runAndReadAll(q)).getRows() as unknown[][];
-        expect(key(ours), q).toEqual(key(theirs));
-      }
+      const spark = await loadBoth(con, seed, [
+        { name: "t", sparkSchema: "id int, k int, w string, x double", duckColumns: "id INTEGER, k INTEGER, w VARCHAR, x DOUBLE", rows: t },
+        { name: "u", sparkSchema: "k int, w string, v int", duckColumns: "k INTEGER, w VARCHAR, v INTEGER", rows: u },
+      ]);
+      await expectSameRows(spark, con, QUERIES, norm);
     });
   }
 });
