@@ -356,11 +356,17 @@ export class DataFrame {
     }
   }
 
-  async showString(n = 20, truncate: number | boolean = true, vertical = false): Promise<string> {
-    const rows = await this.limit(n + 1).collectInternal();
-    return showString(this.columns, this.output.map((a) => a.dataType), rows, n, truncate, vertical, rows.length > n);
+  /**
+   * show()'s text. As PySpark: n must be an int (a boolean n is NOT_INT: use show(20, false) or
+   * show({ truncate: false })), truncate a boolean or an int; PySpark's keyword arguments may come
+   * as an object in place of n.
+   */
+  async showString(n: number | ShowOptions = 20, truncate: number | boolean = true, vertical = false): Promise<string> {
+    const o = showArgs(n, truncate, vertical);
+    const rows = await this.limit(o.n + 1).collectInternal();
+    return showString(this.columns, this.output.map((a) => a.dataType), rows, o.n, o.truncate, o.vertical, rows.length > o.n);
   }
-  async show(n = 20, truncate: number | boolean = true, vertical = false): Promise<void> {
+  async show(n: number | ShowOptions = 20, truncate: number | boolean = true, vertical = false): Promise<void> {
     console.log((await this.showString(n, truncate, vertical)).replace(/\n$/, ""));
   }
 
@@ -408,7 +414,7 @@ class DescribeFrame extends DataFrame {
   }
   override async collectInternal(): Promise<unknown[][]> { return (await this.pivot()).collectInternal(); }
   override async collect(): Promise<Row[]> { return (await this.pivot()).collect(); }
-  override async showString(n = 20, truncate: number | boolean = true, vertical = false): Promise<string> { return (await this.pivot()).showString(n, truncate, vertical); }
+  override async showString(n: number | ShowOptions = 20, truncate: number | boolean = true, vertical = false): Promise<string> { return (await this.pivot()).showString(n, truncate, vertical); }
   override async count(): Promise<number> { return this.statNames.length; }
 }
 
@@ -564,3 +570,22 @@ export class DataFrameNaFunctions {
 
 export { typeOf, toSortExpr };
 export type { SortExpr };
+
+/** PySpark's show() keyword arguments. */
+export interface ShowOptions { n?: number; truncate?: number | boolean; vertical?: boolean }
+
+/** show()'s arguments checked as PySpark does (PySparkTypeError NOT_INT / NOT_BOOL). */
+function showArgs(n: number | ShowOptions, truncate: number | boolean, vertical: boolean): { n: number; truncate: number | boolean; vertical: boolean } {
+  if (typeof n === "object" && n !== null) return showArgs(n.n ?? 20, n.truncate ?? true, n.vertical ?? false);
+  const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+  if (typeof n !== "number" || !Number.isInteger(n)) {
+    throw new WorkbenchError("NOT_INT", `Argument \`n\` should be an int, got ${kind(n)}.`, { parameters: { arg_name: "n", arg_type: kind(n) } });
+  }
+  if (typeof truncate !== "boolean" && !(typeof truncate === "number" && Number.isInteger(truncate))) {
+    throw new WorkbenchError("NOT_BOOL", `Argument \`truncate\` should be a bool, got ${kind(truncate)}.`, { parameters: { arg_name: "truncate", arg_type: kind(truncate) } });
+  }
+  if (typeof vertical !== "boolean") {
+    throw new WorkbenchError("NOT_BOOL", `Argument \`vertical\` should be a bool, got ${kind(vertical)}.`, { parameters: { arg_name: "vertical", arg_type: kind(vertical) } });
+  }
+  return { n, truncate, vertical };
+}

@@ -11,7 +11,7 @@ import type { SqlSessionLike } from "./session-types";
 export { functions, functions as F };
 export * from "./functions";
 export { Column, type ColumnOrName } from "./column";
-export { DataFrame, GroupedData, PivotedData, PivotedDataAsync, DataFrameNaFunctions, type Row, type ExplainMode } from "./dataframe";
+export { DataFrame, GroupedData, PivotedData, PivotedDataAsync, DataFrameNaFunctions, type Row, type ExplainMode, type ShowOptions } from "./dataframe";
 export { Dataset, KeyValueGroupedDataset } from "./dataset";
 export { SqlSession, CatalogApi, inferSchema, type SchemaArg } from "./sql-session";
 export { DataFrameReader, DataFrameWriter } from "./readwriter";

@@ -38,4 +38,12 @@ describe("df.show() text as PySpark prints it", () => {
     expect(vizShowString(schema, rows, 1)).toBe(await df.showString(1));
     expect(vizShowString(schema, rows, 20, false, true)).toBe(await df.showString(20, false, true));
   });
+
+  it("takes PySpark's keyword arguments as an object and refuses a boolean n as PySpark does", async () => {
+    const df = spark().createDataFrame([{ s: "x".repeat(25) }, { s: "y" }]);
+    expect(await df.showString({ truncate: false })).toBe(await df.showString(20, false));
+    expect(await df.showString({ n: 1, vertical: true })).toBe(await df.showString(1, true, true));
+    await expect(df.showString(false as unknown as number)).rejects.toThrow(/\[NOT_INT\] Argument `n` should be an int, got boolean/);
+    await expect(df.showString(20, "no" as unknown as boolean)).rejects.toThrow(/\[NOT_BOOL\] Argument `truncate`/);
+  });
 });
