@@ -4,6 +4,8 @@
 
 import "./expressions";
 import "./physical/operators";
+import "./physical/join-operators";
+import "./physical/window-operators";
 import "./physical/write-task";
 import "./row-convert";
 import "./datasources";

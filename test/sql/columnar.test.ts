@@ -8,7 +8,8 @@ import "../../engine/sql/expressions";
 import type { Expr } from "../../engine/sql/expressions/expression";
 import type { DataType } from "../../engine/sql/types";
 import { defaultEvalContext } from "../../engine/sql/expressions/eval";
-import { partialAggregate, runPipeline, hashJoinRows, type AggSpec, type ExecConf, type JoinSpec, type PipeOp } from "../../engine/sql/physical/operators";
+import { partialAggregate, runPipeline, type AggSpec, type ExecConf, type PipeOp } from "../../engine/sql/physical/operators";
+import { hashJoinRows, type JoinSpec } from "../../engine/sql/physical/join-operators";
 import { ColumnarStage, type StageOp } from "../../engine/sql/columnar/columnar-stage";
 import { batchRows, isNumberType, rowsToBatch, type ColumnBatch } from "../../engine/sql/columnar/batch";
 

@@ -14,9 +14,11 @@ import type { SqlSparkContext } from "../session-types";
 import { physicalChildren, type PhysicalPlan, type Partitioning } from "./physical-plan";
 import {
   runPipeline, generateRange, readScanSplit, partialAggregate, finalAggregate, keyRows, dropKeys, sampleSortKeys,
-  rangePartitionOf, keyBySortKey, sortRows, joinPartitions, broadcastJoin, setOpPartition, dedupPartition, windowPartition,
-  takeRows, compareSortKeys, countRows, type MetricsSink, type ExecConf, type PipeOp, type Row, type AggSpec, type JoinSpec, type WindowSpecExec,
+  rangePartitionOf, keyBySortKey, sortRows, setOpPartition, dedupPartition,
+  takeRows, compareSortKeys, countRows, type MetricsSink, type ExecConf, type PipeOp, type Row, type AggSpec,
 } from "./operators";
+import { joinPartitions, broadcastJoin, type JoinSpec } from "./join-operators";
+import { windowPartition, type WindowSpecExec } from "./window-operators";
 import { columnarChain, type ColumnarChain } from "./columnar-plan";
 import { runColumnarStage, type ColumnarStageSpec, type StageOp } from "../columnar/columnar-stage";
 import { refsOf } from "../columnar/vector-expr";

@@ -1,14 +1,16 @@
 // Worker-side operator code of the physical plan. Every entry point is registered as a shippable
 // by name, so a task carries only plain-data specs (bound expression trees, key positions,
 // frames) and the evaluator itself is never re-shipped as source text. Rows are arrays.
+// Joins live in ./join-operators and the window operator in ./window-operators (both import the
+// shared pieces from here; engine/sql/worker.ts imports them so they register on workers too).
 
 import { registerShippable } from "../../common/closure";
 import { ExecutionError } from "../../common/errors";
 import { normalizeKey, type NormalKey } from "../../common/keys";
-import type { Expr, SortExpr, WindowFrame } from "../expressions/expression";
+import type { Expr, SortExpr } from "../expressions/expression";
 import { compileExpr, defaultEvalContext } from "../expressions/eval";
 import { aggRuntime, type AggRuntime } from "../expressions/aggregates";
-import { lookupFunction, typeOf, type GeneratorDef, type EvalContext, type RowFn } from "../expressions/registry";
+import { lookupFunction, typeOf, type GeneratorDef, type EvalContext } from "../expressions/registry";
 import { compareValues, rowComparator } from "../expressions/compare";
 import { getDataSource, type ScanSpec } from "../datasource-contract";
 import { StructType } from "../types";
@@ -60,7 +62,7 @@ export interface ExecConf {
   columnar?: boolean;
 }
 
-const ctxFor = (conf: ExecConf, partition: number): EvalContext => defaultEvalContext(partition, conf);
+export const ctxFor = (conf: ExecConf, partition: number): EvalContext => defaultEvalContext(partition, conf);
 
 // ---- narrow pipeline (Spark's whole-stage: project, filter, generate, limit in one pass) ----------
 
@@ -300,105 +302,6 @@ export const sortRows = registerShippable("sql.sortRows", function sortRows(orde
   return keyed.map((x) => x.r);
 });
 
-// ---- joins --------------------------------------------------------------------------------------------
-
-export interface JoinSpec {
-  joinType: "inner" | "left" | "right" | "full" | "left_semi" | "left_anti" | "cross";
-  leftKeys: Expr[];
-  rightKeys: Expr[];
-  /** Residual condition bound to [...leftRow, ...rightRow]. */
-  condition?: Expr;
-  leftWidth: number;
-  rightWidth: number;
-  /** Null-safe equality per key (<=>). */
-  nullSafe: boolean[];
-  conf: ExecConf;
-}
-
-type Table = Map<NormalKey, Row[]>;
-
-function buildTable(keyFns: RowFn[], rows: Iterable<Row>, nullSafe: boolean[]): { table: Table; all: Row[] } {
-  const table: Table = new Map();
-  const all: Row[] = [];
-  for (const row of rows) {
-    all.push(row);
-    const key = keyFns.map((f) => f(row));
-    if (key.some((k, i) => (k === null || k === undefined) && !nullSafe[i])) continue;
-    const nk = normalizeKey(key.length === 1 ? key[0] : key);
-    const bucket = table.get(nk);
-    if (bucket) bucket.push(row); else table.set(nk, [row]);
-  }
-  return { table, all };
-}
-
-/**
- * Hash join of one partition: `stream` is probed against a table built from `build`. The build
- * side is the right input except for right outer joins (built on the left, like Spark's BuildLeft).
- */
-export function* hashJoinRows(spec: JoinSpec, partition: number, left: Iterable<Row>, right: Iterable<Row>): Generator<Row> {
-  const ctx = ctxFor(spec.conf, partition);
-  const lk = spec.leftKeys.map((e) => compileExpr(e, ctx));
-  const rk = spec.rightKeys.map((e) => compileExpr(e, ctx));
-  const cond = spec.condition ? compileExpr(spec.condition, ctx) : undefined;
-  const nullsL = new Array(spec.leftWidth).fill(null), nullsR = new Array(spec.rightWidth).fill(null);
-  const keyOf = (fns: RowFn[], row: Row): NormalKey | undefined => {
-    const key = fns.map((f) => f(row));
-    if (key.some((k, i) => (k === null || k === undefined) && !spec.nullSafe[i])) return undefined;
-    return normalizeKey(key.length === 1 ? key[0] : key);
-  };
-  if (spec.joinType === "right") {
-    const { table } = buildTable(lk, left, spec.nullSafe);
-    for (const r of right) {
-      const k = keyOf(rk, r);
-      let matched = false;
-      if (k !== undefined) {
-        for (const l of table.get(k) ?? []) {
-          const joined = [...l, ...r];
-          if (cond && cond(joined) !== true) continue;
-          matched = true;
-          yield joined;
-        }
-      }
-      if (!matched) yield [...nullsL, ...r];
-    }
-    return;
-  }
-  const { table, all } = buildTable(rk, right, spec.nullSafe);
-  const matchedRight = spec.joinType === "full" ? new Set<Row>() : undefined;
-  const noKeys = lk.length === 0;
-  for (const l of left) {
-    const k = noKeys ? undefined : keyOf(lk, l);
-    const candidates = noKeys ? all : k === undefined ? [] : table.get(k) ?? [];
-    let matched = false;
-    for (const r of candidates) {
-      const joined = [...l, ...r];
-      if (cond && cond(joined) !== true) continue;
-      matched = true;
-      if (spec.joinType === "left_semi" || spec.joinType === "left_anti") break;
-      matchedRight?.add(r);
-      yield joined;
-    }
-    if (spec.joinType === "left_semi" && matched) yield l;
-    else if (spec.joinType === "left_anti" && !matched) yield l;
-    else if (!matched && (spec.joinType === "left" || spec.joinType === "full")) yield [...l, ...nullsR];
-  }
-  if (matchedRight) for (const r of all) if (!matchedRight.has(r)) yield [...nullsL, ...r];
-}
-
-export const shuffledHashJoin = registerShippable("sql.shuffledHashJoin", function shuffledHashJoin(spec: JoinSpec, left: Iterable<[unknown, Row]>, right: Iterable<[unknown, Row]>): Iterable<Row> {
-  const strip = function* (it: Iterable<[unknown, Row]>) { for (const kv of it) yield kv[1]; };
-  return hashJoinRows(spec, 0, strip(left), strip(right));
-});
-
-export const joinPartitions = registerShippable("sql.joinPartitions", function joinPartitions(spec: JoinSpec, left: Iterable<Row>, right: Iterable<Row>): Iterable<Row> {
-  return hashJoinRows(spec, 0, left, right);
-});
-
-/** Broadcast hash join: the streamed side's partition against the broadcast rows. */
-export const broadcastJoin = registerShippable("sql.broadcastJoin", function broadcastJoin(spec: JoinSpec, partition: number, stream: Iterable<Row>, built: Row[], buildLeft: boolean): Iterable<Row> {
-  return buildLeft ? hashJoinRows(spec, partition, built, stream) : hashJoinRows(spec, partition, stream, built);
-});
-
 // ---- set operations and dedup ---------------------------------------------------------------------
 
 export const setOpPartition = registerShippable("sql.setOpPartition", function* setOpPartition(op: "intersect" | "except", all: boolean, left: Iterable<Row>, right: Iterable<Row>): Generator<Row> {
@@ -428,164 +331,6 @@ export const dedupPartition = registerShippable("sql.dedupPartition", function* 
     yield row;
   }
 });
-
-// ---- window functions ----------------------------------------------------------------------------------
-
-export interface WindowSpecExec {
-  partitionBy: Expr[];
-  orderBy: SortExpr[];
-  /** Window function calls (ranking or aggregate) with args bound to the input row, and frames. */
-  functions: { fn: Expr & { kind: "fn" }; frame: WindowFrame }[];
-  conf: ExecConf;
-}
-
-export const windowPartition = registerShippable("sql.windowPartition", function windowPartition(spec: WindowSpecExec, partition: number, it: Iterable<Row>): Row[] {
-  const ctx = ctxFor(spec.conf, partition);
-  const pk = spec.partitionBy.map((e) => compileExpr(e, ctx));
-  const ok = spec.orderBy.map((o) => compileExpr(o.child, ctx));
-  const dirs = spec.orderBy.map((o) => ({ ascending: o.ascending, nullsFirst: o.nullsFirst }));
-  const rows = [...it].map((r, i) => ({ r, i, p: pk.map((f) => f(r)), o: ok.map((f) => f(r)) }));
-  rows.sort((a, b) => {
-    for (let i = 0; i < a.p.length; i++) { const c = compareValues(a.p[i], b.p[i]); if (c) return c; }
-    return compareSortKeys(a.o, b.o, dirs) || a.i - b.i;
-  });
-  const out: Row[] = [];
-  let start = 0;
-  while (start < rows.length) {
-    let end = start + 1;
-    while (end < rows.length && rows[end]!.p.every((v, i) => compareValues(v, rows[start]!.p[i]) === 0)) end++;
-    const group = rows.slice(start, end);
-    const cols = spec.functions.map((f) => evalWindowFn(f.fn, f.frame, group, dirs, ctx));
-    group.forEach((g, i) => out.push([...g.r, ...cols.map((c) => c[i])]));
-    start = end;
-  }
-  return out;
-});
-
-type Keyed = { r: Row; o: unknown[] };
-
-function evalWindowFn(fn: Expr & { kind: "fn" }, frame: WindowFrame, group: Keyed[], dirs: SortKeySpec[], ctx: EvalContext): unknown[] {
-  const n = group.length;
-  const name = fn.name.toLowerCase();
-  const def = lookupFunction(name);
-  const args = fn.args.map((a) => compileExpr(a, ctx));
-  const peersEq = (i: number, j: number) => compareSortKeys(group[i]!.o, group[j]!.o, dirs) === 0;
-  const res = new Array<unknown>(n);
-  if (def?.kind === "window") {
-    switch (name) {
-      case "row_number": for (let i = 0; i < n; i++) res[i] = i + 1; return res;
-      case "rank": case "percent_rank": {
-        let rank = 1;
-        for (let i = 0; i < n; i++) {
-          if (i > 0 && !peersEq(i, i - 1)) rank = i + 1;
-          res[i] = name === "rank" ? rank : n > 1 ? (rank - 1) / (n - 1) : 0;
-        }
-        return res;
-      }
-      case "dense_rank": {
-        let rank = 1;
-        for (let i = 0; i < n; i++) { if (i > 0 && !peersEq(i, i - 1)) rank++; res[i] = rank; }
-        return res;
-      }
-      case "cume_dist": {
-        let i = 0;
-        while (i < n) {
-          let j = i + 1;
-          while (j < n && peersEq(j, i)) j++;
-          for (let k = i; k < j; k++) res[k] = j / n;
-          i = j;
-        }
-        return res;
-      }
-      case "ntile": {
-        const buckets = Number(args[0]!(group[0]!.r));
-        const size = Math.floor(n / buckets), extra = n % buckets;
-        let i = 0;
-        for (let b = 1; b <= buckets && i < n; b++) {
-          const len = size + (b <= extra ? 1 : 0);
-          for (let k = 0; k < len && i < n; k++) res[i++] = b;
-        }
-        return res;
-      }
-      case "lag": case "lead": {
-        const off = args[1] ? Number(args[1](group[0]!.r)) : 1;
-        for (let i = 0; i < n; i++) {
-          const j = name === "lag" ? i - off : i + off;
-          res[i] = j >= 0 && j < n ? args[0]!(group[j]!.r) : args[2] ? args[2](group[i]!.r) : null;
-        }
-        return res;
-      }
-      case "nth_value": {
-        const k = Number(args[1]!(group[0]!.r));
-        for (let i = 0; i < n; i++) {
-          const [lo, hi] = frameBounds(frame, i, group, dirs);
-          const j = lo + k - 1;
-          res[i] = j <= hi && j < n ? args[0]!(group[j]!.r) : null;
-        }
-        return res;
-      }
-    }
-  }
-  // Aggregate over a frame.
-  const rt = aggRuntime(fn);
-  const vals = (i: number) => args.map((a) => a(group[i]!.r));
-  const lower = frame.lower.type, upper = frame.upper.type;
-  if (lower === "unboundedPreceding" && upper === "unboundedFollowing") {
-    let b = rt.init();
-    for (let i = 0; i < n; i++) b = rt.update(b, vals(i));
-    const v = rt.finish(b);
-    return res.fill(v);
-  }
-  if (lower === "unboundedPreceding" && upper === "currentRow") {
-    // Running aggregate; a RANGE frame includes all peers of the current row.
-    let b = rt.init();
-    let i = 0;
-    while (i < n) {
-      let j = i + 1;
-      if (frame.frameType === "range") while (j < n && peersEq(j, i)) j++;
-      for (let k = i; k < j; k++) b = rt.update(b, vals(k));
-      const v = rt.finish(structuredClone(b));
-      for (let k = i; k < j; k++) res[k] = v;
-      i = j;
-    }
-    return res;
-  }
-  for (let i = 0; i < n; i++) {
-    const [lo, hi] = frameBounds(frame, i, group, dirs);
-    let b = rt.init();
-    for (let k = Math.max(lo, 0); k <= Math.min(hi, n - 1); k++) b = rt.update(b, vals(k));
-    res[i] = rt.finish(b);
-  }
-  return res;
-}
-
-/** Inclusive row index range of the frame around row i. */
-function frameBounds(frame: WindowFrame, i: number, group: Keyed[], dirs: SortKeySpec[]): [number, number] {
-  const n = group.length;
-  if (frame.frameType === "rows") {
-    const lo = frame.lower.type === "unboundedPreceding" ? 0 : frame.lower.type === "currentRow" ? i : frame.lower.type === "offset" ? i + (frame.lower.offset ?? 0) : n;
-    const hi = frame.upper.type === "unboundedFollowing" ? n - 1 : frame.upper.type === "currentRow" ? i : frame.upper.type === "offset" ? i + (frame.upper.offset ?? 0) : -1;
-    return [lo, hi];
-  }
-  // RANGE: by the (single, numeric) order key value, or peers for CURRENT ROW.
-  const key = group[i]!.o;
-  const asc = dirs[0]?.ascending ?? true;
-  const within = (j: number, b: typeof frame.lower, side: "lo" | "hi"): boolean => {
-    if (b.type === "unboundedPreceding") return side === "lo";
-    if (b.type === "unboundedFollowing") return side === "hi";
-    const c = compareSortKeys(group[j]!.o, key, dirs);
-    if (b.type === "currentRow") return side === "lo" ? c >= 0 : c <= 0;
-    const v = group[j]!.o[0] as number, k = key[0] as number;
-    if (v === null || k === null || v === undefined || k === undefined) return c === 0;
-    const target = asc ? k + (b.offset ?? 0) : k - (b.offset ?? 0);
-    return side === "lo" ? (asc ? v >= target : v <= target) : (asc ? v <= target : v >= target);
-  };
-  let lo = 0;
-  while (lo < n && !within(lo, frame.lower, "lo")) lo++;
-  let hi = n - 1;
-  while (hi >= 0 && !within(hi, frame.upper, "hi")) hi--;
-  return [lo, hi];
-}
 
 export const takeRows = registerShippable("sql.takeRows", function* takeRows(n: number, offset: number, it: Iterable<Row>): Generator<Row> {
   let k = 0;
