@@ -71,16 +71,21 @@ function toStruct(s: StructType | { fields: StructField[] }): StructType {
   return s instanceof StructType ? s : new StructType(s.fields);
 }
 
+/** The split's data and partition columns (the request's schema split by the partition names). */
+function scanColumns(split: FileScanSplit, req: ReadRequest) {
+  const full = toStruct(req.dataSchema);
+  const partSet = new Set(split.partitionColumns.map((c) => c.toLowerCase()));
+  return {
+    dataSchema: new StructType(full.fields.filter((f) => !partSet.has(f.name.toLowerCase()))),
+    partitionSchema: new StructType(full.fields.filter((f) => partSet.has(f.name.toLowerCase()))),
+    requiredColumns: req.requiredColumns,
+  };
+}
+
 /** Worker side: one split's rows as arrays in `req.requiredColumns` order. */
 export const readFileScanSplit = registerShippable("sql.datasources.readFileScanSplit",
   async function readFileScanSplit(format: FileFormat, split: FileScanSplit, req: ReadRequest, metrics?: ReadMetrics): Promise<InternalRow[]> {
-    const full = toStruct(req.dataSchema);
-    const partSet = new Set(split.partitionColumns.map((c) => c.toLowerCase()));
-    const cols = {
-      dataSchema: new StructType(full.fields.filter((f) => !partSet.has(f.name.toLowerCase()))),
-      partitionSchema: new StructType(full.fields.filter((f) => partSet.has(f.name.toLowerCase()))),
-      requiredColumns: req.requiredColumns,
-    };
+    const cols = scanColumns(split, req);
     const o = new Options(req.options);
     const names = req.requiredColumns;
     const out: InternalRow[] = [];
@@ -107,13 +112,7 @@ export async function* readParquetScanSplitColumns(split: FileScanSplit, req: Re
     yield rowsToBatch(rows, req.requiredColumns.map((n) => isNumberType(full.fields.find((f) => f.name === n)?.dataType ?? { type: "string" })));
     return;
   }
-  const full = toStruct(req.dataSchema);
-  const partSet = new Set(split.partitionColumns.map((c) => c.toLowerCase()));
-  const cols = {
-    dataSchema: new StructType(full.fields.filter((f) => !partSet.has(f.name.toLowerCase()))),
-    partitionSchema: new StructType(full.fields.filter((f) => partSet.has(f.name.toLowerCase()))),
-    requiredColumns: req.requiredColumns,
-  };
+  const cols = scanColumns(split, req);
   const filters = fromContractFilters(req.pushedFilters);
   for (const file of split.split.files) {
     metrics.filesRead++;
