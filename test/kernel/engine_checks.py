@@ -6,8 +6,7 @@ import os
 import time
 import unittest
 
-from jupyter_client.manager import start_new_kernel
-from protocol_checks import KERNEL, collect, of_type, run, shell_reply, wait_busy
+from protocol_checks import KernelTestCase, collect, of_type, run, shell_reply, wait_busy
 
 
 def alive(pid):
@@ -40,11 +39,7 @@ def worker_pids(kc):
     return [int(p) for p in result_text(msgs).strip("'").strip("[]").split(",") if p.strip()]
 
 
-class EngineTests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=240)
-
+class EngineTests(KernelTestCase):
     @classmethod
     def tearDownClass(cls):
         cls.kc.stop_channels()

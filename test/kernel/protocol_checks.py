@@ -83,7 +83,9 @@ def wait_busy(kc, msg_id, timeout=TIMEOUT):
     raise AssertionError("cell never started")
 
 
-class ProtocolTests(unittest.TestCase):
+class KernelTestCase(unittest.TestCase):
+    """One bigdata kernel for the whole class, shut down after it."""
+
     @classmethod
     def setUpClass(cls):
         cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=240)
@@ -92,6 +94,9 @@ class ProtocolTests(unittest.TestCase):
     def tearDownClass(cls):
         cls.kc.stop_channels()
         cls.km.shutdown_kernel()
+
+
+class ProtocolTests(KernelTestCase):
 
     def test_last_value_is_execute_result_not_stdout(self):
         reply, msgs = run(self.kc, 'console.log("printed"); 40 + 2')

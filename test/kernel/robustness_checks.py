@@ -5,8 +5,7 @@ megabytes, and one printing forever until interrupted. After each, the next cell
 import time
 import unittest
 
-from jupyter_client.manager import start_new_kernel
-from protocol_checks import KERNEL, collect, of_type, run, shell_reply, wait_busy
+from protocol_checks import KernelTestCase, collect, of_type, run, shell_reply, wait_busy
 
 LIMIT = 10_000_000
 
@@ -15,15 +14,7 @@ def streams(msgs, name):
     return "".join(m["content"]["text"] for m in of_type(msgs, "stream") if m["content"]["name"] == name)
 
 
-class RobustnessTests(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=240)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.kc.stop_channels()
-        cls.km.shutdown_kernel()
+class RobustnessTests(KernelTestCase):
 
     def still_alive(self, n):
         self.assertTrue(self.km.is_alive())
