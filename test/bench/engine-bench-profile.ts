@@ -1,30 +1,12 @@
 // CPU profiles of the engine benchmarks' jobs, in every thread (driver, worker processes, executor
-// threads), summarised as self time per function. Same hook technique as sql-bench-profile.ts.
+// threads), summarised as self time per function. Profiling through thread-profiler.ts.
 //   npx tsx test/bench/engine-bench-profile.ts trivial|wordcount|shuffle [DIR]
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { SparkSession } from "../../engine/index";
 import { generateText } from "./gen-text";
-
-const HOOK = `
-import { Session } from "node:inspector";
-import { writeFileSync } from "node:fs";
-import { threadId } from "node:worker_threads";
-const dir = process.env.ENGINE_BENCH_PROF_DIR;
-if (dir) {
-  const s = new Session(); s.connect();
-  let seq = 0;
-  const start = () => { s.post("Profiler.enable"); s.post("Profiler.setSamplingInterval", { interval: 500 }); s.post("Profiler.start"); };
-  const flush = () => s.post("Profiler.stop", (err, r) => {
-    if (!err && r) writeFileSync(dir + "/p-" + process.pid + "-t" + threadId + "-" + String(seq++).padStart(4, "0") + ".cpuprofile", JSON.stringify(r.profile));
-  });
-  start();
-  setInterval(() => { flush(); start(); }, 2000).unref();
-  process.on("exit", flush);
-}
-`;
+import { printProfileSummary, runProfiled } from "./thread-profiler";
 
 async function job(which: string): Promise<void> {
   const spark = await SparkSession.builder().master("local[2]").getOrCreate();
@@ -53,10 +35,6 @@ else {
   const which = process.argv[2] ?? "shuffle";
   const dir = process.argv[3] ?? join(tmpdir(), `engine-prof-${which}`);
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "hook.mjs"), HOOK);
-  spawnSync("npx", ["tsx", "test/bench/engine-bench-profile.ts", "job", which], {
-    stdio: "inherit", env: { ...process.env, ENGINE_BENCH_PROF_DIR: dir, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${join(dir, "hook.mjs")}` },
-  });
-  spawnSync("npx", ["tsx", "test/bench/sql-bench-profile.ts", "summary", dir, "25"], { stdio: "inherit" });
+  runProfiled(["test/bench/engine-bench-profile.ts", "job", which], dir, "ENGINE_BENCH_PROF_DIR", 500);
+  printProfileSummary(dir, 25);
 }
