@@ -5,84 +5,29 @@
 // loss, and resolves or rejects the job. Socket handlers only post events.
 
 import { decode, encode } from "../common/codec";
-import { errorFromWire, ExecutionError, WorkbenchError, type WireError } from "../common/errors";
-import type { SerializedFunction } from "../common/closure";
-import { CheckpointRDD, NarrowDependency, OneToOneDependency, ShuffleDependency, checkpointComplete, shuffleWriteSpec, stageRdds, stageSpecs, stageShuffleReads, type RDD } from "../rdd";
-import type { ShuffleReadPlan, TaskEndMessage, TaskMessage } from "../rpc/protocol";
+import { ExecutionError, WorkbenchError } from "../common/errors";
+import { NarrowDependency, ShuffleDependency, shuffleWriteSpec, stageRdds, stageSpecs, stageShuffleReads, type RDD } from "../rdd";
+import type { ShuffleReadPlan, TaskEndMessage } from "../rpc/protocol";
 import type { RegisteredWorker } from "../cluster/driver-endpoint";
-import { emptyTaskMetrics, type JobInfo, type TaskInfo, type TaskMetrics, type WorkerInfo } from "./job-info";
+import { emptyTaskMetrics, type JobInfo, type TaskMetrics, type WorkerInfo } from "./job-info";
 import { ListenerBus } from "./listener-bus";
 import { JobTracker, allStages } from "./job-tracker";
 import { MapOutputTracker } from "./map-output-tracker";
 import { ResultStage, ShuffleMapStage, type MapOutput, type Stage } from "./stage";
-import type { StagePayload, TaskPayload } from "./task-payload";
+import type { StagePayload } from "./task-payload";
 import type { Accumulator } from "./shared-variables";
+import {
+  MAX_TASK_FAILURES, type ActiveJob, type JobRequest, type RunningTask, type SchedulerBackend, type PlacementCore, type SchedulerEvent,
+  type StageTimes, type Task, type WorkerState,
+} from "./scheduler-types";
+import { completeCheckpoints, missingParents, preferredExecutors, shuffleDeps } from "./lineage";
+import { abortStage, fetchFailed, onWorkerLost } from "./fault-recovery";
+import { activeJobFor, applyCacheChanges, offer } from "./task-placement";
 
-export interface SchedulerBackend {
-  launch(workerId: string, msg: TaskMessage): boolean;
-  kill(workerId: string, taskId: number, reason: string): void;
-}
+export { MAX_TASK_FAILURES, type JobRequest, type SchedulerBackend } from "./scheduler-types";
+export { userFrames } from "./fault-recovery";
 
-export interface JobRequest {
-  rdd: RDD<unknown>;
-  partitions: number[];
-  resultFn: SerializedFunction;
-  callSite: string;
-  group?: string;
-  onPartition?: (index: number, result: unknown) => void;
-}
-
-interface ActiveJob {
-  jobId: number;
-  req: JobRequest;
-  finalStage: ResultStage;
-  results: unknown[];
-  numFinished: number;
-  resolve: (r: unknown[]) => void;
-  reject: (e: Error) => void;
-}
-
-interface Task {
-  taskId: number;
-  stage: Stage;
-  stageAttempt: number;
-  /** Index into the stage RDD's partitions. */
-  partition: number;
-  /** For result stages: index into the job's partition list. */
-  outputIndex: number;
-  attempt: number;
-  preferred: string[];
-  /** When the task became runnable (for the locality wait). */
-  since?: number;
-}
-
-interface RunningTask extends Task {
-  workerId: string;
-  slot: number;
-  info: TaskInfo;
-}
-
-interface WorkerState {
-  info: RegisteredWorker;
-  free: Set<number>;
-  lastHeartbeat: number;
-}
-
-type SchedulerEvent =
-  | { type: "JobSubmitted"; job: ActiveJob }
-  | { type: "TaskEnded"; workerId: string; msg: TaskEndMessage }
-  | { type: "WorkerAdded"; worker: RegisteredWorker }
-  | { type: "WorkerLost"; workerId: string; reason: string }
-  | { type: "JobCancelled"; jobId: number; reason: string }
-  | { type: "JobGroupCancelled"; group: string }
-  | { type: "AllJobsCancelled" }
-  | { type: "ResubmitFailedStages" }
-  | { type: "Revive" };
-
-export const MAX_TASK_FAILURES = 4;
-const MAX_STAGE_ATTEMPTS = 4;
-
-export class DAGScheduler {
+export class DAGScheduler implements PlacementCore {
   readonly bus = new ListenerBus();
   readonly tracker = new JobTracker();
   readonly outputs = new MapOutputTracker();
@@ -91,41 +36,44 @@ export class DAGScheduler {
 
   private nextJobId = 0;
   private nextStageId = 0;
-  private nextTaskId = 0;
+  /** @internal */ nextTaskId = 0;
   private readonly queue: SchedulerEvent[] = [];
   private processing = false;
 
-  // Job-scoped tables: all empty when no job runs.
-  private readonly jobs = new Map<number, ActiveJob>();
-  private readonly stages = new Map<number, Stage>();
-  private readonly shuffleStages = new Map<number, ShuffleMapStage>();
+  // Job-scoped tables: all empty when no job runs. Not private: fault-recovery.ts and task-placement.ts work on them (PlacementCore).
+  /** @internal */ readonly jobs = new Map<number, ActiveJob>();
+  /** @internal */ readonly stages = new Map<number, Stage>();
+  /** @internal */ readonly shuffleStages = new Map<number, ShuffleMapStage>();
   private readonly waiting = new Set<Stage>();
-  private readonly running = new Set<Stage>();
-  private readonly failed = new Set<Stage>();
-  private pending: Task[] = [];
-  private readonly runningTasks = new Map<number, RunningTask>();
-  private readonly failures = new Map<string, number>();
-  /** Tasks of ended jobs still running on a worker (killed, or a stale attempt): their slot frees when they report. */
-  private readonly zombies = new Map<number, { workerId: string; slot: number }>();
-  private resubmitTimer?: NodeJS.Timeout;
-  private reviveTimer?: NodeJS.Timeout;
+  /** @internal */ readonly running = new Set<Stage>();
+  /** @internal */ readonly failed = new Set<Stage>();
+  /** @internal */ pending: Task[] = [];
+  /** @internal */ readonly runningTasks = new Map<number, RunningTask>();
+  /** @internal */ readonly failures = new Map<string, number>();
+  /** @internal Tasks of ended jobs still running on a worker (killed, or a stale attempt): their slot frees when they report. */
+  readonly zombies = new Map<number, { workerId: string; slot: number }>();
+  /** @internal */ resubmitTimer?: NodeJS.Timeout;
+  /** @internal */ reviveTimer?: NodeJS.Timeout;
 
   // Cluster state.
-  private readonly workers = new Map<string, WorkerState>();
-  /** Block id -> executors ("worker#slot") holding it. */
-  private readonly cacheLocs = new Map<string, Set<string>>();
-  private readonly sentBroadcasts = new Map<string, Set<number>>();
-  private readonly stageTimes = new Map<number, { submission?: number; completion?: number; active: number; completed: number; failed: number }>();
+  /** @internal */ readonly workers = new Map<string, WorkerState>();
+  /** @internal Block id -> executors ("worker#slot") holding it. */
+  readonly cacheLocs = new Map<string, Set<string>>();
+  /** @internal */ readonly sentBroadcasts = new Map<string, Set<number>>();
+  /** @internal */ readonly stageTimes = new Map<number, StageTimes>();
 
   constructor(
-    private readonly backend: SchedulerBackend,
+    /** @internal */ readonly backend: SchedulerBackend,
     private readonly opts: { checkpointDir?: () => string | undefined; localityWaitMs?: number; maxTaskFailures?: number } = {},
   ) {}
 
-  private get localityWaitMs(): number {
+  /** @internal */ get localityWaitMs(): number {
     return this.opts.localityWaitMs ?? 3000;
   }
-  private get maxTaskFailures(): number {
+  /** @internal */ get checkpointDir(): string | undefined {
+    return this.opts.checkpointDir?.();
+  }
+  /** @internal */ get maxTaskFailures(): number {
     return this.opts.maxTaskFailures ?? MAX_TASK_FAILURES;
   }
 
@@ -195,7 +143,7 @@ export class DAGScheduler {
 
   // ---- the loop --------------------------------------------------------------------------
 
-  private post(e: SchedulerEvent): void {
+  /** @internal */ post(e: SchedulerEvent): void {
     this.queue.push(e);
     if (this.processing) return;
     this.processing = true;
@@ -210,7 +158,7 @@ export class DAGScheduler {
           for (const job of [...this.jobs.values()]) this.failJob(job, err as Error);
         }
       }
-      this.offer();
+      offer(this);
     } finally {
       this.processing = false;
     }
@@ -221,7 +169,7 @@ export class DAGScheduler {
       case "JobSubmitted": return this.onJobSubmitted(e.job);
       case "TaskEnded": return this.onTaskEnded(e.workerId, e.msg);
       case "WorkerAdded": return this.onWorkerAdded(e.worker);
-      case "WorkerLost": return this.onWorkerLost(e.workerId, e.reason);
+      case "WorkerLost": return onWorkerLost(this, e.workerId, e.reason);
       case "JobCancelled": {
         const job = this.jobs.get(e.jobId);
         if (job) this.failJob(job, new ExecutionError("JOB_CANCELLED", `Job ${e.jobId} cancelled ${e.reason}`, { context: { jobId: e.jobId } }));
@@ -256,25 +204,8 @@ export class DAGScheduler {
     return stage;
   }
 
-  /** Shuffle dependencies reachable from rdd through narrow dependencies. */
-  private shuffleDeps(rdd: RDD<unknown>): ShuffleDependency[] {
-    const out: ShuffleDependency[] = [];
-    const seen = new Set<number>();
-    const stack = [rdd];
-    while (stack.length) {
-      const r = stack.pop()!;
-      if (seen.has(r.id)) continue;
-      seen.add(r.id);
-      for (const d of r.dependencies) {
-        if (d instanceof ShuffleDependency) out.push(d);
-        else stack.push(d.rdd);
-      }
-    }
-    return out;
-  }
-
   private parentStages(rdd: RDD<unknown>, jobId: number): Stage[] {
-    return this.shuffleDeps(rdd).map((d) => this.shuffleMapStage(d, jobId));
+    return shuffleDeps(rdd).map((d) => this.shuffleMapStage(d, jobId));
   }
 
   private shuffleMapStage(dep: ShuffleDependency, jobId: number): ShuffleMapStage {
@@ -312,7 +243,7 @@ export class DAGScheduler {
 
   private submitStage(stage: Stage): void {
     if (this.waiting.has(stage) || this.running.has(stage) || this.failed.has(stage)) return;
-    const missing = this.missingParents(stage);
+    const missing = missingParents(stage, this.shuffleStages, this.cacheLocs);
     if (missing.length === 0) {
       this.submitMissingTasks(stage);
       return;
@@ -321,35 +252,8 @@ export class DAGScheduler {
     this.waiting.add(stage);
   }
 
-  /** Parent stages whose outputs are not all present. A fully cached RDD hides its parents. */
-  private missingParents(stage: Stage): Stage[] {
-    const missing = new Map<number, Stage>();
-    const seen = new Set<number>();
-    const stack = [stage.rdd];
-    while (stack.length) {
-      const r = stack.pop()!;
-      if (seen.has(r.id)) continue;
-      seen.add(r.id);
-      if (this.fullyCached(r)) continue;
-      for (const d of r.dependencies) {
-        if (d instanceof ShuffleDependency) {
-          const ms = this.shuffleStages.get(d.shuffleId)!;
-          if (!ms.isAvailable) missing.set(ms.id, ms);
-        } else stack.push(d.rdd);
-      }
-    }
-    return [...missing.values()];
-  }
-
-  private fullyCached(r: RDD<unknown>): boolean {
-    if (!(r.storageLevel.useMemory || r.storageLevel.useDisk)) return false;
-    const n = r.getNumPartitions();
-    for (let i = 0; i < n; i++) if (!this.cacheLocs.get(`rdd_${r.id}_${i}`)?.size) return false;
-    return n > 0;
-  }
-
   private submitMissingTasks(stage: Stage): void {
-    const job = this.activeJobFor(stage);
+    const job = activeJobFor(this.jobs, stage);
     if (!job) return;
     const parts = stage.findMissingPartitions();
     stage.attempt++;
@@ -379,7 +283,7 @@ export class DAGScheduler {
       stage.pending.add(outputIndex);
       this.pending.push({
         taskId: this.nextTaskId++, stage, stageAttempt: stage.attempt, partition, outputIndex,
-        attempt: this.failures.get(`${stage.id}:${outputIndex}`) ?? 0, preferred: this.preferredExecutors(stage.rdd, partition),
+        attempt: this.failures.get(`${stage.id}:${outputIndex}`) ?? 0, preferred: preferredExecutors(stage.rdd, partition, this.cacheLocs),
       });
     }
     if (parts.length === 0) this.stageFinished(stage);
@@ -390,114 +294,13 @@ export class DAGScheduler {
     return stage.info(status, t, t, failureReason);
   }
 
-  /** Executors holding a cached partition the task would read (one-to-one lineage only). */
-  private preferredExecutors(rdd: RDD<unknown>, partition: number): string[] {
-    let r: RDD<unknown> | undefined = rdd;
-    while (r) {
-      if (r.storageLevel.useMemory || r.storageLevel.useDisk) {
-        const locs = this.cacheLocs.get(`rdd_${r.id}_${partition}`);
-        if (locs?.size) return [...locs];
-      }
-      const d: unknown = r.dependencies.length === 1 ? r.dependencies[0] : undefined;
-      r = d instanceof OneToOneDependency ? d.rdd : undefined;
-    }
-    return [];
-  }
-
-  private activeJobFor(stage: Stage): ActiveJob | undefined {
-    let best: ActiveJob | undefined;
-    for (const id of stage.jobIds) {
-      const j = this.jobs.get(id);
-      if (j && (!best || j.jobId < best.jobId)) best = j;
-    }
-    return best;
-  }
-
-  // ---- task placement ------------------------------------------------------------------------
-
-  /**
-   * Delay scheduling, as Spark does: a task whose partition is cached on a live executor waits
-   * up to spark.locality.wait for that executor before running anywhere else (and recomputing).
-   */
-  private offer(): void {
-    if (this.pending.length === 0) return;
-    const free: string[] = [];
-    for (const w of this.workers.values()) for (const s of [...w.free].sort()) free.push(`${w.info.workerId}#${s}`);
-    if (free.length === 0) return;
-    const now = Date.now();
-    let nextWake = Infinity;
-    const remaining: Task[] = [];
-    for (const task of this.pending) {
-      if (!this.stages.has(task.stage.id)) continue;
-      if (free.length === 0) {
-        remaining.push(task);
-        continue;
-      }
-      task.since ??= now;
-      let i = -1;
-      const livePreferred = task.preferred.filter((e) => this.workers.has(e.split("#")[0]!));
-      if (livePreferred.length) {
-        i = free.findIndex((e) => livePreferred.includes(e));
-        if (i < 0) {
-          const waitUntil = task.since + this.localityWaitMs;
-          if (now < waitUntil) {
-            nextWake = Math.min(nextWake, waitUntil);
-            remaining.push(task);
-            continue;
-          }
-          i = 0;
-        }
-      } else i = 0;
-      const [exec] = free.splice(i, 1);
-      if (!this.launch(task, exec!)) remaining.push(task);
-    }
-    this.pending = remaining;
-    if (nextWake < Infinity && !this.reviveTimer) {
-      this.reviveTimer = setTimeout(() => this.post({ type: "Revive" }), Math.max(1, nextWake - now));
-      this.reviveTimer.unref?.();
-    }
-  }
-
-  private launch(task: Task, exec: string): boolean {
-    const [workerId, slotStr] = exec.split("#") as [string, string];
-    const slot = Number(slotStr);
-    const w = this.workers.get(workerId);
-    if (!w) return false;
-    const stage = task.stage;
-    const job = this.activeJobFor(stage);
-    const sent = this.sentBroadcasts.get(exec) ?? new Set<number>();
-    this.sentBroadcasts.set(exec, sent);
-    const broadcasts = [...this.broadcasts].filter(([id]) => !sent.has(id)).map(([id, value]) => ({ id, value }));
-    const p: TaskPayload = {
-      stageKey: stage.payloadKey, stage: stage.payload!, partition: stage.rdd.partitions[task.partition]!,
-      checkpointDir: this.opts.checkpointDir?.(),
-    };
-    const msg: TaskMessage = {
-      t: "task", taskId: task.taskId, jobId: job?.jobId ?? -1, stageId: stage.id, stageAttempt: task.stageAttempt,
-      partition: task.partition, attempt: task.attempt, slot, payload: encode(p), broadcasts,
-    };
-    if (!this.backend.launch(workerId, msg)) return false;
-    for (const b of broadcasts) sent.add(b.id);
-    w.free.delete(slot);
-    const info: TaskInfo = {
-      taskId: task.taskId, jobId: job?.jobId ?? -1, stageId: stage.id, stageAttempt: task.stageAttempt, partition: task.partition,
-      attempt: task.attempt, workerId, launchTime: Date.now(), status: "RUNNING",
-    };
-    this.runningTasks.set(task.taskId, { ...task, workerId, slot, info });
-    const t = this.stageTimes.get(stage.id);
-    if (t) t.active++;
-    if (job) this.tracker.jobs.get(job.jobId)?.tasks.push(info);
-    this.bus.post({ type: "taskStart", time: Date.now(), task: info });
-    return true;
-  }
-
   // ---- task completion -----------------------------------------------------------------------
 
   private onTaskEnded(workerId: string, msg: TaskEndMessage): void {
     const w = this.workers.get(workerId);
     const task = this.runningTasks.get(msg.taskId);
     const zombie = this.zombies.get(msg.taskId);
-    this.applyCacheChanges(workerId, task?.slot ?? zombie?.slot ?? 0, msg);
+    applyCacheChanges(this.cacheLocs, workerId, task?.slot ?? zombie?.slot ?? 0, msg);
     if (!task) {
       if (zombie) {
         this.zombies.delete(msg.taskId);
@@ -532,30 +335,16 @@ export class DAGScheduler {
         return;
       case "fetchFailed":
         if (times) times.failed++;
-        return this.fetchFailed(stage, task, msg);
+        return fetchFailed(this, stage, task, msg);
       case "failed": {
         if (times) times.failed++;
         const key = `${stage.id}:${task.outputIndex}`;
         const n = (this.failures.get(key) ?? 0) + 1;
         this.failures.set(key, n);
-        if (n >= this.maxTaskFailures) this.abortStage(stage, task, workerId, msg.error!, n);
+        if (n >= this.maxTaskFailures) abortStage(this, stage, task, workerId, msg.error!, n);
         else this.pending.push({ ...task, taskId: this.nextTaskId++, attempt: n });
         return;
       }
-    }
-  }
-
-  private applyCacheChanges(workerId: string, slot: number, msg: TaskEndMessage): void {
-    const exec = `${workerId}#${slot}`;
-    for (const b of msg.blocksAdded) {
-      const s = this.cacheLocs.get(b.blockId) ?? new Set<string>();
-      s.add(exec);
-      this.cacheLocs.set(b.blockId, s);
-    }
-    for (const id of msg.blocksRemoved) {
-      const s = this.cacheLocs.get(id);
-      s?.delete(exec);
-      if (s && s.size === 0) this.cacheLocs.delete(id);
     }
   }
 
@@ -592,7 +381,7 @@ export class DAGScheduler {
         return;
       }
       for (const child of [...this.waiting]) {
-        if (this.missingParents(child).length === 0) {
+        if (missingParents(child, this.shuffleStages, this.cacheLocs).length === 0) {
           this.waiting.delete(child);
           this.submitStage(child);
         }
@@ -600,64 +389,13 @@ export class DAGScheduler {
     }
   }
 
-  private stageFinished(stage: Stage, failureReason?: string): void {
+  /** @internal */ stageFinished(stage: Stage, failureReason?: string): void {
     this.running.delete(stage);
     const t = this.stageTimes.get(stage.id);
     if (t) t.completion = Date.now();
     const info = this.tracker.setStage(this.stageInfo(stage, failureReason ? "FAILED" : "COMPLETE", failureReason), stageRdds(stage.rdd).map((r) => r.id));
     if (!failureReason) stage.failedAttempts = 0;
     this.bus.post({ type: "stageCompleted", time: Date.now(), stage: info });
-  }
-
-  private fetchFailed(stage: Stage, task: RunningTask, msg: TaskEndMessage): void {
-    const ff = msg.fetchFailed!;
-    const mapStage = this.shuffleStages.get(ff.shuffleId);
-    // Whatever lived at that address is suspect: the holder is gone or its files are missing. As
-    // Spark (removeExecutorAndUnregisterOutputs with fileLost), drop every map output it served,
-    // so one resubmission recomputes them all instead of one per stage attempt.
-    this.outputs.unregister(ff.shuffleId, ff.mapId);
-    this.outputs.removeOutputsOn((o) => o.address === ff.address);
-    if (this.failed.has(stage) || task.stageAttempt !== stage.attempt) return;
-    if (this.running.has(stage)) {
-      stage.failedAttempts++;
-      this.stageFinished(stage, `FetchFailed(${ff.address}, shuffleId=${ff.shuffleId}, mapId=${ff.mapId}, reduceId=${ff.reduceId})`);
-    }
-    if (stage.failedAttempts >= MAX_STAGE_ATTEMPTS) {
-      this.abortStage(stage, task, task.workerId, msg.error!, stage.failedAttempts);
-      return;
-    }
-    this.pending = this.pending.filter((t) => t.stage !== stage);
-    this.failed.add(stage);
-    if (mapStage) this.failed.add(mapStage);
-    this.scheduleResubmit();
-  }
-
-  private scheduleResubmit(): void {
-    if (this.resubmitTimer) return;
-    this.resubmitTimer = setTimeout(() => this.post({ type: "ResubmitFailedStages" }), 50);
-    this.resubmitTimer.unref?.();
-  }
-
-  private abortStage(stage: Stage, task: RunningTask, workerId: string, err: WireError, n: number): void {
-    const cause = errorFromWire(err);
-    const userStack = err.causeStack ?? err.stack ?? "";
-    const msg =
-      `Job aborted due to stage failure: Task ${task.outputIndex} in stage ${stage.id}.${task.stageAttempt} failed ${n} times, ` +
-      `most recent failure: Lost task ${task.outputIndex}.${task.attempt} in stage ${stage.id}.${task.stageAttempt} (TID ${task.taskId}) (${workerId}): ` +
-      `${cause.name}: ${err.message}`;
-    if (this.running.has(stage)) this.stageFinished(stage, `${cause.name}: ${err.message}`);
-    for (const jobId of [...stage.jobIds]) {
-      const job = this.jobs.get(jobId);
-      if (!job) continue;
-      const e = new ExecutionError("TASK_FAILED", msg, {
-        parameters: { errorClass: err.condition || cause.name, message: err.message },
-        context: { jobId, stageId: stage.id, partition: task.partition, attempt: task.attempt, workerId },
-        causeStack: userStack,
-        cause,
-      });
-      e.stack = `${e.name}: ${e.message}\n${userFrames(userStack)}`;
-      this.failJob(job, e);
-    }
   }
 
   // ---- workers ------------------------------------------------------------------------------
@@ -667,52 +405,10 @@ export class DAGScheduler {
     this.bus.post({ type: "workerAdded", time: Date.now(), worker: this.workerInfos().find((x) => x.id === w.workerId)! });
   }
 
-  private onWorkerLost(workerId: string, reason: string): void {
-    if (!this.workers.delete(workerId)) return;
-    for (const [id, z] of [...this.zombies]) if (z.workerId === workerId) this.zombies.delete(id);
-    for (const k of [...this.sentBroadcasts.keys()]) if (k.startsWith(workerId + "#")) this.sentBroadcasts.delete(k);
-    for (const [b, s] of this.cacheLocs) {
-      for (const e of [...s]) if (e.startsWith(workerId + "#")) s.delete(e);
-      if (s.size === 0) this.cacheLocs.delete(b);
-    }
-    // Its shuffle files are gone with it.
-    const affected = new Set(this.outputs.removeOutputsOn((o) => o.workerId === workerId));
-    for (const t of [...this.runningTasks.values()]) {
-      if (t.workerId !== workerId) continue;
-      this.runningTasks.delete(t.taskId);
-      const times = this.stageTimes.get(t.stage.id);
-      if (times) { times.active = Math.max(0, times.active - 1); times.failed++; }
-      Object.assign(t.info, { finishTime: Date.now(), status: "FAILED", error: `worker lost: ${reason}` });
-      this.bus.post({ type: "taskEnd", time: Date.now(), task: { ...t.info }, reason: "WorkerLost" });
-      if (!this.stages.has(t.stage.id)) continue;
-      const key = `${t.stage.id}:${t.outputIndex}`;
-      const n = (this.failures.get(key) ?? 0) + 1;
-      this.failures.set(key, n);
-      if (n >= this.maxTaskFailures) {
-        this.abortStage(t.stage, t, workerId, { kind: "ExecutionError", name: "ExecutionError", condition: "WORKER_LOST", message: `worker ${workerId} lost: ${reason}` }, n);
-      } else this.pending.push({ ...t, taskId: this.nextTaskId++, attempt: n });
-    }
-    // Stages reading a shuffle that lost outputs: rerun the map side first, then them.
-    for (const stage of [...this.running]) {
-      const reads = stageShuffleReads(stage.rdd).map((d) => d.shuffleId);
-      if (!reads.some((id) => affected.has(id))) continue;
-      stage.failedAttempts++;
-      this.stageFinished(stage, `parent map outputs lost with worker ${workerId}`);
-      this.pending = this.pending.filter((t) => t.stage !== stage);
-      this.failed.add(stage);
-      for (const id of reads) {
-        const ms = this.shuffleStages.get(id);
-        if (ms && !ms.isAvailable && !this.running.has(ms)) this.failed.add(ms);
-      }
-      this.scheduleResubmit();
-    }
-    this.bus.post({ type: "workerRemoved", time: Date.now(), workerId, reason });
-  }
-
   // ---- ending jobs ---------------------------------------------------------------------------
 
   private finishJob(job: ActiveJob): void {
-    this.completeCheckpoints(job.req.rdd);
+    completeCheckpoints(job.req.rdd);
     this.cleanupJob(job);
     this.tracker.endJob(job.jobId, "SUCCEEDED", this.outputs);
     const rec = this.tracker.jobs.get(job.jobId)!;
@@ -720,7 +416,7 @@ export class DAGScheduler {
     job.resolve(job.results);
   }
 
-  private failJob(job: ActiveJob, e: Error): void {
+  /** @internal */ failJob(job: ActiveJob, e: Error): void {
     if (!this.jobs.has(job.jobId)) return;
     // Stop the tasks that only this job needs.
     for (const t of [...this.runningTasks.values()]) {
@@ -766,29 +462,6 @@ export class DAGScheduler {
     }
   }
 
-  /** RDDs marked for checkpointing were written by this job: cut their lineage. */
-  private completeCheckpoints(rdd: RDD<unknown>): void {
-    const seen = new Set<number>();
-    const visit = (r: RDD<unknown>) => {
-      if (seen.has(r.id)) return;
-      seen.add(r.id);
-      const cp = r.checkpointState;
-      if (cp && !cp.done && checkpointComplete(cp.dir, r.id, r.getNumPartitions())) {
-        cp.reader = new CheckpointRDD(r.context, cp.dir, r.id, r.getNumPartitions()) as RDD<any>;
-        cp.done = true;
-        return;
-      }
-      for (const d of r.dependencies) visit(d.rdd);
-    };
-    visit(rdd);
-  }
-}
-
-/** Stack lines from the user's code first (engine and Node internals after). */
-export function userFrames(stack: string): string {
-  const lines = stack.split("\n").filter((l) => /^\s+at /.test(l));
-  const isEngine = (l: string) => /engine\/(scheduler|rdd|storage|cluster|common)\/|node:internal|node_modules/.test(l);
-  return [...lines.filter((l) => !isEngine(l)), ...lines.filter(isEngine)].join("\n");
 }
 
 export { NarrowDependency, WorkbenchError };

@@ -1,0 +1,84 @@
+// Walks over an RDD's lineage for the DAG scheduler: the shuffle boundaries below an RDD, the
+// parent stages still missing outputs (a fully cached RDD hides its parents), the executors
+// caching a partition a task would read, and cutting lineage at completed checkpoints.
+
+import { CheckpointRDD, OneToOneDependency, ShuffleDependency, checkpointComplete, type RDD } from "../rdd";
+import type { ShuffleMapStage, Stage } from "./stage";
+
+/** Block id -> executors ("worker#slot") holding it. */
+export type CacheLocations = Map<string, Set<string>>;
+
+/** Shuffle dependencies reachable from rdd through narrow dependencies. */
+export function shuffleDeps(rdd: RDD<unknown>): ShuffleDependency[] {
+  const out: ShuffleDependency[] = [];
+  const seen = new Set<number>();
+  const stack = [rdd];
+  while (stack.length) {
+    const r = stack.pop()!;
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    for (const d of r.dependencies) {
+      if (d instanceof ShuffleDependency) out.push(d);
+      else stack.push(d.rdd);
+    }
+  }
+  return out;
+}
+
+/** Parent stages whose outputs are not all present. A fully cached RDD hides its parents. */
+export function missingParents(stage: Stage, shuffleStages: Map<number, ShuffleMapStage>, cacheLocs: CacheLocations): Stage[] {
+  const missing = new Map<number, Stage>();
+  const seen = new Set<number>();
+  const stack = [stage.rdd];
+  while (stack.length) {
+    const r = stack.pop()!;
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    if (fullyCached(r, cacheLocs)) continue;
+    for (const d of r.dependencies) {
+      if (d instanceof ShuffleDependency) {
+        const ms = shuffleStages.get(d.shuffleId)!;
+        if (!ms.isAvailable) missing.set(ms.id, ms);
+      } else stack.push(d.rdd);
+    }
+  }
+  return [...missing.values()];
+}
+
+function fullyCached(r: RDD<unknown>, cacheLocs: CacheLocations): boolean {
+  if (!(r.storageLevel.useMemory || r.storageLevel.useDisk)) return false;
+  const n = r.getNumPartitions();
+  for (let i = 0; i < n; i++) if (!cacheLocs.get(`rdd_${r.id}_${i}`)?.size) return false;
+  return n > 0;
+}
+
+/** Executors holding a cached partition the task would read (one-to-one lineage only). */
+export function preferredExecutors(rdd: RDD<unknown>, partition: number, cacheLocs: CacheLocations): string[] {
+  let r: RDD<unknown> | undefined = rdd;
+  while (r) {
+    if (r.storageLevel.useMemory || r.storageLevel.useDisk) {
+      const locs = cacheLocs.get(`rdd_${r.id}_${partition}`);
+      if (locs?.size) return [...locs];
+    }
+    const d: unknown = r.dependencies.length === 1 ? r.dependencies[0] : undefined;
+    r = d instanceof OneToOneDependency ? d.rdd : undefined;
+  }
+  return [];
+}
+
+/** RDDs marked for checkpointing were written by this job: cut their lineage. */
+export function completeCheckpoints(rdd: RDD<unknown>): void {
+  const seen = new Set<number>();
+  const visit = (r: RDD<unknown>) => {
+    if (seen.has(r.id)) return;
+    seen.add(r.id);
+    const cp = r.checkpointState;
+    if (cp && !cp.done && checkpointComplete(cp.dir, r.id, r.getNumPartitions())) {
+      cp.reader = new CheckpointRDD(r.context, cp.dir, r.id, r.getNumPartitions()) as RDD<any>;
+      cp.done = true;
+      return;
+    }
+    for (const d of r.dependencies) visit(d.rdd);
+  };
+  visit(rdd);
+}

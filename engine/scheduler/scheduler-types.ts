@@ -1,0 +1,114 @@
+// The DAG scheduler's types: what callers hand it (backend, job requests), the records it keeps
+// for jobs, tasks and workers, its event union, and SchedulerCore, the tables its helper modules
+// (fault-recovery.ts, task-placement.ts) read and update.
+
+import type { SerializedFunction } from "../common/closure";
+import type { RDD } from "../rdd";
+import type { TaskEndMessage, TaskMessage } from "../rpc/protocol";
+import type { RegisteredWorker } from "../cluster/driver-endpoint";
+import type { TaskInfo } from "./job-info";
+import type { ListenerBus } from "./listener-bus";
+import type { JobTracker } from "./job-tracker";
+import type { MapOutputTracker } from "./map-output-tracker";
+import type { ResultStage, ShuffleMapStage, Stage } from "./stage";
+
+export interface SchedulerBackend {
+  launch(workerId: string, msg: TaskMessage): boolean;
+  kill(workerId: string, taskId: number, reason: string): void;
+}
+
+export interface JobRequest {
+  rdd: RDD<unknown>;
+  partitions: number[];
+  resultFn: SerializedFunction;
+  callSite: string;
+  group?: string;
+  onPartition?: (index: number, result: unknown) => void;
+}
+
+export interface ActiveJob {
+  jobId: number;
+  req: JobRequest;
+  finalStage: ResultStage;
+  results: unknown[];
+  numFinished: number;
+  resolve: (r: unknown[]) => void;
+  reject: (e: Error) => void;
+}
+
+export interface Task {
+  taskId: number;
+  stage: Stage;
+  stageAttempt: number;
+  /** Index into the stage RDD's partitions. */
+  partition: number;
+  /** For result stages: index into the job's partition list. */
+  outputIndex: number;
+  attempt: number;
+  preferred: string[];
+  /** When the task became runnable (for the locality wait). */
+  since?: number;
+}
+
+export interface RunningTask extends Task {
+  workerId: string;
+  slot: number;
+  info: TaskInfo;
+}
+
+export interface WorkerState {
+  info: RegisteredWorker;
+  free: Set<number>;
+  lastHeartbeat: number;
+}
+
+export type SchedulerEvent =
+  | { type: "JobSubmitted"; job: ActiveJob }
+  | { type: "TaskEnded"; workerId: string; msg: TaskEndMessage }
+  | { type: "WorkerAdded"; worker: RegisteredWorker }
+  | { type: "WorkerLost"; workerId: string; reason: string }
+  | { type: "JobCancelled"; jobId: number; reason: string }
+  | { type: "JobGroupCancelled"; group: string }
+  | { type: "AllJobsCancelled" }
+  | { type: "ResubmitFailedStages" }
+  | { type: "Revive" };
+
+export const MAX_TASK_FAILURES = 4;
+export const MAX_STAGE_ATTEMPTS = 4;
+
+/** The scheduler state that fault-recovery.ts works on (DAGScheduler implements it). */
+export interface SchedulerCore {
+  readonly bus: ListenerBus;
+  readonly outputs: MapOutputTracker;
+  readonly jobs: Map<number, ActiveJob>;
+  readonly stages: Map<number, Stage>;
+  readonly shuffleStages: Map<number, ShuffleMapStage>;
+  readonly running: Set<Stage>;
+  readonly failed: Set<Stage>;
+  pending: Task[];
+  readonly runningTasks: Map<number, RunningTask>;
+  readonly failures: Map<string, number>;
+  readonly zombies: Map<number, { workerId: string; slot: number }>;
+  resubmitTimer?: NodeJS.Timeout;
+  readonly workers: Map<string, WorkerState>;
+  readonly cacheLocs: Map<string, Set<string>>;
+  readonly sentBroadcasts: Map<string, Set<number>>;
+  readonly stageTimes: Map<number, StageTimes>;
+  nextTaskId: number;
+  readonly maxTaskFailures: number;
+  post(e: SchedulerEvent): void;
+  stageFinished(stage: Stage, failureReason?: string): void;
+  failJob(job: ActiveJob, e: Error): void;
+}
+
+export interface StageTimes { submission?: number; completion?: number; active: number; completed: number; failed: number }
+
+/** What task-placement.ts needs on top of SchedulerCore (DAGScheduler implements it). */
+export interface PlacementCore extends SchedulerCore {
+  readonly tracker: JobTracker;
+  readonly backend: SchedulerBackend;
+  readonly broadcasts: Map<number, Uint8Array>;
+  reviveTimer?: NodeJS.Timeout;
+  readonly localityWaitMs: number;
+  readonly checkpointDir: string | undefined;
+}
