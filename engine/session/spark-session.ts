@@ -108,7 +108,7 @@ export class SparkSession {
   sql(text: string): DataFrame {
     return this.sqlSession.sql(text);
   }
-  /** Like sql(), for statements that must read files first (e.g. SELECT * FROM parquet.`path`). */
+  /** The same as sql(), kept for older notebooks (file views now infer their schema synchronously). */
   sqlAsync(text: string): Promise<DataFrame> {
     return this.sqlSession.sqlAsync(text);
   }

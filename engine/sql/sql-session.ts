@@ -143,8 +143,7 @@ export class SqlSession {
 
   // ---- the query pipeline ---------------------------------------------------------------------------
 
-  private execConf() {
-    const s = this.settings();
+  private execConf(s: SqlSettings) {
     return { ansi: s.ansi, nowMillis: Date.now(), seed: 42, columnar: s.columnar };
   }
 
@@ -159,11 +158,12 @@ export class SqlSession {
   lastExecution?: QueryExecution;
 
   private async executeOptimized(plan: LogicalPlan): Promise<RDD<unknown[]>> {
-    const physical = new PhysicalPlanner(this.settings(), this.sparkContext.defaultParallelism).plan(plan);
+    const settings = this.settings();
+    const physical = new PhysicalPlanner(settings, this.sparkContext.defaultParallelism).plan(plan);
     const ids = operatorIds(physical);
     const acc = this.sparkContext.accumulator?.<OpMetrics>({}, { zero: () => ({}), addInPlace: mergeMetrics });
-    this.lastExecution = new QueryExecution(plan, physical, ids, acc, this.settings().columnar);
-    return new Executor(this.sparkContext, this.execConf(), acc, ids).execute(physical);
+    this.lastExecution = new QueryExecution(plan, physical, ids, acc, settings.columnar);
+    return new Executor(this.sparkContext, this.execConf(settings), acc, ids).execute(physical);
   }
 
   async executePlan(plan: LogicalPlan): Promise<RDD<unknown[]>> {
@@ -248,8 +248,9 @@ export class SqlSession {
 
   explainPlan(plan: LogicalPlan, mode: string, parsed?: string): string {
     const optimized = optimize(plan);
-    const physical = new PhysicalPlanner(this.settings(), this.sparkContext.defaultParallelism).plan(optimized);
-    const phys = physicalPlanString(physical, { columnar: this.settings().columnar });
+    const settings = this.settings();
+    const physical = new PhysicalPlanner(settings, this.sparkContext.defaultParallelism).plan(optimized);
+    const phys = physicalPlanString(physical, { columnar: settings.columnar });
     switch (mode) {
       case "simple": return `== Physical Plan ==\n${phys}\n`;
       case "cost":
