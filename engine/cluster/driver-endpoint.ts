@@ -1,11 +1,21 @@
-// The driver's side of the wire: a WebSocket server that workers connect to. It checks each
-// peer's token and protocol version at upgrade time, tracks heartbeats, and turns socket events
-// into calls on the scheduler's event sink. It never schedules anything itself.
+// The driver's side of the wire: a WebSocket server that workers connect to. Each peer passes
+// the upgrade checks (protocol version, nonce, port), then proves the session secret in a mutual
+// challenge-response (rpc/auth.ts) before any message is read. Every message is shape-checked;
+// a frame that is too large, undecodable or malformed closes that peer's connection with a
+// logged reason and never reaches the scheduler. Heartbeats are judged in the driver's awake
+// time (heartbeat-monitor.ts). It turns socket events into calls on the scheduler's event sink
+// and never schedules anything itself.
 
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
 import WebSocket, { WebSocketServer } from "ws";
-import { checkHandshake, onMessage, send } from "../rpc/transport";
-import { WORKER_ID_HEADER, type DriverToWorker, type TaskEndMessage, type WorkerToDriver } from "../rpc/protocol";
+import { authenticateClient, checkUpgrade } from "../rpc/auth";
+import { onMessage, send } from "../rpc/transport";
+import { validateWorkerMessage } from "../rpc/validate";
+import {
+  CLOSE_BAD_MESSAGE, CLOSE_DUPLICATE_WORKER, type DriverToWorker, type TaskEndMessage, type WorkerToDriver,
+} from "../rpc/protocol";
+import { HeartbeatMonitor } from "./heartbeat-monitor";
 
 export interface RegisteredWorker {
   workerId: string;
@@ -27,92 +37,155 @@ export interface DriverEndpointOptions {
   token: string;
   host?: string;
   port?: number;
-  /** A worker silent for this long is declared lost. */
+  /** A worker silent (in driver awake time) for this long is declared lost. */
   heartbeatTimeoutMs?: number;
+  /** Largest frame a peer may send, bytes (spark.rpc.message.maxSize; default 128 MiB). */
+  maxFrameBytes?: number;
+  /** Time a connecting peer has to authenticate. */
+  authTimeoutMs?: number;
+  /** Longest close() waits for peers to go before dropping them. */
+  closeTimeoutMs?: number;
   events: DriverEvents;
 }
+
+export const DEFAULT_MAX_FRAME_BYTES = 128 * 1024 * 1024;
 
 export class DriverEndpoint {
   private http?: Server;
   private wss?: WebSocketServer;
   private readonly sockets = new Map<string, WebSocket>();
-  private readonly lastBeat = new Map<string, number>();
-  private monitor?: NodeJS.Timeout;
+  /** Every open connection, registered or not (close() must end them all). */
+  private readonly peers = new Set<WebSocket>();
+  private monitor?: HeartbeatMonitor;
   private closed = false;
+  private port = 0;
   url = "";
 
   constructor(private readonly opts: DriverEndpointOptions) {}
 
+  get maxFrameBytes(): number {
+    return this.opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  }
+
   async start(): Promise<string> {
     const host = this.opts.host ?? "127.0.0.1";
     this.http = createServer((_req, res) => { res.writeHead(426).end("WebSocket only"); });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 30 });
-    this.http.on("upgrade", (req, socket, head) => {
-      const refusal = checkHandshake(req, this.opts.token);
-      if (refusal) {
-        socket.write(`HTTP/1.1 ${refusal.code} Refused\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${refusal.reason}`);
-        socket.destroy();
-        return;
-      }
-      this.wss!.handleUpgrade(req, socket, head, (ws) => this.accept(ws, String(req.headers[WORKER_ID_HEADER] ?? "")));
-    });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.maxFrameBytes, perMessageDeflate: false });
+    this.http.on("upgrade", (req, socket, head) => this.onUpgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       this.http!.once("error", reject);
-      this.http!.listen(this.opts.port ?? 0, host, () => resolve());
+      this.http!.listen(this.opts.port ?? 0, host, () => { this.http!.off("error", reject); resolve(); });
     });
     const addr = this.http.address();
-    const port = typeof addr === "object" && addr ? addr.port : 0;
-    this.url = `ws://${host}:${port}`;
-    const timeout = this.opts.heartbeatTimeoutMs ?? 10_000;
-    this.monitor = setInterval(() => {
-      const now = Date.now();
-      for (const [id, t] of this.lastBeat) {
-        if (now - t > timeout) this.drop(id, `no heartbeat for ${now - t} ms (hung or unreachable worker)`);
-      }
-    }, Math.max(100, Math.min(1000, timeout / 4)));
-    this.monitor.unref();
+    this.port = typeof addr === "object" && addr ? addr.port : 0;
+    this.url = `ws://${host.includes(":") ? `[${host}]` : host}:${this.port}`;
+    this.monitor = new HeartbeatMonitor({
+      timeoutMs: this.opts.heartbeatTimeoutMs ?? 10_000,
+      onSilent: (id, ms) => this.drop(id, `no heartbeat for ${Math.round(ms)} ms while the driver was responsive (hung or unreachable worker)`),
+    });
+    this.monitor.start();
     return this.url;
   }
 
-  private accept(ws: WebSocket, claimedId: string): void {
-    let workerId = claimedId;
-    onMessage<WorkerToDriver>(ws, (msg) => {
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", () => socket.destroy());
+    if (this.closed) { socket.destroy(); return; }
+    const refusal = checkUpgrade(req, this.port);
+    if (refusal) {
+      this.log("(connecting peer)", "warn", `refused a connection from ${req.socket.remoteAddress}: ${refusal.reason}`);
+      socket.end(`HTTP/1.1 ${refusal.code} Refused\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(refusal.reason)}\r\n\r\n${refusal.reason}`);
+      return;
+    }
+    this.wss!.handleUpgrade(req, socket, head, (ws) => {
+      this.peers.add(ws);
+      ws.on("close", () => this.peers.delete(ws));
+      ws.on("error", (e) => this.log("(peer)", "warn", `connection error: ${e.message}`));
+      authenticateClient(ws, req, this.opts.token, this.opts.authTimeoutMs).then(
+        () => { if (!this.closed) this.accept(ws); else ws.terminate(); },
+        (e: Error) => this.log("(connecting peer)", "warn", `refused a connection from ${req.socket.remoteAddress}: ${e.message}`),
+      );
+    });
+  }
+
+  private log(who: string, level: "info" | "warn" | "error", text: string): void {
+    try { this.opts.events.log?.(who, level, text); } catch { /* a logger must not break the endpoint */ }
+  }
+
+  /** Close a peer that broke the protocol; the session goes on. */
+  private closeBad(ws: WebSocket, workerId: string, why: string): void {
+    this.log(workerId || "(unregistered peer)", "error", `closing connection: ${why}`);
+    try { ws.close(CLOSE_BAD_MESSAGE, why.slice(0, 120)); } catch { /* gone */ }
+    setTimeout(() => ws.terminate(), 1000).unref();
+    if (workerId && this.sockets.get(workerId) === ws) this.drop(workerId, `protocol violation: ${why}`);
+  }
+
+  private accept(ws: WebSocket): void {
+    let workerId = "";
+    const handle = (msg: WorkerToDriver) => {
+      if (msg.t !== "register" && !workerId) return this.closeBad(ws, "", `'${msg.t}' before 'register'`);
+      if (workerId) this.monitor?.beat(workerId);
       switch (msg.t) {
-        case "register":
+        case "register": {
+          if (workerId) return this.closeBad(ws, workerId, "registered twice on one connection");
+          const holder = this.sockets.get(msg.workerId);
+          if (holder && holder !== ws) {
+            this.log(msg.workerId, "error", `refused a second worker registering as '${msg.workerId}' (that id is taken by a live worker)`);
+            try { ws.close(CLOSE_DUPLICATE_WORKER, `worker id '${msg.workerId}' is already registered`.slice(0, 120)); } catch { /* gone */ }
+            return;
+          }
           workerId = msg.workerId;
           this.sockets.set(workerId, ws);
-          this.lastBeat.set(workerId, Date.now());
-          send(ws, { t: "registered", workerId } satisfies DriverToWorker);
+          this.monitor?.beat(workerId);
+          send(ws, { t: "registered", workerId, maxFrameBytes: this.maxFrameBytes } satisfies DriverToWorker);
           this.opts.events.workerRegistered({
             workerId, pid: msg.pid, host: msg.host, slots: msg.slots, shuffleAddress: msg.shuffleAddress, localDir: msg.localDir,
           });
           break;
+        }
         case "heartbeat":
-          if (this.lastBeat.has(msg.workerId)) this.lastBeat.set(msg.workerId, Date.now());
           break;
         case "taskEnd":
-          this.lastBeat.set(workerId, Date.now());
           this.opts.events.taskEnded(workerId, msg);
           break;
         case "log":
-          this.opts.events.log?.(workerId, msg.level, msg.text);
+          this.log(workerId, msg.level, msg.text);
           break;
       }
+    };
+    onMessage<unknown>(ws, (raw) => {
+      if (this.closed) return;
+      const why = validateWorkerMessage(raw);
+      if (why) return this.closeBad(ws, workerId, `malformed message: ${why}`);
+      try {
+        handle(raw as WorkerToDriver);
+      } catch (e) {
+        // A bug on the driver's side while handling a valid message: report it, keep serving.
+        this.log(workerId, "error", `internal error handling '${(raw as WorkerToDriver).t}': ${(e as Error).stack ?? e}`);
+      }
+    }, (why) => this.closeBad(ws, workerId, why));
+    ws.on("close", (code) => {
+      if (workerId && this.sockets.get(workerId) === ws) {
+        const reason = code === 1009 ? `connection closed: a frame exceeded spark.rpc.message.maxSize (${this.maxFrameBytes} bytes)` : "connection closed (worker process exited or was killed)";
+        this.drop(workerId, reason);
+      } else if (code === 1009) {
+        this.log(workerId || "(unregistered peer)", "error", `closed connection: a frame exceeded spark.rpc.message.maxSize (${this.maxFrameBytes} bytes)`);
+      }
     });
-    ws.on("close", () => {
-      if (workerId && this.sockets.get(workerId) === ws) this.drop(workerId, "connection closed (worker process exited or was killed)");
-    });
-    ws.on("error", () => { /* close follows */ });
   }
 
   /** Forget a worker and tell the scheduler it is lost. */
   drop(workerId: string, reason: string): void {
     const ws = this.sockets.get(workerId);
-    if (!ws && !this.lastBeat.has(workerId)) return;
+    if (!ws && !this.monitor?.has(workerId)) return;
     this.sockets.delete(workerId);
-    this.lastBeat.delete(workerId);
+    this.monitor?.forget(workerId);
     try { ws?.terminate(); } catch { /* already gone */ }
     if (!this.closed) this.opts.events.workerLost(workerId, reason);
+  }
+
+  /** Wall-clock time of the worker's last message, or undefined for an unknown worker. */
+  lastHeartbeat(workerId: string): number | undefined {
+    return this.monitor?.lastHeartbeat(workerId);
   }
 
   send(workerId: string, msg: DriverToWorker): boolean {
@@ -130,15 +203,30 @@ export class DriverEndpoint {
     return [...this.sockets.keys()];
   }
 
+  /** Tell registered workers to shut down and end every connection; bounded whatever state peers are in. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    if (this.monitor) clearInterval(this.monitor);
+    this.monitor?.stop();
+    const registered = new Set(this.sockets.values());
     for (const [id, ws] of this.sockets) {
       send(ws, { t: "shutdown" } satisfies DriverToWorker);
       ws.close();
       this.sockets.delete(id);
     }
-    await new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r()));
-    await new Promise<void>((r) => (this.http ? this.http.close(() => r()) : r()));
+    const timeout = this.opts.closeTimeoutMs ?? 2000;
+    const http = this.http;
+    const done = Promise.all([
+      new Promise<void>((r) => (this.wss ? this.wss.close(() => r()) : r())),
+      new Promise<void>((r) => (http ? http.close(() => r()) : r())),
+      ...[...this.peers].map((ws) => new Promise<void>((r) => { if (ws.readyState === WebSocket.CLOSED) r(); else ws.once("close", () => r()); })),
+    ]);
+    // Peers mid-handshake were never registered: they are cut at once.
+    for (const ws of this.peers) if (!registered.has(ws) && ws.readyState !== WebSocket.CLOSED) ws.terminate();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise<void>((r) => { timer = setTimeout(r, timeout); })]);
+    if (timer) clearTimeout(timer);
+    for (const ws of this.peers) ws.terminate();
+    http?.closeAllConnections();
   }
 }

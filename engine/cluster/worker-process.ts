@@ -6,10 +6,11 @@ import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir, hostname } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import WebSocket from "ws";
-import { handshakeHeaders, onMessage, send } from "../rpc/transport";
+import type WebSocket from "ws";
+import { connectAuthenticated } from "../rpc/auth";
+import { onMessage, send } from "../rpc/transport";
 import {
-  WORKER_ID_HEADER, type DriverToWorker, type ExecutorEnv, type ExecutorToMain, type MainToExecutor, type TaskMessage, type WorkerToDriver,
+  CLOSE_DUPLICATE_WORKER, WORKER_ID_HEADER, type DriverToWorker, type ExecutorEnv, type ExecutorToMain, type MainToExecutor, type TaskMessage, type WorkerToDriver,
 } from "../rpc/protocol";
 
 export interface WorkerServices {
@@ -60,11 +61,27 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
   };
   const cores = Math.max(1, opts.cores ?? 1);
 
-  const ws = new WebSocket(opts.driverUrl, { headers: handshakeHeaders(opts.token, { [WORKER_ID_HEADER]: workerId }), maxPayload: 1 << 30 });
   const slots: Slot[] = [];
   let stopping = false;
+  let ws: WebSocket | undefined;
+  /** The driver's frame limit, learnt at registration: larger results fail their task instead. */
+  let maxFrameBytes = Infinity;
+  const pending: WorkerToDriver[] = [];
 
-  const toDriver = (msg: WorkerToDriver) => send(ws, msg);
+  const toDriver = (msg: WorkerToDriver) => {
+    if (!ws) { pending.push(msg); return; }
+    if (msg.t === "taskEnd" && msg.status === "success" && (msg.result?.byteLength ?? 0) > maxFrameBytes - 64 * 1024) {
+      const bytes = msg.result!.byteLength;
+      msg = {
+        ...msg, status: "failed", result: undefined,
+        error: {
+          kind: "ExecutionError", name: "ExecutionError", condition: "RESULT_TOO_LARGE",
+          message: `[RESULT_TOO_LARGE] The result of task ${msg.taskId} is ${bytes} bytes, more than spark.rpc.message.maxSize (${maxFrameBytes} bytes) allows. Reduce what each task returns (aggregate first, or write the result to a file) or raise spark.rpc.message.maxSize.`,
+        },
+      };
+    }
+    send(ws, msg);
+  };
 
   const spawnSlot = (index: number): Slot => {
     const thread = new Worker(new URL("./thread-boot.mjs", import.meta.url), {
@@ -119,6 +136,18 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
   const toAll = (msg: MainToExecutor) => { for (const s of slots) s.thread.postMessage(msg); };
 
   let beat: NodeJS.Timeout | undefined;
+  try {
+    ws = await connectAuthenticated(opts.driverUrl, opts.token, { headers: { [WORKER_ID_HEADER]: workerId } });
+  } catch (e) {
+    // Leave nothing running: a refused worker must be able to exit.
+    stopping = true;
+    await Promise.allSettled(slots.map((s) => s.thread.terminate()));
+    await services.close().catch(() => {});
+    rmSync(localDir, { recursive: true, force: true });
+    throw e;
+  }
+  const conn = ws;
+  for (const m of pending.splice(0)) toDriver(m);
   const stopped = new Promise<void>((resolve) => {
     const shutdown = async () => {
       if (stopping) return;
@@ -126,15 +155,20 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
       if (beat) clearInterval(beat);
       await Promise.allSettled(slots.map((s) => s.thread.terminate()));
       await services.close().catch(() => {});
-      try { ws.close(); } catch { /* gone */ }
+      try { conn.close(); } catch { /* gone */ }
       rmSync(localDir, { recursive: true, force: true });
       resolve();
     };
-    ws.on("close", () => void shutdown());
-    ws.on("error", () => void shutdown());
-    onMessage<DriverToWorker>(ws, (msg) => {
+    conn.on("close", (code, reason) => {
+      if (code === CLOSE_DUPLICATE_WORKER) process.stderr.write(`[bigdata worker ${workerId}] the driver refused this worker: ${reason.toString()}\n`);
+      void shutdown();
+    });
+    conn.on("error", () => void shutdown());
+    onMessage<DriverToWorker>(conn, (msg) => {
       switch (msg.t) {
-        case "registered": break;
+        case "registered":
+          if (typeof msg.maxFrameBytes === "number") maxFrameBytes = msg.maxFrameBytes;
+          break;
         case "task": {
           const slot = slots[msg.slot] ?? slots.find((s) => !s.running) ?? slots[0]!;
           slot.running = msg;
@@ -152,20 +186,6 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
     process.on("disconnect", () => void shutdown());
   });
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      ws.once("open", () => resolve());
-      ws.once("unexpected-response", (_req, res) => reject(new Error(`driver refused this worker: HTTP ${res.statusCode}`)));
-      ws.once("error", reject);
-    });
-  } catch (e) {
-    // Leave nothing running: a refused worker must be able to exit.
-    stopping = true;
-    await Promise.allSettled(slots.map((s) => s.thread.terminate()));
-    await services.close().catch(() => {});
-    rmSync(localDir, { recursive: true, force: true });
-    throw e;
-  }
   // Register only once every executor thread has loaded the engine, so the first task runs warm.
   await Promise.all(slots.map((s) => s.ready));
   toDriver({ t: "register", workerId, pid: process.pid, host, slots: cores, shuffleAddress: services.shuffleAddress, localDir });

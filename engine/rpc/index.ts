@@ -1,2 +1,4 @@
 export * from "./protocol";
 export * from "./transport";
+export * from "./auth";
+export * from "./validate";

@@ -1,17 +1,22 @@
 // Versioned message types between the driver and its workers. Every frame is one binary
-// WebSocket message holding one codec-encoded Message. The handshake (token + version) happens
-// during the HTTP upgrade, before any message, so an unauthenticated peer never gets a socket.
+// WebSocket message holding one codec-encoded Message. The version and the client's nonce are
+// checked during the HTTP upgrade; then both sides prove the session secret (rpc/auth.ts) before
+// any other message is accepted. The secret itself never crosses the wire.
 
 import type { WireError } from "../common/errors";
 
-export const PROTOCOL_VERSION = 1;
-export const TOKEN_HEADER = "x-bigdata-token";
+export const PROTOCOL_VERSION = 2;
+export const NONCE_HEADER = "x-bigdata-nonce";
 export const VERSION_HEADER = "x-bigdata-protocol";
 export const WORKER_ID_HEADER = "x-bigdata-worker";
 
 /** Close codes used when refusing a peer. */
 export const CLOSE_BAD_TOKEN = 4001;
 export const CLOSE_BAD_VERSION = 4002;
+/** A peer sent a frame that is not a valid message (wrong shape, undecodable, too large). */
+export const CLOSE_BAD_MESSAGE = 4003;
+/** A worker tried to register with an id another live worker already holds. */
+export const CLOSE_DUPLICATE_WORKER = 4004;
 export const CLOSE_SHUTDOWN = 4000;
 
 /** Where a shuffle's map outputs live, as a reduce task needs to know. */
@@ -60,7 +65,7 @@ export type WorkerToDriver =
   | { t: "log"; level: "info" | "warn" | "error"; text: string };
 
 export type DriverToWorker =
-  | { t: "registered"; workerId: string }
+  | { t: "registered"; workerId: string; maxFrameBytes?: number }
   | TaskMessage
   | { t: "kill"; taskId: number; reason: string }
   | { t: "removeShuffle"; shuffleId: number }

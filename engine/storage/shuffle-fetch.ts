@@ -5,6 +5,7 @@
 
 import WebSocket from "ws";
 import { encode } from "../common/codec";
+import { AuthError, connectAuthenticated } from "../rpc/auth";
 import { FetchFailedError, type FetchFailureReason } from "./fetch-failed-error";
 import { readLocalShuffleBlock } from "./shuffle-files";
 import { FrameType, HEADER_BYTES, LAST_CHUNK, readHeader, shuffleUrl } from "./shuffle-protocol";
@@ -156,27 +157,23 @@ export function connect(address: string, token: string, spec: FetchRequestSpec, 
   const key = `${address}\u0000${token}`;
   const have = pool.get(key);
   if (have) return have;
-  const p = new Promise<PeerConnection>((resolve, reject) => {
-    let ws: WebSocket;
-    try {
-      // handshakeTimeout: a peer that never answers the SYN or the upgrade fails like a refused one.
-      ws = new WebSocket(shuffleUrl(address), {
-        headers: { authorization: `Bearer ${token}` }, maxPayload: MAX_PAYLOAD, perMessageDeflate: false, handshakeTimeout: timeoutMs,
-      });
-    } catch (e) {
-      return reject(failure(spec, spec.mapIds[0] ?? 0, "connection", `bad address: ${(e as Error).message}`));
+  const forget = (): void => { if (pool.get(key) === p) pool.delete(key); };
+  const p: Promise<PeerConnection> = (async () => {
+    let url: string;
+    try { url = shuffleUrl(address); new URL(url); } catch (e) {
+      throw failure(spec, spec.mapIds[0] ?? 0, "connection", `bad address: ${(e as Error).message}`);
     }
-    const gone = () => { if (pool.get(key) === p) pool.delete(key); };
-    ws.once("open", () => resolve(new PeerConnection(address, ws, gone)));
-    ws.once("unexpected-response", (_req, res) => {
-      gone();
-      const status = res.statusCode ?? 0;
-      reject(failure(spec, spec.mapIds[0] ?? 0, status === 401 ? "unauthorized" : "protocol", `HTTP ${status} on upgrade`));
-      res.resume();
-      ws.terminate();
-    });
-    ws.on("error", (e) => { gone(); reject(failure(spec, spec.mapIds[0] ?? 0, "connection", e.message)); });
-  });
+    try {
+      const ws = await connectAuthenticated(url, token, { maxPayload: MAX_PAYLOAD, timeoutMs, perMessageDeflate: false });
+      return new PeerConnection(address, ws, forget);
+    } catch (e) {
+      forget();
+      const reason: FetchFailureReason = e instanceof AuthError
+        ? (e.code === "bad-token" || e.code === "server-unproven" ? "unauthorized" : e.code === "timeout" ? "timeout" : e.code === "closed" ? "connection" : "protocol")
+        : /refused the connection: HTTP/.test((e as Error).message) ? "protocol" : "connection";
+      throw failure(spec, spec.mapIds[0] ?? 0, reason, (e as Error).message);
+    }
+  })();
   pool.set(key, p);
   p.catch(() => { /* reported to the caller that awaits it */ });
   return p;

@@ -9,6 +9,9 @@ import { closeShuffleClients, fetchShuffleBlocks } from "./shuffle-fetch";
 import { ShuffleServer } from "./shuffle-server";
 import { ShuffleBlockFetcher } from "./shuffle-block-fetcher";
 import { SHUFFLE_PATH } from "./shuffle-protocol";
+import { randomBytes } from "node:crypto";
+import { authHeaders, connectAuthenticated } from "../rpc/auth";
+import { PROTOCOL_VERSION, VERSION_HEADER } from "../rpc/protocol";
 import { writeShuffleOutput } from "./shuffle-writer";
 import { removeTempDirs, tempDir } from "./test-dirs";
 
@@ -104,24 +107,26 @@ describe("ShuffleServer + fetchShuffleBlocks", () => {
     expect(decodeShuffleBlock(res.blocks[0]!.data)).toEqual(big);
   });
 
-  it("refuses a wrong token at the upgrade (401) and fails the fetch as unauthorized", async () => {
+  it("refuses peers that fail the upgrade checks or cannot prove the secret, and fails the fetch as unauthorized", async () => {
     const a = await worker();
     writeMaps(a.dir, 9, [0]);
-    expect((await rawConnect(a.address + SHUFFLE_PATH, { authorization: "Bearer nope" })).status).toBe(401);
-    expect((await rawConnect(a.address + SHUFFLE_PATH, {})).status).toBe(401);
-    expect((await rawConnect(a.address + "/other", { authorization: `Bearer ${TOKEN}` })).status).toBe(404);
+    expect((await rawConnect(a.address + SHUFFLE_PATH, {})).status).toBe(426);
+    expect((await rawConnect(a.address + SHUFFLE_PATH, { [VERSION_HEADER]: String(PROTOCOL_VERSION) })).status).toBe(400);
+    expect((await rawConnect(a.address + "/other", authHeaders(randomBytes(32)))).status).toBe(404);
     const err = await fetchShuffleBlocks({ token: "nope", localAddress: "", localDir: "", requests: [{ address: a.address, shuffleId: 9, mapIds: [0], reduceId: 1 }] })
       .then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(FetchFailedError);
     expect(err).toMatchObject({ shuffleId: 9, mapId: 0, reduceId: 1, address: a.address, reason: "unauthorized" });
+    // The wrong-token client gives up at the server's proof: the server counts it once it hangs up.
+    for (let i = 0; i < 100 && a.server.stats.refused < 4; i++) await new Promise((r) => setTimeout(r, 10));
     expect(a.server.stats.refused).toBe(4);
   });
 
   it("closes connections that send text or malformed requests", async () => {
     const a = await worker();
     const closeCode = async (send: (ws: WebSocket) => void) => {
-      const { ws } = await rawConnect(a.address + SHUFFLE_PATH, { authorization: `Bearer ${TOKEN}` });
-      return new Promise<number>((resolve) => { ws!.once("close", (code) => resolve(code)); send(ws!); });
+      const ws = await connectAuthenticated(a.address + SHUFFLE_PATH, TOKEN);
+      return new Promise<number>((resolve) => { ws.once("close", (code) => resolve(code)); send(ws); });
     };
     expect(await closeCode((ws) => ws.send("hello"))).toBe(1003);
     expect(await closeCode((ws) => ws.send(Buffer.from([0xc1])))).toBe(1007);

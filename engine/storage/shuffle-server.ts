@@ -1,14 +1,15 @@
 // Serves this worker's shuffle blocks to peers, on the worker's main thread (tasks run in
-// worker_threads and write the files; this only reads them). Auth is checked during the HTTP
-// upgrade (401 before any WebSocket exists); reads are async so heartbeats are never starved,
+// worker_threads and write the files; this only reads them). A peer passes the upgrade checks
+// and then the mutual challenge-response of rpc/auth.ts before any request is read (the secret
+// never crosses the wire); reads are async so heartbeats are never starved,
 // and sends wait for the socket to drain past a high-water mark.
 
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { open } from "node:fs/promises";
 import type { Duplex } from "node:stream";
-import { timingSafeEqual } from "node:crypto";
 import { WebSocketServer, type WebSocket } from "ws";
 import { decode } from "../common/codec";
+import { authenticateClient, checkUpgrade } from "../rpc/auth";
 import { FetchFailedError } from "./fetch-failed-error";
 import {
   CHUNK_BYTES, CLOSE_INVALID, CLOSE_UNSUPPORTED, FrameType, HEADER_BYTES, isFetchRequest, LAST_CHUNK,
@@ -25,6 +26,7 @@ export class ShuffleServer {
   private wss?: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
   private addr = "";
+  private port = 0;
   /** Blocks and bytes served, for metrics and tests. */
   readonly stats = { requests: 0, blocks: 0, bytes: 0, refused: 0 };
 
@@ -47,6 +49,7 @@ export class ShuffleServer {
     });
     const a = http.address();
     const port = typeof a === "object" && a ? a.port : this.opts.port ?? 0;
+    this.port = port;
     this.addr = `ws://${host.includes(":") ? `[${host}]` : host}:${port}`;
     return this.addr;
   }
@@ -66,26 +69,26 @@ export class ShuffleServer {
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? "").split("?")[0];
+    socket.on("error", () => socket.destroy());
     const refuse = (status: string) => {
       this.stats.refused++;
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (path !== SHUFFLE_PATH) return refuse("404 Not Found");
-    if (!this.tokenOk(req.headers.authorization)) return refuse("401 Unauthorized");
-    this.wss!.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
-  }
-
-  private tokenOk(header: string | undefined): boolean {
-    const m = /^Bearer (.+)$/.exec(header ?? "");
-    if (!m) return false;
-    const got = Buffer.from(m[1]!), want = Buffer.from(this.opts.token);
-    return got.length === want.length && timingSafeEqual(got, want);
+    const refusal = checkUpgrade(req, this.port);
+    if (refusal) return refuse(`${refusal.code} Refused`);
+    this.wss!.handleUpgrade(req, socket, head, (ws) => {
+      this.sockets.add(ws);
+      ws.on("close", () => this.sockets.delete(ws));
+      ws.on("error", () => ws.terminate());
+      authenticateClient(ws, req, this.opts.token).then(
+        () => this.onConnection(ws),
+        () => { this.stats.refused++; },
+      );
+    });
   }
 
   private onConnection(ws: WebSocket): void {
-    this.sockets.add(ws);
-    ws.on("close", () => this.sockets.delete(ws));
-    ws.on("error", () => ws.terminate());
     // Requests of one connection are served in order, one block at a time, which bounds memory.
     let chain = Promise.resolve();
     ws.on("message", (data, isBinary) => {

@@ -10,6 +10,8 @@ import { createServer } from "node:net";
 import WebSocket from "ws";
 import type { SparkSession, SparkContext, ListenerEvent } from "../../engine/index";
 import { startSession, sorted, isAlive, waitFor } from "./helpers";
+import { AuthError, connectAuthenticated } from "../../engine/rpc/auth";
+import { PROTOCOL_VERSION } from "../../engine/rpc/protocol";
 
 let spark: SparkSession;
 let sc: SparkContext;
@@ -165,13 +167,19 @@ describe("security", () => {
     ws.on("error", () => resolve(-1));
   });
 
-  it("binds to loopback and refuses peers without the session token or with another protocol version", async () => {
+  it("binds to loopback and refuses peers that cannot prove the session secret or speak another protocol version", async () => {
     expect(spark.cluster.driverUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     expect(spark.cluster.workers().every((w) => w.shuffleAddress.startsWith("ws://127.0.0.1:"))).toBe(true);
-    expect(await tryConnect({})).toBe(401);
-    expect(await tryConnect({ "x-bigdata-token": "wrong", "x-bigdata-protocol": "1" })).toBe(401);
-    expect(await tryConnect({ "x-bigdata-token": spark.cluster.token, "x-bigdata-protocol": "99" })).toBe(426);
-    expect(await tryConnect({ "x-bigdata-token": spark.cluster.token, "x-bigdata-protocol": "1" })).toBe(101);
+    expect(await tryConnect({})).toBe(426);
+    expect(await tryConnect({ "x-bigdata-protocol": "1", "x-bigdata-nonce": "ab".repeat(32) })).toBe(426);
+    expect(await tryConnect({ "x-bigdata-protocol": String(PROTOCOL_VERSION) })).toBe(400);
+    // A peer with the wrong secret: the driver's proof does not verify, so it never learns anything.
+    const wrong = await connectAuthenticated(spark.cluster.driverUrl, "wrong").then(() => "connected", (e: AuthError) => e.code);
+    expect(wrong).toBe("server-unproven");
+    // With the secret, both sides prove it.
+    const ok = await connectAuthenticated(spark.cluster.driverUrl, spark.cluster.token);
+    ok.close();
+    expect(spark.cluster.workers().length).toBeGreaterThan(0);
   });
 });
 
