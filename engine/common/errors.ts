@@ -147,3 +147,10 @@ export function closestName(name: string, candidates: readonly string[]): string
 export function assertNever(x: never, what = "value"): never {
   throw new InternalError("INTERNAL_ERROR", `unhandled ${what}: ${JSON.stringify(x)}`);
 }
+
+/** Conditions a retry cannot fix: the scheduler aborts the stage at the first such failure. */
+const DETERMINISTIC_CONDITIONS = new Set(["RESULT_TOO_LARGE", "SHUFFLE_FETCH_UNAUTHORIZED", "FAILED_READ_FILE.CORRUPT"]);
+
+export function isDeterministicFailure(err: Pick<WireError, "condition"> | undefined): boolean {
+  return err !== undefined && DETERMINISTIC_CONDITIONS.has(err.condition);
+}

@@ -5,7 +5,7 @@
 // loss, and resolves or rejects the job. Socket handlers only post events.
 
 import { decode, encode } from "../common/codec";
-import { ExecutionError, WorkbenchError } from "../common/errors";
+import { ExecutionError, WorkbenchError, isDeterministicFailure } from "../common/errors";
 import { NarrowDependency, ShuffleDependency, shuffleWriteSpec, stageRdds, stageSpecs, stageShuffleReads, type RDD } from "../rdd";
 import type { ShuffleReadPlan, TaskEndMessage } from "../rpc/protocol";
 import type { RegisteredWorker } from "../cluster/driver-endpoint";
@@ -64,7 +64,11 @@ export class DAGScheduler implements PlacementCore {
 
   constructor(
     /** @internal */ readonly backend: SchedulerBackend,
-    private readonly opts: { checkpointDir?: () => string | undefined; localityWaitMs?: number; maxTaskFailures?: number } = {},
+    private readonly opts: {
+      checkpointDir?: () => string | undefined; localityWaitMs?: number; maxTaskFailures?: number;
+      /** spark.driver.maxResultSize in bytes; 0 means unlimited. */
+      maxResultSize?: number;
+    } = {},
   ) {}
 
   /** @internal */ get localityWaitMs(): number {
@@ -341,7 +345,9 @@ export class DAGScheduler implements PlacementCore {
         const key = `${stage.id}:${task.outputIndex}`;
         const n = (this.failures.get(key) ?? 0) + 1;
         this.failures.set(key, n);
-        if (n >= this.maxTaskFailures) abortStage(this, stage, task, workerId, msg.error!, n);
+        // A failure that cannot go away on a retry (a result over the frame cap, a shuffle peer
+        // refusing our secret) aborts at once instead of burning the remaining attempts.
+        if (n >= this.maxTaskFailures || isDeterministicFailure(msg.error)) abortStage(this, stage, task, workerId, msg.error!, n);
         else this.pending.push({ ...task, taskId: this.nextTaskId++, attempt: n });
         return;
       }
@@ -351,6 +357,19 @@ export class DAGScheduler implements PlacementCore {
   private resultTaskDone(stage: ResultStage, task: RunningTask, result: Uint8Array): void {
     const job = this.jobs.get(stage.jobId);
     if (!job || stage.finished[task.outputIndex]) return;
+    const limit = this.opts.maxResultSize ?? 0;
+    job.resultBytes = (job.resultBytes ?? 0) + result.byteLength;
+    if (limit > 0 && job.resultBytes > limit) {
+      // Spark's TaskSetManager check: fail before holding (or decoding) more than the limit.
+      const mib = (b: number) => `${(b / (1024 * 1024)).toFixed(1)} MiB`;
+      const msg = `Job aborted due to stage failure: Total size of serialized results of ${job.numFinished + 1} tasks (${mib(job.resultBytes)}) is bigger than spark.driver.maxResultSize (${mib(limit)})`;
+      if (this.running.has(stage)) this.stageFinished(stage, msg);
+      this.failJob(job, new ExecutionError("MAX_RESULT_SIZE_EXCEEDED", msg, {
+        parameters: { resultBytes: job.resultBytes, maxResultSize: limit },
+        context: { jobId: job.jobId, stageId: stage.id, partition: task.partition },
+      }));
+      return;
+    }
     stage.finished[task.outputIndex] = true;
     stage.pending.delete(task.outputIndex);
     const value = decode(result);

@@ -32,6 +32,8 @@ export interface ActiveJob {
   finalStage: ResultStage;
   results: unknown[];
   numFinished: number;
+  /** Serialized bytes of the results received so far (checked against spark.driver.maxResultSize). */
+  resultBytes?: number;
   resolve: (r: unknown[]) => void;
   reject: (e: Error) => void;
 }

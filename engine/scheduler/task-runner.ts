@@ -172,6 +172,16 @@ export async function runTask(task: TaskMessage, state: ExecutorState): Promise<
     metrics.shuffleWriteTimeMs += status.writerMs;
     return end({ status: "success", result: encode(status) });
   } catch (e) {
+    if (e instanceof FetchFailedError && e.reason === "unauthorized") {
+      // The map outputs are not lost: the holder refused our secret. Rerunning the parent stage
+      // would not help, so fail the task with a condition the scheduler aborts on at once.
+      return end({
+        status: "failed",
+        error: errorToWire(new ExecutionError("SHUFFLE_FETCH_UNAUTHORIZED", `the shuffle server at ${e.address} refused this worker's session secret while fetching shuffle ${e.shuffleId} map ${e.mapId} reduce ${e.reduceId}: ${e.message}`, {
+          context: { shuffleId: e.shuffleId, address: e.address },
+        })),
+      });
+    }
     if (e instanceof FetchFailedError) {
       return end({
         status: "fetchFailed", error: errorToWire(e),

@@ -32,12 +32,15 @@ export class EmbeddedCluster {
       checkpointDir,
       localityWaitMs: conf.getMs("spark.locality.wait", 3000),
       maxTaskFailures: conf.getInt("spark.task.maxFailures", 4),
+      maxResultSize: conf.getBytes("spark.driver.maxResultSize", 1024 * 1024 * 1024),
     });
     this.endpoint = new DriverEndpoint({
       token: this.token,
       host: conf.get("spark.driver.host", "127.0.0.1"),
       port: conf.getInt("spark.driver.port", 0),
       heartbeatTimeoutMs: conf.getMs("spark.network.timeout", 10_000),
+      // Spark's spark.rpc.message.maxSize is in MiB (default 128).
+      maxFrameBytes: conf.getInt("spark.rpc.message.maxSize", 128) * 1024 * 1024,
       events: {
         workerRegistered: (w) => {
           this.scheduler.workerAdded(w);
@@ -104,7 +107,8 @@ export class EmbeddedCluster {
 
   /** Wait until at least one worker is alive (jobs queue until then anyway). */
   workers(): WorkerInfo[] {
-    return this.scheduler.workerInfos();
+    // The endpoint sees every message a worker sends; the scheduler only knows when it joined.
+    return this.scheduler.workerInfos().map((w) => ({ ...w, lastHeartbeat: this.endpoint.lastHeartbeat(w.id) ?? w.lastHeartbeat }));
   }
 
   pids(): number[] {

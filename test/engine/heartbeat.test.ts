@@ -37,4 +37,30 @@ describe("heartbeats", () => {
       await s.stop();
     }
   });
+
+  it("a driver busy for longer than spark.network.timeout keeps its healthy workers and their cached blocks", async () => {
+    const { spark: s, sc: c } = await startSession("local[2]", { "spark.network.timeout": "1500ms", "spark.app.name": "hb-busy" });
+    try {
+      const lost: string[] = [];
+      const off = c.addSparkListener({ onWorkerRemoved: (e) => { lost.push(`${e.workerId}: ${e.reason}`); } });
+      const cached = c.parallelize(Array.from({ length: N }, (_, i) => i), 4).map((x) => [x % 7, x] as [number, number]).cache();
+      expect(await cached.count()).toBe(N);
+      const before = s.cluster.workers().map((w) => `${w.id}:${w.pid}`).sort();
+      const blocks = s.cluster.workers().reduce((n, w) => n + w.cachedBlocks, 0);
+      expect(blocks).toBe(4);
+      busy(4000);   // a notebook cell computing on the driver's thread, 2.7x the timeout
+      const afterBusy = Date.now();
+      await new Promise((r) => setTimeout(r, 1500));   // the monitor has judged several times since
+      off();
+      expect(s.cluster.workers().map((w) => `${w.id}:${w.pid}`).sort()).toEqual(before);
+      expect(s.cluster.workers().reduce((n, w) => n + w.cachedBlocks, 0)).toBe(4);
+      expect(lost).toEqual([]);
+      // The cache is still used: the next action reads it instead of recomputing.
+      expect(sorted(await cached.reduceByKey((a, b) => a + b).collect())).toEqual(model());
+      // Heartbeat ages come from the endpoint: recent, not the registration time.
+      for (const w of s.cluster.workers()) expect(w.lastHeartbeat).toBeGreaterThanOrEqual(afterBusy);
+    } finally {
+      await s.stop();
+    }
+  });
 });
