@@ -163,11 +163,13 @@ export class DriverEndpoint {
         this.log(workerId, "error", `internal error handling '${(raw as WorkerToDriver).t}': ${(e as Error).stack ?? e}`);
       }
     }, (why) => this.closeBad(ws, workerId, why));
-    ws.on("close", (code) => {
+    let tooBig = false;
+    ws.on("error", (e: Error & { code?: string }) => { if (e.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") tooBig = true; });
+    ws.on("close", () => {
       if (workerId && this.sockets.get(workerId) === ws) {
-        const reason = code === 1009 ? `connection closed: a frame exceeded spark.rpc.message.maxSize (${this.maxFrameBytes} bytes)` : "connection closed (worker process exited or was killed)";
+        const reason = tooBig ? `connection closed: a frame exceeded spark.rpc.message.maxSize (${this.maxFrameBytes} bytes)` : "connection closed (worker process exited or was killed)";
         this.drop(workerId, reason);
-      } else if (code === 1009) {
+      } else if (tooBig) {
         this.log(workerId || "(unregistered peer)", "error", `closed connection: a frame exceeded spark.rpc.message.maxSize (${this.maxFrameBytes} bytes)`);
       }
     });

@@ -133,6 +133,27 @@ describe("ShuffleServer + fetchShuffleBlocks", () => {
     expect(await closeCode((ws) => ws.send(encode({ id: 1, shuffleId: "x" })))).toBe(1007);
   });
 
+  it("fuzz: 100 rounds of random and mutated requests never take the shuffle server down", async () => {
+    const a = await worker();
+    writeMaps(a.dir, 15, [0]);
+    let seed = 777;
+    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const valid = encode({ id: 1, shuffleId: 15, mapIds: [0], reduceId: 0 });
+    for (let round = 0; round < 100; round++) {
+      const ws = await connectAuthenticated(a.address + SHUFFLE_PATH, TOKEN);
+      ws.on("error", () => {});
+      const closed = new Promise<void>((r) => ws.once("close", () => r()));
+      const kind = rand(3);
+      const frame = kind === 0 ? randomBytes(1 + rand(200)) : Buffer.from(valid);
+      if (kind === 1) for (let m = 0; m < 1 + rand(3); m++) frame[rand(frame.length)] = rand(256);
+      ws.send(kind === 2 ? frame.subarray(0, rand(frame.length)) : frame);
+      setTimeout(() => ws.close(), 20);
+      await closed;
+    }
+    const ok = await fetchShuffleBlocks({ token: TOKEN, localAddress: "", localDir: "", requests: [{ address: a.address, shuffleId: 15, mapIds: [0], reduceId: 0 }] });
+    expect(ok.blocks[0]!.data.equals(readLocalShuffleBlock(a.dir, 15, 0, 0))).toBe(true);
+  });
+
   it("missing map output -> FetchFailedError naming shuffle, map, reduce and address", async () => {
     const a = await worker();
     writeMaps(a.dir, 10, [0]);
