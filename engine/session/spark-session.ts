@@ -52,7 +52,7 @@ export class ClusterHandle {
   pidOf(workerId: string): number | undefined {
     return this.sc.cluster.pidOf(workerId);
   }
-  /** URL and token with which `workbench worker --driver URL --token T` joins this cluster. */
+  /** URL and token with which `WORKBENCH_TOKEN=T workbench worker --driver URL` joins this cluster. */
   get driverUrl(): string {
     return this.sc.cluster.driverUrl;
   }

@@ -21,7 +21,7 @@ export interface RunWorkerOptions {
   preload?: string[];
 }
 
-/** Run a worker until its driver goes away (used by `workbench worker --driver ws://... --token T`). */
+/** Run a worker until its driver goes away (used by `workbench worker --driver ws://...`). */
 export async function runWorker(opts: RunWorkerOptions): Promise<void> {
   await startWorkerProcess({
     ...opts,

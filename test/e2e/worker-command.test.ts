@@ -1,10 +1,12 @@
 // `workbench worker` joins a real driver (a session with master "driver" and no local workers):
 // it registers with the URL and token, runs the job's tasks, and exits when the driver stops.
-// A wrong token is refused.
+// The token comes from WORKBENCH_TOKEN (never on the command line); a wrong token is refused
+// because the worker cannot prove it, and --token warns that `ps` shows it.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { engineReady, makeSandbox, WORKBENCH, type Sandbox } from "./helpers/sandbox";
 import { alive, waitUntil, workbench } from "./helpers/processes";
 
@@ -20,8 +22,8 @@ afterAll(async () => {
   await sb?.cleanup();
 });
 
-function spawnLogged(cmd: string, args: string[]) {
-  const child = spawn(cmd, args, { env: sb.env, stdio: ["ignore", "pipe", "pipe"] });
+function spawnLogged(cmd: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(cmd, args, { env: { ...sb.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   started.push(child);
   const io = { out: "", err: "" };
   child.stdout!.on("data", (b: Buffer) => (io.out += b.toString()));
@@ -39,7 +41,7 @@ describe.skipIf(!ready)("workbench worker", () => {
     const { driverUrl, token } = lines(driver.io.out)[0]!;
     expect(driverUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+/);
 
-    const worker = spawnLogged(process.execPath, [WORKBENCH, "worker", "--driver", driverUrl, "--token", token, "--cores", "2"]);
+    const worker = spawnLogged(process.execPath, [WORKBENCH, "worker", "--driver", driverUrl, "--cores", "2"], { WORKBENCH_TOKEN: token });
     expect(await driver.exited, driver.io.err).toBe(0);
     const [, ran, stopped] = lines(driver.io.out);
     expect(ran!.result).toEqual([10, 20, 30, 40]);
@@ -49,6 +51,7 @@ describe.skipIf(!ready)("workbench worker", () => {
     // The worker leaves once its driver is gone, and its process (the one that registered) too.
     await worker.exited;
     await waitUntil(() => !alive(ran!.worker.pid), 20_000, "the worker process to exit");
+    expect(worker.io.err).not.toMatch(/warning: --token/);
   });
 
   it("is refused with a wrong token", async () => {
@@ -56,9 +59,20 @@ describe.skipIf(!ready)("workbench worker", () => {
     try {
       await waitUntil(() => lines(driver.io.out).length > 0, 120_000, "the driver URL");
       const { driverUrl } = lines(driver.io.out)[0]!;
-      const res = await workbench(["worker", "--driver", driverUrl, "--token", "not-the-token"], { env: sb.env, timeoutMs: 60_000 });
+      const file = join(sb.dir, "wrong-token.txt");
+      writeFileSync(file, "not-the-token\n");
+      const res = await workbench(["worker", "--driver", driverUrl, "--token-file", file], { env: sb.env, timeoutMs: 60_000 });
       expect(res.code).not.toBe(0);
-      expect(res.stderr).toMatch(/token|auth|refused|rejected|401|403/i);
+      expect(res.stderr).toMatch(/could not prove the session secret/);
+      expect(res.stderr).not.toMatch(/not-the-token/);
+      // --token still works the old way but warns that the secret shows in `ps`.
+      const flagged = await workbench(["worker", "--driver", driverUrl, "--token", "not-the-token"], { env: sb.env, timeoutMs: 60_000 });
+      expect(flagged.code).not.toBe(0);
+      expect(flagged.stderr).toMatch(/warning: --token puts the session secret on the command line/);
+      // No token at all: a usage error naming both ways to give one.
+      const none = await workbench(["worker", "--driver", driverUrl], { env: { ...sb.env, WORKBENCH_TOKEN: "" }, timeoutMs: 60_000 });
+      expect(none.code).not.toBe(0);
+      expect(none.stderr).toMatch(/WORKBENCH_TOKEN.*--token-file/);
     } finally {
       driver.child.kill("SIGTERM");
     }

@@ -1,4 +1,4 @@
-// A worker started outside the driver (as `workbench worker --driver ws://HOST:PORT --token T`
+// A worker started outside the driver (as `WORKBENCH_TOKEN=T workbench worker --driver ws://HOST:PORT`
 // does) joins a running session and runs its tasks; one with the wrong token is refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
