@@ -2,9 +2,9 @@
 // (worker_threads, so a long task never blocks heartbeats, block serving or kills), and keeps
 // its shuffle block server (injected by the caller) alive. It exits when the driver goes away.
 
-import { mkdirSync, rmSync } from "node:fs";
-import { tmpdir, hostname } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { hostname } from "node:os";
+import { createWorkerDir } from "./worker-dirs";
 import { Worker } from "node:worker_threads";
 import type WebSocket from "ws";
 import { connectAuthenticated } from "../rpc/auth";
@@ -51,8 +51,7 @@ interface Slot {
 export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
   const host = opts.host ?? "127.0.0.1";
   const workerId = opts.workerId ?? `worker-${hostname()}-${process.pid}`;
-  const localDir = opts.localDir ?? join(tmpdir(), `bigdata-${workerId}-${Date.now()}`);
-  mkdirSync(localDir, { recursive: true });
+  const localDir = createWorkerDir(workerId, opts.localDir);
   const services = await opts.services.start({ localDir, token: opts.token, host });
   const env: ExecutorEnv = {
     workerId, token: opts.token, shuffleAddress: services.shuffleAddress, localDir,
