@@ -149,9 +149,10 @@ export class SqlSession {
 
   /** Analyzed plan -> optimized plan (with cached sub-plans and scalar subqueries replaced). */
   async prepare(plan: LogicalPlan): Promise<LogicalPlan> {
-    const cached = await this.cacheManager.substitute(plan, (p) => this.executeOptimized(optimize(p)));
+    const fold = { ansi: this.settings().ansi };
+    const cached = await this.cacheManager.substitute(plan, (p) => this.executeOptimized(optimize(p, undefined, fold)));
     const withSub = await this.materializeSubqueries(cached);
-    return optimize(withSub);
+    return optimize(withSub, undefined, fold);
   }
 
   /** The last query run by an action (plans and per-operator metrics for the plan graph). */
@@ -181,7 +182,7 @@ export class SqlSession {
     if (isRddContext(sc)) {
       const estimate = () => {
         try {
-          return plannedPartitions(new PhysicalPlanner(this.settings(), sc.defaultParallelism).plan(optimize(plan)));
+          return plannedPartitions(new PhysicalPlanner(this.settings(), sc.defaultParallelism).plan(optimize(plan, undefined, { ansi: this.settings().ansi })));
         } catch {
           return undefined;
         }
@@ -247,8 +248,8 @@ export class SqlSession {
   }
 
   explainPlan(plan: LogicalPlan, mode: string, parsed?: string): string {
-    const optimized = optimize(plan);
     const settings = this.settings();
+    const optimized = optimize(plan, undefined, { ansi: settings.ansi });
     const physical = new PhysicalPlanner(settings, this.sparkContext.defaultParallelism).plan(optimized);
     const phys = physicalPlanString(physical, { columnar: settings.columnar });
     switch (mode) {

@@ -5,6 +5,7 @@ import { AnalysisError } from "../../common/errors";
 import { type DataType, IntegerType, BooleanType, ArrayType, StringType, LongType, MapType } from "../types";
 import { register, coerceArg, coerceToCommon, typeOf, mkCast, dataTypeMismatch, type ScalarDef } from "./registry";
 import { compareValues } from "./compare";
+import { checkArraySize, sequenceLength } from "./size-limits";
 import { mapEntries } from "./cast";
 import { canonical } from "../../common/keys";
 import type { Expr } from "./expression";
@@ -293,7 +294,12 @@ register({
 register({
   kind: "scalar", name: "array_repeat", minArgs: 2, maxArgs: 2, nullSafe: true,
   resolve(args, node) { return { args: [args[0]!, coerceArg(node, args, 1, "int")], dataType: ArrayType(typeOf(args[0]!)) }; },
-  eval([v, n]) { return n === null || n === undefined ? null : Array.from({ length: Math.max(0, n as number) }, () => v ?? null); },
+  eval([v, n]) {
+    if (n === null || n === undefined) return null;
+    const count = Math.max(0, n as number);
+    checkArraySize("array_repeat", "count", count);
+    return Array.from({ length: count }, () => v ?? null);
+  },
 });
 
 register({
@@ -310,6 +316,7 @@ register({
       if (start === stop) return [start];
       throw new AnalysisError("INVALID_PARAMETER_VALUE.SEQUENCE_WRONG_INPUT", "Illegal sequence boundaries: start to stop by step.");
     }
+    checkArraySize("sequence", "start, stop, step", sequenceLength(start, stop, step));
     const out: number[] = [];
     for (let x = start; step > 0 ? x <= stop : x >= stop; x += step) out.push(x);
     return out;

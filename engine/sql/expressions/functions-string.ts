@@ -7,6 +7,7 @@ import { editDistance } from "../../common/errors";
 import { type DataType, StringType, IntegerType, BooleanType, ArrayType } from "../types";
 import { register, simple, coerceArg, typeOf, mkCast, type ScalarDef, type RowFn } from "./registry";
 import { javaDouble } from "./cast";
+import { checkStringSize } from "./size-limits";
 
 /** Spark's UTF8String.substringSQL. */
 export function substringSql(s: string, pos: number, len = Number.MAX_SAFE_INTEGER): string {
@@ -103,15 +104,21 @@ function pad(name: string, leftSide: boolean): ScalarDef {
     if (len <= 0) return "";
     if (s.length >= len) return s.slice(0, len).join("");
     if (p.length === 0) return s.join("");
-    const fill: string[] = [];
-    while (fill.length < len - s.length) fill.push(p[fill.length % p.length]!);
-    return leftSide ? fill.join("") + s.join("") : s.join("") + fill.join("");
+    checkStringSize(name, "len", len);
+    // Whole repetitions of the pad, then the code points of a partial one (no per-char array).
+    const need = len - s.length;
+    const fill = p.join("").repeat(Math.floor(need / p.length)) + p.slice(0, need % p.length).join("");
+    return leftSide ? fill + s.join("") : s.join("") + fill;
   }, { minArgs: 2 });
 }
 register(pad("lpad", true));
 register(pad("rpad", false));
 
-register(simple("repeat", ["string", "int"], StringType, ([s, n]) => (s as string).repeat(Math.max(0, n as number))));
+register(simple("repeat", ["string", "int"], StringType, ([s, n]) => {
+  const times = Math.max(0, n as number);
+  checkStringSize("repeat", "n", (s as string).length * times);
+  return (s as string).repeat(times);
+}));
 register(simple("instr", ["string", "string"], IntegerType, ([s, sub]) => (s as string).indexOf(sub as string) + 1));
 register(simple("locate", ["string", "string", "int"], IntegerType, ([sub, s, pos]) => {
   const p = (pos as number | undefined) ?? 1;

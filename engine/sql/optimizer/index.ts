@@ -5,7 +5,7 @@
 import type { LogicalPlan } from "../plan/logical-plan";
 import { runBatches, type Batch, type Rule, type RuleTrace } from "./rule";
 import {
-  ConstantFolding, BooleanSimplification, PruneFilters, CombineFilters, PushDownPredicates, PushDownJoinConditions,
+  constantFolding, ConstantFolding, BooleanSimplification, PruneFilters, CombineFilters, PushDownPredicates, PushDownJoinConditions,
   InferFiltersFromConstraints, EliminateSubqueryAliases, CollapseProject, RemoveRedundantProject, ColumnPruning,
   LimitPushDown, PushFiltersIntoScan,
 } from "./rules";
@@ -28,8 +28,12 @@ export const OPTIMIZER_BATCHES: Batch[] = [
   { name: "Scan Pushdown", strategy: "once", rules: [PushFiltersIntoScan] },
 ];
 
-export function optimize(plan: LogicalPlan, trace?: RuleTrace[]): LogicalPlan {
-  return runBatches(plan, OPTIMIZER_BATCHES, 100, trace);
+/** Optimize `plan`; `conf.ansi` makes constant folding follow ANSI mode as execution does. */
+export function optimize(plan: LogicalPlan, trace?: RuleTrace[], conf: { ansi?: boolean } = {}): LogicalPlan {
+  const batches = conf.ansi
+    ? OPTIMIZER_BATCHES.map((b) => ({ ...b, rules: b.rules.map((r) => (r === ConstantFolding ? constantFolding(conf) : r)) }))
+    : OPTIMIZER_BATCHES;
+  return runBatches(plan, batches, 100, trace);
 }
 
 export { runBatches, type Batch, type Rule, type RuleTrace };

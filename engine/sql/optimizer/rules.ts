@@ -6,7 +6,8 @@
 import {
   type Attr, type Expr, isFoldable, transformUp, references, children, NON_DETERMINISTIC, anyExpr, exprEquals,
 } from "../expressions/expression";
-import { evalConstant } from "../expressions/eval";
+import { defaultEvalContext, evalConstant } from "../expressions/eval";
+import { FOLD_BUDGET, NOT_FOLDED, UNKNOWN, resultSizeEstimate } from "../expressions/size-limits";
 import { typeOf, lookupFunction } from "../expressions/registry";
 import type { PushedFilter } from "../datasource-contract";
 import {
@@ -38,17 +39,36 @@ function mapAllExprs(plan: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan {
 
 // ---- expression rules ---------------------------------------------------------------------------------
 
-export const ConstantFolding: Rule = {
-  name: "ConstantFolding",
-  apply: (plan) => mapAllExprs(plan, (e) => transformUp(e, (x) => {
-    if (x.kind === "lit" || x.kind === "alias" || x.kind === "sort" || !isFoldable(x)) return x;
-    try {
-      return { kind: "lit", value: evalConstant(x), dataType: typeOf(x) };
-    } catch {
-      return x; // e.g. an ANSI error: leave it for run time, where Spark raises it too
-    }
-  })),
-};
+/**
+ * Whether folding `x` on the driver is cheap and bounded: no regular expression (a pattern can
+ * backtrack for minutes) and no call that builds a large value from a size argument. What is
+ * not folded runs in tasks, which can be cancelled and fail with a typed error.
+ */
+function cheapToFold(x: Expr): boolean {
+  return !anyExpr(x, (e) => {
+    if (e.kind !== "fn") return false;
+    if (NOT_FOLDED.has(e.name)) return true;
+    const est = resultSizeEstimate(e.name, e.args.map((a) => (a.kind === "lit" ? a.value : UNKNOWN)));
+    return est !== undefined && est > FOLD_BUDGET;
+  });
+}
+
+/** Constant folding evaluated with the session's settings (ANSI mode above all). */
+export function constantFolding(conf: { ansi?: boolean } = {}): Rule {
+  return {
+    name: "ConstantFolding",
+    apply: (plan) => mapAllExprs(plan, (e) => transformUp(e, (x) => {
+      if (x.kind === "lit" || x.kind === "alias" || x.kind === "sort" || !isFoldable(x) || !cheapToFold(x)) return x;
+      try {
+        return { kind: "lit", value: evalConstant(x, defaultEvalContext(0, { ansi: conf.ansi ?? false })), dataType: typeOf(x) };
+      } catch {
+        return x; // e.g. an ANSI error: leave it for run time, where Spark raises it too
+      }
+    })),
+  };
+}
+
+export const ConstantFolding: Rule = constantFolding();
 
 function simplify(x: Expr): Expr {
   if (x.kind !== "fn") return x;
