@@ -2,7 +2,8 @@
 // messages, shuffle blocks, cached partitions, task results. msgpack (msgpackr) with exact round
 // trips for Map, Set, Date, bigint, Uint8Array, undefined and nested arrays/objects.
 
-import { Packr } from "msgpackr";
+import { Packr, addExtension } from "msgpackr";
+import { KeyedRecord, recordFromEntries } from "./fields";
 
 const packr = new Packr({
   // Plain objects travel as msgpackr records, self-described in every message (no structures
@@ -13,6 +14,14 @@ const packr = new Packr({
   mapsAsObjects: false,
   int64AsType: "bigint",
   structuredClone: false,
+});
+
+// Objects with a "__proto__" field travel as their entries (msgpackr would rename the key).
+addExtension({
+  Class: KeyedRecord,
+  type: 0x2f,
+  write: (v: KeyedRecord) => Object.entries(v),
+  read: (entries: Array<[string, unknown]>) => recordFromEntries(entries),
 });
 
 /** Encode any supported value to bytes. */

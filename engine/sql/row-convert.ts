@@ -2,6 +2,7 @@
 // order, nested structs as objects, maps as plain objects when their keys are strings (else Map),
 // 64-bit integers as bigint only when they do not fit a double exactly.
 
+import { setField } from "../common/fields";
 import { registerShippable } from "../common/closure";
 import type { DataType } from "./types";
 
@@ -12,14 +13,14 @@ function convert(v: unknown, dt: DataType): unknown {
     case "struct": {
       const o = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const f of dt.fields) out[f.name] = convert(o[f.name], f.dataType);
+      for (const f of dt.fields) setField(out, f.name, convert(o[f.name], f.dataType));
       return out;
     }
     case "map": {
       if (!(v instanceof Map)) return v;
       if ([...v.keys()].every((k) => typeof k === "string")) {
         const out: Record<string, unknown> = {};
-        for (const [k, x] of v) out[k as string] = convert(x, dt.valueType);
+        for (const [k, x] of v) setField(out, k as string, convert(x, dt.valueType));
         return out;
       }
       return new Map([...v].map(([k, x]) => [convert(k, dt.keyType), convert(x, dt.valueType)]));
@@ -31,7 +32,7 @@ function convert(v: unknown, dt: DataType): unknown {
 
 export const internalToExternal = registerShippable("sql.internalToExternal", function internalToExternal(names: string[], types: DataType[], row: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < names.length; i++) out[names[i]!] = convert(row[i], types[i]!);
+  for (let i = 0; i < names.length; i++) setField(out, names[i]!, convert(row[i], types[i]!));
   return out;
 });
 
@@ -43,12 +44,12 @@ export function externalToInternal(v: unknown, dt: DataType): unknown {
     case "struct": {
       if (Array.isArray(v)) {
         const out: Record<string, unknown> = {};
-        dt.fields.forEach((f, i) => { out[f.name] = externalToInternal(v[i], f.dataType); });
+        dt.fields.forEach((f, i) => { setField(out, f.name, externalToInternal(v[i], f.dataType)); });
         return out;
       }
       const o = v as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const f of dt.fields) out[f.name] = externalToInternal(o[f.name], f.dataType);
+      for (const f of dt.fields) setField(out, f.name, externalToInternal(o[f.name], f.dataType));
       return out;
     }
     case "map": {

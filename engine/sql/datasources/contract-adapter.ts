@@ -3,6 +3,7 @@
 // load so that driver and workers both resolve a scan by its format name. Rows cross the seam
 // as arrays in the order of the requested columns.
 
+import { setField } from "../../common/fields";
 import {
   registerDataSource,
   type DataSource,
@@ -192,7 +193,7 @@ function makeSource(format: FileFormat): DataSource {
       const objects = function* (): Generator<Row> {
         for (const arr of rows) {
           const r: Row = {};
-          names.forEach((n, i) => { r[n] = arr[i] ?? null; });
+          names.forEach((n, i) => { setField(r, n, arr[i] ?? null); });
           yield r;
         }
       };

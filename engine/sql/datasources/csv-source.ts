@@ -2,6 +2,7 @@
 // (header, inferSchema, sep, quote, escape, nullValue, emptyValue, dateFormat, timestampFormat,
 // comment, whitespace trimming, multiLine, mode, columnNameOfCorruptRecord).
 
+import { setField } from "../../common/fields";
 import { AnalysisError } from "../../common/errors";
 import { StructType, simpleString, type DataType, type StructField } from "../types";
 import { parseRecord, type CsvField, type CsvSyntax } from "./csv-tokenizer";
@@ -277,14 +278,14 @@ export function* readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Opt
       const v = fld ? fieldValue(fld, s) : null;
       if (v === null) {
         if (!p.nullable && fld) { bad ??= { column: p.name, value: fld.text, reason: "null value in a non-nullable column" }; }
-        values[p.name] = null;
+        setField(values, p.name, null);
         continue;
       }
       const c = p.conv(v);
       if (c === FAIL) {
         bad ??= { column: p.name, value: v, reason: `cannot parse the value as ${simpleString(p.dt)}` };
-        values[p.name] = null;
-      } else values[p.name] = c;
+        setField(values, p.name, null);
+      } else setField(values, p.name, c);
     }
     if (bad) {
       if (s.mode === "FAILFAST") throw malformedError("CSV", file.path, lineOf(rec), bad);
@@ -292,9 +293,9 @@ export function* readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Opt
     }
     const row: Row = {};
     for (const f of out) {
-      if (f.name === s.corruptColumn && hasCorrupt) row[f.name] = bad ? rec.raw : null;
-      else if (partNames.includes(f.name)) row[f.name] = file.partitionValues[f.name] ?? partitionLookup(file.partitionValues, f.name);
-      else row[f.name] = values[f.name] ?? null;
+      if (f.name === s.corruptColumn && hasCorrupt) setField(row, f.name, bad ? rec.raw : null);
+      else if (partNames.includes(f.name)) setField(row, f.name, file.partitionValues[f.name] ?? partitionLookup(file.partitionValues, f.name));
+      else setField(row, f.name, values[f.name] ?? null);
     }
     yield row;
   }

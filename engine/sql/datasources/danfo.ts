@@ -1,6 +1,7 @@
 // danfojs-node interop: engine rows <-> danfo DataFrames. danfojs-node (TensorFlow.js underneath)
 // takes seconds to load, so it is imported only when these functions are first called.
 
+import { setField } from "../../common/fields";
 import { AnalysisError } from "../../common/errors";
 import { StructType, type DataType } from "../types";
 import type { Row } from "./types";
@@ -62,7 +63,7 @@ export function fromDanfo(df: { columns: string[]; dtypes: string[]; values: unk
     df.columns.forEach((c, i) => {
       const v = vals[i];
       // danfo marks missing numbers as NaN.
-      r[c] = v === undefined || v === null || (typeof v === "number" && Number.isNaN(v)) ? null : v;
+      setField(r, c, v === undefined || v === null || (typeof v === "number" && Number.isNaN(v)) ? null : v);
     });
     return r;
   });

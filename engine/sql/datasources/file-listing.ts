@@ -2,6 +2,7 @@
 // and bookkeeping files (names starting with "_" or "."), and discovers Hive-style partition
 // directories (col=value) with typed partition values, like Spark's InMemoryFileIndex.
 
+import { setField } from "../../common/fields";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { AnalysisError } from "../../common/errors";
@@ -203,7 +204,7 @@ export function listFiles(paths: string[], opts: ListOptions = {}): FileListing 
   const partitionSchema = new StructType(names.map((n, i) => ({ name: n, dataType: types[i]!, nullable: true })));
   const files: ListedFile[] = withSegs.map((f) => {
     const pv: Row = {};
-    names.forEach((n, i) => { pv[n] = castPartitionValue(f.segs[i]![1], types[i]!); });
+    names.forEach((n, i) => { setField(pv, n, castPartitionValue(f.segs[i]![1], types[i]!)); });
     return { path: f.path, size: f.size, partitionValues: pv };
   });
   return { files, partitionSchema, roots };

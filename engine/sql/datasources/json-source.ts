@@ -2,6 +2,7 @@
 // Spark's JsonInferSchema does (integers -> bigint, widening to double, conflicts -> string,
 // nested structs with fields sorted by name, arrays), and typed reading with parse modes.
 
+import { setField } from "../../common/fields";
 import { StructType, simpleString, type DataType, type StructField } from "../types";
 import { outputFields, type ScanColumns } from "./csv-source";
 import { formatDate, formatTimestampIso } from "./datetime";
@@ -254,13 +255,13 @@ function convert(v: JsonValue, dt: DataType, s: JsonSettings, path: string, bad:
     case "map": {
       if (typeof v !== "object" || Array.isArray(v) || v instanceof JsonNumber) return fail();
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(v)) out[k] = convert(v[k]!, dt.valueType, s, `${path}.${k}`, bad);
+      for (const k of Object.keys(v)) setField(out, k, convert(v[k]!, dt.valueType, s, `${path}.${k}`, bad));
       return out;
     }
     case "struct": {
       if (typeof v !== "object" || Array.isArray(v) || v instanceof JsonNumber) return fail();
       const out: Record<string, unknown> = {};
-      for (const f of dt.fields) out[f.name] = Object.hasOwn(v, f.name) ? convert(v[f.name]!, f.dataType, s, `${path}.${f.name}`, bad) : null;
+      for (const f of dt.fields) setField(out, f.name, Object.hasOwn(v, f.name) ? convert(v[f.name]!, f.dataType, s, `${path}.${f.name}`, bad) : null);
       return out;
     }
     case "null": return null;
@@ -284,7 +285,7 @@ export function* readJsonFile(file: PartitionedFile, cols: ScanColumns, opts: Op
         if (f.name === s.corruptColumn && hasCorrupt) continue;
         if (!cols.dataSchema.field(f.name)) continue;
         const key = Object.hasOwn(v, f.name) ? f.name : Object.keys(v).find((k) => k.toLowerCase() === f.name.toLowerCase());
-        values[f.name] = key === undefined ? null : convert(v[key]!, f.dataType, s, f.name, bad);
+        setField(values, f.name, key === undefined ? null : convert(v[key]!, f.dataType, s, f.name, bad));
       }
     }
     if (bad.field) {
@@ -296,9 +297,9 @@ export function* readJsonFile(file: PartitionedFile, cols: ScanColumns, opts: Op
     }
     const row: Row = {};
     for (const f of out) {
-      if (f.name === s.corruptColumn && hasCorrupt) row[f.name] = bad.field ? rec.raw : null;
-      else if (cols.dataSchema.field(f.name)) row[f.name] = values[f.name] ?? null;
-      else row[f.name] = file.partitionValues[f.name] ?? null;
+      if (f.name === s.corruptColumn && hasCorrupt) setField(row, f.name, bad.field ? rec.raw : null);
+      else if (cols.dataSchema.field(f.name)) setField(row, f.name, values[f.name] ?? null);
+      else setField(row, f.name, file.partitionValues[f.name] ?? null);
     }
     yield row;
   }
@@ -322,7 +323,7 @@ export function rowToJson(
       case "map": {
         const o: Record<string, unknown> = {};
         const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
-        for (const [k, x] of entries) o[String(k)] = enc(x, dt.valueType);
+        for (const [k, x] of entries) setField(o, String(k), enc(x, dt.valueType));
         return o;
       }
       case "struct": {
@@ -330,7 +331,7 @@ export function rowToJson(
         for (const f of dt.fields) {
           const x = (v as Record<string, unknown>)[f.name];
           if (x == null && ignoreNullFields) continue;
-          o[f.name] = enc(x, f.dataType);
+          setField(o, f.name, enc(x, f.dataType));
         }
         return o;
       }

@@ -3,6 +3,7 @@
 // filters, and Spark's split rule (a row group belongs to the byte-range split holding its
 // midpoint). Every byte fetched is counted so pushdown savings are observable.
 
+import { setField } from "../../common/fields";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup } from "hyparquet";
 import { ExecutionError } from "../../common/errors";
@@ -157,13 +158,13 @@ export function normalizeValue(v: unknown, dt: DataType): unknown {
     case "map": {
       const o: Record<string, unknown> = {};
       const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);
-      for (const [k, x] of entries) o[String(k)] = normalizeValue(x, dt.valueType);
+      for (const [k, x] of entries) setField(o, String(k), normalizeValue(x, dt.valueType));
       return o;
     }
     case "struct": {
       const src = v as Record<string, unknown>;
       const o: Record<string, unknown> = {};
-      for (const f of dt.fields) o[f.name] = normalizeValue(src[f.name], f.dataType);
+      for (const f of dt.fields) setField(o, f.name, normalizeValue(src[f.name], f.dataType));
       return o;
     }
     default:
@@ -262,8 +263,8 @@ export async function readParquetFile(
         for (const o of out) {
           if (cols.dataSchema.field(o.name)) {
             const fc = fileSchema.field(o.name);
-            row[o.name] = fc ? normalizeValue(src[fc.name], o.dataType) : null;
-          } else row[o.name] = file.partitionValues[o.name] ?? null;
+            setField(row, o.name, fc ? normalizeValue(src[fc.name], o.dataType) : null);
+          } else setField(row, o.name, file.partitionValues[o.name] ?? null);
         }
         rows.push(row);
       }

@@ -1,6 +1,7 @@
 // The text source: one row per line in a column named `value`, or one row per file with
 // wholetext (Spark's spark.read.text / wholetext option).
 
+import { setField } from "../../common/fields";
 import { textEncoding, type Options } from "./options";
 import { readLines, readWholeFile } from "./line-reader";
 import type { PartitionedFile, ReadMetrics, Row } from "./types";
@@ -13,7 +14,7 @@ export function* readTextFile(file: PartitionedFile, cols: ScanColumns, opts: Op
   const out = outputFields(cols);
   const make = (value: string): Row => {
     const row: Row = {};
-    for (const f of out) row[f.name] = f.name === "value" && cols.dataSchema.field("value") ? value : (file.partitionValues[f.name] ?? null);
+    for (const f of out) setField(row, f.name, f.name === "value" && cols.dataSchema.field("value") ? value : (file.partitionValues[f.name] ?? null));
     if (metrics) metrics.rowsRead++;
     return row;
   };

@@ -3,6 +3,7 @@
 // moving every task's files into <dir> and writing _SUCCESS (Hadoop's FileOutputCommitter,
 // algorithm v1). Readers skip _temporary and _SUCCESS, so a failed job leaves nothing visible.
 
+import { setField } from "../../common/fields";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
@@ -168,7 +169,7 @@ function toParquetValue(v: unknown, dt: DataType): unknown {
     case "struct": {
       const src = v as Record<string, unknown>;
       const o: Record<string, unknown> = {};
-      for (const f of dt.fields) o[f.name] = toParquetValue(src[f.name], f.dataType);
+      for (const f of dt.fields) setField(o, f.name, toParquetValue(src[f.name], f.dataType));
       return o;
     }
     default: return v;
@@ -235,7 +236,7 @@ export const writeTaskFiles = registerShippable("sql.datasources.writeTaskFiles"
   for (const r of rows) {
     const values: Row = {};
     const key = partFields.map((f) => {
-      values[f.name] = r[f.name] ?? null;
+      setField(values, f.name, r[f.name] ?? null);
       return `${escapePathName(f.name)}=${escapePathName(partitionValueText(r[f.name], f.dataType))}`;
     }).join(sep);
     let g = groups.get(key);

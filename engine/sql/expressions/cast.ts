@@ -2,6 +2,7 @@
 // canonical text of values (Java's Double.toString, yyyy-MM-dd, [a, b], {x, y}) used by CAST AS
 // STRING, show() and explain. Dates and timestamps are UTC (the session time zone is UTC).
 
+import { setField } from "../../common/fields";
 import { ExecutionError } from "../../common/errors";
 import { type DataType, simpleString } from "../types";
 
@@ -262,7 +263,7 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
       const out: Record<string, unknown> = {};
       to.fields.forEach((f, i) => {
         const src = from.fields[i]!;
-        out[f.name] = castValue(o[src.name], src.dataType, f.dataType, ansi);
+        setField(out, f.name, castValue(o[src.name], src.dataType, f.dataType, ansi));
       });
       return out;
     }

@@ -1,6 +1,7 @@
 // Arrays, maps and structs: constructors, accessors (a[0], m['k'], s.f), and the array functions
 // students use most. Maps are JS Map objects inside the engine (exact keys of any type).
 
+import { setField } from "../../common/fields";
 import { AnalysisError } from "../../common/errors";
 import { type DataType, IntegerType, BooleanType, ArrayType, StringType, LongType, MapType } from "../types";
 import { register, coerceArg, coerceToCommon, typeOf, mkCast, dataTypeMismatch, type ScalarDef } from "./registry";
@@ -40,7 +41,7 @@ register({
   eval(vals, info) {
     const fields = (info.dataType as DataType & { type: "struct" }).fields;
     const o: Record<string, unknown> = {};
-    fields.forEach((f, i) => { o[f.name] = vals[i] ?? null; });
+    fields.forEach((f, i) => { setField(o, f.name, vals[i] ?? null); });
     return o;
   },
 });
@@ -60,7 +61,7 @@ register({
   },
   eval(vals) {
     const o: Record<string, unknown> = {};
-    for (let i = 0; i < vals.length; i += 2) o[vals[i] as string] = vals[i + 1] ?? null;
+    for (let i = 0; i < vals.length; i += 2) setField(o, vals[i] as string, vals[i + 1] ?? null);
     return o;
   },
 });
