@@ -149,8 +149,9 @@ export function assertNever(x: never, what = "value"): never {
 }
 
 /** Conditions a retry cannot fix: the scheduler aborts the stage at the first such failure. */
-const DETERMINISTIC_CONDITIONS = new Set(["RESULT_TOO_LARGE", "SHUFFLE_FETCH_UNAUTHORIZED", "FAILED_READ_FILE.CORRUPT"]);
+const DETERMINISTIC_CONDITIONS = new Set(["RESULT_TOO_LARGE", "SHUFFLE_FETCH_UNAUTHORIZED"]);
 
-export function isDeterministicFailure(err: Pick<WireError, "condition"> | undefined): boolean {
-  return err !== undefined && DETERMINISTIC_CONDITIONS.has(err.condition);
+/** Whether a retry cannot fix `err`: its condition says so, or it was raised as deterministic (a corrupt file). */
+export function isDeterministicFailure(err: Pick<WireError, "condition" | "parameters"> | undefined): boolean {
+  return err !== undefined && (DETERMINISTIC_CONDITIONS.has(err.condition) || err.parameters?.deterministic === true);
 }

@@ -2,6 +2,7 @@
 // the query pipeline every action runs (cache substitution -> subqueries -> optimizer ->
 // physical planning -> executor). engine/session wires it into SparkSession (installSqlOn).
 
+import { guardComplexity, isStackOverflow, tooComplexError } from "./too-complex";
 import { AnalysisError, WorkbenchError } from "../common/errors";
 import type { RDD } from "../rdd";
 import { parseStatement, parseTableSchema, printAst } from "./parser";
@@ -124,8 +125,7 @@ export class SqlSession {
 
   /** Run one SQL statement. Queries are lazy; commands (CREATE VIEW, SET, ...) take effect now. */
   sql(text: string): DataFrame {
-    const stmt = parseStatement(text);
-    return new SqlBinder(this).bindStatement(stmt, text);
+    return guardComplexity(() => new SqlBinder(this).bindStatement(parseStatement(text), text));
   }
 
   /** Kept for older notebooks: the same as sql() (file views infer their schema synchronously now). */
@@ -150,9 +150,14 @@ export class SqlSession {
   /** Analyzed plan -> optimized plan (with cached sub-plans and scalar subqueries replaced). */
   async prepare(plan: LogicalPlan): Promise<LogicalPlan> {
     const fold = { ansi: this.settings().ansi };
-    const cached = await this.cacheManager.substitute(plan, (p) => this.executeOptimized(optimize(p, undefined, fold)));
-    const withSub = await this.materializeSubqueries(cached);
-    return optimize(withSub, undefined, fold);
+    try {
+      const cached = await this.cacheManager.substitute(plan, (p) => this.executeOptimized(optimize(p, undefined, fold)));
+      const withSub = await this.materializeSubqueries(cached);
+      return optimize(withSub, undefined, fold);
+    } catch (e) {
+      if (isStackOverflow(e)) throw tooComplexError(e);
+      throw e;
+    }
   }
 
   /** The last query run by an action (plans and per-operator metrics for the plan graph). */
@@ -248,6 +253,10 @@ export class SqlSession {
   }
 
   explainPlan(plan: LogicalPlan, mode: string, parsed?: string): string {
+    return guardComplexity(() => this.explainPlanText(plan, mode, parsed));
+  }
+
+  private explainPlanText(plan: LogicalPlan, mode: string, parsed?: string): string {
     const settings = this.settings();
     const optimized = optimize(plan, undefined, { ansi: settings.ansi });
     const physical = new PhysicalPlanner(settings, this.sparkContext.defaultParallelism).plan(optimized);

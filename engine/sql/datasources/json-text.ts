@@ -41,8 +41,12 @@ const IDENT_RE = /[A-Za-z_$][\w$]*/y;
 
 // A class rather than nested closures: parsing runs once per input line, and per-call closures
 // cost more than the parsing itself on short lines.
+/** Deepest nesting of objects and arrays accepted (Jackson's StreamReadConstraints default). */
+export const MAX_JSON_DEPTH = 1000;
+
 class Parser {
   i = 0;
+  depth = 0;
   constructor(readonly text: string, readonly opts: JsonParseOptions) {}
 
   err(msg: string): never {
@@ -117,10 +121,11 @@ class Parser {
     const t = this.text;
     const c = t[this.i];
     if (c === "{") {
+      if (++this.depth > MAX_JSON_DEPTH) this.err(`document nesting depth exceeds the maximum allowed (${MAX_JSON_DEPTH})`);
       this.i++;
       const obj: { [k: string]: JsonValue } = {};
       this.ws();
-      if (t[this.i] === "}") { this.i++; return obj; }
+      if (t[this.i] === "}") { this.i++; this.depth--; return obj; }
       for (;;) {
         this.ws();
         let key: string;
@@ -144,21 +149,22 @@ class Parser {
         this.ws();
         const d = t[this.i];
         if (d === ",") { this.i++; continue; }
-        if (d === "}") { this.i++; return obj; }
+        if (d === "}") { this.i++; this.depth--; return obj; }
         this.err("expected ',' or '}'");
       }
     }
     if (c === "[") {
+      if (++this.depth > MAX_JSON_DEPTH) this.err(`document nesting depth exceeds the maximum allowed (${MAX_JSON_DEPTH})`);
       this.i++;
       const arr: JsonValue[] = [];
       this.ws();
-      if (t[this.i] === "]") { this.i++; return arr; }
+      if (t[this.i] === "]") { this.i++; this.depth--; return arr; }
       for (;;) {
         arr.push(this.value());
         this.ws();
         const d = t[this.i];
         if (d === ",") { this.i++; continue; }
-        if (d === "]") { this.i++; return arr; }
+        if (d === "]") { this.i++; this.depth--; return arr; }
         this.err("expected ',' or ']'");
       }
     }

@@ -136,6 +136,37 @@ function statsOf(rg: RowGroup, column: string): ColumnStats | undefined {
   };
 }
 
+/**
+ * A page of a column chunk could not be decoded: the file is corrupt, and rereading it cannot
+ * help. FAILED_READ_FILE names the file, the row group and the column chunk; the task fails
+ * without retries (parameters.deterministic).
+ */
+function corruptParquet(path: string, rowGroup: number, column: string | undefined, offset: number | undefined, cause: unknown): ExecutionError {
+  const where = column !== undefined ? `column chunk '${column}' of row group ${rowGroup}${offset !== undefined ? ` (at byte ${offset})` : ""}` : `row group ${rowGroup}`;
+  return new ExecutionError("FAILED_READ_FILE.NO_HINT",
+    `Encountered error while reading file ${path}. The ${where} is corrupt: ${cause instanceof Error ? cause.message : String(cause)}`,
+    { parameters: { path, rowGroup, column, deterministic: true }, context: { file: path }, cause });
+}
+
+/** Find which of `columns` fails to decode in row group `gi` (only on the failure path) and throw for it. */
+async function corruptChunk(r: SplitRead, path: string, gi: number, columns: string[], cause: unknown): Promise<never> {
+  if (cause instanceof ExecutionError) throw cause;
+  const rg = r.md.row_groups[gi]!;
+  for (const col of columns.length > 1 ? columns : []) {
+    const failed = await r.hp.parquetRead({
+      file: r.f.buffer, metadata: r.md, columns: [col], rowStart: r.starts[gi]!, rowEnd: r.starts[gi]! + Number(rg.num_rows),
+      compressors: r.compressors, utf8: false,
+    }).then(() => undefined, (e: unknown) => e);
+    if (failed !== undefined) throw corruptParquet(path, gi, col, chunkOffset(rg, col), failed);
+  }
+  throw corruptParquet(path, gi, columns.length === 1 ? columns[0] : undefined, columns.length === 1 ? chunkOffset(rg, columns[0]!) : undefined, cause);
+}
+
+function chunkOffset(rg: RowGroup, column: string): number | undefined {
+  const c = rg.columns.find((x) => x.meta_data?.path_in_schema[0] === column);
+  return c ? chunkStart(c) : undefined;
+}
+
 /** Convert hyparquet's values to the engine's representation for `dt`. */
 export function normalizeValue(v: unknown, dt: DataType): unknown {
   if (v === null || v === undefined) return null;
@@ -256,7 +287,7 @@ export async function readParquetFile(
             utf8: false,
             onComplete: (r) => resolve(r as Record<string, unknown>[]),
           }).catch(reject);
-        });
+        }).catch((e: unknown) => corruptChunk(r, file.path, gi, fileCols.map((c) => c.name), e));
       }
       for (const src of data) {
         const row: Row = {};
@@ -342,7 +373,13 @@ export async function* readParquetBatches(
         const el = dt ? flatEligible(md, c.name, dt) : undefined;
         const chunk = el ? rg.columns.find((x) => x.meta_data?.path_in_schema.length === 1 && x.meta_data.path_in_schema[0] === c.name) : undefined;
         if (!el || !dt || !chunk) continue;
-        const v = readFlatColumn(await flatLibs(), (a, b) => f.buffer.slice(a, b) as ArrayBuffer, md, chunk, el, n, dt, compressors);
+        const libs = await flatLibs();
+        let v: ColumnVector | undefined;
+        try {
+          v = readFlatColumn(libs, (a, b) => f.buffer.slice(a, b) as ArrayBuffer, md, chunk, el, n, dt, compressors);
+        } catch (e) {
+          throw corruptParquet(file.path, gi, c.name, chunkStart(chunk), e);
+        }
         if (v) flat.set(c.name, v);
       }
       const rest = fileCols.filter((c) => !flat.has(c.name));
@@ -360,7 +397,7 @@ export async function* readParquetBatches(
             list.push({ columnData: c.columnData as ArrayLike<unknown>, rowStart: c.rowStart });
             chunks.set(c.columnName, list);
           },
-        });
+        }).catch((e: unknown) => corruptChunk(r, file.path, gi, rest.map((c) => c.name), e));
       }
       const columns = out.map((o): ColumnVector => {
         if (!cols.dataSchema.field(o.name)) return constantVector(file.partitionValues[o.name] ?? null, n);
