@@ -85,8 +85,14 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
       switch (e.op) {
         case "-": {
           const inner = b(e.expr);
-          if (inner.kind === "lit" && typeof inner.value === "number") return { ...inner, value: -inner.value };
-          if (inner.kind === "lit" && typeof inner.value === "bigint") return { ...inner, value: -inner.value };
+          // Fold the sign into a literal only when the result stays in its type: -(-2147483648)
+          // is an int overflow (wraps, or ARITHMETIC_OVERFLOW under ANSI), as in Spark.
+          const minOf: Record<string, number | bigint> = { byte: -128, short: -32768, integer: -2147483648, long: -9223372036854775808n };
+          if (inner.kind === "lit" && (typeof inner.value === "number" || typeof inner.value === "bigint")) {
+            const min = minOf[inner.dataType.type];
+            const atMin = min !== undefined && (typeof inner.value === "bigint" ? inner.value === BigInt(min) : BigInt(Math.trunc(inner.value)) === BigInt(min));
+            if (!atMin) return { ...inner, value: -inner.value };
+          }
           return { kind: "fn", name: "negative", args: [inner] };
         }
         case "+": return { kind: "fn", name: "positive", args: [b(e.expr)] };

@@ -65,7 +65,15 @@ agg({
   // Integral sums are longs (exact beyond 2^53 as bigint); double and decimal sums add as doubles.
   update: (b, [v], info) => (isNull(v) ? b : isNull(b) ? v : info.dataType.type === "long" ? addNum(b, v) : (b as number) + (v as number)),
   merge: (a, b, info) => (isNull(a) ? b : isNull(b) ? a : info.dataType.type === "long" ? addNum(a, b) : (a as number) + (b as number)),
-  finish: (b, info) => (info.dataType.type === "decimal" && typeof b === "number" ? Math.round(b * 10 ** info.dataType.scale) / 10 ** info.dataType.scale : b),
+  finish: (b, info) => {
+    if (info.dataType.type === "decimal" && typeof b === "number") return Math.round(b * 10 ** info.dataType.scale) / 10 ** info.dataType.scale;
+    // A long sum wraps around like Java's long arithmetic (Spark without ANSI).
+    if (info.dataType.type === "long" && typeof b === "bigint") {
+      const w = BigInt.asIntN(64, b);
+      return Number.isSafeInteger(Number(w)) ? Number(w) : w;
+    }
+    return b;
+  },
 });
 
 agg({

@@ -125,6 +125,10 @@ const INT_RANGES: Record<string, [number, number]> = {
   long: [-9223372036854775808, 9223372036854775807],
 };
 
+const BigInt_RANGES: Record<string, [bigint, bigint]> = {
+  byte: [-128n, 127n], short: [-32768n, 32767n], integer: [-2147483648n, 2147483647n], long: [-9223372036854775808n, 9223372036854775807n],
+};
+
 function invalid(v: unknown, from: DataType, to: DataType, ansi: boolean): null {
   if (ansi) {
     throw new ExecutionError(
@@ -183,9 +187,11 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
       if (typeof v === "string") {
         const s = v.trim();
         if (!INT_RE.test(s)) return invalid(v, from, to, ansi);
-        const n = Math.trunc(Number(s));
-        if (n < lo || n > hi || !Number.isFinite(n)) return ansi ? invalid(v, from, to, ansi) : null;
-        return n;
+        // Exact: the integer digits as a bigint, range-checked before any rounding to a double.
+        const b = BigInt(s.split(".")[0]!);
+        if (b < BigInt_RANGES[to.type]![0] || b > BigInt_RANGES[to.type]![1]) return ansi ? invalid(v, from, to, ansi) : null;
+        const n = Number(b);
+        return Number.isSafeInteger(n) ? n : b;
       }
       if (typeof v === "bigint") {
         if (to.type === "long") return Number.isSafeInteger(Number(v)) ? Number(v) : v;
@@ -197,6 +203,10 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
       const t = Math.trunc(n);
       if (isFractionalType(from) || from.type === "decimal") {
         // Java's double-to-int narrowing saturates.
+        if (to.type === "long") {
+          if (t < lo || t >= 9223372036854775808) return ansi ? overflow(v, from, to, ansi) : t < lo ? -9223372036854775808n : 9223372036854775807n;
+          return Number.isSafeInteger(t) ? t : BigInt(t);
+        }
         if (t < lo || t > hi) return ansi ? overflow(v, from, to, ansi) : t < lo ? lo : hi;
         return t;
       }

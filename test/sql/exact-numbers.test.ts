@@ -1,0 +1,43 @@
+// 64-bit integers are exact (bigint beyond 2^53) with Spark's range checks and Java's wrapping;
+// the sign of a literal is folded only when it stays in range.
+import { describe, expect, it } from "vitest";
+import { SqlSession } from "../../engine/sql/index";
+import { localHost } from "./support/local-context";
+
+const show = (rows: unknown) => JSON.stringify(rows, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+
+describe("exact 64-bit integers", () => {
+  const s = new SqlSession(localHost());
+  const ansi = new SqlSession(localHost({ "spark.sql.ansi.enabled": "true" }));
+  const one = async (sess: SqlSession, q: string) => show(await sess.sql(q).collect());
+  const fails = (sess: SqlSession, q: string) => sess.sql(q).collect().then(() => "no error", (e: Error) => e.message);
+
+  it("CAST from string checks the range exactly (NULL, or CAST_INVALID_INPUT under ANSI)", async () => {
+    expect(await one(s, "SELECT CAST('9223372036854775808' AS BIGINT) AS x")).toBe('[{"x":null}]');
+    expect(await one(s, "SELECT CAST('9223372036854775807' AS BIGINT) AS x")).toBe('[{"x":"9223372036854775807n"}]');
+    expect(await one(s, "SELECT CAST('-9223372036854775808' AS BIGINT) AS x")).toBe('[{"x":"-9223372036854775808n"}]');
+    expect(await one(s, "SELECT CAST('9007199254740993' AS BIGINT) AS x")).toBe('[{"x":"9007199254740993n"}]');
+    expect(await one(s, "SELECT CAST('2147483648' AS INT) AS x, CAST(' 12.9 ' AS INT) AS y")).toBe('[{"x":null,"y":12}]');
+    expect(await fails(ansi, "SELECT CAST('9223372036854775808' AS BIGINT) AS x")).toContain("[CAST_INVALID_INPUT]");
+  });
+
+  it("a bigint sum that overflows wraps like Java's long (Spark without ANSI)", async () => {
+    expect(await one(s, "SELECT sum(x) AS s FROM VALUES (9223372036854775807L), (1L) AS t(x)")).toBe('[{"s":"-9223372036854775808n"}]');
+    expect(await one(s, "SELECT sum(x) AS s FROM VALUES (9007199254740992L), (1L), (1L) AS t(x)")).toBe('[{"s":"9007199254740994n"}]');
+    expect(await one(s, "SELECT 9223372036854775807L + 1L AS x")).toBe('[{"x":"-9223372036854775808n"}]');
+    expect(await fails(ansi, "SELECT 9223372036854775807L + 1L AS x")).toContain("[ARITHMETIC_OVERFLOW]");
+  });
+
+  it("-(-2147483648) is an int overflow: it wraps, or raises ARITHMETIC_OVERFLOW under ANSI", async () => {
+    expect(await one(s, "SELECT -(-2147483648) AS x")).toBe('[{"x":-2147483648}]');
+    expect(s.sql("SELECT -(-2147483648) AS x").schema.simpleString()).toBe("struct<x:int>");
+    expect(await one(s, "SELECT -(-9223372036854775808) AS x")).toBe('[{"x":"-9223372036854775808n"}]');
+    expect(await one(s, "SELECT -(-5) AS x, -2147483648 AS y")).toBe('[{"x":5,"y":-2147483648}]');
+    expect(await fails(ansi, "SELECT -(-2147483648) AS x")).toContain("[ARITHMETIC_OVERFLOW]");
+  });
+
+  it("doubles narrow to bigint exactly and saturate at the ends", async () => {
+    expect(await one(s, "SELECT CAST(1e19 AS BIGINT) AS a, CAST(-1e19 AS BIGINT) AS b, CAST(9007199254740994.0D AS BIGINT) AS c"))
+      .toBe('[{"a":"9223372036854775807n","b":"-9223372036854775808n","c":"9007199254740994n"}]');
+  });
+});
