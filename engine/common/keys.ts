@@ -2,10 +2,12 @@
 // (strings, numbers, booleans, null, bigint, Dates and arrays of these). Hashes are stable across
 // processes, so a HashPartitioner places a key in the same partition on every worker.
 
+import { registerShippable } from "./closure/ship-registry";
+
 /** A Map-safe stand-in for a key: primitives stay as they are (fast path); compound keys become a canonical string. */
 export type NormalKey = string | number | boolean | bigint | null | undefined;
 
-export function normalizeKey(k: unknown): NormalKey {
+export const normalizeKey = registerShippable("common.normalizeKey", function normalizeKey(k: unknown): NormalKey {
   switch (typeof k) {
     case "string": case "number": case "boolean": case "bigint": case "undefined":
       return k;
@@ -13,7 +15,7 @@ export function normalizeKey(k: unknown): NormalKey {
       if (k === null) return null;
       return "\u0000" + canonical(k);
   }
-}
+});
 
 /** Canonical text of a compound value; distinct values give distinct text. */
 export function canonical(v: unknown): string {

@@ -3,6 +3,7 @@
 // Shuffles are created here through ShuffledRDD / CoGroupedRDD with Spark's choices (map-side
 // combine for reduceByKey and friends, none for groupByKey, range partitioning for sorts).
 
+import { normalizeKey } from "../common/keys";
 import { WorkbenchError } from "../common/errors";
 import { RDD } from "./rdd";
 import { MapPartitionsRDD } from "./map-partitions-rdd";
@@ -130,9 +131,10 @@ P.combineByKey = function (this: RDD<any>, createCombiner: any, mergeValue: any,
 
 function combineLocally(agg: { createCombiner: any; mergeValue: any; mergeCombiners: any }) {
   const { createCombiner, mergeValue } = agg;
+  // Key identity is common/keys' (the shuffle's): bigints, Maps and Dates compare by value.
+  const canon = normalizeKey;
   return function (it: Iterable<[unknown, unknown]>) {
     const m = new Map<unknown, [unknown, unknown]>();
-    const canon = (k: unknown) => (typeof k === "object" && k !== null ? "\u0000" + JSON.stringify(k) : k);
     for (const [k, v] of it) {
       const ck = canon(k);
       const e = m.get(ck);
