@@ -9,7 +9,7 @@ import type * as A from "../parser";
 import { printAst } from "../parser";
 import { StructType, simpleString, type DataType } from "../types";
 import { type Attr, type Expr, type SortExpr, children, references, transformUp, anyExpr, collectExprs } from "../expressions/expression";
-import { typeOf, lookupFunction } from "../expressions/registry";
+import { typeOf, lookupFunction, functionNames } from "../expressions/registry";
 import { evalConstant } from "../expressions/eval";
 import { widerTypeOf } from "../expressions/type-utils";
 import { newExprId, outputOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
@@ -98,7 +98,9 @@ export class SqlBinder {
       }
       case "showDatabases": return this.resultTable(["namespace"], [["default"]]);
       case "showFunctions": {
-        const names = [...new Set((lookupFunction as unknown as { names?: () => string[] }).names?.() ?? [])];
+        // Spark lists builtin names sorted; LIKE takes '*' wildcards and '|' alternatives.
+        const rx = s.pattern ? new RegExp("^(?:" + s.pattern.split("|").map((alt) => alt.trim().replace(/[.+?^${}()[\]\\]/g, "\\$&").replace(/\*/g, ".*")).join("|") + ")$", "i") : undefined;
+        const names = functionNames().filter((n) => !rx || rx.test(n)).sort();
         return this.resultTable(["function"], names.map((n) => [n]));
       }
       case "showColumns": return this.resultTable(["col_name"], outputOf(this.session.catalog.get(s.table)).map((a) => [a.name]));
