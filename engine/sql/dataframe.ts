@@ -10,7 +10,7 @@ import { Column, type ColumnOrName, toExpr, toSortExpr, litExpr } from "./column
 import { exprNoAlias, expr as fExpr } from "./functions";
 import { type Attr, type Expr, type SortExpr } from "./expressions/expression";
 import { typeOf } from "./expressions/registry";
-import { javaDouble } from "./expressions/cast";
+import { javaDoubleToString } from "./text-format";
 import { StructType, simpleString, type DataType, isNumeric } from "./types";
 import { newExprId, outputOf, type LogicalPlan } from "./plan/logical-plan";
 import {
@@ -420,7 +420,7 @@ class DescribeFrame extends DataFrame {
 
 function reformatNumber(s: string): string {
   const n = Number(s);
-  return Number.isFinite(n) && s.includes("E") ? javaDouble(n) : s;
+  return Number.isFinite(n) && s.includes("E") ? javaDoubleToString(n) : s;
 }
 
 // ---- groupBy ----------------------------------------------------------------------------------------

@@ -4,15 +4,16 @@
 // engine/viz/show-string.ts uses the same layout for rows held as objects.
 
 import type { DataType } from "./types";
-import { valueToString, javaDouble, javaFloat, formatTimestamp, formatDate, mapEntries } from "./expressions/cast";
+import { valueToString, mapEntries } from "./expressions/cast";
+import { formatDate, formatTimestamp, javaDoubleToString, javaFloatToString } from "./text-format";
 
 /** Text of one cell as Spark's show() prints it. */
 export function cellString(v: unknown, dt: DataType): string {
   if (v === null || v === undefined) return "null";
   switch (dt.type) {
     case "binary": return "[" + [...(v as Uint8Array)].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ") + "]";
-    case "double": return javaDouble(v as number);
-    case "float": return javaFloat(v as number);
+    case "double": return javaDoubleToString(v as number);
+    case "float": return javaFloatToString(v as number);
     case "timestamp": return formatTimestamp(v as Date);
     case "date": return formatDate(v as Date);
     case "array": return "[" + (v as unknown[]).map((x) => cellString(x, dt.elementType)).join(", ") + "]";

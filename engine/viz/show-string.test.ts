@@ -146,3 +146,20 @@ describe("Java's Double.toString / Float.toString", () => {
     expect(javaFloatToString(1 / 3)).toBe("0.33333334");
   });
 });
+
+describe("one text for every value", () => {
+  it("a date of year -44 prints as -0044-03-15 in CAST, show() and the viz cell (it used to print three ways)", async () => {
+    const { valueToString } = await import("../sql/expressions/cast");
+    const { formatCell } = await import("./cell-format");
+    const { formatDate } = await import("../sql/text-format");
+    const d = new Date(Date.UTC(2000, 2, 15));
+    d.setUTCFullYear(-44);
+    expect(valueToString(d, DateType)).toBe("-0044-03-15");
+    expect(formatCell(d, DateType)).toBe("-0044-03-15");
+    expect(formatDate(d)).toBe("-0044-03-15");
+    expect(showString(new StructType([StructField("d", DateType)]), [{ d }])).toContain("|-0044-03-15|");
+    const ts = new Date(d.getTime() + 3_723_450);
+    expect(formatCell(ts, TimestampType)).toBe(valueToString(ts, TimestampType));
+    expect(formatCell(ts, TimestampType)).toBe("-0044-03-15 01:02:03.45");
+  });
+});

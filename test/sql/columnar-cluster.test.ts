@@ -56,12 +56,15 @@ async function check(df: DataFrame, sql: string, cols: string[]): Promise<string
 }
 
 describe("columnar stages on local[2] = DuckDB", () => {
+  // Spark's sum of a bigint wraps around like Java's long (without ANSI); DuckDB's HUGEINT does not.
+  const wrappedSum = (c: string) => `((((sum(${c})::HUGEINT + 9223372036854775808) % 18446744073709551616) + 18446744073709551616) % 18446744073709551616 - 9223372036854775808)`;
+
   it("group by an int key with nulls: sum, avg, count, min, max (doubles with -0, longs beyond 2^53)", async () => {
     const f = spark.read.parquet(fact);
     const plan = await check(
       f.groupBy("k").agg(F.sum("v").alias("sv"), F.avg("v").alias("av"), F.count("*").alias("n"), F.count("v").alias("nv"),
         F.min("v").alias("mn"), F.max("big").alias("mb"), F.sum("big").alias("sb")),
-      `SELECT k, sum(v) AS sv, avg(v) AS av, count(*) AS n, count(v) AS nv, min(v) AS mn, max(big) AS mb, sum(big)::HUGEINT AS sb FROM '${fact}' GROUP BY k`,
+      `SELECT k, sum(v) AS sv, avg(v) AS av, count(*) AS n, count(v) AS nv, min(v) AS mn, max(big) AS mb, ${wrappedSum("big")} AS sb FROM '${fact}' GROUP BY k`,
       ["k", "sv", "av", "n", "nv", "mn", "mb", "sb"],
     );
     expect(plan).toMatch(/HashAggregate\(keys=\[k#\d+\], functions=\[partial_sum.*\[Columnar\]/);

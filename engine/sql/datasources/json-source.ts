@@ -6,7 +6,7 @@ import { setField } from "../../common/fields";
 import { StructType, simpleString, type DataType, type StructField } from "../types";
 import { outputFields, type ScanColumns } from "./csv-source";
 import { formatDate, formatTimestampIso } from "./datetime";
-import { javaDoubleString } from "./value-text";
+import { javaDoubleToString } from "../text-format";
 import { parseJson, stringifyJson, JsonNumber, JsonSyntaxError, type JsonParseOptions, type JsonValue } from "./json-text";
 import { lineNumberAt, readLines, readWholeFile } from "./line-reader";
 import { malformedError, type BadField } from "./malformed";
@@ -318,7 +318,7 @@ export function rowToJson(
       case "binary": return v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v;
       case "long": case "decimal": return typeof v === "bigint" ? RAW(v.toString()) : v;
       // Doubles print like Java (1.0, 1.0E20) so that reading the file back infers double again.
-      case "double": case "float": return typeof v === "number" ? (Number.isFinite(v) ? RAW(javaDoubleString(v)) : String(v)) : v;
+      case "double": case "float": return typeof v === "number" ? (Number.isFinite(v) ? RAW(javaDoubleToString(v)) : String(v)) : v;
       case "array": return (v as unknown[]).map((e) => enc(e, dt.elementType));
       case "map": {
         const o: Record<string, unknown> = {};

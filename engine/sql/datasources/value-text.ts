@@ -2,23 +2,8 @@
 // like Java's Double.toString (1.0, 1.0E20), dates yyyy-MM-dd, timestamps in the ISO pattern.
 
 import type { DataType } from "../types";
+import { javaDoubleToString } from "../text-format";
 import { formatDate, formatTimestampIso, formatWithPattern } from "./datetime";
-
-/** Java's Double.toString, which Spark uses for double/float cells. */
-export function javaDoubleString(x: number): string {
-  if (Number.isNaN(x)) return "NaN";
-  if (x === Infinity) return "Infinity";
-  if (x === -Infinity) return "-Infinity";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e7) {
-    const s = String(x);
-    return s.includes(".") || s.includes("e") ? s : s + ".0";
-  }
-  const [mant, exp] = x.toExponential().split("e") as [string, string];
-  const m = mant.includes(".") ? mant : mant + ".0";
-  return `${m}E${exp.replace("+", "")}`;
-}
 
 export interface TextFormats {
   date: (d: Date) => string;
@@ -35,7 +20,7 @@ export function textFormats(dateFormat?: string, timestampFormat?: string): Text
 /** Text of a non-null scalar value of type `dt`. */
 export function valueToText(v: unknown, dt: DataType, f: TextFormats): string {
   switch (dt.type) {
-    case "double": case "float": return typeof v === "number" ? javaDoubleString(v) : String(v);
+    case "double": case "float": return typeof v === "number" ? javaDoubleToString(v) : String(v);
     case "date": return v instanceof Date ? f.date(v) : String(v);
     case "timestamp": return v instanceof Date ? f.timestamp(v) : String(v);
     case "binary": return v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : String(v);

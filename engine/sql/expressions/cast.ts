@@ -5,46 +5,7 @@
 import { setField } from "../../common/fields";
 import { ExecutionError } from "../../common/errors";
 import { type DataType, simpleString } from "../types";
-
-/** Java's Double.toString: 1.0, 0.001, 1.0E7, 1.0E-4, NaN, Infinity. */
-export function javaDouble(d: number): string {
-  if (Number.isNaN(d)) return "NaN";
-  if (!Number.isFinite(d)) return d > 0 ? "Infinity" : "-Infinity";
-  if (d === 0) return Object.is(d, -0) ? "-0.0" : "0.0";
-  const a = Math.abs(d);
-  if (a >= 1e-3 && a < 1e7) {
-    const s = String(d);
-    return s.includes(".") ? s : s + ".0";
-  }
-  const [m0, e0] = d.toExponential().split("e") as [string, string];
-  const m = m0.includes(".") ? m0 : m0 + ".0";
-  return m + "E" + (e0.startsWith("+") ? e0.slice(1) : e0);
-}
-
-/** Java's Float.toString for a float value held in a double. */
-export function javaFloat(f: number): string {
-  if (!Number.isFinite(f) || f === 0) return javaDouble(f);
-  const v = Math.fround(f);
-  for (let p = 1; p <= 9; p++) {
-    const s = v.toPrecision(p);
-    if (Math.fround(parseFloat(s)) === v) return javaDouble(parseFloat(s));
-  }
-  return javaDouble(v);
-}
-
-const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-
-export function formatDate(d: Date): string {
-  const y = d.getUTCFullYear();
-  return `${y < 0 ? "-" + pad(-y, 4) : pad(y, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-
-export function formatTimestamp(d: Date): string {
-  const base = `${formatDate(d)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  const ms = d.getUTCMilliseconds();
-  if (ms === 0) return base;
-  return base + "." + pad(ms, 3).replace(/0+$/, "");
-}
+import { formatDate, formatTimestamp, javaDoubleToString, javaFloatToString } from "../text-format";
 
 export function formatDecimal(v: number, scale: number): string {
   return v.toFixed(scale);
@@ -57,8 +18,8 @@ export function valueToString(v: unknown, dt: DataType): string | null {
     case "null": return null;
     case "boolean": return v ? "true" : "false";
     case "byte": case "short": case "integer": case "long": return String(v);
-    case "float": return javaFloat(v as number);
-    case "double": return javaDouble(v as number);
+    case "float": return javaFloatToString(v as number);
+    case "double": return javaDoubleToString(v as number);
     case "decimal": return typeof v === "number" ? formatDecimal(v, dt.scale) : String(v);
     case "string": return String(v);
     case "binary": return Buffer.from(v as Uint8Array).toString("utf8");

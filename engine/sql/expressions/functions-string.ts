@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { editDistance } from "../../common/errors";
 import { type DataType, StringType, IntegerType, BooleanType, ArrayType } from "../types";
 import { register, simple, coerceArg, typeOf, mkCast, type ScalarDef, type RowFn } from "./registry";
-import { javaDouble } from "./cast";
+import { javaDoubleToString } from "../text-format";
 import { checkStringSize } from "./size-limits";
 
 /** Spark's UTF8String.substringSQL. */
@@ -315,7 +315,7 @@ export function formatString(fmt: string, args: unknown[]): string {
       case "x": case "X": s = v === null || v === undefined ? "null" : BigInt.asUintN(64, BigInt(Math.trunc(Number(v)))).toString(16); if (conv === "X") s = s.toUpperCase(); break;
       case "c": s = typeof v === "number" ? String.fromCharCode(v) : String(v ?? "null"); break;
       case "b": case "B": s = String(v !== null && v !== undefined && v !== false); break;
-      default: s = v === null || v === undefined ? "null" : typeof v === "number" && !Number.isInteger(v) ? javaDouble(v) : String(v instanceof Date ? v.toISOString() : v);
+      default: s = v === null || v === undefined ? "null" : typeof v === "number" && !Number.isInteger(v) ? javaDoubleToString(v) : String(v instanceof Date ? v.toISOString() : v);
         if (p !== undefined) s = s.slice(0, p);
     }
     const w = width ? Number(width) : 0;
