@@ -10,6 +10,9 @@ import { sqlSessionOf, type CatalogApi, type DataFrame, type DataFrameReader, ty
 import type { RDD } from "../rdd";
 import { SparkConf } from "./spark-conf";
 import { SparkContext } from "./spark-context";
+import { DataStreamReader, installStreaming, streamsOf, type StreamingQueryManager } from "../streaming";
+
+installStreaming();
 
 let active: SparkSession | undefined;
 
@@ -128,6 +131,14 @@ export class SparkSession {
   get catalog(): CatalogApi {
     return this.sqlSession.catalogApi;
   }
+  /** spark.readStream: a DataStreamReader for streaming DataFrames (engine/streaming). */
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this.sqlSession);
+  }
+  /** spark.streams: the session's StreamingQueryManager (active queries, listeners). */
+  get streams(): StreamingQueryManager {
+    return streamsOf(this.sqlSession);
+  }
 
   /** The last job run (or running) in this session. */
   lastJob(): JobHandle | undefined {
@@ -139,6 +150,7 @@ export class SparkSession {
   }
 
   async stop(): Promise<void> {
+    for (const q of this.streams.active) await q.stop();
     await this.sparkContext.stop();
     if (active === this) active = undefined;
   }
