@@ -4,6 +4,7 @@
 // place that consults the cache or a checkpoint. The PySpark operator surface lives in
 // rdd-api.ts (transformations) and actions.ts, attached to this class.
 
+import { rddBlockId } from "../storage/block-ids";
 import { WorkbenchError } from "../common/errors";
 import { UNSHIPPABLE, type SerializedFunction } from "../common/closure";
 import { StorageLevel } from "../storage/storage-level";
@@ -105,7 +106,7 @@ export abstract class RDD<T> {
   }
 
   private getOrCompute(split: Partition, tc: TaskContext): Iterator<T> {
-    const blockId = `rdd_${this.id}_${split.index}`;
+    const blockId = rddBlockId(this.id, split.index);
     const hit = tc.blocks.get(blockId);
     if (hit) {
       tc.metrics.cacheHits++;

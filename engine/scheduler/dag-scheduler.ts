@@ -4,6 +4,8 @@
 // the partition), retries failed tasks, resubmits parent stages after fetch failures or worker
 // loss, and resolves or rejects the job. Socket handlers only post events.
 
+import { rddBlockPrefix } from "../storage/block-ids";
+import { isExecutorOf } from "./executor-ids";
 import { decode, encode } from "../common/codec";
 import { ExecutionError, WorkbenchError, isDeterministicFailure } from "../common/errors";
 import { NarrowDependency, ShuffleDependency, shuffleWriteSpec, stageRdds, stageSpecs, stageShuffleReads, type RDD } from "../rdd";
@@ -68,6 +70,8 @@ export class DAGScheduler implements PlacementCore {
       checkpointDir?: () => string | undefined; localityWaitMs?: number; maxTaskFailures?: number;
       /** spark.driver.maxResultSize in bytes; 0 means unlimited. */
       maxResultSize?: number;
+      /** When a worker last spoke; the driver endpoint owns heartbeat time. */
+      lastHeartbeat?: (workerId: string) => number | undefined;
     } = {},
   ) {}
 
@@ -116,8 +120,8 @@ export class DAGScheduler implements PlacementCore {
   workerInfos(): WorkerInfo[] {
     return [...this.workers.values()].map((w) => ({
       id: w.info.workerId, pid: w.info.pid, host: w.info.host, state: "ALIVE" as const, slots: w.info.slots, freeSlots: w.free.size,
-      shuffleAddress: w.info.shuffleAddress, lastHeartbeat: w.lastHeartbeat,
-      cachedBlocks: [...this.cacheLocs.values()].filter((s) => [...s].some((e) => e.startsWith(w.info.workerId + "#"))).length,
+      shuffleAddress: w.info.shuffleAddress, lastHeartbeat: this.opts.lastHeartbeat?.(w.info.workerId) ?? w.registeredAt,
+      cachedBlocks: [...this.cacheLocs.values()].filter((s) => [...s].some((e) => isExecutorOf(e, w.info.workerId))).length,
     }));
   }
 
@@ -130,13 +134,13 @@ export class DAGScheduler implements PlacementCore {
   /** Executors caching each partition of an RDD (for renderers and tests). */
   cachedPartitions(rddId: number): Map<number, string[]> {
     const out = new Map<number, string[]>();
-    const prefix = `rdd_${rddId}_`;
+    const prefix = rddBlockPrefix(rddId);
     for (const [b, s] of this.cacheLocs) if (b.startsWith(prefix) && s.size) out.set(Number(b.slice(prefix.length)), [...s]);
     return out;
   }
 
   forgetRdd(rddId: number): void {
-    const prefix = `rdd_${rddId}_`;
+    const prefix = rddBlockPrefix(rddId);
     for (const b of [...this.cacheLocs.keys()]) if (b.startsWith(prefix)) this.cacheLocs.delete(b);
   }
 
@@ -420,7 +424,7 @@ export class DAGScheduler implements PlacementCore {
   // ---- workers ------------------------------------------------------------------------------
 
   private onWorkerAdded(w: RegisteredWorker): void {
-    this.workers.set(w.workerId, { info: w, free: new Set(Array.from({ length: w.slots }, (_, i) => i)), lastHeartbeat: Date.now() });
+    this.workers.set(w.workerId, { info: w, free: new Set(Array.from({ length: w.slots }, (_, i) => i)), registeredAt: Date.now() });
     this.bus.post({ type: "workerAdded", time: Date.now(), worker: this.workerInfos().find((x) => x.id === w.workerId)! });
   }
 

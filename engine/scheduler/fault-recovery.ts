@@ -3,6 +3,7 @@
 // its jobs with the user's stack first); a lost worker takes its slots, cached blocks and
 // shuffle files with it, so its running tasks are retried and stages reading its outputs rerun.
 
+import { isExecutorOf } from "./executor-ids";
 import { errorFromWire, ExecutionError, type WireError } from "../common/errors";
 import { stageShuffleReads } from "../rdd";
 import type { TaskEndMessage } from "../rpc/protocol";
@@ -65,9 +66,9 @@ export function abortStage(s: SchedulerCore, stage: Stage, task: RunningTask, wo
 export function onWorkerLost(s: SchedulerCore, workerId: string, reason: string): void {
   if (!s.workers.delete(workerId)) return;
   for (const [id, z] of [...s.zombies]) if (z.workerId === workerId) s.zombies.delete(id);
-  for (const k of [...s.sentBroadcasts.keys()]) if (k.startsWith(workerId + "#")) s.sentBroadcasts.delete(k);
+  for (const k of [...s.sentBroadcasts.keys()]) if (isExecutorOf(k, workerId)) s.sentBroadcasts.delete(k);
   for (const [b, execs] of s.cacheLocs) {
-    for (const e of [...execs]) if (e.startsWith(workerId + "#")) execs.delete(e);
+    for (const e of [...execs]) if (isExecutorOf(e, workerId)) execs.delete(e);
     if (execs.size === 0) s.cacheLocs.delete(b);
   }
   // Its shuffle files are gone with it.

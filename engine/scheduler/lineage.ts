@@ -2,6 +2,7 @@
 // parent stages still missing outputs (a fully cached RDD hides its parents), the executors
 // caching a partition a task would read, and cutting lineage at completed checkpoints.
 
+import { rddBlockId } from "../storage/block-ids";
 import { CheckpointRDD, OneToOneDependency, ShuffleDependency, checkpointComplete, type RDD } from "../rdd";
 import type { ShuffleMapStage, Stage } from "./stage";
 
@@ -48,7 +49,7 @@ export function missingParents(stage: Stage, shuffleStages: Map<number, ShuffleM
 function fullyCached(r: RDD<unknown>, cacheLocs: CacheLocations): boolean {
   if (!(r.storageLevel.useMemory || r.storageLevel.useDisk)) return false;
   const n = r.getNumPartitions();
-  for (let i = 0; i < n; i++) if (!cacheLocs.get(`rdd_${r.id}_${i}`)?.size) return false;
+  for (let i = 0; i < n; i++) if (!cacheLocs.get(rddBlockId(r.id, i))?.size) return false;
   return n > 0;
 }
 
@@ -57,7 +58,7 @@ export function preferredExecutors(rdd: RDD<unknown>, partition: number, cacheLo
   let r: RDD<unknown> | undefined = rdd;
   while (r) {
     if (r.storageLevel.useMemory || r.storageLevel.useDisk) {
-      const locs = cacheLocs.get(`rdd_${r.id}_${partition}`);
+      const locs = cacheLocs.get(rddBlockId(r.id, partition));
       if (locs?.size) return [...locs];
     }
     const d: unknown = r.dependencies.length === 1 ? r.dependencies[0] : undefined;

@@ -61,7 +61,8 @@ export interface RunningTask extends Task {
 export interface WorkerState {
   info: RegisteredWorker;
   free: Set<number>;
-  lastHeartbeat: number;
+  /** When the worker registered (heartbeat times are the driver endpoint's). */
+  registeredAt: number;
 }
 
 export type SchedulerEvent =

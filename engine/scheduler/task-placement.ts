@@ -2,6 +2,7 @@
 // a while for an executor that caches the partition), building and sending the task message
 // (with the broadcasts that executor lacks), and tracking which executors cache which blocks.
 
+import { executorId, parseExecutorId } from "./executor-ids";
 import { encode } from "../common/codec";
 import type { TaskEndMessage, TaskMessage } from "../rpc/protocol";
 import type { TaskInfo } from "./job-info";
@@ -17,7 +18,7 @@ import type { ActiveJob, PlacementCore, Task } from "./scheduler-types";
 export function offer(s: PlacementCore): void {
   if (s.pending.length === 0) return;
   const free: string[] = [];
-  for (const w of s.workers.values()) for (const slot of [...w.free].sort()) free.push(`${w.info.workerId}#${slot}`);
+  for (const w of s.workers.values()) for (const slot of [...w.free].sort()) free.push(executorId(w.info.workerId, slot));
   if (free.length === 0) return;
   const now = Date.now();
   let nextWake = Infinity;
@@ -30,7 +31,7 @@ export function offer(s: PlacementCore): void {
     }
     task.since ??= now;
     let i = -1;
-    const livePreferred = task.preferred.filter((e) => s.workers.has(e.split("#")[0]!));
+    const livePreferred = task.preferred.filter((e) => s.workers.has(parseExecutorId(e).workerId));
     if (livePreferred.length) {
       i = free.findIndex((e) => livePreferred.includes(e));
       if (i < 0) {
@@ -54,8 +55,7 @@ export function offer(s: PlacementCore): void {
 }
 
 export function launch(s: PlacementCore, task: Task, exec: string): boolean {
-  const [workerId, slotStr] = exec.split("#") as [string, string];
-  const slot = Number(slotStr);
+  const { workerId, slot } = parseExecutorId(exec);
   const w = s.workers.get(workerId);
   if (!w) return false;
   const stage = task.stage;
@@ -87,7 +87,7 @@ export function launch(s: PlacementCore, task: Task, exec: string): boolean {
 }
 
 export function applyCacheChanges(cacheLocs: CacheLocations, workerId: string, slot: number, msg: TaskEndMessage): void {
-  const exec = `${workerId}#${slot}`;
+  const exec = executorId(workerId, slot);
   for (const b of msg.blocksAdded) {
     const s = cacheLocs.get(b.blockId) ?? new Set<string>();
     s.add(exec);

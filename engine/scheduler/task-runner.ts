@@ -2,6 +2,7 @@
 // run the async prepare hooks along the lineage (fetch shuffle blocks, read files), then pull
 // the partition through the synchronous pipeline into the shuffle writer or the result function.
 
+import { rddBlockId } from "../storage/block-ids";
 import { decode, encode } from "../common/codec";
 import { deserializeFunction } from "../common/closure";
 import { errorToWire, InternalError, ExecutionError } from "../common/errors";
@@ -78,7 +79,7 @@ function rebuild(state: ExecutorState, p: TaskPayload): { stage: RebuiltStage; d
 
 /** Run the prepare hooks of every RDD the partition's computation reaches (cache hits stop the walk). */
 async function prepareLineage(rdd: RDD<unknown>, split: Partition, tc: TaskContext): Promise<void> {
-  if ((rdd.storageLevel.useMemory || rdd.storageLevel.useDisk) && tc.blocks.has(`rdd_${rdd.id}_${split.index}`)) return;
+  if ((rdd.storageLevel.useMemory || rdd.storageLevel.useDisk) && tc.blocks.has(rddBlockId(rdd.id, split.index))) return;
   if (rdd.prepare) await rdd.prepare(split, tc);
   for (const [parent, ps] of rdd.parentSplits(split)) await prepareLineage(parent, ps, tc);
 }

@@ -33,6 +33,7 @@ export class EmbeddedCluster {
       localityWaitMs: conf.getMs("spark.locality.wait", 3000),
       maxTaskFailures: conf.getInt("spark.task.maxFailures", 4),
       maxResultSize: conf.getBytes("spark.driver.maxResultSize", 1024 * 1024 * 1024),
+      lastHeartbeat: (id) => this.endpoint.lastHeartbeat(id),
     });
     this.endpoint = new DriverEndpoint({
       token: this.token,
@@ -107,8 +108,7 @@ export class EmbeddedCluster {
 
   /** Wait until at least one worker is alive (jobs queue until then anyway). */
   workers(): WorkerInfo[] {
-    // The endpoint sees every message a worker sends; the scheduler only knows when it joined.
-    return this.scheduler.workerInfos().map((w) => ({ ...w, lastHeartbeat: this.endpoint.lastHeartbeat(w.id) ?? w.lastHeartbeat }));
+    return this.scheduler.workerInfos();
   }
 
   pids(): number[] {

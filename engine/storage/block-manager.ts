@@ -3,6 +3,7 @@
 // defaults) keep encoded bytes in memory: exact sizes, decoding on each hit, and cached data that
 // user code cannot mutate; deserialized levels keep the live array and use a sampled size estimate.
 
+import { rddBlockPrefix, rddIdOfBlock } from "./block-ids";
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -116,7 +117,7 @@ export class BlockManager {
 
   /** Remove every block of an RDD ("rdd_<id>_<partition>"); returns the removed ids. */
   removeRdd(rddId: number): string[] {
-    const prefix = `rdd_${rddId}_`;
+    const prefix = rddBlockPrefix(rddId);
     const ids = new Set<string>();
     for (const id of this.memory.keys()) if (id.startsWith(prefix)) ids.add(id);
     for (const id of this.disk.keys()) if (id.startsWith(prefix)) ids.add(id);
@@ -202,7 +203,4 @@ export class BlockManager {
   }
 }
 
-function rddOf(blockId: string): string | undefined {
-  const m = /^rdd_(\d+)_/.exec(blockId);
-  return m ? m[1] : undefined;
-}
+const rddOf = rddIdOfBlock;
