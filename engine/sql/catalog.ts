@@ -5,7 +5,7 @@
 import { AnalysisError } from "../common/errors";
 import type { RDD } from "../rdd";
 import { StorageLevel } from "../storage/storage-level";
-import { outputOf, transformPlanDown, type LogicalPlan } from "./plan/logical-plan";
+import { outputOf, planKey, transformPlanDown, type LogicalPlan } from "./plan/logical-plan";
 
 export interface TableInfo {
   name: string;
@@ -71,14 +71,6 @@ interface CacheEntry {
   building?: Promise<RDD<unknown[]>>;
 }
 
-/** Structural key of a plan (RDD references by id). */
-export function planKey(p: LogicalPlan): string {
-  return JSON.stringify(p, (k, v) => {
-    if (k === "rdd" && v && typeof v === "object" && "id" in v) return `rdd#${(v as { id: number }).id}`;
-    if (typeof v === "bigint") return `${v}n`;
-    return v;
-  });
-}
 
 export class CacheManager {
   private entries: CacheEntry[] = [];

@@ -14,7 +14,7 @@ import { literalType } from "./column";
 import { widerType } from "./expressions/type-utils";
 import { resolveIn } from "./expressions/functions-core";
 import { canonical } from "../common/keys";
-import { newExprId, outputOf, transformPlanUp, expressionsOf, type LogicalPlan } from "./plan/logical-plan";
+import { newExprId, outputOf, transformPlanUp, expressionsOf, mapPlanExpressions, type LogicalPlan } from "./plan/logical-plan";
 import { planString, planStringWith, bytesToString, schemaHeader } from "./plan/tree-string";
 import { Catalog, CacheManager } from "./catalog";
 import { DataFrame } from "./dataframe";
@@ -249,7 +249,7 @@ export class SqlSession {
       if (x.type === "exists") return { kind: "lit", value: values.get(x.plan) === true, dataType: { type: "boolean" } };
       return { kind: "lit", value: values.get(x.plan) ?? null, dataType: x.dataType ?? { type: "null" } };
     });
-    return transformPlanUp(plan, (p) => mapPlanExprs(p, replace));
+    return mapPlanExpressions(plan, replace);
   }
 
   explainPlan(plan: LogicalPlan, mode: string, parsed?: string): string {
@@ -303,18 +303,6 @@ function formattedPlan(phys: string): string {
   const numbered = lines.map((l, i) => `${l} (${i + 1})`);
   const details = lines.map((l, i) => `(${i + 1}) ${l.replace(/^[\s:+-]*(\*\(\d+\) )?/, "")}`);
   return `== Physical Plan ==\n${numbered.join("\n")}\n\n\n${details.join("\n\n")}\n`;
-}
-
-/** Rewrite the expressions a node holds directly. */
-export function mapPlanExprs(p: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan {
-  switch (p.kind) {
-    case "Project": return { ...p, exprs: p.exprs.map(f) };
-    case "Filter": return { ...p, condition: f(p.condition) };
-    case "Aggregate": return { ...p, groupBy: p.groupBy.map(f), aggs: p.aggs.map(f) };
-    case "Join": return p.condition ? { ...p, condition: f(p.condition) } : p;
-    case "Window": return { ...p, windowExprs: p.windowExprs.map(f) };
-    default: return p;
-  }
 }
 
 function parseSchemaString(s: string): StructType {

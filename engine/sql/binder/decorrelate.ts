@@ -9,7 +9,7 @@ import { type Attr, type Expr, references, transformUp, collectExprs, unalias } 
 import { lookupFunction } from "../expressions/registry";
 import { newExprId, outputOf, childrenOf, transformPlanDown, transformPlanUp, expressionsOf, type LogicalPlan } from "../plan/logical-plan";
 import { resolveExpr } from "../plan/resolve-expr";
-import { splitConjuncts, andAll } from "../physical/planner";
+import { splitConjuncts, andAll } from "../expressions/expression";
 
 /**
  * Pull correlated conjuncts (those reading outer columns) out of a subquery plan. `throughAggregate`

@@ -19,7 +19,7 @@ import {
 import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn } from "../plan/resolve-expr";
 import { analysisErrorAt, SourceText } from "./unsupported";
 import { decorrelate, correlatedRefs, rewriteCorrelated, hasCorrelated } from "./decorrelate";
-import { splitConjuncts, andAll } from "../physical/planner";
+import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
 import type { SqlSession } from "../sql-session";
 import { bindExpr, bindSort, type ExprBindContext } from "./ast-expr";

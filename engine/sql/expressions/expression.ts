@@ -223,3 +223,14 @@ export function exprEquals(a: Expr, b: Expr): boolean {
 function stripForCompare(e: Expr): unknown {
   return transformUp(e, (x) => (x.kind === "attr" ? { ...x, qualifier: undefined } : x));
 }
+
+/** The conjuncts of a condition: a AND (b AND c) -> [a, b, c]. */
+export function splitConjuncts(e: Expr): Expr[] {
+  if (e.kind === "fn" && e.name === "and") return e.args.flatMap(splitConjuncts);
+  return [e];
+}
+
+/** The conjunction of conditions (undefined for none). */
+export function andAll(es: Expr[]): Expr | undefined {
+  return es.reduce<Expr | undefined>((acc, e) => (acc ? { kind: "fn", name: "and", args: [acc, e], dataType: { type: "boolean" } } : e), undefined);
+}

@@ -3,7 +3,7 @@
 
 import { InternalError, WorkbenchError } from "../../common/errors";
 import type { LogicalPlan } from "../plan/logical-plan";
-import { planKey } from "../catalog";
+import { planKey } from "../plan/logical-plan";
 
 export interface Rule {
   name: string;

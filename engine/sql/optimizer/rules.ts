@@ -4,16 +4,15 @@
 // keys and conversion of filtered cross joins into inner joins.
 
 import {
-  type Attr, type Expr, isFoldable, transformUp, references, children, NON_DETERMINISTIC, anyExpr, exprEquals,
+  type Attr, type Expr, isFoldable, transformUp, references, children, NON_DETERMINISTIC, anyExpr, exprEquals, splitConjuncts, andAll,
 } from "../expressions/expression";
 import { defaultEvalContext, evalConstant } from "../expressions/eval";
 import { FOLD_BUDGET, NOT_FOLDED, UNKNOWN, resultSizeEstimate } from "../expressions/size-limits";
 import { typeOf, lookupFunction } from "../expressions/registry";
 import type { PushedFilter } from "../datasource-contract";
 import {
-  type LogicalPlan, outputOf, transformPlanUp, transformPlanDown, childrenOf, withChildren,
+  type LogicalPlan, outputOf, transformPlanUp, transformPlanDown, childrenOf, withChildren, mapPlanExpressions,
 } from "../plan/logical-plan";
-import { splitConjuncts, andAll } from "../physical/planner";
 import type { Rule } from "./rule";
 
 const TRUE: Expr = { kind: "lit", value: true, dataType: { type: "boolean" } };
@@ -21,20 +20,6 @@ const isLit = (e: Expr, v: unknown) => e.kind === "lit" && e.value === v;
 
 function deterministic(e: Expr): boolean {
   return !anyExpr(e, (x) => (x.kind === "fn" && NON_DETERMINISTIC.has(x.name)) || x.kind === "subquery");
-}
-
-/** Rewrite every expression of every node. */
-function mapAllExprs(plan: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan {
-  return transformPlanUp(plan, (p) => {
-    switch (p.kind) {
-      case "Project": return { ...p, exprs: p.exprs.map(f) };
-      case "Filter": return { ...p, condition: f(p.condition) };
-      case "Aggregate": return { ...p, groupBy: p.groupBy.map(f), aggs: p.aggs.map(f) };
-      case "Join": return p.condition ? { ...p, condition: f(p.condition) } : p;
-      case "Sort": return { ...p, orders: p.orders.map((o) => ({ ...o, child: f(o.child) })) };
-      default: return p;
-    }
-  });
 }
 
 // ---- expression rules ---------------------------------------------------------------------------------
@@ -57,7 +42,7 @@ function cheapToFold(x: Expr): boolean {
 export function constantFolding(conf: { ansi?: boolean } = {}): Rule {
   return {
     name: "ConstantFolding",
-    apply: (plan) => mapAllExprs(plan, (e) => transformUp(e, (x) => {
+    apply: (plan) => mapPlanExpressions(plan, (e) => transformUp(e, (x) => {
       if (x.kind === "lit" || x.kind === "alias" || x.kind === "sort" || !isFoldable(x) || !cheapToFold(x)) return x;
       try {
         return { kind: "lit", value: evalConstant(x, defaultEvalContext(0, { ansi: conf.ansi ?? false })), dataType: typeOf(x) };
@@ -99,7 +84,7 @@ function simplify(x: Expr): Expr {
 
 export const BooleanSimplification: Rule = {
   name: "BooleanSimplification",
-  apply: (plan) => mapAllExprs(plan, (e) => transformUp(e, simplify)),
+  apply: (plan) => mapPlanExpressions(plan, (e) => transformUp(e, simplify)),
 };
 
 /** Filters that are always true disappear; always false/null filters produce no rows. */

@@ -3,6 +3,7 @@
 // hint, shuffled hash join otherwise, nested loops without equi-keys), splits aggregates into
 // partial -> exchange -> final, and inserts the exchanges each operator needs.
 
+import { splitConjuncts, andAll } from "../expressions/expression";
 import { statSync, readdirSync } from "node:fs";
 import { join as joinPath } from "node:path";
 import { assertNever } from "../../common/errors";
@@ -58,15 +59,6 @@ function hasBroadcastHint(p: LogicalPlan): boolean {
   if (p.kind === "Hint") return p.name.toLowerCase().startsWith("broadcast") || p.name.toLowerCase() === "mapjoin";
   if (p.kind === "SubqueryAlias" || p.kind === "Project" || p.kind === "Filter") return hasBroadcastHint(p.child);
   return false;
-}
-
-export function splitConjuncts(e: Expr): Expr[] {
-  if (e.kind === "fn" && e.name === "and") return e.args.flatMap(splitConjuncts);
-  return [e];
-}
-
-export function andAll(es: Expr[]): Expr | undefined {
-  return es.reduce<Expr | undefined>((acc, e) => (acc ? { kind: "fn", name: "and", args: [acc, e], dataType: { type: "boolean" } } : e), undefined);
 }
 
 /** Equi-join keys (left = right, left <=> right) and the residual condition. */

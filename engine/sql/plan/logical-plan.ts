@@ -141,3 +141,33 @@ export function anyPlan(p: LogicalPlan, pred: (p: LogicalPlan) => boolean): bool
 }
 
 export type { SortExpr };
+
+/**
+ * Rewrite the expressions a node holds directly (projections, filter and join conditions,
+ * grouping and aggregates, sort orders, window expressions); children are left alone.
+ */
+export function mapExpressions(p: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan {
+  switch (p.kind) {
+    case "Project": return { ...p, exprs: p.exprs.map(f) };
+    case "Filter": return { ...p, condition: f(p.condition) };
+    case "Aggregate": return { ...p, groupBy: p.groupBy.map(f), aggs: p.aggs.map(f) };
+    case "Join": return p.condition ? { ...p, condition: f(p.condition) } : p;
+    case "Sort": return { ...p, orders: p.orders.map((o) => ({ ...o, child: f(o.child) })) };
+    case "Window": return { ...p, windowExprs: p.windowExprs.map(f) };
+    default: return p;
+  }
+}
+
+/** mapExpressions over every node of a plan, bottom up. */
+export function mapPlanExpressions(plan: LogicalPlan, f: (e: Expr) => Expr): LogicalPlan {
+  return transformPlanUp(plan, (p) => mapExpressions(p, f));
+}
+
+/** Structural key of a plan (RDD references by id): equal keys, equal plans. */
+export function planKey(p: LogicalPlan): string {
+  return JSON.stringify(p, (k, v) => {
+    if (k === "rdd" && v && typeof v === "object" && "id" in v) return `rdd#${(v as { id: number }).id}`;
+    if (typeof v === "bigint") return `${v}n`;
+    return v;
+  });
+}
