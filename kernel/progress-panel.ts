@@ -3,7 +3,7 @@
 // and turns it into the job's summary when the job ends. Rendering is engine/viz's.
 
 import { randomUUID } from "node:crypto";
-import type { JobInfo, ListenerEvent, SparkListener, StageInfo, TaskInfo } from "../engine/scheduler/job-info";
+import type { JobInfo, ListenerEvent, SparkListener, StageInfo, TaskInfo } from "../engine/index";
 import type { DisplayContent, MimeBundle } from "./display";
 
 export interface ProgressRenderers {

@@ -3,6 +3,7 @@
 // renders offline (inline SVG/HTML, no scripts, no CDN).
 
 export { MIME, BIGDATA_MIME_TYPES, type MimeBundle } from "./mime";
+export type { JobDag, DagStage, DagRdd, DagEdge } from "./engine-types";
 export { formatBytes, formatDuration, formatCount, formatTimestamp, escapeXml } from "./format";
 export { formatCell, javaDoubleToString, javaFloatToString } from "./cell-format";
 export { showString, stringHalfWidth } from "./show-string";

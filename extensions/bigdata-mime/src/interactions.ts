@@ -2,7 +2,7 @@
 // which RDDs and stages make up an RDD's lineage (hover highlight), what a clicked stage did
 // (details panel), table sorting, and which plan operators feed a given operator.
 
-import type { DagStage, JobDag } from "../../../engine/scheduler/job-info";
+import type { DagStage, JobDag } from "../../../engine/viz/engine-types";
 import type { PlanGraphNode } from "../../../engine/viz/plan-graph";
 import type { TableCell, TablePayload } from "../../../engine/viz/table";
 import { formatBytes, formatCount } from "../../../engine/viz/format";

@@ -2,7 +2,7 @@
 // renderers (engine/viz) so the notebook's static view and the interactive one never disagree.
 // Anything malformed falls back to the bundle's own text/html, then to its text/plain.
 
-import type { JobDag } from "../../../engine/scheduler/job-info";
+import type { JobDag } from "../../../engine/viz/engine-types";
 import { renderDag } from "../../../engine/viz/dag";
 import { escapeXml } from "../../../engine/viz/format";
 import { renderJobSummaryPayload, type JobSummaryPayload } from "../../../engine/viz/job-summary";

@@ -3,7 +3,7 @@
 // below the DAG; click a table header: sort; hover a plan operator: its inputs stay lit).
 
 import { Widget } from "@lumino/widgets";
-import type { JobDag } from "../../../engine/scheduler/job-info";
+import type { JobDag } from "../../../engine/viz/engine-types";
 import type { PlanGraphNode } from "../../../engine/viz/plan-graph";
 import { eventElement, type ElementLike, type EventLike } from "./dom-types";
 import { lineageOf, nextSort, planSubtreeIds, rddOfNodeId, stageDetails, stageDetailsHtml, upstreamStages } from "./interactions";
