@@ -16,3 +16,4 @@ export { toDanfo, fromDanfo } from "./sql/datasources";
 export * as viz from "./viz";
 export type { MimeBundle } from "./viz";
 export * from "./mapreduce";
+export * from "./mining";
