@@ -17,3 +17,4 @@ export * as viz from "./viz";
 export type { MimeBundle } from "./viz";
 export * from "./mapreduce";
 export * from "./streaming";
+export * from "./mining";

@@ -6,3 +6,4 @@ import "./rdd";
 import "./scheduler/shared-variables";
 import "./sql/worker";
 import "./mapreduce/worker";
+import "./mining/worker";

@@ -26,12 +26,15 @@ export interface TaskContext<KOut = unknown, VOut = unknown> {
 }
 
 export interface Mapper<KIn = unknown, VIn = unknown, KOut = unknown, VOut = unknown> {
+  /** Mappers may keep state in their own fields (in-mapper combining, a joined table from setup). */
+  [field: string]: any;
   setup?(ctx: TaskContext<KOut, VOut>): void;
   map(key: KIn, value: VIn, ctx: TaskContext<KOut, VOut>): void;
   cleanup?(ctx: TaskContext<KOut, VOut>): void;
 }
 
 export interface Reducer<KIn = unknown, VIn = unknown, KOut = unknown, VOut = unknown> {
+  [field: string]: any;
   setup?(ctx: TaskContext<KOut, VOut>): void;
   /** Called once per group, with the group's values in sort order. */
   reduce(key: KIn, values: VIn[], ctx: TaskContext<KOut, VOut>): void;
@@ -66,9 +69,9 @@ export interface InputSplitInfo { path: string; start: number; length: number; i
 export interface MapReduceConfig {
   name?: string;
   input: FileInput | ArrayInput | RddInput | readonly unknown[];
-  mapper: Mapper<any, any, any, any> | ((key: any, value: any, ctx: TaskContext<any, any>) => void);
-  combiner?: Reducer<any, any, any, any> | ((key: any, values: any[], ctx: TaskContext<any, any>) => void);
-  reducer?: Reducer<any, any, any, any> | ((key: any, values: any[], ctx: TaskContext<any, any>) => void);
+  mapper: (Mapper<any, any, any, any> & ThisType<any>) | ((key: any, value: any, ctx: TaskContext<any, any>) => void);
+  combiner?: (Reducer<any, any, any, any> & ThisType<any>) | ((key: any, values: any[], ctx: TaskContext<any, any>) => void);
+  reducer?: (Reducer<any, any, any, any> & ThisType<any>) | ((key: any, values: any[], ctx: TaskContext<any, any>) => void);
   /** (key, numReduceTasks) -> partition; default Hadoop's HashPartitioner (hash of the key by value). */
   partitioner?: (key: any, numReduceTasks: number) => number;
   /** Order of keys within a partition (default: natural order of JSON-like values). */

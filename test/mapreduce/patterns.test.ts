@@ -124,7 +124,7 @@ describe("relational patterns", () => {
       input: input(), numReduceTasks: 1,
       mapper: {
         top: [] as Array<[number, number]>,
-        map(_o: number, line: string) { const s = parse(line); this.top.push([s.price, s.id]); this.top.sort((a, b) => b[0] - a[0] || a[1] - b[1]); this.top.length = Math.min(this.top.length, K); },
+        map(_o: number, line: string) { const s = parse(line); this.top.push([s.price, s.id]); this.top.sort((a: [number, number], b: [number, number]) => b[0] - a[0] || a[1] - b[1]); this.top.length = Math.min(this.top.length, K); },
         cleanup(ctx: any) { for (const t of this.top) ctx.write(null, t); },
       },
       reducer: (_k: null, all: Array<[number, number]>, ctx: any) => { for (const t of all.sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, K)) ctx.write(t[1], t[0]); },
