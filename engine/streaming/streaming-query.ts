@@ -115,6 +115,7 @@ export class StreamingQuery {
   private exc?: StreamingQueryException;
   private statusValue: StreamingQueryStatus = { message: "Initializing sources", isDataAvailable: false, isTriggerActive: false };
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private inFlight: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private wakeUp?: () => void;
   private readonly done: Promise<void>;
   private resolveDone!: () => void;
@@ -251,10 +252,12 @@ export class StreamingQuery {
       const once = "once" in this.trigger, availableNow = "availableNow" in this.trigger;
       while (!this.stopRequested) {
         const waiting = this.waiters.splice(0);
+        this.inFlight = waiting;
         const start = Date.now();
         this.statusValue = { message: "Processing new data", isDataAvailable: true, isTriggerActive: true };
         current = this.nextBatchId;
         const ran = await this.trigger1();
+        this.inFlight = [];
         if (ran) this.waiters.unshift(...waiting);
         else {
           for (const w of waiting) w.resolve();
@@ -277,7 +280,7 @@ export class StreamingQuery {
       this.statusValue = { message: "Stopped", isDataAvailable: false, isTriggerActive: false };
       for (const s of this.sources) s.stop?.();
       for (const s of this.sources) s.onData = undefined;
-      for (const w of this.waiters.splice(0)) (this.exc ? w.reject(this.exc) : w.resolve());
+      for (const w of [...this.inFlight.splice(0), ...this.waiters.splice(0)]) (this.exc ? w.reject(this.exc) : w.resolve());
       this.host.terminated(this);
       for (const l of this.host.listeners()) l.onQueryTerminated?.({ id: this.id, runId: this.runId, exception: this.exc ? this.exc.message : null });
       this.resolveDone();
