@@ -274,7 +274,9 @@ export class StreamingQuery {
         } else if (!ran) await this.sleep(POLL_MS);
       }
     } catch (e) {
-      this.exc = new StreamingQueryException(this.id, this.runId, current, e);
+      // stop() during a batch (e.g. a notebook interrupt cancels its jobs) ends the query cleanly;
+      // the batch stays uncommitted and re-runs on restart.
+      if (!this.stopRequested) this.exc = new StreamingQueryException(this.id, this.runId, current, e);
     } finally {
       this.active = false;
       this.statusValue = { message: "Stopped", isDataAvailable: false, isTriggerActive: false };
@@ -284,8 +286,23 @@ export class StreamingQuery {
       this.host.terminated(this);
       for (const l of this.host.listeners()) l.onQueryTerminated?.({ id: this.id, runId: this.runId, exception: this.exc ? this.exc.message : null });
       this.resolveDone();
+      this.notify();
     }
   }
+
+  private readonly subscribers = new Set<() => void>();
+  /** @internal called after every batch and when the query terminates (the notebook's live panel). */
+  _subscribe(fn: () => void): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+  private notify(): void {
+    for (const f of this.subscribers) {
+      try { f(); } catch { /* a display must not break the query */ }
+    }
+  }
+  /** The rows the sink received in the last batch, and their schema (for displays). */
+  lastBatch?: { batchId: number; rows: unknown[][]; schema: StructType };
 
   /** Spark runs a batch without data when the watermark moved and a stateful operator would evict or emit. */
   private noDataBatchNeeded(): boolean {
@@ -377,6 +394,7 @@ export class StreamingQuery {
     crashPoint("beforeSink", batchId);
     const schema: StructType = new DataFrame(session, this.plan).schema;
     await this.sink.addBatch({ batchId, rows, schema, mode: this.outputMode, session });
+    this.lastBatch = { batchId, rows: rows.slice(0, 1000), schema };
     durations.addBatch = Date.now() - tq;
     crashPoint("beforeCommit", batchId);
     // The next batch's watermark: max event time seen minus the delay (the minimum over operators).
@@ -427,9 +445,15 @@ export class StreamingQuery {
       })),
       sink: { description: this.sink.description, numOutputRows: this.sink.lastOutputRows ?? -1 },
     };
+    Object.defineProperties(progress, {
+      json: { get: () => JSON.stringify(progress), enumerable: false },
+      prettyJson: { get: () => JSON.stringify(progress, null, 2), enumerable: false },
+      _repr_mimebundle_: { value: () => ({ "text/plain": JSON.stringify(progress, null, 2), "application/json": JSON.parse(JSON.stringify(progress)) as unknown }), enumerable: false },
+    });
     this.recentProgress.push(progress);
     const keep = Number(this.session.conf.get("spark.sql.streaming.numRecentProgressUpdates") ?? 100);
     while (this.recentProgress.length > keep) this.recentProgress.shift();
     for (const l of this.host.listeners()) l.onQueryProgress?.({ progress });
+    this.notify();
   }
 }
