@@ -76,6 +76,22 @@ export async function toDisplayContent(x: unknown, plainStrings = false): Promis
   return { data: normalizeData(data), metadata: {} };
 }
 
+/** Values that keep their display up to date (e.g. a streaming query's panel): `value[LIVE_DISPLAY](update)`. */
+export const LIVE_DISPLAY = Symbol.for("bigdata-workbench.liveDisplay");
+export type LiveDisplay = (update: (bundle: MimeBundle) => void) => () => void;
+
+/** The live-update hook of a value, if it has one. */
+export function liveDisplayOf(x: unknown): LiveDisplay | undefined {
+  if ((typeof x !== "object" && typeof x !== "function") || x === null) return undefined;
+  const f = (x as Record<symbol, unknown>)[LIVE_DISPLAY];
+  return typeof f === "function" ? (f as LiveDisplay).bind(x) : undefined;
+}
+
+/** A bundle pushed by a live value, as display content. */
+export function liveContent(bundle: MimeBundle): DisplayContent {
+  return { data: normalizeData(bundle), metadata: {} };
+}
+
 export interface DisplayHandle {
   readonly displayId: string;
   /** Replaces what this handle displayed, in place. */
@@ -117,7 +133,11 @@ export function createDisplay(sink: () => DisplaySink): DisplayFunction {
     sink().display(content, displayId, false);
     return handle(displayId);
   };
-  const display = (async (x: unknown, opts: { displayId?: string } = {}) => show(await toDisplayContent(x, true), opts.displayId)) as DisplayFunction;
+  const display = (async (x: unknown, opts: { displayId?: string } = {}) => {
+    const h = await show(await toDisplayContent(x, true), opts.displayId);
+    liveDisplayOf(x)?.((bundle) => sink().display(liveContent(bundle), h.displayId, true));
+    return h;
+  }) as DisplayFunction;
   display.html = (html) => show({ data: { "text/html": html, "text/plain": "[HTML]" }, metadata: {} });
   display.markdown = (md) => show({ data: { "text/markdown": md, "text/plain": md }, metadata: {} });
   display.svg = (svg) => show({ data: { "image/svg+xml": svg, "text/plain": "[SVG]" }, metadata: {} });

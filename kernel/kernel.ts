@@ -15,7 +15,8 @@ import { userLineAt } from "./executor/line-markers";
 import { jupyterModule } from "./executor/tslab";
 import { History } from "./history";
 import type { HistoryRequest } from "./history";
-import { createDisplay, isDisplayHandle, toDisplayContent } from "./display";
+import { randomUUID } from "node:crypto";
+import { createDisplay, isDisplayHandle, liveContent, liveDisplayOf, toDisplayContent } from "./display";
 import type { DisplayContent, DisplaySink } from "./display";
 import { NotebookSession, cellUsesSession } from "./notebook-session";
 import type { EngineSession } from "./notebook-session";
@@ -389,7 +390,13 @@ export class Kernel {
       if (outcome.hasValue && !silent && !isDisplayHandle(outcome.value)) {
         const content = await this.safeDisplayContent(outcome.value);
         this.flushStreams();
-        this.channels.publish("execute_result", { execution_count: count, ...content }, msg);
+        const live = liveDisplayOf(outcome.value);
+        if (live) {
+          // A live value (a streaming query) is shown with a display id and updated in place.
+          const id = randomUUID();
+          this.sendDisplay(content, id, false);
+          live((bundle) => this.sendDisplay(liveContent(bundle), id, true));
+        } else this.channels.publish("execute_result", { execution_count: count, ...content }, msg);
         if (storeHistory) this.history.setOutput(count, String(content.data["text/plain"] ?? ""));
       }
       const userExpressions = await this.userExpressions(c.user_expressions ?? {});

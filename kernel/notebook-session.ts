@@ -24,6 +24,8 @@ interface SessionBuilder {
 export interface EngineSession {
   sparkContext: EngineContext;
   stop(): Promise<void> | void;
+  /** Streaming queries (spark.streams): an interrupt stops the active ones. */
+  streams?: { active: Array<{ stop(): Promise<void> }> };
 }
 export interface EngineContext {
   cancelAllJobs?(): void;
@@ -188,6 +190,8 @@ export class NotebookSession {
 
   cancelAllJobs(): void {
     try {
+      // Stop streaming queries first, so the batch whose jobs are cancelled ends them cleanly.
+      for (const q of this.session?.streams?.active ?? []) void q.stop();
       this.session?.sparkContext.cancelAllJobs?.();
     } catch {
       // Cancelling is best effort during an interrupt.

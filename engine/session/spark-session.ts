@@ -12,7 +12,10 @@ import { SparkConf } from "./spark-conf";
 import { SparkContext } from "./spark-context";
 import { DataStreamReader, installStreaming, streamsOf, type StreamingQueryManager } from "../streaming";
 
+import { installStreamingDisplay } from "./streaming-display";
+
 installStreaming();
+installStreamingDisplay();
 
 let active: SparkSession | undefined;
 

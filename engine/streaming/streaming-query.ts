@@ -115,6 +115,7 @@ export class StreamingQuery {
   private exc?: StreamingQueryException;
   private statusValue: StreamingQueryStatus = { message: "Initializing sources", isDataAvailable: false, isTriggerActive: false };
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private inFlight: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private wakeUp?: () => void;
   private readonly done: Promise<void>;
   private resolveDone!: () => void;
@@ -251,10 +252,12 @@ export class StreamingQuery {
       const once = "once" in this.trigger, availableNow = "availableNow" in this.trigger;
       while (!this.stopRequested) {
         const waiting = this.waiters.splice(0);
+        this.inFlight = waiting;
         const start = Date.now();
         this.statusValue = { message: "Processing new data", isDataAvailable: true, isTriggerActive: true };
         current = this.nextBatchId;
         const ran = await this.trigger1();
+        this.inFlight = [];
         if (ran) this.waiters.unshift(...waiting);
         else {
           for (const w of waiting) w.resolve();
@@ -271,18 +274,35 @@ export class StreamingQuery {
         } else if (!ran) await this.sleep(POLL_MS);
       }
     } catch (e) {
-      this.exc = new StreamingQueryException(this.id, this.runId, current, e);
+      // stop() during a batch (e.g. a notebook interrupt cancels its jobs) ends the query cleanly;
+      // the batch stays uncommitted and re-runs on restart.
+      if (!this.stopRequested) this.exc = new StreamingQueryException(this.id, this.runId, current, e);
     } finally {
       this.active = false;
       this.statusValue = { message: "Stopped", isDataAvailable: false, isTriggerActive: false };
       for (const s of this.sources) s.stop?.();
       for (const s of this.sources) s.onData = undefined;
-      for (const w of this.waiters.splice(0)) (this.exc ? w.reject(this.exc) : w.resolve());
+      for (const w of [...this.inFlight.splice(0), ...this.waiters.splice(0)]) (this.exc ? w.reject(this.exc) : w.resolve());
       this.host.terminated(this);
       for (const l of this.host.listeners()) l.onQueryTerminated?.({ id: this.id, runId: this.runId, exception: this.exc ? this.exc.message : null });
       this.resolveDone();
+      this.notify();
     }
   }
+
+  private readonly subscribers = new Set<() => void>();
+  /** @internal called after every batch and when the query terminates (the notebook's live panel). */
+  _subscribe(fn: () => void): () => void {
+    this.subscribers.add(fn);
+    return () => this.subscribers.delete(fn);
+  }
+  private notify(): void {
+    for (const f of this.subscribers) {
+      try { f(); } catch { /* a display must not break the query */ }
+    }
+  }
+  /** The rows the sink received in the last batch, and their schema (for displays). */
+  lastBatch?: { batchId: number; rows: unknown[][]; schema: StructType };
 
   /** Spark runs a batch without data when the watermark moved and a stateful operator would evict or emit. */
   private noDataBatchNeeded(): boolean {
@@ -374,6 +394,7 @@ export class StreamingQuery {
     crashPoint("beforeSink", batchId);
     const schema: StructType = new DataFrame(session, this.plan).schema;
     await this.sink.addBatch({ batchId, rows, schema, mode: this.outputMode, session });
+    this.lastBatch = { batchId, rows: rows.slice(0, 1000), schema };
     durations.addBatch = Date.now() - tq;
     crashPoint("beforeCommit", batchId);
     // The next batch's watermark: max event time seen minus the delay (the minimum over operators).
@@ -424,9 +445,15 @@ export class StreamingQuery {
       })),
       sink: { description: this.sink.description, numOutputRows: this.sink.lastOutputRows ?? -1 },
     };
+    Object.defineProperties(progress, {
+      json: { get: () => JSON.stringify(progress), enumerable: false },
+      prettyJson: { get: () => JSON.stringify(progress, null, 2), enumerable: false },
+      _repr_mimebundle_: { value: () => ({ "text/plain": JSON.stringify(progress, null, 2), "application/json": JSON.parse(JSON.stringify(progress)) as unknown }), enumerable: false },
+    });
     this.recentProgress.push(progress);
     const keep = Number(this.session.conf.get("spark.sql.streaming.numRecentProgressUpdates") ?? 100);
     while (this.recentProgress.length > keep) this.recentProgress.shift();
     for (const l of this.host.listeners()) l.onQueryProgress?.({ progress });
+    this.notify();
   }
 }

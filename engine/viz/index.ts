@@ -23,3 +23,4 @@ export { renderJobSummaryPayload } from "./job-summary";
 export { tableHtml, type TableHtmlOptions } from "./table";
 export { streamHtml } from "./stream-table";
 export { renderWorkers } from "./workers";
+export { renderStreamCharts, renderStreamPanel, streamChartsSpec } from "./stream-charts";
