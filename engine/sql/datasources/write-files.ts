@@ -185,7 +185,7 @@ function parquetWriter(): WriterLib {
   return writerLib;
 }
 
-function writeParquet(file: string, rows: Row[], schema: StructType, o: Options, compression: string): void {
+export function writeParquet(file: string, rows: Row[], schema: StructType, o: Options, compression: string): void {
   const { parquetWriteFile } = parquetWriter();
   const codecs: Record<string, CompressionCodec> = { none: "UNCOMPRESSED", snappy: "SNAPPY", gzip: "GZIP", brotli: "BROTLI" };
   const codec = codecs[compression];
