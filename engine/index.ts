@@ -15,3 +15,4 @@ export * from "./sql";
 export { toDanfo, fromDanfo } from "./sql/datasources";
 export * as viz from "./viz";
 export type { MimeBundle } from "./viz";
+export * from "./ml";

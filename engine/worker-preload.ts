@@ -5,3 +5,4 @@
 import "./rdd";
 import "./scheduler/shared-variables";
 import "./sql/worker";
+import "./ml/worker";

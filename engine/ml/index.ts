@@ -1,0 +1,13 @@
+// pyspark.ml on the workbench: vectors, feature transformers, estimators trained with
+// distributed passes on the workers, pipelines, evaluators and model selection.
+
+export { Vectors, DenseVector, SparseVector, type Vector } from "./linalg";
+export { Params, type ParamSpecs } from "./params";
+export { PipelineStage, Transformer, Estimator, Model } from "./base";
+export { Pipeline, PipelineModel } from "./pipeline";
+export {
+  VectorAssembler, StringIndexer, StringIndexerModel, IndexToString, OneHotEncoder, OneHotEncoderModel,
+  StandardScaler, StandardScalerModel, MinMaxScaler, MinMaxScalerModel, Imputer, ImputerModel, Bucketizer,
+  Tokenizer, RegexTokenizer, HashingTF, IDF, IDFModel,
+} from "./features";
+export { treeAggregate } from "./tree-aggregate";
