@@ -255,3 +255,134 @@ registerAggregator<{ centers: number[][] }, number, Point>("kmeansCost", {
   add: (a, [, x], s) => a + closest(s.centers, x)[1],
   merge: (a, b) => a + b,
 });
+
+// ------------------------------------------------------------ evaluation passes
+
+/** Regression metrics' sums over (label, prediction) rows. */
+export interface RegSums { n: number; se: number; ae: number; sy: number; syy: number }
+registerAggregator<{ label: string; prediction: string }, RegSums, Record<string, unknown>>("regMetrics", {
+  zero: () => ({ n: 0, se: 0, ae: 0, sy: 0, syy: 0 }),
+  add(a, row, s) {
+    const y = Number(row[s.label]), p = Number(row[s.prediction]);
+    if (row[s.label] === null || row[s.prediction] === null) return a;
+    a.n++; a.se += (y - p) ** 2; a.ae += Math.abs(y - p); a.sy += y; a.syy += y * y;
+    return a;
+  },
+  merge(a, b) { a.n += b.n; a.se += b.se; a.ae += b.ae; a.sy += b.sy; a.syy += b.syy; return a; },
+});
+
+/** Counts of (label, prediction) pairs, keyed "label|prediction". */
+registerAggregator<{ label: string; prediction: string }, Map<string, number>, Record<string, unknown>>("pairCounts", {
+  zero: () => new Map(),
+  add(a, row, s) {
+    const k = `${Number(row[s.label])}|${Number(row[s.prediction])}`;
+    a.set(k, (a.get(k) ?? 0) + 1);
+    return a;
+  },
+  merge(a, b) { for (const [k, n] of b) a.set(k, (a.get(k) ?? 0) + n); return a; },
+});
+
+/** Positive and negative counts per distinct score (binary evaluation; score = raw[1] for vectors). */
+registerAggregator<{ label: string; score: string }, Map<number, [number, number]>, Record<string, unknown>>("scoreCounts", {
+  zero: () => new Map(),
+  add(a, row, s) {
+    const raw = row[s.score];
+    const score = isVector(raw) ? raw.get(raw.size - 1) : Number(raw);
+    const c = a.get(score) ?? [0, 0];
+    if (Number(row[s.label]) > 0.5) c[0]++; else c[1]++;
+    a.set(score, c);
+    return a;
+  },
+  merge(a, b) { for (const [k, [p, n]] of b) { const c = a.get(k) ?? [0, 0]; c[0] += p; c[1] += n; a.set(k, c); } return a; },
+});
+
+/** Per cluster: count, sum of features, sum of squared norms (silhouette, pass 1). */
+registerAggregator<{ features: string; prediction: string }, Map<number, [number, Float64Array, number]>, Record<string, unknown>>("clusterStats", {
+  zero: () => new Map(),
+  add(a, row, s) {
+    const x = denseValues(row[s.features] as never), c = Number(row[s.prediction]);
+    let t = a.get(c);
+    if (!t) { t = [0, new Float64Array(x.length), 0]; a.set(c, t); }
+    t[0]++; addArr(t[1], x);
+    for (const v of x) t[2] += v * v;
+    return a;
+  },
+  merge(a, b) { for (const [c, [n, sum, sq]] of b) { const t = a.get(c); if (!t) a.set(c, [n, sum, sq]); else { t[0] += n; addArr(t[1], sum); t[2] += sq; } } return a; },
+});
+
+/** Sum of silhouette coefficients and count (pass 2): mean squared distance to a cluster from its statistics. */
+registerAggregator<{ features: string; prediction: string; clusters: [number, number, number[], number][] }, [number, number], Record<string, unknown>>("silhouette", {
+  zero: () => [0, 0],
+  add(a, row, s) {
+    const x = denseValues(row[s.features] as never), c = Number(row[s.prediction]);
+    let xx = 0;
+    for (const v of x) xx += v * v;
+    let own = 0, ownN = 0, other = Infinity;
+    for (const [k, n, sum, sq] of s.clusters) {
+      let xs = 0;
+      for (let i = 0; i < x.length; i++) xs += x[i]! * sum[i]!;
+      const total = n * xx - 2 * xs + sq; // sum over the cluster of ||x - y||^2
+      if (k === c) { own = total; ownN = n; } else other = Math.min(other, total / n);
+    }
+    a[1]++;
+    if (ownN <= 1) return a; // a singleton cluster's silhouette is 0
+    const ai = own / (ownN - 1);
+    a[0] += ai < other ? 1 - ai / other : ai > other ? other / ai - 1 : 0;
+    return a;
+  },
+  merge: (a, b) => [a[0] + b[0], a[1] + b[1]],
+});
+
+/** Squared loss 1/2 (w.x + b - y)^2 summed, with its gradient (LinearRegression, l-bfgs). */
+registerAggregator<{ w: Float64Array; b: number; d: number }, { loss: number; g: Float64Array; gb: number; n: number }, Point>("squaredGradient", {
+  zero: (s) => ({ loss: 0, g: new Float64Array(s.d), gb: 0, n: 0 }),
+  add(a, [y, x], s) {
+    let m = s.b - y;
+    for (let i = 0; i < s.d; i++) m += s.w[i]! * x[i]!;
+    a.n++; a.loss += 0.5 * m * m; a.gb += m;
+    for (let i = 0; i < s.d; i++) a.g[i]! += m * x[i]!;
+    return a;
+  },
+  merge(a, b) { a.n += b.n; a.loss += b.loss; a.gb += b.gb; addArr(a.g, b.g); return a; },
+});
+
+/** A deterministic uniform number in [0, 1) for a point, a seed and a salt (independent of partitioning). */
+export function pointUniform(x: Float64Array, seed: number, salt: number): number {
+  let h = (seed ^ Math.imul(salt + 1, 0x9e3779b1)) >>> 0;
+  const bytes = new Uint32Array(x.buffer, x.byteOffset, x.length * 2);
+  for (const w of bytes) { h = Math.imul(h ^ w, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; }
+  return (h >>> 0) / 4294967296;
+}
+
+/** The k points with the smallest pointUniform priority (KMeans random initialisation; a seeded sample without replacement). */
+registerAggregator<{ k: number; seed: number }, [number, number[]][], Point>("bottomK", {
+  zero: () => [],
+  add(a, [, x], s) {
+    const u = pointUniform(x, s.seed, 0);
+    if (a.length < s.k || u < a[a.length - 1]![0]) {
+      a.push([u, Array.from(x)]);
+      a.sort((p, q) => p[0] - q[0]);
+      if (a.length > s.k) a.pop();
+    }
+    return a;
+  },
+  merge: (a, b, s) => a.concat(b).sort((p, q) => p[0] - q[0]).slice(0, s.k),
+});
+
+/** k-means|| sampling step: each point joins with probability min(1, l * d^2 / cost). */
+registerAggregator<{ centers: number[][]; l: number; cost: number; seed: number; step: number }, number[][], Point>("kmeansParallelSample", {
+  zero: () => [],
+  add(a, [, x], s) {
+    const d2 = closest(s.centers, x)[1];
+    if (pointUniform(x, s.seed, s.step + 1) < (s.l * d2) / s.cost) a.push(Array.from(x));
+    return a;
+  },
+  merge: (a, b) => a.concat(b),
+});
+
+/** How many points are closest to each candidate centre (k-means|| weights). */
+registerAggregator<{ centers: number[][] }, Float64Array, Point>("closestCounts", {
+  zero: (s) => new Float64Array(s.centers.length),
+  add(a, [, x], s) { a[closest(s.centers, x)[0]]! += 1; return a; },
+  merge: (a, b) => addArr(a, b),
+});

@@ -11,3 +11,10 @@ export {
   Tokenizer, RegexTokenizer, HashingTF, IDF, IDFModel,
 } from "./features";
 export { treeAggregate } from "./tree-aggregate";
+export { LinearRegression, LinearRegressionModel, type LinearRegressionSummary } from "./regression";
+export { LogisticRegression, LogisticRegressionModel, LogisticRegressionTrainingSummary } from "./classification";
+export { KMeans, KMeansModel, type KMeansSummary } from "./clustering";
+export {
+  Evaluator, RegressionEvaluator, BinaryClassificationEvaluator, MulticlassClassificationEvaluator, ClusteringEvaluator,
+  ConfusionMatrix, curveChart,
+} from "./evaluation";
