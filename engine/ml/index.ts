@@ -2,7 +2,7 @@
 // distributed passes on the workers, pipelines, evaluators and model selection.
 
 export { Vectors, DenseVector, SparseVector, type Vector } from "./linalg";
-export { Params, type ParamSpecs } from "./params";
+export { Params, type ParamSpecs, type Param, type ParamMap } from "./params";
 export { PipelineStage, Transformer, Estimator, Model } from "./base";
 export { Pipeline, PipelineModel } from "./pipeline";
 export {
@@ -18,3 +18,6 @@ export {
   Evaluator, RegressionEvaluator, BinaryClassificationEvaluator, MulticlassClassificationEvaluator, ClusteringEvaluator,
   ConfusionMatrix, curveChart,
 } from "./evaluation";
+export {
+  ParamGridBuilder, CrossValidator, CrossValidatorModel, TrainValidationSplit, TrainValidationSplitModel, param,
+} from "./tuning";

@@ -13,8 +13,13 @@ function newUid(prefix: string): string {
   return `${prefix}_${(0x100000000 + ((uidCounter * 2654435761) >>> 0)).toString(16).slice(-8)}${uidCounter.toString(16).padStart(4, "0")}`;
 }
 
-/** setFoo / getFoo accessors for each param of P, as pyspark generates them. */
+/** A param of one stage (pyspark's Param): `lr.regParam` is { parent: lr.uid, name: "regParam" }. */
+export interface Param { readonly parent: string; readonly name: string; readonly doc?: string }
+export type ParamMap = Array<[Param, unknown]>;
+
+/** setFoo / getFoo accessors and the Param objects for each param of P, as pyspark generates them. */
 export type ParamAccessors<P, Self> =
+  { readonly [K in keyof P & string]-?: Param } &
   { [K in keyof P & string as `set${Capitalize<K>}`]-?: (value: P[K]) => Self } &
   { [K in keyof P & string as `get${Capitalize<K>}`]-?: () => Exclude<P[K], undefined> };
 
@@ -85,6 +90,7 @@ export function installAccessors(cls: { prototype: object }, names: string[]): v
     const cap = n[0]!.toUpperCase() + n.slice(1);
     Object.defineProperty(cls.prototype, `set${cap}`, { value(this: Params, v: unknown) { return this.set(n, v); }, configurable: true, writable: true });
     Object.defineProperty(cls.prototype, `get${cap}`, { value(this: Params) { return this.getOrDefault(n); }, configurable: true, writable: true });
+    Object.defineProperty(cls.prototype, n, { get(this: Params): Param { return { parent: this.uid, name: n, doc: this.paramSpecs[n]?.doc }; }, configurable: true });
   }
 }
 
