@@ -19,3 +19,4 @@ export * from "./mapreduce";
 export * from "./streaming";
 export * from "./mining";
 export * from "./lake";
+export * from "./ml";

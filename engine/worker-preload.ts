@@ -8,3 +8,4 @@ import "./sql/worker";
 import "./mapreduce/worker";
 import "./mining/worker";
 import "./lake/delta-source";
+import "./ml/worker";

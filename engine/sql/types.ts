@@ -20,7 +20,9 @@ export type DataType =
   | { type: "timestamp" }
   | { type: "array"; elementType: DataType; containsNull: boolean }
   | { type: "map"; keyType: DataType; valueType: DataType; valueContainsNull: boolean }
-  | { type: "struct"; fields: StructField[] };
+  | { type: "struct"; fields: StructField[] }
+  /** pyspark.ml's VectorUDT: values are the ML layer's DenseVector / SparseVector objects. */
+  | { type: "vector" };
 
 export interface StructField {
   name: string;
@@ -45,6 +47,8 @@ export const DecimalType = (precision = 10, scale = 0): DataType => ({ type: "de
 export const ArrayType = (elementType: DataType, containsNull = true): DataType => ({ type: "array", elementType, containsNull });
 export const MapType = (keyType: DataType, valueType: DataType, valueContainsNull = true): DataType =>
   ({ type: "map", keyType, valueType, valueContainsNull });
+/** pyspark.ml.linalg.VectorUDT(): the type of a vector column (printSchema shows `vector`). */
+export const VectorUDT: DataType = { type: "vector" };
 export const StructField = (name: string, dataType: DataType, nullable = true): StructField => ({ name, dataType, nullable });
 
 /** A schema: an ordered list of fields (Spark's StructType). */
@@ -131,6 +135,7 @@ export function simpleString(dt: DataType): string {
     case "array": return `array<${simpleString(dt.elementType)}>`;
     case "map": return `map<${simpleString(dt.keyType)},${simpleString(dt.valueType)}>`;
     case "struct": return `struct<${dt.fields.map((f) => `${f.name}:${simpleString(f.dataType)}`).join(",")}>`;
+    case "vector": return "vector";
   }
 }
 

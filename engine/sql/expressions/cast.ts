@@ -31,6 +31,7 @@ export function valueToString(v: unknown, dt: DataType): string | null {
       const o = v as Record<string, unknown>;
       return "{" + dt.fields.map((f) => nestedString(o[f.name], f.dataType)).join(", ") + "}";
     }
+    case "vector": return String(v); // DenseVector "[1.0,2.0]", SparseVector "(3,[0,2],[1.0,3.0])"
   }
 }
 
