@@ -5,7 +5,7 @@
 
 import { addExtension } from "msgpackr";
 import { AnalysisError } from "../common/errors";
-import { javaDouble } from "../sql/expressions/cast";
+import { javaDoubleToString as javaDouble } from "../sql/text-format";
 
 export type Vector = DenseVector | SparseVector;
 
