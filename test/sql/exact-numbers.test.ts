@@ -26,6 +26,8 @@ describe("exact 64-bit integers", () => {
     expect(await one(s, "SELECT sum(x) AS s FROM VALUES (9007199254740992L), (1L), (1L) AS t(x)")).toBe('[{"s":"9007199254740994n"}]');
     expect(await one(s, "SELECT 9223372036854775807L + 1L AS x")).toBe('[{"x":"-9223372036854775808n"}]');
     expect(await fails(ansi, "SELECT 9223372036854775807L + 1L AS x")).toContain("[ARITHMETIC_OVERFLOW]");
+    expect(await fails(ansi, "SELECT sum(x) AS s FROM VALUES (9223372036854775807L), (1L) AS t(x)")).toContain("[ARITHMETIC_OVERFLOW]");
+    expect(await one(ansi, "SELECT sum(x) AS s FROM VALUES (9223372036854775806L), (1L) AS t(x)")).toBe('[{"s":"9223372036854775807n"}]');
   });
 
   it("-(-2147483648) is an int overflow: it wraps, or raises ARITHMETIC_OVERFLOW under ANSI", async () => {

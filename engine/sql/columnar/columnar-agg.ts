@@ -149,7 +149,7 @@ class CountKernel implements AggKernel {
 }
 
 function kernelFor(a: Expr & { kind: "fn" }, ctx: EvalContext): AggKernel {
-  const rt = aggRuntime(a);
+  const rt = aggRuntime(a, ctx);
   const args = a.args.map((x) => compileVector(x, ctx));
   const name = a.name.toLowerCase();
   if (!a.distinct) {

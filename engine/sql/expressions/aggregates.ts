@@ -3,6 +3,7 @@
 // partial -> final HashAggregate). DISTINCT is a wrapper that collects distinct argument tuples.
 // Also the ranking/offset window functions and the generators (explode & co.).
 
+import { ExecutionError } from "../../common/errors";
 import { canonical } from "../../common/keys";
 import { type DataType, LongType, DoubleType, IntegerType, BooleanType, ArrayType, isNumeric } from "../types";
 import type { Expr } from "./expression";
@@ -67,9 +68,12 @@ agg({
   merge: (a, b, info) => (isNull(a) ? b : isNull(b) ? a : info.dataType.type === "long" ? addNum(a, b) : (a as number) + (b as number)),
   finish: (b, info) => {
     if (info.dataType.type === "decimal" && typeof b === "number") return Math.round(b * 10 ** info.dataType.scale) / 10 ** info.dataType.scale;
-    // A long sum wraps around like Java's long arithmetic (Spark without ANSI).
+    // A long sum wraps around like Java's long arithmetic (Spark without ANSI); ANSI raises.
     if (info.dataType.type === "long" && typeof b === "bigint") {
       const w = BigInt.asIntN(64, b);
+      if (info.ansi && w !== b) {
+        throw new ExecutionError("ARITHMETIC_OVERFLOW", `long overflow. Use 'try_add' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`);
+      }
       return Number.isSafeInteger(Number(w)) ? Number(w) : w;
     }
     return b;
@@ -311,9 +315,9 @@ export interface AggRuntime {
 }
 
 /** The runtime of a resolved aggregate call (`fn` node), with DISTINCT handled. */
-export function aggRuntime(node: Expr & { kind: "fn" }): AggRuntime {
+export function aggRuntime(node: Expr & { kind: "fn" }, conf: { ansi?: boolean } = {}): AggRuntime {
   const def = lookupFunction(node.name) as AggDef;
-  const info: AggInfo = { argTypes: node.args.map(typeOf), dataType: node.dataType!, ignoreNulls: node.ignoreNulls === true };
+  const info: AggInfo = { argTypes: node.args.map(typeOf), dataType: node.dataType!, ignoreNulls: node.ignoreNulls === true, ansi: conf.ansi === true };
   if (!node.distinct) {
     return {
       init: () => def.init(info),

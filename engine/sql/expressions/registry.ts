@@ -68,6 +68,8 @@ export interface AggInfo {
   argTypes: DataType[];
   dataType: DataType;
   ignoreNulls: boolean;
+  /** ANSI mode: overflow raises instead of wrapping. */
+  ansi?: boolean;
 }
 
 /** A ranking/offset window function evaluated over a sorted partition. */

@@ -173,7 +173,7 @@ export interface AggSpec {
 }
 
 function runtimes(spec: AggSpec): AggRuntime[] {
-  return spec.aggs.map((a) => aggRuntime(a));
+  return spec.aggs.map((a) => aggRuntime(a, spec.conf));
 }
 
 /** Map side: one [groupKey, buffers] pair per group seen in this partition. */

@@ -106,7 +106,7 @@ function evalWindowFn(fn: Expr & { kind: "fn" }, frame: WindowFrame, group: Keye
     }
   }
   // Aggregate over a frame.
-  const rt = aggRuntime(fn);
+  const rt = aggRuntime(fn, ctx);
   const vals = (i: number) => args.map((a) => a(group[i]!.r));
   const lower = frame.lower.type, upper = frame.upper.type;
   if (lower === "unboundedPreceding" && upper === "unboundedFollowing") {
