@@ -7,7 +7,7 @@
 import { rddBlockPrefix } from "../storage/block-ids";
 import { isExecutorOf } from "./executor-ids";
 import { decode, encode } from "../common/codec";
-import { ExecutionError, WorkbenchError, isDeterministicFailure } from "../common/errors";
+import { ExecutionError, WorkbenchError, assertNever, isDeterministicFailure } from "../common/errors";
 import { NarrowDependency, ShuffleDependency, shuffleWriteSpec, stageRdds, stageSpecs, stageShuffleReads, type RDD } from "../rdd";
 import type { ShuffleReadPlan, TaskEndMessage } from "../rpc/protocol";
 import type { RegisteredWorker } from "../cluster/driver-endpoint";
@@ -201,6 +201,8 @@ export class DAGScheduler implements PlacementCore {
         for (const s of list) if (this.stages.has(s.id)) this.submitStage(s);
         return;
       }
+      default:
+        return assertNever(e);
     }
   }
 

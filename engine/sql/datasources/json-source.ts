@@ -266,6 +266,7 @@ function convert(v: JsonValue, dt: DataType, s: JsonSettings, path: string, bad:
     }
     case "null": return null;
   }
+  return null; // a type JSON does not carry
 }
 
 /** Rows of one JSON file split. */

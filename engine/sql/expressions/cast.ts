@@ -240,6 +240,7 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
       return out;
     }
   }
+  return null; // a target type CAST does not produce
 }
 
 function isFractionalType(dt: DataType): boolean {
