@@ -42,4 +42,18 @@ describe("exact 64-bit integers", () => {
     expect(await one(s, "SELECT CAST(1e19 AS BIGINT) AS a, CAST(-1e19 AS BIGINT) AS b, CAST(9007199254740994.0D AS BIGINT) AS c"))
       .toBe('[{"a":"9223372036854775807n","b":"-9223372036854775808n","c":"9007199254740994n"}]');
   });
+
+  it("whole decimals beyond 2^53 are exact (bigint): literals, casts, arithmetic, sum, min/max", async () => {
+    expect(await one(s, "SELECT 92233720368547758070 AS x")).toBe('[{"x":"92233720368547758070n"}]');
+    expect(s.sql("SELECT 92233720368547758070 AS x").schema.simpleString()).toBe("struct<x:decimal(20,0)>");
+    expect(await one(s, "SELECT CAST('92233720368547758070' AS DECIMAL(20,0)) AS x")).toBe('[{"x":"92233720368547758070n"}]');
+    expect(await one(s, "SELECT CAST('92233720368547758070.5' AS DECIMAL(20,0)) AS x, CAST('-2.5' AS DECIMAL(5,0)) AS y, CAST('12.4' AS DECIMAL(5,0)) AS z"))
+      .toBe('[{"x":"92233720368547758071n","y":-3,"z":12}]');
+    expect(await one(s, "SELECT CAST('123456789012345678901' AS DECIMAL(20,0)) AS x")).toBe('[{"x":null}]');
+    expect(await one(s, "SELECT 92233720368547758070 + 1 AS x, CAST(9223372036854775807L AS DECIMAL(20,0)) * 10 AS y"))
+      .toBe('[{"x":"92233720368547758071n","y":"92233720368547758070n"}]');
+    expect(await one(s, "SELECT sum(x) AS s, max(x) AS mx, CAST(min(x) AS STRING) AS mn FROM VALUES (92233720368547758070), (1) AS t(x)"))
+      .toBe('[{"s":"92233720368547758071n","mx":"92233720368547758070n","mn":"1"}]');
+  });
 });
+

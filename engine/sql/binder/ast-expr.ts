@@ -27,7 +27,8 @@ const not = (e: Expr): Expr => ({ kind: "fn", name: "not", args: [e] });
 function literal(l: A.Literal): Expr {
   let v: unknown = l.value;
   const dt: DataType = l.dataType;
-  if (dt.type === "decimal" && typeof v === "string") v = Number(v);
+  // Whole decimals beyond a double's exact range stay exact as bigint (scale 0).
+  if (dt.type === "decimal" && typeof v === "string") v = dt.scale === 0 && /^-?\d+$/.test(v) && !Number.isSafeInteger(Number(v)) ? BigInt(v) : Number(v);
   if (typeof v === "bigint" && Number.isSafeInteger(Number(v))) v = Number(v);
   return { kind: "lit", value: v, dataType: dt };
 }

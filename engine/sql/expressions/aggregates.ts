@@ -17,6 +17,9 @@ import { exprSql } from "./print";
 
 const isNull = (v: unknown) => v === null || v === undefined;
 
+/** Sums that stay exact beyond 2^53: longs and whole decimals. */
+const exactSum = (dt: DataType) => dt.type === "long" || (dt.type === "decimal" && dt.scale === 0);
+
 function addNum(a: unknown, b: unknown): unknown {
   if (typeof a === "bigint" || typeof b === "bigint") {
     const r = BigInt(a as number) + BigInt(b as number);
@@ -64,8 +67,8 @@ agg({
   },
   init: () => null,
   // Integral sums are longs (exact beyond 2^53 as bigint); double and decimal sums add as doubles.
-  update: (b, [v], info) => (isNull(v) ? b : isNull(b) ? v : info.dataType.type === "long" ? addNum(b, v) : (b as number) + (v as number)),
-  merge: (a, b, info) => (isNull(a) ? b : isNull(b) ? a : info.dataType.type === "long" ? addNum(a, b) : (a as number) + (b as number)),
+  update: (b, [v], info) => (isNull(v) ? b : isNull(b) ? v : exactSum(info.dataType) ? addNum(b, v) : (b as number) + (v as number)),
+  merge: (a, b, info) => (isNull(a) ? b : isNull(b) ? a : exactSum(info.dataType) ? addNum(a, b) : (a as number) + (b as number)),
   finish: (b, info) => {
     if (info.dataType.type === "decimal" && typeof b === "number") return Math.round(b * 10 ** info.dataType.scale) / 10 ** info.dataType.scale;
     // A long sum wraps around like Java's long arithmetic (Spark without ANSI); ANSI raises.

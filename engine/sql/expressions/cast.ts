@@ -191,6 +191,28 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
       return to.type === "float" ? Math.fround(n) : n;
     }
     case "decimal": {
+      // Scale 0: exact through bigint (half-up rounding of a fraction), range-checked by digits.
+      if (to.scale === 0 && (typeof v === "string" || typeof v === "bigint")) {
+        let b: bigint;
+        if (typeof v === "bigint") b = v;
+        else {
+          const s = v.trim();
+          const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(s);
+          if (!m || (m[2] === "" && (m[3] ?? "") === "")) {
+            if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return invalid(v, from, to, ansi);
+            const n = Number(s);
+            if (!Number.isFinite(n)) return invalid(v, from, to, ansi);
+            b = BigInt(Math.round(n));
+          } else {
+            b = BigInt(m[2] || "0");
+            if ((m[3] ?? "").charCodeAt(0) >= 53) b += 1n;   // first fraction digit >= 5
+            if (m[1] === "-") b = -b;
+          }
+        }
+        const limit = 10n ** BigInt(to.precision);
+        if (b >= limit || b <= -limit) return overflow(v, from, to, ansi);
+        return Number.isSafeInteger(Number(b)) ? Number(b) : b;
+      }
       let n: number;
       if (typeof v === "string") {
         const s = v.trim();

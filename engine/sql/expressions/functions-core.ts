@@ -126,6 +126,13 @@ function arith(op: "+" | "-" | "*" | "/" | "%"): ScalarDef {
           return t.type === "float" ? Math.fround(r) : r;
         }
         case "decimal": {
+          // Whole decimals stay exact beyond 2^53 (bigint), like longs.
+          if (t.scale === 0 && op !== "/" && (typeof a === "bigint" || typeof b === "bigint" || !Number.isSafeInteger((a as number) + (b as number)) || !Number.isSafeInteger((a as number) * (b as number)))
+            && Number.isInteger(Number(a)) && Number.isInteger(Number(b))) {
+            const x = big(a), y = big(b);
+            const r = op === "+" ? x + y : op === "-" ? x - y : op === "*" ? x * y : x % y;
+            return Number.isSafeInteger(Number(r)) ? Number(r) : r;
+          }
           const x = Number(a), y = Number(b);
           const r = op === "+" ? x + y : op === "-" ? x - y : op === "*" ? x * y : op === "/" ? x / y : x % y;
           return roundTo(r, t.scale);
