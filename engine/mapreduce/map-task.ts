@@ -90,9 +90,26 @@ export function runMapTask(spec: JobSpec, input: MapInput, attempt: number): Map
         const b = buckets[p]!;
         if (b.size === 0) continue;
         const distinct = [...b.keys()].sort(compareKeys);
-        const run: Array<[unknown, unknown]> = [];
-        for (const k of distinct) for (const v of b.get(k)!) run.push([k, v]);
-        emitRun(p, run);
+        if (cls.combiner) {
+          // Each distinct key is one group: call the combiner on its values directly.
+          const combiner = cls.combiner;
+          const saved = ctx.sink;
+          let out = 0, inRecs = 0;
+          ctx.sink = (k, v) => { out++; w.write(p, k, v); };
+          try {
+            for (const k of distinct) { const list = b.get(k)!; inRecs += list.length; combiner.reduce(k, list, ctx); }
+          } catch (e) {
+            if (e instanceof ExecutionError && e.condition.startsWith("MAPREDUCE_")) throw e;
+            throw wrapUser(e, "combiner.reduce", where("combine"));
+          } finally {
+            ctx.sink = saved;
+          }
+          addCounter(counters, TASK_COUNTER, "COMBINE_INPUT_RECORDS", inRecs);
+          addCounter(counters, TASK_COUNTER, "COMBINE_OUTPUT_RECORDS", out);
+          written += out;
+        } else {
+          for (const k of distinct) for (const v of b.get(k)!) { w.write(p, k, v); written++; }
+        }
       }
     } else {
       const idx = new Array<number>(n);
