@@ -43,7 +43,7 @@ export interface DataView {
   reduceGroups: Array<{ task: string; groups: ReduceTaskReport["groups"] }>;
 }
 
-export function buildDataView(jobId: string, maps: MapTaskReport[], reduces: ReduceTaskReport[]): DataView {
+export function buildDataView(_jobId: string, maps: MapTaskReport[], reduces: ReduceTaskReport[]): DataView {
   const byMap = [...maps].sort((a, b) => a.mapId - b.mapId);
   return {
     mapSamples: byMap.map((m) => ({ task: `m_${String(m.mapId).padStart(6, "0")}`, records: m.samples.map(([key, value, partition]) => ({ key, value, partition })) })),
@@ -51,5 +51,4 @@ export function buildDataView(jobId: string, maps: MapTaskReport[], reduces: Red
     partitionBytes: byMap.map((m) => m.partitionBytes),
     reduceGroups: [...reduces].sort((a, b) => a.reduceId - b.reduceId).map((r) => ({ task: `r_${String(r.reduceId).padStart(6, "0")}`, groups: r.groups })),
   };
-  void jobId;
 }

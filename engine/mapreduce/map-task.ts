@@ -8,6 +8,7 @@
 import { appendFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExecutionError } from "../common/errors";
+import { compareKeys } from "../common/keys";
 import { shuffleDataPath, shuffleIndexPath } from "../storage";
 import { encodeIndex } from "../storage/shuffle-files";
 import { removeQuietly, tempPath } from "../storage/spill-files";
@@ -63,39 +64,76 @@ export function runMapTask(spec: JobSpec, input: MapInput, attempt: number): Map
     mapOnlyLines = [];
   };
 
+  let primitiveKeys = true;   // every buffered key is a string or a number
   const spill = (): void => {
     const t0 = Date.now();
     const n = keys.length;
-    const idx = new Array<number>(n);
-    for (let i = 0; i < n; i++) idx[i] = i;
     const ks = keys, vs = vals, ps = parts;
-    try {
-      idx.sort((a, b) => (ps[a]! - ps[b]!) || cls.sort(ks[a], ks[b]) || a - b);
-    } catch (e) {
-      throw wrapUser(e, "sortComparator", where("sort"));
-    }
     const path = tempPath(env.localDir, `mr-spill-${spec.jobId}-m${mapId}-${spills.length}`, ".spill");
     const w = new PartitionedRunWriter(path, R);
     let written = 0;
-    let i = 0;
-    while (i < n) {
-      const p = ps[idx[i]!]!;
-      let j = i;
-      while (j < n && ps[idx[j]!] === p) j++;
-      if (cls.combiner) {
+    // Write one partition's sorted run: through the combiner group by group, or as it is.
+    const emitRun = (p: number, run: Array<[unknown, unknown]>): void => {
+      if (cls.combiner) written += combineInto(cls, ctx, counters, run, (k, v) => w.write(p, k, v), where("combine"));
+      else { for (const [k, v] of run) w.write(p, k, v); written += run.length; }
+    };
+    if (cls.defaultSort && primitiveKeys) {
+      // Default order on primitive keys: bucket equal keys (insertion order kept), sort the distinct
+      // keys only. The same run as a stable sort by (partition, key), much less work.
+      const buckets: Array<Map<unknown, unknown[]>> = Array.from({ length: R }, () => new Map());
+      for (let i = 0; i < n; i++) {
+        const b = buckets[ps[i]!]!;
+        const list = b.get(ks[i]);
+        if (list) list.push(vs[i]); else b.set(ks[i], [vs[i]]);
+      }
+      for (let p = 0; p < R; p++) {
+        const b = buckets[p]!;
+        if (b.size === 0) continue;
+        const distinct = [...b.keys()].sort(compareKeys);
+        if (cls.combiner) {
+          // Each distinct key is one group: call the combiner on its values directly.
+          const combiner = cls.combiner;
+          const saved = ctx.sink;
+          let out = 0, inRecs = 0;
+          ctx.sink = (k, v) => { out++; w.write(p, k, v); };
+          try {
+            for (const k of distinct) { const list = b.get(k)!; inRecs += list.length; combiner.reduce(k, list, ctx); }
+          } catch (e) {
+            if (e instanceof ExecutionError && e.condition.startsWith("MAPREDUCE_")) throw e;
+            throw wrapUser(e, "combiner.reduce", where("combine"));
+          } finally {
+            ctx.sink = saved;
+          }
+          addCounter(counters, TASK_COUNTER, "COMBINE_INPUT_RECORDS", inRecs);
+          addCounter(counters, TASK_COUNTER, "COMBINE_OUTPUT_RECORDS", out);
+          written += out;
+        } else {
+          for (const k of distinct) for (const v of b.get(k)!) { w.write(p, k, v); written++; }
+        }
+      }
+    } else {
+      const idx = new Array<number>(n);
+      for (let i = 0; i < n; i++) idx[i] = i;
+      try {
+        idx.sort((a, b) => (ps[a]! - ps[b]!) || cls.sort(ks[a], ks[b]) || a - b);
+      } catch (e) {
+        throw wrapUser(e, "sortComparator", where("sort"));
+      }
+      let i = 0;
+      while (i < n) {
+        const p = ps[idx[i]!]!;
+        let j = i;
+        while (j < n && ps[idx[j]!] === p) j++;
         const run: Array<[unknown, unknown]> = [];
         for (let x = i; x < j; x++) run.push([ks[idx[x]!], vs[idx[x]!]]);
-        written += combineInto(cls, ctx, counters, run, (k, v) => w.write(p, k, v), where("combine"));
-      } else {
-        for (let x = i; x < j; x++) w.write(p, ks[idx[x]!], vs[idx[x]!]);
-        written += j - i;
+        emitRun(p, run);
+        i = j;
       }
-      i = j;
     }
     const offs = w.close();
     spills.push({ path, offsets: offs, records: written, partRecords: Array.from({ length: R }, (_, q) => w.records[q] ?? 0) });
     addCounter(counters, TASK_COUNTER, "SPILLED_RECORDS", written);
-    keys = []; vals = []; parts = []; bufBytes = 0;
+    keys = []; vals = []; parts = []; bufBytes = 0; primitiveKeys = true;
     const t1 = Date.now();
     phases.push({ name: "spill", start: t0, end: t1 });
   };
@@ -111,6 +149,7 @@ export function runMapTask(spec: JobSpec, input: MapInput, attempt: number): Map
       checkShuffleValue(k, "key");
       checkShuffleValue(v, "value");
       const p = cls.partition(k, R);
+      if (primitiveKeys && typeof k !== "string" && typeof k !== "number") primitiveKeys = false;
       const sz = serializedSize(k) + serializedSize(v);
       outRecords++;
       outBytes += sz;

@@ -1,5 +1,6 @@
 // The serialized size of a key or value as the shuffle's msgpack codec stores it, computed without
-// encoding (MAP_OUTPUT_BYTES counts these, as Hadoop counts the serialized map output).
+// encoding (MAP_OUTPUT_BYTES counts these, as Hadoop counts the serialized map output). Exact for
+// strings, numbers, booleans, null and arrays of them; objects are estimated (plain map layout).
 
 export function serializedSize(v: unknown): number {
   switch (typeof v) {
@@ -9,8 +10,8 @@ export function serializedSize(v: unknown): number {
     }
     case "number":
       if (Number.isInteger(v)) {
-        const a = Math.abs(v);
-        return a < 128 ? 1 : a < 256 ? 2 : a < 65536 ? 3 : a < 4294967296 ? 5 : 9;
+        if (v >= 0) return v < 64 ? 1 : v < 256 ? 2 : v < 65536 ? 3 : v < 4294967296 ? 5 : 9;
+        return v >= -32 ? 1 : v >= -128 ? 2 : v >= -32768 ? 3 : v >= -2147483648 ? 5 : 9;
       }
       return 9;
     case "boolean": case "undefined": return 1;

@@ -19,6 +19,8 @@ export interface UserClasses {
   partition: (key: unknown, n: number) => number;
   sort: (a: unknown, b: unknown) => number;
   group: (a: unknown, b: unknown) => number;
+  /** True when keys sort by the default order (equal primitive keys can be bucketed instead of sorted). */
+  defaultSort: boolean;
 }
 
 /** The executor's shuffle identity (token, this worker's shuffle server address, local dir). */
@@ -66,7 +68,7 @@ export function userClasses(spec: JobSpec, fresh = true): UserClasses {
         return p;
       }
       : partitionForKey,
-    sort, group,
+    sort, group, defaultSort: !spec.sortComparator,
   };
   classCache.set(key, cls);
   if (classCache.size > 16) classCache.delete(classCache.keys().next().value!);

@@ -20,13 +20,21 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** (a * x + b) mod p without losing precision (a, x, b < 2^31). */
+const TWO31 = 2147483648;
+
+/** v mod (2^31 - 1) for 0 <= v < 2^53, by folding (2^31 = 1 mod p): no floating-point remainder. */
+function foldMod(v: number): number {
+  let q = Math.floor(v / TWO31);
+  let r = v - q * TWO31 + q;           // < 2^31 + 2^22
+  q = Math.floor(r / TWO31);
+  r = r - q * TWO31 + q;
+  return r >= MINHASH_PRIME ? r - MINHASH_PRIME : r;
+}
+
+/** (a * x + b) mod p exactly (a, x, b < 2^31): a is split in 16-bit halves so every product is exact. */
 function mulAddMod(a: number, x: number, b: number): number {
-  const hi = Math.floor(a / 65536), lo = a % 65536;
-  // a*x = hi*65536*x + lo*x; reduce each part mod p
-  const r1 = ((hi * x) % MINHASH_PRIME) * 65536 % MINHASH_PRIME;
-  const r2 = (lo * x) % MINHASH_PRIME;
-  return (r1 + r2 + b) % MINHASH_PRIME;
+  const hi = Math.floor(a / 65536), lo = a - hi * 65536;
+  return foldMod(foldMod(hi * x) * 65536 + lo * x + b);
 }
 
 export class MinHash {

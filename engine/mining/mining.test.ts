@@ -33,6 +33,15 @@ describe("MinHash", () => {
     expect(m.length).toBe(4);
     expect(m.every((row) => row.length === 2)).toBe(true);
   });
+  it("h_i(x) = (a_i * x + b_i) mod (2^31 - 1), exactly (checked with BigInt)", () => {
+    const mh = new MinHash(50, 99);
+    const rnd = seededRandom(8);
+    const p = 2147483647n;
+    for (let t = 0; t < 2000; t++) {
+      const i = t % 50, x = t < 10 ? [0, 1, 2147483646, 65535, 65536][t % 5]! : Math.floor(rnd() * 2147483647);
+      expect(mh.hash(i, x)).toBe(Number((BigInt(mh.a[i]!) * BigInt(x) + BigInt(mh.b[i]!)) % p));
+    }
+  });
   it("the estimate agrees with exact Jaccard within statistical bounds", () => {
     const rnd = seededRandom(3);
     const mh = new MinHash(400, 11);

@@ -302,8 +302,8 @@ export const L02 = buildNotebook("l02", [
 
 /** Model answers for the "Your turn" cells, as text edits of the committed cells. */
 export const L02_SOLUTIONS: Array<{ find: string; replace: string }> = [
-  { find: "          // TODO: emit (first letter, 1) for every word of the line", replace: "          for (const w of line.split(/\\W+/)) if (w) ctx.write(w[0], 1);" },
-  { find: "          // TODO: emit (letter, total)", replace: "          ctx.write(letter, sum(counts));" },
+  { find: "      // TODO: emit (first letter, 1) for every word of the line", replace: "      for (const w of line.split(/\\W+/)) if (w) ctx.write(w[0], 1);" },
+  { find: "      // TODO: emit (letter, total)", replace: "      ctx.write(letter, sum(counts));" },
   { find: "const myMapTasks: number | undefined = undefined; // TODO: your answer", replace: "const myMapTasks: number | undefined = 4;" },
 ];
 

@@ -439,8 +439,8 @@ export const L03 = buildNotebook("l03", [
 
 /** Model answers for the "Your turn" cells, as text edits of the committed cells. */
 export const L03_SOLUTIONS: Array<{ find: string; replace: string }> = [
-  { find: "        // TODO: emit (store, price)", replace: "        const s = parse(line); ctx.write(s.store, s.price);" },
-  { find: "        // TODO: emit (store, total)", replace: "        ctx.write(store, xs.reduce((a, b) => a + b, 0));" },
+  { find: "    // TODO: emit (store, price)", replace: "    const s = parse(line); ctx.write(s.store, s.price);" },
+  { find: "    // TODO: emit (store, total)", replace: "    ctx.write(store, xs.reduce((a, b) => a + b, 0));" },
   { find: "const myJaccard: number | undefined = undefined; // TODO: e.g. 2 / 7", replace: "const myJaccard: number | undefined = 2 / 6;" },
   { find: "const v1Records: number | undefined = undefined;   // TODO", replace: "const v1Records: number | undefined = 2000;" },
   { find: "const v2MaxRecords: number | undefined = undefined; // TODO", replace: "const v2MaxRecords: number | undefined = 16;" },

@@ -157,6 +157,21 @@ describe("MapReduce word count on real workers", () => {
   });
 });
 
+describe("RDD input", () => {
+  it("each RDD partition is one map split; records are values (key = index) or pairs", async () => {
+    const rdd = spark.sparkContext.textFile(join(dir, "books"), 3);
+    const res = await new MapReduceJob(spark, { input: { rdd }, mapper, combiner: reducer, reducer, numReduceTasks: 2 }).waitForCompletion();
+    expect(new Map(res.readOutput() as Array<[string, number]>)).toEqual(referenceCounts(lines));
+    expect(res.tasks.filter((t) => t.type === "map").length).toBe(rdd.getNumPartitions());
+    const pairs = spark.sparkContext.parallelize([["a", 1], ["b", 2], ["a", 3]] as Array<[string, number]>, 2);
+    const res2 = await new MapReduceJob(spark, {
+      input: { rdd: pairs, keyValue: true }, mapper: (k: string, v: number, ctx: any) => ctx.write(k, v * 10),
+      reducer: (k: string, vs: number[], ctx: any) => ctx.write(k, vs.reduce((a, b) => a + b, 0)), numReduceTasks: 1,
+    }).waitForCompletion();
+    expect(res2.readOutput()).toEqual([["a", 40], ["b", 20]]);
+  });
+});
+
 describe("bad input is refused before the job starts", () => {
   it("missing input path, existing output, non-function mapper, bad numReduceTasks", async () => {
     await expect(new MapReduceJob(spark, { input: { paths: join(dir, "nope") }, mapper, reducer }).waitForCompletion()).rejects.toThrow(/Input path does not exist/);
