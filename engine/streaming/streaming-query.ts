@@ -19,7 +19,8 @@ import { CheckpointDir, type OffsetSeqMetadata } from "./checkpoint-log";
 import type { Offset, StreamSource } from "./sources";
 import { StateStore } from "./state-store";
 import { StreamingAggregation, StreamingDeduplication } from "./stateful-operators";
-import { aggregateWatermarkKey, analyzeStreamingPlan, substitute, withOutputOf, type OutputMode, type StreamingPlanInfo } from "./streaming-plan";
+import { childrenOf } from "../sql/plan/logical-plan";
+import { aggregateWatermarkKey, analyzeStreamingPlan, nodes, substitute, withOutputOf, type OutputMode, type StreamingPlanInfo } from "./streaming-plan";
 import type { StreamSink } from "./sinks";
 
 export type Trigger = { processingTime: string | number } | { once: true } | { availableNow: true } | { continuous: string };
@@ -394,7 +395,8 @@ export class StreamingQuery {
       const tp = Date.now();
       const input = substitute(this.info.stateful.child, subs);
       durations.queryPlanning = Date.now() - tp;
-      const res = await this.op.run(session, input, this.watermarkMs);
+      // A batch without data whose operator input reads only streaming sources has no input rows.
+      const res = await this.op.run(session, numInputRows === 0 && this.onlyStreamingLeaves(this.info.stateful.child) ? null : input, this.watermarkMs);
       dropped = res.numRowsDroppedByWatermark;
       const local: LogicalPlan = { kind: "LocalRelation", output: outputOf(this.info.stateful), rows: res.rows };
       subs.set(this.info.stateful, local);
@@ -430,6 +432,10 @@ export class StreamingQuery {
     durations.triggerExecution = Date.now() - t0;
     void ta;
     this.report(batchId, t0, numInputRows, perSource, starts, ends, durations, eventTimes, stats, batchWatermark, dropped);
+  }
+
+  private onlyStreamingLeaves(p: LogicalPlan): boolean {
+    return nodes(p).every((n) => childrenOf(n).length > 0 || this.info.leaves.some((l) => l.node === n));
   }
 
   private report(batchId: number, t0: number, numInputRows: number, perSource: number[], starts: (Offset | undefined)[], ends: (Offset | undefined)[],
