@@ -50,7 +50,8 @@ export class ProgressPanel implements SparkListener {
   onEvent(e: ListenerEvent): void {
     switch (e.type) {
       case "jobStart": {
-        if (!this.enabled()) return;
+        // A streaming query's batch jobs (job group "streaming:<runId>") show in the query's own live panel.
+        if (!this.enabled() || e.job.jobGroup?.startsWith("streaming:")) return;
         const t: Tracked = { job: e.job, stages: new Map(e.stages.map((s) => [s.stageId, s])), tasks: new Map(), displayId: `bdw-progress-${randomUUID()}`, lastRender: 0 };
         this.jobs.set(e.job.jobId, t);
         this.render(t, false);

@@ -31,7 +31,8 @@ export class DataStreamReader {
     if (f === "socket") {
       const host = this.opts.host, port = Number(this.opts.port);
       if (!host || !port) throw new AnalysisError("INVALID_PARAMETER_VALUE", "Set a host and a port to read from with option(\"host\", ...) and option(\"port\", ...)");
-      return streamingDataFrame(this.session, new SocketSource(this.session, host, port));
+      const max = this.opts.maxOffsetsPerTrigger !== undefined ? Number(this.opts.maxOffsetsPerTrigger) : undefined;
+      return streamingDataFrame(this.session, new SocketSource(this.session, host, port, max));
     }
     if (FILE_FORMATS.has(f)) {
       const p = path ?? this.opts.path;

@@ -45,6 +45,15 @@ function hostSession(spark: unknown): SqlSession {
   return sqlSessionOf(spark as SqlSessionLike);
 }
 
+/** The last row index available, at most `max` rows after `start` (offsets are row indexes). */
+function limitedOffset(available: number, start: Offset | undefined, max?: number): Offset | undefined {
+  if (!available) return undefined;
+  const last = available - 1;
+  if (max === undefined || !(max > 0)) return last;
+  const from = start === undefined ? -1 : (start as number);
+  return Math.max(from, Math.min(last, from + Math.floor(max)));
+}
+
 // ---- MemoryStream -------------------------------------------------------------------------------
 
 let memoryStreamIds = 0;
@@ -85,8 +94,10 @@ export class MemoryStream implements StreamSource {
   toDF(): DataFrame {
     return streamingDataFrame(this.session, this);
   }
-  latestOffset(): Offset | undefined {
-    return this.rows.length ? this.rows.length - 1 : undefined;
+  /** Rate limit: at most this many rows per micro-batch (Spark's maxOffsetsPerTrigger). */
+  maxOffsetsPerTrigger?: number;
+  latestOffset(start: Offset | undefined): Offset | undefined {
+    return limitedOffset(this.rows.length, start, this.maxOffsetsPerTrigger);
   }
   rowsBetween(start: Offset | undefined, end: Offset): number {
     return (end as number) - (start === undefined ? -1 : (start as number));
@@ -206,7 +217,7 @@ export class SocketSource implements StreamSource {
   private socket?: Socket;
   private buffer = "";
   onData?: () => void;
-  constructor(session: SqlSession, private readonly host: string, private readonly port: number) {
+  constructor(session: SqlSession, private readonly host: string, private readonly port: number, private readonly maxOffsetsPerTrigger?: number) {
     this.schema = session.createDataFrame([], "value STRING").schema;
   }
   get description(): string {
@@ -225,8 +236,8 @@ export class SocketSource implements StreamSource {
     });
     this.socket.on("error", () => undefined);
   }
-  latestOffset(): Offset | undefined {
-    return this.lines.length ? this.lines.length - 1 : undefined;
+  latestOffset(start: Offset | undefined): Offset | undefined {
+    return limitedOffset(this.lines.length, start, this.maxOffsetsPerTrigger);
   }
   rowsBetween(start: Offset | undefined, end: Offset): number {
     return (end as number) - ((start as number | undefined) ?? -1);

@@ -69,12 +69,13 @@ export class StreamingAggregation {
   }
 
   /** Run one batch: `input` is the aggregation's child over this batch's rows. */
-  async run(session: SqlSession, input: LogicalPlan, watermarkMs: number): Promise<StatefulResult> {
+  /** `input` is null when the batch provably has no input rows (no job needed to know that). */
+  async run(session: SqlSession, input: LogicalPlan | null, watermarkMs: number): Promise<StatefulResult> {
     const nk = this.node.groupBy.length;
-    const partialDf = new DataFrame(session, input)
+    const rows = input === null ? [] : await new DataFrame(session, input)
       .groupBy(...this.node.groupBy.map((g) => new Column(g)))
-      .agg(...this.partials.map((p, i) => new Column({ kind: "alias", child: p, name: `_partial${i}` } as Expr)));
-    const rows = await partialDf.collectInternal();
+      .agg(...this.partials.map((p, i) => new Column({ kind: "alias", child: p, name: `_partial${i}` } as Expr)))
+      .collectInternal();
     const wk = this.watermarkKey;
     const late = (key: unknown[]): boolean => {
       if (!wk || this.mode === "complete") return false;
@@ -145,8 +146,8 @@ export class StreamingDeduplication {
     const t = out.findIndex((a) => watermarkAttrIds.has(a.id));
     this.timeIdx = t >= 0 ? t : undefined;
   }
-  async run(session: SqlSession, input: LogicalPlan, watermarkMs: number): Promise<StatefulResult> {
-    const rows = await new DataFrame(session, input).collectInternal();
+  async run(session: SqlSession, input: LogicalPlan | null, watermarkMs: number): Promise<StatefulResult> {
+    const rows = input === null ? [] : await new DataFrame(session, input).collectInternal();
     let dropped = 0;
     const out: unknown[][] = [];
     for (const row of rows) {

@@ -19,7 +19,8 @@ import { CheckpointDir, type OffsetSeqMetadata } from "./checkpoint-log";
 import type { Offset, StreamSource } from "./sources";
 import { StateStore } from "./state-store";
 import { StreamingAggregation, StreamingDeduplication } from "./stateful-operators";
-import { aggregateWatermarkKey, analyzeStreamingPlan, substitute, withOutputOf, type OutputMode, type StreamingPlanInfo } from "./streaming-plan";
+import { childrenOf } from "../sql/plan/logical-plan";
+import { aggregateWatermarkKey, analyzeStreamingPlan, nodes, substitute, withOutputOf, type OutputMode, type StreamingPlanInfo } from "./streaming-plan";
 import type { StreamSink } from "./sinks";
 
 export type Trigger = { processingTime: string | number } | { once: true } | { availableNow: true } | { continuous: string };
@@ -84,6 +85,8 @@ function crashPoint(point: string, batchId: number): void {
 }
 
 const POLL_MS = 10;
+/** Job group of a streaming query's batch jobs (the notebook's job progress panel skips them). */
+export const STREAMING_JOB_GROUP_PREFIX = "streaming:";
 
 export class StreamingQuery {
   readonly id: string;
@@ -336,7 +339,19 @@ export class StreamingQuery {
     return true;
   }
 
+  /** The batch's jobs run in the job group `streaming:<runId>` (Spark uses the runId), so they can be told apart. */
   private async runBatch(batchId: number, ends: (Offset | undefined)[], meta: OffsetSeqMetadata, durations: Record<string, number>, t0: number): Promise<void> {
+    const sc = this.session.sparkContext as { setLocalProperty?(k: string, v: string | null): void; getLocalProperty?(k: string): string | undefined };
+    const prev = sc.getLocalProperty?.("spark.jobGroup.id");
+    sc.setLocalProperty?.("spark.jobGroup.id", `${STREAMING_JOB_GROUP_PREFIX}${this.runId}`);
+    try {
+      await this.runBatchJobs(batchId, ends, meta, durations, t0);
+    } finally {
+      sc.setLocalProperty?.("spark.jobGroup.id", prev ?? null);
+    }
+  }
+
+  private async runBatchJobs(batchId: number, ends: (Offset | undefined)[], meta: OffsetSeqMetadata, durations: Record<string, number>, t0: number): Promise<void> {
     const session = this.session;
     this.watermarkMs = meta.batchWatermarkMs;
     const starts = this.committed;
@@ -362,11 +377,11 @@ export class StreamingQuery {
       const { node, spec } = this.info.watermarks[i]!;
       if (!numInputRows) continue;
       const c = F.col(spec.attr.name);
-      const [r] = await new DataFrame(session, substitute(node, subs)).agg(F.min(c), F.max(c), F.count(c)).collectInternal();
-      const [mn, mx, n] = r as [Date | null, Date | null, number];
+      const [r] = await new DataFrame(session, substitute(node, subs)).agg(F.min(c), F.max(c), F.count(c), F.avg(c.cast("double"))).collectInternal();
+      const [mn, mx, n, avgSeconds] = r as [Date | null, Date | null, number, number | null];
       if (mx) {
         this.maxEventTime[i] = Math.max(this.maxEventTime[i] ?? -Infinity, mx.getTime());
-        stats.push({ min: mn!.getTime(), max: mx.getTime(), sum: 0, n: Number(n) });
+        stats.push({ min: mn!.getTime(), max: mx.getTime(), sum: Number(avgSeconds) * 1000 * Number(n), n: Number(n) });
         eventTimes.push(mn!.getTime(), mx.getTime());
       }
     }
@@ -377,7 +392,11 @@ export class StreamingQuery {
     const tq = Date.now();
     if (this.op && this.info.stateful) {
       this.store!.resetMetrics();
-      const res = await this.op.run(session, substitute(this.info.stateful.child, subs), this.watermarkMs);
+      const tp = Date.now();
+      const input = substitute(this.info.stateful.child, subs);
+      durations.queryPlanning = Date.now() - tp;
+      // A batch without data whose operator input reads only streaming sources has no input rows.
+      const res = await this.op.run(session, numInputRows === 0 && this.onlyStreamingLeaves(this.info.stateful.child) ? null : input, this.watermarkMs);
       dropped = res.numRowsDroppedByWatermark;
       const local: LogicalPlan = { kind: "LocalRelation", output: outputOf(this.info.stateful), rows: res.rows };
       subs.set(this.info.stateful, local);
@@ -385,11 +404,12 @@ export class StreamingQuery {
       this.lastPlan = plan;
       rows = plan === local ? res.rows : await new DataFrame(session, plan).collectInternal();
     } else {
+      const tp = Date.now();
       const plan = substitute(this.plan, subs);
+      durations.queryPlanning = Date.now() - tp;
       this.lastPlan = plan;
       rows = await new DataFrame(session, plan).collectInternal();
     }
-    durations.queryPlanning = 0;
     this.store?.commit();
     crashPoint("beforeSink", batchId);
     const schema: StructType = new DataFrame(session, this.plan).schema;
@@ -414,8 +434,12 @@ export class StreamingQuery {
     this.report(batchId, t0, numInputRows, perSource, starts, ends, durations, eventTimes, stats, batchWatermark, dropped);
   }
 
+  private onlyStreamingLeaves(p: LogicalPlan): boolean {
+    return nodes(p).every((n) => childrenOf(n).length > 0 || this.info.leaves.some((l) => l.node === n));
+  }
+
   private report(batchId: number, t0: number, numInputRows: number, perSource: number[], starts: (Offset | undefined)[], ends: (Offset | undefined)[],
-    durations: Record<string, number>, eventTimes: number[], stats: Array<{ min: number; max: number; n: number }>, batchWatermark: number, dropped: number): void {
+    durations: Record<string, number>, eventTimes: number[], stats: Array<{ min: number; max: number; sum: number; n: number }>, batchWatermark: number, dropped: number): void {
     const sinceLast = this.lastTriggerStart === undefined ? 0 : (t0 - this.lastTriggerStart) / 1000;
     this.lastTriggerStart = t0;
     const exec = Math.max(durations.triggerExecution ?? 0, 1) / 1000;
@@ -425,7 +449,8 @@ export class StreamingQuery {
       const mn = Math.min(...stats.map((s) => s.min)), mx = Math.max(...stats.map((s) => s.max));
       eventTime.min = new Date(mn).toISOString();
       eventTime.max = new Date(mx).toISOString();
-      eventTime.avg = new Date(Math.round((mn + mx) / 2)).toISOString();
+      const n = stats.reduce((a, x) => a + x.n, 0);
+      eventTime.avg = new Date(Math.round(stats.reduce((a, x) => a + x.sum, 0) / n)).toISOString();
     }
     if (this.info.watermarks.length) eventTime.watermark = new Date(batchWatermark).toISOString();
     const s = this.store;

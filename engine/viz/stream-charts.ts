@@ -32,6 +32,7 @@ export function streamChartsSpec(progress: StreamingQueryProgress[]): TopLevelSp
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     data: { values: pts },
+    resolve: { scale: { color: "independent", y: "independent" }, legend: { color: "independent" } },
     hconcat: charts.map((c) => ({
       title: c,
       width: 170,

@@ -1,5 +1,8 @@
 // `npm run bench [name...]`: runs the benchmarks and prints each figure with the baseline
 // measured in the same run and their ratio. Prints, never asserts.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { engineBenches } from "./engine-bench";
 
 export interface BenchResult {
@@ -17,8 +20,14 @@ export interface BenchResult {
 type Bench = () => Promise<BenchResult>;
 
 const all: Record<string, Bench> = { ...engineBenches };
-// Other suites register themselves here when present (SQL, kernel).
-for (const mod of ["./sql-bench", "./kernel-bench", "./mapreduce-bench"]) {
+// Every other suite (test/bench/*-bench.ts exporting `benches`) registers itself: a topic's
+// benchmark file is picked up without editing this list.
+// (Standalone scripts such as shuffle-bench.ts export no `benches` and are skipped.)
+const here = dirname(fileURLToPath(import.meta.url));
+const suites = readdirSync(here)
+  .filter((f) => /-bench\.ts$/.test(f) && f !== "engine-bench.ts" && /export const benches\b/.test(readFileSync(join(here, f), "utf8")))
+  .sort();
+for (const mod of suites.map((f) => `./${f.replace(/\.ts$/, "")}`)) {
   try {
     const m = (await import(mod)) as { benches?: Record<string, Bench> };
     Object.assign(all, m.benches ?? {});

@@ -245,6 +245,17 @@ describe("stateless queries, sinks and the query handle", () => {
     expect(readdirSync(join(cp, "commits")).sort()).toEqual(["0", "1", "2"]);
   });
 
+  it("maxOffsetsPerTrigger splits a backlog into batches of at most that many rows", async () => {
+    const input = new MemoryStream(spark, "v INT");
+    input.maxOffsetsPerTrigger = 4;
+    input.addData(Array.from({ length: 10 }, (_, v) => ({ v })));
+    const q = input.toDF().writeStream.format("memory").queryName("limited_out").start();
+    await q.processAllAvailable();
+    await q.stop();
+    expect(q.recentProgress.map((p) => p.numInputRows)).toEqual([4, 4, 2]);
+    expect((await spark.table("limited_out").collect()).map((r) => r.v).sort((a, b) => (a as number) - (b as number))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it("listeners hear start, progress and termination; trigger once runs one batch", async () => {
     const events: string[] = [];
     const l = {
