@@ -17,7 +17,7 @@ import { simpleString } from "../sql/types";
 import type { Action, AddFile, RemoveFile } from "./actions";
 import { retentionMs } from "./checkpoint";
 import { FILE_COLUMN, FILE_COLUMN_OPTION, FILES_OPTION, STAGE_OPTION, addFilePath, setReplaceWhereEvaluator, stagedWrites, typedPartitionValues } from "./delta-source";
-import { LOG_DIR } from "./log-files";
+import { LOG_DIR, listLog } from "./log-files";
 import { fileKey, isDeltaTable, loadSnapshot, notADeltaTable, readHistory, tablePath, versionAtTimestamp, type HistoryEntry, type Snapshot } from "./snapshot";
 import { commit, type CommitResult } from "./transaction";
 
@@ -469,4 +469,28 @@ export function installReplaceWhere(session: SqlSession): void {
     }
     return keys.map((k) => snap.files.get(k)!);
   });
+}
+
+/**
+ * The log as lecture 10 draws it: one row per commit with its operation, the data files it added
+ * and removed, and which checkpoint (if any) covers it.
+ */
+export function deltaLog(spark: SqlSessionLike, path: string): DataFrame {
+  const session = sqlSessionOf(spark);
+  const table = tablePath(path);
+  const cps = listLogCheckpoints(table);
+  const hist = readHistory(table).reverse();
+  return session.createDataFrame(hist.map((h) => {
+    const cover = cps.find((c) => c >= h.version);
+    return [
+      h.version, h.commitInfo.operation ?? null,
+      h.actions.flatMap((a) => ("add" in a ? [fileKey(a.add.path)] : [])),
+      h.actions.flatMap((a) => ("remove" in a ? [fileKey(a.remove.path)] : [])),
+      cover === undefined ? null : `${String(cover).padStart(20, "0")}.checkpoint.parquet`,
+    ];
+  }), "version bigint, operation string, added array<string>, removed array<string>, checkpoint string");
+}
+
+function listLogCheckpoints(table: string): number[] {
+  return listLog(table).checkpoints.map((c) => c.version);
 }
