@@ -53,7 +53,9 @@ export class DeltaTable {
   static forPath(spark: SqlSessionLike, path: string): DeltaTable {
     const p = tablePath(path);
     if (!isDeltaTable(p)) throw notADeltaTable(p);
-    return new DeltaTable(sqlSessionOf(spark), p);
+    const session = sqlSessionOf(spark);
+    installReplaceWhere(session);
+    return new DeltaTable(session, p);
   }
   static forName(spark: SqlSessionLike, name: string): DeltaTable {
     const p = namedTables.get(name.toLowerCase());

@@ -122,6 +122,15 @@ describe("Delta log robustness, time travel, schema rules, vacuum", () => {
     expect(spark.read.format("delta").option("versionAsOf", 0).load(path).dtypes).toEqual([["id", "bigint"], ["grp", "string"], ["v", "bigint"]]);
   });
 
+  it("replaceWhere overwrites only the partitions its predicate selects", async () => {
+    const path = join(dir, "rw");
+    await spark.createDataFrame([[1, "a", 1], [2, "b", 2], [3, "b", 3]], schema).write.format("delta").partitionBy("grp").save(path);
+    DeltaTable.forPath(spark, path);
+    await spark.createDataFrame([[9, "b", 9]], schema).write.format("delta").mode("overwrite").option("replaceWhere", "grp = 'b'").save(path);
+    expect(await spark.read.format("delta").load(path).orderBy("id").collect()).toEqual([{ id: 1, grp: "a", v: 1 }, { id: 9, grp: "b", v: 9 }]);
+    expect(readHistory(path)[0]!.commitInfo.operationParameters).toMatchObject({ mode: "Overwrite", predicate: JSON.stringify(["grp = 'b'"]) });
+  });
+
   it("data skipping with add stats and partition pruning", async () => {
     const path = join(dir, "skip");
     for (let k = 0; k < 5; k++) {
