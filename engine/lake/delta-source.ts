@@ -294,7 +294,7 @@ async function commitWriteActions(p: PendingWrite, adds: AddFile[], rows: number
     table: p.table,
     readVersion: p.snapshot?.version ?? -1,
     actions,
-    operation: p.snapshot ? "WRITE" : "CREATE TABLE AS SELECT",
+    operation: "WRITE",
     operationParameters: { mode: saveModeName(p.mode), partitionBy: JSON.stringify(p.partitionBy), ...(p.replaceWhere ? { predicate: JSON.stringify([p.replaceWhere]) } : {}) },
     operationMetrics: { numFiles: adds.length, numOutputRows: rows, numOutputBytes: adds.reduce((a, f) => a + f.size, 0), ...(removes.length ? { numRemovedFiles: removes.length } : {}) },
     isBlindAppend: blind,

@@ -13,3 +13,4 @@ export {
 } from "./errors";
 export { computeStats, statsLookup, type FileStats } from "./stats";
 export { deltaDataSource, lastScan, addFilePath, prunedFiles } from "./delta-source";
+export { DeltaTable, DeltaMergeBuilder, DeltaOptimizeBuilder, registerDeltaTableName, historyDataFrame, deltaLog, type MergeClause } from "./delta-table";

@@ -1,0 +1,498 @@
+// DeltaTable with delta-spark's names: forPath / forName / toDF / history / detail / delete /
+// update / merge / vacuum / restoreToVersion / optimize. DML rewrites whole files, as Delta does
+// without deletion vectors: find the files holding affected rows (a scan that carries each row's
+// file), rewrite those files' rows with the change applied (new Parquet files, staged by the
+// delta data source), then commit remove(old) + add(new) in one optimistic transaction.
+
+import { randomUUID } from "node:crypto";
+import { existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { AnalysisError } from "../common/errors";
+import { sqlSessionOf, type SqlSessionLike } from "../sql";
+import type { Column } from "../sql/column";
+import type { DataFrame } from "../sql/dataframe";
+import * as F from "../sql/functions";
+import type { SqlSession } from "../sql/sql-session";
+import { simpleString } from "../sql/types";
+import type { Action, AddFile, RemoveFile } from "./actions";
+import { retentionMs } from "./checkpoint";
+import { FILE_COLUMN, FILE_COLUMN_OPTION, FILES_OPTION, STAGE_OPTION, addFilePath, setReplaceWhereEvaluator, stagedWrites, typedPartitionValues } from "./delta-source";
+import { LOG_DIR, listLog } from "./log-files";
+import { fileKey, isDeltaTable, loadSnapshot, notADeltaTable, readHistory, tablePath, versionAtTimestamp, type HistoryEntry, type Snapshot } from "./snapshot";
+import { commit, type CommitResult } from "./transaction";
+
+type Cond = string | Column;
+type Assignments = Record<string, string | Column | number | boolean | null>;
+
+function col(c: Cond): Column {
+  return typeof c === "string" ? F.expr(c) : c;
+}
+function value(v: string | Column | number | boolean | null): Column {
+  return typeof v === "string" ? F.expr(v) : v === null || typeof v !== "object" ? F.lit(v) : v;
+}
+
+/** Names given as DeltaTable.forName(...) / saveAsTable-like registration: name -> path. */
+const namedTables = new Map<string, string>();
+
+/** Register a Delta table under a name for DeltaTable.forName and SQL (no metastore here). */
+export function registerDeltaTableName(name: string, path: string): void {
+  namedTables.set(name.toLowerCase(), tablePath(path));
+}
+
+export interface MergeClause {
+  when: "matched" | "notMatched" | "notMatchedBySource";
+  action: "update" | "delete" | "insert";
+  condition?: Cond;
+  /** update: column -> value; insert: column -> value; "*" = all columns from the source. */
+  assignments?: Assignments | "*";
+}
+
+export class DeltaTable {
+  private constructor(readonly session: SqlSession, readonly path: string, private readonly aliasName?: string) {}
+
+  static forPath(spark: SqlSessionLike, path: string): DeltaTable {
+    const p = tablePath(path);
+    if (!isDeltaTable(p)) throw notADeltaTable(p);
+    const session = sqlSessionOf(spark);
+    installReplaceWhere(session);
+    return new DeltaTable(session, p);
+  }
+  static forName(spark: SqlSessionLike, name: string): DeltaTable {
+    const p = namedTables.get(name.toLowerCase());
+    if (!p) throw new AnalysisError("DELTA_TABLE_NOT_FOUND", `Table ${name} not found (register a Delta path with registerDeltaTableName(name, path)).`, { parameters: { tableName: name } });
+    return DeltaTable.forPath(spark, p);
+  }
+  static isDeltaTable(_spark: SqlSessionLike, path: string): boolean {
+    return isDeltaTable(path);
+  }
+  /** DeltaTable.createIfNotExists-free shortcut: convert nothing, just open. */
+  alias(name: string): DeltaTable { return new DeltaTable(this.session, this.path, name); }
+  as(name: string): DeltaTable { return this.alias(name); }
+
+  toDF(): DataFrame {
+    const df = this.session.read.format("delta").load(this.path);
+    return this.aliasName ? df.alias(this.aliasName) : df;
+  }
+
+  /** Commits newest first, with DESCRIBE HISTORY's columns. */
+  history(limit?: number): DataFrame {
+    return historyDataFrame(this.session, readHistory(this.path, limit));
+  }
+
+  /** DESCRIBE DETAIL. */
+  async detailRow(): Promise<Record<string, unknown>> {
+    const s = await loadSnapshot(this.path);
+    const h = readHistory(this.path, 1)[0];
+    return {
+      format: "delta", id: s.metadata.id, name: s.metadata.name ?? null, description: s.metadata.description ?? null, location: "file:" + s.table,
+      createdAt: s.metadata.createdTime ? new Date(Number(s.metadata.createdTime)) : null, lastModified: h ? new Date(h.timestamp) : null,
+      partitionColumns: s.metadata.partitionColumns, numFiles: s.files.size, sizeInBytes: [...s.files.values()].reduce((a, f) => a + f.size, 0),
+      properties: s.metadata.configuration ?? {}, minReaderVersion: s.protocol.minReaderVersion, minWriterVersion: s.protocol.minWriterVersion,
+    };
+  }
+  async detail(): Promise<DataFrame> {
+    const r = await this.detailRow();
+    return this.session.createDataFrame([r], "format string, id string, name string, description string, location string, createdAt timestamp, lastModified timestamp, partitionColumns array<string>, numFiles bigint, sizeInBytes bigint, properties map<string,string>, minReaderVersion int, minWriterVersion int");
+  }
+
+  // ---- scans with the file of each row ------------------------------------------------------------
+
+  private scan(snap: Snapshot, files?: string[]): DataFrame {
+    let r = this.session.read.format("delta").option("versionAsOf", snap.version).option(FILE_COLUMN_OPTION, "1");
+    if (files) r = r.option(FILES_OPTION, JSON.stringify(files));
+    const df = r.load(this.path);
+    return this.aliasName ? df.alias(this.aliasName) : df;
+  }
+
+  private async touchedFiles(snap: Snapshot, cond: Column): Promise<string[]> {
+    const rows = await this.scan(snap).filter(cond).select(FILE_COLUMN).distinct().collect();
+    return rows.map((r) => String(r[FILE_COLUMN]));
+  }
+
+  /** Write `df` (the table's columns) as new files without committing; returns the adds. */
+  private async stage(df: DataFrame): Promise<{ adds: AddFile[]; rows: number }> {
+    const id = randomUUID();
+    await df.write.format("delta").mode("append").option(STAGE_OPTION, id).save(this.path);
+    const s = stagedWrites.get(id) ?? { adds: [], rows: 0, bytes: 0 };
+    stagedWrites.delete(id);
+    return s;
+  }
+
+  private removes(snap: Snapshot, keys: Iterable<string>, dataChange = true): RemoveFile[] {
+    const now = Date.now();
+    return [...keys].map((k) => {
+      const a = snap.files.get(k)!;
+      return { path: a.path, deletionTimestamp: now, dataChange, extendedFileMetadata: true, partitionValues: a.partitionValues, size: a.size };
+    });
+  }
+
+  private castToTable(snap: Snapshot, cols: Record<string, Column>): Column[] {
+    return snap.schema.fields.map((f) => cols[f.name]!.cast(simpleString(f.dataType)).alias(f.name));
+  }
+
+  private commitDml(snap: Snapshot, operation: string, actions: Action[], params: Record<string, unknown>, metrics: Record<string, number>): Promise<CommitResult> {
+    return commit({
+      table: this.path, readVersion: snap.version, actions, operation, operationParameters: params, operationMetrics: metrics,
+      isBlindAppend: false, readWholeTable: true, readFiles: snap.files.keys(), isolationLevel: "WriteSerializable",
+    });
+  }
+
+  // ---- DML ------------------------------------------------------------------------------------------
+
+  /** DELETE FROM t WHERE condition (all rows without a condition). */
+  async delete(condition?: Cond): Promise<void> {
+    const snap = await loadSnapshot(this.path);
+    if (condition === undefined) {
+      const rm = this.removes(snap, snap.files.keys());
+      await this.commitDml(snap, "DELETE", rm.map((r) => ({ remove: r })), { predicate: "[]" }, { numRemovedFiles: rm.length, numDeletedRows: sumRecords(snap, snap.files.keys()), numAddedFiles: 0, numCopiedRows: 0 });
+      return;
+    }
+    const c = col(condition);
+    const touched = await this.touchedFiles(snap, c);
+    if (!touched.length) return;
+    const kept = this.scan(snap, touched).filter(c.not().or(c.isNull())).drop(FILE_COLUMN);
+    const staged = await this.stage(kept);
+    const rm = this.removes(snap, touched);
+    const before = sumRecords(snap, touched);
+    await this.commitDml(snap, "DELETE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((a) => ({ add: a }))],
+      { predicate: JSON.stringify([String(condition)]) },
+      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numCopiedRows: staged.rows, numDeletedRows: before - staged.rows });
+  }
+
+  /** UPDATE t SET ... [WHERE condition]: update(set) or update(condition, set), or update({ condition, set }). */
+  async update(a: Cond | Assignments | { condition?: Cond; set: Assignments }, b?: Assignments): Promise<void> {
+    let condition: Cond | undefined, set: Assignments;
+    if (b !== undefined) { condition = a as Cond; set = b; }
+    else if (a && typeof a === "object" && "set" in a && typeof (a as { set: unknown }).set === "object" && !(a as object as Column).expr) {
+      ({ condition, set } = a as { condition?: Cond; set: Assignments });
+    } else set = a as Assignments;
+    const snap = await this.snapshotChecked(Object.keys(set));
+    const c = condition === undefined ? F.lit(true) : col(condition);
+    const touched = await this.touchedFiles(snap, c);
+    if (!touched.length) return;
+    const df = this.scan(snap, touched);
+    const cols: Record<string, Column> = {};
+    for (const f of snap.schema.fields) {
+      const target = Object.keys(set).find((k) => k.replace(/^.*\./, "").toLowerCase() === f.name.toLowerCase());
+      cols[f.name] = target === undefined ? df.col(f.name) : F.when(c, value(set[target]!)).otherwise(df.col(f.name));
+    }
+    const updatedRows = await df.filter(c).count();
+    const staged = await this.stage(df.select(...this.castToTable(snap, cols)));
+    const rm = this.removes(snap, touched);
+    await this.commitDml(snap, "UPDATE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((x) => ({ add: x }))],
+      { predicate: JSON.stringify([condition === undefined ? "true" : String(condition)]) },
+      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numUpdatedRows: updatedRows, numCopiedRows: staged.rows - updatedRows });
+  }
+
+  private async snapshotChecked(columns: string[]): Promise<Snapshot> {
+    const snap = await loadSnapshot(this.path);
+    for (const k of columns) {
+      const name = k.replace(/^.*\./, "");
+      if (!snap.schema.field(name)) {
+        throw new AnalysisError("DELTA_COLUMN_NOT_FOUND_IN_MERGE", `Unable to find the column '${name}' of the target table from the INSERT/UPDATE columns: ${snap.schema.fieldNames.join(", ")}.`, { parameters: { targetCol: name } });
+      }
+    }
+    return snap;
+  }
+
+  /** MERGE INTO this USING source ON condition: add clauses, then execute(). */
+  merge(source: DataFrame, condition: Cond): DeltaMergeBuilder {
+    return new DeltaMergeBuilder(this, source, condition);
+  }
+
+  /** @internal the merge itself (see DeltaMergeBuilder). */
+  async runMerge(source: DataFrame, condition: Cond, clauses: MergeClause[]): Promise<DataFrame> {
+    const snap = await loadSnapshot(this.path);
+    const cond = col(condition);
+    const matched = clauses.filter((c) => c.when === "matched");
+    const notMatched = clauses.filter((c) => c.when === "notMatched");
+    const bySource = clauses.filter((c) => c.when === "notMatchedBySource");
+    for (const c of clauses) if (c.assignments && c.assignments !== "*") await this.snapshotChecked(Object.keys(c.assignments));
+
+    // 1. Files with matches (and Delta's check: a target row may match at most one source row).
+    const ROW = "__delta_row";
+    const tAll = this.scan(snap).withColumn(ROW, F.monotonically_increasing_id());
+    const pairs = tAll.join(source, cond, "inner").groupBy(FILE_COLUMN, ROW).count();
+    if (matched.length) {
+      const multi = await pairs.filter(F.col("count").gt(1)).limit(1).collect();
+      if (multi.length && !(matched.length === 1 && matched[0]!.action === "delete" && matched[0]!.condition === undefined)) {
+        throw new ExecutionErrorMerge();
+      }
+    }
+    const touched = bySource.length ? [...snap.files.keys()] : (await pairs.select(FILE_COLUMN).distinct().collect()).map((r) => String(r[FILE_COLUMN]));
+    if (!touched.length && !notMatched.length) return this.session.createDataFrame([[0, 0, 0, 0]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");
+
+    // 2. Rewrite: target rows of the touched files joined with the source.
+    const T_ = "__t_present", S_ = "__s_present", ACT = "__merge_action";
+    const t = this.scan(snap, touched).withColumn(T_, F.lit(true));
+    const s = source.withColumn(S_, F.lit(true));
+    const j = t.join(s, cond, notMatched.length ? "full" : "left");
+    const isMatched = j.col(T_).isNotNull().and(j.col(S_).isNotNull());
+    const tOnly = j.col(T_).isNotNull().and(j.col(S_).isNull());
+    const sOnly = j.col(T_).isNull();
+    let act: Column | undefined;
+    const add = (pred: Column, code: string) => { act = act ? act.when(pred, code) : F.when(pred, code); };
+    matched.forEach((c, i) => add(c.condition === undefined ? isMatched : isMatched.and(col(c.condition)), `m${i}`));
+    add(isMatched, "keep");
+    bySource.forEach((c, i) => add(c.condition === undefined ? tOnly : tOnly.and(col(c.condition)), `b${i}`));
+    add(tOnly, "keep");
+    notMatched.forEach((c, i) => add(c.condition === undefined ? sOnly : sOnly.and(col(c.condition)), `n${i}`));
+    const withAct = j.withColumn(ACT, act!.otherwise("drop"));
+    const a = withAct.col(ACT);
+    const coded: Array<[string, MergeClause]> = [
+      ...matched.map((c, i) => [`m${i}`, c] as [string, MergeClause]),
+      ...bySource.map((c, i) => [`b${i}`, c] as [string, MergeClause]),
+      ...notMatched.map((c, i) => [`n${i}`, c] as [string, MergeClause]),
+    ];
+    const cols: Record<string, Column> = {};
+    for (const f of snap.schema.fields) {
+      let e: Column | undefined;
+      for (const [code, c] of coded) {
+        if (c.action === "delete") continue;
+        let v: Column | undefined;
+        if (c.assignments === "*") {
+          if (!source.columns.some((n) => n.toLowerCase() === f.name.toLowerCase())) {
+            if (c.action === "insert") v = F.lit(null);
+            else continue;
+          } else v = s.col(f.name);
+        } else {
+          const k = Object.keys(c.assignments ?? {}).find((x) => x.replace(/^.*\./, "").toLowerCase() === f.name.toLowerCase());
+          if (k !== undefined) v = value(c.assignments![k]!);
+          else if (c.action === "insert") v = F.lit(null);
+        }
+        if (!v) continue;
+        e = e ? e.when(a.eq(code), v) : F.when(a.eq(code), v);
+      }
+      cols[f.name] = e ? e.otherwise(t.col(f.name)) : t.col(f.name);
+    }
+    const keepCodes = ["keep", ...coded.filter(([, c]) => c.action !== "delete").map(([code]) => code)];
+    const counts = new Map((await withAct.groupBy(ACT).count().collect()).map((r) => [String(r[ACT]), Number(r.count)]));
+    const n = (pred: (code: string, c?: MergeClause) => boolean) => [...counts].filter(([code]) => pred(code, coded.find(([x]) => x === code)?.[1])).reduce((x, [, v]) => x + v, 0);
+    const updated = n((code, c) => c?.action === "update");
+    const deleted = n((code, c) => c?.action === "delete");
+    const inserted = n((code, c) => c?.action === "insert");
+    const out = withAct.filter(a.isin(...keepCodes)).select(...this.castToTable(snap, cols));
+    const staged = await this.stage(out);
+    const rm = this.removes(snap, touched);
+    await this.commitDml(snap, "MERGE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((x) => ({ add: x }))],
+      {
+        predicate: JSON.stringify([String(condition)]),
+        matchedPredicates: JSON.stringify(matched.map((c) => ({ ...(c.condition ? { predicate: String(c.condition) } : {}), actionType: c.action }))),
+        notMatchedPredicates: JSON.stringify(notMatched.map((c) => ({ ...(c.condition ? { predicate: String(c.condition) } : {}), actionType: c.action }))),
+        notMatchedBySourcePredicates: JSON.stringify(bySource.map((c) => ({ ...(c.condition ? { predicate: String(c.condition) } : {}), actionType: c.action }))),
+      },
+      { numTargetRowsUpdated: updated, numTargetRowsDeleted: deleted, numTargetRowsInserted: inserted, numTargetRowsCopied: staged.rows - updated - inserted, numTargetFilesRemoved: rm.length, numTargetFilesAdded: staged.adds.length, numSourceRows: 0 });
+    return this.session.createDataFrame([[updated + deleted + inserted, updated, deleted, inserted]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");
+  }
+
+  // ---- table utilities ------------------------------------------------------------------------------
+
+  /**
+   * VACUUM: delete files in the table directory that no version within the retention period
+   * references and that are older than it (default 168 hours = delta.deletedFileRetentionDuration).
+   * Below 168 hours needs spark.databricks.delta.retentionDurationCheck.enabled=false, as in Delta.
+   */
+  async vacuum(retentionHours?: number, dryRun = false): Promise<DataFrame> {
+    const snap = await loadSnapshot(this.path);
+    const defaultMs = retentionMs(snap);
+    const ms = retentionHours === undefined ? defaultMs : retentionHours * 3600 * 1000;
+    const check = (this.session.conf.get("spark.databricks.delta.retentionDurationCheck.enabled") ?? "true") !== "false";
+    if (check && ms < defaultMs) {
+      throw new AnalysisError("DELTA_VACUUM_RETENTION_PERIOD_TOO_SHORT",
+        "Are you sure you would like to vacuum files with such a low retention period? If you have writers that are currently writing to this table, there is a risk that you may corrupt the state of your Delta table.\n" +
+        "If you are certain that there are no operations being performed on this table, such as insert/upsert/delete/optimize, then you may turn off this check by setting:\nspark.databricks.delta.retentionDurationCheck.enabled = false\n" +
+        `If you are not sure, please use a value not less than "${defaultMs / 3600000} hours".`, { parameters: { retentionHours } });
+    }
+    const now = Date.now();
+    const keep = new Set<string>([...snap.files.keys()].map((k) => addFilePath(snap.table, { path: k })));
+    for (const [k, r] of snap.tombstones) if (r.deletionTimestamp == null || now - Number(r.deletionTimestamp) <= ms) keep.add(addFilePath(snap.table, { path: k }));
+    const victims: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (dir === snap.table && e.name === LOG_DIR) continue;
+          if (e.name.startsWith(".")) continue;
+          walk(p);
+        } else if (!e.name.startsWith(".") && !(dir === snap.table && e.name.startsWith("_")) && !keep.has(p) && now - statSync(p).mtimeMs > ms) victims.push(p);
+      }
+    };
+    walk(snap.table);
+    const rel = victims.map((v) => relative(snap.table, v).split(sep).join("/"));
+    if (dryRun) return this.session.createDataFrame(rel.map((p) => ["file:" + join(snap.table, p)]), "path string");
+    const params = { retentionCheckEnabled: check, specifiedRetentionMillis: ms, defaultRetentionMillis: defaultMs };
+    await commit({ table: this.path, readVersion: snap.version, actions: [], operation: "VACUUM START", operationParameters: params, operationMetrics: { numFilesToDelete: victims.length, sizeOfDataToDelete: victims.reduce((a, v) => a + statSync(v).size, 0) }, isBlindAppend: true });
+    for (const v of victims) { try { unlinkSync(v); } catch { /* gone already */ } }
+    const end = await loadSnapshot(this.path);
+    await commit({ table: this.path, readVersion: end.version, actions: [], operation: "VACUUM END", operationParameters: { status: "COMPLETED" }, operationMetrics: { numDeletedFiles: victims.length, numVacuumedDirectories: 1 }, isBlindAppend: true });
+    return this.session.createDataFrame(rel.map((p) => ["file:" + join(snap.table, p)]), "path string");
+  }
+
+  /** RESTORE TABLE t TO VERSION AS OF n: one commit that makes the live files those of version n. */
+  async restoreToVersion(version: number): Promise<DataFrame> {
+    const cur = await loadSnapshot(this.path);
+    const old = await loadSnapshot(this.path, version);
+    const now = Date.now();
+    const toAdd = [...old.files].filter(([k]) => !cur.files.has(k)).map(([, a]) => a);
+    const missing = toAdd.filter((a) => !existsSync(addFilePath(cur.table, a)));
+    if (missing.length) {
+      throw new AnalysisError("DELTA_CANNOT_RESTORE_TABLE_VERSION", `Cannot restore table to version ${version}: ${missing.length} of its data files were deleted (e.g. by VACUUM), such as ${missing[0]!.path}.`, { parameters: { version } });
+    }
+    const toRemove = [...cur.files].filter(([k]) => !old.files.has(k)).map(([, a]) => a);
+    const actions: Action[] = [];
+    if (old.metadata.schemaString !== cur.metadata.schemaString || old.metadata.partitionColumns.join() !== cur.metadata.partitionColumns.join()) actions.push({ metaData: old.metadata });
+    for (const a of toRemove) actions.push({ remove: { path: a.path, deletionTimestamp: now, dataChange: true, extendedFileMetadata: true, partitionValues: a.partitionValues, size: a.size } });
+    for (const a of toAdd) actions.push({ add: { ...a, dataChange: true, modificationTime: now } });
+    const metrics = {
+      table_size_after_restore: [...old.files.values()].reduce((x, f) => x + f.size, 0), num_of_files_after_restore: old.files.size,
+      num_removed_files: toRemove.length, num_restored_files: toAdd.length,
+      removed_files_size: toRemove.reduce((x, f) => x + f.size, 0), restored_files_size: toAdd.reduce((x, f) => x + f.size, 0),
+    };
+    await commit({ table: this.path, readVersion: cur.version, actions, operation: "RESTORE", operationParameters: { version, timestamp: null }, operationMetrics: metrics, isBlindAppend: false, readWholeTable: true, readFiles: cur.files.keys() });
+    return this.session.createDataFrame([metrics], "table_size_after_restore bigint, num_of_files_after_restore bigint, num_removed_files bigint, num_restored_files bigint, removed_files_size bigint, restored_files_size bigint");
+  }
+  async restoreToTimestamp(ts: string | Date): Promise<DataFrame> {
+    return this.restoreToVersion(versionAtTimestamp(this.path, ts));
+  }
+
+  /** OPTIMIZE: compact the small files of each partition into one (dataChange=false). */
+  optimize(): DeltaOptimizeBuilder { return new DeltaOptimizeBuilder(this); }
+
+  /** @internal */
+  async runCompaction(where?: Cond): Promise<DataFrame> {
+    const snap = await loadSnapshot(this.path);
+    const partFields = snap.schema.fields.filter((f) => snap.metadata.partitionColumns.includes(f.name));
+    const minSize = Number(this.session.conf.get("spark.databricks.delta.optimize.minFileSize") ?? 1024 * 1024 * 1024);
+    let candidates = [...snap.files].filter(([, a]) => a.size < minSize);
+    if (where !== undefined) {
+      const keep = new Set(await this.touchedFiles(snap, col(where)));
+      candidates = candidates.filter(([k]) => keep.has(k));
+    }
+    const byPart = new Map<string, string[]>();
+    for (const [k, a] of candidates) {
+      const key = JSON.stringify(typedPartitionValues(a, partFields), (_, v) => (typeof v === "bigint" ? String(v) : v));
+      byPart.set(key, [...(byPart.get(key) ?? []), k]);
+    }
+    const keys = [...byPart.values()].filter((ks) => ks.length > 1).flat();
+    if (!keys.length) return this.session.createDataFrame([[this.path, 0, 0]], "path string, numFilesAdded bigint, numFilesRemoved bigint");
+    const staged = await this.stage(this.scan(snap, keys).drop(FILE_COLUMN).coalesce(1));
+    const rm = this.removes(snap, keys, false);
+    const actions: Action[] = [...rm.map((r) => ({ remove: r })), ...staged.adds.map((a) => ({ add: { ...a, dataChange: false } }))];
+    await commit({
+      table: this.path, readVersion: snap.version, actions, operation: "OPTIMIZE", operationParameters: { predicate: JSON.stringify(where === undefined ? [] : [String(where)]), zOrderBy: "[]" },
+      operationMetrics: { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length }, isBlindAppend: false, readFiles: keys, isolationLevel: "WriteSerializable",
+    });
+    return this.session.createDataFrame([[this.path, staged.adds.length, rm.length]], "path string, numFilesAdded bigint, numFilesRemoved bigint");
+  }
+
+  /** display(DeltaTable): the history and the current files. */
+  async _repr_mimebundle_(): Promise<Record<string, string>> {
+    const snap = await loadSnapshot(this.path);
+    const hist = readHistory(this.path, 20);
+    const esc = (s: unknown) => String(s).replace(/[&<>"]/g, (c) => `&${({ "&": "amp", "<": "lt", ">": "gt", '"': "quot" } as Record<string, string>)[c]};`);
+    const histRows = hist.map((h) => `<tr><td>${h.version}</td><td>${esc(new Date(h.timestamp).toISOString())}</td><td>${esc(h.commitInfo.operation ?? "")}</td><td>${h.added}</td><td>${h.removed}</td><td>${snap.checkpointVersion !== undefined && h.version <= snap.checkpointVersion ? `checkpoint ${snap.checkpointVersion}` : "json"}</td></tr>`).join("");
+    const fileRows = [...snap.files.values()].slice(0, 50).map((a) => `<tr><td>${esc(a.path)}</td><td>${a.size}</td><td>${esc(a.stats ? JSON.parse(a.stats).numRecords : "")}</td></tr>`).join("");
+    const html = `<div><b>Delta table</b> ${esc(snap.table)} at version ${snap.version} (${snap.files.size} files)` +
+      `<table><thead><tr><th>version</th><th>timestamp</th><th>operation</th><th>files added</th><th>files removed</th><th>covered by</th></tr></thead><tbody>${histRows}</tbody></table>` +
+      `<table><thead><tr><th>current file</th><th>bytes</th><th>rows</th></tr></thead><tbody>${fileRows}</tbody></table></div>`;
+    const text = [`DeltaTable(${snap.table}) version ${snap.version}, ${snap.files.size} files`, ...hist.map((h) => `  v${h.version} ${h.commitInfo.operation ?? ""} +${h.added} -${h.removed}`)].join("\n");
+    return { "text/plain": text, "text/html": html };
+  }
+  toString(): string { return `DeltaTable(${this.path})`; }
+}
+
+class ExecutionErrorMerge extends AnalysisError {
+  constructor() {
+    super("DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE",
+      "Cannot perform Merge as multiple source rows matched and attempted to modify the same target row in the Delta table in possibly conflicting ways. By SQL semantics of Merge, when multiple source rows match on the same target row, the result may be ambiguous as it is unclear which source row should be used to update or delete the matching target row. You can preprocess the source table to eliminate the possibility of multiple matches.");
+  }
+}
+
+function sumRecords(snap: Snapshot, keys: Iterable<string>): number {
+  let n = 0;
+  for (const k of keys) {
+    const s = snap.files.get(k)?.stats;
+    if (s) { try { n += Number((JSON.parse(s) as { numRecords?: number }).numRecords ?? 0); } catch { /* no stats */ } }
+  }
+  return n;
+}
+
+type ClauseArgs = [Assignments] | [Cond | undefined, Assignments] | [{ condition?: Cond; set?: Assignments; values?: Assignments }];
+
+function parseClause(args: unknown[], key: "set" | "values"): { condition?: Cond; assignments: Assignments } {
+  if (args.length >= 2) return { condition: args[0] as Cond | undefined, assignments: args[1] as Assignments };
+  const a = args[0] as Record<string, unknown>;
+  if (a && typeof a === "object" && key in a && typeof a[key] === "object" && !("expr" in a)) return { condition: a.condition as Cond | undefined, assignments: a[key] as Assignments };
+  return { assignments: a as Assignments };
+}
+
+/** delta-spark's DeltaMergeBuilder. */
+export class DeltaMergeBuilder {
+  private readonly clauses: MergeClause[] = [];
+  constructor(private readonly table: DeltaTable, private readonly source: DataFrame, private readonly condition: Cond) {}
+
+  whenMatchedUpdate(...args: ClauseArgs): this { const c = parseClause(args, "set"); this.clauses.push({ when: "matched", action: "update", condition: c.condition, assignments: c.assignments }); return this; }
+  whenMatchedUpdateAll(condition?: Cond): this { this.clauses.push({ when: "matched", action: "update", condition, assignments: "*" }); return this; }
+  whenMatchedDelete(condition?: Cond): this { this.clauses.push({ when: "matched", action: "delete", condition }); return this; }
+  whenNotMatchedInsert(...args: ClauseArgs): this { const c = parseClause(args, "values"); this.clauses.push({ when: "notMatched", action: "insert", condition: c.condition, assignments: c.assignments }); return this; }
+  whenNotMatchedInsertAll(condition?: Cond): this { this.clauses.push({ when: "notMatched", action: "insert", condition, assignments: "*" }); return this; }
+  whenNotMatchedBySourceUpdate(...args: ClauseArgs): this { const c = parseClause(args, "set"); this.clauses.push({ when: "notMatchedBySource", action: "update", condition: c.condition, assignments: c.assignments }); return this; }
+  whenNotMatchedBySourceDelete(condition?: Cond): this { this.clauses.push({ when: "notMatchedBySource", action: "delete", condition }); return this; }
+
+  /** Run the merge; resolves to Delta's metrics row (num_affected_rows, num_updated_rows, ...). */
+  execute(): Promise<DataFrame> { return this.table.runMerge(this.source, this.condition, this.clauses); }
+}
+
+export class DeltaOptimizeBuilder {
+  private whereCond?: Cond;
+  constructor(private readonly table: DeltaTable) {}
+  where(condition: Cond): this { this.whereCond = condition; return this; }
+  executeCompaction(): Promise<DataFrame> { return this.table.runCompaction(this.whereCond); }
+}
+
+/** DESCRIBE HISTORY as a DataFrame. */
+export function historyDataFrame(session: SqlSession, hist: HistoryEntry[]): DataFrame {
+  const str = (o: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  return session.createDataFrame(hist.map((h) => [
+    h.version, new Date(h.timestamp), h.commitInfo.operation ?? null, str(h.commitInfo.operationParameters), h.commitInfo.readVersion ?? null,
+    h.commitInfo.isolationLevel ?? null, h.commitInfo.isBlindAppend ?? null, str(h.commitInfo.operationMetrics), h.commitInfo.engineInfo ?? null,
+  ]), "version bigint, timestamp timestamp, operation string, operationParameters map<string,string>, readVersion bigint, isolationLevel string, isBlindAppend boolean, operationMetrics map<string,string>, engineInfo string");
+}
+
+// replaceWhere over an overwrite: the files with rows matching the predicate (rows of those files
+// outside the predicate are refused, as Delta's DELTA_REPLACE_WHERE_MISMATCH... here: kept out by the check below).
+export function installReplaceWhere(session: SqlSession): void {
+  setReplaceWhereEvaluator(async (snap, predicate) => {
+    const t = DeltaTable.forPath(session.host as SqlSessionLike, snap.table);
+    const keys = await (t as unknown as { touchedFiles(s: Snapshot, c: Column): Promise<string[]> }).touchedFiles(snap, F.expr(predicate));
+    const outside = await (t as unknown as { scan(s: Snapshot, f?: string[]): DataFrame }).scan(snap, keys).filter(F.expr(`NOT (${predicate})`)).limit(1).collect();
+    if (outside.length) {
+      throw new AnalysisError("DELTA_REPLACE_WHERE_UNSUPPORTED", `replaceWhere '${predicate}' would also remove rows outside the predicate (files mix matching and other rows); use a predicate on partition columns.`, { parameters: { predicate } });
+    }
+    return keys.map((k) => snap.files.get(k)!);
+  });
+}
+
+/**
+ * The log as lecture 10 draws it: one row per commit with its operation, the data files it added
+ * and removed, and which checkpoint (if any) covers it.
+ */
+export function deltaLog(spark: SqlSessionLike, path: string): DataFrame {
+  const session = sqlSessionOf(spark);
+  const table = tablePath(path);
+  const cps = listLogCheckpoints(table);
+  const hist = readHistory(table).reverse();
+  return session.createDataFrame(hist.map((h) => {
+    const cover = cps.find((c) => c >= h.version);
+    return [
+      h.version, h.commitInfo.operation ?? null,
+      h.actions.flatMap((a) => ("add" in a ? [fileKey(a.add.path)] : [])),
+      h.actions.flatMap((a) => ("remove" in a ? [fileKey(a.remove.path)] : [])),
+      cover === undefined ? null : `${String(cover).padStart(20, "0")}.checkpoint.parquet`,
+    ];
+  }), "version bigint, operation string, added array<string>, removed array<string>, checkpoint string");
+}
+
+function listLogCheckpoints(table: string): number[] {
+  return listLog(table).checkpoints.map((c) => c.version);
+}
