@@ -18,7 +18,7 @@ type Bench = () => Promise<BenchResult>;
 
 const all: Record<string, Bench> = { ...engineBenches };
 // Other suites register themselves here when present (SQL, kernel).
-for (const mod of ["./sql-bench", "./kernel-bench"]) {
+for (const mod of ["./sql-bench", "./kernel-bench", "./ml-bench"]) {
   try {
     const m = (await import(mod)) as { benches?: Record<string, Bench> };
     Object.assign(all, m.benches ?? {});
