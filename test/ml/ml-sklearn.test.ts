@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { SparkSession } from "../../engine/session";
-import { StructType, StructField, VectorUDT, type DataFrame } from "../../engine/sql";
+import { StructType, StructField, VectorUDT, DoubleType, type DataFrame } from "../../engine/sql";
 import {
   Vectors, VectorAssembler, StringIndexer, OneHotEncoder, StandardScaler, MinMaxScaler, Imputer, HashingTF,
   LinearRegression, LogisticRegression, KMeans, RegressionEvaluator, BinaryClassificationEvaluator,
-  MulticlassClassificationEvaluator, ClusteringEvaluator, ConfusionMatrix, DecisionTreeClassifier, type Vector,
+  MulticlassClassificationEvaluator, ClusteringEvaluator, ConfusionMatrix, DecisionTreeClassifier, NaiveBayes, type Vector,
 } from "../../engine/ml";
 import { venvPython } from "../python/venv";
 
@@ -169,6 +169,21 @@ describe("decision trees", () => {
     // the model's own predict agrees with the distributed transform
     const rows = await byId(dt.transform(test));
     for (const r of rows) expect(r.prediction).toBe(dt.predict(vec(r.features)));
+  }, 120_000);
+});
+
+describe("naive Bayes", () => {
+  it("NaiveBayes (multinomial): theta equals MultinomialNB's feature_log_prob_, pi is Spark's smoothed prior", async () => {
+    const rows = X.map((x, i) => ({ features: Vectors.dense(x.map((v) => Math.abs(Math.round(v)))), label: ym[i]! }));
+    const df = spark.createDataFrame(rows, new StructType([StructField("features", VectorUDT), StructField("label", DoubleType)])).repartition(2);
+    const m = await new NaiveBayes().fit(df);
+    m.thetaMatrix.forEach((row, k) => closeAll(row, ref.nbTheta[k], 1e-12));
+    const counts = [0, 1, 2].map((k) => ym.filter((v) => v === k).length);
+    closeAll(m.piArray, counts.map((c) => Math.log((c + 1) / (n + 3))), 1e-12);
+    const out = await m.transform(df).collect();
+    expect(out.every((r) => Math.abs(vec(r.probability).reduce((a, b) => a + b, 0) - 1) < 1e-12)).toBe(true);
+    const neg = spark.createDataFrame([{ features: Vectors.dense(-1, 2), label: 0 }], new StructType([StructField("features", VectorUDT), StructField("label", DoubleType)]));
+    await expect(new NaiveBayes().fit(neg)).rejects.toThrow(/requires nonnegative feature values/);
   }, 120_000);
 });
 

@@ -75,4 +75,8 @@ tr = d["treeTrain"]
 dt = DecisionTreeClassifier(max_depth=5, random_state=0).fit(X[tr], ym[tr])
 te = [i for i in range(n) if i not in set(tr)]
 out["treeAccuracy"] = float(accuracy_score(ym[te], dt.predict(X[te])))
+from sklearn.naive_bayes import MultinomialNB
+Xc = np.abs(np.round(X))
+nb = MultinomialNB(alpha=1.0).fit(Xc, ym)
+out["nbTheta"] = nb.feature_log_prob_.tolist()
 print(json.dumps(out))
