@@ -63,9 +63,10 @@ describe("L07 notebook", () => {
     }
     const input = join(sb.dir, "work", "L07-solved.ipynb");
     await writeFile(input, JSON.stringify(nb));
-    const res = await workbench(["run", input, "--output", "-", "--timeout", "300", "--cwd", join(ROOT, "notebooks")], { env: sb.env });
+    const output = join(sb.dir, "work", "L07-solved.out.ipynb");
+    const res = await workbench(["run", input, "--output", output, "--timeout", "300", "--cwd", join(ROOT, "notebooks")], { env: sb.env });
     expect(res.code, res.stderr).toBe(0);
-    const printed = JSON.stringify(JSON.parse(res.stdout).cells.map((c: { outputs?: unknown }) => c.outputs ?? []));
+    const printed = JSON.stringify(JSON.parse(await readFile(output, "utf8")).cells.map((c: { outputs?: unknown }) => c.outputs ?? []));
     expect(printed.match(/✔/g)?.length).toBe(4);
     expect(printed).not.toMatch(/✘|not answered yet/);
   }, 600_000);
