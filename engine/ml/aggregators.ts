@@ -386,3 +386,62 @@ registerAggregator<{ centers: number[][] }, Float64Array, Point>("closestCounts"
   add(a, [, x], s) { a[closest(s.centers, x)[0]]! += 1; return a; },
   merge: (a, b) => addArr(a, b),
 });
+
+// ------------------------------------------------------------ decision trees
+
+export interface TreeNode { id: number; feature: number; threshold: number; left: number; right: number; counts: number[]; gain: number; depth: number }
+
+/** The leaf (or frontier node) a point reaches. */
+export function routeTree(nodes: TreeNode[], x: ArrayLike<number>): number {
+  let n = nodes[0]!;
+  while (n.feature >= 0) n = nodes[x[n.feature]! <= n.threshold ? n.left : n.right]!;
+  return n.id;
+}
+
+/** Largest label, count of labels that are not non-negative integers, and the count. */
+registerAggregator<Record<string, never>, { max: number; bad: number; n: number }, Point>("labelRange", {
+  zero: () => ({ max: 0, bad: 0, n: 0 }),
+  add(a, [y]) { a.n++; if (!Number.isInteger(y) || y < 0) a.bad++; else if (y > a.max) a.max = y; return a; },
+  merge: (a, b) => ({ max: Math.max(a.max, b.max), bad: a.bad + b.bad, n: a.n + b.n }),
+});
+
+/** Per frontier node: class counts per (feature, bin), bins by the thresholds (x <= t goes left). */
+registerAggregator<{ nodes: TreeNode[]; frontier: number[]; thresholds: number[][]; K: number }, Record<number, number[]>, Point>("treeHist", {
+  zero: () => ({}),
+  add(a, [y, x], s) {
+    const id = routeTree(s.nodes, x);
+    if (!s.frontier.includes(id)) return a;
+    let h = a[id];
+    if (!h) { const size = s.thresholds.reduce((t, th) => t + (th.length + 1) * s.K, 0); h = a[id] = new Array<number>(size).fill(0); }
+    let offset = 0;
+    for (let j = 0; j < s.thresholds.length; j++) {
+      const th = s.thresholds[j]!, v = x[j]!;
+      let lo = 0, hi = th.length; // first threshold >= v
+      while (lo < hi) { const m = (lo + hi) >> 1; if (th[m]! < v) lo = m + 1; else hi = m; }
+      h[offset + lo * s.K + y]! += 1;
+      offset += (th.length + 1) * s.K;
+    }
+    return a;
+  },
+  merge(a, b) {
+    for (const [k, h] of Object.entries(b)) { const t = a[Number(k)]; if (!t) a[Number(k)] = h; else for (let i = 0; i < h.length; i++) t[i]! += h[i]!; }
+    return a;
+  },
+});
+
+/** Per class: count and feature sums; counts negative feature values (NaiveBayes). */
+registerAggregator<{ d: number }, { counts: Record<number, number>; sums: Record<number, number[]>; negative: number }, Point>("nbStats", {
+  zero: () => ({ counts: {}, sums: {}, negative: 0 }),
+  add(a, [y, x], s) {
+    a.counts[y] = (a.counts[y] ?? 0) + 1;
+    const t = (a.sums[y] ??= new Array<number>(s.d).fill(0));
+    for (let i = 0; i < s.d; i++) { const v = x[i]!; if (v < 0) a.negative++; t[i]! += v; }
+    return a;
+  },
+  merge(a, b) {
+    for (const [k, n] of Object.entries(b.counts)) a.counts[Number(k)] = (a.counts[Number(k)] ?? 0) + n;
+    for (const [k, v] of Object.entries(b.sums)) { const t = a.sums[Number(k)]; if (!t) a.sums[Number(k)] = v; else v.forEach((x, i) => { t[i]! += x; }); }
+    a.negative += b.negative;
+    return a;
+  },
+});

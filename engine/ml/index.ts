@@ -21,3 +21,5 @@ export {
 export {
   ParamGridBuilder, CrossValidator, CrossValidatorModel, TrainValidationSplit, TrainValidationSplitModel, param,
 } from "./tuning";
+export { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree";
+export { NaiveBayes, NaiveBayesModel } from "./naive-bayes";

@@ -349,3 +349,30 @@ export function closest(centers: ArrayLike<number>[], x: ArrayLike<number>): [nu
   }
   return [best, bestD];
 }
+
+// DecisionTreeClassificationModel: class counts of the leaf
+registerKernel("tree", (spec) => {
+  const fc = spec.featuresCol as string, nodes = spec.nodes as { feature: number; threshold: number; left: number; right: number; counts: number[] }[], d = spec.numFeatures as number;
+  return (row) => {
+    const x = features(spec, fc, row, d);
+    let n = nodes[0]!;
+    while (n.feature >= 0) n = nodes[x[n.feature]! <= n.threshold ? n.left : n.right]!;
+    const total = n.counts.reduce((a, b) => a + b, 0) || 1;
+    let best = 0;
+    for (let k = 1; k < n.counts.length; k++) if (n.counts[k]! > n.counts[best]!) best = k;
+    return [new DenseVector(n.counts), new DenseVector(n.counts.map((c) => c / total)), best];
+  };
+});
+
+// NaiveBayesModel (multinomial): raw = pi + theta . x, probability = softmax(raw)
+registerKernel("naiveBayes", (spec) => {
+  const fc = spec.featuresCol as string, pi = spec.pi as number[], theta = spec.theta as number[][];
+  return (row) => {
+    const x = features(spec, fc, row, theta[0]!.length);
+    const raw = pi.map((p, k) => { let s = p; const t = theta[k]!; for (let i = 0; i < x.length; i++) s += t[i]! * x[i]!; return s; });
+    const p = softmax(raw);
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+    return [new DenseVector(raw), new DenseVector(p), best];
+  };
+});

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { SparkSession } from "../../engine/session";
-import { StructType, StructField, VectorUDT, type DataFrame } from "../../engine/sql";
+import { StructType, StructField, VectorUDT, DoubleType, type DataFrame } from "../../engine/sql";
 import {
   Vectors, VectorAssembler, StringIndexer, OneHotEncoder, StandardScaler, MinMaxScaler, Imputer, HashingTF,
   LinearRegression, LogisticRegression, KMeans, RegressionEvaluator, BinaryClassificationEvaluator,
-  MulticlassClassificationEvaluator, ClusteringEvaluator, ConfusionMatrix, type Vector,
+  MulticlassClassificationEvaluator, ClusteringEvaluator, ConfusionMatrix, DecisionTreeClassifier, NaiveBayes, type Vector,
 } from "../../engine/ml";
 import { venvPython } from "../python/venv";
 
@@ -34,6 +34,7 @@ const score = yb.map((v) => Math.round((v + gauss() * 0.8) * 4) / 4); // ties on
 const predLabel = ym.map((v, i) => (i % 5 === 0 ? (v + 1) % 3 : v));
 const clusters = X.map(([a, b]) => (a! > 1 ? (b! > -2 ? 0 : 1) : 2));
 const lam = 0.05;
+const treeTrain = Array.from({ length: n }, (_, i) => i).filter((i) => i % 4 !== 0);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 let ref: any;
@@ -41,7 +42,7 @@ let spark: SparkSession;
 
 beforeAll(async () => {
   const script = fileURLToPath(new URL("./sklearn_reference.py", import.meta.url));
-  const input = JSON.stringify({ X, y, yb, ym, missing, cats, terms, init, pred, score, predLabel, clusters, lam });
+  const input = JSON.stringify({ X, y, yb, ym, missing, cats, terms, init, pred, score, predLabel, clusters, lam, treeTrain });
   ref = JSON.parse(execFileSync(venvPython(), [script], { input, encoding: "utf8", maxBuffer: 1 << 26 }));
   spark = await SparkSession.builder().master("local[2]").appName("ml-sklearn").getOrCreate();
 }, 600_000);
@@ -151,6 +152,38 @@ describe("estimators agree with scikit-learn", () => {
     const rnd = await new KMeans({ k: 3, seed: 3, initMode: "random" }).fit(df);
     expect(rnd.summary!.initialCenters.every((c) => X.some((x) => x.every((v, i) => v === c[i])))).toBe(true);
     expect(km.summary!.clusterSizes.reduce((s, v) => s + v, 0)).toBe(n);
+  }, 120_000);
+});
+
+describe("decision trees", () => {
+  it("DecisionTreeClassifier: held-out accuracy close to scikit-learn's with the same depth; importances; debug string", async () => {
+    const df = frame();
+    const train = df.filter(df.col("id").mod(4).notEqual(0)), test = df.filter(df.col("id").mod(4).eqNullSafe(0));
+    const dt = await new DecisionTreeClassifier({ labelCol: "ym", maxDepth: 5 }).fit(train);
+    const acc = await new MulticlassClassificationEvaluator({ labelCol: "ym", metricName: "accuracy" }).evaluate(dt.transform(test));
+    expect(Math.abs(acc - ref.treeAccuracy)).toBeLessThanOrEqual(0.1);
+    expect(dt.depth).toBeLessThanOrEqual(5);
+    const imp = dt.featureImportances.toArray();
+    close(imp.reduce((a, b) => a + b, 0), 1, 1e-12);
+    expect(dt.toDebugString).toMatch(/^DecisionTreeClassificationModel: uid=.*depth=\d+, numNodes=\d+, numClasses=3, numFeatures=3\n  If \(feature \d+ <= /);
+    // the model's own predict agrees with the distributed transform
+    const rows = await byId(dt.transform(test));
+    for (const r of rows) expect(r.prediction).toBe(dt.predict(vec(r.features)));
+  }, 120_000);
+});
+
+describe("naive Bayes", () => {
+  it("NaiveBayes (multinomial): theta equals MultinomialNB's feature_log_prob_, pi is Spark's smoothed prior", async () => {
+    const rows = X.map((x, i) => ({ features: Vectors.dense(x.map((v) => Math.abs(Math.round(v)))), label: ym[i]! }));
+    const df = spark.createDataFrame(rows, new StructType([StructField("features", VectorUDT), StructField("label", DoubleType)])).repartition(2);
+    const m = await new NaiveBayes().fit(df);
+    m.thetaMatrix.forEach((row, k) => closeAll(row, ref.nbTheta[k], 1e-12));
+    const counts = [0, 1, 2].map((k) => ym.filter((v) => v === k).length);
+    closeAll(m.piArray, counts.map((c) => Math.log((c + 1) / (n + 3))), 1e-12);
+    const out = await m.transform(df).collect();
+    expect(out.every((r) => Math.abs(vec(r.probability).reduce((a, b) => a + b, 0) - 1) < 1e-12)).toBe(true);
+    const neg = spark.createDataFrame([{ features: Vectors.dense(-1, 2), label: 0 }], new StructType([StructField("features", VectorUDT), StructField("label", DoubleType)]));
+    await expect(new NaiveBayes().fit(neg)).rejects.toThrow(/requires nonnegative feature values/);
   }, 120_000);
 });
 

@@ -70,4 +70,13 @@ out["multi"] = {"accuracy": float(accuracy_score(ym, pl)), "f1": float(f1_score(
                 "tpr1": float(recall_score(ym, pl, labels=[1], average=None)[0]),
                 "confusion": confusion_matrix(ym, pl).tolist()}
 out["silhouette"] = float(silhouette_score(X, np.array(d["clusters"]), metric="sqeuclidean"))
+from sklearn.tree import DecisionTreeClassifier
+tr = d["treeTrain"]
+dt = DecisionTreeClassifier(max_depth=5, random_state=0).fit(X[tr], ym[tr])
+te = [i for i in range(n) if i not in set(tr)]
+out["treeAccuracy"] = float(accuracy_score(ym[te], dt.predict(X[te])))
+from sklearn.naive_bayes import MultinomialNB
+Xc = np.abs(np.round(X))
+nb = MultinomialNB(alpha=1.0).fit(Xc, ym)
+out["nbTheta"] = nb.feature_log_prob_.tolist()
 print(json.dumps(out))
