@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MapReduceJob, type SparkSession } from "../../engine/index";
+import { partitionForKey } from "../../engine/common/keys";
 import { startSession } from "../engine/helpers";
 
 let spark: SparkSession;
@@ -79,6 +80,19 @@ describe("MapReduce word count on real workers", () => {
     const dv = res.dataView();
     expect(sum(dv.partitionRecords.flat())).toBe(c.get("COMBINE_OUTPUT_RECORDS"));
     expect(dv.mapSamples[0]!.records.length).toBeGreaterThan(0);
+    // Each sampled record's reducer is the hash partition of its key; reducers received sorted groups.
+    for (const m of dv.mapSamples) for (const r of m.records) expect(r.partition).toBe(partitionForKey(r.key, 3));
+    for (const r of dv.reduceGroups) {
+      const ks = r.groups.map((g) => g.key as string);
+      expect(ks).toEqual([...ks].sort());
+    }
+    // The job view: every task with its phases, the counters and the data view.
+    const html = res._repr_mimebundle_()["text/html"] as string;
+    expect(html).toContain("Data view");
+    expect(html).toContain("COMBINE_OUTPUT_RECORDS");
+    for (const ph of ["map", "spill", "merge", "shuffle", "reduce", "commit"]) expect(html).toContain(`title="${ph}:`);
+    expect(job.status()!.phase).toBe("succeeded");
+    expect(res.tasks.filter((t) => t.type === "reduce").every((t) => t.phases.map((p) => p.name).join(",") === "shuffle,merge,reduce,commit")).toBe(true);
   });
 
   it("without a combiner, with a tiny sort buffer: many spills merged, same result", async () => {
