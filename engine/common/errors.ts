@@ -149,7 +149,7 @@ export function assertNever(x: never, what = "value"): never {
 }
 
 /** Conditions a retry cannot fix: the scheduler aborts the stage at the first such failure. */
-const DETERMINISTIC_CONDITIONS = new Set(["RESULT_TOO_LARGE", "SHUFFLE_FETCH_UNAUTHORIZED"]);
+const DETERMINISTIC_CONDITIONS = new Set(["RESULT_TOO_LARGE", "SHUFFLE_FETCH_UNAUTHORIZED", "MAPREDUCE_OUTPUT_NOT_SERIALIZABLE"]);
 
 /** Whether a retry cannot fix `err`: its condition says so, or it was raised as deterministic (a corrupt file). */
 export function isDeterministicFailure(err: Pick<WireError, "condition" | "parameters"> | undefined): boolean {

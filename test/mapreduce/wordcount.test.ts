@@ -218,4 +218,16 @@ describe("bad input is refused before the job starts", () => {
     }).waitForCompletion().catch((e: Error) => e);
     expect((err as Error).message).toMatch(/cannot be written/);
   });
+
+  it("a serialization error is not retried: the failing task runs once", async () => {
+    let failedAttempts = 0;
+    const off = spark.sparkContext.addSparkListener({ onTaskEnd: (e) => { if (e.task.status === "FAILED") failedAttempts++; } });
+    const err = await new MapReduceJob(spark, {
+      input: ["a"], mapper: (_k: number, v: string, ctx: any) => ctx.write(v, 1), numReduceTasks: 1,
+      reducer: (k: string, _v: number[], ctx: any) => ctx.write(k, () => 1),
+    }).waitForCompletion().catch((e: Error) => e);
+    off();
+    expect((err as Error).message).toMatch(/MAPREDUCE_OUTPUT_NOT_SERIALIZABLE/);
+    expect(failedAttempts).toBe(1);
+  });
 });
