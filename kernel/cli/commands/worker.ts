@@ -10,8 +10,8 @@ import { int, parse, UsageError, type Command } from "./command";
 export const workerCommand: Command = {
   name: "worker",
   summary: "join a running driver as a worker",
-  help: `Usage: WORKBENCH_TOKEN=T workbench worker --driver ws://HOST:PORT [--host H] [--cores N]
-       workbench worker --driver ws://HOST:PORT --token-file FILE [--host H] [--cores N]
+  help: `Usage: workbench worker --driver ws://HOST:PORT [--token-file FILE] [--host H] [--cores N]
+       (the token comes from WORKBENCH_TOKEN unless --token-file is given)
 
 Starts a worker process that connects to a driver (a notebook's SparkSession) and runs its tasks.
 The worker and the driver prove the session's secret to each other without sending it; a driver
