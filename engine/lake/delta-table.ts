@@ -13,6 +13,8 @@ import type { Column } from "../sql/column";
 import type { DataFrame } from "../sql/dataframe";
 import * as F from "../sql/functions";
 import type { SqlSession } from "../sql/sql-session";
+import { registerStatementHandler, registerTimeTravelHandler } from "../sql/statement-hooks";
+import { fileDataFrame } from "../sql/readwriter";
 import { simpleString } from "../sql/types";
 import type { Action, AddFile, RemoveFile } from "./actions";
 import { retentionMs } from "./checkpoint";
@@ -496,3 +498,25 @@ export function deltaLog(spark: SqlSessionLike, path: string): DataFrame {
 function listLogCheckpoints(table: string): number[] {
   return listLog(table).checkpoints.map((c) => c.version);
 }
+
+/** The path a SQL DML target names: delta.`path`, or a name given to registerDeltaTableName. */
+function targetPath(target: { kind: string; path?: string; format?: string; name?: string[] }): string {
+  if (target.kind === "file") {
+    if ((target.format ?? "").toLowerCase() !== "delta") throw new AnalysisError("DELTA_MISSING_DELTA_TABLE", `${target.format}.\`${target.path}\` is not a Delta table.`);
+    return tablePath(target.path!);
+  }
+  const name = (target.name ?? []).join(".");
+  const p = namedTables.get(name.toLowerCase());
+  if (!p) throw new AnalysisError("DELTA_TABLE_NOT_FOUND", `Table ${name} not found (register a Delta path with registerDeltaTableName(name, path)).`, { parameters: { tableName: name } });
+  return p;
+}
+
+// SQL: DESCRIBE HISTORY and VERSION/TIMESTAMP AS OF on delta.`path` (statements the SQL core parses).
+registerStatementHandler("describeHistory", (session, stmt) => {
+  const s = stmt as unknown as { target: { kind: string; path?: string; format?: string; name?: string[] }; limit?: number };
+  return historyDataFrame(session, readHistory(targetPath(s.target), s.limit));
+});
+registerTimeTravelHandler((session, format, path, at) => {
+  if (format.toLowerCase() !== "delta") return undefined;
+  return fileDataFrame(session, "delta", [path], at.version !== undefined ? { versionasof: String(at.version) } : { timestampasof: String(at.timestamp) });
+});
