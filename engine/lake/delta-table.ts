@@ -214,14 +214,12 @@ export class DeltaTable {
     // 1. Files with matches (and Delta's check: a target row may match at most one source row).
     const ROW = "__delta_row";
     const tAll = this.scan(snap).withColumn(ROW, F.monotonically_increasing_id());
-    const pairs = tAll.join(source, cond, "inner").groupBy(FILE_COLUMN, ROW).count();
-    if (matched.length) {
-      const multi = await pairs.filter(F.col("count").gt(1)).limit(1).collect();
-      if (multi.length && !(matched.length === 1 && matched[0]!.action === "delete" && matched[0]!.condition === undefined)) {
-        throw new ExecutionErrorMerge();
-      }
-    }
-    const touched = bySource.length ? [...snap.files.keys()] : (await pairs.select(FILE_COLUMN).distinct().collect()).map((r) => String(r[FILE_COLUMN]));
+    // One job: per touched file, the most source rows any of its target rows matched.
+    const perFile = await tAll.join(source, cond, "inner").groupBy(FILE_COLUMN, ROW).count()
+      .groupBy(FILE_COLUMN).agg(F.max("count").alias("maxMatches")).collect();
+    const unconditionalDeleteOnly = matched.length === 1 && matched[0]!.action === "delete" && matched[0]!.condition === undefined;
+    if (matched.length && !unconditionalDeleteOnly && perFile.some((r) => Number(r.maxMatches) > 1)) throw new ExecutionErrorMerge();
+    const touched = bySource.length ? [...snap.files.keys()] : perFile.map((r) => String(r[FILE_COLUMN]));
     if (!touched.length && !notMatched.length) return this.session.createDataFrame([[0, 0, 0, 0]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");
 
     // 2. Rewrite: target rows of the touched files joined with the source.
