@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SparkSession, DeltaTable, loadSnapshot, readHistory, registerDeltaTableName } from "../../engine/index";
+import { SparkSession, DeltaTable, loadSnapshot, readHistory, registerDeltaTableName, writeDeltaBatch, deltaFilesAddedSince } from "../../engine/index";
 
 type R = { id: number; k: string; v: number };
 const byId = (rows: object[]) => [...rows].sort((a, b) => (a as R).id - (b as R).id);
@@ -88,5 +88,34 @@ describe("DeltaTable DML", () => {
     await t.delete();
     expect(await t.toDF().count()).toBe(0);
     expect(await spark.read.format("delta").option("versionAsOf", 0).load(path).count()).toBe(30);
+  });
+});
+
+describe("Delta as a streaming sink and source", () => {
+  let spark: SparkSession;
+  let dir: string;
+  beforeAll(async () => {
+    spark = await SparkSession.builder().master("local[2]").appName("delta-stream").getOrCreate();
+    dir = mkdtempSync(join(tmpdir(), "lake-stream-"));
+  });
+  afterAll(async () => {
+    await spark?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("a replayed micro-batch is committed once (txn action), and the source lists new files per version", async () => {
+    const path = join(dir, "sink");
+    const batch = (b: number) => spark.createDataFrame([[b * 10, "s", b], [b * 10 + 1, "s", b]], "id bigint, k string, v bigint");
+    expect((await writeDeltaBatch(batch(0), path, "q1", 0)).skipped).toBe(false);
+    expect((await writeDeltaBatch(batch(1), path, "q1", 1)).skipped).toBe(false);
+    expect((await writeDeltaBatch(batch(1), path, "q1", 1)).skipped).toBe(true); // replay after a failure
+    expect((await writeDeltaBatch(batch(1), path, "q2", 1)).skipped).toBe(false); // another query
+    expect(await spark.read.format("delta").load(path).count()).toBe(6);
+    const snap = await loadSnapshot(path);
+    expect(snap.txns.get("q1")?.version).toBe(1);
+    const added = deltaFilesAddedSince(path, 1);
+    expect(added.map((x) => x.version)).toEqual([2, 3]);
+    expect(added.every((x) => x.files.length > 0)).toBe(true);
+    expect(readHistory(path)[0]!.commitInfo.operation).toBe("STREAMING UPDATE");
   });
 });
