@@ -13,6 +13,8 @@ import type { Column } from "../sql/column";
 import type { DataFrame } from "../sql/dataframe";
 import * as F from "../sql/functions";
 import type { SqlSession } from "../sql/sql-session";
+import { registerStatementHandler, registerTimeTravelHandler } from "../sql/statement-hooks";
+import { fileDataFrame } from "../sql/readwriter";
 import { simpleString } from "../sql/types";
 import type { Action, AddFile, RemoveFile } from "./actions";
 import { retentionMs } from "./checkpoint";
@@ -212,14 +214,12 @@ export class DeltaTable {
     // 1. Files with matches (and Delta's check: a target row may match at most one source row).
     const ROW = "__delta_row";
     const tAll = this.scan(snap).withColumn(ROW, F.monotonically_increasing_id());
-    const pairs = tAll.join(source, cond, "inner").groupBy(FILE_COLUMN, ROW).count();
-    if (matched.length) {
-      const multi = await pairs.filter(F.col("count").gt(1)).limit(1).collect();
-      if (multi.length && !(matched.length === 1 && matched[0]!.action === "delete" && matched[0]!.condition === undefined)) {
-        throw new ExecutionErrorMerge();
-      }
-    }
-    const touched = bySource.length ? [...snap.files.keys()] : (await pairs.select(FILE_COLUMN).distinct().collect()).map((r) => String(r[FILE_COLUMN]));
+    // One job: per touched file, the most source rows any of its target rows matched.
+    const perFile = await tAll.join(source, cond, "inner").groupBy(FILE_COLUMN, ROW).count()
+      .groupBy(FILE_COLUMN).agg(F.max("count").alias("maxMatches")).collect();
+    const unconditionalDeleteOnly = matched.length === 1 && matched[0]!.action === "delete" && matched[0]!.condition === undefined;
+    if (matched.length && !unconditionalDeleteOnly && perFile.some((r) => Number(r.maxMatches) > 1)) throw new ExecutionErrorMerge();
+    const touched = bySource.length ? [...snap.files.keys()] : perFile.map((r) => String(r[FILE_COLUMN]));
     if (!touched.length && !notMatched.length) return this.session.createDataFrame([[0, 0, 0, 0]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");
 
     // 2. Rewrite: target rows of the touched files joined with the source.
@@ -496,3 +496,25 @@ export function deltaLog(spark: SqlSessionLike, path: string): DataFrame {
 function listLogCheckpoints(table: string): number[] {
   return listLog(table).checkpoints.map((c) => c.version);
 }
+
+/** The path a SQL DML target names: delta.`path`, or a name given to registerDeltaTableName. */
+function targetPath(target: { kind: string; path?: string; format?: string; name?: string[] }): string {
+  if (target.kind === "file") {
+    if ((target.format ?? "").toLowerCase() !== "delta") throw new AnalysisError("DELTA_MISSING_DELTA_TABLE", `${target.format}.\`${target.path}\` is not a Delta table.`);
+    return tablePath(target.path!);
+  }
+  const name = (target.name ?? []).join(".");
+  const p = namedTables.get(name.toLowerCase());
+  if (!p) throw new AnalysisError("DELTA_TABLE_NOT_FOUND", `Table ${name} not found (register a Delta path with registerDeltaTableName(name, path)).`, { parameters: { tableName: name } });
+  return p;
+}
+
+// SQL: DESCRIBE HISTORY and VERSION/TIMESTAMP AS OF on delta.`path` (statements the SQL core parses).
+registerStatementHandler("describeHistory", (session, stmt) => {
+  const s = stmt as unknown as { target: { kind: string; path?: string; format?: string; name?: string[] }; limit?: number };
+  return historyDataFrame(session, readHistory(targetPath(s.target), s.limit));
+});
+registerTimeTravelHandler((session, format, path, at) => {
+  if (format.toLowerCase() !== "delta") return undefined;
+  return fileDataFrame(session, "delta", [path], at.version !== undefined ? { versionasof: String(at.version) } : { timestampasof: String(at.timestamp) });
+});

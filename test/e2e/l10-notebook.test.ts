@@ -72,6 +72,6 @@ describe("L10 notebook", () => {
     expect(res.code, res.stderr).toBe(0);
     const printed = JSON.stringify(JSON.parse(res.stdout).cells.map((c: { outputs?: unknown }) => c.outputs ?? []));
     expect(printed.match(/✔/g)?.length).toBe(3);
-    expect(printed).not.toMatch(/✘|not answered yet/);
+    expect(printed.match(/.{0,300}(✘|not answered yet).{0,200}/)?.[0]).toBeUndefined();
   });
 });

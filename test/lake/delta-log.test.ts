@@ -97,6 +97,12 @@ describe("Delta log robustness, time travel, schema rules, vacuum", () => {
     expect(() => spark.read.format("delta").option("timestampAsOf", "2000-01-01 00:00:00").load(path)).toThrow(/DELTA_TIMESTAMP_EARLIER_THAN_COMMIT_RETENTION/);
     expect(() => spark.read.format("delta").option("timestampAsOf", "2999-01-01 00:00:00").load(path)).toThrow(/DELTA_TIMESTAMP_GREATER_THAN_COMMIT/);
     expect(await spark.sql(`SELECT count(*) AS n FROM delta.\`${path}\``).collect()).toEqual([{ n: 2 }]);
+    expect(await spark.sql(`SELECT count(*) AS n FROM delta.\`${path}\` VERSION AS OF 0`).collect()).toEqual([{ n: 1 }]);
+    expect(await spark.sql(`SELECT id FROM delta.\`${path}\` TIMESTAMP AS OF '${new Date(h0!.timestamp).toISOString()}'`).collect()).toEqual([{ id: 1 }]);
+    const hist = await spark.sql(`DESCRIBE HISTORY delta.\`${path}\``).select("version", "operation").collect();
+    expect(hist).toEqual([{ version: 1, operation: "WRITE" }, { version: 0, operation: "WRITE" }]);
+    expect(await spark.sql(`DESCRIBE HISTORY delta.\`${path}\` LIMIT 1`).count()).toBe(1);
+    expect(() => spark.sql("SELECT * FROM parquet.`/tmp` VERSION AS OF 1")).toThrow(/UNSUPPORTED_FEATURE.TIME_TRAVEL/);
   });
 
   it("schema enforcement and evolution with Delta's errors; save modes", async () => {

@@ -23,6 +23,7 @@ import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
 import type { SqlSession } from "../sql-session";
 import { bindExpr, bindSort, type ExprBindContext } from "./ast-expr";
+import { statementHandler, timeTravelHandler } from "../statement-hooks";
 
 const JOIN_TYPES: Record<A.JoinType, JoinType> = {
   inner: "inner", left: "left", right: "right", full: "full", leftSemi: "left_semi", leftAnti: "left_anti", cross: "cross",
@@ -144,6 +145,8 @@ export class SqlBinder {
       case "use": return this.resultTable([], []);
     }
     void text;
+    const hook = statementHandler((s as { kind: string }).kind);
+    if (hook) return hook(this.session, s, text);
     throw new AnalysisError("UNSUPPORTED_FEATURE", `Unsupported statement ${(s as { kind: string }).kind}.`);
   }
 
@@ -236,6 +239,17 @@ export class SqlBinder {
   private bindRelation(r: A.Relation, hints: Set<string>): LogicalPlan {
     let plan: LogicalPlan;
     const tt = (r as { timeTravel?: A.TimeTravel }).timeTravel;
+    const travel = tt && r.kind === "file" ? timeTravelHandler() : undefined;
+    if (tt && travel && r.kind === "file") {
+      const tv = "version" in tt ? undefined : evalConstant(resolveExpr(this.bx(tt.timestamp), { input: [] }));
+      const at = "version" in tt ? { version: Number(tt.version) } : { timestamp: tv instanceof Date ? tv.toISOString() : String(tv) };
+      const df = travel(this.session, r.format, r.path, at);
+      if (df) {
+        let p: LogicalPlan = { kind: "SubqueryAlias", alias: r.alias ?? `${r.format}.\`${r.path}\``, child: df.plan };
+        if (r.columnAliases?.length) p = renameAll(p, r.columnAliases);
+        return p;
+      }
+    }
     if (tt) {
       const what = r.kind === "table" ? r.name.map((n) => `\`${n}\``).join(".") : r.kind === "file" ? `${r.format}.\`${r.path}\`` : r.kind;
       throw analysisErrorAt(this.source, r.pos, "UNSUPPORTED_FEATURE.TIME_TRAVEL",
