@@ -18,7 +18,7 @@ import { outputOf } from "../sql/plan/logical-plan";
 import { CheckpointDir, type OffsetSeqMetadata } from "./checkpoint-log";
 import type { Offset, StreamSource } from "./sources";
 import { StateStore } from "./state-store";
-import { StreamingAggregation, StreamingDeduplication } from "./stateful-operators";
+import { StreamingAggregation, StreamingDeduplication, StreamingJoin, type StatefulOperator } from "./stateful-operators";
 import { childrenOf } from "../sql/plan/logical-plan";
 import { aggregateWatermarkKey, analyzeStreamingPlan, nodes, substitute, withOutputOf, type OutputMode, type StreamingPlanInfo } from "./streaming-plan";
 import type { StreamSink } from "./sinks";
@@ -101,8 +101,8 @@ export class StreamingQuery {
   private readonly sources: StreamSource[];
   private readonly cp: CheckpointDir;
   private readonly trigger: Trigger;
-  private readonly store?: StateStore;
-  private readonly op?: StreamingAggregation | StreamingDeduplication;
+  private readonly stores: StateStore[] = [];
+  private readonly op?: StatefulOperator;
   private readonly host: QueryHost;
   private readonly conf: Record<string, string>;
   private committed: (Offset | undefined)[];
@@ -148,11 +148,13 @@ export class StreamingQuery {
     this.conf = { "spark.sql.shuffle.partitions": shuffle };
     this.committed = this.sources.map(() => undefined);
     if (this.info.stateful) {
-      this.store = new StateStore(join(this.cp.stateDir, "0"), Number(shuffle));
       const st = this.info.stateful;
-      this.op = st.kind === "Aggregate"
-        ? new StreamingAggregation(st, this.store, this.outputMode, aggregateWatermarkKey(st, this.info))
-        : new StreamingDeduplication(st, this.store, new Set(this.info.watermarks.map((w) => w.spec.attr.id)));
+      const store = (name: string) => new StateStore(join(this.cp.stateDir, name), Number(shuffle));
+      const wmIds = new Set(this.info.watermarks.map((w) => w.spec.attr.id));
+      this.op = st.kind === "Aggregate" ? new StreamingAggregation(st, store("0"), this.outputMode, aggregateWatermarkKey(st, this.info))
+        : st.kind === "Deduplicate" ? new StreamingDeduplication(st, store("0"), wmIds)
+        : new StreamingJoin(st, store("0-left"), store("0-right"), wmIds);
+      this.stores.push(...this.op.stores);
     }
     this.recover();
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -169,14 +171,14 @@ export class StreamingQuery {
       this.nextBatchId = n + 1;
       this.watermarkMs = commit.nextBatchWatermarkMs;
       this.lastBatchWatermarkMs = logged.meta.batchWatermarkMs;
-      this.store?.load(n + 1);
+      for (const st of this.stores) st.load(n + 1);
     } else {
       const prev = n > 0 ? this.cp.readOffsets(n - 1) : undefined;
       this.committed = prev ? prev.offsets : this.sources.map(() => undefined);
       this.nextBatchId = n;
       this.watermarkMs = logged.meta.batchWatermarkMs;
       this.lastBatchWatermarkMs = prev?.meta.batchWatermarkMs ?? 0;
-      this.store?.load(n);
+      for (const st of this.stores) st.load(n);
       this.replay = { batchId: n, ends: logged.offsets, meta: logged.meta };
     }
   }
@@ -391,12 +393,12 @@ export class StreamingQuery {
     let dropped = 0;
     const tq = Date.now();
     if (this.op && this.info.stateful) {
-      this.store!.resetMetrics();
+      for (const st of this.stores) st.resetMetrics();
       const tp = Date.now();
-      const input = substitute(this.info.stateful.child, subs);
-      durations.queryPlanning = Date.now() - tp;
       // A batch without data whose operator input reads only streaming sources has no input rows.
-      const res = await this.op.run(session, numInputRows === 0 && this.onlyStreamingLeaves(this.info.stateful.child) ? null : input, this.watermarkMs);
+      const inputs = childrenOf(this.info.stateful).map((c) => (numInputRows === 0 && this.onlyStreamingLeaves(c) ? null : substitute(c, subs)));
+      durations.queryPlanning = Date.now() - tp;
+      const res = await this.op.run(session, inputs, this.watermarkMs, batchId);
       dropped = res.numRowsDroppedByWatermark;
       const local: LogicalPlan = { kind: "LocalRelation", output: outputOf(this.info.stateful), rows: res.rows };
       subs.set(this.info.stateful, local);
@@ -410,7 +412,7 @@ export class StreamingQuery {
       this.lastPlan = plan;
       rows = await new DataFrame(session, plan).collectInternal();
     }
-    this.store?.commit();
+    for (const st of this.stores) st.commit();
     crashPoint("beforeSink", batchId);
     const schema: StructType = new DataFrame(session, this.plan).schema;
     await this.sink.addBatch({ batchId, rows, schema, mode: this.outputMode, session });
@@ -453,16 +455,17 @@ export class StreamingQuery {
       eventTime.avg = new Date(Math.round(stats.reduce((a, x) => a + x.sum, 0) / n)).toISOString();
     }
     if (this.info.watermarks.length) eventTime.watermark = new Date(batchWatermark).toISOString();
-    const s = this.store;
+    const ss = this.stores;
+    const sum = (f: (x: StateStore) => number) => ss.reduce((a, x) => a + f(x), 0);
     const progress: StreamingQueryProgress = {
       id: this.id, runId: this.runId, name: this.name, timestamp: new Date(t0).toISOString(), batchId,
       batchDuration: durations.triggerExecution ?? 0, numInputRows,
       inputRowsPerSecond: rate(numInputRows), processedRowsPerSecond: numInputRows / exec,
       durationMs: durations, eventTime,
-      stateOperators: s && this.info.stateful ? [{
-        operatorName: this.info.stateful.kind === "Aggregate" ? "stateStoreSave" : "dedupe",
-        numRowsTotal: s.numRowsTotal, numRowsUpdated: s.numRowsUpdated, numRowsRemoved: s.numRowsRemoved,
-        numRowsDroppedByWatermark: dropped, memoryUsedBytes: s.memoryUsedBytes(), numShufflePartitions: s.numPartitions,
+      stateOperators: this.op ? [{
+        operatorName: this.op.operatorName,
+        numRowsTotal: sum((x) => x.numRowsTotal), numRowsUpdated: sum((x) => x.numRowsUpdated), numRowsRemoved: sum((x) => x.numRowsRemoved),
+        numRowsDroppedByWatermark: dropped, memoryUsedBytes: sum((x) => x.memoryUsedBytes()), numShufflePartitions: ss[0]!.numPartitions,
       }] : [],
       sources: this.sources.map((src, i) => ({
         description: src.description, startOffset: starts[i] ?? null, endOffset: ends[i] ?? null, latestOffset: ends[i] ?? null,
