@@ -140,8 +140,6 @@ export class StreamingQuery {
     this.maxEventTime = this.info.watermarks.map(() => undefined);
     this.cp = new CheckpointDir(o.checkpointLocation ?? mkdtempSync(join(tmpdir(), "temporary-")));
     this.id = this.cp.queryId(() => randomUUID());
-    this.sources.forEach((s, i) => s.open?.({ log: this.cp.sourceLog(i) }));
-    for (const s of this.sources) s.onData = () => this.wakeUp?.();
     // The configuration fixed for the life of the checkpoint (the number of state partitions).
     const first = this.cp.readOffsets(0);
     const shuffle = first?.meta.conf["spark.sql.shuffle.partitions"] ?? String(this.session.settings().shufflePartitions);
@@ -185,6 +183,8 @@ export class StreamingQuery {
 
   /** @internal started by DataStreamWriter.start() */
   _start(): void {
+    this.sources.forEach((s, i) => s.open?.({ log: this.cp.sourceLog(i) }));
+    for (const s of this.sources) s.onData = () => this.wakeUp?.();
     const ts = new Date().toISOString();
     this.host.started(this);
     for (const l of this.host.listeners()) l.onQueryStarted?.({ id: this.id, runId: this.runId, name: this.name, timestamp: ts });

@@ -298,6 +298,22 @@ describe("stateless queries, sinks and the query handle", () => {
     expect((await spark.table("limited_out").collect()).map((r) => r.v).sort((a, b) => (a as number) - (b as number))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it("spark.streams.awaitAnyTermination, availableNow, explain and a duplicate query name", async () => {
+    const input = new MemoryStream(spark, "v INT");
+    input.addData([{ v: 1 }, { v: 2 }, { v: 3 }]);
+    input.maxOffsetsPerTrigger = 2;
+    spark.streams.resetTerminated();
+    const q = input.toDF().where("v > 1").writeStream.format("memory").queryName("avail_out").trigger({ availableNow: true }).start();
+    expect(await spark.streams.awaitAnyTermination()).toBe(true);
+    expect(q.isActive).toBe(false);
+    expect(q.recentProgress.map((p) => p.numInputRows)).toEqual([2, 1]);
+    expect((await spark.table("avail_out").collect()).map((r) => r.v).sort()).toEqual([2, 3]);
+    expect(q.explainString()).toMatch(/Filter/);
+    const a = input.toDF().writeStream.format("memory").queryName("dup_name").start();
+    expect(() => input.toDF().writeStream.format("memory").queryName("dup_name").start()).toThrow(/already active/);
+    await a.stop();
+  });
+
   it("listeners hear start, progress and termination; trigger once runs one batch", async () => {
     const events: string[] = [];
     const l = {
