@@ -18,6 +18,10 @@ const at = (hhmm: string) => Date.UTC(2026, 0, 1, Number(hhmm.slice(0, 2)), Numb
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `stream-${p}-`));
 
 interface Batch { id: number; rows: string[] }
+
+async function waitForPush(pushed: Array<Record<string, unknown>>, pred: (b: Record<string, unknown>) => boolean): Promise<void> {
+  while (!pushed.some(pred)) await new Promise((r) => setTimeout(r, 20));
+}
 type WRow = { window: { start: Date; end: Date }; word: string; count: number };
 
 /** Run a windowed count over MemoryStream triggers and collect every batch's output via foreachBatch. */
@@ -312,6 +316,27 @@ describe("stateless queries, sinks and the query handle", () => {
     const a = input.toDF().writeStream.format("memory").queryName("dup_name").start();
     expect(() => input.toDF().writeStream.format("memory").queryName("dup_name").start()).toThrow(/already active/);
     await a.stop();
+  });
+
+  it("the notebook panel: rendered from the query, pushed live after batches and once more when it stops", async () => {
+    const input = new MemoryStream(spark, "k STRING, n INT");
+    const q = input.toDF().groupBy("k").agg(F.sum("n").alias("total")).writeStream.outputMode("complete").format("memory").queryName("panel_out").start();
+    const pushed: Array<Record<string, unknown>> = [];
+    const live = (q as unknown as Record<symbol, (u: (b: Record<string, unknown>) => void) => () => void>)[Symbol.for("bigdata-workbench.liveDisplay")]!;
+    live.call(q, (b) => pushed.push(b));
+    input.addData([{ k: "b", n: 2 }, { k: "a", n: 1 }, { k: "b", n: 5 }]);
+    await q.processAllAvailable();
+    await q.stop();
+    await waitForPush(pushed, (b) => String(b["text/plain"]).includes("stopped"));
+    const last = pushed[pushed.length - 1]!;
+    const text = String(last["text/plain"]);
+    expect(text).toMatch(/Streaming query "panel_out"/);
+    // The result table, sorted by key: a 1, b 7.
+    expect(text.indexOf("|  a|")).toBeLessThan(text.indexOf("|  b|"));
+    expect(text).toMatch(/\|\s+b\|\s+7\|/);
+    expect(last["application/vnd.bigdata.stream+json"]).toBeDefined();
+    const bundle = await (q as unknown as { _repr_mimebundle_(): Promise<Record<string, unknown>> })._repr_mimebundle_();
+    expect(String(bundle["text/html"])).toContain("bdw-stream");
   });
 
   it("listeners hear start, progress and termination; trigger once runs one batch", async () => {
