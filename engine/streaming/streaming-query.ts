@@ -7,7 +7,7 @@
 // uncommitted one with its logged offsets.
 
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ExecutionError, WorkbenchError } from "../common/errors";
@@ -100,6 +100,8 @@ export class StreamingQuery {
   private readonly info: StreamingPlanInfo;
   private readonly sources: StreamSource[];
   private readonly cp: CheckpointDir;
+  /** A checkpoint the query made for itself (no checkpointLocation): deleted when it stops cleanly, as Spark does. */
+  private readonly tempCheckpoint: boolean;
   private readonly trigger: Trigger;
   private readonly stores: StateStore[] = [];
   private readonly op?: StatefulOperator;
@@ -138,6 +140,7 @@ export class StreamingQuery {
     this.info = analyzeStreamingPlan(this.plan, this.outputMode);
     this.sources = this.info.leaves.map((l) => l.source);
     this.maxEventTime = this.info.watermarks.map(() => undefined);
+    this.tempCheckpoint = o.checkpointLocation === undefined;
     this.cp = new CheckpointDir(o.checkpointLocation ?? mkdtempSync(join(tmpdir(), "temporary-")));
     this.id = this.cp.queryId(() => randomUUID());
     // The configuration fixed for the life of the checkpoint (the number of state partitions).
@@ -288,6 +291,7 @@ export class StreamingQuery {
       for (const s of this.sources) s.stop?.();
       for (const s of this.sources) s.onData = undefined;
       for (const w of [...this.inFlight.splice(0), ...this.waiters.splice(0)]) (this.exc ? w.reject(this.exc) : w.resolve());
+      if (this.tempCheckpoint && !this.exc) rmSync(this.cp.root, { recursive: true, force: true });
       this.host.terminated(this);
       for (const l of this.host.listeners()) l.onQueryTerminated?.({ id: this.id, runId: this.runId, exception: this.exc ? this.exc.message : null });
       this.resolveDone();
