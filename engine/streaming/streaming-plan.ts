@@ -60,7 +60,7 @@ export interface StreamingPlanInfo {
   leaves: Array<{ node: LogicalPlan; source: StreamSource }>;
   watermarks: Array<{ node: LogicalPlan; spec: WatermarkSpec }>;
   /** The one stateful operator over the stream, if any. */
-  stateful?: LogicalPlan & { kind: "Aggregate" | "Deduplicate" };
+  stateful?: LogicalPlan & { kind: "Aggregate" | "Deduplicate" | "Join" };
 }
 
 function unsupported(message: string, condition = "STREAMING_UNSUPPORTED_OPERATION"): AnalysisError {
@@ -80,17 +80,21 @@ export function analyzeStreamingPlan(plan: LogicalPlan, mode: OutputMode): Strea
   if (!info.leaves.length) {
     throw new AnalysisError("WRITE_STREAM_NOT_ALLOWED", "'writeStream' can be called only on streaming Dataset/DataFrame.");
   }
-  const stateful = all.filter((n): n is LogicalPlan & { kind: "Aggregate" | "Deduplicate" } => (n.kind === "Aggregate" || n.kind === "Deduplicate") && isStreamingPlan(n));
+  const streamJoin = (n: LogicalPlan): n is LogicalPlan & { kind: "Join" } => n.kind === "Join" && isStreamingPlan(n.left) && isStreamingPlan(n.right);
+  const stateful = all.filter((n): n is LogicalPlan & { kind: "Aggregate" | "Deduplicate" | "Join" } => ((n.kind === "Aggregate" || n.kind === "Deduplicate") && isStreamingPlan(n)) || streamJoin(n));
   const aggs = stateful.filter((n): n is LogicalPlan & { kind: "Aggregate" } => n.kind === "Aggregate");
   if (aggs.length > 1) throw unsupported("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets");
-  if (stateful.length > 1) throw unsupported("Only one stateful operator (an aggregation or dropDuplicates) per streaming query is supported here");
+  if (stateful.length > 1) throw unsupported("Only one stateful operator (an aggregation, dropDuplicates or a stream-stream join) per streaming query is supported here");
   info.stateful = stateful[0];
   for (const n of all) {
     if (!isStreamingPlan(n)) continue;
-    if (n.kind === "Join" && isStreamingPlan(n.left) && isStreamingPlan(n.right)) {
-      throw unsupported("Stream-stream joins are not supported yet by this engine (stream-static joins are)");
+    if (streamJoin(n) && n.joinType !== "inner") {
+      throw unsupported(`${n.joinType} joins between two streaming DataFrames are not supported yet by this engine (inner joins are)`);
     }
-    if (n.kind === "Join" && n.joinType !== "inner" && n.joinType !== "cross") {
+    if (streamJoin(n) && mode !== "append") {
+      throw unsupported(`Join between two streaming DataFrames/Datasets is not supported in ${mode[0]!.toUpperCase()}${mode.slice(1)} output mode, only in Append output mode`);
+    }
+    if (n.kind === "Join" && !(isStreamingPlan(n.left) && isStreamingPlan(n.right)) && n.joinType !== "inner" && n.joinType !== "cross") {
       const streamLeft = isStreamingPlan(n.left);
       const ok = (streamLeft && (n.joinType === "left" || n.joinType === "left_semi" || n.joinType === "left_anti")) || (!streamLeft && n.joinType === "right");
       if (!ok) throw unsupported(`${n.joinType} outer join with a streaming DataFrame/Dataset on the ${streamLeft ? "left" : "right"} and a static DataFrame/DataSet on the ${streamLeft ? "right" : "left"} is not supported`);

@@ -7,7 +7,7 @@
 // uncommitted one with its logged offsets.
 
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ExecutionError, WorkbenchError } from "../common/errors";
@@ -18,7 +18,7 @@ import { outputOf } from "../sql/plan/logical-plan";
 import { CheckpointDir, type OffsetSeqMetadata } from "./checkpoint-log";
 import type { Offset, StreamSource } from "./sources";
 import { StateStore } from "./state-store";
-import { StreamingAggregation, StreamingDeduplication } from "./stateful-operators";
+import { StreamingAggregation, StreamingDeduplication, StreamingJoin, type StatefulOperator } from "./stateful-operators";
 import { childrenOf } from "../sql/plan/logical-plan";
 import { aggregateWatermarkKey, analyzeStreamingPlan, nodes, substitute, withOutputOf, type OutputMode, type StreamingPlanInfo } from "./streaming-plan";
 import type { StreamSink } from "./sinks";
@@ -100,9 +100,11 @@ export class StreamingQuery {
   private readonly info: StreamingPlanInfo;
   private readonly sources: StreamSource[];
   private readonly cp: CheckpointDir;
+  /** A checkpoint the query made for itself (no checkpointLocation): deleted when it stops cleanly, as Spark does. */
+  private readonly tempCheckpoint: boolean;
   private readonly trigger: Trigger;
-  private readonly store?: StateStore;
-  private readonly op?: StreamingAggregation | StreamingDeduplication;
+  private readonly stores: StateStore[] = [];
+  private readonly op?: StatefulOperator;
   private readonly host: QueryHost;
   private readonly conf: Record<string, string>;
   private committed: (Offset | undefined)[];
@@ -138,21 +140,22 @@ export class StreamingQuery {
     this.info = analyzeStreamingPlan(this.plan, this.outputMode);
     this.sources = this.info.leaves.map((l) => l.source);
     this.maxEventTime = this.info.watermarks.map(() => undefined);
+    this.tempCheckpoint = o.checkpointLocation === undefined;
     this.cp = new CheckpointDir(o.checkpointLocation ?? mkdtempSync(join(tmpdir(), "temporary-")));
     this.id = this.cp.queryId(() => randomUUID());
-    this.sources.forEach((s, i) => s.open?.({ log: this.cp.sourceLog(i) }));
-    for (const s of this.sources) s.onData = () => this.wakeUp?.();
     // The configuration fixed for the life of the checkpoint (the number of state partitions).
     const first = this.cp.readOffsets(0);
     const shuffle = first?.meta.conf["spark.sql.shuffle.partitions"] ?? String(this.session.settings().shufflePartitions);
     this.conf = { "spark.sql.shuffle.partitions": shuffle };
     this.committed = this.sources.map(() => undefined);
     if (this.info.stateful) {
-      this.store = new StateStore(join(this.cp.stateDir, "0"), Number(shuffle));
       const st = this.info.stateful;
-      this.op = st.kind === "Aggregate"
-        ? new StreamingAggregation(st, this.store, this.outputMode, aggregateWatermarkKey(st, this.info))
-        : new StreamingDeduplication(st, this.store, new Set(this.info.watermarks.map((w) => w.spec.attr.id)));
+      const store = (name: string) => new StateStore(join(this.cp.stateDir, name), Number(shuffle));
+      const wmIds = new Set(this.info.watermarks.map((w) => w.spec.attr.id));
+      this.op = st.kind === "Aggregate" ? new StreamingAggregation(st, store("0"), this.outputMode, aggregateWatermarkKey(st, this.info))
+        : st.kind === "Deduplicate" ? new StreamingDeduplication(st, store("0"), wmIds)
+        : new StreamingJoin(st, store("0-left"), store("0-right"), wmIds);
+      this.stores.push(...this.op.stores);
     }
     this.recover();
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -169,20 +172,22 @@ export class StreamingQuery {
       this.nextBatchId = n + 1;
       this.watermarkMs = commit.nextBatchWatermarkMs;
       this.lastBatchWatermarkMs = logged.meta.batchWatermarkMs;
-      this.store?.load(n + 1);
+      for (const st of this.stores) st.load(n + 1);
     } else {
       const prev = n > 0 ? this.cp.readOffsets(n - 1) : undefined;
       this.committed = prev ? prev.offsets : this.sources.map(() => undefined);
       this.nextBatchId = n;
       this.watermarkMs = logged.meta.batchWatermarkMs;
       this.lastBatchWatermarkMs = prev?.meta.batchWatermarkMs ?? 0;
-      this.store?.load(n);
+      for (const st of this.stores) st.load(n);
       this.replay = { batchId: n, ends: logged.offsets, meta: logged.meta };
     }
   }
 
   /** @internal started by DataStreamWriter.start() */
   _start(): void {
+    this.sources.forEach((s, i) => s.open?.({ log: this.cp.sourceLog(i) }));
+    for (const s of this.sources) s.onData = () => this.wakeUp?.();
     const ts = new Date().toISOString();
     this.host.started(this);
     for (const l of this.host.listeners()) l.onQueryStarted?.({ id: this.id, runId: this.runId, name: this.name, timestamp: ts });
@@ -286,6 +291,7 @@ export class StreamingQuery {
       for (const s of this.sources) s.stop?.();
       for (const s of this.sources) s.onData = undefined;
       for (const w of [...this.inFlight.splice(0), ...this.waiters.splice(0)]) (this.exc ? w.reject(this.exc) : w.resolve());
+      if (this.tempCheckpoint && !this.exc) rmSync(this.cp.root, { recursive: true, force: true });
       this.host.terminated(this);
       for (const l of this.host.listeners()) l.onQueryTerminated?.({ id: this.id, runId: this.runId, exception: this.exc ? this.exc.message : null });
       this.resolveDone();
@@ -391,12 +397,12 @@ export class StreamingQuery {
     let dropped = 0;
     const tq = Date.now();
     if (this.op && this.info.stateful) {
-      this.store!.resetMetrics();
+      for (const st of this.stores) st.resetMetrics();
       const tp = Date.now();
-      const input = substitute(this.info.stateful.child, subs);
-      durations.queryPlanning = Date.now() - tp;
       // A batch without data whose operator input reads only streaming sources has no input rows.
-      const res = await this.op.run(session, numInputRows === 0 && this.onlyStreamingLeaves(this.info.stateful.child) ? null : input, this.watermarkMs);
+      const inputs = childrenOf(this.info.stateful).map((c) => (numInputRows === 0 && this.onlyStreamingLeaves(c) ? null : substitute(c, subs)));
+      durations.queryPlanning = Date.now() - tp;
+      const res = await this.op.run(session, inputs, this.watermarkMs, batchId);
       dropped = res.numRowsDroppedByWatermark;
       const local: LogicalPlan = { kind: "LocalRelation", output: outputOf(this.info.stateful), rows: res.rows };
       subs.set(this.info.stateful, local);
@@ -410,7 +416,7 @@ export class StreamingQuery {
       this.lastPlan = plan;
       rows = await new DataFrame(session, plan).collectInternal();
     }
-    this.store?.commit();
+    for (const st of this.stores) st.commit();
     crashPoint("beforeSink", batchId);
     const schema: StructType = new DataFrame(session, this.plan).schema;
     await this.sink.addBatch({ batchId, rows, schema, mode: this.outputMode, session });
@@ -453,16 +459,17 @@ export class StreamingQuery {
       eventTime.avg = new Date(Math.round(stats.reduce((a, x) => a + x.sum, 0) / n)).toISOString();
     }
     if (this.info.watermarks.length) eventTime.watermark = new Date(batchWatermark).toISOString();
-    const s = this.store;
+    const ss = this.stores;
+    const sum = (f: (x: StateStore) => number) => ss.reduce((a, x) => a + f(x), 0);
     const progress: StreamingQueryProgress = {
       id: this.id, runId: this.runId, name: this.name, timestamp: new Date(t0).toISOString(), batchId,
       batchDuration: durations.triggerExecution ?? 0, numInputRows,
       inputRowsPerSecond: rate(numInputRows), processedRowsPerSecond: numInputRows / exec,
       durationMs: durations, eventTime,
-      stateOperators: s && this.info.stateful ? [{
-        operatorName: this.info.stateful.kind === "Aggregate" ? "stateStoreSave" : "dedupe",
-        numRowsTotal: s.numRowsTotal, numRowsUpdated: s.numRowsUpdated, numRowsRemoved: s.numRowsRemoved,
-        numRowsDroppedByWatermark: dropped, memoryUsedBytes: s.memoryUsedBytes(), numShufflePartitions: s.numPartitions,
+      stateOperators: this.op ? [{
+        operatorName: this.op.operatorName,
+        numRowsTotal: sum((x) => x.numRowsTotal), numRowsUpdated: sum((x) => x.numRowsUpdated), numRowsRemoved: sum((x) => x.numRowsRemoved),
+        numRowsDroppedByWatermark: dropped, memoryUsedBytes: sum((x) => x.memoryUsedBytes()), numShufflePartitions: ss[0]!.numPartitions,
       }] : [],
       sources: this.sources.map((src, i) => ({
         description: src.description, startOffset: starts[i] ?? null, endOffset: ends[i] ?? null, latestOffset: ends[i] ?? null,

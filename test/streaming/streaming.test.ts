@@ -18,6 +18,10 @@ const at = (hhmm: string) => Date.UTC(2026, 0, 1, Number(hhmm.slice(0, 2)), Numb
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), `stream-${p}-`));
 
 interface Batch { id: number; rows: string[] }
+
+async function waitForPush(pushed: Array<Record<string, unknown>>, pred: (b: Record<string, unknown>) => boolean): Promise<void> {
+  while (!pushed.some(pred)) await new Promise((r) => setTimeout(r, 20));
+}
 type WRow = { window: { start: Date; end: Date }; word: string; count: number };
 
 /** Run a windowed count over MemoryStream triggers and collect every batch's output via foreachBatch. */
@@ -211,6 +215,48 @@ describe("stateless queries, sinks and the query handle", () => {
     expect(got).toEqual(expected);
   });
 
+  it("stream-stream inner join with watermarks and a time range: every match of non-late rows once; old state evicted", async () => {
+    const imps = new MemoryStream(spark, "adId STRING, impTime TIMESTAMP");
+    const clicks = new MemoryStream(spark, "clickAdId STRING, clickTime TIMESTAMP");
+    const joined = imps.toDF().withWatermark("impTime", "10 minutes")
+      .join(clicks.toDF().withWatermark("clickTime", "20 minutes"), F.expr("clickAdId = adId AND clickTime >= impTime AND clickTime <= impTime + interval 15 minutes"));
+    const q = joined.writeStream.format("memory").queryName("ad_joins").start();
+    const I = (ad: string, t: string): [string, number] => [ad, at(t)];
+    const feed: Array<{ imps: [string, number][]; clicks: [string, number][] }> = [
+      { imps: [I("a", "12:00"), I("b", "12:05"), I("c", "12:06")], clicks: [I("a", "12:10")] },
+      { imps: [I("d", "12:30"), I("a", "12:31")], clicks: [I("b", "12:18"), I("c", "12:25"), I("a", "12:12")] },
+      { imps: [I("e", "13:00"), I("a", "12:01")], clicks: [I("d", "12:40"), I("a", "12:40"), I("e", "13:05")] },
+      { imps: [I("f", "13:30")], clicks: [I("e", "13:10"), I("a", "12:35"), I("b", "12:16")] },
+    ];
+    for (const b of feed) {
+      imps.addData(b.imps.map(([adId, t]) => ({ adId, impTime: new Date(t) })));
+      clicks.addData(b.clicks.map(([clickAdId, t]) => ({ clickAdId, clickTime: new Date(t) })));
+      await q.processAllAvailable();
+    }
+    await q.stop();
+    // Reference: the global watermark (minimum over both inputs of max event time - delay, from
+    // earlier batches) makes rows at or before it late; the output is every matching pair of non-late rows.
+    let wm = 0, maxI = -Infinity, maxC = -Infinity;
+    const li: [string, number][] = [], rc: [string, number][] = [];
+    for (const b of feed) {
+      li.push(...b.imps.filter(([, t]) => t > wm));
+      rc.push(...b.clicks.filter(([, t]) => t > wm));
+      maxI = Math.max(maxI, ...b.imps.map(([, t]) => t));
+      maxC = Math.max(maxC, ...b.clicks.map(([, t]) => t));
+      wm = Math.max(wm, Math.min(maxI - 10 * MIN, maxC - 20 * MIN));
+    }
+    const expected = li.flatMap(([a, ti]) => rc.filter(([c, tc]) => c === a && tc >= ti && tc <= ti + 15 * MIN).map(([, tc]) => `${a} ${ti} ${tc}`)).sort();
+    const got = (await spark.table("ad_joins").collect()).map((r) => `${r.adId} ${(r.impTime as Date).getTime()} ${(r.clickTime as Date).getTime()}`).sort();
+    expect(got).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(3);
+    const dropped = q.recentProgress.reduce((a, p) => a + p.stateOperators[0]!.numRowsDroppedByWatermark, 0);
+    expect(dropped).toBe(feed.reduce((a, b) => a + b.imps.length + b.clicks.length, 0) - li.length - rc.length);
+    expect(dropped).toBeGreaterThan(0);
+    // Buffered rows that can no longer match were evicted.
+    expect(q.lastProgress!.stateOperators[0]!.numRowsTotal).toBeLessThan(li.length + rc.length);
+    expect(() => joined.writeStream.outputMode("update").format("memory").queryName("j2").start()).toThrow(/only in Append output mode/);
+  });
+
   it("rate source: contiguous values with timestamps rowsPerSecond apart", async () => {
     const q = spark.readStream.format("rate").option("rowsPerSecond", 50).option("numPartitions", 2).load().writeStream.format("memory").queryName("rate_out").start();
     while ((q.lastProgress?.numInputRows ?? 0) === 0) await new Promise((r) => setTimeout(r, 200));
@@ -254,6 +300,43 @@ describe("stateless queries, sinks and the query handle", () => {
     await q.stop();
     expect(q.recentProgress.map((p) => p.numInputRows)).toEqual([4, 4, 2]);
     expect((await spark.table("limited_out").collect()).map((r) => r.v).sort((a, b) => (a as number) - (b as number))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it("spark.streams.awaitAnyTermination, availableNow, explain and a duplicate query name", async () => {
+    const input = new MemoryStream(spark, "v INT");
+    input.addData([{ v: 1 }, { v: 2 }, { v: 3 }]);
+    input.maxOffsetsPerTrigger = 2;
+    spark.streams.resetTerminated();
+    const q = input.toDF().where("v > 1").writeStream.format("memory").queryName("avail_out").trigger({ availableNow: true }).start();
+    expect(await spark.streams.awaitAnyTermination()).toBe(true);
+    expect(q.isActive).toBe(false);
+    expect(q.recentProgress.map((p) => p.numInputRows)).toEqual([2, 1]);
+    expect((await spark.table("avail_out").collect()).map((r) => r.v).sort()).toEqual([2, 3]);
+    expect(q.explainString()).toMatch(/Filter/);
+    const a = input.toDF().writeStream.format("memory").queryName("dup_name").start();
+    expect(() => input.toDF().writeStream.format("memory").queryName("dup_name").start()).toThrow(/already active/);
+    await a.stop();
+  });
+
+  it("the notebook panel: rendered from the query, pushed live after batches and once more when it stops", async () => {
+    const input = new MemoryStream(spark, "k STRING, n INT");
+    const q = input.toDF().groupBy("k").agg(F.sum("n").alias("total")).writeStream.outputMode("complete").format("memory").queryName("panel_out").start();
+    const pushed: Array<Record<string, unknown>> = [];
+    const live = (q as unknown as Record<symbol, (u: (b: Record<string, unknown>) => void) => () => void>)[Symbol.for("bigdata-workbench.liveDisplay")]!;
+    live.call(q, (b) => pushed.push(b));
+    input.addData([{ k: "b", n: 2 }, { k: "a", n: 1 }, { k: "b", n: 5 }]);
+    await q.processAllAvailable();
+    await q.stop();
+    await waitForPush(pushed, (b) => String(b["text/plain"]).includes("stopped"));
+    const last = pushed[pushed.length - 1]!;
+    const text = String(last["text/plain"]);
+    expect(text).toMatch(/Streaming query "panel_out"/);
+    // The result table, sorted by key: a 1, b 7.
+    expect(text.indexOf("|  a|")).toBeLessThan(text.indexOf("|  b|"));
+    expect(text).toMatch(/\|\s+b\|\s+7\|/);
+    expect(last["application/vnd.bigdata.stream+json"]).toBeDefined();
+    const bundle = await (q as unknown as { _repr_mimebundle_(): Promise<Record<string, unknown>> })._repr_mimebundle_();
+    expect(String(bundle["text/html"])).toContain("bdw-stream");
   });
 
   it("listeners hear start, progress and termination; trigger once runs one batch", async () => {

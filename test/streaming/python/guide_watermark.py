@@ -1,0 +1,38 @@
+"""The Structured Streaming guide's watermark example on real PySpark: the four triggers are
+written as JSON files to a directory read with maxFilesPerTrigger=1; every batch's output is
+printed as JSON ({batchId: ["HH:MM-HH:MM word count", ...]}) for the differential test."""
+import json
+import os
+import sys
+
+from pyspark.sql import SparkSession, functions as F
+
+mode, workdir, feed_json = sys.argv[1], sys.argv[2], sys.argv[3]
+feed = json.loads(feed_json)
+spark = (SparkSession.builder.master("local[1]").appName("guide-watermark")
+         .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
+         .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+spark.sparkContext.setLogLevel("ERROR")
+src = os.path.join(workdir, "in")
+os.makedirs(src, exist_ok=True)
+counts = (spark.readStream.schema("word STRING, ts TIMESTAMP").option("maxFilesPerTrigger", 1).json(src)
+          .withWatermark("ts", "10 minutes").groupBy(F.window("ts", "10 minutes", "5 minutes"), "word").count())
+out = {}
+
+
+def each_batch(df, batch_id):
+    out[batch_id] = sorted(f"{r.window.start:%H:%M}-{r.window.end:%H:%M} {r.word} {r['count']}" for r in df.collect())
+
+
+q = (counts.writeStream.outputMode(mode).foreachBatch(each_batch)
+     .option("checkpointLocation", os.path.join(workdir, "cp")).start())
+for i, trigger in enumerate(feed):
+    tmp = os.path.join(workdir, f"_t{i}.json")
+    with open(tmp, "w") as f:
+        for word, hhmm in trigger:
+            f.write(json.dumps({"word": word, "ts": f"2026-01-01T{hhmm}:00.000Z"}) + "\n")
+    os.rename(tmp, os.path.join(src, f"t{i}.json"))
+    q.processAllAvailable()
+q.stop()
+spark.stop()
+print("RESULT " + json.dumps(out))
