@@ -8,9 +8,34 @@ import type { RDD } from "../rdd";
 import { BooleanType, StructType, isNumeric, simpleString, udf, type Column, type DataFrame, type DataType, type StructField } from "../sql";
 import { internalToExternal } from "../sql/row-convert";
 import { Params } from "./params";
+import { saveStage, loadStage, type MLSession } from "./persistence";
 import { kernelValue, toPoints, type KernelSpec, type Point } from "./kernels";
 
 export abstract class PipelineStage extends Params {
+  /** The session of the last DataFrame this stage fitted or transformed (used by save). */
+  session?: MLSession;
+  /** Save in Spark's layout (metadata JSON + Parquet data); needs a session when the stage never saw a DataFrame. */
+  save(path: string, spark?: MLSession): Promise<void> { return this.write().save(path, spark); }
+  /** pyspark's write(): `model.write().overwrite().save(path)`. */
+  write(): { overwrite(): ReturnType<PipelineStage["write"]>; save(path: string, spark?: MLSession): Promise<void> } {
+    let over = false;
+    const w = {
+      overwrite: () => { over = true; return w; },
+      save: (path: string, spark?: MLSession) => {
+        const s = spark ?? this.session;
+        if (!s) throw new AnalysisError("INVALID_PARAMETER_VALUE", `${this.stageName}: save(path, spark) needs the session (this stage has not seen a DataFrame yet).`);
+        return saveStage(this, path, s, over);
+      },
+    };
+    return w;
+  }
+  /** Load a saved stage of this class: `await PipelineModel.load(path, spark)`. */
+  static async load<T extends PipelineStage>(this: abstract new (...a: never[]) => T, path: string, spark: MLSession): Promise<T> {
+    const st = await loadStage(path, spark);
+    if (!(st instanceof this)) throw new AnalysisError("INVALID_PARAMETER_VALUE", `${path} holds a ${st.constructor.name}, not a ${this.name}.`);
+    st.session = spark;
+    return st;
+  }
   /** Check the input schema and return the output schema (pyspark's transformSchema). */
   abstract transformSchema(schema: StructType): StructType;
   /** Name used in error messages: Class(uid). */
@@ -21,6 +46,7 @@ export abstract class Transformer extends PipelineStage {
   /** A lazy DataFrame with this stage's output columns appended. `params` override this stage's params for this call. */
   transform(df: DataFrame, params?: Record<string, unknown>): DataFrame {
     if (params && Object.keys(params).length) return this.copy(params).transform(df);
+    this.session = df.sparkSession;
     return this.transformImpl(df);
   }
   protected abstract transformImpl(df: DataFrame): DataFrame;
@@ -36,8 +62,10 @@ export abstract class Estimator<M extends Model = Model> extends PipelineStage {
   async fit(df: DataFrame, params?: Record<string, unknown>): Promise<M> {
     if (params && Object.keys(params).length) return this.copy(params).fit(df);
     this.transformSchema(df.schema);
+    this.session = df.sparkSession;
     const m = await this.fitImpl(df);
     m.parent = this;
+    m.session = df.sparkSession;
     return m;
   }
   protected abstract fitImpl(df: DataFrame): Promise<M>;

@@ -5,7 +5,9 @@
 //   regParam * (1 - elasticNetParam) / 2 * sum_j (w_j * std_j)^2   with standardization = true
 //   regParam * (1 - elasticNetParam) / 2 * sum_j w_j^2             with standardization = false
 // on top of the mean log-loss (intercepts not penalized). With standardization = false this is
-// scikit-learn's LogisticRegression(C = 1 / (n * regParam)) (l2, binary or multinomial).
+// scikit-learn's LogisticRegression(C = 1 / (n * regParam)) (l2, binary or multinomial). With
+// elasticNetParam = a > 0 the penalty adds regParam * a * sum_j |w_j| (times std_j with
+// standardization), minimized by OWL-QN: sklearn's penalty="elasticnet", l1_ratio = a, same C.
 
 import { AnalysisError } from "../common/errors";
 import { DoubleType, VectorUDT, type DataFrame, type StructType } from "../sql";
@@ -14,7 +16,7 @@ import { installAccessors, P, type ParamAccessors, type ParamSpecs } from "./par
 import { treeAggregate } from "./tree-aggregate";
 import type { ColStats, LogisticGrad, NumStats } from "./aggregators";
 import { DenseVector } from "./linalg";
-import { lbfgs } from "./optim";
+import { lbfgs, owlqn } from "./optim";
 import { BinaryClassificationEvaluator, ConfusionMatrix, binaryCurves, curveChart, areaUnderCurve } from "./evaluation";
 import { rowObjects } from "./base";
 
@@ -42,7 +44,6 @@ export class LogisticRegression extends Estimator<LogisticRegressionModel> {
   protected async fitImpl(df: DataFrame): Promise<LogisticRegressionModel> {
     const stage = this.stageName;
     const lambda = this.getOrDefault<number>("regParam"), alpha = this.getOrDefault<number>("elasticNetParam");
-    if (alpha > 0 && lambda > 0) throw new AnalysisError("UNSUPPORTED_FEATURE", `${stage}: elasticNetParam > 0 (L1) needs OWL-QN, which the workbench does not implement yet; use elasticNetParam = 0.`);
     const labelCol = this.getOrDefault<string>("labelCol"), featuresCol = this.getOrDefault<string>("featuresCol");
     const points = await trainingPoints(df, stage, featuresCol, labelCol);
     try {
@@ -72,7 +73,11 @@ export class LogisticRegression extends Estimator<LogisticRegressionModel> {
         const p1 = ls[0]!.sum / n;
         if (p1 > 0 && p1 < 1) x0[K * d] = Math.log(p1 / (1 - p1));
       }
-      const res = await lbfgs(async (x) => {
+      // L1 part (elastic net): on the scaled coefficients, weighted like the L2 part (OWL-QN)
+      const l1Weights = new Float64Array(nParams);
+      for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) l1Weights[k * d + j] = lambda * alpha * (standardization ? 1 : std[j]! > 0 ? 1 / std[j]! : 0);
+      const optimizer = alpha > 0 && lambda > 0 ? (fn: Parameters<typeof lbfgs>[0], x: Float64Array, o: Parameters<typeof lbfgs>[2]) => owlqn(fn, x, l1Weights, o) : lbfgs;
+      const res = await optimizer(async (x) => {
         const w = x.slice(0, K * d), b = fit ? x.slice(K * d) : new Float64Array(K);
         const g = await treeAggregate<LogisticGrad>(points, "logisticGradient", { d, K, binary, w, b, scale }, depth);
         const grad = new Float64Array(nParams);

@@ -23,3 +23,5 @@ export {
 } from "./tuning";
 export { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree";
 export { NaiveBayes, NaiveBayesModel } from "./naive-bayes";
+export { loadStage, saveStage, type MLSession } from "./persistence";
+import "./persist-stages";

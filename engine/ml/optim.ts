@@ -91,3 +91,61 @@ export function solveSpd(A: Float64Array, b: Float64Array, n: number): Float64Ar
   }
   throw new Error("the normal equations are singular");
 }
+
+/**
+ * OWL-QN (Andrew & Gao 2007): L-BFGS for f(x) + sum_i l1[i] * |x_i|, as Breeze's OWLQN that Spark
+ * uses for L1 / elastic-net penalties. Directions use the pseudo-gradient, steps are projected back
+ * onto the orthant of the current point, and the line search tests the full objective.
+ */
+export async function owlqn(f: DiffFunction, x0: Float64Array, l1: Float64Array, opts: { maxIter: number; tol: number; m?: number }): Promise<LbfgsResult> {
+  const m = opts.m ?? 10, n = x0.length;
+  const l1norm = (x: Float64Array): number => { let s = 0; for (let i = 0; i < n; i++) s += l1[i]! * Math.abs(x[i]!); return s; };
+  const pseudo = (x: Float64Array, g: Float64Array): Float64Array => g.map((gi, i) => {
+    const c = l1[i]!;
+    if (c === 0) return gi;
+    if (x[i]! > 0) return gi + c;
+    if (x[i]! < 0) return gi - c;
+    if (gi + c < 0) return gi + c;
+    if (gi - c > 0) return gi - c;
+    return 0;
+  });
+  let x = Float64Array.from(x0);
+  let { loss, grad } = await f(x);
+  let obj = loss + l1norm(x);
+  const history = [obj];
+  const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = [];
+  let iter = 0;
+  while (iter < opts.maxIter) {
+    const pg = pseudo(x, grad);
+    const pgn = Math.sqrt(dotp(pg, pg));
+    if (pgn <= opts.tol * Math.max(1, Math.abs(obj))) break;
+    const q = Float64Array.from(pg), alpha: number[] = [];
+    for (let i = S.length - 1; i >= 0; i--) { const a = rho[i]! * dotp(S[i]!, q); alpha[i] = a; for (let j = 0; j < n; j++) q[j]! -= a * Y[i]![j]!; }
+    const gamma = S.length ? dotp(S[S.length - 1]!, Y[Y.length - 1]!) / dotp(Y[Y.length - 1]!, Y[Y.length - 1]!) : 1 / Math.max(pgn, 1e-12);
+    for (let j = 0; j < n; j++) q[j]! *= gamma;
+    for (let i = 0; i < S.length; i++) { const b = rho[i]! * dotp(Y[i]!, q); for (let j = 0; j < n; j++) q[j]! += S[i]![j]! * (alpha[i]! - b); }
+    const d = q.map((v, j) => (v * pg[j]! > 0 ? -v : 0)); // keep the direction in the descent orthant of the pseudo-gradient
+    const orthant = x.map((v, j) => (v !== 0 ? Math.sign(v) : Math.sign(-pg[j]!)));
+    let step = 1, xn = x, next: { loss: number; grad: Float64Array } | undefined, objn = obj;
+    for (let ls = 0; ls < 40; ls++) {
+      xn = x.map((v, j) => { const t = v + step * d[j]!; return Math.sign(t) === orthant[j] ? t : 0; });
+      next = await f(xn);
+      objn = next.loss + l1norm(xn);
+      let dec = 0;
+      for (let j = 0; j < n; j++) dec += pg[j]! * (xn[j]! - x[j]!);
+      if (Number.isFinite(objn) && objn <= obj + 1e-4 * dec) break;
+      step *= 0.5;
+      next = undefined;
+    }
+    iter++;
+    if (!next) break;
+    const s = xn.map((v, j) => v - x[j]!), y = next.grad.map((v, j) => v - grad[j]!);
+    const sy = dotp(s, y);
+    if (sy > 1e-12) { S.push(s); Y.push(y); rho.push(1 / sy); if (S.length > m) { S.shift(); Y.shift(); rho.shift(); } }
+    const improvement = (obj - objn) / Math.max(Math.abs(obj), Math.abs(objn), 1);
+    x = xn; loss = next.loss; grad = next.grad; obj = objn;
+    history.push(obj);
+    if (improvement < opts.tol) break;
+  }
+  return { x, loss: obj, iterations: iter, objectiveHistory: history };
+}

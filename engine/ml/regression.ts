@@ -16,7 +16,7 @@ import { installAccessors, P, type ParamAccessors, type ParamSpecs } from "./par
 import { treeAggregate } from "./tree-aggregate";
 import type { LsStats } from "./aggregators";
 import { DenseVector } from "./linalg";
-import { solveSpd, lbfgs } from "./optim";
+import { solveSpd, lbfgs, owlqn } from "./optim";
 import { RegressionEvaluator } from "./evaluation";
 
 interface LinearRegressionParams {
@@ -99,17 +99,19 @@ export class LinearRegression extends Estimator<LinearRegressionModel> {
           if (maxDelta < tol * 1e-3) break;
         }
       } else {
-        if (alpha > 0) throw new AnalysisError("UNSUPPORTED_FEATURE", `${stage}: elasticNetParam > 0 with solver l-bfgs needs OWL-QN, which the workbench does not implement; use solver "normal".`);
+        const l1Weights = new Float64Array(d + (fit ? 1 : 0));
+        for (let i = 0; i < d; i++) l1Weights[i] = lambda * alpha * yStd * l1w[i]!;
+        const optimizer = alpha > 0 && lambda > 0 ? (fn: Parameters<typeof lbfgs>[0], x: Float64Array, o: Parameters<typeof lbfgs>[2]) => owlqn(fn, x, l1Weights, o) : lbfgs;
         // gradient of the same objective from the workers' sufficient statistics would be the normal solver;
         // here the loss is evaluated as Spark's l-bfgs does: one pass per iteration
-        const res = await lbfgs(async (x) => {
+        const res = await optimizer(async (x) => {
           const wv = x.subarray(0, d), b = fit ? x[d]! : 0;
           const g = await treeAggregate<{ loss: number; g: Float64Array; gb: number; n: number }>(points, "squaredGradient", { w: Float64Array.from(wv), b, d }, depth);
           const grad = new Float64Array(x.length);
           let reg = 0;
-          for (let i = 0; i < d; i++) { grad[i] = g.g[i]! / g.n + lambda * pen[i]! * wv[i]!; reg += pen[i]! * wv[i]! * wv[i]!; }
+          for (let i = 0; i < d; i++) { grad[i] = g.g[i]! / g.n + lambda * (1 - alpha) * pen[i]! * wv[i]!; reg += pen[i]! * wv[i]! * wv[i]!; }
           if (fit) grad[d] = g.gb / g.n;
-          return { loss: g.loss / g.n + (lambda / 2) * reg, grad };
+          return { loss: g.loss / g.n + (lambda * (1 - alpha) / 2) * reg, grad };
         }, new Float64Array(d + (fit ? 1 : 0)), { maxIter: this.getOrDefault("maxIter"), tol: this.getOrDefault("tol") });
         const model = this.makeModel(Array.from(res.x.subarray(0, d)), fit ? res.x[d]! : 0);
         model.trainingHistory = res.objectiveHistory; model.trainingIterations = res.iterations;

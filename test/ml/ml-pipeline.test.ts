@@ -146,3 +146,44 @@ describe("determinism", () => {
     expect(await fit()).toEqual(await fit());
   }, 120_000);
 });
+
+describe("save and load", () => {
+  it("a fitted pipeline model and every model kind round-trip in Spark's layout and predict the same", async () => {
+    const { mkdtempSync, readFileSync, existsSync, readdirSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { StandardScaler, KMeans, NaiveBayes, DecisionTreeClassifier, loadStage } = await import("../../engine/ml");
+    const dir = mkdtempSync(join(tmpdir(), "ml-save-"));
+    const df = patients();
+    const model = await new Pipeline({ stages: [...stages(), new StandardScaler({ inputCol: "features", outputCol: "scaled" }), new LogisticRegression({ labelCol: "sick", featuresCol: "scaled", maxIter: 20 })] }).fit(df);
+    await model.save(join(dir, "pm"));
+    const meta = JSON.parse(readFileSync(join(dir, "pm", "metadata", "part-00000"), "utf8"));
+    expect(meta).toMatchObject({ class: "org.apache.spark.ml.PipelineModel", uid: model.uid });
+    expect(readdirSync(join(dir, "pm", "stages"))).toHaveLength(6);
+    const lrDir = readdirSync(join(dir, "pm", "stages")).find((d) => d.startsWith("5_"))!;
+    expect(existsSync(join(dir, "pm", "stages", lrDir, "data"))).toBe(true);
+    await expect(model.save(join(dir, "pm"))).rejects.toThrow(/already exists/);
+    await model.write().overwrite().save(join(dir, "pm"));
+    const back = await PipelineModel.load(join(dir, "pm"), spark);
+    const key = async (m: PipelineModel) => (await m.transform(df).select("age", "bmi", "prediction", "probability").collect()).map((r) => `${r.age}|${r.bmi}|${r.prediction}|${String(r.probability)}`).sort();
+    expect(await key(back)).toEqual(await key(model));
+    expect((back.stages[5] as LogisticRegressionModel).getMaxIter()).toBe(20);
+
+    const feats = model.stages.slice(0, 4).reduce((d, s) => s.transform(d), df);
+    for (const est of [new KMeans({ k: 3, seed: 2 }), new NaiveBayes({ labelCol: "sick" }), new DecisionTreeClassifier({ labelCol: "sick", maxDepth: 3 }), new LinearRegression({ labelCol: "age" })]) {
+      const m = await est.fit(feats);
+      const path = join(dir, est.uid);
+      await m.save(path);
+      const loaded = await loadStage(path, spark);
+      expect(loaded.constructor).toBe(m.constructor);
+      const rows = async (x: { transform(d: DataFrame): DataFrame }) => (await x.transform(feats).select("prediction").collect()).map((r) => r.prediction);
+      expect(await rows(loaded as unknown as typeof m)).toEqual(await rows(m));
+    }
+    const p2 = await Pipeline.load(join(dir, "p"), spark).catch((e: Error) => e);
+    expect(p2).toBeInstanceOf(Error);
+    const unfitted = new Pipeline({ stages: stages() });
+    await unfitted.save(join(dir, "p"), spark);
+    const p3 = await Pipeline.load(join(dir, "p"), spark);
+    expect(p3.getStages().map((s) => s.uid)).toEqual(unfitted.getStages().map((s) => s.uid));
+  }, 180_000);
+});

@@ -117,6 +117,8 @@ describe("estimators agree with scikit-learn", () => {
     closeAll(ridge.coefficientsArray, ref.ridge[0], 1e-9); close(ridge.intercept, ref.ridge[1], 1e-9);
     const lasso = await new LinearRegression({ labelCol: "y", regParam: lam, elasticNetParam: 1, standardization: false, tol: 1e-9 }).fit(df);
     closeAll(lasso.coefficientsArray, ref.lasso[0], 1e-6); close(lasso.intercept, ref.lasso[1], 1e-6);
+    const lassoIter = await new LinearRegression({ labelCol: "y", regParam: lam, elasticNetParam: 1, standardization: false, solver: "l-bfgs", tol: 1e-12, maxIter: 500 }).fit(df);
+    closeAll(lassoIter.coefficientsArray, ref.lasso[0], 1e-4); close(lassoIter.intercept, ref.lasso[1], 1e-4);
     const s = await ols.evaluate(df);
     expect(s.r2).toBeGreaterThan(0.9);
     expect(s.numInstances).toBe(n);
@@ -135,6 +137,9 @@ describe("estimators agree with scikit-learn", () => {
       close(p[0]! + p[1]!, 1, 1e-12);
       expect(row.prediction).toBe(p[1]! > 0.5 ? 1 : 0);
     }
+    // elastic net (OWL-QN) = sklearn's penalty="elasticnet", l1_ratio = elasticNetParam, same C
+    const en = await new LogisticRegression({ labelCol: "yb", regParam: lam, elasticNetParam: 0.5, standardization: false, tol: 1e-12, maxIter: 500 }).fit(df);
+    closeAll(en.coefficients.toArray(), ref.elasticNet[0], 1e-3); close(en.intercept, ref.elasticNet[1], 1e-3);
     const mlr = await new LogisticRegression({ labelCol: "ym", regParam: lam, standardization: false, tol: 1e-12, maxIter: 300 }).fit(df);
     expect(mlr.numClasses).toBe(3);
     mlr.coefficientMatrix.forEach((row, k) => closeAll(row, ref.multinomial[0][k], 1e-4));

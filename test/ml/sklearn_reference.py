@@ -49,6 +49,8 @@ out["lasso"] = [lasso.coef_.tolist(), float(lasso.intercept_)]
 yb = np.array(d["yb"], dtype=float)
 lr = LogisticRegression(C=1 / (n * lam), tol=1e-12, max_iter=10000).fit(X, yb)
 out["logistic"] = [lr.coef_[0].tolist(), float(lr.intercept_[0])]
+en = LogisticRegression(solver="saga", l1_ratio=0.5, C=1 / (n * lam), tol=1e-12, max_iter=200000).fit(X, yb)
+out["elasticNet"] = [en.coef_[0].tolist(), float(en.intercept_[0])]
 ym = np.array(d["ym"], dtype=int)
 mlr = LogisticRegression(C=1 / (n * lam), tol=1e-12, max_iter=10000).fit(X, ym)
 out["multinomial"] = [mlr.coef_.tolist(), mlr.intercept_.tolist()]
