@@ -18,3 +18,4 @@ export type { MimeBundle } from "./viz";
 export * from "./mapreduce";
 export * from "./streaming";
 export * from "./mining";
+export * from "./dataflow";

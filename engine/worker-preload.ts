@@ -7,3 +7,4 @@ import "./scheduler/shared-variables";
 import "./sql/worker";
 import "./mapreduce/worker";
 import "./mining/worker";
+import "./dataflow/worker";
