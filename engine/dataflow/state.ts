@@ -141,10 +141,13 @@ export class KeyedStateBackend {
   }
 
   restore(s: unknown): void {
-    this.tables.clear();
+    // refill the tables in place: state handles taken in open() keep pointing at them
+    for (const t of this.tables.values()) t.clear();
     for (const [name, { kind, entries }] of Object.entries((s ?? {}) as Record<string, { kind: string; entries: Array<[string, unknown]> }>)) {
       this.kinds.set(name, kind);
-      this.tables.set(name, new Map(entries.map(([k, v]) => [k, kind === "map" ? new Map(v as Array<[string, unknown]>) : v])));
+      let t = this.tables.get(name);
+      if (!t) this.tables.set(name, (t = new Map()));
+      for (const [k, v] of entries) t.set(k, kind === "map" ? new Map(v as Array<[string, unknown]>) : v);
     }
   }
 }
