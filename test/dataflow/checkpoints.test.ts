@@ -12,14 +12,14 @@ const N = 3000;
 const keyOf = (i: number) => `k${(i * 31) % 7}`;
 function reference(): Map<string, number> {
   const m = new Map<string, number>();
-  for (let i = 0; i < N; i++) m.set(keyOf(i), (m.get(keyOf(i)) ?? 0) + i);
+  for (let i = 0; i < N; i++) m.set(keyOf(i), (m.get(keyOf(i)) ?? 0) + i + 1); // values are i + 1 (> 0), so rolling sums never repeat
   return m;
 }
 
 function build(env: StreamExecutionEnvironment, rate: number) {
   const rolling = new CollectSink<[string, number]>();
   const finals = new CollectSink<[string, number, number]>();
-  const keyed = env.fromSource(new DataGeneratorSource((i: number): [string, number] => [`k${(i * 31) % 7}`, i], N, rate), undefined, "generator")
+  const keyed = env.fromSource(new DataGeneratorSource((i: number): [string, number] => [`k${(i * 31) % 7}`, i + 1], N, rate), undefined, "generator")
     .keyBy((e: any) => e[0]);
   keyed.reduce((a: [string, number], b: [string, number]) => [a[0], a[1] + b[1]] as [string, number]).sinkTo(rolling);
   keyed.process({
@@ -76,6 +76,7 @@ describe("dataflow checkpoints", () => {
     const res = await job.getJobExecutionResult();
     expect(res.restarts).toBeGreaterThanOrEqual(1);
     expect(job.failovers[0].restoredFrom).not.toBeNull();
+    if (process.env.DF_DEBUG) console.log("DBG", JSON.stringify(job.failovers), rolling.values.length, finals.values.reduce((n, f) => n + f[2], 0), JSON.stringify(res.checkpoints.map((c) => [c.id, c.status])));
     checkExact(rolling.values, finals.values);
     await waitFor(() => spark.cluster.workers().length === 2, 30_000);
   }, 120_000);
