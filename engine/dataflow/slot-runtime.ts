@@ -1,0 +1,92 @@
+// A task slot running its share of a dataflow job on a worker: with Flink's slot sharing, slot i
+// hosts subtask i of every task (chain). It connects to the job's hub on the driver, builds its
+// subtasks (restoring their state from a checkpoint when the job is recovering), exchanges network
+// buffers and credits through the hub (or directly when both ends are in this slot), injects
+// barriers at its sources when the checkpoint coordinator asks, reports metrics, and returns when
+// all its subtasks have finished or the attempt is cancelled.
+
+import { join } from "node:path";
+import WebSocket from "ws";
+import { ExecutionError } from "../common/errors";
+import { Subtask } from "./subtask";
+import type { JobGraph, SlotTaskArgs, StreamElement } from "./types";
+
+export interface SlotReport { slot: number; attempt: number; cancelled: boolean; subtasks: number }
+
+export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs): Promise<SlotReport> {
+  const ws = new WebSocket(args.hubUrl);
+  await new Promise<void>((resolve, reject) => { ws.once("open", () => resolve()); ws.once("error", reject); });
+  let cancelled = false;
+  let failure: Error | undefined;
+  const send = (m: Record<string, unknown>) => { if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m)); };
+  const subtasks = new Map<number, Subtask>();
+  const byChannelTarget = (ch: string) => subtasks.get(Number(ch.slice(ch.indexOf(">") + 1).split(".")[0]));
+  const byChannelSource = (ch: string) => subtasks.get(Number(ch.split(".")[0]));
+  const transport = {
+    sendBuffer: (toSlot: number, ch: string, items: StreamElement[]) => {
+      if (toSlot === slot) setImmediate(() => byChannelTarget(ch)?.gate.receive(ch, items)); // local channel
+      else send({ t: "buf", slot: toSlot, ch, items });
+    },
+    sendCredit: (toSlot: number, ch: string) => {
+      if (toSlot === slot) setImmediate(() => byChannelSource(ch)?.outChannels.get(ch)?.addCredit());
+      else send({ t: "credit", slot: toSlot, ch });
+    },
+  };
+  const host = {
+    transport, toHub: send, config: args.config, graph,
+    checkpointPath: (id: number) => join(args.config.checkpointDir, `chk-${id}`),
+    isCancelled: () => cancelled || failure !== undefined,
+  };
+  for (const v of graph.vertices) if (slot < v.parallelism) subtasks.set(v.id, new Subtask(v, slot, host));
+  if (args.restoreFrom !== null) for (const s of subtasks.values()) s.restore(args.restoreFrom);
+
+  let wakeAll: () => void = () => {};
+  const cancelledP = new Promise<void>((r) => { wakeAll = r; });
+  const cancel = () => {
+    cancelled = true;
+    for (const s of subtasks.values()) { s.gate.wake(); s.resume(); }
+    wakeAll();
+  };
+  ws.on("message", (data) => {
+    const m = JSON.parse(String(data));
+    switch (m.t) {
+      case "buf": byChannelTarget(m.ch)?.gate.receive(m.ch, m.items); break;
+      case "credit": byChannelSource(m.ch)?.outChannels.get(m.ch)?.addCredit(); break;
+      case "trigger":
+        for (const s of subtasks.values()) {
+          if (!s.v.source) continue;
+          if (s.done) send({ t: "decline", id: m.id, v: s.v.id, sub: slot });
+          else s.pendingTrigger = { id: m.id, kind: m.kind };
+        }
+        break;
+      case "snapshot": for (const s of subtasks.values()) void s.snapshot(m.id, { alignMs: 0, alignBuffered: 0 }); break;
+      case "resume": for (const s of subtasks.values()) s.resume(); break;
+      case "cancel": cancel(); break;
+    }
+  });
+  ws.on("close", () => cancel());
+  send({ t: "hello", slot, attempt: args.attempt, subtasks: [...subtasks.keys()] });
+
+  const timers = new Set<NodeJS.Timeout>();
+  const every = (ms: number, f: () => void) => { const t = setInterval(() => { try { f(); } catch (e) { failure = e as Error; cancel(); } }, ms); timers.add(t); };
+  // processing time: periodic watermarks, processing-time timers
+  every(Math.max(5, args.config.watermarkInterval), () => {
+    const now = Date.now();
+    for (const s of subtasks.values()) s.ops.forEach((o, i) => o.onProcessingTime?.(now, (s as unknown as { emitters: never[] }).emitters[i]));
+  });
+  every(250, () => send({ t: "metrics", slot, subtasks: [...subtasks.values()].map((s) => s.metrics()) }));
+
+  try {
+    const runs = [...subtasks.values()].map((s) => (s.v.source ? s.runSource() : s.runInput()).catch((e: Error) => { failure = e; cancel(); }));
+    await Promise.race([Promise.all(runs), cancelledP]);
+    if (failure) send({ t: "error", slot, message: failure.message, stack: failure.stack });
+    else if (!cancelled) send({ t: "metrics", slot, subtasks: [...subtasks.values()].map((s) => s.metrics()) });
+    if (!cancelled && !failure) send({ t: "slotDone", slot });
+  } finally {
+    for (const t of timers) clearInterval(t);
+    for (const s of subtasks.values()) s.close();
+    await new Promise<void>((r) => { if (ws.readyState === WebSocket.CLOSED) r(); else { ws.once("close", () => r()); ws.close(); } });
+  }
+  if (failure && !(failure instanceof ExecutionError)) throw failure;
+  return { slot, attempt: args.attempt, cancelled, subtasks: subtasks.size };
+}
