@@ -16,6 +16,18 @@ export interface CellRecord {
   prefixLength: number;
 }
 
+/**
+ * The user's line for a position (1-based line and column) in the JavaScript the VM ran for
+ * `cell`. The one place that knows the kernel's wrapper: the VM puts `prefixLength` characters
+ * before the emitted code on its first line, and the wrapper's closing line after it is not user
+ * code. Undefined when the position names no line of the cell (or the cell was not compiled yet).
+ */
+export function cellUserLine(cell: CellRecord, jsLine: number, jsColumn: number): number | undefined {
+  if (cell.emitted === undefined) return undefined;
+  if (jsLine > cell.emitted.split("\n").length) return undefined;
+  return userLineAt(cell.emitted, jsLine, jsLine === 1 ? jsColumn - cell.prefixLength : jsColumn);
+}
+
 export interface JupyterError {
   ename: string;
   evalue: string;
@@ -102,7 +114,8 @@ export function errorFacts(e: unknown): ErrorFacts {
  */
 export interface FallbackSite {
   file: string;
-  jsLine?: number;
+  /** The user's line in that cell (already mapped, as in the job's call site). */
+  line?: number;
 }
 
 /** Formats a runtime error thrown by a cell. `cells` finds a cell by its VM file name. */
@@ -120,8 +133,7 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
     const site = fallback?.(f);
     const cell = site ? cells(site.file) : undefined;
     if (site && cell) {
-      // Without a column, the marker nearest the end of the JS line names the statement.
-      const line = cell.emitted && site.jsLine !== undefined ? userLineAt(cell.emitted, site.jsLine, 1e6) : undefined;
+      const line = site.line !== undefined && site.line >= 1 && site.line <= cell.source.split("\n").length ? site.line : undefined;
       if (line === undefined) tb.push(`${CYAN}Cell In[${cell.count}]${RESET}`);
       else tb.push(`${CYAN}Cell In[${cell.count}], line ${line}${RESET}`, ...sourceExcerpt(cell.source, line));
       tb.push("");
@@ -132,8 +144,7 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
     if (!cell) continue;
     // The wrapper's own call line (after the emitted code) is not user code.
     if (cell.emitted !== undefined && fr.line > cell.emitted.split("\n").length) continue;
-    const col = fr.line === 1 ? fr.column - cell.prefixLength : fr.column;
-    const line = cell.emitted ? userLineAt(cell.emitted, fr.line, col) : undefined;
+    const line = cellUserLine(cell, fr.line, fr.column);
     const where = fr.fn && fr.fn !== "eval" && !fr.fn.startsWith("Object.<anonymous>") ? `, in ${fr.fn.replace(/^(async )?exports\./, "$1")}` : "";
     if (line === undefined) {
       tb.push(`${CYAN}Cell In[${cell.count}]${RESET}${where}`);
