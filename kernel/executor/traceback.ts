@@ -46,6 +46,8 @@ const RULE = `${RED}${"-".repeat(75)}${RESET}`;
 
 const FRAME_RE = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?\s*$/;
 const CELL_FILE_RE = /^<cell (\d+)>$/;
+/** A frame of a user function rebuilt on a worker (engine/common/closure compiles shipped code). */
+const SHIPPED_FN_RE = /\(eval at factoryFor \(/;
 
 interface Frame { fn?: string; file: string; line: number; column: number; raw: string }
 
@@ -155,25 +157,37 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
     tb.push("");
   }
 
-  // For a failed task, the user's function failed on a worker: its own stack comes next.
+  // For a failed task, the user's function failed on a worker: one header naming the stage,
+  // partition and attempts, the error, the user's own frames, the engine's folded into one line.
   if (f.causeStack) {
     const c = f.context ?? {};
-    const where = [c.workerId !== undefined ? `worker ${String(c.workerId)}` : "", c.jobId !== undefined ? `job ${String(c.jobId)}` : "", c.stageId !== undefined ? `stage ${String(c.stageId)}` : "", c.partition !== undefined ? `partition ${String(c.partition)}` : ""].filter(Boolean).join(", ");
+    const attempts = /failed (\d+) times/.exec(f.message)?.[1];
+    const where = [
+      c.stageId !== undefined ? `stage ${String(c.stageId)}` : "", c.partition !== undefined ? `partition ${String(c.partition)}` : "",
+      attempts ? `${attempts} attempts` : "", c.jobId !== undefined ? `job ${String(c.jobId)}` : "", c.workerId !== undefined ? `last on ${String(c.workerId)}` : "",
+    ].filter(Boolean).join(", ");
     tb.push(`${CYAN}Task failure${where ? ` (${where})` : ""}:${RESET}`);
     const cause = parseFrames(stripLineMarkers(f.causeStack));
     tb.push(...cause.head.filter((l) => l.trim()));
-    const userFirst = [...cause.frames.filter((fr) => !isEngineFile(fr.file)), ...cause.frames.filter((fr) => isEngineFile(fr.file))];
-    for (const fr of userFirst) tb.push(isEngineFile(fr.file) ? `${DIM}    ${fr.raw}${RESET}` : `    ${fr.raw}`);
+    let folded = 0;
+    for (const fr of cause.frames) {
+      // A shipped user function runs as code compiled on the worker ("eval at factoryFor").
+      if (SHIPPED_FN_RE.test(fr.raw)) tb.push(`    in ${fr.fn?.replace(/^(async )?(exports\.)?/, "$1").replace(/ \(eval at .*$/, "") ?? "<anonymous>"} ${DIM}(your function, run on a worker)${RESET}`);
+      else if (isEngineFile(fr.file)) folded++;
+      else tb.push(`    ${fr.raw}`);
+    }
+    if (folded > 0) tb.push(`${DIM}    … ${folded} engine frame${folded === 1 ? "" : "s"}${RESET}`);
     tb.push("");
   }
 
   tb.push(`${RED}${f.name}${RESET}: ${f.message}`);
+  // A task failure's own stack repeats the worker's frames shown above: printed once.
+  if (f.causeStack) return { ename: f.name, evalue: f.message, traceback: tb };
   // Remaining frames: anything not in a cell, user code (local modules) before engine internals.
   const rest = frames.filter((fr) => !CELL_FILE_RE.test(fr.file) && !isKernelPlumbing(fr.file));
   const user = rest.filter((fr) => !isEngineFile(fr.file)), engine = rest.filter((fr) => isEngineFile(fr.file));
   for (const fr of user) tb.push(`    ${fr.raw}`);
-  for (const fr of engine.slice(0, 12)) tb.push(`${DIM}    ${fr.raw}${RESET}`);
-  if (engine.length > 12) tb.push(`${DIM}    ... ${engine.length - 12} more engine frames${RESET}`);
+  if (engine.length > 0) tb.push(`${DIM}    … ${engine.length} engine frame${engine.length === 1 ? "" : "s"}${RESET}`);
   return { ename: f.name, evalue: f.message, traceback: tb };
 }
 
