@@ -180,6 +180,13 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
     tb.push("");
   }
 
+  // A SQL syntax error: Spark's "(line L, pos P)" (pos 0-based) and its "== SQL ==" block with the
+  // caret; the parser's own frames say nothing to the user.
+  const sql = sqlErrorBlock(f);
+  if (sql) {
+    tb.push(`${RED}${f.name}${RESET}: ${sql.evalue}`, "", ...sql.block);
+    return { ename: f.name, evalue: sql.evalue, traceback: tb };
+  }
   tb.push(`${RED}${f.name}${RESET}: ${f.message}`);
   // A task failure's own stack repeats the worker's frames shown above: printed once.
   if (f.causeStack) return { ename: f.name, evalue: f.message, traceback: tb };
@@ -189,6 +196,16 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
   for (const fr of user) tb.push(`    ${fr.raw}`);
   if (engine.length > 0) tb.push(`${DIM}    … ${engine.length} engine frame${engine.length === 1 ? "" : "s"}${RESET}`);
   return { ename: f.name, evalue: f.message, traceback: tb };
+}
+
+/** For a SQL ParseError with a position: the message with "(line L, pos P)" and the SQL block. */
+function sqlErrorBlock(f: ErrorFacts): { evalue: string; block: string[] } | undefined {
+  const c = f.context ?? {};
+  if (f.name !== "ParseError" || typeof c.line !== "number" || typeof c.column !== "number") return undefined;
+  const evalue = `${f.message} (line ${c.line}, pos ${c.column - 1})`;
+  const snippet = typeof c.snippet === "string" ? c.snippet.split("\n") : [];
+  const body = snippet.length > 0 && /^== SQL/.test(snippet[0]!) ? snippet.slice(1) : snippet;
+  return { evalue, block: ["== SQL ==", ...body] };
 }
 
 /** Formats TypeScript diagnostics for a cell that did not compile. */
