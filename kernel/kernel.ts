@@ -452,7 +452,9 @@ export class Kernel {
     for (const m of this.queue.splice(0)) {
       if (m.header.msg_type !== "execute_request") { keep.push(m); continue; }
       this.channels.status("busy", m);
-      this.reply(m, "execute_reply", { status: "aborted", execution_count: this.executionCount });
+      // As ipykernel's _send_abort_reply: no execution count, so front ends show the cell as not
+      // run ("In [ ]") rather than with the failed cell's number.
+      this.reply(m, "execute_reply", { status: "aborted" });
       this.channels.status("idle", m);
     }
     this.queue.unshift(...keep);
