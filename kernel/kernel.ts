@@ -8,10 +8,9 @@ import { createRequire } from "node:module";
 import { KernelChannels } from "./protocol/channels";
 import type { ConnectionInfo, JupyterMessage } from "./protocol/wire";
 import { PROTOCOL_VERSION } from "./protocol/wire";
-import { CellExecutor } from "./executor/cell-executor";
+import { CellExecutor, installCellPositionHook } from "./executor/cell-executor";
 import type { ExecOutcome } from "./executor/cell-executor";
 import { formatRuntimeError } from "./executor/traceback";
-import { userLineAt } from "./executor/line-markers";
 import { jupyterModule } from "./executor/tslab";
 import { History } from "./history";
 import type { HistoryRequest } from "./history";
@@ -149,14 +148,7 @@ export class Kernel {
     define("sc", { get: () => notebook.sc });
     define("display", { value: createDisplay(() => sink), writable: true });
     define("configure", { value: (opts: Parameters<NotebookSession["configure"]>[0]) => notebook.configure(opts ?? {}), writable: true });
-    // For the engine's call sites ("collect at <cell 3>:4" names a line of the compiled JS): maps a
-    // cell frame's position to the user's line, when the engine chooses to ask.
-    (g as Record<symbol, unknown>)[Symbol.for("bigdata-workbench.cellPosition")] = (file: string, line: number, column: number) => {
-      const cell = this.executor?.cell(file);
-      if (!cell?.emitted) return undefined;
-      const userLine = userLineAt(cell.emitted, line, line === 1 ? column - cell.prefixLength : column);
-      return userLine === undefined ? undefined : { cell: cell.count, line: userLine, label: `Cell In[${cell.count}]:${userLine}` };
-    };
+    installCellPositionHook(() => this.executor);
     // tslab.display (import * as tslab from "tslab") goes to the running cell too.
     jupyterModule.lastWriteDisplayData = (data: { data: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) =>
       this.sendDisplay({ data: data.data, metadata: data.metadata ?? {} }, data.transient?.display_id, update);
@@ -192,12 +184,12 @@ export class Kernel {
     }
   }
 
-  /** The cell and JS line a job was called from, read from its description ("collect at <cell 3>:4"). */
-  private jobCallSite(jobId: number): { file: string; jsLine: number } | undefined {
+  /** The cell and user line a job was called from, read from its description ("collect at <cell 3>:4"). */
+  private jobCallSite(jobId: number): { file: string; line: number } | undefined {
     try {
       const info = this.notebook.started ? (this.notebook.sc.statusTracker?.().getJobInfo(jobId) as { description?: string } | undefined) : undefined;
       const m = /(?:<cell )?(\d+)>:(\d+)\s*$/.exec(info?.description ?? "");
-      return m ? { file: CellExecutor.fileName(Number(m[1])), jsLine: Number(m[2]) } : undefined;
+      return m ? { file: CellExecutor.fileName(Number(m[1])), line: Number(m[2]) } : undefined;
     } catch {
       return undefined;
     }
@@ -460,7 +452,9 @@ export class Kernel {
     for (const m of this.queue.splice(0)) {
       if (m.header.msg_type !== "execute_request") { keep.push(m); continue; }
       this.channels.status("busy", m);
-      this.reply(m, "execute_reply", { status: "aborted", execution_count: this.executionCount });
+      // As ipykernel's _send_abort_reply: no execution count, so front ends show the cell as not
+      // run ("In [ ]") rather than with the failed cell's number.
+      this.reply(m, "execute_reply", { status: "aborted" });
       this.channels.status("idle", m);
     }
     this.queue.unshift(...keep);

@@ -8,6 +8,21 @@ import { findSourceMap } from "node:module";
 const ENGINE_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 const ENGINE_URL = pathToFileURL(ENGINE_DIR).href + "/";
 
+/**
+ * Set by the notebook kernel: maps a position in a cell's compiled JavaScript ("<cell 3>", JS line
+ * and column, 1-based) to the user's line in that cell. Labels then name what the user wrote.
+ */
+type CellPosition = (file: string, line: number, column: number) => { line: number } | undefined;
+const CELL_POSITION = Symbol.for("bigdata-workbench.cellPosition");
+
+/** "<cell N>:L" with L the user's line when the kernel can map it, else the JS line. */
+function cellSite(file: string, line: number, column: number): string {
+  const map = (globalThis as Record<symbol, unknown>)[CELL_POSITION] as CellPosition | undefined;
+  let user: number | undefined;
+  try { user = typeof map === "function" ? map(file, line, column)?.line : undefined; } catch { user = undefined; }
+  return `${file}:${user ?? line}`;
+}
+
 export function userCallSite(op: string): string {
   return fastCallSite(op) ?? callSiteFromStack(new Error().stack ?? "", op, ENGINE_DIR);
 }
@@ -45,7 +60,8 @@ function fastCallSite(op: string): string | undefined {
     }
     if (file.startsWith(ENGINE_URL) || file.startsWith(ENGINE_DIR) || file.startsWith("node:") || file.includes("node_modules")) continue;
     if (file.startsWith("file://")) file = fileURLToPath(file);
-    if (nodes) return `${op} at ${/^<cell \d+>$/.test(file) ? file : basename(file)}:${line}`;
+    if (/^<cell \d+>$/.test(file)) return `${op} at ${cellSite(file, line, f.getColumnNumber() ?? 1)}`;
+    if (nodes) return `${op} at ${basename(file)}:${line}`;
     const one = format(new Error(), [f]);
     if (typeof one !== "string") return undefined;
     const site = callSiteFromStack(one, op, ENGINE_DIR);
@@ -58,8 +74,8 @@ function fastCallSite(op: string): string | undefined {
 export function callSiteFromStack(stack: string, op: string, engineDir: string): string {
   for (const line of stack.split("\n").slice(1)) {
     // Notebook cells run as "<cell N>" (with a space); files as paths or file:// URLs.
-    const cell = /(<cell \d+>):(\d+):\d+\)?\s*$/.exec(line);
-    if (cell) return `${op} at ${cell[1]}:${cell[2]}`;
+    const cell = /(<cell \d+>):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (cell) return `${op} at ${cellSite(cell[1]!, Number(cell[2]), Number(cell[3]))}`;
     const m = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
     if (!m) continue;
     let file = m[1]!;

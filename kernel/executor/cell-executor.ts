@@ -7,7 +7,7 @@ import type { Converter, Diagnostic } from "tslab/dist/converter";
 import type { Executor, ConverterSet } from "tslab/dist/executor";
 import { converterModule, executorModule, inspectModule } from "./tslab";
 import { insertLineMarkers } from "./line-markers";
-import { formatCompileError, formatRuntimeError } from "./traceback";
+import { cellUserLine, formatCompileError, formatRuntimeError } from "./traceback";
 import type { CellRecord, CompileDiagnostic, ErrorFacts, JupyterError } from "./traceback";
 
 export type ExecOutcome =
@@ -44,6 +44,18 @@ function installVmFileNames(): void {
   vm.runInThisContext = patched;
 }
 
+/**
+ * Lets the engine name the user's cell line in its call sites: a frame "<cell 3>:5:12" names a
+ * position in the cell's compiled JS; the engine (engine/rdd/call-site.ts) asks this hook for the
+ * user's line, so labels read "collect at <cell 3>:2" as tracebacks do.
+ */
+export function installCellPositionHook(executor: () => CellExecutor | undefined): void {
+  (globalThis as Record<symbol, unknown>)[Symbol.for("bigdata-workbench.cellPosition")] = (file: string, line: number, column: number) => {
+    const pos = executor()?.userPosition(file, line, column);
+    return pos ? { ...pos, label: `Cell In[${pos.cell}]:${pos.line}` } : undefined;
+  };
+}
+
 export class CellExecutor {
   private readonly node: Converter;
   private browser?: Converter;
@@ -55,7 +67,7 @@ export class CellExecutor {
   private interruptedFlag = false;
   private runningFile?: string;
   /** Finds the JS line of a failed job's call site in a cell (set by the kernel, which knows the engine). */
-  jobCallSite?: (jobId: number) => { file: string; jsLine: number } | undefined;
+  jobCallSite?: (jobId: number) => { file: string; line: number } | undefined;
 
   constructor(rootDir: string = process.cwd()) {
     installVmFileNames();
@@ -65,6 +77,10 @@ export class CellExecutor {
       convert(prevDecl, src) {
         const r = self.node.convert(prevDecl, src);
         self.lastConvert = { output: r.output, hasToplevelAwait: r.hasToplevelAwait };
+        // The running cell's JS is known before it runs, so call sites taken while it runs
+        // (every RDD and job records one) can be mapped to the user's lines.
+        const running = self.runningFile ? self.cells.get(self.runningFile) : undefined;
+        if (running && running.emitted === undefined) CellExecutor.setEmitted(running, r.output, r.hasToplevelAwait);
         return r;
       },
       inspect: (p, s, pos) => self.node.inspect(p, s, pos),
@@ -103,6 +119,21 @@ export class CellExecutor {
     return this.cells.get(file);
   }
 
+  private static setEmitted(record: CellRecord, output: string | undefined, toplevelAwait: boolean | undefined): void {
+    record.emitted = output;
+    record.prefixLength = toplevelAwait ? "(async function(exports, require) { ".length : "(function(exports, require) { ".length;
+  }
+
+  /**
+   * The user's cell and line for a position in a cell's JavaScript (a stack frame "<cell 3>:5:12"),
+   * e.g. { cell: 3, line: 2 }; undefined for anything else.
+   */
+  userPosition(file: string, jsLine: number, jsColumn: number): { cell: number; line: number } | undefined {
+    const cell = this.cells.get(file);
+    const line = cell ? cellUserLine(cell, jsLine, jsColumn) : undefined;
+    return cell && line !== undefined ? { cell: cell.count, line } : undefined;
+  }
+
   /** Executes one cell. Never throws: failures come back as a formatted Jupyter error. */
   async execute(source: string, count: number): Promise<ExecOutcome> {
     const file = CellExecutor.fileName(count);
@@ -128,8 +159,7 @@ export class CellExecutor {
     }
     // Set from the converter callback during execute(); read through a cast because TS narrowed it.
     const conv = this.lastConvert as { output?: string; hasToplevelAwait?: boolean } | undefined;
-    record.emitted = conv?.output;
-    record.prefixLength = conv?.hasToplevelAwait ? "(async function(exports, require) { ".length : "(function(exports, require) { ".length;
+    CellExecutor.setEmitted(record, conv?.output, conv?.hasToplevelAwait);
 
     if (!ok) {
       if (this.captured.diagnostics.length > 0) {

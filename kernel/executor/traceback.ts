@@ -16,6 +16,18 @@ export interface CellRecord {
   prefixLength: number;
 }
 
+/**
+ * The user's line for a position (1-based line and column) in the JavaScript the VM ran for
+ * `cell`. The one place that knows the kernel's wrapper: the VM puts `prefixLength` characters
+ * before the emitted code on its first line, and the wrapper's closing line after it is not user
+ * code. Undefined when the position names no line of the cell (or the cell was not compiled yet).
+ */
+export function cellUserLine(cell: CellRecord, jsLine: number, jsColumn: number): number | undefined {
+  if (cell.emitted === undefined) return undefined;
+  if (jsLine > cell.emitted.split("\n").length) return undefined;
+  return userLineAt(cell.emitted, jsLine, jsLine === 1 ? jsColumn - cell.prefixLength : jsColumn);
+}
+
 export interface JupyterError {
   ename: string;
   evalue: string;
@@ -34,6 +46,8 @@ const RULE = `${RED}${"-".repeat(75)}${RESET}`;
 
 const FRAME_RE = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?\s*$/;
 const CELL_FILE_RE = /^<cell (\d+)>$/;
+/** A frame of a user function rebuilt on a worker (engine/common/closure compiles shipped code). */
+const SHIPPED_FN_RE = /\(eval at factoryFor \(/;
 
 interface Frame { fn?: string; file: string; line: number; column: number; raw: string }
 
@@ -102,7 +116,8 @@ export function errorFacts(e: unknown): ErrorFacts {
  */
 export interface FallbackSite {
   file: string;
-  jsLine?: number;
+  /** The user's line in that cell (already mapped, as in the job's call site). */
+  line?: number;
 }
 
 /** Formats a runtime error thrown by a cell. `cells` finds a cell by its VM file name. */
@@ -120,8 +135,7 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
     const site = fallback?.(f);
     const cell = site ? cells(site.file) : undefined;
     if (site && cell) {
-      // Without a column, the marker nearest the end of the JS line names the statement.
-      const line = cell.emitted && site.jsLine !== undefined ? userLineAt(cell.emitted, site.jsLine, 1e6) : undefined;
+      const line = site.line !== undefined && site.line >= 1 && site.line <= cell.source.split("\n").length ? site.line : undefined;
       if (line === undefined) tb.push(`${CYAN}Cell In[${cell.count}]${RESET}`);
       else tb.push(`${CYAN}Cell In[${cell.count}], line ${line}${RESET}`, ...sourceExcerpt(cell.source, line));
       tb.push("");
@@ -132,8 +146,7 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
     if (!cell) continue;
     // The wrapper's own call line (after the emitted code) is not user code.
     if (cell.emitted !== undefined && fr.line > cell.emitted.split("\n").length) continue;
-    const col = fr.line === 1 ? fr.column - cell.prefixLength : fr.column;
-    const line = cell.emitted ? userLineAt(cell.emitted, fr.line, col) : undefined;
+    const line = cellUserLine(cell, fr.line, fr.column);
     const where = fr.fn && fr.fn !== "eval" && !fr.fn.startsWith("Object.<anonymous>") ? `, in ${fr.fn.replace(/^(async )?exports\./, "$1")}` : "";
     if (line === undefined) {
       tb.push(`${CYAN}Cell In[${cell.count}]${RESET}${where}`);
@@ -144,26 +157,55 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
     tb.push("");
   }
 
-  // For a failed task, the user's function failed on a worker: its own stack comes next.
+  // For a failed task, the user's function failed on a worker: one header naming the stage,
+  // partition and attempts, the error, the user's own frames, the engine's folded into one line.
   if (f.causeStack) {
     const c = f.context ?? {};
-    const where = [c.workerId !== undefined ? `worker ${String(c.workerId)}` : "", c.jobId !== undefined ? `job ${String(c.jobId)}` : "", c.stageId !== undefined ? `stage ${String(c.stageId)}` : "", c.partition !== undefined ? `partition ${String(c.partition)}` : ""].filter(Boolean).join(", ");
+    const attempts = /failed (\d+) times/.exec(f.message)?.[1];
+    const where = [
+      c.stageId !== undefined ? `stage ${String(c.stageId)}` : "", c.partition !== undefined ? `partition ${String(c.partition)}` : "",
+      attempts ? `${attempts} attempts` : "", c.jobId !== undefined ? `job ${String(c.jobId)}` : "", c.workerId !== undefined ? `last on ${String(c.workerId)}` : "",
+    ].filter(Boolean).join(", ");
     tb.push(`${CYAN}Task failure${where ? ` (${where})` : ""}:${RESET}`);
     const cause = parseFrames(stripLineMarkers(f.causeStack));
     tb.push(...cause.head.filter((l) => l.trim()));
-    const userFirst = [...cause.frames.filter((fr) => !isEngineFile(fr.file)), ...cause.frames.filter((fr) => isEngineFile(fr.file))];
-    for (const fr of userFirst) tb.push(isEngineFile(fr.file) ? `${DIM}    ${fr.raw}${RESET}` : `    ${fr.raw}`);
+    let folded = 0;
+    for (const fr of cause.frames) {
+      // A shipped user function runs as code compiled on the worker ("eval at factoryFor").
+      if (SHIPPED_FN_RE.test(fr.raw)) tb.push(`    in ${fr.fn?.replace(/^(async )?(exports\.)?/, "$1").replace(/ \(eval at .*$/, "") ?? "<anonymous>"} ${DIM}(your function, run on a worker)${RESET}`);
+      else if (isEngineFile(fr.file)) folded++;
+      else tb.push(`    ${fr.raw}`);
+    }
+    if (folded > 0) tb.push(`${DIM}    … ${folded} engine frame${folded === 1 ? "" : "s"}${RESET}`);
     tb.push("");
   }
 
+  // A SQL syntax error: Spark's "(line L, pos P)" (pos 0-based) and its "== SQL ==" block with the
+  // caret; the parser's own frames say nothing to the user.
+  const sql = sqlErrorBlock(f);
+  if (sql) {
+    tb.push(`${RED}${f.name}${RESET}: ${sql.evalue}`, "", ...sql.block);
+    return { ename: f.name, evalue: sql.evalue, traceback: tb };
+  }
   tb.push(`${RED}${f.name}${RESET}: ${f.message}`);
+  // A task failure's own stack repeats the worker's frames shown above: printed once.
+  if (f.causeStack) return { ename: f.name, evalue: f.message, traceback: tb };
   // Remaining frames: anything not in a cell, user code (local modules) before engine internals.
   const rest = frames.filter((fr) => !CELL_FILE_RE.test(fr.file) && !isKernelPlumbing(fr.file));
   const user = rest.filter((fr) => !isEngineFile(fr.file)), engine = rest.filter((fr) => isEngineFile(fr.file));
   for (const fr of user) tb.push(`    ${fr.raw}`);
-  for (const fr of engine.slice(0, 12)) tb.push(`${DIM}    ${fr.raw}${RESET}`);
-  if (engine.length > 12) tb.push(`${DIM}    ... ${engine.length - 12} more engine frames${RESET}`);
+  if (engine.length > 0) tb.push(`${DIM}    … ${engine.length} engine frame${engine.length === 1 ? "" : "s"}${RESET}`);
   return { ename: f.name, evalue: f.message, traceback: tb };
+}
+
+/** For a SQL ParseError with a position: the message with "(line L, pos P)" and the SQL block. */
+function sqlErrorBlock(f: ErrorFacts): { evalue: string; block: string[] } | undefined {
+  const c = f.context ?? {};
+  if (f.name !== "ParseError" || typeof c.line !== "number" || typeof c.column !== "number") return undefined;
+  const evalue = `${f.message} (line ${c.line}, pos ${c.column - 1})`;
+  const snippet = typeof c.snippet === "string" ? c.snippet.split("\n") : [];
+  const body = snippet.length > 0 && /^== SQL/.test(snippet[0]!) ? snippet.slice(1) : snippet;
+  return { evalue, block: ["== SQL ==", ...body] };
 }
 
 /** Formats TypeScript diagnostics for a cell that did not compile. */

@@ -192,8 +192,16 @@ class ProtocolTests(KernelTestCase):
         first = self.kc.execute("await new Promise((r) => setTimeout(r, 1000));\nthrow new Error('first fails')", stop_on_error=stop_on_error)
         second = self.kc.execute("'second'")
         third = self.kc.execute("'third'")
-        statuses = [shell_reply(self.kc, m)["content"]["status"] for m in (first, second, third)]
+        replies = [shell_reply(self.kc, m)["content"] for m in (first, second, third)]
         collect_many(self.kc, [first, second, third])
+        statuses = [r["status"] for r in replies]
+        if stop_on_error:
+            # ipykernel's abort reply carries no execution_count (front ends show "In [ ]"), and
+            # the next executed cell gets the count after the failed one.
+            for r in replies[1:]:
+                self.assertNotIn("execution_count", r)
+            nxt, _ = run(self.kc, "'next'")
+            self.assertEqual(nxt["execution_count"], replies[0]["execution_count"] + 1)
         return statuses
 
     def test_stop_on_error_true_aborts_queued(self):

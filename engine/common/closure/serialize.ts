@@ -175,7 +175,15 @@ class GraphWriter {
           if (Object.prototype.hasOwnProperty.call(s.vars, name)) { found = true; value = s.vars[name]; break; }
         }
         if (!found && name === heritageName) { found = true; value = Object.getPrototypeOf(fn); }
-        if (!found) continue; // a global: it exists on the workers too
+        if (!found) {
+          // A global: it exists on the workers too, except a driver-only one the notebook kernel
+          // defines (`sc`, `spark`): refused here with its own message (SPARK-5063), naming it.
+          const g = Object.getOwnPropertyDescriptor(globalThis, name);
+          let gv: unknown;
+          try { gv = g ? ("value" in g ? g.value : g.get?.call(globalThis)) : undefined; } catch { gv = undefined; }
+          if (gv !== null && (typeof gv === "object" || typeof gv === "function") && unshippableMarkOf(gv)) this.ref(gv, inner(name));
+          continue;
+        }
         node.names.push(name);
         node.vals.push(this.refCaptured(name, value, a, inner));
       }
