@@ -1,0 +1,7 @@
+// Graphs (lecture 9): PageRank step by step, distributed PageRank on RDDs, a Pregel engine on the
+// workers, and a GraphFrames-style API.
+export { buildGraph, stochasticMatrix, type LocalGraph, type VertexId, type EdgeTuple } from "./graph-data";
+export {
+  pageRank, pageRankOn, pageRankStep, personalizedPageRank, trustRank, hits, teleportVector,
+  type PageRankOptions, type PageRankResult, type HitsResult,
+} from "./pagerank-local";
