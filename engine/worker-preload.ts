@@ -9,3 +9,4 @@ import "./mapreduce/worker";
 import "./mining/worker";
 import "./lake/delta-source";
 import "./ml/worker";
+import "./graph/worker";

@@ -5,3 +5,4 @@ export {
   pageRank, pageRankOn, pageRankStep, personalizedPageRank, trustRank, hits, teleportVector,
   type PageRankOptions, type PageRankResult, type HitsResult,
 } from "./pagerank-local";
+export { pageRankRDD, linksRDD, type PageRankRDDOptions, type PageRankRDDResult } from "./pagerank-rdd";
