@@ -6,3 +6,5 @@ export {
   type PageRankOptions, type PageRankResult, type HitsResult,
 } from "./pagerank-local";
 export { pageRankRDD, linksRDD, type PageRankRDDOptions, type PageRankRDDResult } from "./pagerank-rdd";
+export { runPregel, type PregelVertex, type PregelContext, type ComputeFn, type PregelOptions, type PregelResult, type SuperstepMetrics } from "./pregel";
+export { pregelPageRank, pregelShortestPaths, pregelConnectedComponents, pregelLabelPropagation } from "./pregel-algorithms";
