@@ -8,3 +8,4 @@ export {
 export { pageRankRDD, linksRDD, type PageRankRDDOptions, type PageRankRDDResult } from "./pagerank-rdd";
 export { runPregel, type PregelVertex, type PregelContext, type ComputeFn, type PregelOptions, type PregelResult, type SuperstepMetrics } from "./pregel";
 export { pregelPageRank, pregelShortestPaths, pregelConnectedComponents, pregelLabelPropagation } from "./pregel-algorithms";
+export { GraphFrame, type GraphFramePageRankOptions } from "./graphframe";
