@@ -9,3 +9,4 @@ export { pageRankRDD, linksRDD, type PageRankRDDOptions, type PageRankRDDResult 
 export { runPregel, type PregelVertex, type PregelContext, type ComputeFn, type PregelOptions, type PregelResult, type SuperstepMetrics } from "./pregel";
 export { pregelPageRank, pregelShortestPaths, pregelConnectedComponents, pregelLabelPropagation } from "./pregel-algorithms";
 export { GraphFrame, type GraphFramePageRankOptions } from "./graphframe";
+export { partitionGraph, expectedRandomVertexCutReplication, vertexHash, type PartitionStrategy, type PartitioningReport } from "./partitioning";
