@@ -54,7 +54,7 @@ export const L09 = buildNotebook("l09", [
   code`
     // TODO: compute personalizedPageRank(trapEdges, ["y"], { beta: 0.8 }) and put the id of the top page here
     const topPage: string | undefined = undefined;
-    check("top page with S = {y}", topPage, "m");
+    check("top page with S = {y}", topPage, "y");
   `,
   md`
     ## TrustRank and HITS
