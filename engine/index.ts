@@ -21,3 +21,4 @@ export * from "./mining";
 export * from "./lake";
 export * from "./ml";
 export * from "./dataflow";
+export * from "./graph";

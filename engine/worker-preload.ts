@@ -10,3 +10,4 @@ import "./mining/worker";
 import "./lake/delta-source";
 import "./ml/worker";
 import "./dataflow/worker";
+import "./graph/worker";

@@ -1,0 +1,84 @@
+// Lecture 9's algorithms written vertex-centrically for the Pregel engine: PageRank (with dead
+// ends handled by an aggregator), single-source shortest paths, connected components and label
+// propagation.
+
+import type { RDD } from "../rdd";
+import type { EdgeTuple, VertexId } from "./graph-data";
+import { checkBeta } from "./pagerank-local";
+import { runPregel, type PregelResult } from "./pregel";
+
+function vertexAndEdgeRDDs(edges: RDD<EdgeTuple>, undirected: boolean): { vertices: RDD<[VertexId, null]>; edgeRDD: RDD<[VertexId, VertexId, number]> } {
+  const edgeRDD = edges.flatMap((e: EdgeTuple) => {
+    const w = e.length > 2 ? e[2] : 1;
+    if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new Error(`GRAPH_INVALID_WEIGHT: edge ${JSON.stringify(e[0])} -> ${JSON.stringify(e[1])} has weight ${JSON.stringify(w)}`);
+    return undirected ? [[e[0], e[1], w], [e[1], e[0], w]] as Array<[VertexId, VertexId, number]> : [[e[0], e[1], w]] as Array<[VertexId, VertexId, number]>;
+  });
+  const vertices = edges.flatMap((e: EdgeTuple) => [e[0], e[1]]).distinct().map((id: VertexId) => [id, null] as [VertexId, null]);
+  return { vertices, edgeRDD };
+}
+
+/** PageRank on Pregel: superstep k holds the ranks after k power-iteration steps (same numbers as pageRank()). */
+export async function pregelPageRank(edges: RDD<EdgeTuple>, opts: { beta?: number; maxIter?: number; numPartitions?: number; checkpointInterval?: number } = {}): Promise<PregelResult<number>> {
+  const beta = opts.beta ?? 0.85, maxIter = opts.maxIter ?? 20;
+  checkBeta(beta);
+  const { vertices, edgeRDD } = vertexAndEdgeRDDs(edges, false);
+  return runPregel<number | null, number, number>(vertices as RDD<[VertexId, number | null]>, edgeRDD, (v, msgs, ctx) => {
+    const n = ctx.numVertices;
+    if (ctx.superstep === 0) v.value = 1 / n;
+    else {
+      let sum = 0;
+      for (const m of msgs) sum += m;
+      const dangling = ctx.getAggregatedValue<number>("dangling") ?? 0;
+      v.value = beta * sum + (1 - beta * (1 - dangling)) / n;
+    }
+    if (ctx.superstep >= maxIter) { ctx.voteToHalt(); return; }
+    let tot = 0;
+    for (const e of v.edges) tot += e.value;
+    if (tot === 0) ctx.aggregate("dangling", v.value);
+    else for (const e of v.edges) ctx.sendMessageTo(e.target, (v.value! * e.value) / tot);
+  }, { combiner: (a, b) => a + b, aggregators: { dangling: (a, b) => (a as number) + (b as number) }, numPartitions: opts.numPartitions, checkpointInterval: opts.checkpointInterval }) as Promise<PregelResult<number>>;
+}
+
+/** Single-source shortest paths (non-negative weights); unreachable vertices get null. */
+export async function pregelShortestPaths(edges: RDD<EdgeTuple>, source: VertexId, opts: { numPartitions?: number } = {}): Promise<PregelResult<number | null>> {
+  const { vertices, edgeRDD } = vertexAndEdgeRDDs(edges, false);
+  return runPregel<number | null, number, number>(vertices as RDD<[VertexId, number | null]>, edgeRDD, (v, msgs, ctx) => {
+    let best = ctx.superstep === 0 && v.id === source ? 0 : null;
+    for (const m of msgs) if (best === null || m < best) best = m;
+    if (best !== null && (v.value === null || best < v.value)) {
+      v.value = best;
+      for (const e of v.edges) ctx.sendMessageTo(e.target, best + e.value);
+    }
+    ctx.voteToHalt();
+  }, { combiner: (a, b) => Math.min(a, b), numPartitions: opts.numPartitions });
+}
+
+/** Weakly connected components: every vertex ends with the smallest id of its component. */
+export async function pregelConnectedComponents(edges: RDD<EdgeTuple>, opts: { numPartitions?: number } = {}): Promise<PregelResult<VertexId>> {
+  const { vertices, edgeRDD } = vertexAndEdgeRDDs(edges, true);
+  return runPregel<VertexId, number, VertexId>(vertices as unknown as RDD<[VertexId, VertexId]>, edgeRDD, (v, msgs, ctx) => {
+    if (ctx.superstep === 0) { v.value = v.id; ctx.sendToAllNeighbors(v.id); ctx.voteToHalt(); return; }
+    let best = v.value;
+    for (const m of msgs) if (m < best) best = m;
+    if (best < v.value) { v.value = best; ctx.sendToAllNeighbors(best); }
+    ctx.voteToHalt();
+  }, { combiner: (a, b) => (a < b ? a : b), numPartitions: opts.numPartitions });
+}
+
+/** Label propagation (synchronous, as GraphFrames): each superstep a vertex takes its neighbours' most frequent label (ties: smallest). */
+export async function pregelLabelPropagation(edges: RDD<EdgeTuple>, opts: { maxIter?: number; numPartitions?: number } = {}): Promise<PregelResult<VertexId>> {
+  const maxIter = opts.maxIter ?? 5;
+  const { vertices, edgeRDD } = vertexAndEdgeRDDs(edges, true);
+  return runPregel<VertexId, number, VertexId>(vertices as unknown as RDD<[VertexId, VertexId]>, edgeRDD, (v, msgs, ctx) => {
+    if (ctx.superstep === 0) v.value = v.id;
+    else if (msgs.length > 0) {
+      const count = new Map<VertexId, number>();
+      for (const m of msgs) count.set(m, (count.get(m) ?? 0) + 1);
+      let best: VertexId | undefined, bc = -1;
+      for (const [l, c] of count) if (c > bc || (c === bc && l < best!)) { best = l; bc = c; }
+      v.value = best!;
+    }
+    if (ctx.superstep >= maxIter) { ctx.voteToHalt(); return; }
+    ctx.sendToAllNeighbors(v.value);
+  }, { numPartitions: opts.numPartitions });
+}

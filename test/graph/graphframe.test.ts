@@ -1,0 +1,72 @@
+// GraphFrame on real workers: degrees, triplets, filters, PageRank (two DataFrame stages per
+// iteration) against a plain-JS recurrence, connected components, shortest paths, bad input.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GraphFrame } from "../../engine/graph";
+import { col, type SparkSession } from "../../engine/index";
+import { startSession } from "../engine/helpers";
+
+let spark: SparkSession;
+beforeAll(async () => { ({ spark } = await startSession("local[2]")); }, 60_000);
+afterAll(async () => { await spark?.stop(); });
+
+const V = ["a", "b", "c", "d", "e", "f"].map((id, i) => ({ id, age: 20 + i }));
+const E = [["a", "b"], ["b", "c"], ["c", "b"], ["f", "c"], ["e", "f"], ["e", "d"], ["d", "a"], ["a", "e"]].map(([src, dst]) => ({ src, dst, rel: "x" }));
+const byId = (rows: Array<Record<string, unknown>>) => Object.fromEntries(rows.map((r) => [String(r.id), r]));
+
+describe("GraphFrame", () => {
+  it("degrees, triplets, filters", async () => {
+    const g = new GraphFrame(spark.createDataFrame(V), spark.createDataFrame(E));
+    const ind = byId(await g.inDegrees.collect());
+    expect(ind.b!.inDegree).toBe(2);
+    expect(ind.c!.inDegree).toBe(2);
+    expect(byId(await g.outDegrees.collect()).e!.outDegree).toBe(2);
+    expect(byId(await g.degrees.collect()).a!.degree).toBe(3);
+    const t = await g.triplets.filter(col("src").eq("f")).collect();
+    expect(t).toHaveLength(1);
+    expect(t[0]).toMatchObject({ src: "f", dst: "c", src_age: 25, dst_age: 22 });
+    const old = g.filterVertices(col("age").gt(21));
+    expect((await old.edges.collect()).length).toBe(3); // f->c, e->f, e->d survive
+    const iso = new GraphFrame(spark.createDataFrame([...V, { id: "z", age: 1 }]), spark.createDataFrame(E)).dropIsolatedVertices();
+    expect(await iso.vertices.count()).toBe(6);
+  }, 120_000);
+
+  it("pageRank matches the GraphX recurrence computed in plain JS; personalised with sourceId", async () => {
+    const g = new GraphFrame(spark.createDataFrame(V), spark.createDataFrame(E));
+    for (const sourceId of [undefined, "a"]) {
+      const res = await g.pageRank({ resetProbability: 0.15, maxIter: 8, sourceId });
+      let pr = new Map(V.map((v) => [v.id, sourceId === undefined || v.id === sourceId ? 1 : 0]));
+      const outd = new Map<string, number>();
+      for (const e of E) outd.set(e.src, (outd.get(e.src) ?? 0) + 1);
+      for (let i = 0; i < 8; i++) {
+        const s = new Map<string, number>();
+        for (const e of E) s.set(e.dst, (s.get(e.dst) ?? 0) + pr.get(e.src)! / outd.get(e.src)!);
+        pr = new Map(V.map((v) => [v.id, (sourceId === undefined || v.id === sourceId ? 0.15 : 0) + 0.85 * (s.get(v.id) ?? 0)]));
+      }
+      const got = byId(await res.vertices.collect());
+      for (const [id, r] of pr) expect(Math.abs(Number(got[id]!.pagerank) - r), id).toBeLessThan(1e-9);
+      const w = await res.edges.filter(col("src").eq("e")).collect();
+      expect(w.map((x) => x.weight)).toEqual([0.5, 0.5]);
+    }
+  }, 300_000);
+
+  it("connected components and shortest paths", async () => {
+    const g = new GraphFrame(spark.createDataFrame([...V, { id: "z", age: 1 }, { id: "y", age: 2 }]), spark.createDataFrame([...E, { src: "y", dst: "z", rel: "x" }]));
+    const cc = byId(await (await g.connectedComponents()).collect());
+    expect(cc.f!.component).toBe("a");
+    expect(cc.z!.component).toBe("y");
+    const sp = byId(await (await g.shortestPaths({ landmarks: ["a"] })).collect());
+    expect(sp.e!.distances).toMatchObject({ a: 2 });
+    expect(sp.a!.distances).toMatchObject({ a: 0 });
+  }, 300_000);
+
+  it("bad input: missing columns, edges to missing vertices, duplicate ids, bad resetProbability", async () => {
+    expect(() => new GraphFrame(spark.createDataFrame([{ name: "a" }]), spark.createDataFrame(E))).toThrow(/GRAPH_MISSING_COLUMN/);
+    const g = new GraphFrame(spark.createDataFrame(V.slice(0, 3)), spark.createDataFrame(E));
+    await expect(g.pageRank({ maxIter: 2 })).rejects.toThrow(/GRAPH_MISSING_VERTEX/);
+    const d = new GraphFrame(spark.createDataFrame([...V, { id: "a", age: 3 }]), spark.createDataFrame(E));
+    await expect(d.connectedComponents()).rejects.toThrow(/GRAPH_DUPLICATE_VERTEX/);
+    const ok = new GraphFrame(spark.createDataFrame(V), spark.createDataFrame(E));
+    await expect(ok.pageRank({ resetProbability: 0, maxIter: 2 })).rejects.toThrow(/GRAPH_INVALID_PARAMETER/);
+    await expect(ok.pageRank({ resetProbability: -0.1, maxIter: 2 })).rejects.toThrow(/GRAPH_INVALID_PARAMETER/);
+  }, 120_000);
+});
