@@ -20,3 +20,4 @@ export * from "./streaming";
 export * from "./mining";
 export * from "./lake";
 export * from "./ml";
+export * from "./nosql";

@@ -1,0 +1,7 @@
+// NoSQL stores and partitioning (lectures 4 and 5).
+export { ConsistentHashRing, type ConsistentHashRingOptions, type RingToken } from "./consistent-hash";
+export { ringPosition, mix32, RING_SIZE } from "./ring-hash";
+export {
+  loadPerNode, movedKeys, hashModN, rangeAssign, ringAssign, quantileBounds, compositeKey,
+  type Assign, type LoadStats, type MovedKeys,
+} from "./partition-stats";
