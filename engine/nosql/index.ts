@@ -5,3 +5,6 @@ export {
   loadPerNode, movedKeys, hashModN, rangeAssign, ringAssign, quantileBounds, compositeKey,
   type Assign, type LoadStats, type MovedKeys,
 } from "./partition-stats";
+export { compareClocks, mergeClocks, incrementClock, formatClock, type VectorClock, type ClockOrder } from "./vector-clock";
+export { StorageNode, reconcile, type Version, type Versioning } from "./storage-node";
+export { KeyValueStore, type KeyValueStoreOptions, type GetResult, type OpOptions, type KvStats, type KvPartitioning } from "./key-value-store";
