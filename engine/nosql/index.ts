@@ -8,3 +8,5 @@ export {
 export { compareClocks, mergeClocks, incrementClock, formatClock, type VectorClock, type ClockOrder } from "./vector-clock";
 export { StorageNode, reconcile, type Version, type Versioning } from "./storage-node";
 export { KeyValueStore, type KeyValueStoreOptions, type GetResult, type OpOptions, type KvStats, type KvPartitioning } from "./key-value-store";
+export { matches, applyUpdate, valuesAt, compareValues, type Doc, type Filter } from "./doc-query";
+export { DocumentStore, Collection, type FindOptions, type ExplainResult, type CollectionOptions } from "./document-store";
