@@ -122,3 +122,15 @@ describe("ConsistentHashRing", () => {
     expect(() => new ConsistentHashRing().nodeFor("k")).toThrow(/EMPTY_RING/);
   });
 });
+
+describe("ringSvg", () => {
+  it("draws one arc per token, a legend entry per node and the replicas of each key", async () => {
+    const { ringSvg } = await import("./ring-svg");
+    const ring = new ConsistentHashRing({ nodes: ["a", "b", "c"], virtualNodes: 4 });
+    const svg = ringSvg(ring, { keys: ["k1"], replication: 2 });
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg.match(/<path /g)).toHaveLength(12);
+    expect(svg.match(/stroke-dasharray/g)).toHaveLength(2);
+    for (const n of ["a", "b", "c"]) expect(svg).toContain(`>${n}</text>`);
+  });
+});

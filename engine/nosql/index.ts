@@ -10,3 +10,4 @@ export { StorageNode, reconcile, type Version, type Versioning } from "./storage
 export { KeyValueStore, type KeyValueStoreOptions, type GetResult, type OpOptions, type KvStats, type KvPartitioning } from "./key-value-store";
 export { matches, applyUpdate, valuesAt, compareValues, type Doc, type Filter } from "./doc-query";
 export { DocumentStore, Collection, type FindOptions, type ExplainResult, type CollectionOptions } from "./document-store";
+export { ringSvg, type RingSvgOptions } from "./ring-svg";
