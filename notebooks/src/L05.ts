@@ -96,11 +96,11 @@ export const L05 = buildNotebook("l05", [
     **stale** data: eventual consistency, BASE rather than ACID.
   `,
   code`
-    for (const [w, r] of [[1, 1], [2, 2]]) {
+    for (const [w, r] of [[1, 1], [2, 2]] as const) {
       const kv = new KeyValueStore({ numNodes: 3, replication: 3, readQuorum: r, writeQuorum: w, readRepair: false });
       await kv.put("x", "v1");
       const [a, , c] = kv.preferenceList("x");
-      kv.partitionNetwork(a, c);                       // c cannot hear from a
+      kv.partitionNetwork(a!, c!);                       // c cannot hear from a
       await kv.put("x", "v2", { coordinator: a });
       const got = await kv.get("x", { coordinator: c });
       console.log(\`W=\${w} R=\${r}: read through \${c} returns \${got.value}\${got.value === "v1" ? "  (stale!)" : ""}\`);
@@ -117,7 +117,7 @@ export const L05 = buildNotebook("l05", [
     await cart.put("cart", ["milk"]);
     const base = await cart.get("cart");
     const [p, q, s] = cart.preferenceList("cart");
-    cart.partitionNetwork(p, q); cart.partitionNetwork(p, s);
+    cart.partitionNetwork(p!, q!); cart.partitionNetwork(p!, s!);
     await cart.put("cart", ["milk", "eggs"], { coordinator: p, context: base.context });
     await cart.put("cart", ["milk", "bread"], { coordinator: q, context: base.context });
     cart.healNetwork(); await cart.deliverHints();

@@ -15,7 +15,7 @@ let sb: Sandbox;
 beforeAll(async () => {
   sb = await makeSandbox();
   if (bigdataReady) await installBigdataKernel(sb);
-});
+}, 600_000);
 afterAll(async () => {
   await sb?.cleanup();
 });
@@ -43,5 +43,5 @@ describe("L05 notebook", () => {
     expect(printed).toContain("(stale!)");
     expect(printed).toContain("conflict: true");
     expect(printed).toMatch(/ring: 1\d\.\d% of keys moved|ring: 2\d\.\d% of keys moved/);
-  });
+  }, 600_000);
 });
