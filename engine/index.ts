@@ -22,3 +22,4 @@ export * from "./lake";
 export * from "./ml";
 export * from "./dataflow";
 export * from "./graph";
+export * from "./nosql";

@@ -1,0 +1,13 @@
+// NoSQL stores and partitioning (lectures 4 and 5).
+export { ConsistentHashRing, type ConsistentHashRingOptions, type RingToken } from "./consistent-hash";
+export { ringPosition, mix32, RING_SIZE } from "./ring-hash";
+export {
+  loadPerNode, movedKeys, hashModN, rangeAssign, ringAssign, quantileBounds, compositeKey,
+  type Assign, type LoadStats, type MovedKeys,
+} from "./partition-stats";
+export { compareClocks, mergeClocks, incrementClock, formatClock, type VectorClock, type ClockOrder } from "./vector-clock";
+export { StorageNode, reconcile, type Version, type Versioning } from "./storage-node";
+export { KeyValueStore, type KeyValueStoreOptions, type GetResult, type OpOptions, type KvStats, type KvPartitioning } from "./key-value-store";
+export { matches, applyUpdate, valuesAt, compareValues, type Doc, type Filter } from "./doc-query";
+export { DocumentStore, Collection, type FindOptions, type ExplainResult, type CollectionOptions } from "./document-store";
+export { ringSvg, type RingSvgOptions } from "./ring-svg";
