@@ -48,7 +48,7 @@ describe("L06 notebook", () => {
     expect(all).toContain("after map and filter: 0 jobs");
     expect(all).toMatch(/skipped: shuffle output reused/);
     expect(all).toContain("<svg");
-    expect(pidsMatching("workbench-kernel-")).toEqual([]);
+    expect(pidsMatching(join(sb.dir, "runtime", "workbench-kernel-"))).toEqual([]);
   });
 
   it.skipIf(!bigdataReady)("with the model answers filled in, every exercise check says correct", async () => {

@@ -54,7 +54,7 @@ describe("L08 notebook (structured streaming)", () => {
     expect(outputs).not.toMatch(/✘/);
     // Batch jobs do not each get a job progress panel: the query panel covers them.
     expect(outputs).not.toContain("collect at <unknown>");
-    expect(pidsMatching("workbench-kernel-")).toEqual([]);
+    expect(pidsMatching(join(sb.dir, "runtime", "workbench-kernel-"))).toEqual([]);
   });
 
   it.skipIf(!bigdataReady)("with the model answers filled in, every exercise check says correct", async () => {

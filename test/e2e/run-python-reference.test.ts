@@ -76,7 +76,7 @@ describe.skipIf(!havePython)("workbench run with the python3 reference kernel", 
     expect(a.cells.filter((c) => c.cell_type === "code").map((c) => (c as { execution_count: number | null }).execution_count))
       .toEqual([1, 2, 3, 4, 5, 6, null]);
     expect(a.metadata.language_info?.name).toBe("python");
-    expect(pidsMatching("workbench-kernel-")).toEqual([]);
+    expect(pidsMatching(join(sb.dir, "runtime", "workbench-kernel-"))).toEqual([]);
   });
 
   it("exits 1 on a failing cell, prints the error, and does not run later cells", async () => {
@@ -115,7 +115,7 @@ describe.skipIf(!havePython)("workbench run with the python3 reference kernel", 
     // The kernel really was interrupted (its own KeyboardInterrupt), then the runner's error.
     expect(outs[0]!.map((o) => o.ename)).toEqual(["KeyboardInterrupt", "CellTimeoutError"]);
     expect(outs[1]).toEqual([]);
-    expect(pidsMatching("workbench-kernel-")).toEqual([]);
+    expect(pidsMatching(join(sb.dir, "runtime", "workbench-kernel-"))).toEqual([]);
   });
 
   it("reports a kernel that dies mid-cell and reaps its process group", async () => {

@@ -3,7 +3,7 @@
 // and so that shutdown can reap whatever the kernel itself started (engine workers).
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { newConnectionInfo, writeConnectionFile } from "./connection-file";
@@ -62,7 +62,10 @@ export class KernelProcess {
   }
 
   static async start(spec: KernelSpec, opts: StartOptions = {}): Promise<KernelProcess> {
-    const tempDir = await mkdtemp(join(tmpdir(), "workbench-kernel-"));
+    // Connection files live in Jupyter's runtime directory when one is set (as jupyter_client does).
+    const runtime = process.env.JUPYTER_RUNTIME_DIR;
+    if (runtime) await mkdir(runtime, { recursive: true });
+    const tempDir = await mkdtemp(join(runtime || tmpdir(), "workbench-kernel-"));
     const conn = await newConnectionInfo(spec.name);
     const connFile = join(tempDir, "kernel.json");
     await writeConnectionFile(connFile, conn);
