@@ -5,10 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { SparkSession, loadSnapshot, clearSnapshotCache } from "../../engine/index";
 
-const ROOT = join(process.cwd(), "..", "..", "shared", "interop", "delta");
-const DIR = existsSync(ROOT) ? ROOT : "/work/shared/interop/delta";
+// Real tables live beside the repository (../shared/interop), not in it.
+const DIR = join(fileURLToPath(new URL("../../", import.meta.url)), "..", "shared", "interop", "delta");
 
 function expected(): Map<string, Map<number, number>> {
   const out = new Map<string, Map<number, number>>();
