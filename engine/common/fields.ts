@@ -21,11 +21,6 @@ export function setField(obj: Record<string, unknown>, key: string, value: unkno
   }
 }
 
-/** The value of an own field (undefined when absent), safe for "__proto__". */
-export function getField(obj: Record<string, unknown>, key: string): unknown {
-  return key === "__proto__" ? (Object.hasOwn(obj, key) ? obj[key] : undefined) : obj[key];
-}
-
 /** An object from entries, safe for any key. */
 export function recordFromEntries(entries: Iterable<readonly [string, unknown]>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

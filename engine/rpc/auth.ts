@@ -10,6 +10,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import WebSocket from "ws";
 import { decode, encode } from "../common/codec";
+import { frameBytes } from "./transport";
 import { CLOSE_BAD_TOKEN, NONCE_HEADER, PROTOCOL_VERSION, VERSION_HEADER } from "./protocol";
 
 /** Why authentication failed, as a code a caller can branch on. */
@@ -42,8 +43,7 @@ function sameBytes(a: Uint8Array | undefined, b: Buffer): boolean {
 function decodeFrame(data: WebSocket.RawData, isBinary: boolean): Record<string, unknown> | undefined {
   if (!isBinary) return undefined;
   try {
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
-    const msg = decode<unknown>(buf);
+    const msg = decode<unknown>(frameBytes(data));
     return msg !== null && typeof msg === "object" && !Array.isArray(msg) ? (msg as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

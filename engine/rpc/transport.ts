@@ -12,12 +12,16 @@ export function send(ws: WebSocket, msg: unknown): void {
  * Decode every binary frame and hand it to `handler`. A text frame or bytes that do not decode
  * go to `onBad` (by default they are dropped) instead of throwing out of the socket's handler.
  */
+/** The bytes of one received frame, whatever form `ws` delivered them in. */
+export function frameBytes(data: WebSocket.RawData): Buffer {
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+}
+
 export function onMessage<T>(ws: WebSocket, handler: (msg: T) => void, onBad?: (why: string) => void): void {
   ws.on("message", (data: WebSocket.RawData, isBinary: boolean) => {
     if (!isBinary) { onBad?.("text frame (only binary frames are accepted)"); return; }
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
     let msg: T;
-    try { msg = decode<T>(buf); } catch (e) { onBad?.(`undecodable frame (${(e as Error).message})`); return; }
+    try { msg = decode<T>(frameBytes(data)); } catch (e) { onBad?.(`undecodable frame (${(e as Error).message})`); return; }
     handler(msg);
   });
 }

@@ -80,16 +80,13 @@ export function parseTimestamp(s: string): Date | null {
   return Number.isNaN(r.getTime()) ? null : r;
 }
 
-const INT_RANGES: Record<string, [number, number]> = {
-  byte: [-128, 127],
-  short: [-32768, 32767],
-  integer: [-2147483648, 2147483647],
-  long: [-9223372036854775808, 9223372036854775807],
-};
-
+/** Exact bounds of the integral types; INT_RANGES holds them as doubles for number inputs. */
 const BigInt_RANGES: Record<string, [bigint, bigint]> = {
   byte: [-128n, 127n], short: [-32768n, 32767n], integer: [-2147483648n, 2147483647n], long: [-9223372036854775808n, 9223372036854775807n],
 };
+const INT_RANGES: Record<string, [number, number]> = Object.fromEntries(
+  Object.entries(BigInt_RANGES).map(([t, [lo, hi]]) => [t, [Number(lo), Number(hi)]]),
+);
 
 function invalid(v: unknown, from: DataType, to: DataType, ansi: boolean): null {
   if (ansi) {
