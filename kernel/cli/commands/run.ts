@@ -90,7 +90,9 @@ run, so a fresh checkout can run notebooks without touching Jupyter's configurat
         onOutput: verbose ? (_i, o) => say(indent(outputText(o))) : undefined,
       });
       await kernel.shutdown();
-      if (output === "-") process.stdout.write(formatNotebook(result.notebook));
+      // Wait until a pipe has taken the whole notebook: the CLI exits right after (process.exit),
+      // which would cut a large notebook short.
+      if (output === "-") await new Promise<void>((resolve, reject) => process.stdout.write(formatNotebook(result.notebook), (e) => (e ? reject(e) : resolve())));
       else await writeNotebook(output, result.notebook);
       if (output !== "-") say(`Wrote ${output}`);
       for (const f of result.failures) {
