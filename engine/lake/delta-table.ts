@@ -305,7 +305,7 @@ export class DeltaTable {
     }
     const now = Date.now();
     const keep = new Set<string>([...snap.files.keys()].map((k) => addFilePath(snap.table, { path: k })));
-    for (const [k, r] of snap.tombstones) if (r.deletionTimestamp == null || now - Number(r.deletionTimestamp) <= ms) keep.add(addFilePath(snap.table, { path: k }));
+    for (const [k, r] of snap.tombstones) if (r.deletionTimestamp == null || now - Number(r.deletionTimestamp) < ms) keep.add(addFilePath(snap.table, { path: k }));
     const victims: string[] = [];
     const walk = (dir: string) => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
