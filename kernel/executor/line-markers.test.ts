@@ -28,6 +28,14 @@ describe("line markers", () => {
     expect(stripLineMarkers(code)).toBe(src);
   });
 
+  it("leaves multi-line import and export clauses unmarked (tslab reads their names from the text)", () => {
+    const src = 'import {\n  F,\n  col,\n} from "bigdata-workbench";\nexport {\n  x,\n};\nconst x = 1;';
+    const lines = insertLineMarkers(src).code.split("\n");
+    expect(lines.slice(0, 4)).toEqual(['/*@1*/import {', "  F,", "  col,", '} from "bigdata-workbench";']);
+    expect(lines.slice(4, 7)).toEqual(["/*@5*/export {", "  x,", "};"]);
+    expect(lines[7]).toBe("/*@8*/const x = 1;");
+  });
+
   it("maps an emitted position to the last marker before it", () => {
     const emitted = "/*@1*/const a = 1;\nfunction f() {\n  /*@3*/return a;\n}\n/*@5*/f();";
     expect(userLineAt(emitted, 1, 8)).toBe(1);

@@ -30,7 +30,10 @@ function unsafeRanges(src: string): Array<[number, number]> {
       k === ts.SyntaxKind.StringLiteral || k === ts.SyntaxKind.NoSubstitutionTemplateLiteral ||
       k === ts.SyntaxKind.TemplateHead || k === ts.SyntaxKind.TemplateMiddle || k === ts.SyntaxKind.TemplateTail ||
       k === ts.SyntaxKind.RegularExpressionLiteral || k === ts.SyntaxKind.JsxText ||
-      k === ts.SyntaxKind.JsxElement || k === ts.SyntaxKind.JsxSelfClosingElement || k === ts.SyntaxKind.JsxFragment
+      k === ts.SyntaxKind.JsxElement || k === ts.SyntaxKind.JsxSelfClosingElement || k === ts.SyntaxKind.JsxFragment ||
+      // tslab rewrites imports from the import clause's text: a comment inside a multi-line
+      // `import {\n  a,\n  b,\n} from "m"` made it lose the names (they were undefined in later cells).
+      k === ts.SyntaxKind.ImportDeclaration || k === ts.SyntaxKind.ImportEqualsDeclaration || k === ts.SyntaxKind.ExportDeclaration
     ) {
       out.push([n.getStart(sf), n.end]);
       return;

@@ -31,6 +31,9 @@ describe.skipIf(!bigdataReady)("a notebook outside the package", () => {
       { source: "import type { RDD } from \"bigdata-workbench\";\nconst typed: RDD<number> = doubled;\nawait typed.sum()" },
       // Not `any`: a wrong annotation is a compile error naming both types.
       { source: "const wrong: string = await r.count();", tags: ["raises-exception"] },
+      // A multi-line named import binds every name for later cells (once they were undefined at run time).
+      { source: "import {\n  F,\n  col,\n} from \"bigdata-workbench\";" },
+      { source: "typeof F.upper + \" \" + typeof col" },
     ])));
     const res = await workbench(["run", input, "--output", "-", "--quiet"], { env: sb.env, timeoutMs: 240_000 });
     expect(res.stderr).toBe("");
@@ -42,5 +45,6 @@ describe.skipIf(!bigdataReady)("a notebook outside the package", () => {
     const err = outs[3]!.find((o) => o.output_type === "error");
     expect(err?.ename).toBe("TSError");
     expect(String(err?.evalue)).toMatch(/Type 'number' is not assignable to type 'string'/);
+    expect(result(5)).toBe("'function function'");
   }, 300_000);
 });
