@@ -76,6 +76,7 @@ export class DriverEndpoint {
       this.http!.once("error", reject);
       this.http!.listen(this.opts.port ?? 0, host, () => { this.http!.off("error", reject); resolve(); });
     });
+    this.http.unref(); // only what the driver waits for keeps the process alive (keep-alive.ts)
     const addr = this.http.address();
     this.port = typeof addr === "object" && addr ? addr.port : 0;
     this.url = `ws://${host.includes(":") ? `[${host}]` : host}:${this.port}`;
@@ -97,6 +98,7 @@ export class DriverEndpoint {
       return;
     }
     this.wss!.handleUpgrade(req, socket, head, (ws) => {
+      (socket as Duplex & { unref?: () => void }).unref?.();
       this.peers.add(ws);
       ws.on("close", () => this.peers.delete(ws));
       ws.on("error", (e) => this.log("(peer)", "warn", `connection error: ${e.message}`));

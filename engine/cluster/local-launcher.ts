@@ -34,6 +34,10 @@ export class LocalLauncher {
         }),
       },
     });
+    // An idle session must not keep the driver's process alive (see keep-alive.ts); the IPC
+    // channel still ends the worker when the driver exits.
+    child.unref();
+    (child.channel as { unref?: () => void } | null | undefined)?.unref?.();
     this.procs.set(workerId, child);
     this.exited.set(workerId, new Promise<void>((r) => child.once("exit", () => r())));
     return child;

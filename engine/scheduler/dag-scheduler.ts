@@ -72,6 +72,8 @@ export class DAGScheduler implements PlacementCore {
       maxResultSize?: number;
       /** When a worker last spoke; the driver endpoint owns heartbeat time. */
       lastHeartbeat?: (workerId: string) => number | undefined;
+      /** Keeps the driver's process alive while a job runs; returns the release. */
+      hold?: () => () => void;
     } = {},
   ) {}
 
@@ -88,6 +90,12 @@ export class DAGScheduler implements PlacementCore {
   // ---- public entry points (they only post events) -------------------------------------
 
   submitJob(req: JobRequest): Promise<unknown[]> {
+    const job = this.submit(req);
+    const release = this.opts.hold?.();
+    return release ? job.finally(release) : job;
+  }
+
+  private submit(req: JobRequest): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
       const jobId = this.nextJobId++;
       let finalStage: ResultStage;

@@ -5,6 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { DriverEndpoint } from "../cluster/driver-endpoint";
 import { LocalLauncher } from "../cluster/local-launcher";
+import { KeepAlive } from "../cluster/keep-alive";
 import { newToken } from "../rpc/transport";
 import { DAGScheduler } from "../scheduler/dag-scheduler";
 import { WorkbenchError } from "../common/errors";
@@ -16,6 +17,8 @@ export class EmbeddedCluster {
   readonly token: string;
   readonly endpoint: DriverEndpoint;
   readonly scheduler: DAGScheduler;
+  /** What keeps the driver's process alive: running jobs, starting and stopping (not idle workers). */
+  readonly keepAlive = new KeepAlive();
   private launcher?: LocalLauncher;
   private nextWorker = 0;
   private readonly local = new Set<string>();
@@ -34,6 +37,7 @@ export class EmbeddedCluster {
       maxTaskFailures: conf.getInt("spark.task.maxFailures", 4),
       maxResultSize: conf.getBytes("spark.driver.maxResultSize", 1024 * 1024 * 1024),
       lastHeartbeat: (id) => this.endpoint.lastHeartbeat(id),
+      hold: () => this.keepAlive.hold(),
     });
     this.endpoint = new DriverEndpoint({
       token: this.token,
@@ -64,7 +68,11 @@ export class EmbeddedCluster {
     return this.endpoint.url;
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return this.keepAlive.during(this.startCluster());
+  }
+
+  private async startCluster(): Promise<void> {
     await this.endpoint.start();
     if (this.spec.localWorkers > 0) {
       const heap = this.conf.contains("spark.executor.memory") ? Math.floor(this.conf.getBytes("spark.executor.memory", 0) / (1024 * 1024)) : undefined;
@@ -122,7 +130,7 @@ export class EmbeddedCluster {
   /** Kill a worker process abruptly (SIGKILL), as a machine failure would. */
   async kill(workerId: string): Promise<void> {
     if (this.launcher?.pid(workerId) !== undefined && this.local.has(workerId)) {
-      await this.launcher.kill(workerId, "SIGKILL");
+      await this.keepAlive.during(this.launcher.kill(workerId, "SIGKILL"));
       return;
     }
     if (!this.endpoint.workerIds.includes(workerId)) {
@@ -141,13 +149,18 @@ export class EmbeddedCluster {
       ids.push(`worker-${this.nextWorker}`);
       this.launchLocal();
     }
-    await this.waitForWorkers(before + n, 60_000);
+    await this.keepAlive.during(this.waitForWorkers(before + n, 60_000));
     return ids;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.endpoint.close();
-    await this.launcher?.stopAll();
+    const release = this.keepAlive.hold();
+    try {
+      await this.endpoint.close();
+      await this.launcher?.stopAll();
+    } finally {
+      release();
+    }
   }
 }

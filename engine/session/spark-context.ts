@@ -56,6 +56,9 @@ export class SparkContext implements RddContext {
     }
     const sc = new SparkContext(conf);
     activeContext = sc;
+    // As PySpark stops its context at interpreter exit: once a script has nothing left to do
+    // (an idle cluster does not keep it alive), stop the workers cleanly.
+    process.once("beforeExit", () => { if (!sc.stopped) void sc.stop(); });
     try {
       await sc.cluster.start();
     } catch (e) {
