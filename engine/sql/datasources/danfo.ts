@@ -9,7 +9,12 @@ import type { Row } from "./types";
 type DanfoModule = typeof import("danfojs-node");
 let danfo: Promise<DanfoModule> | null = null;
 function loadDanfo(): Promise<DanfoModule> {
-  danfo ??= import("danfojs-node");
+  // An optional peer dependency (it does not install from the npm registry alone: see the README).
+  danfo ??= import("danfojs-node").catch((e: Error) => {
+    danfo = null;
+    throw new AnalysisError("MISSING_DEPENDENCY", `danfojs DataFrames need the optional package danfojs-node, which is not installed here (${e.message.split("\n")[0]}). ` +
+      'Install it beside bigdata-workbench: npm install danfojs-node@1.2.0, with "overrides": {"xlsx": "0.18.5", "@tensorflow/tfjs-node": "npm:@tensorflow/tfjs@3.21.0"} in your package.json.');
+  });
   return danfo;
 }
 
