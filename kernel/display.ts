@@ -117,8 +117,27 @@ export interface DisplayFunction {
   clear(wait?: boolean): void;
 }
 
+/**
+ * Runs the work of one display (the jobs a DataFrame's rich output runs) as one user action:
+ * `where` is the user's call site ("<cell 5>:3") when known. The kernel supplies it.
+ */
+export type DisplayScope = <T>(op: string, where: string | undefined, work: () => Promise<T>) => Promise<T>;
+
+const CELL_FRAME = /(<cell \d+>):(\d+):(\d+)/;
+const CELL_POSITION = Symbol.for("bigdata-workbench.cellPosition");
+
+/** "<cell N>:L" of the first cell frame in a stack, with the user's line when the kernel can map it. */
+export function cellSiteOf(stack: string | undefined): string | undefined {
+  const m = CELL_FRAME.exec(stack ?? "");
+  if (!m) return undefined;
+  const map = (globalThis as Record<symbol, unknown>)[CELL_POSITION] as ((f: string, l: number, c: number) => { line: number } | undefined) | undefined;
+  let line: number | undefined;
+  try { line = map?.(m[1]!, Number(m[2]), Number(m[3]))?.line; } catch { line = undefined; }
+  return `${m[1]}:${line ?? m[2]}`;
+}
+
 /** Builds the notebook's `display` global over a sink bound to the running cell. */
-export function createDisplay(sink: () => DisplaySink): DisplayFunction {
+export function createDisplay(sink: () => DisplaySink, scope?: DisplayScope): DisplayFunction {
   const handle = (displayId: string): DisplayHandle => {
     const h: DisplayHandle = {
       displayId,
@@ -134,7 +153,9 @@ export function createDisplay(sink: () => DisplaySink): DisplayFunction {
     return handle(displayId);
   };
   const display = (async (x: unknown, opts: { displayId?: string } = {}) => {
-    const h = await show(await toDisplayContent(x, true), opts.displayId);
+    const where = scope ? cellSiteOf(new Error().stack) : undefined;
+    const content = scope ? await scope("display", where, () => toDisplayContent(x, true)) : await toDisplayContent(x, true);
+    const h = await show(content, opts.displayId);
     liveDisplayOf(x)?.((bundle) => sink().display(liveContent(bundle), h.displayId, true));
     return h;
   }) as DisplayFunction;

@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION } from "./protocol/wire";
 import { CellExecutor, installCellPositionHook } from "./executor/cell-executor";
 import type { ExecOutcome } from "./executor/cell-executor";
 import { formatRuntimeError } from "./executor/traceback";
+import { lastStatementLine } from "./executor/line-markers";
 import { jupyterModule } from "./executor/tslab";
 import { History } from "./history";
 import type { HistoryRequest } from "./history";
@@ -29,6 +30,8 @@ const KERNEL_VERSION = "0.1.0";
 const MAX_CELL_STREAM = 10_000_000;
 const STREAM_CHUNK = 64 * 1024;
 const ENGINE_PACKAGE = "bigdata-workbench";
+/** Read by the engine's call sites (engine/rdd/call-site.ts): where the user's action is. */
+const CALL_SITE_OVERRIDE = Symbol.for("bigdata-workbench.callSiteOverride");
 
 export function kernelInfoContent(): Record<string, unknown> {
   return {
@@ -84,6 +87,7 @@ export class Kernel {
   private readonly notebook: NotebookSession;
   private renderers: ProgressRenderers = plainRenderers;
   private progressEnabled = true;
+  private panel?: ProgressPanel;
   private readonly log: (text: string) => void;
 
   constructor(private readonly options: KernelOptions) {
@@ -146,7 +150,7 @@ export class Kernel {
     const define = (name: string, desc: PropertyDescriptor) => Object.defineProperty(g, name, { configurable: true, enumerable: false, ...desc });
     define("spark", { get: () => notebook.spark });
     define("sc", { get: () => notebook.sc });
-    define("display", { value: createDisplay(() => sink), writable: true });
+    define("display", { value: createDisplay(() => sink, (op, where, work) => this.actionScope(op, where, work)), writable: true });
     define("configure", { value: (opts: Parameters<NotebookSession["configure"]>[0]) => notebook.configure(opts ?? {}), writable: true });
     installCellPositionHook(() => this.executor);
     // tslab.display (import * as tslab from "tslab") goes to the running cell too.
@@ -195,10 +199,28 @@ export class Kernel {
     }
   }
 
+  /**
+   * The jobs a display runs (a DataFrame's rich output runs a collect and a count; a sort adds a
+   * sampling job) belong to the user's action: their call sites name the user's cell line, not
+   * the kernel's code, and they share one progress panel labelled `op at <cell N>:L`.
+   */
+  private async actionScope<T>(op: string, where: string | undefined, work: () => Promise<T>): Promise<T> {
+    const g = globalThis as Record<symbol, unknown>;
+    const prev = g[CALL_SITE_OVERRIDE];
+    if (where) g[CALL_SITE_OVERRIDE] = where;
+    const close = this.panel?.openGroup(where ? `${op} at ${where}` : undefined);
+    try {
+      return await work();
+    } finally {
+      close?.();
+      g[CALL_SITE_OVERRIDE] = prev;
+    }
+  }
+
   private onSessionStarted(s: EngineSession): void {
     const add = s.sparkContext.addSparkListener;
     if (typeof add !== "function") return;
-    const panel = new ProgressPanel(
+    const panel = this.panel = new ProgressPanel(
       { show: (content, id, update) => this.sendDisplay(content, id, update) },
       { renderProgress: (...a) => this.renderers.renderProgress(...a), renderJobSummary: (...a) => this.renderers.renderJobSummary(...a) },
       () => this.progressEnabled,
@@ -380,7 +402,11 @@ export class Kernel {
 
     if (outcome.status === "ok") {
       if (outcome.hasValue && !silent && !isDisplayHandle(outcome.value)) {
-        const content = await this.safeDisplayContent(outcome.value);
+        const line = lastStatementLine(code);
+        const where = line !== undefined && storeHistory ? `<cell ${count}>:${line}` : undefined;
+        const v = outcome.value as { show?: unknown };
+        const op = typeof v === "object" && v !== null && typeof v.show === "function" ? "show" : "display";
+        const content = await this.actionScope(op, where, () => this.safeDisplayContent(outcome.value));
         this.flushStreams();
         const live = liveDisplayOf(outcome.value);
         if (live) {

@@ -38,4 +38,29 @@ describe("progress panel", () => {
     expect(shown.length).toBe(2);
     expect(shown[1]).toContain("50/50 done");
   });
+
+  it("shows the jobs of one group (a display's collect and count) in one panel, labelled with the user's action", () => {
+    const shown: Array<{ text: string; id: string; update: boolean }> = [];
+    const panel = new ProgressPanel({ show: (c, id, update) => shown.push({ text: String(c.data["text/plain"]), id, update }) }, plainRenderers);
+    const close = panel.openGroup("show at <cell 4>:2");
+    const j1: JobInfo = { ...job, jobId: 1, stageIds: [1], description: "collect at <cell 4>:2" };
+    const j2: JobInfo = { ...job, jobId: 2, stageIds: [2], description: "count at <cell 4>:2" };
+    panel.onEvent({ type: "jobStart", time: 1000, job: j1, stages: [stage(1, 2)] });
+    panel.onEvent({ type: "jobStart", time: 1000, job: j2, stages: [stage(2, 1)] });
+    panel.onEvent({ type: "taskEnd", time: 1001, task: { ...task(0, 1, "SUCCESS"), jobId: 1 }, reason: "Success" });
+    panel.onEvent({ type: "jobEnd", time: 1002, job: { ...j1, status: "SUCCEEDED", completionTime: 1002 } });
+    // One job still runs: the panel keeps showing progress, not a summary.
+    expect(shown[shown.length - 1]!.text).toContain("RUNNING");
+    panel.onEvent({ type: "taskEnd", time: 1003, task: { ...task(1, 2, "SUCCESS"), jobId: 2 }, reason: "Success" });
+    panel.onEvent({ type: "jobEnd", time: 1004, job: { ...j2, status: "SUCCEEDED", completionTime: 1004 } });
+    close();
+    expect(new Set(shown.map((x) => x.id)).size).toBe(1);
+    expect(shown.filter((x) => !x.update)).toHaveLength(1);
+    const last = shown[shown.length - 1]!.text;
+    expect(last).toContain("show at <cell 4>:2 SUCCEEDED in 4 ms, 2 stage(s), 2 task(s)");
+    // After the group closes, a job gets its own panel again.
+    panel.onEvent({ type: "jobStart", time: 2000, job: { ...job, jobId: 3 }, stages: [stage(1, 1)] });
+    expect(shown[shown.length - 1]!.update).toBe(false);
+    expect(new Set(shown.map((x) => x.id)).size).toBe(2);
+  });
 });

@@ -162,7 +162,7 @@ export interface WorkerInfo {
 
 /** Listener events, as Scala's SparkListener has them. */
 export type ListenerEvent =
-  | { type: "jobStart"; time: number; job: JobInfo; stages: StageInfo[] }
+  | { type: "jobStart"; time: number; job: JobInfo; stages: StageInfo[]; properties?: Record<string, string> }
   | { type: "jobEnd"; time: number; job: JobInfo }
   | { type: "stageSubmitted"; time: number; stage: StageInfo }
   | { type: "stageCompleted"; time: number; stage: StageInfo }

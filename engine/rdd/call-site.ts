@@ -1,6 +1,7 @@
 // Where the user called an operator ("map at wordcount.ts:12", "collect at <cell 3>:2"): the
 // first stack frame outside the engine, as Spark's callSite shows in its UI and errors.
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, basename } from "node:path";
 import { findSourceMap } from "node:module";
@@ -23,8 +24,31 @@ function cellSite(file: string, line: number, column: number): string {
   return `${file}:${user ?? line}`;
 }
 
+/**
+ * Set by the notebook kernel while it displays a cell's value: the jobs and RDDs the display
+ * makes belong to the user's cell line ("<cell 5>:3"), not to the kernel's own code.
+ */
+const CALL_SITE_OVERRIDE = Symbol.for("bigdata-workbench.callSiteOverride");
+
+/** Where the running action was called, for work it does after an await lost the user's frames. */
+const actionSite = new AsyncLocalStorage<string>();
+
+/**
+ * Runs an action's work (planning, its jobs) with `callSite`'s location as the fallback for call
+ * sites taken after awaits: the RDDs planned for `df.count()` then read "... at <cell 5>:1".
+ */
+export function withActionCallSite<T>(callSite: string, work: () => Promise<T>): Promise<T> {
+  const at = callSite.indexOf(" at ");
+  const where = at >= 0 ? callSite.slice(at + 4) : "";
+  return where && where !== "<unknown>" ? actionSite.run(where, work) : work();
+}
+
 export function userCallSite(op: string): string {
-  return fastCallSite(op) ?? callSiteFromStack(new Error().stack ?? "", op, ENGINE_DIR);
+  const where = (globalThis as Record<symbol, unknown>)[CALL_SITE_OVERRIDE];
+  if (typeof where === "string" && where) return `${op} at ${where}`;
+  const site = fastCallSite(op) ?? callSiteFromStack(new Error().stack ?? "", op, ENGINE_DIR);
+  const fallback = site.endsWith(" at <unknown>") ? actionSite.getStore() : undefined;
+  return fallback ? `${op} at ${fallback}` : site;
 }
 
 type Prepare = (err: Error, frames: NodeJS.CallSite[]) => unknown;

@@ -251,7 +251,7 @@ export class DAGScheduler implements PlacementCore {
     };
     this.tracker.startJob(info, job.finalStage);
     const stageInfos = stages.map((s) => this.tracker.setStage(s.info("PENDING", { active: 0, completed: 0, failed: 0 }, {}), stageRdds(s.rdd).map((r) => r.id)));
-    this.bus.post({ type: "jobStart", time: Date.now(), job: info, stages: stageInfos });
+    this.bus.post({ type: "jobStart", time: Date.now(), job: info, stages: stageInfos, ...(job.req.properties ? { properties: job.req.properties } : {}) });
     if (job.req.partitions.length === 0) {
       this.finishJob(job);
       return;

@@ -23,6 +23,8 @@ export interface JobRequest {
   resultFn: SerializedFunction;
   callSite: string;
   group?: string;
+  /** The submitting thread's local properties (Spark's SparkListenerJobStart.properties). */
+  properties?: Record<string, string>;
   onPartition?: (index: number, result: unknown) => void;
 }
 

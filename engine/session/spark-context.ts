@@ -110,6 +110,7 @@ export class SparkContext implements RddContext {
     const results = await this.cluster.scheduler.submitJob({
       rdd: rdd as RDD<unknown>, partitions, resultFn, callSite,
       group: this.localProperties.get("spark.jobGroup.id"),
+      ...(this.localProperties.size ? { properties: Object.fromEntries(this.localProperties) } : {}),
       onPartition: opts.onPartition,
     });
     return results as U[];

@@ -5,6 +5,8 @@
 
 import { AnalysisError, WorkbenchError } from "../common/errors";
 import type { RDD } from "../rdd";
+import { drainToArray } from "../rdd/rdd-actions";
+import { userCallSite, withActionCallSite } from "../rdd/call-site";
 import { StorageLevel } from "../storage/storage-level";
 import { Column, type ColumnOrName, toExpr, toSortExpr, litExpr } from "./column";
 import { exprNoAlias, expr as fExpr } from "./functions";
@@ -314,8 +316,19 @@ export class DataFrame {
   }
   private lazyRdd?: RDD<Row>;
 
-  async collectInternal(): Promise<unknown[][]> {
-    return (await this.toInternalRdd()).collect();
+  /**
+   * The rows as internal arrays, in one job named after the DataFrame action that asked ("count at
+   * <cell 3>:2", as Spark names a Dataset's jobs), the call site taken before planning awaits.
+   */
+  async collectInternal(op = "collect"): Promise<unknown[][]> {
+    const callSite = userCallSite(op);
+    return withActionCallSite(callSite, async () => {
+      const rdd = await this.toInternalRdd();
+      // A session without a cluster (the SQL layer's own tests) plans to RDDs that only collect.
+      if (typeof (rdd as { context?: { runJob?: unknown } }).context?.runJob !== "function") return rdd.collect();
+      const parts = await rdd.context.runJob(rdd, drainToArray, { callSite }) as unknown[][][];
+      return parts.flat();
+    });
   }
 
   async collect(): Promise<Row[]> {
@@ -326,7 +339,7 @@ export class DataFrame {
 
   async count(): Promise<number> {
     const p = buildAggregate(this.plan, [], [{ kind: "alias", child: { kind: "fn", name: "count", args: [] }, name: "count" }]);
-    const rows = await this.sparkSession.executePlan(p).then((r) => r.collect());
+    const rows = await new DataFrame(this.sparkSession, p).collectInternal("count");
     return Number(rows[0]![0]);
   }
 
@@ -363,7 +376,7 @@ export class DataFrame {
    */
   async showString(n: number | ShowOptions = 20, truncate: number | boolean = true, vertical = false): Promise<string> {
     const o = showArgs(n, truncate, vertical);
-    const rows = await this.limit(o.n + 1).collectInternal();
+    const rows = await this.limit(o.n + 1).collectInternal("show");
     return showString(this.columns, this.output.map((a) => a.dataType), rows, o.n, o.truncate, o.vertical, rows.length > o.n);
   }
   async show(n: number | ShowOptions = 20, truncate: number | boolean = true, vertical = false): Promise<void> {
@@ -412,7 +425,7 @@ class DescribeFrame extends DataFrame {
     })]);
     return this.sparkSession.createDataFrame(rows, new StructType([{ name: "summary", dataType: { type: "string" }, nullable: true }, ...this.names.map((n) => ({ name: n, dataType: { type: "string" } as DataType, nullable: true }))]));
   }
-  override async collectInternal(): Promise<unknown[][]> { return (await this.pivot()).collectInternal(); }
+  override async collectInternal(op = "collect"): Promise<unknown[][]> { return (await this.pivot()).collectInternal(op); }
   override async collect(): Promise<Row[]> { return (await this.pivot()).collect(); }
   override async showString(n: number | ShowOptions = 20, truncate: number | boolean = true, vertical = false): Promise<string> { return (await this.pivot()).showString(n, truncate, vertical); }
   override async count(): Promise<number> { return this.statNames.length; }

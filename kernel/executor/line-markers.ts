@@ -88,3 +88,10 @@ export function userLineAt(emitted: string, line: number, column: number): numbe
 export function stripLineMarkers(text: string): string {
   return text.replace(MARK_RE, "");
 }
+
+/** The 1-based line on which a cell's last statement starts (the line of its displayed value). */
+export function lastStatementLine(src: string): number | undefined {
+  const sf = ts.createSourceFile("cell.ts", src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const last = sf.statements[sf.statements.length - 1];
+  return last ? sf.getLineAndCharacterOfPosition(last.getStart(sf)).line + 1 : undefined;
+}
