@@ -77,7 +77,9 @@ function raiseInterrupt(): void {
   const seq = ++interruptsRaised;
   let tries = 0;
   const fire = () => {
-    if (interruptsAcked >= seq || tries++ >= 40) return;
+    // Never once the kernel is closing: a SIGINT that lands while the process exits (its signal
+    // handlers already reset) would kill it with the signal instead of exit code 0.
+    if (closing || interruptsAcked >= seq || tries++ >= 40) return;
     process.kill(process.pid, "SIGINT");
     setTimeout(fire, 250);
   };
