@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { executeNotebook, findKernelSpec, KernelProcess, KernelSpecNotFound, readNotebook, writeNotebook, formatNotebook, sourceText, type KernelSpec, type Output } from "../run/index";
 import { loadInstallKernelSpec } from "../package-paths";
+import { signNotebook } from "../run/trust";
 import { num, parse, UsageError, type Command } from "./command";
 
 export const DEFAULT_TIMEOUT_S = 600;
@@ -30,6 +31,8 @@ Options:
   --kernel NAME    kernelspec to use instead of the notebook's own
   --cwd DIR        working directory of the kernel (default: the notebook's folder)
   --allow-errors   run all cells even after an error (still exits 1)
+  --no-trust       do not sign the executed notebook (by default it is signed in your Jupyter
+                   trust database, as \`jupyter trust\` would, so Jupyter opens it trusted)
   --quiet          print nothing but errors
   --verbose        also print cell outputs and the kernel's own log
   -h, --help       show this help
@@ -44,6 +47,7 @@ run, so a fresh checkout can run notebooks without touching Jupyter's configurat
       kernel: { type: "string" },
       cwd: { type: "string" },
       "allow-errors": { type: "boolean" },
+      "no-trust": { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
       verbose: { type: "boolean", short: "v" },
     });
@@ -92,9 +96,12 @@ run, so a fresh checkout can run notebooks without touching Jupyter's configurat
       await kernel.shutdown();
       // Wait until a pipe has taken the whole notebook: the CLI exits right after (process.exit),
       // which would cut a large notebook short.
-      if (output === "-") await new Promise<void>((resolve, reject) => process.stdout.write(formatNotebook(result.notebook), (e) => (e ? reject(e) : resolve())));
+      const text = formatNotebook(result.notebook);
+      // Trusted in Jupyter as it was when it ran here (the signature is of its content, wherever it is saved).
+      const trusted = !values["no-trust"] && signNotebook(text);
+      if (output === "-") await new Promise<void>((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
       else await writeNotebook(output, result.notebook);
-      if (output !== "-") say(`Wrote ${output}`);
+      if (output !== "-") say(`Wrote ${output}${trusted ? " (signed: Jupyter opens it trusted)" : ""}`);
       for (const f of result.failures) {
         process.stderr.write(
           `\nCell ${f.cellIndex} failed (${f.kind}): ${f.ename}: ${f.evalue}\n` +
