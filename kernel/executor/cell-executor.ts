@@ -54,6 +54,8 @@ export function installCellPositionHook(executor: () => CellExecutor | undefined
     const pos = executor()?.userPosition(file, line, column);
     return pos ? { ...pos, label: `Cell In[${pos.cell}]:${pos.line}` } : undefined;
   };
+  // Where a function shipped to the workers was written (engine/common/closure/serialize.ts).
+  (globalThis as Record<symbol, unknown>)[Symbol.for("bigdata-workbench.functionOrigin")] = (src: string) => executor()?.functionOrigin(src);
 }
 
 export class CellExecutor {
@@ -132,6 +134,19 @@ export class CellExecutor {
     const cell = this.cells.get(file);
     const line = cell ? cellUserLine(cell, jsLine, jsColumn) : undefined;
     return cell && line !== undefined ? { cell: cell.count, line } : undefined;
+  }
+
+  /**
+   * The cell whose code holds a function's source and the 1-based JS line it starts on (the
+   * latest cell first, as a redefinition shadows the old one).
+   */
+  functionOrigin(src: string): { file: string; line: number } | undefined {
+    if (src.length < 2) return undefined;
+    for (const cell of [...this.cells.values()].reverse()) {
+      const at = cell.emitted?.indexOf(src) ?? -1;
+      if (at >= 0) return { file: cell.file, line: cell.emitted!.slice(0, at).split("\n").length };
+    }
+    return undefined;
   }
 
   /** Executes one cell. Never throws: failures come back as a formatted Jupyter error. */

@@ -130,7 +130,8 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
   const tb: string[] = [RULE, `${RED}${f.name}${RESET}${" ".repeat(Math.max(1, 42 - f.name.length))}Traceback (most recent call last)`];
 
   // The user's cell frames, outermost first (most recent call last, as in Python).
-  const cellFrames = frames.filter((fr) => CELL_FILE_RE.test(fr.file)).reverse();
+  // (A failed task's frames of the user's function ran on a worker: they are shown with the task failure.)
+  const cellFrames = frames.filter((fr) => CELL_FILE_RE.test(fr.file) && !(f.causeStack?.includes(fr.raw.trim()))).reverse();
   if (cellFrames.length === 0) {
     const site = fallback?.(f);
     const cell = site ? cells(site.file) : undefined;
@@ -171,6 +172,18 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
     tb.push(...cause.head.filter((l) => l.trim()));
     let folded = 0;
     for (const fr of cause.frames) {
+      // A function written in a cell was compiled on the worker under its cell name and line:
+      // show the user's line with its code, as for a frame on the driver.
+      const cell = CELL_FILE_RE.test(fr.file) ? cells(fr.file) : undefined;
+      // Columns on the function's first line differ on the worker (the source starts a line
+      // there): the line's end names the same user line as any column on it.
+      const lineEnd = (cell?.emitted?.split("\n")[fr.line - 1]?.length ?? 0) + 1 + (fr.line === 1 ? cell?.prefixLength ?? 0 : 0);
+      const line = cell ? cellUserLine(cell, fr.line, lineEnd) : undefined;
+      if (cell && line !== undefined && line >= 1 && line <= cell.source.split("\n").length) {
+        const name = fr.fn && fr.fn !== "eval" && !fr.fn.startsWith("Object.<anonymous>") ? `, in ${fr.fn.replace(/^(async )?(exports\.)?/, "$1")}` : "";
+        tb.push(`${CYAN}Cell In[${cell.count}], line ${line}${RESET}${name} ${DIM}(your function, run on a worker)${RESET}`, ...sourceExcerpt(cell.source, line));
+        continue;
+      }
       // A shipped user function runs as code compiled on the worker ("eval at factoryFor").
       if (SHIPPED_FN_RE.test(fr.raw)) tb.push(`    in ${fr.fn?.replace(/^(async )?(exports\.)?/, "$1").replace(/ \(eval at .*$/, "") ?? "<anonymous>"} ${DIM}(your function, run on a worker)${RESET}`);
       else if (isEngineFile(fr.file)) folded++;

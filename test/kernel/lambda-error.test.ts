@@ -44,7 +44,9 @@ describe("an exception thrown inside a lambda", () => {
     expect(text).toContain("Cell In[2], line 6");
     expect(text).toContain("----> 6 await rdd.map(checkValue).collect();");
     expect(text).toContain("Error: bad value 3");
-    expect(text).toContain("in checkValue (your function, run on a worker)");
+    // The lambda's own cell line, with its code and the arrow, as a driver frame would show it.
+    expect(text).toContain("Cell In[2], line 3, in checkValue (your function, run on a worker)");
+    expect(text).toContain("----> 3   if (x === 3) throw new Error(\"bad value \" + x);");
     expect(text).toMatch(/… \d+ engine frames/);
     // No bundle paths, no compiled-closure internals, and the user's error printed once.
     expect(text).not.toContain("worker-bundles");

@@ -4,6 +4,7 @@
 // and each task only re-creates values. Every node is created first (shells), then filled, so
 // cycles (recursive functions, self-referencing objects) come back exactly.
 
+import vm from "node:vm";
 import { createRequire } from "node:module";
 import * as nodePath from "node:path";
 import { WorkbenchError } from "../errors";
@@ -28,19 +29,27 @@ function fail(what: string, msg: string, cause?: unknown): never {
 }
 
 function factoryFor(node: ValueNode & { k: "fn" }, what: string): Factory {
-  const key = `${node.form}\u0000${node.names.join(",")}\u0000${node.src}`;
+  const origin = node.origin;
+  const key = `${node.form}\u0000${node.names.join(",")}\u0000${origin ? `${origin.file}:${origin.line}` : ""}\u0000${node.src}`;
   let f = factories.get(key);
   if (f) return f;
+  // The source starts a line of its own, so a known origin can put it on its cell line.
   const expr = node.form === "expr"
-    ? `(${node.src}\n)`
-    : `(() => { const $bdw$o = {${node.src}\n}; const $bdw$d = Object.getOwnPropertyDescriptor($bdw$o, Reflect.ownKeys($bdw$o)[0]); return $bdw$d.value ?? $bdw$d.get ?? $bdw$d.set; })()`;
+    ? `(\n${node.src}\n)`
+    : `(() => { const $bdw$o = {\n${node.src}\n}; const $bdw$d = Object.getOwnPropertyDescriptor($bdw$o, Reflect.ownKeys($bdw$o)[0]); return $bdw$d.value ?? $bdw$d.get ?? $bdw$d.set; })()`;
   const decl = node.names.length > 0 ? `let ${node.names.join(", ")};\n` : "";
   const set = node.names.map((n, i) => `${n} = arguments[0][${i}];`).join(" ");
   const body = `${decl}return [function () { ${set} }, () => ${expr}];`;
+  const compile = (code: string): Factory => {
+    if (!origin) return new Function(code) as Factory;
+    // Lines of `code` before the one the source starts on.
+    const before = code.slice(0, code.indexOf(node.src)).split("\n").length - 1;
+    return vm.compileFunction(code, [], { filename: origin.file, lineOffset: origin.line - 1 - before }) as unknown as Factory;
+  };
   try {
     // Most shipped code was strict (ES modules); fall back for sloppy-only syntax (tslab cells).
-    try { f = new Function(`"use strict";\n${body}`) as Factory; }
-    catch (e) { if (!(e instanceof SyntaxError)) throw e; f = new Function(body) as Factory; }
+    try { f = compile(`"use strict";\n${body}`); }
+    catch (e) { if (!(e instanceof SyntaxError)) throw e; f = compile(body); }
   } catch (e) {
     return fail(what, `cannot compile '${node.name || "anonymous"}': ${(e as Error).message}`, e);
   }

@@ -163,6 +163,8 @@ class GraphWriter {
         { parameters: { variable: path ?? null, operator: this.what } });
     }
     const node: ValueNode & { k: "fn" } = { k: "fn", src, form: a.form, name: fn.name, names: [], vals: [] };
+    const origin = functionOrigin(src);
+    if (origin) node.origin = origin;
     const i = this.remember(fn, node);
     const inner = (name: string) => (path === undefined ? name : `${path} → ${name}`);
     const heritageName = a.heritage && "name" in a.heritage ? a.heritage.name : undefined;
@@ -380,4 +382,21 @@ function classWithPrivateFields(ctor: Function): string | undefined {
 function isInline(v: unknown): boolean {
   const t = typeof v;
   return t === "string" || t === "boolean" || v === null || (t === "number" && Number.isFinite(v) && !Object.is(v, -0));
+}
+
+/**
+ * Set by the notebook kernel: where a function's source is in the cells it ran ("<cell 3>",
+ * 1-based JS line), so the workers can name the user's cell line in the function's frames.
+ */
+const FUNCTION_ORIGIN = Symbol.for("bigdata-workbench.functionOrigin");
+
+function functionOrigin(src: string): { file: string; line: number } | undefined {
+  const hook = (globalThis as Record<symbol, unknown>)[FUNCTION_ORIGIN];
+  if (typeof hook !== "function") return undefined;
+  try {
+    const o = (hook as (s: string) => { file: string; line: number } | undefined)(src);
+    return o && typeof o.file === "string" && Number.isInteger(o.line) ? { file: o.file, line: o.line } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -43,6 +43,12 @@ export type ValueNode =
       vals: Ref[];
       props?: [string, Ref][];
       protoProps?: [string, Ref][];
+      /**
+       * Where the source is in the code the driver ran (a notebook cell's "<cell 3>" and the
+       * 1-based line the source starts on): the worker compiles it under that name and line, so
+       * a frame of the user's function names the cell line it was written on.
+       */
+      origin?: { file: string; line: number };
     }
   | { k: "bound"; target: Ref; self: Ref; args: Ref[] }
   /** `holes` lists the positions of array holes (`[1, , 3]`). */
