@@ -19,6 +19,8 @@ export interface FrameBound {
   /** "unbounded" preceding/following, "current" row, or an offset (negative = preceding). */
   type: "unboundedPreceding" | "unboundedFollowing" | "currentRow" | "offset";
   offset?: number;
+  /** The offset came from an INTERVAL literal (milliseconds; RANGE frames over timestamps). */
+  interval?: boolean;
 }
 
 export interface WindowFrame {
@@ -52,7 +54,7 @@ export type Expr =
   | { kind: "alias"; child: Expr; name: string; id?: number; names?: string[] }
   /** Any operator or function. `dataType` is set once resolved. */
   | { kind: "fn"; name: string; args: Expr[]; distinct?: boolean; dataType?: DataType; nullable?: boolean; ignoreNulls?: boolean; udf?: UdfData }
-  | { kind: "cast"; child: Expr; to: DataType; isTry?: boolean }
+  | { kind: "cast"; child: Expr; to: DataType; isTry?: boolean; /** float(x) and the other cast-style functions: named like x. */ implicit?: boolean }
   | { kind: "case"; branches: { when: Expr; then: Expr }[]; otherwise?: Expr; dataType?: DataType }
   | { kind: "in"; child: Expr; list: Expr[] }
   | { kind: "subquery"; type: "scalar" | "exists" | "in"; plan: LogicalPlan; child?: Expr; dataType?: DataType; negated?: boolean }

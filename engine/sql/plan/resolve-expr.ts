@@ -145,6 +145,43 @@ export function defaultFrame(spec: WindowSpecData, ranking: boolean): WindowFram
   return { frameType: "range", lower: { type: "unboundedPreceding" }, upper: { type: "currentRow" } };
 }
 
+/** Spark's SpecifiedWindowFrame checks: a frame Spark rejects must not run with a guessed meaning. */
+function checkFrame(e: Expr, spec: WindowSpecData): void {
+  const f = spec.frame!;
+  const sql = `${f.frameType === "rows" ? "ROWS" : "RANGE"} BETWEEN ${boundSql(f.lower)} AND ${boundSql(f.upper)}`;
+  if (f.lower.type === "unboundedFollowing" || f.upper.type === "unboundedPreceding") {
+    const bad = f.lower.type === "unboundedFollowing" ? "lower" : "upper";
+    throw dataTypeMismatch(e, "SPECIFIED_WINDOW_FRAME_INVALID_BOUND", `Window frame ${bad} bound '${boundSql(bad === "lower" ? f.lower : f.upper)}' is invalid in "${sql}".`);
+  }
+  const pos = (b: typeof f.lower): number | undefined => (b.type === "currentRow" ? 0 : b.type === "offset" ? b.offset ?? 0 : undefined);
+  const lo = pos(f.lower), hi = pos(f.upper);
+  if (lo !== undefined && hi !== undefined && lo > hi) {
+    throw dataTypeMismatch(e, "SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON", `The lower bound of a window frame must be less than or equal to the upper bound.`);
+  }
+  const offsets = [f.lower, f.upper].filter((b) => b.type === "offset");
+  if (f.frameType === "rows" && offsets.some((b) => !Number.isInteger(b.offset) || Math.abs(b.offset!) > 2147483647)) {
+    throw dataTypeMismatch(e, "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", `The data type of the lower and upper bound of a ROWS frame must be INT.`);
+  }
+  if (f.frameType === "range" && offsets.length > 0) {
+    if (spec.orderBy.length === 0) throw dataTypeMismatch(e, "RANGE_FRAME_WITHOUT_ORDER", `A range window frame cannot be used in an unordered window specification.`);
+    const t = typeOf(spec.orderBy[0]!.child).type;
+    const interval = offsets.some((b) => b.interval);
+    const numericKey = ["byte", "short", "integer", "long", "float", "double", "decimal", "date"].includes(t);
+    if (interval ? t !== "timestamp" : !numericKey) {
+      throw dataTypeMismatch(e, "RANGE_FRAME_INVALID_TYPE", `The data type ${t} used in the order specification does not support a range window frame.`);
+    }
+  }
+}
+
+function boundSql(b: { type: string; offset?: number }): string {
+  switch (b.type) {
+    case "unboundedPreceding": return "UNBOUNDED PRECEDING";
+    case "unboundedFollowing": return "UNBOUNDED FOLLOWING";
+    case "currentRow": return "CURRENT ROW";
+    default: return (b.offset ?? 0) < 0 ? `${-(b.offset ?? 0)} PRECEDING` : `${b.offset} FOLLOWING`;
+  }
+}
+
 /** Resolve an expression against a scope. */
 export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
   switch (e.kind) {
@@ -248,11 +285,13 @@ export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
         orderBy: e.spec.orderBy.map((x) => resolveExpr(x, inner) as SortExpr),
         frame: e.spec.frame,
       };
-      const ranking = def.kind === "window";
+      // nth_value reads its frame like an aggregate; ranking and offset functions have fixed frames.
+      const ranking = def.kind === "window" && fnNode.name.toLowerCase() !== "nth_value";
       if (ranking && def.requiresOrder && !spec.orderBy.length) {
         throw new AnalysisError("WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE".replace("WITHOUT_OVER_CLAUSE", "AND_FRAME_MISMATCH"),
           `Window function ${fnNode.name}() requires window to be ordered, please add ORDER BY clause. For example SELECT ${fnNode.name}()(value_expr) OVER (PARTITION BY window_partition ORDER BY window_ordering) from table.`);
       }
+      if (spec.frame) checkFrame(e, spec);
       if (!spec.frame || ranking) spec.frame = defaultFrame(spec, ranking);
       if (spec.frame.frameType === "range" && (spec.frame.lower.type === "offset" || spec.frame.upper.type === "offset") && spec.orderBy.length !== 1) {
         throw dataTypeMismatch(e, "RANGE_FRAME_MULTI_ORDER", `A range window frame with value boundaries cannot be used in a window specification with multiple order by expressions: ${spec.orderBy.map(exprSql).join(",")}.`);
