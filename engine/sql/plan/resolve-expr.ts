@@ -15,7 +15,7 @@ import { canCast } from "../expressions/cast";
 import { resolveIn } from "../expressions/functions-core";
 import { exprSql } from "../expressions/print";
 import { sqlTypeName } from "../expressions/type-utils";
-import { newExprId } from "./logical-plan";
+import { newExprId, outputOf } from "./logical-plan";
 
 export interface ResolveScope {
   input: Attr[];
@@ -265,7 +265,18 @@ export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
       return resolveIn(node);
     }
     case "sort": return { ...e, child: resolveExpr(e.child, scope) } as SortExpr;
-    case "subquery": return { ...e, child: e.child ? resolveExpr(e.child, scope) : undefined };
+    case "subquery": {
+      // A scalar subquery has its one column's type (Spark checks there is exactly one).
+      if (e.type === "scalar" && e.dataType === undefined) {
+        const out = outputOf(e.plan);
+        if (out.length !== 1) {
+          throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+            `Invalid subquery: scalar subquery must return only one column, but got ${out.length}.`, { parameters: { number: out.length } });
+        }
+        return { ...e, dataType: out[0]!.dataType };
+      }
+      return { ...e, child: e.child ? resolveExpr(e.child, scope) : undefined };
+    }
     case "lambda": return e;
     case "window": {
       if (!scope.allowWindow) {
