@@ -272,7 +272,7 @@ export class SqlBinder {
       case "join": {
         const l = this.bindRelation(r.left, hints), rt = this.bindRelation(r.right, hints);
         const on: Expr | string[] | undefined = r.using ? r.using : r.on ? this.bx(r.on) : undefined;
-        return buildJoin(l, rt, on, JOIN_TYPES[r.joinType], r.natural);
+        return buildJoin(l, rt, on, JOIN_TYPES[r.joinType], r.natural, true);
       }
       default:
         throw new AnalysisError("UNSUPPORTED_FEATURE", `Unsupported relation in FROM: ${(r as { kind: string }).kind}.`);

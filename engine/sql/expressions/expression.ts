@@ -13,6 +13,11 @@ export interface Attr {
   qualifier?: string;
   dataType: DataType;
   nullable: boolean;
+  /** A USING / NATURAL join's key column of one side (Spark's hidden output): reachable only as
+   * `t.k` or through `t.*`, never by `*` or a bare name. */
+  hidden?: true;
+  /** Position of a USING key among the join's keys (orders `t.*` like the table). */
+  usingKey?: number;
 }
 
 export interface FrameBound {

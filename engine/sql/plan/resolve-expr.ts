@@ -69,25 +69,33 @@ function ambiguous(name: string, matches: Attr[]): AnalysisError {
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Find `parts` among `input`: [name, ...fields] or [qualifier, name, ...fields]. */
+/** A column as a reference: without the USING-join markers of the scope it came from. */
+function plainAttr(a: Attr): Attr {
+  if (a.hidden === undefined && a.usingKey === undefined) return a;
+  const { hidden: _h, usingKey: _k, ...rest } = a;
+  return rest;
+}
+
 export function lookupColumn(parts: string[], input: Attr[]): { attr: Attr; rest: string[] } | undefined {
   const dedupe = (as: Attr[]) => as.filter((a, i) => as.findIndex((b) => b.id === a.id) === i);
   if (parts.length >= 2) {
     // Longest qualifier first: db.t.a -> qualifier "t" (we only keep the last part of a qualifier).
     for (let q = parts.length - 1; q >= 1; q--) {
       const qual = parts[q - 1]!;
-      const byQual = dedupe(input.filter((a) => a.qualifier !== undefined && eq(a.qualifier, qual) && eq(a.name, parts[q]!)));
-      if (byQual.length === 1) return { attr: byQual[0]!, rest: parts.slice(q + 1) };
+      const byQual = dedupe(input.filter((a) => a.qualifier !== undefined && eq(a.qualifier, qual) && eq(a.name, parts[q]!)))
+        .filter((a, _i, all) => !a.hidden || all.every((b) => b.hidden));
+      if (byQual.length === 1) return { attr: plainAttr(byQual[0]!), rest: parts.slice(q + 1) };
       if (byQual.length > 1) throw ambiguous(parts.slice(0, q + 1).join("."), byQual);
     }
   }
-  const byName = dedupe(input.filter((a) => eq(a.name, parts[0]!)));
+  const byName = dedupe(input.filter((a) => !a.hidden && eq(a.name, parts[0]!)));
   if (byName.length > 1) {
     // An exact-case match wins over case-insensitive ones only when it is unique.
     const exact = byName.filter((a) => a.name === parts[0]);
     if (exact.length === 1 && byName.length > 1 && new Set(byName.map((a) => a.name)).size > 1) return { attr: exact[0]!, rest: parts.slice(1) };
     throw ambiguous(parts[0]!, byName);
   }
-  if (byName.length === 1) return { attr: byName[0]!, rest: parts.slice(1) };
+  if (byName.length === 1) return { attr: plainAttr(byName[0]!), rest: parts.slice(1) };
   return undefined;
 }
 
@@ -394,13 +402,20 @@ export function resolveNamed(raw: Expr, scope: ResolveScope): Expr {
 }
 
 /** Expand `*`, `t.*` and `struct.*` in a select list. */
+/** t.* over a USING join: the side's key columns (visible or hidden) first, in key order, then the rest. */
+function usingKeysFirst(attrs: Attr[]): Attr[] {
+  if (!attrs.some((a) => a.usingKey !== undefined)) return attrs;
+  const keys = attrs.filter((a) => a.usingKey !== undefined).sort((a, b) => a.usingKey! - b.usingKey!);
+  return [...keys, ...attrs.filter((a) => a.usingKey === undefined)].map(plainAttr);
+}
+
 export function expandStars(items: Expr[], input: Attr[]): Expr[] {
   const out: Expr[] = [];
   for (const it of items) {
     if (it.kind !== "star") { out.push(it); continue; }
-    if (!it.qualifier) { out.push(...input); continue; }
+    if (!it.qualifier) { out.push(...input.filter((a) => !a.hidden).map(plainAttr)); continue; }
     const q = it.qualifier;
-    const byQual = input.filter((a) => a.qualifier && eq(a.qualifier, q.split(".").pop()!));
+    const byQual = usingKeysFirst(input.filter((a) => a.qualifier && eq(a.qualifier, q.split(".").pop()!)));
     if (byQual.length) { out.push(...byQual); continue; }
     const hit = lookupColumn(q.split("."), input);
     if (hit) {
