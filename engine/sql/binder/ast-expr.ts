@@ -6,6 +6,7 @@ import { analysisErrorAt, type SourceText } from "./unsupported";
 import { AnalysisError } from "../../common/errors";
 import type * as A from "../parser";
 import { BooleanType, type DataType } from "../types";
+import { intervalValue, intervalNotSupported } from "./interval-literal";
 import type { Expr, FrameBound, SortExpr, WindowSpecData } from "../expressions/expression";
 import type { LogicalPlan } from "../plan/logical-plan";
 import { parseDuration } from "../expressions/functions-datetime";
@@ -33,17 +34,12 @@ function literal(l: A.Literal): Expr {
   return { kind: "lit", value: v, dataType: dt };
 }
 
-/** Milliseconds of an interval literal (day-time intervals; months are approximated as 30 days). */
-function intervalMillis(i: A.IntervalLiteral): number {
-  let total = 0;
-  for (const p of i.parts) {
-    if (!p.unit) { total += parseDuration(p.value) ?? 0; continue; }
-    const n = Number(p.value);
-    const unitMs: Record<string, number> = { YEAR: 365 * 86400000, MONTH: 30 * 86400000, WEEK: 7 * 86400000, DAY: 86400000, HOUR: 3600000, MINUTE: 60000, SECOND: 1000, MILLISECOND: 1, MICROSECOND: 0.001 };
-    total += n * (unitMs[p.unit] ?? 0);
-  }
-  return total;
-}
+/** Spark's cast-style function aliases: float(x) is CAST(x AS FLOAT), named like x. */
+const CAST_ALIASES: Record<string, DataType> = {
+  boolean: { type: "boolean" }, tinyint: { type: "byte" }, smallint: { type: "short" }, int: { type: "integer" },
+  bigint: { type: "long" }, float: { type: "float" }, double: { type: "double" }, decimal: { type: "decimal", precision: 10, scale: 0 },
+  date: { type: "date" }, timestamp: { type: "timestamp" }, binary: { type: "binary" }, string: { type: "string" },
+};
 
 function frameBound(b: A.FrameBound, cx: ExprBindContext): FrameBound {
   switch (b.kind) {
@@ -51,6 +47,12 @@ function frameBound(b: A.FrameBound, cx: ExprBindContext): FrameBound {
     case "unboundedFollowing": return { type: "unboundedFollowing" };
     case "currentRow": return { type: "currentRow" };
     case "preceding": case "following": {
+      if (b.offset.kind === "interval") {
+        const iv = intervalValue(b.offset);
+        // Calendar months have no fixed length: a frame of them cannot be measured in milliseconds.
+        if (iv.months !== 0) throw intervalNotSupported();
+        return { type: "offset", offset: b.kind === "preceding" ? -iv.ms : iv.ms, interval: true };
+      }
       const e = bindExpr(b.offset, cx);
       const n = e.kind === "lit" ? Number(e.value) : NaN;
       if (!Number.isFinite(n)) throw new AnalysisError("DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WITHOUT_FOLDABLE", "Window frame boundary must be a literal.");
@@ -81,7 +83,7 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
     case "column": return { kind: "col", parts: e.name };
     case "star": return { kind: "star", qualifier: e.qualifier?.join(".") };
     case "literal": return literal(e);
-    case "interval": return { kind: "lit", value: intervalMillis(e), dataType: { type: "long" }, intervalMs: true } as Expr;
+    case "interval": intervalValue(e); throw intervalNotSupported();
     case "unary":
       switch (e.op) {
         case "-": {
@@ -102,13 +104,19 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
       }
       break;
     case "binary": {
+      // timestamp/date +/- INTERVAL: calendar months first (add_months), then the day-time part.
+      if ((e.op === "+" || e.op === "-") && (e.right.kind === "interval" || (e.op === "+" && e.left.kind === "interval"))) {
+        const [ivAst, other] = e.right.kind === "interval" ? [e.right, e.left] : [e.left as A.IntervalLiteral, e.right];
+        const iv = intervalValue(ivAst);
+        const sign = e.op === "-" ? -1 : 1;
+        let x = b(other);
+        const long = (v: number): Expr => ({ kind: "lit", value: v, dataType: { type: "long" } });
+        if (iv.months !== 0) x = { kind: "fn", name: "timestamp_add_months", args: [x, { kind: "lit", value: sign * iv.months, dataType: { type: "integer" } }] };
+        if (iv.ms !== 0 || iv.months === 0) x = { kind: "fn", name: "timestamp_add_millis", args: [x, long(sign * iv.ms)] };
+        return x;
+      }
       const l = b(e.left), r = b(e.right);
       if (e.op === "||") return { kind: "fn", name: "concat", args: [l, r] };
-      // timestamp +/- INTERVAL: add milliseconds.
-      if ((e.op === "+" || e.op === "-") && (r as { intervalMs?: boolean }).intervalMs) {
-        const ms = Number((r as { value: number }).value) * (e.op === "-" ? -1 : 1);
-        return { kind: "fn", name: "timestamp_add_millis", args: [l, { kind: "lit", value: ms, dataType: { type: "long" } }] };
-      }
       return { kind: "fn", name: BIN[e.op]!, args: [l, r] };
     }
     case "isNull": return { kind: "fn", name: e.negated ? "isnotnull" : "isnull", args: [b(e.expr)] };
@@ -161,6 +169,8 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
         args = args.map((a) => ({ kind: "fn", name: "if", args: [cond, a, { kind: "lit", value: null, dataType: { type: "null" } }] }) as Expr);
         if (name === "count" && args.length === 0) args = [{ kind: "fn", name: "if", args: [cond, { kind: "lit", value: 1, dataType: { type: "integer" } }, { kind: "lit", value: null, dataType: { type: "null" } }] }];
       }
+      const castTo = CAST_ALIASES[name];
+      if (castTo && args.length === 1 && !e.over && e.name.length === 1) return { kind: "cast", child: args[0]!, to: castTo, implicit: true };
       const call: Expr = { kind: "fn", name, args, distinct: e.distinct || undefined, ignoreNulls: e.ignoreNulls || undefined };
       if (e.over) return { kind: "window", fn: call, spec: bindWindowSpec(e.over, cx) };
       return call;

@@ -199,6 +199,9 @@ export class SqlBinder {
       case "select": return this.bindSelect(b, []);
       case "query": return this.bindQuery(b);
       case "setOp": {
+        if (b.intersectsOnRight && String(this.session.conf.get("spark.sql.legacy.setopsPrecedence.enabled") ?? "false").toLowerCase() === "true") {
+          return this.bindBody(legacySetOpOrder(b));
+        }
         const l = this.bindBody(b.left), r = this.bindBody(b.right);
         const plan = buildSetOp(l, r, b.op, b.all);
         return plan;
@@ -269,7 +272,7 @@ export class SqlBinder {
       case "join": {
         const l = this.bindRelation(r.left, hints), rt = this.bindRelation(r.right, hints);
         const on: Expr | string[] | undefined = r.using ? r.using : r.on ? this.bx(r.on) : undefined;
-        return buildJoin(l, rt, on, JOIN_TYPES[r.joinType], r.natural);
+        return buildJoin(l, rt, on, JOIN_TYPES[r.joinType], r.natural, true);
       }
       default:
         throw new AnalysisError("UNSUPPORTED_FEATURE", `Unsupported relation in FROM: ${(r as { kind: string }).kind}.`);
@@ -590,3 +593,16 @@ function renameAll(plan: LogicalPlan, names: string[]): LogicalPlan {
 }
 
 export { resolveNamed };
+
+/**
+ * Spark before 2.4 (spark.sql.legacy.setopsPrecedence.enabled): every set operator has the same
+ * precedence, left to right. `L UNION (I1 INTERSECT I2 ...)` becomes `((L UNION I1) INTERSECT I2) ...`.
+ */
+function legacySetOpOrder(b: A.SetOperation): A.QueryBody {
+  const chain: A.SetOperation[] = [];
+  let node = b.right as A.SetOperation;
+  for (let i = 0; i < b.intersectsOnRight!; i++) { chain.unshift(node); node = node.left as A.SetOperation; }
+  let acc: A.QueryBody = { ...b, right: chain[0]!.left, intersectsOnRight: undefined };
+  for (const op of chain) acc = { ...op, left: acc };
+  return acc;
+}

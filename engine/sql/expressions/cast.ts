@@ -230,7 +230,11 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
     case "timestamp": {
       if (typeof v === "string") return parseTimestamp(v) ?? invalid(v, from, to, ansi);
       if (v instanceof Date) return new Date(v.getTime());
-      if (typeof v === "number" || typeof v === "bigint") return new Date(toNumber(v) * 1000);
+      if (typeof v === "number" || typeof v === "bigint") {
+        // NaN and ±Infinity have no instant: NULL (Spark), never an Invalid Date.
+        const d = new Date(toNumber(v) * 1000);
+        return Number.isNaN(d.getTime()) ? invalid(v, from, to, ansi) : d;
+      }
       return invalid(v, from, to, ansi);
     }
     case "binary": {

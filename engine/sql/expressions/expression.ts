@@ -13,12 +13,19 @@ export interface Attr {
   qualifier?: string;
   dataType: DataType;
   nullable: boolean;
+  /** A USING / NATURAL join's key column of one side (Spark's hidden output): reachable only as
+   * `t.k` or through `t.*`, never by `*` or a bare name. */
+  hidden?: true;
+  /** Position of a USING key among the join's keys (orders `t.*` like the table). */
+  usingKey?: number;
 }
 
 export interface FrameBound {
   /** "unbounded" preceding/following, "current" row, or an offset (negative = preceding). */
   type: "unboundedPreceding" | "unboundedFollowing" | "currentRow" | "offset";
   offset?: number;
+  /** The offset came from an INTERVAL literal (milliseconds; RANGE frames over timestamps). */
+  interval?: boolean;
 }
 
 export interface WindowFrame {
@@ -52,7 +59,7 @@ export type Expr =
   | { kind: "alias"; child: Expr; name: string; id?: number; names?: string[] }
   /** Any operator or function. `dataType` is set once resolved. */
   | { kind: "fn"; name: string; args: Expr[]; distinct?: boolean; dataType?: DataType; nullable?: boolean; ignoreNulls?: boolean; udf?: UdfData }
-  | { kind: "cast"; child: Expr; to: DataType; isTry?: boolean }
+  | { kind: "cast"; child: Expr; to: DataType; isTry?: boolean; /** float(x) and the other cast-style functions: named like x. */ implicit?: boolean }
   | { kind: "case"; branches: { when: Expr; then: Expr }[]; otherwise?: Expr; dataType?: DataType }
   | { kind: "in"; child: Expr; list: Expr[] }
   | { kind: "subquery"; type: "scalar" | "exists" | "in"; plan: LogicalPlan; child?: Expr; dataType?: DataType; negated?: boolean }

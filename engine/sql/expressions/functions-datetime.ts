@@ -326,6 +326,21 @@ register({
 });
 
 // ts + INTERVAL ...: the SQL binder turns day-time intervals into milliseconds.
+// date/timestamp + INTERVAL n MONTH: add_months keeping the time of day (a date stays a date).
+register({
+  kind: "scalar", name: "timestamp_add_months", minArgs: 2, maxArgs: 2,
+  resolve(args, node) {
+    const t = typeOf(args[0]!);
+    const first = t.type === "date" ? args[0]! : coerceArg(node, args, 0, "timestamp");
+    return { args: [first, coerceArg(node, args, 1, "int")], dataType: t.type === "date" ? DateType : TimestampType };
+  },
+  eval([d, n]) {
+    const t = d as Date;
+    const day = addMonths(t, n as number);
+    return new Date(day.getTime() + (((t.getTime() % DAY) + DAY) % DAY));
+  },
+});
+
 register({
   kind: "scalar", name: "timestamp_add_millis", minArgs: 2, maxArgs: 2,
   resolve(args, node) {

@@ -5,9 +5,13 @@
 import { createHash } from "node:crypto";
 import { editDistance } from "../../common/errors";
 import { type DataType, StringType, IntegerType, BooleanType, ArrayType } from "../types";
-import { register, simple, coerceArg, typeOf, mkCast, type ScalarDef, type RowFn } from "./registry";
+import { register, simple as simpleDef, coerceArg, typeOf, mkCast, type ScalarDef, type RowFn } from "./registry";
 import { javaDoubleToString } from "../text-format";
 import { checkStringSize } from "./size-limits";
+
+/** registry.simple with BINARY arguments read as their UTF-8 text (Spark casts binary to string for these). */
+const simple: typeof simpleDef = (name, expects, result, evalFn, opts) =>
+  simpleDef(name, expects, result, (vals, info) => evalFn(vals.map(utf8), info), opts);
 
 /** Spark's UTF8String.substringSQL. */
 export function substringSql(s: string, pos: number, len = Number.MAX_SAFE_INTEGER): string {
@@ -97,6 +101,11 @@ register(simple("substring", ["string", "int", "int"], StringType,
   ([s, p, l]) => substringSql(s as string, p as number, l === undefined ? undefined : (l as number)), { minArgs: 2 }), "substr");
 register(simple("left", ["string", "int"], StringType, ([s, n]) => substringSql(s as string, 1, n as number)));
 register(simple("right", ["string", "int"], StringType, ([s, n]) => ((n as number) <= 0 ? "" : substringSql(s as string, -(n as number)))));
+
+/** A string argument that may arrive as BINARY (the "string" expectation lets bytes through): its UTF-8 text. */
+function utf8(v: unknown): string {
+  return v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : (v as string);
+}
 
 function pad(name: string, leftSide: boolean): ScalarDef {
   return simple(name, ["string", "int", "string"], StringType, ([s0, len0, p0]) => {

@@ -71,7 +71,7 @@ function print(e: Expr, plan: boolean): string {
     case "unresolvedAlias": return p(e.child);
     case "cast": return plan
       ? `${e.isTry ? "try_cast" : "cast"}(${p(e.child)} as ${simpleString(e.to)})`
-      : `${e.isTry ? "TRY_CAST" : "CAST"}(${p(e.child)} AS ${simpleString(e.to).toUpperCase()})`;
+      : e.implicit ? p(e.child) : `${e.isTry ? "TRY_CAST" : "CAST"}(${p(e.child)} AS ${simpleString(e.to).toUpperCase()})`;
     case "case": {
       const body = e.branches.map((b) => ` WHEN ${p(b.when)} THEN ${p(b.then)}`).join("");
       return `CASE${body}${e.otherwise ? ` ELSE ${p(e.otherwise)}` : ""} END`;

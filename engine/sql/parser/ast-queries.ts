@@ -99,6 +99,9 @@ export interface SetOperation {
   all: boolean;
   left: QueryBody;
   right: QueryBody;
+  /** UNION/EXCEPT whose right side is an unparenthesized INTERSECT chain of this many operators
+   * (it bound tighter); spark.sql.legacy.setopsPrecedence.enabled re-associates it left to right. */
+  intersectsOnRight?: number;
 }
 
 /** `VALUES (1, 'a'), (2, 'b')` as a query. */

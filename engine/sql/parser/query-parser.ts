@@ -62,14 +62,17 @@ function parseSetOps(c: Cursor): QueryBody {
     if (!c.isAnyKw(["UNION", "EXCEPT", "MINUS"])) return left;
     c.next();
     const all = setQuantifier(c);
-    const right = parseIntersects(c);
+    const chain = { n: 0 };
+    const right = parseIntersects(c, chain);
     left = { kind: "setOp", pos: left.pos, op: t.upper === "UNION" ? "union" : "except", all, left, right };
+    if (chain.n > 0) left.intersectsOnRight = chain.n;
   }
 }
 
-function parseIntersects(c: Cursor): QueryBody {
+function parseIntersects(c: Cursor, chain = { n: 0 }): QueryBody {
   let left = parseQueryPrimary(c);
   while (c.acceptKw("INTERSECT")) {
+    chain.n++;
     const all = setQuantifier(c);
     const right = parseQueryPrimary(c);
     left = { kind: "setOp", pos: left.pos, op: "intersect", all, left, right };

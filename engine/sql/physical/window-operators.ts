@@ -6,7 +6,7 @@ import { registerShippable } from "../../common/closure";
 import type { Expr, SortExpr, WindowFrame } from "../expressions/expression";
 import { compileExpr } from "../expressions/eval";
 import { aggRuntime } from "../expressions/aggregates";
-import { lookupFunction, type EvalContext } from "../expressions/registry";
+import { lookupFunction, typeOf, type EvalContext } from "../expressions/registry";
 import { compareValues } from "../expressions/compare";
 import { compareSortKeys, ctxFor, type ExecConf, type Row, type SortKeySpec } from "./operators";
 
@@ -28,13 +28,14 @@ export const windowPartition = registerShippable("sql.windowPartition", function
     for (let i = 0; i < a.p.length; i++) { const c = compareValues(a.p[i], b.p[i]); if (c) return c; }
     return compareSortKeys(a.o, b.o, dirs) || a.i - b.i;
   });
+  const dateKey = spec.orderBy.length > 0 && typeOf(spec.orderBy[0]!.child).type === "date";
   const out: Row[] = [];
   let start = 0;
   while (start < rows.length) {
     let end = start + 1;
     while (end < rows.length && rows[end]!.p.every((v, i) => compareValues(v, rows[start]!.p[i]) === 0)) end++;
     const group = rows.slice(start, end);
-    const cols = spec.functions.map((f) => evalWindowFn(f.fn, f.frame, group, dirs, ctx));
+    const cols = spec.functions.map((f) => evalWindowFn(f.fn, f.frame, group, dirs, ctx, dateKey));
     group.forEach((g, i) => out.push([...g.r, ...cols.map((c) => c[i])]));
     start = end;
   }
@@ -43,7 +44,7 @@ export const windowPartition = registerShippable("sql.windowPartition", function
 
 type Keyed = { r: Row; o: unknown[] };
 
-function evalWindowFn(fn: Expr & { kind: "fn" }, frame: WindowFrame, group: Keyed[], dirs: SortKeySpec[], ctx: EvalContext): unknown[] {
+function evalWindowFn(fn: Expr & { kind: "fn" }, frame: WindowFrame, group: Keyed[], dirs: SortKeySpec[], ctx: EvalContext, dateKey: boolean): unknown[] {
   const n = group.length;
   const name = fn.name.toLowerCase();
   const def = lookupFunction(name);
@@ -88,18 +89,34 @@ function evalWindowFn(fn: Expr & { kind: "fn" }, frame: WindowFrame, group: Keye
       }
       case "lag": case "lead": {
         const off = args[1] ? Number(args[1](group[0]!.r)) : 1;
+        const vals = group.map((g) => args[0]!(g.r));
+        const step = name === "lag" ? -1 : 1;
         for (let i = 0; i < n; i++) {
-          const j = name === "lag" ? i - off : i + off;
-          res[i] = j >= 0 && j < n ? args[0]!(group[j]!.r) : args[2] ? args[2](group[i]!.r) : null;
+          let v: unknown;
+          if (!fn.ignoreNulls || off === 0) {
+            const j = i + step * off;
+            v = j >= 0 && j < n ? vals[j] : undefined;
+          } else {
+            // IGNORE NULLS: the off-th non-null value before (lag) or after (lead) the current row.
+            let seen = 0, j = i + step * Math.sign(off);
+            for (; j >= 0 && j < n; j += step * Math.sign(off)) if (vals[j] !== null && vals[j] !== undefined && ++seen === Math.abs(off)) break;
+            v = j >= 0 && j < n ? vals[j] : undefined;
+          }
+          res[i] = v !== undefined ? v : args[2] ? args[2](group[i]!.r) : null;
         }
         return res;
       }
       case "nth_value": {
         const k = Number(args[1]!(group[0]!.r));
+        const vals = group.map((g) => args[0]!(g.r));
         for (let i = 0; i < n; i++) {
-          const [lo, hi] = frameBounds(frame, i, group, dirs);
-          const j = lo + k - 1;
-          res[i] = j <= hi && j < n ? args[0]!(group[j]!.r) : null;
+          const [lo, hi] = frameBounds(frame, i, group, dirs, dateKey);
+          let v: unknown = null, seen = 0;
+          for (let j = Math.max(lo, 0); j <= Math.min(hi, n - 1); j++) {
+            if (fn.ignoreNulls && (vals[j] === null || vals[j] === undefined)) continue;
+            if (++seen === k) { v = vals[j]; break; }
+          }
+          res[i] = v;
         }
         return res;
       }
@@ -130,7 +147,7 @@ function evalWindowFn(fn: Expr & { kind: "fn" }, frame: WindowFrame, group: Keye
     return res;
   }
   for (let i = 0; i < n; i++) {
-    const [lo, hi] = frameBounds(frame, i, group, dirs);
+    const [lo, hi] = frameBounds(frame, i, group, dirs, dateKey);
     let b = rt.init();
     for (let k = Math.max(lo, 0); k <= Math.min(hi, n - 1); k++) b = rt.update(b, vals(k));
     res[i] = rt.finish(b);
@@ -139,7 +156,7 @@ function evalWindowFn(fn: Expr & { kind: "fn" }, frame: WindowFrame, group: Keye
 }
 
 /** Inclusive row index range of the frame around row i. */
-function frameBounds(frame: WindowFrame, i: number, group: Keyed[], dirs: SortKeySpec[]): [number, number] {
+function frameBounds(frame: WindowFrame, i: number, group: Keyed[], dirs: SortKeySpec[], dateKey = false): [number, number] {
   const n = group.length;
   if (frame.frameType === "rows") {
     const lo = frame.lower.type === "unboundedPreceding" ? 0 : frame.lower.type === "currentRow" ? i : frame.lower.type === "offset" ? i + (frame.lower.offset ?? 0) : n;
@@ -154,7 +171,7 @@ function frameBounds(frame: WindowFrame, i: number, group: Keyed[], dirs: SortKe
     if (b.type === "unboundedFollowing") return side === "hi";
     const c = compareSortKeys(group[j]!.o, key, dirs);
     if (b.type === "currentRow") return side === "lo" ? c >= 0 : c <= 0;
-    const v = group[j]!.o[0] as number, k = key[0] as number;
+    const v = rangeNumber(group[j]!.o[0], dateKey), k = rangeNumber(key[0], dateKey);
     if (v === null || k === null || v === undefined || k === undefined) return c === 0;
     const target = asc ? k + (b.offset ?? 0) : k - (b.offset ?? 0);
     return side === "lo" ? (asc ? v >= target : v <= target) : (asc ? v <= target : v >= target);
@@ -164,4 +181,10 @@ function frameBounds(frame: WindowFrame, i: number, group: Keyed[], dirs: SortKe
   let hi = n - 1;
   while (hi >= 0 && !within(hi, frame.upper, "hi")) hi--;
   return [lo, hi];
+}
+
+/** A RANGE frame's order key as a number: dates count days (their offsets are days), timestamps milliseconds. */
+function rangeNumber(v: unknown, dateKey: boolean): number | null | undefined {
+  if (v instanceof Date) return dateKey ? v.getTime() / 86_400_000 : v.getTime();
+  return v as number | null | undefined;
 }

@@ -275,15 +275,16 @@ export function dedupRight(left: LogicalPlan, right: LogicalPlan): LogicalPlan {
   return { kind: "Project", exprs: rout.map((a) => ({ kind: "alias", child: a, name: a.name, id: newExprId() }) as Expr), child: right };
 }
 
-export function buildJoin(left: LogicalPlan, right0: LogicalPlan, on: JoinOn, how: string | JoinType = "inner", natural = false): LogicalPlan {
+/** `hiddenKeys`: SQL's USING / NATURAL joins keep each side's key columns as hidden output (see Attr.hidden). */
+export function buildJoin(left: LogicalPlan, right0: LogicalPlan, on: JoinOn, how: string | JoinType = "inner", natural = false, hiddenKeys = false): LogicalPlan {
   const joinType = parseJoinType(how);
   const right = dedupRight(left, right0);
   const lout = outputOf(left), rout = outputOf(right);
   let usingCols: string[] | undefined;
-  if (natural) usingCols = lout.filter((a) => rout.some((b) => eqName(a.name, b.name))).map((a) => a.name);
+  if (natural) usingCols = lout.filter((a) => !a.hidden && rout.some((b) => !b.hidden && eqName(a.name, b.name))).map((a) => a.name);
   else if (typeof on === "string") usingCols = [on];
   else if (Array.isArray(on)) usingCols = on;
-  if (usingCols) return buildUsingJoin(left, right, usingCols, joinType);
+  if (usingCols) return buildUsingJoin(left, right, usingCols, joinType, hiddenKeys);
   const condition = on ? resolveExpr(on as Expr, { input: [...lout, ...rout], clause: "JOIN" }) : undefined;
   if (condition) {
     const t = typeOf(condition);
@@ -294,10 +295,10 @@ export function buildJoin(left: LogicalPlan, right0: LogicalPlan, on: JoinOn, ho
   return { kind: "Join", left, right, joinType: joinType === "cross" && condition ? "inner" : joinType, condition };
 }
 
-function buildUsingJoin(left: LogicalPlan, right: LogicalPlan, cols: string[], joinType: JoinType): LogicalPlan {
+function buildUsingJoin(left: LogicalPlan, right: LogicalPlan, cols: string[], joinType: JoinType, hiddenKeys = false): LogicalPlan {
   const lout = outputOf(left), rout = outputOf(right);
   const pairs = cols.map((c) => {
-    const l = lout.filter((a) => eqName(a.name, c)), r = rout.filter((a) => eqName(a.name, c));
+    const l = lout.filter((a) => !a.hidden && eqName(a.name, c)), r = rout.filter((a) => !a.hidden && eqName(a.name, c));
     if (l.length !== 1) throw l.length ? new AnalysisError("AMBIGUOUS_REFERENCE", `Reference \`${c}\` is ambiguous in the left side of the join.`) : new AnalysisError("UNRESOLVED_USING_COLUMN_FOR_JOIN", `USING column \`${c}\` cannot be resolved on the left side of the join. The left-side columns: [${lout.map((a) => "`" + a.name + "`").join(", ")}].`);
     if (r.length !== 1) throw r.length ? new AnalysisError("AMBIGUOUS_REFERENCE", `Reference \`${c}\` is ambiguous in the right side of the join.`) : new AnalysisError("UNRESOLVED_USING_COLUMN_FOR_JOIN", `USING column \`${c}\` cannot be resolved on the right side of the join. The right-side columns: [${rout.map((a) => "`" + a.name + "`").join(", ")}].`);
     return [l[0]!, r[0]!] as const;
@@ -321,7 +322,16 @@ function buildUsingJoin(left: LogicalPlan, right: LogicalPlan, cols: string[], j
   } else keys = pairs.map(([l]) => find(l));
   const lrest = lout.filter((a) => !leftKeys.has(a.id)).map(find);
   const rrest = joinType === "left_semi" || joinType === "left_anti" ? [] : rout.filter((a) => !rightKeys.has(a.id)).map(find);
-  return { kind: "Project", exprs: [...keys, ...lrest, ...rrest], child: join };
+  if (!hiddenKeys) return { kind: "Project", exprs: [...keys, ...lrest, ...rrest], child: join };
+  // Spark: the visible key is the left one (right one for RIGHT, a coalesce for FULL); each side's
+  // own key stays reachable as t.k and in t.* (hidden output).
+  const semi = joinType === "left_semi" || joinType === "left_anti";
+  const visible = keys.map((k, i) => (k.kind === "attr" ? { ...k, usingKey: i } : k));
+  const hidden: Attr[] = pairs.flatMap(([l, r], i) => [
+    ...(joinType === "inner" || joinType === "left" || joinType === "cross" || semi ? [] : [{ ...find(l), hidden: true as const, usingKey: i }]),
+    ...(semi || joinType === "right" ? [] : [{ ...find(r), hidden: true as const, usingKey: i }]),
+  ]);
+  return { kind: "Project", exprs: [...visible, ...lrest, ...rrest, ...hidden], child: join };
 }
 
 // ---- set operations -----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import { canCast } from "../expressions/cast";
 import { resolveIn } from "../expressions/functions-core";
 import { exprSql } from "../expressions/print";
 import { sqlTypeName } from "../expressions/type-utils";
-import { newExprId } from "./logical-plan";
+import { newExprId, outputOf } from "./logical-plan";
 
 export interface ResolveScope {
   input: Attr[];
@@ -69,25 +69,33 @@ function ambiguous(name: string, matches: Attr[]): AnalysisError {
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** Find `parts` among `input`: [name, ...fields] or [qualifier, name, ...fields]. */
+/** A column as a reference: without the USING-join markers of the scope it came from. */
+function plainAttr(a: Attr): Attr {
+  if (a.hidden === undefined && a.usingKey === undefined) return a;
+  const { hidden: _h, usingKey: _k, ...rest } = a;
+  return rest;
+}
+
 export function lookupColumn(parts: string[], input: Attr[]): { attr: Attr; rest: string[] } | undefined {
   const dedupe = (as: Attr[]) => as.filter((a, i) => as.findIndex((b) => b.id === a.id) === i);
   if (parts.length >= 2) {
     // Longest qualifier first: db.t.a -> qualifier "t" (we only keep the last part of a qualifier).
     for (let q = parts.length - 1; q >= 1; q--) {
       const qual = parts[q - 1]!;
-      const byQual = dedupe(input.filter((a) => a.qualifier !== undefined && eq(a.qualifier, qual) && eq(a.name, parts[q]!)));
-      if (byQual.length === 1) return { attr: byQual[0]!, rest: parts.slice(q + 1) };
+      const byQual = dedupe(input.filter((a) => a.qualifier !== undefined && eq(a.qualifier, qual) && eq(a.name, parts[q]!)))
+        .filter((a, _i, all) => !a.hidden || all.every((b) => b.hidden));
+      if (byQual.length === 1) return { attr: plainAttr(byQual[0]!), rest: parts.slice(q + 1) };
       if (byQual.length > 1) throw ambiguous(parts.slice(0, q + 1).join("."), byQual);
     }
   }
-  const byName = dedupe(input.filter((a) => eq(a.name, parts[0]!)));
+  const byName = dedupe(input.filter((a) => !a.hidden && eq(a.name, parts[0]!)));
   if (byName.length > 1) {
     // An exact-case match wins over case-insensitive ones only when it is unique.
     const exact = byName.filter((a) => a.name === parts[0]);
     if (exact.length === 1 && byName.length > 1 && new Set(byName.map((a) => a.name)).size > 1) return { attr: exact[0]!, rest: parts.slice(1) };
     throw ambiguous(parts[0]!, byName);
   }
-  if (byName.length === 1) return { attr: byName[0]!, rest: parts.slice(1) };
+  if (byName.length === 1) return { attr: plainAttr(byName[0]!), rest: parts.slice(1) };
   return undefined;
 }
 
@@ -143,6 +151,43 @@ export function defaultFrame(spec: WindowSpecData, ranking: boolean): WindowFram
       : { frameType: "rows", lower: { type: "unboundedPreceding" }, upper: { type: "unboundedFollowing" } };
   }
   return { frameType: "range", lower: { type: "unboundedPreceding" }, upper: { type: "currentRow" } };
+}
+
+/** Spark's SpecifiedWindowFrame checks: a frame Spark rejects must not run with a guessed meaning. */
+function checkFrame(e: Expr, spec: WindowSpecData): void {
+  const f = spec.frame!;
+  const sql = `${f.frameType === "rows" ? "ROWS" : "RANGE"} BETWEEN ${boundSql(f.lower)} AND ${boundSql(f.upper)}`;
+  if (f.lower.type === "unboundedFollowing" || f.upper.type === "unboundedPreceding") {
+    const bad = f.lower.type === "unboundedFollowing" ? "lower" : "upper";
+    throw dataTypeMismatch(e, "SPECIFIED_WINDOW_FRAME_INVALID_BOUND", `Window frame ${bad} bound '${boundSql(bad === "lower" ? f.lower : f.upper)}' is invalid in "${sql}".`);
+  }
+  const pos = (b: typeof f.lower): number | undefined => (b.type === "currentRow" ? 0 : b.type === "offset" ? b.offset ?? 0 : undefined);
+  const lo = pos(f.lower), hi = pos(f.upper);
+  if (lo !== undefined && hi !== undefined && lo > hi) {
+    throw dataTypeMismatch(e, "SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON", `The lower bound of a window frame must be less than or equal to the upper bound.`);
+  }
+  const offsets = [f.lower, f.upper].filter((b) => b.type === "offset");
+  if (f.frameType === "rows" && offsets.some((b) => !Number.isInteger(b.offset) || Math.abs(b.offset!) > 2147483647)) {
+    throw dataTypeMismatch(e, "SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", `The data type of the lower and upper bound of a ROWS frame must be INT.`);
+  }
+  if (f.frameType === "range" && offsets.length > 0) {
+    if (spec.orderBy.length === 0) throw dataTypeMismatch(e, "RANGE_FRAME_WITHOUT_ORDER", `A range window frame cannot be used in an unordered window specification.`);
+    const t = typeOf(spec.orderBy[0]!.child).type;
+    const interval = offsets.some((b) => b.interval);
+    const numericKey = ["byte", "short", "integer", "long", "float", "double", "decimal", "date"].includes(t);
+    if (interval ? t !== "timestamp" : !numericKey) {
+      throw dataTypeMismatch(e, "RANGE_FRAME_INVALID_TYPE", `The data type ${t} used in the order specification does not support a range window frame.`);
+    }
+  }
+}
+
+function boundSql(b: { type: string; offset?: number }): string {
+  switch (b.type) {
+    case "unboundedPreceding": return "UNBOUNDED PRECEDING";
+    case "unboundedFollowing": return "UNBOUNDED FOLLOWING";
+    case "currentRow": return "CURRENT ROW";
+    default: return (b.offset ?? 0) < 0 ? `${-(b.offset ?? 0)} PRECEDING` : `${b.offset} FOLLOWING`;
+  }
 }
 
 /** Resolve an expression against a scope. */
@@ -228,7 +273,18 @@ export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
       return resolveIn(node);
     }
     case "sort": return { ...e, child: resolveExpr(e.child, scope) } as SortExpr;
-    case "subquery": return { ...e, child: e.child ? resolveExpr(e.child, scope) : undefined };
+    case "subquery": {
+      // A scalar subquery has its one column's type (Spark checks there is exactly one).
+      if (e.type === "scalar" && e.dataType === undefined) {
+        const out = outputOf(e.plan);
+        if (out.length !== 1) {
+          throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
+            `Invalid subquery: scalar subquery must return only one column, but got ${out.length}.`, { parameters: { number: out.length } });
+        }
+        return { ...e, dataType: out[0]!.dataType };
+      }
+      return { ...e, child: e.child ? resolveExpr(e.child, scope) : undefined };
+    }
     case "lambda": return e;
     case "window": {
       if (!scope.allowWindow) {
@@ -248,11 +304,13 @@ export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
         orderBy: e.spec.orderBy.map((x) => resolveExpr(x, inner) as SortExpr),
         frame: e.spec.frame,
       };
-      const ranking = def.kind === "window";
+      // nth_value reads its frame like an aggregate; ranking and offset functions have fixed frames.
+      const ranking = def.kind === "window" && fnNode.name.toLowerCase() !== "nth_value";
       if (ranking && def.requiresOrder && !spec.orderBy.length) {
         throw new AnalysisError("WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE".replace("WITHOUT_OVER_CLAUSE", "AND_FRAME_MISMATCH"),
           `Window function ${fnNode.name}() requires window to be ordered, please add ORDER BY clause. For example SELECT ${fnNode.name}()(value_expr) OVER (PARTITION BY window_partition ORDER BY window_ordering) from table.`);
       }
+      if (spec.frame) checkFrame(e, spec);
       if (!spec.frame || ranking) spec.frame = defaultFrame(spec, ranking);
       if (spec.frame.frameType === "range" && (spec.frame.lower.type === "offset" || spec.frame.upper.type === "offset") && spec.orderBy.length !== 1) {
         throw dataTypeMismatch(e, "RANGE_FRAME_MULTI_ORDER", `A range window frame with value boundaries cannot be used in a window specification with multiple order by expressions: ${spec.orderBy.map(exprSql).join(",")}.`);
@@ -344,13 +402,20 @@ export function resolveNamed(raw: Expr, scope: ResolveScope): Expr {
 }
 
 /** Expand `*`, `t.*` and `struct.*` in a select list. */
+/** t.* over a USING join: the side's key columns (visible or hidden) first, in key order, then the rest. */
+function usingKeysFirst(attrs: Attr[]): Attr[] {
+  if (!attrs.some((a) => a.usingKey !== undefined)) return attrs;
+  const keys = attrs.filter((a) => a.usingKey !== undefined).sort((a, b) => a.usingKey! - b.usingKey!);
+  return [...keys, ...attrs.filter((a) => a.usingKey === undefined)].map(plainAttr);
+}
+
 export function expandStars(items: Expr[], input: Attr[]): Expr[] {
   const out: Expr[] = [];
   for (const it of items) {
     if (it.kind !== "star") { out.push(it); continue; }
-    if (!it.qualifier) { out.push(...input); continue; }
+    if (!it.qualifier) { out.push(...input.filter((a) => !a.hidden).map(plainAttr)); continue; }
     const q = it.qualifier;
-    const byQual = input.filter((a) => a.qualifier && eq(a.qualifier, q.split(".").pop()!));
+    const byQual = usingKeysFirst(input.filter((a) => a.qualifier && eq(a.qualifier, q.split(".").pop()!)));
     if (byQual.length) { out.push(...byQual); continue; }
     const hit = lookupColumn(q.split("."), input);
     if (hit) {
