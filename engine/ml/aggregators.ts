@@ -429,6 +429,52 @@ registerAggregator<{ nodes: TreeNode[]; frontier: number[]; thresholds: number[]
   },
 });
 
+/** Poisson(lambda) draw from one uniform (inverse CDF): a point's bootstrap weight in one tree. */
+export function poissonFromUniform(u: number, lambda: number): number {
+  let p = Math.exp(-lambda), f = p, k = 0;
+  while (u > f && k < 1000) { k++; p *= lambda / k; f += p; }
+  return k;
+}
+
+/** A point's weight in tree t of a forest: bootstrap (Poisson(rate)) or subsampling without replacement. */
+export function forestWeight(x: Float64Array, t: number, s: { seed: number; rate: number; bootstrap: boolean }): number {
+  if (!s.bootstrap && s.rate >= 1) return 1;
+  const u = pointUniform(x, s.seed, 1000 + t);
+  return s.bootstrap ? poissonFromUniform(u, s.rate) : u < s.rate ? 1 : 0;
+}
+
+/**
+ * RandomForest: for every tree at once, per frontier node ("tree:node"), weighted class counts per
+ * (feature, bin) over that node's feature subset, bins by the thresholds (x <= t goes left).
+ */
+registerAggregator<{ trees: TreeNode[][]; frontier: Record<string, number[]>; thresholds: number[][]; K: number; seed: number; rate: number; bootstrap: boolean }, Record<string, number[]>, Point>("forestHist", {
+  zero: () => ({}),
+  add(a, [y, x], s) {
+    for (let t = 0; t < s.trees.length; t++) {
+      const key = `${t}:${routeTree(s.trees[t]!, x)}`;
+      const feats = s.frontier[key];
+      if (!feats) continue;
+      const w = forestWeight(x, t, s);
+      if (w === 0) continue;
+      let h = a[key];
+      if (!h) { const size = feats.reduce((n, j) => n + (s.thresholds[j]!.length + 1) * s.K, 0); h = a[key] = new Array<number>(size).fill(0); }
+      let offset = 0;
+      for (const j of feats) {
+        const th = s.thresholds[j]!, v = x[j]!;
+        let lo = 0, hi = th.length;
+        while (lo < hi) { const m = (lo + hi) >> 1; if (th[m]! < v) lo = m + 1; else hi = m; }
+        h[offset + lo * s.K + y]! += w;
+        offset += (th.length + 1) * s.K;
+      }
+    }
+    return a;
+  },
+  merge(a, b) {
+    for (const [k, h] of Object.entries(b)) { const t = a[k]; if (!t) a[k] = h; else for (let i = 0; i < h.length; i++) t[i]! += h[i]!; }
+    return a;
+  },
+});
+
 /** Per class: count and feature sums; counts negative feature values (NaiveBayes). */
 registerAggregator<{ d: number }, { counts: Record<number, number>; sums: Record<number, number[]>; negative: number }, Point>("nbStats", {
   zero: () => ({ counts: {}, sums: {}, negative: 0 }),

@@ -22,6 +22,7 @@ export {
   ParamGridBuilder, CrossValidator, CrossValidatorModel, TrainValidationSplit, TrainValidationSplitModel, param,
 } from "./tuning";
 export { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree";
+export { RandomForestClassifier, RandomForestClassificationModel } from "./random-forest";
 export { NaiveBayes, NaiveBayesModel } from "./naive-bayes";
 export { loadStage, saveStage, type MLSession } from "./persistence";
 import "./persist-stages";

@@ -364,6 +364,27 @@ registerKernel("tree", (spec) => {
   };
 });
 
+// RandomForestClassificationModel: each tree votes its leaf's class distribution (Spark's raw
+// prediction is the sum of the trees' normalized leaf counts); probability = raw / its sum.
+registerKernel("forest", (spec) => {
+  const fc = spec.featuresCol as string, trees = spec.trees as { feature: number; threshold: number; left: number; right: number; counts: number[] }[][];
+  const d = spec.numFeatures as number, K = spec.numClasses as number;
+  return (row) => {
+    const x = features(spec, fc, row, d);
+    const raw = new Array<number>(K).fill(0);
+    for (const nodes of trees) {
+      let n = nodes[0]!;
+      while (n.feature >= 0) n = nodes[x[n.feature]! <= n.threshold ? n.left : n.right]!;
+      const total = n.counts.reduce((a, b) => a + b, 0);
+      if (total > 0) for (let k = 0; k < K; k++) raw[k]! += (n.counts[k] ?? 0) / total;
+    }
+    const sum = raw.reduce((a, b) => a + b, 0) || 1;
+    let best = 0;
+    for (let k = 1; k < K; k++) if (raw[k]! > raw[best]!) best = k;
+    return [new DenseVector(raw), new DenseVector(raw.map((r) => r / sum)), best];
+  };
+});
+
 // NaiveBayesModel (multinomial): raw = pi + theta . x, probability = softmax(raw)
 registerKernel("naiveBayes", (spec) => {
   const fc = spec.featuresCol as string, pi = spec.pi as number[], theta = spec.theta as number[][];

@@ -11,6 +11,7 @@ import { LogisticRegression, LogisticRegressionModel } from "./classification";
 import { KMeans, KMeansModel } from "./clustering";
 import { NaiveBayes, NaiveBayesModel } from "./naive-bayes";
 import { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree";
+import { RandomForestClassifier, RandomForestClassificationModel } from "./random-forest";
 import { Pipeline, PipelineModel } from "./pipeline";
 import type { TreeNode } from "./aggregators";
 
@@ -25,6 +26,7 @@ const plain: Array<[string, string, () => PipelineStage]> = [
   ["LinearRegression", "regression", () => new LinearRegression()], ["LogisticRegression", "classification", () => new LogisticRegression()],
   ["KMeans", "clustering", () => new KMeans()], ["NaiveBayes", "classification", () => new NaiveBayes()],
   ["DecisionTreeClassifier", "classification", () => new DecisionTreeClassifier()],
+  ["RandomForestClassifier", "classification", () => new RandomForestClassifier()],
 ];
 for (const [name, pkg, make] of plain) registerPersister(name, { sparkClass: `${ORG}.${pkg}.${name}`, make });
 registerPersister("Pipeline", { sparkClass: `${ORG}.Pipeline`, make: () => new Pipeline() });
@@ -91,4 +93,12 @@ registerPersister("DecisionTreeClassificationModel", {
     return { ddl: "nodes string, numFeatures int, numClasses int", row: [JSON.stringify(m.nodes), m.numFeatures, m.numClasses] };
   },
   make: (d) => new DecisionTreeClassificationModel(JSON.parse(d!.nodes as string) as TreeNode[], Number(d!.numFeatures), Number(d!.numClasses)),
+});
+registerPersister("RandomForestClassificationModel", {
+  sparkClass: `${ORG}.classification.RandomForestClassificationModel`,
+  data: (st) => {
+    const m = st as RandomForestClassificationModel;
+    return { ddl: "trees string, numFeatures int, numClasses int", row: [JSON.stringify(m.treeNodes), m.numFeatures, m.numClasses] };
+  },
+  make: (d) => new RandomForestClassificationModel(JSON.parse(d!.trees as string) as TreeNode[][], Number(d!.numFeatures), Number(d!.numClasses)),
 });

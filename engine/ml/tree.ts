@@ -18,6 +18,45 @@ interface DecisionTreeParams {
 }
 const DT_PARAMS = ["featuresCol", "labelCol", "predictionCol", "probabilityCol", "rawPredictionCol", "maxDepth", "maxBins", "minInstancesPerNode", "minInfoGain", "impurity", "seed"];
 
+/** Split candidates per feature: midpoints of the sample's distinct values, thinned to maxBins - 1 quantiles. */
+export function splitThresholds(sample: number[][], maxBins: number): number[][] {
+  const d = sample[0]?.length ?? 0;
+  return Array.from({ length: d }, (_, j) => {
+    const vals = [...new Set(sample.map((x) => x[j]!))].sort((a, b) => a - b);
+    const mids = vals.slice(1).map((v, i) => (v + vals[i]!) / 2);
+    if (mids.length <= maxBins - 1) return mids;
+    return Array.from({ length: maxBins - 1 }, (_, b) => mids[Math.floor(((b + 1) * mids.length) / maxBins)]!).filter((v, i, a) => i === 0 || v !== a[i - 1]);
+  });
+}
+
+/**
+ * A node's class totals and its best split from its histogram, laid out feature by feature (in
+ * `features` order) as bins x classes. No split (feature -1) when the node is pure or no split
+ * keeps minInstancesPerNode on both sides.
+ */
+export function bestSplit(h: ArrayLike<number>, features: number[], thresholds: number[][], K: number, kind: string, minInst: number): { total: number[]; gain: number; feature: number; threshold: number } {
+  const nb0 = thresholds[features[0]!]!.length + 1, total = new Array<number>(K).fill(0);
+  for (let b = 0; b < nb0; b++) for (let k = 0; k < K; k++) total[k]! += h[b * K + k]!;
+  const n = total.reduce((a, b) => a + b, 0), parentImp = impurity(total, kind);
+  let best = { total, gain: -Infinity, feature: -1, threshold: 0 };
+  if (parentImp === 0) return best;
+  let offset = 0;
+  for (const j of features) {
+    const nb = thresholds[j]!.length + 1;
+    const left = new Array<number>(K).fill(0);
+    for (let b = 0; b < nb - 1; b++) {
+      for (let k = 0; k < K; k++) left[k]! += h[offset + b * K + k]!;
+      const nl = left.reduce((a, c) => a + c, 0), nr = n - nl;
+      if (nl < minInst || nr < minInst) continue;
+      const right = total.map((t, k) => t - left[k]!);
+      const gain = parentImp - (nl / n) * impurity(left, kind) - (nr / n) * impurity(right, kind);
+      if (gain > best.gain) best = { total, gain, feature: j, threshold: thresholds[j]![b]! };
+    }
+    offset += nb * K;
+  }
+  return best;
+}
+
 function impurity(counts: ArrayLike<number>, kind: string): number {
   let n = 0;
   for (let k = 0; k < counts.length; k++) n += counts[k]!;
@@ -58,13 +97,8 @@ export class DecisionTreeClassifier extends Estimator<DecisionTreeClassification
       if (labels.n === 0) throw new AnalysisError("ML_EMPTY_INPUT", `${stage}: the training data is empty.`);
       if (labels.bad > 0) throw new AnalysisError("ML_INVALID_INPUT", `${stage}: labels must be integers 0, 1, ..., K-1 (index string labels with StringIndexer).`);
       const K = Math.max(2, labels.max + 1), d = sample[0]!.length;
-      // thresholds per feature: midpoints of distinct sample values, thinned to quantiles
-      const thresholds = Array.from({ length: d }, (_, j) => {
-        const vals = [...new Set(sample.map((x) => x[j]!))].sort((a, b) => a - b);
-        const mids = vals.slice(1).map((v, i) => (v + vals[i]!) / 2);
-        if (mids.length <= maxBins - 1) return mids;
-        return Array.from({ length: maxBins - 1 }, (_, b) => mids[Math.floor(((b + 1) * mids.length) / maxBins)]!).filter((v, i, a) => i === 0 || v !== a[i - 1]);
-      });
+      const thresholds = splitThresholds(sample, maxBins);
+      const all = Array.from({ length: d }, (_, j) => j);
       const nodes: TreeNode[] = [{ id: 0, feature: -1, threshold: 0, left: -1, right: -1, counts: [], gain: 0, depth: 0 }];
       let frontier = [0];
       for (let depth = 0; depth <= maxDepth && frontier.length; depth++) {
@@ -74,27 +108,9 @@ export class DecisionTreeClassifier extends Estimator<DecisionTreeClassification
           const h = hist[id];
           const node = nodes[id]!;
           if (!h) { node.counts = new Array<number>(K).fill(0); continue; }
-          // total class counts from feature 0's bins
-          const nb0 = thresholds[0]!.length + 1, total = new Array<number>(K).fill(0);
-          for (let b = 0; b < nb0; b++) for (let k = 0; k < K; k++) total[k]! += h[b * K + k]!;
-          node.counts = total;
-          const n = total.reduce((a, b) => a + b, 0), parentImp = impurity(total, kind);
-          if (depth === maxDepth || parentImp === 0) continue;
-          let best = { gain: -Infinity, feature: -1, threshold: 0 };
-          let offset = 0;
-          for (let j = 0; j < d; j++) {
-            const nb = thresholds[j]!.length + 1;
-            const left = new Array<number>(K).fill(0);
-            for (let b = 0; b < nb - 1; b++) {
-              for (let k = 0; k < K; k++) left[k]! += h[offset + b * K + k]!;
-              const nl = left.reduce((a, c) => a + c, 0), nr = n - nl;
-              if (nl < minInst || nr < minInst) continue;
-              const right = total.map((t, k) => t - left[k]!);
-              const gain = parentImp - (nl / n) * impurity(left, kind) - (nr / n) * impurity(right, kind);
-              if (gain > best.gain) best = { gain, feature: j, threshold: thresholds[j]![b]! };
-            }
-            offset += nb * K;
-          }
+          const best = bestSplit(h, all, thresholds, K, kind, minInst);
+          node.counts = best.total;
+          if (depth === maxDepth) continue;
           if (best.feature < 0 || best.gain <= minGain || best.gain <= 1e-12) continue;
           node.feature = best.feature; node.threshold = best.threshold; node.gain = best.gain;
           node.left = nodes.length; nodes.push({ id: nodes.length, feature: -1, threshold: 0, left: -1, right: -1, counts: [], gain: 0, depth: depth + 1 });
@@ -111,7 +127,7 @@ export class DecisionTreeClassifier extends Estimator<DecisionTreeClassification
 }
 installAccessors(DecisionTreeClassifier, DT_PARAMS);
 
-function treeOutput(st: { getOrDefault<T>(n: string): T; uid: string; constructor: { name: string } }, schema: StructType): StructType {
+export function treeOutput(st: { getOrDefault<T>(n: string): T; uid: string; constructor: { name: string } }, schema: StructType): StructType {
   return appendFields(schema, `${st.constructor.name} (${st.uid})`, [
     { name: st.getOrDefault<string>("rawPredictionCol"), dataType: VectorUDT, nullable: true },
     { name: st.getOrDefault<string>("probabilityCol"), dataType: VectorUDT, nullable: true },

@@ -5,12 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SparkSession } from "../../engine/session";
 import { StructType, StructField, VectorUDT, DoubleType, type DataFrame } from "../../engine/sql";
 import {
   Vectors, VectorAssembler, StringIndexer, OneHotEncoder, StandardScaler, MinMaxScaler, Imputer, HashingTF,
   LinearRegression, LogisticRegression, KMeans, RegressionEvaluator, BinaryClassificationEvaluator,
   MulticlassClassificationEvaluator, ClusteringEvaluator, ConfusionMatrix, DecisionTreeClassifier, NaiveBayes, type Vector,
+  RandomForestClassifier, RandomForestClassificationModel,
 } from "../../engine/ml";
 import { venvPython } from "../python/venv";
 
@@ -175,6 +179,35 @@ describe("decision trees", () => {
     const rows = await byId(dt.transform(test));
     for (const r of rows) expect(r.prediction).toBe(dt.predict(vec(r.features)));
   }, 120_000);
+});
+
+describe("random forests", () => {
+  it("RandomForestClassifier: held-out accuracy close to scikit-learn's forest with Spark's defaults; seeded; importances; votes; save/load", async () => {
+    const df = frame();
+    const train = df.filter(df.col("id").mod(4).notEqual(0)), test = df.filter(df.col("id").mod(4).eqNullSafe(0));
+    const rf = new RandomForestClassifier({ labelCol: "ym", seed: 7 });
+    const m = await rf.fit(train);
+    expect(m.trees).toHaveLength(20);
+    const acc = await new MulticlassClassificationEvaluator({ labelCol: "ym", metricName: "accuracy" }).evaluate(m.transform(test));
+    expect(Math.abs(acc - ref.forestAccuracy)).toBeLessThanOrEqual(0.1);
+    // Bootstrap and feature subsets make the trees differ; the same seed gives the same forest.
+    expect(new Set(m.trees.map((t) => JSON.stringify(t.nodes))).size).toBeGreaterThan(1);
+    expect(JSON.stringify((await rf.fit(train)).treeNodes)).toBe(JSON.stringify(m.treeNodes));
+    close(m.featureImportances.toArray().reduce((a, b) => a + b, 0), 1, 1e-12);
+    expect(m.toDebugString).toMatch(/^RandomForestClassificationModel: uid=.*numTrees=20, numClasses=3, numFeatures=3\n  Tree 0 \(weight 1\.0\):\n    If \(feature \d+ <= /);
+    const rows = await byId(m.transform(test));
+    for (const r of rows) {
+      const p = m.predictProbability(vec(r.features)).toArray();
+      closeAll(vec(r.probability), p, 1e-12);
+      close(vec(r.rawPrediction).reduce((a, b) => a + b, 0), 20, 1e-9); // each tree votes a distribution
+      expect(r.prediction).toBe(m.predict(vec(r.features)));
+    }
+    const dir = mkdtempSync(join(tmpdir(), "rf-"));
+    await m.save(join(dir, "m"));
+    const back = await RandomForestClassificationModel.load(join(dir, "m"), spark);
+    expect(JSON.stringify(back.treeNodes)).toBe(JSON.stringify(m.treeNodes));
+    await expect(new RandomForestClassifier({ labelCol: "ym", featureSubsetStrategy: "most" }).fit(train)).rejects.toThrow(/featureSubsetStrategy 'most'/);
+  }, 180_000);
 });
 
 describe("naive Bayes", () => {

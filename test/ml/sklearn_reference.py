@@ -77,6 +77,10 @@ tr = d["treeTrain"]
 dt = DecisionTreeClassifier(max_depth=5, random_state=0).fit(X[tr], ym[tr])
 te = [i for i in range(n) if i not in set(tr)]
 out["treeAccuracy"] = float(accuracy_score(ym[te], dt.predict(X[te])))
+from sklearn.ensemble import RandomForestClassifier
+# Spark's defaults: 20 trees, depth 5, bootstrap, sqrt(d) features per node ("auto" for classification).
+rf = RandomForestClassifier(n_estimators=20, max_depth=5, max_features="sqrt", bootstrap=True, random_state=0).fit(X[tr], ym[tr])
+out["forestAccuracy"] = float(accuracy_score(ym[te], rf.predict(X[te])))
 from sklearn.naive_bayes import MultinomialNB
 Xc = np.abs(np.round(X))
 nb = MultinomialNB(alpha=1.0).fit(Xc, ym)
