@@ -85,6 +85,31 @@ registerAggregator<{ cols: string[]; arrays?: boolean; skipMissing?: number | nu
   },
 });
 
+/** Per term of an array<string> column: [occurrences, documents holding it], and the document count (CountVectorizer). */
+registerAggregator<{ col: string; stage: string }, { docs: number; terms: Map<string, [number, number]> }, Record<string, unknown>>("termDocCounts", {
+  zero: () => ({ docs: 0, terms: new Map() }),
+  add(acc, row, spec) {
+    const v = row[spec.col];
+    if (v === null || v === undefined) return acc;
+    if (!Array.isArray(v)) throw new ExecutionError("ML_INVALID_INPUT", `${spec.stage}: column '${spec.col}' must hold arrays of strings (use a Tokenizer first).`);
+    acc.docs++;
+    const seen = new Set<string>();
+    for (const t of v) {
+      const w = String(t);
+      const c = acc.terms.get(w) ?? [0, 0];
+      c[0]++;
+      if (!seen.has(w)) { seen.add(w); c[1]++; }
+      acc.terms.set(w, c);
+    }
+    return acc;
+  },
+  merge(a, b) {
+    a.docs += b.docs;
+    for (const [w, [n, d]] of b.terms) { const c = a.terms.get(w); if (c) { c[0] += n; c[1] += d; } else a.terms.set(w, [n, d]); }
+    return a;
+  },
+});
+
 /** Per numeric column: count, sum, min, max of the non-missing values (Imputer, OneHotEncoder). */
 export interface NumStats { n: number; sum: number; min: number; max: number; nonInteger: number }
 registerAggregator<{ cols: string[]; missingValue: number | null; stage: string }, NumStats[], Record<string, unknown>>("numStats", {

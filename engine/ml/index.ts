@@ -23,6 +23,7 @@ export {
 } from "./tuning";
 export { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree";
 export { RandomForestClassifier, RandomForestClassificationModel } from "./random-forest";
+export { StopWordsRemover, CountVectorizer, CountVectorizerModel } from "./text-features";
 export { NaiveBayes, NaiveBayesModel } from "./naive-bayes";
 export { loadStage, saveStage, type MLSession } from "./persistence";
 import "./persist-stages";

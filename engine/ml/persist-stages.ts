@@ -12,6 +12,7 @@ import { KMeans, KMeansModel } from "./clustering";
 import { NaiveBayes, NaiveBayesModel } from "./naive-bayes";
 import { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree";
 import { RandomForestClassifier, RandomForestClassificationModel } from "./random-forest";
+import { StopWordsRemover, CountVectorizer, CountVectorizerModel } from "./text-features";
 import { Pipeline, PipelineModel } from "./pipeline";
 import type { TreeNode } from "./aggregators";
 
@@ -27,6 +28,7 @@ const plain: Array<[string, string, () => PipelineStage]> = [
   ["KMeans", "clustering", () => new KMeans()], ["NaiveBayes", "classification", () => new NaiveBayes()],
   ["DecisionTreeClassifier", "classification", () => new DecisionTreeClassifier()],
   ["RandomForestClassifier", "classification", () => new RandomForestClassifier()],
+  ["StopWordsRemover", "feature", () => new StopWordsRemover()], ["CountVectorizer", "feature", () => new CountVectorizer()],
 ];
 for (const [name, pkg, make] of plain) registerPersister(name, { sparkClass: `${ORG}.${pkg}.${name}`, make });
 registerPersister("Pipeline", { sparkClass: `${ORG}.Pipeline`, make: () => new Pipeline() });
@@ -101,4 +103,9 @@ registerPersister("RandomForestClassificationModel", {
     return { ddl: "trees string, numFeatures int, numClasses int", row: [JSON.stringify(m.treeNodes), m.numFeatures, m.numClasses] };
   },
   make: (d) => new RandomForestClassificationModel(JSON.parse(d!.trees as string) as TreeNode[][], Number(d!.numFeatures), Number(d!.numClasses)),
+});
+registerPersister("CountVectorizerModel", {
+  sparkClass: `${ORG}.feature.CountVectorizerModel`,
+  data: (m) => ({ ddl: "vocabulary array<string>", row: [(m as CountVectorizerModel).vocabulary] }),
+  make: (d) => new CountVectorizerModel((d!.vocabulary as string[]).map(String)),
 });

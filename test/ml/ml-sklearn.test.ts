@@ -14,7 +14,7 @@ import {
   Vectors, VectorAssembler, StringIndexer, OneHotEncoder, StandardScaler, MinMaxScaler, Imputer, HashingTF,
   LinearRegression, LogisticRegression, KMeans, RegressionEvaluator, BinaryClassificationEvaluator,
   MulticlassClassificationEvaluator, ClusteringEvaluator, ConfusionMatrix, DecisionTreeClassifier, NaiveBayes, type Vector,
-  RandomForestClassifier, RandomForestClassificationModel,
+  RandomForestClassifier, RandomForestClassificationModel, CountVectorizer, CountVectorizerModel, StopWordsRemover,
 } from "../../engine/ml";
 import { venvPython } from "../python/venv";
 
@@ -32,6 +32,8 @@ const ym = X.map(([a, b, c]) => { const s = [a! + gauss(), 2 * b! + 4 + gauss(),
 const missing: (number | null)[] = Array.from({ length: 101 }, (_, i) => (i % 4 === 0 ? null : i % 7 === 0 ? 5 : Math.round(r() * 1000) / 10));
 const cats = Array.from({ length: n }, (_, i) => ["red", "green", "blue", "violet"][i % 10 < 4 ? 0 : i % 10 < 7 ? 1 : i % 10 < 9 ? 2 : 3]!);
 const terms = ["spark", "big", "data", "hello", "ünïcode", "a", "ab", "abc", "abcd", "abcde"];
+// Tokenized documents for CountVectorizer (scikit-learn's CountVectorizer over the same tokens is the reference).
+const docs = [["spark", "big", "data", "spark"], ["big", "data", "is", "big"], ["hello", "spark"], ["data", "data", "data", "x"], ["y", "spark", "big"]];
 const init = [X[0]!, X[1]!, X[2]!];
 const pred = y.map((v) => v + gauss() * 0.5);
 const score = yb.map((v) => Math.round((v + gauss() * 0.8) * 4) / 4); // ties on purpose
@@ -46,7 +48,7 @@ let spark: SparkSession;
 
 beforeAll(async () => {
   const script = fileURLToPath(new URL("./sklearn_reference.py", import.meta.url));
-  const input = JSON.stringify({ X, y, yb, ym, missing, cats, terms, init, pred, score, predLabel, clusters, lam, treeTrain });
+  const input = JSON.stringify({ X, y, yb, ym, missing, cats, terms, docs, init, pred, score, predLabel, clusters, lam, treeTrain });
   ref = JSON.parse(execFileSync(venvPython(), [script], { input, encoding: "utf8", maxBuffer: 1 << 26 }));
   spark = await SparkSession.builder().master("local[2]").appName("ml-sklearn").getOrCreate();
 }, 600_000);
@@ -107,6 +109,38 @@ describe("features agree with scikit-learn", () => {
     const rows = await tf.transform(df).collect();
     expect((rows[1]!.tf as Vector).toArray()[tf.indexOf("spark")]).toBe(2);
     expect((rows[0]!.tf as Vector).numNonzeros()).toBeGreaterThan(8);
+  });
+});
+
+describe("text features", () => {
+  it("CountVectorizer: vocabulary by corpus frequency over terms in >= minDF documents; counts equal scikit-learn's document-term matrix", async () => {
+    const df = spark.createDataFrame(docs.map((w, id) => ({ id, w })), "id int, w array<string>").repartition(2);
+    const m = await new CountVectorizer({ inputCol: "w", outputCol: "v", minDF: 2 }).fit(df);
+    // big 4, spark 4, data 5 occurrences; terms in one document only are out.
+    expect(m.vocabulary).toEqual(["data", "big", "spark"]);
+    expect(new Set(m.vocabulary)).toEqual(new Set(Object.keys(ref.cvVocabulary)));
+    const rows = (await m.transform(df).collect()).sort((a, b) => Number(a.id) - Number(b.id));
+    rows.forEach((r, i) => {
+      const got = (r.v as Vector).toArray();
+      for (const [term, j] of Object.entries(ref.cvVocabulary as Record<string, number>)) expect(got[m.vocabulary.indexOf(term)]).toBe(ref.cvCounts[i][j]);
+    });
+    const top = await new CountVectorizer({ inputCol: "w", outputCol: "v", vocabSize: 2, binary: true }).fit(df);
+    expect(top.vocabulary).toEqual(["data", "big"]);
+    expect([...((await top.transform(df).collect()).find((r) => r.id === 3)!.v as Vector).toArray()]).toEqual([1, 0]);
+    const tf = CountVectorizerModel.fromVocabulary(["spark", "data"], { inputCol: "w", outputCol: "v", minTF: 2 });
+    expect([...((await tf.transform(df).collect()).find((r) => r.id === 0)!.v as Vector).toArray()]).toEqual([2, 0]);
+    await expect(new CountVectorizer({ inputCol: "w", outputCol: "v", minDF: 10 }).fit(df)).rejects.toThrow(/vocabulary is empty/);
+  });
+
+  it("StopWordsRemover: Spark's English list (as shipped in Spark's own jar), case-insensitive by default", async () => {
+    const jar = join(fileURLToPath(new URL("../..", import.meta.url)), ".venv/lib/python3.11/site-packages/pyspark/jars/spark-mllib_2.13-4.0.1.jar");
+    const sparkList = execFileSync("unzip", ["-p", jar, "org/apache/spark/ml/feature/stopwords/english.txt"], { encoding: "utf8" }).split("\n").filter(Boolean);
+    expect(StopWordsRemover.loadDefaultStopWords("english")).toEqual(sparkList);
+    const df = spark.createDataFrame([{ w: ["The", "quick", "fox", "is", "NOT", "here"] }, { w: null }], "w array<string>");
+    const rows = await new StopWordsRemover({ inputCol: "w", outputCol: "kept" }).transform(df).collect();
+    expect(rows.map((r) => r.kept)).toEqual([["quick", "fox"], null]);
+    const cs = await new StopWordsRemover({ inputCol: "w", outputCol: "kept", caseSensitive: true, stopWords: ["The", "fox"] }).transform(df).collect();
+    expect(cs[0]!.kept).toEqual(["quick", "is", "NOT", "here"]);
   });
 });
 

@@ -37,6 +37,11 @@ ss = StandardScaler().fit(X)
 out["scaled"] = ((X - ss.mean_) / (ss.scale_ * np.sqrt(n / (n - 1)))).tolist()
 out["minmax"] = MinMaxScaler().fit_transform(X).tolist()
 out["hash"] = [murmurhash3_32(t, seed=42) for t in d["terms"]]
+from sklearn.feature_extraction.text import CountVectorizer
+# The documents come tokenized; min_df=2 as the test's minDF.
+cv = CountVectorizer(analyzer=lambda toks: toks, min_df=2)
+out["cvCounts"] = cv.fit_transform(d["docs"]).toarray().tolist()
+out["cvVocabulary"] = {k: int(v) for k, v in cv.vocabulary_.items()}
 
 ols = LinearRegression().fit(X, y)
 out["ols"] = [ols.coef_.tolist(), float(ols.intercept_)]
