@@ -143,15 +143,21 @@ export class DeltaTable {
 
   /** DELETE FROM t WHERE condition (all rows without a condition). */
   async delete(condition?: Cond): Promise<void> {
+    await this.runDelete(condition);
+  }
+
+  /** @internal DELETE; resolves to the number of rows deleted (SQL's num_affected_rows). */
+  async runDelete(condition?: Cond): Promise<number> {
     const snap = await loadSnapshot(this.path);
     if (condition === undefined) {
       const rm = this.removes(snap, snap.files.keys());
-      await this.commitDml(snap, "DELETE", rm.map((r) => ({ remove: r })), { predicate: "[]" }, { numRemovedFiles: rm.length, numDeletedRows: sumRecords(snap, snap.files.keys()), numAddedFiles: 0, numCopiedRows: 0 });
-      return;
+      const n = sumRecords(snap, snap.files.keys());
+      if (rm.length) await this.commitDml(snap, "DELETE", rm.map((r) => ({ remove: r })), { predicate: "[]" }, { numRemovedFiles: rm.length, numDeletedRows: n, numAddedFiles: 0, numCopiedRows: 0 });
+      return n;
     }
     const c = col(condition);
     const touched = await this.touchedFiles(snap, c);
-    if (!touched.length) return;
+    if (!touched.length) return 0;
     const kept = this.scan(snap, touched).filter(c.not().or(c.isNull())).drop(FILE_COLUMN);
     const staged = await this.stage(kept);
     const rm = this.removes(snap, touched);
@@ -159,6 +165,7 @@ export class DeltaTable {
     await this.commitDml(snap, "DELETE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((a) => ({ add: a }))],
       { predicate: JSON.stringify([String(condition)]) },
       { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numCopiedRows: staged.rows, numDeletedRows: before - staged.rows });
+    return before - staged.rows;
   }
 
   /** UPDATE t SET ... [WHERE condition]: update(set) or update(condition, set), or update({ condition, set }). */
@@ -168,10 +175,15 @@ export class DeltaTable {
     else if (a && typeof a === "object" && "set" in a && typeof (a as { set: unknown }).set === "object" && !(a as object as Column).expr) {
       ({ condition, set } = a as { condition?: Cond; set: Assignments });
     } else set = a as Assignments;
+    await this.runUpdate(condition, set);
+  }
+
+  /** @internal UPDATE; resolves to the number of rows updated (SQL's num_affected_rows). */
+  async runUpdate(condition: Cond | undefined, set: Assignments): Promise<number> {
     const snap = await this.snapshotChecked(Object.keys(set));
     const c = condition === undefined ? F.lit(true) : col(condition);
     const touched = await this.touchedFiles(snap, c);
-    if (!touched.length) return;
+    if (!touched.length) return 0;
     const df = this.scan(snap, touched);
     const cols: Record<string, Column> = {};
     for (const f of snap.schema.fields) {
@@ -183,7 +195,7 @@ export class DeltaTable {
     const rm = this.removes(snap, touched);
     await this.commitDml(snap, "UPDATE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((x) => ({ add: x }))],
       { predicate: JSON.stringify([condition === undefined ? "true" : String(condition)]) },
-      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numUpdatedRows: updatedRows, numCopiedRows: staged.rows - updatedRows });
+      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numUpdatedRows: updatedRows, numCopiedRows: staged.rows - updatedRows });    return updatedRows;
   }
 
   private async snapshotChecked(columns: string[]): Promise<Snapshot> {
@@ -359,11 +371,18 @@ export class DeltaTable {
   optimize(): DeltaOptimizeBuilder { return new DeltaOptimizeBuilder(this); }
 
   /** @internal */
-  async runCompaction(where?: Cond): Promise<DataFrame> {
+  async runCompaction(where?: Cond, zOrderBy: string[] = []): Promise<DataFrame> {
     const snap = await loadSnapshot(this.path);
     const partFields = snap.schema.fields.filter((f) => snap.metadata.partitionColumns.includes(f.name));
+    const zCols = zOrderBy.map((c) => {
+      const f = snap.schema.fields.find((x) => x.name.toLowerCase() === c.toLowerCase());
+      if (!f) throw new AnalysisError("DELTA_ZORDERING_COLUMN_DOES_NOT_EXIST", `Z-Ordering column ${c} does not exist in data schema.`, { parameters: { columnName: c } });
+      if (partFields.includes(f)) throw new AnalysisError("DELTA_ZORDERING_ON_PARTITION_COLUMN", `${c} is a partition column. Z-Ordering can only be performed on data columns.`, { parameters: { colName: c } });
+      return f.name;
+    });
     const minSize = Number(this.session.conf.get("spark.databricks.delta.optimize.minFileSize") ?? 1024 * 1024 * 1024);
-    let candidates = [...snap.files].filter(([, a]) => a.size < minSize);
+    // Z-ordering rewrites every file of a partition (the order spans them); compaction only small files.
+    let candidates = [...snap.files].filter(([, a]) => zCols.length > 0 || a.size < minSize);
     if (where !== undefined) {
       const keep = new Set(await this.touchedFiles(snap, col(where)));
       candidates = candidates.filter(([k]) => keep.has(k));
@@ -373,13 +392,15 @@ export class DeltaTable {
       const key = JSON.stringify(typedPartitionValues(a, partFields), (_, v) => (typeof v === "bigint" ? String(v) : v));
       byPart.set(key, [...(byPart.get(key) ?? []), k]);
     }
-    const keys = [...byPart.values()].filter((ks) => ks.length > 1).flat();
+    const keys = [...byPart.values()].filter((ks) => ks.length > 1 || zCols.length > 0).flat();
     if (!keys.length) return this.session.createDataFrame([[this.path, 0, 0]], "path string, numFilesAdded bigint, numFilesRemoved bigint");
-    const staged = await this.stage(this.scan(snap, keys).drop(FILE_COLUMN).coalesce(1));
+    let rows = this.scan(snap, keys).drop(FILE_COLUMN);
+    if (zCols.length) rows = zOrdered(rows, zCols);
+    const staged = await this.stage(rows.coalesce(1));
     const rm = this.removes(snap, keys, false);
     const actions: Action[] = [...rm.map((r) => ({ remove: r })), ...staged.adds.map((a) => ({ add: { ...a, dataChange: false } }))];
     await commit({
-      table: this.path, readVersion: snap.version, actions, operation: "OPTIMIZE", operationParameters: { predicate: JSON.stringify(where === undefined ? [] : [String(where)]), zOrderBy: "[]" },
+      table: this.path, readVersion: snap.version, actions, operation: "OPTIMIZE", operationParameters: { predicate: JSON.stringify(where === undefined ? [] : [String(where)]), zOrderBy: JSON.stringify(zCols) },
       operationMetrics: { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length }, isBlindAppend: false, readFiles: keys, isolationLevel: "WriteSerializable",
     });
     return this.session.createDataFrame([[this.path, staged.adds.length, rm.length]], "path string, numFilesAdded bigint, numFilesRemoved bigint");
@@ -399,6 +420,25 @@ export class DeltaTable {
     return { "text/plain": text, "text/html": html };
   }
   toString(): string { return `DeltaTable(${this.path})`; }
+}
+
+const Z_KEY = "__delta_zorder";
+const Z_BITS = 10;
+
+/**
+ * Rows in Delta's Z-order: each column's rank scaled to Z_BITS bits (Delta uses range partition
+ * ids), the bits interleaved, so rows close in every column are close in the order.
+ */
+function zOrdered(df: DataFrame, cols: string[]): DataFrame {
+  const q = (c: string) => "`" + c.replace(/`/g, "``") + "`";
+  let out = df;
+  cols.forEach((c, i) => { out = out.withColumn(`${Z_KEY}${i}`, F.expr(`CAST(percent_rank() OVER (ORDER BY ${q(c)}) * ${(1 << Z_BITS) - 1} AS BIGINT)`)); });
+  const terms: string[] = [];
+  cols.forEach((_, i) => {
+    for (let b = 0; b < Z_BITS; b++) terms.push(`shiftleft(shiftright(${Z_KEY}${i}, ${b}) & 1, ${b * cols.length + (cols.length - 1 - i)})`);
+  });
+  out = out.withColumn(Z_KEY, F.expr(terms.join(" + "))).orderBy(Z_KEY);
+  return out.drop(Z_KEY, ...cols.map((_, i) => `${Z_KEY}${i}`));
 }
 
 class ExecutionErrorMerge extends AnalysisError {
@@ -448,6 +488,8 @@ export class DeltaOptimizeBuilder {
   constructor(private readonly table: DeltaTable) {}
   where(condition: Cond): this { this.whereCond = condition; return this; }
   executeCompaction(): Promise<DataFrame> { return this.table.runCompaction(this.whereCond); }
+  /** OPTIMIZE ... ZORDER BY (cols): rewrite each partition's files in Z-order of the columns. */
+  executeZOrderBy(...cols: Array<string | string[]>): Promise<DataFrame> { return this.table.runCompaction(this.whereCond, cols.flat()); }
 }
 
 /** DESCRIBE HISTORY as a DataFrame. */
@@ -503,7 +545,11 @@ function targetPath(target: { kind: string; path?: string; format?: string; name
     if ((target.format ?? "").toLowerCase() !== "delta") throw new AnalysisError("DELTA_MISSING_DELTA_TABLE", `${target.format}.\`${target.path}\` is not a Delta table.`);
     return tablePath(target.path!);
   }
-  const name = (target.name ?? []).join(".");
+  return registeredDeltaPath((target.name ?? []).join("."));
+}
+
+/** The path registered for a table name (registerDeltaTableName), or DELTA_TABLE_NOT_FOUND. */
+export function registeredDeltaPath(name: string): string {
   const p = namedTables.get(name.toLowerCase());
   if (!p) throw new AnalysisError("DELTA_TABLE_NOT_FOUND", `Table ${name} not found (register a Delta path with registerDeltaTableName(name, path)).`, { parameters: { tableName: name } });
   return p;

@@ -15,3 +15,4 @@ export { computeStats, statsLookup, type FileStats } from "./stats";
 export { deltaDataSource, lastScan, addFilePath, prunedFiles } from "./delta-source";
 export { DeltaTable, DeltaMergeBuilder, DeltaOptimizeBuilder, registerDeltaTableName, historyDataFrame, deltaLog, type MergeClause } from "./delta-table";
 export { writeDeltaBatch, deltaFilesAddedSince, type DeltaBatchResult } from "./streaming";
+export { runOrdered } from "./sql-commands";

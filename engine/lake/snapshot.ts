@@ -125,9 +125,15 @@ export function isDeltaTable(path: string): boolean {
   return l.commits.length > 0 || l.checkpoints.length > 0;
 }
 
+type SnapshotBarrier = (table: string) => Promise<void>;
+let barrier: SnapshotBarrier | undefined;
+/** Installed by sql-commands.ts: a load waits for the SQL commands issued on its table before it. */
+export function setSnapshotBarrier(b: SnapshotBarrier): void { barrier = b; }
+
 /** Rebuild the snapshot at `version` (default: the latest). */
 export async function loadSnapshot(path: string, version?: number): Promise<Snapshot> {
   const table = tablePath(path);
+  if (barrier) await barrier(table);
   const l = listLog(table);
   const latest = latestVersion(l);
   if (latest < 0) throw notADeltaTable(table);

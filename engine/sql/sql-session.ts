@@ -31,6 +31,7 @@ import { SqlBinder } from "./binder/sql-binder";
 import { fromDanfo } from "./datasources/danfo";
 import { DataFrameReader, DataFrameWriter, fileDataFrame } from "./readwriter";
 import { DeferredRDD, isRddContext } from "./deferred-rdd";
+import { statementCompletion } from "./statement-hooks";
 
 export type SchemaArg = StructType | string | string[] | DataType;
 
@@ -130,7 +131,9 @@ export class SqlSession {
 
   /** Kept for older notebooks: the same as sql() (file views infer their schema synchronously now). */
   async sqlAsync(text: string): Promise<DataFrame> {
-    return this.sql(text);
+    const df = this.sql(text);
+    await statementCompletion(df); // a table format's command (Delta's DELETE, ...) has finished
+    return df;
   }
 
   /** The DataFrame of a file view (SELECT * FROM parquet.`path`): its schema is inferred now, as Spark does per query. */

@@ -18,3 +18,12 @@ export function registerStatementHandler(kind: string, h: StatementHandler): voi
 export function statementHandler(kind: string): StatementHandler | undefined { return statements.get(kind); }
 export function registerTimeTravelHandler(h: TimeTravelHandler): void { timeTravel = h; }
 export function timeTravelHandler(): TimeTravelHandler | undefined { return timeTravel; }
+
+/** A command's DataFrame -> the promise of its completion (spark.sqlAsync waits for it). */
+export type StatementCompletion = (df: DataFrame) => Promise<unknown> | undefined;
+const completions: StatementCompletion[] = [];
+export function registerStatementCompletion(c: StatementCompletion): void { completions.push(c); }
+/** Resolves when the command behind `df` (if any) has finished; rejects with its error. */
+export async function statementCompletion(df: DataFrame): Promise<void> {
+  for (const c of completions) { const p = c(df); if (p) await p; }
+}
