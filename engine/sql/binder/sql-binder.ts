@@ -413,7 +413,13 @@ export class SqlBinder {
       }
       for (const item of rawItems) checkNestedSubqueries(item, "the select list");
       const sorts = orderBy.map((o) => bindSort(o, this.exprCx()));
-      const having = s.having ? this.bx(s.having) : undefined;
+      let having = s.having ? this.bx(s.having) : undefined;
+      // spark.sql.legacy.parser.havingWithoutGroupByAsWhere: HAVING without GROUP BY or aggregates filters rows.
+      if (having && !s.groupBy && !containsAggRaw(having) && !rawItems.some(containsAggRaw)
+        && String(this.session.conf.get("spark.sql.legacy.parser.havingWithoutGroupByAsWhere") ?? "false").toLowerCase() === "true") {
+        plan = this.bindWhere(plan, s.having!);
+        having = undefined;
+      }
       const isAgg = !!s.groupBy || !!having || rawItems.some(containsAggRaw) || sorts.some((o) => containsAggRaw(o.child));
       if (isAgg) {
         let groupRaw: Expr[] = [];
@@ -426,7 +432,7 @@ export class SqlBinder {
             for (const g of s.groupBy.items) {
               const gk = (g as A.GroupingSets).kind;
               if (gk === "groupingSets" || gk === "rollup" || gk === "cube") {
-                if (groupingSets) throw new AnalysisError("UNSUPPORTED_FEATURE.GROUPING_SETS", "Only one GROUPING SETS / ROLLUP / CUBE per GROUP BY is supported.");
+                const previous = groupingSets;
                 const gs = g as A.GroupingSets;
                 const elems = gs.sets.map((set) => set.map((x) => this.bx(x)));
                 const listIdx = (es: Expr[]) => es.map((e) => {
@@ -441,6 +447,8 @@ export class SqlBinder {
                   const pick = gk === "rollup" ? rollupSets(elemIdx.length) : cubeSets(elemIdx.length);
                   groupingSets = pick.map((set) => set.flatMap((i) => elemIdx[i]!));
                 }
+                // Several GROUPING SETS / ROLLUP / CUBE clauses: every combination of their sets (Spark).
+                if (previous) groupingSets = previous.flatMap((a) => groupingSets!.map((b) => [...a, ...b]));
                 continue;
               }
               const e = this.bx(g as A.Expr);

@@ -448,6 +448,25 @@ register({
     });
   },
 } as GeneratorDef);
+// The same with each set's position as a last column, when a grouping set repeats.
+register({
+  kind: "generator", name: "__expand_grouping_sets_pos", minArgs: 1, maxArgs: Infinity, outer: false,
+  resolve(args) {
+    return { args, output: [...args.slice(1).map((a, i) => ({ name: `__g${i}`, dataType: typeOf(a), nullable: true })), { name: "spark_grouping_id", dataType: LongType, nullable: false }, { name: "_gen_grouping_pos", dataType: IntegerType, nullable: false }] };
+  },
+  generate([sets, ...vals]) {
+    const n = vals.length;
+    return (sets as number[][]).map((set, p) => {
+      let gid = 0;
+      const row = vals.map((v, i) => {
+        if (set.includes(i)) return v ?? null;
+        gid |= 1 << (n - 1 - i);
+        return null;
+      });
+      return [...row, gid, p];
+    });
+  },
+} as GeneratorDef);
 for (const name of ["grouping", "grouping_id"]) {
   register({
     kind: "scalar", name, minArgs: 0, maxArgs: Infinity,
