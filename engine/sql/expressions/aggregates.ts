@@ -287,8 +287,12 @@ function percentileDef(name: string, fixed?: number): void {
   agg({
     name, maxArgs: fixed === undefined ? 3 : 1,
     resolve(args, node) {
-      const a = coerceArg(node, args, 0, "double");
-      return { args: fixed === undefined ? [a, coerceArg(node, args, 1, "double")] : [a], dataType: DoubleType };
+      // percentile_approx returns a value of the input's own numeric type (Spark); the exact ones a double.
+      const approx = name === "percentile_approx" || name === "approx_percentile";
+      const t = typeOf(args[0]!);
+      const keep = approx && ["byte", "short", "integer", "long", "float", "double"].includes(t.type);
+      const a = keep ? args[0]! : coerceArg(node, args, 0, "double");
+      return { args: fixed === undefined ? [a, coerceArg(node, args, 1, "double")] : [a], dataType: keep ? t : DoubleType };
     },
     init: () => [[], fixed ?? null],
     update: (b, [v, p]) => { const [arr] = b as [number[], number | null]; if (!isNull(v)) arr.push(Number(v)); return [arr, fixed ?? (p as number)]; },

@@ -333,7 +333,8 @@ export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
       }
       const inner: ResolveScope = def?.kind === "agg" ? { ...scope, allowAgg: false, allowWindow: false, allowGenerator: false } : { ...scope, allowGenerator: false };
       let rawArgs = e.args;
-      if (def?.kind === "agg" && e.name.toLowerCase() === "count" && rawArgs.length === 1 && rawArgs[0]!.kind === "star") rawArgs = [];
+      if (def?.kind === "agg" && e.name.toLowerCase() === "count" && rawArgs.length === 1 && rawArgs[0]!.kind === "star" && !rawArgs[0]!.qualifier && !e.distinct) rawArgs = [];
+      else if (def?.kind === "agg" && e.name.toLowerCase() === "count" && rawArgs.some((a) => a.kind === "star")) rawArgs = expandStars(rawArgs, scope.input);
       if (def?.kind === "agg" && e.name.toLowerCase() === "count" && rawArgs.length === 0) rawArgs = [{ kind: "lit", value: 1, dataType: { type: "integer" } }];
       const args = rawArgs.map((a) => (a.kind === "lambda" ? a : resolveExpr(a, inner)));
       if (args.some((a) => a.kind === "lambda")) return resolveHigherOrder(e, args, inner);

@@ -7,6 +7,8 @@
 //   accepted        Spark rejected the statement, the engine returned a result
 //   error           Spark returned a result, the engine raised a typed error
 //   crash           the engine raised something untyped (TypeError, InternalError)
+//   random          rows differ in a query that draws random numbers (rand, randn, uuid, shuffle):
+//                   Spark's XORShiftRandom sequence is not reproduced, a difference but not a wrong answer
 import { readFileSync } from "node:fs";
 import { SqlSession } from "../../../engine/sql/index";
 import { simpleString } from "../../../engine/sql/types";
@@ -17,8 +19,9 @@ import { localHost } from "../support/local-context";
 import { parseGoldenFile, expectedError, expectedRows, type GoldenCase } from "./golden-file";
 import { createTestTables } from "./test-tables";
 
-export type Outcome = "pass" | "expected-error" | "wrong" | "schema" | "accepted" | "error" | "crash";
-export const OUTCOMES: Outcome[] = ["pass", "expected-error", "wrong", "schema", "accepted", "error", "crash"];
+export type Outcome = "pass" | "expected-error" | "wrong" | "schema" | "accepted" | "error" | "crash" | "random";
+export const OUTCOMES: Outcome[] = ["pass", "expected-error", "wrong", "schema", "accepted", "error", "crash", "random"];
+const RANDOM = /\b(rand|randn|random|uuid|shuffle)\s*\(/i;
 
 export interface StatementResult {
   index: number;
@@ -86,7 +89,7 @@ export async function runStatement(spark: SqlSession, c: GoldenCase, index: numb
   if (!same) {
     const sameBag = got.length === want.length && [...got].sort().every((r, i) => r === [...want].sort()[i]);
     const detail = `${sameBag ? "order differs; " : ""}expected:\n${want.slice(0, 8).join("\n")}\nactual:\n${got.slice(0, 8).join("\n")}`;
-    return { ...base, outcome: "wrong", detail };
+    return { ...base, outcome: RANDOM.test(c.sql) ? "random" : "wrong", detail };
   }
   if (schema !== c.schema) return { ...base, outcome: "schema", detail: `expected ${c.schema}\nactual   ${schema}` };
   return { ...base, outcome: "pass" };
