@@ -21,6 +21,7 @@ import { analysisErrorAt, SourceText } from "./unsupported";
 import { decorrelate, correlatedRefs, rewriteCorrelated, hasCorrelated } from "./decorrelate";
 import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
+import { createSessionTable, insertIntoSessionTable, dropSessionTable } from "./session-tables";
 import type { SqlSession } from "../sql-session";
 import { bindExpr, bindSort, type ExprBindContext } from "./ast-expr";
 import { statementHandler, timeTravelHandler } from "../statement-hooks";
@@ -147,6 +148,13 @@ export class SqlBinder {
     void text;
     const hook = statementHandler((s as { kind: string }).kind);
     if (hook) return hook(this.session, s, text);
+    // No table format claimed it: session tables (binder/session-tables.ts).
+    const bindQ = (q: A.Query) => this.bindQuery(q);
+    switch ((s as A.Statement).kind) {
+      case "createTable": createSessionTable(this.session, s as A.CreateTable, bindQ); return this.resultTable([], []);
+      case "insert": insertIntoSessionTable(this.session, s as A.Insert, bindQ); return this.resultTable([], []);
+      case "dropTable": dropSessionTable(this.session, s as A.DropTable); return this.resultTable([], []);
+    }
     throw new AnalysisError("UNSUPPORTED_FEATURE", `Unsupported statement ${(s as { kind: string }).kind}.`);
   }
 
