@@ -85,9 +85,10 @@ export async function runStatement(spark: SqlSession, c: GoldenCase, index: numb
   // Commands: Spark prints struct<> and no rows; any quiet success matches.
   if (c.schema === "struct<>" && want.length === 0 && (rows.length === 0 || schema === "struct<>")) return { ...base, outcome: "pass" };
   const got = sorted ? rows : [...rows].sort();
-  const same = got.length === want.length && got.every((r, i) => r === want[i]);
+  // Spark writes the rows joined by newlines with trailing whitespace removed: compare the same text.
+  const same = got.join("\n").replace(/\s+$/, "") === c.output;
   if (!same) {
-    const sameBag = got.length === want.length && [...got].sort().every((r, i) => r === [...want].sort()[i]);
+    const sameBag = got.length === want.length && [...got].sort().join("\n") === [...want].sort().join("\n");
     const detail = `${sameBag ? "order differs; " : ""}expected:\n${want.slice(0, 8).join("\n")}\nactual:\n${got.slice(0, 8).join("\n")}`;
     return { ...base, outcome: RANDOM.test(c.sql) ? "random" : "wrong", detail };
   }
