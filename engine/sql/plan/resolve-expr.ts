@@ -387,6 +387,12 @@ export function autoName(raw: Expr): string {
     case "col": return raw.parts[raw.parts.length - 1]!;
     case "attr": return raw.name;
     case "alias": return raw.name;
+    case "window": {
+      // Spark names an aggregate over a window with its frame, the default one included.
+      const f = raw.fn.kind === "fn" ? lookupFunction(raw.fn.name) : undefined;
+      if (raw.spec.frame || f?.kind !== "agg") return exprSql(raw);
+      return exprSql({ ...raw, spec: { ...raw.spec, frame: defaultFrame(raw.spec, false) } });
+    }
     case "fn":
       if (raw.name === "getfield" && raw.args[1]?.kind === "lit") return String(raw.args[1].value);
       if (raw.name === "window" && raw.args.length >= 2) return "window";
