@@ -160,6 +160,16 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
           `Named parameters are not supported for function \`${name}\`; please retry the query with positional arguments to the function call instead (\`${e.argNames![named]}\` => ...)`,
           { functionName: `\`${name}\`` }, e.argNames![named]!.length);
       }
+      if (name === "count" && e.name.length === 1 && !e.over) {
+        if (e.args.length === 0) {
+          throw new AnalysisError("WRONG_NUM_ARGS.WITH_SUGGESTION", "The `count` requires >= 1 parameters but the actual number is 0. If you have to call this function with 0 parameters, set the legacy configuration \"spark.sql.legacy.allowParameterlessCount\" to \"true\".",
+            { parameters: { functionName: "`count`", expectedNum: " >= 1", actualNum: "0" } });
+        }
+        const a0 = e.args[0]!;
+        if (e.args.length === 1 && a0.kind === "star" && a0.qualifier) {
+          throw new AnalysisError("_LEGACY_ERROR_TEMP_1021", `count(${a0.qualifier.join(".")}.*) is not allowed. Please use count(*) or expand the columns manually, e.g. count(col1, col2).`);
+        }
+      }
       let args = e.args.map(b);
       // struct(a AS x, b): named arguments keep their names as field names.
       const argAliases = (e as { argAliases?: (string | undefined)[] }).argAliases;

@@ -21,6 +21,7 @@ import { analysisErrorAt, SourceText } from "./unsupported";
 import { decorrelate, correlatedRefs, rewriteCorrelated, hasCorrelated } from "./decorrelate";
 import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
+import { createSessionTable, insertIntoSessionTable, dropSessionTable } from "./session-tables";
 import type { SqlSession } from "../sql-session";
 import { bindExpr, bindSort, type ExprBindContext } from "./ast-expr";
 import { statementHandler, timeTravelHandler } from "../statement-hooks";
@@ -147,6 +148,13 @@ export class SqlBinder {
     void text;
     const hook = statementHandler((s as { kind: string }).kind);
     if (hook) return hook(this.session, s, text);
+    // No table format claimed it: session tables (binder/session-tables.ts).
+    const bindQ = (q: A.Query) => this.bindQuery(q);
+    switch ((s as A.Statement).kind) {
+      case "createTable": createSessionTable(this.session, s as A.CreateTable, bindQ); return this.resultTable([], []);
+      case "insert": insertIntoSessionTable(this.session, s as A.Insert, bindQ); return this.resultTable([], []);
+      case "dropTable": dropSessionTable(this.session, s as A.DropTable); return this.resultTable([], []);
+    }
     throw new AnalysisError("UNSUPPORTED_FEATURE", `Unsupported statement ${(s as { kind: string }).kind}.`);
   }
 
@@ -413,7 +421,13 @@ export class SqlBinder {
       }
       for (const item of rawItems) checkNestedSubqueries(item, "the select list");
       const sorts = orderBy.map((o) => bindSort(o, this.exprCx()));
-      const having = s.having ? this.bx(s.having) : undefined;
+      let having = s.having ? this.bx(s.having) : undefined;
+      // spark.sql.legacy.parser.havingWithoutGroupByAsWhere: HAVING without GROUP BY or aggregates filters rows.
+      if (having && !s.groupBy && !containsAggRaw(having) && !rawItems.some(containsAggRaw)
+        && String(this.session.conf.get("spark.sql.legacy.parser.havingWithoutGroupByAsWhere") ?? "false").toLowerCase() === "true") {
+        plan = this.bindWhere(plan, s.having!);
+        having = undefined;
+      }
       const isAgg = !!s.groupBy || !!having || rawItems.some(containsAggRaw) || sorts.some((o) => containsAggRaw(o.child));
       if (isAgg) {
         let groupRaw: Expr[] = [];
@@ -426,7 +440,7 @@ export class SqlBinder {
             for (const g of s.groupBy.items) {
               const gk = (g as A.GroupingSets).kind;
               if (gk === "groupingSets" || gk === "rollup" || gk === "cube") {
-                if (groupingSets) throw new AnalysisError("UNSUPPORTED_FEATURE.GROUPING_SETS", "Only one GROUPING SETS / ROLLUP / CUBE per GROUP BY is supported.");
+                const previous = groupingSets;
                 const gs = g as A.GroupingSets;
                 const elems = gs.sets.map((set) => set.map((x) => this.bx(x)));
                 const listIdx = (es: Expr[]) => es.map((e) => {
@@ -441,6 +455,8 @@ export class SqlBinder {
                   const pick = gk === "rollup" ? rollupSets(elemIdx.length) : cubeSets(elemIdx.length);
                   groupingSets = pick.map((set) => set.flatMap((i) => elemIdx[i]!));
                 }
+                // Several GROUPING SETS / ROLLUP / CUBE clauses: every combination of their sets (Spark).
+                if (previous) groupingSets = previous.flatMap((a) => groupingSets!.map((b) => [...a, ...b]));
                 continue;
               }
               const e = this.bx(g as A.Expr);

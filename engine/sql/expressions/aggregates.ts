@@ -287,8 +287,12 @@ function percentileDef(name: string, fixed?: number): void {
   agg({
     name, maxArgs: fixed === undefined ? 3 : 1,
     resolve(args, node) {
-      const a = coerceArg(node, args, 0, "double");
-      return { args: fixed === undefined ? [a, coerceArg(node, args, 1, "double")] : [a], dataType: DoubleType };
+      // percentile_approx returns a value of the input's own numeric type (Spark); the exact ones a double.
+      const approx = name === "percentile_approx" || name === "approx_percentile";
+      const t = typeOf(args[0]!);
+      const keep = approx && ["byte", "short", "integer", "long", "float", "double"].includes(t.type);
+      const a = keep ? args[0]! : coerceArg(node, args, 0, "double");
+      return { args: fixed === undefined ? [a, coerceArg(node, args, 1, "double")] : [a], dataType: keep ? t : DoubleType };
     },
     init: () => [[], fixed ?? null],
     update: (b, [v, p]) => { const [arr] = b as [number[], number | null]; if (!isNull(v)) arr.push(Number(v)); return [arr, fixed ?? (p as number)]; },
@@ -445,6 +449,25 @@ register({
         return null;
       });
       return [...row, gid];
+    });
+  },
+} as GeneratorDef);
+// The same with each set's position as a last column, when a grouping set repeats.
+register({
+  kind: "generator", name: "__expand_grouping_sets_pos", minArgs: 1, maxArgs: Infinity, outer: false,
+  resolve(args) {
+    return { args, output: [...args.slice(1).map((a, i) => ({ name: `__g${i}`, dataType: typeOf(a), nullable: true })), { name: "spark_grouping_id", dataType: LongType, nullable: false }, { name: "_gen_grouping_pos", dataType: IntegerType, nullable: false }] };
+  },
+  generate([sets, ...vals]) {
+    const n = vals.length;
+    return (sets as number[][]).map((set, p) => {
+      let gid = 0;
+      const row = vals.map((v, i) => {
+        if (set.includes(i)) return v ?? null;
+        gid |= 1 << (n - 1 - i);
+        return null;
+      });
+      return [...row, gid, p];
     });
   },
 } as GeneratorDef);

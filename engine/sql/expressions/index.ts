@@ -4,6 +4,7 @@
 import "./functions-core";
 import "./functions-math";
 import "./functions-string";
+import "./functions-binary";
 import "./functions-datetime";
 import "./functions-collection";
 import "./aggregates";

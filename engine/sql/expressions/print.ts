@@ -25,6 +25,7 @@ function literal(e: Expr & { kind: "lit" }, plan: boolean): string {
   if (t.type === "date") return `${plan ? "" : "DATE "}${plan ? valueToString(e.value, t) : `'${valueToString(e.value, t)}'`}`;
   if (t.type === "timestamp") return `${plan ? "" : "TIMESTAMP "}${plan ? valueToString(e.value, t) : `'${valueToString(e.value, t)}'`}`;
   if (t.type === "long" && plan) return `${String(e.value)}`;
+  if (t.type === "binary" && e.value instanceof Uint8Array) return `X'${Buffer.from(e.value).toString("hex").toUpperCase()}'`;
   if (t.type === "array" || t.type === "struct" || t.type === "map") return valueToString(e.value, t) ?? "NULL";
   return valueToString(e.value, t) ?? "NULL";
 }

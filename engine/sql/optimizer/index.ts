@@ -9,9 +9,10 @@ import {
   InferFiltersFromConstraints, EliminateSubqueryAliases, CollapseProject, RemoveRedundantProject, ColumnPruning,
   LimitPushDown, PushFiltersIntoScan,
 } from "./rules";
+import { PullOutGroupingExpressions } from "./pull-out-grouping";
 
 export const OPTIMIZER_BATCHES: Batch[] = [
-  { name: "Finish Analysis", strategy: "once", rules: [EliminateSubqueryAliases] },
+  { name: "Finish Analysis", strategy: "once", rules: [EliminateSubqueryAliases, PullOutGroupingExpressions] },
   {
     name: "Operator Optimization",
     strategy: "fixedPoint",

@@ -6,7 +6,7 @@
 import { AnalysisError } from "../../common/errors";
 import { BooleanType, simpleString } from "../types";
 import {
-  type Attr, type Expr, type SortExpr, children, exprEquals, mapChildren, transformUp, references,
+  type Attr, type Expr, type SortExpr, anyExpr, children, exprEquals, mapChildren, transformUp, references,
 } from "../expressions/expression";
 import { typeOf, mkCast, nullableOf, lookupFunction, type GeneratorDef } from "../expressions/registry";
 import { exprSql } from "../expressions/print";
@@ -132,6 +132,10 @@ function checkGrouped(e: Expr, groupBy: Expr[], ok: Set<number> = new Set()): vo
  */
 export function buildAggregate(child0: LogicalPlan, groupRaw0: Expr[], selectRaw0: Expr[], havingRaw?: Expr, orderRaw?: SortExpr[], groupingSets?: number[][]): LogicalPlan {
   if (groupingSets) return buildGroupingSets(child0, groupRaw0, selectRaw0, groupingSets, havingRaw, orderRaw);
+  const isGrouping = (x: Expr) => x.kind === "fn" && (x.name.toLowerCase() === "grouping" || x.name.toLowerCase() === "grouping_id");
+  if ([...selectRaw0, ...(havingRaw ? [havingRaw] : []), ...(orderRaw ?? []).map((o) => o.child)].some((e) => anyExpr(e, isGrouping))) {
+    throw new AnalysisError("UNSUPPORTED_GROUPING_EXPRESSION", "grouping()/grouping_id() can only be used with GroupingSets/Cube/Rollup.");
+  }
   let child = child0;
   let groupRaw = groupRaw0, selectRaw = selectRaw0;
   // Sliding event-time windows assign a row to several windows: expand rows first (Spark's Expand).
@@ -486,7 +490,12 @@ function buildGroupingSets(child: LogicalPlan, groupRaw: Expr[], selectRaw: Expr
   };
   const gOut: Attr[] = G.map((g, i) => ({ kind: "attr", id: newExprId(), name: `__g${i}`, dataType: typeOf(g), nullable: true }));
   const gid: Attr = { kind: "attr", id: newExprId(), name: "spark_grouping_id", dataType: { type: "long" }, nullable: false };
-  const expanded: LogicalPlan = { kind: "Generate", generator: gen, outer: false, generatorOutput: [...gOut, gid], child };
+  // A grouping set listed twice yields its groups twice (Spark's _gen_grouping_pos).
+  const setKeys = sets.map((set) => [...new Set(set)].sort((a, b) => a - b).join(","));
+  const dupSets = new Set(setKeys).size !== setKeys.length;
+  const pos: Attr[] = dupSets ? [{ kind: "attr", id: newExprId(), name: "_gen_grouping_pos", dataType: { type: "integer" }, nullable: false }] : [];
+  if (dupSets) gen.name = "__expand_grouping_sets_pos";
+  const expanded: LogicalPlan = { kind: "Generate", generator: gen, outer: false, generatorOutput: [...gOut, gid, ...pos], child };
   const scope: ResolveScope = { input: outputOf(expanded), allowAgg: true, allowWindow: true };
   const swap = (e: Expr): Expr => {
     const walk = (x: Expr): Expr => {
@@ -508,7 +517,7 @@ function buildGroupingSets(child: LogicalPlan, groupRaw: Expr[], selectRaw: Expr
   });
   const having = havingRaw ? swap(resolveExpr(havingRaw, { ...scope, clause: "HAVING" })) : undefined;
   const orders = (orderRaw ?? []).map((o) => ({ ...o, child: swap(resolveOrder(o, items, scope).child) }) as SortExpr);
-  const agg = buildAggregate(expanded, [...gOut, gid], items, having, orders.length ? orders : undefined);
+  const agg = buildAggregate(expanded, [...gOut, gid, ...pos], items, having, orders.length ? orders : undefined);
   return agg;
 }
 

@@ -333,7 +333,8 @@ export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
       }
       const inner: ResolveScope = def?.kind === "agg" ? { ...scope, allowAgg: false, allowWindow: false, allowGenerator: false } : { ...scope, allowGenerator: false };
       let rawArgs = e.args;
-      if (def?.kind === "agg" && e.name.toLowerCase() === "count" && rawArgs.length === 1 && rawArgs[0]!.kind === "star") rawArgs = [];
+      if (def?.kind === "agg" && e.name.toLowerCase() === "count" && rawArgs.length === 1 && rawArgs[0]!.kind === "star" && !rawArgs[0]!.qualifier && !e.distinct) rawArgs = [];
+      else if (def?.kind === "agg" && e.name.toLowerCase() === "count" && rawArgs.some((a) => a.kind === "star")) rawArgs = expandStars(rawArgs, scope.input);
       if (def?.kind === "agg" && e.name.toLowerCase() === "count" && rawArgs.length === 0) rawArgs = [{ kind: "lit", value: 1, dataType: { type: "integer" } }];
       const args = rawArgs.map((a) => (a.kind === "lambda" ? a : resolveExpr(a, inner)));
       if (args.some((a) => a.kind === "lambda")) return resolveHigherOrder(e, args, inner);
@@ -386,6 +387,12 @@ export function autoName(raw: Expr): string {
     case "col": return raw.parts[raw.parts.length - 1]!;
     case "attr": return raw.name;
     case "alias": return raw.name;
+    case "window": {
+      // Spark names an aggregate over a window with its frame, the default one included.
+      const f = raw.fn.kind === "fn" ? lookupFunction(raw.fn.name) : undefined;
+      if (raw.spec.frame || f?.kind !== "agg") return exprSql(raw);
+      return exprSql({ ...raw, spec: { ...raw.spec, frame: defaultFrame(raw.spec, false) } });
+    }
     case "fn":
       if (raw.name === "getfield" && raw.args[1]?.kind === "lit") return String(raw.args[1].value);
       if (raw.name === "window" && raw.args.length >= 2) return "window";
