@@ -9,6 +9,7 @@ import type { RDD } from "../rdd";
 import { col, coalesce, count, lit, sum, when, type DataFrame, type Row } from "../sql";
 import type { EdgeTuple, VertexId } from "./graph-data";
 import { pregelConnectedComponents, pregelLabelPropagation, pregelShortestPaths } from "./pregel-algorithms";
+import { findMotif, triangleCount } from "./motifs";
 
 export interface GraphFramePageRankOptions { resetProbability?: number; maxIter?: number; tol?: number; sourceId?: VertexId }
 
@@ -36,6 +37,15 @@ export class GraphFrame {
     const e = this.edges.join(ids.withColumnRenamed("id", "src"), "src", "left_semi").join(ids.withColumnRenamed("id", "dst"), "dst", "left_semi");
     return new GraphFrame(v, e.select(...this.edges.columns));
   }
+
+  /**
+   * Motif finding (GraphFrames' find): "(a)-[e]->(b); (b)-[e2]->(a)", anonymous "()" / "[]",
+   * negated "!(a)-[]->(b)". One row per match: a struct column per named vertex and edge.
+   */
+  find(pattern: string): DataFrame { return findMotif(this.vertices, this.edges, pattern); }
+
+  /** Triangles through each vertex (undirected, no self-loops or parallel edges): the vertices with a `count` column. */
+  triangleCount(): DataFrame { return triangleCount(this.vertices, this.edges); }
 
   filterEdges(condition: Parameters<DataFrame["filter"]>[0]): GraphFrame { return new GraphFrame(this.vertices, this.edges.filter(condition)); }
 

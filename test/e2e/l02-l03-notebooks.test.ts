@@ -4,10 +4,9 @@
 // The committed notebooks must match their generators and carry no outputs.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox, ROOT, type Sandbox } from "./helpers/sandbox";
-import { runProcess, workbench } from "./helpers/processes";
+import { expectCommittedAsGenerated, expectSolutionsPass, runNotebook } from "./helpers/lecture-notebooks";
 import { L02_SOLUTIONS } from "../../notebooks/src/L02";
 import { L03_SOLUTIONS } from "../../notebooks/src/L03";
 
@@ -17,7 +16,7 @@ let sb: Sandbox;
 beforeAll(async () => {
   sb = await makeSandbox();
   if (bigdataReady) await installBigdataKernel(sb);
-});
+}, 600_000);
 afterAll(async () => {
   await sb?.cleanup();
 });
@@ -38,42 +37,15 @@ const notebooks = [
 ];
 
 describe.each(notebooks)("$name notebook", (n) => {
-  it("is committed as generated, with empty outputs and the bigdata kernelspec", async () => {
-    const check = await runProcess(process.execPath, ["--import", "tsx", join(ROOT, "notebooks", "src", n.src), "--check"], { cwd: ROOT });
-    expect(check.code, check.stderr).toBe(0);
-    const nb = JSON.parse(await readFile(n.file, "utf8"));
-    expect(nb.metadata.kernelspec.name).toBe("bigdata");
-    for (const c of nb.cells.filter((x: { cell_type: string }) => x.cell_type === "code")) {
-      expect(c.outputs).toEqual([]);
-      expect(c.execution_count).toBeNull();
-    }
-  });
+  it("is committed as generated, with empty outputs and the bigdata kernelspec", () => expectCommittedAsGenerated(n.src, n.file));
 
   it.skipIf(!bigdataReady)("runs headless with `workbench run` and no error; its checks hold", async () => {
-    const out = join(sb.dir, "work", `${n.name}.out.ipynb`);
-    const res = await workbench(["run", n.file, "--output", out, "--timeout", "300"], { env: sb.env });
-    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
-    const nb = JSON.parse(await readFile(out, "utf8"));
-    const all = JSON.stringify(nb.cells);
+    const { all, outputs } = await runNotebook(sb, n.file, n.name);
     for (const s of n.expect) expect(all, s).toContain(JSON.stringify(s).slice(1, -1));
-    const outputs = JSON.stringify(nb.cells.map((c: { outputs?: unknown }) => c.outputs ?? []));
     expect(outputs).not.toMatch(/✘/);
-  }, 400_000);
+  }, 600_000);
 
   it.skipIf(!bigdataReady)("with the model answers filled in, every exercise check says correct", async () => {
-    const nb = JSON.parse(await readFile(n.file, "utf8"));
-    for (const { find, replace } of n.solutions) {
-      const hits = nb.cells.filter((c: { source: string[] }) => c.source.join("").includes(find));
-      expect(hits.length, find).toBe(1);
-      hits[0].source = [hits[0].source.join("").replace(find, replace)];
-    }
-    const input = join(sb.dir, "work", `${n.name}-solved.ipynb`);
-    await writeFile(input, JSON.stringify(nb));
-    const out = join(sb.dir, "work", `${n.name}-solved.out.ipynb`);
-    const res = await workbench(["run", input, "--output", out, "--timeout", "300", "--cwd", join(ROOT, "notebooks")], { env: sb.env });
-    expect(res.code, res.stderr).toBe(0);
-    const printed = JSON.stringify(JSON.parse(await readFile(out, "utf8")).cells.map((c: { outputs?: unknown }) => c.outputs ?? []));
-    expect(printed.match(/✔/g)?.length).toBe(n.exercises);
-    expect(printed).not.toMatch(/✘|not answered yet/);
-  }, 400_000);
+    await expectSolutionsPass(sb, n.file, n.solutions, n.name, n.exercises);
+  }, 600_000);
 });

@@ -70,3 +70,41 @@ describe("GraphFrame", () => {
     await expect(ok.pageRank({ resetProbability: -0.1, maxIter: 2 })).rejects.toThrow(/GRAPH_INVALID_PARAMETER/);
   }, 120_000);
 });
+
+describe("GraphFrame motifs and triangles", () => {
+  const adj = new Set(E.map((e) => `${e.src}>${e.dst}`));
+  const ids = V.map((v) => v.id);
+
+  it("find: named and anonymous elements, cycles, negation; vertex and edge structs", async () => {
+    const g = new GraphFrame(spark.createDataFrame(V), spark.createDataFrame(E));
+    // (a)-[e]->(b); (b)-[e2]->(a): mutual edges, both orders.
+    const mutual = await g.find("(a)-[e]->(b); (b)-[e2]->(a)").collect();
+    const want = E.filter((e) => adj.has(`${e.dst}>${e.src}`)).map((e) => `${e.src}${e.dst}`).sort();
+    expect(mutual.map((r) => `${(r.a as { id: string }).id}${(r.b as { id: string }).id}`).sort()).toEqual(want);
+    expect(Object.keys(mutual[0]!).sort()).toEqual(["a", "b", "e", "e2"]);
+    expect(mutual[0]!.e).toMatchObject({ src: (mutual[0]!.a as { id: string }).id, rel: "x" });
+    expect(typeof (mutual[0]!.a as { age: number }).age).toBe("number");
+    // Paths of length 2 without the shortcut edge, anonymous middle edges.
+    const rows = await g.find("(a)-[]->(b); (b)-[]->(c); !(a)-[]->(c)").collect();
+    const ref: string[] = [];
+    for (const a of ids) for (const b of ids) for (const c of ids) if (adj.has(`${a}>${b}`) && adj.has(`${b}>${c}`) && !adj.has(`${a}>${c}`)) ref.push(`${a}${b}${c}`);
+    expect(rows.map((r) => ["a", "b", "c"].map((k) => (r[k] as { id: string }).id).join("")).sort()).toEqual(ref.sort());
+    expect(Object.keys(rows[0]!).sort()).toEqual(["a", "b", "c"]);
+    await expect(async () => g.find("(a)-[e]-(b)")).rejects.toThrow(/GRAPH_INVALID_MOTIF|not \(a\)-\[e\]->\(b\)/);
+    expect(() => g.find("(a)-[e]->(b); (b)-[e]->(c)")).toThrow(/edge name 'e' is used twice/);
+  }, 120_000);
+
+  it("triangleCount counts each vertex's triangles in the undirected simple graph", async () => {
+    const E2 = [...E, { src: "b", dst: "a", rel: "y" }, { src: "a", dst: "a", rel: "loop" }, { src: "d", dst: "f", rel: "x" }, { src: "b", dst: "d", rel: "x" }];
+    const g = new GraphFrame(spark.createDataFrame(V), spark.createDataFrame(E2));
+    const und = new Set<string>();
+    for (const e of E2) if (e.src !== e.dst) { und.add(`${e.src}|${e.dst}`); und.add(`${e.dst}|${e.src}`); }
+    const ref = new Map(ids.map((id) => [id, 0]));
+    for (const a of ids) for (const b of ids) for (const c of ids) {
+      if (a < b && b < c && und.has(`${a}|${b}`) && und.has(`${b}|${c}`) && und.has(`${a}|${c}`)) for (const v of [a, b, c]) ref.set(v, ref.get(v)! + 1);
+    }
+    const got = byId(await g.triangleCount().collect());
+    for (const id of ids) expect(Number(got[id]!.count), id).toBe(ref.get(id));
+    expect([...ref.values()].some((n) => n > 0)).toBe(true);
+  }, 120_000);
+});
