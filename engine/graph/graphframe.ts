@@ -9,7 +9,7 @@ import type { RDD } from "../rdd";
 import { col, coalesce, count, lit, sum, when, type DataFrame, type Row } from "../sql";
 import type { EdgeTuple, VertexId } from "./graph-data";
 import { pregelConnectedComponents, pregelLabelPropagation, pregelShortestPaths } from "./pregel-algorithms";
-import { findMotif, triangleCount } from "./motifs";
+import { bfs, findMotif, triangleCount, type BfsOptions } from "./motifs";
 
 export interface GraphFramePageRankOptions { resetProbability?: number; maxIter?: number; tol?: number; sourceId?: VertexId }
 
@@ -43,6 +43,9 @@ export class GraphFrame {
    * negated "!(a)-[]->(b)". One row per match: a struct column per named vertex and edge.
    */
   find(pattern: string): DataFrame { return findMotif(this.vertices, this.edges, pattern); }
+
+  /** Shortest paths from vertices matching fromExpr to vertices matching toExpr: rows `from, e0, v1, …, to` (GraphFrames' bfs). */
+  bfs(opts: BfsOptions): Promise<DataFrame> { return bfs(this.vertices, this.edges, opts); }
 
   /** Triangles through each vertex (undirected, no self-loops or parallel edges): the vertices with a `count` column. */
   triangleCount(): DataFrame { return triangleCount(this.vertices, this.edges); }

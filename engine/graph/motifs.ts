@@ -106,3 +106,45 @@ export function triangleCount(vertices: DataFrame, edges: DataFrame): DataFrame 
     .groupBy("id").agg(sum(lit(1)).alias("n"));
   return vertices.join(perVertex, "id", "left").selectExpr("coalesce(n, 0L) as count", ...vertices.columns.map((c) => `\`${c}\``));
 }
+
+export interface BfsOptions {
+  /** SQL expression over vertex columns selecting the start vertices, e.g. "name = 'Esther'". */
+  fromExpr: string;
+  /** SQL expression selecting the end vertices. */
+  toExpr: string;
+  /** SQL expression over edge columns: only edges passing it are followed. */
+  edgeFilter?: string;
+  /** Longest path searched (GraphFrames' default 10). */
+  maxPathLength?: number;
+}
+
+/**
+ * GraphFrames' breadth-first search: every shortest path from a vertex matching fromExpr to one
+ * matching toExpr, following edge direction, as rows `from, e0, v1, e1, …, to` (structs of the
+ * vertices' and edges' columns). One join of the frontier with the edges and the vertices per
+ * hop; the search stops at the first hop that reaches a target. No path: an empty DataFrame.
+ */
+export async function bfs(vertices: DataFrame, edges: DataFrame, opts: BfsOptions): Promise<DataFrame> {
+  const max = opts.maxPathLength ?? 10;
+  if (!Number.isInteger(max) || max < 1) throw new AnalysisError("GRAPH_INVALID_PARAMETER", `maxPathLength must be an integer >= 1, got ${String(max)}.`);
+  const vStruct = (df: DataFrame, n: string) => df.select(struct(...vertices.columns.map((c) => col(c))).alias(n));
+  const followed = opts.edgeFilter ? edges.filter(opts.edgeFilter) : edges;
+  const eStruct = (n: string) => followed.select(struct(...edges.columns.map((c) => col(c))).alias(n));
+  const from = vertices.filter(opts.fromExpr), to = vertices.filter(opts.toExpr);
+  const toIds = to.select(col("id").alias("__to_id"));
+  // A vertex that is both a start and an end: the path of length 0.
+  const both = vStruct(from, "from").join(toIds, col("from.id").eq(col("__to_id")), "left_semi");
+  if ((await both.limit(1).count()) > 0) return both.select(col("from"), col("from").alias("to"));
+  let paths = vStruct(from, "from");
+  let last = "from";
+  for (let hop = 0; hop < max; hop++) {
+    const e = `e${hop}`, v = `v${hop + 1}`;
+    paths = paths.join(eStruct(e), col(`${last}.id`).eq(col(`${e}.src`))).join(vStruct(vertices, v), col(`${e}.dst`).eq(col(`${v}.id`)));
+    const reached = paths.join(toIds, col(`${v}.id`).eq(col("__to_id")), "left_semi").cache();
+    if ((await reached.limit(1).count()) > 0) return reached.withColumnRenamed(v, "to");
+    reached.unpersist();
+    last = v;
+    if ((await paths.limit(1).count()) === 0) break;
+  }
+  return vStruct(from, "from").limit(0).select(col("from"), col("from").alias("to"));
+}

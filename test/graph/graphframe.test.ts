@@ -107,4 +107,23 @@ describe("GraphFrame motifs and triangles", () => {
     for (const id of ids) expect(Number(got[id]!.count), id).toBe(ref.get(id));
     expect([...ref.values()].some((n) => n > 0)).toBe(true);
   }, 120_000);
+
+  it("bfs: every shortest path as from, e0, v1, …, to; edge filters; no path", async () => {
+    const E3 = [...E, { src: "a", dst: "c", rel: "slow" }];
+    const g = new GraphFrame(spark.createDataFrame(V), spark.createDataFrame(E3));
+    const ids = (r: Record<string, unknown>) => Object.keys(r).filter((k) => k === "from" || /^v\d+$/.test(k) || k === "to").map((k) => (r[k] as { id: string }).id).join("");
+    const direct = await g.bfs({ fromExpr: "id = 'a'", toExpr: "id = 'c'" }).then((d) => d.collect());
+    expect(direct.map(ids)).toEqual(["ac"]);
+    expect(Object.keys(direct[0]!)).toEqual(["from", "e0", "to"]);
+    const two = await (await g.bfs({ fromExpr: "id = 'd'", toExpr: "age = 22", edgeFilter: "rel != 'slow'" })).collect();
+    expect(two.map(ids)).toEqual(["dabc"]);
+    expect(Object.keys(two[0]!)).toEqual(["from", "e0", "v1", "e1", "v2", "e2", "to"]);
+    expect(two[0]!.e1).toMatchObject({ src: "a", dst: "b" });
+    // Two shortest paths of equal length are both returned.
+    const both = await (await g.bfs({ fromExpr: "id = 'e'", toExpr: "id IN ('a', 'f')" })).collect();
+    expect(both.map(ids).sort()).toEqual(["ef"]);
+    const ends = await (await g.bfs({ fromExpr: "id = 'e'", toExpr: "id IN ('a', 'c')", maxPathLength: 2 })).collect();
+    expect(ends.map(ids).sort()).toEqual(["eda", "efc"]);
+    expect(await (await g.bfs({ fromExpr: "id = 'c'", toExpr: "id = 'a'" })).count()).toBe(0);
+  }, 120_000);
 });
