@@ -8,7 +8,7 @@ import { AnalysisError } from "../common/errors";
 import type { RDD } from "../rdd";
 import { col, coalesce, count, lit, sum, when, type DataFrame, type Row } from "../sql";
 import type { EdgeTuple, VertexId } from "./graph-data";
-import { pregelConnectedComponents, pregelLabelPropagation, pregelShortestPaths } from "./pregel-algorithms";
+import { pregelConnectedComponents, pregelLabelPropagation, pregelShortestPaths, pregelStronglyConnectedComponents } from "./pregel-algorithms";
 import { bfs, findMotif, triangleCount, type BfsOptions } from "./motifs";
 
 export interface GraphFramePageRankOptions { resetProbability?: number; maxIter?: number; tol?: number; sourceId?: VertexId }
@@ -123,6 +123,14 @@ export class GraphFrame {
     await this.validate();
     const cc = await pregelConnectedComponents(await this.edgeRDD());
     return (await this.withVertexColumn(cc.values, "component", (id) => id)).vertices;
+  }
+
+  /** Strongly connected components: `component` = the smallest vertex id in each SCC (forward-backward colouring on Pregel). */
+  async stronglyConnectedComponents(opts: { maxIter?: number } = {}): Promise<DataFrame> {
+    await this.validate();
+    const ids = (await this.vertices.select("id").collect()).map((r) => r.id as VertexId);
+    const scc = await pregelStronglyConnectedComponents(await this.edgeRDD(), ids, { maxIter: opts.maxIter });
+    return (await this.withVertexColumn(scc, "component", (id) => id)).vertices;
   }
 
   async labelPropagation(opts: { maxIter?: number } = {}): Promise<DataFrame> {

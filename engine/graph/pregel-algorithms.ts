@@ -82,3 +82,45 @@ export async function pregelLabelPropagation(edges: RDD<EdgeTuple>, opts: { maxI
     ctx.sendToAllNeighbors(v.value);
   }, { numPartitions: opts.numPartitions });
 }
+
+/**
+ * Strongly connected components by forward-backward colouring, each step a Pregel run on the
+ * workers: (1) every vertex takes the smallest id that reaches it (colours flow along edges);
+ * (2) from each vertex whose colour is its own id, walk the edges backwards through vertices of
+ * the same colour: those reached form that vertex's SCC. Assigned vertices leave the graph and
+ * the rounds repeat. Every vertex ends with the smallest id of its SCC (GraphX's convention).
+ */
+export async function pregelStronglyConnectedComponents(edges: RDD<EdgeTuple>, vertexIds: VertexId[], opts: { maxIter?: number; numPartitions?: number } = {}): Promise<Map<VertexId, VertexId>> {
+  const scc = new Map<VertexId, VertexId>();
+  const maxIter = opts.maxIter ?? 100;
+  const plain = edges.map((e: EdgeTuple) => [e[0], e[1]] as [VertexId, VertexId]).filter((e: [VertexId, VertexId]) => e[0] !== e[1]).cache();
+  try {
+    for (let round = 0; round < maxIter && scc.size < vertexIds.length; round++) {
+      const assigned = new Set(scc.keys());
+      const live = plain.filter((e: [VertexId, VertexId]) => !assigned.has(e[0]) && !assigned.has(e[1]));
+      const fwd = vertexAndEdgeRDDs(live as unknown as RDD<EdgeTuple>, false);
+      const colours = (await runPregel<VertexId | null, number, VertexId>(fwd.vertices as unknown as RDD<[VertexId, VertexId | null]>, fwd.edgeRDD, (v, msgs, ctx) => {
+        let best = ctx.superstep === 0 ? v.id : v.value!;
+        for (const m of msgs) if (m < best) best = m;
+        if (ctx.superstep === 0 || best < v.value!) { v.value = best; ctx.sendToAllNeighbors(best); }
+        ctx.voteToHalt();
+      }, { combiner: (a, b) => (a < b ? a : b), numPartitions: opts.numPartitions })).values as Map<VertexId, VertexId>;
+      const colour = colours;
+      const back = live.filter((e: [VertexId, VertexId]) => colour.get(e[0]) === colour.get(e[1])).map((e: [VertexId, VertexId]) => [e[1], e[0]] as [VertexId, VertexId]);
+      const bwd = vertexAndEdgeRDDs(back as unknown as RDD<EdgeTuple>, false);
+      const reached = (await runPregel<boolean | null, number, boolean>(bwd.vertices as unknown as RDD<[VertexId, boolean | null]>, bwd.edgeRDD, (v, msgs, ctx) => {
+        const start = ctx.superstep === 0 && colour.get(v.id) === v.id;
+        if ((start || msgs.length > 0) && v.value !== true) { v.value = true; ctx.sendToAllNeighbors(true); }
+        else if (v.value === null) v.value = false;
+        ctx.voteToHalt();
+      }, { combiner: () => true, numPartitions: opts.numPartitions })).values;
+      for (const [id, c] of colour) if (c === id || reached.get(id) === true) scc.set(id, c);
+      // Vertices with no live edge left are their own component.
+      const inLive = new Set(colour.keys());
+      for (const id of vertexIds) if (!scc.has(id) && !inLive.has(id)) scc.set(id, id);
+    }
+  } finally {
+    plain.unpersist();
+  }
+  return scc;
+}

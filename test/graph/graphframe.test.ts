@@ -126,4 +126,32 @@ describe("GraphFrame motifs and triangles", () => {
     expect(ends.map(ids).sort()).toEqual(["eda", "efc"]);
     expect(await (await g.bfs({ fromExpr: "id = 'c'", toExpr: "id = 'a'" })).count()).toBe(0);
   }, 120_000);
+
+  it("stronglyConnectedComponents: each vertex gets the smallest id of its SCC (checked against Tarjan's algorithm in plain JS)", async () => {
+    const V2 = [...V, { id: "g", age: 1 }, { id: "h", age: 2 }, { id: "i", age: 3 }];
+    const E4 = [...E, { src: "g", dst: "h", rel: "x" }, { src: "h", dst: "g", rel: "x" }, { src: "h", dst: "i", rel: "x" }, { src: "c", dst: "c", rel: "self" }];
+    const g = new GraphFrame(spark.createDataFrame(V2), spark.createDataFrame(E4));
+    // Tarjan
+    const out = new Map<string, string[]>(V2.map((v) => [v.id, []]));
+    for (const e of E4) out.get(e.src)!.push(e.dst);
+    let index = 0;
+    const idx = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], on = new Set<string>(), comp = new Map<string, string>();
+    const visit = (v: string): void => {
+      idx.set(v, index); low.set(v, index); index++; stack.push(v); on.add(v);
+      for (const w of out.get(v)!) {
+        if (!idx.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      }
+      if (low.get(v) === idx.get(v)) {
+        const members: string[] = [];
+        let w: string;
+        do { w = stack.pop()!; on.delete(w); members.push(w); } while (w !== v);
+        const min = members.sort()[0]!;
+        for (const m of members) comp.set(m, min);
+      }
+    };
+    for (const v of V2) if (!idx.has(v.id)) visit(v.id);
+    const got = byId(await (await g.stronglyConnectedComponents()).collect());
+    for (const v of V2) expect(got[v.id]!.component, v.id).toBe(comp.get(v.id));
+    expect(new Set(comp.values()).size).toBeGreaterThan(2);
+  }, 300_000);
 });
