@@ -86,36 +86,59 @@ export class GraphFrame {
    * rank reaching a dead end is lost. Runs maxIter iterations, or until the L1 change is below tol.
    */
   async pageRank(opts: GraphFramePageRankOptions = {}): Promise<GraphFrame & { iterations: number }> {
-    const reset = opts.resetProbability ?? 0.15;
-    if (typeof reset !== "number" || !(reset > 0 && reset < 1)) throw new AnalysisError("GRAPH_INVALID_PARAMETER", `resetProbability must be in (0, 1), got ${String(reset)}.`, { parameters: { resetProbability: reset } });
     if (opts.maxIter === undefined && opts.tol === undefined) throw new AnalysisError("GRAPH_INVALID_PARAMETER", "pageRank needs maxIter or tol.");
+    const r = await this.ranks([opts.sourceId], opts.resetProbability, opts.maxIter, opts.tol);
+    const g = await this.withVertexColumn(new Map([...r.ranks].map(([id, v]) => [id, v[0]])), "pagerank", () => 0);
+    const res = new GraphFrame(g.vertices, r.weighted.select(...this.edges.columns, "weight")) as GraphFrame & { iterations: number };
+    res.iterations = r.iterations;
+    return res;
+  }
+
+  /**
+   * Personalised PageRank for several sources at once (GraphFrames' parallelPersonalizedPageRank):
+   * each iteration is ONE join and ONE group-by carrying a rank per source; vertices get
+   * `pageranks`, an array with the rank for each source in sourceIds order.
+   */
+  async parallelPersonalizedPageRank(opts: { sourceIds: VertexId[]; resetProbability?: number; maxIter: number }): Promise<GraphFrame> {
+    if (!Array.isArray(opts.sourceIds) || opts.sourceIds.length === 0) throw new AnalysisError("GRAPH_INVALID_PARAMETER", "parallelPersonalizedPageRank needs a non-empty sourceIds.");
+    if (!Number.isInteger(opts.maxIter) || opts.maxIter < 1) throw new AnalysisError("GRAPH_INVALID_PARAMETER", "parallelPersonalizedPageRank needs maxIter >= 1.");
+    const r = await this.ranks(opts.sourceIds, opts.resetProbability, opts.maxIter, undefined);
+    const g = await this.withVertexColumn(r.ranks, "pageranks", () => opts.sourceIds.map(() => 0));
+    return new GraphFrame(g.vertices, r.weighted.select(...this.edges.columns, "weight"));
+  }
+
+  /** The two-stage PageRank iteration for one rank per source (undefined: the non-personalised rank). */
+  private async ranks(sources: Array<VertexId | undefined>, resetProbability: number | undefined, maxIter: number | undefined, tol: number | undefined): Promise<{ ranks: Map<VertexId, number[]>; weighted: DataFrame; iterations: number }> {
+    const reset = resetProbability ?? 0.15;
+    if (typeof reset !== "number" || !(reset > 0 && reset < 1)) throw new AnalysisError("GRAPH_INVALID_PARAMETER", `resetProbability must be in (0, 1), got ${String(reset)}.`, { parameters: { resetProbability: reset } });
     await this.validate();
+    const ids = (await this.vertices.select("id").collect()).map((r) => r.id as VertexId);
+    const known = new Set(ids);
+    for (const s of sources) if (s !== undefined && !known.has(s)) throw new AnalysisError("GRAPH_MISSING_VERTEX", `The source vertex ${JSON.stringify(s)} is not in the vertices.`, { parameters: { id: s } });
     const spark = this.vertices.sparkSession;
-    const src = opts.sourceId;
     const weighted = this.edges.join(this.outDegrees.withColumnRenamed("id", "src"), "src")
       .withColumn("weight", lit(1).divide(col("outDegree"))).drop("outDegree").cache();
-    const ids = (await this.vertices.select("id").collect()).map((r) => r.id as VertexId);
-    let ranks = new Map<VertexId, number>(ids.map((id) => [id, src === undefined || id === src ? 1 : 0]));
-    const maxIter = opts.maxIter ?? 1000;
+    const K = sources.length, pr = (k: number) => `pr${k}`, sk = (k: number) => `s${k}`;
+    let ranks = new Map<VertexId, number[]>(ids.map((id) => [id, sources.map((s) => (s === undefined || id === s ? 1 : 0))]));
+    const iters = maxIter ?? 1000;
     let it = 0;
-    for (; it < maxIter; it++) {
-      const rdf = spark.createDataFrame([...ranks].map(([id, pr]) => ({ src: id, srcPR: pr })));
-      // stage 1: triplets (edge ⋈ source rank); stage 2: group by destination and sum
-      const sums = weighted.join(rdf, "src").groupBy("dst").agg(sum(col("srcPR").multiply(col("weight"))).alias("s"));
-      const resetCol = src === undefined ? lit(reset) : when(col("id").eq(lit(src)), lit(reset)).otherwise(lit(0));
+    for (; it < iters; it++) {
+      const rdf = spark.createDataFrame([...ranks].map(([id, v]) => ({ src: id, ...Object.fromEntries(v.map((x, k) => [pr(k), x])) })));
+      // stage 1: triplets (edge ⋈ source ranks); stage 2: group by destination and sum
+      const sums = weighted.join(rdf, "src").groupBy("dst").agg(...sources.map((_, k) => sum(col(pr(k)).multiply(col("weight"))).alias(sk(k))));
       const next = this.vertices.select("id").join(sums.withColumnRenamed("dst", "id"), "id", "left")
-        .select(col("id"), resetCol.plus(lit(1 - reset).multiply(coalesce(col("s"), lit(0)))).alias("pagerank"));
+        .select(col("id"), ...sources.map((s, k) => {
+          const resetCol = s === undefined ? lit(reset) : when(col("id").eq(lit(s)), lit(reset)).otherwise(lit(0));
+          return resetCol.plus(lit(1 - reset).multiply(coalesce(col(sk(k)), lit(0)))).alias(pr(k));
+        }));
       const rows = await next.collect();
-      const nr = new Map(rows.map((r) => [r.id as VertexId, Number(r.pagerank)]));
+      const nr = new Map(rows.map((r) => [r.id as VertexId, Array.from({ length: K }, (_, k) => Number(r[pr(k)]))]));
       let d = 0;
-      for (const [id, v] of nr) d += Math.abs(v - (ranks.get(id) ?? 0));
+      for (const [id, v] of nr) { const old = ranks.get(id); v.forEach((x, k) => { d += Math.abs(x - (old?.[k] ?? 0)); }); }
       ranks = nr;
-      if (opts.tol !== undefined && d < opts.tol) { it++; break; }
+      if (tol !== undefined && d < tol) { it++; break; }
     }
-    const g = await this.withVertexColumn(ranks, "pagerank", () => 0);
-    const res = new GraphFrame(g.vertices, weighted.select(...this.edges.columns, "weight")) as GraphFrame & { iterations: number };
-    res.iterations = it;
-    return res;
+    return { ranks, weighted, iterations: it };
   }
 
   /** Component = smallest vertex id in each weakly connected component (isolated vertices: their own id). */

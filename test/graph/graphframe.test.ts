@@ -154,4 +154,14 @@ describe("GraphFrame motifs and triangles", () => {
     for (const v of V2) expect(got[v.id]!.component, v.id).toBe(comp.get(v.id));
     expect(new Set(comp.values()).size).toBeGreaterThan(2);
   }, 300_000);
+
+  it("parallelPersonalizedPageRank: one pass per iteration carries every source's rank; each equals pageRank with that sourceId", async () => {
+    const g = new GraphFrame(spark.createDataFrame(V), spark.createDataFrame(E));
+    const multi = byId(await (await g.parallelPersonalizedPageRank({ sourceIds: ["a", "e"], resetProbability: 0.15, maxIter: 6 })).vertices.collect());
+    for (const [k, sourceId] of ["a", "e"].entries()) {
+      const one = byId(await (await g.pageRank({ resetProbability: 0.15, maxIter: 6, sourceId })).vertices.collect());
+      for (const v of V) expect(Math.abs((multi[v.id]!.pageranks as number[])[k]! - Number(one[v.id]!.pagerank)), `${sourceId} ${v.id}`).toBeLessThan(1e-12);
+    }
+    await expect(g.parallelPersonalizedPageRank({ sourceIds: ["nope"], maxIter: 2 })).rejects.toThrow(/source vertex "nope" is not in the vertices/);
+  }, 300_000);
 });
