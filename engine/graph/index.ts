@@ -9,4 +9,5 @@ export { pageRankRDD, linksRDD, type PageRankRDDOptions, type PageRankRDDResult 
 export { runPregel, type PregelVertex, type PregelContext, type ComputeFn, type PregelOptions, type PregelResult, type SuperstepMetrics } from "./pregel";
 export { pregelPageRank, pregelShortestPaths, pregelConnectedComponents, pregelLabelPropagation } from "./pregel-algorithms";
 export { GraphFrame, type GraphFramePageRankOptions } from "./graphframe";
+export { pregel, type EdgeTriplet, type EdgeDirection, type GraphXPregelResult } from "./graphx-pregel";
 export { partitionGraph, expectedRandomVertexCutReplication, vertexHash, type PartitionStrategy, type PartitioningReport } from "./partitioning";
