@@ -34,6 +34,9 @@ export const FILE_COLUMN_OPTION = "__deltafilecolumn";
 /** Hidden writer option: write the files but hand the adds to a DeltaTable operation instead of committing. */
 export const STAGE_OPTION = "__deltastage";
 export const FILE_COLUMN = "__delta_file";
+/** Hidden reader option of DML scans: record what the scan read (its pushed filters and files) in scanRecords. */
+export const SCAN_ID_OPTION = "__deltascanid";
+export const scanRecords = new Map<string, { filters: PushedFilter[]; files: string[] }>();
 /** Hidden reader option of the streaming source: {from, to} indexes into snapshotFilesInOrder. */
 export const FILE_RANGE_OPTION = "__deltafilerange";
 
@@ -348,6 +351,8 @@ export const deltaDataSource: DataSource = {
     }
     const filters = hints.pushedFilters.map(fromContractFilter).filter((f): f is PushedFilter => f !== null);
     const pr = prunedFiles(snap, filters, only);
+    const scanId = o.get(SCAN_ID_OPTION);
+    if (scanId !== undefined) scanRecords.set(scanId, { filters, files: pr.files.map((a) => fileKey(a.path)) });
     Object.assign(lastScan, { table: snap.table, version: snap.version, files: pr.files.length, total: pr.total, skippedByStats: pr.skippedByStats, skippedByPartition: pr.skippedByPartition });
     const partCols = new Set(snap.metadata.partitionColumns.map((c) => c.toLowerCase()));
     const partFields = snap.schema.fields.filter((f) => partCols.has(f.name.toLowerCase()));

@@ -16,9 +16,10 @@ import type { SqlSession } from "../sql/sql-session";
 import { registerStatementHandler, registerTimeTravelHandler } from "../sql/statement-hooks";
 import { fileDataFrame } from "../sql/readwriter";
 import { simpleString } from "../sql/types";
+import type { PushedFilter } from "../sql/datasources/types";
 import type { Action, AddFile, RemoveFile } from "./actions";
 import { retentionMs } from "./checkpoint";
-import { FILE_COLUMN, FILE_COLUMN_OPTION, FILES_OPTION, STAGE_OPTION, addFilePath, setReplaceWhereEvaluator, stagedWrites, typedPartitionValues } from "./delta-source";
+import { FILE_COLUMN, FILE_COLUMN_OPTION, FILES_OPTION, SCAN_ID_OPTION, STAGE_OPTION, addFilePath, prunedFiles, scanRecords, setReplaceWhereEvaluator, stagedWrites, typedPartitionValues } from "./delta-source";
 import { LOG_DIR, listLog } from "./log-files";
 import { fileKey, isDeltaTable, loadSnapshot, notADeltaTable, readHistory, tablePath, versionAtTimestamp, type HistoryEntry, type Snapshot } from "./snapshot";
 import { commit, type CommitResult } from "./transaction";
@@ -99,16 +100,32 @@ export class DeltaTable {
 
   // ---- scans with the file of each row ------------------------------------------------------------
 
-  private scan(snap: Snapshot, files?: string[]): DataFrame {
+  private scan(snap: Snapshot, files?: string[], scanId?: string): DataFrame {
     let r = this.session.read.format("delta").option("versionAsOf", snap.version).option(FILE_COLUMN_OPTION, "1");
     if (files) r = r.option(FILES_OPTION, JSON.stringify(files));
+    if (scanId) r = r.option(SCAN_ID_OPTION, scanId);
     const df = r.load(this.path);
     return this.aliasName ? df.alias(this.aliasName) : df;
   }
 
   private async touchedFiles(snap: Snapshot, cond: Column): Promise<string[]> {
-    const rows = await this.scan(snap).filter(cond).select(FILE_COLUMN).distinct().collect();
-    return rows.map((r) => String(r[FILE_COLUMN]));
+    return (await this.touchedScan(snap, cond)).touched;
+  }
+
+  /**
+   * The files holding rows that match `cond`, and what finding them read: the files the scan
+   * opened after partition pruning and data skipping, and its predicate (for conflict checks).
+   */
+  private async touchedScan(snap: Snapshot, cond: Column): Promise<{ touched: string[]; read: ReadSet }> {
+    const id = randomUUID();
+    try {
+      const rows = await this.scan(snap, undefined, id).filter(cond).select(FILE_COLUMN).distinct().collect();
+      const rec = scanRecords.get(id);
+      const read: ReadSet = rec ? { files: rec.files, predicate: filePredicate(snap, rec.filters) } : { files: [...snap.files.keys()] };
+      return { touched: rows.map((r) => String(r[FILE_COLUMN])), read };
+    } finally {
+      scanRecords.delete(id);
+    }
   }
 
   /** Write `df` (the table's columns) as new files without committing; returns the adds. */
@@ -132,10 +149,12 @@ export class DeltaTable {
     return snap.schema.fields.map((f) => cols[f.name]!.cast(simpleString(f.dataType)).alias(f.name));
   }
 
-  private commitDml(snap: Snapshot, operation: string, actions: Action[], params: Record<string, unknown>, metrics: Record<string, number>): Promise<CommitResult> {
+  /** Commit a DML change; `read` is what it read (default: the whole table). */
+  private commitDml(snap: Snapshot, operation: string, actions: Action[], params: Record<string, unknown>, metrics: Record<string, number>, read?: ReadSet): Promise<CommitResult> {
     return commit({
       table: this.path, readVersion: snap.version, actions, operation, operationParameters: params, operationMetrics: metrics,
-      isBlindAppend: false, readWholeTable: true, readFiles: snap.files.keys(), isolationLevel: "WriteSerializable",
+      isBlindAppend: false, isolationLevel: "WriteSerializable",
+      ...(read ? { readWholeTable: false, readFiles: read.files, ...(read.predicate ? { readPredicate: read.predicate } : {}) } : { readWholeTable: true, readFiles: snap.files.keys() }),
     });
   }
 
@@ -156,7 +175,7 @@ export class DeltaTable {
       return n;
     }
     const c = col(condition);
-    const touched = await this.touchedFiles(snap, c);
+    const { touched, read } = await this.touchedScan(snap, c);
     if (!touched.length) return 0;
     const kept = this.scan(snap, touched).filter(c.not().or(c.isNull())).drop(FILE_COLUMN);
     const staged = await this.stage(kept);
@@ -164,7 +183,7 @@ export class DeltaTable {
     const before = sumRecords(snap, touched);
     await this.commitDml(snap, "DELETE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((a) => ({ add: a }))],
       { predicate: JSON.stringify([String(condition)]) },
-      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numCopiedRows: staged.rows, numDeletedRows: before - staged.rows });
+      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numCopiedRows: staged.rows, numDeletedRows: before - staged.rows }, read);
     return before - staged.rows;
   }
 
@@ -182,7 +201,7 @@ export class DeltaTable {
   async runUpdate(condition: Cond | undefined, set: Assignments): Promise<number> {
     const snap = await this.snapshotChecked(Object.keys(set));
     const c = condition === undefined ? F.lit(true) : col(condition);
-    const touched = await this.touchedFiles(snap, c);
+    const { touched, read } = await this.touchedScan(snap, c);
     if (!touched.length) return 0;
     const df = this.scan(snap, touched);
     const cols: Record<string, Column> = {};
@@ -195,7 +214,9 @@ export class DeltaTable {
     const rm = this.removes(snap, touched);
     await this.commitDml(snap, "UPDATE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((x) => ({ add: x }))],
       { predicate: JSON.stringify([condition === undefined ? "true" : String(condition)]) },
-      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numUpdatedRows: updatedRows, numCopiedRows: staged.rows - updatedRows });    return updatedRows;
+      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numUpdatedRows: updatedRows, numCopiedRows: staged.rows - updatedRows },
+      condition === undefined ? undefined : read);
+    return updatedRows;
   }
 
   private async snapshotChecked(columns: string[]): Promise<Snapshot> {
@@ -420,6 +441,15 @@ export class DeltaTable {
     return { "text/plain": text, "text/html": html };
   }
   toString(): string { return `DeltaTable(${this.path})`; }
+}
+
+/** What a DML operation read: files (after pruning) and, when it had one, its predicate over files. */
+interface ReadSet { files: Iterable<string>; predicate?: (add: AddFile) => boolean }
+
+/** Would a scan with these pushed filters read `add`? (partition values, then the file's stats) */
+function filePredicate(snap: Snapshot, filters: PushedFilter[]): ((add: AddFile) => boolean) | undefined {
+  if (!filters.length) return undefined;
+  return (add) => prunedFiles({ ...snap, files: new Map([[fileKey(add.path), add]]) }, filters).files.length > 0;
 }
 
 const Z_KEY = "__delta_zorder";
