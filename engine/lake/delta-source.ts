@@ -34,6 +34,16 @@ export const FILE_COLUMN_OPTION = "__deltafilecolumn";
 /** Hidden writer option: write the files but hand the adds to a DeltaTable operation instead of committing. */
 export const STAGE_OPTION = "__deltastage";
 export const FILE_COLUMN = "__delta_file";
+/** Hidden reader option of DML scans: record what the scan read (its pushed filters and files) in scanRecords. */
+export const SCAN_ID_OPTION = "__deltascanid";
+export const scanRecords = new Map<string, { filters: PushedFilter[]; files: string[] }>();
+/** Hidden reader option of the streaming source: {from, to} indexes into snapshotFilesInOrder. */
+export const FILE_RANGE_OPTION = "__deltafilerange";
+
+/** A snapshot's live files in the order a streaming source reads its starting version (oldest first, then path). */
+export function snapshotFilesInOrder(snap: Snapshot): AddFile[] {
+  return [...snap.files.values()].sort((a, b) => (Number(a.modificationTime) - Number(b.modificationTime)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
 
 /** The version a read asks for (versionAsOf / timestampAsOf), or undefined for the latest. */
 export function requestedVersion(path: string, options: DataSourceOptions): number | undefined {
@@ -334,9 +344,15 @@ export const deltaDataSource: DataSource = {
     const path = onePath(paths);
     const snap = await loadSnapshot(path, requestedVersion(path, options));
     const o = new Options(options);
-    const only = o.get(FILES_OPTION) !== undefined ? new Set(JSON.parse(o.get(FILES_OPTION)!) as string[]) : undefined;
+    let only = o.get(FILES_OPTION) !== undefined ? new Set(JSON.parse(o.get(FILES_OPTION)!) as string[]) : undefined;
+    if (o.get(FILE_RANGE_OPTION) !== undefined) {
+      const r = JSON.parse(o.get(FILE_RANGE_OPTION)!) as { from: number; to: number | null };
+      only = new Set(snapshotFilesInOrder(snap).slice(r.from, r.to === null ? undefined : r.to + 1).map((a) => fileKey(a.path)));
+    }
     const filters = hints.pushedFilters.map(fromContractFilter).filter((f): f is PushedFilter => f !== null);
     const pr = prunedFiles(snap, filters, only);
+    const scanId = o.get(SCAN_ID_OPTION);
+    if (scanId !== undefined) scanRecords.set(scanId, { filters, files: pr.files.map((a) => fileKey(a.path)) });
     Object.assign(lastScan, { table: snap.table, version: snap.version, files: pr.files.length, total: pr.total, skippedByStats: pr.skippedByStats, skippedByPartition: pr.skippedByPartition });
     const partCols = new Set(snap.metadata.partitionColumns.map((c) => c.toLowerCase()));
     const partFields = snap.schema.fields.filter((f) => partCols.has(f.name.toLowerCase()));

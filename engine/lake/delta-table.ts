@@ -16,9 +16,10 @@ import type { SqlSession } from "../sql/sql-session";
 import { registerStatementHandler, registerTimeTravelHandler } from "../sql/statement-hooks";
 import { fileDataFrame } from "../sql/readwriter";
 import { simpleString } from "../sql/types";
+import type { PushedFilter } from "../sql/datasources/types";
 import type { Action, AddFile, RemoveFile } from "./actions";
 import { retentionMs } from "./checkpoint";
-import { FILE_COLUMN, FILE_COLUMN_OPTION, FILES_OPTION, STAGE_OPTION, addFilePath, setReplaceWhereEvaluator, stagedWrites, typedPartitionValues } from "./delta-source";
+import { FILE_COLUMN, FILE_COLUMN_OPTION, FILES_OPTION, SCAN_ID_OPTION, STAGE_OPTION, addFilePath, prunedFiles, scanRecords, setReplaceWhereEvaluator, stagedWrites, typedPartitionValues } from "./delta-source";
 import { LOG_DIR, listLog } from "./log-files";
 import { fileKey, isDeltaTable, loadSnapshot, notADeltaTable, readHistory, tablePath, versionAtTimestamp, type HistoryEntry, type Snapshot } from "./snapshot";
 import { commit, type CommitResult } from "./transaction";
@@ -99,16 +100,32 @@ export class DeltaTable {
 
   // ---- scans with the file of each row ------------------------------------------------------------
 
-  private scan(snap: Snapshot, files?: string[]): DataFrame {
+  private scan(snap: Snapshot, files?: string[], scanId?: string): DataFrame {
     let r = this.session.read.format("delta").option("versionAsOf", snap.version).option(FILE_COLUMN_OPTION, "1");
     if (files) r = r.option(FILES_OPTION, JSON.stringify(files));
+    if (scanId) r = r.option(SCAN_ID_OPTION, scanId);
     const df = r.load(this.path);
     return this.aliasName ? df.alias(this.aliasName) : df;
   }
 
   private async touchedFiles(snap: Snapshot, cond: Column): Promise<string[]> {
-    const rows = await this.scan(snap).filter(cond).select(FILE_COLUMN).distinct().collect();
-    return rows.map((r) => String(r[FILE_COLUMN]));
+    return (await this.touchedScan(snap, cond)).touched;
+  }
+
+  /**
+   * The files holding rows that match `cond`, and what finding them read: the files the scan
+   * opened after partition pruning and data skipping, and its predicate (for conflict checks).
+   */
+  private async touchedScan(snap: Snapshot, cond: Column): Promise<{ touched: string[]; read: ReadSet }> {
+    const id = randomUUID();
+    try {
+      const rows = await this.scan(snap, undefined, id).filter(cond).select(FILE_COLUMN).distinct().collect();
+      const rec = scanRecords.get(id);
+      const read: ReadSet = rec ? { files: rec.files, predicate: filePredicate(snap, rec.filters) } : { files: [...snap.files.keys()] };
+      return { touched: rows.map((r) => String(r[FILE_COLUMN])), read };
+    } finally {
+      scanRecords.delete(id);
+    }
   }
 
   /** Write `df` (the table's columns) as new files without committing; returns the adds. */
@@ -132,10 +149,12 @@ export class DeltaTable {
     return snap.schema.fields.map((f) => cols[f.name]!.cast(simpleString(f.dataType)).alias(f.name));
   }
 
-  private commitDml(snap: Snapshot, operation: string, actions: Action[], params: Record<string, unknown>, metrics: Record<string, number>): Promise<CommitResult> {
+  /** Commit a DML change; `read` is what it read (default: the whole table). */
+  private commitDml(snap: Snapshot, operation: string, actions: Action[], params: Record<string, unknown>, metrics: Record<string, number>, read?: ReadSet): Promise<CommitResult> {
     return commit({
       table: this.path, readVersion: snap.version, actions, operation, operationParameters: params, operationMetrics: metrics,
-      isBlindAppend: false, readWholeTable: true, readFiles: snap.files.keys(), isolationLevel: "WriteSerializable",
+      isBlindAppend: false, isolationLevel: "WriteSerializable",
+      ...(read ? { readWholeTable: false, readFiles: read.files, ...(read.predicate ? { readPredicate: read.predicate } : {}) } : { readWholeTable: true, readFiles: snap.files.keys() }),
     });
   }
 
@@ -156,7 +175,7 @@ export class DeltaTable {
       return n;
     }
     const c = col(condition);
-    const touched = await this.touchedFiles(snap, c);
+    const { touched, read } = await this.touchedScan(snap, c);
     if (!touched.length) return 0;
     const kept = this.scan(snap, touched).filter(c.not().or(c.isNull())).drop(FILE_COLUMN);
     const staged = await this.stage(kept);
@@ -164,7 +183,7 @@ export class DeltaTable {
     const before = sumRecords(snap, touched);
     await this.commitDml(snap, "DELETE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((a) => ({ add: a }))],
       { predicate: JSON.stringify([String(condition)]) },
-      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numCopiedRows: staged.rows, numDeletedRows: before - staged.rows });
+      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numCopiedRows: staged.rows, numDeletedRows: before - staged.rows }, read);
     return before - staged.rows;
   }
 
@@ -182,7 +201,7 @@ export class DeltaTable {
   async runUpdate(condition: Cond | undefined, set: Assignments): Promise<number> {
     const snap = await this.snapshotChecked(Object.keys(set));
     const c = condition === undefined ? F.lit(true) : col(condition);
-    const touched = await this.touchedFiles(snap, c);
+    const { touched, read } = await this.touchedScan(snap, c);
     if (!touched.length) return 0;
     const df = this.scan(snap, touched);
     const cols: Record<string, Column> = {};
@@ -195,7 +214,9 @@ export class DeltaTable {
     const rm = this.removes(snap, touched);
     await this.commitDml(snap, "UPDATE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((x) => ({ add: x }))],
       { predicate: JSON.stringify([condition === undefined ? "true" : String(condition)]) },
-      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numUpdatedRows: updatedRows, numCopiedRows: staged.rows - updatedRows });    return updatedRows;
+      { numRemovedFiles: rm.length, numAddedFiles: staged.adds.length, numUpdatedRows: updatedRows, numCopiedRows: staged.rows - updatedRows },
+      condition === undefined ? undefined : read);
+    return updatedRows;
   }
 
   private async snapshotChecked(columns: string[]): Promise<Snapshot> {
@@ -223,33 +244,46 @@ export class DeltaTable {
     const bySource = clauses.filter((c) => c.when === "notMatchedBySource");
     for (const c of clauses) if (c.assignments && c.assignments !== "*") await this.snapshotChecked(Object.keys(c.assignments));
 
-    // 1. Files with matches (and Delta's check: a target row may match at most one source row).
-    const ROW = "__delta_row";
-    const tAll = this.scan(snap).withColumn(ROW, F.monotonically_increasing_id());
-    // One job: per touched file, the most source rows any of its target rows matched.
-    const perFile = await tAll.join(source, cond, "inner").groupBy(FILE_COLUMN, ROW).count()
-      .groupBy(FILE_COLUMN).agg(F.max("count").alias("maxMatches")).collect();
+    const T_ = "__t_present", S_ = "__s_present", ACT = "__merge_action", ROW = "__delta_row";
+    /** Each joined row's clause: m<i>/b<i>/n<i>, keepM (matched, no clause applies), keepT (target only), drop. */
+    const actionOf = (j: DataFrame): Column => {
+      const isMatched = j.col(T_).isNotNull().and(j.col(S_).isNotNull());
+      const tOnly = j.col(T_).isNotNull().and(j.col(S_).isNull());
+      const sOnly = j.col(T_).isNull();
+      let act: Column | undefined;
+      const add = (pred: Column, code: string) => { act = act ? act.when(pred, code) : F.when(pred, code); };
+      matched.forEach((c, i) => add(c.condition === undefined ? isMatched : isMatched.and(col(c.condition)), `m${i}`));
+      add(isMatched, "keepM");
+      bySource.forEach((c, i) => add(c.condition === undefined ? tOnly : tOnly.and(col(c.condition)), `b${i}`));
+      add(tOnly, "keepT");
+      notMatched.forEach((c, i) => add(c.condition === undefined ? sOnly : sOnly.and(col(c.condition)), `n${i}`));
+      return act!.otherwise("drop");
+    };
+
+    // 1. One job over the whole target: each target row's clause and how many source rows it
+    //    matched (Delta's check: at most one). It gives the files to rewrite and the matched /
+    //    not-matched-by-source metrics. Unmatched source rows are left to the rewrite: keeping them
+    //    here would need an outer join that preserves the source, which cannot broadcast it.
+    const t1 = this.scan(snap).withColumn(T_, F.lit(true)).withColumn(ROW, F.monotonically_increasing_id());
+    const s1 = source.withColumn(S_, F.lit(true));
+    const j1 = t1.join(s1, cond, bySource.length ? "left" : "inner");
+    const perRow = j1.withColumn(ACT, actionOf(j1)).groupBy(FILE_COLUMN, ROW).agg(F.count(F.lit(1)).alias("pairs"), F.max(ACT).alias("act"));
+    const groups = await perRow.groupBy(FILE_COLUMN, "act").agg(F.count(F.lit(1)).alias("rows"), F.max("pairs").alias("maxPairs")).collect();
+    const isMatchCode = (code: string) => code === "keepM" || code.startsWith("m");
     const unconditionalDeleteOnly = matched.length === 1 && matched[0]!.action === "delete" && matched[0]!.condition === undefined;
-    if (matched.length && !unconditionalDeleteOnly && perFile.some((r) => Number(r.maxMatches) > 1)) throw new ExecutionErrorMerge();
-    const touched = bySource.length ? [...snap.files.keys()] : perFile.map((r) => String(r[FILE_COLUMN]));
+    if (matched.length && !unconditionalDeleteOnly && groups.some((g) => isMatchCode(String(g.act)) && Number(g.maxPairs) > 1)) throw new ExecutionErrorMerge();
+    // Files with a matched row (even one no clause changes: its source row must stay matched in the
+    // rewrite, not turn into an insert) or a row a NOT MATCHED BY SOURCE clause changes.
+    const touched = [...new Set(groups.filter((g) => isMatchCode(String(g.act)) || /^b\d/.test(String(g.act))).map((g) => String(g[FILE_COLUMN])))];
+    const counts = new Map<string, number>();
+    for (const g of groups) counts.set(String(g.act), (counts.get(String(g.act)) ?? 0) + Number(g.rows));
     if (!touched.length && !notMatched.length) return this.session.createDataFrame([[0, 0, 0, 0]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");
 
-    // 2. Rewrite: target rows of the touched files joined with the source.
-    const T_ = "__t_present", S_ = "__s_present", ACT = "__merge_action";
+    // 2. Rewrite: the touched files' rows joined with the source again, each row through its clause.
     const t = this.scan(snap, touched).withColumn(T_, F.lit(true));
     const s = source.withColumn(S_, F.lit(true));
     const j = t.join(s, cond, notMatched.length ? "full" : "left");
-    const isMatched = j.col(T_).isNotNull().and(j.col(S_).isNotNull());
-    const tOnly = j.col(T_).isNotNull().and(j.col(S_).isNull());
-    const sOnly = j.col(T_).isNull();
-    let act: Column | undefined;
-    const add = (pred: Column, code: string) => { act = act ? act.when(pred, code) : F.when(pred, code); };
-    matched.forEach((c, i) => add(c.condition === undefined ? isMatched : isMatched.and(col(c.condition)), `m${i}`));
-    add(isMatched, "keep");
-    bySource.forEach((c, i) => add(c.condition === undefined ? tOnly : tOnly.and(col(c.condition)), `b${i}`));
-    add(tOnly, "keep");
-    notMatched.forEach((c, i) => add(c.condition === undefined ? sOnly : sOnly.and(col(c.condition)), `n${i}`));
-    const withAct = j.withColumn(ACT, act!.otherwise("drop"));
+    const withAct = j.withColumn(ACT, actionOf(j));
     const a = withAct.col(ACT);
     const coded: Array<[string, MergeClause]> = [
       ...matched.map((c, i) => [`m${i}`, c] as [string, MergeClause]),
@@ -277,14 +311,15 @@ export class DeltaTable {
       }
       cols[f.name] = e ? e.otherwise(t.col(f.name)) : t.col(f.name);
     }
-    const keepCodes = ["keep", ...coded.filter(([, c]) => c.action !== "delete").map(([code]) => code)];
-    const counts = new Map((await withAct.groupBy(ACT).count().collect()).map((r) => [String(r[ACT]), Number(r.count)]));
+    const keepCodes = ["keepM", "keepT", ...coded.filter(([, c]) => c.action !== "delete").map(([code]) => code)];
     const n = (pred: (code: string, c?: MergeClause) => boolean) => [...counts].filter(([code]) => pred(code, coded.find(([x]) => x === code)?.[1])).reduce((x, [, v]) => x + v, 0);
     const updated = n((code, c) => c?.action === "update");
     const deleted = n((code, c) => c?.action === "delete");
-    const inserted = n((code, c) => c?.action === "insert");
     const out = withAct.filter(a.isin(...keepCodes)).select(...this.castToTable(snap, cols));
     const staged = await this.stage(out);
+    // The touched files' rows come out once each unless deleted; every other row written is an insert.
+    const touchedRows = recordsOf(snap, touched) ?? (touched.length ? await this.scan(snap, touched).count() : 0);
+    const inserted = staged.rows - (touchedRows - deleted);
     const rm = this.removes(snap, touched);
     await this.commitDml(snap, "MERGE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((x) => ({ add: x }))],
       {
@@ -422,6 +457,15 @@ export class DeltaTable {
   toString(): string { return `DeltaTable(${this.path})`; }
 }
 
+/** What a DML operation read: files (after pruning) and, when it had one, its predicate over files. */
+interface ReadSet { files: Iterable<string>; predicate?: (add: AddFile) => boolean }
+
+/** Would a scan with these pushed filters read `add`? (partition values, then the file's stats) */
+function filePredicate(snap: Snapshot, filters: PushedFilter[]): ((add: AddFile) => boolean) | undefined {
+  if (!filters.length) return undefined;
+  return (add) => prunedFiles({ ...snap, files: new Map([[fileKey(add.path), add]]) }, filters).files.length > 0;
+}
+
 const Z_KEY = "__delta_zorder";
 const Z_BITS = 10;
 
@@ -446,6 +490,23 @@ class ExecutionErrorMerge extends AnalysisError {
     super("DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE",
       "Cannot perform Merge as multiple source rows matched and attempted to modify the same target row in the Delta table in possibly conflicting ways. By SQL semantics of Merge, when multiple source rows match on the same target row, the result may be ambiguous as it is unclear which source row should be used to update or delete the matching target row. You can preprocess the source table to eliminate the possibility of multiple matches.");
   }
+}
+
+/** The rows of these files by their stats, or undefined when one has no numRecords. */
+function recordsOf(snap: Snapshot, keys: Iterable<string>): number | undefined {
+  let n = 0;
+  for (const k of keys) {
+    const s = snap.files.get(k)?.stats;
+    if (!s) return undefined;
+    try {
+      const r = (JSON.parse(s) as { numRecords?: number }).numRecords;
+      if (r === undefined) return undefined;
+      n += Number(r);
+    } catch {
+      return undefined;
+    }
+  }
+  return n;
 }
 
 function sumRecords(snap: Snapshot, keys: Iterable<string>): number {

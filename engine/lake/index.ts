@@ -12,7 +12,7 @@ export {
   MetadataChangedException, ProtocolChangedException, ConcurrentTransactionException,
 } from "./errors";
 export { computeStats, statsLookup, type FileStats } from "./stats";
-export { deltaDataSource, lastScan, addFilePath, prunedFiles } from "./delta-source";
+export { deltaDataSource, lastScan, addFilePath, prunedFiles, snapshotFilesInOrder, FILES_OPTION, FILE_RANGE_OPTION } from "./delta-source";
 export { DeltaTable, DeltaMergeBuilder, DeltaOptimizeBuilder, registerDeltaTableName, historyDataFrame, deltaLog, type MergeClause } from "./delta-table";
 export { writeDeltaBatch, deltaFilesAddedSince, type DeltaBatchResult } from "./streaming";
 export { runOrdered } from "./sql-commands";

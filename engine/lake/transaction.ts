@@ -6,7 +6,7 @@
 
 import { randomUUID } from "node:crypto";
 import { AnalysisError } from "../common/errors";
-import { actionsToJsonLines, ENGINE_INFO, type Action, type CommitInfo } from "./actions";
+import { actionsToJsonLines, ENGINE_INFO, type Action, type AddFile, type CommitInfo } from "./actions";
 import { checkpointInterval, writeCheckpoint } from "./checkpoint";
 import {
   ConcurrentAppendException, ConcurrentDeleteDeleteException, ConcurrentDeleteReadException, ConcurrentTransactionException,
@@ -32,6 +32,12 @@ export interface CommitRequest {
   readWholeTable?: boolean;
   /** Keys (see fileKey) of the files the transaction read. */
   readFiles?: Iterable<string>;
+  /**
+   * The transaction's read predicate, as a test on a file: would the read have scanned this added
+   * file (partition values and stats)? Without one (and without readWholeTable) every file another
+   * writer adds counts as read.
+   */
+  readPredicate?: (add: AddFile) => boolean;
   isolationLevel?: IsolationLevel;
   /** Attempts before giving up on a busy table (default 1000). */
   maxAttempts?: number;
@@ -70,7 +76,8 @@ export function checkConflicts(req: CommitRequest, winningVersion: number, winni
   const isolation = req.isolationLevel ?? "Serializable";
   // WriteSerializable ignores files added by blind appends; Serializable does not.
   const winnerBlind = ci?.isBlindAppend === true;
-  const added = dataChangeAdds(winning);
+  // Only added files the read would have scanned conflict (Delta matches them against the read predicates).
+  const added = dataChangeAdds(winning).filter((a) => req.readWholeTable || !req.readPredicate || req.readPredicate(a));
   if (readSomething && !req.isBlindAppend && added.length && (isolation === "Serializable" || !winnerBlind)) {
     throw new ConcurrentAppendException(`${detail}. Added: ${added.slice(0, 3).map((a) => a.path).join(", ")}`, { winningVersion, files: added.map((a) => a.path) });
   }

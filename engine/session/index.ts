@@ -5,3 +5,4 @@ export { JobHandle, type Displayable } from "./job-handle";
 export { StatusTracker } from "./status-tracker";
 export { runWorker, type RunWorkerOptions } from "./worker-entry";
 export { workerBundle, type WorkerBundle } from "./worker-bundle";
+export { DeltaStreamSource, DeltaStreamSink, type DeltaSourceOffset } from "./delta-streaming";

@@ -3,6 +3,7 @@
 
 import { AnalysisError } from "../common/errors";
 import type { DataFrame, SqlSession, StructType } from "../sql";
+import { streamingFormat } from "./format-registry";
 import { FileStreamSource, RateSource, SocketSource, streamingDataFrame } from "./sources";
 
 type Opt = string | number | boolean;
@@ -45,7 +46,8 @@ export class DataStreamReader {
       }
       return streamingDataFrame(this.session, new FileStreamSource(f, p, schema, this.opts));
     }
-    if (f === "delta") throw new AnalysisError("DATA_SOURCE_NOT_FOUND", "Streaming reads of Delta tables arrive with the lakehouse issue.");
+    const registered = streamingFormat(f)?.source;
+    if (registered) return streamingDataFrame(this.session, registered({ session: this.session, path: path ?? this.opts.path, options: this.opts, schema: this.userSchema }));
     throw new AnalysisError("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${f}.`);
   }
   json(path: string, options: Record<string, Opt> = {}): DataFrame { return this.load(path, "json", options); }

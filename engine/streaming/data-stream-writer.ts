@@ -2,6 +2,7 @@
 // (checkpointLocation, numRows, truncate, path), foreachBatch / foreach, then start(path?) which
 // checks the query as Spark does and returns a running StreamingQuery.
 
+import { streamingFormat } from "./format-registry";
 import { AnalysisError } from "../common/errors";
 import type { DataFrame } from "../sql";
 import { streamsOf } from "./query-manager";
@@ -58,7 +59,11 @@ export class DataStreamWriter {
         const { checkpointLocation: _c, path: _p, ...rest } = this.opts;
         return new FileSink(this.fmt, p, rest);
       }
-      default: throw new AnalysisError("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${this.fmt}.`);
+      default: {
+        const registered = streamingFormat(this.fmt)?.sink;
+        if (registered) return registered({ session: this.df.sparkSession, path: path ?? this.opts.path, options: this.opts, outputMode: this.mode, queryName: this.name });
+        throw new AnalysisError("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${this.fmt}.`);
+      }
     }
   }
 

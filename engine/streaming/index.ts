@@ -12,3 +12,4 @@ export { CheckpointDir, MetadataLog } from "./checkpoint-log";
 export { StateStore } from "./state-store";
 export { installStreaming } from "./streaming-dataframe";
 export type { OutputMode } from "./streaming-plan";
+export { registerStreamingFormat, streamingFormat, type StreamingFormat, type StreamSourceRequest, type StreamSinkRequest } from "./format-registry";

@@ -106,6 +106,20 @@ describe("Delta SQL commands", () => {
     expect(readHistory(path)).toHaveLength(1);
   });
 
+  it("MERGE: a matched row no clause applies to stays as it is and is not inserted; insert-only merge", async () => {
+    const path = join(dir, "keep");
+    await spark.createDataFrame(base, schema).repartition(2).write.format("delta").save(path);
+    spark.createDataFrame([{ id: 3, k: "s", v: 1 }, { id: 4, k: "s", v: 5000 }, { id: 99, k: "s", v: 7 }], schema).createOrReplaceTempView("src_keep");
+    const m = plain(await (await spark.sqlAsync(`MERGE INTO delta.\`${path}\` t USING src_keep s ON t.id = s.id
+      WHEN MATCHED AND s.v > 1000 THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT *`)).collect());
+    expect(m).toEqual([{ num_affected_rows: 2, num_updated_rows: 1, num_deleted_rows: 0, num_inserted_rows: 1 }]);
+    expect(await rowsOf(path)).toEqual(byId([...base.map((r) => (r.id === 4 ? { ...r, v: 5000 } : r)), { id: 99, k: "s", v: 7 }]));
+    spark.createDataFrame([{ id: 3, k: "s", v: 1 }, { id: 200, k: "n", v: 2 }], schema).createOrReplaceTempView("src_ins");
+    const ins = plain(await (await spark.sqlAsync(`MERGE INTO delta.\`${path}\` t USING src_ins s ON t.id = s.id WHEN NOT MATCHED THEN INSERT *`)).collect());
+    expect(ins).toEqual([{ num_affected_rows: 1, num_updated_rows: 0, num_deleted_rows: 0, num_inserted_rows: 1 }]);
+    expect((await rowsOf(path)).length).toBe(base.length + 2);
+  });
+
   it("RESTORE, VACUUM RETAIN n HOURS and OPTIMIZE ZORDER BY", async () => {
     const path = join(dir, "utils");
     for (let i = 0; i < 4; i++) {
