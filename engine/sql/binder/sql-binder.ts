@@ -214,7 +214,10 @@ export class SqlBinder {
         const plan = buildSetOp(l, r, b.op, b.all);
         return plan;
       }
-      case "values": return this.bindValues(b.rows);
+      case "values": {
+        const plan = this.bindValues(b.rows, b.columnAliases);
+        return b.alias ? { kind: "SubqueryAlias", alias: b.alias, child: plan } : plan;
+      }
       case "tableBody": return this.bindTable(b.name);
     }
   }

@@ -109,6 +109,9 @@ export interface ValuesBody {
   kind: "values";
   pos: Pos;
   rows: Expr[][];
+  /** `VALUES (1, 'a') t(id, name)` as a whole query (Spark's inlineTable alias). */
+  alias?: string;
+  columnAliases?: string[];
 }
 
 /** `TABLE t` */

@@ -83,7 +83,17 @@ function parseIntersects(c: Cursor, chain = { n: 0 }): QueryBody {
 function parseQueryPrimary(c: Cursor): QueryBody {
   const pos = c.pos();
   if (c.isKw("SELECT")) return parseSelect(c);
-  if (c.acceptKw("VALUES")) return { kind: "values", pos, rows: parseValuesRows(c) };
+  if (c.acceptKw("VALUES")) {
+    const body: QueryBody = { kind: "values", pos, rows: parseValuesRows(c) };
+    // An alias with column names: `VALUES (1, 'a') t(id, name)` or `... AS t(id, name)`.
+    const explicit = c.isKw("AS");
+    if (explicit ? c.isOp("(", 2) : c.isIdent() && c.isOp("(", 1)) {
+      if (explicit) c.next();
+      body.alias = c.identifier(explicit);
+      body.columnAliases = parseIdentList(c);
+    }
+    return body;
+  }
   if (c.isKw("TABLE") && c.isIdent(1)) {
     c.next();
     return { kind: "tableBody", pos, name: c.multipartIdentifier() };
