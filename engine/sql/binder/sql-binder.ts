@@ -174,6 +174,9 @@ export class SqlBinder {
     this.windows.push(new Map(q.windows.map((w) => [w.name.toLowerCase(), w.spec])));
     try {
       for (const c of q.ctes) {
+        if (scope.has(c.name.toLowerCase())) {
+          throw new AnalysisError("_LEGACY_ERROR_TEMP_0038", `CTE definition can't have duplicate names: '${c.name}'.`, { parameters: { duplicateNames: `'${c.name}'` } });
+        }
         let plan = this.bindQuery(c.query);
         if (c.columns?.length) plan = renameAll(plan, c.columns);
         scope.set(c.name.toLowerCase(), plan);
@@ -377,6 +380,9 @@ export class SqlBinder {
   }
 
   private bindSelect(s: A.Select, orderBy: A.SortItem[]): LogicalPlan {
+    const windowNames = s.windows.map((w) => w.name.toLowerCase());
+    const dupWindow = windowNames.find((n, i) => windowNames.indexOf(n) !== i);
+    if (dupWindow) throw new AnalysisError("INVALID_SQL_SYNTAX", `Invalid SQL syntax: The definition of window \`${dupWindow}\` is repetitive.`, { parameters: { inputString: `The definition of window \`${dupWindow}\` is repetitive.` } });
     this.windows.push(new Map(s.windows.map((w) => [w.name.toLowerCase(), w.spec])));
     try {
       const hints = new Set<string>();
@@ -426,7 +432,7 @@ export class SqlBinder {
       const sorts = orderBy.map((o) => bindSort(o, this.exprCx()));
       let having = s.having ? this.bx(s.having) : undefined;
       // spark.sql.legacy.parser.havingWithoutGroupByAsWhere: HAVING without GROUP BY or aggregates filters rows.
-      if (having && !s.groupBy && !containsAggRaw(having) && !rawItems.some(containsAggRaw)
+      if (having && !s.groupBy
         && String(this.session.conf.get("spark.sql.legacy.parser.havingWithoutGroupByAsWhere") ?? "false").toLowerCase() === "true") {
         plan = this.bindWhere(plan, s.having!);
         having = undefined;
@@ -455,6 +461,9 @@ export class SqlBinder {
                 const elemIdx = elems.map(listIdx);
                 if (gk === "groupingSets") groupingSets = elemIdx;
                 else {
+                  if (elemIdx.some((e) => e.length === 0)) {
+                    throw new AnalysisError("_LEGACY_ERROR_TEMP_0051", `Empty set in ${gk.toUpperCase()} grouping sets is not supported.`, { parameters: { element: gk.toUpperCase() } });
+                  }
                   const pick = gk === "rollup" ? rollupSets(elemIdx.length) : cubeSets(elemIdx.length);
                   groupingSets = pick.map((set) => set.flatMap((i) => elemIdx[i]!));
                 }
@@ -470,6 +479,11 @@ export class SqlBinder {
               } else groupRaw.push(e);
             }
           }
+        }
+        if (String(this.session.conf.get("spark.sql.groupByAliases") ?? "true").toLowerCase() === "false") {
+          // Without groupByAliases a GROUP BY name must be a column of the FROM clause.
+          const input = outputOf(plan);
+          for (const g of groupRaw) if (g.kind === "col" && !lookupColumn(g.parts, input)) throw unresolvedColumn(g.parts.join("."), input);
         }
         if (groupingSets) {
           // Plain GROUP BY expressions belong to every grouping set.
