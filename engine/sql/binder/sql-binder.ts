@@ -458,6 +458,7 @@ export class SqlBinder {
                   if (i < 0) { gsExprs.push(e); i = gsExprs.length - 1; }
                   return i;
                 });
+                if (gs.columns) listIdx(gs.columns.map((x) => this.bx(x)));
                 const elemIdx = elems.map(listIdx);
                 if (gk === "groupingSets") groupingSets = elemIdx;
                 else {

@@ -89,6 +89,8 @@ export interface GroupingSets {
   pos: Pos;
   /** For ROLLUP/CUBE, each entry is one (possibly composite) column group; for GROUPING SETS, one set. */
   sets: Expr[][];
+  /** Hive's `GROUP BY a, b GROUPING SETS (...)`: the grouping columns the sets choose from. */
+  columns?: Expr[];
 }
 
 /** UNION / INTERSECT / EXCEPT (MINUS). `all` false means DISTINCT, Spark's default. */
