@@ -239,18 +239,10 @@ export class SqlBinder {
     if (name.length === 1) {
       for (let i = this.ctes.length - 1; i >= 0; i--) {
         const hit = this.ctes[i]!.get(name[0]!.toLowerCase());
-        if (hit) return { kind: "SubqueryAlias", alias: name[0]!, child: hit };
+        if (hit) return { kind: "SubqueryAlias", alias: name[0]!, child: freshIfOuter(hit) };
       }
     }
-    let plan = this.session.catalog.get(name);
-    // A view read again inside a subquery of a query over it (FROM t ... WHERE x IN (SELECT ... FROM
-    // t t2 WHERE t2.k = t.k)) gets fresh attribute ids, so inner and outer columns stay apart
-    // (Spark's DeduplicateRelations).
-    const outerIds = new Set(outerScopes.flatMap((o) => o.attrs.map((a) => a.id)));
-    if (outerIds.size && outputOf(plan).some((a) => outerIds.has(a.id))) {
-      plan = { kind: "Project", exprs: outputOf(plan).map((a) => ({ kind: "alias", child: a, name: a.name, id: newExprId() }) as Expr), child: plan };
-    }
-    return { kind: "SubqueryAlias", alias: name[name.length - 1]!, child: plan };
+    return { kind: "SubqueryAlias", alias: name[name.length - 1]!, child: freshIfOuter(this.session.catalog.get(name)) };
   }
 
   private bindRelation(r: A.Relation, hints: Set<string>): LogicalPlan {
@@ -639,4 +631,15 @@ function legacySetOpOrder(b: A.SetOperation): A.QueryBody {
   let acc: A.QueryBody = { ...b, right: chain[0]!.left, intersectsOnRight: undefined };
   for (const op of chain) acc = { ...op, left: acc };
   return acc;
+}
+
+/**
+ * A view or CTE read again inside a subquery of a query over it (FROM t ... WHERE x IN (SELECT ...
+ * FROM t t2 WHERE t2.k = t.k)) gets fresh attribute ids, so inner and outer columns stay apart
+ * (Spark's DeduplicateRelations).
+ */
+function freshIfOuter(plan: LogicalPlan): LogicalPlan {
+  const outerIds = new Set(outerScopes.flatMap((o) => o.attrs.map((a) => a.id)));
+  if (!outerIds.size || !outputOf(plan).some((a) => outerIds.has(a.id))) return plan;
+  return { kind: "Project", exprs: outputOf(plan).map((a) => ({ kind: "alias", child: a, name: a.name, id: newExprId() }) as Expr), child: plan };
 }
