@@ -174,6 +174,7 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
       // struct(a AS x, b): named arguments keep their names as field names.
       const argAliases = (e as { argAliases?: (string | undefined)[] }).argAliases;
       if (argAliases) args = args.map((a, i) => (argAliases[i] ? ({ kind: "alias", child: a, name: argAliases[i]! } as Expr) : a));
+      if (e.filter && e.over) throw new AnalysisError("_LEGACY_ERROR_TEMP_1030", "Window aggregate function with filter predicate is not supported yet.");
       if (e.filter) {
         const cond = b(e.filter);
         args = args.map((a) => ({ kind: "fn", name: "if", args: [cond, a, { kind: "lit", value: null, dataType: { type: "null" } }] }) as Expr);

@@ -41,8 +41,9 @@ export function decorrelate(plan: LogicalPlan, outerIds: Set<number>, throughAgg
       const have = new Set(outputOf(inner).map((a) => a.id));
       const extra = outputOf(inner.child).filter((a) => needed.has(a.id) && !have.has(a.id));
       if (extra.length) p = { ...p, child: { ...inner, exprs: [...inner.exprs, ...extra] } };
-    } else if (throughAggregate) {
-      const pulled = pullThroughAggregate(p, conds, outerIds, needed);
+    }
+    if ([...needed].some((id) => !new Set(outputOf(p).map((a) => a.id)).has(id))) {
+      const pulled = pullThroughAggregate(p, conds, outerIds, needed, throughAggregate);
       if (pulled) {
         p = pulled.plan;
         conds.splice(0, conds.length, ...pulled.conds);
@@ -63,13 +64,23 @@ export function decorrelate(plan: LogicalPlan, outerIds: Set<number>, throughAgg
  * the aggregate by the inner keys too and output them, so the join can match on them. Only for
  * aggregates that are NULL over no rows (an outer row without inner rows must see no row at all).
  */
-function pullThroughAggregate(p0: LogicalPlan, conds: Expr[], outerIds: Set<number>, needed: Set<number>): { plan: LogicalPlan; conds: Expr[] } | undefined {
-  const alias = p0.kind === "SubqueryAlias" ? p0 : undefined;
-  const p = alias ? alias.child : p0;
+function pullThroughAggregate(p0: LogicalPlan, conds: Expr[], outerIds: Set<number>, needed: Set<number>, global: boolean): { plan: LogicalPlan; conds: Expr[] } | undefined {
+  // The aggregate may sit under aliases, projections and HAVING filters: peel them, re-wrap after.
+  const wrappers: LogicalPlan[] = [];
+  let p = p0;
+  while (p.kind === "SubqueryAlias" || p.kind === "Project" || (p.kind === "Filter" && [...references(p.condition)].every((id) => !outerIds.has(id)))) {
+    wrappers.push(p);
+    p = p.child;
+  }
   if (p.kind !== "Aggregate") return undefined;
   const childIds = new Set(outputOf(p.child).map((a) => a.id));
   if ([...needed].some((id) => !childIds.has(id))) return undefined;
-  if (p.aggs.some((a) => collectExprs(a, (x): x is Expr & { kind: "fn" } => x.kind === "fn" && NON_NULL_ON_EMPTY.has(x.name.toLowerCase())).length)) return undefined;
+  // A grouped aggregate has no row for an empty input: grouping it by the keys too is exact for
+  // IN, NOT IN, EXISTS and NOT EXISTS. A global one gives a row over no input (the count bug).
+  if (p.groupBy.length === 0) {
+    if (!global) return undefined;
+    if (p.aggs.some((a) => collectExprs(a, (x): x is Expr & { kind: "fn" } => x.kind === "fn" && NON_NULL_ON_EMPTY.has(x.name.toLowerCase())).length)) return undefined;
+  }
   const onlyOuter = (x: Expr) => { const r = [...references(x)]; return r.length > 0 && r.every((id) => outerIds.has(id)); };
   const noOuter = (x: Expr) => [...references(x)].every((id) => !outerIds.has(id));
   const keys: Expr[] = [];
@@ -83,14 +94,19 @@ function pullThroughAggregate(p0: LogicalPlan, conds: Expr[], outerIds: Set<numb
     keys.push(k);
     newConds.push({ ...c, args: [outer, { kind: "attr", id: k.id, name: k.name, dataType: (inner as { dataType?: Attr["dataType"] }).dataType ?? outputOf(p.child).find((x) => references(inner).has(x.id))!.dataType, nullable: true }] } as Expr);
   }
-  const agg: LogicalPlan = { ...p, groupBy: [...p.groupBy, ...keys.map((k) => (k as { child: Expr }).child)], aggs: [...p.aggs, ...keys] };
+  let agg: LogicalPlan = { ...p, groupBy: [...p.groupBy, ...keys.map((k) => (k as { child: Expr }).child)], aggs: [...p.aggs, ...keys] };
+  const keyAttrs = outputOf(agg).slice(-keys.length);
+  for (const w of wrappers.reverse()) {
+    if (w.kind === "Project") agg = { ...w, exprs: [...w.exprs, ...keyAttrs], child: agg };
+    else agg = { ...(w as LogicalPlan & { child: LogicalPlan }), child: agg } as LogicalPlan;
+  }
   const out = outputOf(agg);
   const fixed = newConds.map((c) => {
     const f = c as Expr & { kind: "fn" };
     const ref = f.args[1] as Attr;
     return { ...f, args: [f.args[0]!, out.find((a) => a.id === ref.id)!] } as Expr;
   });
-  return { plan: alias ? { ...alias, child: agg } : agg, conds: fixed };
+  return { plan: agg, conds: fixed };
 }
 
 /**

@@ -174,6 +174,9 @@ export class SqlBinder {
     this.windows.push(new Map(q.windows.map((w) => [w.name.toLowerCase(), w.spec])));
     try {
       for (const c of q.ctes) {
+        if (scope.has(c.name.toLowerCase())) {
+          throw new AnalysisError("_LEGACY_ERROR_TEMP_0038", `CTE definition can't have duplicate names: '${c.name}'.`, { parameters: { duplicateNames: `'${c.name}'` } });
+        }
         let plan = this.bindQuery(c.query);
         if (c.columns?.length) plan = renameAll(plan, c.columns);
         scope.set(c.name.toLowerCase(), plan);
@@ -214,7 +217,10 @@ export class SqlBinder {
         const plan = buildSetOp(l, r, b.op, b.all);
         return plan;
       }
-      case "values": return this.bindValues(b.rows);
+      case "values": {
+        const plan = this.bindValues(b.rows, b.columnAliases);
+        return b.alias ? { kind: "SubqueryAlias", alias: b.alias, child: plan } : plan;
+      }
       case "tableBody": return this.bindTable(b.name);
     }
   }
@@ -233,18 +239,10 @@ export class SqlBinder {
     if (name.length === 1) {
       for (let i = this.ctes.length - 1; i >= 0; i--) {
         const hit = this.ctes[i]!.get(name[0]!.toLowerCase());
-        if (hit) return { kind: "SubqueryAlias", alias: name[0]!, child: hit };
+        if (hit) return { kind: "SubqueryAlias", alias: name[0]!, child: freshIfOuter(hit) };
       }
     }
-    let plan = this.session.catalog.get(name);
-    // A view read again inside a subquery of a query over it (FROM t ... WHERE x IN (SELECT ... FROM
-    // t t2 WHERE t2.k = t.k)) gets fresh attribute ids, so inner and outer columns stay apart
-    // (Spark's DeduplicateRelations).
-    const outerIds = new Set(outerScopes.flatMap((o) => o.attrs.map((a) => a.id)));
-    if (outerIds.size && outputOf(plan).some((a) => outerIds.has(a.id))) {
-      plan = { kind: "Project", exprs: outputOf(plan).map((a) => ({ kind: "alias", child: a, name: a.name, id: newExprId() }) as Expr), child: plan };
-    }
-    return { kind: "SubqueryAlias", alias: name[name.length - 1]!, child: plan };
+    return { kind: "SubqueryAlias", alias: name[name.length - 1]!, child: freshIfOuter(this.session.catalog.get(name)) };
   }
 
   private bindRelation(r: A.Relation, hints: Set<string>): LogicalPlan {
@@ -374,6 +372,9 @@ export class SqlBinder {
   }
 
   private bindSelect(s: A.Select, orderBy: A.SortItem[]): LogicalPlan {
+    const windowNames = s.windows.map((w) => w.name.toLowerCase());
+    const dupWindow = windowNames.find((n, i) => windowNames.indexOf(n) !== i);
+    if (dupWindow) throw new AnalysisError("INVALID_SQL_SYNTAX", `Invalid SQL syntax: The definition of window \`${dupWindow}\` is repetitive.`, { parameters: { inputString: `The definition of window \`${dupWindow}\` is repetitive.` } });
     this.windows.push(new Map(s.windows.map((w) => [w.name.toLowerCase(), w.spec])));
     try {
       const hints = new Set<string>();
@@ -423,7 +424,7 @@ export class SqlBinder {
       const sorts = orderBy.map((o) => bindSort(o, this.exprCx()));
       let having = s.having ? this.bx(s.having) : undefined;
       // spark.sql.legacy.parser.havingWithoutGroupByAsWhere: HAVING without GROUP BY or aggregates filters rows.
-      if (having && !s.groupBy && !containsAggRaw(having) && !rawItems.some(containsAggRaw)
+      if (having && !s.groupBy
         && String(this.session.conf.get("spark.sql.legacy.parser.havingWithoutGroupByAsWhere") ?? "false").toLowerCase() === "true") {
         plan = this.bindWhere(plan, s.having!);
         having = undefined;
@@ -449,9 +450,13 @@ export class SqlBinder {
                   if (i < 0) { gsExprs.push(e); i = gsExprs.length - 1; }
                   return i;
                 });
+                if (gs.columns) listIdx(gs.columns.map((x) => this.bx(x)));
                 const elemIdx = elems.map(listIdx);
                 if (gk === "groupingSets") groupingSets = elemIdx;
                 else {
+                  if (elemIdx.some((e) => e.length === 0)) {
+                    throw new AnalysisError("_LEGACY_ERROR_TEMP_0051", `Empty set in ${gk.toUpperCase()} grouping sets is not supported.`, { parameters: { element: gk.toUpperCase() } });
+                  }
                   const pick = gk === "rollup" ? rollupSets(elemIdx.length) : cubeSets(elemIdx.length);
                   groupingSets = pick.map((set) => set.flatMap((i) => elemIdx[i]!));
                 }
@@ -467,6 +472,11 @@ export class SqlBinder {
               } else groupRaw.push(e);
             }
           }
+        }
+        if (String(this.session.conf.get("spark.sql.groupByAliases") ?? "true").toLowerCase() === "false") {
+          // Without groupByAliases a GROUP BY name must be a column of the FROM clause.
+          const input = outputOf(plan);
+          for (const g of groupRaw) if (g.kind === "col" && !lookupColumn(g.parts, input)) throw unresolvedColumn(g.parts.join("."), input);
         }
         if (groupingSets) {
           // Plain GROUP BY expressions belong to every grouping set.
@@ -621,4 +631,15 @@ function legacySetOpOrder(b: A.SetOperation): A.QueryBody {
   let acc: A.QueryBody = { ...b, right: chain[0]!.left, intersectsOnRight: undefined };
   for (const op of chain) acc = { ...op, left: acc };
   return acc;
+}
+
+/**
+ * A view or CTE read again inside a subquery of a query over it (FROM t ... WHERE x IN (SELECT ...
+ * FROM t t2 WHERE t2.k = t.k)) gets fresh attribute ids, so inner and outer columns stay apart
+ * (Spark's DeduplicateRelations).
+ */
+function freshIfOuter(plan: LogicalPlan): LogicalPlan {
+  const outerIds = new Set(outerScopes.flatMap((o) => o.attrs.map((a) => a.id)));
+  if (!outerIds.size || !outputOf(plan).some((a) => outerIds.has(a.id))) return plan;
+  return { kind: "Project", exprs: outputOf(plan).map((a) => ({ kind: "alias", child: a, name: a.name, id: newExprId() }) as Expr), child: plan };
 }

@@ -280,7 +280,8 @@ function comoment(name: string, f: (b: number[]) => number | null): void {
 }
 comoment("covar_pop", (b) => b[3]! / b[0]!);
 comoment("covar_samp", (b) => (b[0]! < 2 ? null : b[3]! / (b[0]! - 1)));
-comoment("corr", (b) => (b[0]! < 2 ? null : b[3]! / Math.sqrt(b[4]! * b[5]!)));
+// A zero variance divides by zero: NULL (spark.sql.legacy.statisticalAggregate=false), not NaN.
+comoment("corr", (b) => (b[0]! < 2 || b[4]! * b[5]! === 0 ? null : b[3]! / Math.sqrt(b[4]! * b[5]!)));
 
 /** Exact percentile (linear interpolation) over collected values; used for median/percentile. */
 function percentileDef(name: string, fixed?: number): void {

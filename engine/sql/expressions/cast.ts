@@ -240,6 +240,13 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
     case "binary": {
       if (typeof v === "string") return new Uint8Array(Buffer.from(v, "utf8"));
       if (v instanceof Uint8Array) return v;
+      const width = { byte: 1, short: 2, integer: 4, long: 8 }[from.type as string];
+      if (width !== undefined && (typeof v === "number" || typeof v === "bigint")) {
+        const out = new Uint8Array(width);
+        let x = BigInt.asUintN(width * 8, BigInt(v));
+        for (let i = width - 1; i >= 0; i--) { out[i] = Number(x & 0xffn); x >>= 8n; }
+        return out;
+      }
       return invalid(v, from, to, ansi);
     }
     case "array": {
@@ -280,7 +287,8 @@ export function canCast(from: DataType, to: DataType): boolean {
     case "array": return from.type === "array" && canCast(from.elementType, to.elementType);
     case "map": return from.type === "map" && canCast(from.keyType, to.keyType) && canCast(from.valueType, to.valueType);
     case "struct": return from.type === "struct" && from.fields.length === to.fields.length && from.fields.every((f, i) => canCast(f.dataType, to.fields[i]!.dataType));
-    case "binary": return from.type === "string" || from.type === "binary";
+    // Integral types cast to their big-endian two's-complement bytes (Spark, non-ANSI).
+    case "binary": return ["string", "binary", "byte", "short", "integer", "long"].includes(from.type);
     case "date": return from.type === "string" || from.type === "timestamp" || from.type === "date";
     case "timestamp": return atomic(from) && from.type !== "boolean" || from.type === "boolean";
     default: return atomic(from) && from.type !== "date";

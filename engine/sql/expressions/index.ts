@@ -8,6 +8,7 @@ import "./functions-binary";
 import "./functions-datetime";
 import "./functions-collection";
 import "./aggregates";
+import "./aggregates-extra";
 import "./functions-misc";
 import "./functions-udf";
 

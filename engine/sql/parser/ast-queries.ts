@@ -89,6 +89,8 @@ export interface GroupingSets {
   pos: Pos;
   /** For ROLLUP/CUBE, each entry is one (possibly composite) column group; for GROUPING SETS, one set. */
   sets: Expr[][];
+  /** Hive's `GROUP BY a, b GROUPING SETS (...)`: the grouping columns the sets choose from. */
+  columns?: Expr[];
 }
 
 /** UNION / INTERSECT / EXCEPT (MINUS). `all` false means DISTINCT, Spark's default. */
@@ -109,6 +111,9 @@ export interface ValuesBody {
   kind: "values";
   pos: Pos;
   rows: Expr[][];
+  /** `VALUES (1, 'a') t(id, name)` as a whole query (Spark's inlineTable alias). */
+  alias?: string;
+  columnAliases?: string[];
 }
 
 /** `TABLE t` */

@@ -83,7 +83,17 @@ function parseIntersects(c: Cursor, chain = { n: 0 }): QueryBody {
 function parseQueryPrimary(c: Cursor): QueryBody {
   const pos = c.pos();
   if (c.isKw("SELECT")) return parseSelect(c);
-  if (c.acceptKw("VALUES")) return { kind: "values", pos, rows: parseValuesRows(c) };
+  if (c.acceptKw("VALUES")) {
+    const body: QueryBody = { kind: "values", pos, rows: parseValuesRows(c) };
+    // An alias with column names: `VALUES (1, 'a') t(id, name)` or `... AS t(id, name)`.
+    const explicit = c.isKw("AS");
+    if (explicit ? c.isOp("(", 2) : c.isIdent() && c.isOp("(", 1)) {
+      if (explicit) c.next();
+      body.alias = c.identifier(explicit);
+      body.columnAliases = parseIdentList(c);
+    }
+    return body;
+  }
   if (c.isKw("TABLE") && c.isIdent(1)) {
     c.next();
     return { kind: "tableBody", pos, name: c.multipartIdentifier() };
@@ -193,7 +203,8 @@ function parseGroupBy(c: Cursor): GroupBy {
   const gpos = c.pos();
   if (c.acceptKws("WITH", "ROLLUP")) return { pos, all: false, items: [{ kind: "rollup", pos: gpos, sets: plain.map((e) => [e]) }] };
   if (c.acceptKws("WITH", "CUBE")) return { pos, all: false, items: [{ kind: "cube", pos: gpos, sets: plain.map((e) => [e]) }] };
-  if (c.isKw("GROUPING") && c.isKw("SETS", 1)) return { pos, all: false, items: [parseGroupingElement(c)] };
+  // The listed expressions are the grouping columns; the sets choose among them (not every set has them all).
+  if (c.isKw("GROUPING") && c.isKw("SETS", 1)) return { pos, all: false, items: [{ ...(parseGroupingElement(c) as GroupingSets), columns: plain }] };
   return { pos, all: false, items };
 }
 
@@ -201,7 +212,7 @@ function parseGroupingElement(c: Cursor): GroupingElement {
   const pos = c.pos();
   if (c.isKw("GROUPING") && c.isKw("SETS", 1) && c.isOp("(", 2)) {
     c.next(); c.next();
-    return { kind: "groupingSets", pos, sets: parseGroupingSetList(c) } satisfies GroupingSets;
+    return { kind: "groupingSets", pos, sets: parseGroupingSetList(c, true) } satisfies GroupingSets;
   }
   if (c.isAnyKw(["ROLLUP", "CUBE"]) && c.isOp("(", 1)) {
     const kind = c.next().upper === "ROLLUP" ? "rollup" : "cube";
@@ -211,13 +222,23 @@ function parseGroupingElement(c: Cursor): GroupingElement {
 }
 
 /** `( set, set, ... )` where a set is an expression or a parenthesised (possibly empty) list. */
-function parseGroupingSetList(c: Cursor): Expr[][] {
+function parseGroupingSetList(c: Cursor, nested = false): Expr[][] {
   c.expectOp("(");
   const sets: Expr[][] = [];
   do {
     if (c.isOp("(") && c.isOp(")", 1)) {
       c.next(); c.next();
       sets.push([]);
+      continue;
+    }
+    // GROUPING SETS may nest ROLLUP(...), CUBE(...) and GROUPING SETS(...): their sets, in Spark's order.
+    if (nested && ((c.isAnyKw(["ROLLUP", "CUBE"]) && c.isOp("(", 1)) || (c.isKw("GROUPING") && c.isKw("SETS", 1) && c.isOp("(", 2)))) {
+      const inner = parseGroupingElement(c) as GroupingSets;
+      const n = inner.sets.length;
+      const pick = inner.kind === "groupingSets" ? inner.sets.map((_, i) => [i])
+        : inner.kind === "rollup" ? Array.from({ length: n + 1 }, (_, k) => Array.from({ length: n - k }, (_, i) => i))
+          : Array.from({ length: 1 << n }, (_, m) => Array.from({ length: n }, (_, i) => i).filter((i) => ((1 << n) - 1 - m) & (1 << (n - 1 - i))));
+      for (const set of pick) sets.push(set.flatMap((i) => inner.sets[i]!));
       continue;
     }
     const e = parseExpr(c);

@@ -476,9 +476,20 @@ export function cubeSets(n: number): number[][] {
  * grouping columns outside the set nulled and a grouping id; aggregate inputs still read the
  * original columns. grouping(col) / grouping_id() read the id.
  */
-function buildGroupingSets(child: LogicalPlan, groupRaw: Expr[], selectRaw: Expr[], sets: number[][], havingRaw?: Expr, orderRaw?: SortExpr[]): LogicalPlan {
+function buildGroupingSets(child: LogicalPlan, groupRaw: Expr[], selectRaw0: Expr[], sets: number[][], havingRaw0?: Expr, orderRaw0?: SortExpr[]): LogicalPlan {
+  // Hive's virtual column grouping__id is grouping_id().
+  const gidCol = (e: Expr): Expr => transformUp(e, (x) => (x.kind === "col" && x.parts.length === 1 && x.parts[0]!.toLowerCase() === "grouping__id" ? { kind: "fn", name: "grouping_id", args: [] } : x));
+  const selectRaw = selectRaw0.map(gidCol);
+  const havingRaw = havingRaw0 ? gidCol(havingRaw0) : undefined;
+  const orderRaw = orderRaw0?.map((o) => ({ ...o, child: gidCol(o.child) }) as SortExpr);
   const input = outputOf(child);
-  const G = groupRaw.map((g) => {
+  // A grouping column may name a select-list alias (Spark's groupByAliases).
+  const byAlias = (g: Expr): Expr => {
+    if (g.kind !== "col" || g.parts.length !== 1 || lookupColumn(g.parts, input)) return g;
+    const a = selectRaw.find((x) => x.kind === "alias" && x.name.toLowerCase() === g.parts[0]!.toLowerCase());
+    return a && a.kind === "alias" ? a.child : g;
+  };
+  const G = groupRaw.map(byAlias).map((g) => {
     const r = resolveExpr(g, { input, clause: "GROUP BY" });
     return r.kind === "alias" ? r.child : r;
   });
@@ -524,6 +535,14 @@ function buildGroupingSets(child: LogicalPlan, groupRaw: Expr[], selectRaw: Expr
 function groupingFn(x: Expr & { kind: "fn" }, G: Expr[], gid: Attr): Expr {
   const n = G.length;
   if (x.name === "grouping_id" && x.args.length === 0) return gid;
+  if (x.name === "grouping_id") {
+    // grouping_id(c1, ..., ck): grouping(cj) as bit k-1-j.
+    const k = x.args.length;
+    return x.args.map((a, j) => {
+      const bit = groupingFn({ kind: "fn", name: "grouping", args: [a] }, G, gid);
+      return { kind: "fn", name: "shiftleft", args: [{ kind: "cast", child: bit, to: { type: "long" } }, { kind: "lit", value: k - 1 - j, dataType: { type: "integer" } }], dataType: { type: "long" } } as Expr;
+    }).reduce((acc, e) => ({ kind: "fn", name: "|", args: [acc, e], dataType: { type: "long" } }) as Expr);
+  }
   if (x.name === "grouping") {
     const i = G.findIndex((g) => exprEquals(g, x.args[0]!));
     if (i < 0) throw new AnalysisError("GROUPING_COLUMN_MISMATCH", `Column of grouping (${exprSql(x.args[0]!)}) can't be found in grouping columns ${G.map(exprSql).join(",")}.`);
