@@ -5,7 +5,7 @@
 import { OutputCollector } from "./output-collector";
 import { sleep, type KernelProcess } from "./kernel-process";
 import { sourceText, type CodeCell, type ErrorOutput, type Notebook, type Output } from "./notebook";
-import type { JupyterMessage } from "./wire";
+import type { JupyterMessage } from "../../protocol/wire";
 
 export interface ExecuteOptions {
   /** Per-cell limit in ms; 0 or undefined means no limit. */

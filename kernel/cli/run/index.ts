@@ -11,4 +11,4 @@ export {
   type Cell, type CodeCell, type Notebook, type Output,
 } from "./notebook";
 export { OutputCollector } from "./output-collector";
-export type { JupyterMessage, MessageHeader } from "./wire";
+export type { JupyterMessage, MessageHeader } from "../../protocol/wire";

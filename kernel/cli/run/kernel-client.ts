@@ -5,7 +5,7 @@
 import { Dealer, Subscriber } from "zeromq";
 import { randomUUID } from "node:crypto";
 import { endpoint, type ConnectionInfo } from "./connection-file";
-import { deserialize, makeHeader, MessageSigner, serialize, type JupyterMessage } from "./wire";
+import { decodeMessage, encodeMessage, newHeader, type JupyterMessage } from "../../protocol/wire";
 
 export type Channel = "shell" | "control";
 export type IopubListener = (msg: JupyterMessage) => void;
@@ -21,7 +21,6 @@ interface Pending {
 
 export class KernelClient {
   readonly session = randomUUID();
-  private readonly signer: MessageSigner;
   private readonly shell = new Dealer({ linger: 0 });
   private readonly control = new Dealer({ linger: 0 });
   private readonly stdin = new Dealer({ linger: 0 });
@@ -33,7 +32,6 @@ export class KernelClient {
   readonly badMessages: string[] = [];
 
   constructor(readonly conn: ConnectionInfo) {
-    this.signer = new MessageSigner(conn.key, conn.signature_scheme);
     this.shell.connect(endpoint(conn, conn.shell_port));
     this.control.connect(endpoint(conn, conn.control_port));
     this.stdin.connect(endpoint(conn, conn.stdin_port));
@@ -59,13 +57,13 @@ export class KernelClient {
   /** Sends a request and returns its msg_id plus a promise of the matching reply. */
   request(channel: Channel, msgType: string, content: Record<string, unknown>): { msgId: string; reply: Promise<JupyterMessage> } {
     if (this.closed) throw new KernelClientClosed("client is closed");
-    const header = makeHeader(msgType, this.session);
+    const header = newHeader(msgType, this.session, "workbench");
     const reply = new Promise<JupyterMessage>((resolve, reject) => this.pending.set(header.msg_id, { resolve, reject }));
     // Keep an unobserved rejection (e.g. at close) from crashing the process.
     reply.catch(() => undefined);
     const sock = channel === "shell" ? this.shell : this.control;
-    const msg: JupyterMessage = { header, parent_header: {}, metadata: {}, content, buffers: [] };
-    void sock.send(serialize(msg, this.signer)).catch((e: unknown) => this.fail(header.msg_id, e));
+    const msg: JupyterMessage = { identities: [], header, parent_header: {}, metadata: {}, content, buffers: [] };
+    void sock.send(encodeMessage(msg, this.conn.key, this.conn.signature_scheme)).catch((e: unknown) => this.fail(header.msg_id, e));
     return { msgId: header.msg_id, reply };
   }
 
@@ -79,8 +77,8 @@ export class KernelClient {
   }
 
   private async send(sock: Dealer, msgType: string, content: Record<string, unknown>, parent: JupyterMessage["header"]): Promise<void> {
-    const msg: JupyterMessage = { header: makeHeader(msgType, this.session), parent_header: parent, metadata: {}, content, buffers: [] };
-    await sock.send(serialize(msg, this.signer));
+    const msg: JupyterMessage = { identities: [], header: newHeader(msgType, this.session, "workbench"), parent_header: parent, metadata: {}, content, buffers: [] };
+    await sock.send(encodeMessage(msg, this.conn.key, this.conn.signature_scheme));
   }
 
   private settle(msg: JupyterMessage): void {
@@ -103,7 +101,7 @@ export class KernelClient {
       for await (const frames of sock) {
         let msg: JupyterMessage;
         try {
-          msg = deserialize(frames as Buffer[], this.signer);
+          msg = decodeMessage(frames as Buffer[], this.conn.key, this.conn.signature_scheme);
         } catch (e) {
           this.badMessages.push(e instanceof Error ? e.message : String(e));
           continue;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { newConnectionInfo, writeConnectionFile } from "./connection-file";
 import { KernelClient } from "./kernel-client";
 import { kernelArgv, type KernelSpec } from "./kernelspec";
-import type { JupyterMessage } from "./wire";
+import type { JupyterMessage } from "../../protocol/wire";
 
 export class KernelStartError extends Error {
   override name = "KernelStartError";

@@ -3,7 +3,7 @@
 // cell) in place, and clear_output(wait=True) clears only when the next output arrives.
 
 import type { CodeCell, DisplayDataOutput, ExecuteResultOutput, Output } from "./notebook";
-import type { JupyterMessage } from "./wire";
+import type { JupyterMessage } from "../../protocol/wire";
 
 type Displayed = DisplayDataOutput | ExecuteResultOutput;
 
