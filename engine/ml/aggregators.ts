@@ -64,6 +64,33 @@ registerAggregator<{ col: string; stage: string }, ColStats | null, Record<strin
   },
 });
 
+/** Count, sums and the upper triangle of Σ x xᵀ over a vector column (PCA's covariance, as RowMatrix.computeCovariance). */
+export interface GramStats { n: number; sum: Float64Array; gram: Float64Array }
+registerAggregator<{ col: string; stage: string }, GramStats | null, Record<string, unknown>>("gram", {
+  zero: () => null,
+  add(acc, row, spec) {
+    const v = row[spec.col];
+    if (!isVector(v)) throw new ExecutionError("ML_NULL_IN_FEATURES", `${spec.stage}: column '${spec.col}' holds ${v === null || v === undefined ? "a null" : typeof v}; expected vectors.`);
+    const x = denseValues(v), d = x.length;
+    const a = acc ?? { n: 0, sum: new Float64Array(d), gram: new Float64Array((d * (d + 1)) / 2) };
+    if (a.sum.length !== d) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `${spec.stage}: vectors of sizes ${a.sum.length} and ${d} in column '${spec.col}'.`);
+    a.n++;
+    let k = 0;
+    for (let i = 0; i < d; i++) {
+      const xi = x[i]!;
+      a.sum[i]! += xi;
+      for (let j = i; j < d; j++) a.gram[k++]! += xi * x[j]!;
+    }
+    return a;
+  },
+  merge(a, b) {
+    if (!a) return b;
+    if (!b) return a;
+    a.n += b.n; addArr(a.sum, b.sum); addArr(a.gram, b.gram);
+    return a;
+  },
+});
+
 /** Value counts per column (StringIndexer, CountVectorizer, Imputer's mode). */
 registerAggregator<{ cols: string[]; arrays?: boolean; skipMissing?: number | null }, Map<unknown, number>[], Record<string, unknown>>("valueCounts", {
   zero: (spec) => spec.cols.map(() => new Map()),

@@ -24,6 +24,7 @@ export {
 export { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree";
 export { RandomForestClassifier, RandomForestClassificationModel } from "./random-forest";
 export { StopWordsRemover, CountVectorizer, CountVectorizerModel } from "./text-features";
+export { PCA, PCAModel } from "./pca";
 export { NaiveBayes, NaiveBayesModel } from "./naive-bayes";
 export { loadStage, saveStage, type MLSession } from "./persistence";
 import "./persist-stages";

@@ -364,6 +364,21 @@ registerKernel("tree", (spec) => {
   };
 });
 
+// PCAModel: the projection pcᵀ x (Spark does not centre the data).
+registerKernel("pca", (spec) => {
+  const input = spec.input as string, pc = spec.pc as number[][], d = pc.length, k = pc[0]?.length ?? 0;
+  return (row) => {
+    const v = row[input];
+    if (v === null || v === undefined) return [null];
+    if (!isVector(v)) fail(spec, `column '${input}' must hold vectors.`);
+    const x = denseValues(v);
+    if (x.length !== d) fail(spec, `vectors in column '${input}' have size ${x.length}; the model was fitted on size ${d}.`);
+    const out = new Array<number>(k).fill(0);
+    for (let i = 0; i < d; i++) { const xi = x[i]!; if (xi !== 0) for (let j = 0; j < k; j++) out[j]! += pc[i]![j]! * xi; }
+    return [new DenseVector(out)];
+  };
+});
+
 // RandomForestClassificationModel: each tree votes its leaf's class distribution (Spark's raw
 // prediction is the sum of the trees' normalized leaf counts); probability = raw / its sum.
 registerKernel("forest", (spec) => {

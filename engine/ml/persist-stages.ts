@@ -13,6 +13,7 @@ import { NaiveBayes, NaiveBayesModel } from "./naive-bayes";
 import { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree";
 import { RandomForestClassifier, RandomForestClassificationModel } from "./random-forest";
 import { StopWordsRemover, CountVectorizer, CountVectorizerModel } from "./text-features";
+import { PCA, PCAModel } from "./pca";
 import { Pipeline, PipelineModel } from "./pipeline";
 import type { TreeNode } from "./aggregators";
 
@@ -29,6 +30,7 @@ const plain: Array<[string, string, () => PipelineStage]> = [
   ["DecisionTreeClassifier", "classification", () => new DecisionTreeClassifier()],
   ["RandomForestClassifier", "classification", () => new RandomForestClassifier()],
   ["StopWordsRemover", "feature", () => new StopWordsRemover()], ["CountVectorizer", "feature", () => new CountVectorizer()],
+  ["PCA", "feature", () => new PCA()],
 ];
 for (const [name, pkg, make] of plain) registerPersister(name, { sparkClass: `${ORG}.${pkg}.${name}`, make });
 registerPersister("Pipeline", { sparkClass: `${ORG}.Pipeline`, make: () => new Pipeline() });
@@ -108,4 +110,9 @@ registerPersister("CountVectorizerModel", {
   sparkClass: `${ORG}.feature.CountVectorizerModel`,
   data: (m) => ({ ddl: "vocabulary array<string>", row: [(m as CountVectorizerModel).vocabulary] }),
   make: (d) => new CountVectorizerModel((d!.vocabulary as string[]).map(String)),
+});
+registerPersister("PCAModel", {
+  sparkClass: `${ORG}.feature.PCAModel`,
+  data: (m) => ({ ddl: "pc array<array<double>>, explainedVariance array<double>", row: [(m as PCAModel).pc, [...(m as PCAModel).explainedVarianceValues]] }),
+  make: (d) => new PCAModel((d!.pc as number[][]).map(num), num(d!.explainedVariance)),
 });

@@ -14,7 +14,7 @@ import {
   Vectors, VectorAssembler, StringIndexer, OneHotEncoder, StandardScaler, MinMaxScaler, Imputer, HashingTF,
   LinearRegression, LogisticRegression, KMeans, RegressionEvaluator, BinaryClassificationEvaluator,
   MulticlassClassificationEvaluator, ClusteringEvaluator, ConfusionMatrix, DecisionTreeClassifier, NaiveBayes, type Vector,
-  RandomForestClassifier, RandomForestClassificationModel, CountVectorizer, CountVectorizerModel, StopWordsRemover,
+  RandomForestClassifier, RandomForestClassificationModel, CountVectorizer, CountVectorizerModel, StopWordsRemover, PCA, PCAModel,
 } from "../../engine/ml";
 import { venvPython } from "../python/venv";
 
@@ -141,6 +141,33 @@ describe("text features", () => {
     expect(rows.map((r) => r.kept)).toEqual([["quick", "fox"], null]);
     const cs = await new StopWordsRemover({ inputCol: "w", outputCol: "kept", caseSensitive: true, stopWords: ["The", "fox"] }).transform(df).collect();
     expect(cs[0]!.kept).toEqual(["quick", "is", "NOT", "here"]);
+  });
+});
+
+describe("PCA", () => {
+  it("components (up to sign) and explained variance equal scikit-learn's; the projection is pcᵀx without centring, as Spark", async () => {
+    const df = frame();
+    const m = await new PCA({ inputCol: "features", outputCol: "p", k: 2 }).fit(df);
+    const pc = m.pc; // d x k
+    for (let j = 0; j < 2; j++) {
+      const col = pc.map((r) => r[j]!), ref1 = ref.pcaComponents[j] as number[];
+      const sign = Math.sign(col.reduce((a, x, i) => a + x * ref1[i]!, 0));
+      closeAll(col.map((x) => x * sign), ref1, 1e-9);
+    }
+    closeAll(m.explainedVariance.toArray(), ref.pcaRatio, 1e-9);
+    const mean = X[0]!.map((_, i) => X.reduce((a, x) => a + x[i]!, 0) / n);
+    const rows = await byId(m.transform(df));
+    rows.forEach((r, i) => {
+      const got = vec(r.p);
+      for (let j = 0; j < 2; j++) {
+        const centred = got[j]! - pc.reduce((a, row, f) => a + row[j]! * mean[f]!, 0);
+        close(Math.abs(centred), Math.abs(ref.pcaProjected[i][j]), 1e-9);
+      }
+    });
+    const dir = mkdtempSync(join(tmpdir(), "pca-"));
+    await m.save(join(dir, "m"));
+    expect((await PCAModel.load(join(dir, "m"), spark)).pc).toEqual(pc);
+    await expect(new PCA({ inputCol: "features", outputCol: "p", k: 4 }).fit(df)).rejects.toThrow(/k = 4 must be at most the number of features, 3/);
   });
 });
 

@@ -86,6 +86,11 @@ from sklearn.ensemble import RandomForestClassifier
 # Spark's defaults: 20 trees, depth 5, bootstrap, sqrt(d) features per node ("auto" for classification).
 rf = RandomForestClassifier(n_estimators=20, max_depth=5, max_features="sqrt", bootstrap=True, random_state=0).fit(X[tr], ym[tr])
 out["forestAccuracy"] = float(accuracy_score(ym[te], rf.predict(X[te])))
+from sklearn.decomposition import PCA
+pca = PCA(n_components=2).fit(X)
+out["pcaComponents"] = pca.components_.tolist()  # k x d, rows = components
+out["pcaRatio"] = pca.explained_variance_ratio_.tolist()
+out["pcaProjected"] = pca.transform(X).tolist()  # centred
 from sklearn.naive_bayes import MultinomialNB
 Xc = np.abs(np.round(X))
 nb = MultinomialNB(alpha=1.0).fit(Xc, ym)
