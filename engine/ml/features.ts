@@ -409,6 +409,57 @@ export class Bucketizer extends Transformer {
 }
 installAccessors(Bucketizer, ["inputCol", "outputCol", "inputCols", "outputCols", "splits", "splitsArray", "handleInvalid"]);
 
+interface QuantileDiscretizerParams {
+  inputCol?: string; outputCol?: string; inputCols?: string[]; outputCols?: string[];
+  numBuckets?: number; numBucketsArray?: number[]; relativeError?: number; handleInvalid?: "error" | "skip" | "keep";
+}
+export interface QuantileDiscretizer extends ParamAccessors<QuantileDiscretizerParams, QuantileDiscretizer> {}
+/**
+ * Bins a continuous column into numBuckets buckets of about equal counts: fit finds the
+ * quantiles 1/numBuckets, 2/numBuckets, ... on the workers (exact, so within any relativeError)
+ * and returns the Bucketizer with splits [-Infinity, distinct quantiles..., Infinity], as Spark.
+ */
+export class QuantileDiscretizer extends Estimator<Bucketizer> {
+  readonly paramSpecs: ParamSpecs = {
+    inputCol: P.inputCol, outputCol: P.outputCol, inputCols: P.inputCols, outputCols: P.outputCols,
+    numBuckets: { doc: "Maximum number of buckets (quantiles, or categories) into which data points are grouped. Must be >= 2.", default: 2 },
+    numBucketsArray: { doc: "Array of number of buckets (quantiles, or categories) into which data points are grouped. This is for multiple columns input." },
+    relativeError: { doc: "The relative target precision for the approximate quantile algorithm. Must be in the range [0, 1]", default: 0.001 },
+    handleInvalid: P.handleInvalid("error", "how to handle invalid entries (NaN): 'skip', 'error' or 'keep' (NaN values go into a special additional bucket)."),
+  };
+  constructor(opts: QuantileDiscretizerParams = {}) { super("QuantileDiscretizer"); this.setParams({ ...opts }); }
+  transformSchema(schema: StructType): StructType {
+    const [ins, outs] = ioCols(this, this.stageName);
+    for (const c of ins) requireNumeric(schema, c, this.stageName);
+    return appendFields(schema, this.stageName, outs.map((name) => ({ name, dataType: DoubleType, nullable: true })));
+  }
+  protected async fitImpl(df: DataFrame): Promise<Bucketizer> {
+    const stage = this.stageName;
+    const [ins, outs] = ioCols(this, stage);
+    const counts = this.getOrDefault<number[] | undefined>("numBucketsArray") ?? ins.map(() => this.getOrDefault<number>("numBuckets"));
+    if (counts.length !== ins.length) throw new AnalysisError("INVALID_PARAMETER_VALUE", `${stage}: numBucketsArray must have one entry per input column (${ins.length}).`);
+    for (const b of counts) if (!Number.isInteger(b) || b < 2) throw new AnalysisError("INVALID_PARAMETER_VALUE", `${stage}: numBuckets must be an integer >= 2 (got ${String(b)}).`);
+    const rows = (await rowObjects(df, ins)).cache();
+    try {
+      const stats = await treeAggregate<NumStats[]>(rows, "numStats", { cols: ins, missingValue: null, stage });
+      const splitsArray: number[][] = [];
+      for (let i = 0; i < ins.length; i++) {
+        const s = stats[i]!;
+        if (s.n === 0) throw new AnalysisError("ML_EMPTY_INPUT", `${stage}: column '${ins[i]}' has no non-null, non-NaN values to find quantiles in.`);
+        const qs: number[] = [];
+        for (let k = 1; k < counts[i]!; k++) qs.push(await exactQuantile(rows, ins[i]!, k / counts[i]!, s, null));
+        const inner = [...new Set(qs)].sort((a, b) => a - b).filter((x) => Number.isFinite(x));
+        splitsArray.push([-Infinity, ...inner, Infinity]);
+      }
+      const b = new Bucketizer({ handleInvalid: this.getOrDefault("handleInvalid") });
+      if (ins.length === 1) b.setParams({ inputCol: ins[0]!, outputCol: outs[0]!, splits: splitsArray[0]! });
+      else b.setParams({ inputCols: ins, outputCols: outs, splitsArray });
+      return b;
+    } finally { rows.unpersist(); }
+  }
+}
+installAccessors(QuantileDiscretizer, ["inputCol", "outputCol", "inputCols", "outputCols", "numBuckets", "numBucketsArray", "relativeError", "handleInvalid"]);
+
 // ================================================================ text
 
 interface RegexTokenizerParams { inputCol?: string; outputCol?: string; pattern?: string; gaps?: boolean; toLowercase?: boolean; minTokenLength?: number }

@@ -7,7 +7,7 @@ export { PipelineStage, Transformer, Estimator, Model } from "./base";
 export { Pipeline, PipelineModel } from "./pipeline";
 export {
   VectorAssembler, StringIndexer, StringIndexerModel, IndexToString, OneHotEncoder, OneHotEncoderModel,
-  StandardScaler, StandardScalerModel, MinMaxScaler, MinMaxScalerModel, Imputer, ImputerModel, Bucketizer,
+  StandardScaler, StandardScalerModel, MinMaxScaler, MinMaxScalerModel, Imputer, ImputerModel, Bucketizer, QuantileDiscretizer,
   Tokenizer, RegexTokenizer, HashingTF, IDF, IDFModel,
 } from "./features";
 export { treeAggregate } from "./tree-aggregate";

@@ -4,7 +4,7 @@ import { registerPersister } from "./persistence";
 import type { PipelineStage } from "./base";
 import {
   VectorAssembler, StringIndexer, StringIndexerModel, IndexToString, OneHotEncoder, OneHotEncoderModel, StandardScaler, StandardScalerModel,
-  MinMaxScaler, MinMaxScalerModel, Imputer, ImputerModel, Bucketizer, Tokenizer, RegexTokenizer, HashingTF, IDF, IDFModel,
+  MinMaxScaler, MinMaxScalerModel, Imputer, ImputerModel, Bucketizer, Tokenizer, RegexTokenizer, HashingTF, IDF, IDFModel, QuantileDiscretizer,
 } from "./features";
 import { LinearRegression, LinearRegressionModel } from "./regression";
 import { LogisticRegression, LogisticRegressionModel } from "./classification";
@@ -30,7 +30,7 @@ const plain: Array<[string, string, () => PipelineStage]> = [
   ["DecisionTreeClassifier", "classification", () => new DecisionTreeClassifier()],
   ["RandomForestClassifier", "classification", () => new RandomForestClassifier()],
   ["StopWordsRemover", "feature", () => new StopWordsRemover()], ["CountVectorizer", "feature", () => new CountVectorizer()],
-  ["PCA", "feature", () => new PCA()],
+  ["PCA", "feature", () => new PCA()], ["QuantileDiscretizer", "feature", () => new QuantileDiscretizer()],
 ];
 for (const [name, pkg, make] of plain) registerPersister(name, { sparkClass: `${ORG}.${pkg}.${name}`, make });
 registerPersister("Pipeline", { sparkClass: `${ORG}.Pipeline`, make: () => new Pipeline() });

@@ -14,7 +14,7 @@ import {
   Vectors, VectorAssembler, StringIndexer, OneHotEncoder, StandardScaler, MinMaxScaler, Imputer, HashingTF,
   LinearRegression, LogisticRegression, KMeans, RegressionEvaluator, BinaryClassificationEvaluator,
   MulticlassClassificationEvaluator, ClusteringEvaluator, ConfusionMatrix, DecisionTreeClassifier, NaiveBayes, type Vector,
-  RandomForestClassifier, RandomForestClassificationModel, CountVectorizer, CountVectorizerModel, StopWordsRemover, PCA, PCAModel,
+  RandomForestClassifier, RandomForestClassificationModel, CountVectorizer, CountVectorizerModel, StopWordsRemover, PCA, PCAModel, QuantileDiscretizer, Bucketizer,
 } from "../../engine/ml";
 import { venvPython } from "../python/venv";
 
@@ -141,6 +141,20 @@ describe("text features", () => {
     expect(rows.map((r) => r.kept)).toEqual([["quick", "fox"], null]);
     const cs = await new StopWordsRemover({ inputCol: "w", outputCol: "kept", caseSensitive: true, stopWords: ["The", "fox"] }).transform(df).collect();
     expect(cs[0]!.kept).toEqual(["quick", "is", "NOT", "here"]);
+  });
+});
+
+describe("QuantileDiscretizer", () => {
+  it("fits a Bucketizer whose splits are the quartiles (numpy's inverted_cdf), with -Infinity/Infinity ends", async () => {
+    const df = spark.createDataFrame(X.map((x, id) => ({ id, x0: x[0]! })), "id int, x0 double").repartition(3);
+    const b = await new QuantileDiscretizer({ inputCol: "x0", outputCol: "bucket", numBuckets: 4 }).fit(df);
+    expect(b).toBeInstanceOf(Bucketizer);
+    expect(b.getSplits()).toEqual([-Infinity, ...ref.quantileSplits, Infinity]);
+    const rows = await b.transform(df).collect();
+    const sizes = [0, 0, 0, 0];
+    for (const r of rows) sizes[Number(r.bucket)]!++;
+    for (const s of sizes) expect(Math.abs(s - n / 4)).toBeLessThanOrEqual(2);
+    await expect(new QuantileDiscretizer({ inputCol: "x0", outputCol: "b", numBuckets: 1 }).fit(df)).rejects.toThrow(/numBuckets must be an integer >= 2/);
   });
 });
 

@@ -91,6 +91,8 @@ pca = PCA(n_components=2).fit(X)
 out["pcaComponents"] = pca.components_.tolist()  # k x d, rows = components
 out["pcaRatio"] = pca.explained_variance_ratio_.tolist()
 out["pcaProjected"] = pca.transform(X).tolist()  # centred
+# QuantileDiscretizer: Spark's quantile with no error is the value of rank ceil(q n) = numpy's inverted_cdf.
+out["quantileSplits"] = [float(np.quantile(X[:, 0], q, method="inverted_cdf")) for q in (0.25, 0.5, 0.75)]
 from sklearn.naive_bayes import MultinomialNB
 Xc = np.abs(np.round(X))
 nb = MultinomialNB(alpha=1.0).fit(Xc, ym)
