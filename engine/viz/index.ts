@@ -24,3 +24,4 @@ export { tableHtml, type TableHtmlOptions } from "./table";
 export { streamHtml } from "./stream-table";
 export { renderWorkers } from "./workers";
 export { renderStreamCharts, renderStreamPanel, streamChartsSpec } from "./stream-charts";
+export { renderGraph, type GraphDrawingNode, type GraphDrawingEdge, type GraphDrawingOptions } from "./graph-drawing";

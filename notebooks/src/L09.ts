@@ -13,7 +13,8 @@ export const L09 = buildNotebook("l09", [
     \`spark\`, \`sc\` and \`display\` are predefined. Cells marked **Your turn** have a \`TODO\` and a check.
   `,
   code`
-    import { pageRank, stochasticMatrix, buildGraph, personalizedPageRank, trustRank, hits, pageRankRDD, pregelPageRank, pregelConnectedComponents, GraphFrame, partitionGraph, expectedRandomVertexCutReplication, type EdgeTuple } from "bigdata-workbench";
+    import { pageRank, stochasticMatrix, buildGraph, personalizedPageRank, trustRank, hits, pageRankRDD, pregelPageRank, pregelConnectedComponents, GraphFrame, partitionGraph, expectedRandomVertexCutReplication, viz, type EdgeTuple } from "bigdata-workbench";
+    const chart = async (spec: object, text: string) => display.bundle({ "image/svg+xml": await viz.vegaLiteToSvg({ $schema: "https://vega.github.io/schema/vega-lite/v5.json", width: 320, height: 180, ...spec } as any), "text/plain": text });
     function check(what: string, answer: unknown, expected: unknown): void {
       if (answer === undefined) console.log(\`… \${what}: not answered yet (replace the TODO)\`);
       else if (JSON.stringify(answer) === JSON.stringify(expected)) console.log(\`✔ \${what}: correct\`);
@@ -31,6 +32,10 @@ export const L09 = buildNotebook("l09", [
     const flow = pageRank(yam, { beta: 1, tol: 1e-12 });
     console.log("r =", [...flow.ranks].map(([k, v]) => \`\${k}: \${v.toFixed(4)}\`).join(", "), \`after \${flow.iterations} iterations\`);
     console.log("L1 change per iteration:", flow.deltas.slice(0, 8).map((d) => d.toExponential(2)).join(" "));
+    await chart({ data: { values: flow.deltas.map((d, i) => ({ iteration: i + 1, delta: d })) }, mark: { type: "line", point: true },
+      encoding: { x: { field: "iteration", type: "quantitative" }, y: { field: "delta", type: "quantitative", scale: { type: "log" }, title: "L1 change (log)" } } },
+      "power iteration: L1 change per iteration (log scale)");
+    await display.bundle(viz.renderGraph([...flow.ranks].map(([id, r]) => ({ id, value: r })), yam.map(([src, dst]) => ({ src, dst })), { title: "the y/a/m web, node size = PageRank", valueName: "rank" }));
   `,
   md`
     ## Dead ends and spider traps
@@ -79,6 +84,9 @@ export const L09 = buildNotebook("l09", [
     const preg = await pregelPageRank(edgesRDD, { beta: 0.8, maxIter: 5 });
     console.log("Pregel version matches local:", [...loc.ranks].every(([k, v]) => Math.abs(preg.values.get(k)! - v) < 1e-9));
     console.table(preg.metrics.map((m) => ({ superstep: m.superstep, active: m.activeVertices, sent: m.messagesSent, remote: m.messagesRemote, combined: m.messagesAfterCombine })));
+    await chart({ data: { values: preg.metrics.flatMap((m) => [{ superstep: m.superstep, kind: "local", messages: m.messagesLocal }, { superstep: m.superstep, kind: "remote", messages: m.messagesRemote }]) },
+      mark: "bar", encoding: { x: { field: "superstep", type: "ordinal" }, y: { field: "messages", type: "quantitative", stack: true }, color: { field: "kind", type: "nominal" } } },
+      "Pregel: messages per superstep, local vs remote");
     display(sc.getJob(dist.jobIds[4]!)!.dag())
   `,
   md`
@@ -101,6 +109,11 @@ export const L09 = buildNotebook("l09", [
     await g.inDegrees.show();
     const pr = await g.pageRank({ resetProbability: 0.15, maxIter: 10 });
     await pr.vertices.orderBy("id").show();
+    await display.bundle(viz.renderGraph((await pr.vertices.collect()).map((r) => ({ id: String(r.id), value: Number(r.pagerank) })),
+      (await pr.edges.collect()).map((e) => ({ src: String(e.src), dst: String(e.dst), weight: Number(e.weight) })), { title: "GraphFrame PageRank", valueName: "pagerank" }));
+    // Motifs: a path a → b → c whose end does not link back to a.
+    await g.find("(x)-[]->(y); (y)-[]->(z); !(z)-[]->(x)").selectExpr("x.id AS x", "y.id AS y", "z.id AS z").show();
+    await (await g.stronglyConnectedComponents()).orderBy("id").show();
     const big: EdgeTuple[] = Array.from({ length: 3000 }, (_, i) => [i % 500, (i * 37) % 499] as EdgeTuple);
     for (const s of ["EdgeCut", "RandomVertexCut", "EdgePartition2D"] as const) {
       const r = partitionGraph(big, 4, s);

@@ -26,5 +26,11 @@ describe("L09 notebook", () => {
     expect(outputs).toContain("RDD version matches local: true");
     expect(outputs).toContain("Pregel version matches local: true");
     expect(outputs).toContain("7.000000/33");
+    // Charts and drawings: the convergence plot, the y/a/m web sized by rank, messages per superstep, the GraphFrame's ranks.
+    expect((outputs.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(5);
+    expect(outputs).toContain("the y/a/m web, node size = PageRank");
+    expect(outputs).toContain("Pregel: messages per superstep, local vs remote");
+    expect(outputs).toMatch(/\|\s+x\|\s+y\|\s+z\|/); // the motif table
+    expect(outputs).toMatch(/\|\s*id\|component\|/);
   }, 600_000);
 });
