@@ -13,12 +13,12 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { AnalysisError } from "../common/errors";
-import type { RDD } from "../rdd";
 import { bindExpr } from "../sql/binder/ast-expr";
 import { SqlBinder } from "../sql/binder/sql-binder";
 import { Column } from "../sql/column";
 import { DataFrame } from "../sql/dataframe";
-import { DeferredRDD, isRddContext } from "../sql/deferred-rdd";
+import { fileDataFrame } from "../sql/readwriter";
+import { COMMAND_RESULT_FORMAT, commandResults } from "./command-result-source";
 import { evalConstant } from "../sql/expressions/eval";
 import { resolveExpr } from "../sql/plan/resolve-expr";
 import type * as A from "../sql/parser";
@@ -57,17 +57,14 @@ export function runOrdered<T>(table: string, fn: () => Promise<T>): Promise<T> {
 const completions = new WeakMap<DataFrame, Promise<unknown>>();
 registerStatementCompletion((df) => completions.get(df));
 
+let commandIds = 0;
+
 function commandResult(session: SqlSession, schema: string, rows: Promise<unknown[][]>): DataFrame {
   rows.catch(() => undefined); // reported when the result is read or awaited (sqlAsync)
   const struct = session.createDataFrame([], schema).schema as StructType;
-  const sc = session.sparkContext;
-  let df: DataFrame;
-  if (isRddContext(sc)) {
-    const rdd = new DeferredRDD<unknown>(sc, async () => sc.parallelize(await rows, 1) as unknown as RDD<unknown>, undefined, "command");
-    df = session.createDataFrame(rdd as unknown as RDD<unknown>, struct);
-  } else {
-    df = session.createDataFrame([], struct);
-  }
+  const id = `command-${++commandIds}`;
+  commandResults.set(id, rows);
+  const df = fileDataFrame(session, COMMAND_RESULT_FORMAT, [id], {}, struct);
   completions.set(df, rows);
   return df;
 }

@@ -90,9 +90,11 @@ describe("Delta SQL commands", () => {
     spark.sql("DELETE FROM ordered_t WHERE id < 10");
     spark.sql("UPDATE ordered_t SET v = 0 WHERE id < 15");
     spark.sql("DELETE FROM ordered_t WHERE v = 0");
+    // The result of a command nobody awaited shows like any DataFrame once it is done.
+    await spark.sql("UPDATE ordered_t SET k = 'w' WHERE id = 23").show();
     const n = await spark.sql("SELECT count(*) AS n FROM delta.`" + path + "`").collect();
     expect(Number(n[0]!.n)).toBe(base.filter((r) => r.id >= 15).length);
-    expect(readHistory(path).map((h) => h.commitInfo.operation)).toEqual(["DELETE", "UPDATE", "DELETE", "WRITE"]);
+    expect(readHistory(path).map((h) => h.commitInfo.operation)).toEqual(["UPDATE", "DELETE", "UPDATE", "DELETE", "WRITE"]);
   });
 
   it("errors: a non-Delta target, an unknown column, and a MERGE with several matches reach sqlAsync", async () => {
