@@ -163,6 +163,15 @@ registerStatementHandler("merge", (session, stmt) => {
   });
 });
 
+registerStatementHandler("describeDetail", (session, stmt) => {
+  const s = stmt as A.DescribeDetail;
+  const schema = "format string, id string, name string, description string, location string, createdAt timestamp, lastModified timestamp, partitionColumns array<string>, numFiles bigint, sizeInBytes bigint, properties map<string,string>, minReaderVersion int, minWriterVersion int";
+  return run(session, s.target, schema, async (t) => {
+    const r = await t.detailRow();
+    return [[r.format, r.id, r.name, r.description, r.location, r.createdAt, r.lastModified, r.partitionColumns, r.numFiles, r.sizeInBytes, r.properties, r.minReaderVersion, r.minWriterVersion]];
+  });
+});
+
 registerStatementHandler("vacuum", (session, stmt) => {
   const s = stmt as A.Vacuum;
   return run(session, s.target, "path string", async (t) => (await (await t.vacuum(s.retainHours, s.dryRun)).collect()).map((r) => [r.path]));

@@ -75,6 +75,8 @@ describe("Delta SQL commands", () => {
     for (let v = 0; v < versions.length; v++) expect(await rowsOf(path, v)).toEqual(byId(versions[v]!));
     expect(await rowsOf(path)).toEqual(byId(cur));
 
+    const detail = plain(await spark.sql(`DESCRIBE DETAIL delta.\`${path}\``).select("format", "numFiles", "location").collect());
+    expect(detail).toEqual([{ format: "delta", numFiles: (await loadSnapshot(path)).files.size, location: "file:" + path }]);
     const hist = plain(await spark.sql(`DESCRIBE HISTORY delta.\`${path}\``).select("version", "operation").collect());
     expect(hist).toEqual([{ version: 3, operation: "MERGE" }, { version: 2, operation: "UPDATE" }, { version: 1, operation: "DELETE" }, { version: 0, operation: "WRITE" }]);
 
