@@ -97,6 +97,11 @@ describe("Delta SQL commands", () => {
     const n = await spark.sql("SELECT count(*) AS n FROM delta.`" + path + "`").collect();
     expect(Number(n[0]!.n)).toBe(base.filter((r) => r.id >= 15).length);
     expect(readHistory(path).map((h) => h.commitInfo.operation)).toEqual(["UPDATE", "DELETE", "UPDATE", "DELETE", "WRITE"]);
+    // A subquery in the condition.
+    spark.createDataFrame([{ id: 16 }, { id: 17 }], "id bigint").createOrReplaceTempView("victims");
+    const d = await (await spark.sqlAsync("DELETE FROM ordered_t WHERE id IN (SELECT id FROM victims)")).collect();
+    expect(Number(d[0]!.num_affected_rows)).toBe(2);
+    expect(await rowsOf(path)).toEqual(byId(base.filter((r) => r.id >= 15 && r.id !== 16 && r.id !== 17).map((r) => (r.id === 23 ? { ...r, k: "w" } : r))));
   });
 
   it("errors: a non-Delta target, an unknown column, and a MERGE with several matches reach sqlAsync", async () => {
