@@ -287,9 +287,10 @@ export class DeltaTable {
     const isMatchCode = (code: string) => code === "keepM" || code.startsWith("m");
     const unconditionalDeleteOnly = matched.length === 1 && matched[0]!.action === "delete" && matched[0]!.condition === undefined;
     if (matched.length && !unconditionalDeleteOnly && groups.some((g) => isMatchCode(String(g.act)) && Number(g.maxPairs) > 1)) throw new ExecutionErrorMerge();
-    // Files with a matched row (even one no clause changes: its source row must stay matched in the
-    // rewrite, not turn into an insert) or a row a NOT MATCHED BY SOURCE clause changes.
-    const touched = [...new Set(groups.filter((g) => isMatchCode(String(g.act)) || /^b\d/.test(String(g.act))).map((g) => String(g[FILE_COLUMN])))];
+    // Files with a row a clause changes; with NOT MATCHED clauses also files with a matched row no
+    // clause changes (its source row must stay matched in the rewrite, not turn into an insert).
+    const rewrites = (code: string) => /^[mb]\d/.test(code) || (notMatched.length > 0 && code === "keepM");
+    const touched = [...new Set(groups.filter((g) => rewrites(String(g.act))).map((g) => String(g[FILE_COLUMN])))];
     const counts = new Map<string, number>();
     for (const g of groups) counts.set(String(g.act), (counts.get(String(g.act)) ?? 0) + Number(g.rows));
     if (!touched.length && !notMatched.length) return this.session.createDataFrame([[0, 0, 0, 0]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");

@@ -123,6 +123,11 @@ describe("Delta SQL commands", () => {
       WHEN MATCHED AND s.v > 1000 THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT *`)).collect());
     expect(m).toEqual([{ num_affected_rows: 2, num_updated_rows: 1, num_deleted_rows: 0, num_inserted_rows: 1 }]);
     expect(await rowsOf(path)).toEqual(byId([...base.map((r) => (r.id === 4 ? { ...r, v: 5000 } : r)), { id: 99, k: "s", v: 7 }]));
+    // Matched rows but no clause applies to any and nothing to insert: no file rewritten, no commit.
+    const versions = readHistory(path).length;
+    const none = plain(await (await spark.sqlAsync(`MERGE INTO delta.\`${path}\` t USING src_keep s ON t.id = s.id WHEN MATCHED AND s.v > 9999 THEN DELETE`)).collect());
+    expect(none).toEqual([{ num_affected_rows: 0, num_updated_rows: 0, num_deleted_rows: 0, num_inserted_rows: 0 }]);
+    expect(readHistory(path).length).toBe(versions);
     spark.createDataFrame([{ id: 3, k: "s", v: 1 }, { id: 200, k: "n", v: 2 }], schema).createOrReplaceTempView("src_ins");
     const ins = plain(await (await spark.sqlAsync(`MERGE INTO delta.\`${path}\` t USING src_ins s ON t.id = s.id WHEN NOT MATCHED THEN INSERT *`)).collect());
     expect(ins).toEqual([{ num_affected_rows: 1, num_updated_rows: 0, num_deleted_rows: 0, num_inserted_rows: 1 }]);
