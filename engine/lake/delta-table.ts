@@ -331,12 +331,17 @@ export class DeltaTable {
     const n = (pred: (code: string, c?: MergeClause) => boolean) => [...counts].filter(([code]) => pred(code, coded.find(([x]) => x === code)?.[1])).reduce((x, [, v]) => x + v, 0);
     const updated = n((code, c) => c?.action === "update");
     const deleted = n((code, c) => c?.action === "delete");
-    const out = withAct.filter(a.isin(...keepCodes)).select(...this.castToTable(snap, cols));
+    // Insert-only (only NOT MATCHED clauses), as Delta: the touched files are only read (to tell
+    // matched source rows), never rewritten; the commit adds the inserted rows' files.
+    const insertOnly = !matched.length && !bySource.length;
+    const written = insertOnly ? coded.filter(([, c]) => c.action === "insert").map(([code]) => code) : keepCodes;
+    const out = withAct.filter(a.isin(...written)).select(...this.castToTable(snap, cols));
     const staged = await this.stage(out);
     // The touched files' rows come out once each unless deleted; every other row written is an insert.
-    const touchedRows = recordsOf(snap, touched) ?? (touched.length ? await this.scan(snap, touched).count() : 0);
+    const touchedRows = insertOnly ? 0 : recordsOf(snap, touched) ?? (touched.length ? await this.scan(snap, touched).count() : 0);
     const inserted = staged.rows - (touchedRows - deleted);
-    const rm = this.removes(snap, touched);
+    if (insertOnly && !staged.adds.length) return this.session.createDataFrame([[0, 0, 0, 0]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");
+    const rm = insertOnly ? [] : this.removes(snap, touched);
     await this.commitDml(snap, "MERGE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((x) => ({ add: x }))],
       {
         predicate: JSON.stringify([String(condition)]),

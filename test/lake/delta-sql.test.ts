@@ -132,6 +132,8 @@ describe("Delta SQL commands", () => {
     const ins = plain(await (await spark.sqlAsync(`MERGE INTO delta.\`${path}\` t USING src_ins s ON t.id = s.id WHEN NOT MATCHED THEN INSERT *`)).collect());
     expect(ins).toEqual([{ num_affected_rows: 1, num_updated_rows: 0, num_deleted_rows: 0, num_inserted_rows: 1 }]);
     expect((await rowsOf(path)).length).toBe(base.length + 2);
+    // Insert-only: no file rewritten, the commit only adds.
+    expect(readHistory(path, 1).map((h) => [h.commitInfo.operation, h.removed, h.added])).toEqual([["MERGE", 0, 1]]);
   });
 
   it("RESTORE, VACUUM RETAIN n HOURS and OPTIMIZE ZORDER BY", async () => {
