@@ -25,6 +25,7 @@ import type { Action, AddFile, Metadata, Protocol, RemoveFile } from "./actions"
 import { checkWriteSchema, schemaToJson } from "./schema";
 import { fileKey, isDeltaTable, loadHeaderSync, loadSnapshot, tablePath, versionAtTimestamp, type Snapshot } from "./snapshot";
 import { computeStats, statsLookup } from "./stats";
+import "./command-result-source";
 import { commit, type CommitResult } from "./transaction";
 import { parsePartitionValue, partitionValueString } from "./values";
 

@@ -9,7 +9,8 @@ import { existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { sqlSessionOf, type SqlSessionLike } from "../sql";
-import type { Column } from "../sql/column";
+import { Column } from "../sql/column";
+import { andAll, anyExpr, splitConjuncts, type Expr } from "../sql/expressions/expression";
 import type { DataFrame } from "../sql/dataframe";
 import * as F from "../sql/functions";
 import type { SqlSession } from "../sql/sql-session";
@@ -264,17 +265,32 @@ export class DeltaTable {
     //    matched (Delta's check: at most one). It gives the files to rewrite and the matched /
     //    not-matched-by-source metrics. Unmatched source rows are left to the rewrite: keeping them
     //    here would need an outer join that preserves the source, which cannot broadcast it.
-    const t1 = this.scan(snap).withColumn(T_, F.lit(true)).withColumn(ROW, F.monotonically_increasing_id());
+    // Conjuncts of ON on target columns alone (t.date = '2024-01-01') narrow what the merge reads:
+    // fewer files scanned (pruning, data skipping), and conflicts only with commits touching those.
+    const targetOnly = bySource.length ? [] : targetOnlyConjuncts(cond.expr, this.aliasName);
+    const scanId = randomUUID();
+    let tScan = this.scan(snap, undefined, scanId);
+    if (targetOnly.length) tScan = tScan.filter(new Column(andAll(targetOnly)!));
+    const t1 = tScan.withColumn(T_, F.lit(true)).withColumn(ROW, F.monotonically_increasing_id());
     const s1 = source.withColumn(S_, F.lit(true));
     const j1 = t1.join(s1, cond, bySource.length ? "left" : "inner");
     const perRow = j1.withColumn(ACT, actionOf(j1)).groupBy(FILE_COLUMN, ROW).agg(F.count(F.lit(1)).alias("pairs"), F.max(ACT).alias("act"));
-    const groups = await perRow.groupBy(FILE_COLUMN, "act").agg(F.count(F.lit(1)).alias("rows"), F.max("pairs").alias("maxPairs")).collect();
+    let groups: Awaited<ReturnType<DataFrame["collect"]>>;
+    let read: ReadSet | undefined;
+    try {
+      groups = await perRow.groupBy(FILE_COLUMN, "act").agg(F.count(F.lit(1)).alias("rows"), F.max("pairs").alias("maxPairs")).collect();
+      const rec = scanRecords.get(scanId);
+      if (targetOnly.length && rec) read = { files: rec.files, predicate: filePredicate(snap, rec.filters) };
+    } finally {
+      scanRecords.delete(scanId);
+    }
     const isMatchCode = (code: string) => code === "keepM" || code.startsWith("m");
     const unconditionalDeleteOnly = matched.length === 1 && matched[0]!.action === "delete" && matched[0]!.condition === undefined;
     if (matched.length && !unconditionalDeleteOnly && groups.some((g) => isMatchCode(String(g.act)) && Number(g.maxPairs) > 1)) throw new ExecutionErrorMerge();
-    // Files with a matched row (even one no clause changes: its source row must stay matched in the
-    // rewrite, not turn into an insert) or a row a NOT MATCHED BY SOURCE clause changes.
-    const touched = [...new Set(groups.filter((g) => isMatchCode(String(g.act)) || /^b\d/.test(String(g.act))).map((g) => String(g[FILE_COLUMN])))];
+    // Files with a row a clause changes; with NOT MATCHED clauses also files with a matched row no
+    // clause changes (its source row must stay matched in the rewrite, not turn into an insert).
+    const rewrites = (code: string) => /^[mb]\d/.test(code) || (notMatched.length > 0 && code === "keepM");
+    const touched = [...new Set(groups.filter((g) => rewrites(String(g.act))).map((g) => String(g[FILE_COLUMN])))];
     const counts = new Map<string, number>();
     for (const g of groups) counts.set(String(g.act), (counts.get(String(g.act)) ?? 0) + Number(g.rows));
     if (!touched.length && !notMatched.length) return this.session.createDataFrame([[0, 0, 0, 0]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");
@@ -315,12 +331,17 @@ export class DeltaTable {
     const n = (pred: (code: string, c?: MergeClause) => boolean) => [...counts].filter(([code]) => pred(code, coded.find(([x]) => x === code)?.[1])).reduce((x, [, v]) => x + v, 0);
     const updated = n((code, c) => c?.action === "update");
     const deleted = n((code, c) => c?.action === "delete");
-    const out = withAct.filter(a.isin(...keepCodes)).select(...this.castToTable(snap, cols));
+    // Insert-only (only NOT MATCHED clauses), as Delta: the touched files are only read (to tell
+    // matched source rows), never rewritten; the commit adds the inserted rows' files.
+    const insertOnly = !matched.length && !bySource.length;
+    const written = insertOnly ? coded.filter(([, c]) => c.action === "insert").map(([code]) => code) : keepCodes;
+    const out = withAct.filter(a.isin(...written)).select(...this.castToTable(snap, cols));
     const staged = await this.stage(out);
     // The touched files' rows come out once each unless deleted; every other row written is an insert.
-    const touchedRows = recordsOf(snap, touched) ?? (touched.length ? await this.scan(snap, touched).count() : 0);
+    const touchedRows = insertOnly ? 0 : recordsOf(snap, touched) ?? (touched.length ? await this.scan(snap, touched).count() : 0);
     const inserted = staged.rows - (touchedRows - deleted);
-    const rm = this.removes(snap, touched);
+    if (insertOnly && !staged.adds.length) return this.session.createDataFrame([[0, 0, 0, 0]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");
+    const rm = insertOnly ? [] : this.removes(snap, touched);
     await this.commitDml(snap, "MERGE", [...rm.map((r) => ({ remove: r })), ...staged.adds.map((x) => ({ add: x }))],
       {
         predicate: JSON.stringify([String(condition)]),
@@ -328,7 +349,7 @@ export class DeltaTable {
         notMatchedPredicates: JSON.stringify(notMatched.map((c) => ({ ...(c.condition ? { predicate: String(c.condition) } : {}), actionType: c.action }))),
         notMatchedBySourcePredicates: JSON.stringify(bySource.map((c) => ({ ...(c.condition ? { predicate: String(c.condition) } : {}), actionType: c.action }))),
       },
-      { numTargetRowsUpdated: updated, numTargetRowsDeleted: deleted, numTargetRowsInserted: inserted, numTargetRowsCopied: staged.rows - updated - inserted, numTargetFilesRemoved: rm.length, numTargetFilesAdded: staged.adds.length, numSourceRows: 0 });
+      { numTargetRowsUpdated: updated, numTargetRowsDeleted: deleted, numTargetRowsInserted: inserted, numTargetRowsCopied: staged.rows - updated - inserted, numTargetFilesRemoved: rm.length, numTargetFilesAdded: staged.adds.length, numSourceRows: 0 }, read);
     return this.session.createDataFrame([[updated + deleted + inserted, updated, deleted, inserted]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");
   }
 
@@ -455,6 +476,24 @@ export class DeltaTable {
     return { "text/plain": text, "text/html": html };
   }
   toString(): string { return `DeltaTable(${this.path})`; }
+}
+
+/** The conjuncts of a MERGE condition that use only `alias.column` of the target (no subqueries). */
+function targetOnlyConjuncts(cond: Expr, alias: string | undefined): Expr[] {
+  if (!alias) return [];
+  const a = alias.toLowerCase();
+  return splitConjuncts(cond).filter((c) => {
+    let cols = 0;
+    const bad = anyExpr(c, (e) => {
+      if (/subquery|exists|outer/i.test(e.kind)) return true;
+      if (e.kind === "col") {
+        cols++;
+        return !(e.parts.length === 2 && e.parts[0]!.toLowerCase() === a);
+      }
+      return e.kind === "attr" || e.kind === "star";
+    });
+    return !bad && cols > 0;
+  });
 }
 
 /** What a DML operation read: files (after pruning) and, when it had one, its predicate over files. */

@@ -13,12 +13,12 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { AnalysisError } from "../common/errors";
-import type { RDD } from "../rdd";
 import { bindExpr } from "../sql/binder/ast-expr";
 import { SqlBinder } from "../sql/binder/sql-binder";
 import { Column } from "../sql/column";
 import { DataFrame } from "../sql/dataframe";
-import { DeferredRDD, isRddContext } from "../sql/deferred-rdd";
+import { fileDataFrame } from "../sql/readwriter";
+import { COMMAND_RESULT_FORMAT, commandResults } from "./command-result-source";
 import { evalConstant } from "../sql/expressions/eval";
 import { resolveExpr } from "../sql/plan/resolve-expr";
 import type * as A from "../sql/parser";
@@ -57,17 +57,14 @@ export function runOrdered<T>(table: string, fn: () => Promise<T>): Promise<T> {
 const completions = new WeakMap<DataFrame, Promise<unknown>>();
 registerStatementCompletion((df) => completions.get(df));
 
+let commandIds = 0;
+
 function commandResult(session: SqlSession, schema: string, rows: Promise<unknown[][]>): DataFrame {
   rows.catch(() => undefined); // reported when the result is read or awaited (sqlAsync)
   const struct = session.createDataFrame([], schema).schema as StructType;
-  const sc = session.sparkContext;
-  let df: DataFrame;
-  if (isRddContext(sc)) {
-    const rdd = new DeferredRDD<unknown>(sc, async () => sc.parallelize(await rows, 1) as unknown as RDD<unknown>, undefined, "command");
-    df = session.createDataFrame(rdd as unknown as RDD<unknown>, struct);
-  } else {
-    df = session.createDataFrame([], struct);
-  }
+  const id = `command-${++commandIds}`;
+  commandResults.set(id, rows);
+  const df = fileDataFrame(session, COMMAND_RESULT_FORMAT, [id], {}, struct);
   completions.set(df, rows);
   return df;
 }
@@ -163,6 +160,15 @@ registerStatementHandler("merge", (session, stmt) => {
   return run(session, s.target, "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint", async (t) => {
     const m = (await (await t.runMerge(source, on, clauses)).collect())[0]!;
     return [[m.num_affected_rows, m.num_updated_rows, m.num_deleted_rows, m.num_inserted_rows]];
+  });
+});
+
+registerStatementHandler("describeDetail", (session, stmt) => {
+  const s = stmt as A.DescribeDetail;
+  const schema = "format string, id string, name string, description string, location string, createdAt timestamp, lastModified timestamp, partitionColumns array<string>, numFiles bigint, sizeInBytes bigint, properties map<string,string>, minReaderVersion int, minWriterVersion int";
+  return run(session, s.target, schema, async (t) => {
+    const r = await t.detailRow();
+    return [[r.format, r.id, r.name, r.description, r.location, r.createdAt, r.lastModified, r.partitionColumns, r.numFiles, r.sizeInBytes, r.properties, r.minReaderVersion, r.minWriterVersion]];
   });
 });
 

@@ -224,6 +224,29 @@ export const L10 = buildNotebook("l10", [
     await spark.read.format("delta").load(vertexPath).filter("id IN (300, 500)").orderBy("id").show();
   `,
   md`
+    ### The same in SQL
+
+    Delta's SQL commands work on a path written as <code>delta.&#96;/path&#96;</code>: \`DELETE FROM\`, \`UPDATE ... SET\`,
+    \`MERGE INTO ... USING ... ON ... WHEN [NOT] MATCHED [AND cond] THEN ...\`, \`DESCRIBE HISTORY\`,
+    \`VERSION AS OF\`, \`RESTORE\`, \`VACUUM\` and \`OPTIMIZE ... ZORDER BY\`. Each command is one commit
+    and returns Delta's metrics row. \`spark.sql(...)\` starts a command (later reads of the table wait
+    for it); \`await spark.sqlAsync(...)\` also waits for it here and reports its errors.
+  `,
+  code`
+    const tbl = "delta.\`" + vertexPath + "\`";
+    await (await spark.sqlAsync(\`UPDATE \${tbl} SET rank = rank * 2 WHERE id = 500\`)).show();
+    await (await spark.sqlAsync(\`
+      MERGE INTO \${tbl} AS v
+      USING (SELECT 500 AS id, 'upd' AS name, 0.3 AS rank, 'red' AS color
+             UNION ALL SELECT 501, 'sql', 0.5, 'red') AS s
+      ON v.id = s.id
+      WHEN MATCHED AND s.rank > 0.2 THEN UPDATE SET name = s.name
+      WHEN NOT MATCHED THEN INSERT *\`)).show();
+    await (await spark.sqlAsync(\`DELETE FROM \${tbl} WHERE id = 501\`)).show();
+    await spark.sql(\`DESCRIBE HISTORY \${tbl} LIMIT 3\`).select("version", "operation", "operationMetrics").show(3, false);
+    await spark.sql(\`SELECT count(*) AS rows_at_v1 FROM \${tbl} VERSION AS OF 1\`).show();
+  `,
+  md`
     ### Your turn 3
 
     Give every vertex with \`rank < 1\` a rank of \`1.0\` with \`DeltaTable.update(condition, set)\`, then

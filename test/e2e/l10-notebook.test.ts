@@ -36,6 +36,11 @@ describe("L10 notebook", () => {
     expect(all).toContain("the crashed writer's file is gone: true");
     expect(all).toContain("version 0 is no longer readable");
     expect(all).toContain("Delta table</b>");
+    // SQL DML on delta.`path`: metrics rows, history and time travel.
+    expect(all).toContain("num_affected_rows");
+    expect(all).toMatch(/\|\s*2\s*\|\s*1\s*\|\s*0\s*\|\s*1\s*\|/); // MERGE: 2 affected, 1 updated, 0 deleted, 1 inserted
+    expect(all).toMatch(/\|\s*\d+\s*\|\s*DELETE\s*\|/);
+    expect(all).toMatch(/rows_at_v1\|\\n\+-+\+\\n\|\s*10\|/); // (outputs are JSON text here: newlines are \\n)
   }, 600_000);
 
   it.skipIf(!bigdataReady)("with the model answers filled in, every exercise check says correct", async () => {

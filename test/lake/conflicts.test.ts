@@ -47,6 +47,17 @@ describe("file-level conflicts between concurrent DML", () => {
     expect(readHistory(path).slice(0, 2).map((x) => x.commitInfo.readVersion)).toEqual([1, 1]);
   });
 
+  it("MERGEs whose ON condition pins disjoint partitions (t.p = 'a' / t.p = 'b') both commit", async () => {
+    const path = join(dir, "merges");
+    await spark.createDataFrame(base, schema).write.format("delta").partitionBy("p").save(path);
+    const t = DeltaTable.forPath(spark, path).alias("t");
+    const src = (p: string) => spark.createDataFrame([{ id: p === "a" ? 1 : 2, p, v: -1 }, { id: p === "a" ? 101 : 102, p, v: -2 }], schema).alias("s");
+    await Promise.all(["a", "b"].map((p) => t.merge(src(p), `t.id = s.id AND t.p = '${p}'`).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute()));
+    const want = [...base.map((r) => (r.id === 1 || r.id === 2 ? { ...r, v: -1 } : r)), { id: 101, p: "a", v: -2 }, { id: 102, p: "b", v: -2 }];
+    expect(byId(await t.toDF().collect())).toEqual(byId(want));
+    expect(readHistory(path).slice(0, 2).map((x) => [x.commitInfo.operation, x.commitInfo.readVersion])).toEqual([["MERGE", 0], ["MERGE", 0]]);
+  });
+
   it("UPDATEs of the same partition started together: one commits, the other fails with ConcurrentAppendException", async () => {
     const path = join(dir, "same");
     await spark.createDataFrame(base, schema).coalesce(1).write.format("delta").partitionBy("p").save(path); // one file per partition

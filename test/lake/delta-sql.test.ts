@@ -75,6 +75,8 @@ describe("Delta SQL commands", () => {
     for (let v = 0; v < versions.length; v++) expect(await rowsOf(path, v)).toEqual(byId(versions[v]!));
     expect(await rowsOf(path)).toEqual(byId(cur));
 
+    const detail = plain(await spark.sql(`DESCRIBE DETAIL delta.\`${path}\``).select("format", "numFiles", "location").collect());
+    expect(detail).toEqual([{ format: "delta", numFiles: (await loadSnapshot(path)).files.size, location: "file:" + path }]);
     const hist = plain(await spark.sql(`DESCRIBE HISTORY delta.\`${path}\``).select("version", "operation").collect());
     expect(hist).toEqual([{ version: 3, operation: "MERGE" }, { version: 2, operation: "UPDATE" }, { version: 1, operation: "DELETE" }, { version: 0, operation: "WRITE" }]);
 
@@ -90,9 +92,16 @@ describe("Delta SQL commands", () => {
     spark.sql("DELETE FROM ordered_t WHERE id < 10");
     spark.sql("UPDATE ordered_t SET v = 0 WHERE id < 15");
     spark.sql("DELETE FROM ordered_t WHERE v = 0");
+    // The result of a command nobody awaited shows like any DataFrame once it is done.
+    await spark.sql("UPDATE ordered_t SET k = 'w' WHERE id = 23").show();
     const n = await spark.sql("SELECT count(*) AS n FROM delta.`" + path + "`").collect();
     expect(Number(n[0]!.n)).toBe(base.filter((r) => r.id >= 15).length);
-    expect(readHistory(path).map((h) => h.commitInfo.operation)).toEqual(["DELETE", "UPDATE", "DELETE", "WRITE"]);
+    expect(readHistory(path).map((h) => h.commitInfo.operation)).toEqual(["UPDATE", "DELETE", "UPDATE", "DELETE", "WRITE"]);
+    // A subquery in the condition.
+    spark.createDataFrame([{ id: 16 }, { id: 17 }], "id bigint").createOrReplaceTempView("victims");
+    const d = await (await spark.sqlAsync("DELETE FROM ordered_t WHERE id IN (SELECT id FROM victims)")).collect();
+    expect(Number(d[0]!.num_affected_rows)).toBe(2);
+    expect(await rowsOf(path)).toEqual(byId(base.filter((r) => r.id >= 15 && r.id !== 16 && r.id !== 17).map((r) => (r.id === 23 ? { ...r, k: "w" } : r))));
   });
 
   it("errors: a non-Delta target, an unknown column, and a MERGE with several matches reach sqlAsync", async () => {
@@ -114,10 +123,17 @@ describe("Delta SQL commands", () => {
       WHEN MATCHED AND s.v > 1000 THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT *`)).collect());
     expect(m).toEqual([{ num_affected_rows: 2, num_updated_rows: 1, num_deleted_rows: 0, num_inserted_rows: 1 }]);
     expect(await rowsOf(path)).toEqual(byId([...base.map((r) => (r.id === 4 ? { ...r, v: 5000 } : r)), { id: 99, k: "s", v: 7 }]));
+    // Matched rows but no clause applies to any and nothing to insert: no file rewritten, no commit.
+    const versions = readHistory(path).length;
+    const none = plain(await (await spark.sqlAsync(`MERGE INTO delta.\`${path}\` t USING src_keep s ON t.id = s.id WHEN MATCHED AND s.v > 9999 THEN DELETE`)).collect());
+    expect(none).toEqual([{ num_affected_rows: 0, num_updated_rows: 0, num_deleted_rows: 0, num_inserted_rows: 0 }]);
+    expect(readHistory(path).length).toBe(versions);
     spark.createDataFrame([{ id: 3, k: "s", v: 1 }, { id: 200, k: "n", v: 2 }], schema).createOrReplaceTempView("src_ins");
     const ins = plain(await (await spark.sqlAsync(`MERGE INTO delta.\`${path}\` t USING src_ins s ON t.id = s.id WHEN NOT MATCHED THEN INSERT *`)).collect());
     expect(ins).toEqual([{ num_affected_rows: 1, num_updated_rows: 0, num_deleted_rows: 0, num_inserted_rows: 1 }]);
     expect((await rowsOf(path)).length).toBe(base.length + 2);
+    // Insert-only: no file rewritten, the commit only adds.
+    expect(readHistory(path, 1).map((h) => [h.commitInfo.operation, h.removed, h.added])).toEqual([["MERGE", 0, 1]]);
   });
 
   it("RESTORE, VACUUM RETAIN n HOURS and OPTIMIZE ZORDER BY", async () => {

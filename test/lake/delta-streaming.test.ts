@@ -80,6 +80,23 @@ describe("Delta as a streaming source", () => {
     await latest.q.stop();
   });
 
+  it("a partitioned table streams with its partition values; OPTIMIZE (dataChange=false) is skipped", async () => {
+    const path = join(dir, "parted");
+    await spark.createDataFrame(rows(0, 6), schema).write.format("delta").partitionBy("k").save(path);
+    const got: R[] = [];
+    const q = spark.readStream.format("delta").load(path).writeStream.option("checkpointLocation", join(dir, "parted-cp"))
+      .foreachBatch(async (b: DataFrame) => { for (const r of await b.collect()) got.push({ id: Number(r.id), k: String(r.k) }); }).start();
+    await q.processAllAvailable();
+    await spark.createDataFrame(rows(6, 3), schema).repartition(3).write.format("delta").mode("append").save(path);
+    await spark.createDataFrame(rows(9, 3), schema).repartition(3).write.format("delta").mode("append").save(path);
+    await q.processAllAvailable();
+    await spark.sqlAsync(`OPTIMIZE delta.\`${path}\``);
+    await spark.createDataFrame(rows(20, 1), schema).write.format("delta").mode("append").save(path);
+    await q.processAllAvailable();
+    await q.stop();
+    expect([...got].sort((a, b) => a.id - b.id)).toEqual([...rows(0, 12), ...rows(20, 1)]);
+  });
+
   it("a commit that deletes data stops the query with Delta's error unless skipChangeCommits", async () => {
     const path = join(dir, "chg");
     await append(path, rows(0, 5));

@@ -42,6 +42,7 @@ export type Statement =
   | Update
   | Merge
   | DescribeHistory
+  | DescribeDetail
   | Vacuum
   | Restore
   | Optimize;
@@ -284,6 +285,13 @@ export type MergeAction =
   | { kind: "delete" }
   | { kind: "insert"; columns: string[][]; values: Expr[] }
   | { kind: "insertAll" };
+
+/** DESCRIBE DETAIL t (Delta) */
+export interface DescribeDetail {
+  kind: "describeDetail";
+  pos: Pos;
+  target: DmlTarget;
+}
 
 /** DESCRIBE HISTORY t [LIMIT n] */
 export interface DescribeHistory {

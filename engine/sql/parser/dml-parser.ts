@@ -3,7 +3,7 @@
 // (delta.`/tmp/t`), parsed like FROM-clause tables so the binder resolves them the same way.
 
 import type {
-  Assignment, DeleteFrom, DescribeHistory, DmlTarget, Merge, MergeAction, MergeClause, Optimize, Pos, Restore, Update,
+  Assignment, DeleteFrom, DescribeDetail, DescribeHistory, DmlTarget, Merge, MergeAction, MergeClause, Optimize, Pos, Restore, Update,
   Vacuum,
 } from "./ast";
 import type { Cursor } from "./cursor";
@@ -121,6 +121,11 @@ export function parseDescribeHistory(c: Cursor, pos: Pos): DescribeHistory {
   const stmt: DescribeHistory = { kind: "describeHistory", pos, target: parseDmlTarget(c, false) };
   if (c.acceptKw("LIMIT")) stmt.limit = intLiteral(c);
   return stmt;
+}
+
+export function parseDescribeDetail(c: Cursor, pos: Pos): DescribeDetail {
+  c.expectKw("DETAIL");
+  return { kind: "describeDetail", pos, target: parseDmlTarget(c, false) };
 }
 
 export function parseVacuum(c: Cursor): Vacuum {

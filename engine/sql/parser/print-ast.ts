@@ -136,6 +136,7 @@ export function printAst(node: Node): string {
       return sx("merge", printAst(node.target), sx("using", printAst(node.source)), sx("on", printAst(node.on)),
         ...node.clauses.map((cl) => sx("when_" + cl.when, cl.condition && sx("and", printAst(cl.condition)), printMergeAction(cl.action))));
     case "describeHistory": return sx("describe_history", printAst(node.target), node.limit !== undefined && sx("limit", String(node.limit)));
+    case "describeDetail": return sx("describe_detail", printAst(node.target));
     case "vacuum":
       return sx("vacuum", printAst(node.target), node.retainHours !== undefined && sx("retain_hours", String(node.retainHours)),
         node.dryRun && "dry_run");

@@ -9,7 +9,7 @@ import type {
 } from "./ast";
 import type { Cursor } from "./cursor";
 import { parseColumn } from "./data-type-parser";
-import { parseDelete, parseDescribeHistory, parseMerge, parseOptimize, parseRestore, parseUpdate, parseVacuum } from "./dml-parser";
+import { parseDelete, parseDescribeDetail, parseDescribeHistory, parseMerge, parseOptimize, parseRestore, parseUpdate, parseVacuum } from "./dml-parser";
 import type { Token } from "./lexer";
 import { parseQuery } from "./query-parser";
 import { parseIdentList } from "./select-item";
@@ -216,6 +216,7 @@ function parseShow(c: Cursor): Statement {
 function parseDescribe(c: Cursor): Statement {
   const pos = c.pos(c.next());
   if (c.isKw("HISTORY") && c.isIdent(1, true)) return parseDescribeHistory(c, pos);
+  if (c.isKw("DETAIL") && c.isIdent(1, true)) return parseDescribeDetail(c, pos);
   if (c.acceptKw("FUNCTION")) {
     const extended = c.acceptKw("EXTENDED");
     const name = c.peek().kind === "string" ? [c.stringLiteral()] : c.multipartIdentifier(true);
