@@ -18,9 +18,12 @@ import { splitConjuncts, andAll } from "../expressions/expression";
  */
 export function decorrelate(plan: LogicalPlan, outerIds: Set<number>, throughAggregate = false): { plan: LogicalPlan; conds: Expr[] } {
   const conds: Expr[] = [];
-  const readsOuter = (e: Expr) => [...references(e)].some((id) => outerIds.has(id));
   let p = transformPlanDown(plan, (node) => {
     if (node.kind !== "Filter") return node;
+    // An id the filter's own input produces is not an outer reference, even when the outer query
+    // reads the same relation (a view or CTE used on both sides shares its inner ids).
+    const visible = new Set(outputOf(node.child).map((a) => a.id));
+    const readsOuter = (e: Expr) => [...references(e)].some((id) => outerIds.has(id) && !visible.has(id));
     const cs = splitConjuncts(node.condition);
     const keep = cs.filter((c) => !readsOuter(c));
     const pulled = cs.filter(readsOuter);
