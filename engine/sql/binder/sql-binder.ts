@@ -158,6 +158,14 @@ export class SqlBinder {
     throw new AnalysisError("UNSUPPORTED_FEATURE", `Unsupported statement ${(s as { kind: string }).kind}.`);
   }
 
+  /** Spark's legacy (incorrect) count handling for correlated scalar subqueries is not modelled. */
+  private checkLegacyCountBug(): void {
+    if (String(this.session.conf.get("spark.sql.optimizer.decorrelateSubqueryLegacyIncorrectCountHandling.enabled") ?? "false").toLowerCase() === "true") {
+      throw new AnalysisError("UNSUPPORTED_FEATURE.LEGACY_COUNT_BUG",
+        "spark.sql.optimizer.decorrelateSubqueryLegacyIncorrectCountHandling.enabled is not supported: correlated scalar subqueries always use the correct count handling.");
+    }
+  }
+
   private exprCx(): ExprBindContext {
     const w = new Map<string, A.WindowSpec>();
     for (const m of this.windows) for (const [k, v] of m) w.set(k, v);
@@ -415,6 +423,7 @@ export class SqlBinder {
         }
         rawItems = expandStars(rawItems, outputOf(plan)).map((item) => {
           if (!hasCorrelated(item)) return item;
+          this.checkLegacyCountBug();
           const r = rewriteCorrelated(plan, item);
           plan = r.plan;
           return item.kind === "alias" ? r.expr : { kind: "alias", child: r.expr, name: autoName(item) } as Expr;
@@ -554,6 +563,7 @@ export class SqlBinder {
     if (plain.length) {
       // Correlated EXISTS / scalar subqueries become left outer joins; the filter then drops their columns.
       const before = outputOf(cur);
+      this.checkLegacyCountBug();
       const r = rewriteCorrelated(cur, andAll(plain)!);
       checkNestedSubqueries(r.expr, "WHERE");
       cur = buildFilter(r.plan, resolveScalarSubqueries(r.expr));
