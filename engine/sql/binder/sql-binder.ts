@@ -580,14 +580,24 @@ export class SqlBinder {
     const rout = outputOf(right);
     const join: Expr[] = [...conds];
     if (sub.type === "in") {
-      const value = resolveExpr(sub.child!, { input: outer });
-      const first = rout[0];
-      if (!first) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION", "IN subquery returns no columns.");
-      const eq: Expr = { kind: "fn", name: "=", args: [value, first] };
-      // NOT IN is null-aware (Spark's rewrite): a row is dropped when some inner value equals it
-      // or the comparison is NULL (a NULL value, or a NULL in the subquery's result).
-      const c: Expr = negated ? { kind: "fn", name: "or", args: [eq, { kind: "fn", name: "isnull", args: [eq] }] } : eq;
-      join.unshift(resolveExpr(c, { input: [...outer, ...rout] }));
+      const raw = sub.child!;
+      // (a, b) IN (SELECT x, y ...): one comparison per column.
+      const values = raw.kind === "fn" && raw.name === "struct" && raw.args.length > 1 && rout.length === raw.args.length
+        ? raw.args.map((a) => resolveExpr(a, { input: outer }))
+        : [resolveExpr(raw, { input: outer })];
+      if (!rout[0]) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION", "IN subquery returns no columns.");
+      if (values.length > 1 || rout.length > 1) {
+        if (values.length !== rout.length) {
+          throw new AnalysisError("DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH", `The number of columns in the left hand side of an IN subquery does not match the number of columns in the output of subquery: the left hand side has ${values.length} columns, the subquery returns ${rout.length}.`);
+        }
+      }
+      // NOT IN is null-aware (Spark's rewrite): a row is dropped when some inner row equals it
+      // or a comparison is NULL (a NULL value, or a NULL in the subquery's result), column by column.
+      const parts: Expr[] = values.map((v, i) => {
+        const eq: Expr = { kind: "fn", name: "=", args: [v, rout[i]!] };
+        return negated ? { kind: "fn", name: "or", args: [eq, { kind: "fn", name: "isnull", args: [eq] }] } : eq;
+      });
+      join.unshift(resolveExpr(andAll(parts)!, { input: [...outer, ...rout] }));
     }
     const condition = andAll(join);
     return { kind: "Join", left: plan, right, joinType: negated ? "left_anti" : "left_semi", condition };
