@@ -582,15 +582,11 @@ export class SqlBinder {
     if (sub.type === "in") {
       const raw = sub.child!;
       // (a, b) IN (SELECT x, y ...): one comparison per column.
-      const values = raw.kind === "fn" && raw.name === "struct" && raw.args.length > 1 && rout.length === raw.args.length
+      const values = raw.kind === "fn" && raw.name === "struct" && raw.args.length > 1 && rout.length >= raw.args.length
         ? raw.args.map((a) => resolveExpr(a, { input: outer }))
         : [resolveExpr(raw, { input: outer })];
       if (!rout[0]) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION", "IN subquery returns no columns.");
-      if (values.length > 1 || rout.length > 1) {
-        if (values.length !== rout.length) {
-          throw new AnalysisError("DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH", `The number of columns in the left hand side of an IN subquery does not match the number of columns in the output of subquery: the left hand side has ${values.length} columns, the subquery returns ${rout.length}.`);
-        }
-      }
+      // (The subquery's output may carry extra columns decorrelation added after its select list.)
       // NOT IN is null-aware (Spark's rewrite): a row is dropped when some inner row equals it
       // or a comparison is NULL (a NULL value, or a NULL in the subquery's result), column by column.
       const parts: Expr[] = values.map((v, i) => {
