@@ -143,6 +143,15 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
       const r: Expr = { kind: "fn", name: e.op, args };
       return e.negated ? not(r) : r;
     }
+    case "likeQuantified": {
+      // x [NOT] LIKE ANY (p1, p2) = (x [NOT] LIKE p1) OR (x [NOT] LIKE p2); ALL joins with AND.
+      const x = b(e.expr);
+      const one = (pat: A.Expr): Expr => {
+        const r: Expr = { kind: "fn", name: e.op, args: [x, b(pat)] };
+        return e.negated ? not(r) : r;
+      };
+      return e.patterns.map(one).reduce((acc, r) => ({ kind: "fn", name: e.quantifier === "any" ? "or" : "and", args: [acc, r] }) as Expr);
+    }
     case "case": {
       const operand = e.operand ? b(e.operand) : undefined;
       return {

@@ -5,7 +5,7 @@
 // the aggregate's value over no rows, e.g. 0 for count, not NULL).
 
 import { AnalysisError } from "../../common/errors";
-import { type Attr, type Expr, references, transformUp, collectExprs, unalias } from "../expressions/expression";
+import { type Attr, type Expr, references, transformUp, collectExprs, unalias, exprEquals } from "../expressions/expression";
 import { lookupFunction } from "../expressions/registry";
 import { newExprId, outputOf, childrenOf, transformPlanDown, transformPlanUp, expressionsOf, type LogicalPlan } from "../plan/logical-plan";
 import { resolveExpr } from "../plan/resolve-expr";
@@ -18,9 +18,12 @@ import { splitConjuncts, andAll } from "../expressions/expression";
  */
 export function decorrelate(plan: LogicalPlan, outerIds: Set<number>, throughAggregate = false): { plan: LogicalPlan; conds: Expr[] } {
   const conds: Expr[] = [];
-  const readsOuter = (e: Expr) => [...references(e)].some((id) => outerIds.has(id));
   let p = transformPlanDown(plan, (node) => {
     if (node.kind !== "Filter") return node;
+    // An id the filter's own input produces is not an outer reference, even when the outer query
+    // reads the same relation (a view or CTE used on both sides shares its inner ids).
+    const visible = new Set(outputOf(node.child).map((a) => a.id));
+    const readsOuter = (e: Expr) => [...references(e)].some((id) => outerIds.has(id) && !visible.has(id));
     const cs = splitConjuncts(node.condition);
     const keep = cs.filter((c) => !readsOuter(c));
     const pulled = cs.filter(readsOuter);
@@ -202,7 +205,7 @@ function joinScalar(outer: LogicalPlan, sub: Expr & { kind: "subquery" }): { pla
   const outerIds = new Set(outerAttrs.map((a) => a.id));
   let p = sub.plan;
   while (p.kind === "SubqueryAlias") p = p.child;
-  if (p.kind !== "Aggregate" || p.groupBy.length) throw unsupportedCorrelation("the subquery must be one aggregate without GROUP BY");
+  if (p.kind !== "Aggregate") throw unsupportedCorrelation("the subquery must be one aggregate without GROUP BY");
   const out = outputOf(p);
   if (out.length !== 1) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN", `Scalar subquery must return only one column, but got ${out.length}.`);
   const { plan: innerChild, conds } = decorrelate(p.child, outerIds);
@@ -218,6 +221,12 @@ function joinScalar(outer: LogicalPlan, sub: Expr & { kind: "subquery" }): { pla
     throw unsupportedCorrelation("correlated predicates must be equalities between an inner and an outer expression");
   }
   if (!innerKeys.length || correlatedRefs(innerChild).size) throw unsupportedCorrelation("outer columns may appear only in the subquery's WHERE equalities");
+  // GROUP BY only the correlated inner columns: one group per outer row at most, none for no rows
+  // (NULL, never the aggregate over no rows).
+  const grouped = p.groupBy.length > 0;
+  if (grouped && !p.groupBy.every((g) => innerKeys.some((k) => exprEquals(k, g)))) {
+    throw unsupportedCorrelation("the subquery must be one aggregate without GROUP BY (or grouped only by its correlated columns)");
+  }
   const keyAliases: Expr[] = innerKeys.map((k, i) => ({ kind: "alias", child: k, name: `__corr_key${i}`, id: newExprId() }) as Expr);
   const marker = { kind: "alias", child: lit(true, "boolean"), name: "__corr_match", id: newExprId() } as Expr;
   const agg: LogicalPlan = { kind: "Aggregate", groupBy: innerKeys, aggs: [...p.aggs, ...keyAliases, marker], child: innerChild };
@@ -229,7 +238,7 @@ function joinScalar(outer: LogicalPlan, sub: Expr & { kind: "subquery" }): { pla
   const joined: LogicalPlan = { kind: "Join", left: outer, right: agg, joinType: "left", condition };
   const top = unalias(p.aggs[0]!);
   const nullOnEmpty = top.kind === "fn" && lookupFunction(top.name)?.kind === "agg" && !NON_NULL_ON_EMPTY.has(top.name.toLowerCase());
-  if (nullOnEmpty) return { plan: joined, value: valueAttr };
+  if (nullOnEmpty || grouped) return { plan: joined, value: valueAttr };
   // The aggregate over no rows (e.g. count -> 0) for outer rows without a match: its own small job.
   const emptyPlan: LogicalPlan = { kind: "Aggregate", groupBy: [], aggs: p.aggs, child: { kind: "Filter", condition: lit(false, "boolean"), child: innerChild } };
   const onEmpty: Expr = { kind: "subquery", type: "scalar", plan: emptyPlan, dataType: valueAttr.dataType };

@@ -158,6 +158,14 @@ export class SqlBinder {
     throw new AnalysisError("UNSUPPORTED_FEATURE", `Unsupported statement ${(s as { kind: string }).kind}.`);
   }
 
+  /** Spark's legacy (incorrect) count handling for correlated scalar subqueries is not modelled. */
+  private checkLegacyCountBug(): void {
+    if (String(this.session.conf.get("spark.sql.optimizer.decorrelateSubqueryLegacyIncorrectCountHandling.enabled") ?? "false").toLowerCase() === "true") {
+      throw new AnalysisError("UNSUPPORTED_FEATURE.LEGACY_COUNT_BUG",
+        "spark.sql.optimizer.decorrelateSubqueryLegacyIncorrectCountHandling.enabled is not supported: correlated scalar subqueries always use the correct count handling.");
+    }
+  }
+
   private exprCx(): ExprBindContext {
     const w = new Map<string, A.WindowSpec>();
     for (const m of this.windows) for (const [k, v] of m) w.set(k, v);
@@ -415,6 +423,7 @@ export class SqlBinder {
         }
         rawItems = expandStars(rawItems, outputOf(plan)).map((item) => {
           if (!hasCorrelated(item)) return item;
+          this.checkLegacyCountBug();
           const r = rewriteCorrelated(plan, item);
           plan = r.plan;
           return item.kind === "alias" ? r.expr : { kind: "alias", child: r.expr, name: autoName(item) } as Expr;
@@ -554,6 +563,7 @@ export class SqlBinder {
     if (plain.length) {
       // Correlated EXISTS / scalar subqueries become left outer joins; the filter then drops their columns.
       const before = outputOf(cur);
+      this.checkLegacyCountBug();
       const r = rewriteCorrelated(cur, andAll(plain)!);
       checkNestedSubqueries(r.expr, "WHERE");
       cur = buildFilter(r.plan, resolveScalarSubqueries(r.expr));
@@ -570,14 +580,20 @@ export class SqlBinder {
     const rout = outputOf(right);
     const join: Expr[] = [...conds];
     if (sub.type === "in") {
-      const value = resolveExpr(sub.child!, { input: outer });
-      const first = rout[0];
-      if (!first) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION", "IN subquery returns no columns.");
-      const eq: Expr = { kind: "fn", name: "=", args: [value, first] };
-      // NOT IN is null-aware (Spark's rewrite): a row is dropped when some inner value equals it
-      // or the comparison is NULL (a NULL value, or a NULL in the subquery's result).
-      const c: Expr = negated ? { kind: "fn", name: "or", args: [eq, { kind: "fn", name: "isnull", args: [eq] }] } : eq;
-      join.unshift(resolveExpr(c, { input: [...outer, ...rout] }));
+      const raw = sub.child!;
+      // (a, b) IN (SELECT x, y ...): one comparison per column.
+      const values = raw.kind === "fn" && raw.name === "struct" && raw.args.length > 1 && rout.length >= raw.args.length
+        ? raw.args.map((a) => resolveExpr(a, { input: outer }))
+        : [resolveExpr(raw, { input: outer })];
+      if (!rout[0]) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION", "IN subquery returns no columns.");
+      // (The subquery's output may carry extra columns decorrelation added after its select list.)
+      // NOT IN is null-aware (Spark's rewrite): a row is dropped when some inner row equals it
+      // or a comparison is NULL (a NULL value, or a NULL in the subquery's result), column by column.
+      const parts: Expr[] = values.map((v, i) => {
+        const eq: Expr = { kind: "fn", name: "=", args: [v, rout[i]!] };
+        return negated ? { kind: "fn", name: "or", args: [eq, { kind: "fn", name: "isnull", args: [eq] }] } : eq;
+      });
+      join.unshift(resolveExpr(andAll(parts)!, { input: [...outer, ...rout] }));
     }
     const condition = andAll(join);
     return { kind: "Join", left: plan, right, joinType: negated ? "left_anti" : "left_semi", condition };

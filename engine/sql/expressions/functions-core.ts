@@ -222,6 +222,7 @@ function comparison(name: string, test: (c: number) => boolean, nullSafe = false
 
 register(comparison("=", (c) => c === 0), "==");
 register(comparison("<=>", (c) => c === 0, true));
+register({ ...comparison("<=>", (c) => c === 0, true), name: "equal_null" });
 register(comparison("!=", (c) => c !== 0), "<>");
 register(comparison("<", (c) => c < 0));
 register(comparison("<=", (c) => c <= 0));

@@ -4,6 +4,7 @@
 import { DoubleType, LongType, IntegerType, type DataType, isNumeric } from "../types";
 import { register, simple, coerceArg, typeOf, type ScalarDef } from "./registry";
 import { isIntegral, decimalForIntegral, boundedDecimal } from "./type-utils";
+import { fitIntegral } from "./functions-core";
 
 const nn = (x: number) => (Number.isNaN(x) ? x : x);
 
@@ -38,13 +39,18 @@ function rounding(name: string, mode: "up" | "even"): ScalarDef {
     },
     eval([v, s], info) {
       const scale = s === undefined ? 0 : Number(s);
+      if (isIntegral(info.dataType)) {
+        if (scale >= 0) return v;
+        // Exact integer rounding to 10^-scale, wrapping like Java's integral types (Spark, non-ANSI).
+        if (-scale > 19) return typeof v === "bigint" ? 0n : 0;
+        const x = BigInt(v as number | bigint), f = 10n ** BigInt(-scale);
+        const q = x / f, rem = x % f, abs = rem < 0n ? -rem : rem, twice = 2n * abs;
+        const away = twice > f || (twice === f && (mode === "up" || (q % 2n !== 0n)));
+        const r = (away ? q + (x < 0n ? -1n : 1n) : q) * f;
+        return fitIntegral(r, info.dataType, info.ctx.ansi, "round");
+      }
       if (typeof v === "bigint") return v;
       const x = v as number;
-      if (isIntegral(info.dataType)) {
-        if (scale >= 0) return x;
-        const f = 10 ** -scale;
-        return roundDecimal(x / f, 0, mode) * f;
-      }
       const r = roundDecimal(x, scale, mode);
       return info.dataType.type === "float" ? Math.fround(r) : r;
     },
@@ -160,9 +166,30 @@ register({
 register({
   kind: "scalar", name: "conv", minArgs: 3, maxArgs: 3,
   resolve(args, node) { return { args: [coerceArg(node, args, 0, "string"), coerceArg(node, args, 1, "int"), coerceArg(node, args, 2, "int")], dataType: { type: "string" } }; },
+  // Spark's NumberConverter: unsigned 64-bit arithmetic; a negative toBase prints signed values;
+  // bases outside 2..36 give NULL; parsing stops at the first character that is not a digit.
   eval([s, from, to]) {
-    const n = parseInt(String(s), from as number);
-    return Number.isNaN(n) ? null : n.toString(to as number).toUpperCase();
+    const fb = Math.abs(from as number), tb = Math.abs(to as number);
+    if (fb < 2 || fb > 36 || tb < 2 || tb > 36) return null;
+    let t = String(s).trim();
+    const neg = t.startsWith("-");
+    if (neg) t = t.slice(1);
+    if (t === "") return null;
+    const max = (1n << 64n) - 1n;
+    let v = 0n, overflow = false;
+    for (const ch of t.toLowerCase()) {
+      const d = parseInt(ch, 36);
+      if (Number.isNaN(d) || d >= fb) break;
+      v = v * BigInt(fb) + BigInt(d);
+      if (v > max) { v = max; overflow = true; break; }
+    }
+    // An overflow gives the all-ones value whatever the sign (Spark).
+    if (neg && !overflow) v = ((1n << 64n) - v) & max;
+    if ((to as number) < 0) {
+      const signed = BigInt.asIntN(64, v);
+      return (signed < 0n ? "-" + (-signed).toString(tb) : signed.toString(tb)).toUpperCase();
+    }
+    return v.toString(tb).toUpperCase();
   },
 });
 

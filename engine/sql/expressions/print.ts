@@ -77,7 +77,7 @@ function print(e: Expr, plan: boolean): string {
       const body = e.branches.map((b) => ` WHEN ${p(b.when)} THEN ${p(b.then)}`).join("");
       return `CASE${body}${e.otherwise ? ` ELSE ${p(e.otherwise)}` : ""} END`;
     }
-    case "in": return `${p(e.child)} IN (${e.list.map(p).join(", ")})`;
+    case "in": return plan ? `${p(e.child)} IN (${e.list.map(p).join(", ")})` : `(${p(e.child)} IN (${e.list.map(p).join(", ")}))`;
     case "subquery":
       if (e.type === "exists") return `${e.negated ? "NOT " : ""}exists#${(e as { id?: number }).id ?? ""}`;
       if (e.type === "in") return `${p(e.child!)} ${e.negated ? "NOT " : ""}IN (list#${(e as { id?: number }).id ?? ""})`;
@@ -89,6 +89,8 @@ function print(e: Expr, plan: boolean): string {
     case "fn": {
       const n = e.name.toLowerCase();
       const a = e.args;
+      // Spark reads a != b as NOT (a = b) and names it so.
+      if (n === "!=" && a.length === 2 && !plan) return `(NOT (${p(a[0]!)} = ${p(a[1]!)}))`;
       if (INFIX[n] && a.length === 2) return `(${p(a[0]!)} ${INFIX[n]} ${p(a[1]!)})`;
       switch (n) {
         case "not": return `(NOT ${p(a[0]!)})`;

@@ -479,7 +479,8 @@ export function cubeSets(n: number): number[][] {
 function buildGroupingSets(child: LogicalPlan, groupRaw: Expr[], selectRaw0: Expr[], sets: number[][], havingRaw0?: Expr, orderRaw0?: SortExpr[]): LogicalPlan {
   // Hive's virtual column grouping__id is grouping_id().
   const gidCol = (e: Expr): Expr => transformUp(e, (x) => (x.kind === "col" && x.parts.length === 1 && x.parts[0]!.toLowerCase() === "grouping__id" ? { kind: "fn", name: "grouping_id", args: [] } : x));
-  const selectRaw = selectRaw0.map(gidCol);
+  const selectRaw = selectRaw0.map((e) => (e.kind === "col" && e.parts.length === 1 && e.parts[0]!.toLowerCase() === "grouping__id"
+    ? ({ kind: "alias", child: gidCol(e), name: e.parts[0]! } as Expr) : gidCol(e)));
   const havingRaw = havingRaw0 ? gidCol(havingRaw0) : undefined;
   const orderRaw = orderRaw0?.map((o) => ({ ...o, child: gidCol(o.child) }) as SortExpr);
   const input = outputOf(child);

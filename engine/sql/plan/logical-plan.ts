@@ -153,7 +153,7 @@ export function mapExpressions(p: LogicalPlan, f: (e: Expr) => Expr): LogicalPla
     case "Aggregate": return { ...p, groupBy: p.groupBy.map(f), aggs: p.aggs.map(f) };
     case "Join": return p.condition ? { ...p, condition: f(p.condition) } : p;
     case "Sort": return { ...p, orders: p.orders.map((o) => ({ ...o, child: f(o.child) })) };
-    case "Window": return { ...p, windowExprs: p.windowExprs.map(f) };
+    case "Window": return { ...p, windowExprs: p.windowExprs.map(f), partitionBy: p.partitionBy.map(f), orderBy: p.orderBy.map((o) => f(o) as typeof o) };
     default: return p;
   }
 }

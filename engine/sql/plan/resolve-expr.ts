@@ -404,6 +404,11 @@ export function autoName(raw: Expr): string {
 /** Resolve and name a select-list item (Spark's ResolveAliases). */
 export function resolveNamed(raw: Expr, scope: ResolveScope): Expr {
   const r = resolveExpr(raw, scope);
+  // A column keeps the spelling the query used (SELECT COL1 over col1 is named COL1, as in Spark).
+  if (r.kind === "attr" && raw.kind === "col") {
+    const typed = raw.parts[raw.parts.length - 1]!;
+    if (typed !== r.name && typed.toLowerCase() === r.name.toLowerCase()) return { ...r, name: typed };
+  }
   if (r.kind === "attr" || r.kind === "alias") return r;
   return { kind: "alias", child: r, name: autoName(raw), id: newExprId() };
 }

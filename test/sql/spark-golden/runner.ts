@@ -7,6 +7,8 @@
 //   accepted        Spark rejected the statement, the engine returned a result
 //   error           Spark returned a result, the engine raised a typed error
 //   crash           the engine raised something untyped (TypeError, InternalError)
+//   order           an ordered query returned Spark's rows in another order (rows tied on the
+//                   ORDER BY keys may legitimately come in any order; not counted as a pass)
 //   random          rows differ in a query that draws random numbers (rand, randn, uuid, shuffle):
 //                   Spark's XORShiftRandom sequence is not reproduced, a difference but not a wrong answer
 import { readFileSync } from "node:fs";
@@ -19,8 +21,8 @@ import { localHost } from "../support/local-context";
 import { parseGoldenFile, expectedError, expectedRows, type GoldenCase } from "./golden-file";
 import { createTestTables } from "./test-tables";
 
-export type Outcome = "pass" | "expected-error" | "wrong" | "schema" | "accepted" | "error" | "crash" | "random";
-export const OUTCOMES: Outcome[] = ["pass", "expected-error", "wrong", "schema", "accepted", "error", "crash", "random"];
+export type Outcome = "pass" | "expected-error" | "wrong" | "schema" | "accepted" | "error" | "crash" | "order" | "random";
+export const OUTCOMES: Outcome[] = ["pass", "expected-error", "wrong", "schema", "accepted", "error", "crash", "order", "random"];
 const RANDOM = /\b(rand|randn|random|uuid|shuffle)\s*\(/i;
 
 export interface StatementResult {
@@ -90,7 +92,7 @@ export async function runStatement(spark: SqlSession, c: GoldenCase, index: numb
   if (!same) {
     const sameBag = got.length === want.length && [...got].sort().join("\n") === [...want].sort().join("\n");
     const detail = `${sameBag ? "order differs; " : ""}expected:\n${want.slice(0, 8).join("\n")}\nactual:\n${got.slice(0, 8).join("\n")}`;
-    return { ...base, outcome: RANDOM.test(c.sql) ? "random" : "wrong", detail };
+    return { ...base, outcome: RANDOM.test(c.sql) ? "random" : sameBag && sorted ? "order" : "wrong", detail };
   }
   if (schema !== c.schema) return { ...base, outcome: "schema", detail: `expected ${c.schema}\nactual   ${schema}` };
   return { ...base, outcome: "pass" };
