@@ -28,6 +28,8 @@ describe("L04 notebook", () => {
     expect(outputs).toContain("not enough replicas");
     expect(outputs).toContain("shortest path Ann → Fay: Ann → Bob → Di → Fay");
     expect(outputs).toContain("image/svg+xml");
+    expect(outputs).toContain("| embedded (denormalised) | 6 | 4 |");
+    expect(outputs).toContain("| exact | 5000 | 1 |");
     expect(outputs).toMatch(/\| 1 \| 1 \| false \| accepted \| \d+ \| true/);
     expect(outputs).toContain("| 2 | 2 | true | accepted | 20 | false");
     expect(outputs).toContain("| 3 | 1 | true | refused |");
