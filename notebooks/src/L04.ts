@@ -297,8 +297,13 @@ export const L04 = buildNotebook("l04", [
       ordersRef.insertOne({ _id: i, customerId: cid, total: 10 * (i + 1) });
       ordersEmb.insertOne({ _id: i, customer: customers.findOne({ _id: cid }), total: 10 * (i + 1) });
     }
-    // read "orders with the customer's city": referenced needs a join (a second lookup per order)
-    const joined = ordersRef.find({}).map((o) => ({ ...o, city: customers.findOne({ _id: o.customerId })!.city }));
+    // read "orders with the customer's city": referenced needs a join ($lookup: a second lookup per order)
+    const joined = ordersRef.aggregate([
+      { $lookup: { from: "customers", localField: "customerId", foreignField: "_id", as: "customer" } },
+      { $unwind: "$customer" },
+      { $project: { total: 1, city: "$customer.city" } },
+    ]);
+    console.log("joined:", JSON.stringify(joined.slice(0, 2)), "…");
     const embedded = ordersEmb.find({}, { projection: { total: 1, "customer.city": 1 } });
     console.log("referenced: 1 query +", joined.length, "lookups;  embedded: 1 query");
     // Ann moves: referenced updates 1 document, embedded must update every copy
