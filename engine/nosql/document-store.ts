@@ -6,6 +6,7 @@
 import { AnalysisError } from "../common/errors";
 import { hashModN, rangeAssign } from "./partition-stats";
 import { applyUpdate, compareValues, matches, valuesAt, type Doc, type Filter } from "./doc-query";
+import { runPipeline, type AggregationStage } from "./doc-aggregate";
 
 export interface FindOptions {
   projection?: Record<string, 0 | 1 | boolean>;
@@ -136,6 +137,24 @@ export class Collection {
     return res.map((d) => project(structuredClone(d), opts.projection));
   }
 
+  /** Other collections of the same database, for $lookup (set by DocumentStore). */
+  resolveCollection?: (name: string) => Collection | undefined;
+
+  /**
+   * MongoDB's aggregation pipeline. A leading $match is pushed down into the shard scan (one shard
+   * when it pins the shard key, else scatter-gather, and indexes apply); the rest runs on the
+   * gathered documents. $lookup reads the other collection of the same DocumentStore.
+   */
+  aggregate(pipeline: AggregationStage[]): Doc[] {
+    const first = Array.isArray(pipeline) ? pipeline[0] : undefined;
+    const pushed = first && Object.keys(first).length === 1 && "$match" in first ? (first.$match as Filter) : undefined;
+    const { docs, explain } = this.scan(pushed ?? {});
+    const sorted = [...docs].sort((a, b) => compareValues(a._id, b._id));
+    const out = runPipeline(sorted, pushed ? pipeline.slice(1) : pipeline, (name) => this.resolveCollection?.(name)?.find({}) ?? []);
+    this.lastExplain = { ...explain, nReturned: out.length };
+    return out;
+  }
+
   findOne(filter: Filter = {}, opts: FindOptions = {}): Doc | null {
     return this.find(filter, { ...opts, limit: 1 })[0] ?? null;
   }
@@ -216,7 +235,7 @@ export class DocumentStore {
   }
   collection(name: string, opts: CollectionOptions = {}): Collection {
     let c = this.cols.get(name);
-    if (!c) { c = new Collection(name, { ...this.defaults, ...opts }); this.cols.set(name, c); }
+    if (!c) { c = new Collection(name, { ...this.defaults, ...opts }); c.resolveCollection = (n) => this.cols.get(n); this.cols.set(name, c); }
     return c;
   }
   get collectionNames(): string[] {

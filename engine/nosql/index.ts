@@ -11,3 +11,4 @@ export { KeyValueStore, type KeyValueStoreOptions, type GetResult, type OpOption
 export { matches, applyUpdate, valuesAt, compareValues, type Doc, type Filter } from "./doc-query";
 export { DocumentStore, Collection, type FindOptions, type ExplainResult, type CollectionOptions } from "./document-store";
 export { ringSvg, type RingSvgOptions } from "./ring-svg";
+export { runPipeline, fieldValue, type AggregationStage } from "./doc-aggregate";
