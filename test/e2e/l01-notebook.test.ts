@@ -2,29 +2,21 @@
 // runs headless through `workbench run`, shows its measurements, charts and the failure demo, and
 // with the model answers every exercise check says correct.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox, ROOT, type Sandbox } from "./helpers/sandbox";
-import { expectCommittedAsGenerated, expectSolutionsPass } from "./helpers/lecture-notebooks";
+import { ROOT } from "./helpers/sandbox";
+import { expectCommittedAsGenerated, expectSolutionsPass, lectureSandbox } from "./helpers/lecture-notebooks";
 import { L01_SOLUTIONS } from "../../notebooks/src/L01";
 
 const L01 = join(ROOT, "notebooks", "L01-introduction.ipynb");
-const bigdataReady = kernelInstallerExists() && (await engineReady());
-
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await makeSandbox();
-  if (bigdataReady) await installBigdataKernel(sb);
-}, 600_000);
-afterAll(async () => {
-  await sb?.cleanup();
-});
+const env = await lectureSandbox();
+const bigdataReady = env.ready;
 
 describe("L01 notebook", () => {
   it("is committed as generated, with empty outputs and the bigdata kernelspec", () => expectCommittedAsGenerated("L01.ts", L01));
 
   it.skipIf(!bigdataReady)("runs headless: measurements, log-scale charts, scale-out, a worker killed mid-job; the model answers pass", async () => {
-    const { outputs } = await expectSolutionsPass(sb, L01, L01_SOLUTIONS, "L01", 3, 300);
+    const { outputs } = await expectSolutionsPass(env.sb(), L01, L01_SOLUTIONS, "L01", 3, 300);
     expect(outputs).toMatch(/memory: \d+ MB\/s, \d+ ns per random access/);
     expect(outputs).toMatch(/disk sequential: \d+ MB\/s +random 4 KB durable writes: [\d.]+ MB\/s/);
     expect(outputs).toMatch(/loopback TCP: \d+ MB\/s, round trip \d+ µs/);

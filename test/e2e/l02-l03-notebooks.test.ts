@@ -3,23 +3,15 @@
 // against plain JavaScript, and with the model answers filled in every exercise check says correct.
 // The committed notebooks must match their generators and carry no outputs.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox, ROOT, type Sandbox } from "./helpers/sandbox";
-import { expectCommittedAsGenerated, expectSolutionsPass, runNotebook } from "./helpers/lecture-notebooks";
+import { ROOT } from "./helpers/sandbox";
+import { expectCommittedAsGenerated, expectSolutionsPass, lectureSandbox, runNotebook } from "./helpers/lecture-notebooks";
 import { L02_SOLUTIONS } from "../../notebooks/src/L02";
 import { L03_SOLUTIONS } from "../../notebooks/src/L03";
 
-const bigdataReady = kernelInstallerExists() && (await engineReady());
-
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await makeSandbox();
-  if (bigdataReady) await installBigdataKernel(sb);
-}, 600_000);
-afterAll(async () => {
-  await sb?.cleanup();
-});
+const env = await lectureSandbox();
+const bigdataReady = env.ready;
 
 const notebooks = [
   {
@@ -40,12 +32,12 @@ describe.each(notebooks)("$name notebook", (n) => {
   it("is committed as generated, with empty outputs and the bigdata kernelspec", () => expectCommittedAsGenerated(n.src, n.file));
 
   it.skipIf(!bigdataReady)("runs headless with `workbench run` and no error; its checks hold", async () => {
-    const { all, outputs } = await runNotebook(sb, n.file, n.name);
+    const { all, outputs } = await runNotebook(env.sb(), n.file, n.name);
     for (const s of n.expect) expect(all, s).toContain(JSON.stringify(s).slice(1, -1));
     expect(outputs).not.toMatch(/✘/);
   }, 600_000);
 
   it.skipIf(!bigdataReady)("with the model answers filled in, every exercise check says correct", async () => {
-    await expectSolutionsPass(sb, n.file, n.solutions, n.name, n.exercises);
+    await expectSolutionsPass(env.sb(), n.file, n.solutions, n.name, n.exercises);
   }, 600_000);
 });

@@ -1,29 +1,21 @@
 // The L04 notebook (NoSQL overview) is committed as generated and runs headless through
 // `workbench run`; with the model answers, every exercise check says correct.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox, ROOT, type Sandbox } from "./helpers/sandbox";
-import { expectCommittedAsGenerated, expectSolutionsPass } from "./helpers/lecture-notebooks";
+import { ROOT } from "./helpers/sandbox";
+import { expectCommittedAsGenerated, expectSolutionsPass, lectureSandbox } from "./helpers/lecture-notebooks";
 import { L04_SOLUTIONS } from "../../notebooks/src/L04";
 
 const NB = join(ROOT, "notebooks", "L04-nosql-and-partitioning.ipynb");
-const bigdataReady = kernelInstallerExists() && (await engineReady());
-
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await makeSandbox();
-  if (bigdataReady) await installBigdataKernel(sb);
-}, 600_000);
-afterAll(async () => {
-  await sb?.cleanup();
-});
+const env = await lectureSandbox();
+const bigdataReady = env.ready;
 
 describe("L04 notebook", () => {
   it("is committed as generated", () => expectCommittedAsGenerated("L04.ts", NB));
 
   it.skipIf(!bigdataReady)("runs headless, shows the lecture's claims, and the model answers pass every check", async () => {
-    const { outputs } = await expectSolutionsPass(sb, NB, L04_SOLUTIONS, "L04", 3, 180);
+    const { outputs } = await expectSolutionsPass(env.sb(), NB, L04_SOLUTIONS, "L04", 3, 180);
     expect(outputs).toContain("keys in memory=0");
     expect(outputs).toContain("not enough replicas");
     expect(outputs).toContain("shortest path Ann → Fay: Ann → Bob → Di → Fay");

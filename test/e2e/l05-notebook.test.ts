@@ -1,29 +1,21 @@
 // The L05 notebook (partitioning, replication, consistency) is committed as generated and runs
 // headless through `workbench run`; with the model answers, every exercise check says correct.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox, ROOT, type Sandbox } from "./helpers/sandbox";
-import { expectCommittedAsGenerated, expectSolutionsPass } from "./helpers/lecture-notebooks";
+import { ROOT } from "./helpers/sandbox";
+import { expectCommittedAsGenerated, expectSolutionsPass, lectureSandbox } from "./helpers/lecture-notebooks";
 import { L05_SOLUTIONS } from "../../notebooks/src/L05";
 
 const NB = join(ROOT, "notebooks", "L05-partitioning.ipynb");
-const bigdataReady = kernelInstallerExists() && (await engineReady());
-
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await makeSandbox();
-  if (bigdataReady) await installBigdataKernel(sb);
-}, 600_000);
-afterAll(async () => {
-  await sb?.cleanup();
-});
+const env = await lectureSandbox();
+const bigdataReady = env.ready;
 
 describe("L05 notebook", () => {
   it("is committed as generated", () => expectCommittedAsGenerated("L05.ts", NB));
 
   it.skipIf(!bigdataReady)("runs headless, shows the lecture's claims, and the model answers pass every check", async () => {
-    const { outputs } = await expectSolutionsPass(sb, NB, L05_SOLUTIONS, "L05", 2, 180);
+    const { outputs } = await expectSolutionsPass(env.sb(), NB, L05_SOLUTIONS, "L05", 2, 180);
     expect(outputs).toContain("(stale!)");
     expect(outputs).toContain("conflict: true");
     expect(outputs).toMatch(/ring: 1\d\.\d% of keys moved|ring: 2\d\.\d% of keys moved/);

@@ -2,29 +2,21 @@
 // bigdata kernel with no error, its outputs show what the lecture claims (checked against plain
 // JS computed in the notebook), and the model answers make every exercise check say correct.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox, ROOT, type Sandbox } from "./helpers/sandbox";
-import { expectCommittedAsGenerated, expectSolutionsPass, runNotebook } from "./helpers/lecture-notebooks";
+import { ROOT } from "./helpers/sandbox";
+import { expectCommittedAsGenerated, expectSolutionsPass, lectureSandbox, runNotebook } from "./helpers/lecture-notebooks";
 import { L07_SOLUTIONS } from "../../notebooks/src/L07";
 
 const L07 = join(ROOT, "notebooks", "L07-spark-sql-and-ml.ipynb");
-const bigdataReady = kernelInstallerExists() && (await engineReady());
-
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await makeSandbox();
-  if (bigdataReady) await installBigdataKernel(sb);
-}, 600_000);
-afterAll(async () => {
-  await sb?.cleanup();
-});
+const env = await lectureSandbox();
+const bigdataReady = env.ready;
 
 describe("L07 notebook", () => {
   it("is committed as generated, with empty outputs and the bigdata kernelspec", () => expectCommittedAsGenerated("L07.ts", L07));
 
   it.skipIf(!bigdataReady)("runs headless with `workbench run` and no error", async () => {
-    const { all } = await runNotebook(sb, L07, "L07");
+    const { all } = await runNotebook(env.sb(), L07, "L07");
     expect(all).toContain("same answers: true");
     expect(all).toContain("Analyzed Logical Plan");
     expect(all).toContain("Optimized Logical Plan");
@@ -39,6 +31,6 @@ describe("L07 notebook", () => {
   }, 600_000);
 
   it.skipIf(!bigdataReady)("with the model answers filled in, every exercise check says correct", async () => {
-    await expectSolutionsPass(sb, L07, L07_SOLUTIONS, "L07", 4);
+    await expectSolutionsPass(env.sb(), L07, L07_SOLUTIONS, "L07", 4);
   }, 600_000);
 });

@@ -3,30 +3,22 @@
 // with the model answers filled in, every exercise check says correct. The committed notebook
 // must match its generator and carry no outputs.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox, ROOT, type Sandbox } from "./helpers/sandbox";
-import { expectCommittedAsGenerated, expectSolutionsPass, runNotebook } from "./helpers/lecture-notebooks";
+import { ROOT } from "./helpers/sandbox";
+import { expectCommittedAsGenerated, expectSolutionsPass, lectureSandbox, runNotebook } from "./helpers/lecture-notebooks";
 import { pidsMatching } from "./helpers/processes";
 import { L08_SOLUTIONS } from "../../notebooks/src/L08";
 
 const L08 = join(ROOT, "notebooks", "L08-streaming.ipynb");
-const bigdataReady = kernelInstallerExists() && (await engineReady());
-
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await makeSandbox();
-  if (bigdataReady) await installBigdataKernel(sb);
-}, 600_000);
-afterAll(async () => {
-  await sb?.cleanup();
-});
+const env = await lectureSandbox();
+const bigdataReady = env.ready;
 
 describe("L08 notebook (structured streaming)", () => {
   it("is committed as generated, with empty outputs and the bigdata kernelspec", () => expectCommittedAsGenerated("L08.ts", L08));
 
   it.skipIf(!bigdataReady)("runs headless with `workbench run` and no error; live panels, the guide's example, restart", async () => {
-    const { notebook, all, outputs } = await runNotebook(sb, L08, "L08", 240);
+    const { notebook, all, outputs } = await runNotebook(env.sb(), L08, "L08", 240);
     expect(all).toContain("matches plain JavaScript: true");
     expect(all).toContain("(12:09, cat) counted: true / (12:04, donkey) dropped: true");
     expect(all).toContain("state survived the restart: true");
@@ -41,10 +33,10 @@ describe("L08 notebook (structured streaming)", () => {
     expect(outputs).not.toMatch(/✘/);
     // Batch jobs do not each get a job progress panel: the query panel covers them.
     expect(outputs).not.toContain("collect at <unknown>");
-    expect(pidsMatching(join(sb.dir, "runtime", "workbench-kernel-"))).toEqual([]);
+    expect(pidsMatching(join(env.sb().dir, "runtime", "workbench-kernel-"))).toEqual([]);
   }, 600_000);
 
   it.skipIf(!bigdataReady)("with the model answers filled in, every exercise check says correct", async () => {
-    await expectSolutionsPass(sb, L08, L08_SOLUTIONS, "L08", 3, 240);
+    await expectSolutionsPass(env.sb(), L08, L08_SOLUTIONS, "L08", 3, 240);
   }, 600_000);
 });

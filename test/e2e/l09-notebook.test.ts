@@ -1,28 +1,20 @@
 // The L09 notebook runs headless through `workbench run` with no error, its PageRank versions
 // agree, and with the model answers every exercise check says correct.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox, ROOT, type Sandbox } from "./helpers/sandbox";
-import { expectCommittedAsGenerated, expectSolutionsPass } from "./helpers/lecture-notebooks";
+import { ROOT } from "./helpers/sandbox";
+import { expectCommittedAsGenerated, expectSolutionsPass, lectureSandbox } from "./helpers/lecture-notebooks";
 import { L09_SOLUTIONS } from "../../notebooks/src/L09";
 
 const L09 = join(ROOT, "notebooks", "L09-graphs.ipynb");
-const bigdataReady = kernelInstallerExists() && (await engineReady());
-
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await makeSandbox();
-  if (bigdataReady) await installBigdataKernel(sb);
-}, 600_000);
-afterAll(async () => {
-  await sb?.cleanup();
-});
+const env = await lectureSandbox();
+const bigdataReady = env.ready;
 
 describe("L09 notebook", () => {
   it("is committed as generated", () => expectCommittedAsGenerated("L09.ts", L09));
 
   it.skipIf(!bigdataReady)("with the model answers, runs headless and every check says correct", async () => {
-    const { outputs } = await expectSolutionsPass(sb, L09, L09_SOLUTIONS, "L09", 2);
+    const { outputs } = await expectSolutionsPass(env.sb(), L09, L09_SOLUTIONS, "L09", 2);
     expect(outputs).toContain("RDD version matches local: true");
     expect(outputs).toContain("Pregel version matches local: true");
     expect(outputs).toContain("7.000000/33");

@@ -2,29 +2,21 @@
 // what the lecture claims; with the model answers every exercise check says correct; the
 // committed notebook matches its generator and carries no outputs.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox, ROOT, type Sandbox } from "./helpers/sandbox";
-import { expectCommittedAsGenerated, expectSolutionsPass, runNotebook } from "./helpers/lecture-notebooks";
+import { ROOT } from "./helpers/sandbox";
+import { expectCommittedAsGenerated, expectSolutionsPass, lectureSandbox, runNotebook } from "./helpers/lecture-notebooks";
 import { L10_SOLUTIONS } from "../../notebooks/src/L10";
 
 const L10 = join(ROOT, "notebooks", "L10-lakehouse.ipynb");
-const bigdataReady = kernelInstallerExists() && (await engineReady());
-
-let sb: Sandbox;
-beforeAll(async () => {
-  sb = await makeSandbox();
-  if (bigdataReady) await installBigdataKernel(sb);
-}, 600_000);
-afterAll(async () => {
-  await sb?.cleanup();
-});
+const env = await lectureSandbox();
+const bigdataReady = env.ready;
 
 describe("L10 notebook", () => {
   it("is committed as generated, with empty outputs and the bigdata kernelspec", () => expectCommittedAsGenerated("L10.ts", L10));
 
   it.skipIf(!bigdataReady)("runs headless with `workbench run` and no error", async () => {
-    const { all } = await runNotebook(sb, L10, "L10", 180);
+    const { all } = await runNotebook(env.sb(), L10, "L10", 180);
     // What the lecture claims, checked on the real run.
     expect(all).toContain("rows before: 9  rows after: 9"); // an uncommitted file is not part of the table
     expect(all).toContain("00000000000000000010.checkpoint.parquet");
@@ -44,6 +36,6 @@ describe("L10 notebook", () => {
   }, 600_000);
 
   it.skipIf(!bigdataReady)("with the model answers filled in, every exercise check says correct", async () => {
-    await expectSolutionsPass(sb, L10, L10_SOLUTIONS, "L10", 3, 180);
+    await expectSolutionsPass(env.sb(), L10, L10_SOLUTIONS, "L10", 3, 180);
   }, 600_000);
 });

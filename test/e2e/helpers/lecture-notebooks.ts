@@ -70,3 +70,20 @@ export async function expectSolutionsPass(sb: Sandbox, file: string, solutions: 
   expect(r.outputs.match(/✔/g)?.length).toBe(n);
   return r;
 }
+
+/**
+ * A throwaway Jupyter environment with the bigdata kernel installed, for one test file: registers
+ * its beforeAll/afterAll; `ready` is false (tests skip) when the kernel or engine cannot run here.
+ */
+export async function lectureSandbox(): Promise<{ ready: boolean; sb: () => Sandbox }> {
+  const { beforeAll, afterAll } = await import("vitest");
+  const { engineReady, installBigdataKernel, kernelInstallerExists, makeSandbox } = await import("./sandbox");
+  const ready = kernelInstallerExists() && (await engineReady());
+  let sb: Sandbox | undefined;
+  beforeAll(async () => {
+    sb = await makeSandbox();
+    if (ready) await installBigdataKernel(sb);
+  }, 600_000);
+  afterAll(async () => { await sb?.cleanup(); });
+  return { ready, sb: () => sb! };
+}
