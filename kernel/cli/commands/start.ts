@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ensureNotebookServer } from "../jupyter-env";
 import { ensureLabEnv } from "../jupyter-lab-env";
+import { ensureLabExtension } from "../lab-extension";
 import { describeInstall, loadInstallKernelSpec, NOTEBOOKS_DIR } from "../package-paths";
 import { freePortFrom, waitForServer } from "../server-util";
 import { int, parse, UsageError, type Command } from "./command";
@@ -50,6 +51,9 @@ Options:
     if (!values.classic && !lab) console.error("Falling back to the classic Notebook 6 (workbench start --classic).");
     const server = lab ? { argv: [lab.lab], found: lab.lab } : ensureNotebookServer((s) => console.error(s));
     if (!server) return 1;
+    if (lab && !ensureLabExtension(lab, (m) => console.error(m))) {
+      console.error("The bigdata-workbench-mime extension is not installed; outputs use their HTML/SVG fallbacks.");
+    }
 
     if (!values["skip-install"]) {
       // JupyterLab: into its own environment (sys.prefix), where it looks first. Classic: root
