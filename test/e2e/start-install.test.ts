@@ -28,7 +28,7 @@ function cmdline(pid: number): string {
 describe.skipIf(!findNotebookServer())("npm start (workbench start with the kernel install)", () => {
   it("registers the kernel, serves the course notebooks, and leaves nothing behind on Ctrl-C", async () => {
     const port = await freePort();
-    const npm = spawn("npm", ["start", "--", "--no-browser", "--port", String(port)], {
+    const npm = spawn("npm", ["start", "--", "--classic", "--no-browser", "--port", String(port)], {
       cwd: ROOT,
       env: sb.env,
       stdio: ["ignore", "pipe", "pipe"],

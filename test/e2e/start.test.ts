@@ -22,7 +22,7 @@ describe.skipIf(!findNotebookServer())("workbench start", () => {
   it("serves the notebook folder with a token and stops cleanly on SIGINT", async () => {
     await writeFile(join(sb.dir, "work", "hello.ipynb"), JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }));
     const port = await freePort();
-    const cli = spawn(process.execPath, [WORKBENCH, "start", "--no-browser", "--skip-install", "--port", String(port), "--notebook-dir", join(sb.dir, "work")], {
+    const cli = spawn(process.execPath, [WORKBENCH, "start", "--classic", "--no-browser", "--skip-install", "--port", String(port), "--notebook-dir", join(sb.dir, "work")], {
       env: sb.env,
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -7,6 +7,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { ensureNotebookServer } from "../jupyter-env";
+import { ensureLabEnv } from "../jupyter-lab-env";
+import { ensureLabExtension } from "../lab-extension";
 import { describeInstall, loadInstallKernelSpec, NOTEBOOKS_DIR } from "../package-paths";
 import { freePortFrom, waitForServer } from "../server-util";
 import { int, parse, UsageError, type Command } from "./command";
@@ -14,14 +16,17 @@ import { int, parse, UsageError, type Command } from "./command";
 export const startCommand: Command = {
   name: "start",
   summary: "start Jupyter with the bigdata kernel on the course notebooks",
-  help: `Usage: workbench start [--port P] [--no-browser] [--notebook-dir DIR]
+  help: `Usage: workbench start [--classic] [--port P] [--no-browser] [--notebook-dir DIR]
 
-Starts a Jupyter Notebook server on 127.0.0.1 with a fresh access token, the bigdata kernel
-registered, and the course notebooks as its root, then prints the URL to open. Ctrl-C stops it.
-If Jupyter is missing it is installed with apt on Debian when run as root; elsewhere the
-command prints what to install and exits 1.
+Starts JupyterLab 4 (Notebook 7 at /tree) on 127.0.0.1 with a fresh access token, the bigdata
+kernel registered, and the course notebooks as its root, then prints the URL to open. Ctrl-C
+stops it. JupyterLab runs from a project-local virtual environment (.jupyter-venv/) that is
+created with pip from the exact pins in kernel/python/jupyter-requirements.txt when missing
+(needs Python >= 3.9 and PyPI once). With --classic, or when that install fails, it serves the
+classic Notebook 6 instead, installed with apt on Debian when run as root.
 
 Options:
+  --classic           serve the classic Notebook 6 (Debian's jupyter-notebook) instead of JupyterLab
   --port P            port to listen on (default: the first free port from 8888)
   --no-browser        do not open a web browser
   --notebook-dir DIR  root folder shown in Jupyter (default: the package's notebooks/)
@@ -29,6 +34,7 @@ Options:
   -h, --help          show this help`,
   async run(args) {
     const { values, positionals } = parse(args, {
+      classic: { type: "boolean" },
       port: { type: "string", short: "p" },
       "no-browser": { type: "boolean" },
       "notebook-dir": { type: "string" },
@@ -40,33 +46,46 @@ Options:
     const root = resolve(values["notebook-dir"] ?? NOTEBOOKS_DIR);
     if (!existsSync(root)) throw new UsageError(`notebook folder ${root} does not exist`);
 
-    const server = ensureNotebookServer((s) => console.error(s));
+    const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+    const lab = values.classic ? undefined : ensureLabEnv((m) => console.error(m));
+    if (!values.classic && !lab) console.error("Falling back to the classic Notebook 6 (workbench start --classic).");
+    const server = lab ? { argv: [lab.lab], found: lab.lab } : ensureNotebookServer((s) => console.error(s));
     if (!server) return 1;
+    if (lab && !ensureLabExtension(lab, (m) => console.error(m))) {
+      console.error("The bigdata-workbench-mime extension is not installed; outputs use their HTML/SVG fallbacks.");
+    }
 
     if (!values["skip-install"]) {
-      // Root installs system-wide, unless JUPYTER_DATA_DIR points Jupyter (and so this install)
-      // at a data folder of its own.
-      const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+      // JupyterLab: into its own environment (sys.prefix), where it looks first. Classic: root
+      // installs system-wide, unless JUPYTER_DATA_DIR points Jupyter (and so this install) at a
+      // data folder of its own.
       const systemWide = isRoot && !process.env.JUPYTER_DATA_DIR;
-      const where = describeInstall(await (await loadInstallKernelSpec())(systemWide ? {} : { user: true }));
+      const opts = lab ? { prefix: lab.prefix } : systemWide ? {} : { user: true };
+      const where = describeInstall(await (await loadInstallKernelSpec())(opts));
       console.log(`Kernel "bigdata" registered${where ? ` in ${where}` : ""}`);
     }
 
     const port = explicitPort ?? (await freePortFrom(8888));
     const token = randomBytes(24).toString("hex");
+    // A taken port must fail loudly: Jupyter would otherwise move on and our URL would be wrong.
+    const app = lab ? "ServerApp" : "NotebookApp";
     const argv = [
       ...server.argv.slice(1),
       "--ip=127.0.0.1",
       `--port=${port}`,
-      // A taken port must fail loudly: Jupyter would otherwise move on and our URL would be wrong.
-      "--NotebookApp.port_retries=0",
+      `--${app}.port_retries=0`,
       `--notebook-dir=${root}`,
       ...(values["no-browser"] ? ["--no-browser"] : []),
-      ...(typeof process.getuid === "function" && process.getuid() === 0 ? ["--allow-root"] : []),
+      ...(isRoot ? ["--allow-root"] : []),
     ];
     // The token goes through the environment, not argv, so it does not show up in `ps`.
     const child = spawn(server.argv[0]!, argv, {
-      env: { ...process.env, JUPYTER_TOKEN: token },
+      // JupyterLab's own environment first on PATH, so the kernels it starts see its Python.
+      env: {
+        ...process.env,
+        JUPYTER_TOKEN: token,
+        ...(lab ? { PATH: `${lab.prefix}/bin:${process.env.PATH ?? ""}`, VIRTUAL_ENV: lab.prefix } : {}),
+      },
       stdio: ["ignore", "inherit", "inherit"],
       // Own process group: a terminal Ctrl-C reaches only us, and we stop Jupyter with SIGTERM
       // (classic Notebook asks "Shutdown this notebook server (y/[n])?" on SIGINT).
@@ -94,7 +113,7 @@ Options:
       const base = `http://127.0.0.1:${port}`;
       const ready = await Promise.race([waitForServer(`${base}/api/status`, token, 60_000), exited.then(() => false)]);
       if (ready) {
-        console.log(`\nBig Data Workbench is running. Open:\n\n    ${base}/tree?token=${token}\n\nPress Ctrl-C to stop.`);
+        console.log(`\nBig Data Workbench is running. Open:\n\n    ${base}/${lab ? "lab" : "tree"}?token=${token}\n\nPress Ctrl-C to stop.`);
       } else if (!stopping) {
         console.error("Jupyter did not come up (see its messages above)");
       }
