@@ -8,8 +8,12 @@ import { closest, type Point } from "./kernels";
 import { denseValues, isVector } from "./linalg";
 
 export interface Aggregator<S = Record<string, unknown>, A = unknown, X = unknown> {
+  /** Work done once per partition before the first add (e.g. folding constants into the spec). */
+  prepare?(spec: S): S;
   zero(spec: S): A;
   add(acc: A, x: X, spec: S): A;
+  /** A whole partition at once: a hot loop the JIT can specialise (the shared loop below calls add megamorphically). */
+  addAll?(acc: A, it: Iterable<X>, spec: S): A;
   merge(a: A, b: A, spec: S): A;
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,8 +28,10 @@ function get(name: string): Aggregator<unknown, unknown, unknown> {
 
 export const aggPartition = registerShippable("ml.aggPartition", function aggPartition(name: string, spec: unknown, it: Iterable<unknown>): unknown[] {
   const a = get(name);
-  let acc = a.zero(spec);
-  for (const x of it) acc = a.add(acc, x, spec);
+  const s = a.prepare ? a.prepare(spec) : spec;
+  let acc = a.zero(s);
+  if (a.addAll) return [a.addAll(acc, it, s)];
+  for (const x of it) acc = a.add(acc, x, s);
   return [acc];
 });
 export const aggMerge = registerShippable("ml.aggMerge", function aggMerge(name: string, spec: unknown, x: unknown, y: unknown): unknown {
@@ -41,25 +47,52 @@ registerAggregator<{ col: string; stage: string }, ColStats | null, Record<strin
   add(acc, row, spec) {
     const v = row[spec.col];
     if (!isVector(v)) throw new ExecutionError("ML_NULL_IN_FEATURES", `${spec.stage}: column '${spec.col}' holds ${v === null || v === undefined ? "a null" : typeof v}; expected vectors.`);
-    const x = denseValues(v);
-    const a = acc ?? { n: 0, sum: new Float64Array(x.length), sumSq: new Float64Array(x.length), min: new Float64Array(x.length).fill(Infinity), max: new Float64Array(x.length).fill(-Infinity), nnz: new Float64Array(x.length), absMax: new Float64Array(x.length) };
-    if (a.sum.length !== x.length) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `${spec.stage}: vectors of sizes ${a.sum.length} and ${x.length} in column '${spec.col}'.`);
-    a.n++;
-    for (let i = 0; i < x.length; i++) {
-      const t = x[i]!;
-      a.sum[i]! += t; a.sumSq[i]! += t * t;
-      if (t < a.min[i]!) a.min[i] = t;
-      if (t > a.max[i]!) a.max[i] = t;
-      if (t !== 0) a.nnz[i]! += 1;
-      if (Math.abs(t) > a.absMax[i]!) a.absMax[i] = Math.abs(t);
+    return addColStats(acc, denseValues(v), spec.stage, spec.col);
+  },
+  merge: (a, b) => mergeColStats(a, b),
+});
+
+function addColStats(acc: ColStats | null, x: Float64Array, stage: string, col: string): ColStats {
+  const a = acc ?? { n: 0, sum: new Float64Array(x.length), sumSq: new Float64Array(x.length), min: new Float64Array(x.length).fill(Infinity), max: new Float64Array(x.length).fill(-Infinity), nnz: new Float64Array(x.length), absMax: new Float64Array(x.length) };
+  if (a.sum.length !== x.length) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `${stage}: vectors of sizes ${a.sum.length} and ${x.length} in column '${col}'.`);
+  a.n++;
+  for (let i = 0; i < x.length; i++) {
+    const t = x[i]!;
+    a.sum[i]! += t; a.sumSq[i]! += t * t;
+    if (t < a.min[i]!) a.min[i] = t;
+    if (t > a.max[i]!) a.max[i] = t;
+    if (t !== 0) a.nnz[i]! += 1;
+    if (Math.abs(t) > a.absMax[i]!) a.absMax[i] = Math.abs(t);
+  }
+  return a;
+}
+function mergeColStats(a: ColStats | null, b: ColStats | null): ColStats | null {
+  if (!a) return b;
+  if (!b) return a;
+  a.n += b.n; addArr(a.sum, b.sum); addArr(a.sumSq, b.sumSq); addArr(a.nnz, b.nnz);
+  for (let i = 0; i < a.min.length; i++) { a.min[i] = Math.min(a.min[i]!, b.min[i]!); a.max[i] = Math.max(a.max[i]!, b.max[i]!); a.absMax[i] = Math.max(a.absMax[i]!, b.absMax[i]!); }
+  return a;
+}
+
+/** Feature statistics and label statistics of training points in one pass (Spark's Summarizer plus the label histogram pass). */
+export interface PointStats { features: ColStats | null; label: NumStats }
+registerAggregator<{ featuresCol: string; stage: string }, PointStats, Point>("pointStats", {
+  zero: () => ({ features: null, label: { n: 0, sum: 0, min: Infinity, max: -Infinity, nonInteger: 0 } }),
+  add(acc, [y, x], spec) {
+    acc.features = addColStats(acc.features, x, spec.stage, spec.featuresCol);
+    const l = acc.label;
+    if (!Number.isNaN(y)) {
+      l.n++; l.sum += y;
+      if (y < l.min) l.min = y;
+      if (y > l.max) l.max = y;
+      if (!Number.isInteger(y) || y < 0) l.nonInteger++;
     }
-    return a;
+    return acc;
   },
   merge(a, b) {
-    if (!a) return b;
-    if (!b) return a;
-    a.n += b.n; addArr(a.sum, b.sum); addArr(a.sumSq, b.sumSq); addArr(a.nnz, b.nnz);
-    for (let i = 0; i < a.min.length; i++) { a.min[i] = Math.min(a.min[i]!, b.min[i]!); a.max[i] = Math.max(a.max[i]!, b.max[i]!); a.absMax[i] = Math.max(a.absMax[i]!, b.absMax[i]!); }
+    a.features = mergeColStats(a.features, b.features);
+    const l = a.label, m = b.label;
+    l.n += m.n; l.sum += m.sum; l.min = Math.min(l.min, m.min); l.max = Math.max(l.max, m.max); l.nonInteger += m.nonInteger;
     return a;
   },
 });
@@ -246,28 +279,42 @@ registerAggregator<{ d: number }, LsStats, Point>("leastSquares", {
  * (margin of class 1). Spark's LogisticAggregator.
  */
 export interface LogisticGrad { n: number; loss: number; gw: Float64Array; gb: Float64Array }
-registerAggregator<{ d: number; K: number; binary: boolean; w: Float64Array; b: Float64Array; scale: Float64Array }, LogisticGrad, Point>("logisticGradient", {
+type LogisticSpec = { d: number; K: number; binary: boolean; w: Float64Array; b: Float64Array; scale: Float64Array; ws?: Float64Array };
+registerAggregator<LogisticSpec, LogisticGrad, Point>("logisticGradient", {
+  // the coefficients on the unscaled features (w_j * scale_j), computed once per partition
+  prepare: (s) => ({ ...s, ws: Float64Array.from(s.w, (v, i) => v * s.scale[i % s.d]!) }),
   zero: (s) => ({ n: 0, loss: 0, gw: new Float64Array(s.K * s.d), gb: new Float64Array(s.K) }),
-  add(a, [y, x0], s) {
-    const { d, K, w, b, scale } = s;
+  addAll(a, it, s) {
+    if (!s.binary) { for (const p of it) multinomialAdd(a, p, s); return a; }
+    const { d } = s, w = s.ws!, b0 = s.b[0]!, gw = a.gw;
+    let n = 0, loss = 0, gb = 0;
+    for (const [y, x] of it) {
+      if (x.length !== d) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `features vector of size ${x.length}, expected ${d}.`);
+      let m = b0;
+      for (let i = 0; i < d; i++) m += w[i]! * x[i]!;
+      loss += (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m))) - y * m; // log(1 + e^m) - y m, stably
+      const g = 1 / (1 + Math.exp(-m)) - y;
+      for (let i = 0; i < d; i++) gw[i]! += g * x[i]!;
+      gb += g; n++;
+    }
+    a.n += n; a.loss += loss; a.gb[0]! += gb;
+    return a;
+  },
+  add(a, p, s) { return this.addAll!(a, [p], s); },
+  merge(a, b) { a.n += b.n; a.loss += b.loss; addArr(a.gw, b.gw); addArr(a.gb, b.gb); return a; },
+});
+/** One point's softmax loss and gradient (multinomial). */
+function multinomialAdd(a: LogisticGrad, [y, x0]: Point, s: LogisticSpec): LogisticGrad {
+    const { d, K, b } = s;
+    const w = s.ws!;
     if (x0.length !== d) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `features vector of size ${x0.length}, expected ${d}.`);
     a.n++;
-    if (s.binary) {
-      let m = b[0]!;
-      for (let i = 0; i < d; i++) m += w[i]! * x0[i]! * scale[i]!;
-      // loss = log(1 + e^m) - y m, stably
-      a.loss += (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m))) - y * m;
-      const g = 1 / (1 + Math.exp(-m)) - y;
-      for (let i = 0; i < d; i++) a.gw[i]! += g * x0[i]! * scale[i]!;
-      a.gb[0]! += g;
-      return a;
-    }
     const margins = new Float64Array(K);
     let mx = -Infinity;
     for (let k = 0; k < K; k++) {
       let m = b[k]!;
       const row = k * d;
-      for (let i = 0; i < d; i++) m += w[row + i]! * x0[i]! * scale[i]!;
+      for (let i = 0; i < d; i++) m += w[row + i]! * x0[i]!;
       margins[k] = m;
       if (m > mx) mx = m;
     }
@@ -278,26 +325,38 @@ registerAggregator<{ d: number; K: number; binary: boolean; w: Float64Array; b: 
     for (let k = 0; k < K; k++) {
       const g = Math.exp(margins[k]! - lse) - (k === y ? 1 : 0);
       const row = k * d;
-      for (let i = 0; i < d; i++) a.gw[row + i]! += g * x0[i]! * scale[i]!;
+      for (let i = 0; i < d; i++) a.gw[row + i]! += g * x0[i]!;
       a.gb[k]! += g;
     }
     return a;
-  },
-  merge(a, b) { a.n += b.n; a.loss += b.loss; addArr(a.gw, b.gw); addArr(a.gb, b.gb); return a; },
-});
+}
 
 /** Lloyd step: per-centre sums and counts, and the total cost (KMeans). */
 export interface KMeansStep { cost: number; counts: Float64Array; sums: Float64Array }
-registerAggregator<{ centers: number[][] }, KMeansStep, Point>("kmeansStep", {
+registerAggregator<{ centers: number[][]; flat?: Float64Array }, KMeansStep, Point>("kmeansStep", {
+  // the centres in one typed array, once per partition
+  prepare: (s) => ({ ...s, flat: Float64Array.from(s.centers.flat()) }),
   zero: (s) => ({ cost: 0, counts: new Float64Array(s.centers.length), sums: new Float64Array(s.centers.length * s.centers[0]!.length) }),
-  add(a, [, x], s) {
-    const d = s.centers[0]!.length;
-    if (x.length !== d) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `features vector of size ${x.length}, the centres have ${d}.`);
-    const [c, dist] = closest(s.centers, x);
-    a.cost += dist; a.counts[c]! += 1;
-    for (let i = 0; i < d; i++) a.sums[c * d + i]! += x[i]!;
+  addAll(a, it, s) {
+    const k = s.centers.length, d = s.centers[0]!.length, ctr = s.flat!, sums = a.sums, counts = a.counts;
+    let cost = 0;
+    for (const [, x] of it) {
+      if (x.length !== d) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `features vector of size ${x.length}, the centres have ${d}.`);
+      let best = 0, bestD = Infinity;
+      for (let c = 0; c < k; c++) { // closest centre, as closest() in ./kernels
+        let dist = 0;
+        const off = c * d;
+        for (let i = 0; i < d; i++) { const t = x[i]! - ctr[off + i]!; dist += t * t; }
+        if (dist < bestD) { bestD = dist; best = c; }
+      }
+      cost += bestD; counts[best]! += 1;
+      const off = best * d;
+      for (let i = 0; i < d; i++) sums[off + i]! += x[i]!;
+    }
+    a.cost += cost;
     return a;
   },
+  add(a, p, s) { return this.addAll!(a, [p], s); },
   merge(a, b) { a.cost += b.cost; addArr(a.counts, b.counts); addArr(a.sums, b.sums); return a; },
 });
 

@@ -5,6 +5,7 @@
 
 import { AnalysisError } from "../common/errors";
 import type { RDD } from "../rdd";
+import { StorageLevel } from "../storage";
 import { BooleanType, StructType, isNumeric, simpleString, udf, type Column, type DataFrame, type DataType, type StructField } from "../sql";
 import { internalToExternal } from "../sql/row-convert";
 import { Params } from "./params";
@@ -143,13 +144,17 @@ export async function rowObjects(df: DataFrame, cols: string[]): Promise<RDD<Rec
   return rdd.map((r: unknown[]) => internalToExternal(names, types, r));
 }
 
-/** Training points [label, features] as a cached RDD (callers unpersist it when done). */
+/**
+ * Training points [label, features] as a persisted RDD (callers unpersist it when done). Kept as
+ * live objects in memory and spilled to disk, as Spark persists its training instances
+ * (MEMORY_AND_DISK): every optimiser pass reads them without decoding.
+ */
 export async function trainingPoints(df: DataFrame, stage: string, featuresCol: string, labelCol: string | null): Promise<RDD<Point>> {
   requireType(df.schema, featuresCol, stage, "vector");
   if (labelCol !== null) requireNumeric(df.schema, labelCol, stage);
   const cols = labelCol !== null ? [featuresCol, labelCol] : [featuresCol];
   const rows = await rowObjects(df, cols);
-  return rows.mapPartitions((it) => toPoints(stage, featuresCol, labelCol, it)).cache();
+  return rows.mapPartitions((it) => toPoints(stage, featuresCol, labelCol, it)).persist(StorageLevel.MEMORY_AND_DISK_DESER);
 }
 
 /** Output column name: the param's value, or Spark's default `uid__output`. */

@@ -14,7 +14,7 @@ import { DoubleType, VectorUDT, type DataFrame, type StructType } from "../sql";
 import { Estimator, Model, appendColumns, appendFields, requireNumeric, requireType, trainingPoints } from "./base";
 import { installAccessors, P, type ParamAccessors, type ParamSpecs } from "./params";
 import { treeAggregate } from "./tree-aggregate";
-import type { ColStats, LogisticGrad, NumStats } from "./aggregators";
+import type { LogisticGrad, PointStats } from "./aggregators";
 import { DenseVector } from "./linalg";
 import { lbfgs, owlqn } from "./optim";
 import { BinaryClassificationEvaluator, ConfusionMatrix, binaryCurves, curveChart, areaUnderCurve } from "./evaluation";
@@ -49,10 +49,8 @@ export class LogisticRegression extends Estimator<LogisticRegressionModel> {
     try {
       const depth = this.getOrDefault<number>("aggregationDepth");
       // one pass: feature statistics (std for standardization) and the label range
-      const [fs, ls] = await Promise.all([
-        treeAggregate<ColStats | null>(await rowObjects(df, [featuresCol]), "colStats", { col: featuresCol, stage }, depth),
-        treeAggregate<NumStats[]>(await rowObjects(df, [labelCol]), "numStats", { cols: [labelCol], missingValue: null, stage }, depth),
-      ]);
+      const { features: fs, label } = await treeAggregate<PointStats>(points, "pointStats", { featuresCol, stage }, depth);
+      const ls = [label];
       if (!fs || ls[0]!.n === 0) throw new AnalysisError("ML_EMPTY_INPUT", `${stage}: the training data is empty.`);
       if (ls[0]!.nonInteger > 0) throw new AnalysisError("ML_INVALID_INPUT", `${stage}: labels in column '${labelCol}' must be integers 0, 1, ..., K-1 (index string labels with StringIndexer).`, { parameters: { column: labelCol, stage } });
       const n = fs.n, d = fs.sum.length;
@@ -84,7 +82,7 @@ export class LogisticRegression extends Estimator<LogisticRegressionModel> {
         let reg = 0;
         for (let k = 0; k < K; k++) for (let j = 0; j < d; j++) {
           const i = k * d + j;
-          grad[i] = g.gw[i]! / g.n + l2 * penW[j]! * w[i]!;
+          grad[i] = (g.gw[i]! * scale[j]!) / g.n + l2 * penW[j]! * w[i]!; // the workers sum unscaled features
           reg += penW[j]! * w[i]! * w[i]!;
         }
         if (fit) for (let k = 0; k < K; k++) grad[K * d + k] = g.gb[k]! / g.n;

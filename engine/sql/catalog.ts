@@ -124,8 +124,10 @@ export class CacheManager {
       if (!e.rdd) {
         e.building ??= build(e.plan).then((rdd) => {
           const lvl = e.level;
-          // Dataset.cache() is MEMORY_AND_DISK in Spark (evicted blocks spill instead of being recomputed).
-          e.rdd = rdd.persist(lvl ?? StorageLevel.MEMORY_AND_DISK);
+          // Dataset.cache() is Scala's MEMORY_AND_DISK in Spark, which keeps live rows (PySpark's
+          // df.storageLevel says "Disk Memory Deserialized 1x Replicated"): MEMORY_AND_DISK_DESER here.
+          // Evicted blocks spill instead of being recomputed.
+          e.rdd = rdd.persist(lvl ?? StorageLevel.MEMORY_AND_DISK_DESER);
           e.rdd.setName(`InMemoryRelation`);
           return e.rdd;
         });

@@ -281,11 +281,11 @@ export class DataFrame {
   persist(level?: StorageLevel): DataFrame { this.sparkSession.cacheManager.cache(this.plan, level); return this; }
   unpersist(_blocking = false): DataFrame { this.sparkSession.cacheManager.uncache(this.plan); return this; }
   get is_cached(): boolean { return this.sparkSession.cacheManager.isCached(this.plan); }
-  /** PySpark's df.storageLevel: NONE unless cached; cache() is MEMORY_AND_DISK as in Spark. */
+  /** PySpark's df.storageLevel: NONE unless cached; cache() and persist() keep deserialized rows, memory and disk, as in Spark. */
   get storageLevel(): StorageLevel {
     const cm = this.sparkSession.cacheManager;
     if (!cm.isCached(this.plan)) return StorageLevel.NONE;
-    return cm.levelOf(this.plan) ?? StorageLevel.MEMORY_AND_DISK;
+    return cm.levelOf(this.plan) ?? StorageLevel.MEMORY_AND_DISK_DESER;
   }
   createOrReplaceTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, true); }
   createTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, false); }

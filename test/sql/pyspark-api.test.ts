@@ -176,7 +176,7 @@ describe("small PySpark behaviours", () => {
     const r = s.range(0, 10);
     expect(r.storageLevel.toString()).toBe("StorageLevel(False, False, False, False, 1)");
     r.cache();
-    expect(r.storageLevel.toString()).toBe("StorageLevel(True, True, False, False, 1)");
+    expect(r.storageLevel.toString()).toBe("StorageLevel(True, True, False, True, 1)");
     expect(() => r.withColumn("x", 5 as never)).toThrow(/NOT_COLUMN.*should be a Column, got number/);
   });
 });
