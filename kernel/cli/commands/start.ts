@@ -1,11 +1,14 @@
-// `workbench start`: makes sure Jupyter is installed, registers the kernel, and runs the classic
-// Notebook server on loopback with a fresh token and the package's notebooks/ as its root. It
-// prints the URL once the server answers and stops the server cleanly on SIGINT/SIGTERM/SIGHUP.
+// `workbench start`: makes sure Jupyter is installed, registers the kernel, and runs JupyterLab
+// (or the classic Notebook server) on loopback with a fresh token and the package's notebooks/ as
+// its root. It says what it is doing step by step, keeps Jupyter's own chatter in a log file (shown
+// when Jupyter fails; inline with --verbose), prints one URL last once the server answers, and
+// stops the server cleanly on SIGINT/SIGTERM/SIGHUP.
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { ensureNotebookServer } from "../jupyter-env";
 import { ensureLabEnv } from "../jupyter-lab-env";
 import { ensureLabExtension } from "../lab-extension";
@@ -31,6 +34,7 @@ Options:
   --no-browser        do not open a web browser
   --notebook-dir DIR  root folder shown in Jupyter (default: the package's notebooks/)
   --skip-install      do not (re)register the kernelspec
+  --verbose           show Jupyter's own log lines here instead of only in the log file
   -h, --help          show this help`,
   async run(args) {
     const { values, positionals } = parse(args, {
@@ -39,6 +43,7 @@ Options:
       "no-browser": { type: "boolean" },
       "notebook-dir": { type: "string" },
       "skip-install": { type: "boolean" },
+      verbose: { type: "boolean" },
     });
     if (values.help) return console.log(this.help), 0;
     if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
@@ -47,12 +52,17 @@ Options:
     if (!existsSync(root)) throw new UsageError(`notebook folder ${root} does not exist`);
 
     const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+    const step = (m: string) => console.log(`workbench start: ${m}`);
+    if (!values.classic) step("checking JupyterLab 4 in the project's .jupyter-venv/ (installed with pip the first time, about a minute)");
     const lab = values.classic ? undefined : ensureLabEnv((m) => console.error(m));
     if (!values.classic && !lab) console.error("Falling back to the classic Notebook 6 (workbench start --classic).");
     const server = lab ? { argv: [lab.lab], found: lab.lab } : ensureNotebookServer((s) => console.error(s));
     if (!server) return 1;
-    if (lab && !ensureLabExtension(lab, (m) => console.error(m))) {
-      console.error("The bigdata-workbench-mime extension is not installed; outputs use their HTML/SVG fallbacks.");
+    if (lab) {
+      step("checking the bigdata-workbench-mime JupyterLab extension (built once from extensions/bigdata-mime)");
+      if (!ensureLabExtension(lab, (m) => console.error(m))) {
+        console.error("The bigdata-workbench-mime extension is not installed; outputs use their HTML/SVG fallbacks.");
+      }
     }
 
     if (!values["skip-install"]) {
@@ -78,19 +88,29 @@ Options:
       ...(values["no-browser"] ? ["--no-browser"] : []),
       ...(isRoot ? ["--allow-root"] : []),
     ];
+    // Jupyter's own lines (its URL without the token, access logs, Python debugger warnings) go to
+    // a log file; ours is the one URL to open.
+    const logDir = join(tmpdir(), "bigdata-workbench");
+    mkdirSync(logDir, { recursive: true });
+    const logFile = join(logDir, `jupyter-${port}.log`);
+    const logFd = values.verbose ? undefined : openSync(logFile, "w");
+    step(`starting ${lab ? "JupyterLab" : "the classic Notebook server"} on 127.0.0.1:${port} (${values.verbose ? "its log follows" : `its log: ${logFile}`})`);
     // The token goes through the environment, not argv, so it does not show up in `ps`.
     const child = spawn(server.argv[0]!, argv, {
       // JupyterLab's own environment first on PATH, so the kernels it starts see its Python.
       env: {
         ...process.env,
         JUPYTER_TOKEN: token,
+        // debugpy's "frozen modules" warning says nothing a student can act on.
+        PYDEVD_DISABLE_FILE_VALIDATION: "1",
         ...(lab ? { PATH: `${lab.prefix}/bin:${process.env.PATH ?? ""}`, VIRTUAL_ENV: lab.prefix } : {}),
       },
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", logFd ?? "inherit", logFd ?? "inherit"],
       // Own process group: a terminal Ctrl-C reaches only us, and we stop Jupyter with SIGTERM
       // (classic Notebook asks "Shutdown this notebook server (y/[n])?" on SIGINT).
       detached: true,
     });
+    if (logFd !== undefined) closeSync(logFd); // the child has its own copy
     const exited = new Promise<number>((res) => child.on("exit", (code, sig) => res(code ?? (sig ? 128 + 15 : 1))));
     child.on("error", (e) => console.error(`cannot start ${server.found}: ${e.message}`));
 
@@ -115,7 +135,11 @@ Options:
       if (ready) {
         console.log(`\nBig Data Workbench is running. Open:\n\n    ${base}/${lab ? "lab" : "tree"}?token=${token}\n\nPress Ctrl-C to stop.`);
       } else if (!stopping) {
-        console.error("Jupyter did not come up (see its messages above)");
+        if (values.verbose) console.error("Jupyter did not come up (see its messages above)");
+        else {
+          const tail = readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-40).join("\n");
+          console.error(`Jupyter did not come up. The end of its log (${logFile}):\n${tail}`);
+        }
       }
       const code = await exited;
       return stopping ? 0 : code;
