@@ -29,12 +29,17 @@ export interface EngineSession {
 }
 export interface EngineContext {
   cancelAllJobs?(): void;
+  cancelJob?(jobId: number, reason?: string): void;
   addSparkListener?(l: object): () => void;
   statusTracker?(): {
     getJobInfo(id: number): unknown;
     getStageInfo(id: number): unknown;
+    getActiveJobsIds?(): number[];
   };
 }
+
+/** Spark's cancelJob reason text for jobs stopped by the kernel's interrupt. */
+export const INTERRUPT_REASON = "because the cell was interrupted";
 
 export interface NotebookConfig {
   master?: string;
@@ -192,7 +197,11 @@ export class NotebookSession {
     try {
       // Stop streaming queries first, so the batch whose jobs are cancelled ends them cleanly.
       for (const q of this.session?.streams?.active ?? []) void q.stop();
-      this.session?.sparkContext.cancelAllJobs?.();
+      const sc = this.session?.sparkContext;
+      // Each running job learns why it stops (its panel then says CANCELLED (interrupted)); any
+      // job submitted meanwhile goes with cancelAllJobs.
+      for (const id of sc?.statusTracker?.().getActiveJobsIds?.() ?? []) sc?.cancelJob?.(id, INTERRUPT_REASON);
+      sc?.cancelAllJobs?.();
     } catch {
       // Cancelling is best effort during an interrupt.
     }

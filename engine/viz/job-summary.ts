@@ -14,6 +14,8 @@ export interface StageTotals {
   name: string;
   status: string;
   numTasks: number;
+  /** Tasks launched in this stage attempt, when the job did not succeed. */
+  ranTasks?: number;
   failedTasks: number;
   durationMs?: number;
   recordsRead: number;
@@ -33,8 +35,10 @@ export interface JobSummaryPayload {
   stagesRun: number;
   stagesSkipped: number;
   tasks: number;
+  /** The tasks of the stages the job ran or was running, when it did not succeed. */
+  plannedTasks?: number;
   failedTasks: number;
-  totals: Omit<StageTotals, "stageId" | "attemptId" | "name" | "status" | "numTasks" | "failedTasks" | "durationMs">;
+  totals: Omit<StageTotals, "stageId" | "attemptId" | "name" | "status" | "numTasks" | "ranTasks" | "failedTasks" | "durationMs">;
   stages: StageTotals[];
 }
 
@@ -55,6 +59,15 @@ function add(s: Sums, m: TaskMetrics): void {
   s.spillBytes += m.spillBytes;
 }
 
+/**
+ * The status to show: a job Spark reports FAILED because it was cancelled says CANCELLED, and
+ * "(interrupted)" when the kernel's interrupt cancelled it.
+ */
+export function jobStatusLabel(job: Pick<JobInfo, "status" | "error">): string {
+  if (job.status !== "FAILED" || !job.error || !/\bcancell?ed\b/i.test(job.error)) return job.status;
+  return /interrupted/i.test(job.error) ? "CANCELLED (interrupted)" : "CANCELLED";
+}
+
 /** The summary as plain data. */
 export function jobSummary(job: JobInfo, stages: StageInfo[], tasks: TaskInfo[], now?: number): JobSummaryPayload {
   const ordered = orderStages(job, stages);
@@ -70,6 +83,7 @@ export function jobSummary(job: JobInfo, stages: StageInfo[], tasks: TaskInfo[],
       name: s.name,
       status: s.status,
       numTasks: s.numTasks,
+      ...(job.status === "SUCCEEDED" ? {} : { ranTasks: mine.length }),
       failedTasks: mine.filter((t) => t.status === "FAILED").length,
       ...(s.submissionTime !== undefined && s.completionTime !== undefined ? { durationMs: s.completionTime - s.submissionTime } : {}),
       ...sums,
@@ -84,6 +98,7 @@ export function jobSummary(job: JobInfo, stages: StageInfo[], tasks: TaskInfo[],
     stagesRun: run.length,
     stagesSkipped: ordered.length - run.length,
     tasks: jobTasks.length,
+    ...(job.status === "SUCCEEDED" ? {} : { plannedTasks: run.reduce((n, s) => n + s.numTasks, 0) }),
     failedTasks: jobTasks.filter((t) => t.status === "FAILED").length,
     totals,
     stages: perStage,
@@ -102,13 +117,15 @@ export function renderJobSummaryPayload(p: JobSummaryPayload): MimeBundle {
   const facts: Array<[string, string]> = [
     ["duration", formatDuration(p.durationMs)],
     ["stages", `${p.stagesRun}${p.stagesSkipped ? ` (+${p.stagesSkipped} skipped)` : ""}`],
-    ["tasks", `${p.tasks}${p.failedTasks ? ` (${p.failedTasks} failed)` : ""}`],
+    // a job that did not finish: how many of its stages' tasks ran, so the line and the table agree
+    ["tasks", `${p.plannedTasks !== undefined ? `${p.tasks} of ${p.plannedTasks} ran` : p.tasks}${p.failedTasks ? ` (${p.failedTasks} failed)` : ""}`],
     ...(t.recordsRead ? [["input", `${formatCount(t.recordsRead)} records${t.bytesRead ? ", " + formatBytes(t.bytesRead) : ""}`] as [string, string]] : []),
     ...(t.shuffleWriteBytes || t.shuffleWriteRecords ? [["shuffle write", `${formatBytes(t.shuffleWriteBytes)} / ${formatCount(t.shuffleWriteRecords)} records`] as [string, string]] : []),
     ...(t.shuffleReadBytes || t.shuffleReadRecords ? [["shuffle read", `${formatBytes(t.shuffleReadBytes)} / ${formatCount(t.shuffleReadRecords)} records`] as [string, string]] : []),
     ...(t.spillBytes ? [["spill", formatBytes(t.spillBytes)] as [string, string]] : []),
   ];
-  const title = `Job ${job.jobId} ${job.status}: ${job.description}`;
+  const status = jobStatusLabel(job);
+  const title = `Job ${job.jobId} ${status}: ${job.description}`;
   const heads = ["Stage", "Description", "Status", "Tasks", "Duration", "Input", "Output", "Shuffle Read", "Shuffle Write", "Spill"];
   const stageCells = p.stages.map((s) => {
     const skipped = s.status === "SKIPPED";
@@ -116,7 +133,7 @@ export function renderJobSummaryPayload(p: JobSummaryPayload): MimeBundle {
       `${s.stageId}${s.attemptId > 0 ? `.${s.attemptId}` : ""}`,
       s.name,
       s.status,
-      skipped ? "-" : `${s.numTasks}${s.failedTasks ? ` (${s.failedTasks} failed)` : ""}`,
+      skipped ? "-" : `${s.ranTasks !== undefined ? `${s.ranTasks}/` : ""}${s.numTasks}${s.failedTasks ? ` (${s.failedTasks} failed)` : ""}`,
       s.durationMs !== undefined && !skipped ? formatDuration(s.durationMs) : "-",
       s.recordsRead ? `${formatCount(s.recordsRead)} rec` : "",
       s.recordsWritten ? `${formatCount(s.recordsWritten)} rec` : "",
@@ -150,7 +167,7 @@ export function renderJobSummaryPayload(p: JobSummaryPayload): MimeBundle {
           .join(""),
       ),
   );
-  const color = job.status === "SUCCEEDED" ? "#2e8b47" : job.status === "FAILED" ? "#c0392b" : "#2f6fb0";
+  const color = job.status === "SUCCEEDED" ? "#2e8b47" : status.startsWith("CANCELLED") ? "#b07d2f" : job.status === "FAILED" ? "#c0392b" : "#2f6fb0";
   const html = el(
     "div",
     { class: "bdw-job-summary", style: FONT + `border-left:3px solid ${color};padding-left:8px;` },

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
 import { jobFixture, runningJob, runningStages, stagesFixture, tasksFixture, T0 } from "./testing/fixtures";
 import { consoleBar, renderProgress } from "./progress";
-import { jobSummary, renderJobSummary } from "./job-summary";
+import { jobStatusLabel, jobSummary, renderJobSummary } from "./job-summary";
 import { MIME } from "./mime";
 
 describe("renderProgress", () => {
@@ -51,5 +51,21 @@ describe("renderJobSummary", () => {
     const html = b[MIME.html] as string;
     assertWellFormedXml(html);
     expect(externalReferences(html)).toEqual([]);
+  });
+
+  it("a cancelled job says CANCELLED (interrupted), and how many of its tasks ran in the line and the table alike", () => {
+    const job = { ...jobFixture, status: "FAILED" as const, error: "Job 7 cancelled because the cell was interrupted" };
+    const stages = [{ ...stagesFixture[0]!, numTasks: 20 }, { ...stagesFixture[1]! }, { ...stagesFixture[2]!, numTasks: 20 }];
+    const ran = tasksFixture.slice(0, 3); // three tasks of stage 1 started before the interrupt
+    const plain = renderJobSummary(job, stages, ran)[MIME.text] as string;
+    expect(plain.split("\n")[0]).toBe("Job 7 CANCELLED (interrupted): collect at <cell 4>:3");
+    expect(plain).toContain("tasks: 3 of 40 ran");
+    const row = plain.split("\n").find((l) => l.startsWith("1 "))!;
+    expect(row).toMatch(/ 3\/20 /);
+    expect(jobStatusLabel({ status: "FAILED", error: "Job 3 cancelled as part of cancellation of all jobs" })).toBe("CANCELLED");
+    expect(jobStatusLabel({ status: "FAILED", error: "Task 0 in stage 1 failed 4 times" })).toBe("FAILED");
+    expect(jobStatusLabel({ status: "SUCCEEDED" })).toBe("SUCCEEDED");
+    // a job that succeeded keeps the plain count
+    expect(renderJobSummary(jobFixture, stagesFixture, tasksFixture)[MIME.text]).toMatch(/tasks: 6( \||\n)/);
   });
 });

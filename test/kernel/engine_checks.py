@@ -98,7 +98,11 @@ class EngineTests(KernelTestCase):
         self.km.interrupt_kernel()
         reply = shell_reply(self.kc, msg_id)
         self.assertEqual(reply["content"]["status"], "error")
-        collect(self.kc, msg_id)
+        msgs = collect(self.kc, msg_id)
+        # the job's panel says what happened: cancelled by the interrupt, not FAILED
+        panels = [m["content"]["data"].get("text/plain", "") for m in msgs if m["msg_type"] in ("display_data", "update_display_data")]
+        self.assertTrue(any("CANCELLED (interrupted)" in p for p in panels), panels[-2:])
+        self.assertFalse(any(" FAILED:" in p for p in panels), panels[-2:])
         reply, msgs = run(self.kc, "await sc.parallelize([1, 2, 3]).count()")
         self.assertEqual(reply["status"], "ok", reply)
         self.assertEqual(result_text(msgs), "3")
