@@ -5,7 +5,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { PACKAGE_ROOT } from "./package-paths";
 
@@ -83,4 +83,15 @@ export function ensureLabEnv(log: (s: string) => void, prefix = LAB_VENV): LabEn
   }
   writeFileSync(join(prefix, ".requirements.sha256"), requirementsHash() + "\n");
   return env;
+}
+
+/**
+ * Lab-wide setting overrides for the environment: no "get notified about Jupyter news?" prompt and
+ * no update check (the pins decide the version), so a student's first screen is the notebook.
+ */
+export function writeLabOverrides(env: LabEnv): void {
+  const dir = join(env.prefix, "share", "jupyter", "lab", "settings");
+  mkdirSync(dir, { recursive: true });
+  const overrides = { "@jupyterlab/apputils-extension:notification": { fetchNews: "false", checkForUpdates: false } };
+  writeFileSync(join(dir, "overrides.json"), JSON.stringify(overrides, null, 2) + "\n");
 }

@@ -99,6 +99,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !findBasePython() || !isClone)("a newco
       }, 600_000, "Run All to finish");
       await mkdir(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, "L06.png") });
+      // the first screen is the notebook: no "get notified about Jupyter news?" prompt over it
+      expect(await page.getByText(/notified about official Jupyter news/).count()).toBe(0);
 
       // Save, then read what ran from the notebook file itself (JupyterLab draws only the cells in view).
       await page.keyboard.press("Control+s");

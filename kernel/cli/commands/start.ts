@@ -10,7 +10,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ensureNotebookServer } from "../jupyter-env";
-import { ensureLabEnv } from "../jupyter-lab-env";
+import { ensureLabEnv, writeLabOverrides } from "../jupyter-lab-env";
 import { ensureLabExtension } from "../lab-extension";
 import { describeInstall, loadInstallKernelSpec, NOTEBOOKS_DIR } from "../package-paths";
 import { freePortFrom, waitForServer } from "../server-util";
@@ -59,6 +59,7 @@ Options:
     const server = lab ? { argv: [lab.lab], found: lab.lab } : ensureNotebookServer((s) => console.error(s));
     if (!server) return 1;
     if (lab) {
+      writeLabOverrides(lab);
       step("checking the bigdata-workbench-mime JupyterLab extension (built once from extensions/bigdata-mime)");
       if (!ensureLabExtension(lab, (m) => console.error(m))) {
         console.error("The bigdata-workbench-mime extension is not installed; outputs use their HTML/SVG fallbacks.");
