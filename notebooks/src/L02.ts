@@ -289,7 +289,7 @@ export const L02 = buildNotebook("l02", [
     * Counters (\`MAP_OUTPUT_RECORDS\`, \`REDUCE_SHUFFLE_BYTES\`, ...) show what the job really did.
     * Lost workers cost re-execution, not correctness.
 
-    <details><summary>Solutions to "Your turn"</summary>
+    <details><summary>▸ Solutions to "Your turn" (click to open)</summary>
 
     1. Mapper: \`for (const w of line.split(/\\W+/)) if (w) ctx.write(w[0], 1);\`; reducer:
        \`ctx.write(letter, sum(counts));\`. The combiner is correct because addition is associative

@@ -425,7 +425,7 @@ export const L03 = buildNotebook("l03", [
     * k-means iterates one MapReduce job per step; in-mapper combining (V2) shrinks the shuffle from
       $n$ records to at most $k$ per mapper.
 
-    <details><summary>Solutions to "Your turn"</summary>
+    <details><summary>▸ Solutions to "Your turn" (click to open)</summary>
 
     1. Mapper: \`const s = parse(line); ctx.write(s.store, s.price);\`; reducer:
        \`ctx.write(store, xs.reduce((a, b) => a + b, 0));\`. A sum of partial sums is the sum.

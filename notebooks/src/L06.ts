@@ -329,7 +329,7 @@ export const L06 = buildNotebook("l06", [
     * Narrow dependencies are pipelined within a stage; wide dependencies shuffle and cut stages.
     * Lost partitions are rebuilt from lineage: that is the *R* in RDD.
 
-    <details><summary>Solutions to "Your turn"</summary>
+    <details><summary>▸ Solutions to "Your turn" (click to open)</summary>
 
     1. \`const evenNames = await dataRDD.filter((s) => s.length % 2 === 0).count();\` gives 1
        (only "Daniel" has an even number of letters).

@@ -282,7 +282,7 @@ export const L07 = buildNotebook("l07", [
     * Evaluate on held-out data: confusion matrix, sensitivity = TP/(TP+FN), specificity = TN/(TN+FP), ROC AUC.
     * A \`Pipeline\` chains the stages; \`CrossValidator\` with a \`ParamGridBuilder\` tunes it.
 
-    <details><summary>Solutions to "Your turn"</summary>
+    <details><summary>▸ Solutions to "Your turn" (click to open)</summary>
 
     1. \`await peopleDF.filter(F.col("city").eqNullSafe("Basel")).filter(F.col("age").lt(25)).count()\`
     2. \`cm.TP / (cm.TP + cm.FN)\` and \`cm.TN / (cm.TN + cm.FP)\`

@@ -290,7 +290,7 @@ export const L10 = buildNotebook("l10", [
     * Tables written here are read by delta-rs and Spark, and theirs are read here (see
       docs/lakehouse.md).
 
-    <details><summary>Solutions to "Your turn"</summary>
+    <details><summary>▸ Solutions to "Your turn" (click to open)</summary>
 
     1. \`(await loadSnapshot(vertexPath)).files.size\`
     2. \`await spark.read.format("delta").option("versionAsOf", 1).load(vertexPath).count()\` is 10.
