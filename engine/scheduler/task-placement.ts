@@ -82,7 +82,8 @@ export function launch(s: PlacementCore, task: Task, exec: string): boolean {
   const t = s.stageTimes.get(stage.id);
   if (t) t.active++;
   if (job) s.tracker.jobs.get(job.jobId)?.tasks.push(info);
-  s.bus.post({ type: "taskStart", time: Date.now(), task: info });
+  // a snapshot: the scheduler updates `info` in place when the task ends, and listeners compare the two events
+  s.bus.post({ type: "taskStart", time: Date.now(), task: { ...info } });
   return true;
 }
 
