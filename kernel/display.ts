@@ -4,6 +4,7 @@
 
 import { inspect } from "node:util";
 import { randomUUID } from "node:crypto";
+import { svgAsImages } from "./html-fallback";
 
 export type MimeBundle = Record<string, unknown>;
 
@@ -36,9 +37,12 @@ export function plainText(value: unknown): string {
 /** JSON-safe data values: binary data becomes base64 (the Jupyter convention for images). */
 function normalizeData(data: MimeBundle): MimeBundle {
   const out: MimeBundle = {};
+  // The workbench's own outputs (they carry a bigdata payload) send their SVG as images in text/html,
+  // so an untrusted notebook still shows the drawing (./html-fallback.ts).
+  const ours = Object.keys(data).some((k) => k.startsWith("application/vnd.bigdata."));
   for (const [k, v] of Object.entries(data)) {
     if (v === undefined) continue;
-    out[k] = v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v;
+    out[k] = v instanceof Uint8Array ? Buffer.from(v).toString("base64") : ours && k === "text/html" && typeof v === "string" ? svgAsImages(v) : v;
   }
   return out;
 }

@@ -147,8 +147,9 @@ export function renderJobSummaryPayload(p: JobSummaryPayload): MimeBundle {
   const plain = [title, facts.map(([k, v]) => `${k}: ${v}`).join(" | "), fmt(heads), ...stageCells.map(fmt), ...(job.error ? [`Error: ${job.error}`] : [])].join("\n");
 
   const factHtml = facts
-    .map(([k, v]) => el("span", { style: "margin-right:14px;white-space:nowrap;" }, el("span", { style: "opacity:0.65;" }, text(k) + ": ") + el("b", {}, text(v))))
-    .join("");
+    .map(([k, v]) => el("span", { style: "white-space:nowrap;" }, el("span", { style: "opacity:0.65;" }, text(k) + ": ") + el("b", {}, text(v))))
+    // a visible separator: untrusted output loses the style attributes that would space the facts
+    .join(el("span", { style: "opacity:0.45;margin:0 6px;" }, " · "));
   const table = el(
     "table",
     { style: "border-collapse:collapse;margin-top:4px;" },
