@@ -503,6 +503,10 @@ export class Kernel {
     if (msg) this.channels.status("idle", msg);
     await this.channels.close();
     try { this.executor?.close(); } catch { /* closing the compiler is best effort */ }
+    // A SIGINT already on its way (jupyter_client interrupts a busy kernel before it asks it to shut
+    // down; the socket thread repeats an interrupt every 250 ms until acknowledged) must reach our
+    // handler, not land while the process tears down its handlers and kill it (exit -2).
+    await new Promise((r) => setTimeout(r, 300));
     process.exit(0);
   }
 }

@@ -207,6 +207,29 @@ class ProtocolTests(KernelTestCase):
     def test_stop_on_error_true_aborts_queued(self):
         self.assertEqual(self._three(True), ["error", "aborted", "aborted"])
 
+    def test_run_all_after_an_error_matches_ipykernel(self):
+        """Run All that stops at an error: the same replies from ipykernel (python3) and from us."""
+        def shape(kc, first_code):
+            ids = [kc.execute(c, stop_on_error=True) for c in (first_code, "1", "2")]
+            replies = [shell_reply(kc, m)["content"] for m in ids]
+            collect_many(kc, ids)
+            nxt, _ = run(kc, "3")
+            counts = [r.get("execution_count") for r in replies]
+            return ([r["status"] for r in replies], [c is not None for c in counts], nxt["execution_count"] - counts[0])
+
+        try:
+            pkm, pkc = start_new_kernel(kernel_name="python3", startup_timeout=60)
+        except Exception as e:  # noqa: BLE001 - no reference kernel on this machine
+            self.skipTest("no python3 kernel: %s" % e)
+        try:
+            reference = shape(pkc, "import time\ntime.sleep(1)\nraise ValueError('first fails')")
+        finally:
+            pkc.stop_channels()
+            pkm.shutdown_kernel(now=True)
+        ours = shape(self.kc, "await new Promise((r) => setTimeout(r, 1000));\nthrow new Error('first fails')")
+        self.assertEqual(ours, reference)
+        self.assertEqual(reference[0], ["error", "aborted", "aborted"])
+
     def test_stop_on_error_false_runs_queued(self):
         self.assertEqual(self._three(False), ["error", "ok", "ok"])
 
