@@ -1,7 +1,7 @@
 // The README's start command end to end: `npm start` runs `workbench start` without
 // --skip-install, in a sandbox (temp HOME and Jupyter folders). Jupyter is installed here, so the
-// apt step must find it and install nothing; the kernel gets registered in the sandbox's data
-// folder; the server lists the course notebooks and the bigdata kernelspec through its REST API
+// apt step must find it and install nothing; the kernel gets registered in the checkout's own
+// prefix (.jupyter-classic/); the server lists the course notebooks and the bigdata kernelspec through its REST API
 // with the printed token; a kernel started through the API runs; and a terminal Ctrl-C (SIGINT to
 // npm's process group) stops everything: no Jupyter, kernel or worker process is left.
 
@@ -44,7 +44,8 @@ describe.skipIf(!findNotebookServer())("npm start (workbench start with the kern
       // Registering the kernel may emit the engine's declarations first (slow on a busy machine).
       await waitUntil(() => /token=[0-9a-f]{48}/.test(out), 240_000, `the URL line in:\n${out}`);
       expect(out).not.toMatch(/installing Debian packages|apt-get/);
-      const kernelDir = join(sb.env.JUPYTER_DATA_DIR!, "kernels", "bigdata");
+      // per checkout: the project's own prefix, not the user's or the machine's Jupyter folders
+      const kernelDir = join(ROOT, ".jupyter-classic", "share", "jupyter", "kernels", "bigdata");
       expect(out).toContain(`Kernel "bigdata" registered in ${kernelDir}`);
       const spec = JSON.parse(readFileSync(join(kernelDir, "kernel.json"), "utf8")) as { argv: string[] };
       expect(spec.argv).toContain(join(ROOT, "kernel", "main.ts"));

@@ -8,11 +8,14 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { ensureNotebookServer } from "../jupyter-env";
 import { ensureLabEnv, writeLabOverrides } from "../jupyter-lab-env";
 import { ensureLabExtension } from "../lab-extension";
-import { describeInstall, loadInstallKernelSpec, NOTEBOOKS_DIR } from "../package-paths";
+import { describeInstall, loadInstallKernelSpec, NOTEBOOKS_DIR, PACKAGE_ROOT } from "../package-paths";
+
+/** Where `--classic` registers the kernel: inside the checkout. */
+const CLASSIC_PREFIX = join(PACKAGE_ROOT, ".jupyter-classic");
 import { freePortFrom, waitForServer } from "../server-util";
 import { int, parse, UsageError, type Command } from "./command";
 
@@ -66,13 +69,12 @@ Options:
       }
     }
 
+    // The kernel is registered per checkout, never machine-wide (a second clone must not run the
+    // first clone's kernel): JupyterLab's own environment (sys.prefix, where it looks first), or for
+    // the classic Notebook a project-local prefix put first on the server's JUPYTER_PATH.
+    const kernelPrefix = lab ? lab.prefix : CLASSIC_PREFIX;
     if (!values["skip-install"]) {
-      // JupyterLab: into its own environment (sys.prefix), where it looks first. Classic: root
-      // installs system-wide, unless JUPYTER_DATA_DIR points Jupyter (and so this install) at a
-      // data folder of its own.
-      const systemWide = isRoot && !process.env.JUPYTER_DATA_DIR;
-      const opts = lab ? { prefix: lab.prefix } : systemWide ? {} : { user: true };
-      const where = describeInstall(await (await loadInstallKernelSpec())(opts));
+      const where = describeInstall(await (await loadInstallKernelSpec())({ prefix: kernelPrefix }));
       console.log(`Kernel "bigdata" registered${where ? ` in ${where}` : ""}`);
     }
 
@@ -104,7 +106,9 @@ Options:
         JUPYTER_TOKEN: token,
         // debugpy's "frozen modules" warning says nothing a student can act on.
         PYDEVD_DISABLE_FILE_VALIDATION: "1",
-        ...(lab ? { PATH: `${lab.prefix}/bin:${process.env.PATH ?? ""}`, VIRTUAL_ENV: lab.prefix } : {}),
+        ...(lab
+          ? { PATH: `${lab.prefix}/bin:${process.env.PATH ?? ""}`, VIRTUAL_ENV: lab.prefix }
+          : { JUPYTER_PATH: [join(CLASSIC_PREFIX, "share", "jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter) }),
       },
       stdio: ["ignore", logFd ?? "inherit", logFd ?? "inherit"],
       // Own process group: a terminal Ctrl-C reaches only us, and we stop Jupyter with SIGTERM
