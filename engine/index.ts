@@ -20,6 +20,10 @@ export * from "./streaming";
 export * from "./mining";
 export * from "./lake";
 export * from "./ml";
+// pyspark.ml's names under `ml` as well: `new ml.MinHashLSH(...)` is Spark ML's estimator on
+// DataFrames, while the top-level MinHashLSH is lecture 3's banding LSH (./mining).
+export * as ml from "./ml";
+export { MinHashLSH } from "./mining";
 export * from "./dataflow";
 export * from "./graph";
 export * from "./nosql";

@@ -28,3 +28,4 @@ export { PCA, PCAModel } from "./pca";
 export { NaiveBayes, NaiveBayesModel } from "./naive-bayes";
 export { loadStage, saveStage, type MLSession } from "./persistence";
 import "./persist-stages";
+export { MinHashLSH, MinHashLSHModel } from "./lsh";

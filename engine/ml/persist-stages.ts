@@ -14,6 +14,7 @@ import { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree"
 import { RandomForestClassifier, RandomForestClassificationModel } from "./random-forest";
 import { StopWordsRemover, CountVectorizer, CountVectorizerModel } from "./text-features";
 import { PCA, PCAModel } from "./pca";
+import { MinHashLSH, MinHashLSHModel } from "./lsh";
 import { Pipeline, PipelineModel } from "./pipeline";
 import type { TreeNode } from "./aggregators";
 
@@ -31,6 +32,7 @@ const plain: Array<[string, string, () => PipelineStage]> = [
   ["RandomForestClassifier", "classification", () => new RandomForestClassifier()],
   ["StopWordsRemover", "feature", () => new StopWordsRemover()], ["CountVectorizer", "feature", () => new CountVectorizer()],
   ["PCA", "feature", () => new PCA()], ["QuantileDiscretizer", "feature", () => new QuantileDiscretizer()],
+  ["MinHashLSH", "feature", () => new MinHashLSH()],
 ];
 for (const [name, pkg, make] of plain) registerPersister(name, { sparkClass: `${ORG}.${pkg}.${name}`, make });
 registerPersister("Pipeline", { sparkClass: `${ORG}.Pipeline`, make: () => new Pipeline() });
@@ -115,4 +117,14 @@ registerPersister("PCAModel", {
   sparkClass: `${ORG}.feature.PCAModel`,
   data: (m) => ({ ddl: "pc array<array<double>>, explainedVariance array<double>", row: [(m as PCAModel).pc, [...(m as PCAModel).explainedVarianceValues]] }),
   make: (d) => new PCAModel((d!.pc as number[][]).map(num), num(d!.explainedVariance)),
+});
+
+// Spark's MinHashLSHModel data: the (a, b) pairs flattened into one int array.
+registerPersister("MinHashLSHModel", {
+  sparkClass: `${ORG}.feature.MinHashLSHModel`,
+  data: (m) => ({ ddl: "randCoefficients array<int>", row: [(m as MinHashLSHModel).randCoefficients.flat()] }),
+  make: (d) => {
+    const flat = num(d!.randCoefficients);
+    return new MinHashLSHModel(Array.from({ length: flat.length / 2 }, (_, k) => [flat[2 * k]!, flat[2 * k + 1]!] as [number, number]));
+  },
 });

@@ -4,3 +4,4 @@
 import "./linalg";
 import "./kernels";
 import "./aggregators";
+import "./lsh-kernels";

@@ -4,7 +4,7 @@
 
 import {
   ArrayType, BinaryType, BooleanType, ByteType, DateType, DecimalType, DoubleType, FloatType, IntegerType,
-  LongType, MapType, NullType, ShortType, StringType, StructType, TimestampType,
+  LongType, MapType, NullType, ShortType, StringType, StructType, TimestampType, VectorUDT,
   type DataType, type StructField,
 } from "../types";
 import type { Cursor } from "./cursor";
@@ -22,6 +22,9 @@ const SIMPLE: Record<string, DataType> = {
   DATE: DateType,
   TIMESTAMP: TimestampType, TIMESTAMP_LTZ: TimestampType, TIMESTAMP_NTZ: TimestampType,
   VOID: NullType,
+  // pyspark.ml's VectorUDT, so a DDL schema string can hold feature vectors ("id long, features
+  // vector"); a workbench extension (Spark's DDL has no name for the UDT; docs/spark-differences.md)
+  VECTOR: VectorUDT,
 };
 
 /** Parse one data type at the cursor. */
