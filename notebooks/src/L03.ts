@@ -17,7 +17,7 @@ export const L03 = buildNotebook("l03", [
   `,
   code`
     import { MapReduceJob, kmeansMapReduce, viz } from "bigdata-workbench";
-    import { shingles, jaccard, MinHash, MinHashLSH, evaluateCandidates, nearDuplicatesRDD, minhashSignature } from "bigdata-workbench";
+    import { shingles, jaccard, MinHash, MinHashLSH, evaluateCandidates, nearDuplicatesRDD, minhashSignature, ml, Vectors } from "bigdata-workbench";
     import { kmeansPlusPlus, lloyd, seededRandom } from "bigdata-workbench";
     import { mkdtempSync, writeFileSync } from "node:fs";
     import { tmpdir } from "node:os";
@@ -348,6 +348,36 @@ export const L03 = buildNotebook("l03", [
     }).waitForCompletion();
     const mrPairs = [...new Set(buckets.readOutput().map(([k]) => String(k)))].sort();
     console.log("MapReduce candidates = RDD candidates: " + same(mrPairs, viaRdd.map((p) => [p.a, p.b].sort().join("|"))));
+  `,
+  md`
+    ### The same with Spark ML: \`MinHashLSH\` on DataFrames
+
+    Spark ships LSH as an ML estimator (\`pyspark.ml.feature.MinHashLSH\`, here \`ml.MinHashLSH\`).
+    Each row holds its shingle set as a sparse 0/1 vector; \`fit\` draws \`numHashTables\` hash
+    functions h(i) = ((1 + i)·a + b) mod p; \`approxSimilarityJoin\` joins two DataFrames on **any
+    equal hash** (one "band" of one row per table, i.e. r = 1 and b = numHashTables) and keeps the
+    pairs whose exact Jaccard **distance** 1 − J is below a threshold. It is a DataFrame job: see
+    the join in its plan.
+  `,
+  code`
+    const shingleIds = new Map<string, number>();
+    const asVector = (text: string) => {
+      const ids = [...shingles(text, 3, { unit: "word" })].map((sh) => { if (!shingleIds.has(sh)) shingleIds.set(sh, shingleIds.size); return shingleIds.get(sh)!; });
+      return [...new Set(ids)].sort((x, y) => x - y);
+    };
+    const sets = corpus.map(([id, t]) => ({ id, idx: asVector(t) }));
+    const docs = spark.createDataFrame(sets.map(({ id, idx }) => ({ id, features: Vectors.sparse(1 << 16, idx, idx.map(() => 1)) })), "id string, features vector");
+    const mh = await new ml.MinHashLSH({ inputCol: "features", outputCol: "hashes", numHashTables: 8, seed: 5 }).fit(docs);
+    const close = mh.approxSimilarityJoin(docs, docs, 0.5, "distance")
+      .selectExpr("datasetA.id AS a", "datasetB.id AS b", "distance").where("a < b").orderBy("distance", "a");
+    await close.show(10);
+    const sparkPairs = (await close.collect()).map((r: any) => [r.a, r.b].join("|")).sort();
+    // every pair it returns is really below the distance threshold (exact Jaccard, computed here)
+    const J = (a: string, b: string) => jaccard(shingles(corpus.find(([i]) => i === a)![1], 3, { unit: "word" }), shingles(corpus.find(([i]) => i === b)![1], 3, { unit: "word" }));
+    console.log("every Spark ML pair has J > 0.5: " + sparkPairs.every((p) => J(...(p.split("|") as [string, string])) > 0.5));
+    console.log("Spark ML pairs found (of 6 near-copies):", sparkPairs.length);
+    const nearest = await mh.approxNearestNeighbors(docs, Vectors.sparse(1 << 16, sets[0]!.idx, sets[0]!.idx.map(() => 1)), 2, "distance").select("id", "distance").collect();
+    console.log("nearest to d0:", nearest.map((r: any) => r.id + " (" + r.distance.toFixed(3) + ")").join(", "));
   `,
   md`
     ### Your turn 2

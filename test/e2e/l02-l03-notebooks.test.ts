@@ -24,6 +24,7 @@ const notebooks = [
     expect: ["projection matches: true", "selection matches: true", "no combiner correct:          true", "average-of-averages correct:  false",
       "(sum, count) combiner correct: true", "broadcast join matches: true", "reduce-side join matches: true", "top-5 correct: true",
       "estimates within 4 standard deviations: 12 of 12", "MapReduce candidates = RDD candidates: true", "false negatives: 0",
+      "every Spark ML pair has J > 0.5: true", "Spark ML pairs found (of 6 near-copies): 6", "nearest to d0: d0 (0.000), dup0",
       "V1 centres = Lloyd: true, V2 centres = Lloyd: true", "<svg"],
   },
 ];
