@@ -4,7 +4,7 @@
 export * from "./actions";
 export { schemaToJson, schemaFromJson, checkWriteSchema } from "./schema";
 export { listLog, readCommit, readLastCheckpoint, writeCommitExclusive, commitName, checkpointName, logDir, CommitConflict, type LogListing, type CheckpointRef } from "./log-files";
-export { loadSnapshot, loadHeaderSync, readHistory, versionAtTimestamp, isDeltaTable, checkReadable, clearSnapshotCache, fileKey, type Snapshot, type HistoryEntry } from "./snapshot";
+export { loadSnapshot, loadHeaderSync, readHistory, versionAtTimestamp, firstVersionAtOrAfter, isDeltaTable, checkReadable, clearSnapshotCache, fileKey, type Snapshot, type HistoryEntry } from "./snapshot";
 export { writeCheckpoint, checkpointRows, CHECKPOINT_SCHEMA, checkpointInterval } from "./checkpoint";
 export { commit, checkConflicts, type CommitRequest, type CommitResult, type IsolationLevel } from "./transaction";
 export {

@@ -248,26 +248,49 @@ export function readHistory(path: string, limit?: number): HistoryEntry[] {
   });
 }
 
-/** Delta's timestampAsOf: the newest version committed at or before `ts`. */
-export function versionAtTimestamp(path: string, ts: Date | string | number): number {
+function parseTimestamp(ts: Date | string | number): number {
   const t = ts instanceof Date ? ts.getTime() : typeof ts === "number" ? ts : Date.parse(/Z|[+-]\d\d:?\d\d$/.test(ts) ? ts : ts.replace(" ", "T") + "Z");
   if (Number.isNaN(t)) throw new AnalysisError("DELTA_TIMESTAMP_INVALID", `The provided timestamp (${String(ts)}) cannot be converted to a valid timestamp.`, { parameters: { expr: String(ts) } });
-  const hist = readHistory(path).reverse();
-  // Commit timestamps are made monotonic, as Delta does with file modification times.
+  return t;
+}
+
+/** Versions oldest first with their commit times, made monotonic as Delta does with file modification times. */
+function commitTimes(path: string): Array<{ version: number; time: number }> {
   let prev = -Infinity;
-  const times = hist.map((h) => (prev = Math.max(prev + 1, h.timestamp)));
-  if (!hist.length || t < times[0]!) {
+  return readHistory(path).reverse().map((h) => ({ version: h.version, time: (prev = Math.max(prev + 1, h.timestamp)) }));
+}
+
+function tooLate(path: string, t: number, last: number): AnalysisError {
+  return new AnalysisError("DELTA_TIMESTAMP_GREATER_THAN_COMMIT",
+    `The provided timestamp (${new Date(t).toISOString()}) is after the latest version available to this table (${new Date(last).toISOString()}). Please use a timestamp before or at ${new Date(last).toISOString()}.`,
+    { parameters: { providedTimestamp: t, tableName: path, maximumTimestamp: last } });
+}
+
+/** Delta's timestampAsOf: the newest version committed at or before `ts`. */
+export function versionAtTimestamp(path: string, ts: Date | string | number): number {
+  const t = parseTimestamp(ts);
+  const hist = commitTimes(path);
+  if (!hist.length || t < hist[0]!.time) {
+    const first = hist.length ? new Date(hist[0]!.time).toISOString() : undefined;
     throw new AnalysisError("DELTA_TIMESTAMP_EARLIER_THAN_COMMIT_RETENTION",
-      `The provided timestamp (${new Date(t).toISOString()}) is before the earliest version available to this table (${hist.length ? new Date(times[0]!).toISOString() : "none"}). Please use a timestamp after ${hist.length ? new Date(times[0]!).toISOString() : "the first commit"}.`,
+      `The provided timestamp (${new Date(t).toISOString()}) is before the earliest version available to this table (${first ?? "none"}). Please use a timestamp after ${first ?? "the first commit"}.`,
       { parameters: { timestamp: t } });
   }
-  const last = times[times.length - 1]!;
-  if (t > last) {
-    throw new AnalysisError("DELTA_TIMESTAMP_GREATER_THAN_COMMIT",
-      `The provided timestamp (${new Date(t).toISOString()}) is after the latest version available to this table (${new Date(last).toISOString()}). Please use a timestamp before or at ${new Date(last).toISOString()}.`,
-      { parameters: { providedTimestamp: t, tableName: path, maximumTimestamp: last } });
-  }
+  const last = hist[hist.length - 1]!.time;
+  if (t > last) throw tooLate(path, t, last);
   let v = hist[0]!.version;
-  for (let i = 0; i < hist.length; i++) if (times[i]! <= t) v = hist[i]!.version;
+  for (const h of hist) if (h.time <= t) v = h.version;
   return v;
+}
+
+/**
+ * Delta's streaming startingTimestamp: the first version committed at or after `ts` (the earliest
+ * version when `ts` precedes every commit); a timestamp after the latest commit is an error.
+ */
+export function firstVersionAtOrAfter(path: string, ts: Date | string | number): number {
+  const t = parseTimestamp(ts);
+  const hist = commitTimes(path);
+  const hit = hist.find((h) => h.time >= t);
+  if (!hit) throw tooLate(path, t, hist.length ? hist[hist.length - 1]!.time : 0);
+  return hit.version;
 }

@@ -6,7 +6,9 @@
 // later commit adds, in log order. An offset is the position of the last file read:
 // { reservoirVersion, index, isStartingVersion } (Delta's DeltaSourceOffset fields), so a
 // restarted query resumes exactly where its checkpoint says. Options: startingVersion (n or
-// "latest": skip the snapshot, read the changes from that version on), maxFilesPerTrigger
+// "latest": skip the snapshot, read the changes from that version on), startingTimestamp (the
+// changes committed at or after it, from the earliest version when it precedes every commit),
+// maxFilesPerTrigger
 // (default 1000), maxBytesPerTrigger, and for commits that remove data (DELETE, UPDATE, MERGE,
 // overwrite) Delta's rule: the query fails with DELTA_SOURCE_TABLE_IGNORE_CHANGES unless
 // skipChangeCommits (skip such commits), ignoreChanges (re-emit their added files) or
@@ -22,7 +24,7 @@ import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { type DataFrame, type SqlSession, type StructType } from "../sql";
 import {
-  FILES_OPTION, FILE_RANGE_OPTION, fileKey, isDeltaTable, listLog, loadHeaderSync, loadSnapshot, readCommit, snapshotFilesInOrder, writeDeltaBatch, type AddFile,
+  FILES_OPTION, FILE_RANGE_OPTION, fileKey, firstVersionAtOrAfter, isDeltaTable, listLog, loadHeaderSync, loadSnapshot, readCommit, snapshotFilesInOrder, writeDeltaBatch, type AddFile,
 } from "../lake";
 import { registerStreamingFormat, type Offset, type StreamSink, type StreamSource } from "../streaming";
 import type { BatchOutput } from "../streaming/sinks";
@@ -112,7 +114,12 @@ export class DeltaStreamSource implements StreamSource {
     return this.begin;
   }
   private initialAt(latest: number): DeltaSourceOffset {
-    const sv = this.opt("startingVersion");
+    const sv = this.opt("startingVersion"), st = this.opt("startingTimestamp");
+    if (sv !== undefined && st !== undefined) {
+      throw new AnalysisError("DELTA_STARTING_VERSION_AND_TIMESTAMP_BOTH_SET", "Please either provide 'startingVersion' or 'startingTimestamp'.", { parameters: { version: sv, timestamp: st } });
+    }
+    // startingTimestamp: the changes committed at or after it, from that version on (no snapshot)
+    if (st !== undefined) return { reservoirVersion: firstVersionAtOrAfter(this.table, st), index: -1, isStartingVersion: false };
     if (sv === undefined) return { reservoirVersion: latest, index: -1, isStartingVersion: true };
     if (sv.toLowerCase() === "latest") return { reservoirVersion: latest + 1, index: -1, isStartingVersion: false };
     const n = Number(sv);

@@ -5,8 +5,9 @@
 // looks for prebuilt extensions (<prefix>/share/jupyter/labextensions/<name>).
 
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { LabEnv } from "./jupyter-lab-env";
 import { PACKAGE_ROOT } from "./package-paths";
 
@@ -42,11 +43,37 @@ export function buildLabExtension(env: LabEnv, log: (s: string) => void): boolea
   );
 }
 
-/** Builds (when `rebuild` or not built yet) and installs the extension into the environment. */
+/**
+ * A hash of what the built extension is made of: its own sources, package files and the engine's
+ * pure renderers it bundles (engine/viz plus the two sql modules they print with).
+ */
+export function extensionSourceHash(): string {
+  const h = createHash("sha256");
+  const add = (file: string) => { h.update(relative(PACKAGE_ROOT, file)); h.update("\0"); h.update(readFileSync(file)); };
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")) add(p);
+    }
+  };
+  walk(join(EXTENSION_DIR, "src"));
+  walk(join(PACKAGE_ROOT, "engine", "viz"));
+  for (const f of ["package.json", "package-lock.json", "tsconfig.build.json"]) add(join(EXTENSION_DIR, f));
+  for (const f of ["text-format.ts", "types.ts"]) add(join(PACKAGE_ROOT, "engine", "sql", f));
+  return h.digest("hex");
+}
+
+/** Builds (when `rebuild`, not built yet, or built from other sources) and installs the extension into the environment. */
 export function ensureLabExtension(env: LabEnv, log: (s: string) => void, rebuild = false): boolean {
   const built = join(EXTENSION_DIR, "labextension");
-  if (rebuild || !existsSync(join(built, "package.json"))) {
+  const stamp = join(built, ".source-hash");
+  const hash = extensionSourceHash();
+  const stale = !existsSync(stamp) || readFileSync(stamp, "utf8").trim() !== hash;
+  if (rebuild || !existsSync(join(built, "package.json")) || stale) {
+    if (existsSync(join(built, "package.json"))) log("The extension's sources changed since it was built; rebuilding it.");
     if (!buildLabExtension(env, log)) return false;
+    writeFileSync(stamp, hash + "\n");
   }
   const dest = installedExtensionDir(env);
   rmSync(dest, { recursive: true, force: true });

@@ -80,6 +80,28 @@ describe("Delta as a streaming source", () => {
     await latest.q.stop();
   });
 
+  it("startingTimestamp reads the changes committed at or after it; the earliest version when before every commit", async () => {
+    const path = join(dir, "st");
+    for (let v = 0; v < 4; v++) { await append(path, rows(v * 10, 2)); await new Promise((r) => setTimeout(r, 5)); }
+    const at = new Map(readHistory(path).map((h) => [h.version, h.timestamp]));
+    const from = (ts: string | number, cp: string) => collectBatches(spark.readStream.format("delta").option("startingTimestamp", ts).load(path), join(dir, cp));
+    // exactly v2's commit time: v2 and v3; one ms after v1's: the first commit after it, v2
+    for (const [ts, cp] of [[new Date(at.get(2)!).toISOString(), "st-cp1"], [new Date(at.get(1)! + 1).toISOString(), "st-cp2"]] as Array<[string, string]>) {
+      const { q, batches } = from(ts, cp);
+      await q.processAllAvailable();
+      expect(batches.flat().sort((a, b) => a - b)).toEqual(ids([...rows(20, 2), ...rows(30, 2)]));
+      await q.stop();
+    }
+    const early = from("2000-01-01 00:00:00", "st-cp3");
+    await early.q.processAllAvailable();
+    expect(early.batches.flat().sort((a, b) => a - b)).toEqual(ids(rows(0, 2).concat(rows(10, 2), rows(20, 2), rows(30, 2))));
+    await early.q.stop();
+    const late = from(new Date(at.get(3)! + 60_000).toISOString(), "st-cp4");
+    await expect(late.q.processAllAvailable()).rejects.toThrow(/DELTA_TIMESTAMP_GREATER_THAN_COMMIT/);
+    const both = collectBatches(spark.readStream.format("delta").option("startingVersion", 1).option("startingTimestamp", "2000-01-01").load(path), join(dir, "st-cp5"));
+    await expect(both.q.processAllAvailable()).rejects.toThrow(/DELTA_STARTING_VERSION_AND_TIMESTAMP_BOTH_SET/);
+  });
+
   it("a partitioned table streams with its partition values; OPTIMIZE (dataChange=false) is skipped", async () => {
     const path = join(dir, "parted");
     await spark.createDataFrame(rows(0, 6), schema).write.format("delta").partitionBy("k").save(path);
