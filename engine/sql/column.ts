@@ -4,7 +4,7 @@
 import { ParseError } from "../common/errors";
 import { parseDataType } from "./parser";
 import {
-  type DataType, NullType, BooleanType, IntegerType, LongType, DoubleType, StringType, TimestampType, DateType, BinaryType,
+  type DataType, NullType, BooleanType, IntegerType, LongType, DoubleType, StringType, TimestampType, DateType, BinaryType, INTEGRAL_RANGES_NUM,
 } from "./types";
 import { type Expr, type SortExpr, type WindowSpecData, colRef } from "./expressions/expression";
 import { exprSql } from "./expressions/print";
@@ -18,7 +18,7 @@ export function literalType(v: unknown): DataType {
   if (v === null || v === undefined) return NullType;
   switch (typeof v) {
     case "boolean": return BooleanType;
-    case "number": return Number.isInteger(v) ? (v >= -2147483648 && v <= 2147483647 ? IntegerType : LongType) : DoubleType;
+    case "number": return Number.isInteger(v) ? (v >= INTEGRAL_RANGES_NUM.integer![0] && v <= INTEGRAL_RANGES_NUM.integer![1] ? IntegerType : LongType) : DoubleType;
     case "bigint": return LongType;
     case "string": return StringType;
   }

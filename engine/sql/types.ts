@@ -146,3 +146,13 @@ export function isNumeric(dt: DataType): boolean {
 export function typesEqual(a: DataType, b: DataType): boolean {
   return simpleString(a) === simpleString(b);
 }
+
+/** The exact bounds of Spark's integral types (Java's byte, short, int, long): the one table every range check uses. */
+export const INTEGRAL_RANGES: Readonly<Record<"byte" | "short" | "integer" | "long", readonly [bigint, bigint]>> = {
+  byte: [-128n, 127n], short: [-32768n, 32767n], integer: [-2147483648n, 2147483647n], long: [-9223372036854775808n, 9223372036854775807n],
+};
+/** The same bounds as doubles (exact for byte, short and integer; long's are 2^63 rounded). */
+export const INTEGRAL_RANGES_NUM: Readonly<Record<string, readonly [number, number]>> = Object.fromEntries(
+  Object.entries(INTEGRAL_RANGES).map(([t, [lo, hi]]) => [t, [Number(lo), Number(hi)] as const]),
+);
+

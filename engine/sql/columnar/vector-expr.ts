@@ -6,6 +6,7 @@
 // when both sides cannot throw, since the row path short-circuits them per row.
 
 import type { Expr } from "../expressions/expression";
+import { INTEGRAL_RANGES_NUM } from "../types";
 import { compileExpr } from "../expressions/eval";
 import { typeOf, type EvalContext } from "../expressions/registry";
 import { isNumberType, valueAt, vectorOf, type ColumnBatch, type ColumnVector, type BoolVector, type NumVector } from "./batch";
@@ -183,7 +184,7 @@ function arith(op: string, t: string, x: NumVector, y: NumVector, n: number): Nu
     for (let i = 0; i < n; i++) nulls[i] = (x.nulls !== null && x.nulls[i] === 1) || (y.nulls !== null && y.nulls[i] === 1) ? 1 : 0;
   }
   if (t !== "double") {
-    const lo = t === "integer" ? -2147483648 : -Number.MAX_SAFE_INTEGER, hi = t === "integer" ? 2147483647 : Number.MAX_SAFE_INTEGER;
+    const [lo, hi] = t === "integer" ? INTEGRAL_RANGES_NUM.integer! : [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
     for (let i = 0; i < n; i++) {
       const r = out[i]!;
       if (!(r >= lo && r <= hi) && (nulls === null || nulls[i] === 0)) return undefined;

@@ -4,7 +4,7 @@
 
 import { setField } from "../../common/fields";
 import { ExecutionError } from "../../common/errors";
-import { type DataType, simpleString } from "../types";
+import { INTEGRAL_RANGES, INTEGRAL_RANGES_NUM, type DataType, simpleString } from "../types";
 import { formatDate, formatTimestamp, javaDoubleToString, javaFloatToString } from "../text-format";
 
 export function formatDecimal(v: number, scale: number): string {
@@ -80,13 +80,9 @@ export function parseTimestamp(s: string): Date | null {
   return Number.isNaN(r.getTime()) ? null : r;
 }
 
-/** Exact bounds of the integral types; INT_RANGES holds them as doubles for number inputs. */
-const BigInt_RANGES: Record<string, [bigint, bigint]> = {
-  byte: [-128n, 127n], short: [-32768n, 32767n], integer: [-2147483648n, 2147483647n], long: [-9223372036854775808n, 9223372036854775807n],
-};
-const INT_RANGES: Record<string, [number, number]> = Object.fromEntries(
-  Object.entries(BigInt_RANGES).map(([t, [lo, hi]]) => [t, [Number(lo), Number(hi)]]),
-);
+/** Exact bounds of the integral types (../types); INT_RANGES holds them as doubles for number inputs. */
+const BigInt_RANGES: Record<string, readonly [bigint, bigint]> = INTEGRAL_RANGES;
+const INT_RANGES: Record<string, readonly [number, number]> = INTEGRAL_RANGES_NUM;
 
 function invalid(v: unknown, from: DataType, to: DataType, ansi: boolean): null {
   if (ansi) {

@@ -3,7 +3,7 @@
 // three-valued logic, AND/OR/NOT, IS NULL, COALESCE, NULLIF, IF, bitwise operators.
 
 import { ExecutionError } from "../../common/errors";
-import { type DataType, BooleanType, DateType, LongType, DoubleType, isNumeric } from "../types";
+import { INTEGRAL_RANGES_NUM, type DataType, BooleanType, DateType, LongType, DoubleType, isNumeric } from "../types";
 import type { Expr } from "./expression";
 import { compareValues } from "./compare";
 import {
@@ -12,9 +12,8 @@ import {
 import { arithmeticType, comparisonType, isIntegral, sqlTypeName } from "./type-utils";
 import { exprSql } from "./print";
 
-const RANGES: Record<string, [number, number]> = {
-  byte: [-128, 127], short: [-32768, 32767], integer: [-2147483648, 2147483647],
-};
+// the overflow bounds of the narrow integral types (long arithmetic is checked in bigint)
+const RANGES: Record<string, readonly [number, number]> = { byte: INTEGRAL_RANGES_NUM.byte!, short: INTEGRAL_RANGES_NUM.short!, integer: INTEGRAL_RANGES_NUM.integer! };
 
 function overflowError(op: string, type: DataType): ExecutionError {
   return new ExecutionError("ARITHMETIC_OVERFLOW", `${type.type} overflow. Use 'try_${op}' to tolerate overflow and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`);

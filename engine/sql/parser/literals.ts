@@ -4,18 +4,19 @@
 
 import { ParseError } from "../../common/errors";
 import {
-  ByteType, DateType, DecimalType, DoubleType, FloatType, IntegerType, LongType, ShortType, TimestampType,
+  ByteType, DateType, DecimalType, DoubleType, FloatType, INTEGRAL_RANGES, IntegerType, LongType, ShortType, TimestampType,
   type DataType,
 } from "../types";
 import type { Literal, Pos } from "./ast";
 import type { Cursor } from "./cursor";
 import type { Token } from "./lexer";
 
+const range = (t: "byte" | "short" | "integer" | "long", type: typeof ByteType) => ({ min: INTEGRAL_RANGES[t][0], max: INTEGRAL_RANGES[t][1], type });
 const RANGES = {
-  tinyint: { min: -128n, max: 127n, type: ByteType },
-  smallint: { min: -32768n, max: 32767n, type: ShortType },
-  int: { min: -2147483648n, max: 2147483647n, type: IntegerType },
-  bigint: { min: -9223372036854775808n, max: 9223372036854775807n, type: LongType },
+  tinyint: range("byte", ByteType),
+  smallint: range("short", ShortType),
+  int: range("integer", IntegerType),
+  bigint: range("long", LongType),
 } as const;
 
 const MAX_DECIMAL_PRECISION = 38;
