@@ -21,6 +21,7 @@ export class DataStreamWriter {
   private opts: Record<string, string> = {};
   private batchFn?: (df: DataFrame, batchId: number) => unknown;
   private rowFn?: ForeachWriter;
+  private partitionCols: string[] = [];
   constructor(private readonly df: DataFrame) {}
 
   outputMode(mode: string): this {
@@ -37,13 +38,15 @@ export class DataStreamWriter {
   options(o: Record<string, Opt>): this { for (const [k, v] of Object.entries(o)) this.option(k, v); return this; }
   /** trigger({ processingTime: "2 seconds" }) | ({ once: true }) | ({ availableNow: true }). */
   trigger(t: Trigger): this { this.trig = t; return this; }
-  partitionBy(..._cols: string[]): this {
-    throw new AnalysisError("UNSUPPORTED_FEATURE", "partitionBy is not supported by the streaming file sink of this engine yet.");
-  }
+  /** File sinks write Hive-style `col=value/` folders (other sinks refuse it when the query starts). */
+  partitionBy(...cols: (string | string[])[]): this { this.partitionCols = cols.flat(); return this; }
   foreachBatch(fn: (df: DataFrame, batchId: number) => unknown): this { this.batchFn = fn; this.fmt = "foreachbatch"; return this; }
   foreach(fn: ForeachWriter): this { this.rowFn = fn; this.fmt = "foreach"; return this; }
 
   private makeSink(path?: string): StreamSink {
+    if (this.partitionCols.length && !["json", "csv", "parquet", "text"].includes(this.fmt)) {
+      throw new AnalysisError("UNSUPPORTED_FEATURE", `partitionBy is supported by the file sinks (parquet, json, csv, text), not by the ${this.fmt} sink.`);
+    }
     switch (this.fmt) {
       case "memory":
         if (!this.name) throw new AnalysisError("STREAMING_QUERY_NAME_REQUIRED", "queryName must be specified for memory sink");
@@ -57,7 +60,10 @@ export class DataStreamWriter {
         if (this.mode !== "append") throw new AnalysisError("STREAMING_OUTPUT_MODE.UNSUPPORTED_DATASOURCE", `Data source ${this.fmt} does not support ${this.mode} output mode.`);
         if (!this.opts.checkpointLocation) throw new AnalysisError("CHECKPOINT_LOCATION_REQUIRED", "checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or SparkSession.conf.set(\"spark.sql.streaming.checkpointLocation\", ...)");
         const { checkpointLocation: _c, path: _p, ...rest } = this.opts;
-        return new FileSink(this.fmt, p, rest);
+        for (const c of this.partitionCols) {
+          if (!this.df.columns.includes(c)) throw new AnalysisError("COLUMN_NOT_FOUND", `Partition column \`${c}\` not found in schema ${this.df.schema.simpleString()}.`, { parameters: { colName: c } });
+        }
+        return new FileSink(this.fmt, p, rest, this.partitionCols);
       }
       default: {
         const registered = streamingFormat(this.fmt)?.sink;

@@ -7,7 +7,7 @@
 // skipped on replay, an unlogged one first deletes its partial files.
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { formatShowString, type DataFrame, type SqlSession, type StructType } from "../sql";
 import { MetadataLog } from "./checkpoint-log";
 import type { OutputMode } from "./streaming-plan";
@@ -99,12 +99,15 @@ export class ForeachSink implements StreamSink {
   }
 }
 
-/** format("json" | "csv" | "parquet" | "text"): files in a directory, exactly once via _spark_metadata. */
+/**
+ * format("json" | "csv" | "parquet" | "text"): files in a directory, exactly once via
+ * _spark_metadata; with partitionBy, in Hive-style `col=value/` folders as the batch writer makes them.
+ */
 export class FileSink implements StreamSink {
   lastOutputRows = 0;
   private readonly dir: string;
   private readonly log: MetadataLog;
-  constructor(private readonly format: string, path: string, private readonly options: Record<string, string>) {
+  constructor(private readonly format: string, path: string, private readonly options: Record<string, string>, private readonly partitionCols: string[] = []) {
     this.dir = resolve(path.replace(/^file:(\/\/)?/, ""));
     mkdirSync(this.dir, { recursive: true });
     this.log = new MetadataLog(join(this.dir, "_spark_metadata"));
@@ -114,17 +117,19 @@ export class FileSink implements StreamSink {
     this.lastOutputRows = b.rows.length;
     if (this.log.get(b.batchId)) return; // already written by an earlier attempt
     const prefix = `part-${String(b.batchId).padStart(5, "0")}-`;
-    for (const n of readdirSync(this.dir)) if (n.startsWith(prefix)) rmSync(join(this.dir, n), { force: true });
+    // files an earlier, uncommitted attempt of this batch left (in any partition folder)
+    for (const f of dataFiles(this.dir)) if (basename(f).startsWith(prefix)) rmSync(join(this.dir, f), { force: true });
     const staging = join(this.dir, `_temporary-${b.batchId}`);
     rmSync(staging, { recursive: true, force: true });
     const files: string[] = [];
     if (b.rows.length) {
-      await batchFrame(b).write.mode("overwrite").format(this.format).options(this.options).save(staging);
+      await batchFrame(b).write.mode("overwrite").format(this.format).options(this.options).partitionBy(...this.partitionCols).save(staging);
       let i = 0;
-      for (const n of readdirSync(staging).sort()) {
-        if (n.startsWith("_") || n.startsWith(".")) continue;
-        const target = `${prefix}${String(i++).padStart(5, "0")}${n.slice(n.indexOf("."))}`;
-        renameSync(join(staging, n), join(this.dir, target));
+      for (const rel of dataFiles(staging).sort()) {
+        const name = basename(rel);
+        const target = join(dirname(rel), `${prefix}${String(i++).padStart(5, "0")}${name.slice(name.indexOf("."))}`);
+        mkdirSync(join(this.dir, dirname(rel)), { recursive: true });
+        renameSync(join(staging, rel), join(this.dir, target));
         files.push(target);
       }
     }
@@ -136,4 +141,16 @@ export class FileSink implements StreamSink {
     return this.log.batchIds().flatMap((id) => this.log.get(id)!.filter((l) => l.trim()).map((l) => (JSON.parse(l) as { path: string }).path));
   }
   static exists(path: string): boolean { return existsSync(path); }
+}
+
+/** Data files under `dir` (relative paths), through `col=value` folders; no _ or . entries. */
+function dataFiles(dir: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    if (e.name.startsWith("_") || e.name.startsWith(".")) continue;
+    const r = rel ? join(rel, e.name) : e.name;
+    if (e.isDirectory()) { if (e.name.includes("=")) out.push(...dataFiles(dir, r)); }
+    else out.push(r);
+  }
+  return out;
 }

@@ -291,6 +291,25 @@ describe("stateless queries, sinks and the query handle", () => {
     expect(readdirSync(join(cp, "commits")).sort()).toEqual(["0", "1", "2"]);
   });
 
+  it("file sink with partitionBy: Hive-style folders, each batch's files logged, read back with the partition column", async () => {
+    const outDir = tmp("pout"), cp = tmp("pcp");
+    const input = new MemoryStream(spark, "k STRING, v INT");
+    const q = input.toDF().writeStream.format("parquet").partitionBy("k").option("checkpointLocation", cp).start(outDir);
+    input.addData([{ k: "a", v: 1 }, { k: "b", v: 2 }, { k: "a", v: 3 }]);
+    await q.processAllAvailable();
+    input.addData([{ k: "c", v: 4 }, { k: "a", v: 5 }]);
+    await q.processAllAvailable();
+    await q.stop();
+    expect(readdirSync(outDir).filter((n) => !n.startsWith("_")).sort()).toEqual(["k=a", "k=b", "k=c"]);
+    expect(readdirSync(join(outDir, "k=a")).every((n) => /^part-0000[01]-\d{5}\./.test(n))).toBe(true);
+    const logged = readdirSync(join(outDir, "_spark_metadata")).sort().flatMap((b) => readFileSync(join(outDir, "_spark_metadata", b), "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => (JSON.parse(l) as { path: string }).path));
+    expect(logged.every((p) => existsSync(p) && /\/k=[abc]\/part-/.test(p))).toBe(true);
+    const back = await spark.read.parquet(outDir).collect();
+    expect(back.map((r) => `${r.k}${r.v}`).sort()).toEqual(["a1", "a3", "a5", "b2", "c4"]);
+    expect(() => input.toDF().writeStream.format("parquet").partitionBy("nope").option("checkpointLocation", tmp("pcp2")).start(tmp("pout2"))).toThrow(/Partition column `nope` not found/);
+    expect(() => input.toDF().writeStream.format("memory").queryName("pm").partitionBy("k").start()).toThrow(/partitionBy is supported by the file sinks/);
+  });
+
   it("maxOffsetsPerTrigger splits a backlog into batches of at most that many rows", async () => {
     const input = new MemoryStream(spark, "v INT");
     input.maxOffsetsPerTrigger = 4;
