@@ -9,7 +9,7 @@ import type { FileMetaData } from "hyparquet";
 import { ExecutionError } from "../../common/errors";
 import { StructType } from "../types";
 import { fileUri } from "./file-listing";
-import { mergeParquetSchemas, parquetToSpark } from "./parquet-schema";
+import { aliasNestedProto, mergeParquetSchemas, parquetToSpark } from "./parquet-schema";
 import type { ReadMetrics } from "./types";
 
 function readAt(fd: number, start: number, len: number, metrics?: ReadMetrics): ArrayBuffer {
@@ -30,7 +30,7 @@ export function readParquetMetadataSync(path: string, metrics?: ReadMetrics): Fi
     if (tail.getUint32(4, true) !== 0x31524150) throw new Error("parquet file invalid (footer != PAR1)");
     const len = tail.getUint32(0, true);
     if (len + 8 > size) throw new Error(`parquet metadata length ${len} exceeds the file size ${size}`);
-    return parquetMetadata(readAt(fd, size - len - 8, len + 8, metrics)) as FileMetaData;
+    return aliasNestedProto(parquetMetadata(readAt(fd, size - len - 8, len + 8, metrics)) as FileMetaData);
   } catch (e) {
     throw new ExecutionError("FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER", `Could not read footer for file: ${fileUri(path)}: ${(e as Error).message}`, {
       parameters: { path: fileUri(path) }, context: { file: path }, cause: e,

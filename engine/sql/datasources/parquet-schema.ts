@@ -81,7 +81,7 @@ function fieldType(t: SchemaTree): DataType {
 }
 
 function toField(t: SchemaTree): StructField {
-  return { name: t.element.name, dataType: fieldType(t), nullable: t.element.repetition_type !== "REQUIRED" };
+  return { name: t.element.name === PROTO_ALIAS ? "__proto__" : t.element.name, dataType: fieldType(t), nullable: t.element.repetition_type !== "REQUIRED" };
 }
 
 /** Spark schema of a Parquet file's schema tree (root node). */
@@ -161,4 +161,33 @@ function emit(name: string, dt: DataType, nullable: boolean, out: SchemaElement[
       for (const f of dt.fields) emit(f.name, f.dataType, f.nullable, out);
       return;
   }
+}
+
+/**
+ * hyparquet assembles nested structs with `obj[name] = value`, so a nested field named `__proto__`
+ * would set the object's prototype and lose its value. Footers are read with such nested fields
+ * renamed to PROTO_ALIAS (aliasNestedProto); the Spark schema and the row values use "__proto__" again.
+ */
+export const PROTO_ALIAS = "\u0000__proto__";
+type ChunkPaths = { row_groups?: Array<{ columns: Array<{ meta_data?: { path_in_schema: string[] } }> }> };
+export function aliasNestedProto<M extends { schema: SchemaElement[] } & ChunkPaths>(md: M): M {
+  if (!md.schema.some((e, i) => i > 0 && e.name === "__proto__")) return md;
+  // the schema is a depth-first list; top-level columns (depth 1) keep their names
+  const schema: SchemaElement[] = [];
+  const remaining: number[] = [];
+  md.schema.forEach((e, i) => {
+    const depth = remaining.length;
+    schema.push(i > 0 && depth > 1 && e.name === "__proto__" ? { ...e, name: PROTO_ALIAS } : e);
+    if (remaining.length) remaining[remaining.length - 1]!--;
+    if (e.num_children) remaining.push(e.num_children);
+    while (remaining.length && remaining[remaining.length - 1] === 0) remaining.pop();
+  });
+  // and the column chunks' paths, by which the reader finds their schema elements
+  const row_groups = md.row_groups?.map((rg) => ({
+    ...rg,
+    columns: rg.columns.map((c) => (c.meta_data && c.meta_data.path_in_schema.some((n, i) => i > 0 && n === "__proto__")
+      ? { ...c, meta_data: { ...c.meta_data, path_in_schema: c.meta_data.path_in_schema.map((n, i) => (i > 0 && n === "__proto__" ? PROTO_ALIAS : n)) } }
+      : c)),
+  }));
+  return { ...md, schema, ...(row_groups ? { row_groups } : {}) };
 }

@@ -12,7 +12,7 @@ import { constantVector, numberVector, type ColumnBatch, type ColumnVector } fro
 import { outputFields, type ScanColumns } from "./csv-source";
 import { filterColumns, mightMatch, type ColumnStats } from "./filters";
 import { fileUri } from "./file-listing";
-import { mergeParquetSchemas, parquetToSpark } from "./parquet-schema";
+import { PROTO_ALIAS, aliasNestedProto, mergeParquetSchemas, parquetToSpark } from "./parquet-schema";
 import { flatEligible, flatLibs, readFlatColumn } from "./parquet-flat";
 import type { PartitionedFile, PushedFilter, ReadMetrics, Row } from "./types";
 
@@ -55,10 +55,10 @@ export function openParquetFile(path: string, metrics?: ReadMetrics): OpenParque
  */
 async function footer(buf: AsyncBuffer): Promise<FileMetaData> {
   const { hp } = await parquetLibs();
-  if (buf.byteLength < 12) return hp.parquetMetadataAsync(buf);
+  if (buf.byteLength < 12) return aliasNestedProto(await hp.parquetMetadataAsync(buf));
   const tail = new DataView(await buf.slice(buf.byteLength - 8));
   const len = tail.getUint32(0, true);
-  return hp.parquetMetadataAsync(buf, { initialFetchSize: Math.min(buf.byteLength, len + 8) });
+  return aliasNestedProto(await hp.parquetMetadataAsync(buf, { initialFetchSize: Math.min(buf.byteLength, len + 8) }));
 }
 
 export async function readParquetMetadata(path: string, metrics?: ReadMetrics): Promise<FileMetaData> {
@@ -195,7 +195,7 @@ export function normalizeValue(v: unknown, dt: DataType): unknown {
     case "struct": {
       const src = v as Record<string, unknown>;
       const o: Record<string, unknown> = {};
-      for (const f of dt.fields) setField(o, f.name, normalizeValue(src[f.name], f.dataType));
+      for (const f of dt.fields) setField(o, f.name, normalizeValue(src[f.name === "__proto__" ? PROTO_ALIAS : f.name], f.dataType));
       return o;
     }
     default:
