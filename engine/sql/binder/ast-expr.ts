@@ -197,7 +197,7 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
     case "lambda": return { kind: "lambda", params: e.params, body: b(e.body) };
     case "subscript": return { kind: "fn", name: "getitem", args: [b(e.expr), b(e.index)] };
     case "field": return fieldOrCol(e, cx);
-    case "row": return { kind: "fn", name: "struct", args: e.items.map(b) };
+    case "row": return { kind: "fn", name: "struct", args: e.items.map(b), row: true };
   }
   throw new AnalysisError("INTERNAL_ERROR", `unsupported expression ${(e as { kind: string }).kind}`);
 }

@@ -11,6 +11,7 @@ import { StructType, simpleString, type DataType } from "../types";
 import { type Attr, type Expr, type SortExpr, children, references, transformUp, anyExpr, collectExprs } from "../expressions/expression";
 import { typeOf, lookupFunction, functionNames } from "../expressions/registry";
 import { evalConstant } from "../expressions/eval";
+import { valueToString } from "../expressions/cast";
 import { widerTypeOf } from "../expressions/type-utils";
 import { newExprId, outputOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
 import {
@@ -326,12 +327,16 @@ export class SqlBinder {
    */
   private bindPivot(plan: LogicalPlan, pv: A.Pivot): LogicalPlan {
     const input = outputOf(plan);
-    if (pv.columns.length !== 1) {
-      throw analysisErrorAt(this.source, pv.pos, "UNSUPPORTED_FEATURE.PIVOT_TYPE", "The feature is not supported: PIVOT over several columns at once (FOR (a, b) IN ...); pivot on one column, e.g. a concat of them.");
+    // FOR (a, b) IN ((x, y) [AS name], ...): the pivot column is the row (a, b), each value a row.
+    const pivotCols = pv.columns.map((c) => resolveExpr({ kind: "col", parts: [c] }, { input }));
+    const pivotType: DataType = pivotCols.length === 1 ? typeOf(pivotCols[0]!)
+      : { type: "struct", fields: pivotCols.map((c, i) => ({ name: pv.columns[i]!, dataType: typeOf(c), nullable: true })) };
+    if (pivotCols.some((c) => typeOf(c).type === "map")) {
+      throw analysisErrorAt(this.source, pv.pos, "INCOMPARABLE_PIVOT_COLUMN",
+        `Invalid pivot column \`${pv.columns.join(", ")}\`. Pivot columns must be comparable.`, { columnName: `\`${pv.columns.join(", ")}\`` });
     }
-    const pivotCol = resolveExpr({ kind: "col", parts: [pv.columns[0]!] }, { input });
     const aggs = pv.aggregates.map((it) => ({ raw: this.bx(it.expr), alias: it.alias }));
-    const used = new Set<number>(references(pivotCol));
+    const used = new Set<number>(pivotCols.flatMap((c) => [...references(c)]));
     for (const a of aggs) {
       if (!containsAggRaw(a.raw)) throw analysisErrorAt(this.source, pv.pos, "NON_AGGREGATE_IN_PIVOT", "Aggregate expression required for pivot, but found a non-aggregate expression.");
       for (const c of collectExprs(a.raw, (x): x is Expr & { kind: "col" } => x.kind === "col")) {
@@ -342,13 +347,22 @@ export class SqlBinder {
     }
     const groupBy = input.filter((a) => !used.has(a.id));
     const values = pv.values.map((v) => {
-      const e = resolveExpr(this.bx(v.expr), { input: [] });
-      const value = evalConstant(e);
-      return { e, name: v.alias ?? (value === null ? "null" : value instanceof Date ? e.kind === "lit" ? String(value.toISOString().slice(0, 10)) : String(value) : String(value)) };
+      const bound = this.bx(v.expr);
+      const parts = pivotCols.length === 1 ? [bound]
+        : bound.kind === "fn" && bound.name === "struct" && bound.args.length === pivotCols.length ? bound.args : undefined;
+      const whole = resolveExpr(bound, { input: [] });
+      if (!parts) {
+        throw analysisErrorAt(this.source, pv.pos, "PIVOT_VALUE_DATA_TYPE_MISMATCH",
+          `Invalid pivot value '${valueToString(evalConstant(whole), typeOf(whole))}': value data type ${simpleString(typeOf(whole))} does not match pivot column data type ${simpleString(pivotType)}.`,
+          { value: String(valueToString(evalConstant(whole), typeOf(whole))), valueType: simpleString(typeOf(whole)), pivotType: simpleString(pivotType) });
+      }
+      const es = parts.map((x) => resolveExpr(x, { input: [] }));
+      const conds: Expr[] = es.map((e, i) => ({ kind: "fn", name: "=", args: [pivotCols[i]!, e] }));
+      return { cond: andAll(conds)!, name: v.alias ?? pivotValueName(whole) };
     });
     const items: Expr[] = [...groupBy];
     for (const v of values) {
-      const cond: Expr = { kind: "fn", name: "=", args: [pivotCol, v.e] };
+      const cond = v.cond;
       for (const a of aggs) {
         const masked = transformUp(a.raw, (x) => {
           if (x.kind !== "fn" || lookupFunction(x.name)?.kind !== "agg") return x;
@@ -658,4 +672,11 @@ function freshIfOuter(plan: LogicalPlan): LogicalPlan {
   const outerIds = new Set(outerScopes.flatMap((o) => o.attrs.map((a) => a.id)));
   if (!outerIds.size || !outputOf(plan).some((a) => outerIds.has(a.id))) return plan;
   return { kind: "Project", exprs: outputOf(plan).map((a) => ({ kind: "alias", child: a, name: a.name, id: newExprId() }) as Expr), child: plan };
+}
+
+/** A pivot value's column name: the value cast to a string as Spark does (`[1, 1]`, `{1, a}`), "null" for NULL. */
+function pivotValueName(e: Expr): string {
+  const value = evalConstant(e);
+  if (value === null || value === undefined) return "null";
+  return valueToString(value, typeOf(e)) ?? "null";
 }

@@ -58,7 +58,7 @@ export type Expr =
   | { kind: "lit"; value: unknown; dataType: DataType }
   | { kind: "alias"; child: Expr; name: string; id?: number; names?: string[] }
   /** Any operator or function. `dataType` is set once resolved. */
-  | { kind: "fn"; name: string; args: Expr[]; distinct?: boolean; dataType?: DataType; nullable?: boolean; ignoreNulls?: boolean; udf?: UdfData }
+  | { kind: "fn"; name: string; args: Expr[]; distinct?: boolean; dataType?: DataType; nullable?: boolean; ignoreNulls?: boolean; udf?: UdfData; /** written as a row `(a, b)`: Spark names it named_struct(a, a, b, b) */ row?: boolean }
   | { kind: "cast"; child: Expr; to: DataType; isTry?: boolean; /** float(x) and the other cast-style functions: named like x. */ implicit?: boolean }
   | { kind: "case"; branches: { when: Expr; then: Expr }[]; otherwise?: Expr; dataType?: DataType }
   | { kind: "in"; child: Expr; list: Expr[] }

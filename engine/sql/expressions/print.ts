@@ -11,6 +11,55 @@ const INFIX: Record<string, string> = {
   "<": "<", "<=": "<=", ">": ">", ">=": ">=", and: "AND", or: "OR", "&": "&", "|": "|", "^": "^", "||": "||",
 };
 
+// Spark fills optional arguments in when it builds the expression, so its names show them:
+// split(s, p) is named split(s, p, -1), substr(s, 5) substr(s, 5, 2147483647).
+const DEFAULT_ARGS: Record<string, { arity: number; text: string }> = {
+  split: { arity: 3, text: "-1" },
+  substr: { arity: 3, text: "2147483647" },
+  substring: { arity: 3, text: "2147483647" },
+  replace: { arity: 3, text: "" },
+  lpad: { arity: 3, text: " " },
+  rpad: { arity: 3, text: " " },
+  locate: { arity: 3, text: "1" },
+  position: { arity: 3, text: "1" },
+  percentile_approx: { arity: 3, text: "10000" },
+  approx_percentile: { arity: 3, text: "10000" },
+};
+
+/** Aliases whose expression keeps its own name (array_agg is Spark's CollectList). */
+const PRETTY_NAME: Record<string, string> = { array_agg: "collect_list" };
+
+/**
+ * Math functions Spark names in capitals (the fixed name of its Unary/BinaryMathExpression):
+ * sqrt(x) is SQRT(x), pow(a, b) POWER(a, b); ceiling(x) and ceil(x, d) keep their spelling.
+ */
+const UPPER_NAMES: Record<string, [arity: number, name: string]> = {
+  ceil: [1, "CEIL"], floor: [1, "FLOOR"], sec: [1, "SEC"], csc: [1, "CSC"], cot: [1, "COT"], signum: [1, "SIGNUM"], sign: [1, "SIGNUM"],
+  acos: [1, "ACOS"], asin: [1, "ASIN"], atan: [1, "ATAN"], cbrt: [1, "CBRT"], cos: [1, "COS"], cosh: [1, "COSH"], acosh: [1, "ACOSH"],
+  exp: [1, "EXP"], expm1: [1, "EXPM1"], log2: [1, "LOG2"], log10: [1, "LOG10"], log1p: [1, "LOG1P"], sin: [1, "SIN"], sinh: [1, "SINH"],
+  asinh: [1, "ASINH"], sqrt: [1, "SQRT"], tan: [1, "TAN"], tanh: [1, "TANH"], atanh: [1, "ATANH"],
+  pow: [2, "POWER"], power: [2, "POWER"], atan2: [2, "ATAN2"], hypot: [2, "HYPOT"], log: [2, "LOG"],
+};
+
+const TRIM_SIDE: Record<string, string> = { trim: "BOTH", ltrim: "LEADING", rtrim: "TRAILING" };
+
+const BINARY_FUNCTIONS = new Set(["unhex", "to_binary", "encode", "binary", "aes_encrypt", "aes_decrypt", "unbase64", "try_to_binary"]);
+
+/** lpad/rpad pad binary input with zero bytes: is the (unresolved) argument binary? */
+function looksBinary(x: Expr): boolean {
+  if (x.kind === "lit") return x.dataType?.type === "binary";
+  if (x.kind === "cast") return x.to.type === "binary";
+  if (x.kind === "fn") return x.dataType ? x.dataType.type === "binary" : BINARY_FUNCTIONS.has(x.name.toLowerCase()) || ((x.name === "lpad" || x.name === "rpad") && looksBinary(x.args[0]!));
+  return "dataType" in x && (x as { dataType?: { type: string } }).dataType?.type === "binary";
+}
+
+/** A row constructor's field names: a column's name, an alias, else col1, col2, ... */
+function rowFieldName(x: Expr, i: number): string {
+  if (x.kind === "col") return x.parts[x.parts.length - 1]!;
+  if (x.kind === "attr" || x.kind === "alias") return x.name;
+  return `col${i + 1}`;
+}
+
 export function exprSql(e: Expr): string {
   return print(e, false);
 }
@@ -109,8 +158,14 @@ function print(e: Expr, plan: boolean): string {
           break;
       }
       if (n === "udf" && e.udf) return `${e.udf.name}(${a.map(p).join(", ")})`;
-      const args = a.map((x) => (x.kind === "star" ? "*" : p(x))).join(", ");
-      return `${n}(${e.distinct ? "DISTINCT " : ""}${args})${e.ignoreNulls ? " IGNORE NULLS" : ""}`;
+      if (TRIM_SIDE[n] && a.length === 2) return `TRIM(${TRIM_SIDE[n]} ${p(a[1]!)} FROM ${p(a[0]!)})`;
+      if (n === "struct" && e.row) return `named_struct(${a.map((x, i) => `${rowFieldName(x, i)}, ${p(x)}`).join(", ")})`;
+      const texts = a.map((x) => (x.kind === "star" ? "*" : p(x)));
+      const dflt = DEFAULT_ARGS[n];
+      if (dflt && a.length === dflt.arity - 1) texts.push(n === "lpad" || n === "rpad" ? (looksBinary(a[0]!) ? "X'00'" : " ") : dflt.text);
+      const upper = UPPER_NAMES[n];
+      const shown = upper && upper[0] === a.length ? upper[1] : PRETTY_NAME[n] ?? n;
+      return `${shown}(${e.distinct ? "DISTINCT " : ""}${texts.join(", ")})${e.ignoreNulls ? " IGNORE NULLS" : ""}`;
     }
   }
 }

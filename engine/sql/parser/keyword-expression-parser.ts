@@ -71,7 +71,8 @@ export function parseWord(c: Cursor, t: Token, pos: Pos, r: ExprRules): Expr {
         if (c.acceptKw("IN")) {
           const str = r.expr(c);
           c.expectOp(")");
-          return call(pos, [t.value], [sub, str]);
+          // Spark builds StringLocate from this form, named locate(...).
+          return call(pos, ["locate"], [sub, str]);
         }
         c.i = save;
       }
@@ -86,7 +87,8 @@ export function parseWord(c: Cursor, t: Token, pos: Pos, r: ExprRules): Expr {
           const args = [str, r.expr(c)];
           if (c.acceptKw("FOR")) args.push(r.expr(c));
           c.expectOp(")");
-          return call(pos, [t.value], args);
+          // Spark builds Substring from this form, named substring(...) whichever word was used.
+          return call(pos, ["substring"], args);
         }
         c.i = save;
       }

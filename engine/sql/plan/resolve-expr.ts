@@ -6,7 +6,7 @@
 import { AnalysisError, editDistance } from "../../common/errors";
 import { BooleanType, StringType, type DataType } from "../types";
 import {
-  type Attr, type Expr, type SortExpr, type WindowSpecData, type WindowFrame, children, anyExpr,
+  type Attr, type Expr, type SortExpr, type WindowSpecData, type WindowFrame, children, anyExpr, transformUp,
 } from "../expressions/expression";
 import {
   lookupFunction, typeOf, nullableOf, mkCast, coerceArg, coerceToCommon, dataTypeMismatch, functionNames,
@@ -381,8 +381,26 @@ function resolveHigherOrder(e: Expr & { kind: "fn" }, args: Expr[], scope: Resol
   }
 }
 
-/** Column name Spark gives an unaliased expression. */
-export function autoName(raw: Expr): string {
+/**
+ * Spark names an expression after resolving it, so a qualified column prints without its
+ * qualifier: `sum(t.v)` is named `sum(v)`; a struct field keeps its path (`s.f`).
+ */
+function withoutQualifiers(raw: Expr, input: Attr[]): Expr {
+  return transformUp(raw, (x) => {
+    if (x.kind !== "col" || x.parts.length < 2) return x;
+    try {
+      const hit = lookupColumn(x.parts, input);
+      if (!hit) return x;
+      return { kind: "col", parts: x.parts.slice(x.parts.length - 1 - hit.rest.length) };
+    } catch {
+      return x;
+    }
+  });
+}
+
+/** Column name Spark gives an unaliased expression (`input`: the columns it resolves against). */
+export function autoName(raw: Expr, input?: Attr[]): string {
+  if (input && raw.kind !== "col") raw = withoutQualifiers(raw, input);
   switch (raw.kind) {
     case "col": return raw.parts[raw.parts.length - 1]!;
     case "attr": return raw.name;
@@ -410,7 +428,7 @@ export function resolveNamed(raw: Expr, scope: ResolveScope): Expr {
     if (typed !== r.name && typed.toLowerCase() === r.name.toLowerCase()) return { ...r, name: typed };
   }
   if (r.kind === "attr" || r.kind === "alias") return r;
-  return { kind: "alias", child: r, name: autoName(raw), id: newExprId() };
+  return { kind: "alias", child: r, name: autoName(raw, scope.outer ? [...scope.input, ...scope.outer] : scope.input), id: newExprId() };
 }
 
 /** Expand `*`, `t.*` and `struct.*` in a select list. */
