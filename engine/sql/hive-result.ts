@@ -5,6 +5,7 @@
 
 import type { DataType } from "./types";
 import { valueToString, mapEntries } from "./expressions/cast";
+import { intervalHiveString } from "./expressions/intervals";
 
 /** One value as HiveResult.toHiveString renders it (`nested` inside an array, map or struct). */
 export function hiveString(v: unknown, dt: DataType, nested = false): string {
@@ -12,6 +13,7 @@ export function hiveString(v: unknown, dt: DataType, nested = false): string {
   switch (dt.type) {
     case "string": return nested ? `"${String(v)}"` : String(v);
     case "binary": return Buffer.from(v as Uint8Array).toString("utf8");
+    case "interval_ym": case "interval_dt": return intervalHiveString(v as number, dt);
     case "array": return "[" + (v as unknown[]).map((x) => hiveString(x, dt.elementType, true)).join(",") + "]";
     case "map": {
       const parts = mapEntries(v).map(([k, x]) => `${hiveString(k, dt.keyType, true)}:${hiveString(x, dt.valueType, true)}`);

@@ -21,6 +21,10 @@ export type DataType =
   | { type: "array"; elementType: DataType; containsNull: boolean }
   | { type: "map"; keyType: DataType; valueType: DataType; valueContainsNull: boolean }
   | { type: "struct"; fields: StructField[] }
+  /** ANSI year-month interval (YEAR = 0, MONTH = 1); a value is a whole number of months. */
+  | { type: "interval_ym"; startField: number; endField: number }
+  /** ANSI day-time interval (DAY = 0, HOUR = 1, MINUTE = 2, SECOND = 3); a value is microseconds. */
+  | { type: "interval_dt"; startField: number; endField: number }
   /** pyspark.ml's VectorUDT: values are the ML layer's DenseVector / SparseVector objects. */
   | { type: "vector" };
 
@@ -117,8 +121,24 @@ export function typeName(dt: DataType): string {
 }
 
 /** Spark's simpleString: int, bigint, string, array<int>, struct<a:int>, decimal(10,2). */
+export const YM_FIELDS = ["year", "month"] as const;
+export const DT_FIELDS = ["day", "hour", "minute", "second"] as const;
+export const YearMonthIntervalType = (startField = 0, endField = 1): DataType => ({ type: "interval_ym", startField, endField });
+export const DayTimeIntervalType = (startField = 0, endField = 3): DataType => ({ type: "interval_dt", startField, endField });
+
+/** `interval year to month`, `interval day`, `interval hour to second` (Spark's typeName). */
+function intervalTypeName(names: readonly string[], start: number, end: number): string {
+  return start === end ? `interval ${names[start]}` : `interval ${names[start]} to ${names[end]}`;
+}
+
+export function isInterval(dt: DataType): boolean {
+  return dt.type === "interval_ym" || dt.type === "interval_dt";
+}
+
 export function simpleString(dt: DataType): string {
   switch (dt.type) {
+    case "interval_ym": return intervalTypeName(YM_FIELDS, dt.startField, dt.endField);
+    case "interval_dt": return intervalTypeName(DT_FIELDS, dt.startField, dt.endField);
     case "null": return "void";
     case "boolean": return "boolean";
     case "byte": return "tinyint";

@@ -6,7 +6,7 @@ import { analysisErrorAt, type SourceText } from "./unsupported";
 import { AnalysisError } from "../../common/errors";
 import type * as A from "../parser";
 import { BooleanType, INTEGRAL_RANGES, type DataType } from "../types";
-import { intervalValue, intervalNotSupported } from "./interval-literal";
+import { intervalValue, intervalNotSupported, intervalLiteral, isCalendarInterval } from "./interval-literal";
 import type { Expr, FrameBound, SortExpr, WindowSpecData } from "../expressions/expression";
 import type { LogicalPlan } from "../plan/logical-plan";
 import { parseDuration } from "../expressions/functions-datetime";
@@ -83,7 +83,7 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
     case "column": return { kind: "col", parts: e.name };
     case "star": return { kind: "star", qualifier: e.qualifier?.join(".") };
     case "literal": return literal(e);
-    case "interval": intervalValue(e); throw intervalNotSupported();
+    case "interval": return intervalLiteral(e);
     case "unary":
       switch (e.op) {
         case "-": {
@@ -104,7 +104,10 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
       break;
     case "binary": {
       // timestamp/date +/- INTERVAL: calendar months first (add_months), then the day-time part.
-      if ((e.op === "+" || e.op === "-") && (e.right.kind === "interval" || (e.op === "+" && e.left.kind === "interval"))) {
+      // Only a literal mixing months with days or time (Spark's legacy CalendarInterval) takes this
+      // path; a YEAR TO MONTH or DAY TO SECOND literal is a typed value and goes through + / -.
+      if ((e.op === "+" || e.op === "-") && (e.right.kind === "interval" || (e.op === "+" && e.left.kind === "interval"))
+        && isCalendarInterval(e.right.kind === "interval" ? e.right : e.left as A.IntervalLiteral)) {
         const [ivAst, other] = e.right.kind === "interval" ? [e.right, e.left] : [e.left as A.IntervalLiteral, e.right];
         const iv = intervalValue(ivAst);
         const sign = e.op === "-" ? -1 : 1;

@@ -1,9 +1,15 @@
-// INTERVAL literals as Spark reads them: months and a day-time part kept apart, so that
-// `ts + INTERVAL 1 MONTH` is calendar arithmetic (add_months) and never "30 days". The engine has
-// no INTERVAL column type: the binder accepts interval literals only where they are consumed at
-// once (timestamp/date ± INTERVAL, RANGE frame offsets) and rejects them elsewhere.
+// INTERVAL literals as Spark reads them. A literal whose units are all year-month (YEAR, MONTH)
+// is an INTERVAL YEAR TO MONTH value, one whose units are all day-time (WEEK .. MICROSECOND) an
+// INTERVAL DAY TO SECOND value, each with the range of fields the literal names
+// (`INTERVAL '3' YEAR` is `interval year`, `interval 3 day 1 second` `interval day to second`).
+// A literal mixing both (`INTERVAL 1 MONTH 2 DAYS`, Spark's legacy CalendarIntervalType) is
+// accepted only where it is consumed at once: timestamp/date ± INTERVAL, where the months are
+// calendar arithmetic (add_months) and never "30 days".
 
 import { AnalysisError } from "../../common/errors";
+import type { Expr } from "../expressions/expression";
+import { multiUnitText, rangeValue, unitValue, unitField, badInterval } from "../expressions/intervals";
+import { YearMonthIntervalType, DayTimeIntervalType } from "../types";
 import type * as A from "../parser/ast";
 
 export interface IntervalValue {
@@ -12,79 +18,55 @@ export interface IntervalValue {
   ms: number;
 }
 
-const DAY = 86_400_000;
-const UNIT_MS: Record<string, number> = { WEEK: 7 * DAY, DAY, HOUR: 3_600_000, MINUTE: 60_000, SECOND: 1000, MILLISECOND: 1, MICROSECOND: 0.001 };
-const UNIT_WORDS: Record<string, string> = {};
-for (const u of ["YEAR", "MONTH", ...Object.keys(UNIT_MS)]) { UNIT_WORDS[u] = u; UNIT_WORDS[u + "S"] = u; }
-
-function bad(text: string, why = ""): AnalysisError {
-  return new AnalysisError("INVALID_INTERVAL_FORMAT", `Error parsing interval '${text}'${why ? `: ${why}` : ""}.`, { parameters: { input: text } });
+interface ParsedLiteral {
+  months: number;
+  micros: number;
+  units: string[];
 }
 
-function unitValue(text: string, unit: string): IntervalValue {
-  const t = text.trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) throw bad(t, `not a number for ${unit}`);
-  const n = Number(t);
-  if (unit === "YEAR" || unit === "MONTH") {
-    if (!Number.isInteger(n)) throw bad(t, `${unit} must be a whole number`);
-    return { months: unit === "YEAR" ? 12 * n : n, ms: 0 };
+function parse(lit: A.IntervalLiteral): ParsedLiteral {
+  const out: ParsedLiteral = { months: 0, micros: 0, units: [] };
+  for (const p of lit.parts) {
+    if (!p.unit) {
+      const v = multiUnitText(p.value);
+      out.months += v.months; out.micros += v.micros; out.units.push(...v.units);
+      continue;
+    }
+    const v = p.toUnit ? rangeValue(p.value, p.unit, p.toUnit) : unitValue(p.value, p.unit);
+    out.months += v.months; out.micros += v.micros;
+    out.units.push(p.unit, ...(p.toUnit ? [p.toUnit] : []));
   }
-  return { months: 0, ms: n * UNIT_MS[unit]! };
-}
-
-const RANGE_PATTERNS: Record<string, RegExp> = {
-  "YEAR TO MONTH": /^([+-])?(\d+)-(\d+)$/,
-  "DAY TO HOUR": /^([+-])?(\d+) (\d+)$/,
-  "DAY TO MINUTE": /^([+-])?(\d+) (\d+):(\d+)$/,
-  "DAY TO SECOND": /^([+-])?(\d+) (\d+):(\d+):(\d+(?:\.\d*)?)$/,
-  "HOUR TO MINUTE": /^([+-])?(\d+):(\d+)$/,
-  "HOUR TO SECOND": /^([+-])?(\d+):(\d+):(\d+(?:\.\d*)?)$/,
-  "MINUTE TO SECOND": /^([+-])?(\d+):(\d+(?:\.\d*)?)$/,
-};
-
-function rangeValue(text: string, from: string, to: string): IntervalValue {
-  const key = `${from} TO ${to}`;
-  const rx = RANGE_PATTERNS[key];
-  const m = rx?.exec(text.trim());
-  if (!m) throw bad(text, `expected the ${key} form`);
-  const sign = m[1] === "-" ? -1 : 1;
-  const nums = m.slice(2).map(Number);
-  if (key === "YEAR TO MONTH") return { months: sign * (12 * nums[0]! + nums[1]!), ms: 0 };
-  const order = ["DAY", "HOUR", "MINUTE", "SECOND"];
-  const units = order.slice(order.indexOf(from), order.indexOf(to) + 1);
-  const ms = units.reduce((a, u, i) => a + nums[i]! * UNIT_MS[u]!, 0);
-  return { months: 0, ms: sign * ms };
-}
-
-/** '1 day 2 hours', 'interval 3 months -1 day': pairs of number and unit. */
-function multiUnitText(text: string): IntervalValue {
-  const words = text.trim().replace(/^interval\s+/i, "").split(/\s+/).filter(Boolean);
-  if (words.length === 0 || words.length % 2 !== 0) throw bad(text);
-  const out: IntervalValue = { months: 0, ms: 0 };
-  for (let i = 0; i < words.length; i += 2) {
-    const unit = UNIT_WORDS[words[i + 1]!.toUpperCase()];
-    if (!unit) throw bad(text, `unknown unit ${words[i + 1]}`);
-    const v = unitValue(words[i]!, unit);
-    out.months += v.months;
-    out.ms += v.ms;
-  }
+  if (!Number.isFinite(out.micros)) throw badInterval(lit.parts.map((p) => p.value).join(" "));
   return out;
 }
 
 export function intervalValue(lit: A.IntervalLiteral): IntervalValue {
-  const out: IntervalValue = { months: 0, ms: 0 };
-  for (const p of lit.parts) {
-    const v = !p.unit ? multiUnitText(p.value) : p.toUnit ? rangeValue(p.value, p.unit, p.toUnit) : unitValue(p.value, p.unit);
-    out.months += v.months;
-    out.ms += v.ms;
-  }
-  if (!Number.isFinite(out.ms)) throw bad(lit.parts.map((p) => p.value).join(" "));
-  return out;
+  const p = parse(lit);
+  return { months: p.months, ms: p.micros / 1000 };
 }
 
-/** Raised where an interval value would need a column type the engine does not have. */
+/** Does the literal mix year-month with day-time units (no ANSI interval type holds it)? */
+export function isCalendarInterval(lit: A.IntervalLiteral): boolean {
+  return new Set(parse(lit).units.map((u) => unitField(u).kind)).size > 1;
+}
+
+/** The literal as a typed value: INTERVAL YEAR TO MONTH (months) or DAY TO SECOND (microseconds). */
+export function intervalLiteral(lit: A.IntervalLiteral): Expr {
+  const p = parse(lit);
+  const fields = p.units.map(unitField);
+  const kinds = new Set(fields.map((f) => f.kind));
+  if (kinds.size !== 1) throw intervalNotSupported();
+  const start = Math.min(...fields.map((f) => f.field)), end = Math.max(...fields.map((f) => f.field));
+  if (kinds.has("interval_ym")) {
+    if (Math.abs(p.months) > 2147483647) throw badInterval(lit.parts.map((x) => x.value).join(" "), "integer overflow");
+    return { kind: "lit", value: p.months, dataType: YearMonthIntervalType(start, end) };
+  }
+  return { kind: "lit", value: p.micros, dataType: DayTimeIntervalType(start, end) };
+}
+
+/** Raised for an interval mixing months with days or time outside timestamp ± INTERVAL. */
 export function intervalNotSupported(): AnalysisError {
   return new AnalysisError("UNSUPPORTED_DATATYPE",
-    `Unsupported data type "INTERVAL": interval values are supported only in timestamp/date ± INTERVAL and in RANGE window frame offsets.`,
+    `Unsupported data type "INTERVAL": an interval mixing year-month and day-time units (Spark's legacy CalendarIntervalType) is supported only in timestamp/date ± INTERVAL; use INTERVAL YEAR TO MONTH or INTERVAL DAY TO SECOND values.`,
     { parameters: { typeName: '"INTERVAL"' } });
 }

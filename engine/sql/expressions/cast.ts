@@ -4,7 +4,8 @@
 
 import { setField } from "../../common/fields";
 import { ExecutionError } from "../../common/errors";
-import { INTEGRAL_RANGES, INTEGRAL_RANGES_NUM, type DataType, simpleString } from "../types";
+import { INTEGRAL_RANGES, INTEGRAL_RANGES_NUM, type DataType, simpleString, isInterval } from "../types";
+import { intervalToString, intervalToNumber, numberToInterval, parseIntervalText, truncateToFields, type IntervalType } from "./intervals";
 import { formatDate, formatTimestamp, javaDoubleToString, javaFloatToString } from "../text-format";
 
 export function formatDecimal(v: number, scale: number): string {
@@ -25,6 +26,7 @@ export function valueToString(v: unknown, dt: DataType): string | null {
     case "binary": return Buffer.from(v as Uint8Array).toString("utf8");
     case "date": return formatDate(v as Date);
     case "timestamp": return formatTimestamp(v as Date);
+    case "interval_ym": case "interval_dt": return intervalToString(v as number, dt);
     case "array": return "[" + (v as unknown[]).map((x) => nestedString(x, dt.elementType)).join(", ") + "]";
     case "map": return "{" + mapEntries(v).map(([k, x]) => `${nestedString(k, dt.keyType)} -> ${nestedString(x, dt.valueType)}`).join(", ") + "}";
     case "struct": {
@@ -123,9 +125,17 @@ function toNumber(v: unknown): number {
 export function castValue(v: unknown, from: DataType, to: DataType, ansi = false): unknown {
   if (v === null || v === undefined) return null;
   if (from.type === to.type && to.type !== "decimal" && to.type !== "array" && to.type !== "struct" && to.type !== "map") return v;
+  if (from.type === "interval_ym" || from.type === "interval_dt") {
+    if (to.type === "string") return valueToString(v, from);
+    if (from.type === to.type) return truncateToFields(v as number, to as IntervalType);
+    return intervalToNumber(v as number, from, to, INT_RANGES[to.type]);
+  }
   switch (to.type) {
     case "null": return null;
     case "string": return valueToString(v, from);
+    case "interval_ym": case "interval_dt":
+      if (typeof v === "string") return parseIntervalText(v, to) ?? invalid(v, from, to, ansi);
+      return numberToInterval(toNumber(v), from, to);
     case "boolean": {
       if (typeof v === "boolean") return v;
       if (typeof v === "string") {
@@ -278,8 +288,11 @@ export function canCast(from: DataType, to: DataType): boolean {
   if (from.type === "null") return true;
   if (to.type === "string") return true;
   if (from.type === to.type && from.type !== "array" && from.type !== "map" && from.type !== "struct") return true;
-  const atomic = (t: DataType) => !["array", "map", "struct", "binary"].includes(t.type);
+  const atomic = (t: DataType) => !["array", "map", "struct", "binary", "interval_ym", "interval_dt"].includes(t.type);
+  const integralOrDecimal = (t: DataType) => ["byte", "short", "integer", "long", "decimal"].includes(t.type);
+  if (isInterval(from)) return integralOrDecimal(to);
   switch (to.type) {
+    case "interval_ym": case "interval_dt": return from.type === "string" || integralOrDecimal(from);
     case "array": return from.type === "array" && canCast(from.elementType, to.elementType);
     case "map": return from.type === "map" && canCast(from.keyType, to.keyType) && canCast(from.valueType, to.valueType);
     case "struct": return from.type === "struct" && from.fields.length === to.fields.length && from.fields.every((f, i) => canCast(f.dataType, to.fields[i]!.dataType));

@@ -3,7 +3,11 @@
 // three-valued logic, AND/OR/NOT, IS NULL, COALESCE, NULLIF, IF, bitwise operators.
 
 import { ExecutionError } from "../../common/errors";
-import { INTEGRAL_RANGES_NUM, type DataType, BooleanType, DateType, LongType, DoubleType, isNumeric } from "../types";
+import { INTEGRAL_RANGES_NUM, type DataType, BooleanType, DateType, LongType, DoubleType, TimestampType, isNumeric, isInterval } from "../types";
+import { addMonths } from "./functions-datetime";
+import { intervalToString, type IntervalType } from "./intervals";
+
+const DAY_MS = 86_400_000;
 import type { Expr } from "./expression";
 import { compareValues } from "./compare";
 import {
@@ -72,6 +76,7 @@ function arith(op: "+" | "-" | "*" | "/" | "%"): ScalarDef {
     resolve(args, node) {
       const [l, r] = args as [Expr, Expr];
       const lt = typeOf(l), rt = typeOf(r);
+      if (isInterval(lt) || isInterval(rt)) return intervalArithmetic(op, l, r, node);
       // date + int, date - int, int + date
       if ((op === "+" || op === "-") && lt.type === "date" && isIntegral(rt)) return { args, dataType: DateType };
       if (op === "+" && isIntegral(lt) && rt.type === "date") return { args: [r, l], dataType: DateType };
@@ -95,6 +100,7 @@ function arith(op: "+" | "-" | "*" | "/" | "%"): ScalarDef {
     eval(vals, info) {
       const [a, b] = vals;
       const t = info.dataType;
+      if (isInterval(info.argTypes[0]!) || isInterval(info.argTypes[1]!)) return evalIntervalArithmetic(op, a, b, info.argTypes as DataType[], t);
       if (t.type === "date") {
         if (info.argTypes[1]!.type === "date") return Math.round(((a as Date).getTime() - (b as Date).getTime()) / 86400000);
         const days = Number(b) * (op === "-" ? -1 : 1);
@@ -142,6 +148,71 @@ function arith(op: "+" | "-" | "*" | "/" | "%"): ScalarDef {
   };
 }
 
+/**
+ * + - * / with ANSI intervals (Spark's rules): timestamp/date ± interval (months are calendar
+ * arithmetic; a date stays a date with INTERVAL DAY), interval ± interval of the same kind (the
+ * fields widen), interval * number, number * interval, interval / number.
+ */
+function intervalArithmetic(op: string, l: Expr, r: Expr, node: Expr): { args: Expr[]; dataType: DataType } {
+  const lt = typeOf(l), rt = typeOf(r);
+  const diff = () => dataTypeMismatch(node, "BINARY_OP_DIFF_TYPES",
+    `the left and right operands of the binary operator have incompatible types (${sqlTypeName(lt)} and ${sqlTypeName(rt)}).`,
+    { left: sqlTypeName(lt), right: sqlTypeName(rt) });
+  const datetime = (t: DataType) => t.type === "timestamp" || t.type === "date" || t.type === "string";
+  if ((op === "+" || op === "-") && isInterval(rt) && datetime(lt)) return datetimePlus(l, r, lt, rt);
+  if (op === "+" && isInterval(lt) && datetime(rt)) return datetimePlus(r, l, rt, lt);
+  if ((op === "+" || op === "-") && isInterval(lt) && isInterval(rt)) {
+    if (lt.type !== rt.type) throw diff();
+    const a = lt as IntervalType, b = rt as IntervalType;
+    const t = { ...a, startField: Math.min(a.startField, b.startField), endField: Math.max(a.endField, b.endField) } as DataType;
+    return { args: [l, r], dataType: t };
+  }
+  if (op === "*" && isInterval(lt) && (isNumeric(rt) || rt.type === "null")) return { args: [l, r], dataType: lt };
+  if (op === "*" && isInterval(rt) && (isNumeric(lt) || lt.type === "null")) return { args: [r, l], dataType: rt };
+  if (op === "/" && isInterval(lt) && (isNumeric(rt) || rt.type === "null")) return { args: [l, r], dataType: lt };
+  throw diff();
+}
+
+function datetimePlus(d: Expr, iv: Expr, dt: DataType, it: DataType): { args: Expr[]; dataType: DataType } {
+  const keepsDate = dt.type === "date" && (it.type === "interval_ym" || (it.type === "interval_dt" && (it as IntervalType).endField === 0));
+  const d2 = dt.type === "string" ? mkCast(d, TimestampType) : d;
+  return { args: [d2, iv], dataType: keepsDate ? DateType : TimestampType };
+}
+
+function checkInterval(v: number, t: DataType): number {
+  // Day-time intervals are exact up to 2^53 microseconds; beyond that the engine raises rather than round.
+  const limit = t.type === "interval_ym" ? 2147483647 : Number.MAX_SAFE_INTEGER;
+  if (!Number.isFinite(v) || v > limit || v < -limit - 1) {
+    throw new ExecutionError("ARITHMETIC_OVERFLOW", `${t.type === "interval_ym" ? "integer" : "long"} overflow (day-time intervals are exact up to 2^53 microseconds in the engine). If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`,
+      { parameters: { message: "overflow", alternative: "", config: '"spark.sql.ansi.enabled"' } });
+  }
+  return v;
+}
+
+function evalIntervalArithmetic(op: string, a: unknown, b: unknown, argTypes: DataType[], t: DataType): unknown {
+  const [at, bt] = argTypes as [DataType, DataType];
+  if (at.type === "timestamp" || at.type === "date") {
+    const sign = op === "-" ? -1 : 1;
+    const d = a as Date;
+    if (bt.type === "interval_ym") {
+      const moved = addMonths(d, sign * (b as number));
+      const shifted = new Date(moved.getTime() + (((d.getTime() % DAY_MS) + DAY_MS) % DAY_MS));
+      return t.type === "date" ? new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate())) : shifted;
+    }
+    if ((b as number) % 1000 !== 0) {
+      throw new ExecutionError("UNSUPPORTED_FEATURE.MICROSECOND_TIMESTAMP",
+        `The feature is not supported: adding ${intervalToString(b as number, bt as IntervalType)} to a timestamp: the engine's timestamps hold milliseconds, so a fraction below a millisecond would be lost (docs/spark-differences.md).`);
+    }
+    return new Date(d.getTime() + sign * (b as number) / 1000);
+  }
+  if (op === "+" || op === "-") return checkInterval(op === "+" ? (a as number) + (b as number) : (a as number) - (b as number), t);
+  const n = Number(b);
+  if (op === "/" && n === 0) throw new ExecutionError("INTERVAL_DIVIDED_BY_ZERO", "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead.");
+  const raw = op === "*" ? (a as number) * n : (a as number) / n;
+  // Spark rounds the product or quotient half up to whole months / microseconds.
+  return checkInterval(Math.sign(raw) * Math.round(Math.abs(raw)), t);
+}
+
 function opName(op: string): string {
   return op === "+" ? "add" : op === "-" ? "subtract" : op === "*" ? "multiply" : "divide";
 }
@@ -182,11 +253,13 @@ for (const [name, sign] of [["negative", -1], ["positive", 1]] as const) {
   register({
     kind: "scalar", name, minArgs: 1, maxArgs: 1,
     resolve(args, node) {
+      if (isInterval(typeOf(args[0]!))) return { args: [args[0]!], dataType: typeOf(args[0]!) };
       const a = coerceArg(node, args, 0, "numeric");
       return { args: [a], dataType: typeOf(a) };
     },
     eval([a], info) {
       if (sign === 1) return a;
+      if (isInterval(info.dataType)) return checkInterval(-(a as number), info.dataType);
       if (typeof a === "bigint") return fitIntegral(-a, info.dataType, info.ctx.ansi, "negate");
       return isIntegral(info.dataType) ? fitIntegral(-(a as number), info.dataType, info.ctx.ansi, "negate") : -(a as number);
     },

@@ -79,6 +79,10 @@ export function widerType(a: DataType, b: DataType): DataType | undefined {
   if (b.type === "null") return a;
   if (isNumeric(a) && isNumeric(b)) return widerNumeric(a, b);
   if (isDateLike(a) && isDateLike(b)) return TimestampType;
+  // Intervals of one kind widen to the union of their fields (INTERVAL HOUR and INTERVAL MINUTE: HOUR TO MINUTE).
+  if ((a.type === "interval_ym" || a.type === "interval_dt") && a.type === b.type) {
+    return { type: a.type, startField: Math.min(a.startField, (b as typeof a).startField), endField: Math.max(a.endField, (b as typeof a).endField) };
+  }
   if (a.type === "string" && isAtomic(b) && b.type !== "binary" && b.type !== "boolean") return StringType;
   if (b.type === "string" && isAtomic(a) && a.type !== "binary" && a.type !== "boolean") return StringType;
   if (a.type === "array" && b.type === "array") {

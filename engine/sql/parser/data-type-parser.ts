@@ -5,6 +5,7 @@
 import {
   ArrayType, BinaryType, BooleanType, ByteType, DateType, DecimalType, DoubleType, FloatType, IntegerType,
   LongType, MapType, NullType, ShortType, StringType, StructType, TimestampType, VectorUDT,
+  YearMonthIntervalType, DayTimeIntervalType,
   type DataType, type StructField,
 } from "../types";
 import type { Cursor } from "./cursor";
@@ -43,6 +44,22 @@ export function parseDataTypeAt(c: Cursor): DataType {
     return SIMPLE[name]!;
   }
   switch (name) {
+    case "INTERVAL": {
+      // INTERVAL YEAR [TO MONTH], INTERVAL DAY|HOUR|MINUTE|SECOND [TO HOUR|MINUTE|SECOND]
+      const ym = ["YEAR", "MONTH"], dt = ["DAY", "HOUR", "MINUTE", "SECOND"];
+      const start = c.peek(1).kind === "word" ? c.peek(1).upper : "";
+      const kind = ym.includes(start) ? ym : dt.includes(start) ? dt : undefined;
+      if (!kind) throw unsupported();
+      c.next(); c.next();
+      let end = start;
+      if (c.acceptKw("TO")) {
+        const e = c.peek();
+        if (e.kind !== "word" || !kind.includes(e.upper) || kind.indexOf(e.upper) <= kind.indexOf(start)) throw c.fail();
+        end = e.upper;
+        c.next();
+      }
+      return kind === ym ? YearMonthIntervalType(ym.indexOf(start), ym.indexOf(end)) : DayTimeIntervalType(dt.indexOf(start), dt.indexOf(end));
+    }
     case "CHAR": case "CHARACTER": case "VARCHAR": {
       // Spark reads CHAR(n)/VARCHAR(n) as string (with a length check we do not model).
       c.next();

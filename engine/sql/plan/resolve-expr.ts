@@ -411,6 +411,8 @@ export function autoName(raw: Expr, input?: Attr[]): string {
       if (raw.spec.frame || f?.kind !== "agg") return exprSql(raw);
       return exprSql({ ...raw, spec: { ...raw.spec, frame: defaultFrame(raw.spec, false) } });
     }
+    // Spark names CAST(column AS INTERVAL ...) after the column.
+    case "cast": return raw.child.kind === "col" && (raw.to.type === "interval_ym" || raw.to.type === "interval_dt") ? raw.child.parts[raw.child.parts.length - 1]! : exprSql(raw);
     case "fn":
       if (raw.name === "getfield" && raw.args[1]?.kind === "lit") return String(raw.args[1].value);
       if (raw.name === "window" && raw.args.length >= 2) return "window";
