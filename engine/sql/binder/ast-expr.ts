@@ -16,6 +16,8 @@ export interface ExprBindContext {
   namedWindows?: Map<string, A.WindowSpec>;
   /** The statement's text, for errors located with a caret. */
   source?: SourceText;
+  /** A session setting (legacy switches that change how a call binds). */
+  conf?: (key: string) => string | undefined;
 }
 
 const BIN: Record<string, string> = {
@@ -171,12 +173,21 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
           `Named parameters are not supported for function \`${name}\`; please retry the query with positional arguments to the function call instead (\`${e.argNames![named]}\` => ...)`,
           { functionName: `\`${name}\`` }, e.argNames![named]!.length);
       }
+      const legacy = (k: string) => String(cx.conf?.(`spark.sql.legacy.${k}`) ?? "false").toLowerCase() === "true";
       if (name === "count" && e.name.length === 1 && !e.over) {
+        // spark.sql.legacy.allowParameterlessCount: count() counts nothing (0), named count().
+        if (e.args.length === 0 && legacy("allowParameterlessCount")) {
+          return { kind: "alias", child: { kind: "fn", name: "count", args: [{ kind: "lit", value: null, dataType: { type: "null" } }] }, name: "count()" } as Expr;
+        }
         if (e.args.length === 0) {
           throw new AnalysisError("WRONG_NUM_ARGS.WITH_SUGGESTION", "The `count` requires >= 1 parameters but the actual number is 0. If you have to call this function with 0 parameters, set the legacy configuration \"spark.sql.legacy.allowParameterlessCount\" to \"true\".",
             { parameters: { functionName: "`count`", expectedNum: " >= 1", actualNum: "0" } });
         }
         const a0 = e.args[0]!;
+        if (e.args.length === 1 && a0.kind === "star" && a0.qualifier && legacy("allowStarWithSingleTableIdentifierInCount")) {
+          // The legacy reading: count(t.*) is count over t's columns (rows where none is NULL).
+          return { kind: "fn", name: "count", args: [{ kind: "star", qualifier: a0.qualifier.join(".") }] };
+        }
         if (e.args.length === 1 && a0.kind === "star" && a0.qualifier) {
           throw new AnalysisError("_LEGACY_ERROR_TEMP_1021", `count(${a0.qualifier.join(".")}.*) is not allowed. Please use count(*) or expand the columns manually, e.g. count(col1, col2).`);
         }

@@ -170,7 +170,7 @@ export class SqlBinder {
   private exprCx(): ExprBindContext {
     const w = new Map<string, A.WindowSpec>();
     for (const m of this.windows) for (const [k, v] of m) w.set(k, v);
-    return { bindSubquery: (q) => this.bindQuery(q), namedWindows: w, source: this.source };
+    return { bindSubquery: (q) => this.bindQuery(q), namedWindows: w, source: this.source, conf: (k) => this.session.conf.get(k) as string | undefined };
   }
 
   private bx(e: A.Expr): Expr {

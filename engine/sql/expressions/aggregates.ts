@@ -5,7 +5,7 @@
 
 import { ExecutionError } from "../../common/errors";
 import { canonical } from "../../common/keys";
-import { type DataType, LongType, DoubleType, IntegerType, BooleanType, ArrayType, isNumeric } from "../types";
+import { type DataType, LongType, DoubleType, IntegerType, BooleanType, ArrayType, isNumeric, isInterval } from "../types";
 import type { Expr } from "./expression";
 import { compareValues } from "./compare";
 import { mapEntries } from "./cast";
@@ -62,6 +62,7 @@ function sumType(node: Expr, t: DataType): DataType {
 agg({
   name: "sum",
   resolve(args, node) {
+    if (isInterval(typeOf(args[0]!))) return { args, dataType: typeOf(args[0]!) };
     const a = coerceArg(node, args, 0, "numeric");
     return { args: [a], dataType: sumType(node, typeOf(a)) };
   },
@@ -95,6 +96,7 @@ agg({
 agg({
   name: "avg",
   resolve(args, node) {
+    if (isInterval(typeOf(args[0]!))) return { args, dataType: typeOf(args[0]!) };
     const a = coerceArg(node, args, 0, "numeric");
     const t = typeOf(a);
     sumType(node, t);
@@ -111,6 +113,8 @@ agg({
     const [s, n] = b as [number, number];
     if (n === 0) return null;
     const r = s / n;
+    // The mean of an interval column is an interval, rounded half up to whole months / microseconds.
+    if (isInterval(info.dataType)) return Math.sign(r) * Math.round(Math.abs(r));
     return info.dataType.type === "decimal" ? Math.round(r * 10 ** info.dataType.scale) / 10 ** info.dataType.scale : r;
   },
 }, "mean");

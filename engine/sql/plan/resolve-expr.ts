@@ -387,6 +387,14 @@ function resolveHigherOrder(e: Expr & { kind: "fn" }, args: Expr[], scope: Resol
  */
 function withoutQualifiers(raw: Expr, input: Attr[]): Expr {
   return transformUp(raw, (x) => {
+    // count(t.*) and count(DISTINCT *) are named with their columns: count(a, b); count(*) stays count(1).
+    if (x.kind === "fn" && x.args.some((a) => a.kind === "star") && !(x.args.length === 1 && x.args[0]!.kind === "star" && !(x.args[0] as { qualifier?: string }).qualifier && !x.distinct)) {
+      try {
+        return { ...x, args: expandStars(x.args, input).map((a) => (a.kind === "attr" ? { kind: "col", parts: [a.name] } as Expr : a)) };
+      } catch {
+        return x;
+      }
+    }
     if (x.kind !== "col" || x.parts.length < 2) return x;
     try {
       const hit = lookupColumn(x.parts, input);
