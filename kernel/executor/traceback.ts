@@ -215,6 +215,9 @@ export function formatRuntimeError(e: unknown, cells: (file: string) => CellReco
 function sqlErrorBlock(f: ErrorFacts): { evalue: string; block: string[] } | undefined {
   const c = f.context ?? {};
   if (f.name !== "ParseError" || typeof c.line !== "number" || typeof c.column !== "number") return undefined;
+  // The engine's message already ends as Spark's does: "(line L, pos P)" and the == SQL == block.
+  const at = f.message.indexOf("\n\n== SQL ==\n");
+  if (at >= 0) return { evalue: f.message.slice(0, at), block: f.message.slice(at + 2).split("\n") };
   const evalue = `${f.message} (line ${c.line}, pos ${c.column - 1})`;
   const snippet = typeof c.snippet === "string" ? c.snippet.split("\n") : [];
   const body = snippet.length > 0 && /^== SQL/.test(snippet[0]!) ? snippet.slice(1) : snippet;

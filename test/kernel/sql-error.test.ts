@@ -29,7 +29,7 @@ describe("a SQL syntax error in a cell", () => {
     const text = strip(r.error.traceback.join("\n"));
     expect(text).toContain("Cell In[2], line 2");
     expect(text).toContain("----> 2 const df = spark.sql(`SELECT a,");
-    expect(text).toContain("== SQL ==\n  b FORM t\n---------^");
+    expect(text).toContain("== SQL ==\nSELECT a,\n  b FORM t\n---------^^^");
     expect(text).not.toMatch(/parser|engine frames|source-text\\.ts|cursor\\.ts/);
   }, 60_000);
 });

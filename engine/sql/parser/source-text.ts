@@ -23,6 +23,16 @@ export class SourceText {
   }
 
   /**
+   * What Spark's ParseException adds to its message: `(line 1, pos 7)` (pos 0-based) and the
+   * statement under `== SQL ==` with a dashed caret line `-------^^^` after the error's line.
+   */
+  positionBlock(line: number, column: number): string {
+    const lines = this.text.replace(/\r/g, "").split("\n");
+    const above = lines.slice(0, line), below = lines.slice(line);
+    return ` (line ${line}, pos ${column - 1})\n\n== SQL ==\n${above.join("\n")}\n${"-".repeat(column - 1)}^^^${below.length ? "\n" + below.join("\n") : ""}`;
+  }
+
+  /**
    * Spark 3.4+ style context: a header, the offending line, and dashes up to a caret run under
    * the token (at least one caret, never past the end of the line plus one).
    */
@@ -47,7 +57,7 @@ export function errorAt(
   parameters: Record<string, unknown> = {},
 ): ParseError {
   const { line, column } = src.lineCol(offset);
-  return new ParseError(condition, message, {
+  return new ParseError(condition, message + src.positionBlock(line, column), {
     parameters,
     context: { line, column, snippet: src.snippet(offset, length) },
   });

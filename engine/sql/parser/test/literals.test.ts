@@ -59,7 +59,7 @@ describe("numeric literals", () => {
   });
 
   it("gives Spark's range message", () => {
-    expect(parseErrorOf(() => parseExpression("128Y")).message).toBe(
+    expect(parseErrorOf(() => parseExpression("128Y")).message.split(" (line ")[0]).toBe(
       "[INVALID_NUMERIC_LITERAL_RANGE] Numeric literal 128 is outside the valid range for tinyint with minimum value of -128 and maximum value of 127. Please adjust the value accordingly.",
     );
   });
@@ -112,7 +112,7 @@ describe("string, binary, boolean, null and typed literals", () => {
     });
 
   it("names the literal in INVALID_TYPED_LITERAL", () => {
-    expect(parseErrorOf(() => parseExpression("DATE '2024-13-01'")).message).toBe(
+    expect(parseErrorOf(() => parseExpression("DATE '2024-13-01'")).message.split(" (line ")[0]).toBe(
       "[INVALID_TYPED_LITERAL] The value of the typed literal \"DATE\" is invalid: '2024-13-01'.");
   });
 

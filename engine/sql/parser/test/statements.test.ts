@@ -95,20 +95,20 @@ describe("statements", () => {
 
   it("rejects two statements where one is expected", () => {
     const e = parseErrorOf(() => parseStatement("SELECT 1; SELECT 2"));
-    expect(e.message).toBe("[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELECT'.");
+    expect(e.message.split(" (line ")[0]).toBe("[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELECT'.");
     expect(e.context).toMatchObject({ line: 1, column: 11 });
   });
 
   it("rejects mixed or misplaced view column lists", () => {
     expect(parseErrorOf(() => parseStatement("CREATE TEMP VIEW v (a INT, b) USING csv")).context).toMatchObject({ column: 20 });
-    expect(parseErrorOf(() => parseStatement("CREATE TEMP VIEW v (a INT) AS SELECT 1")).message).toBe(
+    expect(parseErrorOf(() => parseStatement("CREATE TEMP VIEW v (a INT) AS SELECT 1")).message.split(" (line ")[0]).toBe(
       "[PARSE_SYNTAX_ERROR] Syntax error at or near 'AS'.");
-    expect(parseErrorOf(() => parseStatement("CREATE VIEW v USING csv")).message).toBe(
+    expect(parseErrorOf(() => parseStatement("CREATE VIEW v USING csv")).message.split(" (line ")[0]).toBe(
       "[PARSE_SYNTAX_ERROR] Syntax error at or near 'USING'.");
   });
 
   it("rejects an empty statement", () => {
-    expect(parseErrorOf(() => parseStatement(" -- nothing")).message).toBe(
+    expect(parseErrorOf(() => parseStatement(" -- nothing")).message.split(" (line ")[0]).toBe(
       "[PARSE_EMPTY_STATEMENT] Syntax error, unexpected empty statement.");
   });
 });

@@ -12,8 +12,9 @@ hive = spark._jvm.org.apache.spark.sql.execution.HiveResult
 out = []
 for q in json.load(open(os.path.join(here, "queries.json"))):
     try:
-        plan = spark.sql(q)._jdf.queryExecution().executedPlan()
-        out.append({"q": q, "rows": str(hive.hiveResultString(plan).mkString("\n")).split("\n")})
+        df = spark.sql(q)
+        plan = df._jdf.queryExecution().executedPlan()
+        out.append({"q": q, "columns": df.columns, "rows": str(hive.hiveResultString(plan).mkString("\n")).split("\n")})
     except Exception as e:  # an error is an answer too
         out.append({"q": q, "error": str(e).split("\n")[0][:200]})
 json.dump(out, open(sys.argv[1], "w"), indent=1)
