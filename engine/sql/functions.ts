@@ -71,7 +71,8 @@ export function log(a: ColumnOrName | number, b?: ColumnOrName): Column {
   if (b === undefined) return call("ln", toExpr(a as ColumnOrName));
   return call("log", typeof a === "number" ? litExpr(a) : toExpr(a), toExpr(b));
 }
-export const pow = (a: ColumnOrName | number, b: ColumnOrName | number) => call("pow", typeof a === "number" ? litExpr(a) : toExpr(a), typeof b === "number" ? litExpr(b) : toExpr(b));
+// PySpark names pow(a, b) POWER(a, b) (the DataFrame function builds Spark's Pow under "power").
+export const pow = (a: ColumnOrName | number, b: ColumnOrName | number) => call("power", typeof a === "number" ? litExpr(a) : toExpr(a), typeof b === "number" ? litExpr(b) : toExpr(b));
 export const power = pow;
 export const sin = f1("sin"); export const cos = f1("cos"); export const tan = f1("tan");
 export const asin = f1("asin"); export const acos = f1("acos"); export const atan = f1("atan");

@@ -5,7 +5,7 @@
 import { analysisErrorAt, type SourceText } from "./unsupported";
 import { AnalysisError } from "../../common/errors";
 import type * as A from "../parser";
-import { BooleanType, INTEGRAL_RANGES, type DataType } from "../types";
+import { BooleanType, INTEGRAL_RANGES, isInterval, type DataType } from "../types";
 import { intervalValue, intervalNotSupported, intervalLiteral, isCalendarInterval } from "./interval-literal";
 import type { Expr, FrameBound, SortExpr, WindowSpecData } from "../expressions/expression";
 import type { LogicalPlan } from "../plan/logical-plan";
@@ -92,7 +92,8 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
           const inner = b(e.expr);
           // Fold the sign into a literal only when the result stays in its type: -(-2147483648)
           // is an int overflow (wraps, or ARITHMETIC_OVERFLOW under ANSI), as in Spark.
-          if (inner.kind === "lit" && (typeof inner.value === "number" || typeof inner.value === "bigint")) {
+          // (An interval literal keeps its minus: Spark names it (- INTERVAL '1' DAY).)
+          if (inner.kind === "lit" && (typeof inner.value === "number" || typeof inner.value === "bigint") && !isInterval(inner.dataType)) {
             const min = (INTEGRAL_RANGES as Record<string, readonly [bigint, bigint]>)[inner.dataType.type]?.[0];
             const atMin = min !== undefined && (typeof inner.value === "bigint" ? inner.value === BigInt(min) : BigInt(Math.trunc(inner.value)) === BigInt(min));
             if (!atMin) return { ...inner, value: -inner.value };

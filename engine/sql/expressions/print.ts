@@ -38,7 +38,7 @@ const UPPER_NAMES: Record<string, [arity: number, name: string]> = {
   acos: [1, "ACOS"], asin: [1, "ASIN"], atan: [1, "ATAN"], cbrt: [1, "CBRT"], cos: [1, "COS"], cosh: [1, "COSH"], acosh: [1, "ACOSH"],
   exp: [1, "EXP"], expm1: [1, "EXPM1"], log2: [1, "LOG2"], log10: [1, "LOG10"], log1p: [1, "LOG1P"], sin: [1, "SIN"], sinh: [1, "SINH"],
   asinh: [1, "ASINH"], sqrt: [1, "SQRT"], tan: [1, "TAN"], tanh: [1, "TANH"], atanh: [1, "ATANH"],
-  pow: [2, "POWER"], power: [2, "POWER"], atan2: [2, "ATAN2"], hypot: [2, "HYPOT"], log: [2, "LOG"],
+  power: [2, "POWER"], atan2: [2, "ATAN2"], hypot: [2, "HYPOT"], log: [2, "LOG"],
 };
 
 const TRIM_SIDE: Record<string, string> = { trim: "BOTH", ltrim: "LEADING", rtrim: "TRAILING" };
