@@ -191,6 +191,10 @@ function timeTerm(e: Expr): { id: number; offset: number } | undefined {
   if (e.kind === "fn" && e.name === "timestamp_add_millis" && e.args[0]?.kind === "attr" && e.args[1]?.kind === "lit") {
     return { id: e.args[0].id, offset: Number(e.args[1].value) };
   }
+  // ts ± INTERVAL '...' DAY TO SECOND: the literal holds microseconds.
+  if (e.kind === "fn" && (e.name === "+" || e.name === "-") && e.args[0]?.kind === "attr" && e.args[1]?.kind === "lit" && e.args[1].dataType.type === "interval_dt") {
+    return { id: e.args[0].id, offset: (e.name === "-" ? -1 : 1) * Number(e.args[1].value) / 1000 };
+  }
   return undefined;
 }
 
