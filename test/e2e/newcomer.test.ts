@@ -108,7 +108,10 @@ describe.skipIf(!existsSync(CHROMIUM) || !findBasePython() || !isClone)("a newco
       type Cell = { cell_type: string; execution_count: number | null; outputs?: Array<{ output_type: string; ename?: string; evalue?: string }> };
       let cells: Cell[] = [];
       await waitUntil(async () => {
-        cells = ((JSON.parse(await readFile(nbPath, "utf8")) as { cells: Cell[] }).cells).filter((c) => c.cell_type === "code");
+        // JupyterLab may be halfway through writing the file: a partial file is "not yet", not a failure.
+        let saved: { cells: Cell[] };
+        try { saved = JSON.parse(await readFile(nbPath, "utf8")) as { cells: Cell[] }; } catch { return false; }
+        cells = saved.cells.filter((c) => c.cell_type === "code");
         return cells.every((c) => c.execution_count !== null);
       }, 30_000, "the saved notebook to show every code cell run");
       const errors = cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`));
