@@ -247,3 +247,28 @@ function joinScalar(outer: LogicalPlan, sub: Expr & { kind: "subquery" }): { pla
 }
 
 export type { Attr };
+
+/**
+ * IN / EXISTS subqueries that are not top-level WHERE conjuncts must be uncorrelated (they are
+ * materialized when the query runs); say so clearly for correlated ones.
+ */
+export function checkNestedSubqueries(e: Expr, clause: string): void {
+  for (const x of collectExprs(e, (y): y is Expr & { kind: "subquery" } => y.kind === "subquery" && y.type !== "scalar")) {
+    if (correlatedRefs(x.plan).size) {
+      throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_IN_EXISTS_IN_EXPRESSION",
+        `A correlated ${x.type === "in" ? "IN" : "EXISTS"} subquery is supported only as a top-level AND-ed condition of WHERE` +
+        `${x.type === "exists" ? " or with equality correlations" : ""}; here it is inside an expression in ${clause} (OR, NOT of a larger condition, CASE, ...). ` +
+        "Rewrite it as a join, or make the subquery uncorrelated.");
+    }
+  }
+}
+
+/** Scalar subqueries keep their plan; set their type from the plan's single column. */
+export function resolveScalarSubqueries(e: Expr): Expr {
+  return transformUp(e, (x) => {
+    if (x.kind !== "subquery" || x.type !== "scalar") return x;
+    const out = outputOf(x.plan);
+    if (out.length !== 1) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN", `Scalar subquery must return only one column, but got ${out.length}.`);
+    return { ...x, dataType: out[0]!.dataType };
+  });
+}

@@ -8,18 +8,18 @@ import { AnalysisError } from "../../common/errors";
 import type * as A from "../parser";
 import { printAst } from "../parser";
 import { StructType, simpleString, type DataType } from "../types";
-import { type Attr, type Expr, type SortExpr, children, references, transformUp, anyExpr, collectExprs } from "../expressions/expression";
+import { type Attr, type Expr, type SortExpr, anyExpr } from "../expressions/expression";
 import { typeOf, lookupFunction, functionNames } from "../expressions/registry";
 import { evalConstant } from "../expressions/eval";
-import { valueToString } from "../expressions/cast";
 import { widerTypeOf } from "../expressions/type-utils";
 import { newExprId, outputOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
 import {
   buildProject, buildFilter, buildAggregate, buildJoin, buildDistinct, buildSetOp, resolveOrder, dedupRight, rollupSets, cubeSets,
 } from "../plan/builders";
-import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn } from "../plan/resolve-expr";
+import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn, containsAggRaw } from "../plan/resolve-expr";
 import { analysisErrorAt, SourceText } from "./unsupported";
-import { decorrelate, correlatedRefs, rewriteCorrelated, hasCorrelated } from "./decorrelate";
+import { bindPivot } from "./pivot";
+import { decorrelate, rewriteCorrelated, hasCorrelated, checkNestedSubqueries, resolveScalarSubqueries } from "./decorrelate";
 import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
 import { createSessionTable, insertIntoSessionTable, dropSessionTable } from "./session-tables";
@@ -33,13 +33,6 @@ const JOIN_TYPES: Record<A.JoinType, JoinType> = {
 
 const oneRow = (): LogicalPlan => ({ kind: "LocalRelation", output: [], rows: [[]], numPartitions: 1 });
 
-function containsAggRaw(e: Expr): boolean {
-  if (e.kind === "window") {
-    return e.fn.kind === "fn" ? e.fn.args.some(containsAggRaw) : false;
-  }
-  if (e.kind === "fn" && lookupFunction(e.name)?.kind === "agg") return true;
-  return children(e).some(containsAggRaw);
-}
 
 /** A key naming a file relation (format and path). */
 export const fileKey = (format: string, path: string) => `${format.toLowerCase()}\u0000${path}`;
@@ -319,65 +312,6 @@ export class SqlBinder {
     return { kind: "Sample", fraction, withReplacement: false, seed, child: plan };
   }
 
-  /**
-   * FROM ... PIVOT (agg [AS a], ... FOR col IN (v [AS name], ...)): group by every input column
-   * that is neither the pivot column nor read by an aggregate, and compute each aggregate once
-   * per pivot value over that value's rows (Spark's names: `name`, or `name_a` with several
-   * aggregates).
-   */
-  private bindPivot(plan: LogicalPlan, pv: A.Pivot): LogicalPlan {
-    const input = outputOf(plan);
-    // FOR (a, b) IN ((x, y) [AS name], ...): the pivot column is the row (a, b), each value a row.
-    const pivotCols = pv.columns.map((c) => resolveExpr({ kind: "col", parts: [c] }, { input }));
-    const pivotType: DataType = pivotCols.length === 1 ? typeOf(pivotCols[0]!)
-      : { type: "struct", fields: pivotCols.map((c, i) => ({ name: pv.columns[i]!, dataType: typeOf(c), nullable: true })) };
-    if (pivotCols.some((c) => typeOf(c).type === "map")) {
-      throw analysisErrorAt(this.source, pv.pos, "INCOMPARABLE_PIVOT_COLUMN",
-        `Invalid pivot column \`${pv.columns.join(", ")}\`. Pivot columns must be comparable.`, { columnName: `\`${pv.columns.join(", ")}\`` });
-    }
-    const aggs = pv.aggregates.map((it) => ({ raw: this.bx(it.expr), alias: it.alias }));
-    const used = new Set<number>(pivotCols.flatMap((c) => [...references(c)]));
-    for (const a of aggs) {
-      if (!containsAggRaw(a.raw)) throw analysisErrorAt(this.source, pv.pos, "NON_AGGREGATE_IN_PIVOT", "Aggregate expression required for pivot, but found a non-aggregate expression.");
-      for (const c of collectExprs(a.raw, (x): x is Expr & { kind: "col" } => x.kind === "col")) {
-        const hit = lookupColumn(c.parts, input);
-        if (!hit) throw unresolvedColumn(c.parts.join("."), input);
-        used.add(hit.attr.id);
-      }
-    }
-    const groupBy = input.filter((a) => !used.has(a.id));
-    const values = pv.values.map((v) => {
-      const bound = this.bx(v.expr);
-      const parts = pivotCols.length === 1 ? [bound]
-        : bound.kind === "fn" && bound.name === "struct" && bound.args.length === pivotCols.length ? bound.args : undefined;
-      const whole = resolveExpr(bound, { input: [] });
-      if (!parts) {
-        throw analysisErrorAt(this.source, pv.pos, "PIVOT_VALUE_DATA_TYPE_MISMATCH",
-          `Invalid pivot value '${valueToString(evalConstant(whole), typeOf(whole))}': value data type ${simpleString(typeOf(whole))} does not match pivot column data type ${simpleString(pivotType)}.`,
-          { value: String(valueToString(evalConstant(whole), typeOf(whole))), valueType: simpleString(typeOf(whole)), pivotType: simpleString(pivotType) });
-      }
-      const es = parts.map((x) => resolveExpr(x, { input: [] }));
-      const conds: Expr[] = es.map((e, i) => ({ kind: "fn", name: "=", args: [pivotCols[i]!, e] }));
-      return { cond: andAll(conds)!, name: v.alias ?? pivotValueName(whole) };
-    });
-    const items: Expr[] = [...groupBy];
-    for (const v of values) {
-      const cond = v.cond;
-      for (const a of aggs) {
-        const masked = transformUp(a.raw, (x) => {
-          if (x.kind !== "fn" || lookupFunction(x.name)?.kind !== "agg") return x;
-          const args: Expr[] = x.args.length === 0 || (x.args.length === 1 && x.args[0]!.kind === "star")
-            ? [{ kind: "fn", name: "if", args: [cond, { kind: "lit", value: 1, dataType: { type: "integer" } }, { kind: "lit", value: null, dataType: { type: "null" } }] }]
-            : x.args.map((arg, i) => (i === 0 ? { kind: "fn", name: "if", args: [cond, arg, { kind: "lit", value: null, dataType: { type: "null" } }] } as Expr : arg));
-          return { ...x, args };
-        });
-        const aggName = a.alias ?? autoName(a.raw);
-        items.push({ kind: "alias", child: masked, name: aggs.length === 1 ? v.name : `${v.name}_${aggName}` });
-      }
-    }
-    return buildAggregate(plan, groupBy, items);
-  }
-
   private bindTableFunction(r: A.TableFunctionRelation): LogicalPlan {
     const name = r.name[r.name.length - 1]!.toLowerCase();
     const args = r.args.map((a) => resolveExpr(this.bx(a), { input: [] }));
@@ -417,7 +351,7 @@ export class SqlBinder {
           plan = { ...p, exprs: [...out, ...genOut.map((a) => ({ ...a, qualifier: lv.tableAlias }))] };
         }
       }
-      if (s.pivot) plan = this.bindPivot(plan, s.pivot);
+      if (s.pivot) plan = bindPivot(plan, s.pivot, this.source, (e) => this.bx(e));
       if (s.where) plan = this.bindWhere(plan, s.where);
       // Subqueries in the select list may read this query's columns (correlated scalar subqueries).
       outerScopes.push({ attrs: outputOf(plan), refs: [] });
@@ -614,32 +548,6 @@ export class SqlBinder {
   }
 }
 
-/**
- * IN / EXISTS subqueries that are not top-level WHERE conjuncts must be uncorrelated (they are
- * materialized when the query runs); say so clearly for correlated ones.
- */
-export function checkNestedSubqueries(e: Expr, clause: string): void {
-  for (const x of collectExprs(e, (y): y is Expr & { kind: "subquery" } => y.kind === "subquery" && y.type !== "scalar")) {
-    if (correlatedRefs(x.plan).size) {
-      throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_IN_EXISTS_IN_EXPRESSION",
-        `A correlated ${x.type === "in" ? "IN" : "EXISTS"} subquery is supported only as a top-level AND-ed condition of WHERE` +
-        `${x.type === "exists" ? " or with equality correlations" : ""}; here it is inside an expression in ${clause} (OR, NOT of a larger condition, CASE, ...). ` +
-        "Rewrite it as a join, or make the subquery uncorrelated.");
-    }
-  }
-}
-
-
-/** Scalar subqueries keep their plan; set their type from the plan's single column. */
-function resolveScalarSubqueries(e: Expr): Expr {
-  return transformUp(e, (x) => {
-    if (x.kind !== "subquery" || x.type !== "scalar") return x;
-    const out = outputOf(x.plan);
-    if (out.length !== 1) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN", `Scalar subquery must return only one column, but got ${out.length}.`);
-    return { ...x, dataType: out[0]!.dataType };
-  });
-}
-
 function renameAll(plan: LogicalPlan, names: string[]): LogicalPlan {
   const out = outputOf(plan);
   if (out.length !== names.length) {
@@ -674,9 +582,3 @@ function freshIfOuter(plan: LogicalPlan): LogicalPlan {
   return { kind: "Project", exprs: outputOf(plan).map((a) => ({ kind: "alias", child: a, name: a.name, id: newExprId() }) as Expr), child: plan };
 }
 
-/** A pivot value's column name: the value cast to a string as Spark does (`[1, 1]`, `{1, a}`), "null" for NULL. */
-function pivotValueName(e: Expr): string {
-  const value = evalConstant(e);
-  if (value === null || value === undefined) return "null";
-  return valueToString(value, typeOf(e)) ?? "null";
-}

@@ -491,6 +491,15 @@ export function containsAgg(e: Expr): boolean {
   return children(e).some(containsAgg);
 }
 
+/** Does an unresolved select item call an aggregate outside a window function's frame and keys? */
+export function containsAggRaw(e: Expr): boolean {
+  if (e.kind === "window") {
+    return e.fn.kind === "fn" ? e.fn.args.some(containsAggRaw) : false;
+  }
+  if (e.kind === "fn" && lookupFunction(e.name)?.kind === "agg") return true;
+  return children(e).some(containsAggRaw);
+}
+
 export function containsWindow(e: Expr): boolean {
   return anyExpr(e, (x) => x.kind === "window");
 }
