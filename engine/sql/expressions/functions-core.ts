@@ -4,10 +4,8 @@
 
 import { ExecutionError } from "../../common/errors";
 import { INTEGRAL_RANGES_NUM, type DataType, BooleanType, DateType, LongType, DoubleType, TimestampType, isNumeric, isInterval } from "../types";
-import { addMonths } from "./functions-datetime";
+import { addMonthsKeepingTime } from "./functions-datetime";
 import { intervalToString, type IntervalType } from "./intervals";
-
-const DAY_MS = 86_400_000;
 import type { Expr } from "./expression";
 import { compareValues } from "./compare";
 import {
@@ -194,11 +192,7 @@ function evalIntervalArithmetic(op: string, a: unknown, b: unknown, argTypes: Da
   if (at.type === "timestamp" || at.type === "date") {
     const sign = op === "-" ? -1 : 1;
     const d = a as Date;
-    if (bt.type === "interval_ym") {
-      const moved = addMonths(d, sign * (b as number));
-      const shifted = new Date(moved.getTime() + (((d.getTime() % DAY_MS) + DAY_MS) % DAY_MS));
-      return t.type === "date" ? new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate())) : shifted;
-    }
+    if (bt.type === "interval_ym") return addMonthsKeepingTime(d, sign * (b as number));
     if ((b as number) % 1000 !== 0) {
       throw new ExecutionError("UNSUPPORTED_FEATURE.MICROSECOND_TIMESTAMP",
         `The feature is not supported: adding ${intervalToString(b as number, bt as IntervalType)} to a timestamp: the engine's timestamps hold milliseconds, so a fraction below a millisecond would be lost (docs/spark-differences.md).`);

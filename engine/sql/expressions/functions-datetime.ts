@@ -131,6 +131,11 @@ function isoWeek(d: Date): number {
   return Math.ceil(((t.getTime() - yearStart) / DAY + 1) / 7);
 }
 
+/** d + n calendar months at the same time of day (ts + INTERVAL n MONTH; a date stays at midnight). */
+export function addMonthsKeepingTime(d: Date, n: number): Date {
+  return new Date(addMonths(d, n).getTime() + (((d.getTime() % DAY) + DAY) % DAY));
+}
+
 export function addMonths(d: Date, n: number): Date {
   const y = d.getUTCFullYear(), m = d.getUTCMonth() + n, day = d.getUTCDate();
   const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
@@ -334,11 +339,7 @@ register({
     const first = t.type === "date" ? args[0]! : coerceArg(node, args, 0, "timestamp");
     return { args: [first, coerceArg(node, args, 1, "int")], dataType: t.type === "date" ? DateType : TimestampType };
   },
-  eval([d, n]) {
-    const t = d as Date;
-    const day = addMonths(t, n as number);
-    return new Date(day.getTime() + (((t.getTime() % DAY) + DAY) % DAY));
-  },
+  eval([d, n]) { return addMonthsKeepingTime(d as Date, n as number); },
 });
 
 register({

@@ -13,17 +13,9 @@ const INFIX: Record<string, string> = {
 
 // Spark fills optional arguments in when it builds the expression, so its names show them:
 // split(s, p) is named split(s, p, -1), substr(s, 5) substr(s, 5, 2147483647).
-const DEFAULT_ARGS: Record<string, { arity: number; text: string }> = {
-  split: { arity: 3, text: "-1" },
-  substr: { arity: 3, text: "2147483647" },
-  substring: { arity: 3, text: "2147483647" },
-  replace: { arity: 3, text: "" },
-  lpad: { arity: 3, text: " " },
-  rpad: { arity: 3, text: " " },
-  locate: { arity: 3, text: "1" },
-  position: { arity: 3, text: "1" },
-  percentile_approx: { arity: 3, text: "10000" },
-  approx_percentile: { arity: 3, text: "10000" },
+const DEFAULT_THIRD_ARG: Record<string, string> = {
+  split: "-1", substr: "2147483647", substring: "2147483647", replace: "", lpad: " ", rpad: " ",
+  locate: "1", position: "1", percentile_approx: "10000", approx_percentile: "10000",
 };
 
 /** Aliases whose expression keeps its own name (array_agg is Spark's CollectList). */
@@ -161,8 +153,8 @@ function print(e: Expr, plan: boolean): string {
       if (TRIM_SIDE[n] && a.length === 2) return `TRIM(${TRIM_SIDE[n]} ${p(a[1]!)} FROM ${p(a[0]!)})`;
       if (n === "struct" && e.row) return `named_struct(${a.map((x, i) => `${rowFieldName(x, i)}, ${p(x)}`).join(", ")})`;
       const texts = a.map((x) => (x.kind === "star" ? "*" : p(x)));
-      const dflt = DEFAULT_ARGS[n];
-      if (dflt && a.length === dflt.arity - 1) texts.push(n === "lpad" || n === "rpad" ? (looksBinary(a[0]!) ? "X'00'" : " ") : dflt.text);
+      const dflt = DEFAULT_THIRD_ARG[n];
+      if (dflt !== undefined && a.length === 2) texts.push((n === "lpad" || n === "rpad") && looksBinary(a[0]!) ? "X'00'" : dflt);
       const upper = UPPER_NAMES[n];
       const shown = upper && upper[0] === a.length ? upper[1] : PRETTY_NAME[n] ?? n;
       return `${shown}(${e.distinct ? "DISTINCT " : ""}${texts.join(", ")})${e.ignoreNulls ? " IGNORE NULLS" : ""}`;
