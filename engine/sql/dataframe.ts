@@ -20,7 +20,7 @@ import {
   buildUnionByName, buildWithColumns, buildDrop, renameColumn, rollupSets, cubeSets, type JoinOn,
 } from "./plan/builders";
 import { lookupColumn, unresolvedColumn } from "./plan/resolve-expr";
-import { showString, htmlTable } from "./show";
+import { showString, htmlTable, showArgs, type ShowOptions } from "./show";
 import type { SqlSession } from "./sql-session";
 import { internalToExternal } from "./row-convert";
 import { drainRows } from "./physical/operators";
@@ -582,23 +582,5 @@ export class DataFrameNaFunctions {
 }
 
 export { typeOf, toSortExpr };
+export type { ShowOptions };
 export type { SortExpr };
-
-/** PySpark's show() keyword arguments. */
-export interface ShowOptions { n?: number; truncate?: number | boolean; vertical?: boolean }
-
-/** show()'s arguments checked as PySpark does (PySparkTypeError NOT_INT / NOT_BOOL). */
-function showArgs(n: number | ShowOptions, truncate: number | boolean, vertical: boolean): { n: number; truncate: number | boolean; vertical: boolean } {
-  if (typeof n === "object" && n !== null) return showArgs(n.n ?? 20, n.truncate ?? true, n.vertical ?? false);
-  const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
-  if (typeof n !== "number" || !Number.isInteger(n)) {
-    throw new WorkbenchError("NOT_INT", `Argument \`n\` should be an int, got ${kind(n)}.`, { parameters: { arg_name: "n", arg_type: kind(n) } });
-  }
-  if (typeof truncate !== "boolean" && !(typeof truncate === "number" && Number.isInteger(truncate))) {
-    throw new WorkbenchError("NOT_BOOL", `Argument \`truncate\` should be a bool, got ${kind(truncate)}.`, { parameters: { arg_name: "truncate", arg_type: kind(truncate) } });
-  }
-  if (typeof vertical !== "boolean") {
-    throw new WorkbenchError("NOT_BOOL", `Argument \`vertical\` should be a bool, got ${kind(vertical)}.`, { parameters: { arg_name: "vertical", arg_type: kind(vertical) } });
-  }
-  return { n, truncate, vertical };
-}

@@ -3,6 +3,7 @@
 // (East Asian wide characters count twice), right-aligned when truncating; the vertical layout.
 // engine/viz/show-string.ts uses the same layout for rows held as objects.
 
+import { WorkbenchError } from "../common/errors";
 import type { DataType } from "./types";
 import { valueToString, mapEntries } from "./expressions/cast";
 import { formatDate, formatTimestamp, javaDoubleToString, javaFloatToString } from "./text-format";
@@ -122,4 +123,23 @@ export function htmlTable(names: string[], types: DataType[], rows: unknown[][],
   const body = rows.map((r) => "<tr>" + r.map((v, i) => `<td>${esc(cellString(v, types[i]!))}</td>`).join("") + "</tr>").join("");
   return `<table class="bigdata-dataframe" border="1"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>` +
     `<p style="color:#666">showing ${rows.length} of ${total} ${total === 1 ? "row" : "rows"}</p>`;
+}
+
+/** PySpark's show() keyword arguments. */
+export interface ShowOptions { n?: number; truncate?: number | boolean; vertical?: boolean }
+
+/** show()'s arguments checked as PySpark does (PySparkTypeError NOT_INT / NOT_BOOL). */
+export function showArgs(n: number | ShowOptions, truncate: number | boolean, vertical: boolean): { n: number; truncate: number | boolean; vertical: boolean } {
+  if (typeof n === "object" && n !== null) return showArgs(n.n ?? 20, n.truncate ?? true, n.vertical ?? false);
+  const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+  if (typeof n !== "number" || !Number.isInteger(n)) {
+    throw new WorkbenchError("NOT_INT", `Argument \`n\` should be an int, got ${kind(n)}.`, { parameters: { arg_name: "n", arg_type: kind(n) } });
+  }
+  if (typeof truncate !== "boolean" && !(typeof truncate === "number" && Number.isInteger(truncate))) {
+    throw new WorkbenchError("NOT_BOOL", `Argument \`truncate\` should be a bool, got ${kind(truncate)}.`, { parameters: { arg_name: "truncate", arg_type: kind(truncate) } });
+  }
+  if (typeof vertical !== "boolean") {
+    throw new WorkbenchError("NOT_BOOL", `Argument \`vertical\` should be a bool, got ${kind(vertical)}.`, { parameters: { arg_name: "vertical", arg_type: kind(vertical) } });
+  }
+  return { n, truncate, vertical };
 }
