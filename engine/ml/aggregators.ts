@@ -6,6 +6,7 @@ import { registerShippable } from "../common/closure";
 import { ExecutionError } from "../common/errors";
 import { closest, type Point } from "./kernels";
 import { denseValues, isVector } from "./linalg";
+import { pointUniform, forestWeight } from "./point-sampling";
 
 export interface Aggregator<S = Record<string, unknown>, A = unknown, X = unknown> {
   /** Work done once per partition before the first add (e.g. folding constants into the spec). */
@@ -457,14 +458,6 @@ registerAggregator<{ w: Float64Array; b: number; d: number }, { loss: number; g:
   merge(a, b) { a.n += b.n; a.loss += b.loss; a.gb += b.gb; addArr(a.g, b.g); return a; },
 });
 
-/** A deterministic uniform number in [0, 1) for a point, a seed and a salt (independent of partitioning). */
-export function pointUniform(x: Float64Array, seed: number, salt: number): number {
-  let h = (seed ^ Math.imul(salt + 1, 0x9e3779b1)) >>> 0;
-  const bytes = new Uint32Array(x.buffer, x.byteOffset, x.length * 2);
-  for (const w of bytes) { h = Math.imul(h ^ w, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; }
-  return (h >>> 0) / 4294967296;
-}
-
 /** The k points with the smallest pointUniform priority (KMeans random initialisation; a seeded sample without replacement). */
 registerAggregator<{ k: number; seed: number }, [number, number[]][], Point>("bottomK", {
   zero: () => [],
@@ -539,20 +532,6 @@ registerAggregator<{ nodes: TreeNode[]; frontier: number[]; thresholds: number[]
     return a;
   },
 });
-
-/** Poisson(lambda) draw from one uniform (inverse CDF): a point's bootstrap weight in one tree. */
-export function poissonFromUniform(u: number, lambda: number): number {
-  let p = Math.exp(-lambda), f = p, k = 0;
-  while (u > f && k < 1000) { k++; p *= lambda / k; f += p; }
-  return k;
-}
-
-/** A point's weight in tree t of a forest: bootstrap (Poisson(rate)) or subsampling without replacement. */
-export function forestWeight(x: Float64Array, t: number, s: { seed: number; rate: number; bootstrap: boolean }): number {
-  if (!s.bootstrap && s.rate >= 1) return 1;
-  const u = pointUniform(x, s.seed, 1000 + t);
-  return s.bootstrap ? poissonFromUniform(u, s.rate) : u < s.rate ? 1 : 0;
-}
 
 /**
  * RandomForest: for every tree at once, per frontier node ("tree:node"), weighted class counts per
