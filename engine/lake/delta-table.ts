@@ -24,6 +24,8 @@ import { FILE_COLUMN, FILE_COLUMN_OPTION, FILES_OPTION, SCAN_ID_OPTION, STAGE_OP
 import { LOG_DIR, listLog } from "./log-files";
 import { fileKey, isDeltaTable, loadSnapshot, notADeltaTable, readHistory, tablePath, versionAtTimestamp, type HistoryEntry, type Snapshot } from "./snapshot";
 import { commit, type CommitResult } from "./transaction";
+import { historyDataFrame } from "./log-frames";
+export { historyDataFrame, deltaLog } from "./log-frames";
 
 type Cond = string | Column;
 type Assignments = Record<string, string | Column | number | boolean | null>;
@@ -592,15 +594,6 @@ export class DeltaOptimizeBuilder {
   executeZOrderBy(...cols: Array<string | string[]>): Promise<DataFrame> { return this.table.runCompaction(this.whereCond, cols.flat()); }
 }
 
-/** DESCRIBE HISTORY as a DataFrame. */
-export function historyDataFrame(session: SqlSession, hist: HistoryEntry[]): DataFrame {
-  const str = (o: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-  return session.createDataFrame(hist.map((h) => [
-    h.version, new Date(h.timestamp), h.commitInfo.operation ?? null, str(h.commitInfo.operationParameters), h.commitInfo.readVersion ?? null,
-    h.commitInfo.isolationLevel ?? null, h.commitInfo.isBlindAppend ?? null, str(h.commitInfo.operationMetrics), h.commitInfo.engineInfo ?? null,
-  ]), "version bigint, timestamp timestamp, operation string, operationParameters map<string,string>, readVersion bigint, isolationLevel string, isBlindAppend boolean, operationMetrics map<string,string>, engineInfo string");
-}
-
 // replaceWhere over an overwrite: the files with rows matching the predicate (rows of those files
 // outside the predicate are refused, as Delta's DELTA_REPLACE_WHERE_MISMATCH... here: kept out by the check below).
 export function installReplaceWhere(session: SqlSession): void {
@@ -613,30 +606,6 @@ export function installReplaceWhere(session: SqlSession): void {
     }
     return keys.map((k) => snap.files.get(k)!);
   });
-}
-
-/**
- * The log as lecture 10 draws it: one row per commit with its operation, the data files it added
- * and removed, and which checkpoint (if any) covers it.
- */
-export function deltaLog(spark: SqlSessionLike, path: string): DataFrame {
-  const session = sqlSessionOf(spark);
-  const table = tablePath(path);
-  const cps = listLogCheckpoints(table);
-  const hist = readHistory(table).reverse();
-  return session.createDataFrame(hist.map((h) => {
-    const cover = cps.find((c) => c >= h.version);
-    return [
-      h.version, h.commitInfo.operation ?? null,
-      h.actions.flatMap((a) => ("add" in a ? [fileKey(a.add.path)] : [])),
-      h.actions.flatMap((a) => ("remove" in a ? [fileKey(a.remove.path)] : [])),
-      cover === undefined ? null : `${String(cover).padStart(20, "0")}.checkpoint.parquet`,
-    ];
-  }), "version bigint, operation string, added array<string>, removed array<string>, checkpoint string");
-}
-
-function listLogCheckpoints(table: string): number[] {
-  return listLog(table).checkpoints.map((c) => c.version);
 }
 
 /** The path a SQL DML target names: delta.`path`, or a name given to registerDeltaTableName. */
