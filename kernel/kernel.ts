@@ -1,7 +1,7 @@
 // The Jupyter kernel: a protocol server over tslab's compiler and executor. It queues shell
 // requests, runs cells with busy/idle around every request, sends execute_result / error /
 // stream / display messages for the running cell, keeps history, honours stop_on_error, and
-// wires the notebook globals (spark, sc, display, configure) and the live job progress panel.
+// wires the notebook globals (spark, sc, display, configure, and test/expect/check for graded work) and the live job progress panel.
 
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -16,6 +16,7 @@ import { jupyterModule } from "./executor/tslab";
 import { History } from "./history";
 import type { HistoryRequest } from "./history";
 import { randomUUID } from "node:crypto";
+import { installGradingGlobals } from "./grading/globals";
 import { createDisplay, isDisplayHandle, liveContent, liveDisplayOf, toDisplayContent } from "./display";
 import type { DisplayContent, DisplaySink } from "./display";
 import { NotebookSession, cellUsesSession } from "./notebook-session";
@@ -153,6 +154,7 @@ export class Kernel {
     define("display", { value: createDisplay(() => sink, (op, where, work) => this.actionScope(op, where, work)), writable: true });
     define("configure", { value: (opts: Parameters<NotebookSession["configure"]>[0]) => notebook.configure(opts ?? {}), writable: true });
     installCellPositionHook(() => this.executor);
+    installGradingGlobals(g);
     // tslab.display (import * as tslab from "tslab") goes to the running cell too.
     jupyterModule.lastWriteDisplayData = (data: { data: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) =>
       this.sendDisplay({ data: data.data, metadata: data.metadata ?? {} }, data.transient?.display_id, update);

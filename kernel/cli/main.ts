@@ -1,13 +1,18 @@
 // Entry of the `workbench` CLI (launched by kernel/bin/workbench.mjs through tsx): dispatches to
 // the subcommands, prints help, and turns failures into messages and exit codes (2 for usage).
 
+import { assignCommand } from "./commands/assign";
+import { gradeCommand, gradescopeBundleCommand, gradescopeRunCommand } from "./commands/grade";
 import { installKernelCommand } from "./commands/install-kernel";
 import { runCommand } from "./commands/run";
 import { startCommand } from "./commands/start";
 import { workerCommand } from "./commands/worker";
 import { UsageError, type Command } from "./commands/command";
 
-export const COMMANDS: Command[] = [startCommand, runCommand, installKernelCommand, workerCommand];
+export const COMMANDS: Command[] = [
+  startCommand, runCommand, installKernelCommand, workerCommand,
+  assignCommand, gradeCommand, gradescopeBundleCommand, gradescopeRunCommand,
+];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

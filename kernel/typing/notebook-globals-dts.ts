@@ -1,4 +1,4 @@
-// The declaration file that types a notebook's pre-bound globals (spark, sc, display, configure)
+// The declaration file that types a notebook's pre-bound globals (spark, sc, display, configure, test, expect, check)
 // for tslab's checker. It starts with a reference to Node's types: tslab only finds @types/node
 // inside its own folder, and without it a notebook cannot even name `console`. The engine's types
 // are imported by package name: the notebook's folder sees them as node_modules/bigdata-workbench
@@ -43,5 +43,40 @@ declare global {
   }
   /** Changes how the notebook's session starts. Only before the first use of spark or sc. */
   function configure(opts: BigDataNotebookConfig): void;
+
+  interface BigDataTestOptions {
+    /** Weight of this case within its question (default 1). */
+    points?: number;
+    /** What a student reads when the case fails. */
+    message?: string;
+    /** Limit for an asynchronous case, ms (default 60000). */
+    timeoutMs?: number;
+  }
+  interface BigDataMatchers {
+    toEqual(expected: unknown): void;
+    toBe(expected: unknown): void;
+    toBeCloseTo(expected: number, digits?: number): void;
+    toBeGreaterThan(n: number): void;
+    toBeGreaterThanOrEqual(n: number): void;
+    toBeLessThan(n: number): void;
+    toBeLessThanOrEqual(n: number): void;
+    toBeTruthy(): void;
+    toBeFalsy(): void;
+    toBeDefined(): void;
+    toContain(item: unknown): void;
+    toHaveLength(n: number): void;
+    toEqualUnordered(expected: unknown[]): void;
+    toMatch(re: RegExp | string): void;
+    toThrow(what?: string | RegExp): void;
+  }
+  interface BigDataExpect {
+    (got: unknown, hint?: string): BigDataMatchers & { readonly not: BigDataMatchers };
+  }
+  /** Registers a graded test case under a question ("q1"); check("q1") runs it. */
+  var test: (question: string, name: string, fn: () => unknown, opts?: BigDataTestOptions) => void;
+  /** Jest-style assertions for graded tests: expect(got, hint?).toEqual(expected). */
+  var expect: BigDataExpect;
+  /** Runs a question's (public) tests and shows pass/fail with expected vs got. */
+  var check: (question?: string) => Promise<unknown>;
 }
 `;

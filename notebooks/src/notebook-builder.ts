@@ -16,6 +16,8 @@ export interface CellSpec {
   kind: "markdown" | "code";
   text: string;
   tags?: string[];
+  /** Extra cell metadata (an assignment's nbgrader fields). */
+  metadata?: Record<string, unknown>;
 }
 
 /** Strips the common indentation and the leading/trailing blank lines of a template literal. */
@@ -51,7 +53,7 @@ export function buildNotebook(prefix: string, cells: CellSpec[]): Record<string,
     },
     cells: cells.map((c, i): BuiltCell => {
       const id = `${prefix}-${String(i + 1).padStart(2, "0")}`;
-      const metadata = c.tags?.length ? { tags: c.tags } : {};
+      const metadata = { ...(c.tags?.length ? { tags: c.tags } : {}), ...(c.metadata ?? {}) };
       return c.kind === "markdown"
         ? { cell_type: "markdown", id, metadata, source: lines(c.text) }
         : { cell_type: "code", id, metadata, source: lines(c.text), execution_count: null, outputs: [] };

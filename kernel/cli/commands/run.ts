@@ -125,7 +125,7 @@ export function defaultOutput(input: string): string {
 }
 
 /** The named kernelspec, or for "bigdata" a throwaway install when it is not registered. */
-async function resolveSpec(name: string, say: (s: string) => void): Promise<{ spec: KernelSpec; cleanup: () => Promise<void> }> {
+export async function resolveSpec(name: string, say: (s: string) => void): Promise<{ spec: KernelSpec; cleanup: () => Promise<void> }> {
   try {
     return { spec: findKernelSpec(name), cleanup: async () => {} };
   } catch (e) {

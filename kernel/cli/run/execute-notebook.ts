@@ -64,13 +64,14 @@ export async function executeNotebook(nb: Notebook, kernel: KernelProcess, opts:
   return { notebook: nb, cellsRun, failures };
 }
 
-async function runCell(
+/** Runs one code cell (its outputs are collected into it); a failure says why it did not finish cleanly. */
+export async function runCell(
   kernel: KernelProcess,
   cell: CodeCell,
   index: number,
   code: string,
   collector: OutputCollector,
-  opts: ExecuteOptions,
+  opts: Pick<ExecuteOptions, "timeoutMs" | "interruptGraceMs" | "onOutput">,
 ): Promise<CellFailure | undefined> {
   let idle!: () => void;
   const gotIdle = new Promise<void>((r) => (idle = r));

@@ -3,7 +3,7 @@
 // and so that shutdown can reap whatever the kernel itself started (engine workers).
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { chown, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { newConnectionInfo, writeConnectionFile } from "./connection-file";
@@ -27,6 +27,14 @@ export interface StartOptions {
   startupTimeoutMs?: number;
   /** Receives kernel stdout/stderr chunks (the runner shows them with --verbose). */
   onOutput?: (chunk: string) => void;
+  /** Folder for the connection file (default: JUPYTER_RUNTIME_DIR or the system temp folder). */
+  runtimeDir?: string;
+  /** Rewrites the kernel's command line (the grader's sandbox wraps it). */
+  wrap?: (argv: string[]) => string[];
+  /** The user the kernel runs as: it gets the connection file. */
+  user?: { uid: number; gid: number };
+  /** Start the process as `user` (unless the wrapper switches user itself). */
+  spawnAsUser?: boolean;
 }
 
 const OUTPUT_TAIL = 16_384;
@@ -63,14 +71,20 @@ export class KernelProcess {
 
   static async start(spec: KernelSpec, opts: StartOptions = {}): Promise<KernelProcess> {
     // Connection files live in Jupyter's runtime directory when one is set (as jupyter_client does).
-    const runtime = process.env.JUPYTER_RUNTIME_DIR;
+    const runtime = opts.runtimeDir ?? process.env.JUPYTER_RUNTIME_DIR;
     if (runtime) await mkdir(runtime, { recursive: true });
     const tempDir = await mkdtemp(join(runtime || tmpdir(), "workbench-kernel-"));
     const conn = await newConnectionInfo(spec.name);
     const connFile = join(tempDir, "kernel.json");
     await writeConnectionFile(connFile, conn);
-    const [cmd, ...args] = kernelArgv(spec, connFile);
+    if (opts.user) {
+      await chown(tempDir, opts.user.uid, opts.user.gid);
+      await chown(connFile, opts.user.uid, opts.user.gid);
+    }
+    const argv = kernelArgv(spec, connFile);
+    const [cmd, ...args] = opts.wrap ? opts.wrap(argv) : argv;
     const child = spawn(cmd!, args, {
+      ...(opts.user && opts.spawnAsUser ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
       cwd: opts.cwd,
       env: { ...(opts.env ?? process.env), ...(spec.env ?? {}) },
       stdio: ["ignore", "pipe", "pipe"],

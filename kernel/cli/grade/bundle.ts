@@ -1,0 +1,33 @@
+// The autograder bundle: a zip with assignment.json (questions, every test, the student template)
+// and, for Gradescope, the setup.sh / run_autograder pair that runs the same grader on its machine.
+
+import { readFile, writeFile } from "node:fs/promises";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
+import type { AssignmentBundle } from "../../grading/assignment";
+
+export class BundleError extends Error {
+  override name = "BundleError";
+}
+
+export const BUNDLE_ENTRY = "assignment.json";
+
+export async function writeBundle(path: string, bundle: AssignmentBundle, extra: Record<string, string> = {}): Promise<void> {
+  const files: Record<string, Uint8Array> = { [BUNDLE_ENTRY]: strToU8(JSON.stringify(bundle, null, 1)) };
+  for (const [name, content] of Object.entries(extra)) files[name] = strToU8(content);
+  // A fixed timestamp keeps the zip byte-for-byte the same for the same assignment.
+  await writeFile(path, zipSync(files, { mtime: new Date("2020-01-01T00:00:00Z") }));
+}
+
+export async function readBundle(path: string): Promise<AssignmentBundle> {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(new Uint8Array(await readFile(path)));
+  } catch (e) {
+    throw new BundleError(`${path} is not a readable zip: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const entry = files[BUNDLE_ENTRY];
+  if (!entry) throw new BundleError(`${path} has no ${BUNDLE_ENTRY}; build bundles with \`workbench assign\``);
+  const b = JSON.parse(strFromU8(entry)) as AssignmentBundle;
+  if (b.format !== "bigdata-assignment/1" || !Array.isArray(b.questions) || !b.template) throw new BundleError(`${path}: ${BUNDLE_ENTRY} is not a bigdata-assignment/1 bundle`);
+  return b;
+}
