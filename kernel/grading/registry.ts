@@ -118,7 +118,20 @@ async function runCase(c: TestCase): Promise<CaseResult> {
   } catch (e) {
     const ms = now() - t0;
     if (e instanceof TestFailure) return { ...base, passed: false, expected: e.expected, got: e.got, message: e.hint ?? c.message, ms };
-    const err = e instanceof Error ? `${e.name}: ${e.message}` : `threw ${show(e)}`;
+    const at = e instanceof Error ? userFrame(e) : undefined;
+    const err = (e instanceof Error ? `${e.name}: ${e.message}` : `threw ${show(e)}`) + (at ? ` (at ${at})` : "");
     return { ...base, passed: false, error: err, message: c.message, ms };
   }
+}
+
+type CellPositionHook = (file: string, line: number, column: number) => { cell?: number; line?: number } | undefined;
+
+/** Where in the student's own cells an error was thrown ("Cell In[7], line 3"), from its stack. */
+export function userFrame(e: Error): string | undefined {
+  const hook = (globalThis as Record<symbol, unknown>)[Symbol.for("bigdata-workbench.cellPosition")] as CellPositionHook | undefined;
+  for (const m of String(e.stack ?? "").matchAll(/(<cell \d+>):(\d+):(\d+)/g)) {
+    const pos = hook?.(m[1]!, Number(m[2]), Number(m[3]));
+    if (pos?.cell !== undefined && pos.line !== undefined) return `Cell In[${pos.cell}], line ${pos.line}`;
+  }
+  return undefined;
 }

@@ -124,7 +124,7 @@ export async function gradeSubmission(submission: Nb, bundle: AssignmentBundle, 
     }
     if (!failure) return { kind: "ok" };
     const kind = failure.kind === "timeout" ? "timeout" : failure.kind === "kernel-died" ? "crashed" : "error";
-    return { kind, failure };
+    return { kind, failure: { ename: failure.ename, evalue: failure.evalue, traceback: failure.traceback } };
   };
 
   const cells = notebook.cells as CodeCell[];
@@ -134,7 +134,7 @@ export async function gradeSubmission(submission: Nb, bundle: AssignmentBundle, 
     if (!text(cell.source).trim()) { cell.outputs = []; continue; }
     const q = questionOf.get(i);
     const out = await runOne(i, cell, q ? limits.questionTimeoutMs : limits.cellTimeoutMs);
-    if (out.failure) cellErrors.push({ cellIndex: i, kind: out.kind as CellError["kind"], ...out.failure });
+    if (out.failure) cellErrors.push({ cellIndex: i, kind: out.kind as CellError["kind"], ename: out.failure.ename, evalue: out.failure.evalue, traceback: out.failure.traceback });
     if (q) {
       const r = results.get(q)!;
       const report = gradeReport(cell, nonce);
