@@ -30,7 +30,8 @@ describe("markers", () => {
     const t = 'test("q1", "a", () => {});\n// BEGIN HIDDEN TESTS\ntest("q1", "h", () => {});\n// END HIDDEN TESTS\ncheck("q1")';
     vexpect(publicTests(t, "c")).toBe('test("q1", "a", () => {});\n\ncheck("q1")'.replace("\n\n", "\n"));
     const g = gradedTestSource("q1", t, "N", "c");
-    vexpect(g).toMatch(/\.begin\("q1"\);\n\{\n/);
+    vexpect(g.split("\n")[0]).toMatch(/\.begin\("q1"\); \{ const \{ test, expect, check \} = .*; test\("q1", "a"/);
+    vexpect(g.split("\n").length).toBe(t.split("\n").length + 2);
     vexpect(g.indexOf(".hidden();")).toBeLessThan(g.indexOf('"h"'));
     vexpect(g.trim().endsWith('.grade("q1", "N")')).toBe(true);
   });

@@ -101,17 +101,12 @@ const G = `(globalThis as any).__bigdata_grader__`;
  * the nonce. Test cells must not hold import declarations (they run inside a block).
  */
 export function gradedTestSource(question: string, tests: string, nonce: string, where: string): string {
-  const body = splitHidden(tests, where)
-    .map((p) => `${G}.${p.hidden ? "hidden" : "visible"}();\n${p.text}`)
-    .join("\n");
-  return [
-    `${G}.begin(${JSON.stringify(question)});`,
-    `{`,
-    `const { test, expect, check } = ${G} as { test: typeof globalThis.test; expect: typeof globalThis.expect; check: (q?: string) => undefined };`,
-    body,
-    `}`,
-    `${G}.grade(${JSON.stringify(question)}, ${JSON.stringify(nonce)})`,
-  ].join("\n");
+  splitHidden(tests, where); // checks the markers
+  // The prefix shares the first line, so line numbers in errors are the test cell's own.
+  const prefix = `${G}.begin(${JSON.stringify(question)}); { const { test, expect, check } = ${G} as { test: typeof globalThis.test; expect: typeof globalThis.expect; check: (q?: string) => undefined }; `;
+  const body = tests.split("\n").map((l) => (BEGIN_HIDDEN.test(l) ? `${G}.hidden();` : END_HIDDEN.test(l) ? `${G}.visible();` : l));
+  body[0] = prefix + body[0];
+  return [...body, `}`, `${G}.grade(${JSON.stringify(question)}, ${JSON.stringify(nonce)})`].join("\n");
 }
 
 /** Import declarations at the start of a line (not allowed in test cells). */

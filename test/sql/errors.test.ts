@@ -41,6 +41,18 @@ describe("analysis errors", () => {
     expect(thrown(() => s.sql("SELECT lower('a', 'b')")).message).toMatch(/^\[WRONG_NUM_ARGS\.WITHOUT_SUGGESTION\] The `lower` requires 1 parameters but the actual number is 2/);
   });
 
+  it("ORDER BY a name a join holds twice but the select list once sorts by the selected column (as Spark)", async () => {
+    s.createDataFrame([["b", "x"], ["a", "y"]], "rider string, plan string").createOrReplaceTempView("riders_ob");
+    s.createDataFrame([["a", 1], ["b", 2], ["a", 3]], "rider string, m int").createOrReplaceTempView("rides_ob");
+    const agg = s.sql("SELECT r.rider, count(*) AS n FROM rides_ob r JOIN riders_ob p ON r.rider = p.rider GROUP BY r.rider ORDER BY rider DESC");
+    expect((await agg.collect()).map((r) => [r.rider, Number(r.n)])).toEqual([["b", 1], ["a", 2]]);
+    // Over an aggregate, the select list's alias wins over an input column of the same name.
+    const byAlias = s.sql("SELECT rider, sum(m) AS m FROM rides_ob GROUP BY rider ORDER BY m DESC");
+    expect((await byAlias.collect()).map((r) => [r.rider, Number(r.m)])).toEqual([["a", 4], ["b", 2]]);
+    // Still ambiguous when the select list does not pick one of them.
+    expect(thrown(() => s.sql("SELECT count(*) FROM rides_ob r JOIN riders_ob p ON r.rider = p.rider GROUP BY r.rider ORDER BY rider")).message).toMatch(/^\[AMBIGUOUS_REFERENCE\]/);
+  });
+
   it("group-by errors", () => {
     expect(thrown(() => s.sql("SELECT name, count(*) FROM items")).message).toMatch(/^\[MISSING_GROUP_BY\]/);
     expect(thrown(() => s.sql("SELECT name FROM items GROUP BY amount")).message).toMatch(/^\[MISSING_AGGREGATION\] The non-aggregating expression "name"/);

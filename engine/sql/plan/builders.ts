@@ -246,7 +246,20 @@ export function resolveOrder(o: SortExpr, named: Expr[], scope: ResolveScope): S
   }
   if (c.kind === "col" && c.parts.length === 1) {
     const hit = named.find((n) => n.kind === "alias" && eqName(n.name, c.parts[0]!));
-    if (hit && hit.kind === "alias" && !lookupColumn(c.parts, scope.input)) return { ...o, child: hit.child };
+    // Over an aggregate Spark sorts by the select list's alias first (SELECT sum(m) AS m ... ORDER BY m).
+    if (hit && hit.kind === "alias" && (scope.allowAgg || !lookupColumn(c.parts, scope.input))) return { ...o, child: hit.child };
+    try {
+      return resolveExpr(o, scope) as SortExpr;
+    } catch (e) {
+      // A name the input holds twice (r.rider, p.rider after a join) but the select list once
+      // (SELECT r.rider ... ORDER BY rider): Spark sorts by the selected column.
+      const outs = named.filter((n) => (n.kind === "alias" || n.kind === "attr") && eqName(n.name, c.parts[0]!));
+      if (e instanceof AnalysisError && e.condition === "AMBIGUOUS_REFERENCE" && outs.length === 1) {
+        const n = outs[0]!;
+        return { ...o, child: n.kind === "alias" ? n.child : n };
+      }
+      throw e;
+    }
   }
   return resolveExpr(o, scope) as SortExpr;
 }
