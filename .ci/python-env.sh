@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The project-local Python environment (.venv) with the pinned PyPI peers the tests use
-# (test/python/requirements.txt). Rebuilt only when the requirements change. Prints the path of
+# A project-local Python environment with pinned PyPI packages: by default .venv with the peers
+# the tests use (test/python/requirements.txt); `python-env.sh REQUIREMENTS VENV` builds another
+# (nbgrader's, for the interop test). Rebuilt only when the requirements change. Prints the path of
 # the environment's python on success.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-req=test/python/requirements.txt
-venv=.venv
+req=${1:-test/python/requirements.txt}
+venv=${2:-.venv}
 stamp="$venv/.requirements.sha256"
 want=$(sha256sum "$req" | cut -d' ' -f1)
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

@@ -1,5 +1,6 @@
 // Entry point of the kernel process Jupyter starts: `node --import tsx kernel/main.ts -f <file>`.
-// Reads the connection file name from the command line and runs the kernel until shutdown.
+// Reads the connection file name (and --check-raises) from the command line and runs the kernel
+// until shutdown.
 
 import { Kernel } from "./kernel";
 
@@ -14,6 +15,9 @@ function connectionFileFrom(argv: string[]): string | undefined {
 }
 
 const file = connectionFileFrom(process.argv.slice(2));
+// `--check-raises` (nbgrader's Execute.extra_arguments): a failed check() raises, so nbgrader,
+// which scores a test cell by whether it raised, grades the workbench's test cells.
+if (process.argv.includes("--check-raises")) process.env.BIGDATA_CHECK_RAISES = "1";
 if (!file) {
   process.stderr.write("usage: kernel/main.ts -f <connection_file>\n");
   process.exit(2);

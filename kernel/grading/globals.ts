@@ -9,6 +9,11 @@ import { CheckResult, GradeReport } from "./report-view";
 
 export const GRADER_GLOBAL = "__bigdata_grader__";
 
+/** A failed check() when the kernel runs with --check-raises (nbgrader's convention). */
+export class ChecksFailedError extends Error {
+  override name = "ChecksFailedError";
+}
+
 export interface GraderHandle {
   readonly test: (question: string, name: string, fn: () => unknown, opts?: TestOptions) => void;
   readonly expect: typeof expect;
@@ -31,6 +36,14 @@ export function installGradingGlobals(g: Record<string, unknown> = globalThis as
     if (question !== undefined && typeof question !== "string") throw new TypeError(`check(question): question must be a string such as "q1"`);
     const results = [];
     for (const q of qs) results.push(new CheckResult(await registry.run(q)));
+    // Under nbgrader (`--check-raises`), a failed check is an error: nbgrader scores a test cell
+    // by whether it raised. The table is shown first.
+    const failed = results.filter((r) => !r.passed);
+    if (failed.length && process.env.BIGDATA_CHECK_RAISES === "1") {
+      const show = g.display as ((x: unknown) => Promise<unknown>) | undefined;
+      for (const r of results) await show?.(r);
+      throw new ChecksFailedError(failed.map((r) => r.toString()).join("\n"));
+    }
     return results.length === 1 ? results[0] : results;
   };
   const handle: GraderHandle = Object.freeze({

@@ -11,3 +11,15 @@ export function venvPython(): string {
   cached ??= execFileSync("bash", [".ci/python-env.sh"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
   return cached;
 }
+
+const cachedOther = new Map<string, string>();
+
+/** Path of the python of another pinned environment (`requirements` under test/python, `venv` at the root). */
+export function pinnedPython(requirements: string, venv: string): string {
+  let py = cachedOther.get(venv);
+  if (!py) {
+    py = execFileSync("bash", [".ci/python-env.sh", `test/python/${requirements}`, venv], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+    cachedOther.set(venv, py);
+  }
+  return py;
+}
