@@ -7,6 +7,7 @@ import { buildAssignment, cellChecksum, mergeSubmission, nbgrader, text, type Nb
 import { deepEqual, expect, TestFailure } from "./expect";
 import { TestRegistry } from "./registry";
 import { CheckResult } from "./report-view";
+import { GRADER_GLOBAL, installGradingGlobals, seededRandom } from "./globals";
 
 const cell = (source: string, nbg?: Record<string, unknown>, id?: string): NbCell => ({
   cell_type: "code", id, source, metadata: nbg ? { nbgrader: nbg } : {}, outputs: [], execution_count: null,
@@ -125,5 +126,28 @@ describe("registry and check()", () => {
     const r = new TestRegistry();
     vexpect(() => r.register("", "a", () => {})).toThrow(/question must be a non-empty string/);
     vexpect(() => r.register("q1", "a", 42)).toThrow(/fn must be a function/);
+  });
+});
+
+describe("the grading globals", () => {
+  it("seed Math.random when the grader asks (repeatable runs) and freeze the grader's handle", () => {
+    const saved = Math.random;
+    const savedSeed = process.env.BIGDATA_RANDOM_SEED;
+    process.env.BIGDATA_RANDOM_SEED = "42";
+    try {
+      const g: Record<string, unknown> = {};
+      installGradingGlobals(g);
+      const a = [Math.random(), Math.random(), Math.random()];
+      const r = seededRandom(42);
+      vexpect(a).toEqual([r(), r(), r()]);
+      vexpect(a.every((x) => x >= 0 && x < 1)).toBe(true);
+      vexpect(() => { "use strict"; (g as Record<string, unknown>)[GRADER_GLOBAL] = {}; }).toThrow(TypeError);
+      vexpect(Object.isFrozen(g[GRADER_GLOBAL])).toBe(true);
+      g.check = () => "all tests passed";
+      vexpect(typeof (g[GRADER_GLOBAL] as { grade: unknown }).grade).toBe("function");
+    } finally {
+      Math.random = saved;
+      if (savedSeed === undefined) delete process.env.BIGDATA_RANDOM_SEED; else process.env.BIGDATA_RANDOM_SEED = savedSeed;
+    }
   });
 });

@@ -206,4 +206,21 @@ describe("workbench grade on crafted submissions", () => {
     expect(rows.find((r) => r.startsWith("hang-question,"))).toMatch(/,timeout,/);
     expect(rows.find((r) => r.startsWith("exits,"))).toMatch(/,crashed,/);
   });
+
+  it("gradescope-bundle writes the upload zip, and its run_autograder path grades one submission", async () => {
+    const zip = join(dir, "gradescope.zip");
+    await run(process.execPath, [WORKBENCH, "gradescope-bundle", join(dir, "dist", "A1.zip"), "--out", zip], { cwd: dir });
+    const { unzipSync, strFromU8 } = await import("fflate");
+    const files = unzipSync(new Uint8Array(await readFile(zip)));
+    expect(Object.keys(files).sort()).toEqual(["assignment.json", "bundle.zip", "run_autograder", "setup.sh"]);
+    expect(strFromU8(files.run_autograder!)).toContain("gradescope-run /autograder/source/bundle.zip /autograder/submission /autograder/results");
+    // What run_autograder does, with this machine's paths: one submission folder in, results.json out.
+    await mkdir(join(dir, "gs", "submission"), { recursive: true });
+    await writeFile(join(dir, "gs", "bundle.zip"), files["bundle.zip"]!);
+    await writeFile(join(dir, "gs", "submission", "A1.ipynb"), JSON.stringify(submission()));
+    await run(process.execPath, [WORKBENCH, "gradescope-run", join(dir, "gs", "bundle.zip"), join(dir, "gs", "submission"), join(dir, "gs", "results")], { cwd: dir, maxBuffer: 1 << 24 });
+    const r = JSON.parse(await readFile(join(dir, "gs", "results", "results.json"), "utf8"));
+    expect([r.score, r.max_score, r.stdout_visibility]).toEqual([10, 10, "hidden"]);
+  }, 300_000);
 });
+
