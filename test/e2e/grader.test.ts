@@ -209,10 +209,11 @@ describe("workbench grade on crafted submissions", () => {
 
   it("gradescope-bundle writes the upload zip, and its run_autograder path grades one submission", async () => {
     const zip = join(dir, "gradescope.zip");
-    await run(process.execPath, [WORKBENCH, "gradescope-bundle", join(dir, "dist", "A1.zip"), "--out", zip], { cwd: dir });
+    await run(process.execPath, [WORKBENCH, "gradescope-bundle", join(dir, "dist", "A1.zip"), "--out", zip, "--repo", ROOT], { cwd: dir });
     const { unzipSync, strFromU8 } = await import("fflate");
     const files = unzipSync(new Uint8Array(await readFile(zip)));
-    expect(Object.keys(files).sort()).toEqual(["assignment.json", "bundle.zip", "run_autograder", "setup.sh"]);
+    expect(Object.keys(files).sort()).toEqual(["bundle.zip", "run_autograder", "setup.sh"]);
+    expect(strFromU8(files["setup.sh"]!)).toContain(`git clone ${ROOT} /autograder/workbench`);
     expect(strFromU8(files.run_autograder!)).toContain("gradescope-run /autograder/source/bundle.zip /autograder/submission /autograder/results");
     // What run_autograder does, with this machine's paths: one submission folder in, results.json out.
     await mkdir(join(dir, "gs", "submission"), { recursive: true });

@@ -1,10 +1,10 @@
 // `workbench grade`: grades a folder of submissions against a bundle; `workbench
 // gradescope-bundle`: the zip to upload to Gradescope, whose run_autograder calls the same grader.
 
-import { mkdir, mkdtemp, readFile, rm, writeFile, copyFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { readBundle, writeBundle } from "../grade/bundle";
+import { bundleZip, readBundle, zipFiles } from "../grade/bundle";
 import { findSubmissions, gradeBatch } from "../grade/grade-batch";
 import { int, num, parse, UsageError, type Command } from "./command";
 import { resolveSpec } from "./run";
@@ -89,18 +89,20 @@ export async function gradeFolder(submissions: string, bundlePath: string, out: 
 export const gradescopeBundleCommand: Command = {
   name: "gradescope-bundle",
   summary: "write the autograder zip to upload to Gradescope",
-  help: `Usage: workbench gradescope-bundle NAME.zip --out autograder.zip [--repo URL --ref REV]
+  help: `Usage: workbench gradescope-bundle NAME.zip --out autograder.zip --repo URL [--ref REV]
 
-Writes a Gradescope autograder zip: setup.sh installs the workbench (npm ci in a copy of it, from
---repo at --ref, or the folder named by WORKBENCH_HOME on the image), and run_autograder grades
+Writes a Gradescope autograder zip: setup.sh installs Node 20 and the workbench (git clone of
+--repo at --ref, default main, then npm ci), and run_autograder (or WORKBENCH_HOME on a prepared
+image) grades
 /autograder/submission with the same grader as \`workbench grade\` and puts results.json where
 Gradescope reads it.`,
   async run(args) {
     const { values, positionals } = parse(args, { out: { type: "string", short: "o" }, repo: { type: "string" }, ref: { type: "string" } });
     if (values.help) return console.log(this.help), 0;
     if (positionals.length !== 1 || !values.out) throw new UsageError("give the bundle and --out");
+    if (!values.repo) throw new UsageError("give --repo URL: the git repository Gradescope's setup.sh clones the workbench from");
     const bundle = await readBundle(resolve(positionals[0]!));
-    const repo = values.repo ?? "https://github.com/bigdata-workbench/bigdata-workbench.git";
+    const repo = values.repo;
     const ref = values.ref ?? "main";
     const setup = `#!/usr/bin/env bash
 # Gradescope setup: the workbench and its dependencies, installed once per image.
@@ -115,19 +117,10 @@ set -uo pipefail
 WB=\${WORKBENCH_HOME:-/autograder/workbench}
 node "$WB/kernel/bin/workbench.mjs" gradescope-run /autograder/source/bundle.zip /autograder/submission /autograder/results
 `;
-    const tmp = await mkdtemp(join(tmpdir(), "bdw-gs-"));
-    try {
-      await writeBundle(resolve(values.out), bundle, { "setup.sh": setup, run_autograder: run, "bundle.zip": "" });
-      // bundle.zip inside the upload is the assignment bundle itself.
-      const inner = join(tmp, "bundle.zip");
-      await writeBundle(inner, bundle);
-      const { unzipSync, zipSync } = await import("fflate");
-      const files = unzipSync(new Uint8Array(await readFile(resolve(values.out))));
-      files["bundle.zip"] = new Uint8Array(await readFile(inner));
-      await writeFile(resolve(values.out), zipSync(files, { mtime: new Date("2020-01-01T00:00:00Z") }));
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+    const { strToU8 } = await import("fflate");
+    // Both scripts are executable in the zip (unix mode 0755 in the external attributes).
+    const exe = (text: string) => [strToU8(text), { os: 3, attrs: 0o100755 << 16 }] as [Uint8Array, { os: number; attrs: number }];
+    await writeFile(resolve(values.out), zipFiles({ "setup.sh": exe(setup), run_autograder: exe(run), "bundle.zip": bundleZip(bundle) }));
     console.log(`Wrote ${resolve(values.out)} (setup.sh, run_autograder, bundle.zip)`);
     return 0;
   },
@@ -146,7 +139,6 @@ export const gradescopeRunCommand: Command = {
     const stage = await mkdtemp(join(tmpdir(), "bdw-gs-run-"));
     try {
       await mkdir(join(stage, "in"));
-      const { cp } = await import("node:fs/promises");
       await cp(subDir, join(stage, "in", "submission"), { recursive: true });
       const rc = await gradeFolder(join(stage, "in"), bundle, join(stage, "out"), { jobs: 1 });
       await mkdir(results, { recursive: true });

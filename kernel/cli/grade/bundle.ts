@@ -2,7 +2,7 @@
 // and, for Gradescope, the setup.sh / run_autograder pair that runs the same grader on its machine.
 
 import { readFile, writeFile } from "node:fs/promises";
-import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
+import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
 import type { AssignmentBundle } from "../../grading/assignment";
 
 export class BundleError extends Error {
@@ -11,11 +11,20 @@ export class BundleError extends Error {
 
 export const BUNDLE_ENTRY = "assignment.json";
 
-export async function writeBundle(path: string, bundle: AssignmentBundle, extra: Record<string, string> = {}): Promise<void> {
+/** The bundle's zip bytes; `extra` files go beside assignment.json. */
+export function bundleZip(bundle: AssignmentBundle, extra: Record<string, string | Uint8Array> = {}): Uint8Array {
   const files: Record<string, Uint8Array> = { [BUNDLE_ENTRY]: strToU8(JSON.stringify(bundle, null, 1)) };
-  for (const [name, content] of Object.entries(extra)) files[name] = strToU8(content);
-  // A fixed timestamp keeps the zip byte-for-byte the same for the same assignment.
-  await writeFile(path, zipSync(files, { mtime: new Date("2020-01-01T00:00:00Z") }));
+  for (const [name, content] of Object.entries(extra)) files[name] = typeof content === "string" ? strToU8(content) : content;
+  return zipFiles(files);
+}
+
+/** A zip of the files; a fixed timestamp keeps it byte-for-byte the same for the same content. */
+export function zipFiles(files: Zippable): Uint8Array {
+  return zipSync(files, { mtime: new Date("2020-01-01T00:00:00Z") });
+}
+
+export async function writeBundle(path: string, bundle: AssignmentBundle): Promise<void> {
+  await writeFile(path, bundleZip(bundle));
 }
 
 export async function readBundle(path: string): Promise<AssignmentBundle> {
