@@ -5,6 +5,9 @@
 // Object.is or Array.prototype cannot make a wrong answer compare equal.
 
 import { inspect } from "node:util";
+import type { Matchers } from "./matchers";
+
+export type { Matchers };
 
 const objectIs = Object.is;
 const ownKeys = Object.keys;
@@ -73,30 +76,6 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-export interface Matchers {
-  /** Deep structural equality (arrays, plain objects, Rows, Maps, Sets, Dates). */
-  toEqual(expected: unknown): void;
-  /** Identity (Object.is), as Jest's toBe. */
-  toBe(expected: unknown): void;
-  /** |got - expected| < 10^-digits / 2 (Jest's rule; digits defaults to 2). */
-  toBeCloseTo(expected: number, digits?: number): void;
-  toBeGreaterThan(n: number): void;
-  toBeGreaterThanOrEqual(n: number): void;
-  toBeLessThan(n: number): void;
-  toBeLessThanOrEqual(n: number): void;
-  toBeTruthy(): void;
-  toBeFalsy(): void;
-  toBeDefined(): void;
-  /** An array or string that contains the item (deep equality for arrays). */
-  toContain(item: unknown): void;
-  toHaveLength(n: number): void;
-  /** The same elements in any order (deep equality). */
-  toEqualUnordered(expected: unknown[]): void;
-  toMatch(re: RegExp | string): void;
-  /** got is a function that throws (optionally: whose message contains / matches). */
-  toThrow(what?: string | RegExp): void;
-  readonly not: Omit<Matchers, "not">;
-}
 
 /** expect(got, hint?): the hint is what a student reads when this check fails. */
 export function expect(got: unknown, hint?: string): Matchers {

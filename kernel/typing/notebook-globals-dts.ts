@@ -1,8 +1,16 @@
+import { readFileSync } from "node:fs";
+
 // The declaration file that types a notebook's pre-bound globals (spark, sc, display, configure, test, expect, check)
 // for tslab's checker. It starts with a reference to Node's types: tslab only finds @types/node
 // inside its own folder, and without it a notebook cannot even name `console`. The engine's types
 // are imported by package name: the notebook's folder sees them as node_modules/bigdata-workbench
 // (kernel/typing/virtual-packages.ts), so tslab can name them in the declarations it emits.
+
+/** kernel/grading/matchers.ts as a global interface BigDataMatchers. */
+const matchersDts = readFileSync(new URL("../grading/matchers.ts", import.meta.url), "utf8")
+  .replace(/^[\s\S]*?export interface Matchers \{/, "  interface BigDataMatchers {")
+  .replace(/Omit<Matchers, "not">/g, 'Omit<BigDataMatchers, "not">')
+  .trimEnd();
 
 export const notebookGlobalsDts = `/// <reference types="node" />
 import type { SparkSession as EngineSparkSession, SparkContext as EngineSparkContext } from "bigdata-workbench";
@@ -52,25 +60,9 @@ declare global {
     /** Limit for an asynchronous case, ms (default 60000). */
     timeoutMs?: number;
   }
-  interface BigDataMatchers {
-    toEqual(expected: unknown): void;
-    toBe(expected: unknown): void;
-    toBeCloseTo(expected: number, digits?: number): void;
-    toBeGreaterThan(n: number): void;
-    toBeGreaterThanOrEqual(n: number): void;
-    toBeLessThan(n: number): void;
-    toBeLessThanOrEqual(n: number): void;
-    toBeTruthy(): void;
-    toBeFalsy(): void;
-    toBeDefined(): void;
-    toContain(item: unknown): void;
-    toHaveLength(n: number): void;
-    toEqualUnordered(expected: unknown[]): void;
-    toMatch(re: RegExp | string): void;
-    toThrow(what?: string | RegExp): void;
-  }
+${matchersDts}
   interface BigDataExpect {
-    (got: unknown, hint?: string): BigDataMatchers & { readonly not: BigDataMatchers };
+    (got: unknown, hint?: string): BigDataMatchers;
   }
   /** Registers a graded test case under a question ("q1"); check("q1") runs it. */
   var test: (question: string, name: string, fn: () => unknown, opts?: BigDataTestOptions) => void;

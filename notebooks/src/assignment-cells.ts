@@ -1,7 +1,7 @@
 // Cells of an instructor notebook (notebooks/assignments): solution cells, graded test cells and
 // locked cells, with the nbgrader metadata `workbench assign` reads.
 
-import type { CellSpec } from "./notebook-builder";
+import { md, type CellSpec } from "./notebook-builder";
 
 const nb = (fields: Record<string, unknown>) => ({ nbgrader: { schema_version: 3, ...fields } });
 
@@ -18,4 +18,14 @@ export function tests(grade_id: string, points: number, cell: CellSpec): CellSpe
 /** A cell students may not change (setup, data); the grader restores it if edited. */
 export function locked(grade_id: string, cell: CellSpec): CellSpec {
   return { ...cell, metadata: nb({ grade: false, solution: false, locked: true, grade_id }) };
+}
+
+/** The closing cell of every assignment. */
+export function beforeYouSubmit(): CellSpec {
+  return md`
+    ## Before you submit
+
+    Restart the kernel and run all cells: every \`check\` should say *public tests passed*. Then
+    save the notebook and hand in the \`.ipynb\` file.
+  `;
 }

@@ -4,7 +4,7 @@
 
 import { fileURLToPath } from "node:url";
 import { buildNotebook, code, emit, md } from "../notebook-builder";
-import { locked, solution, tests } from "../assignment-cells";
+import { beforeYouSubmit, locked, solution, tests } from "../assignment-cells";
 
 export const A1 = buildNotebook("a1", [
   md`
@@ -197,12 +197,7 @@ export const A1 = buildNotebook("a1", [
     // END HIDDEN TESTS
     check("q3")
   `),
-  md`
-    ## Before you submit
-
-    Restart the kernel and run all cells: every \`check\` should say *public tests passed*. Then
-    save the notebook and hand in the \`.ipynb\` file.
-  `,
+  beforeYouSubmit(),
 ]);
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -4,7 +4,7 @@
 
 import { fileURLToPath } from "node:url";
 import { buildNotebook, code, emit, md } from "../notebook-builder";
-import { locked, solution, tests } from "../assignment-cells";
+import { beforeYouSubmit, locked, solution, tests } from "../assignment-cells";
 
 export const A2 = buildNotebook("a2", [
   md`
@@ -193,11 +193,7 @@ export const A2 = buildNotebook("a2", [
     // END HIDDEN TESTS
     check("q4")
   `),
-  md`
-    ## Before you submit
-
-    Restart the kernel and run all cells; every \`check\` should say *public tests passed*.
-  `,
+  beforeYouSubmit(),
 ]);
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
