@@ -67,6 +67,7 @@ beforeAll(async () => {
     "deleted-test": submission((cells) => cells.splice(cells.findIndex((c) => gid(c) === "q2"), 1)),
     "edited-test": submission((cells) => { cells.find((c) => gid(c) === "q1")!.source = 'test("q1", "free points", () => {});\ncheck("q1")'; }, false),
     flood: submission((cells) => cells.splice(2, 0, code('for (let i = 0; i < 3000; i++) display.html("<p>" + "x".repeat(2000) + "</p>");'))),
+    "memory-hog": submission((cells) => setAnswer(cells, "q3-answer", "const hoard: number[][] = [];\nwhile (true) hoard.push(new Array(1e6).fill(Math.random()));\n")),
     snoop: submission((cells) => cells.splice(2, 0, code(`
       import * as fs from "node:fs";
       import { execSync } from "node:child_process";
@@ -96,7 +97,7 @@ beforeAll(async () => {
     }, false),
   };
   for (const [name, nb] of Object.entries(crafted)) await writeFile(join(subs, `${name}.ipynb`), JSON.stringify(nb));
-  gradeOut = (await run(process.execPath, [WORKBENCH, "grade", subs, "--bundle", bundle, "--out", join(dir, "results"), "--jobs", "2", "--cell-timeout", "20", "--question-timeout", "40"], { cwd: dir, maxBuffer: 1 << 24 })).stdout;
+  gradeOut = (await run(process.execPath, [WORKBENCH, "grade", subs, "--bundle", bundle, "--out", join(dir, "results"), "--jobs", "2", "--cell-timeout", "20", "--question-timeout", "40", "--memory", "512"], { cwd: dir, maxBuffer: 1 << 24 })).stdout;
   for (const name of Object.keys(crafted)) results[name] = JSON.parse(await readFile(join(dir, "results", name, "results.json"), "utf8"));
   csv = await readFile(join(dir, "results", "gradebook.csv"), "utf8");
 }, 900_000);
@@ -125,7 +126,7 @@ describe("workbench grade on crafted submissions", () => {
     expect(r.max_score).toBe(10);
     expect(r.tests.map((t) => `${t.name}:${t.visibility}`)).toContain("q1 (hidden tests):after_published");
     expect(r.tests.every((t) => t.status === "passed")).toBe(true);
-    expect(gradeOut).toMatch(/graded 11 of 11 submissions/);
+    expect(gradeOut).toMatch(/graded 12 of 12 submissions/);
   });
 
   it("gives partial credit by test weight", () => {
@@ -170,6 +171,12 @@ describe("workbench grade on crafted submissions", () => {
     expect(results["deleted-test"]!.output).toMatch(/locked cell q2 was deleted/);
     expect(results["edited-test"]!.score).toBe(0);
     expect(results["edited-test"]!.output).toMatch(/locked cell q1 was edited/);
+  });
+
+  it("a submission over the memory cap loses the question that ran out, not the others", () => {
+    expect(questionScore("memory-hog", "q3")).toBe(0);
+    expect(questionScore("memory-hog", "q1") + questionScore("memory-hog", "q2")).toBe(7);
+    expect(results["memory-hog"]!.output).toMatch(/stopped the kernel|did not finish in time/);
   });
 
   it("output flooding is stopped at the cap without losing the grade", () => {
