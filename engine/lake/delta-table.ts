@@ -14,21 +14,21 @@ import { andAll, anyExpr, splitConjuncts, type Expr } from "../sql/expressions/e
 import type { DataFrame } from "../sql/dataframe";
 import * as F from "../sql/functions";
 import type { SqlSession } from "../sql/sql-session";
-import { registerStatementHandler, registerTimeTravelHandler } from "../sql/statement-hooks";
-import { fileDataFrame } from "../sql/readwriter";
 import { simpleString } from "../sql/types";
 import type { PushedFilter } from "../sql/datasources/types";
 import type { Action, AddFile, RemoveFile } from "./actions";
 import { retentionMs } from "./checkpoint";
 import { FILE_COLUMN, FILE_COLUMN_OPTION, FILES_OPTION, SCAN_ID_OPTION, STAGE_OPTION, addFilePath, prunedFiles, scanRecords, setReplaceWhereEvaluator, stagedWrites, typedPartitionValues } from "./delta-source";
-import { LOG_DIR, listLog } from "./log-files";
-import { fileKey, isDeltaTable, loadSnapshot, notADeltaTable, readHistory, tablePath, versionAtTimestamp, type HistoryEntry, type Snapshot } from "./snapshot";
+import { LOG_DIR } from "./log-files";
+import { fileKey, isDeltaTable, loadSnapshot, notADeltaTable, readHistory, tablePath, versionAtTimestamp, type Snapshot } from "./snapshot";
 import { commit, type CommitResult } from "./transaction";
 import { historyDataFrame } from "./log-frames";
+import { DeltaMergeBuilder, DeltaOptimizeBuilder, type Assignments, type Cond, type MergeClause, type MergeTarget } from "./merge-builders";
+import { registeredDeltaPath } from "./table-names";
 export { historyDataFrame, deltaLog } from "./log-frames";
+export { DeltaMergeBuilder, DeltaOptimizeBuilder, type MergeClause } from "./merge-builders";
+export { registerDeltaTableName, registeredDeltaPath } from "./table-names";
 
-type Cond = string | Column;
-type Assignments = Record<string, string | Column | number | boolean | null>;
 
 function col(c: Cond): Column {
   return typeof c === "string" ? F.expr(c) : c;
@@ -37,23 +37,8 @@ function value(v: string | Column | number | boolean | null): Column {
   return typeof v === "string" ? F.expr(v) : v === null || typeof v !== "object" ? F.lit(v) : v;
 }
 
-/** Names given as DeltaTable.forName(...) / saveAsTable-like registration: name -> path. */
-const namedTables = new Map<string, string>();
 
-/** Register a Delta table under a name for DeltaTable.forName and SQL (no metastore here). */
-export function registerDeltaTableName(name: string, path: string): void {
-  namedTables.set(name.toLowerCase(), tablePath(path));
-}
-
-export interface MergeClause {
-  when: "matched" | "notMatched" | "notMatchedBySource";
-  action: "update" | "delete" | "insert";
-  condition?: Cond;
-  /** update: column -> value; insert: column -> value; "*" = all columns from the source. */
-  assignments?: Assignments | "*";
-}
-
-export class DeltaTable {
+export class DeltaTable implements MergeTarget {
   private constructor(readonly session: SqlSession, readonly path: string, private readonly aliasName?: string) {}
 
   static forPath(spark: SqlSessionLike, path: string): DeltaTable {
@@ -64,9 +49,7 @@ export class DeltaTable {
     return new DeltaTable(session, p);
   }
   static forName(spark: SqlSessionLike, name: string): DeltaTable {
-    const p = namedTables.get(name.toLowerCase());
-    if (!p) throw new AnalysisError("DELTA_TABLE_NOT_FOUND", `Table ${name} not found (register a Delta path with registerDeltaTableName(name, path)).`, { parameters: { tableName: name } });
-    return DeltaTable.forPath(spark, p);
+    return DeltaTable.forPath(spark, registeredDeltaPath(name));
   }
   static isDeltaTable(_spark: SqlSessionLike, path: string): boolean {
     return isDeltaTable(path);
@@ -559,41 +542,6 @@ function sumRecords(snap: Snapshot, keys: Iterable<string>): number {
   return n;
 }
 
-type ClauseArgs = [Assignments] | [Cond | undefined, Assignments] | [{ condition?: Cond; set?: Assignments; values?: Assignments }];
-
-function parseClause(args: unknown[], key: "set" | "values"): { condition?: Cond; assignments: Assignments } {
-  if (args.length >= 2) return { condition: args[0] as Cond | undefined, assignments: args[1] as Assignments };
-  const a = args[0] as Record<string, unknown>;
-  if (a && typeof a === "object" && key in a && typeof a[key] === "object" && !("expr" in a)) return { condition: a.condition as Cond | undefined, assignments: a[key] as Assignments };
-  return { assignments: a as Assignments };
-}
-
-/** delta-spark's DeltaMergeBuilder. */
-export class DeltaMergeBuilder {
-  private readonly clauses: MergeClause[] = [];
-  constructor(private readonly table: DeltaTable, private readonly source: DataFrame, private readonly condition: Cond) {}
-
-  whenMatchedUpdate(...args: ClauseArgs): this { const c = parseClause(args, "set"); this.clauses.push({ when: "matched", action: "update", condition: c.condition, assignments: c.assignments }); return this; }
-  whenMatchedUpdateAll(condition?: Cond): this { this.clauses.push({ when: "matched", action: "update", condition, assignments: "*" }); return this; }
-  whenMatchedDelete(condition?: Cond): this { this.clauses.push({ when: "matched", action: "delete", condition }); return this; }
-  whenNotMatchedInsert(...args: ClauseArgs): this { const c = parseClause(args, "values"); this.clauses.push({ when: "notMatched", action: "insert", condition: c.condition, assignments: c.assignments }); return this; }
-  whenNotMatchedInsertAll(condition?: Cond): this { this.clauses.push({ when: "notMatched", action: "insert", condition, assignments: "*" }); return this; }
-  whenNotMatchedBySourceUpdate(...args: ClauseArgs): this { const c = parseClause(args, "set"); this.clauses.push({ when: "notMatchedBySource", action: "update", condition: c.condition, assignments: c.assignments }); return this; }
-  whenNotMatchedBySourceDelete(condition?: Cond): this { this.clauses.push({ when: "notMatchedBySource", action: "delete", condition }); return this; }
-
-  /** Run the merge; resolves to Delta's metrics row (num_affected_rows, num_updated_rows, ...). */
-  execute(): Promise<DataFrame> { return this.table.runMerge(this.source, this.condition, this.clauses); }
-}
-
-export class DeltaOptimizeBuilder {
-  private whereCond?: Cond;
-  constructor(private readonly table: DeltaTable) {}
-  where(condition: Cond): this { this.whereCond = condition; return this; }
-  executeCompaction(): Promise<DataFrame> { return this.table.runCompaction(this.whereCond); }
-  /** OPTIMIZE ... ZORDER BY (cols): rewrite each partition's files in Z-order of the columns. */
-  executeZOrderBy(...cols: Array<string | string[]>): Promise<DataFrame> { return this.table.runCompaction(this.whereCond, cols.flat()); }
-}
-
 // replaceWhere over an overwrite: the files with rows matching the predicate (rows of those files
 // outside the predicate are refused, as Delta's DELTA_REPLACE_WHERE_MISMATCH... here: kept out by the check below).
 export function installReplaceWhere(session: SqlSession): void {
@@ -608,28 +556,3 @@ export function installReplaceWhere(session: SqlSession): void {
   });
 }
 
-/** The path a SQL DML target names: delta.`path`, or a name given to registerDeltaTableName. */
-function targetPath(target: { kind: string; path?: string; format?: string; name?: string[] }): string {
-  if (target.kind === "file") {
-    if ((target.format ?? "").toLowerCase() !== "delta") throw new AnalysisError("DELTA_MISSING_DELTA_TABLE", `${target.format}.\`${target.path}\` is not a Delta table.`);
-    return tablePath(target.path!);
-  }
-  return registeredDeltaPath((target.name ?? []).join("."));
-}
-
-/** The path registered for a table name (registerDeltaTableName), or DELTA_TABLE_NOT_FOUND. */
-export function registeredDeltaPath(name: string): string {
-  const p = namedTables.get(name.toLowerCase());
-  if (!p) throw new AnalysisError("DELTA_TABLE_NOT_FOUND", `Table ${name} not found (register a Delta path with registerDeltaTableName(name, path)).`, { parameters: { tableName: name } });
-  return p;
-}
-
-// SQL: DESCRIBE HISTORY and VERSION/TIMESTAMP AS OF on delta.`path` (statements the SQL core parses).
-registerStatementHandler("describeHistory", (session, stmt) => {
-  const s = stmt as unknown as { target: { kind: string; path?: string; format?: string; name?: string[] }; limit?: number };
-  return historyDataFrame(session, readHistory(targetPath(s.target), s.limit));
-});
-registerTimeTravelHandler((session, format, path, at) => {
-  if (format.toLowerCase() !== "delta") return undefined;
-  return fileDataFrame(session, "delta", [path], at.version !== undefined ? { versionasof: String(at.version) } : { timestampasof: String(at.timestamp) });
-});

@@ -23,10 +23,13 @@ import { evalConstant } from "../sql/expressions/eval";
 import { resolveExpr } from "../sql/plan/resolve-expr";
 import type * as A from "../sql/parser";
 import type { SqlSession } from "../sql/sql-session";
-import { registerStatementCompletion, registerStatementHandler } from "../sql/statement-hooks";
+import { registerStatementCompletion, registerStatementHandler, registerTimeTravelHandler } from "../sql/statement-hooks";
 import { StructType } from "../sql/types";
-import { DeltaTable, registeredDeltaPath, type MergeClause } from "./delta-table";
-import { setSnapshotBarrier, tablePath } from "./snapshot";
+import { DeltaTable } from "./delta-table";
+import { historyDataFrame } from "./log-frames";
+import type { MergeClause } from "./merge-builders";
+import { readHistory, setSnapshotBarrier, tablePath } from "./snapshot";
+import { registeredDeltaPath } from "./table-names";
 
 // ---- ordering: one queue of commands per table ------------------------------------------------------
 
@@ -80,6 +83,16 @@ function targetPath(t: A.DmlTarget): string {
   }
   return registeredDeltaPath(t.name.join("."));
 }
+
+// DESCRIBE HISTORY and VERSION/TIMESTAMP AS OF on delta.`path` or a registered name.
+registerStatementHandler("describeHistory", (session, stmt) => {
+  const s = stmt as unknown as { target: A.DmlTarget; limit?: number };
+  return historyDataFrame(session, readHistory(targetPath(s.target), s.limit));
+});
+registerTimeTravelHandler((session, format, path, at) => {
+  if (format.toLowerCase() !== "delta") return undefined;
+  return fileDataFrame(session, "delta", [path], at.version !== undefined ? { versionasof: String(at.version) } : { timestampasof: String(at.timestamp) });
+});
 
 function targetTable(session: SqlSession, t: A.DmlTarget): DeltaTable {
   const table = DeltaTable.forPath(session.host as never, targetPath(t));
