@@ -1,0 +1,6 @@
+// Spark Connect (issue 15, first slice): the client for a real Spark behind sc://host:port.
+export { parseConnectionString, DEFAULT_CONNECT_PORT, type ConnectionString } from "./connection-string";
+export { SparkConnectClient } from "./client";
+export { RemoteSparkSession, RemoteDataFrame } from "./remote-session";
+export { serverError, errorInfos } from "./server-errors";
+export type { RemoteRow } from "./arrow-rows";
