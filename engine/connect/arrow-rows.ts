@@ -1,6 +1,6 @@
 // Spark Connect results arrive as Arrow IPC streams (one per ExecutePlanResponse.arrow_batch);
-// decoded with apache-arrow into plain row objects: 64-bit integers become numbers when they are
-// safe integers (as the embedded engine's rows hold them), dates and timestamps become Dates.
+// decoded with apache-arrow into the values the embedded engine's rows hold: 64-bit integers as
+// numbers when they are safe integers, decimals as numbers, dates and timestamps as Dates.
 
 import { DataType, tableFromIPC, type Table } from "apache-arrow";
 import type { ExecutePlanResponse } from "./gen/spark/connect/base_pb";
@@ -18,27 +18,45 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-function rowsOf(table: Table): RemoteRow[] {
-  const fields = table.schema.fields.map((f) => ({ name: f.name, time: DataType.isDate(f.type) || DataType.isTimestamp(f.type) }));
-  const out: RemoteRow[] = [];
-  for (let i = 0; i < table.numRows; i++) {
-    const r = table.get(i)!;
-    const row: RemoteRow = {};
-    for (const f of fields) {
-      const v = plain((r as unknown as Record<string, unknown>)[f.name]);
-      row[f.name] = f.time && typeof v === "number" ? new Date(v) : v;
-    }
-    out.push(row);
+/** A value as the embedded engine's rows hold it: decimals as numbers, dates and timestamps as Dates. */
+function columnValue(v: unknown, type: DataType): unknown {
+  if (v === null || v === undefined) return null;
+  if (DataType.isDecimal(type)) {
+    const unscaled = BigInt(String(v));
+    return Number(unscaled) / 10 ** type.scale;
+  }
+  const p = plain(v);
+  return (DataType.isDate(type) || DataType.isTimestamp(type)) && typeof p === "number" ? new Date(p) : p;
+}
+
+/** Column names and positional rows (names may repeat: SELECT a.name, b.name). */
+export interface RemoteResult {
+  columns: string[];
+  rows: unknown[][];
+}
+
+function resultOf(table: Table): RemoteResult {
+  const fields = table.schema.fields;
+  const cols = fields.map((_, i) => table.getChildAt(i)!);
+  const rows: unknown[][] = [];
+  for (let r = 0; r < table.numRows; r++) rows.push(cols.map((c, i) => columnValue(c.get(r), fields[i]!.type)));
+  return { columns: fields.map((f) => f.name), rows };
+}
+
+/** Every row of a finished ExecutePlan stream, in order, positionally. */
+export function resultFromResponses(responses: ExecutePlanResponse[]): RemoteResult {
+  const out: RemoteResult = { columns: [], rows: [] };
+  for (const r of responses) {
+    if (r.responseType.case !== "arrowBatch") continue;
+    const part = resultOf(tableFromIPC(r.responseType.value.data));
+    out.columns = part.columns;
+    out.rows.push(...part.rows);
   }
   return out;
 }
 
-/** Every row of a finished ExecutePlan stream, in order. */
+/** Every row of a finished ExecutePlan stream as objects keyed by column name (PySpark's Row). */
 export function rowsFromResponses(responses: ExecutePlanResponse[]): RemoteRow[] {
-  const rows: RemoteRow[] = [];
-  for (const r of responses) {
-    if (r.responseType.case !== "arrowBatch") continue;
-    rows.push(...rowsOf(tableFromIPC(r.responseType.value.data)));
-  }
-  return rows;
+  const { columns, rows } = resultFromResponses(responses);
+  return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
 }

@@ -3,4 +3,4 @@ export { parseConnectionString, DEFAULT_CONNECT_PORT, type ConnectionString } fr
 export { SparkConnectClient } from "./client";
 export { RemoteSparkSession, RemoteDataFrame } from "./remote-session";
 export { serverError, errorInfos } from "./server-errors";
-export type { RemoteRow } from "./arrow-rows";
+export type { RemoteRow, RemoteResult } from "./arrow-rows";

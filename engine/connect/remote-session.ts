@@ -7,7 +7,7 @@ import { AnalysisError } from "../common/errors";
 import { AnalyzePlanRequest_Explain_ExplainMode, PlanSchema, type Plan } from "./gen/spark/connect/base_pb";
 import { Aggregate_GroupType, type Relation } from "./gen/spark/connect/relations_pb";
 import type { Expression } from "./gen/spark/connect/expressions_pb";
-import { rowsFromResponses, type RemoteRow } from "./arrow-rows";
+import { resultFromResponses, rowsFromResponses, type RemoteResult, type RemoteRow } from "./arrow-rows";
 import { SparkConnectClient } from "./client";
 
 type RelationInit = Relation["relType"];
@@ -73,6 +73,11 @@ export class RemoteDataFrame {
 
   async collect(): Promise<RemoteRow[]> {
     return rowsFromResponses(await this.session.client.execute(this.plan()));
+  }
+
+  /** Column names and positional rows (what a comparison with the embedded engine needs). */
+  async collectResult(): Promise<RemoteResult> {
+    return resultFromResponses(await this.session.client.execute(this.plan()));
   }
 
   /** count(): an aggregate count(1) over this relation, as PySpark's Connect client sends it. */

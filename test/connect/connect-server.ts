@@ -30,7 +30,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startConnectServer(timeoutMs = 180_000): Promise<ConnectServer> {
+/** `conf`: extra Spark settings, e.g. { "spark.sql.ansi.enabled": "false" } to match the embedded engine's defaults. */
+export async function startConnectServer(conf: Record<string, string> = {}, timeoutMs = 180_000): Promise<ConnectServer> {
   const py = venvPython();
   const sparkHome = spawnSync(py, ["-c", "import pyspark, os; print(os.path.dirname(pyspark.__file__))"], { encoding: "utf8" }).stdout.trim();
   const submit = join(sparkHome, "bin", "spark-submit");
@@ -43,6 +44,7 @@ export async function startConnectServer(timeoutMs = 180_000): Promise<ConnectSe
     "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
     "--conf", "spark.ui.enabled=false",
     "--conf", "spark.sql.shuffle.partitions=2",
+    ...Object.entries(conf).flatMap(([k, v]) => ["--conf", `${k}=${v}`]),
     "spark-internal",
   ], { env: { ...process.env, SPARK_HOME: sparkHome, PATH: `${dirname(py)}:${process.env.PATH}` }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let log = "";

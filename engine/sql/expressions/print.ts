@@ -3,7 +3,7 @@
 // ids ("(a#3 + 1)", "cast(a#3 as string)").
 
 import { simpleString } from "../types";
-import type { Expr, FrameBound, WindowSpecData } from "./expression";
+import { mapChildren, type Expr, type FrameBound, type WindowSpecData } from "./expression";
 import { valueToString } from "./cast";
 
 const INFIX: Record<string, string> = {
@@ -13,9 +13,12 @@ const INFIX: Record<string, string> = {
 
 // Spark fills optional arguments in when it builds the expression, so its names show them:
 // split(s, p) is named split(s, p, -1), substr(s, 5) substr(s, 5, 2147483647).
-const DEFAULT_THIRD_ARG: Record<string, string> = {
-  split: "-1", substr: "2147483647", substring: "2147483647", replace: "", lpad: " ", rpad: " ",
-  locate: "1", position: "1", percentile_approx: "10000", approx_percentile: "10000",
+const DEFAULT_ARG: Record<string, [given: number, text: string]> = {
+  split: [2, "-1"], substr: [2, "2147483647"], substring: [2, "2147483647"], replace: [2, ""], lpad: [2, " "], rpad: [2, " "],
+  locate: [2, "1"], position: [2, "1"], percentile_approx: [2, "10000"], approx_percentile: [2, "10000"],
+  regexp_replace: [3, "1"], round: [1, "0"], bround: [1, "0"], sort_array: [1, "true"],
+  // aggregate(arr, zero, merge) gets the identity finish function.
+  aggregate: [3, "lambdafunction(namedlambdavariable(), namedlambdavariable())"], reduce: [3, "lambdafunction(namedlambdavariable(), namedlambdavariable())"],
 };
 
 /** Aliases whose expression keeps its own name (array_agg is Spark's CollectList). */
@@ -125,8 +128,14 @@ function print(e: Expr, plan: boolean): string {
       return `scalarsubquery()`;
     case "window": return `${p(e.fn)} OVER (${windowSpecString(e.spec, plan)})`;
     case "sort": return `${p(e.child)} ${e.ascending ? "ASC" : "DESC"} NULLS ${e.nullsFirst ? "FIRST" : "LAST"}`;
-    case "lambda": return `lambdafunction(${p(e.body)}, ${e.params.join(", ")})`;
-    case "lvar": return e.name;
+    // Column names show lambda variables as namedlambdavariable() (Spark's NamedLambdaVariable.sql).
+    case "lambda": {
+      if (plan) return `lambdafunction(${p(e.body)}, ${e.params.join(", ")})`;
+      // An unresolved body still names its variables as columns: show them as Spark does too.
+      const asVar = (x: Expr): Expr => (x.kind === "col" && x.parts.length === 1 && e.params.includes(x.parts[0]!) ? { kind: "lvar", name: x.parts[0]! } : mapChildren(x, asVar));
+      return `lambdafunction(${p(asVar(e.body))}, ${e.params.map(() => "namedlambdavariable()").join(", ")})`;
+    }
+    case "lvar": return plan ? e.name : "namedlambdavariable()";
     case "fn": {
       const n = e.name.toLowerCase();
       const a = e.args;
@@ -153,8 +162,8 @@ function print(e: Expr, plan: boolean): string {
       if (TRIM_SIDE[n] && a.length === 2) return `TRIM(${TRIM_SIDE[n]} ${p(a[1]!)} FROM ${p(a[0]!)})`;
       if (n === "struct" && e.row) return `named_struct(${a.map((x, i) => `${rowFieldName(x, i)}, ${p(x)}`).join(", ")})`;
       const texts = a.map((x) => (x.kind === "star" ? "*" : p(x)));
-      const dflt = DEFAULT_THIRD_ARG[n];
-      if (dflt !== undefined && a.length === 2) texts.push((n === "lpad" || n === "rpad") && looksBinary(a[0]!) ? "X'00'" : dflt);
+      const dflt = DEFAULT_ARG[n];
+      if (dflt !== undefined && a.length === dflt[0]) texts.push((n === "lpad" || n === "rpad") && looksBinary(a[0]!) ? "X'00'" : dflt[1]);
       const upper = UPPER_NAMES[n];
       const shown = upper && upper[0] === a.length ? upper[1] : PRETTY_NAME[n] ?? n;
       return `${shown}(${e.distinct ? "DISTINCT " : ""}${texts.join(", ")})${e.ignoreNulls ? " IGNORE NULLS" : ""}`;

@@ -25,6 +25,8 @@ export interface ResolveScope {
   /** SELECT aliases visible to ORDER BY / HAVING / GROUP BY (lateral references). */
   aliases?: Map<string, Expr>;
   allowAgg?: boolean;
+  /** Inside an aggregate function's arguments (another aggregate there is NESTED_AGGREGATE_FUNCTION). */
+  insideAgg?: boolean;
   allowWindow?: boolean;
   allowGenerator?: boolean;
   /** Name of the clause for error messages ("WHERE", "GROUP BY"...). */
@@ -307,7 +309,8 @@ export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
       // nth_value reads its frame like an aggregate; ranking and offset functions have fixed frames.
       const ranking = def.kind === "window" && fnNode.name.toLowerCase() !== "nth_value";
       if (ranking && def.requiresOrder && !spec.orderBy.length) {
-        throw new AnalysisError("WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE".replace("WITHOUT_OVER_CLAUSE", "AND_FRAME_MISMATCH"),
+        // Spark 4.0.1 (checked through Spark Connect) still raises this under a legacy condition name.
+        throw new AnalysisError("_LEGACY_ERROR_TEMP_1037",
           `Window function ${fnNode.name}() requires window to be ordered, please add ORDER BY clause. For example SELECT ${fnNode.name}()(value_expr) OVER (PARTITION BY window_partition ORDER BY window_ordering) from table.`);
       }
       if (spec.frame) checkFrame(e, spec);
@@ -319,6 +322,9 @@ export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
     }
     case "fn": {
       const def = lookupFunction(e.name);
+      if (def?.kind === "agg" && scope.insideAgg) {
+        throw new AnalysisError("NESTED_AGGREGATE_FUNCTION", "It is not allowed to use an aggregate function in the argument of another aggregate function. Please use the inner aggregate function in a sub-query.");
+      }
       if (def?.kind === "agg" && !scope.allowAgg) {
         throw new AnalysisError(scope.clause === "WHERE" ? "INVALID_WHERE_CONDITION" : "UNSUPPORTED_EXPR_FOR_OPERATOR",
           scope.clause === "WHERE"
@@ -331,7 +337,7 @@ export function resolveExpr(e: Expr, scope: ResolveScope): Expr {
       if (def?.kind === "generator" && !scope.allowGenerator) {
         throw new AnalysisError("UNSUPPORTED_GENERATOR.OUTSIDE_SELECT", `The generator is not supported: outside the SELECT clause, found: ${exprSql(e)}.`);
       }
-      const inner: ResolveScope = def?.kind === "agg" ? { ...scope, allowAgg: false, allowWindow: false, allowGenerator: false } : { ...scope, allowGenerator: false };
+      const inner: ResolveScope = def?.kind === "agg" ? { ...scope, allowAgg: false, insideAgg: true, allowWindow: false, allowGenerator: false } : { ...scope, allowGenerator: false };
       let rawArgs = e.args;
       if (def?.kind === "agg" && e.name.toLowerCase() === "count" && rawArgs.length === 1 && rawArgs[0]!.kind === "star" && !rawArgs[0]!.qualifier && !e.distinct) rawArgs = [];
       else if (def?.kind === "agg" && e.name.toLowerCase() === "count" && rawArgs.some((a) => a.kind === "star")) rawArgs = expandStars(rawArgs, scope.input);
