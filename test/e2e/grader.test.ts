@@ -97,7 +97,7 @@ beforeAll(async () => {
     }, false),
   };
   for (const [name, nb] of Object.entries(crafted)) await writeFile(join(subs, `${name}.ipynb`), JSON.stringify(nb));
-  gradeOut = (await run(process.execPath, [WORKBENCH, "grade", subs, "--bundle", bundle, "--out", join(dir, "results"), "--jobs", "2", "--cell-timeout", "20", "--question-timeout", "40", "--memory", "512"], { cwd: dir, maxBuffer: 1 << 24 })).stdout;
+  gradeOut = (await run(process.execPath, [WORKBENCH, "grade", subs, "--bundle", bundle, "--out", join(dir, "results"), "--jobs", "2", "--cell-timeout", "30", "--question-timeout", "45", "--memory", "512"], { cwd: dir, maxBuffer: 1 << 24 })).stdout;
   for (const name of Object.keys(crafted)) results[name] = JSON.parse(await readFile(join(dir, "results", name, "results.json"), "utf8"));
   csv = await readFile(join(dir, "results", "gradebook.csv"), "utf8");
 }, 900_000);
