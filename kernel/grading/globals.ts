@@ -3,6 +3,7 @@
 // replaced, so a submission that redefines test/check/expect does not change how it is graded
 // (the grader's cells take the functions from that handle, never from the globals).
 
+import { createHash } from "node:crypto";
 import { expect } from "./expect";
 import { TestRegistry, type TestOptions } from "./registry";
 import { CheckResult, GradeReport } from "./report-view";
@@ -59,20 +60,14 @@ export function installGradingGlobals(g: Record<string, unknown> = globalThis as
   define("test", test);
   define("expect", expect);
   define("check", check);
-  // Graded runs are repeatable: the grader sets a seed and Math.random follows it (mulberry32).
+  // Graded runs are repeatable: the grader sets a seed and Math.random follows it.
   const seed = Number(process.env.BIGDATA_RANDOM_SEED);
   if (Number.isInteger(seed)) Math.random = seededRandom(seed);
   Object.defineProperty(g, GRADER_GLOBAL, { configurable: false, enumerable: false, writable: false, value: handle });
 }
 
-/** A small, fast, well-mixed 32-bit generator (mulberry32); uniform in [0, 1). */
+/** A repeatable uniform generator in [0, 1): SHA-256 of "seed:n" for n = 0, 1, ... (48 bits each). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let n = 0;
+  return () => createHash("sha256").update(`${seed}:${n++}`).digest().readUIntBE(0, 6) / 2 ** 48;
 }
