@@ -74,7 +74,7 @@ export async function gradeBatch(subs: Submission[], opts: BatchOptions): Promis
           spec: opts.spec,
           limits: opts.limits,
           log: (l) => opts.log?.(`${sub.id}: ${l}`),
-          startKernel: (env) => KernelProcess.start(opts.spec, { cwd: workdir, env: sandbox.env(env), wrap: sandbox.wrap, runtimeDir: sandbox.runtimeDir, user: sandbox.user, spawnAsUser: sandbox.spawnAsUser }),
+          startKernel: (env) => KernelProcess.start(opts.spec, { cwd: workdir, env, mapEnv: sandbox.env, wrap: sandbox.wrap, runtimeDir: sandbox.runtimeDir, user: sandbox.user, spawnAsUser: sandbox.spawnAsUser }),
         });
         await writeOutputs(opts.out, sub.id, opts.bundle.name, grade);
         rows[k] = { submission: sub.id, grade };

@@ -29,6 +29,8 @@ export interface StartOptions {
   onOutput?: (chunk: string) => void;
   /** Folder for the connection file (default: JUPYTER_RUNTIME_DIR or the system temp folder). */
   runtimeDir?: string;
+  /** Rewrites the kernel's final environment (after the kernelspec's env; the grader's sandbox). */
+  mapEnv?: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
   /** Rewrites the kernel's command line (the grader's sandbox wraps it). */
   wrap?: (argv: string[]) => string[];
   /** The user the kernel runs as: it gets the connection file. */
@@ -86,7 +88,7 @@ export class KernelProcess {
     const child = spawn(cmd!, args, {
       ...(opts.user && opts.spawnAsUser ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
       cwd: opts.cwd,
-      env: { ...(opts.env ?? process.env), ...(spec.env ?? {}) },
+      env: (opts.mapEnv ?? ((e: NodeJS.ProcessEnv) => e))({ ...(opts.env ?? process.env), ...(spec.env ?? {}) }),
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
