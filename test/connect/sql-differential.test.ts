@@ -15,7 +15,6 @@ import { resultText } from "./normalize";
 import { javaMissing, startConnectServer, type ConnectServer } from "./connect-server";
 
 const KNOWN: Record<string, string> = {
-  "functions.sql#5": "Spark names struct(1 AS x, 'y' AS y) with its field aliases (struct(1 AS x, y AS y)); the engine names it struct(x, y)",
   "functions.sql#10": "Spark's format_string formats %.2f with Java's Formatter, which refuses Spark's Decimal (f != org.apache.spark.sql.types.Decimal); the engine formats the value",
 };
 

@@ -161,7 +161,8 @@ function print(e: Expr, plan: boolean): string {
       if (n === "udf" && e.udf) return `${e.udf.name}(${a.map(p).join(", ")})`;
       if (TRIM_SIDE[n] && a.length === 2) return `TRIM(${TRIM_SIDE[n]} ${p(a[1]!)} FROM ${p(a[0]!)})`;
       if (n === "struct" && e.row) return `named_struct(${a.map((x, i) => `${rowFieldName(x, i)}, ${p(x)}`).join(", ")})`;
-      const texts = a.map((x) => (x.kind === "star" ? "*" : p(x)));
+      // struct(1 AS x, c) names its aliased fields as Spark does: struct(1 AS x, c).
+      const texts = a.map((x) => (x.kind === "star" ? "*" : n === "struct" && x.kind === "alias" && !plan ? `${p(x.child)} AS ${x.name}` : p(x)));
       const dflt = DEFAULT_ARG[n];
       if (dflt !== undefined && a.length === dflt[0]) texts.push((n === "lpad" || n === "rpad") && looksBinary(a[0]!) ? "X'00'" : dflt[1]);
       const upper = UPPER_NAMES[n];
