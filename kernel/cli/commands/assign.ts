@@ -2,10 +2,10 @@
 // bundle, after proving them: the solution must score full marks and the stubs zero on every
 // graded question, or nothing is written.
 
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { parseNotebook } from "../run/index";
+import { readNotebook } from "../run/index";
 import { buildAssignment, type AssignmentBundle, type Nb } from "../../grading/assignment";
 import { writeBundle } from "../grade/bundle";
 import { findSubmissions, gradeBatch } from "../grade/grade-batch";
@@ -44,7 +44,7 @@ Options:
     if (!values.out) throw new UsageError("--out DIR is required");
     const input = resolve(positionals[0]!);
     const name = values.name ?? basename(input).replace(/\.ipynb$/, "");
-    const instructor = parseNotebook(await readFile(input, "utf8"), input) as unknown as Nb;
+    const instructor = (await readNotebook(input)) as unknown as Nb;
     const { student, bundle, solution } = buildAssignment(instructor, name);
     console.log(`${name}: ${bundle.questions.length} graded questions, ${bundle.totalPoints} points`);
     if (!values["no-verify"]) {

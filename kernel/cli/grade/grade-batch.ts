@@ -4,9 +4,8 @@
 
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
-import { KernelProcess, parseNotebook, type KernelSpec } from "../run/index";
-import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { KernelProcess, readNotebook, type KernelSpec } from "../run/index";
 import type { AssignmentBundle, Nb } from "../../grading/assignment";
 import { gradeSubmission, type GradeLimits, type SubmissionGrade } from "./grade-submission";
 import { feedbackHtml, gradebookCsv, gradescopeResults, type GradebookRow } from "./results";
@@ -67,7 +66,7 @@ export async function gradeBatch(subs: Submission[], opts: BatchOptions): Promis
       try {
         await mkdir(workdir);
         if (sub.dir) await cp(sub.dir, workdir, { recursive: true, filter: (src) => resolve(src) !== resolve(sub.notebook) });
-        const nb = parseNotebook(await readFile(sub.notebook, "utf8"), sub.notebook) as unknown as Nb;
+        const nb = (await readNotebook(sub.notebook)) as unknown as Nb;
         const sandbox = await sandboxFor({ workdir, hide: [...opts.hide, workBase], slot });
         level = sandbox.level;
         const grade = await gradeSubmission(nb, opts.bundle, {
@@ -108,8 +107,4 @@ async function writeOutputs(out: string, id: string, assignment: string, g: Subm
   await writeFile(join(dir, "results.json"), JSON.stringify(gradescopeResults(g), null, 1) + "\n");
   await writeFile(join(dir, "feedback.html"), feedbackHtml(id, assignment, g));
   await writeFile(join(dir, "graded.ipynb"), JSON.stringify(g.notebook, null, 1) + "\n");
-}
-
-export function submissionId(path: string): string {
-  return basename(path).replace(/\.ipynb$/, "");
 }

@@ -173,7 +173,8 @@ export async function gradeSubmission(submission: Nb, bundle: AssignmentBundle, 
   return { score, maxScore: bundle.totalPoints, questions, notes, cellErrors, executionTimeS: (Date.now() - t0) / 1000, notebook };
 }
 
-function round(x: number): number {
+/** Scores to a thousandth of a point. */
+export function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 

@@ -3,7 +3,7 @@
 // student's own cells.
 
 import { casesHtml, casesText, escapeHtml } from "../../grading/report-view";
-import type { QuestionResult, SubmissionGrade } from "./grade-submission";
+import { round, type QuestionResult, type SubmissionGrade } from "./grade-submission";
 
 export interface GradescopeTest {
   name: string;
@@ -118,8 +118,4 @@ export function feedbackHtml(submission: string, assignment: string, g: Submissi
 <style>body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}pre{background:#f6f8fa;padding:.5em;overflow:auto}</style>
 </head><body><h1>${escapeHtml(assignment)}: ${g.score} / ${g.maxScore}</h1><p>Submission ${escapeHtml(submission)}, graded in ${g.executionTimeS.toFixed(1)} s.</p>${qs.join("")}${notes}${errors}</body></html>
 `;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
