@@ -11,6 +11,8 @@ export type {
 export {
   WorkbenchError, SparkException, ParseError, AnalysisError, ExecutionError, InternalError, type WireError,
 } from "./common/errors";
+// DecimalType values beyond a double's 15 digits (collect() gives them; lit() and createDataFrame take them).
+export { Decimal } from "./common/decimal";
 export * from "./sql";
 export { toDanfo, fromDanfo } from "./sql/datasources";
 export * as viz from "./viz";

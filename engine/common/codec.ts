@@ -1,9 +1,10 @@
 // The one binary codec for everything that crosses a process boundary or touches disk: RPC
 // messages, shuffle blocks, cached partitions, task results. msgpack (msgpackr) with exact round
-// trips for Map, Set, Date, bigint, Uint8Array, undefined and nested arrays/objects.
+// trips for Map, Set, Date, bigint, Decimal, Uint8Array, undefined and nested arrays/objects.
 
 import { Packr, addExtension } from "msgpackr";
 import { KeyedRecord, recordFromEntries } from "./fields";
+import { Decimal } from "./decimal";
 
 const packr = new Packr({
   // Plain objects travel as msgpackr records, self-described in every message (no structures
@@ -22,6 +23,14 @@ addExtension({
   type: 0x2f,
   write: (v: KeyedRecord) => Object.entries(v),
   read: (entries: Array<[string, unknown]>) => recordFromEntries(entries),
+});
+
+// Exact decimals travel as [unscaled text, scale].
+addExtension({
+  Class: Decimal,
+  type: 0x32, // 0x30 and 0x31 are ML's DenseVector and SparseVector (engine/ml/linalg.ts)
+  write: (v: Decimal) => [v.unscaled.toString(), v.scale],
+  read: ([u, s]: [string, number]) => new Decimal(BigInt(u), s),
 });
 
 /** Encode any supported value to bytes. */

@@ -3,6 +3,7 @@
 // processes, so a HashPartitioner places a key in the same partition on every worker.
 
 import { registerShippable } from "./closure/ship-registry";
+import { Decimal, compareDecimals, decimalKeyText } from "./decimal";
 
 /** A Map-safe stand-in for a key: primitives stay as they are (fast path); compound keys become a canonical string. */
 export type NormalKey = string | number | boolean | bigint | null | undefined;
@@ -29,6 +30,7 @@ export function canonical(v: unknown): string {
     case "function": return "f" + String(v);
   }
   if (Array.isArray(v)) return "[" + v.map(canonical).join(",") + "]";
+  if (v instanceof Decimal) return "D" + decimalKeyText(v);
   if (v instanceof Date) return "d" + v.getTime();
   if (v instanceof Uint8Array) return "x" + Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex");
   if (v instanceof Map) return "M{" + [...v.entries()].map(([a, b]) => canonical(a) + ":" + canonical(b)).sort().join(",") + "}";
@@ -104,6 +106,11 @@ export function compareKeys(a: unknown, b: unknown): number {
     return x < y ? -1 : x > y ? 1 : 0;
   }
   if (ta === "string" && tb === "string") return (a as string) < (b as string) ? -1 : 1;
+  if ((a instanceof Decimal || ta === "number" || ta === "bigint") && (b instanceof Decimal || tb === "number" || tb === "bigint")) {
+    if (Number.isNaN(a)) return 1;
+    if (Number.isNaN(b)) return -1;
+    return compareDecimals(a, b);
+  }
   if (ta !== tb) return (TYPE_RANK[ta] ?? 9) - (TYPE_RANK[tb] ?? 9);
   if (ta === "boolean") return a ? 1 : -1;
   if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();

@@ -1,8 +1,10 @@
 // Spark Connect results arrive as Arrow IPC streams (one per ExecutePlanResponse.arrow_batch);
 // decoded with apache-arrow into the values the embedded engine's rows hold: 64-bit integers as
-// numbers when they are safe integers, decimals as numbers, dates and timestamps as Dates.
+// numbers when they are safe integers, decimals exact (as the engine holds them), dates and
+// timestamps as Dates.
 
 import { DataType, tableFromIPC, type Table } from "apache-arrow";
+import { decimalValue } from "../common/decimal";
 import type { ExecutePlanResponse } from "./gen/spark/connect/base_pb";
 
 export type RemoteRow = Record<string, unknown>;
@@ -18,12 +20,12 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-/** A value as the embedded engine's rows hold it: decimals as numbers, dates and timestamps as Dates. */
+/** A value as the embedded engine's rows hold it: exact decimals, dates and timestamps as Dates. */
 function columnValue(v: unknown, type: DataType): unknown {
   if (v === null || v === undefined) return null;
   if (DataType.isDecimal(type)) {
-    const unscaled = BigInt(String(v));
-    return Number(unscaled) / 10 ** type.scale;
+    // Exact, in the embedded engine's form (number, bigint or Decimal: engine/common/decimal.ts).
+    return decimalValue(BigInt(String(v)), type.scale);
   }
   const p = plain(v);
   return (DataType.isDate(type) || DataType.isTimestamp(type)) && typeof p === "number" ? new Date(p) : p;

@@ -1,6 +1,7 @@
 // The Column API (PySpark's pyspark.sql.Column): an immutable wrapper around an expression tree.
 // Operators are methods (plus, eq, and, ...) because TypeScript has no operator overloading.
 
+import { Decimal, decimalValue } from "../common/decimal";
 import { ParseError } from "../common/errors";
 import { parseDataType } from "./parser";
 import {
@@ -24,6 +25,11 @@ export function literalType(v: unknown): DataType {
   }
   if (v instanceof Date) return TimestampType;
   if (v instanceof Uint8Array) return BinaryType;
+  // lit(Decimal): just its digits, as Spark's Literal(BigDecimal) (12.50 is decimal(4,2)).
+  if (v instanceof Decimal) {
+    const digits = (v.unscaled < 0n ? -v.unscaled : v.unscaled).toString().length;
+    return { type: "decimal", precision: Math.max(digits, v.scale, 1), scale: v.scale };
+  }
   if (Array.isArray(v)) {
     const el = widerTypeOf(v.map(literalType)) ?? StringType;
     return { type: "array", elementType: el.type === "null" ? StringType : el, containsNull: v.some((x) => x === null || x === undefined) };
@@ -38,7 +44,7 @@ export function literalType(v: unknown): DataType {
 export function litExpr(v: unknown): Expr {
   if (v instanceof Column) return v.expr;
   const dt = literalType(v);
-  const value = typeof v === "bigint" && Number.isSafeInteger(Number(v)) ? Number(v) : v === undefined ? null : v;
+  const value = typeof v === "bigint" && Number.isSafeInteger(Number(v)) ? Number(v) : v instanceof Decimal ? decimalValue(v.unscaled, v.scale) : v === undefined ? null : v;
   return { kind: "lit", value, dataType: dt };
 }
 

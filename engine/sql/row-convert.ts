@@ -2,6 +2,7 @@
 // order, nested structs as objects, maps as plain objects when their keys are strings (else Map),
 // 64-bit integers as bigint only when they do not fit a double exactly.
 
+import { toDecimal } from "../common/decimal";
 import { setField } from "../common/fields";
 import { registerShippable } from "../common/closure";
 import type { DataType } from "./types";
@@ -57,6 +58,9 @@ export function externalToInternal(v: unknown, dt: DataType): unknown {
       return new Map(entries.map(([k, x]) => [k, externalToInternal(x, dt.valueType)]));
     }
     case "long": return typeof v === "bigint" && Number.isSafeInteger(Number(v)) ? Number(v) : v;
+    // Numbers, bigints, Decimals and decimal text to the exact form (a value too wide stays as given:
+    // the schema check reports it).
+    case "decimal": return typeof v === "number" && Number.isInteger(v) ? v : (toDecimal(v, dt.precision, dt.scale) ?? v);
     case "date": return v instanceof Date ? new Date(Date.UTC(v.getUTCFullYear(), v.getUTCMonth(), v.getUTCDate())) : typeof v === "string" ? new Date(v.slice(0, 10) + "T00:00:00Z") : v;
     case "timestamp": return typeof v === "string" || typeof v === "number" ? new Date(v) : v;
     default: return v;

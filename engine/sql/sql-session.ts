@@ -2,6 +2,7 @@
 // the query pipeline every action runs (cache substitution -> subqueries -> optimizer ->
 // physical planning -> executor). engine/session wires it into SparkSession (installSqlOn).
 
+import { Decimal } from "../common/decimal";
 import { guardComplexity, isStackOverflow, tooComplexError } from "./too-complex";
 import { AnalysisError, WorkbenchError } from "../common/errors";
 import type { RDD } from "../rdd";
@@ -361,6 +362,8 @@ export function inferSchema(data: unknown[], names?: string[]): StructType {
 /** PySpark infers Python ints as bigint; JS numbers are bigint when integral, double otherwise. */
 function inferValueType(v: unknown): DataType {
   if (typeof v === "number") return Number.isInteger(v) ? { type: "long" } : { type: "double" };
+  // PySpark infers a Python Decimal as decimal(38,18).
+  if (v instanceof Decimal) return { type: "decimal", precision: 38, scale: 18 };
   if (Array.isArray(v)) {
     let el: DataType = { type: "null" };
     for (const x of v) if (x !== null && x !== undefined) el = widerType(el, inferValueType(x)) ?? { type: "string" };

@@ -2,6 +2,7 @@
 // HTML table shows: doubles as Java's Double.toString ("1.0", "1.0E7"), timestamps in UTC as
 // "yyyy-MM-dd HH:mm:ss[.fff]", arrays "[1, 2]", maps "{a -> 1}", structs "{1, x}", nulls "null".
 
+import { Decimal, decimalText } from "../common/decimal";
 import type { DataType } from "../sql/types";
 import { formatDate, formatTimestamp, javaDoubleToString, javaFloatToString } from "../sql/text-format";
 
@@ -18,7 +19,7 @@ export function formatCell(value: unknown, dt?: DataType): string {
       if (typeof value === "number") return javaFloatToString(value);
       break;
     case "decimal":
-      if (typeof value === "number") return value.toFixed(dt.scale);
+      if (typeof value === "number" || typeof value === "bigint" || value instanceof Decimal) return decimalText(value, dt.scale);
       break;
     case "date":
       if (value instanceof Date) return formatDate(value);
@@ -46,7 +47,7 @@ export function formatCell(value: unknown, dt?: DataType): string {
 function formatUntyped(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : javaDoubleToString(value);
-  if (typeof value === "bigint" || typeof value === "boolean" || typeof value === "string") return String(value);
+  if (typeof value === "bigint" || typeof value === "boolean" || typeof value === "string" || value instanceof Decimal) return String(value);
   if (value instanceof Uint8Array) return formatBinary(value);
   if (value instanceof Date) return formatTimestamp(value);
   if (Array.isArray(value)) return "[" + value.map((v) => formatUntyped(v)).join(", ") + "]";

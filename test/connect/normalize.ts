@@ -1,10 +1,11 @@
 // Rows from the embedded engine and from Spark (through Spark Connect) in one comparable form:
-// numbers rounded to 12 significant digits (64-bit integers as numbers), dates as ISO text,
+// numbers rounded to 12 significant digits (64-bit integers as numbers, exact text beyond 2^53), dates as ISO text,
 // structs and maps as plain objects with sorted keys, arrays kept in order.
 
 export function normalize(v: unknown): unknown {
   if (v === null || v === undefined) return null;
-  if (typeof v === "bigint") return Number(v);
+  // 64-bit integers and whole decimals beyond 2^53 stay exact (their text); Decimal objects give theirs by toJSON.
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (typeof v === "number") return Number.isFinite(v) ? Number(v.toPrecision(12)) : String(v);
   if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(normalize);

@@ -25,13 +25,15 @@ const BIN: Record<string, string> = {
   "|": "|", "^": "^", "&": "&", "+": "+", "-": "-", "*": "*", "/": "/", "%": "%", div: "div",
 };
 
+import { toDecimal } from "../../common/decimal";
+
 const not = (e: Expr): Expr => ({ kind: "fn", name: "not", args: [e] });
 
 function literal(l: A.Literal): Expr {
   let v: unknown = l.value;
   const dt: DataType = l.dataType;
-  // Whole decimals beyond a double's exact range stay exact as bigint (scale 0).
-  if (dt.type === "decimal" && typeof v === "string") v = dt.scale === 0 && /^-?\d+$/.test(v) && !Number.isSafeInteger(Number(v)) ? BigInt(v) : Number(v);
+  // Decimal literals keep every digit (engine/common/decimal.ts chooses number, bigint or Decimal).
+  if (dt.type === "decimal" && typeof v === "string") v = toDecimal(v, dt.precision, dt.scale) ?? Number(v);
   if (typeof v === "bigint" && Number.isSafeInteger(Number(v))) v = Number(v);
   return { kind: "lit", value: v, dataType: dt };
 }

@@ -152,7 +152,9 @@ function kernelFor(a: Expr & { kind: "fn" }, ctx: EvalContext): AggKernel {
   const rt = aggRuntime(a, ctx);
   const args = a.args.map((x) => compileVector(x, ctx));
   const name = a.name.toLowerCase();
-  if (!a.distinct) {
+  // Decimal sums and means keep exact unscaled buffers: the row runtime's algebra.
+  const exactDecimal = a.dataType?.type === "decimal" && (name === "sum" || name === "avg" || name === "mean");
+  if (!a.distinct && !exactDecimal) {
     // count(1) / count(literal) counts rows, like count(*).
     const lit = a.args[0]?.kind === "lit" && a.args[0].value !== null && a.args[0].value !== undefined;
     if (name === "count" && args.length <= 1) return new CountKernel(lit ? undefined : args[0]);

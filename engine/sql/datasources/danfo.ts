@@ -1,6 +1,7 @@
 // danfojs-node interop: engine rows <-> danfo DataFrames. danfojs-node (TensorFlow.js underneath)
 // takes seconds to load, so it is imported only when these functions are first called.
 
+import { Decimal } from "../../common/decimal";
 import { setField } from "../../common/fields";
 import { AnalysisError } from "../../common/errors";
 import { StructType, type DataType } from "../types";
@@ -31,6 +32,7 @@ export function danfoDtype(dt: DataType): "int32" | "float32" | "string" | "bool
 function toDanfoValue(v: unknown, dt: DataType): unknown {
   if (v === null || v === undefined) return null;
   if (typeof v === "bigint") return Number(v);
+  if (v instanceof Decimal) return v.toNumber(); // float32 column, as pandas gives decimals as floats
   if (v instanceof Date) return dt.type === "date" ? v.toISOString().slice(0, 10) : v.toISOString();
   if (typeof v === "object") return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? Number(x) : x));
   return v;

@@ -3,10 +3,15 @@
 // skipping): a statistics check may only say "cannot match" when no row can match.
 
 import type { PushedFilter, Row } from "./types";
+import { Decimal, compareDecimals } from "../../common/decimal";
 
 /** Total order over the scalar values a filter can hold (numbers, bigints, strings, Dates, booleans). */
 export function compareValues(a: unknown, b: unknown): number | null {
   if (a === null || a === undefined || b === null || b === undefined) return null;
+  if (a instanceof Decimal || b instanceof Decimal) {
+    const num = (x: unknown) => x instanceof Decimal || typeof x === "bigint" || (typeof x === "number" && !Number.isNaN(x));
+    if (num(a) && num(b)) return compareDecimals(a, b);
+  }
   if (a instanceof Date) a = a.getTime();
   if (b instanceof Date) b = b.getTime();
   if ((typeof a === "number" || typeof a === "bigint") && (typeof b === "number" || typeof b === "bigint")) {

@@ -2,6 +2,7 @@
 // Spark's JsonInferSchema does (integers -> bigint, widening to double, conflicts -> string,
 // nested structs with fields sorted by name, arrays), and typed reading with parse modes.
 
+import { decimalText, toDecimal } from "../../common/decimal";
 import { setField } from "../../common/fields";
 import { StructType, simpleString, type DataType, type StructField } from "../types";
 import { outputFields, type ScanColumns } from "./csv-source";
@@ -231,8 +232,8 @@ function convert(v: JsonValue, dt: DataType, s: JsonSettings, path: string, bad:
     }
     case "float": case "double": case "decimal":
       if (v instanceof JsonNumber) {
-        // Whole decimals beyond a double's exact range stay exact as bigint.
-        if (dt.type === "decimal" && dt.scale === 0 && v.isIntegral && !Number.isSafeInteger(v.toNumber())) return BigInt(v.text);
+        // Decimals keep every digit of the text (rounded HALF_UP to the scale); too wide fails.
+        if (dt.type === "decimal") return toDecimal(v.text, dt.precision, dt.scale) ?? fail();
         return v.toNumber();
       }
       if (typeof v === "string" && (dt.type !== "decimal") && ["NaN", "Infinity", "-Infinity", "+Infinity"].includes(v)) return Number(v);
@@ -317,7 +318,9 @@ export function rowToJson(
       case "date": return v instanceof Date ? dateFormat(v) : v;
       case "timestamp": return v instanceof Date ? tsFormat(v) : v;
       case "binary": return v instanceof Uint8Array ? Buffer.from(v).toString("base64") : v;
-      case "long": case "decimal": return typeof v === "bigint" ? RAW(v.toString()) : v;
+      case "long": return typeof v === "bigint" ? RAW(v.toString()) : v;
+      // Decimals as exact JSON numbers with their scale (1.50), as Spark's JSON writer prints BigDecimal.
+      case "decimal": return RAW(decimalText(v, dt.scale));
       // Doubles print like Java (1.0, 1.0E20) so that reading the file back infers double again.
       case "double": case "float": return typeof v === "number" ? (Number.isFinite(v) ? RAW(javaDoubleToString(v)) : String(v)) : v;
       case "array": return (v as unknown[]).map((e) => enc(e, dt.elementType));

@@ -3,6 +3,7 @@
 // filters, and Spark's split rule (a row group belongs to the byte-range split holding its
 // midpoint). Every byte fetched is counted so pushdown savings are observable.
 
+import { decimalValue } from "../../common/decimal";
 import { setField } from "../../common/fields";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup } from "hyparquet";
@@ -154,7 +155,7 @@ async function corruptChunk(r: SplitRead, path: string, gi: number, columns: str
   const rg = r.md.row_groups[gi]!;
   for (const col of columns.length > 1 ? columns : []) {
     const failed = await r.hp.parquetRead({
-      file: r.f.buffer, metadata: r.md, columns: [col], rowStart: r.starts[gi]!, rowEnd: r.starts[gi]! + Number(rg.num_rows),
+      file: r.f.buffer, metadata: rawWideDecimals(r.md), columns: [col], rowStart: r.starts[gi]!, rowEnd: r.starts[gi]! + Number(rg.num_rows),
       compressors: r.compressors, utf8: false,
     }).then(() => undefined, (e: unknown) => e);
     if (failed !== undefined) throw corruptParquet(path, gi, col, chunkOffset(rg, col), failed);
@@ -167,12 +168,42 @@ function chunkOffset(rg: RowGroup, column: string): number | undefined {
   return c ? chunkStart(c) : undefined;
 }
 
+/** A big-endian two's complement integer (Parquet's FIXED_LEN_BYTE_ARRAY / BYTE_ARRAY decimals). */
+function bigEndianSigned(bytes: Uint8Array): bigint {
+  let u = 0n;
+  for (const b of bytes) u = (u << 8n) | BigInt(b);
+  return bytes.length && bytes[0]! >= 0x80 ? u - (1n << BigInt(bytes.length * 8)) : u;
+}
+
+const rawCache = new WeakMap<FileMetaData, FileMetaData>();
+/**
+ * The footer with DECIMAL annotations dropped from wide decimals (precision > 15), so hyparquet
+ * hands over their unscaled integers instead of dividing them into doubles (which would lose
+ * digits); normalizeValue scales them exactly. Narrow decimals keep hyparquet's exact doubles.
+ */
+export function rawWideDecimals(md: FileMetaData): FileMetaData {
+  let out = rawCache.get(md);
+  if (!out) {
+    const wide = (e: FileMetaData["schema"][number]) => (e.converted_type === "DECIMAL" || e.logical_type?.type === "DECIMAL") && (e.precision ?? 38) > 15;
+    out = md.schema.some(wide)
+      ? { ...md, schema: md.schema.map((e) => (wide(e) ? { ...e, converted_type: undefined, logical_type: undefined } : e)) }
+      : md;
+    rawCache.set(md, out);
+  }
+  return out;
+}
+
 /** Convert hyparquet's values to the engine's representation for `dt`. */
 export function normalizeValue(v: unknown, dt: DataType): unknown {
   if (v === null || v === undefined) return null;
   switch (dt.type) {
-    case "long": case "decimal":
-      if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : dt.type === "decimal" ? Number(v) : v;
+    case "long":
+      if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v;
+      return v;
+    case "decimal":
+      // Wide decimals are read raw (rawWideDecimals): the unscaled integer, made exact here.
+      if (typeof v === "bigint") return decimalValue(v, dt.scale);
+      if (v instanceof Uint8Array) return decimalValue(bigEndianSigned(v), dt.scale);
       return v;
     case "integer": case "short": case "byte": case "float": case "double":
       return typeof v === "bigint" ? Number(v) : v;
@@ -278,7 +309,7 @@ export async function readParquetFile(
         data = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
           hp.parquetRead({
             file: f.buffer,
-            metadata: md,
+            metadata: rawWideDecimals(md),
             columns: fileCols.map((c) => c.name),
             rowStart: starts[gi]!,
             rowEnd: starts[gi]! + n,
@@ -386,7 +417,7 @@ export async function* readParquetBatches(
       if (rest.length) {
         await hp.parquetRead({
           file: f.buffer,
-          metadata: md,
+          metadata: rawWideDecimals(md),
           columns: rest.map((c) => c.name),
           rowStart: starts[gi]!,
           rowEnd: starts[gi]! + n,

@@ -2,6 +2,7 @@
 // inference. Converters return FAIL instead of throwing: a bad value is an ordinary event in a
 // parse mode (PERMISSIVE/DROPMALFORMED), and the caller decides whether it becomes an error.
 
+import { decimalValue, fitsPrecision, parseDecimalText, rescale } from "../../common/decimal";
 import { simpleString, type DataType } from "../types";
 import { compileParser, parseDateLiteral, parseTimestampLiteral } from "./datetime";
 import type { Options } from "./options";
@@ -77,6 +78,12 @@ export function makeTextConverter(dt: DataType, sp: NumberSpellings, dtp: DateTi
     case "long": return (s) => parseIntegral(s, 64);
     case "float": case "double": return (s) => parseDouble(s, sp);
     case "decimal": return (s) => {
+      // Plain decimal text is read exactly; other spellings (NaN, Inf) go through the double parser.
+      const exact = parseDecimalText(s);
+      if (exact !== null) {
+        const u = rescale(exact.u, exact.s, dt.scale);
+        return fitsPrecision(u, dt.precision) ? decimalValue(u, dt.scale) : FAIL;
+      }
       const v = parseDouble(s, sp);
       if (v === FAIL || typeof v !== "number" || !Number.isFinite(v)) return FAIL;
       const intDigits = Math.abs(v) < 1 ? 0 : Math.floor(Math.log10(Math.abs(v))) + 1;

@@ -1,6 +1,7 @@
 // Value -> text for the text writers (CSV cells), matching how Spark prints values: doubles
 // like Java's Double.toString (1.0, 1.0E20), dates yyyy-MM-dd, timestamps in the ISO pattern.
 
+import { decimalText } from "../../common/decimal";
 import type { DataType } from "../types";
 import { javaDoubleToString } from "../text-format";
 import { formatDate, formatTimestampIso, formatWithPattern } from "./datetime";
@@ -24,7 +25,7 @@ export function valueToText(v: unknown, dt: DataType, f: TextFormats): string {
     case "date": return v instanceof Date ? f.date(v) : String(v);
     case "timestamp": return v instanceof Date ? f.timestamp(v) : String(v);
     case "binary": return v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : String(v);
-    case "decimal": return typeof v === "number" ? v.toFixed(dt.scale) : String(v);
+    case "decimal": return decimalText(v, dt.scale);
     default:
       if (v instanceof Date) return f.timestamp(v);
       if (typeof v === "object" && v !== null) return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? Number(x) : x));

@@ -3,6 +3,7 @@
 // moving every task's files into <dir> and writing _SUCCESS (Hadoop's FileOutputCommitter,
 // algorithm v1). Readers skip _temporary and _SUCCESS, so a failed job leaves nothing visible.
 
+import { unscaledAt } from "../../common/decimal";
 import { setField } from "../../common/fields";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -160,7 +161,9 @@ function toParquetValue(v: unknown, dt: DataType): unknown {
     case "float": case "double": return Number(v);
     case "string": return typeof v === "string" ? v : String(v);
     case "date": case "timestamp": return v instanceof Date ? v : new Date(v as string);
-    case "decimal": return typeof v === "bigint" ? Number(v) : v;
+    // Up to 15 digits a number is exact (the writer scales it); wider decimals go as their exact
+    // unscaled bigint, which the writer takes as is.
+    case "decimal": return dt.precision <= 15 ? Number(v) : unscaledAt(v, dt.scale);
     case "array": return (v as unknown[]).map((e) => toParquetValue(e, dt.elementType));
     case "map": {
       const entries = v instanceof Map ? [...v.entries()] : Object.entries(v as object);

@@ -5,7 +5,7 @@
 
 import { ExecutionError } from "../../common/errors";
 import { canonical } from "../../common/keys";
-import { type DataType, LongType, DoubleType, IntegerType, BooleanType, ArrayType, isNumeric, isInterval } from "../types";
+import { type DataType, DecimalType, LongType, DoubleType, IntegerType, BooleanType, ArrayType, isNumeric, isInterval } from "../types";
 import type { Expr } from "./expression";
 import { compareValues } from "./compare";
 import { mapEntries } from "./cast";
@@ -14,11 +14,27 @@ import {
 } from "./registry";
 import { boundedDecimal, isIntegral, sqlTypeName } from "./type-utils";
 import { exprSql } from "./print";
+import { decimalValue, divHalfUp, fitsPrecision, pow10, rescale, unscaledAt } from "../../common/decimal";
+import { decimalOutOfRange } from "./decimal-arith";
 
 const isNull = (v: unknown) => v === null || v === undefined;
 
-/** Sums that stay exact beyond 2^53: longs and whole decimals. */
-const exactSum = (dt: DataType) => dt.type === "long" || (dt.type === "decimal" && dt.scale === 0);
+/** Sums that stay exact beyond 2^53 (bigint): longs, and decimals as unscaled integers. */
+const exactSum = (dt: DataType) => dt.type === "long" || dt.type === "decimal";
+
+const POW10_NUM = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** A DecimalType value's unscaled integer at `scale`: a safe number where the double holds it, else a bigint. */
+function unscaledNum(v: unknown, scale: number): number | bigint {
+  if (typeof v === "number" && scale < POW10_NUM.length) {
+    const u = v * POW10_NUM[scale]!;
+    if (Math.abs(u) < 2 ** 50) return Math.round(u);
+  }
+  const u = unscaledAt(v, scale)!;
+  return Number.isSafeInteger(Number(u)) ? Number(u) : u;
+}
+
+const decimalScale = (t: DataType) => (t.type === "decimal" ? t.scale : 0);
 
 function addNum(a: unknown, b: unknown): unknown {
   if (typeof a === "bigint" || typeof b === "bigint") {
@@ -54,7 +70,7 @@ agg({
 
 function sumType(node: Expr, t: DataType): DataType {
   if (isIntegral(t)) return LongType;
-  if (t.type === "decimal") return boundedDecimal(t.precision + 10, t.scale);
+  if (t.type === "decimal") return DecimalType(Math.min(t.precision + 10, 38), t.scale);
   if (t.type === "float" || t.type === "double") return DoubleType;
   throw dataTypeMismatch(node, "UNEXPECTED_INPUT_TYPE", `The first parameter requires the "NUMERIC" or "ANSI INTERVAL" type, however "${exprSql((node as { args: Expr[] }).args[0]!)}" has the type ${sqlTypeName(t)}.`);
 }
@@ -67,11 +83,23 @@ agg({
     return { args: [a], dataType: sumType(node, typeOf(a)) };
   },
   init: () => null,
-  // Integral sums are longs (exact beyond 2^53 as bigint); double and decimal sums add as doubles.
-  update: (b, [v], info) => (isNull(v) ? b : isNull(b) ? v : exactSum(info.dataType) ? addNum(b, v) : (b as number) + (v as number)),
+  // Integral sums are longs (exact beyond 2^53 as bigint); decimal sums add their unscaled
+  // integers at the result scale (exact, as Spark's BigDecimal); double sums add as doubles.
+  update: (b, [v], info) => {
+    if (isNull(v)) return b;
+    const dt = info.dataType;
+    if (dt.type === "decimal") { const u = unscaledNum(v, dt.scale); return isNull(b) ? u : addNum(b, u); }
+    return isNull(b) ? v : exactSum(dt) ? addNum(b, v) : (b as number) + (v as number);
+  },
   merge: (a, b, info) => (isNull(a) ? b : isNull(b) ? a : exactSum(info.dataType) ? addNum(a, b) : (a as number) + (b as number)),
   finish: (b, info) => {
-    if (info.dataType.type === "decimal" && typeof b === "number") return Math.round(b * 10 ** info.dataType.scale) / 10 ** info.dataType.scale;
+    const dt = info.dataType;
+    if (dt.type === "decimal" && !isNull(b)) {
+      const u = BigInt(b as number | bigint);
+      // Beyond the result precision: null without ANSI (Spark), NUMERIC_VALUE_OUT_OF_RANGE with it.
+      if (!fitsPrecision(u, dt.precision)) { if (info.ansi) throw decimalOutOfRange(u, dt.scale, dt); return null; }
+      return decimalValue(u, dt.scale);
+    }
     // A long sum wraps around like Java's long arithmetic (Spark without ANSI); ANSI raises.
     if (info.dataType.type === "long" && typeof b === "bigint") {
       const w = BigInt.asIntN(64, b);
@@ -100,22 +128,37 @@ agg({
     const a = coerceArg(node, args, 0, "numeric");
     const t = typeOf(a);
     sumType(node, t);
-    return { args: [a], dataType: t.type === "decimal" ? boundedDecimal(t.precision + 4, t.scale + 4) : DoubleType };
+    return { args: [a], dataType: t.type === "decimal" ? DecimalType(Math.min(t.precision + 4, 38), Math.min(t.scale + 4, 38)) : DoubleType };
   },
   init: () => [0, 0],
-  update: (b, [v]) => {
+  update: (b, [v], info) => {
     if (isNull(v)) return b;
     const [s, n] = b as [number, number];
+    // Decimal means add unscaled integers at the input scale (exact); the rest add as doubles.
+    if (info.dataType.type === "decimal") return [addNum(s, unscaledNum(v, decimalScale(info.argTypes[0]!))), n + 1];
     return [s + Number(v), n + 1];
   },
-  merge: (a, b) => [(a as number[])[0]! + (b as number[])[0]!, (a as number[])[1]! + (b as number[])[1]!],
+  merge: (a, b, info) => {
+    const [s1, n1] = a as [number, number], [s2, n2] = b as [number, number];
+    return [info.dataType.type === "decimal" ? addNum(s1, s2) : s1 + s2, n1 + n2];
+  },
   finish: (b, info) => {
     const [s, n] = b as [number, number];
     if (n === 0) return null;
+    const dt = info.dataType;
+    if (dt.type === "decimal") {
+      // Spark: the sum (decimal(p+10, s)) divided by the count (decimal(20,0)) at the division's
+      // scale, then cast HALF_UP to the mean's scale (two roundings, as Spark rounds).
+      const at = info.argTypes[0]!, from = decimalScale(at);
+      const intDigits = Math.min((at.type === "decimal" ? at.precision : 20) + 10, 38) - from;
+      const divScale = intDigits + Math.max(6, from + 21) > 38 ? Math.max(38 - intDigits, Math.min(Math.max(6, from + 21), 6)) : Math.max(6, from + 21);
+      const q = divHalfUp(rescale(BigInt(s), from, divScale), BigInt(n));
+      return decimalValue(rescale(q, divScale, dt.scale), dt.scale);
+    }
     const r = s / n;
     // The mean of an interval column is an interval, rounded half up to whole months / microseconds.
     if (isInterval(info.dataType)) return Math.sign(r) * Math.round(Math.abs(r));
-    return info.dataType.type === "decimal" ? Math.round(r * 10 ** info.dataType.scale) / 10 ** info.dataType.scale : r;
+    return r;
   },
 }, "mean");
 

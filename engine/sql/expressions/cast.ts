@@ -7,10 +7,7 @@ import { ExecutionError } from "../../common/errors";
 import { INTEGRAL_RANGES, INTEGRAL_RANGES_NUM, type DataType, simpleString, isInterval } from "../types";
 import { intervalToString, intervalToNumber, numberToInterval, parseIntervalText, truncateToFields, type IntervalType } from "./intervals";
 import { formatDate, formatTimestamp, javaDoubleToString, javaFloatToString } from "../text-format";
-
-export function formatDecimal(v: number, scale: number): string {
-  return v.toFixed(scale);
-}
+import { Decimal, decimalParts, decimalText, decimalValue, fitsPrecision, parseDecimalText, rescale, type DecimalParts } from "../../common/decimal";
 
 /** Text of a value as CAST(x AS STRING) gives it. */
 export function valueToString(v: unknown, dt: DataType): string | null {
@@ -21,7 +18,7 @@ export function valueToString(v: unknown, dt: DataType): string | null {
     case "byte": case "short": case "integer": case "long": return String(v);
     case "float": return javaFloatToString(v as number);
     case "double": return javaDoubleToString(v as number);
-    case "decimal": return typeof v === "number" ? formatDecimal(v, dt.scale) : String(v);
+    case "decimal": return decimalText(v, dt.scale);
     case "string": return String(v);
     case "binary": return Buffer.from(v as Uint8Array).toString("utf8");
     case "date": return formatDate(v as Date);
@@ -116,6 +113,7 @@ function wrapInt(n: number, to: string): number {
 
 function toNumber(v: unknown): number {
   if (typeof v === "bigint") return Number(v);
+  if (v instanceof Decimal) return v.toNumber();
   if (typeof v === "boolean") return v ? 1 : 0;
   if (v instanceof Date) return v.getTime() / 1000;
   return v as number;
@@ -145,10 +143,24 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
         return invalid(v, from, to, ansi);
       }
       if (typeof v === "number" || typeof v === "bigint") return toNumber(v) !== 0;
+      if (v instanceof Decimal) return v.unscaled !== 0n;
       return invalid(v, from, to, ansi);
     }
     case "byte": case "short": case "integer": case "long": {
       const [lo, hi] = INT_RANGES[to.type]!;
+      if (from.type === "decimal") {
+        // Exact: truncate toward zero; beyond the range ANSI raises and otherwise the low bits wrap
+        // (Java's BigDecimal.longValue, as Spark's Decimal.toLong).
+        const p = decimalParts(v);
+        if (p === null) return null;
+        const t = p.u / rescale(1n, 0, p.s);
+        if (t < BigInt_RANGES[to.type]![0] || t > BigInt_RANGES[to.type]![1]) {
+          if (ansi) return overflow(v, from, to, ansi);
+          const w = BigInt.asIntN(to.type === "long" ? 64 : 32, t);
+          return to.type === "long" ? (Number.isSafeInteger(Number(w)) ? Number(w) : w) : wrapInt(Number(w), to.type);
+        }
+        return Number.isSafeInteger(Number(t)) ? Number(t) : t;
+      }
       if (typeof v === "string") {
         const s = v.trim();
         if (!INT_RE.test(s)) return invalid(v, from, to, ansi);
@@ -166,7 +178,7 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
       const n = toNumber(v);
       if (Number.isNaN(n)) return ansi ? overflow(v, from, to, ansi) : 0;
       const t = Math.trunc(n);
-      if (isFractionalType(from) || from.type === "decimal") {
+      if (isFractionalType(from)) {
         // Java's double-to-int narrowing saturates.
         if (to.type === "long") {
           if (t < lo || t >= 9223372036854775808) return ansi ? overflow(v, from, to, ansi) : t < lo ? -9223372036854775808n : 9223372036854775807n;
@@ -194,39 +206,20 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
       return to.type === "float" ? Math.fround(n) : n;
     }
     case "decimal": {
-      // Scale 0: exact through bigint (half-up rounding of a fraction), range-checked by digits.
-      if (to.scale === 0 && (typeof v === "string" || typeof v === "bigint")) {
-        let b: bigint;
-        if (typeof v === "bigint") b = v;
-        else {
-          const s = v.trim();
-          const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(s);
-          if (!m || (m[2] === "" && (m[3] ?? "") === "")) {
-            if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return invalid(v, from, to, ansi);
-            const n = Number(s);
-            if (!Number.isFinite(n)) return invalid(v, from, to, ansi);
-            b = BigInt(Math.round(n));
-          } else {
-            b = BigInt(m[2] || "0");
-            if ((m[3] ?? "").charCodeAt(0) >= 53) b += 1n;   // first fraction digit >= 5
-            if (m[1] === "-") b = -b;
-          }
-        }
-        const limit = 10n ** BigInt(to.precision);
-        if (b >= limit || b <= -limit) return overflow(v, from, to, ansi);
-        return Number.isSafeInteger(Number(b)) ? Number(b) : b;
-      }
-      let n: number;
+      // Exact: text and numbers by their decimal digits (a double by its shortest text, as Spark's
+      // Decimal(double) does), rounded HALF_UP to the scale, range-checked by precision.
+      let p: DecimalParts | null;
       if (typeof v === "string") {
-        const s = v.trim();
-        if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return invalid(v, from, to, ansi);
-        n = Number(s);
-      } else n = toNumber(v);
-      if (!Number.isFinite(n)) return invalid(v, from, to, ansi);
-      const f = 10 ** to.scale;
-      const r = Math.sign(n) * Math.round(Math.abs(n) * f) / f;
-      if (Math.abs(r) >= 10 ** (to.precision - to.scale)) return overflow(v, from, to, ansi);
-      return r;
+        p = parseDecimalText(v);
+        if (p === null) return invalid(v, from, to, ansi);
+      } else if (typeof v === "boolean") p = { u: v ? 1n : 0n, s: 0 };
+      else {
+        p = decimalParts(v instanceof Date ? toNumber(v) : v);
+        if (p === null) return invalid(v, from, to, ansi);
+      }
+      const u = rescale(p.u, p.s, to.scale);
+      if (!fitsPrecision(u, to.precision)) return overflow(v, from, to, ansi);
+      return decimalValue(u, to.scale);
     }
     case "date": {
       if (typeof v === "string") return parseDate(v) ?? invalid(v, from, to, ansi);
@@ -236,7 +229,7 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
     case "timestamp": {
       if (typeof v === "string") return parseTimestamp(v) ?? invalid(v, from, to, ansi);
       if (v instanceof Date) return new Date(v.getTime());
-      if (typeof v === "number" || typeof v === "bigint") {
+      if (typeof v === "number" || typeof v === "bigint" || v instanceof Decimal) {
         // NaN and ±Infinity have no instant: NULL (Spark), never an Invalid Date.
         const d = new Date(toNumber(v) * 1000);
         return Number.isNaN(d.getTime()) ? invalid(v, from, to, ansi) : d;

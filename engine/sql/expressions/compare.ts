@@ -3,11 +3,19 @@
 // lexicographically, binary bytewise. Nulls are handled by callers (three-valued logic, NULLS
 // FIRST/LAST).
 
+import { Decimal, compareDecimals } from "../../common/decimal";
+
 export function compareValues(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
   if (b === null || b === undefined) return 1;
   const ta = typeof a;
+  if (a instanceof Decimal || b instanceof Decimal) {
+    // Exact decimals (beyond a double's 15 digits) compare exactly with each other and with numbers.
+    if (typeof a === "number" && Number.isNaN(a)) return 1;
+    if (typeof b === "number" && Number.isNaN(b)) return -1;
+    return compareDecimals(a, b);
+  }
   if (ta === "number" || ta === "bigint") {
     if (typeof b !== "number" && typeof b !== "bigint") return ta < typeof b ? -1 : 1;
     const an = typeof a === "number" && Number.isNaN(a), bn = typeof b === "number" && Number.isNaN(b);

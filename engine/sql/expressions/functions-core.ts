@@ -11,8 +11,10 @@ import { compareValues } from "./compare";
 import {
   register, simple, typeOf, mkCast, dataTypeMismatch, coerceArg, coerceToCommon, nullableOf, type ScalarDef, type RowFn,
 } from "./registry";
-import { arithmeticType, comparisonType, isIntegral, sqlTypeName } from "./type-utils";
+import { arithmeticType, literalOperandType, comparisonType, isIntegral, sqlTypeName } from "./type-utils";
 import { exprSql } from "./print";
+import { decimalArith, decimalNegate, operandScale } from "./decimal-arith";
+import { decimalValue, unscaledAt } from "../../common/decimal";
 
 // the overflow bounds of the narrow integral types (long arithmetic is checked in bigint)
 const RANGES: Record<string, readonly [number, number]> = { byte: INTEGRAL_RANGES_NUM.byte!, short: INTEGRAL_RANGES_NUM.short!, integer: INTEGRAL_RANGES_NUM.integer! };
@@ -54,11 +56,6 @@ function longOp(op: string, a: unknown, b: unknown): number | bigint {
   return op === "+" ? x + y : op === "-" ? x - y : x * y;
 }
 
-function roundTo(v: number, scale: number): number {
-  const f = 10 ** scale;
-  return Math.sign(v) * Math.round(Math.abs(v) * f) / f;
-}
-
 function divideByZero(): ExecutionError {
   return new ExecutionError("DIVIDE_BY_ZERO", `Division by zero. Use \`try_divide\` to tolerate divisor being 0 and return NULL instead. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`);
 }
@@ -88,7 +85,7 @@ function arith(op: "+" | "-" | "*" | "/" | "%"): ScalarDef {
           `the left and right operands of the binary operator have incompatible types (${sqlTypeName(lt)} and ${sqlTypeName(rt)}).`,
           { left: sqlTypeName(lt), right: sqlTypeName(rt) });
       }
-      const t = arithmeticType(op, lt, rt)!;
+      const t = arithmeticType(op, literalOperandType(l, lt, rt), literalOperandType(r, rt, lt))!;
       if (t.type === "decimal") {
         const cast = (e: Expr) => { const et = typeOf(e); return et.type === "string" || et.type === "null" ? mkCast(e, DoubleType) : e; };
         return { args: [cast(l), cast(r)], dataType: t };
@@ -128,18 +125,8 @@ function arith(op: "+" | "-" | "*" | "/" | "%"): ScalarDef {
           const r = op === "+" ? x + y : op === "-" ? x - y : op === "*" ? x * y : op === "/" ? x / y : x % y;
           return t.type === "float" ? Math.fround(r) : r;
         }
-        case "decimal": {
-          // Whole decimals stay exact beyond 2^53 (bigint), like longs.
-          if (t.scale === 0 && op !== "/" && (typeof a === "bigint" || typeof b === "bigint" || !Number.isSafeInteger((a as number) + (b as number)) || !Number.isSafeInteger((a as number) * (b as number)))
-            && Number.isInteger(Number(a)) && Number.isInteger(Number(b))) {
-            const x = big(a), y = big(b);
-            const r = op === "+" ? x + y : op === "-" ? x - y : op === "*" ? x * y : x % y;
-            return Number.isSafeInteger(Number(r)) ? Number(r) : r;
-          }
-          const x = Number(a), y = Number(b);
-          const r = op === "+" ? x + y : op === "-" ? x - y : op === "*" ? x * y : op === "/" ? x / y : x % y;
-          return roundTo(r, t.scale);
-        }
+        case "decimal":
+          return decimalArith(op, a, b, operandScale(info.argTypes[0]!), operandScale(info.argTypes[1]!), t, info.ctx.ansi);
         default: return null;
       }
     },
@@ -232,11 +219,20 @@ register({
 register({
   kind: "scalar", name: "pmod", minArgs: 2, maxArgs: 2,
   resolve(args, node) {
-    const c = coerceToCommon(node, [coerceArg(node, args, 0, "numeric"), coerceArg(node, args, 1, "numeric")]);
+    const a = coerceArg(node, args, 0, "numeric"), b = coerceArg(node, args, 1, "numeric");
+    // Decimals take the remainder's type (Spark: min of the integral digits + the larger scale).
+    const t = arithmeticType("%", typeOf(a), typeOf(b));
+    if (t?.type === "decimal") return { args: [a, b], dataType: t };
+    const c = coerceToCommon(node, [a, b]);
     return { args: c.args, dataType: c.type };
   },
-  eval([a, b]) {
+  eval([a, b], info) {
     if (isZero(b)) return null;
+    if (info.dataType.type === "decimal") {
+      const s = info.dataType.scale, x = unscaledAt(a, s)!, y = unscaledAt(b, s)!;
+      const r = x % y;
+      return decimalValue(r < 0n ? (r + y) % y : r, s);
+    }
     const x = Number(a), y = Number(b);
     const r = x % y;
     return r < 0 ? (r + y) % y : r;
@@ -254,6 +250,7 @@ for (const [name, sign] of [["negative", -1], ["positive", 1]] as const) {
     eval([a], info) {
       if (sign === 1) return a;
       if (isInterval(info.dataType)) return checkInterval(-(a as number), info.dataType);
+      if (info.dataType.type === "decimal") return decimalNegate(a, info.dataType.scale);
       if (typeof a === "bigint") return fitIntegral(-a, info.dataType, info.ctx.ansi, "negate");
       return isIntegral(info.dataType) ? fitIntegral(-(a as number), info.dataType, info.ctx.ansi, "negate") : -(a as number);
     },

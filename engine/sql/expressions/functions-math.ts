@@ -1,10 +1,11 @@
 // Math functions. Rounding follows Spark: round is HALF_UP and bround HALF_EVEN on the value's
 // decimal text (so round(0.285, 2) = 0.29 as in Spark, not 0.28 as binary doubles would give).
 
-import { DoubleType, LongType, IntegerType, type DataType, isNumeric } from "../types";
+import { DoubleType, DecimalType, LongType, IntegerType, type DataType, isNumeric } from "../types";
 import { register, simple, coerceArg, typeOf, type ScalarDef } from "./registry";
 import { isIntegral, decimalForIntegral, boundedDecimal } from "./type-utils";
 import { fitIntegral } from "./functions-core";
+import { decimalAbs, roundDecimalValue } from "./decimal-arith";
 
 const nn = (x: number) => (Number.isNaN(x) ? x : x);
 
@@ -49,6 +50,10 @@ function rounding(name: string, mode: "up" | "even"): ScalarDef {
         const r = (away ? q + (x < 0n ? -1n : 1n) : q) * f;
         return fitIntegral(r, info.dataType, info.ctx.ansi, "round");
       }
+      if (info.dataType.type === "decimal") {
+        const from = info.argTypes[0]!.type === "decimal" ? (info.argTypes[0] as { scale: number }).scale : 0;
+        return roundDecimalValue(v, from, scale, mode, info.dataType, info.ctx.ansi);
+      }
       if (typeof v === "bigint") return v;
       const x = v as number;
       const r = roundDecimal(x, scale, mode);
@@ -59,16 +64,23 @@ function rounding(name: string, mode: "up" | "even"): ScalarDef {
 register(rounding("round", "up"));
 register(rounding("bround", "even"));
 
-function ceilFloor(name: string, f: (x: number) => number): ScalarDef {
+function ceilFloor(name: "ceil" | "floor", f: (x: number) => number): ScalarDef {
   return {
     kind: "scalar", name, minArgs: 1, maxArgs: 1,
     resolve(args, node) {
       const a = coerceArg(node, args, 0, "numeric");
       const t = typeOf(a);
-      if (t.type === "decimal") return { args: [a], dataType: decimalForIntegral(LongType).precision >= t.precision - t.scale + 1 ? boundedDecimal(t.precision - t.scale + 1, 0) : LongType };
+      // Spark: decimal(p, 0) stays; decimal(p, s) becomes decimal(min(p - s + 1, 38), 0).
+      if (t.type === "decimal") return { args: [a], dataType: t.scale === 0 ? t : DecimalType(Math.min(t.precision - t.scale + 1, 38), 0) };
       return { args: [a], dataType: LongType };
     },
-    eval([v]) { return typeof v === "bigint" ? v : f(v as number); },
+    eval([v], info) {
+      const t = info.argTypes[0]!;
+      if (t.type === "decimal" && t.scale > 0 && typeof v !== "number") {
+        return roundDecimalValue(v, t.scale, 0, name, info.dataType.type === "decimal" ? info.dataType : { type: "decimal", precision: 20, scale: 0 }, info.ctx.ansi);
+      }
+      return typeof v === "bigint" ? v : f(v as number);
+    },
   };
 }
 register(ceilFloor("ceil", Math.ceil), "ceiling");
@@ -78,6 +90,7 @@ register({
   kind: "scalar", name: "abs", minArgs: 1, maxArgs: 1,
   resolve(args, node) { const a = coerceArg(node, args, 0, "numeric"); return { args: [a], dataType: typeOf(a) }; },
   eval([v], info) {
+    if (info.dataType.type === "decimal") return decimalAbs(v, info.dataType.scale);
     if (typeof v === "bigint") return v < 0n ? -v : v;
     const x = Math.abs(v as number);
     if (info.dataType.type === "integer" && x > 2147483647) return x | 0; // abs(MIN_VALUE) wraps like Java

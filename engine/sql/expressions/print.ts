@@ -2,6 +2,7 @@
 // ("(a + 1)", "sum(x)", "CAST(a AS STRING)"); `exprPlan` gives the explain() form with attribute
 // ids ("(a#3 + 1)", "cast(a#3 as string)").
 
+import { unscaledAt, unscaledText } from "../../common/decimal";
 import { simpleString } from "../types";
 import { mapChildren, type Expr, type FrameBound, type WindowSpecData } from "./expression";
 import { valueToString } from "./cast";
@@ -63,12 +64,24 @@ export function exprPlan(e: Expr): string {
   return print(e, true);
 }
 
+/** Java's BigDecimal.toString, as Spark names a decimal literal: plain, or 1.2345678E-8 below 10^-6. */
+function javaDecimalString(v: unknown, scale: number): string {
+  const u = unscaledAt(v, scale);
+  if (u === null) return String(v);
+  const digits = (u < 0n ? -u : u).toString();
+  const adjusted = digits.length - 1 - scale;
+  if (adjusted >= -6) return unscaledText(u, scale);
+  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${u < 0n ? "-" : ""}${mantissa}E${adjusted}`;
+}
+
 function literal(e: Expr & { kind: "lit" }, plan: boolean): string {
   if (e.value === null || e.value === undefined) return "NULL";
   const t = e.dataType;
   if (t.type === "date") return `${plan ? "" : "DATE "}${plan ? valueToString(e.value, t) : `'${valueToString(e.value, t)}'`}`;
   if (t.type === "timestamp") return `${plan ? "" : "TIMESTAMP "}${plan ? valueToString(e.value, t) : `'${valueToString(e.value, t)}'`}`;
   if (t.type === "long" && plan) return `${String(e.value)}`;
+  if (t.type === "decimal") return javaDecimalString(e.value, t.scale);
   if (t.type === "binary" && e.value instanceof Uint8Array) return `X'${Buffer.from(e.value).toString("hex").toUpperCase()}'`;
   if (t.type === "array" || t.type === "struct" || t.type === "map") return valueToString(e.value, t) ?? "NULL";
   return valueToString(e.value, t) ?? "NULL";

@@ -56,7 +56,9 @@ function widerDecimal(a: DataType, b: DataType): DataType {
   const x = decimalForIntegral(a), y = decimalForIntegral(b);
   const scale = Math.max(x.scale, y.scale);
   const range = Math.max(x.precision - x.scale, y.precision - y.scale);
-  return boundedDecimal(range + scale, scale);
+  // Spark 4 keeps the integral digits first (boundedPreferIntegralDigits): the scale gives way.
+  if (range + scale <= 38) return DecimalType(range + scale, scale);
+  return DecimalType(38, Math.max(0, scale - (range + scale - 38)));
 }
 
 /** Tightest common type of two numeric types. */
@@ -129,6 +131,15 @@ export function comparisonType(a: DataType, b: DataType): DataType | undefined {
   if (a.type === "string" && isAtomic(b) && b.type !== "binary") return b.type === "decimal" ? DoubleType : b;
   if (b.type === "string" && isAtomic(a) && a.type !== "binary") return a.type === "decimal" ? DoubleType : a;
   return widerType(a, b);
+}
+
+/**
+ * The type Spark gives an integral literal beside a decimal in arithmetic: just the digits it
+ * needs (DecimalType.fromLiteral: 1000 is decimal(4,0)), not the whole int's decimal(10,0).
+ */
+export function literalOperandType(e: { kind: string; value?: unknown }, t: DataType, other: DataType): DataType {
+  if (other.type !== "decimal" || !isIntegral(t) || e.kind !== "lit" || e.value === null || e.value === undefined) return t;
+  return DecimalType(String(e.value).replace("-", "").length, 0);
 }
 
 /** Result type for + - * % with numeric (or string, promoted to double) operands. */
