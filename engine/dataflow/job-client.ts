@@ -199,7 +199,13 @@ export class JobClient {
 
   private onAck(m: any): void {
     const p = this.pending;
-    if (!p || p.id !== m.id) return;
+    if (!p || p.id !== m.id) {
+      // A late ack of a checkpoint already aborted (a source finished, the job ended): the sink has
+      // handed over its outputs before that barrier, and a later checkpoint or the job's end must
+      // commit them (dropping them lost one interval of output under load).
+      if (m.sinkId && m.out?.length) this.carry.push([m.sinkId, m.out]);
+      return;
+    }
     p.acks++;
     p.bytes += m.bytes;
     p.alignMs = Math.max(p.alignMs, m.alignMs ?? 0);

@@ -49,6 +49,7 @@ describe("dataflow checkpoints", () => {
     const { rolling, finals } = build(env, 3000);
     const job = await env.execute("barrier checkpoints");
     const res = await job.getJobExecutionResult();
+    if (process.env.DF_DEBUG) console.log("DBG1", res.restarts, JSON.stringify(job.failovers), rolling.values.length, JSON.stringify(res.checkpoints.map((c) => [c.id, c.status])));
     checkExact(rolling.values, finals.values);
     const done = res.checkpoints.filter((c) => c.status === "COMPLETED");
     expect(done.length).toBeGreaterThan(0);
