@@ -10,7 +10,7 @@ import { dirname, join, sep } from "node:path";
 import { setField } from "../common/fields";
 import { AnalysisError } from "../common/errors";
 import {
-  registerDataSource, type DataSource, type DataSourceOptions, type InternalRow, type ReadRequest, type WriteJob as ContractWriteJob, type WrittenFile as ContractWrittenFile,
+  registerDataSource, TABLE_OPERATION_OPTION, type DataSource, type DataSourceOptions, type InternalRow, type ReadRequest, type WriteJob as ContractWriteJob, type WrittenFile as ContractWrittenFile,
 } from "../sql/datasource-contract";
 import { readFileScanSplit, fromContractFilter, type FileScanSplit } from "../sql/datasources/contract-adapter";
 import { evalFilter, filterColumns, mightMatch } from "../sql/datasources/filters";
@@ -128,6 +128,8 @@ interface PendingWrite {
   newMetadata?: Metadata;
   newProtocol?: Protocol;
   replaceWhere?: string;
+  /** The commit's operation when a table statement wrote it (CREATE TABLE AS SELECT, ...); WRITE otherwise. */
+  operation?: string;
 }
 
 const pending = new Map<string, PendingWrite>();
@@ -165,7 +167,7 @@ async function prepareDeltaWrite(job: ContractWriteJob): Promise<{ skip: boolean
   const mode = job.mode === "errorifexists" ? "error" : job.mode;
   const exists = isDeltaTable(table);
   const stage = o.get(STAGE_OPTION);
-  const p: PendingWrite = { table, mode, partitionBy: job.partitionBy };
+  const p: PendingWrite = { table, mode, partitionBy: job.partitionBy, operation: o.get(TABLE_OPERATION_OPTION) };
   if (!exists) {
     if (stage) throw new AnalysisError("DELTA_MISSING_DELTA_TABLE", `\`${table}\` is not a Delta table.`);
     const partitionBy = job.partitionBy.map((c) => {
@@ -305,7 +307,7 @@ async function commitWriteActions(p: PendingWrite, adds: AddFile[], rows: number
     table: p.table,
     readVersion: p.snapshot?.version ?? -1,
     actions,
-    operation: "WRITE",
+    operation: p.operation?.toUpperCase() ?? "WRITE",
     operationParameters: { mode: saveModeName(p.mode), partitionBy: JSON.stringify(p.partitionBy), ...(p.replaceWhere ? { predicate: JSON.stringify([p.replaceWhere]) } : {}) },
     operationMetrics: { numFiles: adds.length, numOutputRows: rows, numOutputBytes: adds.reduce((a, f) => a + f.size, 0), ...(removes.length ? { numRemovedFiles: removes.length } : {}) },
     isBlindAppend: blind,
@@ -330,8 +332,16 @@ async function abortDeltaWrite(job: ContractWriteJob): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Tables being created or replaced (CREATE [OR REPLACE] TABLE still writing): the schema they will have. */
+const creating = new Map<string, StructType>();
+export function setCreatingSchema(path: string, schema: StructType | undefined): void {
+  if (schema) creating.set(tablePath(path), schema); else creating.delete(tablePath(path));
+}
+
 function readerSchema(paths: string[], options: DataSourceOptions): StructType {
   const path = onePath(paths);
+  const pendingSchema = creating.get(tablePath(path));
+  if (pendingSchema) return pendingSchema;
   const h = loadHeaderSync(path, requestedVersion(path, options));
   const o = new Options(options);
   const fileCol = o.get(FILE_COLUMN_OPTION);

@@ -24,10 +24,10 @@ import { fileKey, isDeltaTable, loadSnapshot, notADeltaTable, readHistory, table
 import { commit, type CommitResult } from "./transaction";
 import { historyDataFrame } from "./log-frames";
 import { DeltaMergeBuilder, DeltaOptimizeBuilder, type Assignments, type Cond, type MergeClause, type MergeTarget } from "./merge-builders";
-import { registeredDeltaPath } from "./table-names";
+import { deltaTablePath } from "./table-names";
 export { historyDataFrame, deltaLog } from "./log-frames";
 export { DeltaMergeBuilder, DeltaOptimizeBuilder, type MergeClause } from "./merge-builders";
-export { registerDeltaTableName, registeredDeltaPath } from "./table-names";
+export { registerDeltaTableName, deltaTablePath } from "./table-names";
 
 
 function col(c: Cond): Column {
@@ -49,7 +49,7 @@ export class DeltaTable implements MergeTarget {
     return new DeltaTable(session, p);
   }
   static forName(spark: SqlSessionLike, name: string): DeltaTable {
-    return DeltaTable.forPath(spark, registeredDeltaPath(name));
+    return DeltaTable.forPath(spark, deltaTablePath(sqlSessionOf(spark), name));
   }
   static isDeltaTable(_spark: SqlSessionLike, path: string): boolean {
     return isDeltaTable(path);

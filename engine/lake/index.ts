@@ -16,3 +16,4 @@ export { deltaDataSource, lastScan, addFilePath, prunedFiles, snapshotFilesInOrd
 export { DeltaTable, DeltaMergeBuilder, DeltaOptimizeBuilder, registerDeltaTableName, historyDataFrame, deltaLog, type MergeClause } from "./delta-table";
 export { writeDeltaBatch, deltaFilesAddedSince, type DeltaBatchResult } from "./streaming";
 export { runOrdered } from "./sql-commands";
+import "./sql-ddl"; // CREATE TABLE ... USING delta and INSERT INTO Delta catalog tables

@@ -29,7 +29,7 @@ import { DeltaTable } from "./delta-table";
 import { historyDataFrame } from "./log-frames";
 import type { MergeClause } from "./merge-builders";
 import { readHistory, setSnapshotBarrier, tablePath } from "./snapshot";
-import { registeredDeltaPath } from "./table-names";
+import { deltaTablePath } from "./table-names";
 
 // ---- ordering: one queue of commands per table ------------------------------------------------------
 
@@ -62,9 +62,9 @@ registerStatementCompletion((df) => completions.get(df));
 
 let commandIds = 0;
 
-function commandResult(session: SqlSession, schema: string, rows: Promise<unknown[][]>): DataFrame {
+export function commandResult(session: SqlSession, schema: string | StructType, rows: Promise<unknown[][]>): DataFrame {
   rows.catch(() => undefined); // reported when the result is read or awaited (sqlAsync)
-  const struct = session.createDataFrame([], schema).schema as StructType;
+  const struct = schema instanceof StructType ? schema : session.createDataFrame([], schema).schema as StructType;
   const id = `command-${++commandIds}`;
   commandResults.set(id, rows);
   const df = fileDataFrame(session, COMMAND_RESULT_FORMAT, [id], {}, struct);
@@ -74,20 +74,20 @@ function commandResult(session: SqlSession, schema: string, rows: Promise<unknow
 
 // ---- targets, expressions, sources ------------------------------------------------------------------
 
-function targetPath(t: A.DmlTarget): string {
+function targetPath(session: SqlSession, t: A.DmlTarget): string {
   if (t.kind === "file") {
     if (t.format.toLowerCase() !== "delta") {
       throw new AnalysisError("DELTA_ONLY_OPERATION", `This operation is only supported on Delta tables, not on ${t.format}.\`${t.path}\`.`, { parameters: { operation: t.format } });
     }
     return tablePath(t.path);
   }
-  return registeredDeltaPath(t.name.join("."));
+  return deltaTablePath(session, t.name);
 }
 
 // DESCRIBE HISTORY and VERSION/TIMESTAMP AS OF on delta.`path` or a registered name.
 registerStatementHandler("describeHistory", (session, stmt) => {
   const s = stmt as unknown as { target: A.DmlTarget; limit?: number };
-  return historyDataFrame(session, readHistory(targetPath(s.target), s.limit));
+  return historyDataFrame(session, readHistory(targetPath(session, s.target), s.limit));
 });
 registerTimeTravelHandler((session, format, path, at) => {
   if (format.toLowerCase() !== "delta") return undefined;
@@ -95,7 +95,7 @@ registerTimeTravelHandler((session, format, path, at) => {
 });
 
 function targetTable(session: SqlSession, t: A.DmlTarget): DeltaTable {
-  const table = DeltaTable.forPath(session.host as never, targetPath(t));
+  const table = DeltaTable.forPath(session.host as never, targetPath(session, t));
   return t.alias ? table.alias(t.alias) : table;
 }
 

@@ -1,19 +1,33 @@
-// Delta tables by name: there is no metastore, so a name is registered with a path
-// (registerDeltaTableName) for DeltaTable.forName and for SQL on `name`.
+// Delta tables by name: a catalog table of the session (saveAsTable, CREATE TABLE ... USING delta,
+// or a Delta table in the warehouse; engine/sql/catalog-tables.ts), or a path given a name with
+// registerDeltaTableName (kept for notebooks written before the catalog had tables).
 
 import { AnalysisError } from "../common/errors";
+import type { SqlSession } from "../sql/sql-session";
 import { tablePath } from "./snapshot";
 
 const namedTables = new Map<string, string>();
 
-/** Register a Delta table under a name for DeltaTable.forName and SQL (no metastore here). */
+/** Give a Delta path a name for DeltaTable.forName and SQL (a catalog table of that name wins). */
 export function registerDeltaTableName(name: string, path: string): void {
   namedTables.set(name.toLowerCase(), tablePath(path));
 }
 
-/** The path registered for a table name (registerDeltaTableName), or DELTA_TABLE_NOT_FOUND. */
-export function registeredDeltaPath(name: string): string {
-  const p = namedTables.get(name.toLowerCase());
-  if (!p) throw new AnalysisError("DELTA_TABLE_NOT_FOUND", `Table ${name} not found (register a Delta path with registerDeltaTableName(name, path)).`, { parameters: { tableName: name } });
-  return p;
+/** `db.t`, `` `odd.name` `` as parts. */
+export function tableNameParts(name: string): string[] {
+  return (name.match(/`[^`]*`|[^.]+/g) ?? [name]).map((p) => (p.startsWith("`") ? p.slice(1, -1) : p));
+}
+
+/** The location of the Delta table `name`: DELTA_TABLE_NOT_FOUND, or DELTA_MISSING_DELTA_TABLE for another format. */
+export function deltaTablePath(session: SqlSession, name: string | string[]): string {
+  const parts = typeof name === "string" ? tableNameParts(name) : name;
+  const t = session.catalog.tableEntry(parts);
+  const shown = parts.map((p) => "`" + p + "`").join(".");
+  if (t) {
+    if (t.format !== "delta") throw new AnalysisError("DELTA_MISSING_DELTA_TABLE", `${shown} is not a Delta table.`, { parameters: { tableName: shown } });
+    return t.path;
+  }
+  const p = namedTables.get(parts.join(".").toLowerCase());
+  if (p) return p;
+  throw new AnalysisError("DELTA_TABLE_NOT_FOUND", `Delta table ${shown} doesn't exist.`, { parameters: { tableName: shown } });
 }

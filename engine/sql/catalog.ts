@@ -6,18 +6,43 @@ import { AnalysisError } from "../common/errors";
 import type { RDD } from "../rdd";
 import { StorageLevel } from "../storage/storage-level";
 import { outputOf, planKey, transformPlanDown, type LogicalPlan } from "./plan/logical-plan";
+import { discoverDeltaTable, discoverDeltaTables, tableIdent, tableKey, type CatalogTable } from "./catalog-tables";
 
 export interface TableInfo {
   name: string;
   database: string | null;
   description: string | null;
-  tableType: "TEMPORARY";
+  tableType: "TEMPORARY" | "MANAGED" | "EXTERNAL";
   isTemporary: boolean;
 }
 
 export class Catalog {
   private readonly views = new Map<string, LogicalPlan>();
   private readonly globals = new Map<string, LogicalPlan>();
+  private readonly tables = new Map<string, CatalogTable>();
+  /** The warehouse directory and a table's scan plan (set by the session, which knows both). */
+  private host?: { warehouse(): string; read(t: CatalogTable): LogicalPlan };
+
+  attach(host: { warehouse(): string; read(t: CatalogTable): LogicalPlan }): void { this.host = host; }
+
+  /** The catalog table `parts` names (`t`, `db.t`), also a Delta table left in the warehouse. */
+  tableEntry(parts: string[]): CatalogTable | undefined {
+    if (parts.length === 2 && parts[0]!.toLowerCase() === "global_temp") return undefined;
+    if (parts.length > 3) return undefined;
+    const [db, name] = tableIdent(parts);
+    return this.tables.get(tableKey(db, name)) ?? (this.host ? discoverDeltaTable(this.host.warehouse(), db, name) : undefined);
+  }
+
+  hasView(name: string): boolean { return this.views.has(name.toLowerCase()); }
+
+  registerTable(t: CatalogTable): void { this.tables.set(tableKey(t.database, t.name), t); }
+
+  /** Forget a catalog table (the caller deletes a managed table's files); the entry it was. */
+  unregisterTable(parts: string[]): CatalogTable | undefined {
+    const t = this.tableEntry(parts);
+    if (t) this.tables.delete(tableKey(t.database, t.name));
+    return t;
+  }
 
   createTempView(name: string, plan: LogicalPlan, replace: boolean, global = false): void {
     const m = global ? this.globals : this.views;
@@ -30,8 +55,11 @@ export class Catalog {
 
   lookup(parts: string[]): LogicalPlan | undefined {
     if (parts.length === 2 && parts[0]!.toLowerCase() === "global_temp") return this.globals.get(parts[1]!.toLowerCase());
-    if (parts.length === 1) return this.views.get(parts[0]!.toLowerCase());
-    return undefined;
+    // A temporary view shadows a table of the same name, as in Spark.
+    const view = parts.length === 1 ? this.views.get(parts[0]!.toLowerCase()) : undefined;
+    if (view) return view;
+    const t = this.host ? this.tableEntry(parts) : undefined;
+    return t ? this.host!.read(t) : undefined;
   }
 
   get(parts: string[]): LogicalPlan {
@@ -55,7 +83,13 @@ export class Catalog {
   }
 
   listTables(): TableInfo[] {
-    return [...this.views.keys()].sort().map((name) => ({ name, database: null, description: null, tableType: "TEMPORARY" as const, isTemporary: true }));
+    const tables = new Map<string, CatalogTable>();
+    for (const t of this.host ? discoverDeltaTables(this.host.warehouse(), "default") : []) tables.set(tableKey(t.database, t.name), t);
+    for (const [k, t] of this.tables) if (t.database === "default") tables.set(k, t);
+    const persistent = [...tables.values()].sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((t) => ({ name: t.name, database: t.database, description: null, tableType: t.managed ? "MANAGED" as const : "EXTERNAL" as const, isTemporary: false }));
+    const temps = [...this.views.keys()].sort().map((name) => ({ name, database: null, description: null, tableType: "TEMPORARY" as const, isTemporary: true }));
+    return [...persistent, ...temps];
   }
 
   listGlobal(): string[] {

@@ -139,3 +139,9 @@ export function getDataSource(format: string): DataSource | undefined {
 export function registeredFormats(): string[] {
   return [...registry.keys()];
 }
+
+/**
+ * A write option catalog table writes set (saveAsTable, CREATE TABLE): the operation a versioned
+ * format names in its history ("CREATE TABLE AS SELECT", ...). Other formats ignore it.
+ */
+export const TABLE_OPERATION_OPTION = "__table_operation";

@@ -4,15 +4,17 @@
 // Parquet footers): `const df = spark.read.option("header", true).csv(path)`.
 
 import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { writePartition } from "./physical/write-task";
 import { parseTableSchema } from "./parser";
 import { StructType, type DataType } from "./types";
 import type { Attr } from "./expressions/expression";
-import { getDataSource, registeredFormats, type DataSource, type DataSourceOptions, type ScanSpec, type WriteJob, type WrittenFile } from "./datasource-contract";
+import { getDataSource, registeredFormats, TABLE_OPERATION_OPTION, type DataSource, type DataSourceOptions, type ScanSpec, type WriteJob, type WrittenFile } from "./datasource-contract";
 import { newExprId } from "./plan/logical-plan";
 import { DataFrame } from "./dataframe";
 import type { SqlSession } from "./sql-session";
+import { locationExistsError, locationInUse, managedLocation, tableExistsError, tableIdent, warehouseDir } from "./catalog-tables";
 
 type OptValue = string | number | boolean;
 /** Reader options; `schema` and `format` are PySpark's keyword arguments of the same names. */
@@ -84,15 +86,21 @@ export class DataFrameReader {
   table(name: string): DataFrame { return this.session.table(name); }
 }
 
+/** `db.t` or `` `odd.name` `` as name parts. */
+function splitTableName(name: string): string[] {
+  return (name.match(/`[^`]*`|[^.]+/g) ?? [name]).map((p) => (p.startsWith("`") ? p.slice(1, -1) : p));
+}
+
 export class DataFrameWriter {
   private fmt = "parquet";
+  private fmtSet = false;
   private saveMode: WriteJob["mode"] = "errorifexists";
   private opts: Record<string, OptValue> = {};
   private partitionCols: string[] = [];
 
   constructor(private readonly df: DataFrame) {}
 
-  format(f: string): this { this.fmt = f; return this; }
+  format(f: string): this { this.fmt = f; this.fmtSet = true; return this; }
   mode(m: string): this {
     const mm = m.toLowerCase();
     if (!["overwrite", "append", "ignore", "error", "errorifexists", "default"].includes(mm)) {
@@ -130,8 +138,51 @@ export class DataFrameWriter {
   json(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("json").save(path); }
   parquet(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("parquet").save(path); }
   text(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("text").save(path); }
-  /** Without a metastore, saveAsTable registers a temporary view over the written rows. */
-  async saveAsTable(name: string): Promise<void> { this.df.createOrReplaceTempView(name); }
+  /**
+   * Write the DataFrame as a catalog table (engine/sql/catalog-tables.ts): a managed table in the
+   * warehouse, or an external one at option("path"). Modes as Spark's: errorifexists refuses an
+   * existing table, ignore leaves it, append adds rows to it in its own format, overwrite replaces
+   * its rows (a Delta table gets a new version).
+   */
+  async saveAsTable(name: string): Promise<void> {
+    const session = this.df.sparkSession;
+    const parts = splitTableName(name);
+    const [db, table] = tableIdent(parts);
+    const existing = session.catalog.tableEntry(parts);
+    if (existing) {
+      if (this.saveMode === "errorifexists") throw tableExistsError(existing.database, existing.name);
+      if (this.saveMode === "ignore") return;
+      if (this.fmtSet && this.fmt.toLowerCase() !== existing.format && this.saveMode === "append") {
+        throw new AnalysisError("_LEGACY_ERROR_TEMP_1159", `The format of the existing table ${existing.database}.${existing.name} is \`${existing.format}\`. It doesn't match the specified format \`${this.fmt}\`.`);
+      }
+      const fmt = this.saveMode === "overwrite" && this.fmtSet ? this.fmt : existing.format;
+      // Overwriting a table replaces it, schema included (Delta: CREATE OR REPLACE TABLE AS SELECT).
+      if (this.saveMode === "overwrite") this.option(TABLE_OPERATION_OPTION, "CREATE OR REPLACE TABLE AS SELECT").option("overwriteSchema", "true");
+      await this.format(fmt).save(existing.path);
+      session.catalog.registerTable({ ...existing, format: fmt.toLowerCase() });
+      return;
+    }
+    const external = this.opts.path !== undefined;
+    const path = external ? resolve(String(this.opts.path)) : managedLocation(warehouseDir(session.conf), db, table);
+    if (!external && this.saveMode !== "overwrite" && locationInUse(path)) throw locationExistsError(db.toLowerCase(), table.toLowerCase(), path);
+    await this.option(TABLE_OPERATION_OPTION, "CREATE TABLE AS SELECT").save(path);
+    session.catalog.registerTable({ name: table.toLowerCase(), database: db.toLowerCase(), format: this.fmt.toLowerCase(), path, managed: !external });
+  }
+
+  /** insertInto(table, overwrite): the rows, by position, into an existing catalog table. */
+  async insertInto(name: string, overwrite = false): Promise<void> {
+    const session = this.df.sparkSession;
+    const t = session.catalog.tableEntry(splitTableName(name));
+    if (!t) { session.catalog.get(splitTableName(name)); return; } // TABLE_OR_VIEW_NOT_FOUND
+    const target = session.table(name);
+    const cols = this.df.columns, names = target.columns;
+    if (cols.length !== names.length) {
+      throw new AnalysisError("INSERT_COLUMN_ARITY_MISMATCH", `Cannot write to \`${t.database}\`.\`${t.name}\`: the table has ${names.length} columns, the data has ${cols.length}.`);
+    }
+    const types = target.schema.fields.map((f: { dataType: DataType }) => f.dataType);
+    const conformed = this.df.select(...cols.map((c, i) => this.df.col(c).cast(types[i]!).alias(names[i]!)));
+    await new DataFrameWriter(conformed).format(t.format).mode(overwrite ? "overwrite" : "append").save(t.path);
+  }
 }
 
 export { newExprId };

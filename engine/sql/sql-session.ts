@@ -18,6 +18,7 @@ import { canonical } from "../common/keys";
 import { newExprId, outputOf, transformPlanUp, expressionsOf, mapPlanExpressions, type LogicalPlan } from "./plan/logical-plan";
 import { planString, planStringWith, bytesToString, schemaHeader } from "./plan/tree-string";
 import { Catalog, CacheManager } from "./catalog";
+import { warehouseDir } from "./catalog-tables";
 import { DataFrame } from "./dataframe";
 import { externalToInternal, internalToExternal } from "./row-convert";
 import { plannedPartitions } from "./partition-estimate";
@@ -62,6 +63,7 @@ export class SqlSession {
   constructor(readonly host: SqlSessionLike | { sparkContext: SqlSparkContext; conf?: SqlConfLike }) {
     this.conf = host.conf ?? new MapConf();
     this.catalogApi = new CatalogApi(this);
+    this.catalog.attach({ warehouse: () => warehouseDir(this.conf), read: (t) => fileDataFrame(this, t.format, [t.path], {}).plan });
   }
 
   get sparkContext(): SqlSparkContext { return this.host.sparkContext; }
@@ -120,7 +122,7 @@ export class SqlSession {
   }
 
   table(name: string): DataFrame {
-    const parts = name.split(".");
+    const parts = (name.match(/`[^`]*`|[^.]+/g) ?? [name]).map((p) => (p.startsWith("`") ? p.slice(1, -1) : p));
     const plan = this.catalog.get(parts);
     return new DataFrame(this, { kind: "SubqueryAlias", alias: parts[parts.length - 1]!, child: plan });
   }

@@ -7,7 +7,8 @@ import type { Statement } from "./parser";
 import type { DataFrame } from "./dataframe";
 import type { SqlSession } from "./sql-session";
 
-export type StatementHandler = (session: SqlSession, stmt: Statement, text: string) => DataFrame;
+/** A statement's result, or undefined when the handler leaves it to the core (CREATE TABLE of another format). */
+export type StatementHandler = (session: SqlSession, stmt: Statement, text: string) => DataFrame | undefined;
 /** A file relation at a version / timestamp, or undefined when the format has no versions. */
 export type TimeTravelHandler = (session: SqlSession, format: string, path: string, at: { version?: number; timestamp?: string }) => DataFrame | undefined;
 

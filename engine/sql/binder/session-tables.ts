@@ -2,8 +2,11 @@
 // statement (engine/lake registers Delta's): the engine has no metastore, so a table lives in the
 // session catalog like a temporary view. Its plan is a snapshot: INSERT INTO replaces it by
 // `old UNION ALL (new rows cast to the table's types)`, INSERT OVERWRITE by the new rows alone.
-// Everything stays lazy and immutable; the table disappears with the session.
+// Everything stays lazy and immutable; the table disappears with the session. Catalog tables
+// with files (saveAsTable, Delta's CREATE TABLE) are engine/sql/catalog-tables.ts; DROP TABLE
+// handles both.
 
+import { rmSync } from "node:fs";
 import { AnalysisError } from "../../common/errors";
 import type * as A from "../parser/ast";
 import type { SqlSession } from "../sql-session";
@@ -22,7 +25,7 @@ function emptyRelation(columns: { name: string; dataType: DataType }[]): Logical
 }
 
 /** The query's columns cast to the table's types and named like the table (Spark's store assignment). */
-function conform(query: LogicalPlan, columns: { name: string; dataType: DataType }[], table: string, names?: string[]): LogicalPlan {
+export function conform(query: LogicalPlan, columns: { name: string; dataType: DataType }[], table: string, names?: string[]): LogicalPlan {
   const out = outputOf(query);
   const targets = names ?? columns.map((c) => c.name);
   if (out.length !== targets.length) {
@@ -77,6 +80,13 @@ export function insertIntoSessionTable(session: SqlSession, s: A.Insert, bindQue
 
 /** DROP TABLE of a session table (or a view: Spark would refuse, the engine has only one namespace). */
 export function dropSessionTable(session: SqlSession, s: A.DropTable): void {
+  // A catalog table (saveAsTable, CREATE TABLE USING delta): forgotten, and a managed one's files deleted.
+  // (A temporary view or session table of the same name goes first, as Spark drops a temp view first.)
+  const table = s.name.length === 1 && session.catalog.hasView(s.name[0]!) ? undefined : session.catalog.unregisterTable(s.name);
+  if (table) {
+    if (table.managed) rmSync(table.path, { recursive: true, force: true });
+    return;
+  }
   const dropped = session.catalog.dropByParts(s.name);
   tablesOf(session).delete(lastName(s.name).toLowerCase());
   if (!dropped && !s.ifExists) session.catalog.get(s.name);

@@ -141,7 +141,8 @@ export class SqlBinder {
     }
     void text;
     const hook = statementHandler((s as { kind: string }).kind);
-    if (hook) return hook(this.session, s, text);
+    const handled = hook?.(this.session, s, text);
+    if (handled) return handled;
     // No table format claimed it: session tables (binder/session-tables.ts).
     const bindQ = (q: A.Query) => this.bindQuery(q);
     switch ((s as A.Statement).kind) {
