@@ -260,6 +260,24 @@ export const L10 = buildNotebook("l10", [
     check("rows with rank < 1 after the update", below, 0);
   `,
   md`
+    ## Tables by name: the catalog
+
+    Paths are the lake's view. A **warehouse** user names tables: \`saveAsTable\` and
+    \`CREATE TABLE ... USING delta\` put a *managed* table under \`spark.sql.warehouse.dir\`
+    (\`./spark-warehouse\` by default) and record its name in the **catalog**, so SQL, \`spark.table\`
+    and \`DeltaTable.forName\` find it. The files are an ordinary Delta table; dropping a managed table
+    deletes them. (\`OR REPLACE\` makes the cell safe to run twice: it is a new version, not a new table.)
+  `,
+  code`
+    // tbl is delta.\`<vertexPath>\` from the SQL cell above
+    spark.sql(\`CREATE OR REPLACE TABLE vertex_ranks USING delta AS SELECT id, name, rank FROM \${tbl} WHERE rank >= 1\`);
+    spark.sql("INSERT INTO vertex_ranks VALUES (900, 'from-sql', 1.5)");
+    await spark.sql("SELECT count(*) AS n, max(rank) AS top FROM vertex_ranks").show();
+    await spark.sql("DESCRIBE HISTORY vertex_ranks").select("version", "operation").show(5);
+    console.log(spark.catalog.listTables().filter((t) => !t.isTemporary).map((t) => \`\${t.name} (\${t.tableType})\`));
+    console.log("files of the managed table:", readdirSync(join("spark-warehouse", "vertex_ranks")).filter((f) => f.endsWith(".parquet") || f === "_delta_log"));
+  `,
+  md`
     ## VACUUM
 
     Removed files stay on disk so that time travel keeps working. \`vacuum(hours)\` deletes files
@@ -287,6 +305,8 @@ export const L10 = buildNotebook("l10", [
       concurrency (retry when compatible, Delta's exceptions when not).
     * The log gives time travel, schema enforcement and evolution, MERGE/UPDATE/DELETE by rewriting
       files, and VACUUM to reclaim space.
+    * A catalog names tables: managed Delta tables live in the warehouse directory and are found by
+      name from SQL, \`spark.table\` and \`DeltaTable.forName\`.
     * Tables written here are read by delta-rs and Spark, and theirs are read here (see
       docs/lakehouse.md).
 
