@@ -83,6 +83,9 @@ describe("SQL DDL and DML on Delta catalog tables", () => {
       .toEqual(['{"region":"east","a":"21.00"}', '{"region":"north","a":"1.00"}', '{"region":"south","a":"3.00"}']);
     const hist = (await spark.sql("DESCRIBE HISTORY sales").orderBy("version").collect()).map((r) => r.operation);
     expect(hist).toEqual(["CREATE TABLE", "WRITE", "WRITE", "DELETE", "UPDATE", "MERGE"]);
+    // Time travel by name.
+    expect(await spark.sql("SELECT count(*) AS n FROM sales VERSION AS OF 1").collect()).toEqual([{ n: 2 }]);
+    expect(await spark.sql("SELECT count(*) AS n FROM default.sales VERSION AS OF 0").collect()).toEqual([{ n: 0 }]);
     spark.sql("INSERT OVERWRITE sales VALUES ('only', 1)");
     expect(await spark.sql("SELECT count(*) AS n FROM sales").collect()).toEqual([{ n: 1 }]);
   });

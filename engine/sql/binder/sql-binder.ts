@@ -251,14 +251,19 @@ export class SqlBinder {
   private bindRelation(r: A.Relation, hints: Set<string>): LogicalPlan {
     let plan: LogicalPlan;
     const tt = (r as { timeTravel?: A.TimeTravel }).timeTravel;
-    const travel = tt && r.kind === "file" ? timeTravelHandler() : undefined;
-    if (tt && travel && r.kind === "file") {
+    // Time travel on a file relation, or on a catalog table (its format and location).
+    const entry = tt && r.kind === "table" && !(r.name.length === 1 && this.session.catalog.hasView(r.name[0]!)) ? this.session.catalog.tableEntry(r.name) : undefined;
+    const target = r.kind === "file" ? { format: r.format, path: r.path, alias: r.alias ?? `${r.format}.\`${r.path}\`` }
+      : entry ? { format: entry.format, path: entry.path, alias: (r as { alias?: string }).alias ?? entry.name } : undefined;
+    const travel = tt && target ? timeTravelHandler() : undefined;
+    if (tt && travel && target) {
       const tv = "version" in tt ? undefined : evalConstant(resolveExpr(this.bx(tt.timestamp), { input: [] }));
       const at = "version" in tt ? { version: Number(tt.version) } : { timestamp: tv instanceof Date ? tv.toISOString() : String(tv) };
-      const df = travel(this.session, r.format, r.path, at);
+      const df = travel(this.session, target.format, target.path, at);
       if (df) {
-        let p: LogicalPlan = { kind: "SubqueryAlias", alias: r.alias ?? `${r.format}.\`${r.path}\``, child: df.plan };
-        if (r.columnAliases?.length) p = renameAll(p, r.columnAliases);
+        let p: LogicalPlan = { kind: "SubqueryAlias", alias: target.alias, child: df.plan };
+        const aliases = (r as { columnAliases?: string[] }).columnAliases;
+        if (aliases?.length) p = renameAll(p, aliases);
         return p;
       }
     }
