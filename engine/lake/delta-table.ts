@@ -281,9 +281,11 @@ export class DeltaTable implements MergeTarget {
     if (!touched.length && !notMatched.length) return this.session.createDataFrame([[0, 0, 0, 0]], "num_affected_rows bigint, num_updated_rows bigint, num_deleted_rows bigint, num_inserted_rows bigint");
 
     // 2. Rewrite: the touched files' rows joined with the source again, each row through its clause.
+    // The touched files' rows join the (small, broadcast) source: a left join, so the target is
+    // never shuffled. NOT MATCHED source rows are found apart, below.
     const t = this.scan(snap, touched).withColumn(T_, F.lit(true));
     const s = source.withColumn(S_, F.lit(true));
-    const j = t.join(s, cond, notMatched.length ? "full" : "left");
+    const j = t.join(s, cond, "left");
     const withAct = j.withColumn(ACT, actionOf(j));
     const a = withAct.col(ACT);
     const coded: Array<[string, MergeClause]> = [
@@ -319,9 +321,36 @@ export class DeltaTable implements MergeTarget {
     // Insert-only (only NOT MATCHED clauses), as Delta: the touched files are only read (to tell
     // matched source rows), never rewritten; the commit adds the inserted rows' files.
     const insertOnly = !matched.length && !bySource.length;
-    const written = insertOnly ? coded.filter(([, c]) => c.action === "insert").map(([code]) => code) : keepCodes;
-    const out = withAct.filter(a.isin(...written)).select(...this.castToTable(snap, cols));
-    const staged = await this.stage(out);
+    const rewritten = insertOnly ? { adds: [], rows: 0 } : await this.stage(withAct.filter(a.isin(...keepCodes)).select(...this.castToTable(snap, cols)));
+    // Inserts: source rows no target row matches = source ANTI JOIN (the touched rows that match
+    // some source row: a semi join with the broadcast source, small). Every matched row is in a
+    // touched file (files with matched rows are touched when there are NOT MATCHED clauses).
+    let inserts: { adds: AddFile[]; rows: number } = { adds: [], rows: 0 };
+    if (notMatched.length) {
+      const matchedT = this.scan(snap, touched).join(s, cond, "left_semi");
+      const tm = this.aliasName ? matchedT.alias(this.aliasName) : matchedT;
+      const nm = s.join(tm, cond, "left_anti");
+      let act: Column | undefined;
+      notMatched.forEach((c, i) => { const pred = c.condition === undefined ? F.lit(true) : col(c.condition); act = act ? act.when(pred, `n${i}`) : F.when(pred, `n${i}`); });
+      const withIns = nm.withColumn(ACT, act!.otherwise("drop"));
+      const ia = withIns.col(ACT);
+      const icols: Record<string, Column> = {};
+      for (const f of snap.schema.fields) {
+        let e: Column | undefined;
+        notMatched.forEach((c, i) => {
+          let v: Column;
+          if (c.assignments === "*") v = source.columns.some((n) => n.toLowerCase() === f.name.toLowerCase()) ? s.col(f.name) : F.lit(null);
+          else {
+            const k = Object.keys(c.assignments ?? {}).find((x) => x.replace(/^.*\./, "").toLowerCase() === f.name.toLowerCase());
+            v = k !== undefined ? value(c.assignments![k]!) : F.lit(null);
+          }
+          e = e ? e.when(ia.eq(`n${i}`), v) : F.when(ia.eq(`n${i}`), v);
+        });
+        icols[f.name] = e!;
+      }
+      inserts = await this.stage(withIns.filter(ia.startswith("n")).select(...this.castToTable(snap, icols)));
+    }
+    const staged = { adds: [...rewritten.adds, ...inserts.adds], rows: rewritten.rows + inserts.rows };
     // The touched files' rows come out once each unless deleted; every other row written is an insert.
     const touchedRows = insertOnly ? 0 : recordsOf(snap, touched) ?? (touched.length ? await this.scan(snap, touched).count() : 0);
     const inserted = staged.rows - (touchedRows - deleted);

@@ -3,12 +3,15 @@
 //   checkpoints keep it flat (target: 1,000 commits within 2x of 10 commits);
 // - append throughput through df.write.format("delta") against plain Parquet appends;
 // - a MERGE of N rows into M (default 10k into 200k on the shared 2-core machines;
-//   LAKE_MERGE_SOURCE / LAKE_MERGE_TARGET set the issue's 100k into 10M).
+//   LAKE_MERGE_SOURCE / LAKE_MERGE_TARGET set the issue's 100k into 10M), against delta-rs running
+//   the same MERGE on the same table in the same run (test/bench/delta_rs_merge.py).
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparkSession, DeltaTable, commit, loadSnapshot, clearSnapshotCache } from "../../engine/index";
 import type { BenchResult } from "./run";
+import { venvPython } from "../python/venv";
 
 /** A table with n commits: "append" grows the state by one file per commit; "txn" commits (a
  * streaming sink's idempotent batch ids) keep the state constant, so only the log grows. */
@@ -95,7 +98,19 @@ export const benches: Record<string, () => Promise<BenchResult>> = {
       await DeltaTable.forPath(spark, path).alias("t").merge(source.alias("s"), "t.id = s.id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute();
       const ms = performance.now() - t0;
       const n = await spark.read.format("delta").load(path).count();
-      return { name: `MERGE ${src} source rows into ${tgt} (half update, half insert)`, value: ms / 1000, unit: "s", target: "-", note: `rows after: ${n}` };
+      // Baseline in the same run: delta-rs (Rust) builds the same table and runs the same MERGE.
+      let peer: { seconds: number; rows: number } | undefined;
+      try {
+        peer = JSON.parse(execFileSync(venvPython(), [join(import.meta.dirname, "delta_rs_merge.py"), join(dir, "rs"), String(tgt), String(src)], { encoding: "utf8", maxBuffer: 1 << 20 }));
+      } catch (e) {
+        console.error(`delta-rs baseline unavailable: ${(e as Error).message.split("\n")[0]}`);
+      }
+      const agree = peer === undefined || peer.rows === n;
+      return {
+        name: `MERGE ${src} source rows into ${tgt} (half update, half insert)`, value: ms / 1000, unit: "s",
+        ...(peer ? { baseline: peer.seconds, baselineName: "delta-rs MERGE, same table and source", ratio: ms / 1000 / peer.seconds } : {}),
+        target: "-", note: `rows after: ${n}${peer ? ` (delta-rs: ${peer.rows})` : ""}${agree ? "" : " RESULT MISMATCH"}`,
+      };
     } finally {
       await spark.stop();
       rmSync(dir, { recursive: true, force: true });
