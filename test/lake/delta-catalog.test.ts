@@ -52,6 +52,14 @@ describe("saveAsTable", () => {
     const ops = (await DeltaTable.forName(spark, "events").history().orderBy("version").collect()).map((r) => r.operation);
     expect(ops).toEqual(["CREATE TABLE AS SELECT", "WRITE", "CREATE OR REPLACE TABLE AS SELECT"]);
     expect(await fails(() => more.write.format("parquet").mode("append").saveAsTable("events"))).toMatch(/doesn't match the specified format `parquet`/);
+    // insertInto: by position, cast to the table's types; overwrite replaces the rows.
+    await spark.createDataFrame([[7, 70]], "a int, b int").write.insertInto("events");
+    expect(await rows(spark.table("events").orderBy("id"))).toEqual(['{"id":0,"v":-1}', '{"id":7,"v":70}']);
+    expect(spark.table("events").schema.simpleString()).toBe("struct<id:bigint,v:int>");
+    await spark.createDataFrame([[8, 80]], "a int, b int").write.insertInto("events", true);
+    expect(await rows(spark.table("events"))).toEqual(['{"id":8,"v":80}']);
+    expect(await fails(() => spark.range(1).write.insertInto("events"))).toMatch(/INSERT_COLUMN_ARITY_MISMATCH/);
+    expect(await fails(() => spark.range(1).write.insertInto("nosuch"))).toMatch(/TABLE_OR_VIEW_NOT_FOUND/);
   });
 
   it("Parquet tables, external tables at a path, and a location already in use", async () => {
