@@ -8,9 +8,17 @@
 // `decimalValue` is the one place that chooses the form, so equal values always have the same
 // form and keys hash and compare alike on every process.
 
+import { SHIP, type ShipRef } from "./closure/markers";
+import { registerShipResolver } from "./closure/ship-registry";
+
 /** An exact decimal number: `unscaled * 10^-scale`. */
 export class Decimal {
   constructor(readonly unscaled: bigint, readonly scale: number) {}
+
+  /** Captured by a closure (a pushed-down filter's literal), it travels as its digits. */
+  [SHIP](): ShipRef {
+    return { kind: "decimal", data: [this.unscaled.toString(), this.scale] };
+  }
 
   /** Plain text with exactly `scale` fraction digits, as Spark and Java's toPlainString print it. */
   toString(): string {
@@ -37,6 +45,11 @@ export class Decimal {
     return hint === "string" ? this.toString() : this.toNumber();
   }
 }
+
+registerShipResolver("decimal", (d) => {
+  const [u, s] = d as [string, number];
+  return new Decimal(BigInt(u), s);
+});
 
 /** An exact decimal as parts: `u * 10^-s` with s >= 0. */
 export interface DecimalParts { u: bigint; s: number }

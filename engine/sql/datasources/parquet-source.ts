@@ -264,7 +264,9 @@ async function openSplit(file: PartitionedFile, cols: ScanColumns, pushedFilters
     const fileSchema = parquetToSpark(hp.parquetSchema(md));
     const groups = file.rowGroups ?? rowGroupsOfSplit(md, file.start, file.length);
     // Only filters over the file's own top-level columns can use statistics.
-    const usable = pushedFilters.filter((pf) => filterColumns(pf).every((c) => fileSchema.field(c) && !cols.partitionSchema.field(c)));
+    // Wide decimals' min/max arrive as rounded doubles (hyparquet): they must not rule groups out.
+    const exactStats = (c: string) => { const t = fileSchema.field(c)!.dataType; return t.type !== "decimal" || t.precision <= 15; };
+    const usable = pushedFilters.filter((pf) => filterColumns(pf).every((c) => fileSchema.field(c) && !cols.partitionSchema.field(c) && exactStats(c)));
     const dataOut = out.filter((o) => cols.dataSchema.field(o.name) && !(cols.partitionSchema.field(o.name) && !cols.dataSchema.field(o.name)));
     const fileCols = dataOut.map((o) => fileSchema.field(o.name)).filter((x): x is NonNullable<typeof x> => !!x);
     let rowStart = 0;
