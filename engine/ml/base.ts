@@ -153,8 +153,9 @@ export async function trainingPoints(df: DataFrame, stage: string, featuresCol: 
   requireType(df.schema, featuresCol, stage, "vector");
   if (labelCol !== null) requireNumeric(df.schema, labelCol, stage);
   const cols = labelCol !== null ? [featuresCol, labelCol] : [featuresCol];
-  const rows = await rowObjects(df, cols);
-  return rows.mapPartitions((it) => toPoints(stage, featuresCol, labelCol, it)).persist(StorageLevel.MEMORY_AND_DISK_DESER);
+  // Straight from the internal rows (vectors are the same objects there): no row objects per point.
+  const rows = await df.select(...cols).toInternalRdd();
+  return rows.mapPartitions((it: Iterable<unknown[]>) => toPoints(stage, featuresCol, labelCol, it)).persist(StorageLevel.MEMORY_AND_DISK_DESER);
 }
 
 /** Output column name: the param's value, or Spark's default `uid__output`. */

@@ -42,15 +42,16 @@ export const kernelValue = registerShippable("ml.kernelValue", function kernelVa
 
 /** [label, features, weight] points for training: the label (NaN when absent) and dense features. */
 export type Point = [number, Float64Array];
-export const toPoints = registerShippable("ml.toPoints", function* toPoints(stage: string, featuresCol: string, labelCol: string | null, it: Iterable<Row>): Generator<Point> {
+/** Points from the internal rows [features, label?] of the training columns (no row objects built). */
+export const toPoints = registerShippable("ml.toPoints", function* toPoints(stage: string, featuresCol: string, labelCol: string | null, it: Iterable<unknown[]>): Generator<Point> {
   for (const row of it) {
-    const f = row[featuresCol];
+    const f = row[0];
     if (!isVector(f)) {
       throw new ExecutionError("ML_INVALID_INPUT", `${stage}: column '${featuresCol}' holds ${f === null || f === undefined ? "a null" : typeof f} in a row; features must be vectors (use VectorAssembler, and an Imputer for missing values).`, { parameters: { stage, column: featuresCol } });
     }
     let label = NaN;
     if (labelCol !== null) {
-      const l = row[labelCol];
+      const l = row[1];
       if (typeof l !== "number" && typeof l !== "bigint") {
         throw new ExecutionError("ML_INVALID_INPUT", `${stage}: label column '${labelCol}' holds ${l === null || l === undefined ? "a null" : JSON.stringify(l)}; labels must be numbers (index string labels with StringIndexer).`, { parameters: { stage, column: labelCol } });
       }
