@@ -1,8 +1,15 @@
-// Functions that read the task's context (partition id, row counter) and hashing.
+// Functions that read the task's context (partition id, row counter), hashing, and typeof.
 
 import { hashKey } from "../../common/keys";
-import { IntegerType, LongType, StringType } from "../types";
+import { IntegerType, LongType, StringType, simpleString } from "../types";
 import { register } from "./registry";
+
+register({
+  // typeof(x): the argument's type as Spark's catalogString names it ("decimal(2,1)", "array<int>", "void").
+  kind: "scalar", name: "typeof", minArgs: 1, maxArgs: 1, nullSafe: true,
+  resolve(args) { return { args, dataType: StringType, nullable: false }; },
+  eval(_v, info) { return simpleString(info.argTypes[0]!); },
+});
 
 register({
   kind: "scalar", name: "monotonically_increasing_id", minArgs: 0, maxArgs: 0,
