@@ -2,10 +2,11 @@
 // truncation, concat null propagation vs concat_ws skipping nulls, LIKE with % _ and escapes,
 // Java-style format_string. Regexes are compiled once per literal pattern.
 
+import { decimalText } from "../../common/decimal";
 import { createHash } from "node:crypto";
 import { editDistance } from "../../common/errors";
 import { type DataType, StringType, IntegerType, BooleanType, ArrayType } from "../types";
-import { register, simple as simpleDef, coerceArg, typeOf, mkCast, type ScalarDef, type RowFn } from "./registry";
+import { register, simple as simpleDef, coerceArg, typeOf, mkCast, lookupFunction, type ScalarDef, type RowFn } from "./registry";
 import { javaDoubleToString } from "../text-format";
 import { checkStringSize } from "./size-limits";
 
@@ -157,6 +158,22 @@ register(simple("format_number", ["double", "int"], StringType, ([x, d]) => {
   if (digits < 0) return null;
   return (x as number).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: true });
 }));
+// Decimals keep every digit: Intl formats their exact text (HALF_EVEN, as Java's DecimalFormat in Spark).
+const formatNumberDouble = lookupFunction("format_number") as ScalarDef;
+register({
+  ...formatNumberDouble,
+  resolve(args, node) {
+    if (typeOf(args[0]!).type !== "decimal") return formatNumberDouble.resolve(args, node);
+    return { args: [args[0]!, coerceArg(node, args, 1, "int")], dataType: StringType };
+  },
+  eval(vals, info) {
+    if (info.argTypes[0]!.type !== "decimal") return formatNumberDouble.eval!(vals, info);
+    const [x, d] = vals as [unknown, number];
+    if (d < 0) return null;
+    const text = decimalText(x, (info.argTypes[0] as { scale: number }).scale);
+    return new Intl.NumberFormat("en-US", { minimumFractionDigits: d, maximumFractionDigits: d, roundingMode: "halfEven" } as Intl.NumberFormatOptions).format(text as unknown as number);
+  },
+});
 
 // concat: strings, or arrays (concatenated); null if any argument is null.
 register({

@@ -18,3 +18,4 @@ SELECT sum(x) AS s, avg(x) AS a FROM VALUES (0.1), (0.2), (0.3), (0.4), (0.5), (
 SELECT 1.0 / 3 AS a, 2.50 * 1.5 AS b, 10.300000000000000000 * 3.000000000000000000 AS c, pmod(CAST(-7.5 AS DECIMAL(5,1)), CAST(2 AS DECIMAL(3,0))) AS d;
 SELECT id, sum(amount) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running FROM money ORDER BY id;
 SELECT typeof(1.5) AS a, typeof(12345678901234567890.12) AS b, typeof(NULL) AS c, typeof(array(1, 2)) AS d, typeof(named_struct('x', 1)) AS e, typeof(CAST(1 AS DECIMAL(38,2)) / 3) AS f, typeof(CAST(1 AS DECIMAL(10,2)) % 7) AS g, typeof(sum(CAST(1 AS DECIMAL(38,18)))) AS h;
+SELECT format_number(CAST('12345678901234567890.125' AS DECIMAL(38,3)), 2) AS a, format_number(CAST('0.135' AS DECIMAL(10,3)), 2) AS b, format_number(CAST('-0.125' AS DECIMAL(10,3)), 2) AS c, format_number(CAST('7' AS DECIMAL(10,0)), 3) AS d, format_number(1234.5D, 1) AS e;
