@@ -48,6 +48,12 @@ export class DeltaTable implements MergeTarget {
     installReplaceWhere(session);
     return new DeltaTable(session, p);
   }
+  /** @internal A table a queued SQL command is still creating (CREATE TABLE ... then DELETE at once): checked when the command runs. */
+  static forPendingPath(spark: SqlSessionLike, path: string): DeltaTable {
+    const session = sqlSessionOf(spark);
+    installReplaceWhere(session);
+    return new DeltaTable(session, tablePath(path));
+  }
   static forName(spark: SqlSessionLike, name: string): DeltaTable {
     return DeltaTable.forPath(spark, deltaTablePath(sqlSessionOf(spark), name));
   }

@@ -95,7 +95,9 @@ registerTimeTravelHandler((session, format, path, at) => {
 });
 
 function targetTable(session: SqlSession, t: A.DmlTarget): DeltaTable {
-  const table = DeltaTable.forPath(session.host as never, targetPath(session, t));
+  const path = targetPath(session, t);
+  // A table an earlier statement is still creating exists once that command has run.
+  const table = queues.has(tablePath(path)) ? DeltaTable.forPendingPath(session.host as never, path) : DeltaTable.forPath(session.host as never, path);
   return t.alias ? table.alias(t.alias) : table;
 }
 

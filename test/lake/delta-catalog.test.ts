@@ -118,6 +118,17 @@ describe("SQL DDL and DML on Delta catalog tables", () => {
     expect(await spark.table("located").count()).toBe(5);
   });
 
+  it("commands right after CREATE TABLE (before its write has finished) wait for it", async () => {
+    spark.sql("CREATE TABLE quick USING delta AS SELECT id FROM range(5)");
+    const detail = spark.sql("DESCRIBE DETAIL quick");
+    spark.sql("UPDATE quick SET id = id + 100 WHERE id = 0");
+    spark.sql("DELETE FROM quick WHERE id = 4");
+    const d = (await detail.collect())[0]!;
+    expect(d.format).toBe("delta");
+    expect(Number(d.numFiles)).toBeGreaterThan(0);
+    expect(await rows(spark.sql("SELECT id FROM quick ORDER BY id"))).toEqual(['{"id":1}', '{"id":2}', '{"id":3}', '{"id":100}']);
+  });
+
   it("DROP TABLE deletes a managed table's files and keeps an external one's; Delta tables outlive the session", async () => {
     spark.sql("CREATE TABLE doomed USING delta AS SELECT 1 AS x");
     await spark.table("doomed").count();
