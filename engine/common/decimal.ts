@@ -60,6 +60,9 @@ export function pow10(n: number): bigint {
   return 10n ** BigInt(n);
 }
 
+/** 10^k as doubles, k < 40 (exact up to 10^22; beyond, the nearest double, fine for bounds). */
+export const POW10_NUMBERS: readonly number[] = Array.from({ length: 40 }, (_, k) => 10 ** k);
+
 /** Text of `u * 10^-s` with exactly s fraction digits. */
 export function unscaledText(u: bigint, s: number): string {
   const neg = u < 0n;
@@ -131,9 +134,8 @@ export function decimalValue(u: bigint, s: number): number | bigint | Decimal {
     const n = Number(u);
     return Number.isSafeInteger(n) ? n : u;
   }
-  // Strip trailing zeros to count the significant digits.
-  let su = u, ss = s;
-  while (ss > 0 && su % 10n === 0n) { su /= 10n; ss--; }
+  // Without trailing zeros, to count the significant digits.
+  const { u: su, s: ss } = withoutTrailingZeros(u, s);
   if (ss === 0) {
     const n = Number(su);
     if (Number.isSafeInteger(n)) return n;
@@ -177,9 +179,14 @@ export function compareDecimals(a: unknown, b: unknown): number {
   return l < r ? -1 : l > r ? 1 : 0;
 }
 
+/** `u * 10^-s` with the fraction's trailing zeros dropped (1.500 -> 1.5). */
+function withoutTrailingZeros(u: bigint, s: number): DecimalParts {
+  while (s > 0 && u % 10n === 0n) { u /= 10n; s--; }
+  return { u, s };
+}
+
 /** Canonical text of a Decimal's value (trailing zeros dropped), for keys and hashes. */
 export function decimalKeyText(d: Decimal): string {
-  let u = d.unscaled, s = d.scale;
-  while (s > 0 && u % 10n === 0n) { u /= 10n; s--; }
-  return unscaledText(u, s);
+  const p = withoutTrailingZeros(d.unscaled, d.scale);
+  return unscaledText(p.u, p.s);
 }

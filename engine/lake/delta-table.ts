@@ -44,9 +44,7 @@ export class DeltaTable implements MergeTarget {
   static forPath(spark: SqlSessionLike, path: string): DeltaTable {
     const p = tablePath(path);
     if (!isDeltaTable(p)) throw notADeltaTable(p);
-    const session = sqlSessionOf(spark);
-    installReplaceWhere(session);
-    return new DeltaTable(session, p);
+    return DeltaTable.forPendingPath(spark, p);
   }
   /** @internal A table a queued SQL command is still creating (CREATE TABLE ... then DELETE at once): checked when the command runs. */
   static forPendingPath(spark: SqlSessionLike, path: string): DeltaTable {
@@ -299,28 +297,27 @@ export class DeltaTable implements MergeTarget {
       ...bySource.map((c, i) => [`b${i}`, c] as [string, MergeClause]),
       ...notMatched.map((c, i) => [`n${i}`, c] as [string, MergeClause]),
     ];
-    const cols: Record<string, Column> = {};
-    for (const f of snap.schema.fields) {
+    /** A clause's value for table column `name`: its assignment or the source column (`*`); null for an insert that leaves the column out, undefined for an update that does. */
+    const clauseValue = (c: MergeClause, name: string): Column | undefined => {
+      const absent = c.action === "insert" ? F.lit(null) : undefined;
+      if (c.assignments === "*") return source.columns.some((n) => n.toLowerCase() === name.toLowerCase()) ? s.col(name) : absent;
+      const k = Object.keys(c.assignments ?? {}).find((x) => x.replace(/^.*\./, "").toLowerCase() === name.toLowerCase());
+      return k !== undefined ? value(c.assignments![k]!) : absent;
+    };
+    /** Per table column: CASE over the rows' clause codes, or undefined when no clause sets it. */
+    const byClause = (codes: Array<[string, MergeClause]>, act: Column, name: string): Column | undefined => {
       let e: Column | undefined;
-      for (const [code, c] of coded) {
-        if (c.action === "delete") continue;
-        let v: Column | undefined;
-        if (c.assignments === "*") {
-          if (!source.columns.some((n) => n.toLowerCase() === f.name.toLowerCase())) {
-            if (c.action === "insert") v = F.lit(null);
-            else continue;
-          } else v = s.col(f.name);
-        } else {
-          const k = Object.keys(c.assignments ?? {}).find((x) => x.replace(/^.*\./, "").toLowerCase() === f.name.toLowerCase());
-          if (k !== undefined) v = value(c.assignments![k]!);
-          else if (c.action === "insert") v = F.lit(null);
-        }
-        if (!v) continue;
-        e = e ? e.when(a.eq(code), v) : F.when(a.eq(code), v);
+      for (const [code, c] of codes) {
+        const v = c.action === "delete" ? undefined : clauseValue(c, name);
+        if (v) e = e ? e.when(act.eq(code), v) : F.when(act.eq(code), v);
       }
-      cols[f.name] = e ? e.otherwise(t.col(f.name)) : t.col(f.name);
-    }
-    const keepCodes = ["keepM", "keepT", ...coded.filter(([, c]) => c.action !== "delete").map(([code]) => code)];
+      return e;
+    };
+    // The target rows' codes (inserts are written apart, below).
+    const rewriteCodes = coded.filter(([, c]) => c.action !== "insert");
+    const cols: Record<string, Column> = {};
+    for (const f of snap.schema.fields) cols[f.name] = byClause(rewriteCodes, a, f.name)?.otherwise(t.col(f.name)) ?? t.col(f.name);
+    const keepCodes = ["keepM", "keepT", ...rewriteCodes.filter(([, c]) => c.action !== "delete").map(([code]) => code)];
     const n = (pred: (code: string, c?: MergeClause) => boolean) => [...counts].filter(([code]) => pred(code, coded.find(([x]) => x === code)?.[1])).reduce((x, [, v]) => x + v, 0);
     const updated = n((code, c) => c?.action === "update");
     const deleted = n((code, c) => c?.action === "delete");
@@ -336,24 +333,13 @@ export class DeltaTable implements MergeTarget {
       const matchedT = this.scan(snap, touched).join(s, cond, "left_semi");
       const tm = this.aliasName ? matchedT.alias(this.aliasName) : matchedT;
       const nm = s.join(tm, cond, "left_anti");
+      const insertCodes = coded.filter(([, c]) => c.action === "insert");
       let act: Column | undefined;
-      notMatched.forEach((c, i) => { const pred = c.condition === undefined ? F.lit(true) : col(c.condition); act = act ? act.when(pred, `n${i}`) : F.when(pred, `n${i}`); });
+      for (const [code, c] of insertCodes) { const pred = c.condition === undefined ? F.lit(true) : col(c.condition); act = act ? act.when(pred, code) : F.when(pred, code); }
       const withIns = nm.withColumn(ACT, act!.otherwise("drop"));
       const ia = withIns.col(ACT);
       const icols: Record<string, Column> = {};
-      for (const f of snap.schema.fields) {
-        let e: Column | undefined;
-        notMatched.forEach((c, i) => {
-          let v: Column;
-          if (c.assignments === "*") v = source.columns.some((n) => n.toLowerCase() === f.name.toLowerCase()) ? s.col(f.name) : F.lit(null);
-          else {
-            const k = Object.keys(c.assignments ?? {}).find((x) => x.replace(/^.*\./, "").toLowerCase() === f.name.toLowerCase());
-            v = k !== undefined ? value(c.assignments![k]!) : F.lit(null);
-          }
-          e = e ? e.when(ia.eq(`n${i}`), v) : F.when(ia.eq(`n${i}`), v);
-        });
-        icols[f.name] = e!;
-      }
+      for (const f of snap.schema.fields) icols[f.name] = byClause(insertCodes, ia, f.name)!;
       inserts = await this.stage(withIns.filter(ia.startswith("n")).select(...this.castToTable(snap, icols)));
     }
     const staged = { adds: [...rewritten.adds, ...inserts.adds], rows: rewritten.rows + inserts.rows };

@@ -6,7 +6,7 @@
 // CREATE TABLE of another format, and INSERT into anything but a Delta table, stay with the SQL
 // core (engine/sql/binder/session-tables.ts).
 
-import { resolve } from "node:path";
+import { localPath } from "../sql/datasources/file-listing";
 import { DataFrame } from "../sql/dataframe";
 import { SqlBinder } from "../sql/binder/sql-binder";
 import { conform } from "../sql/binder/session-tables";
@@ -32,7 +32,7 @@ registerStatementHandler("createTable", (session, stmt) => {
     throw tableExistsError(existing.database, existing.name);
   }
   const external = s.location !== undefined;
-  const path = existing?.path ?? (external ? resolve(s.location!.replace(/^file:(\/\/)?/, "")) : managedLocation(warehouseDir(session.conf), db, name));
+  const path = existing?.path ?? (external ? localPath(s.location!) : managedLocation(warehouseDir(session.conf), db, name));
   // An existing Delta table at an external location is taken over as it is (Delta's CREATE TABLE ... LOCATION).
   const adopt = !existing && external && !s.query && !s.schema && isDeltaTable(path);
   if (!existing && !external && locationInUse(path)) throw locationExistsError(db.toLowerCase(), name.toLowerCase(), path);

@@ -4,6 +4,7 @@
 
 import { AnalysisError } from "../common/errors";
 import type { SqlSession } from "../sql/sql-session";
+import { tableNameParts } from "../sql/catalog-tables";
 import { tablePath } from "./snapshot";
 
 const namedTables = new Map<string, string>();
@@ -11,11 +12,6 @@ const namedTables = new Map<string, string>();
 /** Give a Delta path a name for DeltaTable.forName and SQL (a catalog table of that name wins). */
 export function registerDeltaTableName(name: string, path: string): void {
   namedTables.set(name.toLowerCase(), tablePath(path));
-}
-
-/** `db.t`, `` `odd.name` `` as parts. */
-export function tableNameParts(name: string): string[] {
-  return (name.match(/`[^`]*`|[^.]+/g) ?? [name]).map((p) => (p.startsWith("`") ? p.slice(1, -1) : p));
 }
 
 /** The location of the Delta table `name`: DELTA_TABLE_NOT_FOUND, or DELTA_MISSING_DELTA_TABLE for another format. */

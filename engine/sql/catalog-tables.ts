@@ -7,8 +7,9 @@
 // in Spark's in-memory catalog.
 
 import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
+import { localPath } from "./datasources/file-listing";
 
 export interface CatalogTable {
   /** The table's name as given (unqualified). */
@@ -19,6 +20,11 @@ export interface CatalogTable {
   /** Absolute location of the table's files. */
   path: string;
   managed: boolean;
+}
+
+/** A table name as written in the API (`db.t`, `` `odd.name` ``) as its parts. */
+export function tableNameParts(name: string): string[] {
+  return (name.match(/`[^`]*`|[^.]+/g) ?? [name]).map((p) => (p.startsWith("`") ? p.slice(1, -1) : p));
 }
 
 /** `t`, `db.t` or `spark_catalog.db.t` as [database, table]. */
@@ -36,14 +42,17 @@ export function tableKey(database: string, name: string): string {
 /** The warehouse directory (absolute) from `spark.sql.warehouse.dir`. */
 export function warehouseDir(conf: { get(k: string): unknown }): string {
   const v = conf.get("spark.sql.warehouse.dir");
-  const dir = typeof v === "string" && v !== "" ? v.replace(/^file:(\/\/)?/, "") : "spark-warehouse";
-  return resolve(dir);
+  return localPath(typeof v === "string" && v !== "" ? v : "spark-warehouse");
+}
+
+/** A database's folder in the warehouse: the warehouse itself for `default`, else <warehouse>/db.db. */
+function databaseDir(warehouse: string, database: string): string {
+  return database.toLowerCase() === "default" ? warehouse : join(warehouse, `${database.toLowerCase()}.db`);
 }
 
 /** Where a managed table lives: <warehouse>/t, or <warehouse>/db.db/t outside `default`. */
 export function managedLocation(warehouse: string, database: string, name: string): string {
-  const n = name.toLowerCase();
-  return database.toLowerCase() === "default" ? join(warehouse, n) : join(warehouse, `${database.toLowerCase()}.db`, n);
+  return join(databaseDir(warehouse, database), name.toLowerCase());
 }
 
 /** A Delta table left in the warehouse by an earlier session, as a catalog table. */
@@ -54,7 +63,7 @@ export function discoverDeltaTable(warehouse: string, database: string, name: st
 
 /** Every Delta table in the warehouse's `database` (for listTables). */
 export function discoverDeltaTables(warehouse: string, database: string): CatalogTable[] {
-  const dir = database.toLowerCase() === "default" ? warehouse : join(warehouse, `${database.toLowerCase()}.db`);
+  const dir = databaseDir(warehouse, database);
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.endsWith(".db") && existsSync(join(dir, e.name, "_delta_log")))

@@ -4,7 +4,6 @@
 // Parquet footers): `const df = spark.read.option("header", true).csv(path)`.
 
 import { randomUUID } from "node:crypto";
-import { resolve } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { writePartition } from "./physical/write-task";
 import { parseTableSchema } from "./parser";
@@ -12,9 +11,10 @@ import { StructType, type DataType } from "./types";
 import type { Attr } from "./expressions/expression";
 import { getDataSource, registeredFormats, TABLE_OPERATION_OPTION, type DataSource, type DataSourceOptions, type ScanSpec, type WriteJob, type WrittenFile } from "./datasource-contract";
 import { newExprId } from "./plan/logical-plan";
+import { localPath } from "./datasources/file-listing";
 import { DataFrame } from "./dataframe";
 import type { SqlSession } from "./sql-session";
-import { locationExistsError, locationInUse, managedLocation, tableExistsError, tableIdent, warehouseDir } from "./catalog-tables";
+import { locationExistsError, locationInUse, managedLocation, tableExistsError, tableIdent, tableNameParts, warehouseDir } from "./catalog-tables";
 
 type OptValue = string | number | boolean;
 /** Reader options; `schema` and `format` are PySpark's keyword arguments of the same names. */
@@ -86,11 +86,6 @@ export class DataFrameReader {
   table(name: string): DataFrame { return this.session.table(name); }
 }
 
-/** `db.t` or `` `odd.name` `` as name parts. */
-function splitTableName(name: string): string[] {
-  return (name.match(/`[^`]*`|[^.]+/g) ?? [name]).map((p) => (p.startsWith("`") ? p.slice(1, -1) : p));
-}
-
 export class DataFrameWriter {
   private fmt = "parquet";
   private fmtSet = false;
@@ -146,7 +141,7 @@ export class DataFrameWriter {
    */
   async saveAsTable(name: string): Promise<void> {
     const session = this.df.sparkSession;
-    const parts = splitTableName(name);
+    const parts = tableNameParts(name);
     const [db, table] = tableIdent(parts);
     const existing = session.catalog.tableEntry(parts);
     if (existing) {
@@ -163,7 +158,7 @@ export class DataFrameWriter {
       return;
     }
     const external = this.opts.path !== undefined;
-    const path = external ? resolve(String(this.opts.path)) : managedLocation(warehouseDir(session.conf), db, table);
+    const path = external ? localPath(String(this.opts.path)) : managedLocation(warehouseDir(session.conf), db, table);
     if (!external && this.saveMode !== "overwrite" && locationInUse(path)) throw locationExistsError(db.toLowerCase(), table.toLowerCase(), path);
     await this.option(TABLE_OPERATION_OPTION, "CREATE TABLE AS SELECT").save(path);
     session.catalog.registerTable({ name: table.toLowerCase(), database: db.toLowerCase(), format: this.fmt.toLowerCase(), path, managed: !external });
@@ -172,8 +167,8 @@ export class DataFrameWriter {
   /** insertInto(table, overwrite): the rows, by position, into an existing catalog table. */
   async insertInto(name: string, overwrite = false): Promise<void> {
     const session = this.df.sparkSession;
-    const t = session.catalog.tableEntry(splitTableName(name));
-    if (!t) { session.catalog.get(splitTableName(name)); return; } // TABLE_OR_VIEW_NOT_FOUND
+    const t = session.catalog.tableEntry(tableNameParts(name));
+    if (!t) { session.catalog.get(tableNameParts(name)); return; } // TABLE_OR_VIEW_NOT_FOUND
     const target = session.table(name);
     const cols = this.df.columns, names = target.columns;
     if (cols.length !== names.length) {

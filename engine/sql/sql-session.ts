@@ -18,7 +18,7 @@ import { canonical } from "../common/keys";
 import { newExprId, outputOf, transformPlanUp, expressionsOf, mapPlanExpressions, type LogicalPlan } from "./plan/logical-plan";
 import { planString, planStringWith, bytesToString, schemaHeader } from "./plan/tree-string";
 import { Catalog, CacheManager } from "./catalog";
-import { warehouseDir } from "./catalog-tables";
+import { tableNameParts, warehouseDir } from "./catalog-tables";
 import { DataFrame } from "./dataframe";
 import { externalToInternal, internalToExternal } from "./row-convert";
 import { plannedPartitions } from "./partition-estimate";
@@ -122,7 +122,7 @@ export class SqlSession {
   }
 
   table(name: string): DataFrame {
-    const parts = (name.match(/`[^`]*`|[^.]+/g) ?? [name]).map((p) => (p.startsWith("`") ? p.slice(1, -1) : p));
+    const parts = tableNameParts(name);
     const plan = this.catalog.get(parts);
     return new DataFrame(this, { kind: "SubqueryAlias", alias: parts[parts.length - 1]!, child: plan });
   }

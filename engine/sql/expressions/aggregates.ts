@@ -14,27 +14,24 @@ import {
 } from "./registry";
 import { boundedDecimal, isIntegral, sqlTypeName } from "./type-utils";
 import { exprSql } from "./print";
-import { decimalValue, divHalfUp, fitsPrecision, pow10, rescale, unscaledAt } from "../../common/decimal";
-import { decimalOutOfRange } from "./decimal-arith";
+import { POW10_NUMBERS, decimalValue, divHalfUp, rescale, unscaledAt } from "../../common/decimal";
+import { fitDecimal, operandScale } from "./decimal-arith";
 
 const isNull = (v: unknown) => v === null || v === undefined;
 
 /** Sums that stay exact beyond 2^53 (bigint): longs, and decimals as unscaled integers. */
 const exactSum = (dt: DataType) => dt.type === "long" || dt.type === "decimal";
 
-const POW10_NUM = Array.from({ length: 23 }, (_, k) => 10 ** k);
-
 /** A DecimalType value's unscaled integer at `scale`: a safe number where the double holds it, else a bigint. */
 function unscaledNum(v: unknown, scale: number): number | bigint {
-  if (typeof v === "number" && scale < POW10_NUM.length) {
-    const u = v * POW10_NUM[scale]!;
+  if (typeof v === "number" && scale <= 22) { // 10^scale is an exact double
+    const u = v * POW10_NUMBERS[scale]!;
     if (Math.abs(u) < 2 ** 50) return Math.round(u);
   }
   const u = unscaledAt(v, scale)!;
   return Number.isSafeInteger(Number(u)) ? Number(u) : u;
 }
 
-const decimalScale = (t: DataType) => (t.type === "decimal" ? t.scale : 0);
 
 function addNum(a: unknown, b: unknown): unknown {
   if (typeof a === "bigint" || typeof b === "bigint") {
@@ -95,10 +92,8 @@ agg({
   finish: (b, info) => {
     const dt = info.dataType;
     if (dt.type === "decimal" && !isNull(b)) {
-      const u = BigInt(b as number | bigint);
       // Beyond the result precision: null without ANSI (Spark), NUMERIC_VALUE_OUT_OF_RANGE with it.
-      if (!fitsPrecision(u, dt.precision)) { if (info.ansi) throw decimalOutOfRange(u, dt.scale, dt); return null; }
-      return decimalValue(u, dt.scale);
+      return fitDecimal(BigInt(b as number | bigint), dt.scale, dt, !!info.ansi);
     }
     // A long sum wraps around like Java's long arithmetic (Spark without ANSI); ANSI raises.
     if (info.dataType.type === "long" && typeof b === "bigint") {
@@ -135,7 +130,7 @@ agg({
     if (isNull(v)) return b;
     const [s, n] = b as [number, number];
     // Decimal means add unscaled integers at the input scale (exact); the rest add as doubles.
-    if (info.dataType.type === "decimal") return [addNum(s, unscaledNum(v, decimalScale(info.argTypes[0]!))), n + 1];
+    if (info.dataType.type === "decimal") return [addNum(s, unscaledNum(v, operandScale(info.argTypes[0]!))), n + 1];
     return [s + Number(v), n + 1];
   },
   merge: (a, b, info) => {
@@ -149,9 +144,10 @@ agg({
     if (dt.type === "decimal") {
       // Spark: the sum (decimal(p+10, s)) divided by the count (decimal(20,0)) at the division's
       // scale, then cast HALF_UP to the mean's scale (two roundings, as Spark rounds).
-      const at = info.argTypes[0]!, from = decimalScale(at);
+      const at = info.argTypes[0]!, from = operandScale(at);
+      // Division's type: scale max(6, s1 + p2 + 1) with p2 = 20, adjusted when the precision passes 38.
       const intDigits = Math.min((at.type === "decimal" ? at.precision : 20) + 10, 38) - from;
-      const divScale = intDigits + Math.max(6, from + 21) > 38 ? Math.max(38 - intDigits, Math.min(Math.max(6, from + 21), 6)) : Math.max(6, from + 21);
+      const divScale = (boundedDecimal(intDigits + from + 21, from + 21) as { scale: number }).scale;
       const q = divHalfUp(rescale(BigInt(s), from, divScale), BigInt(n));
       return decimalValue(rescale(q, divScale, dt.scale), dt.scale);
     }

@@ -4,7 +4,7 @@
 // double fast path that is provably exact (see engine/common/decimal.ts for the value forms).
 
 import { ExecutionError } from "../../common/errors";
-import { decimalValue, divHalfUp, fitsPrecision, pow10, rescale, unscaledAt, unscaledText } from "../../common/decimal";
+import { POW10_NUMBERS, decimalValue, divHalfUp, fitsPrecision, pow10, rescale, unscaledAt, unscaledText } from "../../common/decimal";
 import type { DataType } from "../types";
 
 type DecimalT = DataType & { type: "decimal" };
@@ -26,7 +26,6 @@ export function fitDecimal(u: bigint, s: number, t: DecimalT, ansi: boolean): un
   return decimalValue(r, t.scale);
 }
 
-const POW10_NUM = Array.from({ length: 40 }, (_, k) => 10 ** k);
 const FAST_UNITS = 1e15;        // |unscaled| below this: a double holds the decimal exactly
 const FAST_PRODUCT = 2 ** 49;   // |unscaled product| below this: the double product rounds to it exactly
 
@@ -38,16 +37,16 @@ export function operandScale(t: DataType): number {
 /** a op b for DecimalType operands of scales sa, sb, giving type t (b != 0 for / and %: callers check). */
 export function decimalArith(op: "+" | "-" | "*" | "/" | "%", a: unknown, b: unknown, sa: number, sb: number, t: DecimalT, ansi: boolean): unknown {
   if (typeof a === "number" && typeof b === "number" && t.scale <= 15) {
-    const f = POW10_NUM[t.scale]!;
+    const f = POW10_NUMBERS[t.scale]!;
     if ((op === "+" || op === "-") && t.scale >= sa && t.scale >= sb) {
       const r = op === "+" ? a + b : a - b;
       const lim = FAST_UNITS / f;
-      if (Math.abs(a) < lim && Math.abs(b) < lim && Math.abs(r) < lim && Math.abs(r) < POW10_NUM[t.precision - t.scale]!) {
+      if (Math.abs(a) < lim && Math.abs(b) < lim && Math.abs(r) < lim && Math.abs(r) < POW10_NUMBERS[t.precision - t.scale]!) {
         return Math.round(r * f) / f;
       }
     } else if (op === "*" && t.scale === sa + sb) {
       const r = a * b;
-      if (Math.abs(r) * f < FAST_PRODUCT && Math.abs(r) < POW10_NUM[t.precision - t.scale]!) return Math.round(r * f) / f;
+      if (Math.abs(r) * f < FAST_PRODUCT && Math.abs(r) < POW10_NUMBERS[t.precision - t.scale]!) return Math.round(r * f) / f;
     }
   }
   const x = unscaledAt(a, sa), y = unscaledAt(b, sb);

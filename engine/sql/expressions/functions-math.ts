@@ -3,9 +3,9 @@
 
 import { DoubleType, DecimalType, LongType, IntegerType, type DataType, isNumeric } from "../types";
 import { register, simple, coerceArg, typeOf, type ScalarDef } from "./registry";
-import { isIntegral, decimalForIntegral, boundedDecimal } from "./type-utils";
+import { isIntegral, boundedDecimal } from "./type-utils";
 import { fitIntegral } from "./functions-core";
-import { decimalAbs, roundDecimalValue } from "./decimal-arith";
+import { decimalAbs, operandScale, roundDecimalValue } from "./decimal-arith";
 
 const nn = (x: number) => (Number.isNaN(x) ? x : x);
 
@@ -51,8 +51,7 @@ function rounding(name: string, mode: "up" | "even"): ScalarDef {
         return fitIntegral(r, info.dataType, info.ctx.ansi, "round");
       }
       if (info.dataType.type === "decimal") {
-        const from = info.argTypes[0]!.type === "decimal" ? (info.argTypes[0] as { scale: number }).scale : 0;
-        return roundDecimalValue(v, from, scale, mode, info.dataType, info.ctx.ansi);
+        return roundDecimalValue(v, operandScale(info.argTypes[0]!), scale, mode, info.dataType, info.ctx.ansi);
       }
       if (typeof v === "bigint") return v;
       const x = v as number;
@@ -76,9 +75,8 @@ function ceilFloor(name: "ceil" | "floor", f: (x: number) => number): ScalarDef 
     },
     eval([v], info) {
       const t = info.argTypes[0]!;
-      if (t.type === "decimal" && t.scale > 0 && typeof v !== "number") {
-        return roundDecimalValue(v, t.scale, 0, name, info.dataType.type === "decimal" ? info.dataType : { type: "decimal", precision: 20, scale: 0 }, info.ctx.ansi);
-      }
+      // A decimal's ceil/floor is a decimal (resolve above).
+      if (t.type === "decimal" && t.scale > 0 && typeof v !== "number") return roundDecimalValue(v, t.scale, 0, name, info.dataType as DataType & { type: "decimal" }, info.ctx.ansi);
       return typeof v === "bigint" ? v : f(v as number);
     },
   };

@@ -9,6 +9,7 @@ import { type DataType, StringType, IntegerType, BooleanType, ArrayType } from "
 import { register, simple as simpleDef, coerceArg, typeOf, mkCast, lookupFunction, type ScalarDef, type RowFn } from "./registry";
 import { javaDoubleToString } from "../text-format";
 import { checkStringSize } from "./size-limits";
+import { operandScale } from "./decimal-arith";
 
 /** registry.simple with BINARY arguments read as their UTF-8 text (Spark casts binary to string for these). */
 const simple: typeof simpleDef = (name, expects, result, evalFn, opts) =>
@@ -170,7 +171,7 @@ register({
     if (info.argTypes[0]!.type !== "decimal") return formatNumberDouble.eval!(vals, info);
     const [x, d] = vals as [unknown, number];
     if (d < 0) return null;
-    const text = decimalText(x, (info.argTypes[0] as { scale: number }).scale);
+    const text = decimalText(x, operandScale(info.argTypes[0]!));
     return new Intl.NumberFormat("en-US", { minimumFractionDigits: d, maximumFractionDigits: d, roundingMode: "halfEven" } as Intl.NumberFormatOptions).format(text as unknown as number);
   },
 });
