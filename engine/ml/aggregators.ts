@@ -39,7 +39,7 @@ export const aggMerge = registerShippable("ml.aggMerge", function aggMerge(name:
   return get(name).merge(x, y, spec);
 });
 
-const addArr = (a: Float64Array, b: Float64Array): Float64Array => { for (let i = 0; i < a.length; i++) a[i]! += b[i]!; return a; };
+export const addArr = (a: Float64Array, b: Float64Array): Float64Array => { for (let i = 0; i < a.length; i++) a[i]! += b[i]!; return a; };
 
 /** Per-component count, mean-free sums, min, max over a vector column (Spark's Summarizer). */
 export interface ColStats { n: number; sum: Float64Array; sumSq: Float64Array; min: Float64Array; max: Float64Array; nnz: Float64Array; absMax: Float64Array }
@@ -54,11 +54,15 @@ registerAggregator<{ col: string; stage: string }, ColStats | null, Record<strin
 });
 
 function addColStats(acc: ColStats | null, x: Float64Array, stage: string, col: string): ColStats {
-  const a = acc ?? { n: 0, sum: new Float64Array(x.length), sumSq: new Float64Array(x.length), min: new Float64Array(x.length).fill(Infinity), max: new Float64Array(x.length).fill(-Infinity), nnz: new Float64Array(x.length), absMax: new Float64Array(x.length) };
-  if (a.sum.length !== x.length) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `${stage}: vectors of sizes ${a.sum.length} and ${x.length} in column '${col}'.`);
+  return addColStatsAt(acc, x, 0, x.length, stage, col);
+}
+/** Adds the vector x[off .. off+d) (one row of a point block, or a whole vector) to the statistics. */
+export function addColStatsAt(acc: ColStats | null, x: Float64Array, off: number, d: number, stage: string, col: string): ColStats {
+  const a = acc ?? { n: 0, sum: new Float64Array(d), sumSq: new Float64Array(d), min: new Float64Array(d).fill(Infinity), max: new Float64Array(d).fill(-Infinity), nnz: new Float64Array(d), absMax: new Float64Array(d) };
+  if (a.sum.length !== d) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `${stage}: vectors of sizes ${a.sum.length} and ${d} in column '${col}'.`);
   a.n++;
-  for (let i = 0; i < x.length; i++) {
-    const t = x[i]!;
+  for (let i = 0; i < d; i++) {
+    const t = x[off + i]!;
     a.sum[i]! += t; a.sumSq[i]! += t * t;
     if (t < a.min[i]!) a.min[i] = t;
     if (t > a.max[i]!) a.max[i] = t;
@@ -67,7 +71,7 @@ function addColStats(acc: ColStats | null, x: Float64Array, stage: string, col: 
   }
   return a;
 }
-function mergeColStats(a: ColStats | null, b: ColStats | null): ColStats | null {
+export function mergeColStats(a: ColStats | null, b: ColStats | null): ColStats | null {
   if (!a) return b;
   if (!b) return a;
   a.n += b.n; addArr(a.sum, b.sum); addArr(a.sumSq, b.sumSq); addArr(a.nnz, b.nnz);
@@ -78,25 +82,28 @@ function mergeColStats(a: ColStats | null, b: ColStats | null): ColStats | null 
 /** Feature statistics and label statistics of training points in one pass (Spark's Summarizer plus the label histogram pass). */
 export interface PointStats { features: ColStats | null; label: NumStats }
 registerAggregator<{ featuresCol: string; stage: string }, PointStats, Point>("pointStats", {
-  zero: () => ({ features: null, label: { n: 0, sum: 0, min: Infinity, max: -Infinity, nonInteger: 0 } }),
+  zero: zeroPointStats,
   add(acc, [y, x], spec) {
     acc.features = addColStats(acc.features, x, spec.stage, spec.featuresCol);
-    const l = acc.label;
-    if (!Number.isNaN(y)) {
-      l.n++; l.sum += y;
-      if (y < l.min) l.min = y;
-      if (y > l.max) l.max = y;
-      if (!Number.isInteger(y) || y < 0) l.nonInteger++;
-    }
+    addLabel(acc.label, y);
     return acc;
   },
-  merge(a, b) {
-    a.features = mergeColStats(a.features, b.features);
-    const l = a.label, m = b.label;
-    l.n += m.n; l.sum += m.sum; l.min = Math.min(l.min, m.min); l.max = Math.max(l.max, m.max); l.nonInteger += m.nonInteger;
-    return a;
-  },
+  merge: mergePointStats,
 });
+export function zeroPointStats(): PointStats { return { features: null, label: { n: 0, sum: 0, min: Infinity, max: -Infinity, nonInteger: 0 } }; }
+export function addLabel(l: NumStats, y: number): void {
+  if (Number.isNaN(y)) return;
+  l.n++; l.sum += y;
+  if (y < l.min) l.min = y;
+  if (y > l.max) l.max = y;
+  if (!Number.isInteger(y) || y < 0) l.nonInteger++;
+}
+export function mergePointStats(a: PointStats, b: PointStats): PointStats {
+  a.features = mergeColStats(a.features, b.features);
+  const l = a.label, m = b.label;
+  l.n += m.n; l.sum += m.sum; l.min = Math.min(l.min, m.min); l.max = Math.max(l.max, m.max); l.nonInteger += m.nonInteger;
+  return a;
+}
 
 /** Count, sums and the upper triangle of Σ x xᵀ over a vector column (PCA's covariance, as RowMatrix.computeCovariance). */
 export interface GramStats { n: number; sum: Float64Array; gram: Float64Array }
@@ -273,64 +280,6 @@ registerAggregator<{ d: number }, LsStats, Point>("leastSquares", {
   },
   merge(a, b) { a.n += b.n; a.sy += b.sy; a.syy += b.syy; addArr(a.sx, b.sx); addArr(a.xx, b.xx); addArr(a.xy, b.xy); return a; },
 });
-
-/**
- * Loss and gradient of the (multinomial) logistic loss summed over points, at coefficients
- * `w` (K x d row-major, features pre-scaled by `scale`) and intercepts `b` (K). Binary uses K = 1
- * (margin of class 1). Spark's LogisticAggregator.
- */
-export interface LogisticGrad { n: number; loss: number; gw: Float64Array; gb: Float64Array }
-type LogisticSpec = { d: number; K: number; binary: boolean; w: Float64Array; b: Float64Array; scale: Float64Array; ws?: Float64Array };
-registerAggregator<LogisticSpec, LogisticGrad, Point>("logisticGradient", {
-  // the coefficients on the unscaled features (w_j * scale_j), computed once per partition
-  prepare: (s) => ({ ...s, ws: Float64Array.from(s.w, (v, i) => v * s.scale[i % s.d]!) }),
-  zero: (s) => ({ n: 0, loss: 0, gw: new Float64Array(s.K * s.d), gb: new Float64Array(s.K) }),
-  addAll(a, it, s) {
-    if (!s.binary) { for (const p of it) multinomialAdd(a, p, s); return a; }
-    const { d } = s, w = s.ws!, b0 = s.b[0]!, gw = a.gw;
-    let n = 0, loss = 0, gb = 0;
-    for (const [y, x] of it) {
-      if (x.length !== d) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `features vector of size ${x.length}, expected ${d}.`);
-      let m = b0;
-      for (let i = 0; i < d; i++) m += w[i]! * x[i]!;
-      loss += (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m))) - y * m; // log(1 + e^m) - y m, stably
-      const g = 1 / (1 + Math.exp(-m)) - y;
-      for (let i = 0; i < d; i++) gw[i]! += g * x[i]!;
-      gb += g; n++;
-    }
-    a.n += n; a.loss += loss; a.gb[0]! += gb;
-    return a;
-  },
-  add(a, p, s) { return this.addAll!(a, [p], s); },
-  merge(a, b) { a.n += b.n; a.loss += b.loss; addArr(a.gw, b.gw); addArr(a.gb, b.gb); return a; },
-});
-/** One point's softmax loss and gradient (multinomial). */
-function multinomialAdd(a: LogisticGrad, [y, x0]: Point, s: LogisticSpec): LogisticGrad {
-    const { d, K, b } = s;
-    const w = s.ws!;
-    if (x0.length !== d) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `features vector of size ${x0.length}, expected ${d}.`);
-    a.n++;
-    const margins = new Float64Array(K);
-    let mx = -Infinity;
-    for (let k = 0; k < K; k++) {
-      let m = b[k]!;
-      const row = k * d;
-      for (let i = 0; i < d; i++) m += w[row + i]! * x0[i]!;
-      margins[k] = m;
-      if (m > mx) mx = m;
-    }
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += Math.exp(margins[k]! - mx);
-    const lse = mx + Math.log(sum);
-    a.loss += lse - margins[y]!;
-    for (let k = 0; k < K; k++) {
-      const g = Math.exp(margins[k]! - lse) - (k === y ? 1 : 0);
-      const row = k * d;
-      for (let i = 0; i < d; i++) a.gw[row + i]! += g * x0[i]!;
-      a.gb[k]! += g;
-    }
-    return a;
-}
 
 /** Lloyd step: per-centre sums and counts, and the total cost (KMeans). */
 export interface KMeansStep { cost: number; counts: Float64Array; sums: Float64Array }

@@ -10,7 +10,7 @@ import { BooleanType, StructType, isNumeric, simpleString, udf, type Column, typ
 import { internalToExternal } from "../sql/row-convert";
 import { Params } from "./params";
 import { saveStage, loadStage, type MLSession } from "./persistence";
-import { kernelValue, toPoints, type KernelSpec, type Point } from "./kernels";
+import { kernelValue, toPoints, toPointBlocks, type KernelSpec, type Point, type PointBlock } from "./kernels";
 
 export abstract class PipelineStage extends Params {
   /** The session of the last DataFrame this stage fitted or transformed (used by save). */
@@ -156,6 +156,14 @@ export async function trainingPoints(df: DataFrame, stage: string, featuresCol: 
   // Straight from the internal rows (vectors are the same objects there): no row objects per point.
   const rows = await df.select(...cols).toInternalRdd();
   return rows.mapPartitions((it: Iterable<unknown[]>) => toPoints(stage, featuresCol, labelCol, it)).persist(StorageLevel.MEMORY_AND_DISK_DESER);
+}
+
+/** The training points as blocks (Spark's InstanceBlock), persisted like trainingPoints: for the gradient passes of LogisticRegression. */
+export async function trainingBlocks(df: DataFrame, stage: string, featuresCol: string, labelCol: string): Promise<RDD<PointBlock>> {
+  requireType(df.schema, featuresCol, stage, "vector");
+  requireNumeric(df.schema, labelCol, stage);
+  const rows = await df.select(featuresCol, labelCol).toInternalRdd();
+  return rows.mapPartitions((it: Iterable<unknown[]>) => toPointBlocks(stage, featuresCol, labelCol, it)).persist(StorageLevel.MEMORY_AND_DISK_DESER);
 }
 
 /** Output column name: the param's value, or Spark's default `uid__output`. */

@@ -11,10 +11,12 @@
 
 import { AnalysisError } from "../common/errors";
 import { DoubleType, VectorUDT, type DataFrame, type StructType } from "../sql";
-import { Estimator, Model, appendColumns, appendFields, requireNumeric, requireType, trainingPoints } from "./base";
+import { Estimator, Model, appendColumns, appendFields, requireNumeric, requireType, trainingBlocks } from "./base";
 import { installAccessors, P, type ParamAccessors, type ParamSpecs } from "./params";
 import { treeAggregate } from "./tree-aggregate";
-import type { LogisticGrad, PointStats } from "./aggregators";
+import type { PointStats } from "./aggregators";
+import "./logistic-aggregators"; // registers the aggregators the driver merges with
+import type { LogisticGrad } from "./logistic-aggregators";
 import { DenseVector } from "./linalg";
 import { lbfgs, owlqn } from "./optim";
 import { BinaryClassificationEvaluator, ConfusionMatrix, binaryCurves, curveChart, areaUnderCurve } from "./evaluation";
@@ -45,11 +47,11 @@ export class LogisticRegression extends Estimator<LogisticRegressionModel> {
     const stage = this.stageName;
     const lambda = this.getOrDefault<number>("regParam"), alpha = this.getOrDefault<number>("elasticNetParam");
     const labelCol = this.getOrDefault<string>("labelCol"), featuresCol = this.getOrDefault<string>("featuresCol");
-    const points = await trainingPoints(df, stage, featuresCol, labelCol);
+    const points = await trainingBlocks(df, stage, featuresCol, labelCol);
     try {
       const depth = this.getOrDefault<number>("aggregationDepth");
       // one pass: feature statistics (std for standardization) and the label range
-      const { features: fs, label } = await treeAggregate<PointStats>(points, "pointStats", { featuresCol, stage }, depth);
+      const { features: fs, label } = await treeAggregate<PointStats>(points, "blockStats", { featuresCol, stage }, depth);
       const ls = [label];
       if (!fs || ls[0]!.n === 0) throw new AnalysisError("ML_EMPTY_INPUT", `${stage}: the training data is empty.`);
       if (ls[0]!.nonInteger > 0) throw new AnalysisError("ML_INVALID_INPUT", `${stage}: labels in column '${labelCol}' must be integers 0, 1, ..., K-1 (index string labels with StringIndexer).`, { parameters: { column: labelCol, stage } });

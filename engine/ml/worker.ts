@@ -4,4 +4,5 @@
 import "./linalg";
 import "./kernels";
 import "./aggregators";
+import "./logistic-aggregators";
 import "./lsh-kernels";

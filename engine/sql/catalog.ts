@@ -5,6 +5,8 @@
 import { AnalysisError } from "../common/errors";
 import type { RDD } from "../rdd";
 import { StorageLevel } from "../storage/storage-level";
+import { isNumberType, type ColumnBatch } from "./columnar/batch";
+import { cacheBatches, cachedRows } from "./columnar/cached-batches";
 import { outputOf, planKey, transformPlanDown, type LogicalPlan } from "./plan/logical-plan";
 import { discoverDeltaTable, discoverDeltaTables, tableIdent, tableKey, type CatalogTable } from "./catalog-tables";
 
@@ -101,7 +103,10 @@ interface CacheEntry {
   key: string;
   plan: LogicalPlan;
   level?: StorageLevel;
-  rdd?: RDD<unknown[]>;
+  /** The persisted column batches. */
+  rdd?: RDD<ColumnBatch>;
+  /** Their rows: what the plan reads. */
+  rows?: RDD<unknown[]>;
   building?: Promise<RDD<unknown[]>>;
 }
 
@@ -147,13 +152,7 @@ export class CacheManager {
    */
   async substitute(plan: LogicalPlan, build: (p: LogicalPlan) => Promise<RDD<unknown[]>>): Promise<LogicalPlan> {
     if (!this.entries.length) return plan;
-    const hits = new Map<LogicalPlan, CacheEntry>();
-    transformPlanDown(plan, (p) => {
-      const key = planKey(p);
-      const e = this.entries.find((x) => x.key === key);
-      if (e) hits.set(p, e);
-      return p;
-    });
+    const hits = this.hits(plan);
     for (const e of new Set(hits.values())) {
       if (!e.rdd) {
         e.building ??= build(e.plan).then((rdd) => {
@@ -161,19 +160,42 @@ export class CacheManager {
           // Dataset.cache() is Scala's MEMORY_AND_DISK in Spark, which keeps live rows (PySpark's
           // df.storageLevel says "Disk Memory Deserialized 1x Replicated"): MEMORY_AND_DISK_DESER here.
           // Evicted blocks spill instead of being recomputed.
-          e.rdd = rdd.persist(lvl ?? StorageLevel.MEMORY_AND_DISK_DESER);
-          e.rdd.setName(`InMemoryRelation`);
-          return e.rdd;
+          // Stored as column batches (./columnar/cached-batches.ts); the plan reads their rows.
+          const numeric = outputOf(e.plan).map((a) => isNumberType(a.dataType));
+          const batches = rdd.mapPartitions((it: Iterable<unknown[]>) => cacheBatches(numeric, it), true).persist(lvl ?? StorageLevel.MEMORY_AND_DISK_DESER);
+          batches.setName(`InMemoryRelation`);
+          e.rdd = batches;
+          e.rows = batches.mapPartitions((it: Iterable<ColumnBatch>) => cachedRows(it), true);
+          return e.rows;
         });
         await e.building;
       }
     }
-    let done = false;
-    return transformPlanDown(plan, (p) => {
-      if (done) return p;
-      const e = hits.get(p);
-      if (e && e.rdd) return { kind: "RddRelation", rdd: e.rdd, output: outputOf(p), name: "InMemoryRelation" };
+    return this.replaceHits(plan, hits, false);
+  }
+
+  /** The plan explain() shows: cached sub-plans as in-memory relations, built or not (no job runs). */
+  substituteForExplain(plan: LogicalPlan): LogicalPlan {
+    return this.entries.length ? this.replaceHits(plan, this.hits(plan), true) : plan;
+  }
+
+  private hits(plan: LogicalPlan): Map<LogicalPlan, CacheEntry> {
+    const hits = new Map<LogicalPlan, CacheEntry>();
+    transformPlanDown(plan, (p) => {
+      const key = planKey(p);
+      const e = this.entries.find((x) => x.key === key);
+      if (e) hits.set(p, e);
       return p;
+    });
+    return hits;
+  }
+
+  private replaceHits(plan: LogicalPlan, hits: Map<LogicalPlan, CacheEntry>, unbuilt: boolean): LogicalPlan {
+    return transformPlanDown(plan, (p) => {
+      const e = hits.get(p);
+      if (!e || (!e.rows && !unbuilt)) return p;
+      const output = outputOf(p);
+      return { kind: "RddRelation", rdd: e.rows ?? null, output, name: "InMemoryRelation", cached: { batches: e.rdd ?? null, all: output } };
     });
   }
 }

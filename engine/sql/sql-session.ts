@@ -264,7 +264,7 @@ export class SqlSession {
 
   private explainPlanText(plan: LogicalPlan, mode: string, parsed?: string): string {
     const settings = this.settings();
-    const optimized = optimize(plan, undefined, { ansi: settings.ansi });
+    const optimized = optimize(this.cacheManager.substituteForExplain(plan), undefined, { ansi: settings.ansi });
     const physical = new PhysicalPlanner(settings, this.sparkContext.defaultParallelism).plan(optimized);
     const phys = physicalPlanString(physical, { columnar: settings.columnar });
     switch (mode) {

@@ -4,6 +4,7 @@
 
 import "./expressions";
 import "./physical/operators";
+import "./columnar/cached-batches";
 import "./physical/join-operators";
 import "./physical/window-operators";
 import "./physical/write-task";

@@ -21,7 +21,7 @@ export function estimateSize(v: unknown, depth = 0): number {
   if (v === null) return 0;
   if (depth > 8) return 64;   // deep structures: a flat guess keeps the walk bounded
   if (Array.isArray(v)) return HEADER + v.length * SLOT + sampledSum(v, depth + 1);
-  if (v instanceof Uint8Array) return HEADER + 48 + v.byteLength;
+  if (ArrayBuffer.isView(v)) return HEADER + 48 + v.byteLength; // typed arrays and Buffers: their bytes, not a walk of their indices
   if (v instanceof Date) return HEADER + 8;
   if (v instanceof Map) {
     let s = HEADER + 32 + v.size * 3 * SLOT, n = 0;

@@ -18,7 +18,8 @@ import { compileOp, type ColumnarOp } from "./columnar-ops";
 export type StageOp = ColumnarOp | { op: "join"; spec: ColumnarJoinSpec };
 
 export interface ColumnarStageSpec {
-  scan: ScanSpec;
+  /** The file scan; absent for a stage over cached batches (runCachedColumnarStage). */
+  scan?: ScanSpec;
   ops: StageOp[];
   agg?: ColumnarAggSpec;
   conf: { ansi: boolean; nowMillis: number; seed: number };
@@ -70,19 +71,34 @@ export class ColumnarStage {
 export const runColumnarStage = registerShippable("sql.runColumnarStage", async function runColumnarStage(
   spec: ColumnarStageSpec, split: unknown, partition: number, taskMetrics: { bytesRead: number; recordsRead: number } | undefined, built: unknown[][] | undefined, sink: Sink | undefined,
 ): Promise<Iterable<unknown[]>> {
-  const ds = getDataSource(spec.scan.format);
-  if (!ds?.readSplitColumns) throw new ExecutionError("DATA_SOURCE_NOT_FOUND", `No columnar reader for the data source: ${spec.scan.format}.`);
+  const scan = spec.scan!;
+  const ds = getDataSource(scan.format);
+  if (!ds?.readSplitColumns) throw new ExecutionError("DATA_SOURCE_NOT_FOUND", `No columnar reader for the data source: ${scan.format}.`);
   const ctx = defaultEvalContext(partition, spec.conf);
   const stage = new ColumnarStage(spec, ctx, built);
   const t0 = performance.now();
   const batches = ds.readSplitColumns(split, {
-    dataSchema: new StructType(spec.scan.dataSchema.fields),
-    requiredColumns: spec.scan.requiredColumns ?? spec.scan.dataSchema.fields.map((f) => f.name),
-    pushedFilters: spec.scan.pushedFilters ?? [],
-    options: spec.scan.options,
+    dataSchema: new StructType(scan.dataSchema.fields),
+    requiredColumns: scan.requiredColumns ?? scan.dataSchema.fields.map((f) => f.name),
+    pushedFilters: scan.pushedFilters ?? [],
+    options: scan.options,
     taskMetrics,
   });
   for await (const b of batches) stage.add(b);
+  return stageResult(spec, stage, t0, sink);
+});
+
+/** The stage over the batches of an in-memory columnar cache (only the columns at `positions`). */
+export const runCachedColumnarStage = registerShippable("sql.runCachedColumnarStage", function runCachedColumnarStage(
+  spec: ColumnarStageSpec, batches: Iterable<ColumnBatch>, positions: number[], partition: number, built: unknown[][] | undefined, sink: Sink | undefined,
+): Iterable<unknown[]> {
+  const stage = new ColumnarStage(spec, defaultEvalContext(partition, spec.conf), built);
+  const t0 = performance.now();
+  for (const b of batches) stage.add({ length: b.length, columns: positions.map((c) => b.columns[c]!) });
+  return stageResult(spec, stage, t0, sink);
+});
+
+function stageResult(spec: ColumnarStageSpec, stage: ColumnarStage, t0: number, sink: Sink | undefined): Iterable<unknown[]> {
   const rows = stage.rows();
   if (sink) {
     const m: Record<string, number> = {};
@@ -93,4 +109,4 @@ export const runColumnarStage = registerShippable("sql.runColumnarStage", async 
     sink.add(m);
   }
   return rows;
-});
+}

@@ -338,7 +338,13 @@ function prune(p: LogicalPlan, required: Set<number>): LogicalPlan {
     case "Repartition": return { ...p, child: prune(p.child, union(required, exprRefs(p.exprs))) };
     case "Deduplicate": return { ...p, child: prune(p.child, idsOf(outputOf(p.child))) };
     case "SetOp": return { ...p, left: prune(p.left, idsOf(outputOf(p.left))), right: prune(p.right, idsOf(outputOf(p.right))) };
-    case "LocalRelation": case "Range": case "RddRelation": return p;
+    case "RddRelation": {
+      if (!p.cached) return p; // an in-memory cache reads only the columns needed (InMemoryTableScan)
+      const keep = p.output.filter((a) => required.has(a.id));
+      const out = keep.length ? keep : p.output.slice(0, 1);
+      return out.length === p.output.length ? p : { ...p, output: out };
+    }
+    case "LocalRelation": case "Range": return p;
   }
 }
 

@@ -1,6 +1,7 @@
 // Which operators run columnar: a chain of Filter / Project / BroadcastHashJoin (probe side,
-// build on the right) over a file scan whose data source reads column batches (Parquet), topped
-// by an optional partial HashAggregate. Found top-down, so each chain is the longest one; the
+// build on the right) over a file scan whose data source reads column batches (Parquet) or over an
+// in-memory columnar cache (InMemoryTableScan), topped by an optional partial HashAggregate.
+// Found top-down, so each chain is the longest one; the
 // executor runs it as one columnar stage and explain() marks its operators. Everything else, and
 // any chain with a non-deterministic expression, stays on the row path.
 
@@ -16,7 +17,8 @@ export interface ColumnarChain {
   /** Operators from the top down, the scan excluded. */
   nodes: PhysicalPlan[];
   agg?: Node<"HashAggregate">;
-  scan: Node<"FileScan">;
+  /** A file scan whose source reads column batches, or an in-memory columnar cache. */
+  scan: Node<"FileScan"> | Node<"RddScan">;
 }
 
 function exprsOf(p: PhysicalPlan): Expr[] {
@@ -46,7 +48,8 @@ export function columnarChain(p: PhysicalPlan): ColumnarChain | undefined {
     }
     break;
   }
-  if (cur.kind !== "FileScan" || !getDataSource(cur.spec.format)?.readSplitColumns) return undefined;
+  const batched = cur.kind === "FileScan" ? !!getDataSource(cur.spec.format)?.readSplitColumns : cur.kind === "RddScan" && !!cur.cached;
+  if (!batched || (cur.kind !== "FileScan" && cur.kind !== "RddScan")) return undefined;
   if (!nodes.every((n) => exprsOf(n).every(isDeterministic))) return undefined;
   return { nodes, agg, scan: cur };
 }

@@ -20,7 +20,8 @@ import {
 import { joinPartitions, broadcastJoin, type JoinSpec } from "./join-operators";
 import { windowPartition, type WindowSpecExec } from "./window-operators";
 import { columnarChain, type ColumnarChain } from "./columnar-plan";
-import { runColumnarStage, type ColumnarStageSpec, type StageOp } from "../columnar/columnar-stage";
+import { runColumnarStage, runCachedColumnarStage, type ColumnarStageSpec, type StageOp } from "../columnar/columnar-stage";
+import type { ColumnBatch } from "../columnar/batch";
 import { refsOf } from "../columnar/vector-expr";
 
 /** Replace attributes by positions in `input`. */
@@ -227,22 +228,28 @@ export class Executor {
     }
     const agg = chain.agg;
     markNeeded(ops, agg ? [...agg.groupBy, ...agg.aggCalls].map((e) => bindExpr(e, agg.child.output)) : undefined);
+    const scan = chain.scan;
     const spec: ColumnarStageSpec = {
-      scan: chain.scan.spec,
+      ...(scan.kind === "FileScan" ? { scan: scan.spec } : {}),
       ops,
       agg: agg ? { groupBy: agg.groupBy.map((e) => bindExpr(e, agg.child.output)), aggs: agg.aggCalls.map((a) => bindExpr(a, agg.child.output) as Expr & { kind: "fn" }) } : undefined,
       conf: { ansi, nowMillis, seed },
-      scanId: idOf(chain.scan),
+      scanId: idOf(scan),
       opIds: bottomUp.map(idOf),
       aggId: agg ? idOf(agg) : 0,
     };
-    const ds = getDataSource(spec.scan.format)!;
-    const required = spec.scan.requiredColumns ?? spec.scan.dataSchema.fields.map((f) => f.name);
-    const splits = await ds.planSplits(spec.scan.paths, spec.scan.options, new StructType(spec.scan.dataSchema.fields), { requiredColumns: required, pushedFilters: spec.scan.pushedFilters ?? [] });
+    if (scan.kind === "RddScan") { // InMemoryTableScan: the cached column batches
+      const positions = scan.cached!.positions;
+      return (scan.cached!.batches as RDD<ColumnBatch>).mapPartitionsWithIndex((i, it) => runCachedColumnarStage(spec, it, positions, i, bc?.value, sink));
+    }
+    const fileScan = scan.spec;
+    const ds = getDataSource(fileScan.format)!;
+    const required = fileScan.requiredColumns ?? fileScan.dataSchema.fields.map((f) => f.name);
+    const splits = await ds.planSplits(fileScan.paths, fileScan.options, new StructType(fileScan.dataSchema.fields), { requiredColumns: required, pushedFilters: fileScan.pushedFilters ?? [] });
     return sc.readSplits(splits, (split, tc) => {
       const t = tc as { partitionId: number; metrics?: { bytesRead: number; recordsRead: number } } | undefined;
       return runColumnarStage(spec, split, t?.partitionId ?? 0, t?.metrics, bc?.value, sink);
-    }, `FileScan ${spec.scan.format} (columnar)`);
+    }, `FileScan ${fileScan.format} (columnar)`);
   }
 
   private async exchange(child: RDD<Row>, part: Partitioning, input: Attr[]): Promise<RDD<Row>> {

@@ -32,26 +32,46 @@ export interface MetricsSink { add(term: OpMetrics): void }
 
 /**
  * Count the rows an operator emits in this task (and the time spent pulling them, which for a
- * pipelined operator includes its children's work, as in Spark's whole-stage metrics).
+ * pipelined operator includes its children's work, as in Spark's whole-stage metrics). The first
+ * TIMED_ROWS pulls are timed one by one, then every SAMPLE_EVERY-th pull stands for its neighbours:
+ * two clock reads per row cost more than a simple operator's work.
  */
-export const countRows = registerShippable("sql.countRows", function* countRows(sink: MetricsSink | undefined, opId: number, it: Iterable<Row>): Generator<Row> {
-  if (!sink) { for (const r of it) yield r; return; }
-  let n = 0;
-  let ms = 0;
-  const iter = it[Symbol.iterator]();
-  try {
-    for (;;) {
-      const t0 = performance.now();
-      const r = iter.next();
-      ms += performance.now() - t0;
-      if (r.done) break;
-      n++;
-      yield r.value;
-    }
-  } finally {
-    sink.add({ [`${opId}.rows`]: n, [`${opId}.ms`]: Math.round(ms * 1000) / 1000 });
-  }
+export const countRows = registerShippable("sql.countRows", function countRows(sink: MetricsSink | undefined, opId: number, it: Iterable<Row>): Iterable<Row> {
+  if (!sink) return it;
+  return new CountingIterator(sink, opId, it[Symbol.iterator]());
 });
+
+const TIMED_ROWS = 256, SAMPLE_EVERY = 32;
+
+class CountingIterator implements IterableIterator<Row> {
+  private n = 0;
+  private ms = 0;
+  private reported = false;
+  constructor(private readonly sink: MetricsSink, private readonly opId: number, private readonly inner: Iterator<Row>) {}
+  [Symbol.iterator](): IterableIterator<Row> { return this; }
+  next(): IteratorResult<Row> {
+    let r: IteratorResult<Row>;
+    try {
+      const n = this.n;
+      if (n < TIMED_ROWS || n % SAMPLE_EVERY === 0) {
+        const t0 = performance.now();
+        r = this.inner.next();
+        this.ms += (performance.now() - t0) * (n < TIMED_ROWS ? 1 : SAMPLE_EVERY);
+      } else r = this.inner.next();
+    } catch (e) { this.report(); throw e; }
+    if (r.done) this.report(); else this.n++;
+    return r;
+  }
+  return(): IteratorResult<Row> {
+    try { this.inner.return?.(); } finally { this.report(); }
+    return { done: true, value: undefined };
+  }
+  private report(): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.sink.add({ [`${this.opId}.rows`]: this.n, [`${this.opId}.ms`]: Math.round(this.ms * 1000) / 1000 });
+  }
+}
 
 /** Settings captured by every task (plain data). */
 export interface ExecConf {
@@ -79,23 +99,16 @@ function applyOps(ops: PipeOp[], ctx: EvalContext, input: Iterable<Row>): Iterab
   return stream;
 }
 
-function* applyOp(op: PipeOp, ctx: EvalContext, input: Iterable<Row>): Generator<Row> {
+function applyOp(op: PipeOp, ctx: EvalContext, input: Iterable<Row>): Iterable<Row> {
   switch (op.op) {
-    case "project": {
-      const fns = op.exprs.map((e) => compileExpr(e, ctx));
-      const n = fns.length;
-      for (const row of input) {
-        const out = new Array(n);
-        for (let i = 0; i < n; i++) out[i] = fns[i]!(row);
-        yield out;
-      }
-      return;
-    }
-    case "filter": {
-      const f = compileExpr(op.condition, ctx);
-      for (const row of input) if (f(row) === true) yield row;
-      return;
-    }
+    case "project": return new ProjectIterator(op.exprs.map((e) => compileExpr(e, ctx)), input[Symbol.iterator]());
+    case "filter": return new FilterIterator(compileExpr(op.condition, ctx), input[Symbol.iterator]());
+    default: return applyOtherOp(op, ctx, input);
+  }
+}
+
+function* applyOtherOp(op: Exclude<PipeOp, { op: "project" | "filter" }>, ctx: EvalContext, input: Iterable<Row>): Generator<Row> {
+  switch (op.op) {
     case "generate": {
       const def = lookupFunction(op.generator.name) as GeneratorDef;
       const args = op.generator.args.map((a) => compileExpr(a, ctx));
@@ -121,6 +134,33 @@ function* applyOp(op: PipeOp, ctx: EvalContext, input: Iterable<Row>): Generator
       return;
     }
   }
+}
+
+/** A projection as a plain iterator (cheaper per row than a generator). */
+class ProjectIterator implements IterableIterator<Row> {
+  constructor(private readonly fns: ((row: Row) => unknown)[], private readonly inner: Iterator<Row>) {}
+  [Symbol.iterator](): IterableIterator<Row> { return this; }
+  next(): IteratorResult<Row> {
+    const r = this.inner.next();
+    if (r.done) return r;
+    const fns = this.fns, n = fns.length, row = r.value, out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = fns[i]!(row);
+    return { done: false, value: out };
+  }
+  return(): IteratorResult<Row> { this.inner.return?.(); return { done: true, value: undefined }; }
+}
+
+/** A filter as a plain iterator. */
+class FilterIterator implements IterableIterator<Row> {
+  constructor(private readonly f: (row: Row) => unknown, private readonly inner: Iterator<Row>) {}
+  [Symbol.iterator](): IterableIterator<Row> { return this; }
+  next(): IteratorResult<Row> {
+    for (;;) {
+      const r = this.inner.next();
+      if (r.done || this.f(r.value) === true) return r;
+    }
+  }
+  return(): IteratorResult<Row> { this.inner.return?.(); return { done: true, value: undefined }; }
 }
 
 export const runPipeline = registerShippable("sql.runPipeline", function runPipeline(ops: PipeOp[], conf: ExecConf, partition: number, it: Iterable<Row>, sink?: MetricsSink, opIds?: number[]): Iterable<Row> {

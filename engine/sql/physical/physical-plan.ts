@@ -21,7 +21,8 @@ export type PhysicalPlan =
   | { kind: "LocalTableScan"; output: Attr[]; rows: unknown[][]; numPartitions: number }
   | { kind: "Range"; output: Attr[]; start: number; end: number; step: number; numPartitions: number }
   | { kind: "FileScan"; output: Attr[]; spec: ScanSpec }
-  | { kind: "RddScan"; output: Attr[]; rdd: unknown; name: string }
+  /** `cached`: an in-memory columnar cache (its column batches and the positions of `output` in them). */
+  | { kind: "RddScan"; output: Attr[]; rdd: unknown; name: string; cached?: { batches: unknown; positions: number[] } }
   | { kind: "Project"; output: Attr[]; exprs: Expr[]; child: PhysicalPlan }
   | { kind: "Filter"; output: Attr[]; condition: Expr; child: PhysicalPlan }
   | { kind: "Generate"; output: Attr[]; generator: Expr & { kind: "fn" }; outer: boolean; child: PhysicalPlan }
@@ -90,7 +91,7 @@ function nodeString(p: PhysicalPlan, columnar: boolean): string {
         `Location: InMemoryFileIndex(${s.paths.length} paths)[${s.paths.map((x) => (x.startsWith("file:") ? x : "file:" + x)).join(", ")}], ` +
         `PushedFilters: [${(s.pushedFilters ?? []).map(pushedString).join(", ")}], ReadSchema: ${simpleString({ type: "struct", fields })}`;
     }
-    case "RddScan": return `Scan ExistingRDD${p.name ? ` ${p.name}` : ""}[${attrList(p.output, ",")}]`;
+    case "RddScan": return p.cached ? `InMemoryTableScan [${attrList(p.output, ", ")}]` : `Scan ExistingRDD${p.name ? ` ${p.name}` : ""}[${attrList(p.output, ",")}]`;
     case "Project": return `Project [${p.exprs.map(exprPlan).join(", ")}]`;
     case "Filter": return `Filter ${exprPlan(p.condition)}`;
     case "Generate": return `Generate ${exprPlan(p.generator)}, [${attrList(p.child.output)}], ${p.outer}, [${attrList(p.output.slice(p.child.output.length))}]`;

@@ -13,6 +13,7 @@ import { exprSql } from "../expressions/print";
 import { newExprId, outputOf, type LogicalPlan } from "../plan/logical-plan";
 import type { SqlSettings } from "../session-types";
 import type { PhysicalPlan } from "./physical-plan";
+import { cachedColumns } from "../columnar/cached-batches";
 
 const isAgg = (e: Expr): e is Expr & { kind: "fn" } => e.kind === "fn" && lookupFunction(e.name)?.kind === "agg";
 
@@ -88,7 +89,11 @@ export class PhysicalPlanner {
       case "Range":
         return { kind: "Range", output: p.output, start: p.start, end: p.end, step: p.step, numPartitions: p.numPartitions ?? this.defaultParallelism };
       case "Scan": return { kind: "FileScan", output: p.output, spec: p.spec };
-      case "RddRelation": return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name };
+      case "RddRelation": {
+        if (!p.cached) return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name };
+        const c = cachedColumns(p.cached, p.output);
+        return { kind: "RddScan", output: p.output, rdd: c.rows ?? p.rdd, name: p.name, cached: { batches: p.cached.batches, positions: c.positions } };
+      }
       case "SubqueryAlias": case "Hint": return this.plan(p.child);
       case "Project": return { kind: "Project", output: outputOf(p), exprs: p.exprs, child: this.plan(p.child) };
       case "Filter": return { kind: "Filter", output: outputOf(p), condition: p.condition, child: this.plan(p.child) };

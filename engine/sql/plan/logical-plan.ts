@@ -15,7 +15,8 @@ export type LogicalPlan =
   | { kind: "Range"; start: number; end: number; step: number; numPartitions?: number; output: Attr[] }
   | { kind: "Scan"; spec: ScanSpec; output: Attr[] }
   /** Rows of an existing RDD of row arrays (createDataFrame(rdd), cached DataFrames, df.checkpoint). */
-  | { kind: "RddRelation"; rdd: unknown; output: Attr[]; name: string }
+  /** Rows of an RDD; `cached`: an in-memory columnar cache (its batches and all their columns), which column pruning may narrow. */
+  | { kind: "RddRelation"; rdd: unknown; output: Attr[]; name: string; cached?: { batches: unknown; all: Attr[] } }
   | { kind: "SubqueryAlias"; alias: string; child: LogicalPlan }
   | { kind: "Project"; exprs: Expr[]; child: LogicalPlan }
   | { kind: "Filter"; condition: Expr; child: LogicalPlan }
@@ -166,7 +167,7 @@ export function mapPlanExpressions(plan: LogicalPlan, f: (e: Expr) => Expr): Log
 /** Structural key of a plan (RDD references by id): equal keys, equal plans. */
 export function planKey(p: LogicalPlan): string {
   return JSON.stringify(p, (k, v) => {
-    if (k === "rdd" && v && typeof v === "object" && "id" in v) return `rdd#${(v as { id: number }).id}`;
+    if ((k === "rdd" || k === "batches") && v && typeof v === "object" && "id" in v) return `rdd#${(v as { id: number }).id}`;
     if (typeof v === "bigint") return `${v}n`;
     return v;
   });

@@ -24,7 +24,8 @@ export function nodeString(p: LogicalPlan): string {
       if (s.pushedFilters?.length) t += `, PushedFilters: [${s.pushedFilters.map(pushedString).join(", ")}]`;
       return t;
     }
-    case "RddRelation": return `LogicalRDD [${attrList(p.output)}], false${p.name ? ` (${p.name})` : ""}`;
+    case "RddRelation": if (p.cached) return `InMemoryRelation [${attrList(p.output)}]`;
+      return `LogicalRDD [${attrList(p.output)}], false${p.name ? ` (${p.name})` : ""}`;
     case "SubqueryAlias": return `SubqueryAlias ${p.alias}`;
     case "Project": return `Project [${p.exprs.map(exprPlan).join(", ")}]`;
     case "Filter": return `Filter ${exprPlan(p.condition)}`;
