@@ -22,7 +22,7 @@ registerAggregator<{ featuresCol: string; stage: string }, PointStats, PointBloc
         if (t < min) min = t;
         if (t > max) max = t;
         if (t !== 0) nnz++;
-        const abs = t < 0 ? -t : t;
+        const abs = Math.abs(t); // branch-free (a sign test mispredicts on mixed signs)
         if (abs > absMax) absMax = abs;
       }
       a.sum[i]! += sum; a.sumSq[i]! += sumSq; a.min[i] = min; a.max[i] = max; a.nnz[i]! += nnz; a.absMax[i] = absMax;
