@@ -8,6 +8,11 @@
 
 import { AnalysisError } from "../common/errors";
 import type { RDD } from "../rdd";
+import { StorageLevel } from "../storage";
+
+// The engine's own RDDs keep live objects (Scala's MEMORY_ONLY, which GraphX uses): no encoding
+// of the vertex state and messages at every superstep.
+const LIVE = StorageLevel.MEMORY_AND_DISK_DESER;
 import type { VertexId } from "./graph-data";
 
 export interface PregelVertex<V, E> {
@@ -89,7 +94,7 @@ export async function runPregel<V, E, M>(
       const vals = items.filter((x) => x[0] === 0);
       return { n: vals.length, v: vals[0]?.[1], e: items.filter((x) => x[0] === 1).map((x) => x[1]) };
     })
-    .cache();
+    .persist(LIVE);
   const problems = await grouped.filter(([, g]: [VertexId, { n: number }]) => g.n !== 1).map(([id, g]: [VertexId, { n: number }]) => [id, g.n] as [VertexId, number]).take(3);
   if (problems.length > 0) {
     const [id, n] = problems[0]!;
@@ -97,7 +102,7 @@ export async function runPregel<V, E, M>(
     if (n === 0) throw new AnalysisError("GRAPH_MISSING_VERTEX", `An edge refers to vertex ${JSON.stringify(id)}, which is not in the vertices.`, { parameters: { id } });
     throw new AnalysisError("GRAPH_DUPLICATE_VERTEX", `Vertex id ${JSON.stringify(id)} appears ${n} times.`, { parameters: { id } });
   }
-  let state: RDD<[VertexId, VState<V, E>]> = grouped.mapValues((g: { n: number; v: unknown; e: unknown[] }) => ({ v: g.v as V, e: g.e as Array<{ target: VertexId; value: E }>, h: false })).cache();
+  let state: RDD<[VertexId, VState<V, E>]> = grouped.mapValues((g: { n: number; v: unknown; e: unknown[] }) => ({ v: g.v as V, e: g.e as Array<{ target: VertexId; value: E }>, h: false })).persist(LIVE);
   const numVertices = await state.count();
   grouped.unpersist();
   let inbox: RDD<[VertexId, M[]]> | null = null;
@@ -129,7 +134,7 @@ export async function runPregel<V, E, M>(
           outMsgs.push([to, m]);
           sent++;
           if (local.has(to)) localMsgs++;
-          bytes += JSON.stringify(m)?.length ?? 0;
+          bytes += typeof m === "number" ? 8 : typeof m === "string" ? m.length : JSON.stringify(m)?.length ?? 0;
           dsts.add(to);
         };
         compute(vertex, messages, {
@@ -150,16 +155,18 @@ export async function runPregel<V, E, M>(
       }
       for (const m of outMsgs) yield [1, m[0], m[1]] as Rec;
       yield [2, [active, halted, sent, localMsgs, combiner ? dsts.size : sent, bytes], partial] as Rec;
-    }, true).cache();
+    }, true).persist(LIVE);
     const nextState = out.mapPartitions(function* (rows: IterableIterator<Rec>) {
       for (const r of rows) if (r[0] === 0) yield [r[1], r[2]] as [VertexId, VState<V, E>];
-    }, true).cache();
+    }, true).persist(LIVE);
     const ckpt = !!opts.checkpointInterval && (superstep + 1) % opts.checkpointInterval === 0 && !!ctxSc.checkpointDir;
     if (ckpt) nextState.checkpoint();
     const stats = (await out.mapPartitions(function* (rows: IterableIterator<Rec>) {
       for (const r of rows) if (r[0] === 2) yield [r[1], r[2]] as [number[], Record<string, unknown>];
     }).collect()) as Array<[number[], Record<string, unknown>]>;
-    if (ckpt) await nextState.count();
+    // Materialise the next state now: `out` is dropped below, and a state computed later from a
+    // dropped `out` would recompute every earlier superstep through the lineage.
+    await nextState.count();
     const tot = [0, 0, 0, 0, 0, 0];
     const nextAggs: Record<string, unknown> = {};
     for (const [s, partial] of stats) {
@@ -173,7 +180,7 @@ export async function runPregel<V, E, M>(
         (c: M[], m: M) => { if (combiner) c[0] = combiner(c[0]!, m); else c.push(m); return c; },
         (a: M[], b: M[]) => (combiner ? [combiner(a[0]!, b[0]!)] : a.concat(b)),
         parts,
-      ).cache();
+      ).persist(LIVE);
     if (inbox) inbox.unpersist();
     state.unpersist();
     state = nextState;

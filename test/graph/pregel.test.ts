@@ -95,6 +95,26 @@ describe("Pregel", () => {
     expect(res.history).toHaveLength(4);
   }, 120_000);
 
+  it("compute() runs once per active vertex per superstep: no superstep is recomputed through the lineage", async () => {
+    const sc = spark.sparkContext;
+    const calls = sc.accumulator(0);
+    const edges = graph(60, 3);
+    const ids = new Set<VertexId>(edges.flatMap((e) => [e[0], e[1]]));
+    const res = await runPregel<number, number, number>(
+      sc.parallelize([...ids].map((id) => [id, 0] as [VertexId, number]), 2),
+      sc.parallelize(edges.map((e) => [e[0], e[1], 1] as [VertexId, VertexId, number]), 2),
+      (v, msgs, ctx) => {
+        calls.add(1);
+        v.value += msgs.length;
+        if (ctx.superstep >= 9) ctx.voteToHalt();
+        else ctx.sendToAllNeighbors(1);
+      },
+      { combiner: (a, b) => a + b },
+    );
+    expect(res.supersteps).toBe(10);
+    expect(calls.value).toBe(10 * ids.size);
+  }, 120_000);
+
   it("rejects edges to missing vertices and duplicate vertex ids", async () => {
     const sc = spark.sparkContext;
     const noop = (): void => {};
