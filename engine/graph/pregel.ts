@@ -121,22 +121,25 @@ export async function runPregel<V, E, M>(
       const buf: Array<[VertexId, [VState<V, E>, M[] | null]]> = [];
       for (const r of rows) { local.add(r[0]); buf.push(r); }
       let active = 0, halted = 0, sent = 0, localMsgs = 0, bytes = 0;
-      const dsts = new Set<VertexId>();
       const partial: Record<string, unknown> = {};
-      const outMsgs: Array<[VertexId, M]> = [];
+      // Messages buffered per destination as they are sent: combined at once with a combiner,
+      // else gathered in a list; one record per destination leaves the partition.
+      const slot = new Map<VertexId, number>();
+      const payloads: unknown[] = [], counts: number[] = [];
+      const send = (to: VertexId, m: M): void => {
+        sent++;
+        bytes += typeof m === "number" ? 8 : typeof m === "string" ? m.length : JSON.stringify(m)?.length ?? 0;
+        const i = slot.get(to);
+        if (i === undefined) { slot.set(to, payloads.length); payloads.push(combiner ? m : [m]); counts.push(1); return; }
+        if (combiner) payloads[i] = combiner(payloads[i] as M, m); else (payloads[i] as M[]).push(m);
+        counts[i]!++;
+      };
       for (const [id, [s, msgs]] of buf) {
         const messages = msgs ?? [];
         if (s.h && messages.length === 0) { halted++; yield [0, id, s] as Rec; continue; }
         active++;
         const vertex = { id, value: s.v, edges: s.e };
         let halt = false;
-        const send = (to: VertexId, m: M): void => {
-          outMsgs.push([to, m]);
-          sent++;
-          if (local.has(to)) localMsgs++;
-          bytes += typeof m === "number" ? 8 : typeof m === "string" ? m.length : JSON.stringify(m)?.length ?? 0;
-          dsts.add(to);
-        };
         compute(vertex, messages, {
           superstep: step,
           numVertices,
@@ -153,8 +156,11 @@ export async function runPregel<V, E, M>(
         if (halt) halted++;
         yield [0, id, { v: vertex.value, e: vertex.edges, h: halt }] as Rec;
       }
-      for (const m of outMsgs) yield [1, m[0], m[1]] as Rec;
-      yield [2, [active, halted, sent, localMsgs, combiner ? dsts.size : sent, bytes], partial] as Rec;
+      for (const [to, i] of slot) {
+        if (local.has(to)) localMsgs += counts[i]!;
+        yield [1, to, payloads[i]] as Rec;
+      }
+      yield [2, [active, halted, sent, localMsgs, combiner ? slot.size : sent, bytes], partial] as Rec;
     }, true).persist(LIVE);
     const nextState = out.mapPartitions(function* (rows: IterableIterator<Rec>) {
       for (const r of rows) if (r[0] === 0) yield [r[1], r[2]] as [VertexId, VState<V, E>];
@@ -164,6 +170,8 @@ export async function runPregel<V, E, M>(
     const stats = (await out.mapPartitions(function* (rows: IterableIterator<Rec>) {
       for (const r of rows) if (r[0] === 2) yield [r[1], r[2]] as [number[], Record<string, unknown>];
     }).collect()) as Array<[number[], Record<string, unknown>]>;
+    // `out` holds this superstep's result: the previous state can go (fewer copies in the cache).
+    state.unpersist();
     // Materialise the next state now: `out` is dropped below, and a state computed later from a
     // dropped `out` would recompute every earlier superstep through the lineage.
     await nextState.count();
@@ -173,16 +181,16 @@ export async function runPregel<V, E, M>(
       s.forEach((x, i) => { tot[i]! += x; });
       for (const [k, v] of Object.entries(partial)) nextAggs[k] = k in nextAggs ? reducers[k]!(nextAggs[k], v) : v;
     }
+    // Each partition sent one payload per destination: a combined message, or a list of them.
     const newInbox: RDD<[VertexId, M[]]> = out
-      .flatMap((r: Rec) => (r[0] === 1 ? [[r[1], r[2]] as [VertexId, M]] : []))
+      .flatMap((r: Rec) => (r[0] === 1 ? [[r[1], r[2]] as [VertexId, M | M[]]] : []))
       .combineByKey(
-        (m: M) => [m],
-        (c: M[], m: M) => { if (combiner) c[0] = combiner(c[0]!, m); else c.push(m); return c; },
+        (p: M | M[]) => (combiner ? [p as M] : (p as M[]).slice()),
+        (c: M[], p: M | M[]) => { if (combiner) c[0] = combiner(c[0]!, p as M); else for (const m of p as M[]) c.push(m); return c; },
         (a: M[], b: M[]) => (combiner ? [combiner(a[0]!, b[0]!)] : a.concat(b)),
         parts,
       ).persist(LIVE);
     if (inbox) inbox.unpersist();
-    state.unpersist();
     state = nextState;
     inbox = tot[2]! > 0 ? newInbox : null;
     if (inbox) await inbox.count(); // materialise the messages so `out` can be dropped

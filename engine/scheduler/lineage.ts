@@ -3,7 +3,7 @@
 // caching a partition a task would read, and cutting lineage at completed checkpoints.
 
 import { rddBlockId } from "../storage/block-ids";
-import { CheckpointRDD, OneToOneDependency, ShuffleDependency, checkpointComplete, type RDD } from "../rdd";
+import { CheckpointRDD, NarrowDependency, ShuffleDependency, checkpointComplete, type RDD } from "../rdd";
 import type { ShuffleMapStage, Stage } from "./stage";
 
 /** Block id -> executors ("worker#slot") holding it. */
@@ -53,16 +53,31 @@ function fullyCached(r: RDD<unknown>, cacheLocs: CacheLocations): boolean {
   return n > 0;
 }
 
-/** Executors holding a cached partition the task would read (one-to-one lineage only). */
+/**
+ * Executors holding a cached partition the task would read: the RDD's own block, else the first
+ * narrow parent partition (in dependency order, recursively) that is cached somewhere, as
+ * Spark's DAGScheduler.getPreferredLocs. A join of two co-partitioned cached RDDs so runs where
+ * its inputs are instead of recomputing them elsewhere.
+ */
 export function preferredExecutors(rdd: RDD<unknown>, partition: number, cacheLocs: CacheLocations): string[] {
-  let r: RDD<unknown> | undefined = rdd;
-  while (r) {
-    if (r.storageLevel.useMemory || r.storageLevel.useDisk) {
-      const locs = cacheLocs.get(rddBlockId(r.id, partition));
-      if (locs?.size) return [...locs];
+  return preferredFrom(rdd, partition, cacheLocs, new Set());
+}
+
+function preferredFrom(r: RDD<unknown>, partition: number, cacheLocs: CacheLocations, visited: Set<string>): string[] {
+  const key = `${r.id}:${partition}`;
+  if (visited.has(key)) return [];
+  visited.add(key);
+  if (r.storageLevel.useMemory || r.storageLevel.useDisk) {
+    const locs = cacheLocs.get(rddBlockId(r.id, partition));
+    if (locs?.size) return [...locs];
+  }
+  if (r.checkpointState?.done) return [];
+  for (const d of r.dependencies) {
+    if (!(d instanceof NarrowDependency)) continue;
+    for (const p of d.getParents(partition)) {
+      const locs = preferredFrom(d.rdd, p, cacheLocs, visited);
+      if (locs.length) return locs;
     }
-    const d: unknown = r.dependencies.length === 1 ? r.dependencies[0] : undefined;
-    r = d instanceof OneToOneDependency ? d.rdd : undefined;
   }
   return [];
 }

@@ -90,4 +90,22 @@ describe("cache", () => {
     expect(rdd.toDebugString()).not.toContain("ParallelCollectionRDD");
     expect(sorted(await rdd.mapValues((v) => v * 10).collect())).toEqual([[0, 60], [1, 40]]);
   });
+
+  it("a join of two co-partitioned cached RDDs runs where their partitions are cached: no recomputation", async () => {
+    const computed = sc.accumulator(0);
+    const mk = (k: number) => sc.parallelize(Array.from({ length: 400 }, (_, i) => [i, i * k] as [number, number]), 4)
+      .partitionBy(4).mapValues((v) => { computed.add(1); return v; }).persist(StorageLevel.MEMORY_AND_DISK_DESER);
+    const a = mk(1), b = mk(2);
+    await a.count(); await b.count();
+    expect(computed.value).toBe(800);
+    for (let round = 0; round < 3; round++) {
+      const joined = a.join(b);
+      expect(joined.getNumPartitions()).toBe(4);
+      expect((await joined.collect()).length).toBe(400);
+      // each task found both inputs in its executor's cache (Spark's preferred locations through narrow dependencies)
+      expect(tasksOfLastJob().map((t) => [t.metrics?.cacheHits, t.metrics?.cacheMisses])).toEqual([[2, 0], [2, 0], [2, 0], [2, 0]]);
+    }
+    expect(computed.value).toBe(800);
+    a.unpersist(); b.unpersist();
+  });
 });
