@@ -1,5 +1,5 @@
 // The stateful operators of a micro-batch: a streaming aggregation and a streaming
-// deduplication. Each batch first runs the operator's input (the plan below it, over the batch's
+// deduplication (the stream-stream join is in ./stream-join.ts). Each batch first runs the operator's input (the plan below it, over the batch's
 // rows) as a job on the workers - for an aggregation that job also computes per-key partial
 // aggregates - then merges the result into the versioned StateStore, drops rows the watermark
 // has passed (numRowsDroppedByWatermark), decides what to emit for the output mode and evicts
@@ -29,11 +29,18 @@ export interface StatefulOperator {
   readonly node: LogicalPlan;
   readonly stores: StateStore[];
   readonly operatorName: string;
-  /** `inputs` are the node's children over this batch's rows (null: provably no rows). */
-  run(session: SqlSession, inputs: (LogicalPlan | null)[], watermarkMs: number, batchId: number): Promise<StatefulResult>;
+  /**
+   * `inputs` are the node's children over this batch's rows (null: provably no rows);
+   * `watermarkMs` evicts state; `lateWatermarkMs` is the previous batch's watermark, which the
+   * stream-stream join drops late input rows at (Spark's eventTimeWatermarkForLateEvents; the
+   * aggregation and deduplication drop them at `watermarkMs`, as Spark 4.0.1 does in the
+   * differential tests).
+   */
+  run(session: SqlSession, inputs: (LogicalPlan | null)[], watermarkMs: number, batchId: number, lateWatermarkMs: number): Promise<StatefulResult>;
 }
 
-function eventTimeMs(v: unknown, field?: "end"): number | undefined {
+/** An event-time value (Date, epoch milliseconds or ISO text; a window's `end` with field) in milliseconds. */
+export function eventTimeMs(v: unknown, field?: "end"): number | undefined {
   const x = field ? (v as Record<string, unknown> | null)?.[field] : v;
   if (x instanceof Date) return x.getTime();
   if (typeof x === "number") return x;
@@ -177,100 +184,5 @@ export class StreamingDeduplication implements StatefulOperator {
       }
     }
     return { rows: out, numRowsDroppedByWatermark: dropped };
-  }
-}
-
-// ---- stream-stream inner join --------------------------------------------------------------------
-
-type Cmp = ">=" | ">" | "<=" | "<";
-const FLIP: Record<Cmp, Cmp> = { ">=": "<=", ">": "<", "<=": ">=", "<": ">" };
-
-/** attr + constant milliseconds, if the expression has that shape. */
-function timeTerm(e: Expr): { id: number; offset: number } | undefined {
-  if (e.kind === "attr") return { id: e.id, offset: 0 };
-  if (e.kind === "fn" && e.name === "timestamp_add_millis" && e.args[0]?.kind === "attr" && e.args[1]?.kind === "lit") {
-    return { id: e.args[0].id, offset: Number(e.args[1].value) };
-  }
-  // ts ± INTERVAL '...' DAY TO SECOND: the literal holds microseconds.
-  if (e.kind === "fn" && (e.name === "+" || e.name === "-") && e.args[0]?.kind === "attr" && e.args[1]?.kind === "lit" && e.args[1].dataType.type === "interval_dt") {
-    return { id: e.args[0].id, offset: (e.name === "-" ? -1 : 1) * Number(e.args[1].value) / 1000 };
-  }
-  return undefined;
-}
-
-function conjuncts(e: Expr | undefined): Expr[] {
-  if (!e) return [];
-  if (e.kind === "fn" && e.name === "and") return e.args.flatMap(conjuncts);
-  return [e];
-}
-
-/**
- * The range of rightTime - leftTime the join condition allows (Spark's time-interval join
- * condition), from conjuncts like `rt >= lt`, `rt <= lt + interval 1 hour`.
- */
-export function timeRange(condition: Expr | undefined, leftTime: number, rightTime: number): { lo: number; hi: number } {
-  let lo = -Infinity, hi = Infinity;
-  for (const c of conjuncts(condition)) {
-    if (c.kind !== "fn" || !(c.name in FLIP) || c.args.length !== 2) continue;
-    const a = timeTerm(c.args[0]!), b = timeTerm(c.args[1]!);
-    if (!a || !b) continue;
-    let op = c.name as Cmp, k: number;
-    // Normalise to rightTime - leftTime op k.
-    if (a.id === rightTime && b.id === leftTime) k = b.offset - a.offset;
-    else if (a.id === leftTime && b.id === rightTime) { k = a.offset - b.offset; op = FLIP[op]; }
-    else continue;
-    if (op === ">=" || op === ">") lo = Math.max(lo, k); else hi = Math.min(hi, k);
-  }
-  return { lo, hi };
-}
-
-/**
- * Inner join of two streams (Spark's symmetric hash join): both sides are buffered in state; a
- * batch joins its new left rows with all right rows (buffered and new) and the buffered left rows
- * with the new right rows - as jobs on the workers. Input rows at or before the watermark are late
- * and dropped; with a time-range condition, buffered rows that no future row can match are evicted.
- */
-export class StreamingJoin implements StatefulOperator {
-  readonly operatorName = "symmetricHashJoin";
-  private readonly leftTimeIdx?: number;
-  private readonly rightTimeIdx?: number;
-  private readonly range: { lo: number; hi: number };
-  constructor(readonly node: LogicalPlan & { kind: "Join" }, private readonly left: StateStore, private readonly right: StateStore, watermarkAttrIds: Set<number>) {
-    const lo = outputOf(node.left), ro = outputOf(node.right);
-    const li = lo.findIndex((a) => watermarkAttrIds.has(a.id)), ri = ro.findIndex((a) => watermarkAttrIds.has(a.id));
-    this.leftTimeIdx = li >= 0 ? li : undefined;
-    this.rightTimeIdx = ri >= 0 ? ri : undefined;
-    this.range = li >= 0 && ri >= 0 ? timeRange(node.condition, lo[li]!.id, ro[ri]!.id) : { lo: -Infinity, hi: Infinity };
-  }
-  get stores(): StateStore[] { return [this.left, this.right]; }
-
-  async run(session: SqlSession, [li, ri]: (LogicalPlan | null)[], watermarkMs: number, batchId: number): Promise<StatefulResult> {
-    const collect = async (p: LogicalPlan | null | undefined) => (p ? await new DataFrame(session, p).collectInternal() : []);
-    let dropped = 0;
-    const fresh = (rows: unknown[][], idx: number | undefined) => rows.filter((r) => {
-      const t = idx === undefined ? undefined : eventTimeMs(r[idx]);
-      if (t !== undefined && t <= watermarkMs) { dropped++; return false; }
-      return true;
-    });
-    const newLeft = fresh(await collect(li), this.leftTimeIdx), newRight = fresh(await collect(ri), this.rightTimeIdx);
-    const oldLeft = [...this.left.entries()].map((e) => e.value), oldRight = [...this.right.entries()].map((e) => e.value);
-    const lout = outputOf(this.node.left), rout = outputOf(this.node.right);
-    const joinOf = async (l: unknown[][], r: unknown[][]) => (l.length && r.length
-      ? await new DataFrame(session, { ...this.node, left: { kind: "LocalRelation", output: lout, rows: l }, right: { kind: "LocalRelation", output: rout, rows: r } }).collectInternal()
-      : []);
-    const rows = [...await joinOf(newLeft, [...oldRight, ...newRight]), ...await joinOf(oldLeft, newRight)];
-    newLeft.forEach((r, i) => this.left.put([batchId, i], r));
-    newRight.forEach((r, i) => this.right.put([batchId, i], r));
-    // Evict what no future row (event time > watermark) can match.
-    const evict = (store: StateStore, idx: number | undefined, bound: number) => {
-      if (idx === undefined || !Number.isFinite(bound)) return;
-      for (const e of [...store.entries()]) {
-        const t = eventTimeMs(e.value[idx]);
-        if (t !== undefined && t <= bound) store.remove(e.key);
-      }
-    };
-    evict(this.left, this.leftTimeIdx, watermarkMs - this.range.hi);
-    evict(this.right, this.rightTimeIdx, watermarkMs + this.range.lo);
-    return { rows, numRowsDroppedByWatermark: dropped };
   }
 }

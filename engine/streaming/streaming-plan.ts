@@ -88,8 +88,8 @@ export function analyzeStreamingPlan(plan: LogicalPlan, mode: OutputMode): Strea
   info.stateful = stateful[0];
   for (const n of all) {
     if (!isStreamingPlan(n)) continue;
-    if (streamJoin(n) && n.joinType !== "inner") {
-      throw unsupported(`${n.joinType} joins between two streaming DataFrames are not supported yet by this engine (inner joins are)`);
+    if (streamJoin(n) && !["inner", "left", "right", "full", "left_semi"].includes(n.joinType)) {
+      throw unsupported(`${n.joinType} joins between two streaming DataFrames/Datasets are not supported (inner, left/right/full outer and left semi are, with watermarks)`);
     }
     if (streamJoin(n) && mode !== "append") {
       throw unsupported(`Join between two streaming DataFrames/Datasets is not supported in ${mode[0]!.toUpperCase()}${mode.slice(1)} output mode, only in Append output mode`);

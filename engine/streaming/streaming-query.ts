@@ -18,7 +18,8 @@ import { outputOf } from "../sql/plan/logical-plan";
 import { CheckpointDir, type OffsetSeqMetadata } from "./checkpoint-log";
 import type { Offset, StreamSource } from "./sources";
 import { StateStore } from "./state-store";
-import { StreamingAggregation, StreamingDeduplication, StreamingJoin, type StatefulOperator } from "./stateful-operators";
+import { StreamingAggregation, StreamingDeduplication, type StatefulOperator } from "./stateful-operators";
+import { StreamingJoin } from "./stream-join";
 import { childrenOf } from "../sql/plan/logical-plan";
 import { aggregateWatermarkKey, analyzeStreamingPlan, nodes, substitute, withOutputOf, type OutputMode, type StreamingPlanInfo } from "./streaming-plan";
 import type { StreamSink } from "./sinks";
@@ -402,7 +403,7 @@ export class StreamingQuery {
       // A batch without data whose operator input reads only streaming sources has no input rows.
       const inputs = childrenOf(this.info.stateful).map((c) => (numInputRows === 0 && this.onlyStreamingLeaves(c) ? null : substitute(c, subs)));
       durations.queryPlanning = Date.now() - tp;
-      const res = await this.op.run(session, inputs, this.watermarkMs, batchId);
+      const res = await this.op.run(session, inputs, this.watermarkMs, batchId, this.lastBatchWatermarkMs);
       dropped = res.numRowsDroppedByWatermark;
       const local: LogicalPlan = { kind: "LocalRelation", output: outputOf(this.info.stateful), rows: res.rows };
       subs.set(this.info.stateful, local);
