@@ -25,6 +25,7 @@ export { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree"
 export { RandomForestClassifier, RandomForestClassificationModel } from "./random-forest";
 export { StopWordsRemover, CountVectorizer, CountVectorizerModel } from "./text-features";
 export { PCA, PCAModel } from "./pca";
+export { VectorIndexer, VectorIndexerModel } from "./vector-indexer";
 export { NaiveBayes, NaiveBayesModel } from "./naive-bayes";
 export { loadStage, saveStage, type MLSession } from "./persistence";
 import "./persist-stages";

@@ -14,6 +14,7 @@ import { DecisionTreeClassifier, DecisionTreeClassificationModel } from "./tree"
 import { RandomForestClassifier, RandomForestClassificationModel } from "./random-forest";
 import { StopWordsRemover, CountVectorizer, CountVectorizerModel } from "./text-features";
 import { PCA, PCAModel } from "./pca";
+import { VectorIndexer, VectorIndexerModel } from "./vector-indexer";
 import { MinHashLSH, MinHashLSHModel } from "./lsh";
 import { Pipeline, PipelineModel } from "./pipeline";
 import type { TreeNode } from "./aggregators";
@@ -32,7 +33,7 @@ const plain: Array<[string, string, () => PipelineStage]> = [
   ["RandomForestClassifier", "classification", () => new RandomForestClassifier()],
   ["StopWordsRemover", "feature", () => new StopWordsRemover()], ["CountVectorizer", "feature", () => new CountVectorizer()],
   ["PCA", "feature", () => new PCA()], ["QuantileDiscretizer", "feature", () => new QuantileDiscretizer()],
-  ["MinHashLSH", "feature", () => new MinHashLSH()],
+  ["MinHashLSH", "feature", () => new MinHashLSH()], ["VectorIndexer", "feature", () => new VectorIndexer()],
 ];
 for (const [name, pkg, make] of plain) registerPersister(name, { sparkClass: `${ORG}.${pkg}.${name}`, make });
 registerPersister("Pipeline", { sparkClass: `${ORG}.Pipeline`, make: () => new Pipeline() });
@@ -126,5 +127,19 @@ registerPersister("MinHashLSHModel", {
   make: (d) => {
     const flat = num(d!.randCoefficients);
     return new MinHashLSHModel(Array.from({ length: flat.length / 2 }, (_, k) => [flat[2 * k]!, flat[2 * k + 1]!] as [number, number]));
+  },
+});
+
+// Spark's VectorIndexerModel data: numFeatures and categoryMaps map<int, map<double, int>>.
+registerPersister("VectorIndexerModel", {
+  sparkClass: `${ORG}.feature.VectorIndexerModel`,
+  data: (st) => {
+    const m = st as VectorIndexerModel;
+    return { ddl: "numFeatures int, categoryMaps map<int, map<double, int>>", row: [m.numFeatures, new Map([...m.categoryMaps].map(([i, c]) => [i, new Map(c)]))] };
+  },
+  make: (d) => {
+    const entries = (x: unknown): Array<[unknown, unknown]> => (x instanceof Map ? [...x] : Object.entries(x as Record<string, unknown>));
+    const maps = new Map(entries(d!.categoryMaps).map(([i, c]) => [Number(i), new Map(entries(c).map(([v, k]) => [Number(v), Number(k)]))] as [number, Map<number, number>]));
+    return new VectorIndexerModel(Number(d!.numFeatures), maps);
   },
 });

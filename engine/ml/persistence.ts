@@ -2,7 +2,10 @@
 // (one JSON line: class, timestamp, sparkVersion, uid, paramMap, defaultParamMap), model data
 // as Parquet under `path/data/`, and a pipeline's stages under `path/stages/<index>_<uid>/`.
 // The data columns are plain arrays (array<double>, array<array<double>>, array<string>) rather
-// than Spark's VectorUDT/MatrixUDT structs, so a saved model reloads here, not in Apache Spark.
+// than Spark's VectorUDT/MatrixUDT structs, so most saved models reload here, not in Apache Spark;
+// where Spark's data needs no UDT (VectorIndexerModel's numFeatures and categoryMaps), a model
+// saved here loads in Spark and one saved by Spark loads here (its metadata file is
+// part-00000-<uuid>.txt and names only the Spark class).
 
 import { mkdirSync, readFileSync, writeFileSync, readdirSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -56,13 +59,17 @@ export async function saveStage(stage: PipelineStage, path: string, spark: MLSes
 }
 
 export async function loadStage<T extends PipelineStage = PipelineStage>(path: string, spark: MLSession): Promise<T> {
-  const metaPath = join(path, "metadata", "part-00000");
-  if (!existsSync(metaPath)) throw new AnalysisError("PATH_NOT_FOUND", `Path does not exist: ${metaPath} (not a saved ML stage).`);
-  const meta = JSON.parse(readFileSync(metaPath, "utf8").split("\n")[0]!) as { workbenchClass: string; uid: string; paramMap: Record<string, unknown>; defaultParamMap: Record<string, unknown> };
-  const p = persisters.get(meta.workbenchClass);
-  if (!p) throw new AnalysisError("UNSUPPORTED_FEATURE", `cannot load ${meta.workbenchClass}: no reader for this stage.`);
+  // Spark writes the metadata line as part-00000-<uuid>-c000.txt, the workbench as part-00000.
+  const metaDir = join(path, "metadata");
+  const part = existsSync(metaDir) ? readdirSync(metaDir).filter((f) => f.startsWith("part-")).sort()[0] : undefined;
+  if (!part) throw new AnalysisError("PATH_NOT_FOUND", `Path does not exist: ${join(metaDir, "part-00000")} (not a saved ML stage).`);
+  const meta = JSON.parse(readFileSync(join(metaDir, part), "utf8").split("\n")[0]!) as { class: string; workbenchClass?: string; uid: string; paramMap: Record<string, unknown>; defaultParamMap?: Record<string, unknown> };
+  // A stage saved by Apache Spark names only its Spark class.
+  const name = meta.workbenchClass ?? [...persisters].find(([, x]) => x.sparkClass === meta.class)?.[0];
+  const p = name === undefined ? undefined : persisters.get(name);
+  if (!p) throw new AnalysisError("UNSUPPORTED_FEATURE", `cannot load ${meta.workbenchClass ?? meta.class}: no reader for this stage.`);
   const data = p.data ? (await spark.read.parquet(join(path, "data")).collect())[0] : undefined;
-  const params = Object.fromEntries(Object.entries({ ...meta.defaultParamMap, ...meta.paramMap }).map(([k, v]) => [k, decode(v)]));
+  const params = Object.fromEntries(Object.entries({ ...(meta.defaultParamMap ?? {}), ...meta.paramMap }).map(([k, v]) => [k, decode(v)]));
   const stage = p.make(data, params);
   stage.uid = meta.uid;
   for (const [k, v] of Object.entries(meta.paramMap)) if (stage.hasParam(k)) stage.set(k, decode(v));

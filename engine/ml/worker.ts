@@ -6,3 +6,4 @@ import "./kernels";
 import "./aggregators";
 import "./logistic-aggregators";
 import "./lsh-kernels";
+import "./vector-indexer-kernels";
