@@ -179,6 +179,11 @@ export function window(timeColumn: ColumnOrName, windowDuration: string, slideDu
   return C({ kind: "alias", child: { kind: "fn", name: "window", args }, name: "window" });
 }
 
+/** Session windows: session_window(ts, "5 minutes") as a grouping key merges each key's rows less than the gap apart into one {start, end}. */
+export function session_window(timeColumn: ColumnOrName, gapDuration: string): Column {
+  return C({ kind: "alias", child: { kind: "fn", name: "session_window", args: [toExpr(timeColumn), litExpr(gapDuration)] }, name: "session_window" });
+}
+
 // ---- null / conditional ---------------------------------------------------------------------------
 export const coalesce = fv("coalesce");
 export const isnull = f1("isnull");

@@ -103,6 +103,9 @@ export function analyzeStreamingPlan(plan: LogicalPlan, mode: OutputMode): Strea
       throw unsupported("Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode");
     }
     if (n.kind === "Limit" && mode !== "complete") throw unsupported("Limits are not supported on streaming DataFrames/Datasets in Update output mode");
+    if (n.kind === "Window" && JSON.stringify(n.windowExprs).includes("__session_")) {
+      throw unsupported("session_window in a streaming query is not supported by this engine yet (it works on batch DataFrames; use window() for tumbling or sliding event-time windows on streams)");
+    }
     if (n.kind === "Window") throw unsupported("Non-time-based windows are not supported on streaming DataFrames/Datasets");
     if (n.kind === "SetOp" && !(n.op === "union" && n.all)) throw unsupported(`${n.op} is not supported with streaming DataFrames/Datasets`);
   }

@@ -307,6 +307,21 @@ register({
   },
 });
 
+// session_window(ts, gap) on one row: [ts, ts + gap) (as a grouping key, plan/session-window.ts
+// merges the sessions of a key first).
+register({
+  kind: "scalar", name: "session_window", minArgs: 2, maxArgs: 2,
+  resolve(args, node) {
+    return { args: [coerceArg(node, args, 0, "timestamp"), coerceArg(node, args, 1, "string")], dataType: WINDOW_TYPE };
+  },
+  eval([ts, gap]) {
+    const d = parseDuration(gap as string);
+    if (d === null) return null;
+    const t = (ts as Date).getTime();
+    return { start: new Date(t), end: new Date(t + d) };
+  },
+});
+
 register({
   kind: "generator", name: "window_sliding", minArgs: 3, maxArgs: 4, outer: false,
   resolve(args, node) {

@@ -12,6 +12,7 @@ import { typeOf, mkCast, nullableOf, lookupFunction, type GeneratorDef } from ".
 import { exprSql } from "../expressions/print";
 import { sqlTypeName, widerType } from "../expressions/type-utils";
 import { newExprId, outputOf, toAttr, type JoinType, type LogicalPlan } from "./logical-plan";
+import { rewriteSessionWindow } from "./session-window";
 import {
   resolveExpr, resolveNamed, expandStars, containsAgg, containsWindow, isAggCall, isGeneratorCall, autoName, unresolvedColumn, lookupColumn,
   type ResolveScope,
@@ -148,6 +149,14 @@ export function buildAggregate(child0: LogicalPlan, groupRaw0: Expr[], selectRaw
     child = p;
     groupRaw = groupRaw.map((x) => (JSON.stringify(x) === key ? genAttr : x));
     selectRaw = selectRaw.map((x) => (JSON.stringify(x) === key ? genAttr : x));
+  }
+  // session_window(ts, gap): merge each key's overlapping sessions first (window functions).
+  const sw = rewriteSessionWindow(child, groupRaw, { project: buildProject, filter: (c, e) => buildFilter(c, e), output: (c) => outputOf(c) });
+  if (sw) {
+    const key = JSON.stringify(groupRaw.find((x) => JSON.stringify(x) !== JSON.stringify(sw.groupRaw[groupRaw.indexOf(x)])));
+    child = sw.child;
+    selectRaw = selectRaw.map((x) => (JSON.stringify(x) === key ? sw.replaced : x));
+    groupRaw = sw.groupRaw;
   }
   const input = outputOf(child);
   const items = expandStars(selectRaw, input);

@@ -1,0 +1,67 @@
+// session_window (lecture 8's session windows) on batch DataFrames against real PySpark 4.0.1
+// (.venv, Java 17): random events per key with ties, touching sessions (a row exactly one gap
+// after the last), and null times; sessions per key and over all rows, for two gaps. A streaming
+// query with session_window is refused with a clear message (not implemented on streams yet).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { F, MemoryStream, type DataFrame, type Row, type SparkSession } from "../../engine/index";
+import { startSession } from "../engine/helpers";
+import { venvPython } from "../python/venv";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+function javaAvailable(): boolean {
+  try { execFileSync("java", ["-version"], { stdio: "ignore" }); return true; } catch { return false; }
+}
+
+/** Events: [key, "HH:MM:SS" | null, value], seeded. */
+function events(): Array<[string, string | null, number]> {
+  let s = 7;
+  const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
+  const out: Array<[string, string | null, number]> = [];
+  const hms = (sec: number) => [Math.floor(sec / 3600), Math.floor(sec / 60) % 60, sec % 60].map((x) => String(x).padStart(2, "0")).join(":");
+  for (let i = 0; i < 120; i++) {
+    const k = ["a", "b", "c"][Math.floor(rnd() * 3)]!;
+    out.push([k, rnd() < 0.05 ? null : hms(12 * 3600 + Math.floor(rnd() * 3600)), i]);
+  }
+  out.push(["d", "13:00:00", 1000], ["d", "13:05:00", 1001], ["d", "13:05:00", 1002], ["d", "13:11:00", 1003]); // touching and tied
+  return out;
+}
+
+let spark: SparkSession;
+beforeAll(async () => ({ spark } = await startSession("local[2]")));
+afterAll(async () => spark?.stop());
+
+describe("session_window", () => {
+  it.skipIf(!javaAvailable())("gives PySpark's sessions, per key and over all rows, for two gaps", async () => {
+    const rows = events();
+    const out = execFileSync(venvPython(), [join(ROOT, "test/streaming/python/session_window.py"), JSON.stringify(rows)],
+      { encoding: "utf8", env: { ...process.env, TZ: "UTC", PYSPARK_PYTHON: venvPython() }, stdio: ["ignore", "pipe", "ignore"], timeout: 300_000 });
+    const theirs = JSON.parse(out.split("\n").find((l) => l.startsWith("RESULT "))!.slice(7)) as Record<string, string[]>;
+    const df = spark.createDataFrame(rows.map(([k, t, v]) => [k, t === null ? null : `2026-01-01 ${t}`, v]), "k STRING, ts STRING, v INT").withColumn("ts", F.to_timestamp("ts"));
+    const hms = (d: Date) => d.toISOString().slice(11, 19);
+    const show = (r: Row) => { const w = r.session_window as { start: Date; end: Date }; return `${hms(w.start)}-${hms(w.end)} ${(r.k as string | undefined) ?? "*"} ${r.n} ${r.s}`; };
+    const ours: Record<string, string[]> = {};
+    for (const gap of ["5 minutes", "90 seconds"]) {
+      ours[`by key ${gap}`] = (await df.groupBy(F.session_window("ts", gap), "k").agg(F.count("*").alias("n"), F.sum("v").alias("s")).collect()).map(show).sort();
+      ours[`all ${gap}`] = (await df.groupBy(F.session_window("ts", gap)).agg(F.count("*").alias("n"), F.sum("v").alias("s")).collect()).map(show).sort();
+    }
+    expect(ours).toEqual(theirs);
+    expect(ours["by key 5 minutes"]).toContain("13:00:00-13:10:00 d 3 3003"); // 13:05 touches 13:00's end: one session; 13:11 starts another
+  }, 300_000);
+
+  it("names the column session_window (a struct of start and end) and rejects a bad gap", async () => {
+    const df = spark.createDataFrame([["a", new Date("2026-01-01T12:00:00Z")]], "k STRING, ts TIMESTAMP");
+    const g = df.groupBy(F.session_window("ts", "10 minutes")).count();
+    expect(g.columns).toEqual(["session_window", "count"]);
+    expect(((await g.collect())[0]!.session_window as { end: Date }).end.toISOString()).toBe("2026-01-01T12:10:00.000Z");
+    expect(() => df.groupBy(F.session_window("ts", "soon")).count()).toThrow(/positive gap duration/);
+  });
+
+  it("a streaming aggregation by session_window is refused with a clear message", async () => {
+    const input = new MemoryStream(spark, "k STRING, ts TIMESTAMP");
+    const q = input.toDF().withWatermark("ts", "10 minutes").groupBy(F.session_window("ts", "5 minutes"), "k").count();
+    expect(() => q.writeStream.format("memory").queryName("sessions").outputMode("append").start()).toThrow(/session_window .*streaming/);
+  });
+});
