@@ -71,7 +71,22 @@ export class KernelProcess {
     process.once("exit", this.reapOnExit);
   }
 
+  /**
+   * Start a kernel. The ports are picked free just before the kernel binds them, so another
+   * process may take one in between: a kernel that exits with "address already in use" is
+   * started again with new ports (as jupyter_client's restarter would), up to three times.
+   */
   static async start(spec: KernelSpec, opts: StartOptions = {}): Promise<KernelProcess> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await KernelProcess.startOnce(spec, opts);
+      } catch (e) {
+        if (attempt >= 3 || !/address already in use|EADDRINUSE/i.test(String((e as Error)?.message ?? e))) throw e;
+      }
+    }
+  }
+
+  private static async startOnce(spec: KernelSpec, opts: StartOptions): Promise<KernelProcess> {
     // Connection files live in Jupyter's runtime directory when one is set (as jupyter_client does).
     const runtime = opts.runtimeDir ?? process.env.JUPYTER_RUNTIME_DIR;
     if (runtime) await mkdir(runtime, { recursive: true });
