@@ -4,15 +4,13 @@
 // (categoryMaps map<int, map<double, int>>).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Vectors, VectorIndexer, VectorIndexerModel, Pipeline, PipelineModel, type DataFrame, type SparkSession } from "../../engine/index";
 import { startSession } from "../engine/helpers";
-import { venvPython } from "../python/venv";
+import { javaAvailable, runPySpark } from "../python/venv";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
 type V = { dense: number[] } | { size: number; indices: number[]; values: number[] };
 const TRAIN: V[] = [
   { dense: [1, 5, 0.3, -1, 7] }, { dense: [0, 7, 0.7, 2, 7] }, { dense: [3, 5, 0.9, -1, 7] }, { dense: [1, 9, 1.1, 0, 7] },
@@ -21,9 +19,6 @@ const TRAIN: V[] = [
 const UNSEEN: V[] = [{ dense: [4, 5, 0.3, -1, 7] }, { dense: [1, 5, 2.5, 2, 7] }, { size: 5, indices: [3], values: [8] }];
 const MAX = 3;
 
-function javaAvailable(): boolean {
-  try { execFileSync("java", ["-version"], { stdio: "ignore" }); return true; } catch { return false; }
-}
 const toVec = (v: V) => ("dense" in v ? Vectors.dense(...v.dense) : Vectors.sparse(v.size, v.indices, v.values));
 const fromVec = (v: unknown): V => {
   const x = v as { size: number; indices?: Int32Array; values: Float64Array };
@@ -46,9 +41,7 @@ describe("VectorIndexer", () => {
     const oursDir = join(mkdtempSync(join(tmpdir(), "vi-ours-")), "model");
     await model.save(oursDir);
     const theirsDir = join(mkdtempSync(join(tmpdir(), "vi-theirs-")), "model");
-    const out = execFileSync(venvPython(), [join(ROOT, "test/ml/python/vector_indexer.py"), JSON.stringify({ train: TRAIN, unseen: UNSEEN, maxCategories: MAX }), theirsDir, oursDir],
-      { encoding: "utf8", env: { ...process.env, PYSPARK_PYTHON: venvPython() }, stdio: ["ignore", "pipe", "ignore"], timeout: 300_000 });
-    const theirs = JSON.parse(out.split("\n").find((l) => l.startsWith("RESULT "))!.slice(7)) as Record<string, unknown>;
+    const theirs = runPySpark("test/ml/python/vector_indexer.py", [JSON.stringify({ train: TRAIN, unseen: UNSEEN, maxCategories: MAX }), theirsDir, oursDir]);
 
     expect(model.numFeatures).toBe(theirs.numFeatures);
     expect(mapsOf(model)).toEqual(theirs.maps);

@@ -23,3 +23,20 @@ export function pinnedPython(requirements: string, venv: string): string {
   }
   return py;
 }
+
+/** Whether a JVM is on the PATH (PySpark needs Java 17). */
+export function javaAvailable(): boolean {
+  try { execFileSync("java", ["-version"], { stdio: "ignore" }); return true; } catch { return false; }
+}
+
+/**
+ * Run a PySpark script of the repository (path from the root) with the .venv's python, in UTC,
+ * and parse the JSON of the line it prints as `RESULT {...}`.
+ */
+export function runPySpark<T = Record<string, unknown>>(script: string, args: string[], timeoutMs = 420_000): T {
+  const out = execFileSync(venvPython(), [`${root}/${script}`, ...args],
+    { encoding: "utf8", env: { ...process.env, TZ: "UTC", PYSPARK_PYTHON: venvPython() }, stdio: ["ignore", "pipe", "ignore"], timeout: timeoutMs });
+  const line = out.split("\n").find((l) => l.startsWith("RESULT "));
+  if (!line) throw new Error(`no RESULT line from ${script}:\n${out}`);
+  return JSON.parse(line.slice(7)) as T;
+}

@@ -3,15 +3,13 @@
 // same four triggers to both engines; every batch's output (no-data batches included) must be
 // the same, in update and in append mode.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { F, MemoryStream, type DataFrame, type SparkSession } from "../../engine/index";
 import { startSession } from "../engine/helpers";
-import { venvPython } from "../python/venv";
+import { javaAvailable, runPySpark } from "../python/venv";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
 const FEED: Array<Array<[string, string]>> = [
   [["dog", "12:07"], ["owl", "12:08"]],
   [["dog", "12:14"], ["cat", "12:09"]],
@@ -19,17 +17,8 @@ const FEED: Array<Array<[string, string]>> = [
   [["owl", "12:17"], ["donkey", "12:04"]],
 ];
 
-function javaAvailable(): boolean {
-  try { execFileSync("java", ["-version"], { stdio: "ignore" }); return true; } catch { return false; }
-}
 
-function pyspark(mode: string): Record<string, string[]> {
-  const out = execFileSync(venvPython(), [join(ROOT, "test/streaming/python/guide_watermark.py"), mode, mkdtempSync(join(tmpdir(), "pyspark-guide-")), JSON.stringify(FEED)],
-    { encoding: "utf8", env: { ...process.env, TZ: "UTC", PYSPARK_PYTHON: venvPython() }, stdio: ["ignore", "pipe", "ignore"], timeout: 420_000 });
-  const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-  if (!line) throw new Error(`no RESULT line from PySpark:\n${out}`);
-  return JSON.parse(line.slice(7)) as Record<string, string[]>;
-}
+const pyspark = (mode: string) => runPySpark<Record<string, string[]>>("test/streaming/python/guide_watermark.py", [mode, mkdtempSync(join(tmpdir(), "pyspark-guide-")), JSON.stringify(FEED)]);
 
 let spark: SparkSession;
 beforeAll(async () => ({ spark } = await startSession("local[2]")));

@@ -3,17 +3,11 @@
 // after the last), and null times; sessions per key and over all rows, for two gaps. A streaming
 // query with session_window is refused with a clear message (not implemented on streams yet).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
-import { join } from "node:path";
 import { F, MemoryStream, type DataFrame, type Row, type SparkSession } from "../../engine/index";
 import { startSession } from "../engine/helpers";
-import { venvPython } from "../python/venv";
+import { javaAvailable, runPySpark } from "../python/venv";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
 
-function javaAvailable(): boolean {
-  try { execFileSync("java", ["-version"], { stdio: "ignore" }); return true; } catch { return false; }
-}
 
 /** Events: [key, "HH:MM:SS" | null, value], seeded. */
 function events(): Array<[string, string | null, number]> {
@@ -36,9 +30,7 @@ afterAll(async () => spark?.stop());
 describe("session_window", () => {
   it.skipIf(!javaAvailable())("gives PySpark's sessions, per key and over all rows, for two gaps", async () => {
     const rows = events();
-    const out = execFileSync(venvPython(), [join(ROOT, "test/streaming/python/session_window.py"), JSON.stringify(rows)],
-      { encoding: "utf8", env: { ...process.env, TZ: "UTC", PYSPARK_PYTHON: venvPython() }, stdio: ["ignore", "pipe", "ignore"], timeout: 300_000 });
-    const theirs = JSON.parse(out.split("\n").find((l) => l.startsWith("RESULT "))!.slice(7)) as Record<string, string[]>;
+    const theirs = runPySpark<Record<string, string[]>>("test/streaming/python/session_window.py", [JSON.stringify(rows)]);
     const df = spark.createDataFrame(rows.map(([k, t, v]) => [k, t === null ? null : `2026-01-01 ${t}`, v]), "k STRING, ts STRING, v INT").withColumn("ts", F.to_timestamp("ts"));
     const hms = (d: Date) => d.toISOString().slice(11, 19);
     const show = (r: Row) => { const w = r.session_window as { start: Date; end: Date }; return `${hms(w.start)}-${hms(w.end)} ${(r.k as string | undefined) ?? "*"} ${r.n} ${r.s}`; };

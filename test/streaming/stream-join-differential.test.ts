@@ -5,15 +5,13 @@
 // give the same rows in the same batches: matches as they happen, late rows dropped, an outer
 // side's unmatched rows with nulls once the watermark has passed them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { F, type DataFrame, type SparkSession } from "../../engine/index";
 import { startSession } from "../engine/helpers";
-import { venvPython } from "../python/venv";
+import { javaAvailable, runPySpark } from "../python/venv";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
 type Trigger = { imps: Array<[number, string]>; clicks: Array<[number, string]> };
 const FEED: Trigger[] = [
   { imps: [[1, "12:00"], [2, "12:01"], [3, "12:02"]], clicks: [[1, "12:05"]] },
@@ -24,17 +22,8 @@ const FEED: Trigger[] = [
   { imps: [], clicks: [[8, "15:30"]] },
 ];
 
-function javaAvailable(): boolean {
-  try { execFileSync("java", ["-version"], { stdio: "ignore" }); return true; } catch { return false; }
-}
 
-function pyspark(how: string): Record<string, string[]> {
-  const out = execFileSync(venvPython(), [join(ROOT, "test/streaming/python/stream_stream_join.py"), how, mkdtempSync(join(tmpdir(), "pyspark-join-")), JSON.stringify(FEED)],
-    { encoding: "utf8", env: { ...process.env, TZ: "UTC", PYSPARK_PYTHON: venvPython() }, stdio: ["ignore", "pipe", "ignore"], timeout: 420_000 });
-  const line = out.split("\n").find((l) => l.startsWith("RESULT "));
-  if (!line) throw new Error(`no RESULT line from PySpark:\n${out}`);
-  return JSON.parse(line.slice(7)) as Record<string, string[]>;
-}
+const pyspark = (how: string) => runPySpark<Record<string, string[]>>("test/streaming/python/stream_stream_join.py", [how, mkdtempSync(join(tmpdir(), "pyspark-join-")), JSON.stringify(FEED)]);
 
 let spark: SparkSession;
 beforeAll(async () => ({ spark } = await startSession("local[2]")));
