@@ -56,18 +56,26 @@ registerAggregator<{ col: string; stage: string }, ColStats | null, Record<strin
 function addColStats(acc: ColStats | null, x: Float64Array, stage: string, col: string): ColStats {
   return addColStatsAt(acc, x, 0, x.length, stage, col);
 }
-/** Adds the vector x[off .. off+d) (one row of a point block, or a whole vector) to the statistics. */
-export function addColStatsAt(acc: ColStats | null, x: Float64Array, off: number, d: number, stage: string, col: string): ColStats {
+/**
+ * Adds `n` vectors of size d stored one after another from x[off] (one row of a point block, a
+ * whole block, or a single vector) to the statistics; column by column, running values in locals.
+ */
+export function addColStatsAt(acc: ColStats | null, x: Float64Array, off: number, d: number, stage: string, col: string, n = 1): ColStats {
   const a = acc ?? { n: 0, sum: new Float64Array(d), sumSq: new Float64Array(d), min: new Float64Array(d).fill(Infinity), max: new Float64Array(d).fill(-Infinity), nnz: new Float64Array(d), absMax: new Float64Array(d) };
   if (a.sum.length !== d) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `${stage}: vectors of sizes ${a.sum.length} and ${d} in column '${col}'.`);
-  a.n++;
+  a.n += n;
   for (let i = 0; i < d; i++) {
-    const t = x[off + i]!;
-    a.sum[i]! += t; a.sumSq[i]! += t * t;
-    if (t < a.min[i]!) a.min[i] = t;
-    if (t > a.max[i]!) a.max[i] = t;
-    if (t !== 0) a.nnz[i]! += 1;
-    if (Math.abs(t) > a.absMax[i]!) a.absMax[i] = Math.abs(t);
+    let sum = 0, sumSq = 0, min = a.min[i]!, max = a.max[i]!, nnz = 0, absMax = a.absMax[i]!;
+    for (let r = 0, o = off + i; r < n; r++, o += d) {
+      const t = x[o]!;
+      sum += t; sumSq += t * t;
+      if (t < min) min = t;
+      if (t > max) max = t;
+      if (t !== 0) nnz++;
+      const abs = Math.abs(t); // branch-free (a sign test mispredicts on mixed signs)
+      if (abs > absMax) absMax = abs;
+    }
+    a.sum[i]! += sum; a.sumSq[i]! += sumSq; a.min[i] = min; a.max[i] = max; a.nnz[i]! += nnz; a.absMax[i] = absMax;
   }
   return a;
 }

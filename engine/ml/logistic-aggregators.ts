@@ -11,23 +11,7 @@ registerAggregator<{ featuresCol: string; stage: string }, PointStats, PointBloc
   add(acc, blk, spec) {
     const { n, d, x, y } = blk;
     if (n === 0) return acc;
-    // The first row through the shared code (creates the statistics, checks the size), then the
-    // rest column by column with the running values in locals.
-    const a = acc.features = addColStatsAt(acc.features, x, 0, d, spec.stage, spec.featuresCol);
-    for (let i = 0; i < d; i++) {
-      let sum = 0, sumSq = 0, min = a.min[i]!, max = a.max[i]!, nnz = 0, absMax = a.absMax[i]!;
-      for (let r = 1, o = d + i; r < n; r++, o += d) {
-        const t = x[o]!;
-        sum += t; sumSq += t * t;
-        if (t < min) min = t;
-        if (t > max) max = t;
-        if (t !== 0) nnz++;
-        const abs = Math.abs(t); // branch-free (a sign test mispredicts on mixed signs)
-        if (abs > absMax) absMax = abs;
-      }
-      a.sum[i]! += sum; a.sumSq[i]! += sumSq; a.min[i] = min; a.max[i] = max; a.nnz[i]! += nnz; a.absMax[i] = absMax;
-    }
-    a.n += n - 1;
+    acc.features = addColStatsAt(acc.features, x, 0, d, spec.stage, spec.featuresCol, n);
     for (let r = 0; r < n; r++) addLabel(acc.label, y[r]!);
     return acc;
   },

@@ -5,7 +5,7 @@
 import { ExecutionError } from "../common/errors";
 import { registerAggregator } from "./aggregators";
 import { registerKernel } from "./kernels";
-import { DenseVector, SparseVector, isVector } from "./linalg";
+import { DenseVector, SparseVector, denseValues, isVector } from "./linalg";
 
 /** Per feature: its distinct values, or null once it has more than `max`. */
 export interface FeatureValues { d: number; values: (Set<number> | null)[] }
@@ -18,10 +18,7 @@ registerAggregator<{ col: string; stage: string; max: number }, FeatureValues | 
     const a = acc ?? { d: v.size, values: Array.from({ length: v.size }, () => new Set<number>()) };
     if (a.d !== v.size) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `${spec.stage}: vectors of sizes ${a.d} and ${v.size} in column '${spec.col}'.`, { parameters: { stage: spec.stage, column: spec.col } });
     const add = (i: number, x: number) => { const s = a.values[i]; if (s && !s.has(x)) { s.add(x); if (s.size > spec.max) a.values[i] = null; } };
-    if (v instanceof SparseVector) {
-      const stored = new Set(v.indices);
-      for (let i = 0; i < v.size; i++) add(i, stored.has(i) ? v.values[v.indices.indexOf(i)]! : 0); // unstored entries are zeros
-    } else (v as DenseVector).values.forEach((x, i) => add(i, x));
+    denseValues(v).forEach((x, i) => add(i, x)); // a sparse vector's unstored entries count as zeros
     return a;
   },
   merge(a, b, spec) {
