@@ -150,20 +150,21 @@ export async function rowObjects(df: DataFrame, cols: string[]): Promise<RDD<Rec
  * (MEMORY_AND_DISK): every optimiser pass reads them without decoding.
  */
 export async function trainingPoints(df: DataFrame, stage: string, featuresCol: string, labelCol: string | null): Promise<RDD<Point>> {
-  requireType(df.schema, featuresCol, stage, "vector");
-  if (labelCol !== null) requireNumeric(df.schema, labelCol, stage);
-  const cols = labelCol !== null ? [featuresCol, labelCol] : [featuresCol];
-  // Straight from the internal rows (vectors are the same objects there): no row objects per point.
-  const rows = await df.select(...cols).toInternalRdd();
+  const rows = await trainingRows(df, stage, featuresCol, labelCol);
   return rows.mapPartitions((it: Iterable<unknown[]>) => toPoints(stage, featuresCol, labelCol, it)).persist(StorageLevel.MEMORY_AND_DISK_DESER);
 }
 
 /** The training points as blocks (Spark's InstanceBlock), persisted like trainingPoints: for the gradient passes of LogisticRegression. */
 export async function trainingBlocks(df: DataFrame, stage: string, featuresCol: string, labelCol: string): Promise<RDD<PointBlock>> {
-  requireType(df.schema, featuresCol, stage, "vector");
-  requireNumeric(df.schema, labelCol, stage);
-  const rows = await df.select(featuresCol, labelCol).toInternalRdd();
+  const rows = await trainingRows(df, stage, featuresCol, labelCol);
   return rows.mapPartitions((it: Iterable<unknown[]>) => toPointBlocks(stage, featuresCol, labelCol, it)).persist(StorageLevel.MEMORY_AND_DISK_DESER);
+}
+
+/** The internal rows [features, label?] of the training columns, checked (no row objects per point). */
+async function trainingRows(df: DataFrame, stage: string, featuresCol: string, labelCol: string | null): Promise<RDD<unknown[]>> {
+  requireType(df.schema, featuresCol, stage, "vector");
+  if (labelCol !== null) requireNumeric(df.schema, labelCol, stage);
+  return df.select(...(labelCol !== null ? [featuresCol, labelCol] : [featuresCol])).toInternalRdd();
 }
 
 /** Output column name: the param's value, or Spark's default `uid__output`. */
