@@ -153,7 +153,7 @@ export function buildAggregate(child0: LogicalPlan, groupRaw0: Expr[], selectRaw
   // session_window(ts, gap): merge each key's overlapping sessions first (window functions).
   const sw = rewriteSessionWindow(child, groupRaw, { project: buildProject, filter: (c, e) => buildFilter(c, e), output: (c) => outputOf(c) });
   if (sw) {
-    const key = JSON.stringify(groupRaw.find((x) => JSON.stringify(x) !== JSON.stringify(sw.groupRaw[groupRaw.indexOf(x)])));
+    const key = JSON.stringify(sw.original);
     child = sw.child;
     selectRaw = selectRaw.map((x) => (JSON.stringify(x) === key ? sw.replaced : x));
     groupRaw = sw.groupRaw;

@@ -21,11 +21,12 @@ const isSessionWindow = (g: Expr): boolean => { const e = g.kind === "alias" ? g
 
 /**
  * When `groupRaw` holds session_window(...): the child with the session column added (named
- * `session_window`, or the key's alias) and the grouping list with that column in its place.
+ * `session_window`, or the key's alias), the grouping list with that column (`replaced`) in place
+ * of the session_window key (`original`).
  */
 export function rewriteSessionWindow(
   child: LogicalPlan, groupRaw: Expr[], build: { project: (c: LogicalPlan, raw: Expr[]) => LogicalPlan; filter: (c: LogicalPlan, raw: Expr) => LogicalPlan; output: (c: LogicalPlan) => Expr[] },
-): { child: LogicalPlan; groupRaw: Expr[]; replaced: Expr } | undefined {
+): { child: LogicalPlan; groupRaw: Expr[]; original: Expr; replaced: Expr } | undefined {
   const idx = groupRaw.findIndex(isSessionWindow);
   if (idx < 0) return undefined;
   if (groupRaw.filter(isSessionWindow).length > 1) throw new AnalysisError("UNSUPPORTED_FEATURE", "Multiple session_window expressions in one aggregation are not supported.");
@@ -50,5 +51,5 @@ export function rewriteSessionWindow(
   const struct = fn("named_struct", lit("start", { type: "string" }), over(fn("min", ts), session), lit("end", { type: "string" }), over(fn("max", end), session));
   c = build.project(c, [...build.output(c), alias(struct, name)]);
   const replaced = col(name);
-  return { child: c, groupRaw: groupRaw.map((x, i) => (i === idx ? replaced : x)), replaced };
+  return { child: c, groupRaw: groupRaw.map((x, i) => (i === idx ? replaced : x)), original: g, replaced };
 }
