@@ -1,5 +1,5 @@
 // The SQL side of a SparkSession: createDataFrame, range, sql, table, catalog, read/write, and
-// the query pipeline every action runs (cache substitution -> subqueries -> optimizer ->
+// the query pipeline every action runs (correlated subqueries -> cache substitution -> subqueries -> optimizer ->
 // physical planning -> executor). engine/session wires it into SparkSession (installSqlOn).
 
 import { Decimal } from "../common/decimal";
@@ -8,14 +8,11 @@ import { AnalysisError, WorkbenchError } from "../common/errors";
 import type { RDD } from "../rdd";
 import { parseStatement, parseTableSchema, printAst } from "./parser";
 import { StructType, type DataType, type StructField } from "./types";
-import type { Attr, Expr } from "./expressions/expression";
-import { transformUp } from "./expressions/expression";
+import type { Attr } from "./expressions/expression";
 import { exprPlan } from "./expressions/print";
 import { literalType } from "./column";
 import { widerType } from "./expressions/type-utils";
-import { resolveIn } from "./expressions/functions-core";
-import { canonical } from "../common/keys";
-import { newExprId, outputOf, transformPlanUp, expressionsOf, mapPlanExpressions, type LogicalPlan } from "./plan/logical-plan";
+import { newExprId, outputOf, type LogicalPlan } from "./plan/logical-plan";
 import { planString, planStringWith, bytesToString, schemaHeader } from "./plan/tree-string";
 import { Catalog, CacheManager } from "./catalog";
 import { tableNameParts, warehouseDir } from "./catalog-tables";
@@ -34,6 +31,7 @@ import { fromDanfo } from "./datasources/danfo";
 import { DataFrameReader, DataFrameWriter, fileDataFrame } from "./readwriter";
 import { DeferredRDD, isRddContext } from "./deferred-rdd";
 import { statementCompletion } from "./statement-hooks";
+import { applyCorrelated, hasAppliedSubqueries, materializeSubqueries } from "./subqueries";
 
 export type SchemaArg = StructType | string | string[] | DataType;
 
@@ -157,8 +155,10 @@ export class SqlSession {
   async prepare(plan: LogicalPlan): Promise<LogicalPlan> {
     const fold = { ansi: this.settings().ansi };
     try {
-      const cached = await this.cacheManager.substitute(plan, (p) => this.executeOptimized(optimize(p, undefined, fold)));
-      const withSub = await this.materializeSubqueries(cached);
+      const run = async (p: LogicalPlan) => (await this.executePlan(p)).collect();
+      const applied = hasAppliedSubqueries(plan) ? await applyCorrelated(plan, run) : plan;
+      const cached = await this.cacheManager.substitute(applied, (p) => this.executeOptimized(optimize(p, undefined, fold)));
+      const withSub = await materializeSubqueries(cached, run);
       return optimize(withSub, undefined, fold);
     } catch (e) {
       if (isStackOverflow(e)) throw tooComplexError(e);
@@ -202,60 +202,6 @@ export class SqlSession {
     }
     if (sc.deferredRdd) return sc.deferredRdd(() => this.executePlan(plan)).map((row) => internalToExternal(names, types, row));
     throw new WorkbenchError("UNSUPPORTED_OPERATION", "This SparkContext cannot create lazy RDDs (df.rdd).");
-  }
-
-  /**
-   * Uncorrelated subqueries left in expressions run as jobs of their own (as in Spark) and become
-   * literals: a scalar subquery its single value, EXISTS true/false, `x IN (subquery)` an IN list
-   * of the distinct values (NULLs kept, so `x NOT IN (...)` is NULL when the subquery yields a
-   * NULL; an empty subquery gives false, so NOT IN gives true).
-   */
-  private async materializeSubqueries(plan: LogicalPlan): Promise<LogicalPlan> {
-    const subs: (Expr & { kind: "subquery" })[] = [];
-    transformPlanUp(plan, (p) => {
-      for (const e of expressionsOf(p)) transformUp(e, (x) => { if (x.kind === "subquery") subs.push(x); return x; });
-      return p;
-    });
-    if (!subs.length) return plan;
-    const values = new Map<LogicalPlan, unknown>();
-    const lists = new Map<LogicalPlan, { values: unknown[]; dataType: DataType }>();
-    for (const s of subs) {
-      if (values.has(s.plan) || lists.has(s.plan)) continue;
-      if (s.type === "exists") {
-        const rows = await (await this.executePlan({ kind: "Limit", limit: 1, offset: 0, child: s.plan } as LogicalPlan)).collect();
-        values.set(s.plan, rows.length > 0);
-      } else if (s.type === "in") {
-        const out = outputOf(s.plan);
-        if (out.length !== 1) {
-          throw new AnalysisError("DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH", `The number of columns in the left hand side of an IN subquery does not match the number of columns in the output of subquery: the subquery returns ${out.length} columns, expected 1.`);
-        }
-        const rows = await (await this.executePlan(s.plan)).collect();
-        const seen = new Set<string>();
-        const vals: unknown[] = [];
-        for (const r of rows) {
-          const k = canonical(r[0] ?? null);
-          if (!seen.has(k)) { seen.add(k); vals.push(r[0] ?? null); }
-        }
-        lists.set(s.plan, { values: vals, dataType: out[0]!.dataType });
-      } else {
-        const rows = await (await this.executePlan(s.plan)).collect();
-        if (rows.length > 1) throw new WorkbenchError("SCALAR_SUBQUERY_TOO_MANY_ROWS", "More than one row returned by a subquery used as an expression.");
-        values.set(s.plan, rows.length ? rows[0]![0] : null);
-      }
-    }
-    const replace = (e: Expr): Expr => transformUp(e, (x) => {
-      if (x.kind !== "subquery") return x;
-      if (x.type === "in") {
-        const l = lists.get(x.plan)!;
-        const r: Expr = l.values.length === 0
-          ? { kind: "lit", value: false, dataType: { type: "boolean" } }
-          : resolveIn({ kind: "in", child: x.child!, list: l.values.map((v) => ({ kind: "lit", value: v, dataType: v === null ? { type: "null" } : l.dataType }) as Expr) });
-        return x.negated ? { kind: "fn", name: "not", args: [r], dataType: { type: "boolean" } } as Expr : r;
-      }
-      if (x.type === "exists") return { kind: "lit", value: values.get(x.plan) === true, dataType: { type: "boolean" } };
-      return { kind: "lit", value: values.get(x.plan) ?? null, dataType: x.dataType ?? { type: "null" } };
-    });
-    return mapPlanExpressions(plan, replace);
   }
 
   explainPlan(plan: LogicalPlan, mode: string, parsed?: string): string {

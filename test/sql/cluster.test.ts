@@ -35,6 +35,13 @@ function queries(s: SqlSession): Record<string, () => DataFrame> {
       return s.sql("SELECT id, grp IN (SELECT grp FROM g WHERE grp > 0) AS ing, (SELECT count(*) FROM p p2 WHERE p2.score = p.id) AS c FROM p " +
         "WHERE grp NOT IN (SELECT grp FROM g WHERE label <> 'two') OR EXISTS (SELECT 1 FROM g WHERE grp = 9) AND id < 50");
     },
+    // evaluated per distinct outer binding (non-equality correlation, IN under OR, HAVING)
+    correlatedApply: () => {
+      people().createOrReplaceTempView("p");
+      groups().createOrReplaceTempView("g");
+      return s.sql("SELECT grp, count(*) AS n, (SELECT count(*) FROM g WHERE g.grp < p.grp) AS below FROM p " +
+        "WHERE score > 50 OR grp IN (SELECT grp FROM g WHERE length(g.label) > p.grp) GROUP BY grp HAVING count(*) > (SELECT min(grp) FROM g WHERE g.grp >= p.grp)");
+    },
   };
 }
 

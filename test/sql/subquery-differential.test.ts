@@ -55,6 +55,20 @@ const QUERIES = [
   "SELECT id FROM t WHERE k = 1 OR EXISTS (SELECT 1 FROM u WHERE u.w = t.w AND u.v > 50)",
   "SELECT id, EXISTS (SELECT 1 FROM u WHERE u.k = t.k) AS e, NOT EXISTS (SELECT 1 FROM u WHERE u.w = t.w) AS ne FROM t",
   "SELECT id FROM t WHERE CASE WHEN EXISTS (SELECT 1 FROM u WHERE u.k = t.k) THEN w = 'ant' ELSE true END",
+  // forms no join rewrite covers, evaluated once per distinct binding of the outer columns
+  "SELECT id FROM t WHERE k > (SELECT min(v) FROM u WHERE u.k >= t.k) / 20",
+  "SELECT id, (SELECT count(*) FROM u WHERE u.k < t.k) AS c, (SELECT max(v) FROM u WHERE u.k >= t.k AND u.w <> t.w) AS m FROM t",
+  "SELECT id FROM t WHERE k = 1 OR k IN (SELECT k FROM u WHERE u.w = t.w)",
+  "SELECT id, k IN (SELECT k FROM u WHERE u.w = t.w) AS i, k NOT IN (SELECT k FROM u WHERE u.w = t.w) AS ni FROM t",
+  "SELECT id FROM t WHERE k = 1 OR EXISTS (SELECT 1 FROM u WHERE u.v > t.k * 15)",
+  "SELECT id FROM t WHERE NOT (k IN (SELECT k FROM u WHERE u.v > t.id) AND w = 'cat')",
+  "SELECT id FROM t WHERE k = (SELECT max(k) FROM u WHERE u.w = t.w GROUP BY w HAVING count(*) > 1)",
+  "SELECT id, (SELECT sum(v) FROM (SELECT v FROM u WHERE u.k = t.k UNION ALL SELECT v FROM u WHERE u.w = t.w)) AS s FROM t",
+  "SELECT k, count(*) AS c, (SELECT max(v) FROM u WHERE u.k = t.k) AS m FROM t GROUP BY k",
+  "SELECT k FROM t GROUP BY k HAVING count(*) >= (SELECT count(*) FROM u WHERE u.k = t.k)",
+  "SELECT w, count(*) AS c FROM t GROUP BY w HAVING EXISTS (SELECT 1 FROM u WHERE u.w = t.w AND u.v > 80) OR count(*) > 12",
+  "SELECT id, (SELECT t.k + 1) AS k1, (SELECT max(v) + t.k FROM u WHERE u.w = t.w) AS m FROM t",
+  "SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k AND EXISTS (SELECT 1 FROM u u2 WHERE u2.v > u.v AND u2.w = t.w))",
 ];
 
 describe("subqueries vs DuckDB", () => {
@@ -75,23 +89,33 @@ describe("subqueries vs DuckDB", () => {
     });
   }
 
-  it("a correlated scalar subquery with a non-equality correlation is a clear typed error", () => {
+  const session = () => {
     const spark = new SqlSession(localHost());
-    spark.createDataFrame([[1, 2, "a"]], "id int, k int, w string").createOrReplaceTempView("t");
-    spark.createDataFrame([[1, "a", 3]], "k int, w string, v int").createOrReplaceTempView("u");
-    expect(() => spark.sql("SELECT id FROM t WHERE k > (SELECT min(v) FROM u WHERE u.k >= t.k)"))
-      .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_SCALAR_SUBQUERY/);
+    spark.createDataFrame([[1, 2, "a"], [2, 3, "b"]], "id int, k int, w string").createOrReplaceTempView("t");
+    spark.createDataFrame([[1, "a", 3], [3, "a", 4]], "k int, w string, v int").createOrReplaceTempView("u");
+    return spark;
+  };
+
+  it("Spark's analysis errors for correlated subqueries: not aggregated, aggregating outer columns", () => {
+    const spark = session();
+    expect(() => spark.sql("SELECT id, (SELECT v FROM u WHERE u.k > t.k) FROM t"))
+      .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY/);
+    expect(() => spark.sql("SELECT id FROM t WHERE k < (SELECT sum(d) FROM (SELECT sum(t.k) AS d FROM u))"))
+      .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_REFERENCE/);
   });
 
-  it("a correlated IN nested in an expression, or EXISTS with a non-equality correlation there, is a clear typed error", () => {
+  it("a correlated scalar subquery returning two rows for a binding fails the query like Spark", async () => {
+    const spark = session();
+    await expect(spark.sql("SELECT id, (SELECT v FROM u WHERE u.k >= t.k LIMIT 1) AS v FROM t").collect()).resolves.toHaveLength(2);
+    await expect(spark.sql("SELECT id, (SELECT max(v) FROM u WHERE u.k <= t.k GROUP BY u.w, u.k HAVING t.k > 0) AS v FROM t").collect())
+      .rejects.toThrow(/NON_CORRELATED_COLUMNS_IN_GROUP_BY|More than one row/);
+  });
+
+  it("too many distinct outer bindings for per-binding evaluation: a clear error naming the columns", async () => {
     const spark = new SqlSession(localHost());
-    spark.createDataFrame([[1, 2, "a"]], "id int, k int, w string").createOrReplaceTempView("t");
-    spark.createDataFrame([[1, "a", 3]], "k int, w string, v int").createOrReplaceTempView("u");
-    expect(() => spark.sql("SELECT id FROM t WHERE k = 1 OR k IN (SELECT k FROM u WHERE u.w = t.w)"))
-      .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY/);
-    expect(() => spark.sql("SELECT id, k IN (SELECT k FROM u WHERE u.w = t.w) AS i FROM t"))
-      .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY/);
-    expect(() => spark.sql("SELECT id FROM t WHERE k = 1 OR EXISTS (SELECT 1 FROM u WHERE u.v > t.k)"))
-      .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY/);
+    spark.range(0, 2500).createOrReplaceTempView("big");
+    spark.createDataFrame([[1]], "v bigint").createOrReplaceTempView("one");
+    await expect(spark.sql("SELECT id FROM big WHERE id > (SELECT min(v) FROM one WHERE one.v < big.id)").collect())
+      .rejects.toThrow(/CORRELATED_SUBQUERY_TOO_MANY_BINDINGS[\s\S]*\(id\)[\s\S]*2500 distinct values/);
   });
 });

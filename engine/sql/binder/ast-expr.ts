@@ -9,6 +9,7 @@ import { BooleanType, INTEGRAL_RANGES, isInterval, type DataType } from "../type
 import { intervalValue, intervalNotSupported, intervalLiteral, isCalendarInterval } from "./interval-literal";
 import type { Expr, FrameBound, SortExpr, WindowSpecData } from "../expressions/expression";
 import type { LogicalPlan } from "../plan/logical-plan";
+import { outerReferences } from "./decorrelate";
 import { parseDuration } from "../expressions/functions-datetime";
 
 export interface ExprBindContext {
@@ -143,7 +144,10 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
     }
     case "inSubquery": return { kind: "subquery", type: "in", plan: cx.bindSubquery(e.query), child: b(e.expr), negated: e.negated };
     case "exists": return { kind: "subquery", type: "exists", plan: cx.bindSubquery(e.query) };
-    case "scalarSubquery": return { kind: "subquery", type: "scalar", plan: cx.bindSubquery(e.query) };
+    case "scalarSubquery": {
+      const plan = cx.bindSubquery(e.query);
+      return { kind: "subquery", type: "scalar", plan, outerNames: outerReferences(plan).map((a) => a.name) };
+    }
     case "like": {
       const args = [b(e.expr), b(e.pattern)];
       if (e.escape !== undefined) args.push({ kind: "lit", value: e.escape, dataType: { type: "string" } });

@@ -7,6 +7,7 @@
 import { AnalysisError } from "../../common/errors";
 import { type Attr, type Expr, references, transformUp, collectExprs, unalias, exprEquals } from "../expressions/expression";
 import { lookupFunction } from "../expressions/registry";
+import { exprSql } from "../expressions/print";
 import { newExprId, outputOf, childrenOf, transformPlanDown, transformPlanUp, expressionsOf, type LogicalPlan } from "../plan/logical-plan";
 import { resolveExpr } from "../plan/resolve-expr";
 import { splitConjuncts, andAll } from "../expressions/expression";
@@ -126,6 +127,21 @@ export function correlatedRefs(plan: LogicalPlan): Set<number> {
   return outer;
 }
 
+/**
+ * The outer columns a subquery plan reads, in Spark's order (pre-order over the plan, every
+ * reading, so `(SELECT t1c WHERE t1c = 8)` lists t1c twice): a scalar subquery is named after them.
+ */
+export function outerReferences(plan: LogicalPlan): Attr[] {
+  const found: Attr[] = [];
+  const visit = (p: LogicalPlan): void => {
+    const visible = new Set(childrenOf(p).flatMap((c) => outputOf(c).map((a) => a.id)));
+    for (const e of expressionsOf(p)) for (const a of collectExprs(e, (x): x is Attr => x.kind === "attr")) if (!visible.has(a.id)) found.push(a);
+    childrenOf(p).forEach(visit);
+  };
+  visit(plan);
+  return found;
+}
+
 const lit = (value: unknown, type: "boolean" | "null"): Expr => ({ kind: "lit", value, dataType: { type } });
 
 /** Aggregates whose value over no rows is not NULL (so an unmatched outer row must not get NULL). */
@@ -136,16 +152,56 @@ function unsupportedCorrelation(why: string): AnalysisError {
     `Unsupported correlated scalar subquery: ${why}. Supported: SELECT <one aggregate expression> FROM ... WHERE <inner column> = <outer column> [AND ...], without GROUP BY.`);
 }
 
-/** Replace correlated scalar subqueries in `e` (over `plan`) by columns of left outer joins added to `plan`. */
+/**
+ * Replace correlated scalar subqueries in `e` (over `plan`) by columns of left outer joins added
+ * to `plan`; the forms a join cannot express are kept to be evaluated per outer binding.
+ */
 export function rewriteCorrelatedScalars(plan: LogicalPlan, e: Expr): { plan: LogicalPlan; expr: Expr } {
   let cur = plan;
   const expr = transformUp(e, (x) => {
-    if (x.kind !== "subquery" || x.type !== "scalar" || correlatedRefs(x.plan).size === 0) return x;
-    const r = joinScalar(cur, x);
+    if (x.kind !== "subquery" || x.type !== "scalar" || x.outer || correlatedRefs(x.plan).size === 0) return x;
+    let r: { plan: LogicalPlan; value: Expr };
+    try {
+      r = joinScalar(cur, x);
+    } catch (err) {
+      if (!isUnsupportedCorrelation(err)) throw err;
+      checkAppliedScalar(x);
+      return markApplied(x);
+    }
     cur = r.plan;
     return r.value;
   });
   return { plan: cur, expr };
+}
+
+export const isUnsupportedCorrelation = (err: unknown): boolean =>
+  err instanceof AnalysisError && /^UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY\.(CORRELATED_SCALAR_SUBQUERY|CORRELATED_COLUMN_IS_NOT_ALLOWED_IN_PREDICATE)$/.test(err.condition);
+
+/** A correlated subquery left for evaluation per binding of the outer columns it reads (engine/sql/subqueries.ts). */
+export function markApplied(x: Expr & { kind: "subquery" }): Expr {
+  checkOuterAggregates(x.plan);
+  return { ...x, outer: [...correlatedRefs(x.plan)] };
+}
+
+/**
+ * An aggregate call over outer columns only (sum(t0a) inside the subquery) would aggregate the
+ * outer query's rows: Spark refuses it outside the outer query's own aggregate.
+ */
+function checkOuterAggregates(plan: LogicalPlan): void {
+  transformPlanUp(plan, (p) => {
+    if (p.kind !== "Aggregate") return p;
+    const inner = new Set(outputOf(p.child).map((a) => a.id));
+    for (const e of p.aggs) {
+      for (const call of collectExprs(e, (y): y is Expr & { kind: "fn" } => y.kind === "fn" && lookupFunction(y.name)?.kind === "agg")) {
+        const refs = [...references(call)];
+        if (refs.length && refs.every((id) => !inner.has(id))) {
+          throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_REFERENCE",
+            `Expressions referencing the outer query are not supported outside of WHERE/HAVING clauses: "${exprSql(e)}".`);
+        }
+      }
+    }
+    return p;
+  });
 }
 
 /**
@@ -157,12 +213,19 @@ export function rewriteCorrelatedScalars(plan: LogicalPlan, e: Expr): { plan: Lo
 export function rewriteCorrelatedExists(plan: LogicalPlan, e: Expr): { plan: LogicalPlan; expr: Expr } {
   let cur = plan;
   const expr = transformUp(e, (x) => {
-    if (x.kind !== "subquery" || x.type !== "exists" || correlatedRefs(x.plan).size === 0) return x;
+    if (x.kind !== "subquery" || x.type !== "exists" || x.outer || correlatedRefs(x.plan).size === 0) return x;
     const outerAttrs = outputOf(cur);
     const outerIds = new Set(outerAttrs.map((a) => a.id));
-    const { plan: inner, conds } = decorrelate(x.plan, outerIds);
+    let pulled: { plan: LogicalPlan; conds: Expr[] };
+    try {
+      pulled = decorrelate(x.plan, outerIds);
+    } catch (err) {
+      if (isUnsupportedCorrelation(err)) return markApplied(x);
+      throw err;
+    }
+    const { plan: inner, conds } = pulled;
     const keys = equalityKeys(conds, outerIds);
-    if (!keys || correlatedRefs(inner).size) return x;
+    if (!keys || correlatedRefs(inner).size) return markApplied(x);
     const keyAliases: Expr[] = keys.inner.map((k, i) => ({ kind: "alias", child: k, name: `__exists_key${i}`, id: newExprId() }) as Expr);
     const marker = { kind: "alias", child: lit(true, "boolean"), name: "__exists", id: newExprId() } as Expr;
     const agg: LogicalPlan = { kind: "Aggregate", groupBy: keys.inner, aggs: [...keyAliases, marker], child: inner };
@@ -220,7 +283,9 @@ function joinScalar(outer: LogicalPlan, sub: Expr & { kind: "subquery" }): { pla
     }
     throw unsupportedCorrelation("correlated predicates must be equalities between an inner and an outer expression");
   }
-  if (!innerKeys.length || correlatedRefs(innerChild).size) throw unsupportedCorrelation("outer columns may appear only in the subquery's WHERE equalities");
+  if (!innerKeys.length || correlatedRefs(innerChild).size || p.aggs.some((a) => [...references(a)].some((id) => outerIds.has(id)))) {
+    throw unsupportedCorrelation("outer columns may appear only in the subquery's WHERE equalities");
+  }
   // GROUP BY only the correlated inner columns: one group per outer row at most, none for no rows
   // (NULL, never the aggregate over no rows).
   const grouped = p.groupBy.length > 0;
@@ -249,17 +314,47 @@ function joinScalar(outer: LogicalPlan, sub: Expr & { kind: "subquery" }): { pla
 export type { Attr };
 
 /**
- * IN / EXISTS subqueries that are not top-level WHERE conjuncts must be uncorrelated (they are
- * materialized when the query runs); say so clearly for correlated ones.
+ * IN / EXISTS subqueries that are not top-level WHERE conjuncts (under OR, NOT, CASE, in the
+ * select list): uncorrelated ones are materialized when the query runs, correlated ones are
+ * evaluated per binding of their outer columns.
  */
-export function checkNestedSubqueries(e: Expr, clause: string): void {
-  for (const x of collectExprs(e, (y): y is Expr & { kind: "subquery" } => y.kind === "subquery" && y.type !== "scalar")) {
-    if (correlatedRefs(x.plan).size) {
-      throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_IN_EXISTS_IN_EXPRESSION",
-        `A correlated ${x.type === "in" ? "IN" : "EXISTS"} subquery is supported only as a top-level AND-ed condition of WHERE` +
-        `${x.type === "exists" ? " or with equality correlations" : ""}; here it is inside an expression in ${clause} (OR, NOT of a larger condition, CASE, ...). ` +
-        "Rewrite it as a join, or make the subquery uncorrelated.");
-    }
+export function markNestedSubqueries(e: Expr): Expr {
+  return transformUp(e, (x) => (x.kind === "subquery" && x.type !== "scalar" && !x.outer && correlatedRefs(x.plan).size ? markApplied(x) : x));
+}
+
+/** Every correlated subquery of `e` evaluated per outer binding (HAVING, the select list of an aggregate query). */
+export function markCorrelated(e: Expr): Expr {
+  return transformUp(e, (x) => {
+    if (x.kind !== "subquery" || x.outer || correlatedRefs(x.plan).size === 0) return x;
+    if (x.type === "scalar") checkAppliedScalar(x);
+    return markApplied(x);
+  });
+}
+
+/**
+ * Spark's checks of a correlated scalar subquery (CheckAnalysis): its plan must be an aggregate
+ * (grouped only by correlated columns) or return at most one row.
+ */
+function checkAppliedScalar(x: Expr & { kind: "subquery" }): void {
+  let p = x.plan;
+  while (p.kind === "SubqueryAlias" || p.kind === "Project" && p.child.kind !== "LocalRelation") {
+    if (p.kind === "Project" && !(p.child.kind === "Aggregate" || p.child.kind === "Filter" && p.child.child.kind === "Aggregate")) break;
+    p = p.child;
+  }
+  if (p.kind === "Filter" && p.child.kind === "Aggregate") p = p.child;
+  if (p.kind === "Aggregate" || maxRowsAtMostOne(x.plan)) return;
+  throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY",
+    "Correlated scalar subqueries must be aggregated to return at most one row.");
+}
+
+/** Spark's maxRows <= 1: a one-row relation, a global aggregate, LIMIT 0/1, and projections or filters of them. */
+function maxRowsAtMostOne(p: LogicalPlan): boolean {
+  switch (p.kind) {
+    case "LocalRelation": return p.rows.length <= 1;
+    case "Aggregate": return p.groupBy.length === 0;
+    case "Limit": return p.limit <= 1 || maxRowsAtMostOne(p.child);
+    case "Project": case "Filter": case "SubqueryAlias": case "Sort": case "Window": return maxRowsAtMostOne(p.child);
+    default: return false;
   }
 }
 

@@ -19,7 +19,7 @@ import {
 import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn, containsAggRaw } from "../plan/resolve-expr";
 import { analysisErrorAt, SourceText } from "./unsupported";
 import { bindPivot } from "./pivot";
-import { decorrelate, rewriteCorrelated, hasCorrelated, checkNestedSubqueries, resolveScalarSubqueries } from "./decorrelate";
+import { decorrelate, rewriteCorrelated, hasCorrelated, isUnsupportedCorrelation, markCorrelated, markNestedSubqueries, resolveScalarSubqueries } from "./decorrelate";
 import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
 import { createSessionTable, insertIntoSessionTable, dropSessionTable } from "./session-tables";
@@ -371,10 +371,10 @@ export class SqlBinder {
       } finally {
         outerScopes.pop();
       }
-      if (rawItems.some(hasCorrelated)) {
-        if (s.groupBy || s.having || rawItems.some(containsAggRaw)) {
-          throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_SCALAR_SUBQUERY", "A correlated subquery in the select list of an aggregate query is not supported; compute it in a subquery in FROM first.");
-        }
+      if (rawItems.some(hasCorrelated) && (s.groupBy || s.having || rawItems.some(containsAggRaw))) {
+        // Over an aggregate: evaluated per binding of the grouping columns it reads, above the aggregate.
+        rawItems = rawItems.map(markCorrelated);
+      } else if (rawItems.some(hasCorrelated)) {
         rawItems = expandStars(rawItems, outputOf(plan)).map((item) => {
           if (!hasCorrelated(item)) return item;
           this.checkLegacyCountBug();
@@ -383,9 +383,14 @@ export class SqlBinder {
           return item.kind === "alias" ? r.expr : { kind: "alias", child: r.expr, name: autoName(item) } as Expr;
         });
       }
-      for (const item of rawItems) checkNestedSubqueries(item, "the select list");
+      rawItems = rawItems.map(markNestedSubqueries);
       const sorts = orderBy.map((o) => bindSort(o, this.exprCx()));
-      let having = s.having ? this.bx(s.having) : undefined;
+      // HAVING's subqueries may read the query's grouping columns.
+      let having: Expr | undefined;
+      if (s.having) {
+        outerScopes.push({ attrs: outputOf(plan), refs: [] });
+        try { having = markCorrelated(this.bx(s.having)); } finally { outerScopes.pop(); }
+      }
       // spark.sql.legacy.parser.havingWithoutGroupByAsWhere: HAVING without GROUP BY or aggregates filters rows.
       if (having && !s.groupBy
         && String(this.session.conf.get("spark.sql.legacy.parser.havingWithoutGroupByAsWhere") ?? "false").toLowerCase() === "true") {
@@ -509,8 +514,15 @@ export class SqlBinder {
       const sub = c.kind === "subquery" ? c : neg;
       if (sub && (sub.type === "in" || sub.type === "exists")) {
         const negated = !!neg !== !!sub.negated;
-        cur = this.subqueryJoin(cur, sub, negated);
-        continue;
+        try {
+          cur = this.subqueryJoin(cur, sub, negated);
+          continue;
+        } catch (err) {
+          // Correlation a semi / anti join cannot express: evaluated per outer binding.
+          if (!isUnsupportedCorrelation(err)) throw err;
+          plain.push(markNestedSubqueries(c));
+          continue;
+        }
       }
       plain.push(c);
     }
@@ -519,8 +531,7 @@ export class SqlBinder {
       const before = outputOf(cur);
       this.checkLegacyCountBug();
       const r = rewriteCorrelated(cur, andAll(plain)!);
-      checkNestedSubqueries(r.expr, "WHERE");
-      cur = buildFilter(r.plan, resolveScalarSubqueries(r.expr));
+      cur = buildFilter(r.plan, resolveScalarSubqueries(markNestedSubqueries(r.expr)));
       if (r.plan !== plan && r.plan !== cur) cur = { kind: "Project", exprs: before, child: cur };
     }
     return cur;

@@ -62,7 +62,9 @@ export type Expr =
   | { kind: "cast"; child: Expr; to: DataType; isTry?: boolean; /** float(x) and the other cast-style functions: named like x. */ implicit?: boolean }
   | { kind: "case"; branches: { when: Expr; then: Expr }[]; otherwise?: Expr; dataType?: DataType }
   | { kind: "in"; child: Expr; list: Expr[] }
-  | { kind: "subquery"; type: "scalar" | "exists" | "in"; plan: LogicalPlan; child?: Expr; dataType?: DataType; negated?: boolean }
+  /** `outer`: ids of the outer columns a correlated subquery reads, set when it is evaluated per
+   * outer binding at run time (engine/sql/subqueries.ts) rather than rewritten into a join. */
+  | { kind: "subquery"; type: "scalar" | "exists" | "in"; plan: LogicalPlan; child?: Expr; dataType?: DataType; negated?: boolean; outer?: number[]; /** outer columns' names (Spark names a scalar subquery after them) */ outerNames?: string[] }
   | { kind: "window"; fn: Expr; spec: WindowSpecData; dataType?: DataType }
   | SortExpr
   | { kind: "lambda"; params: string[]; body: Expr }
@@ -180,16 +182,11 @@ export function references(e: Expr): Set<number> {
   const s = new Set<number>();
   const walk = (x: Expr) => {
     if (x.kind === "attr") s.add(x.id);
-    if (x.kind === "subquery") for (const id of x.plan ? outerRefs(x) : []) s.add(id);
+    if (x.kind === "subquery") for (const id of x.outer ?? []) s.add(id);
     for (const c of children(x)) walk(c);
   };
   walk(e);
   return s;
-}
-
-// Correlated subqueries record outer references on the node; uncorrelated ones have none.
-function outerRefs(e: Expr & { kind: "subquery" }): number[] {
-  return (e as { outer?: number[] }).outer ?? [];
 }
 
 /** Strip an alias. */

@@ -138,7 +138,7 @@ function print(e: Expr, plan: boolean): string {
     case "subquery":
       if (e.type === "exists") return `${e.negated ? "NOT " : ""}exists#${(e as { id?: number }).id ?? ""}`;
       if (e.type === "in") return `${p(e.child!)} ${e.negated ? "NOT " : ""}IN (list#${(e as { id?: number }).id ?? ""})`;
-      return `scalarsubquery()`;
+      return `scalarsubquery(${(e.outerNames ?? []).join(", ")})`;
     case "window": return `${p(e.fn)} OVER (${windowSpecString(e.spec, plan)})`;
     case "sort": return `${p(e.child)} ${e.ascending ? "ASC" : "DESC"} NULLS ${e.nullsFirst ? "FIRST" : "LAST"}`;
     // Column names show lambda variables as namedlambdavariable() (Spark's NamedLambdaVariable.sql).

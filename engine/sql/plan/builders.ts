@@ -105,13 +105,14 @@ function missingAgg(e: Expr, grouped: boolean): AnalysisError {
 }
 
 /** Check that `e` reads input columns only through grouping expressions or aggregate calls. */
-function checkGrouped(e: Expr, groupBy: Expr[], ok: Set<number> = new Set()): void {
+function checkGrouped(e: Expr, groupBy: Expr[], input: Set<number>): void {
   const walk = (x: Expr): void => {
     if (groupBy.some((g) => exprEquals(g, x))) return;
     if (x.kind === "alias") { walk(x.child); return; }
     if (isAggCall(x)) return;
     if (x.kind === "attr") {
-      if (!ok.has(x.id)) throw missingAgg(x, groupBy.length > 0);
+      // A column of an outer query (a correlated subquery's aggregate) is one value per evaluation.
+      if (input.has(x.id)) throw missingAgg(x, groupBy.length > 0);
       return;
     }
     if (x.kind === "window") {
@@ -182,8 +183,11 @@ export function buildAggregate(child0: LogicalPlan, groupRaw0: Expr[], selectRaw
   const scope: ResolveScope = { input, allowAgg: true, allowWindow: true };
   const named = items.map((e) => resolveNamed(e, scope));
   const hasWindow = named.some(containsWindow);
-  if (!havingRaw && !orderRaw?.length && !hasWindow) {
-    named.forEach((e) => checkGrouped(e, groupBy));
+  const inputIds = new Set(input.map((a) => a.id));
+  // A correlated subquery evaluated per outer binding reads the aggregate's output: it goes in a projection above.
+  const applied = named.some((e) => anyExpr(e, (x) => x.kind === "subquery" && !!x.outer));
+  if (!havingRaw && !orderRaw?.length && !hasWindow && !applied) {
+    named.forEach((e) => checkGrouped(e, groupBy, inputIds));
     return { kind: "Aggregate", groupBy, aggs: named, child };
   }
   // General case: compute grouping keys and every aggregate call first, then evaluate the select
@@ -215,8 +219,12 @@ export function buildAggregate(child0: LogicalPlan, groupRaw0: Expr[], selectRaw
       const ai = aggCalls.findIndex((a) => exprEquals(a, x));
       if (ai >= 0) return aggOut[groupBy.length + ai]!;
       if (x.kind === "attr") {
-        if (!aggOut.some((a) => a.id === x.id)) throw missingAgg(x, groupBy.length > 0);
+        if (!aggOut.some((a) => a.id === x.id) && inputIds.has(x.id)) throw missingAgg(x, groupBy.length > 0);
         return x;
+      }
+      if (x.kind === "subquery" && x.outer) {
+        const missing = outputOf(child).find((a) => x.outer!.includes(a.id) && !aggOut.some((o) => o.id === a.id));
+        if (missing) throw missingAgg(missing, groupBy.length > 0);
       }
       return mapChildren(x, walk);
     };
