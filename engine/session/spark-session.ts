@@ -6,7 +6,7 @@ import { UNSHIPPABLE } from "../common/closure";
 import { WorkbenchError } from "../common/errors";
 import type { WorkerInfo } from "../scheduler/job-info";
 import type { JobHandle } from "./job-handle";
-import { sqlSessionOf, type CatalogApi, type DataFrame, type DataFrameReader, type QueryExecution, type SchemaArg, type SqlSessionLike } from "../sql";
+import { sqlSessionOf, TIME_ZONE_KEY, systemTimeZone, normalizeTimeZone, type CatalogApi, type DataFrame, type DataFrameReader, type QueryExecution, type SchemaArg, type SqlSessionLike } from "../sql";
 import type { RDD } from "../rdd";
 import { SparkConf } from "./spark-conf";
 import { SparkContext } from "./spark-context";
@@ -23,10 +23,13 @@ let active: SparkSession | undefined;
 export class RuntimeConfig {
   constructor(private readonly conf: SparkConf) {}
   get(key: string, defaultValue?: string): string | undefined {
-    return this.conf.get(key, defaultValue);
+    const v = this.conf.get(key, defaultValue);
+    // As in Spark, the session time zone reads as the machine's zone until set.
+    return v === undefined && key === TIME_ZONE_KEY ? systemTimeZone() : v;
   }
   set(key: string, value: unknown): void {
-    this.conf.set(key, value);
+    // A zone Spark cannot resolve is refused when set (INVALID_CONF_VALUE.TIME_ZONE), not at the next query.
+    this.conf.set(key, key === TIME_ZONE_KEY ? normalizeTimeZone(String(value)) : value);
   }
   unset(key: string): void {
     this.conf.unset(key);

@@ -377,7 +377,7 @@ export class DataFrame {
   async showString(n: number | ShowOptions = 20, truncate: number | boolean = true, vertical = false): Promise<string> {
     const o = showArgs(n, truncate, vertical);
     const rows = await this.limit(o.n + 1).collectInternal("show");
-    return showString(this.columns, this.output.map((a) => a.dataType), rows, o.n, o.truncate, o.vertical, rows.length > o.n);
+    return showString(this.columns, this.output.map((a) => a.dataType), rows, o.n, o.truncate, o.vertical, rows.length > o.n, this.sparkSession.settings().timeZone);
   }
   async show(n: number | ShowOptions = 20, truncate: number | boolean = true, vertical = false): Promise<void> {
     console.log((await this.showString(n, truncate, vertical)).replace(/\n$/, ""));
@@ -394,10 +394,10 @@ export class DataFrame {
   async _repr_mimebundle_(): Promise<Record<string, unknown>> {
     const n = 20;
     const [rows, total] = await Promise.all([this.limit(n).collectInternal(), this.count()]);
-    const names = this.columns, types = this.output.map((a) => a.dataType);
+    const names = this.columns, types = this.output.map((a) => a.dataType), tz = this.sparkSession.settings().timeZone;
     return {
-      "text/plain": showString(names, types, rows, n, true, false, total > rows.length),
-      "text/html": htmlTable(names, types, rows, total),
+      "text/plain": showString(names, types, rows, n, true, false, total > rows.length, tz),
+      "text/html": htmlTable(names, types, rows, total, tz),
     };
   }
 

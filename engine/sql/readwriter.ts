@@ -35,8 +35,10 @@ function normOptions(o: Record<string, OptValue | undefined>): DataSourceOptions
 }
 
 /** Build a DataFrame over files: infer the schema unless given (a synchronous driver-side read, as in Spark). */
-export function fileDataFrame(session: SqlSession, format: string, paths: string[], options: DataSourceOptions, userSchema?: StructType): DataFrame {
+export function fileDataFrame(session: SqlSession, format: string, paths: string[], options0: DataSourceOptions, userSchema?: StructType): DataFrame {
   const ds = dataSource(format);
+  // Spark's timeZone option defaults to the session time zone (timestamps without an offset).
+  const options: DataSourceOptions = { timezone: session.settings().timeZone, ...options0 };
   const schema = userSchema ?? ds.inferSchema(paths, options);
   if (!(schema instanceof StructType)) {
     throw new AnalysisError("UNABLE_TO_INFER_SCHEMA", `The ${format} data source did not infer a schema synchronously: give one with spark.read.schema(...).`, { parameters: { format } });
@@ -113,7 +115,7 @@ export class DataFrameWriter {
     if (!p) throw new AnalysisError("UNABLE_TO_WRITE", "'path' is not specified.");
     const ds = dataSource(this.fmt);
     const job: WriteJob = {
-      format: ds.format, path: p, mode: this.saveMode, options: normOptions(this.opts), partitionBy: this.partitionCols,
+      format: ds.format, path: p, mode: this.saveMode, options: normOptions({ timeZone: this.df.sparkSession.settings().timeZone, ...this.opts }), partitionBy: this.partitionCols,
       schema: this.df.schema, jobId: randomUUID(),
     };
     const prep = ds.prepareWrite ? await ds.prepareWrite(job) : { skip: false };

@@ -3,6 +3,7 @@
 // layer importing upward, and tests can run the SQL layer on a small stand-in.
 
 import type { RDD } from "../rdd";
+import { normalizeTimeZone, systemTimeZone } from "./time-zone";
 
 export interface BroadcastLike<T> {
   readonly value: T;
@@ -67,6 +68,8 @@ export interface SqlSettings {
   caseSensitive: boolean;
   /** Columnar (batched) execution of Parquet scans and the operators above them. */
   columnar: boolean;
+  /** spark.sql.session.timeZone (Spark's default: the machine's zone). */
+  timeZone: string;
 }
 
 export const SQL_DEFAULTS = {
@@ -87,7 +90,14 @@ export function readSettings(conf: SqlConfLike): SqlSettings {
     ansi: get("spark.sql.ansi.enabled").toLowerCase() === "true",
     caseSensitive: get("spark.sql.caseSensitive").toLowerCase() === "true",
     columnar: get("spark.sql.parquet.enableVectorizedReader").toLowerCase() !== "false",
+    timeZone: sessionTimeZone(conf),
   };
+}
+
+/** The session time zone: spark.sql.session.timeZone, else the machine's zone (Spark's default). */
+export function sessionTimeZone(conf: SqlConfLike): string {
+  const z = conf.get("spark.sql.session.timeZone");
+  return z === undefined || z === "" ? systemTimeZone() : normalizeTimeZone(z);
 }
 
 /** "10MB", "10485760", "-1" -> bytes. */

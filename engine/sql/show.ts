@@ -7,23 +7,24 @@ import { WorkbenchError } from "../common/errors";
 import type { DataType } from "./types";
 import { valueToString, mapEntries } from "./expressions/cast";
 import { formatDate, formatTimestamp, javaDoubleToString, javaFloatToString } from "./text-format";
+import { UTC, wallDate } from "./time-zone";
 
-/** Text of one cell as Spark's show() prints it. */
-export function cellString(v: unknown, dt: DataType): string {
+/** Text of one cell as Spark's show() prints it (timestamps on the wall clock of the session zone `tz`). */
+export function cellString(v: unknown, dt: DataType, tz: string = UTC): string {
   if (v === null || v === undefined) return "null";
   switch (dt.type) {
     case "binary": return "[" + [...(v as Uint8Array)].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ") + "]";
     case "double": return javaDoubleToString(v as number);
     case "float": return javaFloatToString(v as number);
-    case "timestamp": return formatTimestamp(v as Date);
+    case "timestamp": return formatTimestamp(wallDate(v as Date, tz));
     case "date": return formatDate(v as Date);
-    case "array": return "[" + (v as unknown[]).map((x) => cellString(x, dt.elementType)).join(", ") + "]";
-    case "map": return "{" + mapEntries(v).map(([k, x]) => `${cellString(k, dt.keyType)} -> ${cellString(x, dt.valueType)}`).join(", ") + "}";
+    case "array": return "[" + (v as unknown[]).map((x) => cellString(x, dt.elementType, tz)).join(", ") + "]";
+    case "map": return "{" + mapEntries(v).map(([k, x]) => `${cellString(k, dt.keyType, tz)} -> ${cellString(x, dt.valueType, tz)}`).join(", ") + "}";
     case "struct": {
       const o = v as Record<string, unknown>;
-      return "{" + dt.fields.map((f) => cellString(o[f.name], f.dataType)).join(", ") + "}";
+      return "{" + dt.fields.map((f) => cellString(o[f.name], f.dataType, tz)).join(", ") + "}";
     }
-    default: return valueToString(v, dt) ?? "null";
+    default: return valueToString(v, dt, tz) ?? "null";
   }
 }
 
@@ -102,25 +103,25 @@ export function layoutShowTable(names: string[], cells: string[][], numRows: num
 }
 
 /** Text of one cell in show(): Spark's string cast, control characters escaped (binary as hex). */
-function showCell(v: unknown, dt: DataType): string {
+function showCell(v: unknown, dt: DataType, tz: string): string {
   if (v === null || v === undefined) return "null";
-  return dt.type === "binary" ? cellString(v, dt) : escapeMetaCharacters(cellString(v, dt));
+  return dt.type === "binary" ? cellString(v, dt) : escapeMetaCharacters(cellString(v, dt, tz));
 }
 
 /** PySpark's df.show() text over internal rows (arrays in column order). */
-export function showString(names: string[], types: DataType[], rows: unknown[][], numRows: number, truncate: number | boolean = true, vertical = false, hasMore = false): string {
+export function showString(names: string[], types: DataType[], rows: unknown[][], numRows: number, truncate: number | boolean = true, vertical = false, hasMore = false, tz: string = UTC): string {
   const n = Math.max(0, Math.floor(numRows));
   const t = truncateWidth(truncate);
-  const cells = rows.slice(0, n).map((r) => r.map((v, i) => truncateCell(showCell(v, types[i]!), t)));
+  const cells = rows.slice(0, n).map((r) => r.map((v, i) => truncateCell(showCell(v, types[i]!, tz), t)));
   return layoutShowTable(names, cells, n, t, vertical, hasMore || rows.length > n);
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** The HTML table of a DataFrame for notebooks (offline, no scripts). */
-export function htmlTable(names: string[], types: DataType[], rows: unknown[][], total: number): string {
+export function htmlTable(names: string[], types: DataType[], rows: unknown[][], total: number, tz: string = UTC): string {
   const head = names.map((n, i) => `<th>${esc(n)}<br><span style="font-weight:normal;color:#888">${esc(types[i]!.type === "decimal" ? `decimal(${(types[i] as { precision: number }).precision},${(types[i] as { scale: number }).scale})` : types[i]!.type)}</span></th>`).join("");
-  const body = rows.map((r) => "<tr>" + r.map((v, i) => `<td>${esc(cellString(v, types[i]!))}</td>`).join("") + "</tr>").join("");
+  const body = rows.map((r) => "<tr>" + r.map((v, i) => `<td>${esc(cellString(v, types[i]!, tz))}</td>`).join("") + "</tr>").join("");
   return `<table class="bigdata-dataframe" border="1"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>` +
     `<p style="color:#666">showing ${rows.length} of ${total} ${total === 1 ? "row" : "rows"}</p>`;
 }

@@ -148,12 +148,12 @@ export class SqlSession {
   // ---- the query pipeline ---------------------------------------------------------------------------
 
   private execConf(s: SqlSettings) {
-    return { ansi: s.ansi, nowMillis: Date.now(), seed: 42, columnar: s.columnar };
+    return { ansi: s.ansi, nowMillis: Date.now(), seed: 42, columnar: s.columnar, timeZone: s.timeZone };
   }
 
   /** Analyzed plan -> optimized plan (with cached sub-plans and scalar subqueries replaced). */
   async prepare(plan: LogicalPlan): Promise<LogicalPlan> {
-    const fold = { ansi: this.settings().ansi };
+    const fold = foldConf(this.settings());
     try {
       const run = async (p: LogicalPlan) => (await this.executePlan(p)).collect();
       const applied = hasAppliedSubqueries(plan) ? await applyCorrelated(plan, run) : plan;
@@ -193,7 +193,7 @@ export class SqlSession {
     if (isRddContext(sc)) {
       const estimate = () => {
         try {
-          return plannedPartitions(new PhysicalPlanner(this.settings(), sc.defaultParallelism).plan(optimize(plan, undefined, { ansi: this.settings().ansi })));
+          return plannedPartitions(new PhysicalPlanner(this.settings(), sc.defaultParallelism).plan(optimize(plan, undefined, foldConf(this.settings()))));
         } catch {
           return undefined;
         }
@@ -210,7 +210,7 @@ export class SqlSession {
 
   private explainPlanText(plan: LogicalPlan, mode: string, parsed?: string): string {
     const settings = this.settings();
-    const optimized = optimize(this.cacheManager.substituteForExplain(plan), undefined, { ansi: settings.ansi });
+    const optimized = optimize(this.cacheManager.substituteForExplain(plan), undefined, foldConf(settings));
     const physical = new PhysicalPlanner(settings, this.sparkContext.defaultParallelism).plan(optimized);
     const phys = physicalPlanString(physical, { columnar: settings.columnar });
     switch (mode) {
@@ -225,6 +225,9 @@ export class SqlSession {
     }
   }
 }
+
+/** What constant folding must evaluate like execution: ANSI mode and the session time zone. */
+const foldConf = (s: SqlSettings) => ({ ansi: s.ansi, timeZone: s.timeZone });
 
 function isDanfo(x: unknown): x is { columns: string[]; dtypes: string[]; values: unknown[] } {
   const o = x as { columns?: unknown; dtypes?: unknown; values?: unknown; map?: unknown };

@@ -10,6 +10,13 @@ import { intervalValue, intervalNotSupported, intervalLiteral, isCalendarInterva
 import type { Expr, FrameBound, SortExpr, WindowSpecData } from "../expressions/expression";
 import type { LogicalPlan } from "../plan/logical-plan";
 import { outerReferences } from "./decorrelate";
+import { parseTimestampText, systemTimeZone, normalizeTimeZone } from "../time-zone";
+
+/** The session time zone as the binder sees it. */
+export function timeZoneOf(cx: ExprBindContext): string {
+  const z = cx.conf?.("spark.sql.session.timeZone");
+  return z ? normalizeTimeZone(z) : systemTimeZone();
+}
 import { parseDuration } from "../expressions/functions-datetime";
 
 export interface ExprBindContext {
@@ -30,9 +37,17 @@ import { toDecimal } from "../../common/decimal";
 
 const not = (e: Expr): Expr => ({ kind: "fn", name: "not", args: [e] });
 
-function literal(l: A.Literal): Expr {
+function literal(l: A.Literal, cx: ExprBindContext): Expr {
   let v: unknown = l.value;
   const dt: DataType = l.dataType;
+  // TIMESTAMP '...' without a zone is a wall time in the session time zone. TIMESTAMP_NTZ is a
+  // wall time with no zone at all (a zone written in it is ignored); without a TIMESTAMP_NTZ type
+  // it is held as that wall time in the session zone, so it prints and compares as Spark's does.
+  if (dt.type === "timestamp" && v instanceof Date && l.text && /^TIMESTAMP(_LTZ|_NTZ)? '/i.test(l.text)) {
+    const zone = timeZoneOf(cx);
+    v = parseTimestampText(l.text.replace(/^\S+ '|'$/g, ""), zone, /^TIMESTAMP_NTZ/i.test(l.text)) ?? v;
+    return { kind: "lit", value: v, dataType: dt, zone };
+  }
   // Decimal literals keep every digit (engine/common/decimal.ts chooses number, bigint or Decimal).
   if (dt.type === "decimal" && typeof v === "string") v = toDecimal(v, dt.precision, dt.scale) ?? Number(v);
   if (typeof v === "bigint" && Number.isSafeInteger(Number(v))) v = Number(v);
@@ -87,7 +102,7 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
   switch (e.kind) {
     case "column": return { kind: "col", parts: e.name };
     case "star": return { kind: "star", qualifier: e.qualifier?.join(".") };
-    case "literal": return literal(e);
+    case "literal": return literal(e, cx);
     case "interval": return intervalLiteral(e);
     case "unary":
       switch (e.op) {

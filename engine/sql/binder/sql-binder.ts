@@ -10,7 +10,7 @@ import { printAst } from "../parser";
 import { StructType, simpleString, type DataType } from "../types";
 import { type Attr, type Expr, type SortExpr, anyExpr } from "../expressions/expression";
 import { typeOf, lookupFunction, functionNames } from "../expressions/registry";
-import { evalConstant } from "../expressions/eval";
+import { evalConstant as evalWith, defaultEvalContext } from "../expressions/eval";
 import { widerTypeOf } from "../expressions/type-utils";
 import { newExprId, outputOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
 import {
@@ -19,6 +19,7 @@ import {
 import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn, containsAggRaw } from "../plan/resolve-expr";
 import { analysisErrorAt, SourceText } from "./unsupported";
 import { bindPivot } from "./pivot";
+import { TIME_ZONE_KEY, normalizeTimeZone } from "../time-zone";
 import { decorrelate, rewriteCorrelated, hasCorrelated, isUnsupportedCorrelation, markCorrelated, markNestedSubqueries, resolveScalarSubqueries } from "./decorrelate";
 import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
@@ -119,7 +120,8 @@ export class SqlBinder {
           const all = (this.session.conf as { getAll?: () => Record<string, string> }).getAll?.() ?? {};
           return this.resultTable(["key", "value"], Object.entries(all).sort());
         }
-        if (s.value !== undefined) this.session.conf.set(s.key, s.value);
+        if (s.value !== undefined) this.session.conf.set(s.key, s.key === TIME_ZONE_KEY ? normalizeTimeZone(s.value) : s.value);
+        if (s.key === TIME_ZONE_KEY) return this.resultTable(["key", "value"], [[s.key, this.session.settings().timeZone]]);
         return this.resultTable(["key", "value"], [[s.key, this.session.conf.get(s.key) ?? "<undefined>"]]);
       }
       case "reset": {
@@ -154,6 +156,12 @@ export class SqlBinder {
   }
 
   /** Spark's legacy (incorrect) count handling for correlated scalar subqueries is not modelled. */
+  /** A constant expression's value, evaluated as execution would (ANSI mode, session time zone). */
+  private evalConstant(e: Expr): unknown {
+    const st = this.session.settings();
+    return evalWith(e, defaultEvalContext(0, { ansi: st.ansi, timeZone: st.timeZone }));
+  }
+
   private checkLegacyCountBug(): void {
     if (String(this.session.conf.get("spark.sql.optimizer.decorrelateSubqueryLegacyIncorrectCountHandling.enabled") ?? "false").toLowerCase() === "true") {
       throw new AnalysisError("UNSUPPORTED_FEATURE.LEGACY_COUNT_BUG",
@@ -194,7 +202,7 @@ export class SqlBinder {
       if (q.limit || q.offset) {
         const num = (e: A.Expr | undefined, what: string) => {
           if (!e) return undefined;
-          const v = evalConstant(resolveExpr(this.bx(e), { input: [] }));
+          const v = this.evalConstant(resolveExpr(this.bx(e), { input: [] }));
           if (typeof v !== "number" || v < 0 || !Number.isInteger(v)) throw new AnalysisError("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE", `The ${what} expression "${String(v)}" is invalid.`);
           return v;
         };
@@ -233,7 +241,7 @@ export class SqlBinder {
     const width = exprs[0]?.length ?? 0;
     if (exprs.some((r) => r.length !== width)) throw new AnalysisError("INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH", "Inline table expected " + width + " columns but found a row with a different number.");
     const types = Array.from({ length: width }, (_, i) => widerTypeOf(exprs.map((r) => typeOf(r[i]!))) ?? { type: "string" } as DataType);
-    const values = exprs.map((r) => r.map((e, i) => evalConstant({ kind: "cast", child: e, to: types[i]! })));
+    const values = exprs.map((r) => r.map((e, i) => this.evalConstant({ kind: "cast", child: e, to: types[i]! })));
     const output: Attr[] = types.map((t, i) => ({ kind: "attr", id: newExprId(), name: names?.[i] ?? `col${i + 1}`, dataType: t.type === "null" ? { type: "null" } : t, nullable: values.some((r) => r[i] === null) }));
     return { kind: "LocalRelation", output, rows: values };
   }
@@ -257,7 +265,7 @@ export class SqlBinder {
       : entry ? { format: entry.format, path: entry.path, alias: (r as { alias?: string }).alias ?? entry.name } : undefined;
     const travel = tt && target ? timeTravelHandler() : undefined;
     if (tt && travel && target) {
-      const tv = "version" in tt ? undefined : evalConstant(resolveExpr(this.bx(tt.timestamp), { input: [] }));
+      const tv = "version" in tt ? undefined : this.evalConstant(resolveExpr(this.bx(tt.timestamp), { input: [] }));
       const at = "version" in tt ? { version: Number(tt.version) } : { timestamp: tv instanceof Date ? tv.toISOString() : String(tv) };
       const df = travel(this.session, target.format, target.path, at);
       if (df) {
@@ -307,7 +315,7 @@ export class SqlBinder {
   private bindSample(plan: LogicalPlan, s: A.TableSample): LogicalPlan {
     const seed = s.seed ?? Math.floor(Math.random() * 2 ** 31);
     if (s.kind === "rows") {
-      const n = Number(evalConstant(resolveExpr(this.bx(s.rows), { input: [] })));
+      const n = Number(this.evalConstant(resolveExpr(this.bx(s.rows), { input: [] })));
       if (!Number.isInteger(n) || n < 0) throw new AnalysisError("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE", `The limit like expression TABLESAMPLE (${n} ROWS) is invalid: it must be a non-negative integer.`);
       return { kind: "Limit", limit: n, offset: 0, child: plan };
     }
@@ -322,7 +330,7 @@ export class SqlBinder {
     const name = r.name[r.name.length - 1]!.toLowerCase();
     const args = r.args.map((a) => resolveExpr(this.bx(a), { input: [] }));
     if (name === "range") {
-      const vals = args.map((a) => Number(evalConstant(a)));
+      const vals = args.map((a) => Number(this.evalConstant(a)));
       const [start, end, step, parts] = vals.length === 1 ? [0, vals[0]!, 1, undefined] : [vals[0]!, vals[1]!, vals[2] ?? 1, vals[3]];
       return { kind: "Range", start, end, step, numPartitions: parts, output: [{ kind: "attr", id: newExprId(), name: "id", dataType: { type: "long" }, nullable: false }] };
     }

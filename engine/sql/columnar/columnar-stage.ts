@@ -22,7 +22,7 @@ export interface ColumnarStageSpec {
   scan?: ScanSpec;
   ops: StageOp[];
   agg?: ColumnarAggSpec;
-  conf: { ansi: boolean; nowMillis: number; seed: number };
+  conf: { ansi: boolean; nowMillis: number; seed: number; timeZone?: string };
   /** Operator ids for row-count metrics: the scan, each op, the aggregate (0 = not counted). */
   scanId: number;
   opIds: number[];

@@ -1,7 +1,10 @@
 // Date and timestamp text <-> value conversion for the text formats (CSV, JSON, partition
-// directory names). Values are JS Dates (dates at UTC midnight). The session time zone is UTC,
-// so a timestamp without an offset is read as UTC. Patterns follow Java's DateTimeFormatter
+// directory names). Values are JS Dates (dates at UTC midnight, timestamps instants). A timestamp
+// text without an offset is a wall time in the reader's timeZone option (default: the session
+// time zone, ../time-zone), and writers print in it. Patterns follow Java's DateTimeFormatter
 // letters that Spark users write (yyyy MM dd HH mm ss SSS XXX ...).
+
+import { UTC, fromWallMs, wallDate, zoneOffsetMs } from "../time-zone";
 
 const DAY_MS = 86_400_000;
 
@@ -36,8 +39,8 @@ function zoneOffsetMinutes(z: string | undefined): number | null {
   return m[1] === "-" ? -v : v;
 }
 
-/** Spark's stringToTimestamp: yyyy-MM-dd[( |T)HH:mm[:ss[.S..]]][zone]. */
-export function parseTimestampLiteral(text: string): Date | null {
+/** Spark's stringToTimestamp: yyyy-MM-dd[( |T)HH:mm[:ss[.S..]]][zone]; without a zone, a wall time in `tz` (the reader's timeZone option). */
+export function parseTimestampLiteral(text: string, tz: string = UTC): Date | null {
   const m = /^\s*([+-]?\d{4,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{1,2}(?::?\d{2})?|(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?)?\s*$/i.exec(text);
   if (!m) return null;
   const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
@@ -46,7 +49,8 @@ export function parseTimestampLiteral(text: string): Date | null {
   if (!validYmd(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
   const off = zoneOffsetMinutes(m[8]);
   if (off === null) return null;
-  return new Date(utc(y, mo, d, h, mi, s, ms).getTime() - off * 60_000);
+  const wall = utc(y, mo, d, h, mi, s, ms).getTime();
+  return new Date(m[8] ? wall - off * 60_000 : fromWallMs(wall, tz));
 }
 
 type Token = { kind: "field"; letter: string; width: number } | { kind: "lit"; text: string };
@@ -78,8 +82,13 @@ function tokenize(pattern: string): Token[] {
 
 const pad = (n: number, w: number) => String(Math.abs(n)).padStart(w, "0");
 
-/** Format a Date with a Java-style pattern, in UTC. */
-export function formatWithPattern(d: Date, pattern: string): string {
+/** Format an instant with a Java-style pattern, on the wall clock of `tz` (the writer's timeZone option). */
+export function formatWithPattern(instant: Date, pattern: string, tz: string = UTC): string {
+  const d = wallDate(instant, tz);
+  const offset = (colon: boolean) => {
+    const o = Math.round(zoneOffsetMs(tz, instant.getTime()) / 60000);
+    return `${o < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(o) / 60), 2)}${colon ? ":" : ""}${pad(Math.abs(o) % 60, 2)}`;
+  };
   let out = "";
   for (const t of tokenize(pattern)) {
     if (t.kind === "lit") {
@@ -98,8 +107,8 @@ export function formatWithPattern(d: Date, pattern: string): string {
       case "s": out += pad(d.getUTCSeconds(), w); break;
       case "S": out += pad(d.getUTCMilliseconds(), 3).padEnd(w, "0").slice(0, w); break;
       case "a": out += d.getUTCHours() < 12 ? "AM" : "PM"; break;
-      case "X": out += "Z"; break;
-      case "x": case "Z": out += "+0000"; break;
+      case "X": out += zoneOffsetMs(tz, instant.getTime()) === 0 ? "Z" : offset(w >= 3); break;
+      case "x": case "Z": out += offset(t.letter === "x" && w >= 3); break;
       case "E": out += DAYS[d.getUTCDay()]!.slice(0, w <= 3 ? 3 : undefined); break;
       default: out += t.letter.repeat(w);
     }
@@ -110,8 +119,8 @@ export function formatWithPattern(d: Date, pattern: string): string {
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
-/** Compile a Java-style pattern into a strict parser (whole text must match). */
-export function compileParser(pattern: string): (text: string) => Date | null {
+/** Compile a Java-style pattern into a strict parser (whole text must match); a wall time without a zone is in `tz`. */
+export function compileParser(pattern: string, tz: string = UTC): (text: string) => Date | null {
   let re = "";
   const fields: string[] = [];
   for (const t of tokenize(pattern)) {
@@ -141,7 +150,7 @@ export function compileParser(pattern: string): (text: string) => Date | null {
   return (text: string) => {
     const m = rx.exec(text.trim());
     if (!m) return null;
-    let y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0, ms = 0, pm: boolean | null = null, off = 0;
+    let y = 1970, mo = 1, d = 1, h = 0, mi = 0, s = 0, ms = 0, pm: boolean | null = null, off = 0, zoned = false;
     fields.forEach((f, i) => {
       const v = m[i + 1];
       if (v === undefined) return;
@@ -156,12 +165,13 @@ export function compileParser(pattern: string): (text: string) => Date | null {
         case "s": s = Number(v); break;
         case "S": ms = Math.floor(Number(v.padEnd(3, "0").slice(0, 3))); break;
         case "a": pm = v.toUpperCase() === "PM"; break;
-        case "z": off = zoneOffsetMinutes(v) ?? 0; break;
+        case "z": if (v !== undefined) { off = zoneOffsetMinutes(v) ?? 0; zoned = true; } break;
       }
     });
     if (pm !== null) h = (h % 12) + (pm ? 12 : 0);
     if (!validYmd(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
-    return new Date(utc(y, mo, d, h, mi, s, ms).getTime() - off * 60_000);
+    const wall = utc(y, mo, d, h, mi, s, ms).getTime();
+    return new Date(zoned ? wall - off * 60_000 : fromWallMs(wall, tz));
   };
 }
 
@@ -170,9 +180,9 @@ export function formatDate(d: Date): string {
   return formatWithPattern(d, "yyyy-MM-dd");
 }
 
-/** Spark's default timestamp text when writing CSV/JSON (yyyy-MM-dd'T'HH:mm:ss.SSSXXX, UTC). */
-export function formatTimestampIso(d: Date): string {
-  return formatWithPattern(d, "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+/** Spark's default timestamp text when writing CSV/JSON (yyyy-MM-dd'T'HH:mm:ss.SSSXXX in the timeZone option's zone). */
+export function formatTimestampIso(d: Date, tz: string = UTC): string {
+  return formatWithPattern(d, "yyyy-MM-dd'T'HH:mm:ss.SSSXXX", tz);
 }
 
 /** Timestamp text like Spark's cast to string (yyyy-MM-dd HH:mm:ss[.fff]), used for partition dirs. */

@@ -5,6 +5,7 @@
 import { decimalValue, fitsPrecision, parseDecimalText, rescale } from "../../common/decimal";
 import { simpleString, type DataType } from "../types";
 import { compileParser, parseDateLiteral, parseTimestampLiteral } from "./datetime";
+import { UTC } from "../time-zone";
 import type { Options } from "./options";
 
 export const FAIL: unique symbol = Symbol("conversion failed");
@@ -62,9 +63,11 @@ export interface DateTimeParsers {
 export function dateTimeParsers(opts: Options): DateTimeParsers {
   const df = opts.get("dateFormat");
   const tf = opts.get("timestampFormat");
+  // Spark's timeZone option (the reader fills in the session time zone).
+  const tz = opts.get("timeZone") ?? UTC;
   return {
     date: df ? compileParser(df) : parseDateLiteral,
-    timestamp: tf ? compileParser(tf) : parseTimestampLiteral,
+    timestamp: tf ? compileParser(tf, tz) : (s) => parseTimestampLiteral(s, tz),
   };
 }
 

@@ -5,16 +5,18 @@ import { decimalText } from "../../common/decimal";
 import type { DataType } from "../types";
 import { javaDoubleToString } from "../text-format";
 import { formatDate, formatTimestampIso, formatWithPattern } from "./datetime";
+import { UTC } from "../time-zone";
 
 export interface TextFormats {
   date: (d: Date) => string;
   timestamp: (d: Date) => string;
 }
 
-export function textFormats(dateFormat?: string, timestampFormat?: string): TextFormats {
+/** Date and timestamp writers; timestamps print on the wall clock of `tz` (the timeZone option). */
+export function textFormats(dateFormat?: string, timestampFormat?: string, tz: string = UTC): TextFormats {
   return {
     date: dateFormat ? (d) => formatWithPattern(d, dateFormat) : formatDate,
-    timestamp: timestampFormat ? (d) => formatWithPattern(d, timestampFormat) : formatTimestampIso,
+    timestamp: timestampFormat ? (d) => formatWithPattern(d, timestampFormat, tz) : (d) => formatTimestampIso(d, tz),
   };
 }
 

@@ -123,7 +123,7 @@ function encodeText(format: "csv" | "json" | "text", rows: Row[], schema: Struct
   if (format === "text") return rows.map((r) => String(r[schema.fields[0]!.name] ?? "")).join("\n") + (rows.length ? "\n" : "");
   if (format === "json") {
     const ignoreNull = o.bool("ignoreNullFields", true);
-    const tf = textFormats(o.get("dateFormat"), o.get("timestampFormat"));
+    const tf = textFormats(o.get("dateFormat"), o.get("timestampFormat"), o.get("timeZone"));
     return rows.map((r) => rowToJson(r, schema, ignoreNull, tf.timestamp, tf.date)).join("\n") + (rows.length ? "\n" : "");
   }
   const s = csvSettings(o);
@@ -135,7 +135,7 @@ function encodeText(format: "csv" | "json" | "text", rows: Row[], schema: Struct
   const quoteAll = o.bool("quoteAll", false);
   const nullText = o.str("nullValue", "");
   const emptyText = o.get("emptyValue");
-  const fmts = textFormats(o.get("dateFormat"), o.get("timestampFormat"));
+  const fmts = textFormats(o.get("dateFormat"), o.get("timestampFormat"), o.get("timeZone"));
   const lines: string[] = [];
   if (o.bool("header", false)) lines.push(schema.fieldNames.map((n) => quoteField(n, syntax, quoteAll)).join(syntax.sep));
   for (const r of rows) {

@@ -1,16 +1,17 @@
 // CAST semantics (Spark 3 non-ANSI by default: bad input -> null; ANSI: CAST_INVALID_INPUT) and the
 // canonical text of values (Java's Double.toString, yyyy-MM-dd, [a, b], {x, y}) used by CAST AS
-// STRING, show() and explain. Dates and timestamps are UTC (the session time zone is UTC).
+// STRING, show() and explain. Timestamps read and print in the session time zone (../time-zone).
 
 import { setField } from "../../common/fields";
 import { ExecutionError } from "../../common/errors";
 import { INTEGRAL_RANGES, INTEGRAL_RANGES_NUM, type DataType, simpleString, isInterval } from "../types";
 import { intervalToString, intervalToNumber, numberToInterval, parseIntervalText, truncateToFields, type IntervalType } from "./intervals";
 import { formatDate, formatTimestamp, javaDoubleToString, javaFloatToString } from "../text-format";
+import { UTC, instantOfWall, parseTimestampText, wallDate } from "../time-zone";
 import { Decimal, decimalParts, decimalText, decimalValue, fitsPrecision, parseDecimalText, rescale, type DecimalParts } from "../../common/decimal";
 
-/** Text of a value as CAST(x AS STRING) gives it. */
-export function valueToString(v: unknown, dt: DataType): string | null {
+/** Text of a value as CAST(x AS STRING) gives it (timestamps in the session time zone `tz`). */
+export function valueToString(v: unknown, dt: DataType, tz: string = UTC): string | null {
   if (v === null || v === undefined) return null;
   switch (dt.type) {
     case "null": return null;
@@ -22,20 +23,20 @@ export function valueToString(v: unknown, dt: DataType): string | null {
     case "string": return String(v);
     case "binary": return Buffer.from(v as Uint8Array).toString("utf8");
     case "date": return formatDate(v as Date);
-    case "timestamp": return formatTimestamp(v as Date);
+    case "timestamp": return formatTimestamp(wallDate(v as Date, tz));
     case "interval_ym": case "interval_dt": return intervalToString(v as number, dt);
-    case "array": return "[" + (v as unknown[]).map((x) => nestedString(x, dt.elementType)).join(", ") + "]";
-    case "map": return "{" + mapEntries(v).map(([k, x]) => `${nestedString(k, dt.keyType)} -> ${nestedString(x, dt.valueType)}`).join(", ") + "}";
+    case "array": return "[" + (v as unknown[]).map((x) => nestedString(x, dt.elementType, tz)).join(", ") + "]";
+    case "map": return "{" + mapEntries(v).map(([k, x]) => `${nestedString(k, dt.keyType, tz)} -> ${nestedString(x, dt.valueType, tz)}`).join(", ") + "}";
     case "struct": {
       const o = v as Record<string, unknown>;
-      return "{" + dt.fields.map((f) => nestedString(o[f.name], f.dataType)).join(", ") + "}";
+      return "{" + dt.fields.map((f) => nestedString(o[f.name], f.dataType, tz)).join(", ") + "}";
     }
     case "vector": return String(v); // DenseVector "[1.0,2.0]", SparseVector "(3,[0,2],[1.0,3.0])"
   }
 }
 
-function nestedString(v: unknown, dt: DataType): string {
-  return v === null || v === undefined ? "null" : valueToString(v, dt)!;
+function nestedString(v: unknown, dt: DataType, tz: string): string {
+  return v === null || v === undefined ? "null" : valueToString(v, dt, tz)!;
 }
 
 /** Map values may arrive as Map objects or as plain objects. */
@@ -48,7 +49,6 @@ export function mapEntries(v: unknown): [unknown, unknown][] {
 
 const INT_RE = /^[+-]?\d+(\.\d*)?$/;
 const DATE_RE = /^([+-]?\d{4,})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[ T].*)?$/;
-const TS_RE = /^([+-]?\d{4,})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
 export function parseDate(s: string): Date | null {
   const m = DATE_RE.exec(s.trim());
@@ -61,22 +61,9 @@ export function parseDate(s: string): Date | null {
   return dt;
 }
 
-export function parseTimestamp(s: string): Date | null {
-  const t = s.trim();
-  const m = TS_RE.exec(t);
-  if (!m) {
-    const d = /^\d{4}(-\d{1,2})?$/.test(t) ? parseDate(t) : null;
-    return d;
-  }
-  const [, y, mo, d, h, mi, sec, frac, tz] = m;
-  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), frac ? Number((frac + "00").slice(0, 3)) : 0);
-  if (tz && tz !== "Z") {
-    const sign = tz.startsWith("-") ? -1 : 1;
-    const digits = tz.slice(1).replace(":", "");
-    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
-  }
-  const r = new Date(ms);
-  return Number.isNaN(r.getTime()) ? null : r;
+/** A timestamp's text (Spark's CAST forms), a wall time without a zone read in `tz`. */
+export function parseTimestamp(s: string, tz: string = UTC): Date | null {
+  return parseTimestampText(s, tz) ?? null;
 }
 
 /** Exact bounds of the integral types (../types); INT_RANGES holds them as doubles for number inputs. */
@@ -119,8 +106,8 @@ function toNumber(v: unknown): number {
   return v as number;
 }
 
-/** Cast one value. `ansi` turns bad input into errors instead of nulls. */
-export function castValue(v: unknown, from: DataType, to: DataType, ansi = false): unknown {
+/** Cast one value. `ansi` turns bad input into errors instead of nulls; `tz` is the session time zone. */
+export function castValue(v: unknown, from: DataType, to: DataType, ansi = false, tz: string = UTC): unknown {
   if (v === null || v === undefined) return null;
   if (from.type === to.type && to.type !== "decimal" && to.type !== "array" && to.type !== "struct" && to.type !== "map") return v;
   if (from.type === "interval_ym" || from.type === "interval_dt") {
@@ -130,7 +117,7 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
   }
   switch (to.type) {
     case "null": return null;
-    case "string": return valueToString(v, from);
+    case "string": return valueToString(v, from, tz);
     case "interval_ym": case "interval_dt":
       if (typeof v === "string") return parseIntervalText(v, to) ?? invalid(v, from, to, ansi);
       return numberToInterval(toNumber(v), from, to);
@@ -223,12 +210,16 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
     }
     case "date": {
       if (typeof v === "string") return parseDate(v) ?? invalid(v, from, to, ansi);
-      if (v instanceof Date) return new Date(Date.UTC(v.getUTCFullYear(), v.getUTCMonth(), v.getUTCDate()));
+      if (v instanceof Date) {
+        const w = from.type === "timestamp" ? wallDate(v, tz) : v;
+        return new Date(Date.UTC(w.getUTCFullYear(), w.getUTCMonth(), w.getUTCDate()));
+      }
       return invalid(v, from, to, ansi);
     }
     case "timestamp": {
-      if (typeof v === "string") return parseTimestamp(v) ?? invalid(v, from, to, ansi);
-      if (v instanceof Date) return new Date(v.getTime());
+      if (typeof v === "string") return parseTimestamp(v, tz) ?? invalid(v, from, to, ansi);
+      // A date is midnight of its day in the session zone.
+      if (v instanceof Date) return from.type === "date" ? instantOfWall(v, tz) : new Date(v.getTime());
       if (typeof v === "number" || typeof v === "bigint" || v instanceof Decimal) {
         // NaN and ±Infinity have no instant: NULL (Spark), never an Invalid Date.
         const d = new Date(toNumber(v) * 1000);
@@ -250,12 +241,12 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
     }
     case "array": {
       if (from.type !== "array") return invalid(v, from, to, ansi);
-      return (v as unknown[]).map((x) => castValue(x, from.elementType, to.elementType, ansi));
+      return (v as unknown[]).map((x) => castValue(x, from.elementType, to.elementType, ansi, tz));
     }
     case "map": {
       if (from.type !== "map") return invalid(v, from, to, ansi);
       const out = new Map<unknown, unknown>();
-      for (const [k, x] of mapEntries(v)) out.set(castValue(k, from.keyType, to.keyType, ansi), castValue(x, from.valueType, to.valueType, ansi));
+      for (const [k, x] of mapEntries(v)) out.set(castValue(k, from.keyType, to.keyType, ansi, tz), castValue(x, from.valueType, to.valueType, ansi, tz));
       return out;
     }
     case "struct": {
@@ -264,7 +255,7 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
       const out: Record<string, unknown> = {};
       to.fields.forEach((f, i) => {
         const src = from.fields[i]!;
-        setField(out, f.name, castValue(o[src.name], src.dataType, f.dataType, ansi));
+        setField(out, f.name, castValue(o[src.name], src.dataType, f.dataType, ansi, tz));
       });
       return out;
     }

@@ -8,9 +8,10 @@ import { castValue } from "./cast";
 import { compileIn } from "./functions-core";
 import { lookupFunction, typeOf, type EvalContext, type RowFn, type EvalInfo } from "./registry";
 import { exprPlan } from "./print";
+import { UTC } from "../time-zone";
 
-export function defaultEvalContext(partitionId = 0, conf: { ansi?: boolean; nowMillis?: number; seed?: number } = {}): EvalContext {
-  return { ansi: conf.ansi ?? false, nowMillis: conf.nowMillis ?? Date.now(), partitionId, rowCounter: { n: 0 }, seed: conf.seed ?? 42 };
+export function defaultEvalContext(partitionId = 0, conf: { ansi?: boolean; nowMillis?: number; seed?: number; timeZone?: string } = {}): EvalContext {
+  return { ansi: conf.ansi ?? false, nowMillis: conf.nowMillis ?? Date.now(), timeZone: conf.timeZone ?? UTC, partitionId, rowCounter: { n: 0 }, seed: conf.seed ?? 42 };
 }
 
 /** Compile `e`. Attributes are found through `bindings` (attr id -> row position) when given. */
@@ -27,11 +28,11 @@ export function compileExpr(e: Expr, ctx: EvalContext, bindings?: Map<number, nu
     case "alias": case "sort": case "unresolvedAlias": return rec(e.child);
     case "cast": {
       const c = rec(e.child);
-      const from = typeOf(e.child), to = e.to, ansi = ctx.ansi && !e.isTry;
+      const from = typeOf(e.child), to = e.to, ansi = ctx.ansi && !e.isTry, tz = ctx.timeZone;
       if (e.isTry) {
-        return (row) => { try { return castValue(c(row), from, to, true); } catch { return null; } };
+        return (row) => { try { return castValue(c(row), from, to, true, tz); } catch { return null; } };
       }
-      return (row) => castValue(c(row), from, to, ansi);
+      return (row) => castValue(c(row), from, to, ansi, tz);
     }
     case "case": {
       const br = e.branches.map((b) => [rec(b.when), rec(b.then)] as const);

@@ -55,7 +55,8 @@ export type Expr =
   | Attr
   /** Bound reference to a position of the input row (physical plans only). */
   | { kind: "ref"; index: number; name: string; dataType: DataType; nullable: boolean }
-  | { kind: "lit"; value: unknown; dataType: DataType }
+  /** `zone`: the session time zone a timestamp literal was written in (it prints in that zone). */
+  | { kind: "lit"; value: unknown; dataType: DataType; zone?: string }
   | { kind: "alias"; child: Expr; name: string; id?: number; names?: string[] }
   /** Any operator or function. `dataType` is set once resolved. */
   | { kind: "fn"; name: string; args: Expr[]; distinct?: boolean; dataType?: DataType; nullable?: boolean; ignoreNulls?: boolean; udf?: UdfData; /** written as a row `(a, b)`: Spark names it named_struct(a, a, b, b) */ row?: boolean }

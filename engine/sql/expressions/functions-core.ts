@@ -4,7 +4,8 @@
 
 import { ExecutionError } from "../../common/errors";
 import { INTEGRAL_RANGES_NUM, type DataType, BooleanType, DateType, LongType, DoubleType, TimestampType, isNumeric, isInterval } from "../types";
-import { addMonthsKeepingTime } from "./functions-datetime";
+import { addDayTime, addMonthsKeepingTime } from "./functions-datetime";
+import { instantOfWall, wallDate } from "../time-zone";
 import { intervalToString, type IntervalType } from "./intervals";
 import type { Expr } from "./expression";
 import { compareValues } from "./compare";
@@ -95,7 +96,7 @@ function arith(op: "+" | "-" | "*" | "/" | "%"): ScalarDef {
     eval(vals, info) {
       const [a, b] = vals;
       const t = info.dataType;
-      if (isInterval(info.argTypes[0]!) || isInterval(info.argTypes[1]!)) return evalIntervalArithmetic(op, a, b, info.argTypes as DataType[], t);
+      if (isInterval(info.argTypes[0]!) || isInterval(info.argTypes[1]!)) return evalIntervalArithmetic(op, a, b, info.argTypes as DataType[], t, info.ctx.timeZone);
       if (t.type === "date") {
         if (info.argTypes[1]!.type === "date") return Math.round(((a as Date).getTime() - (b as Date).getTime()) / 86400000);
         const days = Number(b) * (op === "-" ? -1 : 1);
@@ -174,17 +175,24 @@ function checkInterval(v: number, t: DataType): number {
   return v;
 }
 
-function evalIntervalArithmetic(op: string, a: unknown, b: unknown, argTypes: DataType[], t: DataType): unknown {
+/**
+ * Interval arithmetic. As Spark's timestampAddInterval: months and whole days move a timestamp on
+ * the wall clock of the session zone `tz` (a day keeps the local time across a DST change), the
+ * rest of a day-time interval is added to the instant; a date meeting a time of day is its
+ * midnight there.
+ */
+function evalIntervalArithmetic(op: string, a: unknown, b: unknown, argTypes: DataType[], t: DataType, tz: string): unknown {
   const [at, bt] = argTypes as [DataType, DataType];
   if (at.type === "timestamp" || at.type === "date") {
     const sign = op === "-" ? -1 : 1;
-    const d = a as Date;
-    if (bt.type === "interval_ym") return addMonthsKeepingTime(d, sign * (b as number));
+    if (t.type === "date") return bt.type === "interval_ym" ? addMonthsKeepingTime(a as Date, sign * (b as number)) : new Date((a as Date).getTime() + sign * (b as number) / 1000);
+    const d = wallDate(at.type === "date" ? instantOfWall(a as Date, tz) : a as Date, tz);
+    if (bt.type === "interval_ym") return instantOfWall(addMonthsKeepingTime(d, sign * (b as number)), tz);
     if ((b as number) % 1000 !== 0) {
       throw new ExecutionError("UNSUPPORTED_FEATURE.MICROSECOND_TIMESTAMP",
         `The feature is not supported: adding ${intervalToString(b as number, bt as IntervalType)} to a timestamp: the engine's timestamps hold milliseconds, so a fraction below a millisecond would be lost (docs/spark-differences.md).`);
     }
-    return new Date(d.getTime() + sign * (b as number) / 1000);
+    return addDayTime(d, sign * (b as number) / 1000, tz);
   }
   if (op === "+" || op === "-") return checkInterval(op === "+" ? (a as number) + (b as number) : (a as number) - (b as number), t);
   const n = Number(b);

@@ -1,9 +1,12 @@
-// Date and time functions. Dates are Date objects at UTC midnight and timestamps are Date objects;
-// the session time zone is UTC. Patterns are Java DateTimeFormatter-style (yyyy-MM-dd HH:mm:ss).
+// Date and time functions. Dates are Date objects at UTC midnight and timestamps are Date objects
+// (instants) read in the session time zone (info.ctx.timeZone, ../time-zone): their day, hour and
+// text are those of the zone's wall clock. Patterns are Java DateTimeFormatter-style
+// (yyyy-MM-dd HH:mm:ss).
 
 import { DateType, TimestampType, IntegerType, LongType, StringType, DoubleType } from "../types";
 import { register, simple, coerceArg, typeOf, type ScalarDef } from "./registry";
 import { parseDate, parseTimestamp } from "./cast";
+import { UTC, fromWallMs, instantOfWall, isValidTimeZone, toWallMs, wallDate, zoneOffsetMs } from "../time-zone";
 
 const DAY = 86400000;
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -36,8 +39,17 @@ function tokenize(pattern: string): Tok[] {
   return out;
 }
 
-/** Format a UTC instant with a Java-style pattern. */
-export function formatDateTime(d: Date, pattern: string): string {
+/** ±HH:MM (or ±HHMM) of an offset; "Z" for zero where the pattern letter X asks for it. */
+function offsetText(ms: number, colon: boolean, zForZero: boolean): string {
+  if (ms === 0 && zForZero) return "Z";
+  const m = Math.round(Math.abs(ms) / 60000);
+  return `${ms < 0 ? "-" : "+"}${p2(Math.floor(m / 60))}${colon ? ":" : ""}${p2(m % 60)}`;
+}
+
+/** Format an instant with a Java-style pattern, on the wall clock of `tz`. */
+export function formatDateTime(instant: Date, pattern: string, tz: string = UTC): string {
+  const d = wallDate(instant, tz);
+  const offset = () => zoneOffsetMs(tz, instant.getTime());
   return tokenize(pattern).map((t) => {
     if ("lit" in t) return t.lit;
     const w = t.width;
@@ -60,16 +72,17 @@ export function formatDateTime(d: Date, pattern: string): string {
       case "E": return w >= 4 ? DAYS[d.getUTCDay()]! : DAYS[d.getUTCDay()]!.slice(0, 3);
       case "e": return String(d.getUTCDay() + 1);
       case "Q": case "q": return String(Math.floor(d.getUTCMonth() / 3) + 1);
-      case "X": return "Z";
-      case "x": case "Z": return "+0000";
-      case "z": case "V": case "O": return "UTC";
+      case "X": return offsetText(offset(), w >= 3, true);
+      case "x": return offsetText(offset(), w >= 3, false);
+      case "Z": return w >= 4 ? `GMT${offsetText(offset(), true, false)}` : offsetText(offset(), false, false);
+      case "z": case "V": case "O": return tz;
       default: return t.field.repeat(w);
     }
   }).join("");
 }
 
-/** Parse text with a Java-style pattern into a UTC instant, or null. */
-export function parseDateTime(s: string, pattern: string): Date | null {
+/** Parse text with a Java-style pattern into an instant (a wall time without a zone field is in `tz`), or null. */
+export function parseDateTime(s: string, pattern: string, tz: string = UTC): Date | null {
   const toks = tokenize(pattern);
   let re = "^";
   const fields: string[] = [];
@@ -88,7 +101,7 @@ export function parseDateTime(s: string, pattern: string): Date | null {
   }
   const m = new RegExp(re + "$").exec(s.trim());
   if (!m) return null;
-  let y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0, ms = 0, pm: boolean | undefined, offsetMin = 0;
+  let y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0, ms = 0, pm: boolean | undefined, offsetMin = 0, zoned = false;
   fields.forEach((f, i) => {
     const v = m[i + 1]!;
     switch (f[0]) {
@@ -103,16 +116,16 @@ export function parseDateTime(s: string, pattern: string): Date | null {
       case "S": ms = Number((v + "000").slice(0, 3)); break;
       case "a": pm = v.toUpperCase() === "PM"; break;
       case "X": case "x": case "Z":
+        zoned = true;
         if (v !== "Z") { const dd = v.slice(1).replace(":", ""); offsetMin = (v[0] === "-" ? -1 : 1) * (Number(dd.slice(0, 2)) * 60 + Number(dd.slice(2))); }
         break;
     }
   });
   if (pm) h += 12;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return null;
-  const t = Date.UTC(y, mo - 1, d, h, mi, sec, ms) - offsetMin * 60000;
-  const r = new Date(t);
-  if (r.getUTCMonth() !== mo - 1 && offsetMin === 0) return null;
-  return r;
+  const wall = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  if (new Date(wall).getUTCMonth() !== mo - 1) return null;
+  return new Date(zoned ? wall - offsetMin * 60000 : fromWallMs(wall, tz));
 }
 
 export function truncDay(d: Date): Date {
@@ -136,6 +149,15 @@ export function addMonthsKeepingTime(d: Date, n: number): Date {
   return new Date(addMonths(d, n).getTime() + (((d.getTime() % DAY) + DAY) % DAY));
 }
 
+/**
+ * A wall-clock Date plus a day-time amount in ms, as Spark's timestampAddInterval: whole days on
+ * the wall clock of `tz` (the local time survives a DST change), the rest on the instant.
+ */
+export function addDayTime(wall: Date, ms: number, tz: string): Date {
+  const days = Math.trunc(ms / DAY);
+  return new Date(instantOfWall(new Date(wall.getTime() + days * DAY), tz).getTime() + (ms - days * DAY));
+}
+
 export function addMonths(d: Date, n: number): Date {
   const y = d.getUTCFullYear(), m = d.getUTCMonth() + n, day = d.getUTCDate();
   const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
@@ -145,7 +167,7 @@ export function addMonths(d: Date, n: number): Date {
 register({
   kind: "scalar", name: "current_date", minArgs: 0, maxArgs: 0,
   resolve() { return { args: [], dataType: DateType, nullable: false }; },
-  eval(_v, info) { return truncDay(new Date(info.ctx.nowMillis)); },
+  eval(_v, info) { return truncDay(wallDate(new Date(info.ctx.nowMillis), info.ctx.timeZone)); },
 }, "curdate");
 register({
   kind: "scalar", name: "current_timestamp", minArgs: 0, maxArgs: 0,
@@ -161,11 +183,12 @@ function toDateLike(name: string, date: boolean): ScalarDef {
       const a0 = t.type === "string" || args.length > 1 ? coerceArg(node, args, 0, "string") : coerceArg(node, args, 0, date ? "date" : "timestamp");
       return { args: args.length > 1 ? [a0, coerceArg(node, args, 1, "string")] : [a0], dataType: date ? DateType : TimestampType };
     },
-    eval([v, fmt]) {
+    eval([v, fmt], info) {
       let r: Date | null;
       if (v instanceof Date) r = v;
-      else if (fmt !== undefined) r = parseDateTime(v as string, fmt as string);
-      else r = date ? parseDate(v as string) : parseTimestamp(v as string);
+      // A date is the calendar day written; a timestamp's wall time is in the session zone.
+      else if (fmt !== undefined) r = parseDateTime(v as string, fmt as string, date ? UTC : info.ctx.timeZone);
+      else r = date ? parseDate(v as string) : parseTimestamp(v as string, info.ctx.timeZone);
       if (!r) return null;
       return date ? truncDay(r) : r;
     },
@@ -174,10 +197,11 @@ function toDateLike(name: string, date: boolean): ScalarDef {
 register(toDateLike("to_date", true));
 register(toDateLike("to_timestamp", false));
 
-register(simple("date_format", ["timestamp", "string"], StringType, ([d, f]) => formatDateTime(d as Date, f as string)));
+register(simple("date_format", ["timestamp", "string"], StringType, ([d, f], info) => formatDateTime(d as Date, f as string, info.ctx.timeZone)));
 
+// A date's fields are its own; a timestamp's those of its wall time in the session zone.
 const part = (name: string, f: (d: Date) => number, expect: "date" | "timestamp" = "date", ...aliases: string[]) =>
-  register(simple(name, [expect], IntegerType, ([d]) => f(d as Date)), ...aliases);
+  register(simple(name, [expect], IntegerType, ([d], info) => f(expect === "timestamp" ? wallDate(d as Date, info.ctx.timeZone) : d as Date)), ...aliases);
 part("year", (d) => d.getUTCFullYear());
 part("quarter", (d) => Math.floor(d.getUTCMonth() / 3) + 1);
 part("month", (d) => d.getUTCMonth() + 1);
@@ -203,11 +227,12 @@ register(simple("next_day", ["date", "string"], DateType, ([d, dow]) => {
   return new Date((d as Date).getTime() + delta * DAY);
 }));
 register(simple("make_date", ["int", "int", "int"], DateType, ([y, m, d]) => {
-  const r = new Date(Date.UTC(y as number, (m as number) - 1, d as number));
-  return r.getUTCMonth() !== (m as number) - 1 ? null : r;
+  const r = new Date(Date.UTC(2000, (m as number) - 1, d as number));
+  r.setUTCFullYear(y as number); // Date.UTC reads years 0-99 as 1900-1999
+  return r.getUTCMonth() !== (m as number) - 1 || r.getUTCDate() !== d ? null : r;
 }));
-register(simple("months_between", ["timestamp", "timestamp"], DoubleType, ([a, b]) => {
-  const x = a as Date, y = b as Date;
+register(simple("months_between", ["timestamp", "timestamp"], DoubleType, ([a, b], info) => {
+  const x = wallDate(a as Date, info.ctx.timeZone), y = wallDate(b as Date, info.ctx.timeZone);
   const months = (x.getUTCFullYear() - y.getUTCFullYear()) * 12 + (x.getUTCMonth() - y.getUTCMonth());
   const lastX = new Date(Date.UTC(x.getUTCFullYear(), x.getUTCMonth() + 1, 0)).getUTCDate() === x.getUTCDate();
   const lastY = new Date(Date.UTC(y.getUTCFullYear(), y.getUTCMonth() + 1, 0)).getUTCDate() === y.getUTCDate();
@@ -228,12 +253,12 @@ register({
   eval(vals, info) {
     if (!vals.length) return Math.floor(info.ctx.nowMillis / 1000);
     const [v, f] = vals;
-    const d = v instanceof Date ? v : parseDateTime(v as string, (f as string | undefined) ?? "yyyy-MM-dd HH:mm:ss");
+    const d = v instanceof Date ? v : parseDateTime(v as string, (f as string | undefined) ?? "yyyy-MM-dd HH:mm:ss", info.ctx.timeZone);
     return d ? Math.floor(d.getTime() / 1000) : null;
   },
 }, "to_unix_timestamp");
 register(simple("from_unixtime", ["long", "string"], StringType,
-  ([n, f]) => formatDateTime(new Date(Number(n) * 1000), (f as string | undefined) ?? "yyyy-MM-dd HH:mm:ss"), { minArgs: 1 }));
+  ([n, f], info) => formatDateTime(new Date(Number(n) * 1000), (f as string | undefined) ?? "yyyy-MM-dd HH:mm:ss", info.ctx.timeZone), { minArgs: 1 }));
 register(simple("timestamp_seconds", ["double"], TimestampType, ([n]) => new Date(Number(n) * 1000)));
 register(simple("unix_seconds", ["timestamp"], LongType, ([d]) => Math.floor((d as Date).getTime() / 1000)));
 register(simple("unix_date", ["date"], IntegerType, ([d]) => Math.floor((d as Date).getTime() / DAY)));
@@ -254,7 +279,12 @@ export function truncTo(d: Date, unit: string): Date | null {
     default: return null;
   }
 }
-register(simple("date_trunc", ["string", "timestamp"], TimestampType, ([u, d]) => truncTo(d as Date, u as string)));
+// Truncation happens on the wall clock of the session zone (a day starts at the zone's midnight).
+register(simple("date_trunc", ["string", "timestamp"], TimestampType, ([u, d], info) => {
+  const tz = info.ctx.timeZone;
+  const r = truncTo(wallDate(d as Date, tz), u as string);
+  return r && instantOfWall(r, tz);
+}));
 register(simple("trunc", ["date", "string"], DateType, ([d, u]) => {
   const unit = (u as string).toLowerCase();
   if (!["year", "yyyy", "yy", "quarter", "month", "mon", "mm", "week"].includes(unit)) return null;
@@ -354,7 +384,12 @@ register({
     const first = t.type === "date" ? args[0]! : coerceArg(node, args, 0, "timestamp");
     return { args: [first, coerceArg(node, args, 1, "int")], dataType: t.type === "date" ? DateType : TimestampType };
   },
-  eval([d, n]) { return addMonthsKeepingTime(d as Date, n as number); },
+  eval([d, n], info) {
+    // A timestamp moves on the wall clock of the session zone (same local time of day).
+    if (info.argTypes[0]!.type === "date") return addMonthsKeepingTime(d as Date, n as number);
+    const tz = info.ctx.timeZone;
+    return instantOfWall(addMonthsKeepingTime(wallDate(d as Date, tz), n as number), tz);
+  },
 });
 
 register({
@@ -365,5 +400,47 @@ register({
     if (t.type === "date" && ms % DAY === 0) return { args: [args[0]!, args[1]!], dataType: DateType };
     return { args: [coerceArg(node, args, 0, "timestamp"), coerceArg(node, args, 1, "long")], dataType: TimestampType };
   },
-  eval([d, ms]) { return new Date((d as Date).getTime() + Number(ms)); },
+  eval([d, ms], info) {
+    // A date meets a time of day: its midnight in the session zone.
+    if (info.dataType.type === "date") return new Date((d as Date).getTime() + Number(ms));
+    // Whole days on the wall clock of the session zone, the rest on the instant (Spark's timestampAddInterval).
+    const tz = info.ctx.timeZone;
+    return addDayTime(wallDate(info.argTypes[0]!.type === "date" ? instantOfWall(d as Date, tz) : d as Date, tz), Number(ms), tz);
+  },
 });
+
+// ---- time zones --------------------------------------------------------------------------------
+
+register({
+  kind: "scalar", name: "current_timezone", minArgs: 0, maxArgs: 0,
+  resolve() { return { args: [], dataType: StringType, nullable: false }; },
+  eval(_v, info) { return info.ctx.timeZone; },
+});
+
+/**
+ * from_utc_timestamp(ts, zone): the instant's UTC wall time read as a wall time in `zone`, i.e. the
+ * wall clock of `zone` shown as if it were UTC; to_utc_timestamp the reverse (Spark's convertTz).
+ */
+function shiftByZone(name: string, fromUtc: boolean): ScalarDef {
+  return simple(name, ["timestamp", "string"], TimestampType, ([d, z]) => {
+    const zone = String(z);
+    if (!isValidTimeZone(zone)) return null;
+    const t = (d as Date).getTime();
+    return new Date(fromUtc ? toWallMs(t, zone) : fromWallMs(t, zone));
+  });
+}
+register(shiftByZone("from_utc_timestamp", true));
+register(shiftByZone("to_utc_timestamp", false));
+
+// make_timestamp(year, month, day, hour, min, sec[, zone]): a wall time in the zone given or the session's.
+register(simple("make_timestamp", ["int", "int", "int", "int", "int", "double", "string"], TimestampType, ([y, mo, d, h, mi, sec, z], info) => {
+  const s = Number(sec);
+  if (![mo, d, h, mi].every((x) => Number.isInteger(x)) || s < 0 || s > 60) return null;
+  const whole = Math.floor(s);
+  const wall = new Date(Date.UTC(2000, (mo as number) - 1, d as number, h as number, mi as number, whole === 60 ? 0 : whole, Math.round((s - whole) * 1000)));
+  wall.setUTCFullYear(y as number);
+  if (wall.getUTCMonth() !== (mo as number) - 1 || wall.getUTCDate() !== d || wall.getUTCHours() !== h || (mi as number) > 59) return null;
+  const zone = z === undefined ? info.ctx.timeZone : String(z);
+  if (!isValidTimeZone(zone)) return null;
+  return new Date(fromWallMs(wall.getTime() + (whole === 60 ? 60_000 : 0), zone));
+}, { minArgs: 6 }));

@@ -79,7 +79,10 @@ function literal(e: Expr & { kind: "lit" }, plan: boolean): string {
   if (e.value === null || e.value === undefined) return "NULL";
   const t = e.dataType;
   if (t.type === "date") return `${plan ? "" : "DATE "}${plan ? valueToString(e.value, t) : `'${valueToString(e.value, t)}'`}`;
-  if (t.type === "timestamp") return `${plan ? "" : "TIMESTAMP "}${plan ? valueToString(e.value, t) : `'${valueToString(e.value, t)}'`}`;
+  if (t.type === "timestamp") {
+    const text = valueToString(e.value, t, e.zone);
+    return plan ? String(text) : `TIMESTAMP '${text}'`;
+  }
   if (t.type === "long" && plan) return `${String(e.value)}`;
   if (t.type === "decimal") return javaDecimalString(e.value, t.scale);
   if (t.type === "binary" && e.value instanceof Uint8Array) return `X'${Buffer.from(e.value).toString("hex").toUpperCase()}'`;

@@ -15,6 +15,8 @@ export interface EvalContext {
   ansi: boolean;
   /** Fixed per query so current_timestamp() is the same for every row (Spark semantics). */
   nowMillis: number;
+  /** The session time zone (spark.sql.session.timeZone): how timestamps read, print and split into fields. */
+  timeZone: string;
   partitionId: number;
   /** Per-partition counter for monotonically_increasing_id. */
   rowCounter: { n: number };

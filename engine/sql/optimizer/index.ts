@@ -29,9 +29,9 @@ export const OPTIMIZER_BATCHES: Batch[] = [
   { name: "Scan Pushdown", strategy: "once", rules: [PushFiltersIntoScan] },
 ];
 
-/** Optimize `plan`; `conf.ansi` makes constant folding follow ANSI mode as execution does. */
-export function optimize(plan: LogicalPlan, trace?: RuleTrace[], conf: { ansi?: boolean } = {}): LogicalPlan {
-  const batches = conf.ansi
+/** Optimize `plan`; `conf` makes constant folding follow ANSI mode and the session time zone as execution does. */
+export function optimize(plan: LogicalPlan, trace?: RuleTrace[], conf: { ansi?: boolean; timeZone?: string } = {}): LogicalPlan {
+  const batches = conf.ansi || (conf.timeZone && conf.timeZone !== "UTC")
     ? OPTIMIZER_BATCHES.map((b) => ({ ...b, rules: b.rules.map((r) => (r === ConstantFolding ? constantFolding(conf) : r)) }))
     : OPTIMIZER_BATCHES;
   return runBatches(plan, batches, 100, trace);

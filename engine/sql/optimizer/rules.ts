@@ -39,13 +39,13 @@ function cheapToFold(x: Expr): boolean {
 }
 
 /** Constant folding evaluated with the session's settings (ANSI mode above all). */
-export function constantFolding(conf: { ansi?: boolean } = {}): Rule {
+export function constantFolding(conf: { ansi?: boolean; timeZone?: string } = {}): Rule {
   return {
     name: "ConstantFolding",
     apply: (plan) => mapPlanExpressions(plan, (e) => transformUp(e, (x) => {
       if (x.kind === "lit" || x.kind === "alias" || x.kind === "sort" || !isFoldable(x) || !cheapToFold(x)) return x;
       try {
-        return { kind: "lit", value: evalConstant(x, defaultEvalContext(0, { ansi: conf.ansi ?? false })), dataType: typeOf(x) };
+        return { kind: "lit", value: evalConstant(x, defaultEvalContext(0, { ansi: conf.ansi ?? false, timeZone: conf.timeZone })), dataType: typeOf(x) };
       } catch {
         return x; // e.g. an ANSI error: leave it for run time, where Spark raises it too
       }

@@ -8,6 +8,7 @@ import {
   type DataType,
 } from "../types";
 import type { Literal, Pos } from "./ast";
+import { parseTimestampText, UTC } from "../time-zone";
 import type { Cursor } from "./cursor";
 import type { Token } from "./lexer";
 
@@ -137,47 +138,7 @@ export function parseDate(s: string): Date | undefined {
   return validYmd(Number(m[1]), m[2] ? Number(m[2]) : 1, m[3] ? Number(m[3]) : 1);
 }
 
-/**
- * yyyy[-mm[-dd[( |T)hh[:mm[:ss[.fraction]]]]]][zone]. Without a zone the wall time is read as
- * UTC (the binder may re-read `text` in the session time zone); JavaScript Dates keep
- * milliseconds, so finer fractions are truncated.
- */
+/** A timestamp literal's text read as UTC wall time (the binder re-reads it in the session time zone). */
 export function parseTimestamp(s: string, ignoreZone = false): Date | undefined {
-  const m = /^\s*([+-]?\d{4,7})(?:-(\d{1,2})(?:-(\d{1,2})(?:[ T](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d{0,9}))?)?)?)?)?)?\s*(Z|[+-]\d{1,2}(?::?\d{2})?|(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?|[A-Za-z_]+(?:\/[A-Za-z_+-]+)+)?\s*$/.exec(s);
-  if (!m) return undefined;
-  const day = validYmd(Number(m[1]), m[2] ? Number(m[2]) : 1, m[3] ? Number(m[3]) : 1);
-  if (!day) return undefined;
-  const h = Number(m[4] ?? 0), mi = Number(m[5] ?? 0), sec = Number(m[6] ?? 0);
-  if (h > 23 || mi > 59 || sec > 59) return undefined;
-  const ms = Number(((m[7] ?? "") + "000").slice(0, 3));
-  const wall = day.getTime() + ((h * 60 + mi) * 60 + sec) * 1000 + ms;
-  const zone = ignoreZone ? undefined : m[8];
-  if (!zone || zone === "Z" || zone === "UTC" || zone === "GMT") return new Date(wall);
-  const off = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(zone);
-  if (off) {
-    const mins = (Number(off[2]) * 60 + Number(off[3] ?? 0)) * (off[1] === "-" ? -1 : 1);
-    if (Math.abs(mins) > 18 * 60) return undefined;
-    return new Date(wall - mins * 60_000);
-  }
-  const o1 = zoneOffsetMs(zone, wall);
-  if (o1 === undefined) return undefined;
-  const o2 = zoneOffsetMs(zone, wall - o1) ?? o1;
-  return new Date(wall - o2);
-}
-
-/** Offset of a region time zone at an instant, via Intl (undefined for an unknown zone). */
-function zoneOffsetMs(zone: string, utcMs: number): number | undefined {
-  let f: Intl.DateTimeFormat;
-  try {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", second: "2-digit",
-    });
-  } catch {
-    return undefined;
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(utcMs))) if (part.type !== "literal") p[part.type] = Number(part.value);
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return asUtc - Math.floor(utcMs / 1000) * 1000;
+  return parseTimestampText(s, UTC, ignoreZone);
 }

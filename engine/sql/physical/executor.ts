@@ -198,7 +198,7 @@ export class Executor {
   /** A columnar stage: scan batches, filters/projects/join probe, partial aggregate or rows. */
   private async executeColumnar(chain: ColumnarChain): Promise<RDD<Row>> {
     const sc = this.sc, sink = this.sink;
-    const { ansi, nowMillis, seed } = this.conf;
+    const { ansi, nowMillis, seed, timeZone } = this.conf;
     const bottomUp = chain.nodes.filter((n) => n !== chain.agg).reverse();
     // execute() counts the rows of a top operator that is not a pipelined one itself.
     const top = chain.nodes[0] ?? chain.scan;
@@ -233,7 +233,7 @@ export class Executor {
       ...(scan.kind === "FileScan" ? { scan: scan.spec } : {}),
       ops,
       agg: agg ? { groupBy: agg.groupBy.map((e) => bindExpr(e, agg.child.output)), aggs: agg.aggCalls.map((a) => bindExpr(a, agg.child.output) as Expr & { kind: "fn" }) } : undefined,
-      conf: { ansi, nowMillis, seed },
+      conf: { ansi, nowMillis, seed, timeZone },
       scanId: idOf(scan),
       opIds: bottomUp.map(idOf),
       aggId: agg ? idOf(agg) : 0,

@@ -78,6 +78,8 @@ export interface ExecConf {
   ansi: boolean;
   nowMillis: number;
   seed: number;
+  /** spark.sql.session.timeZone */
+  timeZone?: string;
   /** Columnar stages over batched scans (spark.sql.parquet.enableVectorizedReader); default on. */
   columnar?: boolean;
 }

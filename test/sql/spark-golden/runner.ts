@@ -75,7 +75,8 @@ export async function runStatement(spark: SqlSession, c: GoldenCase, index: numb
     const out = df.output;
     const internal = await df.collectInternal();
     const types = out.map((a) => a.dataType);
-    rows = internal.map((r) => hiveRow(r, types));
+    const tz = spark.settings().timeZone;
+    rows = internal.map((r) => hiveRow(r, types, tz));
     schema = out.length === 0 ? "struct<>" : `struct<${out.map((a) => `${a.name}:${simpleString(a.dataType)}`).join(",")}>`;
     sorted = isSorted(df.plan);
   } catch (e) {
@@ -104,7 +105,8 @@ export function emptyCounts(): Record<Outcome, number> {
 
 /** Runs every statement of `path` in order in a fresh session with Spark's test tables. */
 export async function runGoldenFile(path: string, name: string, testDataDir: string): Promise<FileReport> {
-  const spark = new SqlSession(localHost());
+  // Spark's SQLQueryTestSuite runs in America/Los_Angeles (session and JVM zone).
+  const spark = new SqlSession(localHost({ "spark.sql.session.timeZone": "America/Los_Angeles" }));
   createTestTables(spark, testDataDir);
   const results: StatementResult[] = [];
   const cases = parseGoldenFile(readFileSync(path, "utf8"));
