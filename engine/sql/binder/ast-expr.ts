@@ -55,7 +55,7 @@ function literal(l: A.Literal, cx: ExprBindContext): Expr {
 }
 
 /** Spark's cast-style function aliases: float(x) is CAST(x AS FLOAT), named like x. */
-const CAST_ALIASES: Record<string, DataType> = {
+export const CAST_ALIASES: Record<string, DataType> = {
   boolean: { type: "boolean" }, tinyint: { type: "byte" }, smallint: { type: "short" }, int: { type: "integer" },
   bigint: { type: "long" }, float: { type: "float" }, double: { type: "double" }, decimal: { type: "decimal", precision: 10, scale: 0 },
   date: { type: "date" }, timestamp: { type: "timestamp" }, binary: { type: "binary" }, string: { type: "string" },
@@ -233,7 +233,10 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
     case "lambda": return { kind: "lambda", params: e.params, body: b(e.body) };
     case "subscript": return { kind: "fn", name: "getitem", args: [b(e.expr), b(e.index)] };
     case "field": return fieldOrCol(e, cx);
-    case "row": return { kind: "fn", name: "struct", args: e.items.map(b), row: true };
+    case "row": {
+      const args = e.items.map((x, i) => { const v = b(x), n = e.names?.[i]; return n === undefined ? v : { kind: "alias", child: v, name: n } as Expr; });
+      return { kind: "fn", name: "struct", args, row: true };
+    }
   }
   throw new AnalysisError("INTERNAL_ERROR", `unsupported expression ${(e as { kind: string }).kind}`);
 }

@@ -25,7 +25,7 @@ import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
 import { createSessionTable, insertIntoSessionTable, dropSessionTable } from "./session-tables";
 import type { SqlSession } from "../sql-session";
-import { bindExpr, bindSort, type ExprBindContext } from "./ast-expr";
+import { bindExpr, bindSort, CAST_ALIASES, type ExprBindContext } from "./ast-expr";
 import { statementHandler, timeTravelHandler } from "../statement-hooks";
 
 const JOIN_TYPES: Record<A.JoinType, JoinType> = {
@@ -111,6 +111,15 @@ export class SqlBinder {
       }
       case "describeFunction": {
         const name = s.name[s.name.length - 1]!;
+        // The cast-style functions (boolean(x), int(x), ...) are Spark's Cast under another name.
+        const castTo = Object.hasOwn(CAST_ALIASES, name.toLowerCase()) ? name.toLowerCase() : undefined;
+        if (castTo) {
+          return this.resultTable(["function_desc"], [
+            [`Function: ${castTo}`], ["Class: org.apache.spark.sql.catalyst.expressions.Cast"],
+            [`Usage: ${castTo}(expr) - Casts the value \`expr\` to the target data type \`${castTo}\`.`],
+            ...(s.extended ? [[`Extended Usage:\n    No example/argument for ${castTo}.\n\n    Since: 2.0.1\n`]] : []),
+          ]);
+        }
         const def = lookupFunction(name);
         if (!def) throw new AnalysisError("UNRESOLVED_ROUTINE", `Cannot resolve routine \`${name}\` on search path [\`system\`.\`builtin\`, \`system\`.\`session\`, \`spark_catalog\`.\`default\`].`);
         return this.resultTable(["function_desc"], [[`Function: ${def.name}`], [`Class: ${def.kind}`], [`Usage: ${def.name}(...)`]]);

@@ -1,12 +1,9 @@
 // More aggregates: skewness and kurtosis (Spark's CentralMomentAgg of orders 3 and 4, with its
-// update and merge formulas so results agree to the last digit), mode (most frequent value), and
-// histogram_numeric when every distinct value gets its own bin (exact); Spark's approximate bin
-// merging breaks ties with a java.util.Random sequence, so more values than bins is an error.
+// update and merge formulas so results agree to the last digit) and mode (most frequent value).
+// histogram_numeric is in numeric-histogram.ts.
 
-import { AnalysisError, ExecutionError } from "../../common/errors";
-import { type DataType, DoubleType } from "../types";
+import { DoubleType } from "../types";
 import { register, coerceArg, typeOf, type AggDef } from "./registry";
-import { compareValues } from "./compare";
 import { canonical } from "../../common/keys";
 
 const isNull = (v: unknown) => v === null || v === undefined;
@@ -70,38 +67,3 @@ register({
     return best ? best[1] : null;
   },
 } satisfies AggDef);
-
-register({
-  kind: "agg", name: "histogram_numeric", minArgs: 2, maxArgs: 2,
-  resolve(args) {
-    const t = typeOf(args[0]!);
-    const ok = ["byte", "short", "integer", "long", "float", "double", "decimal", "date", "timestamp", "null"].includes(t.type);
-    if (!ok) throw new AnalysisError("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE", `Cannot resolve "histogram_numeric" due to data type mismatch: the first parameter requires a numeric, date or timestamp type, however it has the type ${t.type}.`);
-    const nb = args[1]!;
-    if (nb.kind !== "lit" || typeof nb.value !== "number" || nb.value < 2) {
-      throw new AnalysisError("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE", `Cannot resolve "histogram_numeric" due to data type mismatch: the number of histogram bins must be a constant integer >= 2.`);
-    }
-    const x: DataType = t.type === "null" ? DoubleType : t;
-    return { args, dataType: { type: "array", elementType: { type: "struct", fields: [{ name: "x", dataType: x, nullable: true }, { name: "y", dataType: DoubleType, nullable: true }] }, containsNull: true } };
-  },
-  init: () => [0, []],
-  update: (b, [v, nb]) => { const [, c] = b as [number, Counts]; return [nb as number, isNull(v) ? c : addCount(c, v)]; },
-  merge: (a, b) => {
-    const [na, ca] = a as [number, Counts], [nb, cb] = b as [number, Counts];
-    let c = ca;
-    for (const [, v, k] of cb) c = addCount(c, v, k);
-    return [Math.max(na, nb), c];
-  },
-  finish: (b) => {
-    const [nb, c] = b as [number, Counts];
-    if (c.length === 0) return null;
-    if (c.length > nb) throw histogramBinsExceeded(nb, c.length);
-    return [...c].sort((p, q) => compareValues(p[1], q[1])).map(([, x, y]) => ({ x, y }));
-  },
-} satisfies AggDef);
-
-/** histogram_numeric's bin count is checked when the buffer grows past it (see finish). */
-export function histogramBinsExceeded(bins: number, distinct: number): ExecutionError {
-  return new ExecutionError("UNSUPPORTED_FEATURE.HISTOGRAM_MERGE",
-    `histogram_numeric over ${distinct} distinct values with ${bins} bins needs Spark's approximate bin merging, which the engine does not reproduce; use at least as many bins as distinct values.`);
-}

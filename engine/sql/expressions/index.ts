@@ -9,6 +9,7 @@ import "./functions-datetime";
 import "./functions-collection";
 import "./aggregates";
 import "./aggregates-extra";
+import "./numeric-histogram";
 import "./functions-misc";
 import "./functions-udf";
 

@@ -279,6 +279,8 @@ export interface RowExpr {
   kind: "row";
   pos: Pos;
   items: Expr[];
+  /** `(a AS x, b AS y)`: field names written for the items (Spark's rowConstructor of namedExpressions). */
+  names?: (string | undefined)[];
 }
 
 // ---------------------------------------------------------------------------------------------

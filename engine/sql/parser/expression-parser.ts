@@ -283,7 +283,17 @@ function parseParenthesizedOnce(c: Cursor): Expr {
 
 function parseParenExpr(c: Cursor, pos: Pos): Expr {
   c.expectOp("(");
-  const items = parseExprList(c);
+  const items: Expr[] = [];
+  const names: (string | undefined)[] = [];
+  do {
+    items.push(parseExpr(c));
+    // A row's items may be named: (a AS x, b AS y).
+    names.push(c.acceptKw("AS") ? c.identifier() : undefined);
+  } while (c.acceptOp(","));
   c.expectOp(")");
-  return items.length === 1 ? items[0]! : { kind: "row", pos, items };
+  if (items.length === 1) {
+    if (names[0] !== undefined) throw c.fail();
+    return items[0]!;
+  }
+  return names.some((n) => n !== undefined) ? { kind: "row", pos, items, names } : { kind: "row", pos, items };
 }
