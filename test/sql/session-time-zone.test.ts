@@ -31,6 +31,13 @@ const QUERIES = [
   `SELECT ${s("TIMESTAMP '2021-06-01 10:00:00+02:00'")}, ${s("CAST('2021-06-01T10:00:00Z' AS TIMESTAMP)")}, ${s("unix_timestamp(TIMESTAMP '2021-06-01 10:00:00 Asia/Tokyo')")}`,
   `SELECT ${s("CAST(TIMESTAMP '2021-06-01 23:30:00' AS DATE)")}, ${s("year(CAST(1640995000 AS TIMESTAMP))")}, ${s("months_between(CAST(1640995000 AS TIMESTAMP), CAST(1609459000 AS TIMESTAMP))")}`,
   `SELECT ${s("array(CAST(0 AS TIMESTAMP))")}, ${s("named_struct('t', CAST(0 AS TIMESTAMP))")}`,
+  // RANGE frames of calendar months over dates and timestamps (month ends, the session zone's wall clock)
+  "SELECT concat_ws(' ', sort_array(collect_list(concat_ws(':', CAST(d AS STRING), CAST(s AS STRING), CAST(c AS STRING))))) FROM (" +
+    "SELECT d, sum(v) OVER (ORDER BY d RANGE BETWEEN CURRENT ROW AND INTERVAL '1' MONTH FOLLOWING) AS s, " +
+    "count(*) OVER (ORDER BY ts RANGE BETWEEN INTERVAL '0-2' YEAR TO MONTH PRECEDING AND CURRENT ROW) AS c FROM VALUES " +
+    "(DATE '2024-01-31', 1, TIMESTAMP '2024-01-31 10:00:00'), (DATE '2024-02-29', 2, TIMESTAMP '2024-02-29 10:00:00'), " +
+    "(DATE '2024-03-01', 4, TIMESTAMP '2024-03-01 10:00:00'), (DATE '2024-03-31', 8, TIMESTAMP '2024-03-31 10:00:00'), " +
+    "(DATE '2024-05-31', 16, TIMESTAMP '2024-05-31 09:59:59') AS t(d, v, ts))",
 ];
 const SHOW = ["SELECT CAST(0 AS TIMESTAMP) AS t, array(CAST(86400 AS TIMESTAMP)) AS a, DATE '2021-06-01' AS d"];
 

@@ -69,8 +69,12 @@ function frameBound(b: A.FrameBound, cx: ExprBindContext): FrameBound {
     case "preceding": case "following": {
       if (b.offset.kind === "interval") {
         const iv = intervalValue(b.offset);
-        // Calendar months have no fixed length: a frame of them cannot be measured in milliseconds.
-        if (iv.months !== 0) throw intervalNotSupported();
+        // Calendar months have no fixed length: the bound is the order key plus the months (a
+        // timestamp's on the session zone's wall clock); months mixed with days are not a frame Spark takes.
+        if (iv.months !== 0) {
+          if (iv.ms !== 0) throw intervalNotSupported();
+          return { type: "offset", offset: 0, months: b.kind === "preceding" ? -iv.months : iv.months, interval: true, zone: timeZoneOf(cx) };
+        }
         return { type: "offset", offset: b.kind === "preceding" ? -iv.ms : iv.ms, interval: true };
       }
       const e = bindExpr(b.offset, cx);

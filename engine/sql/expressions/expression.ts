@@ -26,6 +26,9 @@ export interface FrameBound {
   offset?: number;
   /** The offset came from an INTERVAL literal (milliseconds; RANGE frames over timestamps). */
   interval?: boolean;
+  /** A YEAR TO MONTH interval offset: calendar months (signed like `offset`), added on the wall clock of `zone`. */
+  months?: number;
+  zone?: string;
 }
 
 export interface WindowFrame {

@@ -97,6 +97,10 @@ function bound(b: FrameBound, dir: "lower" | "upper"): string {
     case "currentRow": return "CURRENT ROW";
     case "offset": {
       const o = b.offset ?? 0;
+      if (b.months) {
+        const m = Math.abs(b.months);
+        return `INTERVAL '${Math.floor(m / 12)}-${m % 12}' YEAR TO MONTH ${b.months < 0 ? "PRECEDING" : "FOLLOWING"}`;
+      }
       if (o === 0) return "CURRENT ROW";
       void dir;
       return o < 0 ? `${-o} PRECEDING` : `${o} FOLLOWING`;

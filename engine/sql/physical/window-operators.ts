@@ -8,6 +8,8 @@ import { compileExpr } from "../expressions/eval";
 import { aggRuntime } from "../expressions/aggregates";
 import { lookupFunction, typeOf, type EvalContext } from "../expressions/registry";
 import { compareValues } from "../expressions/compare";
+import { addMonths, addMonthsKeepingTime } from "../expressions/functions-datetime";
+import { UTC, instantOfWall, wallDate } from "../time-zone";
 import { compareSortKeys, ctxFor, type ExecConf, type Row, type SortKeySpec } from "./operators";
 
 export interface WindowSpecExec {
@@ -173,7 +175,8 @@ function frameBounds(frame: WindowFrame, i: number, group: Keyed[], dirs: SortKe
     if (b.type === "currentRow") return side === "lo" ? c >= 0 : c <= 0;
     const v = rangeNumber(group[j]!.o[0], dateKey), k = rangeNumber(key[0], dateKey);
     if (v === null || k === null || v === undefined || k === undefined) return c === 0;
-    const target = asc ? k + (b.offset ?? 0) : k - (b.offset ?? 0);
+    const target = b.months ? rangeNumber(plusMonths(key[0] as Date, asc ? b.months : -b.months, dateKey, b.zone ?? UTC), dateKey)!
+      : asc ? k + (b.offset ?? 0) : k - (b.offset ?? 0);
     return side === "lo" ? (asc ? v >= target : v <= target) : (asc ? v <= target : v >= target);
   };
   let lo = 0;
@@ -181,6 +184,11 @@ function frameBounds(frame: WindowFrame, i: number, group: Keyed[], dirs: SortKe
   let hi = n - 1;
   while (hi >= 0 && !within(hi, frame.upper, "hi")) hi--;
   return [lo, hi];
+}
+
+/** A date or timestamp plus calendar months (a timestamp on the wall clock of `tz`). */
+function plusMonths(d: Date, months: number, dateKey: boolean, tz: string): Date {
+  return dateKey ? addMonths(d, months) : instantOfWall(addMonthsKeepingTime(wallDate(d, tz), months), tz);
 }
 
 /** A RANGE frame's order key as a number: dates count days (their offsets are days), timestamps milliseconds. */

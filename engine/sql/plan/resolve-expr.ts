@@ -163,7 +163,7 @@ function checkFrame(e: Expr, spec: WindowSpecData): void {
     const bad = f.lower.type === "unboundedFollowing" ? "lower" : "upper";
     throw dataTypeMismatch(e, "SPECIFIED_WINDOW_FRAME_INVALID_BOUND", `Window frame ${bad} bound '${boundSql(bad === "lower" ? f.lower : f.upper)}' is invalid in "${sql}".`);
   }
-  const pos = (b: typeof f.lower): number | undefined => (b.type === "currentRow" ? 0 : b.type === "offset" ? b.offset ?? 0 : undefined);
+  const pos = (b: typeof f.lower): number | undefined => (b.type === "currentRow" ? 0 : b.type === "offset" ? (b.months ?? 0) * 31 * 86_400_000 + (b.offset ?? 0) : undefined);
   const lo = pos(f.lower), hi = pos(f.upper);
   if (lo !== undefined && hi !== undefined && lo > hi) {
     throw dataTypeMismatch(e, "SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON", `The lower bound of a window frame must be less than or equal to the upper bound.`);
@@ -176,8 +176,9 @@ function checkFrame(e: Expr, spec: WindowSpecData): void {
     if (spec.orderBy.length === 0) throw dataTypeMismatch(e, "RANGE_FRAME_WITHOUT_ORDER", `A range window frame cannot be used in an unordered window specification.`);
     const t = typeOf(spec.orderBy[0]!.child).type;
     const interval = offsets.some((b) => b.interval);
+    const months = offsets.some((b) => b.months);
     const numericKey = ["byte", "short", "integer", "long", "float", "double", "decimal", "date"].includes(t);
-    if (interval ? t !== "timestamp" : !numericKey) {
+    if (months ? t !== "timestamp" && t !== "date" : interval ? t !== "timestamp" : !numericKey) {
       throw dataTypeMismatch(e, "RANGE_FRAME_INVALID_TYPE", `The data type ${t} used in the order specification does not support a range window frame.`);
     }
   }
