@@ -6,7 +6,7 @@ import { UNSHIPPABLE } from "../common/closure";
 import { WorkbenchError } from "../common/errors";
 import type { WorkerInfo } from "../scheduler/job-info";
 import type { JobHandle } from "./job-handle";
-import { sqlSessionOf, TIME_ZONE_KEY, systemTimeZone, normalizeTimeZone, type CatalogApi, type DataFrame, type DataFrameReader, type QueryExecution, type SchemaArg, type SqlSessionLike } from "../sql";
+import { sqlSessionOf, TIME_ZONE_KEY, systemTimeZone, checkedSetting, type CatalogApi, type DataFrame, type DataFrameReader, type QueryExecution, type SchemaArg, type SqlSessionLike } from "../sql";
 import type { RDD } from "../rdd";
 import { SparkConf } from "./spark-conf";
 import { SparkContext } from "./spark-context";
@@ -29,7 +29,7 @@ export class RuntimeConfig {
   }
   set(key: string, value: unknown): void {
     // A zone Spark cannot resolve is refused when set (INVALID_CONF_VALUE.TIME_ZONE), not at the next query.
-    this.conf.set(key, key === TIME_ZONE_KEY ? normalizeTimeZone(String(value)) : value);
+    this.conf.set(key, typeof value === "string" || key === TIME_ZONE_KEY ? checkedSetting(key, String(value)) : value);
   }
   unset(key: string): void {
     this.conf.unset(key);

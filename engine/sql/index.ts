@@ -25,7 +25,7 @@ export { PhysicalPlanner } from "./physical/planner";
 export { physicalPlanString, type PhysicalPlan } from "./physical/physical-plan";
 export { QueryExecution, type PlanGraphNode } from "./physical/query-execution";
 export { showString as formatShowString, cellString } from "./show";
-export { TIME_ZONE_KEY, systemTimeZone, normalizeTimeZone } from "./time-zone";
+export { TIME_ZONE_KEY, systemTimeZone, normalizeTimeZone, checkedSetting } from "./time-zone";
 export type { Expr } from "./expressions/expression";
 
 const sessions = new WeakMap<object, SqlSession>();

@@ -19,7 +19,7 @@ import {
 import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn, containsAggRaw } from "../plan/resolve-expr";
 import { analysisErrorAt, SourceText } from "./unsupported";
 import { bindPivot } from "./pivot";
-import { TIME_ZONE_KEY, normalizeTimeZone } from "../time-zone";
+import { TIME_ZONE_KEY, checkedSetting } from "../time-zone";
 import { decorrelate, rewriteCorrelated, hasCorrelated, isUnsupportedCorrelation, markCorrelated, markNestedSubqueries, resolveScalarSubqueries } from "./decorrelate";
 import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
@@ -129,7 +129,7 @@ export class SqlBinder {
           const all = (this.session.conf as { getAll?: () => Record<string, string> }).getAll?.() ?? {};
           return this.resultTable(["key", "value"], Object.entries(all).sort());
         }
-        if (s.value !== undefined) this.session.conf.set(s.key, s.key === TIME_ZONE_KEY ? normalizeTimeZone(s.value) : s.value);
+        if (s.value !== undefined) this.session.conf.set(s.key, checkedSetting(s.key, s.value));
         if (s.key === TIME_ZONE_KEY) return this.resultTable(["key", "value"], [[s.key, this.session.settings().timeZone]]);
         return this.resultTable(["key", "value"], [[s.key, this.session.conf.get(s.key) ?? "<undefined>"]]);
       }

@@ -6,12 +6,12 @@
 import { DateType, TimestampType, IntegerType, LongType, StringType, DoubleType } from "../types";
 import { register, simple, coerceArg, typeOf, type ScalarDef } from "./registry";
 import { parseDate, parseTimestamp } from "./cast";
-import { UTC, fromWallMs, instantOfWall, isValidTimeZone, toWallMs, wallDate, zoneOffsetMs } from "../time-zone";
+import { formatWithSparkPattern } from "./datetime-format";
+import { UTC, fromWallMs, instantOfWall, isValidTimeZone, toWallMs, wallDate } from "../time-zone";
 
 const DAY = 86400000;
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const p2 = (n: number, w = 2) => String(n).padStart(w, "0");
 
 type Tok = { lit: string } | { field: string; width: number };
 
@@ -39,46 +39,9 @@ function tokenize(pattern: string): Tok[] {
   return out;
 }
 
-/** ±HH:MM (or ±HHMM) of an offset; "Z" for zero where the pattern letter X asks for it. */
-function offsetText(ms: number, colon: boolean, zForZero: boolean): string {
-  if (ms === 0 && zForZero) return "Z";
-  const m = Math.round(Math.abs(ms) / 60000);
-  return `${ms < 0 ? "-" : "+"}${p2(Math.floor(m / 60))}${colon ? ":" : ""}${p2(m % 60)}`;
-}
-
-/** Format an instant with a Java-style pattern, on the wall clock of `tz`. */
+/** Format an instant with a Spark datetime pattern, on the wall clock of `tz` (datetime-format.ts). */
 export function formatDateTime(instant: Date, pattern: string, tz: string = UTC): string {
-  const d = wallDate(instant, tz);
-  const offset = () => zoneOffsetMs(tz, instant.getTime());
-  return tokenize(pattern).map((t) => {
-    if ("lit" in t) return t.lit;
-    const w = t.width;
-    switch (t.field) {
-      case "y": case "u": { const y = d.getUTCFullYear(); return w === 2 ? p2(y % 100) : p2(y, w); }
-      case "M": case "L": {
-        const m = d.getUTCMonth();
-        return w >= 4 ? MONTHS[m]! : w === 3 ? MONTHS[m]!.slice(0, 3) : p2(m + 1, w);
-      }
-      case "d": return p2(d.getUTCDate(), w);
-      case "D": return p2(dayOfYear(d), w);
-      case "H": return p2(d.getUTCHours(), w);
-      case "h": return p2(d.getUTCHours() % 12 || 12, w);
-      case "k": return p2(d.getUTCHours() || 24, w);
-      case "K": return p2(d.getUTCHours() % 12, w);
-      case "m": return p2(d.getUTCMinutes(), w);
-      case "s": return p2(d.getUTCSeconds(), w);
-      case "S": return p2(d.getUTCMilliseconds(), 3).padEnd(w, "0").slice(0, w);
-      case "a": return d.getUTCHours() < 12 ? "AM" : "PM";
-      case "E": return w >= 4 ? DAYS[d.getUTCDay()]! : DAYS[d.getUTCDay()]!.slice(0, 3);
-      case "e": return String(d.getUTCDay() + 1);
-      case "Q": case "q": return String(Math.floor(d.getUTCMonth() / 3) + 1);
-      case "X": return offsetText(offset(), w >= 3, true);
-      case "x": return offsetText(offset(), w >= 3, false);
-      case "Z": return w >= 4 ? `GMT${offsetText(offset(), true, false)}` : offsetText(offset(), false, false);
-      case "z": case "V": case "O": return tz;
-      default: return t.field.repeat(w);
-    }
-  }).join("");
+  return formatWithSparkPattern(instant, pattern, tz);
 }
 
 /** Parse text with a Java-style pattern into an instant (a wall time without a zone field is in `tz`), or null. */

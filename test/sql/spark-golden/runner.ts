@@ -11,7 +11,7 @@
 //                   ORDER BY keys may legitimately come in any order; not counted as a pass)
 //   random          rows differ in a query that draws random numbers (rand, randn, uuid, shuffle):
 //                   Spark's XORShiftRandom sequence is not reproduced, a difference but not a wrong answer
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { SqlSession } from "../../../engine/sql/index";
 import { simpleString } from "../../../engine/sql/types";
 import { hiveRow } from "../../../engine/sql/hive-result";
@@ -110,7 +110,16 @@ export async function runGoldenFile(path: string, name: string, testDataDir: str
   createTestTables(spark, testDataDir);
   const results: StatementResult[] = [];
   const cases = parseGoldenFile(readFileSync(path, "utf8"));
-  for (let i = 0; i < cases.length; i++) results.push(await runStatement(spark, cases[i]!, i + 1));
+  // The input file's `--SET k=v` header lines configure the session Spark ran the file in.
+  let refused: unknown;
+  for (const [k, v] of fileSettings(path)) {
+    try { spark.sql(`SET ${k}=${v}`); } catch (e) { refused = e; }
+  }
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i]!;
+    results.push(refused === undefined ? await runStatement(spark, c, i + 1)
+      : { index: i + 1, sql: c.sql, outcome: "error", detail: `the file's settings were refused: ${errText(refused)}` });
+  }
   const counts = emptyCounts();
   for (const r of results) counts[r.outcome]++;
   return { file: name, results, counts };
@@ -118,3 +127,19 @@ export async function runGoldenFile(path: string, name: string, testDataDir: str
 
 /** Statements that count as passing: right results and errors where Spark errors too. */
 export const passed = (c: Record<Outcome, number>): number => c.pass + c["expected-error"];
+
+/** `--SET k=v[, k2=v2]` lines at the top of the statement file (inputs/<name>.sql) beside the results. */
+function fileSettings(resultPath: string): [string, string][] {
+  const input = resultPath.replace(/[\\/]results[\\/]/, "/inputs/").replace(/\.sql\.out$/, ".sql");
+  if (!existsSync(input)) return [];
+  const out: [string, string][] = [];
+  for (const line of readFileSync(input, "utf8").split("\n")) {
+    const m = /^--SET\s+(.*)$/.exec(line.trim());
+    if (!m) continue;
+    for (const kv of m[1]!.split(",")) {
+      const i = kv.indexOf("=");
+      if (i > 0) out.push([kv.slice(0, i).trim(), kv.slice(i + 1).trim()]);
+    }
+  }
+  return out;
+}
