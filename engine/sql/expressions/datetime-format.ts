@@ -5,9 +5,9 @@
 // optional sections [...] print as written.
 
 import { ExecutionError, WorkbenchError } from "../../common/errors";
-import { wallDate, zoneOffsetMs } from "../time-zone";
+import { explicitZoneInstant, fromWallMs, isValidTimeZone, wallDate, zoneOffsetMs } from "../time-zone";
 
-type Tok = { lit: string } | { field: string; width: number };
+type Tok = { lit: string } | { field: string; width: number } | { section: "[" | "]" };
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -61,8 +61,8 @@ export function compilePattern(pattern: string): Tok[] {
       i = j;
       continue;
     }
-    // Optional sections print their contents when formatting.
-    if (c !== "[" && c !== "]") out.push({ lit: c });
+    // Optional sections: printed when formatting, optional when parsing.
+    out.push(c === "[" || c === "]" ? { section: c } : { lit: c });
     i++;
   }
   if (cache.size > 1000) cache.clear();
@@ -131,6 +131,7 @@ export function formatWithSparkPattern(instant: Date, pattern: string, tz: strin
   let out = "";
   for (const t of toks) {
     if ("lit" in t) { out += t.lit; continue; }
+    if ("section" in t) continue;
     const w = t.width;
     const y = d.getUTCFullYear(), mo = d.getUTCMonth(), h = d.getUTCHours();
     switch (t.field) {
@@ -170,4 +171,111 @@ export function formatWithSparkPattern(instant: Date, pattern: string, tz: strin
     }
   }
   return out;
+}
+
+// ---- parsing ------------------------------------------------------------------------------------
+
+/** Zone abbreviations java.time reads with 'z' (its short names and ZoneId.SHORT_IDS). */
+const ZONE_ABBREVIATIONS: Record<string, string> = {
+  UTC: "UTC", GMT: "UTC", UT: "UTC", Z: "UTC",
+  PST: "America/Los_Angeles", PDT: "America/Los_Angeles", MST: "America/Denver", MDT: "America/Denver",
+  CST: "America/Chicago", CDT: "America/Chicago", EST: "America/New_York", EDT: "America/New_York",
+  HST: "Pacific/Honolulu", AKST: "America/Anchorage", AKDT: "America/Anchorage",
+  CET: "Europe/Paris", CEST: "Europe/Paris", EET: "Europe/Athens", EEST: "Europe/Athens", WET: "Europe/Lisbon",
+  BST: "Europe/London", IST: "Asia/Kolkata", JST: "Asia/Tokyo", KST: "Asia/Seoul", CTT: "Asia/Shanghai",
+  AEST: "Australia/Sydney", AEDT: "Australia/Sydney", ACT: "Australia/Darwin", NZST: "Pacific/Auckland",
+};
+
+type Parsed = Record<string, string>;
+
+/**
+ * Parse text with a Spark datetime pattern into an instant (a wall time without a zone is in
+ * `tz`), or null when the text does not match or names an impossible date. Fields read greedily
+ * without backtracking into the next one, as java.time's parser does.
+ */
+export function parseWithSparkPattern(text: string, pattern: string, tz: string): Date | null {
+  const toks = compilePattern(pattern);
+  let re = "^";
+  let group = 0;
+  const fields: string[] = [];
+  // An atomic match of `body` (a lookahead captures, a back-reference consumes): no backtracking.
+  const atomic = (body: string, name: string) => { fields.push(name); group += 1; return `(?=(${body}))\\${group}`; };
+  for (const t of toks) {
+    if ("section" in t) { re += t.section === "[" ? "(?:" : ")?"; continue; }
+    if ("lit" in t) { re += t.lit.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); continue; }
+    const w = t.width, f = t.field;
+    const num = (min: number, max: number) => atomic(`\\d{${min},${max}}`, `${f}${w}`);
+    switch (f) {
+      case "y": re += w === 2 ? num(2, 2) : num(w, 9); break;
+      case "M": case "L": re += w >= 3 ? atomic(w === 3 ? "[A-Za-z]{3}" : "[A-Za-z]+", `${f}name`) : num(w, 2); break;
+      case "Q": case "q": re += w >= 3 ? atomic(w === 3 ? "Q\\d" : "\\d[a-z]{2} quarter", "Qtext") : num(w, 2); break;
+      case "d": case "H": case "h": case "k": case "K": case "m": case "s": re += num(w, 2); break;
+      case "D": re += num(w, 3); break;
+      case "E": re += atomic(w === 4 ? "[A-Za-z]+" : "[A-Za-z]{3}", "E"); break;
+      case "F": re += num(1, 1); break;
+      case "a": re += atomic("[AaPp][Mm]", "a"); break;
+      case "G": re += atomic("AD|BC|Anno Domini|Before Christ", "G"); break;
+      case "S": re += num(1, w); break;
+      case "V": re += atomic("[A-Za-z_]+(?:/[A-Za-z_+-]+)+|UTC|GMT|Z", "zone"); break;
+      case "z": re += atomic("[A-Za-z][A-Za-z0-9_/]*(?:[+-]\\d{1,2}(?::?\\d{2})?)?", "zone"); break;
+      case "O": re += atomic("GMT(?:[+-]\\d{1,2}(?::\\d{2}(?::\\d{2})?)?)?", "zone"); break;
+      default: re += atomic("Z|[+-]\\d{2}(?::?\\d{2}(?::?\\d{2})?)?", "zone");
+    }
+  }
+  const m = new RegExp(re + "$").exec(text);
+  if (!m) return null;
+  const got: Parsed = {};
+  for (let i = 0; i < fields.length; i++) {
+    const v = m[i + 1], name = fields[i]!;
+    if (v === undefined) continue;
+    // A field written twice must read the same both times.
+    if (got[name] !== undefined && got[name] !== v) return null;
+    got[name] = v;
+  }
+  return resolveFields(got, tz);
+}
+
+function resolveFields(p: Parsed, tz: string): Date | null {
+  const n = (k: string) => (p[k] === undefined ? undefined : Number(p[k]));
+  const yearKey = Object.keys(p).find((k) => k.startsWith("y") && /^y\d$/.test(k));
+  let y = 1970;
+  if (yearKey) y = yearKey === "y2" ? 2000 + Number(p[yearKey]) : Number(p[yearKey]);
+  if (p.G && /^(BC|Before Christ)$/.test(p.G)) y = 1 - y;
+  const nameIdx = (v: string) => MONTHS.findIndex((x) => x.toLowerCase().startsWith(v.toLowerCase()));
+  let mo = n("M1") ?? n("M2") ?? n("L1") ?? n("L2") ?? (p.Mname ? nameIdx(p.Mname) + 1 : p.Lname ? nameIdx(p.Lname) + 1 : undefined);
+  let d = n("d1") ?? n("d2");
+  const doy = n("D1") ?? n("D2") ?? n("D3");
+  if (doy !== undefined) {
+    const at = new Date(Date.UTC(2000, 0, 1));
+    at.setUTCFullYear(y);
+    at.setUTCDate(doy);
+    if (at.getUTCFullYear() !== y) return null;
+    if (mo !== undefined && mo !== at.getUTCMonth() + 1) return null;
+    if (d !== undefined && d !== at.getUTCDate()) return null;
+    mo = at.getUTCMonth() + 1;
+    d = at.getUTCDate();
+  }
+  mo ??= 1;
+  d ??= 1;
+  let h = n("H1") ?? n("H2") ?? 0;
+  const h12 = n("h1") ?? n("h2") ?? n("K1") ?? n("K2");
+  const k24 = n("k1") ?? n("k2");
+  if (k24 !== undefined) { if (k24 < 1 || k24 > 24) return null; h = k24 % 24; }
+  if (h12 !== undefined) {
+    if (h12 > 12) return null;
+    h = (h12 % 12) + (p.a && /^p/i.test(p.a) ? 12 : 0);
+  } else if (p.a && /^p/i.test(p.a) && h < 12) h += 12;
+  const mi = n("m1") ?? n("m2") ?? 0, s = n("s1") ?? n("s2") ?? 0;
+  const fracKey = Object.keys(p).find((k) => /^S\d$/.test(k));
+  const ms = fracKey ? Number((p[fracKey]! + "00").slice(0, 3)) : 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const wall = new Date(Date.UTC(2000, mo - 1, d, h, mi, s, ms));
+  wall.setUTCFullYear(y);
+  if (wall.getUTCMonth() !== mo - 1 || wall.getUTCDate() !== d) return null;
+  const z = p.zone;
+  if (z === undefined) return new Date(fromWallMs(wall.getTime(), tz));
+  const named = ZONE_ABBREVIATIONS[z.toUpperCase()];
+  const zoneId = named ?? z.replace(/^GMT(?=[+-])/, "GMT");
+  const t = named ? fromWallMs(wall.getTime(), named) : isValidTimeZone(zoneId) ? explicitZoneInstant(wall.getTime(), zoneId) : undefined;
+  return t === undefined ? null : new Date(t);
 }

@@ -6,89 +6,20 @@
 import { DateType, TimestampType, IntegerType, LongType, StringType, DoubleType } from "../types";
 import { register, simple, coerceArg, typeOf, type ScalarDef } from "./registry";
 import { parseDate, parseTimestamp } from "./cast";
-import { formatWithSparkPattern } from "./datetime-format";
+import { formatWithSparkPattern, parseWithSparkPattern } from "./datetime-format";
 import { UTC, fromWallMs, instantOfWall, isValidTimeZone, toWallMs, wallDate } from "../time-zone";
 
 const DAY = 86400000;
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-
-type Tok = { lit: string } | { field: string; width: number };
-
-function tokenize(pattern: string): Tok[] {
-  const out: Tok[] = [];
-  for (let i = 0; i < pattern.length;) {
-    const c = pattern[i]!;
-    if (c === "'") {
-      const j = pattern.indexOf("'", i + 1);
-      const end = j < 0 ? pattern.length : j;
-      out.push({ lit: end === i + 1 ? "'" : pattern.slice(i + 1, end) });
-      i = end + 1;
-      continue;
-    }
-    if (/[A-Za-z]/.test(c)) {
-      let j = i;
-      while (pattern[j] === c) j++;
-      out.push({ field: c, width: j - i });
-      i = j;
-      continue;
-    }
-    out.push({ lit: c });
-    i++;
-  }
-  return out;
-}
 
 /** Format an instant with a Spark datetime pattern, on the wall clock of `tz` (datetime-format.ts). */
 export function formatDateTime(instant: Date, pattern: string, tz: string = UTC): string {
   return formatWithSparkPattern(instant, pattern, tz);
 }
 
-/** Parse text with a Java-style pattern into an instant (a wall time without a zone field is in `tz`), or null. */
+/** Parse text with a Spark datetime pattern into an instant (a wall time without a zone is in `tz`), or null (datetime-format.ts). */
 export function parseDateTime(s: string, pattern: string, tz: string = UTC): Date | null {
-  const toks = tokenize(pattern);
-  let re = "^";
-  const fields: string[] = [];
-  for (const t of toks) {
-    if ("lit" in t) { re += t.lit.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); continue; }
-    fields.push(t.field + t.width);
-    switch (t.field) {
-      case "M": case "L": re += t.width >= 4 ? "([A-Za-z]+)" : t.width === 3 ? "([A-Za-z]{3})" : t.width === 2 ? "(\\d{2})" : "(\\d{1,2})"; break;
-      case "E": re += "([A-Za-z]+)"; break;
-      case "a": re += "([AaPp][Mm])"; break;
-      case "X": case "x": case "Z": re += "(Z|[+-]\\d{2}:?\\d{2})"; break;
-      case "y": case "u": re += t.width === 2 ? "(\\d{2})" : t.width === 4 ? "(\\d{4})" : "(\\d{1,9})"; break;
-      case "S": re += `(\\d{1,${Math.max(t.width, 1)}})`; break;
-      default: re += t.width === 2 ? "(\\d{2})" : t.width === 1 ? "(\\d{1,2})" : `(\\d{${t.width}})`;
-    }
-  }
-  const m = new RegExp(re + "$").exec(s.trim());
-  if (!m) return null;
-  let y = 1970, mo = 1, d = 1, h = 0, mi = 0, sec = 0, ms = 0, pm: boolean | undefined, offsetMin = 0, zoned = false;
-  fields.forEach((f, i) => {
-    const v = m[i + 1]!;
-    switch (f[0]) {
-      case "y": case "u": y = f === "y2" ? 2000 + Number(v) : Number(v); break;
-      case "M": case "L": mo = /\d/.test(v) ? Number(v) : MONTHS.findIndex((x) => x.toLowerCase().startsWith(v.toLowerCase())) + 1; break;
-      case "d": d = Number(v); break;
-      case "D": mo = 1; d = Number(v); break;
-      case "H": case "k": h = Number(v); break;
-      case "h": case "K": h = Number(v) % 12; break;
-      case "m": mi = Number(v); break;
-      case "s": sec = Number(v); break;
-      case "S": ms = Number((v + "000").slice(0, 3)); break;
-      case "a": pm = v.toUpperCase() === "PM"; break;
-      case "X": case "x": case "Z":
-        zoned = true;
-        if (v !== "Z") { const dd = v.slice(1).replace(":", ""); offsetMin = (v[0] === "-" ? -1 : 1) * (Number(dd.slice(0, 2)) * 60 + Number(dd.slice(2))); }
-        break;
-    }
-  });
-  if (pm) h += 12;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return null;
-  const wall = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-  if (new Date(wall).getUTCMonth() !== mo - 1) return null;
-  return new Date(zoned ? wall - offsetMin * 60000 : fromWallMs(wall, tz));
+  return parseWithSparkPattern(s.trim(), pattern, tz);
 }
 
 export function truncDay(d: Date): Date {
