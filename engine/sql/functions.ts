@@ -166,6 +166,23 @@ export const date_trunc = (fmt: string, c: ColumnOrName) => call("date_trunc", l
 export const trunc = (c: ColumnOrName, fmt: string) => call("trunc", toExpr(c), litExpr(fmt));
 export const make_date = (y: ColumnOrName, m: ColumnOrName, d: ColumnOrName) => call("make_date", toExpr(y), toExpr(m), toExpr(d));
 export const timestamp_seconds = f1("timestamp_seconds");
+export const timestamp_millis = f1("timestamp_millis");
+export const timestamp_micros = f1("timestamp_micros");
+export const unix_seconds = f1("unix_seconds");
+export const unix_millis = f1("unix_millis");
+export const unix_micros = f1("unix_micros");
+/** The session time zone (spark.sql.session.timeZone). */
+export const current_timezone = () => call("current_timezone");
+/** The instant's UTC wall time shown as a wall time in `tz` (PySpark's from_utc_timestamp). */
+export const from_utc_timestamp = (c: ColumnOrName, tz: string | Column) => call("from_utc_timestamp", toExpr(c), valueExpr(tz));
+export const to_utc_timestamp = (c: ColumnOrName, tz: string | Column) => call("to_utc_timestamp", toExpr(c), valueExpr(tz));
+/** make_timestamp(years, months, days, hours, mins, secs[, timezone]): a wall time in the zone given or the session's. */
+export const make_timestamp = (years: ColumnOrName, months: ColumnOrName, days: ColumnOrName, hours: ColumnOrName, mins: ColumnOrName, secs: ColumnOrName, timezone?: ColumnOrName) =>
+  call("make_timestamp", ...[years, months, days, hours, mins, secs].map(toExpr), ...(timezone === undefined ? [] : [toExpr(timezone)]));
+export const to_timestamp_ltz = (c: ColumnOrName, fmt?: string) => (fmt === undefined ? call("to_timestamp_ltz", toExpr(c)) : call("to_timestamp_ltz", toExpr(c), litExpr(fmt)));
+/** convert_timezone(sourceTz?, targetTz, ts) as PySpark orders it: (sourceTz | null, targetTz, sourceTs). */
+export const convert_timezone = (sourceTz: Column | string | null, targetTz: Column | string, sourceTs: ColumnOrName) =>
+  (sourceTz === null ? call("convert_timezone", valueExpr(targetTz), toExpr(sourceTs)) : call("convert_timezone", valueExpr(sourceTz), valueExpr(targetTz), toExpr(sourceTs)));
 /** Event-time windows: window(ts, "10 minutes") tumbling, window(ts, "10 minutes", "5 minutes") sliding. */
 export function window(timeColumn: ColumnOrName, windowDuration: string, slideDuration?: string, startTime?: string): Column {
   const args = [toExpr(timeColumn), litExpr(windowDuration)];

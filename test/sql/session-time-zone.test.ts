@@ -31,6 +31,8 @@ const QUERIES = [
   `SELECT ${s("TIMESTAMP '2021-06-01 10:00:00+02:00'")}, ${s("CAST('2021-06-01T10:00:00Z' AS TIMESTAMP)")}, ${s("unix_timestamp(TIMESTAMP '2021-06-01 10:00:00 Asia/Tokyo')")}`,
   `SELECT ${s("CAST(TIMESTAMP '2021-06-01 23:30:00' AS DATE)")}, ${s("year(CAST(1640995000 AS TIMESTAMP))")}, ${s("months_between(CAST(1640995000 AS TIMESTAMP), CAST(1609459000 AS TIMESTAMP))")}`,
   `SELECT ${s("array(CAST(0 AS TIMESTAMP))")}, ${s("named_struct('t', CAST(0 AS TIMESTAMP))")}`,
+  `SELECT ${s("convert_timezone('Europe/Brussels', TIMESTAMP_NTZ '2022-03-23 00:00:00')")}, ${s("convert_timezone('UTC', 'Asia/Tokyo', TIMESTAMP_NTZ '2022-03-23 00:00:00')")}, ` +
+    `${s("timestamp_millis(1230219000123)")}, ${s("unix_millis(TIMESTAMP '2021-06-01 00:00:00')")}, ${s("make_timestamp_ntz(2021, 7, 11, 6, 30, 45.678)")}`,
   // RANGE frames of calendar months over dates and timestamps (month ends, the session zone's wall clock)
   "SELECT concat_ws(' ', sort_array(collect_list(concat_ws(':', CAST(d AS STRING), CAST(s AS STRING), CAST(c AS STRING))))) FROM (" +
     "SELECT d, sum(v) OVER (ORDER BY d RANGE BETWEEN CURRENT ROW AND INTERVAL '1' MONTH FOLLOWING) AS s, " +
@@ -74,6 +76,25 @@ describe.skipIf(!javaAvailable())("spark.sql.session.timeZone vs PySpark", () =>
 });
 
 describe("session time zone without a reference", () => {
+  it("the DataFrame functions take the session zone too", async () => {
+    const { F } = await import("../../engine/sql/index");
+    const spark = new SqlSession(localHost({ "spark.sql.session.timeZone": "Asia/Kolkata" }));
+    const df = spark.createDataFrame([[new Date("2021-06-01T00:00:00Z")]], "t timestamp");
+    const r = (await df.select(
+      F.hour("t").alias("h"), F.date_format("t", "yyyy-MM-dd HH:mm XXX").alias("f"), F.current_timezone().alias("z"),
+      F.from_utc_timestamp("t", "Asia/Tokyo").cast("string").alias("tokyo"), F.to_utc_timestamp("t", "Asia/Tokyo").cast("string").alias("utc"),
+      F.make_timestamp(F.lit(2021), F.lit(6), F.lit(1), F.lit(5), F.lit(30), F.lit(0)).alias("mk"),
+      F.convert_timezone(null, "UTC", F.col("t")).cast("string").alias("conv"),
+    ).collect())[0]!;
+    expect(r.h).toBe(5);
+    expect(r.f).toBe("2021-06-01 05:30 +05:30");
+    expect(r.z).toBe("Asia/Kolkata");
+    expect(r.tokyo).toBe("2021-06-01 14:30:00");
+    expect(r.utc).toBe("2021-05-31 20:30:00");
+    expect((r.mk as Date).toISOString()).toBe("2021-06-01T00:00:00.000Z");
+    expect(r.conv).toBe("2021-06-01 00:00:00");
+  });
+
   it("the same instant prints by the session zone; collect() gives the instant", async () => {
     const spark = new SqlSession(localHost({ "spark.sql.session.timeZone": "America/Los_Angeles" }));
     const row = (await spark.sql("SELECT TIMESTAMP '2024-01-15 09:00:00' AS t").collect())[0]!;

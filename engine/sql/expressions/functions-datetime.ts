@@ -90,6 +90,9 @@ function toDateLike(name: string, date: boolean): ScalarDef {
 }
 register(toDateLike("to_date", true));
 register(toDateLike("to_timestamp", false));
+register(toDateLike("to_timestamp_ltz", false));
+// TIMESTAMP_NTZ values are held as their wall time in the session zone (docs/spark-differences.md).
+register(toDateLike("to_timestamp_ntz", false));
 
 register(simple("date_format", ["timestamp", "string"], StringType, ([d, f], info) => formatDateTime(d as Date, f as string, info.ctx.timeZone)));
 
@@ -327,7 +330,7 @@ register(shiftByZone("from_utc_timestamp", true));
 register(shiftByZone("to_utc_timestamp", false));
 
 // make_timestamp(year, month, day, hour, min, sec[, zone]): a wall time in the zone given or the session's.
-register(simple("make_timestamp", ["int", "int", "int", "int", "int", "double", "string"], TimestampType, ([y, mo, d, h, mi, sec, z], info) => {
+const makeTimestamp = (name: string, zoned: boolean) => simple(name, zoned ? ["int", "int", "int", "int", "int", "double", "string"] : ["int", "int", "int", "int", "int", "double"], TimestampType, ([y, mo, d, h, mi, sec, z], info) => {
   const s = Number(sec);
   if (![mo, d, h, mi].every((x) => Number.isInteger(x)) || s < 0 || s > 60) return null;
   const whole = Math.floor(s);
@@ -337,4 +340,34 @@ register(simple("make_timestamp", ["int", "int", "int", "int", "int", "double", 
   const zone = z === undefined ? info.ctx.timeZone : String(z);
   if (!isValidTimeZone(zone)) return null;
   return new Date(fromWallMs(wall.getTime() + (whole === 60 ? 60_000 : 0), zone));
-}, { minArgs: 6 }));
+}, { minArgs: 6 });
+register(makeTimestamp("make_timestamp", true));
+register(makeTimestamp("make_timestamp_ltz", true));
+register(makeTimestamp("make_timestamp_ntz", false));
+
+// Epoch conversions at millisecond and microsecond scale (timestamps hold milliseconds: micros truncate).
+register(simple("timestamp_millis", ["long"], TimestampType, ([n]) => new Date(Number(n))));
+register(simple("timestamp_micros", ["long"], TimestampType, ([n]) => new Date(Math.floor(Number(n) / 1000))));
+register(simple("unix_millis", ["timestamp"], LongType, ([d]) => (d as Date).getTime()));
+register(simple("unix_micros", ["timestamp"], LongType, ([d]) => (d as Date).getTime() * 1000));
+
+/**
+ * convert_timezone([sourceTz, ]targetTz, ts): the wall time of `ts` read in sourceTz (default the
+ * session zone) and shown on targetTz's wall clock (a TIMESTAMP_NTZ in Spark, held here as that
+ * wall time in the session zone).
+ */
+register({
+  kind: "scalar", name: "convert_timezone", minArgs: 2, maxArgs: 3,
+  resolve(args, node) {
+    const n = args.length;
+    const zones = args.slice(0, n - 1).map((_, i) => coerceArg(node, args, i, "string"));
+    return { args: [...zones, coerceArg(node, args, n - 1, "timestamp")], dataType: TimestampType };
+  },
+  eval(vals, info) {
+    const tz = info.ctx.timeZone;
+    const [src, tgt, ts] = vals.length === 3 ? vals as [string, string, Date] : [tz, vals[0] as string, vals[1] as Date];
+    if (!isValidTimeZone(String(src)) || !isValidTimeZone(String(tgt))) return null;
+    const instant = fromWallMs(wallDate(ts, tz).getTime(), String(src));
+    return instantOfWall(new Date(toWallMs(instant, String(tgt))), tz);
+  },
+});
