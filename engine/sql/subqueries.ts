@@ -81,19 +81,29 @@ export async function materializeSubqueries(plan: LogicalPlan, run: RunPlan): Pr
   return mapPlanExpressions(plan, (e) => transformUp(e, (x) => (x.kind === "subquery" ? replacement(x, done.get(x.plan)!) : x)));
 }
 
-/** Replace attributes by literals everywhere in a subquery plan, nested subquery plans included. */
+/**
+ * Replace outer references by literals in a subquery plan, nested subquery plans included. Only
+ * where a node reads a column its children do not produce: a view read both inside and outside
+ * shares its inner ids, and those inner columns must stay columns.
+ */
 function bindDeep(plan: LogicalPlan, lits: Map<number, Expr>): LogicalPlan {
-  const bindExpr = (e: Expr): Expr => transformUp(e, (x) => {
-    if (x.kind === "attr" && lits.has(x.id)) return lits.get(x.id)!;
-    if (x.kind === "subquery") {
-      const outer = x.outer?.filter((id) => !lits.has(id));
-      return { ...x, plan: bindDeep(x.plan, lits), outer: outer?.length ? outer : undefined };
-    }
-    return x;
-  });
-  // A projected outer column keeps its name as an alias of the literal.
-  const named = (e: Expr): Expr => (e.kind === "attr" && lits.has(e.id) ? { kind: "alias", child: lits.get(e.id)!, name: e.name, id: newExprId() } : bindExpr(e));
   return transformPlanUp(plan, (p) => {
+    const visible = new Set(childrenOf(p).flatMap((c) => outputOf(c).map((a) => a.id)));
+    const outerLit = (id: number) => (visible.has(id) ? undefined : lits.get(id));
+    const bindExpr = (e: Expr): Expr => transformUp(e, (x) => {
+      if (x.kind === "attr") return outerLit(x.id) ?? x;
+      if (x.kind === "subquery") {
+        const inner = new Map([...lits].filter(([id]) => !visible.has(id)));
+        const outer = x.outer?.filter((id) => !inner.has(id));
+        return { ...x, plan: bindDeep(x.plan, inner), outer: outer?.length ? outer : undefined };
+      }
+      return x;
+    });
+    // A projected outer column keeps its name as an alias of the literal.
+    const named = (e: Expr): Expr => {
+      const l = e.kind === "attr" ? outerLit(e.id) : undefined;
+      return l && e.kind === "attr" ? { kind: "alias", child: l, name: e.name, id: newExprId() } : bindExpr(e);
+    };
     if (p.kind === "Project") return { ...p, exprs: p.exprs.map(named) };
     if (p.kind === "Aggregate") return { ...p, groupBy: p.groupBy.map(bindExpr), aggs: p.aggs.map(named) };
     return mapExpressions(p, bindExpr);

@@ -69,6 +69,9 @@ const QUERIES = [
   "SELECT w, count(*) AS c FROM t GROUP BY w HAVING EXISTS (SELECT 1 FROM u WHERE u.w = t.w AND u.v > 80) OR count(*) > 12",
   "SELECT id, (SELECT t.k + 1) AS k1, (SELECT max(v) + t.k FROM u WHERE u.w = t.w) AS m FROM t",
   "SELECT id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k AND EXISTS (SELECT 1 FROM u u2 WHERE u2.v > u.v AND u2.w = t.w))",
+  // the same table inside and outside (its inner columns share ids with the outer ones)
+  "SELECT k, (SELECT count(*) FROM t t2 WHERE t2.k = t.k) AS c, count(*) AS n FROM t GROUP BY k",
+  "SELECT id, (SELECT count(*) FROM t t2 WHERE t2.id < t.id AND t2.w = t.w) AS c FROM t",
 ];
 
 describe("subqueries vs DuckDB", () => {

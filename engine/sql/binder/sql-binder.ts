@@ -12,7 +12,7 @@ import { type Attr, type Expr, type SortExpr, anyExpr } from "../expressions/exp
 import { typeOf, lookupFunction, functionNames } from "../expressions/registry";
 import { evalConstant as evalWith, defaultEvalContext } from "../expressions/eval";
 import { widerTypeOf } from "../expressions/type-utils";
-import { newExprId, outputOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
+import { anyPlan, newExprId, outputOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
 import {
   buildProject, buildFilter, buildAggregate, buildJoin, buildDistinct, buildSetOp, resolveOrder, dedupRight, rollupSets, cubeSets,
 } from "../plan/builders";
@@ -421,7 +421,10 @@ export class SqlBinder {
         const gsExprs: Expr[] = [];
         if (s.groupBy) {
           if (s.groupBy.all) {
-            groupRaw = expandStars(rawItems, outputOf(plan)).filter((e) => !containsAggRaw(e)).map((e) => (e.kind === "alias" ? e.child : e));
+            // The select items without an aggregate; a scalar subquery computing one (Spark looks
+            // into its plan) is evaluated per group, not grouped by.
+            const aggregating = (e: Expr) => containsAggRaw(e) || anyExpr(e, (x) => x.kind === "subquery" && x.type === "scalar" && anyPlan(x.plan, (p) => p.kind === "Aggregate"));
+            groupRaw = expandStars(rawItems, outputOf(plan)).filter((e) => !aggregating(e)).map((e) => (e.kind === "alias" ? e.child : e));
           } else {
             for (const g of s.groupBy.items) {
               const gk = (g as A.GroupingSets).kind;

@@ -150,7 +150,8 @@ export function castValue(v: unknown, from: DataType, to: DataType, ansi = false
       }
       if (typeof v === "string") {
         const s = v.trim();
-        if (!INT_RE.test(s)) return invalid(v, from, to, ansi);
+        // ANSI (and try_cast) reads whole numbers only (Spark's toIntExact); otherwise a fraction is truncated.
+        if (!INT_RE.test(s) || ansi && s.includes(".")) return invalid(v, from, to, ansi);
         // Exact: the integer digits as a bigint, range-checked before any rounding to a double.
         const b = BigInt(s.split(".")[0]!);
         if (b < BigInt_RANGES[to.type]![0] || b > BigInt_RANGES[to.type]![1]) return ansi ? invalid(v, from, to, ansi) : null;

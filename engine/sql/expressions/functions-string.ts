@@ -244,7 +244,9 @@ register({
     return (row) => {
       const a = s(row), b = p(row), c = r(row);
       if (a === null || b === null || c === null || a === undefined || b === undefined || c === undefined) return null;
-      const start = pos ? Math.max(1, Number(pos(row))) - 1 : 0;
+      const at = pos ? pos(row) : 1;
+      if (at === null || at === undefined) return null;
+      const start = Math.max(1, Number(at)) - 1;
       const text = a as string;
       return text.slice(0, start) + text.slice(start).replace(re(b as string), (c as string).replace(/\\\$/g, "$$$$"));
     };
