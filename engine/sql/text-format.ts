@@ -10,7 +10,8 @@ function pad(n: number, w = 2): string {
 /** yyyy-MM-dd of a date held as UTC midnight; a negative year keeps its sign before four digits. */
 export function formatDate(d: Date): string {
   const y = d.getUTCFullYear();
-  return `${y < 0 ? "-" + pad(-y, 4) : pad(y, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  // Java's LocalDate: a sign before years beyond four digits (+99999-03-18).
+  return `${y < 0 ? "-" + pad(-y, 4) : y > 9999 ? "+" + y : pad(y, 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
 /** Spark's timestamp string: seconds always, fraction only when non-zero, trailing zeros dropped. */

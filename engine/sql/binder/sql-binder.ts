@@ -12,9 +12,9 @@ import { type Attr, type Expr, type SortExpr, anyExpr } from "../expressions/exp
 import { typeOf, lookupFunction, functionNames } from "../expressions/registry";
 import { evalConstant as evalWith, defaultEvalContext } from "../expressions/eval";
 import { widerTypeOf } from "../expressions/type-utils";
-import { anyPlan, newExprId, outputOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
+import { newExprId, outputOf, type LogicalPlan, type JoinType } from "../plan/logical-plan";
 import {
-  buildProject, buildFilter, buildAggregate, buildJoin, buildDistinct, buildSetOp, resolveOrder, dedupRight, rollupSets, cubeSets,
+  buildProject, buildFilter, buildAggregate, buildJoin, buildDistinct, buildSetOp, resolveOrder, dedupRight,
 } from "../plan/builders";
 import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn, containsAggRaw } from "../plan/resolve-expr";
 import { analysisErrorAt, SourceText } from "./unsupported";
@@ -26,6 +26,7 @@ import { DataFrame } from "../dataframe";
 import { createSessionTable, insertIntoSessionTable, dropSessionTable } from "./session-tables";
 import type { SqlSession } from "../sql-session";
 import { bindExpr, bindSort, CAST_ALIASES, type ExprBindContext } from "./ast-expr";
+import { bindGroupBy } from "./group-by";
 import { statementHandler, timeTravelHandler } from "../statement-hooks";
 
 const JOIN_TYPES: Record<A.JoinType, JoinType> = {
@@ -416,51 +417,9 @@ export class SqlBinder {
       }
       const isAgg = !!s.groupBy || !!having || rawItems.some(containsAggRaw) || sorts.some((o) => containsAggRaw(o.child));
       if (isAgg) {
-        let groupRaw: Expr[] = [];
-        let groupingSets: number[][] | undefined;
-        const gsExprs: Expr[] = [];
-        if (s.groupBy) {
-          if (s.groupBy.all) {
-            // The select items without an aggregate; a scalar subquery computing one (Spark looks
-            // into its plan) is evaluated per group, not grouped by.
-            const aggregating = (e: Expr) => containsAggRaw(e) || anyExpr(e, (x) => x.kind === "subquery" && x.type === "scalar" && anyPlan(x.plan, (p) => p.kind === "Aggregate"));
-            groupRaw = expandStars(rawItems, outputOf(plan)).filter((e) => !aggregating(e)).map((e) => (e.kind === "alias" ? e.child : e));
-          } else {
-            for (const g of s.groupBy.items) {
-              const gk = (g as A.GroupingSets).kind;
-              if (gk === "groupingSets" || gk === "rollup" || gk === "cube") {
-                const previous = groupingSets;
-                const gs = g as A.GroupingSets;
-                const elems = gs.sets.map((set) => set.map((x) => this.bx(x)));
-                const listIdx = (es: Expr[]) => es.map((e) => {
-                  const k = JSON.stringify(e);
-                  let i = gsExprs.findIndex((x) => JSON.stringify(x) === k);
-                  if (i < 0) { gsExprs.push(e); i = gsExprs.length - 1; }
-                  return i;
-                });
-                if (gs.columns) listIdx(gs.columns.map((x) => this.bx(x)));
-                const elemIdx = elems.map(listIdx);
-                if (gk === "groupingSets") groupingSets = elemIdx;
-                else {
-                  if (elemIdx.some((e) => e.length === 0)) {
-                    throw new AnalysisError("_LEGACY_ERROR_TEMP_0051", `Empty set in ${gk.toUpperCase()} grouping sets is not supported.`, { parameters: { element: gk.toUpperCase() } });
-                  }
-                  const pick = gk === "rollup" ? rollupSets(elemIdx.length) : cubeSets(elemIdx.length);
-                  groupingSets = pick.map((set) => set.flatMap((i) => elemIdx[i]!));
-                }
-                // Several GROUPING SETS / ROLLUP / CUBE clauses: every combination of their sets (Spark).
-                if (previous) groupingSets = previous.flatMap((a) => groupingSets!.map((b) => [...a, ...b]));
-                continue;
-              }
-              const e = this.bx(g as A.Expr);
-              if (e.kind === "lit" && typeof e.value === "number" && Number.isInteger(e.value)) {
-                const item = rawItems[e.value - 1];
-                if (!item) throw new AnalysisError("GROUP_BY_POS_OUT_OF_RANGE", `GROUP BY position ${e.value} is not in select list (valid range is [1, ${rawItems.length}]).`);
-                groupRaw.push(item.kind === "alias" ? item.child : item);
-              } else groupRaw.push(e);
-            }
-          }
-        }
+        let { groupRaw, groupingSets, gsExprs } = s.groupBy
+          ? bindGroupBy(s.groupBy, rawItems, outputOf(plan), (x) => this.bx(x))
+          : { groupRaw: [] as Expr[], groupingSets: undefined, gsExprs: [] as Expr[] };
         if (String(this.session.conf.get("spark.sql.groupByAliases") ?? "true").toLowerCase() === "false") {
           // Without groupByAliases a GROUP BY name must be a column of the FROM clause.
           const input = outputOf(plan);
