@@ -17,7 +17,7 @@ export { SqlSession, CatalogApi, inferSchema, type SchemaArg } from "./sql-sessi
 export { DataFrameReader, DataFrameWriter } from "./readwriter";
 export * from "./types";
 export * from "./datasource-contract";
-export { MapConf, SQL_DEFAULTS, readSettings, type SqlSessionLike, type SqlSparkContext, type SqlConfLike, type SqlSettings } from "./session-types";
+export { MapConf, SQL_DEFAULTS, readSettings, checkedSetting, type SqlSessionLike, type SqlSparkContext, type SqlConfLike, type SqlSettings } from "./session-types";
 export type { LogicalPlan } from "./plan/logical-plan";
 export { planString } from "./plan/tree-string";
 export { optimize, OPTIMIZER_BATCHES, type Rule, type Batch, type RuleTrace } from "./optimizer";
@@ -25,7 +25,7 @@ export { PhysicalPlanner } from "./physical/planner";
 export { physicalPlanString, type PhysicalPlan } from "./physical/physical-plan";
 export { QueryExecution, type PlanGraphNode } from "./physical/query-execution";
 export { showString as formatShowString, cellString } from "./show";
-export { TIME_ZONE_KEY, systemTimeZone, normalizeTimeZone, checkedSetting } from "./time-zone";
+export { TIME_ZONE_KEY, systemTimeZone, normalizeTimeZone } from "./time-zone";
 export type { Expr } from "./expressions/expression";
 
 const sessions = new WeakMap<object, SqlSession>();

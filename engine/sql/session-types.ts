@@ -3,7 +3,8 @@
 // layer importing upward, and tests can run the SQL layer on a small stand-in.
 
 import type { RDD } from "../rdd";
-import { normalizeTimeZone, systemTimeZone } from "./time-zone";
+import { WorkbenchError } from "../common/errors";
+import { TIME_ZONE_KEY, normalizeTimeZone, systemTimeZone } from "./time-zone";
 
 export interface BroadcastLike<T> {
   readonly value: T;
@@ -98,6 +99,27 @@ export function readSettings(conf: SqlConfLike): SqlSettings {
 export function sessionTimeZone(conf: SqlConfLike): string {
   const z = conf.get("spark.sql.session.timeZone");
   return z === undefined || z === "" ? systemTimeZone() : normalizeTimeZone(z);
+}
+
+/**
+ * Settings whose values the engine checks when they are set: the session time zone, and the
+ * legacy switches it does not model (refused rather than answering differently):
+ * spark.sql.legacy.timeParserPolicy=LEGACY (java.text.SimpleDateFormat patterns) and
+ * spark.sql.legacy.ctePrecedencePolicy=LEGACY.
+ */
+export function checkedSetting(key: string, value: string): string {
+  if (key === TIME_ZONE_KEY) return normalizeTimeZone(value);
+  if (key === "spark.sql.legacy.timeParserPolicy" && value.trim().toUpperCase() === "LEGACY") {
+    throw new WorkbenchError("UNSUPPORTED_FEATURE.LEGACY_TIME_PARSER",
+      "The feature is not supported: spark.sql.legacy.timeParserPolicy=LEGACY (Spark 2's java.text.SimpleDateFormat patterns). The engine formats and parses datetimes as Spark 3+ does (EXCEPTION / CORRECTED).",
+      { parameters: { key, value } });
+  }
+  if (key === "spark.sql.legacy.ctePrecedencePolicy" && value.trim().toUpperCase() === "LEGACY") {
+    throw new WorkbenchError("UNSUPPORTED_FEATURE.LEGACY_CTE_PRECEDENCE",
+      "The feature is not supported: spark.sql.legacy.ctePrecedencePolicy=LEGACY (an outer WITH definition taking precedence over an inner one of the same name). The engine resolves nested WITH names as Spark 3+ does (CORRECTED).",
+      { parameters: { key, value } });
+  }
+  return value;
 }
 
 /** "10MB", "10485760", "-1" -> bytes. */

@@ -127,21 +127,6 @@ export function explicitZoneInstant(wallMs: number, zoneText: string): number | 
   return fromWallMs(wallMs, z);
 }
 
-/**
- * Settings whose values the engine checks when they are set: the session time zone, and
- * spark.sql.legacy.timeParserPolicy=LEGACY (java.text.SimpleDateFormat patterns, not modelled:
- * refused rather than formatting differently).
- */
-export function checkedSetting(key: string, value: string): string {
-  if (key === TIME_ZONE_KEY) return normalizeTimeZone(value);
-  if (key === "spark.sql.legacy.timeParserPolicy" && value.trim().toUpperCase() === "LEGACY") {
-    throw new WorkbenchError("UNSUPPORTED_FEATURE.LEGACY_TIME_PARSER",
-      "The feature is not supported: spark.sql.legacy.timeParserPolicy=LEGACY (Spark 2's java.text.SimpleDateFormat patterns). The engine formats and parses datetimes as Spark 3+ does (EXCEPTION / CORRECTED).",
-      { parameters: { key, value } });
-  }
-  return value;
-}
-
 /** The zone's id as current_timezone() and spark.conf.get print it. */
 export function normalizeTimeZone(zone: string): string {
   const z = zone.trim();

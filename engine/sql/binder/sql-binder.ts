@@ -19,7 +19,8 @@ import {
 import { resolveExpr, resolveNamed, expandStars, outerScopes, autoName, lookupColumn, unresolvedColumn, containsAggRaw } from "../plan/resolve-expr";
 import { analysisErrorAt, SourceText } from "./unsupported";
 import { bindPivot } from "./pivot";
-import { TIME_ZONE_KEY, checkedSetting } from "../time-zone";
+import { TIME_ZONE_KEY } from "../time-zone";
+import { checkedSetting } from "../session-types";
 import { decorrelate, rewriteCorrelated, hasCorrelated, isUnsupportedCorrelation, markCorrelated, markNestedSubqueries, resolveScalarSubqueries } from "./decorrelate";
 import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
