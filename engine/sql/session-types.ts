@@ -104,14 +104,19 @@ export function sessionTimeZone(conf: SqlConfLike): string {
 /**
  * Settings whose values the engine checks when they are set: the session time zone, and the
  * legacy switches it does not model (refused rather than answering differently):
- * spark.sql.legacy.timeParserPolicy=LEGACY (java.text.SimpleDateFormat patterns) and
- * spark.sql.legacy.ctePrecedencePolicy=LEGACY.
+ * spark.sql.legacy.timeParserPolicy=LEGACY (java.text.SimpleDateFormat patterns),
+ * spark.sql.legacy.ctePrecedencePolicy=LEGACY and spark.sql.decimalOperations.allowPrecisionLoss=false.
  */
 export function checkedSetting(key: string, value: string): string {
   if (key === TIME_ZONE_KEY) return normalizeTimeZone(value);
   if (key === "spark.sql.legacy.timeParserPolicy" && value.trim().toUpperCase() === "LEGACY") {
     throw new WorkbenchError("UNSUPPORTED_FEATURE.LEGACY_TIME_PARSER",
       "The feature is not supported: spark.sql.legacy.timeParserPolicy=LEGACY (Spark 2's java.text.SimpleDateFormat patterns). The engine formats and parses datetimes as Spark 3+ does (EXCEPTION / CORRECTED).",
+      { parameters: { key, value } });
+  }
+  if (key === "spark.sql.decimalOperations.allowPrecisionLoss" && value.trim().toLowerCase() === "false") {
+    throw new WorkbenchError("UNSUPPORTED_FEATURE.DECIMAL_PRECISION_LOSS",
+      "The feature is not supported: spark.sql.decimalOperations.allowPrecisionLoss=false (decimal results keep their full scale and become NULL when they do not fit). The engine follows Spark's default (true): results that would exceed precision 38 give up scale.",
       { parameters: { key, value } });
   }
   if (key === "spark.sql.legacy.ctePrecedencePolicy" && value.trim().toUpperCase() === "LEGACY") {

@@ -75,6 +75,18 @@ describe.skipIf(!javaAvailable())("spark.sql.session.timeZone vs PySpark", () =>
   });
 });
 
+describe("settings the engine does not model are refused when set", () => {
+  it("legacy datetime parser, legacy CTE precedence, decimal results without precision loss", () => {
+    const spark = new SqlSession(localHost());
+    expect(() => spark.sql("SET spark.sql.legacy.timeParserPolicy=LEGACY")).toThrow(/UNSUPPORTED_FEATURE.LEGACY_TIME_PARSER/);
+    expect(() => spark.sql("SET spark.sql.legacy.ctePrecedencePolicy=legacy")).toThrow(/UNSUPPORTED_FEATURE.LEGACY_CTE_PRECEDENCE/);
+    expect(() => spark.sql("SET spark.sql.decimalOperations.allowPrecisionLoss=false")).toThrow(/UNSUPPORTED_FEATURE.DECIMAL_PRECISION_LOSS/);
+    // The values the engine does follow are accepted.
+    expect(() => spark.sql("SET spark.sql.legacy.timeParserPolicy=CORRECTED")).not.toThrow();
+    expect(spark.conf.get("spark.sql.legacy.timeParserPolicy")).toBe("CORRECTED");
+  });
+});
+
 describe("session time zone without a reference", () => {
   it("the DataFrame functions take the session zone too", async () => {
     const { F } = await import("../../engine/sql/index");
