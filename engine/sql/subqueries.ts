@@ -11,7 +11,7 @@
 import { AnalysisError, WorkbenchError } from "../common/errors";
 import { canonical } from "../common/keys";
 import type { DataType } from "./types";
-import { transformUp, references, type Attr, type Expr } from "./expressions/expression";
+import { andAll, transformUp, references, type Attr, type Expr } from "./expressions/expression";
 import { resolveIn } from "./expressions/functions-core";
 import { evalConstant } from "./expressions/eval";
 import { newExprId, outputOf, childrenOf, withChildren, transformPlanUp, expressionsOf, mapExpressions, mapPlanExpressions, type LogicalPlan } from "./plan/logical-plan";
@@ -178,7 +178,7 @@ async function applyOne(child: LogicalPlan, s: Subquery & { outer?: number[] }, 
   const value: Attr = { kind: "attr", id: newExprId(), name: "__subquery_value", dataType: valueType, nullable: true };
   const table: LogicalPlan = { kind: "LocalRelation", output: [...keyAttrs, value], rows };
   const eqs: Expr[] = bound.map((a, i) => ({ kind: "fn", name: "<=>", args: [a, keyAttrs[i]!], dataType: BOOL }) as Expr);
-  const condition = eqs.reduce<Expr | undefined>((acc, e) => (acc ? { kind: "fn", name: "and", args: [acc, e], dataType: BOOL } as Expr : e), undefined);
+  const condition = andAll(eqs);
   const joined: LogicalPlan = { kind: "Join", left: child, right: table, joinType: condition ? "left" : "cross", condition };
   return { plan: joined, value };
 }
