@@ -180,7 +180,23 @@ export const isUnsupportedCorrelation = (err: unknown): boolean =>
 /** A correlated subquery left for evaluation per binding of the outer columns it reads (engine/sql/subqueries.ts). */
 export function markApplied(x: Expr & { kind: "subquery" }): Expr {
   checkOuterAggregates(x.plan);
+  if (x.type !== "scalar") checkSetOpCorrelation(x.plan);
   return { ...x, outer: [...correlatedRefs(x.plan)] };
+}
+
+/**
+ * Spark refuses an IN / EXISTS subquery whose outer references sit inside a branch of a UNION,
+ * INTERSECT or EXCEPT (its predicates cannot be pulled above the set operation); a scalar
+ * subquery may have them.
+ */
+export function checkSetOpCorrelation(plan: LogicalPlan): void {
+  transformPlanUp(plan, (p) => {
+    if (p.kind === "SetOp" && (correlatedRefs(p.left).size > 0 || correlatedRefs(p.right).size > 0)) {
+      throw new AnalysisError("UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.ACCESSING_OUTER_QUERY_COLUMN_IS_NOT_ALLOWED",
+        `Unsupported subquery expression: Accessing outer query column is not allowed in this location: a branch of ${p.op.toUpperCase()}${p.all ? " ALL" : ""} in an IN / EXISTS subquery.`);
+    }
+    return p;
+  });
 }
 
 /**
@@ -216,6 +232,7 @@ export function rewriteCorrelatedExists(plan: LogicalPlan, e: Expr): { plan: Log
     if (x.kind !== "subquery" || x.type !== "exists" || x.outer || correlatedRefs(x.plan).size === 0) return x;
     const outerAttrs = outputOf(cur);
     const outerIds = new Set(outerAttrs.map((a) => a.id));
+    checkSetOpCorrelation(x.plan);
     let pulled: { plan: LogicalPlan; conds: Expr[] };
     try {
       pulled = decorrelate(x.plan, outerIds);

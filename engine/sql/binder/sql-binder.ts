@@ -21,7 +21,7 @@ import { analysisErrorAt, SourceText } from "./unsupported";
 import { bindPivot } from "./pivot";
 import { TIME_ZONE_KEY } from "../time-zone";
 import { checkedSetting } from "../session-types";
-import { decorrelate, rewriteCorrelated, hasCorrelated, isUnsupportedCorrelation, markCorrelated, markNestedSubqueries, resolveScalarSubqueries } from "./decorrelate";
+import { checkSetOpCorrelation, decorrelate, rewriteCorrelated, hasCorrelated, isUnsupportedCorrelation, markCorrelated, markNestedSubqueries, resolveScalarSubqueries } from "./decorrelate";
 import { splitConjuncts, andAll } from "../expressions/expression";
 import { DataFrame } from "../dataframe";
 import { createSessionTable, insertIntoSessionTable, dropSessionTable } from "./session-tables";
@@ -520,6 +520,7 @@ export class SqlBinder {
   private subqueryJoin(plan: LogicalPlan, sub: Expr & { kind: "subquery" }, negated: boolean): LogicalPlan {
     const outer = outputOf(plan);
     const outerIds = new Set(outer.map((a) => a.id));
+    checkSetOpCorrelation(sub.plan);
     const { plan: inner, conds } = decorrelate(sub.plan, outerIds, sub.type === "in" && !negated);
     const right = dedupRight(plan, inner);
     const rout = outputOf(right);
