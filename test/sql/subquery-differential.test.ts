@@ -105,6 +105,13 @@ describe("subqueries vs DuckDB", () => {
       .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.MUST_AGGREGATE_CORRELATED_SCALAR_SUBQUERY/);
     expect(() => spark.sql("SELECT id FROM t WHERE k < (SELECT sum(d) FROM (SELECT sum(t.k) AS d FROM u))"))
       .toThrow(/UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_REFERENCE/);
+    // Outer references inside a set operation: refused for IN / EXISTS, evaluated for scalar subqueries.
+    for (const q of ["SELECT id FROM t WHERE k IN (SELECT k FROM u WHERE u.w = t.w UNION ALL SELECT k FROM u)",
+      "SELECT id FROM t WHERE EXISTS (SELECT k FROM u WHERE u.w = t.w INTERSECT SELECT k FROM u)",
+      "SELECT id FROM t WHERE k = 1 OR k IN (SELECT k FROM u EXCEPT SELECT k FROM u WHERE u.w = t.w)"]) {
+      expect(() => spark.sql(q), q).toThrow(/ACCESSING_OUTER_QUERY_COLUMN_IS_NOT_ALLOWED/);
+    }
+    expect(() => spark.sql("SELECT id, (SELECT sum(v) FROM (SELECT v FROM u WHERE u.k = t.k UNION ALL SELECT v FROM u)) AS s FROM t")).not.toThrow();
   });
 
   it("a correlated scalar subquery returning two rows for a binding fails the query like Spark", async () => {
