@@ -4,7 +4,8 @@
 
 import { decimalText } from "../../common/decimal";
 import { createHash } from "node:crypto";
-import { editDistance } from "../../common/errors";
+import { AnalysisError, editDistance, ExecutionError } from "../../common/errors";
+import { exprSql } from "./print";
 import { type DataType, StringType, IntegerType, BooleanType, ArrayType } from "../types";
 import { register, simple as simpleDef, coerceArg, typeOf, mkCast, lookupFunction, type ScalarDef, type RowFn } from "./registry";
 import { javaDoubleToString } from "../text-format";
@@ -237,7 +238,15 @@ register({
 
 register({
   kind: "scalar", name: "regexp_replace", minArgs: 3, maxArgs: 4,
-  resolve(args, node) { return { args: args.map((_, i) => coerceArg(node, args, i, i === 3 ? "int" : "string")), dataType: StringType }; },
+  resolve(args, node) {
+    const pos = args[3];
+    if (pos?.kind === "lit" && typeof pos.value === "number" && pos.value <= 0) {
+      throw new AnalysisError("DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+        `Cannot resolve "${exprSql(node)}" due to data type mismatch: The \`position\` must be positive, but got ${pos.value}.`,
+        { parameters: { exprName: "`position`", valueRange: "(0, 2147483647]", currentValue: String(pos.value) } });
+    }
+    return { args: args.map((_, i) => coerceArg(node, args, i, i === 3 ? "int" : "string")), dataType: StringType };
+  },
   compile(args) {
     const [s, p, r, pos] = args as [RowFn, RowFn, RowFn, RowFn?];
     const re = cachedRegex((x) => javaRegex(x, "g"));
@@ -263,19 +272,33 @@ register({
       const a = s(row), b = p(row);
       if (a === null || b === null || a === undefined || b === undefined) return null;
       const i = idx ? Number(idx(row)) : 1;
-      const m = re(b as string).exec(a as string);
+      const r = re(b as string);
+      checkGroupIndex(r, i);
+      const m = r.exec(a as string);
       if (!m) return "";
       return m[i] ?? "";
     };
   },
 });
 
+/** Spark's check of regexp_extract's group index against the pattern's groups (INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX). */
+function checkGroupIndex(re: RegExp, i: number): void {
+  const groups = new RegExp(`${re.source}|`, re.flags.replace("g", "")).exec("")!.length - 1;
+  if (i < 0 || i > groups) {
+    throw new ExecutionError("INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX",
+      `The value of parameter(s) \`idx\` in \`regexp_extract\` is invalid: Expects group index between 0 and ${groups}, but got ${i}.`,
+      { parameters: { parameter: "`idx`", functionName: "`regexp_extract`", groupCount: groups, groupIndex: i } });
+  }
+}
+
 register({
   kind: "scalar", name: "regexp_extract_all", minArgs: 2, maxArgs: 3,
   resolve(args, node) { return { args: args.map((_, i) => coerceArg(node, args, i, i === 2 ? "int" : "string")), dataType: ArrayType(StringType) }; },
   eval([s, p, idx]) {
     const i = (idx as number | undefined) ?? 1;
-    return [...(s as string).matchAll(javaRegex(p as string, "g"))].map((m) => m[i] ?? "");
+    const re = javaRegex(p as string, "g");
+    checkGroupIndex(re, i);
+    return [...(s as string).matchAll(re)].map((m) => m[i] ?? "");
   },
 });
 
