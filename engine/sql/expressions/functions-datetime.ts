@@ -8,6 +8,9 @@ import { register, simple, coerceArg, typeOf, type ScalarDef } from "./registry"
 import { parseDate, parseTimestamp } from "./cast";
 import { formatWithSparkPattern, parseWithSparkPattern } from "./datetime-format";
 import { UTC, fromWallMs, instantOfWall, isValidTimeZone, toWallMs, wallDate } from "../time-zone";
+import { AnalysisError } from "../../common/errors";
+import { exprSql } from "./print";
+import { sqlTypeName } from "./type-utils";
 
 const DAY = 86400000;
 const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
@@ -112,8 +115,26 @@ part("minute", (d) => d.getUTCMinutes(), "timestamp");
 part("second", (d) => d.getUTCSeconds(), "timestamp");
 
 register(simple("datediff", ["date", "date"], IntegerType, ([a, b]) => Math.round(((a as Date).getTime() - (b as Date).getTime()) / DAY)));
-register(simple("date_add", ["date", "int"], DateType, ([d, n]) => new Date((d as Date).getTime() + (n as number) * DAY)), "dateadd");
-register(simple("date_sub", ["date", "int"], DateType, ([d, n]) => new Date((d as Date).getTime() - (n as number) * DAY)));
+/** date_add / date_sub: the day count must be an INT, SMALLINT or TINYINT (a string literal must spell an integer), as in Spark. */
+function dateShift(name: string, sign: number): ScalarDef {
+  const base = simple(name, ["date", "int"], DateType, ([d, n]) => new Date((d as Date).getTime() + sign * (n as number) * DAY));
+  return {
+    ...base,
+    resolve(args, node) {
+      const n = args[1]!, t = typeOf(n);
+      if (t.type === "string" && n.kind === "lit" && typeof n.value === "string" && !/^\s*[+-]?\d+\s*$/.test(n.value)) {
+        throw new AnalysisError("SECOND_FUNCTION_ARGUMENT_NOT_INTEGER", `The second argument of \`${name}\` function needs to be an integer.`, { parameters: { functionName: name } });
+      }
+      if (!["byte", "short", "integer", "string", "null"].includes(t.type)) {
+        throw new AnalysisError("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+          `Cannot resolve "${exprSql(node)}" due to data type mismatch: The second parameter requires the ("INT" or "SMALLINT" or "TINYINT") type, however "${exprSql(n)}" has the type "${sqlTypeName(t)}".`);
+      }
+      return base.resolve(args, node);
+    },
+  };
+}
+register(dateShift("date_add", 1), "dateadd");
+register(dateShift("date_sub", -1));
 register(simple("add_months", ["date", "int"], DateType, ([d, n]) => addMonths(d as Date, n as number)));
 register(simple("last_day", ["date"], DateType, ([d]) => new Date(Date.UTC((d as Date).getUTCFullYear(), (d as Date).getUTCMonth() + 1, 0))));
 register(simple("next_day", ["date", "string"], DateType, ([d, dow]) => {
