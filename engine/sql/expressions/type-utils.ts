@@ -4,7 +4,7 @@
 
 import {
   type DataType, DoubleType, LongType, StringType, IntegerType, NullType, BooleanType, DecimalType, TimestampType,
-  isNumeric, simpleString, typesEqual,
+  isNumeric, isInterval, simpleString, typesEqual,
 } from "../types";
 
 const NUMERIC_ORDER = ["byte", "short", "integer", "long", "float", "double"] as const;
@@ -127,7 +127,9 @@ export function comparisonType(a: DataType, b: DataType): DataType | undefined {
   if (a.type === "string" && b.type === "date" || a.type === "date" && b.type === "string") return { type: "date" };
   if (a.type === "string" && b.type === "timestamp" || a.type === "timestamp" && b.type === "string") return TimestampType;
   if (isDateLike(a) && isDateLike(b)) return TimestampType;
-  // A string compared with an atomic non-string value is cast to the other side's type.
+  // A string compared with an atomic non-string value is cast to the other side's type (not to an
+  // interval: Spark has no implicit string-to-interval cast there).
+  if (isInterval(a) && b.type === "string" || a.type === "string" && isInterval(b)) return undefined;
   if (a.type === "string" && isAtomic(b) && b.type !== "binary") return b.type === "decimal" ? DoubleType : b;
   if (b.type === "string" && isAtomic(a) && a.type !== "binary") return a.type === "decimal" ? DoubleType : a;
   return widerType(a, b);
