@@ -72,6 +72,9 @@ const QUERIES = [
   // the same table inside and outside (its inner columns share ids with the outer ones)
   "SELECT k, (SELECT count(*) FROM t t2 WHERE t2.k = t.k) AS c, count(*) AS n FROM t GROUP BY k",
   "SELECT id, (SELECT count(*) FROM t t2 WHERE t2.id < t.id AND t2.w = t.w) AS c FROM t",
+  // inside an aggregate's input: a value per input row
+  "SELECT k, sum(CASE WHEN EXISTS (SELECT 1 FROM u WHERE u.w = t.w) THEN 1 ELSE 0 END) AS e FROM t GROUP BY k",
+  "SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM u WHERE u.k = t.k)) AS f, sum((SELECT count(*) FROM u WHERE u.k < t.k)) AS s FROM t",
 ];
 
 describe("subqueries vs DuckDB", () => {

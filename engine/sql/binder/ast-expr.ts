@@ -162,7 +162,10 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
       return e.negated ? not(r) : r;
     }
     case "inSubquery": return { kind: "subquery", type: "in", plan: cx.bindSubquery(e.query), child: b(e.expr), negated: e.negated };
-    case "exists": return { kind: "subquery", type: "exists", plan: cx.bindSubquery(e.query) };
+    case "exists": {
+      const plan = cx.bindSubquery(e.query);
+      return { kind: "subquery", type: "exists", plan, outerNames: outerReferences(plan).map((a) => a.name) };
+    }
     case "scalarSubquery": {
       const plan = cx.bindSubquery(e.query);
       return { kind: "subquery", type: "scalar", plan, outerNames: outerReferences(plan).map((a) => a.name) };
@@ -225,8 +228,10 @@ export function bindExpr(e: A.Expr, cx: ExprBindContext): Expr {
       if (e.filter && e.over) throw new AnalysisError("_LEGACY_ERROR_TEMP_1030", "Window aggregate function with filter predicate is not supported yet.");
       if (e.filter) {
         const cond = b(e.filter);
-        args = args.map((a) => ({ kind: "fn", name: "if", args: [cond, a, { kind: "lit", value: null, dataType: { type: "null" } }] }) as Expr);
-        if (name === "count" && args.length === 0) args = [{ kind: "fn", name: "if", args: [cond, { kind: "lit", value: 1, dataType: { type: "integer" } }, { kind: "lit", value: null, dataType: { type: "null" } }] }];
+        const nul: Expr = { kind: "lit", value: null, dataType: { type: "null" } };
+        // count(*) FILTER (WHERE c) counts the rows where c holds.
+        if (name === "count" && (args.length === 0 || args.length === 1 && args[0]!.kind === "star")) args = [{ kind: "lit", value: 1, dataType: { type: "integer" } }];
+        args = args.map((a) => ({ kind: "fn", name: "if", args: [cond, a, nul] }) as Expr);
       }
       const castTo = CAST_ALIASES[name];
       if (castTo && args.length === 1 && !e.over && e.name.length === 1) return { kind: "cast", child: args[0]!, to: castTo, implicit: true };

@@ -143,7 +143,8 @@ function print(e: Expr, plan: boolean): string {
     }
     case "in": return plan ? `${p(e.child)} IN (${e.list.map(p).join(", ")})` : `(${p(e.child)} IN (${e.list.map(p).join(", ")}))`;
     case "subquery":
-      if (e.type === "exists") return `${e.negated ? "NOT " : ""}exists#${(e as { id?: number }).id ?? ""}`;
+      // Spark names EXISTS after its outer columns too (exists(dept_id)); plans show exists#id.
+      if (e.type === "exists") return `${e.negated ? "NOT " : ""}${plan ? `exists#${(e as { id?: number }).id ?? ""}` : `exists(${(e.outerNames ?? []).join(", ")})`}`;
       if (e.type === "in") return `${p(e.child!)} ${e.negated ? "NOT " : ""}IN (list#${(e as { id?: number }).id ?? ""})`;
       return `scalarsubquery(${(e.outerNames ?? []).join(", ")})`;
     case "window": return `${p(e.fn)} OVER (${windowSpecString(e.spec, plan)})`;

@@ -209,7 +209,17 @@ export function buildAggregate(child0: LogicalPlan, groupRaw0: Expr[], selectRaw
   };
   [...named, ...(having ? [having] : []), ...orders].forEach(collect);
   const groupNamed = groupBy.map((g) => (g.kind === "attr" ? g : ({ kind: "alias", child: g, name: exprSql(g), id: newExprId() } as Expr)));
-  const aggNamed = aggCalls.map((a) => ({ kind: "alias", child: a, name: exprSql(a), id: newExprId() }) as Expr);
+  // A correlated subquery inside an aggregate's input (sum(CASE WHEN EXISTS (...) ...), FILTER
+  // (WHERE EXISTS ...)) is a value per input row: computed in a projection below the aggregate.
+  const perRow: Expr[] = [];
+  const lift = (e: Expr): Expr => transformUp(e, (x) => {
+    if (x.kind !== "subquery" || !x.outer) return x;
+    const a = { kind: "alias", child: x, name: "__subquery", id: newExprId() } as Expr;
+    perRow.push(a);
+    return toAttr(a);
+  });
+  const aggNamed = aggCalls.map((a) => ({ kind: "alias", child: lift(a), name: exprSql(a), id: newExprId() }) as Expr);
+  if (perRow.length) child = { kind: "Project", exprs: [...outputOf(child), ...perRow], child };
   const agg: LogicalPlan = { kind: "Aggregate", groupBy, aggs: [...groupNamed, ...aggNamed], child };
   const aggOut = outputOf(agg);
   const rewrite = (e: Expr): Expr => {
