@@ -29,7 +29,9 @@ export class RuntimeConfig {
   }
   set(key: string, value: unknown): void {
     // A zone Spark cannot resolve is refused when set (INVALID_CONF_VALUE.TIME_ZONE), not at the next query.
-    this.conf.set(key, typeof value === "string" || key === TIME_ZONE_KEY ? checkedSetting(key, String(value)) : value);
+    // (and a legacy switch the engine does not model, given as a string or a boolean).
+    const checked = checkedSetting(key, String(value));
+    this.conf.set(key, key === TIME_ZONE_KEY ? checked : value);
   }
   unset(key: string): void {
     this.conf.unset(key);

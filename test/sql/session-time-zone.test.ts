@@ -134,6 +134,7 @@ describe("data sources read and write timestamps in the session time zone", () =
       expect(await read({ timeZone: "UTC" })).toEqual(["2021-06-01T10:00:00.000Z", "2021-06-01T10:00:00.000Z"]);
       expect(await read({ timestampFormat: "yyyy-MM-dd HH:mm:ss" }).then((r) => r[0])).toBe("2021-06-01T17:00:00.000Z");
       expect(() => spark.conf.set("spark.sql.session.timeZone", "Nowhere/Land")).toThrow(/INVALID_CONF_VALUE.TIME_ZONE/);
+      expect(() => spark.conf.set("spark.sql.decimalOperations.allowPrecisionLoss", false)).toThrow(/UNSUPPORTED_FEATURE.DECIMAL_PRECISION_LOSS/);
     } finally {
       await spark.stop();
     }
