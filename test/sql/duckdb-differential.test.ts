@@ -19,6 +19,9 @@ function makeTables(seed: number): Tables {
 }
 
 const QUERIES = [
+  // lateral column aliases: an earlier select item's alias, in plain and aggregate queries
+  "SELECT id, x * 2 AS dbl, dbl + k AS tot, tot > 50 AS big FROM t",
+  "SELECT k, max(x) AS mx, mx - min(x) AS spread, count(*) AS n, spread / n AS per FROM t GROUP BY k",
   "SELECT k, count(*) AS n, sum(x) AS s, min(w) AS mn, max(x) AS mx FROM t GROUP BY k",
   "SELECT w, count(DISTINCT k) AS dk, round(avg(x), 6) AS a FROM t GROUP BY w",
   "SELECT id, k, w FROM t WHERE k > 2 AND w IS NOT NULL",

@@ -14,6 +14,13 @@ describe("analysis errors", () => {
   const df = s.createDataFrame([[1, "a", 2.0]], "amount int, name string, price double");
   df.createOrReplaceTempView("items");
 
+  it("grouping by a select item that uses a lateral column alias is Spark's UNSUPPORTED_FEATURE", () => {
+    s.createDataFrame([[1, 2]], "k int, v int").createOrReplaceTempView("lca_t");
+    expect(() => s.sql("SELECT k AS lca, lca + 1 AS col FROM lca_t GROUP BY k, col")).toThrow(/LATERAL_COLUMN_ALIAS_IN_GROUP_BY/);
+    expect(() => s.sql("SELECT k AS lca, lca + 1 AS col FROM lca_t GROUP BY all")).toThrow(/LATERAL_COLUMN_ALIAS_IN_GROUP_BY/);
+    expect(() => s.sql("SELECT k AS lca, lca + 1 AS col, count(*) FROM lca_t GROUP BY k")).not.toThrow();
+  });
+
   it("UNRESOLVED_COLUMN.WITH_SUGGESTION lists the closest names first", () => {
     const e = thrown(() => df.select("amont"));
     expect(e).toBeInstanceOf(AnalysisError);

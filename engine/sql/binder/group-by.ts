@@ -8,6 +8,7 @@ import { anyExpr, type Attr, type Expr } from "../expressions/expression";
 import { anyPlan } from "../plan/logical-plan";
 import { expandStars, containsAggRaw } from "../plan/resolve-expr";
 import { rollupSets, cubeSets } from "../plan/builders";
+import { lateralGroupByError } from "./lateral-alias";
 
 export interface BoundGroupBy {
   /** Expressions every group is keyed by (outside grouping sets). */
@@ -17,13 +18,23 @@ export interface BoundGroupBy {
   gsExprs: Expr[];
 }
 
-export function bindGroupBy(groupBy: A.GroupBy, rawItems: Expr[], input: Attr[], bx: (e: A.Expr) => Expr): BoundGroupBy {
+/** `lateral`: names of select items that use a lateral column alias (Spark refuses grouping by them). */
+export function bindGroupBy(groupBy: A.GroupBy, rawItems: Expr[], input: Attr[], bx: (e: A.Expr) => Expr, lateral: Set<string> = new Set()): BoundGroupBy {
   const gsExprs: Expr[] = [];
   if (groupBy.all) {
     // The select items without an aggregate; a scalar subquery computing one (Spark looks into
     // its plan) is evaluated per group, not grouped by.
     const aggregating = (e: Expr) => containsAggRaw(e) || anyExpr(e, (x) => x.kind === "subquery" && x.type === "scalar" && anyPlan(x.plan, (p) => p.kind === "Aggregate"));
-    return { groupRaw: expandStars(rawItems, input).filter((e) => !aggregating(e)).map((e) => (e.kind === "alias" ? e.child : e)), groupingSets: undefined, gsExprs };
+    const keys = expandStars(rawItems, input).filter((e) => !aggregating(e));
+    const viaLateral = keys.find((e) => e.kind === "alias" && lateral.has(e.name.toLowerCase()));
+    if (viaLateral) throw lateralGroupByError((viaLateral as { name: string }).name);
+    return { groupRaw: keys.map((e) => (e.kind === "alias" ? e.child : e)), groupingSets: undefined, gsExprs };
+  }
+  for (const g of groupBy.items) {
+    const c = g as A.Expr;
+    if (c.kind === "column" && c.name.length === 1 && lateral.has(c.name[0]!.toLowerCase()) && !input.some((a) => a.name.toLowerCase() === c.name[0]!.toLowerCase())) {
+      throw lateralGroupByError(c.name[0]!);
+    }
   }
   const ordinalOr = (e: Expr): Expr => {
     if (!(e.kind === "lit" && typeof e.value === "number" && Number.isInteger(e.value))) return e;

@@ -28,6 +28,7 @@ import { createSessionTable, insertIntoSessionTable, dropSessionTable } from "./
 import type { SqlSession } from "../sql-session";
 import { bindExpr, bindSort, CAST_ALIASES, type ExprBindContext } from "./ast-expr";
 import { bindGroupBy } from "./group-by";
+import { resolveLateralAliases } from "./lateral-alias";
 import { statementHandler, timeTravelHandler } from "../statement-hooks";
 
 const JOIN_TYPES: Record<A.JoinType, JoinType> = {
@@ -390,6 +391,8 @@ export class SqlBinder {
       } finally {
         outerScopes.pop();
       }
+      const lateralItems = resolveLateralAliases(rawItems, outputOf(plan));
+      rawItems = lateralItems.items;
       if (rawItems.some(hasCorrelated) && (s.groupBy || s.having || rawItems.some(containsAggRaw))) {
         // Over an aggregate: evaluated per binding of the grouping columns it reads, above the aggregate.
         rawItems = rawItems.map(markCorrelated);
@@ -419,7 +422,7 @@ export class SqlBinder {
       const isAgg = !!s.groupBy || !!having || rawItems.some(containsAggRaw) || sorts.some((o) => containsAggRaw(o.child));
       if (isAgg) {
         let { groupRaw, groupingSets, gsExprs } = s.groupBy
-          ? bindGroupBy(s.groupBy, rawItems, outputOf(plan), (x) => this.bx(x))
+          ? bindGroupBy(s.groupBy, rawItems, outputOf(plan), (x) => this.bx(x), lateralItems.lateral)
           : { groupRaw: [] as Expr[], groupingSets: undefined, gsExprs: [] as Expr[] };
         if (String(this.session.conf.get("spark.sql.groupByAliases") ?? "true").toLowerCase() === "false") {
           // Without groupByAliases a GROUP BY name must be a column of the FROM clause.
