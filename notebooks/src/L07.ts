@@ -104,6 +104,39 @@ export const L07 = buildNotebook("l07", [
     viz.renderPlanGraph(spark.lastQueryExecution()!.planGraph())
   `,
   md`
+    ### SQL: correlated subqueries are rewritten into joins
+
+    The same engine answers SQL. A **correlated** subquery reads a column of the outer query (here:
+    each person's own city). Evaluated literally it would run once per outer row; Catalyst rewrites
+    it into a join with an aggregate grouped by the correlated column, so it runs as one job. Look
+    for the \`Join\` and the \`HashAggregate\` by \`city\` in the plan:
+  `,
+  code`
+    peopleDF.createOrReplaceTempView("people");
+    const olderThanTheirCity = spark.sql(\`
+      SELECT city, count(*) AS n FROM people p
+      WHERE age > (SELECT avg(age) FROM people q WHERE q.city = p.city)
+      GROUP BY city ORDER BY city\`);
+    olderThanTheirCity.explain();
+    await olderThanTheirCity.show();
+  `,
+  md`
+    ### Time zones: a timestamp is an instant
+
+    A \`TIMESTAMP\` is a moment in time. The **session time zone** (\`spark.sql.session.timeZone\`)
+    decides how it is printed, which day and hour it falls in, and how a text like
+    \`'2024-03-10 12:00:00'\` (no zone written) is read. The same rows, shown in two zones:
+  `,
+  code`
+    const events = spark.createDataFrame([[new Date("2024-03-10T12:00:00Z")], [new Date("2024-03-10T23:30:00Z")]], "t timestamp");
+    const fields = events.select("t", F.hour("t").alias("hour"), F.to_date("t").alias("day"), F.date_format("t", "HH:mm XXX").alias("local"));
+    spark.conf.set("spark.sql.session.timeZone", "UTC");
+    await fields.show();
+    spark.conf.set("spark.sql.session.timeZone", "Asia/Tokyo");
+    await fields.show();
+    spark.conf.set("spark.sql.session.timeZone", "UTC");
+  `,
+  md`
     ### Your turn 1
 
     With the **DataFrame API** on \`peopleDF\`, count the people in Basel who are **younger than 25**.
