@@ -5,7 +5,6 @@
 // letters that Spark users write (yyyy MM dd HH mm ss SSS XXX ...).
 
 import { UTC, fromWallMs } from "../time-zone";
-import { formatTimestamp } from "../text-format";
 import { compilePattern, formatWithSparkPattern, parseWithSparkPattern } from "../expressions/datetime-format";
 
 const DAY_MS = 86_400_000;
@@ -55,11 +54,6 @@ export function parseTimestampLiteral(text: string, tz: string = UTC): Date | nu
   return new Date(m[8] ? wall - off * 60_000 : fromWallMs(wall, tz));
 }
 
-/** Format an instant with a Spark datetime pattern on the wall clock of `tz` (the writer's timeZone option). */
-export function formatWithPattern(instant: Date, pattern: string, tz: string = UTC): string {
-  return formatWithSparkPattern(instant, pattern, tz);
-}
-
 /** A strict parser for a Spark datetime pattern (whole text must match); a wall time without a zone is in `tz`. */
 export function compileParser(pattern: string, tz: string = UTC): (text: string) => Date | null {
   compilePattern(pattern); // a bad pattern fails when the reader is set up, not per row
@@ -68,17 +62,12 @@ export function compileParser(pattern: string, tz: string = UTC): (text: string)
 
 /** Spark's default date text. */
 export function formatDate(d: Date): string {
-  return formatWithPattern(d, "yyyy-MM-dd");
+  return formatWithSparkPattern(d, "yyyy-MM-dd", UTC);
 }
 
 /** Spark's default timestamp text when writing CSV/JSON (yyyy-MM-dd'T'HH:mm:ss.SSSXXX in the timeZone option's zone). */
 export function formatTimestampIso(d: Date, tz: string = UTC): string {
-  return formatWithPattern(d, "yyyy-MM-dd'T'HH:mm:ss.SSSXXX", tz);
-}
-
-/** Timestamp text like Spark's cast to string (yyyy-MM-dd HH:mm:ss[.fff]), used for partition dirs. */
-export function formatTimestampPlain(d: Date): string {
-  return formatTimestamp(d);
+  return formatWithSparkPattern(d, "yyyy-MM-dd'T'HH:mm:ss.SSSXXX", tz);
 }
 
 export function truncateToDay(d: Date): Date {

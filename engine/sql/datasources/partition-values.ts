@@ -3,7 +3,8 @@
 // partition name is null) and the reverse, value -> directory text, for partitioned writes.
 
 import { type DataType } from "../types";
-import { formatDate, formatTimestampPlain, parseDateLiteral, parseTimestampLiteral } from "./datetime";
+import { formatDate, parseDateLiteral, parseTimestampLiteral } from "./datetime";
+import { formatTimestamp } from "../text-format";
 
 export const HIVE_DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__";
 
@@ -58,6 +59,6 @@ export function castPartitionValue(raw: string, dt: DataType): unknown {
 /** Directory text of a partition value (inverse of castPartitionValue). */
 export function partitionValueText(v: unknown, dt: DataType): string {
   if (v === null || v === undefined || v === "") return HIVE_DEFAULT_PARTITION;
-  if (v instanceof Date) return dt.type === "date" ? formatDate(v) : formatTimestampPlain(v);
+  if (v instanceof Date) return dt.type === "date" ? formatDate(v) : formatTimestamp(v);
   return String(v);
 }

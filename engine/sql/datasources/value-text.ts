@@ -4,7 +4,8 @@
 import { decimalText } from "../../common/decimal";
 import type { DataType } from "../types";
 import { javaDoubleToString } from "../text-format";
-import { formatDate, formatTimestampIso, formatWithPattern } from "./datetime";
+import { formatDate, formatTimestampIso } from "./datetime";
+import { formatWithSparkPattern } from "../expressions/datetime-format";
 import { UTC } from "../time-zone";
 
 export interface TextFormats {
@@ -15,8 +16,8 @@ export interface TextFormats {
 /** Date and timestamp writers; timestamps print on the wall clock of `tz` (the timeZone option). */
 export function textFormats(dateFormat?: string, timestampFormat?: string, tz: string = UTC): TextFormats {
   return {
-    date: dateFormat ? (d) => formatWithPattern(d, dateFormat) : formatDate,
-    timestamp: timestampFormat ? (d) => formatWithPattern(d, timestampFormat, tz) : (d) => formatTimestampIso(d, tz),
+    date: dateFormat ? (d) => formatWithSparkPattern(d, dateFormat, UTC) : formatDate,
+    timestamp: timestampFormat ? (d) => formatWithSparkPattern(d, timestampFormat, tz) : (d) => formatTimestampIso(d, tz),
   };
 }
 
