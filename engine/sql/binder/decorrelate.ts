@@ -289,17 +289,9 @@ function joinScalar(outer: LogicalPlan, sub: Expr & { kind: "subquery" }): { pla
   const out = outputOf(p);
   if (out.length !== 1) throw new AnalysisError("INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN", `Scalar subquery must return only one column, but got ${out.length}.`);
   const { plan: innerChild, conds } = decorrelate(p.child, outerIds);
-  const onlyOuter = (x: Expr) => { const r = [...references(x)]; return r.length > 0 && r.every((id) => outerIds.has(id)); };
-  const noOuter = (x: Expr) => [...references(x)].every((id) => !outerIds.has(id));
-  const innerKeys: Expr[] = [], outerKeys: Expr[] = [];
-  for (const c of conds) {
-    if (c.kind === "fn" && c.name === "=" && c.args.length === 2) {
-      const [a, b] = c.args as [Expr, Expr];
-      if (onlyOuter(a) && noOuter(b)) { outerKeys.push(a); innerKeys.push(b); continue; }
-      if (onlyOuter(b) && noOuter(a)) { outerKeys.push(b); innerKeys.push(a); continue; }
-    }
-    throw unsupportedCorrelation("correlated predicates must be equalities between an inner and an outer expression");
-  }
+  const keys = equalityKeys(conds, outerIds);
+  if (conds.length && !keys) throw unsupportedCorrelation("correlated predicates must be equalities between an inner and an outer expression");
+  const innerKeys = keys?.inner ?? [], outerKeys = keys?.outer ?? [];
   if (!innerKeys.length || correlatedRefs(innerChild).size || p.aggs.some((a) => [...references(a)].some((id) => outerIds.has(id)))) {
     throw unsupportedCorrelation("outer columns may appear only in the subquery's WHERE equalities");
   }
