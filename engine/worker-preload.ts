@@ -9,5 +9,6 @@ import "./mapreduce/worker";
 import "./mining/worker";
 import "./lake/delta-source";
 import "./ml/worker";
+import "./streaming/state-tasks";
 import "./dataflow/worker";
 import "./graph/worker";

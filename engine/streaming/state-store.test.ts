@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { StateStore } from "./state-store";
+import { rmSync } from "node:fs";
+import { SNAPSHOT_EVERY, StatePartition, StateStore } from "./state-store";
 import { CheckpointDir } from "./checkpoint-log";
 
 const dir = () => mkdtempSync(join(tmpdir(), "state-store-"));
@@ -53,6 +54,30 @@ describe("StateStore", () => {
     expect([...c.entries()].map((e) => e.key)).toEqual([["only"]]);
     const files = [0, 1, 2, 3].flatMap((p) => { try { return readdirSync(join(d, String(p))); } catch { return []; } });
     expect(files).toEqual(["1.delta"]);
+  });
+});
+
+describe("StatePartition snapshots", () => {
+  it("writes a snapshot every SNAPSHOT_EVERY versions and rebuilds later versions from it without the older deltas", () => {
+    const d = dir();
+    const p = new StatePartition(d, 0);
+    const model = new Map<string, number>();
+    const versions: Map<string, number>[] = [new Map()];
+    for (let v = 1; v <= 2 * SNAPSHOT_EVERY + 3; v++) {
+      p.put([`k${v}`], [v]); model.set(`k${v}`, v);
+      if (v % 3 === 0) { p.remove([`k${v - 2}`]); model.delete(`k${v - 2}`); }
+      if (v % 4 === 0) { p.put(["k1"], [v]); model.set("k1", v); }
+      expect(p.commit()).toBe(v);
+      versions.push(new Map(model));
+    }
+    const files = readdirSync(join(d, "0"));
+    expect(files.filter((f) => f.endsWith(".snapshot")).sort()).toEqual([`${SNAPSHOT_EVERY}.snapshot`, `${2 * SNAPSHOT_EVERY}.snapshot`].sort());
+    const read = (v: number) => { const r = new StatePartition(d, 0); r.load(v); return new Map([...r.entries()].map((e) => [e.key[0] as string, e.value[0] as number])); };
+    for (let v = 0; v < versions.length; v++) expect(read(v)).toEqual(versions[v]);
+    // Versions at or after the second snapshot need neither the first snapshot nor any delta before it.
+    for (let v = 1; v <= 2 * SNAPSHOT_EVERY; v++) rmSync(join(d, "0", `${v}.delta`), { force: true });
+    rmSync(join(d, "0", `${SNAPSHOT_EVERY}.snapshot`));
+    for (let v = 2 * SNAPSHOT_EVERY; v < versions.length; v++) expect(read(v)).toEqual(versions[v]);
   });
 });
 

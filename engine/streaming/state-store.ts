@@ -1,8 +1,13 @@
 // Versioned key/value state of one stateful operator, split into a fixed number of partitions
 // (spark.sql.shuffle.partitions when the checkpoint was created). Version V is the state after
-// batch V-1; each commit writes, per partition that changed, a delta file
-// `state/<operator>/<partition>/<V>.delta` (msgpack: puts and removes), so any committed version
-// can be rebuilt by replaying deltas - which is what happens after a restart or a lost process.
+// batch V-1. Each partition is a StatePartition: committing version V writes
+// `state/<operator>/<partition>/<V>.delta` (msgpack: puts and removes) when the partition
+// changed, and every SNAPSHOT_EVERY versions a full `<V>.snapshot` (Spark's HDFSBackedStateStore:
+// spark.sql.streaming.stateStore.minDeltasForSnapshot), so any committed version is rebuilt from
+// the latest snapshot at or below it plus the deltas after it - after a restart, on a worker that
+// did not run the previous batch of that partition, or after a lost process.
+// The aggregation and deduplication keep their partitions on the workers (./state-tasks.ts);
+// the stream-stream join keeps a StateStore (all partitions) on the driver.
 
 import { mkdirSync, readdirSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -17,32 +22,42 @@ export interface StateEntry {
 
 interface Delta { puts: [unknown[], unknown[]][]; removes: unknown[][] }
 
-export class StateStore {
-  private readonly parts: Map<string, StateEntry>[];
-  private dirty = new Map<number, Delta>();
-  /** The version loaded (state after batch version-1). */
+/** A full snapshot is written every this many versions (Spark's minDeltasForSnapshot default). */
+export const SNAPSHOT_EVERY = 10;
+
+/** The metrics a state partition (or store) reports for a batch (Spark's StateOperatorProgress). */
+export interface StateMetrics { numRowsTotal: number; numRowsUpdated: number; numRowsRemoved: number; memoryUsedBytes: number }
+
+/** One partition of an operator's state: a map by key value, versioned by delta and snapshot files. */
+export class StatePartition {
+  private readonly map = new Map<string, StateEntry>();
+  private delta: Delta = { puts: [], removes: [] };
+  /** The version loaded or last committed (state after batch version-1). */
   version = 0;
   numRowsUpdated = 0;
   numRowsRemoved = 0;
-  numRowsDroppedByWatermark = 0;
 
-  constructor(readonly dir: string, readonly numPartitions: number) {
-    this.parts = Array.from({ length: numPartitions }, () => new Map());
-  }
+  constructor(readonly operatorDir: string, readonly partition: number) {}
 
-  /** Rebuild `version` from the delta files (version 0 = empty). */
+  private get dir(): string { return join(this.operatorDir, String(this.partition)); }
+  /** No changes since the last load or commit. */
+  get clean(): boolean { return this.delta.puts.length === 0 && this.delta.removes.length === 0; }
+
+  /** Rebuild `version` from the latest snapshot at or below it and the deltas after it (version 0 = empty). */
   load(version: number): void {
-    for (const p of this.parts) p.clear();
-    this.dirty.clear();
-    for (let i = 0; i < this.numPartitions; i++) {
-      const pdir = join(this.dir, String(i));
-      if (!existsSync(pdir)) continue;
-      const versions = readdirSync(pdir).map((n) => /^(\d+)\.delta$/.exec(n)).filter((m): m is RegExpExecArray => !!m)
-        .map((m) => Number(m[1])).filter((v) => v <= version).sort((a, b) => a - b);
-      for (const v of versions) {
-        const d = decode<Delta>(readFileSync(join(pdir, `${v}.delta`)));
-        for (const [k, val] of d.puts) this.parts[i]!.set(canonical(k), { key: k, value: val });
-        for (const k of d.removes) this.parts[i]!.delete(canonical(k));
+    this.map.clear();
+    this.delta = { puts: [], removes: [] };
+    if (existsSync(this.dir)) {
+      const files = readdirSync(this.dir).map((n) => /^(\d+)\.(delta|snapshot)$/.exec(n)).filter((m): m is RegExpExecArray => !!m)
+        .map((m) => ({ v: Number(m[1]), kind: m[2]! })).filter((f) => f.v <= version);
+      const snap = Math.max(0, ...files.filter((f) => f.kind === "snapshot").map((f) => f.v));
+      if (snap > 0) {
+        for (const [k, val] of decode<[unknown[], unknown[]][]>(readFileSync(join(this.dir, `${snap}.snapshot`)))) this.map.set(canonical(k), { key: k, value: val });
+      }
+      for (const v of files.filter((f) => f.kind === "delta" && f.v > snap).map((f) => f.v).sort((a, b) => a - b)) {
+        const d = decode<Delta>(readFileSync(join(this.dir, `${v}.delta`)));
+        for (const [k, val] of d.puts) this.map.set(canonical(k), { key: k, value: val });
+        for (const k of d.removes) this.map.delete(canonical(k));
       }
     }
     this.version = version;
@@ -52,63 +67,108 @@ export class StateStore {
   resetMetrics(): void {
     this.numRowsUpdated = 0;
     this.numRowsRemoved = 0;
+  }
+
+  get(key: unknown[]): unknown[] | undefined {
+    return this.map.get(canonical(key))?.value;
+  }
+  put(key: unknown[], value: unknown[]): void {
+    this.map.set(canonical(key), { key, value });
+    this.delta.puts.push([key, value]);
+    this.numRowsUpdated++;
+  }
+  remove(key: unknown[]): void {
+    if (this.map.delete(canonical(key))) {
+      this.delta.removes.push(key);
+      this.numRowsRemoved++;
+    }
+  }
+  entries(): IterableIterator<StateEntry> {
+    return this.map.values();
+  }
+  get size(): number { return this.map.size; }
+  /** A rough size of the state (the bytes its delta encoding would take). */
+  memoryUsedBytes(): number {
+    let n = 0;
+    for (const e of this.map.values()) n += canonical(e.key).length + canonical(e.value).length + 32;
+    return n;
+  }
+  metrics(): StateMetrics {
+    return { numRowsTotal: this.size, numRowsUpdated: this.numRowsUpdated, numRowsRemoved: this.numRowsRemoved, memoryUsedBytes: this.memoryUsedBytes() };
+  }
+
+  /** Write version+1, replacing any file of that version left by an attempt that crashed. */
+  commit(): number {
+    const v = this.version + 1;
+    for (const ext of ["delta", "snapshot"]) {
+      const f = join(this.dir, `${v}.${ext}`);
+      if (existsSync(f)) rmSync(f);
+    }
+    const changed = !this.clean;
+    if (changed || (v % SNAPSHOT_EVERY === 0 && this.map.size > 0)) mkdirSync(this.dir, { recursive: true });
+    if (changed) writeAtomic(join(this.dir, `${v}.delta`), encode(this.delta));
+    if (v % SNAPSHOT_EVERY === 0 && this.map.size > 0) writeAtomic(join(this.dir, `${v}.snapshot`), encode([...this.map.values()].map((e) => [e.key, e.value])));
+    this.delta = { puts: [], removes: [] };
+    this.version = v;
+    return v;
+  }
+}
+
+/** Hash partition of a state key (the same on the driver and every worker). */
+export function statePartitionOf(key: unknown[], numPartitions: number): number {
+  return hashKey(key) % numPartitions;
+}
+
+/** All partitions of an operator's state in one process (the stream-stream join's, on the driver). */
+export class StateStore {
+  private readonly parts: StatePartition[];
+  numRowsDroppedByWatermark = 0;
+
+  constructor(readonly dir: string, readonly numPartitions: number) {
+    this.parts = Array.from({ length: numPartitions }, (_, i) => new StatePartition(dir, i));
+  }
+
+  /** The version loaded (state after batch version-1). */
+  get version(): number { return this.parts[0]!.version; }
+
+  /** Rebuild `version` from the partitions' files (version 0 = empty). */
+  load(version: number): void {
+    for (const p of this.parts) p.load(version);
+    this.resetMetrics();
+  }
+
+  resetMetrics(): void {
+    for (const p of this.parts) p.resetMetrics();
     this.numRowsDroppedByWatermark = 0;
   }
 
   partitionOf(key: unknown[]): number {
-    return hashKey(key) % this.numPartitions;
+    return statePartitionOf(key, this.numPartitions);
   }
   get(key: unknown[]): unknown[] | undefined {
-    return this.parts[this.partitionOf(key)]!.get(canonical(key))?.value;
+    return this.parts[this.partitionOf(key)]!.get(key);
   }
   put(key: unknown[], value: unknown[]): void {
-    const p = this.partitionOf(key);
-    this.parts[p]!.set(canonical(key), { key, value });
-    this.delta(p).puts.push([key, value]);
-    this.numRowsUpdated++;
+    this.parts[this.partitionOf(key)]!.put(key, value);
   }
   remove(key: unknown[]): void {
-    const p = this.partitionOf(key);
-    if (this.parts[p]!.delete(canonical(key))) {
-      this.delta(p).removes.push(key);
-      this.numRowsRemoved++;
-    }
+    this.parts[this.partitionOf(key)]!.remove(key);
   }
   *entries(): IterableIterator<StateEntry> {
-    for (const p of this.parts) yield* p.values();
+    for (const p of this.parts) yield* p.entries();
   }
-  get numRowsTotal(): number {
-    let n = 0;
-    for (const p of this.parts) n += p.size;
-    return n;
-  }
-  /** A rough size of the state (the bytes its delta encoding would take). */
-  memoryUsedBytes(): number {
-    let n = 0;
-    for (const p of this.parts) for (const e of p.values()) n += canonical(e.key).length + canonical(e.value).length + 32;
-    return n;
+  get numRowsTotal(): number { return this.parts.reduce((a, p) => a + p.size, 0); }
+  get numRowsUpdated(): number { return this.parts.reduce((a, p) => a + p.numRowsUpdated, 0); }
+  get numRowsRemoved(): number { return this.parts.reduce((a, p) => a + p.numRowsRemoved, 0); }
+  memoryUsedBytes(): number { return this.parts.reduce((a, p) => a + p.memoryUsedBytes(), 0); }
+  metrics(): StateMetrics {
+    return { numRowsTotal: this.numRowsTotal, numRowsUpdated: this.numRowsUpdated, numRowsRemoved: this.numRowsRemoved, memoryUsedBytes: this.memoryUsedBytes() };
   }
 
-  private delta(p: number): Delta {
-    let d = this.dirty.get(p);
-    if (!d) { d = { puts: [], removes: [] }; this.dirty.set(p, d); }
-    return d;
-  }
-
-  /** Write version+1 (removing any leftover files of that version from an attempt that crashed). */
+  /** Write version+1 of every partition. */
   commit(): number {
-    const v = this.version + 1;
-    for (let i = 0; i < this.numPartitions; i++) {
-      const f = join(this.dir, String(i), `${v}.delta`);
-      if (existsSync(f)) rmSync(f);
-    }
-    for (const [p, d] of this.dirty) {
-      const pdir = join(this.dir, String(p));
-      mkdirSync(pdir, { recursive: true });
-      writeAtomic(join(pdir, `${v}.delta`), encode(d));
-    }
-    this.dirty.clear();
-    this.version = v;
+    let v = 0;
+    for (const p of this.parts) v = p.commit();
     return v;
   }
 }

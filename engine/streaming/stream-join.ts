@@ -77,7 +77,9 @@ export class StreamingJoin implements StatefulOperator {
     this.joinType = node.joinType;
     this.check();
   }
-  get stores(): StateStore[] { return [this.left, this.right]; }
+  get numPartitions(): number { return this.left.numPartitions; }
+  /** Both sides' buffers are kept on the driver: a restart reloads them from the checkpoint's files. */
+  recover(version: number): void { this.left.load(version); this.right.load(version); }
 
   /** Spark's UnsupportedOperationChecker: an outer (or semi) side's state must be evictable. */
   private check(): void {
@@ -95,6 +97,7 @@ export class StreamingJoin implements StatefulOperator {
   }
 
   async run(session: SqlSession, [li, ri]: (LogicalPlan | null)[], watermarkMs: number, batchId: number, lateWatermarkMs: number): Promise<StatefulResult> {
+    this.left.resetMetrics(); this.right.resetMetrics();
     const collect = async (p: LogicalPlan | null | undefined) => (p ? await new DataFrame(session, p).collectInternal() : []);
     let dropped = 0;
     const fresh = (rows: unknown[][], idx: number | undefined) => rows.filter((r) => {
@@ -137,7 +140,10 @@ export class StreamingJoin implements StatefulOperator {
     const outerLeft = this.joinType === "left" || this.joinType === "full", outerRight = this.joinType === "right" || this.joinType === "full";
     evict(this.left, this.leftTimeIdx, watermarkMs - this.range.hi, (row) => (outerLeft ? [...row, ...new Array<null>(rw).fill(null)] : undefined));
     evict(this.right, this.rightTimeIdx, watermarkMs + this.range.lo, (row) => (outerRight ? [...new Array<null>(lw).fill(null), ...row] : undefined));
-    return { rows, numRowsDroppedByWatermark: dropped };
+    const [a, b] = [this.left.metrics(), this.right.metrics()];
+    this.left.commit(); this.right.commit();
+    const metrics = { numRowsTotal: a.numRowsTotal + b.numRowsTotal, numRowsUpdated: a.numRowsUpdated + b.numRowsUpdated, numRowsRemoved: a.numRowsRemoved + b.numRowsRemoved, memoryUsedBytes: a.memoryUsedBytes + b.memoryUsedBytes };
+    return { rows, numRowsDroppedByWatermark: dropped, metrics };
   }
 
   /**

@@ -11,13 +11,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ExecutionError, WorkbenchError } from "../common/errors";
+import { withActionCallSite } from "../rdd/call-site";
 import { canonical } from "../common/keys";
 import { DataFrame, F, type LogicalPlan, type SqlSession, type StructType } from "../sql";
 import { parseDuration } from "../sql/expressions/functions-datetime";
 import { outputOf } from "../sql/plan/logical-plan";
 import { CheckpointDir, type OffsetSeqMetadata } from "./checkpoint-log";
 import type { Offset, StreamSource } from "./sources";
-import { StateStore } from "./state-store";
+import { StateStore, type StateMetrics } from "./state-store";
 import { StreamingAggregation, StreamingDeduplication, type StatefulOperator } from "./stateful-operators";
 import { StreamingJoin } from "./stream-join";
 import { childrenOf } from "../sql/plan/logical-plan";
@@ -104,7 +105,6 @@ export class StreamingQuery {
   /** A checkpoint the query made for itself (no checkpointLocation): deleted when it stops cleanly, as Spark does. */
   private readonly tempCheckpoint: boolean;
   private readonly trigger: Trigger;
-  private readonly stores: StateStore[] = [];
   private readonly op?: StatefulOperator;
   private readonly host: QueryHost;
   private readonly conf: Record<string, string>;
@@ -150,13 +150,14 @@ export class StreamingQuery {
     this.conf = { "spark.sql.shuffle.partitions": shuffle };
     this.committed = this.sources.map(() => undefined);
     if (this.info.stateful) {
-      const st = this.info.stateful;
-      const store = (name: string) => new StateStore(join(this.cp.stateDir, name), Number(shuffle));
+      const st = this.info.stateful, numPartitions = Number(shuffle);
+      // The aggregation's and deduplication's state partitions live on the workers; the join's on the driver.
+      const home = { operatorDir: join(this.cp.stateDir, "0"), runId: this.runId, numPartitions };
+      const store = (name: string) => new StateStore(join(this.cp.stateDir, name), numPartitions);
       const wmIds = new Set(this.info.watermarks.map((w) => w.spec.attr.id));
-      this.op = st.kind === "Aggregate" ? new StreamingAggregation(st, store("0"), this.outputMode, aggregateWatermarkKey(st, this.info))
-        : st.kind === "Deduplicate" ? new StreamingDeduplication(st, store("0"), wmIds)
+      this.op = st.kind === "Aggregate" ? new StreamingAggregation(st, home, this.outputMode, aggregateWatermarkKey(st, this.info))
+        : st.kind === "Deduplicate" ? new StreamingDeduplication(st, home, wmIds)
         : new StreamingJoin(st, store("0-left"), store("0-right"), wmIds);
-      this.stores.push(...this.op.stores);
     }
     this.recover();
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -173,14 +174,14 @@ export class StreamingQuery {
       this.nextBatchId = n + 1;
       this.watermarkMs = commit.nextBatchWatermarkMs;
       this.lastBatchWatermarkMs = logged.meta.batchWatermarkMs;
-      for (const st of this.stores) st.load(n + 1);
+      this.op?.recover(n + 1);
     } else {
       const prev = n > 0 ? this.cp.readOffsets(n - 1) : undefined;
       this.committed = prev ? prev.offsets : this.sources.map(() => undefined);
       this.nextBatchId = n;
       this.watermarkMs = logged.meta.batchWatermarkMs;
       this.lastBatchWatermarkMs = prev?.meta.batchWatermarkMs ?? 0;
-      for (const st of this.stores) st.load(n);
+      this.op?.recover(n);
       this.replay = { batchId: n, ends: logged.offsets, meta: logged.meta };
     }
   }
@@ -352,7 +353,8 @@ export class StreamingQuery {
     const prev = sc.getLocalProperty?.("spark.jobGroup.id");
     sc.setLocalProperty?.("spark.jobGroup.id", `${STREAMING_JOB_GROUP_PREFIX}${this.runId}`);
     try {
-      await this.runBatchJobs(batchId, ends, meta, durations, t0);
+      // The batch's stages read "... at <query> batch N" in the job views.
+      await withActionCallSite(`batch at ${this.name ?? `query ${this.id.slice(0, 8)}`} batch ${batchId}`, () => this.runBatchJobs(batchId, ends, meta, durations, t0));
     } finally {
       sc.setLocalProperty?.("spark.jobGroup.id", prev ?? null);
     }
@@ -396,15 +398,16 @@ export class StreamingQuery {
     // The stateful operator (if any) runs over its input, then the rest of the plan over its output.
     let rows: unknown[][];
     let dropped = 0;
+    let stateMetrics: StateMetrics | undefined;
     const tq = Date.now();
     if (this.op && this.info.stateful) {
-      for (const st of this.stores) st.resetMetrics();
       const tp = Date.now();
       // A batch without data whose operator input reads only streaming sources has no input rows.
       const inputs = childrenOf(this.info.stateful).map((c) => (numInputRows === 0 && this.onlyStreamingLeaves(c) ? null : substitute(c, subs)));
       durations.queryPlanning = Date.now() - tp;
       const res = await this.op.run(session, inputs, this.watermarkMs, batchId, this.lastBatchWatermarkMs);
       dropped = res.numRowsDroppedByWatermark;
+      stateMetrics = res.metrics;
       const local: LogicalPlan = { kind: "LocalRelation", output: outputOf(this.info.stateful), rows: res.rows };
       subs.set(this.info.stateful, local);
       const plan = substitute(this.plan, subs);
@@ -417,7 +420,6 @@ export class StreamingQuery {
       this.lastPlan = plan;
       rows = await new DataFrame(session, plan).collectInternal();
     }
-    for (const st of this.stores) st.commit();
     crashPoint("beforeSink", batchId);
     const schema: StructType = new DataFrame(session, this.plan).schema;
     await this.sink.addBatch({ batchId, rows, schema, mode: this.outputMode, session });
@@ -438,7 +440,7 @@ export class StreamingQuery {
     this.nextBatchId = batchId + 1;
     durations.triggerExecution = Date.now() - t0;
     void ta;
-    this.report(batchId, t0, numInputRows, perSource, starts, ends, durations, eventTimes, stats, batchWatermark, dropped);
+    this.report(batchId, t0, numInputRows, perSource, starts, ends, durations, eventTimes, stats, batchWatermark, dropped, stateMetrics);
   }
 
   private onlyStreamingLeaves(p: LogicalPlan): boolean {
@@ -446,7 +448,8 @@ export class StreamingQuery {
   }
 
   private report(batchId: number, t0: number, numInputRows: number, perSource: number[], starts: (Offset | undefined)[], ends: (Offset | undefined)[],
-    durations: Record<string, number>, eventTimes: number[], stats: Array<{ min: number; max: number; sum: number; n: number }>, batchWatermark: number, dropped: number): void {
+    durations: Record<string, number>, eventTimes: number[], stats: Array<{ min: number; max: number; sum: number; n: number }>, batchWatermark: number, dropped: number,
+    state: StateMetrics | undefined): void {
     const sinceLast = this.lastTriggerStart === undefined ? 0 : (t0 - this.lastTriggerStart) / 1000;
     this.lastTriggerStart = t0;
     const exec = Math.max(durations.triggerExecution ?? 0, 1) / 1000;
@@ -460,17 +463,14 @@ export class StreamingQuery {
       eventTime.avg = new Date(Math.round(stats.reduce((a, x) => a + x.sum, 0) / n)).toISOString();
     }
     if (this.info.watermarks.length) eventTime.watermark = new Date(batchWatermark).toISOString();
-    const ss = this.stores;
-    const sum = (f: (x: StateStore) => number) => ss.reduce((a, x) => a + f(x), 0);
     const progress: StreamingQueryProgress = {
       id: this.id, runId: this.runId, name: this.name, timestamp: new Date(t0).toISOString(), batchId,
       batchDuration: durations.triggerExecution ?? 0, numInputRows,
       inputRowsPerSecond: rate(numInputRows), processedRowsPerSecond: numInputRows / exec,
       durationMs: durations, eventTime,
-      stateOperators: this.op ? [{
-        operatorName: this.op.operatorName,
-        numRowsTotal: sum((x) => x.numRowsTotal), numRowsUpdated: sum((x) => x.numRowsUpdated), numRowsRemoved: sum((x) => x.numRowsRemoved),
-        numRowsDroppedByWatermark: dropped, memoryUsedBytes: sum((x) => x.memoryUsedBytes()), numShufflePartitions: ss[0]!.numPartitions,
+      stateOperators: this.op && state ? [{
+        operatorName: this.op.operatorName, numRowsTotal: state.numRowsTotal, numRowsUpdated: state.numRowsUpdated, numRowsRemoved: state.numRowsRemoved,
+        numRowsDroppedByWatermark: dropped, memoryUsedBytes: state.memoryUsedBytes, numShufflePartitions: this.op.numPartitions,
       }] : [],
       sources: this.sources.map((src, i) => ({
         description: src.description, startOffset: starts[i] ?? null, endOffset: ends[i] ?? null, latestOffset: ends[i] ?? null,

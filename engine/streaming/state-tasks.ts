@@ -1,0 +1,172 @@
+// The stateful tasks of a micro-batch, run on the workers (Spark's StateStoreRDD): the batch's
+// rows, shuffled by state key into the operator's fixed number of state partitions, meet
+// partition i's state in task i. The task opens version V of its StatePartition (from this
+// thread's cache when it holds exactly that version, else from the checkpoint's snapshot and
+// delta files), merges the rows, decides what to emit for the output mode, evicts what the
+// watermark has passed, commits version V+1 to the checkpoint and returns the emitted rows with
+// the partition's metrics. A retried task, a restarted query or another worker simply reloads
+// version V from the files. Imported by engine/worker-preload.ts.
+
+import { registerShippable } from "../common/closure";
+import { canonical } from "../common/keys";
+import { StatePartition, type StateMetrics } from "./state-store";
+
+/** What a state task returns to the driver. */
+export interface StateTaskResult extends StateMetrics { rows: unknown[][]; numRowsDroppedByWatermark: number }
+
+// Open partitions of this thread, by query run, operator and partition (Spark's loaded providers;
+// a new run of the query - a restart - never sees another run's cache).
+const open = new Map<string, StatePartition>();
+const MAX_OPEN = 256;
+
+/** Version `version` of a partition: the cached one when it is exactly that, else loaded from the files. */
+export function openStatePartition(runId: string, operatorDir: string, partition: number, version: number): StatePartition {
+  const id = `${runId}\0${operatorDir}\0${partition}`;
+  let s = open.get(id);
+  if (!s || !s.clean || s.version !== version) {
+    s = new StatePartition(operatorDir, partition);
+    s.load(version);
+  }
+  open.delete(id);
+  open.set(id, s); // most recently used last
+  while (open.size > MAX_OPEN) open.delete(open.keys().next().value!);
+  s.resetMetrics();
+  return s;
+}
+
+/** Where a task finds its state: the operator's directory, the run, and the version to read (the batch id). */
+export interface StateLocation { runId: string; operatorDir: string; version: number }
+
+/** An event-time value (Date, epoch milliseconds or ISO text; a window's `end` with field) in milliseconds. */
+export function eventTimeMs(v: unknown, field?: "end"): number | undefined {
+  const x = field ? (v as Record<string, unknown> | null)?.[field] : v;
+  if (x instanceof Date) return x.getTime();
+  if (typeof x === "number") return x;
+  if (typeof x === "string") return Date.parse(x);
+  return undefined;
+}
+
+// ---- streaming aggregation ------------------------------------------------------------------------
+
+export type AggFn = "count" | "sum" | "min" | "max" | "avg";
+/** An output column of the aggregation: a grouping key, or an aggregate over partial slots. */
+export type AggItem = { kind: "key"; index: number } | { kind: "agg"; fn: AggFn; partial: number[] };
+
+export interface AggStateSpec extends StateLocation {
+  numKeys: number;
+  /** The partial aggregate function of each partial slot (count, sum, min, max). */
+  partialFns: string[];
+  items: AggItem[];
+  mode: "append" | "update" | "complete";
+  /** Which key holds the event time the watermark applies to (a window: its end). */
+  watermarkKey?: { index: number; field?: "end" };
+  watermarkMs: number;
+}
+
+function cmp(a: unknown, b: unknown): number {
+  const x = a instanceof Date ? a.getTime() : a, y = b instanceof Date ? b.getTime() : b;
+  return (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
+}
+
+function add(a: unknown, b: unknown): unknown {
+  if (a === null || a === undefined) return b ?? null;
+  if (b === null || b === undefined) return a;
+  if (typeof a === "bigint" || typeof b === "bigint") return BigInt(a as bigint) + BigInt(b as bigint);
+  return (a as number) + (b as number);
+}
+
+function mergePartials(fns: string[], a: unknown[], b: unknown[]): unknown[] {
+  const r = a.slice();
+  for (let i = 0; i < fns.length; i++) {
+    const fn = fns[i], x = a[i], y = b[i];
+    if (fn === "count" || fn === "sum") r[i] = add(x, y);
+    else if (x === null || x === undefined) r[i] = y;
+    else if (y === null || y === undefined) r[i] = x;
+    else r[i] = fn === "min" ? (cmp(y, x) < 0 ? y : x) : (cmp(y, x) > 0 ? y : x);
+  }
+  return r;
+}
+
+function finish(items: AggItem[], key: unknown[], acc: unknown[]): unknown[] {
+  return items.map((it) => {
+    if (it.kind === "key") return key[it.index];
+    const p = it.partial.map((i) => acc[i]);
+    if (it.fn === "avg") {
+      const [s, c] = p as [unknown, unknown];
+      return s === null || s === undefined || !Number(c) ? null : Number(s) / Number(c);
+    }
+    return p[0] ?? (it.fn === "count" ? 0 : null);
+  });
+}
+
+/** [state key text, row] pairs: the shuffle key of a partial-aggregate row is its grouping key. */
+export const keyByState = registerShippable("streaming.keyByState", function* keyByState(keyIdx: number[], it: Iterable<unknown[]>): Generator<[string, unknown[]]> {
+  for (const row of it) yield [canonical(keyIdx.map((i) => row[i])), row];
+});
+
+/** One state partition of a streaming aggregation: rows are [key..., partials...] of this batch. */
+export const aggregateState = registerShippable("streaming.aggregateState", function aggregateState(spec: AggStateSpec, partition: number, it: Iterable<[string, unknown[]]>): StateTaskResult[] {
+  const store = openStatePartition(spec.runId, spec.operatorDir, partition, spec.version);
+  const nk = spec.numKeys, wk = spec.watermarkKey;
+  const late = (key: unknown[]): boolean => {
+    if (!wk || spec.mode === "complete") return false;
+    const t = eventTimeMs(key[wk.index], wk.field);
+    return t !== undefined && t <= spec.watermarkMs;
+  };
+  let dropped = 0;
+  const updated = new Map<string, unknown[]>();
+  for (const [text, row] of it) {
+    const key = row.slice(0, nk);
+    if (late(key)) { dropped++; continue; }
+    const part = row.slice(nk);
+    const old = store.get(key);
+    store.put(key, old ? mergePartials(spec.partialFns, old, part) : part);
+    updated.set(text, key);
+  }
+  const out: unknown[][] = [];
+  if (spec.mode === "complete") {
+    for (const e of store.entries()) out.push(finish(spec.items, e.key, e.value));
+  } else if (spec.mode === "update") {
+    for (const key of updated.values()) out.push(finish(spec.items, key, store.get(key)!));
+    for (const e of [...store.entries()]) if (late(e.key)) store.remove(e.key);
+  } else {
+    for (const e of [...store.entries()]) {
+      if (late(e.key)) { out.push(finish(spec.items, e.key, e.value)); store.remove(e.key); }
+    }
+  }
+  const metrics = store.metrics();
+  store.commit();
+  return [{ rows: out, numRowsDroppedByWatermark: dropped, ...metrics }];
+});
+
+// ---- streaming deduplication ----------------------------------------------------------------------
+
+export interface DedupStateSpec extends StateLocation {
+  /** The column holding the event time the watermark applies to, if any. */
+  timeIdx?: number;
+  watermarkMs: number;
+}
+
+/** One state partition of dropDuplicates: rows are [key text, row] of this batch, in arrival order. */
+export const deduplicateState = registerShippable("streaming.deduplicateState", function deduplicateState(spec: DedupStateSpec, keyIdx: number[], partition: number, it: Iterable<[string, unknown[]]>): StateTaskResult[] {
+  const store = openStatePartition(spec.runId, spec.operatorDir, partition, spec.version);
+  let dropped = 0;
+  const out: unknown[][] = [];
+  for (const [, row] of it) {
+    const t = spec.timeIdx !== undefined ? eventTimeMs(row[spec.timeIdx]) : undefined;
+    if (t !== undefined && t <= spec.watermarkMs) { dropped++; continue; }
+    const key = keyIdx.map((i) => row[i]);
+    if (store.get(key)) continue;
+    store.put(key, [t ?? null]);
+    out.push(row);
+  }
+  if (spec.timeIdx !== undefined) {
+    for (const e of [...store.entries()]) {
+      const t = e.value[0] as number | null;
+      if (t !== null && t <= spec.watermarkMs) store.remove(e.key);
+    }
+  }
+  const metrics = store.metrics();
+  store.commit();
+  return [{ rows: out, numRowsDroppedByWatermark: dropped, ...metrics }];
+});
