@@ -10,5 +10,6 @@ import "./mining/worker";
 import "./lake/delta-source";
 import "./ml/worker";
 import "./streaming/state-tasks";
+import "./streaming/join-state-task";
 import "./dataflow/worker";
 import "./graph/worker";

@@ -24,7 +24,7 @@ import { PhysicalPlanner, estimateSize } from "./physical/planner";
 import { physicalPlanString } from "./physical/physical-plan";
 import { Executor, operatorIds } from "./physical/executor";
 import { QueryExecution } from "./physical/query-execution";
-import { mergeMetrics, type OpMetrics } from "./physical/operators";
+import { mergeMetrics, type ExecConf, type OpMetrics } from "./physical/operators";
 import { readSettings, MapConf, type SqlSessionLike, type SqlSettings, type SqlConfLike, type SqlSparkContext } from "./session-types";
 import { SqlBinder } from "./binder/sql-binder";
 import { fromDanfo } from "./datasources/danfo";
@@ -147,7 +147,8 @@ export class SqlSession {
 
   // ---- the query pipeline ---------------------------------------------------------------------------
 
-  private execConf(s: SqlSettings) {
+  /** The conf that tasks evaluate expressions with (ANSI mode, time zone, the query's now). */
+  execConf(s: SqlSettings = this.settings()): ExecConf {
     return { ansi: s.ansi, nowMillis: Date.now(), seed: 42, columnar: s.columnar, timeZone: s.timeZone };
   }
 

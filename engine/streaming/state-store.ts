@@ -6,8 +6,9 @@
 // spark.sql.streaming.stateStore.minDeltasForSnapshot), so any committed version is rebuilt from
 // the latest snapshot at or below it plus the deltas after it - after a restart, on a worker that
 // did not run the previous batch of that partition, or after a lost process.
-// The aggregation and deduplication keep their partitions on the workers (./state-tasks.ts);
-// the stream-stream join keeps a StateStore (all partitions) on the driver.
+// Every stateful operator keeps its partitions on the workers (./state-tasks.ts,
+// ./join-state-task.ts); StateStore reads and writes all partitions of an operator in one
+// process (inspecting a checkpoint, tests).
 
 import { mkdirSync, readdirSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -119,7 +120,7 @@ export function statePartitionOf(key: unknown[], numPartitions: number): number 
   return hashKey(key) % numPartitions;
 }
 
-/** All partitions of an operator's state in one process (the stream-stream join's, on the driver). */
+/** All partitions of an operator's state in one process (inspecting a checkpoint's state, tests). */
 export class StateStore {
   private readonly parts: StatePartition[];
   numRowsDroppedByWatermark = 0;

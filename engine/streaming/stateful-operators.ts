@@ -51,7 +51,7 @@ export interface StatefulOperator {
 export interface StateHome { operatorDir: string; runId: string; numPartitions: number }
 
 /** Run the state tasks over `keyed` (already in numPartitions partitions) and sum what they return. */
-async function runStateTasks(operator: string, batchId: number, keyed: RDD<[string, unknown[]]>, task: (i: number, it: Iterable<[string, unknown[]]>) => StateTaskResult[]): Promise<StatefulResult> {
+export async function runStateTasks<T>(operator: string, batchId: number, keyed: RDD<T>, task: (i: number, it: Iterable<T>) => StateTaskResult[]): Promise<StatefulResult> {
   // Its stage reads "collect at stateStoreSave state (StateStoreRDD), batch N" in the job views.
   const parts = await withActionCallSite(`collect at ${operator} state (StateStoreRDD), batch ${batchId}`,
     () => keyed.mapPartitionsWithIndex(task).setName(`StateStoreRDD (${operator})`).collect());

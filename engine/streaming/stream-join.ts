@@ -7,11 +7,14 @@
 // left semi join emits a left row once, at its first match.
 
 import { AnalysisError } from "../common/errors";
-import { DataFrame, LongType, type LogicalPlan, type SqlSession } from "../sql";
+import type { RDD } from "../rdd";
+import { DataFrame, type LogicalPlan, type SqlSession } from "../sql";
 import type { Attr, Expr } from "../sql/expressions/expression";
-import { newExprId, outputOf } from "../sql/plan/logical-plan";
-import { eventTimeMs, type StatefulOperator, type StatefulResult } from "./stateful-operators";
-import type { StateStore } from "./state-store";
+import { outputOf } from "../sql/plan/logical-plan";
+import { bindExpr } from "../sql/physical/executor";
+import { extractEquiKeys } from "../sql/physical/planner";
+import { joinState, keyJoinSide, type JoinStateSpec, type SideRow } from "./join-state-task";
+import { runStateTasks, type StateHome, type StatefulOperator, type StatefulResult } from "./stateful-operators";
 
 type Cmp = ">=" | ">" | "<=" | "<";
 const FLIP: Record<Cmp, Cmp> = { ">=": "<=", ">": "<", "<=": ">=", "<": ">" };
@@ -59,16 +62,13 @@ export function timeRange(condition: Expr | undefined, leftTime: number, rightTi
 const SUPPORTED = new Set(["inner", "left", "right", "full", "left_semi"]);
 const SPARK_NAME: Record<string, string> = { left: "LeftOuter", right: "RightOuter", full: "FullOuter", left_semi: "LeftSemi" };
 
-/** A buffered row and whether it has matched a row of the other side. */
-type Buffered = [row: unknown[], matched: boolean];
-
 export class StreamingJoin implements StatefulOperator {
   readonly operatorName = "symmetricHashJoin";
   private readonly leftTimeIdx?: number;
   private readonly rightTimeIdx?: number;
   private readonly range: { lo: number; hi: number };
   private readonly joinType: string;
-  constructor(readonly node: LogicalPlan & { kind: "Join" }, private readonly left: StateStore, private readonly right: StateStore, watermarkAttrIds: Set<number>) {
+  constructor(readonly node: LogicalPlan & { kind: "Join" }, private readonly home: StateHome, watermarkAttrIds: Set<number>) {
     const lo = outputOf(node.left), ro = outputOf(node.right);
     const li = lo.findIndex((a) => watermarkAttrIds.has(a.id)), ri = ro.findIndex((a) => watermarkAttrIds.has(a.id));
     this.leftTimeIdx = li >= 0 ? li : undefined;
@@ -77,9 +77,8 @@ export class StreamingJoin implements StatefulOperator {
     this.joinType = node.joinType;
     this.check();
   }
-  get numPartitions(): number { return this.left.numPartitions; }
-  /** Both sides' buffers are kept on the driver: a restart reloads them from the checkpoint's files. */
-  recover(version: number): void { this.left.load(version); this.right.load(version); }
+  get numPartitions(): number { return this.home.numPartitions; }
+  recover(): void { /* the state tasks load the version they read */ }
 
   /** Spark's UnsupportedOperationChecker: an outer (or semi) side's state must be evictable. */
   private check(): void {
@@ -96,68 +95,28 @@ export class StreamingJoin implements StatefulOperator {
     }
   }
 
-  async run(session: SqlSession, [li, ri]: (LogicalPlan | null)[], watermarkMs: number, batchId: number, lateWatermarkMs: number): Promise<StatefulResult> {
-    this.left.resetMetrics(); this.right.resetMetrics();
-    const collect = async (p: LogicalPlan | null | undefined) => (p ? await new DataFrame(session, p).collectInternal() : []);
-    let dropped = 0;
-    const fresh = (rows: unknown[][], idx: number | undefined) => rows.filter((r) => {
-      const t = idx === undefined ? undefined : eventTimeMs(r[idx]);
-      if (t !== undefined && t <= lateWatermarkMs) { dropped++; return false; }
-      return true;
-    });
-    const newLeft = fresh(await collect(li), this.leftTimeIdx), newRight = fresh(await collect(ri), this.rightTimeIdx);
-    const oldLeft = [...this.left.entries()], oldRight = [...this.right.entries()];
-    // All buffered and new rows of each side, by index; matches are found by index.
-    const lrows: Buffered[] = [...oldLeft.map((e) => e.value as Buffered), ...newLeft.map((r): Buffered => [r, false])];
-    const rrows: Buffered[] = [...oldRight.map((e) => e.value as Buffered), ...newRight.map((r): Buffered => [r, false])];
-    const lo = oldLeft.length, ro = oldRight.length;
-    const lw = outputOf(this.node.left).length, rw = outputOf(this.node.right).length;
-    const pairs = [...await this.matches(session, lrows, lo, lrows.length, rrows, 0, rrows.length), ...await this.matches(session, lrows, 0, lo, rrows, ro, rrows.length)];
-    const rows: unknown[][] = [];
-    for (const [i, j] of pairs) {
-      const l = lrows[i]!, r = rrows[j]!;
-      if (this.joinType === "left_semi") { if (!l[1]) rows.push(l[0]); } else rows.push([...l[0], ...r[0]]);
-      l[1] = true; r[1] = true;
-    }
-    // Buffer the new rows; keep the matched flags of the buffered ones.
-    oldLeft.forEach((e, i) => { if (lrows[i]![1] !== (e.value as Buffered)[1]) this.left.put(e.key, lrows[i]!); });
-    oldRight.forEach((e, j) => { if (rrows[j]![1] !== (e.value as Buffered)[1]) this.right.put(e.key, rrows[j]!); });
-    newLeft.forEach((_, i) => this.left.put([batchId, i], lrows[lo + i]!));
-    newRight.forEach((_, j) => this.right.put([batchId, j], rrows[ro + j]!));
-    // Evict what no future row (event time > watermark) can match; an outer side's unmatched rows
-    // leave with nulls for the other side.
-    const evict = (store: StateStore, idx: number | undefined, bound: number, pad: (row: unknown[]) => unknown[] | undefined) => {
-      if (idx === undefined || !Number.isFinite(bound)) return;
-      for (const e of [...store.entries()]) {
-        const [row, matched] = e.value as Buffered;
-        const t = eventTimeMs(row[idx]);
-        if (t === undefined || t > bound) continue;
-        store.remove(e.key);
-        const out = matched ? undefined : pad(row);
-        if (out) rows.push(out);
-      }
-    };
-    const outerLeft = this.joinType === "left" || this.joinType === "full", outerRight = this.joinType === "right" || this.joinType === "full";
-    evict(this.left, this.leftTimeIdx, watermarkMs - this.range.hi, (row) => (outerLeft ? [...row, ...new Array<null>(rw).fill(null)] : undefined));
-    evict(this.right, this.rightTimeIdx, watermarkMs + this.range.lo, (row) => (outerRight ? [...new Array<null>(lw).fill(null), ...row] : undefined));
-    const [a, b] = [this.left.metrics(), this.right.metrics()];
-    this.left.commit(); this.right.commit();
-    const metrics = { numRowsTotal: a.numRowsTotal + b.numRowsTotal, numRowsUpdated: a.numRowsUpdated + b.numRowsUpdated, numRowsRemoved: a.numRowsRemoved + b.numRowsRemoved, memoryUsedBytes: a.memoryUsedBytes + b.memoryUsedBytes };
-    return { rows, numRowsDroppedByWatermark: dropped, metrics };
-  }
-
   /**
-   * Index pairs (left i, right j) with i in [l0, l1), j in [r0, r1) that satisfy the join's
-   * condition: an inner join of the two row sets, each tagged with its index, run as a job.
+   * Both sides' rows of this batch, keyed by their equi-join key and shuffled into the state
+   * partitions, then one state task per partition on the workers (./join-state-task.ts).
    */
-  private async matches(session: SqlSession, lrows: Buffered[], l0: number, l1: number, rrows: Buffered[], r0: number, r1: number): Promise<Array<[number, number]>> {
-    if (l0 >= l1 || r0 >= r1) return [];
-    const tag = (name: string): Attr => ({ kind: "attr", id: newExprId(), name, dataType: LongType, nullable: false });
+  async run(session: SqlSession, [li, ri]: (LogicalPlan | null)[], watermarkMs: number, batchId: number, lateWatermarkMs: number): Promise<StatefulResult> {
     const lout = outputOf(this.node.left), rout = outputOf(this.node.right);
-    const lt = tag("__left_row"), rt = tag("__right_row");
-    const left: LogicalPlan = { kind: "LocalRelation", output: [...lout, lt], rows: lrows.slice(l0, l1).map(([r], k) => [...r, l0 + k]) };
-    const right: LogicalPlan = { kind: "LocalRelation", output: [...rout, rt], rows: rrows.slice(r0, r1).map(([r], k) => [...r, r0 + k]) };
-    const joined = await new DataFrame(session, { kind: "Project", exprs: [lt, rt], child: { ...this.node, joinType: "inner", left, right } }).collectInternal();
-    return joined.map((r) => [Number(r[0]), Number(r[1])]);
+    const { lk, rk } = extractEquiKeys(this.node.condition, lout, rout);
+    const conf = session.execConf();
+    const side = async (p: LogicalPlan | null | undefined, s: 0 | 1, keys: Expr[], out: Attr[]): Promise<RDD<SideRow>> => {
+      if (!p) return session.sparkContext.parallelize<SideRow>([], 1);
+      const bound = keys.map((k) => bindExpr(k, out));
+      return (await new DataFrame(session, p).toInternalRdd()).mapPartitionsWithIndex((i: number, it: Iterable<unknown[]>) => keyJoinSide(s, bound, conf, i, it));
+    };
+    const keyed = (await side(li, 0, lk, lout)).union(await side(ri, 1, rk, rout)).partitionBy(this.numPartitions);
+    const spec: JoinStateSpec = {
+      runId: this.home.runId, leftDir: `${this.home.operatorDir}-left`, rightDir: `${this.home.operatorDir}-right`, version: batchId, batchId,
+      joinType: this.joinType as JoinStateSpec["joinType"], conf, leftWidth: lout.length, rightWidth: rout.length,
+      ...(this.node.condition ? { condition: bindExpr(this.node.condition, [...lout, ...rout]) } : {}),
+      ...(this.leftTimeIdx !== undefined ? { leftTimeIdx: this.leftTimeIdx } : {}),
+      ...(this.rightTimeIdx !== undefined ? { rightTimeIdx: this.rightTimeIdx } : {}),
+      lo: this.range.lo, hi: this.range.hi, watermarkMs, lateWatermarkMs,
+    };
+    return runStateTasks(this.operatorName, batchId, keyed, (i, it) => joinState(spec, i, it as Iterable<SideRow>));
   }
 }

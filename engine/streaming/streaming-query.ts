@@ -1,7 +1,7 @@
 // A running streaming query: Spark's MicroBatchExecution. Each trigger asks the sources for their
 // latest offsets; if there is new data (or the watermark moved and a stateful operator has state
 // to emit or evict) it writes `offsets/N`, plans batch N over the new offsets only (the streaming
-// leaves replaced by the batch's rows), runs it as jobs on the workers, commits the state store
+// leaves replaced by the batch's rows), runs it as jobs on the workers (stateful operators commit their state partitions in their tasks)
 // version, hands the result to the sink, then writes `commits/N` and a progress record. A query
 // restarted on the same checkpoint resumes after the last committed batch and first re-runs an
 // uncommitted one with its logged offsets.
@@ -18,7 +18,7 @@ import { parseDuration } from "../sql/expressions/functions-datetime";
 import { outputOf } from "../sql/plan/logical-plan";
 import { CheckpointDir, type OffsetSeqMetadata } from "./checkpoint-log";
 import type { Offset, StreamSource } from "./sources";
-import { StateStore, type StateMetrics } from "./state-store";
+import type { StateMetrics } from "./state-store";
 import { StreamingAggregation, StreamingDeduplication, type StatefulOperator } from "./stateful-operators";
 import { StreamingJoin } from "./stream-join";
 import { childrenOf } from "../sql/plan/logical-plan";
@@ -151,13 +151,12 @@ export class StreamingQuery {
     this.committed = this.sources.map(() => undefined);
     if (this.info.stateful) {
       const st = this.info.stateful, numPartitions = Number(shuffle);
-      // The aggregation's and deduplication's state partitions live on the workers; the join's on the driver.
+      // Operator 0's state partitions live on the workers: state/0 (the join's: state/0-left, state/0-right).
       const home = { operatorDir: join(this.cp.stateDir, "0"), runId: this.runId, numPartitions };
-      const store = (name: string) => new StateStore(join(this.cp.stateDir, name), numPartitions);
       const wmIds = new Set(this.info.watermarks.map((w) => w.spec.attr.id));
       this.op = st.kind === "Aggregate" ? new StreamingAggregation(st, home, this.outputMode, aggregateWatermarkKey(st, this.info))
         : st.kind === "Deduplicate" ? new StreamingDeduplication(st, home, wmIds)
-        : new StreamingJoin(st, store("0-left"), store("0-right"), wmIds);
+        : new StreamingJoin(st, home, wmIds);
     }
     this.recover();
     this.done = new Promise((r) => (this.resolveDone = r));

@@ -145,4 +145,36 @@ describe("state store on the workers", () => {
     const got = (await spark.table("dedup_workers").collect()).map((r) => r.id as number);
     expect(got.sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
   });
+
+  it("a stream-stream join buffers both sides on the workers: every matching pair once across batches and a worker loss", async () => {
+    const left = new MemoryStream(spark, "lid INT, lt TIMESTAMP"), right = new MemoryStream(spark, "rid INT, rt TIMESTAMP");
+    const l = left.toDF().withWatermark("lt", "1 hour"), r = right.toDF().withWatermark("rt", "1 hour");
+    const stages: string[] = [];
+    const off = spark.sparkContext.addSparkListener({ onStageSubmitted: (e) => { stages.push(e.stage.name); } });
+    const q = l.join(r, F.expr("lid = rid AND rt >= lt AND rt <= lt + interval 10 minutes"))
+      .writeStream.format("memory").queryName("join_workers").start();
+    const L: Array<[number, number]> = [], R: Array<[number, number]> = [];
+    for (let b = 0; b < 4; b++) {
+      if (b === 2) {
+        const victim = spark.cluster.workers()[0]!.id;
+        await spark.cluster.kill(victim);
+        await waitFor(() => spark.cluster.workers().length === 2 && !spark.cluster.workers().some((w) => w.id === victim), 30_000);
+      }
+      const ls = Array.from({ length: 8 }, (_, i): [number, number] => [(i + b) % 5, T0 + (b * 8 + i) * MIN]);
+      const rs = Array.from({ length: 8 }, (_, i): [number, number] => [(i * 3 + b) % 5, T0 + (b * 8 + i) * MIN + 2 * MIN]);
+      L.push(...ls); R.push(...rs);
+      left.addData(ls.map(([lid, t]) => ({ lid, lt: new Date(t) })));
+      right.addData(rs.map(([rid, t]) => ({ rid, rt: new Date(t) })));
+      await q.processAllAvailable();
+    }
+    await q.stop();
+    off();
+    expect(q.exception()).toBe(null);
+    const expected: string[] = [];
+    for (const [lid, lt] of L) for (const [rid, rt] of R) if (lid === rid && rt >= lt && rt <= lt + 10 * MIN) expected.push(`${lid} ${lt} ${rt}`);
+    const got = (await spark.table("join_workers").collect()).map((x) => `${x.lid} ${(x.lt as Date).getTime()} ${(x.rt as Date).getTime()}`);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(got.sort()).toEqual(expected.sort());
+    expect(stages.some((n) => /^collect at symmetricHashJoin state \(StateStoreRDD\), batch \d+$/.test(n))).toBe(true);
+  });
 });
