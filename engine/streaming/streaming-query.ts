@@ -2,10 +2,9 @@
 // latest offsets; if there is new data (or the watermark moved and a stateful operator has state
 // to emit or evict) it writes `offsets/N`, plans batch N over the new offsets only (the streaming
 // leaves replaced by the batch's rows) and runs it as jobs on the workers - a stateful operator's
-// tasks commit the next version of its state partitions - hands the result to the sink, then writes `commits/N` and a progress record. A query
-// restarted on the same checkpoint resumes after the last committed batch and first re-runs an
-// uncommitted one with its logged offsets.
-
+// tasks commit the next version of its state partitions - hands the result to the sink, then
+// writes `commits/N` and a progress record. A query restarted on the same checkpoint resumes
+// after the last committed batch and first re-runs an uncommitted one with its logged offsets.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
