@@ -5,6 +5,7 @@
 // tasks commit the next version of its state partitions - hands the result to the sink, then
 // writes `commits/N` and a progress record. A query restarted on the same checkpoint resumes
 // after the last committed batch and first re-runs an uncommitted one with its logged offsets.
+
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
