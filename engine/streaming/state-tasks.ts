@@ -61,6 +61,8 @@ export interface AggStateSpec extends StateLocation {
   /** Which key holds the event time the watermark applies to (a window: its end). */
   watermarkKey?: { index: number; field?: "end" };
   watermarkMs: number;
+  /** Grouped by session_window: which grouping key is the session, and the gap (the rows are [other keys..., ts, partials...]). */
+  session?: { index: number; gapMs: number };
 }
 
 function cmp(a: unknown, b: unknown): number {
@@ -170,3 +172,63 @@ export const deduplicateState = registerShippable("streaming.deduplicateState", 
   store.commit();
   return [{ rows: out, numRowsDroppedByWatermark: dropped, ...metrics }];
 });
+
+// ---- session windows --------------------------------------------------------------------------------
+
+/** A session of one key in state: [start ms, end ms, partials]. */
+type Session = [start: number, end: number, partials: unknown[]];
+
+/**
+ * One state partition of an aggregation grouped by session_window(ts, gap) (Spark's
+ * MergingSessionsExec + SessionWindowStateStoreSaveExec): the state of a key is its open
+ * sessions; each of the batch's points [ts, ts + gap) that the watermark has not passed joins
+ * them, and sessions that overlap or touch merge (their partial aggregates merged). Update mode
+ * emits the sessions a batch created or changed, append mode a session once its end is at or
+ * before the watermark; either way those sessions then leave the state.
+ */
+export const aggregateSessionState = registerShippable("streaming.aggregateSessionState", function aggregateSessionState(spec: AggStateSpec, partition: number, it: Iterable<[string, unknown[]]>): StateTaskResult[] {
+  const store = openStatePartition(spec.runId, spec.operatorDir, partition, spec.version);
+  const { index, gapMs } = spec.session!;
+  const nk = spec.numKeys - 1, wm = spec.watermarkMs, evicting = spec.mode !== "complete";
+  let dropped = 0;
+  const points = new Map<string, { key: unknown[]; sessions: Session[] }>();
+  for (const [text, row] of it) {
+    const t = eventTimeMs(row[nk]);
+    if (t === undefined) continue;
+    if (evicting && t + gapMs <= wm) { dropped++; continue; }
+    let g = points.get(text);
+    if (!g) points.set(text, (g = { key: row.slice(0, nk), sessions: [] }));
+    g.sessions.push([t, t + gapMs, row.slice(nk + 1)]);
+  }
+  const fullKey = (key: unknown[], s: Session) => [...key.slice(0, index), { start: new Date(s[0]), end: new Date(s[1]) }, ...key.slice(index)];
+  const out: unknown[][] = [];
+  const emit = (key: unknown[], s: Session) => out.push(finish(spec.items, fullKey(key, s), s[2]));
+  const changed = new Set<Session>();
+  for (const { key, sessions } of points.values()) {
+    const old = (store.get(key)?.[0] as Session[] | undefined) ?? [];
+    const all = [...old.map((s) => ({ s, fresh: false })), ...sessions.map((s) => ({ s, fresh: true }))].sort((a, b) => a.s[0] - b.s[0]);
+    const merged: Array<{ s: Session; fresh: boolean }> = [];
+    for (const x of all) {
+      const cur = merged[merged.length - 1];
+      if (cur && x.s[0] <= cur.s[1]) {
+        cur.s = [cur.s[0], Math.max(cur.s[1], x.s[1]), mergePartials(spec.partialFns, cur.s[2], x.s[2])];
+        cur.fresh = true;
+      } else merged.push({ s: x.s, fresh: x.fresh });
+    }
+    for (const m of merged) if (m.fresh) changed.add(m.s);
+    store.put(key, [merged.map((m) => m.s)]);
+  }
+  for (const e of [...store.entries()]) {
+    const sessions = e.value[0] as Session[];
+    if (spec.mode === "complete") { for (const s of sessions) emit(e.key, s); continue; }
+    if (spec.mode === "update") for (const s of sessions) if (changed.has(s)) emit(e.key, s);
+    const open = sessions.filter((s) => s[1] > wm);
+    if (spec.mode === "append") for (const s of sessions) if (s[1] <= wm) emit(e.key, s);
+    if (open.length === sessions.length) continue;
+    if (open.length) store.put(e.key, [open]); else store.remove(e.key);
+  }
+  const metrics = store.metrics();
+  store.commit();
+  return [{ rows: out, numRowsDroppedByWatermark: dropped, ...metrics }];
+});
+

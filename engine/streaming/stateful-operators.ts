@@ -15,8 +15,8 @@ import { outputOf } from "../sql/plan/logical-plan";
 import type { RDD } from "../rdd";
 import { withActionCallSite } from "../rdd/call-site";
 import type { StateMetrics } from "./state-store";
-import { aggregateState, deduplicateState, keyByState, type AggFn, type AggItem, type AggStateSpec, type DedupStateSpec, type StateTaskResult } from "./state-tasks";
-import type { OutputMode } from "./streaming-plan";
+import { aggregateSessionState, aggregateState, deduplicateState, keyByState, type AggFn, type AggItem, type AggStateSpec, type DedupStateSpec, type StateTaskResult } from "./state-tasks";
+import { sessionBase, sessionWindowOf, type OutputMode, type SessionWindowInfo } from "./streaming-plan";
 
 export { eventTimeMs } from "./state-tasks";
 
@@ -79,8 +79,11 @@ export class StreamingAggregation implements StatefulOperator {
   readonly operatorName = "stateStoreSave";
   private readonly items: AggItem[] = [];
   private readonly partials: Expr[] = [];
+  /** Grouped by session_window: sessions merge in the state tasks (the batch's rows enter as points). */
+  private readonly session?: SessionWindowInfo;
   constructor(readonly node: LogicalPlan & { kind: "Aggregate" }, private readonly home: StateHome, private readonly mode: OutputMode,
     private readonly watermarkKey: { index: number; field?: "end" } | undefined) {
+    this.session = sessionWindowOf(node);
     const keyText = node.groupBy.map((g) => canonical(g));
     for (const item of node.aggs) {
       const named = item.kind === "alias" ? item.child : item;
@@ -103,17 +106,23 @@ export class StreamingAggregation implements StatefulOperator {
 
   /** Run one batch: `input` is the aggregation's child over this batch's rows. */
   async run(session: SqlSession, [input]: (LogicalPlan | null)[], watermarkMs: number, batchId: number): Promise<StatefulResult> {
-    const nk = this.node.groupBy.length;
-    const partialDf = input === null || input === undefined ? null : new DataFrame(session, input)
-      .groupBy(...this.node.groupBy.map((g) => new Column(g)))
+    const nk = this.node.groupBy.length, sw = this.session;
+    // Partial aggregates of the batch per grouping key; with a session window, per other keys and
+    // event time (the points the state tasks merge into sessions), over the rows below the batch
+    // rewrite of session_window.
+    const groups = sw ? [...this.node.groupBy.filter((_, i) => i !== sw.keyIndex), sw.ts] : this.node.groupBy;
+    const over = input && sw ? sessionBase(input) ?? input : input;
+    const partialDf = over === null || over === undefined ? null : new DataFrame(session, over)
+      .groupBy(...groups.map((g) => new Column(g)))
       .agg(...this.partials.map((p, i) => new Column({ kind: "alias", child: p, name: `_partial${i}` } as Expr)));
-    const keyed = await keyedInput(session, partialDf, Array.from({ length: nk }, (_, i) => i), this.numPartitions);
+    const keyed = await keyedInput(session, partialDf, Array.from({ length: sw ? nk - 1 : nk }, (_, i) => i), this.numPartitions);
     const spec: AggStateSpec = {
       operatorDir: this.home.operatorDir, runId: this.home.runId, version: batchId, numKeys: nk,
       partialFns: this.partials.map((p) => (p as { name: string }).name), items: this.items, mode: this.mode,
       ...(this.watermarkKey ? { watermarkKey: this.watermarkKey } : {}), watermarkMs,
+      ...(sw ? { session: { index: sw.keyIndex, gapMs: sw.gapMs } } : {}),
     };
-    return runStateTasks(this.operatorName, batchId, keyed, (i, it) => aggregateState(spec, i, it));
+    return runStateTasks(this.operatorName, batchId, keyed, sw ? (i, it) => aggregateSessionState(spec, i, it) : (i, it) => aggregateState(spec, i, it));
   }
 }
 

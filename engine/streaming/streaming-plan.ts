@@ -103,13 +103,13 @@ export function analyzeStreamingPlan(plan: LogicalPlan, mode: OutputMode): Strea
       throw unsupported("Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode");
     }
     if (n.kind === "Limit" && mode !== "complete") throw unsupported("Limits are not supported on streaming DataFrames/Datasets in Update output mode");
-    if (n.kind === "Window" && JSON.stringify(n.windowExprs).includes("__session_")) {
-      throw unsupported("session_window in a streaming query is not supported by this engine yet (it works on batch DataFrames; use window() for tumbling or sliding event-time windows on streams)");
-    }
-    if (n.kind === "Window") throw unsupported("Non-time-based windows are not supported on streaming DataFrames/Datasets");
+    if (n.kind === "Window" && !(info.stateful?.kind === "Aggregate" && sessionWindowOf(info.stateful) && nodes(info.stateful).includes(n))) throw unsupported("Non-time-based windows are not supported on streaming DataFrames/Datasets");
     if (n.kind === "SetOp" && !(n.op === "union" && n.all)) throw unsupported(`${n.op} is not supported with streaming DataFrames/Datasets`);
   }
   const agg = aggs[0];
+  if (agg && mode === "update" && sessionWindowOf(agg)) {
+    throw unsupported("Invalid streaming output mode: update. This output mode is not supported for session window streaming aggregations on streaming DataFrames/DataSets.", "STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION");
+  }
   if (mode === "complete" && !agg) {
     throw unsupported("Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets");
   }
@@ -127,12 +127,58 @@ export function aggregateWatermarkKey(agg: LogicalPlan & { kind: "Aggregate" }, 
   const ids = new Set(info.watermarks.map((w) => w.spec.attr.id));
   if (!ids.size) return undefined;
   const defs = definitions(agg.child);
+  const sw = sessionWindowOf(agg);
+  if (sw) return refersTo(sw.ts, ids, defs, 0) ? { index: sw.keyIndex, field: "end" } : undefined;
   for (let i = 0; i < agg.groupBy.length; i++) {
     const g = agg.groupBy[i]!;
     if (g.kind === "attr" && ids.has(g.id)) return { index: i };
     const def = g.kind === "attr" ? defs.get(g.id) : g;
     if (def && isWindowOver(def, ids, defs)) return { index: i, field: "end" };
   }
+  return undefined;
+}
+
+/** An aggregation grouped by session_window(ts, gap): which grouping key is the session, its time and gap. */
+export interface SessionWindowInfo { keyIndex: number; ts: Expr; gapMs: number }
+
+/**
+ * The session_window of an aggregation, read from the plan the batch rewrite
+ * (sql/plan/session-window.ts) builds below it: Project/Window nodes over Filter(isnotnull(ts)),
+ * the first Window holding max(timestamp_add_millis(ts, gap)), and a grouping key named like the
+ * struct column the top Project adds.
+ */
+export function sessionWindowOf(agg: LogicalPlan & { kind: "Aggregate" }): SessionWindowInfo | undefined {
+  const base = sessionBase(agg.child);
+  if (!base || base.kind !== "Filter") return undefined;
+  let gap: Expr | undefined;
+  for (let n: LogicalPlan = agg.child; n !== base; n = childrenOf(n)[0]!) {
+    if (n.kind === "Window") gap = findFn(n.windowExprs, "timestamp_add_millis") ?? gap;
+  }
+  const top = agg.child.kind === "Project" ? agg.child : undefined;
+  const structIds = new Set((top?.exprs ?? []).filter((e) => e.kind === "alias" && e.child.kind === "fn" && e.child.name === "named_struct").map((e) => (e as { id?: number }).id));
+  const keyIndex = agg.groupBy.findIndex((g) => g.kind === "attr" && structIds.has(g.id));
+  if (!gap || gap.kind !== "fn" || gap.args[1]?.kind !== "lit" || keyIndex < 0) return undefined;
+  return { keyIndex, ts: gap.args[0]!, gapMs: Number(gap.args[1].value) };
+}
+
+/** Below a session rewrite (a chain of Project and session Window nodes): the Filter it starts from. */
+export function sessionBase(p: LogicalPlan): LogicalPlan | undefined {
+  let n = p, windows = 0;
+  while (n.kind === "Project" || n.kind === "Window") {
+    if (n.kind === "Window") {
+      if (!JSON.stringify(n.windowExprs).includes("__session_") && !findFn(n.windowExprs, "timestamp_add_millis")) return undefined;
+      windows++;
+    }
+    n = n.child;
+  }
+  return windows ? n : undefined;
+}
+
+function findFn(e: unknown, name: string): (Expr & { kind: "fn" }) | undefined {
+  if (Array.isArray(e)) { for (const x of e) { const f = findFn(x, name); if (f) return f; } return undefined; }
+  if (!isExpr(e)) return undefined;
+  if (e.kind === "fn" && e.name === name) return e;
+  for (const v of Object.values(e)) { const f = typeof v === "object" && v !== null ? findFn(v, name) : undefined; if (f) return f; }
   return undefined;
 }
 

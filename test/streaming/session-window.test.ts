@@ -1,8 +1,12 @@
 // session_window (lecture 8's session windows) on batch DataFrames against real PySpark 4.0.1
 // (.venv, Java 17): random events per key with ties, touching sessions (a row exactly one gap
-// after the last), and null times; sessions per key and over all rows, for two gaps. A streaming
-// query with session_window is refused with a clear message (not implemented on streams yet).
+// after the last), and null times; sessions per key and over all rows, for two gaps. On a stream,
+// the same MemoryStream triggers go to both engines (PySpark reads them as files), and every
+// batch's sessions must agree in append and update mode.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { F, MemoryStream, type DataFrame, type Row, type SparkSession } from "../../engine/index";
 import { startSession } from "../engine/helpers";
 import { javaAvailable, runPySpark } from "../python/venv";
@@ -51,9 +55,53 @@ describe("session_window", () => {
     expect(() => df.groupBy(F.session_window("ts", "soon")).count()).toThrow(/positive gap duration/);
   });
 
-  it("a streaming aggregation by session_window is refused with a clear message", async () => {
+});
+
+/** Triggers of [key, "HH:MM:SS", value]: sessions that grow, merge across batches (a bridging event), close, late and too-late rows. */
+const FEED: Array<Array<[string, string, number]>> = [
+  [["a", "12:00:00", 1], ["a", "12:03:00", 2], ["b", "12:01:00", 3]],
+  [["a", "12:12:00", 4], ["b", "12:04:00", 5], ["a", "12:07:30", 6]],
+  [["a", "12:20:00", 7], ["b", "12:02:00", 8], ["c", "12:21:00", 9]],
+  [["a", "12:40:00", 10], ["a", "12:05:00", 11], ["b", "12:30:00", 12], ["c", "12:24:00", 13]],
+  [["c", "12:50:00", 14], ["a", "12:41:00", 15]],
+];
+
+async function oursOnStream(mode: "append" | "complete", delay: string, gap: string): Promise<Record<string, string[]>> {
+  const hms = (d: Date) => d.toISOString().slice(11, 19);
+  const input = new MemoryStream(spark, "k STRING, ts TIMESTAMP, v INT");
+  const out: Record<string, string[]> = {};
+  const q = input.toDF().withWatermark("ts", delay).groupBy(F.session_window("ts", gap), "k").agg(F.count("*").alias("n"), F.sum("v").alias("s"))
+    .writeStream.outputMode(mode).foreachBatch(async (df: DataFrame, id: number) => {
+      out[String(id)] = (await df.collect()).map((r) => { const w = r.session_window as { start: Date; end: Date }; return `${hms(w.start)}-${hms(w.end)} ${r.k} ${r.n} ${r.s}`; }).sort();
+    }).start();
+  for (const t of FEED) {
+    input.addData(t.map(([k, ts, v]) => ({ k, ts: new Date(`2026-01-01T${ts}Z`), v })));
+    await q.processAllAvailable();
+  }
+  await q.stop();
+  expect(q.exception()).toBe(null);
+  return out;
+}
+
+describe.skipIf(!javaAvailable())("session_window on a stream against PySpark 4.0.1", () => {
+  for (const mode of ["append", "complete"] as const) {
+    it(`${mode} mode: the same sessions, batch by batch (merging across batches${mode === "append" ? ", late rows dropped" : ""})`, async () => {
+      const theirs = runPySpark<Record<string, string[]>>("test/streaming/python/stream_session_window.py", [mode, mkdtempSync(join(tmpdir(), "pyspark-sessions-")), JSON.stringify(FEED), "5 minutes", "5 minutes"]);
+      expect(Object.keys(theirs).length).toBeGreaterThanOrEqual(FEED.length);
+      expect(Object.values(theirs).flat().length).toBeGreaterThan(4);
+      expect(await oursOnStream(mode, "5 minutes", "5 minutes")).toEqual(theirs);
+    }, 480_000);
+  }
+});
+
+describe("session_window on a stream", () => {
+  it("update mode is refused with Spark's error condition", () => {
     const input = new MemoryStream(spark, "k STRING, ts TIMESTAMP");
     const q = input.toDF().withWatermark("ts", "10 minutes").groupBy(F.session_window("ts", "5 minutes"), "k").count();
-    expect(() => q.writeStream.format("memory").queryName("sessions").outputMode("append").start()).toThrow(/session_window .*streaming/);
+    let err: unknown;
+    try { q.writeStream.format("memory").queryName("sessions_update").outputMode("update").start(); } catch (e) { err = e; }
+    expect((err as { condition?: string }).condition).toBe("STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION");
+    expect(String(err)).toMatch(/Invalid streaming output mode: update\. This output mode is not supported for session window streaming aggregations/);
   });
 });
+
