@@ -1,7 +1,8 @@
 // Source of notebooks/L08-streaming.ipynb (lecture 8, part 1: Spark Structured Streaming): the
 // unbounded input table, micro-batches as real jobs, event-time windows (tumbling and sliding),
 // watermarks and late data (the Structured Streaming guide's example), output modes side by side,
-// and exactly-once recovery from a checkpoint. The Flink half (continuous dataflow) is part 2.
+// exactly-once recovery from a checkpoint, state partitions on the workers and session windows.
+// The Flink half (continuous dataflow) is part 2.
 // Run `npx tsx notebooks/src/L08.ts` to regenerate; `--check` verifies it.
 
 import { fileURLToPath } from "node:url";
@@ -206,6 +207,56 @@ export const L08 = buildNotebook("l08", [
     console.log("state survived the restart:", afterRestart.home === 3 && afterRestart.cart === 1);
   `,
   md`
+    ## Where the state lives: state partitions on the workers
+
+    The state store is split into \`spark.sql.shuffle.partitions\` **state partitions** (fixed when
+    the checkpoint is created). Every batch shuffles its rows by key into those partitions and runs
+    **one state task per partition on the workers** (Spark's StateStoreRDD): the task loads version
+    N of its partition, merges the batch, emits, evicts, and writes version N+1 as a **delta file**
+    (every 10 versions also a full **snapshot**). The driver holds no state: a lost worker's
+    partitions are simply reloaded from these files by the next task.
+  `,
+  code`
+    const stateDir = join(checkpoint, "state", "0");
+    for (const part of readdirSync(stateDir).sort()) console.log(\`partition \${part}:\`, readdirSync(join(stateDir, part)).sort().join(", "));
+    const stateStages: string[] = [];
+    const stopListening = spark.sparkContext.addSparkListener({ onStageSubmitted: (e: any) => { if (/StateStoreRDD/.test(e.stage.name)) stateStages.push(\`\${e.stage.name}: \${e.stage.numTasks} tasks\`); } });
+    clickQuery = startClicks();
+    clicks.addData([{ page: "cart", ts: at("12:04") }]);
+    await clickQuery.processAllAvailable();
+    await clickQuery.stop();
+    stopListening();
+    console.log(stateStages.join("\n"));
+  `,
+  md`
+    ## Session windows
+
+    A **session window** has no fixed length: it groups a key's events that are less than a
+    **gap** apart (\`F.session_window("ts", "5 minutes")\`). Each event opens the session
+    [ts, ts + gap); sessions that overlap or touch merge, so a late-arriving event can **bridge**
+    two sessions into one. On a stream the state of a key is its open sessions; in append mode a
+    session is written once the watermark passes its end. (Spark refuses update mode for session
+    windows.)
+  `,
+  code`
+    const visits = new MemoryStream(spark, "user STRING, ts TIMESTAMP");
+    const sessionsQuery = visits.toDF().withWatermark("ts", "5 minutes")
+      .groupBy(F.session_window("ts", "5 minutes"), "user").count()
+      .writeStream.outputMode("append").format("memory").queryName("sessions").start();
+    const sessionTriggers: Array<Array<[string, string]>> = [
+      [["ann", "12:00"], ["ann", "12:03"], ["bob", "12:01"]],
+      [["ann", "12:12"], ["ann", "12:08"]],   // 12:08 bridges 12:03-12:08 and 12:12: one session
+      [["bob", "12:30"], ["ann", "12:40"]],   // moves the watermark past the first sessions
+    ];
+    for (const t of sessionTriggers) {
+      visits.addData(t.map(([user, time]) => ({ user, ts: at(time) })));
+      await sessionsQuery.processAllAvailable();
+    }
+    await sessionsQuery.stop();
+    const sessionRows = (await spark.table("sessions").collect()).map((r: any) => \`\${r.user} \${hm(r.session_window.start)}-\${hm(r.session_window.end)} \${r.count} events\`).sort();
+    console.log(sessionRows.join("\n"));
+  `,
+  md`
     ### Your turn 1
 
     An event at 12:07 is counted with \`F.window("ts", "10 minutes", "5 minutes")\`. In how many windows
@@ -273,6 +324,9 @@ export const L08 = buildNotebook("l08", [
     * **Output modes**: complete (whole table), update (changed rows), append (final rows only).
     * **Exactly once**: offsets logged before a batch, commits after the sink; a restart resumes from
       the checkpoint and replays an uncommitted batch with the same offsets.
+    * **State** lives in state partitions on the workers, one state task per partition per batch,
+      versioned as delta and snapshot files in the checkpoint.
+    * **Session windows** merge a key's events less than a gap apart; late events can bridge sessions.
 
     <details><summary>Solutions to "Your turn"</summary>
 
