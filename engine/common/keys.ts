@@ -35,9 +35,21 @@ export function canonical(v: unknown): string {
   if (v instanceof Uint8Array) return "x" + Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex");
   if (v instanceof Map) return "M{" + [...v.entries()].map(([a, b]) => canonical(a) + ":" + canonical(b)).sort().join(",") + "}";
   if (v instanceof Set) return "S{" + [...v].map(canonical).sort().join(",") + "}";
+  // A struct (a row of a window, a map of fields): fields in name order. Built by concatenation, the
+  // quoted field names cached - group-by keys such as window() structs come through here per row.
   const o = v as Record<string, unknown>;
-  return "{" + Object.keys(o).sort().map((key) => JSON.stringify(key) + ":" + canonical(o[key])).join(",") + "}";
+  const names = Object.keys(o);
+  for (let i = 1; i < names.length; i++) if (names[i - 1]! > names[i]!) { names.sort(); break; }
+  let s = "{";
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    let q = quotedNames.get(name);
+    if (q === undefined) { q = JSON.stringify(name) + ":"; if (quotedNames.size < 10_000) quotedNames.set(name, q); }
+    s += (i ? "," : "") + q + canonical(o[name]);
+  }
+  return s + "}";
 }
+const quotedNames = new Map<string, string>();
 
 /** Value equality for keys. */
 export function keysEqual(a: unknown, b: unknown): boolean {

@@ -11,8 +11,11 @@ import { registerShippable } from "../common/closure";
 import { canonical } from "../common/keys";
 import { StatePartition, type StateMetrics } from "./state-store";
 
+/** Event-time statistics of a batch's rows: min and max (ms), count, and the sum of the times in seconds. */
+export interface EventTimeStats { min: number; max: number; n: number; sumSeconds: number }
+
 /** What a state task returns to the driver. */
-export interface StateTaskResult extends StateMetrics { rows: unknown[][]; numRowsDroppedByWatermark: number }
+export interface StateTaskResult extends StateMetrics { rows: unknown[][]; numRowsDroppedByWatermark: number; eventTime?: EventTimeStats }
 
 // Open partitions of this thread, by query run, operator and partition (Spark's loaded providers;
 // a new run of the query - a restart - never sees another run's cache).
@@ -63,6 +66,18 @@ export interface AggStateSpec extends StateLocation {
   watermarkMs: number;
   /** Grouped by session_window: which grouping key is the session, and the gap (the rows are [other keys..., ts, partials...]). */
   session?: { index: number; gapMs: number };
+  /** The rows end with [min, max, count, sum of seconds] of the event time, per group (summed into the task's EventTimeStats). */
+  eventTimeStats?: boolean;
+}
+
+/** Adds a group's trailing [min, max, count, sum of seconds] event-time columns to `acc`. */
+function addEventTime(acc: EventTimeStats | undefined, cols: unknown[]): EventTimeStats | undefined {
+  const [mn, mx, n, sum] = cols;
+  if (!(mx instanceof Date) || !(mn instanceof Date)) return acc;
+  const a = acc ?? { min: Infinity, max: -Infinity, n: 0, sumSeconds: 0 };
+  a.min = Math.min(a.min, mn.getTime()); a.max = Math.max(a.max, mx.getTime());
+  a.n += Number(n); a.sumSeconds += Number(sum);
+  return a;
 }
 
 function cmp(a: unknown, b: unknown): number {
@@ -117,10 +132,13 @@ export const aggregateState = registerShippable("streaming.aggregateState", func
   };
   let dropped = 0;
   const updated = new Map<string, unknown[]>();
+  const np = spec.partialFns.length;
+  let eventTime: EventTimeStats | undefined;
   for (const [text, row] of it) {
+    if (spec.eventTimeStats) eventTime = addEventTime(eventTime, row.slice(nk + np));
     const key = row.slice(0, nk);
     if (late(key)) { dropped++; continue; }
-    const part = row.slice(nk);
+    const part = spec.eventTimeStats ? row.slice(nk, nk + np) : row.slice(nk);
     const old = store.get(key);
     store.put(key, old ? mergePartials(spec.partialFns, old, part) : part);
     updated.set(text, key);
@@ -138,7 +156,7 @@ export const aggregateState = registerShippable("streaming.aggregateState", func
   }
   const metrics = store.metrics();
   store.commit();
-  return [{ rows: out, numRowsDroppedByWatermark: dropped, ...metrics }];
+  return [{ rows: out, numRowsDroppedByWatermark: dropped, ...metrics, ...(eventTime ? { eventTime } : {}) }];
 });
 
 // ---- streaming deduplication ----------------------------------------------------------------------

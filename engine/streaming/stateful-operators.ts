@@ -9,13 +9,13 @@
 
 import { AnalysisError } from "../common/errors";
 import { canonical } from "../common/keys";
-import { Column, DataFrame, type LogicalPlan, type SqlSession } from "../sql";
-import type { Expr } from "../sql/expressions/expression";
+import { Column, DataFrame, F, type LogicalPlan, type SqlSession } from "../sql";
+import type { Attr, Expr } from "../sql/expressions/expression";
 import { outputOf } from "../sql/plan/logical-plan";
 import type { RDD } from "../rdd";
 import { withActionCallSite } from "../rdd/call-site";
 import type { StateMetrics } from "./state-store";
-import { aggregateSessionState, aggregateState, deduplicateState, keyByState, type AggFn, type AggItem, type AggStateSpec, type DedupStateSpec, type StateTaskResult } from "./state-tasks";
+import { aggregateSessionState, aggregateState, deduplicateState, keyByState, type AggFn, type AggItem, type AggStateSpec, type DedupStateSpec, type EventTimeStats, type StateTaskResult } from "./state-tasks";
 import { sessionBase, sessionWindowOf, type OutputMode, type SessionWindowInfo } from "./streaming-plan";
 
 export { eventTimeMs } from "./state-tasks";
@@ -27,6 +27,8 @@ export interface StatefulResult {
   numRowsDroppedByWatermark: number;
   /** The state after the batch, summed over partitions (the progress's stateOperators). */
   metrics: StateMetrics;
+  /** The batch's event-time statistics, when the operator's job computed them (see eventTimeCarrier). */
+  eventTime?: EventTimeStats;
 }
 
 /** A stateful operator of a streaming query: its plan node, its state, one batch at a time. */
@@ -56,15 +58,17 @@ export async function runStateTasks<T>(operator: string, batchId: number, keyed:
   const parts = await withActionCallSite(`collect at ${operator} state (StateStoreRDD), batch ${batchId}`,
     () => keyed.mapPartitionsWithIndex(task).setName(`StateStoreRDD (${operator})`).collect());
   const metrics: StateMetrics = { numRowsTotal: 0, numRowsUpdated: 0, numRowsRemoved: 0, memoryUsedBytes: 0 };
-  let dropped = 0;
+  let dropped = 0, eventTime: EventTimeStats | undefined;
   const rows: unknown[][] = [];
   for (const p of parts) {
     for (const r of p.rows) rows.push(r);
+    const e = p.eventTime;
+    if (e) eventTime = eventTime ? { min: Math.min(eventTime.min, e.min), max: Math.max(eventTime.max, e.max), n: eventTime.n + e.n, sumSeconds: eventTime.sumSeconds + e.sumSeconds } : e;
     dropped += p.numRowsDroppedByWatermark;
     metrics.numRowsTotal += p.numRowsTotal; metrics.numRowsUpdated += p.numRowsUpdated;
     metrics.numRowsRemoved += p.numRowsRemoved; metrics.memoryUsedBytes += p.memoryUsedBytes;
   }
-  return { rows, numRowsDroppedByWatermark: dropped, metrics };
+  return { rows, numRowsDroppedByWatermark: dropped, metrics, ...(eventTime ? { eventTime } : {}) };
 }
 
 /** This batch's rows of `input` (none when null), keyed by state key and shuffled into the state partitions. */
@@ -81,8 +85,12 @@ export class StreamingAggregation implements StatefulOperator {
   private readonly partials: Expr[] = [];
   /** Grouped by session_window: sessions merge in the state tasks (the batch's rows enter as points). */
   private readonly session?: SessionWindowInfo;
+  /**
+   * `eventTimeAttr`: the watermark column, when this aggregation's partial job computes the batch's
+   * event-time statistics too (streaming-plan.ts eventTimeCarrier).
+   */
   constructor(readonly node: LogicalPlan & { kind: "Aggregate" }, private readonly home: StateHome, private readonly mode: OutputMode,
-    private readonly watermarkKey: { index: number; field?: "end" } | undefined) {
+    private readonly watermarkKey: { index: number; field?: "end" } | undefined, readonly eventTimeAttr?: Attr) {
     this.session = sessionWindowOf(node);
     const keyText = node.groupBy.map((g) => canonical(g));
     for (const item of node.aggs) {
@@ -112,15 +120,17 @@ export class StreamingAggregation implements StatefulOperator {
     // rewrite of session_window.
     const groups = sw ? [...this.node.groupBy.filter((_, i) => i !== sw.keyIndex), sw.ts] : this.node.groupBy;
     const over = input && sw ? sessionBase(input) ?? input : input;
+    const et = sw ? undefined : this.eventTimeAttr, t = et && new Column(et);
+    const stats = t ? [F.min(t), F.max(t), F.count(t), F.sum(t.cast("double"))] : [];
     const partialDf = over === null || over === undefined ? null : new DataFrame(session, over)
       .groupBy(...groups.map((g) => new Column(g)))
-      .agg(...this.partials.map((p, i) => new Column({ kind: "alias", child: p, name: `_partial${i}` } as Expr)));
+      .agg(...this.partials.map((p, i) => new Column({ kind: "alias", child: p, name: `_partial${i}` } as Expr)), ...stats);
     const keyed = await keyedInput(session, partialDf, Array.from({ length: sw ? nk - 1 : nk }, (_, i) => i), this.numPartitions);
     const spec: AggStateSpec = {
       operatorDir: this.home.operatorDir, runId: this.home.runId, version: batchId, numKeys: nk,
       partialFns: this.partials.map((p) => (p as { name: string }).name), items: this.items, mode: this.mode,
       ...(this.watermarkKey ? { watermarkKey: this.watermarkKey } : {}), watermarkMs,
-      ...(sw ? { session: { index: sw.keyIndex, gapMs: sw.gapMs } } : {}),
+      ...(sw ? { session: { index: sw.keyIndex, gapMs: sw.gapMs } } : {}), ...(et ? { eventTimeStats: true } : {}),
     };
     return runStateTasks(this.operatorName, batchId, keyed, sw ? (i, it) => aggregateSessionState(spec, i, it) : (i, it) => aggregateState(spec, i, it));
   }

@@ -138,6 +138,19 @@ export function aggregateWatermarkKey(agg: LogicalPlan & { kind: "Aggregate" }, 
   return undefined;
 }
 
+/**
+ * When the rows reaching an aggregation are exactly the rows of the query's one withWatermark
+ * (only projections between them) and still carry its column: that column, so the aggregation's
+ * own partial-aggregate job can also compute the batch's event-time statistics (one pass over the
+ * batch instead of two; Spark's EventTimeWatermarkExec gathers them in the same pass too).
+ */
+export function eventTimeCarrier(agg: LogicalPlan & { kind: "Aggregate" }, info: Pick<StreamingPlanInfo, "watermarks">): Attr | undefined {
+  if (info.watermarks.length !== 1) return undefined;
+  const w = info.watermarks[0]!;
+  for (let n: LogicalPlan = agg.child; n !== w.node; n = n.child) if (n.kind !== "Project") return undefined;
+  return outputOf(agg.child).some((a) => a.id === w.spec.attr.id) ? w.spec.attr : undefined;
+}
+
 /** An aggregation grouped by session_window(ts, gap): which grouping key is the session, its time and gap. */
 export interface SessionWindowInfo { keyIndex: number; ts: Expr; gapMs: number }
 

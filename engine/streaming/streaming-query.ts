@@ -22,7 +22,7 @@ import type { StateMetrics } from "./state-store";
 import { StreamingAggregation, StreamingDeduplication, type StatefulOperator } from "./stateful-operators";
 import { StreamingJoin } from "./stream-join";
 import { childrenOf } from "../sql/plan/logical-plan";
-import { aggregateWatermarkKey, analyzeStreamingPlan, nodes, substitute, withOutputOf, type OutputMode, type StreamingPlanInfo } from "./streaming-plan";
+import { aggregateWatermarkKey, analyzeStreamingPlan, eventTimeCarrier, nodes, substitute, withOutputOf, type OutputMode, type StreamingPlanInfo } from "./streaming-plan";
 import type { StreamSink } from "./sinks";
 
 export type Trigger = { processingTime: string | number } | { once: true } | { availableNow: true } | { continuous: string };
@@ -154,7 +154,7 @@ export class StreamingQuery {
       // Operator 0's state partitions live on the workers: state/0 (the join's: state/0-left, state/0-right).
       const home = { operatorDir: join(this.cp.stateDir, "0"), runId: this.runId, numPartitions };
       const wmIds = new Set(this.info.watermarks.map((w) => w.spec.attr.id));
-      this.op = st.kind === "Aggregate" ? new StreamingAggregation(st, home, this.outputMode, aggregateWatermarkKey(st, this.info))
+      this.op = st.kind === "Aggregate" ? new StreamingAggregation(st, home, this.outputMode, aggregateWatermarkKey(st, this.info), eventTimeCarrier(st, this.info))
         : st.kind === "Deduplicate" ? new StreamingDeduplication(st, home, wmIds)
         : new StreamingJoin(st, home, wmIds);
     }
@@ -377,21 +377,24 @@ export class StreamingQuery {
     }
     durations.getBatch = Date.now() - tg;
     const numInputRows = perSource.reduce((a, b) => a + b, 0);
-    // Event-time statistics per watermark operator (a small job over the batch).
+    // Event-time statistics per watermark operator (a small job over the batch), unless the
+    // aggregation's own job computes them.
     const eventTimes: number[] = [];
     const ta = Date.now();
     const stats: Array<{ min: number; max: number; sum: number; n: number }> = [];
+    const carried = this.op instanceof StreamingAggregation && this.op.eventTimeAttr !== undefined;
+    const addStats = (i: number, min: number, max: number, n: number, sumSeconds: number) => {
+      this.maxEventTime[i] = Math.max(this.maxEventTime[i] ?? -Infinity, max);
+      stats.push({ min, max, sum: sumSeconds * 1000, n });
+      eventTimes.push(min, max);
+    };
     for (let i = 0; i < this.info.watermarks.length; i++) {
       const { node, spec } = this.info.watermarks[i]!;
-      if (!numInputRows) continue;
+      if (!numInputRows || carried) continue;
       const c = F.col(spec.attr.name);
       const [r] = await new DataFrame(session, substitute(node, subs)).agg(F.min(c), F.max(c), F.count(c), F.avg(c.cast("double"))).collectInternal();
       const [mn, mx, n, avgSeconds] = r as [Date | null, Date | null, number, number | null];
-      if (mx) {
-        this.maxEventTime[i] = Math.max(this.maxEventTime[i] ?? -Infinity, mx.getTime());
-        stats.push({ min: mn!.getTime(), max: mx.getTime(), sum: Number(avgSeconds) * 1000 * Number(n), n: Number(n) });
-        eventTimes.push(mn!.getTime(), mx.getTime());
-      }
+      if (mx) addStats(i, mn!.getTime(), mx.getTime(), Number(n), Number(avgSeconds) * Number(n));
     }
     crashPoint("midBatch", batchId);
     // The stateful operator (if any) runs over its input, then the rest of the plan over its output.
@@ -407,6 +410,7 @@ export class StreamingQuery {
       const res = await this.op.run(session, inputs, this.watermarkMs, batchId, this.lastBatchWatermarkMs);
       dropped = res.numRowsDroppedByWatermark;
       stateMetrics = res.metrics;
+      if (res.eventTime && res.eventTime.n > 0) addStats(0, res.eventTime.min, res.eventTime.max, res.eventTime.n, res.eventTime.sumSeconds);
       const local: LogicalPlan = { kind: "LocalRelation", output: outputOf(this.info.stateful), rows: res.rows };
       subs.set(this.info.stateful, local);
       const plan = substitute(this.plan, subs);

@@ -52,7 +52,7 @@ export async function streamingEmptyTrigger(): Promise<BenchResult> {
   return {
     name: "micro-batch without data (watermark moved, append mode windowed count)", value: m, unit: "ms median",
     baseline: median(base), baselineName: "spark.range(1).collect()", ratio: m / median(base), target: "median <= 20 ms", pass: m <= 20,
-    note: `${empty.length} empty batches (no job: the operator's input is provably empty); a 1-row batch (2 jobs + state merge) takes ${median(tiny)} ms median`,
+    note: `${empty.length} empty batches (one state job over no input rows: eviction and append output run in the state tasks); a 1-row batch (partial aggregation, state job) takes ${median(tiny)} ms median`,
   };
 }
 

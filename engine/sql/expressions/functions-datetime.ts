@@ -211,6 +211,16 @@ register(simple("trunc", ["date", "string"], DateType, ([d, u]) => {
 
 /** Milliseconds of an interval text like "10 minutes", "1 hour", "2 days", "500 milliseconds". */
 export function parseDuration(text: string): number | null {
+  // Called per row by window(ts, "10 minutes"): the few distinct texts are parsed once.
+  const hit = durations.get(text);
+  if (hit !== undefined) return hit;
+  const ms = parseDurationText(text);
+  if (durations.size < 1000) durations.set(text, ms);
+  return ms;
+}
+const durations = new Map<string, number | null>();
+
+function parseDurationText(text: string): number | null {
   const units: Record<string, number> = {
     millisecond: 1, ms: 1, second: 1000, sec: 1000, s: 1000, minute: 60000, min: 60000, m: 60000,
     hour: 3600000, h: 3600000, day: DAY, d: DAY, week: 7 * DAY, w: 7 * DAY, microsecond: 0.001,

@@ -225,6 +225,8 @@ export const partialAggregate = registerShippable("sql.partialAggregate", functi
   const argFns = spec.aggs.map((a) => a.args.map((x) => compileExpr(x, ctx)));
   const rts = runtimes(spec);
   const groups = new Map<NormalKey, [unknown[], unknown[]]>();
+  // Argument arrays reused row to row, except for DISTINCT aggregates (their buffers keep them).
+  const shared = spec.aggs.map((a, i) => (a.distinct ? undefined : new Array(argFns[i]!.length)));
   for (const row of it) {
     const key = keyFns.map((f) => f(row));
     const nk = keyFns.length === 1 ? normalizeKey(key[0]) : normalizeKey(key);
@@ -233,7 +235,7 @@ export const partialAggregate = registerShippable("sql.partialAggregate", functi
     const bufs = g[1];
     for (let i = 0; i < rts.length; i++) {
       const fns = argFns[i]!;
-      const vals = new Array(fns.length);
+      const vals = shared[i] ?? new Array(fns.length);
       for (let j = 0; j < fns.length; j++) vals[j] = fns[j]!(row);
       bufs[i] = rts[i]!.update(bufs[i], vals);
     }
