@@ -75,16 +75,34 @@ const BLOCK_ROWS = 4096;
 
 /** Blocks of points from the internal rows [features, label?]; all vectors must have one size. */
 export const toPointBlocks = registerShippable("ml.toPointBlocks", function* toPointBlocks(stage: string, featuresCol: string, labelCol: string | null, it: Iterable<unknown[]>): Generator<PointBlock> {
-  let d = -1, n = 0, y = new Float64Array(0), x = new Float64Array(0);
+  // Features that already lie side by side in one buffer (a cached vector column is packed, so its
+  // vectors are consecutive views) become the block as a view, without a copy; otherwise (or from
+  // the first row that breaks the run) they are copied into the block's own array.
+  let d = -1, n = 0, y = new Float64Array(0), x: Float64Array | null = null;
+  let first: Float64Array | null = null; // the run's first vector, while the block is a view run
+  const flush = (): PointBlock => {
+    const b: PointBlock = x !== null ? { n, d, y: n === BLOCK_ROWS ? y : y.slice(0, n), x: n === BLOCK_ROWS ? x : x.slice(0, n * d) }
+      : { n, d, y: n === BLOCK_ROWS ? y : y.slice(0, n), x: new Float64Array(first!.buffer, first!.byteOffset, n * d) };
+    n = 0; y = new Float64Array(BLOCK_ROWS); x = null; first = null;
+    return b;
+  };
   for (const row of it) {
     const label = pointLabel(stage, labelCol, row), f = pointFeatures(stage, featuresCol, row);
-    if (d < 0) { d = f.length; y = new Float64Array(BLOCK_ROWS); x = new Float64Array(BLOCK_ROWS * d); }
+    if (d < 0) { d = f.length; y = new Float64Array(BLOCK_ROWS); }
     if (f.length !== d) throw new ExecutionError("VECTOR_SIZE_MISMATCH", `${stage}: vectors of sizes ${d} and ${f.length} in column '${featuresCol}'.`, { parameters: { stage, column: featuresCol } });
+    if (x === null) {
+      if (n === 0) first = f;
+      else if (f.buffer !== first!.buffer || f.byteOffset !== first!.byteOffset + n * d * 8) {
+        // The run ends: a long one becomes a block of its own; a short one is copied and the block goes on as a copy.
+        if (n >= BLOCK_ROWS / 4) { yield flush(); first = f; }
+        else { x = new Float64Array(BLOCK_ROWS * d); x.set(new Float64Array(first!.buffer, first!.byteOffset, n * d)); }
+      }
+    }
+    if (x !== null) for (let i = 0, o = n * d; i < d; i++) x[o + i] = f[i]!; // a loop: set() costs more for small vectors
     y[n] = label;
-    for (let i = 0, o = n * d; i < d; i++) x[o + i] = f[i]!; // a loop: set() costs more for small vectors
-    if (++n === BLOCK_ROWS) { yield { n, d, y, x }; n = 0; y = new Float64Array(BLOCK_ROWS); x = new Float64Array(BLOCK_ROWS * d); }
+    if (++n === BLOCK_ROWS) yield flush();
   }
-  if (n > 0) yield { n, d, y: y.slice(0, n), x: x.slice(0, n * d) };
+  if (n > 0) yield flush();
 });
 
 function num(spec: KernelSpec, col: string, v: unknown): number | null {

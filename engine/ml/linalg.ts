@@ -6,6 +6,7 @@
 import { addExtension } from "msgpackr";
 import { AnalysisError } from "../common/errors";
 import { javaDoubleToString as javaDouble } from "../sql/text-format";
+import { registerColumnPacker } from "../sql/columnar/batch";
 
 export type Vector = DenseVector | SparseVector;
 
@@ -142,6 +143,30 @@ function vectorsEqual(a: Vector, b: Vector): boolean {
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   return true;
 }
+
+// In the in-memory cache, a column of dense vectors of one size is packed into one Float64Array per
+// batch; reading it gives DenseVectors whose values are views of it (no copy), side by side.
+registerColumnPacker("vector", {
+  pack(values, n) {
+    let width = -1;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) continue;
+      if (!(v instanceof DenseVector) || (width >= 0 && v.values.length !== width)) return null;
+      width = v.values.length;
+    }
+    if (width <= 0) return null;
+    const out = new Float64Array(n * width);
+    let nulls: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) (nulls ??= new Uint8Array(n))[i] = 1;
+      else out.set((v as DenseVector).values, i * width);
+    }
+    return { width, values: out, nulls };
+  },
+  unpack: (values, width, i) => new DenseVector(values.subarray(i * width, (i + 1) * width)),
+});
 
 // Over the wire: a dense vector as its values, a sparse one as [size, indices, values].
 addExtension({

@@ -161,8 +161,9 @@ export class CacheManager {
           // df.storageLevel says "Disk Memory Deserialized 1x Replicated"): MEMORY_AND_DISK_DESER here.
           // Evicted blocks spill instead of being recomputed.
           // Stored as column batches (./columnar/cached-batches.ts); the plan reads their rows.
-          const numeric = outputOf(e.plan).map((a) => isNumberType(a.dataType));
-          const batches = rdd.mapPartitions((it: Iterable<unknown[]>) => cacheBatches(numeric, it), true).persist(lvl ?? StorageLevel.MEMORY_AND_DISK_DESER);
+          // Columns of a type with a packer (ML's dense vectors) are packed into one Float64Array per batch.
+          const numeric = outputOf(e.plan).map((a) => isNumberType(a.dataType)), types = outputOf(e.plan).map((a) => a.dataType.type);
+          const batches = rdd.mapPartitions((it: Iterable<unknown[]>) => cacheBatches(numeric, it, types), true).persist(lvl ?? StorageLevel.MEMORY_AND_DISK_DESER);
           batches.setName(`InMemoryRelation`);
           e.rdd = batches;
           e.rows = batches.mapPartitions((it: Iterable<ColumnBatch>) => cachedRows(it), true);

@@ -8,7 +8,44 @@
 export type NumVector = { kind: "f64"; values: Float64Array; nulls: Uint8Array | null };
 export type BoolVector = { kind: "bool"; values: Uint8Array; nulls: Uint8Array | null };
 export type AnyVector = { kind: "any"; values: unknown[] };
-export type ColumnVector = NumVector | BoolVector | AnyVector;
+/**
+ * Values of a fixed-width numeric type (a column packer's, e.g. ML's dense vectors) stored side by
+ * side: value i is values[i*width .. (i+1)*width). Only the in-memory cache packs columns
+ * (cacheBatches); readers of cached batches either read values with valueAt or unpack the column.
+ */
+export type PackedVector = { kind: "packed"; type: string; width: number; values: Float64Array; nulls: Uint8Array | null };
+export type ColumnVector = NumVector | BoolVector | AnyVector | PackedVector;
+
+/** How the values of one SQL type are packed into a Float64Array and read back (a view of it). */
+export interface ColumnPacker {
+  /** The width and packed values, or null when these values cannot be packed (then the column stays a plain array). */
+  pack(values: unknown[], n: number): { width: number; values: Float64Array; nulls: Uint8Array | null } | null;
+  /** Value i, reading (not copying) values[i*width .. (i+1)*width). */
+  unpack(values: Float64Array, width: number, i: number): unknown;
+}
+const packers = new Map<string, ColumnPacker>();
+/** Register the packer of a type (by DataType.type); the layer owning the type's values does this at load. */
+export function registerColumnPacker(type: string, p: ColumnPacker): void { packers.set(type, p); }
+
+function unpackAt(v: PackedVector, i: number): unknown {
+  if (v.nulls !== null && v.nulls[i] === 1) return null;
+  return packers.get(v.type)!.unpack(v.values, v.width, i);
+}
+
+/** A packed column as a plain array of its values (views of the packed values). */
+export function unpacked(v: ColumnVector, n: number): ColumnVector {
+  if (v.kind !== "packed") return v;
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = unpackAt(v, i);
+  return { kind: "any", values: out };
+}
+
+/** A column of a cached batch: packed when its type has a packer that accepts the values. */
+export function packedOr(values: unknown[], numeric: boolean, type: string | undefined): ColumnVector {
+  const p = type === undefined ? undefined : packers.get(type);
+  const packed = p?.pack(values, values.length);
+  return packed && type !== undefined ? { kind: "packed", type, ...packed } : vectorOf(values, numeric);
+}
 
 export interface ColumnBatch {
   length: number;
@@ -17,6 +54,7 @@ export interface ColumnBatch {
 
 export function valueAt(v: ColumnVector, i: number): unknown {
   if (v.kind === "any") return v.values[i];
+  if (v.kind === "packed") return unpackAt(v, i);
   if (v.nulls !== null && v.nulls[i] === 1) return null;
   return v.kind === "f64" ? v.values[i] : v.values[i] === 1;
 }
@@ -67,6 +105,16 @@ export function constantVector(value: unknown, n: number): ColumnVector {
 
 /** The rows at positions `idx[0..n)` (filters and join probes). */
 export function gather(v: ColumnVector, idx: Int32Array, n: number): ColumnVector {
+  if (v.kind === "packed") {
+    const w = v.width, out = new Float64Array(n * w);
+    let nulls: Uint8Array | null = null;
+    for (let i = 0; i < n; i++) {
+      const j = idx[i]!;
+      out.set(v.values.subarray(j * w, j * w + w), i * w);
+      if (v.nulls !== null && v.nulls[j] === 1) (nulls ??= new Uint8Array(n))[i] = 1;
+    }
+    return { ...v, values: out, nulls };
+  }
   if (v.kind === "any") {
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) out[i] = v.values[idx[i]!];
@@ -94,8 +142,8 @@ export function* batchRows(b: ColumnBatch): Generator<unknown[]> {
 }
 
 /** A batch of rows (RowToColumnar); `numeric[c]` as in vectorOf. */
-export function rowsToBatch(rows: unknown[][], numeric: boolean[]): ColumnBatch {
-  const columns = numeric.map((num, c) => vectorOf(rows.map((r) => r[c]), num));
+export function rowsToBatch(rows: unknown[][], numeric: boolean[], types?: string[]): ColumnBatch {
+  const columns = numeric.map((num, c) => (types ? packedOr(rows.map((r) => r[c]), num, types[c]) : vectorOf(rows.map((r) => r[c]), num)));
   return { length: rows.length, columns };
 }
 

@@ -8,18 +8,18 @@
 import { registerShippable } from "../../common/closure";
 import type { RDD } from "../../rdd";
 import type { Attr } from "../expressions/expression";
-import { rowsToBatch, valueAt, type ColumnBatch } from "./batch";
+import { rowsToBatch, unpacked, valueAt, type ColumnBatch } from "./batch";
 
 export const CACHE_BATCH_ROWS = 10_000;
 
 /** Rows to column batches; `numeric[c]` says column c's type holds JS numbers (./batch.ts isNumberType). */
-export const cacheBatches = registerShippable("sql.cacheBatches", function* cacheBatches(numeric: boolean[], it: Iterable<unknown[]>): Generator<ColumnBatch> {
+export const cacheBatches = registerShippable("sql.cacheBatches", function* cacheBatches(numeric: boolean[], it: Iterable<unknown[]>, types?: string[]): Generator<ColumnBatch> {
   let rows: unknown[][] = [];
   for (const r of it) {
     rows.push(r);
-    if (rows.length === CACHE_BATCH_ROWS) { yield rowsToBatch(rows, numeric); rows = []; }
+    if (rows.length === CACHE_BATCH_ROWS) { yield rowsToBatch(rows, numeric, types); rows = []; }
   }
-  if (rows.length > 0) yield rowsToBatch(rows, numeric);
+  if (rows.length > 0) yield rowsToBatch(rows, numeric, types);
 });
 
 /** The rows of cached batches; with `columns`, rows of just those column positions, in that order. */
@@ -33,6 +33,7 @@ export const cachedRows = registerShippable("sql.cachedRows", function* cachedRo
       const v = cols[c]!;
       if (v.kind === "f64" && v.nulls === null) { const a = v.values; for (let i = 0; i < n; i++) rows[i]![c] = a[i]; }
       else if (v.kind === "any") { const a = v.values; for (let i = 0; i < n; i++) rows[i]![c] = a[i]; }
+      else if (v.kind === "packed") { const a = unpacked(v, n).values as unknown[]; for (let i = 0; i < n; i++) rows[i]![c] = a[i]; }
       else for (let i = 0; i < n; i++) rows[i]![c] = valueAt(v, i);
     }
     for (let i = 0; i < n; i++) yield rows[i]!;

@@ -10,7 +10,7 @@ import { defaultEvalContext } from "../expressions/eval";
 import type { EvalContext } from "../expressions/registry";
 import { getDataSource, type ScanSpec } from "../datasource-contract";
 import { StructType } from "../types";
-import { batchRows, type ColumnBatch } from "./batch";
+import { batchRows, unpacked, type ColumnBatch } from "./batch";
 import { ColumnarPartialAgg, type ColumnarAggSpec } from "./columnar-agg";
 import { ColumnarHashJoin, type ColumnarJoinSpec } from "./columnar-join";
 import { compileOp, type ColumnarOp } from "./columnar-ops";
@@ -94,7 +94,7 @@ export const runCachedColumnarStage = registerShippable("sql.runCachedColumnarSt
 ): Iterable<unknown[]> {
   const stage = new ColumnarStage(spec, defaultEvalContext(partition, spec.conf), built);
   const t0 = performance.now();
-  for (const b of batches) stage.add({ length: b.length, columns: positions.map((c) => b.columns[c]!) });
+  for (const b of batches) stage.add({ length: b.length, columns: positions.map((c) => unpacked(b.columns[c]!, b.length)) });
   return stageResult(spec, stage, t0, sink);
 });
 
