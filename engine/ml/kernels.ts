@@ -71,7 +71,7 @@ function pointLabel(stage: string, labelCol: string | null, row: unknown[]): num
  */
 export interface PointBlock { n: number; d: number; y: Float64Array; x: Float64Array }
 /** Rows per block: about 1 MB of features at 30 dimensions (Spark's maxBlockSizeInMB default picks 1 MB). */
-const BLOCK_ROWS = 4096;
+export const BLOCK_ROWS = 4096;
 
 /** Blocks of points from the internal rows [features, label?]; all vectors must have one size. */
 export const toPointBlocks = registerShippable("ml.toPointBlocks", function* toPointBlocks(stage: string, featuresCol: string, labelCol: string | null, it: Iterable<unknown[]>): Generator<PointBlock> {

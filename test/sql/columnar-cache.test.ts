@@ -102,6 +102,23 @@ describe("df.cache() stores column batches", () => {
     }
   }, 120_000);
 
+  it("a column of dense vectors is packed per batch: the same values at every level, with nulls, filters, sparse and mixed sizes", async () => {
+    const { Vectors } = await import("../../engine/ml");
+    const vrow = (k: number): unknown[] => [k, k % 9 === 0 ? null : Vectors.dense(k, -k / 3, k % 5 === 0 ? NaN : k * 1e-3), k % 4 === 0 ? Vectors.sparse(3, [1], [k]) : Vectors.dense(k, 0, 1),
+      k % 7 === 0 ? Vectors.dense(k) : Vectors.dense(k, k)];
+    const data = Array.from({ length: 25_000 }, (_, k) => vrow(k)); // several cache batches per partition
+    const schemaV = "k INT, v VECTOR, mixed VECTOR, sizes VECTOR";
+    const text = (r: Record<string, unknown>) => JSON.stringify([r.k, ...["v", "mixed", "sizes"].map((c) => (r[c] === null ? null : Array.from((r[c] as { toArray(): Float64Array }).toArray(), (x) => (Number.isNaN(x) ? "NaN" : x))))]);
+    const plain = (await spark.createDataFrame(data, schemaV).collect()).map(text).sort();
+    for (const level of [StorageLevel.MEMORY_AND_DISK_DESER, StorageLevel.MEMORY_ONLY, StorageLevel.DISK_ONLY]) {
+      const df = spark.createDataFrame(data, schemaV).persist(level);
+      expect((await df.collect()).map(text).sort()).toEqual(plain);
+      const some = (await df.where("k % 3 = 1").select("k", "v").collect()).map((r) => JSON.stringify([r.k, r.v === null ? null : Array.from((r.v as { toArray(): Float64Array }).toArray(), (x) => (Number.isNaN(x) ? "NaN" : x))]));
+      expect(some.sort()).toEqual(plain.map((t) => JSON.parse(t) as unknown[]).filter((r) => (r[0] as number) % 3 === 1).map((r) => JSON.stringify([r[0], r[1]])).sort());
+      df.unpersist();
+    }
+  }, 120_000);
+
   it("ML vectors and CACHE TABLE go through the cache too", async () => {
     const { Vectors, VectorAssembler } = await import("../../engine/ml");
     const df = new VectorAssembler({ inputCols: ["a", "b"], outputCol: "v" }).transform(spark.createDataFrame([[1, 2.5], [3, 0], [5, 6]], "a INT, b DOUBLE")).cache();
