@@ -7,14 +7,15 @@ import sys
 
 from pyspark.sql import SparkSession, functions as F
 
+from file_feed import feed, source_dir
+
 mode, workdir, feed_json = sys.argv[1], sys.argv[2], sys.argv[3]
-feed = json.loads(feed_json)
+triggers = json.loads(feed_json)
 spark = (SparkSession.builder.master("local[1]").appName("guide-watermark")
          .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
          .config("spark.sql.session.timeZone", "UTC").getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
-src = os.path.join(workdir, "in")
-os.makedirs(src, exist_ok=True)
+src = source_dir(workdir)
 counts = (spark.readStream.schema("word STRING, ts TIMESTAMP").option("maxFilesPerTrigger", 1).json(src)
           .withWatermark("ts", "10 minutes").groupBy(F.window("ts", "10 minutes", "5 minutes"), "word").count())
 out = {}
@@ -26,13 +27,7 @@ def each_batch(df, batch_id):
 
 q = (counts.writeStream.outputMode(mode).foreachBatch(each_batch)
      .option("checkpointLocation", os.path.join(workdir, "cp")).start())
-for i, trigger in enumerate(feed):
-    tmp = os.path.join(workdir, f"_t{i}.json")
-    with open(tmp, "w") as f:
-        for word, hhmm in trigger:
-            f.write(json.dumps({"word": word, "ts": f"2026-01-01T{hhmm}:00.000Z"}) + "\n")
-    os.rename(tmp, os.path.join(src, f"t{i}.json"))
-    q.processAllAvailable()
+feed(q, workdir, triggers, lambda e: {"word": e[0], "ts": f"2026-01-01T{e[1]}:00.000Z"})
 q.stop()
 spark.stop()
 print("RESULT " + json.dumps(out))

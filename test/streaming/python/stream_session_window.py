@@ -9,14 +9,15 @@ import sys
 
 from pyspark.sql import SparkSession, functions as F
 
+from file_feed import feed, source_dir
+
 mode, workdir, feed_json, delay, gap = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
-feed = json.loads(feed_json)
+triggers = json.loads(feed_json)
 spark = (SparkSession.builder.master("local[1]").appName("stream-session-window")
          .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
          .config("spark.sql.session.timeZone", "UTC").getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
-src = os.path.join(workdir, "in")
-os.makedirs(src, exist_ok=True)
+src = source_dir(workdir)
 sessions = (spark.readStream.schema("k STRING, ts TIMESTAMP, v INT").option("maxFilesPerTrigger", 1).json(src)
             .withWatermark("ts", delay).groupBy(F.session_window("ts", gap), "k")
             .agg(F.count("*").alias("n"), F.sum("v").alias("s")))
@@ -29,13 +30,7 @@ def each_batch(df, batch_id):
 
 q = (sessions.writeStream.outputMode(mode).foreachBatch(each_batch)
      .option("checkpointLocation", os.path.join(workdir, "cp")).start())
-for i, trigger in enumerate(feed):
-    tmp = os.path.join(workdir, f"_t{i}.json")
-    with open(tmp, "w") as f:
-        for k, hms, v in trigger:
-            f.write(json.dumps({"k": k, "ts": f"2026-01-01T{hms}.000Z", "v": v}) + "\n")
-    os.rename(tmp, os.path.join(src, f"t{i}.json"))
-    q.processAllAvailable()
+feed(q, workdir, triggers, lambda e: {"k": e[0], "ts": f"2026-01-01T{e[1]}.000Z", "v": e[2]})
 q.stop()
 spark.stop()
 print("RESULT " + json.dumps(out))
