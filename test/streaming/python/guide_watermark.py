@@ -5,16 +5,13 @@ import json
 import os
 import sys
 
-from pyspark.sql import SparkSession, functions as F
+from pyspark.sql import functions as F
 
-from file_feed import feed, source_dir
+from stream_peer import feed, local_spark, source_dir
 
 mode, workdir, feed_json = sys.argv[1], sys.argv[2], sys.argv[3]
 triggers = json.loads(feed_json)
-spark = (SparkSession.builder.master("local[1]").appName("guide-watermark")
-         .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
-         .config("spark.sql.session.timeZone", "UTC").getOrCreate())
-spark.sparkContext.setLogLevel("ERROR")
+spark = local_spark("guide-watermark")
 src = source_dir(workdir)
 counts = (spark.readStream.schema("word STRING, ts TIMESTAMP").option("maxFilesPerTrigger", 1).json(src)
           .withWatermark("ts", "10 minutes").groupBy(F.window("ts", "10 minutes", "5 minutes"), "word").count())

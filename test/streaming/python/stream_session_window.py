@@ -7,16 +7,13 @@ import json
 import os
 import sys
 
-from pyspark.sql import SparkSession, functions as F
+from pyspark.sql import functions as F
 
-from file_feed import feed, source_dir
+from stream_peer import feed, local_spark, source_dir
 
 mode, workdir, feed_json, delay, gap = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 triggers = json.loads(feed_json)
-spark = (SparkSession.builder.master("local[1]").appName("stream-session-window")
-         .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
-         .config("spark.sql.session.timeZone", "UTC").getOrCreate())
-spark.sparkContext.setLogLevel("ERROR")
+spark = local_spark("stream-session-window")
 src = source_dir(workdir)
 sessions = (spark.readStream.schema("k STRING, ts TIMESTAMP, v INT").option("maxFilesPerTrigger", 1).json(src)
             .withWatermark("ts", delay).groupBy(F.session_window("ts", gap), "k")
