@@ -18,8 +18,6 @@ import type { StateMetrics } from "./state-store";
 import { aggregateSessionState, aggregateState, deduplicateState, keyByState, type AggFn, type AggItem, type AggStateSpec, type DedupStateSpec, type EventTimeStats, type StateTaskResult } from "./state-tasks";
 import { sessionBase, sessionWindowOf, type OutputMode, type SessionWindowInfo } from "./streaming-plan";
 
-export { eventTimeMs } from "./state-tasks";
-
 const AGG_FNS = new Set(["count", "sum", "min", "max", "avg", "mean"]);
 
 export interface StatefulResult {
@@ -37,14 +35,13 @@ export interface StatefulOperator {
   readonly operatorName: string;
   /** The number of state partitions (fixed for the life of the checkpoint). */
   readonly numPartitions: number;
-  /** A (re)started query: the next batch reads state version `version` (the state after batch version-1). */
-  recover(version: number): void;
   /**
    * `inputs` are the node's children over this batch's rows (null: provably no rows);
    * `watermarkMs` evicts state; `lateWatermarkMs` is the previous batch's watermark, which the
    * stream-stream join drops late input rows at (Spark's eventTimeWatermarkForLateEvents; the
    * aggregation and deduplication drop them at `watermarkMs`, as Spark 4.0.1 does in the
-   * differential tests). Batch `batchId` reads state version batchId and commits batchId+1.
+   * differential tests). Batch `batchId` reads state version batchId and commits batchId+1, so a
+   * restarted query needs nothing but its next batch id.
    */
   run(session: SqlSession, inputs: (LogicalPlan | null)[], watermarkMs: number, batchId: number, lateWatermarkMs: number): Promise<StatefulResult>;
 }
@@ -110,7 +107,6 @@ export class StreamingAggregation implements StatefulOperator {
     }
   }
   get numPartitions(): number { return this.home.numPartitions; }
-  recover(): void { /* the state tasks load the version they read */ }
 
   /** Run one batch: `input` is the aggregation's child over this batch's rows. */
   async run(session: SqlSession, [input]: (LogicalPlan | null)[], watermarkMs: number, batchId: number): Promise<StatefulResult> {
@@ -148,7 +144,6 @@ export class StreamingDeduplication implements StatefulOperator {
     this.timeIdx = t >= 0 ? t : undefined;
   }
   get numPartitions(): number { return this.home.numPartitions; }
-  recover(): void { /* the state tasks load the version they read */ }
 
   async run(session: SqlSession, [input]: (LogicalPlan | null)[], watermarkMs: number, batchId: number): Promise<StatefulResult> {
     const keyIdx = this.keyIdx;

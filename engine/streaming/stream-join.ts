@@ -78,7 +78,6 @@ export class StreamingJoin implements StatefulOperator {
     this.check();
   }
   get numPartitions(): number { return this.home.numPartitions; }
-  recover(): void { /* the state tasks load the version they read */ }
 
   /** Spark's UnsupportedOperationChecker: an outer (or semi) side's state must be evictable. */
   private check(): void {

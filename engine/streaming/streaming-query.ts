@@ -173,14 +173,12 @@ export class StreamingQuery {
       this.nextBatchId = n + 1;
       this.watermarkMs = commit.nextBatchWatermarkMs;
       this.lastBatchWatermarkMs = logged.meta.batchWatermarkMs;
-      this.op?.recover(n + 1);
     } else {
       const prev = n > 0 ? this.cp.readOffsets(n - 1) : undefined;
       this.committed = prev ? prev.offsets : this.sources.map(() => undefined);
       this.nextBatchId = n;
       this.watermarkMs = logged.meta.batchWatermarkMs;
       this.lastBatchWatermarkMs = prev?.meta.batchWatermarkMs ?? 0;
-      this.op?.recover(n);
       this.replay = { batchId: n, ends: logged.offsets, meta: logged.meta };
     }
   }
