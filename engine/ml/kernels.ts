@@ -80,9 +80,10 @@ export const toPointBlocks = registerShippable("ml.toPointBlocks", function* toP
   // the first row that breaks the run) they are copied into the block's own array.
   let d = -1, n = 0, y = new Float64Array(0), x: Float64Array | null = null;
   let first: Float64Array | null = null; // the run's first vector, while the block is a view run
+  const run = () => new Float64Array(first!.buffer, first!.byteOffset, n * d); // the view of the run so far
   const flush = (): PointBlock => {
-    const b: PointBlock = x !== null ? { n, d, y: n === BLOCK_ROWS ? y : y.slice(0, n), x: n === BLOCK_ROWS ? x : x.slice(0, n * d) }
-      : { n, d, y: n === BLOCK_ROWS ? y : y.slice(0, n), x: new Float64Array(first!.buffer, first!.byteOffset, n * d) };
+    const full = n === BLOCK_ROWS;
+    const b: PointBlock = { n, d, y: full ? y : y.slice(0, n), x: x === null ? run() : full ? x : x.slice(0, n * d) };
     n = 0; y = new Float64Array(BLOCK_ROWS); x = null; first = null;
     return b;
   };
@@ -95,7 +96,7 @@ export const toPointBlocks = registerShippable("ml.toPointBlocks", function* toP
       else if (f.buffer !== first!.buffer || f.byteOffset !== first!.byteOffset + n * d * 8) {
         // The run ends: a long one becomes a block of its own; a short one is copied and the block goes on as a copy.
         if (n >= BLOCK_ROWS / 4) { yield flush(); first = f; }
-        else { x = new Float64Array(BLOCK_ROWS * d); x.set(new Float64Array(first!.buffer, first!.byteOffset, n * d)); }
+        else { x = new Float64Array(BLOCK_ROWS * d); x.set(run()); }
       }
     }
     if (x !== null) for (let i = 0, o = n * d; i < d; i++) x[o + i] = f[i]!; // a loop: set() costs more for small vectors

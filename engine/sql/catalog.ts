@@ -162,7 +162,7 @@ export class CacheManager {
           // Evicted blocks spill instead of being recomputed.
           // Stored as column batches (./columnar/cached-batches.ts); the plan reads their rows.
           // Columns of a type with a packer (ML's dense vectors) are packed into one Float64Array per batch.
-          const numeric = outputOf(e.plan).map((a) => isNumberType(a.dataType)), types = outputOf(e.plan).map((a) => a.dataType.type);
+          const out = outputOf(e.plan), numeric = out.map((a) => isNumberType(a.dataType)), types = out.map((a) => a.dataType.type);
           const batches = rdd.mapPartitions((it: Iterable<unknown[]>) => cacheBatches(numeric, it, types), true).persist(lvl ?? StorageLevel.MEMORY_AND_DISK_DESER);
           batches.setName(`InMemoryRelation`);
           e.rdd = batches;

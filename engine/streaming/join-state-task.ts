@@ -14,7 +14,7 @@ import type { Expr } from "../sql/expressions/expression";
 import { compileExpr } from "../sql/expressions/eval";
 import { ctxFor, type ExecConf } from "../sql/physical/operators";
 import type { StatePartition } from "./state-store";
-import { eventTimeMs, openStatePartition, type StateTaskResult } from "./state-tasks";
+import { commitTask, eventTimeMs, openStatePartition, type StateTaskResult } from "./state-tasks";
 
 export interface JoinStateSpec {
   runId: string;
@@ -112,10 +112,5 @@ export const joinState = registerShippable("streaming.joinState", function joinS
   const outerLeft = spec.joinType === "left" || spec.joinType === "full", outerRight = spec.joinType === "right" || spec.joinType === "full";
   evict(left, spec.leftTimeIdx, spec.watermarkMs - spec.hi, (row) => (outerLeft ? [...row, ...new Array<null>(spec.rightWidth).fill(null)] : undefined));
   evict(right, spec.rightTimeIdx, spec.watermarkMs + spec.lo, (row) => (outerRight ? [...new Array<null>(spec.leftWidth).fill(null), ...row] : undefined));
-  const a = left.metrics(), b = right.metrics();
-  left.commit(); right.commit();
-  return [{
-    rows, numRowsDroppedByWatermark: dropped, numRowsTotal: a.numRowsTotal + b.numRowsTotal, numRowsUpdated: a.numRowsUpdated + b.numRowsUpdated,
-    numRowsRemoved: a.numRowsRemoved + b.numRowsRemoved, memoryUsedBytes: a.memoryUsedBytes + b.memoryUsedBytes,
-  }];
+  return commitTask([left, right], rows, dropped);
 });

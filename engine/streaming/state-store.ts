@@ -29,6 +29,13 @@ export const SNAPSHOT_EVERY = 10;
 /** The metrics a state partition (or store) reports for a batch (Spark's StateOperatorProgress). */
 export interface StateMetrics { numRowsTotal: number; numRowsUpdated: number; numRowsRemoved: number; memoryUsedBytes: number }
 
+/** Metrics of several partitions (or stores) together. */
+export function sumMetrics(ms: StateMetrics[]): StateMetrics {
+  const t: StateMetrics = { numRowsTotal: 0, numRowsUpdated: 0, numRowsRemoved: 0, memoryUsedBytes: 0 };
+  for (const m of ms) { t.numRowsTotal += m.numRowsTotal; t.numRowsUpdated += m.numRowsUpdated; t.numRowsRemoved += m.numRowsRemoved; t.memoryUsedBytes += m.memoryUsedBytes; }
+  return t;
+}
+
 /** One partition of an operator's state: a map by key value, versioned by delta and snapshot files. */
 export class StatePartition {
   private readonly map = new Map<string, StateEntry>();
@@ -162,9 +169,7 @@ export class StateStore {
   get numRowsUpdated(): number { return this.parts.reduce((a, p) => a + p.numRowsUpdated, 0); }
   get numRowsRemoved(): number { return this.parts.reduce((a, p) => a + p.numRowsRemoved, 0); }
   memoryUsedBytes(): number { return this.parts.reduce((a, p) => a + p.memoryUsedBytes(), 0); }
-  metrics(): StateMetrics {
-    return { numRowsTotal: this.numRowsTotal, numRowsUpdated: this.numRowsUpdated, numRowsRemoved: this.numRowsRemoved, memoryUsedBytes: this.memoryUsedBytes() };
-  }
+  metrics(): StateMetrics { return sumMetrics(this.parts.map((p) => p.metrics())); }
 
   /** Write version+1 of every partition. */
   commit(): number {

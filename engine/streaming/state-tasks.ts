@@ -9,7 +9,7 @@
 
 import { registerShippable } from "../common/closure";
 import { canonical } from "../common/keys";
-import { StatePartition, type StateMetrics } from "./state-store";
+import { StatePartition, sumMetrics, type StateMetrics } from "./state-store";
 
 /** Event-time statistics of a batch's rows: min and max (ms), count, and the sum of the times in seconds. */
 export interface EventTimeStats { min: number; max: number; n: number; sumSeconds: number }
@@ -35,6 +35,13 @@ export function openStatePartition(runId: string, operatorDir: string, partition
   while (open.size > MAX_OPEN) open.delete(open.keys().next().value!);
   s.resetMetrics();
   return s;
+}
+
+/** The end of every state task: the partitions' metrics after the batch, then commit version+1 of each. */
+export function commitTask(stores: StatePartition[], rows: unknown[][], numRowsDroppedByWatermark: number, eventTime?: EventTimeStats): StateTaskResult[] {
+  const metrics = sumMetrics(stores.map((s) => s.metrics()));
+  for (const s of stores) s.commit();
+  return [{ rows, numRowsDroppedByWatermark, ...metrics, ...(eventTime ? { eventTime } : {}) }];
 }
 
 /** Where a task finds its state: the operator's directory, the run, and the version to read (the batch id). */
@@ -154,9 +161,7 @@ export const aggregateState = registerShippable("streaming.aggregateState", func
       if (late(e.key)) { out.push(finish(spec.items, e.key, e.value)); store.remove(e.key); }
     }
   }
-  const metrics = store.metrics();
-  store.commit();
-  return [{ rows: out, numRowsDroppedByWatermark: dropped, ...metrics, ...(eventTime ? { eventTime } : {}) }];
+  return commitTask([store], out, dropped, eventTime);
 });
 
 // ---- streaming deduplication ----------------------------------------------------------------------
@@ -186,9 +191,7 @@ export const deduplicateState = registerShippable("streaming.deduplicateState", 
       if (t !== null && t <= spec.watermarkMs) store.remove(e.key);
     }
   }
-  const metrics = store.metrics();
-  store.commit();
-  return [{ rows: out, numRowsDroppedByWatermark: dropped, ...metrics }];
+  return commitTask([store], out, dropped);
 });
 
 // ---- session windows --------------------------------------------------------------------------------
@@ -245,8 +248,6 @@ export const aggregateSessionState = registerShippable("streaming.aggregateSessi
     if (open.length === sessions.length) continue;
     if (open.length) store.put(e.key, [open]); else store.remove(e.key);
   }
-  const metrics = store.metrics();
-  store.commit();
-  return [{ rows: out, numRowsDroppedByWatermark: dropped, ...metrics }];
+  return commitTask([store], out, dropped);
 });
 

@@ -14,7 +14,7 @@ import type { Attr, Expr } from "../sql/expressions/expression";
 import { outputOf } from "../sql/plan/logical-plan";
 import type { RDD } from "../rdd";
 import { withActionCallSite } from "../rdd/call-site";
-import type { StateMetrics } from "./state-store";
+import { sumMetrics, type StateMetrics } from "./state-store";
 import { aggregateSessionState, aggregateState, deduplicateState, keyByState, type AggFn, type AggItem, type AggStateSpec, type DedupStateSpec, type EventTimeStats, type StateTaskResult } from "./state-tasks";
 import { sessionBase, sessionWindowOf, type OutputMode, type SessionWindowInfo } from "./streaming-plan";
 
@@ -54,7 +54,6 @@ export async function runStateTasks<T>(operator: string, batchId: number, keyed:
   // Its stage reads "collect at stateStoreSave state (StateStoreRDD), batch N" in the job views.
   const parts = await withActionCallSite(`collect at ${operator} state (StateStoreRDD), batch ${batchId}`,
     () => keyed.mapPartitionsWithIndex(task).setName(`StateStoreRDD (${operator})`).collect());
-  const metrics: StateMetrics = { numRowsTotal: 0, numRowsUpdated: 0, numRowsRemoved: 0, memoryUsedBytes: 0 };
   let dropped = 0, eventTime: EventTimeStats | undefined;
   const rows: unknown[][] = [];
   for (const p of parts) {
@@ -62,10 +61,8 @@ export async function runStateTasks<T>(operator: string, batchId: number, keyed:
     const e = p.eventTime;
     if (e) eventTime = eventTime ? { min: Math.min(eventTime.min, e.min), max: Math.max(eventTime.max, e.max), n: eventTime.n + e.n, sumSeconds: eventTime.sumSeconds + e.sumSeconds } : e;
     dropped += p.numRowsDroppedByWatermark;
-    metrics.numRowsTotal += p.numRowsTotal; metrics.numRowsUpdated += p.numRowsUpdated;
-    metrics.numRowsRemoved += p.numRowsRemoved; metrics.memoryUsedBytes += p.memoryUsedBytes;
   }
-  return { rows, numRowsDroppedByWatermark: dropped, metrics, ...(eventTime ? { eventTime } : {}) };
+  return { rows, numRowsDroppedByWatermark: dropped, metrics: sumMetrics(parts), ...(eventTime ? { eventTime } : {}) };
 }
 
 /** This batch's rows of `input` (none when null), keyed by state key and shuffled into the state partitions. */

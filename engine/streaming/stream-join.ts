@@ -9,7 +9,7 @@
 import { AnalysisError } from "../common/errors";
 import type { RDD } from "../rdd";
 import { DataFrame, type LogicalPlan, type SqlSession } from "../sql";
-import type { Attr, Expr } from "../sql/expressions/expression";
+import type { Expr } from "../sql/expressions/expression";
 import { outputOf } from "../sql/plan/logical-plan";
 import { bindExpr } from "../sql/physical/executor";
 import { extractEquiKeys } from "../sql/physical/planner";
@@ -68,8 +68,16 @@ export class StreamingJoin implements StatefulOperator {
   private readonly rightTimeIdx?: number;
   private readonly range: { lo: number; hi: number };
   private readonly joinType: string;
+  /** The equi-join keys bound to each side's rows, and the whole condition bound to [...left, ...right]. */
+  private readonly leftKeys: Expr[];
+  private readonly rightKeys: Expr[];
+  private readonly condition?: Expr;
   constructor(readonly node: LogicalPlan & { kind: "Join" }, private readonly home: StateHome, watermarkAttrIds: Set<number>) {
     const lo = outputOf(node.left), ro = outputOf(node.right);
+    const { lk, rk } = extractEquiKeys(node.condition, lo, ro);
+    this.leftKeys = lk.map((k) => bindExpr(k, lo));
+    this.rightKeys = rk.map((k) => bindExpr(k, ro));
+    if (node.condition) this.condition = bindExpr(node.condition, [...lo, ...ro]);
     const li = lo.findIndex((a) => watermarkAttrIds.has(a.id)), ri = ro.findIndex((a) => watermarkAttrIds.has(a.id));
     this.leftTimeIdx = li >= 0 ? li : undefined;
     this.rightTimeIdx = ri >= 0 ? ri : undefined;
@@ -99,19 +107,16 @@ export class StreamingJoin implements StatefulOperator {
    * partitions, then one state task per partition on the workers (./join-state-task.ts).
    */
   async run(session: SqlSession, [li, ri]: (LogicalPlan | null)[], watermarkMs: number, batchId: number, lateWatermarkMs: number): Promise<StatefulResult> {
-    const lout = outputOf(this.node.left), rout = outputOf(this.node.right);
-    const { lk, rk } = extractEquiKeys(this.node.condition, lout, rout);
     const conf = session.execConf();
-    const side = async (p: LogicalPlan | null | undefined, s: 0 | 1, keys: Expr[], out: Attr[]): Promise<RDD<SideRow>> => {
+    const side = async (p: LogicalPlan | null | undefined, s: 0 | 1, keys: Expr[]): Promise<RDD<SideRow>> => {
       if (!p) return session.sparkContext.parallelize<SideRow>([], 1);
-      const bound = keys.map((k) => bindExpr(k, out));
-      return (await new DataFrame(session, p).toInternalRdd()).mapPartitionsWithIndex((i: number, it: Iterable<unknown[]>) => keyJoinSide(s, bound, conf, i, it));
+      return (await new DataFrame(session, p).toInternalRdd()).mapPartitionsWithIndex((i: number, it: Iterable<unknown[]>) => keyJoinSide(s, keys, conf, i, it));
     };
-    const keyed = (await side(li, 0, lk, lout)).union(await side(ri, 1, rk, rout)).partitionBy(this.numPartitions);
+    const keyed = (await side(li, 0, this.leftKeys)).union(await side(ri, 1, this.rightKeys)).partitionBy(this.numPartitions);
     const spec: JoinStateSpec = {
       runId: this.home.runId, leftDir: `${this.home.operatorDir}-left`, rightDir: `${this.home.operatorDir}-right`, version: batchId, batchId,
-      joinType: this.joinType as JoinStateSpec["joinType"], conf, leftWidth: lout.length, rightWidth: rout.length,
-      ...(this.node.condition ? { condition: bindExpr(this.node.condition, [...lout, ...rout]) } : {}),
+      joinType: this.joinType as JoinStateSpec["joinType"], conf, leftWidth: outputOf(this.node.left).length, rightWidth: outputOf(this.node.right).length,
+      ...(this.condition ? { condition: this.condition } : {}),
       ...(this.leftTimeIdx !== undefined ? { leftTimeIdx: this.leftTimeIdx } : {}),
       ...(this.rightTimeIdx !== undefined ? { rightTimeIdx: this.rightTimeIdx } : {}),
       lo: this.range.lo, hi: this.range.hi, watermarkMs, lateWatermarkMs,

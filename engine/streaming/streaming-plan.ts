@@ -86,6 +86,8 @@ export function analyzeStreamingPlan(plan: LogicalPlan, mode: OutputMode): Strea
   if (aggs.length > 1) throw unsupported("Multiple streaming aggregations are not supported with streaming DataFrames/Datasets");
   if (stateful.length > 1) throw unsupported("Only one stateful operator (an aggregation, dropDuplicates or a stream-stream join) per streaming query is supported here");
   info.stateful = stateful[0];
+  // A session_window aggregation's own Window nodes (the batch rewrite) are allowed; no other Window.
+  const sessionNodes = new Set(info.stateful?.kind === "Aggregate" && sessionWindowOf(info.stateful) ? nodes(info.stateful) : []);
   for (const n of all) {
     if (!isStreamingPlan(n)) continue;
     if (streamJoin(n) && !["inner", "left", "right", "full", "left_semi"].includes(n.joinType)) {
@@ -103,7 +105,7 @@ export function analyzeStreamingPlan(plan: LogicalPlan, mode: OutputMode): Strea
       throw unsupported("Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated DataFrame/Dataset in Complete output mode");
     }
     if (n.kind === "Limit" && mode !== "complete") throw unsupported("Limits are not supported on streaming DataFrames/Datasets in Update output mode");
-    if (n.kind === "Window" && !(info.stateful?.kind === "Aggregate" && sessionWindowOf(info.stateful) && nodes(info.stateful).includes(n))) throw unsupported("Non-time-based windows are not supported on streaming DataFrames/Datasets");
+    if (n.kind === "Window" && !sessionNodes.has(n)) throw unsupported("Non-time-based windows are not supported on streaming DataFrames/Datasets");
     if (n.kind === "SetOp" && !(n.op === "union" && n.all)) throw unsupported(`${n.op} is not supported with streaming DataFrames/Datasets`);
   }
   const agg = aggs[0];

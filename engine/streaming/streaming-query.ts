@@ -377,14 +377,11 @@ export class StreamingQuery {
     const numInputRows = perSource.reduce((a, b) => a + b, 0);
     // Event-time statistics per watermark operator (a small job over the batch), unless the
     // aggregation's own job computes them.
-    const eventTimes: number[] = [];
-    const ta = Date.now();
     const stats: Array<{ min: number; max: number; sum: number; n: number }> = [];
     const carried = this.op instanceof StreamingAggregation && this.op.eventTimeAttr !== undefined;
     const addStats = (i: number, min: number, max: number, n: number, sumSeconds: number) => {
       this.maxEventTime[i] = Math.max(this.maxEventTime[i] ?? -Infinity, max);
       stats.push({ min, max, sum: sumSeconds * 1000, n });
-      eventTimes.push(min, max);
     };
     for (let i = 0; i < this.info.watermarks.length; i++) {
       const { node, spec } = this.info.watermarks[i]!;
@@ -440,8 +437,7 @@ export class StreamingQuery {
     this.committed = ends;
     this.nextBatchId = batchId + 1;
     durations.triggerExecution = Date.now() - t0;
-    void ta;
-    this.report(batchId, t0, numInputRows, perSource, starts, ends, durations, eventTimes, stats, batchWatermark, dropped, stateMetrics);
+    this.report(batchId, t0, numInputRows, perSource, starts, ends, durations, stats, batchWatermark, dropped, stateMetrics);
   }
 
   private onlyStreamingLeaves(p: LogicalPlan): boolean {
@@ -449,14 +445,14 @@ export class StreamingQuery {
   }
 
   private report(batchId: number, t0: number, numInputRows: number, perSource: number[], starts: (Offset | undefined)[], ends: (Offset | undefined)[],
-    durations: Record<string, number>, eventTimes: number[], stats: Array<{ min: number; max: number; sum: number; n: number }>, batchWatermark: number, dropped: number,
+    durations: Record<string, number>, stats: Array<{ min: number; max: number; sum: number; n: number }>, batchWatermark: number, dropped: number,
     state: StateMetrics | undefined): void {
     const sinceLast = this.lastTriggerStart === undefined ? 0 : (t0 - this.lastTriggerStart) / 1000;
     this.lastTriggerStart = t0;
     const exec = Math.max(durations.triggerExecution ?? 0, 1) / 1000;
     const rate = (n: number) => (sinceLast > 0 ? n / sinceLast : 0);
     const eventTime: Record<string, string> = {};
-    if (eventTimes.length) {
+    if (stats.length) {
       const mn = Math.min(...stats.map((s) => s.min)), mx = Math.max(...stats.map((s) => s.max));
       eventTime.min = new Date(mn).toISOString();
       eventTime.max = new Date(mx).toISOString();

@@ -42,9 +42,8 @@ export function unpacked(v: ColumnVector, n: number): ColumnVector {
 
 /** A column of a cached batch: packed when its type has a packer that accepts the values. */
 export function packedOr(values: unknown[], numeric: boolean, type: string | undefined): ColumnVector {
-  const p = type === undefined ? undefined : packers.get(type);
-  const packed = p?.pack(values, values.length);
-  return packed && type !== undefined ? { kind: "packed", type, ...packed } : vectorOf(values, numeric);
+  const packed = type === undefined ? null : packers.get(type)?.pack(values, values.length);
+  return packed ? { kind: "packed", type: type!, ...packed } : vectorOf(values, numeric);
 }
 
 export interface ColumnBatch {
@@ -143,7 +142,7 @@ export function* batchRows(b: ColumnBatch): Generator<unknown[]> {
 
 /** A batch of rows (RowToColumnar); `numeric[c]` as in vectorOf. */
 export function rowsToBatch(rows: unknown[][], numeric: boolean[], types?: string[]): ColumnBatch {
-  const columns = numeric.map((num, c) => (types ? packedOr(rows.map((r) => r[c]), num, types[c]) : vectorOf(rows.map((r) => r[c]), num)));
+  const columns = numeric.map((num, c) => packedOr(rows.map((r) => r[c]), num, types?.[c]));
   return { length: rows.length, columns };
 }
 

@@ -8,7 +8,7 @@
 import { registerShippable } from "../../common/closure";
 import type { RDD } from "../../rdd";
 import type { Attr } from "../expressions/expression";
-import { rowsToBatch, unpacked, valueAt, type ColumnBatch } from "./batch";
+import { rowsToBatch, valueAt, type ColumnBatch } from "./batch";
 
 export const CACHE_BATCH_ROWS = 10_000;
 
@@ -33,7 +33,6 @@ export const cachedRows = registerShippable("sql.cachedRows", function* cachedRo
       const v = cols[c]!;
       if (v.kind === "f64" && v.nulls === null) { const a = v.values; for (let i = 0; i < n; i++) rows[i]![c] = a[i]; }
       else if (v.kind === "any") { const a = v.values; for (let i = 0; i < n; i++) rows[i]![c] = a[i]; }
-      else if (v.kind === "packed") { const a = unpacked(v, n).values as unknown[]; for (let i = 0; i < n; i++) rows[i]![c] = a[i]; }
       else for (let i = 0; i < n; i++) rows[i]![c] = valueAt(v, i);
     }
     for (let i = 0; i < n; i++) yield rows[i]!;
