@@ -73,6 +73,10 @@ export interface InputChannel {
   watermark: number;
   ended: boolean;
   blocked: boolean;
+  /** The producer declared itself idle (watermark status): left out of the watermark minimum. */
+  idle: boolean;
+  /** Which input of a two-input operator this channel feeds (1 or 2). */
+  side: number;
   /** Barrier id received on this channel in the current alignment (-1 none). */
   barrier: number;
 }
@@ -85,8 +89,8 @@ export class InputGate {
 
   constructor(private readonly t: ChannelTransport, private readonly minWatermark: number) {}
 
-  addChannel(ch: string, fromSlot: number): void {
-    const c: InputChannel = { ch, fromSlot, buffers: [], watermark: this.minWatermark, ended: false, blocked: false, barrier: -1 };
+  addChannel(ch: string, fromSlot: number, side = 1): void {
+    const c: InputChannel = { ch, fromSlot, buffers: [], watermark: this.minWatermark, ended: false, blocked: false, idle: false, side, barrier: -1 };
     this.channels.push(c);
     this.byId.set(ch, c);
   }

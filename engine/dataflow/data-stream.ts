@@ -6,7 +6,7 @@ import { AnalysisError } from "../common/errors";
 import type { TNode } from "./job-graph";
 import type { JobClient, SinkHolder } from "./job-client";
 import type { OperatorSpec, Partitioning } from "./types";
-import type { WatermarkStrategy, WindowAssignerSpec } from "./windows";
+import { CountTrigger, GlobalWindows, PurgingTrigger, type TriggerSpec, type WatermarkStrategy, type WindowAssignerSpec } from "./windows";
 
 /** What a DataStream needs from its environment. */
 export interface StreamGraphBuilder {
@@ -43,6 +43,16 @@ function keySelector<T>(k: KeySel<T>): (v: unknown) => unknown {
   throw new AnalysisError("INVALID_PARAMETER_VALUE", "keyBy needs a key selector function or a field name/index");
 }
 
+/** The reducer behind min/max/minBy/maxBy: `better(b, a)` says whether b's field beats a's. */
+function pick(field: string | number | undefined, better: (b: any, a: any) => boolean, whole: boolean): (a: any, b: any) => any {
+  const get = (x: any) => (field === undefined ? x : x[field]);
+  return (a, b) => {
+    if (field === undefined || whole) return better(get(b), get(a)) ? b : a;
+    if (!better(get(b), get(a))) return a;
+    return Array.isArray(a) ? a.map((x: unknown, i: number) => (i === field ? b[i] : x)) : { ...a, [field]: b[field] };
+  };
+}
+
 function checkFn(fn: unknown, what: string, method: string): void {
   if (typeof fn === "function") return;
   if (fn && typeof fn === "object" && typeof (fn as Record<string, unknown>)[method] === "function") return;
@@ -65,6 +75,13 @@ export class DataStream<T = unknown> {
   process<U>(fn: Fn, name = "Process"): SingleOutputStreamOperator<U> { checkFn(fn, "process", "processElement"); return new SingleOutputStreamOperator<U>(this.env, this.op("process", name, fn, undefined)); }
   keyBy<K = unknown>(key: KeySel<T>): KeyedStream<T, K> { return new KeyedStream<T, K>(this.env, this.node, keySelector(key)); }
   rebalance(): DataStream<T> { return new PartitionedStream<T>(this.env, this.node, "rebalance"); }
+  /** Two streams into one two-input operator that sees which input each record came from (ConnectedStreams). */
+  connect<U>(other: DataStream<U>): ConnectedStreams<T, U> {
+    if (!(other instanceof DataStream)) throw new AnalysisError("INVALID_PARAMETER_VALUE", "connect needs another DataStream");
+    return new ConnectedStreams<T, U>(this.env, this.edge(), other.edge());
+  }
+  /** @internal how this stream feeds a consumer */
+  edge(): ConnectedInput { return { node: this.node, partitioning: "forward" }; }
   union(...others: DataStream<T>[]): DataStream<T> {
     const id = this.env.newNodeId();
     return this.wrap({ id, kind: "union", name: "Union", inputs: [this, ...others].map((s) => ({ node: s.node, partitioning: "forward" as Partitioning })), consumers: 0 });
@@ -104,8 +121,32 @@ export class DataStream<T = unknown> {
   }
 }
 
+type ConnectedInput = TNode["inputs"][number];
+
+/** Flink's ConnectedStreams: map/flatMap/process with one method per input; keyBy(k1, k2) keys both inputs. */
+export class ConnectedStreams<A, B> {
+  constructor(private readonly env: StreamGraphBuilder, private readonly first: ConnectedInput, private readonly second: ConnectedInput) {}
+  keyBy(key1: KeySel<A>, key2: KeySel<B>): ConnectedStreams<A, B> {
+    return new ConnectedStreams<A, B>(this.env, { ...this.first, partitioning: "hash", keySelector: keySelector(key1) }, { ...this.second, partitioning: "hash", keySelector: keySelector(key2) });
+  }
+  private op<U>(kind: OperatorSpec["kind"], name: string, fn: unknown): SingleOutputStreamOperator<U> {
+    const id = this.env.newNodeId();
+    const n: TNode = { id, kind: "op", name, op: { id, kind, name, fn }, inputs: [{ ...this.first, side: 1 }, { ...this.second, side: 2 }], consumers: 0 };
+    return new SingleOutputStreamOperator<U>(this.env, n);
+  }
+  /** CoMapFunction: map1(a) for the first input, map2(b) for the second. */
+  map<U>(fn: { map1(a: A): U; map2(b: B): U }, name = "Co-Map"): SingleOutputStreamOperator<U> { checkFn(fn, "connect().map", "map1"); checkFn(fn, "connect().map", "map2"); return this.op("coMap", name, fn); }
+  /** CoFlatMapFunction: flatMap1(a, out), flatMap2(b, out). */
+  flatMap<U>(fn: { flatMap1(a: A, out: { collect(x: U): void }): void | Iterable<U>; flatMap2(b: B, out: { collect(x: U): void }): void | Iterable<U> }, name = "Co-Flat Map"): SingleOutputStreamOperator<U> {
+    checkFn(fn, "connect().flatMap", "flatMap1"); checkFn(fn, "connect().flatMap", "flatMap2"); return this.op("coFlatMap", name, fn);
+  }
+  /** (Keyed)CoProcessFunction: processElement1(a, ctx, out), processElement2(b, ctx, out), onTimer; keyed state after keyBy. */
+  process<U>(fn: Fn, name = "Co-Process"): SingleOutputStreamOperator<U> { checkFn(fn, "connect().process", "processElement1"); checkFn(fn, "connect().process", "processElement2"); return this.op("coProcess", name, fn); }
+}
+
 class PartitionedStream<T> extends DataStream<T> {
   constructor(env: StreamGraphBuilder, node: TNode, private readonly partitioning: Partitioning) { super(env, node); }
+  override edge(): ConnectedInput { return { node: this.node, partitioning: this.partitioning }; }
   protected override op(kind: OperatorSpec["kind"], name: string, fn: unknown, args: Record<string, unknown> | undefined): TNode {
     return super.op(kind, name, fn, args, this.partitioning);
   }
@@ -129,6 +170,7 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
 
 class SideOutputStream<T> extends DataStream<T> {
   constructor(env: StreamGraphBuilder, node: TNode, private readonly tag: string) { super(env, node); }
+  override edge(): ConnectedInput { return { node: this.node, partitioning: "forward", tag: this.tag }; }
   protected override op(kind: OperatorSpec["kind"], name: string, fn: unknown, args: Record<string, unknown> | undefined, partitioning: Partitioning = "forward", keySel?: (v: unknown) => unknown): TNode {
     return super.op(kind, name, fn, args, partitioning, keySel, this.tag);
   }
@@ -143,6 +185,7 @@ class SideOutputStream<T> extends DataStream<T> {
 export class KeyedStream<T, K = unknown> extends DataStream<T> {
   private tag?: string;
   constructor(env: StreamGraphBuilder, node: TNode, readonly keySel: (v: unknown) => unknown) { super(env, node); }
+  override edge(): ConnectedInput { return { node: this.node, partitioning: "hash", keySelector: this.keySel, ...(this.tag ? { tag: this.tag } : {}) }; }
   protected override op(kind: OperatorSpec["kind"], name: string, fn: unknown, args: Record<string, unknown> | undefined): TNode {
     return super.op(kind, name, fn, args, "hash", this.keySel, this.tag);
   }
@@ -161,8 +204,18 @@ export class KeyedStream<T, K = unknown> extends DataStream<T> {
     const f = field;
     return this.reduce(f === undefined ? ((a: any, b: any) => a + b) as any : ((a: any, b: any) => (Array.isArray(a) ? a.map((x: any, i: number) => (i === f ? x + b[i] : x)) : { ...a, [f]: a[f] + b[f] })) as any, "Keyed Sum");
   }
+  /** Rolling minimum of a field (the other fields are the first record's, as Flink's min). */
+  min(field?: string | number): DataStream<T> { return this.reduce(pick(field, (nu, old) => nu < old, false) as any, "Keyed Min"); }
+  max(field?: string | number): DataStream<T> { return this.reduce(pick(field, (nu, old) => nu > old, false) as any, "Keyed Max"); }
+  /** Rolling record with the minimum field value (the first one on ties). */
+  minBy(field?: string | number): DataStream<T> { return this.reduce(pick(field, (nu, old) => nu < old, true) as any, "Keyed MinBy"); }
+  maxBy(field?: string | number): DataStream<T> { return this.reduce(pick(field, (nu, old) => nu > old, true) as any, "Keyed MaxBy"); }
+  /** Tumbling count windows: every `size` records of a key form a window (GlobalWindows + PurgingTrigger.of(CountTrigger.of(size))); a last incomplete window never fires. */
+  countWindow(size: number): WindowedStream<T, K> {
+    return this.window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of(size)));
+  }
   window(assigner: WindowAssignerSpec): WindowedStream<T, K> {
-    if (!assigner || !["tumbling", "sliding", "session"].includes((assigner as WindowAssignerSpec).type)) throw new AnalysisError("INVALID_PARAMETER_VALUE", "window() needs TumblingEventTimeWindows.of(..), SlidingEventTimeWindows.of(..) or EventTimeSessionWindows.withGap(..)");
+    if (!assigner || !["tumbling", "sliding", "session", "global"].includes((assigner as WindowAssignerSpec).type)) throw new AnalysisError("INVALID_PARAMETER_VALUE", "window() needs a window assigner: TumblingEventTimeWindows.of(..), SlidingEventTimeWindows.of(..), EventTimeSessionWindows.withGap(..) or their ProcessingTime versions");
     return new WindowedStream<T, K>(this, assigner);
   }
   /** @internal */
@@ -171,22 +224,21 @@ export class KeyedStream<T, K = unknown> extends DataStream<T> {
   get builder(): StreamGraphBuilder { return this.env; }
 }
 
-/** Flink's CountTrigger: fire (early) every n elements of a window, as well as at its end. */
-export class CountTrigger {
-  static of(n: number): { count: number } { return { count: n }; }
-}
-
 export class WindowedStream<T, K = unknown> {
   private lateness = 0;
   private lateTag?: string;
-  private trig?: { count?: number };
+  private trig?: TriggerSpec;
   constructor(private readonly keyed: KeyedStream<T, K>, private readonly assigner: WindowAssignerSpec) {}
   allowedLateness(ms: number): this {
     if (!(ms >= 0)) throw new AnalysisError("INVALID_PARAMETER_VALUE", `allowedLateness must be >= 0 ms, got ${ms}`);
     this.lateness = ms; return this;
   }
   sideOutputLateData(tag: OutputTag | string): this { this.lateTag = typeof tag === "string" ? tag : tag.id; return this; }
-  trigger(t: { count?: number }): this { this.trig = t; return this; }
+  /** Replace the window's default trigger (EventTimeTrigger / ProcessingTimeTrigger). */
+  trigger(t: TriggerSpec): this {
+    if (!t || !["event", "processing", "count", "continuousEvent", "continuousProcessing"].includes(t.kind)) throw new AnalysisError("INVALID_PARAMETER_VALUE", "trigger() needs a trigger such as CountTrigger.of(n), ContinuousEventTimeTrigger.of(ms) or PurgingTrigger.of(...)");
+    this.trig = { ...t }; return this;
+  }
   private make<U>(fnKind: string, fn: unknown, name: string): SingleOutputStreamOperator<U> {
     const n = this.keyed.makeOp("window", name, fn, { assigner: { ...this.assigner }, fnKind, allowedLateness: this.lateness, lateTag: this.lateTag, trigger: this.trig });
     return new SingleOutputStreamOperator<U>(this.keyed.builder, n);

@@ -1,10 +1,11 @@
 // The driver side of a running dataflow job (Flink's JobManager for one job, plus its JobClient):
-// a hub that workers' slots connect to and that relays network buffers and credits between slots on
-// different workers, the checkpoint coordinator (barrier or stop-the-world snapshots, on a timer
+// a hub that workers' slots connect to (with the job's secret) and that tells them where their
+// peers listen (records and credits flow worker to worker, peer-links.ts), the checkpoint coordinator (barrier or stop-the-world snapshots, on a timer
 // or on request), the transactional sinks (outputs are committed when the checkpoint that covers
 // them completes, or at the end of the job), metrics, and failover: when a slot is lost (its worker
 // died) every task is cancelled and the job restarts from the last completed checkpoint.
 
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync, writeFileSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -50,7 +51,10 @@ export class JobClient {
   private url = "";
   private attempt = 0;
   private conns = new Map<number, WebSocket>();
-  private queued = new Map<number, string[]>();
+  private dataUrls = new Map<number, string>();
+  private readonly secret = randomBytes(24).toString("hex");
+  /** Connections refused for a missing or wrong secret. */
+  refusedConnections = 0;
   private connAttempt = new WeakMap<WebSocket, number>();
   private pending: Pending | undefined;
   private carry: Array<[string, unknown[]]> = [];
@@ -115,26 +119,32 @@ export class JobClient {
     const attempt = this.attempt;
     const rdd = new DataflowSlotRDD(this.sc, {
       graph: this.shipped, slots: this.graph.parallelism,
-      task: { hubUrl: this.url, attempt, restoreFrom: this.lastCompleted, config: this.config },
+      task: { hubUrl: this.url, secret: this.secret, attempt, restoreFrom: this.lastCompleted, config: this.config },
     });
     this.running = this.sc.runJob(rdd, (it: Iterator<SlotReport>) => it.next().value, { callSite: `dataflow ${this.graph.name}` })
       .catch((e: Error) => { if (attempt === this.attempt && this.status === "RUNNING") this.failover(`slot task failed: ${e.message}`); });
   }
 
   private accept(ws: WebSocket): void {
+    let trusted = false;
     ws.on("message", (data) => {
       const text = String(data);
-      const m = JSON.parse(text);
-      if (m.t === "hello") {
+      let m: any;
+      try { m = JSON.parse(text); } catch { m = undefined; }
+      if (!trusted) {
+        const ok = m?.t === "hello" && typeof m.secret === "string" && m.secret.length === this.secret.length && timingSafeEqual(Buffer.from(m.secret), Buffer.from(this.secret));
+        if (!ok) { this.refusedConnections++; ws.close(4003, "unauthorized"); return; }
+        trusted = true;
         if (m.attempt !== this.attempt || this.status !== "RUNNING") { ws.send(JSON.stringify({ t: "cancel" })); return; }
         this.connAttempt.set(ws, m.attempt);
         this.conns.set(m.slot, ws);
-        for (const q of this.queued.get(m.slot) ?? []) ws.send(q);
-        this.queued.delete(m.slot);
+        this.dataUrls.set(m.slot, String(m.dataUrl));
+        // every slot of this attempt is up: tell them where their peers listen
+        if (this.conns.size === this.graph.parallelism) this.broadcast({ t: "peers", urls: Object.fromEntries(this.dataUrls) });
         return;
       }
       if (this.connAttempt.get(ws) !== this.attempt) return; // a cancelled attempt's late messages
-      this.onMessage(m, text);
+      this.onMessage(m);
     });
     ws.on("close", () => {
       if (this.connAttempt.get(ws) !== this.attempt || this.status !== "RUNNING") return;
@@ -144,19 +154,13 @@ export class JobClient {
     ws.on("error", () => {});
   }
 
-  private toSlot(slot: number, text: string): void {
-    const ws = this.conns.get(slot);
-    if (ws) ws.send(text);
-    else { let q = this.queued.get(slot); if (!q) this.queued.set(slot, (q = [])); q.push(text); }
-  }
   private broadcast(m: Record<string, unknown>): void {
     const text = JSON.stringify(m);
     for (const ws of this.conns.values()) ws.send(text);
   }
 
-  private onMessage(m: any, text: string): void {
+  private onMessage(m: any): void {
     switch (m.t) {
-      case "buf": case "credit": this.toSlot(m.slot, text); return;
       case "ack": return this.onAck(m);
       case "drained": {
         const p = this.pending;
@@ -262,7 +266,7 @@ export class JobClient {
     const cancel = JSON.stringify({ t: "cancel" });
     for (const ws of this.conns.values()) { try { ws.send(cancel); } catch { /* closed */ } }
     this.conns.clear();
-    this.queued.clear();
+    this.dataUrls.clear();
     this.failovers.push({ time: Date.now(), reason, restoredFrom: this.lastCompleted });
     this.launch();
     this.changed();

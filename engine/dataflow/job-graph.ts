@@ -1,7 +1,7 @@
 // From the stream transformations a program declares to the job graph that runs: operators are
 // chained into one task where Flink chains them (forward edge, same parallelism, the upstream
 // operator feeds only this one); keyBy, rebalance, unions, side outputs and parallelism changes
-// start a new task with a network exchange.
+// start a new task with a network exchange; a connected stream's operator is a two-input task.
 
 import { AnalysisError } from "../common/errors";
 import type { InputEdge, JobGraph, OperatorSpec, Partitioning, SourceSpec, VertexSpec } from "./types";
@@ -12,7 +12,7 @@ export interface TNode {
   name: string;
   source?: SourceSpec;
   op?: OperatorSpec;
-  inputs: Array<{ node: TNode; partitioning: Partitioning; keySelector?: (v: unknown) => unknown; tag?: string }>;
+  inputs: Array<{ node: TNode; partitioning: Partitioning; keySelector?: (v: unknown) => unknown; tag?: string; side?: 1 | 2 }>;
   parallelism?: number;
   consumers: number;
 }
@@ -32,8 +32,8 @@ export function compileJobGraph(sinks: TNode[], name: string, jobId: string, def
   const par = (n: TNode) => n.parallelism ?? defaultParallelism;
   // a union forwards its inputs' vertices to its consumer
   const resolve = (i: TNode["inputs"][number]): InputEdge[] => {
-    if (i.node.kind === "union") return i.node.inputs.flatMap((u) => resolve({ ...u, partitioning: i.partitioning === "forward" ? u.partitioning : i.partitioning, keySelector: i.keySelector ?? u.keySelector, tag: i.tag ?? u.tag }));
-    return [{ from: vertexOf.get(i.node.id)!.id, partitioning: i.partitioning, keySelector: i.keySelector, ...(i.tag ? { tag: i.tag } : {}) } as InputEdge];
+    if (i.node.kind === "union") return i.node.inputs.flatMap((u) => resolve({ ...u, partitioning: i.partitioning === "forward" ? u.partitioning : i.partitioning, keySelector: i.keySelector ?? u.keySelector, tag: i.tag ?? u.tag, side: i.side }));
+    return [{ from: vertexOf.get(i.node.id)!.id, partitioning: i.partitioning, keySelector: i.keySelector, ...(i.tag ? { tag: i.tag } : {}), ...(i.side === 2 ? { side: 2 } : {}) } as InputEdge];
   };
   for (const n of nodes) {
     if (n.kind === "union") continue;

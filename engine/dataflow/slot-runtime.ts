@@ -1,13 +1,15 @@
 // A task slot running its share of a dataflow job on a worker: with Flink's slot sharing, slot i
 // hosts subtask i of every task (chain). It connects to the job's hub on the driver, builds its
 // subtasks (restoring their state from a checkpoint when the job is recovering), exchanges network
-// buffers and credits through the hub (or directly when both ends are in this slot), injects
+// buffers and credits with the other slots over direct worker-to-worker connections (peer-links.ts;
+// locally when both ends are in this slot), injects
 // barriers at its sources when the checkpoint coordinator asks, reports metrics, and returns when
 // all its subtasks have finished or the attempt is cancelled.
 
 import { join } from "node:path";
 import WebSocket from "ws";
 import { ExecutionError } from "../common/errors";
+import { PeerLinks } from "./peer-links";
 import { Subtask } from "./subtask";
 import type { JobGraph, SlotTaskArgs, StreamElement } from "./types";
 
@@ -22,14 +24,19 @@ export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs)
   const subtasks = new Map<number, Subtask>();
   const byChannelTarget = (ch: string) => subtasks.get(Number(ch.slice(ch.indexOf(">") + 1).split(".")[0]));
   const byChannelSource = (ch: string) => subtasks.get(Number(ch.split(".")[0]));
+  const links = new PeerLinks(slot, args.attempt, args.secret, (f) => {
+    if (f.t === "buf") byChannelTarget(f.ch)?.gate.receive(f.ch, f.items);
+    else byChannelSource(f.ch)?.outChannels.get(f.ch)?.addCredit();
+  });
+  const dataUrl = await links.listen();
   const transport = {
     sendBuffer: (toSlot: number, ch: string, items: StreamElement[]) => {
       if (toSlot === slot) setImmediate(() => byChannelTarget(ch)?.gate.receive(ch, items)); // local channel
-      else send({ t: "buf", slot: toSlot, ch, items });
+      else links.send(toSlot, { t: "buf", ch, items });
     },
     sendCredit: (toSlot: number, ch: string) => {
       if (toSlot === slot) setImmediate(() => byChannelSource(ch)?.outChannels.get(ch)?.addCredit());
-      else send({ t: "credit", slot: toSlot, ch });
+      else links.send(toSlot, { t: "credit", ch });
     },
   };
   const host = {
@@ -50,8 +57,7 @@ export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs)
   ws.on("message", (data) => {
     const m = JSON.parse(String(data));
     switch (m.t) {
-      case "buf": byChannelTarget(m.ch)?.gate.receive(m.ch, m.items); break;
-      case "credit": byChannelSource(m.ch)?.outChannels.get(m.ch)?.addCredit(); break;
+      case "peers": links.connect(m.urls); break;
       case "trigger":
         for (const s of subtasks.values()) {
           if (!s.v.source) continue;
@@ -65,7 +71,7 @@ export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs)
     }
   });
   ws.on("close", () => cancel());
-  send({ t: "hello", slot, attempt: args.attempt, subtasks: [...subtasks.keys()] });
+  send({ t: "hello", slot, attempt: args.attempt, secret: args.secret, dataUrl, subtasks: [...subtasks.keys()] });
 
   const timers = new Set<NodeJS.Timeout>();
   const every = (ms: number, f: () => void) => { const t = setInterval(() => { try { f(); } catch (e) { failure = e as Error; cancel(); } }, ms); timers.add(t); };
@@ -85,6 +91,7 @@ export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs)
   } finally {
     for (const t of timers) clearInterval(t);
     for (const s of subtasks.values()) s.close();
+    await links.close();
     await new Promise<void>((r) => { if (ws.readyState === WebSocket.CLOSED) r(); else { ws.once("close", () => r()); ws.close(); } });
   }
   if (failure && !(failure instanceof ExecutionError)) throw failure;

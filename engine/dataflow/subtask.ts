@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { ExecutionError } from "../common/errors";
 import { InputGate, OutputChannel, type ChannelTransport, type InputChannel } from "./channels";
 import { keyGroupOf, subtaskOfKeyGroup } from "./key-groups";
-import { createOperator, type Emitter, type Operator } from "./operators";
+import type { Emitter, Operator } from "./operator-api";
+import { createOperator } from "./operators";
 import { KeyedStateBackend, OperatorStateStore } from "./state";
 import type { CheckpointKind, JobGraph, OperatorMetrics, RuntimeConfig, StreamElement, VertexSpec } from "./types";
 import { MAX_WATERMARK, MIN_WATERMARK } from "./windows";
@@ -26,7 +27,8 @@ export interface SubtaskHost {
 
 interface OutGroup { to: VertexSpec; partitioning: string; keySelector?: (v: unknown) => unknown; tag?: string; channels: OutputChannel[]; rr: number }
 
-const chName = (fv: number, fs: number, tv: number, ts: number) => `${fv}.${fs}>${tv}.${ts}`;
+/** A channel's name: producer vertex.subtask > consumer vertex.subtask # the consumer's input edge. */
+const chName = (fv: number, fs: number, tv: number, ts: number, edge: number) => `${fv}.${fs}>${tv}.${ts}#${edge}`;
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 export class Subtask {
@@ -53,20 +55,21 @@ export class Subtask {
 
   constructor(readonly v: VertexSpec, readonly sub: number, private readonly host: SubtaskHost) {
     this.gate = new InputGate(host.transport, MIN_WATERMARK);
-    for (const e of v.inputs) {
+    v.inputs.forEach((e, ei) => {
       const up = host.graph.vertices.find((x) => x.id === e.from)!;
       for (let s = 0; s < up.parallelism; s++) {
         if (e.partitioning === "forward" && up.parallelism === v.parallelism && s !== sub) continue;
-        this.gate.addChannel(chName(up.id, s, v.id, sub), s);
+        this.gate.addChannel(chName(up.id, s, v.id, sub, ei), s, e.side ?? 1);
       }
-    }
+    });
     for (const outId of v.outputs) {
       const to = host.graph.vertices.find((x) => x.id === outId)!;
-      for (const e of to.inputs.filter((i) => i.from === v.id)) {
+      for (const [ei, e] of to.inputs.entries()) {
+        if (e.from !== v.id) continue;
         const g: OutGroup = { to, partitioning: e.partitioning, keySelector: e.keySelector, tag: (e as { tag?: string }).tag, channels: [], rr: sub };
         for (let s = 0; s < to.parallelism; s++) {
           if (e.partitioning === "forward" && to.parallelism === v.parallelism && s !== sub) continue;
-          const ch = chName(v.id, sub, to.id, s);
+          const ch = chName(v.id, sub, to.id, s, ei);
           const oc = this.outChannels.get(ch) ?? new OutputChannel(ch, s, host.transport, host.config);
           this.outChannels.set(ch, oc);
           g.channels.push(oc);
@@ -80,6 +83,7 @@ export class Subtask {
       collect: (x, ts) => this.emitRecord(x, ts, undefined),
       side: (tag, x, ts) => this.emitRecord(x, ts, tag),
       watermark: (t) => { if (t > this.outputWatermark) { this.outputWatermark = t; this.broadcast({ k: "w", t }, t >= MAX_WATERMARK); } },
+      status: (idle) => this.setOutputIdle(idle),
     };
     this.emitters = new Array(this.ops.length + 1);
     this.emitters[this.ops.length] = last;
@@ -90,6 +94,7 @@ export class Subtask {
         collect: (x, ts) => this.ops[i + 1].processElement(x, ts, this.emitters[i + 1]),
         side: next.side,
         watermark: (t) => this.ops[i + 1].processWatermark(t, this.emitters[i + 1]),
+        status: next.status,
       };
       void op;
     }
@@ -98,7 +103,7 @@ export class Subtask {
   /** The emitter that feeds the chain's first operator (or the outputs when the chain is empty). */
   private get head(): Emitter {
     if (!this.ops.length) return this.emitters[0];
-    return { collect: (x, ts) => this.ops[0].processElement(x, ts, this.emitters[0]), side: this.emitters[0].side, watermark: (t) => this.ops[0].processWatermark(t, this.emitters[0]) };
+    return { collect: (x, ts) => this.ops[0].processElement(x, ts, this.emitters[0]), side: this.emitters[0].side, watermark: (t) => this.ops[0].processWatermark(t, this.emitters[0]), status: this.emitters[0].status };
   }
 
   private emitRecord(v: unknown, ts: number | undefined, tag: string | undefined): void {
@@ -112,6 +117,13 @@ export class Subtask {
       } else if (g.channels.length === 1) g.channels[0].push({ k: "r", v, ts });
       else { g.rr = (g.rr + 1) % g.channels.length; g.channels[g.rr].push({ k: "r", v, ts }); }
     }
+  }
+
+  private outputIdle = false;
+  private setOutputIdle(idle: boolean): void {
+    if (idle === this.outputIdle) return;
+    this.outputIdle = idle;
+    this.broadcast({ k: "s", idle }, true);
   }
 
   private broadcast(el: StreamElement, urgent: boolean): void {
@@ -244,7 +256,7 @@ export class Subtask {
   }
 
   private async finishChain(): Promise<void> {
-    for (const o of this.ops) o.finish?.(this.emitters[0]);
+    this.ops.forEach((o, i) => o.finish?.(this.emitters[i]));
     this.broadcast({ k: "e" }, true);
     this.done = true;
     // end of partition is only delivered once the consumers grant credit for the last buffers
@@ -292,13 +304,20 @@ export class Subtask {
       case "r":
         this.m.recordsIn++;
         if (this.v.keyed) this.keyed.setCurrentKey(el.key);
-        head.collect(el.v, el.ts);
+        if (c.side === 2) this.ops[0].processElement2!(el.v, el.ts, this.emitters[0]);
+        else head.collect(el.v, el.ts);
         return;
       case "w": {
         c.watermark = el.t;
         this.advanceWatermark(head);
         return;
       }
+      case "s":
+        c.idle = el.idle;
+        this.advanceWatermark(head);
+        // every input idle: this subtask is idle for its consumers too
+        this.setOutputIdle(this.gate.channels.every((x) => x.idle || x.ended));
+        return;
       case "l":
         if (!this.groups.length) this.latencies.push(Date.now() - el.t0);
         else this.forwardMarker(el);
@@ -318,8 +337,9 @@ export class Subtask {
 
   private advanceWatermark(head: Emitter): void {
     let min = MAX_WATERMARK;
-    for (const x of this.gate.channels) if (x.watermark < min) min = x.watermark;
-    if (min > this.inputWatermark) {
+    let active = 0;
+    for (const x of this.gate.channels) if (!x.idle) { active++; if (x.watermark < min) min = x.watermark; }
+    if (active && min > this.inputWatermark) {
       this.inputWatermark = min;
       head.watermark(min);
     }

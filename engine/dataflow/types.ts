@@ -8,6 +8,7 @@ export type StreamElement =
   | { k: "w"; t: number }
   | { k: "b"; id: number; mode: CheckpointKind }
   | { k: "l"; t0: number; src: string }
+  | { k: "s"; idle: boolean }
   | { k: "e" };
 
 export type CheckpointKind = "barrier" | "stop-the-world";
@@ -17,7 +18,7 @@ export type Partitioning = "forward" | "hash" | "rebalance";
 /** One operator of a chain, as shipped: `fn` holds the user's function or object. */
 export interface OperatorSpec {
   id: number;
-  kind: "map" | "flatMap" | "filter" | "process" | "keyedProcess" | "reduce" | "window" | "timestamps" | "sink";
+  kind: "map" | "flatMap" | "filter" | "process" | "keyedProcess" | "reduce" | "window" | "timestamps" | "sink" | "coMap" | "coFlatMap" | "coProcess";
   name: string;
   fn?: unknown;
   args?: Record<string, unknown>;
@@ -38,6 +39,8 @@ export interface InputEdge {
   from: number; // upstream vertex
   partitioning: Partitioning;
   keySelector?: (v: unknown) => unknown;
+  /** Which input of a two-input operator (connect) this edge feeds: 1 (default) or 2. */
+  side?: 1 | 2;
 }
 
 /** A task (chain of operators) of the job graph, run with `parallelism` subtasks. */
@@ -74,6 +77,8 @@ export interface RuntimeConfig {
 /** What the slot task gets: where the hub is, which slot it is, which attempt, what to restore. */
 export interface SlotTaskArgs {
   hubUrl: string;
+  /** The job's secret: the hub and the slots' data ports refuse connections without it. */
+  secret: string;
   attempt: number;
   restoreFrom: number | null;
   config: RuntimeConfig;
