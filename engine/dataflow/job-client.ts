@@ -6,13 +6,14 @@
 // died) every task is cancelled and the job restarts from the last completed checkpoint.
 
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdirSync, writeFileSync, appendFileSync } from "node:fs";
+import { mkdirSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 import { serializeFunction, type SerializedFunction } from "../common/closure";
 import { ExecutionError, WorkbenchError } from "../common/errors";
 import type { RddContext } from "../rdd";
 import { renderJobHtml, renderJobText } from "./job-view";
+import { graphShape, writeMetadata } from "./savepoints";
 import { DataflowSlotRDD } from "./slot-rdd";
 import type { SlotReport } from "./slot-runtime";
 import type { CheckpointKind, JobGraph, RuntimeConfig } from "./types";
@@ -43,7 +44,7 @@ export interface JobExecutionResult { jobName: string; netRuntime: number; resta
 
 export interface CheckpointSettings { intervalMs: number; kind: CheckpointKind }
 
-interface Pending { id: number; kind: CheckpointKind; start: number; acks: number; drained: number; bytes: number; alignMs: number; buffered: number; out: Array<[string, unknown[]]> }
+interface Pending { id: number; kind: CheckpointKind; start: number; acks: number; drained: number; bytes: number; alignMs: number; buffered: number; out: Array<[string, unknown[]]>; dir?: string }
 
 export class JobClient {
   private status: JobStatus = "CREATED";
@@ -61,6 +62,8 @@ export class JobClient {
   private finished = 0;
   private anyFinished = false;
   private lastCompleted: number | null = null;
+  /** The directory every subtask restores from on the next (re)start: the last completed checkpoint or savepoint. */
+  private restorePath: string | null;
   private nextCheckpoint = 1;
   private timer?: NodeJS.Timeout;
   private running: Promise<unknown> = Promise.resolve();
@@ -84,7 +87,9 @@ export class JobClient {
     readonly sinks: Map<string, SinkHolder>,
     private readonly checkpointing: CheckpointSettings | undefined,
     private readonly maxRestarts: number,
+    restoreFrom: string | null = null,
   ) {
+    this.restorePath = restoreFrom;
     this.result = new Promise((res, rej) => { this.resolveResult = res; this.rejectResult = rej; });
     this.result.catch(() => {});
     this.shipped = serializeFunction(() => graph, "a dataflow job");
@@ -98,6 +103,10 @@ export class JobClient {
   getJobExecutionResult(): Promise<JobExecutionResult> { return this.result; }
   /** The id of the last completed checkpoint (null before the first). */
   latestCompletedCheckpoint(): number | null { return this.lastCompleted; }
+  /** Where this job's checkpoints go (chk-N per checkpoint); a new job can resume from it (execution.savepoint.path). */
+  get checkpointDirectory(): string { return this.config.checkpointDir; }
+  /** The checkpoint or savepoint directory the job restored from (at its start or its last failover). */
+  get restoredFrom(): string | null { return this.restorePath; }
   /** Called whenever metrics or checkpoints change (the live view uses it). */
   onChange(f: () => void): () => void { this.onUpdate.push(f); return () => { this.onUpdate = this.onUpdate.filter((x) => x !== f); }; }
 
@@ -119,7 +128,7 @@ export class JobClient {
     const attempt = this.attempt;
     const rdd = new DataflowSlotRDD(this.sc, {
       graph: this.shipped, slots: this.graph.parallelism,
-      task: { hubUrl: this.url, secret: this.secret, attempt, restoreFrom: this.lastCompleted, config: this.config },
+      task: { hubUrl: this.url, secret: this.secret, attempt, restoreFrom: this.restorePath, config: this.config },
     });
     this.running = this.sc.runJob(rdd, (it: Iterator<SlotReport>) => it.next().value, { callSite: `dataflow ${this.graph.name}` })
       .catch((e: Error) => { if (attempt === this.attempt && this.status === "RUNNING") this.failover(`slot task failed: ${e.message}`); });
@@ -193,11 +202,43 @@ export class JobClient {
 
   /** Take a checkpoint now (kind defaults to the configured one); resolves with its stats when completed. */
   triggerCheckpoint(kind: CheckpointKind = this.checkpointing?.kind ?? "barrier"): Promise<CheckpointStats> {
+    return this.snapshotNow(kind);
+  }
+
+  /**
+   * Flink's savepoint: an aligned barrier snapshot of the whole job written to its own directory
+   * under `dir` (default `<checkpointDir>/savepoints`); resolves with that directory, which a new job
+   * restores from with `execution.savepoint.path`. Outputs up to it are committed.
+   */
+  async triggerSavepoint(dir?: string): Promise<string> {
+    const deadline = Date.now() + 10_000;
+    while (this.pending && this.status === "RUNNING" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const id = this.nextCheckpoint;
+    const path = join(dir ?? join(this.config.checkpointDir, "savepoints"), `savepoint-${this.graph.jobId}-${id}`);
+    await this.snapshotNow("barrier", path);
+    return path;
+  }
+
+  /** Take a savepoint, then stop the job (FINISHED); output after the savepoint is not committed, so resuming from it is exactly-once. */
+  async stopWithSavepoint(dir?: string): Promise<string> {
+    const path = await this.triggerSavepoint(dir);
+    if (this.status === "RUNNING") {
+      this.status = "FINISHED";
+      this.stopAll();
+      this.resolveResult({ jobName: this.graph.name, netRuntime: Date.now() - this.startTime, restarts: this.restarts, checkpoints: this.checkpointHistory });
+      await this.running.catch(() => {});
+      this.changed();
+    }
+    return path;
+  }
+
+  private snapshotNow(kind: CheckpointKind, dir?: string): Promise<CheckpointStats> {
     if (!this.canCheckpoint()) return Promise.reject(new WorkbenchError("CHECKPOINT_DECLINED", `cannot checkpoint job '${this.graph.name}' now (status ${this.status}${this.pending ? ", a checkpoint is in progress" : ""}${this.anyFinished ? ", tasks have finished" : ""})`));
     const id = this.nextCheckpoint++;
-    this.pending = { id, kind, start: Date.now(), acks: 0, drained: 0, bytes: 0, alignMs: 0, buffered: 0, out: [] };
+    this.pending = { id, kind, start: Date.now(), acks: 0, drained: 0, bytes: 0, alignMs: 0, buffered: 0, out: [], dir };
     const p = new Promise<CheckpointStats>((resolve, reject) => this.completionWaiters.set(id, { resolve, reject }));
-    this.broadcast({ t: "trigger", id, kind });
+    if (dir) mkdirSync(dir, { recursive: true });
+    this.broadcast({ t: "trigger", id, kind, dir });
     return p;
   }
 
@@ -221,12 +262,17 @@ export class JobClient {
     this.commit([...this.carry, ...p.out]);
     this.carry = [];
     this.lastCompleted = p.id;
+    const dir = p.dir ?? join(this.config.checkpointDir, `chk-${p.id}`);
+    this.restorePath = dir;
     const now = Date.now();
     const stats: CheckpointStats = {
       id: p.id, kind: p.kind, status: "COMPLETED", triggerTime: p.start, durationMs: now - p.start, stateBytes: p.bytes,
       alignmentMs: p.alignMs, bufferedDuringAlignment: p.buffered, pauseMs: p.kind === "stop-the-world" ? now - p.start : 0,
     };
-    writeFileSync(join(this.config.checkpointDir, `chk-${p.id}`, "_metadata"), JSON.stringify({ ...stats, jobId: this.graph.jobId, committed: Object.fromEntries([...this.sinks].map(([k, s]) => [k, s.values.length])) }));
+    writeMetadata(dir, {
+      ...stats, savepoint: !!p.dir, jobId: this.graph.jobId, jobName: this.graph.name, maxParallelism: this.graph.maxParallelism,
+      tasks: graphShape(this.graph), committed: Object.fromEntries([...this.sinks].map(([k, s]) => [k, s.values.length])),
+    });
     this.checkpointHistory.push(stats);
     if (p.kind === "stop-the-world") this.broadcast({ t: "resume" });
     this.completionWaiters.get(p.id)?.resolve(stats);

@@ -2,7 +2,11 @@
 // groups are split into contiguous ranges, one per subtask.
 
 export function hashKey(key: unknown): number {
-  const s = JSON.stringify(key) ?? "null";
+  return hashKeyText(JSON.stringify(key) ?? "null");
+}
+
+/** The hash of a key given as its JSON text (how keyed state stores keys). */
+export function hashKeyText(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -19,4 +23,9 @@ export function keyGroupOf(key: unknown, maxParallelism: number): number {
 
 export function subtaskOfKeyGroup(keyGroup: number, maxParallelism: number, parallelism: number): number {
   return Math.floor((keyGroup * parallelism) / maxParallelism);
+}
+
+/** Whether subtask `sub` of `parallelism` owns the key whose JSON text is `keyText`. */
+export function ownsKeyText(keyText: string, sub: number, maxParallelism: number, parallelism: number): boolean {
+  return subtaskOfKeyGroup(hashKeyText(keyText) % maxParallelism, maxParallelism, parallelism) === sub;
 }

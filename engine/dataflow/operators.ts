@@ -159,3 +159,26 @@ export function tagName(tag: unknown): string {
   if (tag && typeof (tag as { id?: unknown }).id === "string") return (tag as { id: string }).id;
   throw new ExecutionError("INVALID_PARAMETER_VALUE", "an output tag must be an OutputTag or a string");
 }
+
+/**
+ * Rescaling from a savepoint: one operator's snapshots from the old subtasks merged into the one a
+ * new subtask restores — its keys' windows and timers; the lowest watermark (nothing fires early).
+ */
+export function rescaleOperatorState(kind: OperatorSpec["kind"], snaps: any[], owns: (keyText: string) => boolean): unknown {
+  const live = snaps.filter((x) => x);
+  if (!live.length) return null;
+  const keyText = (k: unknown) => JSON.stringify(k) ?? "null";
+  const minWm = Math.min(...live.map((x) => x.wm ?? MIN_WATERMARK));
+  switch (kind) {
+    case "window":
+      return { wm: minWm, wins: live.flatMap((x) => x.wins).filter(([, e]: [string, { key: unknown }]) => owns(keyText(e.key))) };
+    case "process": case "keyedProcess": case "coProcess": {
+      const mine = (m: Array<[string, [number, unknown]]>) => m.filter(([, [, k]]) => owns(keyText(k)));
+      return { wm: minWm, ev: live.flatMap((x) => mine(x.ev)), pt: live.flatMap((x) => mine(x.pt)) };
+    }
+    case "timestamps":
+      return { maxTs: Math.max(...live.map((x) => x.maxTs)), emitted: Math.min(...live.map((x) => x.emitted)) };
+    default:
+      return live[0];
+  }
+}

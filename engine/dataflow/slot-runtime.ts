@@ -39,9 +39,11 @@ export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs)
       else links.send(toSlot, { t: "credit", ch });
     },
   };
+  const snapshotDirs = new Map<number, string>();
   const host = {
     transport, toHub: send, config: args.config, graph,
-    checkpointPath: (id: number) => join(args.config.checkpointDir, `chk-${id}`),
+    // a savepoint names its own directory in the trigger; checkpoints go to <checkpointDir>/chk-N
+    checkpointPath: (id: number) => snapshotDirs.get(id) ?? join(args.config.checkpointDir, `chk-${id}`),
     isCancelled: () => cancelled || failure !== undefined,
   };
   for (const v of graph.vertices) if (slot < v.parallelism) subtasks.set(v.id, new Subtask(v, slot, host));
@@ -59,6 +61,7 @@ export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs)
     switch (m.t) {
       case "peers": links.connect(m.urls); break;
       case "trigger":
+        if (m.dir) snapshotDirs.set(m.id, m.dir);
         for (const s of subtasks.values()) {
           if (!s.v.source) continue;
           if (s.done) send({ t: "decline", id: m.id, v: s.v.id, sub: slot });

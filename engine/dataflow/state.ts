@@ -140,6 +140,18 @@ export class KeyedStateBackend {
     return out;
   }
 
+  /** Rescaling: the entries of several old subtasks' snapshots whose keys this subtask now owns. */
+  restoreMany(snaps: unknown[], owns: (keyText: string) => boolean): void {
+    const merged: Record<string, { kind: string; entries: Array<[string, unknown]> }> = {};
+    for (const snap of snaps) {
+      for (const [name, { kind, entries }] of Object.entries((snap ?? {}) as Record<string, { kind: string; entries: Array<[string, unknown]> }>)) {
+        const m = (merged[name] ??= { kind, entries: [] });
+        for (const e of entries) if (owns(e[0])) m.entries.push(e);
+      }
+    }
+    this.restore(merged);
+  }
+
   restore(s: unknown): void {
     // refill the tables in place: state handles taken in open() keep pointing at them
     for (const t of this.tables.values()) t.clear();
@@ -165,4 +177,10 @@ export class OperatorStateStore {
   }
   snapshot(): unknown { return Object.fromEntries(this.lists); }
   restore(s: unknown): void { this.lists = new Map(Object.entries((s ?? {}) as Record<string, unknown[]>)); }
+  /** Rescaling: Flink's even-split redistribution — the old subtasks' lists concatenated, element i to subtask i mod n. */
+  restoreMany(snaps: unknown[], sub: number, parallelism: number): void {
+    const all = new Map<string, unknown[]>();
+    for (const snap of snaps) for (const [name, l] of Object.entries((snap ?? {}) as Record<string, unknown[]>)) all.set(name, [...(all.get(name) ?? []), ...l]);
+    this.lists = new Map([...all].map(([name, l]) => [name, l.filter((_, i) => i % parallelism === sub)]));
+  }
 }

@@ -6,11 +6,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { registerShippable } from "../common/closure";
-import { AnalysisError } from "../common/errors";
+import { AnalysisError, WorkbenchError } from "../common/errors";
 import type { RddContext } from "../rdd";
 import { DataStream, OutputTag, type StreamGraphBuilder } from "./data-stream";
 import { compileJobGraph, type TNode } from "./job-graph";
 import { JobClient, type SinkHolder } from "./job-client";
+import { checkCompatible, readMetadata, resolveRestorePoint } from "./savepoints";
 import type { CheckpointingMode, CheckpointKind, RuntimeConfig, SourceSpec } from "./types";
 import { WatermarkStrategy } from "./windows";
 
@@ -75,6 +76,8 @@ export class StreamExecutionEnvironment implements StreamGraphBuilder {
   private sinks = new Map<string, SinkHolder>();
   private lastJob?: JobClient;
 
+  private readonly conf = new Map<string, string>();
+
   private constructor(host: Host) {
     const sc = (host as { sparkContext?: RddContext }).sparkContext ?? (host as RddContext);
     if (!sc || typeof sc.runJob !== "function") throw new AnalysisError("INVALID_PARAMETER_VALUE", "StreamExecutionEnvironment.getExecutionEnvironment needs the session (spark) or its SparkContext");
@@ -83,8 +86,26 @@ export class StreamExecutionEnvironment implements StreamGraphBuilder {
   }
 
   /** The environment on the session's workers (one task slot per executor core). */
-  static getExecutionEnvironment(spark: Host): StreamExecutionEnvironment {
-    return new StreamExecutionEnvironment(spark);
+  static getExecutionEnvironment(spark: Host, configuration?: Record<string, string | number>): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment(spark).configure(configuration ?? {});
+  }
+
+  /**
+   * Flink configuration keys: `execution.savepoint.path` (restore the next job from a savepoint, a
+   * checkpoint, or a job's checkpoint directory = its latest completed checkpoint),
+   * `state.checkpoints.dir`, `execution.buffer-timeout` (ms), `parallelism.default`.
+   */
+  configure(configuration: Record<string, string | number>): this {
+    for (const [k, v] of Object.entries(configuration)) {
+      switch (k) {
+        case "execution.savepoint.path": case "state.checkpoints.dir": this.conf.set(k, String(v)); break;
+        case "execution.buffer-timeout": this.setBufferTimeout(Number(String(v).replace(/\s*ms$/, ""))); break;
+        case "parallelism.default": this.setParallelism(Number(v)); break;
+        default: throw new AnalysisError("INVALID_PARAMETER_VALUE", `unknown configuration key '${k}' (known: execution.savepoint.path, state.checkpoints.dir, execution.buffer-timeout, parallelism.default)`);
+      }
+    }
+    if (this.conf.has("state.checkpoints.dir")) this.checkpointConfig.setCheckpointStorage(this.conf.get("state.checkpoints.dir")!);
+    return this;
   }
 
   setParallelism(n: number): this {
@@ -151,10 +172,20 @@ export class StreamExecutionEnvironment implements StreamGraphBuilder {
       checkpointDir: join(cc.storage || mkdtempSync(join(tmpdir(), "dataflow-chk-")), jobId),
       mode: cc.mode, latencyTrackingInterval: this.config.latencyTrackingInterval, watermarkInterval: this.config.autoWatermarkInterval,
     };
+    const slots = (this.sc as { cluster?: { scheduler?: { totalSlots?: number } } }).cluster?.scheduler?.totalSlots;
+    if (slots !== undefined && graph.parallelism > slots) {
+      throw new WorkbenchError("NO_RESOURCE_AVAILABLE", `job '${jobName}' needs ${graph.parallelism} task slots (its highest parallelism) but the cluster has ${slots}; lower the parallelism or start more workers`);
+    }
+    let restoreFrom: string | null = null;
+    const sp = this.conf.get("execution.savepoint.path");
+    if (sp) {
+      restoreFrom = resolveRestorePoint(sp);
+      checkCompatible(readMetadata(restoreFrom), graph, restoreFrom);
+    }
     const sinks = this.sinks;
     this.sinkNodes = [];
     this.sinks = new Map();
-    const job = new JobClient(this.sc, graph, config, sinks, cc.interval > 0 ? { intervalMs: cc.interval, kind: cc.kind } : { intervalMs: 0, kind: cc.kind }, this.maxRestarts);
+    const job = new JobClient(this.sc, graph, config, sinks, cc.interval > 0 ? { intervalMs: cc.interval, kind: cc.kind } : { intervalMs: 0, kind: cc.kind }, this.maxRestarts, restoreFrom);
     this.lastJob = job;
     return job.start();
   }

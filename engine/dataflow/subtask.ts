@@ -9,9 +9,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ExecutionError } from "../common/errors";
 import { InputGate, OutputChannel, type ChannelTransport, type InputChannel } from "./channels";
-import { keyGroupOf, subtaskOfKeyGroup } from "./key-groups";
+import { keyGroupOf, ownsKeyText, subtaskOfKeyGroup } from "./key-groups";
 import type { Emitter, Operator } from "./operator-api";
-import { createOperator } from "./operators";
+import { createOperator, rescaleOperatorState } from "./operators";
+import { readMetadata } from "./savepoints";
 import { KeyedStateBackend, OperatorStateStore } from "./state";
 import type { CheckpointKind, JobGraph, OperatorMetrics, RuntimeConfig, StreamElement, VertexSpec } from "./types";
 import { MAX_WATERMARK, MIN_WATERMARK } from "./windows";
@@ -138,12 +139,24 @@ export class Subtask {
     for (const c of this.outChannels.values()) if (c.backpressured) await c.whenWritable();
   }
 
-  restore(id: number): void {
-    const s = JSON.parse(readFileSync(join(this.host.checkpointPath(id), `${this.v.id}-${this.sub}.json`), "utf8"));
-    this.offset = s.offset ?? 0;
-    this.keyed.restore(s.keyed);
-    this.opState.restore(s.opState);
-    s.ops.forEach((x: unknown, i: number) => this.ops[i].restore(x));
+  /** Restore from a completed checkpoint or savepoint directory; a keyed task whose parallelism changed takes its key groups from every old subtask. */
+  restore(dir: string): void {
+    const read = (sub: number) => JSON.parse(readFileSync(join(dir, `${this.v.id}-${sub}.json`), "utf8"));
+    const old = readMetadata(dir).tasks[this.v.id];
+    if (!old || old.parallelism === this.v.parallelism) {
+      const s = read(this.sub);
+      this.offset = s.offset ?? 0;
+      this.keyed.restore(s.keyed);
+      this.opState.restore(s.opState);
+      s.ops.forEach((x: unknown, i: number) => this.ops[i].restore(x));
+      return;
+    }
+    const maxP = this.host.graph.maxParallelism;
+    const owns = (keyText: string) => ownsKeyText(keyText, this.sub, maxP, this.v.parallelism);
+    const snaps = Array.from({ length: old.parallelism }, (_, s) => read(s));
+    this.keyed.restoreMany(snaps.map((s) => s.keyed), owns);
+    this.opState.restoreMany(snaps.map((s) => s.opState), this.sub, this.v.parallelism);
+    this.ops.forEach((o, i) => o.restore(rescaleOperatorState(this.v.ops[i].kind, snaps.map((s) => s.ops[i]), owns)));
   }
 
   /** Synchronous copy of the state (the snapshot's synchronous part); the write happens asynchronously. */

@@ -80,7 +80,8 @@ export interface SlotTaskArgs {
   /** The job's secret: the hub and the slots' data ports refuse connections without it. */
   secret: string;
   attempt: number;
-  restoreFrom: number | null;
+  /** A completed checkpoint's or savepoint's directory to restore every subtask from. */
+  restoreFrom: string | null;
   config: RuntimeConfig;
 }
 
