@@ -1,5 +1,6 @@
 // Continuous dataflow (lecture 8, part 2): a Flink-style streaming engine on the workbench's workers.
-export { StreamExecutionEnvironment, CheckpointConfig, ExecutionConfig, DataGeneratorSource, NumberSequenceSource } from "./stream-env";
+export { StreamExecutionEnvironment, CheckpointConfig, ExecutionConfig } from "./stream-env";
+export { DataGeneratorSource, NumberSequenceSource, RateLimiterStrategy, FileSource, TextLineInputFormat, ControlledSource } from "./source-api";
 export { DataStream, KeyedStream, WindowedStream, ConnectedStreams, SingleOutputStreamOperator, DataStreamSink, OutputTag, CollectSink, StreamingFileSink } from "./data-stream";
 export { JobClient, type JobStatus, type CheckpointStats, type JobExecutionResult, type SubtaskMetrics } from "./job-client";
 export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, type ValueState, type ListState, type MapState, type ReducingState } from "./state";

@@ -17,6 +17,7 @@ import { graphShape, writeMetadata } from "./savepoints";
 import { DataflowSlotRDD } from "./slot-rdd";
 import type { SlotReport } from "./slot-runtime";
 import type { CheckpointKind, JobGraph, RuntimeConfig } from "./types";
+import type { ControlledSource } from "./source-api";
 
 export type JobStatus = "CREATED" | "RUNNING" | "RESTARTING" | "FINISHED" | "FAILED" | "CANCELED";
 
@@ -88,6 +89,7 @@ export class JobClient {
     private readonly checkpointing: CheckpointSettings | undefined,
     private readonly maxRestarts: number,
     restoreFrom: string | null = null,
+    private readonly controlled = new Map<string, ControlledSource<any>>(),
   ) {
     this.restorePath = restoreFrom;
     this.result = new Promise((res, rej) => { this.resolveResult = res; this.rejectResult = rej; });
@@ -148,6 +150,7 @@ export class JobClient {
         this.connAttempt.set(ws, m.attempt);
         this.conns.set(m.slot, ws);
         this.dataUrls.set(m.slot, String(m.dataUrl));
+        this.feedControlled(m.slot, ws);
         // every slot of this attempt is up: tell them where their peers listen
         if (this.conns.size === this.graph.parallelism) this.broadcast({ t: "peers", urls: Object.fromEntries(this.dataUrls) });
         return;
@@ -161,6 +164,33 @@ export class JobClient {
       if (slot !== undefined && !(ws as unknown as { done?: boolean }).done) this.failover(`task slot ${slot} was lost (its worker stopped)`);
     });
     ws.on("error", () => {});
+  }
+
+  /** A controlled source runs in slot 0 (parallelism 1): it gets the whole log when its slot connects, then every new entry. */
+  private feedControlled(slot: number, ws: WebSocket): void {
+    if (slot !== 0) return;
+    for (const v of this.graph.vertices) {
+      const src = v.source?.kind === "controlled" ? this.controlled.get(v.source.controlledId!) : undefined;
+      if (!src) continue;
+      ws.send(JSON.stringify({ t: "feed", v: v.id, from: 0, items: src.log }));
+      if (!this.unsubscribe.has(src.id)) {
+        this.unsubscribe.set(src.id, src.subscribe((from, items) => {
+          const w = this.conns.get(0);
+          if (w && this.status === "RUNNING") w.send(JSON.stringify({ t: "feed", v: v.id, from, items }));
+        }));
+      }
+    }
+  }
+  private unsubscribe = new Map<string, () => void>();
+  private net = new Map<number, { buffersIn: number; bytesIn: number; refused: number }>();
+
+  /** Per slot: network buffers and bytes it received straight from other slots' workers, and peer connections it refused. */
+  networkStats(): Array<{ slot: number; buffersIn: number; bytesIn: number; refused: number }> {
+    return [...this.net.entries()].sort((a, b) => a[0] - b[0]).map(([slot, n]) => ({ slot, ...n }));
+  }
+  /** Where the job's hub and each slot's data port listen (diagnostics; all refuse peers without the job's secret). */
+  get endpoints(): { hub: string; slots: Record<number, string> } {
+    return { hub: this.url, slots: Object.fromEntries(this.dataUrls) };
   }
 
   private broadcast(m: Record<string, unknown>): void {
@@ -185,6 +215,7 @@ export class JobClient {
       }
       case "slotDone": { const ws = this.conns.get(m.slot); if (ws) (ws as unknown as { done?: boolean }).done = true; return; }
       case "metrics":
+        if (m.net) this.net.set(m.slot, m.net);
         for (const s of m.subtasks) {
           this.latest.set(`${s.v}.${s.sub}`, s);
           for (const l of s.latencies ?? []) this.latencySamples.push(l);
@@ -349,6 +380,8 @@ export class JobClient {
 
   private stopAll(): void {
     if (this.timer) clearInterval(this.timer);
+    for (const u of this.unsubscribe.values()) u();
+    this.unsubscribe.clear();
     for (const w of this.completionWaiters.values()) w.reject(new WorkbenchError("CHECKPOINT_DECLINED", "the job ended"));
     this.completionWaiters.clear();
     const cancel = JSON.stringify({ t: "cancel" });

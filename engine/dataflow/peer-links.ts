@@ -15,16 +15,22 @@ export type PeerFrame =
   | { t: "buf"; ch: string; items: StreamElement[] }
   | { t: "credit"; ch: string };
 
+/** One outgoing connection; `data` counts queued buffers (credits are not counted: see flushed()). */
+interface Link { ws?: WebSocket; queue: Buffer[]; data: number }
+
 interface Hello { t: "peer"; secret: string; attempt: number; from: number }
 
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export class PeerLinks {
   private server?: WebSocketServer;
-  private readonly out = new Map<number, { ws?: WebSocket; queue: Buffer[] }>();
+  private readonly out = new Map<number, Link>();
   private closed = false;
-  /** Frames refused because the peer did not authenticate (for tests and diagnostics). */
+  /** Connections refused because the peer did not authenticate. */
   refused = 0;
+  /** Buffers and bytes received from other slots (records that crossed workers, never via the driver). */
+  buffersIn = 0;
+  bytesIn = 0;
 
   constructor(
     private readonly slot: number,
@@ -61,7 +67,9 @@ export class PeerLinks {
         return;
       }
       if (!isBinary) return;
-      this.onFrame(decode<PeerFrame>(data as Buffer));
+      const f = decode<PeerFrame>(data as Buffer);
+      if (f.t === "buf") { this.buffersIn++; this.bytesIn += (data as Buffer).length; }
+      this.onFrame(f);
     });
   }
 
@@ -78,13 +86,14 @@ export class PeerLinks {
       ws.once("open", () => {
         ws.send(JSON.stringify({ t: "peer", secret: this.secret, attempt: this.attempt, from: this.slot } satisfies Hello));
         for (const b of link.queue.splice(0)) ws.send(b);
+        link.data = 0;
       });
     }
   }
 
-  private link(to: number): { ws?: WebSocket; queue: Buffer[] } {
+  private link(to: number): Link {
     let l = this.out.get(to);
-    if (!l) this.out.set(to, (l = { queue: [] }));
+    if (!l) this.out.set(to, (l = { queue: [], data: 0 }));
     return l;
   }
 
@@ -93,7 +102,18 @@ export class PeerLinks {
     const bytes = encode(f);
     const l = this.link(to);
     if (l.ws && l.ws.readyState === WebSocket.OPEN) l.ws.send(bytes);
-    else l.queue.push(bytes);
+    else { l.queue.push(bytes); if (f.t === "buf") l.data++; }
+  }
+
+  /**
+   * Every data buffer sent has left this process: a finished slot waits for this before it closes,
+   * since its last buffers may be queued for a consumer whose slot has not started yet. Credits are
+   * not waited for: they go to producers, which may have finished and closed already (a consumer
+   * always outlives its producers' data, a producer need not outlive its consumers' credits).
+   */
+  async flushed(stop: () => boolean): Promise<void> {
+    const pending = () => [...this.out.values()].some((l) => l.data > 0 || (l.ws !== undefined && l.ws.readyState === WebSocket.OPEN && l.ws.bufferedAmount > 0));
+    while (pending() && !stop() && !this.closed) await new Promise((r) => setTimeout(r, 5));
   }
 
   async close(): Promise<void> {

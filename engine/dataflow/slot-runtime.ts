@@ -60,6 +60,7 @@ export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs)
     const m = JSON.parse(String(data));
     switch (m.t) {
       case "peers": links.connect(m.urls); break;
+      case "feed": subtasks.get(m.v)?.reader?.feed?.(m.from, m.items); break;
       case "trigger":
         if (m.dir) snapshotDirs.set(m.id, m.dir);
         for (const s of subtasks.values()) {
@@ -83,14 +84,18 @@ export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs)
     const now = Date.now();
     for (const s of subtasks.values()) s.ops.forEach((o, i) => o.onProcessingTime?.(now, (s as unknown as { emitters: never[] }).emitters[i]));
   });
-  every(250, () => send({ t: "metrics", slot, subtasks: [...subtasks.values()].map((s) => s.metrics()) }));
+  const net = () => ({ buffersIn: links.buffersIn, bytesIn: links.bytesIn, refused: links.refused });
+  every(250, () => send({ t: "metrics", slot, net: net(), subtasks: [...subtasks.values()].map((s) => s.metrics()) }));
 
   try {
     const runs = [...subtasks.values()].map((s) => (s.v.source ? s.runSource() : s.runInput()).catch((e: Error) => { failure = e; cancel(); }));
     await Promise.race([Promise.all(runs), cancelledP]);
     if (failure) send({ t: "error", slot, message: failure.message, stack: failure.stack });
-    else if (!cancelled) send({ t: "metrics", slot, subtasks: [...subtasks.values()].map((s) => s.metrics()) });
-    if (!cancelled && !failure) send({ t: "slotDone", slot });
+    else if (!cancelled) send({ t: "metrics", slot, net: net(), subtasks: [...subtasks.values()].map((s) => s.metrics()) });
+    if (!cancelled && !failure) {
+      await links.flushed(() => cancelled || failure !== undefined);
+      send({ t: "slotDone", slot });
+    }
   } finally {
     for (const t of timers) clearInterval(t);
     for (const s of subtasks.values()) s.close();

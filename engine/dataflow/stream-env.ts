@@ -2,9 +2,9 @@
 // Sources, job configuration (parallelism, buffer timeout, checkpointing, restart attempts), and
 // execute(), which compiles the job graph and deploys it into task slots (job-client.ts).
 
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { registerShippable } from "../common/closure";
 import { AnalysisError, WorkbenchError } from "../common/errors";
 import type { RddContext } from "../rdd";
@@ -12,19 +12,11 @@ import { DataStream, OutputTag, type StreamGraphBuilder } from "./data-stream";
 import { compileJobGraph, type TNode } from "./job-graph";
 import { JobClient, type SinkHolder } from "./job-client";
 import { checkCompatible, readMetadata, resolveRestorePoint } from "./savepoints";
+import { ControlledSource, DataGeneratorSource, FileSource, NumberSequenceSource, TextLineInputFormat } from "./source-api";
 import type { CheckpointingMode, CheckpointKind, RuntimeConfig, SourceSpec } from "./types";
 import { WatermarkStrategy } from "./windows";
 
 registerShippable("dataflow.OutputTag", OutputTag);
-
-/** Flink's DataGeneratorSource: count records made by fn(index), optionally rate limited (records/s). */
-export class DataGeneratorSource<T> {
-  constructor(readonly generatorFunction: (index: number) => T, readonly count: number, readonly ratePerSecond?: number) {}
-}
-/** Flink's NumberSequenceSource: the numbers from..to (inclusive). */
-export class NumberSequenceSource {
-  constructor(readonly from: number, readonly to: number) {}
-}
 
 export class CheckpointConfig {
   mode: CheckpointingMode = "exactly_once";
@@ -74,6 +66,7 @@ export class StreamExecutionEnvironment implements StreamGraphBuilder {
   private nodeSeq = 0;
   private sinkNodes: TNode[] = [];
   private sinks = new Map<string, SinkHolder>();
+  private controlled = new Map<string, ControlledSource<any>>();
   private lastJob?: JobClient;
 
   private readonly conf = new Map<string, string>();
@@ -140,11 +133,29 @@ export class StreamExecutionEnvironment implements StreamGraphBuilder {
     if (!Number.isInteger(from) || !Number.isInteger(to) || to < from) throw new AnalysisError("INVALID_PARAMETER_VALUE", `fromSequence needs integers from <= to, got ${from}, ${to}`);
     return this.source({ kind: "sequence", from, to }, "Sequence Source");
   }
-  fromSource<T>(source: DataGeneratorSource<T> | NumberSequenceSource, strategy: WatermarkStrategy = WatermarkStrategy.noWatermarks(), name = "Source"): DataStream<T> {
+  /** Lines of text from a TCP server (Flink's socketTextStream: parallelism 1, not replayable). */
+  socketTextStream(hostname: string, port: number, delimiter = "\n"): DataStream<string> {
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new AnalysisError("INVALID_PARAMETER_VALUE", `socketTextStream needs a TCP port, got ${port}`);
+    const s = this.source<string>({ kind: "socket", host: hostname, port, delimiter }, `Socket Stream ${hostname}:${port}`);
+    s.node.parallelism = 1;
+    return s;
+  }
+  /** The lines of a file or of the files in a directory (bounded). */
+  readTextFile(path: string): DataStream<string> {
+    return this.fromSource(FileSource.forRecordStreamFormat(new TextLineInputFormat(), path).build(), undefined, `File Source ${path}`);
+  }
+  fromSource<T>(source: DataGeneratorSource<T> | NumberSequenceSource | FileSource | ControlledSource<T>, strategy: WatermarkStrategy = WatermarkStrategy.noWatermarks(), name = "Source"): DataStream<T> {
     let s: DataStream<T>;
     if (source instanceof NumberSequenceSource) s = this.fromSequence(source.from, source.to) as unknown as DataStream<T>;
     else if (source instanceof DataGeneratorSource) s = this.source({ kind: "generator", fn: source.generatorFunction, count: source.count, rate: source.ratePerSecond }, name);
-    else throw new AnalysisError("INVALID_PARAMETER_VALUE", "fromSource needs a DataGeneratorSource or NumberSequenceSource");
+    else if (source instanceof FileSource) {
+      if (!existsSync(source.path)) throw new AnalysisError("PATH_NOT_FOUND", `[PATH_NOT_FOUND] Path does not exist: ${source.path}`);
+      s = this.source({ kind: "file", path: resolve(source.path), monitorMs: source.monitorMs }, name);
+    } else if (source instanceof ControlledSource) {
+      s = this.source({ kind: "controlled", controlledId: source.id }, name);
+      s.node.parallelism = 1;
+      this.controlled.set(source.id, source);
+    } else throw new AnalysisError("INVALID_PARAMETER_VALUE", "fromSource needs a DataGeneratorSource, NumberSequenceSource, FileSource or ControlledSource");
     s.node.name = name;
     return strategy.spec.type === "none" ? s : s.assignTimestampsAndWatermarks(strategy);
   }
@@ -183,9 +194,11 @@ export class StreamExecutionEnvironment implements StreamGraphBuilder {
       checkCompatible(readMetadata(restoreFrom), graph, restoreFrom);
     }
     const sinks = this.sinks;
+    const controlled = this.controlled;
+    this.controlled = new Map();
     this.sinkNodes = [];
     this.sinks = new Map();
-    const job = new JobClient(this.sc, graph, config, sinks, cc.interval > 0 ? { intervalMs: cc.interval, kind: cc.kind } : { intervalMs: 0, kind: cc.kind }, this.maxRestarts, restoreFrom);
+    const job = new JobClient(this.sc, graph, config, sinks, cc.interval > 0 ? { intervalMs: cc.interval, kind: cc.kind } : { intervalMs: 0, kind: cc.kind }, this.maxRestarts, restoreFrom, controlled);
     this.lastJob = job;
     return job.start();
   }

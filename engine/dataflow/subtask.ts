@@ -13,6 +13,7 @@ import { keyGroupOf, ownsKeyText, subtaskOfKeyGroup } from "./key-groups";
 import type { Emitter, Operator } from "./operator-api";
 import { createOperator, rescaleOperatorState } from "./operators";
 import { readMetadata } from "./savepoints";
+import { createSourceReader, type SourceReader } from "./sources";
 import { KeyedStateBackend, OperatorStateStore } from "./state";
 import type { CheckpointKind, JobGraph, OperatorMetrics, RuntimeConfig, StreamElement, VertexSpec } from "./types";
 import { MAX_WATERMARK, MIN_WATERMARK } from "./windows";
@@ -40,7 +41,8 @@ export class Subtask {
   readonly groups: OutGroup[] = [];
   readonly outChannels = new Map<string, OutputChannel>();
   private emitters: Emitter[] = [];
-  offset = 0;
+  /** What a source subtask reads from (its position is part of every snapshot). */
+  readonly reader: SourceReader | undefined;
   inputWatermark = MIN_WATERMARK;
   outputWatermark = MIN_WATERMARK;
   done = false;
@@ -56,6 +58,7 @@ export class Subtask {
 
   constructor(readonly v: VertexSpec, readonly sub: number, private readonly host: SubtaskHost) {
     this.gate = new InputGate(host.transport, MIN_WATERMARK);
+    this.reader = v.source ? createSourceReader(v.source, sub, v.parallelism) : undefined;
     v.inputs.forEach((e, ei) => {
       const up = host.graph.vertices.find((x) => x.id === e.from)!;
       for (let s = 0; s < up.parallelism; s++) {
@@ -145,7 +148,7 @@ export class Subtask {
     const old = readMetadata(dir).tasks[this.v.id];
     if (!old || old.parallelism === this.v.parallelism) {
       const s = read(this.sub);
-      this.offset = s.offset ?? 0;
+      this.reader?.restore(s.src);
       this.keyed.restore(s.keyed);
       this.opState.restore(s.opState);
       s.ops.forEach((x: unknown, i: number) => this.ops[i].restore(x));
@@ -161,7 +164,7 @@ export class Subtask {
 
   /** Synchronous copy of the state (the snapshot's synchronous part); the write happens asynchronously. */
   async snapshot(id: number, extra: Record<string, unknown> = {}): Promise<void> {
-    const text = JSON.stringify({ offset: this.offset, keyed: this.keyed.snapshot(), opState: this.opState.snapshot(), ops: this.ops.map((o) => o.snapshot()) });
+    const text = JSON.stringify({ src: this.reader?.snapshot() ?? null, keyed: this.keyed.snapshot(), opState: this.opState.snapshot(), ops: this.ops.map((o) => o.snapshot()) });
     const out: unknown[] = [];
     for (const o of this.ops) if (o.takePending) out.push(...o.takePending());
     const sinkId = this.sinkId();
@@ -178,28 +181,22 @@ export class Subtask {
 
   // ---------------------------------------------------------------- source loop
   async runSource(): Promise<void> {
+    const reader = this.reader!;
     const src = this.v.source!;
-    const p = this.v.parallelism;
-    const total = src.kind === "collection" ? src.items!.length : src.kind === "sequence" ? src.to! - src.from! + 1 : src.count!;
-    const n = Math.max(0, Math.ceil((total - this.sub) / p));
-    const item = (j: number): unknown => {
-      const i = j * p + this.sub;
-      return src.kind === "collection" ? src.items![i] : src.kind === "sequence" ? src.from! + i : src.fn!(i);
-    };
-    const ratePerSub = src.rate ? src.rate / p : 0;
+    const ratePerSub = src.rate ? src.rate / this.v.parallelism : 0;
     let t0 = Date.now();
-    let j0 = this.offset;
+    let emitted = 0; // records since t0 (the rate limit's clock)
     const head = this.head;
     const cfg = this.host.config;
     let last = Date.now();
-    while (this.offset < n) {
+    while (!reader.done) {
       if (this.host.isCancelled()) return;
       if (this.pendingTrigger) await this.sourceBarrier();
       if (this.paused) {
         const w0 = Date.now();
         await new Promise<void>((r) => { this.resumeWaiter = r; });
         this.m.idleMs += Date.now() - w0;
-        t0 = Date.now(); j0 = this.offset; last = Date.now();
+        t0 = Date.now(); emitted = 0; last = Date.now();
         continue;
       }
       if (this.backpressured) {
@@ -210,7 +207,7 @@ export class Subtask {
         continue;
       }
       if (ratePerSub) {
-        const due = t0 + ((this.offset - j0) * 1000) / ratePerSub;
+        const due = t0 + (emitted * 1000) / ratePerSub;
         const now = Date.now();
         if (due > now + 1) {
           this.m.busyMs += now - last;
@@ -219,13 +216,16 @@ export class Subtask {
           continue;
         }
       }
-      const batchEnd = Math.min(n, this.offset + 64);
-      while (this.offset < batchEnd && !this.backpressured) {
-        if (ratePerSub && t0 + ((this.offset - j0) * 1000) / ratePerSub > Date.now() + 1) break;
-        const x = item(this.offset);
-        this.offset++;
+      let k = 0;
+      while (k < 64 && !this.backpressured) {
+        if (ratePerSub && t0 + (emitted * 1000) / ratePerSub > Date.now() + 1) break;
+        const el = reader.poll();
+        if (!el) break;
+        k++;
+        if ("wm" in el) { head.watermark(el.wm); continue; }
+        emitted++;
         this.m.recordsIn++;
-        head.collect(x, undefined);
+        head.collect(el.v, el.ts);
       }
       if (cfg.latencyTrackingInterval > 0 && Date.now() - this.lastMarker >= cfg.latencyTrackingInterval) {
         this.lastMarker = Date.now();
@@ -233,7 +233,11 @@ export class Subtask {
       }
       const now = Date.now();
       this.m.busyMs += now - last;
-      await tick();
+      if (k === 0 && !reader.done) {
+        // nothing to read now (an unbounded source): wait for data, but still serve barriers and cancellation
+        await Promise.race([reader.whenAvailable(), new Promise((r) => setTimeout(r, 20))]);
+        this.m.idleMs += Date.now() - now;
+      } else await tick();
       last = Date.now();
     }
     if (this.host.isCancelled()) return;
@@ -409,6 +413,7 @@ export class Subtask {
   }
 
   close(): void {
+    this.reader?.close();
     for (const c of this.outChannels.values()) c.close();
   }
 

@@ -25,7 +25,7 @@ export interface OperatorSpec {
 }
 
 export interface SourceSpec {
-  kind: "collection" | "sequence" | "generator";
+  kind: "collection" | "sequence" | "generator" | "file" | "socket" | "controlled";
   items?: unknown[];
   from?: number;
   to?: number;
@@ -33,6 +33,15 @@ export interface SourceSpec {
   fn?: (i: number) => unknown;
   /** Records per second over all subtasks (generator); undefined = as fast as possible. */
   rate?: number;
+  /** file: a file or a directory of files; monitorMs > 0 keeps watching the directory for new files. */
+  path?: string;
+  monitorMs?: number;
+  /** socket: the server to read delimited text from. */
+  host?: string;
+  port?: number;
+  delimiter?: string;
+  /** controlled: the id the driver feeds under. */
+  controlledId?: string;
 }
 
 export interface InputEdge {
