@@ -355,6 +355,7 @@ export class JobClient {
     this.status = "FAILED";
     this.stopAll();
     this.rejectResult(e);
+    this.changed();
   }
 
   private async finish(): Promise<void> {
@@ -375,6 +376,7 @@ export class JobClient {
     this.broadcast({ t: "cancel" });
     this.stopAll();
     this.rejectResult(new WorkbenchError("JOB_CANCELED", `job '${this.graph.name}' was cancelled`));
+    this.changed();
     await this.running.catch(() => {});
   }
 
@@ -421,6 +423,21 @@ export class JobClient {
     const s = [...this.latencySamples].sort((a, b) => a - b);
     const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN);
     return { p50: q(0.5), p99: q(0.99), count: s.length };
+  }
+
+  /**
+   * The kernel's live-display hook (the same Symbol.for key StreamingQuery uses): a job shown as a
+   * cell's value re-renders in place at most four times a second while it runs, and once at its end.
+   */
+  [Symbol.for("bigdata-workbench.liveDisplay")](update: (bundle: Record<string, unknown>) => void): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    let last = 0;
+    const render = () => { timer = undefined; last = Date.now(); update(this._repr_mimebundle_()); };
+    const off = this.onChange(() => {
+      if (this.status !== "RUNNING") { clearTimeout(timer); render(); off(); return; }
+      if (!timer) timer = setTimeout(render, Math.max(0, 250 - (Date.now() - last)));
+    });
+    return () => { clearTimeout(timer); off(); };
   }
 
   _repr_mimebundle_(): Record<string, unknown> {

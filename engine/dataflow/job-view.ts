@@ -1,6 +1,8 @@
 // How a running dataflow job looks in a notebook: the job graph (tasks coloured by busy /
-// backpressured / idle, with each task's watermark and queued records), and the checkpoint history.
-// Plain HTML + inline SVG, so it needs no front-end code.
+// backpressured / idle, with each task's watermark; each edge labelled with its partitioning, the
+// records waiting in the producer's output buffers and in the consumer's input queue), latency,
+// the sinks' latest committed results, failovers and the checkpoint history. Plain HTML + inline
+// SVG, so it needs no front-end code; the JobClient re-renders it in place while the job runs.
 
 import type { JobClient } from "./job-client";
 import { MAX_WATERMARK, MIN_WATERMARK } from "./windows";
@@ -47,9 +49,15 @@ export function renderJobHtml(job: JobClient): string {
   const width = 20 + (Math.max(0, ...depth.values()) + 1) * (W + gap);
   const height = 20 + Math.max(1, ...rows.values()) * (H + 20);
   const parts: string[] = [];
+  const byId = new Map(m.tasks.map((t) => [t.id as number, t]));
   for (const v of job.graph.vertices) for (const e of v.inputs) {
     const [x1, y1] = pos.get(e.from)!, [x2, y2] = pos.get(v.id)!;
-    parts.push(`<line x1="${x1 + W}" y1="${y1 + H / 2}" x2="${x2}" y2="${y2 + H / 2}" stroke="#555" marker-end="url(#a)"/><text x="${(x1 + W + x2) / 2 - 14}" y="${(y1 + y2) / 2 + H / 2 - 4}" font-size="10">${e.partitioning.toUpperCase()}</text>`);
+    const up = byId.get(e.from), down = byId.get(v.id);
+    const full = Number(up?.backpressured ?? 0) > 0.5;
+    const mx = (x1 + W + x2) / 2 - 22, my = (y1 + y2) / 2 + H / 2;
+    parts.push(`<line x1="${x1 + W}" y1="${y1 + H / 2}" x2="${x2}" y2="${y2 + H / 2}" stroke="${full ? "#c0392b" : "#555"}" stroke-width="${full ? 2.5 : 1}" marker-end="url(#a)"/>` +
+      `<text x="${mx}" y="${my - 4}" font-size="10">${e.partitioning.toUpperCase()}</text>` +
+      `<text x="${mx}" y="${my + 9}" font-size="9" fill="#555">out ${up?.outHeld ?? 0} / in ${down?.queued ?? 0}</text>`);
   }
   for (const t of m.tasks) {
     const [x, y] = pos.get(t.id as number)!;
@@ -61,7 +69,13 @@ export function renderJobHtml(job: JobClient): string {
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><marker id="a" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0,0L10,5L0,10z"/></marker></defs>${parts.join("")}</svg>`;
   const cps = m.checkpoints.map((c) => `<tr><td>${c.id}</td><td>${c.kind}</td><td>${c.status}</td><td>${c.durationMs}</td><td>${c.stateBytes}</td><td>${c.alignmentMs}</td><td>${c.bufferedDuringAlignment}</td><td>${c.pauseMs}</td></tr>`).join("");
+  const sinks = [...job.sinks.values()].filter((x) => x.values.length).map((x) => {
+    const tail = x.values.slice(-8).map((v) => `<li><code>${esc(typeof v === "string" ? v : JSON.stringify(v) ?? String(v))}</code></li>`).join("");
+    return `<div><b>${esc(x.id)}</b> (${x.kind}): ${x.values.length} committed, latest:<ul style="margin:2px 0">${tail}</ul></div>`;
+  }).join("");
+  const fails = job.failovers.map((f) => `<li>${new Date(f.time).toISOString().slice(11, 23)} ${esc(f.reason)}; restored from checkpoint ${f.restoredFrom ?? "none (from the start)"}</li>`).join("");
   const lat = m.latency.count ? `<div>end-to-end latency p50 ${m.latency.p50} ms, p99 ${m.latency.p99} ms (${m.latency.count} latency markers)</div>` : "";
   return `<div class="dataflow-job"><div><b>${esc(job.jobName)}</b> ${job.getJobStatus()} · restarts ${job.restarts}</div>${svg}${lat}` +
+    (fails ? `<div>failovers:<ul style="margin:2px 0">${fails}</ul></div>` : "") + (sinks ? `<div>results (committed at checkpoints and at the end):${sinks}</div>` : "") +
     (cps ? `<table><tr><th>checkpoint</th><th>kind</th><th>status</th><th>duration ms</th><th>state B</th><th>alignment ms</th><th>buffered</th><th>pause ms</th></tr>${cps}</table>` : "") + `</div>`;
 }

@@ -18,6 +18,9 @@ describe("dataflow metrics and backpressure", () => {
       .map((x: number) => { const end = Date.now() + 1; while (Date.now() < end) { /* slow */ } return x; })
       .sinkTo(sink);
     const job = await env.execute("slow consumer");
+    // the live view a notebook cell gets: re-rendered in place while the job runs, and at its end
+    const views: string[] = [];
+    const stopLive = (job as any)[Symbol.for("bigdata-workbench.liveDisplay")]((b: Record<string, unknown>) => views.push(String(b["text/html"])));
     let maxHeld = 0;
     const off = job.onChange(() => {
       for (const s of job.subtaskMetrics()) maxHeld = Math.max(maxHeld, s.queued + s.outHeld);
@@ -34,5 +37,11 @@ describe("dataflow metrics and backpressure", () => {
     expect(m.latency.count).toBeGreaterThan(0);
     expect(m.latency.p99).toBeGreaterThanOrEqual(m.latency.p50);
     expect(String(job._repr_mimebundle_()["text/html"])).toContain("<svg");
+    stopLive();
+    expect(views.length).toBeGreaterThan(1);
+    expect(views[0]).toContain("RUNNING");
+    expect(views.at(-1)).toContain("FINISHED");
+    expect(views.at(-1)).toContain(`${N} committed`);
+    expect(views.some((v) => /out \d+ \/ in \d+/.test(v))).toBe(true);
   }, 90_000);
 });
