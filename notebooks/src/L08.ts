@@ -1,16 +1,17 @@
 // Source of notebooks/L08-streaming.ipynb (lecture 8, part 1: Spark Structured Streaming): the
 // unbounded input table, micro-batches as real jobs, event-time windows (tumbling and sliding),
 // watermarks and late data (the Structured Streaming guide's example), output modes side by side,
-// exactly-once recovery from a checkpoint, state partitions on the workers and session windows.
-// The Flink half (continuous dataflow) is part 2.
+// exactly-once recovery from a checkpoint, state partitions on the workers and session windows;
+// part 2 (the Flink half, continuous dataflow) is in L08-dataflow.ts.
 // Run `npx tsx notebooks/src/L08.ts` to regenerate; `--check` verifies it.
 
 import { fileURLToPath } from "node:url";
 import { buildNotebook, code, emit, md } from "./notebook-builder";
+import { L08_DATAFLOW_CELLS, L08_DATAFLOW_SOLUTIONS } from "./L08-dataflow";
 
 export const L08 = buildNotebook("l08", [
   md`
-    # Lecture 8 — Streams, part 1: Spark Structured Streaming
+    # Lecture 8 — Streams: Spark Structured Streaming and Flink's continuous dataflow
 
     Data that arrives over time (clicks, sensor readings, payments) cannot be collected first and
     processed later. **Structured Streaming** treats a stream as an **unbounded input table**: new
@@ -312,6 +313,7 @@ export const L08 = buildNotebook("l08", [
     const sortKeys = (o: Record<string, unknown> | undefined) => o && Object.fromEntries(Object.entries(o).sort());
     check("tumbling-window counts", sortKeys(got), sortKeys(expected));
   `,
+  ...L08_DATAFLOW_CELLS,
   md`
     ## Summary
 
@@ -327,6 +329,14 @@ export const L08 = buildNotebook("l08", [
     * **State** lives in state partitions on the workers, one state task per partition per batch,
       versioned as delta and snapshot files in the checkpoint.
     * **Session windows** merge a key's events less than a gap apart; late events can bridge sessions.
+    * **Continuous dataflow** (Flink): operators run as long-running tasks in task slots; records flow
+      one at a time through buffered channels (buffer timeout: latency against throughput; credits:
+      backpressure); chained operators share a task.
+    * **Watermarks are records**; an operator's watermark is the minimum over its inputs; triggers
+      give early firings, allowed lateness late firings, and later records go to a side output.
+    * **Checkpoints**: stop the world (pause, drain, snapshot) or barriers (Chandy-Lamport: align,
+      snapshot asynchronously, forward); recovery restores the last checkpoint and rewinds the
+      sources, so state and output are exactly once; savepoints are checkpoints taken on purpose.
 
     <details><summary>Solutions to "Your turn"</summary>
 
@@ -334,6 +344,11 @@ export const L08 = buildNotebook("l08", [
     2. The watermark is 12:21 − 10 min = 12:11; the window 12:05–12:15 ends after 12:11, so an event
        at 12:12 is still counted.
     3. \`sensor.toDF().groupBy(F.window("ts", "5 minutes"), "id").count().writeStream.outputMode("complete").format("memory").queryName("sensor_counts").start()\`
+    4. Two: the source, \`map\` and \`filter\` are chained into one task; \`keyBy\` starts a second task
+       (the reduce, with the print sink chained to it).
+    5. 400 belongs to [0, 1000), which fired at watermark 999 but is kept until 999 + 500 = 1499 > 1300:
+       a late firing. 1200 belongs to [1000, 2000), which has not fired yet: on time.
+    6. \`{ count: null, open(ctx) { this.count = ctx.getState(new ValueStateDescriptor("count", 0)); }, processElement(c, ctx) { this.count.update(this.count.value() + 1); ctx.timerService().registerEventTimeTimer(Number.MAX_SAFE_INTEGER - 1); }, onTimer(t, ctx, out) { out.collect([ctx.getCurrentKey(), this.count.value()]); } }\`
 
     </details>
   `,
@@ -341,6 +356,7 @@ export const L08 = buildNotebook("l08", [
 
 /** Model answers for the "Your turn" cells (text edits of the committed cells), applied by the e2e test. */
 export const L08_SOLUTIONS: Array<{ find: string; replace: string }> = [
+  ...L08_DATAFLOW_SOLUTIONS,
   { find: "const windowsPerEvent: number | undefined = undefined;", replace: "const windowsPerEvent: number | undefined = 2;" },
   {
     find: "const nextWatermark: string | undefined = undefined;\nconst window1205StillOpen: boolean | undefined = undefined;",

@@ -1,5 +1,6 @@
 // The L08 (streaming) notebook runs headless through `workbench run` with no error; its claims
-// are checked against values the notebook computes in plain JS (the guide's example, restart);
+// are checked against values the notebook computes in plain JS (the guide's example, restart, and
+// part 2's dataflow: word count, recovery after a kill, savepoint, early firing, latency);
 // with the model answers filled in, every exercise check says correct. The committed notebook
 // must match its generator and carry no outputs.
 
@@ -22,6 +23,12 @@ describe("L08 notebook (structured streaming)", () => {
     expect(all).toContain("matches plain JavaScript: true");
     expect(all).toContain("(12:09, cat) counted: true / (12:04, donkey) dropped: true");
     expect(all).toContain("state survived the restart: true");
+    // part 2, the dataflow: results against plain JS, exactly-once after a worker is killed, savepoint
+    expect(all).toContain("final counts equal plain JS: true");
+    expect(all).toContain("one output per input record: true | totals exact: true");
+    expect(all).toContain("together: 3000 (3000 records)");
+    expect(all).toContain("red [0, 2000) = 8 at watermark 1000");
+    expect(all).toContain("dataflow p99 below the micro-batch p50: true");
     expect(all).toContain("Queries with streaming sources must be executed with writeStream.start()");
     // The query panels are display_data with a display id (live), with the batch table and charts.
     type Out = { output_type: string; data?: Record<string, unknown> };
@@ -38,6 +45,6 @@ describe("L08 notebook (structured streaming)", () => {
   }, 600_000);
 
   it.skipIf(!bigdataReady)("with the model answers filled in, every exercise check says correct", async () => {
-    await expectSolutionsPass(env.sb(), L08, L08_SOLUTIONS, "L08", 3, 240);
+    await expectSolutionsPass(env.sb(), L08, L08_SOLUTIONS, "L08", 6, 240);
   }, 600_000);
 });
