@@ -48,3 +48,20 @@ describe("dataflow checkpoints", () => {
     await waitFor(() => spark.cluster.workers().length === 2, 30_000);
   }, 120_000);
 });
+
+describe("kills at many points", () => {
+  it("three workers killed one after another during one job: results still exactly-once", async () => {
+    const env = StreamExecutionEnvironment.getExecutionEnvironment(spark).enableCheckpointing(100).setBufferTimeout(5).setRestartAttempts(10);
+    const { rolling, finals } = build(env, 600);
+    const job = await env.execute("many kills");
+    for (let k = 0; k < 3; k++) {
+      const before = job.latestCompletedCheckpoint() ?? 0;
+      await waitFor(() => (job.latestCompletedCheckpoint() ?? 0) > before && job.getJobStatus() === "RUNNING" && spark.cluster.workers().length === 2, 60_000);
+      await spark.cluster.kill(spark.cluster.workers()[k % 2].id);
+    }
+    const res = await job.getJobExecutionResult();
+    expect(res.restarts).toBeGreaterThanOrEqual(3);
+    checkExact(rolling.values, finals.values);
+    await waitFor(() => spark.cluster.workers().length === 2, 30_000);
+  }, 180_000);
+});
