@@ -3,7 +3,7 @@ export { StreamExecutionEnvironment, CheckpointConfig, ExecutionConfig } from ".
 export { DataGeneratorSource, NumberSequenceSource, RateLimiterStrategy, FileSource, TextLineInputFormat, ControlledSource } from "./source-api";
 export { DataStream, KeyedStream, WindowedStream, ConnectedStreams, SingleOutputStreamOperator, DataStreamSink, OutputTag, CollectSink, StreamingFileSink } from "./data-stream";
 export { JobClient, type JobStatus, type CheckpointStats, type JobExecutionResult, type SubtaskMetrics } from "./job-client";
-export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, type ValueState, type ListState, type MapState, type ReducingState } from "./state";
+export { ValueStateDescriptor, ListStateDescriptor, MapStateDescriptor, ReducingStateDescriptor, StateTtlConfig, type ValueState, type ListState, type MapState, type ReducingState } from "./state";
 export {
   WatermarkStrategy, TumblingEventTimeWindows, SlidingEventTimeWindows, EventTimeSessionWindows, type TimeWindow,
   TumblingProcessingTimeWindows, SlidingProcessingTimeWindows, ProcessingTimeSessionWindows, GlobalWindows,

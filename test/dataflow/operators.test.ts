@@ -3,7 +3,7 @@
 // computed here in plain JS.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  CollectSink, ContinuousEventTimeTrigger, CountTrigger, DataGeneratorSource, StreamExecutionEnvironment, TumblingEventTimeWindows,
+  CollectSink, ControlledSource, ContinuousEventTimeTrigger, StateTtlConfig, CountTrigger, DataGeneratorSource, StreamExecutionEnvironment, TumblingEventTimeWindows,
   TumblingProcessingTimeWindows, ValueStateDescriptor, WatermarkStrategy, type SparkSession,
 } from "../../engine/index";
 import { sorted, startSession, waitFor } from "../engine/helpers";
@@ -146,4 +146,35 @@ describe("watermark status", () => {
     expect(held.total).toBe(ref);
     expect(idle.total).toBe(ref);
   }, 90_000);
+});
+
+describe("state time-to-live", () => {
+  it("an entry not written for the TTL is gone (OnCreateAndWrite); reads refresh it with OnReadAndWrite", async () => {
+    const run = async (update: "OnCreateAndWrite" | "OnReadAndWrite") => {
+      const src = new ControlledSource<string>();
+      const env = StreamExecutionEnvironment.getExecutionEnvironment(spark).setBufferTimeout(0);
+      const sink = new CollectSink<string>();
+      env.fromSource(src, undefined, "events").keyBy((k: string) => k.split(":")[0]).process<string>({
+        count: null as any,
+        open(ctx: any) { this.count = ctx.getState(new ValueStateDescriptor("count", 0).enableTimeToLive(StateTtlConfig.newBuilder(1000).setUpdateType(update).build())); },
+        processElement(e: string, _ctx: any, out: any) {
+          if (e.endsWith(":peek")) { out.collect(`peek ${this.count.value()}`); return; }
+          this.count.update(this.count.value() + 1);
+          out.collect(`${e} ${this.count.value()}`);
+        },
+      } as any).sinkTo(sink);
+      const job = await env.execute(`ttl ${update}`);
+      const at = async (ms: number, e: string) => { await new Promise((r) => setTimeout(r, ms)); src.add(e); };
+      await at(0, "a:1");
+      await at(600, "a:peek"); // a read 600 ms after the write
+      await at(600, "a:2");    // 1200 ms after the write, 600 ms after the read
+      src.finish();
+      await job.getJobExecutionResult();
+      return sink.values;
+    };
+    // written at 0: expired at 1000, so the write at 1200 starts from the default again
+    expect(await run("OnCreateAndWrite")).toEqual(["a:1 1", "peek 1", "a:2 1"]);
+    // the read at 600 refreshed it until 1600: the write at 1200 still sees it
+    expect(await run("OnReadAndWrite")).toEqual(["a:1 1", "peek 1", "a:2 2"]);
+  }, 60_000);
 });
