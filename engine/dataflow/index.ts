@@ -10,3 +10,8 @@ export {
   EventTimeTrigger, ProcessingTimeTrigger, CountTrigger, ContinuousEventTimeTrigger, ContinuousProcessingTimeTrigger, PurgingTrigger, type TriggerSpec,
 } from "./windows";
 export { keyGroupOf, subtaskOfKeyGroup } from "./key-groups";
+export {
+  AbstractRichFunction, RichMapFunction, RichFlatMapFunction, RichFilterFunction, ProcessFunction, KeyedProcessFunction,
+  CoProcessFunction, KeyedCoProcessFunction, ProcessWindowFunction,
+  type AggregateFunction, type RuntimeContext, type ProcessContext, type Collector,
+} from "./functions";

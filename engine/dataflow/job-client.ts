@@ -40,6 +40,8 @@ export interface CheckpointStats {
 export interface SubtaskMetrics {
   v: number; sub: number; recordsIn: number; recordsOut: number; inputWatermark: number; outputWatermark: number;
   busyMs: number; backpressuredMs: number; idleMs: number; queued: number; outHeld: number; stateEntries: number; backpressured: boolean;
+  /** Each operator of the task's chain: records in and out. */
+  operators?: Array<{ name: string; recordsIn: number; recordsOut: number }>;
 }
 
 export interface JobExecutionResult { jobName: string; netRuntime: number; restarts: number; checkpoints: CheckpointStats[] }
@@ -414,6 +416,7 @@ export class JobClient {
         outputWatermark: subs.length ? Math.min(...subs.map((s) => s.outputWatermark)) : null,
         busy: sum((s) => s.busyMs) / total, backpressured: sum((s) => s.backpressuredMs) / total, idle: sum((s) => s.idleMs) / total,
         queued: sum((s) => s.queued), outHeld: sum((s) => s.outHeld), stateEntries: sum((s) => s.stateEntries),
+        operators: v.ops.map((o, i) => ({ name: o.name, recordsIn: sum((s) => s.operators?.[i]?.recordsIn ?? 0), recordsOut: sum((s) => s.operators?.[i]?.recordsOut ?? 0) })),
       };
     });
     return { tasks, latency: this.latency(), checkpoints: [...this.checkpointHistory] };

@@ -60,7 +60,8 @@ export function userFn(fn: unknown, method: string, env: OpEnv): (...a: any[]) =
     const rc = runtimeContext(env);
     if (!opened.has(o)) {
       opened.add(o);
-      if (typeof o.getRuntimeContext !== "function") o.getRuntimeContext = () => rc;
+      if (typeof o.setRuntimeContext === "function") o.setRuntimeContext(rc); // a subclass of AbstractRichFunction
+      else if (typeof o.getRuntimeContext !== "function") o.getRuntimeContext = () => rc;
       o.open?.(rc);
       o.initializeState?.({ getOperatorStateStore: () => env.opState, getKeyedStateStore: () => rc });
     }

@@ -41,6 +41,8 @@ export class Subtask {
   readonly groups: OutGroup[] = [];
   readonly outChannels = new Map<string, OutputChannel>();
   private emitters: Emitter[] = [];
+  /** Records each operator of the chain emitted. */
+  private opOut: number[] = [];
   /** What a source subtask reads from (its position is part of every snapshot). */
   readonly reader: SourceReader | undefined;
   inputWatermark = MIN_WATERMARK;
@@ -89,18 +91,22 @@ export class Subtask {
       watermark: (t) => { if (t > this.outputWatermark) { this.outputWatermark = t; this.broadcast({ k: "w", t }, t >= MAX_WATERMARK); } },
       status: (idle) => this.setOutputIdle(idle),
     };
-    this.emitters = new Array(this.ops.length + 1);
-    this.emitters[this.ops.length] = last;
-    for (let i = this.ops.length - 1; i >= 0; i--) {
-      const op = this.ops[i];
+    // emitters[i] is what operator i writes to: the next operator of the chain, or the task's outputs;
+    // it counts operator i's records out (per-operator metrics of a chain)
+    const n = this.ops.length;
+    this.opOut = new Array(n).fill(0);
+    this.emitters = new Array(n + 1);
+    this.emitters[n] = last;
+    for (let i = n - 1; i >= 0; i--) {
       const next = this.emitters[i + 1];
-      this.emitters[i] = i === this.ops.length - 1 ? last : {
-        collect: (x, ts) => this.ops[i + 1].processElement(x, ts, this.emitters[i + 1]),
-        side: next.side,
-        watermark: (t) => this.ops[i + 1].processWatermark(t, this.emitters[i + 1]),
-        status: next.status,
-      };
-      void op;
+      this.emitters[i] = i === n - 1
+        ? { ...last, collect: (x, ts) => { this.opOut[i]++; last.collect(x, ts); } }
+        : {
+          collect: (x, ts) => { this.opOut[i]++; this.ops[i + 1].processElement(x, ts, this.emitters[i + 1]); },
+          side: next.side,
+          watermark: (t) => this.ops[i + 1].processWatermark(t, this.emitters[i + 1]),
+          status: next.status,
+        };
     }
   }
 
@@ -409,11 +415,17 @@ export class Subtask {
     for (const c of this.outChannels.values()) held += c.held;
     const lat = this.latencies;
     this.latencies = [];
-    return { v: this.v.id, sub: this.sub, ...this.m,  outHeld: held, stateEntries: this.keyed.size(), backpressured: this.backpressured, latencies: lat };
+    const operators = this.v.ops.map((o, i) => ({ name: o.name, recordsIn: i === 0 ? this.m.recordsIn : this.opOut[i - 1], recordsOut: this.opOut[i] }));
+    return { v: this.v.id, sub: this.sub, ...this.m, outHeld: held, stateEntries: this.keyed.size(), backpressured: this.backpressured, latencies: lat, operators };
   }
 
   close(): void {
     this.reader?.close();
+    // rich functions' close(), as Flink calls it when the task ends
+    for (const o of this.v.ops) {
+      const f = o.fn as { close?: () => void } | undefined;
+      if (f && typeof f === "object" && typeof f.close === "function") { try { f.close(); } catch { /* a failing close() does not fail the task's end */ } }
+    }
     for (const c of this.outChannels.values()) c.close();
   }
 

@@ -33,6 +33,8 @@ describe("dataflow metrics and backpressure", () => {
     const m = job.getMetrics();
     const src = m.tasks[0];
     expect(src.recordsOut).toBe(N);
+    // per operator of a chain: the keyed task runs map -> sink
+    expect(m.tasks[1].operators).toEqual([{ name: "Map", recordsIn: N, recordsOut: N }, { name: "Sink", recordsIn: N, recordsOut: 0 }]);
     expect(Number(src.backpressured)).toBeGreaterThan(0);
     expect(m.latency.count).toBeGreaterThan(0);
     expect(m.latency.p99).toBeGreaterThanOrEqual(m.latency.p50);

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CollectSink, ControlledSource, ContinuousEventTimeTrigger, StateTtlConfig, CountTrigger, DataGeneratorSource, StreamExecutionEnvironment, TumblingEventTimeWindows,
-  TumblingProcessingTimeWindows, ValueStateDescriptor, WatermarkStrategy, type SparkSession,
+  TumblingProcessingTimeWindows, ValueStateDescriptor, WatermarkStrategy, KeyedProcessFunction, RichMapFunction, type SparkSession,
+  type Collector, type ProcessContext, type ValueState,
 } from "../../engine/index";
 import { sorted, startSession, waitFor } from "../engine/helpers";
 
@@ -176,5 +177,30 @@ describe("state time-to-live", () => {
     expect(await run("OnCreateAndWrite")).toEqual(["a:1 1", "peek 1", "a:2 1"]);
     // the read at 600 refreshed it until 1600: the write at 1200 still sees it
     expect(await run("OnReadAndWrite")).toEqual(["a:1 1", "peek 1", "a:2 2"]);
+  }, 60_000);
+});
+
+describe("function classes", () => {
+  it("subclasses of KeyedProcessFunction and RichMapFunction ship to the workers with open() and getRuntimeContext()", async () => {
+    class CountPerKey extends KeyedProcessFunction<string, string, [string, number, number]> {
+      private count!: ValueState<number>;
+      override open(): void { this.count = this.getRuntimeContext().getState(new ValueStateDescriptor("count", 0)); }
+      processElement(word: string, ctx: ProcessContext<string>, _out: Collector<[string, number, number]>): void {
+        this.count.update(this.count.value() + 1);
+        ctx.timerService().registerEventTimeTimer(Number.MAX_SAFE_INTEGER - 1);
+      }
+      override onTimer(_t: number, ctx: ProcessContext<string>, out: Collector<[string, number, number]>): void {
+        out.collect([ctx.getCurrentKey(), this.count.value(), this.getRuntimeContext().getNumberOfParallelSubtasks()]);
+      }
+    }
+    class Tag extends RichMapFunction<string, string> {
+      private sub = -1;
+      override open(): void { this.sub = this.getRuntimeContext().getIndexOfThisSubtask(); }
+      map(w: string): string { return this.sub >= 0 ? w : "not opened"; }
+    }
+    const env = StreamExecutionEnvironment.getExecutionEnvironment(spark);
+    const words = Array.from({ length: 60 }, (_, i) => ["x", "y", "z"][i % 3]!);
+    const out = await env.fromCollection(words).map(new Tag()).keyBy((w: string) => w).process(new CountPerKey()).executeAndCollect("classes");
+    expect(sorted(out)).toEqual(sorted([["x", 20, 2], ["y", 20, 2], ["z", 20, 2]]));
   }, 60_000);
 });

@@ -332,6 +332,18 @@ describe("[SHIP] references and registered shippables", () => {
     expect(deserializeFunction(serializeFunction(engineFn))).toBe(engineFn);
   });
 
+  it("a subclass of a registered class travels as itself, not as its parent (statics are inherited)", () => {
+    class Base { twice(x: number) { return 2 * x; } }
+    registerShippable("test.engine.Base", Base);
+    class Child extends Base { plusOne(x: number) { return this.twice(x) + 1; } }
+    const c = new Child();
+    const back = ship(() => c)();
+    expect(back).toBeInstanceOf(Base);
+    expect(back.constructor.name).toBe("Child");
+    expect(back.plusOne(3)).toBe(7);
+    expect(deserializeFunction(serializeFunction(() => Base))()).toBe(Base);
+  });
+
   it("an unknown ship kind fails on the receiving side with a clear error", () => {
     const odd = { [SHIP]: () => ({ kind: "test.never-registered", data: 1 }) };
     const s = serializeFunction(() => odd);

@@ -22,6 +22,10 @@ export interface Shippable {
 }
 
 export function shipMethodOf(v: object): (() => ShipRef) | undefined {
+  // A class's [SHIP] is its own (registerShippable): a subclass inherits its parent's static
+  // [SHIP] through the constructor chain but is another class and must travel as itself. An
+  // instance may inherit [SHIP] from its class's prototype (a [SHIP] method).
+  if (typeof v === "function" && !Object.prototype.hasOwnProperty.call(v, SHIP)) return undefined;
   const m = (v as { [SHIP]?: unknown })[SHIP];
   return typeof m === "function" ? (m as () => ShipRef) : undefined;
 }
