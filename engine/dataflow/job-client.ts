@@ -6,13 +6,14 @@
 // them completes, or at the end of the job), metrics, and failover: when a slot is lost (its worker
 // died) every task is cancelled and the job restarts from the last completed checkpoint.
 
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
 import { serializeFunction, type SerializedFunction } from "../common/closure";
 import { ExecutionError, WorkbenchError } from "../common/errors";
 import type { RddContext } from "../rdd";
+import { sameSecret } from "../rpc/auth";
 import { renderJobHtml, renderJobText } from "./job-view";
 import { graphShape, writeMetadata } from "./savepoints";
 import { DataflowSlotRDD } from "./slot-rdd";
@@ -146,7 +147,7 @@ export class JobClient {
       let m: any;
       try { m = JSON.parse(text); } catch { m = undefined; }
       if (!trusted) {
-        const ok = m?.t === "hello" && typeof m.secret === "string" && m.secret.length === this.secret.length && timingSafeEqual(Buffer.from(m.secret), Buffer.from(this.secret));
+        const ok = m?.t === "hello" && sameSecret(m.secret, this.secret);
         if (!ok) { this.refusedConnections++; ws.close(4003, "unauthorized"); return; }
         trusted = true;
         if (m.attempt !== this.attempt || this.status !== "RUNNING") { ws.send(JSON.stringify({ t: "cancel" })); return; }

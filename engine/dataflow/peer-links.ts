@@ -6,9 +6,9 @@
 // current attempt in its first frame, otherwise it is disconnected. Frames are the engine's binary
 // codec, so records keep their types (dates, bigints, decimals) across workers.
 
-import { timingSafeEqual } from "node:crypto";
 import WebSocket, { WebSocketServer } from "ws";
 import { decode, encode } from "../common/codec";
+import { sameSecret } from "../rpc/auth";
 import type { StreamElement } from "./types";
 
 export type PeerFrame =
@@ -19,8 +19,6 @@ export type PeerFrame =
 interface Link { ws?: WebSocket; queue: Buffer[]; data: number }
 
 interface Hello { t: "peer"; secret: string; attempt: number; from: number }
-
-const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export class PeerLinks {
   private server?: WebSocketServer;
@@ -56,7 +54,7 @@ export class PeerLinks {
       if (!trusted) {
         let h: Hello | undefined;
         try { h = JSON.parse(String(data)) as Hello; } catch { h = undefined; }
-        if (!h || h.t !== "peer" || typeof h.secret !== "string" || !sameSecret(h.secret, this.secret) || h.attempt !== this.attempt) {
+        if (!h || h.t !== "peer" || !sameSecret(h.secret, this.secret) || h.attempt !== this.attempt) {
           this.refused++;
           clearTimeout(timer);
           ws.close(4003, "unauthorized");

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import { ExecutionError } from "../common/errors";
 import { PeerLinks } from "./peer-links";
+import { readMetadata } from "./savepoints";
 import { Subtask } from "./subtask";
 import type { JobGraph, SlotTaskArgs, StreamElement } from "./types";
 
@@ -47,7 +48,10 @@ export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs)
     isCancelled: () => cancelled || failure !== undefined,
   };
   for (const v of graph.vertices) if (slot < v.parallelism) subtasks.set(v.id, new Subtask(v, slot, host));
-  if (args.restoreFrom !== null) for (const s of subtasks.values()) s.restore(args.restoreFrom);
+  if (args.restoreFrom !== null) {
+    const shape = readMetadata(args.restoreFrom).tasks; // the restore point's tasks, read once per slot
+    for (const s of subtasks.values()) s.restore(args.restoreFrom, shape[s.v.id]);
+  }
 
   let wakeAll: () => void = () => {};
   const cancelledP = new Promise<void>((r) => { wakeAll = r; });

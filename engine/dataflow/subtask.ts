@@ -12,7 +12,7 @@ import { InputGate, OutputChannel, type ChannelTransport, type InputChannel } fr
 import { keyGroupOf, ownsKeyText, subtaskOfKeyGroup } from "./key-groups";
 import type { Emitter, Operator } from "./operator-api";
 import { createOperator, rescaleOperatorState } from "./operators";
-import { readMetadata } from "./savepoints";
+import type { TaskShape } from "./savepoints";
 import { createSourceReader, type SourceReader } from "./sources";
 import { KeyedStateBackend, OperatorStateStore } from "./state";
 import type { CheckpointKind, JobGraph, OperatorMetrics, RuntimeConfig, StreamElement, VertexSpec } from "./types";
@@ -149,9 +149,8 @@ export class Subtask {
   }
 
   /** Restore from a completed checkpoint or savepoint directory; a keyed task whose parallelism changed takes its key groups from every old subtask. */
-  restore(dir: string): void {
+  restore(dir: string, old: TaskShape | undefined): void {
     const read = (sub: number) => JSON.parse(readFileSync(join(dir, `${this.v.id}-${sub}.json`), "utf8"));
-    const old = readMetadata(dir).tasks[this.v.id];
     if (!old || old.parallelism === this.v.parallelism) {
       const s = read(this.sub);
       this.reader?.restore(s.src);

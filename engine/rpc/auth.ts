@@ -40,6 +40,11 @@ function sameBytes(a: Uint8Array | undefined, b: Buffer): boolean {
   return a instanceof Uint8Array && a.length === b.length && timingSafeEqual(Buffer.from(a), b);
 }
 
+/** Whether a presented secret (any value off the wire) equals the expected one, in constant time. */
+export function sameSecret(presented: unknown, expected: string): boolean {
+  return typeof presented === "string" && sameBytes(Buffer.from(presented), Buffer.from(expected));
+}
+
 function decodeFrame(data: WebSocket.RawData, isBinary: boolean): Record<string, unknown> | undefined {
   if (!isBinary) return undefined;
   try {
