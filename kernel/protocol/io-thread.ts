@@ -100,8 +100,12 @@ function handleControlHere(msg: JupyterMessage): boolean {
   }
   if (type === "shutdown_request") {
     // The main thread does the shutdown, but a cell stuck in a synchronous loop would keep it from
-    // ever seeing the request: break the loop first (the cell ends as interrupted).
-    raiseInterrupt();
+    // ever seeing the request: break the loop (the cell ends as interrupted) if the kernel has not
+    // begun closing a moment later. Not at once: jupyter_client sends interrupt_request right
+    // before shutdown_request, and a second SIGINT landing while the first one's loop unwinds
+    // meets no handler (node's vm removes the SIGINT listeners while a breakOnSigint script runs
+    // and restores them after its own watchdog is gone) and kills the kernel (exit -2).
+    if (interruptsRaised === interruptsAcked) setTimeout(() => { if (!closing) raiseInterrupt(); }, 500);
     return false;
   }
   if (type === "kernel_info_request") {
