@@ -1,13 +1,12 @@
 // Installs the "bigdata" kernelspec (kernel.json + logos) where Jupyter looks for kernels, with
-// absolute paths resolved now (node, tsx's loader, kernel/main.ts) so Jupyter can start the
+// absolute paths resolved now (node, kernel/boot.mjs) so Jupyter can start the
 // kernel from any folder. Used by `workbench install-kernel`.
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { logoPng, logoSvg } from "./logos/make-logos";
 
 export interface InstallKernelSpecOptions {
@@ -62,10 +61,9 @@ export function kernelsDir(opts: InstallKernelSpecOptions): string {
 
 /** The kernelspec, with every path absolute and resolved from this package. */
 export function kernelSpec(env: Record<string, string> = {}): KernelSpec {
-  const require = createRequire(import.meta.url);
-  const tsxLoader = join(dirname(require.resolve("tsx/package.json")), "dist", "loader.mjs");
   return {
-    argv: [process.execPath, "--import", pathToFileURL(tsxLoader).href, join(PACKAGE_ROOT, "kernel", "main.ts"), "-f", "{connection_file}"],
+    // boot.mjs runs the kernel from its prebuilt bundle (or from the sources through tsx).
+    argv: [process.execPath, join(PACKAGE_ROOT, "kernel", "boot.mjs"), "-f", "{connection_file}"],
     display_name: "TypeScript (Big Data Workbench)",
     language: "typescript",
     interrupt_mode: "message",
@@ -91,6 +89,13 @@ export async function installKernelSpec(opts: InstallKernelSpecOptions = {}): Pr
     await ensureEngineDeclarations();
   } catch {
     // The kernel emits them on start if this failed.
+  }
+  // Build the kernel's bundle (kernel/bundle.mjs) now, so the first kernel start does not have to.
+  try {
+    const bundle = (await import(new URL("./bundle.mjs", import.meta.url).href)) as { kernelBundle?: () => Promise<unknown> };
+    await bundle.kernelBundle?.();
+  } catch {
+    // The first kernel builds it (or runs from the sources).
   }
   // Build the local workers' prebuilt bundle now too, so the first session does not have to.
   try {

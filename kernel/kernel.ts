@@ -23,8 +23,7 @@ import { NotebookSession, cellUsesSession } from "./notebook-session";
 import type { EngineSession } from "./notebook-session";
 import { ProgressPanel, plainRenderers } from "./progress-panel";
 import type { ProgressRenderers } from "./progress-panel";
-import { declarationsForKernel } from "./typing/engine-declarations";
-import { installVirtualPackages } from "./typing/virtual-packages";
+import { CompileThread } from "./executor/remote-converter";
 
 const KERNEL_VERSION = "0.1.0";
 /** Stream output sent per cell at most (characters), and the size of the chunks it goes in. */
@@ -55,6 +54,8 @@ export function kernelInfoContent(): Record<string, unknown> {
 
 export interface KernelOptions {
   connectionFile: string;
+  /** tslab's converters in their own thread (started here when not given). */
+  compiler?: CompileThread;
   /** Where the kernel's own diagnostics go (default: the process's real stderr). */
   log?: (text: string) => void;
 }
@@ -71,6 +72,7 @@ type ExecuteContent = {
 export class Kernel {
   private readonly channels: KernelChannels;
   private executor?: CellExecutor;
+  private readonly compiler: CompileThread;
   private readonly history = new History(1);
   private executionCount = 0;
   private readonly queue: JupyterMessage[] = [];
@@ -95,6 +97,8 @@ export class Kernel {
     this.log = options.log ?? ((t) => { this.realStderrWrite(`[bigdata kernel] ${t}\n`); });
     const conn = JSON.parse(readFileSync(options.connectionFile, "utf8")) as ConnectionInfo;
     this.channels = new KernelChannels(conn, kernelInfoContent(), (ch, msg) => this.onMessage(ch, msg), (t) => this.log(t));
+    // The compiler thread, started by kernel/main.ts before the kernel's modules loaded.
+    this.compiler = options.compiler ?? new CompileThread(process.cwd());
     this.notebook = new NotebookSession((s) => this.onSessionStarted(s), (what) => this.trace(what));
   }
 
@@ -107,12 +111,18 @@ export class Kernel {
     this.trace("kernel modules loaded");
     // First of all: an interrupt must never kill the kernel (SIGINT's default action).
     process.on("SIGINT", () => { this.interrupt(); this.channels.ackInterrupt(); });
+    this.compiler.onLog = (t) => this.log(t);
+    void this.compiler.ready.then(({ error, ms }) => {
+      if (error) this.log(`TypeScript compiler not created: ${error}`);
+      this.trace(`tslab compiler ready (created in ${ms.toFixed(0)} ms)`);
+    });
     await this.channels.start();
     this.trace("sockets bound");
-    // Load the engine and start the notebook's session speculatively first: the worker processes
-    // then boot on other cores while tslab's compiler initialises on this thread (the slowest
-    // part of a start), so the first `spark` cell finds its session ready. configure() before
-    // first use still applies (a session with other settings is discarded and restarted).
+    // Load the engine and start the notebook's session speculatively: the worker processes boot
+    // while the compiler thread creates tslab's converter (the slowest part of a start), so the
+    // first `spark` cell finds its session ready. configure() before first use still applies (a
+    // session with other settings is discarded and restarted). The kernel answers requests from
+    // here on; a cell's compile waits for the converter if it is not created yet.
     if (process.env.BIGDATA_KERNEL_PRESTART !== "0") {
       try {
         await this.notebook.loadEngine();
@@ -122,11 +132,8 @@ export class Kernel {
         this.log(`engine not loaded: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    const declDir = declarationsForKernel((t) => this.log(t));
-    installVirtualPackages(process.cwd(), declDir);
-    this.trace("declarations ready");
-    this.executor = new CellExecutor(process.cwd());
-    this.trace("tslab compiler ready");
+    const compiler = this.compiler;
+    this.executor = new CellExecutor(process.cwd(), (browser) => compiler.converter(browser));
     this.executor.jobCallSite = (jobId) => this.jobCallSite(jobId);
     this.installGlobals();
     this.installStreams();
@@ -505,6 +512,7 @@ export class Kernel {
     if (msg) this.channels.status("idle", msg);
     await this.channels.close();
     try { this.executor?.close(); } catch { /* closing the compiler is best effort */ }
+    this.compiler.close();
     // A SIGINT already on its way (jupyter_client interrupts a busy kernel before it asks it to shut
     // down; the socket thread repeats an interrupt every 250 ms until acknowledged) must reach our
     // handler, not land while the process tears down its handlers and kill it (exit -2).

@@ -1,8 +1,8 @@
-// Entry point of the kernel process Jupyter starts: `node --import tsx kernel/main.ts -f <file>`.
+// Entry of the kernel process (kernel/boot.mjs loads it, from its bundle or through tsx).
 // Reads the connection file name (and --check-raises) from the command line and runs the kernel
 // until shutdown.
 
-import { Kernel } from "./kernel";
+import { CompileThread } from "./executor/remote-converter";
 
 function connectionFileFrom(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -22,7 +22,12 @@ if (!file) {
   process.stderr.write("usage: kernel/main.ts -f <connection_file>\n");
   process.exit(2);
 }
-const kernel = new Kernel({ connectionFile: file });
+// The compiler thread first, before the kernel's own modules load: creating TypeScript's program
+// over Node's and the engine's types is the slowest part of a start (about a second), and runs
+// beside everything else from here on.
+const compiler = new CompileThread(process.cwd());
+const { Kernel } = await import("./kernel");
+const kernel = new Kernel({ connectionFile: file, compiler });
 kernel.start().catch((e: unknown) => {
   process.stderr.write(`bigdata kernel failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(1);

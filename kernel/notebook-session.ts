@@ -5,6 +5,7 @@
 // default settings while it starts up; a configure() that changes the settings before first use
 // discards it (its workers are stopped) and the first use starts one as configured.
 
+import { runningBundle } from "./bundled";
 import { fileURLToPath } from "node:url";
 
 /** The slice of the engine's public API (engine/index.ts) the kernel relies on. */
@@ -85,7 +86,7 @@ export class NotebookSession {
   constructor(private readonly onStarted: (s: EngineSession) => void = () => {}, private readonly trace: (what: string) => void = () => {}) {}
 
   loadEngine(): Promise<EngineModule> {
-    this.enginePromise ??= import(ENGINE_ENTRY).then((m: EngineModule) => (this.engine = m));
+    this.enginePromise ??= import(runningBundle()?.engine ?? ENGINE_ENTRY).then((m: EngineModule) => (this.engine = m));
     return this.enginePromise;
   }
 

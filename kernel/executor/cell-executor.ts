@@ -71,9 +71,13 @@ export class CellExecutor {
   /** Finds the JS line of a failed job's call site in a cell (set by the kernel, which knows the engine). */
   jobCallSite?: (jobId: number) => { file: string; line: number } | undefined;
 
-  constructor(rootDir: string = process.cwd()) {
+  /**
+   * `converter` makes tslab's converters (browser: for cells tslab runs in the browser); by default
+   * they are created here, on this thread; the kernel passes its compiler thread's.
+   */
+  constructor(rootDir: string = process.cwd(), private readonly converter: (browser: boolean) => Converter = (browser) => converterModule.createConverter({ isJS: false, isBrowser: browser })) {
     installVmFileNames();
-    this.node = converterModule.createConverter({ isJS: false, isBrowser: false });
+    this.node = converter(false);
     const self = this;
     const recording: Converter = {
       convert(prevDecl, src) {
@@ -93,7 +97,7 @@ export class CellExecutor {
     const convs: ConverterSet = {
       node: recording,
       get browser() {
-        self.browser ??= converterModule.createConverter({ isJS: false, isBrowser: true });
+        self.browser ??= self.converter(true);
         return self.browser;
       },
       close: () => { self.node.close(); self.browser?.close(); },

@@ -1,7 +1,8 @@
 // Main-thread side of the kernel's sockets: starts the socket thread, turns its events into
 // typed callbacks and offers send/reply/publish helpers bound to a parent message.
 
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startThread } from "../bundled";
 import { randomUUID } from "node:crypto";
 import type { ConnectionInfo, JupyterMessage, MessageHeader } from "./wire";
 import type { Channel, FromIoThread, IoThreadData, ToIoThread } from "./io-messages";
@@ -23,7 +24,7 @@ export class KernelChannels {
   /** Binds all sockets (in the socket thread); resolves once they listen. */
   start(): Promise<void> {
     const data: IoThreadData = { connection: this.connection, session: this.session, kernelInfo: this.kernelInfo };
-    const worker = new Worker(new URL("./io-thread-boot.mjs", import.meta.url), { workerData: data });
+    const worker = startThread("ioThread", new URL("./io-thread.ts", import.meta.url), data);
     this.worker = worker;
     return new Promise((resolve, reject) => {
       worker.on("message", (m: FromIoThread) => {

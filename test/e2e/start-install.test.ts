@@ -48,7 +48,7 @@ describe.skipIf(!findNotebookServer())("npm start (workbench start with the kern
       const kernelDir = join(ROOT, ".jupyter-classic", "share", "jupyter", "kernels", "bigdata");
       expect(out).toContain(`Kernel "bigdata" registered in ${kernelDir}`);
       const spec = JSON.parse(readFileSync(join(kernelDir, "kernel.json"), "utf8")) as { argv: string[] };
-      expect(spec.argv).toContain(join(ROOT, "kernel", "main.ts"));
+      expect(spec.argv).toContain(join(ROOT, "kernel", "boot.mjs"));
 
       const url = out.match(/http:\/\/127\.0\.0\.1:(\d+)\/tree\?token=([0-9a-f]+)/)!;
       expect(Number(url[1])).toBe(port);
@@ -66,7 +66,7 @@ describe.skipIf(!findNotebookServer())("npm start (workbench start with the kern
       // A bigdata kernel started through the server (it starts its workers speculatively).
       const started = await fetch(`${base}/api/kernels`, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: JSON.stringify({ name: "bigdata" }) });
       expect(started.status).toBe(201);
-      await waitUntil(() => descendants(npm.pid!).some((p) => cmdline(p).includes("kernel/main.ts")), 120_000, "the kernel process");
+      await waitUntil(() => descendants(npm.pid!).some((p) => cmdline(p).includes("kernel/boot.mjs")), 120_000, "the kernel process");
       await waitUntil(() => descendants(npm.pid!).filter((p) => cmdline(p).includes("worker-entry")).length === 2, 120_000, "the kernel's two local workers");
       seen = descendants(npm.pid!);
 
