@@ -20,8 +20,11 @@ export class CompileThread {
   /** Why the thread is no longer there, once it is not. */
   private gone?: string;
 
-  /** Settles when the thread has created the converter (or failed to: `error`), after `ms`. */
-  readonly ready: Promise<{ error?: string; ms: number }>;
+  /**
+   * Settles when the thread has created the converter (or failed to: `error`): `loadMs` to start
+   * the thread and load TypeScript, then `ms` to create the converter.
+   */
+  readonly ready: Promise<{ error?: string; loadMs: number; ms: number }>;
   /** Where the thread's messages for the user's log go (e.g. declarations being emitted). */
   onLog: (text: string) => void = (t) => { process.stderr.write(`[bigdata kernel] ${t}\n`); };
 
@@ -34,10 +37,10 @@ export class CompileThread {
     this.ready = new Promise((resolve) => {
       this.worker.on("message", (m: CompileThreadEvent) => {
         if (m.op === "log") this.onLog(m.text);
-        else resolve({ error: m.error, ms: m.ms });
+        else resolve({ error: m.error, loadMs: m.loadMs, ms: m.ms });
       });
-      this.worker.on("error", (e) => { this.gone = String(e); resolve({ error: this.gone, ms: 0 }); });
-      this.worker.on("exit", () => { this.gone ??= "it exited"; resolve({ error: this.gone, ms: 0 }); });
+      this.worker.on("error", (e) => { this.gone = String(e); resolve({ error: this.gone, loadMs: 0, ms: 0 }); });
+      this.worker.on("exit", () => { this.gone ??= "it exited"; resolve({ error: this.gone, loadMs: 0, ms: 0 }); });
     });
     // The thread must never keep the kernel process alive on its own.
     this.worker.unref();
