@@ -23,11 +23,14 @@ export function offer(s: PlacementCore): void {
   const now = Date.now();
   let nextWake = Infinity;
   const remaining: Task[] = [];
-  for (const task of s.pending) {
+  for (let k = 0; k < s.pending.length; k++) {
+    const task = s.pending[k]!;
     if (!s.stages.has(task.stage.id)) continue;
     if (free.length === 0) {
-      remaining.push(task);
-      continue;
+      // No slot left: the rest waits as it is (one pass over thousands of pending tasks for
+      // every finished task made a large stage quadratic; stale ones are dropped on a later offer).
+      for (; k < s.pending.length; k++) remaining.push(s.pending[k]!);
+      break;
     }
     task.since ??= now;
     let i = -1;
