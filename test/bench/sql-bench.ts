@@ -10,6 +10,29 @@ import {
 } from "./sql-bench-data";
 import { danfoGroupBy, danfoJoin, loadDanfo, readColumns } from "./sql-bench-danfo";
 import { readLocal } from "../../engine/sql/datasources/index";
+import { javaAvailable, runPySpark } from "../python/venv";
+
+interface SqlPeer { version: string; groupby_ms: number; groupby_groups: number; join_ms: number; join: { n: number; sw: number; sv: number } }
+let sqlPeer: Promise<SqlPeer | string> | undefined;
+/** PySpark (local[2]) running both queries over the same files, once per bench run; or why not. */
+function pysparkSql(fact: string, dim: string): Promise<SqlPeer | string> {
+  sqlPeer ??= (async () => {
+    if (!javaAvailable()) return "PySpark not measured: no Java";
+    try {
+      return runPySpark<SqlPeer>("test/bench/pyspark_sql_peer.py", [fact, dim], 900_000);
+    } catch (e) {
+      return `PySpark not measured: ${(e as Error).message.split("\n")[0]}`;
+    }
+  })();
+  return sqlPeer;
+}
+
+/** The PySpark figure of a query beside ours, for the note. */
+function peerNote(peer: SqlPeer | string, peerMs: (p: SqlPeer) => number, ok: (p: SqlPeer) => boolean, engineMs: number): string {
+  if (typeof peer === "string") return peer;
+  const ms = peerMs(peer);
+  return `${ok(peer) ? "" : "RESULT MISMATCH PySpark vs DuckDB; "}PySpark ${peer.version} local[2] ${ms.toFixed(0)} ms (warm, median of 3): engine/PySpark ratio ${(engineMs / ms).toFixed(2)} (target <= 1)`;
+}
 
 const M = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
 
@@ -70,6 +93,7 @@ export async function groupByAgg(): Promise<BenchResult> {
   const scale = FACT_ROWS / DANFO_ROWS;
   const danScaled = danMs * scale;
 
+  const peer = await pysparkSql(path, await dimFile());
   const ratio = engineMs / duck.ms;
   const vsDanfo = danScaled / engineMs;
   const mismatch = [engineOk ? "" : "RESULT MISMATCH engine vs DuckDB", danOk ? "" : "RESULT MISMATCH danfojs vs DuckDB"].filter(Boolean).join("; ");
@@ -80,6 +104,7 @@ export async function groupByAgg(): Promise<BenchResult> {
     pass: engineOk && danOk && ratio <= 2 && vsDanfo >= 10,
     note: [mismatch,
       `danfojs on the first ${M(DANFO_ROWS)} rows (hyparquet read + DataFrame + groupby) ${danMs.toFixed(0)} ms (groupby alone ${dan.groupByMs.toFixed(0)} ms), scaled x${scale} linearly = ${danScaled.toFixed(0)} ms; engine is ${vsDanfo.toFixed(2)}x faster than scaled danfojs`,
+      peerNote(peer, (p) => p.groupby_ms, (p) => p.groupby_groups === GROUPS, engineMs),
       loadNote(load0)].filter(Boolean).join(" | "),
   };
 }
@@ -126,12 +151,15 @@ export async function joinAgg(): Promise<BenchResult> {
   } catch (e) {
     danNote = `danfojs merge failed at ${M(DANFO_JOIN_ROWS)} rows: ${(e as Error).message.slice(0, 120)}`;
   }
+  const peer = await pysparkSql(fact, dim);
   const ratio = engineMs / duck.ms;
   return {
     name: `join ${M(FACT_ROWS)} x ${M(DIM_ROWS)} rows on d, then count/sum; local[2] (${strategy}) vs DuckDB, both reading DuckDB-written Parquet (${fileMB(fact)} + ${fileMB(dim)})`,
     value: engineMs, unit: "ms", baseline: duck.ms, baselineName: "DuckDB, median of 3, warm", ratio,
     target: "<= 2x DuckDB", pass: engineOk && ratio <= 2,
-    note: [engineOk ? "" : `RESULT MISMATCH engine ${JSON.stringify(got)} vs DuckDB ${JSON.stringify(want)}`, danNote, loadNote(load0)].filter(Boolean).join(" | "),
+    note: [engineOk ? "" : `RESULT MISMATCH engine ${JSON.stringify(got)} vs DuckDB ${JSON.stringify(want)}`, danNote,
+      peerNote(peer, (p) => p.join_ms, (p) => p.join.n === Number(want.n) && p.join.sw === Number(want.sw) && p.join.sv === Number(want.sv), engineMs),
+      loadNote(load0)].filter(Boolean).join(" | "),
   };
 }
 
