@@ -8,10 +8,28 @@ import { createRequire } from "node:module";
 import WebSocket, { WebSocketServer } from "ws";
 import { SparkSession } from "../../engine/index";
 import { generateText } from "./gen-text";
+import { javaAvailable, runPySpark } from "../python/venv";
 import type { BenchResult } from "./run";
 
 const DIR = join(tmpdir(), "bigdata-bench");
 mkdirSync(DIR, { recursive: true });
+
+interface PeerRun { ms: number; version: string; distinct?: number; keys?: number }
+/** The same RDD workload on PySpark local[2] (pyspark_engine_peer.py), or why it was not measured. */
+function pysparkRun(args: string[]): PeerRun | string {
+  if (!javaAvailable()) return "PySpark not measured: no Java";
+  try {
+    return runPySpark<PeerRun>("test/bench/pyspark_engine_peer.py", args, 1_200_000);
+  } catch (e) {
+    return `PySpark not measured: ${(e as Error).message.split("\n")[0]}`;
+  }
+}
+
+/** PySpark's figure beside ours, for a note: time, ratio, and whether its answer agreed. */
+function pysparkNote(peer: PeerRun | string, engineMs: number, agrees: (p: PeerRun) => boolean): string {
+  if (typeof peer === "string") return peer;
+  return `${agrees(peer) ? "" : "RESULT MISMATCH PySpark; "}PySpark ${peer.version} local[2] ${peer.ms.toFixed(0)} ms: engine/PySpark ratio ${(engineMs / peer.ms).toFixed(2)} (target <= 1)`;
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -73,7 +91,8 @@ export async function wordCount100MB(): Promise<BenchResult> {
   const engineMs = performance.now() - t;
   await spark.stop();
   const ok = counts.length === model.size && counts.every(([w, c]) => model.get(w) === c);
-  return { name: "word count, 100 MB generated text (local[2] vs single-process loop)", value: engineMs, unit: "ms", baseline: loopMs, baselineName: "hand-written loop", ratio: engineMs / loopMs, target: "<= 0.6x the loop", pass: ok && engineMs / loopMs <= 0.6, note: ok ? undefined : "RESULT MISMATCH" };
+  const peer = pysparkNote(pysparkRun(["wordcount", path]), engineMs, (p) => p.distinct === model.size);
+  return { name: "word count, 100 MB generated text (local[2] vs single-process loop)", value: engineMs, unit: "ms", baseline: loopMs, baselineName: "hand-written loop", ratio: engineMs / loopMs, target: "<= 0.6x the loop", pass: ok && engineMs / loopMs <= 0.6, note: [ok ? "" : "RESULT MISMATCH", peer].filter(Boolean).join("; ") };
 }
 
 /** Time to push `bytes` over a raw loopback WebSocket from another process, in 1 MB frames. */
@@ -140,6 +159,7 @@ export async function shuffleThroughput(): Promise<BenchResult> {
   const readMs = sum((m) => m.shuffleReadTimeMs);
   const shuffleMs = writeMs + readMs;
   const rawMs = await rawWebSocketMs(shuffleBytes);
+  const peer = pysparkNote(pysparkRun(["reducebykey", String(N)]), jobMs, (p) => p.keys === N);
   const mb = shuffleBytes / 1048576;
   const engineMBs = mb / (shuffleMs / 1000);
   const rawMBs = mb / (rawMs / 1000);
@@ -147,6 +167,7 @@ export async function shuffleThroughput(): Promise<BenchResult> {
     name: `reduceByKey over 10M records: shuffle throughput (${mb.toFixed(0)} MB shuffled, write ${writeMs.toFixed(0)} ms + read ${readMs.toFixed(0)} ms summed over tasks; end to end: job ${jobMs.toFixed(0)} ms = ${(mb / (jobMs / 1000)).toFixed(1)} MB/s, ${n} keys)`,
     value: engineMBs, unit: "MB/s", baseline: rawMBs, baselineName: "raw loopback WebSocket, same bytes", ratio: engineMBs / rawMBs,
     target: ">= 50% of raw", pass: engineMBs / rawMBs >= 0.5 && n === N,
+    note: `the whole job against ${peer}`,
   };
 }
 
