@@ -17,7 +17,10 @@ order.forEach((layer, i) => {
 forbidden.push({ name: "no-cycles", severity: "error", from: { path: "^engine/" }, to: { circular: true, dependencyTypesNot: ["type-only"], viaOnly: { dependencyTypesNot: ["type-only"] } } });
 // The kernel uses only the public API; the JupyterLab extension only the pure renderers of
 // engine/viz (and the value-text module they print with).
-forbidden.push({ name: "kernel-uses-public-api", severity: "error", from: { path: "^kernel/" }, to: { path: "^engine/", pathNot: "^engine/index\\.ts$" } });
+forbidden.push({ name: "kernel-uses-public-api", severity: "error", from: { path: "^kernel/", pathNot: "^kernel/bundle\\.mjs$" }, to: { path: "^engine/", pathNot: "^engine/index\\.ts$" } });
+// ...except the kernel's bundle builder, which runs before TypeScript can load the engine's API and
+// shares the bundle cache with the engine's worker bundles (and nothing else of the engine).
+forbidden.push({ name: "kernel-bundle-uses-bundle-cache", severity: "error", from: { path: "^kernel/bundle\\.mjs$" }, to: { path: "^engine/", pathNot: "^engine/session/bundle-cache\\.mjs$" } });
 forbidden.push({ name: "extension-uses-viz", severity: "error", from: { path: "^extensions/", pathNot: "\\.test\\.ts$" }, to: { path: "^engine/", pathNot: "^engine/(viz/|sql/text-format\\.ts$|sql/types\\.ts$)" } });
 forbidden.push({ name: "engine-not-kernel", severity: "error", from: { path: "^engine/" }, to: { path: "^(kernel|notebooks|test)/" } });
 module.exports = {

@@ -6,11 +6,10 @@
 // resolve from the package's node_modules. When esbuild is missing or the build fails, workers
 // run the TypeScript sources through tsx as before. BIGDATA_WORKER_BUNDLE=0 turns bundles off.
 
-import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join, relative } from "node:path";
+import { copyFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildFolder, cacheRoot, loadEsbuild, PACKAGE_ROOT, publish, sourceHash } from "./bundle-cache.mjs";
 
 export interface WorkerBundle {
   /** File path of the bundled worker process entry (plain ESM JavaScript). */
@@ -20,41 +19,8 @@ export interface WorkerBundle {
 }
 
 const ENGINE_DIR = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
-const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 const ENTRY = join(ENGINE_DIR, "session", "worker-entry.ts");
 const THREAD_MODULES = [join(ENGINE_DIR, "worker-preload.ts"), join(ENGINE_DIR, "scheduler", "executor-thread.ts")];
-
-type Esbuild = typeof import("esbuild");
-
-function loadEsbuild(): Esbuild | undefined {
-  const require = createRequire(import.meta.url);
-  try {
-    return require("esbuild") as Esbuild;
-  } catch {
-    // tsx depends on esbuild, so it is there even when devDependencies are not installed.
-    try { return createRequire(require.resolve("tsx/package.json"))("esbuild") as Esbuild; } catch { return undefined; }
-  }
-}
-
-function sources(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) sources(p, out);
-    else if (/\.(ts|mjs|js|json)$/.test(e.name) && !e.name.endsWith(".test.ts")) out.push(p);
-  }
-  return out.sort();
-}
-
-/** A hash of the engine's sources and the bundler's version: the cache key of a bundle. */
-function engineHash(esbuildVersion: string): string {
-  const h = createHash("sha256");
-  h.update(`${esbuildVersion}\0${process.version}\0`);
-  for (const f of sources(ENGINE_DIR)) {
-    h.update(`${relative(ENGINE_DIR, f)}\0`);
-    h.update(readFileSync(f));
-  }
-  return h.digest("hex").slice(0, 16);
-}
 
 let failedOnce = false;
 
@@ -68,13 +34,12 @@ export function workerBundle(): WorkerBundle | undefined {
   const esbuild = loadEsbuild();
   if (!esbuild) return undefined;
   try {
-    const root = join(PACKAGE_ROOT, "node_modules", ".cache", "bigdata-workbench", "worker-bundles");
-    const dir = join(root, engineHash(esbuild.version));
+    const dir = join(cacheRoot("worker-bundles"), sourceHash([ENGINE_DIR], esbuild.version));
     // The files sit in <dir>/engine/ so that engine/rdd/call-site's "two folders up" (the
     // engine's own folder, whose frames are not user call sites) contains the bundle.
     const bundle = (d: string): WorkerBundle => ({ entry: join(d, "engine", "worker-entry.mjs"), executorModule: pathToFileURL(join(d, "engine", "executor-thread.mjs")).href });
     if (existsSync(join(dir, "engine", "executor-thread.mjs"))) return bundle(dir);
-    const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+    const tmp = buildFolder(dir);
     const common = {
       bundle: true, platform: "node", format: "esm", target: "node20", keepNames: true, packages: "external",
       logLevel: "silent", absWorkingDir: PACKAGE_ROOT,
@@ -87,13 +52,7 @@ export function workerBundle(): WorkerBundle | undefined {
     });
     // The worker process starts its executor threads from thread-boot.mjs beside its own file.
     copyFileSync(join(ENGINE_DIR, "cluster", "thread-boot.mjs"), join(tmp, "engine", "thread-boot.mjs"));
-    try {
-      renameSync(tmp, dir);
-    } catch {
-      // Another process put the same version in place first.
-      rmSync(tmp, { recursive: true, force: true });
-    }
-    pruneOld(root, dir);
+    publish(tmp, dir);
     return bundle(dir);
   } catch (e) {
     failedOnce = true;
@@ -101,17 +60,3 @@ export function workerBundle(): WorkerBundle | undefined {
     return undefined;
   }
 }
-
-function pruneOld(root: string, keep: string): void {
-  try {
-    const all = readdirSync(root).map((d) => join(root, d));
-    // Leftovers of builders that died half-way.
-    for (const d of all.filter((d) => d.includes(".tmp-") && Date.now() - statSync(d).mtimeMs > 600_000)) rmSync(d, { recursive: true, force: true });
-    const dirs = all.filter((d) => d !== keep && !d.includes(".tmp-"));
-    dirs.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-    for (const d of dirs.slice(4)) rmSync(d, { recursive: true, force: true });
-  } catch {
-    // Pruning is best effort.
-  }
-}
-
