@@ -1,5 +1,5 @@
 // A bounded soak of recovery: 100 trials, each runs a shuffle job while a worker is SIGKILLed at
-// a random moment (before, during the map stage, during the reduce stage, or after); every result
+// a random moment (during the map stage, during the reduce stage, or after); every result
 // must be exact. The count of trials and of kills that landed mid-job is printed for the notes.
 import { describe, expect, it } from "vitest";
 import { startSession, sorted } from "./helpers";
@@ -14,11 +14,22 @@ describe("worker-kill soak", () => {
     let seed = 20261203;
     const rand = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
     let exact = 0, midJob = 0;
+    const job = () => sc.parallelize(Array.from({ length: N }, (_, i) => i), 6)
+      .map((x) => [x % 13, x] as [number, number])
+      .reduceByKey((a, b) => a + b, 4)
+      .collect();
     try {
+      // The kill moments are drawn over one and a half times a warm job's duration, so that most
+      // land while the job runs whatever this machine's speed (a fixed 0-250 ms range left under a
+      // quarter of them mid-job on a fast run).
+      await job();
+      const t0 = performance.now();
+      await job();
+      const span = Math.max(20, Math.round((performance.now() - t0) * 1.5));
       for (let t = 0; t < TRIALS; t++) {
         let running = true;
         let killedMidJob = false;
-        const delay = rand(250);
+        const delay = rand(span);
         const killer = (async () => {
           await new Promise((r) => setTimeout(r, delay));
           const ws = spark.cluster.workers();
@@ -27,10 +38,7 @@ describe("worker-kill soak", () => {
           killedMidJob = running;
           await spark.cluster.kill(victim.id).catch(() => {});
         })();
-        const out = await sc.parallelize(Array.from({ length: N }, (_, i) => i), 6)
-          .map((x) => [x % 13, x] as [number, number])
-          .reduceByKey((a, b) => a + b, 4)
-          .collect();
+        const out = await job();
         running = false;
         await killer;
         if (killedMidJob) midJob++;
