@@ -8,7 +8,8 @@ import { createRequire } from "node:module";
 import WebSocket, { WebSocketServer } from "ws";
 import { SparkSession } from "../../engine/index";
 import { generateText } from "./gen-text";
-import { javaAvailable, runPySpark } from "../python/venv";
+import { pysparkPeer } from "./pyspark-peer";
+import { median } from "./stats";
 import type { BenchResult } from "./run";
 
 const DIR = join(tmpdir(), "bigdata-bench");
@@ -16,24 +17,12 @@ mkdirSync(DIR, { recursive: true });
 
 interface PeerRun { ms: number; version: string; distinct?: number; keys?: number }
 /** The same RDD workload on PySpark local[2] (pyspark_engine_peer.py), or why it was not measured. */
-function pysparkRun(args: string[]): PeerRun | string {
-  if (!javaAvailable()) return "PySpark not measured: no Java";
-  try {
-    return runPySpark<PeerRun>("test/bench/pyspark_engine_peer.py", args, 1_200_000);
-  } catch (e) {
-    return `PySpark not measured: ${(e as Error).message.split("\n")[0]}`;
-  }
-}
+const pysparkRun = (args: string[]) => pysparkPeer<PeerRun>("pyspark_engine_peer.py", args, 1_200_000);
 
 /** PySpark's figure beside ours, for a note: time, ratio, and whether its answer agreed. */
 function pysparkNote(peer: PeerRun | string, engineMs: number, agrees: (p: PeerRun) => boolean): string {
   if (typeof peer === "string") return peer;
   return `${agrees(peer) ? "" : "RESULT MISMATCH PySpark; "}PySpark ${peer.version} local[2] ${peer.ms.toFixed(0)} ms: engine/PySpark ratio ${(engineMs / peer.ms).toFixed(2)} (target <= 1)`;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Single-process word count with a plain loop: the baseline a student would write. */

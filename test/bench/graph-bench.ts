@@ -4,7 +4,7 @@
 // CSR power iteration in plain JS and networkx (scipy) in the same run. Targets (issue 10):
 // Pregel <= 2x the CSR loop; >= 20x faster than networkx. Prints, never asserts.
 
-import { javaAvailable, runPySpark } from "../python/venv";
+import { pysparkPeer } from "./pyspark-peer";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,15 +55,12 @@ function csrPageRank(edges: Array<[number, number]>): { ms: number; ranks: Float
 
 /** Spark's own PageRank example on PySpark local[2] over the same edges, or why not measured. */
 function pysparkMs(edges: Array<[number, number]>): string {
-  if (!javaAvailable()) return "PySpark not measured: no Java";
   const dir = mkdtempSync(join(tmpdir(), "graph-bench-"));
   try {
     const file = join(dir, "edges.txt");
     writeFileSync(file, edges.map(([a, b]) => `${a} ${b}`).join("\n"));
-    const r = runPySpark<{ version: string; ms: number }>("test/bench/pyspark_pagerank_peer.py", [file, String(ITERS), String(BETA)], 1_800_000);
-    return `PySpark ${r.version} local[2], Spark's RDD PageRank example, ${r.ms.toFixed(0)} ms`;
-  } catch (e) {
-    return `PySpark not measured: ${(e as Error).message.split("\n")[0]}`;
+    const r = pysparkPeer<{ version: string; ms: number }>("pyspark_pagerank_peer.py", [file, String(ITERS), String(BETA)], 1_800_000);
+    return typeof r === "string" ? r : `PySpark ${r.version} local[2], Spark's RDD PageRank example, ${r.ms.toFixed(0)} ms`;
   } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 

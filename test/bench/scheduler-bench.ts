@@ -8,16 +8,12 @@
 
 import { SparkSession } from "../../engine/index";
 import type { RDD } from "../../engine/index";
-import { javaAvailable, runPySpark } from "../python/venv";
+import { pysparkPeer } from "./pyspark-peer";
+import { median } from "./stats";
 import type { BenchResult } from "./run";
 
 const EMPTY_TASKS = 4000;
 const STAGES = 100;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function ms(f: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
@@ -58,12 +54,8 @@ let measured: Promise<{ ours: Figures; peer?: Peer; why?: string }> | undefined;
 function measure(): Promise<{ ours: Figures; peer?: Peer; why?: string }> {
   measured ??= (async () => {
     const o = await ours();
-    if (!javaAvailable()) return { ours: o, why: "no Java: PySpark not measured" };
-    try {
-      return { ours: o, peer: runPySpark<Peer>("test/bench/pyspark_peer.py", [String(EMPTY_TASKS), String(STAGES)], 600_000) };
-    } catch (e) {
-      return { ours: o, why: `PySpark not measured: ${(e as Error).message.split("\n")[0]}` };
-    }
+    const p = pysparkPeer<Peer>("pyspark_peer.py", [String(EMPTY_TASKS), String(STAGES)], 600_000);
+    return typeof p === "string" ? { ours: o, why: p } : { ours: o, peer: p };
   })();
   return measured;
 }

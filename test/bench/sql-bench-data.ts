@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { median } from "./stats";
 
 export const BENCH_DIR = join(tmpdir(), "bigdata-bench", "sql");
 mkdirSync(BENCH_DIR, { recursive: true });
@@ -62,11 +63,6 @@ export async function dimFile(): Promise<string> {
 
 export function fileMB(path: string): string {
   return `${(statSync(path).size / 1048576).toFixed(1)} MB`;
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Time `f` `n` times; returns the median ms and the last result. */

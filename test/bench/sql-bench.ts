@@ -10,21 +10,13 @@ import {
 } from "./sql-bench-data";
 import { danfoGroupBy, danfoJoin, loadDanfo, readColumns } from "./sql-bench-danfo";
 import { readLocal } from "../../engine/sql/datasources/index";
-import { javaAvailable, runPySpark } from "../python/venv";
+import { pysparkPeer } from "./pyspark-peer";
 
 interface SqlPeer { version: string; groupby_ms: number; groupby_groups: number; join_ms: number; join: { n: number; sw: number; sv: number } }
-let sqlPeer: Promise<SqlPeer | string> | undefined;
+let sqlPeer: SqlPeer | string | undefined;
 /** PySpark (local[2]) running both queries over the same files, once per bench run; or why not. */
-function pysparkSql(fact: string, dim: string): Promise<SqlPeer | string> {
-  sqlPeer ??= (async () => {
-    if (!javaAvailable()) return "PySpark not measured: no Java";
-    try {
-      return runPySpark<SqlPeer>("test/bench/pyspark_sql_peer.py", [fact, dim], 900_000);
-    } catch (e) {
-      return `PySpark not measured: ${(e as Error).message.split("\n")[0]}`;
-    }
-  })();
-  return sqlPeer;
+function pysparkSql(fact: string, dim: string): SqlPeer | string {
+  return (sqlPeer ??= pysparkPeer<SqlPeer>("pyspark_sql_peer.py", [fact, dim], 900_000));
 }
 
 /** The PySpark figure of a query beside ours, for the note. */
@@ -93,7 +85,7 @@ export async function groupByAgg(): Promise<BenchResult> {
   const scale = FACT_ROWS / DANFO_ROWS;
   const danScaled = danMs * scale;
 
-  const peer = await pysparkSql(path, await dimFile());
+  const peer = pysparkSql(path, await dimFile());
   const ratio = engineMs / duck.ms;
   const vsDanfo = danScaled / engineMs;
   const mismatch = [engineOk ? "" : "RESULT MISMATCH engine vs DuckDB", danOk ? "" : "RESULT MISMATCH danfojs vs DuckDB"].filter(Boolean).join("; ");
@@ -151,7 +143,7 @@ export async function joinAgg(): Promise<BenchResult> {
   } catch (e) {
     danNote = `danfojs merge failed at ${M(DANFO_JOIN_ROWS)} rows: ${(e as Error).message.slice(0, 120)}`;
   }
-  const peer = await pysparkSql(fact, dim);
+  const peer = pysparkSql(fact, dim);
   const ratio = engineMs / duck.ms;
   return {
     name: `join ${M(FACT_ROWS)} x ${M(DIM_ROWS)} rows on d, then count/sum; local[2] (${strategy}) vs DuckDB, both reading DuckDB-written Parquet (${fileMB(fact)} + ${fileMB(dim)})`,

@@ -4,9 +4,9 @@
 // micro-batch without data (a watermark-driven batch), with a trivial batch query as baseline.
 import { F, MemoryStream, SparkSession, type DataFrame } from "../../engine/index";
 import type { BenchResult } from "./run";
-import { javaAvailable, runPySpark } from "../python/venv";
+import { pysparkPeer } from "./pyspark-peer";
+import { median } from "./stats";
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
 
 export async function streamingRateThroughput(): Promise<BenchResult> {
   const spark = await SparkSession.builder().master("local[2]").getOrCreate();
@@ -28,16 +28,9 @@ export async function streamingRateThroughput(): Promise<BenchResult> {
   await spark.stop();
   // PySpark's Structured Streaming with the same query and run time, after ours (and after 15 s
   // of warm-up of its own: its first batches wait for the JVM's code generation).
-  let peer: string;
-  if (!javaAvailable()) peer = "PySpark not measured: no Java";
-  else {
-    try {
-      const p = runPySpark<{ version: string; rows: number; batches: number; rows_per_s: number }>("test/bench/pyspark_streaming_peer.py", [String(rps), String(process.env.BENCH_SECONDS ?? 6)], 600_000);
-      peer = `PySpark ${p.version} local[2] ${p.rows_per_s.toFixed(0)} rows/s warm (${p.batches} batches, ${p.rows} rows): engine/PySpark ratio ${(streamRate / p.rows_per_s).toFixed(2)} (target >= 1)`;
-    } catch (e) {
-      peer = `PySpark not measured: ${(e as Error).message.split("\n")[0]}`;
-    }
-  }
+  const p = pysparkPeer<{ version: string; rows: number; batches: number; rows_per_s: number }>("pyspark_streaming_peer.py", [String(rps), String(process.env.BENCH_SECONDS ?? 6)], 600_000);
+  const peer = typeof p === "string" ? p
+    : `PySpark ${p.version} local[2] ${p.rows_per_s.toFixed(0)} rows/s warm (${p.batches} batches, ${p.rows} rows): engine/PySpark ratio ${(streamRate / p.rows_per_s).toFixed(2)} (target >= 1)`;
   return {
     name: `windowed count over the rate source (${rps} rows/s, 1-second windows, update mode, local[2]): rows per second of trigger time`,
     value: streamRate, unit: "rows/s", baseline: batchRate, baselineName: "same rows as one batch query", ratio: streamRate / batchRate,
