@@ -7,14 +7,14 @@ import type { EdgeTuple, VertexId } from "./graph-data";
 import { checkBeta } from "./pagerank-local";
 import { runPregel, type PregelResult } from "./pregel";
 
-function vertexAndEdgeRDDs(edges: RDD<EdgeTuple>, undirected: boolean): { vertices: RDD<[VertexId, null]>; edgeRDD: RDD<[VertexId, VertexId, number]> } {
+/** The weighted edges (both directions if undirected); the vertices are the edges' ends (vertices: null, Graph.fromEdges). */
+function vertexAndEdgeRDDs(edges: RDD<EdgeTuple>, undirected: boolean): { vertices: null; edgeRDD: RDD<[VertexId, VertexId, number]> } {
   const edgeRDD = edges.flatMap((e: EdgeTuple) => {
     const w = e.length > 2 ? e[2] : 1;
     if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new Error(`GRAPH_INVALID_WEIGHT: edge ${JSON.stringify(e[0])} -> ${JSON.stringify(e[1])} has weight ${JSON.stringify(w)}`);
     return undirected ? [[e[0], e[1], w], [e[1], e[0], w]] as Array<[VertexId, VertexId, number]> : [[e[0], e[1], w]] as Array<[VertexId, VertexId, number]>;
   });
-  const vertices = edges.flatMap((e: EdgeTuple) => [e[0], e[1]]).distinct().map((id: VertexId) => [id, null] as [VertexId, null]);
-  return { vertices, edgeRDD };
+  return { vertices: null, edgeRDD };
 }
 
 /** PageRank on Pregel: superstep k holds the ranks after k power-iteration steps (same numbers as pageRank()). */
@@ -22,7 +22,7 @@ export async function pregelPageRank(edges: RDD<EdgeTuple>, opts: { beta?: numbe
   const beta = opts.beta ?? 0.85, maxIter = opts.maxIter ?? 20;
   checkBeta(beta);
   const { vertices, edgeRDD } = vertexAndEdgeRDDs(edges, false);
-  return runPregel<number | null, number, number>(vertices as RDD<[VertexId, number | null]>, edgeRDD, (v, msgs, ctx) => {
+  return runPregel<number | null, number, number>(vertices, edgeRDD, (v, msgs, ctx) => {
     const n = ctx.numVertices;
     if (ctx.superstep === 0) v.value = 1 / n;
     else {
@@ -32,17 +32,19 @@ export async function pregelPageRank(edges: RDD<EdgeTuple>, opts: { beta?: numbe
       v.value = beta * sum + (1 - beta * (1 - dangling)) / n;
     }
     if (ctx.superstep >= maxIter) { ctx.voteToHalt(); return; }
-    let tot = 0;
-    for (const e of v.edges) tot += e.value;
+    let tot = 0, uniform = true;
+    const es = v.edges, w0 = es.length > 0 ? es[0]!.value : 0;
+    for (const e of es) { tot += e.value; if (e.value !== w0) uniform = false; }
     if (tot === 0) ctx.aggregate("dangling", v.value);
-    else for (const e of v.edges) ctx.sendMessageTo(e.target, (v.value! * e.value) / tot);
+    else if (uniform) ctx.sendToAllNeighbors((v.value! * w0) / tot); // the same share on every edge
+    else for (const e of es) ctx.sendMessageTo(e.target, (v.value! * e.value) / tot);
   }, { combiner: (a, b) => a + b, aggregators: { dangling: (a, b) => (a as number) + (b as number) }, numPartitions: opts.numPartitions, checkpointInterval: opts.checkpointInterval }) as Promise<PregelResult<number>>;
 }
 
 /** Single-source shortest paths (non-negative weights); unreachable vertices get null. */
 export async function pregelShortestPaths(edges: RDD<EdgeTuple>, source: VertexId, opts: { numPartitions?: number } = {}): Promise<PregelResult<number | null>> {
   const { vertices, edgeRDD } = vertexAndEdgeRDDs(edges, false);
-  return runPregel<number | null, number, number>(vertices as RDD<[VertexId, number | null]>, edgeRDD, (v, msgs, ctx) => {
+  return runPregel<number | null, number, number>(vertices, edgeRDD, (v, msgs, ctx) => {
     let best = ctx.superstep === 0 && v.id === source ? 0 : null;
     for (const m of msgs) if (best === null || m < best) best = m;
     if (best !== null && (v.value === null || best < v.value)) {
@@ -56,7 +58,7 @@ export async function pregelShortestPaths(edges: RDD<EdgeTuple>, source: VertexI
 /** Weakly connected components: every vertex ends with the smallest id of its component. */
 export async function pregelConnectedComponents(edges: RDD<EdgeTuple>, opts: { numPartitions?: number } = {}): Promise<PregelResult<VertexId>> {
   const { vertices, edgeRDD } = vertexAndEdgeRDDs(edges, true);
-  return runPregel<VertexId, number, VertexId>(vertices as unknown as RDD<[VertexId, VertexId]>, edgeRDD, (v, msgs, ctx) => {
+  return runPregel<VertexId, number, VertexId>(vertices, edgeRDD, (v, msgs, ctx) => {
     if (ctx.superstep === 0) { v.value = v.id; ctx.sendToAllNeighbors(v.id); ctx.voteToHalt(); return; }
     let best = v.value;
     for (const m of msgs) if (m < best) best = m;
@@ -69,7 +71,7 @@ export async function pregelConnectedComponents(edges: RDD<EdgeTuple>, opts: { n
 export async function pregelLabelPropagation(edges: RDD<EdgeTuple>, opts: { maxIter?: number; numPartitions?: number } = {}): Promise<PregelResult<VertexId>> {
   const maxIter = opts.maxIter ?? 5;
   const { vertices, edgeRDD } = vertexAndEdgeRDDs(edges, true);
-  return runPregel<VertexId, number, VertexId>(vertices as unknown as RDD<[VertexId, VertexId]>, edgeRDD, (v, msgs, ctx) => {
+  return runPregel<VertexId, number, VertexId>(vertices, edgeRDD, (v, msgs, ctx) => {
     if (ctx.superstep === 0) v.value = v.id;
     else if (msgs.length > 0) {
       const count = new Map<VertexId, number>();
@@ -99,7 +101,7 @@ export async function pregelStronglyConnectedComponents(edges: RDD<EdgeTuple>, v
       const assigned = new Set(scc.keys());
       const live = plain.filter((e: [VertexId, VertexId]) => !assigned.has(e[0]) && !assigned.has(e[1]));
       const fwd = vertexAndEdgeRDDs(live as unknown as RDD<EdgeTuple>, false);
-      const colours = (await runPregel<VertexId | null, number, VertexId>(fwd.vertices as unknown as RDD<[VertexId, VertexId | null]>, fwd.edgeRDD, (v, msgs, ctx) => {
+      const colours = (await runPregel<VertexId | null, number, VertexId>(fwd.vertices, fwd.edgeRDD, (v, msgs, ctx) => {
         let best = ctx.superstep === 0 ? v.id : v.value!;
         for (const m of msgs) if (m < best) best = m;
         if (ctx.superstep === 0 || best < v.value!) { v.value = best; ctx.sendToAllNeighbors(best); }
@@ -108,7 +110,7 @@ export async function pregelStronglyConnectedComponents(edges: RDD<EdgeTuple>, v
       const colour = colours;
       const back = live.filter((e: [VertexId, VertexId]) => colour.get(e[0]) === colour.get(e[1])).map((e: [VertexId, VertexId]) => [e[1], e[0]] as [VertexId, VertexId]);
       const bwd = vertexAndEdgeRDDs(back as unknown as RDD<EdgeTuple>, false);
-      const reached = (await runPregel<boolean | null, number, boolean>(bwd.vertices as unknown as RDD<[VertexId, boolean | null]>, bwd.edgeRDD, (v, msgs, ctx) => {
+      const reached = (await runPregel<boolean | null, number, boolean>(bwd.vertices, bwd.edgeRDD, (v, msgs, ctx) => {
         const start = ctx.superstep === 0 && colour.get(v.id) === v.id;
         if ((start || msgs.length > 0) && v.value !== true) { v.value = true; ctx.sendToAllNeighbors(true); }
         else if (v.value === null) v.value = false;

@@ -1,2 +1,3 @@
-// What executor threads load for graph jobs (closures here capture everything; kept for shippable helpers).
+// What executor threads load for graph jobs: the modules whose engine functions tasks call by name.
 import "./pagerank-rdd";
+import "./pregel-partition";

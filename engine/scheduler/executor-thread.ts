@@ -22,9 +22,12 @@ parentPort!.on("message", (msg: MainToExecutor) => {
   switch (msg.t) {
     case "task":
       void runTask(msg.task, state).then((end) => {
-        const transfer = end.result ? [end.result.buffer as ArrayBuffer] : [];
-        // Results are fresh buffers; transferring avoids a copy for large collects.
-        try { parentPort!.postMessage(end, end.result && end.result.byteOffset === 0 && end.result.byteLength === end.result.buffer.byteLength ? transfer : []); }
+        // A result that is a view into a larger buffer (the encoder's reusable one, which grows to the
+        // largest value this thread ever encoded) is copied to a buffer of its own: posting a view
+        // clones its whole underlying buffer. Then the buffer is transferred, not copied again.
+        const r = end.result;
+        if (r && (r.byteOffset !== 0 || r.byteLength !== r.buffer.byteLength)) end.result = new Uint8Array(r);
+        try { parentPort!.postMessage(end, end.result ? [end.result.buffer as ArrayBuffer] : []); }
         catch { post(end); }
       });
       break;

@@ -1,0 +1,387 @@
+// The worker side of the Pregel engine: one vertex partition per task slot, resident in the
+// executor's memory across supersteps (the single value of a cached RDD partition, mutated in
+// place by each superstep), as Pregel's workers hold their vertices. A superstep reads the
+// messages sent to the partition, runs compute() on every vertex that is active or has messages,
+// combines outgoing messages per destination vertex as they are sent, and keeps them, in column
+// buckets per destination partition, until the next superstep's shuffle replays them. A partition
+// knows which superstep it is at: a partition rebuilt from lineage (its worker was lost, or the
+// cache dropped it) is behind the run, and says so (PREGEL_STATE_LOST) instead of computing wrong
+// values; the driver then restarts every partition from the last checkpoint.
+
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { registerShippable } from "../common/closure";
+import { decode, encode } from "../common/codec";
+import { ExecutionError } from "../common/errors";
+import { partitionForKey } from "../common/keys";
+import type { VertexId } from "./graph-data";
+import { IdIndex } from "./id-index";
+
+export interface PregelEdge<E> { target: VertexId; value: E }
+
+/** On an edge object: the message slot of its target in its partition (a cache, checked on use). */
+const SLOT: unique symbol = Symbol("pregel.slot");
+type SlottedEdge = PregelEdge<unknown> & { [SLOT]?: number };
+
+/** The out-edges the engine builds (plain fields, one shape, allocated fast). */
+class Edge implements PregelEdge<unknown> {
+  [SLOT] = -1;
+  constructor(public target: VertexId, public value: unknown) {}
+}
+
+/** A column of ids or values: a Float64Array when every entry is a number (travels as bytes). */
+type Column = unknown[] | Float64Array;
+
+/** What one input partition sends to one vertex partition while the graph is built. */
+export type BuildBucket =
+  | { k: "v"; ids: Column; vals: Column }
+  | { k: "e"; src: Column; dst: Column; vals: Column }
+  | { k: "x"; ids: Column };
+
+/** Messages for one destination partition: one payload per vertex (combined, or a list). */
+export interface MessageBucket { from: number; ids: Column; msgs: Column }
+
+export interface VertexPartition {
+  pid: number;
+  parts: number;
+  ids: VertexId[];
+  values: unknown[];
+  edges: Array<Array<PregelEdge<unknown>>>;
+  halted: Uint8Array;
+  /** The superstep this partition computes next. */
+  step: number;
+  /** The messages superstep `step - 1` sent, per destination partition (replayed by the shuffle). */
+  sent: Array<[number, MessageBucket]>;
+  /** A build problem: [kind, vertex id, occurrences]. */
+  problem?: ["missing" | "duplicate", VertexId, number];
+  /** Set when compute() threw: a retried task fails the same way instead of computing on half-updated values. */
+  failed?: string;
+}
+
+/** The statistics record a superstep task returns. */
+export interface SuperstepStats {
+  pid: number;
+  /** active, halted after, sent, sent to this partition, after combining, bytes */
+  counts: number[];
+  partial: Record<string, unknown>;
+}
+
+export interface SuperstepSpec {
+  step: number;
+  numVertices: number;
+  aggregates: Record<string, unknown>;
+  combine: boolean;
+  /** Where to write this partition after the superstep (a checkpoint), if anywhere. */
+  checkpoint?: string;
+}
+
+function column(a: unknown[]): Column {
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== "number") return a;
+  return Float64Array.from(a as number[]);
+}
+
+// ---- building the partitions ----------------------------------------------------------------
+
+/** Route vertices to their partitions (hash of the id: an edge cut), as columns. */
+export const pregelRouteVertices = registerShippable("graph.pregelRouteVertices", function pregelRouteVertices(parts: number, it: Iterable<[VertexId, unknown]>): Array<[number, BuildBucket]> {
+  const ids: unknown[][] = Array.from({ length: parts }, () => []), vals: unknown[][] = Array.from({ length: parts }, () => []);
+  for (const [id, v] of it) { const q = partitionForKey(id, parts); ids[q]!.push(id); vals[q]!.push(v); }
+  const out: Array<[number, BuildBucket]> = [];
+  for (let q = 0; q < parts; q++) if (ids[q]!.length > 0) out.push([q, { k: "v", ids: column(ids[q]!), vals: column(vals[q]!) }]);
+  return out;
+});
+
+/** Route edges to their source's partition, and each target id (once) to its own partition. */
+export const pregelRouteEdges = registerShippable("graph.pregelRouteEdges", function pregelRouteEdges(parts: number, it: Iterable<[VertexId, VertexId, unknown]>): Array<[number, BuildBucket]> {
+  const src: unknown[][] = [], dst: unknown[][] = [], vals: unknown[][] = [], seen: Array<Set<VertexId>> = [];
+  for (let q = 0; q < parts; q++) { src.push([]); dst.push([]); vals.push([]); seen.push(new Set()); }
+  for (const [s, d, v] of it) {
+    const q = partitionForKey(s, parts);
+    src[q]!.push(s); dst[q]!.push(d); vals[q]!.push(v);
+    seen[partitionForKey(d, parts)]!.add(d);
+  }
+  const out: Array<[number, BuildBucket]> = [];
+  for (let q = 0; q < parts; q++) {
+    if (src[q]!.length > 0) out.push([q, { k: "e", src: column(src[q]!), dst: column(dst[q]!), vals: column(vals[q]!) }]);
+    if (seen[q]!.size > 0) out.push([q, { k: "x", ids: column([...seen[q]!]) }]);
+  }
+  return out;
+});
+
+/**
+ * Build one vertex partition from its buckets. With `explicit` vertices every edge end must be
+ * one of them and ids must be unique (else `problem` is set); without, every edge end becomes a
+ * vertex with `defaultValue` (GraphX's Graph.fromEdges).
+ */
+export const pregelBuildPartition = registerShippable("graph.pregelBuildPartition", function pregelBuildPartition(pid: number, parts: number, explicit: boolean, defaultValue: unknown, it: Iterable<[number, BuildBucket]>): VertexPartition[] {
+  const P: VertexPartition = { pid, parts, ids: [], values: [], edges: [], halted: new Uint8Array(0), step: 0, sent: [] };
+  const buckets = [...it].map((r) => r[1]);
+  const at = new IdIndex(buckets.reduce((a, b) => a + (b.k === "e" ? 0 : b.ids.length), 0));
+  const add = (id: VertexId, v: unknown): number => {
+    const i = P.ids.length;
+    at.add(id, i); P.ids.push(id); P.values.push(v); P.edges.push([]);
+    return i;
+  };
+  const counts = new Map<VertexId, number>();
+  for (const b of buckets) {
+    if (b.k !== "v") continue;
+    for (let i = 0; i < b.ids.length; i++) {
+      const id = b.ids[i] as VertexId;
+      if (at.get(id) >= 0) counts.set(id, (counts.get(id) ?? 1) + 1);
+      else add(id, b.vals[i]);
+    }
+  }
+  for (const [id, n] of counts) { P.problem = ["duplicate", id, n]; break; }
+  const need = (id: VertexId): number => {
+    const i = at.get(id);
+    if (i >= 0) return i;
+    if (explicit) { P.problem ??= ["missing", id, 0]; }
+    return add(id, defaultValue);
+  };
+  for (const b of buckets) if (b.k === "x") for (let i = 0; i < b.ids.length; i++) need(b.ids[i] as VertexId);
+  // Out-edges grouped by source with a counting sort, each vertex's edge objects allocated
+  // together: compute() walks them vertex by vertex, and scattered objects cost cache misses.
+  const ebs = buckets.filter((b): b is Extract<BuildBucket, { k: "e" }> => b.k === "e");
+  const m = ebs.reduce((a, b) => a + b.src.length, 0);
+  const owner = new Int32Array(m);
+  let e = 0;
+  for (const b of ebs) for (let i = 0; i < b.src.length; i++) owner[e++] = need(b.src[i] as VertexId);
+  const start = new Int32Array(P.ids.length + 1);
+  for (let k = 0; k < m; k++) start[owner[k]! + 1]!++;
+  for (let v = 0; v < P.ids.length; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, P.ids.length), order = new Int32Array(m);
+  for (let k = 0; k < m; k++) order[fill[owner[k]!]!++] = k;
+  const bucketOf = new Int32Array(m), offset = new Int32Array(m);
+  e = 0;
+  for (let j = 0; j < ebs.length; j++) for (let i = 0; i < ebs[j]!.src.length; i++) { bucketOf[e] = j; offset[e++] = i; }
+  for (let v = 0; v < P.ids.length; v++) {
+    const n = start[v + 1]! - start[v]!;
+    if (n === 0) continue;
+    const list: Array<PregelEdge<unknown>> = new Array(n);
+    for (let k = 0; k < n; k++) {
+      const x = order[start[v]! + k]!, b = ebs[bucketOf[x]!]!, i = offset[x]!;
+      list[k] = new Edge(b.dst[i] as VertexId, b.vals[i]);
+    }
+    P.edges[v] = list;
+  }
+  P.halted = new Uint8Array(P.ids.length);
+  locals.set(P, { at, slotOf: new IdIndex(), slotId: [], slotPart: [], stamp: [], pay: [], num: new Float64Array(0) });
+  return [P];
+});
+
+// ---- what a partition keeps between supersteps, never shipped -------------------------------
+
+interface Local {
+  /** vertex id -> local index */
+  at: IdIndex;
+  /** Outgoing message slots, one per destination vertex ever sent to. */
+  slotOf: IdIndex;
+  slotId: VertexId[];
+  slotPart: number[];
+  stamp: number[];
+  /** This superstep's payload per slot (combined message, or list), or its number in `num`. */
+  pay: unknown[];
+  num: Float64Array;
+}
+
+function newSlot(L: Local, to: VertexId, parts: number): number {
+  const s = L.slotId.length;
+  L.slotOf.add(to, s); L.slotId.push(to); L.slotPart.push(partitionForKey(to, parts)); L.stamp.push(-1); L.pay.push(undefined);
+  if (s >= L.num.length) { const n = new Float64Array(Math.max(64, L.num.length * 2)); n.set(L.num); L.num = n; }
+  return s;
+}
+const locals = new WeakMap<VertexPartition, Local>();
+
+function local(P: VertexPartition): Local {
+  let l = locals.get(P);
+  if (!l) {
+    const at = new IdIndex(P.ids.length);
+    for (let i = 0; i < P.ids.length; i++) at.add(P.ids[i]!, i);
+    l = { at, slotOf: new IdIndex(), slotId: [], slotPart: [], stamp: [], pay: [], num: new Float64Array(0) };
+    locals.set(P, l);
+  }
+  return l;
+}
+
+function single(it: Iterable<VertexPartition>): VertexPartition {
+  for (const P of it) return P;
+  throw new ExecutionError("PREGEL_STATE_LOST", "A Pregel vertex partition is empty.");
+}
+
+function stateLost(P: VertexPartition, step: number, what: string): ExecutionError {
+  return new ExecutionError("PREGEL_STATE_LOST",
+    `Pregel vertex partition ${P.pid} is at superstep ${P.step}, but ${what} needs superstep ${step}: its worker or its cached copy was lost (the driver restarts the run from the last checkpoint).`,
+    { parameters: { partition: P.pid, at: P.step, needed: step } });
+}
+
+/** The messages superstep `step` sent, replayed for the shuffle into superstep `step + 1`. */
+export const pregelReplay = registerShippable("graph.pregelReplay", function pregelReplay(step: number, it: Iterable<VertexPartition>): Array<[number, MessageBucket]> {
+  const P = single(it);
+  if (P.step !== step + 1) throw stateLost(P, step + 1, "the shuffle of its messages");
+  return P.sent;
+});
+
+/** The vertex values, checked to be those after `step` supersteps. */
+export const pregelValues = registerShippable("graph.pregelValues", function pregelValues(step: number, it: Iterable<VertexPartition>): Array<[VertexId, unknown]> {
+  const P = single(it);
+  if (P.step !== step) throw stateLost(P, step, "reading the values");
+  return P.ids.map((id, i) => [id, P.values[i]] as [VertexId, unknown]);
+});
+
+/** Build problems and sizes, read once after the build. */
+export const pregelDescribe = registerShippable("graph.pregelDescribe", function pregelDescribe(it: Iterable<VertexPartition>): Array<[number, VertexPartition["problem"] | null]> {
+  const P = single(it);
+  return [[P.ids.length, P.problem ?? null]];
+});
+
+// ---- one superstep --------------------------------------------------------------------------
+
+type Compute = (vertex: { id: VertexId; value: unknown; edges: Array<PregelEdge<unknown>> }, messages: unknown[], ctx: unknown) => void;
+type Combiner = ((a: unknown, b: unknown) => unknown) | null;
+
+function messageBytes(m: unknown): number {
+  return typeof m === "number" ? 8 : typeof m === "string" ? m.length : JSON.stringify(m)?.length ?? 0;
+}
+
+/**
+ * Run superstep `spec.step` on the partition: deliver the inbox, compute() every vertex that is
+ * active or has messages, keep the combined outgoing messages for the shuffle, and return the
+ * statistics. A task attempt that finds the superstep already done (a retry) returns the same
+ * statistics without computing again.
+ */
+export const pregelSuperstep = registerShippable("graph.pregelSuperstep", function pregelSuperstep(
+  spec: SuperstepSpec, compute: Compute, combiner: Combiner, reducers: Record<string, (a: unknown, b: unknown) => unknown>,
+  state: Iterable<VertexPartition>, inbox: Iterable<[number, MessageBucket]>,
+): SuperstepStats[] {
+  const P = single(state);
+  const done = doneStats.get(P);
+  if (P.step === spec.step + 1 && done) return [done];
+  if (P.failed) throw new ExecutionError("PREGEL_COMPUTE_FAILED", P.failed);
+  if (P.step !== spec.step) throw stateLost(P, spec.step, "this superstep");
+  const L = local(P), n = P.ids.length, parts = P.parts, pid = P.pid, combine = combiner !== null;
+  // The inbox: one payload per vertex and source partition, merged here.
+  const has = new Uint8Array(n), inMsg: unknown[] = new Array(n);
+  for (const [, b] of inbox) {
+    for (let i = 0; i < b.ids.length; i++) {
+      const li = L.at.get(b.ids[i] as VertexId);
+      if (li < 0) continue; // a message to no vertex is dropped (GraphX does the same)
+      const p = b.msgs[i];
+      if (!has[li]) { has[li] = 1; inMsg[li] = combine ? p : (p as unknown[]).slice(); }
+      else if (combine) inMsg[li] = combiner!(inMsg[li], p);
+      else for (const m of p as unknown[]) (inMsg[li] as unknown[]).push(m);
+    }
+  }
+  // Outgoing messages, combined per destination vertex as they are sent.
+  const epoch = spec.step, touched: number[] = [];
+  const { slotOf, slotPart, stamp, pay } = L;
+  let sent = 0, localMsgs = 0, bytes = 0;
+  // While every message and every combination is a number, payloads stay in a Float64Array (no
+  // boxed number per combine); the first other value moves them to the plain array.
+  let numeric = combine;
+  const toGeneric = (): void => { numeric = false; for (const t of touched) pay[t] = L.num[t]; };
+  const sendSlot = (s: number, m: unknown): void => {
+    sent++;
+    if (slotPart[s] === pid) localMsgs++;
+    if (numeric) {
+      if (typeof m === "number") {
+        bytes += 8;
+        const num = L.num;
+        if (stamp[s] !== epoch) { stamp[s] = epoch; num[s] = m; touched.push(s); return; }
+        const r = combiner!(num[s], m);
+        if (typeof r === "number") { num[s] = r; return; }
+        toGeneric();
+        pay[s] = r;
+        return;
+      }
+      toGeneric();
+    }
+    bytes += messageBytes(m);
+    if (stamp[s] !== epoch) { stamp[s] = epoch; pay[s] = combine ? m : [m]; touched.push(s); return; }
+    if (combine) pay[s] = combiner!(pay[s], m); else (pay[s] as unknown[]).push(m);
+  };
+  const send = (to: VertexId, m: unknown): void => {
+    const s = slotOf.get(to);
+    sendSlot(s < 0 ? newSlot(L, to, parts) : s, m);
+  };
+  // To every out-edge: each edge object remembers its target's slot, so no lookup per message.
+  const sendAll = (m: unknown): void => {
+    const es = vertex.edges as SlottedEdge[], ids = L.slotId;
+    for (let k = 0; k < es.length; k++) {
+      const e = es[k]!;
+      let s = e[SLOT];
+      if (s === undefined || s < 0 || ids[s] !== e.target) {
+        s = slotOf.get(e.target);
+        if (s < 0) s = newSlot(L, e.target, parts);
+        e[SLOT] = s;
+      }
+      sendSlot(s, m);
+    }
+  };
+  const partial: Record<string, unknown> = {};
+  let halt = false, vertex: { id: VertexId; value: unknown; edges: Array<PregelEdge<unknown>> } = { id: 0, value: null, edges: [] };
+  const ctx = {
+    superstep: spec.step,
+    numVertices: spec.numVertices,
+    sendMessageTo: send,
+    sendToAllNeighbors: sendAll,
+    voteToHalt: () => { halt = true; },
+    aggregate: (name: string, value: unknown) => {
+      const f = reducers[name];
+      if (!f) throw new ExecutionError("PREGEL_UNKNOWN_AGGREGATOR", `No aggregator named '${name}': pass it in the aggregators option.`, { parameters: { name } });
+      partial[name] = name in partial ? f(partial[name], value) : value;
+    },
+    getAggregatedValue: (name: string) => spec.aggregates[name],
+  };
+  let active = 0, halted = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      if (P.halted[i] && !has[i]) { halted++; continue; }
+      active++;
+      vertex = { id: P.ids[i]!, value: P.values[i], edges: P.edges[i]! };
+      halt = false;
+      compute(vertex, has[i] ? (combine ? [inMsg[i]] : (inMsg[i] as unknown[])) : [], ctx);
+      P.values[i] = vertex.value;
+      P.edges[i] = vertex.edges;
+      P.halted[i] = halt ? 1 : 0;
+      if (halt) halted++;
+    }
+  } catch (e) {
+    P.failed = e instanceof Error ? e.message : String(e);
+    throw e;
+  }
+  // Column buckets per destination partition.
+  const ids: unknown[][] = [], msgs: unknown[][] = [];
+  for (let q = 0; q < parts; q++) { ids.push([]); msgs.push([]); }
+  for (const s of touched) { const q = slotPart[s]!; ids[q]!.push(L.slotId[s]); msgs[q]!.push(numeric ? L.num[s] : pay[s]); pay[s] = undefined; }
+  P.sent = [];
+  for (let q = 0; q < parts; q++) if (ids[q]!.length > 0) P.sent.push([q, { from: pid, ids: column(ids[q]!), msgs: combine ? column(msgs[q]!) : msgs[q]! }]);
+  P.step = spec.step + 1;
+  const stats: SuperstepStats = { pid, counts: [active, halted, sent, localMsgs, combine ? touched.length : sent, bytes], partial };
+  doneStats.set(P, stats);
+  if (spec.checkpoint) writePartition(spec.checkpoint, P);
+  return [stats];
+});
+
+const doneStats = new WeakMap<VertexPartition, SuperstepStats>();
+
+// ---- checkpoints ----------------------------------------------------------------------------
+
+function partFile(dir: string, pid: number): string {
+  return join(dir, `part-${String(pid).padStart(5, "0")}`);
+}
+
+function writePartition(dir: string, P: VertexPartition): void {
+  mkdirSync(dir, { recursive: true });
+  const file = partFile(dir, P.pid), tmp = `${file}.${process.pid}.tmp`;
+  const { pid, parts, ids, values, edges, halted, step, sent } = P;
+  writeFileSync(tmp, encode({ pid, parts, ids, values, edges, halted, step, sent }));
+  renameSync(tmp, file);
+}
+
+/** A partition as a checkpoint left it (after its superstep, with the messages it sent). */
+export const pregelRestorePartition = registerShippable("graph.pregelRestorePartition", function pregelRestorePartition(dir: string, pid: number): VertexPartition[] {
+  const P = decode<VertexPartition>(readFileSync(partFile(dir, pid)));
+  P.halted = new Uint8Array(P.halted);
+  local(P);
+  return [P];
+});
