@@ -73,17 +73,20 @@ const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
 /** Stable non-negative 32-bit hash of a key by value (same on every process). */
+/** The hash of an integer in the int32 range (what hashKey gives it): spread, so that consecutive
+ *  keys do not land in consecutive partitions only. */
+export function hashInt32(k: number): number {
+  let x = k | 0;
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
 export function hashKey(k: unknown): number {
   switch (typeof k) {
     case "string": return fnv1a(k);
     case "number": {
-      if (Number.isInteger(k) && k >= -0x80000000 && k <= 0x7fffffff) {
-        // Spread small ints so that consecutive keys do not land in consecutive partitions only.
-        let x = k | 0;
-        x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
-        x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
-        return (x ^ (x >>> 16)) >>> 0;
-      }
+      if (Number.isInteger(k) && k >= -0x80000000 && k <= 0x7fffffff) return hashInt32(k);
       f64[0] = Object.is(k, -0) ? 0 : k;
       return (Math.imul(u32[0]! ^ u32[1]!, 0x9e3779b1) ^ 0x5bd1e995) >>> 0;
     }

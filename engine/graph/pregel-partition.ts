@@ -13,8 +13,9 @@ import { join } from "node:path";
 import { registerShippable } from "../common/closure";
 import { decode, encode } from "../common/codec";
 import { ExecutionError } from "../common/errors";
-import { partitionForKey } from "../common/keys";
+import { hashInt32, partitionForKey } from "../common/keys";
 import type { VertexId } from "./graph-data";
+import { column, ColumnBuilder, type Column } from "./columns";
 import { IdIndex } from "./id-index";
 
 export interface PregelEdge<E> { target: VertexId; value: E }
@@ -29,8 +30,6 @@ class Edge implements PregelEdge<unknown> {
   constructor(public target: VertexId, public value: unknown) {}
 }
 
-/** A column of ids or values: a Float64Array when every entry is a number (travels as bytes). */
-type Column = unknown[] | Float64Array;
 
 /** What one input partition sends to one vertex partition while the graph is built. */
 export type BuildBucket =
@@ -75,35 +74,38 @@ export interface SuperstepSpec {
   checkpoint?: string;
 }
 
-function column(a: unknown[]): Column {
-  for (let i = 0; i < a.length; i++) if (typeof a[i] !== "number") return a;
-  return Float64Array.from(a as number[]);
-}
 
 // ---- building the partitions ----------------------------------------------------------------
 
 /** Route vertices to their partitions (hash of the id: an edge cut), as columns. */
 export const pregelRouteVertices = registerShippable("graph.pregelRouteVertices", function pregelRouteVertices(parts: number, it: Iterable<[VertexId, unknown]>): Array<[number, BuildBucket]> {
-  const ids: unknown[][] = Array.from({ length: parts }, () => []), vals: unknown[][] = Array.from({ length: parts }, () => []);
-  for (const [id, v] of it) { const q = partitionForKey(id, parts); ids[q]!.push(id); vals[q]!.push(v); }
+  const ids: ColumnBuilder[] = [], vals: ColumnBuilder[] = [];
+  for (let q = 0; q < parts; q++) { ids.push(new ColumnBuilder()); vals.push(new ColumnBuilder()); }
+  for (const [id, v] of it) { const q = partitionOf(id, parts); ids[q]!.push(id); vals[q]!.push(v); }
   const out: Array<[number, BuildBucket]> = [];
-  for (let q = 0; q < parts; q++) if (ids[q]!.length > 0) out.push([q, { k: "v", ids: column(ids[q]!), vals: column(vals[q]!) }]);
+  for (let q = 0; q < parts; q++) if (ids[q]!.length > 0) out.push([q, { k: "v", ids: ids[q]!.finish(), vals: vals[q]!.finish() }]);
   return out;
 });
 
+/** The vertex partition of an id (the hash partitioner's, with the integer case inline). */
+function partitionOf(id: VertexId, parts: number): number {
+  return typeof id === "number" && (id | 0) === id ? hashInt32(id) % parts : partitionForKey(id, parts);
+}
+
 /** Route edges to their source's partition, and each target id (once) to its own partition. */
 export const pregelRouteEdges = registerShippable("graph.pregelRouteEdges", function pregelRouteEdges(parts: number, it: Iterable<[VertexId, VertexId, unknown]>): Array<[number, BuildBucket]> {
-  const src: unknown[][] = [], dst: unknown[][] = [], vals: unknown[][] = [], seen: Array<Set<VertexId>> = [];
-  for (let q = 0; q < parts; q++) { src.push([]); dst.push([]); vals.push([]); seen.push(new Set()); }
+  const src: ColumnBuilder[] = [], dst: ColumnBuilder[] = [], vals: ColumnBuilder[] = [], targets: ColumnBuilder[] = [];
+  for (let q = 0; q < parts; q++) { src.push(new ColumnBuilder()); dst.push(new ColumnBuilder()); vals.push(new ColumnBuilder()); targets.push(new ColumnBuilder()); }
+  const seen = new IdIndex();
   for (const [s, d, v] of it) {
-    const q = partitionForKey(s, parts);
+    const q = partitionOf(s, parts);
     src[q]!.push(s); dst[q]!.push(d); vals[q]!.push(v);
-    seen[partitionForKey(d, parts)]!.add(d);
+    if (seen.get(d) < 0) { seen.add(d, 0); targets[partitionOf(d, parts)]!.push(d); }
   }
   const out: Array<[number, BuildBucket]> = [];
   for (let q = 0; q < parts; q++) {
-    if (src[q]!.length > 0) out.push([q, { k: "e", src: column(src[q]!), dst: column(dst[q]!), vals: column(vals[q]!) }]);
-    if (seen[q]!.size > 0) out.push([q, { k: "x", ids: column([...seen[q]!]) }]);
+    if (src[q]!.length > 0) out.push([q, { k: "e", src: src[q]!.finish(), dst: dst[q]!.finish(), vals: vals[q]!.finish() }]);
+    if (targets[q]!.length > 0) out.push([q, { k: "x", ids: targets[q]!.finish() }]);
   }
   return out;
 });
@@ -186,7 +188,7 @@ interface Local {
 
 function newSlot(L: Local, to: VertexId, parts: number): number {
   const s = L.slotId.length;
-  L.slotOf.add(to, s); L.slotId.push(to); L.slotPart.push(partitionForKey(to, parts)); L.stamp.push(-1); L.pay.push(undefined);
+  L.slotOf.add(to, s); L.slotId.push(to); L.slotPart.push(partitionOf(to, parts)); L.stamp.push(-1); L.pay.push(undefined);
   if (s >= L.num.length) { const n = new Float64Array(Math.max(64, L.num.length * 2)); n.set(L.num); L.num = n; }
   return s;
 }

@@ -1,7 +1,9 @@
 // sc.parallelize and sc.range: data split into numSlices contiguous slices, as PySpark slices a
 // list (slice i holds items [i*n/k, (i+1)*n/k)). Each partition carries its own slice, so a task
-// ships only the data it computes.
+// ships only the data it computes. A slice is encoded once, when the partitions are first asked
+// for, and decoded on the worker only if the task computes it (a cached slice is not decoded).
 
+import { decode, encode } from "../common/codec";
 import { RDD } from "./rdd";
 import type { Partition } from "./partition";
 import type { RddContext } from "./rdd-context";
@@ -22,16 +24,19 @@ export class ParallelCollectionRDD<T> extends RDD<T> {
     }
   }
   protected getPartitions(): Partition[] {
-    return this.slices.map((data, index) => ({ index, data }));
+    // A copy of exactly the slice's bytes: the encoder returns a view into its reusable buffer.
+    return this.slices.map((data, index) => ({ index, bytes: new Uint8Array(encode(data)) }));
+  }
+  private sliceOf(split: Partition, tc: TaskContext): T[] {
+    const data = decode<T[]>(split.bytes as Uint8Array);
+    tc.metrics.recordsRead += data.length;
+    return data;
   }
   compute(split: Partition, tc: TaskContext): Iterator<T> {
-    const data = split.data as T[];
-    tc.metrics.recordsRead += data.length;
-    return data[Symbol.iterator]();
+    return this.sliceOf(split, tc)[Symbol.iterator]();
   }
   protected override computeEach(split: Partition, tc: TaskContext, each: (x: T) => void): void {
-    const data = split.data as T[];
-    tc.metrics.recordsRead += data.length;
+    const data = this.sliceOf(split, tc);
     for (let i = 0; i < data.length; i++) each(data[i]!);
   }
   shipArgs(): unknown {

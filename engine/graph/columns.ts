@@ -1,0 +1,34 @@
+// Columns of vertex ids, edge values and messages as the Pregel engine ships them: a Float64Array
+// while every entry is a number (it travels as raw bytes, with no per-value encoding or boxing),
+// else a plain array.
+
+export type Column = unknown[] | Float64Array;
+
+/** A column of the values of `a`. */
+export function column(a: unknown[]): Column {
+  for (let i = 0; i < a.length; i++) if (typeof a[i] !== "number") return a;
+  return Float64Array.from(a as number[]);
+}
+
+/** Appends values: numbers into a growing Float64Array until the first value that is not one. */
+export class ColumnBuilder {
+  private nums: Float64Array | null = new Float64Array(64);
+  private any: unknown[] | null = null;
+  length = 0;
+
+  push(v: unknown): void {
+    const nums = this.nums;
+    if (nums !== null && typeof v === "number") {
+      if (this.length === nums.length) { const n = new Float64Array(nums.length * 2); n.set(nums); this.nums = n; n[this.length++] = v; return; }
+      nums[this.length++] = v;
+      return;
+    }
+    if (this.any === null) { this.any = Array.from(nums!.subarray(0, this.length)); this.nums = null; }
+    this.any.push(v);
+    this.length++;
+  }
+
+  finish(): Column {
+    return this.any ?? this.nums!.slice(0, this.length);
+  }
+}

@@ -1,0 +1,102 @@
+// The resident Pregel engine's own behaviour on real workers: vertices from the edges alone
+// (Graph.fromEdges), string ids, messages that are not numbers (with and without a combiner,
+// and a combiner that stops returning numbers halfway), messages to no vertex, edges changed by
+// compute(), the user's error reaching the caller, and a run that loses a worker without any
+// checkpoint restarting from the start with the same result.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pageRank, pregelPageRank, runPregel, type EdgeTuple, type VertexId } from "../../engine/graph";
+import type { SparkSession } from "../../engine/index";
+import { startSession } from "../engine/helpers";
+
+let spark: SparkSession;
+beforeAll(async () => { ({ spark } = await startSession("local[2]", { "spark.network.timeout": "5s" })); }, 60_000);
+afterAll(async () => { await spark?.stop(); });
+
+const byId = <V>(m: Map<VertexId, V>): Array<[VertexId, V]> => [...m].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
+describe("Pregel engine", () => {
+  it("builds the vertices from the edges when none are given, with the default value", async () => {
+    const sc = spark.sparkContext;
+    const res = await runPregel<string, number, number>(null, sc.parallelize([["a", "b", 1], ["b", "c", 1], ["d", "a", 1]] as Array<[VertexId, VertexId, number]>, 2),
+      (v, msgs, ctx) => {
+        if (ctx.superstep === 0) { v.value = `${v.value}:${v.edges.length}`; ctx.sendToAllNeighbors(1); }
+        else v.value = `${v.value}+${msgs.reduce((a, b) => a + b, 0)}`;
+        if (ctx.superstep === 1) ctx.voteToHalt();
+      },
+      { defaultValue: "init", combiner: (a, b) => a + b, numPartitions: 3 });
+    expect(byId(res.values)).toEqual([["a", "init:1+1"], ["b", "init:1+1"], ["c", "init:0+1"], ["d", "init:1+0"]]);
+    expect(res.metrics[0]).toMatchObject({ activeVertices: 4, messagesSent: 3, messagesAfterCombine: 3 });
+    expect(res.metrics[0]!.messagesLocal + res.metrics[0]!.messagesRemote).toBe(3);
+  }, 60_000);
+
+  it("carries messages that are not numbers, with and without a combiner, and drops messages to no vertex", async () => {
+    const sc = spark.sparkContext;
+    const vertices = sc.parallelize([1, 2, 3, 4].map((id) => [id, ""] as [VertexId, string]), 2);
+    const edges = sc.parallelize([[1, 4, 0], [2, 4, 0], [3, 4, 0], [4, 1, 0]] as Array<[VertexId, VertexId, number]>, 2);
+    const compute = (v: { id: VertexId; value: string }, msgs: string[], ctx: { superstep: number; sendToAllNeighbors(m: string): void; sendMessageTo(id: VertexId, m: string): void; voteToHalt(): void }): void => {
+      if (ctx.superstep === 0) { ctx.sendToAllNeighbors(`m${String(v.id)}`); ctx.sendMessageTo(99, "lost"); }
+      else v.value = msgs.join(",").split(",").sort().join(",");
+      ctx.voteToHalt();
+    };
+    const lists = await runPregel<string, number, string>(vertices, edges, compute, { numPartitions: 2 });
+    expect(byId(lists.values)).toEqual([[1, "m4"], [2, ""], [3, ""], [4, "m1,m2,m3"]]);
+    const joined = await runPregel<string, number, string>(vertices, edges, compute, { combiner: (a, b) => [a, b].sort().join(","), numPartitions: 2 });
+    expect(byId(joined.values)).toEqual([[1, "m4"], [2, ""], [3, ""], [4, "m1,m2,m3"]]);
+    expect(lists.metrics[0]).toMatchObject({ messagesSent: 8, messagesAfterCombine: 8 });
+    expect(joined.metrics[0]!.messagesSent).toBe(8);
+    // Combined per destination within each partition: at least one per target (4, 1 and 99), fewer than sent.
+    expect(joined.metrics[0]!.messagesAfterCombine).toBeGreaterThanOrEqual(3);
+    expect(joined.metrics[0]!.messagesAfterCombine).toBeLessThan(8);
+  }, 60_000);
+
+  it("a combiner that stops returning numbers halfway keeps every message", async () => {
+    const sc = spark.sparkContext;
+    const edges: Array<[VertexId, VertexId, number]> = [];
+    for (let u = 0; u < 40; u++) edges.push([u, 0, 1], [u, 1, 1]);
+    type M = number | number[];
+    const res = await runPregel<number, number, M>(null, sc.parallelize(edges, 2), (v, msgs, ctx) => {
+      if (ctx.superstep === 0) ctx.sendToAllNeighbors(Number(v.id));
+      else v.value = msgs.flat().reduce((a, b) => a + b, 0);
+      ctx.voteToHalt();
+    }, { defaultValue: -1, combiner: (a, b) => (Array.isArray(a) || Array.isArray(b) || (a as number) + (b as number) > 300 ? [a, b].flat() : (a as number) + (b as number)), numPartitions: 2 });
+    expect(res.values.get(0)).toBe((39 * 40) / 2);
+    expect(res.values.get(1)).toBe((39 * 40) / 2);
+  }, 60_000);
+
+  it("edges changed by compute() are the ones the next superstep sends along", async () => {
+    const sc = spark.sparkContext;
+    const res = await runPregel<number, number, number>(null, sc.parallelize([[0, 1, 1], [1, 2, 1], [2, 0, 1]] as Array<[VertexId, VertexId, number]>, 2), (v, msgs, ctx) => {
+      if (ctx.superstep === 0) { ctx.sendToAllNeighbors(1); return; }
+      v.value += msgs.reduce((a, b) => a + b, 0);
+      // Superstep 1: every vertex points at vertex 0 instead; superstep 2 sends along the new edges.
+      if (ctx.superstep === 1) { v.edges = [{ target: 0, value: 1 }]; ctx.sendToAllNeighbors(10); return; }
+      ctx.voteToHalt();
+    }, { defaultValue: 0, combiner: (a, b) => a + b, numPartitions: 2 });
+    expect(byId(res.values)).toEqual([[0, 31], [1, 1], [2, 1]]);
+  }, 60_000);
+
+  it("an error thrown by compute() reaches the caller with its own message", async () => {
+    const sc = spark.sparkContext;
+    await expect(runPregel(null, sc.parallelize([[1, 2, 1]] as Array<[VertexId, VertexId, number]>, 1), (v, _m, ctx) => {
+      if (ctx.superstep === 1 && v.id === 2) throw new Error("vertex 2 has no rank yet");
+      ctx.sendToAllNeighbors(1);
+    })).rejects.toThrow(/vertex 2 has no rank yet/);
+  }, 60_000);
+
+  it("a worker lost without any checkpoint: the run restarts from the start and gives the same ranks", async () => {
+    const sc = spark.sparkContext;
+    const edges: EdgeTuple[] = [];
+    for (let u = 0; u < 50; u++) edges.push([u, (u * 7 + 3) % 50], [u, (u * 13 + 1) % 50]);
+    let starts = 0, killed = "";
+    const off = sc.addSparkListener({
+      onTaskStart: (e) => { if (!killed && ++starts === 16) { killed = e.task.workerId; void spark.cluster.kill(killed); } },
+    });
+    const res = await pregelPageRank(sc.parallelize(edges, 2), { beta: 0.85, maxIter: 8, numPartitions: 2 });
+    off();
+    expect(killed).not.toBe("");
+    expect(res.restarts).toBeGreaterThanOrEqual(1);
+    expect(res.metrics.map((m) => m.superstep)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const local = pageRank(edges, { beta: 0.85, maxIter: 8, tol: 0 });
+    for (const [id, r] of local.ranks) expect(Math.abs(res.values.get(id)! - r), String(id)).toBeLessThan(1e-9);
+  }, 300_000);
+});
