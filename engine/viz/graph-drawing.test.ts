@@ -16,4 +16,14 @@ describe("renderGraph", () => {
     expect(Math.hypot(Number(loop[1]) - Number(y[1]), Number(loop[2]) - Number(y[2]))).toBeGreaterThan(Number(y[3]));
     expect(String(b["text/plain"]).split("\n").slice(2).map((l) => l.trim().split(" ")[0])).toEqual(["y", "a", "m"]);
   });
+
+  it("colours edges by their group (the partition holding them) and counts them per group in the text", () => {
+    const b = renderGraph([{ id: 1 }, { id: 2 }, { id: 3 }], [{ src: 1, dst: 2, group: 0 }, { src: 2, dst: 3, group: 1 }, { src: 3, dst: 1, group: 0 }, { src: 1, dst: 3 }]);
+    const strokes = [...String(b["image/svg+xml"]).matchAll(/<path [^>]*stroke="(#[0-9a-f]+)"/g)].map((m) => m[1]);
+    expect(strokes).toHaveLength(4);
+    expect(strokes[0]).toBe(strokes[2]);
+    expect(strokes[0]).not.toBe(strokes[1]);
+    expect(strokes[3]).toBe("#888");
+    expect(String(b["text/plain"]).split("\n")[1]).toBe("3 vertices, 4 edges (group 0: 2, group 1: 1)");
+  });
 });

@@ -1,6 +1,7 @@
 // Source of notebooks/L09-graphs.ipynb (lecture 9, graphs): the flow equations and M, power
 // iteration, dead ends and spider traps, teleport, topic-specific PageRank and TrustRank, HITS,
-// PageRank with RDD joins, Pregel, GraphFrame, edge cut vs vertex cut.
+// PageRank with RDD joins, Pregel (PageRank, a compute() written by hand with its values per
+// superstep, fault tolerance by checkpoints), GraphFrame, edge cut vs vertex cut drawn by partition.
 // Run `npx tsx notebooks/src/L09.ts` to regenerate; `--check` verifies it.
 
 import { fileURLToPath } from "node:url";
@@ -13,7 +14,9 @@ export const L09 = buildNotebook("l09", [
     \`spark\`, \`sc\` and \`display\` are predefined. Cells marked **Your turn** have a \`TODO\` and a check.
   `,
   code`
-    import { pageRank, stochasticMatrix, buildGraph, personalizedPageRank, trustRank, hits, pageRankRDD, pregelPageRank, pregelConnectedComponents, GraphFrame, partitionGraph, expectedRandomVertexCutReplication, viz, type EdgeTuple } from "bigdata-workbench";
+    import { pageRank, stochasticMatrix, buildGraph, personalizedPageRank, trustRank, hits, pageRankRDD, pregelPageRank, pregelConnectedComponents, runPregel, GraphFrame, partitionGraph, expectedRandomVertexCutReplication, viz, type EdgeTuple, type VertexId } from "bigdata-workbench";
+    import { tmpdir } from "node:os";
+    import { join } from "node:path";
     const chart = async (spec: object, text: string) => display.bundle({ "image/svg+xml": await viz.vegaLiteToSvg({ $schema: "https://vega.github.io/schema/vega-lite/v5.json", width: 320, height: 180, ...spec } as any), "text/plain": text });
     function check(what: string, answer: unknown, expected: unknown): void {
       if (answer === undefined) console.log(\`… \${what}: not answered yet (replace the TODO)\`);
@@ -90,7 +93,65 @@ export const L09 = buildNotebook("l09", [
     display(sc.getJob(dist.jobIds[4]!)!.dag())
   `,
   md`
+    ## Think like a vertex: compute() by hand
+
+    Pregel runs in **supersteps**. In each, every active vertex runs \`compute(vertex, messages, ctx)\`: it reads the messages
+    sent to it in the previous superstep, may change its value and its out-edges, sends messages (\`ctx.sendMessageTo\`,
+    \`ctx.sendToAllNeighbors\`) and may \`ctx.voteToHalt()\`. A halted vertex sleeps until a message wakes it; the run ends
+    when every vertex is halted and no message is in flight. A **combiner** merges messages for the same vertex before they
+    leave the worker. The vertices stay in the workers' memory between supersteps (an edge cut: each vertex lives in one
+    partition, chosen by hashing its id); a job per superstep is the barrier.
+
+    Single-source shortest paths from A, written as one compute(): a vertex that learns a shorter distance tells its neighbours.
+    \`recordValues\` keeps every vertex's value after each superstep (small graphs only).
+  `,
+  code`
+    const roads: Array<[VertexId, VertexId, number]> = [["A", "B", 4], ["A", "C", 1], ["C", "B", 2], ["B", "D", 1], ["C", "D", 5], ["D", "E", 3]];
+    const sssp = await runPregel<number, number, number>(null, sc.parallelize(roads, 2), (v, msgs, ctx) => {
+      const best = Math.min(ctx.superstep === 0 && v.id === "A" ? 0 : Infinity, ...msgs);
+      if (best < v.value) { v.value = best; for (const e of v.edges) ctx.sendMessageTo(e.target, best + e.value); }
+      ctx.voteToHalt();
+    }, { defaultValue: Infinity, combiner: (a, b) => Math.min(a, b), recordValues: true });
+    console.log("distance from A after each superstep (∞ = not reached yet):");
+    console.table(sssp.history!.map((vals, step) => Object.fromEntries([["superstep", step], ...[...vals].sort((a, b) => String(a[0]).localeCompare(String(b[0]))).map(([id, d]) => [id, d === Infinity ? "∞" : d])])));
+    console.table(sssp.metrics.map((m) => ({ superstep: m.superstep, active: m.activeVertices, sent: m.messagesSent, "after combiner": m.messagesAfterCombine })));
+    await display.bundle(viz.renderGraph([...sssp.values].map(([id, d]) => ({ id, label: \`\${id}=\${d}\` })), roads.map(([src, dst, w]) => ({ src, dst, weight: w })), { title: "shortest distances from A (edge width = length)" }));
+  `,
+  md`
     ### Your turn 2
+
+    The Pregel paper's first example: every vertex learns the **largest value** in the graph. Write a compute() that keeps the
+    maximum of its value and its messages, tells its neighbours when that maximum changed (and in superstep 0), and votes to halt.
+  `,
+  code`
+    const maxEdges: Array<[VertexId, VertexId, number]> = [[1, 2, 0], [2, 1, 0], [2, 3, 0], [3, 2, 0], [3, 4, 0], [4, 3, 0]];
+    const startValues: Array<[VertexId, number]> = [[1, 3], [2, 6], [3, 2], [4, 1]];
+    // TODO: runPregel(sc.parallelize(startValues, 2), sc.parallelize(maxEdges, 2), yourCompute, { combiner: (a, b) => Math.max(a, b) }),
+    //       then put the final values of vertices 1, 2, 3, 4 (in that order) here
+    const maxFound: number[] | undefined = undefined;
+    check("every vertex knows the maximum", maxFound, [6, 6, 6, 6]);
+  `,
+  md`
+    ## Fault tolerance: checkpoints and a lost worker
+
+    Every \`checkpointInterval\` supersteps each partition writes its vertices and the messages in flight to the checkpoint
+    directory. When a worker dies, its partitions are gone; the partitions on the other workers are already further along, so
+    **every** partition goes back to the last checkpoint and the lost supersteps run again, as in Pregel. Below a worker is
+    killed in the middle of the run.
+  `,
+  code`
+    sc.setCheckpointDir(join(tmpdir(), "l09-checkpoints"));
+    const ring: EdgeTuple[] = Array.from({ length: 200 }, (_, u) => [[u, (u * 7 + 3) % 200], [u, (u * 11 + 5) % 200]] as EdgeTuple[]).flat();
+    let taskStarts = 0, victim = "";
+    const stopListening = sc.addSparkListener({ onTaskStart: (e) => { if (!victim && ++taskStarts === 20) { victim = e.task.workerId; void spark.cluster.kill(victim); } } });
+    const survived = await pregelPageRank(sc.parallelize(ring, 2), { beta: 0.85, maxIter: 10, numPartitions: 2, checkpointInterval: 3 });
+    stopListening();
+    console.log(\`killed \${victim} during the run; restarts from the last checkpoint: \${survived.restarts}; checkpointed after supersteps \${survived.metrics.filter((m) => m.checkpointed).map((m) => m.superstep).join(", ")}\`);
+    const undisturbed = pageRank(ring, { beta: 0.85, maxIter: 10, tol: 0 });
+    console.log("same ranks as without the failure:", [...undisturbed.ranks].every(([k, r]) => Math.abs(survived.values.get(k)! - r) < 1e-9));
+  `,
+  md`
+    ### Your turn 3
 
     How many connected components does this graph have? Use \`pregelConnectedComponents\` (values map each vertex to its component id).
   `,
@@ -101,7 +162,7 @@ export const L09 = buildNotebook("l09", [
     check("number of components", numComponents, 3);
   `,
   md`
-    ## GraphFrame and vertex cut
+    ## GraphFrame
   `,
   code`
     const g = new GraphFrame(spark.createDataFrame(["a", "b", "c", "d"].map((id) => ({ id }))),
@@ -114,6 +175,24 @@ export const L09 = buildNotebook("l09", [
     // Motifs: a path a → b → c whose end does not link back to a.
     await g.find("(x)-[]->(y); (y)-[]->(z); !(z)-[]->(x)").selectExpr("x.id AS x", "y.id AS y", "z.id AS z").show();
     await (await g.stronglyConnectedComponents()).orderBy("id").show();
+  `,
+  md`
+    ## Edge cut vs vertex cut
+
+    An **edge cut** (Pregel) stores each vertex once, hashed by id; an edge between two partitions costs a message every
+    iteration. A **vertex cut** (GraphX, PowerGraph) assigns *edges* to partitions and copies a vertex into every partition
+    holding one of its edges (one master, mirrors); per iteration each mirror sends its partial sum to the master and gets the
+    new value back. Below, the same small graph in 3 partitions: edge colour = the partition storing the edge; vertex colour =
+    its partition (edge cut) or how many copies it has (vertex cut).
+  `,
+  code`
+    const small: EdgeTuple[] = [[0, 1], [1, 2], [2, 0], [2, 3], [3, 4], [4, 5], [5, 3], [1, 4], [0, 5], [3, 1]];
+    for (const s of ["EdgeCut", "RandomVertexCut"] as const) {
+      const r = partitionGraph(small, 3, s);
+      await display.bundle(viz.renderGraph([...r.replicas].map(([id, ps]) => ({ id, group: s === "EdgeCut" ? \`partition \${ps[0]}\` : \`\${ps.length} copies\` })),
+        small.map(([src, dst], i) => ({ src, dst, group: r.edgePartition[i] })),
+        { title: \`\${s}: replication \${r.replicationFactor.toFixed(2)}, \${r.communicationPerIteration} messages/iteration\` }));
+    }
     const big: EdgeTuple[] = Array.from({ length: 3000 }, (_, i) => [i % 500, (i * 37) % 499] as EdgeTuple);
     for (const s of ["EdgeCut", "RandomVertexCut", "EdgePartition2D"] as const) {
       const r = partitionGraph(big, 4, s);
@@ -126,6 +205,10 @@ export const L09_SOLUTIONS: Array<{ find: string; replace: string }> = [
   {
     find: "const topPage: string | undefined = undefined;",
     replace: "const topPage: string | undefined = [...personalizedPageRank(trapEdges, [\"y\"], { beta: 0.8 }).ranks].sort((a, b) => b[1] - a[1])[0]![0] as string;",
+  },
+  {
+    find: "const maxFound: number[] | undefined = undefined;",
+    replace: "const maxFound: number[] | undefined = [...(await runPregel<number, number, number>(sc.parallelize(startValues, 2), sc.parallelize(maxEdges, 2), (v, msgs, ctx) => { const m = Math.max(v.value, ...msgs); if (ctx.superstep === 0 || m > v.value) { v.value = m; ctx.sendToAllNeighbors(m); } ctx.voteToHalt(); }, { combiner: (a, b) => Math.max(a, b) })).values].sort((a, b) => Number(a[0]) - Number(b[0])).map(([, x]) => x);",
   },
   {
     find: "const numComponents: number | undefined = undefined;",

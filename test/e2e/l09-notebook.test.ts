@@ -14,12 +14,19 @@ describe("L09 notebook", () => {
   it("is committed as generated", () => expectCommittedAsGenerated("L09.ts", L09));
 
   it.skipIf(!bigdataReady)("with the model answers, runs headless and every check says correct", async () => {
-    const { outputs } = await expectSolutionsPass(env.sb(), L09, L09_SOLUTIONS, "L09", 2);
+    const { outputs } = await expectSolutionsPass(env.sb(), L09, L09_SOLUTIONS, "L09", 3);
     expect(outputs).toContain("RDD version matches local: true");
     expect(outputs).toContain("Pregel version matches local: true");
     expect(outputs).toContain("7.000000/33");
     // Charts and drawings: the convergence plot, the y/a/m web sized by rank, messages per superstep, the GraphFrame's ranks.
-    expect((outputs.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(5);
+    expect((outputs.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(8);
+    // compute() by hand: distances per superstep; a worker killed mid-run, restarted from a checkpoint.
+    expect(outputs).toContain("distance from A after each superstep");
+    expect(outputs).toMatch(/restarts from the last checkpoint: [1-9]/);
+    expect(outputs).toContain("same ranks as without the failure: true");
+    // Edge cut vs vertex cut drawn by partition.
+    expect(outputs).toContain("EdgeCut: replication 1.00");
+    expect(outputs).toMatch(/RandomVertexCut: replication [12]\.\d\d/);
     expect(outputs).toContain("the y/a/m web, node size = PageRank");
     expect(outputs).toContain("Pregel: messages per superstep, local vs remote");
     expect(outputs).toMatch(/\|\s+x\|\s+y\|\s+z\|/); // the motif table
