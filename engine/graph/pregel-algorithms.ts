@@ -9,11 +9,14 @@ import { runPregel, type PregelResult } from "./pregel";
 
 /** The weighted edges (both directions if undirected); the vertices are the edges' ends (vertices: null, Graph.fromEdges). */
 function vertexAndEdgeRDDs(edges: RDD<EdgeTuple>, undirected: boolean): { vertices: null; edgeRDD: RDD<[VertexId, VertexId, number]> } {
-  const edgeRDD = edges.flatMap((e: EdgeTuple) => {
+  const weight = (e: EdgeTuple): number => {
     const w = e.length > 2 ? e[2] : 1;
     if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new Error(`GRAPH_INVALID_WEIGHT: edge ${JSON.stringify(e[0])} -> ${JSON.stringify(e[1])} has weight ${JSON.stringify(w)}`);
-    return undirected ? [[e[0], e[1], w], [e[1], e[0], w]] as Array<[VertexId, VertexId, number]> : [[e[0], e[1], w]] as Array<[VertexId, VertexId, number]>;
-  });
+    return w;
+  };
+  const edgeRDD = undirected
+    ? edges.flatMap((e: EdgeTuple) => { const w = weight(e); return [[e[0], e[1], w], [e[1], e[0], w]] as Array<[VertexId, VertexId, number]>; })
+    : edges.map((e: EdgeTuple) => [e[0], e[1], weight(e)] as [VertexId, VertexId, number]);
   return { vertices: null, edgeRDD };
 }
 
