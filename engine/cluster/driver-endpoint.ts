@@ -16,6 +16,7 @@ import {
   CLOSE_BAD_MESSAGE, CLOSE_DUPLICATE_WORKER, type DriverToWorker, type TaskEndMessage, type WorkerToDriver,
 } from "../rpc/protocol";
 import { HeartbeatMonitor } from "./heartbeat-monitor";
+import { ExecutionError, errorFromWire } from "../common/errors";
 
 export interface RegisteredWorker {
   workerId: string;
@@ -58,6 +59,8 @@ export class DriverEndpoint {
   private readonly peers = new Set<WebSocket>();
   private monitor?: HeartbeatMonitor;
   private closed = false;
+  private nextRequest = 1;
+  private readonly requests = new Map<number, { workerId: string; resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout; lost(why: string): Error }>();
   private port = 0;
   url = "";
 
@@ -152,6 +155,14 @@ export class DriverEndpoint {
         case "log":
           this.log(workerId, msg.level, msg.text);
           break;
+        case "serviceReply": {
+          const p = this.requests.get(msg.reqId);
+          if (!p || p.workerId !== workerId) break;
+          this.requests.delete(msg.reqId);
+          clearTimeout(p.timer);
+          if (msg.error) p.reject(errorFromWire(msg.error)); else p.resolve(msg.result);
+          break;
+        }
       }
     };
     onMessage<unknown>(ws, (raw) => {
@@ -177,10 +188,35 @@ export class DriverEndpoint {
     });
   }
 
+  /**
+   * Ask a service the worker hosts in its main thread (engine/cluster/worker-services.ts). Rejects
+   * with WORKER_LOST when the worker is gone or goes away before replying, and after `timeoutMs`.
+   */
+  request(workerId: string, service: string, op: unknown, timeoutMs = 30_000): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const reqId = this.nextRequest++;
+      const lost = (why: string) => new ExecutionError("WORKER_LOST", `worker ${workerId} ${why} (service '${service}')`, { parameters: { workerId, service } });
+      const timer = setTimeout(() => { this.requests.delete(reqId); reject(new ExecutionError("WORKER_SERVICE_TIMEOUT", `worker ${workerId} did not answer service '${service}' within ${timeoutMs} ms`, { parameters: { workerId, service } })); }, timeoutMs);
+      timer.unref?.();
+      this.requests.set(reqId, { workerId, resolve, reject: (e) => reject(e), timer, lost });
+      if (!this.send(workerId, { t: "service", reqId, service, op })) {
+        this.requests.delete(reqId);
+        clearTimeout(timer);
+        reject(lost("is not connected"));
+      }
+    });
+  }
+
   /** Forget a worker and tell the scheduler it is lost. */
   drop(workerId: string, reason: string): void {
     const ws = this.sockets.get(workerId);
     if (!ws && !this.monitor?.has(workerId)) return;
+    for (const [id, p] of this.requests) {
+      if (p.workerId !== workerId) continue;
+      this.requests.delete(id);
+      clearTimeout(p.timer);
+      p.reject(p.lost(`was lost: ${reason}`));
+    }
     this.sockets.delete(workerId);
     this.monitor?.forget(workerId);
     try { ws?.terminate(); } catch { /* already gone */ }
@@ -212,6 +248,8 @@ export class DriverEndpoint {
     if (this.closed) return;
     this.closed = true;
     this.monitor?.stop();
+    for (const p of this.requests.values()) { clearTimeout(p.timer); p.reject(p.lost("stopped: the session is stopping")); }
+    this.requests.clear();
     const registered = new Set(this.sockets.values());
     for (const [id, ws] of this.sockets) {
       send(ws, { t: "shutdown" } satisfies DriverToWorker);

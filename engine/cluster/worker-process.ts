@@ -5,6 +5,7 @@
 import { rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { createWorkerDir } from "./worker-dirs";
+import { runWorkerService } from "./worker-services";
 import { Worker } from "node:worker_threads";
 import type WebSocket from "ws";
 import { connectAuthenticated } from "../rpc/auth";
@@ -178,6 +179,9 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
         case "removeShuffle": toAll(msg); break;
         case "removeRdd": toAll(msg); break;
         case "removeBroadcast": toAll(msg); break;
+        case "service":
+          void runWorkerService(msg.service, msg.op, { workerId, localDir }).then((r) => toDriver({ t: "serviceReply", reqId: msg.reqId, ...r }));
+          break;
         case "shutdown": void shutdown(); break;
       }
     });

@@ -109,9 +109,9 @@ describe("KeyValueStore (Dynamo-style)", () => {
     await kv.restart(p1!);
     await kv.put("acct", 100, { coordinator: p0 });
     expect(kv.distribution()[p0!]!.hints).toBeGreaterThan(0);
-    expect(kv.node(p2!).read("acct")).toEqual([]);
+    expect(await kv.node(p2!).read("acct")).toEqual([]);
     await kv.restart(p2!);
-    expect(kv.node(p2!).read("acct").at(-1)!.value).toBe(100);
+    expect((await kv.node(p2!).read("acct")).at(-1)!.value).toBe(100);
     expect(kv.stats.hintsDelivered).toBeGreaterThan(0);
   });
 

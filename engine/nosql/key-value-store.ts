@@ -12,7 +12,8 @@ import { AnalysisError, ExecutionError } from "../common/errors";
 import { compareKeys } from "../common/keys";
 import { ConsistentHashRing } from "./consistent-hash";
 import { hashModN, rangeAssign } from "./partition-stats";
-import { StorageNode, reconcile, type Version, type Versioning } from "./storage-node";
+import { LocalKvNode, WorkerKvNode, type KvCluster, type KvNode } from "./kv-nodes";
+import { reconcile, type Version, type Versioning } from "./storage-node";
 import { mergeClocks, type VectorClock } from "./vector-clock";
 
 export type KvPartitioning = "consistent" | "hash" | "range";
@@ -77,14 +78,16 @@ export class KeyValueStore {
   readonly dir: string;
   readonly readRepair: boolean;
   readonly stats: KvStats = { reads: 0, writes: 0, staleRepliesRepaired: 0, hintsStored: 0, hintsDelivered: 0 };
-  private readonly nodeMap = new Map<string, StorageNode>();
+  private readonly nodeMap = new Map<string, KvNode>();
   private ring?: ConsistentHashRing;
   private rangeBounds: string[] = [];
   private readonly cut = new Set<string>();
   private lastTimestamp = 0;
   private readonly counters = new Map<string, number>();
+  private readonly cluster?: KvCluster;
 
-  constructor(opts: KeyValueStoreOptions = {}) {
+  /** Without `cluster` the nodes live in this process; with it, on the session's workers (see create()). */
+  constructor(opts: KeyValueStoreOptions = {}, cluster?: KvCluster) {
     this.name = opts.name ?? "kv";
     const nodes = opts.nodes ?? Array.from({ length: opts.numNodes ?? 3 }, (_, i) => `node-${i}`);
     this.replication = opts.replication ?? Math.min(3, nodes.length);
@@ -102,23 +105,40 @@ export class KeyValueStore {
     if (!["consistent", "hash", "range"].includes(this.partitioning)) throw bad("partitioning", this.partitioning, "expected consistent, hash or range");
     if (!["vector-clock", "timestamp"].includes(this.versioning)) throw bad("versioning", this.versioning, "expected vector-clock or timestamp");
     this.dir = opts.dir ?? mkdtempSync(join(tmpdir(), `kv-${this.name}-`));
-    for (const n of nodes) this.nodeMap.set(n, new StorageNode(n, this.dir, this.versioning));
+    for (const n of nodes) this.nodeMap.set(n, cluster ? new WorkerKvNode(n, this.name, this.dir, this.versioning, cluster) : new LocalKvNode(n, this.dir, this.versioning));
+    this.cluster = cluster;
     if (this.partitioning === "consistent") this.ring = new ConsistentHashRing({ nodes, virtualNodes: opts.virtualNodes ?? 64 });
     if (this.partitioning === "range") {
       this.rangeBounds = opts.rangeBounds ?? Array.from({ length: nodes.length - 1 }, (_, i) => String.fromCharCode(97 + Math.floor(((i + 1) * 26) / nodes.length)));
     }
   }
 
-  /** PySpark-style factory; the session argument is accepted for API symmetry (nodes live in this process, see docs/nosql.md). */
-  static async create(_spark: unknown, opts: KeyValueStoreOptions = {}): Promise<KeyValueStore> {
-    return new KeyValueStore(opts);
+  /**
+   * A store whose nodes run in the session's worker processes (spread round-robin over the live
+   * workers, in their main threads): their data is in the workers' memory and their logs in
+   * `dir`. Killing a worker takes its nodes down; restart(node) starts the node again on a live
+   * worker from its log. Without a session (or with `hosting: "driver"`) the nodes live here.
+   */
+  static async create(spark: { cluster?: KvCluster } | null | undefined, opts: KeyValueStoreOptions & { hosting?: "workers" | "driver" } = {}): Promise<KeyValueStore> {
+    const cluster = opts.hosting === "driver" ? undefined : spark?.cluster;
+    if (!cluster) return new KeyValueStore(opts);
+    const workers = cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort();
+    if (workers.length === 0) throw new ExecutionError("NO_WORKERS", "The session has no live worker to host the store's nodes.");
+    const store = new KeyValueStore(opts, cluster);
+    await Promise.all(store.nodes.map((n, i) => (store.node(n) as WorkerKvNode).open(workers[i % workers.length]!)));
+    return store;
+  }
+
+  /** The worker (or "driver") each node runs on. */
+  hosts(): Record<string, string> {
+    return Object.fromEntries(this.nodes.map((n) => [n, this.node(n).host]));
   }
 
   get nodes(): string[] {
     return [...this.nodeMap.keys()];
   }
 
-  node(name: string): StorageNode {
+  node(name: string): KvNode {
     const n = this.nodeMap.get(name);
     if (!n) throw new AnalysisError("UNKNOWN_NODE", `No node '${name}' in store '${this.name}' (nodes: ${this.nodes.join(", ")}).`, { parameters: { node: name } });
     return n;
@@ -137,16 +157,29 @@ export class KeyValueStore {
   partitionNetwork(a: string, b: string): void { this.node(a); this.node(b); this.cut.add(pairKey(a, b)); }
   healNetwork(a?: string, b?: string): void { if (a && b) this.cut.delete(pairKey(a, b)); else this.cut.clear(); }
   delay(node: string, ms: number): void { this.node(node).delayMs = ms; }
-  /** Kill a node: its memory is lost, its log stays on disk. */
-  kill(node: string): void { this.node(node).crash(); }
-  /** Restart a node: it replays its log, then peers deliver the hints they hold for it. */
-  async restart(node: string): Promise<void> { this.node(node).restart(); await this.deliverHints(); }
+  /** Kill a node: its memory is lost, its log stays on disk (down at once; the promise settles when its host has dropped it). */
+  kill(node: string): Promise<void> { return this.node(node).crash(); }
+  /**
+   * Restart a node: it replays its log (on its worker, or on the live worker hosting the fewest of
+   * this store's nodes if its worker is gone), then peers deliver the hints they hold for it.
+   */
+  async restart(node: string): Promise<void> {
+    const n = this.node(node);
+    const cluster = this.cluster;
+    if (n instanceof WorkerKvNode && cluster && !cluster.workers().some((w) => w.id === n.host && w.state === "ALIVE")) {
+      const alive = cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort();
+      if (alive.length === 0) throw new ExecutionError("NO_WORKERS", `Cannot restart node ${node}: the session has no live worker.`, { parameters: { node } });
+      const load = (w: string) => this.nodes.filter((m) => m !== node && this.node(m).up && this.node(m).host === w).length;
+      await n.restartOn(alive.reduce((a, b) => (load(b) < load(a) ? b : a)));
+    } else await n.restart();
+    await this.deliverHints();
+  }
 
   private reachable(from: string, to: string): boolean {
     return this.node(to).up && this.node(from).up && !this.cut.has(pairKey(from, to));
   }
 
-  private async message<T>(from: string, to: string, f: () => T): Promise<T> {
+  private async message<T>(from: string, to: string, f: () => T | Promise<T>): Promise<T> {
     const d = (from === to ? 0 : this.node(from).delayMs + this.node(to).delayMs);
     if (d > 0) await sleep(d);
     return f();
@@ -162,14 +195,23 @@ export class KeyValueStore {
     return up;
   }
 
-  /** Wait until `need` of the promises resolve to a reply; the others finish in the background. */
+  /**
+   * Wait until `need` of the promises resolve to a reply; the others finish in the background. A
+   * replica that fails (its worker died mid-request) counts as no reply: fewer than `need` come back.
+   */
   private quorum<T>(calls: Promise<T>[], need: number): Promise<T[]> {
     return new Promise((resolve) => {
       const got: T[] = [];
       let done = 0;
       if (need === 0) resolve([]);
-      for (const c of calls) void c.then((r) => { got.push(r); if (got.length === need) resolve(got.slice()); if (++done === calls.length && got.length < need) resolve(got); });
+      const settle = () => { if (++done === calls.length && got.length < need) resolve(got); };
+      for (const c of calls) void c.then((r) => { got.push(r); if (got.length === need) resolve(got.slice()); settle(); }, settle);
     });
+  }
+
+  private short(what: "W" | "R", need: number, got: number, key: string): ExecutionError {
+    return new ExecutionError("NOT_ENOUGH_REPLICAS", `not enough replicas: needed ${what}=${need}, ${what === "W" ? "acknowledged" : "answered"} ${got} (key '${key}': a replica was lost during the request).`,
+      { parameters: { needed: need, reachable: got, key } });
   }
 
   private checkKey(key: unknown): string {
@@ -203,7 +245,7 @@ export class KeyValueStore {
     const coord = this.coordinatorFor(key, opts.coordinator);
     let context = opts.context;
     if (!context) {
-      const local = this.preferenceList(key).includes(coord) ? this.node(coord).read(key) : [];
+      const local = this.preferenceList(key).includes(coord) ? await this.node(coord).read(key) : [];
       context = mergeClocks(...local.map((v) => v.clock));
     }
     const timestamp = this.now();
@@ -221,7 +263,8 @@ export class KeyValueStore {
       this.node(coord).hints.set(n, list);
       this.stats.hintsStored++;
     }
-    await this.quorum(live.map((n) => this.message(coord, n, () => this.node(n).write(key, version))), this.writeQuorum);
+    const acks = await this.quorum(live.map((n) => this.message(coord, n, () => this.node(n).write(key, version))), this.writeQuorum);
+    if (acks.length < this.writeQuorum) throw this.short("W", this.writeQuorum, acks.length, key);
     return version.clock;
   }
 
@@ -237,7 +280,8 @@ export class KeyValueStore {
     }
     // The coordinator's own replica answers first (no network hop), as in Dynamo.
     const order = [...live].sort((a, b) => Number(b === coord) - Number(a === coord));
-    const replies = await this.quorum(order.map((n) => this.message(coord, n, () => ({ node: n, versions: this.node(n).read(key) }))), this.readQuorum);
+    const replies = await this.quorum(order.map((n) => this.message(coord, n, async () => ({ node: n, versions: await this.node(n).read(key) }))), this.readQuorum);
+    if (replies.length < this.readQuorum) throw this.short("R", this.readQuorum, replies.length, key);
     let merged: Version[] = [];
     for (const r of replies) for (const v of r.versions) merged = reconcile(merged, v, this.versioning);
     if (this.readRepair) {
@@ -245,7 +289,7 @@ export class KeyValueStore {
         const missing = merged.filter((m) => !r.versions.some((v) => sameVersion(v, m)));
         if (missing.length) {
           this.stats.staleRepliesRepaired++;
-          for (const m of missing) void this.message(coord, r.node, () => this.node(r.node).write(key, m));
+          for (const m of missing) void this.message(coord, r.node, () => this.node(r.node).write(key, m)).catch(() => {});
         }
       }
     }
@@ -274,7 +318,7 @@ export class KeyValueStore {
       throw new AnalysisError("SCAN_NEEDS_RANGE_PARTITIONING", `scan(from, to) needs partitioning: "range"; store '${this.name}' uses "${this.partitioning}", where a key range is scattered over every node.`);
     }
     const keys = new Set<string>();
-    for (const n of this.nodes) if (this.node(n).up) for (const k of this.node(n).keys()) if (compareKeys(k, from) >= 0 && compareKeys(k, to) < 0) keys.add(k);
+    for (const n of this.nodes) if (this.node(n).up) for (const k of await this.node(n).keys()) if (compareKeys(k, from) >= 0 && compareKeys(k, to) < 0) keys.add(k);
     const out: [string, unknown][] = [];
     for (const k of [...keys].sort(compareKeys)) {
       const r = await this.get(k);
@@ -290,7 +334,7 @@ export class KeyValueStore {
       if (!holder.up) continue;
       for (const [target, list] of [...holder.hints]) {
         if (!this.reachable(holder.name, target)) continue;
-        for (const [k, v] of list) { this.node(target).write(k, v); n++; }
+        for (const [k, v] of list) { await this.node(target).write(k, v); n++; }
         holder.hints.delete(target);
       }
     }
@@ -299,10 +343,10 @@ export class KeyValueStore {
   }
 
   /** Keys and version counts per node (for load and replication pictures). */
-  distribution(): Record<string, { up: boolean; keys: number; hints: number }> {
+  distribution(): Record<string, { up: boolean; keys: number; hints: number; host: string }> {
     return Object.fromEntries(this.nodes.map((n) => {
       const s = this.node(n);
-      return [n, { up: s.up, keys: s.size, hints: [...s.hints.values()].reduce((a, l) => a + l.length, 0) }];
+      return [n, { up: s.up, keys: s.size, hints: [...s.hints.values()].reduce((a, l) => a + l.length, 0), host: s.host }];
     }));
   }
 }

@@ -58,10 +58,18 @@ export interface TaskEndMessage {
   blocksRemoved: string[];
 }
 
+/**
+ * A request to a service a worker hosts in its main thread (engine/cluster/worker-services.ts:
+ * e.g. the key-value store's storage nodes), and its reply with the same reqId.
+ */
+export interface ServiceRequest { t: "service"; reqId: number; service: string; op: unknown }
+export interface ServiceReply { t: "serviceReply"; reqId: number; result?: unknown; error?: WireError }
+
 export type WorkerToDriver =
   | { t: "register"; workerId: string; pid: number; host: string; slots: number; shuffleAddress: string; localDir: string }
   | { t: "heartbeat"; workerId: string; time: number }
   | TaskEndMessage
+  | ServiceReply
   | { t: "log"; level: "info" | "warn" | "error"; text: string };
 
 export type DriverToWorker =
@@ -71,6 +79,7 @@ export type DriverToWorker =
   | { t: "removeShuffle"; shuffleId: number }
   | { t: "removeRdd"; rddId: number }
   | { t: "removeBroadcast"; id: number }
+  | ServiceRequest
   | { t: "shutdown" };
 
 /** Messages between a worker's main thread and one of its executor threads. */

@@ -48,6 +48,10 @@ export function validateWorkerMessage(msg: unknown): string | undefined {
       return isStr(msg.workerId, 256) && isNum(msg.time) ? undefined : "heartbeat needs workerId and time";
     case "taskEnd":
       return checkTaskEnd(msg);
+    case "serviceReply":
+      if (!isInt(msg.reqId)) return "serviceReply.reqId is not an integer";
+      if (msg.error !== undefined) { const why = checkWireError(msg.error); if (why) return `serviceReply.${why}`; }
+      return undefined;
     case "log":
       return ["info", "warn", "error"].includes(msg.level as string) && isStr(msg.text, 1 << 20) ? undefined : "log needs a level and a text";
     default:

@@ -127,6 +127,11 @@ export class EmbeddedCluster {
     return this.launcher?.pid(workerId);
   }
 
+  /** Ask a service a worker hosts in its main thread (engine/cluster/worker-services.ts). */
+  request(workerId: string, service: string, op: unknown, timeoutMs?: number): Promise<unknown> {
+    return this.endpoint.request(workerId, service, op, timeoutMs);
+  }
+
   /** Kill a worker process abruptly (SIGKILL), as a machine failure would. */
   async kill(workerId: string): Promise<void> {
     if (this.launcher?.pid(workerId) !== undefined && this.local.has(workerId)) {

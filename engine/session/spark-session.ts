@@ -54,6 +54,13 @@ export class ClusterHandle {
   kill(workerId: string): Promise<void> {
     return this.sc.cluster.kill(workerId);
   }
+  /**
+   * Ask a service a worker hosts beside its executors (e.g. the key-value store's storage nodes,
+   * "nosql.kv"); rejects with WORKER_LOST if the worker goes away first.
+   */
+  serviceRequest(workerId: string, service: string, op: unknown, timeoutMs?: number): Promise<unknown> {
+    return this.sc.cluster.request(workerId, service, op, timeoutMs);
+  }
   addWorkers(n = 1): Promise<string[]> {
     return this.sc.cluster.addWorkers(n);
   }

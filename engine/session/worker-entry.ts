@@ -5,6 +5,8 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startWorkerProcess } from "../cluster/worker-process";
 import { ShuffleServer } from "../storage";
+// Services the worker's main thread hosts for the driver.
+import "../nosql/kv-node-service";
 
 export interface RunWorkerOptions {
   driverUrl: string;

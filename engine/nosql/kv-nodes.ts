@@ -1,0 +1,137 @@
+// Where a key-value store's storage nodes live, behind one interface the coordinator uses. A
+// LocalKvNode is a StorageNode in this process (a store made without a session); a WorkerKvNode
+// is a StorageNode in a worker process's main thread, reached over the session's authenticated
+// channel (the worker service "nosql.kv", kv-node-service.ts): its data is in that worker's
+// memory, so killing the worker loses it, and restarting the node on a live worker replays its
+// append-only log. The coordinator's own state (hints it holds, injected delay) stays here.
+
+import { ExecutionError } from "../common/errors";
+import { StorageNode, type Version, type Versioning } from "./storage-node";
+
+export interface KvNode {
+  readonly name: string;
+  /** Reachable and holding its data (not crashed, its worker alive). */
+  readonly up: boolean;
+  /** Where the node runs: "driver" or a worker id. */
+  readonly host: string;
+  /** Keys held (including tombstones), as of the node's last reply. */
+  readonly size: number;
+  /** Extra latency on every message to or from this node, ms. */
+  delayMs: number;
+  /** Writes meant for other nodes that were unreachable (hinted handoff): target -> [key, version]. */
+  readonly hints: Map<string, [string, Version][]>;
+  write(key: string, v: Version): Promise<Version[]>;
+  read(key: string): Promise<Version[]>;
+  keys(): Promise<string[]>;
+  /** The process dies: memory (data and hints) is gone; only the log on disk survives. */
+  crash(): Promise<void>;
+  /** The node comes back (on a live worker) and rebuilds its memory from the log. */
+  restart(): Promise<void>;
+}
+
+export class LocalKvNode implements KvNode {
+  readonly node: StorageNode;
+  readonly host = "driver";
+  constructor(name: string, dir: string, versioning: Versioning) { this.node = new StorageNode(name, dir, versioning); }
+  get name(): string { return this.node.name; }
+  get up(): boolean { return this.node.up; }
+  get size(): number { return this.node.size; }
+  get delayMs(): number { return this.node.delayMs; }
+  set delayMs(ms: number) { this.node.delayMs = ms; }
+  get hints(): Map<string, [string, Version][]> { return this.node.hints; }
+  async write(key: string, v: Version): Promise<Version[]> { return this.node.write(key, v); }
+  async read(key: string): Promise<Version[]> { return this.node.read(key); }
+  async keys(): Promise<string[]> { return this.node.keys(); }
+  async crash(): Promise<void> { this.node.crash(); }
+  async restart(): Promise<void> { this.node.restart(); }
+}
+
+/** What a store needs of `spark.cluster` to host nodes on workers. */
+export interface KvCluster {
+  workers(): Array<{ id: string; state: string }>;
+  serviceRequest(workerId: string, service: string, op: unknown, timeoutMs?: number): Promise<unknown>;
+}
+
+/** Requests of the "nosql.kv" worker service; every reply carries the node's key count. */
+export type KvNodeOp =
+  | { op: "open"; store: string; node: string; dir: string; versioning: Versioning }
+  | { op: "write"; store: string; node: string; key: string; v: Version }
+  | { op: "read"; store: string; node: string; key: string }
+  | { op: "keys"; store: string; node: string }
+  | { op: "crash"; store: string; node: string };
+export interface KvNodeReply { size: number; versions?: Version[]; keys?: string[] }
+
+export const KV_SERVICE = "nosql.kv";
+
+export class WorkerKvNode implements KvNode {
+  delayMs = 0;
+  readonly hints = new Map<string, [string, Version][]>();
+  private crashed = true;
+  private _size = 0;
+  private worker = "";
+
+  constructor(
+    readonly name: string,
+    private readonly store: string,
+    private readonly dir: string,
+    private readonly versioning: Versioning,
+    private readonly cluster: KvCluster,
+  ) {}
+
+  /** Start (or restart) the node on `worker`: it replays its log there. */
+  async open(worker: string): Promise<void> {
+    this.worker = worker;
+    const r = await this.call({ op: "open", store: this.store, node: this.name, dir: this.dir, versioning: this.versioning });
+    this.crashed = false;
+    this._size = r.size;
+  }
+
+  get host(): string { return this.worker; }
+  get size(): number { return this.up ? this._size : 0; }
+
+  get up(): boolean {
+    if (this.crashed) return false;
+    if (this.cluster.workers().some((w) => w.id === this.worker && w.state === "ALIVE")) return true;
+    // Its worker is gone, and the node's memory with it (the hints it held included).
+    this.crashed = true;
+    this.hints.clear();
+    return false;
+  }
+
+  private async call(op: KvNodeOp): Promise<KvNodeReply> {
+    try {
+      const r = await this.cluster.serviceRequest(this.worker, KV_SERVICE, op) as KvNodeReply;
+      this._size = r.size;
+      return r;
+    } catch (e) {
+      if ((e as { condition?: string }).condition === "WORKER_LOST") { this.crashed = true; this.hints.clear(); }
+      throw e;
+    }
+  }
+
+  async write(key: string, v: Version): Promise<Version[]> {
+    return (await this.call({ op: "write", store: this.store, node: this.name, key, v })).versions!;
+  }
+  async read(key: string): Promise<Version[]> {
+    return (await this.call({ op: "read", store: this.store, node: this.name, key })).versions!;
+  }
+  async keys(): Promise<string[]> {
+    return (await this.call({ op: "keys", store: this.store, node: this.name })).keys!;
+  }
+  async crash(): Promise<void> {
+    const wasUp = this.up;
+    this.crashed = true;
+    this.hints.clear();
+    if (wasUp) await this.call({ op: "crash", store: this.store, node: this.name }).catch(() => {});
+  }
+  async restart(): Promise<void> {
+    const alive = this.cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id);
+    if (alive.length === 0) throw new ExecutionError("NO_WORKERS", `Cannot restart node ${this.name}: the session has no live worker.`, { parameters: { node: this.name } });
+    await this.open(alive.includes(this.worker) ? this.worker : alive[0]!);
+  }
+
+  /** Move a node whose worker is gone to `worker` (restart picks the first live worker). */
+  async restartOn(worker: string): Promise<void> {
+    await this.open(worker);
+  }
+}
