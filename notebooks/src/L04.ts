@@ -73,6 +73,29 @@ export const L04 = buildNotebook("l04", [
     console.log(\`\${node} restarted: log replayed, keys in memory=\${kv.distribution()[node]!.keys}\`);
   `,
   md`
+    ### Nodes on real machines: the workers
+
+    The store above keeps its nodes in this notebook's process. \`KeyValueStore.create(spark, ...)\` starts them in the
+    cluster's **worker processes** instead, one node per worker here: their data is in those processes' memory, so
+    killing a worker (a machine failure) really loses it. The other replicas keep serving; the writes meant for the
+    lost node are kept by their coordinators as **hints**. Restarting the node on a live worker replays its log, and
+    the hints are handed over: nothing that was acknowledged is lost.
+  `,
+  code`
+    const onWorkers = await KeyValueStore.create(spark, { name: "carts", numNodes: 2, replication: 2, readQuorum: 1, writeQuorum: 1 });
+    for (const u of ["ann", "bob", "cy", "di"]) await onWorkers.put(\`cart:\${u}\`, [\`\${u}'s first item\`]);
+    await new Promise((r) => setTimeout(r, 50)); // W=1: put returns on the first ack; the second replica's comes just after
+    await table(Object.entries(onWorkers.distribution()).map(([node, d]) => ({ node, worker: d.host, up: d.up, keys: d.keys })));
+    const lostNode = "node-0", lostWorker = onWorkers.hosts()[lostNode]!;
+    await spark.cluster.kill(lostWorker);
+    await onWorkers.put("cart:eve", ["eve's first item"]);
+    console.log(\`killed \${lostWorker}: \${lostNode} up=\${onWorkers.node(lostNode).up}; cart:ann is still readable: \${JSON.stringify((await onWorkers.get("cart:ann")).value)}\`);
+    while (spark.cluster.workers().filter((w) => w.state === "ALIVE").length < 2) await new Promise((r) => setTimeout(r, 100)); // the cluster starts a replacement
+    await onWorkers.restart(lostNode);
+    const back = await Promise.all(["ann", "bob", "cy", "di", "eve"].map(async (u) => (await onWorkers.node(lostNode).read(\`cart:\${u}\`)).length > 0));
+    console.log(\`\${lostNode} restarted on \${onWorkers.hosts()[lostNode]}: holds all 5 carts again: \${back.every(Boolean)} (hints delivered: \${onWorkers.stats.hintsDelivered})\`);
+  `,
+  md`
     ## Partitioning and replication, drawn
 
     Where does each key live? With **consistent hashing** nodes and keys sit on a ring; a key

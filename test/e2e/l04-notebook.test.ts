@@ -17,6 +17,8 @@ describe("L04 notebook", () => {
   it.skipIf(!bigdataReady)("runs headless, shows the lecture's claims, and the model answers pass every check", async () => {
     const { outputs } = await expectSolutionsPass(env.sb(), NB, L04_SOLUTIONS, "L04", 3, 180);
     expect(outputs).toContain("keys in memory=0");
+    // Nodes in the worker processes: a killed worker, then its node restarted elsewhere with everything.
+    expect(outputs).toMatch(/node-0 restarted on worker-\d+: holds all 5 carts again: true \(hints delivered: 1\)/);
     expect(outputs).toContain("not enough replicas");
     expect(outputs).toContain("shortest path Ann → Fay: Ann → Bob → Di → Fay");
     expect(outputs).toContain("image/svg+xml");
