@@ -12,3 +12,5 @@ export { matches, applyUpdate, valuesAt, compareValues, type Doc, type Filter } 
 export { DocumentStore, Collection, type FindOptions, type ExplainResult, type CollectionOptions } from "./document-store";
 export { ringSvg, type RingSvgOptions } from "./ring-svg";
 export { runPipeline, fieldValue, type AggregationStage } from "./doc-aggregate";
+export { checkLinearizable, type RegisterOp, type LinearizabilityResult } from "./linearizability";
+export type { KvNode, KvCluster } from "./kv-nodes";

@@ -33,8 +33,13 @@ export interface KeyValueStoreOptions {
   versioning?: Versioning;
   /** Directory for the nodes' append-only logs (default a fresh temp dir). */
   dir?: string;
-  /** Repair stale replicas seen during a read (default true). */
-  readRepair?: boolean;
+  /**
+   * Repair stale replicas seen during a read (default true, in the background). "blocking": before
+   * a read returns, what it returns is written back to a write quorum of the preference list (the
+   * write-back phase of ABD), which with R + W > N and timestamps makes single-key reads and writes
+   * linearizable (checked in test/nosql/linearizability.test.ts).
+   */
+  readRepair?: boolean | "blocking";
 }
 
 export interface GetResult {
@@ -76,7 +81,7 @@ export class KeyValueStore {
   readonly versioning: Versioning;
   readonly partitioning: KvPartitioning;
   readonly dir: string;
-  readonly readRepair: boolean;
+  readonly readRepair: boolean | "blocking";
   readonly stats: KvStats = { reads: 0, writes: 0, staleRepliesRepaired: 0, hintsStored: 0, hintsDelivered: 0 };
   private readonly nodeMap = new Map<string, KvNode>();
   private ring?: ConsistentHashRing;
@@ -284,7 +289,8 @@ export class KeyValueStore {
     if (replies.length < this.readQuorum) throw this.short("R", this.readQuorum, replies.length, key);
     let merged: Version[] = [];
     for (const r of replies) for (const v of r.versions) merged = reconcile(merged, v, this.versioning);
-    if (this.readRepair) {
+    if (this.readRepair === "blocking") await this.writeBack(key, coord, live, replies, merged);
+    else if (this.readRepair) {
       for (const r of replies) {
         const missing = merged.filter((m) => !r.versions.some((v) => sameVersion(v, m)));
         if (missing.length) {
@@ -300,6 +306,19 @@ export class KeyValueStore {
       key, values, found: values.length > 0, conflict: values.length > 1, value: values.length === 1 ? values[0] : undefined,
       context: mergeClocks(...merged.map((v) => v.clock)), repliedBy: replies.map((r) => r.node),
     };
+  }
+
+  /** ABD's write-back: W replicas of the preference list hold `merged` before the read returns. */
+  private async writeBack(key: string, coord: string, live: string[], replies: Array<{ node: string; versions: Version[] }>, merged: Version[]): Promise<void> {
+    const calls = live.map((n) => {
+      const seen = replies.find((r) => r.node === n);
+      const missing = seen ? merged.filter((m) => !seen.versions.some((v) => sameVersion(v, m))) : merged;
+      if (missing.length === 0) return Promise.resolve(n);
+      if (seen) this.stats.staleRepliesRepaired++;
+      return this.message(coord, n, async () => { for (const m of missing) await this.node(n).write(key, m); return n; });
+    });
+    const acks = await this.quorum(calls, this.writeQuorum);
+    if (acks.length < this.writeQuorum) throw this.short("W", this.writeQuorum, acks.length, key);
   }
 
   async multiGet(keys: string[], opts: OpOptions = {}): Promise<Map<string, GetResult>> {
