@@ -14,3 +14,5 @@ export { ringSvg, type RingSvgOptions } from "./ring-svg";
 export { runPipeline, fieldValue, type AggregationStage } from "./doc-aggregate";
 export { checkLinearizable, type RegisterOp, type LinearizabilityResult } from "./linearizability";
 export type { KvNode, KvCluster } from "./kv-nodes";
+export { VectorStore, type VectorStoreOptions, type SearchOptions, type SearchResult } from "./vector-store";
+export { VectorShard, type VectorMetric, type VectorHit, type LshSpec, type VectorIndexSpec } from "./vector-shard";

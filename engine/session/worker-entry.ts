@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { startWorkerProcess } from "../cluster/worker-process";
 import { ShuffleServer } from "../storage";
 // Services the worker's main thread hosts for the driver.
-import "../nosql/kv-node-service";
+import "../nosql/worker";
 
 export interface RunWorkerOptions {
   driverUrl: string;

@@ -1,0 +1,3 @@
+// What a worker process's main thread loads to host NoSQL stores for the driver (session/worker-entry.ts).
+import "./kv-node-service";
+import "./vector-shard-service";
