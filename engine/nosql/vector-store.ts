@@ -4,10 +4,11 @@
 // and the driver merges them into the global top k. Metadata filters use the document store's
 // MongoDB-style operators.
 
-import { AnalysisError, ExecutionError } from "../common/errors";
+import { AnalysisError } from "../common/errors";
 import { partitionForKey } from "../common/keys";
 import type { Filter } from "./doc-query";
 import type { KvCluster } from "./kv-nodes";
+import { ShardHost } from "./shard-host";
 import { better, checkVector, VectorShard, type LshSpec, type ShardSearch, type VectorHit, type VectorIndexSpec, type VectorMetric } from "./vector-shard";
 
 export const VECTOR_SERVICE = "nosql.vector";
@@ -57,10 +58,9 @@ export class VectorStore {
   readonly dimension: number;
   readonly metric: VectorMetric;
   readonly spec: VectorIndexSpec;
-  private readonly local: VectorShard[] = [];
-  private readonly hostOf: string[] = [];
+  private shards!: ShardHost<VectorShard, VectorShardOp>;
 
-  private constructor(opts: VectorStoreOptions, readonly numShards: number, private readonly cluster?: KvCluster) {
+  private constructor(opts: VectorStoreOptions, readonly numShards: number) {
     this.name = opts.name ?? "vectors";
     if (!Number.isInteger(opts.dimension) || opts.dimension < 1) throw new AnalysisError("INVALID_VECTOR_OPTION", `dimension=${String(opts.dimension)} is invalid: a positive integer is needed.`);
     this.dimension = opts.dimension;
@@ -73,24 +73,19 @@ export class VectorStore {
   /** A store whose shards live in the session's workers (round-robin), or here without a session. */
   static async create(spark: { cluster?: KvCluster } | null | undefined, opts: VectorStoreOptions): Promise<VectorStore> {
     const cluster = spark?.cluster;
-    const workers = cluster ? cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort() : [];
-    if (cluster && workers.length === 0) throw new ExecutionError("NO_WORKERS", "The session has no live worker to host the store's shards.");
-    const store = new VectorStore(opts, opts.shards ?? (cluster ? workers.length : 2), cluster);
+    const live = cluster ? cluster.workers().filter((w) => w.state === "ALIVE").length : 0;
+    const store = new VectorStore(opts, opts.shards ?? (cluster ? Math.max(1, live) : 2));
     if (!Number.isInteger(store.numShards) || store.numShards < 1) throw new AnalysisError("INVALID_VECTOR_OPTION", `shards=${String(opts.shards)} is invalid: a positive integer is needed.`);
-    for (let s = 0; s < store.numShards; s++) {
-      if (cluster) store.hostOf.push(workers[s % workers.length]!);
-      else { store.local.push(new VectorShard(store.spec)); store.hostOf.push("driver"); }
-    }
-    await Promise.all(Array.from({ length: store.numShards }, (_, s) => store.call(s, { op: "open", store: store.name, shard: s, spec: store.spec })));
+    store.shards = await ShardHost.open<VectorShard, VectorShardOp>(cluster, VECTOR_SERVICE, store.numShards,
+      (open) => new VectorShard((open as Extract<VectorShardOp, { op: "open" }>).spec), applyShardOp, (i) => ({ op: "open", store: store.name, shard: i, spec: store.spec }));
     return store;
   }
 
   /** Where each shard lives: a worker id or "driver". */
-  hosts(): string[] { return [...this.hostOf]; }
+  hosts(): string[] { return this.shards.hosts(); }
 
-  private async call(shard: number, op: VectorShardOp): Promise<unknown> {
-    if (!this.cluster) return applyShardOp(this.local[shard]!, op);
-    return this.cluster.serviceRequest(this.hostOf[shard]!, VECTOR_SERVICE, op, 120_000);
+  private call(shard: number, op: VectorShardOp): Promise<unknown> {
+    return this.shards.call(shard, op);
   }
 
   shardOf(id: string | number): number {
@@ -144,8 +139,7 @@ export class VectorStore {
     const k = opts.k ?? 10;
     if (!Number.isInteger(k) || k < 1) throw new AnalysisError("INVALID_VECTOR_OPTION", `k=${String(k)} is invalid: a positive integer is needed.`);
     const exact = opts.exact ?? !this.spec.lsh;
-    const parts = (await Promise.all(Array.from({ length: this.numShards }, (_, s) =>
-      this.call(s, { op: "search", store: this.name, shard: s, q, k, exact, ...(opts.filter ? { filter: opts.filter } : {}), probes: opts.probes ?? 0 })))) as ShardSearch[];
+    const parts = (await this.shards.all((s) => ({ op: "search", store: this.name, shard: s, q, k, exact, ...(opts.filter ? { filter: opts.filter } : {}), probes: opts.probes ?? 0 }))) as ShardSearch[];
     const all = parts.flatMap((p) => p.hits).sort((a, b) => (better(this.metric, a.score, b.score) ? -1 : better(this.metric, b.score, a.score) ? 1 : 0));
     return { results: all.slice(0, k), candidatesExamined: parts.reduce((a, p) => a + p.examined, 0), shards: this.numShards };
   }
