@@ -16,3 +16,4 @@ export { checkLinearizable, type RegisterOp, type LinearizabilityResult } from "
 export type { KvNode, KvCluster } from "./kv-nodes";
 export { VectorStore, type VectorStoreOptions, type SearchOptions, type SearchResult } from "./vector-store";
 export { VectorShard, type VectorMetric, type VectorHit, type LshSpec, type VectorIndexSpec } from "./vector-shard";
+export { WideColumnStore, type WideColumnOptions, type ReadOptions, type ScanOptions, type WideRow, type StorageReport, type CellVersion } from "./wide-column-store";

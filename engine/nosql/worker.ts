@@ -1,3 +1,6 @@
 // What a worker process's main thread loads to host NoSQL stores for the driver (session/worker-entry.ts).
 import "./kv-node-service";
 import "./vector-shard-service";
+import { registerWideColumnService } from "./wide-column-store";
+
+registerWideColumnService();
