@@ -17,3 +17,5 @@ export type { KvNode, KvCluster } from "./kv-nodes";
 export { VectorStore, type VectorStoreOptions, type SearchOptions, type SearchResult } from "./vector-store";
 export { VectorShard, type VectorMetric, type VectorHit, type LshSpec, type VectorIndexSpec } from "./vector-shard";
 export { WideColumnStore, type WideColumnOptions, type ReadOptions, type ScanOptions, type WideRow, type StorageReport, type CellVersion } from "./wide-column-store";
+export { GraphStore, PropertyGraph, type GraphId, type GraphNode, type GraphRelationship, type Direction, type TraversalOptions } from "./graph-store";
+export { parseCypher, type CypherQuery } from "./cypher";
