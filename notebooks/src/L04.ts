@@ -1,5 +1,5 @@
 // Source of notebooks/L04-nosql-and-partitioning.ipynb (lecture 4, NoSQL overview): properties of
-// NoSQL stores, key-value stores and their operations, persistence (log replay), wide-column
+// NoSQL stores (the engine's, on the workers), key-value stores and their operations, persistence (log replay), wide-column
 // sparsity, document stores, graph databases, vector databases with LSH, strong vs eventual
 // consistency and BASE, denormalisation, pros and cons. `npx tsx notebooks/src/L04.ts` regenerates it.
 
@@ -20,7 +20,7 @@ export const L04 = buildNotebook("l04", [
     Cells marked **Your turn** have a \`TODO\` and a check.
   `,
   code`
-    import { ConsistentHashRing, ringSvg, KeyValueStore, DocumentStore, StorageNode } from "bigdata-workbench";
+    import { ConsistentHashRing, ringSvg, KeyValueStore, DocumentStore, StorageNode, WideColumnStore, GraphStore, VectorStore } from "bigdata-workbench";
     function check(what: string, answer: unknown, expected: unknown): void {
       if (answer === undefined) console.log(\`… \${what}: not answered yet (replace the TODO)\`);
       else if (JSON.stringify(answer) === JSON.stringify(expected)) console.log(\`✔ \${what}: correct\`);
@@ -124,14 +124,20 @@ export const L04 = buildNotebook("l04", [
       for (let k = 0; k < 3; k++) row[\`tags:t\${(r * 7 + k * 31) % 200}\`] = "1";   // 3 of 200 tag columns
       return row;
     });
-    const sparseBytes = rows.reduce((s, row) => s + Object.entries(row).reduce((a, [c, v]) => a + c.length + v.length, 0), 0);
-    const denseBytes = rows.reduce((s, row) => s + columns.reduce((a, c) => a + Math.max(1, (row[c] ?? "").length), 0), 0);
+    // The rows into a wide-column table whose regions (row-key ranges) live on the workers.
+    const people = await WideColumnStore.create(spark, { name: "people", families: ["info", "tags"], splits: ["user0500"] });
+    for (let r = 0; r < rows.length; r++) await people.put(\`user\${String(r).padStart(4, "0")}\`, rows[r]!);
+    const st = await people.storage();
     await table([
-      { layout: "sparse (cells present only)", bytes: sparseBytes },
-      { layout: "dense (every column, 1-byte null marker)", bytes: denseBytes },
+      { layout: "sparse (cells present only)", bytes: st.sparseBytes },
+      { layout: \`dense (a slot for each of \${st.columns} columns in every row)\`, bytes: st.denseBytes },
     ]);
-    const family = (row: Row, f: string) => Object.fromEntries(Object.entries(row).filter(([c]) => c.startsWith(f + ":")));
-    console.log("row 3, family info:", JSON.stringify(family(rows[3]!, "info")), " family tags:", JSON.stringify(family(rows[3]!, "tags")));
+    console.log("regions:", people.regions().map((g) => \`[\${g.start ?? "-∞"}, \${g.stop ?? "+∞"}) on \${g.host}\`).join("  "));
+    console.log("row user0003, family info:", JSON.stringify((await people.get("user0003", { families: ["info"] }))?.cells), " family tags:", JSON.stringify((await people.get("user0003", { families: ["tags"] }))?.cells));
+    const firstFive = await people.scan({ start: "user0000", stop: "user0005", columns: ["info:name"] });
+    console.log(\`scan [user0000, user0005): \${firstFive.map((r) => r.cells["info:name"]).join(", ")} (regions visited: \${people.lastScan.shardsVisited})\`);
+    await people.put("user0003", { "info:email": "new@x.org" });
+    console.log("versions of user0003's email:", JSON.stringify((await people.get("user0003", { columns: ["info:email"], versions: 3 }))?.cells["info:email"]));
   `,
   md`
     ### Your turn 1
@@ -183,19 +189,14 @@ export const L04 = buildNotebook("l04", [
     friends, shortest paths, social networks — follow pointers instead of joining tables.
   `,
   code`
-    const knows: Record<string, string[]> = { Ann: ["Bob", "Cy"], Bob: ["Di"], Cy: ["Di", "Ed"], Di: ["Fay"], Ed: [], Fay: [] };
-    function shortestPath(from: string, to: string): string[] | null {
-      const prev = new Map<string, string>([[from, from]]);
-      const queue = [from];
-      while (queue.length) {
-        const n = queue.shift()!;
-        if (n === to) { const path = [n]; while (path[0] !== from) path.unshift(prev.get(path[0]!)!); return path; }
-        for (const m of knows[n] ?? []) if (!prev.has(m)) { prev.set(m, n); queue.push(m); }
-      }
-      return null;
-    }
-    console.log("Ann's friends of friends:", [...new Set(knows.Ann!.flatMap((f) => knows[f]!))].join(", "));
-    console.log("shortest path Ann → Fay:", shortestPath("Ann", "Fay")!.join(" → "));
+    const social = await GraphStore.create(spark, { name: "social" });
+    for (const name of ["Ann", "Bob", "Cy", "Di", "Ed", "Fay"]) await social.addNode("Person", { name }, name);
+    await social.addRelationships([["Ann", "Bob"], ["Ann", "Cy"], ["Bob", "Di"], ["Cy", "Di"], ["Cy", "Ed"], ["Di", "Fay"]].map(([from, to]) => ({ from: from!, type: "KNOWS", to: to! })));
+    console.log(\`the graph lives on \${social.host}; Ann knows:\`, (await social.neighbours("Ann", { type: "KNOWS" })).map((n) => n.properties.name).join(", "));
+    const fof = await social.query("MATCH (a:Person {name: 'Ann'})-[:KNOWS]->(f)-[:KNOWS]->(fof) RETURN DISTINCT fof.name AS name ORDER BY name");
+    console.log("Ann's friends of friends (Cypher):", fof.map((r) => r.name).join(", "));
+    console.log("shortest path Ann → Fay:", (await social.shortestPath("Ann", "Fay", { type: "KNOWS" }))!.join(" → "));
+    console.log("within 2 hops of Ann:", (await social.bfs("Ann", { maxDepth: 2 })).map((x) => \`\${x.id}(\${x.depth})\`).join(" "));
   `,
   md`
     ## Vector databases
@@ -211,29 +212,26 @@ export const L04 = buildNotebook("l04", [
   code`
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
-    const dim = 32, nVec = 5000, bits = 8;
+    const dim = 32, nVec = 5000, tables = 4, bits = 8;
     const centres = Array.from({ length: 50 }, () => Array.from({ length: dim }, rnd));
-    const vecs = Array.from({ length: nVec }, (_, i) => centres[i % 50]!.map((x) => x + 0.3 * rnd()));
-    const cos = (a: number[], b: number[]) => { let d = 0, na = 0, nb = 0; for (let i = 0; i < a.length; i++) { d += a[i]! * b[i]!; na += a[i]! ** 2; nb += b[i]! ** 2; } return d / Math.sqrt(na * nb); };
-    const tables = 4;   // L hash tables of b bits each: a candidate shares a bucket in at least one table
-    const planes = Array.from({ length: tables }, () => Array.from({ length: bits }, () => Array.from({ length: dim }, rnd)));
-    const signature = (v: number[], t: number) => t + ":" + planes[t]!.map((p) => (p.reduce((s, x, i) => s + x * v[i]!, 0) >= 0 ? "1" : "0")).join("");
-    const buckets = new Map<string, number[]>();
-    vecs.forEach((v, i) => { for (let t = 0; t < tables; t++) { const sig = signature(v, t); buckets.set(sig, [...(buckets.get(sig) ?? []), i]); } });
-    const topK = (q: number[], ids: number[], k: number) => ids.map((i) => [i, cos(q, vecs[i]!)] as const).sort((a, b) => b[1] - a[1]).slice(0, k).map(([i]) => i);
+    // Sharded over the workers; LSH: 4 tables of 8 random hyperplanes (a candidate shares a bucket in at least one table).
+    const vstore = await VectorStore.create(spark, { name: "embeddings", dimension: dim, metric: "cosine", lsh: { tables, bits } });
+    await vstore.insertMany(Array.from({ length: nVec }, (_, i) => ({ id: i, vector: centres[i % 50]!.map((x) => x + 0.3 * rnd()), metadata: { cluster: i % 50 } })));
     let recall = 0, compared = 0;
     const queries = Array.from({ length: 20 }, (_, j) => centres[j]!.map((x) => x + 0.3 * rnd()));
     for (const q of queries) {
-      const exact = topK(q, vecs.map((_, i) => i), 10);
-      const candidates = [...new Set(Array.from({ length: tables }, (_, t) => buckets.get(signature(q, t)) ?? []).flat())];
-      compared += candidates.length;
-      const approx = topK(q, candidates, 10);
-      recall += approx.filter((i) => exact.includes(i)).length / 10;
+      const exact = await vstore.search(q, { k: 10, exact: true });
+      const approx = await vstore.search(q, { k: 10 });
+      compared += approx.candidatesExamined;
+      recall += VectorStore.recallAtK(approx.results, exact.results);
     }
+    console.log(\`\${nVec} vectors in \${vstore.hosts().length} shards on \${[...new Set(vstore.hosts())].join(", ")}\`);
     await table([
       { search: "exact", "vectors compared / query": nVec, "recall@10": 1 },
       { search: \`LSH, \${tables} tables × \${bits} hyperplanes\`, "vectors compared / query": Math.round(compared / queries.length), "recall@10": (recall / queries.length).toFixed(2) },
     ]);
+    const filtered = await vstore.search(queries[0]!, { k: 3, filter: { cluster: { $ne: 0 } } });
+    console.log("nearest 3 outside cluster 0 (a metadata filter):", filtered.results.map((h) => \`\${h.id} (\${h.score.toFixed(3)})\`).join(", "));
   `,
   md`
     ## Consistency

@@ -21,6 +21,11 @@ describe("L04 notebook", () => {
     expect(outputs).toMatch(/node-0 restarted on worker-\d+: holds all 5 carts again: true \(hints delivered: 1\)/);
     expect(outputs).toContain("not enough replicas");
     expect(outputs).toContain("shortest path Ann → Fay: Ann → Bob → Di → Fay");
+    // The engine's wide-column, graph and vector stores, hosted on the workers.
+    expect(outputs).toMatch(/regions: \[-∞, user0500\) on worker-\d+  \[user0500, \+∞\) on worker-\d+/);
+    expect(outputs).toContain("(regions visited: 1)");
+    expect(outputs).toContain("Ann's friends of friends (Cypher): Di, Ed");
+    expect(outputs).toMatch(/5000 vectors in 2 shards on worker-\d+/);
     expect(outputs).toContain("image/svg+xml");
     expect(outputs).toContain("| embedded (denormalised) | 6 | 4 |");
     expect(outputs).toContain("| exact | 5000 | 1 |");
