@@ -129,7 +129,8 @@ export class EmbeddedCluster {
 
   /** Ask a service a worker hosts in its main thread (engine/cluster/worker-services.ts). */
   request(workerId: string, service: string, op: unknown, timeoutMs?: number): Promise<unknown> {
-    return this.endpoint.request(workerId, service, op, timeoutMs);
+    // A pending request keeps the driver's process alive, as a running job does.
+    return this.keepAlive.during(this.endpoint.request(workerId, service, op, timeoutMs));
   }
 
   /** Kill a worker process abruptly (SIGKILL), as a machine failure would. */
