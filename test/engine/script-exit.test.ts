@@ -58,4 +58,19 @@ console.log("done");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/after kill\nsum 100\ndone/);
   }, 120_000);
+
+  it("stays alive while it waits for a store hosted on the workers", async () => {
+    const r = await run(`
+import { SparkSession, KeyValueStore, VectorStore } from ${JSON.stringify(engine)};
+const spark = await SparkSession.builder().master("local[2]").appName("no-stop-store").getOrCreate();
+const kv = await KeyValueStore.create(spark, { numNodes: 2, replication: 2, readQuorum: 1, writeQuorum: 2 });
+await kv.put("a", 41);
+console.log("kv " + ((await kv.get("a")).value + 1));
+const vs = await VectorStore.create(spark, { dimension: 2, lsh: false });
+await vs.insertMany([{ id: "x", vector: [1, 0] }, { id: "y", vector: [0, 1] }]);
+console.log("nearest " + (await vs.search([0.9, 0.1], { k: 1 })).results[0].id);
+`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/kv 42\nnearest x/);
+  }, 120_000);
 });
