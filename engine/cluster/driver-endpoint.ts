@@ -60,7 +60,7 @@ export class DriverEndpoint {
   private monitor?: HeartbeatMonitor;
   private closed = false;
   private nextRequest = 1;
-  private readonly requests = new Map<number, { workerId: string; resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout; lost(why: string): Error }>();
+  private readonly requests = new Map<number, { workerId: string; resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout; lost(why: string, sent?: boolean): Error }>();
   private port = 0;
   url = "";
 
@@ -190,19 +190,20 @@ export class DriverEndpoint {
 
   /**
    * Ask a service the worker hosts in its main thread (engine/cluster/worker-services.ts). Rejects
-   * with WORKER_LOST when the worker is gone or goes away before replying, and after `timeoutMs`.
+   * with WORKER_LOST when the worker is gone or goes away before replying (parameter `sent`: false
+   * when the request never left, so it certainly did not run), and after `timeoutMs`.
    */
   request(workerId: string, service: string, op: unknown, timeoutMs = 30_000): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const reqId = this.nextRequest++;
-      const lost = (why: string) => new ExecutionError("WORKER_LOST", `worker ${workerId} ${why} (service '${service}')`, { parameters: { workerId, service } });
+      const lost = (why: string, sent = true) => new ExecutionError("WORKER_LOST", `worker ${workerId} ${why} (service '${service}')`, { parameters: { workerId, service, sent } });
       const timer = setTimeout(() => { this.requests.delete(reqId); reject(new ExecutionError("WORKER_SERVICE_TIMEOUT", `worker ${workerId} did not answer service '${service}' within ${timeoutMs} ms`, { parameters: { workerId, service } })); }, timeoutMs);
       timer.unref?.();
       this.requests.set(reqId, { workerId, resolve, reject: (e) => reject(e), timer, lost });
       if (!this.send(workerId, { t: "service", reqId, service, op })) {
         this.requests.delete(reqId);
         clearTimeout(timer);
-        reject(lost("is not connected"));
+        reject(lost("is not connected", false));
       }
     });
   }

@@ -4,6 +4,9 @@
 // Traversals (neighbours, BFS, DFS, shortest path) and a small Cypher run where the graph lives: in
 // a worker process (the "nosql.graph" service) or, without a session, in this process.
 
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { compareValues } from "./doc-query";
 import { parseCypher, type Comparison, type CypherQuery, type Operand } from "./cypher";
@@ -182,9 +185,11 @@ function applyOp(g: PropertyGraph, op: Op): unknown {
   }
 }
 
+const isWrite = (op: Op) => op.op === "addNodes" || op.op === "addRels";
+
 /** Registered by the worker process (nosql/worker.ts). */
 export function registerGraphService(): void {
-  registerShardService<PropertyGraph, Op>(GRAPH_SERVICE, () => new PropertyGraph(), applyOp);
+  registerShardService<PropertyGraph, Op>(GRAPH_SERVICE, () => new PropertyGraph(), applyOp, isWrite);
 }
 
 export class GraphStore {
@@ -192,11 +197,16 @@ export class GraphStore {
   private constructor(readonly name: string) {}
 
   /** A graph database on one of the session's workers, or here without a session. */
-  static async create(spark: { cluster?: KvCluster } | null | undefined, opts: { name?: string } = {}): Promise<GraphStore> {
+  static async create(spark: { cluster?: KvCluster } | null | undefined, opts: { name?: string; dir?: string } = {}): Promise<GraphStore> {
     const g = new GraphStore(opts.name ?? "graph");
-    g.shards = await ShardHost.open<PropertyGraph, Op>(spark?.cluster, GRAPH_SERVICE, 1, () => new PropertyGraph(), applyOp, () => ({ op: "open", store: g.name, shard: 0 }));
+    const cluster = spark?.cluster;
+    g.shards = await ShardHost.open<PropertyGraph, Op>(cluster, GRAPH_SERVICE, 1, () => new PropertyGraph(), applyOp, () => ({ op: "open", store: g.name, shard: 0 }),
+      cluster ? { logDir: opts.dir ?? mkdtempSync(join(tmpdir(), `graph-${g.name}-`)), isWrite } : {});
     return g;
   }
+
+  /** Times the graph was opened again (from its log) after its worker was lost. */
+  get reopened(): number { return this.shards.reopened; }
 
   /** Where the graph lives: a worker id or "driver". */
   get host(): string { return this.shards.hosts()[0]!; }

@@ -3,20 +3,40 @@
 // worker's main thread, kept by a worker service (registerShardService) under its store's name and
 // index; the driver reaches it over the session's authenticated channel. Without a session the
 // same objects live here and operations are plain calls, so both paths run the same code.
+// On the workers every write is appended to the shard's log (in the store's directory) before it
+// is applied; when a shard's worker is lost, the next operation opens the shard on a live worker,
+// which replays the log, and goes on: reads and writes that had not left yet are retried there; a
+// write lost in flight fails with WORKER_LOST (it may or may not have been applied).
 
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { registerWorkerService } from "../cluster/worker-services";
 import { AnalysisError, ExecutionError } from "../common/errors";
+import { encodeFrame, forEachFrame } from "../storage/frame-file";
 import type { KvCluster } from "./kv-nodes";
 
-/** Every shard operation names its store and shard; "open" (re)creates the shard. */
-export interface ShardOp { op: string; store: string; shard: number }
+/** Every shard operation names its store and shard; "open" (re)creates the shard (from `log`, if given). */
+export interface ShardOp { op: string; store: string; shard: number; log?: string }
+
+export interface ShardHostOptions<Op> {
+  /** Directory of the shards' write logs (on the workers' machine); without it a lost shard is gone. */
+  logDir?: string;
+  /** Operations that change a shard (logged, and not retried once sent). */
+  isWrite?: (op: Op) => boolean;
+}
 
 export class ShardHost<S, Op extends ShardOp> {
+  /** Shards opened again after their worker was lost. */
+  reopened = 0;
+  private readonly reopening = new Map<number, Promise<void>>();
+
   private constructor(
     private readonly service: string,
     private readonly hostOf: string[],
     private readonly local: S[],
     private readonly apply: (shard: S, op: Op) => unknown,
+    private readonly openOp: (i: number) => Op,
+    private readonly opts: ShardHostOptions<Op>,
     private readonly cluster?: KvCluster,
   ) {}
 
@@ -25,13 +45,17 @@ export class ShardHost<S, Op extends ShardOp> {
    * `make`). `open(i)` is the operation that creates shard i on its host.
    */
   static async open<S, Op extends ShardOp>(cluster: KvCluster | undefined, service: string, n: number,
-    make: (open: Op) => S, apply: (shard: S, op: Op) => unknown, open: (i: number) => Op): Promise<ShardHost<S, Op>> {
+    make: (open: Op) => S, apply: (shard: S, op: Op) => unknown, open: (i: number) => Op, opts: ShardHostOptions<Op> = {}): Promise<ShardHost<S, Op>> {
     const workers = cluster ? cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort() : [];
     if (cluster && workers.length === 0) throw new ExecutionError("NO_WORKERS", "The session has no live worker to host the store's shards.");
     const hosts = Array.from({ length: n }, (_, i) => (cluster ? workers[i % workers.length]! : "driver"));
     const local = cluster ? [] : Array.from({ length: n }, (_, i) => make(open(i)));
-    const host = new ShardHost<S, Op>(service, hosts, local, apply, cluster);
-    if (cluster) await Promise.all(hosts.map((_, i) => host.call(i, open(i))));
+    const withLog = (i: number): Op => {
+      const o = open(i);
+      return cluster && opts.logDir ? { ...o, log: `${opts.logDir}/${o.store}-${i}.log` } : o;
+    };
+    const host = new ShardHost<S, Op>(service, hosts, local, apply, withLog, opts, cluster);
+    if (cluster) await Promise.all(hosts.map((h, i) => cluster.serviceRequest(h, service, withLog(i), 120_000)));
     return host;
   }
 
@@ -40,11 +64,40 @@ export class ShardHost<S, Op extends ShardOp> {
   /** Where each shard lives: a worker id or "driver". */
   hosts(): string[] { return [...this.hostOf]; }
 
-  call(shard: number, op: Op): Promise<unknown> {
-    if (!this.cluster) {
-      try { return Promise.resolve(this.apply(this.local[shard]!, op)); } catch (e) { return Promise.reject(e); }
+  async call(shard: number, op: Op): Promise<unknown> {
+    if (!this.cluster) return this.apply(this.local[shard]!, op);
+    const cluster = this.cluster;
+    const send = () => cluster.serviceRequest(this.hostOf[shard]!, this.service, op, 120_000);
+    try {
+      return await send();
+    } catch (e) {
+      const err = e as { condition?: string; parameters?: { sent?: boolean } };
+      const lost = err.condition === "WORKER_LOST" || err.condition === "UNKNOWN_SHARD";
+      if (!lost || !this.opts.logDir) throw e;
+      await this.reopen(shard);
+      // Retry what certainly did not run, and reads; a write lost in flight may have run.
+      if (err.parameters?.sent === false || err.condition === "UNKNOWN_SHARD" || !(this.opts.isWrite?.(op) ?? true)) return send();
+      throw e;
     }
-    return this.cluster.serviceRequest(this.hostOf[shard]!, this.service, op, 120_000);
+  }
+
+  /** Open a lost shard on the live worker holding the fewest of this store's shards; it replays its log. */
+  private reopen(shard: number): Promise<void> {
+    let p = this.reopening.get(shard);
+    if (!p) {
+      p = (async () => {
+        const cluster = this.cluster!;
+        const live = cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort();
+        if (live.length === 0) throw new ExecutionError("NO_WORKERS", `Cannot reopen shard ${shard}: the session has no live worker.`, { parameters: { shard } });
+        const load = (w: string) => this.hostOf.filter((h, i) => i !== shard && h === w).length;
+        const target = live.includes(this.hostOf[shard]!) ? this.hostOf[shard]! : live.reduce((a, b) => (load(b) < load(a) ? b : a));
+        await cluster.serviceRequest(target, this.service, this.openOp(shard), 120_000);
+        this.hostOf[shard] = target;
+        this.reopened++;
+      })().finally(() => this.reopening.delete(shard));
+      this.reopening.set(shard, p);
+    }
+    return p;
   }
 
   /** The same operation on every shard (scatter), answers in shard order (gather). */
@@ -53,17 +106,32 @@ export class ShardHost<S, Op extends ShardOp> {
   }
 }
 
-/** The worker side: keep the shards the driver opened on this worker and apply operations to them. */
-export function registerShardService<S, Op extends ShardOp>(service: string, make: (open: Op) => S, apply: (shard: S, op: Op) => unknown): void {
-  const shards = new Map<string, S>();
+/**
+ * The worker side: keep the shards the driver opened on this worker and apply operations to them.
+ * A shard opened with a log replays it (a torn last frame from a crash ends the replay) and appends
+ * every write to it before applying it.
+ */
+export function registerShardService<S, Op extends ShardOp>(service: string, make: (open: Op) => S, apply: (shard: S, op: Op) => unknown, isWrite: (op: Op) => boolean = () => false): void {
+  const shards = new Map<string, { shard: S; log?: string }>();
   registerWorkerService(service, (raw, ctx) => {
     const op = raw as Op;
     const id = `${op.store}/${op.shard}`;
-    if (op.op === "open") shards.set(id, make(op));
-    const shard = shards.get(id);
-    if (shard === undefined) {
+    if (op.op === "open") {
+      const shard = make(op);
+      if (op.log) {
+        mkdirSync(dirname(op.log), { recursive: true });
+        if (existsSync(op.log)) {
+          try { forEachFrame(readFileSync(op.log), (batch) => { try { apply(shard, batch[0] as Op); } catch { /* it failed the first time too */ } }); }
+          catch (e) { if (!(e instanceof RangeError)) throw e; }
+        }
+      }
+      shards.set(id, { shard, ...(op.log ? { log: op.log } : {}) });
+    }
+    const entry = shards.get(id);
+    if (entry === undefined) {
       throw new AnalysisError("UNKNOWN_SHARD", `Shard ${op.shard} of store ${op.store} is not on worker ${ctx.workerId} (was the worker restarted?).`, { parameters: { store: op.store, shard: op.shard } });
     }
-    return apply(shard, op);
+    if (entry.log && op.op !== "open" && isWrite(op)) appendFileSync(entry.log, Buffer.concat(encodeFrame([op])));
+    return apply(entry.shard, op);
   });
 }

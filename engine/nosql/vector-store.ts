@@ -4,6 +4,9 @@
 // and the driver merges them into the global top k. Metadata filters use the document store's
 // MongoDB-style operators.
 
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { partitionForKey } from "../common/keys";
 import type { Filter } from "./doc-query";
@@ -39,7 +42,12 @@ export interface VectorStoreOptions {
   shards?: number;
   /** Locality-sensitive hashing for approximate search (default on: 8 tables of 10 bits; false for exact only). */
   lsh?: boolean | Partial<LshSpec>;
+  /** Directory of the shards' write logs when they live on workers (default: a fresh temp dir). */
+  dir?: string;
 }
+
+/** Operations that change a shard (logged on the workers). */
+export const isVectorWrite = (op: VectorShardOp): boolean => op.op === "upsert" || op.op === "delete";
 
 export interface SearchOptions {
   k?: number;
@@ -77,12 +85,16 @@ export class VectorStore {
     const store = new VectorStore(opts, opts.shards ?? (cluster ? Math.max(1, live) : 2));
     if (!Number.isInteger(store.numShards) || store.numShards < 1) throw new AnalysisError("INVALID_VECTOR_OPTION", `shards=${String(opts.shards)} is invalid: a positive integer is needed.`);
     store.shards = await ShardHost.open<VectorShard, VectorShardOp>(cluster, VECTOR_SERVICE, store.numShards,
-      (open) => new VectorShard((open as Extract<VectorShardOp, { op: "open" }>).spec), applyShardOp, (i) => ({ op: "open", store: store.name, shard: i, spec: store.spec }));
+      (open) => new VectorShard((open as Extract<VectorShardOp, { op: "open" }>).spec), applyShardOp, (i) => ({ op: "open", store: store.name, shard: i, spec: store.spec }),
+      cluster ? { logDir: opts.dir ?? mkdtempSync(join(tmpdir(), `vectors-${store.name}-`)), isWrite: isVectorWrite } : {});
     return store;
   }
 
   /** Where each shard lives: a worker id or "driver". */
   hosts(): string[] { return this.shards.hosts(); }
+
+  /** Shards opened again (from their logs) after their worker was lost. */
+  get reopenedShards(): number { return this.shards.reopened; }
 
   private call(shard: number, op: VectorShardOp): Promise<unknown> {
     return this.shards.call(shard, op);

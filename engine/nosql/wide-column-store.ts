@@ -4,6 +4,9 @@
 // (sparse). Every cell keeps its newest versions by timestamp. Shards live in the worker
 // processes (the "nosql.widecolumn" worker service) or, without a session, in this process.
 
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { compareKeys } from "../common/keys";
 import type { KvCluster } from "./kv-nodes";
@@ -21,6 +24,8 @@ export interface WideColumnOptions {
   splits?: string[];
   /** Shards (default one per live worker, 2 without a session); ignored when `splits` is given. */
   shards?: number;
+  /** Directory of the regions' write logs when they live on workers (default: a fresh temp dir). */
+  dir?: string;
 }
 
 export interface ReadOptions {
@@ -143,10 +148,11 @@ function applyOp(s: WideColumnShard, op: Op): unknown {
 }
 
 const makeShard = (open: Op) => new WideColumnShard((open as Extract<Op, { op: "open" }>).maxVersions);
+const isWrite = (op: Op) => op.op === "put" || op.op === "delete";
 
 /** Registered by the worker process (nosql/worker.ts). */
 export function registerWideColumnService(): void {
-  registerShardService<WideColumnShard, Op>(WIDE_COLUMN_SERVICE, makeShard, applyOp);
+  registerShardService<WideColumnShard, Op>(WIDE_COLUMN_SERVICE, makeShard, applyOp, isWrite);
 }
 
 export class WideColumnStore {
@@ -177,7 +183,8 @@ export class WideColumnStore {
     const live = cluster ? cluster.workers().filter((w) => w.state === "ALIVE").length : 0;
     const t = new WideColumnStore(opts, opts.splits ? opts.splits.length + 1 : opts.shards ?? (cluster ? Math.max(1, live) : 2));
     t.shards = await ShardHost.open<WideColumnShard, Op>(cluster, WIDE_COLUMN_SERVICE, t.splits.length + 1, makeShard, applyOp,
-      (i) => ({ op: "open", store: t.name, shard: i, maxVersions: t.maxVersions }));
+      (i) => ({ op: "open", store: t.name, shard: i, maxVersions: t.maxVersions }),
+      cluster ? { logDir: opts.dir ?? mkdtempSync(join(tmpdir(), `table-${t.name}-`)), isWrite } : {});
     return t;
   }
 
@@ -277,4 +284,7 @@ export class WideColumnStore {
   }
 
   hosts(): string[] { return this.shards.hosts(); }
+
+  /** Regions opened again (from their logs) after their worker was lost. */
+  get reopenedRegions(): number { return this.shards.reopened; }
 }

@@ -1,12 +1,13 @@
 // Stores hosted in the worker processes (local[2]) answer exactly as the same stores in one
 // process: a wide-column table over a random sequence of puts, deletes, gets and scans, and a graph
-// database over traversals and Cypher queries on a random graph.
+// database over traversals and Cypher queries on a random graph; and after the worker holding a
+// region or the graph is killed, the next operations reopen it on a live worker from its write log.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphStore, WideColumnStore, type SparkSession } from "../../engine/index";
 import { startSession } from "../engine/helpers";
 
 let spark: SparkSession;
-beforeAll(async () => { ({ spark } = await startSession("local[2]")); }, 60_000);
+beforeAll(async () => { ({ spark } = await startSession("local[2]", { "spark.network.timeout": "5s" })); }, 60_000);
 afterAll(async () => { await spark?.stop(); });
 
 describe("WideColumnStore on the workers", () => {
@@ -57,5 +58,35 @@ describe("GraphStore on a worker", () => {
       "MATCH (a)-[r:VISITED]->(p:Place) RETURN p.name AS place, count(*) AS visits ORDER BY visits DESC, place LIMIT 5",
       "MATCH (a:Person)-[:KNOWS]->(b)-[:KNOWS]->(c) WHERE a.name = 'v1' OR a.name = 'v2' RETURN DISTINCT c.name ORDER BY c.name",
     ]) expect(await remote.query(q)).toEqual(await local.query(q));
+  }, 120_000);
+});
+
+describe("stores after a lost worker", () => {
+  it("a wide-column table and a graph reopen on a live worker from their logs and answer as before", async () => {
+    const opts = { name: "durable", families: ["d"], splits: ["m"] };
+    const remote = await WideColumnStore.create(spark, opts);
+    const local = await WideColumnStore.create(null, opts);
+    const g = await GraphStore.create(spark, { name: "durable-graph" });
+    const gl = await GraphStore.create(null, { name: "durable-graph" });
+    let s = 8;
+    const rnd = (n: number) => { s = (s * 1103515245 + 12345) % 2147483648; return s % n; };
+    const step = async (i: number) => {
+      const row = `${String.fromCharCode(97 + rnd(26))}${rnd(4)}`;
+      if (rnd(5) === 0) { await remote.delete(row); await local.delete(row); }
+      else { const cells = { [`d:c${rnd(4)}`]: i }; await remote.put(row, cells, { timestamp: i + 1 }); await local.put(row, cells, { timestamp: i + 1 }); }
+    };
+    for (let i = 0; i < 100; i++) await step(i);
+    for (const x of [g, gl]) { await x.addNodes(Array.from({ length: 20 }, (_, i) => ({ labels: ["V"], properties: { n: i }, id: i }))); await x.addRelationships(Array.from({ length: 40 }, (_, i) => ({ from: i % 20, type: "E", to: (i * 7) % 20 }))); }
+    const victim = remote.hosts()[0]!;
+    expect(g.host).toBe(victim); // both placed on the first live worker
+    await spark.cluster.kill(victim);
+    for (let i = 100; i < 200; i++) await step(i);
+    expect(await remote.scan()).toEqual(await local.scan());
+    expect(remote.reopenedRegions).toBeGreaterThanOrEqual(1);
+    expect(remote.hosts()).not.toContain(victim);
+    const q = "MATCH (a:V)-[:E]->(b)-[:E]->(c) RETURN a.n, c.n ORDER BY a.n, c.n";
+    expect(await g.query(q)).toEqual(await gl.query(q));
+    expect(g.host).not.toBe(victim);
+    expect(g.reopened).toBe(1);
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 // A vector store sharded over the worker processes (local[2]) answers exactly as the same store
 // in one process: the same exact top k, and the same approximate top k (the LSH functions come from
-// the seed, identical in every process); filters travel to the shards. A lost worker's shard makes
-// a search fail naming the worker.
+// the seed, identical in every process); filters travel to the shards. A lost worker's shard is
+// opened again on a live worker, which replays the shard's write log.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VectorStore, type SparkSession } from "../../engine/index";
 import { startSession } from "../engine/helpers";
@@ -38,11 +38,20 @@ describe("VectorStore on the workers", () => {
     expect((await remote.search(data[0]!, { k: 5, filter: { parity: 1 } })).results.every((h) => (h.metadata as { parity: number }).parity === 1)).toBe(true);
   }, 120_000);
 
-  it("a search that needs a shard on a lost worker fails naming the worker", async () => {
-    const vs = await VectorStore.create(spark, { name: "lost", dimension: 2, lsh: false });
-    await vs.insertMany([{ id: 1, vector: [0, 1] }, { id: 2, vector: [1, 0] }]);
+  it("a shard whose worker is lost is opened again on a live worker from its log, and answers the same", async () => {
+    const vs = await VectorStore.create(spark, { name: "lost", dimension: 8, lsh: false, shards: 2 });
+    const items = clustered(400, 8, 5, 9).map((vector, id) => ({ id, vector }));
+    await vs.insertMany(items);
+    await vs.delete(7);
+    const before = await vs.search(items[3]!.vector, { k: 10 });
     const victim = vs.hosts()[0]!;
     await spark.cluster.kill(victim);
-    await expect(vs.search([0, 1])).rejects.toThrow(new RegExp(`WORKER_LOST|${victim}`));
+    const after = await vs.search(items[3]!.vector, { k: 10 });
+    expect(after.results).toEqual(before.results);
+    expect(vs.reopenedShards).toBeGreaterThanOrEqual(1);
+    expect(vs.hosts()).not.toContain(victim);
+    expect(await vs.get(7)).toBeUndefined();
+    await vs.insert(1000, items[3]!.vector);
+    expect((await vs.search(items[3]!.vector, { k: 1 })).results[0]!.score).toBeCloseTo(1, 6);
   }, 60_000);
 });
