@@ -11,7 +11,7 @@ import { AnalysisError } from "../common/errors";
 import { compareValues } from "./doc-query";
 import { parseCypher, type Comparison, type CypherQuery, type Operand } from "./cypher";
 import type { KvCluster } from "./kv-nodes";
-import { registerShardService, ShardHost } from "./shard-host";
+import { registerShardService, ShardHost, type OpBody } from "./shard-host";
 
 export type GraphId = string | number;
 export interface GraphNode { id: GraphId; labels: string[]; properties: Record<string, unknown> }
@@ -211,7 +211,7 @@ export class GraphStore {
   /** Where the graph lives: a worker id or "driver". */
   get host(): string { return this.shards.hosts()[0]!; }
 
-  private call(op: Op extends infer T ? (T extends Op ? Omit<T, "store" | "shard"> : never) : never): Promise<unknown> {
+  private call(op: OpBody<Op>): Promise<unknown> {
     return this.shards.call(0, { ...op, store: this.name, shard: 0 } as Op);
   }
 

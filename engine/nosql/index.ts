@@ -9,7 +9,8 @@ export { compareClocks, mergeClocks, incrementClock, formatClock, type VectorClo
 export { StorageNode, reconcile, type Version, type Versioning } from "./storage-node";
 export { KeyValueStore, type KeyValueStoreOptions, type GetResult, type OpOptions, type KvStats, type KvPartitioning } from "./key-value-store";
 export { matches, applyUpdate, valuesAt, compareValues, type Doc, type Filter } from "./doc-query";
-export { DocumentStore, Collection, type FindOptions, type ExplainResult, type CollectionOptions } from "./document-store";
+export { DocumentStore, Collection, type FindOptions, type ExplainResult, type CollectionOptions, type UpdateResult } from "./document-store";
+export { ShardedDocumentStore, ShardedCollection } from "./sharded-document-store";
 export { ringSvg, type RingSvgOptions } from "./ring-svg";
 export { runPipeline, fieldValue, type AggregationStage } from "./doc-aggregate";
 export { checkLinearizable, type RegisterOp, type LinearizabilityResult } from "./linearizability";

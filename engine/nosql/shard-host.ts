@@ -18,6 +18,9 @@ import type { KvCluster } from "./kv-nodes";
 /** Every shard operation names its store and shard; "open" (re)creates the shard (from `log`, if given). */
 export interface ShardOp { op: string; store: string; shard: number; log?: string }
 
+/** An operation without its addressing (each member of a union kept apart). */
+export type OpBody<Op> = Op extends unknown ? Omit<Op, "store" | "shard"> : never;
+
 export interface ShardHostOptions<Op> {
   /** Directory of the shards' write logs (on the workers' machine); without it a lost shard is gone. */
   logDir?: string;

@@ -2,7 +2,9 @@
 import "./kv-node-service";
 import "./vector-shard-service";
 import { registerGraphService } from "./graph-store";
+import { registerDocumentService } from "./sharded-document-store";
 import { registerWideColumnService } from "./wide-column-store";
 
 registerWideColumnService();
 registerGraphService();
+registerDocumentService();
