@@ -56,6 +56,8 @@ function opMatches(op: string, arg: unknown, vals: unknown[], path: string): boo
     case "$lte": return c.some((v) => sameType(v, arg) && compareValues(v, arg) <= 0);
     case "$in": return arrayArg(op, arg, path).some((a) => a instanceof RegExp ? c.some((v) => typeof v === "string" && a.test(v)) : opMatches("$eq", a, vals, path));
     case "$nin": return !opMatches("$in", arg, vals, path);
+    // Every listed value is in the array (or equals the field): $and of $eq's, as MongoDB defines it.
+    case "$all": { const all = arrayArg(op, arg, path); return all.length > 0 && all.every((a) => opMatches("$eq", a, vals, path)); }
     case "$exists": return (vals.length > 0) === Boolean(arg);
     case "$size": return vals.some((v) => Array.isArray(v) && v.length === arg);
     case "$regex": {
@@ -70,7 +72,7 @@ function opMatches(op: string, arg: unknown, vals: unknown[], path: string): boo
       return vals.some((v) => Array.isArray(v) && v.some((el) => isOps ? condMatches(arg, [el], path) : isObj(el) && matches(el, arg)));
     }
     default:
-      throw new AnalysisError("UNKNOWN_QUERY_OPERATOR", `Unknown query operator '${op}' on field '${path}'. Supported: $eq $ne $gt $gte $lt $lte $in $nin $exists $size $regex $not $elemMatch.`, { parameters: { operator: op, field: path } });
+      throw new AnalysisError("UNKNOWN_QUERY_OPERATOR", `Unknown query operator '${op}' on field '${path}'. Supported: $eq $ne $gt $gte $lt $lte $in $nin $all $exists $size $regex $not $elemMatch.`, { parameters: { operator: op, field: path } });
   }
 }
 
