@@ -159,9 +159,20 @@ export class KeyValueStore {
   }
 
   // ---- fault injection ----
-  partitionNetwork(a: string, b: string): void { this.node(a); this.node(b); this.cut.add(pairKey(a, b)); }
-  healNetwork(a?: string, b?: string): void { if (a && b) this.cut.delete(pairKey(a, b)); else this.cut.clear(); }
-  delay(node: string, ms: number): void { this.node(node).delayMs = ms; }
+  /** The nodes a name stands for: a node, or a worker (every node it hosts). */
+  private nodesOf(nodeOrWorker: string): string[] {
+    if (this.nodeMap.has(nodeOrWorker)) return [nodeOrWorker];
+    const hosted = this.nodes.filter((n) => this.node(n).host === nodeOrWorker);
+    if (hosted.length === 0) this.node(nodeOrWorker); // the UNKNOWN_NODE error, naming the nodes
+    return hosted;
+  }
+  /** Cut the network between two nodes, or two workers (every pair of their nodes). */
+  partitionNetwork(a: string, b: string): void { for (const x of this.nodesOf(a)) for (const y of this.nodesOf(b)) this.cut.add(pairKey(x, y)); }
+  healNetwork(a?: string, b?: string): void {
+    if (a && b) { for (const x of this.nodesOf(a)) for (const y of this.nodesOf(b)) this.cut.delete(pairKey(x, y)); } else this.cut.clear();
+  }
+  /** Extra latency on every message to or from a node, or every node of a worker. */
+  delay(nodeOrWorker: string, ms: number): void { for (const n of this.nodesOf(nodeOrWorker)) this.node(n).delayMs = ms; }
   /** Kill a node: its memory is lost, its log stays on disk (down at once; the promise settles when its host has dropped it). */
   kill(node: string): Promise<void> { return this.node(node).crash(); }
   /**
