@@ -133,4 +133,22 @@ describe("ringSvg", () => {
     expect(svg.match(/stroke-dasharray/g)).toHaveLength(2);
     for (const n of ["a", "b", "c"]) expect(svg).toContain(`>${n}</text>`);
   });
+
+  it("animates a node joining: both states alternate, colours stay per node, moved keys are red", async () => {
+    const { ringChangeSvg } = await import("./ring-svg");
+    const before = new ConsistentHashRing({ nodes: ["a", "b", "c"], virtualNodes: 4 });
+    const after = new ConsistentHashRing({ nodes: ["a", "b", "c", "d"], virtualNodes: 4 });
+    const keys = Array.from({ length: 40 }, (_, i) => `key${i}`);
+    const svg = ringChangeSvg(before, after, { keys });
+    const moved = keys.filter((k) => before.nodeFor(k) !== after.nodeFor(k));
+    expect(moved.length).toBeGreaterThan(0);
+    expect(svg.match(/<animate attributeName="opacity"/g)).toHaveLength(2);
+    expect(svg.match(/<path /g)).toHaveLength(12 + 16);
+    expect(svg.match(/fill="#d62728"/g)).toHaveLength(moved.length);
+    expect(svg).toContain(`(${moved.length} of 40 keys moved)`);
+    // node a has one colour in both frames
+    const colourOfA = [...svg.matchAll(/stroke="(#[0-9a-f]+)" stroke-width="10"><title>a vnode/g)].map((m) => m[1]);
+    expect(colourOfA).toHaveLength(8);
+    expect(new Set(colourOfA).size).toBe(1);
+  });
 });

@@ -11,7 +11,7 @@ export { KeyValueStore, type KeyValueStoreOptions, type GetResult, type OpOption
 export { matches, applyUpdate, valuesAt, compareValues, type Doc, type Filter } from "./doc-query";
 export { DocumentStore, Collection, type FindOptions, type ExplainResult, type CollectionOptions, type UpdateResult } from "./document-store";
 export { ShardedDocumentStore, ShardedCollection } from "./sharded-document-store";
-export { ringSvg, type RingSvgOptions } from "./ring-svg";
+export { ringSvg, ringChangeSvg, type RingSvgOptions } from "./ring-svg";
 export { runPipeline, fieldValue, type AggregationStage } from "./doc-aggregate";
 export { checkLinearizable, type RegisterOp, type LinearizabilityResult } from "./linearizability";
 export type { KvNode, KvCluster } from "./kv-nodes";

@@ -16,7 +16,7 @@ export const L05 = buildNotebook("l05", [
     Cells marked **Your turn** have a \`TODO\` and a check.
   `,
   code`
-    import { ConsistentHashRing, loadPerNode, movedKeys, hashModN, rangeAssign, ringAssign, compositeKey, KeyValueStore, DocumentStore } from "bigdata-workbench";
+    import { ConsistentHashRing, loadPerNode, movedKeys, hashModN, rangeAssign, ringAssign, compositeKey, KeyValueStore, DocumentStore, ringChangeSvg } from "bigdata-workbench";
     function check(what: string, answer: unknown, expected: unknown): void {
       if (answer === undefined) console.log(\`… \${what}: not answered yet (replace the TODO)\`);
       else if (JSON.stringify(answer) === JSON.stringify(expected)) console.log(\`✔ \${what}: correct\`);
@@ -56,6 +56,9 @@ export const L05 = buildNotebook("l05", [
     const modMove = movedKeys(keys, hashModN(nodes(4)), hashModN(nodes(5)));
     console.log(\`ring: \${(100 * ringMove.fraction).toFixed(1)}% of keys moved (ideal 1/5 = 20%)\`);
     console.log(\`mod n: \${(100 * modMove.fraction).toFixed(1)}% of keys moved\`);
+    // The same join on a small ring (3 virtual nodes each), animated: the new node takes a few arcs; red keys changed owner.
+    const small = (n: number) => new ConsistentHashRing({ nodes: nodes(n), virtualNodes: 3 });
+    await display.svg(ringChangeSvg(small(4), small(5), { keys: keys.slice(0, 24) }));
   `,
   md`
     ### Your turn 1

@@ -18,6 +18,9 @@ describe("L05 notebook", () => {
     const { outputs } = await expectSolutionsPass(env.sb(), NB, L05_SOLUTIONS, "L05", 2, 180);
     expect(outputs).toContain("(stale!)");
     expect(outputs).toContain("conflict: true");
+    // The node join animated on a small ring (two frames, moved keys in red).
+    expect(outputs).toMatch(/after: 5 nodes \(\d+ of 24 keys moved\)/);
+    expect(outputs).toContain('<animate attributeName=\\"opacity\\"');
     expect(outputs).toMatch(/ring: 1\d\.\d% of keys moved|ring: 2\d\.\d% of keys moved/);
   }, 600_000);
 });
