@@ -1,6 +1,7 @@
-// Source of notebooks/L05-partitioning.ipynb (lectures 4 and 5): range vs hash vs consistent
+// Source of notebooks/L05-partitioning.ipynb (lectures 4 and 5): shared-nothing architecture on the
+// cluster's workers, range vs hash vs consistent
 // hashing, virtual nodes, node add/remove and moved keys, hot keys, replication with quorums,
-// stale reads and siblings. Run `npx tsx notebooks/src/L05.ts` to regenerate; `--check` verifies it.
+// stale reads and siblings, query processing (scatter-gather vs the shard key, denormalisation). Run `npx tsx notebooks/src/L05.ts` to regenerate; `--check` verifies it.
 
 import { fileURLToPath } from "node:url";
 import { buildNotebook, code, emit, md } from "./notebook-builder";
@@ -24,6 +25,23 @@ export const L05 = buildNotebook("l05", [
     }
     const keys = Array.from({ length: 20000 }, (_, i) => \`user:\${i}\`);
     const nodes = (n: number) => Array.from({ length: n }, (_, i) => \`node-\${i}\`);
+  `,
+  md`
+    ## Distributed database architectures
+
+    Who shares what: **shared everything** (one machine, one DBMS), **shared memory** (many CPUs on
+    one memory: a supercomputer), **shared disks** (many machines on one storage: cloud databases),
+    **shared nothing** (each machine owns its CPU, memory and disk and talks over the network:
+    NoSQL, mostly). This workbench's cluster is shared-nothing: every worker is a separate process
+    with its own memory and scratch directory. A key-value store created on the session puts one
+    storage node on each worker; a key lives only where its nodes are.
+  `,
+  code`
+    const shardKv = await KeyValueStore.create(spark, { name: "shared-nothing", numNodes: spark.cluster.workers().length, replication: 1, readQuorum: 1, writeQuorum: 1 });
+    for (let i = 0; i < 300; i++) await shardKv.put(\`user:\${i}\`, i);
+    await new Promise((r) => setTimeout(r, 20));
+    const hosted = shardKv.distribution();
+    console.table(spark.cluster.workers().map((w) => ({ worker: w.id, pid: w.pid, "store node": Object.keys(hosted).find((n) => hosted[n]!.host === w.id), "keys it holds": Object.values(hosted).find((d) => d.host === w.id)?.keys })));
   `,
   md`
     ## Range, hash and consistent hashing
@@ -154,6 +172,30 @@ export const L05 = buildNotebook("l05", [
     ]);
     console.log(users.find({ age: { $gt: 30 }, tags: "admin" }, { projection: { name: 1, _id: 0 } }));
     console.log("by shard key:", users.explain({ _id: 2 }).shardsVisited, " other:", users.explain({ name: "Bob" }).shardsVisited);
+  `,  md`
+    ## Query processing in NoSQL
+
+    Three things make NoSQL queries fast at scale. **Horizontal partitioning**: more data means more
+    shards, and a query that must look everywhere runs on every shard in parallel (scatter-gather),
+    while one that names the partition key goes to a single shard. **Duplication (denormalisation)**:
+    data a query needs together is stored together (pre-joined), so one collection answers it
+    without a join. **Relaxed consistency**: a replica may answer with slightly stale data rather
+    than wait (lecture 4). Below, a collection sharded over the workers: the same lookup by the shard
+    key and by another field, and an order stored with the customer's name copied in.
+  `,
+  code`
+    const shop = await DocumentStore.create(spark, { name: "shop", shards: ["s0", "s1", "s2", "s3"] });
+    const orders = await shop.collection("orders", { shardKey: "customerId" });
+    await orders.insertMany(Array.from({ length: 400 }, (_, i) => ({ _id: i, customerId: i % 50, customerName: \`customer \${i % 50}\`, total: (i * 37) % 200 })));
+    console.table(Object.entries(orders.hosts()).map(([shard, worker]) => ({ shard, worker })));
+    const byKey = await orders.explain({ customerId: 7 });
+    const byOther = await orders.explain({ total: { $gte: 190 } });
+    console.table([
+      { query: "{ customerId: 7 } (the shard key)", "shards visited": byKey.shardsVisited.length, "documents examined": byKey.docsExamined, returned: byKey.nReturned },
+      { query: "{ total: { $gte: 190 } }", "shards visited": byOther.shardsVisited.length, "documents examined": byOther.docsExamined, returned: byOther.nReturned },
+    ]);
+    // Denormalised: the customer's name is in every order, so "orders of customer 7 with their name" is one query, no join.
+    console.log((await orders.find({ customerId: 7 }, { projection: { customerName: 1, total: 1, _id: 0 }, limit: 3 })));
   `,
 ]);
 

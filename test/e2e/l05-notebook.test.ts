@@ -18,6 +18,10 @@ describe("L05 notebook", () => {
     const { outputs } = await expectSolutionsPass(env.sb(), NB, L05_SOLUTIONS, "L05", 2, 180);
     expect(outputs).toContain("(stale!)");
     expect(outputs).toContain("conflict: true");
+    // Shared nothing: a store node per worker process; query processing on a sharded collection.
+    expect(outputs).toMatch(/'worker-\d+' │ \d+ +│ 'node-0'/);
+    expect(outputs).toMatch(/the shard key\)' │ 1 /);
+    expect(outputs).toMatch(/\$gte: 190 \} \}' +│ 4 /);
     // The node join animated on a small ring (two frames, moved keys in red).
     expect(outputs).toMatch(/after: 5 nodes \(\d+ of 24 keys moved\)/);
     expect(outputs).toContain('<animate attributeName=\\"opacity\\"');
