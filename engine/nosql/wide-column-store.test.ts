@@ -52,4 +52,41 @@ describe("WideColumnStore (regions in this process)", () => {
     await expect(WideColumnStore.create(null, { families: [] })).rejects.toThrow(/at least one column family/);
     await expect(WideColumnStore.create(null, { families: ["a"], splits: ["m", "c"] })).rejects.toThrow(/increasing/);
   });
+
+  it("agrees with a plain reference model over random puts, deletes, gets and scans", async () => {
+    const t = await WideColumnStore.create(null, { families: ["a", "b"], maxVersions: 2, splits: ["f", "p"] });
+    // The model: row -> column -> versions newest first (at most 2), as Bigtable defines a cell.
+    const model = new Map<string, Map<string, Array<{ value: unknown; timestamp: number }>>>();
+    let s = 77;
+    const rnd = (n: number) => { s = (s * 1103515245 + 12345) % 2147483648; return s % n; };
+    const rowOf = () => `${String.fromCharCode(97 + rnd(26))}${rnd(3)}`;
+    const view = (cols: Map<string, Array<{ value: unknown; timestamp: number }>>, fam?: string) => {
+      const out: Record<string, unknown> = {};
+      for (const c of [...cols.keys()].sort()) if (!fam || c.startsWith(`${fam}:`)) out[c] = cols.get(c)![0]!.value;
+      return Object.keys(out).length ? out : undefined;
+    };
+    for (let step = 1; step <= 500; step++) {
+      const row = rowOf(), r = rnd(10);
+      if (r < 5) {
+        const col = `${rnd(2) ? "a" : "b"}:q${rnd(4)}`, value = rnd(1000), ts = rnd(3) ? step : Math.max(1, step - 5);
+        await t.put(row, { [col]: value }, { timestamp: ts });
+        const cols = model.get(row) ?? new Map();
+        const vs = [...(cols.get(col) ?? []), { value, timestamp: ts }].sort((x, y) => y.timestamp - x.timestamp).slice(0, 2);
+        cols.set(col, vs); model.set(row, cols);
+      } else if (r < 6) {
+        const cols = rnd(2) ? [`a:q${rnd(4)}`] : undefined;
+        await t.delete(row, cols);
+        const m = model.get(row);
+        if (m) { if (cols) cols.forEach((c) => m.delete(c)); else m.clear(); if (m.size === 0) model.delete(row); }
+      } else if (r < 8) {
+        const m = model.get(row);
+        const want = m && view(m);
+        expect(await t.get(row), `step ${step} ${row}`).toEqual(want ? { row, cells: want } : undefined);
+      } else {
+        const a = rowOf(), b = rowOf(), [start, stop] = a < b ? [a, b] : [b, a], fam = rnd(2) ? "b" : undefined;
+        const want = [...model.keys()].sort().filter((k) => k >= start && k < stop).map((k) => ({ row: k, cells: view(model.get(k)!, fam) })).filter((x) => x.cells);
+        expect(await t.scan({ start, stop, ...(fam ? { families: [fam] } : {}) }), `step ${step}`).toEqual(want);
+      }
+    }
+  });
 });
