@@ -9,7 +9,7 @@ import {
   addIndex, checkJson, DocShard, duplicateKey, explainOf, finishFind, planQuery, pushedMatch, shardingOf, upsertDoc, withId,
   type CollectionOptions, type DocIndex, type ExplainResult, type FindOptions, type UpdateResult,
 } from "./doc-shard";
-import type { KvCluster } from "./kv-nodes";
+import type { StoreCluster } from "./kv-nodes";
 import { ShardedDocumentStore } from "./sharded-document-store";
 
 export type { CollectionOptions, ExplainResult, FindOptions, UpdateResult } from "./doc-shard";
@@ -148,9 +148,9 @@ export class DocumentStore {
    * returns a Promise, as in MongoDB's Node.js driver; see ShardedDocumentStore); without one, this
    * in-process store.
    */
-  static async create(spark: { cluster?: KvCluster }, defaults?: CollectionOptions & { name?: string; dir?: string }): Promise<ShardedDocumentStore>;
+  static async create(spark: { cluster?: StoreCluster }, defaults?: CollectionOptions & { name?: string; dir?: string }): Promise<ShardedDocumentStore>;
   static async create(spark: null | undefined, defaults?: CollectionOptions): Promise<DocumentStore>;
-  static async create(spark: { cluster?: KvCluster } | null | undefined, defaults: CollectionOptions & { name?: string; dir?: string } = {}): Promise<DocumentStore | ShardedDocumentStore> {
+  static async create(spark: { cluster?: StoreCluster } | null | undefined, defaults: CollectionOptions & { name?: string; dir?: string } = {}): Promise<DocumentStore | ShardedDocumentStore> {
     if (!spark?.cluster) return new DocumentStore(defaults);
     const { name, dir, ...opts } = defaults;
     return new ShardedDocumentStore(spark.cluster, name ?? "db", opts, dir);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { compareValues } from "./doc-query";
 import { parseCypher, type Comparison, type CypherQuery, type Operand } from "./cypher";
-import type { KvCluster } from "./kv-nodes";
+import type { StoreCluster } from "./kv-nodes";
 import { registerShardService, ShardHost, type OpBody } from "./shard-host";
 
 export type GraphId = string | number;
@@ -197,7 +197,7 @@ export class GraphStore {
   private constructor(readonly name: string) {}
 
   /** A graph database on one of the session's workers, or here without a session. */
-  static async create(spark: { cluster?: KvCluster } | null | undefined, opts: { name?: string; dir?: string } = {}): Promise<GraphStore> {
+  static async create(spark: { cluster?: StoreCluster } | null | undefined, opts: { name?: string; dir?: string } = {}): Promise<GraphStore> {
     const g = new GraphStore(opts.name ?? "graph");
     const cluster = spark?.cluster;
     g.shards = await ShardHost.open<PropertyGraph, Op>(cluster, GRAPH_SERVICE, 1, () => new PropertyGraph(), applyOp, () => ({ op: "open", store: g.name, shard: 0 }),

@@ -12,7 +12,7 @@ import { AnalysisError, ExecutionError } from "../common/errors";
 import { compareKeys } from "../common/keys";
 import { ConsistentHashRing } from "./consistent-hash";
 import { hashModN, rangeAssign } from "./partition-stats";
-import { LocalKvNode, WorkerKvNode, type KvCluster, type KvNode } from "./kv-nodes";
+import { LocalKvNode, WorkerKvNode, type StoreCluster, type KvNode } from "./kv-nodes";
 import { reconcile, type Version, type Versioning } from "./storage-node";
 import { mergeClocks, type VectorClock } from "./vector-clock";
 
@@ -89,10 +89,10 @@ export class KeyValueStore {
   private readonly cut = new Set<string>();
   private lastTimestamp = 0;
   private readonly counters = new Map<string, number>();
-  private readonly cluster?: KvCluster;
+  private readonly cluster?: StoreCluster;
 
   /** Without `cluster` the nodes live in this process; with it, on the session's workers (see create()). */
-  constructor(opts: KeyValueStoreOptions = {}, cluster?: KvCluster) {
+  constructor(opts: KeyValueStoreOptions = {}, cluster?: StoreCluster) {
     this.name = opts.name ?? "kv";
     const nodes = opts.nodes ?? Array.from({ length: opts.numNodes ?? 3 }, (_, i) => `node-${i}`);
     this.replication = opts.replication ?? Math.min(3, nodes.length);
@@ -124,7 +124,7 @@ export class KeyValueStore {
    * `dir`. Killing a worker takes its nodes down; restart(node) starts the node again on a live
    * worker from its log. Without a session (or with `hosting: "driver"`) the nodes live here.
    */
-  static async create(spark: { cluster?: KvCluster } | null | undefined, opts: KeyValueStoreOptions & { hosting?: "workers" | "driver" } = {}): Promise<KeyValueStore> {
+  static async create(spark: { cluster?: StoreCluster } | null | undefined, opts: KeyValueStoreOptions & { hosting?: "workers" | "driver" } = {}): Promise<KeyValueStore> {
     const cluster = opts.hosting === "driver" ? undefined : spark?.cluster;
     if (!cluster) return new KeyValueStore(opts);
     const workers = cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort();

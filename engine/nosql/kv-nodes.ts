@@ -46,8 +46,8 @@ export class LocalKvNode implements KvNode {
   async restart(): Promise<void> { this.node.restart(); }
 }
 
-/** What a store needs of `spark.cluster` to host nodes on workers. */
-export interface KvCluster {
+/** What a store needs of `spark.cluster` to host its nodes or shards on the workers. */
+export interface StoreCluster {
   workers(): Array<{ id: string; state: string }>;
   serviceRequest(workerId: string, service: string, op: unknown, timeoutMs?: number): Promise<unknown>;
 }
@@ -75,7 +75,7 @@ export class WorkerKvNode implements KvNode {
     private readonly store: string,
     private readonly dir: string,
     private readonly versioning: Versioning,
-    private readonly cluster: KvCluster,
+    private readonly cluster: StoreCluster,
   ) {}
 
   /** Start (or restart) the node on `worker`: it replays its log there. */

@@ -13,7 +13,7 @@ import { dirname } from "node:path";
 import { registerWorkerService } from "../cluster/worker-services";
 import { AnalysisError, ExecutionError } from "../common/errors";
 import { encodeFrame, forEachFrame } from "../storage/frame-file";
-import type { KvCluster } from "./kv-nodes";
+import type { StoreCluster } from "./kv-nodes";
 
 /** Every shard operation names its store and shard; "open" (re)creates the shard (from `log`, if given). */
 export interface ShardOp { op: string; store: string; shard: number; log?: string }
@@ -40,14 +40,14 @@ export class ShardHost<S, Op extends ShardOp> {
     private readonly apply: (shard: S, op: Op) => unknown,
     private readonly openOp: (i: number) => Op,
     private readonly opts: ShardHostOptions<Op>,
-    private readonly cluster?: KvCluster,
+    private readonly cluster?: StoreCluster,
   ) {}
 
   /**
    * Open `n` shards: round-robin over the live workers with a cluster, else here (made by
    * `make`). `open(i)` is the operation that creates shard i on its host.
    */
-  static async open<S, Op extends ShardOp>(cluster: KvCluster | undefined, service: string, n: number,
+  static async open<S, Op extends ShardOp>(cluster: StoreCluster | undefined, service: string, n: number,
     make: (open: Op) => S, apply: (shard: S, op: Op) => unknown, open: (i: number) => Op, opts: ShardHostOptions<Op> = {}): Promise<ShardHost<S, Op>> {
     const workers = cluster ? cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort() : [];
     if (cluster && workers.length === 0) throw new ExecutionError("NO_WORKERS", "The session has no live worker to host the store's shards.");

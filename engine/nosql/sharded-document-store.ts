@@ -14,7 +14,7 @@ import {
   addIndex, checkJson, DocShard, duplicateKey, explainOf, finishFind, planQuery, pushedMatch, shardingOf, upsertDoc, withId,
   type CollectionOptions, type DocIndex, type ExplainResult, type FindOptions, type UpdateResult,
 } from "./doc-shard";
-import type { KvCluster } from "./kv-nodes";
+import type { StoreCluster } from "./kv-nodes";
 import { registerShardService, ShardHost, type OpBody } from "./shard-host";
 
 export const DOCS_SERVICE = "nosql.docs";
@@ -186,7 +186,7 @@ export class ShardedDocumentStore {
   private readonly ready = new Map<string, ShardedCollection>();
   readonly dir: string;
 
-  constructor(private readonly cluster: KvCluster, readonly name: string, readonly defaults: CollectionOptions = {}, dir?: string) {
+  constructor(private readonly cluster: StoreCluster, readonly name: string, readonly defaults: CollectionOptions = {}, dir?: string) {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), `docs-${name}-`));
   }
 

@@ -12,7 +12,9 @@ import type { TaskContext } from "./task-context";
 
 export class ParallelCollectionRDD<T> extends RDD<T> {
   readonly kind = "parallelize";
-  private readonly slices: T[][];
+  /** The slices until they are encoded (then only their bytes are kept). */
+  private slices: T[][];
+  private readonly numSlices: number;
   constructor(ctx: RddContext, data: readonly T[] | undefined, numSlices: number, slices?: T[][]) {
     super(ctx, [], "parallelize");
     if (slices) this.slices = slices;
@@ -22,10 +24,13 @@ export class ParallelCollectionRDD<T> extends RDD<T> {
       this.slices = Array.from({ length: n }, (_, i) =>
         arr.slice(Math.floor((i * arr.length) / n), Math.floor(((i + 1) * arr.length) / n)));
     }
+    this.numSlices = this.slices.length;
   }
   protected getPartitions(): Partition[] {
     // A copy of exactly the slice's bytes: the encoder returns a view into its reusable buffer.
-    return this.slices.map((data, index) => ({ index, bytes: new Uint8Array(encode(data)) }));
+    const parts = this.slices.map((data, index) => ({ index, bytes: new Uint8Array(encode(data)) }));
+    this.slices = [];
+    return parts;
   }
   private sliceOf(split: Partition, tc: TaskContext): T[] {
     const data = decode<T[]>(split.bytes as Uint8Array);
@@ -40,7 +45,7 @@ export class ParallelCollectionRDD<T> extends RDD<T> {
     for (let i = 0; i < data.length; i++) each(data[i]!);
   }
   shipArgs(): unknown {
-    return { numSlices: this.slices.length };
+    return { numSlices: this.numSlices };
   }
 }
 
