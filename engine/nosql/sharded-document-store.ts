@@ -56,20 +56,24 @@ export class ShardedCollection {
   private readonly indexes: DocIndex[] = [];
   lastExplain?: ExplainResult;
 
-  /** `host` holds one shard per name in `shards`, under the store name `${db}/${name}`. */
-  constructor(readonly name: string, opts: CollectionOptions, private readonly host: ShardHost<DocShard, Op>, private readonly key: string,
+  private host?: ShardHost<DocShard, Op>;
+
+  /** `opening` resolves to one shard per name in `shards`, under the store name `${db}/${name}`. */
+  constructor(readonly name: string, opts: CollectionOptions, private readonly opening: Promise<ShardHost<DocShard, Op>>, private readonly key: string,
     private readonly resolve: (name: string) => ShardedCollection | undefined) {
     ({ shards: this.shards, shardKey: this.shardKey, assign: this.assign } = shardingOf(opts));
+    opening.then((h) => { this.host = h; }, () => {});
   }
 
-  /** Where each shard lives (shard name -> worker id). */
+  /** Where each shard lives (shard name -> worker id; empty until the shards are open). */
   hosts(): Record<string, string> {
-    const h = this.host.hosts();
-    return Object.fromEntries(this.shards.map((s, i) => [s, h[i]!]));
+    const h = this.host?.hosts() ?? [];
+    return Object.fromEntries(this.shards.map((s, i) => [s, h[i] ?? ""]));
   }
 
-  private call(shard: string, op: OpBody<Op>): Promise<unknown> {
-    return this.host.call(this.shards.indexOf(shard), { ...op, store: this.key, shard: this.shards.indexOf(shard) } as Op);
+  private async call(shard: string, op: OpBody<Op>): Promise<unknown> {
+    const host = this.host ?? await this.opening;
+    return host.call(this.shards.indexOf(shard), { ...op, store: this.key, shard: this.shards.indexOf(shard) } as Op);
   }
 
   private shardOf(doc: Doc): string {
@@ -182,24 +186,26 @@ export class ShardedCollection {
 }
 
 export class ShardedDocumentStore {
-  private readonly cols = new Map<string, Promise<ShardedCollection>>();
-  private readonly ready = new Map<string, ShardedCollection>();
+  private readonly cols = new Map<string, ShardedCollection>();
   readonly dir: string;
 
   constructor(private readonly cluster: StoreCluster, readonly name: string, readonly defaults: CollectionOptions = {}, dir?: string) {
     this.dir = dir ?? mkdtempSync(join(tmpdir(), `docs-${name}-`));
   }
 
-  /** A collection, its shards opened on the workers (round-robin) at first use. */
-  async collection(name: string, opts: CollectionOptions = {}): Promise<ShardedCollection> {
+  /**
+   * A collection, at once (as MongoDB's driver gives one); its shards open on the workers
+   * (round-robin) in the background, and its operations wait for them.
+   */
+  collection(name: string, opts: CollectionOptions = {}): ShardedCollection {
     if (typeof name !== "string" || name === "" || name.includes("/")) throw new AnalysisError("INVALID_COLLECTION_NAME", `Collection names are non-empty and have no '/', got ${JSON.stringify(name)}.`);
     let c = this.cols.get(name);
     if (!c) {
       const o = { ...this.defaults, ...opts };
       const key = `${this.name}/${name}`;
-      c = ShardHost.open<DocShard, Op>(this.cluster, DOCS_SERVICE, shardingOf(o).shards.length, () => new DocShard(), applyOp,
-        (i) => ({ op: "open", store: key, shard: i }), { logDir: this.dir, isWrite })
-        .then((host) => { const col = new ShardedCollection(name, o, host, key, (n) => this.ready.get(n)); this.ready.set(name, col); return col; });
+      const opening = ShardHost.open<DocShard, Op>(this.cluster, DOCS_SERVICE, shardingOf(o).shards.length, () => new DocShard(), applyOp,
+        (i) => ({ op: "open", store: key, shard: i }), { logDir: this.dir, isWrite });
+      c = new ShardedCollection(name, o, opening, key, (n) => this.cols.get(n));
       this.cols.set(name, c);
     }
     return c;

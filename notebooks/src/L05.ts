@@ -185,7 +185,7 @@ export const L05 = buildNotebook("l05", [
   `,
   code`
     const shop = await DocumentStore.create(spark, { name: "shop", shards: ["s0", "s1", "s2", "s3"] });
-    const orders = await shop.collection("orders", { shardKey: "customerId" });
+    const orders = shop.collection("orders", { shardKey: "customerId" });
     await orders.insertMany(Array.from({ length: 400 }, (_, i) => ({ _id: i, customerId: i % 50, customerName: \`customer \${i % 50}\`, total: (i * 37) % 200 })));
     console.table(Object.entries(orders.hosts()).map(([shard, worker]) => ({ shard, worker })));
     const byKey = await orders.explain({ customerId: 7 });
