@@ -21,7 +21,6 @@ describe("DocumentStore on the workers", () => {
     const lusers = localDb.collection("users", { shardKey: "city", sharding: "hashed" });
     const orders = remoteDb.collection("orders");
     const lorders = localDb.collection("orders");
-    expect(Object.values(users.hosts()).every((w) => w.startsWith("worker-"))).toBe(true);
     let s = 4;
     const rnd = (n: number) => { s = (s * 1103515245 + 12345) % 2147483648; return s % n; };
     const docs = Array.from({ length: 60 }, (_, i) => ({ _id: i, name: `u${i}`, age: 18 + rnd(50), city: cities[rnd(4)]!, ...(rnd(3) ? { tags: ["a", "b", "c"].slice(0, rnd(3) + 1) } : {}), address: { zip: 1000 + rnd(9000) } }));
@@ -29,6 +28,7 @@ describe("DocumentStore on the workers", () => {
     const ords = Array.from({ length: 40 }, (_, i) => ({ _id: `o${i}`, user: rnd(60), total: rnd(500) }));
     await orders.insertMany(ords); lorders.insertMany(ords);
     await users.createIndex({ age: 1 }); lusers.createIndex({ age: 1 });
+    expect(Object.values(users.hosts()).every((w) => w.startsWith("worker-"))).toBe(true);
 
     const check = async () => {
       const queries: Array<[Record<string, unknown>, Record<string, unknown>]> = [
