@@ -137,6 +137,9 @@ export class EmbeddedCluster {
   async kill(workerId: string): Promise<void> {
     if (this.launcher?.pid(workerId) !== undefined && this.local.has(workerId)) {
       await this.keepAlive.during(this.launcher.kill(workerId, "SIGKILL"));
+      // The process is gone: say so now rather than when its socket's close event comes round, so
+      // that what the caller does next already sees the worker lost.
+      this.endpoint.drop(workerId, "connection closed (worker process exited or was killed)");
       return;
     }
     if (!this.endpoint.workerIds.includes(workerId)) {
