@@ -7,7 +7,8 @@ export {
 } from "./partition-stats";
 export { compareClocks, mergeClocks, incrementClock, formatClock, type VectorClock, type ClockOrder } from "./vector-clock";
 export { StorageNode, reconcile, type Version, type Versioning } from "./storage-node";
-export { KeyValueStore, type KeyValueStoreOptions, type GetResult, type OpOptions, type KvStats, type KvPartitioning } from "./key-value-store";
+export { KeyValueStore, type KeyValueStoreOptions, type GetResult, type OpOptions, type KvStats, type KvPartitioning, type AntiEntropyReport } from "./key-value-store";
+export { merkleTree, diffLeaves, type PlacementSpec } from "./kv-merkle";
 export { matches, applyUpdate, valuesAt, compareValues, type Doc, type Filter } from "./doc-query";
 export { DocumentStore, Collection, type FindOptions, type ExplainResult, type CollectionOptions, type UpdateResult } from "./document-store";
 export { ShardedDocumentStore, ShardedCollection } from "./sharded-document-store";

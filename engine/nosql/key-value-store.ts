@@ -12,6 +12,7 @@ import { AnalysisError, ExecutionError } from "../common/errors";
 import { compareKeys } from "../common/keys";
 import { ConsistentHashRing } from "./consistent-hash";
 import { hashModN, rangeAssign } from "./partition-stats";
+import { diffLeaves, type PlacementSpec } from "./kv-merkle";
 import { LocalKvNode, WorkerKvNode, type StoreCluster, type KvNode } from "./kv-nodes";
 import { reconcile, type Version, type Versioning } from "./storage-node";
 import { mergeClocks, type VectorClock } from "./vector-clock";
@@ -61,6 +62,17 @@ export interface OpOptions {
   coordinator?: string;
   context?: VectorClock;
   ttlMs?: number;
+}
+
+export interface AntiEntropyReport {
+  /** Pairs of reachable nodes compared, and how many had equal trees. */
+  pairs: number;
+  pairsInSync: number;
+  leavesDiffering: number;
+  /** Tree hashes compared (the traffic of the comparison, instead of every key). */
+  hashesCompared: number;
+  keysExchanged: number;
+  versionsRepaired: number;
 }
 
 export interface KvStats {
@@ -355,6 +367,43 @@ export class KeyValueStore {
       if (r.found) out.push([k, r.value ?? r.values]);
     }
     return out;
+  }
+
+  /**
+   * Anti-entropy (Dynamo's replica synchronisation): every pair of reachable nodes compares a
+   * Merkle tree of the keys both hold (2^depth leaves); where the trees differ, the keys of the
+   * differing leaves are exchanged and each side gets the versions it lacks. Repairs what read
+   * repair and hinted handoff missed (e.g. hints lost with a crashed coordinator).
+   */
+  async antiEntropy(opts: { depth?: number } = {}): Promise<AntiEntropyReport> {
+    const depth = opts.depth ?? 6;
+    if (!Number.isInteger(depth) || depth < 0 || depth > 16) throw new AnalysisError("INVALID_KV_OPTION", `depth=${String(depth)} is invalid: an integer from 0 to 16.`);
+    const spec: PlacementSpec = { partitioning: this.partitioning, nodes: this.nodes, virtualNodes: this.ring?.virtualNodes ?? 1, rangeBounds: this.rangeBounds, replication: this.replication };
+    const report: AntiEntropyReport = { pairs: 0, pairsInSync: 0, leavesDiffering: 0, hashesCompared: 0, keysExchanged: 0, versionsRepaired: 0 };
+    const up = this.nodes.filter((n) => this.node(n).up);
+    for (let i = 0; i < up.length; i++) {
+      for (let j = i + 1; j < up.length; j++) {
+        const [a, b] = [up[i]!, up[j]!];
+        if (!this.reachable(a, b)) continue;
+        report.pairs++;
+        const [ta, tb] = await Promise.all([this.node(a).merkle(spec, b, depth), this.node(b).merkle(spec, a, depth)]);
+        const diff = diffLeaves(ta, tb);
+        report.hashesCompared += diff.compared;
+        if (diff.leaves.length === 0) { report.pairsInSync++; continue; }
+        report.leavesDiffering += diff.leaves.length;
+        const [ea, eb] = await Promise.all([this.node(a).leafEntries(spec, b, depth, diff.leaves), this.node(b).leafEntries(spec, a, depth, diff.leaves)]);
+        const ma = new Map(ea), mb = new Map(eb);
+        for (const key of new Set([...ma.keys(), ...mb.keys()])) {
+          report.keysExchanged++;
+          const va = ma.get(key) ?? [], vb = mb.get(key) ?? [];
+          for (const [to, mine, theirs] of [[a, va, vb], [b, vb, va]] as const) {
+            // Only versions the receiver neither has nor supersedes.
+            for (const v of theirs) if (!mine.some((m) => sameVersion(m, v)) && reconcile(mine, v, this.versioning).includes(v)) { await this.node(to).write(key, v); report.versionsRepaired++; }
+          }
+        }
+      }
+    }
+    return report;
   }
 
   /** Deliver hinted writes to nodes that are reachable again. Returns how many were delivered. */

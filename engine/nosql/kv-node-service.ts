@@ -4,7 +4,7 @@
 
 import { registerWorkerService } from "../cluster/worker-services";
 import { AnalysisError } from "../common/errors";
-import { KV_SERVICE, type KvNodeOp, type KvNodeReply } from "./kv-nodes";
+import { KV_SERVICE, nodeLeafEntries, nodeMerkle, type KvNodeOp, type KvNodeReply } from "./kv-nodes";
 import { StorageNode } from "./storage-node";
 
 const nodes = new Map<string, StorageNode>();
@@ -24,5 +24,7 @@ registerWorkerService(KV_SERVICE, (raw, ctx): KvNodeReply => {
     case "read": return { versions: n.read(op.key), size: n.size };
     case "keys": return { keys: n.keys(), size: n.size };
     case "crash": nodes.delete(id); return { size: 0 };
+    case "merkle": return { tree: nodeMerkle(n, op.spec, op.peer, op.depth), size: n.size };
+    case "leaves": return { entries: nodeLeafEntries(n, op.spec, op.peer, op.depth, op.leaves), size: n.size };
   }
 });

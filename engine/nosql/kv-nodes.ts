@@ -6,6 +6,7 @@
 // append-only log. The coordinator's own state (hints it holds, injected delay) stays here.
 
 import { ExecutionError } from "../common/errors";
+import { leafOf, merkleTree, sharedEntries, type PlacementSpec } from "./kv-merkle";
 import { StorageNode, type Version, type Versioning } from "./storage-node";
 
 export interface KvNode {
@@ -27,6 +28,19 @@ export interface KvNode {
   crash(): Promise<void>;
   /** The node comes back (on a live worker) and rebuilds its memory from the log. */
   restart(): Promise<void>;
+  /** The Merkle tree of the keys this node and `peer` both hold (anti-entropy). */
+  merkle(spec: PlacementSpec, peer: string, depth: number): Promise<number[]>;
+  /** Those keys' versions in the given leaves. */
+  leafEntries(spec: PlacementSpec, peer: string, depth: number, leaves: number[]): Promise<Array<[string, Version[]]>>;
+}
+
+/** A node's side of anti-entropy, wherever the node lives. */
+export function nodeMerkle(n: StorageNode, spec: PlacementSpec, peer: string, depth: number): number[] {
+  return merkleTree(sharedEntries(n.entries(), spec, n.name, peer), depth);
+}
+export function nodeLeafEntries(n: StorageNode, spec: PlacementSpec, peer: string, depth: number, leaves: number[]): Array<[string, Version[]]> {
+  const want = new Set(leaves);
+  return sharedEntries(n.entries(), spec, n.name, peer).filter(([k]) => want.has(leafOf(k, depth)));
 }
 
 export class LocalKvNode implements KvNode {
@@ -44,6 +58,8 @@ export class LocalKvNode implements KvNode {
   async keys(): Promise<string[]> { return this.node.keys(); }
   async crash(): Promise<void> { this.node.crash(); }
   async restart(): Promise<void> { this.node.restart(); }
+  async merkle(spec: PlacementSpec, peer: string, depth: number): Promise<number[]> { return nodeMerkle(this.node, spec, peer, depth); }
+  async leafEntries(spec: PlacementSpec, peer: string, depth: number, leaves: number[]): Promise<Array<[string, Version[]]>> { return nodeLeafEntries(this.node, spec, peer, depth, leaves); }
 }
 
 /** What a store needs of `spark.cluster` to host its nodes or shards on the workers. */
@@ -58,8 +74,10 @@ export type KvNodeOp =
   | { op: "write"; store: string; node: string; key: string; v: Version }
   | { op: "read"; store: string; node: string; key: string }
   | { op: "keys"; store: string; node: string }
-  | { op: "crash"; store: string; node: string };
-export interface KvNodeReply { size: number; versions?: Version[]; keys?: string[] }
+  | { op: "crash"; store: string; node: string }
+  | { op: "merkle"; store: string; node: string; spec: PlacementSpec; peer: string; depth: number }
+  | { op: "leaves"; store: string; node: string; spec: PlacementSpec; peer: string; depth: number; leaves: number[] };
+export interface KvNodeReply { size: number; versions?: Version[]; keys?: string[]; tree?: number[]; entries?: Array<[string, Version[]]> }
 
 export const KV_SERVICE = "nosql.kv";
 
@@ -117,6 +135,12 @@ export class WorkerKvNode implements KvNode {
   }
   async keys(): Promise<string[]> {
     return (await this.call({ op: "keys", store: this.store, node: this.name })).keys!;
+  }
+  async merkle(spec: PlacementSpec, peer: string, depth: number): Promise<number[]> {
+    return (await this.call({ op: "merkle", store: this.store, node: this.name, spec, peer, depth })).tree!;
+  }
+  async leafEntries(spec: PlacementSpec, peer: string, depth: number, leaves: number[]): Promise<Array<[string, Version[]]>> {
+    return (await this.call({ op: "leaves", store: this.store, node: this.name, spec, peer, depth, leaves })).entries!;
   }
   async crash(): Promise<void> {
     const wasUp = this.up;

@@ -70,6 +70,11 @@ export class StorageNode {
     return [...this.data.keys()];
   }
 
+  /** Every key with its versions (anti-entropy reads them). */
+  entries(): Array<[string, Version[]]> {
+    return [...this.data];
+  }
+
   /** Number of keys held (including tombstones). */
   get size(): number {
     return this.data.size;

@@ -74,6 +74,22 @@ describe("KeyValueStore on the workers", () => {
     for (const [k, v] of model) expect((await kv.get(k)).value, k).toBe(v);
   }, 180_000);
 
+  it("anti-entropy compares Merkle trees on the workers and repairs a replica that missed writes", async () => {
+    await waitFor(() => alive() === 3, 30_000);
+    const kv = await KeyValueStore.create(spark, { name: "merkle", numNodes: 3, replication: 3, readQuorum: 2, writeQuorum: 2, readRepair: false });
+    for (let i = 0; i < 100; i++) await kv.put(`m${i}`, i, { coordinator: "node-0" });
+    await waitFor(() => Object.values(kv.distribution()).every((d) => d.keys === 100), 10_000);
+    expect(await kv.antiEntropy()).toMatchObject({ pairs: 3, pairsInSync: 3, hashesCompared: 3 });
+    kv.partitionNetwork("node-0", "node-2"); kv.partitionNetwork("node-1", "node-2");
+    for (let i = 0; i < 10; i++) await kv.put(`m${i}`, -(i + 1), { coordinator: "node-0" });
+    await kv.kill("node-0"); // its hints for node-2 are lost
+    kv.healNetwork();
+    await kv.restart("node-0");
+    const r = await kv.antiEntropy();
+    expect(r.versionsRepaired).toBe(10);
+    for (let i = 0; i < 10; i++) expect((await kv.node("node-2").read(`m${i}`)).at(-1)!.value).toBe(-(i + 1));
+  }, 60_000);
+
   it("a request to a service no worker hosts is a typed error", async () => {
     const w = spark.cluster.workers().find((x) => x.state === "ALIVE")!.id;
     await expect(spark.cluster.serviceRequest(w, "no.such.service", {})).rejects.toThrow(/UNKNOWN_WORKER_SERVICE.*no\.such\.service|no service 'no.such.service'/);
