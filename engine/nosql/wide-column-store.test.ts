@@ -26,8 +26,9 @@ describe("WideColumnStore (regions in this process)", () => {
     await t.put("r", { "p:price": 10 }, { timestamp: 100 });
     await t.put("r", { "p:price": 12 }, { timestamp: 200 });
     await t.put("r", { "p:price": 11 }, { timestamp: 150 });
-    expect((await t.get("r"))!.cells["p:price"]).toBe(12);
-    expect((await t.get("r", { versions: 5 }))!.cells["p:price"]).toEqual([{ value: 12, timestamp: 200 }, { value: 11, timestamp: 150 }]);
+    await t.put("r", { "p:price": 13 }, { timestamp: 200 }); // the same timestamp: replaces that version
+    expect((await t.get("r"))!.cells["p:price"]).toBe(13);
+    expect((await t.get("r", { versions: 5 }))!.cells["p:price"]).toEqual([{ value: 13, timestamp: 200 }, { value: 11, timestamp: 150 }]);
     await t.delete("r", ["p:price"]);
     expect(await t.get("r")).toBeUndefined();
   });
@@ -71,7 +72,7 @@ describe("WideColumnStore (regions in this process)", () => {
         const col = `${rnd(2) ? "a" : "b"}:q${rnd(4)}`, value = rnd(1000), ts = rnd(3) ? step : Math.max(1, step - 5);
         await t.put(row, { [col]: value }, { timestamp: ts });
         const cols = model.get(row) ?? new Map();
-        const vs = [...(cols.get(col) ?? []), { value, timestamp: ts }].sort((x, y) => y.timestamp - x.timestamp).slice(0, 2);
+        const vs = [...(cols.get(col) ?? []).filter((v) => v.timestamp !== ts), { value, timestamp: ts }].sort((x, y) => y.timestamp - x.timestamp).slice(0, 2);
         cols.set(col, vs); model.set(row, cols);
       } else if (r < 6) {
         const cols = rnd(2) ? [`a:q${rnd(4)}`] : undefined;

@@ -73,7 +73,8 @@ export class WideColumnShard {
     let r = this.rows.get(row);
     if (!r) this.rows.set(row, (r = new Map()));
     for (const [col, value, timestamp] of cells) {
-      const vs = r.get(col) ?? [];
+      // A put at a timestamp the cell already has replaces that version (HBase, Bigtable).
+      const vs = (r.get(col) ?? []).filter((v) => v.timestamp !== timestamp);
       vs.push({ value, timestamp });
       vs.sort((a, b) => b.timestamp - a.timestamp);
       r.set(col, vs.slice(0, this.maxVersions));
