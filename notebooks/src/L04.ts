@@ -1,4 +1,4 @@
-// Source of notebooks/L04-nosql-and-partitioning.ipynb (lecture 4, NoSQL overview): properties of
+// Source of notebooks/L04-nosql.ipynb (lecture 4, NoSQL overview): properties of
 // NoSQL stores (the engine's, on the workers), key-value stores and their operations, persistence (log replay), wide-column
 // sparsity, document stores, graph databases, vector databases with LSH, strong vs eventual
 // consistency and BASE, denormalisation, pros and cons. `npx tsx notebooks/src/L04.ts` regenerates it.
@@ -366,5 +366,5 @@ export const L04_SOLUTIONS: Array<{ find: string; replace: string }> = [
 ];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await emit(fileURLToPath(new URL("../L04-nosql-and-partitioning.ipynb", import.meta.url)), L04);
+  await emit(fileURLToPath(new URL("../L04-nosql.ipynb", import.meta.url)), L04);
 }

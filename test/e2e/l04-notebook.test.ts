@@ -7,7 +7,7 @@ import { ROOT } from "./helpers/sandbox";
 import { expectCommittedAsGenerated, expectSolutionsPass, lectureSandbox } from "./helpers/lecture-notebooks";
 import { L04_SOLUTIONS } from "../../notebooks/src/L04";
 
-const NB = join(ROOT, "notebooks", "L04-nosql-and-partitioning.ipynb");
+const NB = join(ROOT, "notebooks", "L04-nosql.ipynb");
 const env = await lectureSandbox();
 const bigdataReady = env.ready;
 
