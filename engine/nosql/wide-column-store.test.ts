@@ -71,7 +71,7 @@ describe("WideColumnStore (regions in this process)", () => {
       if (r < 5) {
         const col = `${rnd(2) ? "a" : "b"}:q${rnd(4)}`, value = rnd(1000), ts = rnd(3) ? step : Math.max(1, step - 5);
         await t.put(row, { [col]: value }, { timestamp: ts });
-        const cols = model.get(row) ?? new Map();
+        const cols = model.get(row) ?? new Map<string, Array<{ value: unknown; timestamp: number }>>();
         const vs = [...(cols.get(col) ?? []).filter((v) => v.timestamp !== ts), { value, timestamp: ts }].sort((x, y) => y.timestamp - x.timestamp).slice(0, 2);
         cols.set(col, vs); model.set(row, cols);
       } else if (r < 6) {
