@@ -154,10 +154,21 @@ export async function runPregel<V, E, M>(
     return checkpoint.step + 1;
   };
 
-  let superstep = 0;
-  let finished = false;
-  while (!finished) {
-    if (superstep >= maxSupersteps) break;
+  let superstep = 0, finished = false;
+  for (;;) {
+    // The end (every vertex halted and no message in flight, or maxSupersteps): read the values,
+    // which are those after `superstep` supersteps unless a partition was lost on the way.
+    if (finished || superstep >= maxSupersteps) {
+      try {
+        const result = new Map(await values(superstep));
+        state.unpersist();
+        return { values: result, supersteps: superstep, metrics, aggregates, restarts, ...(opts.recordValues ? { history } : {}) };
+      } catch (e) {
+        superstep = restart(e);
+        finished = false;
+        continue;
+      }
+    }
     const t0 = Date.now();
     const ckpt = !!opts.checkpointInterval && (superstep + 1) % opts.checkpointInterval === 0 && !!sc.checkpointDir;
     const spec: SuperstepSpec = {
@@ -192,20 +203,6 @@ export async function runPregel<V, E, M>(
     });
     if (ckpt) checkpoint = { step: superstep, dir: spec.checkpoint!, aggregates, metrics: metrics.length };
     superstep++;
-    if (tot[2] === 0 && tot[1] === numVertices) finished = true;
-    if (finished || superstep >= maxSupersteps) {
-      try {
-        const result = new Map(await values(superstep));
-        state.unpersist();
-        return { values: result, supersteps: superstep, metrics, aggregates, restarts, ...(opts.recordValues ? { history } : {}) };
-      } catch (e) {
-        superstep = restart(e);
-        finished = false;
-      }
-    }
+    finished = tot[2] === 0 && tot[1] === numVertices;
   }
-  // maxSupersteps 0: the values as built.
-  const result = new Map(await values(superstep));
-  state.unpersist();
-  return { values: result, supersteps: superstep, metrics, aggregates, restarts, ...(opts.recordValues ? { history } : {}) };
 }
