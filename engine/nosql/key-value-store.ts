@@ -13,7 +13,7 @@ import { compareKeys } from "../common/keys";
 import { ConsistentHashRing } from "./consistent-hash";
 import { hashModN, rangeAssign } from "./partition-stats";
 import { diffLeaves, type PlacementSpec } from "./kv-merkle";
-import { LocalKvNode, WorkerKvNode, type StoreCluster, type KvNode } from "./kv-nodes";
+import { liveWorkers, LocalKvNode, WorkerKvNode, type StoreCluster, type KvNode } from "./kv-nodes";
 import { reconcile, type Version, type Versioning } from "./storage-node";
 import { mergeClocks, type VectorClock } from "./vector-clock";
 
@@ -139,7 +139,7 @@ export class KeyValueStore {
   static async create(spark: { cluster?: StoreCluster } | null | undefined, opts: KeyValueStoreOptions & { hosting?: "workers" | "driver" } = {}): Promise<KeyValueStore> {
     const cluster = opts.hosting === "driver" ? undefined : spark?.cluster;
     if (!cluster) return new KeyValueStore(opts);
-    const workers = cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort();
+    const workers = liveWorkers(cluster);
     if (workers.length === 0) throw new ExecutionError("NO_WORKERS", "The session has no live worker to host the store's nodes.");
     const store = new KeyValueStore(opts, cluster);
     await Promise.all(store.nodes.map((n, i) => (store.node(n) as WorkerKvNode).open(workers[i % workers.length]!)));
@@ -193,13 +193,8 @@ export class KeyValueStore {
    */
   async restart(node: string): Promise<void> {
     const n = this.node(node);
-    const cluster = this.cluster;
-    if (n instanceof WorkerKvNode && cluster && !cluster.workers().some((w) => w.id === n.host && w.state === "ALIVE")) {
-      const alive = cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort();
-      if (alive.length === 0) throw new ExecutionError("NO_WORKERS", `Cannot restart node ${node}: the session has no live worker.`, { parameters: { node } });
-      const load = (w: string) => this.nodes.filter((m) => m !== node && this.node(m).up && this.node(m).host === w).length;
-      await n.restartOn(alive.reduce((a, b) => (load(b) < load(a) ? b : a)));
-    } else await n.restart();
+    if (n instanceof WorkerKvNode) await n.restart(this.nodes.filter((m) => m !== node && this.node(m).up).map((m) => this.node(m).host));
+    else await n.restart();
     await this.deliverHints();
   }
 

@@ -68,6 +68,23 @@ export interface StoreCluster {
   serviceRequest(workerId: string, service: string, op: unknown, timeoutMs?: number): Promise<unknown>;
 }
 
+/** The live workers' ids, sorted (placement is round-robin over them). */
+export function liveWorkers(cluster: StoreCluster): string[] {
+  return cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort();
+}
+
+/**
+ * Where a node or shard runs again after a loss: its own worker if that is alive, else the live
+ * worker hosting the fewest of the others (`others`: the workers the store's other nodes or shards are on).
+ */
+export function homeFor(cluster: StoreCluster, current: string, others: string[], what: string): string {
+  const live = liveWorkers(cluster);
+  if (live.length === 0) throw new ExecutionError("NO_WORKERS", `Cannot restart ${what}: the session has no live worker.`, { parameters: { what } });
+  if (live.includes(current)) return current;
+  const load = (w: string) => others.filter((h) => h === w).length;
+  return live.reduce((a, b) => (load(b) < load(a) ? b : a));
+}
+
 /** Requests of the "nosql.kv" worker service; every reply carries the node's key count. */
 export type KvNodeOp =
   | { op: "open"; store: string; node: string; dir: string; versioning: Versioning }
@@ -109,7 +126,7 @@ export class WorkerKvNode implements KvNode {
 
   get up(): boolean {
     if (this.crashed) return false;
-    if (this.cluster.workers().some((w) => w.id === this.worker && w.state === "ALIVE")) return true;
+    if (liveWorkers(this.cluster).includes(this.worker)) return true;
     // Its worker is gone, and the node's memory with it (the hints it held included).
     this.crashed = true;
     this.hints.clear();
@@ -148,14 +165,8 @@ export class WorkerKvNode implements KvNode {
     this.hints.clear();
     if (wasUp) await this.call({ op: "crash", store: this.store, node: this.name }).catch(() => {});
   }
-  async restart(): Promise<void> {
-    const alive = this.cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id);
-    if (alive.length === 0) throw new ExecutionError("NO_WORKERS", `Cannot restart node ${this.name}: the session has no live worker.`, { parameters: { node: this.name } });
-    await this.open(alive.includes(this.worker) ? this.worker : alive[0]!);
-  }
-
-  /** Move a node whose worker is gone to `worker` (restart picks the first live worker). */
-  async restartOn(worker: string): Promise<void> {
-    await this.open(worker);
+  /** Start again on its worker, or (that worker gone) on the live worker hosting the fewest of `others`. */
+  async restart(others: string[] = []): Promise<void> {
+    await this.open(homeFor(this.cluster, this.worker, others, `node ${this.name}`));
   }
 }

@@ -13,7 +13,7 @@ import { dirname } from "node:path";
 import { registerWorkerService } from "../cluster/worker-services";
 import { AnalysisError, ExecutionError } from "../common/errors";
 import { encodeFrame, forEachFrame } from "../storage/frame-file";
-import type { StoreCluster } from "./kv-nodes";
+import { homeFor, liveWorkers, type StoreCluster } from "./kv-nodes";
 
 /** Every shard operation names its store and shard; "open" (re)creates the shard (from `log`, if given). */
 export interface ShardOp { op: string; store: string; shard: number; log?: string }
@@ -49,7 +49,7 @@ export class ShardHost<S, Op extends ShardOp> {
    */
   static async open<S, Op extends ShardOp>(cluster: StoreCluster | undefined, service: string, n: number,
     make: (open: Op) => S, apply: (shard: S, op: Op) => unknown, open: (i: number) => Op, opts: ShardHostOptions<Op> = {}): Promise<ShardHost<S, Op>> {
-    const workers = cluster ? cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort() : [];
+    const workers = cluster ? liveWorkers(cluster) : [];
     if (cluster && workers.length === 0) throw new ExecutionError("NO_WORKERS", "The session has no live worker to host the store's shards.");
     const hosts = Array.from({ length: n }, (_, i) => (cluster ? workers[i % workers.length]! : "driver"));
     const local = cluster ? [] : Array.from({ length: n }, (_, i) => make(open(i)));
@@ -90,10 +90,7 @@ export class ShardHost<S, Op extends ShardOp> {
     if (!p) {
       p = (async () => {
         const cluster = this.cluster!;
-        const live = cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort();
-        if (live.length === 0) throw new ExecutionError("NO_WORKERS", `Cannot reopen shard ${shard}: the session has no live worker.`, { parameters: { shard } });
-        const load = (w: string) => this.hostOf.filter((h, i) => i !== shard && h === w).length;
-        const target = live.includes(this.hostOf[shard]!) ? this.hostOf[shard]! : live.reduce((a, b) => (load(b) < load(a) ? b : a));
+        const target = homeFor(cluster, this.hostOf[shard]!, this.hostOf.filter((_, i) => i !== shard), `shard ${shard}`);
         await cluster.serviceRequest(target, this.service, this.openOp(shard), 120_000);
         this.hostOf[shard] = target;
         this.reopened++;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { partitionForKey } from "../common/keys";
 import type { Filter } from "./doc-query";
-import type { StoreCluster } from "./kv-nodes";
+import { liveWorkers, type StoreCluster } from "./kv-nodes";
 import { ShardHost } from "./shard-host";
 import { better, checkVector, VectorShard, type LshSpec, type ShardSearch, type VectorHit, type VectorIndexSpec, type VectorMetric } from "./vector-shard";
 
@@ -81,7 +81,7 @@ export class VectorStore {
   /** A store whose shards live in the session's workers (round-robin), or here without a session. */
   static async create(spark: { cluster?: StoreCluster } | null | undefined, opts: VectorStoreOptions): Promise<VectorStore> {
     const cluster = spark?.cluster;
-    const live = cluster ? cluster.workers().filter((w) => w.state === "ALIVE").length : 0;
+    const live = cluster ? liveWorkers(cluster).length : 0;
     const store = new VectorStore(opts, opts.shards ?? (cluster ? Math.max(1, live) : 2));
     if (!Number.isInteger(store.numShards) || store.numShards < 1) throw new AnalysisError("INVALID_VECTOR_OPTION", `shards=${String(opts.shards)} is invalid: a positive integer is needed.`);
     store.shards = await ShardHost.open<VectorShard, VectorShardOp>(cluster, VECTOR_SERVICE, store.numShards,

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { compareKeys } from "../common/keys";
-import type { StoreCluster } from "./kv-nodes";
+import { liveWorkers, type StoreCluster } from "./kv-nodes";
 import { registerShardService, ShardHost } from "./shard-host";
 
 export interface CellVersion { value: unknown; timestamp: number }
@@ -181,7 +181,7 @@ export class WideColumnStore {
   /** A table whose regions live in the session's workers (round-robin), or here without a session. */
   static async create(spark: { cluster?: StoreCluster } | null | undefined, opts: WideColumnOptions): Promise<WideColumnStore> {
     const cluster = spark?.cluster;
-    const live = cluster ? cluster.workers().filter((w) => w.state === "ALIVE").length : 0;
+    const live = cluster ? liveWorkers(cluster).length : 0;
     const t = new WideColumnStore(opts, opts.splits ? opts.splits.length + 1 : opts.shards ?? (cluster ? Math.max(1, live) : 2));
     t.shards = await ShardHost.open<WideColumnShard, Op>(cluster, WIDE_COLUMN_SERVICE, t.splits.length + 1, makeShard, applyOp,
       (i) => ({ op: "open", store: t.name, shard: i, maxVersions: t.maxVersions }),
