@@ -9,7 +9,7 @@ import {
   addIndex, checkJson, DocShard, duplicateKey, explainOf, finishFind, planQuery, pushedMatch, shardingOf, upsertDoc, withId,
   type CollectionOptions, type DocIndex, type ExplainResult, type FindOptions, type UpdateResult,
 } from "./doc-shard";
-import type { StoreCluster } from "./kv-nodes";
+import type { StoreCluster } from "./store-cluster";
 import { ShardedDocumentStore } from "./sharded-document-store";
 
 export type { CollectionOptions, ExplainResult, FindOptions, UpdateResult } from "./doc-shard";

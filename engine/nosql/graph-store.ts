@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { compareValues } from "./doc-query";
 import { parseCypher, type Comparison, type CypherQuery, type Operand } from "./cypher";
-import type { StoreCluster } from "./kv-nodes";
+import type { StoreCluster } from "./store-cluster";
 import { registerShardService, ShardHost, type OpBody } from "./shard-host";
 
 export type GraphId = string | number;

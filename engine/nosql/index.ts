@@ -15,7 +15,8 @@ export { ShardedDocumentStore, ShardedCollection } from "./sharded-document-stor
 export { ringSvg, ringChangeSvg, type RingSvgOptions } from "./ring-svg";
 export { runPipeline, fieldValue, type AggregationStage } from "./doc-aggregate";
 export { checkLinearizable, type RegisterOp, type LinearizabilityResult } from "./linearizability";
-export type { KvNode, StoreCluster } from "./kv-nodes";
+export type { KvNode } from "./kv-nodes";
+export type { StoreCluster } from "./store-cluster";
 export { VectorStore, type VectorStoreOptions, type SearchOptions, type SearchResult } from "./vector-store";
 export { VectorShard, type VectorMetric, type VectorHit, type LshSpec, type VectorIndexSpec } from "./vector-shard";
 export { WideColumnStore, type WideColumnOptions, type ReadOptions, type ScanOptions, type WideRow, type StorageReport, type CellVersion } from "./wide-column-store";

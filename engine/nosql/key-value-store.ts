@@ -13,7 +13,8 @@ import { compareKeys } from "../common/keys";
 import { ConsistentHashRing } from "./consistent-hash";
 import { hashModN, rangeAssign } from "./partition-stats";
 import { diffLeaves, type PlacementSpec } from "./kv-merkle";
-import { liveWorkers, LocalKvNode, WorkerKvNode, type StoreCluster, type KvNode } from "./kv-nodes";
+import { LocalKvNode, WorkerKvNode, type KvNode } from "./kv-nodes";
+import { liveWorkers, type StoreCluster } from "./store-cluster";
 import { reconcile, type Version, type Versioning } from "./storage-node";
 import { mergeClocks, type VectorClock } from "./vector-clock";
 

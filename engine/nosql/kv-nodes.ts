@@ -5,7 +5,7 @@
 // memory, so killing the worker loses it, and restarting the node on a live worker replays its
 // append-only log. The coordinator's own state (hints it holds, injected delay) stays here.
 
-import { ExecutionError } from "../common/errors";
+import { homeFor, liveWorkers, type StoreCluster } from "./store-cluster";
 import { leafOf, merkleTree, sharedEntries, type PlacementSpec } from "./kv-merkle";
 import { StorageNode, type Version, type Versioning } from "./storage-node";
 
@@ -60,29 +60,6 @@ export class LocalKvNode implements KvNode {
   async restart(): Promise<void> { this.node.restart(); }
   async merkle(spec: PlacementSpec, peer: string, depth: number): Promise<number[]> { return nodeMerkle(this.node, spec, peer, depth); }
   async leafEntries(spec: PlacementSpec, peer: string, depth: number, leaves: number[]): Promise<Array<[string, Version[]]>> { return nodeLeafEntries(this.node, spec, peer, depth, leaves); }
-}
-
-/** What a store needs of `spark.cluster` to host its nodes or shards on the workers. */
-export interface StoreCluster {
-  workers(): Array<{ id: string; state: string }>;
-  serviceRequest(workerId: string, service: string, op: unknown, timeoutMs?: number): Promise<unknown>;
-}
-
-/** The live workers' ids, sorted (placement is round-robin over them). */
-export function liveWorkers(cluster: StoreCluster): string[] {
-  return cluster.workers().filter((w) => w.state === "ALIVE").map((w) => w.id).sort();
-}
-
-/**
- * Where a node or shard runs again after a loss: its own worker if that is alive, else the live
- * worker hosting the fewest of the others (`others`: the workers the store's other nodes or shards are on).
- */
-export function homeFor(cluster: StoreCluster, current: string, others: string[], what: string): string {
-  const live = liveWorkers(cluster);
-  if (live.length === 0) throw new ExecutionError("NO_WORKERS", `Cannot restart ${what}: the session has no live worker.`, { parameters: { what } });
-  if (live.includes(current)) return current;
-  const load = (w: string) => others.filter((h) => h === w).length;
-  return live.reduce((a, b) => (load(b) < load(a) ? b : a));
 }
 
 /** Requests of the "nosql.kv" worker service; every reply carries the node's key count. */

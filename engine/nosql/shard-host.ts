@@ -13,7 +13,7 @@ import { dirname } from "node:path";
 import { registerWorkerService } from "../cluster/worker-services";
 import { AnalysisError, ExecutionError } from "../common/errors";
 import { encodeFrame, forEachFrame } from "../storage/frame-file";
-import { homeFor, liveWorkers, type StoreCluster } from "./kv-nodes";
+import { homeFor, liveWorkers, type StoreCluster } from "./store-cluster";
 
 /** Every shard operation names its store and shard; "open" (re)creates the shard (from `log`, if given). */
 export interface ShardOp { op: string; store: string; shard: number; log?: string }

@@ -14,7 +14,7 @@ import {
   addIndex, checkJson, DocShard, duplicateKey, explainOf, finishFind, planQuery, pushedMatch, shardingOf, upsertDoc, withId,
   type CollectionOptions, type DocIndex, type ExplainResult, type FindOptions, type UpdateResult,
 } from "./doc-shard";
-import type { StoreCluster } from "./kv-nodes";
+import type { StoreCluster } from "./store-cluster";
 import { registerShardService, ShardHost, type OpBody } from "./shard-host";
 
 export const DOCS_SERVICE = "nosql.docs";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { partitionForKey } from "../common/keys";
 import type { Filter } from "./doc-query";
-import { liveWorkers, type StoreCluster } from "./kv-nodes";
+import { liveWorkers, type StoreCluster } from "./store-cluster";
 import { ShardHost } from "./shard-host";
 import { better, checkVector, VectorShard, type LshSpec, type ShardSearch, type VectorHit, type VectorIndexSpec, type VectorMetric } from "./vector-shard";
 

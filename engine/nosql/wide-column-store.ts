@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { compareKeys } from "../common/keys";
-import { liveWorkers, type StoreCluster } from "./kv-nodes";
+import { liveWorkers, type StoreCluster } from "./store-cluster";
 import { registerShardService, ShardHost } from "./shard-host";
 
 export interface CellVersion { value: unknown; timestamp: number }
