@@ -199,7 +199,7 @@ export class DriverEndpoint {
       const lost = (why: string, sent = true) => new ExecutionError("WORKER_LOST", `worker ${workerId} ${why} (service '${service}')`, { parameters: { workerId, service, sent } });
       const timer = setTimeout(() => { this.requests.delete(reqId); reject(new ExecutionError("WORKER_SERVICE_TIMEOUT", `worker ${workerId} did not answer service '${service}' within ${timeoutMs} ms`, { parameters: { workerId, service } })); }, timeoutMs);
       timer.unref?.();
-      this.requests.set(reqId, { workerId, resolve, reject: (e) => reject(e), timer, lost });
+      this.requests.set(reqId, { workerId, resolve, reject, timer, lost });
       if (!this.send(workerId, { t: "service", reqId, service, op })) {
         this.requests.delete(reqId);
         clearTimeout(timer);

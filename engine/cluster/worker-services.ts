@@ -1,5 +1,5 @@
 // Services a worker hosts in its main thread for the driver, beside the executor threads: long-lived
-// state that must live on a worker but is not a task (the key-value store's storage nodes). A
+// state that must live on a worker but is not a task (the NoSQL stores' nodes and shards). A
 // topic package registers a handler by name; the worker process imports it at start (session/
 // worker-entry.ts), and the driver reaches it with DriverEndpoint.request(worker, service, op).
 
