@@ -3,7 +3,7 @@
 // responses whose Arrow IPC batches are decoded with apache-arrow; AnalyzePlan answers schema and
 // explain; Interrupt stops operations. Server errors become the engine's typed errors.
 
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { randomUUID } from "node:crypto";
 import {
@@ -13,8 +13,9 @@ import {
 import type { Plan } from "./gen/spark/connect/base_pb";
 import { parseConnectionString, type ConnectionString } from "./connection-string";
 import { serverError } from "./server-errors";
+import { callMetadata, failure, openChannel, SERVICE, UNAVAILABLE, type CallFailure } from "./channel.mjs";
+import { SyncCaller } from "./sync-call";
 
-const SERVICE = "/spark.connect.SparkConnectService";
 const CLIENT_TYPE = "bigdata-workbench";
 
 export class SparkConnectClient {
@@ -27,25 +28,11 @@ export class SparkConnectClient {
     this.conn = parseConnectionString(url);
     this.sessionId = this.conn.sessionId ?? randomUUID();
     this.userId = this.conn.userId ?? process.env.USER ?? "workbench";
-    let creds = this.conn.useSsl ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
-    if (this.conn.token) {
-      const token = this.conn.token;
-      const bearer = grpc.credentials.createFromMetadataGenerator((_p, cb) => {
-        const md = new grpc.Metadata();
-        md.set("authorization", `Bearer ${token}`);
-        cb(null, md);
-      });
-      creds = this.conn.useSsl ? grpc.credentials.combineChannelCredentials(creds, bearer) : creds;
-    }
-    this.channel = new grpc.Client(`${this.conn.host.includes(":") ? `[${this.conn.host}]` : this.conn.host}:${this.conn.port}`, creds, {
-      "grpc.max_receive_message_length": 128 * 1024 * 1024,
-    });
+    this.channel = openChannel(this.conn);
   }
 
   private metadata(): grpc.Metadata {
-    const md = new grpc.Metadata();
-    if (this.conn.token && !this.conn.useSsl) md.set("authorization", `Bearer ${this.conn.token}`);
-    return md;
+    return callMetadata(this.conn);
   }
 
   private base() {
@@ -88,8 +75,31 @@ export class SparkConnectClient {
     await this.unary(`${SERVICE}/ReleaseSession`, ReleaseSessionRequestSchema, ReleaseSessionResponseSchema, { ...this.base() });
   }
 
+  /**
+   * AnalyzePlan, blocking this thread until the server answers (the schema a DataFrame
+   * transformation resolves its columns against, explain(), printSchema()).
+   */
+  analyzeSync(init: object): AnalyzePlanResponse {
+    const req = create(AnalyzePlanRequestSchema, { ...this.base(), ...init } as never);
+    const [bytes] = this.syncCaller().call("AnalyzePlan", toBinary(AnalyzePlanRequestSchema, req), false);
+    return fromBinary(AnalyzePlanResponseSchema, bytes!);
+  }
+
+  /** ExecutePlan, blocking until the stream ends: commands that take effect at once (a temp view, spark.sql's statement). */
+  executeSync(plan: Plan, operationId: string = randomUUID()): ExecutePlanResponse[] {
+    const req = create(ExecutePlanRequestSchema, { ...this.base(), plan, operationId });
+    return this.syncCaller().call("ExecutePlan", toBinary(ExecutePlanRequestSchema, req), true).map((b) => fromBinary(ExecutePlanResponseSchema, b));
+  }
+
+  private sync?: SyncCaller;
+  private syncCaller(): SyncCaller {
+    return (this.sync ??= new SyncCaller(this.conn, callError));
+  }
+
   close(): void {
     this.channel.close();
+    this.sync?.close();
+    this.sync = undefined;
   }
 
   private unary<I extends DescMessage, O extends DescMessage>(path: string, inSchema: I, outSchema: O, init: object): Promise<MessageShape<O>> {
@@ -102,11 +112,12 @@ export class SparkConnectClient {
 }
 
 function toTypedError(e: unknown): Error {
-  const se = e as Partial<grpc.ServiceError>;
-  if (typeof se?.code !== "number") return e instanceof Error ? e : new Error(String(e));
-  if (se.code === grpc.status.UNAVAILABLE) {
-    return serverError(`[CONNECT_UNAVAILABLE] the Spark Connect server is not reachable: ${se.details ?? se.message}`, undefined);
-  }
-  const status = se.metadata?.get("grpc-status-details-bin")[0];
-  return serverError(se.details ?? se.message ?? "", status instanceof Buffer ? new Uint8Array(status) : undefined);
+  if (typeof (e as { code?: unknown })?.code !== "number") return e instanceof Error ? e : new Error(String(e));
+  return callError(failure(e));
+}
+
+/** A failed call (here or in the synchronous-call thread) as the engine's typed error. */
+export function callError(f: CallFailure): Error {
+  if (f.code === UNAVAILABLE) return serverError(`[CONNECT_UNAVAILABLE] the Spark Connect server is not reachable: ${f.details}`, undefined);
+  return serverError(f.details, f.status);
 }

@@ -5,8 +5,6 @@
 
 import { AnalysisError, WorkbenchError } from "../common/errors";
 import type { RDD } from "../rdd";
-import { drainToArray } from "../rdd/rdd-actions";
-import { userCallSite, withActionCallSite } from "../rdd/call-site";
 import { StorageLevel } from "../storage/storage-level";
 import { Column, type ColumnOrName, toExpr, toSortExpr, litExpr } from "./column";
 import { exprNoAlias, expr as fExpr } from "./functions";
@@ -287,10 +285,10 @@ export class DataFrame {
     if (!cm.isCached(this.plan)) return StorageLevel.NONE;
     return cm.levelOf(this.plan) ?? StorageLevel.MEMORY_AND_DISK_DESER;
   }
-  createOrReplaceTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, true); }
-  createTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, false); }
-  createOrReplaceGlobalTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, true, true); }
-  createGlobalTempView(name: string): void { this.sparkSession.catalog.createTempView(name, this.plan, false, true); }
+  createOrReplaceTempView(name: string): void { this.sparkSession.createTempView(name, this.plan, true); }
+  createTempView(name: string): void { this.sparkSession.createTempView(name, this.plan, false); }
+  createOrReplaceGlobalTempView(name: string): void { this.sparkSession.createTempView(name, this.plan, true, true); }
+  createGlobalTempView(name: string): void { this.sparkSession.createTempView(name, this.plan, false, true); }
   registerTempTable(name: string): void { this.createOrReplaceTempView(name); }
 
   // ---- plans ---------------------------------------------------------------------------------------
@@ -321,14 +319,7 @@ export class DataFrame {
    * <cell 3>:2", as Spark names a Dataset's jobs), the call site taken before planning awaits.
    */
   async collectInternal(op = "collect"): Promise<unknown[][]> {
-    const callSite = userCallSite(op);
-    return withActionCallSite(callSite, async () => {
-      const rdd = await this.toInternalRdd();
-      // A session without a cluster (the SQL layer's own tests) plans to RDDs that only collect.
-      if (typeof (rdd as { context?: { runJob?: unknown } }).context?.runJob !== "function") return rdd.collect();
-      const parts = await rdd.context.runJob(rdd, drainToArray, { callSite }) as unknown[][][];
-      return parts.flat();
-    });
+    return this.sparkSession.collectPlan(this.plan, op);
   }
 
   async collect(): Promise<Row[]> {
@@ -356,8 +347,12 @@ export class DataFrame {
 
   /** Rows partition by partition: one job per partition (as in Spark), so the driver holds one partition at a time. */
   async *toLocalIterator(): AsyncGenerator<Row> {
-    const rdd = await this.toInternalRdd();
     const names = this.columns, types = this.output.map((a) => a.dataType);
+    if (this.sparkSession.isRemote) {
+      for (const r of await this.collectInternal("toLocalIterator")) yield internalToExternal(names, types, r);
+      return;
+    }
+    const rdd = await this.toInternalRdd();
     const run = (rdd as unknown as { runJob?: (f: (it: IterableIterator<unknown[]>) => unknown[][], parts?: number[]) => Promise<unknown[][][]> }).runJob;
     if (typeof run !== "function") {
       for (const r of await rdd.collect()) yield internalToExternal(names, types, r);

@@ -55,11 +55,11 @@ export function fileDataFrame(session: SqlSession, format: string, paths: string
 }
 
 export class DataFrameReader {
-  private fmt = "parquet";
-  private opts: Record<string, OptValue> = {};
-  private userSchema?: StructType;
+  protected fmt = "parquet";
+  protected opts: Record<string, OptValue> = {};
+  protected userSchema?: StructType;
 
-  constructor(private readonly session: SqlSession) {}
+  constructor(protected readonly session: SqlSession) {}
 
   format(f: string): this { this.fmt = f; return this; }
   option(key: string, value: OptValue): this { this.opts[key] = value; return this; }
@@ -89,13 +89,13 @@ export class DataFrameReader {
 }
 
 export class DataFrameWriter {
-  private fmt = "parquet";
-  private fmtSet = false;
-  private saveMode: WriteJob["mode"] = "errorifexists";
-  private opts: Record<string, OptValue> = {};
-  private partitionCols: string[] = [];
+  protected fmt = "parquet";
+  protected fmtSet = false;
+  protected saveMode: WriteJob["mode"] = "errorifexists";
+  protected opts: Record<string, OptValue> = {};
+  protected partitionCols: string[] = [];
 
-  constructor(private readonly df: DataFrame) {}
+  constructor(protected readonly df: DataFrame) {}
 
   format(f: string): this { this.fmt = f; this.fmtSet = true; return this; }
   mode(m: string): this {

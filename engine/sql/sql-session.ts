@@ -6,6 +6,8 @@ import { Decimal } from "../common/decimal";
 import { guardComplexity, isStackOverflow, tooComplexError } from "./too-complex";
 import { AnalysisError, WorkbenchError } from "../common/errors";
 import type { RDD } from "../rdd";
+import { drainToArray } from "../rdd/rdd-actions";
+import { userCallSite, withActionCallSite } from "../rdd/call-site";
 import { parseStatement, parseTableSchema, printAst } from "./parser";
 import { StructType, type DataType, type StructField } from "./types";
 import type { Attr } from "./expressions/expression";
@@ -181,6 +183,30 @@ export class SqlSession {
 
   async executePlan(plan: LogicalPlan): Promise<RDD<unknown[]>> {
     return this.executeOptimized(await this.prepare(plan));
+  }
+
+  /** True for a session whose queries run on a Spark Connect server (engine/connect). */
+  get isRemote(): boolean { return false; }
+
+  /**
+   * The rows of a plan as internal arrays, in one job named after the DataFrame action that asked
+   * ("count at <cell 3>:2", as Spark names a Dataset's jobs), the call site taken before planning
+   * awaits. A remote session sends the plan to its server instead.
+   */
+  async collectPlan(plan: LogicalPlan, op = "collect"): Promise<unknown[][]> {
+    const callSite = userCallSite(op);
+    return withActionCallSite(callSite, async () => {
+      const rdd = await this.executePlan(plan);
+      // A session without a cluster (the SQL layer's own tests) plans to RDDs that only collect.
+      if (typeof (rdd as { context?: { runJob?: unknown } }).context?.runJob !== "function") return rdd.collect();
+      const parts = await rdd.context.runJob(rdd, drainToArray, { callSite }) as unknown[][][];
+      return parts.flat();
+    });
+  }
+
+  /** df.createTempView and its variants: the plan under `name` in this session's catalog. */
+  createTempView(name: string, plan: LogicalPlan, replace: boolean, global = false): void {
+    this.catalog.createTempView(name, plan, replace, global);
   }
 
   /**

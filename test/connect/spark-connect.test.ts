@@ -42,15 +42,17 @@ describe.skipIf(!!noJava)("a remote session on real Spark", () => {
 
   it("counts, names columns and explains through the server", async () => {
     expect(await spark.range(1000).count()).toBe(1000);
-    expect(await spark.sql("SELECT id, id * 2 AS twice FROM range(3)").columns()).toEqual(["id", "twice"]);
-    expect(await spark.range(5).explainString()).toMatch(/== Physical Plan ==\n.*Range \(0, 5, step=1/);
+    expect(spark.sql("SELECT id, id * 2 AS twice FROM range(3)").columns).toEqual(["id", "twice"]);
+    expect(spark.range(5).explainString()).toMatch(/== Physical Plan ==\n.*Range \(0, 5, step=1/);
   });
 
   it("raises the server's error conditions as the engine's typed errors", async () => {
-    const e1 = await spark.sql("SELECT * FROM nope").collect().catch((e: unknown) => e);
+    const caught = (f: () => unknown) => { try { f(); } catch (e) { return e; } return undefined; };
+    // As PySpark's Connect client: spark.sql runs the statement at once, so analysis fails at the call.
+    const e1 = caught(() => spark.sql("SELECT * FROM nope"));
     expect(e1).toBeInstanceOf(AnalysisError);
     expect((e1 as AnalysisError).condition).toBe("TABLE_OR_VIEW_NOT_FOUND");
-    const e2 = await spark.sql("SELEC 1").collect().catch((e: unknown) => e);
+    const e2 = caught(() => spark.sql("SELEC 1"));
     expect(e2).toBeInstanceOf(ParseError);
     expect((e2 as ParseError).message).toMatch(/^\[PARSE_SYNTAX_ERROR\] Syntax error at or near 'SELEC'/);
   });

@@ -344,7 +344,7 @@ function prune(p: LogicalPlan, required: Set<number>): LogicalPlan {
       const out = keep.length ? keep : p.output.slice(0, 1);
       return out.length === p.output.length ? p : { ...p, output: out };
     }
-    case "LocalRelation": case "Range": return p;
+    case "LocalRelation": case "Range": case "RemoteRelation": return p;
   }
 }
 

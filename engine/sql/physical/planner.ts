@@ -6,7 +6,7 @@
 import { splitConjuncts, andAll } from "../expressions/expression";
 import { statSync, readdirSync } from "node:fs";
 import { join as joinPath } from "node:path";
-import { assertNever } from "../../common/errors";
+import { assertNever, WorkbenchError } from "../../common/errors";
 import { type Attr, type Expr, type SortExpr, children, mapChildren, references, exprEquals } from "../expressions/expression";
 import { lookupFunction, typeOf } from "../expressions/registry";
 import { exprSql } from "../expressions/print";
@@ -24,7 +24,7 @@ export function estimateSize(p: LogicalPlan): number {
     case "LocalRelation": return p.rows.length * width(p.output);
     case "Range": return Math.max(0, Math.ceil((p.end - p.start) / p.step)) * 8;
     case "Scan": return p.spec.paths.reduce((s, x) => s + pathSize(x), 0);
-    case "RddRelation": return Infinity;
+    case "RddRelation": case "RemoteRelation": return Infinity;
     case "Project": {
       const c = estimateSize(p.child);
       return Number.isFinite(c) ? Math.ceil(c * width(outputOf(p)) / width(outputOf(p.child))) : c;
@@ -89,6 +89,8 @@ export class PhysicalPlanner {
       case "Range":
         return { kind: "Range", output: p.output, start: p.start, end: p.end, step: p.step, numPartitions: p.numPartitions ?? this.defaultParallelism };
       case "Scan": return { kind: "FileScan", output: p.output, spec: p.spec };
+      case "RemoteRelation":
+        throw new WorkbenchError("REMOTE_PLAN_LOCALLY", `${p.label} belongs to a Spark Connect session and runs on its server, not on the embedded engine.`);
       case "RddRelation": {
         if (!p.cached) return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name };
         const c = cachedColumns(p.cached, p.output);

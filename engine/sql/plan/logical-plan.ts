@@ -17,6 +17,8 @@ export type LogicalPlan =
   /** Rows of an existing RDD of row arrays (createDataFrame(rdd), cached DataFrames, df.checkpoint). */
   /** Rows of an RDD; `cached`: an in-memory columnar cache (its batches and all their columns), which column pruning may narrow. */
   | { kind: "RddRelation"; rdd: unknown; output: Attr[]; name: string; cached?: { batches: unknown; all: Attr[] } }
+  /** A relation of a remote (Spark Connect) session: `relation` is its Spark Connect message, `output` the schema the server gave. */
+  | { kind: "RemoteRelation"; relation: unknown; output: Attr[]; label: string }
   | { kind: "SubqueryAlias"; alias: string; child: LogicalPlan }
   | { kind: "Project"; exprs: Expr[]; child: LogicalPlan }
   | { kind: "Filter"; condition: Expr; child: LogicalPlan }
@@ -59,7 +61,7 @@ function withNullable(attrs: Attr[], nullable: boolean): Attr[] {
 /** The columns a node produces. */
 export function outputOf(p: LogicalPlan): Attr[] {
   switch (p.kind) {
-    case "LocalRelation": case "Range": case "Scan": case "RddRelation": return p.output;
+    case "LocalRelation": case "Range": case "Scan": case "RddRelation": case "RemoteRelation": return p.output;
     case "SubqueryAlias": return outputOf(p.child).map((a) => ({ ...a, qualifier: p.alias }));
     case "Project": return p.exprs.map(toAttr);
     case "Aggregate": return p.aggs.map(toAttr);
@@ -84,7 +86,7 @@ export function outputOf(p: LogicalPlan): Attr[] {
 
 export function childrenOf(p: LogicalPlan): LogicalPlan[] {
   switch (p.kind) {
-    case "LocalRelation": case "Range": case "Scan": case "RddRelation": return [];
+    case "LocalRelation": case "Range": case "Scan": case "RddRelation": case "RemoteRelation": return [];
     case "Join": case "SetOp": return [p.left, p.right];
     case "SubqueryAlias": case "Project": case "Filter": case "Aggregate": case "Sort": case "Limit": case "Generate":
     case "Window": case "Repartition": case "Deduplicate": case "Sample": case "Hint":
@@ -95,7 +97,7 @@ export function childrenOf(p: LogicalPlan): LogicalPlan[] {
 
 export function withChildren(p: LogicalPlan, cs: LogicalPlan[]): LogicalPlan {
   switch (p.kind) {
-    case "LocalRelation": case "Range": case "Scan": case "RddRelation": return p;
+    case "LocalRelation": case "Range": case "Scan": case "RddRelation": case "RemoteRelation": return p;
     case "Join": return { ...p, left: cs[0]!, right: cs[1]! };
     case "SetOp": return { ...p, left: cs[0]!, right: cs[1]! };
     case "SubqueryAlias": case "Project": case "Filter": case "Aggregate": case "Sort": case "Limit": case "Generate":
@@ -108,7 +110,7 @@ export function withChildren(p: LogicalPlan, cs: LogicalPlan[]): LogicalPlan {
 /** Expressions held directly by a node (not its children's). */
 export function expressionsOf(p: LogicalPlan): Expr[] {
   switch (p.kind) {
-    case "LocalRelation": case "Range": case "Scan": case "RddRelation": case "SubqueryAlias": case "Limit":
+    case "LocalRelation": case "Range": case "Scan": case "RddRelation": case "RemoteRelation": case "SubqueryAlias": case "Limit":
     case "SetOp": case "Sample": case "Hint": return [];
     case "Project": return p.exprs;
     case "Filter": return [p.condition];

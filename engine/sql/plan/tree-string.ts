@@ -24,6 +24,7 @@ export function nodeString(p: LogicalPlan): string {
       if (s.pushedFilters?.length) t += `, PushedFilters: [${s.pushedFilters.map(pushedString).join(", ")}]`;
       return t;
     }
+    case "RemoteRelation": return `${p.label} [${attrList(p.output)}] (Spark Connect)`;
     case "RddRelation": if (p.cached) return `InMemoryRelation [${attrList(p.output)}]`;
       return `LogicalRDD [${attrList(p.output)}], false${p.name ? ` (${p.name})` : ""}`;
     case "SubqueryAlias": return `SubqueryAlias ${p.alias}`;

@@ -1,0 +1,141 @@
+// The SQL session of a remote (Spark Connect) SparkSession: the same DataFrame class, builders and
+// analyzer as the embedded engine (one plan model), with another backend. Its leaves are the
+// server's relations (spark.sql, spark.table, spark.read) whose schemas come from AnalyzePlan;
+// every action sends the analyzed plan as a Spark Connect Relation (to-relation.ts) and decodes
+// the Arrow batches that come back into the engine's rows.
+
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { randomUUID } from "node:crypto";
+import { AnalysisError } from "../common/errors";
+import { DataFrame } from "../sql/dataframe";
+import type { Attr } from "../sql/expressions/expression";
+import { newExprId, type LogicalPlan } from "../sql/plan/logical-plan";
+import { MapConf } from "../sql/session-types";
+import { SqlSession } from "../sql/sql-session";
+import type { RDD } from "../rdd";
+import { AnalyzePlanRequest_Explain_ExplainMode, PlanSchema, type Plan } from "./gen/spark/connect/base_pb";
+import type { CommandSchema } from "./gen/spark/connect/commands_pb";
+import { RelationSchema, type Relation } from "./gen/spark/connect/relations_pb";
+import { resultFromResponses } from "./arrow-rows";
+import type { SparkConnectClient } from "./client";
+import { structFields } from "./proto-types";
+import { RemoteDataFrameReader, RemoteDataFrameWriter } from "./remote-readwriter";
+import { RelationWriter, type PRel } from "./to-relation";
+
+type PCommand = MessageInitShape<typeof CommandSchema>;
+
+const EXPLAIN_MODES: Record<string, AnalyzePlanRequest_Explain_ExplainMode> = {
+  simple: AnalyzePlanRequest_Explain_ExplainMode.SIMPLE,
+  extended: AnalyzePlanRequest_Explain_ExplainMode.EXTENDED,
+  codegen: AnalyzePlanRequest_Explain_ExplainMode.CODEGEN,
+  cost: AnalyzePlanRequest_Explain_ExplainMode.COST,
+  formatted: AnalyzePlanRequest_Explain_ExplainMode.FORMATTED,
+};
+
+/** Spark's refusal of the JVM-side API on a Connect session (JVM_ATTRIBUTE_NOT_SUPPORTED). */
+export function jvmOnly(attr: string, why = "The RDD API runs on the embedded engine only."): AnalysisError {
+  return new AnalysisError("JVM_ATTRIBUTE_NOT_SUPPORTED", `Attribute \`${attr}\` is not supported in Spark Connect as it depends on the JVM. If you need to use this attribute, do not use Spark Connect when creating your session. (${why})`, { parameters: { attr_name: attr } });
+}
+
+export class RemoteSqlSession extends SqlSession {
+  private planIds = 0n;
+  /** Operation ids of the actions running now (interrupt names them). */
+  readonly running = new Set<string>();
+
+  constructor(readonly client: SparkConnectClient) {
+    super({ get sparkContext(): never { throw jvmOnly("sparkContext"); }, conf: new MapConf() });
+  }
+
+  override get isRemote(): boolean { return true; }
+
+  nextPlanId(): bigint {
+    return this.planIds++;
+  }
+
+  /** A Plan message whose root is this analyzed plan. */
+  planOf(plan: LogicalPlan): Plan {
+    return create(PlanSchema, { opType: { case: "root", value: new RelationWriter(() => this.nextPlanId()).relation(plan) } });
+  }
+
+  /** A DataFrame over a server relation; its schema is asked for now (AnalyzePlan), as PySpark's client does at df.columns. */
+  leaf(relType: PRel["relType"], label: string): DataFrame {
+    const relation = create(RelationSchema, { common: { planId: this.nextPlanId() }, relType });
+    const r = this.client.analyzeSync({ analyze: { case: "schema", value: { plan: { opType: { case: "root", value: relation } } } } });
+    if (r.result.case !== "schema" || !r.result.value.schema) throw new AnalysisError("CONNECT_SCHEMA", `The server gave no schema for ${label}.`);
+    const output: Attr[] = structFields(r.result.value.schema).map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+    return new DataFrame(this, { kind: "RemoteRelation", relation, output, label });
+  }
+
+  /** Runs a command now (a view, a write, spark.sql's statement); resolves when the server has done it. */
+  commandSync(command: PCommand): ReturnType<SparkConnectClient["executeSync"]> {
+    return this.client.executeSync(create(PlanSchema, { opType: { case: "command", value: command } }));
+  }
+
+  /** The same, without blocking (writes). */
+  async command(command: PCommand): Promise<void> {
+    await this.run(create(PlanSchema, { opType: { case: "command", value: command } }));
+  }
+
+  /** Runs a plan, tracking its operation id so that interruptAll and the kernel's interrupt reach it. */
+  async run(plan: Plan): ReturnType<SparkConnectClient["execute"]> {
+    const id = randomUUID();
+    this.running.add(id);
+    try {
+      return await this.client.execute(plan, id);
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  // ---- DataFrame sources ----------------------------------------------------------------------------
+
+  /**
+   * Runs a SQL statement on the server, as PySpark's Connect client does (a SqlCommand): a query
+   * comes back as a relation (lazy, as always); a command (CREATE VIEW, SET, ...) has taken effect.
+   */
+  override sql(text: string): DataFrame {
+    const responses = this.commandSync({ commandType: { case: "sqlCommand", value: { input: { common: { planId: this.nextPlanId() }, relType: { case: "sql", value: { query: text } } } } } });
+    for (const r of responses) {
+      if (r.responseType.case === "sqlCommandResult" && r.responseType.value.relation) {
+        const rel = r.responseType.value.relation as Relation;
+        return this.leaf(rel.relType as PRel["relType"], "SQL");
+      }
+    }
+    return this.leaf({ case: "sql", value: { query: text } }, "SQL");
+  }
+
+  override table(name: string): DataFrame {
+    return this.leaf({ case: "read", value: { readType: { case: "namedTable", value: { unparsedIdentifier: name } } } }, `Table ${name}`);
+  }
+
+  override get read(): RemoteDataFrameReader { return new RemoteDataFrameReader(this); }
+  override writerFor(df: DataFrame): RemoteDataFrameWriter { return new RemoteDataFrameWriter(df); }
+
+  // ---- actions ----------------------------------------------------------------------------------
+
+  override async collectPlan(plan: LogicalPlan, _op = "collect"): Promise<unknown[][]> {
+    return resultFromResponses(await this.run(this.planOf(plan))).rows;
+  }
+
+  override async executePlan(_plan: LogicalPlan): Promise<RDD<unknown[]>> {
+    throw jvmOnly("rdd");
+  }
+
+  override rowRdd(_plan: LogicalPlan): never {
+    throw jvmOnly("rdd");
+  }
+
+  /** explain(): the server's plans (AnalyzePlan), in any of Spark's modes. */
+  override explainPlan(plan: LogicalPlan, mode: string): string {
+    const explainMode = EXPLAIN_MODES[mode.toLowerCase()];
+    if (explainMode === undefined) {
+      throw new AnalysisError("INVALID_EXPLAIN_MODE", `Unknown explain mode "${mode}"; use one of ${Object.keys(EXPLAIN_MODES).join(", ")}.`, { parameters: { explainMode: mode } });
+    }
+    const r = this.client.analyzeSync({ analyze: { case: "explain", value: { plan: this.planOf(plan), explainMode } } });
+    return r.result.case === "explain" ? r.result.value.explainString : "";
+  }
+
+  override createTempView(name: string, plan: LogicalPlan, replace: boolean, global = false): void {
+    this.commandSync({ commandType: { case: "createDataframeView", value: { input: this.planOf(plan).opType.value as Relation, name, isGlobal: global, replace } } });
+  }
+}
