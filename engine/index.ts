@@ -29,3 +29,6 @@ export { MinHashLSH } from "./mining";
 export * from "./dataflow";
 export * from "./graph";
 export * from "./nosql";
+// Spark Connect (SparkSession.builder().remote(url)): the client loads on demand; these are light.
+export { parseConnectionString, DEFAULT_CONNECT_PORT, type ConnectionString } from "./connect/connection-string";
+export type { RemoteSparkSession } from "./connect/remote-session";

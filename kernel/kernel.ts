@@ -19,7 +19,7 @@ import { randomUUID } from "node:crypto";
 import { installGradingGlobals } from "./grading/globals";
 import { createDisplay, isDisplayHandle, liveContent, liveDisplayOf, toDisplayContent } from "./display";
 import type { DisplayContent, DisplaySink } from "./display";
-import { NotebookSession, cellUsesSession } from "./notebook-session";
+import { NotebookSession, cellUsesSession, isRemoteSession } from "./notebook-session";
 import type { EngineSession } from "./notebook-session";
 import { ProgressPanel, plainRenderers } from "./progress-panel";
 import type { ProgressRenderers } from "./progress-panel";
@@ -200,7 +200,7 @@ export class Kernel {
   /** The cell and user line a job was called from, read from its description ("collect at <cell 3>:4"). */
   private jobCallSite(jobId: number): { file: string; line: number } | undefined {
     try {
-      const info = this.notebook.started ? (this.notebook.sc.statusTracker?.().getJobInfo(jobId) as { description?: string } | undefined) : undefined;
+      const info = this.notebook.started && !isRemoteSession(this.notebook.spark) ? (this.notebook.sc.statusTracker?.().getJobInfo(jobId) as { description?: string } | undefined) : undefined;
       const m = /(?:<cell )?(\d+)>:(\d+)\s*$/.exec(info?.description ?? "");
       return m ? { file: CellExecutor.fileName(Number(m[1])), line: Number(m[2]) } : undefined;
     } catch {
@@ -227,6 +227,7 @@ export class Kernel {
   }
 
   private onSessionStarted(s: EngineSession): void {
+    if (isRemoteSession(s)) return; // no embedded jobs to follow (Spark Connect's progress: docs/spark-connect.md)
     const add = s.sparkContext.addSparkListener;
     if (typeof add !== "function") return;
     const panel = this.panel = new ProgressPanel(

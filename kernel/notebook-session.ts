@@ -21,9 +21,15 @@ interface SessionBuilder {
   appName(n: string): SessionBuilder;
   config(k: string, v: string | number | boolean): SessionBuilder;
   getOrCreate(): Promise<EngineSession> | EngineSession;
+  remote(url: string): { config(k: string, v: string): unknown; getOrCreate(): Promise<EngineSession> };
 }
 export interface EngineSession {
+  /** On a Spark Connect session this getter throws (the RDD API is not part of Spark Connect). */
   sparkContext: EngineContext;
+  /** Set on a Spark Connect session: its server's address. */
+  remote?: string;
+  /** A Spark Connect session's interrupt of its running operations. */
+  interruptAll?(): Promise<unknown>;
   stop(): Promise<void> | void;
   /** Streaming queries (spark.streams): an interrupt stops the active ones. */
   streams?: { active: Array<{ stop(): Promise<void> }> };
@@ -46,6 +52,8 @@ export interface NotebookConfig {
   master?: string;
   appName?: string;
   conf?: Record<string, string | number | boolean>;
+  /** A Spark Connect server (sc://host:port/;token=...): the notebook's spark runs there. Default: SPARK_REMOTE. */
+  remote?: string;
 }
 
 /** A misuse of the notebook globals (e.g. configure() after the session started). */
@@ -55,21 +63,29 @@ export class NotebookUsageError extends Error {
 
 export const ENGINE_ENTRY = fileURLToPath(new URL("../engine/index.ts", import.meta.url));
 
-const USES_SESSION = /\b(spark|sc)\b/;
+/** `spark` or `sc`, but not the scheme of a Spark Connect URL ("sc://host"). */
+const USES_SESSION = /\b(spark|sc)\b(?!:\/\/)/;
 
-/** Whether a cell names spark or sc outside comments (strings count: cheap and harmless). */
+/** Whether a cell names spark or sc outside comments (strings count: cheap and harmless, except `sc://`). */
 export function cellUsesSession(code: string): boolean {
   const noComments = code.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
   return USES_SESSION.test(noComments);
 }
 
-function sameConfig(a: Required<NotebookConfig>, b: Required<NotebookConfig>): boolean {
+type Settings = Required<Omit<NotebookConfig, "remote">> & { remote?: string };
+
+function sameConfig(a: Settings, b: Settings): boolean {
   const ka = Object.keys(a.conf), kb = Object.keys(b.conf);
-  return a.master === b.master && a.appName === b.appName && ka.length === kb.length && ka.every((k) => b.conf[k] === a.conf[k]);
+  return a.master === b.master && a.appName === b.appName && a.remote === b.remote && ka.length === kb.length && ka.every((k) => b.conf[k] === a.conf[k]);
+}
+
+/** Whether a session runs on a Spark Connect server (its sparkContext getter throws). */
+export function isRemoteSession(s: EngineSession | undefined): boolean {
+  return typeof s?.remote === "string";
 }
 
 export class NotebookSession {
-  private config: Required<NotebookConfig> = { master: "local[2]", appName: "bigdata-notebook", conf: {} };
+  private config: Settings = { master: "local[2]", appName: "bigdata-notebook", conf: {}, remote: process.env.SPARK_REMOTE || undefined };
   private engine?: EngineModule;
   private enginePromise?: Promise<EngineModule>;
   private session?: EngineSession;
@@ -99,15 +115,16 @@ export class NotebookSession {
     if (this.used) {
       throw new NotebookUsageError("configure() must run before the first use of spark or sc; restart the kernel to change the session's settings");
     }
-    const next: Required<NotebookConfig> = { ...this.config, conf: { ...this.config.conf } };
+    const next: Settings = { ...this.config, conf: { ...this.config.conf } };
     if (opts.master !== undefined) next.master = String(opts.master);
+    if (opts.remote !== undefined) next.remote = opts.remote ? String(opts.remote) : undefined;
     if (opts.appName !== undefined) next.appName = String(opts.appName);
     if (opts.conf) next.conf = { ...next.conf, ...opts.conf };
     if (this.speculative && !sameConfig(next, this.config)) void this.discardSpeculative();
     this.config = next;
   }
 
-  get settings(): Readonly<Required<NotebookConfig>> {
+  get settings(): Readonly<Settings> {
     return this.config;
   }
 
@@ -119,6 +136,7 @@ export class NotebookSession {
   private alive(): EngineSession | undefined {
     const s = this.session;
     if (!s) return undefined;
+    if (isRemoteSession(s)) return s; // not the engine's active (embedded) session
     const active = this.engine?.SparkSession.getActiveSession?.();
     // After spark.stop() the engine has no active session: start a fresh one on next use.
     if (this.engine?.SparkSession.getActiveSession && active !== s) return active ?? undefined;
@@ -157,10 +175,17 @@ export class NotebookSession {
     const starting = (async () => {
       await this.discarding;
       const engine = await this.loadEngine();
-      let b = engine.SparkSession.builder().master(this.config.master).appName(this.config.appName);
-      for (const [k, v] of Object.entries(this.config.conf)) b = b.config(k, v);
-      const s = await b.getOrCreate();
-      this.trace(`session ready (${this.config.master})`);
+      let s: EngineSession;
+      if (this.config.remote) {
+        const rb = engine.SparkSession.builder().remote(this.config.remote);
+        for (const [k, v] of Object.entries(this.config.conf)) rb.config(k, String(v));
+        s = await rb.getOrCreate();
+      } else {
+        let b = engine.SparkSession.builder().master(this.config.master).appName(this.config.appName);
+        for (const [k, v] of Object.entries(this.config.conf)) b = b.config(k, v);
+        s = await b.getOrCreate();
+      }
+      this.trace(`session ready (${this.config.remote ?? this.config.master})`);
       if (gen === this.generation) {
         this.session = s;
         this.onStarted(s);
@@ -197,6 +222,10 @@ export class NotebookSession {
   cancelAllJobs(): void {
     try {
       // Stop streaming queries first, so the batch whose jobs are cancelled ends them cleanly.
+      if (isRemoteSession(this.session)) {
+        void this.session!.interruptAll?.().catch(() => undefined);
+        return;
+      }
       for (const q of this.session?.streams?.active ?? []) void q.stop();
       const sc = this.session?.sparkContext;
       // Each running job learns why it stops (its panel then says CANCELLED (interrupted)); any

@@ -7,7 +7,7 @@ import type * as grpc from "@grpc/grpc-js";
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { randomUUID } from "node:crypto";
 import {
-  AnalyzePlanRequestSchema, AnalyzePlanResponseSchema, ExecutePlanRequestSchema, ExecutePlanResponseSchema,
+  AnalyzePlanRequestSchema, AnalyzePlanResponseSchema, ConfigRequestSchema, ConfigResponseSchema, type ConfigResponse, ExecutePlanRequestSchema, ExecutePlanResponseSchema,
   InterruptRequestSchema, InterruptRequest_InterruptType, InterruptResponseSchema, ReleaseSessionRequestSchema, ReleaseSessionResponseSchema, type AnalyzePlanResponse, type ExecutePlanResponse,
 } from "./gen/spark/connect/base_pb";
 import type { Plan } from "./gen/spark/connect/base_pb";
@@ -80,9 +80,18 @@ export class SparkConnectClient {
    * transformation resolves its columns against, explain(), printSchema()).
    */
   analyzeSync(init: object): AnalyzePlanResponse {
-    const req = create(AnalyzePlanRequestSchema, { ...this.base(), ...init } as never);
-    const [bytes] = this.syncCaller().call("AnalyzePlan", toBinary(AnalyzePlanRequestSchema, req), false);
-    return fromBinary(AnalyzePlanResponseSchema, bytes!);
+    return this.unarySync("AnalyzePlan", AnalyzePlanRequestSchema, AnalyzePlanResponseSchema, init);
+  }
+
+  /** Config (spark.conf on the server), blocking: `operation` is ConfigRequest's operation. */
+  configSync(operation: object): ConfigResponse {
+    return this.unarySync("Config", ConfigRequestSchema, ConfigResponseSchema, { operation });
+  }
+
+  private unarySync<I extends DescMessage, O extends DescMessage>(method: string, inSchema: I, outSchema: O, init: object): MessageShape<O> {
+    const req = create(inSchema, { ...this.base(), ...init } as never);
+    const [bytes] = this.syncCaller().call(method, toBinary(inSchema, req), false);
+    return fromBinary(outSchema, bytes!);
   }
 
   /** ExecutePlan, blocking until the stream ends: commands that take effect at once (a temp view, spark.sql's statement). */

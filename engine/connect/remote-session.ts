@@ -9,18 +9,30 @@ import type { SchemaArg } from "../sql/sql-session";
 import { SparkConnectClient } from "./client";
 import { jvmOnly, RemoteSqlSession } from "./remote-sql-session";
 import type { RemoteDataFrameReader } from "./remote-readwriter";
+import { RemoteRuntimeConfig } from "./remote-conf";
+import type { MapConf } from "../sql/session-types";
 
 export class RemoteSparkSession {
   /** The SQL session every DataFrame of this session belongs to. */
   readonly sqlSession: RemoteSqlSession;
 
+  /** spark.conf: the server's runtime configuration. */
+  readonly conf: RemoteRuntimeConfig;
+
   constructor(readonly client: SparkConnectClient) {
     this.sqlSession = new RemoteSqlSession(client);
+    this.conf = new RemoteRuntimeConfig(client, this.sqlSession.conf as MapConf);
   }
 
   /** A session on the server at `url` (sc://host:port/;...; SPARK_REMOTE when omitted). */
   static connect(url?: string): RemoteSparkSession {
     return new RemoteSparkSession(new SparkConnectClient(url));
+  }
+
+  /** Prints timestamps in the server's session time zone (one Config call; it also proves the server answers). */
+  adoptServerTimeZone(): void {
+    const zone = this.conf.get("spark.sql.session.timeZone", "UTC");
+    if (zone) (this.sqlSession.conf as MapConf).set("spark.sql.session.timeZone", zone);
   }
 
   /** The connection string's host and port (the token is not shown). */

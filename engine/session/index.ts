@@ -1,4 +1,4 @@
-export { SparkSession, SparkSessionBuilder, RuntimeConfig, ClusterHandle } from "./spark-session";
+export { SparkSession, SparkSessionBuilder, RemoteSessionBuilder, RuntimeConfig, ClusterHandle } from "./spark-session";
 export { SparkContext } from "./spark-context";
 export { SparkConf, parseMaster, parseBytes } from "./spark-conf";
 export { JobHandle, type Displayable } from "./job-handle";

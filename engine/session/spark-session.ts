@@ -2,6 +2,7 @@
 // cluster), the runtime conf, the cluster handle for fault demos, and `lastJob()` for the DAG
 // and metrics displays. DataFrame/SQL entry points are attached by engine/sql (see index.ts).
 
+import type { RemoteSparkSession } from "../connect/remote-session";
 import { UNSHIPPABLE } from "../common/closure";
 import { WorkbenchError } from "../common/errors";
 import type { WorkerInfo } from "../scheduler/job-info";
@@ -208,8 +209,23 @@ export class SparkSessionBuilder {
     return this;
   }
 
-  /** The active session (with these settings applied to its runtime conf), or a new one. */
+  /**
+   * A session on a Spark Connect server: `remote("sc://host:15002/;token=...")`. Its DataFrame,
+   * SQL, reader and writer API is this engine's, run on the server (engine/connect).
+   */
+  remote(url: string): RemoteSessionBuilder {
+    return new RemoteSessionBuilder(url, this.settings);
+  }
+
+  /**
+   * The active session (with these settings applied to its runtime conf), or a new one. With
+   * SPARK_REMOTE in the environment and no master set, a Spark Connect session (as PySpark does).
+   */
   async getOrCreate(): Promise<SparkSession> {
+    const envRemote = process.env.SPARK_REMOTE;
+    if (envRemote && !this.settings.contains("spark.master")) {
+      return (await this.remote(envRemote).getOrCreate()) as unknown as SparkSession;
+    }
     const existing = SparkSession.getActiveSession();
     if (existing) {
       for (const [k, v] of this.settings.getAll()) if (k !== "spark.master" && k !== "spark.app.name") existing.conf.set(k, v);
@@ -222,6 +238,28 @@ export class SparkSessionBuilder {
     const sc = existingSc ?? (await SparkContext.create(conf));
     const s = this.make(sc);
     SparkSession._setActive(s);
+    return s;
+  }
+}
+
+/** SparkSession.builder().remote(url): getOrCreate() connects to the Spark Connect server. */
+export class RemoteSessionBuilder {
+  constructor(private readonly url: string, private readonly settings: SparkConf) {}
+
+  config(key: string, value: unknown): this {
+    this.settings.set(key, value);
+    return this;
+  }
+
+  /** A session on the server (the client code loads now: gRPC and Arrow are not loaded for embedded sessions). */
+  async getOrCreate(): Promise<RemoteSparkSession> {
+    if (this.settings.contains("spark.master")) {
+      throw new WorkbenchError("CANNOT_CONFIGURE_SPARK_CONNECT_MASTER", `Spark Connect server and Spark master cannot be configured together: master '${this.settings.get("spark.master")}' and remote '${this.url}'.`);
+    }
+    const { RemoteSparkSession } = await import("../connect/remote-session");
+    const s = RemoteSparkSession.connect(this.url);
+    for (const [k, v] of this.settings.getAll()) if (k !== "spark.app.name") s.conf.set(k, String(v));
+    s.adoptServerTimeZone();
     return s;
   }
 }

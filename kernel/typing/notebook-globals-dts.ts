@@ -48,6 +48,8 @@ declare global {
     master?: string;
     appName?: string;
     conf?: Record<string, string | number | boolean>;
+    /** A Spark Connect server, "sc://host:15002/;token=...": spark runs there (default: SPARK_REMOTE). */
+    remote?: string;
   }
   /** Changes how the notebook's session starts. Only before the first use of spark or sc. */
   function configure(opts: BigDataNotebookConfig): void;

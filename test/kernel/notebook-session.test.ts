@@ -3,7 +3,7 @@
 // stopped (its worker processes exit) when configure() changes the settings before first use.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { NotebookSession, NotebookUsageError } from "../../kernel/notebook-session";
+import { NotebookSession, NotebookUsageError, cellUsesSession } from "../../kernel/notebook-session";
 
 interface LiveSession {
   sparkContext: { master: string; appName: string };
@@ -72,4 +72,14 @@ describe("NotebookSession prestart", () => {
     const engine = nb.loadedEngine() as unknown as { SparkSession: { getActiveSession(): unknown } };
     expect(engine.SparkSession.getActiveSession()).toBeUndefined();
   }, 120_000);
+});
+
+describe("which cells use the session", () => {
+  it("spark or sc as names, not in comments, not the scheme of a Spark Connect URL", () => {
+    expect(cellUsesSession("spark.range(3)")).toBe(true);
+    expect(cellUsesSession("const rdd = sc.parallelize([1])")).toBe(true);
+    expect(cellUsesSession("// spark later\nconst x = 1")).toBe(false);
+    expect(cellUsesSession('configure({ remote: "sc://127.0.0.1:15002/;token=t" })')).toBe(false);
+    expect(cellUsesSession('configure({ remote: "sc://h" }); spark.sql("SELECT 1")')).toBe(true);
+  });
 });

@@ -12,7 +12,7 @@ import { delimiter, join, resolve } from "node:path";
 import { ensureNotebookServer } from "../jupyter-env";
 import { ensureLabEnv, writeLabOverrides } from "../jupyter-lab-env";
 import { ensureLabExtension } from "../lab-extension";
-import { describeInstall, loadInstallKernelSpec, NOTEBOOKS_DIR, PACKAGE_ROOT } from "../package-paths";
+import { describeInstall, ENGINE_MODULE, loadInstallKernelSpec, NOTEBOOKS_DIR, PACKAGE_ROOT } from "../package-paths";
 
 /** Where `--classic` registers the kernel: inside the checkout. */
 const CLASSIC_PREFIX = join(PACKAGE_ROOT, ".jupyter-classic");
@@ -22,7 +22,7 @@ import { int, parse, UsageError, type Command } from "./command";
 export const startCommand: Command = {
   name: "start",
   summary: "start Jupyter with the bigdata kernel on the course notebooks",
-  help: `Usage: workbench start [--classic] [--port P] [--no-browser] [--notebook-dir DIR]
+  help: `Usage: workbench start [--classic] [--remote sc://HOST:PORT] [--port P] [--no-browser] [--notebook-dir DIR]
 
 Starts JupyterLab 4 (Notebook 7 at /tree) on 127.0.0.1 with a fresh access token, the bigdata
 kernel registered, and the course notebooks as its root, then prints the URL to open. Ctrl-C
@@ -33,6 +33,8 @@ classic Notebook 6 instead, installed with apt on Debian when run as root.
 
 Options:
   --classic           serve the classic Notebook 6 (Debian's jupyter-notebook) instead of JupyterLab
+  --remote URL        every notebook's spark runs on this Spark Connect server
+                      (sc://host:15002/;token=...; the kernels get it as SPARK_REMOTE)
   --port P            port to listen on (default: the first free port from 8888)
   --no-browser        do not open a web browser
   --notebook-dir DIR  root folder shown in Jupyter (default: the package's notebooks/)
@@ -42,6 +44,7 @@ Options:
   async run(args) {
     const { values, positionals } = parse(args, {
       classic: { type: "boolean" },
+      remote: { type: "string" },
       port: { type: "string", short: "p" },
       "no-browser": { type: "boolean" },
       "notebook-dir": { type: "string" },
@@ -51,6 +54,8 @@ Options:
     if (values.help) return console.log(this.help), 0;
     if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
     const explicitPort = int(values.port, "--port", 1);
+    const remote = values.remote as string | undefined;
+    if (remote !== undefined) await checkRemote(remote);
     const root = resolve(values["notebook-dir"] ?? NOTEBOOKS_DIR);
     if (!existsSync(root)) throw new UsageError(`notebook folder ${root} does not exist`);
 
@@ -104,6 +109,7 @@ Options:
       env: {
         ...process.env,
         JUPYTER_TOKEN: token,
+        ...(remote ? { SPARK_REMOTE: remote } : {}),
         // debugpy's "frozen modules" warning says nothing a student can act on.
         PYDEVD_DISABLE_FILE_VALIDATION: "1",
         ...(lab
@@ -156,3 +162,13 @@ Options:
     }
   },
 };
+
+/** A bad sc:// string fails here, before Jupyter starts (the engine's own parser says what is wrong). */
+async function checkRemote(url: string): Promise<void> {
+  const { parseConnectionString } = (await import(ENGINE_MODULE)) as { parseConnectionString(u: string): unknown };
+  try {
+    parseConnectionString(url);
+  } catch (e) {
+    throw new UsageError(`--remote: ${(e as Error).message}`);
+  }
+}
