@@ -12,6 +12,7 @@ import type { Attr } from "../sql/expressions/expression";
 import { newExprId, type LogicalPlan } from "../sql/plan/logical-plan";
 import { MapConf } from "../sql/session-types";
 import { SqlSession } from "../sql/sql-session";
+import { StructType } from "../sql/types";
 import type { RDD } from "../rdd";
 import { AnalyzePlanRequest_Explain_ExplainMode, PlanSchema, type Plan } from "./gen/spark/connect/base_pb";
 import type { CommandSchema } from "./gen/spark/connect/commands_pb";
@@ -47,6 +48,20 @@ export class RemoteSqlSession extends SqlSession {
   }
 
   override get isRemote(): boolean { return true; }
+
+  private readonly schemas = new WeakMap<LogicalPlan, StructType>();
+
+  /** The server's schema of a plan (AnalyzePlan), asked once per DataFrame. */
+  override schemaOf(plan: LogicalPlan): StructType {
+    let s = this.schemas.get(plan);
+    if (!s) {
+      const r = this.client.analyzeSync({ analyze: { case: "schema", value: { plan: this.planOf(plan) } } });
+      if (r.result.case !== "schema" || !r.result.value.schema) throw new AnalysisError("CONNECT_SCHEMA", "The server gave no schema for this DataFrame.");
+      s = new StructType(structFields(r.result.value.schema));
+      this.schemas.set(plan, s);
+    }
+    return s;
+  }
 
   nextPlanId(): bigint {
     return this.planIds++;

@@ -29,6 +29,8 @@ export function quoteIdent(name: string): string {
 const fnCall = (functionName: string, args: PExpr[], isDistinct = false): PExpr =>
   ({ exprType: { case: "unresolvedFunction", value: { functionName, arguments: args, isDistinct } } });
 
+const NO_FRAME = new Set(["lag", "lead", "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile"]);
+
 /** The engine's internal function names that Spark spells differently. */
 const SPARK_NAMES: Record<string, string> = { "=": "==" };
 
@@ -63,7 +65,8 @@ export class ExpressionWriter {
               windowFunction: this.expr(e.fn),
               partitionSpec: e.spec.partitionBy.map((x) => this.expr(x)),
               orderSpec: e.spec.orderBy.map((o) => this.sortOrder(o)),
-              frameSpec: e.spec.frame ? this.frame(e.spec.frame) : undefined,
+              // Ranking and offset functions take no frame in Spark (the analyzer gave them one).
+              frameSpec: e.spec.frame && !(e.fn.kind === "fn" && NO_FRAME.has(e.fn.name.toLowerCase())) ? this.frame(e.spec.frame) : undefined,
             },
           },
         };
@@ -94,7 +97,8 @@ export class ExpressionWriter {
     if (e.udf) throw notRemote(`the JavaScript UDF ${e.udf.name}() (Spark Connect runs Python, Scala and Java UDFs only)`);
     const args = e.args.map((a) => this.expr(a));
     switch (e.name) {
-      case "getfield": return { exprType: { case: "unresolvedExtractValue", value: { child: args[0], extraction: args[1] } } };
+      case "getfield":
+      case "getitem": return { exprType: { case: "unresolvedExtractValue", value: { child: args[0], extraction: args[1] } } };
       case "with_field": {
         const field = e.args[1];
         return { exprType: { case: "updateFields", value: { structExpression: args[0], fieldName: String(field?.kind === "lit" ? field.value : ""), valueExpression: args[2] } } };

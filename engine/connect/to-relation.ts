@@ -7,7 +7,7 @@
 
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { assertNever } from "../common/errors";
-import type { Attr } from "../sql/expressions/expression";
+import { transformUp, type Attr, type Expr } from "../sql/expressions/expression";
 import { outputOf, toAttr, type JoinType, type LogicalPlan } from "../sql/plan/logical-plan";
 import {
   Aggregate_GroupType, Join_JoinType, SetOperation_SetOpType, type Relation, type RelationSchema,
@@ -168,13 +168,16 @@ export class RelationWriter {
   /**
    * Spark Connect's Aggregate outputs the grouping expressions followed by the aggregate
    * expressions. The engine's Aggregate lists its whole output: when that starts with the grouping
-   * columns, the rest are the aggregate expressions; otherwise the groups go under generated
-   * names and a projection keeps the engine's output.
+   * columns, the rest are the aggregate expressions; otherwise every output expression goes under a
+   * generated name and a projection gives the engine's names back. ROLLUP / CUBE / GROUPING SETS
+   * (the engine's Expand, a generator) become Spark's GROUPING_SETS aggregate.
    */
   private aggregate(p: LogicalPlan & { kind: "Aggregate" }): Node {
+    const out = outputOf(p);
+    const gen = p.child.kind === "Generate" && p.child.generator.name.startsWith("__expand_grouping_sets") ? p.child : undefined;
+    if (gen) return this.groupingSets(p, gen);
     const c = this.node(p.child);
     const w = this.exprs([c]);
-    const out = outputOf(p);
     const prefix = p.groupBy.every((g, i) => {
       const a = p.aggs[i];
       return g.kind === "attr" && a?.kind === "attr" && a.id === g.id;
@@ -185,12 +188,54 @@ export class RelationWriter {
         value: { input: c.rel, groupType: Aggregate_GroupType.GROUPBY, groupingExpressions: p.groupBy.map((g) => w.expr(g)), aggregateExpressions: p.aggs.slice(p.groupBy.length).map((e) => w.expr(e)) },
       }, out, [c]);
     }
-    const groups: PExpr[] = p.groupBy.map((g, i) => ({ exprType: { case: "alias", value: { expr: w.expr(g), name: [`_g${i}`] } } }));
     const agg = this.make({
       case: "aggregate",
-      value: { input: c.rel, groupType: Aggregate_GroupType.GROUPBY, groupingExpressions: groups, aggregateExpressions: p.aggs.map((e) => w.expr(e)) },
+      value: { input: c.rel, groupType: Aggregate_GroupType.GROUPBY, groupingExpressions: p.groupBy.map((g) => w.expr(g)), aggregateExpressions: this.renamedAggs(p.aggs, w, (e) => e) },
     }, out, [c]);
-    const keep: PExpr[] = out.map((a) => ({ exprType: { case: "unresolvedAttribute", value: { unparsedIdentifier: quoteIdent(this.nameOf(a)) } } }));
+    return this.keepAggs(agg, out);
+  }
+
+  /** Aggregate over the engine's Expand: Spark's GROUPING_SETS with the sets, grouping columns and grouping_id(). */
+  private groupingSets(p: LogicalPlan & { kind: "Aggregate" }, gen: LogicalPlan & { kind: "Generate" }): Node {
+    if (gen.generator.name !== "__expand_grouping_sets") throw notRemote("a grouping set listed twice");
+    const c = this.node(gen.child);
+    const w = this.exprs([c]);
+    const setsArg = gen.generator.args[0]!;
+    const sets = (setsArg.kind === "lit" ? setsArg.value : []) as number[][];
+    const groups = gen.generator.args.slice(1);
+    const [gidAttr] = gen.generatorOutput.slice(groups.length);
+    const swap = (e: Expr): Expr => transformUp(e, (x) => {
+      if (x.kind !== "attr") return x;
+      const i = gen.generatorOutput.findIndex((a) => a.id === x.id);
+      if (i < 0) return x;
+      return i < groups.length ? groups[i]! : x.id === gidAttr?.id ? { kind: "fn", name: "grouping_id", args: [] } : x;
+    });
+    const agg = this.make({
+      case: "aggregate",
+      value: {
+        input: c.rel,
+        groupType: Aggregate_GroupType.GROUPING_SETS,
+        groupingExpressions: groups.map((g) => w.expr(g)),
+        groupingSets: sets.map((set) => ({ groupingSet: set.map((i) => w.expr(groups[i]!)) })),
+        aggregateExpressions: this.renamedAggs(p.aggs, w, swap),
+      },
+    }, outputOf(p), [c]);
+    return this.keepAggs(agg, outputOf(p));
+  }
+
+  /** The output expressions under generated names `_a<i>` (they cannot clash with the grouping columns Spark puts first). */
+  private renamedAggs(aggs: Expr[], w: ExpressionWriter, swap: (e: Expr) => Expr): PExpr[] {
+    return aggs.map((e, i) => {
+      const body = e.kind === "alias" ? e.child : e;
+      return { exprType: { case: "alias", value: { expr: w.expr(swap(body)), name: [`_a${i}`] } } };
+    });
+  }
+
+  /** A projection from the `_a<i>` columns to the engine's output names. */
+  private keepAggs(agg: Node, out: Attr[]): Node {
+    const keep: PExpr[] = out.map((a, i) => ({
+      exprType: { case: "alias", value: { expr: { exprType: { case: "unresolvedAttribute", value: { unparsedIdentifier: `_a${i}` } } }, name: [this.nameOf(a)] } },
+    }));
     return this.make({ case: "project", value: { input: agg.rel, expressions: keep } }, out, [agg]);
   }
 

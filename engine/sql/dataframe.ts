@@ -75,11 +75,10 @@ export class DataFrame {
   // ---- schema ------------------------------------------------------------------------------------
 
   get output(): Attr[] { return outputOf(this.plan); }
-  get schema(): StructType {
-    return new StructType(this.output.map((a) => ({ name: a.name, dataType: a.dataType, nullable: a.nullable })));
-  }
+  /** The schema (on a remote session, the server's analysis of the plan). */
+  get schema(): StructType { return this.sparkSession.schemaOf(this.plan); }
   get columns(): string[] { return this.output.map((a) => a.name); }
-  get dtypes(): [string, string][] { return this.output.map((a) => [a.name, simpleString(a.dataType)]); }
+  get dtypes(): [string, string][] { return this.schema.fields.map((f) => [f.name, simpleString(f.dataType)]); }
   /** printSchema(level?): PySpark's tree; `level` limits how many nested levels are shown. */
   printSchema(level?: number): void { console.log(this.schema.treeString(level)); }
   /** The tree printSchema() prints. */

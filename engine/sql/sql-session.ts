@@ -185,6 +185,11 @@ export class SqlSession {
     return this.executeOptimized(await this.prepare(plan));
   }
 
+  /** A plan's schema (its output's names, types and nullability). */
+  schemaOf(plan: LogicalPlan): StructType {
+    return new StructType(outputOf(plan).map((a) => ({ name: a.name, dataType: a.dataType, nullable: a.nullable })));
+  }
+
   /** True for a session whose queries run on a Spark Connect server (engine/connect). */
   get isRemote(): boolean { return false; }
 
