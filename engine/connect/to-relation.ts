@@ -13,7 +13,7 @@ import {
   Aggregate_GroupType, Join_JoinType, SetOperation_SetOpType, type Relation, type RelationSchema,
 } from "./gen/spark/connect/relations_pb";
 import { encodeRows } from "./local-relation";
-import { ExpressionWriter, notRemote, quoteIdent, type PExpr } from "./to-expression";
+import { ExpressionWriter, notRemote, type PExpr } from "./to-expression";
 
 export type PRel = MessageInitShape<typeof RelationSchema>;
 
@@ -96,7 +96,9 @@ export class RelationWriter {
       case "Project": {
         const c = this.node(p.child);
         const w = this.exprs([c]);
-        return this.make({ case: "project", value: { input: c.rel, expressions: p.exprs.map((e) => w.expr(e)) } }, outputOf(p), [c]);
+        // A column known on the server under a generated name gets its own name back.
+        const named = (e: Expr): PExpr => (e.kind === "attr" && this.nameOf(e) !== e.name ? { exprType: { case: "alias", value: { expr: w.expr(e), name: [e.name] } } } : w.expr(e));
+        return this.make({ case: "project", value: { input: c.rel, expressions: p.exprs.map(named) } }, outputOf(p), [c]);
       }
       case "Filter": {
         const c = this.node(p.child);
@@ -129,7 +131,10 @@ export class RelationWriter {
       case "Generate": {
         const c = this.node(p.child);
         const w = this.exprs([c]);
-        const gen: PExpr = { exprType: { case: "alias", value: { expr: w.expr(p.generator), name: p.generatorOutput.map((a) => a.name) } } };
+        // Output columns named like a child column go under generated names (Spark would find both).
+        const taken = new Set(c.output.map((a) => lower(this.nameOf(a))));
+        for (const a of p.generatorOutput) if (taken.has(lower(a.name))) this.renamed.set(a.id, `_g${a.id}`);
+        const gen: PExpr = { exprType: { case: "alias", value: { expr: w.expr(p.generator), name: p.generatorOutput.map((a) => this.nameOf(a)) } } };
         return this.make({ case: "project", value: { input: c.rel, expressions: [...c.output.map((a) => w.expr(a)), gen] } }, outputOf(p), [c]);
       }
       case "Window": {

@@ -34,7 +34,8 @@ async function outcome(build: () => DataFrame, ordered: boolean): Promise<string
     const rows = await df.collectInternal();
     return [df.dtypes.map(([n, t]) => `${n}:${t}`).join(","), resultText(df.columns, rows, ordered)].join("\n");
   } catch (e) {
-    return `ERROR ${(e as { condition?: string }).condition ?? (e as Error).name}: ${(e as Error).message.split("\n")[0]}`;
+    // Errors agree by condition (Spark's messages add SQLSTATE and context).
+    return `ERROR ${(e as { condition?: string }).condition ?? `${(e as Error).name}: ${(e as Error).message.split("\n")[0]}`}`;
   }
 }
 

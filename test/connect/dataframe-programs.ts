@@ -181,6 +181,10 @@ export const PROGRAMS: Record<string, Program> = {
   "pivot": { build: (s) => people(s).groupBy("dept").pivot("age", [28, 34]).count() },
   "rollup": { build: (s, F) => people(s).rollup("dept").agg(F.count("*").alias("n")) },
   "cube": { build: (s, F) => people(s).cube("dept", "age").agg(F.sum("salary").alias("s")) },
+  "a null map key fails at run time": { build: (s, F) => s.createDataFrame([["a"], [null]], "k string").select(F.create_map("k", F.lit(1))), error: true },
+  "map_from_arrays of unequal lengths fails": { build: (s, F) => s.createDataFrame([[[1, 2], [3]]], "a array<int>, b array<int>").select(F.map_from_arrays("a", "b")), error: true },
+  "a duplicate map key fails at run time": { build: (s, F) => s.createDataFrame([[[1, 1]]], "a array<int>").select(F.map_from_arrays("a", "a")), error: true },
+  "flatten of a flat array fails": { build: (s, F) => s.createDataFrame([[[1, 2]]], "a array<int>").select(F.flatten("a")), error: true },
   "a missing column fails": { build: (s) => people(s).select("nope"), error: true },
   "an aggregate in where fails": { build: (s, F) => people(s).where(F.sum("age").gt(1)), error: true },
 };

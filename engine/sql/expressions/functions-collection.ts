@@ -2,7 +2,7 @@
 // students use most. Maps are JS Map objects inside the engine (exact keys of any type).
 
 import { setField } from "../../common/fields";
-import { AnalysisError } from "../../common/errors";
+import { AnalysisError, ExecutionError } from "../../common/errors";
 import { type DataType, IntegerType, BooleanType, ArrayType, StringType, LongType, MapType } from "../types";
 import { register, coerceArg, coerceToCommon, typeOf, mkCast, dataTypeMismatch, type ScalarDef } from "./registry";
 import { compareValues } from "./compare";
@@ -78,12 +78,31 @@ const mapDef: ScalarDef = {
     return { args: out, dataType: MapType(kc.type, vc.type, true), nullable: false };
   },
   eval(vals) {
-    const m = new Map<unknown, unknown>();
-    for (let i = 0; i < vals.length; i += 2) m.set(vals[i], vals[i + 1] ?? null);
-    return m;
+    const b = new MapBuilder();
+    for (let i = 0; i < vals.length; i += 2) b.put(vals[i], vals[i + 1] ?? null);
+    return b.map;
   },
 };
 register(mapDef, "create_map");
+
+/**
+ * Spark's ArrayBasedMapBuilder under the default spark.sql.mapKeyDedupPolicy=EXCEPTION: a null key
+ * is NULL_MAP_KEY, a key seen twice DUPLICATED_MAP_KEY.
+ */
+export class MapBuilder {
+  readonly map = new Map<unknown, unknown>();
+  private readonly seen = new Set<string>();
+
+  put(k: unknown, v: unknown): void {
+    if (k === null || k === undefined) throw new ExecutionError("NULL_MAP_KEY", "Cannot use null as map key.");
+    const key = canonical(k);
+    if (this.seen.has(key)) {
+      throw new ExecutionError("DUPLICATED_MAP_KEY", `Duplicate map key ${String(k)} was found, please check the input data. If you want to remove the duplicated keys, you can set "spark.sql.mapKeyDedupPolicy" to "LAST_WIN" so that the key inserted at last takes precedence.`, { parameters: { key: String(k), mapKeyDedupPolicy: '"spark.sql.mapKeyDedupPolicy"' } });
+    }
+    this.seen.add(key);
+    this.map.set(k, v);
+  }
+}
 
 register({
   kind: "scalar", name: "map_from_arrays", minArgs: 2, maxArgs: 2,
@@ -92,9 +111,11 @@ register({
     return { args: [k, v], dataType: MapType(elemType(typeOf(k)), elemType(typeOf(v))) };
   },
   eval([k, v]) {
-    const m = new Map<unknown, unknown>();
-    (k as unknown[]).forEach((x, i) => m.set(x, (v as unknown[])[i] ?? null));
-    return m;
+    const ks = k as unknown[], vs = v as unknown[];
+    if (ks.length !== vs.length) throw new ExecutionError("_LEGACY_ERROR_TEMP_2128", "The key array and value array of MapData must have the same length.");
+    const b = new MapBuilder();
+    ks.forEach((x, i) => b.put(x, vs[i] ?? null));
+    return b.map;
   },
 });
 
@@ -271,7 +292,18 @@ register(arrayFn("arrays_overlap", (a, [b]) => {
 register(arrayFn("array_join", (a, [sep, nullRep]) =>
   a.filter((x) => x !== null || nullRep !== undefined).map((x) => (x === null ? nullRep : String(x))).join(sep as string),
 () => StringType, ["string", "string"]));
-register(arrayFn("flatten", (a) => (a.some((x) => x === null) ? null : (a as unknown[][]).flat(1)), (t) => elemType(t).type === "array" ? elemType(t) : t));
+register({
+  ...arrayFn("flatten", (a) => (a.some((x) => x === null) ? null : (a as unknown[][]).flat(1)), (t) => elemType(t)),
+  resolve(args, node) {
+    const a = coerceArg(node, args, 0, "array");
+    const t = typeOf(a);
+    if (elemType(t).type !== "array" && elemType(t).type !== "null") {
+      throw dataTypeMismatch(node, "UNEXPECTED_INPUT_TYPE", `The first parameter requires the "ARRAY" of "ARRAY" type, however "${exprSql(a)}" has the type ${sqlTypeName(t)}.`,
+        { paramIndex: 1, requiredType: '"ARRAY" of "ARRAY"', inputSql: exprSql(a), inputType: sqlTypeName(t) });
+    }
+    return { args: [a], dataType: elemType(t).type === "null" ? t : elemType(t) };
+  },
+});
 register(arrayFn("slice", (a, [start, len]) => {
   const s = start as number, l = len as number;
   if (l < 0) return null;

@@ -166,7 +166,11 @@ for (const name of ["rand", "random", "randn"]) {
 
 register({
   kind: "scalar", name: "hex", minArgs: 1, maxArgs: 1,
-  resolve(args) { return { args, dataType: { type: "string" } }; },
+  // Spark's Hex takes BIGINT, BINARY or STRING: other numbers are cast to BIGINT first.
+  resolve(args, node) {
+    const t = typeOf(args[0]!);
+    return { args: isNumeric(t) && t.type !== "long" ? [coerceArg(node, args, 0, "long")] : args, dataType: { type: "string" } };
+  },
   eval([v]) {
     if (typeof v === "string") return Buffer.from(v, "utf8").toString("hex").toUpperCase();
     if (v instanceof Uint8Array) return Buffer.from(v).toString("hex").toUpperCase();

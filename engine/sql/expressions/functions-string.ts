@@ -71,7 +71,7 @@ str("ascii", (s) => (s.length ? s.codePointAt(0)! : 0), IntegerType);
 str("md5", (s) => createHash("md5").update(s).digest("hex"));
 str("sha1", (s) => createHash("sha1").update(s).digest("hex"), StringType, "sha");
 str("base64", (s) => Buffer.from(s, "utf8").toString("base64"));
-str("unbase64", (s) => Buffer.from(s, "base64").toString("utf8"));
+str("unbase64", (s) => new Uint8Array(Buffer.from(s, "base64")), { type: "binary" });
 str("soundex", (s) => soundex(s));
 
 register({
