@@ -10,6 +10,7 @@ import { SparkConnectClient } from "./client";
 import { jvmOnly, RemoteSqlSession } from "./remote-sql-session";
 import type { RemoteDataFrameReader } from "./remote-readwriter";
 import { RemoteRuntimeConfig } from "./remote-conf";
+import { RemoteCatalogApi } from "./remote-catalog";
 import type { MapConf } from "../sql/session-types";
 
 export class RemoteSparkSession {
@@ -55,6 +56,10 @@ export class RemoteSparkSession {
     const r = this.client.analyzeSync({ analyze: { case: "sparkVersion", value: {} } });
     return r.result.case === "sparkVersion" ? r.result.value.version : "";
   }
+
+  /** spark.catalog: the server's catalog. */
+  get catalog(): RemoteCatalogApi { return (this.catalogApi ??= new RemoteCatalogApi(this.sqlSession)); }
+  private catalogApi?: RemoteCatalogApi;
 
   sql(query: string): DataFrame { return this.sqlSession.sql(query); }
   table(name: string): DataFrame { return this.sqlSession.table(name); }

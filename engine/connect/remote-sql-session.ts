@@ -14,6 +14,7 @@ import { MapConf } from "../sql/session-types";
 import { SqlSession } from "../sql/sql-session";
 import { StructType } from "../sql/types";
 import type { RDD } from "../rdd";
+import { StorageLevel } from "../storage/storage-level";
 import { AnalyzePlanRequest_Explain_ExplainMode, PlanSchema, type Plan } from "./gen/spark/connect/base_pb";
 import type { CommandSchema } from "./gen/spark/connect/commands_pb";
 import { RelationSchema, type Relation } from "./gen/spark/connect/relations_pb";
@@ -148,6 +149,23 @@ export class RemoteSqlSession extends SqlSession {
     }
     const r = this.client.analyzeSync({ analyze: { case: "explain", value: { plan: this.planOf(plan), explainMode } } });
     return r.result.case === "explain" ? r.result.value.explainString : "";
+  }
+
+  override persistPlan(plan: LogicalPlan, level: StorageLevel = StorageLevel.MEMORY_AND_DISK_DESER): void {
+    const storageLevel = { useDisk: level.useDisk, useMemory: level.useMemory, useOffHeap: level.useOffHeap, deserialized: level.deserialized, replication: level.replication };
+    this.client.analyzeSync({ analyze: { case: "persist", value: { relation: this.planOf(plan).opType.value, storageLevel } } });
+  }
+
+  override unpersistPlan(plan: LogicalPlan, blocking = false): void {
+    this.client.analyzeSync({ analyze: { case: "unpersist", value: { relation: this.planOf(plan).opType.value, blocking } } });
+  }
+
+  /** The server's storage level of the plan (its cache matches plans by their result, as Spark's does). */
+  override storageLevelOf(plan: LogicalPlan): StorageLevel | undefined {
+    const r = this.client.analyzeSync({ analyze: { case: "getStorageLevel", value: { relation: this.planOf(plan).opType.value } } });
+    const l = r.result.case === "getStorageLevel" ? r.result.value.storageLevel : undefined;
+    if (!l || (!l.useDisk && !l.useMemory && !l.useOffHeap)) return undefined;
+    return StorageLevel.fromFlags(l.useDisk, l.useMemory, l.useOffHeap, l.deserialized, l.replication);
   }
 
   override createTempView(name: string, plan: LogicalPlan, replace: boolean, global = false): void {

@@ -274,16 +274,12 @@ export class DataFrame {
 
   // ---- caching, temp views ----------------------------------------------------------------------
 
-  cache(): DataFrame { this.sparkSession.cacheManager.cache(this.plan); return this; }
-  persist(level?: StorageLevel): DataFrame { this.sparkSession.cacheManager.cache(this.plan, level); return this; }
-  unpersist(_blocking = false): DataFrame { this.sparkSession.cacheManager.uncache(this.plan); return this; }
-  get is_cached(): boolean { return this.sparkSession.cacheManager.isCached(this.plan); }
+  cache(): DataFrame { this.sparkSession.persistPlan(this.plan); return this; }
+  persist(level?: StorageLevel): DataFrame { this.sparkSession.persistPlan(this.plan, level); return this; }
+  unpersist(blocking = false): DataFrame { this.sparkSession.unpersistPlan(this.plan, blocking); return this; }
+  get is_cached(): boolean { return this.sparkSession.storageLevelOf(this.plan) !== undefined; }
   /** PySpark's df.storageLevel: NONE unless cached; cache() and persist() keep deserialized rows, memory and disk, as in Spark. */
-  get storageLevel(): StorageLevel {
-    const cm = this.sparkSession.cacheManager;
-    if (!cm.isCached(this.plan)) return StorageLevel.NONE;
-    return cm.levelOf(this.plan) ?? StorageLevel.MEMORY_AND_DISK_DESER;
-  }
+  get storageLevel(): StorageLevel { return this.sparkSession.storageLevelOf(this.plan) ?? StorageLevel.NONE; }
   createOrReplaceTempView(name: string): void { this.sparkSession.createTempView(name, this.plan, true); }
   createTempView(name: string): void { this.sparkSession.createTempView(name, this.plan, false); }
   createOrReplaceGlobalTempView(name: string): void { this.sparkSession.createTempView(name, this.plan, true, true); }

@@ -6,6 +6,7 @@ import { Decimal } from "../common/decimal";
 import { guardComplexity, isStackOverflow, tooComplexError } from "./too-complex";
 import { AnalysisError, WorkbenchError } from "../common/errors";
 import type { RDD } from "../rdd";
+import { StorageLevel } from "../storage/storage-level";
 import { drainToArray } from "../rdd/rdd-actions";
 import { userCallSite, withActionCallSite } from "../rdd/call-site";
 import { parseStatement, parseTableSchema, printAst } from "./parser";
@@ -207,6 +208,15 @@ export class SqlSession {
       const parts = await rdd.context.runJob(rdd, drainToArray, { callSite }) as unknown[][][];
       return parts.flat();
     });
+  }
+
+  /** df.cache() / df.persist(level): the plan's rows are kept once an action has computed them. */
+  persistPlan(plan: LogicalPlan, level?: StorageLevel): void { this.cacheManager.cache(plan, level); }
+  unpersistPlan(plan: LogicalPlan, _blocking = false): void { this.cacheManager.uncache(plan); }
+  /** The storage level of a cached plan (cache() and persist() keep deserialized rows in memory and on disk, as Spark); undefined when not cached. */
+  storageLevelOf(plan: LogicalPlan): StorageLevel | undefined {
+    if (!this.cacheManager.isCached(plan)) return undefined;
+    return this.cacheManager.levelOf(plan) ?? StorageLevel.MEMORY_AND_DISK_DESER;
   }
 
   /** df.createTempView and its variants: the plan under `name` in this session's catalog. */

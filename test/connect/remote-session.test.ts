@@ -1,0 +1,97 @@
+// The remote session's API beyond queries, against real Spark 4.0.1 through Spark Connect:
+// SparkSession.builder().remote(...), spark.conf, spark.catalog, cache/persist, reads and writes
+// on the server's files, tables, toLocalIterator, and what a remote session refuses.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SparkSession, F, StorageLevel, type RemoteSparkSession } from "../../engine/index";
+import { javaMissing, startConnectServer, type ConnectServer } from "./connect-server";
+
+const noJava = javaMissing();
+let server: ConnectServer | undefined;
+let spark: RemoteSparkSession;
+const dir = mkdtempSync(join(tmpdir(), "bdw-connect-io-"));
+
+beforeAll(async () => {
+  if (noJava) return;
+  server = await startConnectServer({ "spark.sql.warehouse.dir": join(dir, "warehouse") });
+  spark = await SparkSession.builder().remote(server.url).config("spark.sql.shuffle.partitions", "3").getOrCreate();
+}, 240_000);
+afterAll(async () => {
+  await spark?.stop().catch(() => undefined);
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!!noJava)("a remote session", () => {
+  it("comes from the builder, with its settings on the server", () => {
+    expect(spark.version).toBe("4.0.1");
+    expect(spark.conf.get("spark.sql.shuffle.partitions")).toBe("3");
+    spark.conf.set("spark.sql.shuffle.partitions", 5);
+    expect(spark.conf.get("spark.sql.shuffle.partitions")).toBe("5");
+    expect(spark.conf.get("spark.nope.not.set", "fallback")).toBe("fallback");
+    expect(() => spark.conf.get("spark.nope.not.set")).toThrow(/SQL_CONF_NOT_FOUND/);
+  });
+
+  it("refuses a master and a remote together, as PySpark does", async () => {
+    await expect(SparkSession.builder().master("local[2]").remote(server!.url).getOrCreate()).rejects.toThrow(/CANNOT_CONFIGURE_SPARK_CONNECT_MASTER/);
+  });
+
+  it("has the server's catalog", () => {
+    spark.range(3).createOrReplaceTempView("three");
+    expect(spark.catalog.tableExists("three")).toBe(true);
+    expect(spark.catalog.listTables().map((t) => [t.name, t.isTemporary])).toContainEqual(["three", true]);
+    expect(spark.catalog.listColumns("three")).toEqual([{ name: "id", dataType: "bigint", nullable: false }]);
+    expect(spark.catalog.currentDatabase()).toBe("default");
+    expect(spark.catalog.dropTempView("three")).toBe(true);
+    expect(spark.catalog.tableExists("three")).toBe(false);
+  });
+
+  it("caches on the server", async () => {
+    const df = spark.range(100).filter("id % 7 = 0");
+    expect(df.is_cached).toBe(false);
+    df.persist(StorageLevel.MEMORY_ONLY);
+    expect(df.storageLevel.toString()).toBe(StorageLevel.MEMORY_ONLY.toString());
+    expect(await df.count()).toBe(15);
+    expect(spark.range(100).filter("id % 7 = 0").is_cached).toBe(true); // the server matches plans by their result
+    df.unpersist(true);
+    expect(df.is_cached).toBe(false);
+  });
+
+  it("writes and reads the server's files, and saves tables", async () => {
+    const path = join(dir, "people.parquet");
+    const people = spark.createDataFrame([{ name: "ann", age: 34 }, { name: "bob", age: 28 }], "name string, age int");
+    await people.write.mode("overwrite").parquet(path);
+    const back = spark.read.parquet(path);
+    expect(back.dtypes).toEqual([["name", "string"], ["age", "int"]]);
+    expect(await back.orderBy("name").collect()).toEqual([{ name: "ann", age: 34 }, { name: "bob", age: 28 }]);
+    const csv = join(dir, "people.csv");
+    await people.write.option("header", true).csv(csv);
+    expect(await spark.read.option("header", true).option("inferSchema", true).csv(csv).orderBy(F.desc("age")).first()).toEqual({ name: "ann", age: 34 });
+    await people.write.saveAsTable("people_t");
+    await spark.createDataFrame([{ name: "cid", age: 45 }], "name string, age int").write.insertInto("people_t");
+    expect(await spark.table("people_t").count()).toBe(3);
+    const e = await people.write.saveAsTable("people_t").catch((x: unknown) => x);
+    expect((e as { condition?: string }).condition).toBe("TABLE_OR_VIEW_ALREADY_EXISTS");
+  });
+
+  it("iterates, prints its schema as the server sees it, and explains in every mode", async () => {
+    const df = spark.sql("SELECT id, CAST(id AS DECIMAL(10, 2)) AS d FROM range(3)");
+    const seen: unknown[] = [];
+    for await (const r of df.toLocalIterator()) seen.push(r.id);
+    expect(seen).toEqual([0, 1, 2]);
+    expect(df.schemaString()).toBe("root\n |-- id: long (nullable = false)\n |-- d: decimal(10,2) (nullable = true)\n"); // Spark: a decimal cast may overflow to null
+    expect(df.explainString("extended")).toMatch(/== Parsed Logical Plan ==[\s\S]*== Physical Plan ==/);
+    expect(() => df.explainString("nope" as "simple")).toThrow(/INVALID_EXPLAIN_MODE/);
+  });
+
+  it("refuses what needs the embedded cluster, saying why", () => {
+    const df = spark.range(3);
+    expect(() => df.rdd).toThrow(/JVM_ATTRIBUTE_NOT_SUPPORTED/);
+    expect(() => spark.cluster).toThrow(/JVM_ATTRIBUTE_NOT_SUPPORTED[\s\S]*executors/);
+    const twice = F.udf((x: unknown) => Number(x) * 2, "long");
+    return expect(df.select(twice(F.col("id"))).collect()).rejects.toThrow(/UNSUPPORTED_FEATURE.SPARK_CONNECT.*JavaScript UDF/);
+  });
+});
