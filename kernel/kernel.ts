@@ -227,15 +227,16 @@ export class Kernel {
   }
 
   private onSessionStarted(s: EngineSession): void {
-    if (isRemoteSession(s)) return; // no embedded jobs to follow (Spark Connect's progress: docs/spark-connect.md)
-    const add = s.sparkContext.addSparkListener;
+    // A Spark Connect session posts its actions' progress itself (from the server's progress messages).
+    const owner: { addSparkListener?(l: object): () => void } = isRemoteSession(s) ? s : s.sparkContext;
+    const add = owner.addSparkListener;
     if (typeof add !== "function") return;
     const panel = this.panel = new ProgressPanel(
       { show: (content, id, update) => this.sendDisplay(content, id, update) },
       { renderProgress: (...a) => this.renderers.renderProgress(...a), renderJobSummary: (...a) => this.renderers.renderJobSummary(...a) },
       () => this.progressEnabled,
     );
-    add.call(s.sparkContext, panel);
+    add.call(owner, panel);
   }
 
   // ---- output plumbing -----------------------------------------------------------------------

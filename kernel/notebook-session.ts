@@ -30,6 +30,8 @@ export interface EngineSession {
   remote?: string;
   /** A Spark Connect session's interrupt of its running operations. */
   interruptAll?(): Promise<unknown>;
+  /** A Spark Connect session's progress events (its actions as jobs). */
+  addSparkListener?(l: object): () => void;
   stop(): Promise<void> | void;
   /** Streaming queries (spark.streams): an interrupt stops the active ones. */
   streams?: { active: Array<{ stop(): Promise<void> }> };

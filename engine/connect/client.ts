@@ -40,7 +40,7 @@ export class SparkConnectClient {
   }
 
   /** Runs a plan; resolves with every response of the stream (Arrow batches, schema, metrics). */
-  async execute(plan: Plan, operationId: string = randomUUID()): Promise<ExecutePlanResponse[]> {
+  async execute(plan: Plan, operationId: string = randomUUID(), onResponse?: (r: ExecutePlanResponse) => void): Promise<ExecutePlanResponse[]> {
     const req = create(ExecutePlanRequestSchema, { ...this.base(), plan, operationId });
     const call = this.channel.makeServerStreamRequest(
       `${SERVICE}/ExecutePlan`, (m: typeof req) => Buffer.from(toBinary(ExecutePlanRequestSchema, m)),
@@ -48,7 +48,10 @@ export class SparkConnectClient {
     );
     const out: ExecutePlanResponse[] = [];
     try {
-      for await (const r of call as AsyncIterable<ExecutePlanResponse>) out.push(r);
+      for await (const r of call as AsyncIterable<ExecutePlanResponse>) {
+        out.push(r);
+        onResponse?.(r);
+      }
     } catch (e) {
       throw toTypedError(e);
     }

@@ -61,15 +61,15 @@ export class RemoteDataFrameWriter extends DataFrameWriter {
   override async save(path?: string): Promise<void> {
     const p = path ?? (this.opts.path !== undefined ? String(this.opts.path) : undefined);
     if (!p) throw new AnalysisError("UNABLE_TO_WRITE", "'path' is not specified.");
-    await this.remote.command({ commandType: { case: "writeOperation", value: { ...this.base(), saveType: { case: "path", value: p } } } });
+    await this.remote.command({ commandType: { case: "writeOperation", value: { ...this.base(), saveType: { case: "path", value: p } } } }, "save");
   }
 
   override async saveAsTable(name: string): Promise<void> {
-    await this.remote.command({ commandType: { case: "writeOperation", value: { ...this.base(), saveType: { case: "table", value: { tableName: name, saveMethod: WriteOperation_SaveTable_TableSaveMethod.SAVE_AS_TABLE } } } } });
+    await this.remote.command({ commandType: { case: "writeOperation", value: { ...this.base(), saveType: { case: "table", value: { tableName: name, saveMethod: WriteOperation_SaveTable_TableSaveMethod.SAVE_AS_TABLE } } } } }, "saveAsTable");
   }
 
   override async insertInto(name: string, overwrite = false): Promise<void> {
     this.mode(overwrite ? "overwrite" : "append");
-    await this.remote.command({ commandType: { case: "writeOperation", value: { ...this.base(), saveType: { case: "table", value: { tableName: name, saveMethod: WriteOperation_SaveTable_TableSaveMethod.INSERT_INTO } } } } });
+    await this.remote.command({ commandType: { case: "writeOperation", value: { ...this.base(), saveType: { case: "table", value: { tableName: name, saveMethod: WriteOperation_SaveTable_TableSaveMethod.INSERT_INTO } } } } }, "insertInto");
   }
 }

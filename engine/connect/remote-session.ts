@@ -4,6 +4,7 @@
 // depends on the embedded cluster (the RDD API, the fault demos) is refused as Spark refuses it.
 
 import type { RDD } from "../rdd";
+import type { SparkListener } from "../common/job-info";
 import type { DataFrame } from "../sql/dataframe";
 import type { SchemaArg } from "../sql/sql-session";
 import { SparkConnectClient } from "./client";
@@ -67,6 +68,11 @@ export class RemoteSparkSession {
   /** Rows made here, sent to the server as an Arrow LocalRelation when an action runs. */
   createDataFrame(data: unknown[] | RDD<unknown> | object, schema?: SchemaArg): DataFrame { return this.sqlSession.createDataFrame(data, schema); }
   get read(): RemoteDataFrameReader { return this.sqlSession.read; }
+
+  /** Listener events of this session's actions (jobStart/stageSubmitted/stageCompleted/jobEnd from Spark Connect's progress messages). */
+  addSparkListener(l: SparkListener): () => void {
+    return this.sqlSession.progress.bus.add(l);
+  }
 
   /** Interrupts every running operation of this session; resolves with their ids. */
   interruptAll(): Promise<string[]> {

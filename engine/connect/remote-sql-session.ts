@@ -23,6 +23,8 @@ import type { SparkConnectClient } from "./client";
 import { structFields } from "./proto-types";
 import { RemoteDataFrameReader, RemoteDataFrameWriter } from "./remote-readwriter";
 import { RelationWriter, type PRel } from "./to-relation";
+import { RemoteProgress } from "./remote-progress";
+import { userCallSite } from "../rdd/call-site";
 
 type PCommand = MessageInitShape<typeof CommandSchema>;
 
@@ -87,17 +89,29 @@ export class RemoteSqlSession extends SqlSession {
     return this.client.executeSync(create(PlanSchema, { opType: { case: "command", value: command } }));
   }
 
-  /** The same, without blocking (writes). */
-  async command(command: PCommand): Promise<void> {
-    await this.run(create(PlanSchema, { opType: { case: "command", value: command } }));
+  /** The same, without blocking (writes); `op` names the action in the progress panel. */
+  async command(command: PCommand, op: string): Promise<void> {
+    await this.run(create(PlanSchema, { opType: { case: "command", value: command } }), op);
   }
 
-  /** Runs a plan, tracking its operation id so that interruptAll and the kernel's interrupt reach it. */
-  async run(plan: Plan): ReturnType<SparkConnectClient["execute"]> {
+  /** Progress of the actions this session runs, as listener events (the kernel's progress panel listens). */
+  readonly progress = new RemoteProgress();
+
+  /**
+   * Runs a plan as the action `op` ("collect at <cell 3>:2" in the progress panel), tracking its
+   * operation id so that interruptAll and the kernel's interrupt reach it.
+   */
+  async run(plan: Plan, op = "collect"): ReturnType<SparkConnectClient["execute"]> {
     const id = randomUUID();
+    const job = this.progress.start(userCallSite(op));
     this.running.add(id);
     try {
-      return await this.client.execute(plan, id);
+      const out = await this.client.execute(plan, id, (r) => job.onResponse(r));
+      job.end();
+      return out;
+    } catch (e) {
+      job.end(e);
+      throw e;
     } finally {
       this.running.delete(id);
     }
@@ -129,8 +143,8 @@ export class RemoteSqlSession extends SqlSession {
 
   // ---- actions ----------------------------------------------------------------------------------
 
-  override async collectPlan(plan: LogicalPlan, _op = "collect"): Promise<unknown[][]> {
-    return resultFromResponses(await this.run(this.planOf(plan))).rows;
+  override async collectPlan(plan: LogicalPlan, op = "collect"): Promise<unknown[][]> {
+    return resultFromResponses(await this.run(this.planOf(plan), op)).rows;
   }
 
   override async executePlan(_plan: LogicalPlan): Promise<RDD<unknown[]>> {

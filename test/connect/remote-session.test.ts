@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SparkSession, F, StorageLevel, type RemoteSparkSession } from "../../engine/index";
+import { SparkSession, F, StorageLevel, type ListenerEvent, type RemoteSparkSession } from "../../engine/index";
 import { javaMissing, startConnectServer, type ConnectServer } from "./connect-server";
 
 const noJava = javaMissing();
@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), "bdw-connect-io-"));
 
 beforeAll(async () => {
   if (noJava) return;
-  server = await startConnectServer({ "spark.sql.warehouse.dir": join(dir, "warehouse") });
+  server = await startConnectServer({ "spark.sql.warehouse.dir": join(dir, "warehouse"), "spark.connect.progress.reportInterval": "200ms" });
   spark = await SparkSession.builder().remote(server.url).config("spark.sql.shuffle.partitions", "3").getOrCreate();
 }, 240_000);
 afterAll(async () => {
@@ -86,6 +86,27 @@ describe.skipIf(!!noJava)("a remote session", () => {
     expect(df.explainString("extended")).toMatch(/== Parsed Logical Plan ==[\s\S]*== Physical Plan ==/);
     expect(() => df.explainString("nope" as "simple")).toThrow(/INVALID_EXPLAIN_MODE/);
   });
+
+  it("posts the server's progress as listener events (what the kernel's progress panel shows)", async () => {
+    const events: ListenerEvent[] = [];
+    const remove = spark.addSparkListener({ onEvent: (e) => events.push(e) });
+    try {
+      const [row] = await spark.sql("SELECT sum(id % 7) AS s FROM range(0, 300000000, 1, 4)").collect();
+      expect(row).toEqual({ s: 899999997 });
+    } finally {
+      remove();
+    }
+    const kinds = events.map((e) => e.type);
+    expect(kinds[0]).toBe("jobStart");
+    expect(kinds[kinds.length - 1]).toBe("jobEnd");
+    const end = events[events.length - 1] as Extract<ListenerEvent, { type: "jobEnd" }>;
+    expect(end.job.status).toBe("SUCCEEDED");
+    expect(end.job.description).toMatch(/^collect at /);
+    const stages = events.filter((e): e is Extract<ListenerEvent, { type: "stageSubmitted" | "stageCompleted" }> => e.type === "stageSubmitted" || e.type === "stageCompleted");
+    expect(stages.length).toBeGreaterThan(0);
+    expect(stages.some((e) => e.stage.numTasks === 4)).toBe(true);
+    expect(end.job.stageIds).toEqual([...new Set(stages.map((e) => e.stage.stageId))]);
+  }, 60_000);
 
   it("refuses what needs the embedded cluster, saying why", () => {
     const df = spark.range(3);

@@ -34,6 +34,9 @@ class RemoteTests(KernelTestCase):
         self.assertNotIn("|  0|  0|", out)
         result = of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"]
         self.assertIn("4.0.1", result)
+        # the remote action has the same progress panel as an embedded job, ending in its summary
+        panels = [m["content"]["data"].get("text/plain", "") for m in msgs if m["msg_type"] in ("display_data", "update_display_data")]
+        self.assertTrue(any("SUCCEEDED" in p and "show at" in p for p in panels), panels)
 
     def test_3_rich_table(self):
         reply, msgs = run(self.kc, 'spark.createDataFrame([{ k: "a", v: 1 }, { k: "b", v: 2 }]).groupBy("k").count().orderBy("k")')
