@@ -7,7 +7,8 @@ import type * as grpc from "@grpc/grpc-js";
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { randomUUID } from "node:crypto";
 import {
-  AnalyzePlanRequestSchema, AnalyzePlanResponseSchema, ConfigRequestSchema, ConfigResponseSchema, type ConfigResponse, ExecutePlanRequestSchema, ExecutePlanResponseSchema,
+  AnalyzePlanRequestSchema, AnalyzePlanResponseSchema, ConfigRequestSchema, ConfigResponseSchema, type ConfigResponse,
+  ReattachExecuteRequestSchema, ReleaseExecuteRequestSchema, ReleaseExecuteResponseSchema, ExecutePlanRequestSchema, ExecutePlanResponseSchema,
   InterruptRequestSchema, InterruptRequest_InterruptType, InterruptResponseSchema, ReleaseSessionRequestSchema, ReleaseSessionResponseSchema, type AnalyzePlanResponse, type ExecutePlanResponse,
 } from "./gen/spark/connect/base_pb";
 import type { Plan } from "./gen/spark/connect/base_pb";
@@ -39,33 +40,64 @@ export class SparkConnectClient {
     return { sessionId: this.sessionId, userContext: { userId: this.userId }, clientType: CLIENT_TYPE };
   }
 
-  /** Runs a plan; resolves with every response of the stream (Arrow batches, schema, metrics). */
+  /** Times a broken stream was picked up again with ReattachExecute (for tests and the docs' claim). */
+  reattaches = 0;
+
+  /**
+   * Runs a plan as a reattachable execution (Spark Connect's client protocol): the stream's
+   * responses carry ids; when the stream ends without ResultComplete (the server ends long streams,
+   * or the connection broke), ReattachExecute continues after the last response received, with
+   * backoff while the server is unreachable. Resolves with every response (Arrow batches, schema,
+   * metrics, progress); `onResponse` sees each as it arrives. The server's copy is released at the end.
+   */
   async execute(plan: Plan, operationId: string = randomUUID(), onResponse?: (r: ExecutePlanResponse) => void): Promise<ExecutePlanResponse[]> {
-    const req = create(ExecutePlanRequestSchema, { ...this.base(), plan, operationId });
-    const call = this.channel.makeServerStreamRequest(
-      `${SERVICE}/ExecutePlan`, (m: typeof req) => Buffer.from(toBinary(ExecutePlanRequestSchema, m)),
-      (b: Buffer) => fromBinary(ExecutePlanResponseSchema, b), req, this.metadata(),
-    );
     const out: ExecutePlanResponse[] = [];
+    let lastResponseId: string | undefined;
+    let failures = 0;
     try {
-      for await (const r of call as AsyncIterable<ExecutePlanResponse>) {
-        out.push(r);
-        onResponse?.(r);
+      for (let first = true; ; first = false) {
+        const call = first
+          ? this.stream("ExecutePlan", ExecutePlanRequestSchema, { ...this.base(), plan, operationId, requestOptions: [{ requestOption: { case: "reattachOptions", value: { reattachable: true } } }] })
+          : this.stream("ReattachExecute", ReattachExecuteRequestSchema, { ...this.base(), operationId, lastResponseId });
+        let complete = false;
+        try {
+          for await (const r of call) {
+            failures = 0;
+            if (r.responseId) lastResponseId = r.responseId;
+            if (r.responseType.case === "resultComplete") { complete = true; continue; }
+            out.push(r);
+            onResponse?.(r);
+          }
+        } catch (e) {
+          // Only a connection lost after the server has begun answering is retried (by reattaching);
+          // the server's own errors are the query's, and a server never reached is CONNECT_UNAVAILABLE.
+          if (!isTransient(e) || lastResponseId === undefined || ++failures > MAX_RETRIES) throw toTypedError(e);
+          await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** failures)));
+        }
+        if (complete) return out;
+        this.reattaches++;
       }
-    } catch (e) {
-      throw toTypedError(e);
+    } finally {
+      void this.unary("/ReleaseExecute", ReleaseExecuteRequestSchema, ReleaseExecuteResponseSchema, { ...this.base(), operationId, release: { case: "releaseAll", value: {} } }).catch(() => undefined);
     }
-    return out;
+  }
+
+  private stream<I extends DescMessage>(method: string, schema: I, init: object): AsyncIterable<ExecutePlanResponse> {
+    const req = create(schema, init as never);
+    return this.channel.makeServerStreamRequest(
+      `${SERVICE}/${method}`, (m: MessageShape<I>) => Buffer.from(toBinary(schema, m)),
+      (b: Buffer) => fromBinary(ExecutePlanResponseSchema, b), req, this.metadata(),
+    ) as unknown as AsyncIterable<ExecutePlanResponse>;
   }
 
   /** AnalyzePlan; `init` holds its `analyze` case (schema, explain, ...). */
   async analyze(init: object): Promise<AnalyzePlanResponse> {
-    return this.unary(`${SERVICE}/AnalyzePlan`, AnalyzePlanRequestSchema, AnalyzePlanResponseSchema, { ...this.base(), ...init });
+    return this.unary("/AnalyzePlan", AnalyzePlanRequestSchema, AnalyzePlanResponseSchema, { ...this.base(), ...init });
   }
 
   /** Interrupts every operation of this session (or one operation). */
   async interrupt(operationId?: string): Promise<string[]> {
-    const r = await this.unary(`${SERVICE}/Interrupt`, InterruptRequestSchema, InterruptResponseSchema, {
+    const r = await this.unary("/Interrupt", InterruptRequestSchema, InterruptResponseSchema, {
       ...this.base(),
       interruptType: operationId ? InterruptRequest_InterruptType.OPERATION_ID : InterruptRequest_InterruptType.ALL,
       interrupt: operationId ? { case: "operationId", value: operationId } : { case: undefined },
@@ -75,7 +107,7 @@ export class SparkConnectClient {
 
   /** ReleaseSession: the server drops this session's state. */
   async release(): Promise<void> {
-    await this.unary(`${SERVICE}/ReleaseSession`, ReleaseSessionRequestSchema, ReleaseSessionResponseSchema, { ...this.base() });
+    await this.unary("/ReleaseSession", ReleaseSessionRequestSchema, ReleaseSessionResponseSchema, { ...this.base() });
   }
 
   /**
@@ -117,10 +149,18 @@ export class SparkConnectClient {
   private unary<I extends DescMessage, O extends DescMessage>(path: string, inSchema: I, outSchema: O, init: object): Promise<MessageShape<O>> {
     const req = create(inSchema, init as never);
     return new Promise((resolve, reject) => {
-      this.channel.makeUnaryRequest(path, (m: MessageShape<I>) => Buffer.from(toBinary(inSchema, m)), (b: Buffer) => fromBinary(outSchema, b), req, this.metadata(),
+      this.channel.makeUnaryRequest(`${SERVICE}${path}`, (m: MessageShape<I>) => Buffer.from(toBinary(inSchema, m)), (b: Buffer) => fromBinary(outSchema, b), req, this.metadata(),
         (err, res) => (err ? reject(toTypedError(err)) : resolve(res as MessageShape<O>)));
     });
   }
+}
+
+const MAX_RETRIES = 6;
+
+/** A broken connection (the server restarting, a proxy cutting the stream), worth reattaching after. */
+function isTransient(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return code === UNAVAILABLE || code === 14 || code === 13 && /RST_STREAM|stream removed|Received RST/i.test(String((e as Error).message));
 }
 
 function toTypedError(e: unknown): Error {

@@ -116,3 +116,20 @@ describe.skipIf(!!noJava)("a remote session", () => {
     return expect(df.select(twice(F.col("id"))).collect()).rejects.toThrow(/UNSUPPORTED_FEATURE.SPARK_CONNECT.*JavaScript UDF/);
   });
 });
+
+describe.skipIf(!!noJava)("reattachable execution", () => {
+  it("picks up a stream the server ends early (ReattachExecute after the last response) and gets every row", async () => {
+    // The server ends each response stream after 64 KB; the client reattaches until ResultComplete.
+    const short = await startConnectServer({ "spark.connect.execute.reattachable.senderMaxStreamSize": "65536" });
+    const s = await SparkSession.builder().remote(short.url).getOrCreate();
+    try {
+      const rows = await s.sql("SELECT id, repeat('x', 100) AS pad FROM range(0, 20000, 1, 8)").collect();
+      expect(rows.length).toBe(20000);
+      expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 20000 }, (_, i) => i));
+      expect(s.client.reattaches).toBeGreaterThan(0);
+    } finally {
+      await s.stop().catch(() => undefined);
+      await short.stop();
+    }
+  }, 240_000);
+});
