@@ -225,6 +225,8 @@ export class NotebookSession {
     try {
       // Stop streaming queries first, so the batch whose jobs are cancelled ends them cleanly.
       if (isRemoteSession(this.session)) {
+        // As for the embedded engine: streaming queries stop, running operations are interrupted.
+        for (const q of this.session!.streams?.active ?? []) void q.stop().catch(() => undefined);
         void this.session!.interruptAll?.().catch(() => undefined);
         return;
       }

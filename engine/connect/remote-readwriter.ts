@@ -33,7 +33,7 @@ export class RemoteDataFrameReader extends DataFrameReader {
     const opts = strings({ ...this.opts, ...rest });
     return this.remote.leaf({
       case: "read",
-      value: { readType: { case: "dataSource", value: { format: fmt, schema: this.userSchema?.simpleString(), options: opts, paths } } },
+      value: { readType: { case: "dataSource", value: { format: fmt, schema: this.userSchema?.toDDL(), options: opts, paths } } },
     }, `Relation ${fmt} ${paths.join(", ")}`.trim());
   }
 

@@ -10,6 +10,7 @@ import type { SchemaArg } from "../sql/sql-session";
 import { SparkConnectClient } from "./client";
 import { jvmOnly, RemoteSqlSession } from "./remote-sql-session";
 import type { RemoteDataFrameReader } from "./remote-readwriter";
+import { RemoteStreamingQueryManager, type RemoteDataStreamReader } from "./remote-streaming";
 import { RemoteRuntimeConfig } from "./remote-conf";
 import { RemoteCatalogApi } from "./remote-catalog";
 import type { MapConf } from "../sql/session-types";
@@ -68,6 +69,10 @@ export class RemoteSparkSession {
   /** Rows made here, sent to the server as an Arrow LocalRelation when an action runs. */
   createDataFrame(data: unknown[] | RDD<unknown> | object, schema?: SchemaArg): DataFrame { return this.sqlSession.createDataFrame(data, schema); }
   get read(): RemoteDataFrameReader { return this.sqlSession.read; }
+  /** spark.readStream: streaming sources read by the server (rate, files, socket, Kafka where installed). */
+  get readStream(): RemoteDataStreamReader { return this.sqlSession.readStream; }
+  /** spark.streams: the server's active streaming queries. */
+  get streams(): RemoteStreamingQueryManager { return new RemoteStreamingQueryManager(this.sqlSession); }
 
   /** Listener events of this session's actions (jobStart/stageSubmitted/stageCompleted/jobEnd from Spark Connect's progress messages). */
   addSparkListener(l: SparkListener): () => void {

@@ -9,7 +9,8 @@ import { randomUUID } from "node:crypto";
 import { AnalysisError } from "../common/errors";
 import { DataFrame } from "../sql/dataframe";
 import type { Attr } from "../sql/expressions/expression";
-import { newExprId, type LogicalPlan } from "../sql/plan/logical-plan";
+import { newExprId, outputOf, type LogicalPlan } from "../sql/plan/logical-plan";
+import { RemoteDataStreamReader, RemoteDataStreamWriter } from "./remote-streaming";
 import { MapConf } from "../sql/session-types";
 import { SqlSession } from "../sql/sql-session";
 import { StructType } from "../sql/types";
@@ -72,16 +73,16 @@ export class RemoteSqlSession extends SqlSession {
 
   /** A Plan message whose root is this analyzed plan. */
   planOf(plan: LogicalPlan): Plan {
-    return create(PlanSchema, { opType: { case: "root", value: new RelationWriter(() => this.nextPlanId()).relation(plan) } });
+    return create(PlanSchema, { opType: { case: "root", value: new RelationWriter(() => this.nextPlanId(), (n) => this.watermarks.get(n)).relation(plan) } });
   }
 
   /** A DataFrame over a server relation; its schema is asked for now (AnalyzePlan), as PySpark's client does at df.columns. */
-  leaf(relType: PRel["relType"], label: string): DataFrame {
+  leaf(relType: PRel["relType"], label: string, streaming = false): DataFrame {
     const relation = create(RelationSchema, { common: { planId: this.nextPlanId() }, relType });
     const r = this.client.analyzeSync({ analyze: { case: "schema", value: { plan: { opType: { case: "root", value: relation } } } } });
     if (r.result.case !== "schema" || !r.result.value.schema) throw new AnalysisError("CONNECT_SCHEMA", `The server gave no schema for ${label}.`);
     const output: Attr[] = structFields(r.result.value.schema).map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
-    return new DataFrame(this, { kind: "RemoteRelation", relation, output, label });
+    return new DataFrame(this, { kind: "RemoteRelation", relation, output, label, streaming });
   }
 
   /** Runs a command now (a view, a write, spark.sql's statement); resolves when the server has done it. */
@@ -181,6 +182,21 @@ export class RemoteSqlSession extends SqlSession {
     if (!l || (!l.useDisk && !l.useMemory && !l.useOffHeap)) return undefined;
     return StorageLevel.fromFlags(l.useDisk, l.useMemory, l.useOffHeap, l.deserialized, l.replication);
   }
+
+  private readonly watermarks = new WeakMap<LogicalPlan, { eventTime: string; delay: string }>();
+
+  /** df.withWatermark: a projection of every column, marked; it goes to the server as a WithWatermark relation. */
+  override watermarkPlan(plan: LogicalPlan, eventTime: string, delay: string): LogicalPlan {
+    const node: LogicalPlan = { kind: "Project", exprs: outputOf(plan), child: plan };
+    this.watermarks.set(node, { eventTime, delay });
+    return node;
+  }
+
+  override streamWriterFor(df: DataFrame): RemoteDataStreamWriter {
+    return new RemoteDataStreamWriter(df, this);
+  }
+
+  get readStream(): RemoteDataStreamReader { return new RemoteDataStreamReader(this); }
 
   override createTempView(name: string, plan: LogicalPlan, replace: boolean, global = false): void {
     this.commandSync({ commandType: { case: "createDataframeView", value: { input: this.planOf(plan).opType.value as Relation, name, isGlobal: global, replace } } });

@@ -32,7 +32,7 @@ const fnCall = (functionName: string, args: PExpr[], isDistinct = false): PExpr 
 const NO_FRAME = new Set(["lag", "lead", "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile"]);
 
 /** The engine's internal function names that Spark spells differently. */
-const SPARK_NAMES: Record<string, string> = { "=": "==" };
+const SPARK_NAMES: Record<string, string> = { "=": "==", window_sliding: "window" };
 
 export class ExpressionWriter {
   constructor(private readonly ref: AttrRef) {}

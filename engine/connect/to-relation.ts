@@ -36,7 +36,7 @@ export class RelationWriter {
   /** Attributes named differently on the server (window results get plain generated names). */
   private readonly renamed = new Map<number, string>();
 
-  constructor(private readonly nextPlanId: () => bigint) {}
+  constructor(private readonly nextPlanId: () => bigint, private readonly watermarkOf: (node: LogicalPlan) => { eventTime: string; delay: string } | undefined = () => undefined) {}
 
   /** The Relation message of an analyzed plan. */
   relation(plan: LogicalPlan): PRel {
@@ -94,7 +94,9 @@ export class RelationWriter {
         return this.make({ case: "subqueryAlias", value: { input: c.rel, alias: p.alias } }, outputOf(p), [c]);
       }
       case "Project": {
-        const c = this.node(p.child);
+        let c = this.node(p.child);
+        const wm = this.watermarkOf(p);
+        if (wm) c = this.make({ case: "withWatermark", value: { input: c.rel, eventTime: wm.eventTime, delayThreshold: wm.delay } }, c.output, [c]);
         const w = this.exprs([c]);
         // A column known on the server under a generated name gets its own name back.
         const named = (e: Expr): PExpr => (e.kind === "attr" && this.nameOf(e) !== e.name ? { exprType: { case: "alias", value: { expr: w.expr(e), name: [e.name] } } } : w.expr(e));

@@ -219,6 +219,14 @@ export class SqlSession {
     return this.cacheManager.levelOf(plan) ?? StorageLevel.MEMORY_AND_DISK_DESER;
   }
 
+  /**
+   * Hooks for a session whose streaming queries run elsewhere (a Spark Connect server): the plan
+   * of df.withWatermark and df.writeStream's writer. The embedded session's streaming engine
+   * (engine/streaming) provides both itself, so these say "not mine" here.
+   */
+  watermarkPlan(_plan: LogicalPlan, _eventTime: string, _delay: string): LogicalPlan | undefined { return undefined; }
+  streamWriterFor(_df: DataFrame): unknown { return undefined; }
+
   /** df.createTempView and its variants: the plan under `name` in this session's catalog. */
   createTempView(name: string, plan: LogicalPlan, replace: boolean, global = false): void {
     this.catalog.createTempView(name, plan, replace, global);

@@ -79,6 +79,12 @@ export class StructType {
   asDataType(): DataType {
     return { type: "struct", fields: this.fields };
   }
+  /** Spark's toDDL: `a INT, b STRING` as `a int, b string` (names back-quoted when needed), what readers' schema() takes. */
+  toDDL(): string {
+    const q = (n: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(n) ? n : "`" + n.replace(/`/g, "``") + "`");
+    return this.fields.map((f) => `${q(f.name)} ${simpleString(f.dataType)}${f.nullable ? "" : " NOT NULL"}`).join(", ");
+  }
+
   /** Spark's simpleString, e.g. struct<a:int,b:string>. */
   simpleString(): string {
     return simpleString(this.asDataType());

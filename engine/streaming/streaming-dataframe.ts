@@ -31,12 +31,14 @@ export function installStreaming(): void {
   Object.defineProperty(proto, "writeStream", {
     get(this: DataFrame) {
       if (!isStreamingPlan(this.plan)) throw new AnalysisError("WRITE_STREAM_NOT_ALLOWED", "'writeStream' can be called only on streaming Dataset/DataFrame.");
-      return new DataStreamWriter(this);
+      return (this.sparkSession.streamWriterFor(this) as DataStreamWriter | undefined) ?? new DataStreamWriter(this);
     },
     configurable: true,
   });
   Object.defineProperty(proto, "withWatermark", {
     value(this: DataFrame, eventTime: string, delayThreshold: string): DataFrame {
+      const remote = this.sparkSession.watermarkPlan(this.plan, eventTime, delayThreshold);
+      if (remote) return new DataFrame(this.sparkSession, remote);
       const c = this.col(eventTime).expr;
       if (c.kind !== "attr" || (c.dataType.type !== "timestamp")) {
         throw new AnalysisError("EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE", `The event time \`${eventTime}\` has the invalid type, but expected "TIMESTAMP".`);

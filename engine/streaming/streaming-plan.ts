@@ -26,6 +26,8 @@ export function watermarkOf(node: object): WatermarkSpec | undefined {
 }
 
 export function isStreamingPlan(p: LogicalPlan): boolean {
+  // A remote session's streaming read (engine/connect) runs on its server.
+  if (p.kind === "RemoteRelation") return p.streaming === true;
   return !!sourceOfLeaf(p) || childrenOf(p).some(isStreamingPlan);
 }
 

@@ -18,7 +18,7 @@ export type LogicalPlan =
   /** Rows of an RDD; `cached`: an in-memory columnar cache (its batches and all their columns), which column pruning may narrow. */
   | { kind: "RddRelation"; rdd: unknown; output: Attr[]; name: string; cached?: { batches: unknown; all: Attr[] } }
   /** A relation of a remote (Spark Connect) session: `relation` is its Spark Connect message, `output` the schema the server gave. */
-  | { kind: "RemoteRelation"; relation: unknown; output: Attr[]; label: string }
+  | { kind: "RemoteRelation"; relation: unknown; output: Attr[]; label: string; streaming?: boolean }
   | { kind: "SubqueryAlias"; alias: string; child: LogicalPlan }
   | { kind: "Project"; exprs: Expr[]; child: LogicalPlan }
   | { kind: "Filter"; condition: Expr; child: LogicalPlan }
