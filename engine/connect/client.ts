@@ -78,7 +78,9 @@ export class SparkConnectClient {
         this.reattaches++;
       }
     } finally {
-      void this.unary("/ReleaseExecute", ReleaseExecuteRequestSchema, ReleaseExecuteResponseSchema, { ...this.base(), operationId, release: { case: "releaseAll", value: {} } }).catch(() => undefined);
+      // Awaited, not left in flight: a synchronous call right after (the next DataFrame's schema)
+      // blocks this thread, and the release would wait behind it.
+      await this.unary("/ReleaseExecute", ReleaseExecuteRequestSchema, ReleaseExecuteResponseSchema, { ...this.base(), operationId, release: { case: "releaseAll", value: {} } }).catch(() => undefined);
     }
   }
 

@@ -3,7 +3,8 @@
 // stopped after. `available()` says why not when Java is missing.
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { venvPython } from "../python/venv";
@@ -37,6 +38,9 @@ export async function startConnectServer(conf: Record<string, string> = {}, time
   const submit = join(sparkHome, "bin", "spark-submit");
   if (!existsSync(submit)) throw new Error(`no spark-submit in ${sparkHome}`);
   const port = await freePort();
+  const logDir = mkdtempSync(join(tmpdir(), "bdw-connect-server-"));
+  const logFile = join(logDir, "server.log");
+  const logFd = openSync(logFile, "w");
   const child: ChildProcess = spawn(submit, [
     "--master", "local[2]", "--driver-memory", "1g",
     "--class", "org.apache.spark.sql.connect.service.SparkConnectServer",
@@ -46,24 +50,25 @@ export async function startConnectServer(conf: Record<string, string> = {}, time
     "--conf", "spark.sql.shuffle.partitions=2",
     ...Object.entries(conf).flatMap(([k, v]) => ["--conf", `${k}=${v}`]),
     "spark-internal",
-  ], { env: { ...process.env, SPARK_HOME: sparkHome, PATH: `${dirname(py)}:${process.env.PATH}` }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let log = "";
+  ], { env: { ...process.env, SPARK_HOME: sparkHome, PATH: `${dirname(py)}:${process.env.PATH}` }, stdio: ["ignore", logFd, logFd], detached: true });
+  closeSync(logFd);
+  // The server's output goes to a file, never a pipe: a test blocked in a synchronous Spark Connect
+  // call (Atomics.wait) would not drain a pipe, and a server blocked writing its log answers nobody.
+  const log = () => { try { return readFileSync(logFile, "utf8"); } catch { return ""; } };
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     try { process.kill(-child.pid!, "SIGTERM"); } catch { /* gone */ }
     await new Promise((r) => { child.once("exit", r); setTimeout(r, 10_000).unref(); });
     try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ }
+    rmSync(logDir, { recursive: true, force: true });
   };
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Spark Connect server did not start within ${timeoutMs} ms:\n${log.slice(-3000)}`)), timeoutMs);
-    const onData = (b: Buffer) => {
-      log += b.toString();
-      if (/Spark Connect server started/.test(log)) { clearTimeout(timer); resolve(); }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`Spark Connect server exited (${code}):\n${log.slice(-3000)}`)); });
+    const timer = setTimeout(() => { clearInterval(poll); reject(new Error(`Spark Connect server did not start within ${timeoutMs} ms:\n${log().slice(-3000)}`)); }, timeoutMs);
+    const poll = setInterval(() => {
+      if (/Spark Connect server started/.test(log())) { clearTimeout(timer); clearInterval(poll); resolve(); }
+    }, 100);
+    child.once("exit", (code) => { clearTimeout(timer); clearInterval(poll); reject(new Error(`Spark Connect server exited (${code}):\n${log().slice(-3000)}`)); });
   }).catch(async (e) => { await stop(); throw e; });
   process.once("exit", () => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* gone */ } });
-  return { url: `sc://127.0.0.1:${port}`, log: () => log, stop };
+  return { url: `sc://127.0.0.1:${port}`, log, stop };
 }

@@ -185,6 +185,39 @@ export const PROGRAMS: Record<string, Program> = {
   "map_from_arrays of unequal lengths fails": { build: (s, F) => s.createDataFrame([[[1, 2], [3]]], "a array<int>, b array<int>").select(F.map_from_arrays("a", "b")), error: true },
   "a duplicate map key fails at run time": { build: (s, F) => s.createDataFrame([[[1, 1]]], "a array<int>").select(F.map_from_arrays("a", "a")), error: true },
   "flatten of a flat array fails": { build: (s, F) => s.createDataFrame([[[1, 2]]], "a array<int>").select(F.flatten("a")), error: true },
+  // ---- nulls and type coercion ----
+  "arithmetic across types widens as Spark does": {
+    build: (s, F) => s.createDataFrame([[1, 2.5, "3", 4]], "i int, d double, t string, l bigint").select(F.col("i").plus(F.col("d")), F.col("i").plus(F.col("t")), F.col("l").multiply(F.col("i")), F.col("i").divide(2), F.col("t").multiply(2)),
+  },
+  "null propagation in operators and comparisons": {
+    build: (s, F) => s.createDataFrame([[1, null], [null, null]], "a int, b int").select(F.col("a").plus(F.col("b")), F.col("a").eq(F.col("b")), F.col("a").eqNullSafe(F.col("b")), F.col("a").isin(1, null), F.col("b").isNull().and(F.col("a").gt(0))),
+  },
+  "division by zero and bad casts give null (ANSI off)": {
+    build: (s, F) => s.createDataFrame([[1, 0, "x1"], [5, 2, "12"]], "a int, z int, t string").select(F.col("a").divide(F.col("z")), F.col("a").mod(F.col("z")), F.col("t").cast("int"), F.col("t").cast("double"), F.col("t").cast("date")),
+  },
+  "union widens int and double columns": { build: (s) => s.createDataFrame([[1]], "x int").union(s.createDataFrame([[2.5]], "x double")) },
+  "coalesce and greatest over mixed types": {
+    build: (s, F) => s.createDataFrame([[null, 2, 1.5]], "a int, b bigint, c double").select(F.coalesce(F.col("a"), F.col("b")), F.greatest("a", "b", "c"), F.least("b", "c")),
+  },
+  "string and number comparisons": {
+    build: (s, F) => s.createDataFrame([["10", 9], ["abc", 1]], "t string, n int").select(F.col("t").gt(F.col("n")), F.col("t").eq(F.lit(10)), F.col("n").cast("string").eq(F.lit("9"))),
+  },
+  "aggregates skip nulls; empty input gives null": {
+    build: (s, F) => s.createDataFrame([[null], [null]], "x int").agg(F.sum("x"), F.avg("x"), F.count("x"), F.count("*"), F.max("x")),
+  },
+  "decimal arithmetic keeps Spark's precision and scale": {
+    build: (s, F) => s.createDataFrame([["1.10", "3"]], "a decimal(5,2), b decimal(4,0)").select(F.col("a").plus(F.col("b")), F.col("a").multiply(F.col("b")), F.col("a").divide(F.col("b"))),
+  },
+  // ---- bad queries: the same error condition ----
+  "SQL: unknown table": { build: (s) => s.sql("SELECT * FROM no_such_table"), error: true },
+  "SQL: unknown column": { build: (s) => s.sql("SELECT nope FROM range(3)"), error: true },
+  "SQL: unknown function": { build: (s) => s.sql("SELECT no_such_fn(1)"), error: true },
+  "SQL: wrong number of arguments": { build: (s) => s.sql("SELECT substring('abc')"), error: true },
+  "SQL: column not in GROUP BY": { build: (s) => s.sql("SELECT id, count(*) FROM range(3) GROUP BY id % 2"), error: true },
+  "SQL: syntax error": { build: (s) => s.sql("SELEC 1"), error: true },
+  "SQL: a non-boolean WHERE": { build: (s) => s.sql("SELECT * FROM range(3) WHERE id + 1"), error: true },
+  "SQL: an ambiguous column in a join": { build: (s) => s.sql("SELECT id FROM range(3) a JOIN range(3) b ON a.id = b.id"), error: true },
+  "SQL: UNION of different widths": { build: (s) => s.sql("SELECT 1 UNION SELECT 1, 2"), error: true },
   "a missing column fails": { build: (s) => people(s).select("nope"), error: true },
   "an aggregate in where fails": { build: (s, F) => people(s).where(F.sum("age").gt(1)), error: true },
 };
