@@ -4,12 +4,10 @@
 // argument pattern the embedded analyzer accepts. Names, Spark's types and rows must agree;
 // what is not compared (nondeterministic or not a function of its input) says why.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SqlSession, F, Window, type Column, type DataFrame } from "../../engine/sql/index";
-import { RemoteSparkSession } from "../../engine/connect/index";
 import { localHost } from "../sql/support/local-context";
-import { resultText } from "./normalize";
-import { javaMissing, startConnectServer, type ConnectServer } from "./connect-server";
+import { outcome, referenceServer } from "./differential";
 import type { Api } from "./dataframe-programs";
 
 type Fn = (...a: unknown[]) => Column;
@@ -60,18 +58,8 @@ const rows = [
   [null, 3, null, null, "x", null, null, new Date("2000-01-01"), null, null, [1], null, null],
 ];
 
-const noJava = javaMissing();
-let server: ConnectServer | undefined;
-let remote: RemoteSparkSession | undefined;
-beforeAll(async () => {
-  if (noJava) return;
-  server = await startConnectServer({ "spark.sql.ansi.enabled": "false", "spark.sql.session.timeZone": "UTC" });
-  remote = RemoteSparkSession.connect(server.url);
-}, 240_000);
-afterAll(async () => {
-  await remote?.stop().catch(() => undefined);
-  await server?.stop();
-});
+const ref = referenceServer();
+const noJava = ref.noJava;
 
 /** The call of `name` as a selectable column on `t`, with the listed arguments or the first pattern the analyzer accepts. */
 function call(name: string, t: DataFrame): { col: Column; args: unknown[] } {
@@ -91,16 +79,6 @@ function call(name: string, t: DataFrame): { col: Column; args: unknown[] } {
   throw last;
 }
 
-async function outcome(build: () => DataFrame): Promise<string> {
-  try {
-    const df = build();
-    return [df.dtypes.map(([n, t]) => `${n}:${t}`).join(","), resultText(df.columns, await df.collectInternal(), false)].join("\n");
-  } catch (e) {
-    // Errors agree by condition (Spark's messages add SQLSTATE and context).
-    return `ERROR ${(e as { condition?: string }).condition ?? `${(e as Error).name}: ${(e as Error).message.split("\n")[0]}`}`;
-  }
-}
-
 /** Functions whose result differs on purpose, with the reason (also in docs/spark-differences.md). */
 const KNOWN: Record<string, string> = {};
 
@@ -113,7 +91,7 @@ describe.skipIf(!!noJava)("every function of F on the embedded engine and on Spa
     const table = (s: Api) => s.createDataFrame(rows, TABLE);
     const { col } = call(name, table(local));
     const a = await outcome(() => table(local).select(col));
-    const b = await outcome(() => table(remote as unknown as Api).select(col));
+    const b = await outcome(() => table(ref.session() as unknown as Api).select(col));
     if (a !== b) differing.push(name);
     if (KNOWN[name]) return;
     expect(a.startsWith("ERROR") ? a : "").toBe("");
