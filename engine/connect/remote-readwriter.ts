@@ -1,7 +1,7 @@
-// spark.read and df.write on a remote session: the same reader and writer API (format, option,
-// schema, mode, partitionBy, csv/json/parquet/text, saveAsTable, insertInto), but the files are the
-// server's: a read is a Spark Connect `Read` relation the server lists and infers, a write a
-// `WriteOperation` command.
+// spark.read, spark.readStream and df.write on a remote session: the same reader and writer API
+// (format, option, schema, mode, partitionBy, csv/json/parquet/text, saveAsTable, insertInto), but
+// the files are the server's: a read is a Spark Connect `Read` relation the server lists and infers
+// (a streaming one for readStream), a write a `WriteOperation` command.
 
 import { AnalysisError } from "../common/errors";
 import type { DataFrame } from "../sql/dataframe";
@@ -17,11 +17,13 @@ const MODES: Record<string, WriteOperation_SaveMode> = {
   ignore: WriteOperation_SaveMode.IGNORE,
 };
 
-const strings = (o: Record<string, unknown>): Record<string, string> =>
+/** Options as Spark Connect's string map (undefined values left out). */
+export const strings = (o: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
 
 export class RemoteDataFrameReader extends DataFrameReader {
-  constructor(private readonly remote: RemoteSqlSession) {
+  /** `streaming`: the reader of spark.readStream (streaming reads; rate and socket sources take no path). */
+  constructor(private readonly remote: RemoteSqlSession, private readonly streaming = false) {
     super(remote);
   }
 
@@ -33,11 +35,14 @@ export class RemoteDataFrameReader extends DataFrameReader {
     const opts = strings({ ...this.opts, ...rest });
     return this.remote.leaf({
       case: "read",
-      value: { readType: { case: "dataSource", value: { format: fmt, schema: this.userSchema?.toDDL(), options: opts, paths } } },
-    }, `Relation ${fmt} ${paths.join(", ")}`.trim());
+      value: { isStreaming: this.streaming, readType: { case: "dataSource", value: { format: fmt, schema: this.userSchema?.toDDL(), options: opts, paths } } },
+    }, `${this.streaming ? "StreamingRelation" : "Relation"} ${fmt} ${paths.join(", ")}`.trim(), this.streaming);
   }
 
-  override table(name: string): DataFrame { return this.remote.table(name); }
+  override table(name: string): DataFrame {
+    if (!this.streaming) return this.remote.table(name);
+    return this.remote.leaf({ case: "read", value: { isStreaming: true, readType: { case: "namedTable", value: { unparsedIdentifier: name } } } }, `StreamingRelation ${name}`, true);
+  }
 }
 
 export class RemoteDataFrameWriter extends DataFrameWriter {

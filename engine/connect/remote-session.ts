@@ -10,7 +10,7 @@ import type { SchemaArg } from "../sql/sql-session";
 import { SparkConnectClient } from "./client";
 import { jvmOnly, RemoteSqlSession } from "./remote-sql-session";
 import type { RemoteDataFrameReader } from "./remote-readwriter";
-import { RemoteStreamingQueryManager, type RemoteDataStreamReader } from "./remote-streaming";
+import { RemoteStreamingQueryManager } from "./remote-streaming";
 import { RemoteRuntimeConfig } from "./remote-conf";
 import { RemoteCatalogApi } from "./remote-catalog";
 import type { MapConf } from "../sql/session-types";
@@ -70,7 +70,7 @@ export class RemoteSparkSession {
   createDataFrame(data: unknown[] | RDD<unknown> | object, schema?: SchemaArg): DataFrame { return this.sqlSession.createDataFrame(data, schema); }
   get read(): RemoteDataFrameReader { return this.sqlSession.read; }
   /** spark.readStream: streaming sources read by the server (rate, files, socket, Kafka where installed). */
-  get readStream(): RemoteDataStreamReader { return this.sqlSession.readStream; }
+  get readStream(): RemoteDataFrameReader { return this.sqlSession.readStream; }
   /** spark.streams: the server's active streaming queries. */
   get streams(): RemoteStreamingQueryManager { return new RemoteStreamingQueryManager(this.sqlSession); }
 

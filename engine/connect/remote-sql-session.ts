@@ -10,7 +10,7 @@ import { AnalysisError } from "../common/errors";
 import { DataFrame } from "../sql/dataframe";
 import type { Attr } from "../sql/expressions/expression";
 import { newExprId, outputOf, type LogicalPlan } from "../sql/plan/logical-plan";
-import { RemoteDataStreamReader, RemoteDataStreamWriter } from "./remote-streaming";
+import { RemoteDataStreamWriter } from "./remote-streaming";
 import { MapConf } from "../sql/session-types";
 import { SqlSession } from "../sql/sql-session";
 import { StructType } from "../sql/types";
@@ -59,12 +59,16 @@ export class RemoteSqlSession extends SqlSession {
   override schemaOf(plan: LogicalPlan): StructType {
     let s = this.schemas.get(plan);
     if (!s) {
-      const r = this.client.analyzeSync({ analyze: { case: "schema", value: { plan: this.planOf(plan) } } });
-      if (r.result.case !== "schema" || !r.result.value.schema) throw new AnalysisError("CONNECT_SCHEMA", "The server gave no schema for this DataFrame.");
-      s = new StructType(structFields(r.result.value.schema));
+      s = this.serverSchema(this.planOf(plan), "this DataFrame");
       this.schemas.set(plan, s);
     }
     return s;
+  }
+
+  private serverSchema(plan: MessageInitShape<typeof PlanSchema>, what: string): StructType {
+    const r = this.client.analyzeSync({ analyze: { case: "schema", value: { plan } } });
+    if (r.result.case !== "schema" || !r.result.value.schema) throw new AnalysisError("CONNECT_SCHEMA", `The server gave no schema for ${what}.`);
+    return new StructType(structFields(r.result.value.schema));
   }
 
   nextPlanId(): bigint {
@@ -79,10 +83,11 @@ export class RemoteSqlSession extends SqlSession {
   /** A DataFrame over a server relation; its schema is asked for now (AnalyzePlan), as PySpark's client does at df.columns. */
   leaf(relType: PRel["relType"], label: string, streaming = false): DataFrame {
     const relation = create(RelationSchema, { common: { planId: this.nextPlanId() }, relType });
-    const r = this.client.analyzeSync({ analyze: { case: "schema", value: { plan: { opType: { case: "root", value: relation } } } } });
-    if (r.result.case !== "schema" || !r.result.value.schema) throw new AnalysisError("CONNECT_SCHEMA", `The server gave no schema for ${label}.`);
-    const output: Attr[] = structFields(r.result.value.schema).map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
-    return new DataFrame(this, { kind: "RemoteRelation", relation, output, label, streaming });
+    const schema = this.serverSchema({ opType: { case: "root", value: relation } }, label);
+    const output: Attr[] = schema.fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+    const plan: LogicalPlan = { kind: "RemoteRelation", relation, output, label, streaming };
+    this.schemas.set(plan, schema); // df.schema of this leaf needs no second call
+    return new DataFrame(this, plan);
   }
 
   /** Runs a command now (a view, a write, spark.sql's statement); resolves when the server has done it. */
@@ -196,7 +201,7 @@ export class RemoteSqlSession extends SqlSession {
     return new RemoteDataStreamWriter(df, this);
   }
 
-  get readStream(): RemoteDataStreamReader { return new RemoteDataStreamReader(this); }
+  get readStream(): RemoteDataFrameReader { return new RemoteDataFrameReader(this, true); }
 
   override createTempView(name: string, plan: LogicalPlan, replace: boolean, global = false): void {
     this.commandSync({ commandType: { case: "createDataframeView", value: { input: this.planOf(plan).opType.value as Relation, name, isGlobal: global, replace } } });

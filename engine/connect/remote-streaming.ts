@@ -1,50 +1,18 @@
-// Structured streaming on a remote session: spark.readStream as Spark Connect's streaming reads,
-// df.withWatermark as a WithWatermark relation, df.writeStream...start() as a
+// Structured streaming on a remote session (spark.readStream is the remote reader of
+// remote-readwriter.ts making streaming reads): df.withWatermark as a WithWatermark relation, df.writeStream...start() as a
 // WriteStreamOperationStart command, and the StreamingQuery handle's members (status, progress,
 // processAllAvailable, awaitTermination, stop, exception, explain) as StreamingQueryCommands. The
 // query runs on the server; its memory sink or table is read back with spark.sql / spark.table.
 
 import { AnalysisError, ExecutionError } from "../common/errors";
 import type { DataFrame } from "../sql/dataframe";
-import { parseTableSchema } from "../sql/parser";
-import { StructType, type DataType } from "../sql/types";
 import { create } from "@bufbuild/protobuf";
 import type { StreamingQueryCommandResult } from "./gen/spark/connect/commands_pb";
 import { PlanSchema, type ExecutePlanResponse } from "./gen/spark/connect/base_pb";
 import type { RemoteSqlSession } from "./remote-sql-session";
+import { strings } from "./remote-readwriter";
 
 type Opt = string | number | boolean;
-const strings = (o: Record<string, Opt>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)]));
-
-export class RemoteDataStreamReader {
-  private fmt?: string;
-  private readonly opts: Record<string, Opt> = {};
-  private userSchema?: string;
-
-  constructor(private readonly s: RemoteSqlSession) {}
-
-  format(f: string): this { this.fmt = f; return this; }
-  option(k: string, v: Opt): this { this.opts[k] = v; return this; }
-  options(o: Record<string, Opt>): this { Object.assign(this.opts, o); return this; }
-  schema(s: StructType | string | DataType): this {
-    this.userSchema = (s instanceof StructType ? s : typeof s === "string" ? parseTableSchema(s) : StructType.fromDataType(s)).toDDL();
-    return this;
-  }
-
-  load(path?: string): DataFrame {
-    return this.s.leaf({
-      case: "read",
-      value: { isStreaming: true, readType: { case: "dataSource", value: { format: this.fmt, schema: this.userSchema, options: strings(this.opts), paths: path ? [path] : [] } } },
-    }, `StreamingRelation ${this.fmt ?? ""}`.trim(), true);
-  }
-  csv(path: string): DataFrame { return this.format("csv").load(path); }
-  json(path: string): DataFrame { return this.format("json").load(path); }
-  parquet(path: string): DataFrame { return this.format("parquet").load(path); }
-  text(path: string): DataFrame { return this.format("text").load(path); }
-  table(name: string): DataFrame {
-    return this.s.leaf({ case: "read", value: { isStreaming: true, readType: { case: "namedTable", value: { unparsedIdentifier: name } } } }, `StreamingRelation ${name}`, true);
-  }
-}
 
 export class RemoteDataStreamWriter {
   private fmt?: string;
