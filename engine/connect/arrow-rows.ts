@@ -20,12 +20,30 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-/** A value as the embedded engine's rows hold it: exact decimals, dates and timestamps as Dates. */
+/**
+ * A value as the embedded engine's rows hold it, by its Arrow type all the way down: exact decimals,
+ * dates and timestamps as Dates, structs as objects, arrays as arrays and maps as Maps.
+ */
 function columnValue(v: unknown, type: DataType): unknown {
   if (v === null || v === undefined) return null;
   if (DataType.isDecimal(type)) {
     // Exact, in the embedded engine's form (number, bigint or Decimal: engine/common/decimal.ts).
     return decimalValue(BigInt(String(v)), type.scale);
+  }
+  if (DataType.isStruct(type)) {
+    const row = v as Record<string, unknown>;
+    return Object.fromEntries(type.children.map((f) => [f.name, columnValue(row[f.name], f.type)]));
+  }
+  if (DataType.isMap(type)) {
+    const entry = type.children[0]!.type as DataType & { children: Array<{ type: DataType }> };
+    const [kt, vt] = [entry.children[0]!.type, entry.children[1]!.type];
+    const out = new Map<unknown, unknown>();
+    for (const [k, x] of v as Iterable<[unknown, unknown]>) out.set(columnValue(k, kt), columnValue(x, vt));
+    return out;
+  }
+  if (DataType.isList(type) || DataType.isFixedSizeList(type)) {
+    const et = type.children[0]!.type;
+    return Array.from(v as Iterable<unknown>, (x) => columnValue(x, et));
   }
   const p = plain(v);
   return (DataType.isDate(type) || DataType.isTimestamp(type)) && typeof p === "number" ? new Date(p) : p;

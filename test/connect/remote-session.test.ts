@@ -87,6 +87,20 @@ describe.skipIf(!!noJava)("a remote session", () => {
     expect(() => df.explainString("nope" as "simple")).toThrow(/INVALID_EXPLAIN_MODE/);
   });
 
+  it("gives nested values as the embedded engine does: timestamps in structs as Dates, exact decimals in arrays and maps", async () => {
+    const q = "SELECT named_struct('start', TIMESTAMP'2026-01-01 12:00:00', 'd', 1.50BD, 'n', 3L) AS w, " +
+      "array(DATE'2026-01-02') AS ds, map('a', 2.25BD) AS m, array(named_struct('x', 2.5BD)) AS xs";
+    const [remote] = await spark.sql(q).collect();
+    const local = await SparkSession.builder().master("local[1]").appName("nested-reference").getOrCreate();
+    try {
+      const [embedded] = await local.sql(q).collect();
+      expect((remote!.w as { start: unknown }).start).toBeInstanceOf(Date);
+      expect(remote).toEqual(embedded);
+    } finally {
+      await local.stop();
+    }
+  });
+
   it("posts the server's progress as listener events (what the kernel's progress panel shows)", async () => {
     const events: ListenerEvent[] = [];
     const remove = spark.addSparkListener({ onEvent: (e) => events.push(e) });
