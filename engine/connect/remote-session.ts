@@ -4,7 +4,8 @@
 // depends on the embedded cluster (the RDD API, the fault demos) is refused as Spark refuses it.
 
 import type { RDD } from "../rdd";
-import type { SparkListener } from "../common/job-info";
+import type { JobInfo, SparkListener, StageInfo } from "../common/job-info";
+import type { RemoteProgress } from "./remote-progress";
 import type { DataFrame } from "../sql/dataframe";
 import type { SchemaArg } from "../sql/sql-session";
 import { SparkConnectClient } from "./client";
@@ -15,7 +16,31 @@ import { RemoteRuntimeConfig } from "./remote-conf";
 import { RemoteCatalogApi } from "./remote-catalog";
 import type { MapConf } from "../sql/session-types";
 
+/** What a remote session's job views cannot show, said where they would show it. */
+export const REMOTE_JOB_NOTICE =
+  "Remote session: the Spark Connect server reports each action's stages and task counts only. " +
+  "Its RDD DAG, task table, metrics and timeline stay on the server (its Spark UI); the embedded cluster's " +
+  "workers and fault demos do not exist here.";
+
+/** spark.lastJob() on a remote session: the session layer's JobHandle (its views sit above this package). */
+export interface RemoteJobHandle {
+  readonly jobId: number;
+  readonly status: JobInfo["status"];
+  info(): JobInfo;
+  stages(): StageInfo[];
+  dag(): unknown;
+  stageMetrics(stageId?: number): unknown;
+  timeline(): unknown;
+  _repr_mimebundle_(): unknown;
+}
+
 export class RemoteSparkSession {
+  /**
+   * Builds the handle spark.lastJob() returns; set by the session layer (engine/session), whose
+   * JobHandle renders the views this package cannot import.
+   */
+  static jobHandleFactory: ((jobId: number, records: RemoteProgress, notice: string) => RemoteJobHandle) | undefined;
+
   /** The SQL session every DataFrame of this session belongs to. */
   readonly sqlSession: RemoteSqlSession;
 
@@ -73,6 +98,14 @@ export class RemoteSparkSession {
   get readStream(): RemoteDataFrameReader { return this.sqlSession.readStream; }
   /** spark.streams: the server's active streaming queries. */
   get streams(): RemoteStreamingQueryManager { return new RemoteStreamingQueryManager(this.sqlSession); }
+
+  /** The last action's job as the server reported it (stages and task counts), or undefined before any. */
+  lastJob(): RemoteJobHandle | undefined {
+    const progress = this.sqlSession.progress;
+    const id = progress.lastJobId;
+    if (id === undefined || !RemoteSparkSession.jobHandleFactory) return undefined;
+    return RemoteSparkSession.jobHandleFactory(id, progress, REMOTE_JOB_NOTICE);
+  }
 
   /** Listener events of this session's actions (jobStart/stageSubmitted/stageCompleted/jobEnd from Spark Connect's progress messages). */
   addSparkListener(l: SparkListener): () => void {

@@ -1,10 +1,11 @@
 // A handle on one job for notebooks and tests: its info, stages, tasks and DAG, each of which
 // can display itself (`display(spark.lastJob().dag())`). Reads recorded data only: never runs
-// anything.
+// anything. A remote session's handle reads the jobs Spark Connect's progress messages described
+// (stages and task counts) and says plainly what the server does not report.
 
 import type { JobDag, JobInfo, StageInfo, TaskInfo } from "../scheduler/job-info";
 import type { JobTracker } from "../scheduler/job-tracker";
-import { renderDag, renderJobSummary, renderStageMetrics, renderTaskTimeline, type MimeBundle } from "../viz";
+import { escapeXml, renderDag, renderJobSummary, renderStageMetrics, renderTaskTimeline, type MimeBundle } from "../viz";
 
 export type Displayable<T> = T & { _repr_mimebundle_(): MimeBundle | Promise<MimeBundle> };
 
@@ -13,8 +14,15 @@ function displayable<T extends object>(data: T, render: () => MimeBundle | Promi
   return data as Displayable<T>;
 }
 
+/** Where a handle reads its job: the scheduler's JobTracker, or a remote session's progress records. */
+export type JobRecords = Pick<JobTracker, "jobs" | "stages">;
+
 export class JobHandle {
-  constructor(readonly jobId: number, private readonly tracker: JobTracker) {}
+  /**
+   * `notice`: what these records cannot show (a remote session's jobs have no RDDs, tasks or
+   * metrics); the DAG, metrics and timeline views then show it beside the stages the server reported.
+   */
+  constructor(readonly jobId: number, private readonly tracker: JobRecords, readonly notice?: string) {}
 
   private get rec() {
     return this.tracker.jobs.get(this.jobId);
@@ -41,7 +49,7 @@ export class JobHandle {
   /** The job's DAG: stages holding their RDDs, narrow and shuffle edges, cached and skipped marks. */
   dag(): Displayable<JobDag> {
     const d = structuredClone(this.rec?.dag ?? { jobId: this.jobId, description: "", status: "UNKNOWN" as const, stages: [], rdds: [], edges: [] });
-    return displayable(d, () => renderDag(d));
+    return displayable(d, () => this.notice ? this.withNotice(this._repr_mimebundle_()) : renderDag(d));
   }
 
   /** Per-stage metric summaries (quantiles, skew warnings). */
@@ -49,6 +57,7 @@ export class JobHandle {
     const stages = this.stages().filter((s) => stageId === undefined || s.stageId === stageId);
     const tasks = this.tasks();
     return displayable({ stages }, () => {
+      if (this.notice) return this.withNotice(this._repr_mimebundle_());
       const bundles = stages.map((s) => renderStageMetrics(s, tasks.filter((t) => t.stageId === s.stageId)));
       return mergeBundles(bundles);
     });
@@ -58,7 +67,16 @@ export class JobHandle {
   timeline(): Displayable<{ tasks: TaskInfo[] }> {
     const tasks = this.tasks();
     const stages = this.stages();
-    return displayable({ tasks }, () => renderTaskTimeline(tasks, stages));
+    return displayable({ tasks }, () => this.notice ? this.withNotice(this._repr_mimebundle_()) : renderTaskTimeline(tasks, stages));
+  }
+
+  /** The job summary with the notice above it (text and HTML). */
+  private withNotice(b: MimeBundle): MimeBundle {
+    const note = this.notice!;
+    return {
+      "text/plain": `${note}\n\n${String(b["text/plain"] ?? "")}`,
+      "text/html": `<div class="bdw-notice" style="font-style:italic;margin-bottom:4px;">${escapeXml(note)}</div>${String(b["text/html"] ?? "")}`,
+    };
   }
 
   _repr_mimebundle_(): MimeBundle {

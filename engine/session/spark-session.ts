@@ -6,7 +6,7 @@ import type { RemoteSparkSession } from "../connect/remote-session";
 import { UNSHIPPABLE } from "../common/closure";
 import { WorkbenchError } from "../common/errors";
 import type { WorkerInfo } from "../scheduler/job-info";
-import type { JobHandle } from "./job-handle";
+import { JobHandle } from "./job-handle";
 import { sqlSessionOf, TIME_ZONE_KEY, systemTimeZone, checkedSetting, type CatalogApi, type DataFrame, type DataFrameReader, type QueryExecution, type SchemaArg, type SqlSessionLike } from "../sql";
 import type { RDD } from "../rdd";
 import { SparkConf } from "./spark-conf";
@@ -257,6 +257,7 @@ export class RemoteSessionBuilder {
       throw new WorkbenchError("CANNOT_CONFIGURE_SPARK_CONNECT_MASTER", `Spark Connect server and Spark master cannot be configured together: master '${this.settings.get("spark.master")}' and remote '${this.url}'.`);
     }
     const { RemoteSparkSession } = await import("../connect/remote-session");
+    RemoteSparkSession.jobHandleFactory ??= (id, records, notice) => new JobHandle(id, records, notice);
     const s = RemoteSparkSession.connect(this.url);
     for (const [k, v] of this.settings.getAll()) if (k !== "spark.app.name") s.conf.set(k, String(v));
     s.adoptServerTimeZone();

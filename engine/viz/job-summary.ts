@@ -72,6 +72,9 @@ export function jobStatusLabel(job: Pick<JobInfo, "status" | "error">): string {
 export function jobSummary(job: JobInfo, stages: StageInfo[], tasks: TaskInfo[], now?: number): JobSummaryPayload {
   const ordered = orderStages(job, stages);
   const totals = zero();
+  const jobTasks = tasks.filter((t) => t.jobId === job.jobId);
+  // No task records (a Spark Connect job reports counts only): count from the stages' counters.
+  const byCounters = jobTasks.length === 0;
   const perStage = ordered.map((s): StageTotals => {
     const mine = tasks.filter((t) => t.stageId === s.stageId && t.stageAttempt === s.attemptId);
     const sums = zero();
@@ -83,23 +86,22 @@ export function jobSummary(job: JobInfo, stages: StageInfo[], tasks: TaskInfo[],
       name: s.name,
       status: s.status,
       numTasks: s.numTasks,
-      ...(job.status === "SUCCEEDED" ? {} : { ranTasks: mine.length }),
-      failedTasks: mine.filter((t) => t.status === "FAILED").length,
+      ...(job.status === "SUCCEEDED" ? {} : { ranTasks: byCounters ? s.numCompletedTasks + s.numFailedTasks : mine.length }),
+      failedTasks: byCounters ? s.numFailedTasks : mine.filter((t) => t.status === "FAILED").length,
       ...(s.submissionTime !== undefined && s.completionTime !== undefined ? { durationMs: s.completionTime - s.submissionTime } : {}),
       ...sums,
     };
   });
   const run = ordered.filter((s) => s.status !== "SKIPPED");
-  const jobTasks = tasks.filter((t) => t.jobId === job.jobId);
   return {
     kind: "summary",
     job,
     durationMs: jobElapsed(job, now),
     stagesRun: run.length,
     stagesSkipped: ordered.length - run.length,
-    tasks: jobTasks.length,
+    tasks: byCounters ? run.reduce((n, s) => n + s.numCompletedTasks + s.numFailedTasks, 0) : jobTasks.length,
     ...(job.status === "SUCCEEDED" ? {} : { plannedTasks: run.reduce((n, s) => n + s.numTasks, 0) }),
-    failedTasks: jobTasks.filter((t) => t.status === "FAILED").length,
+    failedTasks: byCounters ? run.reduce((n, s) => n + s.numFailedTasks, 0) : jobTasks.filter((t) => t.status === "FAILED").length,
     totals,
     stages: perStage,
   };

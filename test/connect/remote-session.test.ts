@@ -120,6 +120,21 @@ describe.skipIf(!!noJava)("a remote session", () => {
     expect(stages.length).toBeGreaterThan(0);
     expect(stages.some((e) => e.stage.numTasks === 4)).toBe(true);
     expect(end.job.stageIds).toEqual([...new Set(stages.map((e) => e.stage.stageId))]);
+
+    // spark.lastJob() is that job, as the server reported it; its views say what they cannot show.
+    const job = spark.lastJob()!;
+    expect(job.jobId).toBe(end.job.jobId);
+    expect(job.status).toBe("SUCCEEDED");
+    expect(job.stages().map((s) => s.stageId)).toEqual(end.job.stageIds);
+    expect(job.stages().some((s) => s.numTasks === 4 && s.numCompletedTasks === 4 && s.status === "COMPLETE")).toBe(true);
+    for (const view of [job.dag(), job.stageMetrics(), job.timeline()]) {
+      const b = (view as { _repr_mimebundle_(): Record<string, string> })._repr_mimebundle_();
+      expect(b["text/plain"]).toMatch(/^Remote session: the Spark Connect server reports each action's stages and task counts only/);
+      expect(b["text/plain"]).toContain(`Job ${job.jobId} SUCCEEDED`);
+      expect(b["text/plain"]).toMatch(/tasks: (\d+)/);
+      expect(b["text/plain"]).not.toMatch(/ACTIVE|tasks: 0\b/);
+      expect(b["text/html"]).toContain("bdw-notice");
+    }
   }, 60_000);
 
   it("refuses what needs the embedded cluster, saying why", () => {
