@@ -43,10 +43,21 @@ export abstract class PipelineStage extends Params {
   protected get stageName(): string { return `${this.constructor.name} (${this.uid})`; }
 }
 
+/**
+ * The ML stages run their kernels in the embedded engine's tasks. Spark 4 runs pyspark.ml on a
+ * Spark Connect server through its ML commands (MlCommand), which this client does not send: a
+ * remote session's DataFrame is refused here, before any work, with the reason.
+ */
+export function requireEmbedded(df: DataFrame, stage: string): void {
+  if (!df.sparkSession.isRemote) return;
+  throw new AnalysisError("UNSUPPORTED_FEATURE.SPARK_CONNECT", `${stage}: the workbench's ML stages run on the embedded engine; on a remote (Spark Connect) session they are not supported (Spark 4 runs pyspark.ml there through ML commands this client does not send). Collect a sample to an embedded session, or run the ML cells without --remote.`, { parameters: { feature: "ML" } });
+}
+
 export abstract class Transformer extends PipelineStage {
   /** A lazy DataFrame with this stage's output columns appended. `params` override this stage's params for this call. */
   transform(df: DataFrame, params?: Record<string, unknown>): DataFrame {
     if (params && Object.keys(params).length) return this.copy(params).transform(df);
+    requireEmbedded(df, this.stageName);
     this.session = df.sparkSession;
     return this.transformImpl(df);
   }
@@ -62,6 +73,7 @@ export abstract class Estimator<M extends Model = Model> extends PipelineStage {
   /** Fit on the workers; resolves to the fitted model. */
   async fit(df: DataFrame, params?: Record<string, unknown>): Promise<M> {
     if (params && Object.keys(params).length) return this.copy(params).fit(df);
+    requireEmbedded(df, this.stageName);
     this.transformSchema(df.schema);
     this.session = df.sparkSession;
     const m = await this.fitImpl(df);

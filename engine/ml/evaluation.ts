@@ -6,7 +6,7 @@
 
 import { AnalysisError } from "../common/errors";
 import type { DataFrame } from "../sql";
-import { field, requireNumeric, rowObjects } from "./base";
+import { field, requireEmbedded, requireNumeric, rowObjects } from "./base";
 import { installAccessors, P, Params, type ParamAccessors, type ParamSpecs } from "./params";
 import { treeAggregate } from "./tree-aggregate";
 import type { RegSums } from "./aggregators";
@@ -15,6 +15,7 @@ export abstract class Evaluator extends Params {
   /** The metric for df's predictions (one job on the workers). */
   async evaluate(df: DataFrame, params?: Record<string, unknown>): Promise<number> {
     if (params && Object.keys(params).length) return this.copy(params).evaluate(df);
+    requireEmbedded(df, `${this.constructor.name} (${this.uid})`);
     return this.evaluateImpl(df);
   }
   protected abstract evaluateImpl(df: DataFrame): Promise<number>;

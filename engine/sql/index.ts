@@ -32,6 +32,10 @@ const sessions = new WeakMap<object, SqlSession>();
 
 /** The SqlSession behind a SparkSession-like host (created on first use). */
 export function sqlSessionOf(host: SqlSessionLike): SqlSession {
+  // A session that brings its own (a remote session's RemoteSqlSession) is used as it is.
+  // (an own field: the embedded SparkSession's sqlSession is a prototype getter that comes here)
+  const own: unknown = Object.getOwnPropertyDescriptor(host, "sqlSession")?.value;
+  if (own instanceof SqlSession) return own;
   let s = sessions.get(host);
   if (!s) { s = new SqlSession(host); sessions.set(host, s); }
   return s;

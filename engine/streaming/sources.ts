@@ -75,6 +75,10 @@ export class MemoryStream implements StreamSource {
 
   constructor(spark: unknown, schema: SchemaArg) {
     this.session = hostSession(spark);
+    if (this.session.isRemote) {
+      // Spark's MemoryStream is a JVM test source: a Spark Connect client has none to feed.
+      throw new AnalysisError("UNSUPPORTED_FEATURE.SPARK_CONNECT", "MemoryStream keeps its rows in the embedded driver's memory, which a Spark Connect server cannot read. On a remote session, stream from a source the server reads: spark.readStream.format(\"rate\"), files in a directory (csv, json, parquet, text) or a socket.", { parameters: { feature: "MemoryStream" } });
+    }
     this.schema = this.session.createDataFrame([], schema).schema;
   }
   get description(): string {

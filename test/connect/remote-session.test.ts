@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SparkSession, F, StorageLevel, type ListenerEvent, type RemoteSparkSession } from "../../engine/index";
+import { SparkSession, F, StorageLevel, RegressionEvaluator, StringIndexer, VectorAssembler, type ListenerEvent, type RemoteSparkSession } from "../../engine/index";
 import { javaMissing, startConnectServer, type ConnectServer } from "./connect-server";
 
 const noJava = javaMissing();
@@ -137,12 +137,16 @@ describe.skipIf(!!noJava)("a remote session", () => {
     }
   }, 60_000);
 
-  it("refuses what needs the embedded cluster, saying why", () => {
+  it("refuses what needs the embedded cluster, saying why", async () => {
     const df = spark.range(3);
     expect(() => df.rdd).toThrow(/JVM_ATTRIBUTE_NOT_SUPPORTED/);
     expect(() => spark.cluster).toThrow(/JVM_ATTRIBUTE_NOT_SUPPORTED[\s\S]*executors/);
+    const people = spark.createDataFrame([{ city: "Oslo", age: 30 }], "city string, age int");
+    expect(() => new VectorAssembler({ inputCols: ["age"], outputCol: "f" }).transform(people)).toThrow(/UNSUPPORTED_FEATURE\.SPARK_CONNECT[\s\S]*ML stages run on the embedded engine/);
+    await expect(new StringIndexer({ inputCol: "city", outputCol: "i" }).fit(people)).rejects.toThrow(/UNSUPPORTED_FEATURE\.SPARK_CONNECT/);
+    await expect(new RegressionEvaluator({ labelCol: "age", predictionCol: "age" }).evaluate(people)).rejects.toThrow(/UNSUPPORTED_FEATURE\.SPARK_CONNECT/);
     const twice = F.udf((x: unknown) => Number(x) * 2, "long");
-    return expect(df.select(twice(F.col("id"))).collect()).rejects.toThrow(/UNSUPPORTED_FEATURE.SPARK_CONNECT.*JavaScript UDF/);
+    await expect(df.select(twice(F.col("id"))).collect()).rejects.toThrow(/UNSUPPORTED_FEATURE.SPARK_CONNECT.*JavaScript UDF/);
   });
 });
 

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { F, SparkSession, type DataFrame, type RemoteSparkSession } from "../../engine/index";
+import { F, MemoryStream, SparkSession, type DataFrame, type RemoteSparkSession } from "../../engine/index";
 import { javaMissing, startConnectServer, type ConnectServer } from "./connect-server";
 import { resultText } from "./normalize";
 
@@ -81,4 +81,8 @@ describe.skipIf(!!noJava)("structured streaming on a remote session", () => {
     expect(q.isActive).toBe(false);
     expect(q.exception()).toBeNull();
   }, 120_000);
+
+  it("refuses a MemoryStream at once, naming the sources a server can read", () => {
+    expect(() => new MemoryStream(remote, "word STRING")).toThrow(/UNSUPPORTED_FEATURE\.SPARK_CONNECT[\s\S]*MemoryStream[\s\S]*format\("rate"\)/);
+  });
 });
