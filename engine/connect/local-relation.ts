@@ -21,7 +21,9 @@ interface Encoding {
   convert?: "cast" | "json";
 }
 
-const iso = (d: Date) => d.toISOString().replace("T", " ").replace("Z", "");
+// A timestamp is an instant: its text carries the zone (Z), so the server reads the same instant
+// whatever spark.sql.session.timeZone is when the action runs.
+const iso = (d: Date) => d.toISOString();
 
 function jsonValue(v: unknown, dt: DataType): unknown {
   if (v === null || v === undefined) return null;

@@ -87,6 +87,19 @@ describe.skipIf(!!noJava)("a remote session", () => {
     expect(() => df.explainString("nope" as "simple")).toThrow(/INVALID_EXPLAIN_MODE/);
   });
 
+  it("sends createDataFrame timestamps as instants: the session time zone set later changes how they print, not when they were", async () => {
+    const events = spark.createDataFrame([[new Date("2024-03-10T12:00:00Z")], [new Date("2024-03-10T23:30:00Z")]], "t timestamp");
+    const fields = events.select("t", F.hour("t").alias("hour"), F.date_format("t", "yyyy-MM-dd HH:mm").alias("local"));
+    spark.conf.set("spark.sql.session.timeZone", "Asia/Tokyo");
+    try {
+      const rows = await fields.collect();
+      expect(rows.map((r) => (r.t as Date).toISOString())).toEqual(["2024-03-10T12:00:00.000Z", "2024-03-10T23:30:00.000Z"]);
+      expect(rows.map((r) => [r.hour, r.local])).toEqual([[21, "2024-03-10 21:00"], [8, "2024-03-11 08:30"]]);
+    } finally {
+      spark.conf.set("spark.sql.session.timeZone", "UTC");
+    }
+  });
+
   it("gives nested values as the embedded engine does: timestamps in structs as Dates, exact decimals in arrays and maps", async () => {
     const q = "SELECT named_struct('start', TIMESTAMP'2026-01-01 12:00:00', 'd', 1.50BD, 'n', 3L) AS w, " +
       "array(DATE'2026-01-02') AS ds, map('a', 2.25BD) AS m, array(named_struct('x', 2.5BD)) AS xs";
