@@ -5,7 +5,7 @@
 // `npx tsx notebooks/src/L01.ts` to regenerate; `--check` verifies it.
 
 import { fileURLToPath } from "node:url";
-import { buildNotebook, code, emit, md } from "./notebook-builder";
+import { buildNotebook, code, embeddedOnly, emit, md } from "./notebook-builder";
 
 export const L01 = buildNotebook("l01", [
   md`
@@ -181,14 +181,14 @@ export const L01 = buildNotebook("l01", [
     worker processes. Split the same CPU-heavy work into one partition, then into two: with two
     workers, two partitions run at the same time.
   `,
-  code`
+  embeddedOnly(code`
     const work = (n: number) => { let s = 0; for (let i = 0; i < 3_000_000; i++) s += Math.sqrt(i + n); return s; };
     const items = Array.from({ length: 8 }, (_, i) => i);
     const timed = async (parts: number) => { const t = performance.now(); await sc.parallelize(items, parts).map(work).sum(); return (performance.now() - t) / 1000; };
     await timed(2); // warm up the workers
     const one = await timed(1), two = await timed(2);
     console.log(\`workers: \${spark.cluster.workers().length}; 1 partition \${one.toFixed(2)} s, 2 partitions \${two.toFixed(2)} s, speed-up \${(one / two).toFixed(2)}x\`);
-  `,
+  `),
   md`
     ## The big ideas
 
@@ -208,7 +208,7 @@ export const L01 = buildNotebook("l01", [
     Failure, for real: a job keeps running while one of its workers is killed. The lost tasks are
     rerun elsewhere and the answer does not change.
   `,
-  code`
+  embeddedOnly(code`
     const nums = Array.from({ length: 400 }, (_, i) => i);
     const expected = nums.reduce((a, x) => a + x * x, 0);
     const job = sc.parallelize(nums, 8).map((x) => { const t = Date.now(); while (Date.now() - t < 10) { /* slow task */ } return x * x; }).sum();
@@ -218,7 +218,7 @@ export const L01 = buildNotebook("l01", [
     const answer = await job;
     console.log(\`killed \${victim.id} while the job ran; answer \${answer}, correct: \${answer === expected}\`);
     console.log("workers now:", spark.cluster.workers().map((w) => \`\${w.id} \${w.state}\`).join(", "));
-  `,
+  `),
   md`
     ### Your turn 2
 

@@ -298,7 +298,7 @@ export const L02 = buildNotebook("l02", [
 
     </details>
   `,
-]);
+], { embeddedOnly: "MapReduce jobs run on the embedded cluster's workers (the workbench's MapReduce engine); a Spark Connect server has no MapReduce." });
 
 /** Model answers for the "Your turn" cells, as text edits of the committed cells. */
 export const L02_SOLUTIONS: Array<{ find: string; replace: string }> = [

@@ -465,7 +465,7 @@ export const L03 = buildNotebook("l03", [
 
     </details>
   `,
-]);
+], { embeddedOnly: "The MapReduce patterns and the mining algorithms run as MapReduce jobs and RDD programs on the embedded cluster." });
 
 /** Model answers for the "Your turn" cells, as text edits of the committed cells. */
 export const L03_SOLUTIONS: Array<{ find: string; replace: string }> = [

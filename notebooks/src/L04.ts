@@ -347,7 +347,7 @@ export const L04 = buildNotebook("l04", [
     The choice depends on whether denormalisation suits the queries, how much consistency matters,
     and how complex the queries are (joins vs simple reads/writes).
   `,
-]);
+], { embeddedOnly: "The NoSQL stores (key-value, document, wide-column, graph) run in the embedded cluster's worker processes." });
 
 /** Model answers (text edits of the committed cells), applied by the e2e test. */
 export const L04_SOLUTIONS: Array<{ find: string; replace: string }> = [

@@ -197,7 +197,7 @@ export const L05 = buildNotebook("l05", [
     // Denormalised: the customer's name is in every order, so "orders of customer 7 with their name" is one query, no join.
     console.log((await orders.find({ customerId: 7 }, { projection: { customerName: 1, total: 1, _id: 0 }, limit: 3 })));
   `,
-]);
+], { embeddedOnly: "Partitioners, replication and the stores' shards run on the embedded cluster's workers (the RDD API and the NoSQL stores)." });
 
 /** Model answers (text edits of the committed cells), applied by the e2e test. */
 export const L05_SOLUTIONS: Array<{ find: string; replace: string }> = [

@@ -339,7 +339,7 @@ export const L06 = buildNotebook("l06", [
 
     </details>
   `,
-]);
+], { embeddedOnly: "The RDD API (sc), its lineage and the worker fault demos are not part of Spark Connect." });
 
 
 /** Model answers for the "Your turn" cells, as text edits of the committed cells. The e2e test

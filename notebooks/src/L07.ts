@@ -5,7 +5,7 @@
 // to regenerate; `--check` verifies it.
 
 import { fileURLToPath } from "node:url";
-import { buildNotebook, code, emit, md } from "./notebook-builder";
+import { buildNotebook, code, embeddedOnly, emit, md } from "./notebook-builder";
 
 export const L07 = buildNotebook("l07", [
   md`
@@ -52,10 +52,22 @@ export const L07 = buildNotebook("l07", [
     const cities = ["Zurich", "Geneva", "Basel", "Bern", "Lausanne"];
     const people = Array.from({ length: 100_000 }, (_, i) => ({ id: i, city: cities[(i * 7) % 5], age: 18 + ((i * 37) % 60) }));
     const peopleDF = spark.createDataFrame(people, "id int, city string, age int").repartition(4).cache();
-    const peopleRDD = peopleDF.rdd.cache();
-    await peopleDF.count(); await peopleRDD.count();   // fill both caches first, so we time the queries only
+    await peopleDF.count();   // fill the cache first, so we time the query only
 
     let t0 = performance.now();
+    const byCity = peopleDF.filter(F.col("age").gt(30)).groupBy("city").agg(F.avg("age").alias("avg_age"));
+    const viaDf = await byCity.collect();
+    const dfMs = performance.now() - t0;
+    console.log(\`DataFrame: \${dfMs.toFixed(0)} ms\`);
+  `,
+  md`
+    The same question as an RDD program: we write the grouping and the averaging ourselves.
+  `,
+  embeddedOnly(code`
+    const peopleRDD = peopleDF.rdd.cache();
+    await peopleRDD.count();
+
+    t0 = performance.now();
     const viaRdd = await peopleRDD
       .filter((p) => (p.age as number) > 30)
       .map((p): [string, [number, number]] => [p.city as string, [p.age as number, 1]])
@@ -64,22 +76,17 @@ export const L07 = buildNotebook("l07", [
       .collect();
     const rddMs = performance.now() - t0;
 
-    t0 = performance.now();
-    const byCity = peopleDF.filter(F.col("age").gt(30)).groupBy("city").agg(F.avg("age").alias("avg_age"));
-    const viaDf = await byCity.collect();
-    const dfMs = performance.now() - t0;
-
     const rddMap = Object.fromEntries(viaRdd);
     console.log(\`RDD: \${rddMs.toFixed(0)} ms, DataFrame: \${dfMs.toFixed(0)} ms\`);
     console.log("same answers:", viaDf.every((r) => Math.abs((r.avg_age as number) - rddMap[r.city as string]) < 1e-9));
-  `,
+  `),
   md`
     (Timings on a shared laptop-sized machine vary; what matters is that both run as jobs on the
     workers.) Compare what Spark knows about each. The RDD's lineage is a chain of black boxes:
   `,
-  code`
+  embeddedOnly(code`
     console.log(peopleRDD.filter((p) => (p.age as number) > 30).map((p) => p.city).toDebugString());
-  `,
+  `),
   md`
     ## Catalyst: the four phases
 
@@ -99,10 +106,10 @@ export const L07 = buildNotebook("l07", [
   md`
     The physical plan as a graph, with the rows that went through each operator in the run above:
   `,
-  code`
+  embeddedOnly(code`
     await byCity.collect();
     viz.renderPlanGraph(spark.lastQueryExecution()!.planGraph())
-  `,
+  `),
   md`
     ### SQL: correlated subqueries are rewritten into joins
 
@@ -155,7 +162,7 @@ export const L07 = buildNotebook("l07", [
     sick? Real data is messy: the BMI is **missing** for some patients, and \`smoker\` is a
     **category**, not a number.
   `,
-  code`
+  embeddedOnly(code`
     let seed = 12345;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     const smokerKinds = ["no", "yes", "former"];
@@ -166,7 +173,7 @@ export const L07 = buildNotebook("l07", [
     });
     const patientsDF = spark.createDataFrame(patients, "age int, smoker string, bmi double, sick int").repartition(3);
     await patientsDF.show(5);
-  `,
+  `),
   md`
     ### Missing data: imputation
 
@@ -174,12 +181,12 @@ export const L07 = buildNotebook("l07", [
     "was missing" variable. \`Imputer\` fills in the mean, median or mode. It is an **estimator**:
     \`fit\` computes the mean on the workers and returns a **model** (a transformer) that fills it in.
   `,
-  code`
+  embeddedOnly(code`
     const imputer = new Imputer({ inputCols: ["bmi"], outputCols: ["bmi_filled"] });   // strategy "mean" by default
     const imputerModel = await imputer.fit(patientsDF);
     console.log("surrogate (mean BMI):", imputerModel.surrogateDF);
     await imputerModel.transform(patientsDF).filter(F.col("bmi").isNull()).show(3);
-  `,
+  `),
   md`
     ### Categorical encoding: one-hot
 
@@ -188,13 +195,13 @@ export const L07 = buildNotebook("l07", [
     \`StringIndexer\` maps strings to indices (most frequent first), \`OneHotEncoder\` turns an index
     into a sparse vector. (The last category is dropped by default: it is implied when all others are 0.)
   `,
-  code`
+  embeddedOnly(code`
     const indexer = await new StringIndexer({ inputCol: "smoker", outputCol: "smoker_idx" }).fit(patientsDF);
     console.log("labels in index order:", indexer.labels);
     const indexed = indexer.transform(patientsDF);
     const encoder = await new OneHotEncoder({ inputCol: "smoker_idx", outputCol: "smoker_vec" }).fit(indexed);
     await encoder.transform(indexed).select("smoker", "smoker_idx", "smoker_vec").distinct().show();
-  `,
+  `),
   md`
     ### A classifier
 
@@ -202,7 +209,7 @@ export const L07 = buildNotebook("l07", [
     set with \`randomSplit\` (same seed, same split), and train a **logistic regression**. Training
     runs L-BFGS: each step's loss and gradient is one aggregation job over the partitions.
   `,
-  code`
+  embeddedOnly(code`
     const [train, test] = patientsDF.randomSplit([0.75, 0.25], 42);
     const assembler = new VectorAssembler({ inputCols: ["age", "bmi_filled", "smoker_vec"], outputCol: "features" });
     const prepare = (df: typeof patientsDF) => assembler.transform(encoder.transform(indexer.transform(imputerModel.transform(df))));
@@ -214,7 +221,7 @@ export const L07 = buildNotebook("l07", [
     sc.clearJobGroup();
     const predictions = lrModel.transform(prepare(test));
     await predictions.select("age", "smoker", "bmi_filled", "sick", "probability", "prediction").show(5, false);
-  `,
+  `),
   md`
     ### Evaluation: the confusion matrix
 
@@ -232,35 +239,35 @@ export const L07 = buildNotebook("l07", [
     Spark (and the table below) puts the **actual** labels in the rows and the predicted ones in
     the columns — the transpose of the lecture's table; the four counts are the same.
   `,
-  code`
+  embeddedOnly(code`
     const cm = await ConfusionMatrix.of(predictions, "sick", "prediction");
     console.log(cm.toString());
     cm
-  `,
+  `),
   md`
     The classifier outputs a probability; 0.5 is only one possible threshold. The **ROC curve**
     shows sensitivity (true positive rate) against 1 − specificity (false positive rate) for all
     thresholds; the area under it is a threshold-free quality measure.
   `,
-  code`
+  embeddedOnly(code`
     const auc = await new BinaryClassificationEvaluator({ labelCol: "sick" }).evaluate(predictions);
     console.log(\`test AUC = \${auc.toFixed(3)}\`);
     await lrModel.evaluate(prepare(test)).rocChart()
-  `,
+  `),
   md`
     ### Your turn 2
 
     From the counts \`cm.TP\`, \`cm.TN\`, \`cm.FP\`, \`cm.FN\`, compute the **sensitivity** and the
     **specificity** of the classifier on the test set.
   `,
-  code`
+  embeddedOnly(code`
     // TODO: replace undefined with formulas over cm.TP, cm.TN, cm.FP, cm.FN
     const mySensitivity: number | undefined = undefined;
     const mySpecificity: number | undefined = undefined;
 
     check("sensitivity", mySensitivity, cm.binary().sensitivity, 1e-12);
     check("specificity", mySpecificity, cm.binary().specificity, 1e-12);
-  `,
+  `),
   md`
     ## Pipelines
 
@@ -273,7 +280,7 @@ export const L07 = buildNotebook("l07", [
     folds, fits every combination of a **parameter grid** on k − 1 folds and evaluates it on the
     remaining one, then refits the best combination on all the training data.
   `,
-  code`
+  embeddedOnly(code`
     const lr = new LogisticRegression({ labelCol: "sick" });
     const pipeline = new Pipeline({ stages: [
       new Imputer({ inputCols: ["bmi"], outputCols: ["bmi_filled"] }),
@@ -289,7 +296,7 @@ export const L07 = buildNotebook("l07", [
     console.table(cvModel.table());
     const testAuc = await new BinaryClassificationEvaluator({ labelCol: "sick" }).evaluate(cvModel.transform(test));
     console.log(\`best model's test AUC = \${testAuc.toFixed(3)}\`);
-  `,
+  `),
   md`
     ### Your turn 3
 
@@ -297,13 +304,13 @@ export const L07 = buildNotebook("l07", [
     \`strategy: "median"\` on \`patientsDF\` and read its surrogate for \`bmi\`
     (\`model.surrogates[0]\`). (Spark's median is the value of rank ⌈n/2⌉ among the non-missing values.)
   `,
-  code`
+  embeddedOnly(code`
     // TODO: replace undefined with the median surrogate from a fitted Imputer
     const medianBmi: number | undefined = undefined;
 
     const known = patients.map((p) => p.bmi).filter((b): b is number => b !== null).sort((a, b) => a - b);
     check("median BMI", medianBmi, known[Math.ceil(known.length / 2) - 1]);
-  `,
+  `),
   md`
     ## Summary
 

@@ -6,7 +6,7 @@
 // Run `npx tsx notebooks/src/L08.ts` to regenerate; `--check` verifies it.
 
 import { fileURLToPath } from "node:url";
-import { buildNotebook, code, emit, md } from "./notebook-builder";
+import { buildNotebook, code, embeddedOnly, emit, md } from "./notebook-builder";
 import { L08_DATAFLOW_CELLS, L08_DATAFLOW_SOLUTIONS } from "./L08-dataflow";
 
 export const L08 = buildNotebook("l08", [
@@ -51,7 +51,7 @@ export const L08 = buildNotebook("l08", [
     own new rows, and in **append** mode each output row is written once. The **memory sink** keeps
     the result table in the driver as a temporary view named after the query.
   `,
-  code`
+  embeddedOnly(code`
     const lines = new MemoryStream(spark, "line STRING, n INT");
     const linesDf = lines.toDF();
     console.log("isStreaming:", linesDf.isStreaming);
@@ -68,16 +68,36 @@ export const L08 = buildNotebook("l08", [
     console.log(seen.join(" "));
     console.log("matches plain JavaScript:", seen.join(" ") === "the quick brown fox jumps over the lazy dog");
     wordsQuery            // a query shows as a live panel: batches, rates, result table
-  `,
+  `),
   md`
     Each trigger appended a batch; \`recentProgress\` has one record per batch with Spark's field names
     (\`numInputRows\`, \`durationMs\`, \`sources\`, \`sink\`, ...). Trying to \`count()\` a streaming
     DataFrame is refused, as in Spark: a stream has no end to count to.
   `,
-  code`
+  embeddedOnly(code`
     await wordsQuery.stop();
     display(wordsQuery.lastProgress);
     try { await linesDf.count(); } catch (e) { console.log((e as Error).message); }
+  `),
+  md`
+    ### A source every Spark has: \`rate\`
+
+    \`MemoryStream\` lives in this notebook's driver. The **rate** source generates rows
+    (\`timestamp\`, \`value\`) by itself at a set speed, so it runs anywhere, also on a Spark cluster
+    through Spark Connect (\`workbench start --remote sc://...\`). Here it feeds a **complete**-mode
+    count: every trigger rewrites the whole result table.
+  `,
+  code`
+    const rate = spark.readStream.format("rate").option("rowsPerSecond", 50).load();
+    const kinds = rate.select(F.when(F.col("value").mod(2).equalTo(0), "even").otherwise("odd").alias("kind")).groupBy("kind").count();
+    const rateQuery = kinds.writeStream.outputMode("complete").format("memory").queryName("rate_kinds").start();
+    await new Promise((r) => setTimeout(r, 2500));   // let the source produce for a while
+    await rateQuery.processAllAvailable();
+    await rateQuery.stop();
+    const kindRows = await spark.sql("SELECT kind, count FROM rate_kinds ORDER BY kind").collect();
+    console.log(kindRows.map((r) => \`\${r.kind}: \${r.count}\`).join(", "));
+    const [even, odd] = kindRows.map((r) => Number(r.count));
+    console.log("values 0, 1, 2, ... alternate, so the counts differ by at most one:", Math.abs(even! - odd!) <= 1);
   `,
   md`
     ## Event-time windows
@@ -106,7 +126,7 @@ export const L08 = buildNotebook("l08", [
     is evicted, so state does not grow forever. In **update** mode every batch writes the groups it
     changed.
   `,
-  code`
+  embeddedOnly(code`
     const FEED: Array<Array<[string, string]>> = [
       [["dog", "12:07"], ["owl", "12:08"]],
       [["dog", "12:14"], ["cat", "12:09"]],
@@ -133,21 +153,21 @@ export const L08 = buildNotebook("l08", [
 
     const update = await runGuide("update");
     update.out.forEach((rows, i) => console.log(\`batch \${i} (watermark \${hm(new Date(update.query.recentProgress[i].eventTime.watermark))}): \${rows.join(", ") || "-"}\`));
-  `,
+  `),
   md`
     Batches 1, 3 and 5 carry no data: Spark runs such a batch when the watermark has moved, so that
     state can be evicted (and, in append mode, finished windows written). In the last trigger the
     watermark is 12:21 − 10 min = **12:11**: donkey's windows (11:55–12:05 and 12:00–12:10) ended
     before it, so donkey is dropped and counted in \`numRowsDroppedByWatermark\`.
   `,
-  code`
+  embeddedOnly(code`
     const lastUpdate = update.query.lastProgress;
     console.log("watermark:", lastUpdate.eventTime.watermark, "dropped (window, word) groups:", lastUpdate.stateOperators[0].numRowsDroppedByWatermark);
     const catCounted = update.out[2].includes("12:00-12:10 cat: 1");
     const donkeyDropped = !update.out.flat().some((r) => r.includes("donkey"));
     console.log("matches the guide: (12:09, cat) counted:", catCounted, "/ (12:04, donkey) dropped:", donkeyDropped);
     display(update.query.lastProgress);
-  `,
+  `),
   md`
     ## Output modes side by side
 
@@ -156,7 +176,7 @@ export const L08 = buildNotebook("l08", [
     * **append**: only rows that will never change again — for a windowed count, a window is written
       **once**, when the watermark passes its end. Append needs a watermark on the window.
   `,
-  code`
+  embeddedOnly(code`
     const complete = await runGuide("complete");
     const append = await runGuide("append");
     for (let b = 0; b < update.out.length; b++) {
@@ -165,15 +185,15 @@ export const L08 = buildNotebook("l08", [
       console.log("  update:  ", (update.out[b] ?? []).join(", ") || "-");
       console.log("  append:  ", (append.out[b] ?? []).join(", ") || "-");
     }
-  `,
+  `),
   md`
     The state held by the aggregation grows with new windows and shrinks when the watermark evicts
     old ones: the panel below charts input rate, batch duration, watermark and state rows per batch.
   `,
-  code`
+  embeddedOnly(code`
     console.log("state rows per batch:", update.query.recentProgress.map((p: any) => p.stateOperators[0].numRowsTotal).join(" "));
     update.query
-  `,
+  `),
   md`
     ## Exactly-once recovery from a checkpoint
 
@@ -183,7 +203,7 @@ export const L08 = buildNotebook("l08", [
     its state reloaded from the state store files. Stop a running query, start it again, and the
     counts go on from where they were.
   `,
-  code`
+  embeddedOnly(code`
     const { mkdtempSync, readdirSync } = await import("node:fs");
     const { join } = await import("node:path");
     const { tmpdir } = await import("node:os");
@@ -206,7 +226,7 @@ export const L08 = buildNotebook("l08", [
     const afterRestart = Object.fromEntries((await spark.table("clicks").collect()).map((r) => [r.page, r.count]));
     console.log("after restart:", afterRestart, "| batch id:", clickQuery.lastProgress!.batchId);
     console.log("state survived the restart:", afterRestart.home === 3 && afterRestart.cart === 1);
-  `,
+  `),
   md`
     ## Where the state lives: state partitions on the workers
 
@@ -217,7 +237,7 @@ export const L08 = buildNotebook("l08", [
     (every 10 versions also a full **snapshot**). The driver holds no state: a lost worker's
     partitions are simply reloaded from these files by the next task.
   `,
-  code`
+  embeddedOnly(code`
     const stateDir = join(checkpoint, "state", "0");
     for (const part of readdirSync(stateDir).sort()) console.log(\`partition \${part}:\`, readdirSync(join(stateDir, part)).sort().join(", "));
     const stateStages: string[] = [];
@@ -228,7 +248,7 @@ export const L08 = buildNotebook("l08", [
     await clickQuery.stop();
     stopListening();
     console.log(stateStages.join("\n"));
-  `,
+  `),
   md`
     ## Session windows
 
@@ -239,7 +259,7 @@ export const L08 = buildNotebook("l08", [
     session is written once the watermark passes its end. (Spark refuses update mode for session
     windows.)
   `,
-  code`
+  embeddedOnly(code`
     const visits = new MemoryStream(spark, "user STRING, ts TIMESTAMP");
     const sessionsQuery = visits.toDF().withWatermark("ts", "5 minutes")
       .groupBy(F.session_window("ts", "5 minutes"), "user").count()
@@ -256,7 +276,7 @@ export const L08 = buildNotebook("l08", [
     await sessionsQuery.stop();
     const sessionRows = (await spark.table("sessions").collect()).map((r: any) => \`\${r.user} \${hm(r.session_window.start)}-\${hm(r.session_window.end)} \${r.count} events\`).sort();
     console.log(sessionRows.join("\n"));
-  `,
+  `),
   md`
     ### Your turn 1
 
@@ -288,7 +308,7 @@ export const L08 = buildNotebook("l08", [
     windows**, in **complete** mode, to a memory sink named \`"sensor_counts"\`. Feed the two triggers
     and check the final table against a plain JavaScript count.
   `,
-  code`
+  embeddedOnly(code`
     const sensor = new MemoryStream(spark, "id STRING, ts TIMESTAMP");
     const readings: Array<[string, string]> = [["a", "12:01"], ["b", "12:02"], ["a", "12:04"], ["a", "12:06"], ["b", "12:09"], ["b", "12:11"]];
 
@@ -312,8 +332,8 @@ export const L08 = buildNotebook("l08", [
     const got = sensorQuery ? Object.fromEntries((await spark.table("sensor_counts").collect()).map((r: any) => [\`\${hm(r.window.start)} \${r.id}\`, r.count])) : undefined;
     const sortKeys = (o: Record<string, unknown> | undefined) => o && Object.fromEntries(Object.entries(o).sort());
     check("tumbling-window counts", sortKeys(got), sortKeys(expected));
-  `,
-  ...L08_DATAFLOW_CELLS,
+  `),
+  ...L08_DATAFLOW_CELLS.map((c) => (c.kind === "code" ? embeddedOnly(c) : c)),  // the dataflow engine runs on the embedded workers
   md`
     ## Summary
 

@@ -199,7 +199,7 @@ export const L09 = buildNotebook("l09", [
       console.log(\`\${s}: replication factor \${r.replicationFactor.toFixed(2)}, messages per iteration \${r.communicationPerIteration}\`);
     }
   `,
-]);
+], { embeddedOnly: "PageRank and Pregel run on the RDD API and the embedded cluster's workers." });
 
 export const L09_SOLUTIONS: Array<{ find: string; replace: string }> = [
   {

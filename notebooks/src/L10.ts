@@ -319,7 +319,7 @@ export const L10 = buildNotebook("l10", [
 
     </details>
   `,
-]);
+], { embeddedOnly: "The Delta transaction log here is the workbench's own; a Spark Connect server needs Delta Lake installed (delta-spark), and DeltaTable goes through Delta Connect, which this client does not speak." });
 
 /** Model answers for the "Your turn" cells, as text edits of the committed cells. */
 export const L10_SOLUTIONS: Array<{ find: string; replace: string }> = [

@@ -37,19 +37,32 @@ function raw(strings: TemplateStringsArray, values: unknown[]): string {
 export const md = (strings: TemplateStringsArray, ...values: unknown[]): CellSpec => ({ kind: "markdown", text: raw(strings, values) });
 export const code = (strings: TemplateStringsArray, ...values: unknown[]): CellSpec => ({ kind: "code", text: raw(strings, values) });
 
+/**
+ * A cell that needs the embedded cluster (the RDD API, its workers, MemoryStream, ML stages):
+ * `workbench run --remote` skips it, since a Spark Connect server cannot run it.
+ */
+export const EMBEDDED_ONLY = "embedded-only";
+export const embeddedOnly = (cell: CellSpec): CellSpec => ({ ...cell, tags: [...(cell.tags ?? []), EMBEDDED_ONLY] });
+
 /** nbformat keeps sources as lines that end in "\n" (all but the last). */
 function lines(text: string): string[] {
   const parts = text.split("\n");
   return parts.map((l, i) => (i < parts.length - 1 ? l + "\n" : l)).filter((l) => l !== "");
 }
 
-export function buildNotebook(prefix: string, cells: CellSpec[]): Record<string, unknown> {
+export interface NotebookOptions {
+  /** Why the whole notebook needs the embedded cluster (its system exists only there): `workbench run --remote` says so and runs nothing. */
+  embeddedOnly?: string;
+}
+
+export function buildNotebook(prefix: string, cells: CellSpec[], opts: NotebookOptions = {}): Record<string, unknown> {
   return {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: {
       kernelspec: { name: "bigdata", display_name: "TypeScript (Big Data Workbench)", language: "typescript" },
       language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/typescript" },
+      ...(opts.embeddedOnly ? { bigdata: { embedded_only: opts.embeddedOnly } } : {}),
     },
     cells: cells.map((c, i): BuiltCell => {
       const id = `${prefix}-${String(i + 1).padStart(2, "0")}`;

@@ -9,13 +9,17 @@ import { executeNotebook, findKernelSpec, KernelProcess, KernelSpecNotFound, rea
 import { loadInstallKernelSpec } from "../package-paths";
 import { signNotebook } from "../run/trust";
 import { num, parse, UsageError, type Command } from "./command";
+import { checkRemote } from "./start";
+
+/** Cells that need the embedded cluster (the RDD API, workers, MemoryStream, ML); --remote skips them. */
+export const EMBEDDED_ONLY_TAG = "embedded-only";
 
 export const DEFAULT_TIMEOUT_S = 600;
 
 export const runCommand: Command = {
   name: "run",
   summary: "execute a notebook headless and save its outputs",
-  help: `Usage: workbench run NOTEBOOK [--output OUT | --inplace] [--timeout S] [options]
+  help: `Usage: workbench run NOTEBOOK [--output OUT | --inplace] [--timeout S] [--remote URL] [options]
 
 Runs every code cell of NOTEBOOK in order in its kernel (the notebook's kernelspec, "bigdata"
 by default) and writes the notebook with its outputs. Stops at the first failing cell, prints
@@ -30,6 +34,10 @@ Options:
                    (default: ${DEFAULT_TIMEOUT_S}; 0 means no limit)
   --kernel NAME    kernelspec to use instead of the notebook's own
   --cwd DIR        working directory of the kernel (default: the notebook's folder)
+  --remote URL     run \`spark\` on this Spark Connect server (sc://HOST:PORT/;token=...; the
+                   kernel's SPARK_REMOTE); cells tagged "${EMBEDDED_ONLY_TAG}" (the RDD API,
+                   the embedded cluster's workers, MemoryStream, ML) are skipped and say so, and
+                   a notebook whose metadata says bigdata.embedded_only is not run (exit 0)
   --allow-errors   run all cells even after an error (still exits 1)
   --no-trust       do not sign the executed notebook (by default it is signed in your Jupyter
                    trust database, as \`jupyter trust\` would, so Jupyter opens it trusted)
@@ -46,6 +54,7 @@ run, so a fresh checkout can run notebooks without touching Jupyter's configurat
       timeout: { type: "string" },
       kernel: { type: "string" },
       cwd: { type: "string" },
+      remote: { type: "string" },
       "allow-errors": { type: "boolean" },
       "no-trust": { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
@@ -57,12 +66,19 @@ run, so a fresh checkout can run notebooks without touching Jupyter's configurat
     const input = resolve(positionals[0]!);
     const output = values.inplace ? input : values.output === "-" ? "-" : resolve(values.output ?? defaultOutput(input));
     const timeoutS = num(values.timeout, "--timeout") ?? DEFAULT_TIMEOUT_S;
+    const remote = values.remote as string | undefined;
+    if (remote !== undefined) await checkRemote(remote);
     const quiet = !!values.quiet;
     const verbose = !!values.verbose && !quiet;
     // With the notebook on stdout, progress goes to stderr so the JSON stays clean.
     const say = (s: string) => { if (!quiet) (output === "-" ? process.stderr : process.stdout).write(s + "\n"); };
 
     const nb = await readNotebook(input);
+    const embeddedOnly = (nb.metadata.bigdata as { embedded_only?: string } | undefined)?.embedded_only;
+    if (remote !== undefined && embeddedOnly) {
+      say(`${basename(input)} was not run: its system runs on the embedded cluster only. ${embeddedOnly}`);
+      return 0;
+    }
     const kernelName = values.kernel ?? nb.metadata.kernelspec?.name ?? "bigdata";
     const { spec, cleanup } = await resolveSpec(kernelName, say);
     let kernel: KernelProcess | undefined;
@@ -76,6 +92,7 @@ run, so a fresh checkout can run notebooks without touching Jupyter's configurat
       say(`Running ${basename(input)} with kernel ${spec.name} (${spec.display_name})`);
       kernel = await KernelProcess.start(spec, {
         cwd: values.cwd ? resolve(values.cwd) : dirname(input),
+        ...(remote ? { env: { ...process.env, SPARK_REMOTE: remote } } : {}),
         onOutput: verbose ? (s) => process.stderr.write(s) : undefined,
       });
       const started = new Map<number, number>();
@@ -84,6 +101,8 @@ run, so a fresh checkout can run notebooks without touching Jupyter's configurat
       const result = await executeNotebook(nb, kernel, {
         timeoutMs: timeoutS * 1000,
         allowErrors: !!values["allow-errors"],
+        ...(remote ? { skipTags: [EMBEDDED_ONLY_TAG] } : {}),
+        onCellSkipped: (i) => say(`  [${++done}/${codeCells}] cell ${i}: skipped (tagged ${EMBEDDED_ONLY_TAG}: it needs the embedded cluster)`),
         onCellStart: (i) => started.set(i, Date.now()),
         onCellEnd: (i, cell) => {
           const failed = cell.outputs.some((o) => o.output_type === "error");
@@ -109,7 +128,7 @@ run, so a fresh checkout can run notebooks without touching Jupyter's configurat
         );
       }
       if (result.failures.length) return 1;
-      say(`All ${result.cellsRun} code cells ran without error.`);
+      say(`All ${result.cellsRun} code cells ran without error${result.cellsRun < codeCells ? ` (${codeCells - result.cellsRun} skipped)` : ""}.`);
       return 0;
     } finally {
       process.removeListener("SIGINT", stopOnSignal);

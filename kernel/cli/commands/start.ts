@@ -164,7 +164,7 @@ Options:
 };
 
 /** A bad sc:// string fails here, before Jupyter starts (the engine's own parser says what is wrong). */
-async function checkRemote(url: string): Promise<void> {
+export async function checkRemote(url: string): Promise<void> {
   const { parseConnectionString } = (await import(ENGINE_MODULE)) as { parseConnectionString(u: string): unknown };
   try {
     parseConnectionString(url);

@@ -14,6 +14,9 @@ export interface ExecuteOptions {
   allowErrors?: boolean;
   /** How long an interrupted cell gets to stop before the run gives up on it, ms. */
   interruptGraceMs?: number;
+  /** Cells with any of these tags are not run (their outputs are cleared; onCellSkipped says so). */
+  skipTags?: string[];
+  onCellSkipped?(index: number, cell: CodeCell, tag: string): void;
   onCellStart?(index: number, cell: CodeCell): void;
   onCellEnd?(index: number, cell: CodeCell): void;
   onOutput?(index: number, output: Output): void;
@@ -50,6 +53,11 @@ export async function executeNotebook(nb: Notebook, kernel: KernelProcess, opts:
     collector.begin(cell);
     cell.execution_count = null;
     if (!code.trim()) continue;
+    const skipTag = (cell.metadata.tags ?? []).find((t) => opts.skipTags?.includes(t));
+    if (skipTag) {
+      opts.onCellSkipped?.(i, cell, skipTag);
+      continue;
+    }
     opts.onCellStart?.(i, cell);
     const failure = await runCell(kernel, cell, i, code, collector, opts);
     cellsRun++;
