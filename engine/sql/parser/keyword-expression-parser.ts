@@ -12,6 +12,12 @@ import { BooleanType, NullType, StringType } from "../types";
 
 /** Reserved words that are also function names: left(s, 2), window(ts, '5 minutes'), like(a, b). */
 const RESERVED_FUNCTIONS = ["LEFT", "RIGHT", "WINDOW", "LIKE", "ILIKE", "RLIKE", "REGEXP"];
+/**
+ * Clause keywords that Spark does not reserve, so an expression may name a column with them:
+ * `SELECT window.start FROM counts` (a windowed aggregation's column). No expression starts a
+ * WINDOW clause, so reading one here is never ambiguous.
+ */
+const COLUMN_NAME_KEYWORDS = ["WINDOW"];
 const TYPED_LITERAL_WORDS = ["DATE", "TIMESTAMP", "TIMESTAMP_NTZ", "TIMESTAMP_LTZ"];
 const NO_PAREN_FUNCTIONS = ["CURRENT_DATE", "CURRENT_TIMESTAMP", "CURRENT_USER", "CURRENT_TIME"];
 
@@ -146,7 +152,7 @@ export function parseWord(c: Cursor, t: Token, pos: Pos, r: ExprRules): Expr {
         return call(pos, [t.value.toLowerCase()], []);
       }
   }
-  if (RESERVED.has(w) && !(nextIsParen && RESERVED_FUNCTIONS.includes(w))) throw c.fail();
+  if (RESERVED.has(w) && !(nextIsParen && RESERVED_FUNCTIONS.includes(w)) && !COLUMN_NAME_KEYWORDS.includes(w)) throw c.fail();
   return parseNameOrCall(c, r);
 }
 

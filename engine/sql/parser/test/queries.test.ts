@@ -27,6 +27,8 @@ describe("SELECT", () => {
     ["SELECT /*+ BROADCAST(u) */ * FROM t JOIN u ON t.k = u.k",
       "(select (hints (BROADCAST u)) (*) (from (join inner (table t) (table u) (on (= t.k u.k)))))"],
     ["SELECT /*+ REPARTITION(4), COALESCE(2) */ a FROM t", "(select (hints (REPARTITION 4) (COALESCE 2)) (a) (from (table t)))"],
+    // window is not reserved in Spark: a windowed aggregation's column is read as window.start
+    ["SELECT window.start, n FROM counts ORDER BY window", "(query (select (window.start n) (from (table counts))) (order_by (asc window)))"],
     ["SELECT sum(x) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY ts)",
       "(select ((call sum x (over w))) (from (table t)) (windows (w (over (partition k) (order (asc ts))))))"],
     ["SELECT x FROM t LATERAL VIEW explode(xs) e AS x",
