@@ -8,6 +8,7 @@ import type { JobInfo, SparkListener, StageInfo } from "../common/job-info";
 import type { RemoteProgress } from "./remote-progress";
 import type { DataFrame } from "../sql/dataframe";
 import type { SchemaArg } from "../sql/sql-session";
+import { AnalysisError } from "../common/errors";
 import { SparkConnectClient } from "./client";
 import { jvmOnly, RemoteSqlSession } from "./remote-sql-session";
 import type { RemoteDataFrameReader } from "./remote-readwriter";
@@ -98,6 +99,11 @@ export class RemoteSparkSession {
   get readStream(): RemoteDataFrameReader { return this.sqlSession.readStream; }
   /** spark.streams: the server's active streaming queries. */
   get streams(): RemoteStreamingQueryManager { return new RemoteStreamingQueryManager(this.sqlSession); }
+
+  /** Predict-then-compare needs the embedded scheduler's stages; a server plans its stages when it runs. */
+  plan(_x: unknown): Promise<never> {
+    return Promise.reject(new AnalysisError("UNSUPPORTED_FEATURE.SPARK_CONNECT", "spark.plan() predicts the embedded scheduler's stages before a job runs; a Spark Connect server makes its stages only when it runs the query. Use df.explain() for the server's plan.", { parameters: { feature: "plan" } }));
+  }
 
   /** The last action's job as the server reported it (stages and task counts), or undefined before any. */
   lastJob(): RemoteJobHandle | undefined {

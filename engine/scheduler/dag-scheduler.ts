@@ -23,6 +23,7 @@ import {
   type StageTimes, type Task, type WorkerState,
 } from "./scheduler-types";
 import { completeCheckpoints, missingParents, preferredExecutors, shuffleDeps } from "./lineage";
+import { previewJob, type JobPreview } from "./job-preview";
 import { abortStage, fetchFailed, onWorkerLost } from "./fault-recovery";
 import { activeJobFor, applyCacheChanges, offer } from "./task-placement";
 
@@ -212,6 +213,11 @@ export class DAGScheduler implements PlacementCore {
       default:
         return assertNever(e);
     }
+  }
+
+  /** The stages an action on `rdd` would run now, without running it (engine/scheduler/job-preview.ts). */
+  previewJob(rdd: RDD<unknown>, partitions: number[], callSite: string): JobPreview {
+    return previewJob(rdd, partitions, callSite, { nextStageId: this.nextStageId, shuffleStages: this.shuffleStages, cacheLocs: this.cacheLocs, outputs: this.outputs });
   }
 
   // ---- stage construction ------------------------------------------------------------------

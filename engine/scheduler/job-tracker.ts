@@ -101,7 +101,8 @@ function dagRdd(r: RDD<unknown>): DagRdd {
   };
 }
 
-function buildDag(info: JobInfo, stages: Stage[]): JobDag {
+/** A job's DAG: its stages (parents first) holding their RDDs, and the shuffle edges between them. */
+export function buildDag(info: JobInfo, stages: Stage[]): JobDag {
   const rdds = new Map<number, DagRdd>();
   const dag: JobDag = { jobId: info.jobId, description: info.description, status: "RUNNING", stages: [], rdds: [], edges: [] };
   for (const s of stages) {

@@ -44,6 +44,11 @@ export class MapOutputTracker {
   }
 
   /** Totals of what crossed a shuffle, for DAG edge labels. */
+  /** The outputs known now, without registering the shuffle (a job preview reads, never writes). */
+  peek(shuffleId: number, numMaps: number): Array<MapOutput | undefined> {
+    return [...(this.shuffles.get(shuffleId) ?? new Array<MapOutput | undefined>(numMaps).fill(undefined))];
+  }
+
   totals(shuffleId: number): { bytes: number; records: number } {
     let bytes = 0, records = 0;
     for (const o of this.shuffles.get(shuffleId) ?? []) {

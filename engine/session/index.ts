@@ -2,6 +2,7 @@ export { SparkSession, SparkSessionBuilder, RemoteSessionBuilder, RuntimeConfig,
 export { SparkContext } from "./spark-context";
 export { SparkConf, parseMaster, parseBytes } from "./spark-conf";
 export { JobHandle, type Displayable } from "./job-handle";
+export { PlannedJob, compare } from "./planned-job";
 export { StatusTracker } from "./status-tracker";
 export { runWorker, type RunWorkerOptions } from "./worker-entry";
 export { workerBundle, type WorkerBundle } from "./worker-bundle";

@@ -17,6 +17,7 @@ import { Accumulator, Broadcast, type AccumulatorParam } from "../scheduler/shar
 import type { SparkListener } from "../scheduler/job-info";
 import { EmbeddedCluster } from "./embedded-cluster";
 import { JobHandle } from "./job-handle";
+import { PlannedJob } from "./planned-job";
 import { StatusTracker } from "./status-tracker";
 import { parseMaster, SparkConf } from "./spark-conf";
 
@@ -114,6 +115,17 @@ export class SparkContext implements RddContext {
       onPartition: opts.onPartition,
     });
     return results as U[];
+  }
+
+  /**
+   * The job an action on `rdd` would run now, drawn before it runs (predict-then-compare): its
+   * stages, shuffles and the stages the scheduler would skip. Nothing is submitted.
+   */
+  async plan(rdd: RDD<unknown>, description?: string): Promise<PlannedJob> {
+    this.assertActive();
+    await resolveDeferred(rdd);
+    const partitions = Array.from({ length: rdd.getNumPartitions() }, (_, i) => i);
+    return new PlannedJob(this.cluster.scheduler.previewJob(rdd, partitions, description ?? `action on ${rdd.callSite || rdd.displayName}`), () => this.lastJob());
   }
 
   /** Serialize every closure of the job's lineage now, so refusals surface before the job. */

@@ -7,6 +7,8 @@ import { UNSHIPPABLE } from "../common/closure";
 import { WorkbenchError } from "../common/errors";
 import type { WorkerInfo } from "../scheduler/job-info";
 import { JobHandle } from "./job-handle";
+import type { PlannedJob } from "./planned-job";
+import { userCallSite } from "../rdd/call-site";
 import { sqlSessionOf, TIME_ZONE_KEY, systemTimeZone, checkedSetting, type CatalogApi, type DataFrame, type DataFrameReader, type QueryExecution, type SchemaArg, type SqlSessionLike } from "../sql";
 import type { RDD } from "../rdd";
 import { SparkConf } from "./spark-conf";
@@ -154,6 +156,19 @@ export class SparkSession {
   /** spark.streams: the session's StreamingQueryManager (active queries, listeners). */
   get streams(): StreamingQueryManager {
     return streamsOf(this.sqlSession);
+  }
+
+  /**
+   * The job an action on an RDD or DataFrame would run now, before it runs: `display(await
+   * spark.plan(df))`, then run the action and `display(planned.compare())`. For a DataFrame the
+   * query is planned first (a sort's sampling or a subquery may run as their own jobs, as in Spark).
+   */
+  async plan(x: RDD<unknown> | DataFrame): Promise<PlannedJob> {
+    if ("toInternalRdd" in x && typeof x.toInternalRdd === "function") {
+      const description = `DataFrame action, ${userCallSite("planned")}`;
+      return this.sparkContext.plan(await x.toInternalRdd() as RDD<unknown>, description);
+    }
+    return this.sparkContext.plan(x as RDD<unknown>);
   }
 
   /** The last job run (or running) in this session. */

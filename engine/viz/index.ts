@@ -25,3 +25,4 @@ export { streamHtml } from "./stream-table";
 export { renderWorkers } from "./workers";
 export { renderStreamCharts, renderStreamPanel, streamChartsSpec } from "./stream-charts";
 export { renderGraph, type GraphDrawingNode, type GraphDrawingEdge, type GraphDrawingOptions } from "./graph-drawing";
+export { renderPrediction, renderPredictionCheck, renderRunComparison, matchStages, predictionCounts, runFigures, type PredictedJob, type RunRecord, type StageMatch } from "./compare";

@@ -158,6 +158,7 @@ describe.skipIf(!!noJava)("a remote session", () => {
     expect(() => new VectorAssembler({ inputCols: ["age"], outputCol: "f" }).transform(people)).toThrow(/UNSUPPORTED_FEATURE\.SPARK_CONNECT[\s\S]*ML stages run on the embedded engine/);
     await expect(new StringIndexer({ inputCol: "city", outputCol: "i" }).fit(people)).rejects.toThrow(/UNSUPPORTED_FEATURE\.SPARK_CONNECT/);
     await expect(new RegressionEvaluator({ labelCol: "age", predictionCol: "age" }).evaluate(people)).rejects.toThrow(/UNSUPPORTED_FEATURE\.SPARK_CONNECT/);
+    await expect(spark.plan(df)).rejects.toThrow(/UNSUPPORTED_FEATURE\.SPARK_CONNECT[\s\S]*df\.explain\(\)/);
     const twice = F.udf((x: unknown) => Number(x) * 2, "long");
     await expect(df.select(twice(F.col("id"))).collect()).rejects.toThrow(/UNSUPPORTED_FEATURE.SPARK_CONNECT.*JavaScript UDF/);
   });
