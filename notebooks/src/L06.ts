@@ -296,6 +296,50 @@ export const L06 = buildNotebook("l06", [
     check("number of stages", myStageGuess, 3);
   `,
   md`
+    ## Predict, then compare
+
+    Before a job runs you can ask which stages the scheduler would make **now**: \`await
+    spark.plan(rdd)\` draws them without running anything, with the stages it would **skip**
+    (their shuffle output is still on the workers, or a cached RDD hides them). Predict first, then
+    run the action and check the prediction against what really ran.
+
+    A question to predict: \`reduceByKey\` after \`mapValues\`, and after \`map\`. \`mapValues\` cannot change
+    a key, so Spark keeps the partitioner of \`wordCounts\`: the data is already grouped by word and
+    the second \`reduceByKey\` needs **no new shuffle**. \`map\` may change keys, so Spark forgets the
+    partitioning and shuffles again.
+  `,
+  code`
+    const scaled = wordCounts.mapValues((n) => n * 10).reduceByKey((a, b) => a + b);
+    const remapped = wordCounts.map(([w, n]): [string, number] => [w, n * 10]).reduceByKey((a, b) => a + b);
+    const plannedScaled = await spark.plan(scaled);
+    const plannedRemapped = await spark.plan(remapped);
+    console.log(\`mapValues: \${plannedScaled.counts.shuffles} shuffle(s), map: \${plannedRemapped.counts.shuffles} shuffle(s)\`);
+    plannedRemapped          // predicted: the first shuffle skipped (its output exists), a new one after map
+  `,
+  md`
+    Now run it. \`compare()\` draws the prediction beside the real run; a stage that ran when it was
+    predicted skipped (a lost worker took its shuffle output, an evicted cache) would be marked.
+  `,
+  code`
+    await remapped.collect();
+    plannedRemapped.compare()
+  `,
+  md`
+    Two real runs side by side: the same word count with \`reduceByKey\` (combines on the map side
+    before the shuffle) and with \`groupByKey\` (ships every pair). \`compare(a, b)\` lines them up by
+    stages, tasks, shuffle bytes, records and time.
+  `,
+  code`
+    import { compare } from "bigdata-workbench";
+    const manyLines = sc.parallelize(Array.from({ length: 400 }, (_, i) => ["spark keeps data in memory", "hadoop writes data to disk"][i % 2]!), 2);
+    const pairs = manyLines.flatMap((line) => line.split(" ")).map((word): [string, number] => [word, 1]);
+    await pairs.reduceByKey((a, b) => a + b).collect();
+    const viaReduce = spark.lastJob()!;
+    await pairs.groupByKey().mapValues((ones) => [...ones].length).collect();
+    const viaGroup = spark.lastJob()!;
+    compare(viaReduce, viaGroup, ["reduceByKey", "groupByKey"])
+  `,
+  md`
     ## Fault tolerance through lineage
 
     Spark does not replicate data in memory (too expensive). When a worker dies, the partitions it

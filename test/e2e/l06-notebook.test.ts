@@ -32,6 +32,9 @@ describe("L06 notebook", () => {
     expect(all).toContain("same answer: true");
     expect(all).toContain("after map and filter: 0 jobs");
     expect(all).toMatch(/skipped: shuffle output reused/);
+    expect(all).toContain("mapValues: 1 shuffle(s), map: 2 shuffle(s)");
+    expect(all).toContain("The prediction held");
+    expect(all).toMatch(/shuffle write records +\d+ +2,000 /);   // groupByKey ships all 2,000 pairs
     expect(all).toContain("<svg");
     expect(pidsMatching(join(sb.dir, "runtime", "workbench-kernel-"))).toEqual([]);
   }, 600_000);
