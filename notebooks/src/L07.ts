@@ -111,6 +111,27 @@ export const L07 = buildNotebook("l07", [
     viz.renderPlanGraph(spark.lastQueryExecution()!.planGraph())
   `),
   md`
+    ### Physical planning: broadcast join vs shuffle join
+
+    Joining \`peopleDF\` with a five-row table of cantons: when one side is small (under
+    \`spark.sql.autoBroadcastJoinThreshold\`, 10 MB), the physical planner **broadcasts** it to every
+    task and joins without moving the big side. With the threshold at \`-1\` it must **shuffle both
+    sides** by \`city\`. The same query, two physical plans, two runs side by side with \`compare\`:
+  `,
+  embeddedOnly(code`
+    import { compare } from "bigdata-workbench";
+    const cantons = spark.createDataFrame(cities.map((city, i) => ({ city, canton: ["ZH", "GE", "BS", "BE", "VD"][i] })), "city string, canton string");
+    const perCanton = () => peopleDF.join(cantons, "city").groupBy("canton").count();
+
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1");
+    await perCanton().collect();
+    const shuffleJoin = spark.lastJob()!;
+    spark.conf.unset("spark.sql.autoBroadcastJoinThreshold");
+    await perCanton().collect();
+    const broadcastJoin = spark.lastJob()!;
+    compare(shuffleJoin, broadcastJoin, ["shuffle join", "broadcast join"])
+  `),
+  md`
     ### SQL: correlated subqueries are rewritten into joins
 
     The same engine answers SQL. A **correlated** subquery reads a column of the outer query (here:

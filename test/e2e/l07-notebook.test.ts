@@ -21,6 +21,7 @@ describe("L07 notebook", () => {
     expect(all).toContain("Analyzed Logical Plan");
     expect(all).toContain("Optimized Logical Plan");
     expect(all).toContain("Physical Plan");
+    expect(all).toContain("shuffle join vs broadcast join");
     expect(all).toContain("surrogate (mean BMI)");
     expect(all).toMatch(/labels in index order: \[ 'no', 'yes', 'former' \]|labels in index order/);
     expect(all).toMatch(/\d+ jobs on the workers, \d+ L-BFGS iterations/);
