@@ -169,7 +169,17 @@ export type ListenerEvent =
   | { type: "taskStart"; time: number; task: TaskInfo }
   | { type: "taskEnd"; time: number; task: TaskInfo; reason: "Success" | "ExceptionFailure" | "FetchFailed" | "TaskKilled" | "WorkerLost" }
   | { type: "workerAdded"; time: number; worker: WorkerInfo }
-  | { type: "workerRemoved"; time: number; workerId: string; reason: string };
+  | { type: "workerRemoved"; time: number; workerId: string; reason: string; lost?: WorkerLoss };
+
+/** What a lost worker took with it: the failure replay's first step after the loss. */
+export interface WorkerLoss {
+  /** Map outputs (shuffle files) that lived only there. */
+  shuffleOutputs: Array<{ shuffleId: number; mapIds: number[] }>;
+  /** Cached partitions with no other copy. */
+  cachedBlocks: Array<{ rddId: number; partition: number }>;
+  /** Tasks that were running on it (rerun elsewhere). */
+  taskIds: number[];
+}
 
 /** Optional callbacks; register with `sc.addSparkListener(listener)`. */
 export interface SparkListener {

@@ -41,7 +41,7 @@ export class RemoteJob {
 
   constructor(private readonly bus: ListenerBus, jobId: number, description: string, private readonly progress?: RemoteProgress) {
     this.job = { jobId, status: "RUNNING", stageIds: [], description, submissionTime: Date.now() };
-    this.record = { info: this.job, stageIds: this.job.stageIds, tasks: [], dag: { jobId, description, status: "RUNNING", stages: [], rdds: [], edges: [] } };
+    this.record = { info: this.job, stageIds: this.job.stageIds, tasks: [], dag: { jobId, description, status: "RUNNING", stages: [], rdds: [], edges: [] }, events: [] };
     bus.post({ type: "jobStart", time: Date.now(), job: this.job, stages: [] });
   }
 

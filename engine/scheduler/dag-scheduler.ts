@@ -76,7 +76,9 @@ export class DAGScheduler implements PlacementCore {
       /** Keeps the driver's process alive while a job runs; returns the release. */
       hold?: () => () => void;
     } = {},
-  ) {}
+  ) {
+    this.bus.add({ onEvent: (e) => this.tracker.record(e) });
+  }
 
   /** @internal */ get localityWaitMs(): number {
     return this.opts.localityWaitMs ?? 3000;

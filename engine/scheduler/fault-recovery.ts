@@ -5,6 +5,8 @@
 
 import { isExecutorOf } from "./executor-ids";
 import { errorFromWire, ExecutionError, type WireError } from "../common/errors";
+import type { WorkerLoss } from "../common/job-info";
+import { parseRddBlockId } from "../storage/block-ids";
 import { stageShuffleReads } from "../rdd";
 import type { TaskEndMessage } from "../rpc/protocol";
 import type { Stage } from "./stage";
@@ -67,14 +69,22 @@ export function onWorkerLost(s: SchedulerCore, workerId: string, reason: string)
   if (!s.workers.delete(workerId)) return;
   for (const [id, z] of [...s.zombies]) if (z.workerId === workerId) s.zombies.delete(id);
   for (const k of [...s.sentBroadcasts.keys()]) if (isExecutorOf(k, workerId)) s.sentBroadcasts.delete(k);
+  const lost: WorkerLoss = { shuffleOutputs: [], cachedBlocks: [], taskIds: [] };
   for (const [b, execs] of s.cacheLocs) {
+    const had = execs.size;
     for (const e of [...execs]) if (isExecutorOf(e, workerId)) execs.delete(e);
-    if (execs.size === 0) s.cacheLocs.delete(b);
+    if (execs.size === 0) {
+      s.cacheLocs.delete(b);
+      const block = parseRddBlockId(b);
+      if (had > 0 && block) lost.cachedBlocks.push(block);
+    }
   }
   // Its shuffle files are gone with it.
-  const affected = new Set(s.outputs.removeOutputsOn((o) => o.workerId === workerId));
+  lost.shuffleOutputs = s.outputs.removeOutputsOn((o) => o.workerId === workerId);
+  const affected = new Set(lost.shuffleOutputs.map((l) => l.shuffleId));
   for (const t of [...s.runningTasks.values()]) {
     if (t.workerId !== workerId) continue;
+    lost.taskIds.push(t.taskId);
     s.runningTasks.delete(t.taskId);
     const times = s.stageTimes.get(t.stage.id);
     if (times) { times.active = Math.max(0, times.active - 1); times.failed++; }
@@ -102,7 +112,7 @@ export function onWorkerLost(s: SchedulerCore, workerId: string, reason: string)
     }
     scheduleResubmit(s);
   }
-  s.bus.post({ type: "workerRemoved", time: Date.now(), workerId, reason });
+  s.bus.post({ type: "workerRemoved", time: Date.now(), workerId, reason, lost });
 }
 
 /** Stack lines from the user's code first (engine and Node internals after). */

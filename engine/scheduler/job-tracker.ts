@@ -2,7 +2,7 @@
 // data behind sc.statusTracker(), job handles (spark.lastJob()) and the DAG/metrics renderers.
 
 import { ShuffleDependency, stageRdds, type RDD } from "../rdd";
-import type { DagRdd, JobDag, JobInfo, StageInfo, TaskInfo } from "./job-info";
+import type { DagRdd, JobDag, JobInfo, ListenerEvent, StageInfo, TaskInfo } from "./job-info";
 import type { MapOutputTracker } from "./map-output-tracker";
 import { ShuffleMapStage, type Stage } from "./stage";
 
@@ -11,9 +11,17 @@ export interface JobRecord {
   stageIds: number[];
   tasks: TaskInfo[];
   dag: JobDag;
+  /**
+   * The job's event log (Spark's event log, in memory): its job, stage and worker events, and the
+   * task ends that tell a story (failures, retries, later attempts); a first successful attempt is
+   * in `tasks` already. The failure replay is built from it.
+   */
+  events: ListenerEvent[];
 }
 
 const RETAINED_JOBS = 500;
+/** Events kept per job; beyond it the log says it was cut. */
+export const MAX_JOB_EVENTS = 2000;
 
 export class JobTracker {
   readonly jobs = new Map<number, JobRecord>();
@@ -25,7 +33,7 @@ export class JobTracker {
   startJob(info: JobInfo, finalStage: Stage): JobRecord {
     const stages = allStages(finalStage);
     const dag = buildDag(info, stages);
-    const rec: JobRecord = { info, stageIds: stages.map((s) => s.id), tasks: [], dag };
+    const rec: JobRecord = { info, stageIds: stages.map((s) => s.id), tasks: [], dag, events: [] };
     this.jobs.set(info.jobId, rec);
     this.activeJobs.add(info.jobId);
     this.lastJobId = info.jobId;
@@ -36,6 +44,27 @@ export class JobTracker {
       for (const sid of old.stageIds) if (![...this.jobs.values()].some((j) => j.stageIds.includes(sid))) this.stages.delete(sid);
     }
     return rec;
+  }
+
+  /** Appends a listener event to the log of every job it concerns (the scheduler's bus calls this). */
+  record(e: ListenerEvent): void {
+    const add = (id: number) => {
+      const rec = this.jobs.get(id);
+      if (rec && rec.events.length < MAX_JOB_EVENTS) rec.events.push(e);
+    };
+    switch (e.type) {
+      case "jobStart": case "jobEnd": return add(e.job.jobId);
+      case "taskStart": return;
+      case "taskEnd":
+        if (e.reason === "Success" && e.task.attempt === 0 && e.task.stageAttempt === 0) return;
+        return add(e.task.jobId);
+      case "stageSubmitted": case "stageCompleted":
+        for (const id of this.activeJobs) if (this.jobs.get(id)?.stageIds.includes(e.stage.stageId)) add(id);
+        return;
+      case "workerAdded": case "workerRemoved":
+        for (const id of this.activeJobs) add(id);
+        return;
+    }
   }
 
   setStage(info: StageInfo, rddIds: number[]): StageInfo {

@@ -4,6 +4,12 @@
 
 import type { MapOutput } from "./stage";
 
+/** Map outputs of one shuffle that are gone (their worker or file is lost). */
+export interface LostOutputs {
+  shuffleId: number;
+  mapIds: number[];
+}
+
 export class MapOutputTracker {
   private readonly shuffles = new Map<number, Array<MapOutput | undefined>>();
 
@@ -32,23 +38,23 @@ export class MapOutputTracker {
     if (t && mapId >= 0) t[mapId] = undefined;
   }
 
-  /** Forget every output held by a worker (or by a shuffle server address); returns affected shuffle ids. */
-  removeOutputsOn(pred: (o: MapOutput) => boolean): number[] {
-    const affected: number[] = [];
-    for (const [id, t] of this.shuffles) {
-      let hit = false;
-      t.forEach((o, i) => { if (o && pred(o)) { t[i] = undefined; hit = true; } });
-      if (hit) affected.push(id);
+  /** Forget every output held by a worker (or by a shuffle server address); returns what was lost, shuffle by shuffle. */
+  removeOutputsOn(pred: (o: MapOutput) => boolean): LostOutputs[] {
+    const lost: LostOutputs[] = [];
+    for (const [shuffleId, t] of this.shuffles) {
+      const mapIds: number[] = [];
+      t.forEach((o, i) => { if (o && pred(o)) { t[i] = undefined; mapIds.push(i); } });
+      if (mapIds.length) lost.push({ shuffleId, mapIds });
     }
-    return affected;
+    return lost;
   }
 
-  /** Totals of what crossed a shuffle, for DAG edge labels. */
   /** The outputs known now, without registering the shuffle (a job preview reads, never writes). */
   peek(shuffleId: number, numMaps: number): Array<MapOutput | undefined> {
     return [...(this.shuffles.get(shuffleId) ?? new Array<MapOutput | undefined>(numMaps).fill(undefined))];
   }
 
+  /** Totals of what crossed a shuffle, for DAG edge labels. */
   totals(shuffleId: number): { bytes: number; records: number } {
     let bytes = 0, records = 0;
     for (const o of this.shuffles.get(shuffleId) ?? []) {

@@ -5,11 +5,16 @@
 
 import type { JobDag, JobInfo, StageInfo, TaskInfo } from "../scheduler/job-info";
 import type { JobTracker } from "../scheduler/job-tracker";
-import { escapeXml, renderDag, renderJobSummary, renderStageMetrics, renderTaskTimeline, type MimeBundle } from "../viz";
+import { buildFailureReplay, type FailureReplay } from "../scheduler/failure-replay";
+import { escapeXml, renderFailureReplay, renderDag, renderJobSummary, renderStageMetrics, renderTaskTimeline, type MimeBundle } from "../viz";
 
 export type Displayable<T> = T & { _repr_mimebundle_(): MimeBundle | Promise<MimeBundle> };
+/** Data that displays itself at once (its bundle is ready, no await). */
+export type Shown<T> = T & { _repr_mimebundle_(): MimeBundle };
 
-function displayable<T extends object>(data: T, render: () => MimeBundle | Promise<MimeBundle>): Displayable<T> {
+export function displayable<T extends object>(data: T, render: () => MimeBundle): Shown<T>;
+export function displayable<T extends object>(data: T, render: () => MimeBundle | Promise<MimeBundle>): Displayable<T>;
+export function displayable<T extends object>(data: T, render: () => MimeBundle | Promise<MimeBundle>): Displayable<T> {
   Object.defineProperty(data, "_repr_mimebundle_", { value: render, enumerable: false });
   return data as Displayable<T>;
 }
@@ -50,6 +55,22 @@ export class JobHandle {
   dag(): Displayable<JobDag> {
     const d = structuredClone(this.rec?.dag ?? { jobId: this.jobId, description: "", status: "UNKNOWN" as const, stages: [], rdds: [], edges: [] });
     return displayable(d, () => this.notice ? this.withNotice(this._repr_mimebundle_()) : renderDag(d));
+  }
+
+  /**
+   * The failure replay: from the job's event log, what a lost worker took with it, which stages
+   * failed and why, what was resubmitted and recomputed, and where a cache, a checkpoint or existing
+   * shuffle output cut the lineage short; a step-by-step timeline with the DAG at each step.
+   */
+  replay(): Shown<FailureReplay> {
+    const rec = this.rec;
+    if (!rec || this.notice) {
+      const empty: FailureReplay = { jobId: this.jobId, description: rec?.info.description ?? "", hadFailure: false, steps: [], cuts: [], truncated: false };
+      return displayable(empty, () => this.notice ? this.withNotice(this._repr_mimebundle_()) : renderFailureReplay(this.dag(), empty));
+    }
+    const r = buildFailureReplay(rec);
+    const dag = this.dag();
+    return displayable(r, () => renderFailureReplay(dag, r));
   }
 
   /** Per-stage metric summaries (quantiles, skew warnings). */

@@ -6,15 +6,7 @@
 import type { JobPreview } from "../scheduler/job-preview";
 import type { JobDag } from "../scheduler/job-info";
 import { jobSummary, matchStages, predictionCounts, renderPrediction, renderPredictionCheck, renderRunComparison, type MimeBundle, type RunRecord, type StageMatch } from "../viz";
-import type { JobHandle } from "./job-handle";
-
-/** Data that displays itself at once (its bundle is ready, no await). */
-export type Shown<T> = T & { _repr_mimebundle_(): MimeBundle };
-
-function displayable<T extends object>(data: T, render: () => MimeBundle): Shown<T> {
-  Object.defineProperty(data, "_repr_mimebundle_", { value: render, enumerable: false });
-  return data as Shown<T>;
-}
+import { displayable, type JobHandle, type Shown } from "./job-handle";
 
 /** What a finished (or running) job looks like to the comparison views. */
 export function runRecord(job: JobHandle, label?: string): RunRecord {

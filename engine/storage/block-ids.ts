@@ -16,3 +16,9 @@ export function rddIdOfBlock(blockId: string): string | undefined {
   const m = /^rdd_(\d+)_/.exec(blockId);
   return m ? m[1] : undefined;
 }
+
+/** The RDD id and partition of a block id, or undefined for other blocks. */
+export function parseRddBlockId(blockId: string): { rddId: number; partition: number } | undefined {
+  const m = /^rdd_(\d+)_(\d+)$/.exec(blockId);
+  return m ? { rddId: Number(m[1]), partition: Number(m[2]) } : undefined;
+}

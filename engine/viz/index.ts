@@ -26,3 +26,4 @@ export { renderWorkers } from "./workers";
 export { renderStreamCharts, renderStreamPanel, streamChartsSpec } from "./stream-charts";
 export { renderGraph, type GraphDrawingNode, type GraphDrawingEdge, type GraphDrawingOptions } from "./graph-drawing";
 export { renderPrediction, renderPredictionCheck, renderRunComparison, matchStages, predictionCounts, runFigures, type PredictedJob, type RunRecord, type StageMatch } from "./compare";
+export { renderFailureReplay, replayText } from "./replay";
