@@ -122,14 +122,25 @@ export function buildFailureReplay(rec: JobRecord): FailureReplay {
         hadFailure = true;
         const detail: string[] = [];
         if (e.lost?.taskIds.length) detail.push(`running tasks lost (rerun elsewhere): TID ${list(e.lost.taskIds)}`);
+        let otherShuffles = 0;
         for (const o of e.lost?.shuffleOutputs ?? []) {
           const st = stageOfShuffle.get(o.shuffleId);
-          if (st !== undefined) { lost.add(st); states[st] = "FAILED"; }
-          detail.push(`shuffle ${o.shuffleId}${st !== undefined ? ` (written by stage ${st})` : ""}: map outputs ${list(o.mapIds)} lost`);
+          if (st === undefined) { otherShuffles++; continue; }
+          lost.add(st);
+          states[st] = "FAILED";
+          detail.push(`shuffle ${o.shuffleId} (written by stage ${st}): map outputs ${list(o.mapIds)} lost`);
         }
         const byRdd = new Map<number, number[]>();
-        for (const b of e.lost?.cachedBlocks ?? []) byRdd.set(b.rddId, [...(byRdd.get(b.rddId) ?? []), b.partition]);
-        for (const [rdd, parts] of byRdd) detail.push(`cached ${rddName.get(rdd) ?? `RDD ${rdd}`}: partitions ${list(parts.sort((a, b) => a - b))} lost (recomputed from lineage when read)`);
+        let otherRdds = 0;
+        for (const b of e.lost?.cachedBlocks ?? []) {
+          if (!rddName.has(b.rddId)) continue;
+          byRdd.set(b.rddId, [...(byRdd.get(b.rddId) ?? []), b.partition]);
+        }
+        otherRdds = new Set((e.lost?.cachedBlocks ?? []).map((b) => b.rddId).filter((id) => !rddName.has(id))).size;
+        for (const [rdd, parts] of byRdd) detail.push(`cached ${rddName.get(rdd)}: partitions ${list(parts.sort((a, b) => a - b))} lost (recomputed from lineage when read)`);
+        if (otherShuffles || otherRdds) {
+          detail.push(`also lost, not used by this job: ${[otherShuffles ? `map outputs of ${otherShuffles} other ${otherShuffles === 1 ? "shuffle" : "shuffles"}` : "", otherRdds ? `cached partitions of ${otherRdds} other ${otherRdds === 1 ? "RDD" : "RDDs"}` : ""].filter(Boolean).join(", ")}`);
+        }
         if (!detail.length) detail.push("it held no running task, shuffle output or cached partition of this job");
         step(e, "worker-lost", `Worker ${e.workerId} lost: ${e.reason}`, detail);
         break;
@@ -149,8 +160,13 @@ export function buildFailureReplay(rec: JobRecord): FailureReplay {
           i++;
         }
         const parts = group.map((g) => g.task.partition);
+        // Where each failed partition ran again and succeeded (a later attempt, in this stage attempt or a resubmitted one).
+        const reruns = group.map((g) => rec.tasks.find((t) => t.stageId === g.task.stageId && t.partition === g.task.partition && t.status === "SUCCESS" &&
+          (t.stageAttempt > g.task.stageAttempt || t.attempt > g.task.attempt)))
+          .filter((t): t is TaskInfo => !!t)
+          .map((t) => `partition ${t.partition} rerun as task ${t.taskId} (attempt ${t.attempt}${t.stageAttempt ? `, stage attempt ${t.stageAttempt}` : ""}) on ${t.workerId}: succeeded`);
         step(e, "tasks-failed", `${group.length} ${group.length === 1 ? "task" : "tasks"} of stage ${e.task.stageId} failed (${e.reason}): partitions ${list(parts)}`,
-          [...new Set(group.map((g) => g.task.error ?? ""))].filter(Boolean).slice(0, 3));
+          [...[...new Set(group.map((g) => g.task.error ?? ""))].filter(Boolean).slice(0, 3), ...reruns.slice(0, 8)]);
         break;
       }
       case "jobEnd": {

@@ -26,7 +26,7 @@ function snapshot(dag: JobDag, s: ReplayStep): JobDag {
 }
 
 export function replayText(r: FailureReplay): string {
-  const lines = [`Failure replay of job ${r.jobId}: ${r.description}`, r.hadFailure ? "" : "Nothing failed in this job: no worker was lost and every task succeeded the first time."];
+  const lines = [`Failure replay of job ${r.jobId}: ${r.description}`, r.hadFailure ? "" : "Nothing failed during this job: no worker was lost while it ran and every task succeeded the first time."];
   r.steps.forEach((s, i) => {
     lines.push(`${String(i + 1).padStart(2)}. +${s.at} ms  ${s.title}`);
     for (const d of s.detail) lines.push(`      ${d}`);
@@ -51,7 +51,7 @@ export function renderFailureReplay(dag: JobDag, r: FailureReplay): MimeBundle {
     : "";
   const html = el("div", { class: "bdw-replay", style: FONT + `border-left:3px solid ${r.hadFailure ? "#c0392b" : "#2e8b47"};padding-left:8px;` },
     el("div", { style: "font-weight:600;" }, text(`Failure replay of job ${r.jobId}: ${r.description}`)) +
-    el("div", { style: "opacity:0.75;margin-bottom:4px;" }, text(r.hadFailure ? "Open a step to see the DAG at that moment (red: failed, or its shuffle output lost)." : "Nothing failed in this job: no worker was lost and every task succeeded the first time.")) +
+    el("div", { style: "opacity:0.75;margin-bottom:4px;" }, text(r.hadFailure ? "Open a step to see the DAG at that moment (red: failed, or its shuffle output lost)." : "Nothing failed during this job: no worker was lost while it ran and every task succeeded the first time.")) +
     entries + cuts + (r.truncated ? el("div", { style: "opacity:0.7;" }, "(the job's event log was cut: later events are not shown)") : ""));
   return { [MIME.text]: replayText(r), [MIME.html]: html };
 }

@@ -218,6 +218,7 @@ export const L01 = buildNotebook("l01", [
     const answer = await job;
     console.log(\`killed \${victim.id} while the job ran; answer \${answer}, correct: \${answer === expected}\`);
     console.log("workers now:", spark.cluster.workers().map((w) => \`\${w.id} \${w.state}\`).join(", "));
+    spark.lastJob()!.replay()   // the job's story from its event log: what was lost, what was rerun
   `),
   md`
     ### Your turn 2

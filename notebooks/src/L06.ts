@@ -362,6 +362,23 @@ export const L06 = buildNotebook("l06", [
     console.log("cache use of this job:", cacheUse(), "(the misses are the partitions rebuilt from lineage)");
     for (const w of spark.cluster.workers()) console.log(\`  \${w.id}: \${w.state}\`);
   `,
+  md`
+    The misses were the partitions the dead worker had cached: rebuilt from lineage, the rest read
+    from the cache. Now kill a worker **while a job runs**, and replay the job from its event log:
+    what the lost worker took with it (its running task, its shuffle files, its cached partitions),
+    which stage failed because of it, which was rerun and which partitions it recomputed. Open a
+    step to see the DAG at that moment.
+  `,
+  code`
+    while (spark.cluster.workers().filter((w) => w.state === "ALIVE").length < 2) await new Promise((r) => setTimeout(r, 100));
+    const byKey = sc.parallelize(Array.from({ length: 8 }, (_, i) => i), 8).map((x): [number, number] => [x % 4, x]).reduceByKey((a, b) => a + b, 4);
+    await byKey.count();                       // its map outputs now live on both workers
+    const running = byKey.mapValues((v) => { const t = Date.now(); while (Date.now() - t < 300) { /* slow */ } return v; }).collect();
+    await new Promise((r) => setTimeout(r, 150));
+    await spark.cluster.kill(spark.cluster.workers().find((w) => w.state === "ALIVE")!.id);
+    console.log("answer:", JSON.stringify((await running).sort((a, b) => a[0] - b[0])));
+    spark.lastJob()!.replay()
+  `,
   ...firstDataFrame(),
   md`
     ## Summary

@@ -23,5 +23,7 @@ describe("L01 notebook", () => {
     expect((outputs.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(2);
     expect(outputs).toMatch(/workers: 2; 1 partition [\d.]+ s, 2 partitions [\d.]+ s/);
     expect(outputs).toMatch(/killed worker-\d+ while the job ran; answer 21253400, correct: true/);
+    expect(outputs).toMatch(/Failure replay of job \d+: sum at <cell \d+>:\d+/);
+    expect(outputs).toMatch(/partition \d+ rerun as task \d+ \(attempt 1\) on worker-\d+: succeeded/);
   }, 600_000);
 });

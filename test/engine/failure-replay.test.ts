@@ -21,7 +21,7 @@ describe("job.replay() on a real cluster", () => {
     expect(r.steps[0]!.kind).toBe("start");
     expect(r.steps.at(-1)!.title).toMatch(/^Job \d+ succeeded after \d+ ms$/);
     expect(r.steps.some((s) => s.kind === "worker-lost" || s.kind === "stage-resubmitted")).toBe(false);
-    expect(String(r._repr_mimebundle_()["text/plain"])).toContain("Nothing failed in this job");
+    expect(String(r._repr_mimebundle_()["text/plain"])).toContain("Nothing failed during this job");
   }, 60_000);
 
   it("tells what a worker killed mid-job took with it, what was recomputed, and where the cache cut the lineage", async () => {
