@@ -135,6 +135,23 @@ export interface DagEdge {
   shuffleId: number;
   bytes: number;
   records: number;
+  /** The partitioner, e.g. "HashPartitioner(4)". */
+  partitioner?: string;
+  /** Records and bytes each reducer received (after any map-side combine), once the map side ran. */
+  reducerRecords?: number[];
+  reducerBytes?: number[];
+  /** A bounded sample of what the map tasks emitted, with where each record went and why. */
+  samples?: EdgeSample[];
+}
+
+/** One record a map task emitted into a shuffle: its reducer and the partitioner's arithmetic. */
+export interface EdgeSample {
+  mapId: number;
+  reduceId: number;
+  /** The record as text (cut at 100 characters). */
+  record: string;
+  /** e.g. "hash = 2739281, 2739281 mod 4 = 1". */
+  how: string;
 }
 
 /** Structured description of a job's DAG, for renderers. */

@@ -13,6 +13,8 @@ export type PartitionerSpec =
 export interface Partitioner {
   readonly numPartitions: number;
   getPartition(key: unknown): number;
+  /** The arithmetic that sends `key` to its partition, in words (data on the DAG's edges). */
+  explain(key: unknown): string;
   spec(): PartitionerSpec;
   equals(other: Partitioner | undefined): boolean;
 }
@@ -21,6 +23,10 @@ export class HashPartitioner implements Partitioner {
   constructor(readonly numPartitions: number) {}
   getPartition(key: unknown): number {
     return partitionForKey(key, this.numPartitions);
+  }
+  explain(key: unknown): string {
+    const h = hashKey(key);
+    return `hash = ${h}, ${h} mod ${this.numPartitions} = ${h % this.numPartitions}`;
   }
   spec(): PartitionerSpec {
     return { kind: "hash", numPartitions: this.numPartitions };
@@ -56,6 +62,13 @@ export class RangePartitioner implements Partitioner {
     }
     return this.ascending ? lo : this.numPartitions - 1 - lo;
   }
+  explain(key: unknown): string {
+    const p = this.getPartition(key);
+    const b = this._bounds, i = this.ascending ? p : this.numPartitions - 1 - p;
+    const show = (x: unknown) => JSON.stringify(x) ?? String(x);
+    const range = i === 0 ? `<= ${show(b[0])}` : i >= b.length ? `> ${show(b[b.length - 1])}` : `in (${show(b[i - 1])}, ${show(b[i])}]`;
+    return `key ${range} (sampled range bounds) -> partition ${p}`;
+  }
   spec(): PartitionerSpec {
     return { kind: "range", numPartitions: this.numPartitions, bounds: this._bounds, ascending: this.ascending };
   }
@@ -73,6 +86,10 @@ export class FunctionPartitioner implements Partitioner {
     const p = Number(this.fn(key));
     const m = ((Math.trunc(p) % this.numPartitions) + this.numPartitions) % this.numPartitions;
     return Number.isFinite(m) ? m : 0;
+  }
+  explain(key: unknown): string {
+    const p = Number(this.fn(key));
+    return `partitionFunc(key) = ${p}, ${p} mod ${this.numPartitions} = ${this.getPartition(key)}`;
   }
   spec(): PartitionerSpec {
     this.serialized ??= serializeFunction(this.fn, "partitionBy");

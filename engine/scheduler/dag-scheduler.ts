@@ -410,9 +410,9 @@ export class DAGScheduler implements PlacementCore {
   }
 
   private mapTaskDone(stage: ShuffleMapStage, task: RunningTask, workerId: string, result: Uint8Array): void {
-    const status = decode<{ sizes: number[]; records: number[] }>(result);
+    const status = decode<Pick<MapOutput, "sizes" | "records" | "samples">>(result);
     const w = this.workers.get(workerId);
-    if (w) this.outputs.register(stage.dep.shuffleId, { mapId: task.partition, workerId, address: w.info.shuffleAddress, sizes: status.sizes, records: status.records });
+    if (w) this.outputs.register(stage.dep.shuffleId, { mapId: task.partition, workerId, address: w.info.shuffleAddress, sizes: status.sizes, records: status.records, ...(status.samples ? { samples: status.samples } : {}) });
     if (task.stageAttempt === stage.attempt) stage.pending.delete(task.partition);
     if (this.running.has(stage) && stage.pending.size === 0) {
       this.stageFinished(stage);

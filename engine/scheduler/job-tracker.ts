@@ -91,7 +91,7 @@ export class JobTracker {
     if (!rec) return undefined;
     rec.info = { ...rec.info, status, completionTime: Date.now(), error };
     rec.dag.status = status;
-    for (const e of rec.dag.edges) Object.assign(e, outputs.totals(e.shuffleId));
+    for (const e of rec.dag.edges) Object.assign(e, outputs.edgeData(e.shuffleId));
     for (const s of rec.dag.stages) {
       if (s.status === "PENDING") {
         s.status = "SKIPPED";
@@ -130,6 +130,11 @@ function dagRdd(r: RDD<unknown>): DagRdd {
   };
 }
 
+function describePartitioner(dep: ShuffleDependency): string {
+  const p = dep.partitioner;
+  return `${p.constructor.name}(${p.numPartitions})`;
+}
+
 /** A job's DAG: its stages (parents first) holding their RDDs, and the shuffle edges between them. */
 export function buildDag(info: JobInfo, stages: Stage[]): JobDag {
   const rdds = new Map<number, DagRdd>();
@@ -142,7 +147,7 @@ export function buildDag(info: JobInfo, stages: Stage[]): JobDag {
       status: "PENDING", skipped: false, numTasks: s.numTasks, shuffleId: s instanceof ShuffleMapStage ? s.dep.shuffleId : undefined,
     });
     for (const p of s.parents) {
-      if (p instanceof ShuffleMapStage) dag.edges.push({ fromStage: p.id, toStage: s.id, shuffleId: p.dep.shuffleId, bytes: 0, records: 0 });
+      if (p instanceof ShuffleMapStage) dag.edges.push({ fromStage: p.id, toStage: s.id, shuffleId: p.dep.shuffleId, bytes: 0, records: 0, partitioner: describePartitioner(p.dep) });
     }
   }
   dag.rdds = [...rdds.values()];

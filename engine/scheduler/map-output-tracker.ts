@@ -2,6 +2,7 @@
 // kept here - the data stays on the workers. Outputs survive the jobs that made them, so a later
 // job over the same shuffle skips the map stage; losing a worker removes its outputs.
 
+import type { EdgeSample } from "./job-info";
 import type { MapOutput } from "./stage";
 
 /** Map outputs of one shuffle that are gone (their worker or file is lost). */
@@ -9,6 +10,9 @@ export interface LostOutputs {
   shuffleId: number;
   mapIds: number[];
 }
+
+/** Sampled records kept per shuffle edge. */
+const MAX_EDGE_SAMPLES = 64;
 
 export class MapOutputTracker {
   private readonly shuffles = new Map<number, Array<MapOutput | undefined>>();
@@ -54,15 +58,32 @@ export class MapOutputTracker {
     return [...(this.shuffles.get(shuffleId) ?? new Array<MapOutput | undefined>(numMaps).fill(undefined))];
   }
 
-  /** Totals of what crossed a shuffle, for DAG edge labels. */
-  totals(shuffleId: number): { bytes: number; records: number } {
+  /**
+   * What crossed a shuffle, for the DAG's edges: totals, per reducer (after any map-side combine),
+   * and the map tasks' sampled records (at most MAX_EDGE_SAMPLES, spread over the map tasks).
+   */
+  edgeData(shuffleId: number): { bytes: number; records: number; reducerBytes: number[]; reducerRecords: number[]; samples: EdgeSample[] } {
     let bytes = 0, records = 0;
-    for (const o of this.shuffles.get(shuffleId) ?? []) {
-      if (!o) continue;
-      for (const s of o.sizes) bytes += s;
-      for (const r of o.records) records += r;
+    const reducerBytes: number[] = [], reducerRecords: number[] = [];
+    const outs = (this.shuffles.get(shuffleId) ?? []).filter((o): o is MapOutput => !!o);
+    for (const o of outs) {
+      o.sizes.forEach((b, r) => { bytes += b; reducerBytes[r] = (reducerBytes[r] ?? 0) + b; });
+      o.records.forEach((n, r) => { records += n; reducerRecords[r] = (reducerRecords[r] ?? 0) + n; });
     }
-    return { bytes, records };
+    // Round-robin over the map tasks, so every task shows what it emitted before any shows more.
+    const samples: EdgeSample[] = [];
+    for (let k = 0; samples.length < MAX_EDGE_SAMPLES; k++) {
+      let any = false;
+      for (const o of outs) {
+        const x = o.samples?.[k];
+        if (!x) continue;
+        any = true;
+        samples.push(x);
+        if (samples.length >= MAX_EDGE_SAMPLES) break;
+      }
+      if (!any) break;
+    }
+    return { bytes, records, reducerBytes: Array.from(reducerBytes, (x) => x ?? 0), reducerRecords: Array.from(reducerRecords, (x) => x ?? 0), samples };
   }
 
   remove(shuffleId: number): void {

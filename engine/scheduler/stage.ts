@@ -3,7 +3,7 @@
 // split only at shuffle dependencies; everything narrow inside a stage is pipelined in one task.
 
 import type { RDD, ShuffleDependency } from "../rdd";
-import type { StageInfo } from "./job-info";
+import type { EdgeSample, StageInfo } from "./job-info";
 
 export abstract class Stage {
   /** Incremented each time the stage's tasks are (re)submitted. */
@@ -49,6 +49,8 @@ export interface MapOutput {
   address: string;
   sizes: number[];
   records: number[];
+  /** What the map task emitted, sampled (data on the DAG's edges). */
+  samples?: EdgeSample[];
 }
 
 export class ShuffleMapStage extends Stage {

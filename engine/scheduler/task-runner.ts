@@ -7,6 +7,7 @@ import { decode, encode } from "../common/codec";
 import { deserializeFunction } from "../common/closure";
 import { errorToWire, InternalError, ExecutionError } from "../common/errors";
 import { FetchFailedError, fetchShuffleBlocks, writeShuffleOutput, type BlockManager } from "../storage";
+import { EdgeSampler } from "./edge-sampler";
 import { partitionerFromSpec, rebuildStage, deserializeAggregator, runWholePartitionResult, type Partition, type RDD, type RddContext, type TaskContext } from "../rdd";
 import type { ExecutorEnv, TaskEndMessage, TaskMessage } from "../rpc/protocol";
 import { emptyTaskMetrics, type TaskMetrics } from "./job-info";
@@ -158,10 +159,11 @@ export async function runTask(task: TaskMessage, state: ExecutorState): Promise<
     }
     const w = stage.payload.shuffleWrite!;
     const part = partitionerFromSpec(w.partitioner);
+    const sampler = new EdgeSampler(part, task.partition);
     const status = writeShuffleOutput({
       dir: env.localDir, shuffleId: w.shuffleId, mapId: task.partition, numPartitions: part.numPartitions,
-      // Push mode: the narrow pipeline hands each record straight to the writer.
-      records: (each) => stage.root.eachRecord(p.partition, tc, each as (x: unknown) => void),
+      // Push mode: the narrow pipeline hands each record straight to the writer (a few are sampled on the way).
+      records: (each) => stage.root.eachRecord(p.partition, tc, (rec) => { sampler.offer(rec as readonly [unknown, unknown]); each(rec as readonly [unknown, unknown]); }),
       partition: (k) => part.getPartition(k),
       aggregator: w.aggregator ? deserializeAggregator(w.aggregator) : undefined,
       memoryLimitBytes: env.spillThresholdBytes,
@@ -171,6 +173,7 @@ export async function runTask(task: TaskMessage, state: ExecutorState): Promise<
     metrics.recordsWritten = metrics.shuffleWriteRecords;
     metrics.spillBytes += status.spillBytes;
     metrics.shuffleWriteTimeMs += status.writerMs;
+    if (sampler.samples.length) status.samples = sampler.samples;
     return end({ status: "success", result: encode(status) });
   } catch (e) {
     if (e instanceof FetchFailedError && e.reason === "unauthorized") {

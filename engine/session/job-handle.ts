@@ -6,7 +6,7 @@
 import type { JobDag, JobInfo, StageInfo, TaskInfo } from "../scheduler/job-info";
 import type { JobTracker } from "../scheduler/job-tracker";
 import { buildFailureReplay, type FailureReplay } from "../scheduler/failure-replay";
-import { escapeXml, renderFailureReplay, renderDag, renderJobSummary, renderStageMetrics, renderTaskTimeline, type MimeBundle } from "../viz";
+import { edgeDataHtml, edgeDataText, escapeXml, renderFailureReplay, renderDag, renderJobSummary, renderStageMetrics, renderTaskTimeline, type MimeBundle } from "../viz";
 
 export type Displayable<T> = T & { _repr_mimebundle_(): MimeBundle | Promise<MimeBundle> };
 /** Data that displays itself at once (its bundle is ready, no await). */
@@ -51,10 +51,20 @@ export class JobHandle {
     return (this.rec?.tasks ?? []).map((t) => ({ ...t }));
   }
 
-  /** The job's DAG: stages holding their RDDs, narrow and shuffle edges, cached and skipped marks. */
-  dag(): Displayable<JobDag> {
+  /**
+   * The job's DAG: stages holding their RDDs, narrow and shuffle edges, cached and skipped marks.
+   * `{ data: true }` adds the data on the edges: records the map tasks emitted (sampled) with the
+   * reducer each went to and the partitioner's arithmetic, and what each reducer received.
+   */
+  dag(opts: { data?: boolean } = {}): Displayable<JobDag> {
     const d = structuredClone(this.rec?.dag ?? { jobId: this.jobId, description: "", status: "UNKNOWN" as const, stages: [], rdds: [], edges: [] });
-    return displayable(d, () => this.notice ? this.withNotice(this._repr_mimebundle_()) : renderDag(d));
+    return displayable(d, () => {
+      if (this.notice) return this.withNotice(this._repr_mimebundle_());
+      const b = renderDag(d);
+      if (!opts.data) return b;
+      // The edge tables follow the picture; the HTML carries both (a DAG-only MIME type would hide them).
+      return { "text/plain": `${String(b["text/plain"])}\n\n${edgeDataText(d)}`, "text/html": `${String(b["text/html"])}${edgeDataHtml(d)}` };
+    });
   }
 
   /**

@@ -7,6 +7,7 @@
 
 import { closeSync, openSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { ExecutionError } from "../common/errors";
+import type { EdgeSample } from "../common/job-info";
 import type { Aggregator } from "./aggregator";
 import { FrameWriter } from "./frame-file";
 import { encodePairFrame } from "./pair-frame";
@@ -36,6 +37,8 @@ export interface MapStatus {
    * also counts only the writer, not the records' computation).
    */
   writerMs: number;
+  /** A few records of what the task emitted, by reducer (data on the DAG's edges; set by the task runner). */
+  samples?: EdgeSample[];
 }
 
 export interface ShuffleWriteOptions {

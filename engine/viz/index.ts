@@ -27,3 +27,4 @@ export { renderStreamCharts, renderStreamPanel, streamChartsSpec } from "./strea
 export { renderGraph, type GraphDrawingNode, type GraphDrawingEdge, type GraphDrawingOptions } from "./graph-drawing";
 export { renderPrediction, renderPredictionCheck, renderRunComparison, matchStages, predictionCounts, runFigures, type PredictedJob, type RunRecord, type StageMatch } from "./compare";
 export { renderFailureReplay, replayText } from "./replay";
+export { edgeDataText, edgeDataHtml } from "./edge-data";
