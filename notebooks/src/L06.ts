@@ -239,11 +239,14 @@ export const L06 = buildNotebook("l06", [
 
     const counted = await wordCounts.collect();
     console.log(counted.filter(([, n]) => n > 1));
-    spark.lastJob()!.dag()
+    spark.lastJob()!.dag({ data: true })
   `,
   md`
     In the picture, \`flatMap\` and \`map\` sit in the same stage (narrow, pipelined), and the
-    \`reduceByKey\` edge crosses into the next stage (wide, shuffled). \`toDebugString()\` shows the
+    \`reduceByKey\` edge crosses into the next stage (wide, shuffled). With \`{ data: true }\` the
+    edge shows its data: records each map task emitted, the reducer each went to and the
+    partitioner's arithmetic (\`hash(word) mod 2\`: the same word always goes to the same reducer,
+    whichever task emitted it), and how many records each reducer received. \`toDebugString()\` shows the
     same lineage as text; each indentation step is a shuffle boundary.
   `,
   code`

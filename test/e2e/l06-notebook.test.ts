@@ -34,6 +34,7 @@ describe("L06 notebook", () => {
     expect(all).toMatch(/skipped: shuffle output reused/);
     expect(all).toContain("mapValues: 1 shuffle(s), map: 2 shuffle(s)");
     expect(all).toContain("The prediction held");
+    expect(all).toMatch(/-> reducer \d+ {2}\(hash = \d+, \d+ mod 2 = \d\)/);   // data on the word count's shuffle edge
     expect(all).toMatch(/Failure replay of job \d+/);
     expect(all).toContain("answer: [[0,4],[1,6],[2,8],[3,10]]");
     expect(all).toMatch(/shuffle write records +\d+ +2,000 /);   // groupByKey ships all 2,000 pairs
