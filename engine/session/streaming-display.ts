@@ -3,7 +3,7 @@
 // the LIVE_DISPLAY hook, re-rendering at most a few times a second as batches complete and once
 // more when the query stops. Lives in the session layer because it joins streaming and viz.
 
-import { MemorySink, StreamingQuery } from "../streaming";
+import { MemorySink, StreamingQuery, recoveryLines } from "../streaming";
 import { renderStreamPanel } from "../viz";
 import type { MimeBundle } from "../viz";
 
@@ -44,6 +44,7 @@ export async function streamingQueryBundle(q: StreamingQuery, maxRows = 20): Pro
     progress: q.recentProgress,
     ...(schema && rows ? { schema, rows: rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]]))) } : {}),
     ...(exc ? { error: exc.message } : {}),
+    ...(q.recovery ? { recovery: recoveryLines(q.recovery) } : {}),
   }, { maxRows });
 }
 

@@ -5,7 +5,7 @@
 export { MemoryStream, RateSource, FileStreamSource, SocketSource, streamingDataFrame, type StreamSource, type Offset } from "./sources";
 export { DataStreamReader } from "./data-stream-reader";
 export { DataStreamWriter } from "./data-stream-writer";
-export { StreamingQuery, StreamingQueryException, STREAMING_JOB_GROUP_PREFIX, type StreamingQueryProgress, type StreamingQueryStatus, type StreamingQueryListener, type Trigger } from "./streaming-query";
+export { StreamingQuery, StreamingQueryException, recoveryLines, type QueryRecovery, STREAMING_JOB_GROUP_PREFIX, type StreamingQueryProgress, type StreamingQueryStatus, type StreamingQueryListener, type Trigger } from "./streaming-query";
 export { StreamingQueryManager, streamsOf } from "./query-manager";
 export { MemorySink, ConsoleSink, FileSink, ForeachBatchSink, ForeachSink, type StreamSink } from "./sinks";
 export { CheckpointDir, MetadataLog } from "./checkpoint-log";

@@ -55,6 +55,32 @@ export interface StreamingQueryListener {
 }
 
 /** A query that stopped because a batch failed (Spark's StreamingQueryException). */
+/** What a restarted query found in its checkpoint: the failure replay of a stream. */
+export interface QueryRecovery {
+  checkpoint: string;
+  /** The last batch whose commit was logged (its output is in the sink); undefined when none was. */
+  lastCommittedBatch?: number;
+  /** Per source (description), the offsets up to which data was committed. */
+  sources: string[];
+  committedOffsets: string[];
+  /** The event-time watermark restored for the next batch (ms). */
+  watermarkMs: number;
+  /** A batch whose offsets were logged but not committed: it runs again with the same offsets. */
+  replayed?: { batchId: number; from: string[]; to: string[] };
+}
+
+/** A recovery in words, one line each (the query panel shows them). */
+export function recoveryLines(r: QueryRecovery): string[] {
+  const lines = [`Restarted from checkpoint ${r.checkpoint}: ${r.lastCommittedBatch === undefined ? "no batch had been committed" : `batch ${r.lastCommittedBatch} was the last committed; its state and offsets were restored`}, watermark ${r.watermarkMs ? new Date(r.watermarkMs).toISOString() : "none yet"}.`];
+  if (r.replayed) {
+    lines.push(`Batch ${r.replayed.batchId} was planned (offsets logged) but not committed: it runs again with the same offsets, so the sink sees it exactly once.`);
+    r.sources.forEach((s, i) => lines.push(`  ${s}: replaying offsets ${r.replayed!.from[i]} -> ${r.replayed!.to[i]}`));
+  } else {
+    r.sources.forEach((s, i) => lines.push(`  ${s}: continues after offset ${r.committedOffsets[i]}`));
+  }
+  return lines;
+}
+
 export class StreamingQueryException extends ExecutionError {
   constructor(readonly queryId: string, readonly runId: string, readonly batchId: number, cause: unknown) {
     const msg = cause instanceof Error ? cause.message : String(cause);
@@ -101,6 +127,8 @@ export class StreamingQuery {
   private readonly plan: LogicalPlan;
   private readonly info: StreamingPlanInfo;
   private readonly sources: StreamSource[];
+  /** How this run started from its checkpoint; undefined on a fresh checkpoint (failure replay for streams). */
+  recovery?: QueryRecovery;
   private readonly cp: CheckpointDir;
   /** A checkpoint the query made for itself (no checkpointLocation): deleted when it stops cleanly, as Spark does. */
   private readonly tempCheckpoint: boolean;
@@ -168,6 +196,21 @@ export class StreamingQuery {
     const n = lastOffsets.batchId;
     const commit = this.cp.readCommit(n);
     const logged = this.cp.readOffsets(n)!;
+    const text = (o: Offset | undefined) => (o === undefined ? "(start)" : JSON.stringify(o) ?? String(o));
+    const names = this.sources.map((s) => s.description);
+    if (commit) {
+      this.recovery = {
+        checkpoint: this.cp.root, lastCommittedBatch: n, sources: names,
+        committedOffsets: logged.offsets.map(text), watermarkMs: commit.nextBatchWatermarkMs,
+      };
+    } else {
+      const prev = n > 0 ? this.cp.readOffsets(n - 1) : undefined;
+      this.recovery = {
+        checkpoint: this.cp.root, ...(n > 0 ? { lastCommittedBatch: n - 1 } : {}), sources: names,
+        committedOffsets: (prev ? prev.offsets : this.sources.map(() => undefined)).map(text), watermarkMs: logged.meta.batchWatermarkMs,
+        replayed: { batchId: n, from: (prev ? prev.offsets : this.sources.map(() => undefined)).map(text), to: logged.offsets.map(text) },
+      };
+    }
     if (commit) {
       this.committed = logged.offsets;
       this.nextBatchId = n + 1;

@@ -39,6 +39,8 @@ export interface StreamTableInput {
   schema?: StructType;
   rows?: Record<string, unknown>[];
   error?: string;
+  /** How this run started from its checkpoint (restored batch, replayed offsets), as lines. */
+  recovery?: string[];
 }
 
 export interface StreamPayload {
@@ -49,6 +51,7 @@ export interface StreamPayload {
   batches: Array<{ batchId: number; timestamp?: string; numInputRows: number; inputRowsPerSecond?: number; processedRowsPerSecond?: number; stateRows?: number; droppedByWatermark?: number; watermark?: string; durationMs?: number }>;
   result?: TablePayload;
   error?: string;
+  recovery?: string[];
 }
 
 function ts(v: string | number | undefined): string | undefined {
@@ -86,6 +89,7 @@ export function streamPayload(input: StreamTableInput, maxBatches = 10, maxRows 
     batches,
     ...(input.schema && input.rows ? { result: tablePayload(input.schema, input.rows.slice(0, maxRows), input.rows.length) } : {}),
     ...(input.error !== undefined ? { error: input.error } : {}),
+    ...(input.recovery?.length ? { recovery: input.recovery } : {}),
   };
 }
 
@@ -135,6 +139,7 @@ export function streamHtml(p: StreamPayload): string {
     "div",
     { class: "bdw-stream", style: FONT },
     el("div", { style: "font-weight:600;margin-bottom:3px;" }, text(title(p))) +
+      (p.recovery?.length ? el("div", { class: "bdw-recovery", style: "border-left:3px solid #b07d2f;padding-left:6px;margin:2px 0 4px;" }, p.recovery.map((l) => el("div", {}, text(l))).join("")) : "") +
       table +
       result +
       (p.error ? el("div", { class: "bdw-error", style: "color:#c0392b;margin-top:3px;white-space:pre-wrap;" }, text(p.error)) : ""),
@@ -148,7 +153,7 @@ export function renderStreamTable(input: StreamTableInput, opts: { maxBatches?: 
   const { heads, cells } = batchTable(p);
   const widths = heads.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => (LEFT_COLS.has(heads[i]!) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
-  let plain = [title(p), ...(cells.length ? [fmt(heads), ...cells.map(fmt)] : ["no batches yet"])].join("\n");
+  let plain = [title(p), ...(p.recovery ?? []), ...(cells.length ? [fmt(heads), ...cells.map(fmt)] : ["no batches yet"])].join("\n");
   if (input.schema && input.rows) {
     plain += "\nLatest result:\n" + showString(input.schema, input.rows.slice(0, maxRows + 1), maxRows);
     plain = plain.replace(/\n$/, "");

@@ -226,6 +226,7 @@ export const L08 = buildNotebook("l08", [
     const afterRestart = Object.fromEntries((await spark.table("clicks").collect()).map((r) => [r.page, r.count]));
     console.log("after restart:", afterRestart, "| batch id:", clickQuery.lastProgress!.batchId);
     console.log("state survived the restart:", afterRestart.home === 3 && afterRestart.cart === 1);
+    clickQuery                                  // its panel says what the restart restored from the checkpoint
   `),
   md`
     ## Where the state lives: state partitions on the workers

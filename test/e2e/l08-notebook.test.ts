@@ -23,6 +23,7 @@ describe("L08 notebook (structured streaming)", () => {
     expect(all).toContain("matches plain JavaScript: true");
     expect(all).toContain("(12:09, cat) counted: true / (12:04, donkey) dropped: true");
     expect(all).toContain("state survived the restart: true");
+    expect(all).toMatch(/Restarted from checkpoint [^:]*l08-checkpoint-\w+: batch 0 was the last committed/);
     // part 2, the dataflow: results against plain JS, exactly-once after a worker is killed, savepoint
     expect(all).toContain("final counts equal plain JS: true");
     expect(all).toContain("one output per input record: true | totals exact: true");

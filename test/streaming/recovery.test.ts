@@ -59,6 +59,17 @@ describe("exactly-once recovery after killing the driver", () => {
       const sink = sinkContent(out);
       expect(sink.rows).toEqual(expected);
       expect(sink.logged).toEqual(sink.files);
+      // The restarted query says what it restored and what it replays.
+      const [at, batch] = point.split(":") as [string, string];
+      const b = Number(batch);
+      if (at === "afterOffsets" || at === "midBatch" || at === "beforeSink" || at === "beforeCommit") {
+        expect(second.stdout).toContain(`Batch ${b} was planned (offsets logged) but not committed: it runs again with the same offsets`);
+        expect(second.stdout).toMatch(/MemoryStream\[k,ts\]: replaying offsets (\(start\)|\d+) -> \d+/);
+      } else {
+        expect(second.stdout).not.toContain("was planned (offsets logged) but not committed");
+      }
+      if (at === "afterCommit") expect(second.stdout).toContain(`batch ${b} was the last committed`);
+      if (b > 0 || at === "afterCommit") expect(second.stdout).toMatch(/^Restarted from checkpoint /);
       // Every logged batch committed.
       expect(readdirSync(join(cp, "commits")).sort()).toEqual(readdirSync(join(cp, "offsets")).sort());
     }, 240_000);
