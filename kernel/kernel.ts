@@ -21,6 +21,7 @@ import { createDisplay, isDisplayHandle, liveContent, liveDisplayOf, toDisplayCo
 import type { DisplayContent, DisplaySink } from "./display";
 import { NotebookSession, cellUsesSession, isRemoteSession } from "./notebook-session";
 import type { EngineSession } from "./notebook-session";
+import { CommManager } from "./comms";
 import { ProgressPanel, plainRenderers } from "./progress-panel";
 import type { ProgressRenderers } from "./progress-panel";
 import { CompileThread } from "./executor/remote-converter";
@@ -91,6 +92,12 @@ export class Kernel {
   private renderers: ProgressRenderers = plainRenderers;
   private progressEnabled = true;
   private panel?: ProgressPanel;
+  /** The front end's comms: the live job panel and the Cluster sidebar (kernel/comms.ts). */
+  private readonly comms = new CommManager({
+    publish: (type, content, parent) => this.channels.publish(type, content, parent as JupyterMessage | undefined),
+    session: () => { try { return this.notebook.started ? this.notebook.spark : undefined; } catch { return undefined; } },
+    log: (line) => this.log(line),
+  });
   private readonly log: (text: string) => void;
 
   constructor(private readonly options: KernelOptions) {
@@ -227,6 +234,7 @@ export class Kernel {
   }
 
   private onSessionStarted(s: EngineSession): void {
+    this.comms.sessionStarted();
     // A Spark Connect session posts its actions' progress itself (from the server's progress messages).
     const owner: { addSparkListener?(l: object): () => void } = isRemoteSession(s) ? s : s.sparkContext;
     const add = owner.addSparkListener;
@@ -298,6 +306,12 @@ export class Kernel {
     if (channel === "stdin") return;
     if (channel === "control") {
       void this.handleControl(msg);
+      return;
+    }
+    const type = msg.header.msg_type;
+    if (type === "comm_open" || type === "comm_msg" || type === "comm_close") {
+      // At once, not behind a running cell: the job panel's cancel must reach the job that cell waits for.
+      try { this.comms.handle(type, msg.content as Record<string, unknown>, msg); } catch (e) { this.log(`comm ${type} failed: ${String(e)}`); }
       return;
     }
     this.queue.push(msg);
@@ -373,14 +387,9 @@ export class Kernel {
       case "history_request":
         return this.reply(msg, "history_reply", { status: "ok", history: this.history.query(c as unknown as HistoryRequest) });
       case "comm_info_request":
-        return this.reply(msg, "comm_info_reply", { status: "ok", comms: {} });
+        return this.reply(msg, "comm_info_reply", { status: "ok", comms: this.comms.info(c.target_name === undefined ? undefined : String(c.target_name)) });
       case "shutdown_request":
         return this.shutdown(Boolean(c.restart), msg, "shell");
-      case "comm_open":
-      case "comm_msg":
-      case "comm_close":
-        // No comm targets: ignore, as the spec asks of unknown comms.
-        return;
       default:
         this.log(`unsupported shell request: ${msg.header.msg_type}`);
     }
