@@ -36,11 +36,14 @@ export class EdgeSampler {
     this.taken = new Uint8Array(partitioner.numPartitions);
   }
 
-  offer(rec: readonly [unknown, unknown]): void {
-    if (this.samples.length >= SAMPLES_PER_MAP || this.seen++ >= SCAN_LIMIT) return;
+  /** Looks at one emitted record; false once it wants no more (enough samples, or far enough in). */
+  offer(rec: readonly [unknown, unknown]): boolean {
+    if (this.samples.length >= SAMPLES_PER_MAP || this.seen++ >= SCAN_LIMIT) return false;
     const r = this.partitioner.getPartition(rec[0]);
-    if (this.taken[r]! >= PER_REDUCER) return;
-    this.taken[r]!++;
-    this.samples.push({ mapId: this.mapId, reduceId: r, record: recordText(rec), how: this.partitioner.explain(rec[0]) });
+    if (this.taken[r]! < PER_REDUCER) {
+      this.taken[r]!++;
+      this.samples.push({ mapId: this.mapId, reduceId: r, record: recordText(rec), how: this.partitioner.explain(rec[0]) });
+    }
+    return this.samples.length < SAMPLES_PER_MAP;
   }
 }

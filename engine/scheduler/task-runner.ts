@@ -162,8 +162,9 @@ export async function runTask(task: TaskMessage, state: ExecutorState): Promise<
     const sampler = new EdgeSampler(part, task.partition);
     const status = writeShuffleOutput({
       dir: env.localDir, shuffleId: w.shuffleId, mapId: task.partition, numPartitions: part.numPartitions,
-      // Push mode: the narrow pipeline hands each record straight to the writer (a few are sampled on the way).
-      records: (each) => stage.root.eachRecord(p.partition, tc, (rec) => { sampler.offer(rec as readonly [unknown, unknown]); each(rec as readonly [unknown, unknown]); }),
+      // Push mode: the narrow pipeline hands each record straight to the writer.
+      records: (each) => stage.root.eachRecord(p.partition, tc, each as (x: unknown) => void),
+      sample: (rec) => sampler.offer(rec),
       partition: (k) => part.getPartition(k),
       aggregator: w.aggregator ? deserializeAggregator(w.aggregator) : undefined,
       memoryLimitBytes: env.spillThresholdBytes,

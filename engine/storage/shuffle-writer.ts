@@ -52,6 +52,8 @@ export interface ShuffleWriteOptions {
   aggregator?: Aggregator<unknown, unknown>;
   /** In-memory budget before spilling (default 64 MiB). */
   memoryLimitBytes?: number;
+  /** Sees records until it returns false (data on the DAG's edges samples a few this way). */
+  sample?: (rec: readonly [unknown, unknown]) => boolean;
 }
 
 const DEFAULT_LIMIT = 64 * 1024 * 1024;
@@ -79,8 +81,16 @@ export function writeShuffleOutput(opts: ShuffleWriteOptions): MapStatus {
       ? new CombiningWriter(opts, opts.aggregator, limit, dataTmp, (s) => (spills = s), clock)
       : new BatchedWriter(opts, limit, dataTmp, (s) => (spills = s), clock);
     const recs = opts.records;
-    if (typeof recs === "function") recs((rec) => sink.add(rec[0], rec[1]));
-    else for (const rec of recs) sink.add(rec[0], rec[1]);
+    const sample = opts.sample;
+    let sampling = sample !== undefined;
+    if (typeof recs === "function") {
+      recs(sample ? (rec) => { if (sampling) sampling = sample(rec); sink.add(rec[0], rec[1]); } : (rec) => sink.add(rec[0], rec[1]));
+    } else {
+      for (const rec of recs) {
+        if (sampling) sampling = sample!(rec);
+        sink.add(rec[0], rec[1]);
+      }
+    }
     const r = sink.finish();
     const t1 = performance.now();
     const offsets = [0];
