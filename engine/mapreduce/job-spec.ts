@@ -52,7 +52,8 @@ export interface MapTaskReport {
   partitionBytes: number[];
   partitionRecords: number[];
   /** The first records the mapper emitted: [key, value, partition]. */
-  samples: Array<[unknown, unknown, number]>;
+  /** The first records emitted: key, value, reducer, and why that reducer (none for map-only jobs). */
+  samples: Array<[unknown, unknown, number, string?]>;
   /** Map-only jobs: the committed part file. */
   outputFile?: string;
 }

@@ -36,7 +36,7 @@ export interface JobStatusData {
 
 /** Data-level view: what mappers emitted, where keys went, what reducers received. */
 export interface DataView {
-  mapSamples: Array<{ task: string; records: Array<{ key: unknown; value: unknown; partition: number }> }>;
+  mapSamples: Array<{ task: string; records: Array<{ key: unknown; value: unknown; partition: number; how?: string }> }>;
   /** records[m][r]: records map task m sent to reducer r (bytes likewise). */
   partitionRecords: number[][];
   partitionBytes: number[][];
@@ -46,7 +46,7 @@ export interface DataView {
 export function buildDataView(_jobId: string, maps: MapTaskReport[], reduces: ReduceTaskReport[]): DataView {
   const byMap = [...maps].sort((a, b) => a.mapId - b.mapId);
   return {
-    mapSamples: byMap.map((m) => ({ task: `m_${String(m.mapId).padStart(6, "0")}`, records: m.samples.map(([key, value, partition]) => ({ key, value, partition })) })),
+    mapSamples: byMap.map((m) => ({ task: `m_${String(m.mapId).padStart(6, "0")}`, records: m.samples.map(([key, value, partition, how]) => ({ key, value, partition, ...(how ? { how } : {}) })) })),
     partitionRecords: byMap.map((m) => m.partitionRecords),
     partitionBytes: byMap.map((m) => m.partitionBytes),
     reduceGroups: [...reduces].sort((a, b) => a.reduceId - b.reduceId).map((r) => ({ task: `r_${String(r.reduceId).padStart(6, "0")}`, groups: r.groups })),

@@ -69,12 +69,12 @@ export function renderJobHtml(st: JobStatusData, counters?: Counters, data?: Dat
 }
 
 export function renderDataView(d: DataView): string {
-  const maps = d.mapSamples.map((m) => `<td style="vertical-align:top"><b>${esc(m.task)}</b><br>${m.records.map((r) => `${esc(short(r.key))} → ${esc(short(r.value, 24))} <i>[r${r.partition}]</i>`).join("<br>")}</td>`).join("");
+  const maps = d.mapSamples.map((m) => `<td style="vertical-align:top"><b>${esc(m.task)}</b><br>${m.records.map((r) => `${esc(short(r.key))} → ${esc(short(r.value, 24))} <i>[r${r.partition}${r.how ? `: ${esc(r.how)}` : ""}]</i>`).join("<br>")}</td>`).join("");
   const R = d.partitionRecords[0]?.length ?? 0;
   const matrix = d.partitionRecords.map((row, m) => `<tr><td>m_${m}</td>${row.map((n, r) => `<td style="text-align:right" title="${d.partitionBytes[m]?.[r] ?? 0} bytes">${n}</td>`).join("")}</tr>`).join("");
   const reds = d.reduceGroups.map((r) => `<td style="vertical-align:top"><b>${esc(r.task)}</b><br>${r.groups.map((g) => `${esc(short(g.key))}: [${g.values.map((v) => esc(short(v, 16))).join(", ")}${g.more ? `, … +${g.more}` : ""}]`).join("<br>")}</td>`).join("");
   return `<details><summary>Data view: what moved where</summary>` +
-    `<p>Records each mapper emitted (first ones; [rN] = the reducer its key goes to):</p><table><tr>${maps}</tr></table>` +
+    `<p>Records each mapper emitted (first ones; [rN: why] = the reducer its key goes to, and the partitioner's arithmetic):</p><table><tr>${maps}</tr></table>` +
     (R ? `<p>Records from each map task (rows) to each reducer (columns), after combining:</p><table><tr><th></th>${Array.from({ length: R }, (_, r) => `<th>r_${r}</th>`).join("")}</tr>${matrix}</table>` : "") +
     (reds ? `<p>What each reducer received, merged, sorted and grouped (first groups):</p><table><tr>${reds}</tr></table>` : "") +
     `</details>`;

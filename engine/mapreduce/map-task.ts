@@ -153,7 +153,7 @@ export function runMapTask(spec: JobSpec, input: MapInput, attempt: number): Map
       const sz = serializedSize(k) + serializedSize(v);
       outRecords++;
       outBytes += sz;
-      if (samples.length < spec.sampleRecords) samples.push([k, v, p]);
+      if (samples.length < spec.sampleRecords) samples.push([k, v, p, cls.explain(k, R)]);
       keys.push(k); vals.push(v); parts.push(p);
       bufBytes += sz + 16;   // + Hadoop's 16 bytes of metadata per record in the buffer
       if (bufBytes >= limit) spill();

@@ -7,7 +7,7 @@ import { basename, join } from "node:path";
 import { workerData } from "node:worker_threads";
 import { deserializeFunction } from "../common/closure";
 import { ExecutionError } from "../common/errors";
-import { compareKeys, partitionForKey } from "../common/keys";
+import { compareKeys, hashKey, partitionForKey } from "../common/keys";
 import { addCounter, type CounterData } from "./counters";
 import type { JobSpec } from "./job-spec";
 import type { Counter, InputSplitInfo, Mapper, Reducer, TaskContext } from "./types";
@@ -17,6 +17,8 @@ export interface UserClasses {
   combiner?: Reducer;
   reducer?: Reducer;
   partition: (key: unknown, n: number) => number;
+  /** The partitioner's arithmetic for one key, in words (the data view shows it). */
+  explain: (key: unknown, n: number) => string;
   sort: (a: unknown, b: unknown) => number;
   group: (a: unknown, b: unknown) => number;
   /** True when keys sort by the default order (equal primitive keys can be bucketed instead of sorted). */
@@ -68,6 +70,9 @@ export function userClasses(spec: JobSpec, fresh = true): UserClasses {
         return p;
       }
       : partitionForKey,
+    explain: partitioner
+      ? (k, n) => `getPartition(key, ${n}) = ${String(partitioner(k, n))} (the job's partitioner)`
+      : (k, n) => { const h = hashKey(k); return `hash = ${h}, ${h} mod ${n} = ${h % n}`; },
     sort, group, defaultSort: !spec.sortComparator,
   };
   classCache.set(key, cls);

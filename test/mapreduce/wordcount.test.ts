@@ -82,6 +82,8 @@ describe("MapReduce word count on real workers", () => {
     expect(dv.mapSamples[0]!.records.length).toBeGreaterThan(0);
     // Each sampled record's reducer is the hash partition of its key; reducers received sorted groups.
     for (const m of dv.mapSamples) for (const r of m.records) expect(r.partition).toBe(partitionForKey(r.key, 3));
+    // and why: the hash partitioner's arithmetic, as the data view prints it
+    for (const m of dv.mapSamples) for (const r of m.records) expect(r.how).toMatch(new RegExp(`^hash = (\\d+), \\1 mod 3 = ${r.partition}$`));
     for (const r of dv.reduceGroups) {
       const ks = r.groups.map((g) => g.key as string);
       expect(ks).toEqual([...ks].sort());
