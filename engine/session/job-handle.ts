@@ -63,7 +63,7 @@ export class JobHandle {
       const b = renderDag(d);
       if (!opts.data) return b;
       // The edge tables follow the picture; the HTML carries both (a DAG-only MIME type would hide them).
-      return { "text/plain": `${String(b["text/plain"])}\n\n${edgeDataText(d)}`, "text/html": `${String(b["text/html"])}${edgeDataHtml(d)}` };
+      return { "text/plain": `${String(b["text/plain"])}\n\n${edgeDataText(d)}`, "text/html": `${String(b["text/html"]).replace('class="bdw-dag"', 'class="bdw-dag-data"')}${edgeDataHtml(d)}` };
     });
   }
 
