@@ -33,6 +33,9 @@ export interface FailureReplay {
   truncated: boolean;
 }
 
+/** The steps that only a failure makes. */
+const FAILURE_KINDS = new Set<ReplayStepKind>(["worker-lost", "tasks-failed", "stage-failed", "stage-resubmitted"]);
+
 const list = (xs: number[], max = 12) => (xs.length > max ? `${xs.slice(0, max).join(", ")}, ... (${xs.length})` : xs.join(", "));
 
 /** Why a stage attempt failed, in words. */
@@ -75,11 +78,10 @@ export function buildFailureReplay(rec: JobRecord): FailureReplay {
   const stageOfShuffle = new Map(dag.stages.filter((s) => s.shuffleId !== undefined).map((s) => [s.shuffleId!, s.stageId]));
   const rddName = new Map(dag.rdds.map((r) => [r.id, `${r.name} [${r.id}] (${r.callSite})`]));
   const steps: ReplayStep[] = [];
-  let hadFailure = false;
   const step = (e: { time: number }, kind: ReplayStepKind, title: string, detail: string[] = []) =>
     steps.push({ at: Math.max(0, e.time - t0), kind, title, detail, stages: { ...states }, lostOutputStages: [...lost] });
-  const partitionsOf = (stageId: number, attempt: number, tasks: TaskInfo[]) =>
-    [...new Set(tasks.filter((t) => t.stageId === stageId && t.stageAttempt === attempt).map((t) => t.partition))].sort((a, b) => a - b);
+  const partitionsOf = (stageId: number, attempt: number) =>
+    [...new Set(rec.tasks.filter((t) => t.stageId === stageId && t.stageAttempt === attempt).map((t) => t.partition))].sort((a, b) => a - b);
 
   const events = causeFirst(rec.events);
   for (let i = 0; i < events.length; i++) {
@@ -92,13 +94,12 @@ export function buildFailureReplay(rec: JobRecord): FailureReplay {
         const s = e.stage;
         states[s.stageId] = "ACTIVE";
         if (s.attemptId === 0) {
-          const ran = partitionsOf(s.stageId, 0, rec.tasks).length;
+          const ran = partitionsOf(s.stageId, 0).length;
           const wasLost = lost.has(s.stageId);
           step(e, "stage-submitted", `Stage ${s.stageId} runs ${wasLost && ran && ran < s.numTasks ? `${ran} of ${s.numTasks}` : s.numTasks} ${s.numTasks === 1 ? "task" : "tasks"}`,
             wasLost ? ["its shuffle output was lost: the missing map tasks rerun from the stage's input (lineage)"] : []);
         } else {
-          hadFailure = true;
-          const parts = partitionsOf(s.stageId, s.attemptId, rec.tasks);
+          const parts = partitionsOf(s.stageId, s.attemptId);
           step(e, "stage-resubmitted", `Stage ${s.stageId} resubmitted (attempt ${s.attemptId}): recomputes ${parts.length ? `partitions ${list(parts)}` : "its missing partitions"}`,
             [s.kind === "ShuffleMapStage" ? "its map outputs were lost: only the missing map tasks run again, from the stage's input (lineage)" : "it reads the shuffle again once the map side is complete"]);
         }
@@ -107,19 +108,16 @@ export function buildFailureReplay(rec: JobRecord): FailureReplay {
       case "stageCompleted": {
         const s = e.stage;
         if (s.failureReason) {
-          hadFailure = true;
           states[s.stageId] = "FAILED";
           step(e, "stage-failed", `Stage ${s.stageId} (attempt ${s.attemptId}) failed`, [explainFailure(s.failureReason)]);
         } else {
           states[s.stageId] = s.status === "SKIPPED" ? "SKIPPED" : "COMPLETE";
-          const shuffle = dag.stages.find((d) => d.stageId === s.stageId)?.shuffleId;
-          if (shuffle !== undefined) lost.delete(s.stageId);
+          lost.delete(s.stageId);   // a map stage that completed has rewritten its outputs
           step(e, "stage-done", `Stage ${s.stageId} done${s.attemptId > 0 ? ` (attempt ${s.attemptId})` : ""}`);
         }
         break;
       }
       case "workerRemoved": {
-        hadFailure = true;
         const detail: string[] = [];
         if (e.lost?.taskIds.length) detail.push(`running tasks lost (rerun elsewhere): TID ${list(e.lost.taskIds)}`);
         let otherShuffles = 0;
@@ -131,12 +129,11 @@ export function buildFailureReplay(rec: JobRecord): FailureReplay {
           detail.push(`shuffle ${o.shuffleId} (written by stage ${st}): map outputs ${list(o.mapIds)} lost`);
         }
         const byRdd = new Map<number, number[]>();
-        let otherRdds = 0;
         for (const b of e.lost?.cachedBlocks ?? []) {
           if (!rddName.has(b.rddId)) continue;
           byRdd.set(b.rddId, [...(byRdd.get(b.rddId) ?? []), b.partition]);
         }
-        otherRdds = new Set((e.lost?.cachedBlocks ?? []).map((b) => b.rddId).filter((id) => !rddName.has(id))).size;
+        const otherRdds = new Set((e.lost?.cachedBlocks ?? []).map((b) => b.rddId).filter((id) => !rddName.has(id))).size;
         for (const [rdd, parts] of byRdd) detail.push(`cached ${rddName.get(rdd)}: partitions ${list(parts.sort((a, b) => a - b))} lost (recomputed from lineage when read)`);
         if (otherShuffles || otherRdds) {
           detail.push(`also lost, not used by this job: ${[otherShuffles ? `map outputs of ${otherShuffles} other ${otherShuffles === 1 ? "shuffle" : "shuffles"}` : "", otherRdds ? `cached partitions of ${otherRdds} other ${otherRdds === 1 ? "RDD" : "RDDs"}` : ""].filter(Boolean).join(", ")}`);
@@ -150,7 +147,6 @@ export function buildFailureReplay(rec: JobRecord): FailureReplay {
         break;
       case "taskEnd": {
         if (e.reason === "Success") break;
-        hadFailure = true;
         // Consecutive failures of one stage attempt for one reason make one step.
         const group = [e];
         while (i + 1 < events.length) {
@@ -193,5 +189,6 @@ export function buildFailureReplay(rec: JobRecord): FailureReplay {
     for (const id of cachedHere) cuts.push(`cached ${rddName.get(id) ?? `RDD ${id}`} in stage ${s.stageId}: ${hits} partition reads from the cache, ${misses} computed from lineage`);
   }
   for (const r of dag.rdds) if (r.checkpointed) cuts.push(`checkpointed ${rddName.get(r.id)}: its lineage starts at the checkpoint files`);
+  const hadFailure = steps.some((s) => FAILURE_KINDS.has(s.kind));
   return { jobId: rec.info.jobId, description: rec.info.description, hadFailure, steps, cuts, truncated: events.length >= MAX_JOB_EVENTS };
 }

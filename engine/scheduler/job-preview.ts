@@ -4,13 +4,12 @@
 // scheduler's own walk (missingParents), so the prediction is the scheduler's rule, not a copy of
 // it. Nothing is registered, submitted or run.
 
-import type { RDD } from "../rdd";
+import type { RDD, ShuffleDependency } from "../rdd";
 import type { JobDag } from "./job-info";
 import { allStages, buildDag } from "./job-tracker";
 import { missingParents, shuffleDeps, type CacheLocations } from "./lineage";
 import type { MapOutputTracker } from "./map-output-tracker";
 import { ResultStage, ShuffleMapStage, type Stage } from "./stage";
-import type { ShuffleDependency } from "../rdd";
 
 export interface JobPreview {
   /** The predicted DAG; stage ids are the ones the next job would get if it ran now. */

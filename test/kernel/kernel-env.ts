@@ -3,6 +3,7 @@
 // so kernel tests never read or write the machine's own Jupyter configuration.
 
 import { spawn } from "node:child_process";
+import { expect } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,4 +70,11 @@ export function unittestOutcomes(stderr: string): Map<string, string> {
     if (pending && OUTCOME.test(line.trim())) { out.set(pending, line.trim()); pending = undefined; }
   }
   return out;
+}
+
+/** Every named unittest test passed ("ok"), and the run exited 0; failures show the run's stderr tail. */
+export function expectAllOk(r: RunResult, names: string[], tail = 6000): void {
+  const outcomes = unittestOutcomes(r.stderr);
+  for (const t of names) expect.soft(outcomes.get(t), `${t}\n${r.stderr.slice(-tail)}`).toBe("ok");
+  expect(r.code, r.stderr.slice(-tail)).toBe(0);
 }

@@ -2,17 +2,11 @@
 // jupyter_client (protocol_checks.py, engine_checks.py) against a kernelspec in a temp prefix.
 
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeKernelEnv, runPython, unittestOutcomes, PYTHON } from "./kernel-env";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { expectAllOk, makeKernelEnv, runPython, PYTHON } from "./kernel-env";
 import type { KernelEnv } from "./kernel-env";
 
 const hasClient = existsSync(PYTHON) && existsSync("/usr/lib/python3/dist-packages/jupyter_client/__init__.py");
-
-function expectAllOk(r: { code: number | null; stderr: string }, names: string[]): void {
-  const outcomes = unittestOutcomes(r.stderr);
-  for (const t of names) expect.soft(outcomes.get(t), `${t}\n${r.stderr.slice(-6000)}`).toBe("ok");
-  expect(r.code, r.stderr.slice(-6000)).toBe(0);
-}
 
 describe.skipIf(!hasClient)("kernel protocol (jupyter_client)", () => {
   let k: KernelEnv;
