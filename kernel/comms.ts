@@ -12,8 +12,8 @@ import { isRemoteSession } from "./notebook-session";
 
 export const JOBS_TARGET = "bigdata.jobs";
 export const CLUSTER_TARGET = "bigdata.cluster";
-/** Spark's cancelJob reason for a job cancelled from the panel. */
-export const PANEL_CANCEL_REASON = "cancelled from the job panel";
+/** Spark's cancelJob reason for a job cancelled from the panel ("Job 3 cancelled from the job panel"). */
+export const PANEL_CANCEL_REASON = "from the job panel";
 
 type Content = Record<string, unknown>;
 

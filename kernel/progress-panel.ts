@@ -10,7 +10,7 @@ import type { JobInfo, ListenerEvent, SparkListener, StageInfo, TaskInfo } from 
 import type { DisplayContent, MimeBundle } from "./display";
 
 export interface ProgressRenderers {
-  renderProgress(job: JobInfo, stages: StageInfo[], opts?: { now?: number }): MimeBundle;
+  renderProgress(job: JobInfo, stages: StageInfo[], opts?: { now?: number; activeJobIds?: number[] }): MimeBundle;
   renderJobSummary(job: JobInfo, stages: StageInfo[], tasks: TaskInfo[], opts?: { now?: number }): MimeBundle;
 }
 
@@ -126,7 +126,8 @@ export class ProgressPanel implements SparkListener {
     // The first job of a group creates its panel; later ones update it.
     const shown = t.group ? t.group.members[0] !== t || update : update;
     const v = view(t);
-    const data = safe(() => this.renderers.renderProgress(v.job, v.stages));
+    const activeJobIds = (t.group?.members ?? [t]).filter((m) => this.jobs.has(m.job.jobId)).map((m) => m.job.jobId);
+    const data = safe(() => this.renderers.renderProgress(v.job, v.stages, { activeJobIds }));
     if (data) this.out.show({ data, metadata: {} }, t.displayId, shown);
   }
 }

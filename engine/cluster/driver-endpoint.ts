@@ -55,6 +55,7 @@ export class DriverEndpoint {
   private http?: Server;
   private wss?: WebSocketServer;
   private readonly sockets = new Map<string, WebSocket>();
+  private readonly memory = new Map<string, number>();   // worker id -> rss at its last heartbeat
   /** Every open connection, registered or not (close() must end them all). */
   private readonly peers = new Set<WebSocket>();
   private monitor?: HeartbeatMonitor;
@@ -148,6 +149,7 @@ export class DriverEndpoint {
           break;
         }
         case "heartbeat":
+          if (msg.rssBytes !== undefined) this.memory.set(workerId, msg.rssBytes);
           break;
         case "taskEnd":
           this.opts.events.taskEnded(workerId, msg);
@@ -219,9 +221,15 @@ export class DriverEndpoint {
       p.reject(p.lost(`was lost: ${reason}`));
     }
     this.sockets.delete(workerId);
+    this.memory.delete(workerId);
     this.monitor?.forget(workerId);
     try { ws?.terminate(); } catch { /* already gone */ }
     if (!this.closed) this.opts.events.workerLost(workerId, reason);
+  }
+
+  /** The worker process's resident memory at its last heartbeat, when it said. */
+  memoryBytes(workerId: string): number | undefined {
+    return this.memory.get(workerId);
   }
 
   /** Wall-clock time of the worker's last message, or undefined for an unknown worker. */

@@ -192,6 +192,6 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
   // Register only once every executor thread has loaded the engine, so the first task runs warm.
   await Promise.all(slots.map((s) => s.ready));
   toDriver({ t: "register", workerId, pid: process.pid, host, slots: cores, shuffleAddress: services.shuffleAddress, localDir });
-  beat = setInterval(() => toDriver({ t: "heartbeat", workerId, time: Date.now() }), opts.heartbeatMs ?? 1000);
+  beat = setInterval(() => toDriver({ t: "heartbeat", workerId, time: Date.now(), rssBytes: process.memoryUsage.rss() }), opts.heartbeatMs ?? 1000);
   await stopped;
 }

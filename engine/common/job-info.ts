@@ -175,6 +175,8 @@ export interface WorkerInfo {
   shuffleAddress: string;
   lastHeartbeat: number;
   cachedBlocks: number;
+  /** The worker process's resident memory at its last heartbeat (absent until it reports). */
+  memoryBytes?: number;
 }
 
 /** Listener events, as Scala's SparkListener has them. */

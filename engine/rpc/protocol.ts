@@ -67,7 +67,7 @@ export interface ServiceReply { t: "serviceReply"; reqId: number; result?: unkno
 
 export type WorkerToDriver =
   | { t: "register"; workerId: string; pid: number; host: string; slots: number; shuffleAddress: string; localDir: string }
-  | { t: "heartbeat"; workerId: string; time: number }
+  | { t: "heartbeat"; workerId: string; time: number; /** The worker process's resident memory (process.memoryUsage().rss). */ rssBytes?: number }
   | TaskEndMessage
   | ServiceReply
   | { t: "log"; level: "info" | "warn" | "error"; text: string };

@@ -45,7 +45,7 @@ export function validateWorkerMessage(msg: unknown): string | undefined {
       if (!isStr(msg.shuffleAddress) || !isStr(msg.localDir)) return "register needs shuffleAddress and localDir strings";
       return undefined;
     case "heartbeat":
-      return isStr(msg.workerId, 256) && isNum(msg.time) ? undefined : "heartbeat needs workerId and time";
+      return isStr(msg.workerId, 256) && isNum(msg.time) && (msg.rssBytes === undefined || isNum(msg.rssBytes)) ? undefined : "heartbeat needs workerId and time (and a numeric rssBytes when given)";
     case "taskEnd":
       return checkTaskEnd(msg);
     case "serviceReply":

@@ -73,6 +73,8 @@ export class DAGScheduler implements PlacementCore {
       maxResultSize?: number;
       /** When a worker last spoke; the driver endpoint owns heartbeat time. */
       lastHeartbeat?: (workerId: string) => number | undefined;
+      /** A worker process's resident memory as its heartbeats report it. */
+      memoryBytes?: (workerId: string) => number | undefined;
       /** Keeps the driver's process alive while a job runs; returns the release. */
       hold?: () => () => void;
     } = {},
@@ -133,6 +135,7 @@ export class DAGScheduler implements PlacementCore {
       id: w.info.workerId, pid: w.info.pid, host: w.info.host, state: "ALIVE" as const, slots: w.info.slots, freeSlots: w.free.size,
       shuffleAddress: w.info.shuffleAddress, lastHeartbeat: this.opts.lastHeartbeat?.(w.info.workerId) ?? w.registeredAt,
       cachedBlocks: [...this.cacheLocs.values()].filter((s) => [...s].some((e) => isExecutorOf(e, w.info.workerId))).length,
+      ...memoryOf(this.opts.memoryBytes?.(w.info.workerId)),
     }));
   }
 
@@ -506,3 +509,7 @@ export class DAGScheduler implements PlacementCore {
 }
 
 export { NarrowDependency, WorkbenchError };
+
+function memoryOf(bytes: number | undefined): { memoryBytes?: number } {
+  return bytes === undefined ? {} : { memoryBytes: bytes };
+}

@@ -37,6 +37,7 @@ export class EmbeddedCluster {
       maxTaskFailures: conf.getInt("spark.task.maxFailures", 4),
       maxResultSize: conf.getBytes("spark.driver.maxResultSize", 1024 * 1024 * 1024),
       lastHeartbeat: (id) => this.endpoint.lastHeartbeat(id),
+      memoryBytes: (id) => this.endpoint.memoryBytes(id),
       hold: () => this.keepAlive.hold(),
     });
     this.endpoint = new DriverEndpoint({

@@ -12,6 +12,11 @@ export interface ProgressOptions {
   now?: number;
   /** Width of the text bar in characters. */
   barWidth?: number;
+  /**
+   * The running jobs a cancel from this panel stops (one panel can show several jobs of one cell
+   * action); defaults to the job itself while it runs.
+   */
+  activeJobIds?: number[];
 }
 
 export interface ProgressPayload {
@@ -19,6 +24,8 @@ export interface ProgressPayload {
   job: JobInfo;
   stages: StageInfo[];
   elapsedMs: number;
+  /** The running jobs the panel's cancel button stops (Spark's cancelJob for each). */
+  activeJobIds: number[];
 }
 
 /** Job stages in the order the job lists them, then any extras by id. */
@@ -83,6 +90,7 @@ export function renderProgress(job: JobInfo, stages: StageInfo[], opts: Progress
       el("table", { style: "border-collapse:collapse;" }, el("tbody", {}, rows)) +
       (job.error ? el("div", { class: "bdw-error", style: "color:#c0392b;margin-top:3px;white-space:pre-wrap;" }, text(job.error)) : ""),
   );
-  const payload: ProgressPayload = { kind: "progress", job, stages: ordered, elapsedMs: elapsed };
+  const activeJobIds = opts.activeJobIds ?? (job.status === "RUNNING" ? [job.jobId] : []);
+  const payload: ProgressPayload = { kind: "progress", job, stages: ordered, elapsedMs: elapsed, activeJobIds };
   return { [MIME.text]: plain, [MIME.html]: html, [MIME.progress]: payload };
 }

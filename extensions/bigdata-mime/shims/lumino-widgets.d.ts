@@ -19,6 +19,9 @@ declare module "@lumino/widgets" {
   export class Widget {
     constructor(options?: { node?: ShimElement });
     readonly node: ShimElement;
+    id: string;
+    readonly title: { label: string; caption: string };
+    readonly isVisible: boolean;
     addClass(name: string): void;
     removeClass(name: string): void;
     readonly isDisposed: boolean;

@@ -5,6 +5,7 @@
 import type { JobDag } from "../../../engine/viz/engine-types";
 import { renderDag } from "../../../engine/viz/dag";
 import { escapeXml } from "../../../engine/viz/format";
+import { el, text } from "../../../engine/viz/html";
 import { renderJobSummaryPayload, type JobSummaryPayload } from "../../../engine/viz/job-summary";
 import { renderLineage } from "../../../engine/viz/lineage";
 import { MIME } from "../../../engine/viz/mime";
@@ -43,8 +44,33 @@ function fallback(bundle: Record<string, unknown>): { kind: ViewKind; html: stri
   return { kind: "fallback", html: `<pre>${escapeXml(typeof plain === "string" ? plain : JSON.stringify(plain ?? null, null, 2))}</pre>` };
 }
 
+/** The jobs the live panel's cancel stops: none once the job is over. */
+export function cancelJobIds(p: ProgressPayload): number[] {
+  if (p.job.status !== "RUNNING") return [];
+  return Array.isArray(p.activeJobIds) ? p.activeJobIds : [p.job.jobId];
+}
+
+/**
+ * The live panel's cancel button (only here: the static HTML has no kernel to talk to). The lab
+ * plugin (plugin.ts) hears its click and sends { action: "cancel", jobId } on the kernel's
+ * "bigdata.jobs" comm for each job in data-jobs.
+ */
+export function cancelButton(p: ProgressPayload): string {
+  const ids = cancelJobIds(p);
+  if (!ids.length) return "";
+  return el("button", { class: "bdw-cancel", "data-jobs": ids.join(","), title: "Cancel the running job (Spark's cancelJob); its cell fails with the cancellation", style: "margin-top:4px;" }, text(ids.length === 1 ? `Cancel job ${ids[0]}` : `Cancel jobs ${ids.join(", ")}`));
+}
+
 /** HTML for `mimeType` from an output bundle (the model's data holds every MIME type of the output). */
-export function renderView(mimeType: string, bundle: Record<string, unknown>, state: ViewState = {}): { kind: ViewKind; html: string } {
+export interface View {
+  kind: ViewKind;
+  html: string;
+  /** Controls drawn apart from the view (the live panel's cancel button), kept while `actionsKey` stays the same. */
+  actions?: string;
+  actionsKey?: string;
+}
+
+export function renderView(mimeType: string, bundle: Record<string, unknown>, state: ViewState = {}): View {
   const data = bundle[mimeType];
   try {
     switch (mimeType) {
@@ -55,7 +81,8 @@ export function renderView(mimeType: string, bundle: Record<string, unknown>, st
         if (isObj(data) && data["kind"] === "summary") return { kind: "summary", html: renderJobSummaryPayload(data as unknown as JobSummaryPayload)[MIME.html] as string };
         if (isObj(data) && data["kind"] === "progress") {
           const p = data as unknown as ProgressPayload;
-          return { kind: "progress", html: renderProgress(p.job, p.stages, { now: p.job.submissionTime + p.elapsedMs })[MIME.html] as string };
+          const html = renderProgress(p.job, p.stages, { now: p.job.submissionTime + p.elapsedMs })[MIME.html] as string;
+          return { kind: "progress", html, actions: cancelButton(p), actionsKey: cancelJobIds(p).join(",") };
         }
         break;
       case MIME.metrics:

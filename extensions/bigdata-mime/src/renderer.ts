@@ -1,6 +1,7 @@
 // The JupyterLab renderer widget: draws a vnd.bigdata output with engine/viz and wires the
 // interactions (hover an RDD: its lineage stays lit and the rest fades; click a stage: details
-// below the DAG; click a table header: sort; hover a plan operator: its inputs stay lit).
+// below the DAG; click a table header: sort; hover a plan operator: its inputs stay lit). A live
+// job panel is updated in place and carries a cancel button (the lab plugin, plugin.ts, sends it).
 
 import { Widget } from "@lumino/widgets";
 import type { JobDag } from "../../../engine/viz/engine-types";
@@ -108,6 +109,11 @@ export function mount(root: ElementLike, mimeType: string, bundle: Record<string
   const draw = (state: ViewState) => {
     detach();
     const view = renderView(mimeType, bundle, state);
+    if (view.kind === "progress") {
+      root.innerHTML = `<div class="bdw-live-body">${view.html}</div><div class="bdw-live-actions" data-key="${view.actionsKey ?? ""}">${view.actions ?? ""}</div>`;
+      detach = () => {};
+      return;
+    }
     root.innerHTML = view.html + (view.kind === "dag" ? '<div class="bdw-details-slot"></div>' : "");
     if (view.kind === "table") {
       for (const th of Array.from(root.querySelectorAll("th[data-column]"))) th.style.setProperty("cursor", "pointer");
@@ -117,6 +123,26 @@ export function mount(root: ElementLike, mimeType: string, bundle: Record<string
   };
   draw(initial);
   return () => detach();
+}
+
+/**
+ * Update a live job panel drawn by mount() in place: the panel is redrawn (up to ten times a
+ * second while its job runs) but its cancel button stays the same element while the jobs it
+ * cancels do not change, so a click is not lost to a redraw and "Cancelling..." stays shown.
+ * False when `root` holds no live panel or the output is no longer one (the job's summary).
+ */
+export function updateLive(root: ElementLike, mimeType: string, bundle: Record<string, unknown>): boolean {
+  const body = root.querySelector(".bdw-live-body");
+  const actions = root.querySelector(".bdw-live-actions");
+  if (!body || !actions) return false;
+  const view = renderView(mimeType, bundle);
+  if (view.kind !== "progress") return false;
+  body.innerHTML = view.html;
+  if (actions.getAttribute("data-key") !== (view.actionsKey ?? "")) {
+    actions.innerHTML = view.actions ?? "";
+    actions.setAttribute("data-key", view.actionsKey ?? "");
+  }
+  return true;
 }
 
 /** IRenderMime.IRenderer for the application/vnd.bigdata.*+json types. */
@@ -129,6 +155,7 @@ export class BigDataRenderer extends Widget implements IRenderer {
   }
 
   async renderModel(model: IMimeModel): Promise<void> {
+    if (updateLive(this.node, this.options.mimeType, { ...model.data })) return;
     this.detach();
     this.detach = mount(this.node, this.options.mimeType, { ...model.data });
   }

@@ -5,6 +5,9 @@ export class Widget {
   readonly node: unknown;
   private classes = new Set<string>();
   isDisposed = false;
+  id = "";
+  readonly title = { label: "", caption: "" };
+  isVisible = true;
   constructor(options: { node?: unknown } = {}) {
     this.node = options.node ?? null;
   }

@@ -1,0 +1,49 @@
+// The workbench's JupyterLab (and Notebook 7) plugin, beside the MIME renderers of index.ts: it
+// talks to the notebook's kernel through the comms of kernel/comms.ts.
+// - A live job panel's "Cancel job" button (render-model.ts) sends { action: "cancel", jobId } on
+//   "bigdata.jobs" to the kernel of the notebook the panel is in; the job's cell then fails with
+//   Spark's cancellation error and the panel turns into the cancelled job's summary.
+// - The "Cluster" sidebar (right side) follows the current notebook's workers.
+// It requires no tokens, so it needs no @jupyterlab package at run time (lab-types.ts).
+
+import { ClusterPanel } from "./cluster-panel";
+import { eventElement, type ElementLike, type EventLike } from "./dom-types";
+import { JOBS_TARGET, KernelComms } from "./kernel-comms";
+import { kernelOf, type AppLike, type PluginLike } from "./lab-types";
+
+/** The job ids a cancel button stops (its data-jobs). */
+export function buttonJobIds(button: ElementLike): number[] {
+  return (button.getAttribute("data-jobs") ?? "").split(",").filter((s) => s.trim() !== "").map(Number).filter(Number.isInteger);
+}
+
+function onCancelClick(app: AppLike, comms: KernelComms, ev: EventLike): void {
+  const button = eventElement(ev)?.closest("button.bdw-cancel");
+  if (!button || button.getAttribute("disabled") !== null) return;
+  const owner = [...app.shell.widgets("main")].find((w) => w.node.contains(button));
+  const kernel = kernelOf(owner);
+  if (!kernel) {
+    button.textContent = "No kernel to cancel on";
+    return;
+  }
+  const ids = buttonJobIds(button);
+  button.setAttribute("disabled", "");
+  button.textContent = `Cancelling job${ids.length === 1 ? "" : "s"} ${ids.join(", ")}...`;
+  for (const jobId of ids) comms.send(kernel, JOBS_TARGET, { action: "cancel", jobId });
+}
+
+const plugin: PluginLike = {
+  id: "bigdata-workbench-mime:lab",
+  description: "Cancel buttons on the workbench's live job panels and the Cluster sidebar, through the kernel's comms",
+  autoStart: true,
+  activate(app: AppLike): void {
+    const comms = new KernelComms();
+    app.shell.node.addEventListener("click", (ev) => onCancelClick(app, comms, ev));
+    const panel = new ClusterPanel(comms);
+    app.shell.add(panel, "right", { rank: 900 });
+    const follow = () => panel.follow(app.shell.currentWidget);
+    app.shell.currentChanged?.connect(follow);
+    follow();
+  },
+};
+
+export default plugin;
