@@ -63,4 +63,20 @@ describe("progress panel", () => {
     expect(shown[shown.length - 1]!.update).toBe(false);
     expect(new Set(shown.map((x) => x.id)).size).toBe(2);
   });
+
+  it("says which running jobs a cancel from the panel stops (the group's running members)", () => {
+    const seen: Array<number[] | undefined> = [];
+    const renderers = { ...plainRenderers, renderProgress: (j: JobInfo, st: StageInfo[], o?: { activeJobIds?: number[] }) => (seen.push(o?.activeJobIds), plainRenderers.renderProgress(j, st)) };
+    const panel = new ProgressPanel({ show: () => {} }, renderers);
+    const close = panel.openGroup("show at <cell 5>:1");
+    const j1: JobInfo = { ...job, jobId: 11, stageIds: [1] };
+    const j2: JobInfo = { ...job, jobId: 12, stageIds: [2] };
+    panel.onEvent({ type: "jobStart", time: 1000, job: j1, stages: [stage(1, 2)] });
+    expect(seen[seen.length - 1]).toEqual([11]);
+    panel.onEvent({ type: "jobStart", time: 1000, job: j2, stages: [stage(2, 1)] });
+    expect(seen[seen.length - 1]).toEqual([11, 12]);
+    panel.onEvent({ type: "jobEnd", time: 1002, job: { ...j1, status: "SUCCEEDED", completionTime: 1002 } });
+    expect(seen[seen.length - 1]).toEqual([12]);
+    close();
+  });
 });

@@ -7,6 +7,7 @@ import { formatBytes, formatCount, formatDuration } from "./format";
 import { FONT, TD, TD_LEFT, TH, TH_LEFT, el, text } from "./html";
 import { MIME, type MimeBundle } from "./mime";
 import { jobElapsed, orderStages } from "./progress";
+import { stageDrills, type StageDrill } from "./stage-drill";
 
 export interface StageTotals {
   stageId: number;
@@ -40,6 +41,8 @@ export interface JobSummaryPayload {
   failedTasks: number;
   totals: Omit<StageTotals, "stageId" | "attemptId" | "name" | "status" | "numTasks" | "ranTasks" | "failedTasks" | "durationMs">;
   stages: StageTotals[];
+  /** Each stage's metrics quantiles, timeline and tasks (the extension's drill-down); absent without task records. */
+  details?: StageDrill[];
 }
 
 type Sums = JobSummaryPayload["totals"];
@@ -104,6 +107,7 @@ export function jobSummary(job: JobInfo, stages: StageInfo[], tasks: TaskInfo[],
     failedTasks: byCounters ? run.reduce((n, s) => n + s.numFailedTasks, 0) : jobTasks.filter((t) => t.status === "FAILED").length,
     totals,
     stages: perStage,
+    ...(byCounters ? {} : { details: stageDrills(run, jobTasks, job.status === "RUNNING" ? { now } : { now, jobEnd: job.completionTime }) }),
   };
 }
 

@@ -21,4 +21,23 @@ describe("renderWorkers", () => {
     expect(externalReferences(html)).toEqual([]);
     expect(html).toContain('data-worker="worker-2" style="opacity:0.55;"');
   });
+
+  it("shows reported memory, kill buttons for live workers only, and a two-line sidebar layout", () => {
+    const a = { ...w("worker-1", "ALIVE", 2, 1, 1_000), memoryBytes: 80 * 1024 * 1024 };
+    const dead = w("worker-0", "DEAD", 1, 1, 0);
+    const full = renderWorkers([a, dead], { now: 1_000, killButtons: true });
+    expect((full[MIME.text] as string).split("\n")[1]).toMatch(/Memory$/);
+    const html = full[MIME.html] as string;
+    assertWellFormedXml(html);
+    expect(html).toContain("80.0 MiB");
+    expect(html.match(/class="bdw-kill"/g)).toHaveLength(1);
+    expect(html).toContain('class="bdw-kill" data-worker="worker-1"');
+    // No worker reported memory: no memory column.
+    expect(renderWorkers([dead], { now: 1_000 })[MIME.text] as string).not.toContain("Memory");
+    const compact = renderWorkers([a, dead], { now: 1_000, killButtons: true, compact: true })[MIME.html] as string;
+    assertWellFormedXml(compact);
+    expect(compact).not.toContain("<thead>");
+    expect(compact).toContain("pid 102 · 1/2 slots busy · 3 cached · 80.0 MiB · heartbeat 0 ms ago");
+    expect(compact.match(/class="bdw-kill"/g)).toHaveLength(1);
+  });
 });

@@ -3,6 +3,7 @@
 // kernel's "bigdata.jobs" comm (the cell fails with Spark's cancellation, the panel becomes the
 // cancelled job's summary, saved with the notebook and drawn again after a reload); the Cluster
 // sidebar lists the notebook's workers, kills one and adds one through "bigdata.cluster".
+// A click on the summary's stage shows its task metrics, timeline and tasks (the drill-down).
 // Screenshots: test-artifacts/lab/live-panel.png, cancelled.png, cluster.png, reloaded.png.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,6 +108,14 @@ describe.skipIf(!existsSync(CHROMIUM) || !findBasePython())("the lab plugin in c
     await page.reload();
     await page.waitForSelector(".jp-OutputArea-output.bdw-output .bdw-job-summary", { timeout: 60_000 }).catch((e) => fail(e, "reloaded.png"));
     expect(await textOf(".jp-OutputArea-output.bdw-output .bdw-job-summary")).toMatch(/CANCELLED/);
+    // Click the stage: its task metrics, timeline and tasks, from the saved payload.
+    const ran = Number(/(\d+) of 24 ran/.exec(await textOf(".jp-OutputArea-output.bdw-output .bdw-job-summary"))![1]);
+    await page.locator(".jp-OutputArea-output.bdw-output tr.bdw-stage-row").first().click();
+    const drill = ".jp-OutputArea-output.bdw-output .bdw-details-slot .bdw-stage-drill";
+    await page.waitForSelector(drill, { timeout: 10_000 }).catch((e) => fail(e, "drill.png"));
+    expect(await page.locator(`${drill} tr.bdw-task-row`).count()).toBe(ran);
+    expect(await page.locator(`${drill} svg.bdw-stage-timeline rect.bdw-task-bar`).count()).toBe(ran);
+    expect(await textOf(drill)).toMatch(/Min[\s\S]*Median[\s\S]*Max/);
     await screenshot(page, "reloaded.png");
   }, 180_000);
 });

@@ -24,7 +24,7 @@ describe.skipIf(!existsSync(CHROMIUM))("extension in chromium", () => {
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     page = await browser.newPage({ viewport: { width: 900, height: 2000 } });
-    await page.setContent(`<!doctype html><html><body><div id="dag"></div><div id="plan"></div><div id="table"></div></body></html>`);
+    await page.setContent(`<!doctype html><html><body><div id="dag"></div><div id="plan"></div><div id="table"></div><div id="live"></div><div id="summary"></div></body></html>`);
     await page.addScriptTag({ content: out.outputFiles[0]!.text });
     await page.evaluate(() => {
       const w = globalThis as unknown as { bdw: { mount: (root: unknown, mime: string, bundle: unknown) => void; bundles: Record<string, unknown> } };
@@ -32,6 +32,8 @@ describe.skipIf(!existsSync(CHROMIUM))("extension in chromium", () => {
       w.bdw.mount(doc.getElementById("dag"), "application/vnd.bigdata.dag+json", w.bdw.bundles["dag"]);
       w.bdw.mount(doc.getElementById("plan"), "application/vnd.bigdata.plan+json", w.bdw.bundles["plan"]);
       w.bdw.mount(doc.getElementById("table"), "application/vnd.bigdata.table+json", w.bdw.bundles["table"]);
+      w.bdw.mount(doc.getElementById("live"), "application/vnd.bigdata.progress+json", w.bdw.bundles["live1"]);
+      w.bdw.mount(doc.getElementById("summary"), "application/vnd.bigdata.progress+json", w.bdw.bundles["summary"]);
     });
   }, 120_000);
 
@@ -78,5 +80,28 @@ describe.skipIf(!existsSync(CHROMIUM))("extension in chromium", () => {
     expect(await ids()).toEqual(["10", "2", "1"]);
     await page.click('#table th[data-column="1"]');
     expect(await page.$$eval("#table tbody tr td:nth-child(2)", (tds) => tds.map((t) => (t as unknown as { textContent: string }).textContent))).toEqual(["a", "b", "null"]);
+  });
+
+  it("updates a live panel in place, keeping its cancel button (and what a click did to it)", async () => {
+    const updated = await page.evaluate(() => {
+      const w = globalThis as unknown as { bdw: { updateLive: (root: unknown, mime: string, bundle: unknown) => boolean; bundles: Record<string, unknown> } };
+      const doc = (globalThis as unknown as { document: { getElementById(id: string): { querySelector(s: string): { textContent: string } | null } } }).document;
+      const root = doc.getElementById("live");
+      const button = root.querySelector("button.bdw-cancel")!;
+      button.textContent = "Cancelling job...";
+      const ok = w.bdw.updateLive(root, "application/vnd.bigdata.progress+json", w.bdw.bundles["live2"]);
+      return { ok, same: root.querySelector("button.bdw-cancel") === button, label: root.querySelector("button.bdw-cancel")!.textContent, body: root.querySelector(".bdw-live-body")!.textContent };
+    });
+    expect(updated).toMatchObject({ ok: true, same: true, label: "Cancelling job..." });
+    expect(updated.body).toContain("2 s");
+  });
+
+  it("shows a summary's stage drill-down on a click on its row", async () => {
+    await page.click('#summary tr.bdw-stage-row[data-stage="1"]');
+    const drill = await page.$eval("#summary .bdw-details-slot", (e) => (e as unknown as { innerHTML: string }).innerHTML);
+    expect(drill).toContain("bdw-stage-drill");
+    expect((drill.match(/class="bdw-task-row"/g) ?? []).length).toBe(4);
+    await page.click('#summary tr.bdw-stage-row[data-stage="1"]');
+    expect(await page.$eval("#summary .bdw-details-slot", (e) => (e as unknown as { innerHTML: string }).innerHTML)).toBe("");
   });
 });

@@ -1,11 +1,14 @@
 // The JupyterLab renderer widget: draws a vnd.bigdata output with engine/viz and wires the
 // interactions (hover an RDD: its lineage stays lit and the rest fades; click a stage: details
-// below the DAG; click a table header: sort; hover a plan operator: its inputs stay lit). A live
+// below the DAG; click a table header: sort; hover a plan operator: its inputs stay lit; click a
+// job summary's stage: its task metrics, timeline and tasks, engine/viz/stage-drill.ts). A live
 // job panel is updated in place and carries a cancel button (the lab plugin, plugin.ts, sends it).
 
 import { Widget } from "@lumino/widgets";
 import type { JobDag } from "../../../engine/viz/engine-types";
+import type { JobSummaryPayload } from "../../../engine/viz/job-summary";
 import type { PlanGraphNode } from "../../../engine/viz/plan-graph";
+import { stageDrillHtml } from "../../../engine/viz/stage-drill";
 import { eventElement, type ElementLike, type EventLike } from "./dom-types";
 import { lineageOf, nextSort, planSubtreeIds, rddOfNodeId, stageDetails, stageDetailsHtml, upstreamStages } from "./interactions";
 import { renderView, type ViewKind, type ViewState } from "./render-model";
@@ -92,6 +95,19 @@ export function attachInteractions(root: ElementLike, kind: ViewKind, data: unkn
     on("mouseout", (ev) => {
       if (eventElement(ev)?.closest("g.bdw-plan-node")) highlightPlan(root, null);
     });
+  } else if (kind === "summary") {
+    const details = (data as JobSummaryPayload).details ?? [];
+    on("click", (ev) => {
+      const tr = eventElement(ev)?.closest("tr.bdw-stage-row");
+      const slot = root.querySelector(".bdw-details-slot");
+      if (!tr || !slot) return;
+      const id = tr.getAttribute("data-stage");
+      const d = details.find((x) => String(x.stageId) === id);
+      const same = slot.getAttribute("data-stage") === id;
+      slot.innerHTML = d && !same ? stageDrillHtml(d) : "";
+      if (d && !same) slot.setAttribute("data-stage", id ?? "");
+      else slot.removeAttribute("data-stage");
+    });
   } else if (kind === "table") {
     on("click", (ev) => {
       const th = eventElement(ev)?.closest("th[data-column]");
@@ -114,11 +130,19 @@ export function mount(root: ElementLike, mimeType: string, bundle: Record<string
       detach = () => {};
       return;
     }
-    root.innerHTML = view.html + (view.kind === "dag" ? '<div class="bdw-details-slot"></div>' : "");
+    root.innerHTML = view.html + (view.kind === "dag" || view.kind === "summary" ? '<div class="bdw-details-slot"></div>' : "");
     if (view.kind === "table") {
       for (const th of Array.from(root.querySelectorAll("th[data-column]"))) th.style.setProperty("cursor", "pointer");
     }
     if (view.kind === "dag") for (const g of Array.from(root.querySelectorAll("g.bdw-stage, g.bdw-rdd"))) g.style.setProperty("cursor", "pointer");
+    if (view.kind === "summary") {
+      const drills = new Set(((bundle[mimeType] as JobSummaryPayload).details ?? []).map((d) => d.stageId));
+      for (const tr of Array.from(root.querySelectorAll("tr.bdw-stage-row"))) {
+        if (!drills.has(Number(tr.getAttribute("data-stage")))) continue;
+        tr.style.setProperty("cursor", "pointer");
+        tr.setAttribute("title", "Click for the stage's task metrics, timeline and tasks");
+      }
+    }
     detach = attachInteractions(root, view.kind, bundle[mimeType], state, draw);
   };
   draw(initial);
