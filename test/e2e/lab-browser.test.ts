@@ -41,7 +41,7 @@ async function drawnByExtension(page: Page, consoleLines: string[], shot: string
     throw new Error(`${String(e)}\nbrowser console:\n${consoleLines.join("\n")}\noutputs:\n${await outputsOf(page)}`);
   });
   // mount() adds the details slot; the text/html fallback (jp-RenderedHTML) must not be used.
-  expect(await page.locator(".jp-OutputArea-output.bdw-output .bdw-details-slot").count()).toBe(1);
+  expect(await page.locator(".jp-OutputArea-output.bdw-output:has(.bdw-dag) .bdw-details-slot").count()).toBe(1);
   expect(await page.locator(".jp-RenderedHTMLCommon .bdw-dag").count()).toBe(0);
   await screenshot(page, shot);
 }
