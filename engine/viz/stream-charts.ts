@@ -40,7 +40,7 @@ export function streamChartsSpec(progress: StreamingQueryProgress[]): TopLevelSp
       transform: [{ filter: { field: "chart", equal: c } }],
       mark: { type: "line", point: true },
       encoding: {
-        x: { field: "batchId", type: "quantitative", title: "batch", axis: { tickMinStep: 1 } },
+        x: { field: "batchId", type: "quantitative", title: "batch", axis: { tickMinStep: 1, format: "d" } },
         y: c === "watermark"
           ? { field: "value", type: "temporal", title: null }
           : { field: "value", type: "quantitative", title: null },

@@ -19,6 +19,15 @@ import { findBasePython } from "../../kernel/cli/jupyter-lab-env";
 // 24 tasks of 1 s each on the embedded cluster's few slots: long enough to watch and cancel.
 const SLOW_JOB = "await sc.parallelize(Array.from({ length: 24 }, (_, i) => i), 24).map((x) => { const t = Date.now(); while (Date.now() - t < 1000) { /* busy */ } return x; }).collect()";
 const WORKERS = "spark.cluster.workers().length";
+const STREAM = [
+  'import { MemoryStream } from "bigdata-workbench";',
+  'const words = new MemoryStream(spark, "word STRING");',
+  'const wc = words.toDF().groupBy("word").count().writeStream.format("memory").queryName("wc").outputMode("complete").start();',
+  'words.addData([{ word: "a" }, { word: "b" }]); await wc.processAllAvailable();',
+  'words.addData([{ word: "a" }]); await wc.processAllAvailable();',
+  "wc",
+].join("\n");
+const MORE = 'words.addData([{ word: "c" }]); await wc.processAllAvailable();';
 
 let sb: Sandbox;
 let ready = false;
@@ -29,7 +38,7 @@ beforeAll(async () => {
   sb = await makeSandbox();
   ready = prepareLab();
   if (ready && existsSync(CHROMIUM)) {
-    await writeFile(join(sb.dir, "work", "panels.ipynb"), notebookJson([{ id: "slow", source: SLOW_JOB }, { id: "workers", source: WORKERS }]));
+    await writeFile(join(sb.dir, "work", "panels.ipynb"), notebookJson([{ id: "slow", source: SLOW_JOB }, { id: "workers", source: WORKERS }, { id: "stream", source: STREAM }, { id: "more", source: MORE }]));
     lab = await startLab(sb, join(sb.dir, "work"));
     ({ page, console: consoleLines } = await lab.open("/lab/tree/panels.ipynb"));
     await waitForIdleKernel(page);
@@ -117,5 +126,21 @@ describe.skipIf(!existsSync(CHROMIUM) || !findBasePython())("the lab plugin in c
     expect(await page.locator(`${drill} svg.bdw-stage-timeline rect.bdw-task-bar`).count()).toBe(ran);
     expect(await textOf(drill)).toMatch(/Min[\s\S]*Median[\s\S]*Max/);
     await screenshot(page, "reloaded.png");
+  }, 180_000);
+
+  it("draws a streaming query's live panel with the extension, charts included, and updates it as batches run", async () => {
+    expect(ready, "JupyterLab environment and extension").toBe(true);
+    await runCell(page, 2);
+    const panel = page.locator(".jp-Cell").nth(2).locator(".jp-OutputArea-output.bdw-output .bdw-stream");
+    await panel.first().waitFor({ timeout: 60_000 }).catch((e) => fail(e, "stream.png"));
+    await waitUntil(async () => (await panel.locator("tr.bdw-batch").count()) === 2, 30_000, "two batches in the panel").catch((e) => fail(e, "stream.png"));
+    // the charts (drawn by Vega in the kernel; the kernel ships inline SVG as an <img> data URL)
+    await page.locator(".jp-Cell").nth(2).locator(".bdw-output .bdw-stream-charts").locator("svg, img").first().waitFor({ timeout: 10_000 }).catch((e) => fail(e, "stream.png"));
+    expect(await panel.innerText()).toMatch(/Latest result \(2 rows\)/);
+    // Another cell feeds the query: the first cell's panel is updated in place.
+    await runCell(page, 3);
+    await waitUntil(async () => (await panel.locator("tr.bdw-batch").count()) === 3, 30_000, "the third batch in the first cell's panel").catch((e) => fail(e, "stream.png"));
+    await waitUntil(async () => /Latest result \(3 rows\)/.test(await panel.innerText()), 30_000, "the updated result").catch((e) => fail(e, "stream.png"));
+    await screenshot(page, "stream.png");
   }, 180_000);
 });

@@ -98,7 +98,12 @@ export function renderView(mimeType: string, bundle: Record<string, unknown>, st
         if (isPlan(data)) return { kind: "plan", html: renderPlanGraph(data)[MIME.html] as string };
         break;
       case MIME.stream:
-        if (isObj(data) && Array.isArray(data["batches"])) return { kind: "stream", html: streamHtml(data as unknown as StreamPayload) };
+        // The kernel's live query panel draws its charts (Vega rendered to SVG in the kernel) and
+        // status under the table in its HTML: show all of it; a bare payload gets the table.
+        if (isObj(data) && Array.isArray(data["batches"])) {
+          const full = bundle[MIME.html];
+          return { kind: "stream", html: typeof full === "string" && full.includes("bdw-stream") ? full : streamHtml(data as unknown as StreamPayload) };
+        }
         break;
       case MIME.lineage:
         if (isObj(data) && typeof data["debugString"] === "string") return { kind: "lineage", html: renderLineage(data["debugString"])[MIME.html] as string };
