@@ -2,7 +2,8 @@
 // (project environment with the prebuilt bigdata-workbench-mime extension) serves a notebook whose
 // cell runs a DataFrame action and shows the job's DAG; the DAG must be drawn by the extension's
 // renderer (the .bdw-output widget mount() fills, with its details slot), not by the text/html
-// fallback, in both front ends. Screenshots: test-artifacts/lab/dag.png, notebook7-dag.png.
+// fallback, in both front ends; and the lab plugin's cancel button works in Notebook 7 too.
+// Screenshots: test-artifacts/lab/dag.png, notebook7-dag.png, notebook7-cancelled.png.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
@@ -19,6 +20,8 @@ const CELL = [
   "spark.lastJob()!.dag()",
 ].join("\n");
 
+const SLOW_JOB = "await sc.parallelize(Array.from({ length: 16 }, (_, i) => i), 16).map((x) => { const t = Date.now(); while (Date.now() - t < 1000) { /* busy */ } return x; }).collect()";
+
 let sb: Sandbox;
 let ready = false;
 let lab: LabServer | undefined;
@@ -27,6 +30,7 @@ beforeAll(async () => {
   ready = prepareLab();
   if (ready && existsSync(CHROMIUM)) {
     await writeFile(join(sb.dir, "work", "dag.ipynb"), notebookJson([{ id: "dag-cell", source: CELL }]));
+    await writeFile(join(sb.dir, "work", "slow.ipynb"), notebookJson([{ id: "slow", source: SLOW_JOB }]));
     lab = await startLab(sb, join(sb.dir, "work"));
   }
 }, 600_000);
@@ -65,6 +69,24 @@ describe.skipIf(!existsSync(CHROMIUM) || !findBasePython())("JupyterLab in chrom
     await page.waitForTimeout(2_000);
     await runCell(page, 0);
     await drawnByExtension(page, lines, "notebook7-dag.png");
+    await page.close();
+  }, 240_000);
+
+  it("cancels a job from its live panel in Notebook 7 (the lab plugin runs there too)", async () => {
+    expect(ready, "JupyterLab environment and extension").toBe(true);
+    const { page, console: lines } = await lab!.open("/notebooks/slow.ipynb");
+    await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 60_000 });
+    await page.waitForTimeout(3_000);
+    await runCell(page, 0);
+    const button = page.locator(".bdw-output .bdw-live-actions button.bdw-cancel");
+    await button.waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+      await screenshot(page, "failure-notebook7-cancel.png");
+      throw new Error(`${String(e)}\nbrowser console:\n${lines.join("\n")}\noutputs:\n${await outputsOf(page)}`);
+    });
+    await button.click();
+    await page.getByText(/cancelled from the job panel/).first().waitFor({ timeout: 30_000 });
+    expect(await page.locator(".bdw-output .bdw-job-summary").first().innerText()).toMatch(/CANCELLED/);
+    await screenshot(page, "notebook7-cancelled.png");
     await page.close();
   }, 240_000);
 });
