@@ -6,8 +6,9 @@
 
 import type { JobClient } from "./job-client";
 import { MAX_WATERMARK, MIN_WATERMARK } from "./windows";
+import { escapeXml } from "../common/escape-xml";
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const esc = escapeXml;
 const wmText = (w: unknown) => (typeof w !== "number" ? "-" : w <= MIN_WATERMARK ? "-inf" : w >= MAX_WATERMARK ? "+inf" : String(w));
 
 export function renderJobText(job: JobClient): string {

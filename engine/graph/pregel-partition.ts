@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { registerShippable } from "../common/closure";
 import { decode, encode } from "../common/codec";
 import { ExecutionError } from "../common/errors";
-import { hashInt32, partitionForKey } from "../common/keys";
+import { hashInt32, hashKey, partitionForKey } from "../common/keys";
 import type { VertexId } from "./graph-data";
 import { column, ColumnBuilder, type Column } from "./columns";
 import { IdIndex } from "./id-index";
@@ -63,6 +63,29 @@ export interface SuperstepStats {
   /** active, halted after, sent, sent to this partition, after combining, bytes */
   counts: number[];
   partial: Record<string, unknown>;
+  /** Messages sent to each partition (after the combine, when there is a combiner). */
+  sentTo: number[];
+  /** A few of the messages sent, with the partitioner's arithmetic for where each went. */
+  sample: MessageSample[];
+}
+
+/** One message on its way: from a partition to a vertex of another (or the same) partition. */
+export interface MessageSample {
+  fromPartition: number;
+  to: VertexId;
+  toPartition: number;
+  /** The (combined) message, as short text. */
+  message: string;
+  /** Why that partition: "hash = 2739281, 2739281 mod 4 = 1", as HashPartitioner.explain says it. */
+  how: string;
+}
+
+/** Messages each partition keeps as a sample per superstep (taken as the buckets are built: no cost per message). */
+export const MESSAGE_SAMPLES_PER_PARTITION = 3;
+
+function preview(m: unknown, combined: boolean): string {
+  const s = combined || !Array.isArray(m) ? JSON.stringify(m) ?? String(m) : `${JSON.stringify(m)} (${m.length} ${m.length === 1 ? "message" : "messages"})`;
+  return s.length > 80 ? s.slice(0, 79) + "…" : s;
 }
 
 export interface SuperstepSpec {
@@ -354,11 +377,19 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
   // Column buckets per destination partition.
   const ids: unknown[][] = [], msgs: unknown[][] = [];
   for (let q = 0; q < parts; q++) { ids.push([]); msgs.push([]); }
-  for (const s of touched) { const q = slotPart[s]!; ids[q]!.push(L.slotId[s]); msgs[q]!.push(numeric ? L.num[s] : pay[s]); pay[s] = undefined; }
+  const sample: MessageSample[] = [];
+  for (const s of touched) {
+    const q = slotPart[s]!, to = L.slotId[s] as VertexId, m = numeric ? L.num[s] : pay[s];
+    ids[q]!.push(to); msgs[q]!.push(m); pay[s] = undefined;
+    if (sample.length < MESSAGE_SAMPLES_PER_PARTITION) {
+      const h = hashKey(to);
+      sample.push({ fromPartition: pid, to, toPartition: q, message: preview(m, combine), how: `hash = ${h}, ${h} mod ${parts} = ${h % parts}` });
+    }
+  }
   P.sent = [];
   for (let q = 0; q < parts; q++) if (ids[q]!.length > 0) P.sent.push([q, { from: pid, ids: column(ids[q]!), msgs: combine ? column(msgs[q]!) : msgs[q]! }]);
   P.step = spec.step + 1;
-  const stats: SuperstepStats = { pid, counts: [active, halted, sent, localMsgs, combine ? touched.length : sent, bytes], partial };
+  const stats: SuperstepStats = { pid, counts: [active, halted, sent, localMsgs, combine ? touched.length : sent, bytes], partial, sentTo: combine ? ids.map((a) => a.length) : msgs.map((a) => a.reduce((n: number, x) => n + (x as unknown[]).length, 0)), sample };
   doneStats.set(P, stats);
   if (spec.checkpoint) writePartition(spec.checkpoint, P);
   return [stats];

@@ -14,9 +14,10 @@ import { AnalysisError } from "../common/errors";
 import type { RDD } from "../rdd";
 import { StorageLevel } from "../storage";
 import type { VertexId } from "./graph-data";
+import { messageFlowHtml, messageFlowText } from "./message-flow";
 import {
   pregelBuildPartition, pregelDescribe, pregelReplay, pregelRestorePartition, pregelRouteEdges, pregelRouteVertices,
-  pregelSuperstep, pregelValues, type BuildBucket, type MessageBucket, type SuperstepSpec, type SuperstepStats, type VertexPartition,
+  pregelSuperstep, pregelValues, type BuildBucket, type MessageBucket, type MessageSample, type SuperstepSpec, type SuperstepStats, type VertexPartition,
 } from "./pregel-partition";
 
 // Live objects in the executors' memory (the partitions are updated in place).
@@ -69,6 +70,10 @@ export interface SuperstepMetrics {
   bytes: number;
   timeMs: number;
   checkpointed: boolean;
+  /** Messages each partition receives in the next superstep (after the combine, with a combiner). */
+  messagesPerPartition: number[];
+  /** A few messages of this superstep with where they went and why (MESSAGE_SAMPLES_PER_PARTITION per partition). */
+  sample: MessageSample[];
 }
 
 export interface PregelResult<V> {
@@ -79,10 +84,16 @@ export interface PregelResult<V> {
   history?: Array<Array<[VertexId, V]>>;
   /** Times the run restarted from a checkpoint (or from the start) after losing a partition. */
   restarts: number;
+  /** The messages on the edges, superstep by superstep (counts per partition and a sample with the partitioner's arithmetic); displays in a notebook. */
+  messageFlow(): { _repr_mimebundle_(): Record<string, string>; toString(): string };
 }
 
 
 const MAX_RESTARTS = 8;
+
+function messageFlow(metrics: SuperstepMetrics[]): { _repr_mimebundle_(): Record<string, string>; toString(): string } {
+  return { _repr_mimebundle_: () => ({ "text/plain": messageFlowText(metrics), "text/html": messageFlowHtml(metrics) }), toString: () => messageFlowText(metrics) };
+}
 
 function isStateLost(e: unknown): boolean {
   return /PREGEL_STATE_LOST/.test(e instanceof Error ? `${(e as { condition?: string }).condition ?? ""} ${e.message}` : String(e));
@@ -162,7 +173,7 @@ export async function runPregel<V, E, M>(
       try {
         const result = new Map(await values(superstep));
         state.unpersist();
-        return { values: result, supersteps: superstep, metrics, aggregates, restarts, ...(opts.recordValues ? { history } : {}) };
+        return { values: result, supersteps: superstep, metrics, aggregates, restarts, ...(opts.recordValues ? { history } : {}), messageFlow: () => messageFlow(metrics) };
       } catch (e) {
         superstep = restart(e);
         finished = false;
@@ -191,15 +202,20 @@ export async function runPregel<V, E, M>(
       continue;
     }
     const tot = [0, 0, 0, 0, 0, 0];
+    const perPartition = new Array<number>(parts).fill(0);
+    const sample: MessageSample[] = [];
     const nextAggs: Record<string, unknown> = {};
     for (const s of stats) {
       s.counts.forEach((x, i) => { tot[i]! += x; });
+      s.sentTo.forEach((x, q) => { perPartition[q]! += x; });
+      sample.push(...s.sample);
       for (const [k, v] of Object.entries(s.partial)) nextAggs[k] = k in nextAggs ? reducers[k]!(nextAggs[k], v) : v;
     }
     aggregates = nextAggs;
     metrics.push({
       superstep, activeVertices: tot[0]!, haltedAfter: tot[1]!, messagesSent: tot[2]!, messagesLocal: tot[3]!,
       messagesRemote: tot[2]! - tot[3]!, messagesAfterCombine: tot[4]!, bytes: tot[5]!, timeMs: Date.now() - t0, checkpointed: ckpt,
+      messagesPerPartition: perPartition, sample: sample.sort((a, b) => a.fromPartition - b.fromPartition),
     });
     if (ckpt) checkpoint = { step: superstep, dir: spec.checkpoint!, aggregates, metrics: metrics.length };
     superstep++;

@@ -5,12 +5,13 @@
 
 import { Counters } from "./counters";
 import type { DataView, JobStatusData, TaskStatus } from "./job-status";
+import { escapeXml } from "../common/escape-xml";
 
 const COLORS: Record<string, string> = {
   map: "#4e79a7", spill: "#f28e2b", merge: "#59a14f", shuffle: "#e15759", reduce: "#76b7b2", commit: "#b07aa1",
 };
 
-const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = escapeXml;
 const short = (x: unknown, n = 40): string => {
   const s = typeof x === "string" ? JSON.stringify(x) : JSON.stringify(x) ?? String(x);
   return s.length > n ? s.slice(0, n - 1) + "…" : s;

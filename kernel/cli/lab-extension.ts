@@ -45,7 +45,7 @@ export function buildLabExtension(env: LabEnv, log: (s: string) => void): boolea
 
 /**
  * A hash of what the built extension is made of: its own sources, package files and the engine's
- * pure renderers it bundles (engine/viz plus the two sql modules they print with).
+ * pure renderers it bundles (engine/viz plus the two sql modules they print with and the escaping).
  */
 export function extensionSourceHash(): string {
   const h = createHash("sha256");
@@ -61,6 +61,7 @@ export function extensionSourceHash(): string {
   walk(join(PACKAGE_ROOT, "engine", "viz"));
   for (const f of ["package.json", "package-lock.json", "tsconfig.build.json"]) add(join(EXTENSION_DIR, f));
   for (const f of ["text-format.ts", "types.ts"]) add(join(PACKAGE_ROOT, "engine", "sql", f));
+  add(join(PACKAGE_ROOT, "engine", "common", "escape-xml.ts"));
   return h.digest("hex");
 }
 

@@ -78,18 +78,22 @@ export const L09 = buildNotebook("l09", [
     ## PageRank with RDD joins, and on Pregel
 
     \`links\` is partitioned and cached once; each iteration joins it with \`ranks\` without reshuffling it (a skipped stage in the DAG).
+    The Pregel run's \`messageFlow()\` shows the data on its edges: how many messages each partition received in each
+    superstep (after the combiner adds up the rank shares bound for one vertex) and a few messages with the partition they
+    went to and why (the vertex id's hash, mod the number of partitions).
   `,
   code`
     const edgesRDD = sc.parallelize(trapEdges, 2);
     const dist = await pageRankRDD(edgesRDD, { beta: 0.8, maxIter: 5, tol: 0 });
     const loc = pageRank(trapEdges, { beta: 0.8, maxIter: 5, tol: 0 });
     console.log("RDD version matches local:", [...loc.ranks].every(([k, v]) => Math.abs(dist.ranks.get(k)! - v) < 1e-9));
-    const preg = await pregelPageRank(edgesRDD, { beta: 0.8, maxIter: 5 });
+    const preg = await pregelPageRank(edgesRDD, { beta: 0.8, maxIter: 5, numPartitions: 3 });
     console.log("Pregel version matches local:", [...loc.ranks].every(([k, v]) => Math.abs(preg.values.get(k)! - v) < 1e-9));
     console.table(preg.metrics.map((m) => ({ superstep: m.superstep, active: m.activeVertices, sent: m.messagesSent, remote: m.messagesRemote, combined: m.messagesAfterCombine })));
     await chart({ data: { values: preg.metrics.flatMap((m) => [{ superstep: m.superstep, kind: "local", messages: m.messagesLocal }, { superstep: m.superstep, kind: "remote", messages: m.messagesRemote }]) },
       mark: "bar", encoding: { x: { field: "superstep", type: "ordinal" }, y: { field: "messages", type: "quantitative", stack: true }, color: { field: "kind", type: "nominal" } } },
       "Pregel: messages per superstep, local vs remote");
+    display(preg.messageFlow())   // the messages on the edges: per partition, and a sample with the hash arithmetic
     display(sc.getJob(dist.jobIds[4]!)!.dag())
   `,
   md`

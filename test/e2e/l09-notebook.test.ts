@@ -29,6 +29,9 @@ describe("L09 notebook", () => {
     expect(outputs).toMatch(/RandomVertexCut: replication [12]\.\d\d/);
     expect(outputs).toContain("the y/a/m web, node size = PageRank");
     expect(outputs).toContain("Pregel: messages per superstep, local vs remote");
+    // The messages on the Pregel run's edges, with the partitioner's arithmetic.
+    expect(outputs).toMatch(/superstep 0: 3 active, 5 messages sent \(\d+ to their own partition, \d+ to another\)/);
+    expect(outputs).toMatch(/-> vertex \S*[yam]\S* \(partition \d: hash = \d+, \d+ mod 3 = \d\)/);
     expect(outputs).toMatch(/\|\s+x\|\s+y\|\s+z\|/); // the motif table
     expect(outputs).toMatch(/\|\s*id\|component\|/);
   }, 600_000);

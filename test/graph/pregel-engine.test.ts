@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageRank, pregelPageRank, runPregel, type EdgeTuple, type VertexId } from "../../engine/graph";
 import type { SparkSession } from "../../engine/index";
 import { startSession } from "../engine/helpers";
+import { HashPartitioner } from "../../engine/rdd/partitioner";
 
 let spark: SparkSession;
 beforeAll(async () => { ({ spark } = await startSession("local[2]", { "spark.network.timeout": "5s" })); }, 60_000);
@@ -99,4 +100,39 @@ describe("Pregel engine", () => {
     const local = pageRank(edges, { beta: 0.85, maxIter: 8, tol: 0 });
     for (const [id, r] of local.ranks) expect(Math.abs(res.values.get(id)! - r), String(id)).toBeLessThan(1e-9);
   }, 300_000);
+
+  it("shows the messages on the edges: per-partition counts and samples routed as the hash partitioner says", async () => {
+    const sc = spark.sparkContext;
+    const edges: Array<[VertexId, VertexId, number]> = [];
+    for (let u = 0; u < 30; u++) edges.push([u, (u * 7 + 3) % 30, 1], [u, (u * 11 + 5) % 30, 1]);
+    const parts = 3;
+    // superstep 0: every vertex sends its id along its out-edges; superstep 1: every vertex halts
+    const res = await runPregel<number, number, number>(null, sc.parallelize(edges, 2), (v, _msgs, ctx) => {
+      if (ctx.superstep === 0) ctx.sendToAllNeighbors(v.id as number);
+      ctx.voteToHalt();
+    }, { numPartitions: parts });
+    const hp = new HashPartitioner(parts);
+    const first = res.metrics[0]!;
+    const expected = new Array<number>(parts).fill(0);
+    for (const [, dst] of edges) expected[hp.getPartition(dst)]! += 1;
+    expect(first.messagesPerPartition).toEqual(expected);
+    expect(first.messagesPerPartition.reduce((a, b) => a + b, 0)).toBe(first.messagesSent);
+    expect(first.sample.length).toBeGreaterThan(0);
+    expect(first.sample.length).toBeLessThanOrEqual(parts * 3);
+    for (const s of first.sample) {
+      expect(s.toPartition).toBe(hp.getPartition(s.to));
+      expect(s.how).toBe(hp.explain(s.to));
+      // the payload lists the senders in that partition with an edge to `to`
+      const senders = JSON.parse(s.message.replace(/ \(\d+ messages?\)$/, "")) as number[];
+      for (const u of senders) {
+        expect(edges.some(([a, b]) => a === u && b === s.to), `${u} -> ${String(s.to)}`).toBe(true);
+        expect(hp.getPartition(u)).toBe(s.fromPartition);
+      }
+    }
+    expect(res.metrics[1]!.messagesSent).toBe(0);
+    const shown = res.messageFlow()._repr_mimebundle_();
+    expect(shown["text/html"]).toContain('class="bdw-superstep" data-superstep="0" open');
+    expect(shown["text/plain"]).toContain(`superstep 0: 30 active, ${edges.length} messages sent`);
+    expect(shown["text/plain"]).toContain(first.sample[0]!.how);
+  }, 120_000);
 });
