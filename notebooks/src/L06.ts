@@ -348,6 +348,12 @@ export const L06 = buildNotebook("l06", [
     Spark does not replicate data in memory (too expensive). When a worker dies, the partitions it
     held are **recomputed** from their lineage on the remaining workers. Let us kill a worker for
     real: the process is terminated, and everything cached on it is gone.
+
+    In JupyterLab, open the **Cluster** panel on the right to watch it happen: each worker with its
+    busy slots, memory, cached blocks and heartbeat; its **Kill** button does what the cell below
+    does, and **Add worker** starts one more. A job's live panel has a **Cancel job** button while it
+    runs (Spark's \`cancelJob\`: the job stops and its cell fails with \`JOB_CANCELLED\`), and a
+    click on a stage in a finished job's summary shows its task metrics, timeline and tasks.
   `,
   code`
     const squares = sc.parallelize(Array.from({ length: 1000 }, (_, i) => i), 4).map((x) => x * x).cache();
