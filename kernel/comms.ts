@@ -1,7 +1,8 @@
 // Jupyter comms the workbench's front end opens on the kernel (the Jupyter messaging spec's
 // comm_open / comm_msg / comm_close):
-//   "bigdata.jobs"    - the live job panel: the running jobs, job events as they happen, and
-//                       { action: "cancel", jobId } to cancel one (Spark's cancelJob);
+//   "bigdata.jobs"    - the live job panel: the running jobs, job events as they happen,
+//                       { action: "cancel", jobId } to cancel one (Spark's cancelJob) and
+//                       { action: "dag", jobId } for a job's DAG (a summary's "Show DAG");
 //   "bigdata.cluster" - the Cluster sidebar: the workers (state, slots, cached blocks) and
 //                       { action: "kill", workerId } / { action: "add" } for the fault demos.
 // They are handled as they arrive, not queued behind a running cell: a cancel must reach the job
@@ -34,6 +35,7 @@ interface ContextLike {
   cancelJob?(jobId: number, reason?: string): void;
   addSparkListener?(l: object): () => void;
   statusTracker?(): { getActiveJobsIds?(): number[]; getJobInfo(id: number): unknown };
+  getJob?(jobId: number): { dag(): { _repr_mimebundle_(): Content | Promise<Content> } } | undefined;
 }
 
 export class CommManager {
@@ -88,6 +90,13 @@ export class CommManager {
         return;
       }
       if (action === "jobs" || action === "") return this.send(id, this.jobsSnapshot(), parent);
+      if (action === "dag") {
+        // The job's DAG as spark.lastJob().dag() draws it, for a job panel's "Show DAG".
+        const jobId = Number(data.jobId);
+        const job = this.context()?.getJob?.(jobId);
+        if (!job) throw new Error(`job ${JSON.stringify(data.jobId)} is not known to this kernel (it restarted since, or the job is older than the jobs it keeps)`);
+        return this.send(id, { event: "dag", jobId, bundle: await job.dag()._repr_mimebundle_() }, parent);
+      }
     } else {
       const cluster = this.cluster();
       if (action === "workers" || action === "") return this.send(id, this.workersSnapshot(), parent);

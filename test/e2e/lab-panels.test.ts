@@ -3,7 +3,8 @@
 // kernel's "bigdata.jobs" comm (the cell fails with Spark's cancellation, the panel becomes the
 // cancelled job's summary, saved with the notebook and drawn again after a reload); the Cluster
 // sidebar lists the notebook's workers, kills one and adds one through "bigdata.cluster".
-// A click on the summary's stage shows its task metrics, timeline and tasks (the drill-down).
+// A click on the summary's stage shows its task metrics, timeline and tasks (the drill-down), and
+// its "Show DAG" draws the job's DAG fetched from the kernel.
 // Screenshots: test-artifacts/lab/live-panel.png, cancelled.png, cluster.png, reloaded.png.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -76,6 +77,15 @@ describe.skipIf(!existsSync(CHROMIUM) || !findBasePython())("the lab plugin in c
     expect(summary).toMatch(/Job \d+ CANCELLED/);
     expect(summary).not.toMatch(/\b24\/24\b/);
     await screenshot(page, "cancelled.png");
+    // "Show DAG" fetches the job's DAG from the kernel and draws it (interactive) under the summary.
+    const show = page.locator(".jp-OutputArea-output.bdw-output button.bdw-show-dag").first();
+    await show.click();
+    const dag = ".jp-OutputArea-output.bdw-output .bdw-dag-slot .bdw-dag svg";
+    await page.waitForSelector(dag, { timeout: 30_000 }).catch((e) => fail(e, "show-dag.png"));
+    expect(await page.locator(".jp-OutputArea-output.bdw-output .bdw-dag-slot g.bdw-stage").count()).toBe(1);
+    expect(await show.innerText()).toBe("Hide DAG");
+    await show.click();
+    expect(await page.locator(dag).count()).toBe(0);
   }, 180_000);
 
   it("lists, kills and adds workers from the Cluster sidebar", async () => {

@@ -7,7 +7,7 @@ import unittest
 import uuid
 from queue import Empty
 
-from protocol_checks import KernelTestCase, run, shell_reply, wait_busy
+from protocol_checks import KernelTestCase, of_type, run, shell_reply, wait_busy
 
 
 def send(kc, msg_type, content):
@@ -99,6 +99,23 @@ class CommTests(KernelTestCase):
         r = shell_reply(self.kc, self.kc.comm_info())
         self.assertNotIn(comm_id, r["content"]["comms"])
 
+    def test_5_job_panel_fetches_a_jobs_dag(self):
+        reply, msgs = run(self.kc, "await sc.parallelize([1, 2, 3, 4], 2).map((x) => [x % 2, x] as [number, number]).reduceByKey((a, b) => a + b).collect(); spark.lastJob()!.jobId")
+        self.assertEqual(reply["status"], "ok", reply)
+        job_id = int(of_type(msgs, "execute_result")[0]["content"]["data"]["text/plain"])
+        comm_id = open_comm(self.kc, "bigdata.jobs")
+        comm_messages(self.kc, comm_id, lambda d: d.get("event") == "jobs")
+        send(self.kc, "comm_msg", {"comm_id": comm_id, "data": {"action": "dag", "jobId": job_id}})
+        _, dag = comm_messages(self.kc, comm_id, lambda d: d.get("event") in ("dag", "error"))
+        self.assertEqual(dag.get("event"), "dag", dag)
+        payload = dag["bundle"]["application/vnd.bigdata.dag+json"]
+        self.assertEqual(payload["jobId"], job_id)
+        # the reduceByKey shuffle: a map stage and a result stage joined by one shuffle edge
+        self.assertEqual(len(payload["stages"]), 2)
+        self.assertEqual(len(payload["edges"]), 1)
+        send(self.kc, "comm_msg", {"comm_id": comm_id, "data": {"action": "dag", "jobId": 9999}})
+        _, err = comm_messages(self.kc, comm_id, lambda d: d.get("event") == "error")
+        self.assertIn("not known to this kernel", err["message"])
 
 if __name__ == "__main__":
     unittest.main()

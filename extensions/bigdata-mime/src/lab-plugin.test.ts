@@ -32,7 +32,10 @@ describe("the live panel's cancel button", () => {
     // Over: no button (a summary is a different view altogether).
     const done = renderView(MIME.progress, viaJson(renderProgress({ ...runningJob, status: "SUCCEEDED", completionTime: runningJob.submissionTime + 5 }, runningStages)));
     expect(done.actions).toBe("");
-    expect(renderView(MIME.progress, viaJson(renderJobSummary(jobFixture, stagesFixture, tasksFixture))).kind).toBe("summary");
+    const summary = renderView(MIME.progress, viaJson(renderJobSummary(jobFixture, stagesFixture, tasksFixture)));
+    expect(summary.kind).toBe("summary");
+    // a summary offers its job's DAG instead (fetched from the kernel by the plugin)
+    expect(summary.actions).toContain(`class="bdw-show-dag" data-job="${jobFixture.jobId}"`);
   });
 
   it("reads its job ids back", () => {

@@ -3,6 +3,8 @@
 // - A live job panel's "Cancel job" button (render-model.ts) sends { action: "cancel", jobId } on
 //   "bigdata.jobs" to the kernel of the notebook the panel is in; the job's cell then fails with
 //   Spark's cancellation error and the panel turns into the cancelled job's summary.
+// - A job summary's "Show DAG" button asks the kernel for the job's DAG ({ action: "dag", jobId })
+//   and draws it, interactive, under the summary.
 // - The "Cluster" sidebar (right side) follows the current notebook's workers.
 // It requires no tokens, so it needs no @jupyterlab package at run time (lab-types.ts).
 
@@ -10,6 +12,8 @@ import { ClusterPanel } from "./cluster-panel";
 import { eventElement, type ElementLike, type EventLike } from "./dom-types";
 import { JOBS_TARGET, KernelComms } from "./kernel-comms";
 import { kernelOf, type AppLike, type PluginLike } from "./lab-types";
+import { mount } from "./renderer";
+import { MIME } from "../../../engine/viz/mime";
 
 /** The job ids a cancel button stops (its data-jobs). */
 export function buttonJobIds(button: ElementLike): number[] {
@@ -31,13 +35,48 @@ function onCancelClick(app: AppLike, comms: KernelComms, ev: EventLike): void {
   for (const jobId of ids) comms.send(kernel, JOBS_TARGET, { action: "cancel", jobId });
 }
 
+/** "Show DAG" on a job summary: ask the kernel for the job's DAG and draw it under the summary (a second click hides it). */
+function onShowDagClick(app: AppLike, comms: KernelComms, ev: EventLike): void {
+  const button = eventElement(ev)?.closest("button.bdw-show-dag");
+  const slot = button?.closest(".bdw-output")?.querySelector(".bdw-dag-slot");
+  if (!button || !slot) return;
+  if (slot.innerHTML !== "") {
+    slot.innerHTML = "";
+    button.textContent = "Show DAG";
+    return;
+  }
+  const owner = [...app.shell.widgets("main")].find((w) => w.node.contains(button));
+  const kernel = kernelOf(owner);
+  const jobId = Number(button.getAttribute("data-job"));
+  if (!kernel) {
+    slot.textContent = "No kernel: the DAG comes from the kernel that ran the job.";
+    return;
+  }
+  button.textContent = "Loading the DAG...";
+  const stop = comms.listen(kernel, JOBS_TARGET, (d) => {
+    if (d.event === "dag" && d.jobId === jobId) {
+      stop();
+      mount(slot, MIME.dag, d.bundle as Record<string, unknown>);
+      button.textContent = "Hide DAG";
+    } else if (d.event === "error") {
+      stop();
+      slot.textContent = String(d.message ?? "error");
+      button.textContent = "Show DAG";
+    }
+  });
+  comms.send(kernel, JOBS_TARGET, { action: "dag", jobId });
+}
+
 const plugin: PluginLike = {
   id: "bigdata-workbench-mime:lab",
   description: "Cancel buttons on the workbench's live job panels and the Cluster sidebar, through the kernel's comms",
   autoStart: true,
   activate(app: AppLike): void {
     const comms = new KernelComms();
-    app.shell.node.addEventListener("click", (ev) => onCancelClick(app, comms, ev));
+    app.shell.node.addEventListener("click", (ev) => {
+      onCancelClick(app, comms, ev);
+      onShowDagClick(app, comms, ev);
+    });
     const panel = new ClusterPanel(comms);
     app.shell.add(panel, "right", { rank: 900 });
     const follow = () => panel.follow(app.shell.currentWidget);

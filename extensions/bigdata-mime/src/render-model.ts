@@ -44,6 +44,14 @@ function fallback(bundle: Record<string, unknown>): { kind: ViewKind; html: stri
   return { kind: "fallback", html: `<pre>${escapeXml(typeof plain === "string" ? plain : JSON.stringify(plain ?? null, null, 2))}</pre>` };
 }
 
+/**
+ * A job summary's "Show DAG" button: the lab plugin asks the kernel for the job's DAG on the
+ * "bigdata.jobs" comm ({ action: "dag", jobId }) and draws it, interactive, under the summary.
+ */
+export function dagButton(p: JobSummaryPayload): string {
+  return el("button", { class: "bdw-show-dag", "data-job": p.job.jobId, title: "The job's DAG (stages, RDDs, shuffles), from the kernel", style: "margin-top:4px;" }, text("Show DAG"));
+}
+
 /** The jobs the live panel's cancel stops: none once the job is over. */
 export function cancelJobIds(p: ProgressPayload): number[] {
   if (p.job.status !== "RUNNING") return [];
@@ -78,7 +86,10 @@ export function renderView(mimeType: string, bundle: Record<string, unknown>, st
         if (isDag(data)) return { kind: "dag", html: renderDag(data)[MIME.html] as string };
         break;
       case MIME.progress:
-        if (isObj(data) && data["kind"] === "summary") return { kind: "summary", html: renderJobSummaryPayload(data as unknown as JobSummaryPayload)[MIME.html] as string };
+        if (isObj(data) && data["kind"] === "summary") {
+          const p = data as unknown as JobSummaryPayload;
+          return { kind: "summary", html: renderJobSummaryPayload(p)[MIME.html] as string, actions: dagButton(p) };
+        }
         if (isObj(data) && data["kind"] === "progress") {
           const p = data as unknown as ProgressPayload;
           const html = renderProgress(p.job, p.stages, { now: p.job.submissionTime + p.elapsedMs })[MIME.html] as string;

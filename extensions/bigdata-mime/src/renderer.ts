@@ -130,7 +130,8 @@ export function mount(root: ElementLike, mimeType: string, bundle: Record<string
       detach = () => {};
       return;
     }
-    root.innerHTML = view.html + (view.kind === "dag" || view.kind === "summary" ? '<div class="bdw-details-slot"></div>' : "");
+    const summaryParts = view.kind === "summary" ? `<div class="bdw-summary-actions">${view.actions ?? ""}</div><div class="bdw-dag-slot"></div>` : "";
+    root.innerHTML = view.html + summaryParts + (view.kind === "dag" || view.kind === "summary" ? '<div class="bdw-details-slot"></div>' : "");
     if (view.kind === "table") {
       for (const th of Array.from(root.querySelectorAll("th[data-column]"))) th.style.setProperty("cursor", "pointer");
     }
