@@ -11,7 +11,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { makeSandbox, type Sandbox } from "./helpers/sandbox";
-import { CHROMIUM, notebookJson, outputsOf, prepareLab, runCell, screenshot, startLab, waitForIdleKernel, type LabServer } from "./helpers/lab-browser";
+import { CHROMIUM, notebookJson, outputsOf, prepareLab, runCell, screenshot, startLab, waitForIdleKernel, waitForNotebook7, type LabServer } from "./helpers/lab-browser";
 import { findBasePython } from "../../kernel/cli/jupyter-lab-env";
 
 const CELL = [
@@ -63,10 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !findBasePython())("JupyterLab in chrom
   it("draws it with the extension in Notebook 7 too", async () => {
     expect(ready, "JupyterLab environment and extension").toBe(true);
     const { page, console: lines } = await lab!.open("/notebooks/dag.ipynb");
-    await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 60_000 });
-    // Notebook 7's kernel indicator: the kernel's display name, then idle.
-    await page.waitForSelector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-NotebookKernelStatus-idle, .jp-Toolbar-kernelName", { timeout: 60_000 });
-    await page.waitForTimeout(2_000);
+    await waitForNotebook7(page);
     await runCell(page, 0);
     await drawnByExtension(page, lines, "notebook7-dag.png");
     await page.close();
@@ -75,8 +72,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !findBasePython())("JupyterLab in chrom
   it("cancels a job from its live panel in Notebook 7 (the lab plugin runs there too)", async () => {
     expect(ready, "JupyterLab environment and extension").toBe(true);
     const { page, console: lines } = await lab!.open("/notebooks/slow.ipynb");
-    await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 60_000 });
-    await page.waitForTimeout(3_000);
+    await waitForNotebook7(page);
     await runCell(page, 0);
     const button = page.locator(".bdw-output .bdw-live-actions button.bdw-cancel");
     await button.waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {

@@ -86,6 +86,16 @@ export async function waitForIdleKernel(page: Page): Promise<void> {
   await page.getByText(/Big Data Workbench\) \| Idle/).waitFor({ timeout: 60_000 });
 }
 
+/**
+ * Wait until Notebook 7 shows the notebook with its kernel (the toolbar's kernel indicator) and
+ * give the kernel connection a moment: Notebook 7's status has no "<kernel> | Idle" text to wait for.
+ */
+export async function waitForNotebook7(page: Page): Promise<void> {
+  await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 60_000 });
+  await page.waitForSelector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-NotebookKernelStatus-idle, .jp-Toolbar-kernelName", { timeout: 60_000 });
+  await page.waitForTimeout(2_000);
+}
+
 /** Run the n-th cell (0-based) with Shift+Enter. */
 export async function runCell(page: Page, n: number): Promise<void> {
   await page.locator(".jp-Notebook .jp-Cell .jp-InputArea-editor").nth(n).click();
