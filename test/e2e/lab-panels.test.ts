@@ -67,6 +67,9 @@ describe.skipIf(!existsSync(CHROMIUM) || !findBasePython())("the lab plugin in c
     await waitUntil(async () => (await textOf(live)) !== first && /\b[1-9]\d*\/24\b/.test(await textOf(live)), 30_000, "the live panel to show finished tasks").catch((e) => fail(e, "live.png"));
     const button = page.locator(".bdw-live-actions button.bdw-cancel");
     expect(await button.innerText()).toMatch(/^Cancel job \d+$/);
+    // The running job's DAG as it stands, fetched from the kernel.
+    await page.locator(".bdw-live-actions button.bdw-show-dag").click();
+    await page.waitForSelector(".jp-OutputArea-output.bdw-output .bdw-dag-slot .bdw-dag svg", { timeout: 30_000 }).catch((e) => fail(e, "live.png"));
     await screenshot(page, "live-panel.png");
     await button.click();
     // The cell fails with the cancellation; the panel turns into the job's summary (no button).

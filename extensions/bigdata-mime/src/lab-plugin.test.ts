@@ -31,7 +31,8 @@ describe("the live panel's cancel button", () => {
     expect(renderView(MIME.progress, old).actions).toContain(`Cancel job ${runningJob.jobId}<`);
     // Over: no button (a summary is a different view altogether).
     const done = renderView(MIME.progress, viaJson(renderProgress({ ...runningJob, status: "SUCCEEDED", completionTime: runningJob.submissionTime + 5 }, runningStages)));
-    expect(done.actions).toBe("");
+    expect(done.actions).not.toContain("bdw-cancel");
+    expect(live.actions).toContain(`class="bdw-show-dag" data-job="${runningJob.jobId}"`);
     const summary = renderView(MIME.progress, viaJson(renderJobSummary(jobFixture, stagesFixture, tasksFixture)));
     expect(summary.kind).toBe("summary");
     // a summary offers its job's DAG instead (fetched from the kernel by the plugin)

@@ -45,11 +45,12 @@ function fallback(bundle: Record<string, unknown>): { kind: ViewKind; html: stri
 }
 
 /**
- * A job summary's "Show DAG" button: the lab plugin asks the kernel for the job's DAG on the
- * "bigdata.jobs" comm ({ action: "dag", jobId }) and draws it, interactive, under the summary.
+ * A job panel's "Show DAG" button (live panel and summary): the lab plugin asks the kernel for
+ * the job's DAG on the "bigdata.jobs" comm ({ action: "dag", jobId }) and draws it, interactive,
+ * under the panel (a running job's DAG as it stands at the click).
  */
-export function dagButton(p: JobSummaryPayload): string {
-  return el("button", { class: "bdw-show-dag", "data-job": p.job.jobId, title: "The job's DAG (stages, RDDs, shuffles), from the kernel", style: "margin-top:4px;" }, text("Show DAG"));
+export function dagButton(jobId: number): string {
+  return el("button", { class: "bdw-show-dag", "data-job": jobId, title: "The job's DAG (stages, RDDs, shuffles), from the kernel", style: "margin-top:4px;" }, text("Show DAG"));
 }
 
 /** The jobs the live panel's cancel stops: none once the job is over. */
@@ -88,12 +89,12 @@ export function renderView(mimeType: string, bundle: Record<string, unknown>, st
       case MIME.progress:
         if (isObj(data) && data["kind"] === "summary") {
           const p = data as unknown as JobSummaryPayload;
-          return { kind: "summary", html: renderJobSummaryPayload(p)[MIME.html] as string, actions: dagButton(p) };
+          return { kind: "summary", html: renderJobSummaryPayload(p)[MIME.html] as string, actions: dagButton(p.job.jobId) };
         }
         if (isObj(data) && data["kind"] === "progress") {
           const p = data as unknown as ProgressPayload;
           const html = renderProgress(p.job, p.stages, { now: p.job.submissionTime + p.elapsedMs })[MIME.html] as string;
-          return { kind: "progress", html, actions: cancelButton(p), actionsKey: cancelJobIds(p).join(",") };
+          return { kind: "progress", html, actions: cancelButton(p) + " " + dagButton(p.job.jobId), actionsKey: cancelJobIds(p).join(",") };
         }
         break;
       case MIME.metrics:
