@@ -22,7 +22,7 @@ describe("the live panel's cancel button", () => {
     expect(live.kind).toBe("progress");
     expect(live.html).not.toContain("bdw-cancel");
     expect(live.actionsKey).toBe("4,5");
-    assertWellFormedXml(live.actions!);
+    assertWellFormedXml(`<div>${live.actions!}</div>`);
     expect(live.actions).toContain('data-jobs="4,5"');
     expect(live.actions).toContain("Cancel jobs 4, 5");
     // A payload from before activeJobIds: the running job itself.
