@@ -2,7 +2,8 @@
 // comm_open / comm_msg / comm_close):
 //   "bigdata.jobs"    - the live job panel: the running jobs, job events as they happen,
 //                       { action: "cancel", jobId } to cancel one (Spark's cancelJob) and
-//                       { action: "dag", jobId } for a job's DAG (a summary's "Show DAG");
+//                       { action: "dag", jobId } for a job's DAG (a panel's "Show DAG") and
+//                       { action: "stage", jobId, stageId } for a stage's drill-down;
 //   "bigdata.cluster" - the Cluster sidebar: the workers (state, slots, cached blocks) and
 //                       { action: "kill", workerId } / { action: "add" } for the fault demos.
 // They are handled as they arrive, not queued behind a running cell: a cancel must reach the job
@@ -35,7 +36,7 @@ interface ContextLike {
   cancelJob?(jobId: number, reason?: string): void;
   addSparkListener?(l: object): () => void;
   statusTracker?(): { getActiveJobsIds?(): number[]; getJobInfo(id: number): unknown };
-  getJob?(jobId: number): { dag(): { _repr_mimebundle_(): Content | Promise<Content> } } | undefined;
+  getJob?(jobId: number): { dag(): { _repr_mimebundle_(): Content | Promise<Content> }; stageDrill(stageId: number): object | undefined } | undefined;
 }
 
 export class CommManager {
@@ -90,12 +91,17 @@ export class CommManager {
         return;
       }
       if (action === "jobs" || action === "") return this.send(id, this.jobsSnapshot(), parent);
-      if (action === "dag") {
-        // The job's DAG as spark.lastJob().dag() draws it, for a job panel's "Show DAG".
+      if (action === "dag" || action === "stage") {
         const jobId = Number(data.jobId);
         const job = this.context()?.getJob?.(jobId);
         if (!job) throw new Error(`job ${JSON.stringify(data.jobId)} is not known to this kernel (it restarted since, or the job is older than the jobs it keeps)`);
-        return this.send(id, { event: "dag", jobId, bundle: await job.dag()._repr_mimebundle_() }, parent);
+        // The job's DAG as spark.lastJob().dag() draws it, for a job panel's "Show DAG".
+        if (action === "dag") return this.send(id, { event: "dag", jobId, bundle: await job.dag()._repr_mimebundle_() }, parent);
+        // One stage's drill-down as it stands, for a click on a stage of the live panel.
+        const stageId = Number(data.stageId);
+        const drill = job.stageDrill(stageId);
+        if (!drill) throw new Error(`job ${jobId} has no stage ${JSON.stringify(data.stageId)}`);
+        return this.send(id, { event: "stage", jobId, stageId, drill: { ...drill } }, parent);
       }
     } else {
       const cluster = this.cluster();

@@ -6,7 +6,7 @@
 import type { JobDag, JobInfo, StageInfo, TaskInfo } from "../scheduler/job-info";
 import type { JobTracker } from "../scheduler/job-tracker";
 import { buildFailureReplay, type FailureReplay } from "../scheduler/failure-replay";
-import { edgeDataHtml, edgeDataText, escapeXml, renderFailureReplay, renderDag, renderJobSummary, renderStageMetrics, renderTaskTimeline, type MimeBundle } from "../viz";
+import { edgeDataHtml, edgeDataText, escapeXml, renderFailureReplay, renderDag, renderJobSummary, renderStageMetrics, renderTaskTimeline, stageDrillHtml, stageDrills, stageMetricsSummary, type MimeBundle, type StageDrill } from "../viz";
 
 export type Displayable<T> = T & { _repr_mimebundle_(): MimeBundle | Promise<MimeBundle> };
 /** Data that displays itself at once (its bundle is ready, no await). */
@@ -92,6 +92,20 @@ export class JobHandle {
       const bundles = stages.map((s) => renderStageMetrics(s, tasks.filter((t) => t.stageId === s.stageId)));
       return mergeBundles(bundles);
     });
+  }
+
+  /**
+   * One stage's drill-down as it stands (task metrics quantiles, timeline, tasks; a running
+   * stage's tasks so far): what a click on a stage of the live job panel shows in JupyterLab.
+   */
+  stageDrill(stageId: number): Shown<StageDrill> | undefined {
+    const stages = this.stages().filter((s) => s.stageId === stageId);
+    const s = stages[stages.length - 1];
+    if (!s) return undefined;
+    const info = this.info();
+    const [d] = stageDrills([s], this.tasks(), info.status === "RUNNING" ? { now: Date.now() } : { jobEnd: info.completionTime });
+    const drill: StageDrill = d ?? { stageId, attemptId: s.attemptId, metrics: stageMetricsSummary(s, []), tasks: [], omittedTasks: 0 };
+    return displayable(drill, () => ({ "text/plain": `Stage ${stageId}: ${drill.tasks.length} tasks`, "text/html": stageDrillHtml(drill) }));
   }
 
   /** Task timeline per worker (Vega-Lite + SVG). */

@@ -28,3 +28,4 @@ export { renderGraph, type GraphDrawingNode, type GraphDrawingEdge, type GraphDr
 export { renderPrediction, renderPredictionCheck, renderRunComparison, matchStages, predictionCounts, runFigures, type PredictedJob, type RunRecord, type StageMatch } from "./compare";
 export { renderFailureReplay, replayText } from "./replay";
 export { edgeDataText, edgeDataHtml } from "./edge-data";
+export { DRILL_TASKS_PER_STAGE, stageDrillHtml, stageDrills, type DrillTask, type StageDrill } from "./stage-drill";

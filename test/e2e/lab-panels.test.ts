@@ -70,6 +70,11 @@ describe.skipIf(!existsSync(CHROMIUM) || !findBasePython())("the lab plugin in c
     // The running job's DAG as it stands, fetched from the kernel.
     await page.locator(".bdw-live-actions button.bdw-show-dag").click();
     await page.waitForSelector(".jp-OutputArea-output.bdw-output .bdw-dag-slot .bdw-dag svg", { timeout: 30_000 }).catch((e) => fail(e, "live.png"));
+    // A click on the running stage: its drill-down so far (tasks that ran or run, metrics, timeline).
+    await page.locator(".bdw-live-body tr.bdw-stage-row").first().click();
+    const liveDrill = ".jp-OutputArea-output.bdw-output .bdw-details-slot .bdw-stage-drill";
+    await page.waitForSelector(liveDrill, { timeout: 30_000 }).catch((e) => fail(e, "live.png"));
+    expect(await page.locator(`${liveDrill} tr.bdw-task-row`).count()).toBeGreaterThanOrEqual(1);
     await screenshot(page, "live-panel.png");
     await button.click();
     // The cell fails with the cancellation; the panel turns into the job's summary (no button).

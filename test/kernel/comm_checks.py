@@ -113,6 +113,13 @@ class CommTests(KernelTestCase):
         # the reduceByKey shuffle: a map stage and a result stage joined by one shuffle edge
         self.assertEqual(len(payload["stages"]), 2)
         self.assertEqual(len(payload["edges"]), 1)
+        # a stage's drill-down: the map stage's two tasks, its metrics quantiles
+        map_stage = next(s for s in payload["stages"] if s["kind"] == "ShuffleMapStage")["stageId"]
+        send(self.kc, "comm_msg", {"comm_id": comm_id, "data": {"action": "stage", "jobId": job_id, "stageId": map_stage}})
+        _, stage = comm_messages(self.kc, comm_id, lambda d: d.get("event") in ("stage", "error"))
+        self.assertEqual(stage.get("event"), "stage", stage)
+        self.assertEqual(len(stage["drill"]["tasks"]), 2)
+        self.assertEqual(stage["drill"]["metrics"]["numSuccessful"], 2)
         send(self.kc, "comm_msg", {"comm_id": comm_id, "data": {"action": "dag", "jobId": 9999}})
         _, err = comm_messages(self.kc, comm_id, lambda d: d.get("event") == "error")
         self.assertIn("not known to this kernel", err["message"])

@@ -5,6 +5,8 @@
 //   Spark's cancellation error and the panel turns into the cancelled job's summary.
 // - A job summary's "Show DAG" button asks the kernel for the job's DAG ({ action: "dag", jobId })
 //   and draws it, interactive, under the summary.
+// - A click on a stage of a live panel asks for its drill-down as it stands ({ action: "stage" }):
+//   task metrics quantiles, timeline and tasks so far (a summary carries its own in its payload).
 // - The "Cluster" sidebar (right side) follows the current notebook's workers.
 // It requires no tokens, so it needs no @jupyterlab package at run time (lab-types.ts).
 
@@ -14,6 +16,7 @@ import { JOBS_TARGET, KernelComms } from "./kernel-comms";
 import { kernelOf, type AppLike, type PluginLike } from "./lab-types";
 import { mount } from "./renderer";
 import { MIME } from "../../../engine/viz/mime";
+import { stageDrillHtml, type StageDrill } from "../../../engine/viz/stage-drill";
 
 /** The job ids a cancel button stops (its data-jobs). */
 export function buttonJobIds(button: ElementLike): number[] {
@@ -67,6 +70,35 @@ function onShowDagClick(app: AppLike, comms: KernelComms, ev: EventLike): void {
   comms.send(kernel, JOBS_TARGET, { action: "dag", jobId });
 }
 
+/** A click on a stage of a live panel: its drill-down as it stands, from the kernel (a second click hides it). */
+function onLiveStageClick(app: AppLike, comms: KernelComms, ev: EventLike): void {
+  const row = eventElement(ev)?.closest(".bdw-live-body tr.bdw-stage-row");
+  const body = row?.closest(".bdw-live-body");
+  const slot = row?.closest(".bdw-output")?.querySelector(".bdw-details-slot");
+  if (!row || !body || !slot) return;
+  const stageId = Number(row.getAttribute("data-stage"));
+  const jobId = Number(body.getAttribute("data-job"));
+  if (slot.getAttribute("data-stage") === String(stageId)) {
+    slot.innerHTML = "";
+    slot.removeAttribute("data-stage");
+    return;
+  }
+  const kernel = kernelOf([...app.shell.widgets("main")].find((w) => w.node.contains(row)));
+  if (!kernel) return;
+  slot.setAttribute("data-stage", String(stageId));
+  slot.textContent = `Loading stage ${stageId}...`;
+  const stop = comms.listen(kernel, JOBS_TARGET, (d) => {
+    if (d.event === "stage" && d.jobId === jobId && d.stageId === stageId) {
+      stop();
+      if (slot.getAttribute("data-stage") === String(stageId)) slot.innerHTML = stageDrillHtml(d.drill as StageDrill);
+    } else if (d.event === "error") {
+      stop();
+      slot.textContent = String(d.message ?? "error");
+    }
+  });
+  comms.send(kernel, JOBS_TARGET, { action: "stage", jobId, stageId });
+}
+
 const plugin: PluginLike = {
   id: "bigdata-workbench-mime:lab",
   description: "Cancel buttons on the workbench's live job panels and the Cluster sidebar, through the kernel's comms",
@@ -76,6 +108,7 @@ const plugin: PluginLike = {
     app.shell.node.addEventListener("click", (ev) => {
       onCancelClick(app, comms, ev);
       onShowDagClick(app, comms, ev);
+      onLiveStageClick(app, comms, ev);
     });
     const panel = new ClusterPanel(comms);
     app.shell.add(panel, "right", { rank: 900 });

@@ -126,7 +126,8 @@ export function mount(root: ElementLike, mimeType: string, bundle: Record<string
     detach();
     const view = renderView(mimeType, bundle, state);
     if (view.kind === "progress") {
-      root.innerHTML = `<div class="bdw-live-body">${view.html}</div><div class="bdw-live-actions" data-key="${view.actionsKey ?? ""}">${view.actions ?? ""}</div><div class="bdw-dag-slot"></div>`;
+      const jobId = Number((bundle[mimeType] as { job?: { jobId?: unknown } }).job?.jobId);
+      root.innerHTML = `<div class="bdw-live-body" data-job="${jobId}">${view.html}</div><div class="bdw-live-actions" data-key="${view.actionsKey ?? ""}">${view.actions ?? ""}</div><div class="bdw-dag-slot"></div><div class="bdw-details-slot"></div>`;
       detach = () => {};
       return;
     }
