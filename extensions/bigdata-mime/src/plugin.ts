@@ -13,10 +13,15 @@
 import { ClusterPanel } from "./cluster-panel";
 import { eventElement, type ElementLike, type EventLike } from "./dom-types";
 import { JOBS_TARGET, KernelComms } from "./kernel-comms";
-import { kernelOf, type AppLike, type PluginLike } from "./lab-types";
+import { kernelOf, type AppLike, type KernelLike, type PluginLike } from "./lab-types";
 import { mount } from "./renderer";
 import { MIME } from "../../../engine/viz/mime";
 import { stageDrillHtml, type StageDrill } from "../../../engine/viz/stage-drill";
+
+/** The kernel of the main-area widget (notebook) an output element is in. */
+function kernelAt(app: AppLike, el: ElementLike): KernelLike | null {
+  return kernelOf([...app.shell.widgets("main")].find((w) => w.node.contains(el)));
+}
 
 /** The job ids a cancel button stops (its data-jobs). */
 export function buttonJobIds(button: ElementLike): number[] {
@@ -26,8 +31,7 @@ export function buttonJobIds(button: ElementLike): number[] {
 function onCancelClick(app: AppLike, comms: KernelComms, ev: EventLike): void {
   const button = eventElement(ev)?.closest("button.bdw-cancel");
   if (!button || button.getAttribute("disabled") !== null) return;
-  const owner = [...app.shell.widgets("main")].find((w) => w.node.contains(button));
-  const kernel = kernelOf(owner);
+  const kernel = kernelAt(app, button);
   if (!kernel) {
     button.textContent = "No kernel to cancel on";
     return;
@@ -48,8 +52,7 @@ function onShowDagClick(app: AppLike, comms: KernelComms, ev: EventLike): void {
     button.textContent = "Show DAG";
     return;
   }
-  const owner = [...app.shell.widgets("main")].find((w) => w.node.contains(button));
-  const kernel = kernelOf(owner);
+  const kernel = kernelAt(app, button);
   const jobId = Number(button.getAttribute("data-job"));
   if (!kernel) {
     slot.textContent = "No kernel: the DAG comes from the kernel that ran the job.";
@@ -83,7 +86,7 @@ function onLiveStageClick(app: AppLike, comms: KernelComms, ev: EventLike): void
     slot.removeAttribute("data-stage");
     return;
   }
-  const kernel = kernelOf([...app.shell.widgets("main")].find((w) => w.node.contains(row)));
+  const kernel = kernelAt(app, row);
   if (!kernel) return;
   slot.setAttribute("data-stage", String(stageId));
   slot.textContent = `Loading stage ${stageId}...`;
