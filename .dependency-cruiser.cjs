@@ -1,6 +1,6 @@
 // Layering of engine/: a lower layer never imports a higher one, and there are no cycles.
-// Order (low -> high): common, rpc, cluster, storage, rdd, scheduler, sql, topic packages (and connect, the Spark Connect client), viz, session.
-const order = ["common", "rpc", "cluster", "storage", "rdd", "scheduler", "sql", "streaming|dataflow|mapreduce|mining|graph|nosql|lake|ml|connect", "viz", "session"];
+// Order (low -> high): common, rpc, cluster, storage, rdd, executor (the worker side of a job), scheduler, sql, topic packages (and connect, the Spark Connect client), viz, session.
+const order = ["common", "rpc", "cluster", "storage", "rdd", "executor", "scheduler", "sql", "streaming|dataflow|mapreduce|mining|graph|nosql|lake|ml|connect", "viz", "session"];
 const forbidden = [];
 order.forEach((layer, i) => {
   const higher = order.slice(i + 1).join("|");

@@ -3,7 +3,7 @@
 // no session): thread start-up time is part of the first job's latency.
 
 import "./rdd";
-import "./scheduler/shared-variables";
+import "./executor/shared-variables";
 import "./sql/worker";
 import "./mapreduce/worker";
 import "./mining/worker";

@@ -52,13 +52,17 @@ export function emptyTaskMetrics(): TaskMetrics {
   };
 }
 
-export interface TaskInfo {
+/** Which attempt of which task: the same on the wire (a task message) and in the tracker (TaskInfo). */
+export interface TaskAttemptIds {
   taskId: number;
   jobId: number;
   stageId: number;
   stageAttempt: number;
   partition: number;
   attempt: number;
+}
+
+export interface TaskInfo extends TaskAttemptIds {
   workerId: string;
   /** Epoch ms. */
   launchTime: number;

@@ -130,15 +130,21 @@ let barrier: SnapshotBarrier | undefined;
 /** Installed by sql-commands.ts: a load waits for the SQL commands issued on its table before it. */
 export function setSnapshotBarrier(b: SnapshotBarrier): void { barrier = b; }
 
-/** Rebuild the snapshot at `version` (default: the latest). */
-export async function loadSnapshot(path: string, version?: number): Promise<Snapshot> {
+/** The table's log and the version asked for (default: the latest), checked to exist. */
+function resolveVersion(path: string, version: number | undefined): { table: string; l: LogListing; latest: number; target: number } {
   const table = tablePath(path);
-  if (barrier) await barrier(table);
   const l = listLog(table);
   const latest = latestVersion(l);
   if (latest < 0) throw notADeltaTable(table);
   const target = version ?? latest;
   if (!Number.isInteger(target) || target < 0 || target > latest) throw versionNotFound(table, target, l);
+  return { table, l, latest, target };
+}
+
+/** Rebuild the snapshot at `version` (default: the latest). */
+export async function loadSnapshot(path: string, version?: number): Promise<Snapshot> {
+  if (barrier) await barrier(tablePath(path));
+  const { table, l, latest, target } = resolveVersion(path, version);
 
   const cached = cache.get(table);
   let state: MutableState;
@@ -185,12 +191,7 @@ export async function loadSnapshot(path: string, version?: number): Promise<Snap
  * Reads JSON commits backwards; only a checkpoint-only table needs the (child-process) Parquet read.
  */
 export function loadHeaderSync(path: string, version?: number): { version: number; protocol: Protocol; metadata: Metadata; schema: StructType } {
-  const table = tablePath(path);
-  const l = listLog(table);
-  const latest = latestVersion(l);
-  if (latest < 0) throw notADeltaTable(table);
-  const target = version ?? latest;
-  if (!Number.isInteger(target) || target < 0 || target > latest) throw versionNotFound(table, target, l);
+  const { table, l, latest, target } = resolveVersion(path, version);
   const cached = cache.get(table);
   if (cached && cached.version === target) return cached;
   const cp = chooseCheckpoint(table, l, target);

@@ -4,12 +4,12 @@
 // the next statement resolves it) and the write runs as an ordered command on the table, like
 // Delta's other SQL commands (engine/lake/sql-commands.ts): later reads of the table wait for it.
 // CREATE TABLE of another format, and INSERT into anything but a Delta table, stay with the SQL
-// core (engine/sql/binder/session-tables.ts).
+// core (engine/sql/session-tables.ts).
 
 import { localPath } from "../sql/datasources/file-listing";
 import { DataFrame } from "../sql/dataframe";
 import { SqlBinder } from "../sql/binder/sql-binder";
-import { conform } from "../sql/binder/session-tables";
+import { conform } from "../sql/session-tables";
 import { locationExistsError, locationInUse, managedLocation, tableExistsError, tableIdent, warehouseDir } from "../sql/catalog-tables";
 import type * as A from "../sql/parser";
 import { registerStatementHandler } from "../sql/statement-hooks";

@@ -100,7 +100,7 @@ export class LogisticRegression extends Estimator<LogisticRegressionModel> {
         for (let k = 0; k < K; k++) b[k]! -= mean;
       }
       const m = new LogisticRegressionModel(W, b, binary, numClasses);
-      m.setParams(this.paramValues()); m.uid = this.uid;
+      this.copyValues(m);
       m.trainingHistory = res.objectiveHistory; m.trainingIterations = res.iterations;
       m.trainingData = df;
       return m;

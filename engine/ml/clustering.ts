@@ -118,7 +118,7 @@ export class KMeans extends Estimator<KMeansModel> {
       }
       const final = await treeAggregate<KMeansStep>(points, "kmeansStep", { centers });
       const m = new KMeansModel(centers);
-      m.setParams(this.paramValues()); m.uid = this.uid;
+      this.copyValues(m);
       m.summary = { trainingCost: final.cost, clusterSizes: Array.from(final.counts), k: centers.length, numIter: iter, initialCenters };
       return m;
     } finally { points.unpersist(); }

@@ -90,9 +90,8 @@ export class StringIndexer extends Estimator<StringIndexerModel> {
         : order === "alphabetAsc" ? alpha : (a, b) => alpha(b, a));
       return entries.map((e) => e[0]);
     });
-    return this.copyParamsTo(new StringIndexerModel(labels));
+    return this.copyValues(new StringIndexerModel(labels));
   }
-  private copyParamsTo<M extends Model>(m: M): M { m.setParams(this.paramValues()); m.uid = this.uid; return m; }
 }
 installAccessors(StringIndexer, ["inputCol", "outputCol", "inputCols", "outputCols", "handleInvalid", "stringOrderType"]);
 
@@ -164,7 +163,7 @@ export class OneHotEncoder extends Estimator<OneHotEncoderModel> {
       return s.n === 0 ? 0 : s.max + 1;
     });
     const m = new OneHotEncoderModel(sizes);
-    m.setParams(this.paramValues()); m.uid = this.uid;
+    this.copyValues(m);
     return m;
   }
 }
@@ -231,7 +230,7 @@ export class StandardScaler extends VectorScaler<StandardScalerModel> {
     const mean = Array.from(s.sum, (x) => x / s.n);
     const std = Array.from(s.sumSq, (q, i) => (s.n > 1 ? Math.sqrt(Math.max(0, (q - s.n * mean[i]! * mean[i]!) / (s.n - 1))) : 0));
     const m = new StandardScalerModel(mean, std, this.getOrDefault("withMean"), this.getOrDefault("withStd"));
-    m.setParams(this.paramValues()); m.uid = this.uid;
+    this.copyValues(m);
     return m;
   }
 }
@@ -257,7 +256,7 @@ export class MinMaxScaler extends VectorScaler<MinMaxScalerModel> {
   protected async fitImpl(df: DataFrame): Promise<MinMaxScalerModel> {
     const s = await this.colStats(df);
     const m = new MinMaxScalerModel(Array.from(s.min), Array.from(s.max), this.getOrDefault("min"), this.getOrDefault("max"));
-    m.setParams(this.paramValues()); m.uid = this.uid;
+    this.copyValues(m);
     return m;
   }
 }
@@ -312,7 +311,7 @@ export class Imputer extends Estimator<ImputerModel> {
     } else surrogates = await Promise.all(ins.map((c, i) => exactQuantile(rows, c, 0.5, stats[i]!, missingValue)));
     rows.unpersist();
     const m = new ImputerModel(surrogates);
-    m.setParams(this.paramValues()); m.uid = this.uid;
+    this.copyValues(m);
     return m;
   }
 }
@@ -532,7 +531,7 @@ export class IDF extends Estimator<IDFModel> {
     const minDf = this.getOrDefault<number>("minDocFreq");
     const idf = Array.from(r.df ?? [], (d) => (d >= minDf ? Math.log((r.m + 1) / (d + 1)) : 0));
     const m = new IDFModel(idf, Array.from(r.df ?? []), r.m);
-    m.setParams(this.paramValues()); m.uid = this.uid;
+    this.copyValues(m);
     return m;
   }
 }

@@ -63,7 +63,7 @@ export class MinHashLSH extends Estimator<MinHashLSHModel> {
     const ints = javaRandomInts(this.getOrDefault<number>("seed"), MINHASH_PRIME - 1, 2 * n);
     const coefs: Array<[number, number]> = Array.from({ length: n }, (_, k) => [1 + ints[2 * k]!, ints[2 * k + 1]!]);
     const m = new MinHashLSHModel(coefs);
-    m.setParams(this.paramValues()); m.uid = this.uid;
+    this.copyValues(m);
     return m;
   }
 }

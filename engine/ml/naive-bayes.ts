@@ -52,7 +52,7 @@ export class NaiveBayes extends Estimator<NaiveBayesModel> {
         return sums.map((v) => Math.log((v + s) / (total + d * s)));
       });
       const m = new NaiveBayesModel(pi, theta);
-      m.setParams(this.paramValues()); m.uid = this.uid;
+      this.copyValues(m);
       return m;
     } finally { points.unpersist(); }
   }

@@ -80,6 +80,13 @@ export abstract class Params {
     return c;
   }
 
+  /** Give `to` (the model an estimator fits) this stage's uid and param values, as Spark's copyValues. */
+  protected copyValues<T extends Params>(to: T): T {
+    to.setParams(this.paramValues());
+    to.uid = this.uid;
+    return to;
+  }
+
   /** Param values as a plain object (saved as Spark's metadata paramMap). */
   paramValues(): Record<string, unknown> { return Object.fromEntries(this.paramMap); }
 }

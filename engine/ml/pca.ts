@@ -71,7 +71,7 @@ export class PCA extends Estimator<PCAModel> {
     const { values, vectors } = symmetricEigen(cov);
     const total = values.reduce((a, b) => a + Math.max(0, b), 0);
     const m = new PCAModel(vectors.map((row) => row.slice(0, k)), values.slice(0, k).map((x) => (total > 0 ? Math.max(0, x) / total : 0)));
-    m.setParams(this.paramValues()); m.uid = this.uid;
+    this.copyValues(m);
     return m;
   }
 }

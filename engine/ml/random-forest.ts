@@ -102,7 +102,7 @@ export class RandomForestClassifier extends Estimator<RandomForestClassification
         frontier = next;
       }
       const m = new RandomForestClassificationModel(trees, d, K);
-      m.setParams(this.paramValues()); m.uid = this.uid;
+      this.copyValues(m);
       return m;
     } finally { points.unpersist(); }
   }

@@ -125,7 +125,7 @@ export class LinearRegression extends Estimator<LinearRegressionModel> {
   }
   private makeModel(w: number[], b: number): LinearRegressionModel {
     const m = new LinearRegressionModel(w, b);
-    m.setParams(this.paramValues()); m.uid = this.uid;
+    this.copyValues(m);
     return m;
   }
   /** The summary is computed on the training data: fit, then await model.summary(df) — see LinearRegressionModel.evaluate. */

@@ -82,7 +82,7 @@ export class CountVectorizer extends Estimator<CountVectorizerModel> {
       .slice(0, vocabSize).map(([w]) => w);
     if (vocabulary.length === 0) throw new AnalysisError("ML_EMPTY_INPUT", `${stage}: the vocabulary is empty (no term passes minDF ${minDF} / maxDF ${maxDF} over ${r.docs} documents).`);
     const m = new CountVectorizerModel(vocabulary);
-    m.setParams(this.paramValues()); m.uid = this.uid;
+    this.copyValues(m);
     return m;
   }
 }

@@ -120,7 +120,7 @@ export class DecisionTreeClassifier extends Estimator<DecisionTreeClassification
         frontier = next;
       }
       const m = new DecisionTreeClassificationModel(nodes, d, K);
-      m.setParams(this.paramValues()); m.uid = this.uid;
+      this.copyValues(m);
       return m;
     } finally { points.unpersist(); }
   }

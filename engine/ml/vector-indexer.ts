@@ -42,7 +42,7 @@ export class VectorIndexer extends Estimator<VectorIndexerModel> {
       maps.set(i, new Map(ordered.map((x, k) => [x, k])));
     });
     const m = new VectorIndexerModel(s.d, maps);
-    m.setParams(this.paramValues()); m.uid = this.uid;
+    this.copyValues(m);
     return m;
   }
 }

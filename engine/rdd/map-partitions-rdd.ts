@@ -102,6 +102,33 @@ function iterable<T>(it: Iterator<T>): IterableIterator<T> {
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
+/**
+ * Each record replaced by the records of the iterable `expand` returns for it (flatMap); with
+ * `values`, each [k, v] pair by [k, x] for every x expanded from v (flatMapValues).
+ */
+function flatten(input: Iterator<unknown>, expand: (x: unknown) => Iterator<unknown>, values: boolean): Iterator<unknown> {
+  let key: unknown;
+  let inner: Iterator<unknown> | undefined;
+  return {
+    next: () => {
+      for (;;) {
+        if (inner) {
+          const x = inner.next();
+          if (!x.done) return values ? { done: false, value: [key, x.value] } : x;
+          inner = undefined;
+        }
+        const r = input.next();
+        if (r.done) return DONE;
+        if (values) {
+          const kv = r.value as [unknown, unknown];
+          key = kv[0];
+          inner = expand(kv[1]);
+        } else inner = expand(r.value);
+      }
+    },
+  };
+}
+
 /** Apply one narrow op to a partition's records. Tight iterator objects: this is the hot path. */
 export function applyOp(op: MapOp, f: AnyFn | undefined, extra: unknown, input: Iterator<unknown>, index: number, _tc: TaskContext): Iterator<unknown> {
   switch (op) {
@@ -114,45 +141,12 @@ export function applyOp(op: MapOp, f: AnyFn | undefined, extra: unknown, input: 
           return DONE;
         },
       };
-    case "flatMap": {
-      let inner: Iterator<unknown> | undefined;
-      return {
-        next: () => {
-          for (;;) {
-            if (inner) {
-              const x = inner.next();
-              if (!x.done) return x;
-              inner = undefined;
-            }
-            const r = input.next();
-            if (r.done) return DONE;
-            inner = toIterator(f!(r.value), "flatMap");
-          }
-        },
-      };
-    }
+    case "flatMap":
+      return flatten(input, (x) => toIterator(f!(x), "flatMap"), false);
     case "mapValues":
       return { next: () => { const r = input.next(); if (r.done) return DONE; const kv = r.value as [unknown, unknown]; return { done: false, value: [kv[0], f!(kv[1])] }; } };
-    case "flatMapValues": {
-      let key: unknown;
-      let inner: Iterator<unknown> | undefined;
-      return {
-        next: () => {
-          for (;;) {
-            if (inner) {
-              const x = inner.next();
-              if (!x.done) return { done: false, value: [key, x.value] };
-              inner = undefined;
-            }
-            const r = input.next();
-            if (r.done) return DONE;
-            const kv = r.value as [unknown, unknown];
-            key = kv[0];
-            inner = toIterator(f!(kv[1]), "flatMapValues");
-          }
-        },
-      };
-    }
+    case "flatMapValues":
+      return flatten(input, (v) => toIterator(f!(v), "flatMapValues"), true);
     case "keyBy":
       return { next: () => { const r = input.next(); return r.done ? DONE : { done: false, value: [f!(r.value), r.value] }; } };
     case "keys":

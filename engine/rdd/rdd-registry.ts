@@ -84,10 +84,3 @@ export function rebuildStage(specs: RddSpec[], ctx: RddContext & { withId<R>(id:
   }
   return built;
 }
-
-/** Shuffle dependencies of the stage ending at root (the shuffles it reads). */
-export function stageShuffleReads(root: RDD<unknown>): ShuffleDependency[] {
-  const out: ShuffleDependency[] = [];
-  for (const r of stageRdds(root)) for (const d of r.dependencies) if (d instanceof ShuffleDependency) out.push(d);
-  return out;
-}

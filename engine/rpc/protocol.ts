@@ -4,6 +4,7 @@
 // any other message is accepted. The secret itself never crosses the wire.
 
 import type { WireError } from "../common/errors";
+import type { TaskAttemptIds } from "../common/job-info";
 
 export const PROTOCOL_VERSION = 2;
 export const NONCE_HEADER = "x-bigdata-nonce";
@@ -27,14 +28,8 @@ export interface ShuffleReadPlan {
 }
 
 /** A task as it travels to a worker. `payload` holds the encoded stage pipeline (see scheduler/task-codec). */
-export interface TaskMessage {
+export interface TaskMessage extends TaskAttemptIds {
   t: "task";
-  taskId: number;
-  jobId: number;
-  stageId: number;
-  stageAttempt: number;
-  partition: number;
-  attempt: number;
   /** Executor slot on the worker that should run it. */
   slot: number;
   payload: Uint8Array;

@@ -8,7 +8,7 @@ import { ParallelCollectionRDD, type RDD, type RddContext } from "../rdd";
 import type { TaskEndMessage, TaskMessage } from "../rpc/protocol";
 import { DAGScheduler } from "./dag-scheduler";
 import type { ListenerEvent } from "./job-info";
-import type { TaskPayload, StagePayload } from "./task-payload";
+import type { TaskPayload, StagePayload } from "../executor";
 
 class FakeContext implements RddContext {
   readonly isDriver = true;

@@ -16,13 +16,13 @@ import { ListenerBus } from "./listener-bus";
 import { JobTracker, allStages } from "./job-tracker";
 import { MapOutputTracker } from "./map-output-tracker";
 import { ResultStage, ShuffleMapStage, type MapOutput, type Stage } from "./stage";
-import type { StagePayload } from "./task-payload";
+import type { StagePayload } from "../executor";
 import type { Accumulator } from "./shared-variables";
 import {
   MAX_TASK_FAILURES, type ActiveJob, type JobRequest, type RunningTask, type SchedulerBackend, type PlacementCore, type SchedulerEvent,
   type StageTimes, type Task, type WorkerState,
 } from "./scheduler-types";
-import { completeCheckpoints, missingParents, preferredExecutors, shuffleDeps } from "./lineage";
+import { completeCheckpoints, missingParents, preferredExecutors } from "./lineage";
 import { previewJob, type JobPreview } from "./job-preview";
 import { abortStage, fetchFailed, onWorkerLost } from "./fault-recovery";
 import { activeJobFor, applyCacheChanges, offer } from "./task-placement";
@@ -234,7 +234,7 @@ export class DAGScheduler implements PlacementCore {
   }
 
   private parentStages(rdd: RDD<unknown>, jobId: number): Stage[] {
-    return shuffleDeps(rdd).map((d) => this.shuffleMapStage(d, jobId));
+    return stageShuffleReads(rdd).map((d) => this.shuffleMapStage(d, jobId));
   }
 
   private shuffleMapStage(dep: ShuffleDependency, jobId: number): ShuffleMapStage {

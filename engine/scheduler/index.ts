@@ -4,4 +4,4 @@ export { ListenerBus } from "./listener-bus";
 export { JobTracker, type JobRecord } from "./job-tracker";
 export { MapOutputTracker } from "./map-output-tracker";
 export { Broadcast, Accumulator, type AccumulatorParam } from "./shared-variables";
-export type { StagePayload, TaskPayload } from "./task-payload";
+export type { StagePayload, TaskPayload } from "../executor";

@@ -4,10 +4,10 @@
 // scheduler's own walk (missingParents), so the prediction is the scheduler's rule, not a copy of
 // it. Nothing is registered, submitted or run.
 
-import type { RDD, ShuffleDependency } from "../rdd";
+import { stageShuffleReads, type RDD, type ShuffleDependency } from "../rdd";
 import type { JobDag } from "./job-info";
 import { allStages, buildDag } from "./job-tracker";
-import { missingParents, shuffleDeps, type CacheLocations } from "./lineage";
+import { missingParents, type CacheLocations } from "./lineage";
 import type { MapOutputTracker } from "./map-output-tracker";
 import { ResultStage, ShuffleMapStage, type Stage } from "./stage";
 
@@ -32,13 +32,13 @@ export function previewJob(rdd: RDD<unknown>, partitions: number[], callSite: st
   const mapStage = (dep: ShuffleDependency): ShuffleMapStage => {
     const existing = known.get(dep.shuffleId);
     if (existing) return existing;
-    const parents = shuffleDeps(dep.rdd).map(mapStage);
+    const parents = stageShuffleReads(dep.rdd).map(mapStage);
     const n = dep.rdd.getNumPartitions();
     const stage = new ShuffleMapStage(next++, dep.rdd, parents, -1, dep.rdd.callSite, dep, state.outputs.peek(dep.shuffleId, n));
     known.set(dep.shuffleId, stage);
     return stage;
   };
-  const parents = shuffleDeps(rdd).map(mapStage);
+  const parents = stageShuffleReads(rdd).map(mapStage);
   const final = new ResultStage(next++, rdd, partitions, parents, -1, callSite);
 
   // The stages the scheduler would submit: from the final stage, each parent still missing output.

@@ -3,46 +3,24 @@
 // caching a partition a task would read, and cutting lineage at completed checkpoints.
 
 import { rddBlockId } from "../storage/block-ids";
-import { CheckpointRDD, NarrowDependency, ShuffleDependency, checkpointComplete, type RDD } from "../rdd";
+import { CheckpointRDD, NarrowDependency, ShuffleDependency, checkpointComplete, walkLineage, type RDD } from "../rdd";
 import type { ShuffleMapStage, Stage } from "./stage";
 
 /** Block id -> executors ("worker#slot") holding it. */
 export type CacheLocations = Map<string, Set<string>>;
 
-/** Shuffle dependencies reachable from rdd through narrow dependencies. */
-export function shuffleDeps(rdd: RDD<unknown>): ShuffleDependency[] {
-  const out: ShuffleDependency[] = [];
-  const seen = new Set<number>();
-  const stack = [rdd];
-  while (stack.length) {
-    const r = stack.pop()!;
-    if (seen.has(r.id)) continue;
-    seen.add(r.id);
-    for (const d of r.dependencies) {
-      if (d instanceof ShuffleDependency) out.push(d);
-      else stack.push(d.rdd);
-    }
-  }
-  return out;
-}
-
 /** Parent stages whose outputs are not all present. A fully cached RDD hides its parents. */
 export function missingParents(stage: Stage, shuffleStages: Map<number, ShuffleMapStage>, cacheLocs: CacheLocations): Stage[] {
   const missing = new Map<number, Stage>();
-  const seen = new Set<number>();
-  const stack = [stage.rdd];
-  while (stack.length) {
-    const r = stack.pop()!;
-    if (seen.has(r.id)) continue;
-    seen.add(r.id);
-    if (fullyCached(r, cacheLocs)) continue;
+  walkLineage(stage.rdd, (r) => {
+    if (fullyCached(r, cacheLocs)) return false;
     for (const d of r.dependencies) {
-      if (d instanceof ShuffleDependency) {
-        const ms = shuffleStages.get(d.shuffleId)!;
-        if (!ms.isAvailable) missing.set(ms.id, ms);
-      } else stack.push(d.rdd);
+      if (!(d instanceof ShuffleDependency)) continue;
+      const ms = shuffleStages.get(d.shuffleId)!;
+      if (!ms.isAvailable) missing.set(ms.id, ms);
     }
-  }
+    return true;
+  }, "narrow");
   return [...missing.values()];
 }
 
@@ -84,17 +62,13 @@ function preferredFrom(r: RDD<unknown>, partition: number, cacheLocs: CacheLocat
 
 /** RDDs marked for checkpointing were written by this job: cut their lineage. */
 export function completeCheckpoints(rdd: RDD<unknown>): void {
-  const seen = new Set<number>();
-  const visit = (r: RDD<unknown>) => {
-    if (seen.has(r.id)) return;
-    seen.add(r.id);
+  walkLineage(rdd, (r) => {
     const cp = r.checkpointState;
     if (cp && !cp.done && checkpointComplete(cp.dir, r.id, r.getNumPartitions())) {
       cp.reader = new CheckpointRDD(r.context, cp.dir, r.id, r.getNumPartitions()) as RDD<any>;
       cp.done = true;
-      return;
+      return false;
     }
-    for (const d of r.dependencies) visit(d.rdd);
-  };
-  visit(rdd);
+    return true;
+  });
 }

@@ -1,10 +1,11 @@
-// Broadcast variables and accumulators, PySpark's two kinds of shared variables. On the driver
-// they are handles; in a closure they ship as references ([SHIP]) and are rebuilt on workers:
-// a broadcast from the value the driver sent once per executor, an accumulator as a task-local
-// partial whose updates return with the task result and are merged only for successful tasks.
+// Broadcast variables and accumulators, PySpark's two kinds of shared variables: the driver's
+// handles. In a closure they ship as references ([SHIP]) and are rebuilt on workers by
+// engine/executor/shared-variables.ts: a broadcast from the value the driver sent once per
+// executor, an accumulator as a task-local partial whose updates return with the task result and
+// are merged only for successful tasks.
 
-import { SHIP, registerShipResolver, serializeFunction, deserializeFunction, type SerializedFunction } from "../common/closure";
-import { ExecutionError, WorkbenchError } from "../common/errors";
+import { SHIP, serializeFunction, type SerializedFunction } from "../common/closure";
+import { WorkbenchError } from "../common/errors";
 
 // ---- broadcast ----------------------------------------------------------------------------
 
@@ -31,22 +32,6 @@ export class Broadcast<T> {
     return { kind: "broadcast", data: this.id };
   }
 }
-
-/** Values of broadcasts received by this executor. */
-export const workerBroadcasts = new Map<number, unknown>();
-
-class WorkerBroadcast {
-  constructor(readonly id: number) {}
-  get value(): unknown {
-    if (!workerBroadcasts.has(this.id)) throw new ExecutionError("BROADCAST_NOT_FOUND", `Broadcast(${this.id}) has not been sent to this worker (was it destroyed?)`);
-    return workerBroadcasts.get(this.id);
-  }
-  unpersist(): void {}
-  destroy(): void {
-    throw new ExecutionError("UNSUPPORTED_OPERATION", "a broadcast can only be destroyed on the driver");
-  }
-}
-registerShipResolver("broadcast", (id) => new WorkerBroadcast(id as number));
 
 // ---- accumulators -------------------------------------------------------------------------
 
@@ -86,26 +71,3 @@ export class Accumulator<T = number> {
     return { kind: "accumulator", data: { id: this.id, zero: this.param.zero(this._value), add: custom ? this.shippedAdd : undefined } };
   }
 }
-
-/** Partial values of the accumulators used by the running task (one task per thread at a time). */
-export const taskAccumulators = new Map<number, { value: unknown }>();
-
-class WorkerAccumulator {
-  constructor(readonly id: number, private readonly zero: unknown, private readonly addFn: (a: unknown, b: unknown) => unknown) {}
-  add(term: unknown): void {
-    let slot = taskAccumulators.get(this.id);
-    if (!slot) {
-      slot = { value: structuredClone(this.zero) };
-      taskAccumulators.set(this.id, slot);
-    }
-    slot.value = this.addFn(slot.value, term);
-  }
-  get value(): never {
-    throw new ExecutionError("ACCUMULATOR_VALUE_IN_TASK", "Accumulator.value cannot be accessed inside tasks");
-  }
-}
-registerShipResolver("accumulator", (d) => {
-  const { id, zero, add } = d as { id: number; zero: unknown; add?: SerializedFunction };
-  const addFn = add ? (deserializeFunction(add) as (a: unknown, b: unknown) => unknown) : (a: unknown, b: unknown) => (a as number) + (b as number);
-  return new WorkerAccumulator(id, zero, addFn);
-});

@@ -8,7 +8,7 @@ import type { TaskEndMessage, TaskMessage } from "../rpc/protocol";
 import type { TaskInfo } from "./job-info";
 import type { CacheLocations } from "./lineage";
 import type { Stage } from "./stage";
-import type { TaskPayload } from "./task-payload";
+import type { TaskPayload } from "../executor";
 import type { ActiveJob, PlacementCore, Task } from "./scheduler-types";
 
 /**

@@ -9,7 +9,7 @@ import { UNSHIPPABLE, serializeFunction, type SerializedFunction } from "../comm
 import { WorkbenchError } from "../common/errors";
 import {
   EmptyRDD, ParallelCollectionRDD, RangeRDD, SourceRDD, TextFileRDD, UnionRDD, WholeTextFilesRDD,
-  listInputFiles, planFileSplits, resolveDeferred, shuffleWriteSpec, ShuffleDependency,
+  listInputFiles, planFileSplits, resolveDeferred, shuffleWriteSpec, ShuffleDependency, walkLineage,
   type RDD, type RddContext, type ResultFn, type RunJobOptions, type SplitReader,
 } from "../rdd";
 import { userCallSite } from "../rdd/call-site";
@@ -106,7 +106,7 @@ export class SparkContext implements RddContext {
     // Closures are checked (and serialized) before the job starts: a refused capture never runs.
     const resultFn = this.serialize(fn, op);
     await resolveDeferred(rdd as RDD<unknown>);
-    this.prepareLineage(rdd as RDD<unknown>);
+    this.shipLineage(rdd as RDD<unknown>);
     const partitions = opts.partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i);
     const results = await this.cluster.scheduler.submitJob({
       rdd: rdd as RDD<unknown>, partitions, resultFn, callSite,
@@ -129,20 +129,13 @@ export class SparkContext implements RddContext {
   }
 
   /** Serialize every closure of the job's lineage now, so refusals surface before the job. */
-  private prepareLineage(rdd: RDD<unknown>): void {
-    const seen = new Set<number>();
-    const stack = [rdd];
-    while (stack.length) {
-      const r = stack.pop()!;
-      if (seen.has(r.id)) continue;
-      seen.add(r.id);
-      if (r.isCheckpointed()) continue;
+  private shipLineage(rdd: RDD<unknown>): void {
+    walkLineage(rdd, (r) => {
+      if (r.isCheckpointed()) return false;
       r.shipArgs();
-      for (const d of r.dependencies) {
-        if (d instanceof ShuffleDependency) shuffleWriteSpec(d);
-        stack.push(d.rdd);
-      }
-    }
+      for (const d of r.dependencies) if (d instanceof ShuffleDependency) shuffleWriteSpec(d);
+      return true;
+    });
   }
 
   private assertActive(): void {

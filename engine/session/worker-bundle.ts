@@ -20,7 +20,7 @@ export interface WorkerBundle {
 
 const ENGINE_DIR = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
 const ENTRY = join(ENGINE_DIR, "session", "worker-entry.ts");
-const THREAD_MODULES = [join(ENGINE_DIR, "worker-preload.ts"), join(ENGINE_DIR, "scheduler", "executor-thread.ts")];
+const THREAD_MODULES = [join(ENGINE_DIR, "worker-preload.ts"), join(ENGINE_DIR, "executor", "executor-thread.ts")];
 
 let failedOnce = false;
 

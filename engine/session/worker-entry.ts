@@ -3,31 +3,19 @@
 
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { startWorkerProcess } from "../cluster/worker-process";
+import { startWorkerProcess, type WorkerOptions } from "../cluster/worker-process";
 import { ShuffleServer } from "../storage";
 // Services the worker's main thread hosts for the driver.
 import "../nosql/worker";
 
-export interface RunWorkerOptions {
-  driverUrl: string;
-  token: string;
-  host?: string;
-  cores?: number;
-  workerId?: string;
-  localDir?: string;
-  executorHeapMb?: number;
-  memoryBudgetBytes?: number;
-  spillThresholdBytes?: number;
-  /** Executor thread module and preloads (default: the TypeScript sources; local workers may get a prebuilt bundle). */
-  executorModule?: string;
-  preload?: string[];
-}
+/** A worker's options as its launcher passes them; the executor module and preloads default to the sources'. */
+export type RunWorkerOptions = Omit<WorkerOptions, "executorModule" | "services" | "heartbeatMs"> & Partial<Pick<WorkerOptions, "executorModule">>;
 
 /** Run a worker until its driver goes away (used by `workbench worker --driver ws://...`). */
 export async function runWorker(opts: RunWorkerOptions): Promise<void> {
   await startWorkerProcess({
     ...opts,
-    executorModule: opts.executorModule ?? new URL("../scheduler/executor-thread.ts", import.meta.url).href,
+    executorModule: opts.executorModule ?? new URL("../executor/executor-thread.ts", import.meta.url).href,
     preload: opts.preload ?? [new URL("../worker-preload.ts", import.meta.url).href],
     services: {
       async start({ localDir, token, host }) {

@@ -29,11 +29,11 @@ import { Executor, operatorIds } from "./physical/executor";
 import { QueryExecution } from "./physical/query-execution";
 import { mergeMetrics, type ExecConf, type OpMetrics } from "./physical/operators";
 import { readSettings, MapConf, type SqlSessionLike, type SqlSettings, type SqlConfLike, type SqlSparkContext } from "./session-types";
-import { SqlBinder } from "./binder/sql-binder";
+import { runStatement } from "./commands";
 import { fromDanfo } from "./datasources/danfo";
 import { DataFrameReader, DataFrameWriter, fileDataFrame } from "./readwriter";
 import { DeferredRDD, isRddContext } from "./deferred-rdd";
-import { statementCompletion } from "./statement-hooks";
+import { statementCompletion, timeTravelHandler } from "./statement-hooks";
 import { applyCorrelated, hasAppliedSubqueries, materializeSubqueries } from "./subqueries";
 
 export type SchemaArg = StructType | string | string[] | DataType;
@@ -130,7 +130,7 @@ export class SqlSession {
 
   /** Run one SQL statement. Queries are lazy; commands (CREATE VIEW, SET, ...) take effect now. */
   sql(text: string): DataFrame {
-    return guardComplexity(() => new SqlBinder(this).bindStatement(parseStatement(text), text));
+    return guardComplexity(() => runStatement(this, parseStatement(text), text));
   }
 
   /** Kept for older notebooks: the same as sql() (file views infer their schema synchronously now). */
@@ -141,6 +141,11 @@ export class SqlSession {
   }
 
   /** The DataFrame of a file view (SELECT * FROM parquet.`path`): its schema is inferred now, as Spark does per query. */
+  /** A table format's version of a relation (Delta's time travel), if a format claims it. */
+  timeTravelRelation(format: string, path: string, at: { version?: number; timestamp?: string }): DataFrame | undefined {
+    return timeTravelHandler()?.(this, format, path, at);
+  }
+
   fileRelation(format: string, path: string): DataFrame {
     return fileDataFrame(this, format.toLowerCase(), [path], {});
   }

@@ -2,12 +2,10 @@
 // sorted and spilled as runs, and sorted() merges the runs with the in-memory rest. The sort is
 // stable: ties keep insertion order (earlier runs win ties, the in-memory rest comes last).
 
-import { closeSync, openSync, statSync } from "node:fs";
 import { BinaryHeap } from "./binary-heap";
-import { FrameWriter, readFrames } from "./frame-file";
+import { readFrames, writeRunFile } from "./frame-file";
 import { estimateSize, SizeTracker } from "./size-estimator";
 import { RunStack } from "./run-stack";
-import { tempPath } from "./spill-files";
 
 const SAMPLE = 32;
 const SLOT = 8;
@@ -53,21 +51,8 @@ export class ExternalSorter<T> {
   }
 
   private writeRun(items: Iterable<T>): string {
-    const path = tempPath(this.opts.dir, "spill-sort", ".run");
-    const fd = openSync(path, "w");
-    try {
-      const w = new FrameWriter(fd);
-      let batch: T[] = [];
-      for (const x of items) {
-        batch.push(x);
-        if (batch.length >= SPILL_BATCH) { w.writeBatch(batch); batch = []; }
-      }
-      if (batch.length > 0) w.writeBatch(batch);
-      w.flush();
-    } finally {
-      closeSync(fd);
-    }
-    this._spillBytes += statSync(path).size;
+    const { path, bytes } = writeRunFile(this.opts.dir, "spill-sort", items, SPILL_BATCH);
+    this._spillBytes += bytes;
     return path;
   }
 

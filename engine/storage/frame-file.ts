@@ -2,8 +2,9 @@
 // frames, each a u32 little-endian length followed by one msgpack-encoded array (a batch of
 // records). Frames are self-contained, so segments can be concatenated without re-encoding.
 
-import { closeSync, openSync, readSync, writevSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync, writevSync } from "node:fs";
 import { decode, encode } from "../common/codec";
+import { tempPath } from "./spill-files";
 
 export const FRAME_HEADER = 4;
 const FLUSH_BYTES = 1 << 20;
@@ -116,4 +117,27 @@ export function* readFrames(path: string, start = 0, end = Infinity): Generator<
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Write one spill run to a new temp file in dir: the items, each appended to the current frame by
+ * `put` (one value by default), cut into frames of `frameValues` values. Returns the path and size.
+ * The external sorter and the partitioned combiner both spill through it.
+ */
+export function writeRunFile<T>(dir: string, prefix: string, items: Iterable<T>, frameValues: number, put: (frame: unknown[], item: T) => void = (f, x) => { f.push(x); }): { path: string; bytes: number } {
+  const path = tempPath(dir, prefix, ".run");
+  const fd = openSync(path, "w");
+  try {
+    const w = new FrameWriter(fd);
+    let frame: unknown[] = [];
+    for (const x of items) {
+      put(frame, x);
+      if (frame.length >= frameValues) { w.writeBatch(frame); frame = []; }
+    }
+    if (frame.length > 0) w.writeBatch(frame);
+    w.flush();
+  } finally {
+    closeSync(fd);
+  }
+  return { path, bytes: statSync(path).size };
 }

@@ -4,15 +4,13 @@
 // memory, grouping entries of equal (partition, hash) and combining those whose keys are equal,
 // as Spark's ExternalAppendOnlyMap does (hash order needs no total order on keys).
 
-import { openSync, closeSync, statSync } from "node:fs";
 import { ExecutionError } from "../common/errors";
 import { hashKey, keysEqual, normalizeKey, type NormalKey } from "../common/keys";
 import type { Aggregator } from "./aggregator";
 import { BinaryHeap } from "./binary-heap";
-import { FrameWriter, readFrames } from "./frame-file";
+import { readFrames, writeRunFile } from "./frame-file";
 import { estimateSize, SizeTracker } from "./size-estimator";
 import { RunStack } from "./run-stack";
-import { tempPath } from "./spill-files";
 
 interface Entry { k: unknown; c: unknown; p: number; h: number }
 
@@ -163,21 +161,8 @@ export class PartitionedCombiner<V, C> {
   }
 
   private writeRun(entries: Iterable<Entry>): string {
-    const path = tempPath(this.opts.dir, "spill-combine", ".run");
-    const fd = openSync(path, "w");
-    try {
-      const w = new FrameWriter(fd);
-      let batch: unknown[] = [];
-      for (const e of entries) {
-        batch.push(e.p, e.h, e.k, e.c);
-        if (batch.length >= SPILL_BATCH * 4) { w.writeBatch(batch); batch = []; }
-      }
-      if (batch.length > 0) w.writeBatch(batch);
-      w.flush();
-    } finally {
-      closeSync(fd);
-    }
-    this._spillBytes += statSync(path).size;
+    const { path, bytes } = writeRunFile(this.opts.dir, "spill-combine", entries, SPILL_BATCH * 4, (f, e) => { f.push(e.p, e.h, e.k, e.c); });
+    this._spillBytes += bytes;
     return path;
   }
 

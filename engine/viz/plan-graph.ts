@@ -6,20 +6,10 @@ import { ellipsize, formatCount } from "./format";
 import { FONT, el, text } from "./html";
 import { layoutGraph, type LayoutEdge, type LayoutNode } from "./layout";
 import { MIME, type MimeBundle } from "./mime";
+import type { PlanGraphNode } from "../common/plan-graph-node";
 import { SVG_FONT, smoothPath, stableId, svgEl, svgRoot, svgText, svgTitle, textWidth } from "./svg";
 
-/** One operator of a physical plan. */
-export interface PlanGraphNode {
-  /** Unique within the plan. */
-  id: number;
-  /** Operator name, e.g. "HashAggregate", "Filter", "Scan parquet". */
-  name: string;
-  /** Arguments as explain() prints them, e.g. "(isnotnull(age#3) AND (age#3 > 21))". */
-  detail?: string;
-  children: PlanGraphNode[];
-  /** e.g. { "number of output rows": 120, "time": "12 ms" }; see ROWS_KEYS for the rows count. */
-  metrics?: Record<string, number | string>;
-}
+export type { PlanGraphNode };
 
 /** Metric names taken as "rows out" of an operator, in order of preference. */
 export const ROWS_KEYS = ["number of output rows", "numOutputRows", "rows", "rowsOut"] as const;

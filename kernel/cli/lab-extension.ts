@@ -61,7 +61,7 @@ export function extensionSourceHash(): string {
   walk(join(PACKAGE_ROOT, "engine", "viz"));
   for (const f of ["package.json", "package-lock.json", "tsconfig.build.json"]) add(join(EXTENSION_DIR, f));
   for (const f of ["text-format.ts", "types.ts"]) add(join(PACKAGE_ROOT, "engine", "sql", f));
-  add(join(PACKAGE_ROOT, "engine", "common", "escape-xml.ts"));
+  for (const f of ["escape-xml.ts", "plan-graph-node.ts"]) add(join(PACKAGE_ROOT, "engine", "common", f));
   return h.digest("hex");
 }
 

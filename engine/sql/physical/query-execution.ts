@@ -1,19 +1,13 @@
 // One executed query: its plans and the per-operator metrics its tasks reported (rows out, time),
 // as plain data for the physical-plan graph renderer in engine/viz (PlanGraphNode shape).
 
+import type { PlanGraphNode } from "../../common/plan-graph-node";
 import type { LogicalPlan } from "../plan/logical-plan";
 import { physicalChildren, physicalNodeString, physicalPlanString, type PhysicalPlan } from "./physical-plan";
 import type { OpMetrics } from "./operators";
 import { columnarNodes } from "./columnar-plan";
 
-/** Same shape as engine/viz's PlanGraphNode (plain data; the SQL layer does not import viz). */
-export interface PlanGraphNode {
-  id: number;
-  name: string;
-  detail?: string;
-  children: PlanGraphNode[];
-  metrics?: Record<string, number | string>;
-}
+export type { PlanGraphNode };
 
 export class QueryExecution {
   constructor(

@@ -1,7 +1,7 @@
 // `workbench install-kernel`: registers the "bigdata" kernelspec with Jupyter through the
 // kernel's own installer (kernel/install.ts), in the user, environment or a given prefix.
 
-import { describeInstall, loadInstallKernelSpec } from "../package-paths";
+import { installKernelSpec } from "../../install";
 import { parse, UsageError, type Command } from "./command";
 
 export const installKernelCommand: Command = {
@@ -32,15 +32,13 @@ and for the current user otherwise.`,
     const chosen = [values.user, values["sys-prefix"], values.prefix !== undefined].filter(Boolean).length;
     if (chosen > 1) throw new UsageError("choose at most one of --user, --sys-prefix, --prefix");
     const root = typeof process.getuid === "function" && process.getuid() === 0;
-    const install = await loadInstallKernelSpec();
-    const result = await install({
+    const result = await installKernelSpec({
       ...(values.user || (chosen === 0 && !root) ? { user: true } : {}),
       ...(values["sys-prefix"] ? { sysPrefix: true } : {}),
       ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
       ...(values.name ? { name: values.name } : {}),
     });
-    const where = describeInstall(result);
-    console.log(`Installed kernelspec ${values.name ?? "bigdata"}${where ? ` in ${where}` : ""}`);
+    console.log(`Installed kernelspec ${values.name ?? "bigdata"} in ${result.path}`);
     return 0;
   },
 };

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { executeNotebook, findKernelSpec, KernelProcess, KernelSpecNotFound, readNotebook, writeNotebook, formatNotebook, sourceText, type KernelSpec, type Output } from "../run/index";
-import { loadInstallKernelSpec } from "../package-paths";
+import { installKernelSpec } from "../../install";
 import { signNotebook } from "../run/trust";
 import { num, parse, UsageError, type Command } from "./command";
 import { checkRemote } from "./start";
@@ -151,8 +151,7 @@ export async function resolveSpec(name: string, say: (s: string) => void): Promi
     if (!(e instanceof KernelSpecNotFound) || name !== "bigdata") throw e;
     const prefix = await mkdtemp(join(tmpdir(), "workbench-kernelspec-"));
     try {
-      const install = await loadInstallKernelSpec();
-      await install({ prefix, name });
+      await installKernelSpec({ prefix, name });
       const spec = findKernelSpec(name, { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter") });
       say(`(kernelspec "${name}" is not installed; using a temporary one)`);
       return { spec, cleanup: () => rm(prefix, { recursive: true, force: true }) };

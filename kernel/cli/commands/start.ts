@@ -12,7 +12,8 @@ import { delimiter, join, resolve } from "node:path";
 import { ensureNotebookServer } from "../jupyter-env";
 import { ensureLabEnv, writeLabOverrides } from "../jupyter-lab-env";
 import { ensureLabExtension } from "../lab-extension";
-import { describeInstall, ENGINE_MODULE, loadInstallKernelSpec, NOTEBOOKS_DIR, PACKAGE_ROOT } from "../package-paths";
+import { NOTEBOOKS_DIR, PACKAGE_ROOT } from "../package-paths";
+import { installKernelSpec } from "../../install";
 
 /** Where `--classic` registers the kernel: inside the checkout. */
 const CLASSIC_PREFIX = join(PACKAGE_ROOT, ".jupyter-classic");
@@ -79,8 +80,8 @@ Options:
     // the classic Notebook a project-local prefix put first on the server's JUPYTER_PATH.
     const kernelPrefix = lab ? lab.prefix : CLASSIC_PREFIX;
     if (!values["skip-install"]) {
-      const where = describeInstall(await (await loadInstallKernelSpec())({ prefix: kernelPrefix }));
-      console.log(`Kernel "bigdata" registered${where ? ` in ${where}` : ""}`);
+      const { path } = await installKernelSpec({ prefix: kernelPrefix });
+      console.log(`Kernel "bigdata" registered in ${path}`);
     }
 
     const port = explicitPort ?? (await freePortFrom(8888));
@@ -165,7 +166,7 @@ Options:
 
 /** A bad sc:// string fails here, before Jupyter starts (the engine's own parser says what is wrong). */
 export async function checkRemote(url: string): Promise<void> {
-  const { parseConnectionString } = (await import(ENGINE_MODULE)) as { parseConnectionString(u: string): unknown };
+  const { parseConnectionString } = await import("../../../engine/index");
   try {
     parseConnectionString(url);
   } catch (e) {

@@ -4,7 +4,6 @@
 // --token still works but warns for that reason.
 
 import { readFileSync } from "node:fs";
-import { loadRunWorker } from "../package-paths";
 import { int, parse, UsageError, type Command } from "./command";
 
 export const workerCommand: Command = {
@@ -42,7 +41,7 @@ Environment:
     if (!driverUrl || !/^wss?:\/\//.test(driverUrl)) throw new UsageError("--driver ws://HOST:PORT is required");
     const token = readToken(values.token as string | undefined, values["token-file"] as string | undefined);
     const cores = int(values.cores, "--cores", 1);
-    const runWorker = await loadRunWorker();
+    const { runWorker } = await import("../../../engine/index");
     await runWorker({ driverUrl, token, ...(values.host ? { host: values.host } : {}), ...(cores ? { cores } : {}) });
     return 0;
   },

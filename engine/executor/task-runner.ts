@@ -10,7 +10,7 @@ import { FetchFailedError, fetchShuffleBlocks, writeShuffleOutput, type BlockMan
 import { EdgeSampler } from "./edge-sampler";
 import { partitionerFromSpec, rebuildStage, deserializeAggregator, runWholePartitionResult, type Partition, type RDD, type RddContext, type TaskContext } from "../rdd";
 import type { ExecutorEnv, TaskEndMessage, TaskMessage } from "../rpc/protocol";
-import { emptyTaskMetrics, type TaskMetrics } from "./job-info";
+import { emptyTaskMetrics, type TaskMetrics } from "../common/job-info";
 import { taskAccumulators, workerBroadcasts } from "./shared-variables";
 import type { StagePayload, TaskPayload } from "./task-payload";
 
@@ -79,10 +79,10 @@ function rebuild(state: ExecutorState, p: TaskPayload): { stage: RebuiltStage; d
 }
 
 /** Run the prepare hooks of every RDD the partition's computation reaches (cache hits stop the walk). */
-async function prepareLineage(rdd: RDD<unknown>, split: Partition, tc: TaskContext): Promise<void> {
+async function prepareInputs(rdd: RDD<unknown>, split: Partition, tc: TaskContext): Promise<void> {
   if ((rdd.storageLevel.useMemory || rdd.storageLevel.useDisk) && tc.blocks.has(rddBlockId(rdd.id, split.index))) return;
   if (rdd.prepare) await rdd.prepare(split, tc);
-  for (const [parent, ps] of rdd.parentSplits(split)) await prepareLineage(parent, ps, tc);
+  for (const [parent, ps] of rdd.parentSplits(split)) await prepareInputs(parent, ps, tc);
 }
 
 export async function runTask(task: TaskMessage, state: ExecutorState): Promise<TaskEndMessage> {
@@ -142,7 +142,7 @@ export async function runTask(task: TaskMessage, state: ExecutorState): Promise<
         metrics.shuffleReadTimeMs += performance.now() - t0;
       },
     };
-    await prepareLineage(stage.root, p.partition, tc);
+    await prepareInputs(stage.root, p.partition, tc);
     if (stage.payload.kind === "result") {
       let n = 0, value: unknown;
       const pushed = runWholePartitionResult(stage.resultFn, stage.root, p.partition, tc);

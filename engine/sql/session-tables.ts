@@ -7,14 +7,14 @@
 // handles both.
 
 import { rmSync } from "node:fs";
-import { AnalysisError } from "../../common/errors";
-import type * as A from "../parser/ast";
-import type { SqlSession } from "../sql-session";
-import type { Expr } from "../expressions/expression";
-import { mkCast } from "../expressions/registry";
-import type { DataType } from "../types";
-import { newExprId, outputOf, type LogicalPlan } from "../plan/logical-plan";
-import { buildSetOp } from "../plan/builders";
+import { AnalysisError } from "../common/errors";
+import type * as A from "./parser/ast";
+import type { SqlSession } from "./sql-session";
+import type { Expr } from "./expressions/expression";
+import { mkCast } from "./expressions/registry";
+import type { DataType } from "./types";
+import { newExprId, outputOf, type LogicalPlan } from "./plan/logical-plan";
+import { buildSetOp } from "./plan/builders";
 
 const tables = new WeakMap<SqlSession, Map<string, { name: string; columns: { name: string; dataType: DataType }[] }>>();
 const tablesOf = (s: SqlSession) => { let m = tables.get(s); if (!m) tables.set(s, (m = new Map())); return m; };

@@ -3,7 +3,7 @@
 // most SAMPLES_PER_MAP records per task, two per reducer, looked for among the first SCAN_LIMIT
 // records; each kept as text of at most 100 characters.
 
-import type { EdgeSample } from "./job-info";
+import type { EdgeSample } from "../common/job-info";
 import type { Partitioner } from "../rdd";
 
 export const SAMPLES_PER_MAP = 16;
