@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { encode } from "../common/codec";
 import { BlockManager } from "./block-manager";
 import { StorageLevel } from "./storage-level";
-import { removeTempDirs, tempDir } from "./test-dirs";
+import { removeTempDirs, tempDir } from "../../test/fixtures/storage/test-dirs";
 
 afterAll(removeTempDirs);
 

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const fixture = fileURLToPath(new URL("./low-heap-fixture.ts", import.meta.url));
+const fixture = fileURLToPath(new URL("../../test/fixtures/storage/low-heap-fixture.ts", import.meta.url));
 const run = (heapMb: number, n: number, keys: number, limit?: number) =>
   spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, "--import", "tsx", fixture, String(n), String(keys), ...(limit ? [String(limit)] : [])],
     { encoding: "utf8", maxBuffer: 1 << 24 });

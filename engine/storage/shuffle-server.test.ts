@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { authHeaders, connectAuthenticated } from "../rpc/auth";
 import { PROTOCOL_VERSION, VERSION_HEADER } from "../rpc/protocol";
 import { writeShuffleOutput } from "./shuffle-writer";
-import { removeTempDirs, tempDir } from "./test-dirs";
+import { removeTempDirs, tempDir } from "../../test/fixtures/storage/test-dirs";
 
 const TOKEN = "s3cret-token";
 const servers: ShuffleServer[] = [];

@@ -6,7 +6,7 @@ import type { Aggregator } from "./aggregator";
 import { decodeShuffleBlock, readLocalShuffleBlock, removeShuffle, shuffleDataPath, shuffleIndexPath } from "./shuffle-files";
 import { writeShuffleOutput } from "./shuffle-writer";
 import { FetchFailedError } from "./fetch-failed-error";
-import { removeTempDirs, tempDir } from "./test-dirs";
+import { removeTempDirs, tempDir } from "../../test/fixtures/storage/test-dirs";
 
 afterAll(removeTempDirs);
 

@@ -5,7 +5,7 @@ import { canonical, compareKeys } from "../common/keys";
 import type { Aggregator } from "./aggregator";
 import { ExternalAppendOnlyMap } from "./external-append-only-map";
 import { ExternalSorter } from "./external-sorter";
-import { removeTempDirs, tempDir } from "./test-dirs";
+import { removeTempDirs, tempDir } from "../../test/fixtures/storage/test-dirs";
 
 afterAll(removeTempDirs);
 

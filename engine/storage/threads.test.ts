@@ -5,14 +5,14 @@ import type { MapStatus } from "./shuffle-writer";
 import { closeShuffleClients, fetchShuffleBlocks } from "./shuffle-fetch";
 import { decodeShuffleBlock } from "./shuffle-files";
 import { ShuffleServer } from "./shuffle-server";
-import { removeTempDirs, tempDir } from "./test-dirs";
+import { removeTempDirs, tempDir } from "../../test/fixtures/storage/test-dirs";
 
 afterAll(async () => { await closeShuffleClients(); removeTempDirs(); });
 
 function runTask(data: Record<string, unknown>): Promise<MapStatus> {
   // On Node 20, execArgv ["--import", "tsx"] does not reach a Worker's own entry module; an eval
   // entry that registers tsx's ESM hooks and then imports the TypeScript file does.
-  const url = new URL("./threads-fixture.ts", import.meta.url).href;
+  const url = new URL("../../test/fixtures/storage/threads-fixture.ts", import.meta.url).href;
   const code = `import("tsx/esm/api").then((api) => { api.register(); return import(${JSON.stringify(url)}); });`;
   const w = new Worker(code, { eval: true, workerData: data });
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 // DAG renderer: well-formed self-contained SVG with every stage, RDD, shuffle label and marker.
 import { describe, expect, it } from "vitest";
-import { dagFixture, joinDagFixture } from "./testing/fixtures";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
+import { dagFixture, joinDagFixture } from "../../test/fixtures/viz/fixtures";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
 import { dagText, renderDag } from "./dag";
 import { MIME } from "./mime";
 
@@ -86,7 +86,7 @@ describe("renderDag", () => {
 
 describe("large DAGs", () => {
   it("collapses skipped stages past 40 RDDs, and all but the last past 60 drawn RDDs", async () => {
-    const { chainDag } = await import("./testing/fixtures");
+    const { chainDag } = await import("../../test/fixtures/viz/fixtures");
     const { collapsedStages } = await import("./dag");
     expect([...collapsedStages(chainDag(10, 4, 6))]).toEqual([]); // 40 RDDs: all drawn
     expect([...collapsedStages(chainDag(12, 4, 8))]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parseLineage, renderLineage } from "./lineage";
 import { MIME } from "./mime";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
 
 const debug = [
   "(2) ShuffledRDD[4] at reduceByKey at <cell 3>:1 []",

@@ -1,7 +1,7 @@
 // Physical plan graph: explain-like text, SVG with every operator and rows on each edge.
 import { describe, expect, it } from "vitest";
-import { planFixture } from "./testing/fixtures";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
+import { planFixture } from "../../test/fixtures/viz/fixtures";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
 import { planText, renderPlanGraph } from "./plan-graph";
 import { MIME } from "./mime";
 

@@ -1,7 +1,7 @@
 // Live progress panel and job summary from plain job/stage/task data.
 import { describe, expect, it } from "vitest";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
-import { jobFixture, runningJob, runningStages, stagesFixture, tasksFixture, T0 } from "./testing/fixtures";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
+import { jobFixture, runningJob, runningStages, stagesFixture, tasksFixture, T0 } from "../../test/fixtures/viz/fixtures";
 import { consoleBar, renderProgress } from "./progress";
 import { jobStatusLabel, jobSummary, renderJobSummary } from "./job-summary";
 import { MIME } from "./mime";

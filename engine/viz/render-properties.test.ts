@@ -8,7 +8,7 @@ import { IntegerType, StringType, StructField, StructType, DoubleType, BooleanTy
 import { renderDag } from "./dag";
 import { MIME } from "./mime";
 import { showString } from "./show-string";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
 
 const schema = new StructType([StructField("i", IntegerType), StructField("s", StringType), StructField("d", DoubleType), StructField("b", BooleanType)]);
 const row = fc.record({

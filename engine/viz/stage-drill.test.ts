@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { StageInfo, TaskInfo } from "../scheduler/job-info";
 import { jobSummary } from "./job-summary";
 import { DRILL_TASKS_PER_STAGE, stageDrillHtml, stageDrills } from "./stage-drill";
-import { jobFixture, stagesFixture, tasksFixture } from "./testing/fixtures";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
+import { jobFixture, stagesFixture, tasksFixture } from "../../test/fixtures/viz/fixtures";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
 
 const count = (html: string, re: RegExp) => (html.match(re) ?? []).length;
 

@@ -1,7 +1,7 @@
 // Stage summary metrics: quantiles per metric over successful tasks, skew flagged on the outlier.
 import { describe, expect, it } from "vitest";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
-import { stagesFixture, tasksFixture } from "./testing/fixtures";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
+import { stagesFixture, tasksFixture } from "../../test/fixtures/viz/fixtures";
 import { renderStageMetrics, stageMetricsSummary } from "./stage-metrics";
 import { MIME } from "./mime";
 import type { TaskInfo } from "../scheduler/job-info";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LongType, StringType, StructField, StructType } from "../sql/types";
 import { renderStreamTable, type StreamingQueryProgress } from "./stream-table";
 import { MIME } from "./mime";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
 
 const progress: StreamingQueryProgress[] = [0, 1, 2].map((i) => ({
   id: "q1", runId: "r1", name: "counts", timestamp: `2026-11-25T11:00:0${i}.000Z`, batchId: i,

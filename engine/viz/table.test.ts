@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { IntegerType, StringType, StructField, StructType, DoubleType } from "../sql/types";
 import { renderTable } from "./table";
 import { MIME } from "./mime";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
 
 const schema = new StructType([StructField("id", IntegerType, false), StructField("name", StringType), StructField("x", DoubleType)]);
 const rows = [{ id: 1, name: "<b>Ann</b>", x: 1 }, { id: 2, name: null, x: NaN }];

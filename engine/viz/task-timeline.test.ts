@@ -3,8 +3,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { TaskInfo } from "../scheduler/job-info";
-import { stagesFixture, tasksFixture, T0 } from "./testing/fixtures";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
+import { stagesFixture, tasksFixture, T0 } from "../../test/fixtures/viz/fixtures";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
 import { renderTaskTimeline, taskTimelineSpec, timelineRows, timelineText } from "./task-timeline";
 import { MIME } from "./mime";
 

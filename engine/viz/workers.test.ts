@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { WorkerInfo } from "../scheduler/job-info";
 import { renderWorkers } from "./workers";
 import { MIME } from "./mime";
-import { assertWellFormedXml, externalReferences } from "./testing/xml-check";
+import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
 
 const w = (id: string, state: WorkerInfo["state"], slots: number, free: number, hb: number): WorkerInfo =>
   ({ id, pid: 100 + slots, host: "127.0.0.1", state, slots, freeSlots: free, shuffleAddress: "ws://127.0.0.1:1", lastHeartbeat: hb, cachedBlocks: 3 });

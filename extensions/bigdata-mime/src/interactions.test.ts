@@ -1,9 +1,9 @@
 // Pure interaction logic on the engine's DAG/plan/table fixtures.
 import { describe, expect, it } from "vitest";
-import { dagFixture, joinDagFixture, planFixture } from "../../../engine/viz/testing/fixtures";
+import { dagFixture, joinDagFixture, planFixture } from "../../../test/fixtures/viz/fixtures";
 import type { TablePayload } from "../../../engine/viz/table";
 import { compareCells, lineageOf, nextSort, planSubtreeIds, rddOfNodeId, sortTable, stageDetails, stageDetailsHtml, upstreamStages } from "./interactions";
-import { assertWellFormedXml } from "../../../engine/viz/testing/xml-check";
+import { assertWellFormedXml } from "../../../test/fixtures/viz/xml-check";
 
 describe("DAG interactions", () => {
   it("finds an RDD's lineage across shuffles", () => {

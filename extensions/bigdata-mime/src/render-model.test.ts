@@ -10,8 +10,8 @@ import { renderStreamTable } from "../../../engine/viz/stream-table";
 import { renderLineage } from "../../../engine/viz/lineage";
 import { MIME } from "../../../engine/viz/mime";
 import { IntegerType, StringType, StructField, StructType } from "../../../engine/sql/types";
-import { dagFixture, jobFixture, planFixture, runningJob, runningStages, stagesFixture, tasksFixture } from "../../../engine/viz/testing/fixtures";
-import { assertWellFormedXml } from "../../../engine/viz/testing/xml-check";
+import { dagFixture, jobFixture, planFixture, runningJob, runningStages, stagesFixture, tasksFixture } from "../../../test/fixtures/viz/fixtures";
+import { assertWellFormedXml } from "../../../test/fixtures/viz/xml-check";
 import extension, { MIME_TYPES, renderView } from "./index";
 
 /** What a bundle looks like after a JSON round trip through the notebook file. */

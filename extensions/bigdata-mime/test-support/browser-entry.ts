@@ -5,7 +5,7 @@ import { renderJobSummary } from "../../../engine/viz/job-summary";
 import { renderDag } from "../../../engine/viz/dag";
 import { renderTable } from "../../../engine/viz/table";
 import { renderPlanGraph } from "../../../engine/viz/plan-graph";
-import { dagFixture, jobFixture, planFixture, runningJob, runningStages, stagesFixture, tasksFixture } from "../../../engine/viz/testing/fixtures";
+import { dagFixture, jobFixture, planFixture, runningJob, runningStages, stagesFixture, tasksFixture } from "../../../test/fixtures/viz/fixtures";
 import { IntegerType, StringType, StructField, StructType } from "../../../engine/sql/types";
 
 const schema = new StructType([StructField("id", IntegerType), StructField("name", StringType)]);
