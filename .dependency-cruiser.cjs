@@ -13,6 +13,29 @@ order.forEach((layer, i) => {
     to: { path: `^engine/(${higher})/` },
   });
 });
+// Only these layers exist: a module in any other folder of engine/ is refused (add it to the order).
+forbidden.push({ name: "engine-folder-is-a-layer", severity: "error", from: { path: "^engine/[^/]+/", pathNot: `^engine/(${order.join("|")})/` }, to: {} });
+// Inside engine/sql, the stage rooms, low -> high: the shared model (the files at the top of
+// engine/sql, expressions/, plan/: types, value text, expressions, the logical plan, the
+// data-source contract, column batches), datasources/ (the built-in formats behind the contract),
+// parser/, analysis/ (binder, plan builders, catalog), optimizer/, physical/ (planner, physical
+// plan), execution/ (executor, operators, columnar, cache, query execution), api/ (DataFrame,
+// Dataset, Column, functions, readers/writers, SqlSession, commands). engine/sql/index.ts is the
+// package's entry, above them all.
+const sqlRooms = ["model", "datasources", "parser", "analysis", "optimizer", "physical", "execution", "api"];
+const sqlRoomPath = (r) => (r === "model" ? "^engine/sql/(?!index\\.ts$)([^/]+\\.ts$|expressions/|plan/)" : `^engine/sql/${r}/`);
+sqlRooms.forEach((room, i) => {
+  const higher = sqlRooms.slice(i + 1);
+  if (!higher.length) return;
+  forbidden.push({
+    name: `sql-no-upward-from-${room}`,
+    comment: `engine/sql's ${room} room must not import a later stage (${higher.join(", ")})`,
+    severity: "error",
+    from: { path: sqlRoomPath(room) },
+    to: { path: `^engine/sql/(${higher.join("|")})/|^engine/sql/index\\.ts$` },
+  });
+});
+forbidden.push({ name: "sql-folder-is-a-room", severity: "error", from: { path: "^engine/sql/[^/]+/", pathNot: `^engine/sql/(${sqlRooms.filter((r) => r !== "model").join("|")}|expressions|plan)/` }, to: {} });
 // Type-only imports vanish at run time; a runtime import cycle is a bug.
 forbidden.push({ name: "no-cycles", severity: "error", from: { path: "^engine/" }, to: { circular: true, dependencyTypesNot: ["type-only"], viaOnly: { dependencyTypesNot: ["type-only"] } } });
 // The kernel uses only the public API; the JupyterLab extension only the pure renderers of

@@ -4,7 +4,7 @@
 
 import "./rdd";
 import "./executor/shared-variables";
-import "./sql/worker";
+import "./sql/execution/worker";
 import "./mapreduce/worker";
 import "./mining/worker";
 import "./lake/delta-source";

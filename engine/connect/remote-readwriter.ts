@@ -4,8 +4,8 @@
 // (a streaming one for readStream), a write a `WriteOperation` command.
 
 import { AnalysisError } from "../common/errors";
-import type { DataFrame } from "../sql/dataframe";
-import { DataFrameReader, DataFrameWriter, type ReadOptions } from "../sql/readwriter";
+import type { DataFrame } from "../sql/api/dataframe";
+import { DataFrameReader, DataFrameWriter, type ReadOptions } from "../sql/api/readwriter";
 import { WriteOperation_SaveMode, WriteOperation_SaveTable_TableSaveMethod } from "./gen/spark/connect/commands_pb";
 import type { Relation } from "./gen/spark/connect/relations_pb";
 import type { RemoteSqlSession } from "./remote-sql-session";

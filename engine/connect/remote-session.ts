@@ -6,8 +6,8 @@
 import type { RDD } from "../rdd";
 import type { JobInfo, SparkListener, StageInfo } from "../common/job-info";
 import type { RemoteProgress } from "./remote-progress";
-import type { DataFrame } from "../sql/dataframe";
-import type { SchemaArg } from "../sql/sql-session";
+import type { DataFrame } from "../sql/api/dataframe";
+import type { SchemaArg } from "../sql/api/sql-session";
 import { AnalysisError } from "../common/errors";
 import { SparkConnectClient } from "./client";
 import { jvmOnly, RemoteSqlSession } from "./remote-sql-session";

@@ -7,12 +7,12 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { randomUUID } from "node:crypto";
 import { AnalysisError } from "../common/errors";
-import { DataFrame } from "../sql/dataframe";
+import { DataFrame } from "../sql/api/dataframe";
 import type { Attr } from "../sql/expressions/expression";
 import { newExprId, outputOf, type LogicalPlan } from "../sql/plan/logical-plan";
 import { RemoteDataStreamWriter } from "./remote-streaming";
 import { MapConf } from "../sql/session-types";
-import { SqlSession } from "../sql/sql-session";
+import { SqlSession } from "../sql/api/sql-session";
 import { StructType } from "../sql/types";
 import type { RDD } from "../rdd";
 import { StorageLevel } from "../storage/storage-level";

@@ -5,7 +5,7 @@
 // query runs on the server; its memory sink or table is read back with spark.sql / spark.table.
 
 import { AnalysisError, ExecutionError } from "../common/errors";
-import type { DataFrame } from "../sql/dataframe";
+import type { DataFrame } from "../sql/api/dataframe";
 import { create } from "@bufbuild/protobuf";
 import type { StreamingQueryCommandResult } from "./gen/spark/connect/commands_pb";
 import { PlanSchema, type ExecutePlanResponse } from "./gen/spark/connect/base_pb";

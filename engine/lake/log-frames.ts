@@ -1,8 +1,8 @@
 // The transaction log as DataFrames: DESCRIBE HISTORY, and the per-commit view lecture 10 draws.
 
 import { sqlSessionOf, type SqlSessionLike } from "../sql";
-import type { DataFrame } from "../sql/dataframe";
-import type { SqlSession } from "../sql/sql-session";
+import type { DataFrame } from "../sql/api/dataframe";
+import type { SqlSession } from "../sql/api/sql-session";
 import { listLog } from "./log-files";
 import { fileKey, readHistory, tablePath, type HistoryEntry } from "./snapshot";
 

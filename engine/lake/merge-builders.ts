@@ -2,8 +2,8 @@
 // collect MergeClauses, and optimize() a DeltaOptimizeBuilder. They only collect; the table runs
 // them (DeltaTable.runMerge / runCompaction, through the MergeTarget interface).
 
-import type { Column } from "../sql/column";
-import type { DataFrame } from "../sql/dataframe";
+import type { Column } from "../sql/api/column";
+import type { DataFrame } from "../sql/api/dataframe";
 
 export type Cond = string | Column;
 export type Assignments = Record<string, string | Column | number | boolean | null>;

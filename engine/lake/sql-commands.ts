@@ -1,5 +1,5 @@
 // Delta's SQL commands on delta.`/path` and registered table names: DELETE, UPDATE, MERGE INTO,
-// VACUUM, RESTORE, OPTIMIZE (the SQL core parses them; engine/sql/statement-hooks.ts hands them
+// VACUUM, RESTORE, OPTIMIZE (the SQL core parses them; engine/sql/api/statement-hooks.ts hands them
 // here). They run DeltaTable's operations, so SQL and the DataFrame API share one implementation.
 //
 // spark.sql() is synchronous and a Delta command is not (it runs jobs), so a command starts at
@@ -13,17 +13,17 @@
 
 import { AsyncLocalStorage } from "node:async_hooks";
 import { AnalysisError } from "../common/errors";
-import { bindExpr } from "../sql/binder/ast-expr";
-import { SqlBinder } from "../sql/binder/sql-binder";
-import { Column } from "../sql/column";
-import { DataFrame } from "../sql/dataframe";
-import { fileDataFrame } from "../sql/readwriter";
+import { bindExpr } from "../sql/analysis/ast-expr";
+import { SqlBinder } from "../sql/analysis/sql-binder";
+import { Column } from "../sql/api/column";
+import { DataFrame } from "../sql/api/dataframe";
+import { fileDataFrame } from "../sql/api/readwriter";
 import { COMMAND_RESULT_FORMAT, commandResults } from "./command-result-source";
 import { evalConstant } from "../sql/expressions/eval";
-import { resolveExpr } from "../sql/plan/resolve-expr";
+import { resolveExpr } from "../sql/analysis/resolve-expr";
 import type * as A from "../sql/parser";
-import type { SqlSession } from "../sql/sql-session";
-import { registerStatementCompletion, registerStatementHandler, registerTimeTravelHandler } from "../sql/statement-hooks";
+import type { SqlSession } from "../sql/api/sql-session";
+import { registerStatementCompletion, registerStatementHandler, registerTimeTravelHandler } from "../sql/api/statement-hooks";
 import { StructType } from "../sql/types";
 import { DeltaTable } from "./delta-table";
 import { historyDataFrame } from "./log-frames";

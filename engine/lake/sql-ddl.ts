@@ -4,15 +4,15 @@
 // the next statement resolves it) and the write runs as an ordered command on the table, like
 // Delta's other SQL commands (engine/lake/sql-commands.ts): later reads of the table wait for it.
 // CREATE TABLE of another format, and INSERT into anything but a Delta table, stay with the SQL
-// core (engine/sql/session-tables.ts).
+// core (engine/sql/api/session-tables.ts).
 
 import { localPath } from "../sql/datasources/file-listing";
-import { DataFrame } from "../sql/dataframe";
-import { SqlBinder } from "../sql/binder/sql-binder";
-import { conform } from "../sql/session-tables";
-import { locationExistsError, locationInUse, managedLocation, tableExistsError, tableIdent, warehouseDir } from "../sql/catalog-tables";
+import { DataFrame } from "../sql/api/dataframe";
+import { SqlBinder } from "../sql/analysis/sql-binder";
+import { conform } from "../sql/api/session-tables";
+import { locationExistsError, locationInUse, managedLocation, tableExistsError, tableIdent, warehouseDir } from "../sql/analysis/catalog-tables";
 import type * as A from "../sql/parser";
-import { registerStatementHandler } from "../sql/statement-hooks";
+import { registerStatementHandler } from "../sql/api/statement-hooks";
 import { TABLE_OPERATION_OPTION } from "../sql/datasource-contract";
 import { StructType } from "../sql/types";
 import { outputOf } from "../sql/plan/logical-plan";

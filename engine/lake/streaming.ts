@@ -7,7 +7,7 @@
 //   offsets a Delta streaming source reads.
 
 import { randomUUID } from "node:crypto";
-import type { DataFrame } from "../sql/dataframe";
+import type { DataFrame } from "../sql/api/dataframe";
 import type { Action, AddFile } from "./actions";
 import { STAGE_OPTION, stagedWrites } from "./delta-source";
 import { listLog, readCommit } from "./log-files";

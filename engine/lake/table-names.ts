@@ -1,10 +1,10 @@
 // Delta tables by name: a catalog table of the session (saveAsTable, CREATE TABLE ... USING delta,
-// or a Delta table in the warehouse; engine/sql/catalog-tables.ts), or a path given a name with
+// or a Delta table in the warehouse; engine/sql/analysis/catalog-tables.ts), or a path given a name with
 // registerDeltaTableName (kept for notebooks written before the catalog had tables).
 
 import { AnalysisError } from "../common/errors";
-import type { SqlSession } from "../sql/sql-session";
-import { tableNameParts } from "../sql/catalog-tables";
+import type { SqlSession } from "../sql/api/sql-session";
+import { tableNameParts } from "../sql/analysis/catalog-tables";
 import { tablePath } from "./snapshot";
 
 const namedTables = new Map<string, string>();

@@ -6,7 +6,7 @@
 import { addExtension } from "msgpackr";
 import { AnalysisError } from "../common/errors";
 import { javaDoubleToString as javaDouble } from "../sql/text-format";
-import { registerColumnPacker } from "../sql/columnar/batch";
+import { registerColumnPacker } from "../sql/column-batch";
 
 export type Vector = DenseVector | SparseVector;
 

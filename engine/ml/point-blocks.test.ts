@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { DenseVector } from "./linalg";
 import { BLOCK_ROWS, toPointBlocks, type PointBlock } from "./kernels";
-import { cacheBatches, cachedRows } from "../sql/columnar/cached-batches";
+import { cacheBatches, cachedRows } from "../sql/execution/columnar/cached-batches";
 
 const d = 3;
 function check(rows: unknown[][], blocks: PointBlock[]): void {

@@ -18,7 +18,7 @@
 //   every task's result (or `abortWrite` if the job failed).
 
 import type { DataType, StructType } from "./types";
-import type { ColumnBatch } from "./columnar/batch";
+import type { ColumnBatch } from "./column-batch";
 
 /** Reader/writer options as the user gave them (keys lower-cased by the SQL core, values as strings). */
 export type DataSourceOptions = Record<string, string>;

@@ -4,17 +4,17 @@
 
 import "./expressions";
 import "./datasources";
-import * as functions from "./functions";
-import { SqlSession } from "./sql-session";
+import * as functions from "./api/functions";
+import { SqlSession } from "./api/sql-session";
 import type { SqlSessionLike } from "./session-types";
 
 export { functions, functions as F };
-export * from "./functions";
-export { Column, type ColumnOrName } from "./column";
-export { DataFrame, GroupedData, PivotedData, PivotedDataAsync, DataFrameNaFunctions, type Row, type ExplainMode, type ShowOptions } from "./dataframe";
-export { Dataset, KeyValueGroupedDataset } from "./dataset";
-export { SqlSession, CatalogApi, inferSchema, type SchemaArg } from "./sql-session";
-export { DataFrameReader, DataFrameWriter } from "./readwriter";
+export * from "./api/functions";
+export { Column, type ColumnOrName } from "./api/column";
+export { DataFrame, GroupedData, PivotedData, PivotedDataAsync, DataFrameNaFunctions, type Row, type ExplainMode, type ShowOptions } from "./api/dataframe";
+export { Dataset, KeyValueGroupedDataset } from "./api/dataset";
+export { SqlSession, CatalogApi, inferSchema, type SchemaArg } from "./api/sql-session";
+export { DataFrameReader, DataFrameWriter } from "./api/readwriter";
 export * from "./types";
 export * from "./datasource-contract";
 export { MapConf, SQL_DEFAULTS, readSettings, checkedSetting, type SqlSessionLike, type SqlSparkContext, type SqlConfLike, type SqlSettings } from "./session-types";
@@ -23,8 +23,8 @@ export { planString } from "./plan/tree-string";
 export { optimize, OPTIMIZER_BATCHES, type Rule, type Batch, type RuleTrace } from "./optimizer";
 export { PhysicalPlanner } from "./physical/planner";
 export { physicalPlanString, type PhysicalPlan } from "./physical/physical-plan";
-export { QueryExecution, type PlanGraphNode } from "./physical/query-execution";
-export { showString as formatShowString, cellString } from "./show";
+export { QueryExecution, type PlanGraphNode } from "./execution/query-execution";
+export { showString as formatShowString, cellString } from "./api/show";
 export { TIME_ZONE_KEY, systemTimeZone, normalizeTimeZone } from "./time-zone";
 export type { Expr } from "./expressions/expression";
 

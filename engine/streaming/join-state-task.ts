@@ -12,7 +12,7 @@ import { registerShippable } from "../common/closure";
 import { canonical } from "../common/keys";
 import type { Expr } from "../sql/expressions/expression";
 import { compileExpr } from "../sql/expressions/eval";
-import { ctxFor, type ExecConf } from "../sql/physical/operators";
+import { ctxFor, type ExecConf } from "../sql/execution/operators";
 import type { StatePartition } from "./state-store";
 import { commitTask, eventTimeMs, openStatePartition, type StateTaskResult } from "./state-tasks";
 

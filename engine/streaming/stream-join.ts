@@ -11,7 +11,7 @@ import type { RDD } from "../rdd";
 import { DataFrame, type LogicalPlan, type SqlSession } from "../sql";
 import type { Expr } from "../sql/expressions/expression";
 import { outputOf } from "../sql/plan/logical-plan";
-import { bindExpr } from "../sql/physical/executor";
+import { bindExpr } from "../sql/execution/executor";
 import { extractEquiKeys } from "../sql/physical/planner";
 import { joinState, keyJoinSide, type JoinStateSpec, type SideRow } from "./join-state-task";
 import { runStateTasks, type StateHome, type StatefulOperator, type StatefulResult } from "./stateful-operators";

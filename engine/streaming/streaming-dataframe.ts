@@ -7,7 +7,7 @@ import { DataFrame } from "../sql";
 import { DataStreamWriter } from "./data-stream-writer";
 import { isStreamingPlan, markWatermark } from "./streaming-plan";
 
-declare module "../sql/dataframe" {
+declare module "../sql/api/dataframe" {
   interface DataFrame {
     /** True when the DataFrame reads a streaming source (run it with writeStream.start()). */
     readonly isStreaming: boolean;

@@ -1,9 +1,9 @@
 // df.show() for rows held as objects (display, stream tables): the cells are Spark's string casts
-// (cell-format.ts); the table layout is the SQL layer's (engine/sql/show.ts), the same one
+// (cell-format.ts); the table layout is the SQL layer's (engine/sql/api/show.ts), the same one
 // df.show() prints, following Dataset.showString in Spark 3.x.
 
 import type { StructType } from "../sql/types";
-import { escapeMetaCharacters, layoutShowTable, stringHalfWidth, truncateCell, truncateWidth } from "../sql/show";
+import { escapeMetaCharacters, layoutShowTable, stringHalfWidth, truncateCell, truncateWidth } from "../sql/api/show";
 import { formatBinary, formatCell } from "./cell-format";
 
 export { stringHalfWidth, escapeMetaCharacters };

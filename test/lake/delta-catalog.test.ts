@@ -1,4 +1,4 @@
-// Catalog tables over a warehouse directory (engine/sql/catalog-tables.ts): saveAsTable with every
+// Catalog tables over a warehouse directory (engine/sql/analysis/catalog-tables.ts): saveAsTable with every
 // save mode, managed and external tables, spark.table / SQL by name, CREATE TABLE ... USING delta
 // (empty, AS SELECT, partitioned, LOCATION, IF NOT EXISTS, OR REPLACE), INSERT INTO / OVERWRITE,
 // Delta's DML and DeltaTable.forName by name, DROP TABLE, listTables, and Delta tables found again

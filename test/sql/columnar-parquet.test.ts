@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { readParquetBatches, readParquetFile, inferParquetSchema } from "../../engine/sql/datasources/parquet-source";
-import { batchRows } from "../../engine/sql/columnar/batch";
+import { batchRows } from "../../engine/sql/column-batch";
 import { StructType } from "../../engine/sql/types";
 import { emptyMetrics, type PartitionedFile, type PushedFilter } from "../../engine/sql/datasources/types";
 

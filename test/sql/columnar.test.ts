@@ -8,10 +8,10 @@ import "../../engine/sql/expressions";
 import type { Expr } from "../../engine/sql/expressions/expression";
 import type { DataType } from "../../engine/sql/types";
 import { defaultEvalContext } from "../../engine/sql/expressions/eval";
-import { partialAggregate, runPipeline, type AggSpec, type ExecConf, type PipeOp } from "../../engine/sql/physical/operators";
-import { hashJoinRows, type JoinSpec } from "../../engine/sql/physical/join-operators";
-import { ColumnarStage, type StageOp } from "../../engine/sql/columnar/columnar-stage";
-import { batchRows, isNumberType, rowsToBatch, type ColumnBatch } from "../../engine/sql/columnar/batch";
+import { partialAggregate, runPipeline, type AggSpec, type ExecConf, type PipeOp } from "../../engine/sql/execution/operators";
+import { hashJoinRows, type JoinSpec } from "../../engine/sql/execution/join-operators";
+import { ColumnarStage, type StageOp } from "../../engine/sql/execution/columnar/columnar-stage";
+import { batchRows, isNumberType, rowsToBatch, type ColumnBatch } from "../../engine/sql/column-batch";
 
 type Row = unknown[];
 

@@ -25,7 +25,7 @@ import { registerShippable } from "./shippable";
 import { planSplits } from "./splits";
 import { abortWrite, commitWrite, isDynamicOverwrite, prepareWrite, writeTaskFiles, type WriteJob } from "./write-files";
 import { readParquetBatches } from "./parquet-source";
-import { isNumberType, rowsToBatch, type ColumnBatch } from "../columnar/batch";
+import { isNumberType, rowsToBatch, type ColumnBatch } from "../column-batch";
 import { emptyMetrics, type FileFormat, type InputSplit, type PushedFilter, type ReadMetrics, type Row, type WrittenFile } from "./types";
 
 /** A split as the SQL core ships it to a task: plain data. */

@@ -7,7 +7,7 @@
 
 import type { ColumnChunk, FileMetaData, SchemaElement, SchemaTree } from "hyparquet";
 import type { DataType } from "../types";
-import type { ColumnVector } from "../columnar/batch";
+import type { ColumnVector } from "../column-batch";
 
 type Libs = {
   parquetHeader: typeof import("hyparquet/src/column.js").parquetHeader;

@@ -9,7 +9,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup } from "hyparquet";
 import { ExecutionError } from "../../common/errors";
 import { StructType, type DataType } from "../types";
-import { constantVector, numberVector, type ColumnBatch, type ColumnVector } from "../columnar/batch";
+import { constantVector, numberVector, type ColumnBatch, type ColumnVector } from "../column-batch";
 import { outputFields, type ScanColumns } from "./csv-source";
 import { filterColumns, mightMatch, type ColumnStats } from "./filters";
 import { fileUri } from "./file-listing";

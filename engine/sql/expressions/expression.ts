@@ -67,7 +67,7 @@ export type Expr =
   | { kind: "case"; branches: { when: Expr; then: Expr }[]; otherwise?: Expr; dataType?: DataType }
   | { kind: "in"; child: Expr; list: Expr[] }
   /** `outer`: ids of the outer columns a correlated subquery reads, set when it is evaluated per
-   * outer binding at run time (engine/sql/subqueries.ts) rather than rewritten into a join. */
+   * outer binding at run time (engine/sql/execution/subqueries.ts) rather than rewritten into a join. */
   | { kind: "subquery"; type: "scalar" | "exists" | "in"; plan: LogicalPlan; child?: Expr; dataType?: DataType; negated?: boolean; outer?: number[]; /** outer columns' names (Spark names a scalar subquery after them) */ outerNames?: string[] }
   | { kind: "window"; fn: Expr; spec: WindowSpecData; dataType?: DataType }
   | SortExpr

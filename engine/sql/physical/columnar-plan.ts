@@ -5,11 +5,23 @@
 // executor runs it as one columnar stage and explain() marks its operators. Everything else, and
 // any chain with a non-deterministic expression, stays on the row path.
 
-import type { Expr } from "../expressions/expression";
+import { anyExpr, type Expr } from "../expressions/expression";
 import { getDataSource } from "../datasource-contract";
-import { isDeterministic } from "../columnar/vector-expr";
-import { columnarJoinSupported } from "../columnar/columnar-join";
 import type { PhysicalPlan } from "./physical-plan";
+
+/** Functions whose per-row evaluation order matters (counters, random streams): never vectorized. */
+const NONDETERMINISTIC = new Set(["rand", "randn", "random", "monotonically_increasing_id", "uuid", "shuffle", "input_file_name", "__udf", "udf"]);
+
+function isDeterministic(e: Expr): boolean {
+  return !anyExpr(e, (x) => x.kind === "fn" && (NONDETERMINISTIC.has(x.name.toLowerCase()) || (x as { udf?: unknown }).udf !== undefined));
+}
+
+/** Joins the columnar hash join runs: build side on the right, equi-keys; inner, or left/semi/anti without an extra condition. */
+export function columnarJoinSupported(joinType: string, hasCondition: boolean, buildRight: boolean, keys: number): boolean {
+  if (!buildRight || keys === 0) return false;
+  if (joinType === "inner") return true;
+  return !hasCondition && (joinType === "left" || joinType === "left_semi" || joinType === "left_anti");
+}
 
 type Node<K extends PhysicalPlan["kind"]> = PhysicalPlan & { kind: K };
 

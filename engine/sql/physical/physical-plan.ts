@@ -21,8 +21,8 @@ export type PhysicalPlan =
   | { kind: "LocalTableScan"; output: Attr[]; rows: unknown[][]; numPartitions: number }
   | { kind: "Range"; output: Attr[]; start: number; end: number; step: number; numPartitions: number }
   | { kind: "FileScan"; output: Attr[]; spec: ScanSpec }
-  /** `cached`: an in-memory columnar cache (its column batches and the positions of `output` in them). */
-  | { kind: "RddScan"; output: Attr[]; rdd: unknown; name: string; cached?: { batches: unknown; positions: number[] } }
+  /** `cached`: an in-memory columnar cache (its column batches, the positions of `output` in them, and their number of columns). */
+  | { kind: "RddScan"; output: Attr[]; rdd: unknown; name: string; cached?: { batches: unknown; positions: number[]; width: number } }
   | { kind: "Project"; output: Attr[]; exprs: Expr[]; child: PhysicalPlan }
   | { kind: "Filter"; output: Attr[]; condition: Expr; child: PhysicalPlan }
   | { kind: "Generate"; output: Attr[]; generator: Expr & { kind: "fn" }; outer: boolean; child: PhysicalPlan }

@@ -13,7 +13,6 @@ import { exprSql } from "../expressions/print";
 import { newExprId, outputOf, type LogicalPlan } from "../plan/logical-plan";
 import type { SqlSettings } from "../session-types";
 import type { PhysicalPlan } from "./physical-plan";
-import { cachedColumns } from "../columnar/cached-batches";
 
 const isAgg = (e: Expr): e is Expr & { kind: "fn" } => e.kind === "fn" && lookupFunction(e.name)?.kind === "agg";
 
@@ -93,8 +92,9 @@ export class PhysicalPlanner {
         throw new WorkbenchError("REMOTE_PLAN_LOCALLY", `${p.label} belongs to a Spark Connect session and runs on its server, not on the embedded engine.`);
       case "RddRelation": {
         if (!p.cached) return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name };
-        const c = cachedColumns(p.cached, p.output);
-        return { kind: "RddScan", output: p.output, rdd: c.rows ?? p.rdd, name: p.name, cached: { batches: p.cached.batches, positions: c.positions } };
+        const all = p.cached.all;
+        const positions = p.output.map((a) => all.findIndex((x) => x.id === a.id));
+        return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name, cached: { batches: p.cached.batches, positions, width: all.length } };
       }
       case "SubqueryAlias": case "Hint": return this.plan(p.child);
       case "Project": return { kind: "Project", output: outputOf(p), exprs: p.exprs, child: this.plan(p.child) };

@@ -1,0 +1,242 @@
+// Vectorized partial hash aggregate: group ids per batch from the key columns, then one tight
+// loop per aggregate over the batch. sum / avg / count / min / max over number columns have typed
+// kernels that reproduce the row runtime's buffers exactly (same update order, first value taken
+// as-is for sum/min/max, compareValues' NaN and -0 rules); a sum that would leave the safe integer
+// range switches that aggregate to the row runtime at that row (which promotes to bigint as the
+// row path does). Every other aggregate (distinct, collect_*, strings, bigints...) runs the row
+// runtime's update per row over the batch. Output: one [...key, ...buffers] row per group, in
+// first-seen order, the same rows the row path's partialAggregate yields.
+
+import { normalizeKey, type NormalKey } from "../../../common/keys";
+import type { Expr } from "../../expressions/expression";
+import { aggRuntime, type AggRuntime } from "../../expressions/aggregates";
+import type { EvalContext } from "../../expressions/registry";
+import { valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
+import { compileVector, type VecFn } from "./vector-expr";
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const DENSE = 1 << 16;
+
+interface AggKernel {
+  /** Update groups `gids[from..n)` with the batch's argument values. */
+  update(gids: Int32Array, b: ColumnBatch, nGroups: number): void;
+  buffer(g: number): unknown;
+}
+
+function grow<T extends Float64Array | Uint8Array>(a: T, n: number): T {
+  if (n <= a.length) return a;
+  const out = new (a.constructor as { new(n: number): T })(Math.max(n, a.length * 2));
+  out.set(a);
+  return out;
+}
+
+/** The row runtime over batch rows (any aggregate, any vector). */
+class GenericKernel implements AggKernel {
+  bufs: unknown[] = [];
+  constructor(private readonly rt: AggRuntime, private readonly args: VecFn[]) {}
+  update(gids: Int32Array, b: ColumnBatch, nGroups: number, from = 0, vecs?: ColumnVector[]): void {
+    while (this.bufs.length < nGroups) this.bufs.push(this.rt.init());
+    const cols = vecs ?? this.args.map((f) => f(b));
+    const k = cols.length;
+    for (let i = from; i < b.length; i++) {
+      const vals = new Array<unknown>(k);
+      for (let j = 0; j < k; j++) vals[j] = valueAt(cols[j]!, i);
+      const g = gids[i]!;
+      this.bufs[g] = this.rt.update(this.bufs[g], vals);
+    }
+  }
+  buffer(g: number): unknown { return this.bufs[g]; }
+}
+
+/** sum, min, max: a value per group plus a seen flag; falls back to the row runtime when needed. */
+class ValueKernel implements AggKernel {
+  acc = new Float64Array(16);
+  seen = new Uint8Array(16);
+  generic: GenericKernel | null = null;
+  constructor(private readonly op: "sum" | "min" | "max", private readonly rt: AggRuntime, private readonly arg: VecFn, private readonly exactLong = true) {}
+
+  private toGeneric(nGroups: number): GenericKernel {
+    const g = new GenericKernel(this.rt, [this.arg]);
+    for (let i = 0; i < nGroups; i++) g.bufs.push(this.seen[i] ? this.acc[i] : null);
+    this.generic = g;
+    return g;
+  }
+
+  update(gids: Int32Array, b: ColumnBatch, nGroups: number): void {
+    if (this.generic) return this.generic.update(gids, b, nGroups);
+    const v = this.arg(b);
+    this.acc = grow(this.acc, nGroups);
+    this.seen = grow(this.seen, nGroups);
+    if (v.kind !== "f64") return this.toGeneric(nGroups).update(gids, b, nGroups, 0, [v]);
+    const acc = this.acc, seen = this.seen, vals = v.values, nulls = v.nulls, n = b.length;
+    if (this.op === "sum") {
+      for (let i = 0; i < n; i++) {
+        if (nulls !== null && nulls[i] === 1) continue;
+        const g = gids[i]!, x = vals[i]!;
+        if (seen[g] === 0) { acc[g] = x; seen[g] = 1; continue; }
+        const s = acc[g]! + x;
+        // A long sum outside the safe range switches to bigint in the row runtime: it takes over here.
+        if (this.exactLong && (s > MAX_SAFE || s < -MAX_SAFE || s !== s)) return this.toGeneric(nGroups).update(gids, b, nGroups, i, [v]);
+        acc[g] = s;
+      }
+      return;
+    }
+    const sign = this.op === "max" ? 1 : -1;
+    for (let i = 0; i < n; i++) {
+      if (nulls !== null && nulls[i] === 1) continue;
+      const g = gids[i]!, x = vals[i]!;
+      if (seen[g] === 0) { acc[g] = x; seen[g] = 1; continue; }
+      const y = acc[g]!;
+      // compareValues(x, y): equal (incl. -0 vs 0) keeps the first, NaN is the largest.
+      let c: number;
+      if (x === y) c = 0;
+      else if (x !== x) c = y !== y ? 0 : 1;
+      else if (y !== y) c = -1;
+      else c = x < y ? -1 : 1;
+      if (c * sign > 0) acc[g] = x;
+    }
+  }
+
+  buffer(g: number): unknown {
+    if (this.generic) return this.generic.buffer(g);
+    return this.seen[g] ? this.acc[g] : null;
+  }
+}
+
+/** avg: [sum, count] with the sum starting at 0, as the row runtime's buffer. */
+class AvgKernel implements AggKernel {
+  sum = new Float64Array(16);
+  cnt = new Float64Array(16);
+  generic: GenericKernel | null = null;
+  constructor(private readonly rt: AggRuntime, private readonly arg: VecFn) {}
+  update(gids: Int32Array, b: ColumnBatch, nGroups: number): void {
+    if (this.generic) return this.generic.update(gids, b, nGroups);
+    const v = this.arg(b);
+    this.sum = grow(this.sum, nGroups);
+    this.cnt = grow(this.cnt, nGroups);
+    if (v.kind !== "f64") {
+      const g = new GenericKernel(this.rt, [this.arg]);
+      for (let i = 0; i < nGroups; i++) g.bufs.push([this.sum[i], this.cnt[i]]);
+      this.generic = g;
+      return g.update(gids, b, nGroups, 0, [v]);
+    }
+    const sum = this.sum, cnt = this.cnt, vals = v.values, nulls = v.nulls, n = b.length;
+    for (let i = 0; i < n; i++) {
+      if (nulls !== null && nulls[i] === 1) continue;
+      const g = gids[i]!;
+      sum[g] += vals[i]!;
+      cnt[g]++;
+    }
+  }
+  buffer(g: number): unknown { return this.generic ? this.generic.buffer(g) : [this.sum[g], this.cnt[g]]; }
+}
+
+/** count(*) and count(x). */
+class CountKernel implements AggKernel {
+  cnt = new Float64Array(16);
+  constructor(private readonly arg: VecFn | undefined) {}
+  update(gids: Int32Array, b: ColumnBatch, nGroups: number): void {
+    this.cnt = grow(this.cnt, nGroups);
+    const cnt = this.cnt, n = b.length;
+    if (!this.arg) { for (let i = 0; i < n; i++) cnt[gids[i]!]++; return; }
+    const v = this.arg(b);
+    for (let i = 0; i < n; i++) {
+      const isNull = v.kind === "any" ? v.values[i] === null || v.values[i] === undefined : v.nulls !== null && v.nulls[i] === 1;
+      if (!isNull) cnt[gids[i]!]++;
+    }
+  }
+  buffer(g: number): number { return this.cnt[g]!; }
+}
+
+function kernelFor(a: Expr & { kind: "fn" }, ctx: EvalContext): AggKernel {
+  const rt = aggRuntime(a, ctx);
+  const args = a.args.map((x) => compileVector(x, ctx));
+  const name = a.name.toLowerCase();
+  // Decimal sums and means keep exact unscaled buffers: the row runtime's algebra.
+  const exactDecimal = a.dataType?.type === "decimal" && (name === "sum" || name === "avg" || name === "mean");
+  if (!a.distinct && !exactDecimal) {
+    // count(1) / count(literal) counts rows, like count(*).
+    const lit = a.args[0]?.kind === "lit" && a.args[0].value !== null && a.args[0].value !== undefined;
+    if (name === "count" && args.length <= 1) return new CountKernel(lit ? undefined : args[0]);
+    if ((name === "sum" || name === "min" || name === "max") && args.length === 1) return new ValueKernel(name, rt, args[0]!, a.dataType?.type !== "double");
+    if ((name === "avg" || name === "mean") && args.length === 1) return new AvgKernel(rt, args[0]!);
+  }
+  return new GenericKernel(rt, args);
+}
+
+export interface ColumnarAggSpec {
+  groupBy: Expr[];
+  aggs: (Expr & { kind: "fn" })[];
+}
+
+export class ColumnarPartialAgg {
+  private readonly keyFns: VecFn[];
+  private readonly kernels: AggKernel[];
+  private readonly index = new Map<NormalKey, number>();
+  private readonly keys: unknown[][] = [];
+  private gids = new Int32Array(0);
+  private dense: Int32Array | undefined;
+
+  constructor(spec: ColumnarAggSpec, ctx: EvalContext) {
+    this.keyFns = spec.groupBy.map((e) => compileVector(e, ctx));
+    this.kernels = spec.aggs.map((a) => kernelFor(a, ctx));
+  }
+
+  add(b: ColumnBatch): void {
+    const n = b.length;
+    if (n === 0) return;
+    if (this.gids.length < n) this.gids = new Int32Array(n);
+    const gids = this.gids, index = this.index, keys = this.keys;
+    const kv = this.keyFns.map((f) => f(b));
+    if (kv.length === 0) {
+      if (keys.length === 0) { keys.push([]); index.set(null, 0); }
+      gids.fill(0, 0, n);
+    } else if (kv.length === 1 && kv[0]!.kind === "f64" && kv[0]!.nulls === null) {
+      const vals = kv[0]!.values;
+      // Small non-negative integer keys index a table directly (-0 lands on 0's slot, as the
+      // Map's SameValueZero would put it in 0's group); other keys go through the Map.
+      const dense = (this.dense ??= new Int32Array(DENSE).fill(-1));
+      for (let i = 0; i < n; i++) {
+        const x = vals[i]!;
+        const slot = x >>> 0;
+        if (slot === x && slot < DENSE) {
+          let g = dense[slot]!;
+          if (g < 0) {
+            const known = index.get(x);
+            if (known === undefined) { g = keys.length; keys.push([x]); index.set(x, g); } else g = known;
+            dense[slot] = g;
+          }
+          gids[i] = g;
+          continue;
+        }
+        let g = index.get(x);
+        if (g === undefined) { g = keys.length; keys.push([x]); index.set(x, g); }
+        gids[i] = g;
+      }
+    } else if (kv.length === 1) {
+      const v = kv[0]!;
+      for (let i = 0; i < n; i++) {
+        const x = valueAt(v, i);
+        const nk = normalizeKey(x);
+        let g = index.get(nk);
+        if (g === undefined) { g = keys.length; keys.push([x]); index.set(nk, g); }
+        gids[i] = g;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const key = kv.map((v) => valueAt(v, i));
+        const nk = normalizeKey(key);
+        let g = index.get(nk);
+        if (g === undefined) { g = keys.length; keys.push(key); index.set(nk, g); }
+        gids[i] = g;
+      }
+    }
+    const view = gids.length === n ? gids : gids.subarray(0, n);
+    for (const k of this.kernels) k.update(view, b, keys.length);
+  }
+
+  /** [...key, ...buffers] per group, in first-seen order. */
+  *rows(): Generator<unknown[]> {
+    for (let g = 0; g < this.keys.length; g++) yield [...this.keys[g]!, ...this.kernels.map((k) => k.buffer(g))];
+  }
+}

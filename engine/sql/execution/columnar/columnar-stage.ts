@@ -1,0 +1,112 @@
+// One columnar stage inside a task (Spark's ColumnarToRow over a batched scan, plus whole-stage
+// operators): column batches from the data source's readSplitColumns, then filters, projects and
+// a broadcast hash join probe per batch, then either a partial hash aggregate (its buffer rows
+// leave the task) or rows (ColumnarToRow) for the row operators above. Plain-data spec; the
+// entry point is registered by name so tasks ship only the spec.
+
+import { registerShippable } from "../../../common/closure";
+import { ExecutionError } from "../../../common/errors";
+import { defaultEvalContext } from "../../expressions/eval";
+import type { EvalContext } from "../../expressions/registry";
+import { getDataSource, type ScanSpec } from "../../datasource-contract";
+import { StructType } from "../../types";
+import { batchRows, unpacked, type ColumnBatch } from "../../column-batch";
+import { ColumnarPartialAgg, type ColumnarAggSpec } from "./columnar-agg";
+import { ColumnarHashJoin, type ColumnarJoinSpec } from "./columnar-join";
+import { compileOp, type ColumnarOp } from "./columnar-ops";
+
+export type StageOp = ColumnarOp | { op: "join"; spec: ColumnarJoinSpec };
+
+export interface ColumnarStageSpec {
+  /** The file scan; absent for a stage over cached batches (runCachedColumnarStage). */
+  scan?: ScanSpec;
+  ops: StageOp[];
+  agg?: ColumnarAggSpec;
+  conf: { ansi: boolean; nowMillis: number; seed: number; timeZone?: string };
+  /** Operator ids for row-count metrics: the scan, each op, the aggregate (0 = not counted). */
+  scanId: number;
+  opIds: number[];
+  aggId: number;
+}
+
+interface Sink { add(term: Record<string, number>): void }
+
+/** Compiled per task: batches in, batches (or aggregate rows) out. */
+export class ColumnarStage {
+  private readonly steps: ((b: ColumnBatch) => ColumnBatch)[];
+  private readonly agg?: ColumnarPartialAgg;
+  readonly out: ColumnBatch[] = [];
+  readonly counts: number[];
+  scanned = 0;
+
+  constructor(private readonly spec: Pick<ColumnarStageSpec, "ops" | "agg">, ctx: EvalContext, built?: unknown[][]) {
+    this.steps = spec.ops.map((op) => {
+      if (op.op !== "join") return compileOp(op, ctx);
+      const j = new ColumnarHashJoin(op.spec, built ?? [], ctx);
+      return (b: ColumnBatch) => j.probe(b);
+    });
+    this.counts = spec.ops.map(() => 0);
+    if (spec.agg) this.agg = new ColumnarPartialAgg(spec.agg, ctx);
+  }
+
+  add(batch: ColumnBatch): void {
+    this.scanned += batch.length;
+    let b = batch;
+    for (let i = 0; i < this.steps.length; i++) {
+      b = this.steps[i]!(b);
+      this.counts[i]! += b.length;
+    }
+    if (this.agg) this.agg.add(b);
+    else if (b.length) this.out.push(b);
+  }
+
+  /** Aggregate buffer rows, or the batches' rows. */
+  rows(): Iterable<unknown[]> {
+    if (this.agg) return [...this.agg.rows()];
+    const out = this.out;
+    return (function* () { for (const b of out) yield* batchRows(b); })();
+  }
+}
+
+export const runColumnarStage = registerShippable("sql.runColumnarStage", async function runColumnarStage(
+  spec: ColumnarStageSpec, split: unknown, partition: number, taskMetrics: { bytesRead: number; recordsRead: number } | undefined, built: unknown[][] | undefined, sink: Sink | undefined,
+): Promise<Iterable<unknown[]>> {
+  const scan = spec.scan!;
+  const ds = getDataSource(scan.format);
+  if (!ds?.readSplitColumns) throw new ExecutionError("DATA_SOURCE_NOT_FOUND", `No columnar reader for the data source: ${scan.format}.`);
+  const ctx = defaultEvalContext(partition, spec.conf);
+  const stage = new ColumnarStage(spec, ctx, built);
+  const t0 = performance.now();
+  const batches = ds.readSplitColumns(split, {
+    dataSchema: new StructType(scan.dataSchema.fields),
+    requiredColumns: scan.requiredColumns ?? scan.dataSchema.fields.map((f) => f.name),
+    pushedFilters: scan.pushedFilters ?? [],
+    options: scan.options,
+    taskMetrics,
+  });
+  for await (const b of batches) stage.add(b);
+  return stageResult(spec, stage, t0, sink);
+});
+
+/** The stage over the batches of an in-memory columnar cache (only the columns at `positions`). */
+export const runCachedColumnarStage = registerShippable("sql.runCachedColumnarStage", function runCachedColumnarStage(
+  spec: ColumnarStageSpec, batches: Iterable<ColumnBatch>, positions: number[], partition: number, built: unknown[][] | undefined, sink: Sink | undefined,
+): Iterable<unknown[]> {
+  const stage = new ColumnarStage(spec, defaultEvalContext(partition, spec.conf), built);
+  const t0 = performance.now();
+  for (const b of batches) stage.add({ length: b.length, columns: positions.map((c) => unpacked(b.columns[c]!, b.length)) });
+  return stageResult(spec, stage, t0, sink);
+});
+
+function stageResult(spec: ColumnarStageSpec, stage: ColumnarStage, t0: number, sink: Sink | undefined): Iterable<unknown[]> {
+  const rows = stage.rows();
+  if (sink) {
+    const m: Record<string, number> = {};
+    if (spec.scanId) m[`${spec.scanId}.rows`] = stage.scanned;
+    spec.opIds.forEach((id, i) => { if (id) m[`${id}.rows`] = stage.counts[i]!; });
+    if (spec.aggId && Array.isArray(rows)) m[`${spec.aggId}.rows`] = rows.length;
+    if (spec.aggId) m[`${spec.aggId}.ms`] = Math.round((performance.now() - t0) * 1000) / 1000;
+    sink.add(m);
+  }
+  return rows;
+}

@@ -1,0 +1,308 @@
+// Turns a physical plan into RDDs of row arrays: attributes are bound to row positions, narrow
+// operators between exchanges are fused into one mapPartitions (one task does the whole chain),
+// exchanges become partitionBy shuffles, broadcasts collect the small side in their own job (as
+// Spark does) and ship it with sc.broadcast. Only engine functions registered by name and plain
+// data are captured by the task closures.
+
+import { ExecutionError, InternalError, assertNever } from "../../common/errors";
+import type { RDD } from "../../rdd";
+import type { Attr, Expr, SortExpr, WindowFrame } from "../expressions/expression";
+import { transformUp } from "../expressions/expression";
+import { getDataSource } from "../datasource-contract";
+import { StructType } from "../types";
+import type { SqlSparkContext } from "../session-types";
+import { physicalChildren, type PhysicalPlan, type Partitioning } from "../physical/physical-plan";
+import {
+  runPipeline, generateRange, readScanSplit, partialAggregate, finalAggregate, keyRows, dropKeys, sampleSortKeys,
+  rangePartitionOf, keyBySortKey, sortRows, setOpPartition, dedupPartition,
+  takeRows, compareSortKeys, countRows, type MetricsSink, type ExecConf, type PipeOp, type Row, type AggSpec,
+} from "./operators";
+import { joinPartitions, broadcastJoin, type JoinSpec } from "./join-operators";
+import { windowPartition, type WindowSpecExec } from "./window-operators";
+import { columnarChain, type ColumnarChain } from "../physical/columnar-plan";
+import { runColumnarStage, runCachedColumnarStage, type ColumnarStageSpec, type StageOp } from "./columnar/columnar-stage";
+import type { ColumnBatch } from "../column-batch";
+import { cachedScanRows } from "./columnar/cached-batches";
+import { refsOf } from "./columnar/vector-expr";
+
+/** Replace attributes by positions in `input`. */
+export function bindExpr(e: Expr, input: Attr[]): Expr {
+  return transformUp(e, (x) => {
+    if (x.kind !== "attr") return x;
+    const i = input.findIndex((a) => a.id === x.id);
+    if (i < 0) throw new InternalError("INTERNAL_ERROR", `attribute ${x.name}#${x.id} not found in [${input.map((a) => `${a.name}#${a.id}`).join(", ")}]`);
+    return { kind: "ref", index: i, name: x.name, dataType: x.dataType, nullable: x.nullable };
+  });
+}
+
+const bindSort = (o: SortExpr, input: Attr[]): SortExpr => ({ ...o, child: bindExpr(o.child, input) });
+
+/** Operator ids in pre-order (the numbering explain("formatted") and the plan graph use). */
+export function operatorIds(root: PhysicalPlan): Map<PhysicalPlan, number> {
+  const ids = new Map<PhysicalPlan, number>();
+  const walk = (p: PhysicalPlan) => { ids.set(p, ids.size + 1); physicalChildren(p).forEach(walk); };
+  walk(root);
+  return ids;
+}
+
+export class Executor {
+  constructor(
+    private readonly sc: SqlSparkContext,
+    private readonly conf: ExecConf,
+    private readonly sink?: MetricsSink,
+    private readonly ids: Map<PhysicalPlan, number> = new Map(),
+  ) {}
+
+  async execute(p: PhysicalPlan): Promise<RDD<Row>> {
+    const rdd = await this.executeNode(p);
+    const sink = this.sink, id = this.ids.get(p);
+    const counted = sink && id !== undefined && !["Project", "Filter", "Generate", "LocalLimit", "Exchange", "BroadcastExchange"].includes(p.kind);
+    return counted ? rdd.mapPartitions((it) => countRows(sink, id, it), true) : rdd;
+  }
+
+  private async executeNode(p: PhysicalPlan): Promise<RDD<Row>> {
+    const sc = this.sc, conf = this.conf;
+    if (conf.columnar !== false) {
+      const chain = columnarChain(p);
+      if (chain) return this.executeColumnar(chain);
+    }
+    switch (p.kind) {
+      case "Project": case "Filter": case "Generate": case "LocalLimit": {
+        const ops: PipeOp[] = [];
+        const opIds: number[] = [];
+        let node: PhysicalPlan = p;
+        while (node.kind === "Project" || node.kind === "Filter" || node.kind === "Generate" || node.kind === "LocalLimit") {
+          const input = node.child.output;
+          opIds.push(this.ids.get(node) ?? 0);
+          if (node.kind === "Project") ops.push({ op: "project", exprs: node.exprs.map((e) => bindExpr(e, input)) });
+          else if (node.kind === "Filter") ops.push({ op: "filter", condition: bindExpr(node.condition, input) });
+          else if (node.kind === "Generate") ops.push({ op: "generate", generator: bindExpr(node.generator, input) as Expr & { kind: "fn" }, outer: node.outer, width: node.output.length - input.length });
+          else ops.push({ op: "limit", n: node.limit + node.offset });
+          node = node.child;
+        }
+        ops.reverse();
+        opIds.reverse();
+        const base = await this.execute(node);
+        const sink = this.sink;
+        return base.mapPartitionsWithIndex((i, it) => runPipeline(ops, conf, i, it, sink, opIds));
+      }
+      case "LocalTableScan": return sc.parallelize(p.rows, p.numPartitions);
+      case "Range": {
+        const count = Math.max(0, Math.ceil((p.end - p.start) / p.step));
+        const n = Math.max(1, p.numPartitions);
+        const descs: [number, number, number][] = [];
+        for (let i = 0; i < n; i++) {
+          const a = Math.floor((count * i) / n), b = Math.floor((count * (i + 1)) / n);
+          descs.push([p.start + a * p.step, p.start + b * p.step, p.step]);
+        }
+        return sc.parallelize(descs, n).mapPartitions((it) => generateRange(it));
+      }
+      case "FileScan": {
+        const spec = p.spec;
+        const ds = getDataSource(spec.format);
+        if (!ds) throw new ExecutionError("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${spec.format}. Please find packages at \`https://spark.apache.org/third-party-projects.html\`.`);
+        const required = spec.requiredColumns ?? spec.dataSchema.fields.map((f) => f.name);
+        const splits = await ds.planSplits(spec.paths, spec.options, new StructType(spec.dataSchema.fields), { requiredColumns: required, pushedFilters: spec.pushedFilters ?? [] });
+        return sc.readSplits(splits, (split) => readScanSplit(spec, split), `FileScan ${spec.format}`);
+      }
+      case "RddScan": return (p.cached ? cachedScanRows(p.cached, p.rdd as RDD<unknown[]>) : p.rdd) as RDD<Row>;
+      case "HashAggregate": {
+        const child = await this.execute(p.child);
+        const input = p.child.output;
+        if (p.mode === "partial") {
+          const spec: AggSpec = {
+            groupBy: p.groupBy.map((e) => bindExpr(e, input)),
+            aggs: p.aggCalls.map((a) => bindExpr(a, input) as Expr & { kind: "fn" }),
+            result: [],
+            conf,
+          };
+          return child.mapPartitionsWithIndex((i, it) => partialAggregate(spec, i, it));
+        }
+        const spec: AggSpec = { groupBy: p.groupBy, aggs: p.aggCalls, result: p.result, conf };
+        const global = p.groupBy.length === 0;
+        return child.mapPartitionsWithIndex((i, it) => finalAggregate(spec, i, it, global && i === 0));
+      }
+      case "Exchange": {
+        const child = await this.execute(p.child);
+        return this.exchange(child, p.partitioning, p.child.output);
+      }
+      case "BroadcastExchange":
+        // Only reached when a broadcast is used outside a join: behaves like its child.
+        return this.execute(p.child);
+      case "BroadcastHashJoin": case "BroadcastNestedLoopJoin": case "ShuffledHashJoin": {
+        const spec: JoinSpec = {
+          joinType: p.joinType,
+          leftKeys: p.leftKeys.map((e) => bindExpr(e, p.left.output)),
+          rightKeys: p.rightKeys.map((e) => bindExpr(e, p.right.output)),
+          condition: p.condition ? bindExpr(p.condition, [...p.left.output, ...p.right.output]) : undefined,
+          leftWidth: p.left.output.length,
+          rightWidth: p.right.output.length,
+          nullSafe: p.nullSafe,
+          conf,
+        };
+        const buildNode = p.buildSide === "left" ? p.left : p.right;
+        if (buildNode.kind === "BroadcastExchange") {
+          const built = await (await this.execute(buildNode.child)).collect();
+          const bc = sc.broadcast(built);
+          const stream = await this.execute(p.buildSide === "left" ? p.right : p.left);
+          const buildLeft = p.buildSide === "left";
+          return stream.mapPartitionsWithIndex((i, it) => broadcastJoin(spec, i, it, bc.value, buildLeft));
+        }
+        const left = await this.execute(p.left), right = await this.execute(p.right);
+        return left.zipPartitions(right, (a, b) => joinPartitions(spec, a, b));
+      }
+      case "Sort": {
+        const child = await this.execute(p.child);
+        const orders = p.orders.map((o) => bindSort(o, p.child.output));
+        return child.mapPartitionsWithIndex((i, it) => sortRows(orders, conf, i, it), true);
+      }
+      case "GlobalLimit": {
+        const child = await this.execute(p.child);
+        const n = p.limit, off = p.offset;
+        return child.coalesce(1).mapPartitions((it) => takeRows(n, off, it));
+      }
+      case "Union": {
+        const rdds = await Promise.all(p.children.map((c) => this.execute(c)));
+        return rdds.reduce((a, b) => a.union(b));
+      }
+      case "SetOp": {
+        const left = await this.execute(p.left), right = await this.execute(p.right);
+        const op = p.op, all = p.all;
+        return left.zipPartitions(right, (a, b) => setOpPartition(op, all, a, b));
+      }
+      case "Window": {
+        const child = await this.execute(p.child);
+        const input = p.child.output;
+        const spec: WindowSpecExec = {
+          partitionBy: p.partitionBy.map((e) => bindExpr(e, input)),
+          orderBy: p.orderBy.map((o) => bindSort(o, input)),
+          functions: p.windowExprs.map((w) => {
+            const win = w.kind === "alias" ? w.child : w;
+            if (win.kind !== "window") throw new InternalError("INTERNAL_ERROR", "window operator without a window expression");
+            return { fn: bindExpr(win.fn, input) as Expr & { kind: "fn" }, frame: win.spec.frame as WindowFrame };
+          }),
+          conf,
+        };
+        return child.mapPartitionsWithIndex((i, it) => windowPartition(spec, i, it));
+      }
+      case "Deduplicate": {
+        const child = await this.execute(p.child);
+        const keys = p.keys.map((k) => bindExpr(k, p.child.output));
+        return child.mapPartitionsWithIndex((i, it) => dedupPartition(keys, conf, i, it));
+      }
+      case "Coalesce": return (await this.execute(p.child)).coalesce(p.numPartitions);
+      case "Sample": return (await this.execute(p.child)).sample(p.withReplacement, p.fraction, p.seed);
+      default: return assertNever(p, "physical plan");
+    }
+  }
+
+  /** A columnar stage: scan batches, filters/projects/join probe, partial aggregate or rows. */
+  private async executeColumnar(chain: ColumnarChain): Promise<RDD<Row>> {
+    const sc = this.sc, sink = this.sink;
+    const { ansi, nowMillis, seed, timeZone } = this.conf;
+    const bottomUp = chain.nodes.filter((n) => n !== chain.agg).reverse();
+    // execute() counts the rows of a top operator that is not a pipelined one itself.
+    const top = chain.nodes[0] ?? chain.scan;
+    const topCounted = !["Project", "Filter"].includes(top.kind);
+    const idOf = (n: PhysicalPlan) => (topCounted && n === top ? 0 : this.ids.get(n) ?? 0);
+    let bc: { readonly value: unknown[][] } | undefined;
+    const ops: StageOp[] = [];
+    for (const n of bottomUp) {
+      if (n.kind === "Filter") ops.push({ op: "filter", condition: bindExpr(n.condition, n.child.output) });
+      else if (n.kind === "Project") ops.push({ op: "project", exprs: n.exprs.map((e) => bindExpr(e, n.child.output)) });
+      else if (n.kind === "BroadcastHashJoin" && n.right.kind === "BroadcastExchange") {
+        const built = await (await this.execute(n.right.child)).collect();
+        bc = sc.broadcast(built);
+        ops.push({
+          op: "join",
+          spec: {
+            joinType: n.joinType,
+            leftKeys: n.leftKeys.map((e) => bindExpr(e, n.left.output)),
+            rightKeys: n.rightKeys.map((e) => bindExpr(e, n.right.output)),
+            nullSafe: n.nullSafe,
+            condition: n.condition ? bindExpr(n.condition, [...n.left.output, ...n.right.output]) : undefined,
+            rightTypes: n.right.output.map((a) => a.dataType),
+            leftWidth: n.left.output.length,
+          },
+        });
+      } else throw new InternalError("INTERNAL_ERROR", `${n.kind} in a columnar stage`);
+    }
+    const agg = chain.agg;
+    markNeeded(ops, agg ? [...agg.groupBy, ...agg.aggCalls].map((e) => bindExpr(e, agg.child.output)) : undefined);
+    const scan = chain.scan;
+    const spec: ColumnarStageSpec = {
+      ...(scan.kind === "FileScan" ? { scan: scan.spec } : {}),
+      ops,
+      agg: agg ? { groupBy: agg.groupBy.map((e) => bindExpr(e, agg.child.output)), aggs: agg.aggCalls.map((a) => bindExpr(a, agg.child.output) as Expr & { kind: "fn" }) } : undefined,
+      conf: { ansi, nowMillis, seed, timeZone },
+      scanId: idOf(scan),
+      opIds: bottomUp.map(idOf),
+      aggId: agg ? idOf(agg) : 0,
+    };
+    if (scan.kind === "RddScan") { // InMemoryTableScan: the cached column batches
+      const positions = scan.cached!.positions;
+      return (scan.cached!.batches as RDD<ColumnBatch>).mapPartitionsWithIndex((i, it) => runCachedColumnarStage(spec, it, positions, i, bc?.value, sink));
+    }
+    const fileScan = scan.spec;
+    const ds = getDataSource(fileScan.format)!;
+    const required = fileScan.requiredColumns ?? fileScan.dataSchema.fields.map((f) => f.name);
+    const splits = await ds.planSplits(fileScan.paths, fileScan.options, new StructType(fileScan.dataSchema.fields), { requiredColumns: required, pushedFilters: fileScan.pushedFilters ?? [] });
+    return sc.readSplits(splits, (split, tc) => {
+      const t = tc as { partitionId: number; metrics?: { bytesRead: number; recordsRead: number } } | undefined;
+      return runColumnarStage(spec, split, t?.partitionId ?? 0, t?.metrics, bc?.value, sink);
+    }, `FileScan ${fileScan.format} (columnar)`);
+  }
+
+  private async exchange(child: RDD<Row>, part: Partitioning, input: Attr[]): Promise<RDD<Row>> {
+    const conf = this.conf;
+    switch (part.type) {
+      case "hash": {
+        const keys = part.exprs.map((e) => bindExpr(e, input));
+        return child.mapPartitionsWithIndex((i, it) => keyRows(keys, conf, i, it)).partitionBy(part.numPartitions).mapPartitions((it) => dropKeys(it));
+      }
+      case "single":
+        return child.mapPartitionsWithIndex((i, it) => keyRows([], conf, i, it)).partitionBy(1).mapPartitions((it) => dropKeys(it));
+      case "roundRobin": return child.repartition(part.numPartitions);
+      case "range": {
+        const orders = part.orders.map((o) => bindSort(o, input));
+        const n = part.numPartitions;
+        const dirs = orders.map((o) => ({ ascending: o.ascending, nullsFirst: o.nullsFirst }));
+        // Like Spark's RangePartitioner: sample keys in a job of its own, pick n - 1 bounds.
+        const perPartition = Math.max(20, Math.ceil((20 * n) / Math.max(1, child.getNumPartitions())));
+        const samples = (await child.mapPartitionsWithIndex((i, it) => [sampleSortKeys(orders, conf, perPartition, i, it)]).collect()).flat(1) as unknown[][];
+        samples.sort((a, b) => compareSortKeys(a, b, dirs));
+        const bounds: unknown[][] = [];
+        for (let i = 1; i < n && samples.length; i++) {
+          const b = samples[Math.min(samples.length - 1, Math.floor((i * samples.length) / n))]!;
+          if (!bounds.length || compareSortKeys(bounds[bounds.length - 1]!, b, dirs) < 0) bounds.push(b);
+        }
+        return child
+          .mapPartitionsWithIndex((i, it) => keyBySortKey(orders, conf, i, it))
+          .partitionBy(bounds.length + 1, (k: unknown[]) => rangePartitionOf(bounds, dirs, k))
+          .mapPartitions((it) => dropKeys(it));
+      }
+    }
+  }
+}
+
+/**
+ * Which columns of a columnar join's output the operators above it read (walking down from the
+ * aggregate, or all columns when the stage ends in rows), so the probe gathers only those.
+ */
+function markNeeded(ops: StageOp[], aggExprs: Expr[] | undefined): void {
+  let needed: Set<number> | "all" = aggExprs ? new Set(aggExprs.flatMap((e) => refsOf(e))) : "all";
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i]!;
+    if (op.op === "project") needed = new Set(op.exprs.flatMap((e) => refsOf(e)));
+    else if (op.op === "filter") { if (needed !== "all") for (const r of refsOf(op.condition)) needed.add(r); }
+    else {
+      const width = op.spec.rightTypes.length + (op.spec.leftWidth ?? 0);
+      if (needed !== "all" && op.spec.leftWidth !== undefined) {
+        const set = needed;
+        op.spec.needed = Array.from({ length: width }, (_, c) => set.has(c) || (op.spec.condition ? refsOf(op.spec.condition).includes(c) : false));
+      }
+      // Below the join every stream column may be read (keys, condition, pass-through).
+      needed = "all";
+    }
+  }
+}
