@@ -9,7 +9,8 @@
 // They are handled as they arrive, not queued behind a running cell: a cancel must reach the job
 // the cell is waiting for. A comm to an unknown target is closed at once, as the spec asks.
 
-import type { EngineSession } from "./notebook-session";
+import type { SparkListener, SparkSession } from "../engine/index";
+import type { EngineContext, EngineSession } from "./notebook-session";
 import { isRemoteSession } from "./notebook-session";
 
 export const JOBS_TARGET = "bigdata.jobs";
@@ -25,18 +26,6 @@ export interface CommIo {
   /** The notebook's session if it has started (comms never start one). */
   session(): EngineSession | undefined;
   log(line: string): void;
-}
-
-interface ClusterLike {
-  workers(): Array<Record<string, unknown>>;
-  kill(workerId: string): Promise<void>;
-  addWorkers(n?: number): Promise<string[]>;
-}
-interface ContextLike {
-  cancelJob?(jobId: number, reason?: string): void;
-  addSparkListener?(l: object): () => void;
-  statusTracker?(): { getActiveJobsIds?(): number[]; getJobInfo(id: number): unknown };
-  getJob?(jobId: number): { dag(): { _repr_mimebundle_(): Content | Promise<Content> }; stageDrill(stageId: number): object | undefined } | undefined;
 }
 
 export class CommManager {
@@ -93,7 +82,7 @@ export class CommManager {
       if (action === "jobs" || action === "") return this.send(id, this.jobsSnapshot(), parent);
       if (action === "dag" || action === "stage") {
         const jobId = Number(data.jobId);
-        const job = this.context()?.getJob?.(jobId);
+        const job = this.context()?.getJob(jobId);
         if (!job) throw new Error(`job ${JSON.stringify(data.jobId)} is not known to this kernel (it restarted since, or the job is older than the jobs it keeps)`);
         // The job's DAG as spark.lastJob().dag() draws it, for a job panel's "Show DAG".
         if (action === "dag") return this.send(id, { event: "dag", jobId, bundle: await job.dag()._repr_mimebundle_() }, parent);
@@ -127,16 +116,16 @@ export class CommManager {
     for (const [id, t] of this.open) if (t === target) this.send(id, data);
   }
 
-  private context(): ContextLike | undefined {
+  private context(): EngineContext | undefined {
     const s = this.io.session();
     if (!s || isRemoteSession(s)) return undefined;
-    return s.sparkContext as unknown as ContextLike;
+    return s.sparkContext;
   }
 
-  private cluster(): ClusterLike | undefined {
+  private cluster(): SparkSession["cluster"] | undefined {
     const s = this.io.session();
     if (!s || isRemoteSession(s)) return undefined;
-    return (s as unknown as { cluster?: ClusterLike }).cluster;
+    return s.cluster;
   }
 
   private noClusterReason(): string {
@@ -145,8 +134,8 @@ export class CommManager {
   }
 
   private jobsSnapshot(): Content {
-    const tracker = this.context()?.statusTracker?.();
-    const ids = tracker?.getActiveJobsIds?.() ?? [];
+    const tracker = this.context()?.statusTracker();
+    const ids = tracker?.getActiveJobsIds() ?? [];
     return { event: "jobs", active: ids.map((id) => tracker!.getJobInfo(id)).filter(Boolean) };
   }
 
@@ -159,15 +148,15 @@ export class CommManager {
   private listen(): void {
     const s = this.io.session();
     if (!s || s === this.listening) return;
-    const owner = (isRemoteSession(s) ? s : s.sparkContext) as { addSparkListener?(l: object): () => void };
-    if (typeof owner.addSparkListener !== "function") return;
     this.listening = s;
-    owner.addSparkListener.call(owner, {
-      onJobStart: (e: { job: unknown }) => this.broadcast(JOBS_TARGET, { event: "jobStart", job: e.job }),
-      onJobEnd: (e: { job: unknown }) => this.broadcast(JOBS_TARGET, { event: "jobEnd", job: e.job }),
+    const listener: SparkListener = {
+      onJobStart: (e) => this.broadcast(JOBS_TARGET, { event: "jobStart", job: e.job }),
+      onJobEnd: (e) => this.broadcast(JOBS_TARGET, { event: "jobEnd", job: e.job }),
       onWorkerAdded: () => this.broadcast(CLUSTER_TARGET, this.workersSnapshot()),
       onWorkerRemoved: () => this.broadcast(CLUSTER_TARGET, this.workersSnapshot()),
-    });
+    };
+    if (isRemoteSession(s)) s.addSparkListener(listener);
+    else s.sparkContext.addSparkListener(listener);
   }
 
   /** The session started: comms opened before it now follow its events. */

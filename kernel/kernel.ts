@@ -207,7 +207,7 @@ export class Kernel {
   /** The cell and user line a job was called from, read from its description ("collect at <cell 3>:4"). */
   private jobCallSite(jobId: number): { file: string; line: number } | undefined {
     try {
-      const info = this.notebook.started && !isRemoteSession(this.notebook.spark) ? (this.notebook.sc.statusTracker?.().getJobInfo(jobId) as { description?: string } | undefined) : undefined;
+      const info = this.notebook.started && !isRemoteSession(this.notebook.spark) ? this.notebook.sc.statusTracker().getJobInfo(jobId) : undefined;
       const m = /(?:<cell )?(\d+)>:(\d+)\s*$/.exec(info?.description ?? "");
       return m ? { file: CellExecutor.fileName(Number(m[1])), line: Number(m[2]) } : undefined;
     } catch {
@@ -236,15 +236,13 @@ export class Kernel {
   private onSessionStarted(s: EngineSession): void {
     this.comms.sessionStarted();
     // A Spark Connect session posts its actions' progress itself (from the server's progress messages).
-    const owner: { addSparkListener?(l: object): () => void } = isRemoteSession(s) ? s : s.sparkContext;
-    const add = owner.addSparkListener;
-    if (typeof add !== "function") return;
     const panel = this.panel = new ProgressPanel(
       { show: (content, id, update) => this.sendDisplay(content, id, update) },
       { renderProgress: (...a) => this.renderers.renderProgress(...a), renderJobSummary: (...a) => this.renderers.renderJobSummary(...a) },
       () => this.progressEnabled,
     );
-    add.call(owner, panel);
+    if (isRemoteSession(s)) s.addSparkListener(panel);
+    else s.sparkContext.addSparkListener(panel);
   }
 
   // ---- output plumbing -----------------------------------------------------------------------

@@ -5,47 +5,15 @@
 // default settings while it starts up; a configure() that changes the settings before first use
 // discards it (its workers are stopped) and the first use starts one as configured.
 
+import type * as Engine from "../engine/index";
 import { runningBundle } from "./bundled";
 import { fileURLToPath } from "node:url";
 
-/** The slice of the engine's public API (engine/index.ts) the kernel relies on. */
-export interface EngineModule {
-  SparkSession: {
-    builder(): SessionBuilder;
-    getActiveSession?(): EngineSession | undefined;
-  };
-  [name: string]: unknown;
-}
-interface SessionBuilder {
-  master(m: string): SessionBuilder;
-  appName(n: string): SessionBuilder;
-  config(k: string, v: string | number | boolean): SessionBuilder;
-  getOrCreate(): Promise<EngineSession> | EngineSession;
-  remote(url: string): { config(k: string, v: string): unknown; getOrCreate(): Promise<EngineSession> };
-}
-export interface EngineSession {
-  /** On a Spark Connect session this getter throws (the RDD API is not part of Spark Connect). */
-  sparkContext: EngineContext;
-  /** Set on a Spark Connect session: its server's address. */
-  remote?: string;
-  /** A Spark Connect session's interrupt of its running operations. */
-  interruptAll?(): Promise<unknown>;
-  /** A Spark Connect session's progress events (its actions as jobs). */
-  addSparkListener?(l: object): () => void;
-  stop(): Promise<void> | void;
-  /** Streaming queries (spark.streams): an interrupt stops the active ones. */
-  streams?: { active: Array<{ stop(): Promise<void> }> };
-}
-export interface EngineContext {
-  cancelAllJobs?(): void;
-  cancelJob?(jobId: number, reason?: string): void;
-  addSparkListener?(l: object): () => void;
-  statusTracker?(): {
-    getJobInfo(id: number): unknown;
-    getStageInfo(id: number): unknown;
-    getActiveJobsIds?(): number[];
-  };
-}
+/** The engine's public API (engine/index.ts), loaded on demand. */
+export type EngineModule = typeof Engine;
+/** The notebook's session: embedded, or on a Spark Connect server. */
+export type EngineSession = Engine.SparkSession | Engine.RemoteSparkSession;
+export type EngineContext = Engine.SparkContext;
 
 /** Spark's cancelJob reason text for jobs stopped by the kernel's interrupt. */
 export const INTERRUPT_REASON = "because the cell was interrupted";
@@ -82,8 +50,8 @@ function sameConfig(a: Settings, b: Settings): boolean {
 }
 
 /** Whether a session runs on a Spark Connect server (its sparkContext getter throws). */
-export function isRemoteSession(s: EngineSession | undefined): boolean {
-  return typeof s?.remote === "string";
+export function isRemoteSession(s: EngineSession | undefined): s is Engine.RemoteSparkSession {
+  return typeof (s as { remote?: unknown } | undefined)?.remote === "string";
 }
 
 export class NotebookSession {
@@ -139,9 +107,9 @@ export class NotebookSession {
     const s = this.session;
     if (!s) return undefined;
     if (isRemoteSession(s)) return s; // not the engine's active (embedded) session
-    const active = this.engine?.SparkSession.getActiveSession?.();
+    const active = this.engine?.SparkSession.getActiveSession();
     // After spark.stop() the engine has no active session: start a fresh one on next use.
-    if (this.engine?.SparkSession.getActiveSession && active !== s) return active ?? undefined;
+    if (this.engine && active !== s) return active ?? undefined;
     return s;
   }
 
@@ -226,16 +194,16 @@ export class NotebookSession {
       // Stop streaming queries first, so the batch whose jobs are cancelled ends them cleanly.
       if (isRemoteSession(this.session)) {
         // As for the embedded engine: streaming queries stop, running operations are interrupted.
-        for (const q of this.session!.streams?.active ?? []) void q.stop().catch(() => undefined);
-        void this.session!.interruptAll?.().catch(() => undefined);
+        for (const q of this.session.streams.active) void q.stop().catch(() => undefined);
+        void this.session.interruptAll().catch(() => undefined);
         return;
       }
       for (const q of this.session?.streams?.active ?? []) void q.stop();
       const sc = this.session?.sparkContext;
       // Each running job learns why it stops (its panel then says CANCELLED (interrupted)); any
       // job submitted meanwhile goes with cancelAllJobs.
-      for (const id of sc?.statusTracker?.().getActiveJobsIds?.() ?? []) sc?.cancelJob?.(id, INTERRUPT_REASON);
-      sc?.cancelAllJobs?.();
+      for (const id of sc?.statusTracker().getActiveJobsIds() ?? []) sc?.cancelJob(id, INTERRUPT_REASON);
+      sc?.cancelAllJobs();
     } catch {
       // Cancelling is best effort during an interrupt.
     }

@@ -162,9 +162,7 @@ export class OneHotEncoder extends Estimator<OneHotEncoderModel> {
       if (s.nonInteger > 0) throw new AnalysisError("ML_INVALID_INPUT", `${this.stageName}: column '${ins[i]}' holds values that are not non-negative integers (category indices); index it with StringIndexer first.`, { parameters: { column: ins[i], stage: this.stageName } });
       return s.n === 0 ? 0 : s.max + 1;
     });
-    const m = new OneHotEncoderModel(sizes);
-    this.copyValues(m);
-    return m;
+    return this.copyValues(new OneHotEncoderModel(sizes));
   }
 }
 installAccessors(OneHotEncoder, ["inputCol", "outputCol", "inputCols", "outputCols", "dropLast", "handleInvalid"]);
@@ -229,9 +227,7 @@ export class StandardScaler extends VectorScaler<StandardScalerModel> {
     const s = await this.colStats(df);
     const mean = Array.from(s.sum, (x) => x / s.n);
     const std = Array.from(s.sumSq, (q, i) => (s.n > 1 ? Math.sqrt(Math.max(0, (q - s.n * mean[i]! * mean[i]!) / (s.n - 1))) : 0));
-    const m = new StandardScalerModel(mean, std, this.getOrDefault("withMean"), this.getOrDefault("withStd"));
-    this.copyValues(m);
-    return m;
+    return this.copyValues(new StandardScalerModel(mean, std, this.getOrDefault("withMean"), this.getOrDefault("withStd")));
   }
 }
 installAccessors(StandardScaler, ["inputCol", "outputCol", "withMean", "withStd"]);
@@ -255,9 +251,7 @@ export class MinMaxScaler extends VectorScaler<MinMaxScalerModel> {
   constructor(opts: MinMaxScalerParams = {}) { super("MinMaxScaler"); this.setParams({ ...opts }); }
   protected async fitImpl(df: DataFrame): Promise<MinMaxScalerModel> {
     const s = await this.colStats(df);
-    const m = new MinMaxScalerModel(Array.from(s.min), Array.from(s.max), this.getOrDefault("min"), this.getOrDefault("max"));
-    this.copyValues(m);
-    return m;
+    return this.copyValues(new MinMaxScalerModel(Array.from(s.min), Array.from(s.max), this.getOrDefault("min"), this.getOrDefault("max")));
   }
 }
 installAccessors(MinMaxScaler, ["inputCol", "outputCol", "min", "max"]);
@@ -310,9 +304,7 @@ export class Imputer extends Estimator<ImputerModel> {
       surrogates = counts.map((m) => { let best = NaN, n = -1; for (const [k, c] of m) { const v = Number(k); if (c > n || (c === n && v < best)) { best = v; n = c; } } return best; });
     } else surrogates = await Promise.all(ins.map((c, i) => exactQuantile(rows, c, 0.5, stats[i]!, missingValue)));
     rows.unpersist();
-    const m = new ImputerModel(surrogates);
-    this.copyValues(m);
-    return m;
+    return this.copyValues(new ImputerModel(surrogates));
   }
 }
 installAccessors(Imputer, ["inputCol", "outputCol", "inputCols", "outputCols", "strategy", "missingValue", "relativeError"]);
@@ -530,9 +522,7 @@ export class IDF extends Estimator<IDFModel> {
     const r = await treeAggregate<{ m: number; df: Float64Array | null }>(await rowObjects(df, [col]), "docFreq", { col });
     const minDf = this.getOrDefault<number>("minDocFreq");
     const idf = Array.from(r.df ?? [], (d) => (d >= minDf ? Math.log((r.m + 1) / (d + 1)) : 0));
-    const m = new IDFModel(idf, Array.from(r.df ?? []), r.m);
-    this.copyValues(m);
-    return m;
+    return this.copyValues(new IDFModel(idf, Array.from(r.df ?? []), r.m));
   }
 }
 installAccessors(IDF, ["inputCol", "outputCol", "minDocFreq"]);

@@ -62,9 +62,7 @@ export class MinHashLSH extends Estimator<MinHashLSHModel> {
     // Spark: Array.fill(numHashTables) { (1 + rand.nextInt(HASH_PRIME - 1), rand.nextInt(HASH_PRIME - 1)) }
     const ints = javaRandomInts(this.getOrDefault<number>("seed"), MINHASH_PRIME - 1, 2 * n);
     const coefs: Array<[number, number]> = Array.from({ length: n }, (_, k) => [1 + ints[2 * k]!, ints[2 * k + 1]!]);
-    const m = new MinHashLSHModel(coefs);
-    this.copyValues(m);
-    return m;
+    return this.copyValues(new MinHashLSHModel(coefs));
   }
 }
 installAccessors(MinHashLSH, PARAMS);

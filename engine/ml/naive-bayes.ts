@@ -51,9 +51,7 @@ export class NaiveBayes extends Estimator<NaiveBayesModel> {
         const sums = st.sums[k] ?? new Array<number>(d).fill(0), total = sums.reduce((a, b) => a + b, 0);
         return sums.map((v) => Math.log((v + s) / (total + d * s)));
       });
-      const m = new NaiveBayesModel(pi, theta);
-      this.copyValues(m);
-      return m;
+      return this.copyValues(new NaiveBayesModel(pi, theta));
     } finally { points.unpersist(); }
   }
 }

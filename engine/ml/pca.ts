@@ -70,9 +70,7 @@ export class PCA extends Estimator<PCAModel> {
     }
     const { values, vectors } = symmetricEigen(cov);
     const total = values.reduce((a, b) => a + Math.max(0, b), 0);
-    const m = new PCAModel(vectors.map((row) => row.slice(0, k)), values.slice(0, k).map((x) => (total > 0 ? Math.max(0, x) / total : 0)));
-    this.copyValues(m);
-    return m;
+    return this.copyValues(new PCAModel(vectors.map((row) => row.slice(0, k)), values.slice(0, k).map((x) => (total > 0 ? Math.max(0, x) / total : 0))));
   }
 }
 installAccessors(PCA, ["inputCol", "outputCol", "k"]);

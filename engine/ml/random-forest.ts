@@ -101,9 +101,7 @@ export class RandomForestClassifier extends Estimator<RandomForestClassification
         }
         frontier = next;
       }
-      const m = new RandomForestClassificationModel(trees, d, K);
-      this.copyValues(m);
-      return m;
+      return this.copyValues(new RandomForestClassificationModel(trees, d, K));
     } finally { points.unpersist(); }
   }
 }

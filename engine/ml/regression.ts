@@ -124,9 +124,7 @@ export class LinearRegression extends Estimator<LinearRegressionModel> {
     } finally { points.unpersist(); }
   }
   private makeModel(w: number[], b: number): LinearRegressionModel {
-    const m = new LinearRegressionModel(w, b);
-    this.copyValues(m);
-    return m;
+    return this.copyValues(new LinearRegressionModel(w, b));
   }
   /** The summary is computed on the training data: fit, then await model.summary(df) — see LinearRegressionModel.evaluate. */
 }

@@ -81,9 +81,7 @@ export class CountVectorizer extends Estimator<CountVectorizerModel> {
       .sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .slice(0, vocabSize).map(([w]) => w);
     if (vocabulary.length === 0) throw new AnalysisError("ML_EMPTY_INPUT", `${stage}: the vocabulary is empty (no term passes minDF ${minDF} / maxDF ${maxDF} over ${r.docs} documents).`);
-    const m = new CountVectorizerModel(vocabulary);
-    this.copyValues(m);
-    return m;
+    return this.copyValues(new CountVectorizerModel(vocabulary));
   }
 }
 installAccessors(CountVectorizer, CV_PARAMS);

@@ -119,9 +119,7 @@ export class DecisionTreeClassifier extends Estimator<DecisionTreeClassification
         }
         frontier = next;
       }
-      const m = new DecisionTreeClassificationModel(nodes, d, K);
-      this.copyValues(m);
-      return m;
+      return this.copyValues(new DecisionTreeClassificationModel(nodes, d, K));
     } finally { points.unpersist(); }
   }
 }

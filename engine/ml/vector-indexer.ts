@@ -41,9 +41,7 @@ export class VectorIndexer extends Estimator<VectorIndexerModel> {
       const ordered = set.has(0) ? [0, ...sorted.filter((x) => x !== 0)] : sorted;
       maps.set(i, new Map(ordered.map((x, k) => [x, k])));
     });
-    const m = new VectorIndexerModel(s.d, maps);
-    this.copyValues(m);
-    return m;
+    return this.copyValues(new VectorIndexerModel(s.d, maps));
   }
 }
 installAccessors(VectorIndexer, ["inputCol", "outputCol", "maxCategories", "handleInvalid"]);

@@ -153,12 +153,22 @@ export class DAGScheduler implements PlacementCore {
     return out;
   }
 
-  forgetRdd(rddId: number): void {
+  // SparkContext's changes to the state the scheduler ships with tasks, as events of the loop.
+  /** A new broadcast's encoded value (sent to each executor with its first task that needs it). */
+  broadcastAdded(id: number, value: Uint8Array): void { this.post({ type: "BroadcastAdded", id, value }); }
+  /** A broadcast unpersisted or destroyed: executors that hold it are sent it again if used. */
+  broadcastRemoved(id: number): void { this.post({ type: "BroadcastRemoved", id }); }
+  /** An accumulator whose partial values successful tasks merge into. */
+  accumulatorAdded(accumulator: Accumulator<unknown>): void { this.post({ type: "AccumulatorAdded", accumulator }); }
+  /** An RDD unpersisted: its cached blocks are no longer where tasks should run. */
+  rddUnpersisted(rddId: number): void { this.post({ type: "RddUnpersisted", rddId }); }
+
+  private forgetRdd(rddId: number): void {
     const prefix = rddBlockPrefix(rddId);
     for (const b of [...this.cacheLocs.keys()]) if (b.startsWith(prefix)) this.cacheLocs.delete(b);
   }
 
-  forgetBroadcast(id: number): void {
+  private forgetBroadcast(id: number): void {
     this.broadcasts.delete(id);
     for (const s of this.sentBroadcasts.values()) s.delete(id);
   }
@@ -215,6 +225,14 @@ export class DAGScheduler implements PlacementCore {
         for (const s of list) if (this.stages.has(s.id)) this.submitStage(s);
         return;
       }
+      case "BroadcastAdded":
+        this.broadcasts.set(e.id, e.value);
+        return;
+      case "BroadcastRemoved": return this.forgetBroadcast(e.id);
+      case "AccumulatorAdded":
+        this.accumulators.set(e.accumulator.id, e.accumulator);
+        return;
+      case "RddUnpersisted": return this.forgetRdd(e.rddId);
       default:
         return assertNever(e);
     }

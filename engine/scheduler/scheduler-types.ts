@@ -2,6 +2,7 @@
 // for jobs, tasks and workers, its event union, and SchedulerCore, the tables its helper modules
 // (fault-recovery.ts, task-placement.ts) read and update.
 
+import type { Accumulator } from "./shared-variables";
 import type { SerializedFunction } from "../common/closure";
 import type { RDD } from "../rdd";
 import type { TaskEndMessage, TaskMessage } from "../rpc/protocol";
@@ -76,7 +77,12 @@ export type SchedulerEvent =
   | { type: "JobGroupCancelled"; group: string }
   | { type: "AllJobsCancelled" }
   | { type: "ResubmitFailedStages" }
-  | { type: "Revive" };
+  | { type: "Revive" }
+  // The driver's shared state the scheduler ships with tasks, changed by SparkContext.
+  | { type: "BroadcastAdded"; id: number; value: Uint8Array }
+  | { type: "BroadcastRemoved"; id: number }
+  | { type: "AccumulatorAdded"; accumulator: Accumulator<unknown> }
+  | { type: "RddUnpersisted"; rddId: number };
 
 export const MAX_TASK_FAILURES = 4;
 export const MAX_STAGE_ATTEMPTS = 4;

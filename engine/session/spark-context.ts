@@ -95,7 +95,7 @@ export class SparkContext implements RddContext {
     return serializeFunction(fn, what);
   }
   unpersistRdd(rddId: number): void {
-    this.cluster.scheduler.forgetRdd(rddId);
+    this.cluster.scheduler.rddUnpersisted(rddId);
     this.cluster.endpoint.broadcast({ t: "removeRdd", rddId });
   }
 
@@ -192,17 +192,18 @@ export class SparkContext implements RddContext {
   broadcast<T>(value: T): Broadcast<T> {
     this.assertActive();
     const id = this.nextBroadcastId++;
-    this.cluster.scheduler.broadcasts.set(id, encode(value));
+    const scheduler = this.cluster.scheduler;
+    scheduler.broadcastAdded(id, encode(value));
     return new Broadcast(id, value, (bid, destroy) => {
-      this.cluster.scheduler.forgetBroadcast(bid);
+      scheduler.broadcastRemoved(bid);
       this.cluster.endpoint.broadcast({ t: "removeBroadcast", id: bid });
-      if (!destroy) this.cluster.scheduler.broadcasts.set(bid, encode(value));
+      if (!destroy) scheduler.broadcastAdded(bid, encode(value));
     });
   }
 
   accumulator<T = number>(value: T, param?: AccumulatorParam<T>): Accumulator<T> {
     const acc = new Accumulator<T>(this.nextAccumulatorId++, value, param);
-    this.cluster.scheduler.accumulators.set(acc.id, acc as Accumulator<unknown>);
+    this.cluster.scheduler.accumulatorAdded(acc as Accumulator<unknown>);
     return acc;
   }
 

@@ -1,5 +1,5 @@
 // Public surface of the SQL layer: DataFrames, Column and functions (F), Window, types, the SQL
-// session pieces engine/session wires into SparkSession (see installSqlOn), the data source seam,
+// session pieces engine/session wires into SparkSession (sqlSessionOf), the data source seam,
 // plans and the optimizer for notebooks that look inside.
 
 import "./expressions";
@@ -39,23 +39,4 @@ export function sqlSessionOf(host: SqlSessionLike): SqlSession {
   let s = sessions.get(host);
   if (!s) { s = new SqlSession(host); sessions.set(host, s); }
   return s;
-}
-
-/**
- * Add the SQL entry points to a SparkSession class: spark.sql / sqlAsync / createDataFrame /
- * range / table / read / catalog. The class must provide `sparkContext` and `conf`.
- */
-export function installSqlOn(SparkSessionClass: { prototype: object }): void {
-  const proto = SparkSessionClass.prototype as Record<string, unknown>;
-  const s = (self: unknown) => sqlSessionOf(self as SqlSessionLike);
-  const methods: Record<string, (this: unknown, ...a: never[]) => unknown> = {
-    sql(this: unknown, text: string) { return s(this).sql(text); },
-    sqlAsync(this: unknown, text: string) { return s(this).sqlAsync(text); },
-    createDataFrame(this: unknown, data: unknown[], schema?: never) { return s(this).createDataFrame(data, schema); },
-    range(this: unknown, a: number, b?: number, step?: number, n?: number) { return s(this).range(a, b, step, n); },
-    table(this: unknown, name: string) { return s(this).table(name); },
-  };
-  for (const [k, f] of Object.entries(methods)) Object.defineProperty(proto, k, { value: f, configurable: true, writable: true });
-  Object.defineProperty(proto, "read", { get(this: unknown) { return s(this).read; }, configurable: true });
-  Object.defineProperty(proto, "catalog", { get(this: unknown) { return s(this).catalogApi; }, configurable: true });
 }

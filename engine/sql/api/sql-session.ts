@@ -1,9 +1,10 @@
-// The SQL side of a SparkSession: createDataFrame, range, sql, table, catalog, read/write, and
-// the query pipeline every action runs (correlated subqueries -> cache substitution -> subqueries -> optimizer ->
-// physical planning -> executor). engine/session wires it into SparkSession (installSqlOn).
+// The SQL side of a SparkSession: createDataFrame, range, sql, table, catalog, read/write. Every
+// action runs its plan through one QueryExecution (engine/sql/execution/query-execution.ts:
+// correlated subqueries -> cache substitution -> subqueries -> optimizer -> physical planning ->
+// executor). engine/session's SparkSession delegates to it (sqlSessionOf).
 
 import { Decimal } from "../../common/decimal";
-import { guardComplexity, isStackOverflow, tooComplexError } from "../too-complex";
+import { guardComplexity } from "../too-complex";
 import { AnalysisError, WorkbenchError } from "../../common/errors";
 import type { RDD } from "../../rdd";
 import { StorageLevel } from "../../storage/storage-level";
@@ -16,26 +17,20 @@ import { exprPlan } from "../expressions/print";
 import { literalType } from "./column";
 import { widerType } from "../expressions/type-utils";
 import { newExprId, outputOf, type LogicalPlan } from "../plan/logical-plan";
-import { planString, planStringWith, bytesToString, schemaHeader } from "../plan/tree-string";
 import { Catalog } from "../analysis/catalog";
 import { CacheManager } from "../execution/cache-manager";
 import { tableNameParts, warehouseDir } from "../analysis/catalog-tables";
 import { DataFrame } from "./dataframe";
 import { externalToInternal, internalToExternal } from "../row-convert";
 import { plannedPartitions } from "../physical/partition-estimate";
-import { optimize } from "../optimizer";
-import { PhysicalPlanner, estimateSize } from "../physical/planner";
-import { physicalPlanString } from "../physical/physical-plan";
-import { Executor, operatorIds } from "../execution/executor";
 import { QueryExecution } from "../execution/query-execution";
-import { mergeMetrics, type ExecConf, type OpMetrics } from "../execution/operators";
+import type { ExecConf } from "../execution/operators";
 import { readSettings, MapConf, type SqlSessionLike, type SqlSettings, type SqlConfLike, type SqlSparkContext } from "../session-types";
 import { runStatement } from "./commands";
 import { fromDanfo } from "../datasources/danfo";
 import { DataFrameReader, DataFrameWriter, fileDataFrame } from "./readwriter";
 import { DeferredRDD, isRddContext } from "../execution/deferred-rdd";
 import { statementCompletion, timeTravelHandler } from "./statement-hooks";
-import { applyCorrelated, hasAppliedSubqueries, materializeSubqueries } from "../execution/subqueries";
 
 export type SchemaArg = StructType | string | string[] | DataType;
 
@@ -87,7 +82,7 @@ export class SqlSession {
     let struct: StructType;
     let names: string[] | undefined;
     if (schema instanceof StructType) struct = schema;
-    else if (typeof schema === "string") struct = toStruct(parseSchemaString(schema));
+    else if (typeof schema === "string") struct = parseTableSchema(schema);
     else if (schema && !Array.isArray(schema)) struct = StructType.fromDataType(schema);
     else {
       names = schema as string[] | undefined;
@@ -109,7 +104,7 @@ export class SqlSession {
     if (!schema || Array.isArray(schema)) {
       throw new WorkbenchError("CANNOT_INFER_SCHEMA_FROM_RDD", "createDataFrame(rdd) needs a schema (StructType or DDL string) here: the workbench does not sample RDDs to infer one.");
     }
-    const struct = schema instanceof StructType ? schema : typeof schema === "string" ? toStruct(parseSchemaString(schema)) : StructType.fromDataType(schema);
+    const struct = schema instanceof StructType ? schema : typeof schema === "string" ? parseTableSchema(schema) : StructType.fromDataType(schema);
     const names = struct.fieldNames;
     const rows = rdd.map((r: unknown) => (Array.isArray(r) ? r : r !== null && typeof r === "object" ? names.map((n) => (r as Record<string, unknown>)[n] ?? null) : [r]));
     const output: Attr[] = struct.fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
@@ -141,12 +136,12 @@ export class SqlSession {
     return df;
   }
 
-  /** The DataFrame of a file view (SELECT * FROM parquet.`path`): its schema is inferred now, as Spark does per query. */
   /** A table format's version of a relation (Delta's time travel), if a format claims it. */
   timeTravelRelation(format: string, path: string, at: { version?: number; timestamp?: string }): DataFrame | undefined {
     return timeTravelHandler()?.(this, format, path, at);
   }
 
+  /** The DataFrame of a file view (SELECT * FROM parquet.`path`): its schema is inferred now, as Spark does per query. */
   fileRelation(format: string, path: string): DataFrame {
     return fileDataFrame(this, format.toLowerCase(), [path], {});
   }
@@ -161,35 +156,15 @@ export class SqlSession {
     return { ansi: s.ansi, nowMillis: Date.now(), seed: 42, columnar: s.columnar, timeZone: s.timeZone };
   }
 
-  /** Analyzed plan -> optimized plan (with cached sub-plans and scalar subqueries replaced). */
-  async prepare(plan: LogicalPlan): Promise<LogicalPlan> {
-    const fold = foldConf(this.settings());
-    try {
-      const run = async (p: LogicalPlan) => (await this.executePlan(p)).collect();
-      const applied = hasAppliedSubqueries(plan) ? await applyCorrelated(plan, run) : plan;
-      const cached = await this.cacheManager.substitute(applied, (p) => this.executeOptimized(optimize(p, undefined, fold)));
-      const withSub = await materializeSubqueries(cached, run);
-      return optimize(withSub, undefined, fold);
-    } catch (e) {
-      if (isStackOverflow(e)) throw tooComplexError(e);
-      throw e;
-    }
-  }
-
   /** The last query run by an action (plans and per-operator metrics for the plan graph). */
   lastExecution?: QueryExecution;
 
-  private async executeOptimized(plan: LogicalPlan): Promise<RDD<unknown[]>> {
-    const settings = this.settings();
-    const physical = new PhysicalPlanner(settings, this.sparkContext.defaultParallelism).plan(plan);
-    const ids = operatorIds(physical);
-    const acc = this.sparkContext.accumulator?.<OpMetrics>({}, { zero: () => ({}), addInPlace: mergeMetrics });
-    this.lastExecution = new QueryExecution(plan, physical, ids, acc, settings.columnar);
-    return new Executor(this.sparkContext, this.execConf(settings), acc, ids).execute(physical);
-  }
-
+  /** The RDD of an analyzed plan's rows (one QueryExecution: optimized, planned and executed once). */
   async executePlan(plan: LogicalPlan): Promise<RDD<unknown[]>> {
-    return this.executeOptimized(await this.prepare(plan));
+    const qe = new QueryExecution(this, plan);
+    const rdd = await qe.toRdd();
+    this.lastExecution = qe;
+    return rdd;
   }
 
   /** A plan's schema (its output's names, types and nullability). */
@@ -249,7 +224,7 @@ export class SqlSession {
     if (isRddContext(sc)) {
       const estimate = () => {
         try {
-          return plannedPartitions(new PhysicalPlanner(this.settings(), sc.defaultParallelism).plan(optimize(plan, undefined, foldConf(this.settings()))));
+          return plannedPartitions(new QueryExecution(this, plan).physicalPlan);
         } catch {
           return undefined;
         }
@@ -261,67 +236,13 @@ export class SqlSession {
   }
 
   explainPlan(plan: LogicalPlan, mode: string, parsed?: string): string {
-    return guardComplexity(() => this.explainPlanText(plan, mode, parsed));
-  }
-
-  private explainPlanText(plan: LogicalPlan, mode: string, parsed?: string): string {
-    const settings = this.settings();
-    const optimized = optimize(this.cacheManager.substituteForExplain(plan), undefined, foldConf(settings));
-    const physical = new PhysicalPlanner(settings, this.sparkContext.defaultParallelism).plan(optimized);
-    const phys = physicalPlanString(physical, { columnar: settings.columnar });
-    switch (mode) {
-      case "simple": return `== Physical Plan ==\n${phys}\n`;
-      case "cost":
-        return `== Optimized Logical Plan ==\n${planStringWith(optimized, (n) => `, Statistics(sizeInBytes=${bytesToString(estimateSize(n))})`)}\n\n== Physical Plan ==\n${phys}\n`;
-      case "codegen": return codegenPlan(phys);
-      case "extended":
-        return `== Parsed Logical Plan ==\n${parsed ?? planString(plan)}\n\n== Analyzed Logical Plan ==\n${schemaHeader(outputOf(plan))}\n${planString(plan)}\n\n== Optimized Logical Plan ==\n${planString(optimized)}\n\n== Physical Plan ==\n${phys}\n`;
-      case "formatted": return formattedPlan(phys);
-      default: throw new AnalysisError("INVALID_EXPLAIN_MODE", `Unknown explain mode: ${mode}. Accepted explain modes are 'simple', 'extended', 'codegen', 'cost', 'formatted'.`);
-    }
+    return guardComplexity(() => new QueryExecution(this, plan).explainString(mode, parsed));
   }
 }
-
-/** What constant folding must evaluate like execution: ANSI mode and the session time zone. */
-const foldConf = (s: SqlSettings) => ({ ansi: s.ansi, timeZone: s.timeZone });
 
 function isDanfo(x: unknown): x is { columns: string[]; dtypes: string[]; values: unknown[] } {
   const o = x as { columns?: unknown; dtypes?: unknown; values?: unknown; map?: unknown };
   return !!o && Array.isArray(o.columns) && Array.isArray(o.dtypes) && o.values !== undefined && typeof o.map !== "function";
-}
-
-/**
- * explain("codegen"): Spark lists each WholeStageCodegen subtree (operators fused into one
- * function, marked *(n) in the plan) and its generated Java. Here fused operators run as one
- * interpreted pipeline per task, so the subtrees are listed without generated code.
- */
-function codegenPlan(phys: string): string {
-  const groups = new Map<string, string[]>();
-  for (const line of phys.split("\n")) {
-    const m = /\*\((\d+)\) /.exec(line);
-    if (!m) continue;
-    const list = groups.get(m[1]!) ?? [];
-    list.push(line);
-    groups.set(m[1]!, list);
-  }
-  const ids = [...groups.keys()].sort((a, b) => Number(a) - Number(b));
-  const parts = ids.map((id, i) => `== Subtree ${i + 1} / ${ids.length} ==\n${groups.get(id)!.join("\n")}\n\nGenerated code: none (the workbench runs this subtree as one fused, interpreted pipeline per task)\n`);
-  return `Found ${ids.length} WholeStageCodegen subtrees.\n${parts.join("\n")}`;
-}
-
-function formattedPlan(phys: string): string {
-  const lines = phys.split("\n");
-  const numbered = lines.map((l, i) => `${l} (${i + 1})`);
-  const details = lines.map((l, i) => `(${i + 1}) ${l.replace(/^[\s:+-]*(\*\(\d+\) )?/, "")}`);
-  return `== Physical Plan ==\n${numbered.join("\n")}\n\n\n${details.join("\n\n")}\n`;
-}
-
-function parseSchemaString(s: string): StructType {
-  return parseTableSchema(s);
-}
-
-function toStruct(s: StructType): StructType {
-  return s;
 }
 
 function checkValue(v: unknown, f: StructField): unknown {

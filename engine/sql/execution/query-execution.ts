@@ -1,28 +1,125 @@
-// One executed query: its plans and the per-operator metrics its tasks reported (rows out, time),
-// as plain data for the physical-plan graph renderer in engine/viz (PlanGraphNode shape).
+// One query, from its analyzed plan to the RDD an action runs (Spark's QueryExecution): each form
+// made once. The optimized and physical plans explain() and estimates read (cached sub-plans shown
+// as in-memory relations, subqueries not run), and, when an action runs it, the executed forms:
+// cached sub-plans filled and substituted, subqueries' values in, its physical plan, the RDD, and
+// the per-operator metrics its tasks reported (rows out, time) as plain data for the physical-plan
+// graph renderer in engine/viz (PlanGraphNode shape).
 
 import type { PlanGraphNode } from "../../common/plan-graph-node";
-import type { LogicalPlan } from "../plan/logical-plan";
+import { AnalysisError } from "../../common/errors";
+import type { RDD } from "../../rdd";
+import { isStackOverflow, tooComplexError } from "../too-complex";
+import { outputOf, type LogicalPlan } from "../plan/logical-plan";
+import { planString, planStringWith, bytesToString, schemaHeader } from "../plan/tree-string";
+import { optimize } from "../optimizer";
+import { PhysicalPlanner, estimateSize } from "../physical/planner";
 import { physicalChildren, physicalNodeString, physicalPlanString, type PhysicalPlan } from "../physical/physical-plan";
-import type { OpMetrics } from "./operators";
 import { columnarNodes } from "../physical/columnar-plan";
+import type { SqlSettings, SqlSparkContext } from "../session-types";
+import type { CacheManager } from "./cache-manager";
+import { Executor, operatorIds } from "./executor";
+import { mergeMetrics, type ExecConf, type OpMetrics } from "./operators";
+import { applyCorrelated, hasAppliedSubqueries, materializeSubqueries } from "./subqueries";
 
 export type { PlanGraphNode };
 
-export class QueryExecution {
-  constructor(
-    readonly optimizedPlan: LogicalPlan,
-    readonly physicalPlan: PhysicalPlan,
-    readonly operatorIds: Map<PhysicalPlan, number>,
-    private readonly acc?: { readonly value: OpMetrics },
-    /** Whether columnar execution was on (spark.sql.parquet.enableVectorizedReader). */
-    readonly columnar = true,
-  ) {}
+/** What a query needs of its session (SqlSession provides it). */
+export interface QueryContext {
+  readonly sparkContext: SqlSparkContext;
+  readonly cacheManager: CacheManager;
+  settings(): SqlSettings;
+  /** The conf tasks evaluate expressions with (ANSI mode, time zone, the query's now). */
+  execConf(s: SqlSettings): ExecConf;
+  /** Run another query to its RDD (a subquery, through the session so it is its last execution too). */
+  executePlan(plan: LogicalPlan): Promise<RDD<unknown[]>>;
+}
 
-  /** Metrics by operator id: { rows, ms } summed over all tasks of the query's jobs. */
+/** A physical plan ready to run: its operators' ids and the accumulator their metrics come back in. */
+interface Executed {
+  optimized: LogicalPlan;
+  physical: PhysicalPlan;
+  ids: Map<PhysicalPlan, number>;
+  acc?: { readonly value: OpMetrics; add(term: OpMetrics): void };
+}
+
+export class QueryExecution {
+  /** The settings the query was planned with, read once. */
+  readonly settings: SqlSettings;
+  private optimizedForm?: LogicalPlan;
+  private physicalForm?: PhysicalPlan;
+  private executed?: Executed;
+
+  constructor(private readonly ctx: QueryContext, readonly analyzedPlan: LogicalPlan) {
+    this.settings = ctx.settings();
+  }
+
+  /** The optimized plan: the executed one once an action ran the query, else explain()'s. */
+  get optimizedPlan(): LogicalPlan {
+    return this.executed?.optimized ?? this.explainOptimized();
+  }
+
+  /** The physical plan: the executed one once an action ran the query, else explain()'s. */
+  get physicalPlan(): PhysicalPlan {
+    return this.executed?.physical ?? this.explainPhysical();
+  }
+
+  /** Whether columnar execution was on (spark.sql.parquet.enableVectorizedReader). */
+  get columnar(): boolean { return this.settings.columnar; }
+
+  private explainOptimized(): LogicalPlan {
+    return (this.optimizedForm ??= optimize(this.ctx.cacheManager.substituteForExplain(this.analyzedPlan), undefined, foldConf(this.settings)));
+  }
+
+  private explainPhysical(): PhysicalPlan {
+    return (this.physicalForm ??= this.planner().plan(this.explainOptimized()));
+  }
+
+  private planner(): PhysicalPlanner {
+    return new PhysicalPlanner(this.settings, this.ctx.sparkContext.defaultParallelism);
+  }
+
+  /**
+   * The RDD of the query's rows. Correlated subqueries no rewrite covers are applied and the
+   * uncorrelated ones run first (jobs of their own), cached sub-plans are filled (the first action
+   * over a cache fills it, as in Spark) and substituted, then the plan is optimized, planned and
+   * turned into RDDs. Runs once; a second call returns the same RDD.
+   */
+  async toRdd(): Promise<RDD<unknown[]>> {
+    return (this.rdd ??= this.run());
+  }
+  private rdd?: Promise<RDD<unknown[]>>;
+
+  private async run(): Promise<RDD<unknown[]>> {
+    const fold = foldConf(this.settings);
+    let optimized: LogicalPlan;
+    try {
+      const run = async (p: LogicalPlan) => (await this.ctx.executePlan(p)).collect();
+      const applied = hasAppliedSubqueries(this.analyzedPlan) ? await applyCorrelated(this.analyzedPlan, run) : this.analyzedPlan;
+      const cached = await this.ctx.cacheManager.substitute(applied, (p) => this.execute(this.prepareRun(optimize(p, undefined, fold))));
+      const withSub = await materializeSubqueries(cached, run);
+      optimized = optimize(withSub, undefined, fold);
+    } catch (e) {
+      if (isStackOverflow(e)) throw tooComplexError(e);
+      throw e;
+    }
+    this.executed = this.prepareRun(optimized);
+    return this.execute(this.executed);
+  }
+
+  private prepareRun(optimized: LogicalPlan): Executed {
+    const physical = this.planner().plan(optimized);
+    const acc = this.ctx.sparkContext.accumulator?.<OpMetrics>({}, { zero: () => ({}), addInPlace: mergeMetrics });
+    return { optimized, physical, ids: operatorIds(physical), acc };
+  }
+
+  private execute(e: Executed): Promise<RDD<unknown[]>> {
+    return new Executor(this.ctx.sparkContext, this.ctx.execConf(this.settings), e.acc, e.ids).execute(e.physical);
+  }
+
+  /** Metrics by operator id: { rows, ms } summed over all tasks of the query's jobs (empty before it runs). */
   metrics(): Record<number, { rows?: number; ms?: number }> {
     const out: Record<number, { rows?: number; ms?: number }> = {};
-    for (const [k, v] of Object.entries(this.acc?.value ?? {})) {
+    for (const [k, v] of Object.entries(this.executed?.acc?.value ?? {})) {
       const [id, what] = k.split(".") as [string, "rows" | "ms"];
       (out[Number(id)] ??= {})[what] = v;
     }
@@ -31,9 +128,11 @@ export class QueryExecution {
 
   planGraph(): PlanGraphNode {
     const m = this.metrics();
-    const columnar = this.columnar ? columnarNodes(this.physicalPlan, physicalChildren) : new Set<PhysicalPlan>();
+    const root = this.physicalPlan;
+    const ids = this.executed?.ids ?? operatorIds(root);
+    const columnar = this.columnar ? columnarNodes(root, physicalChildren) : new Set<PhysicalPlan>();
     const build = (p: PhysicalPlan): PlanGraphNode => {
-      const id = this.operatorIds.get(p) ?? 0;
+      const id = ids.get(p) ?? 0;
       const mm = m[id];
       const metrics: Record<string, number | string> = {};
       if (mm?.rows !== undefined) metrics["number of output rows"] = mm.rows;
@@ -42,10 +141,56 @@ export class QueryExecution {
       const detail = text.startsWith(p.kind) ? text.slice(p.kind.length).trim() : text;
       return { id, name: p.kind, detail: detail || undefined, children: physicalChildren(p).map(build), metrics: Object.keys(metrics).length ? metrics : undefined };
     };
-    return build(this.physicalPlan);
+    return build(root);
   }
 
   toString(): string {
     return physicalPlanString(this.physicalPlan, { columnar: this.columnar });
   }
+
+  /** explain(mode): Spark's modes over the explain forms; `parsed` is the SQL text's parsed plan. */
+  explainString(mode: string, parsed?: string): string {
+    const optimized = this.explainOptimized();
+    const phys = physicalPlanString(this.explainPhysical(), { columnar: this.columnar });
+    const plan = this.analyzedPlan;
+    switch (mode) {
+      case "simple": return `== Physical Plan ==\n${phys}\n`;
+      case "cost":
+        return `== Optimized Logical Plan ==\n${planStringWith(optimized, (n) => `, Statistics(sizeInBytes=${bytesToString(estimateSize(n))})`)}\n\n== Physical Plan ==\n${phys}\n`;
+      case "codegen": return codegenPlan(phys);
+      case "extended":
+        return `== Parsed Logical Plan ==\n${parsed ?? planString(plan)}\n\n== Analyzed Logical Plan ==\n${schemaHeader(outputOf(plan))}\n${planString(plan)}\n\n== Optimized Logical Plan ==\n${planString(optimized)}\n\n== Physical Plan ==\n${phys}\n`;
+      case "formatted": return formattedPlan(phys);
+      default: throw new AnalysisError("INVALID_EXPLAIN_MODE", `Unknown explain mode: ${mode}. Accepted explain modes are 'simple', 'extended', 'codegen', 'cost', 'formatted'.`);
+    }
+  }
+}
+
+/** What constant folding must evaluate like execution: ANSI mode and the session time zone. */
+const foldConf = (s: SqlSettings) => ({ ansi: s.ansi, timeZone: s.timeZone });
+
+/**
+ * explain("codegen"): Spark lists each WholeStageCodegen subtree (operators fused into one
+ * function, marked *(n) in the plan) and its generated Java. Here fused operators run as one
+ * interpreted pipeline per task, so the subtrees are listed without generated code.
+ */
+function codegenPlan(phys: string): string {
+  const groups = new Map<string, string[]>();
+  for (const line of phys.split("\n")) {
+    const m = /\*\((\d+)\) /.exec(line);
+    if (!m) continue;
+    const list = groups.get(m[1]!) ?? [];
+    list.push(line);
+    groups.set(m[1]!, list);
+  }
+  const ids = [...groups.keys()].sort((a, b) => Number(a) - Number(b));
+  const parts = ids.map((id, i) => `== Subtree ${i + 1} / ${ids.length} ==\n${groups.get(id)!.join("\n")}\n\nGenerated code: none (the workbench runs this subtree as one fused, interpreted pipeline per task)\n`);
+  return `Found ${ids.length} WholeStageCodegen subtrees.\n${parts.join("\n")}`;
+}
+
+function formattedPlan(phys: string): string {
+  const lines = phys.split("\n");
+  const numbered = lines.map((l, i) => `${l} (${i + 1})`);
+  const details = lines.map((l, i) => `(${i + 1}) ${l.replace(/^[\s:+-]*(\*\(\d+\) )?/, "")}`);
+  return `== Physical Plan ==\n${numbered.join("\n")}\n\n\n${details.join("\n\n")}\n`;
 }
