@@ -4,9 +4,11 @@
 
 import { inspect } from "node:util";
 import { randomUUID } from "node:crypto";
+import type { MimeBundle } from "../engine/index";
 import { svgAsImages } from "./html-fallback";
 
-export type MimeBundle = Record<string, unknown>;
+/** The one MIME bundle type (engine/viz's), re-exported for the kernel's modules. */
+export type { MimeBundle };
 
 export interface DisplayContent {
   data: MimeBundle;

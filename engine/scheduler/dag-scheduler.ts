@@ -18,8 +18,9 @@ import { MapOutputTracker } from "./map-output-tracker";
 import { ResultStage, ShuffleMapStage, type MapOutput, type Stage } from "./stage";
 import type { StagePayload } from "../executor";
 import type { Accumulator } from "./shared-variables";
+import { SchedulerState } from "./scheduler-state";
 import {
-  MAX_TASK_FAILURES, type ActiveJob, type JobRequest, type RunningTask, type SchedulerBackend, type PlacementCore, type SchedulerEvent,
+  MAX_TASK_FAILURES, type ActiveJob, type JobRequest, type RunningTask, type SchedulerBackend, type SchedulerCore, type SchedulerEvent,
   type StageTimes, type Task, type WorkerState,
 } from "./scheduler-types";
 import { completeCheckpoints, missingParents, preferredExecutors } from "./lineage";
@@ -30,40 +31,17 @@ import { activeJobFor, applyCacheChanges, offer } from "./task-placement";
 export { MAX_TASK_FAILURES, type JobRequest, type SchedulerBackend } from "./scheduler-types";
 export { userFrames } from "./fault-recovery";
 
-export class DAGScheduler implements PlacementCore {
+export class DAGScheduler implements SchedulerCore {
   readonly bus = new ListenerBus();
   readonly tracker = new JobTracker();
   readonly outputs = new MapOutputTracker();
-  readonly accumulators = new Map<number, Accumulator<unknown>>();
-  readonly broadcasts = new Map<number, Uint8Array>();
+  /** The event loop's tables (scheduler-state.ts); fault-recovery.ts and task-placement.ts work on them. */
+  readonly state = new SchedulerState();
 
   private nextJobId = 0;
   private nextStageId = 0;
-  /** @internal */ nextTaskId = 0;
   private readonly queue: SchedulerEvent[] = [];
   private processing = false;
-
-  // Job-scoped tables: all empty when no job runs. Not private: fault-recovery.ts and task-placement.ts work on them (PlacementCore).
-  /** @internal */ readonly jobs = new Map<number, ActiveJob>();
-  /** @internal */ readonly stages = new Map<number, Stage>();
-  /** @internal */ readonly shuffleStages = new Map<number, ShuffleMapStage>();
-  private readonly waiting = new Set<Stage>();
-  /** @internal */ readonly running = new Set<Stage>();
-  /** @internal */ readonly failed = new Set<Stage>();
-  /** @internal */ pending: Task[] = [];
-  /** @internal */ readonly runningTasks = new Map<number, RunningTask>();
-  /** @internal */ readonly failures = new Map<string, number>();
-  /** @internal Tasks of ended jobs still running on a worker (killed, or a stale attempt): their slot frees when they report. */
-  readonly zombies = new Map<number, { workerId: string; slot: number }>();
-  /** @internal */ resubmitTimer?: NodeJS.Timeout;
-  /** @internal */ reviveTimer?: NodeJS.Timeout;
-
-  // Cluster state.
-  /** @internal */ readonly workers = new Map<string, WorkerState>();
-  /** @internal Block id -> executors ("worker#slot") holding it. */
-  readonly cacheLocs = new Map<string, Set<string>>();
-  /** @internal */ readonly sentBroadcasts = new Map<string, Set<number>>();
-  /** @internal */ readonly stageTimes = new Map<number, StageTimes>();
 
   constructor(
     /** @internal */ readonly backend: SchedulerBackend,
@@ -124,24 +102,24 @@ export class DAGScheduler implements PlacementCore {
   /** Sizes of the job-scoped tables (all zero when idle): for tests. */
   internalTableSizes(): Record<string, number> {
     return {
-      jobs: this.jobs.size, stages: this.stages.size, shuffleStages: this.shuffleStages.size, waiting: this.waiting.size,
-      running: this.running.size, failed: this.failed.size, pending: this.pending.length, runningTasks: this.runningTasks.size,
-      failures: this.failures.size, stageTimes: this.stageTimes.size, zombies: this.zombies.size,
+      jobs: this.state.jobs.size, stages: this.state.stages.size, shuffleStages: this.state.shuffleStages.size, waiting: this.state.waiting.size,
+      running: this.state.running.size, failed: this.state.failed.size, pending: this.state.pending.length, runningTasks: this.state.runningTasks.size,
+      failures: this.state.failures.size, stageTimes: this.state.stageTimes.size, zombies: this.state.zombies.size,
     };
   }
 
   workerInfos(): WorkerInfo[] {
-    return [...this.workers.values()].map((w) => ({
+    return [...this.state.workers.values()].map((w) => ({
       id: w.info.workerId, pid: w.info.pid, host: w.info.host, state: "ALIVE" as const, slots: w.info.slots, freeSlots: w.free.size,
       shuffleAddress: w.info.shuffleAddress, lastHeartbeat: this.opts.lastHeartbeat?.(w.info.workerId) ?? w.registeredAt,
-      cachedBlocks: [...this.cacheLocs.values()].filter((s) => [...s].some((e) => isExecutorOf(e, w.info.workerId))).length,
+      cachedBlocks: [...this.state.cacheLocs.values()].filter((s) => [...s].some((e) => isExecutorOf(e, w.info.workerId))).length,
       ...memoryOf(this.opts.memoryBytes?.(w.info.workerId)),
     }));
   }
 
   get totalSlots(): number {
     let n = 0;
-    for (const w of this.workers.values()) n += w.info.slots;
+    for (const w of this.state.workers.values()) n += w.info.slots;
     return n;
   }
 
@@ -149,7 +127,7 @@ export class DAGScheduler implements PlacementCore {
   cachedPartitions(rddId: number): Map<number, string[]> {
     const out = new Map<number, string[]>();
     const prefix = rddBlockPrefix(rddId);
-    for (const [b, s] of this.cacheLocs) if (b.startsWith(prefix) && s.size) out.set(Number(b.slice(prefix.length)), [...s]);
+    for (const [b, s] of this.state.cacheLocs) if (b.startsWith(prefix) && s.size) out.set(Number(b.slice(prefix.length)), [...s]);
     return out;
   }
 
@@ -165,12 +143,12 @@ export class DAGScheduler implements PlacementCore {
 
   private forgetRdd(rddId: number): void {
     const prefix = rddBlockPrefix(rddId);
-    for (const b of [...this.cacheLocs.keys()]) if (b.startsWith(prefix)) this.cacheLocs.delete(b);
+    for (const b of [...this.state.cacheLocs.keys()]) if (b.startsWith(prefix)) this.state.cacheLocs.delete(b);
   }
 
   private forgetBroadcast(id: number): void {
-    this.broadcasts.delete(id);
-    for (const s of this.sentBroadcasts.values()) s.delete(id);
+    this.state.broadcasts.delete(id);
+    for (const s of this.state.sentBroadcasts.values()) s.delete(id);
   }
 
   // ---- the loop --------------------------------------------------------------------------
@@ -187,7 +165,7 @@ export class DAGScheduler implements PlacementCore {
         } catch (err) {
           console.error("[bigdata] scheduler error", err);
           // A bug must not wedge running jobs: fail them all with the internal error.
-          for (const job of [...this.jobs.values()]) this.failJob(job, err as Error);
+          for (const job of [...this.state.jobs.values()]) this.failJob(job, err as Error);
         }
       }
       offer(this);
@@ -203,34 +181,34 @@ export class DAGScheduler implements PlacementCore {
       case "WorkerAdded": return this.onWorkerAdded(e.worker);
       case "WorkerLost": return onWorkerLost(this, e.workerId, e.reason);
       case "JobCancelled": {
-        const job = this.jobs.get(e.jobId);
+        const job = this.state.jobs.get(e.jobId);
         if (job) this.failJob(job, new ExecutionError("JOB_CANCELLED", `Job ${e.jobId} cancelled ${e.reason}`, { context: { jobId: e.jobId } }));
         return;
       }
       case "JobGroupCancelled":
-        for (const job of [...this.jobs.values()]) {
+        for (const job of [...this.state.jobs.values()]) {
           if (job.req.group === e.group) this.failJob(job, new ExecutionError("JOB_CANCELLED", `Job ${job.jobId} cancelled part of cancelled job group ${e.group}`, { context: { jobId: job.jobId } }));
         }
         return;
       case "AllJobsCancelled":
-        for (const job of [...this.jobs.values()]) this.failJob(job, new ExecutionError("JOB_CANCELLED", `Job ${job.jobId} cancelled as part of cancellation of all jobs`, { context: { jobId: job.jobId } }));
+        for (const job of [...this.state.jobs.values()]) this.failJob(job, new ExecutionError("JOB_CANCELLED", `Job ${job.jobId} cancelled as part of cancellation of all jobs`, { context: { jobId: job.jobId } }));
         return;
       case "Revive":
-        this.reviveTimer = undefined;
+        this.state.reviveTimer = undefined;
         return; // offer() runs after every event
       case "ResubmitFailedStages": {
-        this.resubmitTimer = undefined;
-        const list = [...this.failed].sort((a, b) => a.firstJobId - b.firstJobId);
-        this.failed.clear();
-        for (const s of list) if (this.stages.has(s.id)) this.submitStage(s);
+        this.state.resubmitTimer = undefined;
+        const list = [...this.state.failed].sort((a, b) => a.firstJobId - b.firstJobId);
+        this.state.failed.clear();
+        for (const s of list) if (this.state.stages.has(s.id)) this.submitStage(s);
         return;
       }
       case "BroadcastAdded":
-        this.broadcasts.set(e.id, e.value);
+        this.state.broadcasts.set(e.id, e.value);
         return;
       case "BroadcastRemoved": return this.forgetBroadcast(e.id);
       case "AccumulatorAdded":
-        this.accumulators.set(e.accumulator.id, e.accumulator);
+        this.state.accumulators.set(e.accumulator.id, e.accumulator);
         return;
       case "RddUnpersisted": return this.forgetRdd(e.rddId);
       default:
@@ -240,7 +218,7 @@ export class DAGScheduler implements PlacementCore {
 
   /** The stages an action on `rdd` would run now, without running it (engine/scheduler/job-preview.ts). */
   previewJob(rdd: RDD<unknown>, partitions: number[], callSite: string): JobPreview {
-    return previewJob(rdd, partitions, callSite, { nextStageId: this.nextStageId, shuffleStages: this.shuffleStages, cacheLocs: this.cacheLocs, outputs: this.outputs });
+    return previewJob(rdd, partitions, callSite, { nextStageId: this.nextStageId, shuffleStages: this.state.shuffleStages, cacheLocs: this.state.cacheLocs, outputs: this.outputs });
   }
 
   // ---- stage construction ------------------------------------------------------------------
@@ -256,12 +234,12 @@ export class DAGScheduler implements PlacementCore {
   }
 
   private shuffleMapStage(dep: ShuffleDependency, jobId: number): ShuffleMapStage {
-    const existing = this.shuffleStages.get(dep.shuffleId);
+    const existing = this.state.shuffleStages.get(dep.shuffleId);
     if (existing) return existing;
     const parents = this.parentStages(dep.rdd, jobId);
     const stage = new ShuffleMapStage(this.nextStageId++, dep.rdd, parents, jobId, dep.rdd.callSite, dep,
       this.outputs.outputs(dep.shuffleId, dep.rdd.getNumPartitions()));
-    this.shuffleStages.set(dep.shuffleId, stage);
+    this.state.shuffleStages.set(dep.shuffleId, stage);
     return stage;
   }
 
@@ -271,9 +249,9 @@ export class DAGScheduler implements PlacementCore {
     const stages = allStages(job.finalStage);
     for (const s of stages) {
       s.jobIds.add(job.jobId);
-      this.stages.set(s.id, s);
+      this.state.stages.set(s.id, s);
     }
-    this.jobs.set(job.jobId, job);
+    this.state.jobs.set(job.jobId, job);
     const info: JobInfo = {
       jobId: job.jobId, status: "RUNNING", stageIds: stages.map((s) => s.id), description: job.req.callSite,
       jobGroup: job.req.group, submissionTime: Date.now(),
@@ -289,18 +267,18 @@ export class DAGScheduler implements PlacementCore {
   }
 
   private submitStage(stage: Stage): void {
-    if (this.waiting.has(stage) || this.running.has(stage) || this.failed.has(stage)) return;
-    const missing = missingParents(stage, this.shuffleStages, this.cacheLocs);
+    if (this.state.waiting.has(stage) || this.state.running.has(stage) || this.state.failed.has(stage)) return;
+    const missing = missingParents(stage, this.state.shuffleStages, this.state.cacheLocs);
     if (missing.length === 0) {
       this.submitMissingTasks(stage);
       return;
     }
     for (const p of missing) this.submitStage(p);
-    this.waiting.add(stage);
+    this.state.waiting.add(stage);
   }
 
   private submitMissingTasks(stage: Stage): void {
-    const job = activeJobFor(this.jobs, stage);
+    const job = activeJobFor(this.state.jobs, stage);
     if (!job) return;
     const parts = stage.findMissingPartitions();
     stage.attempt++;
@@ -315,50 +293,50 @@ export class DAGScheduler implements PlacementCore {
       kind: stage instanceof ResultStage ? "result" : "shuffleMap",
       rdds: stageSpecs(stage.rdd),
       rootId: stage.rdd.id,
-      resultFn: stage instanceof ResultStage ? this.jobs.get(stage.jobId)!.req.resultFn : undefined,
+      resultFn: stage instanceof ResultStage ? this.state.jobs.get(stage.jobId)!.req.resultFn : undefined,
       shuffleWrite: stage instanceof ShuffleMapStage ? shuffleWriteSpec(stage.dep) : undefined,
       shuffleReads: reads,
     };
     stage.payload = encode(payload);
     stage.payloadKey = payload.key;
-    this.running.add(stage);
-    this.stageTimes.set(stage.id, { submission: Date.now(), active: 0, completed: 0, failed: 0 });
+    this.state.running.add(stage);
+    this.state.stageTimes.set(stage.id, { submission: Date.now(), active: 0, completed: 0, failed: 0 });
     const info = this.tracker.setStage(this.stageInfo(stage, "ACTIVE"), stageRdds(stage.rdd).map((r) => r.id));
     this.bus.post({ type: "stageSubmitted", time: Date.now(), stage: info });
     for (const outputIndex of parts) {
       const partition = stage instanceof ResultStage ? stage.partitions[outputIndex]! : outputIndex;
       stage.pending.add(outputIndex);
-      this.pending.push({
-        taskId: this.nextTaskId++, stage, stageAttempt: stage.attempt, partition, outputIndex,
-        attempt: this.failures.get(`${stage.id}:${outputIndex}`) ?? 0, preferred: preferredExecutors(stage.rdd, partition, this.cacheLocs),
+      this.state.pending.push({
+        taskId: this.state.nextTaskId++, stage, stageAttempt: stage.attempt, partition, outputIndex,
+        attempt: this.state.failures.get(`${stage.id}:${outputIndex}`) ?? 0, preferred: preferredExecutors(stage.rdd, partition, this.state.cacheLocs),
       });
     }
     if (parts.length === 0) this.stageFinished(stage);
   }
 
   private stageInfo(stage: Stage, status: "PENDING" | "ACTIVE" | "COMPLETE" | "FAILED" | "SKIPPED", failureReason?: string) {
-    const t = this.stageTimes.get(stage.id) ?? { active: 0, completed: 0, failed: 0 };
+    const t = this.state.stageTimes.get(stage.id) ?? { active: 0, completed: 0, failed: 0 };
     return stage.info(status, t, t, failureReason);
   }
 
   // ---- task completion -----------------------------------------------------------------------
 
   private onTaskEnded(workerId: string, msg: TaskEndMessage): void {
-    const w = this.workers.get(workerId);
-    const task = this.runningTasks.get(msg.taskId);
-    const zombie = this.zombies.get(msg.taskId);
-    applyCacheChanges(this.cacheLocs, workerId, task?.slot ?? zombie?.slot ?? 0, msg);
+    const w = this.state.workers.get(workerId);
+    const task = this.state.runningTasks.get(msg.taskId);
+    const zombie = this.state.zombies.get(msg.taskId);
+    applyCacheChanges(this.state.cacheLocs, workerId, task?.slot ?? zombie?.slot ?? 0, msg);
     if (!task) {
       if (zombie) {
-        this.zombies.delete(msg.taskId);
-        this.workers.get(zombie.workerId)?.free.add(zombie.slot);
+        this.state.zombies.delete(msg.taskId);
+        this.state.workers.get(zombie.workerId)?.free.add(zombie.slot);
       }
       return;
     }
-    this.runningTasks.delete(msg.taskId);
+    this.state.runningTasks.delete(msg.taskId);
     if (w) w.free.add(task.slot);
     const stage = task.stage;
-    const times = this.stageTimes.get(stage.id);
+    const times = this.state.stageTimes.get(stage.id);
     if (times) times.active = Math.max(0, times.active - 1);
     const metrics = { ...emptyTaskMetrics(), ...(msg.metrics as Partial<TaskMetrics>) } as TaskMetrics;
     Object.assign(task.info, {
@@ -368,12 +346,12 @@ export class DAGScheduler implements PlacementCore {
     });
     const reason = msg.status === "success" ? "Success" : msg.status === "fetchFailed" ? "FetchFailed" : msg.status === "killed" ? "TaskKilled" : "ExceptionFailure";
     this.bus.post({ type: "taskEnd", time: Date.now(), task: { ...task.info }, reason });
-    if (!this.stages.has(stage.id)) return; // its jobs are gone (cancelled or failed)
+    if (!this.state.stages.has(stage.id)) return; // its jobs are gone (cancelled or failed)
 
     switch (msg.status) {
       case "success": {
         if (times) times.completed++;
-        for (const a of msg.accumulators) this.accumulators.get(a.id)?.merge(a.value);
+        for (const a of msg.accumulators) this.state.accumulators.get(a.id)?.merge(a.value);
         if (stage instanceof ResultStage) this.resultTaskDone(stage, task, msg.result!);
         else this.mapTaskDone(stage as ShuffleMapStage, task, workerId, msg.result!);
         return;
@@ -386,19 +364,19 @@ export class DAGScheduler implements PlacementCore {
       case "failed": {
         if (times) times.failed++;
         const key = `${stage.id}:${task.outputIndex}`;
-        const n = (this.failures.get(key) ?? 0) + 1;
-        this.failures.set(key, n);
+        const n = (this.state.failures.get(key) ?? 0) + 1;
+        this.state.failures.set(key, n);
         // A failure that cannot go away on a retry (a result over the frame cap, a shuffle peer
         // refusing our secret) aborts at once instead of burning the remaining attempts.
         if (n >= this.maxTaskFailures || isDeterministicFailure(msg.error)) abortStage(this, stage, task, workerId, msg.error!, n);
-        else this.pending.push({ ...task, taskId: this.nextTaskId++, attempt: n });
+        else this.state.pending.push({ ...task, taskId: this.state.nextTaskId++, attempt: n });
         return;
       }
     }
   }
 
   private resultTaskDone(stage: ResultStage, task: RunningTask, result: Uint8Array): void {
-    const job = this.jobs.get(stage.jobId);
+    const job = this.state.jobs.get(stage.jobId);
     if (!job || stage.finished[task.outputIndex]) return;
     const limit = this.opts.maxResultSize ?? 0;
     job.resultBytes = (job.resultBytes ?? 0) + result.byteLength;
@@ -406,7 +384,7 @@ export class DAGScheduler implements PlacementCore {
       // Spark's TaskSetManager check: fail before holding (or decoding) more than the limit.
       const mib = (b: number) => `${(b / (1024 * 1024)).toFixed(1)} MiB`;
       const msg = `Job aborted due to stage failure: Total size of serialized results of ${job.numFinished + 1} tasks (${mib(job.resultBytes)}) is bigger than spark.driver.maxResultSize (${mib(limit)})`;
-      if (this.running.has(stage)) this.stageFinished(stage, msg);
+      if (this.state.running.has(stage)) this.stageFinished(stage, msg);
       this.failJob(job, new ExecutionError("MAX_RESULT_SIZE_EXCEEDED", msg, {
         parameters: { resultBytes: job.resultBytes, maxResultSize: limit },
         context: { jobId: job.jobId, stageId: stage.id, partition: task.partition },
@@ -432,19 +410,19 @@ export class DAGScheduler implements PlacementCore {
 
   private mapTaskDone(stage: ShuffleMapStage, task: RunningTask, workerId: string, result: Uint8Array): void {
     const status = decode<Pick<MapOutput, "sizes" | "records" | "samples">>(result);
-    const w = this.workers.get(workerId);
+    const w = this.state.workers.get(workerId);
     if (w) this.outputs.register(stage.dep.shuffleId, { mapId: task.partition, workerId, address: w.info.shuffleAddress, sizes: status.sizes, records: status.records, ...(status.samples ? { samples: status.samples } : {}) });
     if (task.stageAttempt === stage.attempt) stage.pending.delete(task.partition);
-    if (this.running.has(stage) && stage.pending.size === 0) {
+    if (this.state.running.has(stage) && stage.pending.size === 0) {
       this.stageFinished(stage);
       if (!stage.isAvailable) {
         // Some outputs were lost while the stage ran (a worker died): run the missing ones.
         this.submitStage(stage);
         return;
       }
-      for (const child of [...this.waiting]) {
-        if (missingParents(child, this.shuffleStages, this.cacheLocs).length === 0) {
-          this.waiting.delete(child);
+      for (const child of [...this.state.waiting]) {
+        if (missingParents(child, this.state.shuffleStages, this.state.cacheLocs).length === 0) {
+          this.state.waiting.delete(child);
           this.submitStage(child);
         }
       }
@@ -452,8 +430,8 @@ export class DAGScheduler implements PlacementCore {
   }
 
   /** @internal */ stageFinished(stage: Stage, failureReason?: string): void {
-    this.running.delete(stage);
-    const t = this.stageTimes.get(stage.id);
+    this.state.running.delete(stage);
+    const t = this.state.stageTimes.get(stage.id);
     if (t) t.completion = Date.now();
     const info = this.tracker.setStage(this.stageInfo(stage, failureReason ? "FAILED" : "COMPLETE", failureReason), stageRdds(stage.rdd).map((r) => r.id));
     if (!failureReason) stage.failedAttempts = 0;
@@ -463,7 +441,7 @@ export class DAGScheduler implements PlacementCore {
   // ---- workers ------------------------------------------------------------------------------
 
   private onWorkerAdded(w: RegisteredWorker): void {
-    this.workers.set(w.workerId, { info: w, free: new Set(Array.from({ length: w.slots }, (_, i) => i)), registeredAt: Date.now() });
+    this.state.workers.set(w.workerId, { info: w, free: new Set(Array.from({ length: w.slots }, (_, i) => i)), registeredAt: Date.now() });
     this.bus.post({ type: "workerAdded", time: Date.now(), worker: this.workerInfos().find((x) => x.id === w.workerId)! });
   }
 
@@ -479,15 +457,15 @@ export class DAGScheduler implements PlacementCore {
   }
 
   /** @internal */ failJob(job: ActiveJob, e: Error): void {
-    if (!this.jobs.has(job.jobId)) return;
+    if (!this.state.jobs.has(job.jobId)) return;
     // Stop the tasks that only this job needs.
-    for (const t of [...this.runningTasks.values()]) {
+    for (const t of [...this.state.runningTasks.values()]) {
       if (t.stage.jobIds.size === 1 && t.stage.jobIds.has(job.jobId)) {
         this.backend.kill(t.workerId, t.taskId, e.message);
       }
     }
     for (const s of allStages(job.finalStage)) {
-      if (s.jobIds.size === 1 && this.running.has(s)) this.stageFinished(s, e.message);
+      if (s.jobIds.size === 1 && this.state.running.has(s)) this.stageFinished(s, e.message);
     }
     this.cleanupJob(job);
     this.tracker.endJob(job.jobId, "FAILED", this.outputs, e.message);
@@ -498,29 +476,29 @@ export class DAGScheduler implements PlacementCore {
 
   /** Drop every job-scoped entry of this job and of the stages no other job needs. */
   private cleanupJob(job: ActiveJob): void {
-    this.jobs.delete(job.jobId);
+    this.state.jobs.delete(job.jobId);
     for (const s of allStages(job.finalStage)) {
       s.jobIds.delete(job.jobId);
       if (s.jobIds.size > 0) continue;
-      this.stages.delete(s.id);
-      this.waiting.delete(s);
-      this.running.delete(s);
-      this.failed.delete(s);
-      this.stageTimes.delete(s.id);
-      if (s instanceof ShuffleMapStage && this.shuffleStages.get(s.dep.shuffleId) === s) this.shuffleStages.delete(s.dep.shuffleId);
-      for (const k of [...this.failures.keys()]) if (k.startsWith(`${s.id}:`)) this.failures.delete(k);
-      for (const t of [...this.runningTasks.values()]) {
+      this.state.stages.delete(s.id);
+      this.state.waiting.delete(s);
+      this.state.running.delete(s);
+      this.state.failed.delete(s);
+      this.state.stageTimes.delete(s.id);
+      if (s instanceof ShuffleMapStage && this.state.shuffleStages.get(s.dep.shuffleId) === s) this.state.shuffleStages.delete(s.dep.shuffleId);
+      for (const k of [...this.state.failures.keys()]) if (k.startsWith(`${s.id}:`)) this.state.failures.delete(k);
+      for (const t of [...this.state.runningTasks.values()]) {
         if (t.stage === s) {
           // The slot frees when the worker reports the task's end; until then keep it busy.
-          this.runningTasks.delete(t.taskId);
-          this.zombies.set(t.taskId, { workerId: t.workerId, slot: t.slot });
+          this.state.runningTasks.delete(t.taskId);
+          this.state.zombies.set(t.taskId, { workerId: t.workerId, slot: t.slot });
         }
       }
     }
-    this.pending = this.pending.filter((t) => this.stages.has(t.stage.id));
-    if (this.failed.size === 0 && this.resubmitTimer) {
-      clearTimeout(this.resubmitTimer);
-      this.resubmitTimer = undefined;
+    this.state.pending = this.state.pending.filter((t) => this.state.stages.has(t.stage.id));
+    if (this.state.failed.size === 0 && this.state.resubmitTimer) {
+      clearTimeout(this.state.resubmitTimer);
+      this.state.resubmitTimer = undefined;
     }
   }
 

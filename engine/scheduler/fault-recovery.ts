@@ -14,14 +14,14 @@ import { MAX_STAGE_ATTEMPTS, type RunningTask, type SchedulerCore } from "./sche
 
 export function fetchFailed(s: SchedulerCore, stage: Stage, task: RunningTask, msg: TaskEndMessage): void {
   const ff = msg.fetchFailed!;
-  const mapStage = s.shuffleStages.get(ff.shuffleId);
+  const mapStage = s.state.shuffleStages.get(ff.shuffleId);
   // Whatever lived at that address is suspect: the holder is gone or its files are missing. As
   // Spark (removeExecutorAndUnregisterOutputs with fileLost), drop every map output it served,
   // so one resubmission recomputes them all instead of one per stage attempt.
   s.outputs.unregister(ff.shuffleId, ff.mapId);
   s.outputs.removeOutputsOn((o) => o.address === ff.address);
-  if (s.failed.has(stage) || task.stageAttempt !== stage.attempt) return;
-  if (s.running.has(stage)) {
+  if (s.state.failed.has(stage) || task.stageAttempt !== stage.attempt) return;
+  if (s.state.running.has(stage)) {
     stage.failedAttempts++;
     s.stageFinished(stage, `FetchFailed(${ff.address}, shuffleId=${ff.shuffleId}, mapId=${ff.mapId}, reduceId=${ff.reduceId})`);
   }
@@ -29,16 +29,16 @@ export function fetchFailed(s: SchedulerCore, stage: Stage, task: RunningTask, m
     abortStage(s, stage, task, task.workerId, msg.error!, stage.failedAttempts);
     return;
   }
-  s.pending = s.pending.filter((t) => t.stage !== stage);
-  s.failed.add(stage);
-  if (mapStage) s.failed.add(mapStage);
+  s.state.pending = s.state.pending.filter((t) => t.stage !== stage);
+  s.state.failed.add(stage);
+  if (mapStage) s.state.failed.add(mapStage);
   scheduleResubmit(s);
 }
 
 export function scheduleResubmit(s: SchedulerCore): void {
-  if (s.resubmitTimer) return;
-  s.resubmitTimer = setTimeout(() => s.post({ type: "ResubmitFailedStages" }), 50);
-  s.resubmitTimer.unref?.();
+  if (s.state.resubmitTimer) return;
+  s.state.resubmitTimer = setTimeout(() => s.post({ type: "ResubmitFailedStages" }), 50);
+  s.state.resubmitTimer.unref?.();
 }
 
 export function abortStage(s: SchedulerCore, stage: Stage, task: RunningTask, workerId: string, err: WireError, n: number): void {
@@ -48,9 +48,9 @@ export function abortStage(s: SchedulerCore, stage: Stage, task: RunningTask, wo
     `Job aborted due to stage failure: Task ${task.outputIndex} in stage ${stage.id}.${task.stageAttempt} failed ${n} times, ` +
     `most recent failure: Lost task ${task.outputIndex}.${task.attempt} in stage ${stage.id}.${task.stageAttempt} (TID ${task.taskId}) (${workerId}): ` +
     `${cause.name}: ${err.message}`;
-  if (s.running.has(stage)) s.stageFinished(stage, `${cause.name}: ${err.message}`);
+  if (s.state.running.has(stage)) s.stageFinished(stage, `${cause.name}: ${err.message}`);
   for (const jobId of [...stage.jobIds]) {
-    const job = s.jobs.get(jobId);
+    const job = s.state.jobs.get(jobId);
     if (!job) continue;
     const e = new ExecutionError("TASK_FAILED", msg, {
       parameters: { errorClass: err.condition || cause.name, message: err.message },
@@ -66,15 +66,15 @@ export function abortStage(s: SchedulerCore, stage: Stage, task: RunningTask, wo
 // ---- lost workers -------------------------------------------------------------------------
 
 export function onWorkerLost(s: SchedulerCore, workerId: string, reason: string): void {
-  if (!s.workers.delete(workerId)) return;
-  for (const [id, z] of [...s.zombies]) if (z.workerId === workerId) s.zombies.delete(id);
-  for (const k of [...s.sentBroadcasts.keys()]) if (isExecutorOf(k, workerId)) s.sentBroadcasts.delete(k);
+  if (!s.state.workers.delete(workerId)) return;
+  for (const [id, z] of [...s.state.zombies]) if (z.workerId === workerId) s.state.zombies.delete(id);
+  for (const k of [...s.state.sentBroadcasts.keys()]) if (isExecutorOf(k, workerId)) s.state.sentBroadcasts.delete(k);
   const lost: WorkerLoss = { shuffleOutputs: [], cachedBlocks: [], taskIds: [] };
-  for (const [b, execs] of s.cacheLocs) {
+  for (const [b, execs] of s.state.cacheLocs) {
     const had = execs.size;
     for (const e of [...execs]) if (isExecutorOf(e, workerId)) execs.delete(e);
     if (execs.size === 0) {
-      s.cacheLocs.delete(b);
+      s.state.cacheLocs.delete(b);
       const block = parseRddBlockId(b);
       if (had > 0 && block) lost.cachedBlocks.push(block);
     }
@@ -82,33 +82,33 @@ export function onWorkerLost(s: SchedulerCore, workerId: string, reason: string)
   // Its shuffle files are gone with it.
   lost.shuffleOutputs = s.outputs.removeOutputsOn((o) => o.workerId === workerId);
   const affected = new Set(lost.shuffleOutputs.map((l) => l.shuffleId));
-  for (const t of [...s.runningTasks.values()]) {
+  for (const t of [...s.state.runningTasks.values()]) {
     if (t.workerId !== workerId) continue;
     lost.taskIds.push(t.taskId);
-    s.runningTasks.delete(t.taskId);
-    const times = s.stageTimes.get(t.stage.id);
+    s.state.runningTasks.delete(t.taskId);
+    const times = s.state.stageTimes.get(t.stage.id);
     if (times) { times.active = Math.max(0, times.active - 1); times.failed++; }
     Object.assign(t.info, { finishTime: Date.now(), status: "FAILED", error: `worker lost: ${reason}` });
     s.bus.post({ type: "taskEnd", time: Date.now(), task: { ...t.info }, reason: "WorkerLost" });
-    if (!s.stages.has(t.stage.id)) continue;
+    if (!s.state.stages.has(t.stage.id)) continue;
     const key = `${t.stage.id}:${t.outputIndex}`;
-    const n = (s.failures.get(key) ?? 0) + 1;
-    s.failures.set(key, n);
+    const n = (s.state.failures.get(key) ?? 0) + 1;
+    s.state.failures.set(key, n);
     if (n >= s.maxTaskFailures) {
       abortStage(s, t.stage, t, workerId, { kind: "ExecutionError", name: "ExecutionError", condition: "WORKER_LOST", message: `worker ${workerId} lost: ${reason}` }, n);
-    } else s.pending.push({ ...t, taskId: s.nextTaskId++, attempt: n });
+    } else s.state.pending.push({ ...t, taskId: s.state.nextTaskId++, attempt: n });
   }
   // Stages reading a shuffle that lost outputs: rerun the map side first, then them.
-  for (const stage of [...s.running]) {
+  for (const stage of [...s.state.running]) {
     const reads = stageShuffleReads(stage.rdd).map((d) => d.shuffleId);
     if (!reads.some((id) => affected.has(id))) continue;
     stage.failedAttempts++;
     s.stageFinished(stage, `parent map outputs lost with worker ${workerId}`);
-    s.pending = s.pending.filter((t) => t.stage !== stage);
-    s.failed.add(stage);
+    s.state.pending = s.state.pending.filter((t) => t.stage !== stage);
+    s.state.failed.add(stage);
     for (const id of reads) {
-      const ms = s.shuffleStages.get(id);
-      if (ms && !ms.isAvailable && !s.running.has(ms)) s.failed.add(ms);
+      const ms = s.state.shuffleStages.get(id);
+      if (ms && !ms.isAvailable && !s.state.running.has(ms)) s.state.failed.add(ms);
     }
     scheduleResubmit(s);
   }

@@ -3,6 +3,7 @@
 // (fault-recovery.ts, task-placement.ts) read and update.
 
 import type { Accumulator } from "./shared-variables";
+import type { SchedulerState } from "./scheduler-state";
 import type { SerializedFunction } from "../common/closure";
 import type { RDD } from "../rdd";
 import type { TaskEndMessage, TaskMessage } from "../rpc/protocol";
@@ -87,39 +88,19 @@ export type SchedulerEvent =
 export const MAX_TASK_FAILURES = 4;
 export const MAX_STAGE_ATTEMPTS = 4;
 
-/** The scheduler state that fault-recovery.ts works on (DAGScheduler implements it). */
+/** What fault-recovery.ts and task-placement.ts work with (DAGScheduler implements it): the loop's state, its collaborators and the three steps they call back. */
 export interface SchedulerCore {
+  readonly state: SchedulerState;
   readonly bus: ListenerBus;
   readonly outputs: MapOutputTracker;
-  readonly jobs: Map<number, ActiveJob>;
-  readonly stages: Map<number, Stage>;
-  readonly shuffleStages: Map<number, ShuffleMapStage>;
-  readonly running: Set<Stage>;
-  readonly failed: Set<Stage>;
-  pending: Task[];
-  readonly runningTasks: Map<number, RunningTask>;
-  readonly failures: Map<string, number>;
-  readonly zombies: Map<number, { workerId: string; slot: number }>;
-  resubmitTimer?: NodeJS.Timeout;
-  readonly workers: Map<string, WorkerState>;
-  readonly cacheLocs: Map<string, Set<string>>;
-  readonly sentBroadcasts: Map<string, Set<number>>;
-  readonly stageTimes: Map<number, StageTimes>;
-  nextTaskId: number;
+  readonly tracker: JobTracker;
+  readonly backend: SchedulerBackend;
   readonly maxTaskFailures: number;
+  readonly localityWaitMs: number;
+  readonly checkpointDir: string | undefined;
   post(e: SchedulerEvent): void;
   stageFinished(stage: Stage, failureReason?: string): void;
   failJob(job: ActiveJob, e: Error): void;
 }
 
 export interface StageTimes { submission?: number; completion?: number; active: number; completed: number; failed: number }
-
-/** What task-placement.ts needs on top of SchedulerCore (DAGScheduler implements it). */
-export interface PlacementCore extends SchedulerCore {
-  readonly tracker: JobTracker;
-  readonly backend: SchedulerBackend;
-  readonly broadcasts: Map<number, Uint8Array>;
-  reviveTimer?: NodeJS.Timeout;
-  readonly localityWaitMs: number;
-  readonly checkpointDir: string | undefined;
-}

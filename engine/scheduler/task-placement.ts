@@ -9,32 +9,32 @@ import type { TaskInfo } from "./job-info";
 import type { CacheLocations } from "./lineage";
 import type { Stage } from "./stage";
 import type { TaskPayload } from "../executor";
-import type { ActiveJob, PlacementCore, Task } from "./scheduler-types";
+import type { ActiveJob, SchedulerCore, Task } from "./scheduler-types";
 
 /**
  * Delay scheduling, as Spark does: a task whose partition is cached on a live executor waits
  * up to spark.locality.wait for that executor before running anywhere else (and recomputing).
  */
-export function offer(s: PlacementCore): void {
-  if (s.pending.length === 0) return;
+export function offer(s: SchedulerCore): void {
+  if (s.state.pending.length === 0) return;
   const free: string[] = [];
-  for (const w of s.workers.values()) for (const slot of [...w.free].sort()) free.push(executorId(w.info.workerId, slot));
+  for (const w of s.state.workers.values()) for (const slot of [...w.free].sort()) free.push(executorId(w.info.workerId, slot));
   if (free.length === 0) return;
   const now = Date.now();
   let nextWake = Infinity;
   const remaining: Task[] = [];
-  for (let k = 0; k < s.pending.length; k++) {
-    const task = s.pending[k]!;
-    if (!s.stages.has(task.stage.id)) continue;
+  for (let k = 0; k < s.state.pending.length; k++) {
+    const task = s.state.pending[k]!;
+    if (!s.state.stages.has(task.stage.id)) continue;
     if (free.length === 0) {
       // No slot left: the rest waits as it is (one pass over thousands of pending tasks for
       // every finished task made a large stage quadratic; stale ones are dropped on a later offer).
-      for (; k < s.pending.length; k++) remaining.push(s.pending[k]!);
+      for (; k < s.state.pending.length; k++) remaining.push(s.state.pending[k]!);
       break;
     }
     task.since ??= now;
     let i = -1;
-    const livePreferred = task.preferred.filter((e) => s.workers.has(parseExecutorId(e).workerId));
+    const livePreferred = task.preferred.filter((e) => s.state.workers.has(parseExecutorId(e).workerId));
     if (livePreferred.length) {
       i = free.findIndex((e) => livePreferred.includes(e));
       if (i < 0) {
@@ -50,22 +50,22 @@ export function offer(s: PlacementCore): void {
     const [exec] = free.splice(i, 1);
     if (!launch(s, task, exec!)) remaining.push(task);
   }
-  s.pending = remaining;
-  if (nextWake < Infinity && !s.reviveTimer) {
-    s.reviveTimer = setTimeout(() => s.post({ type: "Revive" }), Math.max(1, nextWake - now));
-    s.reviveTimer.unref?.();
+  s.state.pending = remaining;
+  if (nextWake < Infinity && !s.state.reviveTimer) {
+    s.state.reviveTimer = setTimeout(() => s.post({ type: "Revive" }), Math.max(1, nextWake - now));
+    s.state.reviveTimer.unref?.();
   }
 }
 
-export function launch(s: PlacementCore, task: Task, exec: string): boolean {
+export function launch(s: SchedulerCore, task: Task, exec: string): boolean {
   const { workerId, slot } = parseExecutorId(exec);
-  const w = s.workers.get(workerId);
+  const w = s.state.workers.get(workerId);
   if (!w) return false;
   const stage = task.stage;
-  const job = activeJobFor(s.jobs, stage);
-  const sent = s.sentBroadcasts.get(exec) ?? new Set<number>();
-  s.sentBroadcasts.set(exec, sent);
-  const broadcasts = [...s.broadcasts].filter(([id]) => !sent.has(id)).map(([id, value]) => ({ id, value }));
+  const job = activeJobFor(s.state.jobs, stage);
+  const sent = s.state.sentBroadcasts.get(exec) ?? new Set<number>();
+  s.state.sentBroadcasts.set(exec, sent);
+  const broadcasts = [...s.state.broadcasts].filter(([id]) => !sent.has(id)).map(([id, value]) => ({ id, value }));
   const p: TaskPayload = {
     stageKey: stage.payloadKey, stage: stage.payload!, partition: stage.rdd.partitions[task.partition]!,
     checkpointDir: s.checkpointDir,
@@ -81,8 +81,8 @@ export function launch(s: PlacementCore, task: Task, exec: string): boolean {
     taskId: task.taskId, jobId: job?.jobId ?? -1, stageId: stage.id, stageAttempt: task.stageAttempt, partition: task.partition,
     attempt: task.attempt, workerId, launchTime: Date.now(), status: "RUNNING",
   };
-  s.runningTasks.set(task.taskId, { ...task, workerId, slot, info });
-  const t = s.stageTimes.get(stage.id);
+  s.state.runningTasks.set(task.taskId, { ...task, workerId, slot, info });
+  const t = s.state.stageTimes.get(stage.id);
   if (t) t.active++;
   if (job) s.tracker.jobs.get(job.jobId)?.tasks.push(info);
   // a snapshot: the scheduler updates `info` in place when the task ends, and listeners compare the two events
