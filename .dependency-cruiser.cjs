@@ -38,6 +38,16 @@ sqlRooms.forEach((room, i) => {
 forbidden.push({ name: "sql-folder-is-a-room", severity: "error", from: { path: "^engine/sql/[^/]+/", pathNot: `^engine/sql/(${sqlRooms.filter((r) => r !== "model").join("|")}|expressions|plan)/` }, to: {} });
 // Type-only imports vanish at run time; a runtime import cycle is a bug.
 forbidden.push({ name: "no-cycles", severity: "error", from: { path: "^engine/" }, to: { circular: true, dependencyTypesNot: ["type-only"], viaOnly: { dependencyTypesNot: ["type-only"] } } });
+// No cycles through type-only imports either, except among types that refer to each other by
+// nature (as in Spark): DataFrame, Dataset, readers/writers and SqlSession in engine/sql/api (and
+// their Spark Connect twins), RDD with its dependencies and context, Catalyst's expressions and
+// logical plan (a subquery expression holds a plan, a plan holds expressions), the SQL AST.
+forbidden.push({
+  name: "no-type-cycles",
+  severity: "error",
+  from: { path: "^engine/", pathNot: "^engine/(sql/api/|connect/remote-(sql-session|readwriter|streaming)\\.ts$|rdd/(rdd|dependency|rdd-context)\\.ts$|sql/expressions/(expression|registry|print)\\.ts$|sql/plan/logical-plan\\.ts$|sql/parser/ast-(expressions|queries)\\.ts$)" },
+  to: { circular: true },
+});
 // The kernel uses only the public API; the JupyterLab extension only the pure renderers of
 // engine/viz (and the value-text module they print with).
 forbidden.push({ name: "kernel-uses-public-api", severity: "error", from: { path: "^kernel/", pathNot: "^kernel/bundle\\.mjs$" }, to: { path: "^engine/", pathNot: "^engine/index\\.ts$" } });

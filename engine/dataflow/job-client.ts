@@ -18,25 +18,10 @@ import { renderJobHtml, renderJobText } from "./job-view";
 import { graphShape, writeMetadata } from "./savepoints";
 import { DataflowSlotRDD } from "./slot-rdd";
 import type { SlotReport } from "./slot-runtime";
-import type { CheckpointKind, JobGraph, RuntimeConfig } from "./types";
+import type { CheckpointKind, CheckpointStats, JobGraph, JobStatus, RuntimeConfig, SinkHolder } from "./types";
 import type { ControlledSource } from "./source-api";
 
-export type JobStatus = "CREATED" | "RUNNING" | "RESTARTING" | "FINISHED" | "FAILED" | "CANCELED";
-
-export interface SinkHolder { id: string; kind: "collect" | "print" | "file"; values: unknown[]; path?: string }
-
-export interface CheckpointStats {
-  id: number;
-  kind: CheckpointKind;
-  status: "COMPLETED" | "ABORTED" | "IN_PROGRESS";
-  triggerTime: number;
-  durationMs: number;
-  stateBytes: number;
-  alignmentMs: number;
-  bufferedDuringAlignment: number;
-  /** Stop-the-world: how long sources were paused. */
-  pauseMs: number;
-}
+export type { CheckpointStats, JobStatus, SinkHolder };
 
 export interface SubtaskMetrics {
   v: number; sub: number; recordsIn: number; recordsOut: number; inputWatermark: number; outputWatermark: number;

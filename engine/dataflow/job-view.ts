@@ -4,14 +4,26 @@
 // the sinks' latest committed results, failovers and the checkpoint history. Plain HTML + inline
 // SVG, so it needs no front-end code; the JobClient re-renders it in place while the job runs.
 
-import type { JobClient } from "./job-client";
+import type { CheckpointStats, JobGraph, JobStatus, SinkHolder } from "./types";
 import { MAX_WATERMARK, MIN_WATERMARK } from "./windows";
 import { escapeXml } from "../common/escape-xml";
+
+/** What the view reads of a running job (the JobClient). */
+export interface JobViewSource {
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly graph: JobGraph;
+  readonly restarts: number;
+  readonly failovers: ReadonlyArray<{ time: number; reason: string; restoredFrom: number | null }>;
+  readonly sinks: ReadonlyMap<string, SinkHolder>;
+  getJobStatus(): JobStatus;
+  getMetrics(): { tasks: Array<Record<string, unknown>>; latency: { p50: number; p99: number; count: number }; checkpoints: CheckpointStats[] };
+}
 
 const esc = escapeXml;
 const wmText = (w: unknown) => (typeof w !== "number" ? "-" : w <= MIN_WATERMARK ? "-inf" : w >= MAX_WATERMARK ? "+inf" : String(w));
 
-export function renderJobText(job: JobClient): string {
+export function renderJobText(job: JobViewSource): string {
   const m = job.getMetrics();
   const lines = [`Dataflow job '${job.jobName}' (${job.jobId}) ${job.getJobStatus()}, restarts ${job.restarts}`];
   for (const t of m.tasks) lines.push(`  [${t.id}] ${t.name} x${t.parallelism}: in ${t.recordsIn} out ${t.recordsOut} wm ${wmText(t.outputWatermark)} busy ${pct(t.busy)} backpressured ${pct(t.backpressured)}`);
@@ -31,7 +43,7 @@ function colour(busy: number, bp: number): string {
   return `rgb(${r},${g},${bl})`;
 }
 
-export function renderJobHtml(job: JobClient): string {
+export function renderJobHtml(job: JobViewSource): string {
   const m = job.getMetrics();
   const W = 170, H = 64, gap = 50;
   const xOf = new Map<number, number>();

@@ -106,3 +106,22 @@ export interface OperatorMetrics {
   idleMs: number;
   queued: number;
 }
+
+// ---- a running job as its client and its view see it ----
+
+export type JobStatus = "CREATED" | "RUNNING" | "RESTARTING" | "FINISHED" | "FAILED" | "CANCELED";
+
+export interface SinkHolder { id: string; kind: "collect" | "print" | "file"; values: unknown[]; path?: string }
+
+export interface CheckpointStats {
+  id: number;
+  kind: CheckpointKind;
+  status: "COMPLETED" | "ABORTED" | "IN_PROGRESS";
+  triggerTime: number;
+  durationMs: number;
+  stateBytes: number;
+  alignmentMs: number;
+  bufferedDuringAlignment: number;
+  /** Stop-the-world: how long sources were paused. */
+  pauseMs: number;
+}

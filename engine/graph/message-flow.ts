@@ -5,7 +5,7 @@
 // depend on the renderers in engine/viz.
 
 import { escapeXml as esc } from "../common/escape-xml";
-import type { SuperstepMetrics } from "./pregel";
+import type { SuperstepMetrics } from "./pregel-partition";
 
 const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Helvetica,Arial,sans-serif;font-size:12px;";
 const MONO = "font-family:Menlo,Consolas,'DejaVu Sans Mono',monospace;font-size:12px;";

@@ -70,6 +70,25 @@ export interface SuperstepStats {
 }
 
 /** One message on its way: from a partition to a vertex of another (or the same) partition. */
+/** What one superstep did, as the driver reports it (result.metrics). */
+export interface SuperstepMetrics {
+  superstep: number;
+  activeVertices: number;
+  haltedAfter: number;
+  messagesSent: number;
+  messagesLocal: number;
+  messagesRemote: number;
+  /** Messages leaving each partition after the map-side combine. */
+  messagesAfterCombine: number;
+  bytes: number;
+  timeMs: number;
+  checkpointed: boolean;
+  /** Messages each partition receives in the next superstep (after the combine, with a combiner). */
+  messagesPerPartition: number[];
+  /** A few messages of this superstep with where they went and why (MESSAGE_SAMPLES_PER_PARTITION per partition). */
+  sample: MessageSample[];
+}
+
 export interface MessageSample {
   fromPartition: number;
   to: VertexId;

@@ -17,8 +17,10 @@ import type { VertexId } from "./graph-data";
 import { messageFlowHtml, messageFlowText } from "./message-flow";
 import {
   pregelBuildPartition, pregelDescribe, pregelReplay, pregelRestorePartition, pregelRouteEdges, pregelRouteVertices,
-  pregelSuperstep, pregelValues, type BuildBucket, type MessageBucket, type MessageSample, type SuperstepSpec, type SuperstepStats, type VertexPartition,
+  pregelSuperstep, pregelValues, type BuildBucket, type MessageBucket, type MessageSample, type SuperstepMetrics, type SuperstepSpec, type SuperstepStats, type VertexPartition,
 } from "./pregel-partition";
+
+export type { SuperstepMetrics };
 
 // Live objects in the executors' memory (the partitions are updated in place).
 const RESIDENT = StorageLevel.MEMORY_AND_DISK_DESER;
@@ -56,24 +58,6 @@ export interface PregelOptions<M> {
   recordValues?: boolean;
   /** With `vertices` null: the value of every vertex (every edge end), GraphX's Graph.fromEdges. */
   defaultValue?: unknown;
-}
-
-export interface SuperstepMetrics {
-  superstep: number;
-  activeVertices: number;
-  haltedAfter: number;
-  messagesSent: number;
-  messagesLocal: number;
-  messagesRemote: number;
-  /** Messages leaving each partition after the map-side combine. */
-  messagesAfterCombine: number;
-  bytes: number;
-  timeMs: number;
-  checkpointed: boolean;
-  /** Messages each partition receives in the next superstep (after the combine, with a combiner). */
-  messagesPerPartition: number[];
-  /** A few messages of this superstep with where they went and why (MESSAGE_SAMPLES_PER_PARTITION per partition). */
-  sample: MessageSample[];
 }
 
 export interface PregelResult<V> {

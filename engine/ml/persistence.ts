@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync, readdirSync, existsSync, rmSync
 import { join } from "node:path";
 import { AnalysisError } from "../common/errors";
 import type { SqlSession } from "../sql";
-import type { PipelineStage } from "./base";
+import type { Params } from "./params";
 
 /** What save/load need from a session (a SparkSession has both). */
 export type MLSession = Pick<SqlSession, "createDataFrame" | "read">;
@@ -19,8 +19,8 @@ export type MLSession = Pick<SqlSession, "createDataFrame" | "read">;
 interface Persister {
   sparkClass: string;
   /** The model's data as one row with a DDL schema; undefined for stages that are only params. */
-  data?: (stage: PipelineStage) => { ddl: string; row: unknown[] };
-  make: (data: Record<string, unknown> | undefined, params: Record<string, unknown>) => PipelineStage;
+  data?: (stage: Params) => { ddl: string; row: unknown[] };
+  make: (data: Record<string, unknown> | undefined, params: Record<string, unknown>) => Params;
 }
 const persisters = new Map<string, Persister>();
 
@@ -31,7 +31,7 @@ const encode = (v: unknown): unknown => (typeof v === "number" && !Number.isFini
 const decode = (v: unknown): unknown => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v);
 const isStage = (v: unknown): boolean => typeof v === "object" && v !== null && "uid" in v && "paramSpecs" in v;
 
-export async function saveStage(stage: PipelineStage, path: string, spark: MLSession, overwrite = false): Promise<void> {
+export async function saveStage(stage: Params, path: string, spark: MLSession, overwrite = false): Promise<void> {
   const name = stage.constructor.name;
   const p = persisters.get(name);
   if (!p) throw new AnalysisError("UNSUPPORTED_FEATURE", `${name} (${stage.uid}) cannot be saved (no writer for this stage).`);
@@ -51,14 +51,14 @@ export async function saveStage(stage: PipelineStage, path: string, spark: MLSes
     await spark.createDataFrame([row], ddl).write.mode("overwrite").parquet(join(path, "data"));
   }
   const own = (stage as unknown as { stages?: unknown }).stages;
-  const stages = Array.isArray(own) ? (own as PipelineStage[]) : stage.hasParam("stages") ? stage.getOrDefault<PipelineStage[] | undefined>("stages") : undefined;
+  const stages = Array.isArray(own) ? (own as Params[]) : stage.hasParam("stages") ? stage.getOrDefault<Params[] | undefined>("stages") : undefined;
   if (stages) {
     const width = String(stages.length).length;
     for (let i = 0; i < stages.length; i++) await saveStage(stages[i]!, join(path, "stages", `${String(i).padStart(width, "0")}_${stages[i]!.uid}`), spark);
   }
 }
 
-export async function loadStage<T extends PipelineStage = PipelineStage>(path: string, spark: MLSession): Promise<T> {
+export async function loadStage<T extends Params = Params>(path: string, spark: MLSession): Promise<T> {
   // Spark writes the metadata line as part-00000-<uuid>-c000.txt, the workbench as part-00000.
   const metaDir = join(path, "metadata");
   const part = existsSync(metaDir) ? readdirSync(metaDir).filter((f) => f.startsWith("part-")).sort()[0] : undefined;
@@ -77,7 +77,7 @@ export async function loadStage<T extends PipelineStage = PipelineStage>(path: s
   if (existsSync(stagesDir)) {
     const children = await Promise.all(readdirSync(stagesDir).sort().map((d) => loadStage(join(stagesDir, d), spark)));
     if (stage.hasParam("stages")) stage.set("stages", children);
-    else (stage as unknown as { stages: PipelineStage[] }).stages = children;
+    else (stage as unknown as { stages: Params[] }).stages = children;
   }
   return stage as T;
 }

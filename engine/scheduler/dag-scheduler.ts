@@ -18,9 +18,9 @@ import { MapOutputTracker } from "./map-output-tracker";
 import { ResultStage, ShuffleMapStage, type MapOutput, type Stage } from "./stage";
 import type { StagePayload } from "../executor";
 import type { Accumulator } from "./shared-variables";
-import { SchedulerState } from "./scheduler-state";
+import { SchedulerState, type SchedulerCore } from "./scheduler-state";
 import {
-  MAX_TASK_FAILURES, type ActiveJob, type JobRequest, type RunningTask, type SchedulerBackend, type SchedulerCore, type SchedulerEvent,
+  MAX_TASK_FAILURES, type ActiveJob, type JobRequest, type RunningTask, type SchedulerBackend, type SchedulerEvent,
   type StageTimes, type Task, type WorkerState,
 } from "./scheduler-types";
 import { completeCheckpoints, missingParents, preferredExecutors } from "./lineage";

@@ -10,7 +10,8 @@ import { parseRddBlockId } from "../storage/block-ids";
 import { stageShuffleReads } from "../rdd";
 import type { TaskEndMessage } from "../rpc/protocol";
 import type { Stage } from "./stage";
-import { MAX_STAGE_ATTEMPTS, type RunningTask, type SchedulerCore } from "./scheduler-types";
+import { MAX_STAGE_ATTEMPTS, type RunningTask } from "./scheduler-types";
+import type { SchedulerCore } from "./scheduler-state";
 
 export function fetchFailed(s: SchedulerCore, stage: Stage, task: RunningTask, msg: TaskEndMessage): void {
   const ff = msg.fetchFailed!;

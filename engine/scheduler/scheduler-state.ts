@@ -4,7 +4,10 @@
 // engine/scheduler touches it.
 
 import type { Accumulator } from "./shared-variables";
-import type { ActiveJob, RunningTask, StageTimes, Task, WorkerState } from "./scheduler-types";
+import type { ActiveJob, RunningTask, SchedulerBackend, SchedulerEvent, StageTimes, Task, WorkerState } from "./scheduler-types";
+import type { JobTracker } from "./job-tracker";
+import type { ListenerBus } from "./listener-bus";
+import type { MapOutputTracker } from "./map-output-tracker";
 import type { ShuffleMapStage, Stage } from "./stage";
 
 export class SchedulerState {
@@ -35,4 +38,19 @@ export class SchedulerState {
   // The driver's shared variables the tasks use (changed by events SparkContext posts).
   readonly broadcasts = new Map<number, Uint8Array>();
   readonly accumulators = new Map<number, Accumulator<unknown>>();
+}
+
+/** What fault-recovery.ts and task-placement.ts work with (DAGScheduler implements it): the loop's state, its collaborators and the three steps they call back. */
+export interface SchedulerCore {
+  readonly state: SchedulerState;
+  readonly bus: ListenerBus;
+  readonly outputs: MapOutputTracker;
+  readonly tracker: JobTracker;
+  readonly backend: SchedulerBackend;
+  readonly maxTaskFailures: number;
+  readonly localityWaitMs: number;
+  readonly checkpointDir: string | undefined;
+  post(e: SchedulerEvent): void;
+  stageFinished(stage: Stage, failureReason?: string): void;
+  failJob(job: ActiveJob, e: Error): void;
 }

@@ -3,7 +3,6 @@
 // (fault-recovery.ts, task-placement.ts) read and update.
 
 import type { Accumulator } from "./shared-variables";
-import type { SchedulerState } from "./scheduler-state";
 import type { SerializedFunction } from "../common/closure";
 import type { RDD } from "../rdd";
 import type { TaskEndMessage, TaskMessage } from "../rpc/protocol";
@@ -87,20 +86,5 @@ export type SchedulerEvent =
 
 export const MAX_TASK_FAILURES = 4;
 export const MAX_STAGE_ATTEMPTS = 4;
-
-/** What fault-recovery.ts and task-placement.ts work with (DAGScheduler implements it): the loop's state, its collaborators and the three steps they call back. */
-export interface SchedulerCore {
-  readonly state: SchedulerState;
-  readonly bus: ListenerBus;
-  readonly outputs: MapOutputTracker;
-  readonly tracker: JobTracker;
-  readonly backend: SchedulerBackend;
-  readonly maxTaskFailures: number;
-  readonly localityWaitMs: number;
-  readonly checkpointDir: string | undefined;
-  post(e: SchedulerEvent): void;
-  stageFinished(stage: Stage, failureReason?: string): void;
-  failJob(job: ActiveJob, e: Error): void;
-}
 
 export interface StageTimes { submission?: number; completion?: number; active: number; completed: number; failed: number }

@@ -9,7 +9,8 @@ import type { TaskInfo } from "./job-info";
 import type { CacheLocations } from "./lineage";
 import type { Stage } from "./stage";
 import type { TaskPayload } from "../executor";
-import type { ActiveJob, SchedulerCore, Task } from "./scheduler-types";
+import type { ActiveJob, Task } from "./scheduler-types";
+import type { SchedulerCore } from "./scheduler-state";
 
 /**
  * Delay scheduling, as Spark does: a task whose partition is cached on a live executor waits
