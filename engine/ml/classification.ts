@@ -20,7 +20,6 @@ import type { LogisticGrad } from "./logistic-aggregators";
 import { DenseVector } from "./linalg";
 import { lbfgs, owlqn } from "./optim";
 import { BinaryClassificationEvaluator, ConfusionMatrix, binaryCurves, curveChart, areaUnderCurve } from "./evaluation";
-import { rowObjects } from "./base";
 
 interface LogisticRegressionParams {
   featuresCol?: string; labelCol?: string; predictionCol?: string; probabilityCol?: string; rawPredictionCol?: string;

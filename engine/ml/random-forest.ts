@@ -8,7 +8,7 @@
 import { AnalysisError } from "../common/errors";
 import { type DataFrame, type StructType } from "../sql";
 import { Estimator, Model, appendColumns, requireNumeric, requireType, trainingPoints } from "./base";
-import { installAccessors, P, type ParamAccessors, type ParamSpecs } from "./params";
+import { installAccessors, type ParamAccessors, type ParamSpecs } from "./params";
 import { treeAggregate } from "./tree-aggregate";
 import { DenseVector } from "./linalg";
 import { bestSplit, DecisionTreeClassificationModel, DecisionTreeClassifier, splitThresholds, treeOutput } from "./tree";

@@ -4,7 +4,7 @@
 
 import { InternalError } from "../common/errors";
 import { StorageLevel } from "../storage/storage-level";
-import { NarrowDependency, ShuffleDependency } from "./dependency";
+import { NarrowDependency } from "./dependency";
 import type { RDD } from "./rdd";
 import type { RddContext } from "./rdd-context";
 

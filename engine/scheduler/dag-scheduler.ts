@@ -21,7 +21,6 @@ import type { Accumulator } from "./shared-variables";
 import { SchedulerState, type SchedulerCore } from "./scheduler-state";
 import {
   MAX_TASK_FAILURES, type ActiveJob, type JobRequest, type RunningTask, type SchedulerBackend, type SchedulerEvent,
-  type StageTimes, type Task, type WorkerState,
 } from "./scheduler-types";
 import { completeCheckpoints, missingParents, preferredExecutors } from "./lineage";
 import { previewJob, type JobPreview } from "./job-preview";

@@ -8,10 +8,7 @@ import type { RDD } from "../rdd";
 import type { TaskEndMessage, TaskMessage } from "../rpc/protocol";
 import type { RegisteredWorker } from "../cluster/driver-endpoint";
 import type { TaskInfo } from "./job-info";
-import type { ListenerBus } from "./listener-bus";
-import type { JobTracker } from "./job-tracker";
-import type { MapOutputTracker } from "./map-output-tracker";
-import type { ResultStage, ShuffleMapStage, Stage } from "./stage";
+import type { ResultStage, Stage } from "./stage";
 
 export interface SchedulerBackend {
   launch(workerId: string, msg: TaskMessage): boolean;
