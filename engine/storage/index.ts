@@ -12,7 +12,6 @@ export {
 } from "./shuffle-files";
 export { ShuffleServer, type ShuffleServerOptions } from "./shuffle-server";
 export { fetchShuffleBlocks, closeShuffleClients, type FetchOptions, type FetchRequestSpec, type FetchMetrics, type FetchedBlock } from "./shuffle-fetch";
-export { ShuffleBlockFetcher, type StreamingFetchOptions } from "./shuffle-block-fetcher";
 export { FetchFailedError, type FetchFailureReason } from "./fetch-failed-error";
 export { ExternalAppendOnlyMap } from "./external-append-only-map";
 export { ExternalSorter } from "./external-sorter";

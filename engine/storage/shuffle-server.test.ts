@@ -7,7 +7,6 @@ import { FetchFailedError } from "./fetch-failed-error";
 import { decodeShuffleBlock, readLocalShuffleBlock, removeShuffle } from "./shuffle-files";
 import { closeShuffleClients, fetchShuffleBlocks } from "./shuffle-fetch";
 import { ShuffleServer } from "./shuffle-server";
-import { ShuffleBlockFetcher } from "./shuffle-block-fetcher";
 import { SHUFFLE_PATH } from "./shuffle-protocol";
 import { randomBytes } from "node:crypto";
 import { authHeaders, connectAuthenticated } from "../rpc/auth";
@@ -74,27 +73,6 @@ describe("ShuffleServer + fetchShuffleBlocks", () => {
     });
     expect(res.metrics.remoteBlocks).toBe(6);
     expect(res.metrics.localBlocks).toBe(0);
-  });
-
-  it("ShuffleBlockFetcher streams the same blocks with few requests in flight", async () => {
-    const a = await worker(), b = await worker(), c = await worker();
-    writeMaps(a.dir, 12, [0, 1, 2]);
-    writeMaps(b.dir, 12, [3, 4, 5, 6, 7]);
-    writeMaps(c.dir, 12, [8]);
-    const requests = [
-      { address: a.address, shuffleId: 12, mapIds: [0, 1, 2], reduceId: 1 },
-      { address: b.address, shuffleId: 12, mapIds: [3, 4, 5, 6, 7], reduceId: 1 },
-      { address: c.address, shuffleId: 12, mapIds: [8], reduceId: 1 },
-    ];
-    const whole = await fetchShuffleBlocks({ token: TOKEN, localAddress: a.address, localDir: a.dir, requests });
-    const f = new ShuffleBlockFetcher({ token: TOKEN, localAddress: a.address, localDir: a.dir, requests, maxRequestsInFlight: 1, mapIdsPerRequest: 2 });
-    const streamed: Array<[number, string]> = [];
-    for await (const blk of f) streamed.push([blk.mapId, blk.data.toString("base64")]);
-    expect(streamed.sort()).toEqual(whole.blocks.map((x) => [x.mapId, x.data.toString("base64")] as [number, string]).sort());
-    expect(f.metrics).toMatchObject({ localBlocks: 3, remoteBlocks: 6, localBytes: whole.metrics.localBytes, remoteBytes: whole.metrics.remoteBytes });
-    const bad = new ShuffleBlockFetcher({ token: TOKEN, localAddress: "", localDir: "", requests: [{ address: b.address, shuffleId: 12, mapIds: [3, 4, 9], reduceId: 0 }] });
-    const err = await (async () => { for await (const _ of bad) { /* drain */ } })().then(() => undefined, (e: unknown) => e);
-    expect(err).toMatchObject({ shuffleId: 12, mapId: 9, reduceId: 0, address: b.address, reason: "missing" });
   });
 
   it("serves blocks bigger than one chunk", async () => {
