@@ -12,7 +12,7 @@ import { AnalysisError } from "../common/errors";
 import {
   registerDataSource, TABLE_OPERATION_OPTION, type DataSource, type DataSourceOptions, type InternalRow, type ReadRequest, type WriteJob as ContractWriteJob, type WrittenFile as ContractWrittenFile,
 } from "../sql/datasource-contract";
-import { readFileScanSplit, fromContractFilter, type FileScanSplit } from "../sql/datasources/contract-adapter";
+import { readFileScanSplit, type FileScanSplit } from "../sql/datasources/contract-adapter";
 import { evalFilter, filterColumns, mightMatch } from "../sql/datasources/filters";
 import { escapePathName, fileUri, localPath, type ListedFile } from "../sql/datasources/file-listing";
 import { Options } from "../sql/datasources/options";
@@ -360,7 +360,7 @@ export const deltaDataSource: DataSource = {
       const r = JSON.parse(o.get(FILE_RANGE_OPTION)!) as { from: number; to: number | null };
       only = new Set(snapshotFilesInOrder(snap).slice(r.from, r.to === null ? undefined : r.to + 1).map((a) => fileKey(a.path)));
     }
-    const filters = hints.pushedFilters.map(fromContractFilter).filter((f): f is PushedFilter => f !== null);
+    const filters = hints.pushedFilters;
     const pr = prunedFiles(snap, filters, only);
     const scanId = o.get(SCAN_ID_OPTION);
     if (scanId !== undefined) scanRecords.set(scanId, { filters, files: pr.files.map((a) => fileKey(a.path)) });

@@ -181,7 +181,7 @@ export async function parquetPushdown(): Promise<BenchResult> {
   // The same scan through the data source directly (as test/datasources measures pushdown): the
   // cluster's task metrics only show file bytes if the SQL scan passes its task context down.
   const required = ["id", "v"];
-  const filters = [{ type: "GreaterThanOrEqual", attribute: "id", value: lo }, { type: "LessThan", attribute: "id", value: hi }] as const;
+  const filters = [{ op: "ge", column: "id", value: lo }, { op: "lt", column: "id", value: hi }] as const;
   let t = performance.now();
   const dsPushed = await readLocal({ format: "parquet", paths: [path], requiredColumns: required, pushedFilters: [...filters] });
   const dsPushedMs = performance.now() - t;

@@ -96,7 +96,7 @@ describe("Parquet pushdown", () => {
   it("row-group skipping by min/max reads fewer bytes and still returns every matching row", async () => {
     const { out, data } = makeTable();
     const full = await readLocal({ format: "parquet", paths: [out] });
-    const eq = await readLocal({ format: "parquet", paths: [out], pushedFilters: [{ type: "EqualTo", attribute: "id", value: 5500 }] });
+    const eq = await readLocal({ format: "parquet", paths: [out], pushedFilters: [{ op: "eq", column: "id", value: 5500 }] });
     expect(eq.metrics.rowGroupsRead).toBe(1);
     expect(eq.metrics.rowGroupsSkipped).toBe(9);
     expect(eq.metrics.bytesRead).toBeLessThan(full.metrics.bytesRead / 3);
@@ -104,17 +104,17 @@ describe("Parquet pushdown", () => {
     expect(eq.rows.filter((r) => r.id === 5500)).toEqual(data.filter((r) => r.id === 5500));
 
     const range = await readLocal({ format: "parquet", paths: [out], pushedFilters: [
-      { type: "And", left: { type: "GreaterThanOrEqual", attribute: "id", value: 2500 }, right: { type: "LessThan", attribute: "id", value: 4000 } },
+      { op: "and", left: { op: "ge", column: "id", value: 2500 }, right: { op: "lt", column: "id", value: 4000 } },
     ] });
     expect(range.metrics.rowGroupsRead).toBe(2);
     expect(range.rows.filter((r) => (r.id as number) >= 2500 && (r.id as number) < 4000).length).toBe(1500);
 
-    const inList = await readLocal({ format: "parquet", paths: [out], pushedFilters: [{ type: "In", attribute: "id", values: [1, 9999] }] });
+    const inList = await readLocal({ format: "parquet", paths: [out], pushedFilters: [{ op: "in", column: "id", values: [1, 9999] }] });
     expect(inList.metrics.rowGroupsRead).toBe(2);
-    const none = await readLocal({ format: "parquet", paths: [out], pushedFilters: [{ type: "IsNull", attribute: "id" }] });
+    const none = await readLocal({ format: "parquet", paths: [out], pushedFilters: [{ op: "isNull", column: "id" }] });
     expect(none.metrics.rowGroupsRead).toBe(0);
     expect(none.rows).toEqual([]);
-    const grp = await readLocal({ format: "parquet", paths: [out], pushedFilters: [{ type: "GreaterThan", attribute: "grp", value: 20 }] });
+    const grp = await readLocal({ format: "parquet", paths: [out], pushedFilters: [{ op: "gt", column: "grp", value: 20 }] });
     expect(grp.rows).toEqual([]);
   });
 

@@ -16,25 +16,27 @@ type R = { i: number | null; s: string | null; d: number | null };
 /** Independent model of SQL filter semantics (null -> unknown -> row not selected). */
 function model(f: PushedFilter, r: R): boolean | null {
   const get = (a: string) => (r as Record<string, unknown>)[a] as number | string | null;
-  switch (f.type) {
-    case "And": { const a = model(f.left, r), b = model(f.right, r); return a === false || b === false ? false : a === null || b === null ? null : true; }
-    case "Or": { const a = model(f.left, r), b = model(f.right, r); return a === true || b === true ? true : a === null || b === null ? null : false; }
-    case "Not": { const a = model(f.child, r); return a === null ? null : !a; }
-    case "IsNull": return get(f.attribute) === null;
-    case "IsNotNull": return get(f.attribute) !== null;
-    case "In": { const v = get(f.attribute); return v === null ? null : f.values.includes(v); }
-    case "StringStartsWith": { const v = get(f.attribute); return v === null ? null : String(v).startsWith(f.value); }
-    case "EqualNullSafe": return get(f.attribute) === f.value;
+  switch (f.op) {
+    case "and": { const a = model(f.left, r), b = model(f.right, r); return a === false || b === false ? false : a === null || b === null ? null : true; }
+    case "or": { const a = model(f.left, r), b = model(f.right, r); return a === true || b === true ? true : a === null || b === null ? null : false; }
+    case "not": { const a = model(f.child, r); return a === null ? null : !a; }
+    case "isNull": return get(f.column) === null;
+    case "isNotNull": return get(f.column) !== null;
+    case "in": { const v = get(f.column); return v === null ? null : f.values.includes(v); }
+    case "startsWith": { const v = get(f.column); return v === null ? null : String(v).startsWith(f.value); }
+    case "endsWith": { const v = get(f.column); return v === null ? null : String(v).endsWith(f.value); }
+    case "contains": { const v = get(f.column); return v === null ? null : String(v).includes(f.value); }
+    case "nullSafeEq": return get(f.column) === f.value;
     default: {
-      const v = get(f.attribute);
+      const v = get(f.column);
       if (v === null || f.value === null) return null;
       const x = f.value as number | string;
-      switch (f.type) {
-        case "EqualTo": return v === x;
-        case "LessThan": return v < x;
-        case "LessThanOrEqual": return v <= x;
-        case "GreaterThan": return v > x;
-        case "GreaterThanOrEqual": return v >= x;
+      switch (f.op) {
+        case "eq": return v === x;
+        case "lt": return v < x;
+        case "le": return v <= x;
+        case "gt": return v > x;
+        case "ge": return v >= x;
       }
     }
   }
@@ -47,18 +49,18 @@ const row = fc.record({
   d: fc.option(fc.double({ min: -10, max: 10, noNaN: true }).map((x) => (Object.is(x, -0) ? 0 : x)), { nil: null, freq: 5 }),
 });
 const leaf: fc.Arbitrary<PushedFilter> = fc.oneof(
-  fc.record({ type: fc.constantFrom("EqualTo", "LessThan", "LessThanOrEqual", "GreaterThan", "GreaterThanOrEqual", "EqualNullSafe") as fc.Arbitrary<"EqualTo">, attribute: fc.constant("i"), value: fc.integer({ min: -25, max: 25 }) }),
-  fc.record({ type: fc.constantFrom("EqualTo", "LessThan", "GreaterThanOrEqual") as fc.Arbitrary<"EqualTo">, attribute: fc.constant("s"), value: str }),
-  fc.record({ type: fc.constantFrom("LessThan", "GreaterThan") as fc.Arbitrary<"LessThan">, attribute: fc.constant("d"), value: fc.double({ min: -12, max: 12, noNaN: true }) }),
-  fc.record({ type: fc.constant("In" as const), attribute: fc.constant("i"), values: fc.array(fc.integer({ min: -25, max: 25 }), { maxLength: 3 }) }),
-  fc.record({ type: fc.constantFrom("IsNull", "IsNotNull") as fc.Arbitrary<"IsNull">, attribute: fc.constantFrom("i", "s", "d") }),
-  fc.record({ type: fc.constant("StringStartsWith" as const), attribute: fc.constant("s"), value: str }),
+  fc.record({ op: fc.constantFrom("eq", "lt", "le", "gt", "ge", "nullSafeEq") as fc.Arbitrary<"eq">, column: fc.constant("i"), value: fc.integer({ min: -25, max: 25 }) }),
+  fc.record({ op: fc.constantFrom("eq", "lt", "ge") as fc.Arbitrary<"eq">, column: fc.constant("s"), value: str }),
+  fc.record({ op: fc.constantFrom("lt", "gt") as fc.Arbitrary<"lt">, column: fc.constant("d"), value: fc.double({ min: -12, max: 12, noNaN: true }) }),
+  fc.record({ op: fc.constant("in" as const), column: fc.constant("i"), values: fc.array(fc.integer({ min: -25, max: 25 }), { maxLength: 3 }) }),
+  fc.record({ op: fc.constantFrom("isNull", "isNotNull") as fc.Arbitrary<"isNull">, column: fc.constantFrom("i", "s", "d") }),
+  fc.record({ op: fc.constantFrom("startsWith", "endsWith", "contains") as fc.Arbitrary<"startsWith">, column: fc.constant("s"), value: str }),
 );
 const filter: fc.Arbitrary<PushedFilter> = fc.letrec<{ f: PushedFilter }>((tie) => ({
   f: fc.oneof({ depthSize: "small", withCrossShrink: true },
     leaf,
-    fc.record({ type: fc.constantFrom("And", "Or") as fc.Arbitrary<"And">, left: tie("f"), right: tie("f") }),
-    fc.record({ type: fc.constant("Not" as const), child: tie("f") }),
+    fc.record({ op: fc.constantFrom("and", "or") as fc.Arbitrary<"and">, left: tie("f"), right: tie("f") }),
+    fc.record({ op: fc.constant("not" as const), child: tie("f") }),
   ),
 })).f;
 

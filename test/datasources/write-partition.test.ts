@@ -43,10 +43,10 @@ describe("partitionBy on write and partition discovery on read", () => {
     writeLocal("csv", out, sales, [salesRows], { partitionBy: ["year"], options: { header: true } });
     const all = await resolveScan({ format: "csv", paths: [out], options: { header: true, inferSchema: true } });
     expect(all.schema.simpleString()).toBe("struct<country:string,amount:double,day:date,year:int>");
-    const pruned = await resolveScan({ format: "csv", paths: [out], options: { header: true, inferSchema: true }, pushedFilters: [{ type: "EqualTo", attribute: "year", value: 2023 }] });
+    const pruned = await resolveScan({ format: "csv", paths: [out], options: { header: true, inferSchema: true }, pushedFilters: [{ op: "eq", column: "year", value: 2023 }] });
     expect(pruned.files.length).toBe(1);
     expect(pruned.totalFiles).toBe(2);
-    const r = await readLocal({ format: "csv", paths: [out], options: { header: true, inferSchema: true }, pushedFilters: [{ type: "EqualTo", attribute: "year", value: 2023 }] });
+    const r = await readLocal({ format: "csv", paths: [out], options: { header: true, inferSchema: true }, pushedFilters: [{ op: "eq", column: "year", value: 2023 }] });
     expect(r.rows.map((x) => x.country).sort()).toEqual(["DE", "NL"]);
     expect(r.rows.every((x) => x.year === 2023)).toBe(true);
   });

@@ -103,7 +103,7 @@ describe("columnar Parquet scan = row Parquet scan", () => {
 
   it("row groups skipped by pushed filters, and a split with no columns", async () => {
     const p = await write("sorted.parquet", "ROW_GROUP_SIZE 500");
-    const n = await compare(p, ["seq", "v"], [{ type: "GreaterThanOrEqual", attribute: "seq", value: 2600 }, { type: "LessThan", attribute: "seq", value: 3100 }] as PushedFilter[]);
+    const n = await compare(p, ["seq", "v"], [{ op: "ge", column: "seq", value: 2600 }, { op: "lt", column: "seq", value: 3100 }] as PushedFilter[]);
     expect(n).toBeLessThan(5000);
     expect(await compare(p, [])).toBe(5000);
   });

@@ -9,7 +9,6 @@ import {
   type DataSource,
   type DataSourceOptions as ContractOptions,
   type InternalRow,
-  type PushedFilter as ContractFilter,
   type ReadRequest,
   type WriteJob as ContractWriteJob,
   type WrittenFile as ContractWrittenFile,
@@ -26,46 +25,13 @@ import { planSplits } from "./splits";
 import { abortWrite, commitWrite, isDynamicOverwrite, prepareWrite, writeTaskFiles, type WriteJob } from "./write-files";
 import { readParquetBatches } from "./parquet-source";
 import { isNumberType, rowsToBatch, type ColumnBatch } from "../column-batch";
-import { emptyMetrics, type FileFormat, type InputSplit, type PushedFilter, type ReadMetrics, type Row, type WrittenFile } from "./types";
+import { emptyMetrics, type FileFormat, type InputSplit, type ReadMetrics, type Row, type WrittenFile } from "./types";
 
 /** A split as the SQL core ships it to a task: plain data. */
 export interface FileScanSplit {
   split: InputSplit;
   /** Which columns of the data schema come from directory names. */
   partitionColumns: string[];
-}
-
-/** Translate the contract's filter to ours; null = "unknown" (cannot be used for skipping). */
-export function fromContractFilter(f: ContractFilter): PushedFilter | null {
-  switch (f.op) {
-    case "eq": return { type: "EqualTo", attribute: f.column, value: f.value };
-    case "nullSafeEq": return { type: "EqualNullSafe", attribute: f.column, value: f.value };
-    case "lt": return { type: "LessThan", attribute: f.column, value: f.value };
-    case "le": return { type: "LessThanOrEqual", attribute: f.column, value: f.value };
-    case "gt": return { type: "GreaterThan", attribute: f.column, value: f.value };
-    case "ge": return { type: "GreaterThanOrEqual", attribute: f.column, value: f.value };
-    case "in": return { type: "In", attribute: f.column, values: f.values };
-    case "isNull": return { type: "IsNull", attribute: f.column };
-    case "isNotNull": return { type: "IsNotNull", attribute: f.column };
-    case "startsWith": return { type: "StringStartsWith", attribute: f.column, value: f.value };
-    case "endsWith": case "contains": return null;
-    case "and": {
-      const l = fromContractFilter(f.left), r = fromContractFilter(f.right);
-      return l && r ? { type: "And", left: l, right: r } : (l ?? r);
-    }
-    case "or": {
-      const l = fromContractFilter(f.left), r = fromContractFilter(f.right);
-      return l && r ? { type: "Or", left: l, right: r } : null;
-    }
-    case "not": {
-      const c = fromContractFilter(f.child);
-      return c ? { type: "Not", child: c } : null;
-    }
-  }
-}
-
-function fromContractFilters(fs: ContractFilter[]): PushedFilter[] {
-  return fs.map(fromContractFilter).filter((x): x is PushedFilter => x !== null);
 }
 
 function toStruct(s: StructType | { fields: StructField[] }): StructType {
@@ -92,7 +58,7 @@ export const readFileScanSplit = registerShippable("sql.datasources.readFileScan
     const out: InternalRow[] = [];
     const push = (r: Row) => out.push(names.map((n) => r[n] ?? null));
     const m = metrics ?? emptyMetrics();
-    const filters = fromContractFilters(req.pushedFilters);
+    const filters = req.pushedFilters;
     for (const file of split.split.files) {
       m.filesRead++;
       await readFileRows(format, file, cols, o, filters, m, push);
@@ -114,7 +80,7 @@ export async function* readParquetScanSplitColumns(split: FileScanSplit, req: Re
     return;
   }
   const cols = scanColumns(split, req);
-  const filters = fromContractFilters(req.pushedFilters);
+  const filters = req.pushedFilters;
   for (const file of split.split.files) {
     metrics.filesRead++;
     yield* readParquetBatches(file, cols, filters, metrics);
@@ -153,7 +119,7 @@ function makeSource(format: FileFormat): DataSource {
       const schema = toStruct(dataSchema);
       const listing = listFiles(paths, listingOptions(o, schema));
       const partitionColumns = listing.partitionSchema.fieldNames;
-      const pushed = fromContractFilters(hints.pushedFilters);
+      const pushed = hints.pushedFilters;
       const partFilters = pushed.filter((f) => filterColumns(f).every((c) => listing.partitionSchema.field(c)));
       const files = partFilters.length
         ? listing.files.filter((f) => partFilters.every((pf) => evalFilter(pf, f.partitionValues) === true))

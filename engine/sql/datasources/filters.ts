@@ -2,7 +2,8 @@
 // SQL three-valued logic) and conservatively on min/max/null-count statistics (Parquet row-group
 // skipping): a statistics check may only say "cannot match" when no row can match.
 
-import type { PushedFilter, Row } from "./types";
+import type { PushedFilter } from "../datasource-contract";
+import type { Row } from "./types";
 import { Decimal, compareDecimals } from "../../common/decimal";
 
 /** Total order over the scalar values a filter can hold (numbers, bigints, strings, Dates, booleans). */
@@ -30,10 +31,10 @@ export function compareValues(a: unknown, b: unknown): number | null {
 
 /** Columns a filter mentions. */
 export function filterColumns(f: PushedFilter): string[] {
-  switch (f.type) {
-    case "And": case "Or": return [...filterColumns(f.left), ...filterColumns(f.right)];
-    case "Not": return filterColumns(f.child);
-    default: return [f.attribute];
+  switch (f.op) {
+    case "and": case "or": return [...filterColumns(f.left), ...filterColumns(f.right)];
+    case "not": return filterColumns(f.child);
+    default: return [f.column];
   }
 }
 
@@ -46,25 +47,25 @@ function lookup(row: Row, name: string): unknown {
 
 /** SQL evaluation of a filter on a row: true, false or null (unknown). */
 export function evalFilter(f: PushedFilter, row: Row): boolean | null {
-  switch (f.type) {
-    case "And": {
+  switch (f.op) {
+    case "and": {
       const l = evalFilter(f.left, row), r = evalFilter(f.right, row);
       if (l === false || r === false) return false;
       return l === null || r === null ? null : true;
     }
-    case "Or": {
+    case "or": {
       const l = evalFilter(f.left, row), r = evalFilter(f.right, row);
       if (l === true || r === true) return true;
       return l === null || r === null ? null : false;
     }
-    case "Not": {
+    case "not": {
       const c = evalFilter(f.child, row);
       return c === null ? null : !c;
     }
-    case "IsNull": return lookup(row, f.attribute) == null;
-    case "IsNotNull": return lookup(row, f.attribute) != null;
-    case "In": {
-      const v = lookup(row, f.attribute);
+    case "isNull": return lookup(row, f.column) == null;
+    case "isNotNull": return lookup(row, f.column) != null;
+    case "in": {
+      const v = lookup(row, f.column);
       if (v == null) return null;
       let sawNull = false;
       for (const x of f.values) {
@@ -73,24 +74,26 @@ export function evalFilter(f: PushedFilter, row: Row): boolean | null {
       }
       return sawNull ? null : false;
     }
-    case "StringStartsWith": {
-      const v = lookup(row, f.attribute);
-      return v == null ? null : String(v).startsWith(f.value);
+    case "startsWith": case "endsWith": case "contains": {
+      const v = lookup(row, f.column);
+      if (v == null) return null;
+      const t = String(v);
+      return f.op === "startsWith" ? t.startsWith(f.value) : f.op === "endsWith" ? t.endsWith(f.value) : t.includes(f.value);
     }
-    case "EqualNullSafe": {
-      const v = lookup(row, f.attribute);
+    case "nullSafeEq": {
+      const v = lookup(row, f.column);
       if (v == null || f.value == null) return v == null && f.value == null;
       return compareValues(v, f.value) === 0;
     }
     default: {
-      const c = compareValues(lookup(row, f.attribute), f.value);
+      const c = compareValues(lookup(row, f.column), f.value);
       if (c === null) return null;
-      switch (f.type) {
-        case "EqualTo": return c === 0;
-        case "LessThan": return c < 0;
-        case "LessThanOrEqual": return c <= 0;
-        case "GreaterThan": return c > 0;
-        case "GreaterThanOrEqual": return c >= 0;
+      switch (f.op) {
+        case "eq": return c === 0;
+        case "lt": return c < 0;
+        case "le": return c <= 0;
+        case "gt": return c > 0;
+        case "ge": return c >= 0;
       }
     }
   }
@@ -109,40 +112,41 @@ export interface ColumnStats {
  * the statistics prove that no row can. Columns without statistics never prune.
  */
 export function mightMatch(f: PushedFilter, stats: (column: string) => ColumnStats | undefined): boolean {
-  switch (f.type) {
-    case "And": return mightMatch(f.left, stats) && mightMatch(f.right, stats);
-    case "Or": return mightMatch(f.left, stats) || mightMatch(f.right, stats);
-    case "Not": return true; // negations of range checks are not worth the subtlety
+  switch (f.op) {
+    case "and": return mightMatch(f.left, stats) && mightMatch(f.right, stats);
+    case "or": return mightMatch(f.left, stats) || mightMatch(f.right, stats);
+    case "not": return true; // negations of range checks are not worth the subtlety
     default: break;
   }
-  const s = stats(f.attribute);
+  const s = stats(f.column);
   if (!s) return true;
   const allNull = s.nullCount !== undefined && s.nullCount >= s.numValues;
-  switch (f.type) {
-    case "IsNull": return s.nullCount === undefined || s.nullCount > 0;
-    case "IsNotNull": return !allNull;
-    case "StringStartsWith": {
+  switch (f.op) {
+    case "isNull": return s.nullCount === undefined || s.nullCount > 0;
+    case "isNotNull": return !allNull;
+    case "startsWith": {
       if (allNull) return false;
       if (typeof s.min !== "string" || typeof s.max !== "string") return true;
       const p = f.value;
       return !(s.max < p && !s.max.startsWith(p)) && !(s.min.slice(0, p.length) > p);
     }
-    case "EqualNullSafe":
+    case "endsWith": case "contains": return !allNull; // min/max say nothing about suffixes or substrings
+    case "nullSafeEq":
       if (f.value == null) return s.nullCount === undefined || s.nullCount > 0;
       return inRange(f.value, s, allNull);
-    case "EqualTo": return f.value == null ? false : inRange(f.value, s, allNull);
-    case "In": return f.values.some((v) => v != null && inRange(v, s, allNull));
-    case "LessThan": case "LessThanOrEqual": {
+    case "eq": return f.value == null ? false : inRange(f.value, s, allNull);
+    case "in": return f.values.some((v) => v != null && inRange(v, s, allNull));
+    case "lt": case "le": {
       if (allNull || f.value == null) return false;
       const c = compareValues(s.min, f.value);
       if (c === null) return true;
-      return f.type === "LessThan" ? c < 0 : c <= 0;
+      return f.op === "lt" ? c < 0 : c <= 0;
     }
-    case "GreaterThan": case "GreaterThanOrEqual": {
+    case "gt": case "ge": {
       if (allNull || f.value == null) return false;
       const c = compareValues(s.max, f.value);
       if (c === null) return true;
-      return f.type === "GreaterThan" ? c > 0 : c >= 0;
+      return f.op === "gt" ? c > 0 : c >= 0;
     }
   }
 }

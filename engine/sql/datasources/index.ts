@@ -20,4 +20,4 @@ export { parquetToSpark, sparkToParquet } from "./parquet-schema";
 export { toDanfo, fromDanfo } from "./danfo";
 export { writeLocal } from "./write-local";
 // Registers csv/json/text/parquet with the SQL core's DataSource registry (driver and workers).
-export { readFileScanSplit, fromContractFilter, type FileScanSplit } from "./contract-adapter";
+export { readFileScanSplit, type FileScanSplit } from "./contract-adapter";

@@ -30,14 +30,8 @@ export interface InputSplit {
   files: PartitionedFile[];
 }
 
-/** Filters the scan may use to skip data (Spark's org.apache.spark.sql.sources.Filter). */
-export type PushedFilter =
-  | { type: "EqualTo" | "LessThan" | "LessThanOrEqual" | "GreaterThan" | "GreaterThanOrEqual" | "EqualNullSafe"; attribute: string; value: unknown }
-  | { type: "In"; attribute: string; values: unknown[] }
-  | { type: "IsNull" | "IsNotNull"; attribute: string }
-  | { type: "And" | "Or"; left: PushedFilter; right: PushedFilter }
-  | { type: "Not"; child: PushedFilter }
-  | { type: "StringStartsWith"; attribute: string; value: string };
+/** Filters the scan may use to skip data: the SQL core's (engine/sql/datasource-contract.ts). */
+export type { PushedFilter } from "../datasource-contract";
 
 /** What a split read did, for metrics and for tests that show pushdown saves I/O. */
 export interface ReadMetrics {
