@@ -248,11 +248,11 @@ function publishFiles(table: string, jobId: string, files: ContractWrittenFile[]
   const now = Date.now();
   const adds: AddFile[] = [];
   for (const f of files) {
-    const dest = join(table, String(f.relativePath));
+    const dest = join(table, f.relativePath!);
     mkdirSync(dirname(dest), { recursive: true });
-    renameSync(String(f.tempPath), dest);
+    renameSync(f.tempPath!, dest);
     adds.push({
-      path: encodeAddPath(String(f.relativePath)), partitionValues: (f.deltaPartitionValues as Record<string, string | null>) ?? {}, size: f.bytes,
+      path: encodeAddPath(f.relativePath!), partitionValues: (f.deltaPartitionValues as Record<string, string | null>) ?? {}, size: f.bytes,
       modificationTime: now, dataChange: true, stats: String(f.stats),
     });
   }

@@ -84,6 +84,9 @@ export interface WrittenFile {
   rows: number;
   /** Hive partition values of this file, e.g. { year: "2024" }. */
   partitionValues?: Record<string, string>;
+  /** File sources' commit protocol: the file's place relative to the output path, and where the task left it (under _temporary/), for commitWrite to move. */
+  relativePath?: string;
+  tempPath?: string;
   [k: string]: unknown;
 }
 

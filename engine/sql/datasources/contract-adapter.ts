@@ -175,7 +175,7 @@ function makeSource(format: FileFormat): DataSource {
     },
     async commitWrite(job: ContractWriteJob, files: ContractWrittenFile[][]): Promise<void> {
       const flat = files.flat().map((f) => ({
-        relativePath: String(f.relativePath), tempPath: String(f.tempPath), rows: f.rows, bytes: f.bytes, partitionValues: {},
+        relativePath: f.relativePath!, tempPath: f.tempPath!, rows: f.rows, bytes: f.bytes, partitionValues: {},
       }) satisfies WrittenFile);
       commitWrite(toInternalJob(job), flat);
     },
