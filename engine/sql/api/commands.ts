@@ -129,7 +129,6 @@ class CommandRunner {
       case "clearCache": this.session.cacheManager.clear(); return this.resultTable([], []);
       case "use": return this.resultTable([], []);
     }
-    void text;
     const hook = statementHandler((s as { kind: string }).kind);
     const handled = hook?.(this.session, s, text);
     if (handled) return handled;
