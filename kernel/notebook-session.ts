@@ -17,6 +17,8 @@ export type EngineContext = Engine.SparkContext;
 
 /** Spark's cancelJob reason text for jobs stopped by the kernel's interrupt. */
 export const INTERRUPT_REASON = "because the cell was interrupted";
+/** How long the next cell waits for a Spark Connect server to answer an interrupt. */
+const CANCEL_WAIT_MS = 5000;
 
 export interface NotebookConfig {
   master?: string;
@@ -68,6 +70,8 @@ export class NotebookSession {
   private used = false;
   /** Stopping a discarded speculative session (a new one waits for it). */
   private discarding?: Promise<void>;
+  /** A Spark Connect interrupt's requests still on their way (the next cell waits for them). */
+  private cancelling?: Promise<void>;
 
   constructor(private readonly onStarted: (s: EngineSession) => void = () => {}, private readonly trace: (what: string) => void = () => {}) {}
 
@@ -170,6 +174,12 @@ export class NotebookSession {
   async ensure(): Promise<EngineSession> {
     this.used = true;
     this.speculative = false;
+    if (this.cancelling) {
+      // An interrupt's cancel requests to a Spark Connect server finish first (bounded).
+      const pending = this.cancelling;
+      this.cancelling = undefined;
+      await raceTimeout(pending, CANCEL_WAIT_MS);
+    }
     const live = this.alive();
     if (live) return (this.session = live);
     return this.starting ?? this.start();
@@ -194,8 +204,10 @@ export class NotebookSession {
       // Stop streaming queries first, so the batch whose jobs are cancelled ends them cleanly.
       if (isRemoteSession(this.session)) {
         // As for the embedded engine: streaming queries stop, running operations are interrupted.
-        for (const q of this.session.streams.active) void q.stop().catch(() => undefined);
-        void this.session.interruptAll().catch(() => undefined);
+        // Only the operations running now are named, and the next cell waits for the server's
+        // answer (ensure), so an interrupt never lands on the next cell's action.
+        const stops = this.session.streams.active.map((q) => q.stop().catch(() => undefined));
+        this.cancelling = Promise.all([...stops, this.session.interruptRunning().catch(() => undefined)]).then(() => undefined);
         return;
       }
       for (const q of this.session?.streams?.active ?? []) void q.stop();

@@ -128,6 +128,17 @@ export class RemoteSparkSession {
     return this.client.interrupt(operationId);
   }
 
+  /**
+   * Interrupts the actions running now, by operation id (an action started after this call is
+   * never hit, unlike interruptAll, whose request may reach the server after the next action
+   * began); resolves with the ids the server interrupted.
+   */
+  async interruptRunning(): Promise<string[]> {
+    const ids = [...this.sqlSession.running];
+    const done = await Promise.all(ids.map((id) => this.client.interrupt(id).catch(() => [] as string[])));
+    return done.flat();
+  }
+
   /** Releases the session on the server and closes the channel. */
   async stop(): Promise<void> {
     try {
