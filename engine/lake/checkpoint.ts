@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { renameSync } from "node:fs";
 import { join } from "node:path";
-import { writeParquet } from "../sql/datasources/write-files";
+import { writeParquet } from "../sql/datasources/parquet-writer";
 import { Options } from "../sql/datasources/options";
 import { parseTableSchema } from "../sql/parser";
 import { StructType } from "../sql/types";

@@ -10,15 +10,16 @@ import { dirname, join, sep } from "node:path";
 import { setField } from "../common/fields";
 import { AnalysisError } from "../common/errors";
 import {
-  registerDataSource, TABLE_OPERATION_OPTION, type DataSource, type DataSourceOptions, type InternalRow, type ReadRequest, type WriteJob as ContractWriteJob, type WrittenFile as ContractWrittenFile,
+  registerDataSource, TABLE_OPERATION_OPTION, type DataSource, type DataSourceOptions, type InternalRow, type ReadRequest, type WriteJob, type WrittenFile,
 } from "../sql/datasource-contract";
-import { readFileScanSplit, type FileScanSplit } from "../sql/datasources/contract-adapter";
+import { fileFormat } from "../sql/datasources/file-format";
+import { readFileScanSplit, rowObjects, type FileScanSplit } from "../sql/datasources/file-source";
 import { evalFilter, filterColumns, mightMatch } from "../sql/datasources/filters";
 import { escapePathName, fileUri, localPath, type ListedFile } from "../sql/datasources/file-listing";
 import { Options } from "../sql/datasources/options";
 import { partitionValueText } from "../sql/datasources/partition-values";
 import { planSplits } from "../sql/datasources/splits";
-import { writeTaskFiles, type WriteJob as FileWriteJob } from "../sql/datasources/write-files";
+import { writeTaskFiles } from "../sql/datasources/write-files";
 import { emptyMetrics, type PushedFilter, type Row } from "../sql/datasources/types";
 import { StructType, type StructField } from "../sql/types";
 import type { Action, AddFile, Metadata, Protocol, RemoveFile } from "./actions";
@@ -160,10 +161,10 @@ function newMetadata(schema: StructType, partitionBy: string[], configuration: R
   };
 }
 
-async function prepareDeltaWrite(job: ContractWriteJob): Promise<{ skip: boolean }> {
+async function prepareDeltaWrite(job: WriteJob): Promise<{ skip: boolean }> {
   const table = tablePath(job.path);
   const o = new Options(job.options);
-  const schema = job.schema instanceof StructType ? job.schema : new StructType((job.schema as { fields: StructField[] }).fields);
+  const schema = StructType.of(job.schema);
   const mode = job.mode === "errorifexists" ? "error" : job.mode;
   const exists = isDeltaTable(table);
   const stage = o.get(STAGE_OPTION);
@@ -211,17 +212,14 @@ async function prepareDeltaWrite(job: ContractWriteJob): Promise<{ skip: boolean
 }
 
 /** Worker side: write this task's rows as Parquet files, with Delta stats per file. */
-function writeDeltaTask(job: ContractWriteJob, taskId: number, rows: Iterable<InternalRow>): ContractWrittenFile[] {
-  const schema = job.schema instanceof StructType ? job.schema : new StructType((job.schema as { fields: StructField[] }).fields);
+function writeDeltaTask(job: WriteJob, taskId: number, rows: Iterable<InternalRow>): WrittenFile[] {
+  const schema = StructType.of(job.schema);
   const table = localPath(job.path);
-  const names = schema.fieldNames;
   const partFields = job.partitionBy.map((n) => schema.field(n)!);
   const dataFields = schema.fields.filter((f) => !job.partitionBy.includes(f.name));
   const objects: Row[] = [];
   const groups = new Map<string, Row[]>();
-  for (const arr of rows) {
-    const r: Row = {};
-    names.forEach((n, i) => { setField(r, n, arr[i] ?? null); });
+  for (const r of rowObjects(schema.fieldNames, rows)) {
     objects.push(r);
     const key = partFields.map((f) => `${escapePathName(f.name)}=${escapePathName(partitionValueText(r[f.name], f.dataType))}`).join(sep);
     let g = groups.get(key);
@@ -230,21 +228,19 @@ function writeDeltaTask(job: ContractWriteJob, taskId: number, rows: Iterable<In
   }
   if (objects.length === 0) return [];
   const { maxrecordsperfile: _drop, ...options } = job.options;
-  const fjob: FileWriteJob = { dir: table, jobId: job.jobId, format: "parquet", schema, partitionBy: job.partitionBy, options: { ...options, compression: options.compression ?? "snappy" }, skip: false };
-  const written = writeTaskFiles(fjob, taskId, objects);
-  return written.map((w) => {
-    const key = dirname(w.relativePath) === "." ? "" : dirname(w.relativePath);
+  const fjob: WriteJob = { ...job, format: "parquet", path: table, mode: "append", schema, options: { ...options, compression: options.compression ?? "snappy" } };
+  return writeTaskFiles(fjob, taskId, objects).map((w) => {
+    const key = dirname(w.relativePath!) === "." ? "" : dirname(w.relativePath!);
     const g = groups.get(key) ?? [];
-    const stats = computeStats(g, dataFields);
     const first = g[0] ?? {};
     const pv: Record<string, string | null> = {};
     for (const f of partFields) pv[f.name] = partitionValueString(first[f.name], f.dataType);
-    return { path: join(table, w.relativePath), bytes: w.bytes, rows: w.rows, relativePath: w.relativePath, tempPath: w.tempPath, deltaPartitionValues: pv, stats: JSON.stringify(stats) };
+    return { ...w, partitionValues: pv, stats: JSON.stringify(computeStats(g, dataFields)) };
   });
 }
 
 /** Move the task files into the table (data files exist before the commit that adds them). */
-function publishFiles(table: string, jobId: string, files: ContractWrittenFile[]): AddFile[] {
+function publishFiles(table: string, jobId: string, files: WrittenFile[]): AddFile[] {
   const now = Date.now();
   const adds: AddFile[] = [];
   for (const f of files) {
@@ -252,8 +248,8 @@ function publishFiles(table: string, jobId: string, files: ContractWrittenFile[]
     mkdirSync(dirname(dest), { recursive: true });
     renameSync(f.tempPath!, dest);
     adds.push({
-      path: encodeAddPath(f.relativePath!), partitionValues: (f.deltaPartitionValues as Record<string, string | null>) ?? {}, size: f.bytes,
-      modificationTime: now, dataChange: true, stats: String(f.stats),
+      path: encodeAddPath(f.relativePath!), partitionValues: f.partitionValues, size: f.bytes,
+      modificationTime: now, dataChange: true, stats: f.stats,
     });
   }
   cleanupJobTemp(table, jobId);
@@ -271,7 +267,7 @@ function cleanupJobTemp(table: string, jobId: string): void {
   }
 }
 
-async function commitDeltaWrite(job: ContractWriteJob, files: ContractWrittenFile[][]): Promise<void> {
+async function commitDeltaWrite(job: WriteJob, files: WrittenFile[][]): Promise<void> {
   const p = pending.get(job.jobId);
   pending.delete(job.jobId);
   if (!p) throw new AnalysisError("DELTA_WRITE_NOT_PREPARED", "commitWrite without prepareWrite.");
@@ -324,7 +320,7 @@ async function replaceWhereFiles(snap: Snapshot, predicate: string): Promise<Add
   return replaceWhereEvaluator(snap, predicate);
 }
 
-async function abortDeltaWrite(job: ContractWriteJob): Promise<void> {
+async function abortDeltaWrite(job: WriteJob): Promise<void> {
   const p = pending.get(job.jobId);
   pending.delete(job.jobId);
   if (p) cleanupJobTemp(p.table, job.jobId);
@@ -374,11 +370,10 @@ export const deltaDataSource: DataSource = {
       return { path: addFilePath(snap.table, a), size: a.size, partitionValues: pv };
     });
     const partitionColumns = [...partFields.map((f) => f.name), ...(withFileCol ? [FILE_COLUMN] : [])];
-    const parallelism = (hints as { defaultParallelism?: number }).defaultParallelism;
-    return planSplits("parquet", listed, o, { defaultParallelism: parallelism }).map((split) => ({ split, partitionColumns }));
+    return planSplits(fileFormat("parquet"), listed, o, { defaultParallelism: hints.defaultParallelism }).map((split) => ({ split, partitionColumns }));
   },
   async readSplit(split: unknown, req: ReadRequest): Promise<InternalRow[]> {
-    const tm = (req as ReadRequest & { taskMetrics?: { bytesRead: number; recordsRead: number } }).taskMetrics;
+    const tm = req.taskMetrics;
     const m = emptyMetrics();
     const rows = await readFileScanSplit("parquet", split as FileScanSplit, req, m);
     if (tm) { tm.bytesRead += m.bytesRead; tm.recordsRead += rows.length; }

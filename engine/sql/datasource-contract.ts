@@ -23,6 +23,16 @@ import type { ColumnBatch } from "./column-batch";
 /** Reader/writer options as the user gave them (keys lower-cased by the SQL core, values as strings). */
 export type DataSourceOptions = Record<string, string>;
 
+/** An option value as a user may give it (`.option("header", true)`); it reaches data sources as text. */
+export type OptionValue = string | number | boolean;
+
+/** The options a data source sees: keys lower-cased, values as strings, undefined dropped (Spark's CaseInsensitiveMap of strings). */
+export function dataSourceOptions(o: Record<string, OptionValue | null | undefined>): DataSourceOptions {
+  const out: DataSourceOptions = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k.toLowerCase()] = v === null ? "null" : String(v);
+  return out;
+}
+
 /** A row inside the engine: values by position, in the order of the schema it belongs to. */
 export type InternalRow = unknown[];
 
@@ -63,14 +73,40 @@ export interface ReadRequest {
   requiredColumns: string[];
   pushedFilters: PushedFilter[];
   options: DataSourceOptions;
+  /** The task's input metrics, when the read runs in a task: the reader adds the bytes and records it read. */
+  taskMetrics?: { bytesRead: number; recordsRead: number };
 }
 
-/** A write job as the driver sees it. */
+/** What the driver knows when it plans a scan's splits. */
+export interface ScanHints {
+  requiredColumns: string[];
+  pushedFilters: PushedFilter[];
+  /** Cores of the cluster (more cores, smaller splits: Spark's leafNodeDefaultParallelism). */
+  defaultParallelism?: number;
+}
+
+/** The split-planning hints of a scan node. */
+export function scanHints(spec: ScanSpec, defaultParallelism?: number): ScanHints {
+  return {
+    requiredColumns: spec.requiredColumns ?? spec.dataSchema.fields.map((f) => f.name),
+    pushedFilters: spec.pushedFilters ?? [],
+    defaultParallelism,
+  };
+}
+
+/** Spark's save modes. */
+export type SaveMode = "overwrite" | "append" | "ignore" | "error" | "errorifexists";
+
+/**
+ * A write job as the driver sees it. Tasks get it as plain data: rebuild the schema with
+ * `StructType.of(job.schema)` on the worker.
+ */
 export interface WriteJob {
   format: string;
   path: string;
-  mode: "overwrite" | "append" | "ignore" | "error" | "errorifexists";
+  mode: SaveMode;
   options: DataSourceOptions;
+  /** Partition columns; prepareWrite may rewrite them to the schema's spelling (or a table's own partitioning). */
   partitionBy: string[];
   schema: StructType;
   /** Unique id of this write job (used for _temporary/<jobId>/ folders). */
@@ -79,15 +115,17 @@ export interface WriteJob {
 
 /** Result of a task's write: plain data, returned to the driver. */
 export interface WrittenFile {
+  /** Where the file ends up once the job commits. */
   path: string;
   bytes: number;
   rows: number;
-  /** Hive partition values of this file, e.g. { year: "2024" }. */
-  partitionValues?: Record<string, string>;
+  /** Hive partition values of this file as text, e.g. { year: "2024" } (null: a null value). */
+  partitionValues: Record<string, string | null>;
   /** File sources' commit protocol: the file's place relative to the output path, and where the task left it (under _temporary/), for commitWrite to move. */
   relativePath?: string;
   tempPath?: string;
-  [k: string]: unknown;
+  /** Per-file column statistics as JSON (Delta's `stats`: numRecords, minValues, maxValues, nullCount). */
+  stats?: string;
 }
 
 export interface DataSource {
@@ -102,9 +140,9 @@ export interface DataSource {
    * Optional synchronous planSplits (same result): lets df.rdd.getNumPartitions() answer before
    * any action, as PySpark does.
    */
-  planSplitsSync?(paths: string[], options: DataSourceOptions, dataSchema: StructType, hints: { requiredColumns: string[]; pushedFilters: PushedFilter[] }): unknown[];
+  planSplitsSync?(paths: string[], options: DataSourceOptions, dataSchema: StructType, hints: ScanHints): unknown[];
   /** Driver side: split the input into plain-data splits (byte ranges, row groups, ...). */
-  planSplits(paths: string[], options: DataSourceOptions, dataSchema: StructType, hints: { requiredColumns: string[]; pushedFilters: PushedFilter[] }): Promise<unknown[]>;
+  planSplits(paths: string[], options: DataSourceOptions, dataSchema: StructType, hints: ScanHints): Promise<unknown[]>;
   /** Worker side: rows of one split as arrays in `req.requiredColumns` order. */
   readSplit(split: unknown, req: ReadRequest): Iterable<InternalRow> | AsyncIterable<InternalRow> | Promise<Iterable<InternalRow>>;
   /**
@@ -112,7 +150,7 @@ export interface DataSource {
    * order), holding exactly the values `readSplit` would return; used by columnar stages.
    * `taskMetrics`, when given, gets the bytes and records read.
    */
-  readSplitColumns?(split: unknown, req: ReadRequest & { taskMetrics?: { bytesRead: number; recordsRead: number } }): AsyncIterable<ColumnBatch>;
+  readSplitColumns?(split: unknown, req: ReadRequest): AsyncIterable<ColumnBatch>;
   /** Driver side, before the write job: apply the save mode. Return { skip: true } for "ignore" on an existing path. */
   prepareWrite?(job: WriteJob): Promise<{ skip: boolean }>;
   /**

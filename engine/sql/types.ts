@@ -119,6 +119,11 @@ export class StructType {
     if (dt.type !== "struct") throw new TypeError(`not a struct type: ${simpleString(dt)}`);
     return new StructType(dt.fields);
   }
+
+  /** A schema that may have crossed the driver -> worker wire as plain data (`{ fields }`). */
+  static of(s: StructType | { fields: StructField[] }): StructType {
+    return s instanceof StructType ? s : new StructType(s.fields);
+  }
 }
 
 /** Name as printSchema shows it (integer, string, array, struct, ...). */

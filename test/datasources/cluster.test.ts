@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { SparkConf, SparkContext } from "../../engine/index";
-import { resolveScan, readSplit, readLocal, prepareWrite, writeTaskFiles, commitWrite, listOutput, type ScanTask, type WrittenFile } from "../../engine/sql/datasources";
+import { resolveScan, readSplit, readLocal, fileWriteJob, prepareWrite, writeTaskFiles, commitWrite, listOutput, type ScanTask } from "../../engine/sql/datasources";
+import type { WrittenFile } from "../../engine/sql/datasource-contract";
 import { StructType } from "../../engine/sql/types";
 import { cleanupTemp, sortedJson, tempDir, writeText } from "./helpers";
 
@@ -36,7 +37,8 @@ describe("file scans on the cluster", () => {
   it("write tasks on workers + driver commit produce a readable partitioned Parquet table", async () => {
     const schema = new StructType().add("id", { type: "long" }).add("bucket", { type: "integer" }).add("label", { type: "string" });
     const out = join(tempDir(), "table");
-    const job = prepareWrite("parquet", out, schema, { partitionBy: ["bucket"] });
+    const job = fileWriteJob("parquet", out, schema, { partitionBy: ["bucket"] });
+    expect(prepareWrite(job)).toEqual({ skip: false });
     const data = Array.from({ length: 600 }, (_, i) => ({ id: i, bucket: i % 3, label: `l${i}` }));
     // One write task per chunk, run on the workers as a split reader.
     const chunks = [0, 1, 2, 3].map((i) => ({ i, rows: data.filter((_, k) => k % 4 === i) }));

@@ -9,7 +9,7 @@ import { cleanupTemp, duckRows, sortedJson, tempDir, writeText } from "./helpers
 afterAll(cleanupTemp);
 const T = (type: string) => ({ type }) as DataType;
 
-describe("DataSource contract adapter", () => {
+describe("The file data source at the SQL core's seam", () => {
   it("registers csv, json, text and parquet", () => {
     expect(registeredFormats().sort()).toEqual(expect.arrayContaining(["csv", "json", "parquet", "text"]));
   });

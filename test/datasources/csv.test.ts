@@ -179,7 +179,7 @@ describe("CSV splits", () => {
     const scan = await resolveScan({ format: "csv", paths: [d] }, { defaultParallelism: 2 });
     // Spark's packing: maxSplit = max(openCost 4MB, (5 * (2 B + 4 MB)) / 2) ~ 10 MB; each file costs 4 MB.
     expect(scan.tasks.length).toBe(2);
-    expect(scan.tasks.map((t) => t.split.files.length).sort()).toEqual([2, 3]);
+    expect(scan.tasks.map((t) => t.split.split.files.length).sort()).toEqual([2, 3]);
     const p = writeText(join(d, "..", "one.csv"), "x\n".repeat(1000));
     const s2 = await resolveScan({ format: "csv", paths: [p] }, { maxPartitionBytes: 100, openCostInBytes: 0 });
     expect(s2.tasks.length).toBe(20);

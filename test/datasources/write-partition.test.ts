@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { readLocal, writeLocal, listOutput, resolveScan, prepareWrite, writeTaskFiles, abortWrite } from "../../engine/sql/datasources";
+import { readLocal, writeLocal, listOutput, resolveScan, fileWriteJob, prepareWrite, writeTaskFiles, abortWrite } from "../../engine/sql/datasources";
 import { StructType, type DataType } from "../../engine/sql/types";
 import { AnalysisError } from "../../engine/common/errors";
 import { cleanupTemp, duckRows, sortedJson, tempDir, writeText } from "./helpers";
@@ -114,7 +114,8 @@ describe("save modes", () => {
 
   it("an aborted job leaves no visible files", () => {
     const out = join(tempDir(), "t");
-    const job = prepareWrite("csv", out, schema, {});
+    const job = fileWriteJob("csv", out, schema);
+    prepareWrite(job);
     writeTaskFiles(job, 0, [{ x: 1 }]);
     abortWrite(job);
     expect(readdirSync(out)).toEqual([]);

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { commit, loadSnapshot, clearSnapshotCache, checkpointRows, CHECKPOINT_SCHEMA, checkReadable, listLog } from "../../engine/lake";
-import { writeParquet } from "../../engine/sql/datasources/write-files";
+import { writeParquet } from "../../engine/sql/datasources/parquet-writer";
 import { Options } from "../../engine/sql/datasources/options";
 
 async function table(commits: number): Promise<string> {

@@ -9,16 +9,15 @@ import { writePartition } from "../execution/write-task";
 import { parseTableSchema } from "../parser";
 import { StructType, type DataType } from "../types";
 import type { Attr } from "../expressions/expression";
-import { getDataSource, registeredFormats, TABLE_OPERATION_OPTION, type DataSource, type DataSourceOptions, type ScanSpec, type WriteJob, type WrittenFile } from "../datasource-contract";
+import { dataSourceOptions, getDataSource, registeredFormats, TABLE_OPERATION_OPTION, type OptionValue, type DataSource, type DataSourceOptions, type ScanSpec, type WriteJob, type WrittenFile } from "../datasource-contract";
 import { newExprId } from "../plan/logical-plan";
 import { localPath } from "../datasources/file-listing";
 import { DataFrame } from "./dataframe";
 import type { SqlSession } from "./sql-session";
 import { locationExistsError, locationInUse, managedLocation, tableExistsError, tableIdent, tableNameParts, warehouseDir } from "../analysis/catalog-tables";
 
-type OptValue = string | number | boolean;
 /** Reader options; `schema` and `format` are PySpark's keyword arguments of the same names. */
-export type ReadOptions = Record<string, OptValue | StructType | undefined> & { schema?: StructType | string; format?: string };
+export type ReadOptions = Record<string, OptionValue | StructType | undefined> & { schema?: StructType | string; format?: string };
 
 function dataSource(format: string): DataSource {
   const ds = getDataSource(format);
@@ -26,12 +25,6 @@ function dataSource(format: string): DataSource {
     throw new AnalysisError("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${format}. Available: ${registeredFormats().join(", ") || "(none registered)"}.`, { parameters: { provider: format } });
   }
   return ds;
-}
-
-function normOptions(o: Record<string, OptValue | undefined>): DataSourceOptions {
-  const out: DataSourceOptions = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k.toLowerCase()] = String(v);
-  return out;
 }
 
 /** Build a DataFrame over files: infer the schema unless given (a synchronous driver-side read, as in Spark). */
@@ -56,14 +49,14 @@ export function fileDataFrame(session: SqlSession, format: string, paths: string
 
 export class DataFrameReader {
   protected fmt = "parquet";
-  protected opts: Record<string, OptValue> = {};
+  protected opts: Record<string, OptionValue> = {};
   protected userSchema?: StructType;
 
   constructor(protected readonly session: SqlSession) {}
 
   format(f: string): this { this.fmt = f; return this; }
-  option(key: string, value: OptValue): this { this.opts[key] = value; return this; }
-  options(o: Record<string, OptValue>): this { Object.assign(this.opts, o); return this; }
+  option(key: string, value: OptionValue): this { this.opts[key] = value; return this; }
+  options(o: Record<string, OptionValue>): this { Object.assign(this.opts, o); return this; }
   schema(s: StructType | string | DataType): this {
     this.userSchema = s instanceof StructType ? s : typeof s === "string" ? parseTableSchema(s) : StructType.fromDataType(s);
     return this;
@@ -78,7 +71,7 @@ export class DataFrameReader {
     if (!paths.length) throw new AnalysisError("UNABLE_TO_INFER_SCHEMA", "'path' is not specified.");
     const { schema, format: fmtOpt, ...rest } = options;
     if (schema !== undefined) this.schema(schema);
-    return fileDataFrame(this.session, format ?? fmtOpt ?? this.fmt, paths, normOptions({ ...this.opts, ...(rest as Record<string, OptValue>) }), this.userSchema);
+    return fileDataFrame(this.session, format ?? fmtOpt ?? this.fmt, paths, dataSourceOptions({ ...this.opts, ...(rest as Record<string, OptionValue>) }), this.userSchema);
   }
   /** csv(path, { header: true, inferSchema: true, sep: ";", schema: "a int, b string" }) like PySpark's keywords. */
   csv(path: string | string[], options: ReadOptions = {}): DataFrame { return this.load(path, "csv", options); }
@@ -92,7 +85,7 @@ export class DataFrameWriter {
   protected fmt = "parquet";
   protected fmtSet = false;
   protected saveMode: WriteJob["mode"] = "errorifexists";
-  protected opts: Record<string, OptValue> = {};
+  protected opts: Record<string, OptionValue> = {};
   protected partitionCols: string[] = [];
 
   constructor(protected readonly df: DataFrame) {}
@@ -106,8 +99,8 @@ export class DataFrameWriter {
     this.saveMode = (mm === "default" ? "errorifexists" : mm) as WriteJob["mode"];
     return this;
   }
-  option(key: string, value: OptValue): this { this.opts[key] = value; return this; }
-  options(o: Record<string, OptValue>): this { Object.assign(this.opts, o); return this; }
+  option(key: string, value: OptionValue): this { this.opts[key] = value; return this; }
+  options(o: Record<string, OptionValue>): this { Object.assign(this.opts, o); return this; }
   partitionBy(...cols: (string | string[])[]): this { this.partitionCols = cols.flat(); return this; }
 
   async save(path?: string): Promise<void> {
@@ -115,12 +108,12 @@ export class DataFrameWriter {
     if (!p) throw new AnalysisError("UNABLE_TO_WRITE", "'path' is not specified.");
     const ds = dataSource(this.fmt);
     const job: WriteJob = {
-      format: ds.format, path: p, mode: this.saveMode, options: normOptions({ timeZone: this.df.sparkSession.settings().timeZone, ...this.opts }), partitionBy: this.partitionCols,
+      format: ds.format, path: p, mode: this.saveMode, options: dataSourceOptions({ timeZone: this.df.sparkSession.settings().timeZone, ...this.opts }), partitionBy: this.partitionCols,
       schema: this.df.schema, jobId: randomUUID(),
     };
     const prep = ds.prepareWrite ? await ds.prepareWrite(job) : { skip: false };
     if (prep.skip) return;
-    // The schema crosses the wire as plain data; data sources rebuild a StructType if they need one.
+    // The schema crosses the wire as plain data; data sources rebuild it with StructType.of(job.schema).
     const shipped = { ...job, schema: job.schema.asDataType() } as unknown as WriteJob;
     try {
       const rdd = await this.df.toInternalRdd();
@@ -131,10 +124,10 @@ export class DataFrameWriter {
       throw e;
     }
   }
-  csv(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("csv").save(path); }
-  json(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("json").save(path); }
-  parquet(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("parquet").save(path); }
-  text(path: string, options: Record<string, OptValue> = {}): Promise<void> { this.options(options); return this.format("text").save(path); }
+  csv(path: string, options: Record<string, OptionValue> = {}): Promise<void> { this.options(options); return this.format("csv").save(path); }
+  json(path: string, options: Record<string, OptionValue> = {}): Promise<void> { this.options(options); return this.format("json").save(path); }
+  parquet(path: string, options: Record<string, OptionValue> = {}): Promise<void> { this.options(options); return this.format("parquet").save(path); }
+  text(path: string, options: Record<string, OptionValue> = {}): Promise<void> { this.options(options); return this.format("text").save(path); }
   /**
    * Write the DataFrame as a catalog table (engine/sql/analysis/catalog-tables.ts): a managed table in the
    * warehouse, or an external one at option("path"). Modes as Spark's: errorifexists refuses an

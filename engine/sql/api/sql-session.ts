@@ -224,7 +224,7 @@ export class SqlSession {
     if (isRddContext(sc)) {
       const estimate = () => {
         try {
-          return plannedPartitions(new QueryExecution(this, plan).physicalPlan);
+          return plannedPartitions(new QueryExecution(this, plan).physicalPlan, sc.defaultParallelism);
         } catch {
           return undefined;
         }

@@ -4,7 +4,7 @@
 
 import { setField } from "../../common/fields";
 import { AnalysisError } from "../../common/errors";
-import { StructType, simpleString, type DataType, type StructField } from "../types";
+import { StructType, simpleString, type DataType } from "../types";
 import { parseRecord, type CsvField, type CsvSyntax } from "./csv-tokenizer";
 import { lineNumberAt, readLines, readWholeFile } from "./line-reader";
 import { malformedError, type BadField } from "./malformed";
@@ -13,6 +13,7 @@ import {
   FAIL, dateTimeParsers, makeTextConverter, numberSpellings, parseDouble, parseIntegral, parseBoolean,
   type DateTimeParsers, type NumberSpellings, type TextConverter,
 } from "./text-convert";
+import { outputFields, type ScanColumns } from "./file-format";
 import type { PartitionedFile, ReadMetrics, Row } from "./types";
 
 export interface CsvSettings {
@@ -229,26 +230,6 @@ export function checkCsvSchema(schema: StructType): void {
         { parameters: { columnName: f.name, columnType: simpleString(f.dataType), format: "CSV" } });
     }
   }
-}
-
-export interface ScanColumns {
-  /** The data schema of the files (user or inferred), possibly with the corrupt-record column. */
-  dataSchema: StructType;
-  /** Partition columns appended after the data columns. */
-  partitionSchema: StructType;
-  /** Output columns in output order (data and partition names); undefined = all. */
-  requiredColumns?: string[];
-}
-
-/** Output column order: the required columns, else all data then partition columns. */
-export function outputFields(cols: ScanColumns): StructField[] {
-  const all = [...cols.dataSchema.fields, ...cols.partitionSchema.fields.filter((p) => !cols.dataSchema.field(p.name))];
-  if (!cols.requiredColumns) return all;
-  return cols.requiredColumns.map((n) => {
-    const f = all.find((x) => x.name === n) ?? all.find((x) => x.name.toLowerCase() === n.toLowerCase());
-    if (!f) throw new AnalysisError("UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", `A column with name \`${n}\` cannot be resolved in the scan.`, { parameters: { objectName: n } });
-    return f;
-  });
 }
 
 /** Rows of one CSV file split. */

@@ -5,14 +5,14 @@
 import { decimalText, toDecimal } from "../../common/decimal";
 import { setField } from "../../common/fields";
 import { StructType, simpleString, type DataType, type StructField } from "../types";
-import { outputFields, type ScanColumns } from "./csv-source";
+import { outputFields, type ScanColumns } from "./file-format";
 import { formatDate, formatTimestampIso } from "./datetime";
 import { javaDoubleToString } from "../text-format";
 import { parseJson, stringifyJson, JsonNumber, JsonSyntaxError, type JsonParseOptions, type JsonValue } from "./json-text";
 import { lineNumberAt, readLines, readWholeFile } from "./line-reader";
 import { malformedError, type BadField } from "./malformed";
 import { Options, parseMode, textEncoding, type ParseMode } from "./options";
-import { FAIL, dateTimeParsers, type DateTimeParsers } from "./text-convert";
+import { dateTimeParsers, type DateTimeParsers } from "./text-convert";
 import type { PartitionedFile, ReadMetrics, Row } from "./types";
 
 export interface JsonSettings {

@@ -2,16 +2,13 @@
 // Spark treats option keys case-insensitively ("inferSchema" == "inferschema"), so do we.
 
 import { AnalysisError } from "../../common/errors";
-import type { DataSourceOptions } from "./types";
+import { dataSourceOptions, type OptionValue } from "../datasource-contract";
 
 export class Options {
   private readonly map = new Map<string, string>();
 
-  constructor(raw: DataSourceOptions = {}) {
-    for (const [k, v] of Object.entries(raw)) {
-      if (v === undefined) continue;
-      this.map.set(k.toLowerCase(), v === null ? "null" : String(v));
-    }
+  constructor(raw: Record<string, OptionValue | null | undefined> = {}) {
+    for (const [k, v] of Object.entries(dataSourceOptions(raw))) this.map.set(k, v);
   }
 
   has(key: string): boolean {

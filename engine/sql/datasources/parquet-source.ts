@@ -10,7 +10,7 @@ import type { AsyncBuffer, ColumnChunk, FileMetaData, RowGroup } from "hyparquet
 import { ExecutionError } from "../../common/errors";
 import { StructType, type DataType } from "../types";
 import { constantVector, numberVector, type ColumnBatch, type ColumnVector } from "../column-batch";
-import { outputFields, type ScanColumns } from "./csv-source";
+import { outputFields, type ScanColumns } from "./file-format";
 import { filterColumns, mightMatch, type ColumnStats } from "./filters";
 import { fileUri } from "./file-listing";
 import { PROTO_ALIAS, aliasNestedProto, mergeParquetSchemas, parquetToSpark } from "./parquet-schema";

@@ -3,12 +3,9 @@
 // decoded, is skipped (rows already read from it are kept, as in Spark) instead of failing the task.
 
 import { WorkbenchError } from "../../common/errors";
-import { readCsvFile, type ScanColumns } from "./csv-source";
-import { readJsonFile } from "./json-source";
-import { Options } from "./options";
-import { readParquetFile } from "./parquet-source";
-import { readTextFile } from "./text-source";
-import type { FileFormat, PartitionedFile, PushedFilter, ReadMetrics, Row } from "./types";
+import type { FileFormat, ScanColumns } from "./file-format";
+import type { Options } from "./options";
+import type { PartitionedFile, PushedFilter, ReadMetrics, Row } from "./types";
 
 function isMissing(e: unknown): boolean {
   return (e as NodeJS.ErrnoException)?.code === "ENOENT";
@@ -30,12 +27,7 @@ export async function readFileRows(
   push: (r: Row) => void,
 ): Promise<void> {
   try {
-    switch (format) {
-      case "csv": for (const r of readCsvFile(file, cols, o, metrics)) push(r); break;
-      case "json": for (const r of readJsonFile(file, cols, o, metrics)) push(r); break;
-      case "text": for (const r of readTextFile(file, cols, o, metrics)) push(r); break;
-      case "parquet": for (const r of await readParquetFile(file, cols, filters, metrics)) push(r); break;
-    }
+    for (const r of await format.readFile(file, cols, o, filters, metrics)) push(r);
   } catch (e) {
     const ignoreMissing = o.bool("ignoreMissingFiles", o.bool("spark.sql.files.ignoreMissingFiles", false));
     const ignoreCorrupt = o.bool("ignoreCorruptFiles", o.bool("spark.sql.files.ignoreCorruptFiles", false));

@@ -6,7 +6,8 @@
 import { DEFAULT_MAX_PARTITION_BYTES, DEFAULT_OPEN_COST_BYTES, Options } from "./options";
 import { isCompressed } from "./line-reader";
 import type { ListedFile } from "./file-listing";
-import type { FileFormat, InputSplit, PartitionedFile } from "./types";
+import type { FileFormat } from "./file-format";
+import type { InputSplit, PartitionedFile } from "./types";
 
 export interface SplitOptions {
   /** Cores of the cluster (sc.defaultParallelism); more cores -> smaller splits. */
@@ -17,11 +18,7 @@ export interface SplitOptions {
 
 /** Can this file be read as independent byte ranges? */
 export function isSplittable(format: FileFormat, path: string, opts: Options): boolean {
-  if (isCompressed(path)) return false;
-  if (format === "parquet") return true;
-  if ((format === "csv" || format === "json") && opts.bool("multiLine", false)) return false;
-  if (format === "text" && opts.bool("wholetext", false)) return false;
-  return true;
+  return !isCompressed(path) && format.isSplitable(path, opts);
 }
 
 export function maxSplitBytes(files: ListedFile[], o: Options, so: SplitOptions): { maxSplit: number; openCost: number } {
@@ -37,7 +34,7 @@ export function planSplits(format: FileFormat, files: ListedFile[], options: Opt
   const { maxSplit, openCost } = maxSplitBytes(files, options, so);
   const pieces: PartitionedFile[] = [];
   for (const f of files) {
-    if (f.size === 0 && format !== "parquet") {
+    if (f.size === 0 && !format.readsEmptyFiles) {
       continue; // nothing to read; Spark also drops empty files from the scan
     }
     if (isSplittable(format, f.path, options)) {
@@ -53,7 +50,7 @@ export function planSplits(format: FileFormat, files: ListedFile[], options: Opt
   let current: PartitionedFile[] = [];
   let size = 0;
   const close = () => {
-    if (current.length) splits.push({ format, index: splits.length, files: current });
+    if (current.length) splits.push({ format: format.name, index: splits.length, files: current });
     current = [];
     size = 0;
   };

@@ -1,13 +1,8 @@
 // Plain-data shapes shared by the readers, writers and split planner. Everything here crosses
 // the driver -> worker wire inside a task, so it must stay plain data (no classes, no functions).
 
-export type FileFormat = "csv" | "json" | "text" | "parquet";
-
 /** A row as the SQL layer sees it: plain object keyed by column name, in schema order. */
 export type Row = Record<string, unknown>;
-
-/** Reader / writer options as the user gave them (case-insensitive keys, like Spark). */
-export type DataSourceOptions = Record<string, string | number | boolean | null | undefined>;
 
 /** One file (or byte range / row groups of one file) inside a split. */
 export interface PartitionedFile {
@@ -25,7 +20,8 @@ export interface PartitionedFile {
 
 /** One partition of a file scan: Spark's FilePartition (several small files may share one). */
 export interface InputSplit {
-  format: FileFormat;
+  /** The file format's name (file-format.ts). */
+  format: string;
   index: number;
   files: PartitionedFile[];
 }
@@ -44,17 +40,4 @@ export interface ReadMetrics {
 
 export function emptyMetrics(): ReadMetrics {
   return { bytesRead: 0, rowsRead: 0, filesRead: 0, rowGroupsRead: 0, rowGroupsSkipped: 0 };
-}
-
-export type SaveMode = "overwrite" | "append" | "ignore" | "error" | "errorifexists";
-
-/** A file a write task produced, reported to the driver for the commit. */
-export interface WrittenFile {
-  /** Path relative to the output directory (e.g. "year=2024/part-00000-<job>.c000.csv"). */
-  relativePath: string;
-  /** Where the task left it (inside _temporary/). */
-  tempPath: string;
-  rows: number;
-  bytes: number;
-  partitionValues: Row;
 }

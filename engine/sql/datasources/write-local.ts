@@ -1,19 +1,20 @@
 // In-process write of already-partitioned rows through the same task/job commit protocol the
 // cluster uses (tests and small local writes; the DataFrameWriter runs writeTaskFiles in tasks).
 
+import type { WrittenFile } from "../datasource-contract";
 import type { StructType } from "../types";
-import { abortWrite, commitWrite, prepareWrite, writeTaskFiles } from "./write-files";
-import type { DataSourceOptions, FileFormat, Row, SaveMode, WrittenFile } from "./types";
+import { abortWrite, commitWrite, fileWriteJob, prepareWrite, writeTaskFiles } from "./write-files";
+import type { Row } from "./types";
 
 export function writeLocal(
-  format: FileFormat,
+  format: string,
   path: string,
   schema: StructType,
   partitions: Row[][],
-  opts: { mode?: SaveMode | string; partitionBy?: string[]; options?: DataSourceOptions } = {},
+  opts: Parameters<typeof fileWriteJob>[3] = {},
 ): WrittenFile[] {
-  const job = prepareWrite(format, path, schema, opts);
-  if (job.skip) return [];
+  const job = fileWriteJob(format, path, schema, opts);
+  if (prepareWrite(job).skip) return [];
   const files: WrittenFile[] = [];
   try {
     partitions.forEach((rows, taskId) => files.push(...writeTaskFiles(job, taskId, rows)));

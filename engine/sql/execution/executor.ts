@@ -8,7 +8,7 @@ import { ExecutionError, InternalError, assertNever } from "../../common/errors"
 import type { RDD } from "../../rdd";
 import type { Attr, Expr, SortExpr, WindowFrame } from "../expressions/expression";
 import { transformUp } from "../expressions/expression";
-import { getDataSource } from "../datasource-contract";
+import { getDataSource, scanHints } from "../datasource-contract";
 import { StructType } from "../types";
 import type { SqlSparkContext } from "../session-types";
 import { physicalChildren, type PhysicalPlan, type Partitioning } from "../physical/physical-plan";
@@ -101,8 +101,7 @@ export class Executor {
         const spec = p.spec;
         const ds = getDataSource(spec.format);
         if (!ds) throw new ExecutionError("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${spec.format}. Please find packages at \`https://spark.apache.org/third-party-projects.html\`.`);
-        const required = spec.requiredColumns ?? spec.dataSchema.fields.map((f) => f.name);
-        const splits = await ds.planSplits(spec.paths, spec.options, new StructType(spec.dataSchema.fields), { requiredColumns: required, pushedFilters: spec.pushedFilters ?? [] });
+        const splits = await ds.planSplits(spec.paths, spec.options, StructType.of(spec.dataSchema), scanHints(spec, sc.defaultParallelism));
         return sc.readSplits(splits, (split) => readScanSplit(spec, split), `FileScan ${spec.format}`);
       }
       case "RddScan": return (p.cached ? cachedScanRows(p.cached, p.rdd as RDD<unknown[]>) : p.rdd) as RDD<Row>;
@@ -245,8 +244,7 @@ export class Executor {
     }
     const fileScan = scan.spec;
     const ds = getDataSource(fileScan.format)!;
-    const required = fileScan.requiredColumns ?? fileScan.dataSchema.fields.map((f) => f.name);
-    const splits = await ds.planSplits(fileScan.paths, fileScan.options, new StructType(fileScan.dataSchema.fields), { requiredColumns: required, pushedFilters: fileScan.pushedFilters ?? [] });
+    const splits = await ds.planSplits(fileScan.paths, fileScan.options, StructType.of(fileScan.dataSchema), scanHints(fileScan, sc.defaultParallelism));
     return sc.readSplits(splits, (split, tc) => {
       const t = tc as { partitionId: number; metrics?: { bytesRead: number; recordsRead: number } } | undefined;
       return runColumnarStage(spec, split, t?.partitionId ?? 0, t?.metrics, bc?.value, sink);

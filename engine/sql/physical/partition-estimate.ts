@@ -5,19 +5,19 @@
 // planned with its jobs.
 
 import type { PhysicalPlan } from "./physical-plan";
-import { getDataSource } from "../datasource-contract";
+import { getDataSource, scanHints } from "../datasource-contract";
 import { StructType } from "../types";
 
-export function plannedPartitions(p: PhysicalPlan): number | undefined {
+export function plannedPartitions(p: PhysicalPlan, defaultParallelism?: number): number | undefined {
+  const recur = (c: PhysicalPlan) => plannedPartitions(c, defaultParallelism);
   switch (p.kind) {
     case "LocalTableScan": case "Range": return Math.max(1, p.numPartitions);
     case "FileScan": {
       const spec = p.spec;
       const ds = getDataSource(spec.format);
       if (!ds?.planSplitsSync) return undefined;
-      const required = spec.requiredColumns ?? spec.dataSchema.fields.map((f) => f.name);
       // The executor gives an empty split list one empty partition at most; count what it plans.
-      return ds.planSplitsSync(spec.paths, spec.options, new StructType(spec.dataSchema.fields), { requiredColumns: required, pushedFilters: spec.pushedFilters ?? [] }).length;
+      return ds.planSplitsSync(spec.paths, spec.options, StructType.of(spec.dataSchema), scanHints(spec, defaultParallelism)).length;
     }
     case "RddScan": {
       const r = p.rdd as { getNumPartitions?: () => number };
@@ -31,18 +31,18 @@ export function plannedPartitions(p: PhysicalPlan): number | undefined {
     }
     case "Project": case "Filter": case "Generate": case "LocalLimit": case "HashAggregate": case "Sort":
     case "Window": case "Deduplicate": case "Sample": case "BroadcastExchange":
-      return plannedPartitions(p.child);
+      return recur(p.child);
     case "Coalesce": {
-      const c = plannedPartitions(p.child);
+      const c = recur(p.child);
       return c === undefined ? undefined : Math.min(p.numPartitions, c);
     }
     case "GlobalLimit": return 1;
     case "BroadcastHashJoin": case "BroadcastNestedLoopJoin": case "ShuffledHashJoin": {
       const build = p.buildSide === "left" ? p.left : p.right;
-      if (build.kind === "BroadcastExchange") return plannedPartitions(p.buildSide === "left" ? p.right : p.left);
-      return plannedPartitions(p.left);
+      if (build.kind === "BroadcastExchange") return recur(p.buildSide === "left" ? p.right : p.left);
+      return recur(p.left);
     }
-    case "SetOp": return plannedPartitions(p.left);
+    case "SetOp": return recur(p.left);
     default: return undefined;
   }
 }
