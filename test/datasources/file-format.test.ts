@@ -17,7 +17,7 @@ afterAll(cleanupTemp);
 const psv: FileFormat = {
   name: "psv",
   inferSchema(files) {
-    const first = readLines(files[0]!.path, 0, files[0]!.fileSize).next().value!.text;
+    const first: string = [...readLines(files[0]!.path, 0, files[0]!.fileSize)][0]!.text;
     return new StructType(first.split("|").map((name) => ({ name, dataType: { type: "string" }, nullable: true })));
   },
   isSplitable: () => false,

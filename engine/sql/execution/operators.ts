@@ -189,7 +189,7 @@ export const readScanSplit = registerShippable("sql.readScanSplit", async functi
   if (!ds) throw new ExecutionError("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${spec.format}.`);
   const required = spec.requiredColumns ?? spec.dataSchema.fields.map((f) => f.name);
   const out = ds.readSplit(split, {
-    dataSchema: new StructType(spec.dataSchema.fields),
+    dataSchema: StructType.of(spec.dataSchema),
     requiredColumns: required,
     pushedFilters: spec.pushedFilters ?? [],
     options: spec.options,
