@@ -154,12 +154,11 @@ export interface DataSource {
   /** Driver side, before the write job: apply the save mode. Return { skip: true } for "ignore" on an existing path. */
   prepareWrite?(job: WriteJob): Promise<{ skip: boolean }>;
   /**
-   * Worker side: write one partition's rows (arrays in job.schema order).
-   * IMPORTANT (added 11:15): tasks run their pipeline synchronously and a task's result is encoded
-   * without awaiting, so writeTask must do its work synchronously and RETURN THE ARRAY (not a
-   * Promise). The SQL core's writer throws if it receives a Promise here.
+   * Worker side: write one partition's rows (arrays in job.schema order). Tasks run their pipeline
+   * synchronously and a task's result is encoded without awaiting, so writeTask does its work
+   * synchronously and returns the array (the SQL core's writer refuses a Promise).
    */
-  writeTask?(job: WriteJob, taskId: number, rows: Iterable<InternalRow>): WrittenFile[] | Promise<WrittenFile[]>;
+  writeTask?(job: WriteJob, taskId: number, rows: Iterable<InternalRow>): WrittenFile[];
   /** Driver side after all tasks succeeded. */
   commitWrite?(job: WriteJob, files: WrittenFile[][]): Promise<void>;
   /** Driver side when the job failed. */
