@@ -57,6 +57,21 @@ export function keysEqual(a: unknown, b: unknown): boolean {
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
     return typeof a === "number" && typeof b === "number" && Number.isNaN(a) && Number.isNaN(b);
   }
+  // The same answer as comparing canonical texts, without building them for the common shapes
+  // (dates, arrays, plain-object structs such as window() keys).
+  if (a instanceof Date) return b instanceof Date && keysEqual(a.getTime(), b.getTime());
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!keysEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(a) === Object.prototype && Object.getPrototypeOf(b) === Object.prototype) {
+    const oa = a as Record<string, unknown>, ob = b as Record<string, unknown>;
+    const names = Object.keys(oa);
+    if (names.length !== Object.keys(ob).length) return false;
+    for (const n of names) if (!Object.hasOwn(ob, n) || !keysEqual(oa[n], ob[n])) return false;
+    return true;
+  }
   return canonical(a) === canonical(b);
 }
 

@@ -6,7 +6,7 @@
 
 import { registerShippable } from "../../common/closure";
 import { ExecutionError } from "../../common/errors";
-import { normalizeKey, type NormalKey } from "../../common/keys";
+import { keysEqual, normalizeKey, type NormalKey } from "../../common/keys";
 import type { Expr, SortExpr } from "../expressions/expression";
 import { compileExpr, defaultEvalContext } from "../expressions/eval";
 import { aggRuntime, type AggRuntime } from "../expressions/aggregates";
@@ -227,11 +227,20 @@ export const partialAggregate = registerShippable("sql.partialAggregate", functi
   const groups = new Map<NormalKey, [unknown[], unknown[]]>();
   // Argument arrays reused row to row, except for DISTINCT aggregates (their buffers keep them).
   const shared = spec.aggs.map((a, i) => (a.distinct ? undefined : new Array(argFns[i]!.length)));
+  // The last row's group: consecutive rows often share a compound key (window() structs over
+  // time-ordered rows), and comparing it in place is cheaper than its canonical text.
+  let last: [unknown[], unknown[]] | undefined;
   for (const row of it) {
     const key = keyFns.map((f) => f(row));
-    const nk = keyFns.length === 1 ? normalizeKey(key[0]) : normalizeKey(key);
-    let g = groups.get(nk);
-    if (!g) { g = [key, rts.map((r) => r.init())]; groups.set(nk, g); }
+    const single = keyFns.length === 1;
+    const compound = !single || (typeof key[0] === "object" && key[0] !== null);
+    let g = compound && last !== undefined && (single ? keysEqual(key[0], last[0][0]) : keysEqual(key, last[0])) ? last : undefined;
+    if (!g) {
+      const nk = single ? normalizeKey(key[0]) : normalizeKey(key);
+      g = groups.get(nk);
+      if (!g) { g = [key, rts.map((r) => r.init())]; groups.set(nk, g); }
+      last = g;
+    }
     const bufs = g[1];
     for (let i = 0; i < rts.length; i++) {
       const fns = argFns[i]!;
