@@ -78,18 +78,29 @@ export function runMapTask(spec: JobSpec, input: MapInput, attempt: number): Map
       else { for (const [k, v] of run) w.write(p, k, v); written += run.length; }
     };
     if (cls.defaultSort && primitiveKeys) {
-      // Default order on primitive keys: bucket equal keys (insertion order kept), sort the distinct
-      // keys only. The same run as a stable sort by (partition, key), much less work.
-      const buckets: Array<Map<unknown, unknown[]>> = Array.from({ length: R }, () => new Map());
+      // Default order on primitive keys: number each distinct key of a partition once, lay the
+      // values out grouped by key with a counting sort (insertion order kept), sort the distinct
+      // keys only. The same run as a stable sort by (partition, key), with one map lookup per
+      // record and no list per key to grow.
+      const ids: Array<Map<unknown, number>> = Array.from({ length: R }, () => new Map());
+      const idOf = new Int32Array(n);
+      const counts: number[] = [];
       for (let i = 0; i < n; i++) {
-        const b = buckets[ps[i]!]!;
-        const list = b.get(ks[i]);
-        if (list) list.push(vs[i]); else b.set(ks[i], [vs[i]]);
+        const m = ids[ps[i]!]!;
+        let id = m.get(ks[i]);
+        if (id === undefined) { id = counts.length; m.set(ks[i], id); counts.push(0); }
+        counts[id]!++;
+        idOf[i] = id;
       }
+      const start = new Int32Array(counts.length + 1);
+      for (let g = 0; g < counts.length; g++) start[g + 1] = start[g]! + counts[g]!;
+      const fill = start.slice(0, counts.length);
+      const grouped = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) grouped[fill[idOf[i]!]!++] = vs[i];
       for (let p = 0; p < R; p++) {
-        const b = buckets[p]!;
-        if (b.size === 0) continue;
-        const distinct = [...b.keys()].sort(compareKeys);
+        const m = ids[p]!;
+        if (m.size === 0) continue;
+        const distinct = [...m.keys()].sort(compareKeys);
         if (cls.combiner) {
           // Each distinct key is one group: call the combiner on its values directly.
           const combiner = cls.combiner;
@@ -97,7 +108,11 @@ export function runMapTask(spec: JobSpec, input: MapInput, attempt: number): Map
           let out = 0, inRecs = 0;
           ctx.sink = (k, v) => { out++; w.write(p, k, v); };
           try {
-            for (const k of distinct) { const list = b.get(k)!; inRecs += list.length; combiner.reduce(k, list, ctx); }
+            for (const k of distinct) {
+              const id = m.get(k)!;
+              inRecs += counts[id]!;
+              combiner.reduce(k, grouped.slice(start[id]!, start[id + 1]!), ctx);
+            }
           } catch (e) {
             if (e instanceof ExecutionError && e.condition.startsWith("MAPREDUCE_")) throw e;
             throw wrapUser(e, "combiner.reduce", where("combine"));
@@ -108,7 +123,10 @@ export function runMapTask(spec: JobSpec, input: MapInput, attempt: number): Map
           addCounter(counters, TASK_COUNTER, "COMBINE_OUTPUT_RECORDS", out);
           written += out;
         } else {
-          for (const k of distinct) for (const v of b.get(k)!) { w.write(p, k, v); written++; }
+          for (const k of distinct) {
+            const id = m.get(k)!;
+            for (let x = start[id]!; x < start[id + 1]!; x++) { w.write(p, k, grouped[x]); written++; }
+          }
         }
       }
     } else {
