@@ -34,6 +34,16 @@ describe("spark.read / df.write on the cluster", () => {
     expect(sortedJson(lima)).toEqual(sortedJson(lines.slice(1).map((l) => l.split(",")).filter((x) => x[1] === "Lima").map((x) => ({ id: Number(x[0]) }))));
   });
 
+  it("a file scan's tasks report the bytes and records they read (Spark's input metrics)", async () => {
+    const text = "x,y\n" + Array.from({ length: 1000 }, (_, i) => `${i},${i * 2}`).join("\n") + "\n";
+    const p = writeText(join(tempDir(), "metrics.csv"), text);
+    const df = spark.read.option("header", true).option("inferSchema", true).csv(p);
+    expect(await df.filter("x > 10").count()).toBe(989);
+    const scan = spark.lastJob()!.tasks().filter((t) => (t.metrics?.bytesRead ?? 0) > 0);
+    expect(scan.reduce((a, t) => a + t.metrics!.bytesRead, 0)).toBe(Buffer.byteLength(text));
+    expect(scan.reduce((a, t) => a + t.metrics!.recordsRead, 0)).toBe(1000);
+  });
+
   it("JSON lines round trip through df.write.json and spark.read.json", async () => {
     const df = spark.createDataFrame([[1, "a", [1, 2]], [2, null, []]], "id bigint, s string, xs array<bigint>");
     const out = join(tempDir(), "json");

@@ -102,7 +102,7 @@ export class Executor {
         const ds = getDataSource(spec.format);
         if (!ds) throw new ExecutionError("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${spec.format}. Please find packages at \`https://spark.apache.org/third-party-projects.html\`.`);
         const splits = await ds.planSplits(spec.paths, spec.options, StructType.of(spec.dataSchema), scanHints(spec, sc.defaultParallelism));
-        return sc.readSplits(splits, (split) => readScanSplit(spec, split), `FileScan ${spec.format}`);
+        return sc.readSplits(splits, (split, tc) => readScanSplit(spec, split, (tc as { metrics?: { bytesRead: number; recordsRead: number } } | undefined)?.metrics), `FileScan ${spec.format}`);
       }
       case "RddScan": return (p.cached ? cachedScanRows(p.cached, p.rdd as RDD<unknown[]>) : p.rdd) as RDD<Row>;
       case "HashAggregate": {

@@ -12,7 +12,7 @@ import { compileExpr, defaultEvalContext } from "../expressions/eval";
 import { aggRuntime, type AggRuntime } from "../expressions/aggregates";
 import { lookupFunction, typeOf, type GeneratorDef, type EvalContext } from "../expressions/registry";
 import { compareValues, rowComparator } from "../expressions/compare";
-import { getDataSource, type ScanSpec } from "../datasource-contract";
+import { getDataSource, type ReadRequest, type ScanSpec } from "../datasource-contract";
 import { StructType } from "../types";
 // Registers the columnar stage's task entry point wherever the row operators are (workers too).
 import "./columnar/columnar-stage";
@@ -183,8 +183,8 @@ export const generateRange = registerShippable("sql.generateRange", function* ge
   }
 });
 
-/** Read one split of a file scan through the registered data source. */
-export const readScanSplit = registerShippable("sql.readScanSplit", async function readScanSplit(spec: ScanSpec, split: unknown): Promise<Iterable<Row>> {
+/** Read one split of a file scan through the registered data source; the bytes and records it reads go to the task's input metrics. */
+export const readScanSplit = registerShippable("sql.readScanSplit", async function readScanSplit(spec: ScanSpec, split: unknown, taskMetrics?: ReadRequest["taskMetrics"]): Promise<Iterable<Row>> {
   const ds = getDataSource(spec.format);
   if (!ds) throw new ExecutionError("DATA_SOURCE_NOT_FOUND", `Failed to find the data source: ${spec.format}.`);
   const required = spec.requiredColumns ?? spec.dataSchema.fields.map((f) => f.name);
@@ -193,6 +193,7 @@ export const readScanSplit = registerShippable("sql.readScanSplit", async functi
     requiredColumns: required,
     pushedFilters: spec.pushedFilters ?? [],
     options: spec.options,
+    taskMetrics,
   });
   const resolved = await out;
   if (Symbol.asyncIterator in (resolved as object)) {
