@@ -100,7 +100,7 @@ export class Kernel {
   });
   private readonly log: (text: string) => void;
 
-  constructor(private readonly options: KernelOptions) {
+  constructor(options: KernelOptions) {
     this.log = options.log ?? ((t) => { this.realStderrWrite(`[bigdata kernel] ${t}\n`); });
     const conn = JSON.parse(readFileSync(options.connectionFile, "utf8")) as ConnectionInfo;
     this.channels = new KernelChannels(conn, kernelInfoContent(), (ch, msg) => this.onMessage(ch, msg), (t) => this.log(t));

@@ -67,7 +67,6 @@ export class StreamExecutionEnvironment implements StreamGraphBuilder {
   private sinkNodes: TNode[] = [];
   private sinks = new Map<string, SinkHolder>();
   private controlled = new Map<string, ControlledSource<any>>();
-  private lastJob?: JobClient;
 
   private readonly conf = new Map<string, string>();
 
@@ -199,7 +198,6 @@ export class StreamExecutionEnvironment implements StreamGraphBuilder {
     this.sinkNodes = [];
     this.sinks = new Map();
     const job = new JobClient(this.sc, graph, config, sinks, cc.interval > 0 ? { intervalMs: cc.interval, kind: cc.kind } : { intervalMs: 0, kind: cc.kind }, this.maxRestarts, restoreFrom, controlled);
-    this.lastJob = job;
     return job.start();
   }
   /** Same as execute (Flink's executeAsync returns the JobClient without waiting). */

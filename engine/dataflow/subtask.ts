@@ -52,7 +52,6 @@ export class Subtask {
   pendingTrigger: { id: number; kind: CheckpointKind } | undefined;
   private resumeWaiter: (() => void) | undefined;
   private alignStart = 0;
-  private alignCount = 0;
   private alignId = -1;
   readonly m: OperatorMetrics = { recordsIn: 0, recordsOut: 0, inputWatermark: MIN_WATERMARK, outputWatermark: MIN_WATERMARK, busyMs: 0, backpressuredMs: 0, idleMs: 0, queued: 0 };
   latencies: number[] = [];
@@ -371,13 +370,11 @@ export class Subtask {
     if (id !== this.alignId) {
       if (id < this.alignId) return; // stale barrier of an aborted checkpoint
       this.alignId = id;
-      this.alignCount = 0;
       this.alignStart = Date.now();
       this.alignMode = mode;
       for (const x of this.gate.channels) { x.barrier = -1; x.blocked = false; }
     }
     c.barrier = id;
-    this.alignCount++;
     // exactly-once: hold this channel's later records until every channel delivered barrier `id`
     if (this.host.config.mode === "exactly_once") c.blocked = true;
     await this.checkAligned();

@@ -191,7 +191,7 @@ export async function loadSnapshot(path: string, version?: number): Promise<Snap
  * Reads JSON commits backwards; only a checkpoint-only table needs the (child-process) Parquet read.
  */
 export function loadHeaderSync(path: string, version?: number): { version: number; protocol: Protocol; metadata: Metadata; schema: StructType } {
-  const { table, l, latest, target } = resolveVersion(path, version);
+  const { table, l, target } = resolveVersion(path, version);
   const cached = cache.get(table);
   if (cached && cached.version === target) return cached;
   const cp = chooseCheckpoint(table, l, target);

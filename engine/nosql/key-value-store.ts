@@ -102,7 +102,6 @@ export class KeyValueStore {
   private readonly cut = new Set<string>();
   private lastTimestamp = 0;
   private readonly counters = new Map<string, number>();
-  private readonly cluster?: StoreCluster;
 
   /** Without `cluster` the nodes live in this process; with it, on the session's workers (see create()). */
   constructor(opts: KeyValueStoreOptions = {}, cluster?: StoreCluster) {
@@ -124,7 +123,6 @@ export class KeyValueStore {
     if (!["vector-clock", "timestamp"].includes(this.versioning)) throw bad("versioning", this.versioning, "expected vector-clock or timestamp");
     this.dir = opts.dir ?? mkdtempSync(join(tmpdir(), `kv-${this.name}-`));
     for (const n of nodes) this.nodeMap.set(n, cluster ? new WorkerKvNode(n, this.name, this.dir, this.versioning, cluster) : new LocalKvNode(n, this.dir, this.versioning));
-    this.cluster = cluster;
     if (this.partitioning === "consistent") this.ring = new ConsistentHashRing({ nodes, virtualNodes: opts.virtualNodes ?? 64 });
     if (this.partitioning === "range") {
       this.rangeBounds = opts.rangeBounds ?? Array.from({ length: nodes.length - 1 }, (_, i) => String.fromCharCode(97 + Math.floor(((i + 1) * 26) / nodes.length)));

@@ -53,7 +53,7 @@ export class DeltaStreamSource implements StreamSource {
   /** Where this query began when it had no offset yet (fixed at its first look at the table). */
   private begin?: DeltaSourceOffset;
 
-  constructor(private readonly session: SqlSession, path: string, private readonly options: Record<string, string>) {
+  constructor(session: SqlSession, path: string, private readonly options: Record<string, string>) {
     this.table = tableDir(path);
     if (!isDeltaTable(this.table)) {
       throw new AnalysisError("DELTA_SCHEMA_NOT_SET", `Table schema is not set. Write data into it or use CREATE TABLE to set the schema (no Delta table at ${this.table}).`);

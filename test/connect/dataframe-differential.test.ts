@@ -5,7 +5,7 @@
 // rows must agree; the few known differences are listed with their reason.
 
 import { describe, expect, it } from "vitest";
-import { SqlSession, F, Window, type DataFrame } from "../../engine/sql/index";
+import { SqlSession, F, Window } from "../../engine/sql/index";
 import { localHost } from "../sql/support/local-context";
 import { outcome, referenceServer } from "./differential";
 import { PROGRAMS, type Api } from "./dataframe-programs";

@@ -4,7 +4,7 @@
 // Delta's errors, VACUUM, and snapshot loading that stays flat with checkpoints.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, unlinkSync, utimesSync, writeFileSync, cpSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, truncateSync, unlinkSync, utimesSync, writeFileSync, cpSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparkSession, DeltaTable, F, loadSnapshot, clearSnapshotCache, readHistory, commit, listLog, lastScan } from "../../engine/index";

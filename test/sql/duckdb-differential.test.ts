@@ -1,7 +1,7 @@
 // Differential tests: the same SQL over the same random tables, here and in DuckDB (an
 // independent engine); results must be the same multiset of rows. Queries stick to the common
 // subset of both dialects (and avoid float aggregation order effects by rounding).
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, beforeAll, afterAll } from "vitest";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { expectSameRows, loadBoth, rng } from "./support/duckdb-diff";
 

@@ -17,7 +17,6 @@ export function timeZoneOf(cx: ExprBindContext): string {
   const z = cx.conf?.("spark.sql.session.timeZone");
   return z ? normalizeTimeZone(z) : systemTimeZone();
 }
-import { parseDuration } from "../expressions/functions-datetime";
 
 export interface ExprBindContext {
   bindSubquery(q: A.Query): LogicalPlan;

@@ -534,7 +534,6 @@ function buildGroupingSets(child: LogicalPlan, groupRaw: Expr[], selectRaw0: Exp
     const r = resolveExpr(g, { input, clause: "GROUP BY" });
     return r.kind === "alias" ? r.child : r;
   });
-  const n = G.length;
   const gen: Expr & { kind: "fn" } = {
     kind: "fn", name: "__expand_grouping_sets",
     args: [{ kind: "lit", value: sets, dataType: { type: "array", elementType: { type: "array", elementType: { type: "integer" }, containsNull: false }, containsNull: false } }, ...G],

@@ -39,7 +39,7 @@ export class ColumnarStage {
   readonly counts: number[];
   scanned = 0;
 
-  constructor(private readonly spec: Pick<ColumnarStageSpec, "ops" | "agg">, ctx: EvalContext, built?: unknown[][]) {
+  constructor(spec: Pick<ColumnarStageSpec, "ops" | "agg">, ctx: EvalContext, built?: unknown[][]) {
     this.steps = spec.ops.map((op) => {
       if (op.op !== "join") return compileOp(op, ctx);
       const j = new ColumnarHashJoin(op.spec, built ?? [], ctx);
