@@ -11,14 +11,25 @@ const PER_REDUCER = 2;
 const SCAN_LIMIT = 10_000;
 const MAX_TEXT = 100;
 
-/** A record as short text: JSON where it can be (bigints, Dates, Maps and typed arrays readable), cut at 100 characters. */
+/**
+ * A record as short text: JSON where it can be (bigints, Dates, Maps and typed arrays readable), cut
+ * at 100 characters. Arrays, typed arrays and strings longer than that are cut before they are
+ * written (their first 100 elements already make more text than is kept, so the text is the same):
+ * a shuffle record can be a whole column bucket (Pregel's), and writing it all to keep 100
+ * characters cost a third of the build.
+ */
 export function recordText(x: unknown): string {
   let t: string;
   try {
     t = JSON.stringify(x, (_k, v: unknown) => {
       if (typeof v === "bigint") return `${v}n`;
+      if (typeof v === "string") return v.length > MAX_TEXT ? v.slice(0, MAX_TEXT) : v;
       if (v instanceof Map) return Object.fromEntries(v);
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+        const a = v as unknown as ArrayLike<number> & { subarray(s: number, e: number): ArrayLike<number> };
+        return Array.from(a.length > MAX_TEXT ? a.subarray(0, MAX_TEXT) : a);
+      }
+      if (Array.isArray(v) && v.length > MAX_TEXT) return v.slice(0, MAX_TEXT);
       return v;
     }) ?? String(x);
   } catch {
