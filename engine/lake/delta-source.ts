@@ -20,7 +20,7 @@ import { Options } from "../sql/datasources/options";
 import { partitionValueText } from "../sql/datasources/partition-values";
 import { planSplits } from "../sql/datasources/splits";
 import { writeTaskFiles } from "../sql/datasources/write-files";
-import { emptyMetrics, type PushedFilter, type Row } from "../sql/datasources/types";
+import type { PushedFilter, Row } from "../sql/datasources/types";
 import { StructType, type StructField } from "../sql/types";
 import type { Action, AddFile, Metadata, Protocol, RemoveFile } from "./actions";
 import { checkWriteSchema, schemaToJson } from "./schema";
@@ -372,13 +372,7 @@ export const deltaDataSource: DataSource = {
     const partitionColumns = [...partFields.map((f) => f.name), ...(withFileCol ? [FILE_COLUMN] : [])];
     return planSplits(fileFormat("parquet"), listed, o, { defaultParallelism: hints.defaultParallelism }).map((split) => ({ split, partitionColumns }));
   },
-  async readSplit(split: unknown, req: ReadRequest): Promise<InternalRow[]> {
-    const tm = req.taskMetrics;
-    const m = emptyMetrics();
-    const rows = await readFileScanSplit("parquet", split as FileScanSplit, req, m);
-    if (tm) { tm.bytesRead += m.bytesRead; tm.recordsRead += rows.length; }
-    return rows;
-  },
+  readSplit: (split: unknown, req: ReadRequest): Promise<InternalRow[]> => readFileScanSplit("parquet", split as FileScanSplit, req),
   prepareWrite: prepareDeltaWrite,
   writeTask: writeDeltaTask,
   commitWrite: commitDeltaWrite,

@@ -17,6 +17,7 @@
 //   `writeTask` on a worker with the partition's rows, then the driver calls `commitWrite` with
 //   every task's result (or `abortWrite` if the job failed).
 
+import { AnalysisError } from "../common/errors";
 import type { DataType, StructType } from "./types";
 import type { ColumnBatch } from "./column-batch";
 
@@ -96,6 +97,15 @@ export function scanHints(spec: ScanSpec, defaultParallelism?: number): ScanHint
 
 /** Spark's save modes. */
 export type SaveMode = "overwrite" | "append" | "ignore" | "error" | "errorifexists";
+
+/** A save mode as the user spells it (any case; "default" is errorifexists); AnalysisError INVALID_SAVE_MODE otherwise. */
+export function saveMode(m: string): SaveMode {
+  const mm = m.toLowerCase();
+  if (!["overwrite", "append", "ignore", "error", "errorifexists", "default"].includes(mm)) {
+    throw new AnalysisError("INVALID_SAVE_MODE", `The specified save mode "${m}" is invalid. Valid save modes include "append", "overwrite", "ignore", "error", "errorifexists", and "default".`, { parameters: { mode: m } });
+  }
+  return (mm === "default" ? "errorifexists" : mm) as SaveMode;
+}
 
 /**
  * A write job as the driver sees it. Tasks get it as plain data: rebuild the schema with

@@ -9,7 +9,7 @@ import { writePartition } from "../execution/write-task";
 import { parseTableSchema } from "../parser";
 import { StructType, type DataType } from "../types";
 import type { Attr } from "../expressions/expression";
-import { dataSourceOptions, getDataSource, registeredFormats, TABLE_OPERATION_OPTION, type OptionValue, type DataSource, type DataSourceOptions, type ScanSpec, type WriteJob, type WrittenFile } from "../datasource-contract";
+import { dataSourceOptions, getDataSource, saveMode, registeredFormats, TABLE_OPERATION_OPTION, type OptionValue, type DataSource, type DataSourceOptions, type ScanSpec, type WriteJob, type WrittenFile } from "../datasource-contract";
 import { newExprId } from "../plan/logical-plan";
 import { localPath } from "../datasources/file-listing";
 import { DataFrame } from "./dataframe";
@@ -91,14 +91,7 @@ export class DataFrameWriter {
   constructor(protected readonly df: DataFrame) {}
 
   format(f: string): this { this.fmt = f; this.fmtSet = true; return this; }
-  mode(m: string): this {
-    const mm = m.toLowerCase();
-    if (!["overwrite", "append", "ignore", "error", "errorifexists", "default"].includes(mm)) {
-      throw new AnalysisError("INVALID_SAVE_MODE", `The specified save mode "${m}" is invalid. Valid save modes include "append", "overwrite", "ignore", "error", "errorifexists", and "default".`);
-    }
-    this.saveMode = (mm === "default" ? "errorifexists" : mm) as WriteJob["mode"];
-    return this;
-  }
+  mode(m: string): this { this.saveMode = saveMode(m); return this; }
   option(key: string, value: OptionValue): this { this.opts[key] = value; return this; }
   options(o: Record<string, OptionValue>): this { Object.assign(this.opts, o); return this; }
   partitionBy(...cols: (string | string[])[]): this { this.partitionCols = cols.flat(); return this; }

@@ -102,12 +102,20 @@ export async function readScanRows(formatName: string, split: FileScanSplit, req
   }
 }
 
-/** Worker side: one split's rows as arrays in `req.requiredColumns` order. */
+/**
+ * Worker side: one split's rows as arrays in `req.requiredColumns` order. The bytes and records it
+ * reads go to `metrics` if given and to the request's task metrics.
+ */
 export const readFileScanSplit = registerShippable("sql.datasources.readFileScanSplit",
-  async function readFileScanSplit(format: string, split: FileScanSplit, req: ReadRequest, metrics?: ReadMetrics): Promise<InternalRow[]> {
+  async function readFileScanSplit(format: string, split: FileScanSplit, req: ReadRequest, metrics: ReadMetrics = emptyMetrics()): Promise<InternalRow[]> {
     const names = req.requiredColumns;
     const out: InternalRow[] = [];
-    await readScanRows(format, split, req, metrics ?? emptyMetrics(), (r) => out.push(names.map((n) => r[n] ?? null)));
+    const bytes0 = metrics.bytesRead;
+    await readScanRows(format, split, req, metrics, (r) => out.push(names.map((n) => r[n] ?? null)));
+    if (req.taskMetrics) {
+      req.taskMetrics.bytesRead += metrics.bytesRead - bytes0;
+      req.taskMetrics.recordsRead += out.length;
+    }
     return out;
   });
 
@@ -121,7 +129,8 @@ export async function* readFileScanSplitColumns(formatName: string, split: FileS
   const o = new Options(req.options);
   const tolerant = o.bool("ignoreMissingFiles", o.bool("spark.sql.files.ignoreMissingFiles", false)) || o.bool("ignoreCorruptFiles", o.bool("spark.sql.files.ignoreCorruptFiles", false));
   if (!format.readFileBatches || tolerant) {
-    const rows = await readFileScanSplit(formatName, split, req, metrics);
+    // The row reader's metrics only: the caller counts this batch into the task's metrics.
+    const rows = await readFileScanSplit(formatName, split, { ...req, taskMetrics: undefined }, metrics);
     const full = StructType.of(req.dataSchema);
     yield rowsToBatch(rows, req.requiredColumns.map((n) => isNumberType(full.fields.find((f) => f.name === n)?.dataType ?? { type: "string" })));
     return;
@@ -174,15 +183,7 @@ export function fileDataSource(format: FileFormat): DataSource {
     async planSplits(paths, options, dataSchema, hints) {
       return planSync(paths, options, dataSchema, hints);
     },
-    async readSplit(split, req) {
-      const m = emptyMetrics();
-      const rows = await readFileScanSplit(format.name, split as FileScanSplit, req, m);
-      if (req.taskMetrics) {
-        req.taskMetrics.bytesRead += m.bytesRead;
-        req.taskMetrics.recordsRead += rows.length;
-      }
-      return rows;
-    },
+    readSplit: (split, req) => readFileScanSplit(format.name, split as FileScanSplit, req),
     readSplitColumns: format.readFileBatches ? (split, req) => {
       const m = emptyMetrics();
       return withTaskMetrics(readFileScanSplitColumns(format.name, split as FileScanSplit, req, m), m, req.taskMetrics);

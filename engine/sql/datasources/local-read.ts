@@ -50,7 +50,7 @@ export interface ResolvedScan {
 
 /** Spark's schema of `format` files at `paths` (what spark.read...load(paths).schema shows). */
 export async function inferFileSchema(format: string, paths: string[], options: ScanRequest["options"] = {}): Promise<StructType> {
-  return (await resolveScan({ format, paths, options })).schema;
+  return fileScanSchema(fileFormat(format), paths, new Options(options), undefined, emptyMetrics()).schema;
 }
 
 /** Driver side: everything needed to run a scan as one task per split. */

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { AnalysisError } from "../../common/errors";
-import { dataSourceOptions, type OptionValue, type SaveMode, type WriteJob, type WrittenFile } from "../datasource-contract";
+import { dataSourceOptions, saveMode, type OptionValue, type SaveMode, type WriteJob, type WrittenFile } from "../datasource-contract";
 import { StructType } from "../types";
 import { fileFormat, type FileFormat } from "./file-format";
 import { escapePathName, fileUri, localPath } from "./file-listing";
@@ -18,8 +18,6 @@ import { partitionValueText } from "./partition-values";
 import { registerShippable } from "./shippable";
 import type { Row } from "./types";
 
-const SAVE_MODES = ["overwrite", "append", "ignore", "error", "errorifexists", "default"];
-
 /** A write job for `format` files at `path` (writeLocal, tests, and formats that write files for others, like Delta). */
 export function fileWriteJob(
   format: string,
@@ -27,12 +25,8 @@ export function fileWriteJob(
   schema: StructType,
   opts: { mode?: SaveMode | "default" | string; partitionBy?: string[]; options?: Record<string, OptionValue | null | undefined>; jobId?: string } = {},
 ): WriteJob {
-  const mode = (opts.mode ?? "errorifexists").toLowerCase();
-  if (!SAVE_MODES.includes(mode)) {
-    throw new AnalysisError("INVALID_SAVE_MODE", `The specified save mode "${opts.mode}" is invalid. Valid save modes include "append", "overwrite", "ignore", "error", "errorifexists", and "default".`, { parameters: { mode: String(opts.mode) } });
-  }
   return {
-    format, path, mode: (mode === "default" ? "errorifexists" : mode) as SaveMode, options: dataSourceOptions(opts.options ?? {}),
+    format, path, mode: saveMode(opts.mode ?? "errorifexists"), options: dataSourceOptions(opts.options ?? {}),
     partitionBy: opts.partitionBy ?? [], schema, jobId: opts.jobId ?? randomUUID(),
   };
 }
