@@ -1,8 +1,13 @@
-// Columns of vertex ids, edge values and messages as the Pregel engine ships them: a Float64Array
-// while every entry is a number (it travels as raw bytes, with no per-value encoding or boxing),
-// else a plain array.
+// Columns of vertex ids, edge values and messages as the Pregel engine ships them: an Int32Array
+// while every entry is a 32-bit integer, a Float64Array while every entry is a number (both travel
+// as raw bytes, with no per-value encoding or boxing), else a plain array.
 
-export type Column = unknown[] | Float64Array;
+export type Column = unknown[] | Float64Array | Int32Array;
+
+/** Whether a column holds numbers only (a typed array). */
+export function isNumeric(c: Column): c is Float64Array | Int32Array {
+  return c instanceof Float64Array || c instanceof Int32Array;
+}
 
 /** A column of the values of `a`. */
 export function column(a: unknown[]): Column {
@@ -14,11 +19,13 @@ export function column(a: unknown[]): Column {
 export class ColumnBuilder {
   private nums: Float64Array | null = new Float64Array(64);
   private any: unknown[] | null = null;
+  private int32 = true;
   length = 0;
 
   push(v: unknown): void {
     const nums = this.nums;
     if (nums !== null && typeof v === "number") {
+      if ((v | 0) !== v || (v === 0 && 1 / v < 0)) this.int32 = false;
       if (this.length === nums.length) { const n = new Float64Array(nums.length * 2); n.set(nums); this.nums = n; n[this.length++] = v; return; }
       nums[this.length++] = v;
       return;
@@ -29,6 +36,7 @@ export class ColumnBuilder {
   }
 
   finish(): Column {
-    return this.any ?? this.nums!.slice(0, this.length);
+    if (this.any !== null) return this.any;
+    return this.int32 ? Int32Array.from(this.nums!.subarray(0, this.length)) : this.nums!.slice(0, this.length);
   }
 }

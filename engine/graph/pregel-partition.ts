@@ -15,7 +15,7 @@ import { decode, encode } from "../common/codec";
 import { ExecutionError } from "../common/errors";
 import { hashInt32, hashKey, partitionForKey } from "../common/keys";
 import type { VertexId } from "./graph-data";
-import { column, ColumnBuilder, type Column } from "./columns";
+import { column, ColumnBuilder, isNumeric, type Column } from "./columns";
 import { IdIndex } from "./id-index";
 
 export interface PregelEdge<E> { target: VertexId; value: E }
@@ -45,7 +45,10 @@ export interface VertexPartition {
   parts: number;
   ids: VertexId[];
   values: unknown[];
-  edges: Array<Array<PregelEdge<unknown>>>;
+  /** Out-edges as CSR columns: vertex i's are entries start[i] to start[i+1]-1 of dst and vals. */
+  csr: { start: Int32Array; dst: Column; vals: Column };
+  /** Vertex i's edge objects once its compute() read or replaced `edges` (they replace its CSR entries). */
+  edges: Array<Array<PregelEdge<unknown>> | undefined>;
   halted: Uint8Array;
   /** The superstep this partition computes next. */
   step: number;
@@ -134,15 +137,34 @@ function partitionOf(id: VertexId, parts: number): number {
   return typeof id === "number" && (id | 0) === id ? hashInt32(id) % parts : partitionForKey(id, parts);
 }
 
+/**
+ * How the build reads edge records. As given: [src, dst, value]. `weights`: [src, dst, weight?],
+ * the weight 1 when absent, else checked to be a finite non-negative number. `undirected`: each
+ * edge also in the other direction.
+ */
+export interface EdgeInput { weights?: boolean; undirected?: boolean }
+
+function edgeWeight(e: readonly unknown[]): number {
+  const w = e.length > 2 ? e[2] : 1;
+  if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new Error(`GRAPH_INVALID_WEIGHT: edge ${JSON.stringify(e[0])} -> ${JSON.stringify(e[1])} has weight ${JSON.stringify(w)}`);
+  return w;
+}
+
 /** Route edges to their source's partition, and each target id (once) to its own partition. */
-export const pregelRouteEdges = registerShippable("graph.pregelRouteEdges", function pregelRouteEdges(parts: number, it: Iterable<[VertexId, VertexId, unknown]>): Array<[number, BuildBucket]> {
+export const pregelRouteEdges = registerShippable("graph.pregelRouteEdges", function pregelRouteEdges(parts: number, input: EdgeInput, it: Iterable<readonly unknown[]>): Array<[number, BuildBucket]> {
   const src: ColumnBuilder[] = [], dst: ColumnBuilder[] = [], vals: ColumnBuilder[] = [], targets: ColumnBuilder[] = [];
   for (let q = 0; q < parts; q++) { src.push(new ColumnBuilder()); dst.push(new ColumnBuilder()); vals.push(new ColumnBuilder()); targets.push(new ColumnBuilder()); }
   const seen = new IdIndex();
-  for (const [s, d, v] of it) {
+  const add = (s: VertexId, d: VertexId, v: unknown): void => {
     const q = partitionOf(s, parts);
     src[q]!.push(s); dst[q]!.push(d); vals[q]!.push(v);
     if (seen.get(d) < 0) { seen.add(d, 0); targets[partitionOf(d, parts)]!.push(d); }
+  };
+  const weights = input.weights === true, undirected = input.undirected === true;
+  for (const e of it) {
+    const s = e[0] as VertexId, d = e[1] as VertexId, v = weights ? edgeWeight(e) : e[2];
+    add(s, d, v);
+    if (undirected) add(d, s, v);
   }
   const out: Array<[number, BuildBucket]> = [];
   for (let q = 0; q < parts; q++) {
@@ -158,12 +180,12 @@ export const pregelRouteEdges = registerShippable("graph.pregelRouteEdges", func
  * vertex with `defaultValue` (GraphX's Graph.fromEdges).
  */
 export const pregelBuildPartition = registerShippable("graph.pregelBuildPartition", function pregelBuildPartition(pid: number, parts: number, explicit: boolean, defaultValue: unknown, it: Iterable<[number, BuildBucket]>): VertexPartition[] {
-  const P: VertexPartition = { pid, parts, ids: [], values: [], edges: [], halted: new Uint8Array(0), step: 0, sent: [] };
+  const P: VertexPartition = { pid, parts, ids: [], values: [], csr: { start: new Int32Array(1), dst: [], vals: [] }, edges: [], halted: new Uint8Array(0), step: 0, sent: [] };
   const buckets = [...it].map((r) => r[1]);
   const at = new IdIndex(buckets.reduce((a, b) => a + (b.k === "e" ? 0 : b.ids.length), 0));
   const add = (id: VertexId, v: unknown): number => {
     const i = P.ids.length;
-    at.add(id, i); P.ids.push(id); P.values.push(v); P.edges.push([]);
+    at.add(id, i); P.ids.push(id); P.values.push(v);
     return i;
   };
   const counts = new Map<VertexId, number>();
@@ -183,33 +205,30 @@ export const pregelBuildPartition = registerShippable("graph.pregelBuildPartitio
     return add(id, defaultValue);
   };
   for (const b of buckets) if (b.k === "x") for (let i = 0; i < b.ids.length; i++) need(b.ids[i] as VertexId);
-  // Out-edges grouped by source with a counting sort, each vertex's edge objects allocated
-  // together: compute() walks them vertex by vertex, and scattered objects cost cache misses.
+  // Out-edges grouped by source with a counting sort into CSR columns: no object per edge (a
+  // vertex's edge objects are built only when its compute() reads `edges`).
   const ebs = buckets.filter((b): b is Extract<BuildBucket, { k: "e" }> => b.k === "e");
   const m = ebs.reduce((a, b) => a + b.src.length, 0);
   const owner = new Int32Array(m);
   let e = 0;
   for (const b of ebs) for (let i = 0; i < b.src.length; i++) owner[e++] = need(b.src[i] as VertexId);
-  const start = new Int32Array(P.ids.length + 1);
+  const n = P.ids.length, start = new Int32Array(n + 1);
   for (let k = 0; k < m; k++) start[owner[k]! + 1]!++;
-  for (let v = 0; v < P.ids.length; v++) start[v + 1]! += start[v]!;
-  const fill = start.slice(0, P.ids.length), order = new Int32Array(m);
-  for (let k = 0; k < m; k++) order[fill[owner[k]!]!++] = k;
-  const bucketOf = new Int32Array(m), offset = new Int32Array(m);
+  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  const fill = start.slice(0, n);
+  // Each column as narrow as its buckets allow: 32-bit integers, numbers, or anything.
+  const like = (cols: Column[]): Column =>
+    cols.every((c) => c instanceof Int32Array) ? new Int32Array(m) : cols.every(isNumeric) ? new Float64Array(m) : new Array(m);
+  const dst = like(ebs.map((b) => b.dst)), vals = like(ebs.map((b) => b.vals));
   e = 0;
-  for (let j = 0; j < ebs.length; j++) for (let i = 0; i < ebs[j]!.src.length; i++) { bucketOf[e] = j; offset[e++] = i; }
-  for (let v = 0; v < P.ids.length; v++) {
-    const n = start[v + 1]! - start[v]!;
-    if (n === 0) continue;
-    const list: Array<PregelEdge<unknown>> = new Array(n);
-    for (let k = 0; k < n; k++) {
-      const x = order[start[v]! + k]!, b = ebs[bucketOf[x]!]!, i = offset[x]!;
-      list[k] = new Edge(b.dst[i] as VertexId, b.vals[i]);
-    }
-    P.edges[v] = list;
+  for (const b of ebs) {
+    const bd = b.dst, bv = b.vals;
+    for (let i = 0; i < bd.length; i++) { const at = fill[owner[e++]!]!++; dst[at] = bd[i]; vals[at] = bv[i]; }
   }
-  P.halted = new Uint8Array(P.ids.length);
-  locals.set(P, { at, slotOf: new IdIndex(), slotId: [], slotPart: [], stamp: [], pay: [], num: new Float64Array(0) });
+  P.csr = { start, dst, vals };
+  P.edges = new Array(n);
+  P.halted = new Uint8Array(n);
+  locals.set(P, newLocal(at, m));
   return [P];
 });
 
@@ -226,6 +245,12 @@ interface Local {
   /** This superstep's payload per slot (combined message, or list), or its number in `num`. */
   pay: unknown[];
   num: Float64Array;
+  /** The slot of each CSR edge's target, -1 until first sent on. */
+  edgeSlot: Int32Array;
+}
+
+function newLocal(at: IdIndex, edges: number): Local {
+  return { at, slotOf: new IdIndex(), slotId: [], slotPart: [], stamp: [], pay: [], num: new Float64Array(0), edgeSlot: new Int32Array(edges).fill(-1) };
 }
 
 function newSlot(L: Local, to: VertexId, parts: number): number {
@@ -241,7 +266,7 @@ function local(P: VertexPartition): Local {
   if (!l) {
     const at = new IdIndex(P.ids.length);
     for (let i = 0; i < P.ids.length; i++) at.add(P.ids[i]!, i);
-    l = { at, slotOf: new IdIndex(), slotId: [], slotPart: [], stamp: [], pay: [], num: new Float64Array(0) };
+    l = newLocal(at, P.csr.dst.length);
     locals.set(P, l);
   }
   return l;
@@ -278,9 +303,55 @@ export const pregelDescribe = registerShippable("graph.pregelDescribe", function
   return [[P.ids.length, P.problem ?? null]];
 });
 
+/**
+ * The vertex compute() sees: its edges come from the partition's CSR columns, as objects only
+ * once compute() reads or replaces `edges` (from then on the objects are the vertex's edges).
+ * `numEdges`, `edgeTarget(k)` and `edgeValue(k)` read them without building objects.
+ */
+class VertexView {
+  constructor(private readonly P: VertexPartition, private readonly i: number, readonly id: VertexId, public value: unknown) {}
+
+  get edges(): Array<PregelEdge<unknown>> {
+    const P = this.P, i = this.i;
+    let es = P.edges[i];
+    if (es === undefined) {
+      const { start, dst, vals } = P.csr, a = start[i]!, n = start[i + 1]! - a;
+      es = new Array(n);
+      for (let k = 0; k < n; k++) es[k] = new Edge(dst[a + k] as VertexId, vals[a + k]);
+      P.edges[i] = es;
+    }
+    return es;
+  }
+
+  set edges(es: Array<PregelEdge<unknown>>) {
+    this.P.edges[this.i] = es;
+  }
+
+  get numEdges(): number {
+    const es = this.P.edges[this.i], start = this.P.csr.start;
+    return es !== undefined ? es.length : start[this.i + 1]! - start[this.i]!;
+  }
+
+  edgeTarget(k: number): VertexId {
+    const es = this.P.edges[this.i];
+    return es !== undefined ? es[k]!.target : this.P.csr.dst[this.csrIndex(k)] as VertexId;
+  }
+
+  edgeValue(k: number): unknown {
+    const es = this.P.edges[this.i];
+    return es !== undefined ? es[k]!.value : this.P.csr.vals[this.csrIndex(k)];
+  }
+
+  private csrIndex(k: number): number {
+    const start = this.P.csr.start, a = start[this.i]!;
+    if (!(k >= 0 && a + k < start[this.i + 1]!)) throw new RangeError(`vertex ${JSON.stringify(this.id)} has no edge ${k} (it has ${start[this.i + 1]! - a})`);
+    return a + k;
+  }
+}
+
 // ---- one superstep --------------------------------------------------------------------------
 
-type Compute = (vertex: { id: VertexId; value: unknown; edges: Array<PregelEdge<unknown>> }, messages: unknown[], ctx: unknown) => void;
+type Compute = (vertex: VertexView, messages: unknown[], ctx: unknown) => void;
 type Combiner = ((a: unknown, b: unknown) => unknown) | null;
 
 function messageBytes(m: unknown): number {
@@ -347,22 +418,57 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
     const s = slotOf.get(to);
     sendSlot(s < 0 ? newSlot(L, to, parts) : s, m);
   };
-  // To every out-edge: each edge object remembers its target's slot, so no lookup per message.
-  const sendAll = (m: unknown): void => {
-    const es = vertex.edges as SlottedEdge[], ids = L.slotId;
-    for (let k = 0; k < es.length; k++) {
-      const e = es[k]!;
-      let s = e[SLOT];
-      if (s === undefined || s < 0 || ids[s] !== e.target) {
-        s = slotOf.get(e.target);
-        if (s < 0) s = newSlot(L, e.target, parts);
-        e[SLOT] = s;
-      }
-      sendSlot(s, m);
+  // The slot of an out-edge's target: each edge object (or CSR entry) remembers it, so no lookup
+  // per message.
+  const edgeSlot = (e: SlottedEdge): number => {
+    let s = e[SLOT];
+    if (s === undefined || s < 0 || L.slotId[s] !== e.target) {
+      s = slotOf.get(e.target);
+      if (s < 0) s = newSlot(L, e.target, parts);
+      e[SLOT] = s;
     }
+    return s;
+  };
+  const { start: csrStart, dst: csrDst } = P.csr, csrSlot = L.edgeSlot;
+  const csrEdgeSlot = (k: number): number => {
+    let s = csrSlot[k]!;
+    if (s < 0) {
+      const to = csrDst[k] as VertexId;
+      s = slotOf.get(to);
+      if (s < 0) s = newSlot(L, to, parts);
+      csrSlot[k] = s;
+    }
+    return s;
+  };
+  // A number into a slot while payloads are numbers; false when the combination was not one
+  // (payloads then move to the plain array, and the caller goes on message by message).
+  const combineNumber = (s: number, m: number): boolean => {
+    if (slotPart[s] === pid) localMsgs++;
+    const num = L.num;
+    if (stamp[s] !== epoch) { stamp[s] = epoch; num[s] = m; touched.push(s); return true; }
+    const r = combiner!(num[s], m);
+    if (typeof r === "number") { num[s] = r; return true; }
+    toGeneric();
+    pay[s] = r;
+    return false;
+  };
+  const sendAll = (m: unknown): void => {
+    const es = P.edges[cur] as SlottedEdge[] | undefined;
+    const from = es === undefined ? csrStart[cur]! : 0, to = es === undefined ? csrStart[cur + 1]! : es.length;
+    let k = from;
+    // The common case (a number, combined while numbers) in one pass with no call per edge but
+    // the combiner's; anything else goes message by message through sendSlot.
+    if (numeric && typeof m === "number") {
+      sent += to - from; bytes += 8 * (to - from);
+      if (es === undefined) { while (k < to) if (!combineNumber(csrEdgeSlot(k++), m)) break; }
+      else { while (k < to) if (!combineNumber(edgeSlot(es[k++]!), m)) break; }
+      sent -= to - k; bytes -= 8 * (to - k);
+    }
+    if (es === undefined) for (; k < to; k++) sendSlot(csrEdgeSlot(k), m);
+    else for (; k < to; k++) sendSlot(edgeSlot(es[k]!), m);
   };
   const partial: Record<string, unknown> = {};
-  let halt = false, vertex: { id: VertexId; value: unknown; edges: Array<PregelEdge<unknown>> } = { id: 0, value: null, edges: [] };
+  let halt = false, cur = 0;
   const ctx = {
     superstep: spec.step,
     numVertices: spec.numVertices,
@@ -381,11 +487,10 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
     for (let i = 0; i < n; i++) {
       if (P.halted[i] && !has[i]) { halted++; continue; }
       active++;
-      vertex = { id: P.ids[i]!, value: P.values[i], edges: P.edges[i]! };
-      halt = false;
+      const vertex = new VertexView(P, i, P.ids[i]!, P.values[i]);
+      cur = i; halt = false;
       compute(vertex, has[i] ? (combine ? [inMsg[i]] : (inMsg[i] as unknown[])) : [], ctx);
       P.values[i] = vertex.value;
-      P.edges[i] = vertex.edges;
       P.halted[i] = halt ? 1 : 0;
       if (halt) halted++;
     }
@@ -425,8 +530,8 @@ function partFile(dir: string, pid: number): string {
 function writePartition(dir: string, P: VertexPartition): void {
   mkdirSync(dir, { recursive: true });
   const file = partFile(dir, P.pid), tmp = `${file}.${process.pid}.tmp`;
-  const { pid, parts, ids, values, edges, halted, step, sent } = P;
-  writeFileSync(tmp, encode({ pid, parts, ids, values, edges, halted, step, sent }));
+  const { pid, parts, ids, values, csr, edges, halted, step, sent } = P;
+  writeFileSync(tmp, encode({ pid, parts, ids, values, csr, edges, halted, step, sent }));
   renameSync(tmp, file);
 }
 

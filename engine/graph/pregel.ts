@@ -17,7 +17,7 @@ import type { VertexId } from "./graph-data";
 import { messageFlowHtml, messageFlowText } from "./message-flow";
 import {
   pregelBuildPartition, pregelDescribe, pregelReplay, pregelRestorePartition, pregelRouteEdges, pregelRouteVertices,
-  pregelSuperstep, pregelValues, type BuildBucket, type MessageBucket, type MessageSample, type SuperstepMetrics, type SuperstepSpec, type SuperstepStats, type VertexPartition,
+  pregelSuperstep, pregelValues, type BuildBucket, type EdgeInput, type MessageBucket, type MessageSample, type SuperstepMetrics, type SuperstepSpec, type SuperstepStats, type VertexPartition,
 } from "./pregel-partition";
 
 export type { SuperstepMetrics };
@@ -28,8 +28,14 @@ const RESIDENT = StorageLevel.MEMORY_AND_DISK_DESER;
 export interface PregelVertex<V, E> {
   readonly id: VertexId;
   value: V;
-  /** Out-edges: target id and edge value; compute() may change them. */
+  /** Out-edges: target id and edge value; compute() may change them (the objects are built on first use). */
   edges: Array<{ target: VertexId; value: E }>;
+  /** The number of out-edges, read without building the edge objects (Giraph's getNumEdges). */
+  readonly numEdges: number;
+  /** The target of out-edge k (0 <= k < numEdges), read without building the edge objects. */
+  edgeTarget(k: number): VertexId;
+  /** The value of out-edge k, read without building the edge objects. */
+  edgeValue(k: number): E;
 }
 
 export interface PregelContext<M> {
@@ -92,6 +98,8 @@ export async function runPregel<V, E, M>(
   edges: RDD<[VertexId, VertexId, E]>,
   compute: ComputeFn<V, E, M>,
   opts: PregelOptions<M> = {},
+  /** How the edge records read (the algorithms' weighted or undirected edges); as given by default. */
+  edgeInput: EdgeInput = {},
 ): Promise<PregelResult<V>> {
   const parts = opts.numPartitions ?? Math.max((vertices ?? edges).getNumPartitions(), 1);
   const maxSupersteps = opts.maxSupersteps ?? 10_000;
@@ -104,7 +112,7 @@ export async function runPregel<V, E, M>(
 
   // The vertex partitions: vertices and edges routed to their partition as columns, then built.
   const build = (): RDD<VertexPartition> => {
-    const routedEdges = edges.mapPartitions((it: Iterable<[VertexId, VertexId, E]>) => pregelRouteEdges(parts, it as Iterable<[VertexId, VertexId, unknown]>));
+    const routedEdges = edges.mapPartitions((it: Iterable<[VertexId, VertexId, E]>) => pregelRouteEdges(parts, edgeInput, it));
     const routed: RDD<[number, BuildBucket]> = vertices
       ? vertices.mapPartitions((it: Iterable<[VertexId, V]>) => pregelRouteVertices(parts, it)).union(routedEdges)
       : routedEdges;

@@ -1,7 +1,8 @@
 // The resident Pregel engine's own behaviour on real workers: vertices from the edges alone
 // (Graph.fromEdges), string ids, messages that are not numbers (with and without a combiner,
 // and a combiner that stops returning numbers halfway), messages to no vertex, edges changed by
-// compute(), the user's error reaching the caller, and a run that loses a worker without any
+// compute() (replaced or changed in place, and read in place without edge objects), weights
+// checked, the user's error reaching the caller, and a run that loses a worker without any
 // checkpoint restarting from the start with the same result.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageRank, pregelPageRank, runPregel, type EdgeTuple, type VertexId } from "../../engine/graph";
@@ -74,6 +75,34 @@ describe("Pregel engine", () => {
       ctx.voteToHalt();
     }, { defaultValue: 0, combiner: (a, b) => a + b, numPartitions: 2 });
     expect(byId(res.values)).toEqual([[0, 31], [1, 1], [2, 1]]);
+  }, 60_000);
+
+  it("numEdges, edgeTarget and edgeValue read the edges in place; edges changed in place are the ones sent along", async () => {
+    const sc = spark.sparkContext;
+    const edges = [["a", "b", 2], ["a", "c", 3.5], ["b", "c", 1], ["c", "a", 7], ["c", "b", 0]] as Array<[VertexId, VertexId, number]>;
+    const res = await runPregel<string, number, string>(null, sc.parallelize(edges, 2), (v, msgs, ctx) => {
+      if (ctx.superstep === 0) {
+        const read: string[] = [];
+        for (let k = 0; k < v.numEdges; k++) read.push(`${String(v.edgeTarget(k))}=${v.edgeValue(k)}`);
+        v.value = read.sort().join(" ");
+        // Vertex a turns its edge to b towards c, in place; the next sends follow the change.
+        if (v.id === "a") for (const e of v.edges) if (e.target === "b") e.target = "c";
+        return;
+      }
+      if (ctx.superstep === 1) { ctx.sendToAllNeighbors(`from ${String(v.id)} (${v.numEdges})`); return; }
+      v.value += ` | ${[...msgs].sort().join(", ")}`;
+      ctx.voteToHalt();
+    }, { defaultValue: "", numPartitions: 2 });
+    expect(byId(res.values)).toEqual([
+      ["a", "b=2 c=3.5 | from c (2)"],
+      ["b", "c=1 | from c (2)"],
+      ["c", "a=7 b=0 | from a (2), from a (2), from b (1)"],
+    ]);
+  }, 60_000);
+
+  it("PageRank on Pregel refuses a weight that is not a non-negative number", async () => {
+    const sc = spark.sparkContext;
+    await expect(pregelPageRank(sc.parallelize([[1, 2, 1], [2, 1, Number.NaN]] as EdgeTuple[], 2), { numPartitions: 2 })).rejects.toThrow(/GRAPH_INVALID_WEIGHT.*2 -> 1/);
   }, 60_000);
 
   it("an error thrown by compute() reaches the caller with its own message", async () => {
