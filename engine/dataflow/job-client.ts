@@ -1,6 +1,6 @@
 // The driver side of a running dataflow job (Flink's JobManager for one job, plus its JobClient):
 // a hub that workers' slots connect to (with the job's secret) and that tells them where their
-// peers listen (records and credits flow worker to worker, peer-links.ts), the checkpoint
+// peers listen (records and credits flow worker to worker, rpc/peer-links.ts), the checkpoint
 // coordinator (barrier or stop-the-world snapshots, on a timer or on request; savepoints), the
 // feed of controlled sources, the transactional sinks (outputs are committed when the checkpoint that covers
 // them completes, or at the end of the job), metrics, and failover: when a slot is lost (its worker

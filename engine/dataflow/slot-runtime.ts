@@ -1,7 +1,7 @@
 // A task slot running its share of a dataflow job on a worker: with Flink's slot sharing, slot i
 // hosts subtask i of every task (chain). It connects to the job's hub on the driver, builds its
 // subtasks (restoring their state from a checkpoint when the job is recovering), exchanges network
-// buffers and credits with the other slots over direct worker-to-worker connections (peer-links.ts;
+// buffers and credits with the other slots over direct worker-to-worker connections (rpc/peer-links.ts;
 // locally when both ends are in this slot), injects
 // barriers at its sources when the checkpoint coordinator asks, reports metrics, and returns when
 // all its subtasks have finished or the attempt is cancelled.
@@ -9,10 +9,15 @@
 import { join } from "node:path";
 import WebSocket from "ws";
 import { ExecutionError } from "../common/errors";
-import { PeerLinks } from "./peer-links";
+import { PeerLinks } from "../rpc/peer-links";
 import { readMetadata } from "./savepoints";
 import { Subtask } from "./subtask";
 import type { JobGraph, SlotTaskArgs, StreamElement } from "./types";
+
+/** What slots send each other: network buffers of records, and credits back to their producers. */
+type PeerFrame =
+  | { t: "buf"; ch: string; items: StreamElement[] }
+  | { t: "credit"; ch: string };
 
 export interface SlotReport { slot: number; attempt: number; cancelled: boolean; subtasks: number }
 
@@ -25,10 +30,10 @@ export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs)
   const subtasks = new Map<number, Subtask>();
   const byChannelTarget = (ch: string) => subtasks.get(Number(ch.slice(ch.indexOf(">") + 1).split(".")[0]));
   const byChannelSource = (ch: string) => subtasks.get(Number(ch.split(".")[0]));
-  const links = new PeerLinks(slot, args.attempt, args.secret, (f) => {
+  const links = new PeerLinks<PeerFrame>(slot, args.attempt, args.secret, (f) => {
     if (f.t === "buf") byChannelTarget(f.ch)?.gate.receive(f.ch, f.items);
     else byChannelSource(f.ch)?.outChannels.get(f.ch)?.addCredit();
-  });
+  }, (f) => f.t === "buf");
   const dataUrl = await links.listen();
   const transport = {
     sendBuffer: (toSlot: number, ch: string, items: StreamElement[]) => {

@@ -1,32 +1,28 @@
-// Worker-to-worker data connections of a dataflow job (Flink's network stack between task
-// managers): every slot listens on its own loopback port for the buffers and credits other slots send
-// it, and opens one connection to every other slot for what it sends them. The hub on the driver
-// only tells each slot where its peers listen; records never pass through the driver. A peer must
-// present the job's secret (shipped with the task over the session's authenticated channel) and the
-// current attempt in its first frame, otherwise it is disconnected. Frames are the engine's binary
-// codec, so records keep their types (dates, bigints, decimals) across workers.
+// Worker-to-worker connections between the tasks of one job that run at the same time (Flink's
+// network stack between task managers, Pregel's workers exchanging messages): every task listens on
+// its own loopback port for the frames other tasks send it, and opens one connection to every other
+// task for what it sends them. A hub on the driver only tells each task where its peers listen;
+// frames never pass through the driver. A peer must present the job's secret (shipped with the task
+// over the session's authenticated channel) and the current attempt in its first frame, otherwise it
+// is disconnected. Frames are the engine's binary codec, so values keep their types (dates, bigints,
+// decimals, typed arrays) across workers. Used by the dataflow engine and Pregel's barrier mode.
 
 import WebSocket, { WebSocketServer } from "ws";
 import { decode, encode } from "../common/codec";
-import { sameSecret } from "../rpc/auth";
-import type { StreamElement } from "./types";
+import { sameSecret } from "./auth";
 
-export type PeerFrame =
-  | { t: "buf"; ch: string; items: StreamElement[] }
-  | { t: "credit"; ch: string };
-
-/** One outgoing connection; `data` counts queued buffers (credits are not counted: see flushed()). */
+/** One outgoing connection; `data` counts queued data frames (control frames are not counted: see flushed()). */
 interface Link { ws?: WebSocket; queue: Buffer[]; data: number }
 
 interface Hello { t: "peer"; secret: string; attempt: number; from: number }
 
-export class PeerLinks {
+export class PeerLinks<F extends { t: string }> {
   private server?: WebSocketServer;
   private readonly out = new Map<number, Link>();
   private closed = false;
   /** Connections refused because the peer did not authenticate. */
   refused = 0;
-  /** Buffers and bytes received from other slots (records that crossed workers, never via the driver). */
+  /** Data frames and bytes received from other tasks (data that crossed workers, never via the driver). */
   buffersIn = 0;
   bytesIn = 0;
 
@@ -34,7 +30,9 @@ export class PeerLinks {
     private readonly slot: number,
     private readonly attempt: number,
     private readonly secret: string,
-    private readonly onFrame: (f: PeerFrame) => void,
+    private readonly onFrame: (f: F) => void,
+    /** Which frames carry data (counted in buffersIn and waited for by flushed()); all by default. */
+    private readonly isData: (f: F) => boolean = () => true,
   ) {}
 
   /** Listen for peers; resolves with the URL to announce to the hub. */
@@ -65,13 +63,13 @@ export class PeerLinks {
         return;
       }
       if (!isBinary) return;
-      const f = decode<PeerFrame>(data as Buffer);
-      if (f.t === "buf") { this.buffersIn++; this.bytesIn += (data as Buffer).length; }
+      const f = decode<F>(data as Buffer);
+      if (this.isData(f)) { this.buffersIn++; this.bytesIn += (data as Buffer).length; }
       this.onFrame(f);
     });
   }
 
-  /** Where the other slots listen (from the hub); connections open now, frames sent before that wait. */
+  /** Where the other tasks listen (from the hub); connections open now, frames sent before that wait. */
   connect(urls: Record<string, string>): void {
     for (const [k, url] of Object.entries(urls)) {
       const to = Number(k);
@@ -95,19 +93,20 @@ export class PeerLinks {
     return l;
   }
 
-  send(to: number, f: PeerFrame): void {
+  send(to: number, f: F): void {
     if (this.closed) return;
     const bytes = encode(f);
     const l = this.link(to);
     if (l.ws && l.ws.readyState === WebSocket.OPEN) l.ws.send(bytes);
-    else { l.queue.push(bytes); if (f.t === "buf") l.data++; }
+    else { l.queue.push(bytes); if (this.isData(f)) l.data++; }
   }
 
   /**
-   * Every data buffer sent has left this process: a finished slot waits for this before it closes,
-   * since its last buffers may be queued for a consumer whose slot has not started yet. Credits are
-   * not waited for: they go to producers, which may have finished and closed already (a consumer
-   * always outlives its producers' data, a producer need not outlive its consumers' credits).
+   * Every data frame sent has left this process: a finished task waits for this before it closes,
+   * since its last frames may be queued for a consumer whose task has not started yet. Control
+   * frames (the dataflow's credits) are not waited for: they go to producers, which may have finished
+   * and closed already (a consumer always outlives its producers' data, a producer need not outlive
+   * its consumers' credits).
    */
   async flushed(stop: () => boolean): Promise<void> {
     const pending = () => [...this.out.values()].some((l) => l.data > 0 || (l.ws !== undefined && l.ws.readyState === WebSocket.OPEN && l.ws.bufferedAmount > 0));
