@@ -5,7 +5,7 @@
 import type { RDD } from "../rdd";
 import type { EdgeTuple, VertexId } from "./graph-data";
 import { checkBeta } from "./pagerank-local";
-import { runPregel, type PregelResult } from "./pregel";
+import { runPregel, type PregelOptions, type PregelResult } from "./pregel";
 import type { EdgeInput } from "./pregel-partition";
 
 /** The algorithms' edges: [src, dst, weight?] records read by the build (weight 1 when absent), in both directions if undirected. */
@@ -14,7 +14,7 @@ function weightedEdges(edges: RDD<EdgeTuple>, undirected: boolean): { vertices: 
 }
 
 /** PageRank on Pregel: superstep k holds the ranks after k power-iteration steps (same numbers as pageRank()). */
-export async function pregelPageRank(edges: RDD<EdgeTuple>, opts: { beta?: number; maxIter?: number; numPartitions?: number; checkpointInterval?: number } = {}): Promise<PregelResult<number>> {
+export async function pregelPageRank(edges: RDD<EdgeTuple>, opts: { beta?: number; maxIter?: number } & Pick<PregelOptions<number>, "numPartitions" | "checkpointInterval" | "barrier" | "onSuperstep"> = {}): Promise<PregelResult<number>> {
   const beta = opts.beta ?? 0.85, maxIter = opts.maxIter ?? 20;
   checkBeta(beta);
   const { vertices, edgeRDD, input } = weightedEdges(edges, false);
@@ -35,7 +35,7 @@ export async function pregelPageRank(edges: RDD<EdgeTuple>, opts: { beta?: numbe
     if (tot === 0) ctx.aggregate("dangling", v.value);
     else if (uniform) ctx.sendToAllNeighbors((v.value! * w0) / tot); // the same share on every edge
     else for (let k = 0; k < d; k++) ctx.sendMessageTo(v.edgeTarget(k), (v.value! * v.edgeValue(k)) / tot);
-  }, { combiner: (a, b) => a + b, aggregators: { dangling: (a, b) => (a as number) + (b as number) }, numPartitions: opts.numPartitions, checkpointInterval: opts.checkpointInterval }, input) as Promise<PregelResult<number>>;
+  }, { combiner: (a, b) => a + b, aggregators: { dangling: (a, b) => (a as number) + (b as number) }, numPartitions: opts.numPartitions, checkpointInterval: opts.checkpointInterval, barrier: opts.barrier, onSuperstep: opts.onSuperstep }, input) as Promise<PregelResult<number>>;
 }
 
 /** Single-source shortest paths (non-negative weights); unreachable vertices get null. */

@@ -10,11 +10,13 @@
 
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { AnalysisError } from "../common/errors";
+import { AnalysisError, ExecutionError } from "../common/errors";
 import type { RDD } from "../rdd";
 import { StorageLevel } from "../storage";
 import type { VertexId } from "./graph-data";
 import { messageFlowHtml, messageFlowText } from "./message-flow";
+import { PregelSegmentRDD, type SegmentArgs, type SegmentFns } from "./pregel-barrier";
+import { PregelHub } from "./pregel-hub";
 import {
   pregelBuildPartition, pregelDescribe, pregelReplay, pregelRestorePartition, pregelRouteEdges, pregelRouteVertices,
   pregelSuperstep, pregelValues, type BuildBucket, type EdgeInput, type MessageBucket, type MessageSample, type SuperstepMetrics, type SuperstepSpec, type SuperstepStats, type VertexPartition,
@@ -64,6 +66,15 @@ export interface PregelOptions<M> {
   recordValues?: boolean;
   /** With `vertices` null: the value of every vertex (every edge end), GraphX's Graph.fromEdges. */
   defaultValue?: unknown;
+  /**
+   * Run the supersteps as one barrier stage: a long-running task per vertex partition, messages sent
+   * task to task, the driver's hub as the barrier (Spark's barrier execution mode). Default: when
+   * every partition can have a task slot at once and recordValues is off; false: one job per
+   * superstep; true: required (PREGEL_BARRIER_SLOTS when the cluster has too few task slots).
+   */
+  barrier?: boolean;
+  /** Called on the driver after every superstep with its metrics (live progress); the next superstep waits for what it returns. */
+  onSuperstep?: (m: SuperstepMetrics) => void | Promise<void>;
 }
 
 export interface PregelResult<V> {
@@ -80,6 +91,8 @@ export interface PregelResult<V> {
 
 
 const MAX_RESTARTS = 8;
+/** How long a barrier segment's tasks have to start before the run goes on without barriers. */
+const BARRIER_START_TIMEOUT_MS = 10_000;
 
 function messageFlow(metrics: SuperstepMetrics[]): { _repr_mimebundle_(): Record<string, string>; toString(): string } {
   return { _repr_mimebundle_: () => ({ "text/plain": messageFlowText(metrics), "text/html": messageFlowHtml(metrics) }), toString: () => messageFlowText(metrics) };
@@ -158,41 +171,9 @@ export async function runPregel<V, E, M>(
   };
 
   let superstep = 0, finished = false;
-  for (;;) {
-    // The end (every vertex halted and no message in flight, or maxSupersteps): read the values,
-    // which are those after `superstep` supersteps unless a partition was lost on the way.
-    if (finished || superstep >= maxSupersteps) {
-      try {
-        const result = new Map(await values(superstep));
-        state.unpersist();
-        return { values: result, supersteps: superstep, metrics, aggregates, restarts, ...(opts.recordValues ? { history } : {}), messageFlow: () => messageFlow(metrics) };
-      } catch (e) {
-        superstep = restart(e);
-        finished = false;
-        continue;
-      }
-    }
-    const t0 = Date.now();
-    const ckpt = !!opts.checkpointInterval && (superstep + 1) % opts.checkpointInterval === 0 && !!sc.checkpointDir;
-    const spec: SuperstepSpec = {
-      step: superstep, numVertices, aggregates, combine: combiner !== null,
-      ...(ckpt ? { checkpoint: join(sc.checkpointDir!, run, `superstep-${superstep}`) } : {}),
-    };
-    const prev = superstep - 1;
-    const out: RDD<SuperstepStats> = superstep === 0
-      ? state.mapPartitions((it: Iterable<VertexPartition>) => pregelSuperstep(spec, fn, combiner, reducers, it, []))
-      : state.zipPartitions(
-        state.mapPartitions((it: Iterable<VertexPartition>) => pregelReplay(prev, it)).partitionBy(parts, (q: number) => q),
-        (it: Iterable<VertexPartition>, inbox: Iterable<[number, MessageBucket]>) => pregelSuperstep(spec, fn, combiner, reducers, it, inbox),
-      );
-    let stats: SuperstepStats[];
-    try {
-      stats = (await out.setName(`Pregel superstep ${superstep}`).collect()) as SuperstepStats[];
-      if (opts.recordValues) history.push(await values(superstep + 1));
-    } catch (e) {
-      superstep = restart(e);
-      continue;
-    }
+  // A superstep done on every partition: its metrics, the reduced aggregators, whether the run ends.
+  const completeSuperstep = async (stats: SuperstepStats[], timeMs: number): Promise<void> => {
+    const ckpt = checkpointAt(superstep);
     const tot = [0, 0, 0, 0, 0, 0];
     const perPartition = new Array<number>(parts).fill(0);
     const sample: MessageSample[] = [];
@@ -204,13 +185,100 @@ export async function runPregel<V, E, M>(
       for (const [k, v] of Object.entries(s.partial)) nextAggs[k] = k in nextAggs ? reducers[k]!(nextAggs[k], v) : v;
     }
     aggregates = nextAggs;
-    metrics.push({
+    const m: SuperstepMetrics = {
       superstep, activeVertices: tot[0]!, haltedAfter: tot[1]!, messagesSent: tot[2]!, messagesLocal: tot[3]!,
-      messagesRemote: tot[2]! - tot[3]!, messagesAfterCombine: tot[4]!, bytes: tot[5]!, timeMs: Date.now() - t0, checkpointed: ckpt,
+      messagesRemote: tot[2]! - tot[3]!, messagesAfterCombine: tot[4]!, bytes: tot[5]!, timeMs, checkpointed: ckpt !== undefined,
       messagesPerPartition: perPartition, sample: sample.sort((a, b) => a.fromPartition - b.fromPartition),
-    });
-    if (ckpt) checkpoint = { step: superstep, dir: spec.checkpoint!, aggregates, metrics: metrics.length };
+    };
+    metrics.push(m);
+    if (ckpt) checkpoint = { step: superstep, dir: ckpt, aggregates, metrics: metrics.length };
     superstep++;
     finished = tot[2] === 0 && tot[1] === numVertices;
+    await opts.onSuperstep?.(m);
+  };
+  const checkpointAt = (step: number): string | undefined =>
+    opts.checkpointInterval && (step + 1) % opts.checkpointInterval === 0 && sc.checkpointDir ? join(sc.checkpointDir, run, `superstep-${step}`) : undefined;
+
+  // Barrier mode: supersteps as one stage of long-running tasks, one per partition, which need a
+  // task slot each at the same time (else, and with recordValues, one job per superstep).
+  const slots = (): number => (edges.context as unknown as { cluster?: { scheduler?: { totalSlots?: number } } }).cluster?.scheduler?.totalSlots ?? 0;
+  if (opts.barrier === true && parts > slots()) {
+    state.unpersist();
+    throw new AnalysisError("PREGEL_BARRIER_SLOTS", `Barrier mode runs one task per vertex partition at the same time: ${parts} partitions need ${parts} task slots, the cluster has ${slots()}.`, { parameters: { partitions: parts, slots: slots() } });
+  }
+  let barrier = opts.barrier !== false && !opts.recordValues;
+  let attempt = 0, resident = true;
+  const segment = async (): Promise<void> => {
+    if (!resident) { await state.mapPartitions((it: Iterable<VertexPartition>) => pregelDescribe(it)).collect(); resident = true; }
+    let last = Date.now();
+    const hub = await new PregelHub(parts, ++attempt, async (_step, stats) => {
+      const now = Date.now();
+      await completeSuperstep(stats, now - last);
+      last = Date.now();
+      return { aggregates, stop: finished || superstep >= maxSupersteps };
+    }, BARRIER_START_TIMEOUT_MS).start();
+    const args: SegmentArgs = {
+      hubUrl: hub.url, secret: hub.secret, attempt, parts, start: superstep, numVertices, aggregates,
+      checkpoint: opts.checkpointInterval && sc.checkpointDir ? { dir: join(sc.checkpointDir, run), interval: opts.checkpointInterval } : null,
+    };
+    const fns = (): SegmentFns => ({ compute: fn, combiner, reducers });
+    try {
+      await new PregelSegmentRDD(edges.context, state, args, fns).setName(`Pregel supersteps from ${superstep} (${run})`).collect();
+    } catch (e) {
+      // compute() threw: the run fails with the user's message (whichever task's failure came first).
+      if (hub.computeFailed !== null) throw e instanceof Error && e.message.includes(hub.computeFailed) ? e : new ExecutionError("PREGEL_COMPUTE_FAILED", hub.computeFailed);
+      if (hub.notAllStarted) barrier = false;
+      throw new ExecutionError("PREGEL_STATE_LOST", `A Pregel barrier segment failed (${hub.aborted ?? (e as Error).message}).`);
+    } finally {
+      await hub.close();
+    }
+  };
+
+  for (;;) {
+    // The end (every vertex halted and no message in flight, or maxSupersteps): read the values,
+    // which are those after `superstep` supersteps unless a partition was lost on the way.
+    if (finished || superstep >= maxSupersteps) {
+      try {
+        const result = new Map(await values(superstep));
+        state.unpersist();
+        return { values: result, supersteps: superstep, metrics, aggregates, restarts, ...(opts.recordValues ? { history } : {}), messageFlow: () => messageFlow(metrics) };
+      } catch (e) {
+        superstep = restart(e);
+        resident = false;
+        finished = false;
+        continue;
+      }
+    }
+    if (barrier && parts <= slots()) {
+      try {
+        await segment();
+      } catch (e) {
+        superstep = restart(e);
+        resident = false;
+        finished = false;
+      }
+      continue;
+    }
+    const t0 = Date.now();
+    const ckpt = checkpointAt(superstep);
+    const spec: SuperstepSpec = { step: superstep, numVertices, aggregates, combine: combiner !== null, ...(ckpt ? { checkpoint: ckpt } : {}) };
+    const prev = superstep - 1;
+    const out: RDD<SuperstepStats> = superstep === 0
+      ? state.mapPartitions((it: Iterable<VertexPartition>) => pregelSuperstep(spec, fn, combiner, reducers, it, []))
+      : state.zipPartitions(
+        state.mapPartitions((it: Iterable<VertexPartition>) => pregelReplay(prev, it)).partitionBy(parts, (q: number) => q),
+        (it: Iterable<VertexPartition>, inbox: Iterable<[number, MessageBucket]>) => pregelSuperstep(spec, fn, combiner, reducers, it, inbox),
+      );
+    let stats: SuperstepStats[];
+    try {
+      stats = (await out.setName(`Pregel superstep ${superstep}`).collect()) as SuperstepStats[];
+      resident = true;
+      if (opts.recordValues) history.push(await values(superstep + 1));
+    } catch (e) {
+      superstep = restart(e);
+      resident = false;
+      continue;
+    }
+    await completeSuperstep(stats, Date.now() - t0);
   }
 }

@@ -1,3 +1,4 @@
-// What executor threads load for graph jobs: the modules whose engine functions tasks call by name.
+// What executor threads load for graph jobs: the modules whose engine functions and RDD kinds tasks use by name.
 import "./pagerank-rdd";
 import "./pregel-partition";
+import "./pregel-barrier";

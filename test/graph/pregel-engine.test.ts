@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageRank, pregelPageRank, runPregel, type EdgeTuple, type VertexId } from "../../engine/graph";
 import type { SparkSession } from "../../engine/index";
-import { startSession } from "../engine/helpers";
+import { startSession, waitFor } from "../engine/helpers";
 import { HashPartitioner } from "../../engine/rdd/partitioner";
 
 let spark: SparkSession;
@@ -121,7 +121,8 @@ describe("Pregel engine", () => {
     const off = sc.addSparkListener({
       onTaskStart: (e) => { if (!killed && ++starts === 16) { killed = e.task.workerId; void spark.cluster.kill(killed); } },
     });
-    const res = await pregelPageRank(sc.parallelize(edges, 2), { beta: 0.85, maxIter: 8, numPartitions: 2 });
+    // One job per superstep (barrier: false): the 16th task starts in superstep 4 or 5.
+    const res = await pregelPageRank(sc.parallelize(edges, 2), { beta: 0.85, maxIter: 8, numPartitions: 2, barrier: false });
     off();
     expect(killed).not.toBe("");
     expect(res.restarts).toBeGreaterThanOrEqual(1);
@@ -129,6 +130,54 @@ describe("Pregel engine", () => {
     const local = pageRank(edges, { beta: 0.85, maxIter: 8, tol: 0 });
     for (const [id, r] of local.ranks) expect(Math.abs(res.values.get(id)! - r), String(id)).toBeLessThan(1e-9);
   }, 300_000);
+
+  it("barrier mode: a worker lost between supersteps aborts the segment, and the run restarts from the start with the same ranks", async () => {
+    const sc = spark.sparkContext;
+    await waitFor(() => spark.cluster.workers().length === 2, 60_000); // a worker killed before is back
+    const edges: EdgeTuple[] = [];
+    for (let u = 0; u < 50; u++) edges.push([u, (u * 7 + 3) % 50], [u, (u * 13 + 1) % 50]);
+    let killed = "";
+    const res = await pregelPageRank(sc.parallelize(edges, 2), {
+      beta: 0.85, maxIter: 8, numPartitions: 2, barrier: true,
+      // The next superstep waits for this: the worker is gone before superstep 4 starts.
+      onSuperstep: async (m) => { if (m.superstep === 3 && !killed) { killed = spark.cluster.workers()[0]!.id; await spark.cluster.kill(killed); } },
+    });
+    expect(killed).not.toBe("");
+    expect(res.restarts).toBe(1);
+    expect(res.metrics.map((m) => m.superstep)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const local = pageRank(edges, { beta: 0.85, maxIter: 8, tol: 0 });
+    for (const [id, r] of local.ranks) expect(Math.abs(res.values.get(id)! - r), String(id)).toBeLessThan(1e-9);
+  }, 300_000);
+
+  it("barrier mode runs every superstep in one stage of one task per partition, with the same results as a job per superstep", async () => {
+    const sc = spark.sparkContext;
+    await waitFor(() => spark.cluster.workers().length === 2, 60_000);
+    const edges: EdgeTuple[] = [];
+    for (let u = 0; u < 200; u++) edges.push([u, (u * 7 + 3) % 200, 1 + (u % 3)], [u, (u * 13 + 1) % 200, 2]);
+    edges.push([200, 201, 1]); // 201 is a dead end
+    let jobCount = 0;
+    const off = sc.addSparkListener({ onJobStart: () => { jobCount++; } });
+    const seen: number[] = [];
+    const barrier = await pregelPageRank(sc.parallelize(edges, 2), { maxIter: 12, numPartitions: 2, barrier: true, onSuperstep: (m) => { seen.push(m.superstep); } });
+    const barrierJobs = jobCount;
+    const jobs = await pregelPageRank(sc.parallelize(edges, 2), { maxIter: 12, numPartitions: 2, barrier: false });
+    off();
+    // The build (with its check), every superstep (one job), the values; one job per superstep is 12 more.
+    expect(barrierJobs).toBe(3);
+    expect(jobCount - barrierJobs).toBe(1 + 13 + 1);
+    expect(seen).toEqual([...Array(13).keys()]);
+    expect(barrier.supersteps).toBe(jobs.supersteps);
+    expect(barrier.supersteps).toBe(13);
+    const strip = (ms: typeof barrier.metrics) => ms.map(({ timeMs: _t, ...rest }) => rest);
+    expect(strip(barrier.metrics)).toEqual(strip(jobs.metrics));
+    for (const [id, r] of jobs.values) expect(Math.abs(barrier.values.get(id)! - r), String(id)).toBeLessThan(1e-12);
+    expect(barrier.metrics[1]!.messagesRemote).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("barrier: true with more vertex partitions than task slots is refused", async () => {
+    const sc = spark.sparkContext;
+    await expect(pregelPageRank(sc.parallelize([[1, 2], [2, 1]] as EdgeTuple[], 2), { numPartitions: 5, barrier: true })).rejects.toThrow(/PREGEL_BARRIER_SLOTS/);
+  }, 60_000);
 
   it("shows the messages on the edges: per-partition counts and samples routed as the hash partitioner says", async () => {
     const sc = spark.sparkContext;
