@@ -18,24 +18,32 @@ export async function pregelPageRank(edges: RDD<EdgeTuple>, opts: { beta?: numbe
   const beta = opts.beta ?? 0.85, maxIter = opts.maxIter ?? 20;
   checkBeta(beta);
   const { vertices, edgeRDD, input } = weightedEdges(edges, false);
-  return runPregel<number | null, number, number>(vertices, edgeRDD, (v, msgs, ctx) => {
+  // A vertex's value is [rank, sum of out-edge weights, the weight of every out-edge when all are
+  // equal (else NaN)]: the weights are read once, in superstep 0, as GraphX's PageRank keeps each
+  // edge's share in the graph; the result is the rank.
+  const res = await runPregel<number[] | null, number, number>(vertices, edgeRDD, (v, msgs, ctx) => {
     const n = ctx.numVertices;
-    if (ctx.superstep === 0) v.value = 1 / n;
-    else {
+    let st = v.value!;
+    if (ctx.superstep === 0) {
+      const d = v.numEdges, w0 = d > 0 ? v.edgeValue(0) : 0;
+      let tot = 0, uniform = true;
+      for (let k = 0; k < d; k++) { const w = v.edgeValue(k); tot += w; if (w !== w0) uniform = false; }
+      st = v.value = [1 / n, tot, uniform ? w0 : Number.NaN];
+    } else {
       let sum = 0;
       for (const m of msgs) sum += m;
       const dangling = ctx.getAggregatedValue<number>("dangling") ?? 0;
-      v.value = beta * sum + (1 - beta * (1 - dangling)) / n;
+      st[0] = beta * sum + (1 - beta * (1 - dangling)) / n;
     }
     if (ctx.superstep >= maxIter) { ctx.voteToHalt(); return; }
-    // The out-edge weights read in place (no edge objects): their sum, and whether all are equal.
-    const d = v.numEdges, w0 = d > 0 ? v.edgeValue(0) : 0;
-    let tot = 0, uniform = true;
-    for (let k = 0; k < d; k++) { const w = v.edgeValue(k); tot += w; if (w !== w0) uniform = false; }
-    if (tot === 0) ctx.aggregate("dangling", v.value);
-    else if (uniform) ctx.sendToAllNeighbors((v.value! * w0) / tot); // the same share on every edge
-    else for (let k = 0; k < d; k++) ctx.sendMessageTo(v.edgeTarget(k), (v.value! * v.edgeValue(k)) / tot);
-  }, { combiner: (a, b) => a + b, aggregators: { dangling: (a, b) => (a as number) + (b as number) }, numPartitions: opts.numPartitions, checkpointInterval: opts.checkpointInterval, barrier: opts.barrier, onSuperstep: opts.onSuperstep }, input) as Promise<PregelResult<number>>;
+    const rank = st[0]!, tot = st[1]!, w0 = st[2]!;
+    if (tot === 0) ctx.aggregate("dangling", rank);
+    else if (!Number.isNaN(w0)) ctx.sendToAllNeighbors((rank * w0) / tot); // the same share on every edge
+    else for (let k = 0; k < v.numEdges; k++) ctx.sendMessageTo(v.edgeTarget(k), (rank * v.edgeValue(k)) / tot);
+  }, { combiner: (a, b) => a + b, aggregators: { dangling: (a, b) => (a as number) + (b as number) }, numPartitions: opts.numPartitions, checkpointInterval: opts.checkpointInterval, barrier: opts.barrier, onSuperstep: opts.onSuperstep }, input);
+  const ranks = new Map<VertexId, number>();
+  for (const [id, st] of res.values) ranks.set(id, st![0]!);
+  return { ...res, values: ranks } as unknown as PregelResult<number>;
 }
 
 /** Single-source shortest paths (non-negative weights); unreachable vertices get null. */

@@ -459,10 +459,29 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
     // The common case (a number, combined while numbers) in one pass with no call per edge but
     // the combiner's; anything else goes message by message through sendSlot.
     if (numeric && typeof m === "number") {
-      sent += to - from; bytes += 8 * (to - from);
-      if (es === undefined) { while (k < to) if (!combineNumber(csrEdgeSlot(k++), m)) break; }
-      else { while (k < to) if (!combineNumber(edgeSlot(es[k++]!), m)) break; }
-      sent -= to - k; bytes -= 8 * (to - k);
+      if (es === undefined) {
+        // The hottest loop of a superstep: slots resolved first (a new slot may grow L.num), then
+        // typed arrays only.
+        for (let j = from; j < to; j++) if (csrSlot[j]! < 0) csrEdgeSlot(j);
+        const num = L.num;
+        let local = 0;
+        for (; k < to; k++) {
+          const s = csrSlot[k]!;
+          if (slotPart[s] === pid) local++;
+          if (stamp[s] !== epoch) { stamp[s] = epoch; num[s] = m; touched.push(s); continue; }
+          const r = combiner!(num[s], m);
+          if (typeof r === "number") { num[s] = r; continue; }
+          toGeneric();
+          pay[s] = r;
+          k++;
+          break;
+        }
+        localMsgs += local; sent += k - from; bytes += 8 * (k - from);
+      } else {
+        sent += to - from; bytes += 8 * (to - from);
+        while (k < to) if (!combineNumber(edgeSlot(es[k++]!), m)) break;
+        sent -= to - k; bytes -= 8 * (to - k);
+      }
     }
     if (es === undefined) for (; k < to; k++) sendSlot(csrEdgeSlot(k), m);
     else for (; k < to; k++) sendSlot(edgeSlot(es[k]!), m);
