@@ -107,10 +107,10 @@ export abstract class RDD<T> {
 
   private getOrCompute(split: Partition, tc: TaskContext): Iterator<T> {
     const blockId = rddBlockId(this.id, split.index);
-    const hit = tc.blocks.get(blockId);
+    const hit = tc.blocks.iterator(blockId);
     if (hit) {
       tc.metrics.cacheHits++;
-      return (hit as T[])[Symbol.iterator]();
+      return hit as Iterator<T>;
     }
     tc.metrics.cacheMisses++;
     const values = drain(this.computeOrReadCheckpoint(split, tc));

@@ -7,6 +7,8 @@ import type { TaskMetrics } from "../common/job-info";
 /** The cache API a task needs (engine/storage's BlockManager satisfies it). */
 export interface TaskBlockStore {
   get(blockId: string): unknown[] | undefined;
+  /** The same records as get(), read lazily where the store can (a serialized block decodes as it is read). */
+  iterator(blockId: string): Iterator<unknown> | undefined;
   has(blockId: string): boolean;
   put(blockId: string, values: unknown[], level: import("../storage").StorageLevel): { where: "memory" | "disk" | "none"; evicted: Array<{ blockId: string; droppedTo: "disk" | "nothing" }>; bytes: number };
 }

@@ -67,6 +67,21 @@ describe("BlockManager", () => {
     expect(bm.has("rdd_6_0")).toBe(false);
   });
 
+  it("a serialized block reads back in order across its encoded chunks, lazily or whole, with its types", () => {
+    const bm = new BlockManager({ dir: tempDir(), memoryBudgetBytes: 64 << 20 });
+    const rows = Array.from({ length: 10_001 }, (_, i) => [i, new Date(Date.UTC(2026, 0, 1) + i * 1000), BigInt(i) * 2n ** 40n, i % 7 === 0 ? null : `v${i}`]);
+    expect(bm.put("rdd_1_0", rows, StorageLevel.MEMORY_ONLY).where).toBe("memory");
+    const it = bm.iterator("rdd_1_0")!;
+    const read: unknown[] = [];
+    for (let r = it.next(); !r.done; r = it.next()) read.push(r.value);
+    expect(read).toEqual(rows);
+    expect(bm.get("rdd_1_0")).toEqual(rows);
+    bm.put("rdd_2_0", [], StorageLevel.MEMORY_ONLY);
+    expect(bm.iterator("rdd_2_0")!.next().done).toBe(true);
+    expect(bm.get("rdd_2_0")).toEqual([]);
+    expect(bm.iterator("rdd_3_0")).toBeUndefined();
+  });
+
   it("deserialized levels keep the live array and estimate its size", () => {
     const bm = new BlockManager({ dir: tempDir(), memoryBudgetBytes: 1 << 20 });
     const values = part(7);

@@ -1,7 +1,8 @@
 // Per-executor cache of RDD partitions (rdd.persist / cache). A memory store with an LRU budget
 // and a disk store in the executor's local directory. Levels with deserialized = false (PySpark's
-// defaults) keep encoded bytes in memory: exact sizes, decoding on each hit, and cached data that
-// user code cannot mutate; deserialized levels keep the live array and use a sampled size estimate.
+// defaults) keep encoded bytes in memory (in chunks, decoded as a task reads them): exact sizes,
+// decoding on each hit, and cached data that user code cannot mutate; deserialized levels keep the
+// live array and use a sampled size estimate.
 
 import { rddBlockPrefix, rddIdOfBlock } from "./block-ids";
 import { randomBytes } from "node:crypto";
@@ -24,10 +25,40 @@ export interface PutResult {
 
 export interface BlockInfo { blockId: string; where: BlockLocation; bytes: number; level: string; diskBytes?: number }
 
-interface MemoryEntry { values?: unknown[]; bytes?: Buffer; size: number; level: StorageLevel }
+/** A cached partition in memory: the live array (deserialized levels), or encoded chunks of SER_CHUNK records. */
+interface MemoryEntry { values?: unknown[]; chunks?: Buffer[]; size: number; level: StorageLevel }
 interface DiskEntry { path: string; size: number; level: StorageLevel }
 
 const DISK_BATCH = 4096;
+/**
+ * Records per encoded chunk of a serialized block: a hit decodes chunk by chunk as the task reads,
+ * so a record the task has used is garbage at once (decoding a whole partition up front kept every
+ * record alive for the collector to copy).
+ */
+const SER_CHUNK = 4096;
+
+function decodeChunks(chunks: Buffer[]): unknown[] {
+  const out: unknown[] = [];
+  for (const c of chunks) for (const v of decode<unknown[]>(c)) out.push(v);
+  return out;
+}
+
+/** The records of encoded chunks, each chunk decoded when the reader reaches it. */
+class ChunkIterator implements Iterator<unknown> {
+  private batch: unknown[] = [];
+  private at = 0;
+  private next_ = 0;
+  constructor(private readonly chunks: Buffer[]) {}
+  next(): IteratorResult<unknown> {
+    while (this.at >= this.batch.length) {
+      if (this.next_ >= this.chunks.length) return { value: undefined, done: true };
+      this.batch = decode<unknown[]>(this.chunks[this.next_++]!);
+      this.at = 0;
+    }
+    return { value: this.batch[this.at++], done: false };
+  }
+  [Symbol.iterator](): Iterator<unknown> { return this; }
+}
 
 export interface BlockManagerOptions {
   dir: string;
@@ -68,7 +99,7 @@ export class BlockManager {
     if (m) {
       this.memory.delete(blockId);
       this.memory.set(blockId, m);
-      return m.values ?? decode<unknown[]>(m.bytes!);
+      return m.values ?? decodeChunks(m.chunks!);
     }
     const d = this.disk.get(blockId);
     if (!d) return undefined;
@@ -79,6 +110,17 @@ export class BlockManager {
       if (entry.size <= this.budget - this.used) this.addMemory(blockId, entry);
     }
     return values;
+  }
+
+  /** The partition's records, or undefined on a miss: as get(), but a serialized block in memory is decoded as it is read. */
+  iterator(blockId: string): Iterator<unknown> | undefined {
+    const m = this.memory.get(blockId);
+    if (m?.chunks) {
+      this.memory.delete(blockId);
+      this.memory.set(blockId, m);
+      return new ChunkIterator(m.chunks);
+    }
+    return this.get(blockId)?.[Symbol.iterator]();
   }
 
   has(blockId: string): boolean {
@@ -148,10 +190,15 @@ export class BlockManager {
 
   private memoryEntry(values: unknown[], level: StorageLevel): MemoryEntry {
     if (level.deserialized) return { values, size: estimateArraySize(values), level };
-    const bytes = encode(values);
-    // Copy out of the encoder's shared buffer so a small cached block does not pin a large one.
-    const own = Buffer.from(bytes);
-    return { bytes: own, size: own.length, level };
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (let i = 0; i < values.length || i === 0; i += SER_CHUNK) {
+      // Copy out of the encoder's shared buffer so a small cached block does not pin a large one.
+      const own = Buffer.from(encode(values.slice(i, i + SER_CHUNK)));
+      chunks.push(own);
+      size += own.length;
+    }
+    return { chunks, size, level };
   }
 
   private addMemory(blockId: string, e: MemoryEntry): void {
@@ -177,7 +224,7 @@ export class BlockManager {
       this.memory.delete(id);
       this.used -= m.size;
       if (m.level.useDisk) {
-        if (!this.disk.has(id)) this.writeDisk(id, m.values ?? decode<unknown[]>(m.bytes!), m.level);
+        if (!this.disk.has(id)) this.writeDisk(id, m.values ?? decodeChunks(m.chunks!), m.level);
         evicted.push({ blockId: id, droppedTo: "disk" });
       } else {
         evicted.push({ blockId: id, droppedTo: "nothing" });
