@@ -25,9 +25,9 @@ export async function pregelPageRank(edges: RDD<EdgeTuple>, opts: { beta?: numbe
     const n = ctx.numVertices;
     let st = v.value!;
     if (ctx.superstep === 0) {
-      const d = v.numEdges, w0 = d > 0 ? v.edgeValue(0) : 0;
+      const ws = v.edgeValues(), w0 = ws.length > 0 ? ws[0]! : 0;
       let tot = 0, uniform = true;
-      for (let k = 0; k < d; k++) { const w = v.edgeValue(k); tot += w; if (w !== w0) uniform = false; }
+      for (let k = 0; k < ws.length; k++) { const w = ws[k]!; tot += w; if (w !== w0) uniform = false; }
       st = v.value = [1 / n, tot, uniform ? w0 : Number.NaN];
     } else {
       let sum = 0;

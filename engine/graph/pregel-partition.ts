@@ -342,6 +342,14 @@ class VertexView {
     return es !== undefined ? es[k]!.value : this.P.csr.vals[this.csrIndex(k)];
   }
 
+  /** The values of every out-edge, in edge order: a copy (a typed array when they are numbers), never the edges themselves. */
+  edgeValues(): ArrayLike<unknown> {
+    const es = this.P.edges[this.i];
+    if (es !== undefined) return es.map((e) => e.value);
+    const { start, vals } = this.P.csr;
+    return vals.slice(start[this.i]!, start[this.i + 1]!);
+  }
+
   private csrIndex(k: number): number {
     const start = this.P.csr.start, a = start[this.i]!;
     if (!(k >= 0 && a + k < start[this.i + 1]!)) throw new RangeError(`vertex ${JSON.stringify(this.id)} has no edge ${k} (it has ${start[this.i + 1]! - a})`);

@@ -38,6 +38,8 @@ export interface PregelVertex<V, E> {
   edgeTarget(k: number): VertexId;
   /** The value of out-edge k, read without building the edge objects. */
   edgeValue(k: number): E;
+  /** The values of every out-edge in edge order, without building the edge objects (a copy: a typed array when they are numbers). */
+  edgeValues(): ArrayLike<E>;
 }
 
 export interface PregelContext<M> {

@@ -77,7 +77,7 @@ describe("Pregel engine", () => {
     expect(byId(res.values)).toEqual([[0, 31], [1, 1], [2, 1]]);
   }, 60_000);
 
-  it("numEdges, edgeTarget and edgeValue read the edges in place; edges changed in place are the ones sent along", async () => {
+  it("numEdges, edgeTarget, edgeValue and edgeValues read the edges in place; edges changed in place are the ones sent along", async () => {
     const sc = spark.sparkContext;
     const edges = [["a", "b", 2], ["a", "c", 3.5], ["b", "c", 1], ["c", "a", 7], ["c", "b", 0]] as Array<[VertexId, VertexId, number]>;
     const res = await runPregel<string, number, string>(null, sc.parallelize(edges, 2), (v, msgs, ctx) => {
@@ -85,6 +85,8 @@ describe("Pregel engine", () => {
         const read: string[] = [];
         for (let k = 0; k < v.numEdges; k++) read.push(`${String(v.edgeTarget(k))}=${v.edgeValue(k)}`);
         v.value = read.sort().join(" ");
+        const values = v.edgeValues();
+        if (Array.from(values).join() !== Array.from({ length: v.numEdges }, (_, k) => v.edgeValue(k)).join()) throw new Error(`edgeValues() of ${String(v.id)}: ${Array.from(values).join()}`);
         // Vertex a turns its edge to b towards c, in place; the next sends follow the change.
         if (v.id === "a") for (const e of v.edges) if (e.target === "b") e.target = "c";
         return;
