@@ -228,7 +228,15 @@ export const pregelBuildPartition = registerShippable("graph.pregelBuildPartitio
   P.csr = { start, dst, vals };
   P.edges = new Array(n);
   P.halted = new Uint8Array(n);
-  locals.set(P, newLocal(at, m));
+  // Every edge's message slot, in one pass here rather than edge by edge in the first superstep.
+  const L = newLocal(at, m);
+  for (let k = 0; k < m; k++) {
+    const to = dst[k] as VertexId;
+    let slot = L.slotOf.get(to);
+    if (slot < 0) slot = newSlot(L, to, parts);
+    L.edgeSlot[k] = slot;
+  }
+  locals.set(P, L);
   return [P];
 });
 
