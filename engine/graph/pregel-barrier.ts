@@ -95,7 +95,7 @@ class Mailbox<T> {
   private wake(): void { const w = this.waiter; this.waiter = null; w?.(); }
 }
 
-/** Run the segment on partition `split.index` until the hub says stop; returns the supersteps run. */
+/** Run the segment on partition `P` until the hub says stop; returns the supersteps run. */
 async function runSegment(P: VertexPartition, fns: SegmentFns, a: SegmentArgs): Promise<SegmentReport> {
   const pid = P.pid, parts = a.parts;
   const fromHub = new Mailbox<FromHub>(), fromPeers = new Mailbox<Messages>();
@@ -107,9 +107,25 @@ async function runSegment(P: VertexPartition, fns: SegmentFns, a: SegmentArgs): 
   const hub = new WebSocket(a.hubUrl);
   hub.on("error", () => {});
   const toHub = (m: ToHub): void => { if (hub.readyState === WebSocket.OPEN) hub.send(encode(m)); };
+  const superstep = (step: number, aggregates: Record<string, unknown>, messages: Array<[number, MessageBucket]>): SuperstepStats | Error => {
+    const ckpt = a.checkpoint && (step + 1) % a.checkpoint.interval === 0 ? `${a.checkpoint.dir}/superstep-${step}` : undefined;
+    try {
+      return (pregelSuperstep({ step, numVertices: a.numVertices, aggregates, combine: fns.combiner !== null, ...(ckpt ? { checkpoint: ckpt } : {}) },
+        fns.compute, fns.combiner, fns.reducers, [P], messages) as [SuperstepStats])[0];
+    } catch (e) {
+      // compute() threw: the run fails with the user's message and stack, never retried.
+      const message = e instanceof Error ? e.message : String(e);
+      return new ExecutionError("PREGEL_COMPUTE_FAILED", message, { parameters: { partition: pid, superstep: step, deterministic: true }, causeStack: e instanceof Error ? e.stack : undefined });
+    }
+  };
   try {
-    const dataUrl = await links.listen();
-    await new Promise<void>((resolve, reject) => { hub.once("open", () => resolve()); hub.once("error", reject); });
+    const listening = links.listen();
+    const opened = new Promise<void>((resolve, reject) => { hub.once("open", () => resolve()); hub.once("error", reject); });
+    let aggregates = a.aggregates;
+    // Superstep 0 reads no messages: it runs while the connections open.
+    let first = P.step === 0 ? superstep(0, aggregates, []) : null;
+    const dataUrl = await listening;
+    await opened;
     hub.on("message", (data) => {
       const m = decode<FromHub>(data as Buffer);
       if (m.t === "peers") links.connect(m.urls);
@@ -129,21 +145,14 @@ async function runSegment(P: VertexPartition, fns: SegmentFns, a: SegmentArgs): 
       for (let n = 1; n < parts; n++) got.push(...(await fromPeers.take((f) => f.step === step)).buckets);
       return got;
     };
-    let aggregates = a.aggregates;
-    if (P.step > 0) send(P.step - 1); // the messages in flight when the segment starts
+    if (first === null && P.step > 0) send(P.step - 1); // the messages in flight when the segment starts
     for (;;) {
-      const step = P.step;
-      const messages = step > 0 ? await inbox(step - 1) : [];
-      const ckpt = a.checkpoint && (step + 1) % a.checkpoint.interval === 0 ? `${a.checkpoint.dir}/superstep-${step}` : undefined;
-      let stats: SuperstepStats;
-      try {
-        [stats] = pregelSuperstep({ step, numVertices: a.numVertices, aggregates, combine: fns.combiner !== null, ...(ckpt ? { checkpoint: ckpt } : {}) },
-          fns.compute, fns.combiner, fns.reducers, [P], messages) as [SuperstepStats];
-      } catch (e) {
-        // compute() threw: the run fails with the user's message and stack, never retried.
-        const message = e instanceof Error ? e.message : String(e);
-        toHub({ t: "failed", pid, message });
-        throw new ExecutionError("PREGEL_COMPUTE_FAILED", message, { parameters: { partition: pid, superstep: step, deterministic: true }, causeStack: e instanceof Error ? e.stack : undefined });
+      const step = first !== null ? 0 : P.step;
+      const stats = first ?? superstep(step, aggregates, step > 0 ? await inbox(step - 1) : []);
+      first = null;
+      if (stats instanceof Error) {
+        toHub({ t: "failed", pid, message: stats.message.replace(/^\[PREGEL_COMPUTE_FAILED\] /, "") });
+        throw stats;
       }
       toHub({ t: "step", pid, step, stats });
       send(step);
