@@ -1,13 +1,15 @@
 // The driver of the Pregel engine (the worker side is pregel-partition.ts). The vertices are
 // hash-partitioned (an edge cut) into vertex partitions that stay in the executors' memory for the
 // whole run: the single value of each partition of a cached RDD, updated in place superstep by
-// superstep. One job per superstep: its map stage replays the messages each partition sent in the
-// previous superstep into a shuffle (buffered per destination partition, combined per destination
-// vertex), its result stage runs compute() on every partition with the messages it received and
-// returns the statistics; the job boundary is the barrier. Every K supersteps each partition writes
-// itself and the messages in flight to the checkpoint directory; a partition found behind the run
-// (its worker was lost) makes the driver restart every partition from the last checkpoint.
-
+// superstep. In barrier mode (the default when every partition can have a task slot at once) the
+// supersteps run as one stage of long-running tasks, one per partition, exchanging messages task to
+// task with this driver's hub as the barrier (pregel-barrier.ts, pregel-hub.ts). Otherwise one job
+// per superstep: its map stage replays the messages each partition sent in the previous superstep
+// into a shuffle (buffered per destination partition, combined per destination vertex), its result
+// stage runs compute() on every partition with the messages it received and returns the
+// statistics; the job boundary is the barrier. Every K supersteps each partition writes itself and
+// the messages in flight to the checkpoint directory; a partition found behind the run (its worker
+// was lost) makes the driver restart every partition from the last checkpoint.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { AnalysisError, ExecutionError } from "../common/errors";
@@ -212,10 +214,15 @@ export async function runPregel<V, E, M>(
   let attempt = 0, resident = true;
   const segment = async (): Promise<void> => {
     if (!resident) { await state.mapPartitions((it: Iterable<VertexPartition>) => pregelDescribe(it)).collect(); resident = true; }
-    let last = Date.now();
+    let last = Date.now(), driverFailure: unknown = null;
     const hub = await new PregelHub(parts, ++attempt, async (_step, stats) => {
       const now = Date.now();
-      await completeSuperstep(stats, now - last);
+      try {
+        await completeSuperstep(stats, now - last);
+      } catch (e) {
+        driverFailure = e; // an aggregator or onSuperstep threw: the run fails with it, as without barriers
+        throw e;
+      }
       last = Date.now();
       return { aggregates, stop: finished || superstep >= maxSupersteps };
     }, BARRIER_START_TIMEOUT_MS).start();
@@ -229,6 +236,7 @@ export async function runPregel<V, E, M>(
     } catch (e) {
       // compute() threw: the run fails with the user's message (whichever task's failure came first).
       if (hub.computeFailed !== null) throw e instanceof Error && e.message.includes(hub.computeFailed) ? e : new ExecutionError("PREGEL_COMPUTE_FAILED", hub.computeFailed);
+      if (driverFailure !== null) throw driverFailure;
       if (hub.notAllStarted) barrier = false;
       throw new ExecutionError("PREGEL_STATE_LOST", `A Pregel barrier segment failed (${hub.aborted ?? (e as Error).message}).`);
     } finally {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pageRank, pregelPageRank, runPregel, type EdgeTuple, type VertexId } from "../../engine/graph";
 import type { SparkSession } from "../../engine/index";
+import type { RDD } from "../../engine/rdd";
 import { startSession, waitFor } from "../engine/helpers";
 import { HashPartitioner } from "../../engine/rdd/partitioner";
 
@@ -174,6 +175,18 @@ describe("Pregel engine", () => {
     expect(strip(barrier.metrics)).toEqual(strip(jobs.metrics));
     for (const [id, r] of jobs.values) expect(Math.abs(barrier.values.get(id)! - r), String(id)).toBeLessThan(1e-12);
     expect(barrier.metrics[1]!.messagesRemote).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("an onSuperstep callback or an aggregator that throws on the driver fails the run with its error, in both modes", async () => {
+    const sc = spark.sparkContext;
+    await waitFor(() => spark.cluster.workers().length === 2, 60_000);
+    const edges = sc.parallelize([[1, 2], [2, 3], [3, 1]] as EdgeTuple[], 2);
+    for (const barrier of [true, false]) {
+      await expect(pregelPageRank(edges, { numPartitions: 2, barrier, onSuperstep: (m) => { if (m.superstep === 2) throw new Error(`stop at 2 (${barrier})`); } }))
+        .rejects.toThrow(`stop at 2 (${barrier})`);
+      await expect(runPregel<number, number, number>(null, edges as unknown as RDD<[VertexId, VertexId, number]>, (v, _m, ctx) => { ctx.aggregate("n", 1); if (ctx.superstep === 1) ctx.voteToHalt(); },
+        { defaultValue: 0, numPartitions: 2, barrier, aggregators: { n: () => { throw new Error(`bad reducer (${barrier})`); } } })).rejects.toThrow(`bad reducer (${barrier})`);
+    }
   }, 120_000);
 
   it("barrier: true with more vertex partitions than task slots is refused", async () => {
