@@ -237,6 +237,10 @@ export async function runPregel<V, E, M>(
       // compute() threw: the run fails with the user's message (whichever task's failure came first).
       if (hub.computeFailed !== null) throw e instanceof Error && e.message.includes(hub.computeFailed) ? e : new ExecutionError("PREGEL_COMPUTE_FAILED", hub.computeFailed);
       if (driverFailure !== null) throw driverFailure;
+      // A cancelled job (an interrupted cell) ends the run; so does any failure that is not a lost
+      // task or partition. Those restart it from the last checkpoint.
+      if (/JOB_CANCELLED/.test(e instanceof Error ? `${(e as { condition?: string }).condition ?? ""} ${e.message}` : String(e))) throw e;
+      if (hub.aborted === null && !isStateLost(e)) throw e;
       if (hub.notAllStarted) barrier = false;
       throw new ExecutionError("PREGEL_STATE_LOST", `A Pregel barrier segment failed (${hub.aborted ?? (e as Error).message}).`);
     } finally {

@@ -189,6 +189,18 @@ describe("Pregel engine", () => {
     }
   }, 120_000);
 
+  it("cancelling the jobs (an interrupted cell) ends a barrier run without restarting it", async () => {
+    const sc = spark.sparkContext;
+    await waitFor(() => spark.cluster.workers().length === 2, 60_000);
+    const seen: number[] = [];
+    const run = runPregel<number, number, number>(null, sc.parallelize([[1, 2, 1], [2, 1, 1]] as Array<[VertexId, VertexId, number]>, 2),
+      (v, msgs, ctx) => { v.value += msgs.length; ctx.sendToAllNeighbors(1); },
+      { defaultValue: 0, numPartitions: 2, barrier: true, onSuperstep: (m) => { seen.push(m.superstep); if (m.superstep === 5) sc.cancelAllJobs(); } });
+    await expect(run).rejects.toThrow(/JOB_CANCELLED/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5]); // no restart from superstep 0 after the cancel
+  }, 60_000);
+
   it("barrier: true with more vertex partitions than task slots is refused", async () => {
     const sc = spark.sparkContext;
     await expect(pregelPageRank(sc.parallelize([[1, 2], [2, 1]] as EdgeTuple[], 2), { numPartitions: 5, barrier: true })).rejects.toThrow(/PREGEL_BARRIER_SLOTS/);
