@@ -104,7 +104,9 @@ export const L09 = buildNotebook("l09", [
     \`ctx.sendToAllNeighbors\`) and may \`ctx.voteToHalt()\`. A halted vertex sleeps until a message wakes it; the run ends
     when every vertex is halted and no message is in flight. A **combiner** merges messages for the same vertex before they
     leave the worker. The vertices stay in the workers' memory between supersteps (an edge cut: each vertex lives in one
-    partition, chosen by hashing its id); a job per superstep is the barrier.
+    partition, chosen by hashing its id). One long-running task per partition runs superstep after superstep and sends its
+    messages straight to the other partitions' tasks; the driver is the **barrier**: a superstep starts when every partition
+    has finished the one before (Spark's barrier execution mode; \`barrier: false\` runs one job per superstep instead).
 
     Single-source shortest paths from A, written as one compute(): a vertex that learns a shorter distance tells its neighbours.
     \`recordValues\` keeps every vertex's value after each superstep (small graphs only).
@@ -141,15 +143,18 @@ export const L09 = buildNotebook("l09", [
     Every \`checkpointInterval\` supersteps each partition writes its vertices and the messages in flight to the checkpoint
     directory. When a worker dies, its partitions are gone; the partitions on the other workers are already further along, so
     **every** partition goes back to the last checkpoint and the lost supersteps run again, as in Pregel. Below a worker is
-    killed in the middle of the run.
+    killed in the middle of the run: \`onSuperstep\` is called on the driver after every superstep, and the next superstep
+    waits for it.
   `,
   code`
     sc.setCheckpointDir(join(tmpdir(), "l09-checkpoints"));
     const ring: EdgeTuple[] = Array.from({ length: 200 }, (_, u) => [[u, (u * 7 + 3) % 200], [u, (u * 11 + 5) % 200]] as EdgeTuple[]).flat();
-    let taskStarts = 0, victim = "";
-    const stopListening = sc.addSparkListener({ onTaskStart: (e) => { if (!victim && ++taskStarts === 20) { victim = e.task.workerId; void spark.cluster.kill(victim); } } });
-    const survived = await pregelPageRank(sc.parallelize(ring, 2), { beta: 0.85, maxIter: 10, numPartitions: 2, checkpointInterval: 3 });
-    stopListening();
+    let victim = "";
+    const survived = await pregelPageRank(sc.parallelize(ring, 2), {
+      beta: 0.85, maxIter: 10, numPartitions: 2, checkpointInterval: 3,
+      // after superstep 4 (the checkpoint after superstep 2 is written): kill a worker
+      onSuperstep: async (m) => { if (m.superstep === 4 && !victim) { victim = spark.cluster.workers()[0]!.id; await spark.cluster.kill(victim); } },
+    });
     console.log(\`killed \${victim} during the run; restarts from the last checkpoint: \${survived.restarts}; checkpointed after supersteps \${survived.metrics.filter((m) => m.checkpointed).map((m) => m.superstep).join(", ")}\`);
     const undisturbed = pageRank(ring, { beta: 0.85, maxIter: 10, tol: 0 });
     console.log("same ranks as without the failure:", [...undisturbed.ranks].every(([k, r]) => Math.abs(survived.values.get(k)! - r) < 1e-9));
