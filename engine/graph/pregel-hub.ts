@@ -40,6 +40,9 @@ export class PregelHub {
     private readonly startTimeoutMs: number,
   ) {}
 
+  /** How many of the partitions' tasks have reached the hub. */
+  get started(): number { return this.conns.size; }
+
   async start(): Promise<this> {
     const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, maxPayload: 64 * 1024 * 1024 });
     this.wss = wss;

@@ -240,8 +240,11 @@ export async function runPregel<V, E, M>(
       // A cancelled job (an interrupted cell) ends the run; so does any failure that is not a lost
       // task or partition. Those restart it from the last checkpoint.
       if (/JOB_CANCELLED/.test(e instanceof Error ? `${(e as { condition?: string }).condition ?? ""} ${e.message}` : String(e))) throw e;
-      if (hub.aborted === null && !isStateLost(e)) throw e;
-      if (hub.notAllStarted) barrier = false;
+      // A task that never reached the hub (too few free slots, or a worker that cannot reach this
+      // driver's loopback hub): the run goes on without barriers.
+      const incomplete = hub.started < parts;
+      if (!incomplete && hub.aborted === null && !isStateLost(e)) throw e;
+      if (incomplete) barrier = false;
       throw new ExecutionError("PREGEL_STATE_LOST", `A Pregel barrier segment failed (${hub.aborted ?? (e as Error).message}).`);
     } finally {
       await hub.close();
