@@ -232,15 +232,7 @@ export const pregelBuildPartition = registerShippable("graph.pregelBuildPartitio
   P.csr = { start, dst, vals };
   P.edges = new Array(n);
   P.halted = new Uint8Array(n);
-  // Every edge's message slot, in one pass here rather than edge by edge in the first superstep.
-  const L = newLocal(at, m);
-  for (let k = 0; k < m; k++) {
-    const to = dst[k] as VertexId;
-    let slot = L.slotOf.get(to);
-    if (slot < 0) slot = newSlot(L, to, parts);
-    L.edgeSlot[k] = slot;
-  }
-  locals.set(P, L);
+  locals.set(P, newLocal(at, P));
   return [P];
 });
 
@@ -257,12 +249,22 @@ interface Local {
   /** This superstep's payload per slot (combined message, or list), or its number in `num`. */
   pay: unknown[];
   num: Float64Array;
-  /** The slot of each CSR edge's target, -1 until first sent on. */
+  /** The slot of each CSR edge's target. */
   edgeSlot: Int32Array;
 }
 
-function newLocal(at: IdIndex, edges: number): Local {
-  return { at, slotOf: new IdIndex(), slotId: [], slotPart: [], stamp: [], pay: [], num: new Float64Array(0), edgeSlot: new Int32Array(edges).fill(-1) };
+/** A partition's local state, with every CSR edge's message slot assigned in one pass (not edge by edge in the first superstep). */
+function newLocal(at: IdIndex, P: VertexPartition): Local {
+  const dst = P.csr.dst, m = dst.length;
+  const L: Local = { at, slotOf: new IdIndex(), slotId: [], slotPart: [], stamp: [], pay: [], num: new Float64Array(0), edgeSlot: new Int32Array(m) };
+  for (let k = 0; k < m; k++) L.edgeSlot[k] = slotFor(L, dst[k] as VertexId, P.parts);
+  return L;
+}
+
+/** The message slot of destination vertex `to`, made on first use. */
+function slotFor(L: Local, to: VertexId, parts: number): number {
+  const s = L.slotOf.get(to);
+  return s >= 0 ? s : newSlot(L, to, parts);
 }
 
 function newSlot(L: Local, to: VertexId, parts: number): number {
@@ -278,7 +280,7 @@ function local(P: VertexPartition): Local {
   if (!l) {
     const at = new IdIndex(P.ids.length);
     for (let i = 0; i < P.ids.length; i++) at.add(P.ids[i]!, i);
-    l = newLocal(at, P.csr.dst.length);
+    l = newLocal(at, P);
     locals.set(P, l);
   }
   return l;
@@ -408,7 +410,7 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
   }
   // Outgoing messages, combined per destination vertex as they are sent.
   const epoch = spec.step, touched: number[] = [];
-  const { slotOf, slotPart, stamp, pay } = L;
+  const { slotPart, stamp, pay } = L;
   let sent = 0, localMsgs = 0, bytes = 0;
   // While every message and every combination is a number, payloads stay in a Float64Array (no
   // boxed number per combine); the first other value moves them to the plain array.
@@ -435,31 +437,19 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
     if (combine) pay[s] = combiner!(pay[s], m); else (pay[s] as unknown[]).push(m);
   };
   const send = (to: VertexId, m: unknown): void => {
-    const s = slotOf.get(to);
-    sendSlot(s < 0 ? newSlot(L, to, parts) : s, m);
+    sendSlot(slotFor(L, to, parts), m);
   };
   // The slot of an out-edge's target: each edge object (or CSR entry) remembers it, so no lookup
   // per message.
   const edgeSlot = (e: SlottedEdge): number => {
     let s = e[SLOT];
     if (s === undefined || s < 0 || L.slotId[s] !== e.target) {
-      s = slotOf.get(e.target);
-      if (s < 0) s = newSlot(L, e.target, parts);
+      s = slotFor(L, e.target, parts);
       e[SLOT] = s;
     }
     return s;
   };
-  const { start: csrStart, dst: csrDst } = P.csr, csrSlot = L.edgeSlot;
-  const csrEdgeSlot = (k: number): number => {
-    let s = csrSlot[k]!;
-    if (s < 0) {
-      const to = csrDst[k] as VertexId;
-      s = slotOf.get(to);
-      if (s < 0) s = newSlot(L, to, parts);
-      csrSlot[k] = s;
-    }
-    return s;
-  };
+  const csrStart = P.csr.start, csrSlot = L.edgeSlot;
   // A number into a slot while payloads are numbers; false when the combination was not one
   // (payloads then move to the plain array, and the caller goes on message by message).
   const combineNumber = (s: number, m: number): boolean => {
@@ -480,9 +470,8 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
     // the combiner's; anything else goes message by message through sendSlot.
     if (numeric && typeof m === "number") {
       if (es === undefined) {
-        // The hottest loop of a superstep: slots resolved first (a new slot may grow L.num), then
-        // typed arrays only.
-        for (let j = from; j < to; j++) if (csrSlot[j]! < 0) csrEdgeSlot(j);
+        // The hottest loop of a superstep: typed arrays only (every CSR edge's slot is assigned
+        // with the partition's local state).
         const num = L.num;
         let local = 0;
         for (; k < to; k++) {
@@ -503,7 +492,7 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
         sent -= to - k; bytes -= 8 * (to - k);
       }
     }
-    if (es === undefined) for (; k < to; k++) sendSlot(csrEdgeSlot(k), m);
+    if (es === undefined) for (; k < to; k++) sendSlot(csrSlot[k]!, m);
     else for (; k < to; k++) sendSlot(edgeSlot(es[k]!), m);
   };
   const partial: Record<string, unknown> = {};
