@@ -90,6 +90,26 @@ describe("df.cache() stores column batches", () => {
     cached.unpersist();
   }, 120_000);
 
+  it("a small cached table is still broadcast (the cache keeps its plan's size), a large one under a lower threshold is not", async () => {
+    const { cached, plain } = frames();
+    const dim = spark.createDataFrame(Array.from({ length: 10 }, (_, i) => [`s${i}`, i * 100]), "s STRING, w INT").cache();
+    const q = (f: DataFrame, d: DataFrame) => f.join(d, "s").groupBy("w").agg(F.count("*").alias("n"), F.sum("i").alias("t"));
+    await same(q(cached, dim), q(plain, dim));
+    const plan = q(cached, dim).explainString("simple");
+    expect(plan).toMatch(/BroadcastHashJoin/);
+    expect(plan).toMatch(/BroadcastExchange[\s\S]*InMemoryTableScan \[s#\d+, w#\d+\]/);
+    // Either side is 'large' under a 16-byte threshold: a shuffled join, the same answer.
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "16");
+    try {
+      expect(q(cached, dim).explainString("simple")).toMatch(/ShuffledHashJoin/);
+      await same(q(cached, dim), q(plain, dim));
+    } finally {
+      spark.conf.unset("spark.sql.autoBroadcastJoinThreshold");
+    }
+    cached.unpersist();
+    dim.unpersist();
+  }, 120_000);
+
   it("serialized, disk-only and memory-and-disk levels round-trip the batches", async () => {
     const data = rows(12_000);
     const plain = spark.createDataFrame(data, schema);

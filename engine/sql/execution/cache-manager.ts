@@ -6,6 +6,7 @@ import type { RDD } from "../../rdd";
 import { StorageLevel } from "../../storage/storage-level";
 import { isNumberType, type ColumnBatch } from "../column-batch";
 import { cacheBatches, cachedRows } from "./columnar/cached-batches";
+import { estimateSize } from "../physical/planner";
 import { outputOf, planKey, transformPlanDown, type LogicalPlan } from "../plan/logical-plan";
 
 interface CacheEntry {
@@ -105,7 +106,7 @@ export class CacheManager {
       const e = hits.get(p);
       if (!e || (!e.rows && !unbuilt)) return p;
       const output = outputOf(p);
-      return { kind: "RddRelation", rdd: e.rows ?? null, output, name: "InMemoryRelation", cached: { batches: e.rdd ?? null, all: output } };
+      return { kind: "RddRelation", rdd: e.rows ?? null, output, name: "InMemoryRelation", cached: { batches: e.rdd ?? null, all: output, sizeInBytes: estimateSize(e.plan) } };
     });
   }
 }

@@ -23,7 +23,11 @@ export function estimateSize(p: LogicalPlan): number {
     case "LocalRelation": return p.rows.length * width(p.output);
     case "Range": return Math.max(0, Math.ceil((p.end - p.start) / p.step)) * 8;
     case "Scan": return p.spec.paths.reduce((s, x) => s + pathSize(x), 0);
-    case "RddRelation": case "RemoteRelation": return Infinity;
+    case "RddRelation": {
+      const c = p.cached;
+      return c && Number.isFinite(c.sizeInBytes) ? Math.ceil(c.sizeInBytes * width(p.output) / width(c.all)) : Infinity;
+    }
+    case "RemoteRelation": return Infinity;
     case "Project": {
       const c = estimateSize(p.child);
       return Number.isFinite(c) ? Math.ceil(c * width(outputOf(p)) / width(outputOf(p.child))) : c;

@@ -15,8 +15,12 @@ export type LogicalPlan =
   | { kind: "Range"; start: number; end: number; step: number; numPartitions?: number; output: Attr[] }
   | { kind: "Scan"; spec: ScanSpec; output: Attr[] }
   /** Rows of an existing RDD of row arrays (createDataFrame(rdd), cached DataFrames, df.checkpoint). */
-  /** Rows of an RDD; `cached`: an in-memory columnar cache (its batches and all their columns), which column pruning may narrow. */
-  | { kind: "RddRelation"; rdd: unknown; output: Attr[]; name: string; cached?: { batches: unknown; all: Attr[] } }
+  /**
+   * Rows of an RDD; `cached`: an in-memory columnar cache (its batches and all their columns), which
+   * column pruning may narrow, and the size of all its columns (the cached plan's statistics, as
+   * Spark's InMemoryRelation reports them, so a small cached table is still broadcast).
+   */
+  | { kind: "RddRelation"; rdd: unknown; output: Attr[]; name: string; cached?: { batches: unknown; all: Attr[]; sizeInBytes: number } }
   /** A relation of a remote (Spark Connect) session: `relation` is its Spark Connect message, `output` the schema the server gave. */
   | { kind: "RemoteRelation"; relation: unknown; output: Attr[]; label: string; streaming?: boolean }
   | { kind: "SubqueryAlias"; alias: string; child: LogicalPlan }
