@@ -3,6 +3,7 @@
 // owners can see where the time goes. Usage:
 //   npx tsx test/bench/sql-bench-profile.ts cluster groupby|join|scan ROWS DIR   (profile + summary)
 //   npx tsx test/bench/sql-bench-profile.ts run groupby|join|scan ROWS           (local[2], timing only)
+// "cached-groupby" / "cached-join" cache the tables first, then run the query 10 times (SQL_BENCH_REPS).
 // Every thread is profiled through thread-profiler.ts's NODE_OPTIONS hook.
 //   npx tsx test/bench/sql-bench-profile.ts summary DIR [TOP]
 import { SparkSession, SqlSession, F, type DataFrame } from "../../engine/index";
@@ -16,7 +17,28 @@ async function run(which: string, rows: number, local: boolean): Promise<void> {
     : await SparkSession.builder().master("local[2]").appName("sql-bench-profile").getOrCreate();
   await (spark.range(1000) as DataFrame).count();
   const fact = await factFile(rows, which === "scan" ? 100_000 : 1_000_000);
-  const t = performance.now();
+  let t = performance.now();
+  if (which.startsWith("cached-")) {
+    const f = spark.read.parquet(fact).cache(), d = spark.read.parquet(await dimFile()).cache();
+    console.log(`cached ${await f.count()} + ${await d.count()} rows: ${(performance.now() - t).toFixed(0)} ms`);
+    const q = which === "cached-join" ? f.join(d, "d").agg(F.count("*").alias("n"), F.sum("w").alias("sw"), F.sum("v").alias("sv"))
+      : f.groupBy("k").agg(F.sum("v").alias("s"), F.avg("v").alias("a"));
+    for (let i = 0; i < Number(process.env.SQL_BENCH_REPS ?? 10); i++) {
+      t = performance.now();
+      const t0 = Date.now();
+      const rows = await q.collect();
+      console.log(`${which} ${rows.length} rows: ${(performance.now() - t).toFixed(0)} ms`);
+      if (process.env.SQL_BENCH_TIMELINE && spark instanceof SparkSession) {
+        // When each task launched and finished, in ms from the action's start.
+        console.log((spark.lastJob()?.tasks() ?? []).map((k) => `s${k.stageId}p${k.partition}@${k.workerId.slice(-1)} ${k.launchTime - t0}-${(k.finishTime ?? NaN) - t0}`).join("  "));
+      }
+    }
+    if (spark instanceof SparkSession) {
+      for (const task of spark.lastJob()?.tasks() ?? []) console.log(`  stage ${task.stageId} partition ${task.partition} on ${task.workerId}: ${task.metrics?.durationMs ?? "?"} ms`, process.env.SQL_BENCH_METRICS ? JSON.stringify(task.metrics) : "");
+    }
+    if (spark instanceof SparkSession) await spark.stop();
+    return;
+  }
   const df = spark.read.parquet(fact);
   if (which === "join") {
     const d = spark.read.parquet(await dimFile());

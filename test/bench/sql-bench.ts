@@ -1,5 +1,5 @@
 // DataFrame/SQL benchmarks (issue "DataFrames, SQL and a Catalyst-style optimizer"): group-by,
-// join and Parquet scan with pushdown on local[2], each against DuckDB (and danfojs-node at a
+// join and Parquet scan with pushdown on local[2] from Parquet files, each against DuckDB (and danfojs-node at a
 // reduced, labelled size) measured in the same run. Prints figures and ratios; never asserts.
 // Sizes: SQL_BENCH_ROWS (default 10M fact rows), SQL_BENCH_DANFO_ROWS (default 1M).
 import { loadavg } from "node:os";
@@ -12,10 +12,13 @@ import { danfoGroupBy, danfoJoin, loadDanfo, readColumns } from "./sql-bench-dan
 import { readLocal } from "../../engine/sql/datasources/index";
 import { pysparkPeer } from "./pyspark-peer";
 
-interface SqlPeer { version: string; groupby_ms: number; groupby_groups: number; join_ms: number; join: { n: number; sw: number; sv: number } }
+export interface SqlPeer {
+  version: string; groupby_ms: number; groupby_groups: number; join_ms: number; join: { n: number; sw: number; sv: number };
+  cached_groupby_ms?: number; cached_join_ms?: number;
+}
 let sqlPeer: SqlPeer | string | undefined;
-/** PySpark (local[2]) running both queries over the same files, once per bench run; or why not. */
-function pysparkSql(fact: string, dim: string): SqlPeer | string {
+/** PySpark (local[2]) running both queries over the same files (then over its cache), once per bench run; or why not. */
+export function pysparkSqlPeer(fact: string, dim: string): SqlPeer | string {
   return (sqlPeer ??= pysparkPeer<SqlPeer>("pyspark_sql_peer.py", [fact, dim], 900_000));
 }
 
@@ -85,15 +88,16 @@ export async function groupByAgg(): Promise<BenchResult> {
   const scale = FACT_ROWS / DANFO_ROWS;
   const danScaled = danMs * scale;
 
-  const peer = pysparkSql(path, await dimFile());
+  const peer = pysparkSqlPeer(path, await dimFile());
   const ratio = engineMs / duck.ms;
   const vsDanfo = danScaled / engineMs;
   const mismatch = [engineOk ? "" : "RESULT MISMATCH engine vs DuckDB", danOk ? "" : "RESULT MISMATCH danfojs vs DuckDB"].filter(Boolean).join("; ");
   return {
     name: `group-by k (${GROUPS} groups), sum+avg over ${M(FACT_ROWS)} rows; local[2] vs DuckDB, both reading one Parquet file written by DuckDB (${fileMB(path)})`,
     value: engineMs, unit: "ms", baseline: duck.ms, baselineName: "DuckDB, median of 3, warm", ratio,
-    target: "<= 2x DuckDB; >= 10x faster than danfojs",
-    pass: engineOk && danOk && ratio <= 2 && vsDanfo >= 10,
+    // The issue's targets: <= 5x DuckDB from Parquet files, <= 2x over cached data (sql-cached-bench.ts).
+    target: "<= 5x DuckDB from Parquet; >= 10x faster than danfojs",
+    pass: engineOk && danOk && ratio <= 5 && vsDanfo >= 10,
     note: [mismatch,
       `danfojs on the first ${M(DANFO_ROWS)} rows (hyparquet read + DataFrame + groupby) ${danMs.toFixed(0)} ms (groupby alone ${dan.groupByMs.toFixed(0)} ms), scaled x${scale} linearly = ${danScaled.toFixed(0)} ms; engine is ${vsDanfo.toFixed(2)}x faster than scaled danfojs`,
       peerNote(peer, (p) => p.groupby_ms, (p) => p.groupby_groups === GROUPS, engineMs),
@@ -143,12 +147,12 @@ export async function joinAgg(): Promise<BenchResult> {
   } catch (e) {
     danNote = `danfojs merge failed at ${M(DANFO_JOIN_ROWS)} rows: ${(e as Error).message.slice(0, 120)}`;
   }
-  const peer = pysparkSql(fact, dim);
+  const peer = pysparkSqlPeer(fact, dim);
   const ratio = engineMs / duck.ms;
   return {
     name: `join ${M(FACT_ROWS)} x ${M(DIM_ROWS)} rows on d, then count/sum; local[2] (${strategy}) vs DuckDB, both reading DuckDB-written Parquet (${fileMB(fact)} + ${fileMB(dim)})`,
     value: engineMs, unit: "ms", baseline: duck.ms, baselineName: "DuckDB, median of 3, warm", ratio,
-    target: "<= 2x DuckDB", pass: engineOk && ratio <= 2,
+    target: "<= 5x DuckDB from Parquet", pass: engineOk && ratio <= 5,
     note: [engineOk ? "" : `RESULT MISMATCH engine ${JSON.stringify(got)} vs DuckDB ${JSON.stringify(want)}`, danNote,
       peerNote(peer, (p) => p.join_ms, (p) => p.join.n === Number(want.n) && p.join.sw === Number(want.sw) && p.join.sv === Number(want.sv), engineMs),
       loadNote(load0)].filter(Boolean).join(" | "),

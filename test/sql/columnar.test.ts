@@ -116,6 +116,21 @@ describe("columnar partial aggregate = row partialAggregate", () => {
     expect(typeof got[0]![1]).toBe("bigint");
   });
 
+  it("one group (a global aggregate): sums leaving the safe range, NaN and -0 in min/max, nulls first, as the row runtime", () => {
+    const types = [INT, LONG, DOUBLE];
+    const rows: Row[] = [[1, null, null], [1, 2 ** 52, -0], [1, 2 ** 52, 0], [1, 5, NaN], [1, -3, 2], [1, 2 ** 52, -1], [1, 1, null]];
+    const aggs = [fn("sum", [ref(1, LONG)], LONG), fn("min", [ref(2, DOUBLE)], DOUBLE), fn("max", [ref(2, DOUBLE)], DOUBLE),
+      fn("avg", [ref(2, DOUBLE)], DOUBLE), fn("count", [], LONG), fn("count", [ref(2, DOUBLE)], LONG), fn("sum", [ref(2, DOUBLE)], DOUBLE)];
+    for (const groupBy of [[], [ref(0)]]) {
+      const spec: AggSpec = { groupBy, aggs, result: [], conf };
+      const want = exactRows(partialAggregate(spec, 0, rows));
+      for (const cut of [1, 2, 3, 5]) {
+        const batches = [rowsToBatch(rows.slice(0, cut), types.map(isNumberType)), rowsToBatch(rows.slice(cut), types.map(isNumberType))];
+        expect(exactRows(columnar([], batches, { groupBy, aggs }))).toEqual(want);
+      }
+    }
+  });
+
   it("an empty input gives no groups, even without grouping keys", () => {
     expect(columnar([], [rowsToBatch([], TYPES.map(isNumberType))], { groupBy: [], aggs: AGGS })).toEqual([]);
   });
@@ -188,6 +203,22 @@ describe("columnar broadcast hash join probe = row hash join", () => {
       });
     }
   }
+
+  it("inner join on non-null number keys: dense, negative, fractional and -0 keys, many matches per batch", () => {
+    const r = rng(77);
+    const types = [INT, DOUBLE];
+    // Build keys 0..39 (each twice), -5, 2.5 and -0; stream keys hit all of them and miss some.
+    const right: Row[] = [...Array.from({ length: 80 }, (_, j) => [j % 40, j * 1.5]), [-5, 1], [2.5, 2], [-0, 3]];
+    const keys = [0, 1, 7, 39, 40, 1000, -5, 2.5, -0, 0.5];
+    const left: Row[] = Array.from({ length: 3000 }, (_, i) => [keys[Math.floor(r() * keys.length)]!, i]);
+    const spec: JoinSpec = { joinType: "inner", leftKeys: [ref(0)], rightKeys: [ref(0)], nullSafe: [false], leftWidth: 2, rightWidth: 2, conf };
+    const want = exactRows(hashJoinRows(spec, 0, left, right));
+    const op: StageOp = { op: "join", spec: { joinType: "inner", leftKeys: [ref(0)], rightKeys: [ref(0)], nullSafe: [false], rightTypes: types } };
+    // One batch of 3000 rows (more than 1024 matches: the position buffers grow mid-batch) and small ones.
+    for (const batches of [[rowsToBatch(left, types.map(isNumberType))], [[0, 700], [700, 1400], [1400, 3000]].map(([from, to]) => rowsToBatch(left.slice(from, to), types.map(isNumberType)))]) {
+      expect(exactRows(columnar([op], batches, undefined, right))).toEqual(want);
+    }
+  });
 
   it("inner join with a residual condition, a null-safe key, then a partial aggregate", () => {
     const left = randomRows(31, 300), right = randomRows(32, 40);

@@ -13,8 +13,8 @@ import { aggRuntime, type AggRuntime } from "../../expressions/aggregates";
 import type { EvalContext } from "../../expressions/registry";
 import { valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
 import { compileVector, type VecFn } from "./vector-expr";
+import { avgLoop, avgOneLoop, countLoop, countValuesLoop, minMaxLoop, minMaxOneLoop, sumLoop, sumOneLoop } from "./agg-loops";
 
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const DENSE = 1 << 16;
 
 interface AggKernel {
@@ -68,33 +68,17 @@ class ValueKernel implements AggKernel {
     this.acc = grow(this.acc, nGroups);
     this.seen = grow(this.seen, nGroups);
     if (v.kind !== "f64") return this.toGeneric(nGroups).update(gids, b, nGroups, 0, [v]);
-    const acc = this.acc, seen = this.seen, vals = v.values, nulls = v.nulls, n = b.length;
-    if (this.op === "sum") {
-      for (let i = 0; i < n; i++) {
-        if (nulls !== null && nulls[i] === 1) continue;
-        const g = gids[i]!, x = vals[i]!;
-        if (seen[g] === 0) { acc[g] = x; seen[g] = 1; continue; }
-        const s = acc[g]! + x;
-        // A long sum outside the safe range switches to bigint in the row runtime: it takes over here.
-        if (this.exactLong && (s > MAX_SAFE || s < -MAX_SAFE || s !== s)) return this.toGeneric(nGroups).update(gids, b, nGroups, i, [v]);
-        acc[g] = s;
-      }
+    const n = b.length;
+    if (this.op !== "sum") {
+      const sign = this.op === "max" ? 1 : -1;
+      if (nGroups === 1) minMaxOneLoop(v.values, v.nulls, this.acc, this.seen, n, sign);
+      else minMaxLoop(gids, v.values, v.nulls, this.acc, this.seen, n, sign);
       return;
     }
-    const sign = this.op === "max" ? 1 : -1;
-    for (let i = 0; i < n; i++) {
-      if (nulls !== null && nulls[i] === 1) continue;
-      const g = gids[i]!, x = vals[i]!;
-      if (seen[g] === 0) { acc[g] = x; seen[g] = 1; continue; }
-      const y = acc[g]!;
-      // compareValues(x, y): equal (incl. -0 vs 0) keeps the first, NaN is the largest.
-      let c: number;
-      if (x === y) c = 0;
-      else if (x !== x) c = y !== y ? 0 : 1;
-      else if (y !== y) c = -1;
-      else c = x < y ? -1 : 1;
-      if (c * sign > 0) acc[g] = x;
-    }
+    // One group (a global aggregate, or one key so far): every gid is 0, the sum stays in a register.
+    const stop = nGroups === 1 ? sumOneLoop(v.values, v.nulls, this.acc, this.seen, n, this.exactLong) : sumLoop(gids, v.values, v.nulls, this.acc, this.seen, n, this.exactLong);
+    // A long sum outside the safe range switches to bigint in the row runtime: it takes over at that row.
+    if (stop >= 0) this.toGeneric(nGroups).update(gids, b, nGroups, stop, [v]);
   }
 
   buffer(g: number): unknown {
@@ -120,13 +104,8 @@ class AvgKernel implements AggKernel {
       this.generic = g;
       return g.update(gids, b, nGroups, 0, [v]);
     }
-    const sum = this.sum, cnt = this.cnt, vals = v.values, nulls = v.nulls, n = b.length;
-    for (let i = 0; i < n; i++) {
-      if (nulls !== null && nulls[i] === 1) continue;
-      const g = gids[i]!;
-      sum[g] += vals[i]!;
-      cnt[g]++;
-    }
+    if (nGroups === 1) avgOneLoop(v.values, v.nulls, this.sum, this.cnt, b.length);
+    else avgLoop(gids, v.values, v.nulls, this.sum, this.cnt, b.length);
   }
   buffer(g: number): unknown { return this.generic ? this.generic.buffer(g) : [this.sum[g], this.cnt[g]]; }
 }
@@ -138,12 +117,15 @@ class CountKernel implements AggKernel {
   update(gids: Int32Array, b: ColumnBatch, nGroups: number): void {
     this.cnt = grow(this.cnt, nGroups);
     const cnt = this.cnt, n = b.length;
-    if (!this.arg) { for (let i = 0; i < n; i++) cnt[gids[i]!]++; return; }
-    const v = this.arg(b);
-    for (let i = 0; i < n; i++) {
-      const isNull = v.kind === "any" ? v.values[i] === null || v.values[i] === undefined : v.nulls !== null && v.nulls[i] === 1;
-      if (!isNull) cnt[gids[i]!]++;
+    if (!this.arg) {
+      if (nGroups === 1) cnt[0]! += n; // one group: every gid is 0
+      else countLoop(gids, cnt, n);
+      return;
     }
+    const v = this.arg(b);
+    if (v.kind === "any") {
+      for (let i = 0; i < n; i++) if (v.values[i] !== null && v.values[i] !== undefined) cnt[gids[i]!]++;
+    } else countValuesLoop(gids, v.nulls, cnt, n);
   }
   buffer(g: number): number { return this.cnt[g]!; }
 }
@@ -162,6 +144,31 @@ function kernelFor(a: Expr & { kind: "fn" }, ctx: EvalContext): AggKernel {
     if ((name === "avg" || name === "mean") && args.length === 1) return new AvgKernel(rt, args[0]!);
   }
   return new GenericKernel(rt, args);
+}
+
+/**
+ * Group ids of one non-null number key column. Small non-negative integer keys index a table
+ * directly (-0 lands on 0's slot, as the Map's SameValueZero would put it in 0's group); other
+ * keys go through the Map. A function of its own: kept small, V8 compiles the loop tightly.
+ */
+function numberKeyGids(vals: Float64Array, n: number, gids: Int32Array, dense: Int32Array, index: Map<NormalKey, number>, keys: unknown[][]): void {
+  for (let i = 0; i < n; i++) {
+    const x = vals[i]!;
+    const slot = x >>> 0;
+    if (slot === x && slot < DENSE) {
+      const g = dense[slot]!;
+      if (g >= 0) { gids[i] = g; continue; }
+    }
+    gids[i] = newNumberKey(x, slot, dense, index, keys);
+  }
+}
+
+/** The group id of a number key not in the dense table (a new small key, or any other number). */
+function newNumberKey(x: number, slot: number, dense: Int32Array, index: Map<NormalKey, number>, keys: unknown[][]): number {
+  let g = index.get(x);
+  if (g === undefined) { g = keys.length; keys.push([x]); index.set(x, g); }
+  if (slot === x && slot < DENSE) dense[slot] = g;
+  return g;
 }
 
 export interface ColumnarAggSpec {
@@ -192,27 +199,7 @@ export class ColumnarPartialAgg {
       if (keys.length === 0) { keys.push([]); index.set(null, 0); }
       gids.fill(0, 0, n);
     } else if (kv.length === 1 && kv[0]!.kind === "f64" && kv[0]!.nulls === null) {
-      const vals = kv[0]!.values;
-      // Small non-negative integer keys index a table directly (-0 lands on 0's slot, as the
-      // Map's SameValueZero would put it in 0's group); other keys go through the Map.
-      const dense = (this.dense ??= new Int32Array(DENSE).fill(-1));
-      for (let i = 0; i < n; i++) {
-        const x = vals[i]!;
-        const slot = x >>> 0;
-        if (slot === x && slot < DENSE) {
-          let g = dense[slot]!;
-          if (g < 0) {
-            const known = index.get(x);
-            if (known === undefined) { g = keys.length; keys.push([x]); index.set(x, g); } else g = known;
-            dense[slot] = g;
-          }
-          gids[i] = g;
-          continue;
-        }
-        let g = index.get(x);
-        if (g === undefined) { g = keys.length; keys.push([x]); index.set(x, g); }
-        gids[i] = g;
-      }
+      numberKeyGids(kv[0]!.values, n, gids, (this.dense ??= new Int32Array(DENSE).fill(-1)), index, keys);
     } else if (kv.length === 1) {
       const v = kv[0]!;
       for (let i = 0; i < n; i++) {

@@ -94,6 +94,25 @@ export class ColumnarHashJoin {
     let n = 0;
     const single = kv.length === 1;
     const k0 = kv[0];
+    if (single && this.head && k0!.kind === "f64" && k0.nulls === null && jt === "inner") {
+      // The common case (an inner equi-join on a non-null integer key): one tight loop on local arrays.
+      const head = this.head, next = this.next!, len = head.length, vals = k0.values;
+      let li = this.li, ri = this.ri;
+      for (let i = 0; i < b.length; i++) {
+        const x = vals[i]!;
+        const slot = x >>> 0;
+        if (slot === x) {
+          for (let j = slot < len ? head[slot]! : -1; j >= 0; j = next[j]!) {
+            if (n === li.length) { this.push(n, i, j); li = this.li; ri = this.ri; n++; continue; }
+            li[n] = i; ri[n] = j; n++;
+          }
+          continue;
+        }
+        const bucket = table.get(normalizeKey(x));
+        if (bucket) for (const j of bucket) { this.push(n++, i, j); li = this.li; ri = this.ri; }
+      }
+      return this.emit(b, n);
+    }
     if (single && this.head && k0!.kind === "f64" && (jt === "inner" || jt === "left")) {
       const head = this.head, next = this.next!, len = head.length, vals = k0.values, nulls = k0.nulls;
       for (let i = 0; i < b.length; i++) {
