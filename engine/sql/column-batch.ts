@@ -119,15 +119,21 @@ export function gather(v: ColumnVector, idx: Int32Array, n: number): ColumnVecto
     for (let i = 0; i < n; i++) out[i] = v.values[idx[i]!];
     return { kind: "any", values: out };
   }
-  const vals = v.kind === "f64" ? new Float64Array(n) : new Uint8Array(n);
-  const src = v.values;
-  for (let i = 0; i < n; i++) vals[i] = src[idx[i]!]!;
-  let nulls: Uint8Array | null = null;
-  if (v.nulls !== null) {
-    nulls = new Uint8Array(n);
-    for (let i = 0; i < n; i++) nulls[i] = v.nulls[idx[i]!]!;
-  }
-  return v.kind === "f64" ? { kind: "f64", values: vals as Float64Array, nulls } : { kind: "bool", values: vals as Uint8Array, nulls };
+  const nulls = v.nulls === null ? null : gatherBytes(v.nulls, idx, n, new Uint8Array(n));
+  return v.kind === "f64" ? { kind: "f64", values: gatherNumbers(v.values, idx, n, new Float64Array(n)), nulls }
+    : { kind: "bool", values: gatherBytes(v.values, idx, n, new Uint8Array(n)), nulls };
+}
+
+/** src[idx[i]] for i < n into `out` (at least n long); one element type per loop keeps it tight. */
+export function gatherNumbers(src: Float64Array, idx: Int32Array, n: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
+  return out;
+}
+
+/** As gatherNumbers, for byte columns (booleans, null flags). */
+export function gatherBytes(src: Uint8Array, idx: Int32Array, n: number, out: Uint8Array): Uint8Array {
+  for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
+  return out;
 }
 
 /** Rows of a batch (ColumnarToRow). */

@@ -220,6 +220,38 @@ describe("columnar broadcast hash join probe = row hash join", () => {
     }
   });
 
+  it("inner, left, semi and anti joins against a dimension keyed exactly 0..m (rows in any order): the row path's rows", () => {
+    const r = rng(78);
+    const types = [INT, DOUBLE];
+    const perm = Array.from({ length: 50 }, (_, i) => i).sort(() => r() - 0.5);
+    const right: Row[] = perm.map((k) => [k, k * 2.5]);
+    const keys = [0, 3, 49, 50, -1, 2.5, -0, 1e10];
+    const left: Row[] = Array.from({ length: 2000 }, (_, i) => [keys[Math.floor(r() * keys.length)]!, i]);
+    for (const joinType of ["inner", "left", "left_semi", "left_anti"] as const) {
+      const spec: JoinSpec = { joinType, leftKeys: [ref(0)], rightKeys: [ref(0)], nullSafe: [false], leftWidth: 2, rightWidth: 2, conf };
+      const want = exactRows(hashJoinRows(spec, 0, left, right));
+      const op: StageOp = { op: "join", spec: { joinType, leftKeys: [ref(0)], rightKeys: [ref(0)], nullSafe: [false], rightTypes: types } };
+      expect(exactRows(columnar([op], [rowsToBatch(left, types.map(isNumberType))], undefined, right))).toEqual(want);
+      // Ending in an aggregate (the gathered build column in a reused buffer), over several batches.
+      const aggs = [fn("count", [], LONG), fn("sum", [ref(3, DOUBLE)], DOUBLE)]; // ref 3: the build row's value
+      if (joinType === "inner" || joinType === "left") {
+        const wantAgg = exactRows(partialAggregate({ groupBy: [ref(0)], aggs, result: [], conf }, 0, hashJoinRows(spec, 0, left, right)));
+        const batches = [[0, 600], [600, 1300], [1300, 2000]].map(([a, b]) => rowsToBatch(left.slice(a, b), types.map(isNumberType)));
+        expect(exactRows(columnar([op], batches, { groupBy: [ref(0)], aggs }, right))).toEqual(wantAgg);
+      }
+    }
+  });
+
+  it("the build side is indexed once per broadcast value and key: a second stage over the same rows, and another key, give the row path's answers", () => {
+    const left = randomRows(41, 300), right = randomRows(42, 50);
+    for (const keyCol of [0, 0, 4, 0]) {
+      const spec: JoinSpec = { joinType: "inner", leftKeys: [ref(keyCol)], rightKeys: [ref(keyCol)], nullSafe: [false], leftWidth: TYPES.length, rightWidth: TYPES.length, conf };
+      const want = exactRows(hashJoinRows(spec, 0, left, right));
+      const op: StageOp = { op: "join", spec: { joinType: "inner", leftKeys: [ref(keyCol)], rightKeys: [ref(keyCol)], nullSafe: [false], rightTypes: TYPES } };
+      expect(exactRows(columnar([op], toBatches(left, 5), undefined, right))).toEqual(want);
+    }
+  });
+
   it("inner join with a residual condition, a null-safe key, then a partial aggregate", () => {
     const left = randomRows(31, 300), right = randomRows(32, 40);
     const w = TYPES.length;

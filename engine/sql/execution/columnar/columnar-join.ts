@@ -1,16 +1,16 @@
 // Broadcast hash join probed a batch at a time: the build side (the broadcast rows, built on the
-// right) becomes a hash table of row positions plus column vectors once per task; each streamed
+// right) becomes a HashedRelation (./hashed-relation.ts) once per executor; each streamed
 // batch yields (stream position, build position) pairs in the row path's order (per stream row,
 // its bucket in build order) and the output batch gathers both sides' columns. Keys are compared
 // as the row path does (normalizeKey of the key value or key tuple; null keys never match unless
 // null-safe). Inner joins may carry a residual condition (applied to the joined batch, as the
 // row path filters joined rows); left outer, left semi and left anti joins only without one.
 
-import { normalizeKey, type NormalKey } from "../../../common/keys";
+import { normalizeKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
-import { compileExpr } from "../../expressions/eval";
 import type { EvalContext } from "../../expressions/registry";
-import { constantVector, gather, isNumberType, rowsToBatch, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
+import { constantVector, gather, gatherNumbers, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
+import { hashedRelation, type HashedRelation } from "./hashed-relation";
 import { compileVector, type VecFn } from "./vector-expr";
 import { filterBatch } from "./columnar-ops";
 
@@ -34,47 +34,20 @@ export interface ColumnarJoinSpec {
 const unread = (n: number): ColumnVector => ({ kind: "any", values: new Array<unknown>(0), length: n } as unknown as ColumnVector);
 
 export class ColumnarHashJoin {
-  private readonly table = new Map<NormalKey, number[]>();
-  private readonly build: ColumnBatch;
+  private readonly rel: HashedRelation;
   private readonly keyFns: VecFn[];
   private readonly cond?: VecFn;
   private li = new Int32Array(1024);
   private ri = new Int32Array(1024);
+  /** Output buffers reused batch after batch (`reuse`), per build column. */
+  private readonly scratch: (Float64Array | undefined)[] = [];
 
   /**
-   * Single-key joins: build rows whose key is a small non-negative integer are chained per key in
-   * `head`/`next` (build order), so the probe indexes arrays instead of hashing; other keys (and
-   * -0, which lands on 0's slot just as the Map's SameValueZero groups it with 0) keep the Map.
+   * `reuse`: the stage consumes each output batch before it probes the next one (it ends in an
+   * aggregate), so the gathered build columns may live in buffers reused from batch to batch.
    */
-  private head: Int32Array | undefined;
-  private next: Int32Array | undefined;
-
-  constructor(private readonly spec: ColumnarJoinSpec, built: unknown[][], ctx: EvalContext) {
-    const rk = spec.rightKeys.map((e) => compileExpr(e, ctx));
-    const single = rk.length === 1;
-    let maxDense = -1;
-    const keys = built.map((row) => {
-      const key = rk.map((f) => f(row));
-      if (single && typeof key[0] === "number" && (key[0] >>> 0) === key[0]) maxDense = Math.max(maxDense, key[0]);
-      return key;
-    });
-    const dense = single && maxDense >= 0 && maxDense < Math.max(1024, 4 * built.length) && maxDense < 1 << 26;
-    if (dense) { this.head = new Int32Array(maxDense + 1).fill(-1); this.next = new Int32Array(built.length).fill(-1); }
-    const tail = dense ? new Int32Array(maxDense + 1).fill(-1) : undefined;
-    keys.forEach((key, j) => {
-      if (key.some((k, i) => (k === null || k === undefined) && !spec.nullSafe[i])) return;
-      const k0 = key[0];
-      if (dense && typeof k0 === "number" && (k0 >>> 0) === k0) {
-        const slot = k0 >>> 0;
-        if (tail![slot]! < 0) this.head![slot] = j; else this.next![tail![slot]!] = j;
-        tail![slot] = j;
-        return;
-      }
-      const nk = normalizeKey(key.length === 1 ? k0 : key);
-      const bucket = this.table.get(nk);
-      if (bucket) bucket.push(j); else this.table.set(nk, [j]);
-    });
-    this.build = rowsToBatch(built, spec.rightTypes.map(isNumberType));
+  constructor(private readonly spec: ColumnarJoinSpec, built: unknown[][], ctx: EvalContext, private readonly reuse = false) {
+    this.rel = hashedRelation(built, spec, ctx);
     this.keyFns = spec.leftKeys.map((e) => compileVector(e, ctx));
     if (spec.condition) this.cond = compileVector(spec.condition, ctx);
   }
@@ -90,31 +63,45 @@ export class ColumnarHashJoin {
 
   probe(b: ColumnBatch): ColumnBatch {
     const kv = this.keyFns.map((f) => f(b));
-    const jt = this.spec.joinType, nullSafe = this.spec.nullSafe, table = this.table;
+    const jt = this.spec.joinType, nullSafe = this.spec.nullSafe, rel = this.rel, table = rel.table;
     let n = 0;
     const single = kv.length === 1;
     const k0 = kv[0];
-    if (single && this.head && k0!.kind === "f64" && k0.nulls === null && jt === "inner") {
-      // The common case (an inner equi-join on a non-null integer key): one tight loop on local arrays.
-      const head = this.head, next = this.next!, len = head.length, vals = k0.values;
-      let li = this.li, ri = this.ri;
+    if (single && rel.head && k0!.kind === "f64" && k0.nulls === null && jt === "inner" && rel.unique && table.size === 0) {
+      // Unique small integer build keys only (a dimension table): at most one match per row.
+      if (this.li.length < b.length) { this.li = new Int32Array(b.length); this.ri = new Int32Array(b.length); }
+      n = probeUniqueDense(k0.values, b.length, rel.head, rel.complete, this.li, this.ri);
+      return this.emit(b, n, n === b.length);
+    }
+    if (single && rel.head && k0!.kind === "f64" && k0.nulls === null && jt === "inner") {
+      // The common case (an inner equi-join on a non-null integer key): one tight loop on local
+      // arrays, noting whether every stream row matched exactly once (the stream columns then stay).
+      const head = rel.head, next = rel.next!, len = head.length, vals = k0.values, unique = rel.unique, complete = rel.complete;
+      let li = this.li, ri = this.ri, once = true;
       for (let i = 0; i < b.length; i++) {
         const x = vals[i]!;
         const slot = x >>> 0;
         if (slot === x) {
-          for (let j = slot < len ? head[slot]! : -1; j >= 0; j = next[j]!) {
-            if (n === li.length) { this.push(n, i, j); li = this.li; ri = this.ri; n++; continue; }
-            li[n] = i; ri[n] = j; n++;
+          let j = slot < len ? (complete ? slot : head[slot]!) : -1;
+          if (j < 0) { once = false; continue; }
+          if (n === li.length) { this.push(n, i, j); li = this.li; ri = this.ri; } else { li[n] = i; ri[n] = j; }
+          n++;
+          if (unique) continue;
+          for (j = next[j]!; j >= 0; j = next[j]!) {
+            once = false;
+            if (n === li.length) { this.push(n, i, j); li = this.li; ri = this.ri; } else { li[n] = i; ri[n] = j; }
+            n++;
           }
           continue;
         }
         const bucket = table.get(normalizeKey(x));
+        if (!bucket || bucket.length !== 1) once = false;
         if (bucket) for (const j of bucket) { this.push(n++, i, j); li = this.li; ri = this.ri; }
       }
-      return this.emit(b, n);
+      return this.emit(b, n, once && n === b.length);
     }
-    if (single && this.head && k0!.kind === "f64" && (jt === "inner" || jt === "left")) {
-      const head = this.head, next = this.next!, len = head.length, vals = k0.values, nulls = k0.nulls;
+    if (single && rel.head && k0!.kind === "f64" && (jt === "inner" || jt === "left")) {
+      const head = rel.head, next = rel.next!, len = head.length, vals = k0.values, nulls = k0.nulls;
       for (let i = 0; i < b.length; i++) {
         const x = vals[i]!;
         if (nulls !== null && nulls[i] === 1 && !nullSafe[0]) { if (jt === "left") this.push(n++, i, -1); continue; }
@@ -150,26 +137,60 @@ export class ColumnarHashJoin {
 
   /** Build positions matching a single key value (dense chain or Map bucket). */
   private lookup(x: unknown): number[] | undefined {
-    if (this.head && typeof x === "number" && (x >>> 0) === x) {
+    const { head, next, table } = this.rel;
+    if (head && typeof x === "number" && (x >>> 0) === x) {
       const out: number[] = [];
-      for (let j = x < this.head.length ? this.head[x]! : -1; j >= 0; j = this.next![j]!) out.push(j);
+      for (let j = x < head.length ? head[x]! : -1; j >= 0; j = next![j]!) out.push(j);
       return out.length ? out : undefined;
     }
-    return this.table.get(normalizeKey(x));
+    return table.get(normalizeKey(x));
   }
 
-  private emit(b: ColumnBatch, n: number): ColumnBatch {
+  /** The joined batch of the probe's n pairs; `identity`: known that stream row i is pair i. */
+  private emit(b: ColumnBatch, n: number, identity?: boolean): ColumnBatch {
     const jt = this.spec.joinType;
     // Every stream row matched once, in order (a foreign-key join): the stream columns stay as they are.
-    let identity = n === b.length;
-    for (let i = 0; identity && i < n; i++) identity = this.li[i] === i;
+    if (identity === undefined) {
+      identity = n === b.length;
+      for (let i = 0; identity && i < n; i++) identity = this.li[i] === i;
+    }
     const need = this.spec.needed, w = b.columns.length;
     const left = identity ? b.columns : b.columns.map((c, i) => (need && !need[i] ? unread(n) : gather(c, this.li, n)));
     if (jt === "left_semi" || jt === "left_anti") return { length: n, columns: left };
-    const right = this.build.columns.map((c, i) => (need && !need[w + i] ? unread(n) : gatherNullable(c, this.ri, n)));
+    const right = this.rel.build.columns.map((c, i) => (need && !need[w + i] ? unread(n) : this.gatherBuild(c, i, n, jt === "inner")));
     const out: ColumnBatch = { length: n, columns: [...left, ...right] };
     return this.cond ? filterBatch(out, this.cond(out)) : out;
   }
+
+  /** Build column `c` at the probe's right positions (-1: a null, outer joins only); into a reused buffer when allowed. */
+  private gatherBuild(v: ColumnVector, c: number, n: number, noPadding: boolean): ColumnVector {
+    if (!noPadding) return gatherNullable(v, this.ri, n);
+    if (!this.reuse || v.kind !== "f64" || v.nulls !== null) return gather(v, this.ri, n);
+    let buf = this.scratch[c];
+    if (!buf || buf.length < n) buf = this.scratch[c] = new Float64Array(Math.max(n, 1024));
+    gatherNumbers(v.values, this.ri, n, buf);
+    return { kind: "f64", values: buf.length === n ? buf : buf.subarray(0, n), nulls: null };
+  }
+}
+
+/**
+ * The inner-join probe of non-null number keys against unique small integer build keys (every
+ * build key in `head`, none in the Map): the matching (stream, build) positions into li/ri (each at
+ * least n long), their count returned. A function of typed arrays only, so it stays optimized
+ * from task to task (the probe method calls per-task closures).
+ */
+function probeUniqueDense(vals: Float64Array, n: number, head: Int32Array, complete: boolean, li: Int32Array, ri: Int32Array): number {
+  const len = head.length;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const x = vals[i]!;
+    const slot = x >>> 0;
+    if (slot !== x || slot >= len) continue;
+    const j = complete ? slot : head[slot]!;
+    if (j < 0) continue;
+    li[m] = i; ri[m] = j; m++;
+  }
+  return m;
 }
 
 /** gather where position -1 means a null (outer join padding). */

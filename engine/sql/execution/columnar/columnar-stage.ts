@@ -42,7 +42,8 @@ export class ColumnarStage {
   constructor(spec: Pick<ColumnarStageSpec, "ops" | "agg">, ctx: EvalContext, built?: unknown[][]) {
     this.steps = spec.ops.map((op) => {
       if (op.op !== "join") return compileOp(op, ctx);
-      const j = new ColumnarHashJoin(op.spec, built ?? [], ctx);
+      // With an aggregate at the end each joined batch is consumed before the next probe.
+      const j = new ColumnarHashJoin(op.spec, built ?? [], ctx, !!spec.agg);
       return (b: ColumnBatch) => j.probe(b);
     });
     this.counts = spec.ops.map(() => 0);
