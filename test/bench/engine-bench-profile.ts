@@ -1,6 +1,7 @@
 // CPU profiles of the engine benchmarks' jobs, in every thread (driver, worker processes, executor
 // threads), summarised as self time per function. Profiling through thread-profiler.ts.
-//   npx tsx test/bench/engine-bench-profile.ts trivial|wordcount|shuffle [DIR]
+//   npx tsx test/bench/engine-bench-profile.ts trivial|wordcount|shuffle|empty [DIR]
+// ("empty": counts of an empty RDD of 4,000 partitions, the scheduler benchmark's job.)
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -15,6 +16,13 @@ async function job(which: string): Promise<void> {
   if (which === "trivial") {
     const data = Array.from({ length: 1000 }, (_, i) => i);
     for (let i = 0; i < 500; i++) await sc.parallelize(data, 2).map((x) => x + 1).collect();
+  } else if (which === "empty") {
+    await sc.parallelize<number>([], 200).count();
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await sc.parallelize<number>([], 4000).count();
+      console.log(`4000 empty tasks: ${(performance.now() - t0).toFixed(0)} ms`);
+    }
   } else if (which === "wordcount") {
     const path = join(tmpdir(), "bigdata-bench", "text-100mb.txt");
     await generateText(path, 100 * 1024 * 1024);
