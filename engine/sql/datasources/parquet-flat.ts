@@ -8,6 +8,7 @@
 import type { ColumnChunk, FileMetaData, SchemaElement, SchemaTree } from "hyparquet";
 import type { DataType } from "../types";
 import type { ColumnVector } from "../column-batch";
+import { MAX_RLE_WIDTH, readRleHybrid } from "./rle-hybrid";
 
 type Libs = {
   parquetHeader: typeof import("hyparquet/src/column.js").parquetHeader;
@@ -151,8 +152,11 @@ function readPageV1(L: Libs, page: Uint8Array, numValues: number, encoding: stri
   let defs: Uint8Array | undefined;
   let present = numValues;
   if (el.repetition_type === "OPTIONAL") {
+    // Definition levels (width 1) after their int32 byte length.
     defs = new Uint8Array(numValues);
-    L.readRleBitPackedHybrid(reader, 1, defs);
+    const length = view.getUint32(0, true);
+    if (!readRleHybrid(page, 4, 4 + length, 1, defs, numValues)) return undefined;
+    reader.offset = 4 + length;
     present = 0;
     for (let i = 0; i < numValues; i++) present += defs[i]!;
     if (present === numValues) defs = undefined;
@@ -163,7 +167,10 @@ function readPageV1(L: Libs, page: Uint8Array, numValues: number, encoding: stri
   }
   const width = view.getUint8(reader.offset++);
   const idx = new Int32Array(present);
-  if (width && present) L.readRleBitPackedHybrid(reader, width, idx, view.byteLength - reader.offset);
+  if (width && present) {
+    if (width <= MAX_RLE_WIDTH) { if (!readRleHybrid(page, reader.offset, page.byteLength, width, idx, present)) return undefined; }
+    else L.readRleBitPackedHybrid(reader, width, idx, view.byteLength - reader.offset);
+  }
   return { definitionLevels: defs, dataPage: idx };
 }
 
@@ -175,6 +182,9 @@ function copyNumbers(
   let r = row, vi = 0;
   if (!defs?.length) {
     const m = Math.min(count, n - r);
+    // One loop per source array type (a loop over the union is polymorphic and several times slower).
+    if (idx instanceof Int32Array && src instanceof Int32Array) return copyDictInt32(out, r, m, src, idx);
+    if (idx instanceof Int32Array && src instanceof Float64Array) return copyDictFloat64(out, r, m, src, idx);
     if (idx) for (let i = 0; i < m; i++) out[r++] = src[idx[i]!]!;
     else for (let i = 0; i < m; i++) out[r++] = src[i]!;
     return r;
@@ -184,4 +194,16 @@ function copyNumbers(
     out[r++] = idx ? src[idx[vi++]!]! : src[vi++]!;
   }
   return r;
+}
+
+/** out[row + i] = dict[idx[i]] for i < m, an INT32 dictionary; returns the next row. */
+function copyDictInt32(out: Float64Array, row: number, m: number, dict: Int32Array, idx: Int32Array): number {
+  for (let i = 0; i < m; i++) out[row + i] = dict[idx[i]!]!;
+  return row + m;
+}
+
+/** As copyDictInt32, for a DOUBLE (or converted INT64) dictionary. */
+function copyDictFloat64(out: Float64Array, row: number, m: number, dict: Float64Array, idx: Int32Array): number {
+  for (let i = 0; i < m; i++) out[row + i] = dict[idx[i]!]!;
+  return row + m;
 }
