@@ -4,7 +4,7 @@
 // output shorter than the encoded runs.
 import { describe, expect, it } from "vitest";
 import { readRleBitPackedHybrid } from "hyparquet/src/encoding.js";
-import { MAX_RLE_WIDTH, readRleHybrid } from "../../engine/sql/datasources/rle-hybrid";
+import { MAX_RLE_WIDTH, readRleHybrid, readRleHybridDict } from "../../engine/sql/datasources/rle-hybrid";
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -58,6 +58,17 @@ describe("RLE / bit-packed hybrid decoding", () => {
       if (width <= 8) {
         expect(readRleHybrid(bytes, 0, bytes.length, width, some, some.length)).toBe(true);
         expect(Array.from(some)).toEqual(values.slice(0, some.length));
+      }
+      // Through a dictionary, straight into a Float64Array at an offset (both dictionary types).
+      const dictF = Float64Array.from({ length: 2 ** width > 4096 ? 4096 : 2 ** width }, (_, i) => i * 1.5 - 7);
+      const dictI = Int32Array.from(dictF, (x) => Math.floor(x));
+      const small = values.map((v) => v % dictF.length);
+      const enc = encode(small, width, rng(width));
+      for (const dict of [dictF, dictI]) {
+        const out = new Float64Array(n + 3).fill(-1);
+        expect(readRleHybridDict(enc, 0, enc.length, width, dict, out, 3, n)).toBe(true);
+        expect(Array.from(out.subarray(3))).toEqual(small.map((v) => dict[v]));
+        expect(Array.from(out.subarray(0, 3))).toEqual([-1, -1, -1]);
       }
       // Truncated input: reported, not invented.
       if (n > 16) expect(readRleHybrid(bytes, 0, 2, width, new Int32Array(n), n)).toBe(false);

@@ -8,7 +8,7 @@
 import type { ColumnChunk, FileMetaData, SchemaElement, SchemaTree } from "hyparquet";
 import type { DataType } from "../types";
 import type { ColumnVector } from "../column-batch";
-import { MAX_RLE_WIDTH, readRleHybrid } from "./rle-hybrid";
+import { MAX_RLE_WIDTH, readRleHybrid, readRleHybridDict } from "./rle-hybrid";
 
 type Libs = {
   parquetHeader: typeof import("hyparquet/src/column.js").parquetHeader;
@@ -111,7 +111,10 @@ export function readFlatColumn(
     if (header.type === "DATA_PAGE") {
       const page = L.decompressPage(raw, Number(header.uncompressed_page_size), cm.codec, compressors as never);
       encoding = header.data_page_header!.encoding;
-      dp = readPageV1(L, page, header.data_page_header!.num_values, encoding, el, decoder) ?? (L.readDataPage(page, header.data_page_header!, decoder) as typeof dp);
+      const direct = encoding.endsWith("_DICTIONARY") && (dict instanceof Int32Array || dict instanceof Float64Array) ? { dict, out, row, n } : undefined;
+      const v1 = readPageV1(L, page, header.data_page_header!.num_values, encoding, el, decoder, direct);
+      if (v1?.rowAfter !== undefined) { row = v1.rowAfter; continue; }
+      dp = v1 ?? (L.readDataPage(page, header.data_page_header!, decoder) as typeof dp);
     } else if (header.type === "DATA_PAGE_V2") {
       dp = L.readDataPageV2(raw, header, decoder) as typeof dp;
       encoding = header.data_page_header_v2!.encoding;
@@ -139,12 +142,17 @@ export function readFlatColumn(
   return { kind: "f64", values: out, nulls };
 }
 
+/** Where a dictionary page's values may go directly: out[row..n) through dict. */
+interface DirectTarget { dict: Int32Array | Float64Array; out: Float64Array; row: number; n: number }
+
 /**
  * A v1 data page of a flat column: definition levels (bit width 1) into a Uint8Array and
  * dictionary indices into an Int32Array (hyparquet's readDataPage fills holey JS arrays). Plain
  * values go through hyparquet's readPlain and convert. Undefined for other encodings.
  */
-function readPageV1(L: Libs, page: Uint8Array, numValues: number, encoding: string, el: SchemaElement, decoder: object): { definitionLevels: Uint8Array | undefined; dataPage: ArrayLike<unknown> } | undefined {
+function readPageV1(
+  L: Libs, page: Uint8Array, numValues: number, encoding: string, el: SchemaElement, decoder: object, direct?: DirectTarget,
+): { definitionLevels: Uint8Array | undefined; dataPage: ArrayLike<unknown>; rowAfter?: number } | undefined {
   const dictionary = encoding === "PLAIN_DICTIONARY" || encoding === "RLE_DICTIONARY";
   if (!dictionary && encoding !== "PLAIN") return undefined;
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
@@ -166,6 +174,11 @@ function readPageV1(L: Libs, page: Uint8Array, numValues: number, encoding: stri
     return { definitionLevels: defs, dataPage: L.convert(vals as never, decoder as never) as ArrayLike<unknown> };
   }
   const width = view.getUint8(reader.offset++);
+  if (direct && !defs && width && width <= MAX_RLE_WIDTH && present <= direct.n - direct.row) {
+    // No nulls on the page: indices decoded straight into the output through the dictionary.
+    if (!readRleHybridDict(page, reader.offset, page.byteLength, width, direct.dict, direct.out, direct.row, present)) return undefined;
+    return { definitionLevels: undefined, dataPage: [], rowAfter: direct.row + present };
+  }
   const idx = new Int32Array(present);
   if (width && present) {
     if (width <= MAX_RLE_WIDTH) { if (!readRleHybrid(page, reader.offset, page.byteLength, width, idx, present)) return undefined; }

@@ -42,3 +42,37 @@ export function readRleHybrid(buf: Uint8Array, pos: number, end: number, width: 
   }
   return seen === n;
 }
+
+/**
+ * As readRleHybrid, for dictionary indices applied as they are decoded: out[at + i] = dict[index i]
+ * (no index array in between). Returns false if the runs end before n values.
+ */
+export function readRleHybridDict(buf: Uint8Array, pos: number, end: number, width: number, dict: Int32Array | Float64Array, out: Float64Array, at: number, n: number): boolean {
+  const mask = (1 << width) - 1, valueBytes = (width + 7) >> 3;
+  let seen = 0;
+  while (seen < n && pos < end) {
+    let header = 0, shift = 0, b: number;
+    do { b = buf[pos++]!; header += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && pos < end);
+    if (header % 2 === 1) {
+      const groups = Math.floor(header / 2), stop = pos + groups * width;
+      const m = Math.min(groups * 8, n - seen);
+      let acc = 0, bits = 0, o = at + seen;
+      for (let i = 0; i < m; i++) {
+        while (bits < width) { acc |= (buf[pos++]! | 0) << bits; bits += 8; }
+        out[o++] = dict[acc & mask]!;
+        acc >>>= width;
+        bits -= width;
+      }
+      seen += m;
+      pos = stop;
+    } else {
+      const count = Math.floor(header / 2);
+      let v = 0;
+      for (let i = 0; i < valueBytes; i++) v |= (buf[pos++]! | 0) << (8 * i);
+      const m = Math.min(count, n - seen);
+      out.fill(dict[v]!, at + seen, at + seen + m);
+      seen += m;
+    }
+  }
+  return seen === n;
+}
