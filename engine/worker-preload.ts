@@ -10,6 +10,7 @@ import "./mining/worker";
 import "./lake/delta-source";
 import "./ml/worker";
 import "./streaming/state-tasks";
+import "./streaming/rate-rows";
 import "./streaming/join-state-task";
 import "./dataflow/worker";
 import "./graph/worker";

@@ -9,7 +9,10 @@ import { readdirSync, statSync, existsSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
 import { join, resolve } from "node:path";
 import { AnalysisError } from "../common/errors";
-import { sqlSessionOf, type DataFrame, type SchemaArg, type SqlSession, type SqlSessionLike, type StructType } from "../sql";
+import { DataFrame, sqlSessionOf, type SchemaArg, type SqlSession, type SqlSessionLike, type StructType } from "../sql";
+import type { Attr } from "../sql/expressions/expression";
+import { newExprId } from "../sql/plan/logical-plan";
+import { rateRows, type RateSlice } from "./rate-rows";
 import type { MetadataLog } from "./checkpoint-log";
 
 export type Offset = unknown;
@@ -151,9 +154,17 @@ export class RateSource implements StreamSource {
     const e = end as { startMs: number; rows: number };
     const from = (start as { rows: number } | undefined)?.rows ?? 0;
     if (e.rows <= from) return emptyBatch(session, this.schema);
-    // value v is emitted at startMs + v / rowsPerSecond seconds, as the rate source does.
-    return session.range(from, e.rows, 1, this.numPartitions)
-      .selectExpr(`timestamp_seconds((${e.startMs} + floor(id * 1000 / ${this.rowsPerSecond})) / 1000) AS timestamp`, "id AS value");
+    // value v is emitted at startMs + v / rowsPerSecond seconds, as the rate source does; the rows
+    // are generated in the tasks, split over the partitions as range() splits its values.
+    const sc = session.sparkContext;
+    const n = Math.max(1, this.numPartitions ?? sc.defaultParallelism), count = e.rows - from;
+    const slices: RateSlice[] = [];
+    for (let i = 0; i < n; i++) {
+      slices.push([from + Math.floor((count * i) / n), from + Math.floor((count * (i + 1)) / n), e.startMs, this.rowsPerSecond]);
+    }
+    const rdd = sc.parallelize(slices, n).mapPartitions((it: Iterable<RateSlice>) => rateRows(it));
+    const output: Attr[] = this.schema.fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+    return new DataFrame(session, { kind: "RddRelation", rdd, output, name: "RateStream" });
   }
 }
 
