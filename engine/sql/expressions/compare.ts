@@ -10,6 +10,11 @@ export function compareValues(a: unknown, b: unknown): number {
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
   if (b === null || b === undefined) return 1;
   const ta = typeof a;
+  // Timestamps first among objects: min/max of event time compare them once per streamed row.
+  if (ta === "object" && a instanceof Date && b instanceof Date) {
+    const x = a.getTime(), y = b.getTime();
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
   if (a instanceof Decimal || b instanceof Decimal) {
     // Exact decimals (beyond a double's 15 digits) compare exactly with each other and with numbers.
     if (typeof a === "number" && Number.isNaN(a)) return 1;
