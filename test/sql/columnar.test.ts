@@ -252,6 +252,16 @@ describe("columnar broadcast hash join probe = row hash join", () => {
     }
   });
 
+  it("a build key expression with a bigint literal (a long beyond 2^53) is indexed too", () => {
+    const right: Row[] = [[1, 10], [2, 20]], left: Row[] = [[1, 0], [2, 1], [3, 2]];
+    const big: Expr = fn("+", [ref(0, LONG), lit(2n ** 60n, LONG)], LONG);
+    const spec: JoinSpec = { joinType: "inner", leftKeys: [big], rightKeys: [big], nullSafe: [false], leftWidth: 2, rightWidth: 2, conf };
+    const want = exactRows(hashJoinRows(spec, 0, left, right));
+    const op: StageOp = { op: "join", spec: { joinType: "inner", leftKeys: [big], rightKeys: [big], nullSafe: [false], rightTypes: [LONG, INT] } };
+    expect(exactRows(columnar([op], [rowsToBatch(left, [true, true])], undefined, right))).toEqual(want);
+    expect(want.length).toBe(2);
+  });
+
   it("inner join with a residual condition, a null-safe key, then a partial aggregate", () => {
     const left = randomRows(31, 300), right = randomRows(32, 40);
     const w = TYPES.length;

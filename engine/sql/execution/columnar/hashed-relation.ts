@@ -38,7 +38,8 @@ const relations = new WeakMap<object, Map<string, HashedRelation>>();
 
 /** The relation of `built` for these keys: from this executor's memo, or built now. */
 export function hashedRelation(built: unknown[][], spec: RelationSpec, ctx: EvalContext): HashedRelation {
-  const key = JSON.stringify([spec.rightKeys, spec.nullSafe, spec.rightTypes]);
+  // Key expressions may hold bigint literals, which JSON cannot write as they are.
+  const key = JSON.stringify([spec.rightKeys, spec.nullSafe, spec.rightTypes], (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
   let byKey = relations.get(built);
   if (!byKey) relations.set(built, (byKey = new Map()));
   let rel = byKey.get(key);
