@@ -14,7 +14,13 @@ export type AnyVector = { kind: "any"; values: unknown[] };
  * (cacheBatches); readers of cached batches either read values with valueAt or unpack the column.
  */
 export type PackedVector = { kind: "packed"; type: string; width: number; values: Float64Array; nulls: Uint8Array | null };
-export type ColumnVector = NumVector | BoolVector | AnyVector | PackedVector;
+/**
+ * A low-cardinality string column of the in-memory cache, dictionary-encoded (as Spark compresses
+ * cached columns): value i is dict[codes[i]] (null is an entry like any other). Only the cache
+ * encodes columns so (packedOr with the column's type); its readers use valueAt or unpack it.
+ */
+export type DictVector = { kind: "dict"; codes: Uint8Array | Uint16Array; dict: unknown[] };
+export type ColumnVector = NumVector | BoolVector | AnyVector | PackedVector | DictVector;
 
 /** How the values of one SQL type are packed into a Float64Array and read back (a view of it). */
 export interface ColumnPacker {
@@ -32,18 +38,51 @@ function unpackAt(v: PackedVector, i: number): unknown {
   return packers.get(v.type)!.unpack(v.values, v.width, i);
 }
 
-/** A packed column as a plain array of its values (views of the packed values). */
+/** A packed or dictionary-encoded column as a plain array of its values (views of the packed values). */
 export function unpacked(v: ColumnVector, n: number): ColumnVector {
+  if (v.kind === "dict") {
+    const out = new Array<unknown>(n), codes = v.codes, dict = v.dict;
+    for (let i = 0; i < n; i++) out[i] = dict[codes[i]!];
+    return { kind: "any", values: out };
+  }
   if (v.kind !== "packed") return v;
   const out = new Array<unknown>(n);
   for (let i = 0; i < n; i++) out[i] = unpackAt(v, i);
   return { kind: "any", values: out };
 }
 
-/** A column of a cached batch: packed when its type has a packer that accepts the values. */
+/** The most distinct strings a cached column is dictionary-encoded with (codes fit a Uint16Array). */
+const MAX_DICT = 65535;
+
+/**
+ * A column of a cached batch: packed when its type has a packer that accepts the values; a string
+ * column with at most half as many distinct values as rows, dictionary-encoded.
+ */
 export function packedOr(values: unknown[], numeric: boolean, type: string | undefined): ColumnVector {
   const packed = type === undefined ? null : packers.get(type)?.pack(values, values.length);
-  return packed ? { kind: "packed", type: type!, ...packed } : vectorOf(values, numeric);
+  if (packed) return { kind: "packed", type: type!, ...packed };
+  if (type === "string") return dictionaryOf(values) ?? vectorOf(values, numeric);
+  return vectorOf(values, numeric);
+}
+
+/** Strings (and nulls) as codes into their distinct values, or null when that would not be smaller. */
+function dictionaryOf(values: unknown[]): DictVector | null {
+  const n = values.length, limit = Math.min(MAX_DICT, n >> 1);
+  const index = new Map<unknown, number>(), dict: unknown[] = [];
+  const codes = new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = values[i] ?? null;
+    let c = index.get(x);
+    if (c === undefined) {
+      if (typeof x !== "string" && x !== null) return null;
+      if (dict.length >= limit) return null;
+      c = dict.length;
+      dict.push(x);
+      index.set(x, c);
+    }
+    codes[i] = c;
+  }
+  return { kind: "dict", codes: dict.length <= 256 ? Uint8Array.from(codes) : codes, dict };
 }
 
 export interface ColumnBatch {
@@ -53,6 +92,7 @@ export interface ColumnBatch {
 
 export function valueAt(v: ColumnVector, i: number): unknown {
   if (v.kind === "any") return v.values[i];
+  if (v.kind === "dict") return v.dict[v.codes[i]!];
   if (v.kind === "packed") return unpackAt(v, i);
   if (v.nulls !== null && v.nulls[i] === 1) return null;
   return v.kind === "f64" ? v.values[i] : v.values[i] === 1;
@@ -60,6 +100,7 @@ export function valueAt(v: ColumnVector, i: number): unknown {
 
 export function isNullAt(v: ColumnVector, i: number): boolean {
   if (v.kind === "any") { const x = v.values[i]; return x === null || x === undefined; }
+  if (v.kind === "dict") return v.dict[v.codes[i]!] === null;
   return v.nulls !== null && v.nulls[i] === 1;
 }
 
@@ -104,6 +145,11 @@ export function constantVector(value: unknown, n: number): ColumnVector {
 
 /** The rows at positions `idx[0..n)` (filters and join probes). */
 export function gather(v: ColumnVector, idx: Int32Array, n: number): ColumnVector {
+  if (v.kind === "dict") {
+    const codes = v.codes instanceof Uint8Array ? new Uint8Array(n) : new Uint16Array(n);
+    for (let i = 0; i < n; i++) codes[i] = v.codes[idx[i]!]!;
+    return { kind: "dict", codes, dict: v.dict };
+  }
   if (v.kind === "packed") {
     const w = v.width, out = new Float64Array(n * w);
     let nulls: Uint8Array | null = null;

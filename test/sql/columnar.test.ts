@@ -11,7 +11,8 @@ import { defaultEvalContext } from "../../engine/sql/expressions/eval";
 import { partialAggregate, runPipeline, type AggSpec, type ExecConf, type PipeOp } from "../../engine/sql/execution/operators";
 import { hashJoinRows, type JoinSpec } from "../../engine/sql/execution/join-operators";
 import { ColumnarStage, type StageOp } from "../../engine/sql/execution/columnar/columnar-stage";
-import { batchRows, isNumberType, rowsToBatch, type ColumnBatch } from "../../engine/sql/column-batch";
+import { batchRows, gather, isNullAt, isNumberType, packedOr, rowsToBatch, unpacked, valueAt, type ColumnBatch } from "../../engine/sql/column-batch";
+import { estimateSize } from "../../engine/storage/size-estimator";
 
 type Row = unknown[];
 
@@ -279,5 +280,33 @@ describe("ColumnarToRow", () => {
   it("gives back the rows a batch was made of", () => {
     const rows = randomRows(41, 200);
     expect(exactRows(toBatches(rows, 1).flatMap((b) => [...batchRows(b)]))).toEqual(exactRows(rows));
+  });
+});
+
+describe("dictionary-encoded string columns of the cache", () => {
+  it("few distinct strings (and nulls) become codes into a dictionary; every reader sees the same values", () => {
+    const values = Array.from({ length: 10_000 }, (_, i) => (i % 17 === 0 ? null : `category-${i % 40}`));
+    const v = packedOr(values, false, "string");
+    expect(v.kind).toBe("dict");
+    expect(Array.from({ length: values.length }, (_, i) => valueAt(v, i))).toEqual(values);
+    expect(Array.from({ length: values.length }, (_, i) => isNullAt(v, i))).toEqual(values.map((x) => x === null));
+    expect((unpacked(v, values.length) as { values: unknown[] }).values).toEqual(values);
+    const idx = Int32Array.from([5, 0, 17, 9999]);
+    const g = gather(v, idx, 4);
+    expect([0, 1, 2, 3].map((i) => valueAt(g, i))).toEqual([5, 0, 17, 9999].map((i) => values[i]));
+    // Smaller than the plain array of the same strings (each its own string object, as parsed rows hold them).
+    const plain = packedOr(values.map((x) => (x === null ? null : `${x}`.slice(0))), false, undefined);
+    expect(plain.kind).toBe("any");
+    expect(estimateSize(v)).toBeLessThan(estimateSize(plain) / 4);
+  });
+
+  it("many distinct strings, non-strings, or a column without the cache's type stay plain arrays", () => {
+    expect(packedOr(Array.from({ length: 1000 }, (_, i) => `s${i}`), false, "string").kind).toBe("any");
+    expect(packedOr(Array.from({ length: 1000 }, (_, i) => (i % 2 ? "a" : 7n)), false, "string").kind).toBe("any");
+    expect(packedOr(Array.from({ length: 1000 }, (_, i) => (i % 2 ? "a" : "b")), false, undefined).kind).toBe("any");
+    // More than 256 distinct values: 16-bit codes.
+    const wide = packedOr(Array.from({ length: 2000 }, (_, i) => `w${i % 300}`), false, "string");
+    expect(wide.kind === "dict" && wide.codes instanceof Uint16Array).toBe(true);
+    expect(valueAt(wide, 1999)).toBe("w199");
   });
 });

@@ -1,6 +1,7 @@
 // The in-memory columnar cache (Spark's InMemoryRelation / CachedBatch): a cached DataFrame's
 // partitions are stored as column batches of up to CACHE_BATCH_ROWS rows (Spark's
-// spark.sql.inMemoryColumnarStorage.batchSize, 10000), numeric columns in Float64Arrays. A few
+// spark.sql.inMemoryColumnarStorage.batchSize, 10000), numeric columns in Float64Arrays, string
+// columns with few distinct values dictionary-encoded (codes in a Uint8Array/Uint16Array). A few
 // typed arrays per batch instead of a boxed number per cell make the cache smaller and keep the
 // garbage collector from walking millions of cached objects. Reading gives back the rows the
 // row path held (./batch.ts valueAt), optionally only some of the columns.
@@ -32,6 +33,7 @@ export const cachedRows = registerShippable("sql.cachedRows", function* cachedRo
       const v = cols[c]!;
       if (v.kind === "f64" && v.nulls === null) { const a = v.values; for (let i = 0; i < n; i++) rows[i]![c] = a[i]; }
       else if (v.kind === "any") { const a = v.values; for (let i = 0; i < n; i++) rows[i]![c] = a[i]; }
+      else if (v.kind === "dict") { const codes = v.codes, d = v.dict; for (let i = 0; i < n; i++) rows[i]![c] = d[codes[i]!]; }
       else for (let i = 0; i < n; i++) rows[i]![c] = valueAt(v, i);
     }
     for (let i = 0; i < n; i++) yield rows[i]!;

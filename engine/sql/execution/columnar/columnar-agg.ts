@@ -11,7 +11,7 @@ import { normalizeKey, type NormalKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
 import { aggRuntime, type AggRuntime } from "../../expressions/aggregates";
 import type { EvalContext } from "../../expressions/registry";
-import { valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
+import { isNullAt, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
 import { compileVector, type VecFn } from "./vector-expr";
 import { avgLoop, avgOneLoop, countLoop, countValuesLoop, minMaxLoop, minMaxOneLoop, sumLoop, sumOneLoop } from "./agg-loops";
 
@@ -123,8 +123,8 @@ class CountKernel implements AggKernel {
       return;
     }
     const v = this.arg(b);
-    if (v.kind === "any") {
-      for (let i = 0; i < n; i++) if (v.values[i] !== null && v.values[i] !== undefined) cnt[gids[i]!]++;
+    if (v.kind === "any" || v.kind === "dict") {
+      for (let i = 0; i < n; i++) if (!isNullAt(v, i)) cnt[gids[i]!]++;
     } else countValuesLoop(gids, v.nulls, cnt, n);
   }
   buffer(g: number): number { return this.cnt[g]!; }

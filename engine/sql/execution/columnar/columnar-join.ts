@@ -9,7 +9,7 @@
 import { normalizeKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
 import type { EvalContext } from "../../expressions/registry";
-import { constantVector, gather, gatherNumbers, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
+import { constantVector, gather, gatherNumbers, unpacked, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
 import { hashedRelation, type HashedRelation } from "./hashed-relation";
 import { compileVector, type VecFn } from "./vector-expr";
 import { filterBatch } from "./columnar-ops";
@@ -198,6 +198,7 @@ function gatherNullable(v: ColumnVector, idx: Int32Array, n: number): ColumnVect
   let pad = false;
   for (let i = 0; i < n; i++) if (idx[i]! < 0) { pad = true; break; }
   if (!pad) return gather(v, idx, n);
+  if (v.kind === "dict") return gatherNullable(unpacked(v, v.codes.length), idx, n);
   if (v.kind === "any") {
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) out[i] = idx[i]! < 0 ? null : v.values[idx[i]!];
@@ -206,7 +207,7 @@ function gatherNullable(v: ColumnVector, idx: Int32Array, n: number): ColumnVect
   const safe = new Int32Array(n);
   for (let i = 0; i < n; i++) safe[i] = Math.max(0, idx[i]!);
   const g = n > 0 && v.values.length > 0 ? gather(v, safe, n) : constantVector(null, n);
-  if (g.kind === "any") return g;
+  if (g.kind === "any" || g.kind === "dict") return g; // (gather keeps a non-dict vector's kind)
   const nulls = g.nulls ?? new Uint8Array(n);
   for (let i = 0; i < n; i++) if (idx[i]! < 0) nulls[i] = 1;
   return { ...g, nulls } as ColumnVector;

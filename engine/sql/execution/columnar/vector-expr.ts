@@ -9,7 +9,7 @@ import type { Expr } from "../../expressions/expression";
 import { INTEGRAL_RANGES_NUM } from "../../types";
 import { compileExpr } from "../../expressions/eval";
 import { typeOf, type EvalContext } from "../../expressions/registry";
-import { isNumberType, valueAt, vectorOf, type ColumnBatch, type ColumnVector, type BoolVector, type NumVector } from "../../column-batch";
+import { isNullAt, isNumberType, valueAt, vectorOf, type ColumnBatch, type ColumnVector, type BoolVector, type NumVector } from "../../column-batch";
 
 export type VecFn = (b: ColumnBatch) => ColumnVector;
 
@@ -53,7 +53,7 @@ function compile(e: Expr, ctx: EvalContext): Compiled {
         let last: ColumnVector | undefined;
         return {
           fn: (b) => {
-            if (last && (last.values as ArrayLike<unknown>).length === b.length) return last;
+            if (last && last.kind !== "dict" && (last.values as ArrayLike<unknown>).length === b.length) return last;
             return (last = v === null ? { kind: "any", values: new Array<unknown>(b.length).fill(null) } : { kind: "f64", values: new Float64Array(b.length).fill(v), nulls: null });
           },
           safe: true,
@@ -104,7 +104,7 @@ function compile(e: Expr, ctx: EvalContext): Compiled {
         return {
           fn: (b) => {
             const v = a.fn(b), n = b.length, out = new Uint8Array(n);
-            if (v.kind === "any") for (let i = 0; i < n; i++) { const x = v.values[i]; out[i] = ((x === null || x === undefined) === want) ? 1 : 0; }
+            if (v.kind === "any" || v.kind === "dict") for (let i = 0; i < n; i++) out[i] = isNullAt(v, i) === want ? 1 : 0;
             else if (v.nulls === null) out.fill(want ? 0 : 1);
             else for (let i = 0; i < n; i++) out[i] = (v.nulls[i] === 1) === want ? 1 : 0;
             return { kind: "bool", values: out, nulls: null };
