@@ -45,7 +45,8 @@ export function readRleHybrid(buf: Uint8Array, pos: number, end: number, width: 
 
 /**
  * As readRleHybrid, for dictionary indices applied as they are decoded: out[at + i] = dict[index i]
- * (no index array in between). Returns false if the runs end before n values.
+ * (no index array in between). Returns false if the runs end before n values. Its run parsing
+ * repeats readRleHybrid's on purpose: one hot loop per output kind, no callback in between.
  */
 export function readRleHybridDict(buf: Uint8Array, pos: number, end: number, width: number, dict: Int32Array | Float64Array, out: Float64Array, at: number, n: number): boolean {
   const mask = (1 << width) - 1, valueBytes = (width + 7) >> 3;
