@@ -8,8 +8,7 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { randomUUID } from "node:crypto";
 import { AnalysisError } from "../common/errors";
 import { DataFrame } from "../sql/api/dataframe";
-import type { Attr } from "../sql/expressions/expression";
-import { newExprId, outputOf, type LogicalPlan } from "../sql/plan/logical-plan";
+import { attrsOf, outputOf, type LogicalPlan } from "../sql/plan/logical-plan";
 import { RemoteDataStreamWriter } from "./remote-streaming";
 import { MapConf } from "../sql/session-types";
 import { SqlSession } from "../sql/api/sql-session";
@@ -84,7 +83,7 @@ export class RemoteSqlSession extends SqlSession {
   leaf(relType: PRel["relType"], label: string, streaming = false): DataFrame {
     const relation = create(RelationSchema, { common: { planId: this.nextPlanId() }, relType });
     const schema = this.serverSchema({ opType: { case: "root", value: relation } }, label);
-    const output: Attr[] = schema.fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+    const output = attrsOf(schema.fields);
     const plan: LogicalPlan = { kind: "RemoteRelation", relation, output, label, streaming };
     this.schemas.set(plan, schema); // df.schema of this leaf needs no second call
     return new DataFrame(this, plan);

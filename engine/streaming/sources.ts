@@ -10,8 +10,7 @@ import { createConnection, type Socket } from "node:net";
 import { join, resolve } from "node:path";
 import { AnalysisError } from "../common/errors";
 import { DataFrame, sqlSessionOf, type SchemaArg, type SqlSession, type SqlSessionLike, type StructType } from "../sql";
-import type { Attr } from "../sql/expressions/expression";
-import { newExprId } from "../sql/plan/logical-plan";
+import { attrsOf } from "../sql/plan/logical-plan";
 import { rateRows, type RateSlice } from "./rate-rows";
 import type { MetadataLog } from "./checkpoint-log";
 
@@ -163,7 +162,7 @@ export class RateSource implements StreamSource {
       slices.push([from + Math.floor((count * i) / n), from + Math.floor((count * (i + 1)) / n), e.startMs, this.rowsPerSecond]);
     }
     const rdd = sc.parallelize(slices, n).mapPartitions((it: Iterable<RateSlice>) => rateRows(it));
-    const output: Attr[] = this.schema.fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+    const output = attrsOf(this.schema.fields);
     return new DataFrame(session, { kind: "RddRelation", rdd, output, name: "RateStream" });
   }
 }

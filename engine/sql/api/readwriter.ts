@@ -8,9 +8,8 @@ import { AnalysisError } from "../../common/errors";
 import { writePartition } from "../execution/write-task";
 import { parseTableSchema } from "../parser";
 import { StructType, type DataType } from "../types";
-import type { Attr } from "../expressions/expression";
 import { dataSourceOptions, getDataSource, saveMode, registeredFormats, TABLE_OPERATION_OPTION, type OptionValue, type DataSource, type DataSourceOptions, type ScanSpec, type WriteJob, type WrittenFile } from "../datasource-contract";
-import { newExprId } from "../plan/logical-plan";
+import { attrsOf, newExprId } from "../plan/logical-plan";
 import { localPath } from "../datasources/file-listing";
 import { DataFrame } from "./dataframe";
 import type { SqlSession } from "./sql-session";
@@ -43,7 +42,7 @@ export function fileDataFrame(session: SqlSession, format: string, paths: string
     userSchema: userSchema ? (userSchema.asDataType() as ScanSpec["userSchema"]) : undefined,
     dataSchema: schema.asDataType() as ScanSpec["dataSchema"],
   };
-  const output: Attr[] = schema.fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+  const output = attrsOf(schema.fields);
   return new DataFrame(session, { kind: "Scan", spec, output });
 }
 

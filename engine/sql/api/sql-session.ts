@@ -16,7 +16,7 @@ import type { Attr } from "../expressions/expression";
 import { exprPlan } from "../expressions/print";
 import { literalType } from "./column";
 import { widerType } from "../expressions/type-utils";
-import { newExprId, outputOf, type LogicalPlan } from "../plan/logical-plan";
+import { attrsOf, newExprId, outputOf, type LogicalPlan } from "../plan/logical-plan";
 import { Catalog } from "../analysis/catalog";
 import { CacheManager } from "../execution/cache-manager";
 import { tableNameParts, warehouseDir } from "../analysis/catalog-tables";
@@ -96,7 +96,7 @@ export class SqlSession {
       }
       return fields.map((f, i) => checkValue(externalToInternal(arr[i], f.dataType), f));
     });
-    const output: Attr[] = fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+    const output = attrsOf(fields);
     return new DataFrame(this, { kind: "LocalRelation", output, rows });
   }
 
@@ -107,7 +107,7 @@ export class SqlSession {
     const struct = schema instanceof StructType ? schema : typeof schema === "string" ? parseTableSchema(schema) : StructType.fromDataType(schema);
     const names = struct.fieldNames;
     const rows = rdd.map((r: unknown) => (Array.isArray(r) ? r : r !== null && typeof r === "object" ? names.map((n) => (r as Record<string, unknown>)[n] ?? null) : [r]));
-    const output: Attr[] = struct.fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+    const output = attrsOf(struct.fields);
     return new DataFrame(this, { kind: "RddRelation", rdd: rows, output, name: "" });
   }
 

@@ -50,6 +50,11 @@ export function newExprId(): number {
   return ++nextId;
 }
 
+/** Fresh attributes for a schema's fields: the output of a leaf relation over that schema. */
+export function attrsOf(fields: readonly Pick<Attr, "name" | "dataType" | "nullable">[]): Attr[] {
+  return fields.map((f) => ({ kind: "attr", id: newExprId(), name: f.name, dataType: f.dataType, nullable: f.nullable }));
+}
+
 export function toAttr(e: Expr): Attr {
   if (e.kind === "attr") return e;
   if (e.kind === "alias") {
