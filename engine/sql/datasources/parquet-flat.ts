@@ -195,9 +195,6 @@ function copyNumbers(
   let r = row, vi = 0;
   if (!defs?.length) {
     const m = Math.min(count, n - r);
-    // One loop per source array type (a loop over the union is polymorphic and several times slower).
-    if (idx instanceof Int32Array && src instanceof Int32Array) return copyDictInt32(out, r, m, src, idx);
-    if (idx instanceof Int32Array && src instanceof Float64Array) return copyDictFloat64(out, r, m, src, idx);
     if (idx) for (let i = 0; i < m; i++) out[r++] = src[idx[i]!]!;
     else for (let i = 0; i < m; i++) out[r++] = src[i]!;
     return r;
@@ -207,16 +204,4 @@ function copyNumbers(
     out[r++] = idx ? src[idx[vi++]!]! : src[vi++]!;
   }
   return r;
-}
-
-/** out[row + i] = dict[idx[i]] for i < m, an INT32 dictionary; returns the next row. */
-function copyDictInt32(out: Float64Array, row: number, m: number, dict: Int32Array, idx: Int32Array): number {
-  for (let i = 0; i < m; i++) out[row + i] = dict[idx[i]!]!;
-  return row + m;
-}
-
-/** As copyDictInt32, for a DOUBLE (or converted INT64) dictionary. */
-function copyDictFloat64(out: Float64Array, row: number, m: number, dict: Float64Array, idx: Int32Array): number {
-  for (let i = 0; i < m; i++) out[row + i] = dict[idx[i]!]!;
-  return row + m;
 }

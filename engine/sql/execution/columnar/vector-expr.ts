@@ -9,7 +9,7 @@ import type { Expr } from "../../expressions/expression";
 import { INTEGRAL_RANGES_NUM } from "../../types";
 import { compileExpr } from "../../expressions/eval";
 import { typeOf, type EvalContext } from "../../expressions/registry";
-import { isNullAt, isNumberType, valueAt, vectorOf, type ColumnBatch, type ColumnVector, type BoolVector, type NumVector } from "../../column-batch";
+import { isNullAt, isNumberType, valueAt, vectorOf, type ColumnBatch, type ColumnVector, type AnyVector, type BoolVector, type NumVector } from "../../column-batch";
 
 export type VecFn = (b: ColumnBatch) => ColumnVector;
 
@@ -50,10 +50,10 @@ function compile(e: Expr, ctx: EvalContext): Compiled {
       const v = e.value ?? null;
       if (typeof v === "number" || v === null) {
         // Vectors are never written by their consumers: one per batch length is reused.
-        let last: ColumnVector | undefined;
+        let last: NumVector | AnyVector | undefined;
         return {
           fn: (b) => {
-            if (last && last.kind !== "dict" && (last.values as ArrayLike<unknown>).length === b.length) return last;
+            if (last && last.values.length === b.length) return last;
             return (last = v === null ? { kind: "any", values: new Array<unknown>(b.length).fill(null) } : { kind: "f64", values: new Float64Array(b.length).fill(v), nulls: null });
           },
           safe: true,
