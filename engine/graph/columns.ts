@@ -9,10 +9,15 @@ export function isNumeric(c: Column): c is Float64Array | Int32Array {
   return c instanceof Float64Array || c instanceof Int32Array;
 }
 
-/** A column of the values of `a`. */
+/** A column of the values of `a`: an Int32Array when all are 32-bit integers (read back as small integers, not doubles), a Float64Array when all are numbers. */
 export function column(a: unknown[]): Column {
-  for (let i = 0; i < a.length; i++) if (typeof a[i] !== "number") return a;
-  return Float64Array.from(a as number[]);
+  let int32 = true;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v !== "number") return a;
+    if (int32 && ((v | 0) !== v || (v === 0 && 1 / v < 0))) int32 = false;
+  }
+  return int32 ? Int32Array.from(a as number[]) : Float64Array.from(a as number[]);
 }
 
 /** Appends values: numbers into a growing Float64Array until the first value that is not one. */

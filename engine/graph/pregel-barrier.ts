@@ -16,7 +16,8 @@ import { ExecutionError } from "../common/errors";
 import { OneToOneDependency, RDD, registerRddKind, type Partition, type RddContext, type TaskContext } from "../rdd";
 import { PeerLinks } from "../rpc/peer-links";
 import { rddBlockId } from "../storage/block-ids";
-import { pregelSuperstep, type MessageBucket, type SuperstepStats, type VertexPartition } from "./pregel-partition";
+import type { MessageBucket, SuperstepStats, VertexPartition } from "./pregel-partition";
+import { pregelSuperstep } from "./pregel-superstep";
 
 /** What every task of a segment gets (plain data; the functions travel separately). */
 export interface SegmentArgs {

@@ -1,9 +1,10 @@
 // The worker side of the Pregel engine: one vertex partition per task slot, resident in the
 // executor's memory across supersteps (the single value of a cached RDD partition, mutated in
-// place by each superstep), as Pregel's workers hold their vertices. A superstep reads the
-// messages sent to the partition, runs compute() on every vertex that is active or has messages,
-// combines outgoing messages per destination vertex as they are sent, and keeps them, in column
-// buckets per destination partition, until the next superstep's shuffle replays them. A partition
+// place by each superstep), as Pregel's workers hold their vertices: its build from routed vertex
+// and edge columns, its local state (message slots), checkpoints. A superstep
+// (pregel-superstep.ts) reads the messages sent to the partition, runs compute() on every vertex
+// that is active or has messages, and keeps the combined outgoing messages, in column buckets per
+// destination partition, until the exchange (a shuffle, or task to task) delivers them. A partition
 // knows which superstep it is at: a partition rebuilt from lineage (its worker was lost, or the
 // cache dropped it) is behind the run, and says so (PREGEL_STATE_LOST) instead of computing wrong
 // values; the driver then restarts every partition from the last checkpoint.
@@ -13,19 +14,19 @@ import { join } from "node:path";
 import { registerShippable } from "../common/closure";
 import { decode, encode } from "../common/codec";
 import { ExecutionError } from "../common/errors";
-import { hashInt32, hashKey, partitionForKey } from "../common/keys";
+import { hashInt32, partitionForKey } from "../common/keys";
 import type { VertexId } from "./graph-data";
-import { column, ColumnBuilder, isNumeric, type Column } from "./columns";
+import { ColumnBuilder, isNumeric, type Column } from "./columns";
 import { IdIndex } from "./id-index";
 
 export interface PregelEdge<E> { target: VertexId; value: E }
 
 /** On an edge object: the message slot of its target in its partition (a cache, checked on use). */
-const SLOT: unique symbol = Symbol("pregel.slot");
-type SlottedEdge = PregelEdge<unknown> & { [SLOT]?: number };
+export const SLOT: unique symbol = Symbol("pregel.slot");
+export type SlottedEdge = PregelEdge<unknown> & { [SLOT]?: number };
 
 /** The out-edges the engine builds (plain fields, one shape, allocated fast). */
-class Edge implements PregelEdge<unknown> {
+export class Edge implements PregelEdge<unknown> {
   [SLOT] = -1;
   constructor(public target: VertexId, public value: unknown) {}
 }
@@ -104,11 +105,6 @@ export interface MessageSample {
 
 /** Messages each partition keeps as a sample per superstep (taken as the buckets are built: no cost per message). */
 export const MESSAGE_SAMPLES_PER_PARTITION = 3;
-
-function preview(m: unknown, combined: boolean): string {
-  const s = combined || !Array.isArray(m) ? JSON.stringify(m) ?? String(m) : `${JSON.stringify(m)} (${m.length} ${m.length === 1 ? "message" : "messages"})`;
-  return s.length > 80 ? s.slice(0, 79) + "…" : s;
-}
 
 export interface SuperstepSpec {
   step: number;
@@ -238,7 +234,7 @@ export const pregelBuildPartition = registerShippable("graph.pregelBuildPartitio
 
 // ---- what a partition keeps between supersteps, never shipped -------------------------------
 
-interface Local {
+export interface Local {
   /** vertex id -> local index */
   at: IdIndex;
   /** Outgoing message slots, one per destination vertex ever sent to. */
@@ -262,7 +258,7 @@ function newLocal(at: IdIndex, P: VertexPartition): Local {
 }
 
 /** The message slot of destination vertex `to`, made on first use. */
-function slotFor(L: Local, to: VertexId, parts: number): number {
+export function slotFor(L: Local, to: VertexId, parts: number): number {
   const s = L.slotOf.get(to);
   return s >= 0 ? s : newSlot(L, to, parts);
 }
@@ -275,7 +271,7 @@ function newSlot(L: Local, to: VertexId, parts: number): number {
 }
 const locals = new WeakMap<VertexPartition, Local>();
 
-function local(P: VertexPartition): Local {
+export function local(P: VertexPartition): Local {
   let l = locals.get(P);
   if (!l) {
     const at = new IdIndex(P.ids.length);
@@ -286,12 +282,12 @@ function local(P: VertexPartition): Local {
   return l;
 }
 
-function single(it: Iterable<VertexPartition>): VertexPartition {
+export function single(it: Iterable<VertexPartition>): VertexPartition {
   for (const P of it) return P;
   throw new ExecutionError("PREGEL_STATE_LOST", "A Pregel vertex partition is empty.");
 }
 
-function stateLost(P: VertexPartition, step: number, what: string): ExecutionError {
+export function stateLost(P: VertexPartition, step: number, what: string): ExecutionError {
   return new ExecutionError("PREGEL_STATE_LOST",
     `Pregel vertex partition ${P.pid} is at superstep ${P.step}, but ${what} needs superstep ${step}: its worker or its cached copy was lost (the driver restarts the run from the last checkpoint).`,
     { parameters: { partition: P.pid, at: P.step, needed: step } });
@@ -317,237 +313,6 @@ export const pregelDescribe = registerShippable("graph.pregelDescribe", function
   return [[P.ids.length, P.problem ?? null]];
 });
 
-/**
- * The vertex compute() sees: its edges come from the partition's CSR columns, as objects only
- * once compute() reads or replaces `edges` (from then on the objects are the vertex's edges).
- * `numEdges`, `edgeTarget(k)` and `edgeValue(k)` read them without building objects.
- */
-class VertexView {
-  constructor(private readonly P: VertexPartition, private readonly i: number, readonly id: VertexId, public value: unknown) {}
-
-  get edges(): Array<PregelEdge<unknown>> {
-    const P = this.P, i = this.i;
-    let es = P.edges[i];
-    if (es === undefined) {
-      const { start, dst, vals } = P.csr, a = start[i]!, n = start[i + 1]! - a;
-      es = new Array(n);
-      for (let k = 0; k < n; k++) es[k] = new Edge(dst[a + k] as VertexId, vals[a + k]);
-      P.edges[i] = es;
-    }
-    return es;
-  }
-
-  set edges(es: Array<PregelEdge<unknown>>) {
-    this.P.edges[this.i] = es;
-  }
-
-  get numEdges(): number {
-    const es = this.P.edges[this.i], start = this.P.csr.start;
-    return es !== undefined ? es.length : start[this.i + 1]! - start[this.i]!;
-  }
-
-  edgeTarget(k: number): VertexId {
-    const es = this.P.edges[this.i];
-    return es !== undefined ? es[k]!.target : this.P.csr.dst[this.csrIndex(k)] as VertexId;
-  }
-
-  edgeValue(k: number): unknown {
-    const es = this.P.edges[this.i];
-    return es !== undefined ? es[k]!.value : this.P.csr.vals[this.csrIndex(k)];
-  }
-
-  /** The values of every out-edge, in edge order: a copy (a typed array when they are numbers), never the edges themselves. */
-  edgeValues(): ArrayLike<unknown> {
-    const es = this.P.edges[this.i];
-    if (es !== undefined) return es.map((e) => e.value);
-    const { start, vals } = this.P.csr;
-    return vals.slice(start[this.i]!, start[this.i + 1]!);
-  }
-
-  private csrIndex(k: number): number {
-    const start = this.P.csr.start, a = start[this.i]!;
-    if (!(k >= 0 && a + k < start[this.i + 1]!)) throw new RangeError(`vertex ${JSON.stringify(this.id)} has no edge ${k} (it has ${start[this.i + 1]! - a})`);
-    return a + k;
-  }
-}
-
-// ---- one superstep --------------------------------------------------------------------------
-
-type Compute = (vertex: VertexView, messages: unknown[], ctx: unknown) => void;
-type Combiner = ((a: unknown, b: unknown) => unknown) | null;
-
-function messageBytes(m: unknown): number {
-  return typeof m === "number" ? 8 : typeof m === "string" ? m.length : JSON.stringify(m)?.length ?? 0;
-}
-
-/**
- * Run superstep `spec.step` on the partition: deliver the inbox, compute() every vertex that is
- * active or has messages, keep the combined outgoing messages for the shuffle, and return the
- * statistics. A task attempt that finds the superstep already done (a retry) returns the same
- * statistics without computing again.
- */
-export const pregelSuperstep = registerShippable("graph.pregelSuperstep", function pregelSuperstep(
-  spec: SuperstepSpec, compute: Compute, combiner: Combiner, reducers: Record<string, (a: unknown, b: unknown) => unknown>,
-  state: Iterable<VertexPartition>, inbox: Iterable<[number, MessageBucket]>,
-): SuperstepStats[] {
-  const P = single(state);
-  const done = doneStats.get(P);
-  if (P.step === spec.step + 1 && done) return [done];
-  if (P.failed) throw new ExecutionError("PREGEL_COMPUTE_FAILED", P.failed);
-  if (P.step !== spec.step) throw stateLost(P, spec.step, "this superstep");
-  const L = local(P), n = P.ids.length, parts = P.parts, pid = P.pid, combine = combiner !== null;
-  // The inbox: one payload per vertex and source partition, merged here.
-  const has = new Uint8Array(n), inMsg: unknown[] = new Array(n);
-  for (const [, b] of inbox) {
-    for (let i = 0; i < b.ids.length; i++) {
-      const li = L.at.get(b.ids[i] as VertexId);
-      if (li < 0) continue; // a message to no vertex is dropped (GraphX does the same)
-      const p = b.msgs[i];
-      if (!has[li]) { has[li] = 1; inMsg[li] = combine ? p : (p as unknown[]).slice(); }
-      else if (combine) inMsg[li] = combiner!(inMsg[li], p);
-      else for (const m of p as unknown[]) (inMsg[li] as unknown[]).push(m);
-    }
-  }
-  // Outgoing messages, combined per destination vertex as they are sent.
-  const epoch = spec.step, touched: number[] = [];
-  const { slotPart, stamp, pay } = L;
-  let sent = 0, localMsgs = 0, bytes = 0;
-  // While every message and every combination is a number, payloads stay in a Float64Array (no
-  // boxed number per combine); the first other value moves them to the plain array.
-  let numeric = combine;
-  const toGeneric = (): void => { numeric = false; for (const t of touched) pay[t] = L.num[t]; };
-  const sendSlot = (s: number, m: unknown): void => {
-    sent++;
-    if (slotPart[s] === pid) localMsgs++;
-    if (numeric) {
-      if (typeof m === "number") {
-        bytes += 8;
-        const num = L.num;
-        if (stamp[s] !== epoch) { stamp[s] = epoch; num[s] = m; touched.push(s); return; }
-        const r = combiner!(num[s], m);
-        if (typeof r === "number") { num[s] = r; return; }
-        toGeneric();
-        pay[s] = r;
-        return;
-      }
-      toGeneric();
-    }
-    bytes += messageBytes(m);
-    if (stamp[s] !== epoch) { stamp[s] = epoch; pay[s] = combine ? m : [m]; touched.push(s); return; }
-    if (combine) pay[s] = combiner!(pay[s], m); else (pay[s] as unknown[]).push(m);
-  };
-  const send = (to: VertexId, m: unknown): void => {
-    sendSlot(slotFor(L, to, parts), m);
-  };
-  // The slot of an out-edge's target: each edge object (or CSR entry) remembers it, so no lookup
-  // per message.
-  const edgeSlot = (e: SlottedEdge): number => {
-    let s = e[SLOT];
-    if (s === undefined || s < 0 || L.slotId[s] !== e.target) {
-      s = slotFor(L, e.target, parts);
-      e[SLOT] = s;
-    }
-    return s;
-  };
-  const csrStart = P.csr.start, csrSlot = L.edgeSlot;
-  // A number into a slot while payloads are numbers; false when the combination was not one
-  // (payloads then move to the plain array, and the caller goes on message by message).
-  const combineNumber = (s: number, m: number): boolean => {
-    if (slotPart[s] === pid) localMsgs++;
-    const num = L.num;
-    if (stamp[s] !== epoch) { stamp[s] = epoch; num[s] = m; touched.push(s); return true; }
-    const r = combiner!(num[s], m);
-    if (typeof r === "number") { num[s] = r; return true; }
-    toGeneric();
-    pay[s] = r;
-    return false;
-  };
-  const sendAll = (m: unknown): void => {
-    const es = P.edges[cur] as SlottedEdge[] | undefined;
-    const from = es === undefined ? csrStart[cur]! : 0, to = es === undefined ? csrStart[cur + 1]! : es.length;
-    let k = from;
-    // The common case (a number, combined while numbers) in one pass with no call per edge but
-    // the combiner's; anything else goes message by message through sendSlot.
-    if (numeric && typeof m === "number") {
-      if (es === undefined) {
-        // The hottest loop of a superstep: typed arrays only (every CSR edge's slot is assigned
-        // with the partition's local state).
-        const num = L.num;
-        let local = 0;
-        for (; k < to; k++) {
-          const s = csrSlot[k]!;
-          if (slotPart[s] === pid) local++;
-          if (stamp[s] !== epoch) { stamp[s] = epoch; num[s] = m; touched.push(s); continue; }
-          const r = combiner!(num[s], m);
-          if (typeof r === "number") { num[s] = r; continue; }
-          toGeneric();
-          pay[s] = r;
-          k++;
-          break;
-        }
-        localMsgs += local; sent += k - from; bytes += 8 * (k - from);
-      } else {
-        sent += to - from; bytes += 8 * (to - from);
-        while (k < to) if (!combineNumber(edgeSlot(es[k++]!), m)) break;
-        sent -= to - k; bytes -= 8 * (to - k);
-      }
-    }
-    if (es === undefined) for (; k < to; k++) sendSlot(csrSlot[k]!, m);
-    else for (; k < to; k++) sendSlot(edgeSlot(es[k]!), m);
-  };
-  const partial: Record<string, unknown> = {};
-  let halt = false, cur = 0;
-  const ctx = {
-    superstep: spec.step,
-    numVertices: spec.numVertices,
-    sendMessageTo: send,
-    sendToAllNeighbors: sendAll,
-    voteToHalt: () => { halt = true; },
-    aggregate: (name: string, value: unknown) => {
-      const f = reducers[name];
-      if (!f) throw new ExecutionError("PREGEL_UNKNOWN_AGGREGATOR", `No aggregator named '${name}': pass it in the aggregators option.`, { parameters: { name } });
-      partial[name] = name in partial ? f(partial[name], value) : value;
-    },
-    getAggregatedValue: (name: string) => spec.aggregates[name],
-  };
-  let active = 0, halted = 0;
-  try {
-    for (let i = 0; i < n; i++) {
-      if (P.halted[i] && !has[i]) { halted++; continue; }
-      active++;
-      const vertex = new VertexView(P, i, P.ids[i]!, P.values[i]);
-      cur = i; halt = false;
-      compute(vertex, has[i] ? (combine ? [inMsg[i]] : (inMsg[i] as unknown[])) : [], ctx);
-      P.values[i] = vertex.value;
-      P.halted[i] = halt ? 1 : 0;
-      if (halt) halted++;
-    }
-  } catch (e) {
-    P.failed = e instanceof Error ? e.message : String(e);
-    throw e;
-  }
-  // Column buckets per destination partition.
-  const ids: unknown[][] = [], msgs: unknown[][] = [];
-  for (let q = 0; q < parts; q++) { ids.push([]); msgs.push([]); }
-  const sample: MessageSample[] = [];
-  for (const s of touched) {
-    const q = slotPart[s]!, to = L.slotId[s] as VertexId, m = numeric ? L.num[s] : pay[s];
-    ids[q]!.push(to); msgs[q]!.push(m); pay[s] = undefined;
-    if (sample.length < MESSAGE_SAMPLES_PER_PARTITION) {
-      const h = hashKey(to);
-      sample.push({ fromPartition: pid, to, toPartition: q, message: preview(m, combine), how: `hash = ${h}, ${h} mod ${parts} = ${h % parts}` });
-    }
-  }
-  P.sent = [];
-  for (let q = 0; q < parts; q++) if (ids[q]!.length > 0) P.sent.push([q, { from: pid, ids: column(ids[q]!), msgs: combine ? column(msgs[q]!) : msgs[q]! }]);
-  P.step = spec.step + 1;
-  const stats: SuperstepStats = { pid, counts: [active, halted, sent, localMsgs, combine ? touched.length : sent, bytes], partial, sentTo: combine ? ids.map((a) => a.length) : msgs.map((a) => a.reduce((n: number, x) => n + (x as unknown[]).length, 0)), sample };
-  doneStats.set(P, stats);
-  if (spec.checkpoint) writePartition(spec.checkpoint, P);
-  return [stats];
-});
-
-const doneStats = new WeakMap<VertexPartition, SuperstepStats>();
 
 // ---- checkpoints ----------------------------------------------------------------------------
 
@@ -555,7 +320,7 @@ function partFile(dir: string, pid: number): string {
   return join(dir, `part-${String(pid).padStart(5, "0")}`);
 }
 
-function writePartition(dir: string, P: VertexPartition): void {
+export function writePartition(dir: string, P: VertexPartition): void {
   mkdirSync(dir, { recursive: true });
   const file = partFile(dir, P.pid), tmp = `${file}.${process.pid}.tmp`;
   const { pid, parts, ids, values, csr, edges, halted, step, sent } = P;

@@ -21,8 +21,9 @@ import { PregelSegmentRDD, type SegmentArgs, type SegmentFns } from "./pregel-ba
 import { PregelHub } from "./pregel-hub";
 import {
   pregelBuildPartition, pregelDescribe, pregelReplay, pregelRestorePartition, pregelRouteEdges, pregelRouteVertices,
-  pregelSuperstep, pregelValues, type BuildBucket, type EdgeInput, type MessageBucket, type MessageSample, type SuperstepMetrics, type SuperstepSpec, type SuperstepStats, type VertexPartition,
+  pregelValues, type BuildBucket, type EdgeInput, type MessageBucket, type MessageSample, type SuperstepMetrics, type SuperstepSpec, type SuperstepStats, type VertexPartition,
 } from "./pregel-partition";
+import { pregelSuperstep } from "./pregel-superstep";
 
 export type { SuperstepMetrics };
 
