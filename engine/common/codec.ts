@@ -42,3 +42,82 @@ export function encode(value: unknown): Buffer {
 export function decode<T = unknown>(buf: Uint8Array): T {
   return packr.unpack(buf) as T;
 }
+
+// ---- partitions of numeric tuples, column by column ------------------------------------------
+
+/** First byte of a tuple-columns frame: 0xc1 is the one byte msgpack never uses. */
+const TUPLE_COLUMNS = 0xc1;
+const MAX_TUPLE = 8;
+
+/**
+ * The number of fields when every record is an array of the same 1..8 numbers, and which fields
+ * are all 32-bit integers (bit j set for field j); null otherwise.
+ */
+function tupleShape(values: readonly unknown[]): { k: number; ints: number } | null {
+  const first = values[0];
+  if (values.length === 0 || !Array.isArray(first) || first.length === 0 || first.length > MAX_TUPLE) return null;
+  const k = first.length;
+  let ints = (1 << k) - 1;
+  for (let i = 0; i < values.length; i++) {
+    const r = values[i];
+    if (!Array.isArray(r) || r.length !== k) return null;
+    for (let j = 0; j < k; j++) {
+      const v = r[j];
+      if (typeof v !== "number") return null;
+      if ((ints >> j) & 1 && ((v | 0) !== v || (v === 0 && 1 / v < 0))) ints &= ~(1 << j);
+    }
+  }
+  return { k, ints };
+}
+
+/**
+ * Encode a partition's records (an array). Records that are all arrays of the same few numbers
+ * (pairs of ids, [key, count] tuples: the common RDD record) are written column by column, an
+ * Int32Array or Float64Array per field, which decodes several times faster than msgpack's value
+ * by value; anything else is `encode(values)`. Decode with decodeRecords.
+ */
+export function encodeRecords(values: readonly unknown[]): Buffer {
+  const shape = tupleShape(values);
+  if (!shape) return encode(values);
+  const { k, ints } = shape, n = values.length;
+  const head = 8 + k;
+  let size = Math.ceil(head / 8) * 8;
+  const offsets: number[] = [];
+  for (let j = 0; j < k; j++) { offsets.push(size); size += n * ((ints >> j) & 1 ? 4 : 8); size = Math.ceil(size / 8) * 8; }
+  const buf = Buffer.alloc(size);
+  buf[0] = TUPLE_COLUMNS; buf[1] = k; buf.writeUInt32LE(n, 4);
+  for (let j = 0; j < k; j++) {
+    const int = (ints >> j) & 1;
+    buf[8 + j] = int;
+    const col = int ? new Int32Array(buf.buffer, buf.byteOffset + offsets[j]!, n) : new Float64Array(buf.buffer, buf.byteOffset + offsets[j]!, n);
+    for (let i = 0; i < n; i++) col[i] = (values[i] as number[])[j]!;
+  }
+  return buf;
+}
+
+/** The records `encodeRecords` wrote. */
+export function decodeRecords(buf: Uint8Array): unknown[] {
+  if (buf[0] !== TUPLE_COLUMNS) return decode<unknown[]>(buf);
+  const k = buf[1]!, n = (buf[4]! | (buf[5]! << 8) | (buf[6]! << 16)) + buf[7]! * 2 ** 24;
+  let at = Math.ceil((8 + k) / 8) * 8;
+  const cols: Array<Int32Array | Float64Array> = [];
+  for (let j = 0; j < k; j++) {
+    const int = buf[8 + j] === 1, bytes = n * (int ? 4 : 8);
+    // A copy: the frame may sit at any byte offset, and typed arrays need theirs aligned.
+    const col = int ? new Int32Array(n) : new Float64Array(n);
+    new Uint8Array(col.buffer).set(buf.subarray(at, at + bytes));
+    cols.push(col);
+    at = Math.ceil((at + bytes) / 8) * 8;
+  }
+  const out = new Array<unknown>(n);
+  if (k === 2) {
+    const a = cols[0]!, b = cols[1]!;
+    for (let i = 0; i < n; i++) out[i] = [a[i], b[i]];
+  } else if (k === 3) {
+    const a = cols[0]!, b = cols[1]!, c = cols[2]!;
+    for (let i = 0; i < n; i++) out[i] = [a[i], b[i], c[i]];
+  } else {
+    for (let i = 0; i < n; i++) { const r: number[] = []; for (let j = 0; j < k; j++) r.push(cols[j]![i]!); out[i] = r; }
+  }
+  return out;
+}

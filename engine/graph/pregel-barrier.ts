@@ -16,6 +16,7 @@ import { ExecutionError } from "../common/errors";
 import { OneToOneDependency, RDD, registerRddKind, type Partition, type RddContext, type TaskContext } from "../rdd";
 import { PeerLinks } from "../rpc/peer-links";
 import { rddBlockId } from "../storage/block-ids";
+import type { VertexId } from "./graph-data";
 import type { MessageBucket, SuperstepStats, VertexPartition } from "./pregel-partition";
 import { pregelSuperstep } from "./pregel-superstep";
 
@@ -49,13 +50,13 @@ export type ToHub =
 /** Hub -> task. */
 export type FromHub =
   | { t: "peers"; urls: Record<string, string> }
-  | { t: "go"; step: number; aggregates: Record<string, unknown>; stop: boolean }
+  | { t: "go"; step: number; aggregates: Record<string, unknown>; stop: boolean; /** The run is over (not only this segment): return the values. */ end?: boolean }
   | { t: "abort"; reason: string };
 /** Task -> task: the messages superstep `step` of partition `from` sent to the receiver. */
 interface Messages { t: "msgs"; step: number; from: number; buckets: Array<[number, MessageBucket]> }
 
-/** What a segment task returns: the supersteps it ran. */
-export interface SegmentReport { pid: number; from: number; to: number }
+/** What a segment task returns: the supersteps it ran, and at the end of the run its vertex values (no job of its own to read them). */
+export interface SegmentReport { pid: number; from: number; to: number; values?: Array<[VertexId, unknown]> }
 
 /** Barrier failures are never retried task by task: the driver restarts the whole run. */
 function barrierError(condition: string, message: string, parameters: Record<string, unknown> = {}): ExecutionError {
@@ -158,7 +159,7 @@ async function runSegment(P: VertexPartition, fns: SegmentFns, a: SegmentArgs): 
       toHub({ t: "step", pid, step, stats });
       send(step);
       const go = (await fromHub.take((m) => m.t === "go" && m.step === step)) as Extract<FromHub, { t: "go" }>;
-      if (go.stop) return { pid, from: a.start, to: P.step };
+      if (go.stop) return { pid, from: a.start, to: P.step, ...(go.end ? { values: P.ids.map((id, i) => [id, P.values[i]] as [VertexId, unknown]) } : {}) };
       aggregates = go.aggregates;
     }
   } finally {

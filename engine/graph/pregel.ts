@@ -154,12 +154,15 @@ export async function runPregel<V, E, M>(
   const history: Array<Array<[VertexId, V]>> = [];
   let checkpoint: { step: number; dir: string; aggregates: Record<string, unknown>; metrics: number } | null = null;
   let restarts = 0;
+  // The values the last barrier segment's tasks returned at the end of the run (then no job reads them).
+  let ended: Array<[VertexId, V]> | null = null;
   const values = async (step: number): Promise<Array<[VertexId, V]>> =>
     (await state.mapPartitions((it: Iterable<VertexPartition>) => pregelValues(step, it)).collect()) as Array<[VertexId, V]>;
   // A partition behind the run: every partition goes back to the last checkpoint (or the start).
   const restart = (e: unknown): number => {
     if (!isStateLost(e) || ++restarts > MAX_RESTARTS) throw e;
     state.unpersist();
+    ended = null;
     if (!checkpoint) {
       state = build();
       aggregates = {};
@@ -225,7 +228,8 @@ export async function runPregel<V, E, M>(
         throw e;
       }
       last = Date.now();
-      return { aggregates, stop: finished || superstep >= maxSupersteps };
+      const end = finished || superstep >= maxSupersteps;
+      return { aggregates, stop: end, end };
     }, BARRIER_START_TIMEOUT_MS).start();
     const args: SegmentArgs = {
       hubUrl: hub.url, secret: hub.secret, attempt, parts, start: superstep, numVertices, aggregates,
@@ -233,7 +237,8 @@ export async function runPregel<V, E, M>(
     };
     const fns = (): SegmentFns => ({ compute: fn, combiner, reducers });
     try {
-      await new PregelSegmentRDD(edges.context, state, args, fns).setName(`Pregel supersteps from ${superstep} (${run})`).collect();
+      const reports = await new PregelSegmentRDD(edges.context, state, args, fns).setName(`Pregel supersteps from ${superstep} (${run})`).collect();
+      if (reports.length === parts && reports.every((r) => r.values !== undefined && r.to === superstep)) ended = reports.flatMap((r) => r.values!) as Array<[VertexId, V]>;
     } catch (e) {
       // compute() threw: the run fails with the user's message (whichever task's failure came first).
       if (hub.computeFailed !== null) throw e instanceof Error && e.message.includes(hub.computeFailed) ? e : new ExecutionError("PREGEL_COMPUTE_FAILED", hub.computeFailed);
@@ -257,7 +262,7 @@ export async function runPregel<V, E, M>(
     // which are those after `superstep` supersteps unless a partition was lost on the way.
     if (finished || superstep >= maxSupersteps) {
       try {
-        const result = new Map(await values(superstep));
+        const result = new Map(ended ?? await values(superstep));
         state.unpersist();
         return { values: result, supersteps: superstep, metrics, aggregates, restarts, ...(opts.recordValues ? { history } : {}), messageFlow: () => messageFlow(metrics) };
       } catch (e) {

@@ -8,7 +8,7 @@ import { rddBlockPrefix, rddIdOfBlock } from "./block-ids";
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { decode, encode } from "../common/codec";
+import { decodeRecords, encodeRecords } from "../common/codec";
 import { FrameWriter, readFrames } from "./frame-file";
 import { estimateArraySize } from "./size-estimator";
 import { ensureDir, removeQuietly } from "./spill-files";
@@ -39,7 +39,7 @@ const SER_CHUNK = 4096;
 
 function decodeChunks(chunks: Buffer[]): unknown[] {
   const out: unknown[] = [];
-  for (const c of chunks) for (const v of decode<unknown[]>(c)) out.push(v);
+  for (const c of chunks) for (const v of decodeRecords(c)) out.push(v);
   return out;
 }
 
@@ -52,7 +52,7 @@ class ChunkIterator implements Iterator<unknown> {
   next(): IteratorResult<unknown> {
     while (this.at >= this.batch.length) {
       if (this.next_ >= this.chunks.length) return { value: undefined, done: true };
-      this.batch = decode<unknown[]>(this.chunks[this.next_++]!);
+      this.batch = decodeRecords(this.chunks[this.next_++]!);
       this.at = 0;
     }
     return { value: this.batch[this.at++], done: false };
@@ -194,7 +194,7 @@ export class BlockManager {
     let size = 0;
     for (let i = 0; i < values.length || i === 0; i += SER_CHUNK) {
       // Copy out of the encoder's shared buffer so a small cached block does not pin a large one.
-      const own = Buffer.from(encode(values.slice(i, i + SER_CHUNK)));
+      const own = Buffer.from(encodeRecords(values.slice(i, i + SER_CHUNK)));
       chunks.push(own);
       size += own.length;
     }
