@@ -14,10 +14,10 @@ import { join } from "node:path";
 import { registerShippable } from "../common/closure";
 import { decode, encode } from "../common/codec";
 import { ExecutionError } from "../common/errors";
-import { hashInt32, partitionForKey } from "../common/keys";
 import type { VertexId } from "./graph-data";
 import { ColumnBuilder, isNumeric, type Column } from "./columns";
 import { IdIndex } from "./id-index";
+import { EdgeRouter, partitionOf } from "./edge-router";
 
 export interface PregelEdge<E> { target: VertexId; value: E }
 
@@ -128,14 +128,6 @@ export const pregelRouteVertices = registerShippable("graph.pregelRouteVertices"
   return out;
 });
 
-/** The vertex partition of an id (the hash partitioner's, with the integer case inline). */
-function partitionOf(id: VertexId, parts: number): number {
-  if (typeof id !== "number" || (id | 0) !== id) return partitionForKey(id, parts);
-  // hash mod parts in integer arithmetic: the 32-bit unsigned hash is a double to V8, and a
-  // double modulo costs a call until the JIT learns better (the same number as HashPartitioner's).
-  const h = hashInt32(id);
-  return ((((h >>> 16) % parts) * 65536) + (h & 0xffff)) % parts;
-}
 
 /**
  * How the build reads edge records. As given: [src, dst, value]. `weights`: [src, dst, weight?],
@@ -152,26 +144,14 @@ function edgeWeight(e: readonly unknown[]): number {
 
 /** Route edges to their source's partition, and each target id (once) to its own partition. */
 export const pregelRouteEdges = registerShippable("graph.pregelRouteEdges", function pregelRouteEdges(parts: number, input: EdgeInput, it: Iterable<readonly unknown[]>): Array<[number, BuildBucket]> {
-  const src: ColumnBuilder[] = [], dst: ColumnBuilder[] = [], vals: ColumnBuilder[] = [], targets: ColumnBuilder[] = [];
-  for (let q = 0; q < parts; q++) { src.push(new ColumnBuilder()); dst.push(new ColumnBuilder()); vals.push(new ColumnBuilder()); targets.push(new ColumnBuilder()); }
-  const seen = new IdIndex();
-  const add = (s: VertexId, d: VertexId, v: unknown): void => {
-    const q = partitionOf(s, parts);
-    src[q]!.push(s); dst[q]!.push(d); vals[q]!.push(v);
-    if (seen.get(d) < 0) { seen.add(d, 0); targets[partitionOf(d, parts)]!.push(d); }
-  };
+  const router = new EdgeRouter(parts);
   const weights = input.weights === true, undirected = input.undirected === true;
   for (const e of it) {
     const s = e[0] as VertexId, d = e[1] as VertexId, v = weights ? edgeWeight(e) : e[2];
-    add(s, d, v);
-    if (undirected) add(d, s, v);
+    router.add(s, d, v);
+    if (undirected) router.add(d, s, v);
   }
-  const out: Array<[number, BuildBucket]> = [];
-  for (let q = 0; q < parts; q++) {
-    if (src[q]!.length > 0) out.push([q, { k: "e", src: src[q]!.finish(), dst: dst[q]!.finish(), vals: vals[q]!.finish() }]);
-    if (targets[q]!.length > 0) out.push([q, { k: "x", ids: targets[q]!.finish() }]);
-  }
-  return out;
+  return router.finish();
 });
 
 /**

@@ -1,0 +1,114 @@
+// Routing a partition of edges to the Pregel vertex partitions (an edge cut: each edge goes with
+// its source), as column buckets. Integer ids and numeric values (the common graph) take two
+// passes over typed arrays: the edges and each one's partition go into growing typed columns,
+// then one stable counting sort scatters them into exact-size columns per partition. The first
+// id that is not a 32-bit integer, or value that is not a number, moves what was routed so far to
+// column builders (any value) and the rest follows edge by edge.
+
+import { hashInt32, partitionForKey } from "../common/keys";
+import { ColumnBuilder, type Column } from "./columns";
+import type { VertexId } from "./graph-data";
+import { IdIndex } from "./id-index";
+
+/** The vertex partition of an id (the hash partitioner's, with the integer case inline). */
+export function partitionOf(id: VertexId, parts: number): number {
+  if (typeof id !== "number" || (id | 0) !== id) return partitionForKey(id, parts);
+  // hash mod parts in integer arithmetic: the 32-bit unsigned hash is a double to V8, and a
+  // double modulo costs a call until the JIT learns better (the same number as HashPartitioner's).
+  const h = hashInt32(id);
+  return ((((h >>> 16) % parts) * 65536) + (h & 0xffff)) % parts;
+}
+
+/** A 32-bit integer other than -0 (an Int32Array keeps it exactly). */
+function isInt32(x: unknown): x is number {
+  return typeof x === "number" && (x | 0) === x && (x !== 0 || 1 / x > 0);
+}
+
+/** Edges for one vertex partition (k "e"), and edge targets first seen here (k "x", each once). */
+export type RoutedBucket = { k: "e"; src: Column; dst: Column; vals: Column } | { k: "x"; ids: Column };
+
+export class EdgeRouter {
+  private typed = true;
+  private n = 0;
+  private src = new Int32Array(1024);
+  private dst = new Int32Array(1024);
+  private val = new Float64Array(1024);
+  private part = new Int32Array(1024);
+  private valsInt = true;
+  /** Edge columns per partition once an edge did not fit the typed columns. */
+  private builders: Array<{ src: ColumnBuilder; dst: ColumnBuilder; vals: ColumnBuilder }> | null = null;
+  private readonly seen = new IdIndex();
+  private readonly targets: ColumnBuilder[] = [];
+
+  constructor(private readonly parts: number) {
+    for (let q = 0; q < parts; q++) this.targets.push(new ColumnBuilder());
+  }
+
+  add(s: VertexId, d: VertexId, v: unknown): void {
+    if (this.typed) {
+      if (isInt32(s) && isInt32(d) && typeof v === "number") {
+        const n = this.n;
+        if (n === this.src.length) this.grow();
+        this.src[n] = s; this.dst[n] = d; this.val[n] = v;
+        if (this.valsInt && !isInt32(v)) this.valsInt = false;
+        this.part[n] = partitionOf(s, this.parts);
+        this.n = n + 1;
+        this.target(d);
+        return;
+      }
+      this.toBuilders();
+    }
+    const b = this.builders![partitionOf(s, this.parts)]!;
+    b.src.push(s); b.dst.push(d); b.vals.push(v);
+    this.target(d);
+  }
+
+  /** The buckets, per partition in order: its edges, then its new targets. */
+  finish(): Array<[number, RoutedBucket]> {
+    const parts = this.parts, out: Array<[number, RoutedBucket]> = [];
+    const edges: Array<RoutedBucket | null> = new Array(parts).fill(null);
+    if (this.typed) {
+      const n = this.n, part = this.part, count = new Int32Array(parts);
+      for (let i = 0; i < n; i++) count[part[i]!]!++;
+      const src: Int32Array[] = [], dst: Int32Array[] = [], vals: Array<Int32Array | Float64Array> = [];
+      for (let q = 0; q < parts; q++) {
+        const c = count[q]!;
+        src.push(new Int32Array(c)); dst.push(new Int32Array(c)); vals.push(this.valsInt ? new Int32Array(c) : new Float64Array(c));
+      }
+      const fill = new Int32Array(parts), s = this.src, d = this.dst, v = this.val;
+      for (let i = 0; i < n; i++) {
+        const q = part[i]!, at = fill[q]!++;
+        src[q]![at] = s[i]!; dst[q]![at] = d[i]!; vals[q]![at] = v[i]!;
+      }
+      for (let q = 0; q < parts; q++) if (count[q]! > 0) edges[q] = { k: "e", src: src[q]!, dst: dst[q]!, vals: vals[q]! };
+    } else {
+      this.builders!.forEach((b, q) => { if (b.src.length > 0) edges[q] = { k: "e", src: b.src.finish(), dst: b.dst.finish(), vals: b.vals.finish() }; });
+    }
+    for (let q = 0; q < parts; q++) {
+      if (edges[q]) out.push([q, edges[q]!]);
+      if (this.targets[q]!.length > 0) out.push([q, { k: "x", ids: this.targets[q]!.finish() }]);
+    }
+    return out;
+  }
+
+  private target(d: VertexId): void {
+    if (this.seen.get(d) < 0) { this.seen.add(d, 0); this.targets[partitionOf(d, this.parts)]!.push(d); }
+  }
+
+  private grow(): void {
+    const cap = this.src.length * 2;
+    const src = new Int32Array(cap), dst = new Int32Array(cap), val = new Float64Array(cap), part = new Int32Array(cap);
+    src.set(this.src); dst.set(this.dst); val.set(this.val); part.set(this.part);
+    this.src = src; this.dst = dst; this.val = val; this.part = part;
+  }
+
+  /** Move the typed edges to column builders (in order), for edges of any ids and values. */
+  private toBuilders(): void {
+    this.typed = false;
+    this.builders = Array.from({ length: this.parts }, () => ({ src: new ColumnBuilder(), dst: new ColumnBuilder(), vals: new ColumnBuilder() }));
+    for (let i = 0; i < this.n; i++) {
+      const b = this.builders[this.part[i]!]!;
+      b.src.push(this.src[i]!); b.dst.push(this.dst[i]!); b.vals.push(this.val[i]!);
+    }
+  }
+}
