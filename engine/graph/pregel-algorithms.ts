@@ -29,17 +29,19 @@ export async function pregelPageRank(edges: RDD<EdgeTuple>, opts: { beta?: numbe
       let tot = 0, uniform = true;
       for (let k = 0; k < ws.length; k++) { const w = ws[k]!; tot += w; if (w !== w0) uniform = false; }
       st = v.value = [1 / n, tot, uniform ? w0 : Number.NaN];
-    } else {
-      let sum = 0;
-      for (const m of msgs) sum += m;
-      const dangling = ctx.getAggregatedValue<number>("dangling") ?? 0;
-      st[0] = beta * sum + (1 - beta * (1 - dangling)) / n;
     }
+    // The update runs in superstep 0 too (no messages, result unused): the code after superstep 0
+    // is the code before it, so V8's optimized compute() is not thrown away at superstep 1.
+    let sum = 0;
+    for (const m of msgs) sum += m;
+    const dangling = ctx.getAggregatedValue<number>("dangling") ?? 0;
+    const rank = beta * sum + (1 - beta * (1 - dangling)) / n;
+    if (ctx.superstep > 0) st[0] = rank;
     if (ctx.superstep >= maxIter) { ctx.voteToHalt(); return; }
-    const rank = st[0]!, tot = st[1]!, w0 = st[2]!;
-    if (tot === 0) ctx.aggregate("dangling", rank);
-    else if (!Number.isNaN(w0)) ctx.sendToAllNeighbors((rank * w0) / tot); // the same share on every edge
-    else for (let k = 0; k < v.numEdges; k++) ctx.sendMessageTo(v.edgeTarget(k), (rank * v.edgeValue(k)) / tot);
+    const r = st[0]!, tot = st[1]!, w0 = st[2]!;
+    if (tot === 0) ctx.aggregate("dangling", r);
+    else if (!Number.isNaN(w0)) ctx.sendToAllNeighbors((r * w0) / tot); // the same share on every edge
+    else for (let k = 0; k < v.numEdges; k++) ctx.sendMessageTo(v.edgeTarget(k), (r * v.edgeValue(k)) / tot);
   }, { combiner: (a, b) => a + b, aggregators: { dangling: (a, b) => (a as number) + (b as number) }, numPartitions: opts.numPartitions, checkpointInterval: opts.checkpointInterval, barrier: opts.barrier, onSuperstep: opts.onSuperstep }, input);
   const ranks = new Map<VertexId, number>();
   for (const [id, st] of res.values) ranks.set(id, st![0]!);
