@@ -95,9 +95,9 @@ export function encodeRecords(values: readonly unknown[]): Buffer {
   return buf;
 }
 
-/** The records `encodeRecords` wrote. */
-export function decodeRecords(buf: Uint8Array): unknown[] {
-  if (buf[0] !== TUPLE_COLUMNS) return decode<unknown[]>(buf);
+/** The fields of a frame `encodeRecords` wrote column by column, one typed array per field; null for any other frame. */
+export function decodeTupleColumns(buf: Uint8Array): Array<Int32Array | Float64Array> | null {
+  if (buf[0] !== TUPLE_COLUMNS) return null;
   const k = buf[1]!, n = (buf[4]! | (buf[5]! << 8) | (buf[6]! << 16)) + buf[7]! * 2 ** 24;
   let at = Math.ceil((8 + k) / 8) * 8;
   const cols: Array<Int32Array | Float64Array> = [];
@@ -109,6 +109,14 @@ export function decodeRecords(buf: Uint8Array): unknown[] {
     cols.push(col);
     at = Math.ceil((at + bytes) / 8) * 8;
   }
+  return cols;
+}
+
+/** The records `encodeRecords` wrote. */
+export function decodeRecords(buf: Uint8Array): unknown[] {
+  const cols = decodeTupleColumns(buf);
+  if (cols === null) return decode<unknown[]>(buf);
+  const k = cols.length, n = cols[0]!.length;
   const out = new Array<unknown>(n);
   if (k === 2) {
     const a = cols[0]!, b = cols[1]!;

@@ -18,6 +18,7 @@ import type { VertexId } from "./graph-data";
 import { ColumnBuilder, isNumeric, type Column } from "./columns";
 import { IdIndex } from "./id-index";
 import { EdgeRouter, partitionOf } from "./edge-router";
+import { takeTupleColumns } from "../storage/block-manager";
 
 export interface PregelEdge<E> { target: VertexId; value: E }
 
@@ -137,8 +138,11 @@ export const pregelRouteVertices = registerShippable("graph.pregelRouteVertices"
 export interface EdgeInput { weights?: boolean; undirected?: boolean }
 
 function edgeWeight(e: readonly unknown[]): number {
-  const w = e.length > 2 ? e[2] : 1;
-  if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new Error(`GRAPH_INVALID_WEIGHT: edge ${JSON.stringify(e[0])} -> ${JSON.stringify(e[1])} has weight ${JSON.stringify(w)}`);
+  return checkedWeight(e[0], e[1], e.length > 2 ? e[2] : 1);
+}
+
+function checkedWeight(s: unknown, d: unknown, w: unknown): number {
+  if (typeof w !== "number" || !Number.isFinite(w) || w < 0) throw new Error(`GRAPH_INVALID_WEIGHT: edge ${JSON.stringify(s)} -> ${JSON.stringify(d)} has weight ${JSON.stringify(w)}`);
   return w;
 }
 
@@ -146,6 +150,20 @@ function edgeWeight(e: readonly unknown[]): number {
 export const pregelRouteEdges = registerShippable("graph.pregelRouteEdges", function pregelRouteEdges(parts: number, input: EdgeInput, it: Iterable<readonly unknown[]>): Array<[number, BuildBucket]> {
   const router = new EdgeRouter(parts);
   const weights = input.weights === true, undirected = input.undirected === true;
+  // A cached partition of numeric tuples is read as its columns: no array per edge.
+  const chunks = takeTupleColumns(it);
+  if (chunks !== null) {
+    for (const cols of chunks) {
+      const src = cols[0]!, dst = cols[1], val = cols.length > 2 ? cols[2]! : null, n = src.length;
+      for (let i = 0; i < n; i++) {
+        const s = src[i]!, d = dst === undefined ? undefined as unknown as VertexId : dst[i]!;
+        const v = weights ? (val === null ? 1 : checkedWeight(s, d, val[i]!)) : (val === null ? undefined : val[i]);
+        router.add(s, d, v);
+        if (undirected) router.add(d, s, v);
+      }
+    }
+    return router.finish();
+  }
   for (const e of it) {
     const s = e[0] as VertexId, d = e[1] as VertexId, v = weights ? edgeWeight(e) : e[2];
     router.add(s, d, v);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { encode } from "../common/codec";
-import { BlockManager } from "./block-manager";
+import { BlockManager, takeTupleColumns } from "./block-manager";
 import { StorageLevel } from "./storage-level";
 import { removeTempDirs, tempDir } from "../../test/fixtures/storage/test-dirs";
 
@@ -100,6 +100,31 @@ describe("BlockManager", () => {
     tight.put("rdd_5_0", pairs.slice(0, 9_000), StorageLevel.MEMORY_AND_DISK);
     expect(tight.locate("rdd_4_0")).toBe("disk");
     expect(tight.get("rdd_4_0")).toEqual(pairs);
+  });
+
+  it("a reader of a whole serialized block of numeric tuples can take it as columns; other blocks, or a block partly read, stay records", () => {
+    const bm = new BlockManager({ dir: tempDir(), memoryBudgetBytes: 64 << 20 });
+    const pairs = Array.from({ length: 9_000 }, (_, i) => [i, i * 0.5]);
+    bm.put("rdd_1_0", pairs, StorageLevel.MEMORY_ONLY);
+    const chunks = takeTupleColumns(bm.iterator("rdd_1_0"))!;
+    expect(chunks.map((c) => c[0]!.length)).toEqual([4096, 4096, 808]);
+    expect(chunks[0]![0]).toBeInstanceOf(Int32Array);
+    expect(chunks[0]![1]).toBeInstanceOf(Float64Array);
+    expect(chunks.flatMap((c) => Array.from(c[0]!, (x, i) => [x, c[1]![i]]))).toEqual(pairs);
+    // Partly read: null, and the records go on from where they were.
+    const it = bm.iterator("rdd_1_0")!;
+    it.next();
+    expect(takeTupleColumns(it)).toBeNull();
+    expect(it.next().value).toEqual([1, 0.5]);
+    // Not numeric tuples (the last chunk): null, nothing consumed.
+    bm.put("rdd_2_0", [...pairs, ["x", 1]], StorageLevel.MEMORY_ONLY);
+    const it2 = bm.iterator("rdd_2_0")!;
+    expect(takeTupleColumns(it2)).toBeNull();
+    expect(it2.next().value).toEqual([0, 0]);
+    // Deserialized blocks and other iterators: null.
+    bm.put("rdd_3_0", pairs, StorageLevel.MEMORY_AND_DISK_DESER);
+    expect(takeTupleColumns(bm.iterator("rdd_3_0"))).toBeNull();
+    expect(takeTupleColumns(pairs[Symbol.iterator]())).toBeNull();
   });
 
   it("deserialized levels keep the live array and estimate its size", () => {

@@ -8,7 +8,7 @@ import { rddBlockPrefix, rddIdOfBlock } from "./block-ids";
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { decodeRecords, encodeRecords } from "../common/codec";
+import { decodeRecords, decodeTupleColumns, encodeRecords } from "../common/codec";
 import { FrameWriter, readFrames } from "./frame-file";
 import { estimateArraySize } from "./size-estimator";
 import { ensureDir, removeQuietly } from "./spill-files";
@@ -49,6 +49,24 @@ class ChunkIterator implements Iterator<unknown> {
   private at = 0;
   private next_ = 0;
   constructor(private readonly chunks: Buffer[]) {}
+
+  /**
+   * The records not read yet as columns, one typed array per field per chunk, when all of them
+   * are numeric tuples stored column by column (codec.encodeRecords), consuming them; else null
+   * (nothing consumed). A reader of a whole partition that wants columns skips the records.
+   */
+  takeTupleColumns(): Array<Array<Int32Array | Float64Array>> | null {
+    if (this.at < this.batch.length) return null;
+    const out: Array<Array<Int32Array | Float64Array>> = [];
+    for (let c = this.next_; c < this.chunks.length; c++) {
+      const cols = decodeTupleColumns(this.chunks[c]!);
+      if (cols === null || (out.length > 0 && cols.length !== out[0]!.length)) return null;
+      out.push(cols);
+    }
+    this.next_ = this.chunks.length;
+    return out;
+  }
+
   next(): IteratorResult<unknown> {
     while (this.at >= this.batch.length) {
       if (this.next_ >= this.chunks.length) return { value: undefined, done: true };
@@ -58,6 +76,15 @@ class ChunkIterator implements Iterator<unknown> {
     return { value: this.batch[this.at++], done: false };
   }
   [Symbol.iterator](): Iterator<unknown> { return this; }
+}
+
+/**
+ * A partition iterator's remaining records as typed columns per chunk, when it reads a serialized
+ * cached block of numeric tuples (see ChunkIterator.takeTupleColumns); null otherwise, with
+ * nothing consumed.
+ */
+export function takeTupleColumns(it: unknown): Array<Array<Int32Array | Float64Array>> | null {
+  return it instanceof ChunkIterator ? it.takeTupleColumns() : null;
 }
 
 export interface BlockManagerOptions {

@@ -3,7 +3,7 @@
 // reduce-side fetcher, and the spilling map and sorter used by shuffle readers.
 
 export { StorageLevel } from "./storage-level";
-export { BlockManager, type BlockManagerOptions, type BlockInfo, type BlockLocation, type PutResult } from "./block-manager";
+export { BlockManager, takeTupleColumns, type BlockManagerOptions, type BlockInfo, type BlockLocation, type PutResult } from "./block-manager";
 export type { Aggregator } from "./aggregator";
 export { writeShuffleOutput, type MapStatus, type ShuffleWriteOptions } from "./shuffle-writer";
 export {

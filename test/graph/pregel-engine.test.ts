@@ -5,7 +5,7 @@
 // checked, the user's error reaching the caller, and a run that loses a worker without any
 // checkpoint restarting from the start with the same result.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pageRank, pregelPageRank, runPregel, type EdgeTuple, type VertexId } from "../../engine/graph";
+import { pageRank, pregelConnectedComponents, pregelPageRank, runPregel, type EdgeTuple, type VertexId } from "../../engine/graph";
 import type { SparkSession } from "../../engine/index";
 import type { RDD } from "../../engine/rdd";
 import { startSession, waitFor } from "../engine/helpers";
@@ -107,6 +107,34 @@ describe("Pregel engine", () => {
     const sc = spark.sparkContext;
     await expect(pregelPageRank(sc.parallelize([[1, 2, 1], [2, 1, Number.NaN]] as EdgeTuple[], 2), { numPartitions: 2 })).rejects.toThrow(/GRAPH_INVALID_WEIGHT.*2 -> 1/);
   }, 60_000);
+
+  it("reads a cached edge RDD stored column by column as columns, with the same results and errors as from records", async () => {
+    const sc = spark.sparkContext;
+    // 9,000 weighted edges (three cache chunks per partition), ids past 2^31 in some, a dead end.
+    const edges: EdgeTuple[] = [];
+    for (let u = 0; u < 3_000; u++) edges.push([u, (u * 7 + 1) % 3_000, 1 + (u % 4)], [u, (u * 11 + 5) % 3_000, 0.5], [u, u < 10 ? 2 ** 33 + u : (u + 1) % 3_000, 2]);
+    const plain = sc.parallelize(edges, 2);
+    const cached = sc.parallelize(edges, 2).cache();
+    await cached.count();
+    for (const undirected of [false, true]) {
+      const opts = { numPartitions: 2, maxIter: 8 };
+      const a = undirected ? await pregelConnectedComponents(plain, opts) : await pregelPageRank(plain, opts);
+      const b = undirected ? await pregelConnectedComponents(cached, opts) : await pregelPageRank(cached, opts);
+      expect(b.values.size).toBe(3_010);
+      expect(byId(b.values)).toEqual(byId(a.values));
+      expect(b.metrics.map((m) => m.messagesSent)).toEqual(a.metrics.map((m) => m.messagesSent));
+    }
+    // Pairs without a weight column read as weight 1, as records do.
+    const pairs = sc.parallelize(edges.map(([s, d]) => [s, d] as EdgeTuple), 2).cache();
+    await pairs.count();
+    const unweighted = await pregelPageRank(sc.parallelize(edges.map(([s, d]) => [s, d] as EdgeTuple), 2), { numPartitions: 2, maxIter: 5 });
+    expect(byId((await pregelPageRank(pairs, { numPartitions: 2, maxIter: 5 })).values)).toEqual(byId(unweighted.values));
+    // A bad weight in a cached column fails with the edge's ids, as from records.
+    const bad = sc.parallelize(edges.map((e, i) => (i === 4_321 ? [e[0], e[1], -1] : e) as EdgeTuple), 2).cache();
+    await bad.count();
+    await expect(pregelPageRank(bad, { numPartitions: 2 })).rejects.toThrow(/GRAPH_INVALID_WEIGHT.*1440 -> 845 has weight -1/);
+    for (const r of [cached, pairs, bad]) r.unpersist();
+  }, 120_000);
 
   it("an error thrown by compute() reaches the caller with its own message", async () => {
     const sc = spark.sparkContext;
