@@ -105,6 +105,7 @@ export async function gradeSubmission(submission: Nb, bundle: AssignmentBundle, 
     let bytes = 0;
     let flooded = false;
     const failure = await runCell(kernel, cell, i, text(cell.source), collector, {
+      allowErrors: true, // grading goes on after a failing cell (nbgrader's allow_errors)
       timeoutMs,
       interruptGraceMs: 3_000,
       onOutput: (_i, o: Output) => {

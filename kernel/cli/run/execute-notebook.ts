@@ -79,8 +79,11 @@ export async function runCell(
   index: number,
   code: string,
   collector: OutputCollector,
-  opts: Pick<ExecuteOptions, "timeoutMs" | "interruptGraceMs" | "onOutput">,
+  opts: Pick<ExecuteOptions, "timeoutMs" | "interruptGraceMs" | "onOutput" | "allowErrors">,
 ): Promise<CellFailure | undefined> {
+  // As nbclient: a cell whose error is allowed asks the kernel not to abort the requests queued
+  // behind it (else a kernel still aborting its queue may abort the next cell's request).
+  const allowsErrors = opts.allowErrors === true || (cell.metadata.tags ?? []).includes("raises-exception");
   let idle!: () => void;
   const gotIdle = new Promise<void>((r) => (idle = r));
   let errorOutput: ErrorOutput | undefined;
@@ -100,7 +103,7 @@ export async function runCell(
       store_history: true,
       user_expressions: {},
       allow_stdin: false,
-      stop_on_error: true,
+      stop_on_error: !allowsErrors,
     });
     msgId = req.msgId;
     // The reply (shell) and the idle status (iopub) race on different sockets: wait for both, but
