@@ -45,7 +45,12 @@ export function decode<T = unknown>(buf: Uint8Array): T {
 
 // ---- partitions of numeric tuples, column by column ------------------------------------------
 
-/** First byte of a tuple-columns frame: 0xc1 is the one byte msgpack never uses. */
+/** A 32-bit integer other than -0: what an Int32Array column keeps exactly. */
+export function isInt32(x: unknown): x is number {
+  return typeof x === "number" && (x | 0) === x && (x !== 0 || 1 / x > 0);
+}
+
+/** First byte of a tuple-columns frame: 0xc1 is the one byte msgpack never uses (as storage/pair-frame.ts's shuffle frames). */
 const TUPLE_COLUMNS = 0xc1;
 const MAX_TUPLE = 8;
 
@@ -64,7 +69,7 @@ function tupleShape(values: readonly unknown[]): { k: number; ints: number } | n
     for (let j = 0; j < k; j++) {
       const v = r[j];
       if (typeof v !== "number") return null;
-      if ((ints >> j) & 1 && ((v | 0) !== v || (v === 0 && 1 / v < 0))) ints &= ~(1 << j);
+      if ((ints >> j) & 1 && !isInt32(v)) ints &= ~(1 << j);
     }
   }
   return { k, ints };

@@ -2,6 +2,8 @@
 // while every entry is a 32-bit integer, a Float64Array while every entry is a number (both travel
 // as raw bytes, with no per-value encoding or boxing), else a plain array.
 
+import { isInt32 } from "../common/codec";
+
 export type Column = unknown[] | Float64Array | Int32Array;
 
 /** Whether a column holds numbers only (a typed array). */
@@ -15,7 +17,7 @@ export function column(a: unknown[]): Column {
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     if (typeof v !== "number") return a;
-    if (int32 && ((v | 0) !== v || (v === 0 && 1 / v < 0))) int32 = false;
+    if (int32 && !isInt32(v)) int32 = false;
   }
   return int32 ? Int32Array.from(a as number[]) : Float64Array.from(a as number[]);
 }
@@ -30,7 +32,7 @@ export class ColumnBuilder {
   push(v: unknown): void {
     const nums = this.nums;
     if (nums !== null && typeof v === "number") {
-      if ((v | 0) !== v || (v === 0 && 1 / v < 0)) this.int32 = false;
+      if (!isInt32(v)) this.int32 = false;
       if (this.length === nums.length) { const n = new Float64Array(nums.length * 2); n.set(nums); this.nums = n; n[this.length++] = v; return; }
       nums[this.length++] = v;
       return;

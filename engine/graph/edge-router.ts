@@ -5,6 +5,7 @@
 // id that is not a 32-bit integer, or value that is not a number, moves what was routed so far to
 // column builders (any value) and the rest follows edge by edge.
 
+import { isInt32 } from "../common/codec";
 import { hashInt32, partitionForKey } from "../common/keys";
 import { ColumnBuilder, type Column } from "./columns";
 import type { VertexId } from "./graph-data";
@@ -17,11 +18,6 @@ export function partitionOf(id: VertexId, parts: number): number {
   // double modulo costs a call until the JIT learns better (the same number as HashPartitioner's).
   const h = hashInt32(id);
   return ((((h >>> 16) % parts) * 65536) + (h & 0xffff)) % parts;
-}
-
-/** A 32-bit integer other than -0 (an Int32Array keeps it exactly). */
-function isInt32(x: unknown): x is number {
-  return typeof x === "number" && (x | 0) === x && (x !== 0 || 1 / x > 0);
 }
 
 /** Edges for one vertex partition (k "e"), and edge targets first seen here (k "x", each once). */

@@ -17,7 +17,7 @@ import { ExecutionError } from "../common/errors";
 import type { VertexId } from "./graph-data";
 import { ColumnBuilder, isNumeric, type Column } from "./columns";
 import { IdIndex } from "./id-index";
-import { EdgeRouter, partitionOf } from "./edge-router";
+import { EdgeRouter, partitionOf, type RoutedBucket } from "./edge-router";
 import { takeTupleColumns } from "../storage/block-manager";
 
 export interface PregelEdge<E> { target: VertexId; value: E }
@@ -34,10 +34,7 @@ export class Edge implements PregelEdge<unknown> {
 
 
 /** What one input partition sends to one vertex partition while the graph is built. */
-export type BuildBucket =
-  | { k: "v"; ids: Column; vals: Column }
-  | { k: "e"; src: Column; dst: Column; vals: Column }
-  | { k: "x"; ids: Column };
+export type BuildBucket = { k: "v"; ids: Column; vals: Column } | RoutedBucket;
 
 /** Messages for one destination partition: one payload per vertex (combined, or a list). */
 export interface MessageBucket { from: number; ids: Column; msgs: Column }

@@ -3,7 +3,7 @@
 // columns are one UTF-8 run plus a length column, constant columns one value; anything else falls
 // back to msgpack. Encoding and decoding cost a few native calls per batch instead of per record.
 
-import { decode, encode } from "../common/codec";
+import { decode, encode, isInt32 } from "../common/codec";
 import { FRAME_HEADER } from "./frame-file";
 
 /** First payload byte of a pair frame: 0xc1 is never used by msgpack, so old frames stay readable. */
@@ -11,10 +11,6 @@ export const PAIR_FRAME_MARK = 0xc1;
 const VERSION = 1;
 
 const enum Col { Any = 0, I32 = 1, F64 = 2, Str = 3, Const = 4 }
-
-function isInt32(x: unknown): boolean {
-  return typeof x === "number" && (x | 0) === x && !Object.is(x, -0);
-}
 
 /** Pick a column kind for every `stride`-th element of `flat` starting at `from`. */
 function classify(flat: unknown[], from: number): Col {
