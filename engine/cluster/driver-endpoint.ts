@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import WebSocket, { WebSocketServer } from "ws";
 import { authenticateClient, checkUpgrade } from "../rpc/auth";
-import { onMessage, send } from "../rpc/transport";
+import { coalesceWrites, onMessage, send } from "../rpc/transport";
 import { validateWorkerMessage } from "../rpc/validate";
 import {
   CLOSE_BAD_MESSAGE, CLOSE_DUPLICATE_WORKER, type DriverToWorker, type TaskEndMessage, type WorkerToDriver,
@@ -103,6 +103,7 @@ export class DriverEndpoint {
     }
     this.wss!.handleUpgrade(req, socket, head, (ws) => {
       (socket as Duplex & { unref?: () => void }).unref?.();
+      coalesceWrites(ws, socket);
       this.peers.add(ws);
       ws.on("close", () => this.peers.delete(ws));
       ws.on("error", (e) => this.log("(peer)", "warn", `connection error: ${e.message}`));

@@ -10,8 +10,9 @@ import { Worker } from "node:worker_threads";
 import type WebSocket from "ws";
 import { connectAuthenticated } from "../rpc/auth";
 import { onMessage, send } from "../rpc/transport";
+import { ownBytes } from "../common/codec";
 import {
-  CLOSE_DUPLICATE_WORKER, WORKER_ID_HEADER, type DriverToWorker, type ExecutorEnv, type ExecutorToMain, type MainToExecutor, type TaskMessage, type WorkerToDriver,
+  CLOSE_DUPLICATE_WORKER, WORKER_ID_HEADER, killedEnd, type DriverToWorker, type ExecutorEnv, type ExecutorToMain, type MainToExecutor, type TaskMessage, type WorkerToDriver,
 } from "../rpc/protocol";
 
 export interface WorkerServices {
@@ -45,7 +46,13 @@ interface Slot {
   index: number;
   thread: Worker;
   ready: Promise<void>;
-  running?: TaskMessage;
+  /**
+   * Tasks handed to the thread and not ended, in order: the first runs, the rest wait in the
+   * thread's queue (the driver sends a slot its next short tasks ahead: task prefetch).
+   */
+  posted: TaskMessage[];
+  /** Tasks that came in this turn of the event loop, handed over together on the next tick. */
+  incoming: TaskMessage[];
 }
 
 /** Run a worker until the driver disconnects or sends shutdown. Resolves when it has stopped. */
@@ -83,6 +90,33 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
     send(ws, msg);
   };
 
+  /** Hand the thread the tasks that came for it in one message (one wake-up of the thread). */
+  const handOver = (index: number) => {
+    const slot = slots[index]!;
+    const tasks = slot.incoming.splice(0);
+    if (tasks.length === 0 || stopping) return;
+    slot.posted.push(...tasks);
+    post(slot, tasks);
+  };
+  const post = (slot: Slot, tasks: TaskMessage[]) => {
+    // The payload and broadcasts are views into the received frame: posted as they are, each
+    // would clone the frame's whole buffer.
+    const own = tasks.map((t): TaskMessage => ({ ...t, payload: ownBytes(t.payload), broadcasts: t.broadcasts.map((b) => ({ id: b.id, value: ownBytes(b.value) })) }));
+    void slot.ready.then(() => slot.thread.postMessage({ t: "tasks", tasks: own } satisfies MainToExecutor));
+  };
+
+  /** A fresh thread for the slot (its old one died or was terminated), given the tasks still waiting. */
+  const replaceThread = (slot: Slot, waiting: TaskMessage[]) => {
+    const fresh = spawnSlot(slot.index);
+    fresh.incoming = slot.incoming;
+    slots[slot.index] = fresh;
+    if (waiting.length) {
+      fresh.posted.push(...waiting);
+      post(fresh, waiting);
+    }
+    return fresh;
+  };
+
   const spawnSlot = (index: number): Slot => {
     const thread = new Worker(new URL("./thread-boot.mjs", import.meta.url), {
       workerData: { module: opts.executorModule, preload: opts.preload ?? [], slot: index, env },
@@ -91,12 +125,16 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
       stderr: false,
     });
     let markReady: () => void = () => {};
-    const slot: Slot = { index, thread, ready: new Promise<void>((r) => (markReady = r)) };
+    const slot: Slot = { index, thread, ready: new Promise<void>((r) => (markReady = r)), posted: [], incoming: [] };
     thread.on("message", (msg: ExecutorToMain) => {
       if (msg.t === "ready") { booted = true; markReady(); }
       else if (msg.t === "taskEnd") {
-        if (slot.running?.taskId === msg.taskId) slot.running = undefined;
+        const k = slot.posted.findIndex((t) => t.taskId === msg.taskId);
+        if (k >= 0) slot.posted.splice(k, 1);
         toDriver(msg);
+      } else if (msg.t === "dropFailed") {
+        // It started before the drop reached the thread: kill it as a running task.
+        if (slot.posted[0]?.taskId === msg.taskId) void killRunning(slot, msg.reason);
       } else if (msg.t === "log") toDriver(msg);
     });
     let booted = false;
@@ -107,9 +145,9 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
         process.stderr.write(`[bigdata worker ${workerId}] executor thread failed to start: ${err.stack ?? err.message}\n`);
         process.exit(1);
       }
-      // An executor thread died (e.g. out of memory): fail its task, start a fresh thread.
-      const task = slot.running;
-      slot.running = undefined;
+      // An executor thread died (e.g. out of memory): fail its running task, start a fresh thread
+      // with the tasks that were waiting behind it.
+      const [task, ...waiting] = slot.posted;
       if (task) {
         toDriver({
           t: "taskEnd", taskId: task.taskId, status: "failed",
@@ -117,20 +155,32 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
           metrics: {}, accumulators: [], blocksAdded: [], blocksRemoved: [],
         });
       }
-      if (!stopping) slots[index] = spawnSlot(index);
+      if (!stopping && slots[index] === slot) replaceThread(slot, waiting);
     });
     return slot;
   };
   for (let i = 0; i < cores; i++) slots.push(spawnSlot(i));
 
-  const killTask = async (taskId: number, reason: string) => {
-    const slot = slots.find((s) => s.running?.taskId === taskId);
-    if (!slot) return;
-    slot.running = undefined;
+  /** Kill the slot's running task: its thread is terminated; the tasks behind it go to a fresh one. */
+  const killRunning = async (slot: Slot, reason: string) => {
+    const [task, ...waiting] = slot.posted;
+    if (!task) return;
+    slot.posted = [];
     const old = slot.thread;
-    slots[slot.index] = spawnSlot(slot.index);
+    replaceThread(slot, waiting);
     await old.terminate();
-    toDriver({ t: "taskEnd", taskId, status: "killed", error: { kind: "ExecutionError", name: "ExecutionError", condition: "TASK_KILLED", message: reason }, metrics: {}, accumulators: [], blocksAdded: [], blocksRemoved: [] });
+    toDriver(killedEnd(task.taskId, reason));
+  };
+
+  const killTask = (taskId: number, reason: string) => {
+    for (const slot of slots) {
+      const k = slot.incoming.findIndex((t) => t.taskId === taskId);
+      if (k >= 0) { slot.incoming.splice(k, 1); toDriver(killedEnd(taskId, reason)); return; }
+      const p = slot.posted.findIndex((t) => t.taskId === taskId);
+      if (p === 0) { void killRunning(slot, reason); return; }
+      // Still queued on the thread: it drops it, or says it has started.
+      if (p > 0) { void slot.ready.then(() => slot.thread.postMessage({ t: "drop", taskId, reason } satisfies MainToExecutor)); return; }
+    }
   };
 
   const toAll = (msg: MainToExecutor) => { for (const s of slots) s.thread.postMessage(msg); };
@@ -170,12 +220,12 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
           if (typeof msg.maxFrameBytes === "number") maxFrameBytes = msg.maxFrameBytes;
           break;
         case "task": {
-          const slot = slots[msg.slot] ?? slots.find((s) => !s.running) ?? slots[0]!;
-          slot.running = msg;
-          void slot.ready.then(() => slot.thread.postMessage({ t: "task", task: msg, env } satisfies MainToExecutor));
+          const slot = slots[msg.slot] ?? slots.find((s) => s.posted.length === 0) ?? slots[0]!;
+          slot.incoming.push(msg);
+          if (slot.incoming.length === 1) process.nextTick(handOver, slot.index);
           break;
         }
-        case "kill": void killTask(msg.taskId, msg.reason); break;
+        case "kill": killTask(msg.taskId, msg.reason); break;
         case "removeShuffle": toAll(msg); break;
         case "removeRdd": toAll(msg); break;
         case "removeBroadcast": toAll(msg); break;

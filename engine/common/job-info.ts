@@ -41,6 +41,12 @@ export interface TaskMetrics {
   /** Cache lookups during the task. */
   cacheHits: number;
   cacheMisses: number;
+  /**
+   * Time the task waited on its worker behind the slot's previous task, ms: the scheduler sends a
+   * slot its next short task before the slot frees (spark.workbench.scheduler.prefetch). The task
+   * ran from launchTime + queueWaitMs.
+   */
+  queueWaitMs: number;
 }
 
 export function emptyTaskMetrics(): TaskMetrics {
@@ -48,7 +54,7 @@ export function emptyTaskMetrics(): TaskMetrics {
     durationMs: 0, deserializeMs: 0, recordsRead: 0, bytesRead: 0, recordsWritten: 0, bytesWritten: 0,
     resultBytes: 0, shuffleReadRecords: 0, shuffleReadBytes: 0, shuffleLocalBytes: 0, shuffleRemoteBytes: 0,
     shuffleLocalBlocks: 0, shuffleRemoteBlocks: 0, shuffleFetchWaitMs: 0, shuffleReadTimeMs: 0, shuffleWriteRecords: 0,
-    shuffleWriteBytes: 0, shuffleWriteTimeMs: 0, spillBytes: 0, cacheHits: 0, cacheMisses: 0,
+    shuffleWriteBytes: 0, shuffleWriteTimeMs: 0, spillBytes: 0, cacheHits: 0, cacheMisses: 0, queueWaitMs: 0,
   };
 }
 

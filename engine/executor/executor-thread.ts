@@ -1,12 +1,14 @@
 // Entry module of an executor thread (loaded by engine/cluster/thread-boot.mjs). It owns the
 // thread's block manager (cache) and runs the tasks its worker's main thread hands it, one at a
-// time, answering each with a taskEnd message.
+// time in the order they came (a queue: the driver may send a slot its next short tasks ahead),
+// answering each with a taskEnd message.
 
 import { parentPort, workerData } from "node:worker_threads";
 import { join } from "node:path";
 import { BlockManager, removeShuffle } from "../storage";
-import type { ExecutorEnv, ExecutorToMain, MainToExecutor } from "../rpc/protocol";
+import { killedEnd, type ExecutorEnv, type ExecutorToMain, type MainToExecutor, type TaskMessage } from "../rpc/protocol";
 import { runTask, type ExecutorState } from "./task-runner";
+import { ownBytes } from "../common/codec";
 import { workerBroadcasts } from "./shared-variables";
 
 const { env, slot } = workerData as { env: ExecutorEnv; slot: number };
@@ -18,19 +20,45 @@ const state: ExecutorState = {
 
 const post = (m: ExecutorToMain) => parentPort!.postMessage(m);
 
+/** Tasks waiting for this thread, with when they came and whether another task was ahead of them. */
+const queue: Array<{ task: TaskMessage; at: number; behind: boolean }> = [];
+let busy = false;
+
+function runNext(): void {
+  if (busy) return;
+  const next = queue.shift();
+  if (!next) return;
+  busy = true;
+  const waitedMs = next.behind ? performance.now() - next.at : undefined;
+  void runTask(next.task, state).then((end) => {
+    if (waitedMs !== undefined) end.metrics.queueWaitMs = waitedMs;
+    // A result that is a view into a larger buffer (the encoder's reusable one, which grows to the
+    // largest value this thread ever encoded) is copied to a buffer of its own: posting a view
+    // clones its whole underlying buffer. Then the buffer is transferred, not copied again.
+    if (end.result) end.result = ownBytes(end.result);
+    try { parentPort!.postMessage(end, end.result ? [end.result.buffer as ArrayBuffer] : []); }
+    catch { post(end); }
+    busy = false;
+    // The next task after a turn of the event loop, so a drop request for it is seen first.
+    if (queue.length) setImmediate(runNext);
+  });
+}
+
 parentPort!.on("message", (msg: MainToExecutor) => {
   switch (msg.t) {
-    case "task":
-      void runTask(msg.task, state).then((end) => {
-        // A result that is a view into a larger buffer (the encoder's reusable one, which grows to the
-        // largest value this thread ever encoded) is copied to a buffer of its own: posting a view
-        // clones its whole underlying buffer. Then the buffer is transferred, not copied again.
-        const r = end.result;
-        if (r && (r.byteOffset !== 0 || r.byteLength !== r.buffer.byteLength)) end.result = new Uint8Array(r);
-        try { parentPort!.postMessage(end, end.result ? [end.result.buffer as ArrayBuffer] : []); }
-        catch { post(end); }
-      });
+    case "tasks": {
+      const at = performance.now();
+      for (const task of msg.tasks) queue.push({ task, at, behind: busy || queue.length > 0 });
+      runNext();
       break;
+    }
+    case "drop": {
+      const k = queue.findIndex((q) => q.task.taskId === msg.taskId);
+      if (k < 0) { post({ t: "dropFailed", taskId: msg.taskId, reason: msg.reason }); break; }
+      queue.splice(k, 1);
+      post(killedEnd(msg.taskId, msg.reason));
+      break;
+    }
     case "removeRdd":
       state.blocks.removeRdd(msg.rddId);
       break;

@@ -53,6 +53,14 @@ export interface TaskEndMessage {
   blocksRemoved: string[];
 }
 
+/** The end of a task killed (or dropped from a queue) before it finished. */
+export function killedEnd(taskId: number, reason: string): TaskEndMessage {
+  return {
+    t: "taskEnd", taskId, status: "killed", error: { kind: "ExecutionError", name: "ExecutionError", condition: "TASK_KILLED", message: reason },
+    metrics: {}, accumulators: [], blocksAdded: [], blocksRemoved: [],
+  };
+}
+
 /**
  * A request to a service a worker hosts in its main thread (engine/cluster/worker-services.ts:
  * e.g. the key-value store's storage nodes), and its reply with the same reqId.
@@ -79,7 +87,10 @@ export type DriverToWorker =
 
 /** Messages between a worker's main thread and one of its executor threads. */
 export type MainToExecutor =
-  | { t: "task"; task: TaskMessage; env: ExecutorEnv }
+  /** Tasks for the thread's queue, run one at a time in order (several when the driver sent some ahead). */
+  | { t: "tasks"; tasks: TaskMessage[] }
+  /** Drop a queued task: answered by its `killed` taskEnd, or `dropFailed` once it has started. */
+  | { t: "drop"; taskId: number; reason: string }
   | { t: "removeShuffle"; shuffleId: number }
   | { t: "removeRdd"; rddId: number }
   | { t: "removeBroadcast"; id: number };
@@ -87,6 +98,7 @@ export type MainToExecutor =
 export type ExecutorToMain =
   | { t: "ready" }
   | TaskEndMessage
+  | { t: "dropFailed"; taskId: number; reason: string }
   | { t: "log"; level: "info" | "warn" | "error"; text: string };
 
 /** What a task needs to know about the worker it runs on. */

@@ -1,11 +1,35 @@
 // Thin helpers over `ws`: typed send/receive of codec-encoded messages. Authentication of a
 // connection lives in auth.ts; the shape of each message is checked by validate.ts.
 
+import type { Duplex } from "node:stream";
 import WebSocket from "ws";
 import { decode, encode } from "../common/codec";
 
+/** The TCP socket under each connection whose writes are coalesced (coalesceWrites). */
+const sockets = new WeakMap<WebSocket, Duplex>();
+
+/**
+ * Coalesce the frames sent on a connection in one turn of the event loop into one write: the
+ * first send() corks the socket and the next tick uncorks it. A scheduler launching several tasks
+ * on a worker, or a worker reporting several ends, then makes one system call (a write on this
+ * loopback costs tens of microseconds) instead of one per message.
+ */
+export function coalesceWrites(ws: WebSocket, socket: Duplex): void {
+  sockets.set(ws, socket);
+}
+
+function uncork(socket: Duplex): void {
+  socket.uncork();
+}
+
 export function send(ws: WebSocket, msg: unknown): void {
-  if (ws.readyState === WebSocket.OPEN) ws.send(encode(msg), { binary: true });
+  if (ws.readyState !== WebSocket.OPEN) return;
+  const socket = sockets.get(ws);
+  if (socket && socket.writableCorked === 0 && !socket.destroyed) {
+    socket.cork();
+    process.nextTick(uncork, socket);
+  }
+  ws.send(encode(msg), { binary: true });
 }
 
 /**

@@ -24,7 +24,7 @@ class FakeContext implements RddContext {
 
 interface Launched { workerId: string; msg: TaskMessage; stage: StagePayload }
 
-function setup(workers = ["w1", "w2"]) {
+function setup(workers = ["w1", "w2"], opts: { prefetch?: number } = {}) {
   const launched: Launched[] = [];
   const killed: number[] = [];
   const s = new DAGScheduler({
@@ -34,7 +34,7 @@ function setup(workers = ["w1", "w2"]) {
       return true;
     },
     kill(_w, taskId) { killed.push(taskId); },
-  });
+  }, opts);
   const events: ListenerEvent[] = [];
   s.bus.add({ onEvent: (e) => events.push(e) });
   for (const w of workers) s.workerAdded({ workerId: w, pid: 1, host: "127.0.0.1", slots: 1, shuffleAddress: `ws://${w}`, localDir: "/tmp" });
@@ -205,5 +205,106 @@ describe("DAGScheduler with fake workers", () => {
     }
     await p2;
     expectIdle(s);
+  });
+});
+
+describe("task prefetch (a busy slot is sent its next short task ahead)", () => {
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const ran = (ms: number) => ({ metrics: { durationMs: ms } });
+  const free = (s: DAGScheduler) => s.workerInfos().map((w) => w.freeSlots);
+
+  it("sends a busy slot the next task of a stage whose tasks are short, and frees the slot when both ended", async () => {
+    const { s, take, end, ctx } = setup(["w1", "w2"], { prefetch: 1 });
+    const p = job(s, new ParallelCollectionRDD(ctx, [0, 1, 2, 3, 4, 5], 6));
+    const first = take();
+    expect(first).toHaveLength(2); // nothing is known about the stage's tasks yet: one per slot
+    end(first[0]!, "success", 0, ran(1));
+    // The freed slot gets a task and, as its stage's tasks are short, one ahead; the other
+    // (still busy) slot one ahead too.
+    const next = take();
+    expect(next.map((t) => t.workerId).sort()).toEqual([first[0]!.workerId, first[0]!.workerId, first[1]!.workerId].sort());
+    const ahead = next.find((t) => t.workerId === first[1]!.workerId)!;
+    expect(ahead.msg.slot).toBe(first[1]!.msg.slot);
+    expect(free(s)).toEqual([0, 0]);
+    // Each slot holds at most one task ahead (prefetch 1): when a slot's running task ends, its
+    // queued one runs and one more goes ahead of it.
+    end(first[1]!, "success", 0, ran(1));
+    const refill = take();
+    expect(refill.map((t) => t.workerId)).toEqual([first[1]!.workerId]);
+    const rest = [...next, ...refill];
+    for (const t of rest) end(t, "success", t.msg.partition, ran(1));
+    for (let more = take(); more.length; more = take()) for (const t of more) end(t, "success", t.msg.partition, ran(1));
+    expect(await p).toEqual([0, 0, 2, 3, 4, 5].map((x, i) => (i < 2 ? 0 : x)));
+    expect(free(s)).toEqual([1, 1]);
+    expectIdle(s);
+  });
+
+  it("does not send ahead for a stage whose tasks are long, or when spark.workbench.scheduler.prefetch is 0", async () => {
+    for (const [opts, ms] of [[{}, 50], [{ prefetch: 0 }, 1]] as const) {
+      const { s, take, end, ctx } = setup(["w1", "w2"], opts);
+      const p = job(s, new ParallelCollectionRDD(ctx, [0, 1, 2, 3, 4, 5], 6));
+      let inFlight = take();
+      while (inFlight.length) {
+        expect(inFlight.length).toBeLessThanOrEqual(2);
+        const [done, ...others] = inFlight;
+        end(done!, "success", done!.msg.partition, ran(ms));
+        const launched = take();
+        expect(launched.length).toBeLessThanOrEqual(1); // only into the slot that freed
+        inFlight = [...others, ...launched];
+      }
+      expect(await p).toEqual([0, 1, 2, 3, 4, 5]);
+      expectIdle(s);
+    }
+  });
+
+  it("never queues a task behind another stage's task, and a cancelled job's queued tasks free their slots once killed", async () => {
+    const { s, take, end, killed, ctx } = setup(["w1"], { prefetch: 1 });
+    s.workerAdded({ workerId: "w2", pid: 1, host: "h", slots: 1, shuffleAddress: "ws://w2", localDir: "/tmp" });
+    const slow = job(s, new ParallelCollectionRDD(ctx, [0], 1));
+    const [long] = take();
+    const quick = job(s, new ParallelCollectionRDD(ctx, [0, 1, 2, 3], 4));
+    const [q0] = take();
+    expect(q0!.workerId).not.toBe(long!.workerId);
+    end(q0!, "success", 0, ran(1));
+    // One task into the freed slot and one ahead of it; none behind the other job's task.
+    const next = take();
+    expect(next.map((t) => t.workerId)).toEqual([q0!.workerId, q0!.workerId]);
+    s.cancelJob(1);
+    await expect(quick).rejects.toThrow(/cancelled/);
+    expect(killed.sort()).toEqual(next.map((t) => t.msg.taskId).sort());
+    for (const t of next) end(t, "killed");
+    expect(free(s).sort()).toEqual([0, 1]);
+    end(long!, "success", "done", ran(100));
+    expect(await slow).toEqual(["done"]);
+    expectIdle(s);
+  });
+
+  it("sends about 4 ms of work ahead at once (at most spark.workbench.scheduler.prefetch tasks), spread over the slots, and refills a slot only when its queue ran dry", async () => {
+    for (const [ms, perSlot] of [[1, 4], [0.1, 8], [3, 1]] as const) {
+      const { s, take, end, ctx } = setup();
+      const p = job(s, new ParallelCollectionRDD(ctx, range(40), 40));
+      const first = take();
+      end(first[0]!, "success", 0, ran(ms));
+      // The freed slot gets a task; then each slot `perSlot` ahead (as 4 ms of the stage's mean task time allows).
+      const batch = take();
+      expect(batch).toHaveLength(1 + 2 * perSlot);
+      for (const w of ["w1", "w2"]) expect(batch.filter((t) => t.workerId === w)).toHaveLength(w === first[0]!.workerId ? 1 + perSlot : perSlot);
+      // The other slot's running task ends: its first queued one runs; the slot is refilled only
+      // if that emptied its queue.
+      end(first[1]!, "success", 0, ran(ms));
+      const refill = take();
+      expect(refill.map((t) => t.workerId)).toEqual(perSlot === 1 ? [first[1]!.workerId] : []);
+      // Finish everything in order of launch; results are exact.
+      const inFlight = [...batch, ...refill];
+      while (inFlight.length) {
+        const t = inFlight.shift()!;
+        end(t, "success", t.msg.partition, ran(ms));
+        inFlight.push(...take());
+      }
+      const out = (await p) as number[];
+      expect(out.slice(2)).toEqual(range(40).slice(2));
+      expect(free(s)).toEqual([1, 1]);
+      expectIdle(s);
+    }
   });
 });

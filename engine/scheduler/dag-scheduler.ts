@@ -25,7 +25,7 @@ import {
 import { completeCheckpoints, missingParents, preferredExecutors } from "./lineage";
 import { previewJob, type JobPreview } from "./job-preview";
 import { abortStage, fetchFailed, onWorkerLost } from "./fault-recovery";
-import { activeJobFor, applyCacheChanges, offer } from "./task-placement";
+import { DEFAULT_PREFETCH, activeJobFor, applyCacheChanges, offer, releaseSlot } from "./task-placement";
 
 export { MAX_TASK_FAILURES, type JobRequest, type SchedulerBackend } from "./scheduler-types";
 export { userFrames } from "./fault-recovery";
@@ -46,6 +46,8 @@ export class DAGScheduler implements SchedulerCore {
     /** @internal */ readonly backend: SchedulerBackend,
     private readonly opts: {
       checkpointDir?: () => string | undefined; localityWaitMs?: number; maxTaskFailures?: number;
+      /** spark.workbench.scheduler.prefetch: tasks of a short-task stage sent ahead to each busy slot (default 1; 0 = off). */
+      prefetch?: number;
       /** spark.driver.maxResultSize in bytes; 0 means unlimited. */
       maxResultSize?: number;
       /** When a worker last spoke; the driver endpoint owns heartbeat time. */
@@ -61,6 +63,9 @@ export class DAGScheduler implements SchedulerCore {
 
   /** @internal */ get localityWaitMs(): number {
     return this.opts.localityWaitMs ?? 3000;
+  }
+  /** @internal */ get prefetch(): number {
+    return this.opts.prefetch ?? DEFAULT_PREFETCH;
   }
   /** @internal */ get checkpointDir(): string | undefined {
     return this.opts.checkpointDir?.();
@@ -328,12 +333,13 @@ export class DAGScheduler implements SchedulerCore {
     if (!task) {
       if (zombie) {
         this.state.zombies.delete(msg.taskId);
-        this.state.workers.get(zombie.workerId)?.free.add(zombie.slot);
+        const zw = this.state.workers.get(zombie.workerId);
+        if (zw) releaseSlot(zw, zombie.slot);
       }
       return;
     }
     this.state.runningTasks.delete(msg.taskId);
-    if (w) w.free.add(task.slot);
+    if (w) releaseSlot(w, task.slot);
     const stage = task.stage;
     const times = this.state.stageTimes.get(stage.id);
     if (times) times.active = Math.max(0, times.active - 1);
@@ -349,7 +355,10 @@ export class DAGScheduler implements SchedulerCore {
 
     switch (msg.status) {
       case "success": {
-        if (times) times.completed++;
+        if (times) {
+          times.completed++;
+          times.taskMs = (times.taskMs ?? 0) + metrics.durationMs;
+        }
         for (const a of msg.accumulators) this.state.accumulators.get(a.id)?.merge(a.value);
         if (stage instanceof ResultStage) this.resultTaskDone(stage, task, msg.result!);
         else this.mapTaskDone(stage as ShuffleMapStage, task, workerId, msg.result!);
@@ -440,7 +449,10 @@ export class DAGScheduler implements SchedulerCore {
   // ---- workers ------------------------------------------------------------------------------
 
   private onWorkerAdded(w: RegisteredWorker): void {
-    this.state.workers.set(w.workerId, { info: w, free: new Set(Array.from({ length: w.slots }, (_, i) => i)), registeredAt: Date.now() });
+    this.state.workers.set(w.workerId, {
+      info: w, free: new Set(Array.from({ length: w.slots }, (_, i) => i)), queued: new Array<number>(w.slots).fill(0),
+      lastStage: new Array<number | undefined>(w.slots).fill(undefined), registeredAt: Date.now(),
+    });
     this.bus.post({ type: "workerAdded", time: Date.now(), worker: this.workerInfos().find((x) => x.id === w.workerId)! });
   }
 

@@ -60,7 +60,12 @@ export interface RunningTask extends Task {
 
 export interface WorkerState {
   info: RegisteredWorker;
+  /** Slots with no task. */
   free: Set<number>;
+  /** Per slot: tasks sent ahead, waiting on the worker behind the slot's running task (task-placement.ts, prefetch). */
+  queued: number[];
+  /** Per slot: the stage of the task last sent to it. */
+  lastStage: Array<number | undefined>;
   /** When the worker registered (heartbeat times are the driver endpoint's). */
   registeredAt: number;
 }
@@ -84,4 +89,8 @@ export type SchedulerEvent =
 export const MAX_TASK_FAILURES = 4;
 export const MAX_STAGE_ATTEMPTS = 4;
 
-export interface StageTimes { submission?: number; completion?: number; active: number; completed: number; failed: number }
+export interface StageTimes {
+  submission?: number; completion?: number; active: number; completed: number; failed: number;
+  /** Sum of the successful tasks' run times on the workers, ms (their mean decides task prefetch). */
+  taskMs?: number;
+}

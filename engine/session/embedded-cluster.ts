@@ -35,6 +35,7 @@ export class EmbeddedCluster {
       checkpointDir,
       localityWaitMs: conf.getMs("spark.locality.wait", 3000),
       maxTaskFailures: conf.getInt("spark.task.maxFailures", 4),
+      prefetch: nonNegative(conf.getInt("spark.workbench.scheduler.prefetch", -1)),
       maxResultSize: conf.getBytes("spark.driver.maxResultSize", 1024 * 1024 * 1024),
       lastHeartbeat: (id) => this.endpoint.lastHeartbeat(id),
       memoryBytes: (id) => this.endpoint.memoryBytes(id),
@@ -173,4 +174,9 @@ export class EmbeddedCluster {
       release();
     }
   }
+}
+
+/** A count setting's value, or undefined (the component's default) when unset or not a count. */
+function nonNegative(n: number): number | undefined {
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }

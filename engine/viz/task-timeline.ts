@@ -35,19 +35,28 @@ export interface TimelineRow {
   running: boolean;
 }
 
-/** Tasks as chart rows with lanes assigned greedily (first free lane of the worker by launch time). */
+/**
+ * When the task started running: its launch, or later for a task its slot held behind the running
+ * one (task prefetch reports the wait as queueWaitMs).
+ */
+function startTime(t: TaskInfo): number {
+  return t.launchTime + (t.metrics?.queueWaitMs ?? 0);
+}
+
+/** Tasks as chart rows with lanes assigned greedily (first free lane of the worker by start time). */
 export function timelineRows(tasks: TaskInfo[], stages: StageInfo[] = [], now?: number): TimelineRow[] {
   if (tasks.length === 0) return [];
   const t0 = Math.min(...tasks.map((t) => t.launchTime));
   const latest = Math.max(...tasks.map((t) => t.finishTime ?? t.launchTime));
   const end = now ?? latest;
   const stageName = new Map(stages.map((s) => [s.stageId, s.name]));
-  const sorted = [...tasks].sort((a, b) => a.launchTime - b.launchTime || a.taskId - b.taskId);
+  const sorted = [...tasks].sort((a, b) => startTime(a) - startTime(b) || a.taskId - b.taskId);
   const laneEnds = new Map<string, number[]>();
   return sorted.map((t) => {
-    const finish = t.finishTime ?? Math.max(end, t.launchTime);
+    const start = Math.min(startTime(t), t.finishTime ?? Infinity);
+    const finish = t.finishTime ?? Math.max(end, start);
     const ends = laneEnds.get(t.workerId) ?? [];
-    let lane = ends.findIndex((e) => e <= t.launchTime);
+    let lane = ends.findIndex((e) => e <= start);
     if (lane < 0) lane = ends.length;
     ends[lane] = finish;
     laneEnds.set(t.workerId, ends);
@@ -59,9 +68,9 @@ export function timelineRows(tasks: TaskInfo[], stages: StageInfo[] = [], now?: 
       attempt: t.attempt,
       worker: t.workerId,
       lane: `${t.workerId} · ${lane}`,
-      start: t.launchTime - t0,
+      start: start - t0,
       end: finish - t0,
-      duration: finish - t.launchTime,
+      duration: finish - start,
       status: t.status,
       running: t.finishTime === undefined,
     };
