@@ -1,6 +1,6 @@
 // The scheduler, measured, with PySpark (local[2], the pinned version) as the peer in the same run:
 // - empty tasks per second through the DAG scheduler and the workers (a count over an empty RDD
-//   of 4,000 partitions; PySpark's figure is Spark's scheduler with tasks that stay in the JVM,
+//   of 4,000 partitions, after two warm-up runs of it; PySpark's figure is Spark's scheduler with tasks that stay in the JVM,
 //   since each of its RDD tasks also goes through a Python worker, reported beside it);
 // - the scheduling overhead of a 100-stage job (a chain of shuffles over two records);
 // - the trivial job's latency (parallelize 1,000 ints, map, collect) against PySpark's.
@@ -39,6 +39,9 @@ async function ours(): Promise<Figures> {
     await chain();
     const trivial: number[] = [];
     for (let i = 0; i < 20; i++) trivial.push(await ms(() => sc.parallelize(Array.from({ length: 1000 }, (_, j) => j), 2).map((x: number) => x * 2).collect()));
+    // Two warm-up runs of the same job first (as on PySpark's side): the three processes' code is
+    // still being optimised over the first few thousand tasks (a cold run takes about twice as long).
+    for (let i = 0; i < 2; i++) await sc.parallelize<number>([], EMPTY_TASKS).count();
     const empty: number[] = [];
     for (let i = 0; i < 3; i++) empty.push(await ms(() => sc.parallelize<number>([], EMPTY_TASKS).count()));
     const stages: number[] = [];
