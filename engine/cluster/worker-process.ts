@@ -128,10 +128,12 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
     const slot: Slot = { index, thread, ready: new Promise<void>((r) => (markReady = r)), posted: [], incoming: [] };
     thread.on("message", (msg: ExecutorToMain) => {
       if (msg.t === "ready") { booted = true; markReady(); }
-      else if (msg.t === "taskEnd") {
-        const k = slot.posted.findIndex((t) => t.taskId === msg.taskId);
-        if (k >= 0) slot.posted.splice(k, 1);
-        toDriver(msg);
+      else if (msg.t === "taskEnd" || msg.t === "taskEnds") {
+        for (const end of msg.t === "taskEnd" ? [msg] : msg.ends) {
+          const k = slot.posted.findIndex((t) => t.taskId === end.taskId);
+          if (k >= 0) slot.posted.splice(k, 1);
+          toDriver(end);
+        }
       } else if (msg.t === "dropFailed") {
         // It started before the drop reached the thread: kill it as a running task.
         if (slot.posted[0]?.taskId === msg.taskId) void killRunning(slot, msg.reason);

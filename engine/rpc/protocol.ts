@@ -98,6 +98,8 @@ export type MainToExecutor =
 export type ExecutorToMain =
   | { t: "ready" }
   | TaskEndMessage
+  /** Ends of tasks the thread ran back to back from its queue. */
+  | { t: "taskEnds"; ends: TaskEndMessage[] }
   | { t: "dropFailed"; taskId: number; reason: string }
   | { t: "log"; level: "info" | "warn" | "error"; text: string };
 

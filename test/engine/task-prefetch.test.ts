@@ -53,7 +53,7 @@ describe("an executor thread that dies with tasks queued behind its running one"
   beforeAll(async () => ({ spark, sc } = await startSession("local[2]")));
   afterAll(async () => spark?.stop());
 
-  it("fails only the task it was running (retried), runs the queued ones on a fresh thread, and the result is exact", async () => {
+  it("fails at most one task (retried), runs the queued ones on a fresh thread, and the result is exact", async () => {
     const failures: string[] = [];
     const off = sc.addSparkListener({ onTaskEnd: (e) => { if (e.task.status === "FAILED") failures.push(e.task.error ?? ""); } });
     const out = await sc.parallelize(range(4000), 400).mapPartitionsWithIndex((i: number, it: Iterable<number>) => {
