@@ -2,7 +2,7 @@
 // vega renders it to well-formed SVG offline.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { TaskInfo } from "../scheduler/job-info";
+import { emptyTaskMetrics, type TaskInfo } from "../scheduler/job-info";
 import { stagesFixture, tasksFixture, T0 } from "../../test/fixtures/viz/fixtures";
 import { assertWellFormedXml, externalReferences } from "../../test/fixtures/viz/xml-check";
 import { renderTaskTimeline, taskTimelineSpec, timelineRows, timelineText } from "./task-timeline";
@@ -32,6 +32,13 @@ describe("timeline lanes", () => {
         }
       }),
     );
+  });
+
+  it("starts a task that waited on its worker behind the slot's previous one (task prefetch) where it ran", () => {
+    // Both launched at 0 on one slot; the second waited 10 ms in the slot's queue.
+    const queued = { ...t(2, "w1", 0, 15), metrics: { ...emptyTaskMetrics(), queueWaitMs: 10 } };
+    const rows = timelineRows([t(1, "w1", 0, 10), queued]);
+    expect(rows.map((r) => [r.taskId, r.lane, r.start, r.end, r.duration])).toEqual([[1, "w1 · 0", 0, 10, 10], [2, "w1 · 0", 10, 15, 5]]);
   });
 
   it("extends running tasks to `now`", () => {
