@@ -50,7 +50,7 @@ export type ToHub =
 /** Hub -> task. */
 export type FromHub =
   | { t: "peers"; urls: Record<string, string> }
-  | { t: "go"; step: number; aggregates: Record<string, unknown>; stop: boolean; /** The run is over (not only this segment): return the values. */ end?: boolean }
+  | { t: "go"; step: number; aggregates: Record<string, unknown>; /** The run is over: return the values. */ stop: boolean }
   | { t: "abort"; reason: string };
 /** Task -> task: the messages superstep `step` of partition `from` sent to the receiver. */
 interface Messages { t: "msgs"; step: number; from: number; buckets: Array<[number, MessageBucket]> }
@@ -159,7 +159,7 @@ async function runSegment(P: VertexPartition, fns: SegmentFns, a: SegmentArgs): 
       toHub({ t: "step", pid, step, stats });
       send(step);
       const go = (await fromHub.take((m) => m.t === "go" && m.step === step)) as Extract<FromHub, { t: "go" }>;
-      if (go.stop) return { pid, from: a.start, to: P.step, ...(go.end ? { values: P.ids.map((id, i) => [id, P.values[i]] as [VertexId, unknown]) } : {}) };
+      if (go.stop) return { pid, from: a.start, to: P.step, values: P.ids.map((id, i) => [id, P.values[i]] as [VertexId, unknown]) };
       aggregates = go.aggregates;
     }
   } finally {

@@ -13,7 +13,7 @@ import type { FromHub, ToHub } from "./pregel-barrier";
 import type { SuperstepStats } from "./pregel-partition";
 
 /** What the driver answers after superstep `step`: the aggregators for the next one, or stop. */
-export type StepDecision = { aggregates: Record<string, unknown>; stop: boolean; /** The run is over: the tasks return their vertex values. */ end?: boolean };
+export type StepDecision = { aggregates: Record<string, unknown>; /** The run is over: the tasks stop and return their vertex values. */ stop: boolean };
 
 export class PregelHub {
   readonly secret = randomBytes(24).toString("hex");

@@ -228,8 +228,7 @@ export async function runPregel<V, E, M>(
         throw e;
       }
       last = Date.now();
-      const end = finished || superstep >= maxSupersteps;
-      return { aggregates, stop: end, end };
+      return { aggregates, stop: finished || superstep >= maxSupersteps };
     }, BARRIER_START_TIMEOUT_MS).start();
     const args: SegmentArgs = {
       hubUrl: hub.url, secret: hub.secret, attempt, parts, start: superstep, numVertices, aggregates,
