@@ -53,6 +53,8 @@ interface Slot {
   posted: TaskMessage[];
   /** Tasks that came in this turn of the event loop, handed over together on the next tick. */
   incoming: TaskMessage[];
+  /** The id of the task the thread is running (-1: none), written by the thread. */
+  running: Float64Array;
 }
 
 /** Run a worker until the driver disconnects or sends shutdown. Resolves when it has stopped. */
@@ -118,14 +120,16 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
   };
 
   const spawnSlot = (index: number): Slot => {
+    const running = new SharedArrayBuffer(8);
+    new Float64Array(running)[0] = -1;
     const thread = new Worker(new URL("./thread-boot.mjs", import.meta.url), {
-      workerData: { module: opts.executorModule, preload: opts.preload ?? [], slot: index, env },
+      workerData: { module: opts.executorModule, preload: opts.preload ?? [], slot: index, env, running },
       resourceLimits: opts.executorHeapMb ? { maxOldGenerationSizeMb: opts.executorHeapMb } : undefined,
       stdout: false,
       stderr: false,
     });
     let markReady: () => void = () => {};
-    const slot: Slot = { index, thread, ready: new Promise<void>((r) => (markReady = r)), posted: [], incoming: [] };
+    const slot: Slot = { index, thread, ready: new Promise<void>((r) => (markReady = r)), posted: [], incoming: [], running: new Float64Array(running) };
     thread.on("message", (msg: ExecutorToMain) => {
       if (msg.t === "ready") { booted = true; markReady(); }
       else if (msg.t === "taskEnd" || msg.t === "taskEnds") {
@@ -135,8 +139,8 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
           toDriver(end);
         }
       } else if (msg.t === "dropFailed") {
-        // It started before the drop reached the thread: kill it as a running task.
-        if (slot.posted[0]?.taskId === msg.taskId) void killRunning(slot, msg.reason);
+        // It started before the drop reached the thread (its end, if it has one, came first).
+        if (slot.running[0] === msg.taskId) void killRunning(slot, msg.taskId, msg.reason);
       } else if (msg.t === "log") toDriver(msg);
     });
     let booted = false;
@@ -147,9 +151,10 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
         process.stderr.write(`[bigdata worker ${workerId}] executor thread failed to start: ${err.stack ?? err.message}\n`);
         process.exit(1);
       }
-      // An executor thread died (e.g. out of memory): fail its running task, start a fresh thread
-      // with the tasks that were waiting behind it.
-      const [task, ...waiting] = slot.posted;
+      // An executor thread died (e.g. out of memory): fail the task it was running, start a fresh
+      // thread with the others it had not reported (waiting, or ended with their ends held back).
+      const task = slot.posted.find((t) => t.taskId === slot.running[0]);
+      const waiting = slot.posted.filter((t) => t !== task);
       if (task) {
         toDriver({
           t: "taskEnd", taskId: task.taskId, status: "failed",
@@ -163,25 +168,28 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<void> {
   };
   for (let i = 0; i < cores; i++) slots.push(spawnSlot(i));
 
-  /** Kill the slot's running task: its thread is terminated; the tasks behind it go to a fresh one. */
-  const killRunning = async (slot: Slot, reason: string) => {
-    const [task, ...waiting] = slot.posted;
-    if (!task) return;
+  /**
+   * Kill the task the slot's thread is running: the thread is terminated; the other tasks it had
+   * not reported (waiting, or ended with their ends held back) go to a fresh one.
+   */
+  const killRunning = async (slot: Slot, taskId: number, reason: string) => {
+    const waiting = slot.posted.filter((t) => t.taskId !== taskId);
     slot.posted = [];
     const old = slot.thread;
     replaceThread(slot, waiting);
     await old.terminate();
-    toDriver(killedEnd(task.taskId, reason));
+    toDriver(killedEnd(taskId, reason));
   };
 
   const killTask = (taskId: number, reason: string) => {
     for (const slot of slots) {
       const k = slot.incoming.findIndex((t) => t.taskId === taskId);
       if (k >= 0) { slot.incoming.splice(k, 1); toDriver(killedEnd(taskId, reason)); return; }
-      const p = slot.posted.findIndex((t) => t.taskId === taskId);
-      if (p === 0) { void killRunning(slot, reason); return; }
-      // Still queued on the thread: it drops it, or says it has started.
-      if (p > 0) { void slot.ready.then(() => slot.thread.postMessage({ t: "drop", taskId, reason } satisfies MainToExecutor)); return; }
+      if (!slot.posted.some((t) => t.taskId === taskId)) continue;
+      if (slot.running[0] === taskId) { void killRunning(slot, taskId, reason); return; }
+      // Queued on the thread (or ended, its end held back): the thread drops it, or says it has started.
+      void slot.ready.then(() => slot.thread.postMessage({ t: "drop", taskId, reason } satisfies MainToExecutor));
+      return;
     }
   };
 

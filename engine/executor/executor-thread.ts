@@ -11,7 +11,9 @@ import { runTask, type ExecutorState } from "./task-runner";
 import { ownBytes } from "../common/codec";
 import { workerBroadcasts } from "./shared-variables";
 
-const { env, slot } = workerData as { env: ExecutorEnv; slot: number };
+const { env, slot, running } = workerData as { env: ExecutorEnv; slot: number; running?: SharedArrayBuffer };
+/** The id of the task running now (-1: none), shared with the main thread: if this thread dies, it fails that task alone. */
+const runningTask = running ? new Float64Array(running) : new Float64Array(1);
 const state: ExecutorState = {
   env,
   blocks: new BlockManager({ dir: join(env.localDir, `blocks-${slot}`), memoryBudgetBytes: env.memoryBudgetBytes }),
@@ -48,7 +50,9 @@ function runNext(): void {
   if (!next) { flush(); return; }
   busy = true;
   const waitedMs = next.behind ? performance.now() - next.at : undefined;
+  runningTask[0] = next.task.taskId;
   void runTask(next.task, state).then((end) => {
+    runningTask[0] = -1;
     if (waitedMs !== undefined) end.metrics.queueWaitMs = waitedMs;
     // A result that is a view into a larger buffer (the encoder's reusable one, which grows to the
     // largest value this thread ever encoded) is copied to a buffer of its own: posting a view

@@ -72,6 +72,28 @@ describe("an executor thread that dies with tasks queued behind its running one"
   });
 });
 
+describe("an executor thread that runs out of memory with tasks queued around the one that grows", () => {
+  let spark: SparkSession;
+  let sc: SparkContext;
+  beforeAll(async () => ({ spark, sc } = await startSession("local[2]", { "spark.executor.memory": "128m" })));
+  afterAll(async () => spark?.stop());
+
+  it("blames only the task that was running (its 4 attempts fail the job), never the tasks queued or ended around it", async () => {
+    const failed: number[] = [];
+    const off = sc.addSparkListener({ onTaskEnd: (e) => { if (e.task.status === "FAILED") failed.push(e.task.partition); } });
+    const job = sc.parallelize(range(4000), 400).mapPartitionsWithIndex((i: number, it: Iterable<number>) => {
+      if (i === 300) { const hog: number[][] = []; for (;;) hog.push(new Array(1_000_000).fill(i)); }
+      return it;
+    }).count();
+    await expect(job).rejects.toThrow(/executor thread died/);
+    off();
+    expect(failed.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(failed)).toEqual(new Set([300]));
+    await waitFor(() => idle(spark), 15_000);
+    expect(await sc.parallelize(range(100), 10).sum()).toBe(4950);
+  });
+});
+
 describe("task prefetch turned off", () => {
   let spark: SparkSession;
   let sc: SparkContext;
