@@ -280,7 +280,7 @@ describe("task prefetch (a busy slot is sent its next short task ahead)", () => 
   });
 
   it("sends about 4 ms of work ahead at once (at most spark.workbench.scheduler.prefetch tasks), spread over the slots, and refills a slot only when its queue ran dry", async () => {
-    for (const [ms, perSlot] of [[1, 4], [0.1, 8], [3, 1]] as const) {
+    for (const [ms, perSlot] of [[1, 4], [0.1, 16], [3, 1]] as const) {
       const { s, take, end, ctx } = setup();
       const p = job(s, new ParallelCollectionRDD(ctx, range(40), 40));
       const first = take();

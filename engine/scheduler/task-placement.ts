@@ -14,7 +14,7 @@ import type { ActiveJob, Task, WorkerState } from "./scheduler-types";
 import type { SchedulerCore } from "./scheduler-state";
 
 /** The most tasks a busy slot holds ahead of its running one unless configured otherwise. */
-export const DEFAULT_PREFETCH = 8;
+export const DEFAULT_PREFETCH = 16;
 /**
  * Prefetch serves stages whose tasks run this long or less on average (ms): there the driver's
  * round trip between two tasks is a large part of a slot's time. A task sent ahead waits behind
