@@ -7,15 +7,21 @@ import { startSession, waitFor } from "./helpers";
 import type { SparkContext, SparkSession } from "../../engine/index";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** A local[2] session for the describe block that calls this: started before its tests, stopped after. */
+function sessionPerBlock(conf: Record<string, unknown> = {}): { spark: SparkSession; sc: SparkContext } {
+  const session = {} as { spark: SparkSession; sc: SparkContext };
+  beforeAll(async () => { Object.assign(session, await startSession("local[2]", conf)); });
+  afterAll(async () => session.spark?.stop());
+  return session;
+}
 const idle = (spark: SparkSession) => spark.sparkContext.cluster.workers().every((w) => w.freeSlots === w.slots);
 
 describe("task prefetch", () => {
-  let spark: SparkSession;
-  let sc: SparkContext;
-  beforeAll(async () => ({ spark, sc } = await startSession("local[2]")));
-  afterAll(async () => spark?.stop());
+  const session = sessionPerBlock();
 
   it("sends short tasks ahead to busy slots: each waited task says how long, results are exact, slots end free", async () => {
+    const { spark, sc } = session;
     const out = await sc.parallelize(range(4000), 400).map((x: number) => x * 2).collect();
     expect(out).toEqual(range(4000).map((x) => x * 2));
     const tasks = spark.lastJob()!.tasks();
@@ -29,6 +35,7 @@ describe("task prefetch", () => {
   });
 
   it("a cancelled job drops its tasks queued on the workers; the next job runs on free slots", async () => {
+    const { spark, sc } = session;
     sc.setJobGroup("prefetch-cancel");
     let started = 0;
     const off = sc.addSparkListener({
@@ -48,12 +55,10 @@ describe("task prefetch", () => {
 });
 
 describe("an executor thread that dies with tasks queued behind its running one", () => {
-  let spark: SparkSession;
-  let sc: SparkContext;
-  beforeAll(async () => ({ spark, sc } = await startSession("local[2]")));
-  afterAll(async () => spark?.stop());
+  const session = sessionPerBlock();
 
   it("fails at most one task (retried), runs the queued ones on a fresh thread, and the result is exact", async () => {
+    const { spark, sc } = session;
     const failures: string[] = [];
     const off = sc.addSparkListener({ onTaskEnd: (e) => { if (e.task.status === "FAILED") failures.push(e.task.error ?? ""); } });
     const out = await sc.parallelize(range(4000), 400).mapPartitionsWithIndex((i: number, it: Iterable<number>) => {
@@ -73,12 +78,10 @@ describe("an executor thread that dies with tasks queued behind its running one"
 });
 
 describe("an executor thread that runs out of memory with tasks queued around the one that grows", () => {
-  let spark: SparkSession;
-  let sc: SparkContext;
-  beforeAll(async () => ({ spark, sc } = await startSession("local[2]", { "spark.executor.memory": "128m" })));
-  afterAll(async () => spark?.stop());
+  const session = sessionPerBlock({ "spark.executor.memory": "128m" });
 
   it("blames only the task that was running (its 4 attempts fail the job), never the tasks queued or ended around it", async () => {
+    const { spark, sc } = session;
     const failed: number[] = [];
     const off = sc.addSparkListener({ onTaskEnd: (e) => { if (e.task.status === "FAILED") failed.push(e.task.partition); } });
     const job = sc.parallelize(range(4000), 400).mapPartitionsWithIndex((i: number, it: Iterable<number>) => {
@@ -95,12 +98,10 @@ describe("an executor thread that runs out of memory with tasks queued around th
 });
 
 describe("task prefetch turned off", () => {
-  let spark: SparkSession;
-  let sc: SparkContext;
-  beforeAll(async () => ({ spark, sc } = await startSession("local[2]", { "spark.workbench.scheduler.prefetch": 0 })));
-  afterAll(async () => spark?.stop());
+  const session = sessionPerBlock({ "spark.workbench.scheduler.prefetch": 0 });
 
   it("with spark.workbench.scheduler.prefetch = 0 no task waits on a worker", async () => {
+    const { spark, sc } = session;
     expect(await sc.parallelize(range(4000), 400).map((x: number) => x + 1).count()).toBe(4000);
     const tasks = spark.lastJob()!.tasks();
     expect(tasks).toHaveLength(400);
