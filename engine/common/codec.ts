@@ -43,9 +43,6 @@ export function decode<T = unknown>(buf: Uint8Array): T {
   return packr.unpack(buf) as T;
 }
 
-// ---- partitions of numeric tuples, column by column ------------------------------------------
-
-/** A 32-bit integer other than -0: what an Int32Array column keeps exactly. */
 /**
  * The bytes in a buffer of their own: a copy when `b` is a view into a larger buffer (decoded
  * fields are views into their frame, and an encoder's output into its reusable buffer). Posting a
@@ -55,6 +52,9 @@ export function ownBytes(b: Uint8Array): Uint8Array {
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
 }
 
+// ---- partitions of numeric tuples, column by column ------------------------------------------
+
+/** A 32-bit integer other than -0: what an Int32Array column keeps exactly. */
 export function isInt32(x: unknown): x is number {
   return typeof x === "number" && (x | 0) === x && (x !== 0 || 1 / x > 0);
 }

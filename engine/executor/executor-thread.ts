@@ -11,9 +11,9 @@ import { runTask, type ExecutorState } from "./task-runner";
 import { ownBytes } from "../common/codec";
 import { workerBroadcasts } from "./shared-variables";
 
-const { env, slot, running } = workerData as { env: ExecutorEnv; slot: number; running?: SharedArrayBuffer };
+const { env, slot, running } = workerData as { env: ExecutorEnv; slot: number; running: SharedArrayBuffer };
 /** The id of the task running now (-1: none), shared with the main thread: if this thread dies, it fails that task alone. */
-const runningTask = running ? new Float64Array(running) : new Float64Array(1);
+const runningTask = new Float64Array(running);
 const state: ExecutorState = {
   env,
   blocks: new BlockManager({ dir: join(env.localDir, `blocks-${slot}`), memoryBudgetBytes: env.memoryBudgetBytes }),

@@ -46,7 +46,7 @@ export class DAGScheduler implements SchedulerCore {
     /** @internal */ readonly backend: SchedulerBackend,
     private readonly opts: {
       checkpointDir?: () => string | undefined; localityWaitMs?: number; maxTaskFailures?: number;
-      /** spark.workbench.scheduler.prefetch: tasks of a short-task stage sent ahead to each busy slot (default 1; 0 = off). */
+      /** spark.workbench.scheduler.prefetch: the most tasks of a short-task stage sent ahead to a busy slot (default 16; 0 = off). */
       prefetch?: number;
       /** spark.driver.maxResultSize in bytes; 0 means unlimited. */
       maxResultSize?: number;

@@ -49,7 +49,7 @@ export interface SchedulerCore {
   readonly backend: SchedulerBackend;
   readonly maxTaskFailures: number;
   readonly localityWaitMs: number;
-  /** Tasks a busy slot may hold ahead of its running one (spark.workbench.scheduler.prefetch; 0 turns prefetch off). */
+  /** The most tasks a busy slot may hold ahead of its running one (spark.workbench.scheduler.prefetch; 0 turns prefetch off). */
   readonly prefetch: number;
   readonly checkpointDir: string | undefined;
   post(e: SchedulerEvent): void;
