@@ -11,6 +11,7 @@ import { defaultEvalContext } from "../../engine/sql/expressions/eval";
 import { partialAggregate, runPipeline, type AggSpec, type ExecConf, type PipeOp } from "../../engine/sql/execution/operators";
 import { hashJoinRows, type JoinSpec } from "../../engine/sql/execution/join-operators";
 import { ColumnarStage, type StageOp } from "../../engine/sql/execution/columnar/columnar-stage";
+import { compiledLoopCount, fusedLoopSource } from "../../engine/sql/execution/columnar/agg-codegen";
 import { batchRows, gather, isNullAt, isNumberType, packedOr, rowsToBatch, unpacked, valueAt, type ColumnBatch } from "../../engine/sql/column-batch";
 import { estimateSize } from "../../engine/storage/size-estimator";
 
@@ -134,6 +135,66 @@ describe("columnar partial aggregate = row partialAggregate", () => {
 
   it("an empty input gives no groups, even without grouping keys", () => {
     expect(columnar([], [rowsToBatch([], TYPES.map(isNumberType))], { groupBy: [], aggs: AGGS })).toEqual([]);
+  });
+});
+
+describe("the generated aggregation loop (one number key; sum / avg / count / min / max) = row partialAggregate", () => {
+  // Keys: mostly small non-negative integers (the dense table), with -0, negative, fractional and
+  // large keys in some batches; values with nulls, NaN, -0 and longs near 2^53 so sums leave the
+  // safe range in the middle of a batch.
+  function rowsFor(seed: number, n: number, keyKind: "dense" | "mixed", nullValues: boolean): Row[] {
+    const r = rng(seed);
+    const key = () => {
+      if (keyKind === "mixed" && r() < 0.05) return [-3, 0.5, 70_000, 2 ** 40][Math.floor(r() * 4)]!;
+      return r() < 0.02 ? -0 : Math.floor(r() * 40);
+    };
+    const dbl = () => { const x = r(); return x < 0.03 ? NaN : x < 0.06 ? -0 : Math.round((r() - 0.5) * 1000) / 4; };
+    const lng = () => (r() < 0.01 ? 2 ** 52 : Math.floor((r() - 0.5) * 1e6));
+    const maybe = <T>(v: T): T | null => (nullValues && r() < 0.1 ? null : v);
+    return Array.from({ length: n }, () => [key(), maybe(dbl()), maybe(lng()), maybe(Math.floor(r() * 100))]);
+  }
+  const types = [INT, DOUBLE, LONG, INT];
+  const aggs = [fn("sum", [ref(2, LONG)], LONG), fn("avg", [ref(2, LONG)], DOUBLE), fn("sum", [ref(1, DOUBLE)], DOUBLE), fn("min", [ref(1, DOUBLE)], DOUBLE),
+    fn("max", [ref(1, DOUBLE)], DOUBLE), fn("count", [], LONG), fn("count", [ref(3, INT)], LONG), fn("avg", [ref(3, INT)], DOUBLE), fn("sum", [ref(3, INT)], LONG)];
+
+  for (const [seed, keyKind, nullValues] of [[1, "dense", false], [2, "dense", true], [3, "mixed", false], [4, "mixed", true]] as const) {
+    it(`${keyKind} keys, ${nullValues ? "with" : "without"} null values (seed ${seed})`, () => {
+      const rows = rowsFor(seed, 3000, keyKind, nullValues);
+      const batches: ColumnBatch[] = [];
+      for (let i = 0; i < rows.length; i += 700) batches.push(rowsToBatch(rows.slice(i, i + 700), types.map(isNumberType)));
+      const spec: AggSpec = { groupBy: [ref(0)], aggs, result: [], conf };
+      const before = compiledLoopCount();
+      const got = columnar([], batches, { groupBy: [ref(0)], aggs });
+      expect(exactRows(got)).toEqual(exactRows(partialAggregate(spec, 0, rows)));
+      if (seed === 1) expect(compiledLoopCount()).toBeGreaterThan(before); // (each shape is compiled once per thread)
+      // Some long sum left the safe range: the row runtime took over with a bigint.
+      expect(got.some((row) => typeof row[1] === "bigint")).toBe(true);
+    });
+  }
+
+  it("an argument that is not a number vector in some batch (bigint longs) takes the per-aggregate path there", () => {
+    const rows: Row[] = [[1, 5], [2, 7], [1, 2n ** 60n], [2, 1], [1, 3]];
+    const spec: AggSpec = { groupBy: [ref(0)], aggs: [fn("sum", [ref(1, LONG)], LONG), fn("count", [ref(1, LONG)], LONG), fn("max", [ref(1, LONG)], LONG)], result: [], conf };
+    const batches = [rowsToBatch(rows.slice(0, 2), [true, true]), rowsToBatch(rows.slice(2, 4), [true, true]), rowsToBatch(rows.slice(4), [true, true])];
+    expect(exactRows(columnar([], batches, spec))).toEqual(exactRows(partialAggregate(spec, 0, rows)));
+  });
+
+  it("a group whose values are all -0 sums to -0; one whose values are all null sums to null", () => {
+    const rows: Row[] = [[1, 2.5], [3, null], [5, -0], [1, 1], [5, -0], [3, null], [5, -0]];
+    const spec: AggSpec = { groupBy: [ref(0)], aggs: [fn("sum", [ref(1, DOUBLE)], DOUBLE), fn("min", [ref(1, DOUBLE)], DOUBLE), fn("avg", [ref(1, DOUBLE)], DOUBLE)], result: [], conf };
+    const want = exactRows(partialAggregate(spec, 0, rows));
+    expect(want).toContain(exact([5, -0, -0, [0, 3]]));
+    for (const cut of [1, 3, 5]) {
+      const batches = [rowsToBatch(rows.slice(0, cut), [true, true]), rowsToBatch(rows.slice(cut), [true, true])];
+      expect(exactRows(columnar([], batches, spec))).toEqual(want);
+    }
+  });
+
+  it("the generated source reads each argument once per row and checks exact sums before writing", () => {
+    const src = fusedLoopSource({ aggs: [{ op: "sumExact", arg: 0 }, { op: "avg", arg: 0 }, { op: "count", arg: -1 }], nullable: [true] }, 65536);
+    expect(src.match(/a0\[i\]/g)).toHaveLength(1);
+    expect(src.indexOf("break; // leaves the safe range")).toBeLessThan(src.indexOf("b0[g] = t0"));
+    expect(src).toContain("if (!n0)");
   });
 });
 

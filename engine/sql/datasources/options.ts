@@ -87,5 +87,7 @@ export function textEncoding(o: Options): BufferEncoding {
   return e;
 }
 
-export const DEFAULT_MAX_PARTITION_BYTES = 32 * 1024 * 1024;
+// Spark's spark.sql.files.maxPartitionBytes default (128 MB): a file read on a small cluster is cut
+// into about one split per core (total / cores), as Spark does.
+export const DEFAULT_MAX_PARTITION_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_OPEN_COST_BYTES = 4 * 1024 * 1024;

@@ -3,7 +3,8 @@
 // kernel method that calls one is deoptimized when the closure changes; a loop that only sees
 // typed arrays stays optimized across tasks (measured: the kernels' loops ran at about half speed
 // in the worker threads while they shared a function with the closure call).
-// Every loop reproduces the row runtime's buffers: values in row order, the first value of a group
+// Each loop adds rows [from, n) of its batch (rows before `from` were added by the generated
+// loop of agg-codegen.ts). Every loop reproduces the row runtime's buffers: values in row order, the first value of a group
 // taken as-is, compareValues' NaN and -0 rules for min/max.
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -17,8 +18,8 @@ function unsafe(s: number): boolean {
  * sum per group. Returns -1, or the row at which an exact (long) sum leaves the safe integer range;
  * that row and the ones after it are not added.
  */
-export function sumLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, n: number, exactLong: boolean): number {
-  for (let i = 0; i < n; i++) {
+export function sumLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, exactLong: boolean): number {
+  for (let i = from; i < n; i++) {
     if (nulls !== null && nulls[i] === 1) continue;
     const g = gids[i]!, x = vals[i]!;
     if (seen[g] === 0) { acc[g] = x; seen[g] = 1; continue; }
@@ -30,8 +31,8 @@ export function sumLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array 
 }
 
 /** sum of one group (every gid 0) with the running value in a register; as sumLoop. */
-export function sumOneLoop(vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, n: number, exactLong: boolean): number {
-  let i = 0, s = acc[0]!;
+export function sumOneLoop(vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, exactLong: boolean): number {
+  let i = from, s = acc[0]!;
   if (seen[0] === 0) {
     while (i < n && nulls !== null && nulls[i] === 1) i++;
     if (i === n) return -1;
@@ -57,8 +58,8 @@ function compareNumbers(x: number, y: number): number {
 }
 
 /** max (sign 1) or min (sign -1) per group; an equal value keeps the first. */
-export function minMaxLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, n: number, sign: number): void {
-  for (let i = 0; i < n; i++) {
+export function minMaxLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, sign: number): void {
+  for (let i = from; i < n; i++) {
     if (nulls !== null && nulls[i] === 1) continue;
     const g = gids[i]!, x = vals[i]!;
     if (seen[g] === 0) { acc[g] = x; seen[g] = 1; continue; }
@@ -67,8 +68,8 @@ export function minMaxLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Arr
 }
 
 /** min/max of one group in a register; as minMaxLoop. */
-export function minMaxOneLoop(vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, n: number, sign: number): void {
-  let i = 0, m = acc[0]!;
+export function minMaxOneLoop(vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, sign: number): void {
+  let i = from, m = acc[0]!;
   if (seen[0] === 0) {
     while (i < n && nulls !== null && nulls[i] === 1) i++;
     if (i === n) return;
@@ -84,8 +85,8 @@ export function minMaxOneLoop(vals: Float64Array, nulls: Uint8Array | null, acc:
 }
 
 /** avg's [sum, count] per group (the sum starts at 0, as the row runtime's buffer). */
-export function avgLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array | null, sum: Float64Array, cnt: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) {
+export function avgLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array | null, sum: Float64Array, cnt: Float64Array, from: number, n: number): void {
+  for (let i = from; i < n; i++) {
     if (nulls !== null && nulls[i] === 1) continue;
     const g = gids[i]!;
     sum[g] += vals[i]!;
@@ -94,9 +95,9 @@ export function avgLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array 
 }
 
 /** avg of one group in registers; as avgLoop. */
-export function avgOneLoop(vals: Float64Array, nulls: Uint8Array | null, sum: Float64Array, cnt: Float64Array, n: number): void {
+export function avgOneLoop(vals: Float64Array, nulls: Uint8Array | null, sum: Float64Array, cnt: Float64Array, from: number, n: number): void {
   let s = sum[0]!, c = cnt[0]!;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     if (nulls !== null && nulls[i] === 1) continue;
     s += vals[i]!;
     c++;
@@ -106,11 +107,11 @@ export function avgOneLoop(vals: Float64Array, nulls: Uint8Array | null, sum: Fl
 }
 
 /** count(*) per group. */
-export function countLoop(gids: Int32Array, cnt: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) cnt[gids[i]!]++;
+export function countLoop(gids: Int32Array, cnt: Float64Array, from: number, n: number): void {
+  for (let i = from; i < n; i++) cnt[gids[i]!]++;
 }
 
 /** count(x) per group over a typed vector's null flags (null: no nulls). */
-export function countValuesLoop(gids: Int32Array, nulls: Uint8Array | null, cnt: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) if (nulls === null || nulls[i] === 0) cnt[gids[i]!]++;
+export function countValuesLoop(gids: Int32Array, nulls: Uint8Array | null, cnt: Float64Array, from: number, n: number): void {
+  for (let i = from; i < n; i++) if (nulls === null || nulls[i] === 0) cnt[gids[i]!]++;
 }

@@ -11,22 +11,28 @@ import { normalizeKey, type NormalKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
 import { aggRuntime, type AggRuntime } from "../../expressions/aggregates";
 import type { EvalContext } from "../../expressions/registry";
-import { isNullAt, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
+import { isNullAt, valueAt, type ColumnBatch, type ColumnVector, type NumVector } from "../../column-batch";
 import { compileVector, type VecFn } from "./vector-expr";
+import { fusedLoop, type FusedAgg, type FusedLoop } from "./agg-codegen";
 import { avgLoop, avgOneLoop, countLoop, countValuesLoop, minMaxLoop, minMaxOneLoop, sumLoop, sumOneLoop } from "./agg-loops";
 
 const DENSE = 1 << 16;
 
 interface AggKernel {
-  /** Update groups `gids[from..n)` with the batch's argument values. */
-  update(gids: Int32Array, b: ColumnBatch, nGroups: number): void;
+  /** Update groups with rows [from, n) of the batch (`v`: the argument vector, if already evaluated). */
+  update(gids: Int32Array, b: ColumnBatch, nGroups: number, from: number, v?: ColumnVector): void;
   buffer(g: number): unknown;
+  /** Its generated-loop form (agg-codegen.ts), or null while it cannot take part. */
+  fusable(): { op: FusedAgg["op"]; arg: VecFn | undefined } | null;
+  /** Its buffers for the generated loop, grown to `nGroups` groups (BUFFERS[op] of them). */
+  buffers(nGroups: number): (Float64Array | Uint8Array)[];
 }
 
-function grow<T extends Float64Array | Uint8Array>(a: T, n: number): T {
+function grow<T extends Float64Array | Uint8Array>(a: T, n: number, fill = 0): T {
   if (n <= a.length) return a;
   const out = new (a.constructor as { new(n: number): T })(Math.max(n, a.length * 2));
   out.set(a);
+  if (fill !== 0 || Object.is(fill, -0)) out.fill(fill, a.length);
   return out;
 }
 
@@ -34,9 +40,9 @@ function grow<T extends Float64Array | Uint8Array>(a: T, n: number): T {
 class GenericKernel implements AggKernel {
   bufs: unknown[] = [];
   constructor(private readonly rt: AggRuntime, private readonly args: VecFn[]) {}
-  update(gids: Int32Array, b: ColumnBatch, nGroups: number, from = 0, vecs?: ColumnVector[]): void {
+  update(gids: Int32Array, b: ColumnBatch, nGroups: number, from = 0, v?: ColumnVector): void {
     while (this.bufs.length < nGroups) this.bufs.push(this.rt.init());
-    const cols = vecs ?? this.args.map((f) => f(b));
+    const cols = v && this.args.length === 1 ? [v] : this.args.map((f) => f(b));
     const k = cols.length;
     for (let i = from; i < b.length; i++) {
       const vals = new Array<unknown>(k);
@@ -46,14 +52,19 @@ class GenericKernel implements AggKernel {
     }
   }
   buffer(g: number): unknown { return this.bufs[g]; }
+  fusable(): null { return null; }
+  buffers(): never[] { return []; }
 }
 
 /** sum, min, max: a value per group plus a seen flag; falls back to the row runtime when needed. */
 class ValueKernel implements AggKernel {
-  acc = new Float64Array(16);
+  // A sum's value starts at -0: adding the group's first value gives it as-is (the generated loop relies on it).
+  acc: Float64Array;
   seen = new Uint8Array(16);
   generic: GenericKernel | null = null;
-  constructor(private readonly op: "sum" | "min" | "max", private readonly rt: AggRuntime, private readonly arg: VecFn, private readonly exactLong = true) {}
+  constructor(private readonly op: "sum" | "min" | "max", private readonly rt: AggRuntime, private readonly arg: VecFn, private readonly exactLong = true) {
+    this.acc = new Float64Array(16).fill(op === "sum" ? -0 : 0);
+  }
 
   private toGeneric(nGroups: number): GenericKernel {
     const g = new GenericKernel(this.rt, [this.arg]);
@@ -62,23 +73,33 @@ class ValueKernel implements AggKernel {
     return g;
   }
 
-  update(gids: Int32Array, b: ColumnBatch, nGroups: number): void {
-    if (this.generic) return this.generic.update(gids, b, nGroups);
-    const v = this.arg(b);
-    this.acc = grow(this.acc, nGroups);
+  fusable(): { op: FusedAgg["op"]; arg: VecFn } | null {
+    if (this.generic) return null;
+    return { op: this.op === "sum" && this.exactLong ? "sumExact" : this.op, arg: this.arg };
+  }
+
+  buffers(nGroups: number): (Float64Array | Uint8Array)[] {
+    this.acc = grow(this.acc, nGroups, this.op === "sum" ? -0 : 0);
     this.seen = grow(this.seen, nGroups);
-    if (v.kind !== "f64") return this.toGeneric(nGroups).update(gids, b, nGroups, 0, [v]);
+    return [this.acc, this.seen];
+  }
+
+  update(gids: Int32Array, b: ColumnBatch, nGroups: number, from: number, vec?: ColumnVector): void {
+    if (this.generic) return this.generic.update(gids, b, nGroups, from, vec);
+    const v = vec ?? this.arg(b);
+    this.buffers(nGroups);
+    if (v.kind !== "f64") return this.toGeneric(nGroups).update(gids, b, nGroups, from, v);
     const n = b.length;
     if (this.op !== "sum") {
       const sign = this.op === "max" ? 1 : -1;
-      if (nGroups === 1) minMaxOneLoop(v.values, v.nulls, this.acc, this.seen, n, sign);
-      else minMaxLoop(gids, v.values, v.nulls, this.acc, this.seen, n, sign);
+      if (nGroups === 1) minMaxOneLoop(v.values, v.nulls, this.acc, this.seen, from, n, sign);
+      else minMaxLoop(gids, v.values, v.nulls, this.acc, this.seen, from, n, sign);
       return;
     }
     // One group (a global aggregate, or one key so far): every gid is 0, the sum stays in a register.
-    const stop = nGroups === 1 ? sumOneLoop(v.values, v.nulls, this.acc, this.seen, n, this.exactLong) : sumLoop(gids, v.values, v.nulls, this.acc, this.seen, n, this.exactLong);
+    const stop = nGroups === 1 ? sumOneLoop(v.values, v.nulls, this.acc, this.seen, from, n, this.exactLong) : sumLoop(gids, v.values, v.nulls, this.acc, this.seen, from, n, this.exactLong);
     // A long sum outside the safe range switches to bigint in the row runtime: it takes over at that row.
-    if (stop >= 0) this.toGeneric(nGroups).update(gids, b, nGroups, stop, [v]);
+    if (stop >= 0) this.toGeneric(nGroups).update(gids, b, nGroups, stop, v);
   }
 
   buffer(g: number): unknown {
@@ -93,19 +114,24 @@ class AvgKernel implements AggKernel {
   cnt = new Float64Array(16);
   generic: GenericKernel | null = null;
   constructor(private readonly rt: AggRuntime, private readonly arg: VecFn) {}
-  update(gids: Int32Array, b: ColumnBatch, nGroups: number): void {
-    if (this.generic) return this.generic.update(gids, b, nGroups);
-    const v = this.arg(b);
+  fusable(): { op: FusedAgg["op"]; arg: VecFn } | null { return this.generic ? null : { op: "avg", arg: this.arg }; }
+  buffers(nGroups: number): Float64Array[] {
     this.sum = grow(this.sum, nGroups);
     this.cnt = grow(this.cnt, nGroups);
+    return [this.sum, this.cnt];
+  }
+  update(gids: Int32Array, b: ColumnBatch, nGroups: number, from: number, vec?: ColumnVector): void {
+    if (this.generic) return this.generic.update(gids, b, nGroups, from, vec);
+    const v = vec ?? this.arg(b);
+    this.buffers(nGroups);
     if (v.kind !== "f64") {
       const g = new GenericKernel(this.rt, [this.arg]);
       for (let i = 0; i < nGroups; i++) g.bufs.push([this.sum[i], this.cnt[i]]);
       this.generic = g;
-      return g.update(gids, b, nGroups, 0, [v]);
+      return g.update(gids, b, nGroups, from, v);
     }
-    if (nGroups === 1) avgOneLoop(v.values, v.nulls, this.sum, this.cnt, b.length);
-    else avgLoop(gids, v.values, v.nulls, this.sum, this.cnt, b.length);
+    if (nGroups === 1) avgOneLoop(v.values, v.nulls, this.sum, this.cnt, from, b.length);
+    else avgLoop(gids, v.values, v.nulls, this.sum, this.cnt, from, b.length);
   }
   buffer(g: number): unknown { return this.generic ? this.generic.buffer(g) : [this.sum[g], this.cnt[g]]; }
 }
@@ -114,18 +140,19 @@ class AvgKernel implements AggKernel {
 class CountKernel implements AggKernel {
   cnt = new Float64Array(16);
   constructor(private readonly arg: VecFn | undefined) {}
-  update(gids: Int32Array, b: ColumnBatch, nGroups: number): void {
-    this.cnt = grow(this.cnt, nGroups);
-    const cnt = this.cnt, n = b.length;
+  fusable(): { op: FusedAgg["op"]; arg: VecFn | undefined } { return { op: this.arg ? "countValues" : "count", arg: this.arg }; }
+  buffers(nGroups: number): Float64Array[] { return [this.cnt = grow(this.cnt, nGroups)]; }
+  update(gids: Int32Array, b: ColumnBatch, nGroups: number, from: number, vec?: ColumnVector): void {
+    const cnt = this.buffers(nGroups)[0]!, n = b.length;
     if (!this.arg) {
-      if (nGroups === 1) cnt[0]! += n; // one group: every gid is 0
-      else countLoop(gids, cnt, n);
+      if (nGroups === 1) cnt[0]! += n - from; // one group: every gid is 0
+      else countLoop(gids, cnt, from, n);
       return;
     }
-    const v = this.arg(b);
+    const v = vec ?? this.arg(b);
     if (v.kind === "any" || v.kind === "dict") {
-      for (let i = 0; i < n; i++) if (!isNullAt(v, i)) cnt[gids[i]!]++;
-    } else countValuesLoop(gids, v.nulls, cnt, n);
+      for (let i = from; i < n; i++) if (!isNullAt(v, i)) cnt[gids[i]!]++;
+    } else countValuesLoop(gids, v.nulls, cnt, from, n);
   }
   buffer(g: number): number { return this.cnt[g]!; }
 }
@@ -151,8 +178,8 @@ function kernelFor(a: Expr & { kind: "fn" }, ctx: EvalContext): AggKernel {
  * directly (-0 lands on 0's slot, as the Map's SameValueZero would put it in 0's group); other
  * keys go through the Map. A function of its own: kept small, V8 compiles the loop tightly.
  */
-function numberKeyGids(vals: Float64Array, n: number, gids: Int32Array, dense: Int32Array, index: Map<NormalKey, number>, keys: unknown[][]): void {
-  for (let i = 0; i < n; i++) {
+function numberKeyGids(vals: Float64Array, from: number, n: number, gids: Int32Array, dense: Int32Array, index: Map<NormalKey, number>, keys: unknown[][]): void {
+  for (let i = from; i < n; i++) {
     const x = vals[i]!;
     const slot = x >>> 0;
     if (slot === x && slot < DENSE) {
@@ -183,6 +210,8 @@ export class ColumnarPartialAgg {
   private readonly keys: unknown[][] = [];
   private gids = new Int32Array(0);
   private dense: Int32Array | undefined;
+  /** The generated loops used so far, by their shape's key (agg-codegen.ts). */
+  private readonly loops = new Map<string, FusedLoop>();
 
   constructor(spec: ColumnarAggSpec, ctx: EvalContext) {
     this.keyFns = spec.groupBy.map((e) => compileVector(e, ctx));
@@ -199,7 +228,13 @@ export class ColumnarPartialAgg {
       if (keys.length === 0) { keys.push([]); index.set(null, 0); }
       gids.fill(0, 0, n);
     } else if (kv.length === 1 && kv[0]!.kind === "f64" && kv[0]!.nulls === null) {
-      numberKeyGids(kv[0]!.values, n, gids, (this.dense ??= new Int32Array(DENSE).fill(-1)), index, keys);
+      const dense = (this.dense ??= new Int32Array(DENSE).fill(-1)), keyValues = kv[0]!.values;
+      const fused = this.fused(keyValues, b, dense);
+      if (fused.from === n) return;
+      numberKeyGids(keyValues, fused.from, n, gids, dense, index, keys);
+      const view = gids.length === n ? gids : gids.subarray(0, n);
+      this.kernels.forEach((k, j) => k.update(view, b, keys.length, fused.from, fused.vecs?.[j]));
+      return;
     } else if (kv.length === 1) {
       const v = kv[0]!;
       for (let i = 0; i < n; i++) {
@@ -219,7 +254,45 @@ export class ColumnarPartialAgg {
       }
     }
     const view = gids.length === n ? gids : gids.subarray(0, n);
-    for (const k of this.kernels) k.update(view, b, keys.length);
+    for (const k of this.kernels) k.update(view, b, keys.length, 0);
+  }
+
+  /**
+   * The batch's rows through the generated loop while every aggregate can take part: returns the
+   * row the per-aggregate loops go on from (b.length when all were added) and the argument vectors
+   * already evaluated. New dense keys become groups as the loop meets them.
+   */
+  private fused(keyValues: Float64Array, b: ColumnBatch, dense: Int32Array): { from: number; vecs?: (ColumnVector | undefined)[] } {
+    const forms = this.kernels.map((k) => k.fusable());
+    if (forms.some((f) => f === null)) return { from: 0 };
+    const vecs = forms.map((f) => f!.arg?.(b));
+    // Each distinct argument vector is read once per row (sum(v) and avg(v) share v).
+    const args: NumVector[] = [], argOf: number[] = [];
+    for (const v of vecs) {
+      if (v === undefined) { argOf.push(-1); continue; }
+      if (v.kind !== "f64") return { from: 0, vecs };
+      let p = args.indexOf(v);
+      if (p < 0) { p = args.length; args.push(v); }
+      argOf.push(p);
+    }
+    const key = forms.map((f, j) => `${f!.op}:${argOf[j]}`).join(",") + "|" + args.map((v) => (v.nulls ? 1 : 0)).join("");
+    let loop = this.loops.get(key);
+    if (!loop) {
+      loop = fusedLoop({ aggs: forms.map((f, j) => ({ op: f!.op, arg: argOf[j]! })), nullable: args.map((v) => v.nulls !== null) }, DENSE);
+      this.loops.set(key, loop);
+    }
+    const inputs: (Float64Array | Uint8Array)[] = [];
+    for (const v of args) { inputs.push(v.values); if (v.nulls) inputs.push(v.nulls); }
+    const n = b.length, keys = this.keys;
+    let i = 0;
+    for (;;) {
+      i = loop(i, n, keyValues, dense, ...inputs, ...this.kernels.flatMap((k) => k.buffers(keys.length)));
+      if (i === n) return { from: n };
+      const x = keyValues[i]!, slot = x >>> 0;
+      // A new small key: its group, then on; anything else is for the per-aggregate loops.
+      if (slot === x && slot < DENSE && dense[slot]! < 0) newNumberKey(x, slot, dense, this.index, keys);
+      else return { from: i, vecs };
+    }
   }
 
   /** [...key, ...buffers] per group, in first-seen order. */
