@@ -65,3 +65,21 @@ describe("columnar marks in explain()", () => {
     expect(marked(plan)).toEqual([]);
   });
 });
+
+describe("explain(\"codegen\") shows the generated aggregation loop", () => {
+  // (That the loop computes the row path's buffers: test/sql/columnar.test.ts.)
+  it("a number key with sum / avg / count / max: the loop's source under the partial aggregate's subtree", () => {
+    const df = s.read.parquet(fact).groupBy("k").agg(F.sum("d").alias("s"), F.avg("d").alias("a"), F.count("*").alias("n"), F.max("v").alias("m"));
+    const text = df.explainString("codegen");
+    const [sub1, sub2] = text.split(/== Subtree \d \/ 2 ==/).slice(1);
+    expect(sub1).toContain("partial_sum");
+    expect(sub1).toMatch(/function fusedAgg\(from, n, keys, dense, a0, (z0, )?a1, /);
+    expect(sub1).toContain("break; // leaves the safe range"); // sum of an integer column is exact
+    expect(sub2).toContain("Generated code: none");
+  });
+
+  it("aggregates without a generated form (collect_list, a string key) run without one", () => {
+    expect(s.read.parquet(fact).groupBy("k").agg(F.collect_list("d")).explainString("codegen")).not.toContain("fusedAgg");
+    expect(s.read.parquet(fact).groupBy(F.col("k").cast("string")).agg(F.sum("d")).explainString("codegen")).not.toContain("fusedAgg");
+  });
+});

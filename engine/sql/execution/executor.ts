@@ -21,11 +21,18 @@ import { joinPartitions, broadcastJoin, type JoinSpec } from "./join-operators";
 import { windowPartition, type WindowSpecExec } from "./window-operators";
 import { columnarChain, type ColumnarChain } from "../physical/columnar-plan";
 import { runColumnarStage, runCachedColumnarStage, type ColumnarStageSpec, type StageOp } from "./columnar/columnar-stage";
+import type { ColumnarAggSpec } from "./columnar/columnar-agg";
 import type { ColumnBatch } from "../column-batch";
 import { cachedScanRows } from "./columnar/cached-batches";
 import { refsOf } from "./columnar/vector-expr";
 
 /** Replace attributes by positions in `input`. */
+
+/** A columnar stage's partial aggregate, bound to the rows below it. */
+export function columnarAggSpec(agg: PhysicalPlan & { kind: "HashAggregate" }): ColumnarAggSpec {
+  return { groupBy: agg.groupBy.map((e) => bindExpr(e, agg.child.output)), aggs: agg.aggCalls.map((a) => bindExpr(a, agg.child.output) as Expr & { kind: "fn" }) };
+}
+
 export function bindExpr(e: Expr, input: Attr[]): Expr {
   return transformUp(e, (x) => {
     if (x.kind !== "attr") return x;
@@ -232,7 +239,7 @@ export class Executor {
     const spec: ColumnarStageSpec = {
       ...(scan.kind === "FileScan" ? { scan: scan.spec } : {}),
       ops,
-      agg: agg ? { groupBy: agg.groupBy.map((e) => bindExpr(e, agg.child.output)), aggs: agg.aggCalls.map((a) => bindExpr(a, agg.child.output) as Expr & { kind: "fn" }) } : undefined,
+      agg: agg ? columnarAggSpec(agg) : undefined,
       conf: { ansi, nowMillis, seed, timeZone },
       scanId: idOf(scan),
       opIds: bottomUp.map(idOf),

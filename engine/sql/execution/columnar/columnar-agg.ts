@@ -10,10 +10,10 @@
 import { normalizeKey, type NormalKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
 import { aggRuntime, type AggRuntime } from "../../expressions/aggregates";
-import type { EvalContext } from "../../expressions/registry";
-import { isNullAt, valueAt, type ColumnBatch, type ColumnVector, type NumVector } from "../../column-batch";
+import { typeOf, type EvalContext } from "../../expressions/registry";
+import { isNullAt, isNumberType, valueAt, type ColumnBatch, type ColumnVector, type NumVector } from "../../column-batch";
 import { compileVector, type VecFn } from "./vector-expr";
-import { fusedLoop, type FusedAgg, type FusedLoop } from "./agg-codegen";
+import { fusedLoop, fusedLoopSource, type FusedAgg, type FusedLoop } from "./agg-codegen";
 import { avgLoop, avgOneLoop, countLoop, countValuesLoop, minMaxLoop, minMaxOneLoop, sumLoop, sumOneLoop } from "./agg-loops";
 
 const DENSE = 1 << 16;
@@ -196,6 +196,28 @@ function newNumberKey(x: number, slot: number, dense: Int32Array, index: Map<Nor
   if (g === undefined) { g = keys.length; keys.push([x]); index.set(x, g); }
   if (slot === x && slot < DENSE) dense[slot] = g;
   return g;
+}
+
+/**
+ * The generated loop this partial aggregate would run (explain("codegen")), or undefined when it
+ * runs the per-aggregate loops: one group-by key of a number type and only aggregates with a
+ * generated form. Arguments are assumed number vectors, with null maps where they are nullable.
+ */
+export function generatedAggSource(spec: ColumnarAggSpec, ctx: EvalContext): string | undefined {
+  if (spec.groupBy.length !== 1 || !isNumberType(typeOf(spec.groupBy[0]!))) return undefined;
+  const forms = spec.aggs.map((a) => kernelFor(a, ctx).fusable());
+  if (forms.some((f) => f === null) || spec.aggs.some((a) => a.args.length > 0 && !isNumberType(typeOf(a.args[0]!)))) return undefined;
+  const args: string[] = [], nullable: boolean[] = [], aggs: FusedAgg[] = [];
+  spec.aggs.forEach((a, j) => {
+    const e = a.args[0];
+    if (forms[j]!.op === "count" || !e) { aggs.push({ op: forms[j]!.op, arg: -1 }); return; }
+    // A column read by several aggregates is one argument (the stage evaluates it once per batch).
+    const text = e.kind === "ref" ? `ref ${e.index}` : `expr ${j}`;
+    let p = args.indexOf(text);
+    if (p < 0) { p = args.length; args.push(text); nullable.push(e.kind !== "ref" || e.nullable); }
+    aggs.push({ op: forms[j]!.op, arg: p });
+  });
+  return fusedLoopSource({ aggs, nullable }, DENSE);
 }
 
 export interface ColumnarAggSpec {
