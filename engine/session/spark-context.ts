@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve as resolvePath, join } from "node:path";
 import { encode } from "../common/codec";
-import { UNSHIPPABLE, serializeFunction, type SerializedFunction } from "../common/closure";
+import { UNSHIPPABLE, releaseInspectorHandles, serializeFunction, type SerializedFunction } from "../common/closure";
 import { WorkbenchError } from "../common/errors";
 import {
   EmptyRDD, ParallelCollectionRDD, RangeRDD, SourceRDD, TextFileRDD, UnionRDD, WholeTextFilesRDD,
@@ -130,12 +130,18 @@ export class SparkContext implements RddContext {
 
   /** Serialize every closure of the job's lineage now, so refusals surface before the job. */
   private shipLineage(rdd: RDD<unknown>): void {
-    walkLineage(rdd, (r) => {
-      if (r.isCheckpointed()) return false;
-      r.shipArgs();
-      for (const d of r.dependencies) if (d instanceof ShuffleDependency) shuffleWriteSpec(d);
-      return true;
-    });
+    try {
+      walkLineage(rdd, (r) => {
+        if (r.isCheckpointed()) return false;
+        r.shipArgs();
+        for (const d of r.dependencies) if (d instanceof ShuffleDependency) shuffleWriteSpec(d);
+        return true;
+      });
+    } finally {
+      // The inspector's handles to the closures it read would keep them (and the broadcasts they
+      // use) reachable until its next batched release: one release per job (~10 us).
+      releaseInspectorHandles(true);
+    }
   }
 
   private assertActive(): void {
@@ -189,16 +195,33 @@ export class SparkContext implements RddContext {
 
   // ---- shared variables ---------------------------------------------------------------------
 
+  /**
+   * Spark's ContextCleaner, for broadcasts: once the driver program can no longer reach a
+   * Broadcast (the DataFrame or RDD that used it is gone, e.g. each SQL broadcast join's build
+   * side), its value leaves the scheduler and every executor. Without it every broadcast stayed
+   * on the driver and in every executor thread for the whole session.
+   */
+  private readonly broadcastCleaner = new FinalizationRegistry<number>((id) => {
+    if (!this.stopped) this.removeBroadcast(id);
+  });
+
+  private removeBroadcast(id: number): void {
+    this.cluster.scheduler.broadcastRemoved(id);
+    this.cluster.endpoint.broadcast({ t: "removeBroadcast", id });
+  }
+
   broadcast<T>(value: T): Broadcast<T> {
     this.assertActive();
     const id = this.nextBroadcastId++;
     const scheduler = this.cluster.scheduler;
     scheduler.broadcastAdded(id, encode(value));
-    return new Broadcast(id, value, (bid, destroy) => {
-      scheduler.broadcastRemoved(bid);
-      this.cluster.endpoint.broadcast({ t: "removeBroadcast", id: bid });
-      if (!destroy) scheduler.broadcastAdded(bid, encode(value));
+    const bc: Broadcast<T> = new Broadcast(id, value, (bid, destroy) => {
+      this.removeBroadcast(bid);
+      if (destroy) this.broadcastCleaner.unregister(bc);
+      else scheduler.broadcastAdded(bid, encode(value));
     });
+    this.broadcastCleaner.register(bc, id, bc);
+    return bc;
   }
 
   accumulator<T = number>(value: T, param?: AccumulatorParam<T>): Accumulator<T> {

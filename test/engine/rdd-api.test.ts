@@ -3,8 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type { SparkSession, SparkContext } from "../../engine/index";
 import { startSession, sorted } from "./helpers";
+
 
 let spark: SparkSession;
 let sc: SparkContext;
@@ -193,6 +196,27 @@ describe("RDD API on real workers", () => {
     const listAcc = sc.accumulator<string[]>([], { zero: () => [], addInPlace: (a, b) => a.concat(b) });
     await sc.parallelize(["p", "q"], 2).foreach((x) => listAcc.add([x]));
     expect(listAcc.value.sort()).toEqual(["p", "q"]);
+  });
+
+  it("a broadcast the program can no longer reach leaves the driver's scheduler (Spark's ContextCleaner); one still in use stays", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const held = sc.broadcast([1, 2, 3]);
+    const dropped = await (async () => {
+      const bc = sc.broadcast(Array.from({ length: 1000 }, (_, i) => i));
+      expect(await sc.parallelize([1, 2, 3], 2).map((i) => bc.value[i]!).collect()).toEqual([1, 2, 3]);
+      return bc.id;
+    })();
+    const broadcasts = sc.cluster.scheduler.state.broadcasts;
+    expect(broadcasts.has(dropped)).toBe(true);
+    for (let i = 0; i < 20 && broadcasts.has(dropped); i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(broadcasts.has(dropped)).toBe(false);
+    expect(broadcasts.has(held.id)).toBe(true);
+    // The executors dropped it too; the one still held is still read there.
+    expect(await sc.parallelize([0, 2], 2).map((i) => held.value[i]!).collect()).toEqual([1, 3]);
   });
 
   it("toDebugString shows the lineage with stage boundaries as Spark prints it", () => {

@@ -7,3 +7,4 @@ export type { SerializedFunction } from "./wire-format";
 export { serializeFunction } from "./serialize";
 export { deserializeFunction } from "./deserialize";
 export { registerShipResolver, registerShippable } from "./ship-registry";
+export { releaseInspectorHandles } from "./scope-inspector";
