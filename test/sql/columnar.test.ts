@@ -12,6 +12,7 @@ import { partialAggregate, runPipeline, type AggSpec, type ExecConf, type PipeOp
 import { hashJoinRows, type JoinSpec } from "../../engine/sql/execution/join-operators";
 import { ColumnarStage, type StageOp } from "../../engine/sql/execution/columnar/columnar-stage";
 import { compiledLoopCount, fusedLoopSource } from "../../engine/sql/execution/columnar/agg-codegen";
+import { broadcastBatch } from "../../engine/sql/execution/columnar/columnar-join";
 import { batchRows, gather, isNullAt, isNumberType, packedOr, rowsToBatch, unpacked, valueAt, type ColumnBatch } from "../../engine/sql/column-batch";
 import { estimateSize } from "../../engine/storage/size-estimator";
 
@@ -82,8 +83,12 @@ const fn = (name: string, args: Expr[], dataType: DataType, extra: Partial<Expr 
   ({ kind: "fn", name, args, dataType, ...extra }) as Expr & { kind: "fn" };
 const conf: ExecConf = { ansi: false, nowMillis: 0, seed: 42 };
 
+const broadcastValues = new WeakMap<Row[], ColumnBatch>();
 function columnar(ops: StageOp[], batches: ColumnBatch[], agg?: { groupBy: Expr[]; aggs: (Expr & { kind: "fn" })[] }, built?: Row[]): Row[] {
-  const stage = new ColumnarStage({ ops, agg }, defaultEvalContext(0, conf), built);
+  const join = ops.find((o) => o.op === "join");
+  // One broadcast value per build rows (as an executor holds one): the relation memo sees it again.
+  const bc = built && join?.op === "join" ? broadcastValues.get(built) ?? broadcastValues.set(built, broadcastBatch(built, join.spec)).get(built) : undefined;
+  const stage = new ColumnarStage({ ops, agg }, defaultEvalContext(0, conf), bc);
   for (const b of batches) stage.add(b);
   return [...stage.rows()];
 }

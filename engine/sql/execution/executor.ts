@@ -22,6 +22,7 @@ import { windowPartition, type WindowSpecExec } from "./window-operators";
 import { columnarChain, type ColumnarChain } from "../physical/columnar-plan";
 import { runColumnarStage, runCachedColumnarStage, type ColumnarStageSpec, type StageOp } from "./columnar/columnar-stage";
 import type { ColumnarAggSpec } from "./columnar/columnar-agg";
+import { broadcastBatch, type ColumnarJoinSpec } from "./columnar/columnar-join";
 import type { ColumnBatch } from "../column-batch";
 import { cachedScanRows } from "./columnar/cached-batches";
 import { refsOf } from "./columnar/vector-expr";
@@ -211,26 +212,24 @@ export class Executor {
     const top = chain.nodes[0] ?? chain.scan;
     const topCounted = !["Project", "Filter"].includes(top.kind);
     const idOf = (n: PhysicalPlan) => (topCounted && n === top ? 0 : this.ids.get(n) ?? 0);
-    let bc: { readonly value: unknown[][] } | undefined;
+    let bc: { readonly value: ColumnBatch } | undefined;
     const ops: StageOp[] = [];
     for (const n of bottomUp) {
       if (n.kind === "Filter") ops.push({ op: "filter", condition: bindExpr(n.condition, n.child.output) });
       else if (n.kind === "Project") ops.push({ op: "project", exprs: n.exprs.map((e) => bindExpr(e, n.child.output)) });
       else if (n.kind === "BroadcastHashJoin" && n.right.kind === "BroadcastExchange") {
         const built = await (await this.execute(n.right.child)).collect();
-        bc = sc.broadcast(built);
-        ops.push({
-          op: "join",
-          spec: {
-            joinType: n.joinType,
-            leftKeys: n.leftKeys.map((e) => bindExpr(e, n.left.output)),
-            rightKeys: n.rightKeys.map((e) => bindExpr(e, n.right.output)),
-            nullSafe: n.nullSafe,
-            condition: n.condition ? bindExpr(n.condition, [...n.left.output, ...n.right.output]) : undefined,
-            rightTypes: n.right.output.map((a) => a.dataType),
-            leftWidth: n.left.output.length,
-          },
-        });
+        const spec: ColumnarJoinSpec = {
+          joinType: n.joinType,
+          leftKeys: n.leftKeys.map((e) => bindExpr(e, n.left.output)),
+          rightKeys: n.rightKeys.map((e) => bindExpr(e, n.right.output)),
+          nullSafe: n.nullSafe,
+          condition: n.condition ? bindExpr(n.condition, [...n.left.output, ...n.right.output]) : undefined,
+          rightTypes: n.right.output.map((a) => a.dataType),
+          leftWidth: n.left.output.length,
+        };
+        bc = sc.broadcast(broadcastBatch(built, spec));
+        ops.push({ op: "join", spec });
       } else throw new InternalError("INTERNAL_ERROR", `${n.kind} in a columnar stage`);
     }
     const agg = chain.agg;

@@ -1,5 +1,5 @@
-// Broadcast hash join probed a batch at a time: the build side (the broadcast rows, built on the
-// right) becomes a HashedRelation (./hashed-relation.ts) once per executor; each streamed
+// Broadcast hash join probed a batch at a time: the build side (the broadcast batch of the build
+// rows, built on the right: broadcastBatch) becomes a HashedRelation (./hashed-relation.ts) once per executor; each streamed
 // batch yields (stream position, build position) pairs in the row path's order (per stream row,
 // its bucket in build order) and the output batch gathers both sides' columns. Keys are compared
 // as the row path does (normalizeKey of the key value or key tuple; null keys never match unless
@@ -9,7 +9,7 @@
 import { normalizeKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
 import type { EvalContext } from "../../expressions/registry";
-import { constantVector, gather, gatherNumbers, unpacked, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
+import { constantVector, gather, gatherNumbers, isNumberType, rowsToBatch, unpacked, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
 import { hashedRelation, type HashedRelation } from "./hashed-relation";
 import { compileVector, type VecFn } from "./vector-expr";
 import { filterBatch } from "./columnar-ops";
@@ -30,6 +30,11 @@ export interface ColumnarJoinSpec {
   needed?: boolean[];
 }
 
+/** The broadcast value of a columnar join: the collected build rows as one column batch (on the driver). */
+export function broadcastBatch(rows: unknown[][], spec: Pick<ColumnarJoinSpec, "rightTypes">): ColumnBatch {
+  return rowsToBatch(rows, spec.rightTypes.map(isNumberType));
+}
+
 /** Stands for a join output column nothing reads (never gathered). */
 const unread = (n: number): ColumnVector => ({ kind: "any", values: new Array<unknown>(0), length: n } as unknown as ColumnVector);
 
@@ -46,7 +51,7 @@ export class ColumnarHashJoin {
    * `reuse`: the stage consumes each output batch before it probes the next one (it ends in an
    * aggregate), so the gathered build columns may live in buffers reused from batch to batch.
    */
-  constructor(private readonly spec: ColumnarJoinSpec, built: unknown[][], ctx: EvalContext, private readonly reuse = false) {
+  constructor(private readonly spec: ColumnarJoinSpec, built: ColumnBatch, ctx: EvalContext, private readonly reuse = false) {
     this.rel = hashedRelation(built, spec, ctx);
     this.keyFns = spec.leftKeys.map((e) => compileVector(e, ctx));
     if (spec.condition) this.cond = compileVector(spec.condition, ctx);

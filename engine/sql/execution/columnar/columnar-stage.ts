@@ -39,11 +39,11 @@ export class ColumnarStage {
   readonly counts: number[];
   scanned = 0;
 
-  constructor(spec: Pick<ColumnarStageSpec, "ops" | "agg">, ctx: EvalContext, built?: unknown[][]) {
+  constructor(spec: Pick<ColumnarStageSpec, "ops" | "agg">, ctx: EvalContext, built?: ColumnBatch) {
     this.steps = spec.ops.map((op) => {
       if (op.op !== "join") return compileOp(op, ctx);
       // With an aggregate at the end each joined batch is consumed before the next probe.
-      const j = new ColumnarHashJoin(op.spec, built ?? [], ctx, !!spec.agg);
+      const j = new ColumnarHashJoin(op.spec, built ?? { length: 0, columns: op.spec.rightTypes.map(() => ({ kind: "any", values: [] })) }, ctx, !!spec.agg);
       return (b: ColumnBatch) => j.probe(b);
     });
     this.counts = spec.ops.map(() => 0);
@@ -70,7 +70,7 @@ export class ColumnarStage {
 }
 
 export const runColumnarStage = registerShippable("sql.runColumnarStage", async function runColumnarStage(
-  spec: ColumnarStageSpec, split: unknown, partition: number, taskMetrics: { bytesRead: number; recordsRead: number } | undefined, built: unknown[][] | undefined, sink: Sink | undefined,
+  spec: ColumnarStageSpec, split: unknown, partition: number, taskMetrics: { bytesRead: number; recordsRead: number } | undefined, built: ColumnBatch | undefined, sink: Sink | undefined,
 ): Promise<Iterable<unknown[]>> {
   const scan = spec.scan!;
   const ds = getDataSource(scan.format);
@@ -91,7 +91,7 @@ export const runColumnarStage = registerShippable("sql.runColumnarStage", async 
 
 /** The stage over the batches of an in-memory columnar cache (only the columns at `positions`). */
 export const runCachedColumnarStage = registerShippable("sql.runCachedColumnarStage", function runCachedColumnarStage(
-  spec: ColumnarStageSpec, batches: Iterable<ColumnBatch>, positions: number[], partition: number, built: unknown[][] | undefined, sink: Sink | undefined,
+  spec: ColumnarStageSpec, batches: Iterable<ColumnBatch>, positions: number[], partition: number, built: ColumnBatch | undefined, sink: Sink | undefined,
 ): Iterable<unknown[]> {
   const stage = new ColumnarStage(spec, defaultEvalContext(partition, spec.conf), built);
   const t0 = performance.now();

@@ -1,7 +1,9 @@
-// The build side of the columnar broadcast hash join (Spark's HashedRelation): the broadcast rows
-// as column vectors plus an index from key to row positions. Built once per executor thread and
-// broadcast (the broadcast value is one object per executor, so a WeakMap finds it again), not
-// once per task: every task of the join probes the same relation, read-only.
+// The build side of the columnar broadcast hash join (Spark's HashedRelation): the broadcast
+// column batch (the driver turns the collected build rows into one, so executors decode typed
+// arrays instead of a hundred thousand small row arrays) plus an index from key to row positions.
+// Built once per executor thread and broadcast (the broadcast value is one object per executor,
+// so a WeakMap finds it again), not once per task: every task of the join probes the same
+// relation, read-only.
 //
 // Single-key joins: build rows whose key is a small non-negative integer are chained per key in
 // `head`/`next` (build order), so the probe indexes arrays instead of hashing; other keys (and
@@ -10,9 +12,9 @@
 
 import { normalizeKey, type NormalKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
-import { compileExpr } from "../../expressions/eval";
 import type { EvalContext } from "../../expressions/registry";
-import { isNumberType, rowsToBatch, type ColumnBatch } from "../../column-batch";
+import { gather, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
+import { compileVector } from "./vector-expr";
 
 export interface HashedRelation {
   /** Keys not in the dense table: normalized key (or key tuple) -> build positions in order. */
@@ -36,8 +38,8 @@ export interface RelationSpec {
 
 const relations = new WeakMap<object, Map<string, HashedRelation>>();
 
-/** The relation of `built` for these keys: from this executor's memo, or built now. */
-export function hashedRelation(built: unknown[][], spec: RelationSpec, ctx: EvalContext): HashedRelation {
+/** The relation of the broadcast batch `built` for these keys: from this executor's memo, or built now. */
+export function hashedRelation(built: ColumnBatch, spec: RelationSpec, ctx: EvalContext): HashedRelation {
   // Key expressions may hold bigint literals, which JSON cannot write as they are.
   const key = JSON.stringify([spec.rightKeys, spec.nullSafe, spec.rightTypes], (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
   let byKey = relations.get(built);
@@ -47,41 +49,52 @@ export function hashedRelation(built: unknown[][], spec: RelationSpec, ctx: Eval
   return rel;
 }
 
-function buildRelation(built: unknown[][], spec: RelationSpec, ctx: EvalContext): HashedRelation {
-  const rk = spec.rightKeys.map((e) => compileExpr(e, ctx));
-  const single = rk.length === 1;
+/** The build rows' key values at row j (the row path's values: valueAt). */
+function keyAt(kv: ColumnVector[], j: number): unknown[] {
+  return kv.map((v) => valueAt(v, j));
+}
+
+function buildRelation(built: ColumnBatch, spec: RelationSpec, ctx: EvalContext): HashedRelation {
+  const n = built.length;
+  const kv = spec.rightKeys.map((e) => compileVector(e, ctx)(built));
+  const single = kv.length === 1;
+  // One number key without nulls (a dimension table's id): read straight from its Float64Array.
+  const numbers = single && kv[0]!.kind === "f64" && kv[0]!.nulls === null ? kv[0]!.values : undefined;
   let maxDense = -1;
-  const keys = built.map((row) => {
-    const key = rk.map((f) => f(row));
-    if (single && typeof key[0] === "number" && (key[0] >>> 0) === key[0]) maxDense = Math.max(maxDense, key[0]);
-    return key;
-  });
+  if (single) {
+    for (let j = 0; j < n; j++) {
+      const k = numbers ? numbers[j]! : valueAt(kv[0]!, j);
+      if (typeof k === "number" && (k >>> 0) === k && k > maxDense) maxDense = k;
+    }
+  }
   const table = new Map<NormalKey, number[]>();
-  const dense = single && maxDense >= 0 && maxDense < Math.max(1024, 4 * built.length) && maxDense < 1 << 26;
+  const dense = single && maxDense >= 0 && maxDense < Math.max(1024, 4 * n) && maxDense < 1 << 26;
   const head = dense ? new Int32Array(maxDense + 1).fill(-1) : undefined;
-  const next = dense ? new Int32Array(built.length).fill(-1) : undefined;
+  const next = dense ? new Int32Array(n).fill(-1) : undefined;
   const tail = dense ? new Int32Array(maxDense + 1).fill(-1) : undefined;
   let unique = true;
-  keys.forEach((key, j) => {
-    if (key.some((k, i) => (k === null || k === undefined) && !spec.nullSafe[i])) return;
-    const k0 = key[0];
+  for (let j = 0; j < n; j++) {
+    const k0 = numbers ? numbers[j]! : single ? valueAt(kv[0]!, j) : undefined;
     if (head && typeof k0 === "number" && (k0 >>> 0) === k0) {
       const slot = k0 >>> 0;
       if (tail![slot]! < 0) head[slot] = j; else { next![tail![slot]!] = j; unique = false; }
       tail![slot] = j;
-      return;
+      continue;
     }
-    const nk = normalizeKey(key.length === 1 ? k0 : key);
+    const key = single ? [k0] : keyAt(kv, j);
+    if (key.some((k, i) => (k === null || k === undefined) && !spec.nullSafe[i])) continue;
+    const nk = normalizeKey(single ? k0 : key);
     const bucket = table.get(nk);
     if (bucket) bucket.push(j); else table.set(nk, [j]);
-  });
+  }
   // Keys exactly 0..m, each once (a dimension table keyed 0..m): the rows are put in key order,
   // so a key is its own build position and the probe reads no table at all.
   const complete = !!head && unique && table.size === 0 && head.every((j) => j >= 0);
-  let rows = built;
+  let build = built;
   if (complete) {
-    rows = Array.from(head!, (j) => built[j]!);
+    const order = Int32Array.from(head!);
+    build = { length: order.length, columns: built.columns.map((c) => gather(c, order, order.length)) };
     for (let s = 0; s < head!.length; s++) head![s] = s;
   }
-  return { table, head, next, unique, complete, build: rowsToBatch(rows, spec.rightTypes.map(isNumberType)) };
+  return { table, head, next, unique, complete, build };
 }
