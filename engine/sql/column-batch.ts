@@ -182,6 +182,35 @@ export function gatherBytes(src: Uint8Array, idx: Int32Array, n: number, out: Ui
   return out;
 }
 
+/**
+ * Several batches of the same columns as one (a broadcast build side collected as batches):
+ * a column whose parts are all number (or all boolean) vectors stays typed, any other becomes a
+ * plain array of the row path's values.
+ */
+export function concatBatches(batches: ColumnBatch[], width: number): ColumnBatch {
+  const n = batches.reduce((a, b) => a + b.length, 0);
+  const columns = Array.from({ length: width }, (_, c): ColumnVector => {
+    const parts = batches.map((b) => b.columns[c]!);
+    const kind = parts.length > 0 && parts.every((v) => v.kind === "f64") ? "f64" : parts.length > 0 && parts.every((v) => v.kind === "bool") ? "bool" : "any";
+    if (kind === "any") {
+      const values = new Array<unknown>(n);
+      let at = 0;
+      batches.forEach((b, k) => { for (let i = 0; i < b.length; i++) values[at++] = valueAt(parts[k]!, i); });
+      return { kind: "any", values };
+    }
+    const values = kind === "f64" ? new Float64Array(n) : new Uint8Array(n);
+    let nulls: Uint8Array | null = null, at = 0;
+    batches.forEach((b, k) => {
+      const v = parts[k] as NumVector | BoolVector;
+      (values as Float64Array | Uint8Array).set(v.values.subarray(0, b.length) as never, at);
+      if (v.nulls !== null) (nulls ??= new Uint8Array(n)).set(v.nulls.subarray(0, b.length), at);
+      at += b.length;
+    });
+    return kind === "f64" ? { kind, values: values as Float64Array, nulls } : { kind, values: values as Uint8Array, nulls };
+  });
+  return { length: n, columns };
+}
+
 /** Rows of a batch (ColumnarToRow). */
 export function* batchRows(b: ColumnBatch): Generator<unknown[]> {
   const cols = b.columns, w = cols.length;

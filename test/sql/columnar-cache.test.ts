@@ -110,6 +110,19 @@ describe("df.cache() stores column batches", () => {
     dim.unpersist();
   }, 120_000);
 
+  it("a cached table broadcast as a join's build side (whole, and filtered) is collected as column batches: every value as uncached", async () => {
+    const { cached, plain } = frames();
+    // A cached stream side too: the join runs columnar (the build side is what is broadcast as batches).
+    const fact = spark.range(40).selectExpr("CAST(id % 6 AS INT) AS i", "id").cache();
+    const q = (d: DataFrame) => fact.join(F.broadcast(d), "i");
+    const qf = (d: DataFrame) => fact.join(F.broadcast(d.filter(F.col("d").gt(5000).or(F.col("s").isNull()))), "i").groupBy("i").agg(F.count("*").alias("n"), F.sum("d").alias("sd"), F.max("l").alias("ml"), F.sort_array(F.collect_set("s")).alias("ss"));
+    expect(q(cached).explainString("simple")).toMatch(/BroadcastHashJoin .*\[Columnar\][\s\S]*BroadcastExchange[\s\S]*InMemoryTableScan/);
+    expect(await same(q(cached), q(plain))).toBeGreaterThan(100_000);
+    expect(await same(qf(cached), qf(plain))).toBe(5);
+    cached.unpersist();
+    fact.unpersist();
+  }, 120_000);
+
   it("serialized, disk-only and memory-and-disk levels round-trip the batches", async () => {
     const data = rows(12_000);
     const plain = spark.createDataFrame(data, schema);

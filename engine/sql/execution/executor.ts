@@ -23,7 +23,7 @@ import { columnarChain, type ColumnarChain } from "../physical/columnar-plan";
 import { runColumnarStage, runCachedColumnarStage, type ColumnarStageSpec, type StageOp } from "./columnar/columnar-stage";
 import type { ColumnarAggSpec } from "./columnar/columnar-agg";
 import { broadcastBatch, type ColumnarJoinSpec } from "./columnar/columnar-join";
-import type { ColumnBatch } from "../column-batch";
+import { concatBatches, type ColumnBatch } from "../column-batch";
 import { cachedScanRows } from "./columnar/cached-batches";
 import { refsOf } from "./columnar/vector-expr";
 
@@ -205,12 +205,28 @@ export class Executor {
 
   /** A columnar stage: scan batches, filters/projects/join probe, partial aggregate or rows. */
   private async executeColumnar(chain: ColumnarChain): Promise<RDD<Row>> {
+    return (await this.columnarStage(chain, "rows")) as RDD<Row>;
+  }
+
+  /**
+   * The build side of a columnar broadcast join as one column batch: collected as batches when it
+   * runs as a columnar stage itself (a cached or Parquet dimension table: no row is built on
+   * either side), else collected as rows and turned into a batch on the driver.
+   */
+  private async buildBatch(p: PhysicalPlan, spec: ColumnarJoinSpec): Promise<ColumnBatch> {
+    const chain = this.conf.columnar !== false ? columnarChain(p) : undefined;
+    if (chain && !chain.agg) return concatBatches(await (await this.columnarStage(chain, "batches")).collect() as ColumnBatch[], spec.rightTypes.length);
+    return broadcastBatch(await (await this.execute(p)).collect(), spec);
+  }
+
+  private async columnarStage(chain: ColumnarChain, output: "rows" | "batches"): Promise<RDD<Row | ColumnBatch>> {
     const sc = this.sc, sink = this.sink;
     const { ansi, nowMillis, seed, timeZone } = this.conf;
     const bottomUp = chain.nodes.filter((n) => n !== chain.agg).reverse();
-    // execute() counts the rows of a top operator that is not a pipelined one itself.
+    // execute() counts the rows of a top operator that is not a pipelined one itself (batches
+    // leave without execute(): the stage counts its top then).
     const top = chain.nodes[0] ?? chain.scan;
-    const topCounted = !["Project", "Filter"].includes(top.kind);
+    const topCounted = output === "rows" && !["Project", "Filter"].includes(top.kind);
     const idOf = (n: PhysicalPlan) => (topCounted && n === top ? 0 : this.ids.get(n) ?? 0);
     let bc: { readonly value: ColumnBatch } | undefined;
     const ops: StageOp[] = [];
@@ -218,7 +234,6 @@ export class Executor {
       if (n.kind === "Filter") ops.push({ op: "filter", condition: bindExpr(n.condition, n.child.output) });
       else if (n.kind === "Project") ops.push({ op: "project", exprs: n.exprs.map((e) => bindExpr(e, n.child.output)) });
       else if (n.kind === "BroadcastHashJoin" && n.right.kind === "BroadcastExchange") {
-        const built = await (await this.execute(n.right.child)).collect();
         const spec: ColumnarJoinSpec = {
           joinType: n.joinType,
           leftKeys: n.leftKeys.map((e) => bindExpr(e, n.left.output)),
@@ -228,7 +243,7 @@ export class Executor {
           rightTypes: n.right.output.map((a) => a.dataType),
           leftWidth: n.left.output.length,
         };
-        bc = sc.broadcast(broadcastBatch(built, spec));
+        bc = sc.broadcast(await this.buildBatch(n.right.child, spec));
         ops.push({ op: "join", spec });
       } else throw new InternalError("INTERNAL_ERROR", `${n.kind} in a columnar stage`);
     }
@@ -243,15 +258,16 @@ export class Executor {
       scanId: idOf(scan),
       opIds: bottomUp.map(idOf),
       aggId: agg ? idOf(agg) : 0,
+      output,
     };
     if (scan.kind === "RddScan") { // InMemoryTableScan: the cached column batches
       const positions = scan.cached!.positions;
-      return (scan.cached!.batches as RDD<ColumnBatch>).mapPartitionsWithIndex((i, it) => runCachedColumnarStage(spec, it, positions, i, bc?.value, sink));
+      return (scan.cached!.batches as RDD<ColumnBatch>).mapPartitionsWithIndex<Row | ColumnBatch>((i, it) => runCachedColumnarStage(spec, it, positions, i, bc?.value, sink));
     }
     const fileScan = scan.spec;
     const ds = getDataSource(fileScan.format)!;
     const splits = await ds.planSplits(fileScan.paths, fileScan.options, StructType.of(fileScan.dataSchema), scanHints(fileScan, sc.defaultParallelism));
-    return sc.readSplits(splits, (split, tc) => {
+    return sc.readSplits<unknown, Row | ColumnBatch>(splits, (split, tc) => {
       const t = tc as { partitionId: number; metrics?: { bytesRead: number; recordsRead: number } } | undefined;
       return runColumnarStage(spec, split, t?.partitionId ?? 0, t?.metrics, bc?.value, sink);
     }, `FileScan ${fileScan.format} (columnar)`);

@@ -27,6 +27,8 @@ export interface ColumnarStageSpec {
   scanId: number;
   opIds: number[];
   aggId: number;
+  /** "batches": without an aggregate, the stage's batches leave the task as they are (a broadcast build side). */
+  output?: "rows" | "batches";
 }
 
 interface Sink { add(term: Record<string, number>): void }
@@ -71,7 +73,7 @@ export class ColumnarStage {
 
 export const runColumnarStage = registerShippable("sql.runColumnarStage", async function runColumnarStage(
   spec: ColumnarStageSpec, split: unknown, partition: number, taskMetrics: { bytesRead: number; recordsRead: number } | undefined, built: ColumnBatch | undefined, sink: Sink | undefined,
-): Promise<Iterable<unknown[]>> {
+): Promise<Iterable<unknown[]> | ColumnBatch[]> {
   const scan = spec.scan!;
   const ds = getDataSource(scan.format);
   if (!ds?.readSplitColumns) throw new ExecutionError("DATA_SOURCE_NOT_FOUND", `No columnar reader for the data source: ${scan.format}.`);
@@ -92,15 +94,15 @@ export const runColumnarStage = registerShippable("sql.runColumnarStage", async 
 /** The stage over the batches of an in-memory columnar cache (only the columns at `positions`). */
 export const runCachedColumnarStage = registerShippable("sql.runCachedColumnarStage", function runCachedColumnarStage(
   spec: ColumnarStageSpec, batches: Iterable<ColumnBatch>, positions: number[], partition: number, built: ColumnBatch | undefined, sink: Sink | undefined,
-): Iterable<unknown[]> {
+): Iterable<unknown[]> | ColumnBatch[] {
   const stage = new ColumnarStage(spec, defaultEvalContext(partition, spec.conf), built);
   const t0 = performance.now();
   for (const b of batches) stage.add({ length: b.length, columns: positions.map((c) => unpacked(b.columns[c]!, b.length)) });
   return stageResult(spec, stage, t0, sink);
 });
 
-function stageResult(spec: ColumnarStageSpec, stage: ColumnarStage, t0: number, sink: Sink | undefined): Iterable<unknown[]> {
-  const rows = stage.rows();
+function stageResult(spec: ColumnarStageSpec, stage: ColumnarStage, t0: number, sink: Sink | undefined): Iterable<unknown[]> | ColumnBatch[] {
+  const rows = spec.output === "batches" && !spec.agg ? stage.out : stage.rows();
   if (sink) {
     const m: Record<string, number> = {};
     if (spec.scanId) m[`${spec.scanId}.rows`] = stage.scanned;
