@@ -1,5 +1,6 @@
 // Source of notebooks/L07-spark-sql-and-ml.ipynb (lecture 7, "Spark basics II"): Spark's pros,
-// RDD vs DataFrame for the same query (timed, plans compared), Catalyst's four phases, and
+// RDD vs DataFrame for the same query (timed, plans compared), Catalyst's four phases (the
+// generated aggregation loop in explain("codegen")), and
 // machine learning: imputation, one-hot encoding, a classifier, the confusion matrix with
 // sensitivity and specificity, a pipeline with cross-validation. Run `npx tsx notebooks/src/L07.ts`
 // to regenerate; `--check` verifies it.
@@ -109,6 +110,26 @@ export const L07 = buildNotebook("l07", [
   embeddedOnly(code`
     await byCity.collect();
     viz.renderPlanGraph(spark.lastQueryExecution()!.planGraph())
+  `),
+  md`
+    ### Code generation you can read
+
+    Spark's whole-stage code generation fuses a stage's operators into one generated Java function,
+    and \`explain("codegen")\` prints it. The workbench generates JavaScript where it pays most: a
+    partial aggregate over column batches (a cached or Parquet table) grouped by one number key,
+    with sum / avg / count / min / max. The loop below is written for exactly these aggregates,
+    compiled once per executor thread (\`new Function\`), and reads each row's key and values once,
+    updating every aggregate's buffers in place. Note the check before a sum of integers is
+    written: past 2^53 the loop stops and the row path takes over with exact big integers.
+
+    *Try it:* add \`F.collect_list("amount")\` to the aggregates. Why is there no generated code then?
+  `,
+  embeddedOnly(code`
+    const orders = spark.range(100_000).selectExpr("id % 20 AS store", "CAST(id % 97 AS INT) AS amount").cache();
+    await orders.count();
+    const perStore = orders.groupBy("store").agg(F.sum("amount").alias("total"), F.avg("amount").alias("mean"), F.count("*").alias("n"));
+    perStore.explain("codegen");
+    await perStore.orderBy("store").show(5);
   `),
   md`
     ### Physical planning: broadcast join vs shuffle join

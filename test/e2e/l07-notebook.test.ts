@@ -21,6 +21,7 @@ describe("L07 notebook", () => {
     expect(all).toContain("Analyzed Logical Plan");
     expect(all).toContain("Optimized Logical Plan");
     expect(all).toContain("Physical Plan");
+    expect(all).toContain("function fusedAgg(");             // explain("codegen"): the generated aggregation loop
     expect(all).toContain("shuffle join vs broadcast join");
     expect(all).toContain("surrogate (mean BMI)");
     expect(all).toMatch(/labels in index order: \[ 'no', 'yes', 'former' \]|labels in index order/);
