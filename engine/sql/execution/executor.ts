@@ -27,13 +27,12 @@ import { concatBatches, type ColumnBatch } from "../column-batch";
 import { cachedScanRows } from "./columnar/cached-batches";
 import { refsOf } from "./columnar/vector-expr";
 
-/** Replace attributes by positions in `input`. */
-
 /** A columnar stage's partial aggregate, bound to the rows below it. */
 export function columnarAggSpec(agg: PhysicalPlan & { kind: "HashAggregate" }): ColumnarAggSpec {
   return { groupBy: agg.groupBy.map((e) => bindExpr(e, agg.child.output)), aggs: agg.aggCalls.map((a) => bindExpr(a, agg.child.output) as Expr & { kind: "fn" }) };
 }
 
+/** Replace attributes by positions in `input`. */
 export function bindExpr(e: Expr, input: Attr[]): Expr {
   return transformUp(e, (x) => {
     if (x.kind !== "attr") return x;
@@ -70,10 +69,8 @@ export class Executor {
 
   private async executeNode(p: PhysicalPlan): Promise<RDD<Row>> {
     const sc = this.sc, conf = this.conf;
-    if (conf.columnar !== false) {
-      const chain = columnarChain(p);
-      if (chain) return this.executeColumnar(chain);
-    }
+    const chain = this.chainOf(p);
+    if (chain) return this.executeColumnar(chain);
     switch (p.kind) {
       case "Project": case "Filter": case "Generate": case "LocalLimit": {
         const ops: PipeOp[] = [];
@@ -203,6 +200,11 @@ export class Executor {
     }
   }
 
+  /** The columnar chain topped by `p`, when columnar execution is on and `p` tops one. */
+  private chainOf(p: PhysicalPlan): ColumnarChain | undefined {
+    return this.conf.columnar !== false ? columnarChain(p) : undefined;
+  }
+
   /** A columnar stage: scan batches, filters/projects/join probe, partial aggregate or rows. */
   private async executeColumnar(chain: ColumnarChain): Promise<RDD<Row>> {
     return (await this.columnarStage(chain, "rows")) as RDD<Row>;
@@ -214,7 +216,7 @@ export class Executor {
    * either side), else collected as rows and turned into a batch on the driver.
    */
   private async buildBatch(p: PhysicalPlan, spec: ColumnarJoinSpec): Promise<ColumnBatch> {
-    const chain = this.conf.columnar !== false ? columnarChain(p) : undefined;
+    const chain = this.chainOf(p);
     if (chain && !chain.agg) return concatBatches(await (await this.columnarStage(chain, "batches")).collect() as ColumnBatch[], spec.rightTypes.length);
     return broadcastBatch(await (await this.execute(p)).collect(), spec);
   }
