@@ -170,6 +170,24 @@ export function gather(v: ColumnVector, idx: Int32Array, n: number): ColumnVecto
     : { kind: "bool", values: gatherBytes(v.values, idx, n, new Uint8Array(n)), nulls };
 }
 
+/** Rows [from, b.length) of a batch: typed vectors as views, plain arrays copied. */
+export function sliceBatch(b: ColumnBatch, from: number): ColumnBatch {
+  const end = b.length;
+  const part = (nulls: Uint8Array | null) => (nulls === null ? null : nulls.subarray(from, end));
+  return {
+    length: end - from,
+    columns: b.columns.map((v): ColumnVector => {
+      switch (v.kind) {
+        case "f64": return { kind: "f64", values: v.values.subarray(from, end), nulls: part(v.nulls) };
+        case "bool": return { kind: "bool", values: v.values.subarray(from, end), nulls: part(v.nulls) };
+        case "packed": return { ...v, values: v.values.subarray(from * v.width, end * v.width), nulls: part(v.nulls) };
+        case "dict": return { kind: "dict", codes: v.codes.subarray(from, end), dict: v.dict };
+        case "any": return { kind: "any", values: v.values.slice(from, end) };
+      }
+    }),
+  };
+}
+
 /** src[idx[i]] for i < n into `out` (at least n long); one element type per loop keeps it tight. */
 export function gatherNumbers(src: Float64Array, idx: Int32Array, n: number, out: Float64Array): Float64Array {
   for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;

@@ -83,6 +83,12 @@ describe("columnar stages on local[2] = DuckDB", () => {
     const inner = f.join(d, "d").groupBy("name").agg(F.count("*").alias("n"), F.sum("w").alias("sw"), F.sum("v").alias("sv"));
     const plan = await check(inner, `SELECT name, count(*) AS n, sum(w) AS sw, sum(v) AS sv FROM '${fact}' f JOIN '${dim}' USING (d) GROUP BY name`, ["name", "n", "sw", "sv"]);
     expect(plan).toMatch(/BroadcastHashJoin .*\[Columnar\]/);
+    // A dimension keyed 0..399: the join is probed inside the generated loop (global, and by a
+    // build column), and where an argument is not a number vector (big: longs beyond 2^53) each batch is joined first.
+    const global = f.join(d, "d").agg(F.count("*").alias("n"), F.sum("w").alias("sw"), F.sum("v").alias("sv"), F.max("v").alias("mv"), F.sum("k").alias("sk"), F.count("k").alias("ck"));
+    await check(global, `SELECT count(*) AS n, sum(w) AS sw, sum(v) AS sv, max(v) AS mv, sum(k) AS sk, count(k) AS ck FROM '${fact}' f JOIN '${dim}' USING (d)`, ["n", "sw", "sv", "mv", "sk", "ck"]);
+    const byW = f.join(d, "d").groupBy("w").agg(F.count("*").alias("n"), F.avg("k").alias("ak"), F.min("v").alias("mv"), F.sum("big").alias("sb"));
+    await check(byW, `SELECT w, count(*) AS n, avg(k) AS ak, min(v) AS mv, ${wrappedSum("big")} AS sb FROM '${fact}' f JOIN '${dim}' USING (d) GROUP BY w`, ["w", "n", "ak", "mv", "sb"]);
     const left = f.filter(F.col("id").lt(3000)).join(d.filter(F.col("w").lt(50)), "d", "left").select("id", "w", "name");
     await check(left, `SELECT id, w, name FROM '${fact}' f LEFT JOIN (SELECT * FROM '${dim}' WHERE w < 50) USING (d) WHERE id < 3000`, ["id", "w", "name"]);
   }, 60_000);

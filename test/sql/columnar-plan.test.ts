@@ -78,6 +78,17 @@ describe("explain(\"codegen\") shows the generated aggregation loop", () => {
     expect(sub2).toContain("Generated code: none");
   });
 
+  it("a global aggregate over a broadcast join: the join probed inside the loop, build columns read at the build row", () => {
+    const df = s.read.parquet(fact).join(s.read.parquet(dim), "d").agg(F.count("*").alias("n"), F.sum("w").alias("sw"), F.sum("k").alias("sk"));
+    const text = df.explainString("codegen");
+    expect(text).toContain("BroadcastHashJoin");
+    expect(text).toContain("const y = probe[i]");
+    expect(text).toMatch(/const v\d = a\d\[r\];/); // w: a build column
+    expect(text).toMatch(/const v\d = a\d\[i\];/); // k: a stream column
+    expect(text).toContain("let B0 = b0[0];"); // one group: buffers in locals
+    expect(text).toMatch(/Generated code: none/);
+  });
+
   it("aggregates without a generated form (collect_list, a string key) run without one", () => {
     expect(s.read.parquet(fact).groupBy("k").agg(F.collect_list("d")).explainString("codegen")).not.toContain("fusedAgg");
     expect(s.read.parquet(fact).groupBy(F.col("k").cast("string")).agg(F.sum("d")).explainString("codegen")).not.toContain("fusedAgg");

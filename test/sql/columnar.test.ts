@@ -255,6 +255,79 @@ describe("columnar filter / project = row pipeline", () => {
   });
 });
 
+describe("a broadcast join fused into the generated aggregation loop = row hash join then partialAggregate", () => {
+  // Build sides with unique integer keys (a dimension table): exactly 0..m-1 in shuffled order
+  // ("complete"), or every other key (gaps in the dense table). Columns: key, w double (nulls,
+  // NaN, -0), l long (values near 2^52: sums leave the safe range mid-batch), g int group (nulls
+  // when asked). Stream: d join key (hits, misses, -1, 2.5, -0, 1e10), v long, x double (nulls).
+  const buildTypes = [INT, DOUBLE, LONG, INT], streamTypes = [INT, LONG, DOUBLE];
+  function sides(seed: number, complete: boolean, nullGroups: boolean): { right: Row[]; left: Row[] } {
+    const r = rng(seed);
+    const m = 60;
+    const keys = Array.from({ length: m }, (_, i) => (complete ? i : 2 * i)).sort(() => r() - 0.5);
+    const dbl = () => { const x = r(); return x < 0.05 ? NaN : x < 0.1 ? -0 : x < 0.15 ? null : Math.round((r() - 0.5) * 800) / 4; };
+    const right: Row[] = keys.map((k) => [k, dbl(), r() < 0.02 ? 2 ** 52 : Math.floor((r() - 0.5) * 1e6), nullGroups && r() < 0.1 ? null : Math.floor(r() * 12)]);
+    const streamKeys = () => { const x = r(); return x < 0.03 ? [-1, 2.5, -0, 1e10, 2 * m + 7][Math.floor(r() * 5)]! : Math.floor(r() * 2 * m); };
+    const left: Row[] = Array.from({ length: 2500 }, () => [streamKeys(), r() < 0.01 ? 2 ** 52 : Math.floor((r() - 0.5) * 1e6), dbl()]);
+    return { right, left };
+  }
+  const w = streamTypes.length, b = (i: number) => ref(w + i, buildTypes[i]!);
+  const aggs = [fn("count", [], LONG), fn("sum", [b(2)], LONG), fn("sum", [ref(1, LONG)], LONG), fn("avg", [b(1)], DOUBLE), fn("min", [ref(2, DOUBLE)], DOUBLE),
+    fn("max", [b(1)], DOUBLE), fn("count", [ref(2, DOUBLE)], LONG), fn("sum", [b(3)], LONG)];
+
+  for (const [seed, complete, nullGroups] of [[1, true, false], [2, false, false], [3, true, true]] as const) {
+    it(`${complete ? "keys 0..m-1" : "keys with gaps"}${nullGroups ? ", null build groups" : ""}: global, by the stream key, by a build column (seed ${seed})`, () => {
+      const { right, left } = sides(seed, complete, nullGroups);
+      const spec: JoinSpec = { joinType: "inner", leftKeys: [ref(0)], rightKeys: [ref(0)], nullSafe: [false], leftWidth: w, rightWidth: buildTypes.length, conf };
+      const joined = [...hashJoinRows(spec, 0, left, right)];
+      const op: StageOp = { op: "join", spec: { joinType: "inner", leftKeys: [ref(0)], rightKeys: [ref(0)], nullSafe: [false], rightTypes: buildTypes } };
+      const batches = [[0, 900], [900, 1000], [1000, 2500]].map(([a, z]) => rowsToBatch(left.slice(a, z), streamTypes.map(isNumberType)));
+      for (const groupBy of [[], [ref(0)], [b(3)], [ref(2, DOUBLE)]]) {
+        const want = exactRows(partialAggregate({ groupBy, aggs, result: [], conf }, 0, joined));
+        const bc = broadcastBatch(right, { rightTypes: buildTypes });
+        const stage = new ColumnarStage({ ops: [op], agg: { groupBy, aggs } }, defaultEvalContext(0, conf), bc);
+        for (const batch of batches) stage.add(batch);
+        expect(exactRows(stage.rows())).toEqual(want);
+        // The join's row count (its metric) counts the joined rows, fused or not.
+        expect(stage.counts[0]).toBe(joined.length);
+      }
+      // Some long sum left the safe range: the row runtime took over with a bigint.
+      expect(exactRows(partialAggregate({ groupBy: [], aggs, result: [], conf }, 0, joined))[0]).toMatch(/b\d/);
+    });
+  }
+
+  it("through projections of columns after the join (as the planner puts them): the rows and row counts of the unfused stage", () => {
+    const { right, left } = sides(4, true, false);
+    const spec: JoinSpec = { joinType: "inner", leftKeys: [ref(0)], rightKeys: [ref(0)], nullSafe: [false], leftWidth: w, rightWidth: buildTypes.length, conf };
+    const pick = [w + 2, 1, w + 3, w + 1]; // l, v, g, w
+    const projected = [...hashJoinRows(spec, 0, left, right)].map((row) => pick.map((c) => row[c]));
+    const alias = (e: Expr, name: string): Expr => ({ kind: "alias", child: e, name } as Expr);
+    const ops: StageOp[] = [
+      { op: "join", spec: { joinType: "inner", leftKeys: [ref(0)], rightKeys: [ref(0)], nullSafe: [false], rightTypes: buildTypes } },
+      { op: "project", exprs: pick.map((c, k) => alias(ref(c, [...streamTypes, ...buildTypes][c]!), `p${k}`)) },
+      { op: "project", exprs: [ref(0, LONG), ref(1, LONG), ref(2, INT), ref(3, DOUBLE)] },
+    ];
+    const paggs = [fn("count", [lit(1, INT)], LONG), fn("sum", [ref(0, LONG)], LONG), fn("sum", [ref(1, LONG)], LONG), fn("max", [ref(3, DOUBLE)], DOUBLE)];
+    for (const groupBy of [[], [ref(2, INT)]]) {
+      const want = exactRows(partialAggregate({ groupBy, aggs: paggs, result: [], conf }, 0, projected));
+      const stage = new ColumnarStage({ ops, agg: { groupBy, aggs: paggs } }, defaultEvalContext(0, conf), broadcastBatch(right, { rightTypes: buildTypes }));
+      for (const [a, z] of [[0, 1200], [1200, 2500]]) stage.add(rowsToBatch(left.slice(a, z), streamTypes.map(isNumberType)));
+      expect(exactRows(stage.rows())).toEqual(want);
+      expect(stage.counts).toEqual([projected.length, projected.length, projected.length]);
+    }
+  });
+
+  it("the generated source probes first and reads build columns at the build row", () => {
+    const src = fusedLoopSource({ aggs: [{ op: "count", arg: -1 }, { op: "sumExact", arg: 0 }, { op: "sum", arg: 1 }], nullable: [false, true], global: true,
+      join: { build: [true, false], keyFromBuild: false, complete: false } }, 65536);
+    expect(src).toContain("const r = head[s];");
+    expect(src).toContain("const v0 = a0[r];");
+    expect(src).toContain("const v1 = a1[i];");
+    expect(src).toContain("matched[0] += i - from - missed;");
+    expect(src.indexOf("const y = probe[i]")).toBeLessThan(src.indexOf("const v0"));
+  });
+});
+
 describe("columnar broadcast hash join probe = row hash join", () => {
   for (const joinType of ["inner", "left", "left_semi", "left_anti"] as const) {
     for (const keyCol of [0, 1, 2]) {

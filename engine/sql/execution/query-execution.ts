@@ -18,9 +18,10 @@ import { physicalNodeString, physicalPlanString } from "../physical/plan-string"
 import { columnarChain, columnarNodes } from "../physical/columnar-plan";
 import { defaultEvalContext } from "../expressions/eval";
 import { generatedAggSource } from "./columnar/columnar-agg";
+import { plainColumn } from "./columnar/vector-expr";
 import type { SqlSettings, SqlSparkContext } from "../session-types";
 import type { CacheManager } from "./cache-manager";
-import { Executor, columnarAggSpec, operatorIds } from "./executor";
+import { Executor, bindExpr, columnarAggSpec, operatorIds } from "./executor";
 import { mergeMetrics, type ExecConf, type OpMetrics } from "./operators";
 import { applyCorrelated, hasAppliedSubqueries, materializeSubqueries } from "./subqueries";
 
@@ -138,7 +139,7 @@ export class QueryExecution {
     const ctx = defaultEvalContext(0, { ansi: this.settings.ansi, nowMillis: 0, seed: 0, timeZone: this.settings.timeZone });
     const walk = (p: PhysicalPlan): void => {
       if (p.kind === "HashAggregate" && p.mode === "partial" && columnarChain(p)) {
-        const src = generatedAggSource(columnarAggSpec(p), ctx);
+        const src = generatedAggSource(columnarAggSpec(p), ctx, fusableJoin(p));
         if (src) out.set(physicalNodeString(p, true), src);
       }
       physicalChildren(p).forEach(walk);
@@ -196,6 +197,25 @@ const foldConf = (s: SqlSettings) => ({ ansi: s.ansi, timeZone: s.timeZone });
  * pipeline per task; the code generated for it is a columnar partial aggregate's loop
  * (`generated`, by the aggregate's plan line), other subtrees run without generated code.
  */
+/**
+ * The inner broadcast hash join on one key under a partial aggregate (through projections of
+ * columns) that its generated loop may probe (columnar-stage.ts): which of the aggregate's input
+ * columns are build columns.
+ */
+function fusableJoin(agg: PhysicalPlan & { kind: "HashAggregate" }): { build: boolean[] } | undefined {
+  let node = agg.child, pos = node.output.map((_, i) => i);
+  while (node.kind === "Project") {
+    const input = node.child.output;
+    const refs = node.exprs.map((e) => plainColumn(bindExpr(e, input))?.index);
+    if (refs.some((r) => r === undefined)) return undefined;
+    pos = pos.map((c) => refs[c]!);
+    node = node.child;
+  }
+  if (node.kind !== "BroadcastHashJoin" || node.joinType !== "inner" || node.condition || node.leftKeys.length !== 1 || node.buildSide !== "right") return undefined;
+  const w = node.left.output.length;
+  return { build: pos.map((c) => c >= w) };
+}
+
 function codegenPlan(phys: string, generated: Map<string, string>): string {
   const groups = new Map<string, string[]>();
   for (const line of phys.split("\n")) {

@@ -12,6 +12,13 @@
 // rest of the batch to the per-aggregate loops. Every buffer ends as agg-loops.ts leaves it: a
 // sum's buffer starts at -0, so adding the group's first value gives that value as-is.
 //
+// Two more shapes: a global aggregate (no key: every row is group 0), and a partial aggregate
+// right after a broadcast hash join whose build keys are unique small integers (a dimension
+// table: columnar-join.ts' probeUniqueDense case), with the join fused into the loop as Spark's
+// codegen fuses BroadcastHashJoin into HashAggregate: each stream row's join key finds its build
+// row r (or none: the row is skipped), and the group key and the arguments are read at the stream
+// row or at r, without building the joined batch.
+//
 // The generated functions are cached by their source, so every task of a thread reuses the same
 // function object and V8 keeps its optimized code from task to task.
 
@@ -26,17 +33,22 @@ export interface FusedShape {
   aggs: FusedAgg[];
   /** Per argument vector: whether it has a null map. */
   nullable: boolean[];
+  /** No group key: one group, 0 (the key and dense parameters are not read). */
+  global?: boolean;
+  /** A join probed first: which argument vectors (and whether the key) are build columns, read at the build row. */
+  join?: { build: boolean[]; keyFromBuild: boolean; complete: boolean };
 }
 
 /**
- * A generated loop: `from`/`n` rows of the batch, the key values, the dense key table, then the
- * argument values and null maps (one per argument vector, null maps only for nullable ones), then
- * the buffers of each aggregate in order (sum/min/max: values and seen flags; avg: sum and count;
- * count: counts), each a parameter of its own (measured: a loop over arrays taken from an array
- * argument ran at two thirds of the speed). Returns n when every row was added, else the row it
- * stopped at.
+ * A generated loop: `from`/`n` rows of the batch, the key values, the dense key table, with a join
+ * its stream key values, build head table and matched-row count (a Float64Array of one, added
+ * to), then the argument values and null maps (one per argument vector, null
+ * maps only for nullable ones), then the buffers of each aggregate in order (sum/min/max: values
+ * and seen flags; avg: sum and count; count: counts), each a parameter of its own (measured: a
+ * loop over arrays taken from an array argument ran at two thirds of the speed). Returns n when
+ * every row was added, else the row it stopped at.
  */
-export type FusedLoop = (from: number, n: number, keys: Float64Array, dense: Int32Array, ...arrays: (Float64Array | Uint8Array)[]) => number;
+export type FusedLoop = (from: number, n: number, keys: Float64Array, dense: Int32Array, ...arrays: (Float64Array | Int32Array | Uint8Array)[]) => number;
 
 /** How many buffers each aggregate kind passes. */
 const BUFFERS: Record<FusedAgg["op"], number> = { sum: 2, sumExact: 2, min: 2, max: 2, avg: 2, count: 1, countValues: 1 };
@@ -51,7 +63,7 @@ export function fusedLoopSource(shape: FusedShape, denseSize: number): string {
 
 /** The loop's parameters: from, n, keys, dense, then the arrays in the order FusedLoop lists them. */
 function loopParams(shape: FusedShape): string[] {
-  const params = ["from", "n", "keys", "dense"];
+  const params = ["from", "n", "keys", "dense", ...(shape.join ? ["probe", "head", "matched"] : [])];
   shape.nullable.forEach((nullable, p) => { params.push(`a${p}`); if (nullable) params.push(`z${p}`); });
   shape.aggs.forEach((a, j) => { params.push(`b${j}`); if (BUFFERS[a.op] === 2) params.push(`c${j}`); });
   return params;
@@ -59,36 +71,53 @@ function loopParams(shape: FusedShape): string[] {
 
 function loopBody(shape: FusedShape, denseSize: number): string {
   const lines: string[] = [];
-  lines.push(`  let i = from;`, `  for (; i < n; i++) {`);
+  const join = shape.join;
+  lines.push(`  let i = from${join ? ", missed = 0" : ""};`);
+  if (shape.global) shape.aggs.forEach((a, j) => lines.push(`  let B${j} = b${j}[0]${BUFFERS[a.op] === 2 ? `, C${j} = c${j}[0]` : ""};`));
+  lines.push(`  for (; i < n; i++) {`);
   const add = (line: string) => lines.push(`    ${line}`);
-  add(`const x = keys[i], k = x >>> 0;`);
-  add(`if (k !== x || k >= ${denseSize}) break; // not a dense key`);
-  add(`const g = dense[k];`);
-  add(`if (g < 0) break; // a new group`);
+  if (join) {
+    add(`const y = probe[i], s = y >>> 0;`);
+    add(`if (s !== y || s >= head.length) { missed++; continue; } // no build row`);
+    add(join.complete ? `const r = s; // build keys 0..head.length-1 in key order` : `const r = head[s];`);
+    if (!join.complete) add(`if (r < 0) { missed++; continue; }`);
+  }
+  if (!shape.global) {
+    add(`const x = keys[${join?.keyFromBuild ? "r" : "i"}], k = x >>> 0;`);
+    add(`if (k !== x || k >= ${denseSize}) break; // not a dense key`);
+    add(`const g = dense[k];`);
+    add(`if (g < 0) break; // a new group`);
+  }
   shape.nullable.forEach((nullable, p) => {
-    add(`const v${p} = a${p}[i];`);
-    if (nullable) add(`const n${p} = z${p}[i] === 1;`);
+    const at = join?.build[p] ? "r" : "i";
+    add(`const v${p} = a${p}[${at}];`);
+    if (nullable) add(`const n${p} = z${p}[${at}] === 1;`);
   });
+  // A global aggregate keeps its buffers in locals (loaded before the loop, stored after it).
+  const B = (j: number) => (shape.global ? `B${j}` : `b${j}[g]`), C = (j: number) => (shape.global ? `C${j}` : `c${j}[g]`);
   // Checks first: a row that stops the loop has written nothing.
   shape.aggs.forEach((a, j) => {
     if (a.op !== "sumExact") return;
-    add(`const t${j} = b${j}[g] + v${a.arg};`);
+    add(`const t${j} = ${B(j)} + v${a.arg};`);
     add(`if (${shape.nullable[a.arg] ? `!n${a.arg} && ` : ""}(t${j} > 9007199254740991 || t${j} < -9007199254740991 || t${j} !== t${j})) break; // leaves the safe range`);
   });
   shape.aggs.forEach((a, j) => {
-    const v = `v${a.arg}`;
+    const v = `v${a.arg}`, b = B(j), c = C(j);
     const guarded = (body: string) => add(a.arg >= 0 && shape.nullable[a.arg] ? `if (!n${a.arg}) { ${body} }` : body);
     switch (a.op) {
-      case "sumExact": guarded(`b${j}[g] = t${j}; c${j}[g] = 1;`); break;
-      case "sum": guarded(`b${j}[g] += ${v}; c${j}[g] = 1;`); break;
-      case "min": guarded(`if (c${j}[g] === 0) { b${j}[g] = ${v}; c${j}[g] = 1; } else if (${GREATER(`b${j}[g]`, v)}) b${j}[g] = ${v};`); break;
-      case "max": guarded(`if (c${j}[g] === 0) { b${j}[g] = ${v}; c${j}[g] = 1; } else if (${GREATER(v, `b${j}[g]`)}) b${j}[g] = ${v};`); break;
-      case "avg": guarded(`b${j}[g] += ${v}; c${j}[g]++;`); break;
-      case "count": add(`b${j}[g]++;`); break;
-      case "countValues": guarded(`b${j}[g]++;`); break;
+      case "sumExact": guarded(`${b} = t${j}; ${c} = 1;`); break;
+      case "sum": guarded(`${b} += ${v}; ${c} = 1;`); break;
+      case "min": guarded(`if (${c} === 0) { ${b} = ${v}; ${c} = 1; } else if (${GREATER(b, v)}) ${b} = ${v};`); break;
+      case "max": guarded(`if (${c} === 0) { ${b} = ${v}; ${c} = 1; } else if (${GREATER(v, b)}) ${b} = ${v};`); break;
+      case "avg": guarded(`${b} += ${v}; ${c}++;`); break;
+      case "count": add(`${b}++;`); break;
+      case "countValues": guarded(`${b}++;`); break;
     }
   });
-  lines.push(`  }`, `  return i;`);
+  lines.push(`  }`);
+  if (shape.global) shape.aggs.forEach((a, j) => lines.push(`  b${j}[0] = B${j};${BUFFERS[a.op] === 2 ? ` c${j}[0] = C${j};` : ""}`));
+  if (join) lines.push(`  matched[0] += i - from - missed;`);
+  lines.push(`  return i;`);
   return lines.join("\n");
 }
 

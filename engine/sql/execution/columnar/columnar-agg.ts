@@ -12,7 +12,14 @@ import type { Expr } from "../../expressions/expression";
 import { aggRuntime, type AggRuntime } from "../../expressions/aggregates";
 import { typeOf, type EvalContext } from "../../expressions/registry";
 import { isNullAt, isNumberType, valueAt, type ColumnBatch, type ColumnVector, type NumVector } from "../../column-batch";
-import { compileVector, type VecFn } from "./vector-expr";
+import { compileVector, plainColumn, type VecFn } from "./vector-expr";
+
+const isColumn = (e: Expr): boolean => plainColumn(e) !== undefined;
+
+/** Keys and arguments are columns (or literals): a fused join can pass stream and build columns as they are. */
+function readsColumns(spec: ColumnarAggSpec): boolean {
+  return spec.groupBy.every(isColumn) && spec.aggs.every((a) => a.args.every((e) => isColumn(e) || e.kind === "lit"));
+}
 import { fusedLoop, fusedLoopSource, type FusedAgg, type FusedLoop } from "./agg-codegen";
 import { avgLoop, avgOneLoop, countLoop, countValuesLoop, minMaxLoop, minMaxOneLoop, sumLoop, sumOneLoop } from "./agg-loops";
 
@@ -200,25 +207,49 @@ function newNumberKey(x: number, slot: number, dense: Int32Array, index: Map<Nor
 
 /**
  * The generated loop this partial aggregate would run (explain("codegen")), or undefined when it
- * runs the per-aggregate loops: one group-by key of a number type and only aggregates with a
- * generated form. Arguments are assumed number vectors, with null maps where they are nullable.
+ * runs the per-aggregate loops: no group-by key or one of a number type, and only aggregates with
+ * a generated form. Arguments are assumed number vectors, with null maps where they are nullable.
+ * `join`: the aggregate reads an inner broadcast hash join on one key (`build[c]`: its input
+ * column c is a build column); when its keys and arguments are plain columns the join is shown
+ * fused into the loop, as it runs when the build keys are unique small integers.
  */
-export function generatedAggSource(spec: ColumnarAggSpec, ctx: EvalContext): string | undefined {
-  if (spec.groupBy.length !== 1 || !isNumberType(typeOf(spec.groupBy[0]!))) return undefined;
+export function generatedAggSource(spec: ColumnarAggSpec, ctx: EvalContext, join?: { build: boolean[] }): string | undefined {
+  if (spec.groupBy.length > 1 || (spec.groupBy.length === 1 && !isNumberType(typeOf(spec.groupBy[0]!)))) return undefined;
   const forms = spec.aggs.map((a) => kernelFor(a, ctx).fusable());
   if (forms.some((f) => f === null) || spec.aggs.some((a) => a.args.length > 0 && !isNumberType(typeOf(a.args[0]!)))) return undefined;
-  const args: string[] = [], nullable: boolean[] = [], aggs: FusedAgg[] = [];
+  const fuseJoin = join && readsColumns(spec);
+  const column = (e: Expr): number => plainColumn(e)?.index ?? -1;
+  const args: string[] = [], nullable: boolean[] = [], build: boolean[] = [], aggs: FusedAgg[] = [];
   spec.aggs.forEach((a, j) => {
     const e = a.args[0];
     if (forms[j]!.op === "count" || !e) { aggs.push({ op: forms[j]!.op, arg: -1 }); return; }
     // A column read by several aggregates is one argument (the stage evaluates it once per batch).
-    const text = e.kind === "ref" ? `ref ${e.index}` : `expr ${j}`;
+    const text = column(e) >= 0 ? `ref ${column(e)}` : `expr ${j}`;
     let p = args.indexOf(text);
-    if (p < 0) { p = args.length; args.push(text); nullable.push(e.kind !== "ref" || e.nullable); }
+    if (p < 0) { p = args.length; args.push(text); nullable.push(plainColumn(e)?.nullable ?? true); build.push(!!fuseJoin && join.build[column(e)] === true); }
     aggs.push({ op: forms[j]!.op, arg: p });
   });
-  return fusedLoopSource({ aggs, nullable }, DENSE);
+  const global = spec.groupBy.length === 0;
+  if (!fuseJoin) return fusedLoopSource({ aggs, nullable, global }, DENSE);
+  const shape = { aggs, nullable, global, join: { build, keyFromBuild: !global && join.build[column(spec.groupBy[0]!)] === true, complete: false } };
+  return `// The join is probed in this loop when the build keys are unique small integers (a dimension table);\n` +
+    `// otherwise each batch is joined first and the aggregate's loop reads the joined batch.\n${fusedLoopSource(shape, DENSE)}`;
 }
+
+/** A broadcast join probed inside the generated loop (columnar-join.ts' fusedProbe). */
+export interface FusedProbe {
+  /** The stream rows' join key values (non-null numbers). */
+  keys: Float64Array;
+  /** Build row per key (-1: none); `complete`: the keys are 0..head.length-1 in order (head[k] = k). */
+  head: Int32Array;
+  complete: boolean;
+  /** The build side's columns. */
+  build: ColumnVector[];
+  /** Joined (matched) rows, added to: the join's row-count metric. */
+  matched: Float64Array;
+}
+
+const NO_VALUES = new Float64Array(1), NO_GROUPS = new Int32Array(0);
 
 export interface ColumnarAggSpec {
   groupBy: Expr[];
@@ -235,9 +266,13 @@ export class ColumnarPartialAgg {
   /** The generated loops used so far, by their shape's key (agg-codegen.ts). */
   private readonly loops = new Map<string, FusedLoop>();
 
+  /** readsColumns: a join can be fused into the generated loop. */
+  private readonly plainColumns: boolean;
+
   constructor(spec: ColumnarAggSpec, ctx: EvalContext) {
     this.keyFns = spec.groupBy.map((e) => compileVector(e, ctx));
     this.kernels = spec.aggs.map((a) => kernelFor(a, ctx));
+    this.plainColumns = readsColumns(spec);
   }
 
   add(b: ColumnBatch): void {
@@ -246,14 +281,12 @@ export class ColumnarPartialAgg {
     if (this.gids.length < n) this.gids = new Int32Array(n);
     const gids = this.gids, index = this.index, keys = this.keys;
     const kv = this.keyFns.map((f) => f(b));
-    if (kv.length === 0) {
-      if (keys.length === 0) { keys.push([]); index.set(null, 0); }
-      gids.fill(0, 0, n);
-    } else if (kv.length === 1 && kv[0]!.kind === "f64" && kv[0]!.nulls === null) {
-      const dense = (this.dense ??= new Int32Array(DENSE).fill(-1)), keyValues = kv[0]!.values;
-      const fused = this.fused(keyValues, b, dense);
+    if (kv.length === 0 || (kv.length === 1 && kv[0]!.kind === "f64" && kv[0]!.nulls === null)) {
+      const keyValues = kv.length ? (kv[0] as NumVector).values : null;
+      if (keyValues) this.dense ??= new Int32Array(DENSE).fill(-1); else this.globalGroup();
+      const fused = this.fused(keyValues, b);
       if (fused.from === n) return;
-      numberKeyGids(keyValues, fused.from, n, gids, dense, index, keys);
+      if (keyValues) numberKeyGids(keyValues, fused.from, n, gids, this.dense!, index, keys); else gids.fill(0, 0, n);
       const view = gids.length === n ? gids : gids.subarray(0, n);
       this.kernels.forEach((k, j) => k.update(view, b, keys.length, fused.from, fused.vecs?.[j]));
       return;
@@ -282,9 +315,11 @@ export class ColumnarPartialAgg {
   /**
    * The batch's rows through the generated loop while every aggregate can take part: returns the
    * row the per-aggregate loops go on from (b.length when all were added) and the argument vectors
-   * already evaluated. New dense keys become groups as the loop meets them.
+   * already evaluated. New dense keys become groups as the loop meets them. `keyValues` null: a
+   * global aggregate. With `probe`, b is the stream batch with the build columns after its own
+   * (their vectors have the build side's length) and the loop probes the join first.
    */
-  private fused(keyValues: Float64Array, b: ColumnBatch, dense: Int32Array): { from: number; vecs?: (ColumnVector | undefined)[] } {
+  private fused(keyValues: Float64Array | null, b: ColumnBatch, probe?: FusedProbe): { from: number; vecs?: (ColumnVector | undefined)[] } {
     const forms = this.kernels.map((k) => k.fusable());
     if (forms.some((f) => f === null)) return { from: 0 };
     const vecs = forms.map((f) => f!.arg?.(b));
@@ -297,24 +332,55 @@ export class ColumnarPartialAgg {
       if (p < 0) { p = args.length; args.push(v); }
       argOf.push(p);
     }
-    const key = forms.map((f, j) => `${f!.op}:${argOf[j]}`).join(",") + "|" + args.map((v) => (v.nulls ? 1 : 0)).join("");
+    const onBuild = (v: ColumnVector | Float64Array) => !!probe && probe.build.some((c) => c === v || (c.kind === "f64" && c.values === v));
+    const join = probe && { build: args.map(onBuild), keyFromBuild: keyValues !== null && onBuild(keyValues), complete: probe.complete };
+    const key = forms.map((f, j) => `${f!.op}:${argOf[j]}`).join(",") + "|" + args.map((v) => (v.nulls ? 1 : 0)).join("") +
+      (keyValues ? "" : "|global") + (join ? `|join ${join.build.map(Number).join("")} ${join.keyFromBuild} ${join.complete}` : "");
     let loop = this.loops.get(key);
     if (!loop) {
-      loop = fusedLoop({ aggs: forms.map((f, j) => ({ op: f!.op, arg: argOf[j]! })), nullable: args.map((v) => v.nulls !== null) }, DENSE);
+      const aggs = forms.map((f, j) => ({ op: f!.op, arg: argOf[j]! }));
+      loop = fusedLoop({ aggs, nullable: args.map((v) => v.nulls !== null), global: !keyValues, join }, DENSE);
       this.loops.set(key, loop);
     }
-    const inputs: (Float64Array | Uint8Array)[] = [];
+    const inputs: (Float64Array | Int32Array | Uint8Array)[] = probe ? [probe.keys, probe.head, probe.matched] : [];
     for (const v of args) { inputs.push(v.values); if (v.nulls) inputs.push(v.nulls); }
-    const n = b.length, keys = this.keys;
+    const n = b.length, keys = this.keys, dense = this.dense ?? NO_GROUPS;
     let i = 0;
     for (;;) {
-      i = loop(i, n, keyValues, dense, ...inputs, ...this.kernels.flatMap((k) => k.buffers(keys.length)));
-      if (i === n) return { from: n };
-      const x = keyValues[i]!, slot = x >>> 0;
+      i = loop(i, n, keyValues ?? NO_VALUES, dense, ...inputs, ...this.kernels.flatMap((k) => k.buffers(keys.length)));
+      if (i === n || !keyValues) return { from: i, vecs };
+      // The loop stops only at a row with a build row: its key is read there.
+      const s = probe ? probe.keys[i]! >>> 0 : 0;
+      const x = keyValues[join?.keyFromBuild ? (probe!.complete ? s : probe!.head[s]!) : i]!, slot = x >>> 0;
       // A new small key: its group, then on; anything else is for the per-aggregate loops.
       if (slot === x && slot < DENSE && dense[slot]! < 0) newNumberKey(x, slot, dense, this.index, keys);
       else return { from: i, vecs };
     }
+  }
+
+  /**
+   * The inner join of a stream batch with a unique dense build side (columnar-join.ts'
+   * fusedProbe), added without building the joined batch when this aggregate's keys and
+   * arguments are plain columns: `view` has the stream batch's length and the columns this
+   * aggregate reads (stream columns, and the build side's whole columns, read at the build row).
+   * Returns the first stream row that is not added (view.length when all were), for the caller to
+   * join and add as usual.
+   */
+  addProbed(view: ColumnBatch, probe: FusedProbe): number {
+    if (!this.plainColumns || view.length === 0 || this.keyFns.length > 1) return 0;
+    let keyValues: Float64Array | null = null;
+    if (this.keyFns.length === 1) {
+      const kv = this.keyFns[0]!(view);
+      if (kv.kind !== "f64" || kv.nulls !== null) return 0;
+      keyValues = kv.values;
+      this.dense ??= new Int32Array(DENSE).fill(-1);
+    } else this.globalGroup();
+    return this.fused(keyValues, view, probe).from;
+  }
+
+  /** The one group of a global aggregate. */
+  private globalGroup(): void {
+    if (this.keys.length === 0) { this.keys.push([]); this.index.set(null, 0); }
   }
 
   /** [...key, ...buffers] per group, in first-seen order. */

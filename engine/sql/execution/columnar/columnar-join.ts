@@ -13,6 +13,7 @@ import { constantVector, gather, gatherNumbers, isNumberType, rowsToBatch, unpac
 import { hashedRelation, type HashedRelation } from "./hashed-relation";
 import { compileVector, type VecFn } from "./vector-expr";
 import { filterBatch } from "./columnar-ops";
+import type { FusedProbe } from "./columnar-agg";
 
 export interface ColumnarJoinSpec {
   joinType: string;
@@ -44,6 +45,8 @@ export class ColumnarHashJoin {
   private readonly cond?: VecFn;
   private li = new Int32Array(1024);
   private ri = new Int32Array(1024);
+  /** Rows joined inside generated loops (fusedProbe's callers add to it). */
+  readonly matched = new Float64Array(1);
   /** Output buffers reused batch after batch (`reuse`), per build column. */
   private readonly scratch: (Float64Array | undefined)[] = [];
 
@@ -138,6 +141,20 @@ export class ColumnarHashJoin {
       else if (jt === "left") this.push(n++, i, -1);
     }
     return this.emit(b, n);
+  }
+
+  /**
+   * The probe of batch b for a generated loop that joins and aggregates in one pass (agg-codegen.ts),
+   * or null when this join or batch has another shape: an inner join without a residual
+   * condition, a non-null number key, build keys that are unique small integers (at most one
+   * build row per stream row, no key outside the dense table).
+   */
+  fusedProbe(b: ColumnBatch): FusedProbe | null {
+    const rel = this.rel, spec = this.spec;
+    if (spec.joinType !== "inner" || this.cond || this.keyFns.length !== 1 || !rel.head || !rel.unique || rel.table.size !== 0) return null;
+    const k = this.keyFns[0]!(b);
+    if (k.kind !== "f64" || k.nulls !== null) return null;
+    return { keys: k.values, head: rel.head, complete: rel.complete, build: rel.build.columns, matched: this.matched };
   }
 
   /** Build positions matching a single key value (dense chain or Map bucket). */

@@ -10,10 +10,11 @@ import { defaultEvalContext } from "../../expressions/eval";
 import type { EvalContext } from "../../expressions/registry";
 import { getDataSource, type ScanSpec } from "../../datasource-contract";
 import { StructType } from "../../types";
-import { batchRows, unpacked, type ColumnBatch } from "../../column-batch";
+import { batchRows, sliceBatch, unpacked, type ColumnBatch } from "../../column-batch";
 import { ColumnarPartialAgg, type ColumnarAggSpec } from "./columnar-agg";
 import { ColumnarHashJoin, type ColumnarJoinSpec } from "./columnar-join";
 import { compileOp, type ColumnarOp } from "./columnar-ops";
+import { plainColumn } from "./vector-expr";
 
 export type StageOp = ColumnarOp | { op: "join"; spec: ColumnarJoinSpec };
 
@@ -41,21 +42,47 @@ export class ColumnarStage {
   readonly counts: number[];
   scanned = 0;
 
+  /**
+   * The aggregate's input is a join followed only by projections of columns: the join can be
+   * probed inside the aggregate's generated loop (agg-codegen.ts). `at`: the join's step;
+   * `projections`: the column positions each later projection picks.
+   */
+  private fusedJoin?: { at: number; join: ColumnarHashJoin; projections: number[][] };
+
   constructor(spec: Pick<ColumnarStageSpec, "ops" | "agg">, ctx: EvalContext, built?: ColumnBatch) {
+    const joins: ColumnarHashJoin[] = [];
     this.steps = spec.ops.map((op) => {
       if (op.op !== "join") return compileOp(op, ctx);
       // With an aggregate at the end each joined batch is consumed before the next probe.
       const j = new ColumnarHashJoin(op.spec, built ?? { length: 0, columns: op.spec.rightTypes.map(() => ({ kind: "any", values: [] })) }, ctx, !!spec.agg);
+      joins[joins.length] = j;
       return (b: ColumnBatch) => j.probe(b);
     });
     this.counts = spec.ops.map(() => 0);
     if (spec.agg) this.agg = new ColumnarPartialAgg(spec.agg, ctx);
+    let at = spec.ops.length - 1;
+    const projections: number[][] = [];
+    for (let op = spec.ops[at]; op?.op === "project" && op.exprs.every((e) => plainColumn(e)); op = spec.ops[--at]) projections.unshift(op.exprs.map((e) => plainColumn(e)!.index));
+    if (spec.agg && spec.ops[at]?.op === "join") this.fusedJoin = { at, join: joins[joins.length - 1]!, projections };
   }
 
   add(batch: ColumnBatch): void {
     this.scanned += batch.length;
     let b = batch;
     for (let i = 0; i < this.steps.length; i++) {
+      if (i === this.fusedJoin?.at) {
+        // Join and aggregate in one generated loop; rows it leaves are joined and added as usual.
+        const probe = this.fusedJoin.join.fusedProbe(b);
+        if (probe) {
+          let columns = [...b.columns, ...probe.build];
+          for (const p of this.fusedJoin.projections) columns = p.map((c) => columns[c]!);
+          probe.matched[0] = 0;
+          const from = this.agg!.addProbed({ length: b.length, columns }, probe);
+          for (let k = i; k < this.steps.length; k++) this.counts[k]! += probe.matched[0]!;
+          if (from === b.length) return;
+          if (from > 0) b = sliceBatch(b, from);
+        }
+      }
       b = this.steps[i]!(b);
       this.counts[i]! += b.length;
     }

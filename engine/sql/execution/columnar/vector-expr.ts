@@ -38,6 +38,11 @@ export function refsOf(e: Expr): number[] {
   return [...s];
 }
 
+/** The column an expression is (a reference, under aliases: its vector is the batch's own), or undefined. */
+export function plainColumn(e: Expr): (Expr & { kind: "ref" }) | undefined {
+  return e.kind === "alias" ? plainColumn(e.child) : e.kind === "ref" ? e : undefined;
+}
+
 export function compileVector(e: Expr, ctx: EvalContext): VecFn {
   return compile(e, ctx).fn;
 }
