@@ -293,6 +293,13 @@ describe("a broadcast join fused into the generated aggregation loop = row hash 
       }
       // Some long sum left the safe range: the row runtime took over with a bigint.
       expect(exactRows(partialAggregate({ groupBy: [], aggs, result: [], conf }, 0, joined))[0]).toMatch(/b\d/);
+      // A task whose rows all miss the build side has no group, even a global one (as the row path).
+      const misses = rowsToBatch(left.filter((row) => !right.some((b) => b[0] === row[0])), streamTypes.map(isNumberType));
+      for (const groupBy of [[], [b(3)]]) {
+        const stage = new ColumnarStage({ ops: [op], agg: { groupBy, aggs } }, defaultEvalContext(0, conf), broadcastBatch(right, { rightTypes: buildTypes }));
+        stage.add(misses);
+        expect([misses.length > 0, [...stage.rows()]]).toEqual([true, exactRows(partialAggregate({ groupBy, aggs, result: [], conf }, 0, []))]);
+      }
     });
   }
 

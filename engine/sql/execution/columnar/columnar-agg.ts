@@ -14,16 +14,17 @@ import { typeOf, type EvalContext } from "../../expressions/registry";
 import { isNullAt, isNumberType, valueAt, type ColumnBatch, type ColumnVector, type NumVector } from "../../column-batch";
 import { compileVector, plainColumn, type VecFn } from "./vector-expr";
 
+import { fusedLoop, fusedLoopSource, type FusedAgg, type FusedLoop } from "./agg-codegen";
+import { avgLoop, avgOneLoop, countLoop, countValuesLoop, minMaxLoop, minMaxOneLoop, sumLoop, sumOneLoop } from "./agg-loops";
+
+const DENSE = 1 << 16;
+
 const isColumn = (e: Expr): boolean => plainColumn(e) !== undefined;
 
 /** Keys and arguments are columns (or literals): a fused join can pass stream and build columns as they are. */
 function readsColumns(spec: ColumnarAggSpec): boolean {
   return spec.groupBy.every(isColumn) && spec.aggs.every((a) => a.args.every((e) => isColumn(e) || e.kind === "lit"));
 }
-import { fusedLoop, fusedLoopSource, type FusedAgg, type FusedLoop } from "./agg-codegen";
-import { avgLoop, avgOneLoop, countLoop, countValuesLoop, minMaxLoop, minMaxOneLoop, sumLoop, sumOneLoop } from "./agg-loops";
-
-const DENSE = 1 << 16;
 
 interface AggKernel {
   /** Update groups with rows [from, n) of the batch (`v`: the argument vector, if already evaluated). */
@@ -368,14 +369,18 @@ export class ColumnarPartialAgg {
    */
   addProbed(view: ColumnBatch, probe: FusedProbe): number {
     if (!this.plainColumns || view.length === 0 || this.keyFns.length > 1) return 0;
-    let keyValues: Float64Array | null = null;
     if (this.keyFns.length === 1) {
       const kv = this.keyFns[0]!(view);
       if (kv.kind !== "f64" || kv.nulls !== null) return 0;
-      keyValues = kv.values;
       this.dense ??= new Int32Array(DENSE).fill(-1);
-    } else this.globalGroup();
-    return this.fused(keyValues, view, probe).from;
+      return this.fused(kv.values, view, probe).from;
+    }
+    // A global aggregate has its group once a row joins (as when the joined batches are added).
+    const fresh = this.keys.length === 0, matched = probe.matched[0]!;
+    this.globalGroup();
+    const from = this.fused(null, view, probe).from;
+    if (fresh && from === view.length && probe.matched[0] === matched) { this.keys.length = 0; this.index.clear(); }
+    return from;
   }
 
   /** The one group of a global aggregate. */
