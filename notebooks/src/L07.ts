@@ -122,6 +122,11 @@ export const L07 = buildNotebook("l07", [
     updating every aggregate's buffers in place. Note the check before a sum of integers is
     written: past 2^53 the loop stops and the row path takes over with exact big integers.
 
+    The second query joins the orders with a small stores table first. Spark fuses a broadcast hash
+    join into the aggregate's generated code, and so does the workbench: the probe moves into the
+    same loop (\`probe[i]\` finds the store's row \`r\`, and the store's columns are read at \`r\`), so no
+    joined batch is ever built.
+
     *Try it:* add \`F.collect_list("amount")\` to the aggregates. Why is there no generated code then?
   `,
   embeddedOnly(code`
@@ -130,6 +135,10 @@ export const L07 = buildNotebook("l07", [
     const perStore = orders.groupBy("store").agg(F.sum("amount").alias("total"), F.avg("amount").alias("mean"), F.count("*").alias("n"));
     perStore.explain("codegen");
     await perStore.orderBy("store").show(5);
+    const stores = spark.range(20).selectExpr("id AS store", "CAST(id % 3 AS INT) AS region");
+    const perRegion = orders.join(stores, "store").groupBy("region").agg(F.sum("amount").alias("total"));
+    perRegion.explain("codegen");
+    await perRegion.orderBy("region").show();
   `),
   md`
     ### Physical planning: broadcast join vs shuffle join

@@ -22,6 +22,7 @@ describe("L07 notebook", () => {
     expect(all).toContain("Optimized Logical Plan");
     expect(all).toContain("Physical Plan");
     expect(all).toContain("function fusedAgg(");             // explain("codegen"): the generated aggregation loop
+    expect(all).toContain("const y = probe[i]");             // ... and the star join's probe fused into it
     expect(all).toContain("shuffle join vs broadcast join");
     expect(all).toContain("surrogate (mean BMI)");
     expect(all).toMatch(/labels in index order: \[ 'no', 'yes', 'former' \]|labels in index order/);

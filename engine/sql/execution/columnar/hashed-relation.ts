@@ -61,9 +61,10 @@ function buildRelation(built: ColumnBatch, spec: RelationSpec, ctx: EvalContext)
   // One number key without nulls (a dimension table's id): read straight from its Float64Array.
   const numbers = single && kv[0]!.kind === "f64" && kv[0]!.nulls === null ? kv[0]!.values : undefined;
   let maxDense = -1;
-  if (single) {
+  if (numbers) maxDense = maxDenseKey(numbers, n);
+  else if (single) {
     for (let j = 0; j < n; j++) {
-      const k = numbers ? numbers[j]! : valueAt(kv[0]!, j);
+      const k = valueAt(kv[0]!, j);
       if (typeof k === "number" && (k >>> 0) === k && k > maxDense) maxDense = k;
     }
   }
@@ -73,7 +74,20 @@ function buildRelation(built: ColumnBatch, spec: RelationSpec, ctx: EvalContext)
   const next = dense ? new Int32Array(n).fill(-1) : undefined;
   const tail = dense ? new Int32Array(maxDense + 1).fill(-1) : undefined;
   let unique = true;
-  for (let j = 0; j < n; j++) {
+  // The common case in loops of typed arrays only: they run optimized from the first relation on.
+  if (numbers && head) {
+    const flags = chainDense(numbers, n, head, next!, tail!);
+    unique = (flags & REPEATED) === 0;
+    if (flags & NOT_DENSE) {
+      for (let j = 0; j < n; j++) {
+        const k = numbers[j]!;
+        if ((k >>> 0) === k) continue;
+        const bucket = table.get(normalizeKey(k));
+        if (bucket) bucket.push(j); else table.set(normalizeKey(k), [j]);
+      }
+    }
+  }
+  for (let j = numbers && head ? n : 0; j < n; j++) {
     const k0 = numbers ? numbers[j]! : single ? valueAt(kv[0]!, j) : undefined;
     if (head && typeof k0 === "number" && (k0 >>> 0) === k0) {
       const slot = k0 >>> 0;
@@ -89,12 +103,47 @@ function buildRelation(built: ColumnBatch, spec: RelationSpec, ctx: EvalContext)
   }
   // Keys exactly 0..m, each once (a dimension table keyed 0..m): the rows are put in key order,
   // so a key is its own build position and the probe reads no table at all.
-  const complete = !!head && unique && table.size === 0 && head.every((j) => j >= 0);
+  const complete = !!head && unique && table.size === 0 && head.indexOf(-1) < 0;
   let build = built;
-  if (complete) {
-    const order = Int32Array.from(head!);
+  if (complete && !isIdentity(head!)) {
+    const order = head!.slice();
     build = { length: order.length, columns: built.columns.map((c) => gather(c, order, order.length)) };
     for (let s = 0; s < head!.length; s++) head![s] = s;
   }
   return { table, head, next, unique, complete, build };
+}
+
+/** The largest key that is a non-negative 32-bit integer (-1: none; -0 counts as 0's slot). */
+function maxDenseKey(keys: Float64Array, n: number): number {
+  let m = -1;
+  for (let j = 0; j < n; j++) {
+    const k = keys[j]!;
+    if ((k >>> 0) === k && k > m) m = k;
+  }
+  return m;
+}
+
+/** head[s] === s for every slot (build rows already in key order: nothing to reorder). */
+function isIdentity(head: Int32Array): boolean {
+  for (let s = 0; s < head.length; s++) if (head[s] !== s) return false;
+  return true;
+}
+
+const REPEATED = 1, NOT_DENSE = 2;
+
+/**
+ * Chains build rows per dense key in build order (head: first row per slot, next: the following
+ * one, tail: the last so far); returns REPEATED when some key occurs twice and NOT_DENSE when some
+ * key is not a non-negative 32-bit integer (those rows are left for the Map).
+ */
+function chainDense(keys: Float64Array, n: number, head: Int32Array, next: Int32Array, tail: Int32Array): number {
+  let flags = 0;
+  for (let j = 0; j < n; j++) {
+    const k = keys[j]!, slot = k >>> 0;
+    if (slot !== k) { flags |= NOT_DENSE; continue; }
+    const t = tail[slot]!;
+    if (t < 0) head[slot] = j; else { next[t] = j; flags |= REPEATED; }
+    tail[slot] = j;
+  }
+  return flags;
 }
