@@ -10,6 +10,7 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import { ExecutionError } from "../common/errors";
 import { PeerLinks } from "../rpc/peer-links";
+import { zeroMask } from "../rpc/transport";
 import { readMetadata } from "./savepoints";
 import { Subtask } from "./subtask";
 import type { JobGraph, SlotTaskArgs, StreamElement } from "./types";
@@ -22,7 +23,7 @@ type PeerFrame =
 export interface SlotReport { slot: number; attempt: number; cancelled: boolean; subtasks: number }
 
 export async function runSlot(graph: JobGraph, slot: number, args: SlotTaskArgs): Promise<SlotReport> {
-  const ws = new WebSocket(args.hubUrl);
+  const ws = new WebSocket(args.hubUrl, { generateMask: zeroMask });
   await new Promise<void>((resolve, reject) => { ws.once("open", () => resolve()); ws.once("error", reject); });
   let cancelled = false;
   let failure: Error | undefined;

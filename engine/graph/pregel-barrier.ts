@@ -15,6 +15,7 @@ import { deserializeFunction, type SerializedFunction } from "../common/closure"
 import { ExecutionError } from "../common/errors";
 import { OneToOneDependency, RDD, registerRddKind, type Partition, type RddContext, type TaskContext } from "../rdd";
 import { PeerLinks } from "../rpc/peer-links";
+import { zeroMask } from "../rpc/transport";
 import { rddBlockId } from "../storage/block-ids";
 import type { VertexId } from "./graph-data";
 import type { MessageBucket, SuperstepStats, VertexPartition } from "./pregel-partition";
@@ -106,7 +107,7 @@ async function runSegment(P: VertexPartition, fns: SegmentFns, a: SegmentArgs): 
     fromHub.fail(e); fromPeers.fail(e);
   };
   const links = new PeerLinks<Messages>(pid, a.attempt, a.secret, (f) => fromPeers.push(f));
-  const hub = new WebSocket(a.hubUrl);
+  const hub = new WebSocket(a.hubUrl, { generateMask: zeroMask });
   hub.on("error", () => {});
   const toHub = (m: ToHub): void => { if (hub.readyState === WebSocket.OPEN) hub.send(encode(m)); };
   const superstep = (step: number, aggregates: Record<string, unknown>, messages: Array<[number, MessageBucket]>): SuperstepStats | Error => {

@@ -10,7 +10,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import WebSocket from "ws";
 import { decode, encode } from "../common/codec";
-import { coalesceWrites, frameBytes } from "./transport";
+import { coalesceWrites, frameBytes, zeroMask } from "./transport";
 import { CLOSE_BAD_TOKEN, NONCE_HEADER, PROTOCOL_VERSION, VERSION_HEADER } from "./protocol";
 
 /** Why authentication failed, as a code a caller can branch on. */
@@ -122,7 +122,7 @@ export function connectAuthenticated(
   const clientNonce = randomBytes(NONCE_BYTES);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const ws = new WebSocket(url, {
-    headers: authHeaders(clientNonce, opts.headers), maxPayload: opts.maxPayload, perMessageDeflate: opts.perMessageDeflate ?? false, handshakeTimeout: timeoutMs,
+    headers: authHeaders(clientNonce, opts.headers), maxPayload: opts.maxPayload, perMessageDeflate: opts.perMessageDeflate ?? false, handshakeTimeout: timeoutMs, generateMask: zeroMask,
   });
   ws.once("upgrade", (res) => coalesceWrites(ws, res.socket));
   const dialed = new URL(url).host;

@@ -10,6 +10,7 @@
 import WebSocket, { WebSocketServer } from "ws";
 import { decode, encode } from "../common/codec";
 import { sameSecret } from "./auth";
+import { zeroMask } from "./transport";
 
 /** One outgoing connection; `data` counts queued data frames (control frames are not counted: see flushed()). */
 interface Link { ws?: WebSocket; queue: Buffer[]; data: number }
@@ -76,7 +77,7 @@ export class PeerLinks<F extends { t: string }> {
       if (to === this.slot || this.closed) continue;
       const link = this.link(to);
       if (link.ws) continue;
-      const ws = new WebSocket(url, { maxPayload: 256 * 1024 * 1024 });
+      const ws = new WebSocket(url, { maxPayload: 256 * 1024 * 1024, generateMask: zeroMask });
       link.ws = ws;
       ws.on("error", () => {});
       ws.once("open", () => {

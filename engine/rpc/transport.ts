@@ -22,6 +22,18 @@ function uncork(socket: Duplex): void {
   socket.uncork();
 }
 
+/**
+ * The masking key of every frame the workbench's processes send as WebSocket clients (`ws`'s
+ * generateMask): zero. RFC 6455 masks client frames so that a script in a browser cannot put bytes
+ * of its choosing on the wire to a proxy's cache; these connections join the session's own
+ * processes, authenticated by its secret, with no browser or proxy between them. With a zero key
+ * `ws` skips XOR-ing every byte on both ends, which it does in JavaScript without the optional
+ * native bufferutil (measured here: a 1.6 MB message's round trip over loopback 10 ms -> 2.4 ms).
+ */
+export function zeroMask(mask: Buffer): void {
+  mask.fill(0);
+}
+
 export function send(ws: WebSocket, msg: unknown): void {
   if (ws.readyState !== WebSocket.OPEN) return;
   const socket = sockets.get(ws);

@@ -84,7 +84,7 @@ export async function wordCount100MB(): Promise<BenchResult> {
   return { name: "word count, 100 MB generated text (local[2] vs single-process loop)", value: engineMs, unit: "ms", baseline: loopMs, baselineName: "hand-written loop", ratio: engineMs / loopMs, target: "<= 0.6x the loop", pass: ok && engineMs / loopMs <= 0.6, note: [ok ? "" : "RESULT MISMATCH", peer].filter(Boolean).join("; ") };
 }
 
-/** Time to push `bytes` over a raw loopback WebSocket from another process, in 1 MB frames. */
+/** Time to push `bytes` over a raw loopback WebSocket from another process, in 1 MB frames (zero masking key, as the engine's clients). */
 async function rawWebSocketMs(bytes: number): Promise<number> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, maxPayload: 1 << 30 });
   await new Promise((r) => wss.once("listening", r));
@@ -102,7 +102,7 @@ async function rawWebSocketMs(bytes: number): Promise<number> {
   });
   const child = spawn(process.execPath, ["-e", `
     const WebSocket = require(${JSON.stringify(createRequire(import.meta.url).resolve("ws"))});
-    const ws = new WebSocket("ws://127.0.0.1:${port}");
+    const ws = new WebSocket("ws://127.0.0.1:${port}", { generateMask: (m) => m.fill(0) }); // unmasked, as the engine's connections (rpc/transport.ts zeroMask)
     ws.on("open", async () => {
       const frame = Buffer.alloc(1 << 20, 7);
       let sent = 0;
