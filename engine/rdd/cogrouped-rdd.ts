@@ -32,6 +32,7 @@ export class CoGroupedRDD extends RDD<[unknown, unknown[][]]> {
           sources.push({ narrow: true });
         } else {
           const d = new ShuffleDependency(p as RDD<unknown>, ctx.newShuffleId(), part as Partitioner);
+          ctx.registerShuffle?.(d, d.shuffleId);
           deps.push(d);
           sources.push({ shuffleId: d.shuffleId });
         }

@@ -19,6 +19,11 @@ export interface RddContext {
   readonly isDriver: boolean;
   newRddId(): number;
   newShuffleId(): number;
+  /**
+   * A shuffle dependency the driver program created (Spark's ContextCleaner.registerShuffleForCleanup):
+   * its files may go once nothing can reach `dep` any more. Workers' contexts leave it out.
+   */
+  registerShuffle?(dep: object, shuffleId: number): void;
   readonly defaultParallelism: number;
   readonly checkpointDir?: string;
   /** Run one job over `partitions` (default all) of rdd, applying fn to each partition on the workers. */

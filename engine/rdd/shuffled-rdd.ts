@@ -37,6 +37,7 @@ export class ShuffledRDD<K, V, C = V> extends RDD<[K, C]> {
       ? [new ShuffleDependency(parent as RDD<unknown>, ctx.newShuffleId(), part, opts.aggregator, opts.mapSideCombine ?? false, opts.keyOrdering)]
       : [];
     super(ctx, deps, opts.op ?? "partitionBy");
+    if (deps[0]) ctx.registerShuffle?.(deps[0], deps[0].shuffleId);
     if (opts.worker) this.settings = opts.worker;
     else {
       const dep = deps[0]!;

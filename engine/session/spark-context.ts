@@ -91,6 +91,22 @@ export class SparkContext implements RddContext {
 
   newRddId(): number { return this.nextRddId++; }
   newShuffleId(): number { return this.nextShuffleId++; }
+
+  /**
+   * Spark's ContextCleaner, for shuffles: once the driver program can no longer reach a shuffle
+   * dependency (the RDD or DataFrame that read it is gone, as each SQL query's exchanges are after
+   * its action), every worker deletes its files. The driver keeps the shuffle's small record (sizes
+   * and sampled records) for the DAG views of the jobs that ran it; no later job can ask for the
+   * shuffle, since nothing reaches its dependency. Without it a session kept every shuffle's files
+   * until it stopped.
+   */
+  private readonly shuffleCleaner = new FinalizationRegistry<number>((shuffleId) => {
+    if (!this.stopped) this.cluster.endpoint.broadcast({ t: "removeShuffle", shuffleId });
+  });
+
+  registerShuffle(dep: object, shuffleId: number): void {
+    this.shuffleCleaner.register(dep, shuffleId);
+  }
   serialize(fn: Function, what: string): SerializedFunction {
     return serializeFunction(fn, what);
   }

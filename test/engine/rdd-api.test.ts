@@ -219,6 +219,35 @@ describe("RDD API on real workers", () => {
     expect(await sc.parallelize([0, 2], 2).map((i) => held.value[i]!).collect()).toEqual([1, 3]);
   });
 
+  it("a shuffle the program can no longer reach has its files deleted on every worker (Spark's ContextCleaner); one still reachable keeps them and is reused", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    // Each worker's directory: the one in the temp folder its process owns (worker-dirs.ts).
+    const pids = new Set(spark.cluster.workers().map((w) => String(w.pid)));
+    const dirs = readdirSync(tmpdir()).filter((d) => d.startsWith("bigdata-")).map((d) => join(tmpdir(), d))
+      .filter((d) => existsSync(join(d, ".owner-pid")) && pids.has(readFileSync(join(d, ".owner-pid"), "utf8").trim()));
+    expect(dirs.length).toBe(pids.size);
+    const filesOf = (shuffleId: number) => dirs.flatMap((d) => (existsSync(d) ? readdirSync(d) : []).filter((f) => f.startsWith(`shuffle_${shuffleId}_`)));
+    const idOf = (rdd: { dependencies: readonly unknown[] }) => (rdd.dependencies[0] as { shuffleId: number }).shuffleId;
+    const held = sc.parallelize([1, 2, 3, 4], 2).map((x) => [x % 2, x] as [number, number]).reduceByKey((a, b) => a + b);
+    expect(sorted(await held.collect())).toEqual([[0, 6], [1, 4]]);
+    const dropped = await (async () => {
+      const rdd = sc.parallelize(Array.from({ length: 100 }, (_, i) => i), 2).map((x) => [x % 5, 1] as [number, number]).reduceByKey((a, b) => a + b);
+      expect(sorted(await rdd.collect())).toEqual([0, 1, 2, 3, 4].map((k) => [k, 20]));
+      return idOf(rdd);
+    })();
+    expect(filesOf(dropped).length).toBeGreaterThan(0);
+    for (let i = 0; i < 40 && filesOf(dropped).length > 0; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(filesOf(dropped)).toEqual([]);
+    expect(filesOf(idOf(held)).length).toBeGreaterThan(0);
+    // The held shuffle is still read: a second action skips its map stage.
+    expect(sorted(await held.collect())).toEqual([[0, 6], [1, 4]]);
+    expect(sc.lastJob()!.tasks().length).toBe(2); // the reduce tasks only
+  });
+
   it("toDebugString shows the lineage with stage boundaries as Spark prints it", () => {
     const rdd = sc.parallelize([1, 2], 2).map((x) => [x, 1] as [number, number]).reduceByKey((a, b) => a + b).cache();
     const lines = rdd.toDebugString().split("\n");
