@@ -55,7 +55,7 @@ export class ColumnarStage {
       if (op.op !== "join") return compileOp(op, ctx);
       // With an aggregate at the end each joined batch is consumed before the next probe.
       const j = new ColumnarHashJoin(op.spec, built ?? { length: 0, columns: op.spec.rightTypes.map(() => ({ kind: "any", values: [] })) }, ctx, !!spec.agg);
-      joins[joins.length] = j;
+      joins.push(j);
       return (b: ColumnBatch) => j.probe(b);
     });
     this.counts = spec.ops.map(() => 0);
