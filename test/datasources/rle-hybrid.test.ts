@@ -4,7 +4,7 @@
 // output shorter than the encoded runs.
 import { describe, expect, it } from "vitest";
 import { readRleBitPackedHybrid } from "hyparquet/src/encoding.js";
-import { MAX_RLE_WIDTH, readRleHybrid, readRleHybridDict } from "../../engine/sql/datasources/rle-hybrid";
+import { MAX_RLE_WIDTH, readRleHybrid, readRleHybridDict, rleAllOnes } from "../../engine/sql/datasources/rle-hybrid";
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -74,4 +74,30 @@ describe("RLE / bit-packed hybrid decoding", () => {
       if (n > 16) expect(readRleHybrid(bytes, 0, 2, width, new Int32Array(n), n)).toBe(false);
     });
   }
+
+  it("definition levels with no null are recognised from the run headers alone, and only those", () => {
+    const r = rng(42);
+    for (let t = 0; t < 300; t++) {
+      const n = 1 + Math.floor(r() * 2000);
+      // All 1s, or 1s with a 0 somewhere (a null), encoded as random runs.
+      const levels = Array.from({ length: n }, () => 1);
+      if (t % 2 === 1) levels[Math.floor(r() * n)] = 0;
+      const bytes = encode(levels, 1, r);
+      const decoded = new Uint8Array(n);
+      expect(readRleHybrid(bytes, 0, bytes.length, 1, decoded, n)).toBe(true);
+      const allOnes = decoded.every((x) => x === 1);
+      // True only when every level is 1; when the encoder chose RLE runs only, always recognised.
+      if (rleAllOnes(bytes, 0, bytes.length, n)) expect(allOnes).toBe(true);
+      if (allOnes && n >= 8 && t % 4 === 0) {
+        const runs: number[] = [];
+        uleb(runs, n * 2); runs.push(1);
+        expect(rleAllOnes(Uint8Array.from(runs), 0, runs.length, n)).toBe(true);
+      }
+    }
+    // Two runs of 1s covering the page; a run of 0s; a bit-packed run; runs that end too soon.
+    expect(rleAllOnes(Uint8Array.from([10, 1, 12, 1]), 0, 4, 11)).toBe(true);
+    expect(rleAllOnes(Uint8Array.from([10, 1, 12, 0]), 0, 4, 11)).toBe(false);
+    expect(rleAllOnes(Uint8Array.from([3, 0xff]), 0, 2, 8)).toBe(false);
+    expect(rleAllOnes(Uint8Array.from([10, 1]), 0, 2, 6)).toBe(false);
+  });
 });

@@ -8,7 +8,7 @@
 import type { ColumnChunk, FileMetaData, SchemaElement, SchemaTree } from "hyparquet";
 import type { DataType } from "../types";
 import type { ColumnVector } from "../column-batch";
-import { MAX_RLE_WIDTH, readRleHybrid, readRleHybridDict } from "./rle-hybrid";
+import { MAX_RLE_WIDTH, readRleHybrid, readRleHybridDict, rleAllOnes } from "./rle-hybrid";
 
 type Libs = {
   parquetHeader: typeof import("hyparquet/src/column.js").parquetHeader;
@@ -160,14 +160,17 @@ function readPageV1(
   let defs: Uint8Array | undefined;
   let present = numValues;
   if (el.repetition_type === "OPTIONAL") {
-    // Definition levels (width 1) after their int32 byte length.
-    defs = new Uint8Array(numValues);
+    // Definition levels (width 1) after their int32 byte length; a page with no nulls (runs of
+    // 1s only, the usual case) is seen from its run headers, without a level per value.
     const length = view.getUint32(0, true);
-    if (!readRleHybrid(page, 4, 4 + length, 1, defs, numValues)) return undefined;
     reader.offset = 4 + length;
-    present = 0;
-    for (let i = 0; i < numValues; i++) present += defs[i]!;
-    if (present === numValues) defs = undefined;
+    if (!rleAllOnes(page, 4, 4 + length, numValues)) {
+      defs = new Uint8Array(numValues);
+      if (!readRleHybrid(page, 4, 4 + length, 1, defs, numValues)) return undefined;
+      present = 0;
+      for (let i = 0; i < numValues; i++) present += defs[i]!;
+      if (present === numValues) defs = undefined;
+    }
   }
   if (!dictionary) {
     const vals = L.readPlain(reader, el.type!, present, el.type_length);

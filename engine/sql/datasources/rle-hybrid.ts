@@ -46,6 +46,22 @@ export function readRleHybrid(buf: Uint8Array, pos: number, end: number, width: 
 }
 
 /**
+ * Whether the first `n` values of bit width 1 in buf[pos..end) are all 1, read from RLE run
+ * headers alone (a page's definition levels when none of its values is null). False at the first
+ * bit-packed run or run of 0s: the caller then decodes the levels.
+ */
+export function rleAllOnes(buf: Uint8Array, pos: number, end: number, n: number): boolean {
+  let seen = 0;
+  while (seen < n && pos < end) {
+    let header = 0, shift = 0, b: number;
+    do { b = buf[pos++]!; header += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && pos < end);
+    if (header % 2 === 1 || pos >= end || buf[pos++] !== 1) return false;
+    seen += Math.floor(header / 2);
+  }
+  return seen >= n;
+}
+
+/**
  * As readRleHybrid, for dictionary indices applied as they are decoded: out[at + i] = dict[index i]
  * (no index array in between). Returns false if the runs end before n values. Its run parsing
  * repeats readRleHybrid's on purpose: one hot loop per output kind, no callback in between.
