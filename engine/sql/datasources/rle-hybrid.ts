@@ -134,8 +134,9 @@ function groupUnpacker(width: number): GroupUnpacker {
       const bit = j * width;
       lines.push(`    out[o + ${j}] = dict[(view.getUint32(pos + ${bit >>> 3}, true) >>> ${bit & 7}) & ${mask}];`);
     }
-    f = unpackers[width] = new Function("view", "pos", "dict", "out", "o", "groups",
-      `for (let g = 0; g < groups; g++, pos += ${width}, o += 8) {\n${lines.join("\n")}\n  }`) as GroupUnpacker;
+    // Named for profiles (a Function body alone is "anonymous").
+    f = unpackers[width] = new Function(`return function unpackGroups${width}(view, pos, dict, out, o, groups) {\n` +
+      `  for (let g = 0; g < groups; g++, pos += ${width}, o += 8) {\n${lines.join("\n")}\n  }\n};`)() as GroupUnpacker;
   }
   return f;
 }

@@ -95,12 +95,16 @@ function loopBody(shape: FusedShape, denseSize: number): string {
   });
   // A global aggregate keeps its buffers in locals (loaded before the loop, stored after it).
   const B = (j: number) => (shape.global ? `B${j}` : `b${j}[g]`), C = (j: number) => (shape.global ? `C${j}` : `c${j}[g]`);
-  // Checks first: a row that stops the loop has written nothing.
+  // Checks first, one test for every exact sum: a row that stops the loop has written nothing. An
+  // exact sum adds integers (its argument is of an integral type), so |t| past 2^53 - 1 is the
+  // only way out of the safe range (no NaN).
+  const exact: string[] = [];
   shape.aggs.forEach((a, j) => {
     if (a.op !== "sumExact") return;
     add(`const t${j} = ${B(j)} + v${a.arg};`);
-    add(`if (${shape.nullable[a.arg] ? `!n${a.arg} && ` : ""}(t${j} > 9007199254740991 || t${j} < -9007199254740991 || t${j} !== t${j})) break; // leaves the safe range`);
+    exact.push(`${shape.nullable[a.arg] ? `!n${a.arg} && ` : ""}Math.abs(t${j}) > 9007199254740991`);
   });
+  if (exact.length > 0) add(`if (${exact.map((c) => (exact.length > 1 && c.startsWith("!") ? `(${c})` : c)).join(" || ")}) break; // leaves the safe range`);
   shape.aggs.forEach((a, j) => {
     const v = `v${a.arg}`, b = B(j), c = C(j);
     const guarded = (body: string) => add(a.arg >= 0 && shape.nullable[a.arg] ? `if (!n${a.arg}) { ${body} }` : body);
@@ -132,7 +136,7 @@ export function fusedLoop(shape: FusedShape, denseSize: number): FusedLoop {
   const key = `${params.join(",")}\n${body}`;
   let f = loops.get(key);
   if (!f) {
-    f = new Function(...params, body) as FusedLoop;
+    f = new Function(`return ${fusedLoopSource(shape, denseSize)};`)() as FusedLoop; // named fusedAgg in profiles
     loops.set(key, f);
   }
   return f;
