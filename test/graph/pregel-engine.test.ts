@@ -133,7 +133,11 @@ describe("Pregel engine", () => {
     const bad = sc.parallelize(edges.map((e, i) => (i === 4_321 ? [e[0], e[1], -1] : e) as EdgeTuple), 2).cache();
     await bad.count();
     await expect(pregelPageRank(bad, { numPartitions: 2 })).rejects.toThrow(/GRAPH_INVALID_WEIGHT.*1440 -> 845 has weight -1/);
-    for (const r of [cached, pairs, bad]) r.unpersist();
+    // The same in the second partition, whose ids are all 32-bit integers (routed in one loop).
+    const bad2 = sc.parallelize(edges.map((e, i) => (i === 6_001 ? [e[0], e[1], -2] : e) as EdgeTuple), 2).cache();
+    await bad2.count();
+    await expect(pregelPageRank(bad2, { numPartitions: 2 })).rejects.toThrow(/GRAPH_INVALID_WEIGHT.*2000 -> 1005 has weight -2/);
+    for (const r of [cached, pairs, bad, bad2]) r.unpersist();
   }, 120_000);
 
   it("an error thrown by compute() reaches the caller with its own message", async () => {
