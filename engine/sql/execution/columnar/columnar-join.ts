@@ -9,7 +9,7 @@
 import { normalizeKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
 import type { EvalContext } from "../../expressions/registry";
-import { constantVector, gather, gatherNumbers, isNumberType, rowsToBatch, unpacked, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
+import { constantVector, gather, gatherNumbers, isNumberType, rowsToBatch, unpacked, valueAt, type ColumnBatch, type ColumnVector, type NumVector } from "../../column-batch";
 import { hashedRelation, type HashedRelation } from "./hashed-relation";
 import { compileVector, type VecFn } from "./vector-expr";
 import { filterBatch } from "./columnar-ops";
@@ -75,10 +75,11 @@ export class ColumnarHashJoin {
     let n = 0;
     const single = kv.length === 1;
     const k0 = kv[0];
-    if (single && rel.head && k0!.kind === "f64" && k0.nulls === null && jt === "inner" && rel.unique && table.size === 0) {
+    const dense = this.uniqueDenseKey(kv);
+    if (dense) {
       // Unique small integer build keys only (a dimension table): at most one match per row.
       if (this.li.length < b.length) { this.li = new Int32Array(b.length); this.ri = new Int32Array(b.length); }
-      n = probeUniqueDense(k0.values, b.length, rel.head, rel.complete, this.li, this.ri);
+      n = probeUniqueDense(dense, b.length, rel.head!, rel.complete, this.li, this.ri);
       return this.emit(b, n, n === b.length);
     }
     if (single && rel.head && k0!.kind === "f64" && k0.nulls === null && jt === "inner") {
@@ -150,11 +151,20 @@ export class ColumnarHashJoin {
    * build row per stream row, no key outside the dense table).
    */
   fusedProbe(b: ColumnBatch): FusedProbe | null {
-    const rel = this.rel, spec = this.spec;
-    if (spec.joinType !== "inner" || this.cond || this.keyFns.length !== 1 || !rel.head || !rel.unique || rel.table.size !== 0) return null;
-    const k = this.keyFns[0]!(b);
-    if (k.kind !== "f64" || k.nulls !== null) return null;
-    return { keys: k.values, head: rel.head, complete: rel.complete, build: rel.build.columns, matched: this.matched };
+    const rel = this.rel;
+    const keys = this.cond || this.keyFns.length !== 1 ? null : this.uniqueDenseKey([this.keyFns[0]!(b)]);
+    return keys && { keys, head: rel.head!, complete: rel.complete, build: rel.build.columns, matched: this.matched };
+  }
+
+  /**
+   * The stream key values when the probe is probeUniqueDense's case: an inner join on one non-null
+   * number key whose build keys are unique small integers (all in the dense table, none in the
+   * Map), so each stream row has at most one build row. Null otherwise.
+   */
+  private uniqueDenseKey(kv: ColumnVector[]): Float64Array | null {
+    const rel = this.rel, k = kv[0];
+    const ok = kv.length === 1 && this.spec.joinType === "inner" && rel.head && rel.unique && rel.table.size === 0 && k!.kind === "f64" && k.nulls === null;
+    return ok ? (k as NumVector).values : null;
   }
 
   /** Build positions matching a single key value (dense chain or Map bucket). */
