@@ -69,18 +69,12 @@ export class EdgeRouter {
    * Edges from typed id columns (a cached partition read as its columns), in one loop with no call
    * per edge: the same buckets, in the same order, as add() edge by edge (with `undirected` each
    * edge then its reverse). `val` null: every edge's value is `fill`; `weights`: each value is
-   * checked to be a finite non-negative number (GRAPH_INVALID_WEIGHT).
+   * checked to be a finite non-negative number (GRAPH_INVALID_WEIGHT). False, with nothing added,
+   * once an edge did not fit the typed columns or without a number value: add() them one by one.
    */
-  addColumns(src: Int32Array, dst: Int32Array, val: Int32Array | Float64Array | null, fill: number | undefined, weights: boolean, undirected: boolean): void {
+  addColumns(src: Int32Array, dst: Int32Array, val: Int32Array | Float64Array | null, fill: number | undefined, weights: boolean, undirected: boolean): boolean {
     const m = src.length;
-    if (!this.typed || (val === null && typeof fill !== "number")) {
-      for (let i = 0; i < m; i++) {
-        const v = val === null ? fill : weights ? checkedWeight(src[i]!, dst[i]!, val[i]!) : val[i]!;
-        this.add(src[i]!, dst[i]!, v);
-        if (undirected) this.add(dst[i]!, src[i]!, v);
-      }
-      return;
-    }
+    if (!this.typed || (val === null && typeof fill !== "number")) return false;
     const need = this.n + (undirected ? 2 * m : m);
     while (this.src.length < need) this.grow();
     const S = this.src, D = this.dst, V = this.val, P = this.part, parts = this.parts, seen = this.seen;
@@ -98,6 +92,7 @@ export class EdgeRouter {
     }
     this.n = n;
     this.valsInt = valsInt;
+    return true;
   }
 
   /** The buckets, per partition in order: its edges, then its new targets. */

@@ -148,7 +148,7 @@ export const pregelRouteEdges = registerShippable("graph.pregelRouteEdges", func
     for (const cols of chunks) {
       const src = cols[0]!, dst = cols[1], val = cols.length > 2 ? cols[2]! : null, n = src.length;
       // Integer ids (the usual graph): one loop in the router, no call per edge.
-      if (src instanceof Int32Array && dst instanceof Int32Array) { router.addColumns(src, dst, val, weights ? 1 : undefined, weights, undirected); continue; }
+      if (src instanceof Int32Array && dst instanceof Int32Array && router.addColumns(src, dst, val, weights ? 1 : undefined, weights, undirected)) continue;
       for (let i = 0; i < n; i++) {
         const s = src[i]!, d = dst === undefined ? undefined as unknown as VertexId : dst[i]!;
         const v = weights ? (val === null ? 1 : checkedWeight(s, d, val[i]!)) : (val === null ? undefined : val[i]);
