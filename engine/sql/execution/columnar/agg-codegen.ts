@@ -132,12 +132,11 @@ export function compiledLoopCount(): number { return loops.size; }
 
 /** The compiled loop for `shape` (one function object per distinct source in this thread). */
 export function fusedLoop(shape: FusedShape, denseSize: number): FusedLoop {
-  const params = loopParams(shape), body = loopBody(shape, denseSize);
-  const key = `${params.join(",")}\n${body}`;
-  let f = loops.get(key);
+  const source = fusedLoopSource(shape, denseSize);
+  let f = loops.get(source);
   if (!f) {
-    f = new Function(`return ${fusedLoopSource(shape, denseSize)};`)() as FusedLoop; // named fusedAgg in profiles
-    loops.set(key, f);
+    f = new Function(`return ${source};`)() as FusedLoop; // named fusedAgg in profiles
+    loops.set(source, f);
   }
   return f;
 }
