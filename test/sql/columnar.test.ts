@@ -11,7 +11,7 @@ import { defaultEvalContext } from "../../engine/sql/expressions/eval";
 import { partialAggregate, runPipeline, type AggSpec, type ExecConf, type PipeOp } from "../../engine/sql/execution/operators";
 import { hashJoinRows, type JoinSpec } from "../../engine/sql/execution/join-operators";
 import { ColumnarStage, type StageOp } from "../../engine/sql/execution/columnar/columnar-stage";
-import { compiledLoopCount, fusedLoopSource } from "../../engine/sql/execution/columnar/agg-codegen";
+import { compiledLoopCount, fusedLoopSource, shareSums } from "../../engine/sql/execution/columnar/agg-codegen";
 import { broadcastBatch } from "../../engine/sql/execution/columnar/columnar-join";
 import { batchRows, gather, isNullAt, isNumberType, packedOr, rowsToBatch, unpacked, valueAt, type ColumnBatch } from "../../engine/sql/column-batch";
 import { estimateSize } from "../../engine/storage/size-estimator";
@@ -193,6 +193,29 @@ describe("the generated aggregation loop (one number key; sum / avg / count / mi
       const batches = [rowsToBatch(rows.slice(0, cut), [true, true]), rowsToBatch(rows.slice(cut), [true, true])];
       expect(exactRows(columnar([], batches, spec))).toEqual(want);
     }
+  });
+
+  it("an exact sum and an avg of the same argument share the avg's buffers: groups with one value, only nulls, and a pairing ended mid-run", () => {
+    // Key 3: only nulls (sum null, avg [0, 0]); key 4: one value; key 1 reaches 2^53 - 1 exactly
+    // (still safe); a null key in one batch sends that batch to the per-aggregate loops.
+    const withNullKey: Row[] = [[1, 2 ** 52], [2, 5], [3, null], [4, 9], [1, 2 ** 52 - 1], [2, -5], [3, null], [2, 7], [null, 4], [2, 1], [5, null], [5, 3]];
+    const spec: AggSpec = { groupBy: [ref(0)], aggs: [fn("avg", [ref(1, LONG)], DOUBLE), fn("sum", [ref(1, LONG)], LONG), fn("count", [], LONG)], result: [], conf };
+    for (const rows of [withNullKey.filter((r) => r[0] !== null), withNullKey]) {
+      const want = exactRows(partialAggregate(spec, 0, rows));
+      expect(want).toContain(exact([3, [0, 0], null, 2]));
+      expect(want).toContain(exact([1, [2 ** 53 - 1, 2], 2 ** 53 - 1, 2]));
+      for (const cuts of [[1], [5, 8], [8, 9], [9], [3, 4, 7]]) {
+        const batches: ColumnBatch[] = [];
+        let from = 0;
+        for (const c of [...cuts, rows.length]) { batches.push(rowsToBatch(rows.slice(from, c), [true, true])); from = c; }
+        expect(exactRows(columnar([], batches, spec))).toEqual(want);
+      }
+    }
+    // The loop shown (and run) updates the avg's buffers only, checking their sum's range.
+    const src = fusedLoopSource({ aggs: shareSums([{ op: "avg", arg: 0 }, { op: "sumExact", arg: 0 }]), nullable: [true] }, 65536);
+    expect(src).not.toMatch(/b1|c1/);
+    expect(src).toContain("const t0 = b0[g] + v0;");
+    expect(src.indexOf("break; // leaves the safe range")).toBeLessThan(src.indexOf("b0[g] = t0"));
   });
 
   it("the generated source reads each argument once per row and checks exact sums before writing", () => {

@@ -19,6 +19,10 @@
 // row r (or none: the row is skipped), and the group key and the arguments are read at the stream
 // row or at r, without building the joined batch.
 //
+// An exact sum and an avg of the same argument (sum(v), avg(v)) share the avg's buffers: one
+// running sum, count and safe-range check a row for both (shareSums). Measured in a task on 5M
+// cached rows: the loop 25% faster.
+//
 // The generated functions are cached by their source, so every task of a thread reuses the same
 // function object and V8 keeps its optimized code from task to task.
 
@@ -27,6 +31,28 @@ export interface FusedAgg {
   op: "sum" | "sumExact" | "min" | "max" | "avg" | "count" | "countValues";
   /** Index into the loop's argument vectors; -1 for count(*). */
   arg: number;
+  /**
+   * sumExact: the index of an avg of the same argument whose buffers it shares (sum(v) with
+   * avg(v)): the loop updates only the avg's, the sum is read from them (its value: the avg's
+   * sum; seen: the avg's count > 0). An exact sum of integers in the safe range is the double sum.
+   */
+  sharedWith?: number;
+  /** avg: an exact sum shares its buffers, so its running sum is checked against the safe range. */
+  exact?: boolean;
+}
+
+/**
+ * The aggregates with each exact sum paired to an avg of the same argument not paired yet (the
+ * sum then shares the avg's buffers, above): one running sum, count and check per row for both.
+ */
+export function shareSums(aggs: FusedAgg[]): FusedAgg[] {
+  const out = aggs.map((a) => ({ op: a.op, arg: a.arg }) as FusedAgg);
+  out.forEach((a, j) => {
+    if (a.op !== "sumExact" || a.arg < 0) return;
+    const k = out.findIndex((b) => b.op === "avg" && b.arg === a.arg && !b.exact);
+    if (k >= 0) { a.sharedWith = k; out[k]!.exact = true; }
+  });
+  return out;
 }
 
 export interface FusedShape {
@@ -44,14 +70,15 @@ export interface FusedShape {
  * its stream key values, build head table and matched-row count (a Float64Array of one, added
  * to), then the argument values and null maps (one per argument vector, null
  * maps only for nullable ones), then the buffers of each aggregate in order (sum/min/max: values
- * and seen flags; avg: sum and count; count: counts), each a parameter of its own (measured: a
+ * and seen flags; avg: sum and count; count: counts; a shared sum: none), each a parameter of its own (measured: a
  * loop over arrays taken from an array argument ran at two thirds of the speed). Returns n when
  * every row was added, else the row it stopped at.
  */
 export type FusedLoop = (from: number, n: number, keys: Float64Array, dense: Int32Array, ...arrays: (Float64Array | Int32Array | Uint8Array)[]) => number;
 
-/** How many buffers each aggregate kind passes. */
+/** How many buffers each aggregate kind passes (a shared sum passes none). */
 const BUFFERS: Record<FusedAgg["op"], number> = { sum: 2, sumExact: 2, min: 2, max: 2, avg: 2, count: 1, countValues: 1 };
+export const bufferCount = (a: FusedAgg): number => (a.sharedWith !== undefined ? 0 : BUFFERS[a.op]);
 
 /** Greater under compareValues for numbers (NaN largest; -0 equal to 0), as agg-loops.ts' compareNumbers. */
 const GREATER = (x: string, y: string) => `(${x} !== ${x} ? ${y} === ${y} : ${x} > ${y})`;
@@ -65,7 +92,7 @@ export function fusedLoopSource(shape: FusedShape, denseSize: number): string {
 function loopParams(shape: FusedShape): string[] {
   const params = ["from", "n", "keys", "dense", ...(shape.join ? ["probe", "head", "matched"] : [])];
   shape.nullable.forEach((nullable, p) => { params.push(`a${p}`); if (nullable) params.push(`z${p}`); });
-  shape.aggs.forEach((a, j) => { params.push(`b${j}`); if (BUFFERS[a.op] === 2) params.push(`c${j}`); });
+  shape.aggs.forEach((a, j) => { const k = bufferCount(a); if (k > 0) params.push(`b${j}`); if (k === 2) params.push(`c${j}`); });
   return params;
 }
 
@@ -73,7 +100,7 @@ function loopBody(shape: FusedShape, denseSize: number): string {
   const lines: string[] = [];
   const join = shape.join;
   lines.push(`  let i = from${join ? ", missed = 0" : ""};`);
-  if (shape.global) shape.aggs.forEach((a, j) => lines.push(`  let B${j} = b${j}[0]${BUFFERS[a.op] === 2 ? `, C${j} = c${j}[0]` : ""};`));
+  if (shape.global) shape.aggs.forEach((a, j) => { const k = bufferCount(a); if (k > 0) lines.push(`  let B${j} = b${j}[0]${k === 2 ? `, C${j} = c${j}[0]` : ""};`); });
   lines.push(`  for (; i < n; i++) {`);
   const add = (line: string) => lines.push(`    ${line}`);
   if (join) {
@@ -100,7 +127,7 @@ function loopBody(shape: FusedShape, denseSize: number): string {
   // only way out of the safe range (no NaN).
   const exact: string[] = [];
   shape.aggs.forEach((a, j) => {
-    if (a.op !== "sumExact") return;
+    if ((a.op !== "sumExact" || a.sharedWith !== undefined) && !(a.op === "avg" && a.exact)) return;
     add(`const t${j} = ${B(j)} + v${a.arg};`);
     exact.push(`${shape.nullable[a.arg] ? `!n${a.arg} && ` : ""}Math.abs(t${j}) > 9007199254740991`);
   });
@@ -108,18 +135,19 @@ function loopBody(shape: FusedShape, denseSize: number): string {
   shape.aggs.forEach((a, j) => {
     const v = `v${a.arg}`, b = B(j), c = C(j);
     const guarded = (body: string) => add(a.arg >= 0 && shape.nullable[a.arg] ? `if (!n${a.arg}) { ${body} }` : body);
+    if (a.sharedWith !== undefined) return; // read from its avg's buffers
     switch (a.op) {
       case "sumExact": guarded(`${b} = t${j}; ${c} = 1;`); break;
       case "sum": guarded(`${b} += ${v}; ${c} = 1;`); break;
       case "min": guarded(`if (${c} === 0) { ${b} = ${v}; ${c} = 1; } else if (${GREATER(b, v)}) ${b} = ${v};`); break;
       case "max": guarded(`if (${c} === 0) { ${b} = ${v}; ${c} = 1; } else if (${GREATER(v, b)}) ${b} = ${v};`); break;
-      case "avg": guarded(`${b} += ${v}; ${c}++;`); break;
+      case "avg": guarded(a.exact ? `${b} = t${j}; ${c}++;` : `${b} += ${v}; ${c}++;`); break;
       case "count": add(`${b}++;`); break;
       case "countValues": guarded(`${b}++;`); break;
     }
   });
   lines.push(`  }`);
-  if (shape.global) shape.aggs.forEach((a, j) => lines.push(`  b${j}[0] = B${j};${BUFFERS[a.op] === 2 ? ` c${j}[0] = C${j};` : ""}`));
+  if (shape.global) shape.aggs.forEach((a, j) => { const k = bufferCount(a); if (k > 0) lines.push(`  b${j}[0] = B${j};${k === 2 ? ` c${j}[0] = C${j};` : ""}`); });
   if (join) lines.push(`  matched[0] += i - from - missed;`);
   lines.push(`  return i;`);
   return lines.join("\n");

@@ -14,7 +14,7 @@ import { typeOf, type EvalContext } from "../../expressions/registry";
 import { isNullAt, isNumberType, valueAt, type ColumnBatch, type ColumnVector, type NumVector } from "../../column-batch";
 import { compileVector, plainColumn, type VecFn } from "./vector-expr";
 
-import { fusedLoop, fusedLoopSource, type FusedAgg, type FusedLoop } from "./agg-codegen";
+import { fusedLoop, fusedLoopSource, shareSums, type FusedAgg, type FusedLoop } from "./agg-codegen";
 import { avgLoop, avgOneLoop, countLoop, countValuesLoop, minMaxLoop, minMaxOneLoop, sumLoop, sumOneLoop } from "./agg-loops";
 
 const DENSE = 1 << 16;
@@ -70,6 +70,8 @@ class ValueKernel implements AggKernel {
   acc: Float64Array;
   seen = new Uint8Array(16);
   generic: GenericKernel | null = null;
+  /** An exact sum reading an avg of the same argument's buffers (agg-codegen.ts shareSums), until unshare(). */
+  sharedAvg: AvgKernel | null = null;
   constructor(private readonly op: "sum" | "min" | "max", private readonly rt: AggRuntime, private readonly arg: VecFn, private readonly exactLong = true) {
     this.acc = new Float64Array(16).fill(op === "sum" ? -0 : 0);
   }
@@ -86,7 +88,17 @@ class ValueKernel implements AggKernel {
     return { op: this.op === "sum" && this.exactLong ? "sumExact" : this.op, arg: this.arg };
   }
 
+  /** Its own buffers again, from the shared avg's: every group with a value has the avg's sum. */
+  unshare(nGroups: number): void {
+    const avg = this.sharedAvg;
+    if (!avg) return;
+    this.sharedAvg = null;
+    this.buffers(nGroups);
+    for (let g = 0; g < nGroups; g++) if (avg.cnt[g]! > 0) { this.acc[g] = avg.sum[g]!; this.seen[g] = 1; }
+  }
+
   buffers(nGroups: number): (Float64Array | Uint8Array)[] {
+    if (this.sharedAvg) return [];
     this.acc = grow(this.acc, nGroups, this.op === "sum" ? -0 : 0);
     this.seen = grow(this.seen, nGroups);
     return [this.acc, this.seen];
@@ -112,6 +124,7 @@ class ValueKernel implements AggKernel {
 
   buffer(g: number): unknown {
     if (this.generic) return this.generic.buffer(g);
+    if (this.sharedAvg) return this.sharedAvg.cnt[g]! > 0 ? this.sharedAvg.sum[g] : null;
     return this.seen[g] ? this.acc[g] : null;
   }
 }
@@ -230,9 +243,9 @@ export function generatedAggSource(spec: ColumnarAggSpec, ctx: EvalContext, join
     if (p < 0) { p = args.length; args.push(text); nullable.push(plainColumn(e)?.nullable ?? true); build.push(!!fuseJoin && join.build[column(e)] === true); }
     aggs.push({ op: forms[j]!.op, arg: p });
   });
-  const global = spec.groupBy.length === 0;
-  if (!fuseJoin) return fusedLoopSource({ aggs, nullable, global }, DENSE);
-  const shape = { aggs, nullable, global, join: { build, keyFromBuild: !global && join.build[column(spec.groupBy[0]!)] === true, complete: false } };
+  const global = spec.groupBy.length === 0, shared = shareSums(aggs);
+  if (!fuseJoin) return fusedLoopSource({ aggs: shared, nullable, global }, DENSE);
+  const shape = { aggs: shared, nullable, global, join: { build, keyFromBuild: !global && join.build[column(spec.groupBy[0]!)] === true, complete: false } };
   return `// The join is probed in this loop when the build keys are unique small integers (a dimension table);\n` +
     `// otherwise each batch is joined first and the aggregate's loop reads the joined batch.\n${fusedLoopSource(shape, DENSE)}`;
 }
@@ -269,6 +282,8 @@ export class ColumnarPartialAgg {
 
   /** readsColumns: a join can be fused into the generated loop. */
   private readonly plainColumns: boolean;
+  /** Rows were added: exact sums and avgs are paired (shareSums) only before. */
+  private started = false;
 
   constructor(spec: ColumnarAggSpec, ctx: EvalContext) {
     this.keyFns = spec.groupBy.map((e) => compileVector(e, ctx));
@@ -289,6 +304,7 @@ export class ColumnarPartialAgg {
       if (fused.from === n) return;
       if (keyValues) numberKeyGids(keyValues, fused.from, n, gids, this.dense!, index, keys); else gids.fill(0, 0, n);
       const view = gids.length === n ? gids : gids.subarray(0, n);
+      this.unshare();
       this.kernels.forEach((k, j) => k.update(view, b, keys.length, fused.from, fused.vecs?.[j]));
       return;
     } else if (kv.length === 1) {
@@ -310,7 +326,35 @@ export class ColumnarPartialAgg {
       }
     }
     const view = gids.length === n ? gids : gids.subarray(0, n);
+    this.unshare();
     for (const k of this.kernels) k.update(view, b, keys.length, 0);
+  }
+
+  /** Every shared exact sum back on its own buffers (before the per-aggregate loops add rows). */
+  private unshare(): void {
+    this.started = true;
+    for (const k of this.kernels) if (k instanceof ValueKernel) k.unshare(this.keys.length);
+  }
+
+  /**
+   * The loop's aggregates with the exact sums that read an avg's buffers (shareSums): paired
+   * before the aggregate's first rows, unpaired once a batch's arguments do not pair them so.
+   */
+  private shared(aggs: FusedAgg[]): FusedAgg[] {
+    const want = shareSums(aggs), kernels = this.kernels;
+    kernels.forEach((k, j) => {
+      if (!(k instanceof ValueKernel)) return;
+      const w = want[j]!.sharedWith, avg = w === undefined ? undefined : kernels[w];
+      if (!this.started && avg instanceof AvgKernel) k.sharedAvg = avg;
+      else if (k.sharedAvg && k.sharedAvg !== avg) k.unshare(this.keys.length);
+    });
+    this.started = true;
+    return aggs.map((a, j) => {
+      const k = kernels[j]!;
+      if (k instanceof ValueKernel && k.sharedAvg) return { ...a, sharedWith: kernels.indexOf(k.sharedAvg) };
+      if (kernels.some((v) => v instanceof ValueKernel && v.sharedAvg === k)) return { ...a, exact: true };
+      return a;
+    });
   }
 
   /**
@@ -335,11 +379,11 @@ export class ColumnarPartialAgg {
     }
     const onBuild = (v: ColumnVector | Float64Array) => !!probe && probe.build.some((c) => c === v || (c.kind === "f64" && c.values === v));
     const join = probe && { build: args.map(onBuild), keyFromBuild: keyValues !== null && onBuild(keyValues), complete: probe.complete };
-    const key = forms.map((f, j) => `${f!.op}:${argOf[j]}`).join(",") + "|" + args.map((v) => (v.nulls ? 1 : 0)).join("") +
+    const aggs = this.shared(forms.map((f, j) => ({ op: f!.op, arg: argOf[j]! })));
+    const key = aggs.map((a) => `${a.op}:${a.arg}${a.sharedWith === undefined ? "" : `=${a.sharedWith}`}${a.exact ? "!" : ""}`).join(",") + "|" + args.map((v) => (v.nulls ? 1 : 0)).join("") +
       (keyValues ? "" : "|global") + (join ? `|join ${join.build.map(Number).join("")} ${join.keyFromBuild} ${join.complete}` : "");
     let loop = this.loops.get(key);
     if (!loop) {
-      const aggs = forms.map((f, j) => ({ op: f!.op, arg: argOf[j]! }));
       loop = fusedLoop({ aggs, nullable: args.map((v) => v.nulls !== null), global: !keyValues, join }, DENSE);
       this.loops.set(key, loop);
     }
