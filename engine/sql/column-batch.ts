@@ -1,11 +1,14 @@
 // Column batches: the in-task columnar representation (Spark's ColumnarBatch). Numeric columns
 // whose values are all JS numbers (byte, short, int, long within 2^53, float, double) live in a
-// Float64Array, booleans in a Uint8Array, each with an optional null map (1 = null); anything else
+// Float64Array (in the in-memory cache, byte/short/int columns in an Int32Array: 4 bytes a value,
+// as Spark caches them), booleans in a Uint8Array, each with an optional null map (1 = null); anything else
 // (strings, bigints, dates, nested values) in a plain array holding exactly the row path's values.
 // Reading a value back (`valueAt`) gives the same JS value the row path would hold, so a batch
 // can always be turned back into rows (ColumnarToRow) with identical results.
 
-export type NumVector = { kind: "f64"; values: Float64Array; nulls: Uint8Array | null };
+/** The values of a number vector: doubles, or 32-bit integers (a cached integer column). */
+export type Numbers = Float64Array | Int32Array;
+export type NumVector = { kind: "f64"; values: Numbers; nulls: Uint8Array | null };
 export type BoolVector = { kind: "bool"; values: Uint8Array; nulls: Uint8Array | null };
 export type AnyVector = { kind: "any"; values: unknown[] };
 /**
@@ -56,13 +59,28 @@ const MAX_DICT = 65535;
 
 /**
  * A column of a cached batch: packed when its type has a packer that accepts the values; a string
- * column with at most half as many distinct values as rows, dictionary-encoded.
+ * column with at most half as many distinct values as rows, dictionary-encoded; a byte, short or
+ * int column in an Int32Array.
  */
 export function packedOr(values: unknown[], numeric: boolean, type: string | undefined): ColumnVector {
   const packed = type === undefined ? null : packers.get(type)?.pack(values, values.length);
   if (packed) return { kind: "packed", type: type!, ...packed };
   if (type === "string") return dictionaryOf(values) ?? vectorOf(values, numeric);
+  if (type === "integer" || type === "short" || type === "byte") return int32Vector(values) ?? vectorOf(values, numeric);
   return vectorOf(values, numeric);
+}
+
+/** 32-bit integers (and nulls) in an Int32Array; null when some value is not one. */
+function int32Vector(values: unknown[]): NumVector | null {
+  const n = values.length, out = new Int32Array(n);
+  let nulls: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (typeof x === "number" && (x | 0) === x && !Object.is(x, -0)) out[i] = x;
+    else if (x === null || x === undefined) (nulls ??= new Uint8Array(n))[i] = 1;
+    else return null;
+  }
+  return { kind: "f64", values: out, nulls };
 }
 
 /** Strings (and nulls) as codes into their distinct values, or null when that would not be smaller. */
@@ -166,8 +184,8 @@ export function gather(v: ColumnVector, idx: Int32Array, n: number): ColumnVecto
     return { kind: "any", values: out };
   }
   const nulls = v.nulls === null ? null : gatherBytes(v.nulls, idx, n, new Uint8Array(n));
-  return v.kind === "f64" ? { kind: "f64", values: gatherNumbers(v.values, idx, n, new Float64Array(n)), nulls }
-    : { kind: "bool", values: gatherBytes(v.values, idx, n, new Uint8Array(n)), nulls };
+  if (v.kind === "bool") return { kind: "bool", values: gatherBytes(v.values, idx, n, new Uint8Array(n)), nulls };
+  return { kind: "f64", values: v.values instanceof Int32Array ? gatherInts(v.values, idx, n, new Int32Array(n)) : gatherNumbers(v.values, idx, n, new Float64Array(n)), nulls };
 }
 
 /** Rows [from, b.length) of a batch: typed vectors as views, plain arrays copied. */
@@ -190,6 +208,12 @@ export function sliceBatch(b: ColumnBatch, from: number): ColumnBatch {
 
 /** src[idx[i]] for i < n into `out` (at least n long); one element type per loop keeps it tight. */
 export function gatherNumbers(src: Float64Array, idx: Int32Array, n: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
+  return out;
+}
+
+/** As gatherNumbers, for 32-bit integer columns. */
+export function gatherInts(src: Int32Array, idx: Int32Array, n: number, out: Int32Array): Int32Array {
   for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
   return out;
 }

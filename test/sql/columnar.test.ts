@@ -62,13 +62,22 @@ function randomRows(seed: number, n: number): Row[] {
   ]);
 }
 
-/** Batches of varied sizes, including empty ones. */
+/**
+ * A batch as the in-memory cache holds it and its scan reads it (runCachedColumnarStage): integer
+ * columns in Int32Arrays, strings dictionary-encoded then unpacked.
+ */
+function cachedBatch(rows: Row[], types: DataType[]): ColumnBatch {
+  const b = rowsToBatch(rows, types.map(isNumberType), types.map((t) => t.type));
+  return { length: b.length, columns: b.columns.map((c) => unpacked(c, b.length)) };
+}
+
+/** Batches of varied sizes, including empty ones; about half in the cache's form (Int32Array integer columns). */
 function toBatches(rows: Row[], seed: number): ColumnBatch[] {
   const r = rng(seed);
   const out: ColumnBatch[] = [rowsToBatch([], TYPES.map(isNumberType))];
   for (let i = 0; i < rows.length;) {
     const n = Math.floor(r() * 50);
-    out.push(rowsToBatch(rows.slice(i, i + n), TYPES.map(isNumberType)));
+    out.push(r() < 0.5 ? cachedBatch(rows.slice(i, i + n), TYPES) : rowsToBatch(rows.slice(i, i + n), TYPES.map(isNumberType)));
     i += n;
   }
   out.push(rowsToBatch([], TYPES.map(isNumberType)));
@@ -165,8 +174,10 @@ describe("the generated aggregation loop (one number key; sum / avg / count / mi
   for (const [seed, keyKind, nullValues] of [[1, "dense", false], [2, "dense", true], [3, "mixed", false], [4, "mixed", true]] as const) {
     it(`${keyKind} keys, ${nullValues ? "with" : "without"} null values (seed ${seed})`, () => {
       const rows = rowsFor(seed, 3000, keyKind, nullValues);
+      // Batches of doubles, then batches as the cache holds them (integer columns in Int32Arrays).
       const batches: ColumnBatch[] = [];
-      for (let i = 0; i < rows.length; i += 700) batches.push(rowsToBatch(rows.slice(i, i + 700), types.map(isNumberType)));
+      for (let i = 0; i < rows.length; i += 700) batches.push(i < 1400 ? rowsToBatch(rows.slice(i, i + 700), types.map(isNumberType)) : cachedBatch(rows.slice(i, i + 700), types));
+      expect(batches.at(-1)!.columns[3]).toMatchObject({ values: expect.any(Int32Array) });
       const spec: AggSpec = { groupBy: [ref(0)], aggs, result: [], conf };
       const before = compiledLoopCount();
       const got = columnar([], batches, { groupBy: [ref(0)], aggs });
@@ -449,6 +460,20 @@ describe("ColumnarToRow", () => {
   it("gives back the rows a batch was made of", () => {
     const rows = randomRows(41, 200);
     expect(exactRows(toBatches(rows, 1).flatMap((b) => [...batchRows(b)]))).toEqual(exactRows(rows));
+  });
+});
+
+describe("integer columns of the cache", () => {
+  it("a byte/short/int column is an Int32Array (nulls in a null map); one holding -0 stays in a Float64Array, -0 kept", () => {
+    const ints = packedOr([3, null, -2147483648, 2147483647, 0], true, "integer");
+    expect(ints).toMatchObject({ kind: "f64", values: Int32Array.from([3, 0, -2147483648, 2147483647, 0]), nulls: Uint8Array.from([0, 1, 0, 0, 0]) });
+    expect([0, 1, 2, 3, 4].map((i) => valueAt(ints, i))).toEqual([3, null, -2147483648, 2147483647, 0]);
+    expect(packedOr([1, 2], true, "short")).toMatchObject({ values: expect.any(Int32Array) });
+    const negZero = packedOr([1, -0, null], true, "integer");
+    expect(negZero).toMatchObject({ kind: "f64", values: expect.any(Float64Array) });
+    expect(Object.is(valueAt(negZero, 1), -0)).toBe(true);
+    // Longs and doubles stay doubles (a long past 2^31 is no Int32).
+    expect(packedOr([1, 2], true, "long")).toMatchObject({ values: expect.any(Float64Array) });
   });
 });
 

@@ -63,6 +63,11 @@ export interface FusedShape {
   global?: boolean;
   /** A join probed first: which argument vectors (and whether the key) are build columns, read at the build row. */
   join?: { build: boolean[]; keyFromBuild: boolean; complete: boolean };
+  /**
+   * The input arrays' types ("keys: Int32Array, a0: Float64Array"), a comment in the source: each
+   * combination is compiled as a function of its own, whose element accesses V8 keeps monomorphic.
+   */
+  arrays?: string;
 }
 
 /**
@@ -74,7 +79,7 @@ export interface FusedShape {
  * loop over arrays taken from an array argument ran at two thirds of the speed). Returns n when
  * every row was added, else the row it stopped at.
  */
-export type FusedLoop = (from: number, n: number, keys: Float64Array, dense: Int32Array, ...arrays: (Float64Array | Int32Array | Uint8Array)[]) => number;
+export type FusedLoop = (from: number, n: number, keys: Float64Array | Int32Array, dense: Int32Array, ...arrays: (Float64Array | Int32Array | Uint8Array)[]) => number;
 
 /** How many buffers each aggregate kind passes (a shared sum passes none). */
 const BUFFERS: Record<FusedAgg["op"], number> = { sum: 2, sumExact: 2, min: 2, max: 2, avg: 2, count: 1, countValues: 1 };
@@ -85,7 +90,7 @@ const GREATER = (x: string, y: string) => `(${x} !== ${x} ? ${y} === ${y} : ${x}
 
 /** The source of the loop for `shape`: shown by explain("codegen"), compiled by fusedLoop. */
 export function fusedLoopSource(shape: FusedShape, denseSize: number): string {
-  return `function fusedAgg(${loopParams(shape).join(", ")}) {\n${loopBody(shape, denseSize)}\n}`;
+  return `function fusedAgg(${loopParams(shape).join(", ")}) {\n${shape.arrays ? `  // ${shape.arrays}\n` : ""}${loopBody(shape, denseSize)}\n}`;
 }
 
 /** The loop's parameters: from, n, keys, dense, then the arrays in the order FusedLoop lists them. */

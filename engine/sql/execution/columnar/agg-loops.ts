@@ -7,6 +7,8 @@
 // loop of agg-codegen.ts). Every loop reproduces the row runtime's buffers: values in row order, the first value of a group
 // taken as-is, compareValues' NaN and -0 rules for min/max.
 
+import type { Numbers } from "../../column-batch";
+
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /** Out-of-range test of a long sum (the row runtime switches to bigint there). */
@@ -18,7 +20,7 @@ function unsafe(s: number): boolean {
  * sum per group. Returns -1, or the row at which an exact (long) sum leaves the safe integer range;
  * that row and the ones after it are not added.
  */
-export function sumLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, exactLong: boolean): number {
+export function sumLoop(gids: Int32Array, vals: Numbers, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, exactLong: boolean): number {
   for (let i = from; i < n; i++) {
     if (nulls !== null && nulls[i] === 1) continue;
     const g = gids[i]!, x = vals[i]!;
@@ -31,7 +33,7 @@ export function sumLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array 
 }
 
 /** sum of one group (every gid 0) with the running value in a register; as sumLoop. */
-export function sumOneLoop(vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, exactLong: boolean): number {
+export function sumOneLoop(vals: Numbers, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, exactLong: boolean): number {
   let i = from, s = acc[0]!;
   if (seen[0] === 0) {
     while (i < n && nulls !== null && nulls[i] === 1) i++;
@@ -58,7 +60,7 @@ function compareNumbers(x: number, y: number): number {
 }
 
 /** max (sign 1) or min (sign -1) per group; an equal value keeps the first. */
-export function minMaxLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, sign: number): void {
+export function minMaxLoop(gids: Int32Array, vals: Numbers, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, sign: number): void {
   for (let i = from; i < n; i++) {
     if (nulls !== null && nulls[i] === 1) continue;
     const g = gids[i]!, x = vals[i]!;
@@ -68,7 +70,7 @@ export function minMaxLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Arr
 }
 
 /** min/max of one group in a register; as minMaxLoop. */
-export function minMaxOneLoop(vals: Float64Array, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, sign: number): void {
+export function minMaxOneLoop(vals: Numbers, nulls: Uint8Array | null, acc: Float64Array, seen: Uint8Array, from: number, n: number, sign: number): void {
   let i = from, m = acc[0]!;
   if (seen[0] === 0) {
     while (i < n && nulls !== null && nulls[i] === 1) i++;
@@ -85,7 +87,7 @@ export function minMaxOneLoop(vals: Float64Array, nulls: Uint8Array | null, acc:
 }
 
 /** avg's [sum, count] per group (the sum starts at 0, as the row runtime's buffer). */
-export function avgLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array | null, sum: Float64Array, cnt: Float64Array, from: number, n: number): void {
+export function avgLoop(gids: Int32Array, vals: Numbers, nulls: Uint8Array | null, sum: Float64Array, cnt: Float64Array, from: number, n: number): void {
   for (let i = from; i < n; i++) {
     if (nulls !== null && nulls[i] === 1) continue;
     const g = gids[i]!;
@@ -95,7 +97,7 @@ export function avgLoop(gids: Int32Array, vals: Float64Array, nulls: Uint8Array 
 }
 
 /** avg of one group in registers; as avgLoop. */
-export function avgOneLoop(vals: Float64Array, nulls: Uint8Array | null, sum: Float64Array, cnt: Float64Array, from: number, n: number): void {
+export function avgOneLoop(vals: Numbers, nulls: Uint8Array | null, sum: Float64Array, cnt: Float64Array, from: number, n: number): void {
   let s = sum[0]!, c = cnt[0]!;
   for (let i = from; i < n; i++) {
     if (nulls !== null && nulls[i] === 1) continue;

@@ -11,7 +11,7 @@ import { normalizeKey, type NormalKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
 import { aggRuntime, type AggRuntime } from "../../expressions/aggregates";
 import { typeOf, type EvalContext } from "../../expressions/registry";
-import { isNullAt, isNumberType, valueAt, type ColumnBatch, type ColumnVector, type NumVector } from "../../column-batch";
+import { isNullAt, isNumberType, valueAt, type ColumnBatch, type ColumnVector, type Numbers, type NumVector } from "../../column-batch";
 import { compileVector, plainColumn, type VecFn } from "./vector-expr";
 
 import { fusedLoop, fusedLoopSource, shareSums, type FusedAgg, type FusedLoop } from "./agg-codegen";
@@ -199,7 +199,7 @@ function kernelFor(a: Expr & { kind: "fn" }, ctx: EvalContext): AggKernel {
  * directly (-0 lands on 0's slot, as the Map's SameValueZero would put it in 0's group); other
  * keys go through the Map. A function of its own: kept small, V8 compiles the loop tightly.
  */
-function numberKeyGids(vals: Float64Array, from: number, n: number, gids: Int32Array, dense: Int32Array, index: Map<NormalKey, number>, keys: unknown[][]): void {
+function numberKeyGids(vals: Numbers, from: number, n: number, gids: Int32Array, dense: Int32Array, index: Map<NormalKey, number>, keys: unknown[][]): void {
   for (let i = from; i < n; i++) {
     const x = vals[i]!;
     const slot = x >>> 0;
@@ -253,7 +253,7 @@ export function generatedAggSource(spec: ColumnarAggSpec, ctx: EvalContext, join
 /** A broadcast join probed inside the generated loop (columnar-join.ts' fusedProbe). */
 export interface FusedProbe {
   /** The stream rows' join key values (non-null numbers). */
-  keys: Float64Array;
+  keys: Numbers;
   /** Build row per key (-1: none); `complete`: the keys are 0..head.length-1 in order (head[k] = k). */
   head: Int32Array;
   complete: boolean;
@@ -364,7 +364,7 @@ export class ColumnarPartialAgg {
    * global aggregate. With `probe`, b is the stream batch with the build columns after its own
    * (their vectors have the build side's length) and the loop probes the join first.
    */
-  private fused(keyValues: Float64Array | null, b: ColumnBatch, probe?: FusedProbe): { from: number; vecs?: (ColumnVector | undefined)[] } {
+  private fused(keyValues: Numbers | null, b: ColumnBatch, probe?: FusedProbe): { from: number; vecs?: (ColumnVector | undefined)[] } {
     const forms = this.kernels.map((k) => k.fusable());
     if (forms.some((f) => f === null)) return { from: 0 };
     const vecs = forms.map((f) => f!.arg?.(b));
@@ -377,14 +377,16 @@ export class ColumnarPartialAgg {
       if (p < 0) { p = args.length; args.push(v); }
       argOf.push(p);
     }
-    const onBuild = (v: ColumnVector | Float64Array) => !!probe && probe.build.some((c) => c === v || (c.kind === "f64" && c.values === v));
+    const onBuild = (v: ColumnVector | Numbers) => !!probe && probe.build.some((c) => c === v || (c.kind === "f64" && c.values === v));
     const join = probe && { build: args.map(onBuild), keyFromBuild: keyValues !== null && onBuild(keyValues), complete: probe.complete };
     const aggs = this.shared(forms.map((f, j) => ({ op: f!.op, arg: argOf[j]! })));
+    const type = (a: Numbers) => (a instanceof Int32Array ? "Int32Array" : "Float64Array");
+    const arrays = [keyValues && `keys: ${type(keyValues)}`, probe && `probe: ${type(probe.keys)}`, ...args.map((v, p) => `a${p}: ${type(v.values)}`)].filter(Boolean).join(", ");
     const key = aggs.map((a) => `${a.op}:${a.arg}${a.sharedWith === undefined ? "" : `=${a.sharedWith}`}${a.exact ? "!" : ""}`).join(",") + "|" + args.map((v) => (v.nulls ? 1 : 0)).join("") +
-      (keyValues ? "" : "|global") + (join ? `|join ${join.build.map(Number).join("")} ${join.keyFromBuild} ${join.complete}` : "");
+      (keyValues ? "" : "|global") + (join ? `|join ${join.build.map(Number).join("")} ${join.keyFromBuild} ${join.complete}` : "") + `|${arrays}`;
     let loop = this.loops.get(key);
     if (!loop) {
-      loop = fusedLoop({ aggs, nullable: args.map((v) => v.nulls !== null), global: !keyValues, join }, DENSE);
+      loop = fusedLoop({ aggs, nullable: args.map((v) => v.nulls !== null), global: !keyValues, join, arrays }, DENSE);
       this.loops.set(key, loop);
     }
     const inputs: (Float64Array | Int32Array | Uint8Array)[] = probe ? [probe.keys, probe.head, probe.matched] : [];

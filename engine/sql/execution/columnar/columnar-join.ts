@@ -9,7 +9,7 @@
 import { normalizeKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
 import type { EvalContext } from "../../expressions/registry";
-import { constantVector, gather, gatherNumbers, isNumberType, rowsToBatch, unpacked, valueAt, type ColumnBatch, type ColumnVector, type NumVector } from "../../column-batch";
+import { constantVector, gather, gatherNumbers, isNumberType, rowsToBatch, unpacked, valueAt, type ColumnBatch, type ColumnVector, type Numbers, type NumVector } from "../../column-batch";
 import { hashedRelation, type HashedRelation } from "./hashed-relation";
 import { compileVector, type VecFn } from "./vector-expr";
 import { filterBatch } from "./columnar-ops";
@@ -161,7 +161,7 @@ export class ColumnarHashJoin {
    * number key whose build keys are unique small integers (all in the dense table, none in the
    * Map), so each stream row has at most one build row. Null otherwise.
    */
-  private uniqueDenseKey(kv: ColumnVector[]): Float64Array | null {
+  private uniqueDenseKey(kv: ColumnVector[]): Numbers | null {
     const rel = this.rel, k = kv[0];
     const ok = kv.length === 1 && this.spec.joinType === "inner" && rel.head && rel.unique && rel.table.size === 0 && k!.kind === "f64" && k.nulls === null;
     return ok ? (k as NumVector).values : null;
@@ -197,7 +197,7 @@ export class ColumnarHashJoin {
   /** Build column `c` at the probe's right positions (-1: a null, outer joins only); into a reused buffer when allowed. */
   private gatherBuild(v: ColumnVector, c: number, n: number, noPadding: boolean): ColumnVector {
     if (!noPadding) return gatherNullable(v, this.ri, n);
-    if (!this.reuse || v.kind !== "f64" || v.nulls !== null) return gather(v, this.ri, n);
+    if (!this.reuse || v.kind !== "f64" || v.nulls !== null || !(v.values instanceof Float64Array)) return gather(v, this.ri, n);
     let buf = this.scratch[c];
     if (!buf || buf.length < n) buf = this.scratch[c] = new Float64Array(Math.max(n, 1024));
     gatherNumbers(v.values, this.ri, n, buf);
@@ -211,7 +211,7 @@ export class ColumnarHashJoin {
  * least n long), their count returned. A function of typed arrays only, so it stays optimized
  * from task to task (the probe method calls per-task closures).
  */
-function probeUniqueDense(vals: Float64Array, n: number, head: Int32Array, complete: boolean, li: Int32Array, ri: Int32Array): number {
+function probeUniqueDense(vals: Numbers, n: number, head: Int32Array, complete: boolean, li: Int32Array, ri: Int32Array): number {
   const len = head.length;
   let m = 0;
   for (let i = 0; i < n; i++) {

@@ -13,7 +13,7 @@
 import { normalizeKey, type NormalKey } from "../../../common/keys";
 import type { Expr } from "../../expressions/expression";
 import type { EvalContext } from "../../expressions/registry";
-import { gather, valueAt, type ColumnBatch, type ColumnVector } from "../../column-batch";
+import { gather, valueAt, type ColumnBatch, type ColumnVector, type Numbers } from "../../column-batch";
 import { compileVector } from "./vector-expr";
 
 export interface HashedRelation {
@@ -58,7 +58,7 @@ function buildRelation(built: ColumnBatch, spec: RelationSpec, ctx: EvalContext)
   const n = built.length;
   const kv = spec.rightKeys.map((e) => compileVector(e, ctx)(built));
   const single = kv.length === 1;
-  // One number key without nulls (a dimension table's id): read straight from its Float64Array.
+  // One number key without nulls (a dimension table's id): read straight from its typed array.
   const numbers = single && kv[0]!.kind === "f64" && kv[0]!.nulls === null ? kv[0]!.values : undefined;
   let maxDense = -1;
   if (numbers) maxDense = maxDenseKey(numbers, n);
@@ -114,7 +114,7 @@ function buildRelation(built: ColumnBatch, spec: RelationSpec, ctx: EvalContext)
 }
 
 /** The largest key that is a non-negative 32-bit integer (-1: none; -0 counts as 0's slot). */
-function maxDenseKey(keys: Float64Array, n: number): number {
+function maxDenseKey(keys: Numbers, n: number): number {
   let m = -1;
   for (let j = 0; j < n; j++) {
     const k = keys[j]!;
@@ -136,7 +136,7 @@ const REPEATED = 1, NOT_DENSE = 2;
  * one, tail: the last so far); returns REPEATED when some key occurs twice and NOT_DENSE when some
  * key is not a non-negative 32-bit integer (those rows are left for the Map).
  */
-function chainDense(keys: Float64Array, n: number, head: Int32Array, next: Int32Array, tail: Int32Array): number {
+function chainDense(keys: Numbers, n: number, head: Int32Array, next: Int32Array, tail: Int32Array): number {
   let flags = 0;
   for (let j = 0; j < n; j++) {
     const k = keys[j]!, slot = k >>> 0;
