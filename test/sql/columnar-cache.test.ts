@@ -123,6 +123,41 @@ describe("df.cache() stores column batches", () => {
     fact.unpersist();
   }, 120_000);
 
+  it("a build side made from a cached table is broadcast once and reused by later queries while the cache holds (not when nondeterministic)", async () => {
+    const fact = spark.range(30_000).selectExpr("CAST(id % 1000 AS INT) AS k", "CAST(id % 7 AS INT) AS v").cache();
+    const dimData = Array.from({ length: 1000 }, (_, k) => [k, k % 13]);
+    const dim = spark.createDataFrame(dimData, "k INT, w INT").cache();
+    const plainDim = spark.createDataFrame(dimData, "k INT, w INT");
+    const q = (d: DataFrame) => fact.join(F.broadcast(d), "k").agg(F.count("*").alias("n"), F.sum("w").alias("sw"), F.sum("v").alias("sv"));
+    const sc = spark.sparkContext;
+    const jobsOf = async (df: DataFrame) => {
+      const before = sc.lastJob()?.jobId ?? -1;
+      const rows = await df.collect();
+      return { rows: JSON.stringify(rows), jobs: sc.lastJob()!.jobId - before };
+    };
+    const want = JSON.stringify(await q(plainDim).collect());
+    const first = await jobsOf(q(dim)), second = await jobsOf(q(dim)), third = await jobsOf(q(dim));
+    expect([first.rows, second.rows, third.rows]).toEqual([want, want, want]);
+    expect(second.jobs).toBe(first.jobs - 1); // no job collects the build side again
+    expect(third.jobs).toBe(second.jobs);
+    // Another filter of the same cache is another build side; a nondeterministic one is built every time.
+    const filtered = (d: DataFrame) => q(d.filter("w > 3"));
+    expect(JSON.stringify(await filtered(dim).collect())).toBe(JSON.stringify(await filtered(plainDim).collect()));
+    const random = (d: DataFrame) => fact.join(F.broadcast(d.filter("rand() < 2")), "k").agg(F.count("*").alias("n"));
+    const r1 = await jobsOf(random(dim)), r2 = await jobsOf(random(dim));
+    expect(r1.rows).toBe(JSON.stringify([{ n: 30_000 }]));
+    expect(r2.jobs).toBe(r1.jobs);
+    // Uncached, the build side is collected again (and a new cache of other rows is read, not the old build).
+    dim.unpersist();
+    const again = await jobsOf(q(dim));
+    expect(again.rows).toBe(want);
+    expect(again.jobs).toBe(first.jobs);
+    const other = spark.createDataFrame(dimData.map(([k]) => [k, 1]), "k INT, w INT").cache();
+    expect(await q(other).collect()).toEqual([{ n: 30_000, sw: 30_000, sv: JSON.parse(want)[0].sv }]);
+    other.unpersist();
+    fact.unpersist();
+  }, 120_000);
+
   it("serialized, disk-only and memory-and-disk levels round-trip the batches", async () => {
     const data = rows(12_000);
     const plain = spark.createDataFrame(data, schema);

@@ -7,7 +7,7 @@ import { StorageLevel } from "../../storage/storage-level";
 import { isNumberType, type ColumnBatch } from "../column-batch";
 import { cacheBatches, cachedRows } from "./columnar/cached-batches";
 import { estimateSize } from "../physical/planner";
-import { outputOf, planKey, transformPlanDown, type LogicalPlan } from "../plan/logical-plan";
+import { outputOf, planKey, transformPlanDown, type BuildMemo, type LogicalPlan } from "../plan/logical-plan";
 
 interface CacheEntry {
   key: string;
@@ -18,8 +18,16 @@ interface CacheEntry {
   /** Their rows: what the plan reads. */
   rows?: RDD<unknown[]>;
   building?: Promise<RDD<unknown[]>>;
+  /** Broadcast build sides made from it (executor.ts), destroyed with it. */
+  builds: BuildMemo;
 }
 
+/** An entry's batches unpersisted and the build sides made from them destroyed. */
+function drop(e: CacheEntry): void {
+  e.rdd?.unpersist();
+  for (const b of e.builds.values()) b.destroy?.();
+  e.builds.clear();
+}
 
 export class CacheManager {
   private entries: CacheEntry[] = [];
@@ -27,7 +35,7 @@ export class CacheManager {
   cache(plan: LogicalPlan, level?: StorageLevel): void {
     const key = planKey(plan);
     if (this.entries.some((e) => e.key === key)) return;
-    this.entries.push({ key, plan, level });
+    this.entries.push({ key, plan, level, builds: new Map() });
   }
 
   /** The level a cached plan was given (undefined: cached with the default, or not cached). */
@@ -43,12 +51,12 @@ export class CacheManager {
 
   uncache(plan: LogicalPlan): void {
     const key = planKey(plan);
-    for (const e of this.entries.filter((x) => x.key === key)) e.rdd?.unpersist();
+    for (const e of this.entries.filter((x) => x.key === key)) drop(e);
     this.entries = this.entries.filter((e) => e.key !== key);
   }
 
   clear(): void {
-    for (const e of this.entries) e.rdd?.unpersist();
+    for (const e of this.entries) drop(e);
     this.entries = [];
   }
 
@@ -106,7 +114,7 @@ export class CacheManager {
       const e = hits.get(p);
       if (!e || (!e.rows && !unbuilt)) return p;
       const output = outputOf(p);
-      return { kind: "RddRelation", rdd: e.rows ?? null, output, name: "InMemoryRelation", cached: { batches: e.rdd ?? null, all: output, sizeInBytes: estimateSize(e.plan) } };
+      return { kind: "RddRelation", rdd: e.rows ?? null, output, name: "InMemoryRelation", cached: { batches: e.rdd ?? null, all: output, sizeInBytes: estimateSize(e.plan), builds: e.builds } };
     });
   }
 }

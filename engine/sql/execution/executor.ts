@@ -7,7 +7,7 @@
 import { ExecutionError, InternalError, assertNever } from "../../common/errors";
 import type { RDD } from "../../rdd";
 import type { Attr, Expr, SortExpr, WindowFrame } from "../expressions/expression";
-import { transformUp } from "../expressions/expression";
+import { deterministic, transformUp } from "../expressions/expression";
 import { getDataSource, scanHints } from "../datasource-contract";
 import { StructType } from "../types";
 import type { SqlSparkContext } from "../session-types";
@@ -33,6 +33,27 @@ export function columnarAggSpec(agg: PhysicalPlan & { kind: "HashAggregate" }): 
 }
 
 /** Replace attributes by positions in `input`. */
+/** Build sides kept per cached relation (executor.broadcastBuild); the oldest is destroyed past this. */
+const MAX_REUSED_BUILDS = 8;
+
+/**
+ * What a build side made from a cached relation depends on, as text: the columns read, each
+ * filter and projection bound to column positions, the join's spec and the settings evaluation
+ * reads. Undefined when it may differ from run to run (a nondeterministic expression, or an
+ * operator other than a filter or projection).
+ */
+function reusedBuildKey(chain: ColumnarChain, spec: ColumnarJoinSpec, conf: ExecConf): string | undefined {
+  const ops: unknown[] = [];
+  for (const n of chain.nodes) {
+    if (n.kind !== "Filter" && n.kind !== "Project") return undefined;
+    const exprs = n.kind === "Filter" ? [n.condition] : n.exprs;
+    if (!exprs.every(deterministic)) return undefined;
+    ops.push([n.kind, exprs.map((e) => bindExpr(e, n.child.output))]);
+  }
+  const positions = chain.scan.kind === "RddScan" ? chain.scan.cached?.positions : undefined;
+  return JSON.stringify([positions, ops, spec, conf.ansi, conf.timeZone], (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+}
+
 export function bindExpr(e: Expr, input: Attr[]): Expr {
   return transformUp(e, (x) => {
     if (x.kind !== "attr") return x;
@@ -221,6 +242,25 @@ export class Executor {
     return broadcastBatch(await (await this.execute(p)).collect(), spec);
   }
 
+  /**
+   * The broadcast build side of a columnar join. One made from a cached relation by deterministic
+   * filters and projections is kept with the cache (its `builds`) and reused by later queries:
+   * the cache does not change while it holds, so neither does the build side; no job collects it
+   * again and the executors keep the hash relation they built from it (columnar-join.ts).
+   */
+  private async broadcastBuild(p: PhysicalPlan, spec: ColumnarJoinSpec): Promise<{ readonly value: ColumnBatch }> {
+    const chain = this.chainOf(p);
+    const memo = chain && !chain.agg && chain.scan.kind === "RddScan" && chain.scan.cached?.batches ? chain.scan.cached.builds : undefined;
+    const key = memo && reusedBuildKey(chain!, spec, this.conf);
+    if (key === undefined) return this.sc.broadcast(await this.buildBatch(p, spec));
+    const hit = memo!.get(key) as { readonly value: ColumnBatch } | undefined;
+    if (hit) return hit;
+    const bc = this.sc.broadcast(await this.buildBatch(p, spec));
+    if (memo!.size >= MAX_REUSED_BUILDS) { const [first, old] = memo!.entries().next().value!; old.destroy?.(); memo!.delete(first); }
+    memo!.set(key, bc);
+    return bc;
+  }
+
   private async columnarStage(chain: ColumnarChain, output: "rows" | "batches"): Promise<RDD<Row | ColumnBatch>> {
     const sc = this.sc, sink = this.sink;
     const { ansi, nowMillis, seed, timeZone } = this.conf;
@@ -245,7 +285,7 @@ export class Executor {
           rightTypes: n.right.output.map((a) => a.dataType),
           leftWidth: n.left.output.length,
         };
-        bc = sc.broadcast(await this.buildBatch(n.right.child, spec));
+        bc = await this.broadcastBuild(n.right.child, spec);
         ops.push({ op: "join", spec });
       } else throw new InternalError("INTERNAL_ERROR", `${n.kind} in a columnar stage`);
     }

@@ -221,6 +221,11 @@ export const NON_DETERMINISTIC = new Set([
   "spark_partition_id", "input_file_name", "explode", "explode_outer", "posexplode", "posexplode_outer", "inline", "stack",
 ]);
 
+/** No nondeterministic function and no subquery in `e`: it gives the same value every time it runs. */
+export function deterministic(e: Expr): boolean {
+  return !anyExpr(e, (x) => (x.kind === "fn" && NON_DETERMINISTIC.has(x.name)) || x.kind === "subquery");
+}
+
 /** Filled by the function registry at load time: names of aggregate and window functions. */
 export const AGG_OR_WINDOW_NAMES = new Set<string>();
 

@@ -4,7 +4,7 @@
 // keys and conversion of filtered cross joins into inner joins.
 
 import {
-  type Attr, type Expr, isFoldable, transformUp, references, children, NON_DETERMINISTIC, anyExpr, exprEquals, splitConjuncts, andAll,
+  type Attr, type Expr, isFoldable, transformUp, references, children, anyExpr, deterministic, exprEquals, splitConjuncts, andAll,
 } from "../expressions/expression";
 import { defaultEvalContext, evalConstant } from "../expressions/eval";
 import { FOLD_BUDGET, NOT_FOLDED, UNKNOWN, resultSizeEstimate } from "../expressions/size-limits";
@@ -17,10 +17,6 @@ import type { Rule } from "./rule";
 
 const TRUE: Expr = { kind: "lit", value: true, dataType: { type: "boolean" } };
 const isLit = (e: Expr, v: unknown) => e.kind === "lit" && e.value === v;
-
-function deterministic(e: Expr): boolean {
-  return !anyExpr(e, (x) => (x.kind === "fn" && NON_DETERMINISTIC.has(x.name)) || x.kind === "subquery");
-}
 
 // ---- expression rules ---------------------------------------------------------------------------------
 

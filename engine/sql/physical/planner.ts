@@ -98,7 +98,7 @@ export class PhysicalPlanner {
         if (!p.cached) return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name };
         const all = p.cached.all;
         const positions = p.output.map((a) => all.findIndex((x) => x.id === a.id));
-        return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name, cached: { batches: p.cached.batches, positions, width: all.length } };
+        return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name, cached: { batches: p.cached.batches, positions, width: all.length, builds: p.cached.builds } };
       }
       case "SubqueryAlias": case "Hint": return this.plan(p.child);
       case "Project": return { kind: "Project", output: outputOf(p), exprs: p.exprs, child: this.plan(p.child) };

@@ -10,6 +10,13 @@ import { typeOf, nullableOf } from "../expressions/registry";
 
 export type JoinType = "inner" | "left" | "right" | "full" | "left_semi" | "left_anti" | "cross";
 
+/**
+ * Broadcast join build sides made from a cached relation (deterministic filters and projections
+ * of it), by what they were built from: later queries reuse them while the cache holds, and
+ * uncaching destroys them (execution/cache-manager.ts, executor.ts).
+ */
+export type BuildMemo = Map<string, { destroy?(): unknown }>;
+
 export type LogicalPlan =
   | { kind: "LocalRelation"; output: Attr[]; rows: unknown[][]; numPartitions?: number }
   | { kind: "Range"; start: number; end: number; step: number; numPartitions?: number; output: Attr[] }
@@ -20,7 +27,7 @@ export type LogicalPlan =
    * column pruning may narrow, and the size of all its columns (the cached plan's statistics, as
    * Spark's InMemoryRelation reports them, so a small cached table is still broadcast).
    */
-  | { kind: "RddRelation"; rdd: unknown; output: Attr[]; name: string; cached?: { batches: unknown; all: Attr[]; sizeInBytes: number } }
+  | { kind: "RddRelation"; rdd: unknown; output: Attr[]; name: string; cached?: { batches: unknown; all: Attr[]; sizeInBytes: number; builds?: BuildMemo } }
   /** A relation of a remote (Spark Connect) session: `relation` is its Spark Connect message, `output` the schema the server gave. */
   | { kind: "RemoteRelation"; relation: unknown; output: Attr[]; label: string; streaming?: boolean }
   | { kind: "SubqueryAlias"; alias: string; child: LogicalPlan }
