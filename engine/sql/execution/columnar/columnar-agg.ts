@@ -284,6 +284,8 @@ export class ColumnarPartialAgg {
   private readonly plainColumns: boolean;
   /** Rows were added: exact sums and avgs are paired (shareSums) only before. */
   private started = false;
+  /** The last batch's loop and what it depends on (`sig`, set in fused()), until the kernels change (unshare). */
+  private last?: { sig: number[]; loop: FusedLoop };
 
   constructor(spec: ColumnarAggSpec, ctx: EvalContext) {
     this.keyFns = spec.groupBy.map((e) => compileVector(e, ctx));
@@ -333,6 +335,7 @@ export class ColumnarPartialAgg {
   /** Every shared exact sum back on its own buffers (before the per-aggregate loops add rows). */
   private unshare(): void {
     this.started = true;
+    this.last = undefined; // (its loop reads the shared buffers)
     for (const k of this.kernels) if (k instanceof ValueKernel) k.unshare(this.keys.length);
   }
 
@@ -379,15 +382,23 @@ export class ColumnarPartialAgg {
     }
     const onBuild = (v: ColumnVector | Numbers) => !!probe && probe.build.some((c) => c === v || (c.kind === "f64" && c.values === v));
     const join = probe && { build: args.map(onBuild), keyFromBuild: keyValues !== null && onBuild(keyValues), complete: probe.complete };
-    const aggs = this.shared(forms.map((f, j) => ({ op: f!.op, arg: argOf[j]! })));
-    const type = (a: Numbers) => (a instanceof Int32Array ? "Int32Array" : "Float64Array");
-    const arrays = [keyValues && `keys: ${type(keyValues)}`, probe && `probe: ${type(probe.keys)}`, ...args.map((v, p) => `a${p}: ${type(v.values)}`)].filter(Boolean).join(", ");
-    const key = aggs.map((a) => `${a.op}:${a.arg}${a.sharedWith === undefined ? "" : `=${a.sharedWith}`}${a.exact ? "!" : ""}`).join(",") + "|" + args.map((v) => (v.nulls ? 1 : 0)).join("") +
-      (keyValues ? "" : "|global") + (join ? `|join ${join.build.map(Number).join("")} ${join.keyFromBuild} ${join.complete}` : "") + `|${arrays}`;
-    let loop = this.loops.get(key);
+    // What the loop depends on, as small numbers: a batch like the last one reuses its loop.
+    const kind = (a: Numbers, nulls?: unknown, build?: boolean) => (a instanceof Int32Array ? 1 : 2) + (nulls ? 4 : 0) + (build ? 8 : 0);
+    const sig = [keyValues ? kind(keyValues, null, join?.keyFromBuild) : 0, probe ? kind(probe.keys) + (probe.complete ? 16 : 0) : 0, ...argOf, ...args.map((v, p) => kind(v.values, v.nulls, join?.build[p]))];
+    const last = this.last;
+    let loop = last && last.sig.length === sig.length && last.sig.every((x, k) => x === sig[k]) ? last.loop : undefined;
     if (!loop) {
-      loop = fusedLoop({ aggs, nullable: args.map((v) => v.nulls !== null), global: !keyValues, join, arrays }, DENSE);
-      this.loops.set(key, loop);
+      const aggs = this.shared(forms.map((f, j) => ({ op: f!.op, arg: argOf[j]! })));
+      const type = (a: Numbers) => (a instanceof Int32Array ? "Int32Array" : "Float64Array");
+      const arrays = [keyValues && `keys: ${type(keyValues)}`, probe && `probe: ${type(probe.keys)}`, ...args.map((v, p) => `a${p}: ${type(v.values)}`)].filter(Boolean).join(", ");
+      const key = aggs.map((a) => `${a.op}:${a.arg}${a.sharedWith === undefined ? "" : `=${a.sharedWith}`}${a.exact ? "!" : ""}`).join(",") + "|" + args.map((v) => (v.nulls ? 1 : 0)).join("") +
+        (keyValues ? "" : "|global") + (join ? `|join ${join.build.map(Number).join("")} ${join.keyFromBuild} ${join.complete}` : "") + `|${arrays}`;
+      loop = this.loops.get(key);
+      if (!loop) {
+        loop = fusedLoop({ aggs, nullable: args.map((v) => v.nulls !== null), global: !keyValues, join, arrays }, DENSE);
+        this.loops.set(key, loop);
+      }
+      this.last = { sig, loop };
     }
     const inputs: (Float64Array | Int32Array | Uint8Array)[] = probe ? [probe.keys, probe.head, probe.matched] : [];
     for (const v of args) { inputs.push(v.values); if (v.nulls) inputs.push(v.nulls); }
