@@ -101,6 +101,9 @@ function loopParams(shape: FusedShape): string[] {
   return params;
 }
 
+/** An aggregate whose running sum the loop tests against the safe range: an unshared exact sum, or an avg sharing one's buffers. */
+const rangeTested = (a: FusedAgg): boolean => (a.op === "sumExact" && a.sharedWith === undefined) || (a.op === "avg" && a.exact === true);
+
 function loopBody(shape: FusedShape, denseSize: number): string {
   const lines: string[] = [];
   const join = shape.join;
@@ -132,11 +135,12 @@ function loopBody(shape: FusedShape, denseSize: number): string {
   // only way out of the safe range (no NaN).
   const exact: string[] = [];
   shape.aggs.forEach((a, j) => {
-    if ((a.op !== "sumExact" || a.sharedWith !== undefined) && !(a.op === "avg" && a.exact)) return;
+    if (!rangeTested(a)) return;
     add(`const t${j} = ${B(j)} + v${a.arg};`);
+    // A null value adds nothing: tested only when not null (&& binds tighter than the ||s joining the tests).
     exact.push(`${shape.nullable[a.arg] ? `!n${a.arg} && ` : ""}Math.abs(t${j}) > 9007199254740991`);
   });
-  if (exact.length > 0) add(`if (${exact.map((c) => (exact.length > 1 && c.startsWith("!") ? `(${c})` : c)).join(" || ")}) break; // leaves the safe range`);
+  if (exact.length > 0) add(`if (${exact.join(" || ")}) break; // leaves the safe range`);
   shape.aggs.forEach((a, j) => {
     const v = `v${a.arg}`, b = B(j), c = C(j);
     const guarded = (body: string) => add(a.arg >= 0 && shape.nullable[a.arg] ? `if (!n${a.arg}) { ${body} }` : body);
