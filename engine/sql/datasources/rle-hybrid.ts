@@ -9,6 +9,17 @@
 /** The widest bit width readRleHybrid decodes. */
 export const MAX_RLE_WIDTH = 24;
 
+/** Where the last run header read by runHeader ends (its second result, kept out of an allocation). */
+let afterHeader = 0;
+
+/** The ULEB128 run header at buf[pos] (count << 1 | bit-packed flag); the position after it is afterHeader. */
+function runHeader(buf: Uint8Array, pos: number, end: number): number {
+  let header = 0, shift = 0, b: number;
+  do { b = buf[pos++]!; header += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && pos < end);
+  afterHeader = pos;
+  return header;
+}
+
 /**
  * Decode `n` values of bit width `width` (<= MAX_RLE_WIDTH) from buf[pos..end) into out[0..n).
  * Returns false if the runs end before n values (a malformed page).
@@ -17,9 +28,8 @@ export function readRleHybrid(buf: Uint8Array, pos: number, end: number, width: 
   const mask = (1 << width) - 1, valueBytes = (width + 7) >> 3;
   let seen = 0;
   while (seen < n && pos < end) {
-    // ULEB128 run header: count << 1 | bit-packed flag.
-    let header = 0, shift = 0, b: number;
-    do { b = buf[pos++]!; header += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && pos < end);
+    const header = runHeader(buf, pos, end);
+    pos = afterHeader;
     if (header % 2 === 1) {
       // Bit-packed: groups of 8 values, `width` bytes per group, least significant bits first.
       const groups = Math.floor(header / 2), stop = pos + groups * width;
@@ -53,8 +63,8 @@ export function readRleHybrid(buf: Uint8Array, pos: number, end: number, width: 
 export function rleAllOnes(buf: Uint8Array, pos: number, end: number, n: number): boolean {
   let seen = 0;
   while (seen < n && pos < end) {
-    let header = 0, shift = 0, b: number;
-    do { b = buf[pos++]!; header += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && pos < end);
+    const header = runHeader(buf, pos, end);
+    pos = afterHeader;
     if (header % 2 === 1 || pos >= end || buf[pos++] !== 1) return false;
     seen += Math.floor(header / 2);
   }
@@ -70,8 +80,8 @@ export function readRleHybridDict(buf: Uint8Array, pos: number, end: number, wid
   const mask = (1 << width) - 1, valueBytes = (width + 7) >> 3;
   let seen = 0;
   while (seen < n && pos < end) {
-    let header = 0, shift = 0, b: number;
-    do { b = buf[pos++]!; header += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && pos < end);
+    const header = runHeader(buf, pos, end);
+    pos = afterHeader;
     if (header % 2 === 1) {
       const groups = Math.floor(header / 2), stop = pos + groups * width;
       const m = Math.min(groups * 8, n - seen);
