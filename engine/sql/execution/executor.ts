@@ -33,6 +33,32 @@ export function columnarAggSpec(agg: PhysicalPlan & { kind: "HashAggregate" }): 
 }
 
 /** Replace attributes by positions in `input`. */
+/**
+ * A columnar stage's operators below its aggregate, bound to column positions, bottom up; with
+ * each broadcast join's spec and the plan of its build side (broadcast by the caller).
+ */
+export function stageOps(chain: ColumnarChain): { ops: StageOp[]; joins: Array<{ spec: ColumnarJoinSpec; build: PhysicalPlan }> } {
+  const ops: StageOp[] = [], joins: Array<{ spec: ColumnarJoinSpec; build: PhysicalPlan }> = [];
+  for (const n of chain.nodes.filter((x) => x !== chain.agg).reverse()) {
+    if (n.kind === "Filter") ops.push({ op: "filter", condition: bindExpr(n.condition, n.child.output) });
+    else if (n.kind === "Project") ops.push({ op: "project", exprs: n.exprs.map((e) => bindExpr(e, n.child.output)) });
+    else if (n.kind === "BroadcastHashJoin" && n.right.kind === "BroadcastExchange") {
+      const spec: ColumnarJoinSpec = {
+        joinType: n.joinType,
+        leftKeys: n.leftKeys.map((e) => bindExpr(e, n.left.output)),
+        rightKeys: n.rightKeys.map((e) => bindExpr(e, n.right.output)),
+        nullSafe: n.nullSafe,
+        condition: n.condition ? bindExpr(n.condition, [...n.left.output, ...n.right.output]) : undefined,
+        rightTypes: n.right.output.map((a) => a.dataType),
+        leftWidth: n.left.output.length,
+      };
+      ops.push({ op: "join", spec });
+      joins.push({ spec, build: n.right.child });
+    } else throw new InternalError("INTERNAL_ERROR", `${n.kind} in a columnar stage`);
+  }
+  return { ops, joins };
+}
+
 /** Build sides kept per cached relation (executor.broadcastBuild); the oldest is destroyed past this. */
 const MAX_REUSED_BUILDS = 8;
 
@@ -271,24 +297,8 @@ export class Executor {
     const topCounted = output === "rows" && !["Project", "Filter"].includes(top.kind);
     const idOf = (n: PhysicalPlan) => (topCounted && n === top ? 0 : this.ids.get(n) ?? 0);
     let bc: { readonly value: ColumnBatch } | undefined;
-    const ops: StageOp[] = [];
-    for (const n of bottomUp) {
-      if (n.kind === "Filter") ops.push({ op: "filter", condition: bindExpr(n.condition, n.child.output) });
-      else if (n.kind === "Project") ops.push({ op: "project", exprs: n.exprs.map((e) => bindExpr(e, n.child.output)) });
-      else if (n.kind === "BroadcastHashJoin" && n.right.kind === "BroadcastExchange") {
-        const spec: ColumnarJoinSpec = {
-          joinType: n.joinType,
-          leftKeys: n.leftKeys.map((e) => bindExpr(e, n.left.output)),
-          rightKeys: n.rightKeys.map((e) => bindExpr(e, n.right.output)),
-          nullSafe: n.nullSafe,
-          condition: n.condition ? bindExpr(n.condition, [...n.left.output, ...n.right.output]) : undefined,
-          rightTypes: n.right.output.map((a) => a.dataType),
-          leftWidth: n.left.output.length,
-        };
-        bc = await this.broadcastBuild(n.right.child, spec);
-        ops.push({ op: "join", spec });
-      } else throw new InternalError("INTERNAL_ERROR", `${n.kind} in a columnar stage`);
-    }
+    const { ops, joins } = stageOps(chain);
+    for (const j of joins) bc = await this.broadcastBuild(j.build, j.spec);
     const agg = chain.agg;
     markNeeded(ops, agg ? [...agg.groupBy, ...agg.aggCalls].map((e) => bindExpr(e, agg.child.output)) : undefined);
     const scan = chain.scan;

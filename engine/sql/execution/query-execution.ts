@@ -18,10 +18,10 @@ import { physicalNodeString, physicalPlanString } from "../physical/plan-string"
 import { columnarChain, columnarNodes } from "../physical/columnar-plan";
 import { defaultEvalContext } from "../expressions/eval";
 import { generatedAggSource } from "./columnar/columnar-agg";
-import { plainColumn } from "./columnar/vector-expr";
 import type { SqlSettings, SqlSparkContext } from "../session-types";
 import type { CacheManager } from "./cache-manager";
-import { Executor, bindExpr, columnarAggSpec, operatorIds } from "./executor";
+import { Executor, columnarAggSpec, operatorIds, stageOps } from "./executor";
+import { fusedJoinOf } from "./columnar/columnar-stage";
 import { mergeMetrics, type ExecConf, type OpMetrics } from "./operators";
 import { applyCorrelated, hasAppliedSubqueries, materializeSubqueries } from "./subqueries";
 
@@ -138,8 +138,9 @@ export class QueryExecution {
     const out = new Map<string, string>();
     const ctx = defaultEvalContext(0, { ansi: this.settings.ansi, nowMillis: 0, seed: 0, timeZone: this.settings.timeZone });
     const walk = (p: PhysicalPlan): void => {
-      if (p.kind === "HashAggregate" && p.mode === "partial" && columnarChain(p)) {
-        const src = generatedAggSource(columnarAggSpec(p), ctx, fusableJoin(p));
+      const chain = p.kind === "HashAggregate" && p.mode === "partial" ? columnarChain(p) : undefined;
+      if (chain && p.kind === "HashAggregate") {
+        const src = generatedAggSource(columnarAggSpec(p), ctx, fusedJoinOf(stageOps(chain).ops, p.child.output.length));
         if (src) out.set(physicalNodeString(p, true), src);
       }
       physicalChildren(p).forEach(walk);
@@ -197,25 +198,6 @@ const foldConf = (s: SqlSettings) => ({ ansi: s.ansi, timeZone: s.timeZone });
  * pipeline per task; the code generated for it is a columnar partial aggregate's loop
  * (`generated`, by the aggregate's plan line), other subtrees run without generated code.
  */
-/**
- * The inner broadcast hash join on one key under a partial aggregate (through projections of
- * columns) that its generated loop may probe (columnar-stage.ts): which of the aggregate's input
- * columns are build columns.
- */
-function fusableJoin(agg: PhysicalPlan & { kind: "HashAggregate" }): { build: boolean[] } | undefined {
-  let node = agg.child, pos = node.output.map((_, i) => i);
-  while (node.kind === "Project") {
-    const input = node.child.output;
-    const refs = node.exprs.map((e) => plainColumn(bindExpr(e, input))?.index);
-    if (refs.some((r) => r === undefined)) return undefined;
-    pos = pos.map((c) => refs[c]!);
-    node = node.child;
-  }
-  if (node.kind !== "BroadcastHashJoin" || node.joinType !== "inner" || node.condition || node.leftKeys.length !== 1 || node.buildSide !== "right") return undefined;
-  const w = node.left.output.length;
-  return { build: pos.map((c) => c >= w) };
-}
-
 function codegenPlan(phys: string, generated: Map<string, string>): string {
   const groups = new Map<string, string[]>();
   for (const line of phys.split("\n")) {

@@ -34,6 +34,24 @@ export interface ColumnarStageSpec {
 
 interface Sink { add(term: Record<string, number>): void }
 
+/**
+ * The join a stage's aggregate probes inside its generated loop (agg-codegen.ts): an inner join
+ * on one key without a condition, followed only by projections of columns at the end of the ops.
+ * Its step (`at`), the column positions each later projection picks, and which of the
+ * aggregate's input columns (`width` of them) are build columns. The stage and
+ * explain("codegen") ask this one function.
+ */
+export function fusedJoinOf(ops: StageOp[], width: number): { at: number; projections: number[][]; build: boolean[] } | undefined {
+  let at = ops.length - 1;
+  const projections: number[][] = [];
+  for (let op = ops[at]; op?.op === "project" && op.exprs.every((e) => plainColumn(e)); op = ops[--at]) projections.unshift(op.exprs.map((e) => plainColumn(e)!.index));
+  const join = ops[at];
+  if (join?.op !== "join" || join.spec.joinType !== "inner" || join.spec.leftKeys.length !== 1 || join.spec.condition) return undefined;
+  let pos = Array.from({ length: width }, (_, c) => c);
+  for (let k = projections.length - 1; k >= 0; k--) pos = pos.map((c) => projections[k]![c]!);
+  return { at, projections, build: pos.map((c) => c >= (join.spec.leftWidth ?? Infinity)) };
+}
+
 /** Compiled per task: batches in, batches (or aggregate rows) out. */
 export class ColumnarStage {
   private readonly steps: ((b: ColumnBatch) => ColumnBatch)[];
@@ -60,10 +78,8 @@ export class ColumnarStage {
     });
     this.counts = spec.ops.map(() => 0);
     if (spec.agg) this.agg = new ColumnarPartialAgg(spec.agg, ctx);
-    let at = spec.ops.length - 1;
-    const projections: number[][] = [];
-    for (let op = spec.ops[at]; op?.op === "project" && op.exprs.every((e) => plainColumn(e)); op = spec.ops[--at]) projections.unshift(op.exprs.map((e) => plainColumn(e)!.index));
-    if (spec.agg && spec.ops[at]?.op === "join") this.fusedJoin = { at, join: joins[joins.length - 1]!, projections };
+    const fused = spec.agg && fusedJoinOf(spec.ops, 0);
+    if (fused) this.fusedJoin = { at: fused.at, join: joins[joins.length - 1]!, projections: fused.projections };
   }
 
   add(batch: ColumnBatch): void {
