@@ -127,6 +127,8 @@ export async function runPregel<V, E, M>(
   const explicit = vertices !== null, defaultValue = opts.defaultValue ?? null;
   const run = `pregel-${randomBytes(6).toString("hex")}`;
   const fn = compute as unknown as Parameters<typeof pregelSuperstep>[1];
+  const cancelled = (): number => (edges.context as unknown as { allJobsCancelled?: number }).allJobsCancelled ?? 0;
+  const cancelledAtStart = cancelled();
 
   // The vertex partitions: vertices and edges routed to their partition as columns, then built.
   const build = (): RDD<VertexPartition> => {
@@ -203,6 +205,9 @@ export async function runPregel<V, E, M>(
     superstep++;
     finished = tot[2] === 0 && tot[1] === numVertices;
     await opts.onSuperstep?.(m);
+    // sc.cancelAllJobs() (an interrupted cell) ends the run in either mode: without barriers it
+    // may come between two supersteps' jobs, when no job is running to be cancelled.
+    if (cancelled() !== cancelledAtStart) throw new ExecutionError("JOB_CANCELLED", `Pregel run ${run} cancelled after superstep ${superstep - 1} as part of cancellation of all jobs`);
   };
   const checkpointAt = (step: number): string | undefined =>
     opts.checkpointInterval && (step + 1) % opts.checkpointInterval === 0 && sc.checkpointDir ? join(sc.checkpointDir, run, `superstep-${step}`) : undefined;

@@ -277,7 +277,13 @@ export class SparkContext implements RddContext {
   cancelJobGroup(groupId: string): void {
     this.cluster.scheduler.cancelJobGroup(groupId);
   }
+  /**
+   * How many times cancelAllJobs() was called: a driver loop that runs one job after another
+   * (Pregel's supersteps) ends when it changes, even between two of its jobs.
+   */
+  allJobsCancelled = 0;
   cancelAllJobs(): void {
+    this.allJobsCancelled++;
     this.cluster.scheduler.cancelAllJobs();
   }
   cancelJob(jobId: number, reason?: string): void {

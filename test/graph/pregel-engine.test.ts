@@ -234,6 +234,20 @@ describe("Pregel engine", () => {
     expect(seen).toEqual([0, 1, 2, 3, 4, 5]); // no restart from superstep 0 after the cancel
   }, 60_000);
 
+  it("without barriers, cancelling the jobs between two supersteps' jobs ends the run too", async () => {
+    const sc = spark.sparkContext;
+    const seen: number[] = [];
+    const run = runPregel<number, number, number>(null, sc.parallelize([[1, 2, 1], [2, 1, 1]] as Array<[VertexId, VertexId, number]>, 2),
+      (v, msgs, ctx) => { v.value += msgs.length; ctx.sendToAllNeighbors(1); },
+      { defaultValue: 0, numPartitions: 2, barrier: false, maxSupersteps: 40, onSuperstep: (m) => { seen.push(m.superstep); if (m.superstep === 3) sc.cancelAllJobs(); } });
+    await expect(run).rejects.toThrow(/JOB_CANCELLED/);
+    expect(seen).toEqual([0, 1, 2, 3]);
+    // A later run is not affected by the earlier cancel.
+    const again = await runPregel<number, number, number>(null, sc.parallelize([[1, 2, 1], [2, 1, 1]] as Array<[VertexId, VertexId, number]>, 2),
+      (v, msgs, ctx) => { v.value += msgs.length; if (ctx.superstep < 3) ctx.sendToAllNeighbors(1); else ctx.voteToHalt(); }, { defaultValue: 0, numPartitions: 2, barrier: false });
+    expect([...again.values.values()]).toEqual([3, 3]);
+  }, 60_000);
+
   it("barrier: true with more vertex partitions than task slots is refused", async () => {
     const sc = spark.sparkContext;
     await expect(pregelPageRank(sc.parallelize([[1, 2], [2, 1]] as EdgeTuple[], 2), { numPartitions: 5, barrier: true })).rejects.toThrow(/PREGEL_BARRIER_SLOTS/);
