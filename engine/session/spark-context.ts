@@ -277,13 +277,14 @@ export class SparkContext implements RddContext {
   cancelJobGroup(groupId: string): void {
     this.cluster.scheduler.cancelJobGroup(groupId);
   }
+  private cancelAllCalls = 0;
   /**
    * How many times cancelAllJobs() was called: a driver loop that runs one job after another
    * (Pregel's supersteps) ends when it changes, even between two of its jobs.
    */
-  allJobsCancelled = 0;
+  get allJobsCancelled(): number { return this.cancelAllCalls; }
   cancelAllJobs(): void {
-    this.allJobsCancelled++;
+    this.cancelAllCalls++;
     this.cluster.scheduler.cancelAllJobs();
   }
   cancelJob(jobId: number, reason?: string): void {

@@ -32,7 +32,6 @@ export function columnarAggSpec(agg: PhysicalPlan & { kind: "HashAggregate" }): 
   return { groupBy: agg.groupBy.map((e) => bindExpr(e, agg.child.output)), aggs: agg.aggCalls.map((a) => bindExpr(a, agg.child.output) as Expr & { kind: "fn" }) };
 }
 
-/** Replace attributes by positions in `input`. */
 /**
  * A columnar stage's operators below its aggregate, bound to column positions, bottom up; with
  * each broadcast join's spec and the plan of its build side (broadcast by the caller).
@@ -69,17 +68,13 @@ const MAX_REUSED_BUILDS = 8;
  * operator other than a filter or projection).
  */
 function reusedBuildKey(chain: ColumnarChain, spec: ColumnarJoinSpec, conf: ExecConf): string | undefined {
-  const ops: unknown[] = [];
-  for (const n of chain.nodes) {
-    if (n.kind !== "Filter" && n.kind !== "Project") return undefined;
-    const exprs = n.kind === "Filter" ? [n.condition] : n.exprs;
-    if (!exprs.every(deterministic)) return undefined;
-    ops.push([n.kind, exprs.map((e) => bindExpr(e, n.child.output))]);
-  }
+  const { ops, joins } = stageOps(chain);
+  if (joins.length > 0 || !ops.every((op) => (op.op === "filter" ? deterministic(op.condition) : op.op === "project" && op.exprs.every(deterministic)))) return undefined;
   const positions = chain.scan.kind === "RddScan" ? chain.scan.cached?.positions : undefined;
   return JSON.stringify([positions, ops, spec, conf.ansi, conf.timeZone], (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
 }
 
+/** Replace attributes by positions in `input`. */
 export function bindExpr(e: Expr, input: Attr[]): Expr {
   return transformUp(e, (x) => {
     if (x.kind !== "attr") return x;

@@ -83,7 +83,7 @@ export type FusedLoop = (from: number, n: number, keys: Float64Array | Int32Arra
 
 /** How many buffers each aggregate kind passes (a shared sum passes none). */
 const BUFFERS: Record<FusedAgg["op"], number> = { sum: 2, sumExact: 2, min: 2, max: 2, avg: 2, count: 1, countValues: 1 };
-export const bufferCount = (a: FusedAgg): number => (a.sharedWith !== undefined ? 0 : BUFFERS[a.op]);
+const bufferCount = (a: FusedAgg): number => (a.sharedWith !== undefined ? 0 : BUFFERS[a.op]);
 
 /** Greater under compareValues for numbers (NaN largest; -0 equal to 0), as agg-loops.ts' compareNumbers. */
 const GREATER = (x: string, y: string) => `(${x} !== ${x} ? ${y} === ${y} : ${x} > ${y})`;
