@@ -26,12 +26,15 @@ function readsColumns(spec: ColumnarAggSpec): boolean {
   return spec.groupBy.every(isColumn) && spec.aggs.every((a) => a.args.every((e) => isColumn(e) || e.kind === "lit"));
 }
 
+/** An aggregate's part in a generated loop: its kind and its argument (none for count(*)). */
+interface FusedForm { readonly op: FusedAgg["op"]; readonly arg: VecFn | undefined }
+
 interface AggKernel {
   /** Update groups with rows [from, n) of the batch (`v`: the argument vector, if already evaluated). */
   update(gids: Int32Array, b: ColumnBatch, nGroups: number, from: number, v?: ColumnVector): void;
   buffer(g: number): unknown;
-  /** Its generated-loop form (agg-codegen.ts), or null while it cannot take part. */
-  fusable(): { op: FusedAgg["op"]; arg: VecFn | undefined } | null;
+  /** Its generated-loop form (agg-codegen.ts; one object per kernel), or null while it cannot take part. */
+  fusable(): FusedForm | null;
   /** Its buffers for the generated loop, grown to `nGroups` groups (BUFFERS[op] of them). */
   buffers(nGroups: number): (Float64Array | Uint8Array)[];
 }
@@ -74,6 +77,7 @@ class ValueKernel implements AggKernel {
   sharedAvg: AvgKernel | null = null;
   constructor(private readonly op: "sum" | "min" | "max", private readonly rt: AggRuntime, private readonly arg: VecFn, private readonly exactLong = true) {
     this.acc = new Float64Array(16).fill(op === "sum" ? -0 : 0);
+    this.form = { op: op === "sum" && exactLong ? "sumExact" : op, arg };
   }
 
   private toGeneric(nGroups: number): GenericKernel {
@@ -83,9 +87,9 @@ class ValueKernel implements AggKernel {
     return g;
   }
 
-  fusable(): { op: FusedAgg["op"]; arg: VecFn } | null {
-    if (this.generic) return null;
-    return { op: this.op === "sum" && this.exactLong ? "sumExact" : this.op, arg: this.arg };
+  private readonly form: FusedForm;
+  fusable(): FusedForm | null {
+    return this.generic ? null : this.form;
   }
 
   /** Its own buffers again, from the shared avg's: every group with a value has the avg's sum. */
@@ -134,8 +138,9 @@ class AvgKernel implements AggKernel {
   sum = new Float64Array(16);
   cnt = new Float64Array(16);
   generic: GenericKernel | null = null;
-  constructor(private readonly rt: AggRuntime, private readonly arg: VecFn) {}
-  fusable(): { op: FusedAgg["op"]; arg: VecFn } | null { return this.generic ? null : { op: "avg", arg: this.arg }; }
+  private readonly form: FusedForm;
+  constructor(private readonly rt: AggRuntime, private readonly arg: VecFn) { this.form = { op: "avg", arg }; }
+  fusable(): FusedForm | null { return this.generic ? null : this.form; }
   buffers(nGroups: number): Float64Array[] {
     this.sum = grow(this.sum, nGroups);
     this.cnt = grow(this.cnt, nGroups);
@@ -160,8 +165,9 @@ class AvgKernel implements AggKernel {
 /** count(*) and count(x). */
 class CountKernel implements AggKernel {
   cnt = new Float64Array(16);
-  constructor(private readonly arg: VecFn | undefined) {}
-  fusable(): { op: FusedAgg["op"]; arg: VecFn | undefined } { return { op: this.arg ? "countValues" : "count", arg: this.arg }; }
+  private readonly form: FusedForm;
+  constructor(private readonly arg: VecFn | undefined) { this.form = { op: arg ? "countValues" : "count", arg }; }
+  fusable(): FusedForm { return this.form; }
   buffers(nGroups: number): Float64Array[] { return [this.cnt = grow(this.cnt, nGroups)]; }
   update(gids: Int32Array, b: ColumnBatch, nGroups: number, from: number, vec?: ColumnVector): void {
     const cnt = this.buffers(nGroups)[0]!, n = b.length;
@@ -265,6 +271,27 @@ export interface FusedProbe {
 
 const NO_VALUES = new Float64Array(1), NO_GROUPS = new Int32Array(0);
 
+/** What fused() did with a batch: the row the per-aggregate loops go on from, the argument vectors it evaluated. */
+interface Fused { from: number; vecs: (ColumnVector | undefined)[] | undefined }
+
+/** A loop input array's part of a batch's signature: its type, whether it has a null map, whether it is a build column. */
+function arrayKind(a: Numbers, nulls: unknown, build: boolean): number {
+  return (a instanceof Int32Array ? 1 : 2) + (nulls ? 4 : 0) + (build ? 8 : 0);
+}
+
+/** Whether `v` (a vector or its values) is one of the probed join's build columns. */
+function onBuildSide(probe: FusedProbe, v: ColumnVector | Numbers): boolean {
+  const build = probe.build;
+  for (let c = 0; c < build.length; c++) { const col = build[c]!; if (col === v || (col.kind === "f64" && col.values === v)) return true; }
+  return false;
+}
+
+function sameNumbers(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 export interface ColumnarAggSpec {
   groupBy: Expr[];
   aggs: (Expr & { kind: "fn" })[];
@@ -285,7 +312,9 @@ export class ColumnarPartialAgg {
   /** Rows were added: exact sums and avgs are paired (shareSums) only before. */
   private started = false;
   /** The last batch's loop and what it depends on (`sig`, set in fused()), until the kernels change (unshare). */
-  private last?: { sig: number[]; loop: FusedLoop };
+  private last: { sig: number[]; loop: FusedLoop } | undefined = undefined;
+  /** The current batch's signature (fused()), reused batch to batch. */
+  private readonly sig: number[] = [];
 
   constructor(spec: ColumnarAggSpec, ctx: EvalContext) {
     this.keyFns = spec.groupBy.map((e) => compileVector(e, ctx));
@@ -366,61 +395,104 @@ export class ColumnarPartialAgg {
    * already evaluated. New dense keys become groups as the loop meets them. `keyValues` null: a
    * global aggregate. With `probe`, b is the stream batch with the build columns after its own
    * (their vectors have the build side's length) and the loop probes the join first.
+   *
+   * Called once a batch, so it is kept small and free of closures: V8 compiles it early, and
+   * every time a value of a new shape reaches it; measured, the earlier version of this method
+   * took 60-110 ms a compilation, 16 times in a thread's first 20 queries, on a background thread
+   * that took the CPU from the tasks (the map tasks of those queries up to twice as slow).
    */
-  private fused(keyValues: Numbers | null, b: ColumnBatch, probe?: FusedProbe): { from: number; vecs?: (ColumnVector | undefined)[] } {
-    const forms = this.kernels.map((k) => k.fusable());
-    if (forms.some((f) => f === null)) return { from: 0 };
-    const vecs = forms.map((f) => f!.arg?.(b));
+  private fused(keyValues: Numbers | null, b: ColumnBatch, probe?: FusedProbe): Fused {
+    const kernels = this.kernels, nk = kernels.length;
+    for (let j = 0; j < nk; j++) if (kernels[j]!.fusable() === null) return { from: 0, vecs: undefined };
+    const vecs: (ColumnVector | undefined)[] = new Array(nk);
     // Each distinct argument vector is read once per row (sum(v) and avg(v) share v).
-    const args: NumVector[] = [], argOf: number[] = [];
-    for (const v of vecs) {
-      if (v === undefined) { argOf.push(-1); continue; }
+    const args: NumVector[] = [], argOf: number[] = new Array(nk);
+    for (let j = 0; j < nk; j++) {
+      const fn = kernels[j]!.fusable()!.arg;
+      const v = fn === undefined ? undefined : fn(b);
+      vecs[j] = v;
+      if (v === undefined) { argOf[j] = -1; continue; }
       if (v.kind !== "f64") return { from: 0, vecs };
       let p = args.indexOf(v);
       if (p < 0) { p = args.length; args.push(v); }
-      argOf.push(p);
+      argOf[j] = p;
     }
-    const onBuild = (v: ColumnVector | Numbers) => !!probe && probe.build.some((c) => c === v || (c.kind === "f64" && c.values === v));
-    const join = probe && { build: args.map(onBuild), keyFromBuild: keyValues !== null && onBuild(keyValues), complete: probe.complete };
     // What the loop depends on, as small numbers: a batch like the last one reuses its loop.
-    const kind = (a: Numbers, nulls?: unknown, build?: boolean) => (a instanceof Int32Array ? 1 : 2) + (nulls ? 4 : 0) + (build ? 8 : 0);
-    const sig = [keyValues ? kind(keyValues, null, join?.keyFromBuild) : 0, probe ? kind(probe.keys) + (probe.complete ? 16 : 0) : 0, ...argOf, ...args.map((v, p) => kind(v.values, v.nulls, join?.build[p]))];
-    const last = this.last;
-    let loop = last && last.sig.length === sig.length && last.sig.every((x, k) => x === sig[k]) ? last.loop : undefined, fresh = false;
-    if (!loop) {
-      const aggs = this.shared(forms.map((f, j) => ({ op: f!.op, arg: argOf[j]! })));
-      const type = (a: Numbers) => (a instanceof Int32Array ? "Int32Array" : "Float64Array");
-      const arrays = [keyValues && `keys: ${type(keyValues)}`, probe && `probe: ${type(probe.keys)}`, ...args.map((v, p) => `a${p}: ${type(v.values)}`)].filter(Boolean).join(", ");
-      const key = aggs.map((a) => `${a.op}:${a.arg}${a.sharedWith === undefined ? "" : `=${a.sharedWith}`}${a.exact ? "!" : ""}`).join(",") + "|" + args.map((v) => (v.nulls ? 1 : 0)).join("") +
-        (keyValues ? "" : "|global") + (join ? `|join ${join.build.map(Number).join("")} ${join.keyFromBuild} ${join.complete}` : "") + `|${arrays}`;
-      loop = this.loops.get(key);
-      if (!loop) {
-        loop = fusedLoop({ aggs, nullable: args.map((v) => v.nulls !== null), global: !keyValues, join, arrays }, DENSE);
-        this.loops.set(key, loop);
-        fresh = true;
-      }
-      this.last = { sig, loop };
+    const keyFromBuild = !!probe && keyValues !== null && onBuildSide(probe, keyValues);
+    const sig = this.sig;
+    sig.length = 0;
+    sig.push(keyValues ? arrayKind(keyValues, null, keyFromBuild) : 0, probe ? arrayKind(probe.keys, null, false) + (probe.complete ? 16 : 0) : 0);
+    for (let j = 0; j < nk; j++) sig.push(argOf[j]!);
+    for (let p = 0; p < args.length; p++) sig.push(arrayKind(args[p]!.values, args[p]!.nulls, !!probe && onBuildSide(probe, args[p]!)));
+    let last = this.last, fresh = false;
+    if (last === undefined || !sameNumbers(last.sig, sig)) {
+      fresh = this.loopFor(keyValues, probe, args, argOf);
+      last = this.last!;
     }
-    const inputs: (Float64Array | Int32Array | Uint8Array)[] = probe ? [probe.keys, probe.head, probe.matched] : [];
-    for (const v of args) { inputs.push(v.values); if (v.nulls) inputs.push(v.nulls); }
+    const loop = last.loop;
+    // The loop's arguments: from, n, keys, dense, the probe's arrays, each argument's values (and
+    // nulls), then the aggregates' buffers (fetched again after a new group: they may grow).
     const n = b.length, keys = this.keys, dense = this.dense ?? NO_GROUPS;
+    const argv: (number | Float64Array | Int32Array | Uint8Array)[] = [0, n, keyValues ?? NO_VALUES, dense];
+    if (probe) argv.push(probe.keys, probe.head, probe.matched);
+    for (let p = 0; p < args.length; p++) { argv.push(args[p]!.values); if (args[p]!.nulls) argv.push(args[p]!.nulls!); }
+    const base = argv.length;
+    this.putBuffers(argv, base);
     // A first call of no rows runs the code after the loop (a global aggregate's stores, the join's
     // count) before V8 compiles the loop while it runs (OSR): compiled without type feedback for
     // that code, the loop is left at its end call after call until V8 optimizes the function anew
     // (measured: a cached join's first query left it 18 times, 1 with this call; a thread's very
     // first loop gets no feedback from it, V8 keeping none before a few calls).
-    if (fresh) loop(0, 0, keyValues ?? NO_VALUES, dense, ...inputs, ...this.kernels.flatMap((k) => k.buffers(keys.length)));
+    if (fresh) { argv[1] = 0; loop.apply(undefined, argv as Parameters<FusedLoop>); argv[1] = n; }
     let i = 0;
     for (;;) {
-      i = loop(i, n, keyValues ?? NO_VALUES, dense, ...inputs, ...this.kernels.flatMap((k) => k.buffers(keys.length)));
+      argv[0] = i;
+      i = loop.apply(undefined, argv as Parameters<FusedLoop>);
       if (i === n || !keyValues) return { from: i, vecs };
       // The loop stops only at a row with a build row: its key is read there.
       const s = probe ? probe.keys[i]! >>> 0 : 0;
-      const x = keyValues[join?.keyFromBuild ? (probe!.complete ? s : probe!.head[s]!) : i]!, slot = x >>> 0;
+      const x = keyValues[keyFromBuild ? (probe!.complete ? s : probe!.head[s]!) : i]!, slot = x >>> 0;
       // A new small key: its group, then on; anything else is for the per-aggregate loops.
       if (slot === x && slot < DENSE && dense[slot]! < 0) newNumberKey(x, slot, dense, this.index, keys);
       else return { from: i, vecs };
+      this.putBuffers(argv, base);
     }
+  }
+
+  /**
+   * The aggregates' buffers for the generated loop, grown to the groups so far, put in `argv` from
+   * `at` on (the array keeps its length from call to call: V8 leaves code that spread it otherwise).
+   */
+  private putBuffers(argv: unknown[], at: number): void {
+    const kernels = this.kernels, groups = this.keys.length;
+    for (let j = 0; j < kernels.length; j++) {
+      const bufs = kernels[j]!.buffers(groups);
+      for (let k = 0; k < bufs.length; k++) argv[at++] = bufs[k]!;
+    }
+  }
+
+  /**
+   * The generated loop for a batch unlike the last one (its signature in this.sig): from this
+   * aggregate's loops, else compiled (or found in the thread's cache). Sets this.last; returns
+   * whether the loop is new to this aggregate. Kept apart from fused(): it runs once a task or so.
+   */
+  private loopFor(keyValues: Numbers | null, probe: FusedProbe | undefined, args: NumVector[], argOf: number[]): boolean {
+    const forms = this.kernels.map((k) => k.fusable()!);
+    const aggs = this.shared(forms.map((f, j) => ({ op: f.op, arg: argOf[j]! })));
+    const onBuild = (v: ColumnVector | Numbers) => !!probe && onBuildSide(probe, v);
+    const join = probe && { build: args.map(onBuild), keyFromBuild: keyValues !== null && onBuild(keyValues), complete: probe.complete };
+    const type = (a: Numbers) => (a instanceof Int32Array ? "Int32Array" : "Float64Array");
+    const arrays = [keyValues && `keys: ${type(keyValues)}`, probe && `probe: ${type(probe.keys)}`, ...args.map((v, p) => `a${p}: ${type(v.values)}`)].filter(Boolean).join(", ");
+    const key = aggs.map((a) => `${a.op}:${a.arg}${a.sharedWith === undefined ? "" : `=${a.sharedWith}`}${a.exact ? "!" : ""}`).join(",") + "|" + args.map((v) => (v.nulls ? 1 : 0)).join("") +
+      (keyValues ? "" : "|global") + (join ? `|join ${join.build.map(Number).join("")} ${join.keyFromBuild} ${join.complete}` : "") + `|${arrays}`;
+    let loop = this.loops.get(key), fresh = false;
+    if (!loop) {
+      loop = fusedLoop({ aggs, nullable: args.map((v) => v.nulls !== null), global: !keyValues, join, arrays }, DENSE);
+      this.loops.set(key, loop);
+      fresh = true;
+    }
+    this.last = { sig: this.sig.slice(), loop };
+    return fresh;
   }
 
   /**
@@ -454,6 +526,11 @@ export class ColumnarPartialAgg {
 
   /** [...key, ...buffers] per group, in first-seen order. */
   *rows(): Generator<unknown[]> {
-    for (let g = 0; g < this.keys.length; g++) yield [...this.keys[g]!, ...this.kernels.map((k) => k.buffer(g))];
+    const kernels = this.kernels;
+    for (let g = 0; g < this.keys.length; g++) {
+      const row = this.keys[g]!.slice();
+      for (let j = 0; j < kernels.length; j++) row.push(kernels[j]!.buffer(g));
+      yield row;
+    }
   }
 }
