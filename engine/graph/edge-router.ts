@@ -100,18 +100,13 @@ export class EdgeRouter {
     const parts = this.parts, out: Array<[number, RoutedBucket]> = [];
     const edges: Array<RoutedBucket | null> = new Array(parts).fill(null);
     if (this.typed) {
-      const n = this.n, part = this.part, count = new Int32Array(parts);
-      for (let i = 0; i < n; i++) count[part[i]!]!++;
+      const n = this.n, part = this.part, count = countParts(part, n, parts);
       const src: Int32Array[] = [], dst: Int32Array[] = [], vals: Array<Int32Array | Float64Array> = [];
       for (let q = 0; q < parts; q++) {
         const c = count[q]!;
         src.push(new Int32Array(c)); dst.push(new Int32Array(c)); vals.push(this.valsInt ? new Int32Array(c) : new Float64Array(c));
       }
-      const fill = new Int32Array(parts), s = this.src, d = this.dst, v = this.val;
-      for (let i = 0; i < n; i++) {
-        const q = part[i]!, at = fill[q]!++;
-        src[q]![at] = s[i]!; dst[q]![at] = d[i]!; vals[q]![at] = v[i]!;
-      }
+      scatterEdges(part, n, this.src, this.dst, this.val, src, dst, vals);
       for (let q = 0; q < parts; q++) if (count[q]! > 0) edges[q] = { k: "e", src: src[q]!, dst: dst[q]!, vals: vals[q]! };
     } else {
       this.builders!.forEach((b, q) => { if (b.src.length > 0) edges[q] = { k: "e", src: b.src.finish(), dst: b.dst.finish(), vals: b.vals.finish() }; });
@@ -147,5 +142,26 @@ export class EdgeRouter {
       const b = this.builders[this.part[i]!]!;
       b.src.push(this.src[i]!); b.dst.push(this.dst[i]!); b.vals.push(this.val[i]!);
     }
+  }
+}
+
+// finish()'s two loops over every routed edge, functions of their own. Run once a task, a loop is
+// compiled while it runs (OSR); inside finish() the code after the first loop had no type
+// feedback when V8 compiled it, so V8 left the compiled code there (a deopt) and ran the second
+// loop interpreted until it had compiled the function again.
+
+/** Edges per destination partition. */
+function countParts(part: Int32Array, n: number, parts: number): Int32Array {
+  const count = new Int32Array(parts);
+  for (let i = 0; i < n; i++) count[part[i]!]!++;
+  return count;
+}
+
+/** Each edge into its partition's columns, in order. */
+function scatterEdges(part: Int32Array, n: number, s: Int32Array, d: Int32Array, v: Float64Array, src: Int32Array[], dst: Int32Array[], vals: Array<Int32Array | Float64Array>): void {
+  const fill = new Int32Array(src.length);
+  for (let i = 0; i < n; i++) {
+    const q = part[i]!, at = fill[q]!++;
+    src[q]![at] = s[i]!; dst[q]![at] = d[i]!; vals[q]![at] = v[i]!;
   }
 }

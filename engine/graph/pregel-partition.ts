@@ -203,30 +203,51 @@ export const pregelBuildPartition = registerShippable("graph.pregelBuildPartitio
   const m = ebs.reduce((a, b) => a + b.src.length, 0);
   const owner = new Int32Array(m);
   let e = 0;
-  for (const b of ebs) {
-    const src = b.src;
-    // The source's index read inline (a call only for a source seen the first time).
-    for (let i = 0; i < src.length; i++) { const id = src[i] as VertexId, o = at.get(id); owner[e++] = o >= 0 ? o : need(id); }
-  }
-  const n = P.ids.length, start = new Int32Array(n + 1);
-  for (let k = 0; k < m; k++) start[owner[k]! + 1]!++;
-  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  for (const b of ebs) e = sourceOwners(b.src, at, need, owner, e);
+  const n = P.ids.length, start = csrStart(owner, n);
   const fill = start.slice(0, n);
   // Each column as narrow as its buckets allow: 32-bit integers, numbers, or anything.
   const like = (cols: Column[]): Column =>
     cols.every((c) => c instanceof Int32Array) ? new Int32Array(m) : cols.every(isNumeric) ? new Float64Array(m) : new Array(m);
   const dst = like(ebs.map((b) => b.dst)), vals = like(ebs.map((b) => b.vals));
   e = 0;
-  for (const b of ebs) {
-    const bd = b.dst, bv = b.vals;
-    for (let i = 0; i < bd.length; i++) { const at = fill[owner[e++]!]!++; dst[at] = bd[i]; vals[at] = bv[i]; }
-  }
+  for (const b of ebs) e = scatterBucket(b.dst, b.vals, owner, e, fill, dst, vals);
   P.csr = { start, dst, vals };
   P.edges = new Array(n);
   P.halted = new Uint8Array(n);
   locals.set(P, newLocal(at, P));
   return [P];
 });
+
+// pregelBuildPartition's loops over every edge, functions of their own. Run once a task, a loop is
+// compiled while it runs (OSR); in one function the code after the first loop had no type
+// feedback when V8 compiled it, so V8 left the compiled code at each later loop (deopts) and ran
+// it interpreted until it had compiled the function again.
+
+/** Each edge's source as a local vertex index, into owner[e...]; returns the next e. */
+function sourceOwners(src: Column, at: IdIndex, need: (id: VertexId) => number, owner: Int32Array, e: number): number {
+  // The source's index read inline (a call only for a source seen the first time).
+  for (let i = 0; i < src.length; i++) { const id = src[i] as VertexId, o = at.get(id); owner[e++] = o >= 0 ? o : need(id); }
+  return e;
+}
+
+/** CSR row starts: where each of the n vertices' out-edges begin (a counting sort's prefix sums). */
+function csrStart(owner: Int32Array, n: number): Int32Array {
+  const start = new Int32Array(n + 1), m = owner.length;
+  for (let k = 0; k < m; k++) start[owner[k]! + 1]!++;
+  return prefixSums(start, n);
+}
+
+function prefixSums(start: Int32Array, n: number): Int32Array {
+  for (let v = 0; v < n; v++) start[v + 1]! += start[v]!;
+  return start;
+}
+
+/** One bucket's edges to their CSR positions (fill: each vertex's next free one); returns the next e. */
+function scatterBucket(bd: Column, bv: Column, owner: Int32Array, e: number, fill: Int32Array, dst: Column, vals: Column): number {
+  for (let i = 0; i < bd.length; i++) { const at = fill[owner[e++]!]!++; dst[at] = bd[i]; vals[at] = bv[i]; }
+  return e;
+}
 
 // ---- what a partition keeps between supersteps, never shipped -------------------------------
 

@@ -259,33 +259,13 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
   const L = local(P), n = P.ids.length, parts = P.parts, pid = P.pid, combine = combiner !== null;
   // The inbox: one payload per vertex and source partition, merged here.
   const has = new Uint8Array(n), inMsg: unknown[] = new Array(n);
-  for (const [, b] of inbox) {
-    for (let i = 0; i < b.ids.length; i++) {
-      const li = L.at.get(b.ids[i] as VertexId);
-      if (li < 0) continue; // a message to no vertex is dropped (GraphX does the same)
-      const p = b.msgs[i];
-      if (!has[li]) { has[li] = 1; inMsg[li] = combine ? p : (p as unknown[]).slice(); }
-      else if (combine) inMsg[li] = combiner!(inMsg[li], p);
-      else for (const m of p as unknown[]) (inMsg[li] as unknown[]).push(m);
-    }
-  }
+  for (const [, b] of inbox) mergeBucket(L, b, combiner, has, inMsg);
   let o = outboxes.get(L);
   if (o === undefined) { o = new Outbox(P, L); outboxes.set(L, o); }
   o.begin(spec, combiner, reducers);
-  const ctx = o.ctx;
-  let active = 0, halted = 0;
+  let active: number, halted: number;
   try {
-    for (let i = 0; i < n; i++) {
-      if (P.halted[i] && !has[i]) { halted++; continue; }
-      active++;
-      const vertex = new VertexView(P, i, P.ids[i]!, P.values[i]);
-      o.cur = i; o.halt = false;
-      compute(vertex, has[i] ? (combine ? [inMsg[i]] : (inMsg[i] as unknown[])) : [], ctx);
-      P.values[i] = vertex.value;
-      const halt = o.halt;
-      P.halted[i] = halt ? 1 : 0;
-      if (halt) halted++;
-    }
+    [active, halted] = computeAll(P, o, compute, combine, has, inMsg);
   } catch (e) {
     P.failed = e instanceof Error ? e.message : String(e);
     throw e;
@@ -314,3 +294,38 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
 });
 
 const doneStats = new WeakMap<VertexPartition, SuperstepStats>();
+
+// The superstep's loops, functions of their own: a loop that runs long is compiled while it runs
+// (OSR), and in one function the code after it had no type feedback yet when V8 compiled it (V8
+// then left the compiled code there and ran the next loop interpreted until compiling again).
+
+/** One inbox bucket's messages merged into each vertex's payload (has/inMsg). */
+function mergeBucket(L: Local, b: MessageBucket, combiner: Combiner, has: Uint8Array, inMsg: unknown[]): void {
+  const combine = combiner !== null;
+  for (let i = 0; i < b.ids.length; i++) {
+    const li = L.at.get(b.ids[i] as VertexId);
+    if (li < 0) continue; // a message to no vertex is dropped (GraphX does the same)
+    const p = b.msgs[i];
+    if (!has[li]) { has[li] = 1; inMsg[li] = combine ? p : (p as unknown[]).slice(); }
+    else if (combine) inMsg[li] = combiner(inMsg[li], p);
+    else for (const m of p as unknown[]) (inMsg[li] as unknown[]).push(m);
+  }
+}
+
+/** compute() on every vertex that is active or has messages: [active, halted] after the superstep. */
+function computeAll(P: VertexPartition, o: Outbox, compute: Compute, combine: boolean, has: Uint8Array, inMsg: unknown[]): [number, number] {
+  const n = P.ids.length, ctx = o.ctx;
+  let active = 0, halted = 0;
+  for (let i = 0; i < n; i++) {
+    if (P.halted[i] && !has[i]) { halted++; continue; }
+    active++;
+    const vertex = new VertexView(P, i, P.ids[i]!, P.values[i]);
+    o.cur = i; o.halt = false;
+    compute(vertex, has[i] ? (combine ? [inMsg[i]] : (inMsg[i] as unknown[])) : [], ctx);
+    P.values[i] = vertex.value;
+    const halt = o.halt;
+    P.halted[i] = halt ? 1 : 0;
+    if (halt) halted++;
+  }
+  return [active, halted];
+}
