@@ -257,6 +257,35 @@ describe("task prefetch (a busy slot is sent its next short task ahead)", () => 
     }
   });
 
+  it("sends a reduce stage's second wave ahead from the start when it reads only a little shuffle data, not when it reads more or has another input", async () => {
+    const cases: Array<[string, number, (ctx: FakeContext, pairs: RDD<[string, number]>) => RDD<unknown>, number]> = [
+      ["small shuffle input", 100, (_c, pairs) => pairs.reduceByKey((a, b) => a + b, 4), 4],
+      ["over PREFETCH_SMALL_INPUT_BYTES", 64 * 1024, (_c, pairs) => pairs.reduceByKey((a, b) => a + b, 4), 2],
+      ["a collection beside the shuffle", 100, (c, pairs) => pairs.reduceByKey((a, b) => a + b, 2).union(new ParallelCollectionRDD(c, [["z", 0]], 2) as unknown as RDD<[string, number]>), 2],
+    ];
+    for (const [what, bytes, build, firstWave] of cases) {
+      const { s, take, end, ctx } = setup();
+      const pairs = new ParallelCollectionRDD(ctx, [["a", 1], ["b", 2], ["c", 3], ["d", 4]], 2) as unknown as RDD<[string, number]>;
+      const p = job(s, build(ctx, pairs));
+      const maps = take();
+      expect(maps).toHaveLength(2);
+      for (const m of maps) end(m, "success", { sizes: Array(4).fill(bytes), records: Array(4).fill(1) }, ran(1));
+      // Nothing of the reduce stage has ended: only its input can say its tasks are short.
+      const reduces = take();
+      expect([what, reduces.length]).toEqual([what, firstWave]);
+      expect(new Set(reduces.map((t) => t.workerId))).toEqual(new Set(["w1", "w2"]));
+      const inFlight = [...reduces];
+      while (inFlight.length) {
+        const t = inFlight.shift()!;
+        end(t, "success", t.msg.partition, ran(1));
+        inFlight.push(...take());
+      }
+      expect(((await p) as number[]).length).toBe(4);
+      expect(free(s)).toEqual([1, 1]);
+      expectIdle(s);
+    }
+  });
+
   it("never queues a task behind another stage's task, and a cancelled job's queued tasks free their slots once killed", async () => {
     const { s, take, end, killed, ctx } = setup(["w1"], { prefetch: 1 });
     s.workerAdded({ workerId: "w2", pid: 1, host: "h", slots: 1, shuffleAddress: "ws://w2", localDir: "/tmp" });

@@ -24,6 +24,19 @@ export function missingParents(stage: Stage, shuffleStages: Map<number, ShuffleM
   return [...missing.values()];
 }
 
+/**
+ * Whether root's stage reads nothing but shuffle blocks: every RDD it reaches through narrow
+ * dependencies has a parent (no collection, range, file or checkpoint source inside the stage).
+ */
+export function readsOnlyShuffles(root: RDD<unknown>): boolean {
+  let only = true;
+  walkLineage(root, (r) => {
+    if (r.dependencies.length === 0) only = false;
+    return only;
+  }, "narrow");
+  return only;
+}
+
 function fullyCached(r: RDD<unknown>, cacheLocs: CacheLocations): boolean {
   if (!(r.storageLevel.useMemory || r.storageLevel.useDisk)) return false;
   const n = r.getNumPartitions();

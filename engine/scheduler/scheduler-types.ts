@@ -93,4 +93,9 @@ export interface StageTimes {
   submission?: number; completion?: number; active: number; completed: number; failed: number;
   /** Sum of the successful tasks' run times on the workers, ms (their mean decides task prefetch). */
   taskMs?: number;
+  /**
+   * Its tasks read only shuffle blocks, PREFETCH_SMALL_INPUT_BYTES of them at most in all
+   * (task-placement.ts): taken as short for task prefetch before any of them has ended.
+   */
+  smallInput?: boolean;
 }

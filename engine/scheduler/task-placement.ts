@@ -27,6 +27,13 @@ export const PREFETCH_MAX_TASK_MS = 10;
  * task's worth of work another slot could have done (1 ms tasks: 4 ahead; 4-10 ms tasks: 1).
  */
 export const PREFETCH_AHEAD_MS = 4;
+/**
+ * A stage whose tasks read only shuffle blocks, this many bytes or fewer in all (a group-by's
+ * reduce side over a few thousand groups: tens of KB), has short tasks before any has ended: each
+ * busy slot is sent one ahead from the start, so the stage's second wave (4 shuffle partitions on
+ * 2 slots) starts on the workers without a round trip to the driver.
+ */
+export const PREFETCH_SMALL_INPUT_BYTES = 256 * 1024;
 
 /**
  * Delay scheduling, as Spark does: a task whose partition is cached on a live executor waits
@@ -162,12 +169,14 @@ function aheadSlots(s: SchedulerCore): Array<{ exec: string; stageId: number; ro
 }
 
 /**
- * How many of the stage's tasks a busy slot may be sent ahead: none until some have finished or
- * when they ran over PREFETCH_MAX_TASK_MS on average; else PREFETCH_AHEAD_MS of work, 1 to s.prefetch.
+ * How many of the stage's tasks a busy slot may be sent ahead: until some have finished, one when
+ * they read little shuffle data (smallInput) and else none; then none when they ran over
+ * PREFETCH_MAX_TASK_MS on average, else PREFETCH_AHEAD_MS of work, 1 to s.prefetch.
  */
 function aheadRoom(s: SchedulerCore, stageId: number): number {
   const t = s.state.stageTimes.get(stageId);
-  if (s.prefetch <= 0 || !t || t.completed === 0) return 0;
+  if (s.prefetch <= 0 || !t) return 0;
+  if (t.completed === 0) return t.smallInput ? 1 : 0;
   const mean = (t.taskMs ?? 0) / t.completed;
   if (mean > PREFETCH_MAX_TASK_MS) return 0;
   return Math.min(s.prefetch, Math.max(1, Math.floor(PREFETCH_AHEAD_MS / Math.max(mean, 1e-3))));
