@@ -145,10 +145,9 @@ export class EdgeRouter {
   }
 }
 
-// finish()'s two loops over every routed edge, functions of their own. Run once a task, a loop is
-// compiled while it runs (OSR); inside finish() the code after the first loop had no type
-// feedback when V8 compiled it, so V8 left the compiled code there (a deopt) and ran the second
-// loop interpreted until it had compiled the function again.
+// finish()'s two loops over every routed edge, each a function of its own (docs/architecture.md: a
+// loop run once a task is compiled while it runs, and code after it in the same function, with no
+// type feedback yet, deoptimized there).
 
 /** Edges per destination partition. */
 function countParts(part: Int32Array, n: number, parts: number): Int32Array {

@@ -219,10 +219,9 @@ export const pregelBuildPartition = registerShippable("graph.pregelBuildPartitio
   return [P];
 });
 
-// pregelBuildPartition's loops over every edge, functions of their own. Run once a task, a loop is
-// compiled while it runs (OSR); in one function the code after the first loop had no type
-// feedback when V8 compiled it, so V8 left the compiled code at each later loop (deopts) and ran
-// it interpreted until it had compiled the function again.
+// pregelBuildPartition's loops over every edge, each a function of its own (docs/architecture.md: a
+// loop run once a task is compiled while it runs, and code after it in the same function, with no
+// type feedback yet, deoptimized there).
 
 /** Each edge's source as a local vertex index, into owner[e...]; returns the next e. */
 function sourceOwners(src: Column, at: IdIndex, need: (id: VertexId) => number, owner: Int32Array, e: number): number {

@@ -295,9 +295,9 @@ export const pregelSuperstep = registerShippable("graph.pregelSuperstep", functi
 
 const doneStats = new WeakMap<VertexPartition, SuperstepStats>();
 
-// The superstep's loops, functions of their own: a loop that runs long is compiled while it runs
-// (OSR), and in one function the code after it had no type feedback yet when V8 compiled it (V8
-// then left the compiled code there and ran the next loop interpreted until compiling again).
+// The superstep's loops over vertices, each a function of its own (docs/architecture.md: a loop run
+// once a task is compiled while it runs, and code after it in the same function, with no type
+// feedback yet, deoptimized there).
 
 /** One inbox bucket's messages merged into each vertex's payload (has/inMsg). */
 function mergeBucket(L: Local, b: MessageBucket, combiner: Combiner, has: Uint8Array, inMsg: unknown[]): void {

@@ -263,7 +263,7 @@ export const finalAggregate = registerShippable("sql.finalAggregate", function f
 });
 
 // finalAggregate's two loops, each a function of its own: V8 compiles (and, when a value of a new
-// shape reaches it, recompiles) each apart, smaller; one function took 20-60 ms a compilation.
+// shape reaches it, recompiles) each apart, smaller; the one function took 20-60 ms a compilation.
 
 /** [...key, ...buffers] rows (the partial aggregates' output) merged per key: key -> [key, buffers]. */
 function mergeBuffers(rts: AggRuntime[], k: number, it: Iterable<Row>): Map<NormalKey, [unknown[], unknown[]]> {

@@ -75,6 +75,7 @@ class ValueKernel implements AggKernel {
   generic: GenericKernel | null = null;
   /** An exact sum reading an avg of the same argument's buffers (agg-codegen.ts shareSums), until unshare(). */
   sharedAvg: AvgKernel | null = null;
+  private readonly form: FusedForm;
   constructor(private readonly op: "sum" | "min" | "max", private readonly rt: AggRuntime, private readonly arg: VecFn, private readonly exactLong = true) {
     this.acc = new Float64Array(16).fill(op === "sum" ? -0 : 0);
     this.form = { op: op === "sum" && exactLong ? "sumExact" : op, arg };
@@ -87,7 +88,6 @@ class ValueKernel implements AggKernel {
     return g;
   }
 
-  private readonly form: FusedForm;
   fusable(): FusedForm | null {
     return this.generic ? null : this.form;
   }
@@ -461,7 +461,7 @@ export class ColumnarPartialAgg {
 
   /**
    * The aggregates' buffers for the generated loop, grown to the groups so far, put in `argv` from
-   * `at` on (the array keeps its length from call to call: V8 leaves code that spread it otherwise).
+   * `at` on: the array keeps its length (V8 deoptimized the call when it changed).
    */
   private putBuffers(argv: unknown[], at: number): void {
     const kernels = this.kernels, groups = this.keys.length;
