@@ -22,10 +22,10 @@ import { SchedulerState, type SchedulerCore } from "./scheduler-state";
 import {
   MAX_TASK_FAILURES, type ActiveJob, type JobRequest, type RunningTask, type SchedulerBackend, type SchedulerEvent,
 } from "./scheduler-types";
-import { completeCheckpoints, missingParents, preferredExecutors, readsOnlyShuffles } from "./lineage";
+import { completeCheckpoints, missingParents, preferredExecutors } from "./lineage";
 import { previewJob, type JobPreview } from "./job-preview";
 import { abortStage, fetchFailed, onWorkerLost } from "./fault-recovery";
-import { DEFAULT_PREFETCH, PREFETCH_SMALL_INPUT_BYTES, activeJobFor, applyCacheChanges, offer, releaseSlot } from "./task-placement";
+import { DEFAULT_PREFETCH, activeJobFor, applyCacheChanges, offer, releaseSlot, smallShuffleInput } from "./task-placement";
 
 export { MAX_TASK_FAILURES, type JobRequest, type SchedulerBackend } from "./scheduler-types";
 export { userFrames } from "./fault-recovery";
@@ -304,10 +304,7 @@ export class DAGScheduler implements SchedulerCore {
     stage.payload = encode(payload);
     stage.payloadKey = payload.key;
     this.state.running.add(stage);
-    let inputBytes = 0;
-    for (const r of reads) for (const o of r.outputs) for (const b of o.size ?? []) inputBytes += b;
-    const smallInput = reads.length > 0 && inputBytes <= PREFETCH_SMALL_INPUT_BYTES && readsOnlyShuffles(stage.rdd);
-    this.state.stageTimes.set(stage.id, { submission: Date.now(), active: 0, completed: 0, failed: 0, smallInput });
+    this.state.stageTimes.set(stage.id, { submission: Date.now(), active: 0, completed: 0, failed: 0, smallInput: smallShuffleInput(stage.rdd, reads) });
     const info = this.tracker.setStage(this.stageInfo(stage, "ACTIVE"), stageRdds(stage.rdd).map((r) => r.id));
     this.bus.post({ type: "stageSubmitted", time: Date.now(), stage: info });
     for (const outputIndex of parts) {

@@ -5,9 +5,10 @@
 
 import { executorId, parseExecutorId } from "./executor-ids";
 import { encode } from "../common/codec";
-import type { TaskEndMessage, TaskMessage } from "../rpc/protocol";
+import type { ShuffleReadPlan, TaskEndMessage, TaskMessage } from "../rpc/protocol";
 import type { TaskInfo } from "./job-info";
-import type { CacheLocations } from "./lineage";
+import { readsOnlyShuffles, type CacheLocations } from "./lineage";
+import type { RDD } from "../rdd";
 import type { Stage } from "./stage";
 import type { TaskPayload } from "../executor";
 import type { ActiveJob, Task, WorkerState } from "./scheduler-types";
@@ -33,7 +34,20 @@ export const PREFETCH_AHEAD_MS = 4;
  * busy slot is sent one ahead from the start, so the stage's second wave (4 shuffle partitions on
  * 2 slots) starts on the workers without a round trip to the driver.
  */
-export const PREFETCH_SMALL_INPUT_BYTES = 256 * 1024;
+const PREFETCH_SMALL_INPUT_BYTES = 256 * 1024;
+
+/** Whether a stage's tasks read only shuffle blocks (`reads`, their sizes known), PREFETCH_SMALL_INPUT_BYTES in all at most. */
+export function smallShuffleInput(rdd: RDD<unknown>, reads: ShuffleReadPlan[]): boolean {
+  if (reads.length === 0) return false;
+  let bytes = 0;
+  for (const r of reads) {
+    for (const o of r.outputs) {
+      if (!o.size) return false;
+      for (const b of o.size) bytes += b;
+    }
+  }
+  return bytes <= PREFETCH_SMALL_INPUT_BYTES && readsOnlyShuffles(rdd);
+}
 
 /**
  * Delay scheduling, as Spark does: a task whose partition is cached on a live executor waits
