@@ -9,6 +9,7 @@ import { KeepAlive } from "../cluster/keep-alive";
 import { newToken } from "../rpc/transport";
 import { DAGScheduler } from "../scheduler/dag-scheduler";
 import { WorkbenchError } from "../common/errors";
+import { warmSourceAnalysis } from "../common/closure/source-analysis";
 import type { WorkerInfo } from "../scheduler/job-info";
 import type { SparkConf, MasterSpec } from "./spark-conf";
 import { workerBundle } from "./worker-bundle";
@@ -94,6 +95,8 @@ export class EmbeddedCluster {
         },
       });
       for (let i = 0; i < this.spec.localWorkers; i++) this.launchLocal();
+      // While the workers boot (hundreds of ms), the first job's closure analysis gets ready.
+      setImmediate(warmSourceAnalysis);
       await this.waitForWorkers(this.spec.localWorkers, this.conf.getMs("spark.workbench.workerStartTimeout", 60_000));
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeSource } from "./source-analysis";
+import { analyzeSource, warmSourceAnalysis } from "./source-analysis";
 
 const free = (src: string) => analyzeSource(src).free;
 
@@ -58,5 +58,9 @@ describe("free variable analysis", () => {
     const src = "class A extends mix(Base, Other) {}";
     const h = analyzeSource(src).heritage as { start: number; end: number };
     expect(src.slice(h.start, h.end)).toBe("mix(Base, Other)");
+  });
+
+  it("the driver's warm-up parses its sample (modern syntax included)", () => {
+    expect(() => warmSourceAnalysis()).not.toThrow();
   });
 });
