@@ -76,7 +76,7 @@ export class EdgeRouter {
     const m = src.length;
     if (!this.typed || (val === null && typeof fill !== "number")) return false;
     const need = this.n + (undirected ? 2 * m : m);
-    while (this.src.length < need) this.grow();
+    if (this.src.length < need) this.grow(need);
     const S = this.src, D = this.dst, V = this.val, P = this.part, parts = this.parts, seen = this.seen;
     let n = this.n, valsInt = this.valsInt;
     for (let i = 0; i < m; i++) {
@@ -127,8 +127,9 @@ export class EdgeRouter {
     this.targets[partitionOf(d, this.parts)]!.push(d);
   }
 
-  private grow(): void {
-    const cap = this.src.length * 2;
+  /** Room for at least `need` edges (double the capacity, or more at once). */
+  private grow(need = 0): void {
+    const cap = Math.max(this.src.length * 2, need);
     const src = new Int32Array(cap), dst = new Int32Array(cap), val = new Float64Array(cap), part = new Int32Array(cap);
     src.set(this.src); dst.set(this.dst); val.set(this.val); part.set(this.part);
     this.src = src; this.dst = dst; this.val = val; this.part = part;

@@ -256,21 +256,37 @@ export interface Local {
   /** Outgoing message slots, one per destination vertex ever sent to. */
   slotOf: IdIndex;
   slotId: VertexId[];
-  slotPart: number[];
-  stamp: number[];
+  slotPart: Int32Array;
+  /** The superstep a slot's payload is of (-1: none yet). */
+  stamp: Int32Array;
   /** This superstep's payload per slot (combined message, or list), or its number in `num`. */
   pay: unknown[];
   num: Float64Array;
   /** The slot of each CSR edge's target. */
   edgeSlot: Int32Array;
+  /** Per vertex, how many of its CSR edges go to a vertex of this partition. */
+  localEdges: Int32Array;
 }
 
 /** A partition's local state, with every CSR edge's message slot assigned in one pass (not edge by edge in the first superstep). */
 function newLocal(at: IdIndex, P: VertexPartition): Local {
   const dst = P.csr.dst, m = dst.length;
-  const L: Local = { at, slotOf: new IdIndex(), slotId: [], slotPart: [], stamp: [], pay: [], num: new Float64Array(0), edgeSlot: new Int32Array(m) };
+  const L: Local = {
+    at, slotOf: new IdIndex(), slotId: [], slotPart: new Int32Array(0), stamp: new Int32Array(0), pay: [], num: new Float64Array(0),
+    edgeSlot: new Int32Array(m), localEdges: new Int32Array(P.ids.length),
+  };
   for (let k = 0; k < m; k++) L.edgeSlot[k] = slotFor(L, dst[k] as VertexId, P.parts);
+  countLocalEdges(P.csr.start, L.edgeSlot, L.slotPart, P.pid, L.localEdges);
   return L;
+}
+
+/** Each vertex's CSR edges whose target is in partition `pid` (a loop of its own: docs/architecture.md). */
+function countLocalEdges(start: Int32Array, edgeSlot: Int32Array, slotPart: Int32Array, pid: number, out: Int32Array): void {
+  for (let i = 0; i < out.length; i++) {
+    let c = 0;
+    for (let k = start[i]!; k < start[i + 1]!; k++) if (slotPart[edgeSlot[k]!] === pid) c++;
+    out[i] = c;
+  }
 }
 
 /** The message slot of destination vertex `to`, made on first use. */
@@ -281,8 +297,13 @@ export function slotFor(L: Local, to: VertexId, parts: number): number {
 
 function newSlot(L: Local, to: VertexId, parts: number): number {
   const s = L.slotId.length;
-  L.slotOf.add(to, s); L.slotId.push(to); L.slotPart.push(partitionOf(to, parts)); L.stamp.push(-1); L.pay.push(undefined);
-  if (s >= L.num.length) { const n = new Float64Array(Math.max(64, L.num.length * 2)); n.set(L.num); L.num = n; }
+  if (s >= L.num.length) {
+    const cap = Math.max(64, L.num.length * 2);
+    const num = new Float64Array(cap), part = new Int32Array(cap), stamp = new Int32Array(cap).fill(-1);
+    num.set(L.num); part.set(L.slotPart); stamp.set(L.stamp);
+    L.num = num; L.slotPart = part; L.stamp = stamp;
+  }
+  L.slotOf.add(to, s); L.slotId.push(to); L.slotPart[s] = partitionOf(to, parts); L.pay.push(undefined);
   return s;
 }
 const locals = new WeakMap<VertexPartition, Local>();

@@ -207,12 +207,10 @@ class Outbox {
       if (es === undefined) {
         // The hottest loop of a superstep: typed arrays only (every CSR edge's slot is assigned
         // with the partition's local state).
-        const num = L.num, csrSlot = L.edgeSlot, slotPart = L.slotPart, stamp = L.stamp, touched = this.touched;
-        const combiner = this.combiner!, epoch = this.epoch, pid = P.pid;
-        let local = 0;
+        const num = L.num, csrSlot = L.edgeSlot, stamp = L.stamp, touched = this.touched;
+        const combiner = this.combiner!, epoch = this.epoch;
         for (; k < to; k++) {
           const s = csrSlot[k]!;
-          if (slotPart[s] === pid) local++;
           if (stamp[s] !== epoch) { stamp[s] = epoch; num[s] = m; touched.push(s); continue; }
           const r = combiner(num[s], m);
           if (typeof r === "number") { num[s] = r; continue; }
@@ -221,7 +219,9 @@ class Outbox {
           k++;
           break;
         }
-        this.localMsgs += local; this.sent += k - from; this.bytes += 8 * (k - from);
+        // The vertex's local edges are counted once (L.localEdges), not edge by edge.
+        this.localMsgs += k === to ? L.localEdges[cur]! : localIn(csrSlot, L.slotPart, from, k, P.pid);
+        this.sent += k - from; this.bytes += 8 * (k - from);
       } else {
         this.sent += to - from; this.bytes += 8 * (to - from);
         while (k < to) if (!this.combineNumber(this.edgeSlot(es[k++]!), m)) break;
@@ -237,6 +237,13 @@ class Outbox {
     if (!f) throw new ExecutionError("PREGEL_UNKNOWN_AGGREGATOR", `No aggregator named '${name}': pass it in the aggregators option.`, { parameters: { name } });
     this.partial[name] = name in this.partial ? f(this.partial[name], value) : value;
   }
+}
+
+/** CSR edges from..to-1 whose slot is in partition `pid`. */
+function localIn(edgeSlot: Int32Array, slotPart: Int32Array, from: number, to: number, pid: number): number {
+  let c = 0;
+  for (let k = from; k < to; k++) if (slotPart[edgeSlot[k]!] === pid) c++;
+  return c;
 }
 
 const outboxes = new WeakMap<Local, Outbox>();

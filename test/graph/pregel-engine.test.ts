@@ -66,6 +66,27 @@ describe("Pregel engine", () => {
     expect(res.values.get(1)).toBe((39 * 40) / 2);
   }, 60_000);
 
+  it("messagesLocal counts each message whose target is in the sender's partition (the hash partitioner's), also after a combiner stops returning numbers", async () => {
+    const sc = spark.sparkContext;
+    const edges: Array<[VertexId, VertexId, number]> = [];
+    for (let u = 0; u < 60; u++) for (const d of [1, 7, 13]) edges.push([u, (u * d + 5) % 60, 1]);
+    const hp = new HashPartitioner(3);
+    const local = edges.filter(([s, d]) => hp.getPartition(s) === hp.getPartition(d)).length;
+    expect(local).toBeGreaterThan(0);
+    expect(local).toBeLessThan(edges.length);
+    type M = number | number[];
+    const run = (combiner: (a: M, b: M) => M) => runPregel<number, number, M>(null, sc.parallelize(edges, 2), (v, _msgs, ctx) => {
+      if (ctx.superstep === 0) ctx.sendToAllNeighbors(Number(v.id));
+      ctx.voteToHalt();
+    }, { defaultValue: 0, combiner, numPartitions: 3 });
+    const sums = await run((a, b) => (a as number) + (b as number));
+    // From the second combination on, lists: the rest of each vertex's edges go message by message.
+    const lists = await run((a, b) => [a, b].flat());
+    for (const r of [sums, lists]) {
+      expect(r.metrics[0]).toMatchObject({ messagesSent: edges.length, messagesLocal: local, messagesRemote: edges.length - local });
+    }
+  }, 60_000);
+
   it("edges changed by compute() are the ones the next superstep sends along", async () => {
     const sc = spark.sparkContext;
     const res = await runPregel<number, number, number>(null, sc.parallelize([[0, 1, 1], [1, 2, 1], [2, 0, 1]] as Array<[VertexId, VertexId, number]>, 2), (v, msgs, ctx) => {
