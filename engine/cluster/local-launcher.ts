@@ -12,6 +12,8 @@ export interface LaunchOptions {
   entry: string;
   /** Heap cap of each worker process (and its executor threads), MB. */
   heapMb?: number;
+  /** Extra Node and V8 options of each worker process (they reach its executor threads). */
+  nodeOptions?: string[];
   /** Extra options passed to the worker entry as JSON. */
   workerOptions?: Record<string, unknown>;
 }
@@ -25,6 +27,7 @@ export class LocalLauncher {
   launch(workerId: string): ChildProcess {
     const execArgv = /\.[cm]?tsx?$/.test(this.opts.entry) ? ["--import", import.meta.resolve("tsx/esm")] : [];
     if (this.opts.heapMb) execArgv.push(`--max-old-space-size=${this.opts.heapMb}`);
+    execArgv.push(...(this.opts.nodeOptions ?? []));
     const child = spawn(process.execPath, [...execArgv, this.opts.entry], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       env: {
