@@ -13,8 +13,16 @@ export const TIME_ZONE_KEY = "spark.sql.session.timeZone";
 
 /** The zone a process runs in, Spark's default session zone (the JVM's default). */
 export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || UTC;
+  // Asking Intl costs a quarter of a millisecond, and every query asks: kept until TZ changes.
+  const tz = process.env.TZ;
+  if (systemZone === undefined || tz !== systemZoneTz) {
+    systemZone = Intl.DateTimeFormat().resolvedOptions().timeZone || UTC;
+    systemZoneTz = tz;
+  }
+  return systemZone;
 }
+let systemZone: string | undefined;
+let systemZoneTz: string | undefined;
 
 const FIXED = /^(?:(?:UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?|Z|UTC|GMT|UT)$/i;
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
