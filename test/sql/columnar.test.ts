@@ -269,7 +269,7 @@ describe("columnar filter / project = row pipeline", () => {
       for (const condition of conditions) {
         for (const exprs of projections) {
           const ops: PipeOp[] = [{ op: "filter", condition }, { op: "project", exprs }];
-          const want = exactRows(runPipeline(ops, conf, 0, rows));
+          const want = exactRows(runPipeline(ops, conf, undefined, undefined, 0, rows));
           expect(exactRows(columnar(ops as StageOp[], batches))).toEqual(want);
         }
       }
@@ -282,7 +282,7 @@ describe("columnar filter / project = row pipeline", () => {
     const plus = fn("+", [ref(0, INT), ref(0, INT)], INT);
     const ansi: ExecConf = { ...conf, ansi: true };
     let rowErr = "";
-    try { [...runPipeline([{ op: "project", exprs: [plus] }], ansi, 0, rows)]; } catch (e) { rowErr = (e as Error).message; }
+    try { [...runPipeline([{ op: "project", exprs: [plus] }], ansi, undefined, undefined, 0, rows)]; } catch (e) { rowErr = (e as Error).message; }
     expect(rowErr).not.toBe("");
     const stage = new ColumnarStage({ ops: [{ op: "project", exprs: [plus] }] }, defaultEvalContext(0, ansi));
     expect(() => stage.add(rowsToBatch(rows, types.map(isNumberType)))).toThrow(rowErr);

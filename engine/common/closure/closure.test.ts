@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { decode, encode } from "../codec";
 import { WorkbenchError } from "../errors";
 import {
-  SHIP, UNSHIPPABLE, deserializeFunction, registerShipResolver, registerShippable, serializeFunction,
+  SHIP, UNSHIPPABLE, deserializeFunction, partial, registerShipResolver, registerShippable, serializeFunction,
   type SerializedFunction,
 } from "./index";
 
@@ -330,6 +330,23 @@ describe("[SHIP] references and registered shippables", () => {
     expect(s.nodes.some((n) => n.k === "fn" && n.src.includes("x * 2"))).toBe(false);
     expect(ship((x: number) => engineFn(x) + 1)(4)).toBe(9);
     expect(deserializeFunction(serializeFunction(engineFn))).toBe(engineFn);
+  });
+
+  it("partial(): a registered engine function and its leading arguments, as a bound function with its parts recorded", () => {
+    const task = registerShippable("test.engine.task", (spec: { k: number }, scale: number, i: number, xs: number[]) => xs.map((x) => x * spec.k * scale + i));
+    const f = partial(task, { k: 2 }, 10);
+    expect(f(1, [1, 2])).toEqual([21, 41]);
+    const s = serializeFunction(f, "mapPartitionsWithIndex");
+    const root = s.nodes[s.root]!;
+    expect(root.k).toBe("bound");
+    const target = s.nodes[(root as { target: number }).target]!;
+    expect(target).toMatchObject({ k: "ship", data: "test.engine.task" });
+    expect(s.nodes.some((n) => n.k === "fn")).toBe(false); // no source shipped, no closure read
+    const g = ship(f);
+    expect(g(3, [1, 2])).toEqual([23, 43]);
+    // Any function works as the target; its captured variables travel as usual.
+    const offset = 7;
+    expect(ship(partial((a: number, b: number) => a * b + offset, 6))(7)).toBe(49);
   });
 
   it("a subclass of a registered class travels as itself, not as its parent (statics are inherited)", () => {

@@ -8,3 +8,4 @@ export { serializeFunction } from "./serialize";
 export { deserializeFunction } from "./deserialize";
 export { registerShipResolver, registerShippable } from "./ship-registry";
 export { releaseInspectorHandles } from "./scope-inspector";
+export { partial } from "./partial";

@@ -9,6 +9,7 @@ import { WorkbenchError } from "../errors";
 import { shipMethodOf, unshippableMarkOf } from "./markers";
 import { builtinNameOf, globalPathOf, isPlainGlobalName } from "./global-names";
 import { isNamespaceObject, refusalFor, type Refusal } from "./refusals";
+import { partialParts } from "./partial";
 import { boundParts, closureScopes, proxyTarget, releaseInspectorHandles } from "./scope-inspector";
 import { analyzeSource, type SourceAnalysis } from "./source-analysis";
 import { PROTO_NULL, PROTO_OBJECT, type Slot, type Ref, type SerializedFunction, type ValueNode } from "./wire-format";
@@ -140,7 +141,7 @@ class GraphWriter {
   private refFunction(fn: Function, path: string | undefined): Ref {
     const src = Function.prototype.toString.call(fn);
     if (NATIVE_TAIL.test(src) && !src.startsWith("class")) {
-      const bound = boundParts(fn);
+      const bound = partialParts(fn) ?? boundParts(fn);
       if (!bound) {
         return this.refuse(path, {
           what: `a native function${fn.name ? ` (${fn.name})` : ""}`,

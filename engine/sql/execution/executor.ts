@@ -6,6 +6,7 @@
 
 import { ExecutionError, InternalError, assertNever } from "../../common/errors";
 import type { RDD } from "../../rdd";
+import { partial } from "../../common/closure";
 import type { Attr, Expr, SortExpr, WindowFrame } from "../expressions/expression";
 import { deterministic, transformUp } from "../expressions/expression";
 import { getDataSource, scanHints } from "../datasource-contract";
@@ -106,7 +107,7 @@ export class Executor {
     const rdd = await this.executeNode(p);
     const sink = this.sink, id = this.ids.get(p);
     const counted = sink && id !== undefined && !["Project", "Filter", "Generate", "LocalLimit", "Exchange", "BroadcastExchange"].includes(p.kind);
-    return counted ? rdd.mapPartitions((it) => countRows(sink, id, it), true) : rdd;
+    return counted ? rdd.mapPartitions(partial(countRows, sink, id), true) : rdd;
   }
 
   private async executeNode(p: PhysicalPlan): Promise<RDD<Row>> {
@@ -131,7 +132,7 @@ export class Executor {
         opIds.reverse();
         const base = await this.execute(node);
         const sink = this.sink;
-        return base.mapPartitionsWithIndex((i, it) => runPipeline(ops, conf, i, it, sink, opIds));
+        return base.mapPartitionsWithIndex(partial(runPipeline, ops, conf, sink, opIds));
       }
       case "LocalTableScan": return sc.parallelize(p.rows, p.numPartitions);
       case "Range": {
@@ -142,7 +143,7 @@ export class Executor {
           const a = Math.floor((count * i) / n), b = Math.floor((count * (i + 1)) / n);
           descs.push([p.start + a * p.step, p.start + b * p.step, p.step]);
         }
-        return sc.parallelize(descs, n).mapPartitions((it) => generateRange(it));
+        return sc.parallelize(descs, n).mapPartitions(generateRange);
       }
       case "FileScan": {
         const spec = p.spec;
@@ -162,11 +163,11 @@ export class Executor {
             result: [],
             conf,
           };
-          return child.mapPartitionsWithIndex((i, it) => partialAggregate(spec, i, it));
+          return child.mapPartitionsWithIndex(partial(partialAggregate, spec));
         }
         const spec: AggSpec = { groupBy: p.groupBy, aggs: p.aggCalls, result: p.result, conf };
         const global = p.groupBy.length === 0;
-        return child.mapPartitionsWithIndex((i, it) => finalAggregate(spec, i, it, global && i === 0));
+        return child.mapPartitionsWithIndex(partial(finalAggregate, spec, global));
       }
       case "Exchange": {
         const child = await this.execute(p.child);
@@ -192,20 +193,20 @@ export class Executor {
           const bc = sc.broadcast(built);
           const stream = await this.execute(p.buildSide === "left" ? p.right : p.left);
           const buildLeft = p.buildSide === "left";
-          return stream.mapPartitionsWithIndex((i, it) => broadcastJoin(spec, i, it, bc.value, buildLeft));
+          return stream.mapPartitionsWithIndex(partial(broadcastJoin, spec, bc, buildLeft));
         }
         const left = await this.execute(p.left), right = await this.execute(p.right);
-        return left.zipPartitions(right, (a, b) => joinPartitions(spec, a, b));
+        return left.zipPartitions(right, partial(joinPartitions, spec));
       }
       case "Sort": {
         const child = await this.execute(p.child);
         const orders = p.orders.map((o) => bindSort(o, p.child.output));
-        return child.mapPartitionsWithIndex((i, it) => sortRows(orders, conf, i, it), true);
+        return child.mapPartitionsWithIndex(partial(sortRows, orders, conf), true);
       }
       case "GlobalLimit": {
         const child = await this.execute(p.child);
         const n = p.limit, off = p.offset;
-        return child.coalesce(1).mapPartitions((it) => takeRows(n, off, it));
+        return child.coalesce(1).mapPartitions(partial(takeRows, n, off));
       }
       case "Union": {
         const rdds = await Promise.all(p.children.map((c) => this.execute(c)));
@@ -214,7 +215,7 @@ export class Executor {
       case "SetOp": {
         const left = await this.execute(p.left), right = await this.execute(p.right);
         const op = p.op, all = p.all;
-        return left.zipPartitions(right, (a, b) => setOpPartition(op, all, a, b));
+        return left.zipPartitions(right, partial(setOpPartition, op, all));
       }
       case "Window": {
         const child = await this.execute(p.child);
@@ -229,12 +230,12 @@ export class Executor {
           }),
           conf,
         };
-        return child.mapPartitionsWithIndex((i, it) => windowPartition(spec, i, it));
+        return child.mapPartitionsWithIndex(partial(windowPartition, spec));
       }
       case "Deduplicate": {
         const child = await this.execute(p.child);
         const keys = p.keys.map((k) => bindExpr(k, p.child.output));
-        return child.mapPartitionsWithIndex((i, it) => dedupPartition(keys, conf, i, it));
+        return child.mapPartitionsWithIndex(partial(dedupPartition, keys, conf));
       }
       case "Coalesce": return (await this.execute(p.child)).coalesce(p.numPartitions);
       case "Sample": return (await this.execute(p.child)).sample(p.withReplacement, p.fraction, p.seed);
@@ -309,15 +310,12 @@ export class Executor {
     };
     if (scan.kind === "RddScan") { // InMemoryTableScan: the cached column batches
       const positions = scan.cached!.positions;
-      return (scan.cached!.batches as RDD<ColumnBatch>).mapPartitionsWithIndex<Row | ColumnBatch>((i, it) => runCachedColumnarStage(spec, it, positions, i, bc?.value, sink));
+      return (scan.cached!.batches as RDD<ColumnBatch>).mapPartitionsWithIndex<Row | ColumnBatch>(partial(runCachedColumnarStage, spec, positions, bc, sink));
     }
     const fileScan = scan.spec;
     const ds = getDataSource(fileScan.format)!;
     const splits = await ds.planSplits(fileScan.paths, fileScan.options, StructType.of(fileScan.dataSchema), scanHints(fileScan, sc.defaultParallelism));
-    return sc.readSplits<unknown, Row | ColumnBatch>(splits, (split, tc) => {
-      const t = tc as { partitionId: number; metrics?: { bytesRead: number; recordsRead: number } } | undefined;
-      return runColumnarStage(spec, split, t?.partitionId ?? 0, t?.metrics, bc?.value, sink);
-    }, `FileScan ${fileScan.format} (columnar)`);
+    return sc.readSplits<unknown, Row | ColumnBatch>(splits, partial(runColumnarStage, spec, bc, sink) as (split: unknown, ctx: unknown) => Promise<Iterable<Row | ColumnBatch>>, `FileScan ${fileScan.format} (columnar)`);
   }
 
   private async exchange(child: RDD<Row>, part: Partitioning, input: Attr[]): Promise<RDD<Row>> {
@@ -325,10 +323,10 @@ export class Executor {
     switch (part.type) {
       case "hash": {
         const keys = part.exprs.map((e) => bindExpr(e, input));
-        return child.mapPartitionsWithIndex((i, it) => keyRows(keys, conf, i, it)).partitionBy(part.numPartitions).mapPartitions((it) => dropKeys(it));
+        return child.mapPartitionsWithIndex(partial(keyRows, keys, conf)).partitionBy(part.numPartitions).mapPartitions(dropKeys);
       }
       case "single":
-        return child.mapPartitionsWithIndex((i, it) => keyRows([], conf, i, it)).partitionBy(1).mapPartitions((it) => dropKeys(it));
+        return child.mapPartitionsWithIndex(partial(keyRows, [], conf)).partitionBy(1).mapPartitions(dropKeys);
       case "roundRobin": return child.repartition(part.numPartitions);
       case "range": {
         const orders = part.orders.map((o) => bindSort(o, input));
@@ -344,9 +342,9 @@ export class Executor {
           if (!bounds.length || compareSortKeys(bounds[bounds.length - 1]!, b, dirs) < 0) bounds.push(b);
         }
         return child
-          .mapPartitionsWithIndex((i, it) => keyBySortKey(orders, conf, i, it))
-          .partitionBy(bounds.length + 1, (k: unknown[]) => rangePartitionOf(bounds, dirs, k))
-          .mapPartitions((it) => dropKeys(it));
+          .mapPartitionsWithIndex(partial(keyBySortKey, orders, conf))
+          .partitionBy(bounds.length + 1, partial(rangePartitionOf, bounds, dirs))
+          .mapPartitions(dropKeys);
       }
     }
   }

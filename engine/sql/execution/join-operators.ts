@@ -101,6 +101,7 @@ export const joinPartitions = registerShippable("sql.joinPartitions", function j
 });
 
 /** Broadcast hash join: the streamed side's partition against the broadcast rows. */
-export const broadcastJoin = registerShippable("sql.broadcastJoin", function broadcastJoin(spec: JoinSpec, partition: number, stream: Iterable<Row>, built: Row[], buildLeft: boolean): Iterable<Row> {
+export const broadcastJoin = registerShippable("sql.broadcastJoin", function broadcastJoin(spec: JoinSpec, broadcast: { readonly value: Row[] }, buildLeft: boolean, partition: number, stream: Iterable<Row>): Iterable<Row> {
+  const built = broadcast.value;
   return buildLeft ? hashJoinRows(spec, partition, built, stream) : hashJoinRows(spec, partition, stream, built);
 });

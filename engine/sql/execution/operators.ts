@@ -165,7 +165,7 @@ class FilterIterator implements IterableIterator<Row> {
   return(): IteratorResult<Row> { this.inner.return?.(); return { done: true, value: undefined }; }
 }
 
-export const runPipeline = registerShippable("sql.runPipeline", function runPipeline(ops: PipeOp[], conf: ExecConf, partition: number, it: Iterable<Row>, sink?: MetricsSink, opIds?: number[]): Iterable<Row> {
+export const runPipeline = registerShippable("sql.runPipeline", function runPipeline(ops: PipeOp[], conf: ExecConf, sink: MetricsSink | undefined, opIds: number[] | undefined, partition: number, it: Iterable<Row>): Iterable<Row> {
   const ctx = ctxFor(conf, partition);
   if (!sink || !opIds) return applyOps(ops, ctx, it);
   let stream: Iterable<Row> = it;
@@ -253,9 +253,9 @@ export const partialAggregate = registerShippable("sql.partialAggregate", functi
   for (const [key, bufs] of groups.values()) yield [...key, ...bufs];
 });
 
-/** Reduce side: merge buffers per key, finish, evaluate the result expressions. */
-export const finalAggregate = registerShippable("sql.finalAggregate", function finalAggregate(spec: AggSpec, partition: number, it: Iterable<Row>, emitEmpty: boolean): Iterable<Row> {
-  const ctx = ctxFor(spec.conf, partition);
+/** Reduce side: merge buffers per key, finish, evaluate the result expressions (a global aggregate's first partition answers an empty input with one row). */
+export const finalAggregate = registerShippable("sql.finalAggregate", function finalAggregate(spec: AggSpec, global: boolean, partition: number, it: Iterable<Row>): Iterable<Row> {
+  const ctx = ctxFor(spec.conf, partition), emitEmpty = global && partition === 0;
   const rts = runtimes(spec);
   const groups = mergeBuffers(rts, spec.groupBy.length, it);
   if (emitEmpty && groups.size === 0 && spec.groupBy.length === 0) groups.set(null, [[], rts.map((r) => r.init())]);

@@ -115,8 +115,11 @@ export class ColumnarStage {
 }
 
 export const runColumnarStage = registerShippable("sql.runColumnarStage", async function runColumnarStage(
-  spec: ColumnarStageSpec, split: unknown, partition: number, taskMetrics: { bytesRead: number; recordsRead: number } | undefined, built: ColumnBatch | undefined, sink: Sink | undefined,
+  spec: ColumnarStageSpec, broadcast: { readonly value: ColumnBatch } | undefined, sink: Sink | undefined,
+  split: unknown, task: unknown,
 ): Promise<Iterable<unknown[]> | ColumnBatch[]> {
+  const tc = task as { partitionId: number; metrics?: { bytesRead: number; recordsRead: number } } | undefined;
+  const partition = tc?.partitionId ?? 0, taskMetrics = tc?.metrics, built = broadcast?.value;
   const scan = spec.scan!;
   const ds = getDataSource(scan.format);
   if (!ds?.readSplitColumns) throw new ExecutionError("DATA_SOURCE_NOT_FOUND", `No columnar reader for the data source: ${scan.format}.`);
@@ -136,9 +139,9 @@ export const runColumnarStage = registerShippable("sql.runColumnarStage", async 
 
 /** The stage over the batches of an in-memory columnar cache (only the columns at `positions`). */
 export const runCachedColumnarStage = registerShippable("sql.runCachedColumnarStage", function runCachedColumnarStage(
-  spec: ColumnarStageSpec, batches: Iterable<ColumnBatch>, positions: number[], partition: number, built: ColumnBatch | undefined, sink: Sink | undefined,
+  spec: ColumnarStageSpec, positions: number[], broadcast: { readonly value: ColumnBatch } | undefined, sink: Sink | undefined, partition: number, batches: Iterable<ColumnBatch>,
 ): Iterable<unknown[]> | ColumnBatch[] {
-  const stage = new ColumnarStage(spec, defaultEvalContext(partition, spec.conf), built);
+  const stage = new ColumnarStage(spec, defaultEvalContext(partition, spec.conf), broadcast?.value);
   const t0 = performance.now();
   for (const b of batches) stage.add({ length: b.length, columns: positions.map((c) => unpacked(b.columns[c]!, b.length)) });
   return stageResult(spec, stage, t0, sink);
