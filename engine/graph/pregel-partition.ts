@@ -171,7 +171,7 @@ export const pregelRouteEdges = registerShippable("graph.pregelRouteEdges", func
  * one of them and ids must be unique (else `problem` is set); without, every edge end becomes a
  * vertex with `defaultValue` (GraphX's Graph.fromEdges).
  */
-export const pregelBuildPartition = registerShippable("graph.pregelBuildPartition", function pregelBuildPartition(pid: number, parts: number, explicit: boolean, defaultValue: unknown, it: Iterable<[number, BuildBucket]>): VertexPartition[] {
+export const pregelBuildPartition = registerShippable("graph.pregelBuildPartition", function pregelBuildPartition(parts: number, explicit: boolean, defaultValue: unknown, pid: number, it: Iterable<[number, BuildBucket]>): VertexPartition[] {
   const P: VertexPartition = { pid, parts, ids: [], values: [], csr: { start: new Int32Array(1), dst: [], vals: [] }, edges: [], halted: new Uint8Array(0), step: 0, sent: [] };
   const buckets = [...it].map((r) => r[1]);
   const at = new IdIndex(buckets.reduce((a, b) => a + (b.k === "e" ? 0 : b.ids.length), 0));

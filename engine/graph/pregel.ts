@@ -12,6 +12,7 @@
 // was lost) makes the driver restart every partition from the last checkpoint.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { partial } from "../common/closure";
 import { AnalysisError, ExecutionError } from "../common/errors";
 import type { RDD } from "../rdd";
 import { StorageLevel } from "../storage";
@@ -132,16 +133,17 @@ export async function runPregel<V, E, M>(
 
   // The vertex partitions: vertices and edges routed to their partition as columns, then built.
   const build = (): RDD<VertexPartition> => {
-    const routedEdges = edges.mapPartitions((it: Iterable<[VertexId, VertexId, E]>) => pregelRouteEdges(parts, edgeInput, it));
+    // The engine's functions with their leading arguments (partial: shipped without reading any closure).
+    const routedEdges = edges.mapPartitions(partial(pregelRouteEdges, parts, edgeInput));
     const routed: RDD<[number, BuildBucket]> = vertices
-      ? vertices.mapPartitions((it: Iterable<[VertexId, V]>) => pregelRouteVertices(parts, it)).union(routedEdges)
+      ? vertices.mapPartitions(partial(pregelRouteVertices, parts)).union(routedEdges)
       : routedEdges;
     return routed.partitionBy(parts, (q: number) => q)
-      .mapPartitionsWithIndex((pid: number, it: Iterable<[number, BuildBucket]>) => pregelBuildPartition(pid, parts, explicit, defaultValue, it))
+      .mapPartitionsWithIndex(partial(pregelBuildPartition, parts, explicit, defaultValue))
       .setName(`Pregel vertex partitions (${run})`).persist(RESIDENT);
   };
   let state = build();
-  const described = (await state.mapPartitions((it: Iterable<VertexPartition>) => pregelDescribe(it)).collect()) as Array<[number, VertexPartition["problem"] | null]>;
+  const described = (await state.mapPartitions(pregelDescribe).collect()) as Array<[number, VertexPartition["problem"] | null]>;
   const problem = described.map((d) => d[1]).find((p) => p);
   if (problem) {
     state.unpersist();
@@ -159,7 +161,7 @@ export async function runPregel<V, E, M>(
   // The values the last barrier segment's tasks returned at the end of the run (then no job reads them).
   let ended: Array<[VertexId, V]> | null = null;
   const values = async (step: number): Promise<Array<[VertexId, V]>> =>
-    (await state.mapPartitions((it: Iterable<VertexPartition>) => pregelValues(step, it)).collect()) as Array<[VertexId, V]>;
+    (await state.mapPartitions(partial(pregelValues, step)).collect()) as Array<[VertexId, V]>;
   // A partition behind the run: every partition goes back to the last checkpoint (or the start).
   const restart = (e: unknown): number => {
     if (!isStateLost(e) || ++restarts > MAX_RESTARTS) throw e;
@@ -222,7 +224,7 @@ export async function runPregel<V, E, M>(
   let barrier = opts.barrier !== false && !opts.recordValues;
   let attempt = 0, resident = true;
   const segment = async (): Promise<void> => {
-    if (!resident) { await state.mapPartitions((it: Iterable<VertexPartition>) => pregelDescribe(it)).collect(); resident = true; }
+    if (!resident) { await state.mapPartitions(pregelDescribe).collect(); resident = true; }
     let last = Date.now(), driverFailure: unknown = null;
     const hub = await new PregelHub(parts, ++attempt, async (_step, stats) => {
       const now = Date.now();
