@@ -9,3 +9,4 @@ export { deserializeFunction } from "./deserialize";
 export { registerShipResolver, registerShippable } from "./ship-registry";
 export { releaseInspectorHandles } from "./scope-inspector";
 export { partial } from "./partial";
+export { warmSourceAnalysis } from "./source-analysis";
