@@ -7,6 +7,7 @@ import type WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { encode } from "../common/codec";
 import { connectAuthenticated } from "../rpc/auth";
+import { closeReason } from "../rpc/transport";
 import { CLOSE_BAD_MESSAGE, CLOSE_DUPLICATE_WORKER, type TaskEndMessage } from "../rpc/protocol";
 import { DriverEndpoint, type RegisteredWorker } from "./driver-endpoint";
 
@@ -72,6 +73,22 @@ describe("DriverEndpoint against hostile peers", () => {
     expect(seen.registered.map((w) => w.workerId)).toEqual(["w-good"]);
     expect(seen.ended.map((m) => m.taskId)).toEqual([7]);
     good.close();
+  });
+
+  it("a reason quoting the peer's bytes is cut to the 123 bytes of UTF-8 a close frame holds (random frames once dropped the connection: 1006)", async () => {
+    const { ep, seen } = await endpoint();
+    // A string of 3-byte characters and a byte after it: the decoder's message quotes the string.
+    const frame = Buffer.concat([encode("€".repeat(80)), Buffer.from([0x01])]);
+    const ws = await peer(ep.url);
+    const closed = new Promise<[number, string]>((resolve) => ws.once("close", (c, r) => resolve([c, r.toString()])));
+    ws.send(frame);
+    const [code, reason] = await closed;
+    expect(code).toBe(CLOSE_BAD_MESSAGE);
+    expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
+    expect(reason).toMatch(/^undecodable frame .*€/);
+    expect(seen.logs.join("\n")).toContain("€".repeat(80)); // the log keeps the whole reason
+    expect(closeReason("ab€".repeat(50))).toBe("ab€".repeat(24) + "ab");
+    expect(closeReason("short")).toBe("short");
   });
 
   it("a registered worker that sends garbage is dropped as lost with the reason", async () => {

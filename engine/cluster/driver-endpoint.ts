@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import WebSocket, { WebSocketServer } from "ws";
 import { authenticateClient, checkUpgrade } from "../rpc/auth";
-import { coalesceWrites, onMessage, send } from "../rpc/transport";
+import { closeReason, coalesceWrites, onMessage, send } from "../rpc/transport";
 import { validateWorkerMessage } from "../rpc/validate";
 import {
   CLOSE_BAD_MESSAGE, CLOSE_DUPLICATE_WORKER, type DriverToWorker, type TaskEndMessage, type WorkerToDriver,
@@ -121,7 +121,7 @@ export class DriverEndpoint {
   /** Close a peer that broke the protocol; the session goes on. */
   private closeBad(ws: WebSocket, workerId: string, why: string): void {
     this.log(workerId || "(unregistered peer)", "error", `closing connection: ${why}`);
-    try { ws.close(CLOSE_BAD_MESSAGE, why.slice(0, 120)); } catch { /* gone */ }
+    try { ws.close(CLOSE_BAD_MESSAGE, closeReason(why)); } catch { /* gone */ }
     setTimeout(() => ws.terminate(), 1000).unref();
     if (workerId && this.sockets.get(workerId) === ws) this.drop(workerId, `protocol violation: ${why}`);
   }
@@ -137,7 +137,7 @@ export class DriverEndpoint {
           const holder = this.sockets.get(msg.workerId);
           if (holder && holder !== ws) {
             this.log(msg.workerId, "error", `refused a second worker registering as '${msg.workerId}' (that id is taken by a live worker)`);
-            try { ws.close(CLOSE_DUPLICATE_WORKER, `worker id '${msg.workerId}' is already registered`.slice(0, 120)); } catch { /* gone */ }
+            try { ws.close(CLOSE_DUPLICATE_WORKER, closeReason(`worker id '${msg.workerId}' is already registered`)); } catch { /* gone */ }
             return;
           }
           workerId = msg.workerId;

@@ -10,7 +10,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import WebSocket from "ws";
 import { decode, encode } from "../common/codec";
-import { coalesceWrites, frameBytes, zeroMask } from "./transport";
+import { closeReason, coalesceWrites, frameBytes, zeroMask } from "./transport";
 import { CLOSE_BAD_TOKEN, NONCE_HEADER, PROTOCOL_VERSION, VERSION_HEADER } from "./protocol";
 
 /** Why authentication failed, as a code a caller can branch on. */
@@ -89,7 +89,7 @@ export function authenticateClient(ws: WebSocket, req: IncomingMessage, secret: 
   return new Promise<void>((resolve, reject) => {
     const fail = (code: AuthFailure, why: string) => {
       cleanup();
-      try { ws.close(CLOSE_BAD_TOKEN, why.slice(0, 120)); } catch { /* gone */ }
+      try { ws.close(CLOSE_BAD_TOKEN, closeReason(why)); } catch { /* gone */ }
       setTimeout(() => ws.terminate(), 1000).unref();
       reject(new AuthError(code, why));
     };

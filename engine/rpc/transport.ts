@@ -34,6 +34,23 @@ export function zeroMask(mask: Buffer): void {
   mask.fill(0);
 }
 
+/**
+ * A close frame's reason: at most 123 bytes of UTF-8 (RFC 6455), cut at a character. `ws` throws on
+ * a longer one, and a reason quoting a peer's bytes (a decoder's message) can be three bytes a
+ * character: cut by characters, such a close failed and the peer saw the connection drop (1006).
+ */
+export function closeReason(text: string): string {
+  if (Buffer.byteLength(text) <= 123) return text;
+  let out = "", bytes = 0;
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch);
+    if (bytes + n > 123) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}
+
 export function send(ws: WebSocket, msg: unknown): void {
   if (ws.readyState !== WebSocket.OPEN) return;
   const socket = sockets.get(ws);
