@@ -282,11 +282,14 @@ function newLocal(at: IdIndex, P: VertexPartition): Local {
 
 /** Each vertex's CSR edges whose target is in partition `pid` (a loop of its own: docs/architecture.md). */
 function countLocalEdges(start: Int32Array, edgeSlot: Int32Array, slotPart: Int32Array, pid: number, out: Int32Array): void {
-  for (let i = 0; i < out.length; i++) {
-    let c = 0;
-    for (let k = start[i]!; k < start[i + 1]!; k++) if (slotPart[edgeSlot[k]!] === pid) c++;
-    out[i] = c;
-  }
+  for (let i = 0; i < out.length; i++) out[i] = localEdgesIn(edgeSlot, slotPart, start[i]!, start[i + 1]!, pid);
+}
+
+/** CSR edges from..to-1 whose message slot is in partition `pid`. */
+export function localEdgesIn(edgeSlot: Int32Array, slotPart: Int32Array, from: number, to: number, pid: number): number {
+  let c = 0;
+  for (let k = from; k < to; k++) if (slotPart[edgeSlot[k]!] === pid) c++;
+  return c;
 }
 
 /** The message slot of destination vertex `to`, made on first use. */

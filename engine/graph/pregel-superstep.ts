@@ -15,7 +15,7 @@ import { hashKey } from "../common/keys";
 import type { VertexId } from "./graph-data";
 import { column } from "./columns";
 import {
-  Edge, local, MESSAGE_SAMPLES_PER_PARTITION, single, SLOT, slotFor, stateLost, writePartition,
+  Edge, local, localEdgesIn, MESSAGE_SAMPLES_PER_PARTITION, single, SLOT, slotFor, stateLost, writePartition,
   type Local, type MessageBucket, type MessageSample, type PregelEdge, type SlottedEdge, type SuperstepSpec, type SuperstepStats, type VertexPartition,
 } from "./pregel-partition";
 
@@ -220,7 +220,7 @@ class Outbox {
           break;
         }
         // The vertex's local edges are counted once (L.localEdges), not edge by edge.
-        this.localMsgs += k === to ? L.localEdges[cur]! : localIn(csrSlot, L.slotPart, from, k, P.pid);
+        this.localMsgs += k === to ? L.localEdges[cur]! : localEdgesIn(csrSlot, L.slotPart, from, k, P.pid);
         this.sent += k - from; this.bytes += 8 * (k - from);
       } else {
         this.sent += to - from; this.bytes += 8 * (to - from);
@@ -237,13 +237,6 @@ class Outbox {
     if (!f) throw new ExecutionError("PREGEL_UNKNOWN_AGGREGATOR", `No aggregator named '${name}': pass it in the aggregators option.`, { parameters: { name } });
     this.partial[name] = name in this.partial ? f(this.partial[name], value) : value;
   }
-}
-
-/** CSR edges from..to-1 whose slot is in partition `pid`. */
-function localIn(edgeSlot: Int32Array, slotPart: Int32Array, from: number, to: number, pid: number): number {
-  let c = 0;
-  for (let k = from; k < to; k++) if (slotPart[edgeSlot[k]!] === pid) c++;
-  return c;
 }
 
 const outboxes = new WeakMap<Local, Outbox>();

@@ -92,8 +92,11 @@ export function closureScopes(fn: Function): ScopeView[] {
   return out;
 }
 
+/** A bound function's parts: what it calls, its `this`, its leading arguments. */
+export interface BoundParts { target: Function; self: unknown; args: unknown[] }
+
 /** The target, this and arguments of a bound function, or undefined for any other function. */
-export function boundParts(fn: Function): { target: Function; self: unknown; args: unknown[] } | undefined {
+export function boundParts(fn: Function): BoundParts | undefined {
   pending++;
   const props = internalProperties(fn);
   const target = props.find((p) => p.name === "[[TargetFunction]]")?.value;
