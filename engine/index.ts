@@ -14,7 +14,7 @@ export {
 // DecimalType values beyond a double's 15 digits (collect() gives them; lit() and createDataFrame take them).
 export { Decimal } from "./common/decimal";
 export * from "./sql";
-export { toDanfo, fromDanfo } from "./sql/datasources";
+export { toDanfo, fromDanfo, type DanfoFrame } from "./sql/datasources";
 export * as viz from "./viz";
 export type { MimeBundle } from "./viz";
 export * from "./mapreduce";

@@ -11,6 +11,7 @@ import type { RemoteSqlSession } from "./remote-sql-session";
 type CatType = MessageInitShape<typeof CatalogSchema>["catType"];
 
 export class RemoteCatalogApi {
+  /** @internal Made by the session. */
   constructor(private readonly s: RemoteSqlSession) {}
 
   private rows(catType: CatType): RemoteRow[] {

@@ -8,6 +8,7 @@ import type { MapConf } from "../sql/session-types";
 const TIME_ZONE = "spark.sql.session.timeZone";
 
 export class RemoteRuntimeConfig {
+  /** @internal Made by the session. */
   constructor(private readonly client: SparkConnectClient, private readonly local: MapConf) {}
 
   set(key: string, value: string | number | boolean): void {

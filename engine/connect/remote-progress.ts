@@ -45,6 +45,7 @@ export class RemoteJob {
     bus.post({ type: "jobStart", time: Date.now(), job: this.job, stages: [] });
   }
 
+  /** @internal Feeds one ExecutePlan response (the client's protocol type) to the job. */
   onResponse(r: ExecutePlanResponse): void {
     if (r.responseType.case !== "executionProgress") return;
     const p = r.responseType.value;

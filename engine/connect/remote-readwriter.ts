@@ -22,7 +22,7 @@ export const strings = (o: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
 
 export class RemoteDataFrameReader extends DataFrameReader {
-  /** `streaming`: the reader of spark.readStream (streaming reads; rate and socket sources take no path). */
+  /** @internal `streaming`: the reader of spark.readStream (streaming reads; rate and socket sources take no path). */
   constructor(private readonly remote: RemoteSqlSession, private readonly streaming = false) {
     super(remote);
   }

@@ -42,13 +42,18 @@ export class RemoteSparkSession {
    */
   static jobHandleFactory: ((jobId: number, records: RemoteProgress, notice: string) => RemoteJobHandle) | undefined;
 
-  /** The SQL session every DataFrame of this session belongs to. */
+  /** @internal The SQL session every DataFrame of this session belongs to. */
   readonly sqlSession: RemoteSqlSession;
+
+  /** @internal The session's Spark Connect client (gRPC and the protocol's messages). */
+  readonly client: SparkConnectClient;
 
   /** spark.conf: the server's runtime configuration. */
   readonly conf: RemoteRuntimeConfig;
 
-  constructor(readonly client: SparkConnectClient) {
+  /** @internal Use SparkSession.builder().remote(url).getOrCreate(). */
+  constructor(client: SparkConnectClient) {
+    this.client = client;
     this.sqlSession = new RemoteSqlSession(client);
     this.conf = new RemoteRuntimeConfig(client, this.sqlSession.conf as MapConf);
   }

@@ -22,6 +22,7 @@ export class RemoteDataStreamWriter {
   private partitionCols: string[] = [];
   private trig?: { case: "processingTimeInterval"; value: string } | { case: "availableNow" | "once"; value: true };
 
+  /** @internal Made by the session. */
   constructor(private readonly df: DataFrame, private readonly s: RemoteSqlSession) {}
 
   format(f: string): this { this.fmt = f; return this; }
@@ -71,6 +72,7 @@ export class RemoteDataStreamWriter {
 
 /** A streaming query running on the server (PySpark's StreamingQuery names). */
 export class RemoteStreamingQuery {
+  /** @internal Made by the session. */
   constructor(private readonly s: RemoteSqlSession, readonly id: string, readonly runId: string, readonly name: string | null) {}
 
   private plan(command: object) {
@@ -140,6 +142,7 @@ export class RemoteStreamingQuery {
 
 /** spark.streams on a remote session: the server's active queries (StreamingQueryManagerCommand). */
 export class RemoteStreamingQueryManager {
+  /** @internal Made by the session. */
   constructor(private readonly s: RemoteSqlSession) {}
 
   get active(): RemoteStreamingQuery[] {

@@ -16,7 +16,7 @@ export { renderDag, dagSvg, dagText, collapsedStages, type DagOptions } from "./
 export { layoutGraph, type LayoutNode, type LayoutEdge, type LayoutCluster, type LayoutResult } from "./layout";
 export { renderLineage, parseLineage, type LineageLine } from "./lineage";
 export { renderPlanGraph, planSvg, planText, rowsOut, type PlanGraphNode } from "./plan-graph";
-export { renderTaskTimeline, taskTimelineSpec, timelineRows, timelineText, vegaLiteToSvg, type TimelineRow, type TimelineOptions } from "./task-timeline";
+export { renderTaskTimeline, taskTimelineSpec, timelineRows, timelineText, vegaLiteToSvg, type TimelineRow, type TimelineOptions, type VegaLiteSpec } from "./task-timeline";
 export { renderStreamTable, streamPayload, type StreamTableInput, type StreamingQueryProgress, type StreamPayload } from "./stream-table";
 export { renderStageMetricsPayload } from "./stage-metrics";
 export { renderJobSummaryPayload } from "./job-summary";

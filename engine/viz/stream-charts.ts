@@ -7,7 +7,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { FONT, el, text } from "./html";
 import { MIME, type MimeBundle } from "./mime";
 import { renderStreamTable, streamHtml, streamPayload, type StreamTableInput, type StreamingQueryProgress } from "./stream-table";
-import { vegaLiteToSvg } from "./task-timeline";
+import { vegaLiteToSvg, type VegaLiteSpec } from "./task-timeline";
 
 interface Point { batchId: number; series: string; value: number; chart: string }
 
@@ -26,7 +26,7 @@ function points(progress: StreamingQueryProgress[]): Point[] {
 }
 
 /** Vega-Lite: one small line chart per measure, batches on x. */
-export function streamChartsSpec(progress: StreamingQueryProgress[]): TopLevelSpec {
+export function streamChartsSpec(progress: StreamingQueryProgress[]): VegaLiteSpec {
   const pts = points(progress);
   const charts = [...new Set(pts.map((p) => p.chart))];
   return {
@@ -47,7 +47,7 @@ export function streamChartsSpec(progress: StreamingQueryProgress[]): TopLevelSp
         color: { field: "series", type: "nominal", legend: c === "rows/s" ? { orient: "bottom", title: null } : null },
       },
     })),
-  } as TopLevelSpec;
+  } satisfies TopLevelSpec as VegaLiteSpec;
 }
 
 function chartsText(progress: StreamingQueryProgress[]): string {

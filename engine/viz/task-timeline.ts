@@ -82,8 +82,15 @@ function laneOrder(rows: TimelineRow[]): string[] {
   return lanes.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
 
+/**
+ * A Vega-Lite specification as plain data (https://vega.github.io/vega-lite/docs/spec.html).
+ * Vega-Lite's own `TopLevelSpec` type stays inside the engine: its declarations (with vega's) are
+ * large, and every notebook kernel parses the public API's declarations at start.
+ */
+export type VegaLiteSpec = { [key: string]: unknown };
+
 /** The Vega-Lite v5 spec (data inline, no URLs). */
-export function taskTimelineSpec(tasks: TaskInfo[], stages: StageInfo[] = [], opts: TimelineOptions = {}): TopLevelSpec {
+export function taskTimelineSpec(tasks: TaskInfo[], stages: StageInfo[] = [], opts: TimelineOptions = {}): VegaLiteSpec {
   const rows = timelineRows(tasks, stages, opts.now);
   const lanes = laneOrder(rows);
   return {
@@ -112,7 +119,7 @@ export function taskTimelineSpec(tasks: TaskInfo[], stages: StageInfo[] = [], op
       ],
     },
     config: { font: "Helvetica, Arial, sans-serif", axis: { labelFontSize: 10, titleFontSize: 11 }, legend: { labelFontSize: 10, titleFontSize: 11 } },
-  } as TopLevelSpec;
+  } satisfies TopLevelSpec as VegaLiteSpec;
 }
 
 /** A text Gantt chart: one line per lane, stage ids (last digit) where its tasks ran. */
@@ -139,9 +146,9 @@ export function timelineText(rows: TimelineRow[], width = 60): string {
  * Render the spec to SVG with vega, headless (renderer "none" + toSVG needs no canvas). vega and
  * vega-lite are loaded on first use: importing them takes seconds, and every notebook loads viz.
  */
-export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
+export async function vegaLiteToSvg(spec: VegaLiteSpec): Promise<string> {
   const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
-  const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" });
+  const view = new vega.View(vega.parse(vl.compile(spec as unknown as TopLevelSpec).spec), { renderer: "none" });
   try {
     return await view.toSVG();
   } finally {

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Converter } from "tslab/dist/converter";
 import { converterModule } from "./tslab";
+import { saveCodeCaches } from "./code-cache";
 import { installVirtualPackages } from "../typing/virtual-packages";
 import { declarationsForKernel } from "../typing/engine-declarations";
 import type { CompileReply, CompileRequest, CompileThreadData, CompileThreadEvent } from "./compile-messages";
@@ -41,6 +42,10 @@ function answer(req: CompileRequest): unknown {
   }
 }
 
+// The code cache of tslab's TypeScript is written after the first conversion (code-cache.ts), when
+// the functions a cell's check runs are compiled too; it serves the next kernel's start.
+let cacheSaved = false;
+
 port.on("message", (req: CompileRequest) => {
   let reply: CompileReply;
   try {
@@ -56,4 +61,8 @@ port.on("message", (req: CompileRequest) => {
   }
   Atomics.store(signal, 0, 1);
   Atomics.notify(signal, 0);
+  if (!cacheSaved && req.method === "convert") {
+    cacheSaved = true;
+    setImmediate(saveCodeCaches);
+  }
 });

@@ -3,6 +3,8 @@
 // not load a second compiler.
 
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { requireWithCodeCache } from "./code-cache";
 import type * as Converter from "tslab/dist/converter";
 import type * as Executor from "tslab/dist/executor";
 import type * as Inspect from "tslab/dist/inspect";
@@ -10,6 +12,9 @@ import type * as Inspect from "tslab/dist/inspect";
 const require = createRequire(import.meta.url);
 const tslabDir = require.resolve("tslab/package.json");
 const requireFromTslab = createRequire(tslabDir);
+// tslab's TypeScript first, from its code cache (code-cache.ts): tslab's own require then finds it loaded.
+const TS_FILE = requireFromTslab.resolve("@tslab/typescript-for-tslab");
+requireWithCodeCache(TS_FILE, join(dirname(tslabDir), "..", ".cache", "bigdata-workbench", "code-cache"));
 
 export const converterModule = require("tslab/dist/converter") as typeof Converter;
 export const executorModule = require("tslab/dist/executor") as typeof Executor;
@@ -18,6 +23,6 @@ export const inspectModule = require("tslab/dist/inspect") as typeof Inspect;
 export const jupyterModule = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
 export type TsModule = typeof import("typescript");
 /** tslab's bundled TypeScript 5.0 (same API surface as `typescript` for what the kernel uses). */
-export const tslabTs = requireFromTslab("@tslab/typescript-for-tslab") as TsModule;
+export const tslabTs = requireFromTslab(TS_FILE) as TsModule;
 
 export type { Converter as ConverterTypes, Executor as ExecutorTypes };

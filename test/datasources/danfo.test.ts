@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toDanfo, fromDanfo } from "../../engine/sql/datasources";
 import { StructType, type DataType } from "../../engine/sql/types";
+import type { DataFrame as DanfoDataFrame } from "danfojs-node";
 
 const T = (type: string) => ({ type }) as DataType;
 
@@ -17,13 +18,14 @@ describe("danfojs interop", () => {
     expect(df.columns).toEqual(["id", "big", "x", "name", "ok", "day"]);
     expect(df.dtypes).toEqual(["int32", "int32", "float32", "string", "boolean", "string"]);
     expect(df.shape).toEqual([3, 6]);
-    expect(df.column("x").sum()).toBe(3);
+    // Declared as DanfoFrame (what the engine relies on); it is danfo's own DataFrame.
+    expect((df as unknown as DanfoDataFrame).column("x").sum()).toBe(3);
     expect(df.values[0]).toEqual([1, 10, 1.5, "a", true, "2024-01-02"]);
   });
 
   it("fromDanfo returns schema and rows; round trip keeps the values", async () => {
     const df = await toDanfo(schema, rows);
-    const { schema: s, rows: back } = fromDanfo(df as never);
+    const { schema: s, rows: back } = fromDanfo(df);
     expect(s.simpleString()).toBe("struct<id:bigint,big:bigint,x:double,name:string,ok:boolean,day:string>");
     expect(back.map((r) => [r.id, r.big, r.x, r.name, r.ok])).toEqual([[1, 10, 1.5, "a", true], [2, 20, 2.5, "b", false], [3, 30, -1, "c", true]]);
     expect(back[0]!.day).toBe("2024-01-02");

@@ -4,6 +4,7 @@
 // executor on the cluster.
 
 import { AnalysisError, WorkbenchError } from "../../common/errors";
+import type { DanfoFrame } from "../datasources/danfo";
 import type { RDD } from "../../rdd";
 import { StorageLevel } from "../../storage/storage-level";
 import { Column, type ColumnOrName, toExpr, toSortExpr, litExpr } from "./column";
@@ -374,7 +375,7 @@ export class DataFrame {
   }
 
   /** The rows as a danfojs DataFrame (loaded lazily; it is heavy). */
-  async toDanfo(): Promise<unknown> {
+  async toDanfo(): Promise<DanfoFrame> {
     const { toDanfo } = await import("../datasources/danfo");
     return toDanfo(this.schema, await this.collect());
   }

@@ -38,8 +38,25 @@ function toDanfoValue(v: unknown, dt: DataType): unknown {
   return v;
 }
 
+/**
+ * The part of a danfo DataFrame the engine reads (fromDanfo) and declares toDanfo's result as.
+ * danfojs-node is an optional peer whose own declarations (with TensorFlow.js', xlsx' ...) are
+ * large, and every notebook kernel parses the engine's declarations at start: they stay out of
+ * them. Cast to danfo's `DataFrame` for the rest of its API.
+ */
+export interface DanfoFrame {
+  readonly columns: string[];
+  readonly dtypes: string[];
+  /** Rows, each an array of the row's values in column order. */
+  readonly values: unknown[];
+  /** [rows, columns]. */
+  readonly shape: number[];
+  /** Prints the frame as a table. */
+  print(): void;
+}
+
 /** A danfo DataFrame with one column per schema field, in schema order. */
-export async function toDanfo(schema: StructType, rows: Row[]): Promise<InstanceType<DanfoModule["DataFrame"]>> {
+export async function toDanfo(schema: StructType, rows: Row[]): Promise<DanfoFrame> {
   const dfd = await loadDanfo();
   const data: Record<string, unknown[]> = {};
   for (const f of schema.fields) data[f.name] = rows.map((r) => toDanfoValue(r[f.name], f.dataType));
@@ -59,7 +76,7 @@ function engineType(dtype: string): DataType {
 }
 
 /** Engine schema and rows of a danfo DataFrame (int32 -> bigint column, float32 -> double). */
-export function fromDanfo(df: { columns: string[]; dtypes: string[]; values: unknown[] }): { schema: StructType; rows: Row[] } {
+export function fromDanfo(df: Pick<DanfoFrame, "columns" | "dtypes" | "values">): { schema: StructType; rows: Row[] } {
   if (!df || !Array.isArray(df.columns) || !Array.isArray(df.dtypes)) {
     throw new AnalysisError("INVALID_DANFO_DATAFRAME", "fromDanfo expects a danfo DataFrame.", {});
   }

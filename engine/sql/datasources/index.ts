@@ -22,5 +22,5 @@ export { fileWriteJob, prepareWrite, writeTaskFiles, commitWrite, abortWrite, li
 export { writeParquet } from "./parquet-writer";
 export { readParquetMetadata, inferParquetSchema, rowGroupsOfSplit } from "./parquet-source";
 export { parquetToSpark, sparkToParquet } from "./parquet-schema";
-export { toDanfo, fromDanfo } from "./danfo";
+export { toDanfo, fromDanfo, type DanfoFrame } from "./danfo";
 export { writeLocal } from "./write-local";
