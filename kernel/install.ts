@@ -90,6 +90,21 @@ export async function installKernelSpec(opts: InstallKernelSpecOptions = {}): Pr
   } catch {
     // The kernel emits them on start if this failed.
   }
+  // Compile tslab's TypeScript through a converter and a cell once now, so the first kernel's
+  // threads load it from its code cache (executor/code-cache.ts; about a second, once per install).
+  try {
+    const { converterModule, tslabTsFromCodeCache } = await import("./executor/tslab");
+    if (!tslabTsFromCodeCache) {
+      const [{ installVirtualPackages }, { ensureEngineDeclarations }, { saveCodeCaches }] = await Promise.all([
+        import("./typing/virtual-packages"), import("./typing/engine-declarations"), import("./executor/code-cache"),
+      ]);
+      installVirtualPackages(process.cwd(), await ensureEngineDeclarations());
+      converterModule.createConverter({ isJS: false, isBrowser: false }).convert("", "const n: number = 1;\nn");
+      saveCodeCaches();
+    }
+  } catch {
+    // The first kernel's compiler thread writes it.
+  }
   // Build the kernel's bundle (kernel/bundle.mjs) now, so the first kernel start does not have to.
   try {
     const bundle = (await import(new URL("./bundle.mjs", import.meta.url).href)) as { kernelBundle?: () => Promise<unknown> };

@@ -119,9 +119,9 @@ export class Kernel {
     // First of all: an interrupt must never kill the kernel (SIGINT's default action).
     process.on("SIGINT", () => { this.interrupt(); this.channels.ackInterrupt(); });
     this.compiler.onLog = (t) => this.log(t);
-    void this.compiler.ready.then(({ error, loadMs, ms }) => {
+    void this.compiler.ready.then(({ error, loadMs, ms, codeCache }) => {
       if (error) this.log(`TypeScript compiler not created: ${error}`);
-      this.trace(`tslab compiler ready (thread start and TypeScript load ${loadMs.toFixed(0)} ms, converter created in ${ms.toFixed(0)} ms)`);
+      this.trace(`tslab compiler ready (thread start and TypeScript load ${loadMs.toFixed(0)} ms${codeCache ? " from its code cache" : ""}, converter created in ${ms.toFixed(0)} ms)`);
     });
     await this.channels.start();
     this.trace("sockets bound");

@@ -23,4 +23,4 @@ export interface CompileRequest {
 export type CompileReply = { ok: true; value: unknown } | { ok: false; name: string; message: string; stack?: string };
 
 /** What the thread tells the kernel on its own (on the worker's parent port). */
-export type CompileThreadEvent = { op: "log"; text: string } | { op: "ready"; error?: string; loadMs: number; ms: number };
+export type CompileThreadEvent = { op: "log"; text: string } | { op: "ready"; error?: string; loadMs: number; ms: number; codeCache: boolean };

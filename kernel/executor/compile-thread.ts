@@ -5,7 +5,7 @@
 
 import { parentPort, workerData } from "node:worker_threads";
 import type { Converter } from "tslab/dist/converter";
-import { converterModule } from "./tslab";
+import { converterModule, tslabTsFromCodeCache } from "./tslab";
 import { saveCodeCaches } from "./code-cache";
 import { installVirtualPackages } from "../typing/virtual-packages";
 import { declarationsForKernel } from "../typing/engine-declarations";
@@ -27,7 +27,7 @@ try {
 } catch (e) {
   failed = e instanceof Error ? e : new Error(String(e));
 }
-tell({ op: "ready", error: failed?.message, loadMs: t0, ms: performance.now() - t0 });
+tell({ op: "ready", error: failed?.message, loadMs: t0, ms: performance.now() - t0, codeCache: tslabTsFromCodeCache });
 
 function answer(req: CompileRequest): unknown {
   if (failed || !node) throw failed ?? new Error("the TypeScript converter was not created");

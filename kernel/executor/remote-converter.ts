@@ -24,7 +24,7 @@ export class CompileThread {
    * Settles when the thread has created the converter (or failed to: `error`): `loadMs` to start
    * the thread and load TypeScript, then `ms` to create the converter.
    */
-  readonly ready: Promise<{ error?: string; loadMs: number; ms: number }>;
+  readonly ready: Promise<{ error?: string; loadMs: number; ms: number; codeCache: boolean }>;
   /** Where the thread's messages for the user's log go (e.g. declarations being emitted). */
   onLog: (text: string) => void = (t) => { process.stderr.write(`[bigdata kernel] ${t}\n`); };
 
@@ -37,10 +37,10 @@ export class CompileThread {
     this.ready = new Promise((resolve) => {
       this.worker.on("message", (m: CompileThreadEvent) => {
         if (m.op === "log") this.onLog(m.text);
-        else resolve({ error: m.error, loadMs: m.loadMs, ms: m.ms });
+        else resolve({ error: m.error, loadMs: m.loadMs, ms: m.ms, codeCache: m.codeCache });
       });
-      this.worker.on("error", (e) => { this.gone = String(e); resolve({ error: this.gone, loadMs: 0, ms: 0 }); });
-      this.worker.on("exit", () => { this.gone ??= "it exited"; resolve({ error: this.gone, loadMs: 0, ms: 0 }); });
+      this.worker.on("error", (e) => { this.gone = String(e); resolve({ error: this.gone, loadMs: 0, ms: 0, codeCache: false }); });
+      this.worker.on("exit", () => { this.gone ??= "it exited"; resolve({ error: this.gone, loadMs: 0, ms: 0, codeCache: false }); });
     });
     // The thread must never keep the kernel process alive on its own.
     this.worker.unref();

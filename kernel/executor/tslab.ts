@@ -4,7 +4,7 @@
 
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { requireWithCodeCache } from "./code-cache";
+import { loadedFromCache, requireWithCodeCache } from "./code-cache";
 import type * as Converter from "tslab/dist/converter";
 import type * as Executor from "tslab/dist/executor";
 import type * as Inspect from "tslab/dist/inspect";
@@ -24,5 +24,7 @@ export const jupyterModule = require("tslab/dist/jupyter") as { lastWriteDisplay
 export type TsModule = typeof import("typescript");
 /** tslab's bundled TypeScript 5.0 (same API surface as `typescript` for what the kernel uses). */
 export const tslabTs = requireFromTslab(TS_FILE) as TsModule;
+/** Whether this thread compiled tslab's TypeScript from its code cache (false: none yet, or refused). */
+export const tslabTsFromCodeCache = loadedFromCache(TS_FILE) === true;
 
 export type { Converter as ConverterTypes, Executor as ExecutorTypes };
