@@ -21,7 +21,7 @@ import {
 import { joinPartitions, broadcastJoin, type JoinSpec } from "./join-operators";
 import { windowPartition, type WindowSpecExec } from "./window-operators";
 import { columnarChain, type ColumnarChain } from "../physical/columnar-plan";
-import { runColumnarStage, runCachedColumnarStage, type ColumnarStageSpec, type StageOp } from "./columnar/columnar-stage";
+import { runColumnarStage, runCachedColumnarStage, runRangeColumnarStage, type ColumnarStageSpec, type StageOp } from "./columnar/columnar-stage";
 import type { ColumnarAggSpec } from "./columnar/columnar-agg";
 import { broadcastBatch, type ColumnarJoinSpec } from "./columnar/columnar-join";
 import { concatBatches, type ColumnBatch } from "../column-batch";
@@ -73,6 +73,18 @@ function reusedBuildKey(chain: ColumnarChain, spec: ColumnarJoinSpec, conf: Exec
   if (joins.length > 0 || !ops.every((op) => (op.op === "filter" ? deterministic(op.condition) : op.op === "project" && op.exprs.every(deterministic)))) return undefined;
   const positions = chain.scan.kind === "RddScan" ? chain.scan.cached?.positions : undefined;
   return JSON.stringify([positions, ops, spec, conf.ansi, conf.timeZone], (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+}
+
+/** spark.range's partitions: [start, end, step] of each, as Spark splits the ids (by count). */
+function rangeSplits(p: PhysicalPlan & { kind: "Range" }): [number, number, number][] {
+  const count = Math.max(0, Math.ceil((p.end - p.start) / p.step));
+  const n = Math.max(1, p.numPartitions);
+  const descs: [number, number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const a = Math.floor((count * i) / n), b = Math.floor((count * (i + 1)) / n);
+    descs.push([p.start + a * p.step, p.start + b * p.step, p.step]);
+  }
+  return descs;
 }
 
 /** Replace attributes by positions in `input`. */
@@ -136,14 +148,8 @@ export class Executor {
       }
       case "LocalTableScan": return sc.parallelize(p.rows, p.numPartitions);
       case "Range": {
-        const count = Math.max(0, Math.ceil((p.end - p.start) / p.step));
-        const n = Math.max(1, p.numPartitions);
-        const descs: [number, number, number][] = [];
-        for (let i = 0; i < n; i++) {
-          const a = Math.floor((count * i) / n), b = Math.floor((count * (i + 1)) / n);
-          descs.push([p.start + a * p.step, p.start + b * p.step, p.step]);
-        }
-        return sc.parallelize(descs, n).mapPartitions(generateRange);
+        const descs = rangeSplits(p);
+        return sc.parallelize(descs, descs.length).mapPartitions(generateRange);
       }
       case "FileScan": {
         const spec = p.spec;
@@ -308,6 +314,10 @@ export class Executor {
       aggId: agg ? idOf(agg) : 0,
       output,
     };
+    if (scan.kind === "Range") { // the ids, generated as batches in the tasks
+      const descs = rangeSplits(scan);
+      return sc.parallelize(descs, descs.length).mapPartitionsWithIndex<Row | ColumnBatch>(partial(runRangeColumnarStage, spec, bc, sink));
+    }
     if (scan.kind === "RddScan") { // InMemoryTableScan: the cached column batches
       const positions = scan.cached!.positions;
       return (scan.cached!.batches as RDD<ColumnBatch>).mapPartitionsWithIndex<Row | ColumnBatch>(partial(runCachedColumnarStage, spec, positions, bc, sink));

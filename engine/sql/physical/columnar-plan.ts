@@ -1,6 +1,7 @@
 // Which operators run columnar: a chain of Filter / Project / BroadcastHashJoin (probe side,
-// build on the right) over a file scan whose data source reads column batches (Parquet) or over an
-// in-memory columnar cache (InMemoryTableScan), topped by an optional partial HashAggregate.
+// build on the right) over a file scan whose data source reads column batches (Parquet), over an
+// in-memory columnar cache (InMemoryTableScan) or over spark.range (Range: its ids generated as
+// Float64Array batches in the task), topped by an optional partial HashAggregate.
 // Found top-down, so each chain is the longest one; the
 // executor runs it as one columnar stage and explain() marks its operators. Everything else, and
 // any chain with a non-deterministic expression, stays on the row path.
@@ -29,8 +30,8 @@ export interface ColumnarChain {
   /** Operators from the top down, the scan excluded. */
   nodes: PhysicalPlan[];
   agg?: Node<"HashAggregate">;
-  /** A file scan whose source reads column batches, or an in-memory columnar cache. */
-  scan: Node<"FileScan"> | Node<"RddScan">;
+  /** A file scan whose source reads column batches, an in-memory columnar cache, or a range of ids. */
+  scan: Node<"FileScan"> | Node<"RddScan"> | Node<"Range">;
 }
 
 function exprsOf(p: PhysicalPlan): Expr[] {
@@ -60,8 +61,11 @@ export function columnarChain(p: PhysicalPlan): ColumnarChain | undefined {
     }
     break;
   }
-  const batched = cur.kind === "FileScan" ? !!getDataSource(cur.spec.format)?.readSplitColumns : cur.kind === "RddScan" && !!cur.cached;
-  if (!batched || (cur.kind !== "FileScan" && cur.kind !== "RddScan")) return undefined;
+  const batched = cur.kind === "FileScan" ? !!getDataSource(cur.spec.format)?.readSplitColumns
+    : cur.kind === "RddScan" ? !!cur.cached
+    // Ids a Float64Array holds exactly, as the row path's numbers.
+    : cur.kind === "Range" && Number.isSafeInteger(cur.start) && Number.isSafeInteger(cur.end) && Number.isSafeInteger(cur.step);
+  if (!batched || (cur.kind !== "FileScan" && cur.kind !== "RddScan" && cur.kind !== "Range")) return undefined;
   if (!nodes.every((n) => exprsOf(n).every(isDeterministic))) return undefined;
   return { nodes, agg, scan: cur };
 }

@@ -1,5 +1,6 @@
 // One columnar stage inside a task (Spark's ColumnarToRow over a batched scan, plus whole-stage
-// operators): column batches from the data source's readSplitColumns, then filters, projects and
+// operators): column batches from the data source's readSplitColumns (or the in-memory cache, or
+// spark.range's ids generated in the task), then filters, projects and
 // a broadcast hash join probe per batch, then either a partial hash aggregate (its buffer rows
 // leave the task) or rows (ColumnarToRow) for the row operators above. Plain-data spec; the
 // entry point is registered by name so tasks ship only the spec.
@@ -144,6 +145,33 @@ export const runCachedColumnarStage = registerShippable("sql.runCachedColumnarSt
   const stage = new ColumnarStage(spec, defaultEvalContext(partition, spec.conf), broadcast?.value);
   const t0 = performance.now();
   for (const b of batches) stage.add({ length: b.length, columns: positions.map((c) => unpacked(b.columns[c]!, b.length)) });
+  return stageResult(spec, stage, t0, sink);
+});
+
+/** Ids in a batch of spark.range's stage (as the in-memory cache's batches, CACHE_BATCH_ROWS). */
+const RANGE_BATCH_ROWS = 10_000;
+
+/**
+ * The stage over spark.range's ids: each [start, end, step] of the partition generated as
+ * Float64Array batches holding the numbers the row path's generateRange yields (the planner
+ * takes this path only for safe-integer bounds, columnar-plan.ts).
+ */
+export const runRangeColumnarStage = registerShippable("sql.runRangeColumnarStage", function runRangeColumnarStage(
+  spec: ColumnarStageSpec, broadcast: { readonly value: ColumnBatch } | undefined, sink: Sink | undefined, partition: number, ranges: Iterable<[number, number, number]>,
+): Iterable<unknown[]> | ColumnBatch[] {
+  const stage = new ColumnarStage(spec, defaultEvalContext(partition, spec.conf), broadcast?.value);
+  const t0 = performance.now();
+  for (const [start, end, step] of ranges) {
+    const up = step > 0;
+    let x = start;
+    while (up ? x < end : x > end) {
+      const cap = Math.min(RANGE_BATCH_ROWS, Math.max(1, Math.ceil((end - x) / step)));
+      const ids = new Float64Array(cap);
+      let n = 0;
+      for (; n < cap && (up ? x < end : x > end); n++, x += step) ids[n] = x;
+      stage.add({ length: n, columns: [{ kind: "f64", values: n === cap ? ids : ids.subarray(0, n), nulls: null }] });
+    }
+  }
   return stageResult(spec, stage, t0, sink);
 });
 
