@@ -5,6 +5,7 @@
 import { setField } from "../../common/fields";
 import { AnalysisError } from "../../common/errors";
 import { StructType, simpleString, type DataType } from "../types";
+import { isNumberType, rowsToBatch, type ColumnBatch } from "../column-batch";
 import { parseRecord, type CsvField, type CsvSyntax } from "./csv-tokenizer";
 import { lineNumberAt, readLines, readWholeFile } from "./line-reader";
 import { malformedError, type BadField } from "./malformed";
@@ -233,7 +234,12 @@ export function checkCsvSchema(schema: StructType): void {
 }
 
 /** Rows of one CSV file split. */
-export function* readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<Row> {
+/**
+ * The records of a CSV file as arrays of the output columns' values (outputFields order), after
+ * the parse mode: a malformed record fails (FAILFAST), is dropped (DROPMALFORMED) or keeps null
+ * fields and its text in the corrupt-record column (PERMISSIVE).
+ */
+function* csvValueArrays(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<unknown[]> {
   const s = csvSettings(opts);
   checkCsvSchema(cols.dataSchema);
   const out = outputFields(cols);
@@ -245,41 +251,77 @@ export function* readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Opt
     if (outNames.has(f.name)) plan.push({ name: f.name, index, conv: makeTextConverter(f.dataType, s.sp, s.dtp), dt: f.dataType, nullable: f.nullable });
   });
   const partNames = out.filter((f) => cols.partitionSchema.field(f.name) && !cols.dataSchema.field(f.name)).map((f) => f.name);
+  // Where each output column's value comes from: the corrupt record, a partition value, or the
+  // last parsed field of that name (-1: none, null).
+  const CORRUPT = -2, PARTITION = -3;
+  const source = out.map((f) => (f.name === s.corruptColumn && hasCorrupt ? CORRUPT : partNames.includes(f.name) ? PARTITION : lastIndexOf(plan, f.name)));
+  const partValues = out.map((f) => (partNames.includes(f.name) ? file.partitionValues[f.name] ?? partitionLookup(file.partitionValues, f.name) : null));
+  const parsed = new Array<unknown>(plan.length);
   const lineOf = (r: RawRecord) => r.line ?? (r.offset !== undefined ? lineNumberAt(file.path, r.offset) : undefined);
 
   for (const rec of csvRecords(file, s, metrics)) {
     if (metrics) metrics.rowsRead++;
-    const values: Record<string, unknown> = {};
     let bad: BadField | null = null;
     if (rec.fields.length !== dataFields.length) {
       bad = { reason: `Malformed CSV record: expected ${dataFields.length} fields, found ${rec.fields.length}`, value: rec.raw };
     }
-    for (const p of plan) {
+    for (let k = 0; k < plan.length; k++) {
+      const p = plan[k]!;
       const fld = rec.fields[p.index];
       const v = fld ? fieldValue(fld, s) : null;
       if (v === null) {
         if (!p.nullable && fld) { bad ??= { column: p.name, value: fld.text, reason: "null value in a non-nullable column" }; }
-        setField(values, p.name, null);
+        parsed[k] = null;
         continue;
       }
       const c = p.conv(v);
       if (c === FAIL) {
         bad ??= { column: p.name, value: v, reason: `cannot parse the value as ${simpleString(p.dt)}` };
-        setField(values, p.name, null);
-      } else setField(values, p.name, c);
+        parsed[k] = null;
+      } else parsed[k] = c;
     }
     if (bad) {
       if (s.mode === "FAILFAST") throw malformedError("CSV", file.path, lineOf(rec), bad);
       if (s.mode === "DROPMALFORMED") continue;
     }
-    const row: Row = {};
-    for (const f of out) {
-      if (f.name === s.corruptColumn && hasCorrupt) setField(row, f.name, bad ? rec.raw : null);
-      else if (partNames.includes(f.name)) setField(row, f.name, file.partitionValues[f.name] ?? partitionLookup(file.partitionValues, f.name));
-      else setField(row, f.name, values[f.name] ?? null);
+    const vals = new Array<unknown>(out.length);
+    for (let j = 0; j < out.length; j++) {
+      const from = source[j]!;
+      vals[j] = from >= 0 ? parsed[from] ?? null : from === CORRUPT ? (bad ? rec.raw : null) : from === PARTITION ? partValues[j] : null;
     }
+    yield vals;
+  }
+}
+
+export function* readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<Row> {
+  const names = outputFields(cols).map((f) => f.name);
+  for (const vals of csvValueArrays(file, cols, opts, metrics)) {
+    const row: Row = {};
+    for (let j = 0; j < names.length; j++) setField(row, names[j]!, vals[j]);
     yield row;
   }
+}
+
+/** Rows of a batch of a CSV file's columnar read (as the in-memory cache's batches). */
+const CSV_BATCH_ROWS = 10_000;
+
+/**
+ * The same values as readCsvFile, as column batches (a columnar stage's scan): number columns in
+ * Float64Arrays, the others as plain arrays, without a row object per record.
+ */
+export async function* readCsvBatches(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): AsyncGenerator<ColumnBatch> {
+  const numeric = outputFields(cols).map((f) => isNumberType(f.dataType));
+  let rows: unknown[][] = [];
+  for (const vals of csvValueArrays(file, cols, opts, metrics)) {
+    rows.push(vals);
+    if (rows.length === CSV_BATCH_ROWS) { yield rowsToBatch(rows, numeric); rows = []; }
+  }
+  if (rows.length > 0) yield rowsToBatch(rows, numeric);
+}
+
+function lastIndexOf(plan: Array<{ name: string }>, name: string): number {
+  for (let k = plan.length - 1; k >= 0; k--) if (plan[k]!.name === name) return k;
+  return -1;
 }
 
 function partitionLookup(pv: Row, name: string): unknown {

@@ -47,7 +47,7 @@ export interface FileFormat {
   /** Worker side: the rows of one file (range), with `cols.requiredColumns` filled (partition values from `file`). Filters are advisory. */
   readFile(file: PartitionedFile, cols: ScanColumns, o: Options, filters: PushedFilter[], metrics?: ReadMetrics): Iterable<Row> | Promise<Iterable<Row>>;
   /** Worker side, optional: the same values as column batches (columnar stages). */
-  readFileBatches?(file: PartitionedFile, cols: ScanColumns, filters: PushedFilter[], metrics: ReadMetrics): AsyncIterable<ColumnBatch>;
+  readFileBatches?(file: PartitionedFile, cols: ScanColumns, o: Options, filters: PushedFilter[], metrics: ReadMetrics): AsyncIterable<ColumnBatch>;
   /** The compression codec when the user names none ("none", "snappy", ...). */
   readonly defaultCompression: string;
   /** The data file's name ending for a codec (".csv.gz", ".snappy.parquet"). */

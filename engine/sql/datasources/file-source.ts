@@ -138,7 +138,7 @@ export async function* readFileScanSplitColumns(formatName: string, split: FileS
   const cols = scanColumns(split, req);
   for (const file of split.split.files) {
     metrics.filesRead++;
-    for await (const b of format.readFileBatches(file, cols, req.pushedFilters, metrics)) yield b;
+    for await (const b of format.readFileBatches(file, cols, o, req.pushedFilters, metrics)) yield b;
   }
 }
 
