@@ -147,6 +147,12 @@ export interface DataSource {
    */
   inferSchema(paths: string[], options: DataSourceOptions): StructType;
   /**
+   * Optional, driver side, synchronous: the scan's schema when the user gave the data columns'
+   * (spark.read.schema(...)): a file source appends the partition columns its directories name
+   * (as Spark does; a user column of the same name gives the type, the directory the values).
+   */
+  userSchemaWithPartitions?(paths: string[], options: DataSourceOptions, userSchema: StructType): StructType;
+  /**
    * Optional synchronous planSplits (same result): lets df.rdd.getNumPartitions() answer before
    * any action, as PySpark does.
    */

@@ -26,12 +26,21 @@ function dataSource(format: string): DataSource {
   return ds;
 }
 
+/** The user's schema plus the partition columns of the files' directories; as given when they cannot be listed now (the scan reports that). */
+function withPartitions(ds: DataSource, paths: string[], options: DataSourceOptions, userSchema: StructType): StructType {
+  try {
+    return ds.userSchemaWithPartitions?.(paths, options, userSchema) ?? userSchema;
+  } catch {
+    return userSchema;
+  }
+}
+
 /** Build a DataFrame over files: infer the schema unless given (a synchronous driver-side read, as in Spark). */
 export function fileDataFrame(session: SqlSession, format: string, paths: string[], options0: DataSourceOptions, userSchema?: StructType): DataFrame {
   const ds = dataSource(format);
   // Spark's timeZone option defaults to the session time zone (timestamps without an offset).
   const options: DataSourceOptions = { timezone: session.settings().timeZone, ...options0 };
-  const schema = userSchema ?? ds.inferSchema(paths, options);
+  const schema = userSchema ? withPartitions(ds, paths, options, userSchema) : ds.inferSchema(paths, options);
   if (!(schema instanceof StructType)) {
     throw new AnalysisError("UNABLE_TO_INFER_SCHEMA", `The ${format} data source did not infer a schema synchronously: give one with spark.read.schema(...).`, { parameters: { format } });
   }

@@ -179,6 +179,9 @@ export function fileDataSource(format: FileFormat): DataSource {
     inferSchema(paths, options) {
       return fileScanSchema(format, paths, new Options(options), undefined, emptyMetrics()).schema;
     },
+    userSchemaWithPartitions(paths, options, userSchema) {
+      return fileScanSchema(format, paths, new Options(options), userSchema, emptyMetrics()).schema;
+    },
     planSplitsSync: planSync,
     async planSplits(paths, options, dataSchema, hints) {
       return planSync(paths, options, dataSchema, hints);
