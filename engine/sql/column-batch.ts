@@ -269,6 +269,19 @@ export function rowsToBatch(rows: unknown[][], numeric: boolean[], types?: strin
   return { length: rows.length, columns };
 }
 
+/** Rows of a batch made from rows (the in-memory cache's, Spark's spark.sql.inMemoryColumnarStorage.batchSize; also spark.range's and text files'). */
+export const BATCH_ROWS = 10_000;
+
+/** Rows (arrays) to column batches of BATCH_ROWS rows (rowsToBatch), as they arrive. */
+export function* rowBatches(rows: Iterable<unknown[]>, numeric: boolean[], types?: string[]): Generator<ColumnBatch> {
+  let chunk: unknown[][] = [];
+  for (const r of rows) {
+    chunk.push(r);
+    if (chunk.length === BATCH_ROWS) { yield rowsToBatch(chunk, numeric, types); chunk = []; }
+  }
+  if (chunk.length > 0) yield rowsToBatch(chunk, numeric, types);
+}
+
 const NUMERIC_TYPES = new Set(["byte", "short", "integer", "long", "float", "double"]);
 /** Types whose row-path values are JS numbers (long only when within 2^53; vectorOf checks). */
 export function isNumberType(t: { type: string }): boolean {

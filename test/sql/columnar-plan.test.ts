@@ -59,10 +59,14 @@ describe("columnar marks in explain()", () => {
     expect(marked(right)).not.toContain("BroadcastHashJoin");
   });
 
-  it("row sources are not batched", () => {
-    const plan = s.read.json(json).groupBy("k").agg(F.sum("v")).explainString("simple");
+  it("row sources are not batched; CSV and JSON scans are", () => {
+    const plan = s.read.text(json).groupBy("value").agg(F.count("*")).explainString("simple");
     expect(plan).toContain("Batched: false");
     expect(marked(plan)).toEqual([]);
+    // (Their batches hold the row path's values: test/sql/columnar-text-sources.test.ts.)
+    const fromJson = s.read.json(json).groupBy("k").agg(F.sum("v")).explainString("simple");
+    expect(fromJson).toContain("Batched: true");
+    expect(marked(fromJson)).toEqual(["HashAggregate"]);
   });
 });
 

@@ -3,7 +3,7 @@
 // emptyValue, header, Java-style doubles, ISO timestamps with an offset).
 
 import type { StructType } from "../types";
-import { checkCsvSchema, csvSettings, inferCsvSchema, readCsvBatches, readCsvFile } from "./csv-source";
+import { checkCsvSchema, csvSettings, csvValueArrays, inferCsvSchema, readCsvFile } from "./csv-source";
 import { quoteField } from "./csv-tokenizer";
 import type { FileFormat } from "./file-format";
 import { registerFileFormat } from "./file-source";
@@ -45,7 +45,7 @@ export const csvFormat: FileFormat = {
   inferSchema: inferCsvSchema,
   isSplitable: (_path, o) => !o.bool("multiLine", false),
   readFile: (file, cols, o, _filters, metrics) => readCsvFile(file, cols, o, metrics),
-  readFileBatches: (file, cols, o, _filters, metrics) => readCsvBatches(file, cols, o, metrics),
+  readFileValues: csvValueArrays,
   defaultCompression: "none",
   fileExtension: (compression) => ".csv" + (LINE_CODECS[compression] ?? ""),
   checkWriteSchema: checkCsvSchema,

@@ -5,7 +5,6 @@
 import { setField } from "../../common/fields";
 import { AnalysisError } from "../../common/errors";
 import { StructType, simpleString, type DataType } from "../types";
-import { isNumberType, rowsToBatch, type ColumnBatch } from "../column-batch";
 import { parseRecord, type CsvField, type CsvSyntax } from "./csv-tokenizer";
 import { lineNumberAt, readLines, readWholeFile } from "./line-reader";
 import { malformedError, type BadField } from "./malformed";
@@ -239,7 +238,7 @@ export function checkCsvSchema(schema: StructType): void {
  * the parse mode: a malformed record fails (FAILFAST), is dropped (DROPMALFORMED) or keeps null
  * fields and its text in the corrupt-record column (PERMISSIVE).
  */
-function* csvValueArrays(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<unknown[]> {
+export function* csvValueArrays(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<unknown[]> {
   const s = csvSettings(opts);
   checkCsvSchema(cols.dataSchema);
   const out = outputFields(cols);
@@ -300,23 +299,6 @@ export function* readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Opt
     for (let j = 0; j < names.length; j++) setField(row, names[j]!, vals[j]);
     yield row;
   }
-}
-
-/** Rows of a batch of a CSV file's columnar read (as the in-memory cache's batches). */
-const CSV_BATCH_ROWS = 10_000;
-
-/**
- * The same values as readCsvFile, as column batches (a columnar stage's scan): number columns in
- * Float64Arrays, the others as plain arrays, without a row object per record.
- */
-export async function* readCsvBatches(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): AsyncGenerator<ColumnBatch> {
-  const numeric = outputFields(cols).map((f) => isNumberType(f.dataType));
-  let rows: unknown[][] = [];
-  for (const vals of csvValueArrays(file, cols, opts, metrics)) {
-    rows.push(vals);
-    if (rows.length === CSV_BATCH_ROWS) { yield rowsToBatch(rows, numeric); rows = []; }
-  }
-  if (rows.length > 0) yield rowsToBatch(rows, numeric);
 }
 
 function lastIndexOf(plan: Array<{ name: string }>, name: string): number {

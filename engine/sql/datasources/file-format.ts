@@ -46,6 +46,12 @@ export interface FileFormat {
   readonly readsEmptyFiles?: boolean;
   /** Worker side: the rows of one file (range), with `cols.requiredColumns` filled (partition values from `file`). Filters are advisory. */
   readFile(file: PartitionedFile, cols: ScanColumns, o: Options, filters: PushedFilter[], metrics?: ReadMetrics): Iterable<Row> | Promise<Iterable<Row>>;
+  /**
+   * Worker side, optional: the same records as arrays of the output columns' values
+   * (outputFields order), without a row object each; a columnar stage reads them as batches of
+   * BATCH_ROWS (a text format's alternative to readFileBatches).
+   */
+  readFileValues?(file: PartitionedFile, cols: ScanColumns, o: Options, metrics: ReadMetrics): Iterable<unknown[]>;
   /** Worker side, optional: the same values as column batches (columnar stages). */
   readFileBatches?(file: PartitionedFile, cols: ScanColumns, o: Options, filters: PushedFilter[], metrics: ReadMetrics): AsyncIterable<ColumnBatch>;
   /** The compression codec when the user names none ("none", "snappy", ...). */

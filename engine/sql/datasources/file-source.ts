@@ -9,9 +9,9 @@
 import { setField } from "../../common/fields";
 import { AnalysisError } from "../../common/errors";
 import { registerDataSource, type DataSource, type DataSourceOptions, type InternalRow, type ReadRequest, type ScanHints, type WriteJob, type WrittenFile } from "../datasource-contract";
-import { isNumberType, rowsToBatch, type ColumnBatch } from "../column-batch";
+import { isNumberType, rowBatches, rowsToBatch, type ColumnBatch } from "../column-batch";
 import { StructType } from "../types";
-import { addFileFormat, fileFormat, type FileFormat, type ScanColumns } from "./file-format";
+import { addFileFormat, fileFormat, outputFields, type FileFormat, type ScanColumns } from "./file-format";
 import { listFiles, type FileListing, type ListedFile } from "./file-listing";
 import { evalFilter, filterColumns } from "./filters";
 import { Options } from "./options";
@@ -128,7 +128,7 @@ export async function* readFileScanSplitColumns(formatName: string, split: FileS
   const format = fileFormat(formatName);
   const o = new Options(req.options);
   const tolerant = o.bool("ignoreMissingFiles", o.bool("spark.sql.files.ignoreMissingFiles", false)) || o.bool("ignoreCorruptFiles", o.bool("spark.sql.files.ignoreCorruptFiles", false));
-  if (!format.readFileBatches || tolerant) {
+  if ((!format.readFileBatches && !format.readFileValues) || tolerant) {
     // The row reader's metrics only: the caller counts this batch into the task's metrics.
     const rows = await readFileScanSplit(formatName, split, { ...req, taskMetrics: undefined }, metrics);
     const full = StructType.of(req.dataSchema);
@@ -136,9 +136,11 @@ export async function* readFileScanSplitColumns(formatName: string, split: FileS
     return;
   }
   const cols = scanColumns(split, req);
+  const numeric = outputFields(cols).map((f) => isNumberType(f.dataType));
   for (const file of split.split.files) {
     metrics.filesRead++;
-    for await (const b of format.readFileBatches(file, cols, o, req.pushedFilters, metrics)) yield b;
+    if (format.readFileBatches) for await (const b of format.readFileBatches(file, cols, o, req.pushedFilters, metrics)) yield b;
+    else yield* rowBatches(format.readFileValues!(file, cols, o, metrics), numeric);
   }
 }
 
@@ -187,7 +189,7 @@ export function fileDataSource(format: FileFormat): DataSource {
       return planSync(paths, options, dataSchema, hints);
     },
     readSplit: (split, req) => readFileScanSplit(format.name, split as FileScanSplit, req),
-    readSplitColumns: format.readFileBatches ? (split, req) => {
+    readSplitColumns: format.readFileBatches || format.readFileValues ? (split, req) => {
       const m = emptyMetrics();
       return withTaskMetrics(readFileScanSplitColumns(format.name, split as FileScanSplit, req, m), m, req.taskMetrics);
     } : undefined,

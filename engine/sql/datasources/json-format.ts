@@ -3,7 +3,7 @@
 
 import type { FileFormat } from "./file-format";
 import { registerFileFormat } from "./file-source";
-import { inferJsonSchema, readJsonFile, rowToJson } from "./json-source";
+import { inferJsonSchema, jsonValueArrays, readJsonFile, rowToJson } from "./json-source";
 import { LINE_CODECS, linesText, writeLineFile } from "./line-writer";
 import { textFormats } from "./value-text";
 
@@ -12,6 +12,7 @@ export const jsonFormat: FileFormat = {
   inferSchema: inferJsonSchema,
   isSplitable: (_path, o) => !o.bool("multiLine", false),
   readFile: (file, cols, o, _filters, metrics) => readJsonFile(file, cols, o, metrics),
+  readFileValues: jsonValueArrays,
   defaultCompression: "none",
   fileExtension: (compression) => ".json" + (LINE_CODECS[compression] ?? ""),
   writeFile(path, rows, schema, o, compression) {

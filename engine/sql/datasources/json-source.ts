@@ -271,10 +271,17 @@ function convert(v: JsonValue, dt: DataType, s: JsonSettings, path: string, bad:
 }
 
 /** Rows of one JSON file split. */
-export function* readJsonFile(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<Row> {
+/**
+ * The records of a JSON lines file as arrays of the output columns' values (outputFields order),
+ * after the parse mode (FAILFAST fails, DROPMALFORMED drops, PERMISSIVE keeps the record's text in
+ * the corrupt-record column).
+ */
+export function* jsonValueArrays(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<unknown[]> {
   const s = jsonSettings(opts);
   const out = outputFields(cols);
   const hasCorrupt = cols.dataSchema.fields.some((f) => f.name === s.corruptColumn);
+  const isCorrupt = out.map((f) => f.name === s.corruptColumn && hasCorrupt);
+  const isData = out.map((f) => !!cols.dataSchema.field(f.name));
   for (const rec of jsonRecords(file, s, metrics)) {
     if (metrics) metrics.rowsRead++;
     const bad: { field?: BadField } = {};
@@ -297,12 +304,20 @@ export function* readJsonFile(file: PartitionedFile, cols: ScanColumns, opts: Op
       }
       if (s.mode === "DROPMALFORMED") continue;
     }
-    const row: Row = {};
-    for (const f of out) {
-      if (f.name === s.corruptColumn && hasCorrupt) setField(row, f.name, bad.field ? rec.raw : null);
-      else if (cols.dataSchema.field(f.name)) setField(row, f.name, values[f.name] ?? null);
-      else setField(row, f.name, file.partitionValues[f.name] ?? null);
+    const vals = new Array<unknown>(out.length);
+    for (let j = 0; j < out.length; j++) {
+      const name = out[j]!.name;
+      vals[j] = isCorrupt[j] ? (bad.field ? rec.raw : null) : isData[j] ? values[name] ?? null : file.partitionValues[name] ?? null;
     }
+    yield vals;
+  }
+}
+
+export function* readJsonFile(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<Row> {
+  const names = outputFields(cols).map((f) => f.name);
+  for (const vals of jsonValueArrays(file, cols, opts, metrics)) {
+    const row: Row = {};
+    for (let j = 0; j < names.length; j++) setField(row, names[j]!, vals[j]);
     yield row;
   }
 }

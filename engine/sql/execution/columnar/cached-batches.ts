@@ -8,18 +8,11 @@
 
 import { registerShippable } from "../../../common/closure";
 import type { RDD } from "../../../rdd";
-import { rowsToBatch, valueAt, type ColumnBatch } from "../../column-batch";
+import { rowBatches, valueAt, type ColumnBatch } from "../../column-batch";
 
-export const CACHE_BATCH_ROWS = 10_000;
-
-/** Rows to column batches; `numeric[c]` says column c's type holds JS numbers (./batch.ts isNumberType). */
-export const cacheBatches = registerShippable("sql.cacheBatches", function* cacheBatches(numeric: boolean[], it: Iterable<unknown[]>, types?: string[]): Generator<ColumnBatch> {
-  let rows: unknown[][] = [];
-  for (const r of it) {
-    rows.push(r);
-    if (rows.length === CACHE_BATCH_ROWS) { yield rowsToBatch(rows, numeric, types); rows = []; }
-  }
-  if (rows.length > 0) yield rowsToBatch(rows, numeric, types);
+/** Rows to column batches of BATCH_ROWS; `numeric[c]` says column c's type holds JS numbers (column-batch.ts isNumberType). */
+export const cacheBatches = registerShippable("sql.cacheBatches", function cacheBatches(numeric: boolean[], it: Iterable<unknown[]>, types?: string[]): Generator<ColumnBatch> {
+  return rowBatches(it, numeric, types);
 });
 
 /** The rows of cached batches; with `columns`, rows of just those column positions, in that order. */

@@ -11,7 +11,7 @@ import { defaultEvalContext } from "../../expressions/eval";
 import type { EvalContext } from "../../expressions/registry";
 import { getDataSource, type ScanSpec } from "../../datasource-contract";
 import { StructType } from "../../types";
-import { batchRows, sliceBatch, unpacked, type ColumnBatch } from "../../column-batch";
+import { BATCH_ROWS, batchRows, sliceBatch, unpacked, type ColumnBatch } from "../../column-batch";
 import { ColumnarPartialAgg, type ColumnarAggSpec } from "./columnar-agg";
 import { ColumnarHashJoin, type ColumnarJoinSpec } from "./columnar-join";
 import { compileOp, type ColumnarOp } from "./columnar-ops";
@@ -148,9 +148,6 @@ export const runCachedColumnarStage = registerShippable("sql.runCachedColumnarSt
   return stageResult(spec, stage, t0, sink);
 });
 
-/** Ids in a batch of spark.range's stage (as the in-memory cache's batches, CACHE_BATCH_ROWS). */
-const RANGE_BATCH_ROWS = 10_000;
-
 /**
  * The stage over spark.range's ids: each [start, end, step] of the partition generated as
  * Float64Array batches holding the numbers the row path's generateRange yields (the planner
@@ -165,7 +162,7 @@ export const runRangeColumnarStage = registerShippable("sql.runRangeColumnarStag
     const up = step > 0;
     let x = start;
     while (up ? x < end : x > end) {
-      const cap = Math.min(RANGE_BATCH_ROWS, Math.max(1, Math.ceil((end - x) / step)));
+      const cap = Math.min(BATCH_ROWS, Math.max(1, Math.ceil((end - x) / step)));
       const ids = new Float64Array(cap);
       let n = 0;
       for (; n < cap && (up ? x < end : x > end); n++, x += step) ids[n] = x;
