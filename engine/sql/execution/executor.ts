@@ -15,7 +15,7 @@ import type { SqlSparkContext } from "../session-types";
 import { physicalChildren, type PhysicalPlan, type Partitioning } from "../physical/physical-plan";
 import {
   runPipeline, generateRange, readScanSplit, partialAggregate, finalAggregate, keyRows, dropKeys, sampleSortKeys,
-  rangePartitionOf, keyBySortKey, sortRows, setOpPartition, dedupPartition,
+  rangePartitionOf, keyBySortKey, sortRows, takeOrderedRows, setOpPartition, dedupPartition,
   takeRows, compareSortKeys, countRows, type MetricsSink, type ExecConf, type PipeOp, type Row, type AggSpec,
 } from "./operators";
 import { joinPartitions, broadcastJoin, type JoinSpec } from "./join-operators";
@@ -207,6 +207,7 @@ export class Executor {
       case "Sort": {
         const child = await this.execute(p.child);
         const orders = p.orders.map((o) => bindSort(o, p.child.output));
+        if (p.topN !== undefined && !p.global) return child.mapPartitionsWithIndex(partial(takeOrderedRows, orders, conf, p.topN), true);
         return child.mapPartitionsWithIndex(partial(sortRows, orders, conf), true);
       }
       case "GlobalLimit": {

@@ -11,7 +11,7 @@ import type { Expr, SortExpr } from "../expressions/expression";
 import { compileExpr, defaultEvalContext } from "../expressions/eval";
 import { aggRuntime, type AggRuntime } from "../expressions/aggregates";
 import { lookupFunction, typeOf, type GeneratorDef, type EvalContext } from "../expressions/registry";
-import { compareValues, rowComparator } from "../expressions/compare";
+import { compareValues } from "../expressions/compare";
 import { getDataSource, type ReadRequest, type ScanSpec } from "../datasource-contract";
 import { StructType } from "../types";
 // Registers the columnar stage's task entry point wherever the row operators are (workers too).
@@ -364,14 +364,56 @@ export const keyBySortKey = registerShippable("sql.keyBySortKey", function* keyB
   for (const row of it) yield [fns.map((f) => f(row)), row];
 });
 
-export const sortRows = registerShippable("sql.sortRows", function sortRows(orders: SortExpr[], conf: ExecConf, partition: number, it: Iterable<Row>): Row[] {
+/**
+ * `rows` in `orders` order, stably (equal keys keep their input order). Each row's sort keys are
+ * computed once (a comparator evaluating them would do so O(n log n) times); a single key whose
+ * values are all numbers other than NaN sorts as a Float64Array.
+ */
+function sortByKeys(rows: Row[], keyFns: ((row: Row) => unknown)[], dirs: SortKeySpec[]): Row[] {
+  const n = rows.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (keyFns.length === 1) {
+    const f = keyFns[0]!, keys = new Float64Array(n);
+    let numbers = true;
+    for (let i = 0; i < n && numbers; i++) {
+      const v = f(rows[i]!);
+      if (typeof v === "number" && v === v) keys[i] = v; else numbers = false;
+    }
+    if (numbers) {
+      const up = dirs[0]!.ascending;
+      order.sort((a, b) => { const x = keys[a]!, y = keys[b]!; return x < y ? (up ? -1 : 1) : x > y ? (up ? 1 : -1) : a - b; });
+      return order.map((i) => rows[i]!);
+    }
+  }
+  const keys = rows.map((r) => keyFns.map((f) => f(r)));
+  order.sort((a, b) => compareSortKeys(keys[a]!, keys[b]!, dirs) || a - b);
+  return order.map((i) => rows[i]!);
+}
+
+const sortKeys = (orders: SortExpr[], conf: ExecConf, partition: number) => {
   const ctx = ctxFor(conf, partition);
-  const rows = [...it];
-  const cmp = rowComparator(orders.map((o) => ({ get: compileExpr(o.child, ctx), ascending: o.ascending, nullsFirst: o.nullsFirst })));
-  // Precompute keys once per row: comparators call get() O(n log n) times otherwise.
-  const keyed = rows.map((r, i) => ({ r, i }));
-  keyed.sort((a, b) => cmp(a.r, b.r) || a.i - b.i);
-  return keyed.map((x) => x.r);
+  return { fns: orders.map((o) => compileExpr(o.child, ctx)), dirs: orders.map((o) => ({ ascending: o.ascending, nullsFirst: o.nullsFirst })) };
+};
+
+export const sortRows = registerShippable("sql.sortRows", function sortRows(orders: SortExpr[], conf: ExecConf, partition: number, it: Iterable<Row>): Row[] {
+  const { fns, dirs } = sortKeys(orders, conf, partition);
+  return sortByKeys([...it], fns, dirs);
+});
+
+/**
+ * The partition's first `n` rows in `orders` order, as sortRows would give them, without sorting
+ * the partition (ORDER BY ... LIMIT n, Spark's TakeOrderedAndProject): rows gather in a buffer of
+ * at most max(2n, 1024), sorted and cut to n whenever it fills.
+ */
+export const takeOrderedRows = registerShippable("sql.takeOrderedRows", function takeOrderedRows(orders: SortExpr[], conf: ExecConf, n: number, partition: number, it: Iterable<Row>): Row[] {
+  const { fns, dirs } = sortKeys(orders, conf, partition);
+  const cap = Math.max(2 * n, 1024);
+  let buf: Row[] = [];
+  for (const row of it) {
+    buf.push(row);
+    if (buf.length >= cap) buf = sortByKeys(buf, fns, dirs).slice(0, n);
+  }
+  return sortByKeys(buf, fns, dirs).slice(0, n);
 });
 
 // ---- set operations and dedup ---------------------------------------------------------------------

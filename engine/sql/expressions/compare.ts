@@ -57,19 +57,3 @@ export function valuesEqual(a: unknown, b: unknown): boolean {
   return compareValues(a, b) === 0;
 }
 
-/** A comparator for rows by several keys with per-key direction and null placement. */
-export function rowComparator(keys: { get: (row: unknown[]) => unknown; ascending: boolean; nullsFirst: boolean }[]): (a: unknown[], b: unknown[]) => number {
-  return (ra, rb) => {
-    for (const k of keys) {
-      const x = k.get(ra), y = k.get(rb);
-      const xn = x === null || x === undefined, yn = y === null || y === undefined;
-      if (xn || yn) {
-        if (xn && yn) continue;
-        return xn === k.nullsFirst ? -1 : 1;
-      }
-      const c = compareValues(x, y);
-      if (c !== 0) return k.ascending ? c : -c;
-    }
-    return 0;
-  };
-}

@@ -26,7 +26,8 @@ export type PhysicalPlan =
   | { kind: "Exchange"; output: Attr[]; partitioning: Partitioning; child: PhysicalPlan }
   | { kind: "BroadcastExchange"; output: Attr[]; child: PhysicalPlan }
   | { kind: "BroadcastHashJoin" | "ShuffledHashJoin" | "BroadcastNestedLoopJoin"; output: Attr[]; leftKeys: Expr[]; rightKeys: Expr[]; nullSafe: boolean[]; joinType: JoinType; buildSide: "left" | "right"; condition?: Expr; left: PhysicalPlan; right: PhysicalPlan }
-  | { kind: "Sort"; output: Attr[]; orders: SortExpr[]; global: boolean; child: PhysicalPlan }
+  /** topN: only the partition's first n rows are wanted (ORDER BY ... LIMIT n's per-partition sorts). */
+  | { kind: "Sort"; output: Attr[]; orders: SortExpr[]; global: boolean; topN?: number; child: PhysicalPlan }
   | { kind: "LocalLimit" | "GlobalLimit"; output: Attr[]; limit: number; offset: number; child: PhysicalPlan }
   | { kind: "Union"; output: Attr[]; children: PhysicalPlan[] }
   | { kind: "SetOp"; output: Attr[]; op: "intersect" | "except"; all: boolean; left: PhysicalPlan; right: PhysicalPlan }

@@ -118,10 +118,10 @@ export class PhysicalPlanner {
         if (p.child.kind === "Sort" && p.child.global && p.limit + p.offset <= 10_000) {
           const inner = this.plan(p.child.child);
           const n = p.limit + p.offset, orders = p.child.orders, out = inner.output;
-          const localSort: PhysicalPlan = { kind: "Sort", output: out, orders, global: false, child: inner };
+          const localSort: PhysicalPlan = { kind: "Sort", output: out, orders, global: false, topN: n, child: inner };
           const localTop: PhysicalPlan = { kind: "LocalLimit", output: out, limit: n, offset: 0, child: localSort };
           const one: PhysicalPlan = { kind: "Coalesce", output: out, numPartitions: 1, child: localTop };
-          const finalSort: PhysicalPlan = { kind: "Sort", output: out, orders, global: false, child: one };
+          const finalSort: PhysicalPlan = { kind: "Sort", output: out, orders, global: false, topN: n, child: one };
           return { kind: "GlobalLimit", output: out, limit: p.limit, offset: p.offset, child: finalSort };
         }
         const child = this.plan(p.child);
