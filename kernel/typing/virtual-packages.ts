@@ -17,7 +17,6 @@ import { tslabTs } from "../executor/tslab";
 
 const NOTEBOOK_TYPES = "bigdata-workbench-notebook";
 const PACKAGE_NODE_MODULES = fileURLToPath(new URL("../../node_modules", import.meta.url));
-const PACKAGE_TYPES = join(PACKAGE_NODE_MODULES, "@types");
 
 export function installVirtualPackages(cwd: string, declDir: string): void {
   const sys = tslabTs.sys as typeof tslabTs.sys & { __bdwVirtual?: boolean };
@@ -47,9 +46,6 @@ export function installVirtualPackages(cwd: string, declDir: string): void {
   sys.directoryExists = (p) => isVirtualDir(p) || directoryExists.call(sys, map(p) ?? p);
   sys.getDirectories = (p) => {
     const real = directoryExists.call(sys, p) ? getDirectories.call(sys, p) : [];
-    // A notebook folder inside this package (its notebooks/) has the package's own @types as a
-    // type root: of the global types there (its dev dependencies': chai, webgl2, ...) only Node's.
-    if (p === PACKAGE_TYPES) return real.filter((d) => d === "node");
     if (p === typesDir) return [...new Set([...real, NOTEBOOK_TYPES])];
     if (p === nm) return [...new Set([...real, "@types", "bigdata-workbench"])];
     const m = map(p);
