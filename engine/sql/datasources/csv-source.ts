@@ -2,7 +2,6 @@
 // (header, inferSchema, sep, quote, escape, nullValue, emptyValue, dateFormat, timestampFormat,
 // comment, whitespace trimming, multiLine, mode, columnNameOfCorruptRecord).
 
-import { setField } from "../../common/fields";
 import { AnalysisError } from "../../common/errors";
 import { StructType, simpleString, type DataType } from "../types";
 import { parseRecord, type CsvField, type CsvSyntax } from "./csv-tokenizer";
@@ -13,7 +12,7 @@ import {
   FAIL, dateTimeParsers, makeTextConverter, numberSpellings, parseDouble, parseIntegral, parseBoolean,
   type DateTimeParsers, type NumberSpellings, type TextConverter,
 } from "./text-convert";
-import { outputFields, type ScanColumns } from "./file-format";
+import { outputFields, valueRows, type ScanColumns } from "./file-format";
 import type { PartitionedFile, ReadMetrics, Row } from "./types";
 
 export interface CsvSettings {
@@ -292,13 +291,8 @@ export function* csvValueArrays(file: PartitionedFile, cols: ScanColumns, opts: 
   }
 }
 
-export function* readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<Row> {
-  const names = outputFields(cols).map((f) => f.name);
-  for (const vals of csvValueArrays(file, cols, opts, metrics)) {
-    const row: Row = {};
-    for (let j = 0; j < names.length; j++) setField(row, names[j]!, vals[j]);
-    yield row;
-  }
+export function readCsvFile(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<Row> {
+  return valueRows(cols, csvValueArrays(file, cols, opts, metrics));
 }
 
 function lastIndexOf(plan: Array<{ name: string }>, name: string): number {

@@ -7,6 +7,7 @@
 // `registerFileFormat` (file-source.ts), plus its import in index.ts.
 
 import { AnalysisError } from "../../common/errors";
+import { setField } from "../../common/fields";
 import type { ColumnBatch } from "../column-batch";
 import type { StructField, StructType } from "../types";
 import type { Options } from "./options";
@@ -31,6 +32,16 @@ export function outputFields(cols: ScanColumns): StructField[] {
     if (!f) throw new AnalysisError("UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", `A column with name \`${n}\` cannot be resolved in the scan.`, { parameters: { objectName: n } });
     return f;
   });
+}
+
+/** The rows (objects by output column name) of a reader's value arrays (readFileValues' form). */
+export function* valueRows(cols: ScanColumns, values: Iterable<unknown[]>): Generator<Row> {
+  const names = outputFields(cols).map((f) => f.name);
+  for (const vals of values) {
+    const row: Row = {};
+    for (let j = 0; j < names.length; j++) setField(row, names[j]!, vals[j]);
+    yield row;
+  }
 }
 
 export interface FileFormat {

@@ -5,7 +5,7 @@
 import { decimalText, toDecimal } from "../../common/decimal";
 import { setField } from "../../common/fields";
 import { StructType, simpleString, type DataType, type StructField } from "../types";
-import { outputFields, type ScanColumns } from "./file-format";
+import { outputFields, valueRows, type ScanColumns } from "./file-format";
 import { formatDate, formatTimestampIso } from "./datetime";
 import { javaDoubleToString } from "../text-format";
 import { parseJson, stringifyJson, JsonNumber, JsonSyntaxError, type JsonParseOptions, type JsonValue } from "./json-text";
@@ -313,13 +313,8 @@ export function* jsonValueArrays(file: PartitionedFile, cols: ScanColumns, opts:
   }
 }
 
-export function* readJsonFile(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<Row> {
-  const names = outputFields(cols).map((f) => f.name);
-  for (const vals of jsonValueArrays(file, cols, opts, metrics)) {
-    const row: Row = {};
-    for (let j = 0; j < names.length; j++) setField(row, names[j]!, vals[j]);
-    yield row;
-  }
+export function readJsonFile(file: PartitionedFile, cols: ScanColumns, opts: Options, metrics?: ReadMetrics): Generator<Row> {
+  return valueRows(cols, jsonValueArrays(file, cols, opts, metrics));
 }
 
 /** JSON text of one row for writing (Spark omits null fields by default; ignoreNullFields). */
