@@ -17,6 +17,7 @@ import { tslabTs } from "../executor/tslab";
 
 const NOTEBOOK_TYPES = "bigdata-workbench-notebook";
 const PACKAGE_NODE_MODULES = fileURLToPath(new URL("../../node_modules", import.meta.url));
+const PACKAGE_TYPES = join(PACKAGE_NODE_MODULES, "@types");
 
 export function installVirtualPackages(cwd: string, declDir: string): void {
   const sys = tslabTs.sys as typeof tslabTs.sys & { __bdwVirtual?: boolean };
@@ -46,7 +47,12 @@ export function installVirtualPackages(cwd: string, declDir: string): void {
   sys.directoryExists = (p) => isVirtualDir(p) || directoryExists.call(sys, map(p) ?? p);
   sys.getDirectories = (p) => {
     const real = directoryExists.call(sys, p) ? getDirectories.call(sys, p) : [];
-    if (p === typesDir) return [...new Set([...real, NOTEBOOK_TYPES])];
+    // The package's own @types (a type root of a notebook inside the package, or of a kernel
+    // running in the package's folder): of its global types (dev dependencies': chai, webgl2,
+    // ...) only Node's; notebook globals are mounted beside them all the same.
+    const own = p === PACKAGE_TYPES ? real.filter((d) => d === "node") : real;
+    if (p === typesDir) return [...new Set([...own, NOTEBOOK_TYPES])];
+    if (p === PACKAGE_TYPES) return own;
     if (p === nm) return [...new Set([...real, "@types", "bigdata-workbench"])];
     const m = map(p);
     return m ? getDirectories.call(sys, m) : real;
