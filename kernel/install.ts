@@ -84,9 +84,10 @@ export async function installKernelSpec(opts: InstallKernelSpecOptions = {}): Pr
   writeFileSync(join(dir, "logo-64x64.png"), logoPng(64));
   writeFileSync(join(dir, "logo-svg.svg"), logoSvg());
   // Emit the engine's declarations now so the first kernel start does not have to.
+  let declarations: string | undefined;
   try {
     const { ensureEngineDeclarations } = await import("./typing/engine-declarations");
-    await ensureEngineDeclarations();
+    declarations = await ensureEngineDeclarations();
   } catch {
     // The kernel emits them on start if this failed.
   }
@@ -94,11 +95,9 @@ export async function installKernelSpec(opts: InstallKernelSpecOptions = {}): Pr
   // threads load it from its code cache (executor/code-cache.ts; about a second, once per install).
   try {
     const { converterModule, tslabTsFromCodeCache } = await import("./executor/tslab");
-    if (!tslabTsFromCodeCache) {
-      const [{ installVirtualPackages }, { ensureEngineDeclarations }, { saveCodeCaches }] = await Promise.all([
-        import("./typing/virtual-packages"), import("./typing/engine-declarations"), import("./executor/code-cache"),
-      ]);
-      installVirtualPackages(process.cwd(), await ensureEngineDeclarations());
+    if (!tslabTsFromCodeCache && declarations) {
+      const [{ installVirtualPackages }, { saveCodeCaches }] = await Promise.all([import("./typing/virtual-packages"), import("./executor/code-cache")]);
+      installVirtualPackages(process.cwd(), declarations);
       converterModule.createConverter({ isJS: false, isBrowser: false }).convert("", "const n: number = 1;\nn");
       saveCodeCaches();
     }
