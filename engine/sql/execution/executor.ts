@@ -15,8 +15,8 @@ import type { SqlSparkContext } from "../session-types";
 import { physicalChildren, type PhysicalPlan, type Partitioning } from "../physical/physical-plan";
 import {
   runPipeline, generateRange, readScanSplit, partialAggregate, finalAggregate, keyRows, dropKeys, sampleSortKeys,
-  rangePartitionOf, keyBySortKey, sortRows, takeOrderedRows, setOpPartition, dedupPartition,
-  takeRows, compareSortKeys, countRows, type MetricsSink, type ExecConf, type PipeOp, type Row, type AggSpec,
+  rangePartitionOf, keyBySortKey, sortRows, takeOrderedRows, takeOrderedAndProject, setOpPartition, dedupPartition,
+  takeRows, countRows, type MetricsSink, type ExecConf, type PipeOp, type Row, type AggSpec,
 } from "./operators";
 import { joinPartitions, broadcastJoin, type JoinSpec } from "./join-operators";
 import { windowPartition, type WindowSpecExec } from "./window-operators";
@@ -27,6 +27,8 @@ import { broadcastBatch, type ColumnarJoinSpec } from "./columnar/columnar-join"
 import { concatBatches, type ColumnBatch } from "../column-batch";
 import { cachedScanRows } from "./columnar/cached-batches";
 import { refsOf } from "./columnar/vector-expr";
+import type { ColumnarTopKSpec } from "./columnar/columnar-sort";
+import { compareSortKeys } from "./sort-order";
 
 /** A columnar stage's partial aggregate, bound to the rows below it. */
 export function columnarAggSpec(agg: PhysicalPlan & { kind: "HashAggregate" }): ColumnarAggSpec {
@@ -207,8 +209,20 @@ export class Executor {
       case "Sort": {
         const child = await this.execute(p.child);
         const orders = p.orders.map((o) => bindSort(o, p.child.output));
-        if (p.topN !== undefined && !p.global) return child.mapPartitionsWithIndex(partial(takeOrderedRows, orders, conf, p.topN), true);
         return child.mapPartitionsWithIndex(partial(sortRows, orders, conf), true);
+      }
+      case "TakeOrderedAndProject": {
+        // Each partition's first rows (on its batches when the child is a columnar stage), then
+        // those of all partitions in one task of a stage of its own, as Spark's does.
+        const input = p.child.output, n = p.limit + p.offset;
+        const orders = p.orders.map((o) => bindSort(o, input));
+        const chain = this.chainOf(p.child);
+        const local = chain && !chain.agg
+          ? await this.columnarStage(chain, "rows", { orders, n }) as RDD<Row>
+          : (await this.execute(p.child)).mapPartitionsWithIndex(partial(takeOrderedRows, orders, conf, n), true);
+        const project = p.projectList.map((e) => bindExpr(e, input));
+        const one = await this.exchange(local, { type: "single" }, input);
+        return one.mapPartitionsWithIndex(partial(takeOrderedAndProject, orders, conf, p.limit, p.offset, project));
       }
       case "GlobalLimit": {
         const child = await this.execute(p.child);
@@ -290,14 +304,15 @@ export class Executor {
     return bc;
   }
 
-  private async columnarStage(chain: ColumnarChain, output: "rows" | "batches"): Promise<RDD<Row | ColumnBatch>> {
+  /** `topK`: only each task's first rows in that order leave it (TakeOrderedAndProject). */
+  private async columnarStage(chain: ColumnarChain, output: "rows" | "batches", topK?: ColumnarTopKSpec): Promise<RDD<Row | ColumnBatch>> {
     const sc = this.sc, sink = this.sink;
     const { ansi, nowMillis, seed, timeZone } = this.conf;
     const bottomUp = chain.nodes.filter((n) => n !== chain.agg).reverse();
     // execute() counts the rows of a top operator that is not a pipelined one itself (batches
     // leave without execute(): the stage counts its top then).
     const top = chain.nodes[0] ?? chain.scan;
-    const topCounted = output === "rows" && !["Project", "Filter"].includes(top.kind);
+    const topCounted = output === "rows" && !topK && !["Project", "Filter"].includes(top.kind);
     const idOf = (n: PhysicalPlan) => (topCounted && n === top ? 0 : this.ids.get(n) ?? 0);
     let bc: { readonly value: ColumnBatch } | undefined;
     const { ops, joins } = stageOps(chain);
@@ -309,6 +324,7 @@ export class Executor {
       ...(scan.kind === "FileScan" ? { scan: scan.spec } : {}),
       ops,
       agg: agg ? columnarAggSpec(agg) : undefined,
+      topK,
       conf: { ansi, nowMillis, seed, timeZone },
       scanId: idOf(scan),
       opIds: bottomUp.map(idOf),

@@ -11,7 +11,7 @@ import type { Expr, SortExpr } from "../expressions/expression";
 import { compileExpr, defaultEvalContext } from "../expressions/eval";
 import { aggRuntime, type AggRuntime } from "../expressions/aggregates";
 import { lookupFunction, typeOf, type GeneratorDef, type EvalContext } from "../expressions/registry";
-import { compareValues } from "../expressions/compare";
+import { compareSortKeys, sortedPositions, type SortKeys, type SortKeySpec } from "./sort-order";
 import { getDataSource, type ReadRequest, type ScanSpec } from "../datasource-contract";
 import { StructType } from "../types";
 // Registers the columnar stage's task entry point wherever the row operators are (workers too).
@@ -308,26 +308,6 @@ export const dropKeys = registerShippable("sql.dropKeys", function* dropKeys(it:
   for (const kv of it) yield kv[1];
 });
 
-export interface SortKeySpec {
-  ascending: boolean;
-  nullsFirst: boolean;
-}
-
-/** Compare two sort-key arrays by per-position direction and null placement. */
-export function compareSortKeys(a: unknown[], b: unknown[], dirs: SortKeySpec[]): number {
-  for (let i = 0; i < dirs.length; i++) {
-    const x = a[i], y = b[i], d = dirs[i]!;
-    const xn = x === null || x === undefined, yn = y === null || y === undefined;
-    if (xn || yn) {
-      if (xn && yn) continue;
-      return xn === d.nullsFirst ? -1 : 1;
-    }
-    const c = compareValues(x, y);
-    if (c !== 0) return d.ascending ? c : -c;
-  }
-  return 0;
-}
-
 /** Sample sort keys of one partition (reservoir of `k`), for range partition bounds. */
 export const sampleSortKeys = registerShippable("sql.sampleSortKeys", function sampleSortKeys(orders: SortExpr[], conf: ExecConf, k: number, partition: number, it: Iterable<Row>): unknown[][] {
   const ctx = ctxFor(conf, partition);
@@ -371,23 +351,18 @@ export const keyBySortKey = registerShippable("sql.keyBySortKey", function* keyB
  */
 function sortByKeys(rows: Row[], keyFns: ((row: Row) => unknown)[], dirs: SortKeySpec[]): Row[] {
   const n = rows.length;
-  const order = Array.from({ length: n }, (_, i) => i);
+  let keys: SortKeys | undefined;
   if (keyFns.length === 1) {
-    const f = keyFns[0]!, keys = new Float64Array(n);
-    let numbers = true;
-    for (let i = 0; i < n && numbers; i++) {
+    const f = keyFns[0]!, numbers = new Float64Array(n);
+    let ok = true;
+    for (let i = 0; i < n && ok; i++) {
       const v = f(rows[i]!);
-      if (typeof v === "number" && v === v) keys[i] = v; else numbers = false;
+      if (typeof v === "number" && v === v) numbers[i] = v; else ok = false;
     }
-    if (numbers) {
-      const up = dirs[0]!.ascending;
-      order.sort((a, b) => { const x = keys[a]!, y = keys[b]!; return x < y ? (up ? -1 : 1) : x > y ? (up ? 1 : -1) : a - b; });
-      return order.map((i) => rows[i]!);
-    }
+    if (ok) keys = { numbers, ascending: dirs[0]!.ascending };
   }
-  const keys = rows.map((r) => keyFns.map((f) => f(r)));
-  order.sort((a, b) => compareSortKeys(keys[a]!, keys[b]!, dirs) || a - b);
-  return order.map((i) => rows[i]!);
+  keys ??= { tuples: rows.map((r) => keyFns.map((f) => f(r))), dirs };
+  return sortedPositions(keys, n).map((i) => rows[i]!);
 }
 
 const sortKeys = (orders: SortExpr[], conf: ExecConf, partition: number) => {
@@ -414,6 +389,19 @@ export const takeOrderedRows = registerShippable("sql.takeOrderedRows", function
     if (buf.length >= cap) buf = sortByKeys(buf, fns, dirs).slice(0, n);
   }
   return sortByKeys(buf, fns, dirs).slice(0, n);
+});
+
+/**
+ * TakeOrderedAndProject's last step, in one task over every partition's first rows: the first
+ * offset + limit in `orders` order, the offset dropped, `project` evaluated on the rest.
+ */
+export const takeOrderedAndProject = registerShippable("sql.takeOrderedAndProject", function takeOrderedAndProject(
+  orders: SortExpr[], conf: ExecConf, limit: number, offset: number, project: Expr[], partition: number, it: Iterable<Row>,
+): Row[] {
+  const top = takeOrderedRows(orders, conf, limit + offset, partition, it).slice(offset);
+  const ctx = ctxFor(conf, partition);
+  const fns = project.map((e) => compileExpr(e, ctx));
+  return top.map((row) => fns.map((f) => f(row)));
 });
 
 // ---- set operations and dedup ---------------------------------------------------------------------

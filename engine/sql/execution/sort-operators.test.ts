@@ -3,7 +3,8 @@
 // n per partition) gives exactly sortRows' first n rows, through however many buffer cuts.
 import { describe, expect, it } from "vitest";
 import type { SortExpr } from "../expressions/expression";
-import { compareSortKeys, sortRows, takeOrderedRows, type ExecConf, type Row } from "./operators";
+import { sortRows, takeOrderedRows, type ExecConf, type Row } from "./operators";
+import { compareSortKeys } from "./sort-order";
 
 const conf: ExecConf = { ansi: false, nowMillis: 0, seed: 0 };
 const ref = (index: number): SortExpr["child"] => ({ kind: "ref", index, name: `c${index}`, dataType: { type: "double" }, nullable: true });

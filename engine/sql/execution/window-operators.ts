@@ -10,7 +10,8 @@ import { lookupFunction, typeOf, type EvalContext } from "../expressions/registr
 import { compareValues } from "../expressions/compare";
 import { addMonths, addMonthsKeepingTime } from "../expressions/functions-datetime";
 import { UTC, instantOfWall, wallDate } from "../time-zone";
-import { compareSortKeys, ctxFor, type ExecConf, type Row, type SortKeySpec } from "./operators";
+import { ctxFor, type ExecConf, type Row } from "./operators";
+import { compareSortKeys, type SortKeySpec } from "./sort-order";
 
 export interface WindowSpecExec {
   partitionBy: Expr[];

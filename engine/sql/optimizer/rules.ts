@@ -361,7 +361,8 @@ export const LimitPushDown: Rule = {
   apply: (plan) => transformPlanUp(plan, (p) => {
     if (p.kind !== "Limit") return p;
     const c = p.child;
-    if (c.kind === "Limit" && p.offset === 0 && c.offset === 0) return { ...p, limit: Math.min(p.limit, c.limit), child: c.child };
+    // Rows [o2, o2 + l2) of x, then [o1, o1 + l1) of those: one limit (offset().limit() chains).
+    if (c.kind === "Limit") return { ...p, limit: Math.min(p.limit, Math.max(0, c.limit - p.offset)), offset: p.offset + c.offset, child: c.child };
     if (c.kind === "Project" && c.exprs.every(deterministic) && !c.exprs.some((e) => anyExpr(e, (x) => x.kind === "window"))) {
       return { ...c, child: { ...p, child: c.child } };
     }

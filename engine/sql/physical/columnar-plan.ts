@@ -1,7 +1,8 @@
 // Which operators run columnar: a chain of Filter / Project / BroadcastHashJoin (probe side,
 // build on the right) over a file scan whose data source reads column batches (Parquet), over an
 // in-memory columnar cache (InMemoryTableScan) or over spark.range (Range: its ids generated as
-// Float64Array batches in the task), topped by an optional partial HashAggregate.
+// Float64Array batches in the task), topped by an optional partial HashAggregate; a
+// TakeOrderedAndProject over a chain without one takes each partition's top rows on its batches.
 // Found top-down, so each chain is the longest one; the
 // executor runs it as one columnar stage and explain() marks its operators. Everything else, and
 // any chain with a non-deterministic expression, stays on the row path.
@@ -74,6 +75,8 @@ export function columnarChain(p: PhysicalPlan): ColumnarChain | undefined {
 export function columnarNodes(root: PhysicalPlan, children: (p: PhysicalPlan) => PhysicalPlan[]): Set<PhysicalPlan> {
   const out = new Set<PhysicalPlan>();
   const walk = (p: PhysicalPlan): void => {
+    // TakeOrderedAndProject keeps each partition's first rows on the batches of a stage without an aggregate.
+    if (p.kind === "TakeOrderedAndProject") { const below = columnarChain(p.child); if (below && !below.agg) out.add(p); }
     const chain = columnarChain(p);
     if (chain) {
       for (const n of [...chain.nodes, chain.scan]) out.add(n);

@@ -36,7 +36,7 @@ export function plannedPartitions(p: PhysicalPlan, defaultParallelism?: number):
       const c = recur(p.child);
       return c === undefined ? undefined : Math.min(p.numPartitions, c);
     }
-    case "GlobalLimit": return 1;
+    case "GlobalLimit": case "TakeOrderedAndProject": return 1;
     case "BroadcastHashJoin": case "BroadcastNestedLoopJoin": case "ShuffledHashJoin": {
       const build = p.buildSide === "left" ? p.left : p.right;
       if (build.kind === "BroadcastExchange") return recur(p.buildSide === "left" ? p.right : p.left);

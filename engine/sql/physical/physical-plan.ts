@@ -26,8 +26,13 @@ export type PhysicalPlan =
   | { kind: "Exchange"; output: Attr[]; partitioning: Partitioning; child: PhysicalPlan }
   | { kind: "BroadcastExchange"; output: Attr[]; child: PhysicalPlan }
   | { kind: "BroadcastHashJoin" | "ShuffledHashJoin" | "BroadcastNestedLoopJoin"; output: Attr[]; leftKeys: Expr[]; rightKeys: Expr[]; nullSafe: boolean[]; joinType: JoinType; buildSide: "left" | "right"; condition?: Expr; left: PhysicalPlan; right: PhysicalPlan }
-  /** topN: only the partition's first n rows are wanted (ORDER BY ... LIMIT n's per-partition sorts). */
-  | { kind: "Sort"; output: Attr[]; orders: SortExpr[]; global: boolean; topN?: number; child: PhysicalPlan }
+  | { kind: "Sort"; output: Attr[]; orders: SortExpr[]; global: boolean; child: PhysicalPlan }
+  /**
+   * ORDER BY ... LIMIT n (Spark's TakeOrderedAndProjectExec): the first limit + offset rows of each
+   * partition in `orders` order, those of all partitions in one task, `offset` of them dropped and
+   * `projectList` (over the child's output) evaluated on the rest.
+   */
+  | { kind: "TakeOrderedAndProject"; output: Attr[]; limit: number; offset: number; orders: SortExpr[]; projectList: Expr[]; child: PhysicalPlan }
   | { kind: "LocalLimit" | "GlobalLimit"; output: Attr[]; limit: number; offset: number; child: PhysicalPlan }
   | { kind: "Union"; output: Attr[]; children: PhysicalPlan[] }
   | { kind: "SetOp"; output: Attr[]; op: "intersect" | "except"; all: boolean; left: PhysicalPlan; right: PhysicalPlan }
@@ -42,7 +47,7 @@ export function physicalChildren(p: PhysicalPlan): PhysicalPlan[] {
     case "BroadcastHashJoin": case "ShuffledHashJoin": case "BroadcastNestedLoopJoin": case "SetOp": return [p.left, p.right];
     case "Union": return p.children;
     case "Project": case "Filter": case "Generate": case "HashAggregate": case "Exchange": case "BroadcastExchange": case "Sort":
-    case "LocalLimit": case "GlobalLimit": case "Window": case "Deduplicate": case "Coalesce": case "Sample":
+    case "LocalLimit": case "GlobalLimit": case "Window": case "Deduplicate": case "Coalesce": case "Sample": case "TakeOrderedAndProject":
       return [p.child];
     default: return assertNever(p, "physical plan");
   }

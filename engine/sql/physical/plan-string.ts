@@ -57,6 +57,8 @@ function nodeString(p: PhysicalPlan, columnar: boolean): string {
       return `${p.kind} [${p.leftKeys.map(exprPlan).join(", ")}], [${p.rightKeys.map(exprPlan).join(", ")}], ${JOIN_NAMES[p.joinType]}, Build${p.buildSide === "left" ? "Left" : "Right"}${p.condition ? `, ${exprPlan(p.condition)}` : ""}`;
     case "BroadcastNestedLoopJoin": return `BroadcastNestedLoopJoin Build${p.buildSide === "left" ? "Left" : "Right"}, ${JOIN_NAMES[p.joinType]}${p.condition ? `, ${exprPlan(p.condition)}` : ""}`;
     case "Sort": return `Sort [${p.orders.map(exprPlan).join(", ")}], ${p.global}, 0`;
+    case "TakeOrderedAndProject": // limit counts the offset rows too, as Spark prints it
+      return `TakeOrderedAndProject(limit=${p.limit + p.offset}${p.offset ? `, offset=${p.offset}` : ""}, orderBy=[${p.orders.map(exprPlan).join(",")}], output=[${attrList(p.output, ",")}])`;
     case "LocalLimit": return `LocalLimit ${p.limit + p.offset}`;
     case "GlobalLimit": return `GlobalLimit ${p.limit}${p.offset ? `, ${p.offset}` : ""}`;
     case "Union": return "Union";

@@ -14,6 +14,13 @@ import { newExprId, outputOf, type LogicalPlan } from "../plan/logical-plan";
 import type { SqlSettings } from "../session-types";
 import type { PhysicalPlan } from "./physical-plan";
 
+/**
+ * The largest limit (offset included) ORDER BY ... LIMIT runs as TakeOrderedAndProject with
+ * (Spark's spark.sql.execution.topKSortFallbackThreshold): above it a full sort, then the limit.
+ * Every task keeps up to twice this many rows.
+ */
+const TOP_K_SORT_FALLBACK_THRESHOLD = 10_000;
+
 const isAgg = (e: Expr): e is Expr & { kind: "fn" } => e.kind === "fn" && lookupFunction(e.name)?.kind === "agg";
 
 /** Rough size of a plan's output in bytes (Spark's sizeInBytes statistics), Infinity if unknown. */
@@ -101,7 +108,7 @@ export class PhysicalPlanner {
         return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name, cached: { batches: p.cached.batches, positions, width: all.length, builds: p.cached.builds } };
       }
       case "SubqueryAlias": case "Hint": return this.plan(p.child);
-      case "Project": return { kind: "Project", output: outputOf(p), exprs: p.exprs, child: this.plan(p.child) };
+      case "Project": return this.takeOrdered(p) ?? { kind: "Project", output: outputOf(p), exprs: p.exprs, child: this.plan(p.child) };
       case "Filter": return { kind: "Filter", output: outputOf(p), condition: p.condition, child: this.plan(p.child) };
       case "Generate": return { kind: "Generate", output: outputOf(p), generator: p.generator, outer: p.outer, child: this.plan(p.child) };
       case "Aggregate": return this.planAggregate(p, n);
@@ -113,17 +120,11 @@ export class PhysicalPlanner {
         return { kind: "Sort", output: child.output, orders: p.orders, global: true, child: ex };
       }
       case "Limit": {
-        // ORDER BY ... LIMIT n (Spark's TakeOrderedAndProject): top n per partition, then the top
-        // n of those in one task - no range exchange, no sampling job.
-        if (p.child.kind === "Sort" && p.child.global && p.limit + p.offset <= 10_000) {
-          const inner = this.plan(p.child.child);
-          const n = p.limit + p.offset, orders = p.child.orders, out = inner.output;
-          const localSort: PhysicalPlan = { kind: "Sort", output: out, orders, global: false, topN: n, child: inner };
-          const localTop: PhysicalPlan = { kind: "LocalLimit", output: out, limit: n, offset: 0, child: localSort };
-          const one: PhysicalPlan = { kind: "Coalesce", output: out, numPartitions: 1, child: localTop };
-          const finalSort: PhysicalPlan = { kind: "Sort", output: out, orders, global: false, topN: n, child: one };
-          return { kind: "GlobalLimit", output: out, limit: p.limit, offset: p.offset, child: finalSort };
-        }
+        // ORDER BY ... LIMIT n, with or without a projection between them (Spark's
+        // TakeOrderedAndProject): the top n of each partition, then of those in one task; no
+        // range exchange, no sampling job.
+        const top = this.takeOrdered(p);
+        if (top) return top;
         const child = this.plan(p.child);
         const local: PhysicalPlan = { kind: "LocalLimit", output: child.output, limit: p.limit, offset: p.offset, child };
         return { kind: "GlobalLimit", output: child.output, limit: p.limit, offset: p.offset, child: local };
@@ -168,6 +169,24 @@ export class PhysicalPlanner {
       }
       default: return assertNever(p, "logical plan");
     }
+  }
+
+  /**
+   * A limit over a global sort, with or without a projection above or between them, as
+   * TakeOrderedAndProject (the optimizer pushes limits below projections); undefined otherwise.
+   */
+  private takeOrdered(p: LogicalPlan & { kind: "Limit" | "Project" }): PhysicalPlan | undefined {
+    let project: (LogicalPlan & { kind: "Project" }) | undefined, limit: LogicalPlan = p;
+    if (p.kind === "Project") { project = p; limit = p.child; }
+    if (limit.kind !== "Limit" || limit.limit + limit.offset > TOP_K_SORT_FALLBACK_THRESHOLD) return undefined;
+    let sort = limit.child;
+    if (sort.kind === "Project" && !project) { project = sort; sort = sort.child; }
+    if (sort.kind !== "Sort" || !sort.global) return undefined;
+    const child = this.plan(sort.child);
+    return {
+      kind: "TakeOrderedAndProject", output: outputOf(p), limit: limit.limit, offset: limit.offset, orders: sort.orders,
+      projectList: project ? project.exprs : child.output, child,
+    };
   }
 
   private distinctOf(child: PhysicalPlan, n: number): PhysicalPlan {

@@ -2,7 +2,8 @@
 // operators): column batches from the data source's readSplitColumns (or the in-memory cache, or
 // spark.range's ids generated in the task), then filters, projects and
 // a broadcast hash join probe per batch, then either a partial hash aggregate (its buffer rows
-// leave the task) or rows (ColumnarToRow) for the row operators above. Plain-data spec; the
+// leave the task), the top n rows in sort order (TakeOrderedAndProject's per-partition half) or
+// rows (ColumnarToRow) for the row operators above. Plain-data spec; the
 // entry point is registered by name so tasks ship only the spec.
 
 import { registerShippable } from "../../../common/closure";
@@ -14,6 +15,7 @@ import { StructType } from "../../types";
 import { BATCH_ROWS, batchRows, sliceBatch, unpacked, type ColumnBatch } from "../../column-batch";
 import { ColumnarPartialAgg, type ColumnarAggSpec } from "./columnar-agg";
 import { ColumnarHashJoin, type ColumnarJoinSpec } from "./columnar-join";
+import { ColumnarTopK, type ColumnarTopKSpec } from "./columnar-sort";
 import { compileOp, type ColumnarOp } from "./columnar-ops";
 import { plainColumn } from "./vector-expr";
 
@@ -24,6 +26,8 @@ export interface ColumnarStageSpec {
   scan?: ScanSpec;
   ops: StageOp[];
   agg?: ColumnarAggSpec;
+  /** Without an aggregate: only the first n rows in this order leave the task. */
+  topK?: ColumnarTopKSpec;
   conf: { ansi: boolean; nowMillis: number; seed: number; timeZone?: string };
   /** Operator ids for row-count metrics: the scan, each op, the aggregate (0 = not counted). */
   scanId: number;
@@ -57,6 +61,7 @@ export function fusedJoinOf(ops: StageOp[], width: number): { at: number; projec
 export class ColumnarStage {
   private readonly steps: ((b: ColumnBatch) => ColumnBatch)[];
   private readonly agg?: ColumnarPartialAgg;
+  private readonly topK?: ColumnarTopK;
   readonly out: ColumnBatch[] = [];
   readonly counts: number[];
   scanned = 0;
@@ -68,7 +73,7 @@ export class ColumnarStage {
    */
   private fusedJoin?: { at: number; join: ColumnarHashJoin; projections: number[][] };
 
-  constructor(spec: Pick<ColumnarStageSpec, "ops" | "agg">, ctx: EvalContext, built?: ColumnBatch) {
+  constructor(spec: Pick<ColumnarStageSpec, "ops" | "agg" | "topK">, ctx: EvalContext, built?: ColumnBatch) {
     const joins: ColumnarHashJoin[] = [];
     this.steps = spec.ops.map((op) => {
       if (op.op !== "join") return compileOp(op, ctx);
@@ -79,6 +84,7 @@ export class ColumnarStage {
     });
     this.counts = spec.ops.map(() => 0);
     if (spec.agg) this.agg = new ColumnarPartialAgg(spec.agg, ctx);
+    else if (spec.topK) this.topK = new ColumnarTopK(spec.topK, ctx);
     const fused = spec.agg && fusedJoinOf(spec.ops, 0);
     if (fused) this.fusedJoin = { at: fused.at, join: joins[joins.length - 1]!, projections: fused.projections };
   }
@@ -104,12 +110,14 @@ export class ColumnarStage {
       this.counts[i]! += b.length;
     }
     if (this.agg) this.agg.add(b);
+    else if (this.topK) this.topK.add(b);
     else if (b.length) this.out.push(b);
   }
 
-  /** Aggregate buffer rows, or the batches' rows. */
+  /** Aggregate buffer rows, the top n rows, or the batches' rows. */
   rows(): Iterable<unknown[]> {
     if (this.agg) return [...this.agg.rows()];
+    if (this.topK) return this.topK.rows();
     const out = this.out;
     return (function* () { for (const b of out) yield* batchRows(b); })();
   }
@@ -173,7 +181,7 @@ export const runRangeColumnarStage = registerShippable("sql.runRangeColumnarStag
 });
 
 function stageResult(spec: ColumnarStageSpec, stage: ColumnarStage, t0: number, sink: Sink | undefined): Iterable<unknown[]> | ColumnBatch[] {
-  const rows = spec.output === "batches" && !spec.agg ? stage.out : stage.rows();
+  const rows = spec.output === "batches" && !spec.agg && !spec.topK ? stage.out : stage.rows();
   if (sink) {
     const m: Record<string, number> = {};
     if (spec.scanId) m[`${spec.scanId}.rows`] = stage.scanned;
