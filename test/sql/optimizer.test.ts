@@ -72,6 +72,23 @@ describe("optimizer rules", () => {
     ].join("\n"));
   });
 
+  it("chains of limits and offsets combine into one window of rows", async () => {
+    const s = spark();
+    const ids = Array.from({ length: 100 }, (_, i) => i);
+    const cases: [string, (df: ReturnType<typeof s.range>) => ReturnType<typeof s.range>, number[]][] = [
+      ["offset(3).limit(4)", (d) => d.offset(3).limit(4), ids.slice(3, 7)],
+      ["limit(10).offset(4)", (d) => d.limit(10).offset(4), ids.slice(4, 10)],
+      ["limit(10).offset(12)", (d) => d.limit(10).offset(12), []],
+      ["offset(5).limit(20).offset(2).limit(3)", (d) => d.offset(5).limit(20).offset(2).limit(3), ids.slice(7, 10)],
+      ["limit(8).limit(30)", (d) => d.limit(8).limit(30), ids.slice(0, 8)],
+    ];
+    for (const [what, f, expected] of cases) {
+      const df = f(s.range(0, 100, 1, 1));
+      expect(planString(optimize(df.plan)).match(/Limit/g), what).toHaveLength(1);
+      expect((await df.collect()).map((r) => r.id), what).toEqual(expected);
+    }
+  });
+
   it("filters on grouping columns move below the aggregate", () => {
     const df = spark().createDataFrame([[1, 2]], "k int, v int").groupBy("k").agg(F.sum("v").alias("s")).filter("k > 0 AND s > 1");
     expect(mask(planString(optimize(df.plan)))).toBe([
