@@ -20,7 +20,8 @@ import {
 } from "./operators";
 import { joinPartitions, broadcastJoin, type JoinSpec } from "./join-operators";
 import { windowPartition, type WindowSpecExec } from "./window-operators";
-import { columnarChain, type ColumnarChain } from "../physical/columnar-plan";
+import { columnarChain, columnarFinalAgg, type ColumnarChain } from "../physical/columnar-plan";
+import { columnarFinalAggregate, type FinalAggSpec } from "./columnar/columnar-final-agg";
 import { runColumnarStage, runCachedColumnarStage, runRangeColumnarStage, type ColumnarStageSpec, type StageOp } from "./columnar/columnar-stage";
 import type { ColumnarAggSpec } from "./columnar/columnar-agg";
 import { broadcastBatch, type ColumnarJoinSpec } from "./columnar/columnar-join";
@@ -173,8 +174,13 @@ export class Executor {
           };
           return child.mapPartitionsWithIndex(partial(partialAggregate, spec));
         }
-        const spec: AggSpec = { groupBy: p.groupBy, aggs: p.aggCalls, result: p.result, conf };
         const global = p.groupBy.length === 0;
+        if (conf.columnar !== false && columnarFinalAgg(p)) {
+          const { ansi, nowMillis, seed, timeZone } = conf;
+          const fin: FinalAggSpec = { keys: p.groupBy.length, aggs: p.aggCalls, result: p.result, conf: { ansi, nowMillis, seed, timeZone } };
+          return child.mapPartitionsWithIndex(partial(columnarFinalAggregate, fin, global));
+        }
+        const spec: AggSpec = { groupBy: p.groupBy, aggs: p.aggCalls, result: p.result, conf };
         return child.mapPartitionsWithIndex(partial(finalAggregate, spec, global));
       }
       case "Exchange": {

@@ -5,6 +5,7 @@
 import "../expressions";
 import "./operators";
 import "./columnar/cached-batches";
+import "./columnar/columnar-final-agg";
 import "./join-operators";
 import "./window-operators";
 import "./write-task";

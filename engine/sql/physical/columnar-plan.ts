@@ -2,13 +2,16 @@
 // build on the right) over a file scan whose data source reads column batches (Parquet), over an
 // in-memory columnar cache (InMemoryTableScan) or over spark.range (Range: its ids generated as
 // Float64Array batches in the task), topped by an optional partial HashAggregate; a
-// TakeOrderedAndProject over a chain without one takes each partition's top rows on its batches.
+// TakeOrderedAndProject over a chain without one takes each partition's top rows on its batches,
+// and a final HashAggregate of counts, sums, averages, minima and maxima of numbers merges its
+// partial buffers into typed arrays (columnarFinalAgg).
 // Found top-down, so each chain is the longest one; the
 // executor runs it as one columnar stage and explain() marks its operators. Everything else, and
 // any chain with a non-deterministic expression, stays on the row path.
 
 import { anyExpr, type Expr } from "../expressions/expression";
 import { getDataSource } from "../datasource-contract";
+import { isNumberType } from "../column-batch";
 import type { PhysicalPlan } from "./physical-plan";
 
 /** Functions whose per-row evaluation order matters (counters, random streams): never vectorized. */
@@ -71,12 +74,30 @@ export function columnarChain(p: PhysicalPlan): ColumnarChain | undefined {
   return { nodes, agg, scan: cur };
 }
 
+/** The typed merge of a final aggregate's call (columnar-final-agg.ts), or undefined: the row runtime's merge. */
+export function mergeKind(a: Expr & { kind: "fn" }): "count" | "avg" | "sum" | "exactSum" | "min" | "max" | undefined {
+  const name = a.name.toLowerCase(), t = a.dataType;
+  if (a.distinct || !t) return undefined;
+  if (name === "count") return "count";
+  if (!isNumberType(t)) return undefined; // decimals, intervals: exact buffers of their own
+  if (name === "sum") return t.type === "long" ? "exactSum" : "sum";
+  if (name === "avg" || name === "mean") return "avg";
+  if (name === "min" || name === "max") return name;
+  return undefined;
+}
+
+/** A final hash aggregate that merges its buffers typed: every call has a typed merge (DISTINCT's, with none, too). */
+export function columnarFinalAgg(p: PhysicalPlan): boolean {
+  return p.kind === "HashAggregate" && p.mode === "final" && p.aggCalls.every((a) => mergeKind(a) !== undefined);
+}
+
 /** Every operator that runs columnar in the plan (for explain marks), found as the executor does. */
 export function columnarNodes(root: PhysicalPlan, children: (p: PhysicalPlan) => PhysicalPlan[]): Set<PhysicalPlan> {
   const out = new Set<PhysicalPlan>();
   const walk = (p: PhysicalPlan): void => {
     // TakeOrderedAndProject keeps each partition's first rows on the batches of a stage without an aggregate.
     if (p.kind === "TakeOrderedAndProject") { const below = columnarChain(p.child); if (below && !below.agg) out.add(p); }
+    if (columnarFinalAgg(p)) out.add(p);
     const chain = columnarChain(p);
     if (chain) {
       for (const n of [...chain.nodes, chain.scan]) out.add(n);
