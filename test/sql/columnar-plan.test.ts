@@ -1,6 +1,7 @@
 // Which operators explain() marks as columnar (the executor makes the same choice): chains of
 // Filter / Project / BroadcastHashJoin (build right) over a Parquet scan, up to a partial
-// aggregate; anything else stays on rows, per operator.
+// aggregate; final aggregates of number counts, sums, means and extremes (typed merges); anything
+// else stays on rows, per operator.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,17 +30,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const marked = (plan: string) => plan.split("\n").filter((l) => l.includes("[Columnar]")).map((l) => l.replace(/^[\s+\-:*()\d]+/, "").split(/[ (]/)[0]);
 
 describe("columnar marks in explain()", () => {
-  it("partial aggregate over filter/project over a Parquet scan; the final aggregate stays on rows", () => {
+  it("partial aggregate over filter/project over a Parquet scan; the final aggregate merges typed", () => {
     const plan = s.read.parquet(fact).filter(F.col("v").gt(1)).select("k", "v").groupBy("k").agg(F.sum("v")).explainString("simple");
     expect(plan).toContain("Batched: true");
-    expect(marked(plan)).toEqual(["HashAggregate", "Filter"]);
+    expect(marked(plan)).toEqual(["HashAggregate", "HashAggregate", "Filter"]);
     expect(plan).toMatch(/HashAggregate\(keys=\[k#\d+\], functions=\[partial_sum\(v#\d+\)\]\) \[Columnar\]/);
-    expect(plan).toMatch(/HashAggregate\(keys=\[k#\d+\], functions=\[sum\(v#\d+\)\]\)\n/);
+    expect(plan).toMatch(/HashAggregate\(keys=\[k#\d+\], functions=\[sum\(v#\d+\)\]\) \[Columnar\]\n/);
+    // A final aggregate whose merge is the row runtime's (collect_list) stays on rows.
+    expect(s.read.parquet(fact).groupBy("k").agg(F.collect_list("v")).explainString("simple")).toMatch(/^\*\(2\) HashAggregate\(keys=\[k#\d+\], functions=\[collect_list\(.*\)\]\)$/m);
   });
 
   it("a non-deterministic filter ends the chain at the scan", () => {
     const plan = s.read.parquet(fact).filter(F.rand(1).lt(0.5)).groupBy("k").count().explainString("simple");
-    expect(marked(plan)).toEqual([]);
+    expect(marked(plan)).toEqual(["HashAggregate"]); // the final one, after the exchange
+    expect(plan).toMatch(/functions=\[partial_count\(1\)\]\)\n/);
     expect(plan).toContain("Batched: true");
   });
 
@@ -53,7 +57,7 @@ describe("columnar marks in explain()", () => {
     const f = s.read.parquet(fact), d = s.read.parquet(dim);
     const inner = f.join(F.broadcast(d), "d").groupBy("w").count().explainString("simple");
     // The build side's own scan and filter form a columnar stage of their own.
-    expect(marked(inner)).toEqual(["HashAggregate", "Project", "BroadcastHashJoin", "Filter", "Filter"]);
+    expect(marked(inner)).toEqual(["HashAggregate", "HashAggregate", "Project", "BroadcastHashJoin", "Filter", "Filter"]);
     const right = F.broadcast(d).join(f, ["d"], "right").explainString("simple");
     expect(right).toMatch(/BroadcastHashJoin/);
     expect(marked(right)).not.toContain("BroadcastHashJoin");
@@ -62,11 +66,11 @@ describe("columnar marks in explain()", () => {
   it("row sources are not batched; CSV and JSON scans are", () => {
     const plan = s.read.text(json).groupBy("value").agg(F.count("*")).explainString("simple");
     expect(plan).toContain("Batched: false");
-    expect(marked(plan)).toEqual([]);
+    expect(marked(plan)).toEqual(["HashAggregate"]); // the final count's typed merge only
     // (Their batches hold the row path's values: test/sql/columnar-text-sources.test.ts.)
     const fromJson = s.read.json(json).groupBy("k").agg(F.sum("v")).explainString("simple");
     expect(fromJson).toContain("Batched: true");
-    expect(marked(fromJson)).toEqual(["HashAggregate"]);
+    expect(marked(fromJson)).toEqual(["HashAggregate", "HashAggregate"]);
   });
 });
 
