@@ -47,11 +47,13 @@ cf.count()
 cd.count()
 cg_ms, cg_rows = timed(lambda: cf.groupBy("k").agg(F.sum("v").alias("s"), F.avg("v").alias("a")).collect())
 cj_ms, cj_rows = timed(lambda: join(cf, cd))
+ct_ms, ct_rows = timed(lambda: cf.select("id", "k", "v").orderBy(F.col("v").desc(), "id").limit(10).collect())
 print("RESULT " + json.dumps({
     "version": spark.version,
     "groupby_ms": g_ms, "groupby_groups": len(g_rows),
     "join_ms": j_ms, "join": {"n": int(j["n"]), "sw": float(j["sw"]), "sv": float(j["sv"])},
     "cached_groupby_ms": cg_ms, "cached_groupby_groups": len(cg_rows),
     "cached_join_ms": cj_ms, "cached_join_n": int(cj_rows[0]["n"]),
+    "cached_topk_ms": ct_ms, "cached_topk_ids": [int(r["id"]) for r in ct_rows],
 }))
 spark.stop()

@@ -14,7 +14,7 @@ import { pysparkPeer } from "./pyspark-peer";
 
 export interface SqlPeer {
   version: string; groupby_ms: number; groupby_groups: number; join_ms: number; join: { n: number; sw: number; sv: number };
-  cached_groupby_ms?: number; cached_join_ms?: number;
+  cached_groupby_ms?: number; cached_join_ms?: number; cached_topk_ms?: number;
 }
 let sqlPeer: SqlPeer | string | undefined;
 /** PySpark (local[2]) running both queries over the same files (then over its cache), once per bench run; or why not. */
