@@ -92,7 +92,10 @@ export async function waitForIdleKernel(page: Page): Promise<void> {
  */
 export async function waitForNotebook7(page: Page): Promise<void> {
   await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 60_000 });
-  await page.waitForSelector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-NotebookKernelStatus-idle, .jp-Toolbar-kernelName", { timeout: 60_000 });
+  // Any visible match: Notebook 7 may render the kernel name twice, the first one hidden (CI saw
+  // waitForSelector, which takes the first match, wait out its timeout on a hidden one).
+  await page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-NotebookKernelStatus-idle, .jp-Toolbar-kernelName")
+    .filter({ visible: true }).first().waitFor({ state: "visible", timeout: 90_000 });
   await page.waitForTimeout(2_000);
 }
 
