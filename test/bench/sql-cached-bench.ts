@@ -53,6 +53,15 @@ async function engineCached(query: (f: DataFrame, d: DataFrame) => DataFrame, fa
   }
 }
 
+/** The same query on DuckDB's tables (SQL) and on the engine's cached ones, both steady(); with the files and the load before. */
+async function bothSystems(sql: string, query: (f: DataFrame, d: DataFrame) => DataFrame) {
+  const load0 = loadavg()[0]!;
+  const fact = await factFile(FACT_ROWS, 1_000_000), dim = await dimFile();
+  await duckTables(fact, dim);
+  const duckR = await steady(() => duckRows(sql));
+  return { load0, fact, dim, duckR, e: await engineCached(query, fact, dim) };
+}
+
 function peerNote(peer: SqlPeer | string, ms: (p: SqlPeer) => number | undefined, engineMs: number): string {
   if (typeof peer === "string") return peer;
   const p = ms(peer);
@@ -60,13 +69,9 @@ function peerNote(peer: SqlPeer | string, ms: (p: SqlPeer) => number | undefined
 }
 
 export async function groupByCached(): Promise<BenchResult> {
-  const load0 = loadavg()[0]!;
-  const fact = await factFile(FACT_ROWS, 1_000_000), dim = await dimFile();
-  await duckTables(fact, dim);
-  const q = "SELECT k, sum(v) AS s, avg(v) AS a FROM fact_t GROUP BY k";
-  const duckR = await steady(() => duckRows(q));
+  const { load0, fact, dim, duckR, e } = await bothSystems("SELECT k, sum(v) AS s, avg(v) AS a FROM fact_t GROUP BY k",
+    (f) => f.groupBy("k").agg(F.sum("v").alias("s"), F.avg("v").alias("a")));
   const expected = new Map(duckR.result.map((r) => [Number(r.k), r]));
-  const e = await engineCached((f) => f.groupBy("k").agg(F.sum("v").alias("s"), F.avg("v").alias("a")), fact, dim);
   const ok = e.rows.length === GROUPS && e.rows.every((r) => {
     const x = expected.get(Number(r.k));
     return x !== undefined && Number(r.s) === Number(x.s) && near(r.a, x.a);
@@ -82,13 +87,9 @@ export async function groupByCached(): Promise<BenchResult> {
 }
 
 export async function joinCached(): Promise<BenchResult> {
-  const load0 = loadavg()[0]!;
-  const fact = await factFile(FACT_ROWS, 1_000_000), dim = await dimFile();
-  await duckTables(fact, dim);
-  const q = "SELECT count(*) AS n, sum(w) AS sw, sum(v) AS sv FROM fact_t JOIN dim_t USING (d)";
-  const duckR = await steady(() => duckRows(q));
+  const { load0, fact, dim, duckR, e } = await bothSystems("SELECT count(*) AS n, sum(w) AS sw, sum(v) AS sv FROM fact_t JOIN dim_t USING (d)",
+    (f, d) => f.join(d, "d").agg(F.count("*").alias("n"), F.sum("w").alias("sw"), F.sum("v").alias("sv")));
   const want = duckR.result[0]!;
-  const e = await engineCached((f, d) => f.join(d, "d").agg(F.count("*").alias("n"), F.sum("w").alias("sw"), F.sum("v").alias("sv")), fact, dim);
   const got = e.rows[0]!;
   const ok = Number(got.n) === Number(want.n) && Number(got.sw) === Number(want.sw) && Number(got.sv) === Number(want.sv);
   const strategy = /BroadcastHashJoin.*\[Columnar\]/.test(e.plan) ? "BroadcastHashJoin, columnar" : /BroadcastHashJoin/.test(e.plan) ? "BroadcastHashJoin" : "shuffled join";
@@ -104,14 +105,10 @@ export async function joinCached(): Promise<BenchResult> {
 
 /** ORDER BY ... LIMIT 10 (TakeOrderedAndProject, the top rows taken on the cached batches). */
 export async function topKCached(): Promise<BenchResult> {
-  const load0 = loadavg()[0]!;
-  const fact = await factFile(FACT_ROWS, 1_000_000), dim = await dimFile();
-  await duckTables(fact, dim);
   // v has ties (values mod 100003): id breaks them, so the ten rows are one answer.
-  const q = "SELECT id, k, v FROM fact_t ORDER BY v DESC, id LIMIT 10";
-  const duckR = await steady(() => duckRows(q));
+  const { load0, fact, dim, duckR, e } = await bothSystems("SELECT id, k, v FROM fact_t ORDER BY v DESC, id LIMIT 10",
+    (f) => f.select("id", "k", "v").orderBy(F.col("v").desc(), "id").limit(10));
   const want = duckR.result.map((r) => `${Number(r.id)}:${Number(r.v)}`).join(" ");
-  const e = await engineCached((f) => f.select("id", "k", "v").orderBy(F.col("v").desc(), "id").limit(10), fact, dim);
   const got = e.rows.map((r) => `${Number(r.id)}:${Number(r.v)}`).join(" ");
   const ok = got === want && /TakeOrderedAndProject.*\[Columnar\]/.test(e.plan);
   const ratio = e.ms / duckR.ms;
