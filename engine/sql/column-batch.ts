@@ -23,7 +23,14 @@ export type PackedVector = { kind: "packed"; type: string; width: number; values
  * encodes columns so (packedOr with the column's type); its readers use valueAt or unpack it.
  */
 export type DictVector = { kind: "dict"; codes: Uint8Array | Uint16Array; dict: unknown[] };
-export type ColumnVector = NumVector | BoolVector | AnyVector | PackedVector | DictVector;
+/**
+ * A null-free number column of the in-memory cache with long runs of one value, run-length encoded
+ * (as Spark's RunLengthEncoding compresses cached columns): run r holds values[r] for rows
+ * ends[r-1] (0 for the first) to ends[r] - 1. Only the cache encodes columns so (runLengthOr in
+ * cacheBatches); its readers use valueAt or unpack it.
+ */
+export type RunLengthVector = { kind: "rle"; values: Numbers; ends: Int32Array };
+export type ColumnVector = NumVector | BoolVector | AnyVector | PackedVector | DictVector | RunLengthVector;
 
 /** How the values of one SQL type are packed into a Float64Array and read back (a view of it). */
 export interface ColumnPacker {
@@ -41,8 +48,9 @@ function unpackAt(v: PackedVector, i: number): unknown {
   return packers.get(v.type)!.unpack(v.values, v.width, i);
 }
 
-/** A packed or dictionary-encoded column as a plain array of its values (views of the packed values). */
+/** A packed, dictionary- or run-length-encoded column as a plain array or typed vector of its values. */
 export function unpacked(v: ColumnVector, n: number): ColumnVector {
+  if (v.kind === "rle") return runsExpanded(v, n);
   if (v.kind === "dict") {
     const out = new Array<unknown>(n), codes = v.codes, dict = v.dict;
     for (let i = 0; i < n; i++) out[i] = dict[codes[i]!];
@@ -68,6 +76,49 @@ export function packedOr(values: unknown[], numeric: boolean, type: string | und
   if (type === "string") return dictionaryOf(values) ?? vectorOf(values, numeric);
   if (type === "integer" || type === "short" || type === "byte") return int32Vector(values) ?? vectorOf(values, numeric);
   return vectorOf(values, numeric);
+}
+
+/** A cached column's runs pay when there are at most a quarter as many as rows (8 bytes a run against 4 or 8 a row). */
+const MAX_RUNS_PER_ROW = 0.25;
+
+/**
+ * A null-free number vector as runs of equal values when they are few enough, else the vector
+ * (the in-memory cache's columns, cacheBatches). Runs are of identical values (-0 apart from 0,
+ * NaN with NaN), so reading gives the values back.
+ */
+export function runLengthOr(v: ColumnVector): ColumnVector {
+  if (v.kind !== "f64" || v.nulls !== null) return v;
+  const vals = v.values, n = vals.length, limit = Math.floor(n * MAX_RUNS_PER_ROW);
+  if (n === 0) return v;
+  let runs = 1;
+  for (let i = 1; i < n; i++) if (!sameNumber(vals[i]!, vals[i - 1]!) && ++runs > limit) return v;
+  const values = vals instanceof Int32Array ? new Int32Array(runs) : new Float64Array(runs), ends = new Int32Array(runs);
+  let r = 0;
+  for (let i = 1; i < n; i++) if (!sameNumber(vals[i]!, vals[i - 1]!)) { values[r] = vals[i - 1]!; ends[r++] = i; }
+  values[r] = vals[n - 1]!;
+  ends[r] = n;
+  return { kind: "rle", values, ends };
+}
+
+const sameNumber = (x: number, y: number): boolean => (x === y ? x !== 0 || 1 / x === 1 / y : x !== x && y !== y);
+
+/** The values of a run-length vector, n of them, as a number vector of the same array type. */
+function runsExpanded(v: RunLengthVector, n: number): NumVector {
+  const out = v.values instanceof Int32Array ? new Int32Array(n) : new Float64Array(n);
+  let from = 0;
+  for (let r = 0; r < v.ends.length && from < n; r++) {
+    const to = Math.min(v.ends[r]!, n);
+    out.fill(v.values[r]!, from, to);
+    from = to;
+  }
+  return { kind: "f64", values: out, nulls: null };
+}
+
+/** The run holding row i (binary search over the run ends). */
+function runOf(v: RunLengthVector, i: number): number {
+  let lo = 0, hi = v.ends.length - 1;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (v.ends[mid]! > i) hi = mid; else lo = mid + 1; }
+  return lo;
 }
 
 /** 32-bit integers (and nulls) in an Int32Array; null when some value is not one. */
@@ -110,6 +161,7 @@ export interface ColumnBatch {
 
 export function valueAt(v: ColumnVector, i: number): unknown {
   if (v.kind === "any") return v.values[i];
+  if (v.kind === "rle") return v.values[runOf(v, i)];
   if (v.kind === "dict") return v.dict[v.codes[i]!];
   if (v.kind === "packed") return unpackAt(v, i);
   if (v.nulls !== null && v.nulls[i] === 1) return null;
@@ -119,6 +171,7 @@ export function valueAt(v: ColumnVector, i: number): unknown {
 export function isNullAt(v: ColumnVector, i: number): boolean {
   if (v.kind === "any") { const x = v.values[i]; return x === null || x === undefined; }
   if (v.kind === "dict") return v.dict[v.codes[i]!] === null;
+  if (v.kind === "rle") return false;
   return v.nulls !== null && v.nulls[i] === 1;
 }
 
@@ -163,6 +216,7 @@ export function constantVector(value: unknown, n: number): ColumnVector {
 
 /** The rows at positions `idx[0..n)` (filters and join probes). */
 export function gather(v: ColumnVector, idx: Int32Array, n: number): ColumnVector {
+  if (v.kind === "rle") return gather(runsExpanded(v, v.ends[v.ends.length - 1] ?? 0), idx, n);
   if (v.kind === "dict") {
     const codes = v.codes instanceof Uint8Array ? new Uint8Array(n) : new Uint16Array(n);
     for (let i = 0; i < n; i++) codes[i] = v.codes[idx[i]!]!;
@@ -201,6 +255,7 @@ export function sliceBatch(b: ColumnBatch, from: number): ColumnBatch {
         case "packed": return { ...v, values: v.values.subarray(from * v.width, end * v.width), nulls: part(v.nulls) };
         case "dict": return { kind: "dict", codes: v.codes.subarray(from, end), dict: v.dict };
         case "any": return { kind: "any", values: v.values.slice(from, end) };
+        case "rle": return { kind: "f64", values: runsExpanded(v, end).values.subarray(from, end), nulls: null };
       }
     }),
   };

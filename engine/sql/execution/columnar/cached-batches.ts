@@ -1,18 +1,19 @@
 // The in-memory columnar cache (Spark's InMemoryRelation / CachedBatch): a cached DataFrame's
 // partitions are stored as column batches of up to CACHE_BATCH_ROWS rows (Spark's
-// spark.sql.inMemoryColumnarStorage.batchSize, 10000), numeric columns in Float64Arrays, string
-// columns with few distinct values dictionary-encoded (codes in a Uint8Array/Uint16Array). A few
+// spark.sql.inMemoryColumnarStorage.batchSize, 10000), numeric columns in Float64Arrays (Int32Arrays
+// for byte/short/int), run-length encoded when a null-free one has few runs, string columns with
+// few distinct values dictionary-encoded (codes in a Uint8Array/Uint16Array). A few
 // typed arrays per batch instead of a boxed number per cell make the cache smaller and keep the
 // garbage collector from walking millions of cached objects. Reading gives back the rows the
 // row path held (./batch.ts valueAt), optionally only some of the columns.
 
 import { registerShippable } from "../../../common/closure";
 import type { RDD } from "../../../rdd";
-import { rowBatches, valueAt, type ColumnBatch } from "../../column-batch";
+import { rowBatches, runLengthOr, valueAt, type ColumnBatch } from "../../column-batch";
 
 /** Rows to column batches of BATCH_ROWS; `numeric[c]` says column c's type holds JS numbers (column-batch.ts isNumberType). */
-export const cacheBatches = registerShippable("sql.cacheBatches", function cacheBatches(numeric: boolean[], it: Iterable<unknown[]>, types?: string[]): Generator<ColumnBatch> {
-  return rowBatches(it, numeric, types);
+export const cacheBatches = registerShippable("sql.cacheBatches", function* cacheBatches(numeric: boolean[], it: Iterable<unknown[]>, types?: string[]): Generator<ColumnBatch> {
+  for (const b of rowBatches(it, numeric, types)) yield { length: b.length, columns: b.columns.map(runLengthOr) };
 });
 
 /** The rows of cached batches; with `columns`, rows of just those column positions, in that order. */
@@ -27,6 +28,7 @@ export const cachedRows = registerShippable("sql.cachedRows", function* cachedRo
       if (v.kind === "f64" && v.nulls === null) { const a = v.values; for (let i = 0; i < n; i++) rows[i]![c] = a[i]; }
       else if (v.kind === "any") { const a = v.values; for (let i = 0; i < n; i++) rows[i]![c] = a[i]; }
       else if (v.kind === "dict") { const codes = v.codes, d = v.dict; for (let i = 0; i < n; i++) rows[i]![c] = d[codes[i]!]; }
+      else if (v.kind === "rle") { let i = 0; for (let r = 0; r < v.ends.length; r++) { const x = v.values[r]!, end = Math.min(v.ends[r]!, n); for (; i < end; i++) rows[i]![c] = x; } }
       else for (let i = 0; i < n; i++) rows[i]![c] = valueAt(v, i);
     }
     for (let i = 0; i < n; i++) yield rows[i]!;

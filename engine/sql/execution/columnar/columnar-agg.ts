@@ -177,7 +177,7 @@ class CountKernel implements AggKernel {
       return;
     }
     const v = vec ?? this.arg(b);
-    if (v.kind === "any" || v.kind === "dict") {
+    if (v.kind === "any" || v.kind === "dict" || v.kind === "rle") {
       for (let i = from; i < n; i++) if (!isNullAt(v, i)) cnt[gids[i]!]++;
     } else countValuesLoop(gids, v.nulls, cnt, from, n);
   }

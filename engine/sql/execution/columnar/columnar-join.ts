@@ -231,6 +231,7 @@ function gatherNullable(v: ColumnVector, idx: Int32Array, n: number): ColumnVect
   for (let i = 0; i < n; i++) if (idx[i]! < 0) { pad = true; break; }
   if (!pad) return gather(v, idx, n);
   if (v.kind === "dict") return gatherNullable(unpacked(v, v.codes.length), idx, n);
+  if (v.kind === "rle") return gatherNullable(unpacked(v, v.ends[v.ends.length - 1] ?? 0), idx, n);
   if (v.kind === "any") {
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) out[i] = idx[i]! < 0 ? null : v.values[idx[i]!];
@@ -239,7 +240,7 @@ function gatherNullable(v: ColumnVector, idx: Int32Array, n: number): ColumnVect
   const safe = new Int32Array(n);
   for (let i = 0; i < n; i++) safe[i] = Math.max(0, idx[i]!);
   const g = n > 0 && v.values.length > 0 ? gather(v, safe, n) : constantVector(null, n);
-  if (g.kind === "any" || g.kind === "dict") return g; // (gather keeps a non-dict vector's kind)
+  if (g.kind === "any" || g.kind === "dict" || g.kind === "rle") return g; // (gather keeps a non-dict vector's kind, expands runs)
   const nulls = g.nulls ?? new Uint8Array(n);
   for (let i = 0; i < n; i++) if (idx[i]! < 0) nulls[i] = 1;
   return { ...g, nulls } as ColumnVector;

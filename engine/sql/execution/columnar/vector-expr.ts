@@ -109,7 +109,7 @@ function compile(e: Expr, ctx: EvalContext): Compiled {
         return {
           fn: (b) => {
             const v = a.fn(b), n = b.length, out = new Uint8Array(n);
-            if (v.kind === "any" || v.kind === "dict") for (let i = 0; i < n; i++) out[i] = isNullAt(v, i) === want ? 1 : 0;
+            if (v.kind === "any" || v.kind === "dict" || v.kind === "rle") for (let i = 0; i < n; i++) out[i] = isNullAt(v, i) === want ? 1 : 0;
             else if (v.nulls === null) out.fill(want ? 0 : 1);
             else for (let i = 0; i < n; i++) out[i] = (v.nulls[i] === 1) === want ? 1 : 0;
             return { kind: "bool", values: out, nulls: null };
