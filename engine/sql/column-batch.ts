@@ -102,8 +102,8 @@ export function runLengthOr(v: ColumnVector): ColumnVector {
 
 const sameNumber = (x: number, y: number): boolean => (x === y ? x !== 0 || 1 / x === 1 / y : x !== x && y !== y);
 
-/** The values of a run-length vector, n of them, as a number vector of the same array type. */
-function runsExpanded(v: RunLengthVector, n: number): NumVector {
+/** The values of a run-length vector, n of them (all by default), as a number vector of the same array type. */
+function runsExpanded(v: RunLengthVector, n = v.ends[v.ends.length - 1] ?? 0): NumVector {
   const out = v.values instanceof Int32Array ? new Int32Array(n) : new Float64Array(n);
   let from = 0;
   for (let r = 0; r < v.ends.length && from < n; r++) {
@@ -216,7 +216,7 @@ export function constantVector(value: unknown, n: number): ColumnVector {
 
 /** The rows at positions `idx[0..n)` (filters and join probes). */
 export function gather(v: ColumnVector, idx: Int32Array, n: number): ColumnVector {
-  if (v.kind === "rle") return gather(runsExpanded(v, v.ends[v.ends.length - 1] ?? 0), idx, n);
+  if (v.kind === "rle") return gather(runsExpanded(v), idx, n);
   if (v.kind === "dict") {
     const codes = v.codes instanceof Uint8Array ? new Uint8Array(n) : new Uint16Array(n);
     for (let i = 0; i < n; i++) codes[i] = v.codes[idx[i]!]!;

@@ -20,7 +20,7 @@ import {
 } from "./operators";
 import { joinPartitions, broadcastJoin, type JoinSpec } from "./join-operators";
 import { windowPartition, type WindowSpecExec } from "./window-operators";
-import { columnarChain, columnarFinalAgg, type ColumnarChain } from "../physical/columnar-plan";
+import { columnarChain, columnarFinalAgg, topKChain, type ColumnarChain } from "../physical/columnar-plan";
 import { columnarFinalAggregate, type FinalAggSpec } from "./columnar/columnar-final-agg";
 import { runColumnarStage, runCachedColumnarStage, runRangeColumnarStage, type ColumnarStageSpec, type StageOp } from "./columnar/columnar-stage";
 import type { ColumnarAggSpec } from "./columnar/columnar-agg";
@@ -222,8 +222,8 @@ export class Executor {
         // those of all partitions in one task of a stage of its own, as Spark's does.
         const input = p.child.output, n = p.limit + p.offset;
         const orders = p.orders.map((o) => bindSort(o, input));
-        const chain = this.chainOf(p.child);
-        const local = chain && !chain.agg
+        const chain = conf.columnar !== false ? topKChain(p) : undefined;
+        const local = chain
           ? await this.columnarStage(chain, "rows", { orders, n }) as RDD<Row>
           : (await this.execute(p.child)).mapPartitionsWithIndex(partial(takeOrderedRows, orders, conf, n), true);
         const project = p.projectList.map((e) => bindExpr(e, input));

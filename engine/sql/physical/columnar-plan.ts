@@ -74,6 +74,12 @@ export function columnarChain(p: PhysicalPlan): ColumnarChain | undefined {
   return { nodes, agg, scan: cur };
 }
 
+/** The columnar stage whose batches a TakeOrderedAndProject takes each partition's top rows on: the chain below it, when it has no aggregate. */
+export function topKChain(p: Node<"TakeOrderedAndProject">): ColumnarChain | undefined {
+  const chain = columnarChain(p.child);
+  return chain && !chain.agg ? chain : undefined;
+}
+
 /** The typed merge of a final aggregate's call (columnar-final-agg.ts), or undefined: the row runtime's merge. */
 export function mergeKind(a: Expr & { kind: "fn" }): "count" | "avg" | "sum" | "exactSum" | "min" | "max" | undefined {
   const name = a.name.toLowerCase(), t = a.dataType;
@@ -95,8 +101,7 @@ export function columnarFinalAgg(p: PhysicalPlan): boolean {
 export function columnarNodes(root: PhysicalPlan, children: (p: PhysicalPlan) => PhysicalPlan[]): Set<PhysicalPlan> {
   const out = new Set<PhysicalPlan>();
   const walk = (p: PhysicalPlan): void => {
-    // TakeOrderedAndProject keeps each partition's first rows on the batches of a stage without an aggregate.
-    if (p.kind === "TakeOrderedAndProject") { const below = columnarChain(p.child); if (below && !below.agg) out.add(p); }
+    if (p.kind === "TakeOrderedAndProject" && topKChain(p)) out.add(p);
     if (columnarFinalAgg(p)) out.add(p);
     const chain = columnarChain(p);
     if (chain) {

@@ -17,7 +17,8 @@ import { compileVector, plainColumn, type VecFn } from "./vector-expr";
 import { fusedLoop, fusedLoopSource, shareSums, type FusedAgg, type FusedLoop } from "./agg-codegen";
 import { avgLoop, avgOneLoop, countLoop, countValuesLoop, minMaxLoop, minMaxOneLoop, sumLoop, sumOneLoop } from "./agg-loops";
 
-const DENSE = 1 << 16;
+/** Small non-negative integer keys below this index a direct group table (here and in the final aggregate). */
+export const DENSE = 1 << 16;
 
 const isColumn = (e: Expr): boolean => plainColumn(e) !== undefined;
 
@@ -218,7 +219,7 @@ function numberKeyGids(vals: Numbers, from: number, n: number, gids: Int32Array,
 }
 
 /** The group id of a number key not in the dense table (a new small key, or any other number). */
-function newNumberKey(x: number, slot: number, dense: Int32Array, index: Map<NormalKey, number>, keys: unknown[][]): number {
+export function newNumberKey(x: number, slot: number, dense: Int32Array, index: Map<NormalKey, number>, keys: unknown[][]): number {
   let g = index.get(x);
   if (g === undefined) { g = keys.length; keys.push([x]); index.set(x, g); }
   if (slot === x && slot < DENSE) dense[slot] = g;

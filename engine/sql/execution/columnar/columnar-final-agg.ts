@@ -1,11 +1,12 @@
 // Vectorized final hash aggregate: the partial aggregates' [...key, ...buffers] rows of a shuffle
 // partition merged into typed buffers per group (a count, a sum with its seen flag, an avg's sum
 // and count, a min or max) instead of a buffer array per group and a merge call per value. Group
-// ids come from a direct table for small non-negative integer keys, else the row path's
-// normalized keys; groups keep their first-seen key and order. Each merge reproduces the row
-// runtime's (a buffer taken as-is for a new group, a long sum leaving the safe integer range or a
-// value that is not a number hands that aggregate to the row runtime's merge from that row on), so
-// the rows are exactly finalAggregate's. Which aggregates qualify: columnar-plan.ts.
+// ids of a number key come as the partial aggregate's (columnar-agg.ts newNumberKey: a direct
+// table for small non-negative integers), others from the row path's normalized keys; groups keep
+// their first-seen key and order. Each merge reproduces the row runtime's (a buffer taken as-is
+// for a new group, a long sum leaving the safe integer range or a value that is not a number
+// hands that aggregate to the row runtime's merge from that row on), so the rows are exactly
+// finalAggregate's. Which aggregates qualify: columnar-plan.ts.
 
 import { registerShippable } from "../../../common/closure";
 import { normalizeKey, type NormalKey } from "../../../common/keys";
@@ -13,10 +14,11 @@ import type { Expr } from "../../expressions/expression";
 import { aggRuntime, type AggRuntime } from "../../expressions/aggregates";
 import { compileExpr, defaultEvalContext } from "../../expressions/eval";
 import { mergeKind } from "../../physical/columnar-plan";
-
-const DENSE = 1 << 16;
+import { DENSE, newNumberKey } from "./columnar-agg";
 
 interface MergeKernel {
+  /** The aggregate's row runtime (init, finish; the merge of the buffers a typed kernel cannot take). */
+  readonly rt: AggRuntime;
   /** Merge a buffer into group g (g === the number of groups so far: a new group). */
   merge(g: number, buf: unknown): void;
   /** The group's buffer as the row runtime holds it. */
@@ -39,7 +41,7 @@ function growBytes(a: Uint8Array, n: number): Uint8Array {
 
 /** The row runtime's merge on buffers of every group (the fallback and any aggregate's). */
 class RuntimeMerge implements MergeKernel {
-  constructor(private readonly rt: AggRuntime, readonly bufs: unknown[] = []) {}
+  constructor(readonly rt: AggRuntime, readonly bufs: unknown[] = []) {}
   merge(g: number, buf: unknown): void {
     if (g === this.bufs.length) this.bufs.push(buf);
     else this.bufs[g] = this.rt.merge(this.bufs[g], buf);
@@ -51,7 +53,7 @@ class RuntimeMerge implements MergeKernel {
 abstract class TypedMerge implements MergeKernel {
   groups = 0;
   private runtime: RuntimeMerge | null = null;
-  constructor(private readonly rt: AggRuntime) {}
+  constructor(readonly rt: AggRuntime) {}
   protected abstract take(g: number, buf: unknown, fresh: boolean): boolean;
   protected abstract own(g: number): unknown;
   merge(g: number, buf: unknown): void {
@@ -142,10 +144,11 @@ export const columnarFinalAggregate = registerShippable("sql.columnarFinalAggreg
     let g: number;
     if (k === 0) g = 0;
     else if (k === 1) {
-      const x = row[0], slot = typeof x === "number" ? x >>> 0 : -1;
-      if (slot === x && slot < DENSE) {
-        g = dense![slot]!;
-        if (g < 0) { g = dense![slot] = keys.length; keys.push([x]); }
+      const x = row[0];
+      if (typeof x === "number") {
+        const slot = x >>> 0;
+        g = slot === x && slot < DENSE ? dense![slot]! : -1;
+        if (g < 0) g = newNumberKey(x, slot, dense!, index, keys);
       } else {
         const nk = normalizeKey(x);
         g = index.get(nk) ?? -1;
@@ -159,18 +162,17 @@ export const columnarFinalAggregate = registerShippable("sql.columnarFinalAggreg
     if (k === 0 && keys.length === 0) keys.push([]);
     for (let j = 0; j < m; j++) kernels[j]!.merge(g, row[k + j]);
   }
-  const rts = spec.aggs.map((a) => aggRuntime(a, { ansi: spec.conf.ansi }));
   if (global && k === 0 && keys.length === 0) {
     if (partition !== 0) return [];
     keys.push([]);
-    rts.forEach((rt, j) => kernels[j]!.merge(0, rt.init()));
+    for (const kernel of kernels) kernel.merge(0, kernel.rt.init());
   }
   const ctx = defaultEvalContext(partition, spec.conf);
   const resultFns = spec.result.map((e) => compileExpr(e, ctx));
   const out: unknown[][] = new Array(keys.length);
   for (let g = 0; g < keys.length; g++) {
     const base = keys[g]!.slice();
-    for (let j = 0; j < m; j++) base.push(rts[j]!.finish(kernels[j]!.buffer(g)));
+    for (let j = 0; j < m; j++) base.push(kernels[j]!.rt.finish(kernels[j]!.buffer(g)));
     out[g] = resultFns.map((f) => f(base));
   }
   return out;
