@@ -76,6 +76,12 @@ export interface ReadRequest {
   options: DataSourceOptions;
   /** The task's input metrics, when the read runs in a task: the reader adds the bytes and records it read. */
   taskMetrics?: { bytesRead: number; recordsRead: number };
+  /**
+   * Column batches only: the consumer is done with a batch when it asks for the next, so the
+   * reader may decode the next one into the same arrays (Spark's vectorized reader reuses its
+   * ColumnarBatch). Default false: every batch is the consumer's to keep.
+   */
+  reuseBuffers?: boolean;
 }
 
 /** What the driver knows when it plans a scan's splits. */

@@ -101,6 +101,27 @@ describe("columnar Parquet scan = row Parquet scan", () => {
     expect(got).toHaveLength(2000);
   });
 
+  it("reused buffers (reuseBuffers): each batch read before the next holds the row reader's values", async () => {
+    // Row groups of 1024 rows and a shorter last one; k's nulls are not in every group's pages alike.
+    const p = await write("reuse.parquet", "ROW_GROUP_SIZE 1024, COMPRESSION snappy");
+    const schema = await inferParquetSchema([p], false);
+    const cols = { dataSchema: schema, partitionSchema: new StructType([]), requiredColumns: ALL };
+    const file = { path: p, start: 0, length: Number.MAX_SAFE_INTEGER, partitionValues: {} } as PartitionedFile;
+    const want = (await readParquetFile(file, cols)).map((r) => ALL.map((c) => exact(r[c] ?? null)));
+    const got: string[][] = [];
+    const arrays = new Set<unknown>(), lengths: number[] = [];
+    for await (const b of readParquetBatches(file, cols, [], undefined, true)) {
+      for (const r of batchRows(b)) got.push(r.map(exact));
+      const seq = b.columns[ALL.indexOf("seq")]!;
+      if (seq.kind === "f64") arrays.add(seq.values);
+      lengths.push(b.length);
+    }
+    expect(got).toEqual(want);
+    // The equal-length groups shared one array; the shorter last group got its own.
+    expect(lengths.length).toBeGreaterThanOrEqual(3);
+    expect(arrays.size).toBe(new Set(lengths).size);
+  });
+
   it("row groups skipped by pushed filters, and a split with no columns", async () => {
     const p = await write("sorted.parquet", "ROW_GROUP_SIZE 500");
     const n = await compare(p, ["seq", "v"], [{ op: "ge", column: "seq", value: 2600 }, { op: "lt", column: "seq", value: 3100 }] as PushedFilter[]);

@@ -63,8 +63,11 @@ export interface FileFormat {
    * BATCH_ROWS (a text format's alternative to readFileBatches).
    */
   readFileValues?(file: PartitionedFile, cols: ScanColumns, o: Options, metrics: ReadMetrics): Iterable<unknown[]>;
-  /** Worker side, optional: the same values as column batches (columnar stages). */
-  readFileBatches?(file: PartitionedFile, cols: ScanColumns, o: Options, filters: PushedFilter[], metrics: ReadMetrics): AsyncIterable<ColumnBatch>;
+  /**
+   * Worker side, optional: the same values as column batches (columnar stages). `reuseBuffers`:
+   * the consumer is done with a batch when it asks for the next (ReadRequest.reuseBuffers).
+   */
+  readFileBatches?(file: PartitionedFile, cols: ScanColumns, o: Options, filters: PushedFilter[], metrics: ReadMetrics, reuseBuffers?: boolean): AsyncIterable<ColumnBatch>;
   /** The compression codec when the user names none ("none", "snappy", ...). */
   readonly defaultCompression: string;
   /** The data file's name ending for a codec (".csv.gz", ".snappy.parquet"). */

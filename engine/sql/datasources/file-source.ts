@@ -139,7 +139,7 @@ export async function* readFileScanSplitColumns(formatName: string, split: FileS
   const numeric = outputFields(cols).map((f) => isNumberType(f.dataType));
   for (const file of split.split.files) {
     metrics.filesRead++;
-    if (format.readFileBatches) for await (const b of format.readFileBatches(file, cols, o, req.pushedFilters, metrics)) yield b;
+    if (format.readFileBatches) for await (const b of format.readFileBatches(file, cols, o, req.pushedFilters, metrics, req.reuseBuffers)) yield b;
     else yield* rowBatches(format.readFileValues!(file, cols, o, metrics), numeric);
   }
 }

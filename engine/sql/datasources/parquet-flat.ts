@@ -9,6 +9,7 @@ import type { ColumnChunk, FileMetaData, SchemaElement, SchemaTree } from "hypar
 import type { DataType } from "../types";
 import type { ColumnVector } from "../column-batch";
 import { MAX_RLE_WIDTH, readRleHybrid, readRleHybridDict, rleAllOnes } from "./rle-hybrid";
+import { snappyUncompress } from "./snappy";
 
 type Libs = {
   parquetHeader: typeof import("hyparquet/src/column.js").parquetHeader;
@@ -65,23 +66,59 @@ function subtreeSize(schema: SchemaElement[], at: number): number {
 }
 
 /**
+ * The buffers one file's reader reuses: a column chunk's bytes and a data page's decompressed
+ * bytes (each used only while its chunk decodes; a dictionary page gets its own), and, when the
+ * consumer is done with a batch before it asks for the next (`reuseValues`: a columnar stage
+ * ending in an aggregate, as Spark's vectorized reader reuses its ColumnarBatch), each column's
+ * values from one row group to the next. A fresh 8 MB Float64Array a column per row group cost
+ * the scan about as much as decoding into it (the pages are mapped and zeroed each time).
+ */
+export class FlatScratch {
+  private bytes = new Uint8Array(0);
+  private decompressed = new Uint8Array(0);
+  private readonly kept = new Map<string, Float64Array>();
+
+  constructor(readonly reuseValues: boolean) {}
+
+  /** A buffer of at least `length` bytes for a column chunk (grown with room to spare). */
+  chunk(length: number): Uint8Array {
+    if (this.bytes.length < length) this.bytes = new Uint8Array(Math.ceil(length * 1.25));
+    return this.bytes;
+  }
+
+  /** A buffer of at least `length` bytes for a data page's decompressed bytes. */
+  page(length: number): Uint8Array {
+    if (this.decompressed.length < length) this.decompressed = new Uint8Array(Math.ceil(length * 1.25));
+    return this.decompressed;
+  }
+
+  /** The values array of `column` for `n` rows: the previous row group's when reused and of the same length. */
+  values(column: string, n: number): Float64Array {
+    if (!this.reuseValues) return new Float64Array(n);
+    let v = this.kept.get(column);
+    if (v?.length !== n) this.kept.set(column, (v = new Float64Array(n)));
+    return v;
+  }
+}
+
+/**
  * One row group's column as a vector, or undefined when a value is not a number the engine keeps
  * as a number (a long beyond 2^53 stays a bigint: the generic path handles it).
  */
 export function readFlatColumn(
-  L: Libs, read: (start: number, end: number) => ArrayBuffer, md: FileMetaData, chunk: ColumnChunk, el: SchemaElement,
-  n: number, dt: DataType, compressors: unknown,
+  L: Libs, read: (start: number, end: number, into: Uint8Array) => Uint8Array, md: FileMetaData, chunk: ColumnChunk, el: SchemaElement,
+  n: number, dt: DataType, compressors: unknown, scratch: FlatScratch,
 ): ColumnVector | undefined {
   const cm = chunk.meta_data!;
-  const start = chunkStart(chunk);
-  const bytes = read(start, start + Number(cm.total_compressed_size));
-  const reader = { view: new DataView(bytes), offset: 0 };
+  const start = chunkStart(chunk), length = Number(cm.total_compressed_size);
+  const bytes = read(start, start + length, scratch.chunk(length));
+  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
   const schemaPath = [{ element: md.schema[0]!, children: [], count: 1, path: [] }, { element: el, children: [], count: 1, path: [el.name] }] as unknown as SchemaTree[];
   const decoder = {
     pathInSchema: [el.name], type: el.type!, element: el, schemaPath, codec: cm.codec, parsers: L.DEFAULT_PARSERS,
     compressors: compressors as never, utf8: false,
   };
-  const out = new Float64Array(n);
+  const out = scratch.values(el.name, n);
   let nulls: Uint8Array | null = null;
   let dict: ArrayLike<unknown> | undefined;
   let row = 0;
@@ -98,7 +135,7 @@ export function readFlatColumn(
   while (row < n && reader.offset < bytes.byteLength) {
     const header = L.parquetHeader(reader);
     const size = header.compressed_page_size;
-    const raw = new Uint8Array(bytes, reader.offset, size);
+    const raw = bytes.subarray(reader.offset, reader.offset + size);
     reader.offset += size;
     if (header.type === "DICTIONARY_PAGE") {
       const page = L.decompressPage(raw, Number(header.uncompressed_page_size), cm.codec, compressors as never);
@@ -109,7 +146,9 @@ export function readFlatColumn(
     let dp: { definitionLevels: ArrayLike<number> | undefined; dataPage: ArrayLike<unknown> };
     let encoding: string;
     if (header.type === "DATA_PAGE") {
-      const page = L.decompressPage(raw, Number(header.uncompressed_page_size), cm.codec, compressors as never);
+      // A data page is decoded before the next is read: snappy's output goes to a reused buffer.
+      const pageSize = Number(header.uncompressed_page_size);
+      const page = cm.codec === "SNAPPY" ? snappyUncompress(raw, pageSize, scratch.page(pageSize)) : L.decompressPage(raw, pageSize, cm.codec, compressors as never);
       encoding = header.data_page_header!.encoding;
       const direct = encoding.endsWith("_DICTIONARY") && (dict instanceof Int32Array || dict instanceof Float64Array) ? { dict, out, row, n } : undefined;
       const v1 = readPageV1(L, page, header.data_page_header!.num_values, encoding, el, decoder, direct);
@@ -133,7 +172,7 @@ export function readFlatColumn(
       continue;
     }
     for (let i = 0; i < count && row < n; i++) {
-      if (defs?.length && defs[i] === 0) { (nulls ??= new Uint8Array(n))[row++] = 1; continue; }
+      if (defs?.length && defs[i] === 0) { (nulls ??= new Uint8Array(n))[row] = 1; out[row++] = 0; continue; }
       const x = useDict ? dict![vals[vi++] as number] : vals[vi++];
       if (!put(x)) return undefined;
     }
@@ -203,7 +242,7 @@ function copyNumbers(
     return r;
   }
   for (let i = 0; i < count && r < n; i++) {
-    if (defs[i] === 0) { nulls![r++] = 1; continue; }
+    if (defs[i] === 0) { nulls![r] = 1; out[r++] = 0; continue; }
     out[r++] = idx ? src[idx[vi++]!]! : src[vi++]!;
   }
   return r;

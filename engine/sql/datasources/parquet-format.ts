@@ -14,7 +14,7 @@ export const parquetFormat: FileFormat = {
   isSplitable: () => true,
   readsEmptyFiles: true,
   readFile: (file, cols, _o, filters, metrics) => readParquetFile(file, cols, filters, metrics),
-  readFileBatches: (file, cols, _o, filters, metrics) => readParquetBatches(file, cols, filters, metrics),
+  readFileBatches: (file, cols, _o, filters, metrics, reuse) => readParquetBatches(file, cols, filters, metrics, reuse),
   defaultCompression: "snappy",
   fileExtension: (compression) => (compression === "none" ? "" : `.${compression}`) + ".parquet",
   writeFile: writeParquet,

@@ -14,20 +14,24 @@ import { outputFields, type ScanColumns } from "./file-format";
 import { filterColumns, mightMatch, type ColumnStats } from "./filters";
 import { fileUri } from "./file-listing";
 import { PROTO_ALIAS, aliasNestedProto, mergeParquetSchemas, parquetToSpark } from "./parquet-schema";
-import { flatEligible, flatLibs, readFlatColumn } from "./parquet-flat";
+import { FlatScratch, flatEligible, flatLibs, readFlatColumn } from "./parquet-flat";
+import { snappyUncompress } from "./snappy";
 import type { PartitionedFile, PushedFilter, ReadMetrics, Row } from "./types";
 
 // hyparquet and its decompressors load on first use: executor threads import this folder at
-// start-up, and most tasks never touch Parquet.
+// start-up, and most tasks never touch Parquet. Snappy pages go through snappy.ts (native copies
+// of literals; hysnappy's WebAssembly decoder was 3-4x slower on incompressible pages).
 type Hyparquet = typeof import("hyparquet");
 let libs: Promise<{ hp: Hyparquet; compressors: (typeof import("hyparquet-compressors"))["compressors"] }> | null = null;
 function parquetLibs() {
-  libs ??= Promise.all([import("hyparquet"), import("hyparquet-compressors")]).then(([hp, c]) => ({ hp, compressors: c.compressors }));
+  libs ??= Promise.all([import("hyparquet"), import("hyparquet-compressors")]).then(([hp, c]) => ({ hp, compressors: { ...c.compressors, SNAPPY: snappyUncompress } }));
   return libs;
 }
 
 export interface OpenParquet {
   buffer: AsyncBuffer;
+  /** Bytes [start, end) read into `into` (at least end - start long); its first end - start bytes. */
+  readInto(start: number, end: number, into: Uint8Array): Uint8Array;
   close(): void;
 }
 
@@ -35,17 +39,21 @@ export interface OpenParquet {
 export function openParquetFile(path: string, metrics?: ReadMetrics): OpenParquet {
   const fd = openSync(path, "r");
   const size = fstatSync(fd).size;
+  const readInto = (start: number, end: number, into: Uint8Array): Uint8Array => {
+    const len = Math.max(0, Math.min(end, size) - start);
+    const n = readSync(fd, into, 0, len, start);
+    if (metrics) metrics.bytesRead += n;
+    return into.subarray(0, n);
+  };
   return {
     buffer: {
       byteLength: size,
       slice(start: number, end: number = size): ArrayBuffer {
-        const len = Math.max(0, Math.min(end, size) - start);
-        const out = new ArrayBuffer(len);
-        const n = readSync(fd, new Uint8Array(out), 0, len, start);
-        if (metrics) metrics.bytesRead += n;
-        return out;
+        const out = new Uint8Array(Math.max(0, Math.min(end, size) - start));
+        return readInto(start, end, out).buffer as ArrayBuffer;
       },
     },
+    readInto,
     close: () => closeSync(fd),
   };
 }
@@ -383,16 +391,20 @@ function joinChunks(chunks: { columnData: ArrayLike<unknown>; rowStart: number }
 
 /**
  * The split as column batches (one per row group, columns in output order): the columnar scan.
- * Same pruning, row-group skipping and metrics as readParquetFile, and the same values.
+ * Same pruning, row-group skipping and metrics as readParquetFile, and the same values. With
+ * `reuseBuffers` (the consumer is done with a batch when it asks for the next) the number
+ * columns of one row group are decoded into the previous one's arrays.
  */
 export async function* readParquetBatches(
   file: PartitionedFile,
   cols: ScanColumns,
   pushedFilters: PushedFilter[] = [],
   metrics?: ReadMetrics,
+  reuseBuffers = false,
 ): AsyncGenerator<ColumnBatch> {
   const r = await openSplit(file, cols, pushedFilters, metrics);
   const { f, md, hp, compressors, fileSchema, groups, fileCols, starts, out } = r;
+  const scratch = new FlatScratch(reuseBuffers);
   try {
     for (const gi of groups) {
       const rg = md.row_groups[gi]!;
@@ -409,7 +421,7 @@ export async function* readParquetBatches(
         const libs = await flatLibs();
         let v: ColumnVector | undefined;
         try {
-          v = readFlatColumn(libs, (a, b) => f.buffer.slice(a, b) as ArrayBuffer, md, chunk, el, n, dt, compressors);
+          v = readFlatColumn(libs, f.readInto, md, chunk, el, n, dt, compressors, scratch);
         } catch (e) {
           throw corruptParquet(file.path, gi, c.name, chunkStart(chunk), e);
         }

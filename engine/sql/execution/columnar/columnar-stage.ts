@@ -141,6 +141,8 @@ export const runColumnarStage = registerShippable("sql.runColumnarStage", async 
     pushedFilters: scan.pushedFilters ?? [],
     options: scan.options,
     taskMetrics,
+    // An aggregate consumes each batch in add(): the reader may reuse its arrays.
+    reuseBuffers: !!spec.agg,
   });
   for await (const b of batches) stage.add(b);
   return stageResult(spec, stage, t0, sink);
