@@ -122,6 +122,22 @@ describe("columnar Parquet scan = row Parquet scan", () => {
     expect(arrays.size).toBe(new Set(lengths).size);
   });
 
+  it("int, short and byte columns (unsigned 8/16-bit too) decode into Int32Array; unsigned 32-bit and longs into doubles", async () => {
+    const p = await write("ints.parquet", "ROW_GROUP_SIZE 2048", `SELECT
+      CASE WHEN i % 9 = 0 THEN NULL ELSE i * 40503 - 2147000000 END::INTEGER AS i32,
+      (i % 256)::UTINYINT AS u8, (i * 7 % 65536)::USMALLINT AS u16, (4294967295 - i)::UINTEGER AS u32,
+      (i % 7 - 3)::TINYINT AS i8, (i * 3 % 1000)::INTEGER AS dictish, i::BIGINT AS l
+      FROM range(5000) r(i)`);
+    const required = ["i32", "u8", "u16", "u32", "i8", "dictish", "l"];
+    expect(await compare(p, required)).toBe(5000);
+    const schema = await inferParquetSchema([p], false);
+    const file = { path: p, start: 0, length: Number.MAX_SAFE_INTEGER, partitionValues: {} } as PartitionedFile;
+    for await (const b of readParquetBatches(file, { dataSchema: schema, partitionSchema: new StructType([]), requiredColumns: required })) {
+      expect(b.columns.map((c) => (c.kind === "f64" ? c.values.constructor.name : c.kind))).toEqual(
+        ["Int32Array", "Int32Array", "Int32Array", "Float64Array", "Int32Array", "Int32Array", "Float64Array"]);
+    }
+  });
+
   it("row groups skipped by pushed filters, and a split with no columns", async () => {
     const p = await write("sorted.parquet", "ROW_GROUP_SIZE 500");
     const n = await compare(p, ["seq", "v"], [{ op: "ge", column: "seq", value: 2600 }, { op: "lt", column: "seq", value: 3100 }] as PushedFilter[]);

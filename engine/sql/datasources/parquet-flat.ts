@@ -7,7 +7,7 @@
 
 import type { ColumnChunk, FileMetaData, SchemaElement, SchemaTree } from "hyparquet";
 import type { DataType } from "../types";
-import type { ColumnVector } from "../column-batch";
+import type { ColumnVector, Numbers } from "../column-batch";
 import { MAX_RLE_WIDTH, readRleHybrid, readRleHybridDict, rleAllOnes } from "./rle-hybrid";
 import { snappyUncompress } from "./snappy";
 
@@ -36,6 +36,8 @@ export function flatLibs(): Promise<Libs> {
 
 const NUMBER_TYPES = new Set(["byte", "short", "integer", "long", "float", "double"]);
 const PHYSICAL = new Set(["INT32", "INT64", "FLOAT", "DOUBLE"]);
+/** Spark types whose INT32 values are decoded into an Int32Array. */
+const INT32_TYPES = new Set(["integer", "short", "byte"]);
 
 function chunkStart(c: ColumnChunk): number {
   const md = c.meta_data!;
@@ -76,7 +78,7 @@ function subtreeSize(schema: SchemaElement[], at: number): number {
 export class FlatScratch {
   private bytes = new Uint8Array(0);
   private decompressed = new Uint8Array(0);
-  private readonly kept = new Map<string, Float64Array>();
+  private readonly kept = new Map<string, Numbers>();
 
   constructor(readonly reuseValues: boolean) {}
 
@@ -92,11 +94,14 @@ export class FlatScratch {
     return this.decompressed;
   }
 
-  /** The values array of `column` for `n` rows: the previous row group's when reused and of the same length. */
-  values(column: string, n: number): Float64Array {
-    if (!this.reuseValues) return new Float64Array(n);
+  /**
+   * The values array of `column` for `n` rows (32-bit integers or doubles): the previous row
+   * group's when reused and of the same length.
+   */
+  values(column: string, n: number, ints: boolean): Numbers {
+    if (!this.reuseValues) return ints ? new Int32Array(n) : new Float64Array(n);
     let v = this.kept.get(column);
-    if (v?.length !== n) this.kept.set(column, (v = new Float64Array(n)));
+    if (v?.length !== n || v instanceof Int32Array !== ints) this.kept.set(column, (v = ints ? new Int32Array(n) : new Float64Array(n)));
     return v;
   }
 }
@@ -118,7 +123,9 @@ export function readFlatColumn(
     pathInSchema: [el.name], type: el.type!, element: el, schemaPath, codec: cm.codec, parsers: L.DEFAULT_PARSERS,
     compressors: compressors as never, utf8: false,
   };
-  const out = scratch.values(el.name, n);
+  // An INT32 column of a Spark int/short/byte (unsigned 8/16-bit ones included) fits 32-bit
+  // integers: half the bytes of doubles to write here and to read in the stage (as the cache keeps them).
+  const out = scratch.values(el.name, n, el.type === "INT32" && INT32_TYPES.has(dt.type));
   let nulls: Uint8Array | null = null;
   let dict: ArrayLike<unknown> | undefined;
   let row = 0;
@@ -182,7 +189,7 @@ export function readFlatColumn(
 }
 
 /** Where a dictionary page's values may go directly: out[row..n) through dict. */
-interface DirectTarget { dict: Int32Array | Float64Array; out: Float64Array; row: number; n: number }
+interface DirectTarget { dict: Int32Array | Float64Array; out: Numbers; row: number; n: number }
 
 /**
  * A v1 data page of a flat column: definition levels (bit width 1) into a Uint8Array and
@@ -231,7 +238,7 @@ function readPageV1(
 
 /** Copy a page's values (through dictionary indices when given) after `row`; nulls where defs are 0. */
 function copyNumbers(
-  out: Float64Array, row: number, n: number, src: Int32Array | Float64Array | Float32Array, idx: ArrayLike<number> | undefined,
+  out: Numbers, row: number, n: number, src: Int32Array | Float64Array | Float32Array, idx: ArrayLike<number> | undefined,
   defs: ArrayLike<number> | undefined, count: number, nulls: Uint8Array | null,
 ): number {
   let r = row, vi = 0;

@@ -76,7 +76,7 @@ export function rleAllOnes(buf: Uint8Array, pos: number, end: number, n: number)
  * (no index array in between). Returns false if the runs end before n values. Its run parsing
  * repeats readRleHybrid's on purpose: one hot loop per output kind, no callback in between.
  */
-export function readRleHybridDict(buf: Uint8Array, pos: number, end: number, width: number, dict: Int32Array | Float64Array, out: Float64Array, at: number, n: number): boolean {
+export function readRleHybridDict(buf: Uint8Array, pos: number, end: number, width: number, dict: Int32Array | Float64Array, out: Float64Array | Int32Array, at: number, n: number): boolean {
   const mask = (1 << width) - 1, valueBytes = (width + 7) >> 3;
   let seen = 0;
   while (seen < n && pos < end) {
@@ -116,9 +116,9 @@ export function readRleHybridDict(buf: Uint8Array, pos: number, end: number, wid
  * each read from the 4 bytes holding it (shifted by its bit offset; 24 + 7 bits fit). Reads up to
  * 3 bytes past the last index's: the caller checks they are in `buf`.
  */
-function unpackDictWords(buf: Uint8Array, pos: number, width: number, mask: number, dict: Int32Array | Float64Array, out: Float64Array, o: number, m: number): void {
+function unpackDictWords(buf: Uint8Array, pos: number, width: number, mask: number, dict: Int32Array | Float64Array, out: Float64Array | Int32Array, o: number, m: number): void {
   const groups = m >>> 3;
-  if (groups > 0) groupUnpacker(width)(new DataView(buf.buffer, buf.byteOffset, buf.byteLength), pos, dict, out, o, groups);
+  if (groups > 0) groupUnpacker(width, dict instanceof Int32Array, out instanceof Int32Array)(new DataView(buf.buffer, buf.byteOffset, buf.byteLength), pos, dict, out, o, groups);
   for (let i = groups * 8, bit = i * width; i < m; i++, bit += width) {
     const p = pos + (bit >>> 3);
     const word = buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24);
@@ -126,7 +126,7 @@ function unpackDictWords(buf: Uint8Array, pos: number, width: number, mask: numb
   }
 }
 
-type GroupUnpacker = (view: DataView, pos: number, dict: Int32Array | Float64Array, out: Float64Array, o: number, groups: number) => void;
+type GroupUnpacker = (view: DataView, pos: number, dict: Int32Array | Float64Array, out: Float64Array | Int32Array, o: number, groups: number) => void;
 
 const unpackers: GroupUnpacker[] = [];
 
@@ -134,10 +134,13 @@ const unpackers: GroupUnpacker[] = [];
  * The unpacker of `groups` groups of 8 indices of `width` bits (`width` bytes a group), generated
  * once per width: each index one little-endian 32-bit read at a constant offset, shifted and
  * masked by constants, as Parquet and Arrow's C++ readers unroll it per width (measured on 1M
- * indices through a dictionary: 2.8-4.5 -> 0.9-1.7 ns a value at 10 and 17 bits).
+ * indices through a dictionary: 2.8-4.5 -> 0.9-1.7 ns a value at 10 and 17 bits). One function
+ * per width and per kind of dictionary and output array (Int32Array or Float64Array), so that
+ * each one's element accesses stay monomorphic.
  */
-function groupUnpacker(width: number): GroupUnpacker {
-  let f = unpackers[width];
+function groupUnpacker(width: number, intDict: boolean, intOut: boolean): GroupUnpacker {
+  const at = width * 4 + (intDict ? 2 : 0) + (intOut ? 1 : 0);
+  let f = unpackers[at];
   if (f === undefined) {
     const mask = (1 << width) - 1, lines: string[] = [];
     for (let j = 0; j < 8; j++) {
@@ -145,7 +148,7 @@ function groupUnpacker(width: number): GroupUnpacker {
       lines.push(`    out[o + ${j}] = dict[(view.getUint32(pos + ${bit >>> 3}, true) >>> ${bit & 7}) & ${mask}];`);
     }
     // Named for profiles (a Function body alone is "anonymous").
-    f = unpackers[width] = new Function(`return function unpackGroups${width}(view, pos, dict, out, o, groups) {\n` +
+    f = unpackers[at] = new Function(`return function unpackGroups${width}(view, pos, dict, out, o, groups) {\n` +
       `  for (let g = 0; g < groups; g++, pos += ${width}, o += 8) {\n${lines.join("\n")}\n  }\n};`)() as GroupUnpacker;
   }
   return f;
