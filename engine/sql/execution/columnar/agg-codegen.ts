@@ -107,15 +107,17 @@ const rangeTested = (a: FusedAgg): boolean => (a.op === "sumExact" && a.sharedWi
 function loopBody(shape: FusedShape, denseSize: number): string {
   const lines: string[] = [];
   const join = shape.join;
-  lines.push(`  let i = from${join ? ", missed = 0" : ""};`);
+  // With a join: `len` hoisted, and the rows joined counted at the body's end (`m`): a counter of
+  // misses in the miss branch made the loop about a quarter slower (measured, 5M rows).
+  lines.push(`  let i = from${join ? ", m = 0; const len = head.length" : ""};`);
   if (shape.global) shape.aggs.forEach((a, j) => { const k = bufferCount(a); if (k > 0) lines.push(`  let B${j} = b${j}[0]${k === 2 ? `, C${j} = c${j}[0]` : ""};`); });
   lines.push(`  for (; i < n; i++) {`);
   const add = (line: string) => lines.push(`    ${line}`);
   if (join) {
     add(`const y = probe[i], s = y >>> 0;`);
-    add(`if (s !== y || s >= head.length) { missed++; continue; } // no build row`);
+    add(`if (s !== y || s >= len) continue; // no build row`);
     add(join.complete ? `const r = s; // build keys 0..head.length-1 in key order` : `const r = head[s];`);
-    if (!join.complete) add(`if (r < 0) { missed++; continue; }`);
+    if (!join.complete) add(`if (r < 0) continue;`);
   }
   if (!shape.global) {
     add(`const x = keys[${join?.keyFromBuild ? "r" : "i"}], k = x >>> 0;`);
@@ -155,9 +157,10 @@ function loopBody(shape: FusedShape, denseSize: number): string {
       case "countValues": guarded(`${b}++;`); break;
     }
   });
+  if (join) add(`m++;`);
   lines.push(`  }`);
   if (shape.global) shape.aggs.forEach((a, j) => { const k = bufferCount(a); if (k > 0) lines.push(`  b${j}[0] = B${j};${k === 2 ? ` c${j}[0] = C${j};` : ""}`); });
-  if (join) lines.push(`  matched[0] += i - from - missed;`);
+  if (join) lines.push(`  matched[0] += m;`);
   lines.push(`  return i;`);
   return lines.join("\n");
 }
