@@ -19,7 +19,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 // The bundle cache's one home (shared with the engine's worker bundles). The kernel otherwise
 // uses the engine only through engine/index.ts; this launcher runs before TypeScript can load it.
-import { buildFolder, cacheRoot, loadEsbuild, PACKAGE_ROOT, publish, sourceHash } from "../engine/session/bundle-cache.mjs";
+import { buildFolder, cacheRoot, COMMONJS_BUNDLE, loadEsbuild, PACKAGE_ROOT, publish, sourceHash } from "../engine/session/bundle-cache.mjs";
 
 /** The key the bundle's entries are published under on globalThis (read by kernel/bundled.ts). */
 export const BUNDLE_KEY = Symbol.for("bigdata-workbench.kernelBundle");
@@ -49,7 +49,7 @@ function entries(dir) {
     kernel: pathToFileURL(join(dir, "kernel", "main.mjs")).href,
     ioThread: pathToFileURL(join(dir, "kernel", "io-thread.mjs")).href,
     compileThread: pathToFileURL(join(dir, "kernel", "compile-thread.mjs")).href,
-    engine: pathToFileURL(join(dir, "engine", "index.mjs")).href,
+    engine: pathToFileURL(join(dir, "engine", "index.cjs")).href,
   };
 }
 
@@ -66,7 +66,8 @@ async function build(esbuild, dir) {
     esbuild.build({ ...common, entryPoints: [join(PACKAGE_ROOT, "kernel", "main.ts")], outfile: join(tmp, "kernel", "main.mjs") }),
     esbuild.build({ ...common, entryPoints: [join(PACKAGE_ROOT, "kernel", "protocol", "io-thread.ts")], outfile: join(tmp, "kernel", "io-thread.mjs") }),
     esbuild.build({ ...common, entryPoints: [join(PACKAGE_ROOT, "kernel", "executor", "compile-thread.ts")], outfile: join(tmp, "kernel", "compile-thread.mjs") }),
-    esbuild.build({ ...common, entryPoints: [join(PACKAGE_ROOT, "engine", "index.ts")], outfile: join(tmp, "engine", "index.mjs") }),
+    // The engine is CommonJS (loaded with require: a third of the time the ES module loader takes).
+    esbuild.build({ ...common, ...COMMONJS_BUNDLE, entryPoints: [join(PACKAGE_ROOT, "engine", "index.ts")], outfile: join(tmp, "engine", "index.cjs") }),
   ]);
   publish(tmp, dir);
 }
@@ -82,7 +83,7 @@ export async function kernelBundle(log = (text) => process.stderr.write(`${text}
   if (!esbuild) return undefined;
   try {
     const dir = join(cacheRoot("kernel-bundles"), sourceHash(["kernel", "engine"].map((d) => join(PACKAGE_ROOT, d)), esbuild.version));
-    if (!existsSync(join(dir, "engine", "index.mjs"))) await build(esbuild, dir);
+    if (!existsSync(join(dir, "engine", "index.cjs"))) await build(esbuild, dir);
     return entries(dir);
   } catch (e) {
     log(`[bigdata kernel] kernel bundle not built, running from the TypeScript sources: ${String(e?.message ?? e).split("\n")[0]}`);

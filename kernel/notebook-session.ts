@@ -6,7 +6,7 @@
 // discards it (its workers are stopped) and the first use starts one as configured.
 
 import type * as Engine from "../engine/index";
-import { runningBundle } from "./bundled";
+import { importModule, runningBundle } from "./bundled";
 import { fileURLToPath } from "node:url";
 
 /** The engine's public API (engine/index.ts), loaded on demand. */
@@ -76,7 +76,7 @@ export class NotebookSession {
   constructor(private readonly onStarted: (s: EngineSession) => void = () => {}, private readonly trace: (what: string) => void = () => {}) {}
 
   loadEngine(): Promise<EngineModule> {
-    this.enginePromise ??= import(runningBundle()?.engine ?? ENGINE_ENTRY).then((m: EngineModule) => (this.engine = m));
+    this.enginePromise ??= importModule<EngineModule>(runningBundle()?.engine ?? ENGINE_ENTRY).then((m) => (this.engine = m));
     return this.enginePromise;
   }
 

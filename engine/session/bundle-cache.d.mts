@@ -5,3 +5,5 @@ export declare function sourceHash(dirs: string[], salt: string): string;
 export declare function cacheRoot(kind: string): string;
 export declare function buildFolder(dir: string): string;
 export declare function publish(tmp: string, dir: string): void;
+/** esbuild options for a CommonJS bundle (format, defines of import.meta.url/resolve, banner). */
+export declare const COMMONJS_BUNDLE: { format: "cjs"; define: Record<string, string>; banner: { js: string } };

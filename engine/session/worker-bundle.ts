@@ -5,16 +5,18 @@
 // thread used to take a second or more of CPU each to boot). Dependencies stay external and
 // resolve from the package's node_modules. When esbuild is missing or the build fails, workers
 // run the TypeScript sources through tsx as before. BIGDATA_WORKER_BUNDLE=0 turns bundles off.
+// The bundles are CommonJS (COMMONJS_BUNDLE): a process loads its entry and each executor thread
+// its module through require, about three times faster than through the ES module loader.
 
 import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildFolder, cacheRoot, loadEsbuild, PACKAGE_ROOT, publish, sourceHash } from "./bundle-cache.mjs";
+import { buildFolder, cacheRoot, COMMONJS_BUNDLE, loadEsbuild, PACKAGE_ROOT, publish, sourceHash } from "./bundle-cache.mjs";
 
 export interface WorkerBundle {
-  /** File path of the bundled worker process entry (plain ESM JavaScript). */
+  /** File path of the bundled worker process entry (CommonJS). */
   entry: string;
-  /** File URL of the bundled executor thread module (preload included). */
+  /** File URL of the bundled executor thread module (CommonJS, preload included). */
   executorModule: string;
 }
 
@@ -37,18 +39,18 @@ export function workerBundle(): WorkerBundle | undefined {
     const dir = join(cacheRoot("worker-bundles"), sourceHash([ENGINE_DIR], esbuild.version));
     // The files sit in <dir>/engine/ so that engine/rdd/call-site's "two folders up" (the
     // engine's own folder, whose frames are not user call sites) contains the bundle.
-    const bundle = (d: string): WorkerBundle => ({ entry: join(d, "engine", "worker-entry.mjs"), executorModule: pathToFileURL(join(d, "engine", "executor-thread.mjs")).href });
-    if (existsSync(join(dir, "engine", "executor-thread.mjs"))) return bundle(dir);
+    const bundle = (d: string): WorkerBundle => ({ entry: join(d, "engine", "worker-entry.cjs"), executorModule: pathToFileURL(join(d, "engine", "executor-thread.cjs")).href });
+    if (existsSync(join(dir, "engine", "executor-thread.cjs"))) return bundle(dir);
     const tmp = buildFolder(dir);
     const common = {
-      bundle: true, platform: "node", format: "esm", target: "node20", keepNames: true, packages: "external",
-      logLevel: "silent", absWorkingDir: PACKAGE_ROOT,
+      bundle: true, platform: "node", target: "node20", keepNames: true, packages: "external",
+      logLevel: "silent", absWorkingDir: PACKAGE_ROOT, ...COMMONJS_BUNDLE,
     } as const;
-    esbuild.buildSync({ ...common, entryPoints: [ENTRY], outfile: join(tmp, "engine", "worker-entry.mjs") });
+    esbuild.buildSync({ ...common, entryPoints: [ENTRY], outfile: join(tmp, "engine", "worker-entry.cjs") });
     esbuild.buildSync({
       ...common,
       stdin: { contents: THREAD_MODULES.map((m) => `import ${JSON.stringify(m)};`).join("\n"), resolveDir: ENGINE_DIR, sourcefile: "executor-thread-entry.js", loader: "js" },
-      outfile: join(tmp, "engine", "executor-thread.mjs"),
+      outfile: join(tmp, "engine", "executor-thread.cjs"),
     });
     // The worker process starts its executor threads from thread-boot.mjs beside its own file.
     copyFileSync(join(ENGINE_DIR, "cluster", "thread-boot.mjs"), join(tmp, "engine", "thread-boot.mjs"));
