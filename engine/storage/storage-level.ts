@@ -71,6 +71,12 @@ export class StorageLevel {
     return `StorageLevel(${py(this.useDisk)}, ${py(this.useMemory)}, ${py(this.useOffHeap)}, ${py(this.deserialized)}, ${this.replication})`;
   }
 
+  /** Scala's StorageLevel.toString, as explain() prints it under InMemoryRelation: "StorageLevel(disk, memory, deserialized, 1 replicas)". */
+  planString(): string {
+    const flags = [this.useDisk && "disk", this.useMemory && "memory", this.useOffHeap && "offheap", this.deserialized && "deserialized"].filter(Boolean);
+    return `StorageLevel(${[...flags, `${this.replication} replicas`].join(", ")})`;
+  }
+
   /** PySpark's str(level), e.g. "Disk Memory Serialized 1x Replicated". */
   description(): string {
     const parts: string[] = [];

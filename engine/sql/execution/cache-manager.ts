@@ -114,7 +114,8 @@ export class CacheManager {
       const e = hits.get(p);
       if (!e || (!e.rows && !unbuilt)) return p;
       const output = outputOf(p);
-      return { kind: "RddRelation", rdd: e.rows ?? null, output, name: "InMemoryRelation", cached: { batches: e.rdd ?? null, all: output, sizeInBytes: estimateSize(e.plan), builds: e.builds } };
+      const relation = { plan: e.plan, level: (e.level ?? StorageLevel.MEMORY_AND_DISK_DESER).planString() };
+      return { kind: "RddRelation", rdd: e.rows ?? null, output, name: "InMemoryRelation", cached: { batches: e.rdd ?? null, all: output, sizeInBytes: estimateSize(e.plan), builds: e.builds, relation } };
     });
   }
 }

@@ -5,7 +5,7 @@
 import { assertNever } from "../../common/errors";
 import type { Attr, Expr, SortExpr } from "../expressions/expression";
 import type { ScanSpec } from "../datasource-contract";
-import type { BuildMemo, JoinType } from "../plan/logical-plan";
+import type { BuildMemo, CachedRelation, JoinType } from "../plan/logical-plan";
 
 export type Partitioning =
   | { type: "hash"; exprs: Expr[]; numPartitions: number }
@@ -18,7 +18,7 @@ export type PhysicalPlan =
   | { kind: "Range"; output: Attr[]; start: number; end: number; step: number; numPartitions: number }
   | { kind: "FileScan"; output: Attr[]; spec: ScanSpec }
   /** `cached`: an in-memory columnar cache (its column batches, the positions of `output` in them, and their number of columns). */
-  | { kind: "RddScan"; output: Attr[]; rdd: unknown; name: string; cached?: { batches: unknown; positions: number[]; width: number; builds?: BuildMemo } }
+  | { kind: "RddScan"; output: Attr[]; rdd: unknown; name: string; cached?: { batches: unknown; positions: number[]; width: number; builds?: BuildMemo; relation?: CachedRelation & { output: Attr[] } } }
   | { kind: "Project"; output: Attr[]; exprs: Expr[]; child: PhysicalPlan }
   | { kind: "Filter"; output: Attr[]; condition: Expr; child: PhysicalPlan }
   | { kind: "Generate"; output: Attr[]; generator: Expr & { kind: "fn" }; outer: boolean; child: PhysicalPlan }

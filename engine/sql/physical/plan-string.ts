@@ -9,6 +9,7 @@ import { attrList, pushedString, treeString } from "../plan/tree-string";
 import { simpleString } from "../types";
 import { columnarNodes } from "./columnar-plan";
 import { isPipelined, physicalChildren, type Partitioning, type PhysicalPlan } from "./physical-plan";
+import type { LogicalPlan } from "../plan/logical-plan";
 
 const JOIN_NAMES: Record<string, string> = {
   inner: "Inner", left: "LeftOuter", right: "RightOuter", full: "FullOuter", left_semi: "LeftSemi", left_anti: "LeftAnti", cross: "Cross",
@@ -71,8 +72,12 @@ function nodeString(p: PhysicalPlan, columnar: boolean): string {
   }
 }
 
-/** Explain text with whole-stage codegen ids: a new id starts below every exchange. */
-export function physicalPlanString(root: PhysicalPlan, opts: { columnar?: boolean } = {}): string {
+/**
+ * Explain text with whole-stage codegen ids: a new id starts below every exchange. `cachedPlan`
+ * plans a cached relation's logical plan: an InMemoryTableScan then shows its InMemoryRelation
+ * and that plan below it, as Spark prints them (the cached plan numbered on its own).
+ */
+export function physicalPlanString(root: PhysicalPlan, opts: { columnar?: boolean; cachedPlan?: (p: LogicalPlan) => PhysicalPlan } = {}): string {
   const col = opts.columnar === false ? new Set<PhysicalPlan>() : columnarNodes(root, physicalChildren);
   const ids = new Map<PhysicalPlan, number>();
   let next = 0;
@@ -90,5 +95,11 @@ export function physicalPlanString(root: PhysicalPlan, opts: { columnar?: boolea
   const post = (p: PhysicalPlan) => { physicalChildren(p).forEach(post); const id = ids.get(p); if (id !== undefined && !order.includes(id)) order.push(id); };
   post(root);
   const renum = new Map(order.map((id, i) => [id, i + 1]));
-  return treeString(root, (p) => (ids.has(p) ? `*(${renum.get(ids.get(p)!)}) ` : "") + physicalNodeString(p, col.has(p)), physicalChildren);
+  const inner = (p: PhysicalPlan): string[] | undefined => {
+    const rel = p.kind === "RddScan" ? p.cached?.relation : undefined;
+    if (!rel || !opts.cachedPlan) return undefined;
+    const [first = "", ...rest] = physicalPlanString(opts.cachedPlan(rel.plan), opts).split("\n");
+    return [`+- InMemoryRelation [${attrList(rel.output, ", ")}], ${rel.level}`, `      +- ${first}`, ...rest.map((l) => `         ${l}`)];
+  };
+  return treeString(root, (p) => (ids.has(p) ? `*(${renum.get(ids.get(p)!)}) ` : "") + physicalNodeString(p, col.has(p)), physicalChildren, inner);
 }

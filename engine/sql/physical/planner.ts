@@ -105,7 +105,8 @@ export class PhysicalPlanner {
         if (!p.cached) return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name };
         const all = p.cached.all;
         const positions = p.output.map((a) => all.findIndex((x) => x.id === a.id));
-        return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name, cached: { batches: p.cached.batches, positions, width: all.length, builds: p.cached.builds } };
+        const relation = p.cached.relation && { ...p.cached.relation, output: all };
+        return { kind: "RddScan", output: p.output, rdd: p.rdd, name: p.name, cached: { batches: p.cached.batches, positions, width: all.length, builds: p.cached.builds, relation } };
       }
       case "SubqueryAlias": case "Hint": return this.plan(p.child);
       case "Project": return this.takeOrdered(p) ?? { kind: "Project", output: outputOf(p), exprs: p.exprs, child: this.plan(p.child) };

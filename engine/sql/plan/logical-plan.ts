@@ -16,6 +16,8 @@ export type JoinType = "inner" | "left" | "right" | "full" | "left_semi" | "left
  * uncaching destroys them (execution/cache-manager.ts, executor.ts).
  */
 export type BuildMemo = Map<string, { destroy?(): unknown }>;
+/** What explain() prints under an InMemoryTableScan: the cached plan and its storage level (Scala's text). */
+export interface CachedRelation { plan: LogicalPlan; level: string }
 
 export type LogicalPlan =
   | { kind: "LocalRelation"; output: Attr[]; rows: unknown[][]; numPartitions?: number }
@@ -27,7 +29,7 @@ export type LogicalPlan =
    * column pruning may narrow, and the size of all its columns (the cached plan's statistics, as
    * Spark's InMemoryRelation reports them, so a small cached table is still broadcast).
    */
-  | { kind: "RddRelation"; rdd: unknown; output: Attr[]; name: string; cached?: { batches: unknown; all: Attr[]; sizeInBytes: number; builds?: BuildMemo } }
+  | { kind: "RddRelation"; rdd: unknown; output: Attr[]; name: string; cached?: { batches: unknown; all: Attr[]; sizeInBytes: number; builds?: BuildMemo; relation?: CachedRelation } }
   /** A relation of a remote (Spark Connect) session: `relation` is its Spark Connect message, `output` the schema the server gave. */
   | { kind: "RemoteRelation"; relation: unknown; output: Attr[]; label: string; streaming?: boolean }
   | { kind: "SubqueryAlias"; alias: string; child: LogicalPlan }

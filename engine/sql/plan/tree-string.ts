@@ -25,7 +25,7 @@ export function nodeString(p: LogicalPlan): string {
       return t;
     }
     case "RemoteRelation": return `${p.label} [${attrList(p.output)}] (Spark Connect)`;
-    case "RddRelation": if (p.cached) return `InMemoryRelation [${attrList(p.output)}]`;
+    case "RddRelation": if (p.cached) return `InMemoryRelation [${attrList(p.output)}]${p.cached.relation ? `, ${p.cached.relation.level}` : ""}`;
       return `LogicalRDD [${attrList(p.output)}], false${p.name ? ` (${p.name})` : ""}`;
     case "SubqueryAlias": return `SubqueryAlias ${p.alias}`;
     case "Project": return `Project [${p.exprs.map(exprPlan).join(", ")}]`;
@@ -70,10 +70,15 @@ export function pushedString(f: import("../datasource-contract").PushedFilter): 
 }
 
 /** Generic tree printer for any node type. */
-export function treeString<N>(root: N, line: (n: N) => string, kids: (n: N) => N[]): string {
+/**
+ * `inner`: lines printed below a node before its children (Spark's innerChildren, e.g. an
+ * InMemoryTableScan's InMemoryRelation), each after the node's child prefix and three spaces.
+ */
+export function treeString<N>(root: N, line: (n: N) => string, kids: (n: N) => N[], inner?: (n: N) => string[] | undefined): string {
   const out: string[] = [];
   const walk = (n: N, prefix: string, childPrefix: string) => {
     out.push(prefix + line(n));
+    for (const l of inner?.(n) ?? []) out.push(`${childPrefix}   ${l}`);
     const cs = kids(n);
     cs.forEach((c, i) => {
       const last = i === cs.length - 1;
