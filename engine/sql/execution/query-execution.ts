@@ -174,17 +174,18 @@ export class QueryExecution {
   /** explain(mode): Spark's modes over the explain forms; `parsed` is the SQL text's parsed plan. */
   explainString(mode: string, parsed?: string): string {
     const optimized = this.explainOptimized();
-    const phys = physicalPlanString(this.explainPhysical(), { columnar: this.columnar, cachedPlan: (p) => this.planner().plan(optimize(p, undefined, foldConf(this.settings))) });
+    // With each cached relation's plan below its scan, as Spark prints it; built only for the modes that print it.
+    const phys = (): string => physicalPlanString(this.explainPhysical(), { columnar: this.columnar, cachedPlan: (p) => this.planner().plan(optimize(p, undefined, foldConf(this.settings))) });
     const plan = this.analyzedPlan;
     switch (mode) {
-      case "simple": return `== Physical Plan ==\n${phys}\n`;
+      case "simple": return `== Physical Plan ==\n${phys()}\n`;
       case "cost":
-        return `== Optimized Logical Plan ==\n${planStringWith(optimized, (n) => `, Statistics(sizeInBytes=${bytesToString(estimateSize(n))})`)}\n\n== Physical Plan ==\n${phys}\n`;
+        return `== Optimized Logical Plan ==\n${planStringWith(optimized, (n) => `, Statistics(sizeInBytes=${bytesToString(estimateSize(n))})`)}\n\n== Physical Plan ==\n${phys()}\n`;
       // The subtrees of this plan only (a cached relation's plan ran when the cache was filled).
       case "codegen": return codegenPlan(physicalPlanString(this.explainPhysical(), { columnar: this.columnar }), this.columnar ? this.generatedCode() : new Map());
       case "extended":
-        return `== Parsed Logical Plan ==\n${parsed ?? planString(plan)}\n\n== Analyzed Logical Plan ==\n${schemaHeader(outputOf(plan))}\n${planString(plan)}\n\n== Optimized Logical Plan ==\n${planString(optimized)}\n\n== Physical Plan ==\n${phys}\n`;
-      case "formatted": return formattedPlan(phys);
+        return `== Parsed Logical Plan ==\n${parsed ?? planString(plan)}\n\n== Analyzed Logical Plan ==\n${schemaHeader(outputOf(plan))}\n${planString(plan)}\n\n== Optimized Logical Plan ==\n${planString(optimized)}\n\n== Physical Plan ==\n${phys()}\n`;
+      case "formatted": return formattedPlan(phys());
       default: throw new AnalysisError("INVALID_EXPLAIN_MODE", `Unknown explain mode: ${mode}. Accepted explain modes are 'simple', 'extended', 'codegen', 'cost', 'formatted'.`);
     }
   }
